@@ -1,0 +1,181 @@
+// Package auth verifies the credentials of RPC calls: passwords (and, through
+// the same slot, API keys), the login cool-down that slows brute force, and a
+// cache of successful checks that every godoo process invalidates through the
+// database.
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/godoo/godoo/models"
+	"github.com/uptrace/bun"
+)
+
+// Authenticator checks passwords for every database of a store.
+type Authenticator struct {
+	// Rounds is the PBKDF2 round count for new hashes; never below MinRounds.
+	Rounds int
+	// Now is the clock, injectable for cool-down tests.
+	Now func() time.Time
+	// Log receives login failures and cool-down notices; never a secret.
+	Log   *slog.Logger
+	cache *checkCache
+}
+
+// New returns an Authenticator with Odoo's defaults.
+func New(log *slog.Logger) *Authenticator {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, cache: newCheckCache(100000)}
+}
+
+// Hash hashes a new password with the configured rounds.
+func (a *Authenticator) Hash(clear string) (string, error) {
+	return HashPassword(clear, a.Rounds)
+}
+
+func (a *Authenticator) minRounds() int {
+	if a.Rounds > MinRounds {
+		return a.Rounds
+	}
+	return MinRounds
+}
+
+// Login verifies login and password on db (named dbname) for a client at ip
+// and returns the uid. Unknown logins, archived users and wrong passwords all
+// give the same AccessDenied, after the same amount of work.
+func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, password, ip string) (int64, error) {
+	keys := []string{"ip:" + ip, "login:" + login}
+	if err := a.checkCooldown(ctx, db, dbname, login, ip, keys); err != nil {
+		return 0, err
+	}
+	if password == "" {
+		return 0, a.fail(ctx, db, dbname, login, ip, keys)
+	}
+	u, found, err := models.UserByLogin(ctx, db, login)
+	if err != nil {
+		return 0, err
+	}
+	if !found || !u.Active || u.Hash == "" {
+		DummyVerify(password)
+		return 0, a.fail(ctx, db, dbname, login, ip, keys)
+	}
+	ok, rehash := VerifyPassword(password, u.Hash, a.minRounds())
+	if !ok {
+		return 0, a.fail(ctx, db, dbname, login, ip, keys)
+	}
+	a.succeed(ctx, db, u, password, rehash, dbname, keys)
+	a.Log.Info("login successful", "db", dbname, "login", login, "ip", ip)
+	return u.ID, nil
+}
+
+// Check verifies (uid, password) as execute_kw does on every call. A cached
+// success costs one indexed read of the user's auth state.
+func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, uid int64, password, ip string) error {
+	if password == "" || uid <= 0 {
+		return models.ErrAccessDenied
+	}
+	active, version, found, err := models.UserAuthState(ctx, db, uid)
+	if err != nil {
+		return err
+	}
+	if found && active && a.cache.hit(dbname, uid, password, version) {
+		return nil
+	}
+	u, found, err := models.UserByID(ctx, db, uid)
+	if err != nil {
+		return err
+	}
+	login := strconv.FormatInt(uid, 10)
+	if found {
+		login = u.Login
+	}
+	keys := []string{"ip:" + ip, "login:" + login}
+	if err := a.checkCooldown(ctx, db, dbname, login, ip, keys); err != nil {
+		return err
+	}
+	if !found || !u.Active || u.Hash == "" {
+		DummyVerify(password)
+		return a.fail(ctx, db, dbname, login, ip, keys)
+	}
+	ok, rehash := VerifyPassword(password, u.Hash, a.minRounds())
+	if !ok {
+		return a.fail(ctx, db, dbname, login, ip, keys)
+	}
+	a.succeed(ctx, db, u, password, rehash, dbname, keys)
+	return nil
+}
+
+// Forget drops cached checks of a database that was dropped or renamed.
+func (a *Authenticator) Forget(dbname string) { a.cache.forget(dbname) }
+
+func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCredentials, password string, rehash bool, dbname string, keys []string) {
+	if rehash {
+		if h, err := a.Hash(password); err == nil {
+			if err := models.SetPasswordHash(ctx, db, u.ID, h); err != nil {
+				a.Log.Warn("password rehash failed", "db", dbname, "uid", u.ID, "err", err)
+			}
+		}
+	}
+	a.cache.store(dbname, u.ID, password, u.AuthVersion)
+	if err := models.ClearLoginFailures(ctx, db, keys...); err != nil {
+		a.Log.Warn("clearing login failures failed", "db", dbname, "err", err)
+	}
+}
+
+func (a *Authenticator) fail(ctx context.Context, db bun.IDB, dbname, login, ip string, keys []string) error {
+	now := a.Now().UTC().Format(models.DatetimeLayout)
+	for _, k := range keys {
+		if err := models.RecordLoginFailure(ctx, db, k, now); err != nil {
+			a.Log.Warn("recording login failure failed", "db", dbname, "err", err)
+		}
+	}
+	a.Log.Info("login failed", "db", dbname, "login", login, "ip", ip)
+	return models.ErrAccessDenied
+}
+
+// cooldown reads base.login_cooldown_after and base.login_cooldown_duration,
+// with Odoo's defaults (5 failures, 60 seconds; 0 failures disables).
+func cooldown(ctx context.Context, db bun.IDB) (after int64, duration time.Duration) {
+	after, duration = 5, 60*time.Second
+	if v, ok, _ := models.ConfigParam(ctx, db, "base.login_cooldown_after"); ok {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			after = n
+		}
+	}
+	if v, ok, _ := models.ConfigParam(ctx, db, "base.login_cooldown_duration"); ok {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			duration = time.Duration(n) * time.Second
+		}
+	}
+	return after, duration
+}
+
+// checkCooldown refuses an attempt while the source address or the login has
+// failed too often recently. Refused attempts are not counted, as in Odoo.
+func (a *Authenticator) checkCooldown(ctx context.Context, db bun.IDB, dbname, login, ip string, keys []string) error {
+	after, duration := cooldown(ctx, db)
+	if after <= 0 {
+		return nil
+	}
+	now := a.Now().UTC()
+	for _, k := range keys {
+		n, last, err := models.LoginFailures(ctx, db, k)
+		if err != nil {
+			return err
+		}
+		if n < after {
+			continue
+		}
+		t, err := time.Parse(models.DatetimeLayout, last)
+		if err == nil && now.Sub(t) < duration {
+			a.Log.Warn("login attempt ignored: too many failures", "db", dbname, "login", login, "ip", ip)
+			return models.AccessDeniedf("Too many login failures, please wait a bit before trying again.")
+		}
+	}
+	return nil
+}

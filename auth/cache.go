@@ -1,0 +1,88 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"sync"
+)
+
+// checkCache remembers successful credential checks so that a call with the
+// same (database, uid, secret) skips the key derivation. It stores an HMAC of
+// the secret under a per-process random key, never the secret itself, and the
+// user's auth_version at the time of the check: the version is re-read on
+// every call, so a password change, archiving or group change made by any
+// process sharing the database invalidates the entry at the next request.
+type checkCache struct {
+	mu      sync.Mutex
+	key     [32]byte
+	max     int
+	entries map[cacheKey]cacheEntry
+}
+
+type cacheKey struct {
+	db  string
+	uid int64
+}
+
+type cacheEntry struct {
+	digest  [32]byte
+	version int64
+}
+
+func newCheckCache(max int) *checkCache {
+	c := &checkCache{max: max, entries: make(map[cacheKey]cacheEntry)}
+	if _, err := rand.Read(c.key[:]); err != nil {
+		panic("auth: no randomness for the credential cache key: " + err.Error())
+	}
+	return c
+}
+
+func (c *checkCache) digest(db string, uid int64, secret string) [32]byte {
+	h := hmac.New(sha256.New, c.key[:])
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(uid))
+	h.Write([]byte(db))
+	h.Write([]byte{0})
+	h.Write(b[:])
+	h.Write([]byte(secret))
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// hit reports whether secret was verified for (db, uid) at version.
+func (c *checkCache) hit(db string, uid int64, secret string, version int64) bool {
+	d := c.digest(db, uid, secret)
+	c.mu.Lock()
+	e, ok := c.entries[cacheKey{db, uid}]
+	c.mu.Unlock()
+	return ok && e.version == version && hmac.Equal(e.digest[:], d[:])
+}
+
+// store remembers a successful check. One entry per user: a user with two
+// secrets in use (password and key) re-derives on alternation, which is rare.
+func (c *checkCache) store(db string, uid int64, secret string, version int64) {
+	d := c.digest(db, uid, secret)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.max {
+		for k := range c.entries { // evict an arbitrary entry
+			delete(c.entries, k)
+			break
+		}
+	}
+	c.entries[cacheKey{db, uid}] = cacheEntry{digest: d, version: version}
+}
+
+// forget drops every entry of db (the database was dropped or renamed).
+func (c *checkCache) forget(db string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if k.db == db {
+			delete(c.entries, k)
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// setting is one configuration value with its three sources. Precedence:
+// command-line flag, then GODOO_* environment variable, then the [options]
+// section of the config file (Odoo's odoo.conf keys), then the default.
+type setting struct {
+	key  string // odoo.conf key
+	flag string // command-line flag, "" when there is none
+	env  string
+	def  string
+	help string
+}
+
+var settings = []setting{
+	{"data_dir", "data-dir", "GODOO_DATA_DIR", "", "directory of the embedded SQLite databases (default ~/.local/share/godoo)"},
+	{"db_url", "db-url", "GODOO_DB_URL", "", "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite"},
+	{"db_host", "", "GODOO_DB_HOST", "", "PostgreSQL host (Odoo's db_host); used when db_url is not set"},
+	{"db_port", "", "GODOO_DB_PORT", "5432", "PostgreSQL port (Odoo's db_port)"},
+	{"db_user", "", "GODOO_DB_USER", "", "PostgreSQL user (Odoo's db_user)"},
+	{"db_password", "", "GODOO_DB_PASSWORD", "", "PostgreSQL password (Odoo's db_password)"},
+	{"http_addr", "http-addr", "GODOO_HTTP_ADDR", "", "listen address HOST:PORT (default 127.0.0.1:8069, or http_interface:http_port)"},
+	{"http_interface", "", "GODOO_HTTP_INTERFACE", "127.0.0.1", "listen interface (Odoo's http_interface)"},
+	{"http_port", "", "GODOO_HTTP_PORT", "8069", "listen port (Odoo's http_port)"},
+	{"admin_passwd", "master-password", "GODOO_MASTER_PASSWORD", "", "master password of the db service (Odoo's admin_passwd), clear or $pbkdf2-sha512$ hash"},
+	{"list_db", "list-db", "GODOO_LIST_DB", "True", "allow listing and managing databases over RPC (Odoo's list_db)"},
+	{"dbfilter", "dbfilter", "GODOO_DBFILTER", "", "regular expression of visible databases for the web routes (Odoo's dbfilter)"},
+	{"proxy_mode", "proxy-mode", "GODOO_PROXY_MODE", "False", "trust X-Forwarded-For for the client address (Odoo's proxy_mode)"},
+	{"max_body_bytes", "max-body-bytes", "GODOO_MAX_BODY_BYTES", "134217728", "largest accepted request body in bytes"},
+	{"max_depth", "max-depth", "GODOO_MAX_DEPTH", "64", "deepest accepted nesting of arrays and structs in a request"},
+	{"request_timeout", "request-timeout", "GODOO_REQUEST_TIMEOUT", "300", "seconds one call may take"},
+	{"server_version", "server-version", "GODOO_SERVER_VERSION", "18.0", "Odoo version godoo reports (e.g. 17.0, 18.0+e)"},
+	{"log_level", "log-level", "GODOO_LOG_LEVEL", "info", "debug, info, warn or error (Odoo's log_level)"},
+}
+
+// config holds the resolved values by key.
+type config struct {
+	values map[string]string
+	file   string
+}
+
+func (c *config) get(key string) string { return c.values[key] }
+
+func (c *config) bool(key string) bool {
+	switch strings.ToLower(strings.TrimSpace(c.values[key])) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true
+	}
+	return false
+}
+
+func (c *config) int(key string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(c.values[key]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not an integer", key, c.values[key])
+	}
+	return n, nil
+}
+
+// addFlags registers the flags of the named settings (all when none) plus
+// --config on fs, and returns a function that resolves the configuration
+// once fs has parsed.
+func addFlags(fs *flag.FlagSet, keys ...string) func() (*config, error) {
+	flagVals := map[string]*string{}
+	for _, s := range settings {
+		if s.flag == "" || len(keys) > 0 && !contains(keys, s.key) {
+			continue
+		}
+		flagVals[s.key] = fs.String(s.flag, "", s.help)
+	}
+	cfgFile := fs.String("config", "", "odoo.conf-style configuration file (also GODOO_CONFIG)")
+	fs.StringVar(cfgFile, "c", "", "shorthand for --config")
+	return func() (*config, error) {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		c := &config{values: map[string]string{}, file: *cfgFile}
+		if c.file == "" {
+			c.file = os.Getenv("GODOO_CONFIG")
+		}
+		var fileVals map[string]string
+		if c.file != "" {
+			var err error
+			if fileVals, err = readINI(c.file); err != nil {
+				return nil, err
+			}
+		}
+		for _, s := range settings {
+			v := s.def
+			if fv, ok := fileVals[s.key]; ok {
+				v = fv
+			}
+			if ev, ok := os.LookupEnv(s.env); ok {
+				v = ev
+			}
+			if p := flagVals[s.key]; p != nil && set[s.flag] {
+				v = *p
+			}
+			c.values[s.key] = v
+		}
+		return c, nil
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// readINI reads the [options] section of an odoo.conf-style file. Odoo's
+// "False" for unset values is kept as given; callers interpret it.
+func readINI(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	section := ""
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		if line[0] == '[' && line[len(line)-1] == ']' {
+			section = strings.TrimSpace(line[1 : len(line)-1])
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			k, v, ok = strings.Cut(line, ":")
+		}
+		if !ok {
+			return nil, fmt.Errorf("config file %s line %d: expected key = value", path, n)
+		}
+		if section == "options" {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out, sc.Err()
+}
+
+// unset reports Odoo's way of leaving a value empty in odoo.conf.
+func unset(v string) bool {
+	return v == "" || strings.EqualFold(v, "false") || strings.EqualFold(v, "none")
+}
+
+// dataDir returns the SQLite data directory.
+func (c *config) dataDir() string {
+	if d := c.get("data_dir"); !unset(d) {
+		return d
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "godoo")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ".godoo"
+	}
+	return filepath.Join(home, ".local", "share", "godoo")
+}
+
+// postgresURL returns the PostgreSQL server URL, or "" for SQLite. db_url
+// wins; otherwise Odoo's db_host/db_port/db_user/db_password build one.
+func (c *config) postgresURL() string {
+	if u := c.get("db_url"); !unset(u) {
+		return u
+	}
+	host := c.get("db_host")
+	if unset(host) {
+		return ""
+	}
+	u := &url.URL{Scheme: "postgres", Host: net.JoinHostPort(host, c.get("db_port")), Path: "/postgres", RawQuery: "sslmode=disable"}
+	if user := c.get("db_user"); !unset(user) {
+		if pw := c.get("db_password"); !unset(pw) {
+			u.User = url.UserPassword(user, pw)
+		} else {
+			u.User = url.User(user)
+		}
+	}
+	return u.String()
+}
+
+// httpAddr is the listen address.
+func (c *config) httpAddr() string {
+	if a := c.get("http_addr"); !unset(a) {
+		return a
+	}
+	return net.JoinHostPort(c.get("http_interface"), c.get("http_port"))
+}
+
+// masterPassword returns admin_passwd, empty when unset.
+func (c *config) masterPassword() string {
+	if v := c.get("admin_passwd"); !unset(v) {
+		return v
+	}
+	return ""
+}

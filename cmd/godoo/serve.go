@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+func cmdServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]", stderr)
+	resolve := addFlags(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", pos[0])}
+	}
+	c, err := resolve()
+	if err != nil {
+		return err
+	}
+	log := newLogger(c, stderr)
+	store, where, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	set := services.NewSet(store, servicesConfig(c, log))
+	maxBody, err := c.int("max_body_bytes")
+	if err != nil {
+		return err
+	}
+	maxDepth, err := c.int("max_depth")
+	if err != nil {
+		return err
+	}
+	timeout, err := c.int("request_timeout")
+	if err != nil {
+		return err
+	}
+	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, MaxDepth: int(maxDepth),
+		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log})
+
+	ln, err := net.Listen("tcp", c.httpAddr())
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: time.Duration(timeout+30) * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
+	ctx, stop := signalContext()
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("godoo listening", "addr", ln.Addr().String(), "store", where)
+
+	if err := prepareDatabases(ctx, set, stdout); err != nil {
+		_ = srv.Close()
+		return err
+	}
+	if c.masterPassword() == "" {
+		log.Warn("no master password configured (admin_passwd / --master-password): the db service refuses every protected method")
+	}
+	handler.SetReady(true)
+	fmt.Fprintf(stdout, "godoo is ready on http://%s\n", ln.Addr().String())
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// prepareDatabases checks every database's schema (applying pending
+// migrations) and, on a store without any database, creates the first one,
+// "odoo", with a generated admin password that is printed once.
+func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer) error {
+	names, err := set.Database.Names(ctx)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		pw := generatePassword()
+		if err := set.Database.Create(ctx, "odoo", services.CreateOptions{AdminPassword: pw, AdminLogin: "admin"}); err != nil {
+			return fmt.Errorf("creating the first database: %w", err)
+		}
+		fmt.Fprintf(stdout, "Created database \"odoo\". Log in as admin with the password %s\n(shown only this once; change it with: godoo user passwd admin --db odoo)\n", pw)
+		return nil
+	}
+	for _, n := range names {
+		if err := set.Database.Check(ctx, n); err != nil {
+			return fmt.Errorf("database %s: %w", n, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,240 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// BaseOptions are the choices made when a database is created.
+type BaseOptions struct {
+	AdminLogin    string
+	AdminPassword string
+	Lang          string // default en_US
+	CountryCode   string // optional company country
+	Phone         string
+	Demo          bool
+}
+
+// groupDef is one group of the base module with its external id.
+type groupDef struct{ xmlid, name string }
+
+var baseGroups = []groupDef{
+	{"group_user", "Internal User"},
+	{"group_erp_manager", "Access Rights"},
+	{"group_system", "Settings"},
+	{"group_portal", "Portal"},
+	{"group_public", "Public"},
+}
+
+// accessDef grants groups (by external id, "" for everyone) rights on a model:
+// letters r, w, c, u for read, write, create, unlink.
+type accessDef struct{ model, group, perms string }
+
+var baseAccess = []accessDef{
+	{"res.partner", "group_user", "rwcu"}, {"res.partner", "group_portal", "r"}, {"res.partner", "group_public", "r"},
+	{"res.users", "group_user", "r"}, {"res.users", "group_erp_manager", "rwcu"}, {"res.users", "group_portal", "r"},
+	{"res.company", "", "r"}, {"res.company", "group_erp_manager", "rwcu"},
+	{"res.groups", "group_user", "r"}, {"res.groups", "group_erp_manager", "rwcu"},
+	{"res.lang", "", "r"}, {"res.lang", "group_system", "rwcu"},
+	{"res.currency", "", "r"}, {"res.currency", "group_system", "rwcu"},
+	{"res.country", "", "r"}, {"res.country", "group_system", "rwcu"},
+	{"res.country.state", "", "r"}, {"res.country.state", "group_system", "rwcu"},
+	{"ir.model", "group_user", "r"}, {"ir.model", "group_system", "rwcu"},
+	{"ir.model.data", "group_user", "r"}, {"ir.model.data", "group_system", "rwcu"},
+	{"ir.model.access", "group_user", "r"}, {"ir.model.access", "group_system", "rwcu"},
+	{"ir.config_parameter", "group_system", "rwcu"},
+}
+
+var baseLangs = [][3]string{
+	{"en_US", "English (US)", "en"}, {"fr_FR", "French / Français", "fr"}, {"de_DE", "German / Deutsch", "de"},
+	{"es_ES", "Spanish / Español", "es"}, {"it_IT", "Italian / Italiano", "it"}, {"nl_NL", "Dutch / Nederlands", "nl"},
+	{"pt_BR", "Portuguese (BR) / Português (BR)", "pt_BR"},
+}
+
+// Country code, name, calling code, currency.
+var baseCountries = [][4]string{
+	{"AR", "Argentina", "54", "ARS"}, {"AU", "Australia", "61", "AUD"}, {"AT", "Austria", "43", "EUR"},
+	{"BE", "Belgium", "32", "EUR"}, {"BR", "Brazil", "55", "BRL"}, {"CA", "Canada", "1", "CAD"},
+	{"CH", "Switzerland", "41", "CHF"}, {"CL", "Chile", "56", "CLP"}, {"CN", "China", "86", "CNY"},
+	{"CO", "Colombia", "57", "COP"}, {"CZ", "Czech Republic", "420", "CZK"}, {"DE", "Germany", "49", "EUR"},
+	{"DK", "Denmark", "45", "DKK"}, {"EG", "Egypt", "20", "EGP"}, {"ES", "Spain", "34", "EUR"},
+	{"FI", "Finland", "358", "EUR"}, {"FR", "France", "33", "EUR"}, {"GB", "United Kingdom", "44", "GBP"},
+	{"GR", "Greece", "30", "EUR"}, {"HK", "Hong Kong", "852", "HKD"}, {"IE", "Ireland", "353", "EUR"},
+	{"IL", "Israel", "972", "ILS"}, {"IN", "India", "91", "INR"}, {"IT", "Italy", "39", "EUR"},
+	{"JP", "Japan", "81", "JPY"}, {"KE", "Kenya", "254", "KES"}, {"KR", "South Korea", "82", "KRW"},
+	{"LU", "Luxembourg", "352", "EUR"}, {"MA", "Morocco", "212", "MAD"}, {"MX", "Mexico", "52", "MXN"},
+	{"NG", "Nigeria", "234", "NGN"}, {"NL", "Netherlands", "31", "EUR"}, {"NO", "Norway", "47", "NOK"},
+	{"NZ", "New Zealand", "64", "NZD"}, {"PE", "Peru", "51", "PEN"}, {"PL", "Poland", "48", "PLN"},
+	{"PT", "Portugal", "351", "EUR"}, {"SA", "Saudi Arabia", "966", "SAR"}, {"SE", "Sweden", "46", "SEK"},
+	{"SG", "Singapore", "65", "SGD"}, {"TN", "Tunisia", "216", "TND"}, {"TR", "Türkiye", "90", "TRY"},
+	{"US", "United States", "1", "USD"}, {"ZA", "South Africa", "27", "ZAR"},
+}
+
+// InstallBase fills a freshly migrated database with the records of a new
+// Odoo base database: languages, currencies, countries, the main company,
+// the groups, the users __system__ and admin, access rights, external ids and
+// system parameters; with Demo also a demo user and a few partners. env must
+// run as the superuser.
+func InstallBase(ctx context.Context, env *Env, o BaseOptions) error {
+	in := &installer{env: env.Sudo(), ctx: ctx}
+	if o.Lang == "" {
+		o.Lang = "en_US"
+	}
+	if o.AdminLogin == "" {
+		o.AdminLogin = "admin"
+	}
+	for _, l := range baseLangs {
+		in.create("res.lang", "lang_"+l[0], map[string]any{"code": l[0], "name": l[1], "iso_code": l[2], "url_code": l[2], "active": l[0] == o.Lang || l[0] == "en_US"})
+	}
+	currencies := map[string]int64{}
+	for _, c := range baseCountries {
+		if _, ok := currencies[c[3]]; !ok {
+			currencies[c[3]] = in.create("res.currency", c[3], map[string]any{"name": c[3], "symbol": c[3], "active": c[3] == "USD" || c[3] == "EUR"})
+		}
+	}
+	countries := map[string]int64{}
+	for _, c := range baseCountries {
+		var phone int64
+		fmt.Sscan(c[2], &phone)
+		countries[c[0]] = in.create("res.country", strings.ToLower(c[0]), map[string]any{"code": c[0], "name": c[1], "phone_code": phone, "currency_id": currencies[c[3]]})
+	}
+	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
+	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": currencies["USD"]})
+	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
+	groups := map[string]int64{}
+	for _, g := range baseGroups {
+		groups[g.xmlid] = in.create("res.groups", g.xmlid, map[string]any{"name": g.name, "share": g.xmlid == "group_portal" || g.xmlid == "group_public"})
+	}
+	in.write("res.groups", groups["group_system"], map[string]any{"implied_ids": []any{groups["group_erp_manager"]}})
+	in.write("res.groups", groups["group_erp_manager"], map[string]any{"implied_ids": []any{groups["group_user"]}})
+	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
+	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
+	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
+	in.create("res.users", "user_root", map[string]any{"login": "__system__", "partner_id": rootPartner, "company_id": company, "active": false, "groups_id": internal})
+	in.create("res.users", "user_admin", map[string]any{"login": o.AdminLogin, "password": o.AdminPassword, "partner_id": adminPartner, "company_id": company, "groups_id": internal})
+	in.create("res.users", "public_user", map[string]any{"login": "public", "name": "Public user", "company_id": company, "active": false, "share": true, "groups_id": []any{groups["group_public"]}})
+	modelIDs := map[string]int64{}
+	for _, name := range env.Registry.Names() {
+		m := env.Registry.Model(name)
+		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
+	}
+	for _, a := range baseAccess {
+		vals := map[string]any{"name": "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all"), "model_id": modelIDs[a.model],
+			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
+			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
+		if a.group != "" {
+			vals["group_id"] = groups[a.group]
+		}
+		in.create("ir.model.access", vals["name"].(string), vals)
+	}
+	for key, value := range map[string]string{
+		"database.uuid": newUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
+		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",
+	} {
+		in.create("ir.config_parameter", "", map[string]any{"key": key, "value": value})
+	}
+	if o.Demo && in.err == nil {
+		in.installDemo(company, countries, groups)
+	}
+	return in.err
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// installer creates records and their external ids, keeping the first error
+// so that the data list above reads as a plain list.
+type installer struct {
+	env *Env
+	ctx context.Context
+	err error
+}
+
+func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
+	if in.err != nil {
+		return 0
+	}
+	m := in.env.Registry.Model(model)
+	id, err := in.env.Create(in.ctx, m, vals)
+	if err != nil {
+		in.err = fmt.Errorf("install %s %s: %w", model, xmlid, err)
+		return 0
+	}
+	if xmlid != "" {
+		_, err = in.env.Create(in.ctx, in.env.Registry.Model("ir.model.data"),
+			map[string]any{"module": "base", "name": xmlid, "model": model, "res_id": id, "noupdate": true})
+		if err != nil {
+			in.err = fmt.Errorf("install external id base.%s: %w", xmlid, err)
+		}
+	}
+	return id
+}
+
+func (in *installer) write(model string, id int64, vals map[string]any) {
+	if in.err != nil {
+		return
+	}
+	if err := in.env.Write(in.ctx, in.env.Registry.Model(model), []int64{id}, vals); err != nil {
+		in.err = fmt.Errorf("install %s %d: %w", model, id, err)
+	}
+}
+
+// installDemo adds what Odoo's demo data gives a script to play with: a demo
+// user and a dozen companies and contacts.
+func (in *installer) installDemo(company int64, countries map[string]int64, groups map[string]int64) {
+	demoPartner := in.create("res.partner", "partner_demo", map[string]any{"name": "Marc Demo", "email": "mark.brown23@example.com", "company_id": company})
+	in.create("res.users", "user_demo", map[string]any{"login": "demo", "password": "demo", "partner_id": demoPartner, "company_id": company, "groups_id": []any{groups["group_user"]}})
+	companies := []struct{ name, city, country, email string }{
+		{"Azure Interior", "Fremont", "US", "azure.Interior24@example.com"},
+		{"Deco Addict", "Pleasant Hill", "US", "deco_addict@example.com"},
+		{"Gemini Furniture", "Fairfield", "US", "gemini_furniture@fake.geminifurniture.com"},
+		{"Lumber Inc", "Stockton", "US", "lumber-inv92@example.com"},
+		{"Ready Mat", "Tracy", "US", "ready.mat28@example.com"},
+		{"The Jackson Group", "Stockton", "US", "jackson.group82@example.com"},
+		{"Wood Corner", "Turlock", "US", "wood.corner26@example.com"},
+	}
+	contacts := [][2]string{{"Brandon Freeman", "brandon.freeman55@example.com"}, {"Colleen Diaz", "colleen.diaz83@example.com"},
+		{"Nicole Ford", "nicole.ford75@example.com"}, {"Edwin Hansen", "edwin.hansen58@example.com"},
+		{"Jesse Brown", "jesse.brown74@example.com"}, {"Oscar Morgan", "oscar.morgan11@example.com"},
+		{"Toni Rhodes", "toni.rhodes11@example.com"}}
+	for i, c := range companies {
+		id := in.create("res.partner", fmt.Sprintf("res_partner_%d", i+1), map[string]any{"name": c.name, "is_company": true,
+			"city": c.city, "country_id": countries[c.country], "email": c.email, "company_id": false})
+		in.create("res.partner", fmt.Sprintf("res_partner_%d_contact", i+1), map[string]any{"name": contacts[i][0],
+			"email": contacts[i][1], "parent_id": id, "city": c.city, "country_id": countries[c.country]})
+	}
+}
+
+// Languages lists the languages godoo installs, as [code, name].
+func Languages() [][2]string {
+	out := make([][2]string, len(baseLangs))
+	for i, l := range baseLangs {
+		out[i] = [2]string{l[0], l[1]}
+	}
+	return out
+}
+
+// Countries lists the countries godoo installs, as [code, name].
+func Countries() [][2]string {
+	out := make([][2]string, len(baseCountries))
+	for i, c := range baseCountries {
+		out[i] = [2]string{c[0], c[1]}
+	}
+	return out
+}

@@ -1,0 +1,547 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+)
+
+// domainOps lists the comparison operators a domain term may use.
+var domainOps = map[string]bool{
+	"=": true, "!=": true, ">": true, ">=": true, "<": true, "<=": true, "=?": true,
+	"like": true, "not like": true, "ilike": true, "not ilike": true, "=like": true, "=ilike": true,
+	"in": true, "not in": true, "any": true, "not any": true,
+}
+
+// where is a compiled SQL condition with bun placeholders.
+type where struct {
+	sql  string
+	args []any
+}
+
+var (
+	sqlTrue  = where{sql: "TRUE"}
+	sqlFalse = where{sql: "FALSE"}
+)
+
+// domainCompiler turns an Odoo domain into a SQL condition on one table
+// alias. Field names come only from the registry and values only travel as
+// arguments, so nothing a client sends is ever pasted into SQL.
+type domainCompiler struct {
+	env   *Env
+	depth int // alias counter for sub-queries
+}
+
+// compileDomain compiles domain for m under alias, adding the active test when
+// the top level of the domain does not mention active.
+func (env *Env) compileDomain(m *Model, alias string, domain any, activeTest bool) (where, error) {
+	c := &domainCompiler{env: env}
+	terms, err := domainList(domain)
+	if err != nil {
+		return where{}, err
+	}
+	w, err := c.compile(m, alias, terms)
+	if err != nil {
+		return where{}, err
+	}
+	if activeTest && m.HasActive() && env.ActiveTest() && !mentionsActive(terms) {
+		w = and(where{sql: alias + ".active = ?", args: []any{true}}, w)
+	}
+	return w, nil
+}
+
+func domainList(domain any) ([]any, error) {
+	switch d := domain.(type) {
+	case nil:
+		return nil, nil
+	case bool:
+		if !d {
+			return nil, nil
+		}
+	case []any:
+		return d, nil
+	}
+	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", pyRepr(domain))
+}
+
+func mentionsActive(terms []any) bool {
+	for _, t := range terms {
+		if l, ok := t.([]any); ok && len(l) == 3 && l[0] == "active" {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *domainCompiler) compile(m *Model, alias string, terms []any) (where, error) {
+	if len(terms) == 0 {
+		return sqlTrue, nil
+	}
+	var stack []where
+	for i := len(terms) - 1; i >= 0; i-- {
+		switch t := terms[i].(type) {
+		case string:
+			switch t {
+			case "&", "|":
+				if len(stack) < 2 {
+					return where{}, syntaxError(terms)
+				}
+				a, b := stack[len(stack)-1], stack[len(stack)-2]
+				stack = stack[:len(stack)-2]
+				if t == "&" {
+					stack = append(stack, and(a, b))
+				} else {
+					stack = append(stack, or(a, b))
+				}
+			case "!":
+				if len(stack) < 1 {
+					return where{}, syntaxError(terms)
+				}
+				stack[len(stack)-1] = not(stack[len(stack)-1])
+			default:
+				return where{}, invalidLeaf(t)
+			}
+		case []any:
+			w, err := c.leaf(m, alias, t)
+			if err != nil {
+				return where{}, err
+			}
+			stack = append(stack, w)
+		default:
+			return where{}, invalidLeaf(t)
+		}
+	}
+	// Whatever is left is AND-ed, in the order it was written.
+	out := stack[len(stack)-1]
+	for i := len(stack) - 2; i >= 0; i-- {
+		out = and(out, stack[i])
+	}
+	return out, nil
+}
+
+func syntaxError(terms []any) error {
+	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", pyRepr(terms))
+}
+
+func invalidLeaf(t any) error {
+	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", pyRepr(t))
+}
+
+func and(a, b where) where {
+	if a.sql == "TRUE" {
+		return b
+	}
+	if b.sql == "TRUE" {
+		return a
+	}
+	return where{sql: "(" + a.sql + " AND " + b.sql + ")", args: append(append([]any{}, a.args...), b.args...)}
+}
+
+func or(a, b where) where {
+	if a.sql == "FALSE" {
+		return b
+	}
+	if b.sql == "FALSE" {
+		return a
+	}
+	return where{sql: "(" + a.sql + " OR " + b.sql + ")", args: append(append([]any{}, a.args...), b.args...)}
+}
+
+func not(a where) where {
+	switch a.sql {
+	case "TRUE":
+		return sqlFalse
+	case "FALSE":
+		return sqlTrue
+	}
+	return where{sql: "(NOT " + a.sql + ")", args: a.args}
+}
+
+func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
+	if len(t) != 3 {
+		return where{}, invalidLeaf(t)
+	}
+	op, ok := t[1].(string)
+	if !ok {
+		return where{}, invalidLeaf(t)
+	}
+	op = strings.ToLower(op)
+	if op == "<>" {
+		op = "!="
+	}
+	path, isStr := t[0].(string)
+	if !isStr {
+		// Only the constant terms (1, '=', 1) and (0, '=', 1) have a
+		// non-string left side.
+		l, lok := toInt64(t[0])
+		r, rok := toInt64(t[2])
+		if lok && rok && op == "=" && r == 1 && (l == 0 || l == 1) && !isBool(t[0]) {
+			if l == 1 {
+				return sqlTrue, nil
+			}
+			return sqlFalse, nil
+		}
+		return where{}, invalidLeaf(t)
+	}
+	if !domainOps[op] {
+		return where{}, invalidLeaf(t)
+	}
+	name, rest, dotted := strings.Cut(path, ".")
+	f := m.Fields[name]
+	if f == nil {
+		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, name, pyTuple(t))
+	}
+	value := t[2]
+	if f.Related != nil {
+		// A delegated field is searched on the record it lives on.
+		via := m.Fields[f.Related[0]]
+		sub := f.Related[1]
+		if dotted {
+			sub += "." + rest
+		}
+		return c.any(m, alias, via, []any{[]any{sub, op, value}}, false)
+	}
+	if dotted {
+		if f.Relation == "" {
+			return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, path, pyTuple(t))
+		}
+		return c.any(m, alias, f, []any{[]any{rest, op, value}}, false)
+	}
+	if op == "any" || op == "not any" {
+		if f.Relation == "" {
+			return where{}, ServerErrorf("builtins.ValueError", "Invalid leaf %s: 'any' needs a relational field", pyTuple(t))
+		}
+		sub, ok := value.([]any)
+		if !ok {
+			return where{}, invalidLeaf(t)
+		}
+		return c.any(m, alias, f, sub, op == "not any")
+	}
+	if op == "=?" {
+		if value == nil || value == false {
+			return sqlTrue, nil
+		}
+		op = "="
+	}
+	if !f.Stored() && f.Type != One2many && f.Type != Many2many {
+		if f.Name == "display_name" && m.Fields[m.RecName] != nil && m.Fields[m.RecName].Stored() {
+			f = m.Fields[m.RecName]
+		} else {
+			return sqlTrue, nil // Odoo ignores unsearchable fields (and logs it)
+		}
+	}
+	switch f.Type {
+	case One2many, Many2many:
+		return c.x2many(m, alias, f, op, value)
+	case Many2one:
+		if hasString(value) && op != "=like" && op != "=ilike" {
+			return c.many2oneByName(alias, f, op, value)
+		}
+	}
+	return c.scalar(alias+"."+f.Column, f, op, value, t)
+}
+
+func pyTuple(t []any) string {
+	s := pyRepr(t)
+	return "(" + s[1:len(s)-1] + ")"
+}
+
+func hasString(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return true
+	case []any:
+		for _, e := range x {
+			if _, ok := e.(string); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scalar compiles one comparison on a column, with Odoo's NULL semantics.
+func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []any) (where, error) {
+	isBoolField := f.Type == Boolean
+	switch op {
+	case "=", "!=":
+		if l, ok := value.([]any); ok { // 16/17 rewrite (f, '=', [..]) to in
+			if op == "=" {
+				return c.scalar(col, f, "in", l, t)
+			}
+			return c.scalar(col, f, "not in", l, t)
+		}
+		if value == nil || value == false {
+			if isBoolField {
+				if op == "=" {
+					return where{sql: "(" + col + " IS NULL OR " + col + " = ?)", args: []any{false}}, nil
+				}
+				return where{sql: col + " = ?", args: []any{true}}, nil
+			}
+			if op == "=" {
+				return where{sql: col + " IS NULL"}, nil
+			}
+			return where{sql: col + " IS NOT NULL"}, nil
+		}
+		v := c.sqlValue(f, value, op)
+		if op == "=" {
+			return where{sql: col + " = ?", args: []any{v}}, nil
+		}
+		return where{sql: "(" + col + " != ? OR " + col + " IS NULL)", args: []any{v}}, nil
+	case "<", ">", "<=", ">=":
+		if value == nil || value == false {
+			return sqlFalse, nil
+		}
+		return where{sql: col + " " + op + " ?", args: []any{c.sqlValue(f, value, op)}}, nil
+	case "in", "not in":
+		l, ok := value.([]any)
+		if !ok {
+			if value == true || value == false {
+				if op == "in" {
+					return c.scalar(col, f, "=", value, t)
+				}
+				return c.scalar(col, f, "!=", value, t)
+			}
+			return where{}, ServerErrorf("builtins.ValueError", "Invalid domain term %s", pyTuple(t))
+		}
+		var vals []any
+		withNull := false
+		for _, e := range l {
+			if e == nil || e == false {
+				withNull = true
+				if isBoolField {
+					vals = append(vals, false)
+				}
+				continue
+			}
+			vals = append(vals, c.sqlValue(f, e, "="))
+		}
+		var w where
+		if len(vals) == 0 {
+			w = sqlFalse
+		} else {
+			w = where{sql: col + " IN (" + placeholders(len(vals)) + ")", args: vals}
+		}
+		if op == "in" {
+			if withNull {
+				w = or(w, where{sql: col + " IS NULL"})
+			}
+			return w, nil
+		}
+		if len(vals) == 0 && !withNull {
+			return sqlTrue, nil
+		}
+		nw := where{sql: col + " NOT IN (" + placeholders(len(vals)) + ")", args: vals}
+		if len(vals) == 0 {
+			nw = sqlTrue
+		}
+		if withNull {
+			return and(nw, where{sql: col + " IS NOT NULL"}), nil
+		}
+		return or(nw, where{sql: col + " IS NULL"}), nil
+	case "like", "not like", "ilike", "not ilike", "=like", "=ilike":
+		pattern := likeValue(value)
+		if op == "like" || op == "not like" || op == "ilike" || op == "not ilike" {
+			if pattern == "" {
+				if strings.HasPrefix(op, "not") {
+					return where{sql: col + " IS NULL"}, nil
+				}
+				return sqlTrue, nil
+			}
+			pattern = "%" + pattern + "%"
+		} else if value == nil || value == false {
+			return sqlFalse, nil
+		}
+		insensitive := strings.Contains(op, "ilike")
+		w := c.like(col, f, pattern, insensitive)
+		if strings.HasPrefix(op, "not") {
+			return or(not(w), where{sql: col + " IS NULL"}), nil
+		}
+		return w, nil
+	}
+	return where{}, invalidLeaf(t)
+}
+
+func likeValue(v any) string {
+	switch x := v.(type) {
+	case nil, bool:
+		return ""
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// like builds a LIKE on either dialect. SQLite's LIKE ignores ASCII case, so
+// a case-sensitive match adds GLOB with the same pattern.
+func (c *domainCompiler) like(col string, f *Field, pattern string, insensitive bool) where {
+	text := col
+	if c.env.Dialect == "pg" && f.Type != Char && f.Type != Text && f.Type != HTML && f.Type != Selection {
+		text = "CAST(" + col + " AS VARCHAR)"
+	}
+	if c.env.Dialect == "pg" {
+		if insensitive {
+			return where{sql: text + " ILIKE ?", args: []any{pattern}}
+		}
+		return where{sql: text + " LIKE ?", args: []any{pattern}}
+	}
+	if insensitive {
+		return where{sql: text + " LIKE ?", args: []any{pattern}}
+	}
+	return where{sql: "(" + text + " LIKE ? AND " + text + " GLOB ?)", args: []any{pattern, likeToGlob(pattern)}}
+}
+
+// likeToGlob rewrites a LIKE pattern as the equivalent GLOB pattern.
+func likeToGlob(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		switch r {
+		case '%':
+			b.WriteByte('*')
+		case '_':
+			b.WriteByte('?')
+		case '*', '?', '[', ']':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// sqlValue converts a domain value to the column's representation where it
+// can, and passes it through unchanged otherwise (the database then decides).
+func (c *domainCompiler) sqlValue(f *Field, v any, op string) any {
+	if f.Type == Datetime {
+		if s, ok := v.(string); ok && len(s) == 10 {
+			if op == ">" || op == "<=" {
+				return s + " 23:59:59"
+			}
+			return s + " 00:00:00"
+		}
+	}
+	if f.Type == Many2one || f.Type == Integer {
+		if n, ok := toInt64(v); ok {
+			return n
+		}
+		return v
+	}
+	if out, err := f.toDB(v); err == nil && out != nil {
+		return out
+	}
+	return v
+}
+
+// any compiles (field, 'any', subdomain): at least one related record of f
+// matches sub. Archived comodel records count for many2one paths, as in Odoo.
+func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate bool) (where, error) {
+	co := c.env.Registry.Model(f.Relation)
+	if co == nil {
+		return where{}, ServerErrorf("builtins.KeyError", "'%s'", f.Relation)
+	}
+	c.depth++
+	sa := fmt.Sprintf("t%d", c.depth)
+	w, err := c.compile(co, sa, sub)
+	if err != nil {
+		return where{}, err
+	}
+	if f.Type != Many2one && co.HasActive() && c.env.ActiveTest() && !mentionsActive(sub) {
+		w = and(where{sql: sa + ".active = ?", args: []any{true}}, w)
+	}
+	var out where
+	switch f.Type {
+	case Many2one:
+		out = where{sql: alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
+		if negate {
+			return or(where{sql: alias + "." + f.Column + " IS NULL"}, not(out)), nil
+		}
+	case One2many:
+		inv := co.Fields[f.InverseName]
+		out = where{sql: alias + ".id IN (SELECT " + sa + "." + inv.Column + " FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
+	case Many2many:
+		out = where{sql: alias + ".id IN (SELECT r." + f.RelCol + " FROM " + f.RelTable + " r JOIN " + co.Table + " " + sa +
+			" ON " + sa + ".id = r." + f.RelOther + " WHERE " + w.sql + ")", args: w.args}
+	default:
+		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s for 'any'", m.Name, f.Name)
+	}
+	if negate {
+		return not(out), nil
+	}
+	return out, nil
+}
+
+// x2many compiles comparisons on one2many and many2many fields: ids (or names)
+// of linked records, or False for "no link".
+func (c *domainCompiler) x2many(m *Model, alias string, f *Field, op string, value any) (where, error) {
+	if value == nil || value == false {
+		exists, err := c.any(m, alias, f, nil, false)
+		if err != nil {
+			return where{}, err
+		}
+		switch op {
+		case "=", "in":
+			return not(exists), nil
+		case "!=", "not in":
+			return exists, nil
+		}
+	}
+	var sub []any
+	switch op {
+	case "=", "in", "!=", "not in":
+		if hasString(value) {
+			sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "ilike", value}}
+			if op == "=" || op == "!=" {
+				sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "=", value}}
+			}
+		} else {
+			ids, err := IDList(value)
+			if err != nil {
+				return where{}, err
+			}
+			list := make([]any, len(ids))
+			for i, id := range ids {
+				list[i] = id
+			}
+			sub = []any{[]any{"id", "in", list}}
+		}
+		return c.any(m, alias, f, sub, op == "!=" || op == "not in")
+	default:
+		sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, op, value}}
+		return c.any(m, alias, f, sub, false)
+	}
+}
+
+// many2oneByName resolves a string on a many2one by a name search on the
+// comodel; negative operators also keep records whose many2one is empty.
+func (c *domainCompiler) many2oneByName(alias string, f *Field, op string, value any) (where, error) {
+	co := c.env.Registry.Model(f.Relation)
+	positive := map[string]string{"!=": "=", "not like": "like", "not ilike": "ilike", "not in": "in"}
+	pos, negative := positive[op]
+	if !negative {
+		pos = op
+	}
+	switch pos {
+	case "<", ">", "<=", ">=":
+		pos = "in"
+	}
+	c.depth++
+	sa := fmt.Sprintf("t%d", c.depth)
+	recName := co.Fields[co.RecName]
+	w, err := c.scalar(sa+"."+recName.Column, recName, pos, value, nil)
+	if err != nil {
+		return where{}, err
+	}
+	in := where{sql: alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
+	if negative {
+		return or(not(in), where{sql: alias + "." + f.Column + " IS NULL"}), nil
+	}
+	return in, nil
+}

@@ -1,0 +1,237 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// SuperuserID is Odoo's __system__ user, which bypasses access rights.
+const SuperuserID int64 = 1
+
+// Env is the environment one call runs in: the transaction, the user, the
+// context and the clock. It is Odoo's env, reduced to what godoo needs.
+type Env struct {
+	// DB is always the call's transaction; model code never begins or
+	// commits one.
+	DB       bun.IDB
+	Dialect  string
+	Registry *Registry
+	// Classify turns driver errors into kinds; the store provides it.
+	Classify func(error) error
+	UID      int64
+	Context  map[string]any
+	// Now is captured once per transaction so that every row a call writes
+	// carries the same timestamp.
+	Now time.Time
+
+	su    bool
+	state *envState
+}
+
+// envState is shared by every copy of an Env within one transaction.
+type envState struct {
+	groups   map[int64]bool
+	onCommit []func()
+}
+
+// NewEnv builds the environment of one transaction.
+func NewEnv(db bun.IDB, dialect string, reg *Registry, classify func(error) error, uid int64, now time.Time) *Env {
+	if classify == nil {
+		classify = func(err error) error { return err }
+	}
+	return &Env{DB: db, Dialect: dialect, Registry: reg, Classify: classify, UID: uid,
+		Context: map[string]any{}, Now: now.UTC().Truncate(time.Second), state: &envState{}}
+}
+
+// Sudo returns a copy that bypasses access rights, as Odoo's sudo() does.
+func (e *Env) Sudo() *Env { c := *e; c.su = true; return &c }
+
+// IsSuperuser reports whether access checks are skipped.
+func (e *Env) IsSuperuser() bool { return e.su || e.UID == SuperuserID }
+
+// WithContext returns a copy whose context is ctx (Odoo's with_context(ctx)
+// replaces the context).
+func (e *Env) WithContext(ctx map[string]any) *Env {
+	c := *e
+	c.Context = ctx
+	if c.Context == nil {
+		c.Context = map[string]any{}
+	}
+	return &c
+}
+
+// OnCommit registers fn to run after the transaction commits, for side
+// effects such as cache invalidation that must not happen on rollback.
+func (e *Env) OnCommit(fn func()) { e.state.onCommit = append(e.state.onCommit, fn) }
+
+// CommitHooks returns the functions registered with OnCommit.
+func (e *Env) CommitHooks() []func() { return e.state.onCommit }
+
+// ActiveTest reports whether archived records are hidden (the default).
+func (e *Env) ActiveTest() bool {
+	v, ok := e.Context["active_test"]
+	return !ok || truthy(v)
+}
+
+// NowText is Now in the layout stored in datetime columns.
+func (e *Env) NowText() string { return e.Now.Format(DatetimeLayout) }
+
+// query runs a SELECT with bun's placeholders and returns the rows.
+func (e *Env) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := e.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, e.Classify(err)
+	}
+	return rows, nil
+}
+
+// exec runs a statement with bun's placeholders.
+func (e *Env) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	res, err := e.DB.ExecContext(ctx, q, args...)
+	if err != nil {
+		return nil, e.Classify(err)
+	}
+	return res, nil
+}
+
+// scalar runs a query returning one value; ok is false when it has no row.
+func (e *Env) scalar(ctx context.Context, dst any, q string, args ...any) (bool, error) {
+	err := e.DB.QueryRowContext(ctx, q, args...).Scan(dst)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, e.Classify(err)
+	}
+	return true, nil
+}
+
+// Groups returns the ids of the groups the user belongs to, loaded once per
+// transaction.
+func (e *Env) Groups(ctx context.Context) (map[int64]bool, error) {
+	if e.state.groups != nil {
+		return e.state.groups, nil
+	}
+	ids, err := e.int64s(ctx, "SELECT gid FROM res_groups_users_rel WHERE uid = ?", e.UID)
+	if err != nil {
+		return nil, err
+	}
+	g := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		g[id] = true
+	}
+	e.state.groups = g
+	return g, nil
+}
+
+// HasGroup reports whether the user belongs to the group with the external id
+// xmlid ("base.group_system").
+func (e *Env) HasGroup(ctx context.Context, xmlid string) (bool, error) {
+	gid, err := e.XMLID(ctx, xmlid)
+	if err != nil || gid == 0 {
+		return false, err
+	}
+	g, err := e.Groups(ctx)
+	if err != nil {
+		return false, err
+	}
+	return g[gid], nil
+}
+
+// XMLID resolves an external id "module.name" to its res_id, 0 when unknown.
+func (e *Env) XMLID(ctx context.Context, xmlid string) (int64, error) {
+	module, name, ok := strings.Cut(xmlid, ".")
+	if !ok {
+		return 0, nil
+	}
+	var id int64
+	_, err := e.scalar(ctx, &id, "SELECT res_id FROM ir_model_data WHERE module = ? AND name = ?", module, name)
+	return id, err
+}
+
+func (e *Env) int64s(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := e.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, e.Classify(rows.Err())
+}
+
+var opVerb = map[Op]string{OpRead: "access", OpWrite: "modify", OpCreate: "create", OpUnlink: "delete"}
+
+// CheckAccess enforces ir.model.access for op on m, with Odoo's message.
+func (e *Env) CheckAccess(ctx context.Context, m *Model, op Op) error {
+	ok, err := e.HasAccess(ctx, m, op)
+	if err != nil || ok {
+		return err
+	}
+	col := "perm_" + string(op)
+	names, err := e.strings(ctx, `SELECT g.name FROM ir_model_access a
+		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id
+		WHERE im.model = ? AND a.active AND a.`+col+` ORDER BY g.name`, m.Name)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "You are not allowed to %s '%s' (%s) records.\n\n", opVerb[op], m.Description, m.Name)
+	if len(names) == 0 {
+		b.WriteString("No group currently allows this operation.")
+	} else {
+		b.WriteString("This operation is allowed for the following groups:")
+		for _, n := range names {
+			b.WriteString("\n\t- " + n)
+		}
+	}
+	b.WriteString("\n\nContact your administrator to request access if necessary.")
+	return &Error{Kind: KindAccess, Message: b.String()}
+}
+
+// HasAccess reports whether the user may perform op on m.
+func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
+	if e.IsSuperuser() {
+		return true, nil
+	}
+	switch op {
+	case OpRead, OpWrite, OpCreate, OpUnlink:
+	default:
+		return false, ServerErrorf("builtins.ValueError", "Invalid access mode: %s", op)
+	}
+	var n int64
+	_, err := e.scalar(ctx, &n, `SELECT COUNT(*) FROM ir_model_access a JOIN ir_model im ON im.id = a.model_id
+		WHERE im.model = ? AND a.active AND a.perm_`+string(op)+`
+		AND (a.group_id IS NULL OR a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = ?))`,
+		m.Name, e.UID)
+	return n > 0, err
+}
+
+func (e *Env) strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := e.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, e.Classify(rows.Err())
+}

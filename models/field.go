@@ -1,0 +1,342 @@
+package models
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Field types, named as Odoo names them in fields_get.
+const (
+	Char      = "char"
+	Text      = "text"
+	HTML      = "html"
+	Integer   = "integer"
+	Float     = "float"
+	Monetary  = "monetary"
+	Boolean   = "boolean"
+	Date      = "date"
+	Datetime  = "datetime"
+	Selection = "selection"
+	Binary    = "binary"
+	Many2one  = "many2one"
+	One2many  = "one2many"
+	Many2many = "many2many"
+)
+
+// Wire layouts of dates, shared with the protocol layer so that every value
+// leaves godoo the way Odoo formats it.
+const (
+	DateLayout     = "2006-01-02"
+	DatetimeLayout = "2006-01-02 15:04:05"
+)
+
+// Field describes one field of a model. The same description drives SQL
+// generation, validation, fields_get, read and write, so that the four can
+// never disagree.
+type Field struct {
+	Name     string
+	Type     string
+	String   string
+	Help     string
+	Relation string // comodel of relational fields
+
+	// Column is the SQL column; empty for fields that are not stored.
+	Column string
+
+	// InverseName is the many2one on the comodel that a one2many follows.
+	InverseName string
+	// RelTable, RelCol and RelOther describe a many2many link table: RelCol
+	// points at this model, RelOther at the comodel.
+	RelTable, RelCol, RelOther string
+
+	Required  bool
+	Readonly  bool
+	Selection [][2]string
+	// Default gives the value used by create when vals lacks the field.
+	Default func(env *Env) any
+	// Compute fills a non-stored field for a batch of records on read.
+	Compute func(env *Env, recs []Record) error
+	// OnDelete is the many2one's ondelete policy, for documentation.
+	OnDelete string
+	// WriteOnly fields (passwords) are accepted by create and write but read
+	// back as empty strings.
+	WriteOnly bool
+	// Related is a two-step path ("partner_id", "name") for fields that live
+	// on a record this one delegates to (Odoo's _inherits and related fields):
+	// read, written and searched through that record.
+	Related []string
+}
+
+// Stored reports whether the field has a column of its own.
+func (f *Field) Stored() bool { return f.Column != "" }
+
+// Record is one row as read: field name to wire value.
+type Record map[string]any
+
+// fromDB converts a value scanned from either driver to the wire value Odoo
+// returns for the field type: false for empty values (but 0 for numbers),
+// strings for dates, ids for many2one before name resolution.
+func (f *Field) fromDB(v any) any {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	switch f.Type {
+	case Boolean:
+		return truthy(v)
+	case Integer:
+		n, _ := toInt64(v)
+		return n
+	case Float, Monetary:
+		x, _ := toFloat(v)
+		return x
+	case Many2one:
+		if v == nil {
+			return false
+		}
+		n, ok := toInt64(v)
+		if !ok || n == 0 {
+			return false
+		}
+		return n
+	case Date:
+		return formatTime(v, DateLayout)
+	case Datetime:
+		return formatTime(v, DatetimeLayout)
+	}
+	if v == nil {
+		return false
+	}
+	if s, ok := v.(string); ok {
+		if s == "" && f.Type != Char && f.Type != Text && f.Type != HTML {
+			return false
+		}
+		return s
+	}
+	return v
+}
+
+// formatTime renders a date or datetime value from either driver in Odoo's
+// layout, or false when empty.
+func formatTime(v any, layout string) any {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case time.Time:
+		if t.IsZero() {
+			return false
+		}
+		return t.UTC().Format(layout)
+	case string:
+		if t == "" {
+			return false
+		}
+		if len(t) >= len(layout) {
+			return t[:len(layout)]
+		}
+		return t
+	}
+	return false
+}
+
+// toDB validates a wire value for the field and converts it to the value
+// stored in its column. It returns Odoo's messages for values of the wrong
+// shape.
+func (f *Field) toDB(v any) (any, error) {
+	if v == nil || v == false && f.Type != Boolean {
+		return nil, nil // Odoo stores False as NULL; numbers read back as 0
+	}
+	switch f.Type {
+	case Boolean:
+		return truthy(v), nil
+	case Integer:
+		n, ok := toInt64(v)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		if n > math.MaxInt32 || n < math.MinInt32 {
+			return nil, ValidationErrorf("The value %d is out of range for the integer field %s.", n, f.Name)
+		}
+		return n, nil
+	case Float, Monetary:
+		x, ok := toFloat(v)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		return x, nil
+	case Many2one:
+		if l, ok := v.([]any); ok && len(l) > 0 { // [id, name] pairs read back
+			v = l[0]
+		}
+		n, ok := toInt64(v)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		if n == 0 {
+			return nil, nil
+		}
+		return n, nil
+	case Date, Datetime:
+		return f.parseTime(v)
+	case Selection:
+		s, ok := v.(string)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		for _, opt := range f.Selection {
+			if opt[0] == s {
+				return s, nil
+			}
+		}
+		return nil, ValidationErrorf("Wrong value for %s: %q", f.Name, s)
+	case Binary:
+		s, ok := v.(string)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return nil, ValidationErrorf("The value for the binary field %s is not valid base64 text.", f.Name)
+		}
+		return s, nil
+	case Char, Text, HTML:
+		switch s := v.(type) {
+		case string:
+			return s, nil
+		case int64, float64:
+			return fmt.Sprint(s), nil
+		}
+		return nil, f.badValue(v)
+	}
+	return v, nil
+}
+
+// parseTime accepts Odoo's date strings (and a datetime string for a date
+// field, whose date part is kept) and returns the canonical stored text.
+func (f *Field) parseTime(v any) (any, error) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, f.badValue(v)
+	}
+	s = strings.TrimSpace(s)
+	layouts := []string{DatetimeLayout, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05", DateLayout}
+	for _, l := range layouts {
+		t, err := time.Parse(l, s)
+		if err != nil {
+			continue
+		}
+		if f.Type == Date {
+			return t.Format(DateLayout), nil
+		}
+		return t.Format(DatetimeLayout), nil
+	}
+	if f.Type == Date {
+		return nil, ValidationErrorf("time data '%s' does not match format '%%Y-%%m-%%d'", s)
+	}
+	return nil, ValidationErrorf("time data '%s' does not match format '%%Y-%%m-%%d %%H:%%M:%%S'", s)
+}
+
+func (f *Field) badValue(v any) error {
+	return ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+}
+
+// pyRepr renders a value roughly as Python's repr, for error messages that
+// clients compare with Odoo's.
+func pyRepr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = pyRepr(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		return "{...}"
+	}
+	return fmt.Sprint(v)
+}
+
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case int:
+		return x != 0
+	case float64:
+		return x != 0
+	case string:
+		return x != "" && x != "0" && x != "f" && x != "false"
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
+}
+
+// toInt64 accepts the integer shapes either driver or either codec produces.
+// A float is accepted only when it is integral, as Python's int() of a JSON
+// number would be.
+func toInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return int64(x), true
+		}
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case string:
+		n, err := strconv.ParseInt(x, 10, 64)
+		return n, err == nil
+	case []byte:
+		n, err := strconv.ParseInt(string(x), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		return f, err == nil
+	case []byte:
+		f, err := strconv.ParseFloat(string(x), 64)
+		return f, err == nil
+	case nil:
+		return 0, true
+	}
+	return 0, false
+}

@@ -1,0 +1,280 @@
+package models
+
+import (
+	"context"
+	"sort"
+)
+
+// addMagicFields gives every model the fields Odoo adds to all of them.
+func addMagicFields(m *Model) {
+	if m.Fields["id"] == nil {
+		m.AddField(&Field{Name: "id", Type: Integer, String: "ID", Column: "id", Readonly: true})
+	}
+	if m.Fields["display_name"] == nil {
+		m.AddField(&Field{Name: "display_name", Type: Char, String: "Display Name", Readonly: true})
+	}
+	for _, f := range []*Field{
+		{Name: "create_uid", Type: Many2one, Relation: "res.users", String: "Created by", Column: "create_uid", Readonly: true},
+		{Name: "create_date", Type: Datetime, String: "Created on", Column: "create_date", Readonly: true},
+		{Name: "write_uid", Type: Many2one, Relation: "res.users", String: "Last Updated by", Column: "write_uid", Readonly: true},
+		{Name: "write_date", Type: Datetime, String: "Last Updated on", Column: "write_date", Readonly: true},
+	} {
+		if m.Fields[f.Name] == nil {
+			m.AddField(f)
+		}
+	}
+}
+
+// baseMethods are the methods every model answers over RPC, with Odoo 18's
+// signatures.
+func baseMethods() []*Method {
+	return []*Method{
+		{Name: "search", Params: []string{"domain", "offset", "limit", "order"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearch},
+		{Name: "search_count", Params: []string{"domain", "limit"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearchCount},
+		{Name: "read", Params: []string{"fields", "load"}, Record: true, Op: OpRead, ReadOnly: true, Fn: rpcRead},
+		{Name: "search_read", Params: []string{"domain", "fields", "offset", "limit", "order", "load"}, Op: OpRead, ReadOnly: true, Fn: rpcSearchRead},
+		{Name: "create", Params: []string{"vals_list"}, Required: 1, Op: OpCreate, Fn: rpcCreate},
+		{Name: "write", Params: []string{"vals"}, Required: 1, Record: true, Op: OpWrite, Fn: rpcWrite},
+		{Name: "unlink", Record: true, Op: OpUnlink, Fn: rpcUnlink},
+		{Name: "exists", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
+		{Name: "fields_get", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
+		{Name: "name_search", Params: []string{"name", "domain", "operator", "limit"}, Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
+		{Name: "check_access_rights", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
+	}
+}
+
+func intArg(a Args, name string) int64 {
+	n, _ := toInt64(a[name])
+	if isBool(a[name]) {
+		return 0
+	}
+	return n
+}
+
+func strArg(a Args, name string) string {
+	s, _ := a[name].(string)
+	return s
+}
+
+// fieldsArg reads a list of field names; false, null and [] mean all fields.
+func fieldsArg(a Args, name string) ([]string, error) {
+	switch v := a[name].(type) {
+	case nil, bool:
+		return nil, nil
+	case string:
+		return []string{v}, nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, ServerErrorf("builtins.TypeError", "field names must be strings, not %s", pyRepr(e))
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, ServerErrorf("builtins.TypeError", "fields must be a list of field names")
+}
+
+// loadArg is read's load parameter: '_classic_read' (the default) names
+// many2one values; None/false returns bare ids.
+func loadArg(a Args) bool {
+	v, given := a["load"]
+	if !given {
+		return true
+	}
+	s, ok := v.(string)
+	return ok && s != ""
+}
+
+func searchOptions(a Args) SearchOptions {
+	return SearchOptions{Offset: intArg(a, "offset"), Limit: intArg(a, "limit"), Order: strArg(a, "order")}
+}
+
+func rpcSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	return env.Search(ctx, m, a["domain"], searchOptions(a))
+}
+
+func rpcSearchCount(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	return env.SearchCount(ctx, m, a["domain"], intArg(a, "limit"))
+}
+
+func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	fields, err := fieldsArg(a, "fields")
+	if err != nil {
+		return nil, err
+	}
+	return env.Read(ctx, m, ids, fields, loadArg(a))
+}
+
+func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	fields, err := fieldsArg(a, "fields")
+	if err != nil {
+		return nil, err
+	}
+	ids, err := env.Search(ctx, m, a["domain"], searchOptions(a))
+	if err != nil {
+		return nil, err
+	}
+	return env.Read(ctx, m, ids, fields, loadArg(a))
+}
+
+// rpcCreate returns an id for one dict and a list of ids for a list, as
+// Odoo's call_kw adapts create's result.
+func rpcCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	switch v := a["vals_list"].(type) {
+	case map[string]any:
+		return env.Create(ctx, m, v)
+	case []any:
+		ids := make([]int64, 0, len(v))
+		for _, e := range v {
+			vals, ok := e.(map[string]any)
+			if !ok {
+				return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", pyRepr(e))
+			}
+			id, err := env.Create(ctx, m, vals)
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, nil
+	}
+	return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", pyRepr(a["vals_list"]))
+}
+
+func rpcWrite(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	vals, ok := a["vals"].(map[string]any)
+	if !ok {
+		return nil, ServerErrorf("builtins.TypeError", "write() expects a dictionary of values, got %s", pyRepr(a["vals"]))
+	}
+	return true, env.Write(ctx, m, ids, vals)
+}
+
+func rpcUnlink(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (any, error) {
+	return true, env.Unlink(ctx, m, ids)
+}
+
+func rpcExists(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (any, error) {
+	return env.Exists(ctx, m, ids)
+}
+
+func rpcCheckAccessRights(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	op := Op(strArg(a, "operation"))
+	raise := !a.Has("raise_exception") || truthy(a["raise_exception"])
+	if raise {
+		if err := env.CheckAccess(ctx, m, op); err != nil {
+			return nil, err
+		}
+		return true, nil
+	}
+	return env.HasAccess(ctx, m, op)
+}
+
+// rpcNameSearch returns [id, display_name] pairs whose name matches.
+func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	op := strArg(a, "operator")
+	if op == "" {
+		op = "ilike"
+	}
+	limit := int64(100)
+	if a.Has("limit") {
+		limit = intArg(a, "limit")
+	}
+	domain, err := domainList(a["domain"])
+	if err != nil {
+		return nil, err
+	}
+	name := strArg(a, "name")
+	if name != "" || op != "ilike" {
+		domain = append([]any{"&", []any{"display_name", op, name}}, wrapDomain(domain)...)
+	}
+	ids, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	names, err := env.DisplayNames(ctx, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, []any{id, names[id]})
+	}
+	return out, nil
+}
+
+// wrapDomain makes a domain usable as one operand of '&'.
+func wrapDomain(d []any) []any {
+	if len(d) == 0 {
+		return []any{[]any{int64(1), "=", int64(1)}}
+	}
+	if len(d) == 1 {
+		return d
+	}
+	// Several implicit AND-ed terms: make the ANDs explicit.
+	out := make([]any, 0, 2*len(d))
+	for i := 0; i < len(d)-1; i++ {
+		if _, isOp := d[i].(string); !isOp {
+			out = append(out, "&")
+		}
+	}
+	return append(out, d...)
+}
+
+// rpcFieldsGet describes the fields, optionally only some of them and only
+// some attributes.
+func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	names, err := fieldsArg(a, "allfields")
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := fieldsArg(a, "attributes")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		names = append([]string(nil), m.FieldOrder...)
+		sort.Strings(names)
+	}
+	out := map[string]any{}
+	for _, n := range names {
+		f := m.Fields[n]
+		if f == nil {
+			continue
+		}
+		desc := map[string]any{
+			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
+			"store": f.Stored(), "searchable": f.Stored() || f.Related != nil || f.Type == One2many || f.Type == Many2many,
+			"sortable": f.Stored() && f.Type != One2many && f.Type != Many2many, "name": f.Name,
+		}
+		if f.Help != "" {
+			desc["help"] = f.Help
+		}
+		if f.Relation != "" {
+			desc["relation"] = f.Relation
+			desc["context"] = map[string]any{}
+			desc["domain"] = []any{}
+		}
+		if f.Type == One2many {
+			desc["relation_field"] = f.InverseName
+		}
+		if f.Type == Selection {
+			sel := make([]any, len(f.Selection))
+			for i, o := range f.Selection {
+				sel[i] = []any{o[0], o[1]}
+			}
+			desc["selection"] = sel
+		}
+		if len(attrs) > 0 {
+			for k := range desc {
+				if !contains(attrs, k) {
+					delete(desc, k)
+				}
+			}
+		}
+		out[n] = desc
+	}
+	return out, nil
+}

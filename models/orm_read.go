@@ -1,0 +1,310 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+)
+
+// Read returns the records of ids (in that order, skipping ids that do not
+// exist, as Odoo's read does) with the given fields; all readable fields when
+// fields is empty. With load false, many2one values are plain ids.
+func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string, load bool) ([]Record, error) {
+	if len(fields) == 0 {
+		fields = m.FieldOrder
+	}
+	for _, name := range fields {
+		if m.Fields[name] == nil {
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
+		}
+	}
+	recs, err := env.fetch(ctx, m, ids, fields)
+	if err != nil || len(recs) == 0 {
+		return recs, err
+	}
+	if err := env.fillRelated(ctx, m, recs, fields); err != nil {
+		return nil, err
+	}
+	if err := env.fillX2many(ctx, m, recs, fields); err != nil {
+		return nil, err
+	}
+	for _, name := range fields {
+		f := m.Fields[name]
+		if f.Compute != nil {
+			if err := f.Compute(env, recs); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if contains(fields, "display_name") {
+		if err := env.fillDisplayName(ctx, m, recs); err != nil {
+			return nil, err
+		}
+	}
+	if load {
+		if err := env.nameMany2ones(ctx, m, recs, fields); err != nil {
+			return nil, err
+		}
+	}
+	// Helper columns read for related fields are not part of the answer.
+	for _, r := range recs {
+		for k := range r {
+			if k != "id" && m.Fields[k] != nil && !contains(fields, k) {
+				delete(r, k)
+			}
+		}
+	}
+	return recs, nil
+}
+
+// fetch loads the stored columns of fields (plus what related fields need)
+// for ids, returning records in the order of ids.
+func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []string) ([]Record, error) {
+	if len(ids) == 0 {
+		return []Record{}, nil
+	}
+	cols := []*Field{m.Fields["id"]}
+	seen := map[string]bool{"id": true}
+	add := func(f *Field) {
+		if f != nil && f.Stored() && !seen[f.Name] {
+			seen[f.Name] = true
+			cols = append(cols, f)
+		}
+	}
+	for _, name := range fields {
+		f := m.Fields[name]
+		add(f)
+		if f.Related != nil {
+			add(m.Fields[f.Related[0]])
+		}
+	}
+	if contains(fields, "display_name") {
+		add(m.Fields[m.RecName])
+		for _, extra := range m.displayNameFields() {
+			add(m.Fields[extra])
+		}
+	}
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	for i, f := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("t0." + f.Column)
+	}
+	b.WriteString(" FROM " + m.Table + " t0 WHERE t0.id IN (" + placeholders(len(ids)) + ")")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := env.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]Record, len(ids))
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		r := make(Record, len(fields)+1)
+		for i, f := range cols {
+			if f.WriteOnly {
+				r[f.Name] = ""
+				continue
+			}
+			r[f.Name] = f.fromDB(vals[i])
+		}
+		id, _ := r["id"].(int64)
+		byID[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, env.Classify(err)
+	}
+	out := make([]Record, 0, len(byID))
+	done := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if r := byID[id]; r != nil && !done[id] {
+			done[id] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// displayNameFields lists extra stored fields the display name needs.
+func (m *Model) displayNameFields() []string {
+	if m.DisplayName != nil {
+		return m.DisplayNameDeps
+	}
+	return nil
+}
+
+// fillDisplayName computes display_name for recs from what fetch loaded.
+func (env *Env) fillDisplayName(ctx context.Context, m *Model, recs []Record) error {
+	if m.DisplayName != nil {
+		return m.DisplayName(ctx, env, recs)
+	}
+	for _, r := range recs {
+		r["display_name"] = defaultDisplayName(m, r)
+	}
+	return nil
+}
+
+func defaultDisplayName(m *Model, r Record) any {
+	if m.RecName == "id" {
+		return recordRepr(m.Name, []int64{r["id"].(int64)})
+	}
+	v := r[m.RecName]
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return false
+}
+
+// fillRelated reads fields that live on a delegated record.
+func (env *Env) fillRelated(ctx context.Context, m *Model, recs []Record, fields []string) error {
+	for _, name := range fields {
+		f := m.Fields[name]
+		if f.Related == nil {
+			continue
+		}
+		via := m.Fields[f.Related[0]]
+		co := env.Registry.Model(via.Relation)
+		var targets []int64
+		for _, r := range recs {
+			if id, ok := r[via.Name].(int64); ok {
+				targets = append(targets, id)
+			}
+		}
+		sub, err := env.Read(ctx, co, targets, []string{f.Related[1]}, false)
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]any, len(sub))
+		for _, s := range sub {
+			byID[s["id"].(int64)] = s[f.Related[1]]
+		}
+		for _, r := range recs {
+			id, _ := r[via.Name].(int64)
+			if v, ok := byID[id]; ok {
+				r[name] = v
+			} else {
+				r[name] = false
+			}
+		}
+	}
+	return nil
+}
+
+// fillX2many reads one2many and many2many values as id lists, leaving out
+// archived linked records unless active_test is off.
+func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields []string) error {
+	ids := make([]any, len(recs))
+	for i, r := range recs {
+		ids[i] = r["id"]
+	}
+	for _, name := range fields {
+		f := m.Fields[name]
+		if f.Type != One2many && f.Type != Many2many {
+			continue
+		}
+		co := env.Registry.Model(f.Relation)
+		active := ""
+		if co.HasActive() && env.ActiveTest() {
+			active = " AND c.active = TRUE"
+		}
+		var q string
+		if f.Type == One2many {
+			inv := co.Fields[f.InverseName]
+			q = "SELECT c." + inv.Column + ", c.id FROM " + co.Table + " c WHERE c." + inv.Column +
+				" IN (" + placeholders(len(ids)) + ")" + active + " ORDER BY c.id"
+		} else {
+			q = "SELECT r." + f.RelCol + ", r." + f.RelOther + " FROM " + f.RelTable + " r JOIN " + co.Table +
+				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + placeholders(len(ids)) + ")" + active +
+				" ORDER BY r." + f.RelOther
+		}
+		links, err := env.pairs(ctx, q, ids...)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			l := links[r["id"].(int64)]
+			if l == nil {
+				l = []int64{}
+			}
+			r[name] = l
+		}
+	}
+	return nil
+}
+
+func (env *Env) pairs(ctx context.Context, q string, args ...any) (map[int64][]int64, error) {
+	rows, err := env.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, err
+		}
+		out[a] = append(out[a], b)
+	}
+	return out, env.Classify(rows.Err())
+}
+
+// nameMany2ones replaces many2one ids by [id, display_name] pairs.
+func (env *Env) nameMany2ones(ctx context.Context, m *Model, recs []Record, fields []string) error {
+	for _, name := range fields {
+		f := m.Fields[name]
+		if f.Type != Many2one {
+			continue
+		}
+		co := env.Registry.Model(f.Relation)
+		idset := map[int64]bool{}
+		for _, r := range recs {
+			if id, ok := r[name].(int64); ok {
+				idset[id] = true
+			}
+		}
+		if len(idset) == 0 {
+			continue
+		}
+		ids := make([]int64, 0, len(idset))
+		for id := range idset {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		names, err := env.Sudo().DisplayNames(ctx, co, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if id, ok := r[name].(int64); ok {
+				r[name] = []any{id, names[id]}
+			}
+		}
+	}
+	return nil
+}
+
+// DisplayNames returns the display name of each id of m.
+func (env *Env) DisplayNames(ctx context.Context, m *Model, ids []int64) (map[int64]any, error) {
+	recs, err := env.Read(ctx, m, ids, []string{"display_name"}, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]any, len(recs))
+	for _, r := range recs {
+		out[r["id"].(int64)] = r["display_name"]
+	}
+	return out, nil
+}

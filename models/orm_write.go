@@ -1,0 +1,463 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// magicFields are maintained by the ORM; values that clients send for them
+// are ignored, as Odoo does.
+var magicFields = map[string]bool{"id": true, "create_uid": true, "create_date": true,
+	"write_uid": true, "write_date": true, "display_name": true}
+
+// splitVals validates vals against m and sorts them into stored columns,
+// x2many commands and values for delegated records.
+func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x2m map[string]any, related map[string]map[string]any, err error) {
+	cols, x2m, related = map[string]any{}, map[string]any{}, map[string]map[string]any{}
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := vals[name]
+		f := m.Fields[name]
+		if f == nil {
+			return nil, nil, nil, ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
+		}
+		switch {
+		case magicFields[name]:
+		case f.Related != nil:
+			if related[f.Related[0]] == nil {
+				related[f.Related[0]] = map[string]any{}
+			}
+			related[f.Related[0]][f.Related[1]] = v
+		case f.Type == One2many || f.Type == Many2many:
+			x2m[name] = v
+		case f.Stored():
+			dbv, err := f.toDB(v)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			cols[name] = dbv
+		}
+	}
+	return cols, x2m, related, nil
+}
+
+// Create inserts one record and returns its id.
+func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64, error) {
+	vals := make(map[string]any, len(in))
+	for k, v := range in {
+		vals[k] = v
+	}
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		if _, given := vals[name]; !given && f.Default != nil {
+			vals[name] = f.Default(env)
+		}
+	}
+	if m.BeforeCreate != nil {
+		if err := m.BeforeCreate(ctx, env, vals); err != nil {
+			return 0, err
+		}
+	}
+	cols, x2m, related, err := env.splitVals(m, vals)
+	if err != nil {
+		return 0, err
+	}
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		if f.Required && f.Stored() && cols[name] == nil && !magicFields[name] {
+			return 0, env.notNullError(m, f)
+		}
+	}
+	cols["create_uid"], cols["write_uid"] = env.UID, env.UID
+	cols["create_date"], cols["write_date"] = env.NowText(), env.NowText()
+	names := make([]string, 0, len(cols))
+	for k := range cols {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	args := make([]any, len(names))
+	colNames := make([]string, len(names))
+	for i, n := range names {
+		colNames[i] = m.Fields[n].Column
+		args[i] = cols[n]
+	}
+	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
+	var id int64
+	if err := env.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
+		return 0, env.integrityError(ctx, m, env.Classify(err), nil)
+	}
+	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
+		return 0, err
+	}
+	if err := env.writeX2many(ctx, m, []int64{id}, x2m); err != nil {
+		return 0, err
+	}
+	if m.AfterCreate != nil {
+		if err := m.AfterCreate(ctx, env, id, vals); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// Write updates ids with vals. Every id must exist.
+func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := env.checkExist(ctx, m, ids, "write"); err != nil {
+		return err
+	}
+	vals := make(map[string]any, len(in))
+	for k, v := range in {
+		vals[k] = v
+	}
+	if m.BeforeWrite != nil {
+		if err := m.BeforeWrite(ctx, env, ids, vals); err != nil {
+			return err
+		}
+	}
+	cols, x2m, related, err := env.splitVals(m, vals)
+	if err != nil {
+		return err
+	}
+	for name, v := range cols {
+		if f := m.Fields[name]; f.Required && v == nil {
+			return env.notNullError(m, f)
+		}
+	}
+	cols["write_uid"], cols["write_date"] = env.UID, env.NowText()
+	names := make([]string, 0, len(cols))
+	for k := range cols {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	sets := make([]string, len(names))
+	args := make([]any, 0, len(names)+len(ids))
+	for i, n := range names {
+		sets[i] = m.Fields[n].Column + " = ?"
+		args = append(args, cols[n])
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + placeholders(len(ids)) + ")"
+	if _, err := env.exec(ctx, q, args...); err != nil {
+		return env.integrityError(ctx, m, err, ids)
+	}
+	if err := env.writeRelated(ctx, m, ids, related); err != nil {
+		return err
+	}
+	if err := env.writeX2many(ctx, m, ids, x2m); err != nil {
+		return err
+	}
+	if m.AfterWrite != nil {
+		return m.AfterWrite(ctx, env, ids, vals)
+	}
+	return nil
+}
+
+// Unlink deletes ids. Ids that no longer exist are ignored.
+func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if m.BeforeUnlink != nil {
+		if err := m.BeforeUnlink(ctx, env, ids); err != nil {
+			return err
+		}
+	}
+	args := int64Args(ids)
+	q := "DELETE FROM " + m.Table + " WHERE id IN (" + placeholders(len(ids)) + ")"
+	if _, err := env.exec(ctx, q, args...); err != nil {
+		return env.integrityError(ctx, m, err, ids)
+	}
+	return nil
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// checkExist raises Odoo's MissingError when some of ids are gone.
+func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string) error {
+	found, err := env.Exists(ctx, m, ids)
+	if err != nil {
+		return err
+	}
+	if len(found) == len(uniq(ids)) {
+		return nil
+	}
+	have := map[int64]bool{}
+	for _, id := range found {
+		have[id] = true
+	}
+	var missing []string
+	for _, id := range uniq(ids) {
+		if !have[id] {
+			missing = append(missing, fmt.Sprint(id))
+		}
+	}
+	return MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)",
+		m.Name+"("+strings.Join(missing, ", ")+map[bool]string{true: ",", false: ""}[len(missing) == 1]+")", env.UID)
+}
+
+// Exists returns the subset of ids that exist, in the order given.
+func (env *Env) Exists(ctx context.Context, m *Model, ids []int64) ([]int64, error) {
+	ids = uniq(ids)
+	if len(ids) == 0 {
+		return []int64{}, nil
+	}
+	found, err := env.int64s(ctx, "SELECT id FROM "+m.Table+" WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	have := map[int64]bool{}
+	for _, id := range found {
+		have[id] = true
+	}
+	out := make([]int64, 0, len(found))
+	for _, id := range ids {
+		if have[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+func uniq(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// writeRelated writes values of delegated fields on the records they live on.
+func (env *Env) writeRelated(ctx context.Context, m *Model, ids []int64, related map[string]map[string]any) error {
+	for via, vals := range related {
+		f := m.Fields[via]
+		co := env.Registry.Model(f.Relation)
+		targets, err := env.int64s(ctx, "SELECT "+f.Column+" FROM "+m.Table+" WHERE id IN ("+placeholders(len(ids))+") AND "+f.Column+" IS NOT NULL", int64Args(ids)...)
+		if err != nil {
+			return err
+		}
+		if err := env.Write(ctx, co, targets, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeX2many applies x2many values: Odoo's command triples (0 create,
+// 1 update, 2 delete, 3 unlink, 4 link, 5 clear, 6 set) or a plain id list.
+func (env *Env) writeX2many(ctx context.Context, m *Model, ids []int64, x2m map[string]any) error {
+	names := make([]string, 0, len(x2m))
+	for k := range x2m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		f := m.Fields[name]
+		cmds, err := parseCommands(f, x2m[name])
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			for _, c := range cmds {
+				if err := env.applyCommand(ctx, f, id, c); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+type command struct {
+	code int64
+	id   int64
+	vals map[string]any
+	ids  []int64
+}
+
+func parseCommands(f *Field, v any) ([]command, error) {
+	if v == nil || v == false {
+		return []command{{code: 5}}, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+	}
+	var out []command
+	for _, item := range list {
+		if id, ok := toInt64(item); ok && !isBool(item) {
+			// A plain list of ids replaces the links.
+			out = append(out, command{code: 4, id: id})
+			continue
+		}
+		t, ok := item.([]any)
+		if !ok || len(t) == 0 {
+			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+		}
+		code, ok := toInt64(t[0])
+		if !ok || code < 0 || code > 6 {
+			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(item))
+		}
+		c := command{code: code}
+		if len(t) > 1 {
+			c.id, _ = toInt64(t[1])
+		}
+		if len(t) > 2 {
+			switch code {
+			case 0, 1:
+				c.vals, _ = t[2].(map[string]any)
+				if c.vals == nil {
+					c.vals = map[string]any{}
+				}
+			case 6:
+				ids, err := IDList(t[2])
+				if err != nil {
+					return nil, err
+				}
+				c.ids = ids
+			}
+		}
+		if (code == 1 || code == 2 || code == 3 || code == 4) && len(t) < 2 {
+			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(item))
+		}
+		out = append(out, c)
+	}
+	if len(out) > 0 && allLinks(out) && len(out) == len(list) {
+		if _, isCmd := list[0].([]any); !isCmd {
+			ids := make([]int64, len(out))
+			for i, c := range out {
+				ids[i] = c.id
+			}
+			return []command{{code: 6, ids: ids}}, nil
+		}
+	}
+	return out, nil
+}
+
+func allLinks(cmds []command) bool {
+	for _, c := range cmds {
+		if c.code != 4 || c.vals != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command) error {
+	co := env.Registry.Model(f.Relation)
+	if f.Type == Many2many {
+		switch c.code {
+		case 0:
+			nid, err := env.Create(ctx, co, c.vals)
+			if err != nil {
+				return err
+			}
+			return env.link(ctx, f, id, nid)
+		case 1:
+			return env.Write(ctx, co, []int64{c.id}, c.vals)
+		case 2:
+			if err := env.unlinkRel(ctx, f, id, &c.id); err != nil {
+				return err
+			}
+			return env.Unlink(ctx, co, []int64{c.id})
+		case 3:
+			return env.unlinkRel(ctx, f, id, &c.id)
+		case 4:
+			return env.link(ctx, f, id, c.id)
+		case 5:
+			return env.unlinkRel(ctx, f, id, nil)
+		case 6:
+			if err := env.unlinkRel(ctx, f, id, nil); err != nil {
+				return err
+			}
+			for _, other := range uniq(c.ids) {
+				if err := env.link(ctx, f, id, other); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	inv := co.Fields[f.InverseName]
+	switch c.code {
+	case 0:
+		vals := map[string]any{}
+		for k, v := range c.vals {
+			vals[k] = v
+		}
+		vals[inv.Name] = id
+		_, err := env.Create(ctx, co, vals)
+		return err
+	case 1:
+		return env.Write(ctx, co, []int64{c.id}, c.vals)
+	case 2:
+		return env.Unlink(ctx, co, []int64{c.id})
+	case 3:
+		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: false})
+	case 4:
+		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: id})
+	case 5, 6:
+		current, err := env.int64s(ctx, "SELECT id FROM "+co.Table+" WHERE "+inv.Column+" = ?", id)
+		if err != nil {
+			return err
+		}
+		keep := map[int64]bool{}
+		for _, k := range c.ids {
+			keep[k] = true
+		}
+		var drop []int64
+		for _, cur := range current {
+			if !keep[cur] {
+				drop = append(drop, cur)
+			}
+		}
+		if err := env.Write(ctx, co, drop, map[string]any{inv.Name: false}); err != nil {
+			return err
+		}
+		return env.Write(ctx, co, c.ids, map[string]any{inv.Name: id})
+	}
+	return nil
+}
+
+func (env *Env) link(ctx context.Context, f *Field, id, other int64) error {
+	var n int64
+	if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+f.RelTable+" WHERE "+f.RelCol+" = ? AND "+f.RelOther+" = ?", id, other); err != nil || n > 0 {
+		return err
+	}
+	_, err := env.exec(ctx, "INSERT INTO "+f.RelTable+" ("+f.RelCol+", "+f.RelOther+") VALUES (?, ?)", id, other)
+	if err != nil {
+		return env.integrityError(ctx, env.Registry.Model(f.Relation), err, nil)
+	}
+	return nil
+}
+
+func (env *Env) unlinkRel(ctx context.Context, f *Field, id int64, other *int64) error {
+	q := "DELETE FROM " + f.RelTable + " WHERE " + f.RelCol + " = ?"
+	args := []any{id}
+	if other != nil {
+		q += " AND " + f.RelOther + " = ?"
+		args = append(args, *other)
+	}
+	_, err := env.exec(ctx, q, args...)
+	return err
+}

@@ -1,0 +1,12 @@
+package pgstore
+
+// ConnStrings returns the key=value connection strings a store built from dsn
+// uses for its maintenance database and for database name.
+func ConnStrings(dsn, name string) (maint, db string, err error) {
+	s, err := New(dsn)
+	if err != nil {
+		return "", "", err
+	}
+	defer s.Close()
+	return s.params.withDB(s.maintName), s.params.withDB(name), nil
+}

@@ -1,0 +1,477 @@
+// Package pgstore is the PostgreSQL models.Store: one PostgreSQL database per
+// Odoo database name, opened with github.com/lib/pq and bun's pgdialect.
+//
+// The configured DSN names a maintenance database (postgres by default) on
+// which CREATE, DROP and ALTER DATABASE and the listing run; each Odoo
+// database's pool uses the same DSN with the database replaced. Databases that
+// godoo creates carry the comment 'godoo'. Only those are listed, opened,
+// renamed, duplicated or dropped, so the server's other databases (postgres,
+// templates, other applications') are never touched.
+package pgstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/lib/pq"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/godoo/godoo/models"
+)
+
+var _ models.Store = (*Store)(nil)
+
+// marker is the database comment that tells godoo's databases apart.
+const marker = "godoo"
+
+// Pool settings.
+const (
+	// idleTimeout closes connections of databases nobody uses any more, so
+	// that many databases do not pin many backends.
+	idleTimeout = 5 * time.Minute
+	// maxLifetime recycles connections, which releases backend memory and
+	// moves clients after a failover.
+	maxLifetime = time.Hour
+	// exclusiveTries bounds the attempts of a statement that needs a
+	// database without other sessions (DROP, RENAME, TEMPLATE).
+	exclusiveTries = 5
+)
+
+// SQL run on the maintenance database.
+const (
+	markedSQL = `SELECT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = $1
+		AND NOT d.datistemplate AND shobj_description(d.oid, 'pg_database') = '` + marker + `')`
+	anySQL       = `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`
+	listSQL      = `SELECT datname FROM pg_database d WHERE NOT datistemplate AND shobj_description(d.oid, 'pg_database') = '` + marker + `' ORDER BY 1`
+	terminateSQL = `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`
+)
+
+// errClosed is returned by every method after Close.
+var errClosed = errors.New("pgstore: store is closed")
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithMaxOpenConns sets the maximum number of connections of each database's
+// pool (4 × runtime.NumCPU() when n <= 0). Mind PostgreSQL's max_connections:
+// every open database may use this many.
+func WithMaxOpenConns(n int) Option {
+	return func(s *Store) {
+		if n > 0 {
+			s.maxOpen = n
+		}
+	}
+}
+
+// Store keeps one PostgreSQL database per name and caches one pool per name.
+// It is safe for concurrent use.
+type Store struct {
+	params    params // connection parameters, without dbname
+	maintName string
+	maint     *sql.DB
+	maxOpen   int
+
+	mu     sync.Mutex
+	closed bool
+	pools  map[string]*bun.DB
+	locks  map[string]*nameLock
+}
+
+// New returns a store for the PostgreSQL server of dsn, a
+// postgres://user:pass@host:port/maint?sslmode=disable URL or a libpq
+// key=value string. Its database (postgres when empty) is the maintenance
+// database. New does not connect; the first call that needs the server does.
+func New(dsn string, opts ...Option) (*Store, error) {
+	p, err := parseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: dsn: %w", err)
+	}
+	maintName := p["dbname"]
+	if maintName == "" {
+		maintName = "postgres"
+	}
+	delete(p, "dbname")
+	s := &Store{
+		params:    p,
+		maintName: maintName,
+		maxOpen:   4 * runtime.NumCPU(),
+		pools:     make(map[string]*bun.DB),
+		locks:     make(map[string]*nameLock),
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	s.maint, err = sql.Open("postgres", p.withDB(maintName))
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: dsn: %w", err)
+	}
+	// Administration is rare and sequential; listing and existence checks are
+	// short. A few connections suffice.
+	s.maint.SetMaxOpenConns(4)
+	s.maint.SetMaxIdleConns(2)
+	s.maint.SetConnMaxIdleTime(idleTimeout)
+	return s, nil
+}
+
+// Dialect returns "pg".
+func (s *Store) Dialect() string { return "pg" }
+
+// Open returns the pool of a database godoo created. It returns
+// models.ErrInvalidDBName for a bad name and models.ErrNoDatabase when the
+// database does not exist or is not godoo's; it never creates one.
+func (s *Store) Open(ctx context.Context, name string) (*bun.DB, error) {
+	if !models.ValidDBName(name) {
+		return nil, models.ErrInvalidDBName(name)
+	}
+	if db, err := s.cached(name); db != nil || err != nil {
+		return db, err
+	}
+	unlock, err := s.lock(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return s.open(ctx, name)
+}
+
+// cached returns the pool of name if it is open.
+func (s *Store) cached(name string) (*bun.DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errClosed
+	}
+	return s.pools[name], nil
+}
+
+// open returns the cached pool of name or opens it. The caller holds name's lock.
+func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
+	if db, err := s.cached(name); db != nil || err != nil {
+		return db, err
+	}
+	if ok, err := s.query(ctx, markedSQL, name); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, models.ErrNoDatabase(name)
+	}
+	sqldb, err := sql.Open("postgres", s.params.withDB(name))
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
+	}
+	sqldb.SetMaxOpenConns(s.maxOpen)
+	sqldb.SetMaxIdleConns(max(2, s.maxOpen/4))
+	sqldb.SetConnMaxIdleTime(idleTimeout)
+	sqldb.SetConnMaxLifetime(maxLifetime)
+	if err := sqldb.PingContext(ctx); err != nil {
+		_ = sqldb.Close()
+		if hasCode(err, "3D000") { // invalid_catalog_name: dropped meanwhile
+			return nil, models.ErrNoDatabase(name)
+		}
+		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
+	}
+	db := bun.NewDB(sqldb, pgdialect.New())
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		_ = db.Close()
+		return nil, errClosed
+	}
+	s.pools[name] = db
+	return db, nil
+}
+
+// checkOpen returns errClosed after Close.
+func (s *Store) checkOpen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	return nil
+}
+
+// closePool closes and forgets the pool of name, if any. The caller holds
+// name's lock.
+func (s *Store) closePool(name string) error {
+	s.mu.Lock()
+	db := s.pools[name]
+	delete(s.pools, name)
+	s.mu.Unlock()
+	if db == nil {
+		return nil
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("pgstore: close %s: %w", name, err)
+	}
+	return nil
+}
+
+// Exists reports whether a database of that name exists and was created by
+// godoo. Invalid names never exist.
+func (s *Store) Exists(ctx context.Context, name string) (bool, error) {
+	if !models.ValidDBName(name) {
+		return false, nil
+	}
+	return s.query(ctx, markedSQL, name)
+}
+
+// List returns the names of the databases godoo created, sorted.
+func (s *Store) List(ctx context.Context) ([]string, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	rows, err := s.maint.QueryContext(ctx, listSQL)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: list: %w", err)
+	}
+	defer rows.Close()
+	names := []string{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("pgstore: list: %w", err)
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: list: %w", err)
+	}
+	return names, nil
+}
+
+// Create makes a new empty UTF-8 database, marks it as godoo's and returns its
+// pool. It returns a UserError when the name is invalid or taken by any
+// database, godoo's or not.
+func (s *Store) Create(ctx context.Context, name string) (*bun.DB, error) {
+	if !models.ValidDBName(name) {
+		return nil, models.ErrInvalidDBName(name)
+	}
+	unlock, err := s.lock(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.checkFree(ctx, name); err != nil {
+		return nil, err
+	}
+	stmt := "CREATE DATABASE " + pq.QuoteIdentifier(name) + " ENCODING 'UTF8' TEMPLATE template0"
+	if err := s.createMarked(ctx, name, stmt, ""); err != nil {
+		return nil, err
+	}
+	db, err := s.open(ctx, name)
+	if err != nil {
+		_ = s.dropDatabase(context.WithoutCancel(ctx), name)
+		return nil, err
+	}
+	return db, nil
+}
+
+// Drop closes the pool of name, ends the other sessions on the database and
+// drops it. It returns models.ErrNoDatabase when no database of that name was
+// created by godoo.
+func (s *Store) Drop(ctx context.Context, name string) error {
+	if !models.ValidDBName(name) {
+		return models.ErrInvalidDBName(name)
+	}
+	unlock, err := s.lock(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := s.closePool(name); err != nil {
+		return err
+	}
+	if err := s.checkMarked(ctx, name); err != nil {
+		return err
+	}
+	return s.dropDatabase(ctx, name)
+}
+
+// Rename closes the pool of oldName, ends the other sessions on it and
+// renames it; the marker comment stays with the database. It returns
+// models.ErrNoDatabase when oldName is not godoo's and a UserError when
+// newName is invalid or taken.
+func (s *Store) Rename(ctx context.Context, oldName, newName string) error {
+	for _, n := range []string{oldName, newName} {
+		if !models.ValidDBName(n) {
+			return models.ErrInvalidDBName(n)
+		}
+	}
+	unlock, err := s.lock(ctx, oldName, newName)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := s.checkMarked(ctx, oldName); err != nil {
+		return err
+	}
+	if err := s.checkFree(ctx, newName); err != nil {
+		return err
+	}
+	if err := s.closePool(oldName); err != nil {
+		return err
+	}
+	stmt := "ALTER DATABASE " + pq.QuoteIdentifier(oldName) + " RENAME TO " + pq.QuoteIdentifier(newName)
+	if err := s.execExclusive(ctx, oldName, stmt); err != nil {
+		return s.adminError("rename", oldName, newName, err)
+	}
+	return nil
+}
+
+// Duplicate copies src into a new database dst with CREATE DATABASE …
+// TEMPLATE, which needs src without sessions: our pool of src is closed and
+// the other sessions are ended. It returns models.ErrNoDatabase when src is
+// not godoo's and a UserError when dst is invalid or taken.
+func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
+	for _, n := range []string{src, dst} {
+		if !models.ValidDBName(n) {
+			return models.ErrInvalidDBName(n)
+		}
+	}
+	unlock, err := s.lock(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := s.checkMarked(ctx, src); err != nil {
+		return err
+	}
+	if err := s.checkFree(ctx, dst); err != nil {
+		return err
+	}
+	if err := s.closePool(src); err != nil {
+		return err
+	}
+	stmt := "CREATE DATABASE " + pq.QuoteIdentifier(dst) + " TEMPLATE " + pq.QuoteIdentifier(src)
+	return s.createMarked(ctx, dst, stmt, src)
+}
+
+// Close closes every open pool and the maintenance connection. The store
+// cannot be used afterwards.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	pools := s.pools
+	s.pools = make(map[string]*bun.DB)
+	s.mu.Unlock()
+	var errs []error
+	for name, db := range pools {
+		if err := db.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("pgstore: close %s: %w", name, err))
+		}
+	}
+	if err := s.maint.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("pgstore: close: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// query runs a one-boolean query with one argument on the maintenance
+// database.
+func (s *Store) query(ctx context.Context, q, arg string) (bool, error) {
+	if err := s.checkOpen(); err != nil {
+		return false, err
+	}
+	var ok bool
+	if err := s.maint.QueryRowContext(ctx, q, arg).Scan(&ok); err != nil {
+		return false, fmt.Errorf("pgstore: %s: %w", arg, err)
+	}
+	return ok, nil
+}
+
+// checkMarked returns models.ErrNoDatabase unless godoo created name.
+func (s *Store) checkMarked(ctx context.Context, name string) error {
+	ok, err := s.query(ctx, markedSQL, name)
+	if err == nil && !ok {
+		err = models.ErrNoDatabase(name)
+	}
+	return err
+}
+
+// checkFree returns a UserError when any database, godoo's or not, has name.
+func (s *Store) checkFree(ctx context.Context, name string) error {
+	ok, err := s.query(ctx, anySQL, name)
+	if err == nil && ok {
+		err = models.UserErrorf("Database %s already exists", name)
+	}
+	return err
+}
+
+// createMarked runs a CREATE DATABASE statement for name (exclusively on
+// template when it is set) and marks the new database. CREATE DATABASE cannot
+// run in a transaction, so a failed COMMENT drops the database again.
+func (s *Store) createMarked(ctx context.Context, name, stmt, template string) error {
+	var err error
+	if template != "" {
+		err = s.execExclusive(ctx, template, stmt)
+	} else {
+		_, err = s.maint.ExecContext(ctx, stmt)
+	}
+	if err != nil {
+		return s.adminError("create", template, name, err)
+	}
+	comment := "COMMENT ON DATABASE " + pq.QuoteIdentifier(name) + " IS " + pq.QuoteLiteral(marker)
+	if _, err := s.maint.ExecContext(ctx, comment); err != nil {
+		_ = s.dropDatabase(context.WithoutCancel(ctx), name)
+		return fmt.Errorf("pgstore: mark %s: %w", name, err)
+	}
+	return nil
+}
+
+// dropDatabase ends the sessions on name and drops it.
+func (s *Store) dropDatabase(ctx context.Context, name string) error {
+	if err := s.execExclusive(ctx, name, "DROP DATABASE "+pq.QuoteIdentifier(name)); err != nil {
+		return s.adminError("drop", name, "", err)
+	}
+	return nil
+}
+
+// execExclusive runs stmt, which needs database db without other sessions,
+// after ending those sessions. A session that connects in between makes stmt
+// fail with object_in_use (55006); it is then tried again.
+func (s *Store) execExclusive(ctx context.Context, db, stmt string) error {
+	for try := 1; ; try++ {
+		// Best effort, as Odoo's _drop_conn: a role without the right to
+		// signal some backend still gets the clearer error of stmt.
+		_, _ = s.maint.ExecContext(ctx, terminateSQL, db)
+		_, err := s.maint.ExecContext(ctx, stmt)
+		if err == nil || !hasCode(err, "55006") || try == exclusiveTries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(try) * 100 * time.Millisecond):
+		}
+	}
+}
+
+// adminError turns a failed CREATE, DROP or ALTER DATABASE into the error the
+// caller sees: a taken name (duplicate_database, 42P04) is a UserError, a
+// missing one (invalid_catalog_name, 3D000) is models.ErrNoDatabase.
+func (s *Store) adminError(op, src, dst string, err error) error {
+	switch {
+	case hasCode(err, "42P04"):
+		return models.UserErrorf("Database %s already exists", dst)
+	case hasCode(err, "3D000") && src != "":
+		return models.ErrNoDatabase(src)
+	}
+	name := src
+	if name == "" {
+		name = dst
+	}
+	return fmt.Errorf("pgstore: %s %s: %w", op, name, err)
+}
+
+// hasCode reports whether err holds a PostgreSQL error with SQLSTATE code.
+func hasCode(err error, code string) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && string(pe.Code) == code
+}

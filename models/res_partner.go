@@ -1,0 +1,88 @@
+package models
+
+import "context"
+
+func partnerModel() *Model {
+	m := &Model{Name: "res.partner", Description: "Contact", Table: "res_partner", Order: "name, id",
+		DisplayNameDeps: []string{"parent_id", "is_company"}}
+	for _, f := range []*Field{
+		char("name", "Name"),
+		m2o("company_id", "Company", "res.company"),
+		m2o("parent_id", "Related Company", "res.partner"),
+		{Name: "child_ids", Type: One2many, String: "Contact", Relation: "res.partner", InverseName: "parent_id"},
+		m2o("commercial_partner_id", "Commercial Entity", "res.partner"),
+		char("ref", "Reference"), char("email", "Email"), char("phone", "Phone"), char("mobile", "Mobile"),
+		char("website", "Website Link"),
+		boolean("is_company", "Is a Company"),
+		withDefault(&Field{Name: "type", Type: Selection, String: "Address Type", Column: "type",
+			Selection: [][2]string{{"contact", "Contact"}, {"invoice", "Invoice Address"}, {"delivery", "Delivery Address"}, {"other", "Other Address"}}}, "contact"),
+		char("street", "Street"), char("street2", "Street2"), char("city", "City"), char("zip", "Zip"),
+		m2o("state_id", "State", "res.country.state"), m2o("country_id", "Country", "res.country"),
+		char("lang", "Language"), char("tz", "Timezone"),
+		{Name: "comment", Type: HTML, String: "Notes", Column: "comment"},
+		{Name: "color", Type: Integer, String: "Color Index", Column: "color"},
+		withDefault(boolean("active", "Active"), true),
+		{Name: "image_1920", Type: Binary, String: "Image", Column: "image_1920"},
+		{Name: "user_ids", Type: One2many, String: "Users", Relation: "res.users", InverseName: "partner_id"},
+	} {
+		m.AddField(f)
+	}
+	m.Fields["name"].Help = "The name of the contact or company."
+	m.DisplayName = partnerDisplayName
+	m.AfterCreate = func(ctx context.Context, env *Env, id int64, _ map[string]any) error {
+		return env.syncCommercialPartner(ctx, []int64{id})
+	}
+	m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+		if _, ok := vals["parent_id"]; ok {
+			return env.syncCommercialPartner(ctx, ids)
+		}
+		if _, ok := vals["is_company"]; ok {
+			return env.syncCommercialPartner(ctx, ids)
+		}
+		return nil
+	}
+	return m
+}
+
+// partnerDisplayName prefixes a contact's name with its parent's, as Odoo
+// shows "Company, Contact".
+func partnerDisplayName(ctx context.Context, env *Env, recs []Record) error {
+	var parents []int64
+	for _, r := range recs {
+		if id, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
+			parents = append(parents, id)
+		}
+	}
+	names := map[int64]any{}
+	if len(parents) > 0 {
+		var err error
+		if names, err = env.Sudo().DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
+			return err
+		}
+	}
+	for _, r := range recs {
+		name, _ := r["name"].(string)
+		if pid, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
+			if pn, ok := names[pid].(string); ok && pn != "" {
+				if name == "" {
+					name = pn
+				} else {
+					name = pn + ", " + name
+				}
+			}
+		}
+		r["display_name"] = name
+	}
+	return nil
+}
+
+// syncCommercialPartner stores the commercial entity: the record itself when
+// it is a company or has no parent, else its parent's commercial entity.
+func (env *Env) syncCommercialPartner(ctx context.Context, ids []int64) error {
+	args := int64Args(ids)
+	_, err := env.exec(ctx, `UPDATE res_partner SET commercial_partner_id = CASE
+		WHEN is_company OR parent_id IS NULL THEN id
+		ELSE COALESCE((SELECT p.commercial_partner_id FROM res_partner p WHERE p.id = res_partner.parent_id), parent_id) END
+		WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	return err
+}

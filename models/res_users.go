@@ -1,0 +1,173 @@
+package models
+
+import (
+	"context"
+	"strings"
+)
+
+// authFields are the res.users fields whose change must invalidate every
+// cached credential check, in every process (Odoo clears its registry cache
+// for the same fields).
+var authFields = []string{"password", "active", "login", "groups_id"}
+
+func usersModel() *Model {
+	m := &Model{Name: "res.users", Description: "User", Table: "res_users", Order: "login", RecName: "name",
+		Constraints: []SQLConstraint{{Name: "res_users_login_key", Columns: []string{"login"}, Message: "You can not have two users with the same login!"}}}
+	for _, f := range []*Field{
+		{Name: "name", Type: Char, String: "Name", Related: []string{"partner_id", "name"}},
+		{Name: "email", Type: Char, String: "Email", Related: []string{"partner_id", "email"}},
+		{Name: "lang", Type: Char, String: "Language", Related: []string{"partner_id", "lang"}},
+		{Name: "tz", Type: Char, String: "Timezone", Related: []string{"partner_id", "tz"}},
+		required(char("login", "Login")),
+		{Name: "password", Type: Char, String: "Password", Column: "password", WriteOnly: true},
+		required(m2o("partner_id", "Related Partner", "res.partner")),
+		required(m2o("company_id", "Company", "res.company")),
+		{Name: "company_ids", Type: Many2many, String: "Companies", Relation: "res.company", RelTable: "res_company_users_rel", RelCol: "user_id", RelOther: "cid"},
+		{Name: "groups_id", Type: Many2many, String: "Groups", Relation: "res.groups", RelTable: "res_groups_users_rel", RelCol: "uid", RelOther: "gid"},
+		withDefault(boolean("active", "Active"), true),
+		{Name: "share", Type: Boolean, String: "Share User", Column: "share", Readonly: true},
+	} {
+		m.AddField(f)
+	}
+	m.Fields["company_id"].Default = func(*Env) any { return int64(1) }
+	m.DisplayName = func(ctx context.Context, env *Env, recs []Record) error {
+		ids := make([]int64, len(recs))
+		for i, r := range recs {
+			ids[i] = r["id"].(int64)
+		}
+		named, err := env.Sudo().Read(ctx, env.Registry.Model("res.users"), ids, []string{"name"}, false)
+		if err != nil {
+			return err
+		}
+		byID := map[int64]any{}
+		for _, n := range named {
+			byID[n["id"].(int64)] = n["name"]
+		}
+		for _, r := range recs {
+			r["display_name"] = byID[r["id"].(int64)]
+		}
+		return nil
+	}
+	m.BeforeCreate = usersBeforeCreate
+	m.AfterCreate = func(ctx context.Context, env *Env, id int64, vals map[string]any) error {
+		if _, ok := vals["company_ids"]; !ok {
+			if cid, ok := toInt64(vals["company_id"]); ok {
+				return env.link(ctx, m.Fields["company_ids"], id, cid)
+			}
+		}
+		return nil
+	}
+	m.BeforeWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+		if err := hashPasswordVal(env, vals); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if id == SuperuserID {
+				if v, ok := vals["active"]; ok && truthy(v) {
+					return UserErrorf("You cannot activate the superuser.")
+				}
+			}
+			if id == env.UID {
+				if v, ok := vals["active"]; ok && !truthy(v) {
+					return UserErrorf("You cannot deactivate the user you're currently logged in as.")
+				}
+			}
+		}
+		return nil
+	}
+	m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+		for _, f := range authFields {
+			if _, ok := vals[f]; ok {
+				return env.BumpAuthVersion(ctx, ids)
+			}
+		}
+		return nil
+	}
+	m.AddMethod(&Method{Name: "context_get", ReadOnly: true, Fn: contextGet})
+	return m
+}
+
+// usersBeforeCreate creates the partner a new user delegates to, unless one
+// is given, and hashes the password.
+func usersBeforeCreate(ctx context.Context, env *Env, vals map[string]any) error {
+	if login, ok := vals["login"].(string); ok {
+		vals["login"] = strings.TrimSpace(login)
+	}
+	if err := hashPasswordVal(env, vals); err != nil {
+		return err
+	}
+	if pid, ok := toInt64(vals["partner_id"]); ok && pid != 0 {
+		for _, k := range []string{"name", "email", "lang", "tz"} {
+			delete(vals, k)
+		}
+		return nil
+	}
+	pvals := map[string]any{}
+	for _, k := range []string{"name", "email", "lang", "tz"} {
+		if v, ok := vals[k]; ok {
+			pvals[k] = v
+			delete(vals, k)
+		}
+	}
+	if pvals["name"] == nil || pvals["name"] == false || pvals["name"] == "" {
+		pvals["name"] = vals["login"]
+	}
+	if cid, ok := toInt64(vals["company_id"]); ok {
+		pvals["company_id"] = cid
+	}
+	pid, err := env.Create(ctx, env.Registry.Model("res.partner"), pvals)
+	if err != nil {
+		return err
+	}
+	vals["partner_id"] = pid
+	return nil
+}
+
+// hashPasswordVal replaces a clear password in vals by its hash. An empty
+// password is refused: Odoo never stores one.
+func hashPasswordVal(env *Env, vals map[string]any) error {
+	v, ok := vals["password"]
+	if !ok {
+		return nil
+	}
+	clear, _ := v.(string)
+	if clear == "" {
+		delete(vals, "password")
+		return nil
+	}
+	if env.Registry.HashPassword == nil {
+		return &Error{Kind: KindInternal, Message: "no password hasher configured"}
+	}
+	h, err := env.Registry.HashPassword(clear)
+	if err != nil {
+		return err
+	}
+	vals["password"] = h
+	return nil
+}
+
+// BumpAuthVersion marks ids' credentials as changed, so that every process
+// drops what it cached about them at its next check.
+func (env *Env) BumpAuthVersion(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := env.exec(ctx, "UPDATE res_users SET auth_version = auth_version + 1 WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+	return err
+}
+
+// contextGet is res.users.context_get: the caller's language and time zone.
+func contextGet(ctx context.Context, env *Env, _ *Model, _ []int64, _ Args) (any, error) {
+	recs, err := env.Sudo().Read(ctx, env.Registry.Model("res.users"), []int64{env.UID}, []string{"lang", "tz"}, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"lang": "en_US", "tz": false, "uid": env.UID}
+	if len(recs) == 1 {
+		if l, ok := recs[0]["lang"].(string); ok && l != "" {
+			out["lang"] = l
+		}
+		out["tz"] = recs[0]["tz"]
+	}
+	return out, nil
+}

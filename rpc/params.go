@@ -1,0 +1,189 @@
+package rpc
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Params are the positional parameters of one RPC call, as both codecs decode
+// them: nil, bool, int64, float64, string, []any and map[string]any only.
+type Params []any
+
+// signature names a service function's parameters, for Python's TypeError
+// messages when a client passes too few or too many.
+type signature struct {
+	name     string
+	params   []string
+	required int
+	varargs  bool // trailing *args
+}
+
+// scan copies p into dst by position. Destinations are *string, *int64,
+// *bool, *[]any, *map[string]any or *any. Missing optional parameters leave
+// their destination untouched.
+func (p Params) scan(sig signature, dst ...any) error {
+	if len(p) < sig.required {
+		missing := sig.params[len(p):sig.required]
+		names := ""
+		for i, n := range missing {
+			if i > 0 {
+				if i == len(missing)-1 {
+					names += " and "
+				} else {
+					names += ", "
+				}
+			}
+			names += "'" + n + "'"
+		}
+		return models.ServerErrorf("builtins.TypeError", "%s() missing %d required positional argument%s: %s",
+			sig.name, len(missing), plural(len(missing)), names)
+	}
+	if !sig.varargs && len(p) > len(sig.params) {
+		if sig.required == len(sig.params) {
+			return models.ServerErrorf("builtins.TypeError", "%s() takes %d positional argument%s but %d were given",
+				sig.name, len(sig.params), plural(len(sig.params)), len(p))
+		}
+		return models.ServerErrorf("builtins.TypeError", "%s() takes from %d to %d positional arguments but %d were given",
+			sig.name, sig.required, len(sig.params), len(p))
+	}
+	for i, d := range dst {
+		if i >= len(p) {
+			break
+		}
+		if err := assign(sig, i, p[i], d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func assign(sig signature, i int, v any, dst any) error {
+	bad := func(want string) error {
+		return models.ServerErrorf("builtins.TypeError", "%s() argument '%s' must be %s, not %s",
+			sig.name, sig.params[min(i, len(sig.params)-1)], want, pyType(v))
+	}
+	switch d := dst.(type) {
+	case *string:
+		switch x := v.(type) {
+		case string:
+			*d = x
+		case nil:
+			*d = ""
+		case bool:
+			if x {
+				return bad("str")
+			}
+			*d = ""
+		default:
+			return bad("str")
+		}
+	case *int64:
+		switch x := v.(type) {
+		case int64:
+			*d = x
+		case bool:
+			if x {
+				*d = 1
+			} else {
+				*d = 0
+			}
+		case float64:
+			if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+				return bad("int")
+			}
+			*d = int64(x)
+		case string:
+			n, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				return models.ServerErrorf("builtins.ValueError", "invalid literal for int() with base 10: '%s'", x)
+			}
+			*d = n
+		case nil:
+			*d = 0
+		default:
+			return bad("int")
+		}
+	case *bool:
+		*d = truthy(v)
+	case *[]any:
+		switch x := v.(type) {
+		case []any:
+			*d = x
+		case nil:
+			*d = nil
+		default:
+			return bad("list")
+		}
+	case *map[string]any:
+		switch x := v.(type) {
+		case map[string]any:
+			*d = x
+		case nil, bool, string: // <value/>, false and "" stand for no mapping
+			if s, ok := x.(string); ok && s != "" {
+				return bad("dict")
+			}
+			if b, ok := x.(bool); ok && b {
+				return bad("dict")
+			}
+			*d = nil
+		default:
+			return bad("dict")
+		}
+	case *any:
+		*d = v
+	default:
+		panic(fmt.Sprintf("rpc: unsupported scan destination %T", dst))
+	}
+	return nil
+}
+
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case float64:
+		return x != 0
+	case string:
+		return x != ""
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
+}
+
+// pyType names a decoded value's Python type, for TypeError messages.
+func pyType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case int64:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "dict"
+	}
+	return fmt.Sprintf("%T", v)
+}

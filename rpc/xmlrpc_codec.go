@@ -1,0 +1,106 @@
+package rpc
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	gorilla "github.com/gorilla/rpc/v2"
+)
+
+// xmlCodec plugs godoo's XML-RPC decoder and encoder into gorilla/rpc. legacy
+// selects the string fault codes of the historical /xmlrpc/<service> routes.
+type xmlCodec struct {
+	legacy   bool
+	maxDepth int
+	methods  methodTable
+	log      *slog.Logger
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// NewRequest reads and decodes the whole body. A decoding failure is kept
+// and reported by Method, so that it becomes a fault like any other error.
+func (c *xmlCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
+	req := &xmlRequest{codec: c, service: r.PathValue("service")}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		req.err = err
+		return req
+	}
+	req.method, req.params, req.err = DecodeMethodCall(bytes.NewReader(body), c.maxDepth)
+	return req
+}
+
+type xmlRequest struct {
+	codec   *xmlCodec
+	service string
+	method  string
+	params  []any
+	err     error
+}
+
+func (r *xmlRequest) Method() (string, error) {
+	if r.err != nil {
+		return "", r.err
+	}
+	return r.codec.methods.resolve(r.service, r.method)
+}
+
+func (r *xmlRequest) ReadRequest(args any) error {
+	p, ok := args.(*Params)
+	if !ok {
+		return errors.New("rpc: unexpected argument type")
+	}
+	*p = r.params
+	if *p == nil {
+		*p = Params{}
+	}
+	return nil
+}
+
+// WriteResponse encodes the result. A value XML-RPC cannot carry (None,
+// integers beyond 32 bits, non-string keys) becomes Odoo's fault 1 instead.
+func (r *xmlRequest) WriteResponse(w http.ResponseWriter, reply any) {
+	if p, ok := reply.(*any); ok {
+		reply = *p
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); bufPool.Put(buf) }()
+	if err := EncodeResponse(buf, reply); err != nil {
+		r.WriteError(w, http.StatusOK, err)
+		return
+	}
+	writeXML(w, buf.Bytes())
+}
+
+// WriteError answers every failure with HTTP 200 and a fault document, as
+// Odoo does; only an oversized body gets a plain 413.
+func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	f := toFault(err, r.codec.log, r.method)
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer func() { buf.Reset(); bufPool.Put(buf) }()
+	if r.codec.legacy {
+		EncodeFault(buf, f.legacyCode, f.legacyString)
+	} else {
+		EncodeFault(buf, f.code, f.xmlFaultString())
+	}
+	writeXML(w, buf.Bytes())
+}
+
+func writeXML(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/xml; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}

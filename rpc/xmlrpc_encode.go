@@ -1,0 +1,724 @@
+package rpc
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/godoo/godoo/models"
+)
+
+const (
+	xmlResponseHead = "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"
+	xmlResponseTail = "</param>\n</params>\n</methodResponse>\n"
+	xmlFaultHead    = "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n"
+	xmlFaultMiddle  = "</member>\n<member>\n<name>faultString</name>\n"
+	xmlFaultTail    = "</member>\n</struct></value>\n</fault>\n</methodResponse>\n"
+
+	// xmlMaxEncodeDepth stops runaway recursion on self-referencing values
+	// (Python detects the cycle; Go would overflow its stack).
+	xmlMaxEncodeDepth = 500
+)
+
+// EncodeResponse appends a complete <methodResponse> holding v to buf.
+//
+// The output is byte-for-byte what Odoo's OdooMarshaller (Python 3.11
+// xmlrpc.client.dumps with allow_none=False) writes:
+//
+//	bool                      <boolean>1|0</boolean>
+//	Go integer kinds          <int>, only within the int32 range, else OverflowError
+//	float32, float64          <double> in Python repr form (1.0, 0.1, 1e+20, inf, nan)
+//	string, []byte            <string>, & < > escaped, control characters other
+//	                          than TAB, LF and CR removed (Odoo 17+)
+//	time.Time                 <string>YYYY-MM-DD HH:MM:SS</string> in UTC
+//	slices and arrays         <array> (a nil slice is an empty array)
+//	maps with string keys     <struct>, members sorted by key (a nil map is empty)
+//	nil, nil pointer or       TypeError "cannot marshal None unless allow_none is enabled"
+//	nil interface
+//
+// Beyond Odoo, member names get the same escaping and control-character
+// removal as strings, invalid UTF-8 becomes U+FFFD and the non-characters
+// U+FFFE and U+FFFF are dropped, so that the document is always well-formed.
+//
+// Other maps fail with TypeError "dictionary key must be string", other types
+// (structs, channels, functions...) with TypeError "cannot marshal ... objects".
+// Errors are *models.Error of kind models.KindServer, and on error buf is
+// left exactly as it was.
+//
+// The common result types ([]any, map[string]any, []map[string]any, []int64,
+// string, int64, bool, float64) take allocation-free fast paths; other slices
+// and maps go through reflection. Reusing buf makes encoding allocation-free.
+func EncodeResponse(buf *bytes.Buffer, v any) error {
+	e := xmlEncPool.Get().(*xmlEncoder)
+	b := append(buf.AvailableBuffer(), xmlResponseHead...)
+	b, err := e.value(b, v, 0)
+	e.release()
+	if err != nil {
+		return err // b is discarded: buf still holds what it held
+	}
+	b = append(b, xmlResponseTail...)
+	buf.Write(b)
+	return nil
+}
+
+// EncodeFault appends a complete fault <methodResponse>; code is an int (for /xmlrpc/2) or a string (legacy /xmlrpc).
+//
+// Any Go integer is written as <int> (without the int32 check: fault codes are
+// small), a string as <string>; anything else is formatted with fmt as a
+// string. message gets the same escaping and control-character removal as
+// EncodeResponse strings.
+func EncodeFault(buf *bytes.Buffer, code any, message string) {
+	b := append(buf.AvailableBuffer(), xmlFaultHead...)
+	switch c := code.(type) {
+	case int:
+		b = xmlAppendIntValue(b, int64(c))
+	case int64:
+		b = xmlAppendIntValue(b, c)
+	case int32:
+		b = xmlAppendIntValue(b, int64(c))
+	case string:
+		b = xmlAppendString(b, c)
+	default:
+		rv := reflect.ValueOf(code)
+		switch {
+		case code == nil:
+			b = xmlAppendString(b, "")
+		case rv.CanInt():
+			b = xmlAppendIntValue(b, rv.Int())
+		case rv.CanUint() && rv.Uint() <= math.MaxInt64:
+			b = xmlAppendIntValue(b, int64(rv.Uint()))
+		default:
+			b = xmlAppendString(b, fmt.Sprint(code))
+		}
+	}
+	b = append(b, xmlFaultMiddle...)
+	b = xmlAppendString(b, message)
+	b = append(b, xmlFaultTail...)
+	buf.Write(b)
+}
+
+// xmlEncoder holds scratch space reused across calls through xmlEncPool.
+type xmlEncoder struct {
+	kvs       []xmlMember        // map members being written, a stack shared by nested maps
+	rkvs      []xmlReflectMember // the same for maps walked by reflection
+	templates [4]xmlKeyTemplate
+}
+
+type xmlMember struct {
+	key string
+	val any
+}
+
+type xmlReflectMember struct {
+	key string
+	val reflect.Value
+}
+
+var xmlEncPool = sync.Pool{New: func() any { return &xmlEncoder{kvs: make([]xmlMember, 0, 32)} }}
+
+func (e *xmlEncoder) release() {
+	if cap(e.kvs) > 4096 || cap(e.rkvs) > 4096 {
+		return // let an unusually large encoder go
+	}
+	clear(e.kvs[:cap(e.kvs)])
+	clear(e.rkvs[:cap(e.rkvs)])
+	for i := range e.templates {
+		t := &e.templates[i]
+		clear(t.keys[:cap(t.keys)]) // do not keep the caller's strings alive
+		t.keys = t.keys[:0]
+	}
+	e.kvs, e.rkvs = e.kvs[:0], e.rkvs[:0]
+	xmlEncPool.Put(e)
+}
+
+var xmlTimeType = reflect.TypeFor[time.Time]()
+
+// value appends one <value>...</value>\n. depth counts enclosing containers.
+func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return xmlAppendString(b, x), nil
+	case int64:
+		return xmlAppendInt(b, x)
+	case bool:
+		return xmlAppendBool(b, x), nil
+	case float64:
+		return xmlAppendDouble(b, x, 64), nil
+	case map[string]any:
+		return e.mapAny(b, x, depth)
+	case []any:
+		if depth >= xmlMaxEncodeDepth {
+			return b, xmlErrRecursive("sequences")
+		}
+		b = append(b, "<value><array><data>\n"...)
+		var err error
+		for _, item := range x {
+			if b, err = e.value(b, item, depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, "</data></array></value>\n"...), nil
+	case []map[string]any:
+		if depth >= xmlMaxEncodeDepth {
+			return b, xmlErrRecursive("sequences")
+		}
+		b = append(b, "<value><array><data>\n"...)
+		var err error
+		for _, m := range x {
+			if b, err = e.mapAny(b, m, depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, "</data></array></value>\n"...), nil
+	case []int64:
+		b = append(b, "<value><array><data>\n"...)
+		var err error
+		for _, n := range x {
+			if b, err = xmlAppendInt(b, n); err != nil {
+				return b, err
+			}
+		}
+		return append(b, "</data></array></value>\n"...), nil
+	case nil:
+		return b, xmlErrNone()
+	case int:
+		return xmlAppendInt(b, int64(x))
+	case int32:
+		return xmlAppendIntValue(b, int64(x)), nil
+	case []int:
+		b = append(b, "<value><array><data>\n"...)
+		var err error
+		for _, n := range x {
+			if b, err = xmlAppendInt(b, int64(n)); err != nil {
+				return b, err
+			}
+		}
+		return append(b, "</data></array></value>\n"...), nil
+	case []string:
+		b = append(b, "<value><array><data>\n"...)
+		for _, s := range x {
+			b = xmlAppendString(b, s)
+		}
+		return append(b, "</data></array></value>\n"...), nil
+	case []byte:
+		return xmlAppendBytes(b, x), nil
+	case float32:
+		return xmlAppendDouble(b, float64(x), 32), nil
+	case time.Time:
+		return xmlAppendTime(b, x), nil
+	}
+	return e.reflectValue(b, reflect.ValueOf(v), depth)
+}
+
+func (e *xmlEncoder) mapAny(b []byte, m map[string]any, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("dictionaries")
+	}
+	base, n := len(e.kvs), len(m)
+
+	// Sibling maps (the records of a search_read) usually have the same keys:
+	// looking the remembered sorted keys up in m spares iterating, sorting
+	// and escaping them.
+	var t *xmlKeyTemplate
+	if depth < len(e.templates) && n <= xmlMaxTemplateKeys {
+		t = &e.templates[depth]
+	}
+	hit := t != nil && n > 0 && len(t.keys) == n
+	if hit {
+		for _, k := range t.keys {
+			v, ok := m[k]
+			if !ok {
+				hit = false
+				e.kvs = e.kvs[:base]
+				break
+			}
+			e.kvs = append(e.kvs, xmlMember{k, v})
+		}
+	}
+	if !hit {
+		for k, v := range m {
+			e.kvs = append(e.kvs, xmlMember{k, v})
+		}
+		sortXMLMembers(e.kvs[base:])
+		if t != nil && n > 0 {
+			t.set(e.kvs[base:])
+			hit = true
+		}
+	}
+
+	b = append(b, "<value><struct>\n"...)
+	var err error
+	start := 0
+	for i := range n {
+		kv := e.kvs[base+i] // index again each time: nested maps may grow e.kvs
+		if hit {
+			b = append(b, t.names[start:t.ends[i]]...)
+			start = t.ends[i]
+		} else {
+			b = append(b, "<member>\n<name>"...)
+			b = xmlAppendEscaped(b, kv.key)
+		}
+		// The usual record fields are written inline with merged constants.
+		switch x := kv.val.(type) {
+		case string:
+			b = append(b, "</name>\n<value><string>"...)
+			b = xmlAppendEscaped(b, x)
+			b = append(b, "</string></value>\n</member>\n"...)
+			continue
+		case bool:
+			if x {
+				b = append(b, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
+			} else {
+				b = append(b, "</name>\n<value><boolean>0</boolean></value>\n</member>\n"...)
+			}
+			continue
+		case int64:
+			if x >= math.MinInt32 && x <= math.MaxInt32 {
+				b = append(b, "</name>\n<value><int>"...)
+				b = strconv.AppendInt(b, x, 10)
+				b = append(b, "</int></value>\n</member>\n"...)
+				continue
+			}
+		}
+		b = append(b, "</name>\n"...)
+		if b, err = e.value(b, kv.val, depth+1); err != nil {
+			e.kvs = e.kvs[:base]
+			return b, err
+		}
+		b = append(b, "</member>\n"...)
+	}
+	e.kvs = e.kvs[:base]
+	return append(b, "</struct></value>\n"...), nil
+}
+
+// xmlMaxTemplateKeys bounds the maps whose keys are remembered.
+const xmlMaxTemplateKeys = 64
+
+// xmlKeyTemplate remembers the sorted keys of the last map written at some
+// depth, with each member's opening "<member>\n<name>key" ready to copy.
+type xmlKeyTemplate struct {
+	keys  []string
+	names []byte
+	ends  []int // end of each key's opening in names
+}
+
+func (t *xmlKeyTemplate) set(kvs []xmlMember) {
+	t.keys, t.names, t.ends = t.keys[:0], t.names[:0], t.ends[:0]
+	for _, kv := range kvs {
+		t.keys = append(t.keys, kv.key)
+		t.names = append(t.names, "<member>\n<name>"...)
+		t.names = xmlAppendEscaped(t.names, kv.key)
+		t.ends = append(t.ends, len(t.names))
+	}
+}
+
+func sortXMLMembers(s []xmlMember) {
+	if len(s) <= 16 {
+		for i := 1; i < len(s); i++ {
+			x, j := s[i], i
+			for ; j > 0 && xmlKeyLess(x.key, s[j-1].key); j-- {
+				s[j] = s[j-1]
+			}
+			s[j] = x
+		}
+		return
+	}
+	slices.SortFunc(s, func(a, b xmlMember) int { return strings.Compare(a.key, b.key) })
+}
+
+// xmlKeyLess is a < b, deciding on the first byte when it can (field names
+// mostly differ there) to skip the call to the runtime's string comparison.
+func xmlKeyLess(a, b string) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return a < b
+}
+
+// reflectValue handles every type without a fast path.
+func (e *xmlEncoder) reflectValue(b []byte, rv reflect.Value, depth int) ([]byte, error) {
+	switch rv.Kind() {
+	case reflect.Invalid:
+		return b, xmlErrNone()
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return b, xmlErrNone()
+		}
+		if depth >= xmlMaxEncodeDepth {
+			return b, xmlErrRecursive("objects")
+		}
+		elem := rv.Elem()
+		if elem.CanInterface() {
+			return e.value(b, elem.Interface(), depth+1)
+		}
+		return e.reflectValue(b, elem, depth+1)
+	case reflect.Bool:
+		return xmlAppendBool(b, rv.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return xmlAppendInt(b, rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		u := rv.Uint()
+		if u > math.MaxInt32 {
+			return b, xmlErrOverflow()
+		}
+		return xmlAppendIntValue(b, int64(u)), nil
+	case reflect.Float32:
+		return xmlAppendDouble(b, rv.Float(), 32), nil
+	case reflect.Float64:
+		return xmlAppendDouble(b, rv.Float(), 64), nil
+	case reflect.String:
+		return xmlAppendString(b, rv.String()), nil
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return xmlAppendBytes(b, rv.Bytes()), nil
+		}
+		return e.reflectArray(b, rv, depth)
+	case reflect.Array:
+		return e.reflectArray(b, rv, depth)
+	case reflect.Map:
+		return e.reflectMap(b, rv, depth)
+	case reflect.Struct:
+		if rv.Type() == xmlTimeType && rv.CanInterface() {
+			return xmlAppendTime(b, rv.Interface().(time.Time)), nil
+		}
+	}
+	return b, xmlServerErrorf(xmlErrNameType, "cannot marshal <class '%s'> objects", rv.Type())
+}
+
+func (e *xmlEncoder) reflectArray(b []byte, rv reflect.Value, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("sequences")
+	}
+	b = append(b, "<value><array><data>\n"...)
+	var err error
+	for i, n := 0, rv.Len(); i < n; i++ {
+		if b, err = e.reflectElem(b, rv.Index(i), depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, "</data></array></value>\n"...), nil
+}
+
+// reflectElem writes a slice element or map value, going back to the fast
+// paths for interface elements such as those of a named []any type.
+func (e *xmlEncoder) reflectElem(b []byte, rv reflect.Value, depth int) ([]byte, error) {
+	if rv.Kind() == reflect.Interface && !rv.IsNil() && rv.CanInterface() {
+		return e.value(b, rv.Interface(), depth)
+	}
+	return e.reflectValue(b, rv, depth)
+}
+
+func (e *xmlEncoder) reflectMap(b []byte, rv reflect.Value, depth int) ([]byte, error) {
+	if rv.Type().Key().Kind() != reflect.String {
+		if rv.Len() == 0 {
+			// Python only notices a bad key when there is one.
+			return append(b, "<value><struct>\n</struct></value>\n"...), nil
+		}
+		return b, xmlServerErrorf(xmlErrNameType, "dictionary key must be string")
+	}
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("dictionaries")
+	}
+	base := len(e.rkvs)
+	iter := rv.MapRange()
+	for iter.Next() {
+		e.rkvs = append(e.rkvs, xmlReflectMember{iter.Key().String(), iter.Value()})
+	}
+	n := len(e.rkvs) - base
+	slices.SortFunc(e.rkvs[base:], func(a, b xmlReflectMember) int { return strings.Compare(a.key, b.key) })
+	b = append(b, "<value><struct>\n"...)
+	var err error
+	for i := base; i < base+n; i++ {
+		kv := e.rkvs[i]
+		b = append(b, "<member>\n<name>"...)
+		b = xmlAppendEscaped(b, kv.key)
+		b = append(b, "</name>\n"...)
+		if b, err = e.reflectElem(b, kv.val, depth+1); err != nil {
+			e.rkvs = e.rkvs[:base]
+			return b, err
+		}
+		b = append(b, "</member>\n"...)
+	}
+	e.rkvs = e.rkvs[:base]
+	return append(b, "</struct></value>\n"...), nil
+}
+
+// ---------------------------------------------------------------------------
+// Scalars
+
+func xmlAppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "<value><boolean>1</boolean></value>\n"...)
+	}
+	return append(b, "<value><boolean>0</boolean></value>\n"...)
+}
+
+func xmlAppendInt(b []byte, n int64) ([]byte, error) {
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return b, xmlErrOverflow()
+	}
+	return xmlAppendIntValue(b, n), nil
+}
+
+func xmlAppendIntValue(b []byte, n int64) []byte {
+	b = append(b, "<value><int>"...)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, "</int></value>\n"...)
+}
+
+func xmlAppendDouble(b []byte, f float64, bits int) []byte {
+	b = append(b, "<value><double>"...)
+	b = xmlAppendPyFloat(b, f, bits)
+	return append(b, "</double></value>\n"...)
+}
+
+// xmlAppendPyFloat formats f like Python's repr(float): the shortest digits that
+// round-trip, in positional notation when the decimal exponent is in
+// [-4, 16), else in scientific notation with at least two exponent digits.
+func xmlAppendPyFloat(b []byte, f float64, bits int) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "nan"...)
+	case math.IsInf(f, 1):
+		return append(b, "inf"...)
+	case math.IsInf(f, -1):
+		return append(b, "-inf"...)
+	}
+	if bits == 64 && f > -1e9 && f < 1e9 {
+		if b, ok := xmlAppendShortDecimal(b, f); ok {
+			return b
+		}
+	}
+	var scratch [32]byte
+	s := strconv.AppendFloat(scratch[:0], f, 'e', -1, bits) // -d.ddde±dd
+	if s[0] == '-' {
+		b = append(b, '-')
+		s = s[1:]
+	}
+	epos := bytes.IndexByte(s, 'e')
+	exp := 0
+	for _, c := range s[epos+2:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if s[epos+1] == '-' {
+		exp = -exp
+	}
+	if exp < -4 || exp >= 16 {
+		return append(b, s...) // Go's 'e' form matches Python's: 1e+16, 1.5e-07
+	}
+	// Positional: digits d0 d1..dn with the decimal point after exp+1 digits.
+	var digitsBuf [20]byte
+	digits := append(digitsBuf[:0], s[0])
+	if epos > 1 {
+		digits = append(digits, s[2:epos]...)
+	}
+	point := exp + 1
+	switch {
+	case point <= 0:
+		b = append(b, "0."...)
+		for range -point {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	case point >= len(digits):
+		b = append(b, digits...)
+		for range point - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, ".0"...)
+	default:
+		b = append(b, digits[:point]...)
+		b = append(b, '.')
+		b = append(b, digits[point:]...)
+	}
+	return b
+}
+
+var xmlPow10 = [...]float64{1, 10, 100, 1000}
+
+// xmlAppendShortDecimal is the fast path of xmlAppendPyFloat for the prices and
+// quantities that fill Odoo results: a float64 below 1e9 in magnitude that is
+// exactly the double nearest to a decimal with at most 3 fractional digits.
+// In that range doubles are spaced less than 1e-6 apart, so that decimal is
+// the only one with so few digits that reads back as f, which makes it the
+// shortest round-trip form that repr() (and strconv) would produce.
+func xmlAppendShortDecimal(b []byte, f float64) ([]byte, bool) {
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(b, "-0.0"...), true
+		}
+		return append(b, "0.0"...), true
+	}
+	for k := range len(xmlPow10) {
+		v := f * xmlPow10[k]
+		n := int64(v)
+		if float64(n) != v {
+			continue
+		}
+		if k > 0 && n%10 == 0 || float64(n)/xmlPow10[k] != f {
+			return b, false // leave anything unusual to strconv
+		}
+		if n < 0 {
+			b = append(b, '-')
+			n = -n
+		}
+		var scratch [20]byte
+		digits := strconv.AppendInt(scratch[:0], n, 10)
+		switch {
+		case k == 0:
+			b = append(b, digits...)
+			b = append(b, ".0"...)
+		case len(digits) > k:
+			b = append(b, digits[:len(digits)-k]...)
+			b = append(b, '.')
+			b = append(b, digits[len(digits)-k:]...)
+		default:
+			b = append(b, "0."...)
+			for range k - len(digits) {
+				b = append(b, '0')
+			}
+			b = append(b, digits...)
+		}
+		return b, true
+	}
+	return b, false
+}
+
+func xmlAppendString(b []byte, s string) []byte {
+	b = append(b, "<value><string>"...)
+	b = xmlAppendEscaped(b, s)
+	return append(b, "</string></value>\n"...)
+}
+
+func xmlAppendBytes(b []byte, p []byte) []byte {
+	// A read-only view: xmlAppendEscaped neither keeps nor modifies it.
+	return xmlAppendString(b, unsafe.String(unsafe.SliceData(p), len(p)))
+}
+
+func xmlAppendTime(b []byte, t time.Time) []byte {
+	b = append(b, "<value><string>"...)
+	b = t.UTC().AppendFormat(b, "2006-01-02 15:04:05")
+	return append(b, "</string></value>\n"...)
+}
+
+// Byte classes for xmlAppendEscaped.
+const (
+	xmlCharCopy    = iota // written as is
+	xmlCharEscape         // & < >
+	xmlCharDrop           // control characters other than TAB, LF, CR
+	xmlCharUnicode        // start of a multi-byte (or invalid) UTF-8 sequence
+)
+
+var xmlCharClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == '&' || c == '<' || c == '>':
+			t[c] = xmlCharEscape
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			t[c] = xmlCharDrop
+		case c >= utf8.RuneSelf:
+			t[c] = xmlCharUnicode
+		}
+	}
+	return t
+}()
+
+// xmlAppendEscaped appends s with Python's xmlrpc escape() (& < > only) after
+// Odoo 17+'s removal of control characters. Invalid UTF-8 becomes U+FFFD and
+// the non-characters U+FFFE and U+FFFF are dropped, so that the document is
+// always well-formed XML.
+func xmlAppendEscaped(b []byte, s string) []byte {
+	i := 0
+	for i+8 <= len(s) && !xmlNeedsEscape8(s[i:i+8]) {
+		i += 8
+	}
+	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...) // the common case: nothing to change
+	}
+	last := 0
+	for i < len(s) {
+		switch xmlCharClass[s[i]] {
+		case xmlCharCopy:
+			i++
+		case xmlCharUnicode:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				b = append(b, s[last:i]...)
+				b = append(b, "\uFFFD"...)
+				i++
+				last = i
+			case r == 0xFFFE || r == 0xFFFF:
+				b = append(b, s[last:i]...)
+				i += size
+				last = i
+			default:
+				i += size
+			}
+		case xmlCharEscape:
+			b = append(b, s[last:i]...)
+			switch s[i] {
+			case '&':
+				b = append(b, "&amp;"...)
+			case '<':
+				b = append(b, "&lt;"...)
+			default:
+				b = append(b, "&gt;"...)
+			}
+			i++
+			last = i
+		default: // xmlCharDrop
+			b = append(b, s[last:i]...)
+			i++
+			last = i
+		}
+	}
+	return append(b, s[last:]...)
+}
+
+const (
+	xmlLSBs = 0x0101010101010101
+	xmlMSBs = 0x8080808080808080
+)
+
+// xmlNeedsEscape8 reports whether any of 8 bytes is a control character, a
+// non-ASCII byte, '&', '<' or '>' (it may say yes when none is; never the
+// reverse).
+func xmlNeedsEscape8(s string) bool {
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
+	amp := x ^ (xmlLSBs * '&')
+	amp = (amp - xmlLSBs) & ^amp // high bit set where a byte is '&'
+	ltgt := (x ^ (xmlLSBs * '<')) &^ (xmlLSBs * 0x02)
+	ltgt = (ltgt - xmlLSBs) & ^ltgt // high bit set where a byte is '<' or '>' (0x3C, 0x3E)
+	return (ctl|amp|ltgt|x)&xmlMSBs != 0
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+func xmlErrNone() error {
+	return &models.Error{Kind: models.KindServer, Name: xmlErrNameType, Message: "cannot marshal None unless allow_none is enabled"}
+}
+
+func xmlErrOverflow() error {
+	return &models.Error{Kind: models.KindServer, Name: xmlErrNameOverflow, Message: "int exceeds XML-RPC limits"}
+}
+
+func xmlErrRecursive(what string) error {
+	return &models.Error{Kind: models.KindServer, Name: xmlErrNameType,
+		Message: "cannot marshal recursive " + what + " (nested more than " + strconv.Itoa(xmlMaxEncodeDepth) + " levels)"}
+}

@@ -1,0 +1,72 @@
+package services
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Common is Odoo's common service: version and login, no authentication.
+type Common struct{ c *core }
+
+// VersionInfo is the payload of common.version and /web/webclient/version_info.
+func (s *Common) VersionInfo() map[string]any {
+	return versionInfo(s.c.cfg.ServerVersion)
+}
+
+// versionInfo builds Odoo's RPC_VERSION_1 for a version string such as
+// "18.0", "17.0+e" or "saas~17.4".
+func versionInfo(v string) map[string]any {
+	base, edition, _ := strings.Cut(v, "+")
+	major, minor := any(int64(0)), int64(0)
+	serie := base
+	if strings.HasPrefix(base, "saas~") {
+		mj, mn, _ := strings.Cut(strings.TrimPrefix(base, "saas~"), ".")
+		major = "saas~" + mj
+		minor, _ = strconv.ParseInt(mn, 10, 64)
+	} else {
+		mj, mn, _ := strings.Cut(base, ".")
+		n, _ := strconv.ParseInt(mj, 10, 64)
+		major = n
+		minor, _ = strconv.ParseInt(mn, 10, 64)
+	}
+	return map[string]any{
+		"server_version":      v,
+		"server_version_info": []any{major, minor, int64(0), "final", int64(0), edition},
+		"server_serie":        serie,
+		"protocol_version":    int64(1),
+	}
+}
+
+// Login is common.login: the uid, or false for bad credentials.
+func (s *Common) Login(ctx context.Context, db, login, password string) (any, error) {
+	return s.Authenticate(ctx, db, login, password)
+}
+
+// Authenticate is common.authenticate. Bad credentials are not a fault:
+// Odoo returns False. A missing database is a fault.
+func (s *Common) Authenticate(ctx context.Context, db, login, password string) (any, error) {
+	pool, err := s.c.open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := s.c.auth.Login(ctx, pool, db, login, password, remoteAddr(ctx))
+	if models.KindOf(err) == models.KindAccessDenied {
+		return false, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return uid, nil
+}
+
+// About is common.about: Odoo's fixed text, with the version when extended.
+func (s *Common) About(extended bool) any {
+	const info = "See http://openerp.com"
+	if extended {
+		return []any{info, s.c.cfg.ServerVersion}
+	}
+	return info
+}

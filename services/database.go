@@ -1,0 +1,260 @@
+package services
+
+import (
+	"context"
+	"crypto/subtle"
+	"sort"
+	"strings"
+
+	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/migrations"
+	"github.com/godoo/godoo/models"
+)
+
+// Database is Odoo's db service: listing and managing databases. Every
+// method but list, db_exist, list_lang and server_version needs the master
+// password.
+type Database struct{ c *core }
+
+// CheckMaster compares the master password in constant time. With no master
+// password configured, every protected method is refused.
+func (s *Database) CheckMaster(given string) error {
+	s.c.mu.Lock()
+	master := s.c.master
+	s.c.mu.Unlock()
+	if master == "" || given == "" {
+		return models.ErrAccessDenied
+	}
+	if strings.HasPrefix(master, "$pbkdf2-sha512$") {
+		if ok, _ := auth.VerifyPassword(given, master, 1); ok {
+			return nil
+		}
+		return models.ErrAccessDenied
+	}
+	if subtle.ConstantTimeCompare([]byte(given), []byte(master)) == 1 {
+		return nil
+	}
+	return models.ErrAccessDenied
+}
+
+func (s *Database) managementEnabled() error {
+	if !s.c.cfg.ListDB {
+		return models.ErrAccessDenied
+	}
+	return nil
+}
+
+// List is db.list: every godoo database; AccessDenied when list_db is off.
+func (s *Database) List(ctx context.Context) ([]string, error) {
+	if err := s.managementEnabled(); err != nil {
+		return nil, err
+	}
+	return s.c.store.List(ctx)
+}
+
+// Exist is db.db_exist.
+func (s *Database) Exist(ctx context.Context, name string) (bool, error) {
+	if !models.ValidDBName(name) {
+		return false, nil
+	}
+	return s.c.store.Exists(ctx, name)
+}
+
+// ServerVersion is db.server_version.
+func (s *Database) ServerVersion() string { return s.c.cfg.ServerVersion }
+
+// ListLang is db.list_lang: [code, name] pairs sorted by name.
+func (s *Database) ListLang() []any {
+	langs := models.Languages()
+	sort.Slice(langs, func(i, j int) bool { return langs[i][1] < langs[j][1] })
+	out := make([]any, len(langs))
+	for i, l := range langs {
+		out[i] = []any{l[0], l[1]}
+	}
+	return out
+}
+
+// ListCountries is db.list_countries: [code, name] pairs sorted by name.
+func (s *Database) ListCountries(master string) ([]any, error) {
+	if err := s.CheckMaster(master); err != nil {
+		return nil, err
+	}
+	countries := models.Countries()
+	sort.Slice(countries, func(i, j int) bool { return countries[i][1] < countries[j][1] })
+	out := make([]any, len(countries))
+	for i, c := range countries {
+		out[i] = []any{strings.ToLower(c[0]), c[1]}
+	}
+	return out, nil
+}
+
+// CreateOptions are db.create_database's arguments after the name.
+type CreateOptions struct {
+	Demo          bool
+	Lang          string
+	AdminPassword string
+	AdminLogin    string
+	CountryCode   string
+	Phone         string
+}
+
+// CreateDatabase is db.create_database.
+func (s *Database) CreateDatabase(ctx context.Context, master, name string, o CreateOptions) (bool, error) {
+	if err := s.managementEnabled(); err != nil {
+		return false, err
+	}
+	if err := s.CheckMaster(master); err != nil {
+		return false, err
+	}
+	return true, s.Create(ctx, name, o)
+}
+
+// Create makes and initialises a database without the master password check;
+// the command line and db.create_database share it. A database that fails to
+// initialise is dropped again, so nothing half-made remains.
+func (s *Database) Create(ctx context.Context, name string, o CreateOptions) error {
+	if !models.ValidDBName(name) {
+		return models.ErrInvalidDBName(name)
+	}
+	if o.AdminPassword == "" {
+		return models.UserErrorf("The admin password must not be empty.")
+	}
+	if _, err := s.c.store.Create(ctx, name); err != nil {
+		return err
+	}
+	if err := s.initialise(ctx, name, o); err != nil {
+		if derr := s.c.store.Drop(context.WithoutCancel(ctx), name); derr != nil {
+			s.c.log.Error("dropping a database that failed to initialise", "db", name, "err", derr)
+		}
+		s.c.forget(name)
+		return err
+	}
+	return nil
+}
+
+func (s *Database) initialise(ctx context.Context, name string, o CreateOptions) error {
+	db, err := s.c.store.Open(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := migrations.Apply(ctx, db, s.c.store.Dialect()); err != nil {
+		return err
+	}
+	s.c.mu.Lock()
+	s.c.migrated[name] = true
+	s.c.mu.Unlock()
+	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, models.InstallBase(ctx, env, models.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
+			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})
+	})
+	return err
+}
+
+// DuplicateDatabase is db.duplicate_database.
+func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst string) (bool, error) {
+	if err := s.managementEnabled(); err != nil {
+		return false, err
+	}
+	if err := s.CheckMaster(master); err != nil {
+		return false, err
+	}
+	if !models.ValidDBName(src) {
+		return false, models.ErrNoDatabase(src)
+	}
+	if !models.ValidDBName(dst) {
+		return false, models.ErrInvalidDBName(dst)
+	}
+	return true, s.c.store.Duplicate(ctx, src, dst)
+}
+
+// Drop is db.drop: true when dropped, false when the database is not listed.
+func (s *Database) Drop(ctx context.Context, master, name string) (bool, error) {
+	if err := s.managementEnabled(); err != nil {
+		return false, err
+	}
+	if err := s.CheckMaster(master); err != nil {
+		return false, err
+	}
+	return s.DropNoCheck(ctx, name)
+}
+
+// DropNoCheck drops a database without the master password check, for the
+// command line.
+func (s *Database) DropNoCheck(ctx context.Context, name string) (bool, error) {
+	if !models.ValidDBName(name) {
+		return false, nil
+	}
+	ok, err := s.c.store.Exists(ctx, name)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := s.c.store.Drop(ctx, name); err != nil {
+		return false, err
+	}
+	s.c.forget(name)
+	return true, nil
+}
+
+// Rename is db.rename.
+func (s *Database) Rename(ctx context.Context, master, oldName, newName string) (bool, error) {
+	if err := s.managementEnabled(); err != nil {
+		return false, err
+	}
+	if err := s.CheckMaster(master); err != nil {
+		return false, err
+	}
+	if !models.ValidDBName(oldName) {
+		return false, models.ErrNoDatabase(oldName)
+	}
+	if !models.ValidDBName(newName) {
+		return false, models.ErrInvalidDBName(newName)
+	}
+	if err := s.c.store.Rename(ctx, oldName, newName); err != nil {
+		return false, err
+	}
+	s.c.forget(oldName)
+	return true, nil
+}
+
+// ChangeAdminPassword is db.change_admin_password: it replaces the master
+// password, stored hashed.
+func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error) {
+	if err := s.CheckMaster(master); err != nil {
+		return false, err
+	}
+	if newPassword == "" {
+		return false, models.UserErrorf("The new master password must not be empty.")
+	}
+	h, err := s.c.auth.Hash(newPassword)
+	if err != nil {
+		return false, err
+	}
+	if s.c.cfg.SaveMasterPassword != nil {
+		if err := s.c.cfg.SaveMasterPassword(h); err != nil {
+			return false, err
+		}
+	}
+	s.c.mu.Lock()
+	s.c.master = h
+	s.c.mu.Unlock()
+	return true, nil
+}
+
+// Unsupported checks the master password, then refuses the method.
+func (s *Database) Unsupported(master, method string) error {
+	if err := s.CheckMaster(master); err != nil {
+		return err
+	}
+	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo; use the database's own tools (pg_dump, sqlite3 .backup)", method)
+}
+
+// Names lists the databases without the list_db restriction, for the server
+// itself.
+func (s *Database) Names(ctx context.Context) ([]string, error) { return s.c.store.List(ctx) }
+
+// Check opens a database and applies its pending migrations, refusing one
+// written by a newer godoo.
+func (s *Database) Check(ctx context.Context, name string) error {
+	_, err := s.c.open(ctx, name)
+	return err
+}

@@ -1,0 +1,198 @@
+// Package services implements Odoo's RPC services (common, object, db) on a
+// store. It is the only place where transactions begin and end: one per call,
+// retried on serialization failures, rolled back on any error.
+package services
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/migrations"
+	"github.com/godoo/godoo/models"
+	"github.com/uptrace/bun"
+)
+
+// MaxTries is how often a call is attempted when the database reports a
+// serialization failure or deadlock (Odoo's MAX_TRIES_ON_CONCURRENCY_FAILURE).
+const MaxTries = 5
+
+// Config holds what the services need from the configuration.
+type Config struct {
+	// ServerVersion is the Odoo version godoo reports, "18.0" by default.
+	ServerVersion string
+	// ListDB enables db.list and the database management methods (Odoo's
+	// list_db option).
+	ListDB bool
+	// MasterPassword protects the db service (Odoo's admin_passwd): clear
+	// text or a $pbkdf2-sha512$ hash. Empty refuses every protected method.
+	MasterPassword string
+	// SaveMasterPassword persists a new master password
+	// (db.change_admin_password); nil keeps it in memory only.
+	SaveMasterPassword func(hash string) error
+	// Now is the clock; time.Now by default.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Set is the three RPC services over one store and registry.
+type Set struct {
+	Common   *Common
+	Object   *Object
+	Database *Database
+	core     *core
+}
+
+// core is what the services share: the store, the registry, the
+// authenticator and the record of databases already migrated here.
+type core struct {
+	store    models.Store
+	registry *models.Registry
+	auth     *auth.Authenticator
+	cfg      Config
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	migrated map[string]bool
+	master   string
+}
+
+// NewSet wires the services. Tests and main share this constructor.
+func NewSet(store models.Store, cfg Config) *Set {
+	if cfg.ServerVersion == "" {
+		cfg.ServerVersion = "18.0"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	a := auth.New(cfg.Log)
+	a.Now = cfg.Now
+	reg := models.NewRegistry()
+	reg.HashPassword = a.Hash
+	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
+		migrated: map[string]bool{}, master: cfg.MasterPassword}
+	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, core: c}
+}
+
+// Registry exposes the model registry, for tools that embed godoo.
+func (s *Set) Registry() *models.Registry { return s.core.registry }
+
+// Authenticator exposes the credential checker, for tests that tune it.
+func (s *Set) Authenticator() *auth.Authenticator { return s.core.auth }
+
+// open returns the pool of database name, applying pending migrations the
+// first time this process opens it.
+func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
+	if !models.ValidDBName(name) {
+		return nil, models.ErrNoDatabase(name)
+	}
+	db, err := c.store.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	done := c.migrated[name]
+	c.mu.Unlock()
+	if done {
+		return db, nil
+	}
+	applied, err := migrations.Apply(ctx, db, c.store.Dialect())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	if len(applied) > 0 {
+		c.log.Info("applied migrations", "db", name, "migrations", applied)
+	}
+	c.mu.Lock()
+	c.migrated[name] = true
+	c.mu.Unlock()
+	return db, nil
+}
+
+// forget drops what this process knows of a database that went away.
+func (c *core) forget(name string) {
+	c.mu.Lock()
+	delete(c.migrated, name)
+	c.mu.Unlock()
+	c.auth.Forget(name)
+}
+
+// run executes fn in one transaction as uid: committed when fn succeeds,
+// rolled back otherwise, and retried from scratch (up to MaxTries) when the
+// database reports a serialization failure, deadlock or busy lock. Nothing is
+// sent to the client before the transaction is over, so a retry is invisible.
+func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, error) {
+	var lastErr error
+	for try := 0; try < MaxTries; try++ {
+		if try > 0 {
+			wait := time.Duration(try*try) * 10 * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+		res, hooks, err := c.once(ctx, db, uid, readOnly, fn)
+		if err == nil {
+			for _, h := range hooks {
+				h()
+			}
+			return res, nil
+		}
+		err = c.store.Classify(err)
+		if models.KindOf(err) != models.KindRetryable {
+			return nil, err
+		}
+		lastErr = err
+		c.log.Info("retrying after concurrent update", "try", try+1)
+	}
+	return nil, lastErr
+}
+
+func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
+	var res any
+	var hooks []func()
+	// Read-only calls run in a read-only transaction: PostgreSQL enforces
+	// it, and SQLite then starts a deferred transaction that does not take
+	// the write lock.
+	opts := &sql.TxOptions{ReadOnly: readOnly}
+	err := db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		env := models.NewEnv(tx, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		r, err := fn(ctx, env)
+		if err != nil {
+			return err
+		}
+		res, hooks = r, env.CommitHooks()
+		return nil
+	})
+	if err != nil {
+		var e *models.Error
+		if !errors.As(err, &e) {
+			err = c.store.Classify(err)
+		}
+		return nil, nil, err
+	}
+	return res, hooks, nil
+}
+
+type remoteAddrKey struct{}
+
+// WithRemoteAddr records the client's address for the login cool-down.
+func WithRemoteAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, remoteAddrKey{}, addr)
+}
+
+func remoteAddr(ctx context.Context) string {
+	if s, ok := ctx.Value(remoteAddrKey{}).(string); ok && s != "" {
+		return s
+	}
+	return "n/a"
+}
