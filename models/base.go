@@ -1,5 +1,7 @@
 package models
 
+import "context"
+
 // Helpers that keep model declarations short.
 
 func char(name, label string) *Field {
@@ -47,6 +49,12 @@ func registerBase(r *Registry) {
 	} {
 		for _, f := range baseFields[m.Name] {
 			m.AddField(f)
+		}
+		if m.Name == "res.groups" {
+			m.BeforeWrite = bumpGroupMembers
+			m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+				return bumpGroupMembers(ctx, env, ids, vals)
+			}
 		}
 		r.Register(m)
 	}
@@ -105,4 +113,18 @@ var baseFields = map[string][]*Field{
 		withDefault(boolean("active", "Active"), true),
 	},
 	"ir.config_parameter": {required(char("key", "Key")), required(&Field{Name: "value", Type: Text, String: "Value", Column: "value"})},
+}
+
+// bumpGroupMembers invalidates the cached credential checks of a group's
+// members when its membership changes: it runs before the write (members
+// that may leave) and after it (members that joined).
+func bumpGroupMembers(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+	if _, ok := vals["users"]; !ok || len(ids) == 0 {
+		return nil
+	}
+	uids, err := env.int64s(ctx, "SELECT uid FROM res_groups_users_rel WHERE gid IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+	if err != nil {
+		return err
+	}
+	return env.BumpAuthVersion(ctx, uniq(uids))
 }

@@ -1,0 +1,145 @@
+package models_test
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/godoo/godoo/models"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestDomainSQL compiles domains for both dialects and compares the SQL with
+// golden files in testdata/domain/<dialect>/<name>.sql. No database is
+// needed: the compiler only builds text and arguments.
+func TestDomainSQL(t *testing.T) {
+	reg := models.NewRegistry()
+	cases := []struct {
+		name   string
+		model  string
+		domain any
+	}{
+		{"empty", "res.partner", []any{}},
+		{"eq", "res.partner", []any{[]any{"name", "=", "Azure"}}},
+		{"eq_false", "res.partner", []any{[]any{"email", "=", false}}},
+		{"bool_eq_false", "res.partner", []any{[]any{"is_company", "=", false}}},
+		{"ne_value_keeps_null", "res.partner", []any{[]any{"email", "!=", "x@y"}}},
+		{"implicit_and", "res.partner", []any{[]any{"is_company", "=", true}, []any{"city", "ilike", "brussels"}}},
+		{"or_not", "res.partner", []any{"|", []any{"name", "like", "A"}, "!", []any{"color", ">", int64(3)}}},
+		{"in_with_false", "res.partner", []any{[]any{"parent_id", "in", []any{int64(1), false}}}},
+		{"in_empty", "res.partner", []any{[]any{"id", "in", []any{}}}},
+		{"not_in_empty", "res.partner", []any{[]any{"id", "not in", []any{}}}},
+		{"not_in", "res.partner", []any{[]any{"color", "not in", []any{int64(1), int64(2)}}}},
+		{"eqlike", "res.partner", []any{[]any{"name", "=like", "A%"}}},
+		{"not_ilike", "res.partner", []any{[]any{"email", "not ilike", "spam"}}},
+		{"like_empty_matches_all", "res.partner", []any{[]any{"email", "ilike", ""}}},
+		{"m2o_by_name", "res.partner", []any{[]any{"country_id", "ilike", "belg"}}},
+		{"m2o_not_by_name", "res.partner", []any{[]any{"country_id", "!=", "Belgium"}}},
+		{"dotted_path", "res.partner", []any{[]any{"country_id.code", "=", "BE"}}},
+		{"o2m_in", "res.partner", []any{[]any{"child_ids", "in", []any{int64(5)}}}},
+		{"o2m_empty", "res.partner", []any{[]any{"child_ids", "=", false}}},
+		{"m2m_in", "res.users", []any{[]any{"groups_id", "in", []any{int64(1)}}}},
+		{"any", "res.partner", []any{[]any{"parent_id", "any", []any{[]any{"is_company", "=", true}}}}},
+		{"delegated_field", "res.users", []any{[]any{"name", "ilike", "admin"}}},
+		{"active_named", "res.partner", []any{[]any{"active", "in", []any{true, false}}}},
+		{"true_false_leaves", "res.partner", []any{"|", []any{int64(1), "=", int64(1)}, []any{int64(0), "=", int64(1)}}},
+		{"datetime_date_gt", "res.partner", []any{[]any{"create_date", ">", "2024-01-31"}}},
+		{"eq_unset", "res.partner", []any{[]any{"ref", "=?", false}}},
+		{"uppercase_op", "res.partner", []any{[]any{"name", "ILIKE", "a"}}},
+	}
+	for _, dialect := range []string{"sqlite", "pg"} {
+		for _, tc := range cases {
+			t.Run(dialect+"/"+tc.name, func(t *testing.T) {
+				sql, args, err := models.CompileDomain(reg, dialect, tc.model, tc.domain)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := fmt.Sprintf("%s\n-- args: %#v\n", sql, args)
+				path := filepath.Join("testdata", "domain", dialect, tc.name+".sql")
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run with -update to create)", err)
+				}
+				if got != string(want) {
+					t.Errorf("SQL differs from %s:\ngot:\n%s\nwant:\n%s", path, got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestDomainErrors checks that malformed domains get Odoo's ValueError texts.
+func TestDomainErrors(t *testing.T) {
+	reg := models.NewRegistry()
+	cases := []struct {
+		name   string
+		domain any
+		want   string
+	}{
+		{"unknown_field", []any{[]any{"nope", "=", int64(1)}}, "Invalid field res.partner.nope in leaf ('nope', '=', 1)"},
+		{"unknown_operator", []any{[]any{"name", "~", "x"}}, "Invalid leaf ['name', '~', 'x']"},
+		{"short_term", []any{[]any{"name", "="}}, "Invalid leaf"},
+		{"dangling_or", []any{"|", []any{"name", "=", "a"}}, "is syntactically not correct"},
+		{"lonely_and", []any{"&"}, "is syntactically not correct"},
+		{"bad_item", []any{int64(42)}, "Invalid leaf 42"},
+		{"not_a_list", "name = 'x'", "Invalid domain"},
+		{"scalar_in", []any{[]any{"id", "in", "x"}}, "Invalid domain term"},
+		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "Invalid field res.partner.name.foo"},
+		{"sql_in_field", []any{[]any{"name = name; --", "=", "x"}}, "Invalid field"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := models.CompileDomain(reg, "pg", "res.partner", tc.domain)
+			var e *models.Error
+			if !errors.As(err, &e) || e.Kind != models.KindServer || e.Name != "builtins.ValueError" {
+				t.Fatalf("err = %v, want a ValueError", err)
+			}
+			if !strings.Contains(e.Message, tc.want) {
+				t.Errorf("message %q does not contain %q", e.Message, tc.want)
+			}
+		})
+	}
+}
+
+// TestParseOrder checks that order specs are parsed strictly and never
+// pasted into SQL.
+func TestParseOrder(t *testing.T) {
+	reg := models.NewRegistry()
+	cases := []struct {
+		spec, want string
+		ok         bool
+	}{
+		{"", "t0.name ASC, t0.id ASC", true},
+		{"name desc", "t0.name DESC, t0.id ASC", true},
+		{"city ASC nulls last, id desc", "t0.city ASC NULLS LAST, t0.id DESC", true},
+		{"display_name", "t0.name ASC, t0.id ASC", true},
+		{"name; drop table res_partner", "", false},
+		{"nope", "", false},
+		{"name sideways", "", false},
+		{"child_ids", "", false},
+		{"name desc nulls", "", false},
+		{",", "", false},
+	}
+	for _, tc := range cases {
+		got, err := models.ParseOrder(reg, "res.partner", tc.spec)
+		if tc.ok && (err != nil || got != tc.want) {
+			t.Errorf("%q: got %q, %v; want %q", tc.spec, got, err, tc.want)
+		}
+		if !tc.ok && err == nil {
+			t.Errorf("%q: accepted as %q", tc.spec, got)
+		}
+	}
+}

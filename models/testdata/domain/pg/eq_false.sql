@@ -1,0 +1,2 @@
+(t0.active = ? AND t0.email IS NULL)
+-- args: []interface {}{true}

@@ -1,0 +1,2 @@
+(t0.active = ? AND FALSE)
+-- args: []interface {}{true}

@@ -1,0 +1,2 @@
+(t0.active = ? AND t0.country_id IN (SELECT t1.id FROM res_country t1 WHERE t1.name ILIKE ?))
+-- args: []interface {}{true, "%belg%"}

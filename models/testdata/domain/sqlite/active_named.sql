@@ -1,0 +1,2 @@
+(t0.active IN (?, ?) OR t0.active IS NULL)
+-- args: []interface {}{true, false}

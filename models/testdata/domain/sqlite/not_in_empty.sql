@@ -1,0 +1,2 @@
+t0.active = ?
+-- args: []interface {}{true}
