@@ -79,16 +79,16 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 	if password == "" || uid <= 0 {
 		return models.ErrAccessDenied
 	}
-	active, version, found, err := models.UserAuthState(ctx, db, uid)
-	if err != nil {
-		return err
-	}
-	if found && active && a.cache.hit(dbname, uid, password, version) {
-		return nil
-	}
+	// The cached check is bound to the stored hash as well as to
+	// auth_version: a hash replaced outside godoo (an UPDATE run by hand) or
+	// a database dropped and created again under the same name by another
+	// process has other salts, so it never matches an entry made before.
 	u, found, err := models.UserByID(ctx, db, uid)
 	if err != nil {
 		return err
+	}
+	if found && u.Active && u.Hash != "" && a.cache.hit(dbname, uid, u.Hash, password, u.AuthVersion) {
+		return nil
 	}
 	login := strconv.FormatInt(uid, 10)
 	if found {
@@ -114,14 +114,17 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 func (a *Authenticator) Forget(dbname string) { a.cache.forget(dbname) }
 
 func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCredentials, password string, rehash bool, dbname string, keys []string) {
+	stored := u.Hash
 	if rehash {
 		if h, err := a.Hash(password); err == nil {
 			if err := models.SetPasswordHash(ctx, db, u.ID, h); err != nil {
 				a.Log.Warn("password rehash failed", "db", dbname, "uid", u.ID, "err", err)
+			} else {
+				stored = h
 			}
 		}
 	}
-	a.cache.store(dbname, u.ID, password, u.AuthVersion)
+	a.cache.store(dbname, u.ID, stored, password, u.AuthVersion)
 	if err := models.ClearLoginFailures(ctx, db, keys...); err != nil {
 		a.Log.Warn("clearing login failures failed", "db", dbname, "err", err)
 	}

@@ -9,11 +9,13 @@ import (
 )
 
 // checkCache remembers successful credential checks so that a call with the
-// same (database, uid, secret) skips the key derivation. It stores an HMAC of
-// the secret under a per-process random key, never the secret itself, and the
-// user's auth_version at the time of the check: the version is re-read on
-// every call, so a password change, archiving or group change made by any
-// process sharing the database invalidates the entry at the next request.
+// same (database, uid, stored hash, secret) skips the key derivation. It
+// stores an HMAC of the secret and the stored hash under a per-process random
+// key, never the secret itself, and the user's auth_version at the time of
+// the check: both are re-read on every call, so a password change, archiving
+// or group change made by any process sharing the database, a hash replaced
+// by hand, or a database dropped and created again under the same name
+// invalidates the entry at the next request.
 type checkCache struct {
 	mu      sync.Mutex
 	key     [32]byte
@@ -39,22 +41,26 @@ func newCheckCache(max int) *checkCache {
 	return c
 }
 
-func (c *checkCache) digest(db string, uid int64, secret string) [32]byte {
+func (c *checkCache) digest(db string, uid int64, stored, secret string) [32]byte {
 	h := hmac.New(sha256.New, c.key[:])
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(uid))
 	h.Write([]byte(db))
 	h.Write([]byte{0})
 	h.Write(b[:])
+	binary.BigEndian.PutUint64(b[:], uint64(len(stored)))
+	h.Write(b[:])
+	h.Write([]byte(stored))
 	h.Write([]byte(secret))
 	var out [32]byte
 	copy(out[:], h.Sum(nil))
 	return out
 }
 
-// hit reports whether secret was verified for (db, uid) at version.
-func (c *checkCache) hit(db string, uid int64, secret string, version int64) bool {
-	d := c.digest(db, uid, secret)
+// hit reports whether secret was verified for (db, uid) against the stored
+// hash at version.
+func (c *checkCache) hit(db string, uid int64, stored, secret string, version int64) bool {
+	d := c.digest(db, uid, stored, secret)
 	c.mu.Lock()
 	e, ok := c.entries[cacheKey{db, uid}]
 	c.mu.Unlock()
@@ -63,8 +69,8 @@ func (c *checkCache) hit(db string, uid int64, secret string, version int64) boo
 
 // store remembers a successful check. One entry per user: a user with two
 // secrets in use (password and key) re-derives on alternation, which is rare.
-func (c *checkCache) store(db string, uid int64, secret string, version int64) {
-	d := c.digest(db, uid, secret)
+func (c *checkCache) store(db string, uid int64, stored, secret string, version int64) {
+	d := c.digest(db, uid, stored, secret)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.max {

@@ -43,12 +43,24 @@ func baseMethods() []*Method {
 	}
 }
 
-func intArg(a Args, name string) int64 {
-	n, _ := toInt64(a[name])
-	if isBool(a[name]) {
-		return 0
+// intArg reads an optional integer argument; false and null mean 0 (no
+// limit, no offset), anything else that is not an integer is refused.
+func intArg(a Args, name string) (int64, error) {
+	switch v := a[name].(type) {
+	case nil:
+		return 0, nil
+	case bool:
+		if !v {
+			return 0, nil
+		}
+	case int64:
+		return v, nil
+	case float64:
+		if n, ok := toInt64(v); ok {
+			return n, nil
+		}
 	}
-	return n
+	return 0, ServerErrorf("builtins.TypeError", "%s must be an integer, not %s", name, pyRepr(a[name]))
 }
 
 func strArg(a Args, name string) string {
@@ -88,16 +100,36 @@ func loadArg(a Args) bool {
 	return ok && s != ""
 }
 
-func searchOptions(a Args) SearchOptions {
-	return SearchOptions{Offset: intArg(a, "offset"), Limit: intArg(a, "limit"), Order: strArg(a, "order")}
+func searchOptions(a Args) (SearchOptions, error) {
+	offset, err := intArg(a, "offset")
+	if err != nil {
+		return SearchOptions{}, err
+	}
+	limit, err := intArg(a, "limit")
+	if err != nil {
+		return SearchOptions{}, err
+	}
+	order, ok := a["order"].(string)
+	if !ok && truthy(a["order"]) {
+		return SearchOptions{}, ServerErrorf("builtins.TypeError", "order must be a string, not %s", pyRepr(a["order"]))
+	}
+	return SearchOptions{Offset: offset, Limit: limit, Order: order}, nil
 }
 
 func rpcSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	return env.Search(ctx, m, a["domain"], searchOptions(a))
+	o, err := searchOptions(a)
+	if err != nil {
+		return nil, err
+	}
+	return env.Search(ctx, m, a["domain"], o)
 }
 
 func rpcSearchCount(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	return env.SearchCount(ctx, m, a["domain"], intArg(a, "limit"))
+	limit, err := intArg(a, "limit")
+	if err != nil {
+		return nil, err
+	}
+	return env.SearchCount(ctx, m, a["domain"], limit)
 }
 
 func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
@@ -113,7 +145,11 @@ func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	if err != nil {
 		return nil, err
 	}
-	ids, err := env.Search(ctx, m, a["domain"], searchOptions(a))
+	o, err := searchOptions(a)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := env.Search(ctx, m, a["domain"], o)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +216,10 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	}
 	limit := int64(100)
 	if a.Has("limit") {
-		limit = intArg(a, "limit")
+		var err error
+		if limit, err = intArg(a, "limit"); err != nil {
+			return nil, err
+		}
 	}
 	domain, err := domainList(a["domain"])
 	if err != nil {

@@ -93,7 +93,7 @@ type objectEndpoint struct {
 func (e *objectEndpoint) ExecuteKw(r *http.Request, p *Params, reply *any) error {
 	return guard(e.log, "execute_kw", reply, func() (any, error) {
 		var in services.ExecuteKw
-		if err := p.scan(signature{name: "execute_kw", params: []string{"db", "uid", "passwd", "model", "method", "args", "kw"}, required: 6},
+		if err := p.scan(signature{name: "execute_kw", params: []string{"db", "uid", "passwd", "obj", "method", "args", "kw"}, required: 6},
 			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method, &in.Args, &in.Kwargs); err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func (e *objectEndpoint) ExecuteKw(r *http.Request, p *Params, reply *any) error
 func (e *objectEndpoint) Execute(r *http.Request, p *Params, reply *any) error {
 	return guard(e.log, "execute", reply, func() (any, error) {
 		var in services.ExecuteKw
-		if err := p.scan(signature{name: "execute", params: []string{"db", "uid", "obj", "method", "args"}, required: 5, varargs: true},
+		if err := p.scan(signature{name: "execute", params: []string{"db", "uid", "passwd", "obj", "method"}, required: 5, varargs: true},
 			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method); err != nil {
 			return nil, err
 		}
@@ -167,7 +167,9 @@ func (e *dbEndpoint) CreateDatabase(r *http.Request, p *Params, reply *any) erro
 	return guard(e.log, "create_database", reply, func() (any, error) {
 		var master, name string
 		var o services.CreateOptions
-		o.AdminPassword, o.AdminLogin = "admin", "admin" // Odoo's signature defaults
+		// Odoo defaults user_password to "admin"; godoo never has a fixed
+		// password, so a missing one is refused by the service.
+		o.AdminLogin = "admin"
 		var country, phone any
 		err := p.scan(signature{name: "exp_create_database", required: 4,
 			params: []string{"master_pwd", "db_name", "demo", "lang", "user_password", "login", "country_code", "phone"}},
@@ -272,8 +274,11 @@ func (t methodTable) resolve(service, method string) (string, error) {
 	}
 	goName, ok := methods[method]
 	if !ok || !validMethodName(method) {
-		if service == "object" {
+		switch service {
+		case "object":
 			return "", models.ServerErrorf("builtins.NameError", "Method not available %s", method)
+		case "common": // Odoo raises a plain Exception here, and KeyError for db
+			return "", models.ServerErrorf("builtins.Exception", "Method not found: %s", method)
 		}
 		return "", models.ServerErrorf("builtins.KeyError", "Method not found: %s", method)
 	}

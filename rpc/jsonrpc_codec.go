@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	gorilla "github.com/gorilla/rpc/v2"
 
@@ -188,6 +189,11 @@ func normalizeJSON(v any, depth int) (any, error) {
 		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
 			return n, nil
 		}
+		if !strings.ContainsAny(string(x), ".eE") {
+			// An integer beyond int64 would lose digits as a float64:
+			// refused, as the XML-RPC decoder refuses it.
+			return nil, models.ServerErrorf("builtins.OverflowError", "integer %s does not fit in 64 bits", xmlQuote([]byte(x)))
+		}
 		f, err := strconv.ParseFloat(string(x), 64)
 		if err != nil || math.IsInf(f, 0) {
 			return nil, models.ServerErrorf("builtins.ValueError", "number out of range: %s", string(x))
@@ -235,6 +241,13 @@ func checkJSONRequest(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	trimmed := bytes.TrimSpace(body)
 	if !json.Valid(trimmed) {
+		if jsonTooDeep(trimmed) {
+			// Python's json.loads raises RecursionError, not ValueError, so
+			// Odoo answers with the error envelope rather than a 400.
+			f := toFault(models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while decoding a JSON document"), nil, "")
+			writeJSON(w, http.StatusOK, errorEnvelope(json.RawMessage("null"), 200, "Odoo Server Error", f))
+			return false
+		}
 		http.Error(w, "Invalid JSON data", http.StatusBadRequest)
 		return false
 	}
@@ -244,4 +257,37 @@ func checkJSONRequest(w http.ResponseWriter, r *http.Request) bool {
 	}
 	r.Header.Set("Content-Type", "application/json")
 	return true
+}
+
+// jsonMaxNesting is encoding/json's own nesting limit: json.Valid refuses
+// anything deeper.
+const jsonMaxNesting = 10000
+
+// jsonTooDeep reports whether b nests arrays and objects deeper than
+// encoding/json accepts, which makes json.Valid fail on a document that may
+// be otherwise well-formed.
+func jsonTooDeep(b []byte) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > jsonMaxNesting {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
 }

@@ -28,13 +28,16 @@ func (p Params) scan(sig signature, dst ...any) error {
 	if len(p) < sig.required {
 		missing := sig.params[len(p):sig.required]
 		names := ""
+		// Python's wording: 'a' and 'b'; 'a', 'b', and 'c'.
 		for i, n := range missing {
-			if i > 0 {
-				if i == len(missing)-1 {
-					names += " and "
-				} else {
-					names += ", "
-				}
+			switch {
+			case i == 0:
+			case len(missing) == 2:
+				names += " and "
+			case i == len(missing)-1:
+				names += ", and "
+			default:
+				names += ", "
 			}
 			names += "'" + n + "'"
 		}

@@ -2,7 +2,9 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"sort"
 	"strings"
 
@@ -164,7 +166,52 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	if !models.ValidDBName(dst) {
 		return false, models.ErrInvalidDBName(dst)
 	}
-	return true, s.c.store.Duplicate(ctx, src, dst)
+	if err := s.c.store.Duplicate(ctx, src, dst); err != nil {
+		return false, err
+	}
+	// Odoo gives a copy its own identity (ir.config_parameter's
+	// init(force=True)): a new database.uuid and creation date.
+	if err := s.renewIdentity(ctx, dst); err != nil {
+		if derr := s.c.store.Drop(context.WithoutCancel(ctx), dst); derr != nil {
+			s.c.log.Error("dropping a copy that failed to initialise", "db", dst, "err", derr)
+		}
+		s.c.forget(dst)
+		return false, err
+	}
+	return true, nil
+}
+
+// renewIdentity sets a new database.uuid and database.create_date in name.
+func (s *Database) renewIdentity(ctx context.Context, name string) error {
+	db, err := s.c.open(ctx, name)
+	if err != nil {
+		return err
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	uuid := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		icp := env.Registry.Model("ir.config_parameter")
+		for _, kv := range [][2]string{{"database.uuid", uuid}, {"database.create_date", env.NowText()}} {
+			ids, err := env.Search(ctx, icp, []any{[]any{"key", "=", kv[0]}}, models.SearchOptions{})
+			if err != nil {
+				return nil, err
+			}
+			if len(ids) == 0 {
+				_, err = env.Create(ctx, icp, map[string]any{"key": kv[0], "value": kv[1]})
+			} else {
+				err = env.Write(ctx, icp, ids, map[string]any{"value": kv[1]})
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	return err
 }
 
 // Drop is db.drop: true when dropped, false when the database is not listed.
@@ -217,8 +264,11 @@ func (s *Database) Rename(ctx context.Context, master, oldName, newName string) 
 }
 
 // ChangeAdminPassword is db.change_admin_password: it replaces the master
-// password, stored hashed.
+// password, stored hashed. Like Odoo's, it is refused when list_db is off.
 func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error) {
+	if err := s.managementEnabled(); err != nil {
+		return false, err
+	}
 	if err := s.CheckMaster(master); err != nil {
 		return false, err
 	}
@@ -240,8 +290,12 @@ func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error)
 	return true, nil
 }
 
-// Unsupported checks the master password, then refuses the method.
+// Unsupported checks the master password (and, as Odoo's dump, restore and
+// migrate_databases do, that list_db is on), then refuses the method.
 func (s *Database) Unsupported(master, method string) error {
+	if err := s.managementEnabled(); err != nil {
+		return err
+	}
 	if err := s.CheckMaster(master); err != nil {
 		return err
 	}

@@ -57,6 +57,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "version", "--version":
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprint(stdout, "Usage: godoo version\n\nPrints godoo's version and the Odoo version it emulates by default.\n")
+			return 0
+		}
 		fmt.Fprintf(stdout, "godoo %s (Odoo %s compatible API)\n", Version, "18.0")
 		return 0
 	case "serve":
@@ -101,7 +105,12 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			// A bad flag is a usage error (exit status 2), like a bad
+			// command; fs has printed the message and the usage.
+			return nil, usageError{err.Error()}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -160,6 +169,10 @@ func cmdDB(args []string, stdout, stderr io.Writer) error {
 		return usageError{"db needs a subcommand: create, list or drop"}
 	}
 	sub := args[0]
+	if isHelp(sub) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	synopsis := map[string]string{
 		"create": "godoo db create NAME --admin-password PW [--data-dir DIR | --db-url postgres://...] [--demo]",
 		"list":   "godoo db list [--data-dir DIR | --db-url postgres://...]",
@@ -237,6 +250,10 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usageError{"user needs a subcommand: create or passwd"}
 	}
 	sub := args[0]
+	if isHelp(sub) {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	synopsis := map[string]string{
 		"create": "godoo user create LOGIN --db NAME [--password PW] [--name NAME] [--email EMAIL] [--admin]",
 		"passwd": "godoo user passwd LOGIN --db NAME [--password PW]",
@@ -312,4 +329,8 @@ func generatePassword() string { return rand.Text() }
 
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
 }

@@ -13,6 +13,10 @@ import (
 	"github.com/godoo/godoo/services"
 )
 
+// serveContext is the context that ends serve: SIGINT or SIGTERM. Tests
+// replace it to stop a server they started.
+var serveContext = signalContext
+
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]", stderr)
 	resolve := addFlags(fs)
@@ -55,7 +59,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: time.Duration(timeout+30) * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
-	ctx, stop := signalContext()
+	ctx, stop := serveContext()
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

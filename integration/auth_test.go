@@ -1,0 +1,459 @@
+package integration_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/pbkdf2"
+	"crypto/sha512"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/godoo/godoo/auth"
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestAuth checks credentials end to end (spec/auth.md §1): archived users,
+// the credential cache across processes, the login cool-down, passlib
+// hashes and the logs. Sub-tests share one database per store and run in
+// order; the cool-down runs last, as it blocks the loopback address.
+func TestAuth(t *testing.T) {
+	for name, mk := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			store := mk(t)
+			t.Cleanup(func() { store.Close() })
+			e := newEnv(t, name, store, services.Config{ListDB: true}, godoorpc.Options{})
+			t.Run("archived user", func(t *testing.T) { testAuthArchived(t, e) })
+			t.Run("two processes", func(t *testing.T) { testAuthTwoProcesses(t, e) })
+			t.Run("passlib hash", func(t *testing.T) { testAuthPasslib(t, e) })
+			t.Run("no passwords in logs", func(t *testing.T) { testAuthLogs(t, e) })
+			t.Run("cool-down", func(t *testing.T) { testAuthCooldown(t, e) })
+		})
+	}
+}
+
+const cooldownText = "Too many login failures, please wait a bit before trying again."
+
+// authServe starts a server on set with opts.
+func authServe(t *testing.T, set *services.Set, opts godoorpc.Options) *godoorpc.Handler {
+	t.Helper()
+	h := godoorpc.NewHandler(set, opts)
+	h.SetReady(true)
+	return h
+}
+
+// authFront serves h behind a front that sets X-Forwarded-For to xff on
+// every request, as a reverse proxy (or a forger) would.
+func authFront(t *testing.T, h http.Handler, xff string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("X-Forwarded-For", xff)
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func authURL(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// authKw calls execute_kw with explicit credentials.
+func authKw(t *testing.T, c caller, db string, uid any, password, model, method string, args ...any) (any, *faultInfo) {
+	t.Helper()
+	return c.call(t, "object", "execute_kw", db, uid, password, model, method, args)
+}
+
+// authCount is a harmless call every internal user may make.
+func authCount(t *testing.T, c caller, db string, uid any, password string) *faultInfo {
+	t.Helper()
+	_, f := authKw(t, c, db, uid, password, "res.partner", "search_count", []any{})
+	return f
+}
+
+func authAdmin(t *testing.T, c caller, db, model, method string, args ...any) any {
+	t.Helper()
+	v, f := authKw(t, c, db, int64(2), adminPassword, model, method, args...)
+	if f != nil {
+		t.Fatalf("%s.%s as admin: unexpected fault %d: %s", model, method, f.Code, f.String)
+	}
+	return v
+}
+
+// authCreateUser creates an internal user as admin and returns its uid.
+func authCreateUser(t *testing.T, c caller, db, login, password string) int64 {
+	t.Helper()
+	gids := authAdmin(t, c, db, "res.groups", "search", []any{[]any{"name", "=", "Internal User"}})
+	uid, ok := authAdmin(t, c, db, "res.users", "create", map[string]any{"name": login, "login": login, "password": password,
+		"groups_id": []any{[]any{int64(6), int64(0), gids}}}).(int64)
+	if !ok {
+		t.Fatal("res.users.create did not return an id")
+	}
+	return uid
+}
+
+// authSetParam sets an ir.config_parameter as admin.
+func authSetParam(t *testing.T, c caller, db, key, value string) {
+	t.Helper()
+	ids := authAdmin(t, c, db, "ir.config_parameter", "search", []any{[]any{"key", "=", key}}).([]any)
+	if len(ids) == 0 {
+		authAdmin(t, c, db, "ir.config_parameter", "create", map[string]any{"key": key, "value": value})
+		return
+	}
+	authAdmin(t, c, db, "ir.config_parameter", "write", ids, map[string]any{"value": value})
+}
+
+func authLogin(t *testing.T, c caller, db, login, password string) any {
+	t.Helper()
+	v, f := c.call(t, "common", "login", db, login, password)
+	if f != nil {
+		t.Fatalf("login %s: unexpected fault %d: %s", login, f.Code, f.String)
+	}
+	return v
+}
+
+func testAuthArchived(t *testing.T, e *env) {
+	e.eachProtocol(t, func(t *testing.T, c caller) {
+		uid := authLogin(t, c, e.db, "demo", "demo")
+		if _, ok := uid.(int64); !ok {
+			t.Fatalf("demo login = %#v", uid)
+		}
+		// A cached check must not outlive the archiving.
+		if f := authCount(t, c, e.db, uid, "demo"); f != nil {
+			t.Fatalf("demo execute_kw: %v", f)
+		}
+		authAdmin(t, c, e.db, "res.users", "write", []any{uid}, map[string]any{"active": false})
+		equal(t, "login of an archived user", authLogin(t, c, e.db, "demo", "demo"), false)
+		f := authCount(t, c, e.db, uid, "demo")
+		wantFault(t, c, f, 3, "Access Denied")
+
+		authAdmin(t, c, e.db, "res.users", "write", []any{uid}, map[string]any{"active": true})
+		equal(t, "login after unarchiving", authLogin(t, c, e.db, "demo", "demo"), uid)
+		if f := authCount(t, c, e.db, uid, "demo"); f != nil {
+			t.Errorf("execute_kw after unarchiving: %v", f)
+		}
+	})
+}
+
+// testAuthTwoProcesses runs two Sets (two godoo processes) on one store: a
+// credential change made through one is seen by the other at its next call.
+func testAuthTwoProcesses(t *testing.T, e *env) {
+	setB := services.NewSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword})
+	urlB := authURL(t, authServe(t, setB, godoorpc.Options{}))
+	a, b := xmlCaller{e.srv.URL}, jsonCaller{urlB}
+	bx := xmlCaller{urlB}
+
+	uid := authLogin(t, a, e.db, "demo", "demo")
+	t.Cleanup(func() {
+		// Leave demo as the other tests expect it.
+		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"password": "demo", "active": true})
+	})
+	for _, c := range []caller{a, b, bx} {
+		if f := authCount(t, c, e.db, uid, "demo"); f != nil {
+			t.Fatalf("demo execute_kw: %v", f)
+		}
+	}
+
+	t.Run("password change", func(t *testing.T) {
+		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"password": "demo-Changed-2"})
+		wantFault(t, b, authCount(t, b, e.db, uid, "demo"), 3, "Access Denied")
+		wantFault(t, bx, authCount(t, bx, e.db, uid, "demo"), 3, "Access Denied")
+		wantFault(t, a, authCount(t, a, e.db, uid, "demo"), 3, "Access Denied")
+		for _, c := range []caller{a, b, bx} {
+			if f := authCount(t, c, e.db, uid, "demo-Changed-2"); f != nil {
+				t.Errorf("%s: the new password is refused: %v", c.protocol(), f)
+			}
+		}
+		equal(t, "login with the new password on B", authLogin(t, b, e.db, "demo", "demo-Changed-2"), uid)
+		equal(t, "login with the old password on B", authLogin(t, b, e.db, "demo", "demo"), false)
+	})
+
+	t.Run("archiving", func(t *testing.T) {
+		// B has the new password cached from the sub-test above.
+		if f := authCount(t, b, e.db, uid, "demo-Changed-2"); f != nil {
+			t.Fatal(f)
+		}
+		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"active": false})
+		wantFault(t, b, authCount(t, b, e.db, uid, "demo-Changed-2"), 3, "Access Denied")
+		equal(t, "login of the archived user on B", authLogin(t, b, e.db, "demo", "demo-Changed-2"), false)
+		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"active": true})
+		if f := authCount(t, b, e.db, uid, "demo-Changed-2"); f != nil {
+			t.Errorf("after unarchiving through A, B refuses: %v", f)
+		}
+	})
+
+	// A database dropped and created again under the same name through A is
+	// a new database: what B cached about the old one must not let the old
+	// admin password in.
+	t.Run("database recreated", func(t *testing.T) {
+		name := uniqueName("it_")
+		t.Cleanup(func() { _, _ = e.set.Database.DropNoCheck(context.Background(), name) })
+		const first, second = "first-Admin-1", "second-Admin-2"
+		equal(t, "create_database", dbMust(t, a, "create_database", masterPassword, name, false, "en_US", first, "admin"), true)
+		if f := authCount(t, b, name, int64(2), first); f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "drop", dbMust(t, a, "drop", masterPassword, name), true)
+		equal(t, "create_database", dbMust(t, a, "create_database", masterPassword, name, false, "en_US", second, "admin"), true)
+		wantFault(t, b, authCount(t, b, name, int64(2), first), 3, "Access Denied")
+		if f := authCount(t, b, name, int64(2), second); f != nil {
+			t.Errorf("the new admin password is refused on B: %v", f)
+		}
+	})
+}
+
+// ab64 is passlib's base64 variant: '.' for '+', no padding.
+var ab64 = base64.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./").WithPadding(base64.NoPadding)
+
+// passlibHash computes what passlib's pbkdf2_sha512.hash gives for the salt
+// and rounds.
+func passlibHash(t *testing.T, password string, salt []byte, rounds int) string {
+	t.Helper()
+	sum, err := pbkdf2.Key(sha512.New, password, salt, rounds, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("$pbkdf2-sha512$%d$%s$%s", rounds, ab64.EncodeToString(salt), ab64.EncodeToString(sum))
+}
+
+// testAuthPasslib stores hashes made by passlib at 25000 rounds (Odoo 14's
+// default) straight into res_users, as a database migrated from Odoo has
+// them: they verify, and a successful check upgrades them to 600000 rounds.
+func testAuthPasslib(t *testing.T, e *env) {
+	c := jsonCaller{e.srv.URL}
+	ctx := context.Background()
+	db, err := e.store.Open(ctx, e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setHash := func(uid int64, h string) {
+		t.Helper()
+		if _, err := db.ExecContext(ctx, "UPDATE res_users SET password = ? WHERE id = ?", h, uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	getHash := func(uid int64) string {
+		t.Helper()
+		var h string
+		if err := db.QueryRowContext(ctx, "SELECT password FROM res_users WHERE id = ?", uid).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	wantUpgraded := func(uid int64, password, old string) {
+		t.Helper()
+		h := getHash(uid)
+		if h == old || !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+			t.Fatalf("stored hash after a successful check = %q, want a new 600000-round hash", h)
+		}
+		if ok, rehash := auth.VerifyPassword(password, h, auth.MinRounds); !ok || rehash {
+			t.Fatalf("the upgraded hash does not verify the password (ok=%v, rehash=%v)", ok, rehash)
+		}
+	}
+
+	login := uniqueName("passlib_")
+	uid := authCreateUser(t, c, e.db, login, "initial-Pw-1")
+	// The initial password is checked (and cached) before the hash is
+	// replaced behind godoo's back, as an "UPDATE res_users SET password"
+	// run by hand does.
+	equal(t, "login", authLogin(t, c, e.db, login, "initial-Pw-1"), uid)
+	if f := authCount(t, c, e.db, uid, "initial-Pw-1"); f != nil {
+		t.Fatal(f)
+	}
+
+	// hashcat's example of passlib's pbkdf2-sha512 (mode 20200): "hashcat".
+	const hashcat = "$pbkdf2-sha512$25000$LyWE0HrP2RsjZCxlDGFMKQ$1vC5Ohk2mCS9b6akqsEfgeb4l74SF8XjH.SljXf3dMLHdlY1GK9ojcCKts6/asR4aPqBmk74nCDddU3tvSCJvw"
+	if got := passlibHash(t, "hashcat", mustAB64(t, "LyWE0HrP2RsjZCxlDGFMKQ"), 25000); got != hashcat {
+		t.Fatalf("passlibHash = %q, want passlib's %q", got, hashcat)
+	}
+	setHash(uid, hashcat)
+	wantFault(t, c, authCount(t, c, e.db, uid, "initial-Pw-1"), 3, "Access Denied")
+	equal(t, "login with the replaced password", authLogin(t, c, e.db, login, "initial-Pw-1"), false)
+	equal(t, "stored hash after failures", getHash(uid), hashcat)
+	// execute_kw verifies the passlib hash and upgrades it.
+	if f := authCount(t, c, e.db, uid, "hashcat"); f != nil {
+		t.Fatalf("execute_kw with the passlib password: %v", f)
+	}
+	wantUpgraded(uid, "hashcat", hashcat)
+
+	// And so does login.
+	const pw = "correct horse battery staple"
+	old := passlibHash(t, pw, []byte("odoo14-default!!"), 25000)
+	setHash(uid, old)
+	equal(t, "login with a wrong password", authLogin(t, c, e.db, login, "hashcat"), false)
+	equal(t, "stored hash after a failure", getHash(uid), old)
+	equal(t, "login with the passlib password", authLogin(t, c, e.db, login, pw), uid)
+	wantUpgraded(uid, pw, old)
+	equal(t, "login after the upgrade", authLogin(t, c, e.db, login, pw), uid)
+	if f := authCount(t, xmlCaller{e.srv.URL}, e.db, uid, pw); f != nil {
+		t.Errorf("execute_kw after the upgrade: %v", f)
+	}
+}
+
+func mustAB64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := ab64.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testAuthLogs logs everything at debug level while passwords fly past, and
+// finds none of them in the log.
+func testAuthLogs(t *testing.T, e *env) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	set := services.NewSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
+	registerTestModel(set.Registry())
+	url := authURL(t, authServe(t, set, godoorpc.Options{Log: log}))
+	const wrong, userPw, wrongMaster = "wrong-Secret-4711", "user-Secret-0815", "wrong-Master-0042"
+	for _, c := range []caller{xmlCaller{url}, jsonCaller{url}} {
+		equal(t, "wrong login", authLogin(t, c, e.db, "admin", wrong), false)
+		equal(t, "login", authLogin(t, c, e.db, "admin", adminPassword), int64(2))
+		if v, _ := c.call(t, "common", "authenticate", e.db, "admin", adminPassword, map[string]any{}); v != int64(2) {
+			t.Errorf("authenticate = %#v", v)
+		}
+		wantFault(t, c, authCount(t, c, e.db, int64(2), wrong), 3, "Access Denied")
+		if f := authCount(t, c, e.db, int64(2), adminPassword); f != nil {
+			t.Fatal(f)
+		}
+		// An internal error is logged, with the call's credentials around.
+		_, f := authKw(t, c, e.db, int64(2), adminPassword, "test.rpc", "raise_unexpected")
+		wantFault(t, c, f, 1, "Internal server error")
+		// A password in a method's arguments.
+		login := uniqueName("logged_")
+		uid := authCreateUser(t, c, e.db, login, userPw)
+		equal(t, "new user login", authLogin(t, c, e.db, login, userPw), uid)
+		equal(t, "new user wrong login", authLogin(t, c, e.db, login, wrong), false)
+		wantFault(t, c, authCount(t, c, e.db, int64(99999), userPw), 3, "Access Denied")
+		_, f = c.call(t, "common", "login", "no_such_db", "admin", adminPassword)
+		wantFault(t, c, f, 1, "does not exist")
+		_, f = c.call(t, "db", "list_countries", wrongMaster)
+		wantFault(t, c, f, 3, "Access Denied")
+		dbMust(t, c, "list_countries", masterPassword)
+	}
+	out := buf.String()
+	for _, want := range []string{"login failed", "login successful", "internal error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q; is the logger wired?\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{wrong, adminPassword, userPw, masterPassword, wrongMaster} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log contains the password %q:\n%s", secret, out)
+		}
+	}
+}
+
+// testAuthCooldown checks the login cool-down (base.login_cooldown_after
+// failures within base.login_cooldown_duration seconds), kept in the
+// database per source address and per login.
+func testAuthCooldown(t *testing.T, e *env) {
+	proxied := authServe(t, e.set, godoorpc.Options{ProxyMode: true})
+	// Admin calls come from an address of their own, never blocked.
+	admin := jsonCaller{authFront(t, proxied, "198.51.100.200")}
+	authSetParam(t, admin, e.db, "base.login_cooldown_after", "5")
+	authSetParam(t, admin, e.db, "base.login_cooldown_duration", "60")
+	suffix := uniqueName("")
+	userA, userB, userC, userD := "cool_a"+suffix, "cool_b"+suffix, "cool_c"+suffix, "cool_d"+suffix
+	const pwA, pwB, pwC, pwD = "cool-A-pw", "cool-B-pw", "cool-C-pw", "cool-D-pw"
+	uidA := authCreateUser(t, admin, e.db, userA, pwA)
+	uidB := authCreateUser(t, admin, e.db, userB, pwB)
+	authCreateUser(t, admin, e.db, userC, pwC)
+	// userD never logs in before it is refused: a cached check skips the
+	// cool-down, as in Odoo.
+	uidD := authCreateUser(t, admin, e.db, userD, pwD)
+
+	addr1 := authFront(t, proxied, "203.0.113.1")
+	wantCooldown := func(t *testing.T, c caller, login string, uid int64, pw string) {
+		t.Helper()
+		equal(t, "login during the cool-down", authLogin(t, c, e.db, login, pw), false)
+		f := authCount(t, c, e.db, uid, pw)
+		wantFault(t, c, f, 3, cooldownText)
+		if f != nil && f.String != cooldownText {
+			t.Errorf("cool-down fault text = %q, want Odoo's %q", f.String, cooldownText)
+		}
+	}
+
+	t.Run("proxy mode", func(t *testing.T) {
+		for i := 0; i < 5; i++ {
+			equal(t, "wrong password", authLogin(t, xmlCaller{addr1}, e.db, userA, "wrong"), false)
+		}
+		for _, c := range []caller{xmlCaller{addr1}, jsonCaller{addr1}} {
+			wantCooldown(t, c, userA, uidA, pwA)
+		}
+		// Another address is not blocked (the X-Forwarded-For address is
+		// the one counted), but the login is, from anywhere.
+		addr2 := xmlCaller{authFront(t, proxied, "203.0.113.2")}
+		equal(t, "another user from another address", authLogin(t, addr2, e.db, userB, pwB), uidB)
+		wantCooldown(t, addr2, userA, uidA, pwA)
+	})
+
+	t.Run("second process", func(t *testing.T) {
+		setB := services.NewSet(e.store, services.Config{})
+		b := authFront(t, authServe(t, setB, godoorpc.Options{ProxyMode: true}), "203.0.113.1")
+		for _, c := range []caller{jsonCaller{b}, xmlCaller{b}} {
+			wantCooldown(t, c, userA, uidA, pwA)
+		}
+	})
+
+	t.Run("disabled", func(t *testing.T) {
+		authSetParam(t, admin, e.db, "base.login_cooldown_after", "0")
+		equal(t, "login with the cool-down off", authLogin(t, xmlCaller{addr1}, e.db, userA, pwA), uidA)
+		if f := authCount(t, jsonCaller{addr1}, e.db, uidA, pwA); f != nil {
+			t.Errorf("execute_kw with the cool-down off: %v", f)
+		}
+		authSetParam(t, admin, e.db, "base.login_cooldown_after", "5")
+	})
+
+	// Without proxy_mode, X-Forwarded-For is the client's word and is
+	// ignored: failures count against the real peer (loopback here).
+	t.Run("forged X-Forwarded-For", func(t *testing.T) {
+		t.Cleanup(func() {
+			// Unblock loopback for whatever runs next on this database.
+			authSetParam(t, admin, e.db, "base.login_cooldown_after", "0")
+			authLogin(t, xmlCaller{e.srv.URL}, e.db, userB, pwB)
+			authSetParam(t, admin, e.db, "base.login_cooldown_after", "5")
+		})
+		forged := xmlCaller{authFront(t, e.h, "203.0.113.3")}
+		for i := 0; i < 5; i++ {
+			equal(t, "wrong password", authLogin(t, forged, e.db, userC, "wrong"), false)
+		}
+		// Another user behind another forged address is refused: the
+		// peer address is blocked.
+		for _, c := range []caller{jsonCaller{authFront(t, e.h, "203.0.113.4")}, xmlCaller{e.srv.URL}} {
+			wantCooldown(t, c, userD, uidD, pwD)
+		}
+		// The forged address itself was never counted.
+		equal(t, "login from the forged address through a trusted proxy",
+			authLogin(t, xmlCaller{authFront(t, proxied, "203.0.113.3")}, e.db, userB, pwB), uidB)
+	})
+}
