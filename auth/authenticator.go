@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/godoo/godoo/models"
@@ -23,6 +24,14 @@ type Authenticator struct {
 	// Log receives login failures and cool-down notices; never a secret.
 	Log   *slog.Logger
 	cache *checkCache
+	// keyCache remembers verified Odoo-format keys by key id.
+	keyCache *checkCache
+	limiter  *limiter
+	usage    usage
+
+	mu           sync.Mutex
+	configByHash map[string]string // hash of a configured header key → key name
+	configNames  map[string]bool
 }
 
 // New returns an Authenticator with Odoo's defaults.
@@ -30,7 +39,8 @@ func New(log *slog.Logger) *Authenticator {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, cache: newCheckCache(100000)}
+	return &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, cache: newCheckCache(100000),
+		keyCache: newCheckCache(100000), limiter: &limiter{after: 5, window: time.Minute}}
 }
 
 // Hash hashes a new password with the configured rounds.
@@ -56,6 +66,24 @@ func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, pa
 	if password == "" {
 		return 0, a.fail(ctx, db, dbname, login, ip, keys)
 	}
+	// A key in the password slot: godoo keys skip the password derivation
+	// entirely; Odoo keys are tried first because their check is cheaper.
+	if pk, isKey := ParseKey(password); isKey {
+		k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
+		if err != nil {
+			return 0, err
+		}
+		if found && k.Login == login {
+			if err := models.ClearLoginFailures(ctx, db, keys...); err != nil {
+				a.Log.Warn("clearing login failures failed", "db", dbname, "err", err)
+			}
+			a.Log.Info("login successful with an API key", "db", dbname, "login", login, "key_id", k.ID, "ip", ip)
+			return k.UserID, nil
+		}
+		if !pk.Odoo {
+			return 0, a.fail(ctx, db, dbname, login, ip, keys)
+		}
+	}
 	u, found, err := models.UserByLogin(ctx, db, login)
 	if err != nil {
 		return 0, err
@@ -64,7 +92,7 @@ func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, pa
 		DummyVerify(password)
 		return 0, a.fail(ctx, db, dbname, login, ip, keys)
 	}
-	ok, rehash := VerifyPassword(password, u.Hash, a.minRounds())
+	ok, rehash := a.verifyStored(password, u.Hash)
 	if !ok {
 		return 0, a.fail(ctx, db, dbname, login, ip, keys)
 	}
@@ -78,6 +106,23 @@ func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, pa
 func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, uid int64, password, ip string) error {
 	if password == "" || uid <= 0 {
 		return models.ErrAccessDenied
+	}
+	pk, isKey := ParseKey(password)
+	if isKey {
+		k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
+		if err != nil {
+			return err
+		}
+		if found && k.UserID == uid {
+			return nil
+		}
+		if !pk.Odoo {
+			// Refused without touching the password (a godoo key is never a
+			// password) and without a database write: the in-memory key
+			// limiter counted the failure, so a flood costs no I/O.
+			a.Log.Info("API key refused", "db", dbname, "uid", uid, "ip", ip)
+			return models.ErrAccessDenied
+		}
 	}
 	// The cached check is bound to the stored hash as well as to
 	// auth_version: a hash replaced outside godoo (an UPDATE run by hand) or
@@ -102,7 +147,7 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 		DummyVerify(password)
 		return a.fail(ctx, db, dbname, login, ip, keys)
 	}
-	ok, rehash := VerifyPassword(password, u.Hash, a.minRounds())
+	ok, rehash := a.verifyStored(password, u.Hash)
 	if !ok {
 		return a.fail(ctx, db, dbname, login, ip, keys)
 	}

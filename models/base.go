@@ -27,6 +27,10 @@ func withDefault(f *Field, v any) *Field {
 func registerBase(r *Registry) {
 	r.Register(partnerModel())
 	r.Register(usersModel())
+	r.Register(apikeysModel())
+	r.Register(descriptionModel())
+	r.Register(apiKeyModel())
+	r.Register(apiKeyGroupModel())
 	for _, m := range []*Model{
 		{Name: "res.company", Description: "Companies", Table: "res_company", Order: "sequence, name",
 			Constraints: []SQLConstraint{{Name: "res_company_name_uniq", Columns: []string{"name"}, Message: "The company name must be unique!"}}},

@@ -46,6 +46,9 @@ var baseAccess = []accessDef{
 	{"ir.model.data", "group_user", "r"}, {"ir.model.data", "group_system", "rwcu"},
 	{"ir.model.access", "group_user", "r"}, {"ir.model.access", "group_system", "rwcu"},
 	{"ir.config_parameter", "group_system", "rwcu"},
+	{"res.users.apikeys", "group_user", "r"}, {"res.users.apikeys", "group_portal", "r"},
+	{"res.users.apikeys.description", "group_user", "rwcu"},
+	{"auth.api.key", "group_system", "rwcu"}, {"auth.api.key.group", "group_system", "rwcu"},
 }
 
 var baseLangs = [][3]string{
@@ -116,19 +119,8 @@ func InstallBase(ctx context.Context, env *Env, o BaseOptions) error {
 	in.create("res.users", "user_root", map[string]any{"login": "__system__", "partner_id": rootPartner, "company_id": company, "active": false, "groups_id": internal})
 	in.create("res.users", "user_admin", map[string]any{"login": o.AdminLogin, "password": o.AdminPassword, "partner_id": adminPartner, "company_id": company, "groups_id": internal})
 	in.create("res.users", "public_user", map[string]any{"login": "public", "name": "Public user", "company_id": company, "active": false, "share": true, "groups_id": []any{groups["group_public"]}})
-	modelIDs := map[string]int64{}
-	for _, name := range env.Registry.Names() {
-		m := env.Registry.Model(name)
-		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
-	}
-	for _, a := range baseAccess {
-		vals := map[string]any{"name": "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all"), "model_id": modelIDs[a.model],
-			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
-			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
-		if a.group != "" {
-			vals["group_id"] = groups[a.group]
-		}
-		in.create("ir.model.access", vals["name"].(string), vals)
+	if in.err == nil {
+		in.err = SyncModels(ctx, in.env)
 	}
 	for key, value := range map[string]string{
 		"database.uuid": newUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
@@ -237,4 +229,56 @@ func Countries() [][2]string {
 		out[i] = [2]string{c[0], c[1]}
 	}
 	return out
+}
+
+// SyncModels records every registered model in ir.model (with its external
+// id) and grants the base access rights that are missing, by name. It runs
+// when a database is created and after migrations add models to an existing
+// one, as an Odoo module update would; rights an administrator changed are
+// left alone.
+func SyncModels(ctx context.Context, env *Env) error {
+	in := &installer{env: env.Sudo(), ctx: ctx}
+	irModel := env.Registry.Model("ir.model")
+	modelIDs := map[string]int64{}
+	for _, name := range env.Registry.Names() {
+		ids, err := in.env.Search(ctx, irModel, []any{[]any{"model", "=", name}}, SearchOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			modelIDs[name] = ids[0]
+			continue
+		}
+		m := env.Registry.Model(name)
+		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
+	}
+	access := env.Registry.Model("ir.model.access")
+	for _, a := range baseAccess {
+		if modelIDs[a.model] == 0 {
+			continue
+		}
+		name := "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all")
+		ids, err := in.env.WithContext(map[string]any{"active_test": false}).Search(ctx, access, []any{[]any{"name", "=", name}}, SearchOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			continue
+		}
+		vals := map[string]any{"name": name, "model_id": modelIDs[a.model],
+			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
+			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
+		if a.group != "" {
+			gid, err := env.XMLID(ctx, "base."+a.group)
+			if err != nil {
+				return err
+			}
+			if gid == 0 {
+				continue // never grant to everyone what was meant for a group
+			}
+			vals["group_id"] = gid
+		}
+		in.create("ir.model.access", name, vals)
+	}
+	return in.err
 }

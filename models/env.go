@@ -29,6 +29,8 @@ type Env struct {
 	// Now is captured once per transaction so that every row a call writes
 	// carries the same timestamp.
 	Now time.Time
+	// RemoteAddr is the client's address, for the audit trail.
+	RemoteAddr string
 
 	su    bool
 	state *envState

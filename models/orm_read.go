@@ -18,6 +18,9 @@ func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
 		}
 	}
+	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
+		return nil, err
+	}
 	recs, err := env.fetch(ctx, m, ids, fields)
 	if err != nil || len(recs) == 0 {
 		return recs, err
@@ -119,6 +122,13 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 				continue
 			}
 			r[f.Name] = f.fromDB(vals[i])
+		}
+		for _, name := range fields {
+			// Write-only fields that have no column (a header key) read as
+			// empty, like stored ones.
+			if f := m.Fields[name]; f.WriteOnly && !f.Stored() {
+				r[name] = ""
+			}
 		}
 		id, _ := r["id"].(int64)
 		byID[id] = r

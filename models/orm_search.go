@@ -19,6 +19,9 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 	if err != nil {
 		return nil, err
 	}
+	if w, err = env.withRule(ctx, m, w); err != nil {
+		return nil, err
+	}
 	order, err := parseOrder(m, "t0", o.Order)
 	if err != nil {
 		return nil, err
@@ -40,6 +43,9 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int64) (int64, error) {
 	w, err := env.compileDomain(m, "t0", domain, true)
 	if err != nil {
+		return 0, err
+	}
+	if w, err = env.withRule(ctx, m, w); err != nil {
 		return 0, err
 	}
 	q := "SELECT COUNT(*) FROM " + m.Table + " t0 WHERE " + w.sql
@@ -106,4 +112,55 @@ func parseOrder(m *Model, alias, spec string) (string, error) {
 
 func invalidOrder(spec string) error {
 	return ServerErrorf("builtins.ValueError", "Invalid \"order\" specified (%s). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)", spec)
+}
+
+// withRule restricts w to the records m's rule lets the user see.
+func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
+	if m.Rule == nil || env.IsSuperuser() {
+		return w, nil
+	}
+	dom, err := m.Rule(ctx, env)
+	if err != nil || dom == nil {
+		return w, err
+	}
+	c := &domainCompiler{env: env, depth: 50}
+	rw, err := c.compile(m, "t0", dom)
+	if err != nil {
+		return where{}, err
+	}
+	return and(w, rw), nil
+}
+
+// checkRule refuses access to existing records of ids that m's rule hides,
+// with Odoo's record rule message.
+func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) error {
+	if m.Rule == nil || env.IsSuperuser() || len(ids) == 0 {
+		return nil
+	}
+	existing, err := env.Exists(ctx, m, ids)
+	if err != nil || len(existing) == 0 {
+		return err
+	}
+	list := make([]any, len(existing))
+	for i, id := range existing {
+		list[i] = id
+	}
+	allowed, err := env.WithContext(map[string]any{"active_test": false}).Search(ctx, m, []any{[]any{"id", "in", list}}, SearchOptions{})
+	if err != nil {
+		return err
+	}
+	if len(allowed) == len(existing) {
+		return nil
+	}
+	name, _ := env.userName(ctx)
+	return AccessErrorf("Uh-oh! Looks like you have stumbled upon some top-secret records.\n\n"+
+		"Sorry, %s (id=%d) doesn't have '%s' access to:\n- %s (%s)\n\n"+
+		"If you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.",
+		name, env.UID, op, m.Description, m.Name)
+}
+
+func (env *Env) userName(ctx context.Context) (string, error) {
+	var name string
+	_, err := env.scalar(ctx, &name, "SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?", env.UID)
+	return name, err
 }

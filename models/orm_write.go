@@ -114,6 +114,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	if err := env.checkExist(ctx, m, ids, "write"); err != nil {
 		return err
 	}
+	if err := env.checkRule(ctx, m, ids, OpWrite); err != nil {
+		return err
+	}
 	vals := make(map[string]any, len(in))
 	for k, v := range in {
 		vals[k] = v
@@ -167,6 +170,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
+	}
+	if err := env.checkRule(ctx, m, ids, OpUnlink); err != nil {
+		return err
 	}
 	if m.BeforeUnlink != nil {
 		if err := m.BeforeUnlink(ctx, env, ids); err != nil {

@@ -64,6 +64,10 @@ type Model struct {
 	DisplayNameDeps []string
 	// Constraints are the SQL constraints with the messages Odoo shows.
 	Constraints []SQLConstraint
+	// Rule returns the domain of the records the user may see and change
+	// (Odoo's record rules); nil means every record. The superuser is never
+	// restricted.
+	Rule func(ctx context.Context, env *Env) ([]any, error)
 
 	// Hooks that specialise the generic ORM for one model.
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
@@ -130,6 +134,10 @@ type Registry struct {
 	// HashPassword turns a clear password into the stored hash. The auth
 	// layer provides it; models never handles key derivation itself.
 	HashPassword func(clear string) (string, error)
+	// NewAPIKey makes new keys; the auth layer provides it too.
+	NewAPIKey NewKeyFunc
+	// HeaderKeyHash turns an API-KEY header key into its stored hash.
+	HeaderKeyHash func(key string) string
 }
 
 // NewRegistry returns a registry with godoo's base models.

@@ -26,6 +26,7 @@ func usersModel() *Model {
 		{Name: "groups_id", Type: Many2many, String: "Groups", Relation: "res.groups", RelTable: "res_groups_users_rel", RelCol: "uid", RelOther: "gid"},
 		withDefault(boolean("active", "Active"), true),
 		{Name: "share", Type: Boolean, String: "Share User", Column: "share", Readonly: true},
+		{Name: "api_key_ids", Type: One2many, String: "API Keys", Relation: "res.users.apikeys", InverseName: "user_id"},
 	} {
 		m.AddField(f)
 	}

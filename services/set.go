@@ -77,6 +77,8 @@ func NewSet(store models.Store, cfg Config) *Set {
 	a.Now = cfg.Now
 	reg := models.NewRegistry()
 	reg.HashPassword = a.Hash
+	reg.NewAPIKey = auth.NewKey
+	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
 		migrated: map[string]bool{}, master: cfg.MasterPassword}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, core: c}
@@ -110,6 +112,9 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	}
 	if len(applied) > 0 {
 		c.log.Info("applied migrations", "db", name, "migrations", applied)
+		if err := c.syncModels(ctx, db); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", name, err)
+		}
 	}
 	c.mu.Lock()
 	c.migrated[name] = true
@@ -166,6 +171,7 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 	opts := &sql.TxOptions{ReadOnly: readOnly}
 	err := db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 		env := models.NewEnv(tx, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		env.RemoteAddr = remoteAddr(ctx)
 		r, err := fn(ctx, env)
 		if err != nil {
 			return err
@@ -195,4 +201,39 @@ func remoteAddr(ctx context.Context) string {
 		return s
 	}
 	return "n/a"
+}
+
+// syncModels records new models and their base access rights after
+// migrations changed an existing database. A database whose base data is not
+// installed yet (being created) is left to InstallBase.
+func (c *core) syncModels(ctx context.Context, db *bun.DB) error {
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM res_users").Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	_, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, models.SyncModels(ctx, env)
+	})
+	return err
+}
+
+// FlushKeyUsage writes the key last-used times gathered in memory.
+func (s *Set) FlushKeyUsage(ctx context.Context) error {
+	return s.core.auth.FlushKeyUsage(ctx, s.core.open)
+}
+
+// Run does the background work of a serving process until ctx ends: it
+// flushes key last-used times every interval.
+func (s *Set) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = s.FlushKeyUsage(context.WithoutCancel(ctx))
+			return
+		case <-t.C:
+			_ = s.FlushKeyUsage(ctx)
+		}
+	}
 }

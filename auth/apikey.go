@@ -1,0 +1,138 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"hash/crc32"
+	"math/big"
+	"strings"
+)
+
+// Key format. A godoo key reads
+//
+//	godoo_<16 hex: key id>_<43 base62: 256-bit secret><6 base62: CRC-32>
+//
+// The key id is stored in clear and indexed, so a key is found with one
+// indexed read; the whole key is stored only as a SHA-256 hash, which is
+// enough for 256 random bits (no slow KDF is needed, or wanted, for them).
+// The checksum lets godoo refuse a mistyped or forged key before any
+// database work, and lets secret scanners recognise leaked keys with
+// KeyPattern.
+const (
+	KeyPrefix   = "godoo_"
+	keyIDLen    = 16
+	secretLen   = 43
+	checksumLen = 6
+	keyLen      = len(KeyPrefix) + keyIDLen + 1 + secretLen + checksumLen
+)
+
+// KeyPattern is the regular expression of godoo keys, for secret scanners.
+const KeyPattern = `godoo_[0-9a-f]{16}_[0-9A-Za-z]{49}`
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// ParsedKey is a key split into what is stored in clear and the whole.
+type ParsedKey struct {
+	// Index is the indexed public part: the key id of a godoo key, or the
+	// first 8 characters of an Odoo key.
+	Index string
+	// Odoo is true for a 40-hex Odoo key (hashed with PBKDF2 by Odoo).
+	Odoo bool
+	Key  string
+}
+
+// NewKey makes a godoo key and returns it with its index and stored hash.
+// The clear key is meant to be shown once and then forgotten.
+func NewKey() (clear, index, hash string, err error) {
+	var id [keyIDLen / 2]byte
+	var secret [32]byte
+	if _, err = rand.Read(id[:]); err != nil {
+		return "", "", "", err
+	}
+	if _, err = rand.Read(secret[:]); err != nil {
+		return "", "", "", err
+	}
+	index = hex.EncodeToString(id[:])
+	body := KeyPrefix + index + "_" + encodeBase62(secret[:], secretLen)
+	sum := crc32.ChecksumIEEE([]byte(body))
+	clear = body + encodeBase62(big.NewInt(int64(sum)).Bytes(), checksumLen)
+	return clear, index, HashKey(clear), nil
+}
+
+// ParseKey recognises a godoo key with a valid checksum, or an Odoo key
+// (40 lowercase hex characters). Anything else is not a key, and is refused
+// before any database work.
+func ParseKey(s string) (ParsedKey, bool) {
+	if len(s) == keyLen && strings.HasPrefix(s, KeyPrefix) && s[len(KeyPrefix)+keyIDLen] == '_' {
+		index := s[len(KeyPrefix) : len(KeyPrefix)+keyIDLen]
+		if !isLowerHex(index) {
+			return ParsedKey{}, false
+		}
+		body := s[:keyLen-checksumLen]
+		for _, c := range s[len(KeyPrefix)+keyIDLen+1:] {
+			if !strings.ContainsRune(base62, c) {
+				return ParsedKey{}, false
+			}
+		}
+		sum := crc32.ChecksumIEEE([]byte(body))
+		want := encodeBase62(big.NewInt(int64(sum)).Bytes(), checksumLen)
+		if subtle.ConstantTimeCompare([]byte(want), []byte(s[keyLen-checksumLen:])) != 1 {
+			return ParsedKey{}, false
+		}
+		return ParsedKey{Index: index, Key: s}, true
+	}
+	if len(s) == 40 && isLowerHex(s) {
+		return ParsedKey{Index: s[:8], Odoo: true, Key: s}, true
+	}
+	return ParsedKey{}, false
+}
+
+// HashKey is the stored form of a godoo key: "sha256$<hex>".
+func HashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "sha256$" + hex.EncodeToString(sum[:])
+}
+
+// VerifyKey compares a presented key with its stored hash in constant time:
+// SHA-256 for godoo keys, PBKDF2 (any rounds) for keys imported from Odoo.
+func VerifyKey(key, stored string) bool {
+	if strings.HasPrefix(stored, "sha256$") {
+		want := HashKey(key)
+		return subtle.ConstantTimeCompare([]byte(want), []byte(stored)) == 1
+	}
+	ok, _ := VerifyPassword(key, stored, 1)
+	return ok
+}
+
+// HeaderKeyHash is the stored, indexed form of an API-KEY header key:
+// SHA-256 in hex. Header keys are chosen by administrators and may be of
+// any shape, so the whole key is the look-up value.
+func HeaderKeyHash(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeBase62 renders b as a big-endian number in exactly n base62 digits.
+func encodeBase62(b []byte, n int) string {
+	x := new(big.Int).SetBytes(b)
+	out := make([]byte, n)
+	base := big.NewInt(62)
+	mod := new(big.Int)
+	for i := n - 1; i >= 0; i-- {
+		x.DivMod(x, base, mod)
+		out[i] = base62[mod.Int64()]
+	}
+	return string(out)
+}

@@ -1,0 +1,234 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/godoo/godoo/models"
+	"github.com/uptrace/bun"
+)
+
+// ScopeRPC is the scope the RPC password slot and bearer routes ask for; keys
+// with no scope are global and match it too.
+const ScopeRPC = "rpc"
+
+// Identity is who a key or password authenticated.
+type Identity struct {
+	UID     int64
+	Login   string
+	KeyID   int64
+	KeyName string
+	Mode    string
+}
+
+// nativeKeyUser returns the usable native key matching pk for scope, or
+// ok=false. Godoo keys cost one indexed read and a SHA-256; Odoo keys cost
+// their PBKDF2 once, then hit the in-memory cache, which is bound to the
+// stored hash so that a deleted or replaced key never matches.
+func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname string, pk ParsedKey, scope, ip string) (models.NativeKey, bool, error) {
+	now := a.Now().UTC()
+	if a.limiter.blocked(dbname, "ip:"+ip, now) || a.limiter.blocked(dbname, "key:"+pk.Index, now) {
+		return models.NativeKey{}, false, nil
+	}
+	cands, err := models.NativeKeyCandidates(ctx, db, pk.Index, scope, now.Format(models.DatetimeLayout))
+	if err != nil {
+		return models.NativeKey{}, false, err
+	}
+	for _, k := range cands {
+		if a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
+			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
+			return k, true, nil
+		}
+		if VerifyKey(pk.Key, k.Hash) {
+			a.keyCache.store(dbname, k.ID, k.Hash, pk.Key, 0)
+			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
+			return k, true, nil
+		}
+	}
+	a.limiter.fail(dbname, now, "ip:"+ip, "key:"+pk.Index)
+	for _, k := range cands {
+		if err := models.AuditFailure(ctx, db, "native", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
+			a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
+		}
+	}
+	return models.NativeKey{}, false, nil
+}
+
+// BearerKey authenticates a native key given as a bearer token.
+func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, error) {
+	pk, ok := ParseKey(key)
+	if !ok {
+		a.limiter.fail(dbname, a.Now(), "ip:"+ip)
+		return Identity{}, models.ErrAccessDenied
+	}
+	k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
+	if err != nil {
+		return Identity{}, err
+	}
+	if !found {
+		return Identity{}, models.ErrAccessDenied
+	}
+	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
+}
+
+// SetConfigKeys installs header keys that come from the server
+// configuration ([api_key_<name>] key=...): name to clear key. Only their
+// hashes are kept. A configured key replaces the database value of the key
+// of that name, which then no longer authenticates.
+func (a *Authenticator) SetConfigKeys(keys map[string]string) {
+	byHash := make(map[string]string, len(keys))
+	names := make(map[string]bool, len(keys))
+	for name, key := range keys {
+		byHash[HeaderKeyHash(key)] = name
+		names[name] = true
+	}
+	a.mu.Lock()
+	a.configByHash, a.configNames = byHash, names
+	a.mu.Unlock()
+}
+
+// HeaderKey authenticates an API-KEY header key (auth.api.key) and returns
+// the key's user. The key is looked up by its hash on a unique index; archived
+// keys, and keys of archived users when their company says so, are refused.
+func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, []string, error) {
+	now := a.Now().UTC()
+	if key == "" || a.limiter.blocked(dbname, "ip:"+ip, now) {
+		return Identity{}, nil, models.ErrAccessDenied
+	}
+	h := HeaderKeyHash(key)
+	a.mu.Lock()
+	configName, fromConfig := a.configByHash[h]
+	overridden := a.configNames
+	a.mu.Unlock()
+	var k models.HeaderKey
+	var found bool
+	var err error
+	if fromConfig {
+		k, found, err = models.HeaderKeyByName(ctx, db, configName)
+	} else {
+		k, found, err = models.HeaderKeyByHash(ctx, db, h)
+		if found && overridden[k.Name] {
+			found = false // the configuration holds this key's secret now
+		}
+	}
+	if err != nil {
+		return Identity{}, nil, err
+	}
+	if !found || !k.Usable {
+		a.limiter.fail(dbname, now, "ip:"+ip)
+		if found {
+			if err := models.AuditFailure(ctx, db, "header", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
+				a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
+			}
+		}
+		return Identity{}, nil, models.ErrAccessDenied
+	}
+	a.usage.touch(dbname, "auth_api_key", k.ID, now)
+	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Mode: "api_key"}, k.Groups, nil
+}
+
+// verifyStored checks a password against the stored value: a passlib hash,
+// or a plaintext value left in the column (Odoo accepts it once and
+// replaces it with a hash, so rehash is true).
+func (a *Authenticator) verifyStored(password, stored string) (ok, rehash bool) {
+	if stored != "" && !strings.HasPrefix(stored, "$") {
+		return subtle.ConstantTimeCompare([]byte(password), []byte(stored)) == 1, true
+	}
+	return VerifyPassword(password, stored, a.minRounds())
+}
+
+// FlushKeyUsage writes the last-used times gathered since the previous
+// flush, one transaction per database. open returns a database's pool.
+func (a *Authenticator) FlushKeyUsage(ctx context.Context, open func(ctx context.Context, dbname string) (*bun.DB, error)) error {
+	for dbname, tables := range a.usage.drain() {
+		db, err := open(ctx, dbname)
+		if err != nil {
+			continue // dropped since
+		}
+		err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for table, ids := range tables {
+				if err := models.TouchKeys(ctx, tx, table, ids); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			a.Log.Warn("recording key use failed", "db", dbname, "err", err)
+		}
+	}
+	return nil
+}
+
+// usage gathers last-used times in memory so that a busy key costs one write
+// per flush rather than one per request.
+type usage struct {
+	mu   sync.Mutex
+	seen map[string]map[string]map[int64]string // db → table → key id → time
+}
+
+func (u *usage) touch(dbname, table string, id int64, at time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.seen == nil {
+		u.seen = map[string]map[string]map[int64]string{}
+	}
+	if u.seen[dbname] == nil {
+		u.seen[dbname] = map[string]map[int64]string{}
+	}
+	if u.seen[dbname][table] == nil {
+		u.seen[dbname][table] = map[int64]string{}
+	}
+	u.seen[dbname][table][id] = at.UTC().Format(models.DatetimeLayout)
+}
+
+func (u *usage) drain() map[string]map[string]map[int64]string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := u.seen
+	u.seen = nil
+	return out
+}
+
+// limiter refuses, without any database work, key attempts from a source
+// address or on a key id that failed too often recently: 5 failures, then
+// 60 seconds. It bounds what a flood of wrong keys costs. It is per process;
+// the password cool-down in the database is shared by all processes.
+type limiter struct {
+	mu      sync.Mutex
+	entries map[string]limitEntry
+	after   int
+	window  time.Duration
+}
+
+type limitEntry struct {
+	failures int
+	last     time.Time
+}
+
+func (l *limiter) blocked(dbname, key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[dbname+"\x00"+key]
+	return ok && e.failures >= l.after && now.Sub(e.last) < l.window
+}
+
+func (l *limiter) fail(dbname string, now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.entries == nil || len(l.entries) > 100000 {
+		l.entries = map[string]limitEntry{} // bounded memory: forget everything
+	}
+	for _, k := range keys {
+		e := l.entries[dbname+"\x00"+k]
+		if now.Sub(e.last) >= l.window {
+			e.failures = 0
+		}
+		e.failures++
+		e.last = now
+		l.entries[dbname+"\x00"+k] = e
+	}
+}

@@ -1,0 +1,117 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun"
+)
+
+// NativeKey is a native key row as authentication needs it.
+type NativeKey struct {
+	ID     int64
+	UserID int64
+	Hash   string
+	Login  string
+}
+
+// NativeKeyCandidates returns the usable keys whose indexed part is index:
+// their user is active, their scope is NULL or scope, and they have not
+// expired at now. It is one indexed read; for godoo keys the index is unique
+// in practice, for Odoo keys (8-character prefixes) there may be a few.
+func NativeKeyCandidates(ctx context.Context, db bun.IDB, index, scope, now string) ([]NativeKey, error) {
+	rows, err := db.QueryContext(ctx, `SELECT k.id, k.user_id, k.key, u.login FROM res_users_apikeys k
+		JOIN res_users u ON u.id = k.user_id
+		WHERE k.key_index = ? AND u.active AND (k.scope IS NULL OR k.scope = ?)
+		AND (k.expiration_date IS NULL OR k.expiration_date >= ?)`, index, scope, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []NativeKey
+	for rows.Next() {
+		var k NativeKey
+		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// HeaderKey is an auth.api.key row as the API-KEY route check needs it.
+type HeaderKey struct {
+	ID     int64
+	Name   string
+	UserID int64
+	Login  string
+	// Usable is false for archived keys, and for keys of archived users
+	// whose company turned archived_user_disable_auth_api_key on.
+	Usable bool
+	Groups []string // codes of the key's groups
+}
+
+const headerKeySelect = `SELECT k.id, k.name, k.user_id, u.login, k.active, u.active, c.archived_user_disable_auth_api_key
+	FROM auth_api_key k JOIN res_users u ON u.id = k.user_id JOIN res_company c ON c.id = u.company_id `
+
+// HeaderKeyByHash finds a header key by the hash of the key (one read on a
+// unique index).
+func HeaderKeyByHash(ctx context.Context, db bun.IDB, hash string) (HeaderKey, bool, error) {
+	return scanHeaderKey(ctx, db, db.QueryRowContext(ctx, headerKeySelect+"WHERE k.key_hash = ?", hash))
+}
+
+// HeaderKeyByName finds a header key by name, for keys whose secret comes
+// from the server configuration.
+func HeaderKeyByName(ctx context.Context, db bun.IDB, name string) (HeaderKey, bool, error) {
+	return scanHeaderKey(ctx, db, db.QueryRowContext(ctx, headerKeySelect+"WHERE k.name = ?", name))
+}
+
+func scanHeaderKey(ctx context.Context, db bun.IDB, row *sql.Row) (HeaderKey, bool, error) {
+	var k HeaderKey
+	var keyActive, userActive, disable any
+	err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Login, &keyActive, &userActive, &disable)
+	if errors.Is(err, sql.ErrNoRows) {
+		return HeaderKey{}, false, nil
+	}
+	if err != nil {
+		return HeaderKey{}, false, err
+	}
+	k.Usable = truthy(keyActive) && (truthy(userActive) || !truthy(disable))
+	rows, err := db.QueryContext(ctx, `SELECT g.code FROM auth_api_key_group g
+		JOIN auth_api_key_group_rel r ON r.group_id = g.id WHERE r.key_id = ? ORDER BY g.code`, k.ID)
+	if err != nil {
+		return HeaderKey{}, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return HeaderKey{}, false, err
+		}
+		k.Groups = append(k.Groups, code)
+	}
+	return k, true, rows.Err()
+}
+
+// TouchKeys records when keys were last used; callers batch the uses of
+// many requests into one call, made in one transaction.
+func TouchKeys(ctx context.Context, db bun.IDB, table string, lastUsed map[int64]string) error {
+	if table != "res_users_apikeys" && table != "auth_api_key" {
+		return errors.New("touch keys: unknown table " + table)
+	}
+	for id, at := range lastUsed {
+		if _, err := db.ExecContext(ctx, "UPDATE "+table+" SET last_used = ? WHERE id = ? AND (last_used IS NULL OR last_used < ?)", at, id, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditFailure records a failed attempt on a known key (right key id, wrong
+// secret, or a key refused for its state). It never receives the secret.
+func AuditFailure(ctx context.Context, db bun.IDB, kind string, keyID int64, at, ip string) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, ip) VALUES (?, 'failed', ?, ?, ?)`,
+		at, kind, keyID, ip)
+	return err
+}
