@@ -31,6 +31,9 @@ func registerBase(r *Registry) {
 	r.Register(descriptionModel())
 	r.Register(apiKeyModel())
 	r.Register(apiKeyGroupModel())
+	r.Register(categoryModel())
+	r.Register(modelFieldsModel())
+	r.Register(ruleModel())
 	for _, m := range []*Model{
 		{Name: "res.company", Description: "Companies", Table: "res_company", Order: "sequence, name",
 			Constraints: []SQLConstraint{{Name: "res_company_name_uniq", Columns: []string{"name"}, Message: "The company name must be unique!"}}},
@@ -62,6 +65,7 @@ func registerBase(r *Registry) {
 		}
 		r.Register(m)
 	}
+	addIRMethods(r)
 }
 
 var baseFields = map[string][]*Field{

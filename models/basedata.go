@@ -49,6 +49,9 @@ var baseAccess = []accessDef{
 	{"res.users.apikeys", "group_user", "r"}, {"res.users.apikeys", "group_portal", "r"},
 	{"res.users.apikeys.description", "group_user", "rwcu"},
 	{"auth.api.key", "group_system", "rwcu"}, {"auth.api.key.group", "group_system", "rwcu"},
+	{"res.partner.category", "group_user", "rwcu"}, {"res.partner.category", "group_portal", "r"},
+	{"ir.model.fields", "group_user", "r"}, {"ir.model.fields", "group_system", "rwcu"},
+	{"ir.rule", "group_user", "r"}, {"ir.rule", "group_system", "rwcu"},
 }
 
 var baseLangs = [][3]string{
@@ -252,6 +255,9 @@ func SyncModels(ctx context.Context, env *Env) error {
 		m := env.Registry.Model(name)
 		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
 	}
+	if err := syncFields(ctx, in.env, modelIDs); err != nil {
+		return err
+	}
 	access := env.Registry.Model("ir.model.access")
 	for _, a := range baseAccess {
 		if modelIDs[a.model] == 0 {
@@ -281,4 +287,47 @@ func SyncModels(ctx context.Context, env *Env) error {
 		in.create("ir.model.access", name, vals)
 	}
 	return in.err
+}
+
+// syncFields records the fields of every model in ir.model.fields, adding
+// those that are missing.
+func syncFields(ctx context.Context, env *Env, modelIDs map[string]int64) error {
+	known := map[string]bool{}
+	rows, err := env.query(ctx, "SELECT model, name FROM ir_model_fields")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var model, name string
+		if err := rows.Scan(&model, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		known[model+"."+name] = true
+	}
+	rows.Close()
+	for _, model := range env.Registry.Names() {
+		m := env.Registry.Model(model)
+		for _, name := range m.FieldOrder {
+			if known[model+"."+name] || modelIDs[model] == 0 {
+				continue
+			}
+			f := m.Fields[name]
+			vals := map[string]any{"name": name, "model": model, "model_id": modelIDs[model], "field_description": f.String,
+				"ttype": f.Type, "required": f.Required, "readonly": f.Readonly, "store": f.Stored(), "state": "base"}
+			if f.Help != "" {
+				vals["help"] = f.Help
+			}
+			if f.Relation != "" {
+				vals["relation"] = f.Relation
+			}
+			if f.InverseName != "" {
+				vals["relation_field"] = f.InverseName
+			}
+			if _, err := env.Create(ctx, env.Registry.Model("ir.model.fields"), vals); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

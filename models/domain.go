@@ -9,7 +9,7 @@ import (
 var domainOps = map[string]bool{
 	"=": true, "!=": true, ">": true, ">=": true, "<": true, "<=": true, "=?": true,
 	"like": true, "not like": true, "ilike": true, "not ilike": true, "=like": true, "=ilike": true,
-	"in": true, "not in": true, "any": true, "not any": true,
+	"in": true, "not in": true, "any": true, "not any": true, "child_of": true, "parent_of": true,
 }
 
 // where is a compiled SQL condition with bun placeholders.
@@ -215,6 +215,9 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 			return where{}, invalidLeaf(t)
 		}
 		return c.any(m, alias, f, sub, op == "not any")
+	}
+	if op == "child_of" || op == "parent_of" {
+		return c.hierarchy(m, alias, f, op, value, t)
 	}
 	if op == "=?" {
 		if value == nil || value == false {
@@ -547,4 +550,58 @@ func (c *domainCompiler) many2oneByName(alias string, f *Field, op string, value
 		return or(not(in), where{sql: alias + "." + f.Column + " IS NULL"}), nil
 	}
 	return in, nil
+}
+
+// hierarchy compiles child_of and parent_of: the value records (ids, or
+// names found by name search) and all their descendants (child_of) or
+// ancestors (parent_of) through the comodel's parent_id, with a recursive
+// query that both dialects run.
+func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, value any, t []any) (where, error) {
+	co := m
+	col := alias + ".id"
+	switch {
+	case f.Name == "id":
+	case f.Type == Many2one:
+		co = c.env.Registry.Model(f.Relation)
+		col = alias + "." + f.Column
+	case f.Type == One2many || f.Type == Many2many:
+		sub := []any{[]any{"id", op, value}}
+		return c.any(m, alias, f, sub, false)
+	default:
+		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s for %s in leaf %s", m.Name, f.Name, op, pyTuple(t))
+	}
+	parent := co.Fields["parent_id"]
+	if parent == nil || parent.Relation != co.Name {
+		return where{}, ServerErrorf("builtins.ValueError", "Invalid leaf %s: model %s has no parent_id hierarchy", pyTuple(t), co.Name)
+	}
+	var seed where
+	if hasString(value) {
+		recName := co.Fields[co.RecName]
+		c.depth++
+		w, err := c.scalar(recName.Column, recName, "ilike", value, t)
+		if err != nil {
+			return where{}, err
+		}
+		if l, ok := value.([]any); ok {
+			w, err = c.scalar(recName.Column, recName, "in", l, t)
+			if err != nil {
+				return where{}, err
+			}
+		}
+		seed = where{sql: "SELECT id FROM " + co.Table + " WHERE " + w.sql, args: w.args}
+	} else {
+		ids, err := IDList(value)
+		if err != nil {
+			return where{}, err
+		}
+		if len(ids) == 0 {
+			return sqlFalse, nil
+		}
+		seed = where{sql: "SELECT id FROM " + co.Table + " WHERE id IN (" + placeholders(len(ids)) + ")", args: int64Args(ids)}
+	}
+	step := "SELECT x.id FROM " + co.Table + " x JOIN h ON x.parent_id = h.id"
+	if op == "parent_of" {
+		step = "SELECT x.parent_id FROM " + co.Table + " x JOIN h ON x.id = h.id WHERE x.parent_id IS NOT NULL"
+	}
+	return where{sql: col + " IN (WITH RECURSIVE h(id) AS (" + seed.sql + " UNION " + step + ") SELECT id FROM h)", args: seed.args}, nil
 }

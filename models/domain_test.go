@@ -51,6 +51,9 @@ func TestDomainSQL(t *testing.T) {
 		{"datetime_date_gt", "res.partner", []any{[]any{"create_date", ">", "2024-01-31"}}},
 		{"eq_unset", "res.partner", []any{[]any{"ref", "=?", false}}},
 		{"uppercase_op", "res.partner", []any{[]any{"name", "ILIKE", "a"}}},
+		{"child_of", "res.partner", []any{[]any{"id", "child_of", []any{int64(1)}}}},
+		{"parent_of_m2o", "res.partner", []any{[]any{"parent_id", "parent_of", int64(7)}}},
+		{"child_of_name", "res.partner", []any{[]any{"parent_id", "child_of", "Azure"}}},
 	}
 	for _, dialect := range []string{"sqlite", "pg"} {
 		for _, tc := range cases {

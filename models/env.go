@@ -40,6 +40,13 @@ type Env struct {
 type envState struct {
 	groups   map[int64]bool
 	onCommit []func()
+	// rules caches the ir.rule domain per model and operation.
+	rules map[string]ruleCache
+}
+
+type ruleCache struct {
+	domain []any
+	ok     bool
 }
 
 // NewEnv builds the environment of one transaction.

@@ -58,8 +58,10 @@ type Field struct {
 	Selection [][2]string
 	// Default gives the value used by create when vals lacks the field.
 	Default func(env *Env) any
-	// Compute fills a non-stored field for a batch of records on read.
+	// Compute fills a non-stored field for a batch of records on read,
+	// from the stored fields named in Depends.
 	Compute func(env *Env, recs []Record) error
+	Depends []string
 	// OnDelete is the many2one's ondelete policy, for documentation.
 	OnDelete string
 	// WriteOnly fields (passwords) are accepted by create and write but read
@@ -340,3 +342,8 @@ func toFloat(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// parseWire parses a datetime in Odoo's wire layout.
+func parseWire(s string) (time.Time, error) { return time.Parse(DatetimeLayout, s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -244,20 +244,28 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	return out, nil
 }
 
-// wrapDomain makes a domain usable as one operand of '&'.
+// wrapDomain makes a domain usable as one operand of '&': the implicit ANDs
+// between its top-level expressions are made explicit.
 func wrapDomain(d []any) []any {
 	if len(d) == 0 {
 		return []any{[]any{int64(1), "=", int64(1)}}
 	}
-	if len(d) == 1 {
+	n := 0 // top-level expressions, counted as the compiler's stack would
+	for i := len(d) - 1; i >= 0; i-- {
+		switch d[i] {
+		case "&", "|":
+			n--
+		case "!":
+		default:
+			n++
+		}
+	}
+	if n <= 1 {
 		return d
 	}
-	// Several implicit AND-ed terms: make the ANDs explicit.
-	out := make([]any, 0, 2*len(d))
-	for i := 0; i < len(d)-1; i++ {
-		if _, isOp := d[i].(string); !isOp {
-			out = append(out, "&")
-		}
+	out := make([]any, 0, len(d)+n-1)
+	for i := 1; i < n; i++ {
+		out = append(out, "&")
 	}
 	return append(out, d...)
 }

@@ -80,6 +80,9 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 		if f.Related != nil {
 			add(m.Fields[f.Related[0]])
 		}
+		for _, dep := range f.Depends {
+			add(m.Fields[dep])
+		}
 	}
 	if contains(fields, "display_name") {
 		add(m.Fields[m.RecName])

@@ -114,13 +114,38 @@ func invalidOrder(spec string) error {
 	return ServerErrorf("builtins.ValueError", "Invalid \"order\" specified (%s). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)", spec)
 }
 
-// withRule restricts w to the records m's rule lets the user see.
-func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
-	if m.Rule == nil || env.IsSuperuser() {
-		return w, nil
+// ruleDomain is the domain of the records the user may touch for op: the
+// model's own rule AND the ir.rule rows. ok is false when nothing restricts.
+func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	if env.IsSuperuser() {
+		return nil, false, nil
 	}
-	dom, err := m.Rule(ctx, env)
-	if err != nil || dom == nil {
+	var out []any
+	if m.Rule != nil {
+		d, err := m.Rule(ctx, env)
+		if err != nil {
+			return nil, false, err
+		}
+		out = d
+	}
+	ird, ok, err := env.irRuleDomain(ctx, m, op)
+	if err != nil {
+		return nil, false, err
+	}
+	if ok {
+		if out == nil {
+			out = ird
+		} else {
+			out = append(append([]any{"&"}, wrapDomain(out)...), ird...)
+		}
+	}
+	return out, out != nil, nil
+}
+
+// withRule restricts w to the records the rules let the user read.
+func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
+	dom, ok, err := env.ruleDomain(ctx, m, OpRead)
+	if err != nil || !ok {
 		return w, err
 	}
 	c := &domainCompiler{env: env, depth: 50}
@@ -131,25 +156,31 @@ func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) 
 	return and(w, rw), nil
 }
 
-// checkRule refuses access to existing records of ids that m's rule hides,
+// checkRule refuses op on existing records of ids that the rules exclude,
 // with Odoo's record rule message.
 func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) error {
-	if m.Rule == nil || env.IsSuperuser() || len(ids) == 0 {
+	if len(ids) == 0 {
 		return nil
+	}
+	dom, ok, err := env.ruleDomain(ctx, m, op)
+	if err != nil || !ok {
+		return err
 	}
 	existing, err := env.Exists(ctx, m, ids)
 	if err != nil || len(existing) == 0 {
 		return err
 	}
-	list := make([]any, len(existing))
-	for i, id := range existing {
-		list[i] = id
-	}
-	allowed, err := env.WithContext(map[string]any{"active_test": false}).Search(ctx, m, []any{[]any{"id", "in", list}}, SearchOptions{})
+	c := &domainCompiler{env: env, depth: 50}
+	rw, err := c.compile(m, "t0", dom)
 	if err != nil {
 		return err
 	}
-	if len(allowed) == len(existing) {
+	var n int64
+	args := append(int64Args(existing), rw.args...)
+	if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+m.Table+" t0 WHERE t0.id IN ("+placeholders(len(existing))+") AND "+rw.sql, args...); err != nil {
+		return err
+	}
+	if int(n) == len(existing) {
 		return nil
 	}
 	name, _ := env.userName(ctx)

@@ -161,7 +161,7 @@ func (r *Registry) Register(m *Model) {
 		m.Order = "id"
 	}
 	addMagicFields(m)
-	for _, meth := range baseMethods() {
+	for _, meth := range append(baseMethods(), moreMethods()...) {
 		if m.Methods[meth.Name] == nil {
 			m.AddMethod(meth)
 		}

@@ -24,11 +24,27 @@ func partnerModel() *Model {
 		withDefault(boolean("active", "Active"), true),
 		{Name: "image_1920", Type: Binary, String: "Image", Column: "image_1920"},
 		{Name: "user_ids", Type: One2many, String: "Users", Relation: "res.users", InverseName: "partner_id"},
+		{Name: "category_id", Type: Many2many, String: "Tags", Relation: "res.partner.category",
+			RelTable: "res_partner_res_partner_category_rel", RelCol: "partner_id", RelOther: "category_id"},
+		{Name: "company_type", Type: Selection, String: "Company Type", Depends: []string{"is_company"},
+			Selection: [][2]string{{"person", "Individual"}, {"company", "Company"}},
+			Compute: func(_ *Env, recs []Record) error {
+				for _, r := range recs {
+					if r["is_company"] == true {
+						r["company_type"] = "company"
+					} else {
+						r["company_type"] = "person"
+					}
+				}
+				return nil
+			}},
 	} {
 		m.AddField(f)
 	}
 	m.Fields["name"].Help = "The name of the contact or company."
 	m.DisplayName = partnerDisplayName
+	m.BeforeCreate = func(_ context.Context, _ *Env, vals map[string]any) error { return companyTypeInverse(vals) }
+	m.BeforeWrite = func(_ context.Context, _ *Env, _ []int64, vals map[string]any) error { return companyTypeInverse(vals) }
 	m.AfterCreate = func(ctx context.Context, env *Env, id int64, _ map[string]any) error {
 		return env.syncCommercialPartner(ctx, []int64{id})
 	}
@@ -85,4 +101,23 @@ func (env *Env) syncCommercialPartner(ctx context.Context, ids []int64) error {
 		ELSE COALESCE((SELECT p.commercial_partner_id FROM res_partner p WHERE p.id = res_partner.parent_id), parent_id) END
 		WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 	return err
+}
+
+// companyTypeInverse writes company_type through is_company, as Odoo's
+// inverse method does.
+func companyTypeInverse(vals map[string]any) error {
+	v, ok := vals["company_type"]
+	if !ok {
+		return nil
+	}
+	switch v {
+	case "company":
+		vals["is_company"] = true
+	case "person", false, nil:
+		vals["is_company"] = false
+	default:
+		return ValidationErrorf("Wrong value for res.partner.company_type: %s", pyRepr(v))
+	}
+	delete(vals, "company_type")
+	return nil
 }

@@ -1,0 +1,247 @@
+package integration_test
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestORM covers the model methods, domains and access rules that scripts use
+// beyond plain CRUD, over both protocols on every store.
+func TestORM(t *testing.T) {
+	eachStore(t, services.Config{ListDB: true}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			t.Run("methods", func(t *testing.T) { testORMMethods(t, e, c) })
+			t.Run("x2many commands", func(t *testing.T) { testX2manyCommands(t, e, c) })
+			t.Run("hierarchy", func(t *testing.T) { testHierarchy(t, e, c) })
+			t.Run("read_group", func(t *testing.T) { testReadGroup(t, e, c) })
+			t.Run("introspection", func(t *testing.T) { testIntrospection(t, e, c) })
+			t.Run("record rules", func(t *testing.T) { testRecordRules(t, e, c) })
+		})
+	})
+}
+
+func ids(t *testing.T, v any) []int64 {
+	t.Helper()
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("want a list of ids, got %#v", v)
+	}
+	out := make([]int64, len(l))
+	for i, x := range l {
+		out[i] = x.(int64)
+	}
+	return out
+}
+
+func testORMMethods(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Orig " + p, "email": "o@example.com", "company_type": "company"}}, nil)
+	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{"is_company", "company_type"}}, nil).([]any)[0].(map[string]any)
+	equal(t, "company_type inverse", rec["is_company"], true)
+	equal(t, "company_type", rec["company_type"], "company")
+
+	copies := ids(t, e.mustKw(t, c, "res.partner", "copy", []any{[]any{id}, map[string]any{"email": "copy@example.com"}}, nil))
+	if len(copies) != 1 {
+		t.Fatalf("copy returned %v, want one id (Odoo 18 returns a list)", copies)
+	}
+	cp := e.mustKw(t, c, "res.partner", "read", []any{copies, []any{"name", "email", "is_company"}}, nil).([]any)[0].(map[string]any)
+	equal(t, "copy name", cp["name"], "Orig "+p+" (copy)")
+	equal(t, "copy default", cp["email"], "copy@example.com")
+	equal(t, "copy keeps values", cp["is_company"], true)
+
+	nc := e.mustKw(t, c, "res.partner", "name_create", []any{"Named " + p}, nil).([]any)
+	equal(t, "name_create name", nc[1], "Named "+p)
+
+	def := e.mustKw(t, c, "res.partner", "default_get", []any{[]any{"active", "type", "name"}}, nil).(map[string]any)
+	equal(t, "default_get", def, map[string]any{"active": true, "type": "contact"})
+
+	ns := e.mustKw(t, c, "res.partner", "name_search", []any{"Named " + p}, nil).([]any)
+	equal(t, "name_search", ns, []any{[]any{nc[0], "Named " + p}})
+
+	equal(t, "has_access", e.mustKw(t, c, "res.partner", "has_access", []any{[]any{}, "write"}, nil), true)
+	equal(t, "check_access", e.mustKw(t, c, "res.partner", "check_access", []any{[]any{id}, "read"}, nil), true)
+	equal(t, "check_access_rights", e.mustKw(t, c, "res.partner", "check_access_rights", []any{"unlink"}, map[string]any{"raise_exception": false}), true)
+	equal(t, "exists", e.mustKw(t, c, "res.partner", "exists", []any{[]any{id, int64(999999)}}, nil), []any{id})
+
+	demo, _ := c.call(t, "common", "login", e.db, "demo", "demo")
+	v, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.users", "has_access", []any{[]any{}, "create"})
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "demo may not create users", v, false)
+	_, f = c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.users", "check_access", []any{[]any{}, "create"})
+	wantFault(t, c, f, 4, "You are not allowed to create 'User' (res.users) records.")
+
+	e.mustKw(t, c, "res.partner", "unlink", []any{append([]any{id, nc[0]}, toAny(copies)...)}, nil)
+}
+
+func toAny(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+func testX2manyCommands(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	tag := func(name string) int64 {
+		return e.mustKw(t, c, "res.partner.category", "create", []any{map[string]any{"name": name + " " + p}}, nil).(int64)
+	}
+	a, b := tag("A"), tag("B")
+	id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Tagged " + p,
+		"category_id": []any{[]any{int64(6), int64(0), []any{a}}, []any{int64(0), int64(0), map[string]any{"name": "New " + p}}}}}, nil)
+	read := func() []int64 {
+		r := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{"category_id"}}, nil).([]any)[0].(map[string]any)
+		got := ids(t, r["category_id"])
+		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+		return got
+	}
+	if got := read(); len(got) != 2 || got[0] != a {
+		t.Fatalf("after 6 and 0: %v", got)
+	}
+	created := read()[1]
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(4), b, int64(0)}, []any{int64(3), a, int64(0)}}}}, nil)
+	equal(t, "after 4 and 3", read(), []int64{b, created})
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(1), created, map[string]any{"name": "Renamed " + p}}}}}, nil)
+	names := e.mustKw(t, c, "res.partner.category", "read", []any{[]any{created}, []any{"name"}}, nil).([]any)[0].(map[string]any)
+	equal(t, "command 1 updates", names["name"], "Renamed "+p)
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(2), created, int64(0)}}}}, nil)
+	equal(t, "command 2 deletes", e.count(t, "res.partner.category", []any{[]any{"id", "=", created}}), int64(0))
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(5), int64(0), int64(0)}}}}, nil)
+	equal(t, "command 5 clears", read(), []int64{})
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{a, b}}}, nil)
+	equal(t, "plain id list sets", read(), []int64{a, b})
+	found := e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"category_id", "in", []any{b}}}}, nil)
+	equal(t, "search on many2many", found, []any{id})
+	found = e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"category_id.name", "=", "A " + p}}}, nil)
+	equal(t, "dotted path through many2many", found, []any{id})
+
+	// one2many commands create and unlink children with the inverse set.
+	parent := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "O2M " + p, "is_company": true,
+		"child_ids": []any{[]any{int64(0), int64(0), map[string]any{"name": "Kid 1 " + p}}, []any{int64(0), false, map[string]any{"name": "Kid 2 " + p}}}}}, nil)
+	kids := ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"parent_id", "=", parent}}}, map[string]any{"order": "id"}))
+	if len(kids) != 2 {
+		t.Fatalf("one2many create made %v", kids)
+	}
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{parent}, map[string]any{"child_ids": []any{[]any{int64(3), kids[0], int64(0)}}}}, nil)
+	equal(t, "one2many unlink keeps the record without parent",
+		e.mustKw(t, c, "res.partner", "read", []any{[]any{kids[0]}, []any{"parent_id"}}, nil).([]any)[0].(map[string]any)["parent_id"], false)
+	_, f := e.kw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(9), int64(0), int64(0)}}}}, nil)
+	wantFault(t, c, f, 2, "Wrong value for category_id")
+}
+
+func testHierarchy(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	root := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Root " + p, "is_company": true}}, nil).(int64)
+	mid := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Mid " + p, "parent_id": root}}, nil).(int64)
+	leaf := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Leaf " + p, "parent_id": mid}}, nil).(int64)
+	got := ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "child_of", root}}}, map[string]any{"order": "id"}))
+	equal(t, "child_of", got, []int64{root, mid, leaf})
+	got = ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "parent_of", []any{leaf}}}}, map[string]any{"order": "id"}))
+	equal(t, "parent_of", got, []int64{root, mid, leaf})
+	got = ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"parent_id", "child_of", "Root " + p}}}, map[string]any{"order": "id"}))
+	equal(t, "child_of by name on a many2one", got, []int64{mid, leaf})
+	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{leaf}, []any{"commercial_partner_id", "display_name"}}, nil).([]any)[0].(map[string]any)
+	equal(t, "commercial partner", rec["commercial_partner_id"].([]any)[0], root)
+	_, f := e.kw(t, c, "res.country", "search", []any{[]any{[]any{"id", "child_of", int64(1)}}}, nil)
+	wantFault(t, c, f, 1, "has no parent_id hierarchy")
+}
+
+func testReadGroup(t *testing.T, e *env, c caller) {
+	groups := e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"is_company", "=", true}}, []any{"color:sum"}, []any{"country_id"}}, nil).([]any)
+	if len(groups) == 0 {
+		t.Fatal("no groups")
+	}
+	var total int64
+	for _, g := range groups {
+		gm := g.(map[string]any)
+		n, ok := gm["country_id_count"].(int64)
+		if !ok {
+			t.Fatalf("lazy group without country_id_count: %#v", gm)
+		}
+		total += n
+		if _, ok := gm["__domain"].([]any); !ok {
+			t.Errorf("group without __domain: %#v", gm)
+		}
+		if v := gm["country_id"]; v != false {
+			if pair, ok := v.([]any); !ok || len(pair) != 2 {
+				t.Errorf("many2one group value %#v", v)
+			}
+		}
+		// __domain selects exactly the group.
+		n2 := e.mustKw(t, c, "res.partner", "search_count", []any{gm["__domain"]}, nil)
+		equal(t, "count of the group's __domain", n2, n)
+	}
+	equal(t, "sum of counts", total, e.mustKw(t, c, "res.partner", "search_count", []any{[]any{[]any{"is_company", "=", true}}}, nil))
+
+	flat := e.mustKw(t, c, "res.partner", "read_group", []any{[]any{}, []any{}, []any{"is_company", "create_date:month"}}, map[string]any{"lazy": false}).([]any)
+	for _, g := range flat {
+		gm := g.(map[string]any)
+		if _, ok := gm["__count"].(int64); !ok {
+			t.Fatalf("non-lazy group without __count: %#v", gm)
+		}
+		label, _ := gm["create_date:month"].(string)
+		if len(strings.Fields(label)) != 2 {
+			t.Errorf("month label %q, want like \"January 2024\"", label)
+		}
+	}
+	_, f := e.kw(t, c, "res.partner", "read_group", []any{[]any{}, []any{}, []any{"nope"}}, nil)
+	wantFault(t, c, f, 1, "Invalid field")
+}
+
+func testIntrospection(t *testing.T, e *env, c caller) {
+	models := e.mustKw(t, c, "ir.model", "search_read", []any{[]any{[]any{"model", "=", "res.partner"}}}, map[string]any{"fields": []any{"model", "name"}}).([]any)
+	if len(models) != 1 {
+		t.Fatalf("ir.model res.partner: %v", models)
+	}
+	fields := e.mustKw(t, c, "ir.model.fields", "search_read", []any{[]any{[]any{"model", "=", "res.partner"}, []any{"name", "=", "parent_id"}}}, map[string]any{"fields": []any{"ttype", "relation"}}).([]any)
+	if len(fields) != 1 {
+		t.Fatalf("ir.model.fields parent_id: %v", fields)
+	}
+	equal(t, "ttype", fields[0].(map[string]any)["ttype"], "many2one")
+	ref := e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", "user_admin"}, nil)
+	equal(t, "check_object_reference", ref, []any{"res.users", int64(2)})
+	_, f := e.kw(t, c, "ir.model.data", "check_object_reference", []any{"base", "nope"}, nil)
+	wantFault(t, c, f, 1, "External ID not found in the system: base.nope")
+	equal(t, "ir.model.access.check", e.mustKw(t, c, "ir.model.access", "check", []any{"res.partner", "write"}, nil), true)
+	fg := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"parent_id", "company_type"}, []any{"type", "relation", "selection"}}, nil).(map[string]any)
+	equal(t, "fields_get many2one", fg["parent_id"], map[string]any{"type": "many2one", "relation": "res.partner"})
+	equal(t, "fields_get selection", fg["company_type"], map[string]any{"type": "selection", "selection": []any{[]any{"person", "Individual"}, []any{"company", "Company"}}})
+	for _, xid := range []string{"main_company", "user_root", "user_admin", "partner_admin", "group_user", "group_system", "group_erp_manager", "group_portal", "group_public"} {
+		if _, f := e.kw(t, c, "ir.model.data", "check_object_reference", []any{"base", xid}, nil); f != nil {
+			t.Errorf("base.%s: %v", xid, f)
+		}
+	}
+}
+
+func testRecordRules(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	demo, _ := c.call(t, "common", "login", e.db, "demo", "demo")
+	mine := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Rule mine " + p, "ref": "rule-" + p}}, nil).(int64)
+	other := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Rule other " + p, "ref": "hidden-" + p}}, nil).(int64)
+	model := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
+	userGroup := e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", "group_user"}, nil).([]any)[1]
+	// A group rule for internal users: only partners whose ref does not start
+	// with "hidden-". Demo is an internal user; admin is not restricted... but
+	// admin is an internal user too, so the rule applies to both.
+	rule := e.mustKw(t, c, "ir.rule", "create", []any{map[string]any{"name": "no hidden " + p, "model_id": model,
+		"domain_force": `["|", ["ref", "=", false], ["ref", "not like", "hidden-"]]`, "groups": []any{[]any{int64(6), int64(0), []any{userGroup}}}}}, nil)
+	defer e.mustKw(t, c, "ir.rule", "unlink", []any{[]any{rule}}, nil)
+	v, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{[]any{"id", "in", []any{mine, other}}}})
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "rule hides a record from search", v, []any{mine})
+	_, f = c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "write", []any{[]any{other}, map[string]any{"name": "x"}})
+	wantFault(t, c, f, 4, "Uh-oh! Looks like you have stumbled upon some top-secret records.")
+	_, f = c.call(t, "object", "execute_kw", e.db, demo, "demo", "ir.rule", "create", []any{map[string]any{"name": "x", "model_id": model}})
+	wantFault(t, c, f, 4, "You are not allowed to create 'Record Rule' (ir.rule) records.")
+	_, f = e.kw(t, c, "ir.rule", "create", []any{map[string]any{"name": "bad", "model_id": model, "domain_force": "[('a','=',1)]"}}, nil)
+	wantFault(t, c, f, 2, "godoo accepts JSON domains only")
+	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{mine}}, nil)
+}

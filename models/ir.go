@@ -1,0 +1,243 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// addIRMethods gives the ir.* models the model methods scripts call on them.
+func addIRMethods(r *Registry) {
+	r.Model("ir.model.data").AddMethod(&Method{Name: "check_object_reference",
+		Params: []string{"module", "xml_id", "raise_on_access_error"}, Required: 2, ReadOnly: true, Fn: checkObjectReference})
+	r.Model("ir.model.access").AddMethod(&Method{Name: "check",
+		Params: []string{"model", "mode", "raise_exception"}, Required: 1, ReadOnly: true, Fn: accessCheck})
+}
+
+// checkObjectReference returns [model, res_id] of an external id, raising
+// ValueError when it does not exist.
+func checkObjectReference(ctx context.Context, env *Env, _ *Model, _ []int64, a Args) (any, error) {
+	module, _ := a["module"].(string)
+	name, _ := a["xml_id"].(string)
+	var model string
+	var resID int64
+	rows, err := env.query(ctx, "SELECT model, res_id FROM ir_model_data WHERE module = ? AND name = ?", module, name)
+	if err != nil {
+		return nil, err
+	}
+	found := rows.Next()
+	if found {
+		var rid any
+		if err := rows.Scan(&model, &rid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		resID, _ = toInt64(rid)
+	}
+	rows.Close()
+	if !found {
+		return nil, ServerErrorf("builtins.ValueError", "External ID not found in the system: %s.%s", module, name)
+	}
+	if m := env.Registry.Model(model); m != nil {
+		ok, err := env.HasAccess(ctx, m, OpRead)
+		if err != nil {
+			return nil, err
+		}
+		if !ok && truthy(a["raise_on_access_error"]) {
+			return nil, env.CheckAccess(ctx, m, OpRead)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return []any{model, resID}, nil
+}
+
+// accessCheck is ir.model.access.check(model, mode, raise_exception).
+func accessCheck(ctx context.Context, env *Env, _ *Model, _ []int64, a Args) (any, error) {
+	name, _ := a["model"].(string)
+	mode := "read"
+	if s, ok := a["mode"].(string); ok && s != "" {
+		mode = s
+	}
+	m := env.Registry.Model(name)
+	if m == nil {
+		return nil, ServerErrorf("builtins.ValueError", "Invalid model name %s", pyRepr(name))
+	}
+	raise := !a.Has("raise_exception") || truthy(a["raise_exception"])
+	if raise {
+		if err := env.CheckAccess(ctx, m, Op(mode)); err != nil {
+			return nil, err
+		}
+		return true, nil
+	}
+	return env.HasAccess(ctx, m, Op(mode))
+}
+
+func categoryModel() *Model {
+	m := &Model{Name: "res.partner.category", Description: "Partner Tags", Table: "res_partner_category", Order: "name"}
+	for _, f := range []*Field{
+		required(char("name", "Name")),
+		{Name: "color", Type: Integer, String: "Color", Column: "color"},
+		m2o("parent_id", "Parent Category", "res.partner.category"),
+		{Name: "child_ids", Type: One2many, String: "Child Tags", Relation: "res.partner.category", InverseName: "parent_id"},
+		withDefault(boolean("active", "Active"), true),
+		{Name: "partner_ids", Type: Many2many, String: "Partners", Relation: "res.partner", RelTable: "res_partner_res_partner_category_rel", RelCol: "category_id", RelOther: "partner_id"},
+	} {
+		m.AddField(f)
+	}
+	return m
+}
+
+func modelFieldsModel() *Model {
+	m := &Model{Name: "ir.model.fields", Description: "Fields", Table: "ir_model_fields", Order: "model, name"}
+	for _, f := range []*Field{
+		required(char("name", "Field Name")), required(char("model", "Model Name")),
+		required(m2o("model_id", "Model", "ir.model")),
+		required(char("field_description", "Field Label")),
+		{Name: "help", Type: Text, String: "Field Help", Column: "help"},
+		required(char("ttype", "Field Type")), char("relation", "Related Model"), char("relation_field", "Relation Field"),
+		boolean("required", "Required"), boolean("readonly", "Readonly"), withDefault(boolean("store", "Stored"), true),
+		withDefault(&Field{Name: "state", Type: Selection, String: "Type", Column: "state",
+			Selection: [][2]string{{"manual", "Custom Field"}, {"base", "Base Field"}}}, "base"),
+	} {
+		m.AddField(f)
+	}
+	m.Constraints = []SQLConstraint{{Name: "ir_model_fields_name_unique", Columns: []string{"model", "name"}, Message: "Field names must be unique per model."}}
+	return m
+}
+
+func ruleModel() *Model {
+	m := &Model{Name: "ir.rule", Description: "Record Rule", Table: "ir_rule", Order: "model_id DESC, id"}
+	for _, f := range []*Field{
+		char("name", "Name"),
+		required(m2o("model_id", "Model", "ir.model")),
+		{Name: "domain_force", Type: Text, String: "Domain", Column: "domain_force",
+			Help: "A JSON domain, such as [[\"user_id\", \"=\", 2]]."},
+		{Name: "groups", Type: Many2many, String: "Groups", Relation: "res.groups", RelTable: "rule_group_rel", RelCol: "rule_group_id", RelOther: "group_id"},
+		withDefault(boolean("perm_read", "Read"), true), withDefault(boolean("perm_write", "Write"), true),
+		withDefault(boolean("perm_create", "Create"), true), withDefault(boolean("perm_unlink", "Delete"), true),
+		withDefault(boolean("active", "Active"), true),
+	} {
+		m.AddField(f)
+	}
+	m.BeforeCreate = validateRuleDomain
+	m.BeforeWrite = func(ctx context.Context, env *Env, _ []int64, vals map[string]any) error {
+		return validateRuleDomain(ctx, env, vals)
+	}
+	return m
+}
+
+// validateRuleDomain refuses a domain_force that is not a JSON domain.
+func validateRuleDomain(_ context.Context, _ *Env, vals map[string]any) error {
+	s, ok := vals["domain_force"].(string)
+	if !ok || s == "" {
+		return nil
+	}
+	var d []any
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return ValidationErrorf("Invalid domain: %s (godoo accepts JSON domains only)", s)
+	}
+	return nil
+}
+
+// irRuleDomain combines the active ir.rule rows of m for op as Odoo does:
+// global rules (no group) are AND-ed, the rules of the user's groups are
+// OR-ed, and the two are AND-ed. ok is false when no rule applies.
+func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	key := m.Name + "\x00" + string(op)
+	if c, ok := env.state.rules[key]; ok {
+		return c.domain, c.ok, nil
+	}
+	d, ok, err := env.loadIRRules(ctx, m, op)
+	if err != nil {
+		return nil, false, err
+	}
+	if env.state.rules == nil {
+		env.state.rules = map[string]ruleCache{}
+	}
+	env.state.rules[key] = ruleCache{domain: d, ok: ok}
+	return d, ok, nil
+}
+
+func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	rows, err := env.query(ctx, `SELECT r.id, r.domain_force, (SELECT COUNT(*) FROM rule_group_rel g WHERE g.rule_group_id = r.id),
+		(SELECT COUNT(*) FROM rule_group_rel g JOIN res_groups_users_rel u ON u.gid = g.group_id WHERE g.rule_group_id = r.id AND u.uid = ?)
+		FROM ir_rule r JOIN ir_model im ON im.id = r.model_id
+		WHERE im.model = ? AND r.active AND r.perm_`+string(op)+` ORDER BY r.id`, env.UID, m.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var global, group []any
+	applies := false
+	for rows.Next() {
+		var id, nGroups, nMine int64
+		var dom any
+		if err := rows.Scan(&id, &dom, &nGroups, &nMine); err != nil {
+			return nil, false, err
+		}
+		var d []any
+		if s, _ := fromBytes(dom).(string); s != "" {
+			if err := json.Unmarshal([]byte(s), &d); err != nil {
+				return nil, false, ValidationErrorf("Invalid domain in record rule %d", id)
+			}
+		}
+		d = normalizeJSONNumbers(d).([]any)
+		if len(d) == 0 {
+			d = []any{[]any{int64(1), "=", int64(1)}}
+		}
+		switch {
+		case nGroups == 0:
+			global = append(append([]any{"&"}, wrapDomain(d)...), global...)
+			applies = true
+		case nMine > 0:
+			group = append(append([]any{"|"}, wrapDomain(d)...), group...)
+			applies = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, env.Classify(err)
+	}
+	if !applies {
+		return nil, false, nil
+	}
+	// Each list was built with one operator too many; close it with a
+	// neutral term.
+	out := []any{"&"}
+	out = append(out, append(global, []any{int64(1), "=", int64(1)})...)
+	if group == nil {
+		out = append(out, []any{int64(1), "=", int64(1)})
+	} else {
+		out = append(out, append(group, []any{int64(0), "=", int64(1)})...)
+	}
+	return out, true, nil
+}
+
+func fromBytes(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}
+
+// normalizeJSONNumbers turns the float64 numbers of a decoded JSON domain
+// into int64 where they are integral, as the RPC codecs do.
+func normalizeJSONNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if n, ok := toInt64(x); ok {
+			return n
+		}
+	case []any:
+		for i := range x {
+			x[i] = normalizeJSONNumbers(x[i])
+		}
+		if x == nil {
+			return []any{}
+		}
+		return x
+	case nil:
+		return []any{}
+	}
+	return v
+}

@@ -1,0 +1,416 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+)
+
+// moreMethods are the rest of Odoo 18's public BaseModel API that scripts
+// call over RPC.
+func moreMethods() []*Method {
+	return []*Method{
+		{Name: "copy", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
+		{Name: "name_create", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
+		{Name: "default_get", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
+		{Name: "has_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
+		{Name: "check_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
+		{Name: "read_group", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
+	}
+}
+
+// copyExcluded are fields a copy never takes from the original.
+var copyExcluded = map[string]bool{"id": true, "create_uid": true, "create_date": true, "write_uid": true,
+	"write_date": true, "display_name": true}
+
+// rpcCopy duplicates records (Odoo 18 returns the list of new ids). One2many
+// lines are not copied, as Odoo's default copy=False on them; many2many links
+// are; default overrides values.
+func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	def, _ := a["default"].(map[string]any)
+	if a["default"] != nil && a["default"] != false && def == nil {
+		return nil, ServerErrorf("builtins.TypeError", "default must be a dictionary")
+	}
+	var names []string
+	for _, n := range m.FieldOrder {
+		f := m.Fields[n]
+		if copyExcluded[n] || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+			continue
+		}
+		if m.Name == "res.users" && n == "login" {
+			continue
+		}
+		names = append(names, n)
+	}
+	recs, err := env.Read(ctx, m, ids, names, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(uniq(ids)) {
+		return nil, env.checkExist(ctx, m, ids, "copy")
+	}
+	out := make([]int64, 0, len(recs))
+	for _, r := range recs {
+		vals := map[string]any{}
+		for _, n := range names {
+			f := m.Fields[n]
+			v := r[n]
+			if f.Type == Many2many {
+				vals[n] = []any{[]any{int64(6), int64(0), v}}
+				continue
+			}
+			if v == false && f.Type != Boolean {
+				continue
+			}
+			vals[n] = v
+		}
+		if name, ok := vals["name"].(string); ok && m.Name != "res.users" {
+			vals["name"] = name + " (copy)"
+		}
+		for k, v := range def {
+			vals[k] = v
+		}
+		id, err := env.Create(ctx, m, vals)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// rpcNameCreate creates a record from its name and returns [id, display_name].
+func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	f := m.Fields[m.RecName]
+	if f == nil || (!f.Stored() && f.Related == nil) {
+		return nil, UserErrorf("Cannot execute name_create, no _rec_name defined on %s", m.Name)
+	}
+	name, _ := a["name"].(string)
+	id, err := env.Create(ctx, m, map[string]any{m.RecName: name})
+	if err != nil {
+		return nil, err
+	}
+	names, err := env.DisplayNames(ctx, m, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	return []any{id, names[id]}, nil
+}
+
+// rpcDefaultGet returns the defaults of the named fields that have one.
+func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	names, err := fieldsArg(a, "fields_list")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for _, n := range names {
+		f := m.Fields[n]
+		if f == nil {
+			continue
+		}
+		if v, ok := env.Context["default_"+n]; ok {
+			out[n] = v
+			continue
+		}
+		if f.Default != nil {
+			out[n] = f.Default(env)
+		}
+	}
+	return out, nil
+}
+
+func rpcHasAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	op := Op(strArg(a, "operation"))
+	ok, err := env.HasAccess(ctx, m, op)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := env.checkRule(ctx, m, ids, op); err != nil {
+		if KindOf(err) == KindAccess {
+			return false, nil
+		}
+		return nil, err
+	}
+	return true, nil
+}
+
+// rpcCheckAccess raises AccessError when op is refused. Odoo returns None,
+// which XML-RPC cannot carry; godoo returns True so that scripts work over
+// both protocols.
+func rpcCheckAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	op := Op(strArg(a, "operation"))
+	if err := env.CheckAccess(ctx, m, op); err != nil {
+		return nil, err
+	}
+	if err := env.checkRule(ctx, m, ids, op); err != nil {
+		return nil, err
+	}
+	return true, nil
+}
+
+// groupSpec is one groupby: a field and, for dates, a granularity.
+type groupSpec struct {
+	field *Field
+	gran  string
+	key   string // as the client wrote it
+}
+
+var granularities = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true}
+
+// rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
+// counts, aggregates and the domain of each group.
+func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+	fields, err := fieldsArg(a, "fields")
+	if err != nil {
+		return nil, err
+	}
+	groupby, err := fieldsArg(a, "groupby")
+	if err != nil {
+		return nil, err
+	}
+	lazy := !a.Has("lazy") || truthy(a["lazy"])
+	if lazy && len(groupby) > 1 {
+		groupby = groupby[:1]
+	}
+	var specs []groupSpec
+	for _, g := range groupby {
+		name, gran, _ := strings.Cut(g, ":")
+		f := m.Fields[name]
+		if f == nil || !f.Stored() {
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+		}
+		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
+			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
+		}
+		if (f.Type == Date || f.Type == Datetime) && gran == "" {
+			gran = "month"
+		}
+		specs = append(specs, groupSpec{field: f, gran: gran, key: g})
+	}
+	type agg struct{ out, fn, col string }
+	var aggs []agg
+	for _, spec := range fields {
+		name, fn, _ := strings.Cut(spec, ":")
+		alias := name
+		if i := strings.Index(fn, "("); i >= 0 && strings.HasSuffix(fn, ")") {
+			// 'alias:agg(field)'
+			alias, name, fn = name, fn[i+1:len(fn)-1], fn[:i]
+		}
+		f := m.Fields[name]
+		if f == nil {
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+		}
+		if fn == "" {
+			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" {
+				continue // non-numeric fields are not aggregated by default
+			}
+			fn = "sum"
+		}
+		sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
+			"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
+		if sqlFn == "" || !f.Stored() {
+			return nil, ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+		}
+		if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
+			sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
+		}
+		expr := sqlFn + "(t0." + f.Column + ")"
+		if fn == "count_distinct" {
+			expr = "COUNT(DISTINCT t0." + f.Column + ")"
+		}
+		aggs = append(aggs, agg{out: alias, fn: fn, col: expr})
+	}
+	w, err := env.compileDomain(m, "t0", a["domain"], true)
+	if err != nil {
+		return nil, err
+	}
+	if w, err = env.withRule(ctx, m, w); err != nil {
+		return nil, err
+	}
+	var sel, grp []string
+	for _, s := range specs {
+		e := env.groupExpr(s)
+		sel = append(sel, e)
+		grp = append(grp, e)
+	}
+	sel = append(sel, "COUNT(*)")
+	for _, ag := range aggs {
+		sel = append(sel, ag.col)
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.Table + " t0 WHERE " + w.sql
+	if len(grp) > 0 {
+		q += " GROUP BY " + strings.Join(grp, ", ") + " ORDER BY " + strings.Join(grp, ", ")
+	}
+	rows, err := env.query(ctx, q, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var groups []Record
+	vals := make([]any, len(sel))
+	ptrs := make([]any, len(sel))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	domain, _ := domainList(a["domain"])
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		g := Record{}
+		gdom := append([]any{}, domain...)
+		for i, s := range specs {
+			v := vals[i]
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			val, cond := env.groupValue(s, v)
+			g[s.key] = val
+			gdom = append(gdom, cond...)
+		}
+		count, _ := toInt64(vals[len(specs)])
+		if lazy && len(specs) == 1 {
+			g[specs[0].field.Name+"_count"] = count
+		} else {
+			g["__count"] = count
+		}
+		for i, ag := range aggs {
+			v := vals[len(specs)+1+i]
+			if ag.fn == "count" || ag.fn == "count_distinct" {
+				n, _ := toInt64(v)
+				g[ag.out] = n
+			} else if f := m.Fields[ag.out]; f != nil && f.Type == Integer && ag.fn != "avg" {
+				n, _ := toInt64(v)
+				g[ag.out] = n
+			} else if v == nil {
+				g[ag.out] = false
+			} else {
+				x, _ := toFloat(v)
+				g[ag.out] = x
+			}
+		}
+		g["__domain"] = gdom
+		if lazy && len(groupby) > 0 {
+			rest, _ := fieldsArg(a, "groupby")
+			g["__context"] = map[string]any{"group_by": toAnyStrings(rest[1:])}
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, env.Classify(err)
+	}
+	if err := env.nameGroups(ctx, specs, groups); err != nil {
+		return nil, err
+	}
+	if groups == nil {
+		groups = []Record{}
+	}
+	return groups, nil
+}
+
+func toAnyStrings(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// groupExpr is the SQL expression grouping on s, truncating dates to the
+// granularity on either dialect.
+func (env *Env) groupExpr(s groupSpec) string {
+	col := "t0." + s.field.Column
+	if s.gran == "" {
+		return col
+	}
+	if env.Dialect == "pg" {
+		return "date_trunc('" + s.gran + "', " + col + ")"
+	}
+	switch s.gran {
+	case "day":
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ")"
+	case "week":
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')"
+	case "month":
+		return "strftime('%Y-%m-01 00:00:00', " + col + ")"
+	case "quarter":
+		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')"
+	}
+	return "strftime('%Y-01-01 00:00:00', " + col + ")"
+}
+
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// groupValue turns a grouped value into what read_group returns, and the
+// domain terms that select the group.
+func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
+	f := s.field
+	if v == nil {
+		return false, []any{[]any{f.Name, "=", false}}
+	}
+	if s.gran != "" {
+		start := formatTime(v, DatetimeLayout)
+		ss, _ := start.(string)
+		t, err := parseWire(ss)
+		if err != nil {
+			return false, nil
+		}
+		var end = t
+		var label string
+		switch s.gran {
+		case "day":
+			end = t.AddDate(0, 0, 1)
+			label = t.Format("02 Jan 2006")
+		case "week":
+			end = t.AddDate(0, 0, 7)
+			_, wk := t.ISOWeek()
+			label = "W" + itoa(wk) + " " + t.Format("2006")
+		case "month":
+			end = t.AddDate(0, 1, 0)
+			label = monthNames[t.Month()-1] + " " + t.Format("2006")
+		case "quarter":
+			end = t.AddDate(0, 3, 0)
+			label = "Q" + itoa(int(t.Month()-1)/3+1) + " " + t.Format("2006")
+		case "year":
+			end = t.AddDate(1, 0, 0)
+			label = t.Format("2006")
+		}
+		layout := DatetimeLayout
+		if f.Type == Date {
+			layout = DateLayout
+		}
+		return label, []any{"&", []any{f.Name, ">=", t.Format(layout)}, []any{f.Name, "<", end.Format(layout)}}
+	}
+	val := f.fromDB(v)
+	return val, []any{[]any{f.Name, "=", val}}
+}
+
+// nameGroups replaces many2one group values by [id, display_name].
+func (env *Env) nameGroups(ctx context.Context, specs []groupSpec, groups []Record) error {
+	for _, s := range specs {
+		if s.field.Type != Many2one {
+			continue
+		}
+		var ids []int64
+		for _, g := range groups {
+			if id, ok := g[s.key].(int64); ok {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		names, err := env.Sudo().DisplayNames(ctx, env.Registry.Model(s.field.Relation), uniq(ids))
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if id, ok := g[s.key].(int64); ok {
+				g[s.key] = []any{id, names[id]}
+			}
+		}
+	}
+	return nil
+}
