@@ -132,7 +132,7 @@ func testX2manyCommands(t *testing.T, e *env, c caller) {
 	equal(t, "one2many unlink keeps the record without parent",
 		e.mustKw(t, c, "res.partner", "read", []any{[]any{kids[0]}, []any{"parent_id"}}, nil).([]any)[0].(map[string]any)["parent_id"], false)
 	_, f := e.kw(t, c, "res.partner", "write", []any{[]any{id}, map[string]any{"category_id": []any{[]any{int64(9), int64(0), int64(0)}}}}, nil)
-	wantFault(t, c, f, 2, "Wrong value for category_id")
+	wantFault(t, c, f, 1, "Wrong value for category_id")
 }
 
 func testHierarchy(t *testing.T, e *env, c caller) {
@@ -244,4 +244,69 @@ func testRecordRules(t *testing.T, e *env, c caller) {
 	_, f = e.kw(t, c, "ir.rule", "create", []any{map[string]any{"name": "bad", "model_id": model, "domain_force": "[('a','=',1)]"}}, nil)
 	wantFault(t, c, f, 2, "godoo accepts JSON domains only")
 	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{mine}}, nil)
+}
+
+// TestDomainSemantics checks Odoo's NULL and negation rules on real rows,
+// over JSON-RPC on every store.
+func TestDomainSemantics(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		parent := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "DS Parent", "is_company": true, "ref": "ds", "color": false}}, nil).(int64)
+		withRef := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "DS With", "ref": "ds", "color": int64(0), "parent_id": parent, "email": "a_b@x"}}, nil).(int64)
+		noRef := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "DS Without", "email": "aXb@x", "color": false}}, nil).(int64)
+		archived := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "DS Archived", "active": false}}, nil).(int64)
+		scope := []any{"id", "in", []any{parent, withRef, noRef, archived}}
+		search := func(domain ...any) []int64 {
+			t.Helper()
+			got := ids(t, e.mustKw(t, c, "res.partner", "search", []any{append([]any{scope}, domain...)}, map[string]any{"order": "id"}))
+			return got
+		}
+		cases := []struct {
+			name   string
+			domain []any
+			want   []int64
+		}{
+			{"= False matches NULL only", []any{[]any{"ref", "=", false}}, []int64{noRef}},
+			{"!= False matches set values", []any{[]any{"ref", "!=", false}}, []int64{parent, withRef}},
+			{"!= value keeps NULL", []any{[]any{"ref", "!=", "ds"}}, []int64{noRef}},
+			{"= 0 does not match NULL", []any{[]any{"color", "=", int64(0)}}, []int64{withRef}},
+			{"< False matches nothing", []any{[]any{"color", "<", false}}, []int64{}},
+			{"ilike '' matches all", []any{[]any{"email", "ilike", ""}}, []int64{parent, withRef, noRef}},
+			{"not ilike '' matches NULL only", []any{[]any{"email", "not ilike", ""}}, []int64{parent}},
+			{"like wildcard _", []any{[]any{"email", "like", "a_b"}}, []int64{withRef, noRef}},
+			{"=ilike verbatim", []any{[]any{"email", "=ilike", "A_B@X"}}, []int64{withRef, noRef}},
+			{"in [False, v]", []any{[]any{"ref", "in", []any{false, "nope"}}}, []int64{noRef}},
+			{"not in [v] keeps NULL", []any{[]any{"ref", "not in", []any{"ds"}}}, []int64{noRef}},
+			{"not in [False, v] drops NULL", []any{[]any{"ref", "not in", []any{false, "zzz"}}}, []int64{parent, withRef}},
+			{"! = becomes != with NULL", []any{"!", []any{"ref", "=", "ds"}}, []int64{noRef}},
+			{"dotted != excludes empty many2one", []any{[]any{"parent_id.name", "!=", "X"}}, []int64{withRef}},
+			{"! dotted = includes empty many2one", []any{"!", []any{"parent_id.name", "=", "DS Parent"}}, []int64{parent, noRef}},
+			{"not any includes empty many2one", []any{[]any{"parent_id", "not any", []any{[]any{"name", "=", "DS Parent"}}}}, []int64{parent, noRef}},
+			{"| then implicit &", []any{"|", []any{"name", "=", "DS With"}, []any{"name", "=", "DS Without"}, []any{"ref", "=", "ds"}}, []int64{withRef}},
+			{"<> alias", []any{[]any{"ref", "<>", "ds"}}, []int64{noRef}},
+			{"top-level active disables the filter", []any{[]any{"active", "in", []any{true, false}}}, []int64{parent, withRef, noRef, archived}},
+			{"x2many = False", []any{[]any{"child_ids", "=", false}}, []int64{withRef, noRef}},
+			{"x2many != False", []any{[]any{"child_ids", "!=", false}}, []int64{parent}},
+			{"child_of False matches nothing", []any{[]any{"id", "child_of", []any{}}}, []int64{}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) { equal(t, tc.name, search(tc.domain...), tc.want) })
+		}
+		_, f := e.kw(t, c, "res.partner", "search", []any{[]any{"|", []any{"name", "=", "x"}}}, nil)
+		wantFault(t, c, f, 1, "syntactically not correct")
+		_, f = e.kw(t, c, "res.partner", "search", []any{[]any{}, int64(0), int64(0), false, true}, nil)
+		wantFault(t, c, f, 1, "positional arguments")
+		_, f = e.kw(t, c, "res.partner", "create", []any{map[string]any{"name": "x", "type": "nope"}}, nil)
+		wantFault(t, c, f, 1, "Wrong value for type")
+		v := e.mustKw(t, c, "res.partner", "create", []any{[]any{}}, nil)
+		equal(t, "create([])", v, []any{})
+		equal(t, "write([], vals)", e.mustKw(t, c, "res.partner", "write", []any{[]any{}, map[string]any{"name": "x"}}, nil), true)
+		equal(t, "unlink of deleted ids", e.mustKw(t, c, "res.partner", "unlink", []any{[]any{int64(987654)}}, nil), true)
+		rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{withRef}, []any{"parent_id"}}, map[string]any{"load": nil}).([]any)[0].(map[string]any)
+		equal(t, "load=None gives bare ids", rec["parent_id"], parent)
+		got := e.mustKw(t, c, "res.partner", "read", []any{[]any{noRef, int64(987654), withRef}, []any{"name"}}, nil).([]any)
+		equal(t, "read keeps order, drops missing", []any{got[0].(map[string]any)["id"], got[1].(map[string]any)["id"]}, []any{noRef, withRef})
+		n := e.mustKw(t, c, "res.partner", "search_count", []any{[]any{scope}}, map[string]any{"limit": int64(2)})
+		equal(t, "search_count limit", n, int64(2))
+	})
 }

@@ -76,46 +76,94 @@ func (c *domainCompiler) compile(m *Model, alias string, terms []any) (where, er
 	if len(terms) == 0 {
 		return sqlTrue, nil
 	}
-	var stack []where
+	tree, err := parseDomainTree(terms)
+	if err != nil {
+		return where{}, err
+	}
+	return c.node(m, alias, tree, false)
+}
+
+// dnode is a parsed domain: an operator with its operands, or a term.
+type dnode struct {
+	op   string // "&", "|", "!" or "" for a term
+	kids []*dnode
+	term any
+}
+
+// parseDomainTree reads the prefix notation; whatever is left unconsumed is
+// AND-ed, in the order it was written.
+func parseDomainTree(terms []any) (*dnode, error) {
+	var stack []*dnode
 	for i := len(terms) - 1; i >= 0; i-- {
 		switch t := terms[i].(type) {
 		case string:
 			switch t {
 			case "&", "|":
 				if len(stack) < 2 {
-					return where{}, syntaxError(terms)
+					return nil, syntaxError(terms)
 				}
 				a, b := stack[len(stack)-1], stack[len(stack)-2]
-				stack = stack[:len(stack)-2]
-				if t == "&" {
-					stack = append(stack, and(a, b))
-				} else {
-					stack = append(stack, or(a, b))
-				}
+				stack = append(stack[:len(stack)-2], &dnode{op: t, kids: []*dnode{a, b}})
 			case "!":
 				if len(stack) < 1 {
-					return where{}, syntaxError(terms)
+					return nil, syntaxError(terms)
 				}
-				stack[len(stack)-1] = not(stack[len(stack)-1])
+				stack[len(stack)-1] = &dnode{op: "!", kids: []*dnode{stack[len(stack)-1]}}
 			default:
-				return where{}, invalidLeaf(t)
+				return nil, invalidLeaf(t)
 			}
-		case []any:
-			w, err := c.leaf(m, alias, t)
-			if err != nil {
-				return where{}, err
-			}
-			stack = append(stack, w)
 		default:
-			return where{}, invalidLeaf(t)
+			stack = append(stack, &dnode{term: t})
 		}
 	}
-	// Whatever is left is AND-ed, in the order it was written.
 	out := stack[len(stack)-1]
 	for i := len(stack) - 2; i >= 0; i-- {
-		out = and(out, stack[i])
+		out = &dnode{op: "&", kids: []*dnode{out, stack[i]}}
 	}
 	return out, nil
+}
+
+// inverse is the operator a negated term turns into, as Odoo pushes '!'
+// into terms; terms with other operators are wrapped in NOT.
+var inverse = map[string]string{"=": "!=", "!=": "=", "<>": "=", "<": ">=", ">": "<=", "<=": ">", ">=": "<",
+	"in": "not in", "not in": "in", "like": "not like", "not like": "like", "ilike": "not ilike",
+	"not ilike": "ilike", "any": "not any", "not any": "any"}
+
+func (c *domainCompiler) node(m *Model, alias string, n *dnode, neg bool) (where, error) {
+	switch n.op {
+	case "!":
+		return c.node(m, alias, n.kids[0], !neg)
+	case "&", "|":
+		a, err := c.node(m, alias, n.kids[0], neg)
+		if err != nil {
+			return where{}, err
+		}
+		b, err := c.node(m, alias, n.kids[1], neg)
+		if err != nil {
+			return where{}, err
+		}
+		if (n.op == "&") != neg {
+			return and(a, b), nil
+		}
+		return or(a, b), nil
+	}
+	t, ok := n.term.([]any)
+	if !ok {
+		return where{}, invalidLeaf(n.term)
+	}
+	if neg {
+		// Paths keep NOT around 'any' (Odoo 17+), so that records with an
+		// empty link match a negated path.
+		if op, ok := t[1].(string); ok && len(t) == 3 {
+			path, _ := t[0].(string)
+			if inv, ok := inverse[strings.ToLower(op)]; ok && !strings.Contains(path, ".") {
+				return c.leaf(m, alias, []any{t[0], inv, t[2]})
+			}
+		}
+		w, err := c.leaf(m, alias, t)
+		return not(w), err
+	}
+	return c.leaf(m, alias, t)
 }
 
 func syntaxError(terms []any) error {
@@ -462,10 +510,8 @@ func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate
 	var out where
 	switch f.Type {
 	case Many2one:
-		out = where{sql: alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
-		if negate {
-			return or(where{sql: alias + "." + f.Column + " IS NULL"}, not(out)), nil
-		}
+		// The IS NOT NULL guard makes NOT of this term match empty links.
+		out = where{sql: "(" + alias + "." + f.Column + " IS NOT NULL AND " + alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + "))", args: w.args}
 	case One2many:
 		inv := co.Fields[f.InverseName]
 		// NULL inverse values are excluded: NOT IN over a set holding NULL

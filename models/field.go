@@ -193,7 +193,7 @@ func (f *Field) toDB(v any) (any, error) {
 				return s, nil
 			}
 		}
-		return nil, ValidationErrorf("Wrong value for %s: %q", f.Name, s)
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(s))
 	case Binary:
 		s, ok := v.(string)
 		if !ok {
@@ -241,7 +241,7 @@ func (f *Field) parseTime(v any) (any, error) {
 }
 
 func (f *Field) badValue(v any) error {
-	return ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
 }
 
 // pyRepr renders a value roughly as Python's repr, for error messages that

@@ -307,7 +307,7 @@ func parseCommands(f *Field, v any) ([]command, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
 	}
 	var out []command
 	for _, item := range list {
@@ -318,11 +318,11 @@ func parseCommands(f *Field, v any) ([]command, error) {
 		}
 		t, ok := item.([]any)
 		if !ok || len(t) == 0 {
-			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(v))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
 		}
 		code, ok := toInt64(t[0])
 		if !ok || code < 0 || code > 6 {
-			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
 		}
 		c := command{code: code}
 		if len(t) > 1 {
@@ -344,7 +344,7 @@ func parseCommands(f *Field, v any) ([]command, error) {
 			}
 		}
 		if (code == 1 || code == 2 || code == 3 || code == 4) && len(t) < 2 {
-			return nil, ValidationErrorf("Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
 		}
 		out = append(out, c)
 	}

@@ -116,7 +116,7 @@ func companyTypeInverse(vals map[string]any) error {
 	case "person", false, nil:
 		vals["is_company"] = false
 	default:
-		return ValidationErrorf("Wrong value for res.partner.company_type: %s", pyRepr(v))
+		return ServerErrorf("builtins.ValueError", "Wrong value for res.partner.company_type: %s", pyRepr(v))
 	}
 	delete(vals, "company_type")
 	return nil

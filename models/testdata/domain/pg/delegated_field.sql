@@ -1,2 +1,2 @@
-(t0.active = ? AND t0.partner_id IN (SELECT t1.id FROM res_partner t1 WHERE t1.name ILIKE ?))
+(t0.active = ? AND (t0.partner_id IS NOT NULL AND t0.partner_id IN (SELECT t1.id FROM res_partner t1 WHERE t1.name ILIKE ?)))
 -- args: []interface {}{true, "%admin%"}
