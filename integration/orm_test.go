@@ -244,6 +244,17 @@ func testRecordRules(t *testing.T, e *env, c caller) {
 	_, f = e.kw(t, c, "ir.rule", "create", []any{map[string]any{"name": "bad", "model_id": model, "domain_force": "[('a','=',1)]"}}, nil)
 	wantFault(t, c, f, 2, "godoo accepts JSON domains only")
 	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{mine}}, nil)
+
+	// A global create rule: a record created outside it is refused and
+	// rolled back, for admin too (only the superuser bypasses rules).
+	catModel := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner.category"}}}, nil).([]any)[0]
+	createRule := e.mustKw(t, c, "ir.rule", "create", []any{map[string]any{"name": "create rule " + p, "model_id": catModel,
+		"domain_force": `[["name", "not like", "Forbidden"]]`, "perm_read": false, "perm_write": false, "perm_unlink": false}}, nil)
+	defer e.mustKw(t, c, "ir.rule", "unlink", []any{[]any{createRule}}, nil)
+	_, f = e.kw(t, c, "res.partner.category", "create", []any{map[string]any{"name": "Forbidden " + p}}, nil)
+	wantFault(t, c, f, 4, "doesn't have 'create' access to")
+	equal(t, "refused create rolled back", e.count(t, "res.partner.category", []any{[]any{"name", "=", "Forbidden " + p}}), int64(0))
+	e.mustKw(t, c, "res.partner.category", "create", []any{map[string]any{"name": "Fine " + p}}, nil)
 }
 
 // TestDomainSemantics checks Odoo's NULL and negation rules on real rows,
@@ -308,5 +319,77 @@ func TestDomainSemantics(t *testing.T) {
 		equal(t, "read keeps order, drops missing", []any{got[0].(map[string]any)["id"], got[1].(map[string]any)["id"]}, []any{noRef, withRef})
 		n := e.mustKw(t, c, "res.partner", "search_count", []any{[]any{scope}}, map[string]any{"limit": int64(2)})
 		equal(t, "search_count limit", n, int64(2))
+	})
+}
+
+// TestOdooRPCSuite ports the scenarios of Odoo's own RPC tests
+// (odoo/addons/base/tests/test_xmlrpc.py) that apply to godoo's models, over
+// both protocols on every store, plus the context rules they rely on.
+func TestOdooRPCSuite(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			exec := func(model, method string, args ...any) (any, *faultInfo) {
+				return c.call(t, "object", "execute", append([]any{e.db, int64(2), adminPassword, model, method}, args...)...)
+			}
+			// test_xmlrpc_ir_model_search, also with a falsy {} offset.
+			for _, args := range [][]any{{[]any{}}, {[]any{}, map[string]any{}}} {
+				v, f := exec("ir.model", "search", args...)
+				if f != nil {
+					t.Fatalf("ir.model search %v: %v", args, f)
+				}
+				if l, ok := v.([]any); !ok || len(l) == 0 {
+					t.Errorf("ir.model search returned %#v", v)
+				}
+			}
+			// test_xmlrpc_read_group and test_xmlrpc_name_search.
+			if _, f := exec("res.partner", "read_group", []any{}, []any{"is_company", "color"}, []any{"parent_id"}); f != nil {
+				t.Errorf("read_group: %v", f)
+			}
+			if v, f := exec("res.partner", "name_search", "admin"); f != nil {
+				t.Errorf("name_search: %v", f)
+			} else if l, _ := v.([]any); len(l) == 0 {
+				t.Errorf("name_search admin found nothing")
+			}
+			// test_xmlrpc_html_field: html comes back exactly.
+			html := "<p>Signature <b>bold</b> &amp; more</p>"
+			id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "HTML", "comment": html}}, nil)
+			rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{"comment"}}, nil).([]any)[0].(map[string]any)
+			equal(t, "html", rec["comment"], html)
+			// test_xmlrpc_frozendict_marshalling: context_get has lang and tz.
+			ctx := e.mustKw(t, c, "res.users", "context_get", []any{}, nil).(map[string]any)
+			equal(t, "context_get lang", ctx["lang"], "en_US")
+			if _, ok := ctx["tz"]; !ok {
+				t.Error("context_get without tz")
+			}
+			// TestExternalAPI.test_call_kw: kwargs with a context are accepted
+			// and the context is not echoed back.
+			rec = e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{"name"}}, map[string]any{"context": map[string]any{"lang": "en_US"}}).([]any)[0].(map[string]any)
+			if _, echoed := rec["context"]; echoed {
+				t.Error("context echoed in the result")
+			}
+			// bin_size gives a human size instead of the content.
+			img := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Bin", "image_1920": "AAECAwQFBgc="}}, nil)
+			rec = e.mustKw(t, c, "res.partner", "read", []any{[]any{img}, []any{"image_1920"}}, map[string]any{"context": map[string]any{"bin_size": true}}).([]any)[0].(map[string]any)
+			equal(t, "bin_size", rec["image_1920"], "8.00 bytes")
+			// allowed_company_ids outside the user's companies.
+			_, f := e.kw(t, c, "res.partner", "search", []any{[]any{}}, map[string]any{"context": map[string]any{"allowed_company_ids": []any{int64(9999)}}})
+			wantFault(t, c, f, 4, "Access to unauthorized or invalid companies.")
+			if _, f := e.kw(t, c, "res.partner", "search", []any{[]any{}}, map[string]any{"context": map[string]any{"allowed_company_ids": []any{int64(1)}}}); f != nil {
+				t.Errorf("own company refused: %v", f)
+			}
+			// Ordering by a many2one follows the comodel's order (name), not
+			// ids: Switzerland (CH) has a smaller id than Germany (DE).
+			country := func(code string) any {
+				return e.mustKw(t, c, "res.country", "search", []any{[]any{[]any{"code", "=", code}}}, nil).([]any)[0]
+			}
+			ch := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Order CH", "country_id": country("CH")}}, nil)
+			de := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Order DE", "country_id": country("DE")}}, nil)
+			got := e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "in", []any{ch, de}}}}, map[string]any{"order": "country_id"})
+			equal(t, "order by many2one", got, []any{de, ch})
+			got = e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "in", []any{ch, de}}}}, map[string]any{"order": "country_id desc"})
+			equal(t, "order by many2one desc", got, []any{ch, de})
+			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{ch, de}}, nil)
+			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id, img}}, nil)
+		})
 	})
 }

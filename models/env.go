@@ -244,3 +244,30 @@ func (e *Env) strings(ctx context.Context, q string, args ...any) ([]string, err
 	}
 	return out, e.Classify(rows.Err())
 }
+
+// checkAllowedCompanies refuses a context whose allowed_company_ids names a
+// company the user does not belong to.
+func (e *Env) checkAllowedCompanies(ctx context.Context) error {
+	v, ok := e.Context["allowed_company_ids"]
+	if !ok || e.IsSuperuser() {
+		return nil
+	}
+	ids, err := IDList(v)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	mine, err := e.int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", e.UID)
+	if err != nil {
+		return err
+	}
+	allowed := map[int64]bool{}
+	for _, id := range mine {
+		allowed[id] = true
+	}
+	for _, id := range ids {
+		if !allowed[id] {
+			return AccessErrorf("Access to unauthorized or invalid companies.")
+		}
+	}
+	return nil
+}

@@ -46,13 +46,10 @@ func baseMethods() []*Method {
 // intArg reads an optional integer argument; false and null mean 0 (no
 // limit, no offset), anything else that is not an integer is refused.
 func intArg(a Args, name string) (int64, error) {
+	if !truthy(a[name]) {
+		return 0, nil // false, null, 0, {}, [] and "" are Python-falsy: no limit
+	}
 	switch v := a[name].(type) {
-	case nil:
-		return 0, nil
-	case bool:
-		if !v {
-			return 0, nil
-		}
 	case int64:
 		return v, nil
 	case float64:

@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"encoding/base64"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +40,9 @@ func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string
 				return nil, err
 			}
 		}
+	}
+	if truthy(env.Context["bin_size"]) {
+		binSizes(m, recs, fields)
 	}
 	if contains(fields, "display_name") {
 		if err := env.fillDisplayName(ctx, m, recs); err != nil {
@@ -320,4 +325,30 @@ func (env *Env) DisplayNames(ctx context.Context, m *Model, ids []int64) (map[in
 		out[r["id"].(int64)] = r["display_name"]
 	}
 	return out, nil
+}
+
+// binSizes replaces binary values by their human-readable size, as Odoo does
+// when the context asks for bin_size.
+func binSizes(m *Model, recs []Record, fields []string) {
+	for _, name := range fields {
+		if m.Fields[name].Type != Binary {
+			continue
+		}
+		for _, r := range recs {
+			if s, ok := r[name].(string); ok {
+				r[name] = humanSize(base64.StdEncoding.DecodedLen(len(s)) - strings.Count(s, "="))
+			}
+		}
+	}
+}
+
+// humanSize formats a byte count as Odoo's tools.human_size.
+func humanSize(n int) string {
+	units := []string{"bytes", "Kb", "Mb", "Gb", "Tb"}
+	s, i := float64(n), 0
+	for s >= 1024 && i < len(units)-1 {
+		s /= 1024
+		i++
+	}
+	return strconv.FormatFloat(s, 'f', 2, 64) + " " + units[i]
 }

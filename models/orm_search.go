@@ -22,7 +22,7 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return nil, err
 	}
-	order, err := parseOrder(m, "t0", o.Order)
+	order, err := parseOrderIn(env.Registry, m, "t0", o.Order)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +62,12 @@ func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int
 // commas, fields from the registry only. id is added last so that paging is
 // stable.
 func parseOrder(m *Model, alias, spec string) (string, error) {
+	return parseOrderIn(nil, m, alias, spec)
+}
+
+// parseOrderIn is parseOrder with the registry, which lets a many2one sort
+// by its comodel's order (Odoo orders by the related _order, not by id).
+func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 	if strings.TrimSpace(spec) == "" {
 		spec = m.Order
 	}
@@ -101,6 +107,10 @@ func parseOrder(m *Model, alias, spec string) (string, error) {
 		}
 		if f.Name == "id" {
 			hasID = true
+		}
+		if f.Type == Many2one && reg != nil {
+			parts = append(parts, many2oneOrder(reg, alias, f, dir, nulls)...)
+			continue
 		}
 		parts = append(parts, alias+"."+f.Column+" "+dir+nulls)
 	}
@@ -194,4 +204,31 @@ func (env *Env) userName(ctx context.Context) (string, error) {
 	var name string
 	_, err := env.scalar(ctx, &name, "SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?", env.UID)
 	return name, err
+}
+
+// many2oneOrder sorts on the comodel's own order, one correlated sub-query
+// per stored field of that order; a direction given on the many2one applies
+// to each, reversing the comodel's own.
+func many2oneOrder(reg *Registry, alias string, f *Field, dir, nulls string) []string {
+	co := reg.Model(f.Relation)
+	var out []string
+	for _, item := range strings.Split(co.Order, ",") {
+		words := strings.Fields(item)
+		if len(words) == 0 {
+			continue
+		}
+		cf := co.Fields[words[0]]
+		if cf == nil || !cf.Stored() || cf.Type == Many2one {
+			continue
+		}
+		d := dir
+		if len(words) > 1 && strings.EqualFold(words[1], "desc") {
+			d = map[string]string{"ASC": "DESC", "DESC": "ASC"}[dir]
+		}
+		out = append(out, "(SELECT x."+cf.Column+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+nulls)
+	}
+	if len(out) == 0 {
+		out = append(out, alias+"."+f.Column+" "+dir+nulls)
+	}
+	return out
 }

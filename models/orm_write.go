@@ -95,6 +95,9 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
 		return 0, err
 	}
+	if err := env.checkRule(ctx, m, []int64{id}, OpCreate); err != nil {
+		return 0, err // the transaction rolls the insert back
+	}
 	if err := env.writeX2many(ctx, m, []int64{id}, x2m); err != nil {
 		return 0, err
 	}

@@ -214,6 +214,9 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 			return nil, ServerErrorf("builtins.TypeError", "context must be a dictionary")
 		}
 		env = env.WithContext(cm)
+		if err := env.checkAllowedCompanies(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var ids []int64
 	if meth.Record {
