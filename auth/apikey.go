@@ -40,7 +40,12 @@ type ParsedKey struct {
 	Index string
 	// Odoo is true for a 40-hex Odoo key (hashed with PBKDF2 by Odoo).
 	Odoo bool
-	Key  string
+	// Malformed is true for a string of the exact shape of a godoo key
+	// (KeyPattern) whose checksum is wrong: a mistyped or forged key, never
+	// a password. It is refused without any database work or key
+	// derivation.
+	Malformed bool
+	Key       string
 }
 
 // NewKey makes a godoo key and returns it with its index and stored hash.
@@ -61,9 +66,11 @@ func NewKey() (clear, index, hash string, err error) {
 	return clear, index, HashKey(clear), nil
 }
 
-// ParseKey recognises a godoo key with a valid checksum, or an Odoo key
-// (40 lowercase hex characters). Anything else is not a key, and is refused
-// before any database work.
+// ParseKey recognises what is meant as a key: a godoo key (KeyPattern), or
+// an Odoo key (40 lowercase hex characters). A godoo-shaped string with a
+// wrong checksum is a key too, marked Malformed, so that it is refused
+// before any database work instead of being tried as a password. Anything
+// else is not a key.
 func ParseKey(s string) (ParsedKey, bool) {
 	if len(s) == keyLen && strings.HasPrefix(s, KeyPrefix) && s[len(KeyPrefix)+keyIDLen] == '_' {
 		index := s[len(KeyPrefix) : len(KeyPrefix)+keyIDLen]
@@ -79,7 +86,7 @@ func ParseKey(s string) (ParsedKey, bool) {
 		sum := crc32.ChecksumIEEE([]byte(body))
 		want := encodeBase62(big.NewInt(int64(sum)).Bytes(), checksumLen)
 		if subtle.ConstantTimeCompare([]byte(want), []byte(s[keyLen-checksumLen:])) != 1 {
-			return ParsedKey{}, false
+			return ParsedKey{Malformed: true}, true
 		}
 		return ParsedKey{Index: index, Key: s}, true
 	}

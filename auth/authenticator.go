@@ -48,6 +48,16 @@ func (a *Authenticator) Hash(clear string) (string, error) {
 	return HashPassword(clear, a.Rounds)
 }
 
+// HashRounds hashes a new password with rounds from the database
+// (password.hashing.rounds) when they exceed the configured floor; lower
+// values are ignored, as in Odoo.
+func (a *Authenticator) HashRounds(clear string, rounds int) (string, error) {
+	if rounds < a.Rounds {
+		rounds = a.Rounds
+	}
+	return HashPassword(clear, rounds)
+}
+
 func (a *Authenticator) minRounds() int {
 	if a.Rounds > MinRounds {
 		return a.Rounds

@@ -30,6 +30,12 @@ type Identity struct {
 // stored hash so that a deleted or replaced key never matches.
 func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname string, pk ParsedKey, scope, ip string) (models.NativeKey, bool, error) {
 	now := a.Now().UTC()
+	if pk.Malformed {
+		// A bad checksum: no look-up, no derivation. Only the address is
+		// counted; the key id of a forged key is not worth a limiter entry.
+		a.limiter.fail(dbname, now, "ip:"+ip)
+		return models.NativeKey{}, false, nil
+	}
 	if a.limiter.blocked(dbname, "ip:"+ip, now) || a.limiter.blocked(dbname, "key:"+pk.Index, now) {
 		return models.NativeKey{}, false, nil
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -133,7 +134,9 @@ type Registry struct {
 	models map[string]*Model
 	// HashPassword turns a clear password into the stored hash. The auth
 	// layer provides it; models never handles key derivation itself.
-	HashPassword func(clear string) (string, error)
+	// rounds is the database's password.hashing.rounds (0 when unset); the
+	// hasher never goes below its own floor.
+	HashPassword func(clear string, rounds int) (string, error)
 	// NewAPIKey makes new keys; the auth layer provides it too.
 	NewAPIKey NewKeyFunc
 	// HeaderKeyHash turns an API-KEY header key into its stored hash.
@@ -241,6 +244,15 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 	return meth.Fn(ctx, env, m, ids, bound)
 }
 
+// ErrArguments marks the TypeErrors raised while binding a call's arguments
+// to the method's signature (as opposed to a TypeError the method raises),
+// which JSON-2 answers with 422.
+var ErrArguments = errors.New("arguments do not match the signature")
+
+func argError(format string, args ...any) error {
+	return &Error{Kind: KindServer, Name: "builtins.TypeError", Message: fmt.Sprintf(format, args...), Err: ErrArguments}
+}
+
 // bind merges positional and keyword arguments by parameter name, with
 // Python's TypeError messages for arity mistakes.
 func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
@@ -249,7 +261,7 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 		self = 1 // ids travel as self in Python
 	}
 	if len(args) > len(meth.Params) {
-		return nil, ServerErrorf("builtins.TypeError", "%s() takes from %d to %d positional arguments but %d were given",
+		return nil, argError("%s() takes from %d to %d positional arguments but %d were given",
 			meth.Name, self+meth.Required, self+len(meth.Params), self+len(args))
 	}
 	out := make(Args, len(args)+len(kwargs))
@@ -261,16 +273,16 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 			continue
 		}
 		if !contains(meth.Params, k) {
-			return nil, ServerErrorf("builtins.TypeError", "%s() got an unexpected keyword argument '%s'", meth.Name, k)
+			return nil, argError("%s() got an unexpected keyword argument '%s'", meth.Name, k)
 		}
 		if _, dup := out[k]; dup {
-			return nil, ServerErrorf("builtins.TypeError", "%s() got multiple values for argument '%s'", meth.Name, k)
+			return nil, argError("%s() got multiple values for argument '%s'", meth.Name, k)
 		}
 		out[k] = v
 	}
 	for _, p := range meth.Params[:meth.Required] {
 		if _, ok := out[p]; !ok {
-			return nil, ServerErrorf("builtins.TypeError", "%s() missing 1 required positional argument: '%s'", meth.Name, p)
+			return nil, argError("%s() missing 1 required positional argument: '%s'", meth.Name, p)
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -139,7 +140,14 @@ func hashPasswordVal(env *Env, vals map[string]any) error {
 	if env.Registry.HashPassword == nil {
 		return &Error{Kind: KindInternal, Message: "no password hasher configured"}
 	}
-	h, err := env.Registry.HashPassword(clear)
+	var rounds int
+	var param string
+	if ok, err := env.scalar(context.Background(), &param, "SELECT value FROM ir_config_parameter WHERE key = ?", "password.hashing.rounds"); err != nil {
+		return err
+	} else if ok {
+		rounds, _ = strconv.Atoi(strings.TrimSpace(param))
+	}
+	h, err := env.Registry.HashPassword(clear, rounds)
 	if err != nil {
 		return err
 	}

@@ -34,10 +34,12 @@ type Options struct {
 	Log       *slog.Logger
 }
 
-// Handler is godoo's HTTP front: the RPC routes and /web/health.
+// Handler is godoo's HTTP front: the RPC routes, /web/health, the
+// /auth/whoami/<mode> routes and the routes added with Route.
 type Handler struct {
 	mux   *http.ServeMux
 	opts  Options
+	web   *services.Web
 	ready atomic.Bool
 }
 
@@ -56,7 +58,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{mux: http.NewServeMux(), opts: opts}
+	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web()}
 	receivers := map[string]any{
 		"common": &commonEndpoint{svc: set.Common, log: opts.Log},
 		"object": &objectEndpoint{svc: set.Object, log: opts.Log},
@@ -93,6 +95,12 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 		}
 	})
 	h.mux.HandleFunc("GET /web/health", h.health)
+	h.registerWeb(set)
+	h.registerWhoami()
+	j2 := &json2{web: h.web, log: opts.Log, maxDepth: opts.MaxDepth}
+	h.mux.Handle("/json/2", j2)
+	h.mux.Handle("/json/2/", j2)
+	h.mux.HandleFunc("GET /doc-bearer/{file}", j2.docBearer)
 	return h
 }
 
@@ -100,13 +108,19 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 func (h *Handler) SetReady(ok bool) { h.ready.Store(ok) }
 
 // Handle registers an extra route on the same middleware chain, for
-// programs that embed godoo.
+// programs that embed godoo. It checks no credentials; see Route for routes
+// with an auth mode.
 func (h *Handler) Handle(pattern string, handler http.Handler) { h.mux.Handle(pattern, handler) }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if !h.ready.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, []byte(`{"status": "fail"}`))
+		return
+	}
+	// Any non-empty value asks, as Python's truth test of the parameter.
+	if r.URL.Query().Get("db_server_status") != "" {
+		h.healthDB(w, r)
 		return
 	}
 	writeJSON(w, http.StatusOK, []byte(`{"status": "pass"}`))

@@ -35,6 +35,21 @@ type Config struct {
 	// SaveMasterPassword persists a new master password
 	// (db.change_admin_password); nil keeps it in memory only.
 	SaveMasterPassword func(hash string) error
+	// HeaderKeys are API-KEY header keys from the configuration file
+	// ([api_key_<name>] key=...): key name to clear key. Each replaces the
+	// database value of the auth.api.key of that name. Only their hashes
+	// are kept.
+	HeaderKeys map[string]string
+	// BasicUsers are the HTTP Basic users of basic_api_key routes: login to
+	// $pbkdf2-sha512$ hash. When empty, Basic credentials are checked
+	// against the users' passwords of the database.
+	BasicUsers map[string]string
+	// DBFilter is Odoo's dbfilter: a regular expression of the databases
+	// the web routes (/web/session/authenticate, /web/database/list, web
+	// sessions) may use, matched at the start of the name; %h stands for
+	// the request's host name and %d for its first label. Empty shows every
+	// database; an invalid expression shows none.
+	DBFilter string
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger
@@ -56,6 +71,7 @@ type core struct {
 	auth     *auth.Authenticator
 	cfg      Config
 	log      *slog.Logger
+	dbf      *dbFilter
 
 	mu       sync.Mutex
 	migrated map[string]bool
@@ -75,12 +91,16 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	a := auth.New(cfg.Log)
 	a.Now = cfg.Now
+	if len(cfg.HeaderKeys) > 0 {
+		a.SetConfigKeys(cfg.HeaderKeys)
+	}
+	cfg.HeaderKeys = nil // the authenticator keeps their hashes only
 	reg := models.NewRegistry()
-	reg.HashPassword = a.Hash
+	reg.HashPassword = a.HashRounds
 	reg.NewAPIKey = auth.NewKey
 	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
-		migrated: map[string]bool{}, master: cfg.MasterPassword}
+		migrated: map[string]bool{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, core: c}
 }
 

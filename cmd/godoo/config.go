@@ -44,10 +44,15 @@ var settings = []setting{
 	{"log_level", "log-level", "GODOO_LOG_LEVEL", "info", "debug, info, warn or error (Odoo's log_level)"},
 }
 
-// config holds the resolved values by key.
+// config holds the resolved values by key, and what the config file's
+// other sections hold.
 type config struct {
 	values map[string]string
 	file   string
+	// headerKeys are the [api_key_<name>] sections: key name to key.
+	headerKeys map[string]string
+	// basicUsers is the [basic_users] section: login to password hash.
+	basicUsers map[string]string
 }
 
 func (c *config) get(key string) string { return c.values[key] }
@@ -90,8 +95,15 @@ func addFlags(fs *flag.FlagSet, keys ...string) func() (*config, error) {
 		}
 		var fileVals map[string]string
 		if c.file != "" {
-			var err error
-			if fileVals, err = readINI(c.file); err != nil {
+			sections, err := readINI(c.file)
+			if err != nil {
+				return nil, err
+			}
+			fileVals = sections["options"]
+			if c.headerKeys, err = headerKeys(c.file, sections); err != nil {
+				return nil, err
+			}
+			if c.basicUsers, err = basicUsers(c.file, sections); err != nil {
 				return nil, err
 			}
 		}
@@ -121,15 +133,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// readINI reads the [options] section of an odoo.conf-style file. Odoo's
-// "False" for unset values is kept as given; callers interpret it.
-func readINI(path string) (map[string]string, error) {
+// readINI reads the sections of an odoo.conf-style file: section name to
+// key to value. Odoo's "False" for unset values is kept as given; callers
+// interpret it. Lines before the first section are ignored.
+func readINI(path string) (map[string]map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
 	defer f.Close()
-	out := map[string]string{}
+	out := map[string]map[string]string{}
 	section := ""
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
@@ -148,11 +161,48 @@ func readINI(path string) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("config file %s line %d: expected key = value", path, n)
 		}
-		if section == "options" {
-			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		if section == "" {
+			continue
 		}
+		if out[section] == nil {
+			out[section] = map[string]string{}
+		}
+		out[section][strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	return out, sc.Err()
+}
+
+// headerKeys collects the API-KEY header keys of the config file, OCA
+// auth_api_key_server_env style: a section [api_key_<name>] with key=...
+// for the auth.api.key named <name>, whose database value it replaces.
+func headerKeys(path string, sections map[string]map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for section, vals := range sections {
+		name, ok := strings.CutPrefix(section, "api_key_")
+		if !ok {
+			continue
+		}
+		key := vals["key"]
+		if name == "" || unset(key) {
+			return nil, fmt.Errorf("config file %s: section [%s] needs a key name after api_key_ and a key = value", path, section)
+		}
+		out[name] = key
+	}
+	return out, nil
+}
+
+// basicUsers collects the [basic_users] section: login = $pbkdf2-sha512$
+// hash, the HTTP Basic users of basic_api_key routes. Clear passwords are
+// refused: the file must never hold them.
+func basicUsers(path string, sections map[string]map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for login, hash := range sections["basic_users"] {
+		if !strings.HasPrefix(hash, "$pbkdf2-sha512$") {
+			return nil, fmt.Errorf("config file %s: [basic_users] %s: the password must be a $pbkdf2-sha512$ hash, not clear text", path, login)
+		}
+		out[login] = hash
+	}
+	return out, nil
 }
 
 // unset reports Odoo's way of leaving a value empty in odoo.conf.

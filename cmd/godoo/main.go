@@ -34,6 +34,9 @@ Usage:
   godoo db drop NAME [--data-dir DIR | --db-url postgres://...]
   godoo user create LOGIN --db NAME [--password PW] [--name NAME] [--email EMAIL] [--admin]
   godoo user passwd LOGIN --db NAME [--password PW]
+  godoo apikey create --user LOGIN --name NAME [--db NAME] [--kind native|header] [--scope SCOPE] [--expires DATE|DATETIME|DURATION]
+  godoo apikey list [--db NAME] [--kind native|header] [--user LOGIN] [--name NAME]
+  godoo apikey revoke [ID...] [--name NAME] [--db NAME] [--kind native|header] [--user LOGIN]
   godoo version
 
 Every command takes --help, and --config FILE for an odoo.conf-style file.
@@ -69,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdDB(args[1:], stdout, stderr)
 	case "user":
 		err = cmdUser(args[1:], stdin, stdout, stderr)
+	case "apikey":
+		err = cmdAPIKey(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "godoo: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -161,7 +166,7 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 func servicesConfig(c *config, log *slog.Logger) services.Config {
 	return services.Config{ServerVersion: c.get("server_version"), ListDB: c.bool("list_db"),
-		MasterPassword: c.masterPassword(), Log: log}
+		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), Log: log}
 }
 
 func cmdDB(args []string, stdout, stderr io.Writer) error {

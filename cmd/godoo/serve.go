@@ -37,7 +37,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	set := services.NewSet(store, servicesConfig(c, log))
+	cfg := servicesConfig(c, log)
+	cfg.HeaderKeys, cfg.BasicUsers = c.headerKeys, c.basicUsers
+	if len(c.headerKeys) > 0 || len(c.basicUsers) > 0 {
+		log.Info("route credentials from the config file", "api_keys", len(c.headerKeys), "basic_users", len(c.basicUsers))
+	}
+	set := services.NewSet(store, cfg)
 	maxBody, err := c.int("max_body_bytes")
 	if err != nil {
 		return err
@@ -72,6 +77,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if c.masterPassword() == "" {
 		log.Warn("no master password configured (admin_passwd / --master-password): the db service refuses every protected method")
 	}
+	go set.Run(ctx, 15*time.Second) // flushes key last-used times
 	handler.SetReady(true)
 	fmt.Fprintf(stdout, "godoo is ready on http://%s\n", ln.Addr().String())
 

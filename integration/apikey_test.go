@@ -1,0 +1,1152 @@
+package integration_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"hash/crc32"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/sqlitestore"
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestAPIKeys checks API keys end to end (spec/auth.md §2 and checklist
+// items 8-10, 13-20, 22-24, 38 and 39) over kolo's XML-RPC, plain JSON-RPC
+// and Python's xmlrpc.client, on every store: keys in the password slot,
+// ownership, scopes, expiry, creation rules, visibility and revocation,
+// Odoo-format keys and passwords, two processes sharing a database, the
+// audit table and last-used times. Every log line and every response body
+// of the whole test is collected, and no key or password may appear in
+// them, except each key made over RPC in the one answer that shows it.
+func TestAPIKeys(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal("python3 is required for the Python client test (see the README)")
+	}
+	var logs, bodies syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	secrets := &akSecrets{allowed: map[string]int{}}
+	secrets.add(adminPassword, 0)
+	// Proxy mode gives each client an address of its own: the per-address
+	// key limiter would otherwise block loopback after the refusals this
+	// test provokes on purpose.
+	eachStore(t, services.Config{ListDB: true, Log: log}, godoorpc.Options{ProxyMode: true, Log: log}, func(t *testing.T, e *env) {
+		k := newAKEnv(t, e, log, &bodies, secrets)
+		t.Run("generate and use", k.testGenerateAndUse)
+		t.Run("python client", func(t *testing.T) { k.testPython(t, python) })
+		t.Run("empty and malformed keys", k.testMalformed)
+		t.Run("scope", k.testScope)
+		t.Run("expiry", k.testExpiry)
+		t.Run("creation rules", k.testCreationRules)
+		t.Run("visibility and revocation", k.testVisibility)
+		t.Run("odoo key", k.testOdooKey)
+		t.Run("odoo passwords", k.testOdooPasswords)
+		t.Run("command line services", k.testServices)
+		t.Run("two processes", k.testTwoProcesses)
+		t.Run("deleting a user", k.testCascade)
+		t.Run("last used", k.testLastUsed)
+		t.Run("audit", k.testAudit)
+	})
+	t.Run("no secret in logs or responses", func(t *testing.T) {
+		out, resp := logs.String(), bodies.String()
+		for _, want := range []string{"login successful with an API key", "API key refused", "login failed"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the log lacks %q; is the logger wired?", want)
+			}
+		}
+		if !strings.Contains(resp, "Access Denied") {
+			t.Error("no refusal was recorded; are the responses recorded?")
+		}
+		n := 0
+		for secret, allowed := range secrets.all() {
+			n++
+			if strings.Contains(out, secret) {
+				t.Errorf("the log contains the secret %q", secret)
+			}
+			if got := strings.Count(resp, secret); got != allowed {
+				before := ""
+				if i := strings.Index(resp, secret); i >= 0 {
+					before = resp[max(0, i-120):i]
+				}
+				t.Errorf("the responses contain the secret %q %d times, want %d (first after %q)", secret, got, allowed, before)
+			}
+		}
+		t.Logf("%d secrets checked against %d bytes of log and %d bytes of responses", n, len(out), len(resp))
+	})
+}
+
+// akSecrets is every key and password the test uses, with how many times
+// each may appear in response bodies.
+type akSecrets struct {
+	mu      sync.Mutex
+	allowed map[string]int
+}
+
+func (s *akSecrets) add(secret string, inResponses int) {
+	if secret == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.allowed[secret] += inResponses
+}
+
+func (s *akSecrets) all() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.allowed))
+	for k, v := range s.allowed {
+		out[k] = v
+	}
+	return out
+}
+
+// akRecord copies every response body h writes into buf.
+func akRecord(h http.Handler, buf *syncBuffer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(akTee{w, buf}, r)
+		_, _ = buf.Write([]byte("\n"))
+	})
+}
+
+type akTee struct {
+	http.ResponseWriter
+	buf *syncBuffer
+}
+
+func (w akTee) Write(p []byte) (int, error) {
+	_, _ = w.buf.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// akFront serves h behind a front that takes the client address from the
+// path: /ip/<addr>/xmlrpc/2/common reaches h as /xmlrpc/2/common from
+// <addr> (in X-Forwarded-For, which proxy mode trusts).
+func akFront(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip, path, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/ip/"), "/")
+		r.Header.Set("X-Forwarded-For", ip)
+		r.URL.Path, r.URL.RawPath = "/"+path, ""
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+type akUser struct {
+	login, password string
+	uid             int64
+}
+
+// akEnv is the state the key tests share on one store: process A (the
+// env's services), process B (a second Set on the same store), their
+// recorded fronts and three users.
+type akEnv struct {
+	*env
+	log            *slog.Logger
+	secrets        *akSecrets
+	pool           *bun.DB
+	frontA, frontB string
+	setB           *services.Set
+	admin          caller
+	ip             atomic.Int64
+	u1, u2, portal akUser
+}
+
+func newAKEnv(t *testing.T, e *env, log *slog.Logger, bodies *syncBuffer, secrets *akSecrets) *akEnv {
+	t.Helper()
+	pool, err := e.store.Open(context.Background(), e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setB := services.NewSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
+	hB := authServe(t, setB, godoorpc.Options{ProxyMode: true, Log: log})
+	k := &akEnv{env: e, log: log, secrets: secrets, pool: pool, setB: setB,
+		frontA: akFront(t, akRecord(e.h, bodies)), frontB: akFront(t, akRecord(hB, bodies))}
+	k.admin = jsonCaller{k.frontA + "/ip/198.51.100.7"}
+	// The login cool-down in the database counts failures per login and
+	// per address; this test provokes many on purpose (and the auth tests
+	// check the cool-down itself).
+	authSetParam(t, k.admin, e.db, "base.login_cooldown_after", "0")
+	mk := func(prefix string) akUser {
+		u := akUser{login: uniqueName(prefix), password: prefix + "-Pw-" + randomText(8)}
+		secrets.add(u.password, 0)
+		u.uid = authCreateUser(t, k.admin, e.db, u.login, u.password)
+		return u
+	}
+	k.u1, k.u2 = mk("keys1_"), mk("keys2_")
+	k.portal = akUser{login: uniqueName("keysportal_"), password: "portal-Pw-" + randomText(8)}
+	secrets.add(k.portal.password, 0)
+	gids := authAdmin(t, k.admin, e.db, "res.groups", "search", []any{[]any{"name", "=", "Portal"}})
+	k.portal.uid = authAdmin(t, k.admin, e.db, "res.users", "create", map[string]any{"name": k.portal.login, "login": k.portal.login,
+		"password": k.portal.password, "groups_id": []any{[]any{int64(6), int64(0), gids}}}).(int64)
+	return k
+}
+
+// callers returns both protocols' clients on process A, or B when b is
+// true, from an address no other client uses.
+func (k *akEnv) callers(b bool) []caller {
+	front := k.frontA
+	if b {
+		front = k.frontB
+	}
+	n := k.ip.Add(1)
+	base := fmt.Sprintf("%s/ip/198.18.%d.%d", front, n/250, n%250+1)
+	return []caller{xmlCaller{base}, jsonCaller{base}}
+}
+
+// generate makes a native key as u (authenticated with secret) over RPC.
+func (k *akEnv) generate(t *testing.T, c caller, u akUser, secret string, scope any, name string, expiry any) string {
+	t.Helper()
+	v, f := authKw(t, c, k.db, u.uid, secret, "res.users.apikeys", "generate", scope, name, expiry)
+	if f != nil {
+		t.Fatalf("generate as %s: fault %d: %s", u.login, f.Code, f.String)
+	}
+	key, ok := v.(string)
+	if !ok {
+		t.Fatalf("generate returned %#v", v)
+	}
+	k.secrets.add(key, 1)
+	return key
+}
+
+// nativeID is the id of a godoo key's row.
+func (k *akEnv) nativeID(t *testing.T, key string) int64 {
+	t.Helper()
+	pk, ok := auth.ParseKey(key)
+	if !ok || pk.Malformed {
+		t.Fatal("not a godoo key")
+	}
+	var id int64
+	if err := k.pool.QueryRowContext(context.Background(), "SELECT id FROM res_users_apikeys WHERE key_index = ?", pk.Index).Scan(&id); err != nil {
+		t.Fatalf("key row: %v", err)
+	}
+	return id
+}
+
+// wantKey checks that key works for u in every slot: login, authenticate,
+// execute_kw and execute.
+func (k *akEnv) wantKey(t *testing.T, c caller, u akUser, key string) {
+	t.Helper()
+	equal(t, c.protocol()+" login with the key", authLogin(t, c, k.db, u.login, key), u.uid)
+	v, f := c.call(t, "common", "authenticate", k.db, u.login, key, map[string]any{})
+	if f != nil || v != u.uid {
+		t.Errorf("%s authenticate with the key = %#v, %v; want %d", c.protocol(), v, f, u.uid)
+	}
+	if _, f := authKw(t, c, k.db, u.uid, key, "res.users", "context_get"); f != nil {
+		t.Errorf("%s execute_kw with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	}
+	if _, f := c.call(t, "object", "execute", k.db, u.uid, key, "res.partner", "search_count", []any{}); f != nil {
+		t.Errorf("%s execute with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	}
+}
+
+// wantRefusedKey checks that key opens nothing for u: login and
+// authenticate answer false, execute_kw Access Denied.
+func (k *akEnv) wantRefusedKey(t *testing.T, c caller, u akUser, key string) {
+	t.Helper()
+	equal(t, c.protocol()+" login with a refused key", authLogin(t, c, k.db, u.login, key), false)
+	wantFault(t, c, authCount(t, c, k.db, u.uid, key), 3, "Access Denied")
+}
+
+// wantRefusedKW checks only execute_kw, the check every call makes.
+func (k *akEnv) wantRefusedKW(t *testing.T, c caller, u akUser, key string) {
+	t.Helper()
+	wantFault(t, c, authCount(t, c, k.db, u.uid, key), 3, "Access Denied")
+}
+
+func (k *akEnv) wantKW(t *testing.T, c caller, u akUser, key string) {
+	t.Helper()
+	if f := authCount(t, c, k.db, u.uid, key); f != nil {
+		t.Errorf("%s execute_kw with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	}
+}
+
+// utc is now + d as the datetime text Odoo sends.
+func utc(d time.Duration) string {
+	return time.Now().UTC().Add(d).Format(models.DatetimeLayout)
+}
+
+// akCraftKey makes a well-formed godoo key (valid checksum) with the given
+// key id and a random secret: what a forger who knows a key id can send.
+func akCraftKey(index string) string {
+	var secret [32]byte
+	_, _ = rand.Read(secret[:])
+	body := auth.KeyPrefix + index + "_" + akBase62(secret[:], 43)
+	sum := crc32.ChecksumIEEE([]byte(body))
+	return body + akBase62(big.NewInt(int64(sum)).Bytes(), 6)
+}
+
+func akBase62(b []byte, n int) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	x, base, mod := new(big.Int).SetBytes(b), big.NewInt(62), new(big.Int)
+	out := make([]byte, n)
+	for i := n - 1; i >= 0; i-- {
+		x.DivMod(x, base, mod)
+		out[i] = digits[mod.Int64()]
+	}
+	return string(out)
+}
+
+var keyRE = regexp.MustCompile(`^` + auth.KeyPattern + `$`)
+
+// testGenerateAndUse: generate returns the key once, in godoo's format; the
+// table keeps only the key id and a hash; the key works wherever the
+// password does, for its owner only (items 9, 10, 16).
+func (k *akEnv) testGenerateAndUse(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range k.callers(false) {
+		t.Run(c.protocol(), func(t *testing.T) {
+			name := uniqueName("use_")
+			key := k.generate(t, c, k.u1, k.u1.password, false, name, utc(12*time.Hour))
+			if !keyRE.MatchString(key) {
+				t.Fatalf("generate returned a key that does not match KeyPattern")
+			}
+			id := k.nativeID(t, key)
+			var index, hash, keyName string
+			var owner int64
+			if err := k.pool.QueryRowContext(ctx, "SELECT key_index, key, name, user_id FROM res_users_apikeys WHERE id = ?", id).Scan(&index, &hash, &keyName, &owner); err != nil {
+				t.Fatal(err)
+			}
+			equal(t, "key_index", index, key[len(auth.KeyPrefix):len(auth.KeyPrefix)+16])
+			equal(t, "stored hash", hash, auth.HashKey(key))
+			if strings.Contains(hash, key[len(auth.KeyPrefix)+17:]) {
+				t.Error("the stored hash contains the secret")
+			}
+			equal(t, "name", keyName, name)
+			equal(t, "user_id", owner, k.u1.uid)
+			// The model never exposes the key or its hash.
+			fields := k.mustAs(t, c, k.u1, "res.users.apikeys", "fields_get", []any{}).(map[string]any)
+			for f := range fields {
+				if strings.Contains(f, "key") {
+					t.Errorf("res.users.apikeys exposes the field %s", f)
+				}
+			}
+			rows := k.mustAs(t, c, k.u1, "res.users.apikeys", "search_read", []any{[]any{"id", "=", id}}).([]any)
+			if len(rows) != 1 || fmt.Sprint(rows[0]) == "" || strings.Contains(fmt.Sprint(rows[0]), key[len(auth.KeyPrefix):]) {
+				t.Errorf("search_read of the key = %v", rows)
+			}
+
+			for _, cc := range k.callers(false) {
+				k.wantKey(t, cc, k.u1, key)
+				// Its owner only: another login, another uid.
+				equal(t, "login of another user with the key", authLogin(t, cc, k.db, k.u2.login, key), false)
+				v, f := cc.call(t, "common", "authenticate", k.db, "admin", key, map[string]any{})
+				if f != nil || v != false {
+					t.Errorf("authenticate admin with u1's key = %#v, %v", v, f)
+				}
+				k.wantRefusedKW(t, cc, k.u2, key)
+				k.wantRefusedKW(t, cc, akUser{uid: 2}, key)
+			}
+			// The password still works next to the key.
+			k.wantKW(t, c, k.u1, k.u1.password)
+		})
+	}
+}
+
+// mustAs calls model.method as u with u's password.
+func (k *akEnv) mustAs(t *testing.T, c caller, u akUser, model, method string, args ...any) any {
+	t.Helper()
+	v, f := authKw(t, c, k.db, u.uid, u.password, model, method, args...)
+	if f != nil {
+		t.Fatalf("%s.%s as %s: fault %d: %s", model, method, u.login, f.Code, f.String)
+	}
+	return v
+}
+
+// testPython runs clients/apikey_client.py with a key of u1.
+func (k *akEnv) testPython(t *testing.T, python string) {
+	key := k.generate(t, k.callers(false)[1], k.u1, k.u1.password, false, uniqueName("python_"), utc(12*time.Hour))
+	base := strings.TrimSuffix(k.callers(false)[0].(xmlCaller).base, "/")
+	out, err := exec.Command(python, "clients/apikey_client.py", base, k.db, k.u1.login, key,
+		k.u2.login, fmt.Sprint(k.u2.uid), auth.KeyPattern).CombinedOutput()
+	if strings.Contains(string(out), key) {
+		t.Fatal("the python client printed the key")
+	}
+	t.Logf("python client:\n%s", out)
+	if err != nil {
+		t.Fatalf("python client failed: %v", err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(string(out)), "PASSED") {
+		t.Fatal("python client did not finish")
+	}
+}
+
+// testMalformed: an empty key is refused before any hash work (item 8); a
+// key with a bad checksum, a cut key and an unknown well-formed key are
+// refused, the first one without a look-up or a key derivation.
+func (k *akEnv) testMalformed(t *testing.T) {
+	key := k.generate(t, k.admin, akUser{login: "admin", uid: 2}, adminPassword, false, uniqueName("malformed_"), false)
+	last := key[len(key)-1]
+	swap := byte('A')
+	if last == 'A' {
+		swap = 'B'
+	}
+	badSum := key[:len(key)-1] + string(swap)
+	if pk, ok := auth.ParseKey(badSum); !ok || !pk.Malformed {
+		t.Fatalf("ParseKey of a bad checksum = %+v, %v; want a malformed key", pk, ok)
+	}
+	unknown, _, _, err := auth.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := akUser{login: "admin", uid: 2}
+	cut := key[:len(key)-1]
+	k.secrets.add(cut, 1) // inside the key, in the answer that showed it
+	for name, bad := range map[string]string{"empty": "", "bad checksum": badSum, "cut": cut, "unknown": unknown} {
+		if bad != cut {
+			k.secrets.add(bad, 0)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, c := range k.callers(false) {
+				k.wantRefusedKey(t, c, admin, bad)
+				v, f := c.call(t, "common", "authenticate", k.db, "admin", bad, map[string]any{})
+				if f != nil || v != false {
+					t.Errorf("authenticate = %#v, %v; want false", v, f)
+				}
+			}
+		})
+	}
+	for _, c := range k.callers(false) {
+		k.wantKey(t, c, admin, key)
+	}
+}
+
+// testScope: keys with no scope or scope rpc work over RPC, others do not
+// (item 18).
+func (k *akEnv) testScope(t *testing.T) {
+	c := k.callers(false)[0]
+	admin := akUser{login: "admin", uid: 2}
+	for _, tc := range []struct {
+		scope any
+		works bool
+	}{{false, true}, {"rpc", true}, {"odoo.plugin.outlook", false}, {"browser", false}} {
+		t.Run(fmt.Sprint(tc.scope), func(t *testing.T) {
+			key := k.generate(t, c, admin, adminPassword, tc.scope, uniqueName("scope_"), false)
+			var scope any
+			if err := k.pool.QueryRowContext(context.Background(), "SELECT scope FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&scope); err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.scope; (want == false) != (scope == nil) {
+				t.Errorf("stored scope = %#v for %#v", scope, want)
+			}
+			for _, cc := range k.callers(false) {
+				if tc.works {
+					k.wantKey(t, cc, admin, key)
+				} else {
+					k.wantRefusedKey(t, cc, admin, key)
+				}
+			}
+		})
+	}
+}
+
+// testExpiry: a key is refused once its expiration_date (UTC) has passed, in
+// every process at its next request; NULL never expires; keys cannot be
+// made already expired (items 19, 38).
+func (k *akEnv) testExpiry(t *testing.T) {
+	ctx := context.Background()
+	c := k.callers(false)[1]
+	admin := akUser{login: "admin", uid: 2}
+	_, f := authKw(t, c, k.db, 2, adminPassword, "res.users.apikeys", "generate", false, "past", utc(-time.Hour))
+	wantFault(t, c, f, 2, "cannot be in the past")
+
+	t.Run("expiration_date passes", func(t *testing.T) {
+		key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("expiring_"), utc(time.Hour))
+		a, b := k.callers(false), k.callers(true)
+		for _, cc := range append(a, b...) {
+			k.wantKW(t, cc, k.u1, key)
+		}
+		if _, err := k.pool.ExecContext(ctx, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", utc(-time.Minute), k.nativeID(t, key)); err != nil {
+			t.Fatal(err)
+		}
+		for _, cc := range append(a, b...) {
+			k.wantRefusedKey(t, cc, k.u1, key)
+		}
+	})
+
+	// The same key seen by a process whose clock reads two hours later: the
+	// key generated to last one hour is refused there, and only there.
+	t.Run("clock", func(t *testing.T) {
+		later := services.NewSet(k.store, services.Config{Log: k.log, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+		laterURL := akFront(t, authServe(t, later, godoorpc.Options{ProxyMode: true, Log: k.log}))
+		oneHour := k.generate(t, c, k.u1, k.u1.password, "rpc", uniqueName("hour_"), utc(time.Hour))
+		persistent := k.generate(t, c, admin, adminPassword, false, uniqueName("forever_"), false)
+		for i, cc := range []caller{xmlCaller{laterURL + "/ip/198.19.0.1"}, jsonCaller{laterURL + "/ip/198.19.0.2"}} {
+			k.wantRefusedKey(t, cc, k.u1, oneHour)
+			k.wantKey(t, cc, admin, persistent)
+			k.wantKey(t, k.callers(false)[i], k.u1, oneHour)
+		}
+	})
+}
+
+// testCreationRules: only internal users make keys; users other than
+// system administrators must give an expiry within the longest
+// api_key_duration of their groups, one day when none sets one (items 20,
+// 22).
+func (k *akEnv) testCreationRules(t *testing.T) {
+	xc, jc := k.callers(false)[0], k.callers(false)[1]
+	gen := func(c caller, u akUser, expiry any) *faultInfo {
+		t.Helper()
+		v, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys", "generate", "rpc", uniqueName("rule_"), expiry)
+		if s, ok := v.(string); ok {
+			k.secrets.add(s, 1)
+		}
+		return f
+	}
+	for _, c := range []caller{xc, jc} {
+		wantFault(t, c, gen(c, k.u1, false), 2, "You must set an expiration date")
+		wantFault(t, c, gen(c, k.u1, utc(49*time.Hour)), 2, "You cannot exceed 1 days.")
+		if f := gen(c, k.u1, utc(23*time.Hour)); f != nil {
+			t.Errorf("a key within the default day: %v", f)
+		}
+	}
+	// A group of u1's with a 30-day maximum lets u1, and only u1, go further.
+	gid := authAdmin(t, k.admin, k.db, "res.groups", "create", map[string]any{"name": uniqueName("Key holders "), "api_key_duration": 30.0}).(int64)
+	authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(4), gid}}})
+	t.Cleanup(func() {
+		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(3), gid}}})
+	})
+	if f := gen(xc, k.u1, utc(20*24*time.Hour)); f != nil {
+		t.Errorf("a 20-day key with a 30-day group: %v", f)
+	}
+	wantFault(t, jc, gen(jc, k.u1, utc(31*24*time.Hour)), 2, "You cannot exceed 30 days.")
+	wantFault(t, jc, gen(jc, k.u1, false), 2, "You must set an expiration date")
+	wantFault(t, xc, gen(xc, k.u2, utc(20*24*time.Hour)), 2, "You cannot exceed 1 days.")
+
+	// Administrators may make persistent keys, with generate or the wizard.
+	admin := akUser{login: "admin", uid: 2, password: adminPassword}
+	if f := gen(xc, admin, false); f != nil {
+		t.Errorf("a persistent key by admin: %v", f)
+	}
+	wizard := func(c caller, u akUser, vals map[string]any) (string, *faultInfo) {
+		t.Helper()
+		id, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys.description", "create", vals)
+		if f != nil {
+			return "", f
+		}
+		v, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys.description", "make_key", []any{id})
+		if f != nil {
+			return "", f
+		}
+		ctx, _ := v.(map[string]any)["context"].(map[string]any)
+		key, _ := ctx["default_key"].(string)
+		k.secrets.add(key, 1)
+		return key, nil
+	}
+	for _, c := range []caller{xc, jc} {
+		key, f := wizard(c, admin, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+		if f != nil {
+			t.Fatalf("persistent key by admin through the wizard: %v", f)
+		}
+		var exp any
+		if err := k.pool.QueryRowContext(context.Background(), "SELECT expiration_date FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&exp); err != nil || exp != nil {
+			t.Errorf("expiration of a persistent key = %#v, %v", exp, err)
+		}
+		k.wantKW(t, c, admin, key)
+		key, f = wizard(c, k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "1"})
+		if f != nil {
+			t.Fatalf("one-day key by u2 through the wizard: %v", f)
+		}
+		k.wantKey(t, c, k.u2, key)
+		_, f = wizard(c, k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+		wantFault(t, c, f, 2, "You must set an expiration date")
+	}
+
+	// Portal users cannot make keys (Odoo's portal flow is not served).
+	for _, c := range []caller{xc, jc} {
+		wantFault(t, c, gen(c, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
+		_, f := wizard(c, k.portal, map[string]any{"name": "portal", "duration": "1"})
+		wantFault(t, c, f, 4, "")
+	}
+	// Keys are made only by generate and the wizard, never written.
+	_, f := authKw(t, jc, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "create", map[string]any{"name": "direct", "user_id": k.u1.uid})
+	wantFault(t, jc, f, 4, "API keys are created with generate()")
+}
+
+// testVisibility: users see and revoke only their own keys, system
+// administrators everyone's (item 23).
+func (k *akEnv) testVisibility(t *testing.T) {
+	xc, jc := k.callers(false)[0], k.callers(false)[1]
+	k1 := k.generate(t, xc, k.u1, k.u1.password, false, uniqueName("mine_"), utc(12*time.Hour))
+	k2 := k.generate(t, jc, k.u2, k.u2.password, false, uniqueName("yours_"), utc(12*time.Hour))
+	id1, id2 := k.nativeID(t, k1), k.nativeID(t, k2)
+	owners := func(c caller, u akUser) map[int64]bool {
+		t.Helper()
+		rows := k.mustAs(t, c, u, "res.users.apikeys", "search_read", []any{}, []any{"user_id"}).([]any)
+		out := map[int64]bool{}
+		for _, r := range rows {
+			out[r.(map[string]any)["user_id"].([]any)[0].(int64)] = true
+		}
+		return out
+	}
+	admin := akUser{login: "admin", uid: 2, password: adminPassword}
+	for _, c := range []caller{xc, jc} {
+		equal(t, "owners of the keys u1 sees", owners(c, k.u1), map[int64]bool{k.u1.uid: true})
+		equal(t, "owners of the keys u2 sees", owners(c, k.u2), map[int64]bool{k.u2.uid: true})
+		if all := owners(c, admin); !all[k.u1.uid] || !all[k.u2.uid] || !all[2] {
+			t.Errorf("admin sees the keys of %v", all)
+		}
+		_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "read", []any{id2}, []any{"name"})
+		wantFault(t, c, f, 4, "")
+		for _, method := range []string{"remove", "revoke", "unlink"} {
+			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id2})
+			wantFault(t, c, f, 4, "You can not remove API keys unless they're yours or you are a system user")
+			_, f = authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id1, id2})
+			wantFault(t, c, f, 4, "You can not remove API keys unless they're yours or you are a system user")
+		}
+		k.wantKW(t, c, k.u1, k1)
+		k.wantKW(t, c, k.u2, k2)
+	}
+	// The owner revokes their key; an administrator revokes anyone's.
+	equal(t, "revoke own key", k.mustAs(t, xc, k.u1, "res.users.apikeys", "revoke", []any{id1}), true)
+	equal(t, "admin revokes u2's key", k.mustAs(t, jc, admin, "res.users.apikeys", "unlink", []any{id2}), true)
+	for _, c := range k.callers(false) {
+		k.wantRefusedKey(t, c, k.u1, k1)
+		k.wantRefusedKey(t, c, k.u2, k2)
+	}
+}
+
+// odooKey stores an Odoo-format key for u as an Odoo database has it: the
+// first 8 characters in clear, a 6000-round PBKDF2 hash.
+func (k *akEnv) odooKey(t *testing.T, u akUser, name string) (key string, id int64) {
+	t.Helper()
+	var raw [20]byte
+	_, _ = rand.Read(raw[:])
+	key = hex.EncodeToString(raw[:])
+	k.secrets.add(key, 0)
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt)
+	hash := passlibHash(t, key, salt, 6000)
+	err := k.pool.QueryRowContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, name, u.uid, key[:8], hash, utc(0)).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, id
+}
+
+// testOdooKey: keys imported from Odoo (40 hex, $pbkdf2-sha512$6000$, index
+// = the first 8 characters) still verify, for their owner only (items 13,
+// 16, 17).
+func (k *akEnv) testOdooKey(t *testing.T) {
+	key, id := k.odooKey(t, k.u1, uniqueName("odoo_"))
+	for _, c := range k.callers(false) {
+		k.wantKey(t, c, k.u1, key)
+		k.wantKW(t, c, k.u1, key) // cached
+		k.wantRefusedKW(t, c, k.u2, key)
+	}
+	// Same index, other secret.
+	other := key[:8] + strings.Repeat("0", 32)
+	k.secrets.add(other, 0)
+	for _, c := range k.callers(false) {
+		k.wantRefusedKey(t, c, k.u1, other)
+	}
+	equal(t, "revoke", k.mustAs(t, k.callers(false)[0], k.u1, "res.users.apikeys", "revoke", []any{id}), true)
+	for _, c := range k.callers(false) {
+		k.wantRefusedKey(t, c, k.u1, key)
+	}
+}
+
+// testOdooPasswords: a passlib hash of any rounds verifies and is upgraded;
+// a plaintext value authenticates once and is replaced by a hash; new
+// passwords get at least 600000 rounds (items 13-15).
+func (k *akEnv) testOdooPasswords(t *testing.T) {
+	ctx := context.Background()
+	u := akUser{login: uniqueName("keyspw_"), password: "first-Pw-" + randomText(8)}
+	k.secrets.add(u.password, 0)
+	u.uid = authCreateUser(t, k.admin, k.db, u.login, u.password)
+	stored := func() string {
+		t.Helper()
+		var h string
+		if err := k.pool.QueryRowContext(ctx, "SELECT password FROM res_users WHERE id = ?", u.uid).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	set := func(v string) {
+		t.Helper()
+		if _, err := k.pool.ExecContext(ctx, "UPDATE res_users SET password = ? WHERE id = ?", v, u.uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+		t.Errorf("a new password is stored as %.22s..., want 600000 rounds", h)
+	}
+	c := k.callers(false)[0]
+
+	t.Run("passlib hash of other rounds", func(t *testing.T) {
+		pw := "odoo-Pw-" + randomText(8)
+		k.secrets.add(pw, 0)
+		set(passlibHash(t, pw, []byte("0123456789abcdef"), 12345))
+		equal(t, "login", authLogin(t, c, k.db, u.login, pw), u.uid)
+		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+			t.Errorf("hash after login = %.22s..., want an upgrade to 600000 rounds", h)
+		}
+	})
+
+	t.Run("plaintext", func(t *testing.T) {
+		plain := "plain-Pw-" + randomText(8)
+		k.secrets.add(plain, 0)
+		set(plain)
+		equal(t, "login with a wrong password", authLogin(t, c, k.db, u.login, "plain-wrong"), false)
+		equal(t, "the plaintext value is kept after a failure", stored(), plain)
+		equal(t, "login with the plaintext password", authLogin(t, c, k.db, u.login, plain), u.uid)
+		h := stored()
+		if !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") || strings.Contains(h, plain) {
+			t.Fatalf("after a plaintext login the column holds %.22s..., want a 600000-round hash", h)
+		}
+		if ok, _ := auth.VerifyPassword(plain, h, auth.MinRounds); !ok {
+			t.Error("the new hash does not verify the password")
+		}
+		equal(t, "login again", authLogin(t, k.callers(false)[1], k.db, u.login, plain), u.uid)
+		k.wantKW(t, c, u, plain)
+	})
+
+	t.Run("rounds below the floor", func(t *testing.T) {
+		authSetParam(t, k.admin, k.db, "password.hashing.rounds", "1000")
+		t.Cleanup(func() { authSetParam(t, k.admin, k.db, "password.hashing.rounds", "600000") })
+		pw := "changed-Pw-" + randomText(8)
+		k.secrets.add(pw, 0)
+		authAdmin(t, k.admin, k.db, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
+		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+			t.Errorf("a changed password with password.hashing.rounds=1000 is stored as %.22s...", h)
+		}
+	})
+
+	t.Run("rounds above the floor", func(t *testing.T) {
+		authSetParam(t, k.admin, k.db, "password.hashing.rounds", "650000")
+		t.Cleanup(func() { authSetParam(t, k.admin, k.db, "password.hashing.rounds", "600000") })
+		pw := "raised-Pw-" + randomText(8)
+		k.secrets.add(pw, 0)
+		authAdmin(t, k.admin, k.db, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
+		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$650000$") {
+			t.Errorf("a changed password with password.hashing.rounds=650000 is stored as %.22s...", h)
+		}
+	})
+}
+
+// testServices: what the command line does, through the services: keys of
+// both kinds for any user, persistent if wanted, listed without secrets,
+// revoked by id or by name.
+func (k *akEnv) testServices(t *testing.T) {
+	ctx := context.Background()
+	db := k.set.Database
+	native, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: k.u2.login, Name: uniqueName("cli_")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(native.Clear, 0)
+	if !keyRE.MatchString(native.Clear) || native.Kind != services.KeyNative || native.Expires != "" {
+		t.Errorf("CreateAPIKey = %+v", native.KeyInfo)
+	}
+	header, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: uniqueName("cli_header_")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(header.Clear, 0)
+	expires := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Second)
+	scoped, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: k.u2.login, Name: uniqueName("cli_scoped_"), Scope: "odoo.plugin.x", Expires: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(scoped.Clear, 0)
+
+	for _, c := range k.callers(false) {
+		k.wantKey(t, c, k.u2, native.Clear)
+		k.wantRefusedKey(t, c, k.u2, scoped.Clear)
+		// A header key is not a password.
+		k.wantRefusedKW(t, c, k.u2, header.Clear)
+	}
+	id, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1")
+	if err != nil || id.UID != k.u2.uid {
+		t.Errorf("HeaderKey of the key made by CreateAPIKey = %+v, %v", id, err)
+	}
+
+	list, err := db.ListAPIKeys(ctx, k.db, services.KeyFilter{Login: k.u2.login})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]services.KeyInfo{}
+	for _, ki := range list {
+		if ki.Login != k.u2.login {
+			t.Errorf("ListAPIKeys for %s lists %+v", k.u2.login, ki)
+		}
+		for _, s := range []string{native.Clear, header.Clear, scoped.Clear} {
+			if strings.Contains(fmt.Sprintf("%+v", ki), s[len(auth.KeyPrefix)+17:]) {
+				t.Errorf("ListAPIKeys shows a secret: %+v", ki)
+			}
+		}
+		byName[ki.Kind+" "+ki.Name] = ki
+	}
+	equal(t, "listed native key", byName["native "+native.Name], services.KeyInfo{ID: native.ID, Kind: "native", Name: native.Name, Login: k.u2.login, State: "active"})
+	equal(t, "listed header key", byName["header "+header.Name], services.KeyInfo{ID: header.ID, Kind: "header", Name: header.Name, Login: k.u2.login, State: "active"})
+	equal(t, "listed scoped key", byName["native "+scoped.Name], services.KeyInfo{ID: scoped.ID, Kind: "native", Name: scoped.Name, Login: k.u2.login,
+		Scope: "odoo.plugin.x", Expires: expires.Format(models.DatetimeLayout), State: "active"})
+	only, err := db.ListAPIKeys(ctx, k.db, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
+	if err != nil || len(only) != 1 || only[0].ID != header.ID {
+		t.Errorf("ListAPIKeys of one header key = %+v, %v", only, err)
+	}
+
+	if _, err := db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{native.ID, 999999}}); models.KindOf(err) != models.KindUser {
+		t.Errorf("revoking an unknown id: %v", err)
+	}
+	k.wantKW(t, k.callers(false)[0], k.u2, native.Clear) // nothing was revoked
+	revoked, err := db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{native.ID}})
+	if err != nil || len(revoked) != 1 || revoked[0].ID != native.ID {
+		t.Fatalf("RevokeAPIKeys = %+v, %v", revoked, err)
+	}
+	revoked, err = db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
+	if err != nil || len(revoked) != 1 || revoked[0].ID != header.ID {
+		t.Fatalf("RevokeAPIKeys of the header key = %+v, %v", revoked, err)
+	}
+	for _, c := range k.callers(false) {
+		k.wantRefusedKey(t, c, k.u2, native.Clear)
+	}
+	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1"); models.KindOf(err) != models.KindAccessDenied {
+		t.Errorf("a revoked header key: %v", err)
+	}
+}
+
+// testTwoProcesses: a key revoked, expired or archived through one process
+// is refused by the other at its very next request (item 38).
+func (k *akEnv) testTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	authA := k.set.Authenticator()
+	authB := k.setB.Authenticator()
+	a := k.callers(false)[0]
+
+	t.Run("revoked", func(t *testing.T) {
+		key := k.generate(t, a, k.u1, k.u1.password, false, uniqueName("procs_"), utc(12*time.Hour))
+		b := k.callers(true)
+		for _, c := range b {
+			k.wantKW(t, c, k.u1, key)
+		}
+		equal(t, "revoke through A", k.mustAs(t, a, k.u1, "res.users.apikeys", "revoke", []any{k.nativeID(t, key)}), true)
+		for _, c := range b {
+			k.wantRefusedKey(t, c, k.u1, key)
+		}
+		k.wantRefusedKW(t, a, k.u1, key)
+	})
+
+	t.Run("odoo key cached by B", func(t *testing.T) {
+		key, id := k.odooKey(t, k.u1, uniqueName("procs_odoo_"))
+		b := k.callers(true)
+		for _, c := range b {
+			k.wantKW(t, c, k.u1, key)
+			k.wantKW(t, c, k.u1, key)
+		}
+		k.mustAs(t, a, k.u1, "res.users.apikeys", "unlink", []any{id})
+		for _, c := range b {
+			k.wantRefusedKW(t, c, k.u1, key)
+		}
+	})
+
+	t.Run("owner archived", func(t *testing.T) {
+		key := k.generate(t, a, k.u2, k.u2.password, false, uniqueName("procs_arch_"), utc(12*time.Hour))
+		b := k.callers(true)
+		for _, c := range b {
+			k.wantKW(t, c, k.u2, key)
+		}
+		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": false})
+		for _, c := range b {
+			k.wantRefusedKey(t, c, k.u2, key)
+		}
+		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": true})
+		for _, c := range b {
+			k.wantKey(t, c, k.u2, key)
+		}
+	})
+
+	t.Run("header key", func(t *testing.T) {
+		hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: uniqueName("procs_header_")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.secrets.add(hk.Clear, 0)
+		works := func(who *auth.Authenticator) bool {
+			t.Helper()
+			id, _, err := who.HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.2")
+			if err != nil && models.KindOf(err) != models.KindAccessDenied {
+				t.Fatal(err)
+			}
+			return err == nil && id.UID == k.u1.uid
+		}
+		equal(t, "B accepts the header key", works(authB), true)
+		authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
+		equal(t, "B accepts the archived header key", works(authB), false)
+		equal(t, "A accepts the archived header key", works(authA), false)
+		authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": true})
+		equal(t, "B accepts the unarchived header key", works(authB), true)
+		authAdmin(t, k.admin, k.db, "auth.api.key", "unlink", []any{hk.ID})
+		equal(t, "B accepts the deleted header key", works(authB), false)
+	})
+}
+
+// testCascade: deleting a user deletes their keys of both kinds (item 24).
+func (k *akEnv) testCascade(t *testing.T) {
+	ctx := context.Background()
+	u := akUser{login: uniqueName("keysdel_"), password: "del-Pw-" + randomText(8)}
+	k.secrets.add(u.password, 0)
+	u.uid = authCreateUser(t, k.admin, k.db, u.login, u.password)
+	native, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: u.login, Name: "to be deleted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(native.Clear, 0)
+	header, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: u.login, Name: uniqueName("del_header_")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(header.Clear, 0)
+	c := k.callers(false)[1]
+	k.wantKW(t, c, u, native.Clear)
+	authAdmin(t, k.admin, k.db, "res.users", "unlink", []any{u.uid})
+	for _, table := range []string{"res_users_apikeys", "auth_api_key"} {
+		var n int64
+		if err := k.pool.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE user_id = ?", u.uid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		equal(t, table+" rows of the deleted user", n, int64(0))
+	}
+	k.wantRefusedKey(t, c, u, native.Clear)
+	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.3"); models.KindOf(err) != models.KindAccessDenied {
+		t.Errorf("the header key of a deleted user: %v", err)
+	}
+}
+
+// testLastUsed: key use is gathered in memory and written by
+// FlushKeyUsage, per process.
+func (k *akEnv) testLastUsed(t *testing.T) {
+	ctx := context.Background()
+	a, b := k.callers(false)[0], k.callers(true)[1]
+	admin := akUser{login: "admin", uid: 2, password: adminPassword}
+	onA := k.generate(t, a, admin, adminPassword, false, uniqueName("used_a_"), false)
+	onB := k.generate(t, a, admin, adminPassword, false, uniqueName("used_b_"), false)
+	idA, idB := k.nativeID(t, onA), k.nativeID(t, onB)
+	lastUsed := func(id int64) any {
+		t.Helper()
+		rows := authAdmin(t, k.admin, k.db, "res.users.apikeys", "read", []any{id}, []any{"last_used"}).([]any)
+		return rows[0].(map[string]any)["last_used"]
+	}
+	equal(t, "last_used of a new key", lastUsed(idA), false)
+	before := time.Now().UTC().Add(-time.Second).Format(models.DatetimeLayout)
+	k.wantKW(t, a, admin, onA)
+	k.wantKW(t, b, admin, onB)
+	equal(t, "last_used before a flush", lastUsed(idA), false)
+	if err := k.set.FlushKeyUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := time.Now().UTC().Add(time.Second).Format(models.DatetimeLayout)
+	if v, ok := lastUsed(idA).(string); !ok || v < before || v > after {
+		t.Errorf("last_used after A's flush = %#v, want between %s and %s", lastUsed(idA), before, after)
+	}
+	equal(t, "last_used of the key used on B after A's flush", lastUsed(idB), false)
+	if err := k.setB.FlushKeyUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := lastUsed(idB).(string); !ok || v < before || v > after {
+		t.Errorf("last_used after B's flush = %#v", lastUsed(idB))
+	}
+
+	hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: uniqueName("used_header_")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(hk.Clear, 0)
+	if _, _, err := k.setB.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.setB.FlushKeyUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows := authAdmin(t, k.admin, k.db, "auth.api.key", "read", []any{hk.ID}, []any{"last_used"}).([]any)
+	if v, ok := rows[0].(map[string]any)["last_used"].(string); !ok || v < before {
+		t.Errorf("last_used of the header key = %#v", rows[0])
+	}
+	list, err := k.set.Database.ListAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{idA}, Kind: services.KeyNative})
+	if err != nil || len(list) != 1 || list[0].LastUsed == "" {
+		t.Errorf("ListAPIKeys shows last used = %+v, %v", list, err)
+	}
+}
+
+// testAudit: key creation, revocation and failed attempts on known keys are
+// recorded in auth_key_audit, with the actor and the address, and never a
+// secret.
+func (k *akEnv) testAudit(t *testing.T) {
+	ctx := context.Background()
+	c := k.callers(false)[1]
+	ip := strings.TrimPrefix(c.(jsonCaller).base, k.frontA+"/ip/")
+	key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("audited_"), utc(12*time.Hour))
+	id := k.nativeID(t, key)
+	// A forged key with the right key id and the wrong secret.
+	forged := akCraftKey(key[len(auth.KeyPrefix) : len(auth.KeyPrefix)+16])
+	k.secrets.add(forged, 0)
+	if pk, ok := auth.ParseKey(forged); !ok || pk.Malformed {
+		t.Fatal("the forged key is not well-formed")
+	}
+	k.wantRefusedKW(t, c, k.u1, forged)
+	k.wantKW(t, c, k.u1, key)
+	k.mustAs(t, c, k.u1, "res.users.apikeys", "revoke", []any{id})
+
+	hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: uniqueName("audited_header_")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.secrets.add(hk.Clear, 0)
+	authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
+	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.5"); models.KindOf(err) != models.KindAccessDenied {
+		t.Fatalf("an archived header key: %v", err)
+	}
+	authAdmin(t, k.admin, k.db, "auth.api.key", "unlink", []any{hk.ID})
+
+	type event struct {
+		event, kind string
+		keyID       int64
+	}
+	got := map[event][]string{}
+	rows, err := k.pool.QueryContext(ctx, "SELECT at, event, kind, key_id, key_name, user_id, actor_uid, ip FROM auth_key_audit ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var all strings.Builder
+	for rows.Next() {
+		var at, ev, kind, name, rip any
+		var keyID, uid, actor any
+		if err := rows.Scan(&at, &ev, &kind, &keyID, &name, &uid, &actor, &rip); err != nil {
+			t.Fatal(err)
+		}
+		line := fmt.Sprintf("%v|%s|%s|%v|%s|%v|%v|%s$", at, ev, kind, keyID, name, uid, actor, rip)
+		all.WriteString(line + "\n")
+		n, _ := keyID.(int64)
+		e := event{fmt.Sprintf("%s", ev), fmt.Sprintf("%s", kind), n}
+		got[e] = append(got[e], line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct {
+		e    event
+		frag string
+	}{
+		{event{"created", "native", id}, fmt.Sprintf("|%d|%d|", k.u1.uid, k.u1.uid)},
+		{event{"failed", "native", id}, "|" + ip + "$"},
+		{event{"revoked", "native", id}, fmt.Sprintf("|%d|%d|", k.u1.uid, k.u1.uid)},
+		{event{"created", "header", hk.ID}, fmt.Sprintf("|%d|%d|", k.u2.uid, models.SuperuserID)},
+		{event{"archived", "header", hk.ID}, "|0|2|"},
+		{event{"failed", "header", hk.ID}, "|192.0.2.5$"},
+		{event{"revoked", "header", hk.ID}, "|0|2|"},
+	} {
+		lines := got[want.e]
+		if len(lines) == 0 {
+			t.Errorf("no audit row %+v", want.e)
+			continue
+		}
+		if !strings.Contains(strings.Join(lines, "\n"), want.frag) {
+			t.Errorf("audit rows %+v = %q, want %q in one", want.e, lines, want.frag)
+		}
+	}
+	text := all.String()
+	for s := range k.secrets.all() {
+		if s != "" && strings.Contains(text, s) {
+			t.Errorf("the audit table contains the secret %q", s)
+		}
+	}
+	for _, s := range []string{key, forged, hk.Clear} {
+		if strings.Contains(text, s[len(auth.KeyPrefix)+17:]) {
+			t.Error("the audit table contains a key's secret part")
+		}
+	}
+}
+
+// TestAPIKeysREADME runs the Python and curl examples of the README's "API
+// keys" section as written, with a key in GODOO_API_KEY, against a
+// quickstart-like server (SQLite, database "odoo").
+func TestAPIKeysREADME(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "\n## API keys\n")
+	if start < 0 {
+		t.Fatal("the README has no API keys section")
+	}
+	section := text[start+1:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	var python, curl string
+	for _, b := range regexp.MustCompile("(?s)```(py|sh)\n(.*?)```").FindAllStringSubmatch(section, -1) {
+		switch {
+		case b[1] == "py":
+			python = b[2]
+		case strings.Contains(b[2], "\ncurl "):
+			curl = b[2]
+		}
+	}
+	if python == "" || curl == "" {
+		t.Fatal("the API keys section lost its Python or curl example")
+	}
+
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	set := services.NewSet(store, services.Config{})
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, "odoo", services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	key, err := set.Database.CreateAPIKey(ctx, "odoo", services.KeyOptions{Login: "admin", Name: "readme", Expires: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := godoorpc.NewHandler(set, godoorpc.Options{})
+	h.SetReady(true)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	retarget := func(s string) string { return strings.ReplaceAll(s, "http://127.0.0.1:8069", srv.URL) }
+	env := append(os.Environ(), "GODOO_API_KEY="+key.Clear)
+	for _, run := range []struct {
+		name string
+		cmd  *exec.Cmd
+		want string
+	}{
+		{"Python", exec.Command("python3", "-c", retarget(python)), "'lang': 'en_US'"},
+		{"curl", exec.Command("bash", "-c", retarget(curl)), `"lang": "en_US"`},
+	} {
+		run.cmd.Env = env
+		out, err := run.cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("README %s example failed: %v\n%s", run.name, err, out)
+		}
+		if !strings.Contains(string(out), run.want) {
+			t.Errorf("README %s example printed:\n%s", run.name, out)
+		}
+		if strings.Contains(string(out), key.Clear) {
+			t.Errorf("README %s example printed the key", run.name)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package rpc
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/services"
+)
+
+// json2 serves Odoo 19's JSON-2 API, POST /json/2/<model>/<method>: a JSON
+// object of named arguments, authenticated by a native key as a bearer
+// token or by an API-KEY header key, running as the key's user through the
+// same services as execute_kw. Errors answer with an HTTP status and the
+// body {name, message, arguments, context, debug}.
+type json2 struct {
+	web      *services.Web
+	log      *slog.Logger
+	maxDepth int
+}
+
+const json2Hint = "Did you mean POST /json/2/<model>/<method>?"
+
+func (j *json2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/json/2/")
+	model, method, ok := strings.Cut(rest, "/")
+	if r.Method != http.MethodPost || r.URL.Path == "/json/2" || !ok || model == "" || method == "" || strings.Contains(method, "/") {
+		j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found: "+json2Hint)
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		w.Header().Set("Accept", "application/json")
+		j.error(w, http.StatusUnsupportedMediaType, "werkzeug.exceptions.UnsupportedMediaType",
+			"415 Unsupported Media Type: Request inferred type is compatible with ['http'] but '"+r.URL.Path+"' is type='json2'. Please verify the Content-Type request header and try again.")
+		return
+	}
+	id, ok := j.identify(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not read the body")
+		return
+	}
+	args := map[string]any{}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if !json.Valid(body) {
+			var v any
+			perr := json.Unmarshal(body, &v)
+			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+errText(perr))
+			return
+		}
+		v, err := decodeJSONValue(body, j.maxDepth)
+		if err != nil {
+			j.fault(w, r, err, method)
+			return
+		}
+		m, isObj := v.(map[string]any)
+		if !isObj {
+			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body, expecting a json object")
+			return
+		}
+		args = m
+	}
+	call := services.JSON2Call{Model: model, Method: method, Kwargs: args}
+	call.IDs, call.HasIDs = args["ids"]
+	delete(args, "ids")
+	res, err := j.web.JSON2(r.Context(), id, call)
+	if err != nil {
+		j.fault(w, r, err, method)
+		return
+	}
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, res); err != nil {
+		j.fault(w, r, err, method)
+		return
+	}
+	writeJSON(w, http.StatusOK, buf.Bytes())
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "invalid JSON"
+	}
+	return err.Error()
+}
+
+// identify resolves the key: a bearer token (native key) or an API-KEY
+// header key. A missing or bad key answers 401 with a Bearer challenge.
+func (j *json2) identify(w http.ResponseWriter, r *http.Request) (Identity, bool) {
+	cr := services.Credentials{DB: requestedDB(r), APIKey: headerKey(r), Bearer: bearerToken(r.Header.Get("Authorization"))}
+	var id Identity
+	var err error
+	switch {
+	case cr.Bearer != "":
+		id, err = j.web.Bearer(r.Context(), cr)
+	case cr.APIKey != "":
+		id, err = j.web.APIKey(r.Context(), cr)
+	default:
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		j.errorArgs(w, http.StatusUnauthorized, "werkzeug.exceptions.Unauthorized",
+			`User not authenticated, use the "Authorization" header`, 401)
+		return Identity{}, false
+	}
+	var re *services.RouteError
+	if errors.As(err, &re) {
+		switch re.Reason {
+		case services.ReasonNoDatabase, services.ReasonUnknownDatabase:
+			j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found: no database selected; send X-Odoo-Database")
+		default:
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			j.errorArgs(w, http.StatusUnauthorized, "werkzeug.exceptions.Unauthorized", "Invalid apikey", 401)
+		}
+		return Identity{}, false
+	}
+	if err != nil {
+		j.fault(w, r, err, "")
+		return Identity{}, false
+	}
+	return id, true
+}
+
+// fault answers an error with the status of rpc/fault.go's table; the
+// JSON-2 specific cases (unknown model or method, arguments that do not
+// bind) are decided here.
+func (j *json2) fault(w http.ResponseWriter, r *http.Request, err error, method string) {
+	var je *services.JSON2Error
+	if errors.As(err, &je) {
+		if je.NotFound {
+			j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", je.Message)
+			return
+		}
+		j.errorArgs(w, http.StatusUnprocessableEntity, "werkzeug.exceptions.UnprocessableEntity", je.Message)
+		return
+	}
+	if errors.Is(err, models.ErrArguments) {
+		f := toFault(err, j.log, method)
+		j.errorArgs(w, http.StatusUnprocessableEntity, "werkzeug.exceptions.UnprocessableEntity", f.message)
+		return
+	}
+	f := toFault(err, j.log, method)
+	msg := f.message
+	if f.internal {
+		msg = f.legacyCode
+	}
+	writeJSON(w, f.jsonHTTPCode, json2Body(f.name, msg, f.debug, msg))
+}
+
+func (j *json2) error(w http.ResponseWriter, status int, name, msg string) {
+	writeJSON(w, status, json2Body(name, msg, "", msg))
+}
+
+func (j *json2) errorArgs(w http.ResponseWriter, status int, name, msg string, extra ...any) {
+	writeJSON(w, status, json2Body(name, msg, "", append([]any{msg}, extra...)...))
+}
+
+func json2Body(name, msg, debug string, arguments ...any) []byte {
+	var buf bytes.Buffer
+	_ = encodeJSON(&buf, map[string]any{"name": name, "message": msg, "arguments": arguments, "context": map[string]any{}, "debug": debug})
+	return buf.Bytes()
+}
+
+// docBearer serves GET /doc-bearer/<model>.json: the model's fields and
+// public methods with their parameters, which JSON-2 clients read to map
+// positional arguments to names.
+func (j *json2) docBearer(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file")
+	model, ok := strings.CutSuffix(file, ".json")
+	if !ok || model == "" {
+		j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found")
+		return
+	}
+	id, ok := j.identify(w, r)
+	if !ok {
+		return
+	}
+	doc, err := j.web.Describe(r.Context(), id, model)
+	if err != nil {
+		j.fault(w, r, err, "doc")
+		return
+	}
+	var buf bytes.Buffer
+	if err := encodeJSON(&buf, doc); err != nil {
+		j.fault(w, r, err, "doc")
+		return
+	}
+	writeJSON(w, http.StatusOK, buf.Bytes())
+}

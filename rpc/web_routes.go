@@ -1,0 +1,327 @@
+package rpc
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/services"
+)
+
+// The web client's JSON routes that client libraries use instead of
+// /jsonrpc (spec/protocol.md §4): log in with /web/session/authenticate,
+// keep the session_id cookie, call /web/dataset/call_kw. Each is a
+// JSON-RPC route with the envelope of /jsonrpc (§3): Content-Type checked
+// as there, params by name, errors as HTTP 200 envelopes, and a missing,
+// expired or destroyed session answered with the code-100 "Odoo Session
+// Expired" error.
+
+// sessionCookieName is Odoo's session cookie.
+const sessionCookieName = "session_id"
+
+// sessionHeader is the header Odoo 16 and 17 read the session id from
+// ("explicit" sessions, never echoed as a cookie).
+const sessionHeader = "X-Openerp-Session-Id"
+
+type webRoutes struct {
+	web      *services.Web
+	db       *services.Database
+	log      *slog.Logger
+	maxDepth int
+	proxy    bool
+}
+
+// registerWeb adds the web-client routes to the mux.
+func (h *Handler) registerWeb(set *services.Set) {
+	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
+	h.mux.Handle("/web/session/authenticate", wr.route("authenticate", wr.authenticate))
+	h.mux.Handle("/web/session/get_session_info", wr.route("get_session_info", wr.user(wr.sessionInfo)))
+	h.mux.Handle("/web/session/check", wr.route("check", wr.user(func(*webCall) (any, error) { return nil, nil })))
+	h.mux.Handle("/web/session/destroy", wr.route("destroy", wr.user(wr.destroy)))
+	h.mux.Handle("/web/session/modules", wr.route("modules", wr.user(func(*webCall) (any, error) { return wr.web.Modules(), nil })))
+	h.mux.Handle("/web/session/get_lang_list", wr.route("get_lang_list", func(*webCall) (any, error) { return wr.db.ListLang(), nil }))
+	callKw := wr.route("call_kw", wr.user(wr.callKw))
+	h.mux.Handle("/web/dataset/call_kw", callKw)
+	h.mux.Handle("/web/dataset/call_kw/", callKw)
+	h.mux.Handle("/web/webclient/version_info", wr.route("version_info", func(*webCall) (any, error) { return wr.web.VersionInfo(), nil }))
+	h.mux.Handle("/web/database/list", wr.route("list", func(c *webCall) (any, error) {
+		return wr.web.Databases(c.r.Context(), requestHost(c.r, wr.proxy))
+	}))
+	h.mux.HandleFunc("GET /web/version", wr.version)
+}
+
+// webCall is one request to a web JSON route.
+type webCall struct {
+	r      *http.Request
+	params map[string]any
+	// session is the request's session on user routes.
+	session services.Session
+	// cookie, when set, goes out with a successful answer.
+	cookie *http.Cookie
+}
+
+// route wraps fn as a JSON-RPC route: the checks of /jsonrpc, the envelope,
+// the id echoed (null when absent), the result omitted when nil.
+func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !checkJSONRequest(w, r) {
+			return
+		}
+		c := &webCall{r: r}
+		id, res, err := wr.dispatch(c, name, fn)
+		if err != nil {
+			writeJSON(w, http.StatusOK, wr.errorBody(id, name, err))
+			return
+		}
+		var buf bytes.Buffer
+		buf.WriteString(`{"jsonrpc": "2.0", "id": `)
+		buf.Write(id)
+		if res != nil {
+			buf.WriteString(`, "result": `)
+			if err := encodeJSON(&buf, res); err != nil {
+				writeJSON(w, http.StatusOK, wr.errorBody(id, name, err))
+				return
+			}
+		}
+		buf.WriteString("}")
+		if c.cookie != nil {
+			http.SetCookie(w, c.cookie)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, buf.Bytes())
+	})
+}
+
+// dispatch decodes the envelope (checkJSONRequest made sure it is a JSON
+// object) and runs fn, turning a panic into an internal error.
+func (wr *webRoutes) dispatch(c *webCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
+	id = json.RawMessage("null")
+	defer func() {
+		if p := recover(); p != nil {
+			wr.log.Error("panic in web route", "route", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			res, err = nil, &models.Error{Kind: models.KindInternal, Message: "panic", Err: fmt.Errorf("%v", p)}
+		}
+	}()
+	body, err := io.ReadAll(c.r.Body)
+	if err != nil {
+		return id, nil, err
+	}
+	var env jsonEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return id, nil, models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON-RPC data")
+	}
+	if len(env.ID) > 0 {
+		id = env.ID
+	}
+	params, err := decodeJSONValue(env.Params, wr.maxDepth)
+	if err != nil {
+		return id, nil, err
+	}
+	switch p := params.(type) {
+	case nil:
+		c.params = map[string]any{}
+	case map[string]any:
+		c.params = p
+	default:
+		return id, nil, models.ServerErrorf("builtins.TypeError", "params must be an object")
+	}
+	res, err = fn(c)
+	return id, res, err
+}
+
+// errorBody renders err as Odoo's envelope: code 100 for an expired
+// session, 404 for NotFound, 200 with the fault table's data otherwise.
+func (wr *webRoutes) errorBody(id json.RawMessage, method string, err error) []byte {
+	var re *services.RouteError
+	if errors.As(err, &re) {
+		switch re.Reason {
+		case services.ReasonNoSession:
+			const msg = "Session expired"
+			f := fault{name: "odoo.http.SessionExpiredException", message: msg, sessionExpiry: true,
+				debug: traceback(method, "odoo.http.SessionExpiredException", msg)}
+			return errorEnvelope(id, 100, "Odoo Session Expired", f)
+		case services.ReasonNotFound:
+			const msg = "404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
+			f := fault{name: "werkzeug.exceptions.NotFound", message: msg, debug: traceback(method, "werkzeug.exceptions.NotFound", msg)}
+			return errorEnvelope(id, 404, "404: Not Found", f)
+		}
+	}
+	return errorEnvelope(id, 200, "Odoo Server Error", toFault(err, wr.log, method))
+}
+
+// args binds the named params to dst in the order of sig.params, with
+// Python's TypeError for missing required ones. Unknown params are
+// ignored, as Odoo drops them.
+func (c *webCall) args(sig signature, dst ...any) error {
+	var missing []string
+	for _, name := range sig.params[:sig.required] {
+		if _, ok := c.params[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return models.ServerErrorf("builtins.TypeError", "%s() missing %d required positional argument%s: %s",
+			sig.name, len(missing), plural(len(missing)), pyNames(missing))
+	}
+	for i, d := range dst {
+		v, ok := c.params[sig.params[i]]
+		if !ok {
+			continue
+		}
+		if err := assign(sig, i, v, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pyNames quotes names as Python lists them: 'a' and 'b'; 'a', 'b', and 'c'.
+func pyNames(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case len(names) == 2:
+			b.WriteString(" and ")
+		case i == len(names)-1:
+			b.WriteString(", and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + n + "'")
+	}
+	return b.String()
+}
+
+// user makes fn an auth='user' route: it runs only with a valid session.
+func (wr *webRoutes) user(fn func(*webCall) (any, error)) func(*webCall) (any, error) {
+	return func(c *webCall) (any, error) {
+		sid, explicit := sessionID(c.r)
+		s, err := wr.web.Session(c.r.Context(), services.SessionRequest{ID: sid, Host: requestHost(c.r, wr.proxy)})
+		if err != nil {
+			return nil, err
+		}
+		c.session = s
+		if s.Refresh && !explicit {
+			c.cookie = sessionCookie(s)
+		}
+		return fn(c)
+	}
+}
+
+func (wr *webRoutes) authenticate(c *webCall) (any, error) {
+	var db, login, password string
+	sig := signature{name: "Session.authenticate", params: []string{"db", "login", "password", "base_location"}, required: 3}
+	if err := c.args(sig, &db, &login, &password); err != nil {
+		return nil, err
+	}
+	prev, _ := sessionID(c.r)
+	s, info, err := wr.web.Authenticate(c.r.Context(), services.WebLogin{DB: db, Login: login, Password: password,
+		Host: requestHost(c.r, wr.proxy), PreviousID: prev})
+	if err != nil {
+		return nil, err
+	}
+	c.cookie = sessionCookie(s)
+	return info, nil
+}
+
+func (wr *webRoutes) sessionInfo(c *webCall) (any, error) {
+	return wr.web.SessionInfo(c.r.Context(), c.session)
+}
+
+func (wr *webRoutes) destroy(c *webCall) (any, error) {
+	if err := wr.web.Logout(c.r.Context(), c.session); err != nil {
+		return nil, err
+	}
+	c.cookie = &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true}
+	return nil, nil
+}
+
+func (wr *webRoutes) callKw(c *webCall) (any, error) {
+	var model, method string
+	var args []any
+	var kwargs map[string]any
+	sig := signature{name: "DataSet.call_kw", params: []string{"model", "method", "args", "kwargs", "path"}, required: 4}
+	if err := c.args(sig, &model, &method, &args, &kwargs); err != nil {
+		return nil, err
+	}
+	return wr.web.CallKw(c.r.Context(), c.session, model, method, args, kwargs)
+}
+
+// version is GET /web/version: {"version_info": [...], "version": "18.0"}.
+func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
+	v := wr.web.VersionInfo()
+	var buf bytes.Buffer
+	buf.WriteString(`{"version_info": `)
+	_ = encodeJSON(&buf, v["server_version_info"])
+	buf.WriteString(`, "version": `)
+	_ = encodeJSON(&buf, v["server_version"])
+	buf.WriteString("}")
+	writeJSON(w, http.StatusOK, buf.Bytes())
+}
+
+// healthDB answers /web/health?db_server_status=1: whether the database
+// server answers, and 500 with "fail" when it does not.
+func (h *Handler) healthDB(w http.ResponseWriter, r *http.Request) {
+	if h.web.DBServerStatus(r.Context()) {
+		writeJSON(w, http.StatusOK, []byte(`{"status": "pass", "db_server_status": true}`))
+		return
+	}
+	writeJSON(w, http.StatusInternalServerError, []byte(`{"status": "fail", "db_server_status": false}`))
+}
+
+// sessionID is the session id a request carries: the X-Openerp-Session-Id
+// header (explicit), else the first session_id cookie. A client that sends
+// back the whole Set-Cookie string as its Cookie header still has its
+// session_id pair read first.
+func sessionID(r *http.Request) (sid string, explicit bool) {
+	if v := strings.TrimSpace(r.Header.Get(sessionHeader)); v != "" {
+		return v, true
+	}
+	for _, c := range r.Cookies() {
+		if c.Name == sessionCookieName {
+			return c.Value, false
+		}
+	}
+	return "", false
+}
+
+// dropSessionCredentials removes the session id from the request a route
+// handler sees.
+func dropSessionCredentials(r *http.Request) {
+	r.Header.Del(sessionHeader)
+	cookies := r.Cookies()
+	r.Header.Del("Cookie")
+	for _, c := range cookies {
+		if c.Name != sessionCookieName {
+			r.AddCookie(c)
+		}
+	}
+}
+
+// sessionCookie is Odoo's session cookie: HttpOnly, Path=/, Max-Age the
+// idle limit, and the matching Expires.
+func sessionCookie(s services.Session) *http.Cookie {
+	return &http.Cookie{Name: sessionCookieName, Value: s.ID, Path: "/", MaxAge: int(s.MaxAge / time.Second),
+		Expires: s.Expires.UTC(), HttpOnly: true}
+}
+
+// requestHost is the host the client asked for, for dbfilter's %h and %d:
+// X-Forwarded-Host in proxy mode, else Host.
+func requestHost(r *http.Request, proxy bool) string {
+	if proxy {
+		if fh := r.Header.Get("X-Forwarded-Host"); fh != "" {
+			first, _, _ := strings.Cut(fh, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	return r.Host
+}

@@ -1,0 +1,323 @@
+package services
+
+import (
+	"context"
+
+	"github.com/godoo/godoo/models"
+	"github.com/uptrace/bun"
+)
+
+// Web resolves who a request to an HTTP route (as opposed to an RPC call)
+// runs as, one method per route auth mode, and runs model methods as that
+// identity. The rpc package reads the credentials from the request and
+// turns the typed errors below into HTTP answers.
+type Web struct{ c *core }
+
+// Web returns the web-route service of the set.
+func (s *Set) Web() *Web { return &Web{s.core} }
+
+// Identity is who an HTTP route's request runs as.
+type Identity struct {
+	// DB is the database the identity belongs to.
+	DB    string
+	UID   int64
+	Login string
+	// Mode is the route auth mode that resolved the identity: public,
+	// user, api_key, bearer or basic_api_key.
+	Mode string
+	// KeyID and KeyName name the key used, when there is one (KeyName is
+	// only known for auth.api.key header keys).
+	KeyID   int64
+	KeyName string
+	// Groups are the codes of the header key's groups (auth.api.key.group).
+	Groups []string
+}
+
+// Reason says why a web route refused a request. rpc maps each reason to
+// an HTTP status and message; nothing here knows HTTP.
+type Reason int
+
+// The refusal reasons.
+const (
+	// ReasonNoDatabase: no database was named and there is not exactly one.
+	ReasonNoDatabase Reason = iota + 1
+	// ReasonUnknownDatabase: the named database does not exist.
+	ReasonUnknownDatabase
+	// ReasonMissingKey: an api_key route got no API-KEY header.
+	ReasonMissingKey
+	// ReasonInvalidKey: the API-KEY is unknown, archived or disabled.
+	ReasonInvalidKey
+	// ReasonKeyGroup: the key is valid but in none of the route's groups.
+	ReasonKeyGroup
+	// ReasonMissingBasic: a basic_api_key route got no Basic credentials.
+	ReasonMissingBasic
+	// ReasonInvalidBasic: the Basic credentials are wrong.
+	ReasonInvalidBasic
+	// ReasonMissingBearer: a bearer route got no bearer token.
+	ReasonMissingBearer
+	// ReasonInvalidBearer: the bearer token is not a usable native key.
+	ReasonInvalidBearer
+	// ReasonNoSession: a user (session) route got no valid session.
+	ReasonNoSession
+	// ReasonSessionDatabase: the request names another database than its
+	// session's.
+	ReasonSessionDatabase
+	// ReasonNotFound: what the request asks for does not exist (werkzeug's
+	// NotFound).
+	ReasonNotFound
+)
+
+// RouteError is a refused web request. Message, when set, replaces the
+// reason's default text (the login cool-down has its own); it never holds a
+// credential.
+type RouteError struct {
+	Reason  Reason
+	Message string
+}
+
+func (e *RouteError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return "web route refused: " + e.Reason.String()
+}
+
+// String names the reason, for logs.
+func (r Reason) String() string {
+	switch r {
+	case ReasonNoDatabase:
+		return "no database selected"
+	case ReasonUnknownDatabase:
+		return "unknown database"
+	case ReasonMissingKey:
+		return "missing API key"
+	case ReasonInvalidKey:
+		return "invalid API key"
+	case ReasonKeyGroup:
+		return "API key not in the route's groups"
+	case ReasonMissingBasic:
+		return "missing Basic credentials"
+	case ReasonInvalidBasic:
+		return "invalid Basic credentials"
+	case ReasonMissingBearer:
+		return "missing bearer token"
+	case ReasonInvalidBearer:
+		return "invalid bearer token"
+	case ReasonNoSession:
+		return "no session"
+	case ReasonSessionDatabase:
+		return "database differs from the session's"
+	case ReasonNotFound:
+		return "not found"
+	}
+	return "refused"
+}
+
+func refuse(r Reason) error { return &RouteError{Reason: r} }
+
+// Credentials are what a request to an HTTP route carries. Secrets are
+// compared and forgotten; they never reach a log or an error.
+type Credentials struct {
+	// DB is the database asked for (X-Odoo-Database header or db query
+	// parameter); empty selects the only database.
+	DB string
+	// APIKey is the API-KEY (or HTTP-API-KEY) header.
+	APIKey string
+	// Bearer is the token of an "Authorization: Bearer" header.
+	Bearer string
+	// HasBasic is true when Authorization carried Basic credentials.
+	HasBasic             bool
+	BasicUser, BasicPass string
+	// KeyGroups restricts header keys to those in at least one of these
+	// group codes; empty accepts every key.
+	KeyGroups []string
+}
+
+// selectDB opens the database asked for, or the only one when none is
+// named. Errors: RouteError (ReasonNoDatabase, ReasonUnknownDatabase).
+func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error) {
+	if name == "" {
+		names, err := w.c.store.List(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(names) != 1 {
+			return nil, "", refuse(ReasonNoDatabase)
+		}
+		name = names[0]
+	}
+	if !models.ValidDBName(name) {
+		return nil, "", refuse(ReasonUnknownDatabase)
+	}
+	ok, err := w.c.store.Exists(ctx, name)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "", refuse(ReasonUnknownDatabase)
+	}
+	db, err := w.c.open(ctx, name)
+	if err != nil {
+		return nil, "", err
+	}
+	return db, name, nil
+}
+
+// Public resolves the public user (base.public_user), as Odoo's
+// auth='public' routes run without a session.
+func (w *Web) Public(ctx context.Context, cr Credentials) (Identity, error) {
+	db, name, err := w.selectDB(ctx, cr.DB)
+	if err != nil {
+		return Identity{}, err
+	}
+	res, err := w.c.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
+		uid, err := env.XMLID(ctx, "base.public_user")
+		if err != nil || uid == 0 {
+			return nil, err
+		}
+		u, _, err := models.UserByID(ctx, env.DB, uid)
+		return u, err
+	})
+	if err != nil {
+		return Identity{}, err
+	}
+	u, ok := res.(models.UserCredentials)
+	if !ok {
+		return Identity{}, &models.Error{Kind: models.KindInternal, Message: "database " + name + " has no public user (base.public_user)"}
+	}
+	return Identity{DB: name, UID: u.ID, Login: u.Login, Mode: "public"}, nil
+}
+
+// APIKey resolves the user of an API-KEY header key (OCA auth_api_key),
+// archived or not, unless its company disables keys of archived users.
+// Passwords are never accepted here. Errors: RouteError (the database
+// reasons, ReasonMissingKey, ReasonInvalidKey, ReasonKeyGroup).
+func (w *Web) APIKey(ctx context.Context, cr Credentials) (Identity, error) {
+	if cr.APIKey == "" {
+		return Identity{}, refuse(ReasonMissingKey)
+	}
+	db, name, err := w.selectDB(ctx, cr.DB)
+	if err != nil {
+		return Identity{}, err
+	}
+	return w.headerKey(ctx, db, name, cr)
+}
+
+func (w *Web) headerKey(ctx context.Context, db *bun.DB, name string, cr Credentials) (Identity, error) {
+	if cr.APIKey == "" {
+		return Identity{}, refuse(ReasonMissingKey)
+	}
+	ip := remoteAddr(ctx)
+	id, groups, err := w.c.auth.HeaderKey(ctx, db, name, cr.APIKey, ip)
+	if models.KindOf(err) == models.KindAccessDenied {
+		w.c.log.Info("API key refused", "db", name, "ip", ip)
+		return Identity{}, refuse(ReasonInvalidKey)
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	if len(cr.KeyGroups) > 0 && !intersects(cr.KeyGroups, groups) {
+		w.c.log.Info("API key refused: not in the route's key groups", "db", name, "key", id.KeyName, "ip", ip)
+		return Identity{}, refuse(ReasonKeyGroup)
+	}
+	return Identity{DB: name, UID: id.UID, Login: id.Login, Mode: "api_key", KeyID: id.KeyID, KeyName: id.KeyName, Groups: groups}, nil
+}
+
+// Bearer resolves the owner of a native key (res.users.apikeys, scope rpc
+// or global) given as "Authorization: Bearer <key>", Odoo 18's
+// auth='bearer'. Errors: RouteError (the database reasons,
+// ReasonMissingBearer, ReasonInvalidBearer).
+func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
+	if cr.Bearer == "" {
+		return Identity{}, refuse(ReasonMissingBearer)
+	}
+	db, name, err := w.selectDB(ctx, cr.DB)
+	if err != nil {
+		return Identity{}, err
+	}
+	ip := remoteAddr(ctx)
+	id, err := w.c.auth.BearerKey(ctx, db, name, cr.Bearer, ip)
+	if models.KindOf(err) == models.KindAccessDenied {
+		w.c.log.Info("bearer key refused", "db", name, "ip", ip)
+		return Identity{}, refuse(ReasonInvalidBearer)
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	return Identity{DB: name, UID: id.UID, Login: id.Login, Mode: "bearer", KeyID: id.KeyID}, nil
+}
+
+// BasicAPIKey is the dual scheme: valid HTTP Basic credentials and a valid
+// API-KEY, running as the key's user. Basic credentials are checked against
+// the configured Basic users (Config.BasicUsers) or, when there are none,
+// against the users' passwords of the database. Basic is checked first.
+// Errors: RouteError (the database reasons, ReasonMissingBasic,
+// ReasonInvalidBasic, then those of APIKey).
+func (w *Web) BasicAPIKey(ctx context.Context, cr Credentials) (Identity, error) {
+	if !cr.HasBasic || cr.BasicUser == "" {
+		return Identity{}, refuse(ReasonMissingBasic)
+	}
+	db, name, err := w.selectDB(ctx, cr.DB)
+	if err != nil {
+		return Identity{}, err
+	}
+	ip := remoteAddr(ctx)
+	if users := w.c.cfg.BasicUsers; len(users) > 0 {
+		if !w.c.auth.ConfiguredBasic(cr.BasicUser, cr.BasicPass, users[cr.BasicUser]) {
+			w.c.log.Info("Basic credentials refused", "db", name, "user", cr.BasicUser, "ip", ip)
+			return Identity{}, refuse(ReasonInvalidBasic)
+		}
+	} else {
+		_, err := w.c.auth.Basic(ctx, db, name, cr.BasicUser, cr.BasicPass, ip)
+		if e := models.AsError(err); e != nil && e.Kind == models.KindAccessDenied {
+			re := &RouteError{Reason: ReasonInvalidBasic}
+			if e.Message != models.ErrAccessDenied.Message {
+				re.Message = e.Message // the cool-down's own text
+			}
+			return Identity{}, re
+		}
+		if err != nil {
+			return Identity{}, err
+		}
+	}
+	id, err := w.headerKey(ctx, db, name, cr)
+	if err != nil {
+		return Identity{}, err
+	}
+	id.Mode = "basic_api_key"
+	return id, nil
+}
+
+// Execute runs a model method as id in one transaction, the way a route
+// handler of a program that embeds godoo acts as the route's user.
+// Errors: AccessDenied for an identity without a user; those of the method.
+func (w *Web) Execute(ctx context.Context, id Identity, model, method string, args []any, kwargs map[string]any) (any, error) {
+	if id.UID <= 0 || id.DB == "" {
+		return nil, models.ErrAccessDenied
+	}
+	db, err := w.c.open(ctx, id.DB)
+	if err != nil {
+		return nil, err
+	}
+	_, meth, err := w.c.registry.Lookup(model, method)
+	if err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = []any{}
+	}
+	return w.c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
+		return w.c.registry.Call(ctx, env, model, method, args, kwargs)
+	})
+}
+
+func intersects(want, have []string) bool {
+	for _, w := range want {
+		for _, h := range have {
+			if w == h {
+				return true
+			}
+		}
+	}
+	return false
+}
