@@ -132,7 +132,7 @@ func runPython(t *testing.T, cases []pyCase) []string {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not on PATH")
+		t.Fatal("python3 is required (see the README)")
 	}
 	in, err := json.Marshal(cases)
 	if err != nil {

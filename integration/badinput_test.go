@@ -300,7 +300,7 @@ func testBadDBNames(t *testing.T, e *env) {
 		t.Run(strconv.Quote(name), func(t *testing.T) {
 			e.eachProtocol(t, func(t *testing.T, c caller) {
 				if c.protocol() == "xmlrpc" && strings.ContainsRune(name, 0) {
-					t.Skip("XML cannot carry NUL")
+					return // XML cannot carry NUL: not applicable to XML-RPC
 				}
 				_, f := c.call(t, "common", "login", name, "admin", pw)
 				wantExact(t, c, f, 1, "psycopg2.OperationalError", noDB(name))

@@ -1,11 +1,17 @@
 package integration_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -112,6 +118,12 @@ func TestJSON2(t *testing.T) {
 			errorBody(t, r, 401, "Invalid apikey")
 			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Authorization", "bearer "+key, "X-Odoo-Database", "no_such_db")
 			errorBody(t, r, 404, "")
+			// A session cookie of another database conflicts with the header.
+			other := "b3RoZXJkYg." + strings.Repeat("A", 43)
+			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Authorization", "bearer "+key, "Cookie", "session_id="+other)
+			errorBody(t, r, 403, "Cannot use both the session_id cookie and the x-odoo-database header.")
+			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Cookie", "session_id="+other, "X-Odoo-Database", "")
+			errorBody(t, r, 403, "Sec-headers for interactive usage")
 		})
 		t.Run("errors", func(t *testing.T) {
 			cases := []struct {
@@ -177,4 +189,45 @@ func marshalJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestJSON2README runs the README's JSON-2 example verbatim against a
+// quickstart-like server (SQLite, database "odoo"), changing only the
+// address.
+func TestJSON2README(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### JSON-2")
+	if !ok {
+		t.Fatal("the README lost its JSON-2 section")
+	}
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
+	if block == nil {
+		t.Fatal("the JSON-2 section has no sh block")
+	}
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	set := services.NewSet(store, services.Config{})
+	const password = "Readme-JSON2-Quickstart-1"
+	if err := set.Database.Create(context.Background(), "odoo", services.CreateOptions{AdminPassword: password, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	h := godoorpc.NewHandler(set, godoorpc.Options{})
+	h.SetReady(true)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	cmd := exec.Command("bash", "-c", strings.ReplaceAll(block[1], "http://127.0.0.1:8069", srv.URL))
+	cmd.Env = append(os.Environ(), "GODOO_PASSWORD="+password)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README JSON-2 example failed: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(strings.TrimSpace(string(out)), `[{"id": 1, "name": "My Company"}]`) {
+		t.Errorf("README JSON-2 example printed:\n%s", out)
+	}
 }

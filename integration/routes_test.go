@@ -437,7 +437,7 @@ func (r *routeScenario) bearer(t *testing.T) {
 func (r *routeScenario) curl(t *testing.T) {
 	bin, err := exec.LookPath("curl")
 	if err != nil {
-		t.Skip("curl is not installed")
+		t.Fatal("curl is required (see the README)")
 	}
 	cmd := exec.CommandContext(context.Background(), bin, "-sS", "-H", "API-KEY: "+r.userKey,
 		r.e.srv.URL+"/auth/whoami/api_key?db="+url.QueryEscape(r.e.db))

@@ -1075,7 +1075,7 @@ func (w *webScenario) contentType(t *testing.T) {
 // against a quickstart-like server (SQLite, database "odoo").
 func TestWebREADME(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed")
+		t.Fatal("curl is required (see the README)")
 	}
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {

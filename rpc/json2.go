@@ -102,6 +102,18 @@ func errText(err error) string {
 // header key. A missing or bad key answers 401 with a Bearer challenge.
 func (j *json2) identify(w http.ResponseWriter, r *http.Request) (Identity, bool) {
 	cr := services.Credentials{DB: requestedDB(r), APIKey: headerKey(r), Bearer: bearerToken(r.Header.Get("Authorization"))}
+	if sid, explicit := sessionID(r); sid != "" && !explicit {
+		if sdb, ok := services.SessionDatabase(sid); ok && cr.DB != "" && sdb != cr.DB {
+			j.error(w, http.StatusForbidden, "werkzeug.exceptions.Forbidden", "Cannot use both the session_id cookie and the x-odoo-database header.")
+			return Identity{}, false
+		}
+		if cr.Bearer == "" && cr.APIKey == "" {
+			// A browser session is only for interactive use, which godoo's
+			// JSON-2 does not serve: scripts send a key.
+			j.error(w, http.StatusForbidden, "werkzeug.exceptions.Forbidden", `Missing "Authorization" or Sec-headers for interactive usage`)
+			return Identity{}, false
+		}
+	}
 	var id Identity
 	var err error
 	switch {

@@ -388,7 +388,7 @@ func needPython(t *testing.T) string {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not on PATH")
+		t.Fatal("python3 is required (see the README)")
 	}
 	return py
 }

@@ -662,3 +662,8 @@ func (f *dbFilter) visible(name, host string) bool {
 	re, err := compileDBFilter(f.pattern, host)
 	return err == nil && re.MatchString(name)
 }
+
+// SessionDatabase names the database of a well-formed session id, without
+// checking that the session exists. JSON-2 uses it to refuse a request whose
+// X-Odoo-Database contradicts its session cookie, as Odoo 19 does.
+func SessionDatabase(sid string) (string, bool) { return sessionDB(sid) }
