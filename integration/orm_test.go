@@ -393,3 +393,38 @@ func TestOdooRPCSuite(t *testing.T) {
 		})
 	})
 }
+
+// TestPortalUsers checks that portal users see what Odoo's base rules let
+// them see: their own partner (and its contacts) and only themselves among
+// users; and that internal users are not restricted by those rules.
+func TestPortalUsers(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		portal := e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", "group_portal"}, nil).([]any)[1]
+		const pw = "Portal-Pw-1"
+		uid := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"login": "portal1", "name": "Portal One", "password": pw,
+			"groups_id": []any{[]any{int64(6), int64(0), []any{portal}}}}}, nil).(int64)
+		me := e.mustKw(t, c, "res.users", "read", []any{[]any{uid}, []any{"partner_id"}}, nil).([]any)[0].(map[string]any)["partner_id"].([]any)[0]
+		as := func(model, method string, args ...any) (any, *faultInfo) {
+			return c.call(t, "object", "execute_kw", e.db, uid, pw, model, method, args)
+		}
+		v, f := as("res.partner", "search", []any{})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "portal sees its own partner only", v, []any{me})
+		v, f = as("res.users", "search", []any{})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "portal sees only itself", v, []any{uid})
+		_, f = as("res.partner", "read", []any{int64(1)}, []any{"name"})
+		wantFault(t, c, f, 4, "doesn't have 'read' access to")
+		_, f = as("res.partner", "create", []any{map[string]any{"name": "x"}})
+		wantFault(t, c, f, 4, "You are not allowed to create 'Contact' (res.partner) records.")
+		n := e.mustKw(t, c, "res.partner", "search_count", []any{[]any{}}, nil).(int64)
+		if n < 3 {
+			t.Errorf("an internal user is restricted by the portal rule: sees %d partners", n)
+		}
+	})
+}

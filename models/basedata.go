@@ -125,6 +125,9 @@ func InstallBase(ctx context.Context, env *Env, o BaseOptions) error {
 	if in.err == nil {
 		in.err = SyncModels(ctx, in.env)
 	}
+	if in.err == nil {
+		in.installRules(groups)
+	}
 	for key, value := range map[string]string{
 		"database.uuid": newUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
 		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",
@@ -330,4 +333,25 @@ func syncFields(ctx context.Context, env *Env, modelIDs map[string]int64) error 
 		}
 	}
 	return nil
+}
+
+// installRules adds the record rules of Odoo's base module that shape what
+// portal and public users see: their own commercial partner and its
+// contacts, and only themselves among users.
+func (in *installer) installRules(groups map[string]int64) {
+	model := func(name string) int64 {
+		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, SearchOptions{})
+		if err != nil || len(ids) == 0 {
+			in.err = fmt.Errorf("install rules: no ir.model %s: %v", name, err)
+			return 0
+		}
+		return ids[0]
+	}
+	share := []any{[]any{int64(6), int64(0), []any{groups["group_portal"], groups["group_public"]}}}
+	in.create("ir.rule", "res_partner_portal_public_rule", map[string]any{"name": "res.partner: portal/public: read access on my commercial partner",
+		"model_id": model("res.partner"), "groups": share,
+		"domain_force": `["|", ["id", "child_of", "user.commercial_partner_id"], ["id", "=", "user.partner_id"]]`})
+	in.create("ir.rule", "res_users_portal_public_rule", map[string]any{"name": "res.users: portal/public: only themselves",
+		"model_id": model("res.users"), "groups": share,
+		"domain_force": `[["id", "=", "user.id"]]`})
 }

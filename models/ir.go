@@ -167,36 +167,51 @@ func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, 
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var global, group []any
-	applies := false
+	// Read every rule first: no other query may run on the transaction's
+	// connection while these rows are open (PostgreSQL's protocol).
+	type ruleRow struct {
+		id, nGroups, nMine int64
+		dom                any
+	}
+	var found []ruleRow
 	for rows.Next() {
-		var id, nGroups, nMine int64
-		var dom any
-		if err := rows.Scan(&id, &dom, &nGroups, &nMine); err != nil {
+		var r ruleRow
+		if err := rows.Scan(&r.id, &r.dom, &r.nGroups, &r.nMine); err != nil {
+			rows.Close()
 			return nil, false, err
 		}
+		r.dom = fromBytes(r.dom)
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, env.Classify(err)
+	}
+	var global, group []any
+	applies := false
+	for _, r := range found {
+		if r.nGroups > 0 && r.nMine == 0 {
+			continue // a group rule of groups the user is not in
+		}
 		var d []any
-		if s, _ := fromBytes(dom).(string); s != "" {
+		if s, _ := r.dom.(string); s != "" {
 			if err := json.Unmarshal([]byte(s), &d); err != nil {
-				return nil, false, ValidationErrorf("Invalid domain in record rule %d", id)
+				return nil, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
 			}
 		}
 		d = normalizeJSONNumbers(d).([]any)
+		if d, err = env.bindRuleValues(ctx, d); err != nil {
+			return nil, false, err
+		}
 		if len(d) == 0 {
 			d = []any{[]any{int64(1), "=", int64(1)}}
 		}
-		switch {
-		case nGroups == 0:
+		if r.nGroups == 0 {
 			global = append(append([]any{"&"}, wrapDomain(d)...), global...)
-			applies = true
-		case nMine > 0:
+		} else {
 			group = append(append([]any{"|"}, wrapDomain(d)...), group...)
-			applies = true
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, env.Classify(err)
+		applies = true
 	}
 	if !applies {
 		return nil, false, nil
@@ -240,4 +255,55 @@ func normalizeJSONNumbers(v any) any {
 		return []any{}
 	}
 	return v
+}
+
+// ruleValues are the names a JSON rule domain may use for the current user,
+// in place of the Python expressions of Odoo's rules (user.id,
+// user.commercial_partner_id.id, ...), which godoo never evaluates.
+var ruleValues = map[string]string{
+	"user.id":                    "SELECT id FROM res_users WHERE id = ?",
+	"user.partner_id":            "SELECT partner_id FROM res_users WHERE id = ?",
+	"user.commercial_partner_id": "SELECT COALESCE(p.commercial_partner_id, p.id) FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?",
+	"user.company_id":            "SELECT company_id FROM res_users WHERE id = ?",
+}
+
+// bindRuleValues replaces the ruleValues names found as term values of a
+// rule domain by the current user's ids; "user.company_ids" becomes the list
+// of the user's companies.
+func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
+	out := make([]any, len(d))
+	for i, item := range d {
+		t, ok := item.([]any)
+		if !ok || len(t) != 3 {
+			out[i] = item
+			continue
+		}
+		name, ok := t[2].(string)
+		if !ok {
+			out[i] = item
+			continue
+		}
+		if q, known := ruleValues[name]; known {
+			var id int64
+			if _, err := env.scalar(ctx, &id, q, env.UID); err != nil {
+				return nil, err
+			}
+			out[i] = []any{t[0], t[1], id}
+			continue
+		}
+		if name == "user.company_ids" {
+			ids, err := env.int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", env.UID)
+			if err != nil {
+				return nil, err
+			}
+			list := make([]any, len(ids))
+			for j, id := range ids {
+				list[j] = id
+			}
+			out[i] = []any{t[0], t[1], list}
+			continue
+		}
+		out[i] = item
+	}
+	return out, nil
 }
