@@ -23,7 +23,6 @@ import (
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -1109,25 +1108,13 @@ func TestAPIKeysREADME(t *testing.T) {
 		t.Fatal("the API keys section lost its Python or curl example")
 	}
 
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	set := services.NewSet(store, services.Config{})
+	set, url := quickstart(t, adminPassword)
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "odoo", services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
 	key, err := set.Database.CreateAPIKey(ctx, "odoo", services.KeyOptions{Login: "admin", Name: "readme", Expires: time.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	retarget := func(s string) string { return strings.ReplaceAll(s, "http://127.0.0.1:8069", srv.URL) }
+	retarget := func(s string) string { return strings.ReplaceAll(s, "http://127.0.0.1:8069", url) }
 	env := append(os.Environ(), "GODOO_API_KEY="+key.Clear)
 	for _, run := range []struct {
 		name string

@@ -1,17 +1,11 @@
 package integration_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -195,39 +189,10 @@ func marshalJSON(t *testing.T, v any) []byte {
 // quickstart-like server (SQLite, database "odoo"), changing only the
 // address.
 func TestJSON2README(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "### JSON-2")
-	if !ok {
-		t.Fatal("the README lost its JSON-2 section")
-	}
-	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
-	if block == nil {
-		t.Fatal("the JSON-2 section has no sh block")
-	}
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	set := services.NewSet(store, services.Config{})
 	const password = "Readme-JSON2-Quickstart-1"
-	if err := set.Database.Create(context.Background(), "odoo", services.CreateOptions{AdminPassword: password, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	cmd := exec.Command("bash", "-c", strings.ReplaceAll(block[1], "http://127.0.0.1:8069", srv.URL))
-	cmd.Env = append(os.Environ(), "GODOO_PASSWORD="+password)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README JSON-2 example failed: %v\n%s", err, out)
-	}
-	if !strings.HasPrefix(strings.TrimSpace(string(out)), `[{"id": 1, "name": "My Company"}]`) {
+	_, url := quickstart(t, password)
+	out := runREADME(t, readmeSH(t, "### JSON-2"), url, "GODOO_PASSWORD="+password)
+	if !strings.HasPrefix(strings.TrimSpace(out), `[{"id": 1, "name": "My Company"}]`) {
 		t.Errorf("README JSON-2 example printed:\n%s", out)
 	}
 }

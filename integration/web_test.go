@@ -12,9 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -1074,43 +1072,9 @@ func (w *webScenario) contentType(t *testing.T) {
 // TestWebREADME runs the README's web-session curl example as written
 // against a quickstart-like server (SQLite, database "odoo").
 func TestWebREADME(t *testing.T) {
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Fatal("curl is required (see the README)")
-	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "### Web sessions")
-	if !ok {
-		t.Fatal("the README lost its Web sessions section")
-	}
-	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
-	if block == nil {
-		t.Fatal("the Web sessions section has no sh block")
-	}
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	set := services.NewSet(store, services.Config{})
 	const password = "Readme-Web-Quickstart-1"
-	if err := set.Database.Create(context.Background(), "odoo", services.CreateOptions{AdminPassword: password, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	cmd := exec.Command("bash", "-c", strings.ReplaceAll(block[1], "http://127.0.0.1:8069", srv.URL))
-	cmd.Env = append(os.Environ(), "GODOO_PASSWORD="+password)
-	cmd.Dir = t.TempDir()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README web session example failed: %v\n%s", err, out)
-	}
-	text := string(out)
+	_, url := quickstart(t, password)
+	text := runREADME(t, readmeSH(t, "### Web sessions"), url, "GODOO_PASSWORD="+password)
 	for _, want := range []string{`"username": "admin"`, `"result": [`, "My Company"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the example's output lacks %s:\n%s", want, text)
