@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -299,6 +300,8 @@ func TestDomainSemantics(t *testing.T) {
 			{"x2many = False", []any{[]any{"child_ids", "=", false}}, []int64{withRef, noRef}},
 			{"x2many != False", []any{[]any{"child_ids", "!=", false}}, []int64{parent}},
 			{"child_of False matches nothing", []any{[]any{"id", "child_of", []any{}}}, []int64{}},
+			{"date part of a datetime", []any{[]any{"create_date.year_number", "=", int64(time.Now().UTC().Year())}, []any{"ref", "=", "ds"}}, []int64{parent, withRef}},
+			{"date part mismatch", []any{[]any{"create_date.year_number", "<", int64(2000)}}, []int64{}},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) { equal(t, tc.name, search(tc.domain...), tc.want) })

@@ -154,7 +154,10 @@ func (c *domainCompiler) node(m *Model, alias string, n *dnode, neg bool) (where
 	if neg {
 		// Paths keep NOT around 'any' (Odoo 17+), so that records with an
 		// empty link match a negated path.
-		if op, ok := t[1].(string); ok && len(t) == 3 {
+		if len(t) != 3 {
+			return where{}, invalidLeaf(t)
+		}
+		if op, ok := t[1].(string); ok {
 			path, _ := t[0].(string)
 			if inv, ok := inverse[strings.ToLower(op)]; ok && !strings.Contains(path, ".") {
 				return c.leaf(m, alias, []any{t[0], inv, t[2]})
@@ -247,6 +250,11 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 			sub += "." + rest
 		}
 		return c.any(m, alias, via, []any{[]any{sub, op, value}}, false)
+	}
+	if dotted && (f.Type == Date || f.Type == Datetime) && f.Stored() {
+		if expr, ok := c.datePart(alias+"."+f.Column, rest); ok {
+			return c.scalar(expr, &Field{Name: path, Type: Integer}, op, value, t)
+		}
 	}
 	if dotted {
 		if f.Relation == "" {
@@ -650,4 +658,26 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		step = "SELECT x.parent_id FROM " + co.Table + " x JOIN h ON x.id = h.id WHERE x.parent_id IS NOT NULL"
 	}
 	return where{sql: col + " IN (WITH RECURSIVE h(id) AS (" + seed.sql + " UNION " + step + ") SELECT id FROM h)", args: seed.args}, nil
+}
+
+// datePart is the SQL of a date part of a date or datetime column, for
+// domain paths such as birthday.month_number (Odoo 17.3+). Parts are
+// integers: day_of_week counts from 0 on Sunday.
+func (c *domainCompiler) datePart(col, part string) (string, bool) {
+	pg := map[string]string{"year_number": "YEAR", "quarter_number": "QUARTER", "month_number": "MONTH",
+		"iso_week_number": "WEEK", "day_of_week": "DOW", "day_of_month": "DAY", "day_of_year": "DOY",
+		"hour_number": "HOUR", "minute_number": "MINUTE", "second_number": "SECOND"}
+	lite := map[string]string{"year_number": "%Y", "month_number": "%m", "iso_week_number": "%V", "day_of_week": "%w",
+		"day_of_month": "%d", "day_of_year": "%j", "hour_number": "%H", "minute_number": "%M", "second_number": "%S"}
+	unit, ok := pg[part]
+	if !ok {
+		return "", false
+	}
+	if c.env.Dialect == "pg" {
+		return "CAST(EXTRACT(" + unit + " FROM " + col + ") AS INTEGER)", true
+	}
+	if part == "quarter_number" {
+		return "((CAST(strftime('%m', " + col + ") AS INTEGER) + 2) / 3)", true
+	}
+	return "CAST(strftime('" + lite[part] + "', " + col + ") AS INTEGER)", true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func FuzzDomain(f *testing.F) {
 		`[["name","=like","a%'; drop table res_partner; --"]]`, `[[1,"=",1]]`, `[["&"]]`, `["&","|"]`,
 		`[["create_date",">","2024-01-01"]]`, `[["id","in",[]]]`, `[["id","not in",[1,false]]]`,
 		`[["name","in","x"]]`, `[["user_ids.login","=","admin"]]`, `[["active","in",[true,false]]]`,
-		`[["name\"; --","=",1]]`, `{"a":1}`, `[["company_type","=","company"]]`, `[["name","=?",false]]`,
+		`[["name\"; --","=",1]]`, `{"a":1}`, `[["create_date.month_number","=",11]]`, `[["create_date.quarter_number","in",[1,4]]]`, `[["company_type","=","company"]]`, `[["name","=?",false]]`,
 	} {
 		f.Add(seed)
 	}
@@ -58,7 +59,9 @@ func FuzzDomain(f *testing.F) {
 			}
 			return
 		}
-		if strings.ContainsAny(sql, `'"`) {
+		// The only literals godoo writes itself are SQLite's strftime
+		// formats of date parts; anything else quoted came from the input.
+		if strings.ContainsAny(strftimeFormat.ReplaceAllString(sql, ""), `'"`) {
 			t.Fatalf("domain %s: SQL holds text of its own: %s", src, sql)
 		}
 		var n int64
@@ -67,6 +70,8 @@ func FuzzDomain(f *testing.F) {
 		}
 	})
 }
+
+var strftimeFormat = regexp.MustCompile(`strftime\('%[A-Za-z]'`)
 
 func numbers(v any) any {
 	switch x := v.(type) {

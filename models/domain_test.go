@@ -54,6 +54,7 @@ func TestDomainSQL(t *testing.T) {
 		{"child_of", "res.partner", []any{[]any{"id", "child_of", []any{int64(1)}}}},
 		{"parent_of_m2o", "res.partner", []any{[]any{"parent_id", "parent_of", int64(7)}}},
 		{"child_of_name", "res.partner", []any{[]any{"parent_id", "child_of", "Azure"}}},
+		{"date_part", "res.partner", []any{[]any{"create_date.month_number", "=", int64(11)}}},
 	}
 	for _, dialect := range []string{"sqlite", "pg"} {
 		for _, tc := range cases {
@@ -102,6 +103,8 @@ func TestDomainErrors(t *testing.T) {
 		{"scalar_in", []any{[]any{"id", "in", "x"}}, "Invalid domain term"},
 		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "Invalid field res.partner.name.foo"},
 		{"sql_in_field", []any{[]any{"name = name; --", "=", "x"}}, "Invalid field"},
+		{"negated_empty_term", []any{"!", []any{}}, "Invalid leaf"},
+		{"unknown_date_part", []any{[]any{"create_date.fortnight", "=", int64(1)}}, "Invalid field"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
