@@ -102,24 +102,12 @@ func cmdAPIKey(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, _, err := openStore(c)
+	store, set, db, err := openDatabase(c, stderr, *dbName)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	set := services.NewSet(store, servicesConfig(c, newLogger(c, stderr)))
 	ctx := context.Background()
-	db := *dbName
-	if db == "" {
-		names, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if len(names) != 1 {
-			return usageError{"--db is required when there is not exactly one database"}
-		}
-		db = names[0]
-	}
 	filter := services.KeyFilter{Kind: *kind, Login: *user, Name: *name, IDs: ids}
 	switch sub {
 	case "create":

@@ -284,24 +284,12 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, _, err := openStore(c)
+	store, set, db, err := openDatabase(c, stderr, *dbName)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	set := services.NewSet(store, servicesConfig(c, newLogger(c, stderr)))
 	ctx := context.Background()
-	db := *dbName
-	if db == "" {
-		names, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if len(names) != 1 {
-			return usageError{"--db is required when there is not exactly one database"}
-		}
-		db = names[0]
-	}
 	pw := *password
 	if pw == "" {
 		pw = os.Getenv("GODOO_PASSWORD")
@@ -338,4 +326,26 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
+// openDatabase opens the configured store and its services, and names the
+// database a command works on: the one given, or the only one there is.
+func openDatabase(c *config, stderr io.Writer, dbName string) (models.Store, *services.Set, string, error) {
+	store, _, err := openStore(c)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	set := services.NewSet(store, servicesConfig(c, newLogger(c, stderr)))
+	if dbName != "" {
+		return store, set, dbName, nil
+	}
+	names, err := store.List(context.Background())
+	if err == nil && len(names) != 1 {
+		err = usageError{"--db is required when there is not exactly one database"}
+	}
+	if err != nil {
+		store.Close()
+		return nil, nil, "", err
+	}
+	return store, set, names[0], nil
 }
