@@ -50,6 +50,7 @@ func TestWeb(t *testing.T) {
 		t.Run("dbfilter", w.dbfilter)
 		t.Run("no session", w.noSession)
 		t.Run("call_kw", w.callKw)
+		t.Run("call_button", w.callButton)
 		t.Run("session routes", w.sessionRoutes)
 		t.Run("rotation", w.rotation)
 		t.Run("second process", w.secondProcess)
@@ -1082,5 +1083,42 @@ func TestWebREADME(t *testing.T) {
 	}
 	if strings.Contains(text, "error") {
 		t.Errorf("the example's output has an error:\n%s", text)
+	}
+}
+
+// callButton follows OdooRPC's way of making an API key: create the
+// description wizard with call_kw, then press make_key with call_button; the
+// key from the answer's context works over /jsonrpc.
+func (w *webScenario) callButton(t *testing.T) {
+	c := w.client(t, w.e.srv.URL, modeRaw, false)
+	c.login(t, "admin", adminPassword)
+	wiz := c.mustKw(t, "res.users.apikeys.description", "create", []any{map[string]any{"name": "odoorpc"}}, nil)
+	a := c.post(t, "/web/dataset/call_button", map[string]any{"model": "res.users.apikeys.description", "method": "make_key",
+		"args": []any{[]any{wiz}}, "kwargs": map[string]any{}})
+	action, ok := a.result.(map[string]any)
+	if a.err != nil || !ok {
+		t.Fatalf("call_button make_key: %s", a.body)
+	}
+	ctx, _ := action["context"].(map[string]any)
+	key, _ := ctx["default_key"].(string)
+	if action["type"] != "ir.actions.act_window" || key == "" {
+		t.Fatalf("make_key answered %s", a.body)
+	}
+	w.secrets.add(key)
+	v, f := w.c.call(t, "object", "execute_kw", w.e.db, int64(2), key, "res.users", "context_get", []any{})
+	if f != nil {
+		t.Fatalf("the key made through call_button does not work: %v", f)
+	}
+	equal(t, "uid of the key", v.(map[string]any)["uid"], int64(2))
+	// A method that returns no action answers false.
+	a = c.post(t, "/web/dataset/call_button", map[string]any{"model": "res.partner", "method": "search_count",
+		"args": []any{[]any{}}, "kwargs": map[string]any{}})
+	if a.err != nil || a.result != false {
+		t.Errorf("call_button of a method without action: %s", a.body)
+	}
+	a = w.client(t, w.e.srv.URL, modeJar, false).post(t, "/web/dataset/call_button", map[string]any{"model": "res.partner",
+		"method": "search_count", "args": []any{[]any{}}, "kwargs": map[string]any{}})
+	if code, _ := a.err["code"].(int64); code != 100 {
+		t.Errorf("call_button without a session: %s", a.body)
 	}
 }

@@ -51,6 +51,7 @@ func (h *Handler) registerWeb(set *services.Set) {
 	callKw := wr.route("call_kw", wr.user(wr.callKw))
 	h.mux.Handle("/web/dataset/call_kw", callKw)
 	h.mux.Handle("/web/dataset/call_kw/", callKw)
+	h.mux.Handle("/web/dataset/call_button", wr.route("call_button", wr.user(wr.callButton)))
 	h.mux.Handle("/web/webclient/version_info", wr.route("version_info", func(*webCall) (any, error) { return wr.web.VersionInfo(), nil }))
 	h.mux.Handle("/web/database/list", wr.route("list", func(c *webCall) (any, error) {
 		return wr.web.Databases(c.r.Context(), requestHost(c.r, wr.proxy))
@@ -243,6 +244,20 @@ func (wr *webRoutes) destroy(c *webCall) (any, error) {
 	}
 	c.cookie = &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true}
 	return nil, nil
+}
+
+// callButton is /web/dataset/call_button: call_kw for the methods behind
+// form buttons, answering the action dict they return, or false. OdooRPC
+// makes API keys this way (res.users.apikeys.description, make_key).
+func (wr *webRoutes) callButton(c *webCall) (any, error) {
+	res, err := wr.callKw(c)
+	if err != nil {
+		return nil, err
+	}
+	if action, ok := res.(map[string]any); ok && action["type"] != nil {
+		return action, nil
+	}
+	return false, nil
 }
 
 func (wr *webRoutes) callKw(c *webCall) (any, error) {
