@@ -261,3 +261,47 @@ func (c *config) masterPassword() string {
 	}
 	return ""
 }
+
+// setOption writes key = value into the [options] section of an
+// odoo.conf-style file, replacing the key's line or adding it, and keeps
+// every other line as it was. The file is written whole to a temporary
+// file and renamed, so a crash never leaves half a configuration.
+func setOption(path, key, value string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	section, done, optionsAt := "", false, -1
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			section = strings.TrimSpace(t[1 : len(t)-1])
+			if section == "options" && optionsAt < 0 {
+				optionsAt = i
+			}
+			continue
+		}
+		k, _, ok := strings.Cut(t, "=")
+		if ok && section == "options" && strings.TrimSpace(k) == key && !done {
+			lines[i] = key + " = " + value
+			done = true
+		}
+	}
+	if !done {
+		if optionsAt < 0 {
+			lines = append([]string{"[options]", key + " = " + value}, lines...)
+		} else {
+			lines = append(lines[:optionsAt+1], append([]string{key + " = " + value}, lines[optionsAt+1:]...)...)
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")), info.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -38,6 +38,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer store.Close()
 	cfg := servicesConfig(c, log)
+	if c.file != "" {
+		// db.change_admin_password keeps the new (hashed) master password
+		// in the configuration file, as Odoo does.
+		file := c.file
+		cfg.SaveMasterPassword = func(hash string) error { return setOption(file, "admin_passwd", hash) }
+	}
 	cfg.HeaderKeys, cfg.BasicUsers = c.headerKeys, c.basicUsers
 	if len(c.headerKeys) > 0 || len(c.basicUsers) > 0 {
 		log.Info("route credentials from the config file", "api_keys", len(c.headerKeys), "basic_users", len(c.basicUsers))
