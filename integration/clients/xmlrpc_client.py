@@ -7,20 +7,7 @@ Usage: xmlrpc_client.py URL DB LOGIN PASSWORD
 import sys
 import xmlrpc.client
 
-
-def check(cond, what):
-    if not cond:
-        print("FAIL", what)
-        sys.exit(1)
-    print("ok", what)
-
-
-def fault(fn):
-    try:
-        fn()
-    except xmlrpc.client.Fault as f:
-        return f
-    return None
+from checks import check, fault
 
 
 def main():
