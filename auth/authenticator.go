@@ -28,6 +28,16 @@ type Authenticator struct {
 	keyCache *checkCache
 	limiter  *limiter
 	usage    usage
+	// Feed pushes notice of credential changes committed by any process
+	// (PostgreSQL); nil makes every check read the generation counter.
+	Feed models.AuthFeed
+	// Marks tells, on stores without a feed, whether anything was
+	// committed since the generation counter was last read.
+	Marks models.CommitCounter
+	rows  rowCache
+
+	feedMu sync.Mutex
+	feeds  map[string]*feed
 
 	mu           sync.Mutex
 	configByHash map[string]string // hash of a configured header key → key name
@@ -138,10 +148,18 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 	// auth_version: a hash replaced outside godoo (an UPDATE run by hand) or
 	// a database dropped and created again under the same name by another
 	// process has other salts, so it never matches an entry made before.
-	u, found, err := models.UserByID(ctx, db, uid)
+	st, err := a.fresh(ctx, db, dbname)
 	if err != nil {
 		return err
 	}
+	row, cached := a.cachedUser(dbname, st, uid)
+	if !cached {
+		if row.user, row.found, err = models.UserByID(ctx, db, uid); err != nil {
+			return err
+		}
+		a.putUser(dbname, st, uid, row)
+	}
+	u, found := row.user, row.found
 	if found && u.Active && u.Hash != "" && a.cache.hit(dbname, uid, u.Hash, password, u.AuthVersion) {
 		return nil
 	}
@@ -166,7 +184,11 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 }
 
 // Forget drops cached checks of a database that was dropped or renamed.
-func (a *Authenticator) Forget(dbname string) { a.cache.forget(dbname) }
+func (a *Authenticator) Forget(dbname string) {
+	a.cache.forget(dbname)
+	a.keyCache.forget(dbname)
+	a.forgetRows(dbname)
+}
 
 func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCredentials, password string, rehash bool, dbname string, keys []string) {
 	stored := u.Hash

@@ -25,9 +25,11 @@ type Identity struct {
 }
 
 // nativeKeyUser returns the usable native key matching pk for scope, or
-// ok=false. Godoo keys cost one indexed read and a SHA-256; Odoo keys cost
-// their PBKDF2 once, then hit the in-memory cache, which is bound to the
-// stored hash so that a deleted or replaced key never matches.
+// ok=false. A warm check of a godoo key costs a map look-up and a SHA-256: the
+// key rows come from the cache of credential rows (fresh.go), which any
+// committed change empties. A cold one costs one indexed read. Odoo keys
+// cost their PBKDF2 once; later checks hit the digest cache, which is bound
+// to the stored hash so that a replaced key never matches.
 func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname string, pk ParsedKey, scope, ip string) (models.NativeKey, bool, error) {
 	now := a.Now().UTC()
 	if pk.Malformed {
@@ -36,17 +38,38 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		a.limiter.fail(dbname, now, "ip:"+ip)
 		return models.NativeKey{}, false, nil
 	}
-	if a.limiter.blocked(dbname, "ip:"+ip, now) || a.limiter.blocked(dbname, "key:"+pk.Index, now) {
-		return models.NativeKey{}, false, nil
-	}
-	cands, err := models.NativeKeyCandidates(ctx, db, pk.Index, scope, now.Format(models.DatetimeLayout))
+	// A blocked address or key id gets no database read and no key
+	// derivation; a warm key with the right secret still passes, so that
+	// failures sent by someone else on a leaked key id do not lock its
+	// owner out.
+	blocked := a.limiter.blocked(dbname, "ip:"+ip, now) || a.limiter.blocked(dbname, "key:"+pk.Index, now)
+	st, err := a.fresh(ctx, db, dbname)
 	if err != nil {
 		return models.NativeKey{}, false, err
 	}
+	cands, cached := a.cachedNative(dbname, st, pk.Index)
+	if !cached {
+		if blocked {
+			return models.NativeKey{}, false, nil
+		}
+		if cands, err = models.NativeKeysByIndex(ctx, db, pk.Index); err != nil {
+			return models.NativeKey{}, false, err
+		}
+		a.putNative(dbname, st, pk.Index, cands)
+	}
+	nowText := now.Format(models.DatetimeLayout)
+	usable := false
 	for _, k := range cands {
+		if !k.UsableFor(scope, nowText) {
+			continue
+		}
+		usable = true
 		if a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
 			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
 			return k, true, nil
+		}
+		if pk.Odoo && blocked {
+			continue // no derivation while blocked
 		}
 		if VerifyKey(pk.Key, k.Hash) {
 			a.keyCache.store(dbname, k.ID, k.Hash, pk.Key, 0)
@@ -54,10 +77,15 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 			return k, true, nil
 		}
 	}
+	if blocked {
+		return models.NativeKey{}, false, nil
+	}
 	a.limiter.fail(dbname, now, "ip:"+ip, "key:"+pk.Index)
-	for _, k := range cands {
-		if err := models.AuditFailure(ctx, db, "native", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
-			a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
+	if usable {
+		for _, k := range cands {
+			if err := models.AuditFailure(ctx, db, "native", k.ID, nowText, ip); err != nil {
+				a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
+			}
 		}
 	}
 	return models.NativeKey{}, false, nil
@@ -97,11 +125,12 @@ func (a *Authenticator) SetConfigKeys(keys map[string]string) {
 }
 
 // HeaderKey authenticates an API-KEY header key (auth.api.key) and returns
-// the key's user. The key is looked up by its hash on a unique index; archived
-// keys, and keys of archived users when their company says so, are refused.
+// the key's user. The key is looked up by its hash on a unique index (or in
+// the cache of credential rows); archived keys, and keys of archived users
+// when their company says so, are refused.
 func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, []string, error) {
 	now := a.Now().UTC()
-	if key == "" || a.limiter.blocked(dbname, "ip:"+ip, now) {
+	if key == "" {
 		return Identity{}, nil, models.ErrAccessDenied
 	}
 	h := HeaderKeyHash(key)
@@ -109,21 +138,37 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	configName, fromConfig := a.configByHash[h]
 	overridden := a.configNames
 	a.mu.Unlock()
-	var k models.HeaderKey
-	var found bool
-	var err error
+	ref := "h:" + h
 	if fromConfig {
-		k, found, err = models.HeaderKeyByName(ctx, db, configName)
-	} else {
-		k, found, err = models.HeaderKeyByHash(ctx, db, h)
-		if found && overridden[k.Name] {
-			found = false // the configuration holds this key's secret now
-		}
+		ref = "n:" + configName
 	}
+	st, err := a.fresh(ctx, db, dbname)
 	if err != nil {
 		return Identity{}, nil, err
 	}
+	row, cached := a.cachedHeader(dbname, st, ref)
+	if !cached {
+		if a.limiter.blocked(dbname, "ip:"+ip, now) {
+			return Identity{}, nil, models.ErrAccessDenied
+		}
+		if fromConfig {
+			row.key, row.found, err = models.HeaderKeyByName(ctx, db, configName)
+		} else {
+			row.key, row.found, err = models.HeaderKeyByHash(ctx, db, h)
+		}
+		if err != nil {
+			return Identity{}, nil, err
+		}
+		a.putHeader(dbname, st, ref, row)
+	}
+	k, found := row.key, row.found
+	if found && !fromConfig && overridden[k.Name] {
+		found = false // the configuration holds this key's secret now
+	}
 	if !found || !k.Usable {
+		if a.limiter.blocked(dbname, "ip:"+ip, now) {
+			return Identity{}, nil, models.ErrAccessDenied
+		}
 		a.limiter.fail(dbname, now, "ip:"+ip)
 		if found {
 			if err := models.AuditFailure(ctx, db, "header", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
@@ -134,6 +179,17 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	}
 	a.usage.touch(dbname, "auth_api_key", k.ID, now)
 	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Mode: "api_key"}, k.Groups, nil
+}
+
+// Verify reports whether password matches the stored value, as an
+// interactive check does: the password only (never a key), with no cache
+// and no cool-down. The identity check of sensitive actions uses it.
+func (a *Authenticator) Verify(password, stored string) bool {
+	if password == "" || stored == "" {
+		return false
+	}
+	ok, _ := a.verifyStored(password, stored)
+	return ok
 }
 
 // verifyStored checks a password against the stored value: a passlib hash,

@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"hash/crc32"
@@ -56,6 +57,7 @@ func TestAPIKeys(t *testing.T) {
 		t.Run("expiry", k.testExpiry)
 		t.Run("creation rules", k.testCreationRules)
 		t.Run("visibility and revocation", k.testVisibility)
+		t.Run("identity check", k.testIdentityCheck)
 		t.Run("odoo key", k.testOdooKey)
 		t.Run("odoo passwords", k.testOdooPasswords)
 		t.Run("command line services", k.testServices)
@@ -463,7 +465,6 @@ func (k *akEnv) testScope(t *testing.T) {
 // every process at its next request; NULL never expires; keys cannot be
 // made already expired (items 19, 38).
 func (k *akEnv) testExpiry(t *testing.T) {
-	ctx := context.Background()
 	c := k.callers(false)[1]
 	admin := akUser{login: "admin", uid: 2}
 	_, f := authKw(t, c, k.db, 2, adminPassword, "res.users.apikeys", "generate", false, "past", utc(-time.Hour))
@@ -475,9 +476,7 @@ func (k *akEnv) testExpiry(t *testing.T) {
 		for _, cc := range append(a, b...) {
 			k.wantKW(t, cc, k.u1, key)
 		}
-		if _, err := k.pool.ExecContext(ctx, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", utc(-time.Minute), k.nativeID(t, key)); err != nil {
-			t.Fatal(err)
-		}
+		handSQL(t, k.store, k.pool, k.db, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", utc(-time.Minute), k.nativeID(t, key))
 		for _, cc := range append(a, b...) {
 			k.wantRefusedKey(t, cc, k.u1, key)
 		}
@@ -547,6 +546,19 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 		if f != nil {
 			return "", f
 		}
+		// Over RPC, make_key first asks for the password again (Odoo's
+		// identity check); run_check then makes the key.
+		check, _ := v.(map[string]any)
+		if check["res_model"] != "res.users.identitycheck" {
+			t.Fatalf("make_key without an identity check answered %v", v)
+		}
+		if _, f := authKw(t, c, k.db, u.uid, u.password, "res.users.identitycheck", "write", []any{check["res_id"]}, map[string]any{"password": u.password}); f != nil {
+			return "", f
+		}
+		v, f = authKw(t, c, k.db, u.uid, u.password, "res.users.identitycheck", "run_check", []any{check["res_id"]})
+		if f != nil {
+			return "", f
+		}
 		ctx, _ := v.(map[string]any)["context"].(map[string]any)
 		key, _ := ctx["default_key"].(string)
 		k.secrets.add(key, 1)
@@ -607,7 +619,7 @@ func (k *akEnv) testVisibility(t *testing.T) {
 		}
 		_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "read", []any{id2}, []any{"name"})
 		wantFault(t, c, f, 4, "")
-		for _, method := range []string{"remove", "revoke", "unlink"} {
+		for _, method := range []string{"revoke", "unlink"} {
 			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id2})
 			wantFault(t, c, f, 4, "You can not remove API keys unless they're yours or you are a system user")
 			_, f = authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id1, id2})
@@ -684,9 +696,7 @@ func (k *akEnv) testOdooPasswords(t *testing.T) {
 	}
 	set := func(v string) {
 		t.Helper()
-		if _, err := k.pool.ExecContext(ctx, "UPDATE res_users SET password = ? WHERE id = ?", v, u.uid); err != nil {
-			t.Fatal(err)
-		}
+		handSQL(t, k.store, k.pool, k.db, "UPDATE res_users SET password = ? WHERE id = ?", v, u.uid)
 	}
 	if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
 		t.Errorf("a new password is stored as %.22s..., want 600000 rounds", h)
@@ -1135,5 +1145,54 @@ func TestAPIKeysREADME(t *testing.T) {
 		if strings.Contains(string(out), key.Clear) {
 			t.Errorf("README %s example printed the key", run.name)
 		}
+	}
+}
+
+// testIdentityCheck: the key wizard, make_key and remove ask for the
+// password again (Odoo's @check_identity, item 21) and run_check replays
+// them after a right password only; over RPC the check lasts for the call
+// (there is no session to keep it). generate and revoke, the methods meant
+// for programs, need no check.
+func (k *akEnv) testIdentityCheck(t *testing.T) {
+	for _, c := range k.callers(false) {
+		key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("identity_"), utc(time.Hour))
+		id := k.nativeID(t, key)
+		check := func(v any) any {
+			t.Helper()
+			a, _ := v.(map[string]any)
+			if a["res_model"] != "res.users.identitycheck" || a["type"] != "ir.actions.act_window" || a["target"] != "new" {
+				t.Fatalf("%s: want the identity check action, got %v", c.protocol(), v)
+			}
+			return a["res_id"]
+		}
+		w := check(k.mustAs(t, c, k.u1, "res.users.apikeys", "remove", []any{id}))
+		k.wantKW(t, c, k.u1, key) // nothing removed yet
+
+		// Someone else cannot answer u1's check.
+		_, f := authKw(t, c, k.db, k.u2.uid, k.u2.password, "res.users.identitycheck", "run_check", []any{w})
+		if f == nil {
+			t.Errorf("%s: u2 ran u1's identity check", c.protocol())
+		}
+		// A wrong password, or the key itself, fails it.
+		for _, wrong := range []string{"wrong-Password-1", key} {
+			k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": wrong})
+			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.identitycheck", "run_check", []any{w})
+			wantFault(t, c, f, 2, "Incorrect Password, try again or click on Forgot Password to reset your password.")
+		}
+		k.wantKW(t, c, k.u1, key)
+		// The password is never stored, not even for a moment.
+		k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": k.u1.password})
+		var stored sql.NullString
+		if err := k.pool.QueryRowContext(context.Background(), "SELECT password FROM res_users_identitycheck WHERE id = ?", w).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "stored identity check password", stored.String, "1")
+		equal(t, "run_check replays remove", k.mustAs(t, c, k.u1, "res.users.identitycheck", "run_check", []any{w}), true)
+		k.wantRefusedKW(t, c, k.u1, key)
+		// Over RPC the check lasted for that call only.
+		w = check(k.mustAs(t, c, k.u1, "res.users", "api_key_wizard", []any{k.u1.uid}))
+		k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": k.u1.password})
+		wizard, _ := k.mustAs(t, c, k.u1, "res.users.identitycheck", "run_check", []any{w}).(map[string]any)
+		equal(t, "api_key_wizard opens", wizard["res_model"], "res.users.apikeys.description")
 	}
 }

@@ -237,9 +237,7 @@ func testAuthPasslib(t *testing.T, e *env) {
 	}
 	setHash := func(uid int64, h string) {
 		t.Helper()
-		if _, err := db.ExecContext(ctx, "UPDATE res_users SET password = ? WHERE id = ?", h, uid); err != nil {
-			t.Fatal(err)
-		}
+		handSQL(t, e.store, db, e.db, "UPDATE res_users SET password = ? WHERE id = ?", h, uid)
 	}
 	getHash := func(uid int64) string {
 		t.Helper()

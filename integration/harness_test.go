@@ -16,8 +16,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kolo/xmlrpc"
+	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
@@ -355,4 +357,43 @@ func (e *env) count(t *testing.T, model string, domain []any) int64 {
 	v := e.mustKw(t, jsonCaller{e.srv.URL}, model, "search_count", []any{domain}, map[string]any{"context": map[string]any{"active_test": false}})
 	n, _ := v.(int64)
 	return n
+}
+
+// handSQL runs a statement on a database as an administrator typing SQL
+// would. No godoo process made that change, so none waited for its notice:
+// on a store with a feed (PostgreSQL) it reaches godoo's processes within
+// the notice's delivery, not synchronously. handSQL waits for that delivery
+// (as a godoo process that commits a change does) before it returns.
+func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, args ...any) {
+	t.Helper()
+	feed, ok := store.(models.AuthFeed)
+	if !ok {
+		if _, err := pool.ExecContext(context.Background(), q, args...); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	events := make(chan models.AuthEvent, 64)
+	stop := feed.WatchAuth(dbname, func(ev models.AuthEvent) { events <- ev })
+	defer stop()
+	wait := func(want models.AuthEvent) {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case ev := <-events:
+				if ev == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no event %d from the feed", want)
+			}
+		}
+	}
+	wait(models.AuthFeedUp)
+	if _, err := pool.ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatal(err)
+	}
+	wait(models.AuthChanged)
+	time.Sleep(10 * time.Millisecond) // the other listeners were served at the same moment
 }

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
@@ -1087,17 +1088,61 @@ func TestWebREADME(t *testing.T) {
 }
 
 // callButton follows OdooRPC's way of making an API key: create the
-// description wizard with call_kw, then press make_key with call_button; the
-// key from the answer's context works over /jsonrpc.
+// description wizard with call_kw, then press make_key with call_button. The
+// session passes Odoo's identity check first (the password again, within
+// ten minutes); the key from the answer's context works over /jsonrpc.
 func (w *webScenario) callButton(t *testing.T) {
 	c := w.client(t, w.e.srv.URL, modeRaw, false)
 	c.login(t, "admin", adminPassword)
+	button := func(model, method string, id any) webAnswer {
+		t.Helper()
+		return c.post(t, "/web/dataset/call_button", map[string]any{"model": model, "method": method,
+			"args": []any{[]any{id}}, "kwargs": map[string]any{}})
+	}
 	wiz := c.mustKw(t, "res.users.apikeys.description", "create", []any{map[string]any{"name": "odoorpc"}}, nil)
-	a := c.post(t, "/web/dataset/call_button", map[string]any{"model": "res.users.apikeys.description", "method": "make_key",
-		"args": []any{[]any{wiz}}, "kwargs": map[string]any{}})
+	a := button("res.users.apikeys.description", "make_key", wiz)
+	check, _ := a.result.(map[string]any)
+	if a.err != nil || check["res_model"] != "res.users.identitycheck" || check["type"] != "ir.actions.act_window" {
+		t.Fatalf("make_key without an identity check: %s", a.body)
+	}
+	// A wrong password, or a key in its place, fails the check.
+	notPassword, err := w.e.set.Database.CreateAPIKey(context.Background(), w.e.db, services.KeyOptions{Login: "admin", Name: "not a password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.secrets.add(notPassword.Clear)
+	for _, wrong := range []string{"not-the-password", notPassword.Clear} {
+		c.mustKw(t, "res.users.identitycheck", "write", []any{[]any{check["res_id"]}, map[string]any{"password": wrong}}, nil)
+		a = button("res.users.identitycheck", "run_check", check["res_id"])
+		if msg := errMessage(a.err); !strings.Contains(msg, "Incorrect Password, try again or click on Forgot Password to reset your password.") {
+			t.Fatalf("run_check with a wrong password: %s", a.body)
+		}
+	}
+	c.mustKw(t, "res.users.identitycheck", "write", []any{[]any{check["res_id"]}, map[string]any{"password": adminPassword}}, nil)
+	a = button("res.users.identitycheck", "run_check", check["res_id"])
 	action, ok := a.result.(map[string]any)
 	if a.err != nil || !ok {
-		t.Fatalf("call_button make_key: %s", a.body)
+		t.Fatalf("run_check: %s", a.body)
+	}
+	// The session passed the check: a second key needs no password for ten
+	// minutes; after that, it asks again.
+	wiz2 := c.mustKw(t, "res.users.apikeys.description", "create", []any{map[string]any{"name": "odoorpc 2"}}, nil)
+	second, _ := button("res.users.apikeys.description", "make_key", wiz2).result.(map[string]any)
+	if ctx, _ := second["context"].(map[string]any); ctx["default_key"] == nil {
+		t.Fatalf("a second make_key within ten minutes answered %v", second)
+	}
+	w.secrets.add(second["context"].(map[string]any)["default_key"].(string))
+	pool, err := w.e.store.Open(context.Background(), w.e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.ExecContext(context.Background(), "UPDATE http_session SET identity_check_last = ?",
+		time.Now().UTC().Add(-11*time.Minute).Format(models.DatetimeLayout)); err != nil {
+		t.Fatal(err)
+	}
+	wiz3 := c.mustKw(t, "res.users.apikeys.description", "create", []any{map[string]any{"name": "odoorpc 3"}}, nil)
+	if third, _ := button("res.users.apikeys.description", "make_key", wiz3).result.(map[string]any); third["res_model"] != "res.users.identitycheck" {
+		t.Fatalf("make_key eleven minutes after the check answered %v", third)
 	}
 	ctx, _ := action["context"].(map[string]any)
 	key, _ := ctx["default_key"].(string)
@@ -1121,4 +1166,11 @@ func (w *webScenario) callButton(t *testing.T) {
 	if code, _ := a.err["code"].(int64); code != 100 {
 		t.Errorf("call_button without a session: %s", a.body)
 	}
+}
+
+// errMessage is error.data.message of a JSON-RPC error ("" for none).
+func errMessage(e map[string]any) string {
+	data, _ := e["data"].(map[string]any)
+	msg, _ := data["message"].(string)
+	return msg
 }

@@ -36,7 +36,11 @@ func apikeysModel() *Model {
 	remove := func(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (any, error) {
 		return true, env.RemoveAPIKeys(ctx, ids)
 	}
-	for _, name := range []string{"remove", "revoke", "unlink"} {
+	// remove is Odoo's button, behind the identity check; revoke (Odoo's
+	// RPC method) and unlink are for programs, which prove their identity
+	// on every call.
+	m.AddMethod(withIdentityCheck(&Method{Name: "remove", Record: true, Fn: remove}))
+	for _, name := range []string{"revoke", "unlink"} {
 		m.AddMethod(&Method{Name: name, Record: true, Fn: remove})
 	}
 	return m
@@ -67,7 +71,7 @@ func descriptionModel() *Model {
 	m.Rule = func(_ context.Context, env *Env) ([]any, error) {
 		return []any{[]any{"create_uid", "=", env.UID}}, nil
 	}
-	m.AddMethod(&Method{Name: "make_key", Record: true, Fn: makeKey})
+	m.AddMethod(withIdentityCheck(&Method{Name: "make_key", Record: true, Fn: makeKey}))
 	m.AddMethod(&Method{Name: "check_access_make_key", Record: true, ReadOnly: true, Fn: func(ctx context.Context, env *Env, _ *Model, _ []int64, _ Args) (any, error) {
 		return true, env.checkMakeKey(ctx)
 	}})
@@ -209,6 +213,7 @@ func (env *Env) GenerateAPIKey(ctx context.Context, uid int64, scope, name strin
 		sc = scope
 	}
 	var id int64
+	env.credentialsChanged("res_users_apikeys")
 	err = env.DB.QueryRowContext(ctx, `INSERT INTO res_users_apikeys (name, user_id, scope, expiration_date, key_index, key,
 		create_uid, write_uid, create_date, write_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		name, uid, sc, exp, index, hash, env.UID, env.UID, env.NowText(), env.NowText()).Scan(&id)
@@ -256,6 +261,7 @@ func (env *Env) RemoveAPIKeys(ctx context.Context, ids []int64) error {
 		}
 	}
 	for _, k := range keys {
+		env.credentialsChanged("res_users_apikeys")
 		if _, err := env.exec(ctx, "DELETE FROM res_users_apikeys WHERE id = ?", k.id); err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@ func registerBase(r *Registry) {
 	r.Register(usersModel())
 	r.Register(apikeysModel())
 	r.Register(descriptionModel())
+	r.Register(identityCheckModel())
 	r.Register(apiKeyModel())
 	r.Register(apiKeyGroupModel())
 	r.Register(categoryModel())

@@ -31,6 +31,14 @@ type Env struct {
 	Now time.Time
 	// RemoteAddr is the client's address, for the audit trail.
 	RemoteAddr string
+	// CredentialsChanging, when set, is called once in a transaction that
+	// changes credentials (users' logins, passwords, active flags and
+	// groups, keys, key groups), before it commits; the function it returns
+	// runs after the commit. The services use it to drop cached checks.
+	CredentialsChanging func() func()
+	// Identity is the caller's last password re-check; shared by every
+	// copy of the Env.
+	Identity *IdentityCheck
 
 	su    bool
 	state *envState
@@ -40,6 +48,8 @@ type Env struct {
 type envState struct {
 	groups   map[int64]bool
 	onCommit []func()
+	// credentials is set once the transaction changed credentials.
+	credentials bool
 	// rules caches the ir.rule domain per model and operation.
 	rules map[string]ruleCache
 }
@@ -55,7 +65,7 @@ func NewEnv(db bun.IDB, dialect string, reg *Registry, classify func(error) erro
 		classify = func(err error) error { return err }
 	}
 	return &Env{DB: db, Dialect: dialect, Registry: reg, Classify: classify, UID: uid,
-		Context: map[string]any{}, Now: now.UTC().Truncate(time.Second), state: &envState{}}
+		Context: map[string]any{}, Now: now.UTC().Truncate(time.Second), state: &envState{}, Identity: &IdentityCheck{}}
 }
 
 // Sudo returns a copy that bypasses access rights, as Odoo's sudo() does.
@@ -78,6 +88,20 @@ func (e *Env) WithContext(ctx map[string]any) *Env {
 // OnCommit registers fn to run after the transaction commits, for side
 // effects such as cache invalidation that must not happen on rollback.
 func (e *Env) OnCommit(fn func()) { e.state.onCommit = append(e.state.onCommit, fn) }
+
+// credentialTables are the tables whose rows the credential checks cache.
+var credentialTables = map[string]bool{"res_users": true, "res_users_apikeys": true, "auth_api_key": true,
+	"auth_api_key_group": true, "res_company": true}
+
+// credentialsChanged notes that the transaction writes table, which may hold
+// credentials: see CredentialsChanging.
+func (e *Env) credentialsChanged(table string) {
+	if !credentialTables[table] || e.state.credentials || e.CredentialsChanging == nil {
+		return
+	}
+	e.state.credentials = true
+	e.OnCommit(e.CredentialsChanging())
+}
 
 // CommitHooks returns the functions registered with OnCommit.
 func (e *Env) CommitHooks() []func() { return e.state.onCommit }

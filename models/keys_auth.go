@@ -14,17 +14,28 @@ type NativeKey struct {
 	UserID int64
 	Hash   string
 	Login  string
+	// Scope is empty for a global key.
+	Scope string
+	// Expires is the expiration_date in DatetimeLayout, empty for a
+	// persistent key.
+	Expires string
 }
 
-// NativeKeyCandidates returns the usable keys whose indexed part is index:
-// their user is active, their scope is NULL or scope, and they have not
-// expired at now. It is one indexed read; for godoo keys the index is unique
-// in practice, for Odoo keys (8-character prefixes) there may be a few.
-func NativeKeyCandidates(ctx context.Context, db bun.IDB, index, scope, now string) ([]NativeKey, error) {
-	rows, err := db.QueryContext(ctx, `SELECT k.id, k.user_id, k.key, u.login FROM res_users_apikeys k
-		JOIN res_users u ON u.id = k.user_id
-		WHERE k.key_index = ? AND u.active AND (k.scope IS NULL OR k.scope = ?)
-		AND (k.expiration_date IS NULL OR k.expiration_date >= ?)`, index, scope, now)
+// UsableFor reports whether the key serves scope at now (DatetimeLayout): a
+// global key or one of that scope, not expired. Callers cache key rows and
+// check this on every use, so that an expiry needs no notice.
+func (k NativeKey) UsableFor(scope, now string) bool {
+	return (k.Scope == "" || k.Scope == scope) && (k.Expires == "" || k.Expires >= now)
+}
+
+// NativeKeysByIndex returns the keys of active users whose indexed part is
+// index, whatever their scope and expiry (see UsableFor). It is one read on
+// an index; for godoo keys the index is unique in practice, for Odoo keys
+// (8-character prefixes) there may be a few.
+func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeKey, error) {
+	rows, err := db.QueryContext(ctx, `SELECT k.id, k.user_id, k.key, u.login, COALESCE(k.scope, ''), k.expiration_date
+		FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
+		WHERE k.key_index = ? AND u.active`, index)
 	if err != nil {
 		return nil, err
 	}
@@ -32,12 +43,24 @@ func NativeKeyCandidates(ctx context.Context, db bun.IDB, index, scope, now stri
 	var out []NativeKey
 	for rows.Next() {
 		var k NativeKey
-		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login); err != nil {
+		var expires any
+		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login, &k.Scope, &expires); err != nil {
 			return nil, err
+		}
+		if t, ok := formatTime(expires, DatetimeLayout).(string); ok {
+			k.Expires = t
 		}
 		out = append(out, k)
 	}
 	return out, rows.Err()
+}
+
+// AuthGeneration reads the counter that migration 0005_auth_changes bumps in
+// every transaction changing credentials, on stores without an AuthFeed.
+func AuthGeneration(ctx context.Context, db bun.IDB) (int64, error) {
+	var g int64
+	err := db.QueryRowContext(ctx, "SELECT generation FROM godoo_auth_generation WHERE id = 1").Scan(&g)
+	return g, err
 }
 
 // HeaderKey is an auth.api.key row as the API-KEY route check needs it.

@@ -87,6 +87,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 		colNames[i] = m.Fields[n].Column
 		args[i] = cols[n]
 	}
+	env.credentialsChanged(m.Table)
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
 	var id int64
 	if err := env.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
@@ -153,6 +154,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	for _, id := range ids {
 		args = append(args, id)
 	}
+	env.credentialsChanged(m.Table)
 	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + placeholders(len(ids)) + ")"
 	if _, err := env.exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)
@@ -183,6 +185,7 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 		}
 	}
 	args := int64Args(ids)
+	env.credentialsChanged(m.Table)
 	q := "DELETE FROM " + m.Table + " WHERE id IN (" + placeholders(len(ids)) + ")"
 	if _, err := env.exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)

@@ -42,7 +42,10 @@ type Method struct {
 	Op Op
 	// ReadOnly methods run in a read-only transaction.
 	ReadOnly bool
-	Fn       func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
+	// CheckIdentity methods need a recent password re-check (see
+	// withIdentityCheck); only they may be replayed by run_check.
+	CheckIdentity bool
+	Fn            func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
 }
 
 // Model is the description of one Odoo model: its table, fields and methods.
@@ -137,6 +140,9 @@ type Registry struct {
 	// rounds is the database's password.hashing.rounds (0 when unset); the
 	// hasher never goes below its own floor.
 	HashPassword func(clear string, rounds int) (string, error)
+	// VerifyPassword checks a clear password against a stored hash; the
+	// auth layer provides it.
+	VerifyPassword func(clear, stored string) bool
 	// NewAPIKey makes new keys; the auth layer provides it too.
 	NewAPIKey NewKeyFunc
 	// HeaderKeyHash turns an API-KEY header key into its stored hash.

@@ -86,6 +86,10 @@ func usersModel() *Model {
 		return nil
 	}
 	m.AddMethod(&Method{Name: "context_get", ReadOnly: true, Fn: contextGet})
+	m.AddMethod(withIdentityCheck(&Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *Env, *Model, []int64, Args) (any, error) {
+		return map[string]any{"type": "ir.actions.act_window", "res_model": "res.users.apikeys.description",
+			"name": "New API Key", "target": "new", "views": []any{[]any{false, "form"}}}, nil
+	}}))
 	return m
 }
 
@@ -161,6 +165,7 @@ func (env *Env) BumpAuthVersion(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	env.credentialsChanged("res_users")
 	_, err := env.exec(ctx, "UPDATE res_users SET auth_version = auth_version + 1 WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids)...)
 	return err
 }

@@ -21,6 +21,9 @@ type WebSession struct {
 	Created  time.Time
 	LastSeen time.Time
 	Expires  time.Time
+	// IdentityChecked is when the user last passed the identity check in
+	// this session (zero for never).
+	IdentityChecked time.Time
 }
 
 // InsertSession stores a new session under the hash of its id.
@@ -35,9 +38,9 @@ func InsertSession(ctx context.Context, db bun.IDB, sidHash string, s WebSession
 // when there is none.
 func SessionByHash(ctx context.Context, db bun.IDB, sidHash string) (WebSession, bool, error) {
 	var s WebSession
-	var created, lastSeen, expires any
-	err := db.QueryRowContext(ctx, `SELECT id, uid, login, token, created, last_seen, expires FROM http_session WHERE sid_hash = ?`, sidHash).
-		Scan(&s.ID, &s.UID, &s.Login, &s.Token, &created, &lastSeen, &expires)
+	var created, lastSeen, expires, checked any
+	err := db.QueryRowContext(ctx, `SELECT id, uid, login, token, created, last_seen, expires, identity_check_last FROM http_session WHERE sid_hash = ?`, sidHash).
+		Scan(&s.ID, &s.UID, &s.Login, &s.Token, &created, &lastSeen, &expires, &checked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return WebSession{}, false, nil
 	}
@@ -55,7 +58,19 @@ func SessionByHash(ctx context.Context, db bun.IDB, sidHash string) (WebSession,
 		}
 		*f.dst = t
 	}
+	if text, ok := formatTime(checked, DatetimeLayout).(string); ok {
+		if t, err := time.Parse(DatetimeLayout, text); err == nil {
+			s.IdentityChecked = t
+		}
+	}
 	return s, true, nil
+}
+
+// SetSessionIdentityCheck records that the user of session id passed the
+// identity check at.
+func SetSessionIdentityCheck(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
+	_, err := db.ExecContext(ctx, "UPDATE http_session SET identity_check_last = ? WHERE id = ?", at.UTC().Format(DatetimeLayout), id)
+	return err
 }
 
 // TouchSession records a use of session id at lastSeen, valid until expires.

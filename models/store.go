@@ -40,6 +40,47 @@ type Store interface {
 	Close() error
 }
 
+// AuthEvent is what an AuthFeed reports about a database.
+type AuthEvent int
+
+const (
+	// AuthFeedUp: notices flow from now on; anything cached before may be
+	// stale.
+	AuthFeedUp AuthEvent = iota
+	// AuthFeedDown: notices may be lost until the next AuthFeedUp.
+	AuthFeedDown
+	// AuthChanged: a change to credentials was committed (see migration
+	// 0005_auth_changes).
+	AuthChanged
+	// AuthFeedClosed: the watch is over (the pool was closed, the database
+	// dropped or renamed, or the store closed); watch again to go on.
+	AuthFeedClosed
+)
+
+// AuthFeed is implemented by stores that push notice of committed changes to
+// credentials to every process sharing a database (PostgreSQL LISTEN/NOTIFY).
+// Stores without it are read instead: AuthGeneration on every check.
+type AuthFeed interface {
+	// WatchAuth starts watching database name and calls on, from one
+	// goroutine, for every event until AuthFeedClosed. It returns at once;
+	// AuthFeedUp comes when the watch is established. stop ends the watch.
+	WatchAuth(name string, on func(AuthEvent)) (stop func())
+}
+
+// CommitMark identifies the last transaction committed to a database; see
+// CommitCounter.
+type CommitMark [4]uint32
+
+// CommitCounter is implemented by stores that can tell without a query
+// whether anything was committed to a database, by any process, since an
+// earlier mark (SQLite's WAL index). The credential checks then read the
+// generation counter only when something was.
+type CommitCounter interface {
+	// CommitMark returns the current mark of database name; ok is false
+	// when the store cannot tell now (read the counter every time).
+	CommitMark(name string) (mark CommitMark, ok bool)
+}
+
 // dbNameRE is Odoo's rule for database names (odoo/service/db.py DBNAME_PATTERN).
 var dbNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
 

@@ -57,11 +57,19 @@ type Session struct {
 	// Refresh is true when this use moved the expiry, so that the cookie is
 	// worth sending again.
 	Refresh bool
+	// rowID and identityChecked carry the session's identity check (see
+	// models.IdentityCheck) to the calls made with it.
+	rowID           int64
+	identityChecked time.Time
 }
 
 // Identity is the session's user as a route identity (mode "user").
 func (s Session) Identity() Identity {
-	return Identity{DB: s.DB, UID: s.UID, Login: s.Login, Mode: "user"}
+	id := Identity{DB: s.DB, UID: s.UID, Login: s.Login, Mode: "user"}
+	if s.rowID != 0 {
+		id.session = &sessionCheck{rowID: s.rowID, last: s.identityChecked}
+	}
+	return id
 }
 
 // SessionRequest is what a request carries toward its session.
@@ -308,7 +316,8 @@ func (w *Web) Session(ctx context.Context, in SessionRequest) (Session, error) {
 	case sessionToken(u) != row.Token:
 		w.c.log.Info("web session ended: credentials changed", "db", name, "login", row.Login)
 	default:
-		s := Session{ID: in.ID, DB: name, UID: row.UID, Login: u.Login, MaxAge: idle, Expires: row.LastSeen.Add(idle)}
+		s := Session{ID: in.ID, DB: name, UID: row.UID, Login: u.Login, MaxAge: idle, Expires: row.LastSeen.Add(idle),
+			rowID: row.ID, identityChecked: row.IdentityChecked}
 		if now.Sub(row.LastSeen) >= min(sessionTouchEvery, idle/20) {
 			s.Expires, s.Refresh = now.Add(idle), true
 			if err := models.TouchSession(ctx, db, row.ID, now, s.Expires); err != nil {

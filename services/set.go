@@ -76,6 +76,8 @@ type core struct {
 	mu       sync.Mutex
 	migrated map[string]bool
 	master   string
+	// names maps each open pool to its database name.
+	names map[*bun.DB]string
 }
 
 // NewSet wires the services. Tests and main share this constructor.
@@ -91,16 +93,23 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	a := auth.New(cfg.Log)
 	a.Now = cfg.Now
+	if f, ok := store.(models.AuthFeed); ok {
+		a.Feed = f
+	}
+	if m, ok := store.(models.CommitCounter); ok {
+		a.Marks = m
+	}
 	if len(cfg.HeaderKeys) > 0 {
 		a.SetConfigKeys(cfg.HeaderKeys)
 	}
 	cfg.HeaderKeys = nil // the authenticator keeps their hashes only
 	reg := models.NewRegistry()
 	reg.HashPassword = a.HashRounds
+	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
 	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
-		migrated: map[string]bool{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
+		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, core: c}
 }
 
@@ -122,6 +131,7 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	}
 	c.mu.Lock()
 	done := c.migrated[name]
+	c.names[db] = name
 	c.mu.Unlock()
 	if done {
 		return db, nil
@@ -146,6 +156,11 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 func (c *core) forget(name string) {
 	c.mu.Lock()
 	delete(c.migrated, name)
+	for db, n := range c.names {
+		if n == name {
+			delete(c.names, db)
+		}
+	}
 	c.mu.Unlock()
 	c.auth.Forget(name)
 }
@@ -192,6 +207,7 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 	err := db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 		env := models.NewEnv(tx, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
 		env.RemoteAddr = remoteAddr(ctx)
+		env.CredentialsChanging = c.credentialsChanging(db)
 		r, err := fn(ctx, env)
 		if err != nil {
 			return err
@@ -207,6 +223,19 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		return nil, nil, err
 	}
 	return res, hooks, nil
+}
+
+// credentialsChanging returns the hook that makes a committed change to
+// credentials of db's database hold at the next request (see
+// auth.Authenticator.Changing).
+func (c *core) credentialsChanging(db *bun.DB) func() func() {
+	c.mu.Lock()
+	name, ok := c.names[db]
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return func() func() { return c.auth.Changing(name) }
 }
 
 type remoteAddrKey struct{}

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"time"
 
 	"github.com/godoo/godoo/models"
 	"github.com/uptrace/bun"
@@ -31,6 +32,8 @@ type Identity struct {
 	KeyName string
 	// Groups are the codes of the header key's groups (auth.api.key.group).
 	Groups []string
+	// session is the web session's identity check, for mode user.
+	session *sessionCheck
 }
 
 // Reason says why a web route refused a request. rpc maps each reason to
@@ -307,8 +310,19 @@ func (w *Web) Execute(ctx context.Context, id Identity, model, method string, ar
 		args = []any{}
 	}
 	return w.c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
+		if s := id.session; s != nil {
+			env.Identity = &models.IdentityCheck{Last: s.last, Record: func(ctx context.Context, at time.Time) error {
+				return models.SetSessionIdentityCheck(ctx, env.DB, s.rowID, at)
+			}}
+		}
 		return w.c.registry.Call(ctx, env, model, method, args, kwargs)
 	})
+}
+
+// sessionCheck is the identity check of the web session a call comes with.
+type sessionCheck struct {
+	rowID int64
+	last  time.Time
 }
 
 func intersects(want, have []string) bool {

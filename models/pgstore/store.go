@@ -81,6 +81,8 @@ type Store struct {
 	closed bool
 	pools  map[string]*bun.DB
 	locks  map[string]*nameLock
+	// watches are the LISTEN connections of WatchAuth.
+	watches map[*watch]bool
 }
 
 // New returns a store for the PostgreSQL server of dsn, a
@@ -103,6 +105,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 		maxOpen:   4 * runtime.NumCPU(),
 		pools:     make(map[string]*bun.DB),
 		locks:     make(map[string]*nameLock),
+		watches:   make(map[*watch]bool),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -200,6 +203,7 @@ func (s *Store) checkOpen() error {
 // closePool closes and forgets the pool of name, if any. The caller holds
 // name's lock.
 func (s *Store) closePool(name string) error {
+	s.closeWatches(name)
 	s.mu.Lock()
 	db := s.pools[name]
 	delete(s.pools, name)
@@ -361,6 +365,7 @@ func (s *Store) Close() error {
 	pools := s.pools
 	s.pools = make(map[string]*bun.DB)
 	s.mu.Unlock()
+	s.closeWatches("")
 	var errs []error
 	for name, db := range pools {
 		if err := db.Close(); err != nil {

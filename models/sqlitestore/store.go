@@ -101,6 +101,9 @@ type Store struct {
 	closed bool
 	pools  map[string]*bun.DB
 	locks  map[string]*nameLock
+	// probes map the WAL index of open databases (CommitMark); nil when it
+	// cannot be mapped.
+	probes map[string]*markProbe
 }
 
 // New returns a store that keeps its databases in <dataDir>/db, creating the
@@ -116,6 +119,7 @@ func New(dataDir string, opts ...Option) (*Store, error) {
 		maxOpen:     DefaultMaxOpenConns,
 		pools:       make(map[string]*bun.DB),
 		locks:       make(map[string]*nameLock),
+		probes:      make(map[string]*markProbe),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -220,6 +224,7 @@ func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
 // name's lock. Closing the last connection checkpoints the WAL and deletes the
 // -wal and -shm files, so the main file is then the whole database.
 func (s *Store) closePool(name string) error {
+	s.closeProbe(name)
 	s.mu.Lock()
 	db := s.pools[name]
 	delete(s.pools, name)
@@ -404,7 +409,14 @@ func (s *Store) Close() error {
 	s.closed = true
 	pools := s.pools
 	s.pools = make(map[string]*bun.DB)
+	probes := s.probes
+	s.probes = make(map[string]*markProbe)
 	s.mu.Unlock()
+	for _, p := range probes {
+		if p != nil {
+			p.close()
+		}
+	}
 	var errs []error
 	for name, db := range pools {
 		if err := db.Close(); err != nil {
