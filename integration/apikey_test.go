@@ -583,12 +583,28 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 		wantFault(t, c, f, 2, "You must set an expiration date")
 	}
 
-	// Portal users cannot make keys (Odoo's portal flow is not served).
+	// Portal users make keys only when portal.allow_api_keys is set (Odoo's
+	// portal flow, item 22), for at most the portal group's duration: one
+	// day unless the group sets one.
 	for _, c := range []caller{xc, jc} {
 		wantFault(t, c, gen(c, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
 		_, f := wizard(c, k.portal, map[string]any{"name": "portal", "duration": "1"})
-		wantFault(t, c, f, 4, "")
+		wantFault(t, c, f, 4, "Only internal users can create API keys")
 	}
+	allow := authAdmin(t, k.admin, k.db, "ir.config_parameter", "create", map[string]any{"key": "portal.allow_api_keys", "value": "True"})
+	for _, c := range []caller{xc, jc} {
+		wantFault(t, c, gen(c, k.portal, utc(2*24*time.Hour)), 2, "You cannot exceed 1 days.")
+		key, f := wizard(c, k.portal, map[string]any{"name": uniqueName("portal_"), "duration": "1"})
+		if f != nil {
+			t.Fatalf("%s: portal key through the wizard: %v", c.protocol(), f)
+		}
+		k.wantKey(t, c, k.portal, key)
+		if f := gen(c, k.portal, utc(12*time.Hour)); f != nil {
+			t.Errorf("%s: a 12-hour portal key: %v", c.protocol(), f)
+		}
+	}
+	authAdmin(t, k.admin, k.db, "ir.config_parameter", "unlink", []any{allow})
+	wantFault(t, xc, gen(xc, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
 	// Keys are made only by generate and the wizard, never written.
 	_, f := authKw(t, jc, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "create", map[string]any{"name": "direct", "user_id": k.u1.uid})
 	wantFault(t, jc, f, 4, "API keys are created with generate()")

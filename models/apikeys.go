@@ -78,17 +78,31 @@ func descriptionModel() *Model {
 	return m
 }
 
-// checkMakeKey allows key creation to internal users only, as Odoo does.
+// checkMakeKey allows key creation to internal users, and to portal users
+// when the system parameter portal.allow_api_keys is set (Odoo's portal
+// flow); their keys then last at most the portal group's api_key_duration
+// (one day unless set).
 func (env *Env) checkMakeKey(ctx context.Context) error {
 	if env.IsSuperuser() {
 		return nil
 	}
 	ok, err := env.HasGroup(ctx, "base.group_user")
+	if err != nil || ok {
+		return err
+	}
+	allow, _, err := ConfigParam(ctx, env.DB, "portal.allow_api_keys")
+	if err != nil {
+		return env.Classify(err)
+	}
+	if allow == "" || allow == "False" || allow == "0" {
+		return AccessErrorf("Only internal users can create API keys")
+	}
+	portal, err := env.HasGroup(ctx, "base.group_portal")
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return AccessErrorf("Only internal users can create API keys")
+	if !portal {
+		return AccessErrorf("Only internal and portal users can create API keys")
 	}
 	return nil
 }

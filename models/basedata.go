@@ -47,7 +47,7 @@ var baseAccess = []accessDef{
 	{"ir.model.access", "group_user", "r"}, {"ir.model.access", "group_system", "rwcu"},
 	{"ir.config_parameter", "group_system", "rwcu"},
 	{"res.users.apikeys", "group_user", "r"}, {"res.users.apikeys", "group_portal", "r"},
-	{"res.users.apikeys.description", "group_user", "rwcu"},
+	{"res.users.apikeys.description", "group_user", "rwcu"}, {"res.users.apikeys.description", "group_portal", "rwcu"},
 	{"res.users.identitycheck", "group_user", "rwc"}, {"res.users.identitycheck", "group_portal", "rwc"},
 	{"auth.api.key", "group_system", "rwcu"}, {"auth.api.key.group", "group_system", "rwcu"},
 	{"res.partner.category", "group_user", "rwcu"}, {"res.partner.category", "group_portal", "r"},
