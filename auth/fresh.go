@@ -220,6 +220,21 @@ type markedGen struct {
 	gen  uint64
 }
 
+// Generation identifies the state of a database's credentials and access
+// rules as this process knows it: it changes at every committed change to
+// them (see migrations 0005 and 0007), made by any process.
+type Generation struct{ gen, local uint64 }
+
+// Generation returns the current Generation of dbname; ok is false when it
+// cannot be known now (the feed is down), and nothing should be cached.
+func (a *Authenticator) Generation(ctx context.Context, db bun.IDB, dbname string) (Generation, bool, error) {
+	st, err := a.fresh(ctx, db, dbname)
+	if err != nil || !st.fresh {
+		return Generation{}, false, err
+	}
+	return Generation{st.gen, st.local}, true, nil
+}
+
 // feedOf returns the feed of dbname, starting to watch it on first use and
 // again after the store ended a watch.
 func (a *Authenticator) feedOf(dbname string) *feed {

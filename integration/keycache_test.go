@@ -3,6 +3,7 @@ package integration_test
 import (
 	"context"
 	"database/sql"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,5 +118,50 @@ func TestKeyCache(t *testing.T) {
 		if err := a.Check(ctx, db, e.db, 2, adminPassword, "192.0.2.14"); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("old password after a change: %v, want AccessDenied", err)
 		}
+	})
+}
+
+// TestAccessCache: access verdicts and record rules are cached across calls
+// and processes, and a change to rules or access rights made through one
+// process holds at the next call in another.
+func TestAccessCache(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		setB := services.NewSet(e.store, services.Config{})
+		srvB := httptest.NewServer(authServe(t, setB, godoorpc.Options{}))
+		t.Cleanup(srvB.Close)
+		a, b := jsonCaller{e.srv.URL}, jsonCaller{srvB.URL}
+		demo, _ := a.call(t, "common", "login", e.db, "demo", "demo")
+		mine := e.mustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache mine"}}, nil).(int64)
+		other := e.mustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache other", "ref": "hidden-cache"}}, nil).(int64)
+		search := func(c caller) any {
+			t.Helper()
+			v, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{[]any{"id", "in", []any{mine, other}}}})
+			if f != nil {
+				t.Fatalf("search: %v", f)
+			}
+			return v
+		}
+		both := []any{mine, other}
+		for _, c := range []caller{a, b, a, b} { // warm: verdicts and rules cached
+			equal(t, "demo's search before the rule", search(c), both)
+		}
+		model := e.mustKw(t, a, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
+		rule := e.mustKw(t, a, "ir.rule", "create", []any{map[string]any{"name": "cache rule", "model_id": model,
+			"domain_force": `["|", ["ref", "=", false], ["ref", "not like", "hidden-"]]`}}, nil)
+		for _, c := range []caller{b, a} {
+			equal(t, "demo's search after the rule", search(c), []any{mine})
+		}
+		e.mustKw(t, a, "ir.rule", "unlink", []any{[]any{rule}}, nil)
+		for _, c := range []caller{b, a} {
+			equal(t, "demo's search after the rule went", search(c), both)
+		}
+
+		// Access rights: demo loses, then regains, read on res.partner.
+		acl := e.mustKw(t, a, "ir.model.access", "search", []any{[]any{[]any{"model_id", "=", model}, []any{"perm_read", "=", true}}}, nil).([]any)
+		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": false}}, nil)
+		_, f := b.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{}})
+		wantFault(t, b, f, 4, "You are not allowed to access 'Contact' (res.partner) records.")
+		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
+		equal(t, "demo's search with read again", search(b), both)
 	})
 }

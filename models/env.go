@@ -39,6 +39,9 @@ type Env struct {
 	// Identity is the caller's last password re-check; shared by every
 	// copy of the Env.
 	Identity *IdentityCheck
+	// Access caches access verdicts and record rules across transactions;
+	// nil reads them in every transaction.
+	Access *AccessCache
 
 	su    bool
 	state *envState
@@ -89,18 +92,32 @@ func (e *Env) WithContext(ctx map[string]any) *Env {
 // effects such as cache invalidation that must not happen on rollback.
 func (e *Env) OnCommit(fn func()) { e.state.onCommit = append(e.state.onCommit, fn) }
 
-// credentialTables are the tables whose rows the credential checks cache.
+// credentialTables are the tables whose rows the credential checks and the
+// access checks cache across transactions.
 var credentialTables = map[string]bool{"res_users": true, "res_users_apikeys": true, "auth_api_key": true,
-	"auth_api_key_group": true, "res_company": true}
+	"auth_api_key_group": true, "res_company": true,
+	// The access checks' tables, cached too (see AccessCache).
+	"res_groups": true, "ir_model_access": true, "ir_rule": true, "ir_model": true}
 
 // credentialsChanged notes that the transaction writes table, which may hold
 // credentials: see CredentialsChanging.
 func (e *Env) credentialsChanged(table string) {
-	if !credentialTables[table] || e.state.credentials || e.CredentialsChanging == nil {
+	if !credentialTables[table] || e.state.credentials {
 		return
 	}
 	e.state.credentials = true
-	e.OnCommit(e.CredentialsChanging())
+	if e.CredentialsChanging != nil {
+		e.OnCommit(e.CredentialsChanging())
+	}
+}
+
+// access returns the cross-transaction access cache, unless this
+// transaction changed access rights: it then reads its own writes.
+func (e *Env) access() *AccessCache {
+	if e.state.credentials {
+		return nil
+	}
+	return e.Access
 }
 
 // CommitHooks returns the functions registered with OnCommit.
@@ -244,11 +261,18 @@ func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
 	default:
 		return false, ServerErrorf("builtins.ValueError", "Invalid access mode: %s", op)
 	}
+	key := accessKey{e.UID, m.Name, op}
+	if v, ok := e.access().getAccess(key); ok {
+		return v, nil
+	}
 	var n int64
 	_, err := e.scalar(ctx, &n, `SELECT COUNT(*) FROM ir_model_access a JOIN ir_model im ON im.id = a.model_id
 		WHERE im.model = ? AND a.active AND a.perm_`+string(op)+`
 		AND (a.group_id IS NULL OR a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = ?))`,
 		m.Name, e.UID)
+	if err == nil {
+		e.access().putAccess(key, n > 0)
+	}
 	return n > 0, err
 }
 

@@ -159,34 +159,58 @@ func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool,
 	return d, ok, nil
 }
 
+// ruleRow is one ir.rule as the rule check reads it, before its values are
+// bound to the call.
+type ruleRow struct {
+	id, nGroups, nMine int64
+	dom                any
+}
+
 func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	key := accessKey{env.UID, m.Name, op}
+	found, ok := env.access().getRules(key)
+	if !ok {
+		var err error
+		if found, err = env.readIRRules(ctx, m, op); err != nil {
+			return nil, false, err
+		}
+		env.access().putRules(key, found)
+	}
+	return env.combineIRRules(ctx, found)
+}
+
+// readIRRules reads the active rules of m for op, with whether they are
+// global and whether the user is in one of their groups.
+func (env *Env) readIRRules(ctx context.Context, m *Model, op Op) ([]ruleRow, error) {
 	rows, err := env.query(ctx, `SELECT r.id, r.domain_force, (SELECT COUNT(*) FROM rule_group_rel g WHERE g.rule_group_id = r.id),
 		(SELECT COUNT(*) FROM rule_group_rel g JOIN res_groups_users_rel u ON u.gid = g.group_id WHERE g.rule_group_id = r.id AND u.uid = ?)
 		FROM ir_rule r JOIN ir_model im ON im.id = r.model_id
 		WHERE im.model = ? AND r.active AND r.perm_`+string(op)+` ORDER BY r.id`, env.UID, m.Name)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	// Read every rule first: no other query may run on the transaction's
 	// connection while these rows are open (PostgreSQL's protocol).
-	type ruleRow struct {
-		id, nGroups, nMine int64
-		dom                any
-	}
-	var found []ruleRow
+	found := []ruleRow{}
 	for rows.Next() {
 		var r ruleRow
 		if err := rows.Scan(&r.id, &r.dom, &r.nGroups, &r.nMine); err != nil {
 			rows.Close()
-			return nil, false, err
+			return nil, err
 		}
 		r.dom = fromBytes(r.dom)
 		found = append(found, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, false, env.Classify(err)
+		return nil, env.Classify(err)
 	}
+	return found, nil
+}
+
+// combineIRRules binds the rules' values and combines them as Odoo does:
+// global rules intersect, group rules unite.
+func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, bool, error) {
 	var global, group []any
 	applies := false
 	for _, r := range found {
@@ -200,6 +224,7 @@ func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, 
 			}
 		}
 		d = normalizeJSONNumbers(d).([]any)
+		var err error
 		if d, err = env.bindRuleValues(ctx, d); err != nil {
 			return nil, false, err
 		}

@@ -78,6 +78,41 @@ type core struct {
 	master   string
 	// names maps each open pool to its database name.
 	names map[*bun.DB]string
+	// access is each database's cache of access checks, for its current
+	// generation.
+	access map[string]accessAt
+}
+
+// accessAt is an access cache valid at one generation.
+type accessAt struct {
+	gen   auth.Generation
+	cache *models.AccessCache
+}
+
+// accessCache returns the access cache of db for its current generation,
+// or nil when the generation cannot be known now.
+func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
+	c.mu.Lock()
+	name, ok := c.names[db]
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	gen, ok, err := c.auth.Generation(ctx, db, name)
+	if err != nil || !ok {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.access[name]
+	if !ok || a.gen != gen {
+		a = accessAt{gen: gen, cache: models.NewAccessCache()}
+		if c.access == nil {
+			c.access = map[string]accessAt{}
+		}
+		c.access[name] = a
+	}
+	return a.cache
 }
 
 // NewSet wires the services. Tests and main share this constructor.
@@ -161,6 +196,7 @@ func (c *core) forget(name string) {
 			delete(c.names, db)
 		}
 	}
+	delete(c.access, name)
 	c.mu.Unlock()
 	c.auth.Forget(name)
 }
@@ -204,8 +240,10 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 	// it, and SQLite then starts a deferred transaction that does not take
 	// the write lock.
 	opts := &sql.TxOptions{ReadOnly: readOnly}
+	access := c.accessCache(ctx, db)
 	err := db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
 		env := models.NewEnv(tx, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
 		r, err := fn(ctx, env)

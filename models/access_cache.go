@@ -1,0 +1,84 @@
+package models
+
+import "sync"
+
+// AccessCache keeps, across transactions, what the access checks read for
+// each user of one database: the ACL verdicts (ir.model.access) and the
+// record rules that apply (ir.rule, before their values are bound to the
+// call). The services hand a call the AccessCache of the database's current
+// generation (see auth): triggers move the generation at every committed
+// change to access rights, groups or rules, in any process, so a cache
+// never outlives what it read.
+type AccessCache struct {
+	mu     sync.Mutex
+	access map[accessKey]bool
+	rules  map[accessKey][]ruleRow
+	n      int
+}
+
+type accessKey struct {
+	uid   int64
+	model string
+	op    Op
+}
+
+// maxAccessEntries bounds an AccessCache; it is emptied when full.
+const maxAccessEntries = 100000
+
+// NewAccessCache returns an empty cache.
+func NewAccessCache() *AccessCache { return &AccessCache{} }
+
+func (c *AccessCache) getAccess(k accessKey) (bool, bool) {
+	if c == nil {
+		return false, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.access[k]
+	return v, ok
+}
+
+func (c *AccessCache) putAccess(k accessKey, v bool) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.full()
+	if c.access == nil {
+		c.access = map[accessKey]bool{}
+	}
+	c.access[k] = v
+	c.n++
+}
+
+func (c *AccessCache) getRules(k accessKey) ([]ruleRow, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.rules[k]
+	return v, ok
+}
+
+func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.full()
+	if c.rules == nil {
+		c.rules = map[accessKey][]ruleRow{}
+	}
+	c.rules[k] = v
+	c.n++
+}
+
+// full empties the cache when it reached its bound. The caller holds c.mu.
+func (c *AccessCache) full() {
+	if c.n >= maxAccessEntries {
+		c.access, c.rules, c.n = nil, nil, 0
+	}
+}
