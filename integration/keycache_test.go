@@ -3,7 +3,10 @@ package integration_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +15,8 @@ import (
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -163,5 +168,60 @@ func TestAccessCache(t *testing.T) {
 		wantFault(t, b, f, 4, "You are not allowed to access 'Contact' (res.partner) records.")
 		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
 		equal(t, "demo's search with read again", search(b), both)
+	})
+}
+
+// TestSeparateStores: two stores opened apart on one database, as two godoo
+// processes have them (their own pools, their own LISTEN connection or WAL
+// index mapping): a key revoked through one is refused by the other at its
+// next check, and a key made through one works on the other at once.
+func TestSeparateStores(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		var other models.Store
+		var err error
+		switch s := e.store.(type) {
+		case *sqlitestore.Store:
+			other, err = sqlitestore.New(filepath.Dir(filepath.Dir(s.Path(e.db))))
+		default:
+			other, err = pgstore.New(os.Getenv("GODOO_TEST_DSN"))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { other.Close() })
+		setB := services.NewSet(other, services.Config{})
+		poolB, err := other.Open(ctx, e.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := setB.Authenticator()
+		countB := &countingDB{DB: poolB}
+		for i := range 3 {
+			k, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: fmt.Sprintf("separate %d", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Made through A, used at once on B, then warm on B: checked
+			// without a statement (B's listener is up, or its WAL index
+			// mapped).
+			warm := false
+			for deadline := time.Now().Add(5 * time.Second); !warm && time.Now().Before(deadline); {
+				before := countB.n.Load()
+				if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); err != nil {
+					t.Fatalf("B refuses a key A just made: %v", err)
+				}
+				warm = countB.n.Load() == before
+			}
+			if !warm {
+				t.Fatal("B's check of a used key still runs statements")
+			}
+			if _, err := e.set.Database.RevokeAPIKeys(ctx, e.db, services.KeyFilter{IDs: []int64{k.ID}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); models.KindOf(err) != models.KindAccessDenied {
+				t.Fatalf("B after A revoked the key: %v, want AccessDenied", err)
+			}
+		}
 	})
 }
