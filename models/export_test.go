@@ -14,3 +14,9 @@ func CompileDomain(reg *Registry, dialect, model string, domain any) (string, []
 func ParseOrder(reg *Registry, model, spec string) (string, error) {
 	return parseOrder(reg.Model(model), "t0", spec)
 }
+
+// Bind exposes argument binding: the method's arguments by name, or the
+// TypeError CPython would raise.
+func Bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
+	return bind(meth, args, kwargs)
+}

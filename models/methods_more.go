@@ -10,12 +10,12 @@ import (
 // call over RPC.
 func moreMethods() []*Method {
 	return []*Method{
-		{Name: "copy", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
-		{Name: "name_create", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
-		{Name: "default_get", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
-		{Name: "has_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
-		{Name: "check_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
-		{Name: "read_group", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
+		{Name: "copy", Class: "BaseModel", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
+		{Name: "name_create", Class: "BaseModel", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
+		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
+		{Name: "has_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
+		{Name: "check_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
+		{Name: "read_group", Class: "BaseModel", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
 	}
 }
 

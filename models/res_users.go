@@ -85,7 +85,7 @@ func usersModel() *Model {
 		}
 		return nil
 	}
-	m.AddMethod(&Method{Name: "context_get", ReadOnly: true, Fn: contextGet})
+	m.AddMethod(&Method{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet})
 	return m
 }
 
