@@ -90,7 +90,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
 	var id int64
 	if err := env.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
-		return 0, env.integrityError(ctx, m, env.Classify(err), nil)
+		return 0, env.integrityError(ctx, m, env.Classify(err), nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
 		return 0, err
@@ -155,7 +155,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	}
 	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + placeholders(len(ids)) + ")"
 	if _, err := env.exec(ctx, q, args...); err != nil {
-		return env.integrityError(ctx, m, err, ids)
+		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err
@@ -455,7 +455,22 @@ func (env *Env) link(ctx context.Context, f *Field, id, other int64) error {
 	}
 	_, err := env.exec(ctx, "INSERT INTO "+f.RelTable+" ("+f.RelCol+", "+f.RelOther+") VALUES (?, ?)", id, other)
 	if err != nil {
-		return env.integrityError(ctx, env.Registry.Model(f.Relation), err, nil)
+		co := env.Registry.Model(f.Relation)
+		refs := []fkRef{{table: f.RelTable, column: f.RelOther, target: co, id: other}}
+		if owner := env.fieldOwner(f); owner != nil {
+			refs = append([]fkRef{{table: f.RelTable, column: f.RelCol, target: owner, id: id}}, refs...)
+		}
+		return env.integrityError(ctx, co, err, nil, refs...)
+	}
+	return nil
+}
+
+// fieldOwner returns the model that declares f.
+func (env *Env) fieldOwner(f *Field) *Model {
+	for _, name := range env.Registry.Names() {
+		if m := env.Registry.Model(name); m.Fields[f.Name] == f {
+			return m
+		}
 	}
 	return nil
 }
