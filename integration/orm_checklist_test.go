@@ -14,6 +14,7 @@ func TestORMChecklist(t *testing.T) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
 			t.Run("search count is a TypeError", func(t *testing.T) { testSearchCount(t, e, c) })
 			t.Run("constraint messages", func(t *testing.T) { testConstraintMessages(t, e, c) })
+			t.Run("field groups", func(t *testing.T) { testFieldGroups(t, e, c) })
 		})
 	})
 }
@@ -64,4 +65,89 @@ func testConstraintMessages(t *testing.T, e *env, c caller) {
 	_, f = e.kw(t, c, "res.users", "create", []any{map[string]any{"login": "admin", "name": "Second admin"}}, nil)
 	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", "The operation cannot be completed: You can not have two users with the same login!")
 	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id}}, nil)
+}
+
+// A field with groups (res.partner.signup_type, for Access Rights managers
+// as in Odoo's auth_signup) is hidden from fields_get and from a read of all
+// fields for other users, and naming it is an AccessError; admin sees it.
+func testFieldGroups(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	demo, _ := c.call(t, "common", "login", e.db, "demo", "demo")
+	asDemo := func(method string, args []any, kwargs map[string]any) (any, *faultInfo) {
+		if kwargs == nil {
+			return c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", method, args)
+		}
+		return c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", method, args, kwargs)
+	}
+	denied := func(op string) string {
+		return "You do not have enough rights to access the field \"signup_type\" on Contact (res.partner). " +
+			"Please contact your system administrator.\n\nOperation: " + op
+	}
+	id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Signup " + p, "signup_type": "signup"}}, nil).(int64)
+	defer e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id}}, nil)
+
+	// Admin (an Access Rights manager) sees and uses the field.
+	fg := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"signup_type"}, []any{"type", "string"}}, nil)
+	equal(t, "admin fields_get", fg, map[string]any{"signup_type": map[string]any{"type": "char", "string": "Signup Token Type"}})
+	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}}, nil).([]any)[0].(map[string]any)
+	equal(t, "admin default read", rec["signup_type"], "signup")
+	found := e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"signup_type", "=", "signup"}, []any{"id", "=", id}}}, map[string]any{"order": "signup_type"})
+	equal(t, "admin search on the field", found, []any{id})
+
+	// An internal user does not see it.
+	v, f := asDemo("fields_get", []any{}, map[string]any{"attributes": []any{"type"}})
+	if f != nil {
+		t.Fatal(f)
+	}
+	all := v.(map[string]any)
+	if _, ok := all["signup_type"]; ok || all["name"] == nil {
+		t.Errorf("demo fields_get: signup_type listed or name missing: %v", all["signup_type"])
+	}
+	v, f = asDemo("fields_get", []any{[]any{"signup_type"}}, nil)
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "demo fields_get of the field", v, map[string]any{})
+	v, f = asDemo("read", []any{[]any{id}}, nil)
+	if f != nil {
+		t.Fatal(f)
+	}
+	r := v.([]any)[0].(map[string]any)
+	if _, ok := r["signup_type"]; ok || r["name"] != "Signup "+p {
+		t.Errorf("demo default read = %v", r)
+	}
+	v, f = asDemo("search_read", []any{[]any{[]any{"id", "=", id}}}, nil)
+	if f != nil {
+		t.Fatal(f)
+	}
+	if _, ok := v.([]any)[0].(map[string]any)["signup_type"]; ok {
+		t.Error("demo default search_read returns signup_type")
+	}
+	_, f = asDemo("read", []any{[]any{id}, []any{"name", "signup_type"}}, nil)
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
+	_, f = asDemo("search_read", []any{[]any{}}, map[string]any{"fields": []any{"signup_type"}, "limit": int64(1)})
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
+	_, f = asDemo("search", []any{[]any{[]any{"signup_type", "=", "signup"}}}, nil)
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
+	_, f = asDemo("search", []any{[]any{}}, map[string]any{"order": "signup_type desc"})
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
+	_, f = asDemo("read_group", []any{[]any{}, []any{}, []any{"signup_type"}}, nil)
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
+	_, f = asDemo("write", []any{[]any{id}, map[string]any{"signup_type": "reset"}}, nil)
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("write"))
+	_, f = asDemo("create", []any{map[string]any{"name": "Demo signup " + p, "signup_type": "x"}}, nil)
+	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("write"))
+	equal(t, "refused create rolled back", e.count(t, "res.partner", []any{[]any{"name", "=", "Demo signup " + p}}), int64(0))
+
+	// The field's value is untouched, and copy (which never copies it, as
+	// copy=False) works for the internal user.
+	v, f = asDemo("copy", []any{[]any{id}}, nil)
+	if f != nil {
+		t.Fatal(f)
+	}
+	cp := v.([]any)[0]
+	got := e.mustKw(t, c, "res.partner", "read", []any{[]any{id, cp}, []any{"signup_type"}}, nil).([]any)
+	equal(t, "after refusals", got[0].(map[string]any)["signup_type"], "signup")
+	equal(t, "copy leaves it out", got[1].(map[string]any)["signup_type"], false)
+	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{cp}}, nil)
 }

@@ -1,12 +1,15 @@
 package models
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // CompileDomain exposes the domain compiler to the external tests: the SQL
 // condition and its arguments for domain on model under alias t0.
 func CompileDomain(reg *Registry, dialect, model string, domain any) (string, []any, error) {
 	env := NewEnv(nil, dialect, reg, nil, 2, time.Time{})
-	w, err := env.compileDomain(reg.Model(model), "t0", domain, true)
+	w, err := env.compileDomain(context.Background(), reg.Model(model), "t0", domain, true)
 	return w.sql, w.args, err
 }
 

@@ -71,6 +71,13 @@ type Field struct {
 	// on a record this one delegates to (Odoo's _inherits and related fields):
 	// read, written and searched through that record.
 	Related []string
+	// Groups restricts the field to users of these groups, as Odoo's groups=
+	// attribute: comma-separated external ids, "!" before one that excludes.
+	// Others do not see the field in fields_get or in a read of all fields,
+	// and get an AccessError when they name it.
+	Groups string
+	// NoCopy fields are left out of copy (Odoo's copy=False).
+	NoCopy bool
 }
 
 // Stored reports whether the field has a column of its own.

@@ -288,6 +288,11 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil {
 			continue
 		}
+		if ok, err := env.hasFieldAccess(ctx, f); err != nil {
+			return nil, err
+		} else if !ok {
+			continue // Odoo hides what the user may not access
+		}
 		desc := map[string]any{
 			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
 			"store": f.Stored(), "searchable": f.Stored() || f.Related != nil || f.Type == One2many || f.Type == Many2many,

@@ -34,7 +34,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		if m.Name == "res.users" && n == "login" {
@@ -180,6 +180,9 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil || !f.Stored() {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
 		}
+		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+			return nil, err
+		}
 		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
 		}
@@ -201,6 +204,9 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
 		}
+		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+			return nil, err
+		}
 		if fn == "" {
 			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" {
 				continue // non-numeric fields are not aggregated by default
@@ -221,7 +227,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		aggs = append(aggs, agg{out: alias, fn: fn, col: expr})
 	}
-	w, err := env.compileDomain(m, "t0", a["domain"], true)
+	w, err := env.compileDomain(ctx, m, "t0", a["domain"], true)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,11 @@ type SearchOptions struct {
 
 // Search returns the ids of m's records matching domain, with active_test.
 func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOptions) ([]int64, error) {
-	w, err := env.compileDomain(m, "t0", domain, true)
+	w, err := env.compileDomain(ctx, m, "t0", domain, true)
 	if err != nil {
+		return nil, err
+	}
+	if err := env.checkOrderAccess(ctx, m, o.Order); err != nil {
 		return nil, err
 	}
 	if w, err = env.withRule(ctx, m, w); err != nil {
@@ -41,7 +44,7 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 
 // SearchCount counts m's records matching domain, with active_test.
 func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int64) (int64, error) {
-	w, err := env.compileDomain(m, "t0", domain, true)
+	w, err := env.compileDomain(ctx, m, "t0", domain, true)
 	if err != nil {
 		return 0, err
 	}

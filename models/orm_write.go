@@ -47,8 +47,27 @@ func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x
 	return cols, x2m, related, nil
 }
 
+// checkValsAccess refuses values for fields the user may not write, and
+// values for unknown fields with Odoo's ValueError, before anything is
+// written.
+func (env *Env) checkValsAccess(ctx context.Context, m *Model, vals map[string]any) error {
+	for _, name := range sortedKeys(vals) {
+		f := m.Fields[name]
+		if f == nil {
+			return ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
+		}
+		if err := env.checkFieldAccess(ctx, m, f, "write"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Create inserts one record and returns its id.
 func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64, error) {
+	if err := env.checkValsAccess(ctx, m, in); err != nil {
+		return 0, err
+	}
 	vals := make(map[string]any, len(in))
 	for k, v := range in {
 		vals[k] = v
@@ -118,6 +137,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		return err
 	}
 	if err := env.checkRule(ctx, m, ids, OpWrite); err != nil {
+		return err
+	}
+	if err := env.checkValsAccess(ctx, m, in); err != nil {
 		return err
 	}
 	vals := make(map[string]any, len(in))

@@ -22,6 +22,8 @@ func partnerModel() *Model {
 		{Name: "comment", Type: HTML, String: "Notes", Column: "comment"},
 		{Name: "color", Type: Integer, String: "Color Index", Column: "color"},
 		withDefault(boolean("active", "Active"), true),
+		// Odoo's auth_signup keeps this one for Access Rights managers.
+		{Name: "signup_type", Type: Char, String: "Signup Token Type", Column: "signup_type", Groups: "base.group_erp_manager", NoCopy: true},
 		{Name: "image_1920", Type: Binary, String: "Image", Column: "image_1920"},
 		{Name: "user_ids", Type: One2many, String: "Users", Relation: "res.users", InverseName: "partner_id"},
 		{Name: "category_id", Type: Many2many, String: "Tags", Relation: "res.partner.category",
