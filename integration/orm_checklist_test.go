@@ -15,6 +15,7 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("search count is a TypeError", func(t *testing.T) { testSearchCount(t, e, c) })
 			t.Run("constraint messages", func(t *testing.T) { testConstraintMessages(t, e, c) })
 			t.Run("field groups", func(t *testing.T) { testFieldGroups(t, e, c) })
+			t.Run("web_search_read and web_read", func(t *testing.T) { testWebRead(t, e, c) })
 		})
 	})
 }
@@ -150,4 +151,66 @@ func testFieldGroups(t *testing.T, e *env, c caller) {
 	equal(t, "after refusals", got[0].(map[string]any)["signup_type"], "signup")
 	equal(t, "copy leaves it out", got[1].(map[string]any)["signup_type"], false)
 	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{cp}}, nil)
+}
+
+// web_search_read and web_read (Odoo 17+'s web API, 18's answers): a
+// specification of fields, many2one values as {id, display_name} when asked
+// for, x2many values as dicts, and the total count.
+func testWebRead(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	tag := e.mustKw(t, c, "res.partner.category", "create", []any{map[string]any{"name": "Web tag " + p}}, nil).(int64)
+	co := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Web Co " + p, "is_company": true,
+		"email": "co@example.com", "category_id": []any{tag}}}, nil).(int64)
+	anna := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Anna " + p, "parent_id": co}}, nil).(int64)
+	bert := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Bert " + p, "parent_id": co, "email": "bert@example.com"}}, nil).(int64)
+	defer e.mustKw(t, c, "res.partner", "unlink", []any{[]any{anna, bert, co}}, nil)
+	defer e.mustKw(t, c, "res.partner.category", "unlink", []any{[]any{tag}}, nil)
+	kids := []any{[]any{"parent_id", "=", co}}
+	spec := map[string]any{"name": map[string]any{}, "email": map[string]any{},
+		"parent_id": map[string]any{"fields": map[string]any{"display_name": map[string]any{}}}}
+	parent := map[string]any{"id": co, "display_name": "Web Co " + p}
+	wsr := func(kwargs map[string]any) any {
+		return e.mustKw(t, c, "res.partner", "web_search_read", []any{kids, spec}, kwargs)
+	}
+
+	// A full page: the matching records are counted.
+	equal(t, "first page", wsr(map[string]any{"order": "name", "limit": int64(1)}), map[string]any{"length": int64(2),
+		"records": []any{map[string]any{"id": anna, "name": "Anna " + p, "email": false, "parent_id": parent}}})
+	equal(t, "second page", wsr(map[string]any{"order": "name", "limit": int64(1), "offset": int64(1)}), map[string]any{"length": int64(2),
+		"records": []any{map[string]any{"id": bert, "name": "Bert " + p, "email": "bert@example.com", "parent_id": parent}}})
+	// Without a limit, or when count_limit is reached, length is what was read.
+	got := wsr(map[string]any{"order": "name desc"}).(map[string]any)
+	equal(t, "no limit length", got["length"], int64(2))
+	equal(t, "order", []any{got["records"].([]any)[0].(map[string]any)["id"], got["records"].([]any)[1].(map[string]any)["id"]}, []any{bert, anna})
+	equal(t, "count_limit reached", wsr(map[string]any{"limit": int64(1), "count_limit": int64(1)}).(map[string]any)["length"], int64(1))
+	equal(t, "nothing found", e.mustKw(t, c, "res.partner", "web_search_read", []any{[]any{[]any{"id", "=", int64(0)}}, spec}, nil),
+		map[string]any{"length": int64(0), "records": []any{}})
+
+	// web_read: a many2one without "fields" is the bare id, with more
+	// fields a dict of them; x2many lists become dicts with "fields", in
+	// "order", and past "limit" only {"id": ...}.
+	recs := e.mustKw(t, c, "res.partner", "web_read", []any{[]any{anna}, map[string]any{"parent_id": map[string]any{}}}, nil)
+	equal(t, "bare many2one", recs, []any{map[string]any{"id": anna, "parent_id": co}})
+	recs = e.mustKw(t, c, "res.partner", "web_read", []any{[]any{bert}, map[string]any{"parent_id": map[string]any{"fields": map[string]any{
+		"display_name": map[string]any{}, "email": map[string]any{}, "category_id": map[string]any{}}}}}, nil)
+	equal(t, "many2one with fields", recs, []any{map[string]any{"id": bert, "parent_id": map[string]any{
+		"id": co, "display_name": "Web Co " + p, "email": "co@example.com", "category_id": []any{tag}}}})
+	recs = e.mustKw(t, c, "res.partner", "web_read", []any{[]any{co}, map[string]any{
+		"child_ids":   map[string]any{"fields": map[string]any{"name": map[string]any{}}, "order": "name desc"},
+		"category_id": map[string]any{"fields": map[string]any{"display_name": map[string]any{}}},
+		"user_ids":    map[string]any{}}}, nil)
+	equal(t, "x2many with fields", recs, []any{map[string]any{"id": co,
+		"child_ids":   []any{map[string]any{"id": bert, "name": "Bert " + p}, map[string]any{"id": anna, "name": "Anna " + p}},
+		"category_id": []any{map[string]any{"id": tag, "display_name": "Web tag " + p}},
+		"user_ids":    []any{}}})
+	recs = e.mustKw(t, c, "res.partner", "web_read", []any{[]any{co}, map[string]any{
+		"child_ids": map[string]any{"fields": map[string]any{"name": map[string]any{}}, "order": "name", "limit": int64(1)}}}, nil)
+	equal(t, "x2many limit", recs, []any{map[string]any{"id": co,
+		"child_ids": []any{map[string]any{"id": anna, "name": "Anna " + p}, map[string]any{"id": bert}}}})
+	equal(t, "empty specification", e.mustKw(t, c, "res.partner", "web_read", []any{[]any{co}, map[string]any{}}, nil),
+		[]any{map[string]any{"id": co}})
+	_, f := e.kw(t, c, "res.partner", "web_read", []any{[]any{co}, map[string]any{"nope": map[string]any{}}}, nil)
+	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid field 'nope' on model 'res.partner'")
+	_, f = e.kw(t, c, "res.partner", "web_search_read", []any{[]any{}}, nil)
+	wantExact(t, c, f, 1, "builtins.TypeError", "Base.web_search_read() missing 1 required positional argument: 'specification'")
 }

@@ -177,7 +177,7 @@ func (r *Registry) Register(m *Model) {
 		m.Order = "id"
 	}
 	addMagicFields(m)
-	for _, meth := range append(baseMethods(), moreMethods()...) {
+	for _, meth := range append(append(baseMethods(), moreMethods()...), webMethods()...) {
 		if m.Methods[meth.Name] == nil {
 			m.AddMethod(meth)
 		}
