@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"testing"
+	"time"
 
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -16,6 +17,7 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("constraint messages", func(t *testing.T) { testConstraintMessages(t, e, c) })
 			t.Run("field groups", func(t *testing.T) { testFieldGroups(t, e, c) })
 			t.Run("web_search_read and web_read", func(t *testing.T) { testWebRead(t, e, c) })
+			t.Run("domains", func(t *testing.T) { testChecklistDomains(t, e, c) })
 		})
 	})
 }
@@ -213,4 +215,118 @@ func testWebRead(t *testing.T, e *env, c caller) {
 	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid field 'nope' on model 'res.partner'")
 	_, f = e.kw(t, c, "res.partner", "web_search_read", []any{[]any{}}, nil)
 	wantExact(t, c, f, 1, "builtins.TypeError", "Base.web_search_read() missing 1 required positional argument: 'specification'")
+}
+
+// checklistData is a small set of partners and tags for the domain, active
+// test and method lines, named after the protocol so that both protocols
+// can run on one database.
+type checklistData struct {
+	p                            string
+	tagA, tagB, tagArch          int64
+	co, anna, bert, gone, orphan int64
+	scope                        []any // ("id", "in", all of them)
+}
+
+func newChecklistData(t *testing.T, e *env, c caller) *checklistData {
+	t.Helper()
+	d := &checklistData{p: c.protocol()}
+	mk := func(model string, vals map[string]any) int64 {
+		return e.mustKw(t, c, model, "create", []any{vals}, nil).(int64)
+	}
+	d.tagA = mk("res.partner.category", map[string]any{"name": "CK TagA " + d.p})
+	d.tagB = mk("res.partner.category", map[string]any{"name": "CK TagB " + d.p})
+	d.tagArch = mk("res.partner.category", map[string]any{"name": "CK TagArch " + d.p, "active": false})
+	d.co = mk("res.partner", map[string]any{"name": "CK Co " + d.p, "is_company": true, "email": "co@x", "color": int64(3),
+		"category_id": []any{d.tagA, d.tagArch}})
+	d.anna = mk("res.partner", map[string]any{"name": "CK Anna " + d.p, "is_company": false, "parent_id": d.co,
+		"email": "a%b@x", "color": int64(7), "category_id": []any{d.tagB}})
+	d.bert = mk("res.partner", map[string]any{"name": "CK Bert " + d.p})
+	d.gone = mk("res.partner", map[string]any{"name": "CK Gone " + d.p, "is_company": true, "active": false})
+	d.orphan = mk("res.partner", map[string]any{"name": "CK Orphan " + d.p, "parent_id": d.gone})
+	d.scope = []any{"id", "in", []any{d.co, d.anna, d.bert, d.gone, d.orphan}}
+	t.Cleanup(func() {
+		e.mustKw(t, c, "res.partner", "unlink", []any{[]any{d.orphan, d.anna, d.bert, d.gone, d.co}}, nil)
+		e.mustKw(t, c, "res.partner.category", "unlink", []any{[]any{d.tagA, d.tagB, d.tagArch}}, nil)
+	})
+	return d
+}
+
+// search runs search on the data's scope plus domain, ordered by id.
+func (d *checklistData) search(t *testing.T, e *env, c caller, kwargs map[string]any, domain ...any) []int64 {
+	t.Helper()
+	if kwargs == nil {
+		kwargs = map[string]any{}
+	}
+	kwargs["order"] = "id"
+	return ids(t, e.mustKw(t, c, "res.partner", "search", []any{append([]any{d.scope}, domain...)}, kwargs))
+}
+
+// The domain lines of the checklist not covered by TestDomainSemantics.
+func testChecklistDomains(t *testing.T, e *env, c caller) {
+	d := newChecklistData(t, e, c)
+	p := d.p
+	all := []int64{d.co, d.anna, d.bert, d.orphan} // active ones
+	today := time.Now().UTC().Format("2006-01-02")
+	cases := []struct {
+		name   string
+		domain []any
+		want   []int64
+	}{
+		{"TRUE_LEAF", []any{[]any{int64(1), "=", int64(1)}}, all},
+		{"FALSE_LEAF", []any{[]any{int64(0), "=", int64(1)}}, []int64{}},
+		{"[A, B] is & A B", []any{"&", []any{"color", "!=", false}, []any{"email", "ilike", "x"}}, []int64{d.co, d.anna}},
+		{"[A, B] implicit", []any{[]any{"color", "!=", false}, []any{"email", "ilike", "x"}}, []int64{d.co, d.anna}},
+		{"upper-case operator", []any{[]any{"name", "ILIKE", "ck anna"}}, []int64{d.anna}},
+		{"boolean = False is NULL or false", []any{[]any{"is_company", "=", false}}, []int64{d.anna, d.bert, d.orphan}},
+		{"boolean != False is true only", []any{[]any{"is_company", "!=", false}}, []int64{d.co}},
+		{"< never matches NULL", []any{[]any{"email", "<", "b"}}, []int64{d.anna}},
+		{"=? False is no filter", []any{[]any{"color", "=?", false}}, all},
+		{"=? value is =", []any{[]any{"color", "=?", int64(3)}}, []int64{d.co}},
+		{"% in a like value is a wildcard", []any{[]any{"email", "like", "c%@x"}}, []int64{d.co}},
+		{"ilike False matches all", []any{[]any{"email", "ilike", false}}, all},
+		{"not ilike keeps NULL", []any{[]any{"email", "not ilike", "co"}}, []int64{d.anna, d.bert, d.orphan}},
+		{"=like is verbatim and case-sensitive", []any{[]any{"email", "=like", "CO@%"}}, []int64{}},
+		{"=like pattern", []any{[]any{"email", "=like", "co@%"}}, []int64{d.co}},
+		{"in [] matches nothing", []any{[]any{"color", "in", []any{}}}, []int64{}},
+		{"not in [] matches all", []any{[]any{"color", "not in", []any{}}}, all},
+		{"= list is in", []any{[]any{"color", "=", []any{int64(3), int64(7)}}}, []int64{d.co, d.anna}},
+		{"datetime <= date is the end of the day", []any{[]any{"create_date", "<=", today}}, all},
+		{"datetime < date is the start of the day", []any{[]any{"create_date", "<", today}}, []int64{}},
+		{"datetime > date is the end of the day", []any{[]any{"create_date", ">", today}}, []int64{}},
+		{"datetime >= date is the start of the day", []any{[]any{"create_date", ">=", today}}, all},
+		{"many2one = name", []any{[]any{"parent_id", "=", "CK Co " + p}}, []int64{d.anna}},
+		{"many2one ilike name", []any{[]any{"parent_id", "ilike", "ck co " + p}}, []int64{d.anna}},
+		{"many2one != name keeps empty", []any{[]any{"parent_id", "!=", "CK Co " + p}}, []int64{d.co, d.bert, d.orphan}},
+		{"many2one not ilike keeps empty", []any{[]any{"parent_id", "not ilike", "ck co"}}, []int64{d.co, d.bert, d.orphan}},
+		{"many2one name finds archived", []any{[]any{"parent_id", "=", "CK Gone " + p}}, []int64{d.orphan}},
+		{"x2many in: has any of", []any{[]any{"category_id", "in", []any{d.tagA, d.tagB}}}, []int64{d.co, d.anna}},
+		{"x2many not in: has none", []any{[]any{"category_id", "not in", []any{d.tagB}}}, []int64{d.co, d.bert, d.orphan}},
+		{"x2many = name", []any{[]any{"category_id", "=", "CK TagB " + p}}, []int64{d.anna}},
+		{"path through many2one sees archived targets", []any{[]any{"parent_id.name", "=", "CK Gone " + p}}, []int64{d.orphan}},
+		{"path through x2many ignores archived lines", []any{[]any{"category_id.name", "=", "CK TagArch " + p}}, []int64{}},
+		{"any on many2one", []any{[]any{"parent_id", "any", []any{[]any{"email", "=", "co@x"}}}}, []int64{d.anna}},
+		{"any on many2many", []any{[]any{"category_id", "any", []any{[]any{"name", "=", "CK TagA " + p}}}}, []int64{d.co}},
+		{"not any on many2many", []any{[]any{"category_id", "not any", []any{[]any{"name", "=", "CK TagA " + p}}}}, []int64{d.anna, d.bert, d.orphan}},
+		{"child_of includes the record", []any{[]any{"id", "child_of", d.co}}, []int64{d.co, d.anna}},
+		{"child_of a list", []any{[]any{"id", "child_of", []any{d.co, d.bert}}}, []int64{d.co, d.anna, d.bert}},
+		{"child_of a name", []any{[]any{"id", "child_of", "CK Co " + p}}, []int64{d.co, d.anna}},
+		{"parent_of includes the record", []any{[]any{"id", "parent_of", d.anna}}, []int64{d.co, d.anna}},
+		{"child_of False matches nothing", []any{[]any{"id", "child_of", false}}, []int64{}},
+		{"[] is everything active", []any{}, all},
+		{"a dotted active term keeps the filter", []any{[]any{"parent_id.active", "=", false}}, []int64{d.orphan}},
+		{"an active term inside any keeps the filter", []any{[]any{"parent_id", "any", []any{[]any{"active", "=", false}}}}, []int64{d.orphan}},
+		{"an active term under | lifts the filter", []any{"|", []any{"active", "=", false}, []any{"id", "=", d.co}}, []int64{d.co, d.gone}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { equal(t, tc.name, d.search(t, e, c, nil, tc.domain...), tc.want) })
+	}
+	// With active_test off, archived lines count in a path through x2many.
+	got := d.search(t, e, c, map[string]any{"context": map[string]any{"active_test": false}},
+		[]any{"category_id.name", "=", "CK TagArch " + p})
+	equal(t, "path through x2many with active_test off", got, []int64{d.co})
+
+	_, f := e.kw(t, c, "res.partner", "search", []any{[]any{[]any{"name", "="}}}, nil)
+	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid leaf ['name', '=']")
+	_, f = e.kw(t, c, "res.partner", "search", []any{[]any{"name"}}, nil)
+	wantFault(t, c, f, 1, "Invalid leaf")
 }
