@@ -295,8 +295,7 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		desc := map[string]any{
 			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
-			"store": f.Stored(), "searchable": f.Stored() || f.Related != nil || f.Type == One2many || f.Type == Many2many,
-			"sortable": f.Stored() && f.Type != One2many && f.Type != Many2many, "name": f.Name,
+			"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
 		}
 		if f.Help != "" {
 			desc["help"] = f.Help
