@@ -40,6 +40,10 @@ func TestBindTypeErrors(t *testing.T) {
 			"BaseModel.read_group() missing 2 required positional arguments: 'fields' and 'groupby'"},
 		{"context is not an argument", meth("res.partner", "search"), []any{[]any{}}, map[string]any{"context": map[string]any{}}, ""},
 		{"keywords", meth("res.partner", "search"), nil, map[string]any{"domain": []any{}, "limit": int64(1)}, ""},
+		{"name_search args (18.0)", meth("res.partner", "name_search"), nil, map[string]any{"args": []any{}}, ""},
+		{"name_search domain (18.3, JSON-2)", meth("res.partner", "name_search"), nil, map[string]any{"domain": []any{}}, ""},
+		{"name_search domain twice", meth("res.partner", "name_search"), []any{"x", []any{}}, map[string]any{"domain": []any{}},
+			"BaseModel.name_search() got multiple values for argument 'args'"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

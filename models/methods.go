@@ -38,7 +38,10 @@ func baseMethods() []*Method {
 		{Name: "unlink", Class: "BaseModel", Record: true, Op: OpUnlink, Fn: rpcUnlink},
 		{Name: "exists", Class: "BaseModel", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
 		{Name: "fields_get", Class: "BaseModel", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
-		{Name: "name_search", Class: "BaseModel", Params: []string{"name", "domain", "operator", "limit"}, Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
+		// Odoo 18.0 names name_search's domain args; 18.3 and JSON-2 call it
+		// domain.
+		{Name: "name_search", Class: "BaseModel", Params: []string{"name", "args", "operator", "limit"}, Aliases: map[string]string{"domain": "args"},
+			Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
 		{Name: "check_access_rights", Class: "BaseModel", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
 	}
 }
@@ -218,7 +221,7 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 			return nil, err
 		}
 	}
-	domain, err := domainList(a["domain"])
+	domain, err := domainList(a["args"])
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,9 @@ type Method struct {
 	Op Op
 	// ReadOnly methods run in a read-only transaction.
 	ReadOnly bool
+	// Aliases are other names a keyword argument may have (an old or new
+	// name of a parameter), to the parameter's name.
+	Aliases map[string]string
 	// Class is the Python class that defines the method in Odoo
 	// ("BaseModel"), which Python's TypeErrors name: "BaseModel.search()
 	// got an unexpected keyword argument 'count'". Empty for methods that
@@ -290,13 +293,17 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 		if k == "context" {
 			continue
 		}
+		v := kwargs[k]
+		if alias, ok := meth.Aliases[k]; ok {
+			k = alias
+		}
 		if !contains(meth.Params, k) {
 			return nil, argError("%s() got an unexpected keyword argument '%s'", name, k)
 		}
 		if _, dup := out[k]; dup {
 			return nil, argError("%s() got multiple values for argument '%s'", name, k)
 		}
-		out[k] = kwargs[k]
+		out[k] = v
 	}
 	if len(args) > len(meth.Params) {
 		given := self + len(args)
