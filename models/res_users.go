@@ -12,7 +12,7 @@ import (
 var authFields = []string{"password", "active", "login", "groups_id"}
 
 func usersModel() *Model {
-	m := &Model{Name: "res.users", Description: "User", Table: "res_users", Order: "login", RecName: "name",
+	m := &Model{Name: "res.users", Description: "User", Table: "res_users", Order: "name, login", RecName: "name",
 		Constraints: []SQLConstraint{{Name: "res_users_login_key", Columns: []string{"login"}, Message: "You can not have two users with the same login!"}}}
 	for _, f := range []*Field{
 		{Name: "name", Type: Char, String: "Name", Related: []string{"partner_id", "name"}},
