@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,6 +19,11 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("field groups", func(t *testing.T) { testFieldGroups(t, e, c) })
 			t.Run("web_search_read and web_read", func(t *testing.T) { testWebRead(t, e, c) })
 			t.Run("domains", func(t *testing.T) { testChecklistDomains(t, e, c) })
+			t.Run("active_test", func(t *testing.T) { testChecklistActive(t, e, c) })
+			t.Run("methods", func(t *testing.T) { testChecklistMethods(t, e, c) })
+			t.Run("order of users", func(t *testing.T) { testUsersOrder(t, e, c) })
+			t.Run("value and write formats", func(t *testing.T) { testChecklistFormats(t, e, c) })
+			t.Run("access rules", func(t *testing.T) { testChecklistAccess(t, e, c) })
 		})
 	})
 }
@@ -329,4 +335,324 @@ func testChecklistDomains(t *testing.T, e *env, c caller) {
 	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid leaf ['name', '=']")
 	_, f = e.kw(t, c, "res.partner", "search", []any{[]any{"name"}}, nil)
 	wantFault(t, c, f, 1, "Invalid leaf")
+}
+
+// Archived records are hidden from every searching method, shown by id.
+func testChecklistActive(t *testing.T, e *env, c caller) {
+	d := newChecklistData(t, e, c)
+	p := d.p
+	scope := []any{d.scope}
+	equal(t, "search_count", e.mustKw(t, c, "res.partner", "search_count", []any{scope}, nil), int64(4))
+	equal(t, "search_count active_test off", e.mustKw(t, c, "res.partner", "search_count", []any{scope},
+		map[string]any{"context": map[string]any{"active_test": false}}), int64(5))
+	sr := e.mustKw(t, c, "res.partner", "search_read", []any{[]any{d.scope, []any{"name", "=", "CK Gone " + p}}}, map[string]any{"fields": []any{"name"}})
+	equal(t, "search_read", sr, []any{})
+	sr = e.mustKw(t, c, "res.partner", "search_read", []any{[]any{d.scope, []any{"name", "=", "CK Gone " + p}}},
+		map[string]any{"fields": []any{"name"}, "context": map[string]any{"active_test": false}})
+	equal(t, "search_read active_test off", sr, []any{map[string]any{"id": d.gone, "name": "CK Gone " + p}})
+	equal(t, "name_search", e.mustKw(t, c, "res.partner", "name_search", []any{"CK Gone " + p}, nil), []any{})
+	equal(t, "name_search active_test off", e.mustKw(t, c, "res.partner", "name_search", []any{"CK Gone " + p},
+		map[string]any{"context": map[string]any{"active_test": false}}), []any{[]any{d.gone, "CK Gone " + p}})
+	groups := e.mustKw(t, c, "res.partner", "read_group", []any{scope, []any{}, []any{"is_company"}}, nil).([]any)
+	var n int64
+	for _, g := range groups {
+		n += g.(map[string]any)["is_company_count"].(int64)
+	}
+	equal(t, "read_group counts", n, int64(4))
+
+	// By id, archived records are read, written and deleted.
+	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{d.gone}, []any{"name", "active"}}, nil)
+	equal(t, "read archived", rec, []any{map[string]any{"id": d.gone, "name": "CK Gone " + p, "active": false}})
+	equal(t, "write archived", e.mustKw(t, c, "res.partner", "write", []any{[]any{d.gone}, map[string]any{"city": "Nowhere"}}, nil), true)
+	tmp := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "CK Tmp " + p, "active": false}}, nil)
+	equal(t, "unlink archived", e.mustKw(t, c, "res.partner", "unlink", []any{[]any{tmp}}, nil), true)
+	equal(t, "unlinked", e.count(t, "res.partner", []any{[]any{"id", "=", tmp}}), int64(0))
+
+	// x2many values leave archived lines out unless active_test is off.
+	rec = e.mustKw(t, c, "res.partner", "read", []any{[]any{d.co}, []any{"category_id"}}, nil)
+	equal(t, "x2many without archived", rec, []any{map[string]any{"id": d.co, "category_id": []any{d.tagA}}})
+	rec = e.mustKw(t, c, "res.partner", "read", []any{[]any{d.co}, []any{"category_id"}}, map[string]any{"context": map[string]any{"active_test": false}})
+	equal(t, "x2many with archived", rec, []any{map[string]any{"id": d.co, "category_id": []any{d.tagA, d.tagArch}}})
+}
+
+// The method lines: paging, search_read, fields_get, name_search, name_get,
+// display_name and lazy read_group.
+func testChecklistMethods(t *testing.T, e *env, c caller) {
+	d := newChecklistData(t, e, c)
+	p := d.p
+	scope := []any{d.scope}
+	// "name desc, id", with offset and limit, positionally and by name.
+	got := e.mustKw(t, c, "res.partner", "search", []any{scope, int64(1), int64(2), "name desc, id"}, nil)
+	equal(t, "offset, limit, order", got, []any{d.co, d.bert})
+	got = e.mustKw(t, c, "res.partner", "search", []any{scope}, map[string]any{"offset": int64(3), "order": "name desc, id"})
+	equal(t, "offset without limit", got, []any{d.anna})
+
+	// search_read is search then read; nothing found is [].
+	sr := e.mustKw(t, c, "res.partner", "search_read", []any{scope, []any{"name", "email"}}, map[string]any{"order": "name"})
+	found := e.mustKw(t, c, "res.partner", "search", []any{scope}, map[string]any{"order": "name"})
+	equal(t, "search_read = search + read", sr, e.mustKw(t, c, "res.partner", "read", []any{found, []any{"name", "email"}}, nil))
+	for _, r := range sr.([]any) {
+		if _, ok := r.(map[string]any)["id"]; !ok {
+			t.Errorf("search_read record without id: %v", r)
+		}
+	}
+	equal(t, "search_read of nothing", e.mustKw(t, c, "res.partner", "search_read", []any{[]any{[]any{"id", "=", int64(0)}}}, nil), []any{})
+
+	// fields_get describes each field with Odoo's keys.
+	fg := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"parent_id", "child_ids", "category_id", "type", "color", "company_type", "display_name", "name"}}, nil).(map[string]any)
+	want := map[string]map[string]any{
+		"parent_id": {"type": "many2one", "string": "Related Company", "relation": "res.partner", "required": false, "readonly": false,
+			"store": true, "searchable": true, "sortable": true},
+		"child_ids":   {"type": "one2many", "relation": "res.partner", "relation_field": "parent_id", "store": true, "searchable": true, "sortable": false},
+		"category_id": {"type": "many2many", "relation": "res.partner.category", "store": true, "searchable": true, "sortable": false},
+		"type": {"type": "selection", "selection": []any{[]any{"contact", "Contact"}, []any{"invoice", "Invoice Address"},
+			[]any{"delivery", "Delivery Address"}, []any{"other", "Other Address"}}, "store": true, "sortable": true},
+		"color":        {"type": "integer", "string": "Color Index", "store": true, "searchable": true, "sortable": true},
+		"company_type": {"type": "selection", "store": false, "searchable": false, "sortable": false, "readonly": false},
+		"display_name": {"type": "char", "store": false, "searchable": true, "sortable": false, "readonly": true},
+		"name":         {"type": "char", "store": true, "required": false},
+	}
+	for name, keys := range want {
+		desc, ok := fg[name].(map[string]any)
+		if !ok {
+			t.Errorf("fields_get without %s", name)
+			continue
+		}
+		for _, k := range []string{"type", "string", "required", "readonly", "store", "searchable", "sortable"} {
+			if _, ok := desc[k]; !ok {
+				t.Errorf("fields_get %s without %q: %v", name, k, desc)
+			}
+		}
+		for k, v := range keys {
+			equal(t, "fields_get "+name+"."+k, desc[k], v)
+		}
+	}
+	if _, ok := fg["name"].(map[string]any)["help"].(string); !ok {
+		t.Errorf("fields_get name without help: %v", fg["name"])
+	}
+	if _, ok := fg["color"].(map[string]any)["relation"]; ok {
+		t.Errorf("fields_get color has a relation")
+	}
+	users := e.mustKw(t, c, "res.users", "fields_get", []any{[]any{"name", "password"}, []any{"store", "searchable", "sortable"}}, nil)
+	equal(t, "fields_get of delegated and computed fields", users, map[string]any{
+		"name":     map[string]any{"store": false, "searchable": true, "sortable": true},
+		"password": map[string]any{"store": false, "searchable": false, "sortable": false}})
+
+	// name_search: ilike by default, limit 100 by default, a domain second.
+	vals := make([]any, 105)
+	for i := range vals {
+		vals[i] = map[string]any{"name": fmt.Sprintf("NS Bulk %s %03d", p, i)}
+	}
+	bulk := e.mustKw(t, c, "res.partner", "create", []any{vals}, nil)
+	defer e.mustKw(t, c, "res.partner", "unlink", []any{bulk}, nil)
+	equal(t, "name_search default limit", len(e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p}, nil).([]any)), 100)
+	equal(t, "name_search limit", len(e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p}, map[string]any{"limit": int64(3)}).([]any)), 3)
+	first := bulk.([]any)[7]
+	equal(t, "name_search is ilike", e.mustKw(t, c, "res.partner", "name_search", []any{"ns bulk " + p + " 007"}, nil),
+		[]any{[]any{first, "NS Bulk " + p + " 007"}})
+	equal(t, "name_search domain", e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p, []any{[]any{"id", "=", first}}}, nil),
+		[]any{[]any{first, "NS Bulk " + p + " 007"}})
+	equal(t, "name_search operator", e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p + " 00", []any{}, "=like"}, nil), []any{})
+	equal(t, "name_search default order", e.mustKw(t, c, "res.partner", "name_search", []any{"CK "}, map[string]any{"limit": int64(1),
+		"args": []any{[]any{"id", "in", []any{d.anna, d.bert}}}}), []any{[]any{d.anna, "CK Co " + p + ", CK Anna " + p}})
+
+	// name_get was removed in 17.3: 18 has no such method.
+	_, f := e.kw(t, c, "res.partner", "name_get", []any{[]any{d.co}}, nil)
+	wantExact(t, c, f, 1, "builtins.AttributeError", "The method 'name_get' does not exist on the model 'res.partner'")
+
+	// display_name is readable on every model.
+	for _, m := range e.mustKw(t, c, "ir.model", "search_read", []any{[]any{}}, map[string]any{"fields": []any{"model"}}).([]any) {
+		model := m.(map[string]any)["model"].(string)
+		v, f := e.kw(t, c, model, "search", []any{[]any{}}, map[string]any{"limit": int64(1), "context": map[string]any{"active_test": false}})
+		if f != nil {
+			if model != "test.rpc" { // the protocol tests' model has no access rights
+				t.Errorf("%s search: %v", model, f)
+			}
+			continue
+		}
+		if l := v.([]any); len(l) > 0 {
+			r := e.mustKw(t, c, model, "read", []any{l, []any{"display_name"}}, nil).([]any)[0].(map[string]any)
+			if s, ok := r["display_name"].(string); !ok || s == "" {
+				t.Errorf("%s display_name = %#v", model, r["display_name"])
+			}
+		}
+	}
+
+	// Lazy read_group: one groupby level, the rest in __context.
+	groups := e.mustKw(t, c, "res.partner", "read_group", []any{scope, []any{"color"}, []any{"is_company", "parent_id"}}, nil).([]any)
+	for _, g := range groups {
+		gm := g.(map[string]any)
+		equal(t, "__context", gm["__context"], map[string]any{"group_by": []any{"parent_id"}})
+		if _, ok := gm["is_company_count"]; !ok {
+			t.Errorf("lazy group without is_company_count: %v", gm)
+		}
+		if _, ok := gm["parent_id"]; ok {
+			t.Errorf("lazy group grouped on the second groupby: %v", gm)
+		}
+	}
+	groups = e.mustKw(t, c, "res.partner", "read_group", []any{scope, []any{"color"}, []any{"parent_id"}}, map[string]any{"lazy": false, "orderby": "parent_id"}).([]any)
+	for _, g := range groups {
+		gm := g.(map[string]any)
+		if _, ok := gm["__context"]; ok {
+			t.Errorf("non-lazy group with __context: %v", gm)
+		}
+		if v := gm["parent_id"]; v != false {
+			if pair, ok := v.([]any); !ok || len(pair) != 2 {
+				t.Errorf("many2one group value %#v", v)
+			}
+		}
+	}
+}
+
+// res.users sorts by name (its partner's), then login, as Odoo's _order
+// "name, login"; an order may name the fields it delegates.
+func testUsersOrder(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	zed := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Order Zed " + p, "login": "a-order-" + p}}, nil)
+	amy := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Order Amy " + p, "login": "z-order-" + p}}, nil)
+	defer e.mustKw(t, c, "res.users", "unlink", []any{[]any{zed, amy}}, nil)
+	mine := []any{[]any{"id", "in", []any{zed, amy}}}
+	equal(t, "default order", e.mustKw(t, c, "res.users", "search", []any{mine}, nil), []any{amy, zed})
+	equal(t, "name desc", e.mustKw(t, c, "res.users", "search", []any{mine}, map[string]any{"order": "name desc"}), []any{zed, amy})
+	equal(t, "login", e.mustKw(t, c, "res.users", "search", []any{mine}, map[string]any{"order": "login"}), []any{zed, amy})
+	// Ordering partners by their creator follows res.users' order too.
+	equal(t, "many2one to users", e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "=", int64(1)}}}, map[string]any{"order": "create_uid, id"}), []any{int64(1)})
+}
+
+// Value formats and write formats: empty values, one2many commands, the
+// plain-list and False shortcuts, many2one False, unknown fields, and the
+// CHECK constraint of res.partner.
+func testChecklistFormats(t *testing.T, e *env, c caller) {
+	d := newChecklistData(t, e, c)
+	p := d.p
+	read := func(id int64, fields ...string) map[string]any {
+		t.Helper()
+		f := make([]any, len(fields))
+		for i, n := range fields {
+			f[i] = n
+		}
+		return e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, f}, nil).([]any)[0].(map[string]any)
+	}
+	// Empty values: False, but 0 and 0.0 for numbers.
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{d.bert}, map[string]any{"type": false}}, nil)
+	r := read(d.bert, "type", "email", "parent_id", "is_company", "category_id", "child_ids")
+	equal(t, "empty values", r, map[string]any{"id": d.bert, "type": false, "email": false, "parent_id": false,
+		"is_company": false, "category_id": []any{}, "child_ids": []any{}})
+	r = read(d.co, "type", "is_company", "parent_id", "color")
+	equal(t, "set values", r, map[string]any{"id": d.co, "type": "contact", "is_company": true, "parent_id": false, "color": int64(3)})
+	g := e.mustKw(t, c, "res.groups", "search_read", []any{[]any{[]any{"name", "=", "Internal User"}}}, map[string]any{"fields": []any{"api_key_duration"}}).([]any)
+	if c.protocol() == "xmlrpc" {
+		equal(t, "unset float", g[0].(map[string]any)["api_key_duration"], float64(0))
+	} else if v := g[0].(map[string]any)["api_key_duration"]; v != int64(0) && v != float64(0) {
+		// godoo's JSON encoder writes float 0 as 0, where Python writes 0.0.
+		t.Errorf("unset float = %#v", v)
+	}
+
+	// one2many commands: 1 update, 4 link, 6 set, 5 clear, 2 delete.
+	co := d.co
+	w := func(vals map[string]any) { e.mustKw(t, c, "res.partner", "write", []any{[]any{co}, vals}, nil) }
+	kids := func() []int64 { return ids(t, read(co, "child_ids")["child_ids"]) }
+	w(map[string]any{"child_ids": []any{[]any{int64(1), d.anna, map[string]any{"city": "Updated " + p}}}})
+	equal(t, "o2m 1 updates", read(d.anna, "city")["city"], "Updated "+p)
+	w(map[string]any{"child_ids": []any{[]any{int64(4), d.bert, int64(0)}}})
+	equal(t, "o2m 4 links", kids(), []int64{d.anna, d.bert})
+	w(map[string]any{"child_ids": []any{[]any{int64(6), int64(0), []any{d.anna}}}})
+	equal(t, "o2m 6 sets", kids(), []int64{d.anna})
+	equal(t, "o2m 6 unlinks the rest", read(d.bert, "parent_id")["parent_id"], false)
+	w(map[string]any{"child_ids": []any{[]any{int64(5), int64(0), int64(0)}}})
+	equal(t, "o2m 5 clears", kids(), []int64{})
+	equal(t, "o2m 5 keeps the records", read(d.anna, "parent_id")["parent_id"], false)
+	w(map[string]any{"child_ids": []any{[]any{int64(0), int64(0), map[string]any{"name": "CK Line " + p}}}})
+	line := kids()
+	w(map[string]any{"child_ids": []any{[]any{int64(2), line[0], int64(0)}}})
+	equal(t, "o2m 2 deletes", e.count(t, "res.partner", []any{[]any{"id", "=", line[0]}}), int64(0))
+	w(map[string]any{"child_ids": []any{d.anna, d.bert}})
+	equal(t, "o2m plain list sets", kids(), []int64{d.anna, d.bert})
+	w(map[string]any{"child_ids": false})
+	equal(t, "o2m False clears", kids(), []int64{})
+	w(map[string]any{"category_id": false})
+	equal(t, "m2m False clears", read(co, "category_id")["category_id"], []any{})
+
+	// many2one: an id or False.
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{d.anna}, map[string]any{"parent_id": co}}, nil)
+	equal(t, "m2o id", read(d.anna, "parent_id")["parent_id"], []any{co, "CK Co " + p})
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{d.anna}, map[string]any{"parent_id": false}}, nil)
+	equal(t, "m2o False", read(d.anna, "parent_id")["parent_id"], false)
+
+	// Unknown fields in values are a ValueError.
+	_, f := e.kw(t, c, "res.partner", "write", []any{[]any{co}, map[string]any{"nope": int64(1)}}, nil)
+	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid field 'nope' on model 'res.partner'")
+	_, f = e.kw(t, c, "res.partner", "create", []any{map[string]any{"name": "x", "nope": int64(1)}}, nil)
+	wantExact(t, c, f, 1, "builtins.ValueError", "Invalid field 'nope' on model 'res.partner'")
+
+	// res.partner's CHECK constraint: a contact needs a name, other
+	// addresses do not.
+	_, f = e.kw(t, c, "res.partner", "create", []any{map[string]any{"email": "noname@x"}}, nil)
+	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", "The operation cannot be completed: Contacts require a name")
+	_, f = e.kw(t, c, "res.partner", "write", []any{[]any{d.anna}, map[string]any{"name": false}}, nil)
+	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", "The operation cannot be completed: Contacts require a name")
+	equal(t, "refused write rolled back", read(d.anna, "name")["name"], "CK Anna "+p)
+	// bert's type was emptied above: no longer a contact, it may lose its name.
+	e.mustKw(t, c, "res.partner", "write", []any{[]any{d.bert}, map[string]any{"name": false}}, nil)
+	addr := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"type": "invoice", "parent_id": co}}, nil)
+	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{addr}}, nil)
+}
+
+// Access rules: an ACL row without group is everyone's; global rules are
+// AND-ed, group rules OR-ed; rule-hidden records cannot be read or deleted.
+func testChecklistAccess(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	demo, _ := c.call(t, "common", "login", e.db, "demo", "demo")
+	as := func(model, method string, args ...any) (any, *faultInfo) {
+		return c.call(t, "object", "execute_kw", e.db, demo, "demo", model, method, args)
+	}
+	// res.company has a read row for everyone (no group) and no other row
+	// the demo user is in.
+	v, f := as("res.company", "search_read", []any{}, []any{"name"})
+	if f != nil {
+		t.Fatalf("read through a group-less ACL row: %v", f)
+	}
+	if len(v.([]any)) == 0 {
+		t.Error("no company read")
+	}
+	_, f = as("res.company", "write", []any{int64(1)}, map[string]any{"name": "x"})
+	wantFault(t, c, f, 4, "You are not allowed to modify 'Companies' (res.company) records.")
+
+	cat := func(name string) int64 {
+		return e.mustKw(t, c, "res.partner.category", "create", []any{map[string]any{"name": name + " " + p}}, nil).(int64)
+	}
+	r1, r2, r3, r1x := cat("RC R1"), cat("RC R2"), cat("RC R3"), cat("RC R1X")
+	all := []any{r1, r2, r3, r1x}
+	defer e.mustKw(t, c, "res.partner.category", "unlink", []any{all}, nil) // after the rules are gone
+	model := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner.category"}}}, nil).([]any)[0]
+	userGroup := e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", "group_user"}, nil).([]any)[1]
+	rule := func(name, domain string, groups bool) any {
+		vals := map[string]any{"name": name + " " + p, "model_id": model, "domain_force": domain}
+		if groups {
+			vals["groups"] = []any{[]any{int64(6), int64(0), []any{userGroup}}}
+		}
+		return e.mustKw(t, c, "ir.rule", "create", []any{vals}, nil)
+	}
+	rules := []any{
+		rule("R1 for users", `[["name", "like", "RC R1"]]`, true),
+		rule("R2 for users", `[["name", "like", "RC R2"]]`, true),
+		rule("no X anywhere", `[["name", "not like", "X"]]`, false),
+	}
+	v, f = as("res.partner.category", "search", []any{[]any{"id", "in", all}}, int64(0), int64(0), "id")
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "group rules OR-ed, AND-ed with the global one", v, []any{r1, r2})
+	_, f = as("res.partner.category", "read", []any{r3}, []any{"name"})
+	wantFault(t, c, f, 4, "Sorry, Marc Demo (id="+fmt.Sprint(demo)+") doesn't have 'read' access to:\n- Partner Tags (res.partner.category)")
+	_, f = as("res.partner.category", "unlink", []any{r1x})
+	wantFault(t, c, f, 4, "doesn't have 'unlink' access to:\n- Partner Tags (res.partner.category)")
+	// Deleted and hidden ids together: still refused.
+	_, f = as("res.partner.category", "unlink", []any{r3, int64(999999)})
+	wantFault(t, c, f, 4, "Uh-oh! Looks like you have stumbled upon some top-secret records.")
+	// The rules bind admin too (only the superuser escapes them): count once
+	// they are gone.
+	equal(t, "admin is bound by the rules", e.count(t, "res.partner.category", []any{[]any{"id", "in", all}}), int64(2))
+	e.mustKw(t, c, "ir.rule", "unlink", []any{rules}, nil)
+	equal(t, "nothing deleted", e.count(t, "res.partner.category", []any{[]any{"id", "in", all}}), int64(4))
 }
