@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -191,7 +192,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		specs = append(specs, groupSpec{field: f, gran: gran, key: g})
 	}
-	type agg struct{ out, fn, col string }
 	var aggs []agg
 	for _, spec := range fields {
 		name, fn, _ := strings.Cut(spec, ":")
@@ -213,19 +213,23 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			}
 			fn = "sum"
 		}
-		sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
-			"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
-		if sqlFn == "" || !f.Stored() {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+		expr, err := env.aggregateExpr(f, fn)
+		if err != nil {
+			return nil, err
 		}
-		if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
-			sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
-		}
-		expr := sqlFn + "(t0." + f.Column + ")"
-		if fn == "count_distinct" {
-			expr = "COUNT(DISTINCT t0." + f.Column + ")"
-		}
-		aggs = append(aggs, agg{out: alias, fn: fn, col: expr})
+		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr})
+	}
+	order, err := env.readGroupOrder(ctx, m, specs, aggs, strArg(a, "orderby"))
+	if err != nil {
+		return nil, err
+	}
+	offset, err := intArg(a, "offset")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := intArg(a, "limit")
+	if err != nil {
+		return nil, err
 	}
 	w, err := env.compileDomain(ctx, m, "t0", a["domain"], true)
 	if err != nil {
@@ -246,7 +250,18 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.Table + " t0 WHERE " + w.sql
 	if len(grp) > 0 {
-		q += " GROUP BY " + strings.Join(grp, ", ") + " ORDER BY " + strings.Join(grp, ", ")
+		q += " GROUP BY " + strings.Join(grp, ", ")
+	}
+	if order != "" {
+		q += " ORDER BY " + order
+	}
+	if limit > 0 {
+		q += " LIMIT " + strconv.FormatInt(limit, 10)
+	} else if offset > 0 && env.Dialect == "sqlite" {
+		q += " LIMIT -1"
+	}
+	if offset > 0 {
+		q += " OFFSET " + strconv.FormatInt(offset, 10)
 	}
 	rows, err := env.query(ctx, q, w.args...)
 	if err != nil {
@@ -313,6 +328,106 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		groups = []Record{}
 	}
 	return groups, nil
+}
+
+// agg is one aggregate of read_group: the key it is returned under, the
+// field and function, and its SQL.
+type agg struct{ out, field, fn, col string }
+
+// aggregateExpr is the SQL of aggregating f with fn, on either dialect.
+func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
+	sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
+		"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
+	if sqlFn == "" || !f.Stored() {
+		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+	}
+	if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
+		sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
+	}
+	if fn == "count_distinct" {
+		return "COUNT(DISTINCT t0." + f.Column + ")", nil
+	}
+	return sqlFn + "(t0." + f.Column + ")", nil
+}
+
+// readGroupOrder renders read_group's orderby as Odoo 18 reads it: each
+// term is a groupby as given (a date field grouped without granularity by
+// its name), "__count", an aggregate "field:function", or the name of an
+// aggregated field; many2one groups sort by the comodel's order. Without
+// orderby, groups sort by the groupbys in turn.
+func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec, aggs []agg, orderby string) (string, error) {
+	if strings.TrimSpace(orderby) == "" {
+		keys := make([]string, len(specs))
+		for i, s := range specs {
+			keys[i] = s.key
+		}
+		orderby = strings.Join(keys, ",")
+	}
+	if orderby == "" {
+		return "", nil
+	}
+	var parts []string
+	for _, part := range strings.Split(orderby, ",") {
+		words := strings.Fields(part)
+		if len(words) == 0 || len(words) > 4 {
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+		}
+		term, dir, nulls := words[0], "ASC", ""
+		rest := words[1:]
+		if len(rest) > 0 && (strings.EqualFold(rest[0], "asc") || strings.EqualFold(rest[0], "desc")) {
+			dir, rest = strings.ToUpper(rest[0]), rest[1:]
+		}
+		if len(rest) == 2 && strings.EqualFold(rest[0], "nulls") && (strings.EqualFold(rest[1], "first") || strings.EqualFold(rest[1], "last")) {
+			nulls, rest = " NULLS "+strings.ToUpper(rest[1]), nil
+		}
+		if len(rest) != 0 {
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+		}
+		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
+		if err != nil {
+			return "", err
+		}
+		if expr == "" {
+			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", pyRepr(strings.TrimSpace(part)))
+		}
+		parts = append(parts, expr)
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// readGroupOrderTerm is the ORDER BY item of one term, "" when the term is
+// neither a groupby nor an aggregate.
+func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupSpec, aggs []agg, term, dir, nulls string) (string, error) {
+	for _, s := range specs {
+		if s.key != term {
+			continue
+		}
+		if s.field.Type == Many2one && s.gran == "" {
+			return strings.Join(many2oneOrder(env.Registry, "t0", s.field, dir, nulls), ", "), nil
+		}
+		return env.groupExpr(s) + " " + dir + nulls, nil
+	}
+	if term == "__count" {
+		return "COUNT(*) " + dir + nulls, nil
+	}
+	for _, ag := range aggs {
+		if ag.field == term || ag.out == term {
+			return ag.col + " " + dir + nulls, nil
+		}
+	}
+	name, fn, ok := strings.Cut(term, ":")
+	f := m.Fields[name]
+	if !ok || f == nil {
+		return "", nil
+	}
+	if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+		return "", err
+	}
+	expr, err := env.aggregateExpr(f, fn)
+	if err != nil {
+		return "", nil
+	}
+	return expr + " " + dir + nulls, nil
 }
 
 func toAnyStrings(ss []string) []any {
