@@ -22,6 +22,7 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("active_test", func(t *testing.T) { testChecklistActive(t, e, c) })
 			t.Run("methods", func(t *testing.T) { testChecklistMethods(t, e, c) })
 			t.Run("order of users", func(t *testing.T) { testUsersOrder(t, e, c) })
+			t.Run("read_group order and paging", func(t *testing.T) { testReadGroupOrder(t, e, c) })
 			t.Run("value and write formats", func(t *testing.T) { testChecklistFormats(t, e, c) })
 			t.Run("access rules", func(t *testing.T) { testChecklistAccess(t, e, c) })
 		})
@@ -655,4 +656,55 @@ func testChecklistAccess(t *testing.T, e *env, c caller) {
 	equal(t, "admin is bound by the rules", e.count(t, "res.partner.category", []any{[]any{"id", "in", all}}), int64(2))
 	e.mustKw(t, c, "ir.rule", "unlink", []any{rules}, nil)
 	equal(t, "nothing deleted", e.count(t, "res.partner.category", []any{[]any{"id", "in", all}}), int64(4))
+}
+
+// read_group's orderby, limit and offset (Odoo's test_orm read_group
+// scenarios, on the fields our models have): many2one groups sort by the
+// comodel's order, terms may be groupbys, __count or aggregates.
+func testReadGroupOrder(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	country := func(code string) int64 {
+		return e.mustKw(t, c, "res.country", "search", []any{[]any{[]any{"code", "=", code}}}, nil).([]any)[0].(int64)
+	}
+	ch, de := country("CH"), country("DE") // Switzerland has the smaller id
+	vals := []any{
+		map[string]any{"name": "RG 1 " + p, "country_id": ch, "color": int64(1)},
+		map[string]any{"name": "RG 2 " + p, "country_id": ch, "color": int64(2)},
+		map[string]any{"name": "RG 3 " + p, "country_id": de, "color": int64(10)},
+	}
+	created := e.mustKw(t, c, "res.partner", "create", []any{vals}, nil)
+	defer e.mustKw(t, c, "res.partner", "unlink", []any{created}, nil)
+	domain := []any{[]any{"id", "in", created}}
+	groups := func(kwargs map[string]any) []any {
+		t.Helper()
+		gs := e.mustKw(t, c, "res.partner", "read_group", []any{domain, []any{"color"}, []any{"country_id"}}, kwargs).([]any)
+		out := make([]any, len(gs))
+		for i, g := range gs {
+			gm := g.(map[string]any)
+			out[i] = []any{gm["country_id"].([]any)[0], gm["country_id_count"], gm["color"]}
+		}
+		return out
+	}
+	chG, deG := []any{ch, int64(2), int64(3)}, []any{de, int64(1), int64(10)}
+	equal(t, "default: by country name", groups(nil), []any{deG, chG})
+	equal(t, "many2one desc", groups(map[string]any{"orderby": "country_id desc"}), []any{chG, deG})
+	equal(t, "__count", groups(map[string]any{"orderby": "__count desc"}), []any{chG, deG})
+	equal(t, "aggregate", groups(map[string]any{"orderby": "color:sum"}), []any{chG, deG})
+	equal(t, "aggregated field", groups(map[string]any{"orderby": "color desc"}), []any{deG, chG})
+	equal(t, "limit", groups(map[string]any{"limit": int64(1)}), []any{deG})
+	equal(t, "offset", groups(map[string]any{"offset": int64(1)}), []any{chG})
+	equal(t, "positional offset and limit", func() []any {
+		gs := e.mustKw(t, c, "res.partner", "read_group", []any{domain, []any{"color"}, []any{"country_id"}, int64(1), int64(1), "country_id"}, nil).([]any)
+		return []any{gs[0].(map[string]any)["country_id"].([]any)[0]}
+	}(), []any{ch})
+	_, f := e.kw(t, c, "res.partner", "read_group", []any{domain, []any{}, []any{"country_id"}}, map[string]any{"orderby": "name"})
+	wantExact(t, c, f, 1, "builtins.ValueError", "Order term 'name' is not a valid aggregate nor valid groupby")
+	// A date groupby orders by its period; each group's __domain finds its
+	// records again.
+	gs := e.mustKw(t, c, "res.partner", "read_group", []any{domain, []any{}, []any{"create_date:day"}},
+		map[string]any{"lazy": false, "orderby": "create_date:day DESC"}).([]any)
+	if len(gs) != 1 {
+		t.Fatalf("one day, groups %v", gs)
+	}
+	equal(t, "__domain of the day", e.mustKw(t, c, "res.partner", "search_count", []any{gs[0].(map[string]any)["__domain"]}, nil), int64(3))
 }
