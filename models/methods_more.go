@@ -5,6 +5,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	// Time zone names of a context are known even where the host has no
+	// zoneinfo, as PostgreSQL knows them.
+	_ "time/tzdata"
 )
 
 // moreMethods are the rest of Odoo 18's public BaseModel API that scripts
@@ -155,6 +159,11 @@ type groupSpec struct {
 	field *Field
 	gran  string
 	key   string // as the client wrote it
+	// tz is the context's time zone, in which datetimes are grouped by
+	// period; nil for UTC.
+	tz *time.Location
+	// pos is the 1-based position of the group's column in the query.
+	pos int
 }
 
 var granularities = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true}
@@ -190,7 +199,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if (f.Type == Date || f.Type == Datetime) && gran == "" {
 			gran = "month"
 		}
-		specs = append(specs, groupSpec{field: f, gran: gran, key: g})
+		spec := groupSpec{field: f, gran: gran, key: g, pos: len(specs) + 1}
+		if f.Type == Datetime {
+			spec.tz = env.contextTZ()
+		}
+		specs = append(specs, spec)
 	}
 	var aggs []agg
 	for _, spec := range fields {
@@ -238,12 +251,18 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return nil, err
 	}
+	// Groups are named by their position in GROUP BY and ORDER BY: a time
+	// zone travels as an argument, and PostgreSQL would not see two
+	// arguments as the same expression.
 	var sel, grp []string
+	var args []any
 	for _, s := range specs {
-		e := env.groupExpr(s)
+		e, eargs := env.groupExpr(s)
 		sel = append(sel, e)
-		grp = append(grp, e)
+		args = append(args, eargs...)
+		grp = append(grp, strconv.Itoa(s.pos))
 	}
+	args = append(args, w.args...)
 	sel = append(sel, "COUNT(*)")
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
@@ -263,7 +282,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if offset > 0 {
 		q += " OFFSET " + strconv.FormatInt(offset, 10)
 	}
-	rows, err := env.query(ctx, q, w.args...)
+	rows, err := env.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +424,7 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 		if s.field.Type == Many2one && s.gran == "" {
 			return strings.Join(many2oneOrder(env.Registry, "t0", s.field, dir, nulls), ", "), nil
 		}
-		return env.groupExpr(s) + " " + dir + nulls, nil
+		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}
 	if term == "__count" {
 		return "COUNT(*) " + dir + nulls, nil
@@ -439,26 +458,51 @@ func toAnyStrings(ss []string) []any {
 }
 
 // groupExpr is the SQL expression grouping on s, truncating dates to the
-// granularity on either dialect.
-func (env *Env) groupExpr(s groupSpec) string {
+// granularity on either dialect; datetimes are first moved to the context's
+// time zone, as Odoo groups them by the user's days and months.
+func (env *Env) groupExpr(s groupSpec) (string, []any) {
 	col := "t0." + s.field.Column
 	if s.gran == "" {
-		return col
+		return col, nil
+	}
+	var args []any
+	if s.tz != nil {
+		args = []any{s.tz.String()}
+		if env.Dialect == "pg" {
+			col = "timezone(CAST(? AS TEXT), timezone('UTC', " + col + "))"
+		} else {
+			col = "godoo_tz(" + col + ", ?)" // registered by the SQLite store
+		}
 	}
 	if env.Dialect == "pg" {
-		return "date_trunc('" + s.gran + "', " + col + ")"
+		return "date_trunc('" + s.gran + "', " + col + ")", args
 	}
 	switch s.gran {
 	case "day":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ")"
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ")", args
 	case "week":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')"
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')", args
 	case "month":
-		return "strftime('%Y-%m-01 00:00:00', " + col + ")"
+		return "strftime('%Y-%m-01 00:00:00', " + col + ")", args
 	case "quarter":
-		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')"
+		// col appears twice: so does its argument.
+		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')",
+			append(args, args...)
 	}
-	return "strftime('%Y-01-01 00:00:00', " + col + ")"
+	return "strftime('%Y-01-01 00:00:00', " + col + ")", args
+}
+
+// contextTZ is the context's tz when it names a time zone, else nil (UTC).
+func (env *Env) contextTZ() *time.Location {
+	name, _ := env.Context["tz"].(string)
+	if name == "" || name == "Local" {
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil // Odoo ignores a tz that pytz does not know
+	}
+	return loc
 }
 
 var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
@@ -501,10 +545,19 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
 		if f.Type == Date {
 			layout = DateLayout
 		}
+		if s.tz != nil {
+			// The period's bounds are local times; the domain compares UTC.
+			t, end = inZone(t, s.tz), inZone(end, s.tz)
+		}
 		return label, []any{"&", []any{f.Name, ">=", t.Format(layout)}, []any{f.Name, "<", end.Format(layout)}}
 	}
 	val := f.fromDB(v)
 	return val, []any{[]any{f.Name, "=", val}}
+}
+
+// inZone reads the wall time of t in loc and returns that instant in UTC.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
 }
 
 // nameGroups replaces many2one group values by [id, display_name].
