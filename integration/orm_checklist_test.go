@@ -23,6 +23,7 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("methods", func(t *testing.T) { testChecklistMethods(t, e, c) })
 			t.Run("order of users", func(t *testing.T) { testUsersOrder(t, e, c) })
 			t.Run("read_group order and paging", func(t *testing.T) { testReadGroupOrder(t, e, c) })
+			t.Run("context tz and lang", func(t *testing.T) { testContextTZ(t, e, c) })
 			t.Run("value and write formats", func(t *testing.T) { testChecklistFormats(t, e, c) })
 			t.Run("access rules", func(t *testing.T) { testChecklistAccess(t, e, c) })
 		})
@@ -707,4 +708,56 @@ func testReadGroupOrder(t *testing.T, e *env, c caller) {
 		t.Fatalf("one day, groups %v", gs)
 	}
 	equal(t, "__domain of the day", e.mustKw(t, c, "res.partner", "search_count", []any{gs[0].(map[string]any)["__domain"]}, nil), int64(3))
+}
+
+// The context's tz groups datetimes by the user's days, as Odoo's
+// read_group does; each group's __domain, in UTC, finds its records again.
+// lang and tz are not echoed back, and an unknown tz is ignored.
+func testContextTZ(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "TZ " + p}}, nil).(int64)
+	defer e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id}}, nil)
+	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{"create_date"}},
+		map[string]any{"context": map[string]any{"tz": "Europe/Brussels", "lang": "fr_FR"}}).([]any)[0].(map[string]any)
+	if _, echoed := rec["context"]; echoed {
+		t.Error("context echoed")
+	}
+	created, err := time.Parse("2006-01-02 15:04:05", rec["create_date"].(string))
+	if err != nil {
+		t.Fatalf("create_date %v is not UTC text: %v", rec["create_date"], err)
+	}
+	// A zone in which the record was created on another day than in UTC.
+	zone := "Pacific/Kiritimati" // UTC+14
+	if created.Hour() < 10 {
+		zone = "Etc/GMT+12" // UTC-12
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Skipf("no zoneinfo for %s: %v", zone, err)
+	}
+	day := func(tz string) map[string]any {
+		t.Helper()
+		kw := map[string]any{"lazy": false}
+		if tz != "" {
+			kw["context"] = map[string]any{"tz": tz}
+		}
+		gs := e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"id", "=", id}}, []any{}, []any{"create_date:day"}}, kw).([]any)
+		if len(gs) != 1 {
+			t.Fatalf("groups %v", gs)
+		}
+		return gs[0].(map[string]any)
+	}
+	g := day(zone)
+	equal(t, "local day", g["create_date:day"], created.In(loc).Format("02 Jan 2006"))
+	local := created.In(loc)
+	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc).UTC()
+	equal(t, "__domain in UTC", g["__domain"], []any{[]any{"id", "=", id}, "&",
+		[]any{"create_date", ">=", start.Format("2006-01-02 15:04:05")},
+		[]any{"create_date", "<", start.AddDate(0, 0, 1).Format("2006-01-02 15:04:05")}})
+	equal(t, "__domain finds the record", e.mustKw(t, c, "res.partner", "search_count", []any{g["__domain"]}, nil), int64(1))
+	equal(t, "UTC day", day("")["create_date:day"], created.Format("02 Jan 2006"))
+	equal(t, "unknown tz is UTC", day("Mars/Olympus_Mons")["create_date:day"], created.Format("02 Jan 2006"))
+	equal(t, "month in a zone", e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"id", "=", id}}, []any{}, []any{"create_date:quarter"}},
+		map[string]any{"context": map[string]any{"tz": zone}}).([]any)[0].(map[string]any)["create_date:quarter"],
+		"Q"+fmt.Sprint((int(local.Month())-1)/3+1)+" "+local.Format("2006"))
 }
