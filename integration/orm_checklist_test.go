@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ func TestORMChecklist(t *testing.T) {
 			t.Run("context tz and lang", func(t *testing.T) { testContextTZ(t, e, c) })
 			t.Run("value and write formats", func(t *testing.T) { testChecklistFormats(t, e, c) })
 			t.Run("access rules", func(t *testing.T) { testChecklistAccess(t, e, c) })
+			t.Run("implied groups", func(t *testing.T) { testImpliedGroups(t, e, c) })
 		})
 	})
 }
@@ -760,4 +762,41 @@ func testContextTZ(t *testing.T, e *env, c caller) {
 	equal(t, "month in a zone", e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"id", "=", id}}, []any{}, []any{"create_date:quarter"}},
 		map[string]any{"context": map[string]any{"tz": zone}}).([]any)[0].(map[string]any)["create_date:quarter"],
 		"Q"+fmt.Sprint((int(local.Month())-1)/3+1)+" "+local.Format("2006"))
+}
+
+// Users hold the groups their groups imply, as Odoo writes them: a user
+// made a Settings manager is an internal user too and may read contacts; a
+// new user without groups is an internal user; share tells portal and public
+// users from internal ones.
+func testImpliedGroups(t *testing.T, e *env, c caller) {
+	p := c.protocol()
+	ref := func(xmlid string) int64 {
+		return e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", xmlid}, nil).([]any)[1].(int64)
+	}
+	user, erp, system, portal := ref("group_user"), ref("group_erp_manager"), ref("group_system"), ref("group_portal")
+	groupsOf := func(uid any) map[string]any {
+		r := e.mustKw(t, c, "res.users", "read", []any{[]any{uid}, []any{"groups_id", "share"}}, nil).([]any)[0].(map[string]any)
+		got := ids(t, r["groups_id"])
+		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+		return map[string]any{"groups": got, "share": r["share"]}
+	}
+	sorted := func(l ...int64) []int64 { sort.Slice(l, func(i, j int) bool { return l[i] < l[j] }); return l }
+	const pw = "Implied-Pw-1"
+	boss := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Boss " + p, "login": "boss-" + p, "password": pw,
+		"groups_id": []any{[]any{int64(6), int64(0), []any{system}}}}}, nil)
+	plain := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Plain " + p, "login": "plain-" + p}}, nil)
+	guest := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Guest " + p, "login": "guest-" + p,
+		"groups_id": []any{[]any{int64(6), int64(0), []any{portal}}}}}, nil)
+	defer e.mustKw(t, c, "res.users", "unlink", []any{[]any{boss, plain, guest}}, nil)
+	equal(t, "Settings implies Access Rights and Internal User", groupsOf(boss), map[string]any{"groups": sorted(user, erp, system), "share": false})
+	equal(t, "default groups", groupsOf(plain), map[string]any{"groups": []int64{user}, "share": false})
+	equal(t, "portal user", groupsOf(guest), map[string]any{"groups": []int64{portal}, "share": true})
+	if _, f := c.call(t, "object", "execute_kw", e.db, boss, pw, "res.partner", "search", []any{[]any{}}, map[string]any{"limit": int64(1)}); f != nil {
+		t.Errorf("a Settings manager may not read contacts: %v", f)
+	}
+	// A group that comes to imply another gives it to its members.
+	g := e.mustKw(t, c, "res.groups", "create", []any{map[string]any{"name": "Implying " + p, "users": []any{plain}}}, nil)
+	defer e.mustKw(t, c, "res.groups", "unlink", []any{[]any{g}}, nil)
+	e.mustKw(t, c, "res.groups", "write", []any{[]any{g}, map[string]any{"implied_ids": []any{[]any{int64(4), erp, int64(0)}}}}, nil)
+	equal(t, "implied later", groupsOf(plain)["groups"], sorted(user, erp, g.(int64)))
 }
