@@ -577,6 +577,9 @@ func testChecklistFormats(t *testing.T, e *env, c caller) {
 	w(map[string]any{"category_id": false})
 	equal(t, "m2m False clears", read(co, "category_id")["category_id"], []any{})
 
+	// The same record twice in one write.
+	equal(t, "write of a repeated id", e.mustKw(t, c, "res.partner", "write", []any{[]any{d.anna, d.anna}, map[string]any{"city": "Twice"}}, nil), true)
+
 	// many2one: an id or False.
 	e.mustKw(t, c, "res.partner", "write", []any{[]any{d.anna}, map[string]any{"parent_id": co}}, nil)
 	equal(t, "m2o id", read(d.anna, "parent_id")["parent_id"], []any{co, "CK Co " + p})
@@ -651,7 +654,20 @@ func testChecklistAccess(t *testing.T, e *env, c caller) {
 	wantFault(t, c, f, 4, "Sorry, Marc Demo (id="+fmt.Sprint(demo)+") doesn't have 'read' access to:\n- Partner Tags (res.partner.category)")
 	_, f = as("res.partner.category", "unlink", []any{r1x})
 	wantFault(t, c, f, 4, "doesn't have 'unlink' access to:\n- Partner Tags (res.partner.category)")
-	// Deleted and hidden ids together: still refused.
+	// Deleted and hidden ids together: still refused; deleted ones alone
+	// read as nothing, for this user too.
+	_, f = as("res.partner.category", "read", []any{r3, int64(999999)}, []any{"name"})
+	wantFault(t, c, f, 4, "doesn't have 'read' access to")
+	v, f = as("res.partner.category", "read", []any{int64(999999)}, []any{"name"})
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "read of a deleted id", v, []any{})
+	v, f = as("res.partner.category", "read", []any{int64(999999), r1}, []any{"name"})
+	if f != nil {
+		t.Fatal(f)
+	}
+	equal(t, "read of a deleted and a visible id", v, []any{map[string]any{"id": r1, "name": "RC R1 " + p}})
 	_, f = as("res.partner.category", "unlink", []any{r3, int64(999999)})
 	wantFault(t, c, f, 4, "Uh-oh! Looks like you have stumbled upon some top-secret records.")
 	// The rules bind admin too (only the superuser escapes them): count once
