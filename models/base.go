@@ -59,8 +59,14 @@ func registerBase(r *Registry) {
 			m.AddField(f)
 		}
 		if m.Name == "res.groups" {
+			m.AfterCreate = func(ctx context.Context, env *Env, id int64, vals map[string]any) error {
+				return impliedToMembers(ctx, env, []int64{id}, vals)
+			}
 			m.BeforeWrite = bumpGroupMembers
 			m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+				if err := impliedToMembers(ctx, env, ids, vals); err != nil {
+					return err
+				}
 				return bumpGroupMembers(ctx, env, ids, vals)
 			}
 		}
@@ -125,10 +131,11 @@ var baseFields = map[string][]*Field{
 }
 
 // bumpGroupMembers invalidates the cached credential checks of a group's
-// members when its membership changes: it runs before the write (members
-// that may leave) and after it (members that joined).
+// members when its membership or what it implies changes: it runs before
+// the write (members that may leave) and after it (members that joined).
 func bumpGroupMembers(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
-	if _, ok := vals["users"]; !ok || len(ids) == 0 {
+	_, users := vals["users"]
+	if _, implied := vals["implied_ids"]; (!users && !implied) || len(ids) == 0 {
 		return nil
 	}
 	uids, err := env.int64s(ctx, "SELECT uid FROM res_groups_users_rel WHERE gid IN ("+placeholders(len(ids))+")", int64Args(ids)...)
@@ -136,4 +143,18 @@ func bumpGroupMembers(ctx context.Context, env *Env, ids []int64, vals map[strin
 		return err
 	}
 	return env.BumpAuthVersion(ctx, uniq(uids))
+}
+
+// impliedToMembers gives the members of groups ids the groups these now
+// imply, when their implied groups or their members changed.
+func impliedToMembers(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+	_, implied := vals["implied_ids"]
+	if _, users := vals["users"]; (!implied && !users) || len(ids) == 0 {
+		return nil
+	}
+	uids, err := env.int64s(ctx, "SELECT uid FROM res_groups_users_rel WHERE gid IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+	if err != nil {
+		return err
+	}
+	return env.syncUserGroups(ctx, uniq(uids))
 }

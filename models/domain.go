@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -29,12 +30,16 @@ var (
 type domainCompiler struct {
 	env   *Env
 	depth int // alias counter for sub-queries
+	// ctx is set when the fields a domain names must be readable by the
+	// user (Odoo checks field access in a search's domain, not in record
+	// rules).
+	ctx context.Context
 }
 
 // compileDomain compiles domain for m under alias, adding the active test when
 // the top level of the domain does not mention active.
-func (env *Env) compileDomain(m *Model, alias string, domain any, activeTest bool) (where, error) {
-	c := &domainCompiler{env: env}
+func (env *Env) compileDomain(ctx context.Context, m *Model, alias string, domain any, activeTest bool) (where, error) {
+	c := &domainCompiler{env: env, ctx: ctx}
 	terms, err := domainList(domain)
 	if err != nil {
 		return where{}, err
@@ -240,6 +245,11 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	f := m.Fields[name]
 	if f == nil {
 		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, name, pyTuple(t))
+	}
+	if c.ctx != nil && f.Groups != "" {
+		if err := c.env.checkFieldAccess(c.ctx, m, f, "read"); err != nil {
+			return where{}, err
+		}
 	}
 	value := t[2]
 	if f.Related != nil {

@@ -55,6 +55,8 @@ type envState struct {
 	credentials bool
 	// rules caches the ir.rule domain per model and operation.
 	rules map[string]ruleCache
+	// xmlids caches the groups that field access rights name.
+	xmlids map[string]int64
 }
 
 type ruleCache struct {

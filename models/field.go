@@ -71,10 +71,37 @@ type Field struct {
 	// on a record this one delegates to (Odoo's _inherits and related fields):
 	// read, written and searched through that record.
 	Related []string
+	// Groups restricts the field to users of these groups, as Odoo's groups=
+	// attribute: comma-separated external ids, "!" before one that excludes.
+	// Others do not see the field in fields_get or in a read of all fields,
+	// and get an AccessError when they name it.
+	Groups string
+	// NoCopy fields are left out of copy (Odoo's copy=False).
+	NoCopy bool
 }
 
 // Stored reports whether the field has a column of its own.
 func (f *Field) Stored() bool { return f.Column != "" }
+
+// describedStored is fields_get's store: Odoo's one2many and many2many
+// fields are stored (in the comodel or a link table); computed ones, such as
+// passwords, are not.
+func (f *Field) describedStored() bool {
+	return (f.Stored() && !f.WriteOnly) || f.Type == One2many || f.Type == Many2many
+}
+
+// searchable is fields_get's searchable: stored fields, the fields of a
+// delegated record, and display_name (which Odoo searches through the
+// record name).
+func (f *Field) searchable() bool {
+	return f.describedStored() || f.Related != nil || f.Name == "display_name"
+}
+
+// sortable is fields_get's sortable: fields with a column of their own, and
+// the fields of a delegated record.
+func (f *Field) sortable() bool {
+	return f.Stored() && !f.WriteOnly && f.Type != One2many && f.Type != Many2many || f.Related != nil
+}
 
 // Record is one row as read: field name to wire value.
 type Record map[string]any

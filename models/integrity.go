@@ -12,16 +12,39 @@ const notNullText = "The operation cannot be completed:\n" +
 
 const fkText = "The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead."
 
-// notNullError is Odoo's message for a required field left empty.
+// unknownModel stands for a table that is no model's, such as a many2many
+// link table, as Odoo names it in constraint messages.
+var unknownModel = &Model{Name: "unknown", Description: "Unknown"}
+
+// notNullError is Odoo's message for a required field left empty. Like
+// Odoo's, it ends with a newline.
 func (env *Env) notNullError(m *Model, f *Field) error {
-	return ValidationErrorf("%s\n\nModel: %s (%s)\nField: %s (%s)", notNullText, m.Description, m.Name, f.String, f.Name)
+	return ValidationErrorf("%s\n\nModel: %s (%s)\nField: %s (%s)\n", notNullText, m.Description, m.Name, f.String, f.Name)
+}
+
+// fkError is Odoo's message for a foreign-key violation: the model owning the
+// constraint's table and the constraint, whichever way the key was broken (a
+// record still referenced, or a reference to a record that does not exist).
+func fkError(owner *Model, constraint string, err error) error {
+	return &Error{Kind: KindValidation, Err: err,
+		Message: fkText + "\n\nModel: " + owner.Description + " (" + owner.Name + ")\nConstraint: " + constraint + "\n"}
+}
+
+// fkRef is a foreign-key column a failed statement wrote and the id it
+// wrote there.
+type fkRef struct {
+	table, column string
+	target        *Model
+	id            any
 }
 
 // integrityError turns a constraint violation classified by the store into
 // Odoo's "The operation cannot be completed" message, naming model, field or
 // constraint from godoo's own schema so that both stores say the same thing.
-// ids are the records being changed, used to find who references them.
-func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []int64) error {
+// ids are the records being deleted, used to find who references them; refs
+// are the foreign keys an insert or update wrote, used to find the one that
+// points at nothing. SQLite names neither, PostgreSQL both.
+func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []int64, refs ...fkRef) error {
 	var ce *ConstraintError
 	if !errors.As(err, &ce) {
 		return err
@@ -37,14 +60,25 @@ func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []i
 				return &Error{Kind: KindValidation, Message: env.notNullError(owner, f).Error(), Err: err}
 			}
 		}
-		return &Error{Kind: KindValidation, Message: notNullText, Err: err}
+		unknown := &Field{Name: "unknown", String: "Unknown"}
+		return &Error{Kind: KindValidation, Message: env.notNullError(owner, unknown).Error(), Err: err}
 	case ConstraintForeignKey:
-		ref, name := env.referencing(ctx, m, ids, ce)
-		if ref == nil {
-			return &Error{Kind: KindValidation, Message: fkText, Err: err}
+		if ce.Constraint != "" {
+			if owner = env.modelOfTable(ce.Table); owner == nil {
+				owner = unknownModel
+			}
+			return fkError(owner, ce.Constraint, err)
 		}
-		return &Error{Kind: KindValidation, Err: err,
-			Message: fkText + "\n\nModel: " + ref.Description + " (" + ref.Name + ")\nConstraint: " + name}
+		if ref, ok := env.dangling(ctx, refs); ok {
+			if owner = env.modelOfTable(ref.table); owner == nil {
+				owner = unknownModel
+			}
+			return fkError(owner, ref.table+"_"+ref.column+"_fkey", err)
+		}
+		if ref, name := env.referencing(ctx, m, ids); ref != nil {
+			return fkError(ref, name, err)
+		}
+		return &Error{Kind: KindValidation, Message: fkText, Err: err}
 	case ConstraintUnique, ConstraintCheck:
 		for _, c := range owner.Constraints {
 			if c.Name == ce.Constraint || sameColumns(c.Columns, ce.Column) {
@@ -54,6 +88,35 @@ func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []i
 		return &Error{Kind: KindValidation, Message: "The operation cannot be completed: " + ce.Detail(), Err: err}
 	}
 	return err
+}
+
+// many2oneRefs lists the many2one columns among cols (field name to stored
+// value) with the ids they hold, in field order.
+func (env *Env) many2oneRefs(m *Model, cols map[string]any) []fkRef {
+	var out []fkRef
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		v, ok := cols[name]
+		if !ok || v == nil || f.Type != Many2one || !f.Stored() || magicFields[name] {
+			continue
+		}
+		if co := env.Registry.Model(f.Relation); co != nil {
+			out = append(out, fkRef{table: m.Table, column: f.Column, target: co, id: v})
+		}
+	}
+	return out
+}
+
+// dangling returns the first of refs whose target record does not exist:
+// the foreign key an insert or update broke.
+func (env *Env) dangling(ctx context.Context, refs []fkRef) (fkRef, bool) {
+	for _, r := range refs {
+		var n int64
+		if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+r.target.Table+" WHERE id = ?", r.id); err == nil && n == 0 {
+			return r, true
+		}
+	}
+	return fkRef{}, false
 }
 
 func sameColumns(cols []string, reported string) bool {
@@ -72,15 +135,10 @@ func (env *Env) modelOfTable(table string) *Model {
 	return nil
 }
 
-// referencing finds the model whose foreign key blocks the change: the one the
-// store named (PostgreSQL), or else the first many2one pointing at m that
-// still references one of ids (SQLite does not say).
-func (env *Env) referencing(ctx context.Context, m *Model, ids []int64, ce *ConstraintError) (*Model, string) {
-	if ce.Constraint != "" {
-		if owner := env.modelOfTable(ce.Table); owner != nil {
-			return owner, ce.Constraint
-		}
-	}
+// referencing finds the model whose foreign key blocks the deletion of ids:
+// the first many2one pointing at m that still references one of them
+// (SQLite does not say which).
+func (env *Env) referencing(ctx context.Context, m *Model, ids []int64) (*Model, string) {
 	if len(ids) == 0 {
 		return nil, ""
 	}

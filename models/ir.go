@@ -7,9 +7,9 @@ import (
 
 // addIRMethods gives the ir.* models the model methods scripts call on them.
 func addIRMethods(r *Registry) {
-	r.Model("ir.model.data").AddMethod(&Method{Name: "check_object_reference",
+	r.Model("ir.model.data").AddMethod(&Method{Name: "check_object_reference", Class: "IrModelData",
 		Params: []string{"module", "xml_id", "raise_on_access_error"}, Required: 2, ReadOnly: true, Fn: checkObjectReference})
-	r.Model("ir.model.access").AddMethod(&Method{Name: "check",
+	r.Model("ir.model.access").AddMethod(&Method{Name: "check", Class: "IrModelAccess",
 		Params: []string{"model", "mode", "raise_exception"}, Required: 1, ReadOnly: true, Fn: accessCheck})
 }
 

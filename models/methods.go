@@ -29,17 +29,20 @@ func addMagicFields(m *Model) {
 // signatures.
 func baseMethods() []*Method {
 	return []*Method{
-		{Name: "search", Params: []string{"domain", "offset", "limit", "order"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearch},
-		{Name: "search_count", Params: []string{"domain", "limit"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearchCount},
-		{Name: "read", Params: []string{"fields", "load"}, Record: true, Op: OpRead, ReadOnly: true, Fn: rpcRead},
-		{Name: "search_read", Params: []string{"domain", "fields", "offset", "limit", "order", "load"}, Op: OpRead, ReadOnly: true, Fn: rpcSearchRead},
-		{Name: "create", Params: []string{"vals_list"}, Required: 1, Op: OpCreate, Fn: rpcCreate},
-		{Name: "write", Params: []string{"vals"}, Required: 1, Record: true, Op: OpWrite, Fn: rpcWrite},
-		{Name: "unlink", Record: true, Op: OpUnlink, Fn: rpcUnlink},
-		{Name: "exists", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
-		{Name: "fields_get", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
-		{Name: "name_search", Params: []string{"name", "domain", "operator", "limit"}, Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
-		{Name: "check_access_rights", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
+		{Name: "search", Class: "BaseModel", Params: []string{"domain", "offset", "limit", "order"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearch},
+		{Name: "search_count", Class: "BaseModel", Params: []string{"domain", "limit"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearchCount},
+		{Name: "read", Class: "BaseModel", Params: []string{"fields", "load"}, Record: true, Op: OpRead, ReadOnly: true, Fn: rpcRead},
+		{Name: "search_read", Class: "BaseModel", Params: []string{"domain", "fields", "offset", "limit", "order", "load"}, Op: OpRead, ReadOnly: true, Fn: rpcSearchRead},
+		{Name: "create", Class: "BaseModel", Params: []string{"vals_list"}, Required: 1, Op: OpCreate, Fn: rpcCreate},
+		{Name: "write", Class: "BaseModel", Params: []string{"vals"}, Required: 1, Record: true, Op: OpWrite, Fn: rpcWrite},
+		{Name: "unlink", Class: "BaseModel", Record: true, Op: OpUnlink, Fn: rpcUnlink},
+		{Name: "exists", Class: "BaseModel", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
+		{Name: "fields_get", Class: "BaseModel", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
+		// Odoo 18.0 names name_search's domain args; 18.3 and JSON-2 call it
+		// domain.
+		{Name: "name_search", Class: "BaseModel", Params: []string{"name", "args", "operator", "limit"}, Aliases: map[string]string{"domain": "args"},
+			Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
+		{Name: "check_access_rights", Class: "BaseModel", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
 	}
 }
 
@@ -218,7 +221,7 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 			return nil, err
 		}
 	}
-	domain, err := domainList(a["domain"])
+	domain, err := domainList(a["args"])
 	if err != nil {
 		return nil, err
 	}
@@ -288,10 +291,14 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil {
 			continue
 		}
+		if ok, err := env.hasFieldAccess(ctx, f); err != nil {
+			return nil, err
+		} else if !ok {
+			continue // Odoo hides what the user may not access
+		}
 		desc := map[string]any{
 			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
-			"store": f.Stored(), "searchable": f.Stored() || f.Related != nil || f.Type == One2many || f.Type == Many2many,
-			"sortable": f.Stored() && f.Type != One2many && f.Type != Many2many, "name": f.Name,
+			"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
 		}
 		if f.Help != "" {
 			desc["help"] = f.Help

@@ -3,19 +3,24 @@ package models
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
+	// Time zone names of a context are known even where the host has no
+	// zoneinfo, as PostgreSQL knows them.
+	_ "time/tzdata"
 )
 
 // moreMethods are the rest of Odoo 18's public BaseModel API that scripts
 // call over RPC.
 func moreMethods() []*Method {
 	return []*Method{
-		{Name: "copy", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
-		{Name: "name_create", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
-		{Name: "default_get", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
-		{Name: "has_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
-		{Name: "check_access", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
-		{Name: "read_group", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
+		{Name: "copy", Class: "BaseModel", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
+		{Name: "name_create", Class: "BaseModel", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
+		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
+		{Name: "has_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
+		{Name: "check_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
+		{Name: "read_group", Class: "BaseModel", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
 	}
 }
 
@@ -34,7 +39,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		if m.Name == "res.users" && n == "login" {
@@ -154,6 +159,11 @@ type groupSpec struct {
 	field *Field
 	gran  string
 	key   string // as the client wrote it
+	// tz is the context's time zone, in which datetimes are grouped by
+	// period; nil for UTC.
+	tz *time.Location
+	// pos is the 1-based position of the group's column in the query.
+	pos int
 }
 
 var granularities = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true}
@@ -180,15 +190,21 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil || !f.Stored() {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
 		}
+		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+			return nil, err
+		}
 		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
 		}
 		if (f.Type == Date || f.Type == Datetime) && gran == "" {
 			gran = "month"
 		}
-		specs = append(specs, groupSpec{field: f, gran: gran, key: g})
+		spec := groupSpec{field: f, gran: gran, key: g, pos: len(specs) + 1}
+		if f.Type == Datetime {
+			spec.tz = env.contextTZ()
+		}
+		specs = append(specs, spec)
 	}
-	type agg struct{ out, fn, col string }
 	var aggs []agg
 	for _, spec := range fields {
 		name, fn, _ := strings.Cut(spec, ":")
@@ -201,48 +217,72 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f == nil {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
 		}
+		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+			return nil, err
+		}
 		if fn == "" {
 			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" {
 				continue // non-numeric fields are not aggregated by default
 			}
 			fn = "sum"
 		}
-		sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
-			"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
-		if sqlFn == "" || !f.Stored() {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+		expr, err := env.aggregateExpr(f, fn)
+		if err != nil {
+			return nil, err
 		}
-		if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
-			sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
-		}
-		expr := sqlFn + "(t0." + f.Column + ")"
-		if fn == "count_distinct" {
-			expr = "COUNT(DISTINCT t0." + f.Column + ")"
-		}
-		aggs = append(aggs, agg{out: alias, fn: fn, col: expr})
+		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr})
 	}
-	w, err := env.compileDomain(m, "t0", a["domain"], true)
+	order, err := env.readGroupOrder(ctx, m, specs, aggs, strArg(a, "orderby"))
+	if err != nil {
+		return nil, err
+	}
+	offset, err := intArg(a, "offset")
+	if err != nil {
+		return nil, err
+	}
+	limit, err := intArg(a, "limit")
+	if err != nil {
+		return nil, err
+	}
+	w, err := env.compileDomain(ctx, m, "t0", a["domain"], true)
 	if err != nil {
 		return nil, err
 	}
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return nil, err
 	}
+	// Groups are named by their position in GROUP BY and ORDER BY: a time
+	// zone travels as an argument, and PostgreSQL would not see two
+	// arguments as the same expression.
 	var sel, grp []string
+	var args []any
 	for _, s := range specs {
-		e := env.groupExpr(s)
+		e, eargs := env.groupExpr(s)
 		sel = append(sel, e)
-		grp = append(grp, e)
+		args = append(args, eargs...)
+		grp = append(grp, strconv.Itoa(s.pos))
 	}
+	args = append(args, w.args...)
 	sel = append(sel, "COUNT(*)")
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
 	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.Table + " t0 WHERE " + w.sql
 	if len(grp) > 0 {
-		q += " GROUP BY " + strings.Join(grp, ", ") + " ORDER BY " + strings.Join(grp, ", ")
+		q += " GROUP BY " + strings.Join(grp, ", ")
 	}
-	rows, err := env.query(ctx, q, w.args...)
+	if order != "" {
+		q += " ORDER BY " + order
+	}
+	if limit > 0 {
+		q += " LIMIT " + strconv.FormatInt(limit, 10)
+	} else if offset > 0 && env.Dialect == "sqlite" {
+		q += " LIMIT -1"
+	}
+	if offset > 0 {
+		q += " OFFSET " + strconv.FormatInt(offset, 10)
+	}
+	rows, err := env.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +349,106 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	return groups, nil
 }
 
+// agg is one aggregate of read_group: the key it is returned under, the
+// field and function, and its SQL.
+type agg struct{ out, field, fn, col string }
+
+// aggregateExpr is the SQL of aggregating f with fn, on either dialect.
+func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
+	sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
+		"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
+	if sqlFn == "" || !f.Stored() {
+		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+	}
+	if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
+		sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
+	}
+	if fn == "count_distinct" {
+		return "COUNT(DISTINCT t0." + f.Column + ")", nil
+	}
+	return sqlFn + "(t0." + f.Column + ")", nil
+}
+
+// readGroupOrder renders read_group's orderby as Odoo 18 reads it: each
+// term is a groupby as given (a date field grouped without granularity by
+// its name), "__count", an aggregate "field:function", or the name of an
+// aggregated field; many2one groups sort by the comodel's order. Without
+// orderby, groups sort by the groupbys in turn.
+func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec, aggs []agg, orderby string) (string, error) {
+	if strings.TrimSpace(orderby) == "" {
+		keys := make([]string, len(specs))
+		for i, s := range specs {
+			keys[i] = s.key
+		}
+		orderby = strings.Join(keys, ",")
+	}
+	if orderby == "" {
+		return "", nil
+	}
+	var parts []string
+	for _, part := range strings.Split(orderby, ",") {
+		words := strings.Fields(part)
+		if len(words) == 0 || len(words) > 4 {
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+		}
+		term, dir, nulls := words[0], "ASC", ""
+		rest := words[1:]
+		if len(rest) > 0 && (strings.EqualFold(rest[0], "asc") || strings.EqualFold(rest[0], "desc")) {
+			dir, rest = strings.ToUpper(rest[0]), rest[1:]
+		}
+		if len(rest) == 2 && strings.EqualFold(rest[0], "nulls") && (strings.EqualFold(rest[1], "first") || strings.EqualFold(rest[1], "last")) {
+			nulls, rest = " NULLS "+strings.ToUpper(rest[1]), nil
+		}
+		if len(rest) != 0 {
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+		}
+		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
+		if err != nil {
+			return "", err
+		}
+		if expr == "" {
+			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", pyRepr(strings.TrimSpace(part)))
+		}
+		parts = append(parts, expr)
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// readGroupOrderTerm is the ORDER BY item of one term, "" when the term is
+// neither a groupby nor an aggregate.
+func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupSpec, aggs []agg, term, dir, nulls string) (string, error) {
+	for _, s := range specs {
+		if s.key != term {
+			continue
+		}
+		if s.field.Type == Many2one && s.gran == "" {
+			return strings.Join(many2oneOrder(env.Registry, "t0", s.field, dir, nulls), ", "), nil
+		}
+		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
+	}
+	if term == "__count" {
+		return "COUNT(*) " + dir + nulls, nil
+	}
+	for _, ag := range aggs {
+		if ag.field == term || ag.out == term {
+			return ag.col + " " + dir + nulls, nil
+		}
+	}
+	name, fn, ok := strings.Cut(term, ":")
+	f := m.Fields[name]
+	if !ok || f == nil {
+		return "", nil
+	}
+	if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
+		return "", err
+	}
+	expr, err := env.aggregateExpr(f, fn)
+	if err != nil {
+		return "", nil
+	}
+	return expr + " " + dir + nulls, nil
+}
+
 func toAnyStrings(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {
@@ -318,26 +458,51 @@ func toAnyStrings(ss []string) []any {
 }
 
 // groupExpr is the SQL expression grouping on s, truncating dates to the
-// granularity on either dialect.
-func (env *Env) groupExpr(s groupSpec) string {
+// granularity on either dialect; datetimes are first moved to the context's
+// time zone, as Odoo groups them by the user's days and months.
+func (env *Env) groupExpr(s groupSpec) (string, []any) {
 	col := "t0." + s.field.Column
 	if s.gran == "" {
-		return col
+		return col, nil
+	}
+	var args []any
+	if s.tz != nil {
+		args = []any{s.tz.String()}
+		if env.Dialect == "pg" {
+			col = "timezone(CAST(? AS TEXT), timezone('UTC', " + col + "))"
+		} else {
+			col = "godoo_tz(" + col + ", ?)" // registered by the SQLite store
+		}
 	}
 	if env.Dialect == "pg" {
-		return "date_trunc('" + s.gran + "', " + col + ")"
+		return "date_trunc('" + s.gran + "', " + col + ")", args
 	}
 	switch s.gran {
 	case "day":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ")"
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ")", args
 	case "week":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')"
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')", args
 	case "month":
-		return "strftime('%Y-%m-01 00:00:00', " + col + ")"
+		return "strftime('%Y-%m-01 00:00:00', " + col + ")", args
 	case "quarter":
-		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')"
+		// col appears twice: so does its argument.
+		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')",
+			append(args, args...)
 	}
-	return "strftime('%Y-01-01 00:00:00', " + col + ")"
+	return "strftime('%Y-01-01 00:00:00', " + col + ")", args
+}
+
+// contextTZ is the context's tz when it names a time zone, else nil (UTC).
+func (env *Env) contextTZ() *time.Location {
+	name, _ := env.Context["tz"].(string)
+	if name == "" || name == "Local" {
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil // Odoo ignores a tz that pytz does not know
+	}
+	return loc
 }
 
 var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
@@ -380,10 +545,19 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
 		if f.Type == Date {
 			layout = DateLayout
 		}
+		if s.tz != nil {
+			// The period's bounds are local times; the domain compares UTC.
+			t, end = inZone(t, s.tz), inZone(end, s.tz)
+		}
 		return label, []any{"&", []any{f.Name, ">=", t.Format(layout)}, []any{f.Name, "<", end.Format(layout)}}
 	}
 	val := f.fromDB(v)
 	return val, []any{[]any{f.Name, "=", val}}
+}
+
+// inZone reads the wall time of t in loc and returns that instant in UTC.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
 }
 
 // nameGroups replaces many2one group values by [id, display_name].

@@ -11,14 +11,24 @@ import (
 // Read returns the records of ids (in that order, skipping ids that do not
 // exist, as Odoo's read does) with the given fields; all readable fields when
 // fields is empty. With load false, many2one values are plain ids.
+//
+// Fields restricted to groups the user is not in are left out of a read of
+// all fields, and refused with an AccessError when named.
 func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string, load bool) ([]Record, error) {
 	if len(fields) == 0 {
-		fields = m.FieldOrder
+		all, err := env.readableFields(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		fields = all
 	}
 	for _, name := range fields {
 		if m.Fields[name] == nil {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
 		}
+	}
+	if err := env.checkFieldsAccess(ctx, m, fields, "read"); err != nil {
+		return nil, err
 	}
 	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
 		return nil, err

@@ -15,8 +15,11 @@ type SearchOptions struct {
 
 // Search returns the ids of m's records matching domain, with active_test.
 func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOptions) ([]int64, error) {
-	w, err := env.compileDomain(m, "t0", domain, true)
+	w, err := env.compileDomain(ctx, m, "t0", domain, true)
 	if err != nil {
+		return nil, err
+	}
+	if err := env.checkOrderAccess(ctx, m, o.Order); err != nil {
 		return nil, err
 	}
 	if w, err = env.withRule(ctx, m, w); err != nil {
@@ -41,7 +44,7 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 
 // SearchCount counts m's records matching domain, with active_test.
 func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int64) (int64, error) {
-	w, err := env.compileDomain(m, "t0", domain, true)
+	w, err := env.compileDomain(ctx, m, "t0", domain, true)
 	if err != nil {
 		return 0, err
 	}
@@ -82,14 +85,14 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 		// Field names keep their case; only the keywords are case-insensitive.
 		name = strings.Fields(item)[0]
 		f := m.Fields[name]
-		if f == nil || !f.Stored() && name != "display_name" {
-			return "", invalidOrder(spec)
-		}
 		if name == "display_name" {
 			f = m.Fields[m.RecName]
-			if f == nil || !f.Stored() {
+			if f == nil || !f.Stored() && (f.Related == nil || reg == nil) {
 				f = m.Fields["id"]
 			}
+		}
+		if f == nil || !f.Stored() && (f.Related == nil || reg == nil) || f.WriteOnly {
+			return "", invalidOrder(spec)
 		}
 		dir := "ASC"
 		rest := words[1:]
@@ -107,6 +110,14 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 		}
 		if f.Name == "id" {
 			hasID = true
+		}
+		if f.Related != nil {
+			part, ok := relatedOrder(reg, m, alias, f, dir, nulls)
+			if !ok {
+				return "", invalidOrder(spec)
+			}
+			parts = append(parts, part)
+			continue
 		}
 		if f.Type == Many2one && reg != nil {
 			parts = append(parts, many2oneOrder(reg, alias, f, dir, nulls)...)
@@ -218,17 +229,39 @@ func many2oneOrder(reg *Registry, alias string, f *Field, dir, nulls string) []s
 			continue
 		}
 		cf := co.Fields[words[0]]
-		if cf == nil || !cf.Stored() || cf.Type == Many2one {
+		if cf == nil || cf.Type == Many2one || !cf.Stored() && cf.Related == nil {
 			continue
 		}
 		d := dir
 		if len(words) > 1 && strings.EqualFold(words[1], "desc") {
 			d = map[string]string{"ASC": "DESC", "DESC": "ASC"}[dir]
 		}
-		out = append(out, "(SELECT x."+cf.Column+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+nulls)
+		expr := "x." + cf.Column
+		if cf.Related != nil {
+			rel, ok := relatedOrder(reg, co, "x", cf, "", "")
+			if !ok {
+				continue
+			}
+			expr = strings.TrimSpace(rel)
+		}
+		out = append(out, "(SELECT "+expr+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+nulls)
 	}
 	if len(out) == 0 {
 		out = append(out, alias+"."+f.Column+" "+dir+nulls)
 	}
 	return out
+}
+
+// relatedOrder sorts on a field of the delegated record (res.users sorts on
+// its partner's name, as Odoo orders by inherited fields), with a correlated
+// sub-query.
+func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls string) (string, bool) {
+	via := m.Fields[f.Related[0]]
+	co := reg.Model(via.Relation)
+	cf := co.Fields[f.Related[1]]
+	if cf == nil || !cf.Stored() || cf.Type == Many2one {
+		return "", false
+	}
+	inner := alias + "_r"
+	return "(SELECT " + inner + "." + cf.Column + " FROM " + co.Table + " " + inner + " WHERE " + inner + ".id = " + alias + "." + via.Column + ") " + dir + nulls, true
 }

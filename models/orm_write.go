@@ -47,8 +47,27 @@ func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x
 	return cols, x2m, related, nil
 }
 
+// checkValsAccess refuses values for fields the user may not write, and
+// values for unknown fields with Odoo's ValueError, before anything is
+// written.
+func (env *Env) checkValsAccess(ctx context.Context, m *Model, vals map[string]any) error {
+	for _, name := range sortedKeys(vals) {
+		f := m.Fields[name]
+		if f == nil {
+			return ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
+		}
+		if err := env.checkFieldAccess(ctx, m, f, "write"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Create inserts one record and returns its id.
 func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64, error) {
+	if err := env.checkValsAccess(ctx, m, in); err != nil {
+		return 0, err
+	}
 	vals := make(map[string]any, len(in))
 	for k, v := range in {
 		vals[k] = v
@@ -91,7 +110,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
 	var id int64
 	if err := env.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
-		return 0, env.integrityError(ctx, m, env.Classify(err), nil)
+		return 0, env.integrityError(ctx, m, env.Classify(err), nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
 		return 0, err
@@ -119,6 +138,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		return err
 	}
 	if err := env.checkRule(ctx, m, ids, OpWrite); err != nil {
+		return err
+	}
+	if err := env.checkValsAccess(ctx, m, in); err != nil {
 		return err
 	}
 	vals := make(map[string]any, len(in))
@@ -157,7 +179,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	env.credentialsChanged(m.Table)
 	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + placeholders(len(ids)) + ")"
 	if _, err := env.exec(ctx, q, args...); err != nil {
-		return env.integrityError(ctx, m, err, ids)
+		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err
@@ -458,7 +480,22 @@ func (env *Env) link(ctx context.Context, f *Field, id, other int64) error {
 	}
 	_, err := env.exec(ctx, "INSERT INTO "+f.RelTable+" ("+f.RelCol+", "+f.RelOther+") VALUES (?, ?)", id, other)
 	if err != nil {
-		return env.integrityError(ctx, env.Registry.Model(f.Relation), err, nil)
+		co := env.Registry.Model(f.Relation)
+		refs := []fkRef{{table: f.RelTable, column: f.RelOther, target: co, id: other}}
+		if owner := env.fieldOwner(f); owner != nil {
+			refs = append([]fkRef{{table: f.RelTable, column: f.RelCol, target: owner, id: id}}, refs...)
+		}
+		return env.integrityError(ctx, co, err, nil, refs...)
+	}
+	return nil
+}
+
+// fieldOwner returns the model that declares f.
+func (env *Env) fieldOwner(f *Field) *Model {
+	for _, name := range env.Registry.Names() {
+		if m := env.Registry.Model(name); m.Fields[f.Name] == f {
+			return m
+		}
 	}
 	return nil
 }

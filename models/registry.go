@@ -42,10 +42,26 @@ type Method struct {
 	Op Op
 	// ReadOnly methods run in a read-only transaction.
 	ReadOnly bool
+	// Aliases are other names a keyword argument may have (an old or new
+	// name of a parameter), to the parameter's name.
+	Aliases map[string]string
 	// CheckIdentity methods need a recent password re-check (see
 	// withIdentityCheck); only they may be replayed by run_check.
 	CheckIdentity bool
-	Fn            func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
+	// Class is the Python class that defines the method in Odoo
+	// ("BaseModel"), which Python's TypeErrors name: "BaseModel.search()
+	// got an unexpected keyword argument 'count'". Empty for methods that
+	// have no Odoo counterpart.
+	Class string
+	Fn    func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
+}
+
+// qualname is the method's name as Python's TypeErrors print it.
+func (meth *Method) qualname() string {
+	if meth.Class == "" {
+		return meth.Name
+	}
+	return meth.Class + "." + meth.Name
 }
 
 // Model is the description of one Odoo model: its table, fields and methods.
@@ -170,7 +186,7 @@ func (r *Registry) Register(m *Model) {
 		m.Order = "id"
 	}
 	addMagicFields(m)
-	for _, meth := range append(baseMethods(), moreMethods()...) {
+	for _, meth := range append(append(baseMethods(), moreMethods()...), webMethods()...) {
 		if m.Methods[meth.Name] == nil {
 			m.AddMethod(meth)
 		}
@@ -260,38 +276,86 @@ func argError(format string, args ...any) error {
 }
 
 // bind merges positional and keyword arguments by parameter name, with
-// Python's TypeError messages for arity mistakes.
+// the TypeError messages CPython gives for arity mistakes. self (the
+// recordset, which carries the ids of record methods) counts as the first
+// positional argument, as it does in Python.
 func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
-	self := 1
-	if meth.Record {
-		self = 1 // ids travel as self in Python
-	}
-	if len(args) > len(meth.Params) {
-		return nil, argError("%s() takes from %d to %d positional arguments but %d were given",
-			meth.Name, self+meth.Required, self+len(meth.Params), self+len(args))
-	}
+	const self = 1
+	name := meth.qualname()
+	// CPython checks the keywords first, then the positional count, then
+	// what is missing.
 	out := make(Args, len(args)+len(kwargs))
 	for i, a := range args {
-		out[meth.Params[i]] = a
+		if i < len(meth.Params) {
+			out[meth.Params[i]] = a
+		}
 	}
-	for k, v := range kwargs {
+	keys := make([]string, 0, len(kwargs))
+	for k := range kwargs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // one answer for the same call, whatever the map order
+	for _, k := range keys {
 		if k == "context" {
 			continue
 		}
+		v := kwargs[k]
+		if alias, ok := meth.Aliases[k]; ok {
+			k = alias
+		}
 		if !contains(meth.Params, k) {
-			return nil, argError("%s() got an unexpected keyword argument '%s'", meth.Name, k)
+			return nil, argError("%s() got an unexpected keyword argument '%s'", name, k)
 		}
 		if _, dup := out[k]; dup {
-			return nil, argError("%s() got multiple values for argument '%s'", meth.Name, k)
+			return nil, argError("%s() got multiple values for argument '%s'", name, k)
 		}
 		out[k] = v
 	}
+	if len(args) > len(meth.Params) {
+		given := self + len(args)
+		if meth.Required == len(meth.Params) {
+			n := self + len(meth.Params)
+			return nil, argError("%s() takes %d positional argument%s but %d were given", name, n, plural(n), given)
+		}
+		return nil, argError("%s() takes from %d to %d positional arguments but %d were given",
+			name, self+meth.Required, self+len(meth.Params), given)
+	}
+	var missing []string
 	for _, p := range meth.Params[:meth.Required] {
 		if _, ok := out[p]; !ok {
-			return nil, argError("%s() missing 1 required positional argument: '%s'", meth.Name, p)
+			missing = append(missing, p)
 		}
 	}
+	if len(missing) > 0 {
+		return nil, argError("%s() missing %d required positional argument%s: %s", name, len(missing), plural(len(missing)), pyNames(missing))
+	}
 	return out, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// pyNames lists names as CPython does in arity errors: 'a'; 'a' and 'b';
+// 'a', 'b', and 'c'.
+func pyNames(names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case len(names) == 2:
+			b.WriteString(" and ")
+		case i == len(names)-1:
+			b.WriteString(", and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + n + "'")
+	}
+	return b.String()
 }
 
 func contains(list []string, s string) bool {

@@ -4,7 +4,8 @@ import "context"
 
 func partnerModel() *Model {
 	m := &Model{Name: "res.partner", Description: "Contact", Table: "res_partner", Order: "name, id",
-		DisplayNameDeps: []string{"parent_id", "is_company"}}
+		DisplayNameDeps: []string{"parent_id", "is_company"},
+		Constraints:     []SQLConstraint{{Name: "res_partner_check_name", Message: partnerNameMessage}}}
 	for _, f := range []*Field{
 		char("name", "Name"),
 		m2o("company_id", "Company", "res.company"),
@@ -22,6 +23,8 @@ func partnerModel() *Model {
 		{Name: "comment", Type: HTML, String: "Notes", Column: "comment"},
 		{Name: "color", Type: Integer, String: "Color Index", Column: "color"},
 		withDefault(boolean("active", "Active"), true),
+		// Odoo's auth_signup keeps this one for Access Rights managers.
+		{Name: "signup_type", Type: Char, String: "Signup Token Type", Column: "signup_type", Groups: "base.group_erp_manager", NoCopy: true},
 		{Name: "image_1920", Type: Binary, String: "Image", Column: "image_1920"},
 		{Name: "user_ids", Type: One2many, String: "Users", Relation: "res.users", InverseName: "partner_id"},
 		{Name: "category_id", Type: Many2many, String: "Tags", Relation: "res.partner.category",
@@ -46,9 +49,18 @@ func partnerModel() *Model {
 	m.BeforeCreate = func(_ context.Context, _ *Env, vals map[string]any) error { return companyTypeInverse(vals) }
 	m.BeforeWrite = func(_ context.Context, _ *Env, _ []int64, vals map[string]any) error { return companyTypeInverse(vals) }
 	m.AfterCreate = func(ctx context.Context, env *Env, id int64, _ map[string]any) error {
+		if err := env.checkPartnerName(ctx, []int64{id}); err != nil {
+			return err
+		}
 		return env.syncCommercialPartner(ctx, []int64{id})
 	}
 	m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+		_, name := vals["name"]
+		if _, typ := vals["type"]; name || typ {
+			if err := env.checkPartnerName(ctx, ids); err != nil {
+				return err
+			}
+		}
 		if _, ok := vals["parent_id"]; ok {
 			return env.syncCommercialPartner(ctx, ids)
 		}
@@ -119,5 +131,24 @@ func companyTypeInverse(vals map[string]any) error {
 		return ServerErrorf("builtins.ValueError", "Wrong value for res.partner.company_type: %s", pyRepr(v))
 	}
 	delete(vals, "company_type")
+	return nil
+}
+
+const partnerNameMessage = "Contacts require a name"
+
+// checkPartnerName is Odoo's check_name constraint on res.partner,
+// CHECK((type='contact' AND name IS NOT NULL) or (type!='contact')): a
+// contact must have a name, other addresses need not. godoo checks it after
+// the statement, on both stores, and answers as Odoo does for a CHECK
+// constraint; the transaction rolls the statement back.
+func (env *Env) checkPartnerName(ctx context.Context, ids []int64) error {
+	var n int64
+	q := "SELECT COUNT(*) FROM res_partner WHERE type = ? AND name IS NULL AND id IN (" + placeholders(len(ids)) + ")"
+	if _, err := env.scalar(ctx, &n, q, append([]any{"contact"}, int64Args(ids)...)...); err != nil {
+		return err
+	}
+	if n > 0 {
+		return ValidationErrorf("The operation cannot be completed: %s", partnerNameMessage)
+	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 var authFields = []string{"password", "active", "login", "groups_id"}
 
 func usersModel() *Model {
-	m := &Model{Name: "res.users", Description: "User", Table: "res_users", Order: "login", RecName: "name",
+	m := &Model{Name: "res.users", Description: "User", Table: "res_users", Order: "name, login", RecName: "name",
 		Constraints: []SQLConstraint{{Name: "res_users_login_key", Columns: []string{"login"}, Message: "You can not have two users with the same login!"}}}
 	for _, f := range []*Field{
 		{Name: "name", Type: Char, String: "Name", Related: []string{"partner_id", "name"}},
@@ -52,6 +52,9 @@ func usersModel() *Model {
 	}
 	m.BeforeCreate = usersBeforeCreate
 	m.AfterCreate = func(ctx context.Context, env *Env, id int64, vals map[string]any) error {
+		if err := env.syncUserGroups(ctx, []int64{id}); err != nil {
+			return err
+		}
 		if _, ok := vals["company_ids"]; !ok {
 			if cid, ok := toInt64(vals["company_id"]); ok {
 				return env.link(ctx, m.Fields["company_ids"], id, cid)
@@ -78,6 +81,11 @@ func usersModel() *Model {
 		return nil
 	}
 	m.AfterWrite = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error {
+		if _, ok := vals["groups_id"]; ok {
+			if err := env.syncUserGroups(ctx, ids); err != nil {
+				return err
+			}
+		}
 		for _, f := range authFields {
 			if _, ok := vals[f]; ok {
 				return env.BumpAuthVersion(ctx, ids)
@@ -85,7 +93,7 @@ func usersModel() *Model {
 		}
 		return nil
 	}
-	m.AddMethod(&Method{Name: "context_get", ReadOnly: true, Fn: contextGet})
+	m.AddMethod(&Method{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet})
 	m.AddMethod(withIdentityCheck(&Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *Env, *Model, []int64, Args) (any, error) {
 		return map[string]any{"type": "ir.actions.act_window", "res_model": "res.users.apikeys.description",
 			"name": "New API Key", "target": "new", "views": []any{[]any{false, "form"}}}, nil
@@ -98,6 +106,17 @@ func usersModel() *Model {
 func usersBeforeCreate(ctx context.Context, env *Env, vals map[string]any) error {
 	if login, ok := vals["login"].(string); ok {
 		vals["login"] = strings.TrimSpace(login)
+	}
+	if _, ok := vals["groups_id"]; !ok {
+		// Odoo gives new users the groups of its template user: in a base
+		// database, internal users.
+		gid, err := env.XMLID(ctx, "base.group_user")
+		if err != nil {
+			return err
+		}
+		if gid != 0 {
+			vals["groups_id"] = []any{[]any{int64(6), int64(0), []any{gid}}}
+		}
 	}
 	if err := hashPasswordVal(env, vals); err != nil {
 		return err
@@ -184,4 +203,50 @@ func contextGet(ctx context.Context, env *Env, _ *Model, _ []int64, _ Args) (any
 		out["tz"] = recs[0]["tz"]
 	}
 	return out, nil
+}
+
+// syncUserGroups gives users every group implied, directly or not, by a
+// group they belong to, as Odoo's res.users does whenever groups change
+// (groups are never taken away this way), and recomputes share: a user is
+// shared (portal, public) unless an internal user.
+func (env *Env) syncUserGroups(ctx context.Context, uids []int64) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	implied, err := env.pairs(ctx, "SELECT gid, hid FROM res_groups_implied_rel")
+	if err != nil {
+		return err
+	}
+	member, err := env.pairs(ctx, "SELECT uid, gid FROM res_groups_users_rel WHERE uid IN ("+placeholders(len(uids))+")", int64Args(uids)...)
+	if err != nil {
+		return err
+	}
+	for _, uid := range uniq(uids) {
+		has := map[int64]bool{}
+		todo := append([]int64(nil), member[uid]...)
+		for _, g := range todo {
+			has[g] = true
+		}
+		for len(todo) > 0 {
+			g := todo[len(todo)-1]
+			todo = todo[:len(todo)-1]
+			for _, h := range implied[g] {
+				if has[h] {
+					continue
+				}
+				has[h] = true
+				todo = append(todo, h)
+				if _, err := env.exec(ctx, "INSERT INTO res_groups_users_rel (gid, uid) VALUES (?, ?)", h, uid); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	internal, err := env.XMLID(ctx, "base.group_user")
+	if err != nil || internal == 0 {
+		return err
+	}
+	_, err = env.exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+placeholders(len(uids))+")",
+		append([]any{internal}, int64Args(uids)...)...)
+	return err
 }
