@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"sort"
 	"strconv"
@@ -15,6 +16,48 @@ import (
 // Fields restricted to groups the user is not in are left out of a read of
 // all fields, and refused with an AccessError when named.
 func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string, load bool) ([]Record, error) {
+	fields, err := env.readFields(ctx, m, fields)
+	if err != nil {
+		return nil, err
+	}
+	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
+		return nil, err
+	}
+	recs, err := env.fetch(ctx, m, ids, fields)
+	if err != nil {
+		return nil, err
+	}
+	return env.finishRead(ctx, m, recs, fields, load)
+}
+
+// SearchRead is search followed by read in one query: the records of m
+// matching domain, in the search's order, with the given fields (all
+// readable fields when empty). The search applies the read rules, so the
+// records need no second check.
+func (env *Env) SearchRead(ctx context.Context, m *Model, domain any, o SearchOptions, fields []string, load bool) ([]Record, error) {
+	fields, err := env.readFields(ctx, m, fields)
+	if err != nil {
+		return nil, err
+	}
+	cols := fetchColumns(m, fields)
+	q, args, err := env.searchQuery(ctx, m, domain, o, selectList(cols))
+	if err != nil {
+		return nil, err
+	}
+	rows, err := env.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := env.scanRecords(rows, m, cols, fields, 0)
+	if err != nil {
+		return nil, err
+	}
+	return env.finishRead(ctx, m, recs, fields, load)
+}
+
+// readFields validates the fields of a read (all readable fields when
+// empty) and the user's access to them.
+func (env *Env) readFields(ctx context.Context, m *Model, fields []string) ([]string, error) {
 	if len(fields) == 0 {
 		all, err := env.readableFields(ctx, m)
 		if err != nil {
@@ -30,12 +73,14 @@ func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string
 	if err := env.checkFieldsAccess(ctx, m, fields, "read"); err != nil {
 		return nil, err
 	}
-	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
-		return nil, err
-	}
-	recs, err := env.fetch(ctx, m, ids, fields)
-	if err != nil || len(recs) == 0 {
-		return recs, err
+	return fields, nil
+}
+
+// finishRead completes fetched records: related, x2many, computed and
+// display names, many2one names when load, and drops helper columns.
+func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields []string, load bool) ([]Record, error) {
+	if len(recs) == 0 {
+		return recs, nil
 	}
 	if err := env.fillRelated(ctx, m, recs, fields); err != nil {
 		return nil, err
@@ -81,6 +126,39 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 	if len(ids) == 0 {
 		return []Record{}, nil
 	}
+	cols := fetchColumns(m, fields)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := env.query(ctx, "SELECT "+selectList(cols)+" FROM "+m.Table+" t0 WHERE t0.id IN ("+placeholders(len(ids))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	found, err := env.scanRecords(rows, m, cols, fields, len(ids))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Record, len(found))
+	for _, r := range found {
+		id, _ := r["id"].(int64)
+		byID[id] = r
+	}
+	out := make([]Record, 0, len(byID))
+	done := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if r := byID[id]; r != nil && !done[id] {
+			done[id] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// fetchColumns lists the stored fields a read of fields needs: id, the
+// fields, what their related and computed values depend on, and what the
+// display name is made of.
+func fetchColumns(m *Model, fields []string) []*Field {
 	cols := []*Field{m.Fields["id"]}
 	seen := map[string]bool{"id": true}
 	add := func(f *Field) {
@@ -105,25 +183,26 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 			add(m.Fields[extra])
 		}
 	}
+	return cols
+}
+
+// selectList renders cols for alias t0.
+func selectList(cols []*Field) string {
 	var b strings.Builder
-	b.WriteString("SELECT ")
 	for i, f := range cols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString("t0." + f.Column)
 	}
-	b.WriteString(" FROM " + m.Table + " t0 WHERE t0.id IN (" + placeholders(len(ids)) + ")")
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := env.query(ctx, b.String(), args...)
-	if err != nil {
-		return nil, err
-	}
+	return b.String()
+}
+
+// scanRecords reads rows of cols into records, in row order, and closes
+// rows. size is a capacity hint.
+func (env *Env) scanRecords(rows *sql.Rows, m *Model, cols []*Field, fields []string, size int) ([]Record, error) {
 	defer rows.Close()
-	byID := make(map[int64]Record, len(ids))
+	out := make([]Record, 0, size)
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -148,19 +227,10 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 				r[name] = ""
 			}
 		}
-		id, _ := r["id"].(int64)
-		byID[id] = r
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, env.Classify(err)
-	}
-	out := make([]Record, 0, len(byID))
-	done := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		if r := byID[id]; r != nil && !done[id] {
-			done[id] = true
-			out = append(out, r)
-		}
 	}
 	return out, nil
 }

@@ -15,22 +15,31 @@ type SearchOptions struct {
 
 // Search returns the ids of m's records matching domain, with active_test.
 func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOptions) ([]int64, error) {
-	w, err := env.compileDomain(ctx, m, "t0", domain, true)
+	q, args, err := env.searchQuery(ctx, m, domain, o, "t0.id")
 	if err != nil {
 		return nil, err
 	}
+	return env.int64s(ctx, q, args...)
+}
+
+// searchQuery renders the search of m for domain and o, with the read rules
+// applied, selecting cols (of alias t0).
+func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchOptions, cols string) (string, []any, error) {
+	w, err := env.compileDomain(ctx, m, "t0", domain, true)
+	if err != nil {
+		return "", nil, err
+	}
 	if err := env.checkOrderAccess(ctx, m, o.Order); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if w, err = env.withRule(ctx, m, w); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	order, err := parseOrderIn(env.Registry, m, "t0", o.Order)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	q := "SELECT t0.id FROM " + m.Table + " t0 WHERE " + w.sql + " ORDER BY " + order
-	args := w.args
+	q := "SELECT " + cols + " FROM " + m.Table + " t0 WHERE " + w.sql + " ORDER BY " + order
 	if o.Limit > 0 {
 		q += " LIMIT " + strconv.FormatInt(o.Limit, 10)
 	} else if o.Offset > 0 && env.Dialect == "sqlite" {
@@ -39,7 +48,7 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 	if o.Offset > 0 {
 		q += " OFFSET " + strconv.FormatInt(o.Offset, 10)
 	}
-	return env.int64s(ctx, q, args...)
+	return q, w.args, nil
 }
 
 // SearchCount counts m's records matching domain, with active_test.

@@ -168,7 +168,9 @@ func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
 		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
 	}
 	sqldb.SetMaxOpenConns(s.maxOpen)
-	sqldb.SetMaxIdleConns(max(2, s.maxOpen/4))
+	// Every open connection may stay idle: closing and reopening them under
+	// load costs a backend start each time.
+	sqldb.SetMaxIdleConns(s.maxOpen)
 	sqldb.SetConnMaxIdleTime(idleTimeout)
 	sqldb.SetConnMaxLifetime(maxLifetime)
 	if err := sqldb.PingContext(ctx); err != nil {
