@@ -13,7 +13,9 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
-	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	// The epsilon keeps a product such as 99.9% of 1000 (999.0000000000001
+	// in floating point) from rounding up to the next rank.
+	rank := int(math.Ceil(p/100*float64(len(sorted)) - 1e-9))
 	rank = min(max(rank, 1), len(sorted))
 	return sorted[rank-1]
 }
