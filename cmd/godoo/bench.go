@@ -150,7 +150,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	meta := bench.Meta{Command: "godoo bench " + redactArgs(args), Store: b.storeName, Server: serverDesc,
 		Partners: *partners, Matching: b.matching, Keys: *keys, Clients: clients, Duration: *duration,
 		Warmup: *warmup, Pairs: *pairs, CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
-		Platform: runtime.GOOS + "/" + runtime.GOARCH, Started: time.Now()}
+		Platform: runtime.GOOS + "/" + runtime.GOARCH, Started: time.Now(), LoadBefore: bench.LoadAverage()}
 	if meta.StoreVersion, err = bench.StoreVersion(ctx, b.pool, b.store.Dialect()); err != nil {
 		return err
 	}
@@ -159,6 +159,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	meta.LoadAfter = bench.LoadAverage()
 	report := bench.NewReport(meta, results)
 	if err := writeReport(*outFile, stdout, report.WriteMarkdown); err != nil {
 		return err

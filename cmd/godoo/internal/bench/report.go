@@ -31,6 +31,10 @@ type Meta struct {
 	GoVersion string        `json:"go_version"`
 	Platform  string        `json:"platform"`
 	Started   time.Time     `json:"started"`
+	// LoadBefore and LoadAfter are the machine's 1-minute load average
+	// when the runs started and ended ("" when unknown).
+	LoadBefore string `json:"load_average_before,omitempty"`
+	LoadAfter  string `json:"load_average_after,omitempty"`
 }
 
 // Report is the outcome of godoo bench: the run's description, one result
@@ -131,8 +135,12 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	m := r.Meta
 	fmt.Fprintf(&b, "godoo bench on %s %s: %d partners (%d match the search_read domain), %d API keys; ",
 		m.Store, m.StoreVersion, m.Partners, m.Matching, m.Keys)
-	fmt.Fprintf(&b, "%d pairs of %s runs after a %s warm-up; %d CPUs, %s, %s; %s.\n",
+	fmt.Fprintf(&b, "%d pairs of %s runs after a %s warm-up; %d CPUs, %s, %s; %s",
 		m.Pairs, m.Duration, m.Warmup, m.CPUs, m.GoVersion, m.Platform, m.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	if m.LoadBefore != "" {
+		fmt.Fprintf(&b, ", load average %s at the start and %s at the end", m.LoadBefore, m.LoadAfter)
+	}
+	b.WriteString(".\n")
 	if m.Command != "" {
 		fmt.Fprintf(&b, "Command: `%s`. ", m.Command)
 	}

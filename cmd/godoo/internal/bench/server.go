@@ -59,6 +59,21 @@ func parseVmHWM(status []byte) (int64, error) {
 	return 0, errors.New("no VmHWM line in the process status")
 }
 
+// LoadAverage returns the 1-minute load average of the machine from
+// /proc/loadavg, or "" where there is none: other work on the machine is
+// what makes runs noisy.
+func LoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
 // Server is a godoo server process that the bench started.
 type Server struct {
 	Process
