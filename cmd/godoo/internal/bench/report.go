@@ -50,10 +50,19 @@ type Report struct {
 type Comparison struct {
 	What string `json:"what"`
 	// Clients is the number of clients, or "128/32" for a scaling measure.
-	Clients string  `json:"clients"`
-	Value   float64 `json:"value"`
-	OK      bool    `json:"ok"`
-	Why     string  `json:"why,omitempty"`
+	Clients string `json:"clients"`
+	// Value is the quotient of the median calls/s; OK is false, and Why
+	// says why, when either side had errors.
+	Value float64 `json:"value"`
+	OK    bool    `json:"ok"`
+	Why   string  `json:"why,omitempty"`
+	// Normalised is the quotient of the two scenarios' ratios to SQL:
+	// scenarios measured minutes apart on a busy machine compare better so,
+	// since each ratio comes from runs interleaved with its own yardstick.
+	// NormalisedOK is false when either has no ratio, and for scaling
+	// measures.
+	Normalised   float64 `json:"normalised,omitempty"`
+	NormalisedOK bool    `json:"normalised_ok"`
 }
 
 // comparisons are the quotients the report derives: each names two
@@ -101,12 +110,18 @@ func compare(results []Result) []Comparison {
 		}
 		return c
 	}
+	normalise := func(c Comparison, a, b *Result) Comparison {
+		if c.OK && a.Ratio.OK && b.Ratio.OK && b.Ratio.Median > 0 {
+			c.Normalised, c.NormalisedOK = a.Ratio.Median/b.Ratio.Median, true
+		}
+		return c
+	}
 	var out []Comparison
 	for _, cmp := range comparisons {
 		for _, n := range clients {
 			a, b := find(cmp.a, n), find(cmp.b, n)
 			if a != nil && b != nil {
-				out = append(out, quotient(cmp.what, fmt.Sprint(n), a, b))
+				out = append(out, normalise(quotient(cmp.what, fmt.Sprint(n), a, b), a, b))
 			}
 		}
 	}
@@ -167,13 +182,16 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	if len(r.Comparisons) > 0 {
-		b.WriteString("\n| comparison (median calls/s) | clients | quotient |\n|---|---:|---:|\n")
+		b.WriteString("\n| comparison | clients | quotient of calls/s | quotient of the ratios to SQL |\n|---|---:|---:|---:|\n")
 		for _, c := range r.Comparisons {
-			v := "n/a (" + c.Why + ")"
+			v, n := "n/a ("+c.Why+")", "–"
 			if c.OK {
 				v = fmt.Sprintf("%.2f", c.Value)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.What, c.Clients, v)
+			if c.NormalisedOK {
+				n = fmt.Sprintf("%.2f", c.Normalised)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.What, c.Clients, v, n)
 		}
 	}
 	if len(notes) > 0 {

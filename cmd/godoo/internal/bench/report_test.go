@@ -150,7 +150,11 @@ func TestNoRatioWithErrors(t *testing.T) {
 // when either side had errors.
 func TestComparisons(t *testing.T) {
 	res := func(id string, clients int, rate float64, errs int64) bench.Result {
-		return bench.Result{Scenario: id, Title: id, Clients: clients, Rate: bench.Spread{Median: rate}, Errors: errs}
+		r := bench.Result{Scenario: id, Title: id, Clients: clients, Rate: bench.Spread{Median: rate}, Errors: errs}
+		if errs == 0 {
+			r.Ratio = bench.Ratio{Spread: bench.Spread{Median: rate / 2000}, OK: true}
+		}
+		return r
 	}
 	results := []bench.Result{
 		res("xml-key", 8, 900, 0), res("xml-noauth", 8, 1000, 0), res("flood", 8, 450, 0),
@@ -161,15 +165,16 @@ func TestComparisons(t *testing.T) {
 		got[c.What+" @"+c.Clients] = c
 	}
 	tests := []struct {
-		key   string
-		value float64 // 0: no quotient
-		why   string
+		key        string
+		value      float64
+		why        string
+		normalised bool
 	}{
-		{"XML-RPC search_read: valid key ÷ auth off @8", 0.9, ""},
-		{"XML-RPC search_read: valid key ÷ auth off @32", 0, "errors"},
-		{"XML-RPC search_read: during a wrong-key flood ÷ without @8", 0.5, ""},
-		{"XML-RPC search_read: during a wrong-key flood ÷ without @32", 0, ""},
-		{"xml-key: more clients @32/8", 1.1, ""},
+		{"XML-RPC search_read: valid key ÷ auth off @8", 0.9, "", true},
+		{"XML-RPC search_read: valid key ÷ auth off @32", 0, "errors", false},
+		{"XML-RPC search_read: during a wrong-key flood ÷ without @8", 0.5, "", true},
+		{"XML-RPC search_read: during a wrong-key flood ÷ without @32", 0, "", true},
+		{"xml-key: more clients @32/8", 1.1, "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
@@ -181,6 +186,8 @@ func TestComparisons(t *testing.T) {
 				t.Errorf("%+v, want no quotient because of %s", c, tc.why)
 			case tc.why == "" && (!c.OK || math.Abs(c.Value-tc.value) > 1e-9):
 				t.Errorf("%+v, want %v", c, tc.value)
+			case c.NormalisedOK != tc.normalised || tc.normalised && math.Abs(c.Normalised-tc.value) > 1e-9:
+				t.Errorf("%+v, want normalised %v: %v", c, tc.normalised, tc.value)
 			}
 		})
 	}
