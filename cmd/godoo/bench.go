@@ -37,7 +37,8 @@ its min and max. No ratio is given for a scenario with errors.
 
 The bench makes a scratch database (partners and API keys written by SQL)
 on PostgreSQL (--db-url) or SQLite (--data-dir, by default a temporary
-directory), starts this binary's serve on a free loopback port against it,
+directory), starts this binary's serve on a free loopback port against it
+(checking only the scratch database at start, not every database there),
 and drops the database at the end. With --url it calls that server instead,
 which must serve the same store (and run with --proxy-mode for the flood
 scenario, whose wrong keys come from many X-Forwarded-For addresses).
@@ -141,7 +142,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 			}
 			setup.NoAuthURL, setup.NoAuthServer = na.URL, na
 		}
-		serverDesc = fmt.Sprintf("godoo %s started by the bench (serve --proxy-mode True --log-level warn)", Version)
+		serverDesc = fmt.Sprintf("godoo %s serve started by the bench (--proxy-mode True --log-level warn)", Version)
 	}
 	scenarios, err := bench.Scenarios(setup, ids)
 	if err != nil {
@@ -249,10 +250,10 @@ func (b *benchRun) seed(ctx context.Context, partners, keys int) error {
 	return err
 }
 
-// startServer starts this binary's serve on the scratch store. Serve checks
-// every database of the store when it starts, so on a PostgreSQL server
-// that others use it can fail when one of theirs goes away meanwhile: it is
-// tried three times.
+// startServer starts this binary's serve on the scratch store, as
+// bench-serve, which checks only the scratch database at start. It is tried
+// three times, each on a new free port, since another process may take the
+// port between FreeAddr and the server's listen.
 func (b *benchRun) startServer(ctx context.Context, name string, env []string) (*bench.Server, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -264,7 +265,7 @@ func (b *benchRun) startServer(ctx context.Context, name string, env []string) (
 		if err != nil {
 			return nil, err
 		}
-		args := append([]string{"serve", "--http-addr", addr, "--proxy-mode", "True", "--log-level", "warn"}, b.storeArgs...)
+		args := append([]string{benchServeCommand, "--database", b.db, "--http-addr", addr, "--proxy-mode", "True", "--log-level", "warn"}, b.storeArgs...)
 		logPath := filepath.Join(b.tmpDir, fmt.Sprintf("%s-%d.log", name, try))
 		srv, err := bench.StartServer(ctx, exe, args, env, addr, logPath, time.Minute)
 		if err == nil {

@@ -15,10 +15,10 @@ import (
 )
 
 // TestMain lets this test binary stand in for godoo when godoo bench runs
-// its own executable as the server ("serve ..."): in tests, that executable
-// is the test binary.
+// its own executable as the server ("bench-serve ..."): in tests, that
+// executable is the test binary.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "serve" {
+	if len(os.Args) > 1 && os.Args[1] == benchServeCommand {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -174,6 +174,8 @@ func checkBenchReports(t *testing.T, r result, mdPath, jsonPath string) {
 func TestBenchFlags(t *testing.T) {
 	isolate(t)
 	for _, args := range [][]string{
+		{benchServeCommand},
+		{benchServeCommand, "--database", "bad/name"},
 		{"bench", "--clients", "0"},
 		{"bench", "--clients", "8,x"},
 		{"bench", "--pairs", "0"},

@@ -78,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdAPIKey(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(args[1:], stdout, stderr)
+	case benchServeCommand:
+		err = cmdBenchServe(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "godoo: unknown command %q\n\n%s", args[0], usage)
 		return 2
