@@ -37,9 +37,11 @@ Usage:
   godoo apikey create --user LOGIN --name NAME [--db NAME] [--kind native|header] [--scope SCOPE] [--expires DATE|DATETIME|DURATION]
   godoo apikey list [--db NAME] [--kind native|header] [--user LOGIN] [--name NAME]
   godoo apikey revoke [ID...] [--name NAME] [--db NAME] [--kind native|header] [--user LOGIN]
+  godoo bench [--db-url postgres://... | --data-dir DIR] [--clients 1,8,32] [--duration 3s] [--pairs 5] [--scenarios ID,...] [--keys 10] [--out FILE] [--json FILE] [--url URL]
   godoo version
 
-Every command takes --help, and --config FILE for an odoo.conf-style file.
+Every command takes --help, and all but bench take --config FILE for an
+odoo.conf-style file.
 Settings also come from GODOO_* environment variables; see the README.
 `
 
@@ -74,6 +76,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdUser(args[1:], stdin, stdout, stderr)
 	case "apikey":
 		err = cmdAPIKey(args[1:], stdout, stderr)
+	case "bench":
+		err = cmdBench(args[1:], stdout, stderr)
+	case benchServeCommand:
+		err = cmdBenchServe(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "godoo: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -95,6 +95,7 @@ var synopses = map[string][]string{
 	"user create": {"user", "create"},
 	"user passwd": {"user", "passwd"},
 	"version":     {"version"},
+	"bench":       {"bench"},
 }
 
 func TestHelp(t *testing.T) {

@@ -17,6 +17,10 @@ import (
 // replace it to stop a server they started.
 var serveContext = signalContext
 
+// prepareServe readies the store's databases before serve answers calls;
+// godoo bench's server replaces it to check its scratch database only.
+var prepareServe = prepareDatabases
+
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]", stderr)
 	resolve := addFlags(fs)
@@ -76,7 +80,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("godoo listening", "addr", ln.Addr().String(), "store", where)
 
-	if err := prepareDatabases(ctx, set, stdout); err != nil {
+	if err := prepareServe(ctx, set, stdout); err != nil {
 		_ = srv.Close()
 		return err
 	}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/godoo/godoo/cmd/godoo/internal/bench"
+	"github.com/godoo/godoo/models/pgstore"
+)
+
+// TestMain lets this test binary stand in for godoo when godoo bench runs
+// its own executable as the server ("bench-serve ..."): in tests, that
+// executable is the test binary.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == benchServeCommand {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// benchReport is the part of the JSON report the test checks.
+type benchReport struct {
+	Meta struct {
+		Store    string
+		Partners int
+		Matching int
+	}
+	Results []struct {
+		Scenario    string
+		Title       string
+		Clients     int
+		Calls       int64
+		Errors      int64
+		FirstError  string       `json:"first_error"`
+		SQLErrors   int64        `json:"sql_errors"`
+		SQLFirst    string       `json:"sql_first_error"`
+		FloodErrors int64        `json:"flood_errors"`
+		FloodRate   float64      `json:"flood_calls_per_second"`
+		Rate        bench.Spread `json:"calls_per_second"`
+		SQLRate     bench.Spread `json:"sql_calls_per_second"`
+		Latency     map[string]float64
+		Ratio       bench.Ratio
+		PeakRSS     int64 `json:"server_peak_rss_bytes"`
+	}
+}
+
+// TestBench runs godoo bench end to end with tiny settings, on SQLite and,
+// with GODOO_TEST_DSN, on PostgreSQL: it starts the server (this binary),
+// runs every scenario this build has once, writes the reports, and drops
+// its scratch database.
+func TestBench(t *testing.T) {
+	stores := map[string][]string{"sqlite": nil}
+	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
+		stores["pg"] = []string{"--db-url", dsn}
+	} else {
+		t.Log("GODOO_TEST_DSN is not set: godoo bench runs on SQLite only")
+	}
+	for name, storeArgs := range stores {
+		t.Run(name, func(t *testing.T) {
+			isolate(t)
+			dir := t.TempDir()
+			mdPath, jsonPath := filepath.Join(dir, "results.md"), filepath.Join(dir, "results.json")
+			args := append([]string{"bench", "--clients", "1", "--duration", "200ms", "--warmup", "50ms", "--pairs", "1",
+				"--partners", "60", "--out", mdPath, "--json", jsonPath}, storeArgs...)
+			r := runGodoo(t, "", args...)
+			if r.code != 0 {
+				t.Fatalf("godoo bench: %s", r)
+			}
+			checkBenchReports(t, r, mdPath, jsonPath)
+			if name == "pg" {
+				m := regexp.MustCompile(`creating the scratch database (\S+)`).FindStringSubmatch(r.stderr)
+				if m == nil {
+					t.Fatalf("no scratch database in the progress:\n%s", r.stderr)
+				}
+				store, err := pgstore.New(storeArgs[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer store.Close()
+				if ok, err := store.Exists(context.Background(), m[1]); err != nil || ok {
+					t.Errorf("the scratch database %s is still there (%v)", m[1], err)
+				}
+			}
+		})
+	}
+}
+
+func checkBenchReports(t *testing.T, r result, mdPath, jsonPath string) {
+	t.Helper()
+	want := slices.Clone(bench.ScenarioIDs)
+	if !noAuthBuild {
+		want = slices.DeleteFunc(want, func(id string) bool { return slices.Contains(bench.NoAuthScenarios, id) })
+		if !strings.Contains(r.stderr, "skipping xml-noauth, json-noauth") {
+			t.Errorf("the skipped auth-off scenarios are not announced:\n%s", r.stderr)
+		}
+	}
+	for _, s := range []string{"pair 1/1", "server ready at http://127.0.0.1:", "dropped the scratch database"} {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("the progress lacks %q:\n%s", s, r.stderr)
+		}
+	}
+	if r.stdout != "" {
+		t.Errorf("with --out, standard output holds:\n%s", r.stdout)
+	}
+
+	js, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep benchReport
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Meta.Partners != 60 || rep.Meta.Matching < 10 || rep.Meta.Matching > 14 {
+		t.Errorf("meta: %+v, want 60 partners of which about 11 active companies and the main company", rep.Meta)
+	}
+	var got []string
+	for _, res := range rep.Results {
+		got = append(got, res.Scenario)
+		lat := res.Latency
+		switch {
+		case res.Errors != 0 || res.SQLErrors != 0 || res.FloodErrors != 0:
+			t.Errorf("%s: %d errors (%s), %d SQL errors (%s), %d flood errors", res.Scenario, res.Errors, res.FirstError, res.SQLErrors, res.SQLFirst, res.FloodErrors)
+		case res.Clients != 1 || res.Calls < 1 || res.Rate.Median <= 0 || res.SQLRate.Median <= 0:
+			t.Errorf("%s: %d clients, %d calls, %v calls/s, %v SQL calls/s", res.Scenario, res.Clients, res.Calls, res.Rate.Median, res.SQLRate.Median)
+		case !res.Ratio.OK || res.Ratio.Median <= 0 || res.Ratio.Median > 20:
+			t.Errorf("%s: ratio %+v", res.Scenario, res.Ratio)
+		case !(lat["p50_ms"] > 0 && lat["p50_ms"] <= lat["p95_ms"] && lat["p95_ms"] <= lat["p99_ms"] && lat["p99_ms"] <= lat["max_ms"] && lat["max_ms"] < 60000):
+			t.Errorf("%s: latency %v", res.Scenario, lat)
+		case res.PeakRSS < 4<<20 || res.PeakRSS > 4<<30:
+			t.Errorf("%s: server peak RSS %d bytes", res.Scenario, res.PeakRSS)
+		case res.Scenario == "flood" && res.FloodRate <= 0:
+			t.Errorf("flood: %v refused calls/s", res.FloodRate)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("scenarios %v, want %v", got, want)
+	}
+
+	md, err := os.ReadFile(mdPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(line, "| ") && strings.Count(line, " | ") == 10 && !strings.HasPrefix(line, "| scenario ") {
+			rows = append(rows, line)
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("%d table rows, want %d:\n%s", len(rows), len(want), md)
+	}
+	for i, row := range rows {
+		if i < len(rep.Results) && !strings.HasPrefix(row, "| "+rep.Results[i].Title+" | 1 | ") {
+			t.Errorf("row %d is %q, want %s at 1 client", i, row, rep.Results[i].Title)
+		}
+		if strings.Contains(row, "n/a") {
+			t.Errorf("row without a ratio or memory: %s", row)
+		}
+	}
+	for _, s := range []string{"godoo bench on " + rep.Meta.Store, "godoo ÷ SQL: median (min–max)", "Command: `godoo bench --clients 1"} {
+		if !strings.Contains(string(md), s) {
+			t.Errorf("the Markdown lacks %q:\n%s", s, md)
+		}
+	}
+}
+
+func TestBenchFlags(t *testing.T) {
+	isolate(t)
+	for _, args := range [][]string{
+		{benchServeCommand},
+		{benchServeCommand, "--database", "bad/name"},
+		{"bench", "--clients", "0"},
+		{"bench", "--clients", "8,x"},
+		{"bench", "--pairs", "0"},
+		{"bench", "--scenarios", "xml-key,nope"},
+		{"bench", "--db-url", "postgres://x", "--data-dir", "d"},
+		{"bench", "--noauth-url", "http://127.0.0.1:1"},
+		{"bench", "extra"},
+	} {
+		if r := runGodoo(t, "", args...); r.code != 2 {
+			t.Errorf("godoo %s: %s, want a usage error", strings.Join(args, " "), r)
+		}
+	}
+	if !noAuthBuild {
+		r := runGodoo(t, "", "bench", "--scenarios", "xml-noauth")
+		if r.code != 2 || !strings.Contains(r.stderr, "godoo_noauth") {
+			t.Errorf("xml-noauth in a normal build: %s", r)
+		}
+	}
+}
+
+func TestPickScenarios(t *testing.T) {
+	tests := []struct {
+		name, flag        string
+		canNoAuth         bool
+		want, wantSkipped []string
+	}{
+		{"all with auth off", "all", true, bench.ScenarioIDs, nil},
+		{"all without", "all", false, slices.DeleteFunc(slices.Clone(bench.ScenarioIDs), func(id string) bool {
+			return slices.Contains(bench.NoAuthScenarios, id)
+		}), bench.NoAuthScenarios},
+		{"report order and no repeats", "flood, xml-key,flood", false, []string{"xml-key", "flood"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ids, skipped, err := pickScenarios(tc.flag, tc.canNoAuth)
+			if err != nil || !slices.Equal(ids, tc.want) || !slices.Equal(skipped, tc.wantSkipped) {
+				t.Errorf("pickScenarios(%q) = %v, %v, %v; want %v, %v", tc.flag, ids, skipped, err, tc.want, tc.wantSkipped)
+			}
+		})
+	}
+}
+
+func TestRedactArgs(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db-url", "postgres://bench:s3cret@db:5432/postgres"}, "--db-url postgres://bench:xxxxx@db:5432/postgres"},
+		{[]string{"--db-url=postgres://bench:s3cret@db/postgres?sslmode=disable"}, "--db-url=postgres://bench:xxxxx@db/postgres?sslmode=disable"},
+		{[]string{"--db-url", "host=db password=s3cret user=bench"}, "--db-url host=db password=xxxxx user=bench"},
+		{[]string{"--db-url", "postgres://postgres@127.0.0.1:5432/postgres", "--clients", "1,8"}, "--db-url postgres://postgres@127.0.0.1:5432/postgres --clients 1,8"},
+	}
+	for _, tc := range tests {
+		if got := redactArgs(tc.args); got != tc.want {
+			t.Errorf("redactArgs(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,13 @@
+package bench
+
+// Bridges to unexported helpers, for the external tests.
+var (
+	ParseVmHWM = parseVmHWM
+	XMLCall    = xmlCall
+	JSONCall   = jsonCall
+	SplitAt    = splitAt
+	XMLInt     = xmlInt
+)
+
+// Fill exposes template.fill.
+func (t template) Fill(dst []byte, value string) []byte { return t.fill(dst, value) }

@@ -1,0 +1,238 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Meta describes the run a report comes from.
+type Meta struct {
+	// Command is the command line that made the report.
+	Command string `json:"command"`
+	// Store is "PostgreSQL" or "SQLite", StoreVersion the server's version.
+	Store        string `json:"store"`
+	StoreVersion string `json:"store_version"`
+	// Server says which godoo the scenarios called.
+	Server string `json:"server"`
+	// Partners is the number of res.partner rows seeded; Matching those
+	// the search_read domain finds (active companies).
+	Partners int `json:"partners"`
+	Matching int `json:"matching"`
+	// Keys is the number of native API keys in the table.
+	Keys      int           `json:"keys"`
+	Clients   []int         `json:"clients"`
+	Duration  time.Duration `json:"duration_ns"`
+	Warmup    time.Duration `json:"warmup_ns"`
+	Pairs     int           `json:"pairs"`
+	CPUs      int           `json:"cpus"`
+	GoVersion string        `json:"go_version"`
+	Platform  string        `json:"platform"`
+	Started   time.Time     `json:"started"`
+	// LoadBefore and LoadAfter are the machine's 1-minute load average
+	// when the runs started and ended ("" when unknown).
+	LoadBefore string `json:"load_average_before,omitempty"`
+	LoadAfter  string `json:"load_average_after,omitempty"`
+}
+
+// Report is the outcome of godoo bench: the run's description, one result
+// per scenario and number of clients, and the comparisons drawn from them.
+type Report struct {
+	Meta        Meta         `json:"meta"`
+	Results     []Result     `json:"results"`
+	Comparisons []Comparison `json:"comparisons"`
+}
+
+// Comparison is the throughput of one scenario divided by another's, at the
+// same number of clients, or of one scenario at two numbers of clients.
+type Comparison struct {
+	What string `json:"what"`
+	// Clients is the number of clients, or "128/32" for a scaling measure.
+	Clients string `json:"clients"`
+	// Value is the quotient of the median calls/s; OK is false, and Why
+	// says why, when either side had errors.
+	Value float64 `json:"value"`
+	OK    bool    `json:"ok"`
+	Why   string  `json:"why,omitempty"`
+	// Normalised is the quotient of the two scenarios' ratios to SQL:
+	// scenarios measured minutes apart on a busy machine compare better so,
+	// since each ratio comes from runs interleaved with its own yardstick.
+	// NormalisedOK is false when either has no ratio, and for scaling
+	// measures.
+	Normalised   float64 `json:"normalised,omitempty"`
+	NormalisedOK bool    `json:"normalised_ok"`
+}
+
+// comparisons are the quotients the report derives: each names two
+// scenarios, the measured one first.
+var comparisons = []struct{ what, a, b string }{
+	{"XML-RPC search_read: valid key ÷ auth off", "xml-key", "xml-noauth"},
+	{"JSON-RPC search_read: valid key ÷ auth off", "json-key", "json-noauth"},
+	{"XML-RPC search_read: password ÷ key", "xml-password", "xml-key"},
+	{"XML-RPC search_read: during a wrong-key flood ÷ without", "flood", "xml-key"},
+}
+
+// scaling are the scenarios whose throughput is compared between
+// successive numbers of clients.
+var scaling = []string{"xml-key", "json-key"}
+
+// NewReport builds the report of results, with its comparisons.
+func NewReport(meta Meta, results []Result) Report {
+	return Report{Meta: meta, Results: results, Comparisons: compare(results)}
+}
+
+func compare(results []Result) []Comparison {
+	find := func(id string, clients int) *Result {
+		for i := range results {
+			if results[i].Scenario == id && results[i].Clients == clients {
+				return &results[i]
+			}
+		}
+		return nil
+	}
+	var clients []int
+	for _, r := range results {
+		if len(clients) == 0 || clients[len(clients)-1] != r.Clients {
+			clients = append(clients, r.Clients)
+		}
+	}
+	quotient := func(what, label string, a, b *Result) Comparison {
+		c := Comparison{What: what, Clients: label}
+		switch {
+		case a.Errors > 0 || b.Errors > 0 || a.FloodErrors > 0 || b.FloodErrors > 0:
+			c.Why = "errors"
+		case b.Rate.Median == 0:
+			c.Why = "no calls"
+		default:
+			c.Value, c.OK = a.Rate.Median/b.Rate.Median, true
+		}
+		return c
+	}
+	normalise := func(c Comparison, a, b *Result) Comparison {
+		if c.OK && a.Ratio.OK && b.Ratio.OK && b.Ratio.Median > 0 {
+			c.Normalised, c.NormalisedOK = a.Ratio.Median/b.Ratio.Median, true
+		}
+		return c
+	}
+	var out []Comparison
+	for _, cmp := range comparisons {
+		for _, n := range clients {
+			a, b := find(cmp.a, n), find(cmp.b, n)
+			if a != nil && b != nil {
+				out = append(out, normalise(quotient(cmp.what, fmt.Sprint(n), a, b), a, b))
+			}
+		}
+	}
+	for _, id := range scaling {
+		for i := 1; i < len(clients); i++ {
+			a, b := find(id, clients[i]), find(id, clients[i-1])
+			if a != nil && b != nil {
+				out = append(out, quotient(a.Title+": more clients", fmt.Sprintf("%d/%d", clients[i], clients[i-1]), a, b))
+			}
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteMarkdown writes the report as Markdown: a description of the run, the
+// results table, the comparisons and the first error of each failing row.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	m := r.Meta
+	fmt.Fprintf(&b, "godoo bench on %s %s: %d partners (%d match the search_read domain), %d API keys; ",
+		m.Store, m.StoreVersion, m.Partners, m.Matching, m.Keys)
+	fmt.Fprintf(&b, "%d pairs of %s runs after a %s warm-up; %d CPUs, %s, %s; %s",
+		m.Pairs, m.Duration, m.Warmup, m.CPUs, m.GoVersion, m.Platform, m.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	if m.LoadBefore != "" {
+		fmt.Fprintf(&b, ", load average %s at the start and %s at the end", m.LoadBefore, m.LoadAfter)
+	}
+	b.WriteString(".\n")
+	if m.Command != "" {
+		fmt.Fprintf(&b, "Command: `%s`. ", m.Command)
+	}
+	fmt.Fprintf(&b, "Server: %s.\n\n", m.Server)
+	b.WriteString("| scenario | clients | calls/s | p50 ms | p95 ms | p99 ms | max ms | errors | SQL calls/s | godoo ÷ SQL: median (min–max) | server peak RSS |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	var notes []string
+	for _, res := range r.Results {
+		errs := fmt.Sprint(res.Errors + res.FloodErrors)
+		if res.SQLErrors > 0 {
+			errs += fmt.Sprintf(" (SQL %d)", res.SQLErrors)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s | %s | %.0f | %s | %s |\n",
+			res.Title, res.Clients, res.Rate.Median, msCell(res.Latency.P50), msCell(res.Latency.P95),
+			msCell(res.Latency.P99), msCell(res.Latency.Max), errs, res.SQLRate.Median, ratioCell(res.Ratio), rssCell(res.PeakRSS))
+		if res.FirstError != "" {
+			notes = append(notes, fmt.Sprintf("%s, %d clients: %s", res.Title, res.Clients, oneLine(res.FirstError)))
+		}
+		if res.SQLFirstError != "" {
+			notes = append(notes, fmt.Sprintf("%s, %d clients, SQL: %s", res.Title, res.Clients, oneLine(res.SQLFirstError)))
+		}
+		if res.FloodRate > 0 {
+			notes = append(notes, fmt.Sprintf("%s, %d clients: the flood made %.0f refused calls/s", res.Title, res.Clients, res.FloodRate))
+		}
+	}
+	if len(r.Comparisons) > 0 {
+		b.WriteString("\n| comparison | clients | quotient of calls/s | quotient of the ratios to SQL |\n|---|---:|---:|---:|\n")
+		for _, c := range r.Comparisons {
+			v, n := "n/a ("+c.Why+")", "–"
+			if c.OK {
+				v = fmt.Sprintf("%.2f", c.Value)
+			}
+			if c.NormalisedOK {
+				n = fmt.Sprintf("%.2f", c.Normalised)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.What, c.Clients, v, n)
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			b.WriteString("- " + n + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func msCell(d time.Duration) string {
+	return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond))
+}
+
+func ratioCell(r Ratio) string {
+	if !r.OK {
+		return "n/a (" + r.Why + ")"
+	}
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", r.Median, r.Min, r.Max)
+}
+
+func rssCell(n int64) string {
+	if n <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+// oneLine keeps an error message on one table-friendly line.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// MarshalJSON writes the percentiles in milliseconds.
+func (l Latency) MarshalJSON() ([]byte, error) {
+	f := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return json.Marshal(map[string]float64{"p50_ms": f(l.P50), "p95_ms": f(l.P95), "p99_ms": f(l.P99), "max_ms": f(l.Max)})
+}
