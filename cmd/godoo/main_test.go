@@ -482,6 +482,24 @@ func TestServe(t *testing.T) {
 	second.shutdown(t)
 	equalLines(t, "databases", mustRun(t, "", "db", "list", "--data-dir", dir).stdout, "odoo")
 
+	// A database written by a newer godoo is reported and left aside; the
+	// others are served.
+	mustRun(t, "", "db", "create", "future", "--data-dir", dir, "--admin-password", "future-Admin-1")
+	futureDB, err := sql.Open("sqlite", filepath.Join(dir, "db", "future.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := futureDB.Exec("INSERT INTO godoo_migrations (name, applied_at) VALUES ('9999_future.sql', '2030-01-01 00:00:00')"); err != nil {
+		t.Fatal(err)
+	}
+	futureDB.Close()
+	third := startServe(t, "--data-dir", dir)
+	if out := third.out.String(); !strings.Contains(out, `Database "future" is not served`) {
+		t.Errorf("serve did not report the newer database:\n%s", out)
+	}
+	equal(t, "login next to a newer database", third.login(t, "odoo", "admin", password), int64(2))
+	third.shutdown(t)
+
 	r := runGodoo(t, "", "serve", "extra", "--data-dir", dir)
 	if r.code != 2 {
 		t.Errorf("serve with an argument: %s", r)

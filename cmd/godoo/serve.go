@@ -121,9 +121,12 @@ func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer) 
 		fmt.Fprintf(stdout, "Created database \"odoo\". Log in as admin with the password %s\n(shown only this once; change it with: godoo user passwd admin --db odoo)\n", pw)
 		return nil
 	}
+	// A database that cannot be readied (written by a newer godoo during a
+	// rolling upgrade, dropped meanwhile, damaged) is reported and left
+	// aside: its calls fail with the same error, and the others are served.
 	for _, n := range names {
 		if err := set.Database.Check(ctx, n); err != nil {
-			return fmt.Errorf("database %s: %w", n, err)
+			fmt.Fprintf(stdout, "Database %q is not served: %v\n", n, err)
 		}
 	}
 	return nil
