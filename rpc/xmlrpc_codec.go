@@ -48,7 +48,7 @@ func (c *xmlCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 		req.err = err
 		return req
 	}
-	req.method, req.params, req.err = DecodeMethodCall(bytes.NewReader(body), c.maxDepth)
+	req.method, req.params, req.err = decodeMethodCall(body, nil, c.maxDepth)
 	return req
 }
 
