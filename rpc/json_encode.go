@@ -332,7 +332,7 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 func jsonAppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	i := 0
-	for i+8 <= len(s) && !jsonNeedsEscape8(s[i:i+8]) {
+	for i+8 <= len(s) && !jsonNeedsEscape8(xmlLoad8(s[i:i+8])) {
 		i += 8
 	}
 	for i < len(s) && s[i] < utf8.RuneSelf && jsonSafe[s[i]] {
@@ -390,13 +390,10 @@ func jsonAppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// jsonNeedsEscape8 reports whether any of 8 bytes is a control character, a
-// non-ASCII byte, '"' or '\\' (it may say yes when none is; never the
-// reverse).
-func jsonNeedsEscape8(s string) bool {
-	_ = s[7]
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// jsonNeedsEscape8 reports whether any of the 8 bytes of x is a control
+// character, a non-ASCII byte, '"' or '\\' (it may say yes when none is;
+// never the reverse).
+func jsonNeedsEscape8(x uint64) bool {
 	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
 	quote := x ^ (xmlLSBs * '"')
 	quote = (quote - xmlLSBs) & ^quote // high bit set where a byte is '"'

@@ -359,6 +359,19 @@ func (e *xmlEncoder) mapTemplate(b []byte, m map[string]any, t *xmlKeyTemplate, 
 			b = append(b, "</double></value>\n</member>\n"...)
 			continue
 		case []any:
+			if len(x) == 2 && depth+1 < xmlMaxEncodeDepth {
+				// A many2one's [id, name].
+				id, ok1 := x[0].(int64)
+				name, ok2 := x[1].(string)
+				if ok1 && ok2 && id >= math.MinInt32 && id <= math.MaxInt32 {
+					b = append(b, t.text[f[xmlFragPair]:f[xmlFragPair+1]]...)
+					b = strconv.AppendInt(b, id, 10)
+					b = append(b, "</int></value>\n<value><string>"...)
+					b = xmlAppendEscaped(b, name)
+					b = append(b, "</string></value>\n</data></array></value>\n</member>\n"...)
+					continue
+				}
+			}
 			if depth+1 < xmlMaxEncodeDepth {
 				b = append(b, t.text[f[xmlFragArray]:f[xmlFragArray+1]]...)
 				if b, err = e.items(b, x, depth+1); err != nil {
@@ -381,14 +394,16 @@ func (e *xmlEncoder) mapTemplate(b []byte, m map[string]any, t *xmlKeyTemplate, 
 const xmlMaxTemplateKeys = 64
 
 // The openings of a member kept for each key of a template: the member and
-// its name alone, or followed by the opening of a string, an int, a double
-// or an array, or a whole member holding a boolean.
+// its name alone, or followed by the opening of a string, an int, a double,
+// an array or an array starting with an int (a many2one's [id, name]), or a
+// whole member holding a boolean.
 const (
 	xmlFragName = iota
 	xmlFragString
 	xmlFragInt
 	xmlFragDouble
 	xmlFragArray
+	xmlFragPair
 	xmlFragTrue
 	xmlFragFalse
 	xmlFragCount
@@ -422,6 +437,8 @@ func (t *xmlKeyTemplate) set(kvs []xmlMember) {
 				t.text = append(t.text, "</name>\n<value><double>"...)
 			case xmlFragArray:
 				t.text = append(t.text, "</name>\n<value><array><data>\n"...)
+			case xmlFragPair:
+				t.text = append(t.text, "</name>\n<value><array><data>\n<value><int>"...)
 			case xmlFragTrue:
 				t.text = append(t.text, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
 			case xmlFragFalse:
@@ -669,8 +686,6 @@ func xmlAppendPyFloat(b []byte, f float64, bits int) []byte {
 	return b
 }
 
-var xmlPow10 = [...]float64{1, 10, 100, 1000}
-
 // xmlAppendShortDecimal is the fast path of xmlAppendPyFloat for the prices and
 // quantities that fill Odoo results: a float64 below 1e9 in magnitude that is
 // exactly the double nearest to a decimal with at most 3 fractional digits.
@@ -684,39 +699,41 @@ func xmlAppendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		}
 		return append(b, "0.0"...), true
 	}
-	for k := range len(xmlPow10) {
-		v := f * xmlPow10[k]
-		n := int64(v)
-		if float64(n) != v {
-			continue
-		}
-		if k > 0 && n%10 == 0 || float64(n)/xmlPow10[k] != f {
-			return b, false // leave anything unusual to strconv
-		}
-		if n < 0 {
-			b = append(b, '-')
-			n = -n
-		}
-		var scratch [20]byte
-		digits := strconv.AppendInt(scratch[:0], n, 10)
-		switch {
-		case k == 0:
-			b = append(b, digits...)
-			b = append(b, ".0"...)
-		case len(digits) > k:
-			b = append(b, digits[:len(digits)-k]...)
-			b = append(b, '.')
-			b = append(b, digits[len(digits)-k:]...)
-		default:
-			b = append(b, "0."...)
-			for range k - len(digits) {
-				b = append(b, '0')
-			}
-			b = append(b, digits...)
-		}
-		return b, true
+	// n/1000, once its trailing zeros are gone, is that decimal if f*1000
+	// lands on an integer that reads back as f; anything unusual is left to
+	// strconv.
+	v := f * 1000
+	n := int64(v)
+	if float64(n) != v || float64(n)/1000 != f {
+		return b, false
 	}
-	return b, false
+	k := 3
+	for k > 0 && n%10 == 0 {
+		n /= 10
+		k--
+	}
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	var scratch [20]byte
+	digits := strconv.AppendInt(scratch[:0], n, 10)
+	switch {
+	case k == 0:
+		b = append(b, digits...)
+		b = append(b, ".0"...)
+	case len(digits) > k:
+		b = append(b, digits[:len(digits)-k]...)
+		b = append(b, '.')
+		b = append(b, digits[len(digits)-k:]...)
+	default:
+		b = append(b, "0."...)
+		for range k - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return b, true
 }
 
 func xmlAppendString(b []byte, s string) []byte {
@@ -763,13 +780,7 @@ var xmlCharClass = func() (t [256]uint8) {
 // the non-characters U+FFFE and U+FFFF are dropped, so that the document is
 // always well-formed XML.
 func xmlAppendEscaped(b []byte, s string) []byte {
-	i := 0
-	for i+8 <= len(s) && !xmlNeedsEscape8(s[i:i+8]) {
-		i += 8
-	}
-	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
-		i++
-	}
+	i := xmlCleanLen(s)
 	if i == len(s) {
 		return append(b, s...) // the common case: nothing to change
 	}
@@ -819,13 +830,35 @@ const (
 	xmlMSBs = 0x8080808080808080
 )
 
-// xmlNeedsEscape8 reports whether any of 8 bytes is a control character, a
-// non-ASCII byte, '&', '<' or '>' (it may say yes when none is; never the
-// reverse).
-func xmlNeedsEscape8(s string) bool {
+// xmlCleanLen returns how many leading bytes of s xmlAppendEscaped copies
+// as they are: it checks eight bytes at a time, the last eight overlapping
+// the ones before when the length is not a multiple of eight.
+func xmlCleanLen(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if xmlNeedsEscape8(xmlLoad8(s[i : i+8])) {
+			break
+		}
+	}
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 && !xmlNeedsEscape8(xmlLoad8(s[len(s)-8:])) {
+		return len(s)
+	}
+	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
+		i++
+	}
+	return i
+}
+
+func xmlLoad8(s string) uint64 {
 	_ = s[7]
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// xmlNeedsEscape8 reports whether any of the 8 bytes of x is a control
+// character, a non-ASCII byte, '&', '<' or '>' (it may say yes when none
+// is; never the reverse).
+func xmlNeedsEscape8(x uint64) bool {
 	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
 	amp := x ^ (xmlLSBs * '&')
 	amp = (amp - xmlLSBs) & ^amp // high bit set where a byte is '&'
