@@ -1,189 +1,368 @@
 package rpc
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
 )
 
-// appendJSON writes v as JSON the way Odoo's json_default serializer does:
+// jsonMaxDepth is how deep values may nest before the encoder gives up, as
+// Python's json module does when it hits the recursion limit.
+const jsonMaxDepth = 1000
+
+// appendJSON appends v as JSON the way Odoo's json_default serializer does:
 // raw UTF-8, datetimes as "YYYY-MM-DD HH:MM:SS", non-string keys turned into
-// strings, keys sorted for stable output. It walks the neutral value shapes
-// directly and falls back to reflection for other slices and maps.
-func appendJSON(buf *bytes.Buffer, v any, depth int) error {
-	if depth > 1000 {
-		return models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+// strings, keys sorted for stable output, and Python's ", " and ": "
+// separators. It walks the neutral value shapes directly and falls back to
+// reflection for other slices and maps. On error the returned slice holds
+// partial output and must be discarded.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	e := jsonEncPool.Get().(*jsonEncoder)
+	b, err := e.value(b, v, 0)
+	e.release()
+	return b, err
+}
+
+// jsonEncoder holds scratch space reused across calls through jsonEncPool.
+type jsonEncoder struct {
+	keys      []string // keys being sorted, a stack shared by nested maps
+	templates [4]jsonKeyTemplate
+}
+
+var jsonEncPool = sync.Pool{New: func() any { return &jsonEncoder{keys: make([]string, 0, 32)} }}
+
+func (e *jsonEncoder) release() {
+	if cap(e.keys) > 4096 {
+		return // let an unusually large encoder go
+	}
+	clear(e.keys[:cap(e.keys)]) // do not keep the caller's strings alive
+	e.keys = e.keys[:0]
+	for i := range e.templates {
+		t := &e.templates[i]
+		clear(t.keys[:cap(t.keys)])
+		t.keys = t.keys[:0]
+	}
+	jsonEncPool.Put(e)
+}
+
+func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
+	if depth > jsonMaxDepth {
+		return b, jsonErrRecursion()
 	}
 	switch x := v.(type) {
 	case nil:
-		buf.WriteString("null")
+		return append(b, "null"...), nil
 	case bool:
-		if x {
-			buf.WriteString("true")
-		} else {
-			buf.WriteString("false")
-		}
+		return jsonAppendBool(b, x), nil
 	case string:
-		appendJSONString(buf, x)
+		return jsonAppendString(b, x), nil
 	case int64:
-		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), x, 10))
+		return strconv.AppendInt(b, x, 10), nil
 	case int:
-		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(x), 10))
+		return strconv.AppendInt(b, int64(x), 10), nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return models.ServerErrorf("builtins.ValueError", "Out of range float values are not JSON compliant")
-		}
-		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), x, 'g', -1, 64))
+		return jsonAppendFloat(b, x)
 	case time.Time:
-		appendJSONString(buf, x.UTC().Format(models.DatetimeLayout))
+		var scratch [32]byte
+		return jsonAppendString(b, string(x.UTC().AppendFormat(scratch[:0], models.DatetimeLayout))), nil
 	case []any:
-		buf.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				buf.WriteString(", ")
-			}
-			if err := appendJSON(buf, e, depth+1); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
+		return e.array(b, x, depth)
 	case []int64:
-		buf.WriteByte('[')
-		for i, e := range x {
+		b = append(b, '[')
+		for i, n := range x {
 			if i > 0 {
-				buf.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), e, 10))
+			b = strconv.AppendInt(b, n, 10)
 		}
-		buf.WriteByte(']')
+		return append(b, ']'), nil
 	case map[string]any:
-		return appendJSONObject(buf, x, depth)
+		return e.object(b, x, depth)
 	case models.Record:
-		return appendJSONObject(buf, x, depth)
+		return e.object(b, x, depth)
 	case []models.Record:
-		buf.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				buf.WriteString(", ")
-			}
-			if err := appendJSONObject(buf, e, depth+1); err != nil {
-				return err
-			}
+		return jsonRecords(e, b, x, depth)
+	case []map[string]any:
+		if depth+1 > jsonMaxDepth && len(x) > 0 {
+			return b, jsonErrRecursion() // each map counts as a level here
 		}
-		buf.WriteByte(']')
+		return jsonRecords(e, b, x, depth)
 	case json.RawMessage:
-		buf.Write(x)
-	default:
-		return appendJSONReflect(buf, reflect.ValueOf(v), depth)
+		return append(b, x...), nil
 	}
-	return nil
+	return e.reflectValue(b, reflect.ValueOf(v), depth)
 }
 
-func appendJSONObject(buf *bytes.Buffer, m map[string]any, depth int) error {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (e *jsonEncoder) array(b []byte, x []any, depth int) ([]byte, error) {
+	if depth+1 > jsonMaxDepth && len(x) > 0 {
+		return b, jsonErrRecursion()
 	}
-	sort.Strings(keys)
-	buf.WriteByte('{')
-	for i, k := range keys {
+	b = append(b, '[')
+	var err error
+	for i, item := range x {
 		if i > 0 {
-			buf.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		appendJSONString(buf, k)
-		buf.WriteString(": ")
-		if err := appendJSON(buf, m[k], depth+1); err != nil {
-			return err
+		// A many2one's [id, name] pair is written inline.
+		switch y := item.(type) {
+		case string:
+			b = jsonAppendString(b, y)
+			continue
+		case int64:
+			b = strconv.AppendInt(b, y, 10)
+			continue
+		}
+		if b, err = e.value(b, item, depth+1); err != nil {
+			return b, err
 		}
 	}
-	buf.WriteByte('}')
-	return nil
+	return append(b, ']'), nil
 }
 
-func appendJSONReflect(buf *bytes.Buffer, rv reflect.Value, depth int) error {
+// jsonRecords writes the result of read and search_read: a []models.Record,
+// or the []map[string]any of the same shape. Each record is one level
+// deeper than the list.
+func jsonRecords[M ~map[string]any](e *jsonEncoder, b []byte, recs []M, depth int) ([]byte, error) {
+	b = append(b, '[')
+	var err error
+	for i, m := range recs {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		if b, err = e.object(b, m, depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// object writes m with sorted keys; its values are one level deeper.
+func (e *jsonEncoder) object(b []byte, m map[string]any, depth int) ([]byte, error) {
+	n := len(m)
+	if n == 0 {
+		return append(b, "{}"...), nil
+	}
+	if depth+1 > jsonMaxDepth {
+		return b, jsonErrRecursion()
+	}
+	// Sibling maps (the records of a search_read) usually have the same
+	// keys: looking the remembered sorted keys up in m spares iterating,
+	// sorting and escaping them.
+	var t *jsonKeyTemplate
+	if depth < len(e.templates) && n <= jsonMaxTemplateKeys {
+		t = &e.templates[depth]
+		if len(t.keys) == n {
+			if out, ok, err := e.objectTemplate(b, m, t, depth); ok || err != nil {
+				return out, err
+			}
+		}
+	}
+	base := len(e.keys)
+	for k := range m {
+		e.keys = append(e.keys, k)
+	}
+	keys := e.keys[base:]
+	slices.Sort(keys)
+	if t != nil {
+		t.set(keys)
+		e.keys = e.keys[:base]
+		out, _, err := e.objectTemplate(b, m, t, depth)
+		return out, err
+	}
+	b = append(b, '{')
+	var err error
+	for i := range n {
+		k := e.keys[base+i] // index again each time: nested maps may grow e.keys
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = jsonAppendString(b, k)
+		b = append(b, ": "...)
+		if b, err = e.value(b, m[k], depth+1); err != nil {
+			e.keys = e.keys[:base]
+			return b, err
+		}
+	}
+	e.keys = e.keys[:base]
+	return append(b, '}'), nil
+}
+
+// objectTemplate writes m with the keys of t, which has as many keys as m
+// has. It reports false, having written nothing, when one of them is
+// missing from m.
+func (e *jsonEncoder) objectTemplate(b []byte, m map[string]any, t *jsonKeyTemplate, depth int) ([]byte, bool, error) {
+	start := len(b)
+	b = append(b, '{')
+	var err error
+	from := int32(2) // the first key's ", " is left out
+	for i, k := range t.keys {
+		v, ok := m[k]
+		if !ok {
+			return b[:start], false, nil
+		}
+		b = append(b, t.text[from:t.ends[i]]...)
+		from = t.ends[i]
+		// The usual record fields are written inline.
+		switch x := v.(type) {
+		case string:
+			b = jsonAppendString(b, x)
+			continue
+		case bool:
+			b = jsonAppendBool(b, x)
+			continue
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+			continue
+		case []any:
+			if b, err = e.array(b, x, depth+1); err != nil {
+				return b, true, err
+			}
+			continue
+		}
+		if b, err = e.value(b, v, depth+1); err != nil {
+			return b, true, err
+		}
+	}
+	return append(b, '}'), true, nil
+}
+
+// jsonMaxTemplateKeys bounds the maps whose keys are remembered.
+const jsonMaxTemplateKeys = 64
+
+// jsonKeyTemplate remembers the sorted keys of the last map written at some
+// depth, each as `, "key": ` ready to copy.
+type jsonKeyTemplate struct {
+	keys []string
+	text []byte
+	ends []int32 // end of each key's text
+}
+
+func (t *jsonKeyTemplate) set(keys []string) {
+	t.keys, t.text, t.ends = append(t.keys[:0], keys...), t.text[:0], t.ends[:0]
+	for _, k := range keys {
+		t.text = append(t.text, ", "...)
+		t.text = jsonAppendString(t.text, k)
+		t.text = append(t.text, ": "...)
+		t.ends = append(t.ends, int32(len(t.text)))
+	}
+}
+
+func (e *jsonEncoder) reflectValue(b []byte, rv reflect.Value, depth int) ([]byte, error) {
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
-			buf.WriteString("null")
-			return nil
+			return append(b, "null"...), nil
 		}
-		return appendJSON(buf, rv.Elem().Interface(), depth+1)
+		return e.value(b, rv.Elem().Interface(), depth+1)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return appendJSON(buf, rv.Int(), depth)
+		return strconv.AppendInt(b, rv.Int(), 10), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		buf.Write(strconv.AppendUint(buf.AvailableBuffer(), rv.Uint(), 10))
-		return nil
+		return strconv.AppendUint(b, rv.Uint(), 10), nil
 	case reflect.Float32, reflect.Float64:
-		return appendJSON(buf, rv.Float(), depth)
+		return jsonAppendFloat(b, rv.Float())
 	case reflect.String:
-		appendJSONString(buf, rv.String())
-		return nil
+		return jsonAppendString(b, rv.String()), nil
 	case reflect.Bool:
-		return appendJSON(buf, rv.Bool(), depth)
+		return jsonAppendBool(b, rv.Bool()), nil
 	case reflect.Slice, reflect.Array:
 		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
-			appendJSONString(buf, string(rv.Bytes())) // bytes are decoded text, as in Odoo
-			return nil
+			return jsonAppendString(b, string(rv.Bytes())), nil // bytes are decoded text, as in Odoo
 		}
-		buf.WriteByte('[')
+		b = append(b, '[')
+		var err error
 		for i := 0; i < rv.Len(); i++ {
 			if i > 0 {
-				buf.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			if err := appendJSON(buf, rv.Index(i).Interface(), depth+1); err != nil {
-				return err
+			if b, err = e.value(b, rv.Index(i).Interface(), depth+1); err != nil {
+				return b, err
 			}
 		}
-		buf.WriteByte(']')
-		return nil
+		return append(b, ']'), nil
 	case reflect.Map:
 		m := make(map[string]any, rv.Len())
 		iter := rv.MapRange()
 		for iter.Next() {
 			m[fmt.Sprint(iter.Key().Interface())] = iter.Value().Interface()
 		}
-		return appendJSONObject(buf, m, depth)
+		return e.object(b, m, depth)
 	}
-	return models.ServerErrorf("builtins.TypeError", "Object of type %s is not JSON serializable", rv.Type())
+	return b, models.ServerErrorf("builtins.TypeError", "Object of type %s is not JSON serializable", rv.Type())
+}
+
+func jsonErrRecursion() error {
+	return models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while encoding a JSON object")
+}
+
+func jsonAppendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+func jsonAppendFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, models.ServerErrorf("builtins.ValueError", "Out of range float values are not JSON compliant")
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64), nil
 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString writes s as a JSON string, escaping only what JSON
-// requires; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(buf *bytes.Buffer, s string) {
-	buf.WriteByte('"')
+// jsonSafe marks the ASCII bytes a JSON string holds as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// jsonAppendString appends s as a JSON string, escaping only what JSON
+// requires, and U+2028 and U+2029 as JavaScript needs; invalid UTF-8 becomes
+// U+FFFD.
+func jsonAppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	i := 0
+	for i+8 <= len(s) && !jsonNeedsEscape8(xmlLoad8(s[i:i+8])) {
+		i += 8
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && jsonSafe[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...) // the common case: nothing to change
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}
-			buf.WriteString(s[start:i])
+			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
-				buf.WriteByte('\\')
-				buf.WriteByte(c)
+				b = append(b, '\\', c)
 			case '\n':
-				buf.WriteString(`\n`)
+				b = append(b, `\n`...)
 			case '\r':
-				buf.WriteString(`\r`)
+				b = append(b, `\r`...)
 			case '\t':
-				buf.WriteString(`\t`)
+				b = append(b, `\t`...)
 			default:
-				buf.WriteString(`\u00`)
-				buf.WriteByte(hexDigits[c>>4])
-				buf.WriteByte(hexDigits[c&0xf])
+				b = append(b, `\u00`...)
+				b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
 			start = i
@@ -191,22 +370,34 @@ func appendJSONString(buf *bytes.Buffer, s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			buf.WriteString(s[start:i])
-			buf.WriteString(`\ufffd`)
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
 			i++
 			start = i
 			continue
 		}
 		if r == '\u2028' || r == '\u2029' {
-			buf.WriteString(s[start:i])
-			buf.WriteString(`\u202`)
-			buf.WriteByte(hexDigits[r&0xf])
+			b = append(b, s[start:i]...)
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xf])
 			i += size
 			start = i
 			continue
 		}
 		i += size
 	}
-	buf.WriteString(s[start:])
-	buf.WriteByte('"')
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// jsonNeedsEscape8 reports whether any of the 8 bytes of x is a control
+// character, a non-ASCII byte, '"' or '\\' (it may say yes when none is;
+// never the reverse).
+func jsonNeedsEscape8(x uint64) bool {
+	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
+	quote := x ^ (xmlLSBs * '"')
+	quote = (quote - xmlLSBs) & ^quote // high bit set where a byte is '"'
+	bslash := x ^ (xmlLSBs * '\\')
+	bslash = (bslash - xmlLSBs) & ^bslash // high bit set where a byte is '\\'
+	return (ctl|quote|bslash|x)&xmlMSBs != 0
 }

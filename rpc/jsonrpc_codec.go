@@ -103,18 +103,21 @@ func (r *jsonRequest) WriteResponse(w http.ResponseWriter, reply any) {
 	if p, ok := reply.(*any); ok {
 		reply = *p
 	}
-	var buf bytes.Buffer
-	buf.WriteString(`{"jsonrpc": "2.0", "id": `)
-	buf.Write(r.id)
+	bp := getBuf()
+	b := append(*bp, `{"jsonrpc": "2.0", "id": `...)
+	b = append(b, r.id...)
 	if reply != nil {
-		buf.WriteString(`, "result": `)
-		if err := encodeJSON(&buf, reply); err != nil {
+		b = append(b, `, "result": `...)
+		var err error
+		if b, err = appendJSON(b, reply); err != nil {
+			putBuf(bp, b)
 			r.WriteError(w, http.StatusOK, err)
 			return
 		}
 	}
-	buf.WriteString("}")
-	writeJSON(w, http.StatusOK, buf.Bytes())
+	b = append(b, '}')
+	writeJSON(w, http.StatusOK, b)
+	putBuf(bp, b)
 }
 
 // WriteError writes Odoo's error envelope with HTTP 200.
@@ -156,11 +159,11 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // encodeJSON appends v as JSON; see appendJSON. On error buf is unchanged.
 func encodeJSON(buf *bytes.Buffer, v any) error {
-	n := buf.Len()
-	if err := appendJSON(buf, v, 0); err != nil {
-		buf.Truncate(n)
+	b, err := appendJSON(buf.AvailableBuffer(), v)
+	if err != nil {
 		return err
 	}
+	buf.Write(b)
 	return nil
 }
 

@@ -20,7 +20,23 @@ type xmlCodec struct {
 	log      *slog.Logger
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bufPool holds the buffers responses are written into.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuf is the largest buffer kept for reuse: a huge answer should
+// not pin its memory for ever.
+const maxPooledBuf = 1 << 20
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+// putBuf returns b, which grew from *bp, to the pool.
+func putBuf(bp *[]byte, b []byte) {
+	if cap(b) > maxPooledBuf {
+		return
+	}
+	*bp = b[:0]
+	bufPool.Put(bp)
+}
 
 // NewRequest reads and decodes the whole body. A decoding failure is kept
 // and reported by Method, so that it becomes a fault like any other error.
@@ -32,7 +48,7 @@ func (c *xmlCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 		req.err = err
 		return req
 	}
-	req.method, req.params, req.err = DecodeMethodCall(bytes.NewReader(body), c.maxDepth)
+	req.method, req.params, req.err = decodeMethodCall(body, nil, c.maxDepth)
 	return req
 }
 
@@ -69,13 +85,15 @@ func (r *xmlRequest) WriteResponse(w http.ResponseWriter, reply any) {
 	if p, ok := reply.(*any); ok {
 		reply = *p
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); bufPool.Put(buf) }()
-	if err := EncodeResponse(buf, reply); err != nil {
+	bp := getBuf()
+	b, err := appendResponse(*bp, reply)
+	if err != nil {
+		putBuf(bp, b)
 		r.WriteError(w, http.StatusOK, err)
 		return
 	}
-	writeXML(w, buf.Bytes())
+	writeXML(w, b)
+	putBuf(bp, b)
 }
 
 // WriteError answers every failure with HTTP 200 and a fault document, as
@@ -87,14 +105,15 @@ func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
 		return
 	}
 	f := toFault(err, r.codec.log, r.method)
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer func() { buf.Reset(); bufPool.Put(buf) }()
+	bp := getBuf()
+	var b []byte
 	if r.codec.legacy {
-		EncodeFault(buf, f.legacyCode, f.legacyString)
+		b = appendFault(*bp, f.legacyCode, f.legacyString)
 	} else {
-		EncodeFault(buf, f.code, f.xmlFaultString())
+		b = appendFault(*bp, f.code, f.xmlFaultString())
 	}
-	writeXML(w, buf.Bytes())
+	writeXML(w, b)
+	putBuf(bp, b)
 }
 
 func writeXML(w http.ResponseWriter, body []byte) {

@@ -55,10 +55,65 @@ const xmlDefaultMaxDepth = 64
 // malformed XML, xmlrpc.client.ResponseError for a document that is XML but
 // not an XML-RPC call, builtins.ValueError / TypeError / OverflowError for bad
 // scalar values, and builtins.OSError (wrapping the cause) when r fails.
+//
+// The whole of r is read first. Well-formed requests of the usual shape go
+// through a small scanner of their own (xmlParser); the others, and every
+// error, through encoding/xml.
 func DecodeMethodCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
+	bp := getBuf()
+	body, readErr := xmlReadAll(*bp, r)
+	method, params, err = decodeMethodCall(body, readErr, maxDepth)
+	putBuf(bp, body)
+	return method, params, err
+}
+
+// decodeMethodCall is DecodeMethodCall on a request already read: body,
+// then readErr when reading it failed. The results do not share memory
+// with body.
+//
+// The fast parser decodes the documents clients write. Anything else, and
+// every error, is decided by the decoder built on encoding/xml, which reads
+// the same bytes again (then fails with readErr as the request did).
+func decodeMethodCall(body []byte, readErr error, maxDepth int) (string, []any, error) {
 	if maxDepth <= 0 {
 		maxDepth = xmlDefaultMaxDepth
 	}
+	if readErr == nil {
+		if method, params, ok := parseMethodCall(body, maxDepth); ok {
+			return method, params, nil
+		}
+	}
+	var src io.Reader = bytes.NewReader(body)
+	if readErr != nil {
+		src = io.MultiReader(src, xmlFailingReader{readErr})
+	}
+	return decodeWithEncodingXML(src, maxDepth)
+}
+
+// xmlReadAll appends what r holds to b, as io.ReadAll does.
+func xmlReadAll(b []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
+}
+
+// xmlFailingReader replays the error that cut a request short.
+type xmlFailingReader struct{ err error }
+
+func (f xmlFailingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// decodeWithEncodingXML is DecodeMethodCall on encoding/xml's tokens.
+func decodeWithEncodingXML(r io.Reader, maxDepth int) (method string, params []any, err error) {
 	p := xmlDecPool.Get().(*callDecoder)
 	p.src.r = r
 	p.br.Reset(&p.src)
@@ -636,6 +691,7 @@ var xmlCommonKeys = func() map[string]string {
 		"display_name", "partner_id", "company_id", "user_id", "state",
 		"args", "kwargs", "model", "method", "bin_size", "active_id",
 		"active_ids", "active_model", "default_type", "specification",
+		"execute_kw", "execute", "login", "authenticate", "version",
 	}
 	m := make(map[string]string, len(keys))
 	for _, k := range keys {

@@ -57,16 +57,25 @@ const (
 // string, int64, bool, float64) take allocation-free fast paths; other slices
 // and maps go through reflection. Reusing buf makes encoding allocation-free.
 func EncodeResponse(buf *bytes.Buffer, v any) error {
-	e := xmlEncPool.Get().(*xmlEncoder)
-	b := append(buf.AvailableBuffer(), xmlResponseHead...)
-	b, err := e.value(b, v, 0)
-	e.release()
+	b, err := appendResponse(buf.AvailableBuffer(), v)
 	if err != nil {
 		return err // b is discarded: buf still holds what it held
 	}
-	b = append(b, xmlResponseTail...)
 	buf.Write(b)
 	return nil
+}
+
+// appendResponse appends the <methodResponse> of EncodeResponse to b. On
+// error the returned slice holds partial output and must be discarded.
+func appendResponse(b []byte, v any) ([]byte, error) {
+	e := xmlEncPool.Get().(*xmlEncoder)
+	b = append(b, xmlResponseHead...)
+	b, err := e.value(b, v, 0)
+	e.release()
+	if err != nil {
+		return b, err
+	}
+	return append(b, xmlResponseTail...), nil
 }
 
 // EncodeFault appends a complete fault <methodResponse>; code is an int (for /xmlrpc/2) or a string (legacy /xmlrpc).
@@ -76,7 +85,12 @@ func EncodeResponse(buf *bytes.Buffer, v any) error {
 // string. message gets the same escaping and control-character removal as
 // EncodeResponse strings.
 func EncodeFault(buf *bytes.Buffer, code any, message string) {
-	b := append(buf.AvailableBuffer(), xmlFaultHead...)
+	buf.Write(appendFault(buf.AvailableBuffer(), code, message))
+}
+
+// appendFault appends the fault document of EncodeFault to b.
+func appendFault(b []byte, code any, message string) []byte {
+	b = append(b, xmlFaultHead...)
 	switch c := code.(type) {
 	case int:
 		b = xmlAppendIntValue(b, int64(c))
@@ -101,8 +115,7 @@ func EncodeFault(buf *bytes.Buffer, code any, message string) {
 	}
 	b = append(b, xmlFaultMiddle...)
 	b = xmlAppendString(b, message)
-	b = append(b, xmlFaultTail...)
-	buf.Write(b)
+	return append(b, xmlFaultTail...)
 }
 
 // xmlEncoder holds scratch space reused across calls through xmlEncPool.
@@ -152,32 +165,16 @@ func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return xmlAppendBool(b, x), nil
 	case float64:
 		return xmlAppendDouble(b, x, 64), nil
+	case []any:
+		return e.array(b, x, depth)
+	case models.Record:
+		return e.mapAny(b, x, depth)
 	case map[string]any:
 		return e.mapAny(b, x, depth)
-	case []any:
-		if depth >= xmlMaxEncodeDepth {
-			return b, xmlErrRecursive("sequences")
-		}
-		b = append(b, "<value><array><data>\n"...)
-		var err error
-		for _, item := range x {
-			if b, err = e.value(b, item, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, "</data></array></value>\n"...), nil
+	case []models.Record:
+		return xmlRecords(e, b, x, depth)
 	case []map[string]any:
-		if depth >= xmlMaxEncodeDepth {
-			return b, xmlErrRecursive("sequences")
-		}
-		b = append(b, "<value><array><data>\n"...)
-		var err error
-		for _, m := range x {
-			if b, err = e.mapAny(b, m, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, "</data></array></value>\n"...), nil
+		return xmlRecords(e, b, x, depth)
 	case []int64:
 		b = append(b, "<value><array><data>\n"...)
 		var err error
@@ -218,76 +215,98 @@ func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 	return e.reflectValue(b, reflect.ValueOf(v), depth)
 }
 
+// array writes a []any, such as a many2one's [id, name] pair.
+func (e *xmlEncoder) array(b []byte, x []any, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("sequences")
+	}
+	b = append(b, "<value><array><data>\n"...)
+	b, err := e.items(b, x, depth)
+	if err != nil {
+		return b, err
+	}
+	return append(b, "</data></array></value>\n"...), nil
+}
+
+// items writes the values of an array, with its common scalars inline.
+// depth is the array's own.
+func (e *xmlEncoder) items(b []byte, x []any, depth int) ([]byte, error) {
+	var err error
+	for _, item := range x {
+		switch y := item.(type) {
+		case string:
+			b = xmlAppendString(b, y)
+			continue
+		case int64:
+			if y >= math.MinInt32 && y <= math.MaxInt32 {
+				b = xmlAppendIntValue(b, y)
+				continue
+			}
+		case bool:
+			b = xmlAppendBool(b, y)
+			continue
+		}
+		if b, err = e.value(b, item, depth+1); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+// xmlRecords writes the result of read and search_read: a []models.Record,
+// or the []map[string]any of the same shape.
+func xmlRecords[M ~map[string]any](e *xmlEncoder, b []byte, recs []M, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("sequences")
+	}
+	b = append(b, "<value><array><data>\n"...)
+	var err error
+	for _, m := range recs {
+		if b, err = e.mapAny(b, m, depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, "</data></array></value>\n"...), nil
+}
+
 func (e *xmlEncoder) mapAny(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth >= xmlMaxEncodeDepth {
 		return b, xmlErrRecursive("dictionaries")
 	}
-	base, n := len(e.kvs), len(m)
-
+	n := len(m)
+	if n == 0 {
+		return append(b, "<value><struct>\n</struct></value>\n"...), nil
+	}
 	// Sibling maps (the records of a search_read) usually have the same keys:
 	// looking the remembered sorted keys up in m spares iterating, sorting
 	// and escaping them.
-	var t *xmlKeyTemplate
 	if depth < len(e.templates) && n <= xmlMaxTemplateKeys {
-		t = &e.templates[depth]
-	}
-	hit := t != nil && n > 0 && len(t.keys) == n
-	if hit {
-		for _, k := range t.keys {
-			v, ok := m[k]
-			if !ok {
-				hit = false
-				e.kvs = e.kvs[:base]
-				break
+		t := &e.templates[depth]
+		if len(t.keys) == n {
+			if out, ok, err := e.mapTemplate(b, m, t, depth); ok || err != nil {
+				return out, err
 			}
-			e.kvs = append(e.kvs, xmlMember{k, v})
 		}
 	}
-	if !hit {
-		for k, v := range m {
-			e.kvs = append(e.kvs, xmlMember{k, v})
-		}
-		sortXMLMembers(e.kvs[base:])
-		if t != nil && n > 0 {
-			t.set(e.kvs[base:])
-			hit = true
-		}
+	base := len(e.kvs)
+	for k, v := range m {
+		e.kvs = append(e.kvs, xmlMember{k, v})
+	}
+	sortXMLMembers(e.kvs[base:])
+	if depth < len(e.templates) && n <= xmlMaxTemplateKeys {
+		t := &e.templates[depth]
+		t.set(e.kvs[base:])
+		e.kvs = e.kvs[:base]
+		out, _, err := e.mapTemplate(b, m, t, depth)
+		return out, err
 	}
 
 	b = append(b, "<value><struct>\n"...)
 	var err error
-	start := 0
 	for i := range n {
 		kv := e.kvs[base+i] // index again each time: nested maps may grow e.kvs
-		if hit {
-			b = append(b, t.names[start:t.ends[i]]...)
-			start = t.ends[i]
-		} else {
-			b = append(b, "<member>\n<name>"...)
-			b = xmlAppendEscaped(b, kv.key)
-		}
-		// The usual record fields are written inline with merged constants.
-		switch x := kv.val.(type) {
-		case string:
-			b = append(b, "</name>\n<value><string>"...)
-			b = xmlAppendEscaped(b, x)
-			b = append(b, "</string></value>\n</member>\n"...)
-			continue
-		case bool:
-			if x {
-				b = append(b, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
-			} else {
-				b = append(b, "</name>\n<value><boolean>0</boolean></value>\n</member>\n"...)
-			}
-			continue
-		case int64:
-			if x >= math.MinInt32 && x <= math.MaxInt32 {
-				b = append(b, "</name>\n<value><int>"...)
-				b = strconv.AppendInt(b, x, 10)
-				b = append(b, "</int></value>\n</member>\n"...)
-				continue
-			}
-		}
+		b = append(b, "<member>\n<name>"...)
+		b = xmlAppendEscaped(b, kv.key)
 		b = append(b, "</name>\n"...)
 		if b, err = e.value(b, kv.val, depth+1); err != nil {
 			e.kvs = e.kvs[:base]
@@ -299,24 +318,135 @@ func (e *xmlEncoder) mapAny(b []byte, m map[string]any, depth int) ([]byte, erro
 	return append(b, "</struct></value>\n"...), nil
 }
 
+// mapTemplate writes m with the keys of t, which has as many keys as m has.
+// It reports false, having written nothing, when one of them is missing
+// from m.
+func (e *xmlEncoder) mapTemplate(b []byte, m map[string]any, t *xmlKeyTemplate, depth int) ([]byte, bool, error) {
+	start := len(b)
+	b = append(b, "<value><struct>\n"...)
+	var err error
+	for i, k := range t.keys {
+		v, ok := m[k]
+		if !ok {
+			return b[:start], false, nil
+		}
+		// The usual record fields are written inline, each opening merged
+		// with its member's name.
+		f := &t.frags[i]
+		switch x := v.(type) {
+		case string:
+			b = append(b, t.text[f[xmlFragString]:f[xmlFragString+1]]...)
+			b = xmlAppendEscaped(b, x)
+			b = append(b, "</string></value>\n</member>\n"...)
+			continue
+		case bool:
+			if x {
+				b = append(b, t.text[f[xmlFragTrue]:f[xmlFragTrue+1]]...)
+			} else {
+				b = append(b, t.text[f[xmlFragFalse]:f[xmlFragFalse+1]]...)
+			}
+			continue
+		case int64:
+			if x >= math.MinInt32 && x <= math.MaxInt32 {
+				b = append(b, t.text[f[xmlFragInt]:f[xmlFragInt+1]]...)
+				b = strconv.AppendInt(b, x, 10)
+				b = append(b, "</int></value>\n</member>\n"...)
+				continue
+			}
+		case float64:
+			b = append(b, t.text[f[xmlFragDouble]:f[xmlFragDouble+1]]...)
+			b = xmlAppendPyFloat(b, x, 64)
+			b = append(b, "</double></value>\n</member>\n"...)
+			continue
+		case []any:
+			if len(x) == 2 && depth+1 < xmlMaxEncodeDepth {
+				// A many2one's [id, name].
+				id, ok1 := x[0].(int64)
+				name, ok2 := x[1].(string)
+				if ok1 && ok2 && id >= math.MinInt32 && id <= math.MaxInt32 {
+					b = append(b, t.text[f[xmlFragPair]:f[xmlFragPair+1]]...)
+					b = strconv.AppendInt(b, id, 10)
+					b = append(b, "</int></value>\n<value><string>"...)
+					b = xmlAppendEscaped(b, name)
+					b = append(b, "</string></value>\n</data></array></value>\n</member>\n"...)
+					continue
+				}
+			}
+			if depth+1 < xmlMaxEncodeDepth {
+				b = append(b, t.text[f[xmlFragArray]:f[xmlFragArray+1]]...)
+				if b, err = e.items(b, x, depth+1); err != nil {
+					return b, true, err
+				}
+				b = append(b, "</data></array></value>\n</member>\n"...)
+				continue
+			}
+		}
+		b = append(b, t.text[f[xmlFragName]:f[xmlFragName+1]]...)
+		if b, err = e.value(b, v, depth+1); err != nil {
+			return b, true, err
+		}
+		b = append(b, "</member>\n"...)
+	}
+	return append(b, "</struct></value>\n"...), true, nil
+}
+
 // xmlMaxTemplateKeys bounds the maps whose keys are remembered.
 const xmlMaxTemplateKeys = 64
 
+// The openings of a member kept for each key of a template: the member and
+// its name alone, or followed by the opening of a string, an int, a double,
+// an array or an array starting with an int (a many2one's [id, name]), or a
+// whole member holding a boolean.
+const (
+	xmlFragName = iota
+	xmlFragString
+	xmlFragInt
+	xmlFragDouble
+	xmlFragArray
+	xmlFragPair
+	xmlFragTrue
+	xmlFragFalse
+	xmlFragCount
+)
+
 // xmlKeyTemplate remembers the sorted keys of the last map written at some
-// depth, with each member's opening "<member>\n<name>key" ready to copy.
+// depth, with each member's openings ready to copy.
 type xmlKeyTemplate struct {
 	keys  []string
-	names []byte
-	ends  []int // end of each key's opening in names
+	text  []byte
+	frags [][xmlFragCount + 1]int32 // start of each opening in text, then the end of the last
 }
 
 func (t *xmlKeyTemplate) set(kvs []xmlMember) {
-	t.keys, t.names, t.ends = t.keys[:0], t.names[:0], t.ends[:0]
+	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
 	for _, kv := range kvs {
 		t.keys = append(t.keys, kv.key)
-		t.names = append(t.names, "<member>\n<name>"...)
-		t.names = xmlAppendEscaped(t.names, kv.key)
-		t.ends = append(t.ends, len(t.names))
+		var f [xmlFragCount + 1]int32
+		for kind := range xmlFragCount {
+			f[kind] = int32(len(t.text))
+			t.text = append(t.text, "<member>\n<name>"...)
+			t.text = xmlAppendEscaped(t.text, kv.key)
+			switch kind {
+			case xmlFragName:
+				t.text = append(t.text, "</name>\n"...)
+			case xmlFragString:
+				t.text = append(t.text, "</name>\n<value><string>"...)
+			case xmlFragInt:
+				t.text = append(t.text, "</name>\n<value><int>"...)
+			case xmlFragDouble:
+				t.text = append(t.text, "</name>\n<value><double>"...)
+			case xmlFragArray:
+				t.text = append(t.text, "</name>\n<value><array><data>\n"...)
+			case xmlFragPair:
+				t.text = append(t.text, "</name>\n<value><array><data>\n<value><int>"...)
+			case xmlFragTrue:
+				t.text = append(t.text, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
+			case xmlFragFalse:
+				t.text = append(t.text, "</name>\n<value><boolean>0</boolean></value>\n</member>\n"...)
+			}
+		}
+		f[xmlFragCount] = int32(len(t.text))
+		t.frags = append(t.frags, f)
 	}
 }
 
@@ -492,8 +622,22 @@ func xmlAppendPyFloat(b []byte, f float64, bits int) []byte {
 	case math.IsInf(f, -1):
 		return append(b, "-inf"...)
 	}
-	if bits == 64 && f > -1e9 && f < 1e9 {
-		if b, ok := xmlAppendShortDecimal(b, f); ok {
+	if bits == 64 {
+		if f > -1e9 && f < 1e9 {
+			if b, ok := xmlAppendShortDecimal(b, f); ok {
+				return b
+			}
+		}
+		// The shortest digits of a float64 with 1e-4 <= |f| < 1e16 have a
+		// decimal exponent in [-4, 16) too (1e16 is a double, and 1e-4 the
+		// double nearest to 0.0001), so repr is positional there, as is
+		// strconv's 'f' form but for the ".0" of whole numbers.
+		if a := math.Abs(f); a >= 1e-4 && a < 1e16 {
+			n := len(b)
+			b = strconv.AppendFloat(b, f, 'f', -1, 64)
+			if bytes.IndexByte(b[n:], '.') < 0 {
+				b = append(b, ".0"...)
+			}
 			return b
 		}
 	}
@@ -542,8 +686,6 @@ func xmlAppendPyFloat(b []byte, f float64, bits int) []byte {
 	return b
 }
 
-var xmlPow10 = [...]float64{1, 10, 100, 1000}
-
 // xmlAppendShortDecimal is the fast path of xmlAppendPyFloat for the prices and
 // quantities that fill Odoo results: a float64 below 1e9 in magnitude that is
 // exactly the double nearest to a decimal with at most 3 fractional digits.
@@ -557,39 +699,41 @@ func xmlAppendShortDecimal(b []byte, f float64) ([]byte, bool) {
 		}
 		return append(b, "0.0"...), true
 	}
-	for k := range len(xmlPow10) {
-		v := f * xmlPow10[k]
-		n := int64(v)
-		if float64(n) != v {
-			continue
-		}
-		if k > 0 && n%10 == 0 || float64(n)/xmlPow10[k] != f {
-			return b, false // leave anything unusual to strconv
-		}
-		if n < 0 {
-			b = append(b, '-')
-			n = -n
-		}
-		var scratch [20]byte
-		digits := strconv.AppendInt(scratch[:0], n, 10)
-		switch {
-		case k == 0:
-			b = append(b, digits...)
-			b = append(b, ".0"...)
-		case len(digits) > k:
-			b = append(b, digits[:len(digits)-k]...)
-			b = append(b, '.')
-			b = append(b, digits[len(digits)-k:]...)
-		default:
-			b = append(b, "0."...)
-			for range k - len(digits) {
-				b = append(b, '0')
-			}
-			b = append(b, digits...)
-		}
-		return b, true
+	// n/1000, once its trailing zeros are gone, is that decimal if f*1000
+	// lands on an integer that reads back as f; anything unusual is left to
+	// strconv.
+	v := f * 1000
+	n := int64(v)
+	if float64(n) != v || float64(n)/1000 != f {
+		return b, false
 	}
-	return b, false
+	k := 3
+	for k > 0 && n%10 == 0 {
+		n /= 10
+		k--
+	}
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	var scratch [20]byte
+	digits := strconv.AppendInt(scratch[:0], n, 10)
+	switch {
+	case k == 0:
+		b = append(b, digits...)
+		b = append(b, ".0"...)
+	case len(digits) > k:
+		b = append(b, digits[:len(digits)-k]...)
+		b = append(b, '.')
+		b = append(b, digits[len(digits)-k:]...)
+	default:
+		b = append(b, "0."...)
+		for range k - len(digits) {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return b, true
 }
 
 func xmlAppendString(b []byte, s string) []byte {
@@ -636,13 +780,7 @@ var xmlCharClass = func() (t [256]uint8) {
 // the non-characters U+FFFE and U+FFFF are dropped, so that the document is
 // always well-formed XML.
 func xmlAppendEscaped(b []byte, s string) []byte {
-	i := 0
-	for i+8 <= len(s) && !xmlNeedsEscape8(s[i:i+8]) {
-		i += 8
-	}
-	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
-		i++
-	}
+	i := xmlCleanLen(s)
 	if i == len(s) {
 		return append(b, s...) // the common case: nothing to change
 	}
@@ -692,13 +830,35 @@ const (
 	xmlMSBs = 0x8080808080808080
 )
 
-// xmlNeedsEscape8 reports whether any of 8 bytes is a control character, a
-// non-ASCII byte, '&', '<' or '>' (it may say yes when none is; never the
-// reverse).
-func xmlNeedsEscape8(s string) bool {
+// xmlCleanLen returns how many leading bytes of s xmlAppendEscaped copies
+// as they are: it checks eight bytes at a time, the last eight overlapping
+// the ones before when the length is not a multiple of eight.
+func xmlCleanLen(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if xmlNeedsEscape8(xmlLoad8(s[i : i+8])) {
+			break
+		}
+	}
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 && !xmlNeedsEscape8(xmlLoad8(s[len(s)-8:])) {
+		return len(s)
+	}
+	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
+		i++
+	}
+	return i
+}
+
+func xmlLoad8(s string) uint64 {
 	_ = s[7]
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// xmlNeedsEscape8 reports whether any of the 8 bytes of x is a control
+// character, a non-ASCII byte, '&', '<' or '>' (it may say yes when none
+// is; never the reverse).
+func xmlNeedsEscape8(x uint64) bool {
 	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
 	amp := x ^ (xmlLSBs * '&')
 	amp = (amp - xmlLSBs) & ^amp // high bit set where a byte is '&'

@@ -1,0 +1,24 @@
+package rpc
+
+import (
+	"bytes"
+	"io"
+)
+
+// EncodeJSON exposes the JSON-RPC result encoder to the external tests.
+func EncodeJSON(buf *bytes.Buffer, v any) error { return encodeJSON(buf, v) }
+
+// DecodeMethodCallXML decodes with the encoding/xml decoder alone, the
+// reference for the fast parser.
+func DecodeMethodCallXML(r io.Reader, maxDepth int) (string, []any, error) {
+	if maxDepth <= 0 {
+		maxDepth = xmlDefaultMaxDepth
+	}
+	return decodeWithEncodingXML(r, maxDepth)
+}
+
+// ParseMethodCallFast runs the fast parser alone; false means it leaves
+// the document to encoding/xml.
+func ParseMethodCallFast(body []byte, maxDepth int) (string, []any, bool) {
+	return parseMethodCall(body, maxDepth)
+}
