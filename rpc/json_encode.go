@@ -313,7 +313,9 @@ func jsonAppendFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b, models.ServerErrorf("builtins.ValueError", "Out of range float values are not JSON compliant")
 	}
-	return strconv.AppendFloat(b, f, 'g', -1, 64), nil
+	// Python's json writes repr(float): 1.0, not 1, so that a Python
+	// client reads a float back as a float.
+	return xmlAppendPyFloat(b, f, 64), nil
 }
 
 const hexDigits = "0123456789abcdef"

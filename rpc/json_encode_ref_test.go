@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
+	"testing"
 	"time"
 	"unicode/utf8"
 
@@ -42,7 +44,7 @@ func refJSON(buf *bytes.Buffer, v any, depth int) error {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return models.ServerErrorf("builtins.ValueError", "Out of range float values are not JSON compliant")
 		}
-		buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), x, 'g', -1, 64))
+		buf.WriteString(refPyRepr(x))
 	case time.Time:
 		refJSONString(buf, x.UTC().Format(models.DatetimeLayout))
 	case []any:
@@ -210,4 +212,30 @@ func refJSONString(buf *bytes.Buffer, s string) {
 	}
 	buf.WriteString(s[start:])
 	buf.WriteByte('"')
+}
+
+// refPyRepr is Python's repr of a finite float, as json.dumps writes it:
+// the shortest round-trip digits, positional when the decimal exponent is
+// in [-4, 16) (with ".0" for whole numbers), else scientific.
+func refPyRepr(x float64) string {
+	e := strconv.FormatFloat(x, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return e
+	}
+	f := strconv.FormatFloat(x, 'f', -1, 64)
+	if !strings.Contains(f, ".") {
+		f += ".0"
+	}
+	return f
+}
+
+func TestRefPyRepr(t *testing.T) {
+	// Python 3: repr(x) for each.
+	for x, want := range map[float64]string{0: "0.0", 1: "1.0", -2: "-2.0", 0.1: "0.1", 1e16: "1e+16", 1e15: "1000000000000000.0",
+		1e-4: "0.0001", 1e-5: "1e-05", 158653182.6516576: "158653182.6516576", 123456.5: "123456.5", 1.5e-7: "1.5e-07"} {
+		if got := refPyRepr(x); got != want {
+			t.Errorf("refPyRepr(%v) = %s, want %s", x, got, want)
+		}
+	}
 }
