@@ -121,6 +121,11 @@ type dbRows struct {
 	header map[string]headerRow
 	users  map[int64]userRow
 	n      int
+	// indexes, once loaded (in the background, after the rows were
+	// emptied), holds the key id of every native key of an active user, so
+	// that a key id never seen before is refused without a read.
+	indexes  map[string]bool
+	indexing bool
 }
 
 type headerRow struct {
@@ -356,6 +361,45 @@ func (a *Authenticator) Changing(dbname string) func() {
 			}
 		}
 	}
+}
+
+// maxIndexes bounds the set of key ids kept per database; beyond it, key ids
+// never seen are looked up.
+const maxIndexes = 1000000
+
+// knownIndex reports whether index may be a native key id of dbname: false
+// only when the set of all key ids is loaded for st and lacks it. It starts
+// loading the set when it is missing.
+func (a *Authenticator) knownIndex(db bun.IDB, dbname string, st stamp, index string) bool {
+	if !st.fresh {
+		return true
+	}
+	a.rows.mu.Lock()
+	r := a.rows.rows(dbname, st.gen, time.Now())
+	if r.indexes != nil {
+		ok := r.indexes[index]
+		a.rows.mu.Unlock()
+		return ok
+	}
+	start := !r.indexing
+	r.indexing = true
+	a.rows.mu.Unlock()
+	if start {
+		go a.loadIndexes(db, dbname, st)
+	}
+	return true
+}
+
+// loadIndexes reads the set of key ids of dbname and keeps it if nothing
+// moved since st.
+func (a *Authenticator) loadIndexes(db bun.IDB, dbname string, st stamp) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	set, err := models.NativeKeyIndexes(ctx, db, maxIndexes)
+	if err != nil || set == nil {
+		return // gone, or too many: key ids are looked up one by one
+	}
+	a.put(dbname, st, func(r *dbRows) { r.indexes = set })
 }
 
 // forgetRows drops the cached rows of a database that went away.

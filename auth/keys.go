@@ -48,6 +48,9 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		return models.NativeKey{}, false, err
 	}
 	cands, cached := a.cachedNative(dbname, st, pk.Index)
+	if !cached && !a.knownIndex(db, dbname, st, pk.Index) {
+		cands, cached = nil, true // no such key id: refused without a read
+	}
 	if !cached {
 		if blocked {
 			return models.NativeKey{}, false, nil

@@ -260,6 +260,29 @@ func BenchmarkAPIKeyRefuse(b *testing.B) {
 		}
 		b.Run(name+"/malformed", func(b *testing.B) { refuse(b, malformed) })
 		b.Run(name+"/unknown", func(b *testing.B) { refuse(b, unknown) })
+		// A key id never seen before costs one indexed read: what a flood
+		// of random well-formed keys costs before the limiter blocks it.
+		b.Run(name+"/unknown_never_seen", func(b *testing.B) {
+			keys := make([]string, 0, 4096)
+			for b.Loop() {
+				if len(keys) == 0 {
+					b.StopTimer()
+					for range cap(keys) {
+						k, _, _, err := auth.NewKey()
+						if err != nil {
+							b.Fatal(err)
+						}
+						keys = append(keys, k)
+					}
+					b.StartTimer()
+				}
+				key := keys[len(keys)-1]
+				keys = keys[:len(keys)-1]
+				if err := d.check(b, 2, key, "198.51.100.1"); models.KindOf(err) != models.KindAccessDenied {
+					b.Fatalf("refusal: %v", err)
+				}
+			}
+		})
 		b.Run(name+"/unknown_blocked_address", func(b *testing.B) {
 			a.Now = time.Now // a steady clock: after 5 failures the address is blocked
 			refuse(b, unknown)

@@ -664,11 +664,13 @@ func (k *akEnv) odooKey(t *testing.T, u akUser, name string) (key string, id int
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
 	hash := passlibHash(t, key, salt, 6000)
-	err := k.pool.QueryRowContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, name, u.uid, key[:8], hash, utc(0)).Scan(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	awaitNotice(t, k.store, k.db, func() {
+		err := k.pool.QueryRowContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, name, u.uid, key[:8], hash, utc(0)).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 	return key, id
 }
 

@@ -366,11 +366,20 @@ func (e *env) count(t *testing.T, model string, domain []any) int64 {
 // (as a godoo process that commits a change does) before it returns.
 func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, args ...any) {
 	t.Helper()
-	feed, ok := store.(models.AuthFeed)
-	if !ok {
+	awaitNotice(t, store, dbname, func() {
 		if _, err := pool.ExecContext(context.Background(), q, args...); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// awaitNotice runs change, which commits a change to credentials outside
+// godoo, and on a store with a feed waits until its notice was delivered.
+func awaitNotice(t *testing.T, store models.Store, dbname string, change func()) {
+	t.Helper()
+	feed, ok := store.(models.AuthFeed)
+	if !ok {
+		change()
 		return
 	}
 	events := make(chan models.AuthEvent, 64)
@@ -391,9 +400,7 @@ func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, a
 		}
 	}
 	wait(models.AuthFeedUp)
-	if _, err := pool.ExecContext(context.Background(), q, args...); err != nil {
-		t.Fatal(err)
-	}
+	change()
 	wait(models.AuthChanged)
 	time.Sleep(10 * time.Millisecond) // the other listeners were served at the same moment
 }

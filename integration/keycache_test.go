@@ -116,6 +116,28 @@ func TestKeyCache(t *testing.T) {
 			t.Error("the password check is not cached again after a change")
 		}
 
+		// Emptying a table by hand (TRUNCATE on PostgreSQL, DELETE on
+		// SQLite) is seen too.
+		second, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName("cache_")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secondCheck := func() error {
+			_, _, err := a.HeaderKey(ctx, db, e.db, second.Clear, "192.0.2.15")
+			return err
+		}
+		if !warm(secondCheck, false) {
+			t.Fatal("a warm header key check still runs statements")
+		}
+		empty := "DELETE FROM auth_api_key"
+		if e.store.Dialect() == "pg" {
+			empty = "TRUNCATE auth_api_key CASCADE"
+		}
+		handSQL(t, e.store, pool, e.db, empty)
+		if err := secondCheck(); models.KindOf(err) != models.KindAccessDenied {
+			t.Fatalf("header key after its table was emptied: %v, want AccessDenied", err)
+		}
+
 		// A change committed by godoo in this process is seen at once.
 		if _, f := authKw(t, jsonCaller{e.srv.URL}, e.db, 2, adminPassword, "res.users", "write", []any{2}, map[string]any{"password": "other-Admin-9"}); f != nil {
 			t.Fatalf("password change: %v", f)

@@ -532,10 +532,8 @@ func (w *webScenario) apiKeys(t *testing.T) {
 	}
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	if _, err := pool.ExecContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
-		VALUES (?, ?, ?, ?, ?)`, uniqueName("webodoo_"), int64(2), okey[:8], passlibHash(t, okey, salt, 6000), utc(0)); err != nil {
-		t.Fatal(err)
-	}
+	handSQL(t, w.e.store, pool, w.e.db, `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
+		VALUES (?, ?, ?, ?, ?)`, uniqueName("webodoo_"), int64(2), okey[:8], passlibHash(t, okey, salt, 6000), utc(0))
 	if _, f := authKw(t, w.c, w.e.db, int64(2), okey, "res.partner", "search_count", []any{}); f != nil {
 		t.Fatalf("the Odoo key does not work on /jsonrpc: %s", f.String)
 	}
@@ -1143,6 +1141,37 @@ func (w *webScenario) callButton(t *testing.T) {
 	wiz3 := c.mustKw(t, "res.users.apikeys.description", "create", []any{map[string]any{"name": "odoorpc 3"}}, nil)
 	if third, _ := button("res.users.apikeys.description", "make_key", wiz3).result.(map[string]any); third["res_model"] != "res.users.identitycheck" {
 		t.Fatalf("make_key eleven minutes after the check answered %v", third)
+	}
+	// With a session, generate and revoke (free over RPC, where every call
+	// carries the password or a key) need the check too: a stolen cookie
+	// cannot mint keys. run_check replays generate with its arguments, and
+	// a right password serves one run_check only.
+	gen, _ := c.mustKw(t, "res.users.apikeys", "generate", []any{}, map[string]any{"scope": "rpc", "name": "session generate"}).(map[string]any)
+	if gen["res_model"] != "res.users.identitycheck" {
+		t.Fatalf("generate with a session and no fresh check answered %v", gen)
+	}
+	c.mustKw(t, "res.users.identitycheck", "write", []any{[]any{gen["res_id"]}, map[string]any{"password": adminPassword}}, nil)
+	// call_kw: call_button answers false for what is not an action.
+	minted, ok := c.mustKw(t, "res.users.identitycheck", "run_check", []any{[]any{gen["res_id"]}}, nil).(string)
+	if !ok || !strings.HasPrefix(minted, "godoo_") {
+		t.Fatalf("run_check of generate answered %v", minted)
+	}
+	w.secrets.add(minted)
+	if a := button("res.users.identitycheck", "run_check", gen["res_id"]); !strings.Contains(errMessage(a.err), "Incorrect Password") {
+		t.Errorf("a second run_check with one password: %s", a.body)
+	}
+	// A pending check older than ten minutes is refused.
+	if _, err := pool.ExecContext(context.Background(), "UPDATE http_session SET identity_check_last = NULL"); err != nil {
+		t.Fatal(err)
+	}
+	stale, _ := c.mustKw(t, "res.users.apikeys", "generate", []any{}, map[string]any{"scope": "rpc", "name": "stale"}).(map[string]any)
+	c.mustKw(t, "res.users.identitycheck", "write", []any{[]any{stale["res_id"]}, map[string]any{"password": adminPassword}}, nil)
+	if _, err := pool.ExecContext(context.Background(), "UPDATE res_users_identitycheck SET create_date = ? WHERE id = ?",
+		time.Now().UTC().Add(-11*time.Minute).Format(models.DatetimeLayout), stale["res_id"]); err != nil {
+		t.Fatal(err)
+	}
+	if a := button("res.users.identitycheck", "run_check", stale["res_id"]); !strings.Contains(errMessage(a.err), "This security check has expired") {
+		t.Errorf("run_check of a stale check: %s", a.body)
 	}
 	ctx, _ := action["context"].(map[string]any)
 	key, _ := ctx["default_key"].(string)

@@ -32,16 +32,17 @@ func apikeysModel() *Model {
 	m.AddMethod(&Method{Name: "write", Params: []string{"vals"}, Required: 1, Record: true, Fn: func(context.Context, *Env, *Model, []int64, Args) (any, error) {
 		return nil, AccessErrorf("API keys cannot be modified; revoke the key and generate a new one.")
 	}})
-	m.AddMethod(&Method{Name: "generate", Params: []string{"scope", "name", "expiration_date"}, Fn: rpcGenerateKey})
+	m.AddMethod(withSessionIdentityCheck(&Method{Name: "generate", Params: []string{"scope", "name", "expiration_date"}, Fn: rpcGenerateKey}))
 	remove := func(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (any, error) {
 		return true, env.RemoveAPIKeys(ctx, ids)
 	}
 	// remove is Odoo's button, behind the identity check; revoke (Odoo's
 	// RPC method) and unlink are for programs, which prove their identity
-	// on every call.
+	// on every call, and need the check only when called with a web
+	// session.
 	m.AddMethod(withIdentityCheck(&Method{Name: "remove", Record: true, Fn: remove}))
 	for _, name := range []string{"revoke", "unlink"} {
-		m.AddMethod(&Method{Name: name, Record: true, Fn: remove})
+		m.AddMethod(withSessionIdentityCheck(&Method{Name: name, Record: true, Fn: remove}))
 	}
 	return m
 }

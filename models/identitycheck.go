@@ -32,11 +32,20 @@ func (e *Env) identityFresh() bool {
 // re-check (Odoo's @check_identity): without one, it stores the pending
 // call in a res.users.identitycheck record and returns the action that
 // asks for the password; run_check on that record then replays the call.
-func withIdentityCheck(meth *Method) *Method {
+func withIdentityCheck(meth *Method) *Method { return identityChecked(meth, false) }
+
+// withSessionIdentityCheck is withIdentityCheck for calls made with a web
+// session only: programs calling over XML-RPC, JSON-RPC or JSON-2 prove
+// their identity with every call, but a stolen session cookie must not be
+// enough to mint or revoke keys.
+func withSessionIdentityCheck(meth *Method) *Method { return identityChecked(meth, true) }
+
+func identityChecked(meth *Method, sessionOnly bool) *Method {
 	fn := meth.Fn
 	meth.CheckIdentity = true
 	meth.Fn = func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
-		if env.identityFresh() {
+		inSession := env.Identity != nil && env.Identity.Record != nil
+		if env.identityFresh() || (sessionOnly && !inSession) {
 			return fn(ctx, env, m, ids, a)
 		}
 		ctxCopy := map[string]any{}
@@ -48,7 +57,11 @@ func withIdentityCheck(meth *Method) *Method {
 		if ids == nil {
 			ids = []int64{}
 		}
-		req, err := json.Marshal([]any{ctxCopy, m.Name, ids, meth.Name})
+		args := map[string]any{}
+		for k, v := range a {
+			args[k] = v
+		}
+		req, err := json.Marshal([]any{ctxCopy, m.Name, ids, meth.Name, []any{}, args})
 		if err != nil {
 			return nil, err
 		}
@@ -114,31 +127,43 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 	if len(ids) != 1 {
 		return nil, ServerErrorf("builtins.ValueError", "Expected singleton: %s", recordRepr(m.Name, ids))
 	}
+	// One statement reads and consumes a right password's verdict, so that
+	// two run_check calls cannot both use it. A pending call older than the
+	// identity window is refused.
 	var req string
-	var verified sql.NullString
-	err := env.DB.QueryRowContext(ctx, "SELECT request, password FROM res_users_identitycheck WHERE id = ? AND create_uid = ?", ids[0], env.UID).
-		Scan(&req, &verified)
+	var created any
+	err := env.DB.QueryRowContext(ctx, `UPDATE res_users_identitycheck SET password = NULL
+		WHERE id = ? AND create_uid = ? AND password = '1' RETURNING request, create_date`, ids[0], env.UID).Scan(&req, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)", recordRepr(m.Name, ids), env.UID)
+		res, err := env.exec(ctx, "UPDATE res_users_identitycheck SET password = NULL WHERE id = ? AND create_uid = ?", ids[0], env.UID)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil, MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)", recordRepr(m.Name, ids), env.UID)
+		}
+		return nil, UserErrorf("Incorrect Password, try again or click on Forgot Password to reset your password.")
 	}
 	if err != nil {
 		return nil, env.Classify(err)
 	}
-	if _, err := env.exec(ctx, "UPDATE res_users_identitycheck SET password = NULL WHERE id = ?", ids[0]); err != nil {
-		return nil, err
-	}
-	if verified.String != "1" {
-		return nil, UserErrorf("Incorrect Password, try again or click on Forgot Password to reset your password.")
+	if at, ok := formatTime(created, DatetimeLayout).(string); !ok || at < env.Now.Add(-IdentityWindow).Format(DatetimeLayout) {
+		return nil, UserErrorf("This security check has expired; please try again.")
 	}
 	var call []json.RawMessage
-	var callCtx map[string]any
+	var callCtx, kwargs map[string]any
 	var model, method string
 	var callIDs []int64
-	if json.Unmarshal([]byte(req), &call) != nil || len(call) < 4 ||
+	if json.Unmarshal([]byte(req), &call) != nil || len(call) != 6 ||
 		json.Unmarshal(call[0], &callCtx) != nil || json.Unmarshal(call[1], &model) != nil ||
-		json.Unmarshal(call[2], &callIDs) != nil || json.Unmarshal(call[3], &method) != nil {
+		json.Unmarshal(call[2], &callIDs) != nil || json.Unmarshal(call[3], &method) != nil ||
+		json.Unmarshal(call[5], &kwargs) != nil {
 		return nil, ServerErrorf("builtins.ValueError", "invalid identity check request")
 	}
+	if kwargs == nil {
+		kwargs = map[string]any{}
+	}
+	kwargs["context"] = wireNumbers(callCtx)
 	_, meth, err := env.Registry.Lookup(model, method)
 	if err != nil {
 		return nil, err
@@ -155,9 +180,38 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 			return nil, err
 		}
 	}
-	anyIDs := make([]any, len(callIDs))
-	for i, id := range callIDs {
-		anyIDs[i] = id
+	var args []any
+	if meth.Record {
+		anyIDs := make([]any, len(callIDs))
+		for i, id := range callIDs {
+			anyIDs[i] = id
+		}
+		args = []any{anyIDs}
 	}
-	return env.Registry.Call(ctx, env.WithContext(callCtx), model, method, []any{anyIDs}, nil)
+	for k, v := range kwargs {
+		if k != "context" {
+			kwargs[k] = wireNumbers(v)
+		}
+	}
+	return env.Registry.Call(ctx, env, model, method, args, kwargs)
+}
+
+// wireNumbers turns the whole float64 numbers of decoded JSON into int64,
+// as the RPC codecs give them, in maps and lists too; null stays nil.
+func wireNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if n, ok := toInt64(x); ok {
+			return n
+		}
+	case []any:
+		for i := range x {
+			x[i] = wireNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = wireNumbers(x[k])
+		}
+	}
+	return v
 }

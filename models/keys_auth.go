@@ -47,10 +47,38 @@ func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeK
 		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login, &k.Scope, &expires); err != nil {
 			return nil, err
 		}
-		if t, ok := formatTime(expires, DatetimeLayout).(string); ok {
-			k.Expires = t
+		if expires != nil {
+			// A value that cannot be read as a datetime fails closed: the
+			// key counts as expired.
+			k.Expires = "0000-00-00 00:00:00"
+			if t, ok := formatTime(expires, DatetimeLayout).(string); ok {
+				k.Expires = t
+			}
 		}
 		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// NativeKeyIndexes returns the key ids of the native keys of active users,
+// or nil when there are more than max.
+func NativeKeyIndexes(ctx context.Context, db bun.IDB, max int) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT k.key_index FROM res_users_apikeys k
+		JOIN res_users u ON u.id = k.user_id WHERE u.active LIMIT ?`, max+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var index string
+		if err := rows.Scan(&index); err != nil {
+			return nil, err
+		}
+		out[index] = true
+	}
+	if len(out) > max {
+		return nil, rows.Err()
 	}
 	return out, rows.Err()
 }

@@ -86,8 +86,13 @@ type core struct {
 // accessAt is an access cache valid at one generation.
 type accessAt struct {
 	gen   auth.Generation
+	born  time.Time
 	cache *models.AccessCache
 }
+
+// accessTTL bounds the life of an access cache even when no notice came, in
+// case one was lost without the connection being seen to drop.
+const accessTTL = time.Minute
 
 // accessCache returns the access cache of db for its current generation,
 // or nil when the generation cannot be known now.
@@ -105,8 +110,8 @@ func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.access[name]
-	if !ok || a.gen != gen {
-		a = accessAt{gen: gen, cache: models.NewAccessCache()}
+	if !ok || a.gen != gen || time.Since(a.born) > accessTTL {
+		a = accessAt{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
 		if c.access == nil {
 			c.access = map[string]accessAt{}
 		}
@@ -236,13 +241,9 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
 	var res any
 	var hooks []func()
-	// Read-only calls run in a read-only transaction: PostgreSQL enforces
-	// it, and SQLite then starts a deferred transaction that does not take
-	// the write lock.
-	opts := &sql.TxOptions{ReadOnly: readOnly}
 	access := c.accessCache(ctx, db)
-	err := db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		env := models.NewEnv(tx, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+	body := func(ctx context.Context, idb bun.IDB) error {
+		env := models.NewEnv(idb, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
@@ -252,7 +253,21 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		}
 		res, hooks = r, env.CommitHooks()
 		return nil
-	})
+	}
+	var err error
+	if readOnly && c.store.Dialect() == "pg" {
+		// A read-only call on PostgreSQL runs its statements on the pool,
+		// each in its own snapshot: BEGIN and COMMIT would double the round
+		// trips of a call that is often one statement (search_read), and
+		// there is nothing to roll back. Read-only methods never write.
+		err = body(ctx, db)
+	} else {
+		// Other calls run in one transaction. Read-only ones on SQLite
+		// start a deferred transaction that does not take the write lock.
+		err = db.RunInTx(ctx, &sql.TxOptions{ReadOnly: readOnly}, func(ctx context.Context, tx bun.Tx) error {
+			return body(ctx, tx)
+		})
+	}
 	if err != nil {
 		var e *models.Error
 		if !errors.As(err, &e) {

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -66,7 +67,19 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 		_ = w.l.Close()
 		return
 	}
+	// Events of the attempts before LISTEN took hold are over: only those
+	// that follow count.
+	for drained := false; !drained; {
+		select {
+		case <-events:
+		default:
+			drained = true
+		}
+	}
 	on(models.AuthFeedUp)
+	var pinging atomic.Bool
+	pingDone := make(chan error, 1)
+	pingDown := false
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	for {
@@ -78,6 +91,7 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 			if n == nil {
 				// Sent after a reconnection, once LISTEN is in place again:
 				// notices of the gap are lost, so the cache starts over.
+				pingDown = false
 				on(models.AuthFeedUp)
 			} else {
 				on(models.AuthChanged)
@@ -87,7 +101,24 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 				on(models.AuthFeedDown)
 			}
 		case <-ping.C:
-			go func() { _ = w.l.Ping() }()
+			// One ping at a time, answered on pingDone; one still without
+			// answer at the next tick marks the feed down (notices may be
+			// lost) until a ping is answered or pq reconnects.
+			if pinging.CompareAndSwap(false, true) {
+				go func() { pingDone <- w.l.Ping(); pinging.Store(false) }()
+			} else if !pingDown {
+				pingDown = true
+				on(models.AuthFeedDown)
+			}
+		case err := <-pingDone:
+			switch {
+			case err != nil && !pingDown:
+				pingDown = true
+				on(models.AuthFeedDown)
+			case err == nil && pingDown:
+				pingDown = false
+				on(models.AuthFeedUp)
+			}
 		}
 	}
 }
@@ -102,7 +133,10 @@ func (s *Store) closeWatches(name string) {
 		}
 	}
 	s.mu.Unlock()
+	// Close waits for the listener's lock, which a ping without answer
+	// holds; the drop or rename that called this must not wait for it (it
+	// ends the database's sessions itself).
 	for _, w := range ws {
-		_ = w.l.Close()
+		go func() { _ = w.l.Close() }()
 	}
 }

@@ -64,6 +64,16 @@ func (s *Store) CommitMark(name string) (models.CommitMark, bool) {
 		if !open {
 			return models.CommitMark{}, false
 		}
+		// The probe opens under the name's lock, so that it never races
+		// a drop or rename closing the pool (its connection would keep the
+		// file's WAL from being checkpointed before the file moves).
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		unlock, err := s.lock(ctx, name)
+		if err != nil {
+			return models.CommitMark{}, false
+		}
+		defer unlock()
 		p = s.newProbe(name)
 		s.mu.Lock()
 		if _, still := s.pools[name]; !still || s.closed {
