@@ -327,7 +327,7 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, argError("%s() missing %d required positional argument%s: %s", name, len(missing), plural(len(missing)), pyNames(missing))
+		return nil, argError("%s() missing %d required positional argument%s: %s", name, len(missing), plural(len(missing)), PyNames(missing))
 	}
 	return out, nil
 }
@@ -339,9 +339,9 @@ func plural(n int) string {
 	return "s"
 }
 
-// pyNames lists names as CPython does in arity errors: 'a'; 'a' and 'b';
-// 'a', 'b', and 'c'.
-func pyNames(names []string) string {
+// PyNames lists names as CPython does in arity errors: 'a'; 'a' and 'b';
+// 'a', 'b', and 'c'. The web routes' own TypeErrors use it too.
+func PyNames(names []string) string {
 	var b strings.Builder
 	for i, n := range names {
 		switch {

@@ -170,7 +170,7 @@ func (c *webCall) args(sig signature, dst ...any) error {
 	}
 	if len(missing) > 0 {
 		return models.ServerErrorf("builtins.TypeError", "%s() missing %d required positional argument%s: %s",
-			sig.name, len(missing), plural(len(missing)), pyNames(missing))
+			sig.name, len(missing), plural(len(missing)), models.PyNames(missing))
 	}
 	for i, d := range dst {
 		v, ok := c.params[sig.params[i]]
@@ -182,24 +182,6 @@ func (c *webCall) args(sig signature, dst ...any) error {
 		}
 	}
 	return nil
-}
-
-// pyNames quotes names as Python lists them: 'a' and 'b'; 'a', 'b', and 'c'.
-func pyNames(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		switch {
-		case i == 0:
-		case len(names) == 2:
-			b.WriteString(" and ")
-		case i == len(names)-1:
-			b.WriteString(", and ")
-		default:
-			b.WriteString(", ")
-		}
-		b.WriteString("'" + n + "'")
-	}
-	return b.String()
 }
 
 // user makes fn an auth='user' route: it runs only with a valid session.
