@@ -101,6 +101,21 @@ func TestKeyCache(t *testing.T) {
 		if !warm(func() error { return a.Check(ctx, db, e.db, 2, unknown, "192.0.2.11") }, true) {
 			t.Error("a second unknown key is looked up again")
 		}
+		// Once the set of key ids is loaded, a key id never seen before is
+		// refused without a statement too.
+		var fresh atomic.Int64
+		if !warm(func() error {
+			k, _, _, err := auth.NewKey()
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A new address each time: the limiter must not be what spares
+			// the read.
+			n := fresh.Add(1)
+			return a.Check(ctx, db, e.db, 2, k, fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+		}, true) {
+			t.Error("a key id never seen before is looked up")
+		}
 
 		// A change made by another process (here: by hand) is seen at the
 		// next check, and the rows are cached again after it.
