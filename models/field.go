@@ -113,18 +113,33 @@ func (f *Field) fromDB(v any) any {
 	if b, ok := v.([]byte); ok {
 		v = string(b)
 	}
+	// Values already of their wire type are returned as the interface they
+	// came in: converting back from a typed variable would box them again,
+	// one allocation per value read.
 	switch f.Type {
 	case Boolean:
+		if _, ok := v.(bool); ok {
+			return v
+		}
 		return truthy(v)
 	case Integer:
+		if _, ok := v.(int64); ok {
+			return v
+		}
 		n, _ := toInt64(v)
 		return n
 	case Float, Monetary:
+		if _, ok := v.(float64); ok {
+			return v
+		}
 		x, _ := toFloat(v)
 		return x
 	case Many2one:
 		if v == nil {
 			return false
+		}
+		if n, ok := v.(int64); ok && n != 0 {
+			return v
 		}
 		n, ok := toInt64(v)
 		if !ok || n == 0 {
@@ -139,11 +154,8 @@ func (f *Field) fromDB(v any) any {
 	if v == nil {
 		return false
 	}
-	if s, ok := v.(string); ok {
-		if s == "" && f.Type != Char && f.Type != Text && f.Type != HTML {
-			return false
-		}
-		return s
+	if s, ok := v.(string); ok && s == "" && f.Type != Char && f.Type != Text && f.Type != HTML {
+		return false
 	}
 	return v
 }

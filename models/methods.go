@@ -149,7 +149,7 @@ func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	if err != nil {
 		return nil, err
 	}
-	return env.SearchRead(ctx, m, a["domain"], o, fields, loadArg(a))
+	return env.searchReadAnswer(ctx, m, a["domain"], o, fields, loadArg(a))
 }
 
 // rpcCreate returns an id for one dict and a list of ids for a list, as

@@ -39,6 +39,11 @@ func (env *Env) SearchRead(ctx context.Context, m *Model, domain any, o SearchOp
 	if err != nil {
 		return nil, err
 	}
+	return env.searchRead(ctx, m, domain, o, fields, load)
+}
+
+// searchRead is SearchRead with fields already checked.
+func (env *Env) searchRead(ctx context.Context, m *Model, domain any, o SearchOptions, fields []string, load bool) ([]Record, error) {
 	cols := fetchColumns(m, fields)
 	q, args, err := env.searchQuery(ctx, m, domain, o, selectList(cols))
 	if err != nil {

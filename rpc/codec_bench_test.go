@@ -108,3 +108,29 @@ func BenchmarkJSONRPCEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkXMLRPCEncodeTable writes the same 80 records as the *models.Table
+// that search_read of plain columns returns.
+func BenchmarkXMLRPCEncodeTable(b *testing.B) {
+	benchEncode(b, rpc.EncodeResponse, tableOf(searchReadRecords(80)))
+}
+
+// BenchmarkJSONRPCEncodeTable writes that table as JSON-RPC does.
+func BenchmarkJSONRPCEncodeTable(b *testing.B) {
+	benchEncode(b, rpc.EncodeJSON, tableOf(searchReadRecords(80)))
+}
+
+func benchEncode(b *testing.B, enc func(*bytes.Buffer, any) error, v any) {
+	var buf bytes.Buffer
+	if err := enc(&buf, v); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := enc(&buf, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

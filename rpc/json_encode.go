@@ -90,6 +90,8 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return e.object(b, x, depth)
 	case []models.Record:
 		return jsonRecords(e, b, x, depth)
+	case *models.Table:
+		return e.table(b, x, depth)
 	case []map[string]any:
 		if depth+1 > jsonMaxDepth && len(x) > 0 {
 			return b, jsonErrRecursion() // each map counts as a level here
@@ -140,6 +142,50 @@ func jsonRecords[M ~map[string]any](e *jsonEncoder, b []byte, recs []M, depth in
 		if b, err = e.object(b, m, depth+1); err != nil {
 			return b, err
 		}
+	}
+	return append(b, ']'), nil
+}
+
+// table writes a search_read's *models.Table as the list of objects that
+// the same []models.Record makes. Its names are sorted already, so they
+// make the template of every row.
+func (e *jsonEncoder) table(b []byte, x *models.Table, depth int) ([]byte, error) {
+	n := x.Len()
+	if n == 0 || len(x.Names) == 0 {
+		b = append(b, '[')
+		for i := range n {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, "{}"...)
+		}
+		return append(b, ']'), nil
+	}
+	if depth+2 > jsonMaxDepth {
+		return b, jsonErrRecursion()
+	}
+	var t jsonKeyTemplate
+	tp := &t
+	if depth+1 < len(e.templates) {
+		tp = &e.templates[depth+1]
+	}
+	tp.set(x.Names)
+	b = append(b, '[')
+	var err error
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '{')
+		from := int32(2) // the first key's ", " is left out
+		for j, v := range x.Row(i) {
+			b = append(b, tp.text[from:tp.ends[j]]...)
+			from = tp.ends[j]
+			if b, err = e.field(b, v, depth+1); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
 	}
 	return append(b, ']'), nil
 }
@@ -210,28 +256,27 @@ func (e *jsonEncoder) objectTemplate(b []byte, m map[string]any, t *jsonKeyTempl
 		}
 		b = append(b, t.text[from:t.ends[i]]...)
 		from = t.ends[i]
-		// The usual record fields are written inline.
-		switch x := v.(type) {
-		case string:
-			b = jsonAppendString(b, x)
-			continue
-		case bool:
-			b = jsonAppendBool(b, x)
-			continue
-		case int64:
-			b = strconv.AppendInt(b, x, 10)
-			continue
-		case []any:
-			if b, err = e.array(b, x, depth+1); err != nil {
-				return b, true, err
-			}
-			continue
-		}
-		if b, err = e.value(b, v, depth+1); err != nil {
+		if b, err = e.field(b, v, depth); err != nil {
 			return b, true, err
 		}
 	}
 	return append(b, '}'), true, nil
+}
+
+// field writes v, the value of a member of an object at depth, with the
+// usual record fields inline.
+func (e *jsonEncoder) field(b []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return jsonAppendString(b, x), nil
+	case bool:
+		return jsonAppendBool(b, x), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case []any:
+		return e.array(b, x, depth+1)
+	}
+	return e.value(b, v, depth+1)
 }
 
 // jsonMaxTemplateKeys bounds the maps whose keys are remembered.

@@ -173,6 +173,8 @@ func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return e.mapAny(b, x, depth)
 	case []models.Record:
 		return xmlRecords(e, b, x, depth)
+	case *models.Table:
+		return e.table(b, x, depth)
 	case []map[string]any:
 		return xmlRecords(e, b, x, depth)
 	case []int64:
@@ -269,6 +271,43 @@ func xmlRecords[M ~map[string]any](e *xmlEncoder, b []byte, recs []M, depth int)
 	return append(b, "</data></array></value>\n"...), nil
 }
 
+// table writes a search_read's *models.Table as the array of structs that
+// the same []models.Record makes. Its names are sorted already, so they
+// make the template of every row.
+func (e *xmlEncoder) table(b []byte, x *models.Table, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("sequences")
+	}
+	b = append(b, "<value><array><data>\n"...)
+	n := x.Len()
+	if n > 0 && depth+1 >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("dictionaries")
+	}
+	if n > 0 && len(x.Names) > 0 {
+		var t xmlKeyTemplate
+		tp := &t
+		if depth+1 < len(e.templates) {
+			tp = &e.templates[depth+1]
+		}
+		tp.setKeys(x.Names)
+		var err error
+		for i := range n {
+			b = append(b, "<value><struct>\n"...)
+			for j, v := range x.Row(i) {
+				if b, err = e.member(b, tp, j, v, depth+1); err != nil {
+					return b, err
+				}
+			}
+			b = append(b, "</struct></value>\n"...)
+		}
+	} else {
+		for range n {
+			b = append(b, "<value><struct>\n</struct></value>\n"...)
+		}
+	}
+	return append(b, "</data></array></value>\n"...), nil
+}
+
 func (e *xmlEncoder) mapAny(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth >= xmlMaxEncodeDepth {
 		return b, xmlErrRecursive("dictionaries")
@@ -330,64 +369,66 @@ func (e *xmlEncoder) mapTemplate(b []byte, m map[string]any, t *xmlKeyTemplate, 
 		if !ok {
 			return b[:start], false, nil
 		}
-		// The usual record fields are written inline, each opening merged
-		// with its member's name.
-		f := &t.frags[i]
-		switch x := v.(type) {
-		case string:
-			b = append(b, t.text[f[xmlFragString]:f[xmlFragString+1]]...)
-			b = xmlAppendEscaped(b, x)
-			b = append(b, "</string></value>\n</member>\n"...)
-			continue
-		case bool:
-			if x {
-				b = append(b, t.text[f[xmlFragTrue]:f[xmlFragTrue+1]]...)
-			} else {
-				b = append(b, t.text[f[xmlFragFalse]:f[xmlFragFalse+1]]...)
-			}
-			continue
-		case int64:
-			if x >= math.MinInt32 && x <= math.MaxInt32 {
-				b = append(b, t.text[f[xmlFragInt]:f[xmlFragInt+1]]...)
-				b = strconv.AppendInt(b, x, 10)
-				b = append(b, "</int></value>\n</member>\n"...)
-				continue
-			}
-		case float64:
-			b = append(b, t.text[f[xmlFragDouble]:f[xmlFragDouble+1]]...)
-			b = xmlAppendPyFloat(b, x, 64)
-			b = append(b, "</double></value>\n</member>\n"...)
-			continue
-		case []any:
-			if len(x) == 2 && depth+1 < xmlMaxEncodeDepth {
-				// A many2one's [id, name].
-				id, ok1 := x[0].(int64)
-				name, ok2 := x[1].(string)
-				if ok1 && ok2 && id >= math.MinInt32 && id <= math.MaxInt32 {
-					b = append(b, t.text[f[xmlFragPair]:f[xmlFragPair+1]]...)
-					b = strconv.AppendInt(b, id, 10)
-					b = append(b, "</int></value>\n<value><string>"...)
-					b = xmlAppendEscaped(b, name)
-					b = append(b, "</string></value>\n</data></array></value>\n</member>\n"...)
-					continue
-				}
-			}
-			if depth+1 < xmlMaxEncodeDepth {
-				b = append(b, t.text[f[xmlFragArray]:f[xmlFragArray+1]]...)
-				if b, err = e.items(b, x, depth+1); err != nil {
-					return b, true, err
-				}
-				b = append(b, "</data></array></value>\n</member>\n"...)
-				continue
-			}
-		}
-		b = append(b, t.text[f[xmlFragName]:f[xmlFragName+1]]...)
-		if b, err = e.value(b, v, depth+1); err != nil {
+		if b, err = e.member(b, t, i, v, depth); err != nil {
 			return b, true, err
 		}
-		b = append(b, "</member>\n"...)
 	}
 	return append(b, "</struct></value>\n"...), true, nil
+}
+
+// member writes the member of t's i-th key holding v, in a struct at depth.
+// The usual record fields are written inline, each opening merged with its
+// member's name.
+func (e *xmlEncoder) member(b []byte, t *xmlKeyTemplate, i int, v any, depth int) ([]byte, error) {
+	f := &t.frags[i]
+	switch x := v.(type) {
+	case string:
+		b = append(b, t.text[f[xmlFragString]:f[xmlFragString+1]]...)
+		b = xmlAppendEscaped(b, x)
+		return append(b, "</string></value>\n</member>\n"...), nil
+	case bool:
+		if x {
+			return append(b, t.text[f[xmlFragTrue]:f[xmlFragTrue+1]]...), nil
+		}
+		return append(b, t.text[f[xmlFragFalse]:f[xmlFragFalse+1]]...), nil
+	case int64:
+		if x >= math.MinInt32 && x <= math.MaxInt32 {
+			b = append(b, t.text[f[xmlFragInt]:f[xmlFragInt+1]]...)
+			b = strconv.AppendInt(b, x, 10)
+			return append(b, "</int></value>\n</member>\n"...), nil
+		}
+	case float64:
+		b = append(b, t.text[f[xmlFragDouble]:f[xmlFragDouble+1]]...)
+		b = xmlAppendPyFloat(b, x, 64)
+		return append(b, "</double></value>\n</member>\n"...), nil
+	case []any:
+		if len(x) == 2 && depth+1 < xmlMaxEncodeDepth {
+			// A many2one's [id, name].
+			id, ok1 := x[0].(int64)
+			name, ok2 := x[1].(string)
+			if ok1 && ok2 && id >= math.MinInt32 && id <= math.MaxInt32 {
+				b = append(b, t.text[f[xmlFragPair]:f[xmlFragPair+1]]...)
+				b = strconv.AppendInt(b, id, 10)
+				b = append(b, "</int></value>\n<value><string>"...)
+				b = xmlAppendEscaped(b, name)
+				return append(b, "</string></value>\n</data></array></value>\n</member>\n"...), nil
+			}
+		}
+		if depth+1 < xmlMaxEncodeDepth {
+			b = append(b, t.text[f[xmlFragArray]:f[xmlFragArray+1]]...)
+			var err error
+			if b, err = e.items(b, x, depth+1); err != nil {
+				return b, err
+			}
+			return append(b, "</data></array></value>\n</member>\n"...), nil
+		}
+	}
+	b = append(b, t.text[f[xmlFragName]:f[xmlFragName+1]]...)
+	var err error
+	if b, err = e.value(b, v, depth+1); err != nil {
+		return b, err
+	}
+	return append(b, "</member>\n"...), nil
 }
 
 // xmlMaxTemplateKeys bounds the maps whose keys are remembered.
@@ -420,34 +461,47 @@ type xmlKeyTemplate struct {
 func (t *xmlKeyTemplate) set(kvs []xmlMember) {
 	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
 	for _, kv := range kvs {
-		t.keys = append(t.keys, kv.key)
-		var f [xmlFragCount + 1]int32
-		for kind := range xmlFragCount {
-			f[kind] = int32(len(t.text))
-			t.text = append(t.text, "<member>\n<name>"...)
-			t.text = xmlAppendEscaped(t.text, kv.key)
-			switch kind {
-			case xmlFragName:
-				t.text = append(t.text, "</name>\n"...)
-			case xmlFragString:
-				t.text = append(t.text, "</name>\n<value><string>"...)
-			case xmlFragInt:
-				t.text = append(t.text, "</name>\n<value><int>"...)
-			case xmlFragDouble:
-				t.text = append(t.text, "</name>\n<value><double>"...)
-			case xmlFragArray:
-				t.text = append(t.text, "</name>\n<value><array><data>\n"...)
-			case xmlFragPair:
-				t.text = append(t.text, "</name>\n<value><array><data>\n<value><int>"...)
-			case xmlFragTrue:
-				t.text = append(t.text, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
-			case xmlFragFalse:
-				t.text = append(t.text, "</name>\n<value><boolean>0</boolean></value>\n</member>\n"...)
-			}
-		}
-		f[xmlFragCount] = int32(len(t.text))
-		t.frags = append(t.frags, f)
+		t.add(kv.key)
 	}
+}
+
+// setKeys makes t the template of keys, which are sorted.
+func (t *xmlKeyTemplate) setKeys(keys []string) {
+	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
+	for _, k := range keys {
+		t.add(k)
+	}
+}
+
+// add appends key and its members' openings to t.
+func (t *xmlKeyTemplate) add(key string) {
+	t.keys = append(t.keys, key)
+	var f [xmlFragCount + 1]int32
+	for kind := range xmlFragCount {
+		f[kind] = int32(len(t.text))
+		t.text = append(t.text, "<member>\n<name>"...)
+		t.text = xmlAppendEscaped(t.text, key)
+		switch kind {
+		case xmlFragName:
+			t.text = append(t.text, "</name>\n"...)
+		case xmlFragString:
+			t.text = append(t.text, "</name>\n<value><string>"...)
+		case xmlFragInt:
+			t.text = append(t.text, "</name>\n<value><int>"...)
+		case xmlFragDouble:
+			t.text = append(t.text, "</name>\n<value><double>"...)
+		case xmlFragArray:
+			t.text = append(t.text, "</name>\n<value><array><data>\n"...)
+		case xmlFragPair:
+			t.text = append(t.text, "</name>\n<value><array><data>\n<value><int>"...)
+		case xmlFragTrue:
+			t.text = append(t.text, "</name>\n<value><boolean>1</boolean></value>\n</member>\n"...)
+		case xmlFragFalse:
+			t.text = append(t.text, "</name>\n<value><boolean>0</boolean></value>\n</member>\n"...)
+		}
+	}
+	f[xmlFragCount] = int32(len(t.text))
+	t.frags = append(t.frags, f)
 }
 
 func sortXMLMembers(s []xmlMember) {
