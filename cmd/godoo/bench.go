@@ -78,6 +78,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if len(pos) > 0 {
 		return usageError{fmt.Sprintf("bench takes no arguments, got %q", pos[0])}
 	}
+	if err := startBenchPprof(benchClientPprofEnv, stderr); err != nil {
+		return err
+	}
 	clients, err := parseClients(*clientsFlag)
 	if err != nil {
 		return usageError{err.Error()}

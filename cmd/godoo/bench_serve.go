@@ -26,6 +26,9 @@ func cmdBenchServe(args []string, stdout, stderr io.Writer) error {
 		return usageError{"usage: godoo " + benchServeCommand + " --database NAME [serve flags]"}
 	}
 	name := args[1]
+	if err := startBenchPprof(benchPprofEnv, stderr); err != nil {
+		return err
+	}
 	prepareServe = func(ctx context.Context, set *services.Set, _ io.Writer) error {
 		return set.Database.Check(ctx, name)
 	}

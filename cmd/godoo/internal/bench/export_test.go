@@ -7,6 +7,9 @@ var (
 	JSONCall   = jsonCall
 	SplitAt    = splitAt
 	XMLInt     = xmlInt
+	CountCheck = countCheck
+	XMLFault   = xmlFault
+	JSONError  = jsonError
 )
 
 // Fill exposes template.fill.

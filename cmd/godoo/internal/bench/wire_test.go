@@ -135,3 +135,44 @@ func touch64MiB() {
 	}
 	runtime.KeepAlive(big)
 }
+
+// TestCountCheck checks the record count and fault detection of answers
+// shaped as godoo writes them, including a fault whose message holds the
+// record marker and a long answer whose values mention "<fault>".
+func TestCountCheck(t *testing.T) {
+	xmlRec := "<value><struct>\n<member>\n<name>id</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>is_company</name>\n<value><boolean>1</boolean></value>\n</member>\n<member>\n<name>name</name>\n<value><string>&lt;fault&gt; is_company</value>\n</member>\n</struct></value>\n"
+	xmlOK := func(n int) string {
+		return "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n" + strings.Repeat(xmlRec, n) + "</data></array></value>\n</param>\n</params>\n</methodResponse>\n"
+	}
+	xmlFaultBody := "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n<value><int>1</int></value>\n</member>\n<member>\n<name>faultString</name>\n<value><string>Invalid field 'is_company</name>'</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n"
+	jsonRec := `{"id": 1, "is_company": true, "name": "\"error\": { _company\": "}`
+	jsonOK := func(n int) string {
+		recs := make([]string, n)
+		for i := range recs {
+			recs[i] = jsonRec
+		}
+		return `{"jsonrpc": "2.0", "id": 1, "result": [` + strings.Join(recs, ", ") + `]}`
+	}
+	jsonErrBody := `{"jsonrpc": "2.0", "id": 1, "error": {"code": 200, "message": "Odoo Server Error", "data": {"name": "builtins.ValueError", "message": "_company\": "}}}`
+	cases := []struct {
+		name  string
+		check bench.Check
+		body  string
+		ok    bool
+	}{
+		{"XML-RPC, 80 records", bench.CountCheck("_company</name>", 80, bench.XMLFault), xmlOK(80), true},
+		{"XML-RPC, 79 records", bench.CountCheck("_company</name>", 80, bench.XMLFault), xmlOK(79), false},
+		{"XML-RPC, no records", bench.CountCheck("_company</name>", 0, bench.XMLFault), xmlOK(0), true},
+		{"XML-RPC fault", bench.CountCheck("_company</name>", 1, bench.XMLFault), xmlFaultBody, false},
+		{"JSON-RPC, 80 records", bench.CountCheck(`_company": `, 80, bench.JSONError), jsonOK(80), true},
+		{"JSON-RPC, 81 records", bench.CountCheck(`_company": `, 80, bench.JSONError), jsonOK(81), false},
+		{"JSON-RPC error", bench.CountCheck(`_company": `, 1, bench.JSONError), jsonErrBody, false},
+		{"empty body", bench.CountCheck(`_company": `, 0, bench.JSONError), "", true},
+	}
+	for _, c := range cases {
+		err := c.check([]byte(c.body))
+		if (err == nil) != c.ok {
+			t.Errorf("%s: error %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}
