@@ -81,6 +81,8 @@ type core struct {
 	// access is each database's cache of access checks, for its current
 	// generation.
 	access map[string]accessAt
+	// gates queue the calls of each pool.
+	gates gates
 }
 
 // accessAt is an access cache valid at one generation.
@@ -211,6 +213,11 @@ func (c *core) forget(name string) {
 // database reports a serialization failure, deadlock or busy lock. Nothing is
 // sent to the client before the transaction is over, so a retry is invisible.
 func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, error) {
+	g := c.gates.of(db)
+	if err := g.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer g.leave()
 	var lastErr error
 	for try := 0; try < MaxTries; try++ {
 		if try > 0 {

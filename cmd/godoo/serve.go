@@ -35,6 +35,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tuneRuntime()
 	log := newLogger(c, stderr)
 	store, where, err := openStore(c)
 	if err != nil {
