@@ -34,7 +34,12 @@ type Authenticator struct {
 	// Marks tells, on stores without a feed, whether anything was
 	// committed since the generation counter was last read.
 	Marks models.CommitCounter
-	rows  rowCache
+	// ColdKeys makes every native key check start as if a change had just
+	// emptied the caches: the key's rows are read from the database and its
+	// secret verified again. It exists so that godoo bench can measure the
+	// cold path; only bench builds (the godoo_noauth tag) set it.
+	ColdKeys bool
+	rows     rowCache
 
 	feedMu sync.Mutex
 	feeds  map[string]*feed

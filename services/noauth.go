@@ -12,3 +12,13 @@ var noAuth bool
 // without checking the password or key. Call it before serving; it exists
 // only in godoo_noauth builds.
 func DisableCredentialCheck() { noAuth = true }
+
+// coldKeys makes the authenticator of every Set check native keys with its
+// caches emptied (auth.Authenticator.ColdKeys), for godoo bench's
+// xml-key-cold scenario. Like noAuth, it exists only in godoo_noauth builds.
+var coldKeys bool
+
+// EmptyKeyCachesOnEveryCheck makes the Sets made afterwards read and verify
+// every native key as if their caches had just been emptied. It exists only
+// in godoo_noauth builds.
+func EmptyKeyCachesOnEveryCheck() { coldKeys = true }

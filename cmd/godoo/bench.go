@@ -43,9 +43,10 @@ and drops the database at the end. With --url it calls that server instead,
 which must serve the same store (and run with --proxy-mode for the flood
 scenario, whose wrong keys come from many X-Forwarded-For addresses).
 
-Scenarios: ` + "xml-key, json-key, xml-password, json-password, xml-noauth, json-noauth, small, read, create-unlink, header-key, json2, flood" + `.
-The auth-off scenarios (xml-noauth, json-noauth) need a binary built with
--tags godoo_noauth; other builds skip them. Progress goes to standard error,
+Scenarios: ` + "xml-key, json-key, xml-password, json-password, xml-noauth, json-noauth, xml-key-cold, small, read, create-unlink, header-key, json2, flood" + `.
+The auth-off scenarios (xml-noauth, json-noauth) and xml-key-cold (every
+key read and verified again, as after a change emptied the caches) need a
+binary built with -tags godoo_noauth; other builds skip them. Progress goes to standard error,
 the Markdown table to standard output or --out.
 `
 
@@ -107,8 +108,17 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if *target != "" && slices.Contains(ids, "xml-key-cold") {
+		// A running server keeps its caches; only one the bench starts can
+		// be told to empty them.
+		if strings.TrimSpace(*scenariosFlag) != "all" {
+			return usageError{"--scenarios: xml-key-cold needs the server the bench starts, not --url"}
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == "xml-key-cold" })
+		skipped = append(skipped, "xml-key-cold")
+	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(stderr, "bench: skipping %s: build godoo with -tags godoo_noauth (or give --noauth-url) to measure without authentication\n", strings.Join(skipped, ", "))
+		fmt.Fprintf(stderr, "bench: skipping %s: build godoo with -tags godoo_noauth (or give --noauth-url) to measure without authentication or with the key caches emptied\n", strings.Join(skipped, ", "))
 	}
 
 	ctx, stop := signalContext()
@@ -123,8 +133,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	setup := bench.Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, HeaderKey: b.headerKey,
 		ReadIDs: b.readIDs, Matching: b.matching, Pool: b.pool,
-		HTTP: bench.NewHTTP(slices.Max(clients) + bench.FloodClients)}
+		HTTP: bench.NewHTTP(slices.Max(clients)), FloodHTTP: bench.NewHTTP(bench.FloodClients)}
 	defer setup.HTTP.CloseIdle()
+	defer setup.FloodHTTP.CloseIdle()
 	serverDesc := ""
 	if *target != "" {
 		setup.URL, setup.NoAuthURL = strings.TrimRight(*target, "/"), strings.TrimRight(*noAuthURL, "/")
@@ -144,6 +155,13 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 			setup.NoAuthURL, setup.NoAuthServer = na.URL, na
+		}
+		if slices.Contains(ids, "xml-key-cold") {
+			cold, err := b.startServer(ctx, "cold-key-server", []string{coldKeysEnv + "=1"})
+			if err != nil {
+				return err
+			}
+			setup.ColdURL, setup.ColdServer = cold.URL, cold
 		}
 		serverDesc = fmt.Sprintf("godoo %s serve started by the bench (--proxy-mode True --log-level warn)", Version)
 	}

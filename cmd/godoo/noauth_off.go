@@ -7,4 +7,5 @@ package main
 const (
 	noAuthBuild = false
 	noAuthEnv   = ""
+	coldKeysEnv = ""
 )

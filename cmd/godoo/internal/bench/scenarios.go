@@ -30,23 +30,28 @@ const (
 
 // ScenarioIDs lists every scenario, in report order.
 var ScenarioIDs = []string{
-	"xml-key", "json-key", "xml-password", "json-password", "xml-noauth", "json-noauth",
+	"xml-key", "json-key", "xml-password", "json-password", "xml-noauth", "json-noauth", "xml-key-cold",
 	"small", "read", "create-unlink", "header-key", "json2", "flood",
 }
 
-// NoAuthScenarios need a server that does not check credentials.
-var NoAuthScenarios = []string{"xml-noauth", "json-noauth"}
+// NoAuthScenarios need a server of a godoo_noauth build: one that does not
+// check credentials (xml-noauth, json-noauth), or one that checks every key
+// with its key caches emptied (xml-key-cold).
+var NoAuthScenarios = []string{"xml-noauth", "json-noauth", "xml-key-cold"}
 
 // Setup is what the scenarios need: the servers, the database and its
 // credentials, the expected answers, and the database pool of the SQL
 // yardstick.
 type Setup struct {
 	// URL is the godoo server, NoAuthURL one that does not check
-	// credentials ("" when there is none); Server and NoAuthServer are
+	// credentials and ColdURL one that reads and verifies every key again
+	// ("" when there is none); Server, NoAuthServer and ColdServer are
 	// their processes, nil when unknown.
-	URL, NoAuthURL       string
-	Server, NoAuthServer Probe
-	HTTP                 *HTTP
+	URL, NoAuthURL, ColdURL          string
+	Server, NoAuthServer, ColdServer Probe
+	// HTTP is the scenarios' client side, FloodHTTP the flood's, whose
+	// clients run beside the others.
+	HTTP, FloodHTTP *HTTP
 	// DB is the database name; UID, Password, Key (a native key) and
 	// HeaderKey (an auth.api.key) are the admin's credentials.
 	DB        string
@@ -71,6 +76,9 @@ func Scenarios(s Setup, ids []string) ([]Scenario, error) {
 			return nil, fmt.Errorf("unknown scenario %q (known: %s)", id, strings.Join(ScenarioIDs, ", "))
 		}
 		want[id] = true
+	}
+	if s.FloodHTTP == nil {
+		s.FloodHTTP = NewHTTP(FloodClients)
 	}
 	nRead := min(s.Matching, SearchReadLimit)
 	nSearch := min(s.Matching, SearchLimit)
@@ -122,6 +130,13 @@ func Scenarios(s Setup, ids []string) ([]Scenario, error) {
 		add("json-noauth", "JSON-RPC "+srTitle+", auth off",
 			h.request("POST", jsonURL(s.NoAuthURL), jsonHdr, jsonSR(secret), jsonRecords), sqlSR, s.NoAuthServer)
 	}
+	if want["xml-key-cold"] {
+		if s.ColdURL == "" {
+			return nil, fmt.Errorf("xml-key-cold needs a server that empties its key caches before every check")
+		}
+		add("xml-key-cold", "XML-RPC "+srTitle+", key, key caches emptied",
+			h.request("POST", xmlURL(s.ColdURL), xmlHdr, xmlSR(s.Key), xmlRecords), sqlSR, s.ColdServer)
+	}
 	add("small", fmt.Sprintf("XML-RPC search %d ids, key", nSearch),
 		h.request("POST", xmlURL(s.URL), xmlHdr,
 			xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "search", domain, map[string]any{"limit": SearchLimit, "order": "name"}),
@@ -147,7 +162,7 @@ func Scenarios(s Setup, ids []string) ([]Scenario, error) {
 	if want["flood"] {
 		out = append(out, Scenario{ID: "flood", Title: fmt.Sprintf("XML-RPC %s, key, %d-client wrong-key flood", srTitle, FloodClients),
 			Godoo: h.request("POST", xmlURL(s.URL), xmlHdr, xmlSR(s.Key), xmlRecords),
-			SQL:   sqlSR, Flood: flood(h, xmlURL(s.URL), s, domain, kwargs), FloodClients: FloodClients, Server: s.Server})
+			SQL:   sqlSR, Flood: flood(s.FloodHTTP, xmlURL(s.URL), s, domain, kwargs), FloodClients: FloodClients, Server: s.Server})
 	}
 	return out, nil
 }
@@ -160,8 +175,8 @@ func createUnlink(h *HTTP, url string, s Setup) Target {
 	unlink := splitAt(xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "unlink", []any{[]any{987654321}}), placeholder)
 	hdr := http.Header{"Content-Type": {"text/xml"}}
 	unlinked := containsCheck("<boolean>1</boolean>", xmlFault)
-	return func(int) CallFunc {
-		c := h.conn()
+	return func(client int) CallFunc {
+		c := h.conn(client)
 		hdr := hdr.Clone()
 		var body []byte
 		return func(ctx context.Context) error {
@@ -192,8 +207,8 @@ func flood(h *HTTP, url string, s Setup, domain []any, kwargs map[string]any) Ta
 	tmpl := splitAt(xmlCall("execute_kw", s.DB, s.UID, placeholder, "res.partner", "search_read", domain, kwargs), placeholder)
 	accessDenied := []byte("<int>3</int>")
 	var addr atomic.Uint32
-	return func(int) CallFunc {
-		c := h.conn()
+	return func(client int) CallFunc {
+		c := h.conn(client)
 		hdr := http.Header{"Content-Type": {"text/xml"}, "X-Forwarded-For": {""}}
 		var body []byte
 		return func(ctx context.Context) error {
