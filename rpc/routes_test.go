@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,5 +159,26 @@ func TestRouteModes(t *testing.T) {
 	}
 	if _, ok := rpc.IdentityFrom(t.Context()); ok {
 		t.Error("an identity outside any route")
+	}
+}
+
+// TestXMLAnswerLength checks that XML-RPC answers and faults carry their
+// length, as Odoo's do, instead of being sent in chunks.
+func TestXMLAnswerLength(t *testing.T) {
+	h := routesHandler(t)
+	for _, body := range []string{
+		"<?xml version='1.0'?><methodCall><methodName>version</methodName><params></params></methodCall>",
+		"<?xml version='1.0'?><methodCall><methodName>no_such_method</methodName><params></params></methodCall>",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/xmlrpc/2/common", strings.NewReader(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		got := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(got, "<methodResponse>") {
+			t.Fatalf("HTTP %d: %s", rec.Code, got)
+		}
+		if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(len(got)) {
+			t.Errorf("Content-Length %q for a %d-byte answer: %s", cl, len(got), got)
+		}
 	}
 }

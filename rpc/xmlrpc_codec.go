@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 
 	gorilla "github.com/gorilla/rpc/v2"
@@ -116,10 +117,13 @@ func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
 	putBuf(bp, b)
 }
 
+// writeXML writes an answer with its length, as Odoo does: without one,
+// net/http would send a large answer in chunks.
 func writeXML(w http.ResponseWriter, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/xml; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }

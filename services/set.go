@@ -195,6 +195,13 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	return db, nil
 }
 
+// isOpen reports whether this process has opened and migrated name.
+func (c *core) isOpen(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.migrated[name]
+}
+
 // forget drops what this process knows of a database that went away.
 func (c *core) forget(name string) {
 	c.mu.Lock()
