@@ -291,9 +291,6 @@ type jsonKeyTemplate struct {
 }
 
 func (t *jsonKeyTemplate) set(keys []string) {
-	if slices.Equal(t.keys, keys) {
-		return
-	}
 	t.keys, t.text, t.ends = append(t.keys[:0], keys...), t.text[:0], t.ends[:0]
 	for _, k := range keys {
 		t.text = append(t.text, ", "...)

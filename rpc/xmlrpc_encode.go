@@ -465,13 +465,8 @@ func (t *xmlKeyTemplate) set(kvs []xmlMember) {
 	}
 }
 
-// setKeys makes t the template of keys, which are sorted. The answers of
-// one method usually have the same keys from call to call, so a template
-// that has them already is kept.
+// setKeys makes t the template of keys, which are sorted.
 func (t *xmlKeyTemplate) setKeys(keys []string) {
-	if slices.Equal(t.keys, keys) {
-		return
-	}
 	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
 	for _, k := range keys {
 		t.add(k)
