@@ -12,8 +12,9 @@ import (
 // a waiter picked at random, so under overload a call could wait for many
 // turns while later ones pass, and the slowest calls grew far slower than
 // the rest. Calls waiting here instead queue on a channel, whose waiters
-// are served first come, first served, and a call that has passed the gate
-// always finds a connection free.
+// are served first come, first served. Work outside calls (credential
+// checks, session look-ups) uses the same pool without queueing here, so a
+// call past the gate may still wait briefly for a connection.
 type gate chan struct{}
 
 // gates keeps one gate per pool.
@@ -32,6 +33,13 @@ func (g *gates) of(db *bun.DB) gate {
 	}
 	v, _ := g.m.LoadOrStore(db, make(gate, n))
 	return v.(gate)
+}
+
+// forget drops the gates of pools that were closed.
+func (g *gates) forget(dbs []*bun.DB) {
+	for _, db := range dbs {
+		g.m.Delete(db)
+	}
 }
 
 // enter waits for a place, or for ctx to end.

@@ -69,20 +69,8 @@ func TestGateOrder(t *testing.T) {
 // waits at the gate and gives up when its context ends, without having
 // touched the database.
 func TestRunGated(t *testing.T) {
-	store, err := sqlitestore.New(t.TempDir(), sqlitestore.WithMaxOpenConns(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	set := NewSet(store, Config{})
+	set, db := testDatabase(t, "gated", sqlitestore.WithMaxOpenConns(2))
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "gated", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := set.core.open(ctx, "gated")
-	if err != nil {
-		t.Fatal(err)
-	}
 	g := set.core.gates.of(db)
 	if cap(g) != 2 {
 		t.Fatalf("gate of %d places, want the pool's 2", cap(g))
@@ -110,7 +98,7 @@ func TestRunGated(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	ran := false
-	_, err = set.core.run(short, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
+	_, err := set.core.run(short, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
 		ran = true
 		return nil, nil
 	})
@@ -128,5 +116,46 @@ func TestRunGated(t *testing.T) {
 		return nil, nil
 	}); err != nil {
 		t.Fatalf("call after the others left: %v", err)
+	}
+}
+
+// TestRunHooksOutsideGate checks that a call's commit hooks, which may wait
+// for the change's notice, run after the call has left the gate.
+func TestRunHooksOutsideGate(t *testing.T) {
+	set, db := testDatabase(t, "hooks", sqlitestore.WithMaxOpenConns(1))
+	ctx := context.Background()
+	g := set.core.gates.of(db)
+	taken := -1
+	if _, err := set.core.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		env.OnCommit(func() { taken = len(g) })
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if taken != 0 {
+		t.Fatalf("the hook ran with %d gate places taken, want 0", taken)
+	}
+}
+
+// TestRunPanicLeavesGate checks that a call whose method panics gives its
+// place in the gate back, so that panics cannot use the places up.
+func TestRunPanicLeavesGate(t *testing.T) {
+	set, db := testDatabase(t, "panics", sqlitestore.WithMaxOpenConns(1))
+	ctx := context.Background()
+	g := set.core.gates.of(db)
+	for range 3 {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("the method's panic did not come through")
+				}
+			}()
+			_, _ = set.core.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
+				panic("method bug")
+			})
+		}()
+		if len(g) != 0 {
+			t.Fatalf("%d places taken after a panicking call", len(g))
+		}
 	}
 }

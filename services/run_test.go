@@ -7,6 +7,7 @@ import (
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/uptrace/bun"
 )
 
 // TestRunRetries checks the transaction runner: serialization failures are
@@ -14,20 +15,8 @@ import (
 // are returned at once, a failed attempt leaves nothing behind, and commit
 // hooks run only after a successful commit.
 func TestRunRetries(t *testing.T) {
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	set := NewSet(store, Config{})
+	set, db := testDatabase(t, "retry")
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "retry", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := set.core.open(ctx, "retry")
-	if err != nil {
-		t.Fatal(err)
-	}
 	partners := set.Registry().Model("res.partner")
 	countNamed := func(name string) int64 {
 		n, err := set.core.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
@@ -84,4 +73,26 @@ func TestRunRetries(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testDatabase makes a SQLite store in a temporary directory, with opts,
+// and a database name in it, and returns the services and the database's
+// pool, opened as calls open it.
+func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, *bun.DB) {
+	t.Helper()
+	store, err := sqlitestore.New(t.TempDir(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	set := NewSet(store, Config{})
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := set.core.open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, db
 }

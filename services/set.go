@@ -83,6 +83,8 @@ type core struct {
 	access map[string]accessAt
 	// gates queue the calls of each pool.
 	gates gates
+	// foundAt is when the web routes last found each database.
+	foundAt map[string]time.Time
 }
 
 // accessAt is an access cache valid at one generation.
@@ -195,24 +197,44 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	return db, nil
 }
 
-// isOpen reports whether this process has opened and migrated name.
-func (c *core) isOpen(name string) bool {
+// foundFor is how long the web routes trust that a database they found
+// still exists.
+const foundFor = time.Second
+
+// recentlyFound reports whether name was found less than foundFor ago.
+func (c *core) recentlyFound(name string) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.migrated[name]
+	at, ok := c.foundAt[name]
+	c.mu.Unlock()
+	return ok && c.cfg.Now().Sub(at) < foundFor
+}
+
+// found records that name exists now.
+func (c *core) found(name string) {
+	now := c.cfg.Now()
+	c.mu.Lock()
+	if c.foundAt == nil {
+		c.foundAt = map[string]time.Time{}
+	}
+	c.foundAt[name] = now
+	c.mu.Unlock()
 }
 
 // forget drops what this process knows of a database that went away.
 func (c *core) forget(name string) {
 	c.mu.Lock()
 	delete(c.migrated, name)
+	var dbs []*bun.DB
 	for db, n := range c.names {
 		if n == name {
 			delete(c.names, db)
+			dbs = append(dbs, db)
 		}
 	}
 	delete(c.access, name)
+	delete(c.foundAt, name)
 	c.mu.Unlock()
+	c.gates.forget(dbs)
 	c.auth.Forget(name)
 }
 
@@ -222,10 +244,6 @@ func (c *core) forget(name string) {
 // sent to the client before the transaction is over, so a retry is invisible.
 func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, error) {
 	g := c.gates.of(db)
-	if err := g.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer g.leave()
 	var lastErr error
 	for try := 0; try < MaxTries; try++ {
 		if try > 0 {
@@ -236,7 +254,7 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 			case <-time.After(wait):
 			}
 		}
-		res, hooks, err := c.once(ctx, db, uid, readOnly, fn)
+		res, hooks, err := c.gated(ctx, g, db, uid, readOnly, fn)
 		if err == nil {
 			for _, h := range hooks {
 				h()
@@ -251,6 +269,18 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 		c.log.Info("retrying after concurrent update", "try", try+1)
 	}
 	return nil, lastErr
+}
+
+// gated is one attempt of run, inside db's gate. The gate is held for the
+// attempt only: not while run waits to retry, nor while the commit hooks
+// wait for the change's notice. It is left even when fn panics (the
+// handler recovers), so that a panicking method cannot use up the places.
+func (c *core) gated(ctx context.Context, g gate, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
+	if err := g.enter(ctx); err != nil {
+		return nil, nil, err
+	}
+	defer g.leave()
+	return c.once(ctx, db, uid, readOnly, fn)
 }
 
 func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {

@@ -152,12 +152,12 @@ func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error
 	if !models.ValidDBName(name) {
 		return nil, "", refuse(ReasonUnknownDatabase)
 	}
-	// A database this process has opened is not looked up again: that
-	// look-up was a statement on the server's maintenance database, and the
-	// only one of a JSON-2 or API-KEY call besides the call's own. If
-	// another process drops it later, calls fail with PostgreSQL's "database
-	// does not exist", as execute_kw's do.
-	if !w.c.isOpen(name) {
+	// A database found less than a second ago is not looked up again: on
+	// PostgreSQL the look-up is a statement on the server's maintenance
+	// database, and it was the only one of a JSON-2 or API-KEY call besides
+	// the call's own. One that another process drops is refused again
+	// within the second.
+	if !w.c.recentlyFound(name) {
 		ok, err := w.c.store.Exists(ctx, name)
 		if err != nil {
 			return nil, "", err
@@ -165,6 +165,7 @@ func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error
 		if !ok {
 			return nil, "", refuse(ReasonUnknownDatabase)
 		}
+		w.c.found(name)
 	}
 	db, err := w.c.open(ctx, name)
 	if err != nil {

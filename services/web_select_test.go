@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -22,8 +23,9 @@ func (s *existsCounter) Exists(ctx context.Context, name string) (bool, error) {
 }
 
 // TestSelectDBLooksUpOnce checks that the web routes look a database up in
-// the store only until this process has opened it, and still refuse an
-// unknown one.
+// the store at most once a second, still refuse an unknown one, and refuse
+// a dropped one: at once when this process dropped it, within the second
+// when another did.
 func TestSelectDBLooksUpOnce(t *testing.T) {
 	inner, err := sqlitestore.New(t.TempDir())
 	if err != nil {
@@ -31,13 +33,24 @@ func TestSelectDBLooksUpOnce(t *testing.T) {
 	}
 	defer inner.Close()
 	store := &existsCounter{Store: inner}
-	set := NewSet(store, Config{})
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "routes", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
+	admin := NewSet(store, Config{Now: clock})
+	for _, name := range []string{"routes", "other"} {
+		if err := admin.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	set = NewSet(store, Config{}) // a process that has not opened it yet
+	set := NewSet(store, Config{Now: clock}) // another process
 	w := &Web{set.core}
+	unknown := func(name string) {
+		t.Helper()
+		var re *RouteError
+		if _, _, err := w.selectDB(ctx, name); !errors.As(err, &re) || re.Reason != ReasonUnknownDatabase {
+			t.Fatalf("selectDB(%s): %v, want ReasonUnknownDatabase", name, err)
+		}
+	}
 	before := store.n.Load()
 	for range 3 {
 		if _, name, err := w.selectDB(ctx, "routes"); err != nil || name != "routes" {
@@ -45,10 +58,30 @@ func TestSelectDBLooksUpOnce(t *testing.T) {
 		}
 	}
 	if n := store.n.Load() - before; n != 1 {
-		t.Fatalf("%d look-ups for three selections of one database, want 1", n)
+		t.Fatalf("%d look-ups for three selections within a second, want 1", n)
 	}
-	var re *RouteError
-	if _, _, err := w.selectDB(ctx, "nosuchdb"); !errors.As(err, &re) || re.Reason != ReasonUnknownDatabase {
-		t.Fatalf("unknown database: %v, want ReasonUnknownDatabase", err)
+	now = now.Add(2 * foundFor)
+	if _, _, err := w.selectDB(ctx, "routes"); err != nil {
+		t.Fatal(err)
 	}
+	if n := store.n.Load() - before; n != 2 {
+		t.Fatalf("%d look-ups after the second passed, want 2", n)
+	}
+	unknown("nosuchdb")
+
+	// Dropped by this process: refused at once.
+	if _, _, err := w.selectDB(ctx, "other"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := set.Database.DropNoCheck(ctx, "other"); err != nil || !ok {
+		t.Fatalf("drop: %v %v", ok, err)
+	}
+	unknown("other")
+
+	// Dropped by another process: refused once the second has passed.
+	if ok, err := admin.Database.DropNoCheck(ctx, "routes"); err != nil || !ok {
+		t.Fatalf("drop: %v %v", ok, err)
+	}
+	now = now.Add(2 * foundFor)
+	unknown("routes")
 }

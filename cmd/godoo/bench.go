@@ -99,6 +99,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		return usageError{"give --db-url or --data-dir, not both"}
 	case *target == "" && (*noAuthURL != "" || *serverPID != 0):
 		return usageError{"--noauth-url and --server-pid go with --url"}
+	case *target != "" && !strings.HasPrefix(*target, "http://"),
+		*noAuthURL != "" && !strings.HasPrefix(*noAuthURL, "http://"):
+		return usageError{"--url and --noauth-url take http:// addresses: the bench speaks plain HTTP on loopback"}
 	}
 	canNoAuth := noAuthBuild
 	if *target != "" {
@@ -150,14 +153,16 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 		setup.URL, setup.Server = srv.URL, srv
 		if slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(bench.NoAuthScenarios, id) }) {
-			na, err := b.startServer(ctx, "noauth-server", []string{noAuthEnv + "=1"})
+			// Only the main server serves the profiler: the others would
+			// find its address taken.
+			na, err := b.startServer(ctx, "noauth-server", []string{noAuthEnv + "=1", benchPprofEnv + "="})
 			if err != nil {
 				return err
 			}
 			setup.NoAuthURL, setup.NoAuthServer = na.URL, na
 		}
 		if slices.Contains(ids, "xml-key-cold") {
-			cold, err := b.startServer(ctx, "cold-key-server", []string{coldKeysEnv + "=1"})
+			cold, err := b.startServer(ctx, "cold-key-server", []string{coldKeysEnv + "=1", benchPprofEnv + "="})
 			if err != nil {
 				return err
 			}

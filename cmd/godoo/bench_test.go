@@ -182,6 +182,9 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--scenarios", "xml-key,nope"},
 		{"bench", "--db-url", "postgres://x", "--data-dir", "d"},
 		{"bench", "--noauth-url", "http://127.0.0.1:1"},
+		{"bench", "--url", "https://127.0.0.1:8069"},
+		{"bench", "--url", "http://127.0.0.1:8069", "--noauth-url", "127.0.0.1:8070"},
+		{"bench", "--url", "http://127.0.0.1:8069", "--scenarios", "xml-key-cold"},
 		{"bench", "extra"},
 	} {
 		if r := runGodoo(t, "", args...); r.code != 2 {

@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 )
 
 // serveGCPercent is the garbage collector's target for serve when GOGC is
@@ -16,7 +18,13 @@ const serveGCPercent = 400
 // serveMemoryLimit is the soft heap limit for serve when GOMEMLIMIT is not
 // set: the collector works harder near it, so that the high GC target
 // cannot let a process with a large live heap grow to five times its size.
+// Inside a container with less memory, the limit is three quarters of the
+// container's instead.
 const serveMemoryLimit = 1 << 30
+
+// cgroupMemoryFiles hold the memory limit of the process's container:
+// cgroup v2, then v1.
+var cgroupMemoryFiles = []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}
 
 // tuneRuntime applies serve's garbage collector settings, leaving the ones
 // the environment sets to it.
@@ -25,6 +33,25 @@ func tuneRuntime() {
 		debug.SetGCPercent(serveGCPercent)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(serveMemoryLimit)
+		debug.SetMemoryLimit(memoryLimit(cgroupMemoryFiles))
 	}
+}
+
+// memoryLimit is serveMemoryLimit, or three quarters of the first container
+// limit found in files when that is lower.
+func memoryLimit(files []string) int64 {
+	limit := int64(serveMemoryLimit)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil || n <= 0 {
+			break // "max": no limit
+		}
+		limit = min(limit, n/4*3)
+		break
+	}
+	return limit
 }

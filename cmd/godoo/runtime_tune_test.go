@@ -2,6 +2,8 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"testing"
 )
@@ -24,6 +26,9 @@ func TestTuneRuntime(t *testing.T) {
 		{"GOGC set", "150", "", 100, serveMemoryLimit},
 		{"GOMEMLIMIT set", "", "64MiB", serveGCPercent, math.MaxInt64},
 	}
+	files := cgroupMemoryFiles
+	cgroupMemoryFiles = nil // the defaults, whatever container the test runs in
+	t.Cleanup(func() { cgroupMemoryFiles = files })
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			debug.SetGCPercent(100)
@@ -38,5 +43,37 @@ func TestTuneRuntime(t *testing.T) {
 				t.Errorf("memory limit %d, want %d", got, c.wantLimit)
 			}
 		})
+	}
+}
+
+// TestMemoryLimit checks the soft limit inside containers: three quarters
+// of a container limit below 1 GiB, the default otherwise.
+func TestMemoryLimit(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	small := write("small", "536870912\n")
+	unlimited := write("max", "max\n")
+	huge := write("huge", "9223372036854771712\n")
+	cases := []struct {
+		name  string
+		files []string
+		want  int64
+	}{
+		{"no cgroup files", []string{filepath.Join(dir, "missing")}, serveMemoryLimit},
+		{"512 MiB container", []string{small}, 384 << 20},
+		{"v2 without a limit", []string{unlimited, small}, serveMemoryLimit},
+		{"v1 without a limit", []string{filepath.Join(dir, "missing"), huge}, serveMemoryLimit},
+		{"v1 fallback", []string{filepath.Join(dir, "missing"), small}, 384 << 20},
+	}
+	for _, c := range cases {
+		if got := memoryLimit(c.files); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
 	}
 }

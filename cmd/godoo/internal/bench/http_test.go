@@ -30,6 +30,7 @@ func TestHTTPClient(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		io.WriteString(w, r.Method+" "+r.Header.Get("Content-Type")+" "+r.Header.Get("X-Forwarded-For")+" "+string(b))
 	})
+	mux.HandleFunc("/nobody", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("/fail", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no such thing", http.StatusNotFound) })
 	mux.HandleFunc("/close", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
@@ -61,6 +62,7 @@ func TestHTTPClient(t *testing.T) {
 		{"POST", "/echo", []byte("<methodCall/>"), "POST text/xml 10.0.0.1 <methodCall/>", ""},
 		{"POST", "/echo", []byte{}, "POST text/xml 10.0.0.1 ", ""},
 		{"GET", "/fail", nil, "", "HTTP 404: no such thing"},
+		{"GET", "/nobody", nil, "", "HTTP 204"},
 		{"GET", "/big", nil, string(big), ""},
 		{"GET", "/small", nil, "small answer", ""},
 	}
@@ -100,6 +102,16 @@ func TestHTTPClient(t *testing.T) {
 		if err != nil || string(out) != "small answer" {
 			t.Fatalf("call before its context ended: %q, %v", out, err)
 		}
+	}
+	// A kept connection that the server dropped while idle: the call is
+	// sent again on a new one.
+	before := opened.Load()
+	srv.CloseClientConnections()
+	if out, err := c.do(ctx, "GET", srv.URL+"/small", hdr, nil); err != nil || string(out) != "small answer" {
+		t.Fatalf("after the server dropped the connection: %q, %v", out, err)
+	}
+	if n := opened.Load() - before; n != 1 {
+		t.Fatalf("%d new connections after the server dropped one, want 1", n)
 	}
 	// A cancelled call returns instead of waiting.
 	cctx, cancel := context.WithCancel(ctx)
