@@ -284,21 +284,9 @@ func (e *xmlEncoder) table(b []byte, x *models.Table, depth int) ([]byte, error)
 		return b, xmlErrRecursive("dictionaries")
 	}
 	if n > 0 && len(x.Names) > 0 {
-		var t xmlKeyTemplate
-		tp := &t
-		if depth+1 < len(e.templates) {
-			tp = &e.templates[depth+1]
-		}
-		tp.setKeys(x.Names)
 		var err error
-		for i := range n {
-			b = append(b, "<value><struct>\n"...)
-			for j, v := range x.Row(i) {
-				if b, err = e.member(b, tp, j, v, depth+1); err != nil {
-					return b, err
-				}
-			}
-			b = append(b, "</struct></value>\n"...)
+		if b, err = e.tableRows(b, x, depth+1); err != nil {
+			return b, err
 		}
 	} else {
 		for range n {
@@ -462,14 +450,6 @@ func (t *xmlKeyTemplate) set(kvs []xmlMember) {
 	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
 	for _, kv := range kvs {
 		t.add(kv.key)
-	}
-}
-
-// setKeys makes t the template of keys, which are sorted.
-func (t *xmlKeyTemplate) setKeys(keys []string) {
-	t.keys, t.text, t.frags = t.keys[:0], t.text[:0], t.frags[:0]
-	for _, k := range keys {
-		t.add(k)
 	}
 }
 
