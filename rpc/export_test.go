@@ -22,3 +22,15 @@ func DecodeMethodCallXML(r io.Reader, maxDepth int) (string, []any, error) {
 func ParseMethodCallFast(body []byte, maxDepth int) (string, []any, bool) {
 	return parseMethodCall(body, maxDepth)
 }
+
+// TableTemplateOf exposes the shared XML-RPC table templates: the template
+// of names, and how many bytes the cache holds.
+func TableTemplateOf(names []string) (any, int) {
+	t := xmlTableTemplateOf(names)
+	xmlTableTemplates.mu.RLock()
+	defer xmlTableTemplates.mu.RUnlock()
+	return t, xmlTableTemplates.bytes
+}
+
+// MaxTableTemplateBytes is the bound of the table template cache.
+const MaxTableTemplateBytes = xmlMaxTableTemplateBytes

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/godoo/godoo/models"
@@ -128,5 +129,32 @@ func TestEncodeTableAllocs(t *testing.T) {
 		if allocs >= 1 {
 			t.Errorf("%s: encoding a table allocates %.1f times per call with a reused buffer", name, allocs)
 		}
+	}
+}
+
+// TestTableTemplates checks that the XML-RPC table templates are shared
+// per set of names, told apart by the names themselves, and bounded.
+func TestTableTemplates(t *testing.T) {
+	a, _ := rpc.TableTemplateOf([]string{"id", "name"})
+	b, _ := rpc.TableTemplateOf([]string{"id", "name"})
+	c, _ := rpc.TableTemplateOf([]string{"id", "nam", "e"})
+	if a != b {
+		t.Error("the same names got two templates")
+	}
+	if a == c {
+		t.Error("other names got the same template")
+	}
+	peak := 0
+	for i := range 5000 {
+		_, n := rpc.TableTemplateOf([]string{"id", "field_" + strconv.Itoa(i), "name"})
+		peak = max(peak, n)
+	}
+	if peak > rpc.MaxTableTemplateBytes {
+		t.Fatalf("the template cache grew to %d bytes, past its bound of %d", peak, rpc.MaxTableTemplateBytes)
+	}
+	// Encoding stays right whatever the cache holds.
+	recs := searchReadRecords(3)
+	if got, want := encode(t, tableOf(recs)), encode(t, recs); got != want {
+		t.Fatalf("after the cache was emptied:\n%s\nwant\n%s", got, want)
 	}
 }

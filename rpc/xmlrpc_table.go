@@ -102,13 +102,16 @@ func (t *xmlTableTemplate) junction(b []byte, i, after, kind int) []byte {
 }
 
 // xmlTableTemplates shares the templates of the sets of names seen, by a
-// hash of the names; it is emptied when it grows past xmlMaxTableTemplates.
+// hash of the names. A template of n names holds about 5 KB per name, so
+// the cache is emptied when its texts pass xmlMaxTableTemplateBytes: clients
+// asking for ever new field lists cannot make it grow without bound.
 var xmlTableTemplates struct {
-	mu sync.RWMutex
-	m  map[uint64]*xmlTableTemplate
+	mu    sync.RWMutex
+	m     map[uint64]*xmlTableTemplate
+	bytes int
 }
 
-const xmlMaxTableTemplates = 1024
+const xmlMaxTableTemplateBytes = 8 << 20
 
 func xmlTableTemplateOf(names []string) *xmlTableTemplate {
 	h := uint64(14695981039346656037) // FNV-1a
@@ -126,10 +129,11 @@ func xmlTableTemplateOf(names []string) *xmlTableTemplate {
 	}
 	t = newXMLTableTemplate(names)
 	xmlTableTemplates.mu.Lock()
-	if xmlTableTemplates.m == nil || len(xmlTableTemplates.m) >= xmlMaxTableTemplates {
-		xmlTableTemplates.m = make(map[uint64]*xmlTableTemplate)
+	if xmlTableTemplates.m == nil || xmlTableTemplates.bytes+len(t.text) > xmlMaxTableTemplateBytes {
+		xmlTableTemplates.m, xmlTableTemplates.bytes = make(map[uint64]*xmlTableTemplate), 0
 	}
 	xmlTableTemplates.m[h] = t
+	xmlTableTemplates.bytes += len(t.text)
 	xmlTableTemplates.mu.Unlock()
 	return t
 }
