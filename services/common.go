@@ -53,7 +53,7 @@ func (s *Common) Authenticate(ctx context.Context, db, login, password string) (
 		return nil, err
 	}
 	uid, err := s.c.auth.Login(ctx, pool, db, login, password, remoteAddr(ctx))
-	if models.KindOf(err) == models.KindAccessDenied {
+	if models.KindOf(s.c.refused(ctx, err)) == models.KindAccessDenied {
 		return false, nil
 	}
 	if err != nil {

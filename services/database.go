@@ -31,12 +31,12 @@ func (s *Database) CheckMaster(given string) error {
 		if ok, _ := auth.VerifyPassword(given, master, 1); ok {
 			return nil
 		}
-		return models.ErrAccessDenied
-	}
-	if subtle.ConstantTimeCompare([]byte(given), []byte(master)) == 1 {
+	} else if subtle.ConstantTimeCompare([]byte(given), []byte(master)) == 1 {
 		return nil
 	}
-	return models.ErrAccessDenied
+	// A wrong master password waits like any refused credential: a clear
+	// one costs no derivation to check, so guesses would be cheap.
+	return s.c.refused(context.Background(), models.ErrAccessDenied)
 }
 
 func (s *Database) managementEnabled() error {

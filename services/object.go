@@ -30,7 +30,7 @@ func (s *Object) ExecuteKw(ctx context.Context, in ExecuteKw) (any, error) {
 	}
 	if !noAuth {
 		if err := s.c.auth.Check(ctx, db, in.DB, in.UID, in.Password, remoteAddr(ctx)); err != nil {
-			return nil, err
+			return nil, s.c.refused(ctx, err)
 		}
 	}
 	_, meth, err := s.c.registry.Lookup(in.Model, in.Method)

@@ -238,13 +238,13 @@ func (w *Web) passwordLogin(ctx context.Context, db *bun.DB, dbname, login, pass
 		// a wrong password does.
 		w.c.log.Info("web login refused: API keys are not accepted here", "db", dbname, "login", login, "ip", ip)
 		if _, err := w.c.auth.Login(ctx, db, dbname, login, "", ip); err != nil {
-			return 0, err
+			return 0, w.c.refused(ctx, err)
 		}
-		return 0, models.ErrAccessDenied
+		return 0, w.c.refused(ctx, models.ErrAccessDenied)
 	}
 	uid, err := w.c.auth.Login(ctx, db, dbname, login, password, ip)
 	if err != nil {
-		return 0, err
+		return 0, w.c.refused(ctx, err)
 	}
 	if isKey {
 		// Forty hex characters may be an Odoo key or a password: only the

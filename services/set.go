@@ -50,6 +50,9 @@ type Config struct {
 	// the request's host name and %d for its first label. Empty shows every
 	// database; an invalid expression shows none.
 	DBFilter string
+	// RefusalDelay is how long a call with refused credentials waits before
+	// its answer: DefaultRefusalDelay when zero, none when negative.
+	RefusalDelay time.Duration
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger

@@ -220,7 +220,7 @@ func (w *Web) headerKey(ctx context.Context, db *bun.DB, name string, cr Credent
 	}
 	ip := remoteAddr(ctx)
 	id, groups, err := w.c.auth.HeaderKey(ctx, db, name, cr.APIKey, ip)
-	if models.KindOf(err) == models.KindAccessDenied {
+	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
 		w.c.log.Info("API key refused", "db", name, "ip", ip)
 		return Identity{}, refuse(ReasonInvalidKey)
 	}
@@ -248,7 +248,7 @@ func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
 	}
 	ip := remoteAddr(ctx)
 	id, err := w.c.auth.BearerKey(ctx, db, name, cr.Bearer, ip)
-	if models.KindOf(err) == models.KindAccessDenied {
+	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
 		w.c.log.Info("bearer key refused", "db", name, "ip", ip)
 		return Identity{}, refuse(ReasonInvalidBearer)
 	}
@@ -275,12 +275,13 @@ func (w *Web) BasicAPIKey(ctx context.Context, cr Credentials) (Identity, error)
 	ip := remoteAddr(ctx)
 	if users := w.c.cfg.BasicUsers; len(users) > 0 {
 		if !w.c.auth.ConfiguredBasic(cr.BasicUser, cr.BasicPass, users[cr.BasicUser]) {
+			_ = w.c.refused(ctx, models.ErrAccessDenied)
 			w.c.log.Info("Basic credentials refused", "db", name, "user", cr.BasicUser, "ip", ip)
 			return Identity{}, refuse(ReasonInvalidBasic)
 		}
 	} else {
 		_, err := w.c.auth.Basic(ctx, db, name, cr.BasicUser, cr.BasicPass, ip)
-		if e := models.AsError(err); e != nil && e.Kind == models.KindAccessDenied {
+		if e := models.AsError(w.c.refused(ctx, err)); e != nil && e.Kind == models.KindAccessDenied {
 			re := &RouteError{Reason: ReasonInvalidBasic}
 			if e.Message != models.ErrAccessDenied.Message {
 				re.Message = e.Message // the cool-down's own text

@@ -1,0 +1,74 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/godoo/godoo/models"
+)
+
+// TestRefusedWaits checks the refusal delay: refused credentials wait
+// Config.RefusalDelay (DefaultRefusalDelay when zero, none when negative)
+// or until the call's context ends; other outcomes return at once.
+func TestRefusedWaits(t *testing.T) {
+	cases := []struct {
+		name   string
+		delay  time.Duration
+		err    error
+		cancel bool
+		want   time.Duration
+	}{
+		{"refused, default delay", 0, models.ErrAccessDenied, false, DefaultRefusalDelay},
+		{"refused, configured delay", 50 * time.Millisecond, models.ErrAccessDenied, false, 50 * time.Millisecond},
+		{"refused, no delay", -1, models.ErrAccessDenied, false, 0},
+		{"refused, call cancelled", time.Second, models.ErrAccessDenied, true, 0},
+		{"other error", 0, errors.New("disk on fire"), false, 0},
+		{"success", 0, nil, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				core := &core{cfg: Config{RefusalDelay: c.delay}}
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				if c.cancel {
+					cancel()
+				}
+				start := time.Now()
+				if got := core.refused(ctx, c.err); !errors.Is(got, c.err) && got != c.err {
+					t.Fatalf("refused returned %v, want %v", got, c.err)
+				}
+				if waited := time.Since(start); waited != c.want {
+					t.Fatalf("waited %v, want %v", waited, c.want)
+				}
+			})
+		})
+	}
+}
+
+// TestExecuteKwRefusalWaits checks that execute_kw with a wrong key waits
+// the refusal delay before its AccessDenied, and a right password does not.
+func TestExecuteKwRefusalWaits(t *testing.T) {
+	set, _ := testDatabase(t, "refusal")
+	set.core.cfg.RefusalDelay = 300 * time.Millisecond
+	ctx := context.Background()
+	call := func(secret string) (time.Duration, error) {
+		start := time.Now()
+		_, err := set.Object.ExecuteKw(ctx, ExecuteKw{DB: "refusal", UID: 2, Password: secret,
+			Model: "res.partner", Method: "search_count", Args: []any{[]any{}}})
+		return time.Since(start), err
+	}
+	took, err := call("godoo_wrongkey_0000000000000000000000000000000000000000000")
+	if models.KindOf(err) != models.KindAccessDenied {
+		t.Fatalf("wrong key: %v, want AccessDenied", err)
+	}
+	if took < 300*time.Millisecond {
+		t.Fatalf("a refused call answered after %v, before the 300ms delay", took)
+	}
+	if _, err := call("x-admin-1"); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+}
