@@ -276,6 +276,22 @@ type limitEntry struct {
 	last     time.Time
 }
 
+// sweep makes room when the limiter is full. It keeps the entries that
+// block (a flood of one-off failures from ever new addresses must not lift
+// the lock-outs it is meant to outlast) and drops the others; if blocking
+// entries alone fill more than half the room, it forgets everything, so
+// that a sweep happens at most once per maxLimitEntries/2 failures.
+func (l *limiter) sweep(now time.Time) {
+	for k, e := range l.entries {
+		if e.failures < l.after || now.Sub(e.last) >= l.window {
+			delete(l.entries, k)
+		}
+	}
+	if len(l.entries) > maxLimitEntries/2 {
+		l.entries = map[string]limitEntry{}
+	}
+}
+
 func (l *limiter) blocked(dbname, key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -283,11 +299,17 @@ func (l *limiter) blocked(dbname, key string, now time.Time) bool {
 	return ok && e.failures >= l.after && now.Sub(e.last) < l.window
 }
 
+// maxLimitEntries bounds the limiter's memory.
+const maxLimitEntries = 100000
+
 func (l *limiter) fail(dbname string, now time.Time, keys ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.entries == nil || len(l.entries) > 100000 {
-		l.entries = map[string]limitEntry{} // bounded memory: forget everything
+	if l.entries == nil {
+		l.entries = map[string]limitEntry{}
+	}
+	if len(l.entries) > maxLimitEntries {
+		l.sweep(now)
 	}
 	for _, k := range keys {
 		e := l.entries[dbname+"\x00"+k]
