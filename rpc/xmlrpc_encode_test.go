@@ -586,17 +586,5 @@ func benchRecords() []map[string]any {
 }
 
 func BenchmarkEncodeResponse(b *testing.B) {
-	var v any = benchRecords() // boxed once, as a handler would
-	var buf bytes.Buffer
-	if err := rpc.EncodeResponse(&buf, v); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(buf.Len()))
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.Reset()
-		if err := rpc.EncodeResponse(&buf, v); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchEncode(b, rpc.EncodeResponse, benchRecords())
 }
