@@ -607,22 +607,3 @@ func sameValue(a, b any) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
-
-// ---------------------------------------------------------------------------
-// Benchmarks
-
-func BenchmarkDecodeMethodCall(b *testing.B) {
-	body, err := os.ReadFile(filepath.Join("testdata", "xmlrpc", "call_search_read.xml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := bytes.NewReader(body)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r.Reset(body)
-		if _, _, err := rpc.DecodeMethodCall(r, 32); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
