@@ -8,8 +8,10 @@ import (
 // apiKeyModel is auth.api.key (OCA auth_api_key): keys sent in the API-KEY
 // header of routes that opt in, each running as its user_id. Administrators
 // manage them for any user. Unlike the OCA module, the clear key is never
-// stored: writing key stores its SHA-256 in key_hash, and reading key gives
-// an empty value.
+// stored: writing key stores its SHA-256 in key_hash, and reading key or
+// key_hash gives an empty value. key_hash is write-only so that no client,
+// administrators included, reads, searches or sorts on it, and a value a
+// client gives for it is replaced by the hash of the key.
 func apiKeyModel() *Model {
 	m := &Model{Name: "auth.api.key", Description: "API Key", Table: "auth_api_key", Order: "name",
 		Constraints: []SQLConstraint{
@@ -20,7 +22,7 @@ func apiKeyModel() *Model {
 		{Name: "name", Type: Char, String: "Name", Column: "name", Required: true},
 		{Name: "key", Type: Char, String: "Key", WriteOnly: true,
 			Help: "The key itself. It is stored hashed and cannot be read back. Put any value here when the key comes from the server configuration."},
-		{Name: "key_hash", Type: Char, String: "Key Hash", Column: "key_hash", Required: true, Readonly: true},
+		{Name: "key_hash", Type: Char, String: "Key Hash", Column: "key_hash", Required: true, Readonly: true, WriteOnly: true},
 		{Name: "user_id", Type: Many2one, String: "User", Column: "user_id", Relation: "res.users", Required: true,
 			Help: "The user as whom requests with this key run."},
 		withDefault(boolean("active", "Active"), true),
@@ -78,6 +80,7 @@ func apiKeyModel() *Model {
 }
 
 func hashHeaderKey(env *Env, vals map[string]any) error {
+	delete(vals, "key_hash")
 	key, ok := vals["key"].(string)
 	if !ok {
 		return nil

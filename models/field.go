@@ -80,14 +80,23 @@ type Field struct {
 	NoCopy bool
 }
 
-// Stored reports whether the field has a column of its own.
-func (f *Field) Stored() bool { return f.Column != "" }
+// Stored reports whether the field is a column clients may use: read,
+// search, sort and group on. A write-only field (a password, a key hash)
+// keeps a column that only the engine reads and writes; to clients it is
+// not stored, as Odoo's computed password field is not, so that no channel
+// (domain leaf, dotted path, order, groupby, aggregate, fields list) ever
+// compiles it into SQL.
+func (f *Field) Stored() bool { return f.Column != "" && !f.WriteOnly }
+
+// hasColumn reports whether create and write put the field's value in a
+// column of its own: stored fields and write-only fields with a column.
+func (f *Field) hasColumn() bool { return f.Column != "" }
 
 // describedStored is fields_get's store: Odoo's one2many and many2many
 // fields are stored (in the comodel or a link table); computed ones, such as
 // passwords, are not.
 func (f *Field) describedStored() bool {
-	return (f.Stored() && !f.WriteOnly) || f.Type == One2many || f.Type == Many2many
+	return f.Stored() || f.Type == One2many || f.Type == Many2many
 }
 
 // searchable is fields_get's searchable: stored fields, the fields of a
@@ -100,7 +109,7 @@ func (f *Field) searchable() bool {
 // sortable is fields_get's sortable: fields with a column of their own, and
 // the fields of a delegated record.
 func (f *Field) sortable() bool {
-	return f.Stored() && !f.WriteOnly && f.Type != One2many && f.Type != Many2many || f.Related != nil
+	return f.Stored() && f.Type != One2many && f.Type != Many2many || f.Related != nil
 }
 
 // Record is one row as read: field name to wire value.

@@ -187,11 +187,14 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	for _, g := range groupby {
 		name, gran, _ := strings.Cut(g, ":")
 		f := m.Fields[name]
-		if f == nil || !f.Stored() {
+		if f == nil {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
 		}
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
+		}
+		if !f.Stored() {
+			return nil, notStored(m, f)
 		}
 		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
 			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
@@ -221,10 +224,13 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, err
 		}
 		if fn == "" {
-			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" {
-				continue // non-numeric fields are not aggregated by default
+			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" || !f.Stored() {
+				continue // non-numeric and non-stored fields are not aggregated by default
 			}
 			fn = "sum"
+		}
+		if !f.Stored() {
+			return nil, notStored(m, f)
 		}
 		expr, err := env.aggregateExpr(f, fn)
 		if err != nil {

@@ -219,16 +219,12 @@ func (env *Env) scanRecords(rows *sql.Rows, m *Model, cols []*Field, fields []st
 		}
 		r := make(Record, len(fields)+1)
 		for i, f := range cols {
-			if f.WriteOnly {
-				r[f.Name] = ""
-				continue
-			}
 			r[f.Name] = f.fromDB(vals[i])
 		}
 		for _, name := range fields {
-			// Write-only fields that have no column (a header key) read as
-			// empty, like stored ones.
-			if f := m.Fields[name]; f.WriteOnly && !f.Stored() {
+			// Write-only fields read as empty strings, as Odoo's password
+			// does; their column is never selected.
+			if m.Fields[name].WriteOnly {
 				r[name] = ""
 			}
 		}

@@ -100,7 +100,10 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 				f = m.Fields["id"]
 			}
 		}
-		if f == nil || !f.Stored() && (f.Related == nil || reg == nil) || f.WriteOnly {
+		if f != nil && !f.Stored() && f.Related == nil {
+			return "", notStored(m, f)
+		}
+		if f == nil || !f.Stored() && (f.Related == nil || reg == nil) {
 			return "", invalidOrder(spec)
 		}
 		dir := "ASC"
@@ -138,6 +141,12 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 		parts = append(parts, alias+".id ASC")
 	}
 	return strings.Join(parts, ", "), nil
+}
+
+// notStored is Odoo's ValueError for a field that has no column a client
+// may use, named in an order or a grouping.
+func notStored(m *Model, f *Field) error {
+	return ServerErrorf("builtins.ValueError", "Cannot convert %s.%s to SQL because it is not stored", m.Name, f.Name)
 }
 
 func invalidOrder(spec string) error {

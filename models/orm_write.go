@@ -36,7 +36,7 @@ func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x
 			related[f.Related[0]][f.Related[1]] = v
 		case f.Type == One2many || f.Type == Many2many:
 			x2m[name] = v
-		case f.Stored():
+		case f.hasColumn():
 			dbv, err := f.toDB(v)
 			if err != nil {
 				return nil, nil, nil, err
@@ -89,7 +89,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	}
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
-		if f.Required && f.Stored() && cols[name] == nil && !magicFields[name] {
+		if f.Required && f.hasColumn() && cols[name] == nil && !magicFields[name] {
 			return 0, env.notNullError(m, f)
 		}
 	}
