@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,8 +20,9 @@ import (
 // its Go name is the CamelCase of the Odoo name (execute_kw → ExecuteKw).
 
 // guard turns a panic in a service into an internal error, so the client
-// gets a fault and the server keeps serving.
-func guard(log *slog.Logger, method string, reply *any, fn func() (any, error)) (err error) {
+// gets a fault and the server keeps serving, and marks the errors of a call
+// whose client went away (see abandoned).
+func guard(ctx context.Context, log *slog.Logger, method string, reply *any, fn func() (any, error)) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("panic in RPC method", "method", method, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -29,7 +31,7 @@ func guard(log *slog.Logger, method string, reply *any, fn func() (any, error)) 
 	}()
 	v, err := fn()
 	if err != nil {
-		return err
+		return abandoned(ctx, err)
 	}
 	*reply = v
 	return nil
@@ -41,13 +43,13 @@ type commonEndpoint struct {
 }
 
 func (e *commonEndpoint) Version(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "version", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "version", reply, func() (any, error) {
 		return e.svc.VersionInfo(), p.scan(signature{name: "exp_version"})
 	})
 }
 
 func (e *commonEndpoint) Login(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "login", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "login", reply, func() (any, error) {
 		var db, login, pw string
 		if err := p.scan(signature{name: "exp_login", params: []string{"db", "login", "password"}, required: 3}, &db, &login, &pw); err != nil {
 			return nil, err
@@ -57,7 +59,7 @@ func (e *commonEndpoint) Login(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *commonEndpoint) Authenticate(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "authenticate", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "authenticate", reply, func() (any, error) {
 		var db, login, pw string
 		var env any
 		if err := p.scan(signature{name: "exp_authenticate", params: []string{"db", "login", "password", "user_agent_env"}, required: 4},
@@ -69,7 +71,7 @@ func (e *commonEndpoint) Authenticate(r *http.Request, p *Params, reply *any) er
 }
 
 func (e *commonEndpoint) About(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "about", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "about", reply, func() (any, error) {
 		var extended bool
 		if err := p.scan(signature{name: "exp_about", params: []string{"extended"}}, &extended); err != nil {
 			return nil, err
@@ -79,7 +81,7 @@ func (e *commonEndpoint) About(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *commonEndpoint) SetLoglevel(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "set_loglevel", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "set_loglevel", reply, func() (any, error) {
 		var level, logger any
 		return true, p.scan(signature{name: "exp_set_loglevel", params: []string{"loglevel", "logger"}, required: 1}, &level, &logger)
 	})
@@ -91,7 +93,7 @@ type objectEndpoint struct {
 }
 
 func (e *objectEndpoint) ExecuteKw(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "execute_kw", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "execute_kw", reply, func() (any, error) {
 		var in services.ExecuteKw
 		if err := p.scan(signature{name: "execute_kw", params: []string{"db", "uid", "passwd", "obj", "method", "args", "kw"}, required: 6},
 			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method, &in.Args, &in.Kwargs); err != nil {
@@ -105,7 +107,7 @@ func (e *objectEndpoint) ExecuteKw(r *http.Request, p *Params, reply *any) error
 }
 
 func (e *objectEndpoint) Execute(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "execute", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "execute", reply, func() (any, error) {
 		var in services.ExecuteKw
 		if err := p.scan(signature{name: "execute", params: []string{"db", "uid", "passwd", "obj", "method"}, required: 5, varargs: true},
 			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method); err != nil {
@@ -122,7 +124,7 @@ type dbEndpoint struct {
 }
 
 func (e *dbEndpoint) List(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "list", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "list", reply, func() (any, error) {
 		var document bool
 		if err := p.scan(signature{name: "exp_list", params: []string{"document"}}, &document); err != nil {
 			return nil, err
@@ -132,7 +134,7 @@ func (e *dbEndpoint) List(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *dbEndpoint) DbExist(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "db_exist", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "db_exist", reply, func() (any, error) {
 		var name string
 		if err := p.scan(signature{name: "exp_db_exist", params: []string{"db_name"}, required: 1}, &name); err != nil {
 			return nil, err
@@ -142,19 +144,19 @@ func (e *dbEndpoint) DbExist(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *dbEndpoint) ListLang(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "list_lang", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "list_lang", reply, func() (any, error) {
 		return e.svc.ListLang(), p.scan(signature{name: "exp_list_lang"})
 	})
 }
 
 func (e *dbEndpoint) ServerVersion(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "server_version", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "server_version", reply, func() (any, error) {
 		return e.svc.ServerVersion(), p.scan(signature{name: "exp_server_version"})
 	})
 }
 
 func (e *dbEndpoint) ListCountries(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "list_countries", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "list_countries", reply, func() (any, error) {
 		var master string
 		if err := p.scan(signature{name: "exp_list_countries", params: []string{"master_pwd"}, required: 1}, &master); err != nil {
 			return nil, err
@@ -164,7 +166,7 @@ func (e *dbEndpoint) ListCountries(r *http.Request, p *Params, reply *any) error
 }
 
 func (e *dbEndpoint) CreateDatabase(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "create_database", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "create_database", reply, func() (any, error) {
 		var master, name string
 		var o services.CreateOptions
 		// Odoo defaults user_password to "admin"; godoo never has a fixed
@@ -184,7 +186,7 @@ func (e *dbEndpoint) CreateDatabase(r *http.Request, p *Params, reply *any) erro
 }
 
 func (e *dbEndpoint) DuplicateDatabase(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "duplicate_database", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "duplicate_database", reply, func() (any, error) {
 		var master, src, dst string
 		var neutralize bool
 		if err := p.scan(signature{name: "exp_duplicate_database", params: []string{"master_pwd", "db_original_name", "db_name", "neutralize_database"}, required: 3},
@@ -196,7 +198,7 @@ func (e *dbEndpoint) DuplicateDatabase(r *http.Request, p *Params, reply *any) e
 }
 
 func (e *dbEndpoint) Drop(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "drop", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "drop", reply, func() (any, error) {
 		var master, name string
 		if err := p.scan(signature{name: "exp_drop", params: []string{"master_pwd", "db_name"}, required: 2}, &master, &name); err != nil {
 			return nil, err
@@ -206,7 +208,7 @@ func (e *dbEndpoint) Drop(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *dbEndpoint) Rename(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "rename", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "rename", reply, func() (any, error) {
 		var master, oldName, newName string
 		if err := p.scan(signature{name: "exp_rename", params: []string{"master_pwd", "old_name", "new_name"}, required: 3}, &master, &oldName, &newName); err != nil {
 			return nil, err
@@ -216,7 +218,7 @@ func (e *dbEndpoint) Rename(r *http.Request, p *Params, reply *any) error {
 }
 
 func (e *dbEndpoint) ChangeAdminPassword(r *http.Request, p *Params, reply *any) error {
-	return guard(e.log, "change_admin_password", reply, func() (any, error) {
+	return guard(r.Context(), e.log, "change_admin_password", reply, func() (any, error) {
 		var master, newPw string
 		if err := p.scan(signature{name: "exp_change_admin_password", params: []string{"master_pwd", "new_password"}, required: 2}, &master, &newPw); err != nil {
 			return nil, err
@@ -225,8 +227,8 @@ func (e *dbEndpoint) ChangeAdminPassword(r *http.Request, p *Params, reply *any)
 	})
 }
 
-func (e *dbEndpoint) unsupported(method string, p *Params, reply *any) error {
-	return guard(e.log, method, reply, func() (any, error) {
+func (e *dbEndpoint) unsupported(r *http.Request, method string, p *Params, reply *any) error {
+	return guard(r.Context(), e.log, method, reply, func() (any, error) {
 		var master string
 		if len(*p) > 0 {
 			master, _ = (*p)[0].(string)
@@ -236,15 +238,15 @@ func (e *dbEndpoint) unsupported(method string, p *Params, reply *any) error {
 }
 
 func (e *dbEndpoint) Dump(r *http.Request, p *Params, reply *any) error {
-	return e.unsupported("dump", p, reply)
+	return e.unsupported(r, "dump", p, reply)
 }
 
 func (e *dbEndpoint) Restore(r *http.Request, p *Params, reply *any) error {
-	return e.unsupported("restore", p, reply)
+	return e.unsupported(r, "restore", p, reply)
 }
 
 func (e *dbEndpoint) MigrateDatabases(r *http.Request, p *Params, reply *any) error {
-	return e.unsupported("migrate_databases", p, reply)
+	return e.unsupported(r, "migrate_databases", p, reply)
 }
 
 // methodTable maps each service's Odoo method names to the Go method names

@@ -3,6 +3,7 @@ package rpc
 import (
 	"bytes"
 	"io"
+	"net/http"
 )
 
 // EncodeJSON exposes the JSON-RPC result encoder to the external tests.
@@ -34,3 +35,13 @@ func TableTemplateOf(names []string) (any, int) {
 
 // MaxTableTemplateBytes is the bound of the table template cache.
 const MaxTableTemplateBytes = xmlMaxTableTemplateBytes
+
+// ClientAddr exposes the client address a handler with proxy mode on or
+// off takes from r.
+func ClientAddr(r *http.Request, proxyMode bool) string {
+	h := &Handler{opts: Options{ProxyMode: proxyMode}}
+	return h.clientAddr(r)
+}
+
+// Abandoned exposes the marking of errors of calls whose client went away.
+var Abandoned = abandoned

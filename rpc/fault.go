@@ -1,8 +1,11 @@
 package rpc
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 
@@ -38,7 +41,13 @@ func toFault(err error, log *slog.Logger, method string) fault {
 	e := models.AsError(err)
 	if e == nil || e.Kind == models.KindInternal || e.Kind == models.KindRetryable {
 		id := requestID()
-		if log != nil {
+		switch {
+		case log == nil:
+		case errors.Is(err, context.Canceled):
+			// The client went away: nothing failed on the server's side, and
+			// nobody reads the answer.
+			log.Debug("call abandoned: the client went away", "id", id, "method", method, "err", err)
+		default:
 			log.Error("internal error", "id", id, "method", method, "err", err)
 		}
 		msg := "Internal server error (reference " + id + "); see the server log."
@@ -65,6 +74,19 @@ func toFault(err error, log *slog.Logger, method string) fault {
 		f.message = msg
 	}
 	return f
+}
+
+// abandoned marks err as caused by the client going away when ctx, the
+// call's context, was cancelled: net/http cancels it when the client's
+// connection closes. A query interrupted that way reports a driver error
+// (PostgreSQL's "canceling statement due to user request") rather than
+// context.Canceled, so the call's context is the only reliable witness. A
+// call that ran out of its time (context.DeadlineExceeded) stays an error.
+func abandoned(ctx context.Context, err error) error {
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", context.Canceled, err)
 }
 
 // xmlFaultString is the faultString of /xmlrpc/2: the bare message for Odoo's

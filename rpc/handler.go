@@ -145,13 +145,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
-// clientAddr is the peer address, or the first X-Forwarded-For hop when
-// proxy mode is on (and only then: the header is trivially forged).
+// clientAddr is the peer address, or, when proxy mode is on (and only
+// then: the header is trivially forged), the last X-Forwarded-For hop: the
+// address the trusted proxy saw, as werkzeug's ProxyFix (x_for=1) gives
+// Odoo. The hops before it are the client's own word, and taking the first
+// would let any client pick the address its failures are counted under.
 func (h *Handler) clientAddr(r *http.Request) string {
 	if h.opts.ProxyMode {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
+		if vs := r.Header.Values("X-Forwarded-For"); len(vs) > 0 {
+			xff := vs[len(vs)-1]
+			if i := strings.LastIndexByte(xff, ','); i >= 0 {
+				xff = xff[i+1:]
+			}
+			if hop := strings.TrimSpace(xff); hop != "" {
+				return hop
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

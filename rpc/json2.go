@@ -149,6 +149,7 @@ func (j *json2) identify(w http.ResponseWriter, r *http.Request) (Identity, bool
 // JSON-2 specific cases (unknown model or method, arguments that do not
 // bind) are decided here.
 func (j *json2) fault(w http.ResponseWriter, r *http.Request, err error, method string) {
+	err = abandoned(r.Context(), err)
 	var je *services.JSON2Error
 	if errors.As(err, &je) {
 		if je.NotFound {

@@ -237,7 +237,7 @@ func (rt *route) refuse(w http.ResponseWriter, r *http.Request, err error) {
 			ref.message = re.Message
 		}
 	} else {
-		f := toFault(err, rt.log, r.Method+" "+r.URL.Path)
+		f := toFault(abandoned(r.Context(), err), rt.log, r.Method+" "+r.URL.Path)
 		ref = refusal{status: f.jsonHTTPCode, code: "server_error", message: f.message}
 		if f.internal {
 			ref.code, ref.message = "internal_error", f.legacyCode

@@ -79,7 +79,7 @@ func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Han
 		c := &webCall{r: r}
 		id, res, err := wr.dispatch(c, name, fn)
 		if err != nil {
-			writeJSON(w, http.StatusOK, wr.errorBody(id, name, err))
+			writeJSON(w, http.StatusOK, wr.errorBody(id, name, abandoned(r.Context(), err)))
 			return
 		}
 		var buf bytes.Buffer

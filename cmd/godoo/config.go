@@ -36,7 +36,7 @@ var settings = []setting{
 	{"admin_passwd", "master-password", "GODOO_MASTER_PASSWORD", "", "master password of the db service (Odoo's admin_passwd), clear or $pbkdf2-sha512$ hash"},
 	{"list_db", "list-db", "GODOO_LIST_DB", "True", "allow listing and managing databases over RPC (Odoo's list_db)"},
 	{"dbfilter", "dbfilter", "GODOO_DBFILTER", "", "regular expression of visible databases for the web routes (Odoo's dbfilter)"},
-	{"proxy_mode", "proxy-mode", "GODOO_PROXY_MODE", "False", "trust X-Forwarded-For for the client address (Odoo's proxy_mode)"},
+	{"proxy_mode", "proxy-mode", "GODOO_PROXY_MODE", "False", "trust the last X-Forwarded-For hop, the one the proxy added, as the client address (Odoo's proxy_mode)"},
 	{"max_body_bytes", "max-body-bytes", "GODOO_MAX_BODY_BYTES", "134217728", "largest accepted request body in bytes"},
 	{"max_depth", "max-depth", "GODOO_MAX_DEPTH", "64", "deepest accepted nesting of arrays and structs in a request"},
 	{"request_timeout", "request-timeout", "GODOO_REQUEST_TIMEOUT", "300", "seconds one call may take"},
