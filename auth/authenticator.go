@@ -28,6 +28,17 @@ type Authenticator struct {
 	keyCache *checkCache
 	limiter  *limiter
 	usage    usage
+	// flights coalesces concurrent derivations of one credential.
+	flights flights
+	// refusals aggregates the log lines of refused attempts.
+	refusals refusalLog
+	// OnDerive, when set, is called by every check that needs a slow key
+	// derivation (a password, or a key imported from Odoo) before it
+	// derives: shared is false for the check that derives, true for one
+	// that waits for another check's derivation of the same credential
+	// instead. Tests count derivations with it and hold them until
+	// concurrent checks have arrived. It never sees a secret.
+	OnDerive func(shared bool)
 	// Feed pushes notice of credential changes committed by any process
 	// (PostgreSQL); nil makes every check read the generation counter.
 	Feed models.AuthFeed
@@ -55,7 +66,7 @@ func New(log *slog.Logger) *Authenticator {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, cache: newCheckCache(100000),
-		keyCache: newCheckCache(100000), limiter: &limiter{after: 5, window: time.Minute}}
+		keyCache: newCheckCache(100000), limiter: newLimiter()}
 }
 
 // Hash hashes a new password with the configured rounds.
@@ -84,44 +95,51 @@ func (a *Authenticator) minRounds() int {
 // and returns the uid. Unknown logins, archived users and wrong passwords all
 // give the same AccessDenied, after the same amount of work.
 func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, password, ip string) (int64, error) {
-	keys := []string{"ip:" + ip, "login:" + login}
-	if err := a.checkCooldown(ctx, db, dbname, login, ip, keys); err != nil {
-		return 0, err
-	}
-	if password == "" {
-		return 0, a.fail(ctx, db, dbname, login, ip, keys)
-	}
 	// A key in the password slot: godoo keys skip the password derivation
 	// entirely; Odoo keys are tried first because their check is cheaper.
+	// Keys have their own limiter, so a right key passes even from an
+	// address that the login cool-down holds.
 	if pk, isKey := ParseKey(password); isKey {
 		k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
 		if err != nil {
 			return 0, err
 		}
 		if found && k.Login == login {
-			if err := models.ClearLoginFailures(ctx, db, keys...); err != nil {
-				a.Log.Warn("clearing login failures failed", "db", dbname, "err", err)
-			}
+			a.clearFailures(ctx, db, dbname, ip)
 			a.Log.Info("login successful with an API key", "db", dbname, "login", login, "key_id", k.ID, "ip", ip)
 			return k.UserID, nil
 		}
 		if !pk.Odoo {
-			return 0, a.fail(ctx, db, dbname, login, ip, keys)
+			if err := a.checkCooldown(ctx, db, dbname, login, ip); err != nil {
+				return 0, err
+			}
+			return 0, a.fail(ctx, db, dbname, login, ip, ReasonKey)
 		}
+	}
+	if err := a.checkCooldown(ctx, db, dbname, login, ip); err != nil {
+		return 0, err
+	}
+	if password == "" {
+		return 0, a.fail(ctx, db, dbname, login, ip, ReasonPassword)
 	}
 	u, found, err := models.UserByLogin(ctx, db, login)
 	if err != nil {
 		return 0, err
 	}
 	if !found || !u.Active || u.Hash == "" {
-		DummyVerify(password)
-		return 0, a.fail(ctx, db, dbname, login, ip, keys)
+		if err := a.dummyVerify(ctx, dbname, "login\x00"+login, password); err != nil {
+			return 0, err
+		}
+		return 0, a.fail(ctx, db, dbname, login, ip, ReasonPassword)
 	}
-	ok, rehash := a.verifyStored(password, u.Hash)
+	ok, rehash, err := a.verifyShared(ctx, dbname, u, password)
+	if err != nil {
+		return 0, err
+	}
 	if !ok {
-		return 0, a.fail(ctx, db, dbname, login, ip, keys)
+		return 0, a.fail(ctx, db, dbname, login, ip, ReasonPassword)
 	}
-	a.succeed(ctx, db, u, password, rehash, dbname, keys)
+	a.succeed(ctx, db, u, password, rehash, dbname, ip)
 	a.Log.Info("login successful", "db", dbname, "login", login, "ip", ip)
 	return u.ID, nil
 }
@@ -143,9 +161,9 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 		}
 		if !pk.Odoo {
 			// Refused without touching the password (a godoo key is never a
-			// password) and without a database write: the in-memory key
-			// limiter counted the failure, so a flood costs no I/O.
-			a.Log.Info("API key refused", "db", dbname, "uid", uid, "ip", ip)
+			// password) and without a write to the login cool-down: the key
+			// limiter counted the failure if it was worth counting.
+			a.Refused(ip, dbname, "", ReasonKey)
 			return models.ErrAccessDenied
 		}
 	}
@@ -172,20 +190,45 @@ func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, ui
 	if found {
 		login = u.Login
 	}
-	keys := []string{"ip:" + ip, "login:" + login}
-	if err := a.checkCooldown(ctx, db, dbname, login, ip, keys); err != nil {
+	if err := a.checkCooldown(ctx, db, dbname, login, ip); err != nil {
 		return err
 	}
 	if !found || !u.Active || u.Hash == "" {
-		DummyVerify(password)
-		return a.fail(ctx, db, dbname, login, ip, keys)
+		if err := a.dummyVerify(ctx, dbname, "uid\x00"+strconv.FormatInt(uid, 10), password); err != nil {
+			return err
+		}
+		return a.fail(ctx, db, dbname, login, ip, ReasonPassword)
 	}
-	ok, rehash := a.verifyStored(password, u.Hash)
+	ok, rehash, err := a.verifyShared(ctx, dbname, u, password)
+	if err != nil {
+		return err
+	}
 	if !ok {
-		return a.fail(ctx, db, dbname, login, ip, keys)
+		return a.fail(ctx, db, dbname, login, ip, ReasonPassword)
 	}
-	a.succeed(ctx, db, u, password, rehash, dbname, keys)
+	a.succeed(ctx, db, u, password, rehash, dbname, ip)
 	return nil
+}
+
+// verifyShared checks password against u's stored hash, sharing the
+// derivation with the concurrent checks of the same credential.
+func (a *Authenticator) verifyShared(ctx context.Context, dbname string, u models.UserCredentials, password string) (ok, rehash bool, err error) {
+	key := a.cache.digest(dbname, u.ID, u.Hash, password)
+	return a.flights.do(ctx, key, a.OnDerive, func() (bool, bool) {
+		return a.verifyStored(password, u.Hash)
+	})
+}
+
+// dummyVerify spends a derivation on an unknown login or uid (who names
+// it), shared like a real one, so that neither the time nor the work of a
+// refusal tells whether the user exists.
+func (a *Authenticator) dummyVerify(ctx context.Context, dbname, who, password string) error {
+	key := a.cache.digest(dbname, 0, "\x00"+who, password)
+	_, _, err := a.flights.do(ctx, key, a.OnDerive, func() (bool, bool) {
+		DummyVerify(password)
+		return false, false
+	})
+	return err
 }
 
 // Forget drops cached checks of a database that was dropped or renamed.
@@ -193,9 +236,10 @@ func (a *Authenticator) Forget(dbname string) {
 	a.cache.forget(dbname)
 	a.keyCache.forget(dbname)
 	a.forgetRows(dbname)
+	a.limiter.forget(dbname)
 }
 
-func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCredentials, password string, rehash bool, dbname string, keys []string) {
+func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCredentials, password string, rehash bool, dbname, ip string) {
 	stored := u.Hash
 	if rehash {
 		if h, err := a.Hash(password); err == nil {
@@ -207,19 +251,30 @@ func (a *Authenticator) succeed(ctx context.Context, db bun.IDB, u models.UserCr
 		}
 	}
 	a.cache.store(dbname, u.ID, stored, password, u.AuthVersion)
-	if err := models.ClearLoginFailures(ctx, db, keys...); err != nil {
+	a.clearFailures(ctx, db, dbname, ip)
+}
+
+// clearFailures forgets the login failures of the source address after a
+// success, as Odoo does.
+func (a *Authenticator) clearFailures(ctx context.Context, db bun.IDB, dbname, ip string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
+	defer cancel()
+	if err := models.ClearLoginFailures(ctx, db, "ip:"+ip); err != nil {
 		a.Log.Warn("clearing login failures failed", "db", dbname, "err", err)
 	}
 }
 
-func (a *Authenticator) fail(ctx context.Context, db bun.IDB, dbname, login, ip string, keys []string) error {
+// fail counts a failed login of the source address for the cool-down and
+// returns AccessDenied. The count is written even when the client has gone,
+// so that disconnecting does not escape it.
+func (a *Authenticator) fail(ctx context.Context, db bun.IDB, dbname, login, ip, reason string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
+	defer cancel()
 	now := a.Now().UTC().Format(models.DatetimeLayout)
-	for _, k := range keys {
-		if err := models.RecordLoginFailure(ctx, db, k, now); err != nil {
-			a.Log.Warn("recording login failure failed", "db", dbname, "err", err)
-		}
+	if err := models.RecordLoginFailure(ctx, db, "ip:"+ip, now); err != nil {
+		a.Log.Warn("recording login failure failed", "db", dbname, "err", err)
 	}
-	a.Log.Info("login failed", "db", dbname, "login", login, "ip", ip)
+	a.Refused(ip, dbname, login, reason)
 	return models.ErrAccessDenied
 }
 
@@ -240,27 +295,26 @@ func cooldown(ctx context.Context, db bun.IDB) (after int64, duration time.Durat
 	return after, duration
 }
 
-// checkCooldown refuses an attempt while the source address or the login has
-// failed too often recently. Refused attempts are not counted, as in Odoo.
-func (a *Authenticator) checkCooldown(ctx context.Context, db bun.IDB, dbname, login, ip string, keys []string) error {
+// checkCooldown refuses an attempt while the source address has failed
+// too often recently. The count is per address only, as in Odoo: counting
+// per login too let anyone lock a user out from anywhere by sending wrong
+// passwords for it. Refused attempts are not counted, as in Odoo.
+func (a *Authenticator) checkCooldown(ctx context.Context, db bun.IDB, dbname, login, ip string) error {
 	after, duration := cooldown(ctx, db)
 	if after <= 0 {
 		return nil
 	}
-	now := a.Now().UTC()
-	for _, k := range keys {
-		n, last, err := models.LoginFailures(ctx, db, k)
-		if err != nil {
-			return err
-		}
-		if n < after {
-			continue
-		}
-		t, err := time.Parse(models.DatetimeLayout, last)
-		if err == nil && now.Sub(t) < duration {
-			a.Log.Warn("login attempt ignored: too many failures", "db", dbname, "login", login, "ip", ip)
-			return models.AccessDeniedf("Too many login failures, please wait a bit before trying again.")
-		}
+	n, last, err := models.LoginFailures(ctx, db, "ip:"+ip)
+	if err != nil {
+		return err
+	}
+	if n < after {
+		return nil
+	}
+	t, err := time.Parse(models.DatetimeLayout, last)
+	if err == nil && a.Now().UTC().Sub(t) < duration {
+		a.Refused(ip, dbname, login, ReasonCooldown)
+		return models.AccessDeniedf("Too many login failures, please wait a bit before trying again.")
 	}
 	return nil
 }

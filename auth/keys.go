@@ -30,19 +30,17 @@ type Identity struct {
 // committed change empties. A cold one costs one indexed read. Odoo keys
 // cost their PBKDF2 once; later checks hit the digest cache, which is bound
 // to the stored hash so that a replaced key never matches.
+//
+// A locked-out address or key id (limiter.go) never makes a right key fail:
+// the check runs as usual, with bounded work, and only the bookkeeping of
+// wrong keys (counting, audit rows) stops, and derivations of Odoo keys
+// take turns.
 func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname string, pk ParsedKey, scope, ip string) (models.NativeKey, bool, error) {
 	now := a.Now().UTC()
 	if pk.Malformed {
-		// A bad checksum: no look-up, no derivation. Only the address is
-		// counted; the key id of a forged key is not worth a limiter entry.
-		a.limiter.fail(dbname, now, "ip:"+ip)
+		// A bad checksum: no look-up, no derivation, nothing counted.
 		return models.NativeKey{}, false, nil
 	}
-	// A blocked address or key id gets no database read and no key
-	// derivation; a warm key with the right secret still passes, so that
-	// failures sent by someone else on a leaked key id do not lock its
-	// owner out.
-	blocked := a.limiter.blocked(dbname, "ip:"+ip, now) || a.limiter.blocked(dbname, "key:"+pk.Index, now)
 	st, err := a.fresh(ctx, db, dbname)
 	if err != nil {
 		return models.NativeKey{}, false, err
@@ -54,9 +52,6 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		cands, cached = nil, true // no such key id: refused without a read
 	}
 	if !cached {
-		if blocked {
-			return models.NativeKey{}, false, nil
-		}
 		if cands, err = models.NativeKeysByIndex(ctx, db, pk.Index); err != nil {
 			return models.NativeKey{}, false, err
 		}
@@ -73,22 +68,28 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
 			return k, true, nil
 		}
-		if pk.Odoo && blocked {
-			continue // no derivation while blocked
+		ok, err := a.verifyKey(ctx, dbname, pk, k, ip, now)
+		if err != nil {
+			return models.NativeKey{}, false, err
 		}
-		if VerifyKey(pk.Key, k.Hash) {
+		if ok {
 			a.keyCache.store(dbname, k.ID, k.Hash, pk.Key, 0)
 			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
 			return k, true, nil
 		}
 	}
-	if blocked {
-		return models.NativeKey{}, false, nil
+	if cached && len(cands) == 0 {
+		return models.NativeKey{}, false, nil // refused from memory: not worth a write
 	}
-	a.limiter.fail(dbname, now, "ip:"+ip, "key:"+pk.Index)
-	if usable {
+	index := ""
+	if len(cands) > 0 {
+		index = pk.Index
+	}
+	if a.keyFailed(ctx, db, dbname, now, ip, index) && usable {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
+		defer cancel()
 		for _, k := range cands {
-			if err := models.AuditFailure(ctx, db, "native", k.ID, nowText, ip); err != nil {
+			if err := models.AuditFailure(actx, db, "native", k.ID, nowText, ip); err != nil {
 				a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
 			}
 		}
@@ -96,11 +97,32 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 	return models.NativeKey{}, false, nil
 }
 
+// verifyKey compares pk with the stored hash of k: a SHA-256 for godoo
+// keys; for Odoo keys a PBKDF2, shared with the concurrent checks of the
+// same key, and taking turns per key id while the address or the key id is
+// locked out.
+func (a *Authenticator) verifyKey(ctx context.Context, dbname string, pk ParsedKey, k models.NativeKey, ip string, now time.Time) (bool, error) {
+	if !pk.Odoo {
+		return VerifyKey(pk.Key, k.Hash), nil
+	}
+	if a.keyBlocked(dbname, ip, pk.Index, now) {
+		done, err := a.limiter.serial(ctx, dbname+"\x00"+pk.Index)
+		if err != nil {
+			return false, err
+		}
+		defer done()
+	}
+	ok, _, err := a.flights.do(ctx, a.keyCache.digest(dbname, k.ID, k.Hash, pk.Key), a.OnDerive, func() (bool, bool) {
+		return VerifyKey(pk.Key, k.Hash), false
+	})
+	return ok, err
+}
+
 // BearerKey authenticates a native key given as a bearer token.
 func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, error) {
 	pk, ok := ParseKey(key)
 	if !ok {
-		a.limiter.fail(dbname, a.Now(), "ip:"+ip)
+		a.Refused(ip, dbname, "", ReasonBearer)
 		return Identity{}, models.ErrAccessDenied
 	}
 	k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
@@ -108,6 +130,7 @@ func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, 
 		return Identity{}, err
 	}
 	if !found {
+		a.Refused(ip, dbname, "", ReasonBearer)
 		return Identity{}, models.ErrAccessDenied
 	}
 	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
@@ -132,7 +155,9 @@ func (a *Authenticator) SetConfigKeys(keys map[string]string) {
 // HeaderKey authenticates an API-KEY header key (auth.api.key) and returns
 // the key's user. The key is looked up by its hash on a unique index (or in
 // the cache of credential rows); archived keys, and keys of archived users
-// when their company says so, are refused.
+// when their company says so, are refused. A locked-out address still gets
+// its look-up (one indexed read), so that a right key passes; only wrong
+// keys stop being counted, audited and cached.
 func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, []string, error) {
 	now := a.Now().UTC()
 	if key == "" {
@@ -153,9 +178,6 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	}
 	row, cached := a.cachedHeader(dbname, st, ref)
 	if !cached {
-		if a.limiter.blocked(dbname, "ip:"+ip, now) {
-			return Identity{}, nil, models.ErrAccessDenied
-		}
 		if fromConfig {
 			row.key, row.found, err = models.HeaderKeyByName(ctx, db, configName)
 		} else {
@@ -164,19 +186,25 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 		if err != nil {
 			return Identity{}, nil, err
 		}
-		a.putHeader(dbname, st, ref, row)
+		// A locked-out address sending ever new keys must not fill the
+		// cache with rows of keys that do not exist.
+		if row.found || !a.keyBlocked(dbname, ip, "", now) {
+			a.putHeader(dbname, st, ref, row)
+		}
 	}
 	k, found := row.key, row.found
 	if found && !fromConfig && overridden[k.Name] {
 		found = false // the configuration holds this key's secret now
 	}
 	if !found || !k.Usable {
-		if a.limiter.blocked(dbname, "ip:"+ip, now) {
-			return Identity{}, nil, models.ErrAccessDenied
+		a.Refused(ip, dbname, "", ReasonHeader)
+		if cached && !row.found {
+			return Identity{}, nil, models.ErrAccessDenied // refused from memory: not worth a write
 		}
-		a.limiter.fail(dbname, now, "ip:"+ip)
-		if found {
-			if err := models.AuditFailure(ctx, db, "header", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
+		if a.keyFailed(ctx, db, dbname, now, ip, "") && row.found {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
+			defer cancel()
+			if err := models.AuditFailure(actx, db, "header", k.ID, now.Format(models.DatetimeLayout), ip); err != nil {
 				a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
 			}
 		}
@@ -258,66 +286,4 @@ func (u *usage) drain() map[string]map[string]map[int64]string {
 	out := u.seen
 	u.seen = nil
 	return out
-}
-
-// limiter refuses, without any database work, key attempts from a source
-// address or on a key id that failed too often recently: 5 failures, then
-// 60 seconds. It bounds what a flood of wrong keys costs. It is per process;
-// the password cool-down in the database is shared by all processes.
-type limiter struct {
-	mu      sync.Mutex
-	entries map[string]limitEntry
-	after   int
-	window  time.Duration
-}
-
-type limitEntry struct {
-	failures int
-	last     time.Time
-}
-
-// sweep makes room when the limiter is full. It keeps the entries that
-// block (a flood of one-off failures from ever new addresses must not lift
-// the lock-outs it is meant to outlast) and drops the others; if blocking
-// entries alone fill more than half the room, it forgets everything, so
-// that a sweep happens at most once per maxLimitEntries/2 failures.
-func (l *limiter) sweep(now time.Time) {
-	for k, e := range l.entries {
-		if e.failures < l.after || now.Sub(e.last) >= l.window {
-			delete(l.entries, k)
-		}
-	}
-	if len(l.entries) > maxLimitEntries/2 {
-		l.entries = map[string]limitEntry{}
-	}
-}
-
-func (l *limiter) blocked(dbname, key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e, ok := l.entries[dbname+"\x00"+key]
-	return ok && e.failures >= l.after && now.Sub(e.last) < l.window
-}
-
-// maxLimitEntries bounds the limiter's memory.
-const maxLimitEntries = 100000
-
-func (l *limiter) fail(dbname string, now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.entries == nil {
-		l.entries = map[string]limitEntry{}
-	}
-	if len(l.entries) > maxLimitEntries {
-		l.sweep(now)
-	}
-	for _, k := range keys {
-		e := l.entries[dbname+"\x00"+k]
-		if now.Sub(e.last) >= l.window {
-			e.failures = 0
-		}
-		e.failures++
-		e.last = now
-		l.entries[dbname+"\x00"+k] = e
-	}
 }

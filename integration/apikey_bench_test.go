@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,8 +36,10 @@ import (
 // BenchmarkAPIKeyCheck compares a cached key check with a whole execute_kw
 // round trip of res.users.context_get over loopback; BenchmarkAPIKeyLookup
 // the same check with 10 and with 100 000 keys in the table;
-// BenchmarkAPIKeyRefuse the refusal of a malformed key and of an unknown
-// well-formed one.
+// BenchmarkAPIKeyRefuse the refusal of a malformed key, of an unknown
+// well-formed one and of a forged one on a real key id, counted or locked
+// out; BenchmarkColdPasswordChecks eight concurrent cold checks of one
+// password.
 
 // benchDB is one database of a store, served over loopback.
 type benchDB struct {
@@ -246,8 +249,8 @@ func BenchmarkAPIKeyRefuse(b *testing.B) {
 		}
 		a := d.set.Authenticator()
 		// Each attempt is a minute after the previous one, so the
-		// per-address and per-key limiter never blocks: every unknown key
-		// is looked up in the table.
+		// per-address and per-key limiter never locks anything out: every
+		// forged key is counted.
 		var minutes atomic.Int64
 		start := time.Now()
 		a.Now = func() time.Time { return start.Add(time.Duration(minutes.Add(1)) * time.Minute) }
@@ -283,9 +286,39 @@ func BenchmarkAPIKeyRefuse(b *testing.B) {
 				}
 			}
 		})
-		b.Run(name+"/unknown_blocked_address", func(b *testing.B) {
-			a.Now = time.Now // a steady clock: after 5 failures the address is blocked
-			refuse(b, unknown)
+		// A forged key on the real key id: a counted failure costs two
+		// upserts of the shared counters and an audit row.
+		forged := akCraftKey(d.key[len(auth.KeyPrefix) : len(auth.KeyPrefix)+16])
+		b.Run(name+"/forged_counted", func(b *testing.B) { refuse(b, forged) })
+		b.Run(name+"/forged_locked_out", func(b *testing.B) {
+			a.Now = time.Now // a steady clock: after 5 failures the address and the key id are locked out
+			refuse(b, forged)
+		})
+	}
+}
+
+// BenchmarkColdPasswordChecks: eight concurrent checks of one user's
+// password with the caches emptied, as after a restart when a client opens
+// several connections at once. They share one 600 000-round derivation.
+func BenchmarkColdPasswordChecks(b *testing.B) {
+	for name, store := range benchStores(b) {
+		d := newBenchDB(b, store)
+		a := d.set.Authenticator()
+		b.Run(name+"/8_concurrent", func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				a.Forget(d.name)
+				b.StartTimer()
+				var wg sync.WaitGroup
+				for i := range 8 {
+					wg.Go(func() {
+						if err := d.check(b, 2, adminPassword, fmt.Sprintf("192.0.2.%d", i)); err != nil {
+							b.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+			}
 		})
 	}
 }

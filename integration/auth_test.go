@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/godoo/godoo/auth"
@@ -358,8 +359,9 @@ func testAuthLogs(t *testing.T, e *env) {
 		wantFault(t, c, f, 3, "Access Denied")
 		dbMust(t, c, "list_countries", masterPassword)
 	}
+	set.Authenticator().FlushRefusals(true)
 	out := buf.String()
-	for _, want := range []string{"login failed", "login successful", "internal error"} {
+	for _, want := range []string{`msg="refused attempts"`, "login successful", "internal error"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q; is the logger wired?\n%s", want, out)
 		}
@@ -373,7 +375,7 @@ func testAuthLogs(t *testing.T, e *env) {
 
 // testAuthCooldown checks the login cool-down (base.login_cooldown_after
 // failures within base.login_cooldown_duration seconds), kept in the
-// database per source address and per login.
+// database per source address, as Odoo counts it.
 func testAuthCooldown(t *testing.T, e *env) {
 	proxied := authServe(t, e.set, godoorpc.Options{ProxyMode: true})
 	// Admin calls come from an address of their own, never blocked.
@@ -409,10 +411,74 @@ func testAuthCooldown(t *testing.T, e *env) {
 			wantCooldown(t, c, userA, uidA, pwA)
 		}
 		// Another address is not blocked (the X-Forwarded-For address is
-		// the one counted), but the login is, from anywhere.
+		// the one counted), not even for the login that failed: nobody
+		// can lock a user out from elsewhere.
 		addr2 := xmlCaller{authFront(t, proxied, "203.0.113.2")}
 		equal(t, "another user from another address", authLogin(t, addr2, e.db, userB, pwB), uidB)
-		wantCooldown(t, addr2, userA, uidA, pwA)
+		equal(t, "the failing login from another address", authLogin(t, addr2, e.db, userA, pwA), uidA)
+	})
+
+	// Issue item 2: wrong passwords for one login, sent from many
+	// addresses, cool down those addresses and never the login.
+	// cheapUser makes a user whose password has a 1000-round hash, as an
+	// old Odoo database may hold: wrong passwords for it cost little, and
+	// the right one upgrades the hash.
+	cheapUser := func(t *testing.T, login, pw string) int64 {
+		t.Helper()
+		pool, err := e.store.Open(context.Background(), e.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uid := authCreateUser(t, admin, e.db, login, "initial-"+pw)
+		handSQL(t, e.store, pool, e.db, "UPDATE res_users SET password = ? WHERE id = ?",
+			passlibHash(t, pw, []byte("cheap-user-salt!"), 1000), uid)
+		return uid
+	}
+
+	t.Run("flood of one login from many addresses", func(t *testing.T) {
+		login := "cool_flood" + suffix
+		const pw = "cool-Flood-pw"
+		uid := cheapUser(t, login, pw)
+		flooders := make([]caller, 12)
+		for i := range flooders {
+			flooders[i] = xmlCaller{authFront(t, proxied, fmt.Sprintf("203.0.113.%d", 100+i))}
+		}
+		for _, c := range flooders {
+			equal(t, "a wrong password", authLogin(t, c, e.db, login, "wrong"), false)
+		}
+		for range 4 {
+			equal(t, "a wrong password again", authLogin(t, flooders[0], e.db, login, "wrong"), false)
+		}
+		// The address that failed five times is cooled down, even with the
+		// right password; the login is not, from any other address.
+		wantCooldown(t, flooders[0], login, uid, pw)
+		other := jsonCaller{authFront(t, proxied, "203.0.113.99")}
+		equal(t, "the flooded login from another address", authLogin(t, other, e.db, login, pw), uid)
+		equal(t, "the flooded login from an address that failed once", authLogin(t, flooders[1], e.db, login, pw), uid)
+		if f := authCount(t, jsonCaller{authFront(t, proxied, "203.0.113.98")}, e.db, uid, pw); f != nil {
+			t.Errorf("execute_kw of the flooded login: %v", f)
+		}
+	})
+
+	// A client behind the trusted proxy may send an X-Forwarded-For of its
+	// own, which the proxy extends: only the proxy's hop, the last, counts,
+	// or each wrong password could come from an address of its choosing.
+	t.Run("hops before the proxy's", func(t *testing.T) {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Header.Set("X-Forwarded-For", fmt.Sprintf("198.18.0.%d, 203.0.113.120", n.Add(1)))
+			proxied.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		login := "cool_hops" + suffix
+		const pw = "cool-Hops-pw"
+		uid := cheapUser(t, login, pw)
+		c := xmlCaller{srv.URL}
+		for range 5 {
+			equal(t, "a wrong password", authLogin(t, c, e.db, login, "wrong"), false)
+		}
+		wantCooldown(t, c, login, uid, pw)
+		equal(t, "from another proxy hop", authLogin(t, xmlCaller{authFront(t, proxied, "203.0.113.121")}, e.db, login, pw), uid)
 	})
 
 	t.Run("second process", func(t *testing.T) {

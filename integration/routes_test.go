@@ -41,8 +41,9 @@ func TestRoutes(t *testing.T) {
 		t.Run("basic_api_key", r.basicAPIKey)
 		t.Run("bearer", r.bearer)
 		t.Run("curl", r.curl)
+		e.set.Authenticator().FlushRefusals(true)
 		out := logs.String()
-		if !strings.Contains(out, "API key refused") {
+		if !strings.Contains(out, `msg="refused attempts"`) || !strings.Contains(out, "header_key=") {
 			t.Errorf("the log lacks the refusals; is the logger wired?\n%s", out)
 		}
 		for _, s := range r.secrets {

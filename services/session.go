@@ -234,9 +234,8 @@ func (w *Web) passwordLogin(ctx context.Context, db *bun.DB, dbname, login, pass
 	pk, isKey := auth.ParseKey(password)
 	if isKey && !pk.Odoo {
 		// A godoo key is never a password. Logging in with an empty
-		// password counts the failure and applies the cool-down exactly as
-		// a wrong password does.
-		w.c.log.Info("web login refused: API keys are not accepted here", "db", dbname, "login", login, "ip", ip)
+		// password counts (and logs) the failure and applies the cool-down
+		// exactly as a wrong password does.
 		if _, err := w.c.auth.Login(ctx, db, dbname, login, "", ip); err != nil {
 			return 0, w.c.refused(ctx, err)
 		}
@@ -254,7 +253,7 @@ func (w *Web) passwordLogin(ctx context.Context, db *bun.DB, dbname, login, pass
 			return 0, err
 		}
 		if ok, _ := auth.VerifyPassword(password, u.Hash, 1); !found || !ok {
-			w.c.log.Info("web login refused: API keys are not accepted here", "db", dbname, "login", login, "ip", ip)
+			w.c.auth.Refused(ip, dbname, login, "key_as_password")
 			return 0, models.ErrAccessDenied
 		}
 	}

@@ -372,8 +372,9 @@ func (s *Set) FlushKeyUsage(ctx context.Context) error {
 	return s.core.auth.FlushKeyUsage(ctx, s.core.open)
 }
 
-// Run does the background work of a serving process until ctx ends: it
-// flushes key last-used times every interval.
+// Run does the background work of a serving process until ctx ends: every
+// interval it flushes key last-used times and writes the aggregated log
+// lines of refused attempts whose minute is over; at the end, all of them.
 func (s *Set) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -381,9 +382,11 @@ func (s *Set) Run(ctx context.Context, interval time.Duration) {
 		select {
 		case <-ctx.Done():
 			_ = s.FlushKeyUsage(context.WithoutCancel(ctx))
+			s.core.auth.FlushRefusals(true)
 			return
 		case <-t.C:
 			_ = s.FlushKeyUsage(ctx)
+			s.core.auth.FlushRefusals(false)
 		}
 	}
 }

@@ -221,14 +221,13 @@ func (w *Web) headerKey(ctx context.Context, db *bun.DB, name string, cr Credent
 	ip := remoteAddr(ctx)
 	id, groups, err := w.c.auth.HeaderKey(ctx, db, name, cr.APIKey, ip)
 	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
-		w.c.log.Info("API key refused", "db", name, "ip", ip)
-		return Identity{}, refuse(ReasonInvalidKey)
+		return Identity{}, refuse(ReasonInvalidKey) // the authenticator logged it
 	}
 	if err != nil {
 		return Identity{}, err
 	}
 	if len(cr.KeyGroups) > 0 && !intersects(cr.KeyGroups, groups) {
-		w.c.log.Info("API key refused: not in the route's key groups", "db", name, "key", id.KeyName, "ip", ip)
+		w.c.auth.Refused(ip, name, id.Login, "key_group")
 		return Identity{}, refuse(ReasonKeyGroup)
 	}
 	return Identity{DB: name, UID: id.UID, Login: id.Login, Mode: "api_key", KeyID: id.KeyID, KeyName: id.KeyName, Groups: groups}, nil
@@ -249,8 +248,7 @@ func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
 	ip := remoteAddr(ctx)
 	id, err := w.c.auth.BearerKey(ctx, db, name, cr.Bearer, ip)
 	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
-		w.c.log.Info("bearer key refused", "db", name, "ip", ip)
-		return Identity{}, refuse(ReasonInvalidBearer)
+		return Identity{}, refuse(ReasonInvalidBearer) // the authenticator logged it
 	}
 	if err != nil {
 		return Identity{}, err
@@ -276,7 +274,7 @@ func (w *Web) BasicAPIKey(ctx context.Context, cr Credentials) (Identity, error)
 	if users := w.c.cfg.BasicUsers; len(users) > 0 {
 		if !w.c.auth.ConfiguredBasic(cr.BasicUser, cr.BasicPass, users[cr.BasicUser]) {
 			_ = w.c.refused(ctx, models.ErrAccessDenied)
-			w.c.log.Info("Basic credentials refused", "db", name, "user", cr.BasicUser, "ip", ip)
+			w.c.auth.Refused(ip, name, cr.BasicUser, "basic")
 			return Identity{}, refuse(ReasonInvalidBasic)
 		}
 	} else {
