@@ -62,26 +62,13 @@ func (r *replay) run(c *confCase) outcome {
 // are bound to no record: the answer cannot name them either.
 func (r *replay) unboundIn(expect *object) []string {
 	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case string:
-			if r.corpus.symbols[x] {
-				if _, ok := r.ids.syms[x]; !ok && !slices.Contains(out, x) {
-					out = append(out, x)
-				}
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case *object:
-			for _, k := range x.keys {
-				walk(x.vals[k])
+	eachString(expect, func(s string) {
+		if r.corpus.symbols[s] {
+			if _, ok := r.ids.syms[s]; !ok && !slices.Contains(out, s) {
+				out = append(out, s)
 			}
 		}
-	}
-	walk(expect)
+	})
 	return out
 }
 
@@ -138,41 +125,36 @@ func (o outcome) report() string {
 
 // hasString tells whether v holds the string s.
 func hasString(v any, s string) bool {
-	switch x := v.(type) {
-	case string:
-		return x == s
-	case []any:
-		return slices.ContainsFunc(x, func(e any) bool { return hasString(e, s) })
-	case *object:
-		return slices.ContainsFunc(x.keys, func(k string) bool { return hasString(x.vals[k], s) })
-	}
-	return false
+	found := false
+	eachString(v, func(e string) { found = found || e == s })
+	return found
 }
 
 // symbolsUsed lists the symbols of a request with the ids they stand for.
 func symbolsUsed(request *object, ids *idSpace) string {
-	seen := map[string]bool{}
 	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case string:
-			if strings.HasPrefix(x, "@") && !seen[x] {
-				seen[x] = true
-				if ref, ok := ids.resolve(x); ok {
-					out = append(out, fmt.Sprintf("%s=%s(%d)", x, ref.model, ref.id))
-				}
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		case *object:
-			for _, k := range x.keys {
-				walk(x.vals[k])
+	eachString(request, func(s string) {
+		if ref, ok := ids.resolve(s); ok && strings.HasPrefix(s, "@") {
+			if e := fmt.Sprintf("%s=%s(%d)", s, ref.model, ref.id); !slices.Contains(out, e) {
+				out = append(out, e)
 			}
 		}
-	}
-	walk(request)
+	})
 	return strings.Join(out, " ")
+}
+
+// eachString calls fn with every string in v, dict keys left out.
+func eachString(v any, fn func(string)) {
+	switch x := v.(type) {
+	case string:
+		fn(x)
+	case []any:
+		for _, e := range x {
+			eachString(e, fn)
+		}
+	case *object:
+		for _, k := range x.keys {
+			eachString(x.vals[k], fn)
+		}
+	}
 }

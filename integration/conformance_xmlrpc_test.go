@@ -260,59 +260,58 @@ func (p *xmlParser) array() (any, error) {
 		return nil, err
 	}
 	list := []any{}
-	for {
-		tok, err := p.dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "value" {
-				return nil, fmt.Errorf("xml-rpc: <%s> in an array", t.Name.Local)
-			}
-			v, err := p.value()
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		case xml.EndElement: // </data>
-			return list, p.end()
-		}
+	err := p.each("value", "an array", func() error {
+		v, err := p.value()
+		list = append(list, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return list, p.end() // </array>
 }
 
 func (p *xmlParser) structure() (any, error) {
 	o := newObject()
+	err := p.each("member", "a struct", func() error {
+		if err := p.expect("name"); err != nil {
+			return err
+		}
+		name, err := p.text()
+		if err != nil {
+			return err
+		}
+		if err := p.expect("value"); err != nil {
+			return err
+		}
+		v, err := p.value()
+		if err != nil {
+			return err
+		}
+		o.set(name, v)
+		return p.end() // </member>
+	})
+	return o, err
+}
+
+// each calls fn at every child element of the current element, which must
+// be named name, and consumes the current element's end.
+func (p *xmlParser) each(name, in string, fn func() error) error {
 	for {
 		tok, err := p.dec.Token()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if t.Name.Local != "member" {
-				return nil, fmt.Errorf("xml-rpc: <%s> in a struct", t.Name.Local)
+			if t.Name.Local != name {
+				return fmt.Errorf("xml-rpc: <%s> in %s", t.Name.Local, in)
 			}
-			if err := p.expect("name"); err != nil {
-				return nil, err
+			if err := fn(); err != nil {
+				return err
 			}
-			name, err := p.text()
-			if err != nil {
-				return nil, err
-			}
-			if err := p.expect("value"); err != nil {
-				return nil, err
-			}
-			v, err := p.value()
-			if err != nil {
-				return nil, err
-			}
-			o.set(name, v)
-			if err := p.end(); err != nil { // </member>
-				return nil, err
-			}
-		case xml.EndElement: // </struct>
-			return o, nil
+		case xml.EndElement:
+			return nil
 		}
 	}
 }
