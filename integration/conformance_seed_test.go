@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"sort"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
@@ -29,7 +31,14 @@ const (
 // server's URL and the database's name.
 func startConformanceServer(t *testing.T, store models.Store) (base, db string) {
 	t.Helper()
-	set := services.NewSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true})
+	// The replay's clock starts at the real time and advances a
+	// millisecond at each reading, so that windows of time (the login
+	// cool-down, the key limiter, session lifetimes) see the same instants
+	// however loaded the machine is: answers are those of a quick run.
+	start := time.Now().UTC().Truncate(time.Second)
+	var readings atomic.Int64
+	now := func() time.Time { return start.Add(time.Duration(readings.Add(1)) * time.Millisecond) }
+	set := services.NewSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true, Now: now})
 	db = uniqueName("conf_")
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {
