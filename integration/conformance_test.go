@@ -1,0 +1,158 @@
+package integration_test
+
+import (
+	"flag"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/godoo/godoo/models"
+)
+
+// The replay's flags, for whoever works on conformance: go test
+// ./integration -run TestConformanceOdoo18 -update-conformance, or
+// -conformance-show '^read\.' with -v.
+var (
+	updateConformance = flag.Bool("update-conformance", false,
+		"rewrite "+pendingFile+" with the cases that differ in this run")
+	showConformance = flag.String("conformance-show", "",
+		"log request, expectation and answer of the cases whose id matches this regular expression")
+)
+
+// maxReported bounds the regressions reported in full per store.
+const maxReported = 20
+
+// TestConformanceOdoo18 replays the recorded Odoo 18 corpus against godoo on
+// every store and compares each answer with Odoo's, after the corpus's
+// normalisation: results, fault codes and texts, JSON-RPC error envelopes,
+// the order of records and the key order of every dict. Differences are
+// held to the ratchet of testdata/conformance (see conformance_ratchet_test.go).
+func TestConformanceOdoo18(t *testing.T) {
+	corp := loadCorpusOrSkip(t)
+	pending, err := readPending(pendingFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exemptions, err := readDifferences(differencesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var show *regexp.Regexp
+	if *showConformance != "" {
+		if show, err = regexp.Compile(*showConformance); err != nil {
+			t.Fatalf("-conformance-show: %v", err)
+		}
+	}
+	updated := pendingList{}
+	for k, v := range pending {
+		updated[k] = v
+	}
+	all := stores(t)
+	for _, name := range sortedKeys(all) {
+		t.Run(name, func(t *testing.T) {
+			store := all[name](t)
+			t.Cleanup(func() { store.Close() })
+			outcomes := replayStore(t, corp, store)
+			t.Log(summary(name, corp, outcomes))
+			differing := map[string]bool{}
+			var regressions []outcome
+			var nowMatching []string
+			for _, o := range outcomes {
+				if show != nil && show.MatchString(o.c.ID) {
+					t.Log(o.report())
+				}
+				if reason, ok := exempt(exemptions, name, o.c.ID); ok {
+					if !o.matched() {
+						t.Logf("%s differs on purpose: %s", o.c.ID, reason)
+					}
+					continue
+				}
+				switch {
+				case o.matched() && pending[name][o.c.ID]:
+					nowMatching = append(nowMatching, o.c.ID)
+				case !o.matched():
+					differing[o.c.ID] = true
+					if !pending[name][o.c.ID] {
+						regressions = append(regressions, o)
+					}
+				}
+			}
+			if *updateConformance {
+				updated[name] = differing
+				return
+			}
+			for i, o := range regressions {
+				if i == maxReported {
+					var rest []string
+					for _, r := range regressions[i:] {
+						rest = append(rest, r.c.ID)
+					}
+					t.Errorf("%d more cases differ that %s does not list: %s", len(rest), pendingFile, strings.Join(rest, " "))
+					break
+				}
+				t.Errorf("regression (not in %s): %s", pendingFile, o.report())
+			}
+			if len(nowMatching) > 0 {
+				t.Errorf("remove %d now-matching cases from %s (or run with -update-conformance): %s",
+					len(nowMatching), pendingFile, strings.Join(nowMatching, " "))
+			}
+		})
+	}
+	if *updateConformance {
+		if err := writePending(pendingFile, updated); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", pendingFile)
+	}
+}
+
+// replayStore seeds a fresh database on store and replays every case in
+// order.
+func replayStore(t *testing.T, corp *corpus, store models.Store) []outcome {
+	base, db := startConformanceServer(t, store)
+	w := newWire(base, db)
+	uid, ok := w.login("admin", confAdminPassword).(int64)
+	if !ok {
+		t.Fatal("admin cannot log in to the new database")
+	}
+	admin := adminSession{w: w, uid: uid}
+	ids := newIDSpace()
+	if err := loadXMLIDs(admin, ids); err != nil {
+		t.Logf("godoo's xml ids cannot be read, so no @module.name resolves: %v", err)
+	}
+	fields := &godooFields{admin: admin, cache: map[string]map[string][2]string{}}
+	if failed := seed(admin, corp.seed.records, ids); len(failed) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d of %d seed records failed; their symbols stay unbound:", len(failed), len(corp.seed.records))
+		for _, f := range failed {
+			b.WriteString("\n  " + f.String())
+		}
+		t.Log(b.String())
+	}
+	loadMaxIDs(admin, modelsOf(corp, fields.relations), ids)
+	r := &replay{corpus: corp, ids: ids, fields: fields, db: db, uids: map[string]any{},
+		answer: func(c *confCase, req *object) (answer, error) { return w.send(c, req, corp.seed.roles) }}
+	if key, err := admin.kw("res.users.apikeys", "generate", []any{"rpc", "conformance", false}, nil); err != nil {
+		t.Logf("no API key for admin, <apikey> stays unresolved: %v", err)
+	} else if s, ok := key.(string); ok {
+		r.apikey = s
+	}
+	// Each role logs in once, before the cases: over RPC for its uid, on
+	// the web for its session.
+	for _, role := range sortedKeys(corp.seed.roles) {
+		u := corp.seed.roles[role]
+		if r.uids[role] = w.login(u.login, u.password); r.uids[role] == nil {
+			t.Logf("role %s (%s) cannot log in: its <uid> and web session stay unresolved", role, u.login)
+			continue
+		}
+		if _, err := w.session(role, u, false); err != nil {
+			t.Logf("role %s has no web session: %v", role, err)
+		}
+	}
+	outcomes := make([]outcome, 0, len(corp.cases))
+	for _, c := range corp.cases {
+		outcomes = append(outcomes, r.run(c))
+	}
+	return outcomes
+}
