@@ -53,7 +53,8 @@ the Markdown table to standard output or --out.
 pairs: --clients clients (one number) for --duration, each calling in turn
 search_read over XML-RPC with a key and over JSON-RPC with the password,
 read, the API-KEY route, JSON-2, create-unlink, and a create, write and
-unlink over JSON-RPC. It samples the server's resident memory after the
+unlink over JSON-RPC; the timed run starts once every client has made one
+call of each kind. It samples the server's resident memory after the
 first minute (at half time in runs under two minutes), every minute and at
 the end, and passes with no failed call and the memory at the end within
 10% of the first sample; a soak that fails makes the bench exit with 1.

@@ -74,8 +74,8 @@ func TestSIGTERMDrains(t *testing.T) {
 			t.Fatalf("the call in flight: HTTP %d, %v: %s", resp.StatusCode, err, answer)
 		}
 		v, err := decodeAnswer(answer)
-		id, ok := v.(int64)
-		if err != nil || !ok || id <= 0 {
+		created, ok := id(v)
+		if err != nil || !ok || created <= 0 {
 			t.Fatalf("the call in flight answered %s", answer)
 		}
 		if state := p.wait(); state.ExitCode() != 0 {
@@ -87,10 +87,10 @@ func TestSIGTERMDrains(t *testing.T) {
 
 		// What the drained call wrote was committed.
 		p = serve(t, st)
-		n, err := kw(context.Background(), newClient(), p.base, db, adminPassword, "res.partner", "search_count",
-			[]any{[]any{[]any{"id", "=", id}, []any{"name", "=", name}}}, nil)
-		if err != nil || n != int64(1) {
-			t.Errorf("the drained create after a restart: %v records, %v", n, err)
+		v, err = kw(context.Background(), newClient(), p.base, db, adminPassword, "res.partner", "search_count",
+			[]any{[]any{[]any{"id", "=", created}, []any{"name", "=", name}}}, nil)
+		if n, _ := id(v); err != nil || n != 1 {
+			t.Errorf("the drained create after a restart: %v records, %v", v, err)
 		}
 		if state := p.signal(syscall.SIGTERM); !state.Success() {
 			t.Errorf("the restarted server ended with %v", state)

@@ -64,12 +64,12 @@ func TestKillDuringWrites(t *testing.T) {
 						}
 						return
 					}
-					id, ok := v.(int64)
+					created, ok := id(v)
 					if !ok {
 						out.err = fmt.Errorf("create answered %#v", v)
 						return
 					}
-					out.acked[name] = id
+					out.acked[name] = created
 					acked <- struct{}{}
 				}
 			}(c, &results[c])
@@ -144,7 +144,7 @@ func TestKillDuringWrites(t *testing.T) {
 
 		// The restarted server writes as before.
 		v, err := kw(ctx, newClient(), p.base, db, adminPassword, "res.partner", "create", []any{company("kill after")}, nil)
-		if _, ok := v.(int64); err != nil || !ok {
+		if _, ok := id(v); err != nil || !ok {
 			t.Errorf("create after the restart: %v, %v", v, err)
 		}
 		if state := p.signal(syscall.SIGTERM); !state.Success() {
@@ -189,8 +189,9 @@ func companies(t *testing.T, p *proc, db string) map[string]*written {
 			if out[name] != nil {
 				t.Errorf("%q was written twice", name)
 			}
-			out[name] = &written{id: r["id"].(int64)}
-			byID[r["id"].(int64)] = name
+			n, _ := id(r["id"])
+			out[name] = &written{id: n}
+			byID[n] = name
 		}
 	}
 	for _, row := range rows {
@@ -201,7 +202,11 @@ func companies(t *testing.T, p *proc, db string) map[string]*written {
 		name := r["name"].(string)
 		parent, _ := r["parent_id"].([]any)
 		company, _, _ := strings.Cut(name, " / ")
-		if len(parent) == 0 || byID[parent[0].(int64)] != company {
+		var pid int64
+		if len(parent) > 0 {
+			pid, _ = id(parent[0])
+		}
+		if pid == 0 || byID[pid] != company {
 			if out[company] == nil {
 				out[company] = &written{}
 			}

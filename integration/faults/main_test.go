@@ -321,7 +321,7 @@ func call(ctx context.Context, c *http.Client, base, service, method string, arg
 }
 
 // decodeAnswer reads a JSON-RPC answer: its result, or its error as a
-// *fault. Whole numbers become int64.
+// *fault.
 func decodeAnswer(b []byte) (any, error) {
 	var ans struct {
 		Result any `json:"result"`
@@ -329,35 +329,23 @@ func decodeAnswer(b []byte) (any, error) {
 			Data struct{ Name, Message string } `json:"data"`
 		} `json:"error"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&ans); err != nil {
+	if err := json.Unmarshal(b, &ans); err != nil {
 		return nil, fmt.Errorf("not a JSON-RPC answer: %v: %s", err, b)
 	}
 	if ans.Error != nil {
 		return nil, &fault{Name: ans.Error.Data.Name, Message: ans.Error.Data.Message}
 	}
-	return numbers(ans.Result), nil
+	return ans.Result, nil
 }
 
-func numbers(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
-	case []any:
-		for i := range x {
-			x[i] = numbers(x[i])
-		}
-	case map[string]any:
-		for k := range x {
-			x[k] = numbers(x[k])
-		}
+// id reads a record id (or a count) from a decoded answer: a whole JSON
+// number.
+func id(v any) (int64, bool) {
+	f, ok := v.(float64)
+	if !ok || f != float64(int64(f)) {
+		return 0, false
 	}
-	return v
+	return int64(f), true
 }
 
 // kw calls execute_kw on db as admin (uid 2) with secret.

@@ -55,32 +55,8 @@ func jsonCreateWriteUnlink(h *HTTP, url string, s Setup) Target {
 	create := jsonCall("object", "execute_kw", s.DB, s.UID, s.Password, "res.partner", "create", []any{map[string]any{"name": "soak create"}})
 	write := splitAt(jsonCall("object", "execute_kw", s.DB, s.UID, s.Password, "res.partner", "write", []any{[]any{987654321}, map[string]any{"name": "soak write"}}), placeholder)
 	unlink := splitAt(jsonCall("object", "execute_kw", s.DB, s.UID, s.Password, "res.partner", "unlink", []any{[]any{987654321}}), placeholder)
-	hdr := http.Header{"Content-Type": {"application/json"}}
-	done := containsCheck(`"result": true`, jsonError)
-	return func(client int) CallFunc {
-		c := h.conn(client)
-		var body []byte
-		return func(ctx context.Context) error {
-			out, err := c.do(ctx, "POST", url, hdr, create)
-			if err != nil {
-				return err
-			}
-			id, err := jsonResultInt(out)
-			if err != nil {
-				return err
-			}
-			for _, t := range []template{write, unlink} {
-				body = t.fill(body, strconv.FormatInt(id, 10))
-				if out, err = c.do(ctx, "POST", url, hdr, body); err != nil {
-					return err
-				}
-				if err := done(out); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
+	return createThen(h, url, http.Header{"Content-Type": {"application/json"}}, create, jsonResultInt,
+		[]template{write, unlink}, containsCheck(`"result": true`, jsonError))
 }
 
 // jsonResultInt returns the integer result of a JSON-RPC answer.
@@ -186,11 +162,14 @@ type soakClient struct {
 	lat           []time.Duration
 }
 
-// Soak runs ops with o.Clients clients for o.Duration: each client calls
-// the ops in turn (starting at its own offset, so that all kinds run at
-// every moment), as soon as its previous call is done. It samples the
-// server's resident size after o.First, every o.Every, and at the end. A
-// call in flight at the end is interrupted and not counted.
+// Soak runs ops with o.Clients clients: each client calls the ops in turn
+// (starting at its own offset, so that all kinds run at every moment), as
+// soon as its previous call is done. The timed run of o.Duration starts
+// once every client has made one call of each op, so that even a short
+// soak tries every kind (those first calls count with the others). It
+// samples the server's resident size o.First into the timed run, every
+// o.Every, and at the end. A call in flight at the end is interrupted and
+// not counted.
 func Soak(ctx context.Context, ops []SoakOp, server RSSProbe, o SoakOptions) SoakResult {
 	clock := o.Clock
 	if clock == nil {
@@ -200,20 +179,28 @@ func Soak(ctx context.Context, ops []SoakOp, server RSSProbe, o SoakOptions) Soa
 	if progress == nil {
 		progress = io.Discard
 	}
-	start := clock.Now()
-	end := clock.After(o.Duration)
-	next := clock.After(o.First)
 	cctx, stop := context.WithCancel(ctx)
 	defer stop()
 	clients := make([]soakClient, o.Clients)
-	var wg sync.WaitGroup
+	var wg, warm sync.WaitGroup
 	for i := range clients {
 		wg.Add(1)
+		warm.Add(1)
 		go func(i int, sc *soakClient) {
 			defer wg.Done()
-			soakLoop(cctx, i, ops, sc)
+			soakLoop(cctx, i, ops, sc, warm.Done)
 		}(i, &clients[i])
 	}
+	// The timed run starts once every client has made its first round.
+	warmed := make(chan struct{})
+	go func() { warm.Wait(); close(warmed) }()
+	select {
+	case <-warmed:
+	case <-ctx.Done():
+	}
+	start := clock.Now()
+	end := clock.After(o.Duration)
+	next := clock.After(o.First)
 
 	var samples []SoakSample
 	var sampleErr error
@@ -230,6 +217,15 @@ func Soak(ctx context.Context, ops []SoakOp, server RSSProbe, o SoakOptions) Soa
 	interrupted := false
 loop:
 	for {
+		// A sample that is due goes before the end, also when both came
+		// while this goroutine waited for a core.
+		select {
+		case <-next:
+			sample()
+			next = clock.After(o.Every)
+			continue
+		default:
+		}
 		select {
 		case <-next:
 			sample()
@@ -275,8 +271,11 @@ loop:
 	return r
 }
 
-// soakLoop is one client: ops in turn until ctx ends.
-func soakLoop(ctx context.Context, client int, ops []SoakOp, sc *soakClient) {
+// soakLoop is one client: ops in turn until ctx ends. It calls warmed once,
+// after its first round (one call of each op) or when it stops before.
+func soakLoop(ctx context.Context, client int, ops []SoakOp, sc *soakClient, warmed func()) {
+	warmedOnce := sync.OnceFunc(warmed)
+	defer warmedOnce()
 	calls := make([]CallFunc, len(ops))
 	for k, op := range ops {
 		calls[k] = op.Target(client)
@@ -284,6 +283,9 @@ func soakLoop(ctx context.Context, client int, ops []SoakOp, sc *soakClient) {
 	sc.calls, sc.errors, sc.first = make([]int64, len(ops)), make([]int64, len(ops)), make([]error, len(ops))
 	sc.lat = make([]time.Duration, 0, 1024)
 	for n := client; ctx.Err() == nil; n++ {
+		if n == client+len(ops) {
+			warmedOnce()
+		}
 		k := n % len(ops)
 		t0 := time.Now()
 		err := calls[k](ctx)

@@ -19,6 +19,8 @@ type fakeClock struct {
 	now     time.Time
 	pending []fakeTimer
 	timers  chan time.Duration
+	// onAfter, when set, runs at every After.
+	onAfter func()
 }
 
 type fakeTimer struct {
@@ -41,6 +43,9 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	ch := make(chan time.Time, 1)
 	c.pending = append(c.pending, fakeTimer{c.now.Add(d), ch})
 	c.mu.Unlock()
+	if c.onAfter != nil {
+		c.onAfter()
+	}
 	c.timers <- d
 	return ch
 }
@@ -111,9 +116,10 @@ func countedOp(name string, failing bool, made *atomic.Int64, perClient map[int]
 }
 
 // TestSoakBookkeeping drives a soak with a clock of its own: two clients
-// alternate two ops, five calls each; memory is sampled after the first
-// minute, every minute, and at the end (3m30s). The counts, the samples,
-// the growth and the verdict follow.
+// alternate two ops, five calls each; the timed run starts after each
+// client's first round, memory is sampled after the first minute, every
+// minute, and at the end (3m30s). The counts, the samples, the growth and
+// the verdict follow.
 func TestSoakBookkeeping(t *testing.T) {
 	const mb = 1 << 20
 	tests := []struct {
@@ -141,6 +147,10 @@ func TestSoakBookkeeping(t *testing.T) {
 				countedOp("b", tc.failB, &made, counts, perClient, allMade, clients*perClient),
 			}
 			clock := newFakeClock()
+			// The timed run starts after every client's first round.
+			var madeAtStart atomic.Int64
+			madeAtStart.Store(-1)
+			clock.onAfter = func() { madeAtStart.CompareAndSwap(-1, made.Load()) }
 			done := make(chan bench.SoakResult, 1)
 			go func() {
 				done <- bench.Soak(context.Background(), ops, &fakeRSS{rss: tc.rss}, bench.SoakOptions{
@@ -155,6 +165,9 @@ func TestSoakBookkeeping(t *testing.T) {
 			}
 			clock.advance(30 * time.Second)
 			r := <-done
+			if n := madeAtStart.Load(); n < clients*int64(len(ops)) {
+				t.Errorf("the timed run started after %d calls, before every client's first round (%d)", n, clients*len(ops))
+			}
 
 			// Client 0 calls a, b, a, b, a and client 1 b, a, b, a, b.
 			wantA, wantB := bench.SoakOpResult{Name: "a", Calls: 5}, bench.SoakOpResult{Name: "b", Calls: 5}
