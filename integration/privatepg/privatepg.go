@@ -264,6 +264,11 @@ func (s *Server) cleanup() {
 	}
 }
 
+// Command is one of the server's PostgreSQL programs (pg_isready,
+// pg_basebackup, psql, ...), of the same version, to run as the server's
+// user in its directory.
+func (s *Server) Command(name string, args ...string) *exec.Cmd { return s.command(name, args...) }
+
 // command is one of the server's programs, run as the server's user.
 func (s *Server) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(s.bin, name), args...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,14 @@ func TestServer(t *testing.T) {
 	var user string
 	if err := db.QueryRowContext(ctx, "SELECT current_user").Scan(&user); err != nil || user != "postgres" {
 		t.Fatalf("current_user = %q, %v", user, err)
+	}
+
+	// The server's own programs run as its user, with its binaries.
+	if out, err := pg.Command("pg_isready", "-h", pg.Dir(), "-p", strconv.Itoa(pg.Port())).CombinedOutput(); err != nil {
+		t.Errorf("pg_isready: %v\n%s", err, out)
+	}
+	if out, err := pg.Command("psql", "-h", pg.Dir(), "-p", strconv.Itoa(pg.Port()), "-U", "postgres", "-Atc", "SELECT 1", "postgres").CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Errorf("psql: %v: %s", err, out)
 	}
 
 	pg.Restart()
