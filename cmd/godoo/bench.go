@@ -48,6 +48,17 @@ The auth-off scenarios (xml-noauth, json-noauth) and xml-key-cold (every
 key read and verified again, as after a change emptied the caches) need a
 binary built with -tags godoo_noauth; other builds skip them. Progress goes to standard error,
 the Markdown table to standard output or --out.
+
+--scenarios soak (never part of "all") runs one long mixed load instead of
+pairs: --clients clients (one number) for --duration, each calling in turn
+search_read over XML-RPC with a key and over JSON-RPC with the password,
+read, the API-KEY route, JSON-2, create-unlink, and a create, write and
+unlink over JSON-RPC; the timed run starts once every client has made one
+call of each kind. It samples the server's resident memory after the
+first minute (at half time in runs under two minutes), every minute and at
+the end, and passes with no failed call and the memory at the end within
+10% of the first sample; a soak that fails makes the bench exit with 1.
+For example: godoo bench --scenarios soak --duration 10m --clients 32.
 `
 
 // cmdBench is godoo bench: it seeds a scratch database, serves it, runs the
@@ -110,6 +121,14 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	ids, skipped, err := pickScenarios(*scenariosFlag, canNoAuth)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	soak := slices.Contains(ids, bench.SoakID)
+	ids = slices.DeleteFunc(ids, func(id string) bool { return id == bench.SoakID })
+	switch {
+	case soak && len(clients) != 1:
+		return usageError{"--scenarios soak runs with one number of clients (--clients 32, say)"}
+	case soak && *target != "" && *serverPID == 0:
+		return usageError{"--scenarios soak with --url needs --server-pid: the soak judges the server's memory"}
 	}
 	if *target != "" && slices.Contains(ids, "xml-key-cold") {
 		// A running server keeps its caches; only one the bench starts can
@@ -181,20 +200,55 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if meta.StoreVersion, err = bench.StoreVersion(ctx, b.pool, b.store.Dialect()); err != nil {
 		return err
 	}
-	results, err := bench.Measure(ctx, scenarios, bench.Options{Clients: clients, Duration: *duration,
-		Warmup: *warmup, Pairs: *pairs, Progress: stderr})
-	if err != nil {
-		return err
+	var results []bench.Result
+	if len(scenarios) > 0 {
+		results, err = bench.Measure(ctx, scenarios, bench.Options{Clients: clients, Duration: *duration,
+			Warmup: *warmup, Pairs: *pairs, Progress: stderr})
+		if err != nil {
+			return err
+		}
+	}
+	var soakResult *bench.SoakResult
+	if soak {
+		if soakResult, err = runSoak(ctx, setup, clients[0], *duration, stderr); err != nil {
+			return err
+		}
 	}
 	meta.LoadAfter = bench.LoadAverage()
 	report := bench.NewReport(meta, results)
+	report.Soak = soakResult
 	if err := writeReport(*outFile, stdout, report.WriteMarkdown); err != nil {
 		return err
 	}
 	if *jsonFile != "" {
-		return writeReport(*jsonFile, nil, report.WriteJSON)
+		if err := writeReport(*jsonFile, nil, report.WriteJSON); err != nil {
+			return err
+		}
+	}
+	if soakResult != nil && !soakResult.OK {
+		return fmt.Errorf("the soak failed: %s", soakResult.Why)
 	}
 	return nil
+}
+
+// runSoak runs the soak against the bench's server.
+func runSoak(ctx context.Context, setup bench.Setup, clients int, d time.Duration, progress io.Writer) (*bench.SoakResult, error) {
+	ops, err := bench.SoakOps(setup)
+	if err != nil {
+		return nil, err
+	}
+	probe, ok := setup.Server.(bench.RSSProbe)
+	if !ok {
+		return nil, fmt.Errorf("the soak needs the server's process to read its memory")
+	}
+	first := bench.SoakFirstSample(d)
+	fmt.Fprintf(progress, "bench: soak: %d clients for %s; the server's memory after %s, every minute and at the end\n", clients, d, first)
+	r := bench.Soak(ctx, ops, probe, bench.SoakOptions{Clients: clients, Duration: d, First: first, Every: time.Minute, Progress: progress})
+	fmt.Fprintf(progress, "bench: soak: %d calls, %d errors, server RSS %+.1f%% from the first sample to the end\n", r.Calls, r.Errors, 100*r.Growth)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // benchRun holds what a bench run made, so that cleanup undoes it: the
@@ -347,7 +401,8 @@ func parseClients(s string) ([]int, error) {
 }
 
 // pickScenarios resolves --scenarios: "all" is every scenario this build
-// can run; skipped lists the auth-off scenarios left out of "all".
+// can run, without the soak; skipped lists the auth-off scenarios left out
+// of "all".
 func pickScenarios(s string, canNoAuth bool) (ids, skipped []string, err error) {
 	if strings.TrimSpace(s) == "all" {
 		for _, id := range bench.ScenarioIDs {
@@ -362,18 +417,22 @@ func pickScenarios(s string, canNoAuth bool) (ids, skipped []string, err error) 
 	for _, f := range strings.Split(s, ",") {
 		id := strings.TrimSpace(f)
 		switch {
-		case !slices.Contains(bench.ScenarioIDs, id):
-			return nil, nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s)", id, strings.Join(bench.ScenarioIDs, ", "))
+		case !slices.Contains(bench.ScenarioIDs, id) && id != bench.SoakID:
+			return nil, nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s, %s)", id, strings.Join(bench.ScenarioIDs, ", "), bench.SoakID)
 		case !canNoAuth && slices.Contains(bench.NoAuthScenarios, id):
 			return nil, nil, fmt.Errorf("--scenarios: %s needs a godoo built with -tags godoo_noauth (or --noauth-url)", id)
 		case !slices.Contains(ids, id):
 			ids = append(ids, id)
 		}
 	}
-	// Report order, whatever the order given.
-	slices.SortFunc(ids, func(a, b string) int {
-		return slices.Index(bench.ScenarioIDs, a) - slices.Index(bench.ScenarioIDs, b)
-	})
+	// Report order, whatever the order given; the soak runs last.
+	order := func(id string) int {
+		if id == bench.SoakID {
+			return len(bench.ScenarioIDs)
+		}
+		return slices.Index(bench.ScenarioIDs, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return order(a) - order(b) })
 	return ids, nil, nil
 }
 

@@ -186,6 +186,8 @@ func TestBenchFlags(t *testing.T) {
 		{"bench", "--url", "http://127.0.0.1:8069", "--noauth-url", "127.0.0.1:8070"},
 		{"bench", "--url", "http://127.0.0.1:8069", "--scenarios", "xml-key-cold"},
 		{"bench", "extra"},
+		{"bench", "--scenarios", "soak", "--clients", "1,8"},
+		{"bench", "--url", "http://127.0.0.1:8069", "--scenarios", "soak", "--clients", "1"},
 	} {
 		if r := runGodoo(t, "", args...); r.code != 2 {
 			t.Errorf("godoo %s: %s, want a usage error", strings.Join(args, " "), r)
@@ -210,6 +212,7 @@ func TestPickScenarios(t *testing.T) {
 			return slices.Contains(bench.NoAuthScenarios, id)
 		}), bench.NoAuthScenarios},
 		{"report order and no repeats", "flood, xml-key,flood", false, []string{"xml-key", "flood"}, nil},
+		{"the soak only when named, last", "soak,xml-key", false, []string{"xml-key", bench.SoakID}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,5 +238,64 @@ func TestRedactArgs(t *testing.T) {
 		if got := redactArgs(tc.args); got != tc.want {
 			t.Errorf("redactArgs(%q) = %q, want %q", tc.args, got, tc.want)
 		}
+	}
+}
+
+// TestBenchSoak runs a short soak end to end, on SQLite and, with
+// GODOO_TEST_DSN, on PostgreSQL: every kind of call it mixes succeeds
+// against the real server, its memory is sampled, and the reports say so.
+// The memory verdict of a run of seconds means nothing, so a run that
+// fails on memory alone passes the test.
+func TestBenchSoak(t *testing.T) {
+	stores := map[string][]string{"sqlite": nil}
+	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
+		stores["pg"] = []string{"--db-url", dsn}
+	}
+	for name, storeArgs := range stores {
+		t.Run(name, func(t *testing.T) {
+			isolate(t)
+			dir := t.TempDir()
+			mdPath, jsonPath := filepath.Join(dir, "soak.md"), filepath.Join(dir, "soak.json")
+			r := runGodoo(t, "", append([]string{"bench", "--scenarios", "soak", "--clients", "2", "--duration", "2s",
+				"--partners", "60", "--out", mdPath, "--json", jsonPath}, storeArgs...)...)
+			js, err := os.ReadFile(jsonPath)
+			if err != nil {
+				t.Fatalf("no JSON report: %v\n%s", err, r)
+			}
+			var rep struct {
+				Results []any
+				Soak    *bench.SoakResult
+			}
+			if err := json.Unmarshal(js, &rep); err != nil {
+				t.Fatal(err)
+			}
+			s := rep.Soak
+			if s == nil || len(rep.Results) != 0 {
+				t.Fatalf("report: %d pair results, soak %v", len(rep.Results), s)
+			}
+			if r.code != 0 && (s.OK || s.Errors > 0 || !strings.Contains(s.Why, "RSS")) {
+				t.Errorf("godoo bench: %s", r)
+			}
+			if s.Errors != 0 || s.Clients != 2 || len(s.Ops) != 7 || len(s.Samples) < 2 || s.FirstRSS <= 0 {
+				t.Errorf("soak: %+v", s)
+			}
+			for _, op := range s.Ops {
+				if op.Calls == 0 || op.Errors != 0 {
+					t.Errorf("soak call %s: %d calls, %d errors (%s)", op.Name, op.Calls, op.Errors, op.FirstError)
+				}
+			}
+			md, err := os.ReadFile(mdPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"a soak of 2s with 2 clients", "Soak, 2 clients for", "| json-create-write-unlink | ", "Server RSS: "} {
+				if !strings.Contains(string(md), want) {
+					t.Errorf("the Markdown lacks %q:\n%s", want, md)
+				}
+			}
+			if strings.Contains(string(md), "| scenario |") {
+				t.Errorf("a soak alone has no table of pairs:\n%s", md)
+			}
+		})
 	}
 }

@@ -80,7 +80,7 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 	var pinging atomic.Bool
 	pingDone := make(chan error, 1)
 	pingDown := false
-	ping := time.NewTicker(pingEvery)
+	ping := time.NewTicker(s.feedPing)
 	defer ping.Stop()
 	for {
 		select {

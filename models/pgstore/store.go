@@ -76,6 +76,9 @@ type Store struct {
 	maintName string
 	maint     *sql.DB
 	maxOpen   int
+	// feedPing is how often a LISTEN connection is pinged (pingEvery;
+	// tests shorten it).
+	feedPing time.Duration
 
 	mu     sync.Mutex
 	closed bool
@@ -103,6 +106,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 		params:    p,
 		maintName: maintName,
 		maxOpen:   4 * runtime.NumCPU(),
+		feedPing:  pingEvery,
 		pools:     make(map[string]*bun.DB),
 		locks:     make(map[string]*nameLock),
 		watches:   make(map[*watch]bool),

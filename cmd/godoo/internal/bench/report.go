@@ -43,6 +43,8 @@ type Report struct {
 	Meta        Meta         `json:"meta"`
 	Results     []Result     `json:"results"`
 	Comparisons []Comparison `json:"comparisons"`
+	// Soak is the soak run, when there was one.
+	Soak *SoakResult `json:"soak,omitempty"`
 }
 
 // Comparison is the throughput of one scenario divided by another's, at the
@@ -151,8 +153,13 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	m := r.Meta
 	fmt.Fprintf(&b, "godoo bench on %s %s: %d partners (%d match the search_read domain), %d API keys; ",
 		m.Store, m.StoreVersion, m.Partners, m.Matching, m.Keys)
-	fmt.Fprintf(&b, "%d pairs of %s runs after a %s warm-up; %d CPUs, %s, %s; %s",
-		m.Pairs, m.Duration, m.Warmup, m.CPUs, m.GoVersion, m.Platform, m.Started.UTC().Format("2006-01-02 15:04 UTC"))
+	if len(r.Results) > 0 {
+		fmt.Fprintf(&b, "%d pairs of %s runs after a %s warm-up; ", m.Pairs, m.Duration, m.Warmup)
+	}
+	if r.Soak != nil {
+		fmt.Fprintf(&b, "a soak of %s with %d clients; ", m.Duration, r.Soak.Clients)
+	}
+	fmt.Fprintf(&b, "%d CPUs, %s, %s; %s", m.CPUs, m.GoVersion, m.Platform, m.Started.UTC().Format("2006-01-02 15:04 UTC"))
 	if m.LoadBefore != "" {
 		fmt.Fprintf(&b, ", load average %s at the start and %s at the end", m.LoadBefore, m.LoadAfter)
 	}
@@ -160,9 +167,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if m.Command != "" {
 		fmt.Fprintf(&b, "Command: `%s`. ", m.Command)
 	}
-	fmt.Fprintf(&b, "Server: %s.\n\n", m.Server)
-	b.WriteString("| scenario | clients | calls/s | p50 ms | p95 ms | p99 ms | max ms | errors | SQL calls/s | godoo ÷ SQL: median (min–max) | server peak RSS |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	fmt.Fprintf(&b, "Server: %s.\n", m.Server)
+	if len(r.Results) > 0 {
+		b.WriteString("\n| scenario | clients | calls/s | p50 ms | p95 ms | p99 ms | max ms | errors | SQL calls/s | godoo ÷ SQL: median (min–max) | server peak RSS |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	}
 	var notes []string
 	for _, res := range r.Results {
 		errs := fmt.Sprint(res.Errors + res.FloodErrors)
@@ -201,8 +210,38 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			b.WriteString("- " + n + "\n")
 		}
 	}
+	if r.Soak != nil {
+		writeSoak(&b, r.Soak)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSoak writes the soak's verdict, its memory samples and its calls by
+// kind.
+func writeSoak(b *strings.Builder, s *SoakResult) {
+	verdict := "pass"
+	if !s.OK {
+		verdict = "FAIL: " + s.Why
+	}
+	fmt.Fprintf(b, "\nSoak, %d clients for %s: %d calls (%.0f/s), %d errors, p50 %s ms, p99 %s ms, max %s ms; server RSS %s after the first sample, %s at the end (%+.1f%%). Verdict: %s.\n",
+		s.Clients, s.Elapsed.Round(time.Second), s.Calls, s.Rate(), s.Errors, msCell(s.Latency.P50), msCell(s.Latency.P99), msCell(s.Latency.Max),
+		rssCell(s.FirstRSS), rssCell(s.EndRSS), 100*s.Growth, verdict)
+	if len(s.Samples) > 0 {
+		b.WriteString("\nServer RSS:")
+		for i, sm := range s.Samples {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(b, "%s %s %s", sep, sm.At.Round(time.Second), rssCell(sm.RSS))
+		}
+		b.WriteString(".\n")
+	}
+	b.WriteString("\n| soak call | calls | errors | first error |\n|---|---:|---:|---|\n")
+	for _, op := range s.Ops {
+		fmt.Fprintf(b, "| %s | %d | %d | %s |\n", op.Name, op.Calls, op.Errors, oneLine(op.FirstError))
+	}
 }
 
 func msCell(d time.Duration) string {

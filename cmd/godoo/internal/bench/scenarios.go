@@ -173,8 +173,14 @@ func createUnlink(h *HTTP, url string, s Setup) Target {
 	create := xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "create", []any{map[string]any{"name": "bench create"}})
 	const placeholder = "987654321"
 	unlink := splitAt(xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "unlink", []any{[]any{987654321}}), placeholder)
-	hdr := http.Header{"Content-Type": {"text/xml"}}
-	unlinked := containsCheck("<boolean>1</boolean>", xmlFault)
+	return createThen(h, url, http.Header{"Content-Type": {"text/xml"}}, create, xmlInt,
+		[]template{unlink}, containsCheck("<boolean>1</boolean>", xmlFault))
+}
+
+// createThen sends create, reads the new record's id from its answer with
+// id, then sends each of then with that id in place of its placeholder,
+// checking each answer with ok: several calls, measured as one.
+func createThen(h *HTTP, url string, hdr http.Header, create []byte, id func([]byte) (int64, error), then []template, ok Check) Target {
 	return func(client int) CallFunc {
 		c := h.conn(client)
 		hdr := hdr.Clone()
@@ -184,15 +190,20 @@ func createUnlink(h *HTTP, url string, s Setup) Target {
 			if err != nil {
 				return err
 			}
-			id, err := xmlInt(out)
+			n, err := id(out)
 			if err != nil {
 				return err
 			}
-			body = unlink.fill(body, strconv.FormatInt(id, 10))
-			if out, err = c.do(ctx, "POST", url, hdr, body); err != nil {
-				return err
+			for _, t := range then {
+				body = t.fill(body, strconv.FormatInt(n, 10))
+				if out, err = c.do(ctx, "POST", url, hdr, body); err != nil {
+					return err
+				}
+				if err := ok(out); err != nil {
+					return err
+				}
 			}
-			return unlinked(out)
+			return nil
 		}
 	}
 }

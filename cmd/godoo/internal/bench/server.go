@@ -20,7 +20,10 @@ import (
 // Process is a server's process id, whose memory Linux reports in /proc.
 type Process int
 
-var _ Probe = Process(0)
+var (
+	_ Probe    = Process(0)
+	_ RSSProbe = Process(0)
+)
 
 // ResetPeak resets the process's peak resident size (VmHWM) to its current
 // resident size, by writing 5 to /proc/<pid>/clear_refs (Linux 4.0 and
@@ -39,10 +42,23 @@ func (p Process) PeakRSS() (int64, error) {
 	return parseVmHWM(b)
 }
 
-func parseVmHWM(status []byte) (int64, error) {
+// RSS reads the process's current resident size, VmRSS in
+// /proc/<pid>/status, in bytes.
+func (p Process) RSS() (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", int(p)))
+	if err != nil {
+		return 0, err
+	}
+	return statusKB(b, "VmRSS")
+}
+
+func parseVmHWM(status []byte) (int64, error) { return statusKB(status, "VmHWM") }
+
+// statusKB reads the size line name of a /proc/<pid>/status, in bytes.
+func statusKB(status []byte, name string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:")
+		rest, ok := strings.CutPrefix(sc.Text(), name+":")
 		if !ok {
 			continue
 		}
@@ -56,7 +72,7 @@ func parseVmHWM(status []byte) (int64, error) {
 		}
 		return kb << 10, nil
 	}
-	return 0, errors.New("no VmHWM line in the process status")
+	return 0, fmt.Errorf("no %s line in the process status", name)
 }
 
 // LoadAverage returns the 1-minute load average of the machine from

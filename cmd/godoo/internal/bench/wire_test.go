@@ -106,7 +106,8 @@ func TestParseVmHWM(t *testing.T) {
 	}
 }
 
-// TestProcess reads and resets this test process's own peak memory.
+// TestProcess reads and resets this test process's own peak memory, and
+// reads its current memory.
 func TestProcess(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Log("/proc is Linux's: nothing to read here")
@@ -119,6 +120,10 @@ func TestProcess(t *testing.T) {
 		t.Fatalf("PeakRSS = %d, %v; want at least 64 MiB", before, err)
 	}
 	debug.FreeOSMemory() // the 64 MiB leave the resident set
+	// The current size, not the peak: the 64 MiB are gone from it.
+	if rss, err := p.RSS(); err != nil || rss <= 0 || rss > before-32<<20 {
+		t.Errorf("RSS = %d, %v; want above 0 and well below the peak of %d", rss, err, before)
+	}
 	if err := p.ResetPeak(); err != nil {
 		t.Fatalf("ResetPeak: %v", err)
 	}
