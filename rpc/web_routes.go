@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -35,13 +34,14 @@ type webRoutes struct {
 	web      *services.Web
 	db       *services.Database
 	log      *slog.Logger
+	body     bodyPolicy
 	maxDepth int
 	proxy    bool
 }
 
 // registerWeb adds the web-client routes to the mux.
 func (h *Handler) registerWeb(set *services.Set) {
-	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
+	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, body: h.body, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
 	h.mux.Handle("/web/session/authenticate", wr.route("authenticate", wr.authenticate))
 	h.mux.Handle("/web/session/get_session_info", wr.route("get_session_info", wr.user(wr.sessionInfo)))
 	h.mux.Handle("/web/session/check", wr.route("check", wr.user(func(*webCall) (any, error) { return nil, nil })))
@@ -73,11 +73,12 @@ type webCall struct {
 // the id echoed (null when absent), the result omitted when nil.
 func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !checkJSONRequest(w, r) {
+		call, ok := readJSONRequest(w, r, wr.body, wr.maxDepth)
+		if !ok {
 			return
 		}
 		c := &webCall{r: r}
-		id, res, err := wr.dispatch(c, name, fn)
+		id, res, err := wr.dispatch(c, call, name, fn)
 		if err != nil {
 			writeJSON(w, http.StatusOK, wr.errorBody(id, name, abandoned(r.Context(), err)))
 			return
@@ -101,32 +102,20 @@ func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Han
 	})
 }
 
-// dispatch decodes the envelope (checkJSONRequest made sure it is a JSON
-// object) and runs fn, turning a panic into an internal error.
-func (wr *webRoutes) dispatch(c *webCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
-	id = json.RawMessage("null")
+// dispatch takes the params of the envelope that readJSONRequest decoded
+// and runs fn, turning a panic into an internal error.
+func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
+	id = call.env.id
 	defer func() {
 		if p := recover(); p != nil {
 			wr.log.Error("panic in web route", "route", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			res, err = nil, &models.Error{Kind: models.KindInternal, Message: "panic", Err: fmt.Errorf("%v", p)}
 		}
 	}()
-	body, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		return id, nil, err
+	if call.err != nil {
+		return id, nil, call.err
 	}
-	var env jsonEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return id, nil, models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON-RPC data")
-	}
-	if len(env.ID) > 0 {
-		id = env.ID
-	}
-	params, err := decodeJSONValue(env.Params, wr.maxDepth)
-	if err != nil {
-		return id, nil, err
-	}
-	switch p := params.(type) {
+	switch p := call.env.params.(type) {
 	case nil:
 		c.params = map[string]any{}
 	case map[string]any:

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // setting is one configuration value with its three sources. Precedence:
@@ -40,6 +41,7 @@ var settings = []setting{
 	{"max_body_bytes", "max-body-bytes", "GODOO_MAX_BODY_BYTES", "134217728", "largest accepted request body in bytes"},
 	{"max_depth", "max-depth", "GODOO_MAX_DEPTH", "64", "deepest accepted nesting of arrays and structs in a request"},
 	{"request_timeout", "request-timeout", "GODOO_REQUEST_TIMEOUT", "300", "seconds one call may take"},
+	{"body_read_timeout", "body-read-timeout", "GODOO_BODY_READ_TIMEOUT", "30", "seconds a client may take to send a request body (decimals allowed)"},
 	{"server_version", "server-version", "GODOO_SERVER_VERSION", "18.0", "Odoo version godoo reports (e.g. 17.0, 18.0+e)"},
 	{"log_level", "log-level", "GODOO_LOG_LEVEL", "info", "debug, info, warn or error (Odoo's log_level)"},
 }
@@ -71,6 +73,15 @@ func (c *config) int(key string) (int64, error) {
 		return 0, fmt.Errorf("%s: %q is not an integer", key, c.values[key])
 	}
 	return n, nil
+}
+
+// seconds reads a positive number of seconds, decimals allowed.
+func (c *config) seconds(key string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(c.values[key]), 64)
+	if err != nil || !(f > 0) || f > 1e6 {
+		return 0, fmt.Errorf("%s: %q is not a positive number of seconds", key, c.values[key])
+	}
+	return time.Duration(f * float64(time.Second)), nil
 }
 
 // addFlags registers the flags of the named settings (all when none) plus
