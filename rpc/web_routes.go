@@ -183,7 +183,7 @@ func (wr *webRoutes) user(fn func(*webCall) (any, error)) func(*webCall) (any, e
 		}
 		c.session = s
 		if s.Refresh && !explicit {
-			c.cookie = sessionCookie(s)
+			c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
 		}
 		return fn(c)
 	}
@@ -201,7 +201,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.cookie = sessionCookie(s)
+	c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
 	return info, nil
 }
 
@@ -213,7 +213,7 @@ func (wr *webRoutes) destroy(c *webCall) (any, error) {
 	if err := wr.web.Logout(c.r.Context(), c.session); err != nil {
 		return nil, err
 	}
-	c.cookie = &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true}
+	c.cookie = wr.sessionCookie(c.r, "", -time.Second, time.Unix(0, 0))
 	return nil, nil
 }
 
@@ -293,11 +293,32 @@ func dropSessionCredentials(r *http.Request) {
 	}
 }
 
-// sessionCookie is Odoo's session cookie: HttpOnly, Path=/, Max-Age the
-// idle limit, and the matching Expires.
-func sessionCookie(s services.Session) *http.Cookie {
-	return &http.Cookie{Name: sessionCookieName, Value: s.ID, Path: "/", MaxAge: int(s.MaxAge / time.Second),
-		Expires: s.Expires.UTC(), HttpOnly: true}
+// sessionCookie is Odoo's session cookie (HttpOnly, Path=/, Max-Age the
+// idle limit, and the matching Expires; a negative maxAge deletes it),
+// with two attributes Odoo does not set: SameSite=Lax, so that other sites
+// cannot make a browser call the JSON routes with it, and Secure when the
+// request came over HTTPS through the trusted proxy, so that the browser
+// never sends it in clear.
+func (wr *webRoutes) sessionCookie(r *http.Request, id string, maxAge time.Duration, expires time.Time) *http.Cookie {
+	return &http.Cookie{Name: sessionCookieName, Value: id, Path: "/", MaxAge: int(maxAge / time.Second),
+		Expires: expires.UTC(), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestHTTPS(r, wr.proxy)}
+}
+
+// requestHTTPS reports whether the client reached godoo over HTTPS: in
+// proxy mode, what the trusted proxy says in X-Forwarded-Proto (its last
+// value, the one the proxy itself added, as Odoo's ProxyFix reads it);
+// otherwise whether the connection itself is TLS.
+func requestHTTPS(r *http.Request, proxy bool) bool {
+	if proxy {
+		if v := r.Header.Values("X-Forwarded-Proto"); len(v) > 0 {
+			last := v[len(v)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			return strings.EqualFold(strings.TrimSpace(last), "https")
+		}
+	}
+	return r.TLS != nil
 }
 
 // requestHost is the host the client asked for, for dbfilter's %h and %d:
