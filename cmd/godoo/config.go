@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
@@ -275,14 +277,21 @@ func (c *config) masterPassword() string {
 
 // setOption writes key = value into the [options] section of an
 // odoo.conf-style file, replacing the key's line or adding it, and keeps
-// every other line as it was. The file is written whole to a temporary
-// file and renamed, so a crash never leaves half a configuration.
+// every other line as it was; a missing file is created. The file holds
+// the master password's hash, so it is left readable by its owner only
+// (mode 0600) whatever its mode was. It is written whole to a new
+// temporary file of its own, made 0600 from the start, and renamed over
+// the old one, so a crash never leaves half a configuration and no other
+// file's mode is ever reused.
 func setOption(path, key, value string) error {
 	b, err := os.ReadFile(path)
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("config file: %w", err)
 	}
 	lines := strings.Split(string(b), "\n")
+	if len(b) == 0 {
+		lines = nil
+	}
 	section, done, optionsAt := "", false, -1
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
@@ -306,13 +315,36 @@ func setOption(path, key, value string) error {
 			lines = append(lines[:optionsAt+1], append([]string{key + " = " + value}, lines[optionsAt+1:]...)...)
 		}
 	}
-	info, err := os.Stat(path)
+	if len(b) == 0 {
+		lines = append(lines, "")
+	}
+	return replaceFile(path, []byte(strings.Join(lines, "\n")))
+}
+
+// replaceFile writes data to path through a temporary file in the same
+// directory, mode 0600, synced before it is renamed over path.
+func replaceFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("config file: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")), info.Mode().Perm()); err != nil {
-		return err
+	tmp := f.Name()
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
 	}
-	return os.Rename(tmp, path)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("config file: %w", err)
+	}
+	return nil
 }
