@@ -71,9 +71,10 @@ func wantExact(t *testing.T, c caller, f *faultInfo, code int, name, msg string)
 			t.Errorf("faultCode = %d, want %d (%q)", f.Code, code, f.String)
 		}
 		if code == 1 {
-			short := name[strings.LastIndexByte(name, '.')+1:]
-			if !strings.HasPrefix(f.String, "Traceback (most recent call last):\n") || !strings.HasSuffix(f.String, "\n"+short+": "+msg+"\n") {
-				t.Errorf("faultString = %q, want a traceback ending in %s: %s", f.String, short, msg)
+			// Python names an exception by its module, except builtins'.
+			exc := strings.TrimPrefix(name, "builtins.")
+			if !strings.HasPrefix(f.String, "Traceback (most recent call last):\n") || !strings.HasSuffix(f.String, "\n"+exc+": "+msg+"\n") {
+				t.Errorf("faultString = %q, want a traceback ending in %s: %s", f.String, exc, msg)
 			}
 		} else if f.String != msg {
 			t.Errorf("faultString = %q, want %q", f.String, msg)
