@@ -1,16 +1,14 @@
 package integration_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/rpctest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -169,22 +167,9 @@ func TestJSON2(t *testing.T) {
 			}
 			// A client that stops sending its body half way gets 408.
 			addr := strings.TrimPrefix(url, "http://")
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if _, err := io.WriteString(conn, "POST /json/2/res.partner/search_count HTTP/1.1\r\nHost: "+addr+
+			resp := rpctest.StallBody(t, addr, "POST /json/2/res.partner/search_count HTTP/1.1\r\nHost: "+addr+
 				"\r\nContent-Type: application/json\r\nAuthorization: bearer "+key+"\r\nX-Odoo-Database: "+e.db+
-				"\r\nContent-Length: 100\r\n\r\n{\"domain\": "); err != nil {
-				t.Fatal(err)
-			}
-			_ = conn.SetReadDeadline(time.Now().Add(time.Minute)) // a deadlock guard, not a measure
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			if err != nil {
-				t.Fatalf("no answer to a stalled body: %v", err)
-			}
-			resp.Body.Close()
+				"\r\nContent-Length: 100\r\n\r\n{\"domain\": ")
 			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
 				t.Errorf("a stalled body: HTTP %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
 			}

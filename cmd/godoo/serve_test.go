@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/godoo/godoo/rpc/rpctest"
 )
 
 // TestServeBodyReadTimeout: body_read_timeout, from the flag or the
@@ -26,21 +24,8 @@ func TestServeBodyReadTimeout(t *testing.T) {
 	for _, args := range [][]string{{"--body-read-timeout", "0.05"}, {"--config", conf}} {
 		t.Run(args[0], func(t *testing.T) {
 			s := startServe(t, append([]string{"--data-dir", dir}, args...)...)
-			conn, err := net.Dial("tcp", s.addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if _, err := io.WriteString(conn, "POST /xmlrpc/2/common HTTP/1.1\r\nHost: "+s.addr+
-				"\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<?xml version='1.0'?><methodCall>"); err != nil {
-				t.Fatal(err)
-			}
-			_ = conn.SetReadDeadline(time.Now().Add(time.Minute)) // a deadlock guard, not a measure
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			if err != nil {
-				t.Fatalf("no answer to a stalled body: %v", err)
-			}
-			resp.Body.Close()
+			resp := rpctest.StallBody(t, s.addr, "POST /xmlrpc/2/common HTTP/1.1\r\nHost: "+s.addr+
+				"\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<?xml version='1.0'?><methodCall>")
 			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
 				t.Errorf("HTTP %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
 			}
