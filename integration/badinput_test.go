@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -30,6 +31,7 @@ func TestBadInput(t *testing.T) {
 		t.Run("body limit", func(t *testing.T) { testBadBodyLimit(t, e) })
 		t.Run("deep nesting", func(t *testing.T) { testBadNesting(t, e) })
 		t.Run("huge numbers", func(t *testing.T) { testBadNumbers(t, e) })
+		t.Run("invalid UTF-8", func(t *testing.T) { testBadUTF8(t, e) })
 		t.Run("one transaction per call", func(t *testing.T) { testBadCreateList(t, e) })
 		t.Run("concurrent", func(t *testing.T) { testBadConcurrent(t, e) })
 	})
@@ -69,9 +71,10 @@ func wantExact(t *testing.T, c caller, f *faultInfo, code int, name, msg string)
 			t.Errorf("faultCode = %d, want %d (%q)", f.Code, code, f.String)
 		}
 		if code == 1 {
-			short := name[strings.LastIndexByte(name, '.')+1:]
-			if !strings.HasPrefix(f.String, "Traceback (most recent call last):\n") || !strings.HasSuffix(f.String, "\n"+short+": "+msg+"\n") {
-				t.Errorf("faultString = %q, want a traceback ending in %s: %s", f.String, short, msg)
+			// Python names an exception by its module, except builtins'.
+			exc := strings.TrimPrefix(name, "builtins.")
+			if !strings.HasPrefix(f.String, "Traceback (most recent call last):\n") || !strings.HasSuffix(f.String, "\n"+exc+": "+msg+"\n") {
+				t.Errorf("faultString = %q, want a traceback ending in %s: %s", f.String, exc, msg)
 			}
 		} else if f.String != msg {
 			t.Errorf("faultString = %q, want %q", f.String, msg)
@@ -430,6 +433,80 @@ func testBadBodyLimit(t *testing.T, e *env) {
 		}
 	}
 	equal(t, "bodies under the limit created", e.count(t, "res.partner", []any{[]any{"name", "=", small}}), int64(2))
+	e.alive(t)
+}
+
+// testBadUTF8: a JSON body that is not valid UTF-8 is not JSON. The JSON-RPC
+// routes answer Odoo's 400 "Invalid JSON data" and JSON-2 its 400
+// "could not parse the body as json", and nothing is written; the same
+// body in valid UTF-8 creates its partner, so the refusal is the bytes'.
+func testBadUTF8(t *testing.T, e *env) {
+	rpcc := jsonCaller{e.srv.URL}
+	key := e.mustKw(t, rpcc, "res.users.apikeys", "generate", []any{"rpc", "utf-8 test", false}, nil).(string)
+	login := post(t, e.srv.URL+"/web/session/authenticate", "application/json",
+		[]byte(`{"params": {"db": "`+e.db+`", "login": "admin", "password": "`+adminPassword+`"}}`))
+	var session string
+	for _, c := range (&http.Response{Header: login.header}).Cookies() {
+		if c.Name == "session_id" {
+			session = c.Value
+		}
+	}
+	if session == "" {
+		t.Fatalf("no session: %s", login.body)
+	}
+	name := func(valid bool) string {
+		if valid {
+			return "Caf\u00e9 UTF-8 test " + randomText(6)
+		}
+		return "Caf\xe9 UTF-8 test " + randomText(6)
+	}
+	for _, tc := range []struct {
+		route  string
+		path   string
+		header []string
+		body   func(name string) string
+	}{
+		{"jsonrpc", "/jsonrpc", nil, func(n string) string {
+			return `{"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": "object", "method": "execute_kw", "args": ["` +
+				e.db + `", 2, "` + adminPassword + `", "res.partner", "create", [{"name": "` + n + `"}]]}}`
+		}},
+		{"call_kw", "/web/dataset/call_kw/res.partner/create", []string{"Cookie", "session_id=" + session}, func(n string) string {
+			return `{"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"model": "res.partner", "method": "create", "args": [{"name": "` +
+				n + `"}], "kwargs": {}}}`
+		}},
+		{"json2", "/json/2/res.partner/create", []string{"Authorization", "bearer " + key, "X-Odoo-Database", e.db}, func(n string) string {
+			return `{"vals_list": [{"name": "` + n + `"}]}`
+		}},
+	} {
+		t.Run(tc.route, func(t *testing.T) {
+			before := e.partners(t)
+			ok := post(t, e.srv.URL+tc.path, "application/json", []byte(tc.body(name(true))), tc.header...)
+			if ok.status != http.StatusOK || bytes.Contains(ok.body, []byte(`"error"`)) {
+				t.Fatalf("the valid body: HTTP %d %s", ok.status, ok.body)
+			}
+			if n := e.partners(t); n != before+1 {
+				t.Fatalf("the valid body: partners %d → %d", before, n)
+			}
+			bad := tc.body(name(false))
+			if utf8.ValidString(bad) {
+				t.Fatal("the bad body is valid UTF-8")
+			}
+			r := post(t, e.srv.URL+tc.path, "application/json", []byte(bad), tc.header...)
+			if tc.route == "json2" {
+				pos := strings.Index(bad, "\xe9")
+				want := fmt.Sprintf("could not parse the body as json: 'utf-8' codec can't decode byte 0xe9 in position %d: invalid continuation byte", pos)
+				m := r.object(t)
+				if r.status != http.StatusBadRequest || m["name"] != "werkzeug.exceptions.BadRequest" || m["message"] != want {
+					t.Errorf("HTTP %d %s, want 400 %s", r.status, r.body, want)
+				}
+			} else if r.status != http.StatusBadRequest || string(r.body) != "Invalid JSON data\n" {
+				t.Errorf("HTTP %d %q, want 400 Invalid JSON data", r.status, r.body)
+			}
+			if n := e.partners(t); n != before+1 {
+				t.Errorf("partners %d → %d: the invalid UTF-8 body wrote", before+1, n)
+			}
+		})
+	}
 	e.alive(t)
 }
 

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/rpctest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -148,6 +150,29 @@ func TestJSON2(t *testing.T) {
 			r := call("POST", "/json/2/res.partner/search", `{"domain": []}`, "Authorization", "bearer "+key, "Content-Type", "text/plain")
 			errorBody(t, r, 415, "Content-Type")
 			equal(t, "Accept", r.header.Get("Accept"), "application/json")
+		})
+		t.Run("body limits", func(t *testing.T) {
+			// A server over the same store with small body limits.
+			url := authURL(t, authServe(t, e.set, godoorpc.Options{MaxBodyBytes: 4096, BodyTimeout: 50 * time.Millisecond}))
+			req, err := http.NewRequest("POST", url+"/json/2/res.partner/search_count",
+				onlyReader{strings.NewReader(`{"domain": [], "pad": "` + strings.Repeat("x", 64<<10) + `"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "bearer "+key)
+			req.Header.Set("X-Odoo-Database", e.db)
+			if r := do(t, req); r.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a chunked body over the limit: HTTP %d %s", r.status, r.body)
+			}
+			// A client that stops sending its body half way gets 408.
+			addr := strings.TrimPrefix(url, "http://")
+			resp := rpctest.StallBody(t, addr, "POST /json/2/res.partner/search_count HTTP/1.1\r\nHost: "+addr+
+				"\r\nContent-Type: application/json\r\nAuthorization: bearer "+key+"\r\nX-Odoo-Database: "+e.db+
+				"\r\nContent-Length: 100\r\n\r\n{\"domain\": ")
+			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
+				t.Errorf("a stalled body: HTTP %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
+			}
 		})
 		t.Run("doc-bearer", func(t *testing.T) {
 			req, _ := http.NewRequest("GET", e.srv.URL+"/doc-bearer/res.partner.json", nil)

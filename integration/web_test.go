@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -61,6 +62,7 @@ func TestWeb(t *testing.T) {
 		t.Run("health", w.health)
 		t.Run("whoami user", w.whoamiUser)
 		t.Run("content type", w.contentType)
+		t.Run("cookie attributes", w.cookieAttributes)
 		out := logs.String()
 		if !strings.Contains(out, "web session opened") {
 			t.Errorf("the log lacks the session events; is the logger wired?\n%s", out)
@@ -450,8 +452,8 @@ func (w *webScenario) wantCookie(t *testing.T, a webAnswer, maxAge int) string {
 	if !sidRE.MatchString(ck.Value) {
 		t.Errorf("session id %q is not <base64url db>.<base64url 32 bytes>", ck.Value)
 	}
-	if !ck.HttpOnly || ck.Path != "/" || ck.MaxAge != maxAge || ck.Secure {
-		t.Errorf("cookie %q: want HttpOnly, Path=/, Max-Age=%d", sc, maxAge)
+	if !ck.HttpOnly || ck.Path != "/" || ck.MaxAge != maxAge || ck.Secure || ck.SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookie %q: want HttpOnly, Path=/, Max-Age=%d, SameSite=Lax, not Secure", sc, maxAge)
 	}
 	if d := w.clock.since(ck.Expires) + float64(maxAge); ck.Expires.IsZero() || d < -5 || d > 5 {
 		t.Errorf("cookie %q: Expires is not Max-Age ahead", sc)
@@ -1066,6 +1068,54 @@ func (w *webScenario) contentType(t *testing.T) {
 	}
 	if ct := res.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+// cookieAttributes: the session cookie is SameSite=Lax whenever it is set
+// or removed, and Secure exactly when the request came over HTTPS: through
+// the trusted proxy's X-Forwarded-Proto in proxy mode (this scenario's
+// server), never from that header without proxy mode, or over TLS itself.
+func (w *webScenario) cookieAttributes(t *testing.T) {
+	noProxy := w.opts
+	noProxy.ProxyMode = false
+	direct := authURL(t, authServe(t, w.e.set, noProxy))
+	tlsSrv := httptest.NewTLSServer(authServe(t, w.e.set, noProxy))
+	t.Cleanup(tlsSrv.Close)
+	for _, tc := range []struct {
+		name, base, proto string
+		client            *http.Client
+		secure            bool
+	}{
+		{"proxy mode, https", w.e.srv.URL, "https", nil, true},
+		{"proxy mode, HTTPS", w.e.srv.URL, "HTTPS", nil, true},
+		{"proxy mode, last hop https", w.e.srv.URL, "http, https", nil, true},
+		{"proxy mode, last hop http", w.e.srv.URL, "https, http", nil, false},
+		{"proxy mode, http", w.e.srv.URL, "http", nil, false},
+		{"proxy mode, no header", w.e.srv.URL, "", nil, false},
+		{"no proxy mode, https", direct, "https", nil, false},
+		{"TLS", tlsSrv.URL, "", tlsSrv.Client(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := w.client(t, tc.base, modeRaw, false)
+			if tc.client != nil {
+				c.http = tc.client
+			}
+			if tc.proto != "" {
+				c.extra = http.Header{"X-Forwarded-Proto": {tc.proto}}
+			}
+			c.login(t, "admin", adminPassword)
+			login := c.raw
+			destroyed := c.post(t, "/web/session/destroy", map[string]any{})
+			for what, sc := range map[string]string{"login": login, "destroy": destroyed.header.Get("Set-Cookie")} {
+				ck, err := http.ParseSetCookie(sc)
+				if err != nil {
+					t.Fatalf("%s: Set-Cookie %q: %v", what, sc, err)
+				}
+				if ck.SameSite != http.SameSiteLaxMode || ck.Secure != tc.secure || !ck.HttpOnly {
+					t.Errorf("%s: Set-Cookie %q, want SameSite=Lax, HttpOnly and Secure %v", what, sc, tc.secure)
+				}
+			}
+		})
 	}
 }
 

@@ -280,15 +280,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if order != "" {
 		q += " ORDER BY " + order
 	}
-	if limit > 0 {
-		q += " LIMIT " + strconv.FormatInt(limit, 10)
-	} else if offset > 0 && env.Dialect == "sqlite" {
-		q += " LIMIT -1"
+	paging, err := env.pagingSQL(offset, limit)
+	if err != nil {
+		return nil, err
 	}
-	if offset > 0 {
-		q += " OFFSET " + strconv.FormatInt(offset, 10)
-	}
-	rows, err := env.query(ctx, q, args...)
+	rows, err := env.query(ctx, q+paging, args...)
 	if err != nil {
 		return nil, err
 	}

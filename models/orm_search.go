@@ -39,16 +39,35 @@ func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchO
 	if err != nil {
 		return "", nil, err
 	}
-	q := "SELECT " + cols + " FROM " + m.Table + " t0 WHERE " + w.sql + " ORDER BY " + order
-	if o.Limit > 0 {
-		q += " LIMIT " + strconv.FormatInt(o.Limit, 10)
-	} else if o.Offset > 0 && env.Dialect == "sqlite" {
-		q += " LIMIT -1"
+	paging, err := env.pagingSQL(o.Offset, o.Limit)
+	if err != nil {
+		return "", nil, err
 	}
-	if o.Offset > 0 {
-		q += " OFFSET " + strconv.FormatInt(o.Offset, 10)
+	return "SELECT " + cols + " FROM " + m.Table + " t0 WHERE " + w.sql + " ORDER BY " + order + paging, w.args, nil
+}
+
+// pagingSQL renders a query's LIMIT and OFFSET; 0 means none. Odoo hands
+// negative values to PostgreSQL, which refuses them when the query runs,
+// OFFSET first; SQLite would read them as no limit and no offset. Both
+// stores answer PostgreSQL's errors, under psycopg2's names, so that a
+// client never gets a silent "no limit".
+func (env *Env) pagingSQL(offset, limit int64) (string, error) {
+	if offset < 0 {
+		return "", ServerErrorf("psycopg2.errors.InvalidRowCountInResultOffsetClause", "OFFSET must not be negative")
 	}
-	return q, w.args, nil
+	if limit < 0 {
+		return "", ServerErrorf("psycopg2.errors.InvalidRowCountInLimitClause", "LIMIT must not be negative")
+	}
+	var q string
+	if limit > 0 {
+		q = " LIMIT " + strconv.FormatInt(limit, 10)
+	} else if offset > 0 && env.Dialect == "sqlite" {
+		q = " LIMIT -1" // SQLite has no OFFSET without a LIMIT
+	}
+	if offset > 0 {
+		q += " OFFSET " + strconv.FormatInt(offset, 10)
+	}
+	return q, nil
 }
 
 // SearchCount counts m's records matching domain, with active_test.
@@ -60,9 +79,13 @@ func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return 0, err
 	}
+	paging, err := env.pagingSQL(0, limit)
+	if err != nil {
+		return 0, err
+	}
 	q := "SELECT COUNT(*) FROM " + m.Table + " t0 WHERE " + w.sql
-	if limit > 0 {
-		q = "SELECT COUNT(*) FROM (SELECT 1 FROM " + m.Table + " t0 WHERE " + w.sql + " LIMIT " + strconv.FormatInt(limit, 10) + ") c"
+	if paging != "" {
+		q = "SELECT COUNT(*) FROM (SELECT 1 FROM " + m.Table + " t0 WHERE " + w.sql + paging + ") c"
 	}
 	var n int64
 	_, err = env.scalar(ctx, &n, q, w.args...)

@@ -56,7 +56,7 @@ func rpcWebSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args
 	}
 	length := int64(len(recs)) + o.Offset
 	limitReached := o.Limit > 0 && int64(len(recs)) == o.Limit
-	countLimitReached := countLimit > 0 && countLimit <= length
+	countLimitReached := countLimit != 0 && countLimit <= length // Python's truth test
 	if o.Limit > 0 && (limitReached && !countLimitReached || truthy(env.Context["force_search_count"])) {
 		if length, err = env.SearchCount(ctx, m, a["domain"], countLimit); err != nil {
 			return nil, err

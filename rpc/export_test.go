@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 )
@@ -45,3 +46,20 @@ func ClientAddr(r *http.Request, proxyMode bool) string {
 
 // Abandoned exposes the marking of errors of calls whose client went away.
 var Abandoned = abandoned
+
+// DecodeJSON exposes the JSON body decoder; notJSON reports a body refused
+// as not JSON (malformed or not UTF-8), with the reason in err.
+func DecodeJSON(b []byte, maxLevel int) (v any, notJSON bool, err error) {
+	v, err = decodeJSON(b, maxLevel)
+	var syntax *jsonSyntaxError
+	return v, errors.As(err, &syntax), err
+}
+
+// DecodeEnvelope exposes the JSON-RPC envelope decoder: the id as echoed,
+// the params, and the error, with notJSON and notObject for the bodies
+// Odoo answers with a 400.
+func DecodeEnvelope(b []byte, maxDepth int) (id []byte, params any, notJSON, notObject bool, err error) {
+	env, err := decodeEnvelope(b, maxDepth)
+	var syntax *jsonSyntaxError
+	return env.id, env.params, errors.As(err, &syntax), errors.Is(err, errJSONNotObject), err
+}

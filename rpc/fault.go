@@ -59,7 +59,7 @@ func toFault(err error, log *slog.Logger, method string) fault {
 	if e.Err != nil && e.Message == "" {
 		msg = e.Err.Error()
 	}
-	f := fault{name: e.ExceptionName(), message: msg, debug: traceback(method, shortName(e.ExceptionName()), msg)}
+	f := fault{name: e.ExceptionName(), message: msg, debug: traceback(method, pythonName(e.ExceptionName()), msg)}
 	switch e.Kind {
 	case models.KindAccess:
 		f.code, f.legacyCode, f.jsonHTTPCode = faultAccessError, "warning -- AccessError\n\n"+msg, 403
@@ -98,11 +98,11 @@ func (f fault) xmlFaultString() string {
 	return f.message
 }
 
-func shortName(dotted string) string {
-	if i := strings.LastIndexByte(dotted, '.'); i >= 0 {
-		return dotted[i+1:]
-	}
-	return dotted
+// pythonName is how a Python traceback names an exception class: with its
+// module, unless that is builtins (psycopg2.errors.InvalidRowCountInLimitClause,
+// odoo.exceptions.UserError, but ValueError).
+func pythonName(dotted string) string {
+	return strings.TrimPrefix(dotted, "builtins.")
 }
 
 // traceback renders an error in the shape of a Python traceback, which

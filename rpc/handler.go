@@ -24,6 +24,9 @@ type Options struct {
 	// MaxBodyBytes limits request bodies (default 128 MiB, Odoo's
 	// DEFAULT_MAX_CONTENT_LENGTH).
 	MaxBodyBytes int64
+	// BodyTimeout bounds the time to receive a request body, from the
+	// moment its headers have been read (default 30 seconds).
+	BodyTimeout time.Duration
 	// MaxDepth limits the nesting of arrays and structs in a request.
 	MaxDepth int
 	// Timeout bounds the work of one call (default 5 minutes).
@@ -39,6 +42,7 @@ type Options struct {
 type Handler struct {
 	mux   *http.ServeMux
 	opts  Options
+	body  bodyPolicy
 	web   *services.Web
 	ready atomic.Bool
 }
@@ -49,6 +53,9 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 128 << 20
 	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = 30 * time.Second
+	}
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = 64
 	}
@@ -58,7 +65,8 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web()}
+	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web(),
+		body: bodyPolicy{max: opts.MaxBodyBytes, timeout: opts.BodyTimeout}}
 	receivers := map[string]any{
 		"common": &commonEndpoint{svc: set.Common, log: opts.Log},
 		"object": &objectEndpoint{svc: set.Object, log: opts.Log},
@@ -75,9 +83,9 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 		}
 		return s
 	}
-	xml2 := newServer("text/xml", &xmlCodec{maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
-	xmlLegacy := newServer("text/xml", &xmlCodec{legacy: true, maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
-	jsonSrv := newServer("application/json", &jsonCodec{maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
+	xml2 := newServer("text/xml", &xmlCodec{body: h.body, maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
+	xmlLegacy := newServer("text/xml", &xmlCodec{legacy: true, body: h.body, maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
+	jsonSrv := newServer("application/json", &jsonCodec{methods: methods, log: opts.Log})
 
 	// XML-RPC never looks at the request's Content-Type (Odoo's routes are
 	// plain HTTP routes), so it is forced before gorilla picks a codec.
@@ -90,14 +98,14 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.Handle("/xmlrpc/2/{service}", forceXML(xml2))
 	h.mux.Handle("/xmlrpc/{service}", forceXML(xmlLegacy))
 	h.mux.HandleFunc("/jsonrpc", func(w http.ResponseWriter, r *http.Request) {
-		if checkJSONRequest(w, r) {
-			jsonSrv.ServeHTTP(w, r)
+		if call, ok := readJSONRequest(w, r, h.body, opts.MaxDepth); ok {
+			jsonSrv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), jsonCallKey{}, call)))
 		}
 	})
 	h.mux.HandleFunc("GET /web/health", h.health)
 	h.registerWeb(set)
 	h.registerWhoami()
-	j2 := &json2{web: h.web, log: opts.Log, maxDepth: opts.MaxDepth}
+	j2 := &json2{web: h.web, log: opts.Log, body: h.body, maxDepth: opts.MaxDepth}
 	h.mux.Handle("/json/2", j2)
 	h.mux.Handle("/json/2/", j2)
 	h.mux.HandleFunc("GET /doc-bearer/{file}", j2.docBearer)
@@ -127,7 +135,7 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 }
 
 // ServeHTTP applies the middleware every route shares: a last-resort
-// recover, the body limit, the call timeout and the client address.
+// recover, the body limits, the call timeout and the client address.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -138,7 +146,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		}
 	}()
-	r.Body = http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
+	if !h.body.admit(w, r) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
 	defer cancel()
 	ctx = services.WithRemoteAddr(ctx, h.clientAddr(r))

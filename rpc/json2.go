@@ -2,9 +2,7 @@ package rpc
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -22,6 +20,7 @@ import (
 type json2 struct {
 	web      *services.Web
 	log      *slog.Logger
+	body     bodyPolicy
 	maxDepth int
 }
 
@@ -45,25 +44,21 @@ func (j *json2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := j.body.read(r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
-			return
+		if !writeBodyError(w, err) {
+			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not read the body")
 		}
-		j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not read the body")
 		return
 	}
 	args := map[string]any{}
-	if len(bytes.TrimSpace(body)) > 0 {
-		if !json.Valid(body) {
-			var v any
-			perr := json.Unmarshal(body, &v)
-			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+errText(perr))
+	if len(bytes.Trim(body, " \t\r\n")) > 0 {
+		v, err := decodeJSON(body, j.maxDepth)
+		var syntax *jsonSyntaxError
+		if errors.As(err, &syntax) {
+			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+syntax.msg)
 			return
 		}
-		v, err := decodeJSONValue(body, j.maxDepth)
 		if err != nil {
 			j.fault(w, r, err, method)
 			return
@@ -89,13 +84,6 @@ func (j *json2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, buf.Bytes())
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "invalid JSON"
-	}
-	return err.Error()
 }
 
 // identify resolves the key: a bearer token (native key) or an API-KEY

@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	gorilla "github.com/gorilla/rpc/v2"
 
@@ -20,39 +17,36 @@ import (
 // jsonCodec plugs godoo's JSON-RPC envelope handling into gorilla/rpc for
 // /jsonrpc: {"method": "call", "params": {service, method, args}, "id": …}.
 // Only params and id are read, as Odoo does; the id is echoed verbatim and
-// null when absent, and every request gets an answer.
+// null when absent, and every request gets an answer. The body has been
+// read and decoded by readJSONRequest before gorilla runs.
 type jsonCodec struct {
-	maxDepth int
-	methods  methodTable
-	log      *slog.Logger
+	methods methodTable
+	log     *slog.Logger
 }
 
-type jsonEnvelope struct {
-	ID     json.RawMessage `json:"id"`
-	Params json.RawMessage `json:"params"`
+// jsonCallKey carries a request's decoded envelope from readJSONRequest to
+// the codec, through the request's context.
+type jsonCallKey struct{}
+
+// jsonCall is a decoded JSON-RPC request, and the error its params gave.
+type jsonCall struct {
+	env jsonEnvelope
+	err error
 }
 
 func (c *jsonCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 	req := &jsonRequest{codec: c, id: json.RawMessage("null")}
-	body, err := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil {
-		req.err = err
-		return req
-	}
-	var env jsonEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	call, ok := r.Context().Value(jsonCallKey{}).(*jsonCall)
+	if !ok {
 		req.err = models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON data")
 		return req
 	}
-	if len(env.ID) > 0 {
-		req.id = env.ID
-	}
-	params, err := decodeJSONValue(env.Params, c.maxDepth)
-	if err != nil {
-		req.err = err
+	req.id = call.env.id
+	if call.err != nil {
+		req.err = call.err
 		return req
 	}
+	params := call.env.params
 	p, ok := params.(map[string]any)
 	if params != nil && !ok {
 		req.err = models.ServerErrorf("builtins.TypeError", "params must be an object")
@@ -122,11 +116,6 @@ func (r *jsonRequest) WriteResponse(w http.ResponseWriter, reply any) {
 
 // WriteError writes Odoo's error envelope with HTTP 200.
 func (r *jsonRequest) WriteError(w http.ResponseWriter, _ int, err error) {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
-		return
-	}
 	f := toFault(err, r.codec.log, r.method)
 	writeJSON(w, http.StatusOK, errorEnvelope(r.id, 200, "Odoo Server Error", f))
 }
@@ -167,130 +156,41 @@ func encodeJSON(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// decodeJSONValue parses raw JSON into the neutral value shapes: integers
-// become int64 (so ids stay exact), other numbers float64, and nesting is
-// bounded by maxDepth.
-func decodeJSONValue(raw json.RawMessage, maxDepth int) (any, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON data")
-	}
-	return normalizeJSON(v, maxDepth)
-}
-
-func normalizeJSON(v any, depth int) (any, error) {
-	if depth < 0 {
-		return nil, models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while decoding a JSON document")
-	}
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
-			return n, nil
-		}
-		if !strings.ContainsAny(string(x), ".eE") {
-			// An integer beyond int64 would lose digits as a float64:
-			// refused, as the XML-RPC decoder refuses it.
-			return nil, models.ServerErrorf("builtins.OverflowError", "integer %s does not fit in 64 bits", xmlQuote([]byte(x)))
-		}
-		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil || math.IsInf(f, 0) {
-			return nil, models.ServerErrorf("builtins.ValueError", "number out of range: %s", string(x))
-		}
-		return f, nil
-	case []any:
-		for i, e := range x {
-			n, err := normalizeJSON(e, depth-1)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = n
-		}
-	case map[string]any:
-		for k, e := range x {
-			n, err := normalizeJSON(e, depth-1)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = n
-		}
-	}
-	return v, nil
-}
-
-// checkJSONRequest applies the checks Odoo makes before any JSON-RPC
-// dispatch, which answer with plain-text 400s rather than an envelope: the
-// Content-Type must be JSON, and the body must be a JSON object.
-func checkJSONRequest(w http.ResponseWriter, r *http.Request) bool {
+// readJSONRequest applies the checks Odoo makes before any JSON-RPC
+// dispatch, which answer with plain-text errors rather than an envelope:
+// the Content-Type must be JSON, the body must arrive within the body
+// limits, be JSON (in UTF-8) and be an object. It then returns the decoded
+// envelope, and the error decoding its params gave (answered in an
+// envelope, with the id); ok is false when it has answered already.
+func readJSONRequest(w http.ResponseWriter, r *http.Request, body bodyPolicy, maxDepth int) (call *jsonCall, ok bool) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" && mt != "application/json-rpc" {
 		http.Error(w, "Bad Request\nRequest inferred type is compatible with ['http'] but '"+r.URL.Path+"' is type='json'.", http.StatusBadRequest)
-		return false
+		return nil, false
 	}
-	body, err := io.ReadAll(r.Body)
+	b, err := body.read(r)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
-			return false
+		if !writeBodyError(w, err) {
+			http.Error(w, "Bad Request", http.StatusBadRequest)
 		}
-		http.Error(w, "Bad Request", http.StatusBadRequest)
-		return false
+		return nil, false
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	trimmed := bytes.TrimSpace(body)
-	if !json.Valid(trimmed) {
-		if jsonTooDeep(trimmed) {
-			// Python's json.loads raises RecursionError, not ValueError, so
-			// Odoo answers with the error envelope rather than a 400.
-			f := toFault(models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while decoding a JSON document"), nil, "")
-			writeJSON(w, http.StatusOK, errorEnvelope(json.RawMessage("null"), 200, "Odoo Server Error", f))
-			return false
-		}
+	env, err := decodeEnvelope(b, maxDepth)
+	var syntax *jsonSyntaxError
+	switch {
+	case errors.As(err, &syntax):
 		http.Error(w, "Invalid JSON data", http.StatusBadRequest)
-		return false
-	}
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, false
+	case errors.Is(err, errJSONNotObject):
 		http.Error(w, "Invalid JSON-RPC data", http.StatusBadRequest)
-		return false
+		return nil, false
+	case errors.Is(err, errJSONTooDeep):
+		// Python's json.loads raises RecursionError, not ValueError, so
+		// Odoo answers with the error envelope rather than a 400.
+		f := toFault(err, nil, "")
+		writeJSON(w, http.StatusOK, errorEnvelope(json.RawMessage("null"), 200, "Odoo Server Error", f))
+		return nil, false
 	}
 	r.Header.Set("Content-Type", "application/json")
-	return true
-}
-
-// jsonMaxNesting is encoding/json's own nesting limit: json.Valid refuses
-// anything deeper.
-const jsonMaxNesting = 10000
-
-// jsonTooDeep reports whether b nests arrays and objects deeper than
-// encoding/json accepts, which makes json.Valid fail on a document that may
-// be otherwise well-formed.
-func jsonTooDeep(b []byte) bool {
-	depth, inString, escaped := 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			if depth++; depth > jsonMaxNesting {
-				return true
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return false
+	return &jsonCall{env: env, err: err}, true
 }

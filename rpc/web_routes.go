@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -35,13 +34,14 @@ type webRoutes struct {
 	web      *services.Web
 	db       *services.Database
 	log      *slog.Logger
+	body     bodyPolicy
 	maxDepth int
 	proxy    bool
 }
 
 // registerWeb adds the web-client routes to the mux.
 func (h *Handler) registerWeb(set *services.Set) {
-	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
+	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, body: h.body, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
 	h.mux.Handle("/web/session/authenticate", wr.route("authenticate", wr.authenticate))
 	h.mux.Handle("/web/session/get_session_info", wr.route("get_session_info", wr.user(wr.sessionInfo)))
 	h.mux.Handle("/web/session/check", wr.route("check", wr.user(func(*webCall) (any, error) { return nil, nil })))
@@ -73,11 +73,12 @@ type webCall struct {
 // the id echoed (null when absent), the result omitted when nil.
 func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !checkJSONRequest(w, r) {
+		call, ok := readJSONRequest(w, r, wr.body, wr.maxDepth)
+		if !ok {
 			return
 		}
 		c := &webCall{r: r}
-		id, res, err := wr.dispatch(c, name, fn)
+		id, res, err := wr.dispatch(c, call, name, fn)
 		if err != nil {
 			writeJSON(w, http.StatusOK, wr.errorBody(id, name, abandoned(r.Context(), err)))
 			return
@@ -101,32 +102,20 @@ func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Han
 	})
 }
 
-// dispatch decodes the envelope (checkJSONRequest made sure it is a JSON
-// object) and runs fn, turning a panic into an internal error.
-func (wr *webRoutes) dispatch(c *webCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
-	id = json.RawMessage("null")
+// dispatch takes the params of the envelope that readJSONRequest decoded
+// and runs fn, turning a panic into an internal error.
+func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
+	id = call.env.id
 	defer func() {
 		if p := recover(); p != nil {
 			wr.log.Error("panic in web route", "route", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			res, err = nil, &models.Error{Kind: models.KindInternal, Message: "panic", Err: fmt.Errorf("%v", p)}
 		}
 	}()
-	body, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		return id, nil, err
+	if call.err != nil {
+		return id, nil, call.err
 	}
-	var env jsonEnvelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return id, nil, models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON-RPC data")
-	}
-	if len(env.ID) > 0 {
-		id = env.ID
-	}
-	params, err := decodeJSONValue(env.Params, wr.maxDepth)
-	if err != nil {
-		return id, nil, err
-	}
-	switch p := params.(type) {
+	switch p := call.env.params.(type) {
 	case nil:
 		c.params = map[string]any{}
 	case map[string]any:
@@ -194,7 +183,7 @@ func (wr *webRoutes) user(fn func(*webCall) (any, error)) func(*webCall) (any, e
 		}
 		c.session = s
 		if s.Refresh && !explicit {
-			c.cookie = sessionCookie(s)
+			c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
 		}
 		return fn(c)
 	}
@@ -212,7 +201,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.cookie = sessionCookie(s)
+	c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
 	return info, nil
 }
 
@@ -224,7 +213,7 @@ func (wr *webRoutes) destroy(c *webCall) (any, error) {
 	if err := wr.web.Logout(c.r.Context(), c.session); err != nil {
 		return nil, err
 	}
-	c.cookie = &http.Cookie{Name: sessionCookieName, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true}
+	c.cookie = wr.sessionCookie(c.r, "", -time.Second, time.Unix(0, 0))
 	return nil, nil
 }
 
@@ -304,11 +293,32 @@ func dropSessionCredentials(r *http.Request) {
 	}
 }
 
-// sessionCookie is Odoo's session cookie: HttpOnly, Path=/, Max-Age the
-// idle limit, and the matching Expires.
-func sessionCookie(s services.Session) *http.Cookie {
-	return &http.Cookie{Name: sessionCookieName, Value: s.ID, Path: "/", MaxAge: int(s.MaxAge / time.Second),
-		Expires: s.Expires.UTC(), HttpOnly: true}
+// sessionCookie is Odoo's session cookie (HttpOnly, Path=/, Max-Age the
+// idle limit, and the matching Expires; a negative maxAge deletes it),
+// with two attributes Odoo does not set: SameSite=Lax, so that other sites
+// cannot make a browser call the JSON routes with it, and Secure when the
+// request came over HTTPS through the trusted proxy, so that the browser
+// never sends it in clear.
+func (wr *webRoutes) sessionCookie(r *http.Request, id string, maxAge time.Duration, expires time.Time) *http.Cookie {
+	return &http.Cookie{Name: sessionCookieName, Value: id, Path: "/", MaxAge: int(maxAge / time.Second),
+		Expires: expires.UTC(), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestHTTPS(r, wr.proxy)}
+}
+
+// requestHTTPS reports whether the client reached godoo over HTTPS: in
+// proxy mode, what the trusted proxy says in X-Forwarded-Proto (its last
+// value, the one the proxy itself added, as Odoo's ProxyFix reads it);
+// otherwise whether the connection itself is TLS.
+func requestHTTPS(r *http.Request, proxy bool) bool {
+	if proxy {
+		if v := r.Header.Values("X-Forwarded-Proto"); len(v) > 0 {
+			last := v[len(v)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			return strings.EqualFold(strings.TrimSpace(last), "https")
+		}
+	}
+	return r.TLS != nil
 }
 
 // requestHost is the host the client asked for, for dbfilter's %h and %d:

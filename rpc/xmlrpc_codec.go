@@ -1,9 +1,7 @@
 package rpc
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 // selects the string fault codes of the historical /xmlrpc/<service> routes.
 type xmlCodec struct {
 	legacy   bool
+	body     bodyPolicy
 	maxDepth int
 	methods  methodTable
 	log      *slog.Logger
@@ -40,11 +39,12 @@ func putBuf(bp *[]byte, b []byte) {
 }
 
 // NewRequest reads and decodes the whole body. A decoding failure is kept
-// and reported by Method, so that it becomes a fault like any other error.
+// and reported by Method, so that it becomes a fault like any other error;
+// a body that could not be read is answered by WriteError. The body is
+// dropped once decoded: the call holds only its values.
 func (c *xmlCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 	req := &xmlRequest{codec: c, service: r.PathValue("service")}
-	body, err := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	body, err := c.body.read(r)
 	if err != nil {
 		req.err = err
 		return req
@@ -98,11 +98,10 @@ func (r *xmlRequest) WriteResponse(w http.ResponseWriter, reply any) {
 }
 
 // WriteError answers every failure with HTTP 200 and a fault document, as
-// Odoo does; only an oversized body gets a plain 413.
+// Odoo does; only a body that could not be received gets a plain HTTP
+// error (413, 408).
 func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
+	if writeBodyError(w, err) {
 		return
 	}
 	f := toFault(err, r.codec.log, r.method)

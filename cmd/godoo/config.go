@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // setting is one configuration value with its three sources. Precedence:
@@ -40,6 +43,7 @@ var settings = []setting{
 	{"max_body_bytes", "max-body-bytes", "GODOO_MAX_BODY_BYTES", "134217728", "largest accepted request body in bytes"},
 	{"max_depth", "max-depth", "GODOO_MAX_DEPTH", "64", "deepest accepted nesting of arrays and structs in a request"},
 	{"request_timeout", "request-timeout", "GODOO_REQUEST_TIMEOUT", "300", "seconds one call may take"},
+	{"body_read_timeout", "body-read-timeout", "GODOO_BODY_READ_TIMEOUT", "30", "seconds a client may take to send a request body (decimals allowed)"},
 	{"server_version", "server-version", "GODOO_SERVER_VERSION", "18.0", "Odoo version godoo reports (e.g. 17.0, 18.0+e)"},
 	{"log_level", "log-level", "GODOO_LOG_LEVEL", "info", "debug, info, warn or error (Odoo's log_level)"},
 }
@@ -71,6 +75,15 @@ func (c *config) int(key string) (int64, error) {
 		return 0, fmt.Errorf("%s: %q is not an integer", key, c.values[key])
 	}
 	return n, nil
+}
+
+// seconds reads a positive number of seconds, decimals allowed.
+func (c *config) seconds(key string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(c.values[key]), 64)
+	if err != nil || !(f > 0) || f > 1e6 {
+		return 0, fmt.Errorf("%s: %q is not a positive number of seconds", key, c.values[key])
+	}
+	return time.Duration(f * float64(time.Second)), nil
 }
 
 // addFlags registers the flags of the named settings (all when none) plus
@@ -264,14 +277,21 @@ func (c *config) masterPassword() string {
 
 // setOption writes key = value into the [options] section of an
 // odoo.conf-style file, replacing the key's line or adding it, and keeps
-// every other line as it was. The file is written whole to a temporary
-// file and renamed, so a crash never leaves half a configuration.
+// every other line as it was; a missing file is created. The file holds
+// the master password's hash, so it is left readable by its owner only
+// (mode 0600) whatever its mode was. It is written whole to a new
+// temporary file of its own, made 0600 from the start, and renamed over
+// the old one, so a crash never leaves half a configuration and no other
+// file's mode is ever reused.
 func setOption(path, key, value string) error {
 	b, err := os.ReadFile(path)
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("config file: %w", err)
 	}
 	lines := strings.Split(string(b), "\n")
+	if len(b) == 0 {
+		lines = nil
+	}
 	section, done, optionsAt := "", false, -1
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
@@ -295,13 +315,36 @@ func setOption(path, key, value string) error {
 			lines = append(lines[:optionsAt+1], append([]string{key + " = " + value}, lines[optionsAt+1:]...)...)
 		}
 	}
-	info, err := os.Stat(path)
+	if len(b) == 0 {
+		lines = append(lines, "")
+	}
+	return replaceFile(path, []byte(strings.Join(lines, "\n")))
+}
+
+// replaceFile writes data to path through a temporary file in the same
+// directory, mode 0600, synced before it is renamed over path.
+func replaceFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("config file: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")), info.Mode().Perm()); err != nil {
-		return err
+	tmp := f.Name()
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
 	}
-	return os.Rename(tmp, path)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("config file: %w", err)
+	}
+	return nil
 }

@@ -30,7 +30,7 @@ import (
 // environment isolated: every GODOO_* variable is unset and HOME points to a
 // temporary directory, so no test reads or writes the real configuration.
 
-func isolate(t *testing.T) {
+func isolate(t testing.TB) {
 	t.Helper()
 	vars := []string{"GODOO_CONFIG", "GODOO_PASSWORD", "GODOO_ADMIN_PASSWORD", "XDG_DATA_HOME"}
 	for _, s := range settings {
@@ -52,7 +52,7 @@ func (r result) String() string {
 	return "exit " + strconv.Itoa(r.code) + "\nstdout:\n" + r.stdout + "\nstderr:\n" + r.stderr
 }
 
-func runGodoo(t *testing.T, stdin string, args ...string) result {
+func runGodoo(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(args, strings.NewReader(stdin), &out, &errOut)

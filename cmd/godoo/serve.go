@@ -66,14 +66,21 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, MaxDepth: int(maxDepth),
+	bodyTimeout, err := c.seconds("body_read_timeout")
+	if err != nil {
+		return err
+	}
+	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log})
 
 	ln, err := net.Listen("tcp", c.httpAddr())
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	// The handler bounds the time to read a body (body_read_timeout);
+	// ReadTimeout only backs it up.
+	const headerTimeout = 10 * time.Second
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: headerTimeout, ReadTimeout: headerTimeout + bodyTimeout,
 		WriteTimeout: time.Duration(timeout+30) * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
 	ctx, stop := serveContext()
 	defer stop()
