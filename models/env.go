@@ -136,6 +136,13 @@ func (e *Env) NowText() string { return e.Now.Format(DatetimeLayout) }
 
 // query runs a SELECT with bun's placeholders and returns the rows.
 func (e *Env) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		rows, err := r.QueryContext(ctx, native, args...)
+		if err != nil {
+			return nil, e.Classify(err)
+		}
+		return rows, nil
+	}
 	rows, err := e.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, e.Classify(err)
@@ -145,6 +152,13 @@ func (e *Env) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 
 // exec runs a statement with bun's placeholders.
 func (e *Env) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		res, err := r.ExecContext(ctx, native, args...)
+		if err != nil {
+			return nil, e.Classify(err)
+		}
+		return res, nil
+	}
 	res, err := e.DB.ExecContext(ctx, q, args...)
 	if err != nil {
 		return nil, e.Classify(err)
@@ -152,9 +166,17 @@ func (e *Env) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return res, nil
 }
 
+// queryRow runs a query returning one row, with bun's placeholders.
+func (e *Env) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		return r.QueryRowContext(ctx, native, args...)
+	}
+	return e.DB.QueryRowContext(ctx, q, args...)
+}
+
 // scalar runs a query returning one value; ok is false when it has no row.
 func (e *Env) scalar(ctx context.Context, dst any, q string, args ...any) (bool, error) {
-	err := e.DB.QueryRowContext(ctx, q, args...).Scan(dst)
+	err := e.queryRow(ctx, q, args...).Scan(dst)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

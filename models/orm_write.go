@@ -109,7 +109,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	env.credentialsChanged(m.Table)
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
 	var id int64
-	if err := env.DB.QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
+	if err := env.queryRow(ctx, q, args...).Scan(&id); err != nil {
 		return 0, env.integrityError(ctx, m, env.Classify(err), nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {

@@ -359,6 +359,9 @@ func (d *jsonDecoder) str(build bool) (string, bool) {
 		return "", ok
 	}
 	if !escaped {
+		if end-start >= largeStringBytes {
+			return aliasBody(d.s[start:end]), true
+		}
 		return string(d.s[start:end]), true
 	}
 	return d.unescape(start, end), true

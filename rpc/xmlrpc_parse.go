@@ -259,7 +259,10 @@ func (p *xmlParser) closeValue() bool {
 func (p *xmlParser) typed(depth int) (any, bool) {
 	switch string(p.name()) {
 	case "string":
-		text, ok := p.leaf("string")
+		text, fromBody, ok := p.leafText("string")
+		if fromBody && len(text) >= largeStringBytes {
+			return aliasBody(text), ok
+		}
 		return xmlStringValue(text), ok
 	case "int", "i4", "i8", "i1", "i2", "biginteger":
 		text, ok := p.leaf(string(p.name()))
@@ -324,7 +327,14 @@ func (p *xmlParser) typed(depth int) (any, bool) {
 // must close name. The result is only valid until the next read: it is
 // either a piece of the request or p.text.
 func (p *xmlParser) leaf(name string) ([]byte, bool) {
-	var out []byte
+	out, _, ok := p.leafText(name)
+	return out, ok
+}
+
+// leafText is leaf that also says whether the text is a slice of the
+// request body itself (one piece of plain text) rather than of the parser's
+// scratch space, which the next request reuses.
+func (p *xmlParser) leafText(name string) (out []byte, fromBody, ok bool) {
 	inText := false // out is p.text
 	for {
 		switch tok := p.next(); tok {
@@ -340,9 +350,9 @@ func (p *xmlParser) leaf(name string) ([]byte, bool) {
 			p.text = p.appendText(p.text)
 			out = p.text
 		case xmlTokEnd:
-			return out, p.endOf(tok, name)
+			return out, !inText, p.endOf(tok, name)
 		default:
-			return nil, false
+			return nil, false, false
 		}
 	}
 }
