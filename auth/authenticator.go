@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/godoo/godoo/models"
@@ -17,7 +18,12 @@ import (
 
 // Authenticator checks passwords for every database of a store.
 type Authenticator struct {
-	// Rounds is the PBKDF2 round count for new hashes; never below MinRounds.
+	// Rounds is the PBKDF2 round count of new hashes (password.hashing.rounds
+	// may ask for more), of the dummy check of unknown logins, and the count
+	// below which a verified hash is upgraded. Below MinRounds it counts as
+	// MinRounds, except in test binaries (testing.Testing): test harnesses
+	// set a few rounds there, so that their thousands of logins do not spend
+	// minutes in the derivation. No configuration sets it.
 	Rounds int
 	// Now is the clock, injectable for cool-down tests.
 	Now func() time.Time
@@ -71,25 +77,28 @@ func New(log *slog.Logger) *Authenticator {
 
 // Hash hashes a new password with the configured rounds.
 func (a *Authenticator) Hash(clear string) (string, error) {
-	return HashPassword(clear, a.Rounds)
+	return hashRandom(clear, a.minRounds())
 }
 
 // HashRounds hashes a new password with rounds from the database
 // (password.hashing.rounds) when they exceed the configured floor; lower
 // values are ignored, as in Odoo.
 func (a *Authenticator) HashRounds(clear string, rounds int) (string, error) {
-	if rounds < a.Rounds {
-		rounds = a.Rounds
-	}
-	return HashPassword(clear, rounds)
+	return hashRandom(clear, max(rounds, a.minRounds()))
 }
 
+// minRounds is the floor Rounds sets: never below MinRounds outside test
+// binaries.
 func (a *Authenticator) minRounds() int {
-	if a.Rounds > MinRounds {
+	if a.Rounds >= MinRounds || (a.Rounds > 0 && testBinary()) {
 		return a.Rounds
 	}
 	return MinRounds
 }
+
+// testBinary reports whether the process is a test binary; a variable so
+// that the auth tests can check what a production binary does.
+var testBinary = testing.Testing
 
 // Login verifies login and password on db (named dbname) for a client at ip
 // and returns the uid. Unknown logins, archived users and wrong passwords all
@@ -225,7 +234,7 @@ func (a *Authenticator) verifyShared(ctx context.Context, dbname string, u model
 func (a *Authenticator) dummyVerify(ctx context.Context, dbname, who, password string) error {
 	key := a.cache.digest(dbname, 0, "\x00"+who, password)
 	_, _, err := a.flights.do(ctx, key, a.OnDerive, func() (bool, bool) {
-		DummyVerify(password)
+		dummyVerifyRounds(password, a.minRounds())
 		return false, false
 	})
 	return err

@@ -48,6 +48,13 @@ func HashPassword(password string, rounds int) (string, error) {
 	if rounds < MinRounds {
 		rounds = MinRounds
 	}
+	return hashRandom(password, rounds)
+}
+
+// hashRandom hashes password with a new random salt and exactly rounds
+// rounds. Only HashPassword, after raising rounds to MinRounds, and an
+// Authenticator of a test binary (see Authenticator.Rounds) call it.
+func hashRandom(password string, rounds int) (string, error) {
 	if rounds > MaxRounds {
 		return "", fmt.Errorf("auth: password hashing rounds %d exceed maximum %d", rounds, MaxRounds)
 	}
@@ -68,7 +75,7 @@ func hashWithSalt(password string, salt []byte, rounds int) (string, error) {
 	if len(salt) > maxSaltSize {
 		return "", errors.New("auth: salt too long")
 	}
-	sum, err := pbkdf2.Key(sha512.New, password, salt, rounds, checksumSize)
+	sum, err := deriveKey(password, salt, rounds)
 	if err != nil {
 		return "", fmt.Errorf("auth: pbkdf2: %w", err)
 	}
@@ -160,7 +167,7 @@ func VerifyPassword(password, hash string, minRounds int) (ok bool, needsRehash 
 	if !valid {
 		return false, false
 	}
-	sum, err := pbkdf2.Key(sha512.New, password, h.salt, h.rounds, checksumSize)
+	sum, err := deriveKey(password, h.salt, h.rounds)
 	if err != nil {
 		return false, false
 	}
@@ -180,13 +187,28 @@ var dummyChecksum = make([]byte, checksumSize)
 // DummyVerify spends the same time as a real verification at MinRounds; callers use it when a login is unknown so
 // that timing does not reveal which logins exist.
 func DummyVerify(password string) {
+	dummyVerifyRounds(password, MinRounds)
+}
+
+// dummyVerifyRounds is DummyVerify at the given rounds: an Authenticator spends
+// the rounds of the hashes it makes, so that unknown and known logins cost
+// the same.
+func dummyVerifyRounds(password string, rounds int) {
 	// Parse a well-formed hash too, so every step of VerifyPassword is paid.
 	_, _ = parseHash(dummyHash)
-	sum, err := pbkdf2.Key(sha512.New, password, dummySalt, MinRounds, checksumSize)
+	sum, err := deriveKey(password, dummySalt, rounds)
 	if err != nil {
 		return
 	}
 	subtle.ConstantTimeCompare(sum, dummyChecksum)
+}
+
+// deriveKey is the PBKDF2-HMAC-SHA512 derivation behind every hash and
+// check. It is a variable only so that tests can count the rounds each path
+// derives (export_test.go), which tells equal work apart from unequal work
+// without measuring time.
+var deriveKey = func(password string, salt []byte, rounds int) ([]byte, error) {
+	return pbkdf2.Key(sha512.New, password, salt, rounds, checksumSize)
 }
 
 // dummyHash has the shape of a real MinRounds hash (it does not match anything).
