@@ -56,7 +56,11 @@ type Authenticator struct {
 	// secret verified again. It exists so that godoo bench can measure the
 	// cold path; only bench builds (the godoo_noauth tag) set it.
 	ColdKeys bool
-	rows     rowCache
+	// Spawn, when set, starts the work checks leave to the background
+	// (loading the key ids of a database) instead of a plain goroutine:
+	// tests set it to learn when that work is done rather than wait.
+	Spawn func(work func())
+	rows  rowCache
 
 	feedMu sync.Mutex
 	feeds  map[string]*feed

@@ -385,9 +385,19 @@ func (a *Authenticator) knownIndex(db bun.IDB, dbname string, st stamp, index st
 	r.indexing = true
 	a.rows.mu.Unlock()
 	if start {
-		go a.loadIndexes(db, dbname, st)
+		a.spawn(func() { a.loadIndexes(db, dbname, st) })
 	}
 	return true
+}
+
+// spawn starts work that a check leaves to the background, through Spawn
+// when it is set.
+func (a *Authenticator) spawn(work func()) {
+	if a.Spawn != nil {
+		a.Spawn(work)
+		return
+	}
+	go work()
 }
 
 // loadIndexes reads the set of key ids of dbname and keeps it if nothing

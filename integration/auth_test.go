@@ -30,12 +30,31 @@ func TestAuth(t *testing.T) {
 			store := mk(t)
 			t.Cleanup(func() { store.Close() })
 			e := newEnv(t, name, store, services.Config{ListDB: true}, godoorpc.Options{})
+			t.Run("harness rounds", func(t *testing.T) { testAuthHarnessRounds(t, e) })
 			t.Run("archived user", func(t *testing.T) { testAuthArchived(t, e) })
 			t.Run("two processes", func(t *testing.T) { testAuthTwoProcesses(t, e) })
-			t.Run("passlib hash", func(t *testing.T) { testAuthPasslib(t, e) })
+			t.Run("passlib hash", func(t *testing.T) {
+				testAuthPasslib(t, newRealEnv(t, e, services.Config{ListDB: true}, godoorpc.Options{}))
+			})
 			t.Run("no passwords in logs", func(t *testing.T) { testAuthLogs(t, e) })
 			t.Run("cool-down", func(t *testing.T) { testAuthCooldown(t, e) })
 		})
+	}
+}
+
+// testAuthHarnessRounds checks that the harness's servers hash passwords
+// at testRounds: the suite's speed depends on it.
+func testAuthHarnessRounds(t *testing.T, e *env) {
+	db, err := e.store.Open(context.Background(), e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h string
+	if err := db.QueryRowContext(context.Background(), "SELECT password FROM res_users WHERE login = ?", "admin").Scan(&h); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("$pbkdf2-sha512$%d$", testRounds); !strings.HasPrefix(h, want) {
+		t.Errorf("the admin's hash starts %.24s, want %s", h, want)
 	}
 }
 
@@ -146,9 +165,10 @@ func testAuthArchived(t *testing.T, e *env) {
 }
 
 // testAuthTwoProcesses runs two Sets (two godoo processes) on one store: a
-// credential change made through one is seen by the other at its next call.
+// credential change made through one is seen by the other at its next call
+// once the change's notice reached it (settle).
 func testAuthTwoProcesses(t *testing.T, e *env) {
-	setB := services.NewSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword})
+	setB := newSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword})
 	urlB := authURL(t, authServe(t, setB, godoorpc.Options{}))
 	a, b := xmlCaller{e.srv.URL}, jsonCaller{urlB}
 	bx := xmlCaller{urlB}
@@ -166,6 +186,7 @@ func testAuthTwoProcesses(t *testing.T, e *env) {
 
 	t.Run("password change", func(t *testing.T) {
 		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"password": "demo-Changed-2"})
+		e.settle(t)
 		wantFault(t, b, authCount(t, b, e.db, uid, "demo"), 3, "Access Denied")
 		wantFault(t, bx, authCount(t, bx, e.db, uid, "demo"), 3, "Access Denied")
 		wantFault(t, a, authCount(t, a, e.db, uid, "demo"), 3, "Access Denied")
@@ -184,9 +205,11 @@ func testAuthTwoProcesses(t *testing.T, e *env) {
 			t.Fatal(f)
 		}
 		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"active": false})
+		e.settle(t)
 		wantFault(t, b, authCount(t, b, e.db, uid, "demo-Changed-2"), 3, "Access Denied")
 		equal(t, "login of the archived user on B", authLogin(t, b, e.db, "demo", "demo-Changed-2"), false)
 		authAdmin(t, a, e.db, "res.users", "write", []any{uid}, map[string]any{"active": true})
+		e.settle(t)
 		if f := authCount(t, b, e.db, uid, "demo-Changed-2"); f != nil {
 			t.Errorf("after unarchiving through A, B refuses: %v", f)
 		}
@@ -229,6 +252,7 @@ func passlibHash(t *testing.T, password string, salt []byte, rounds int) string 
 // testAuthPasslib stores hashes made by passlib at 25000 rounds (Odoo 14's
 // default) straight into res_users, as a database migrated from Odoo has
 // them: they verify, and a successful check upgrades them to 600000 rounds.
+// e hashes at real rounds (newRealEnv).
 func testAuthPasslib(t *testing.T, e *env) {
 	c := jsonCaller{e.srv.URL}
 	ctx := context.Background()
@@ -330,7 +354,7 @@ func (b *syncBuffer) String() string {
 func testAuthLogs(t *testing.T, e *env) {
 	var buf syncBuffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	set := services.NewSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
+	set := newSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
 	registerTestModel(set.Registry())
 	url := authURL(t, authServe(t, set, godoorpc.Options{Log: log}))
 	const wrong, userPw, wrongMaster = "wrong-Secret-4711", "user-Secret-0815", "wrong-Master-0042"
@@ -482,7 +506,7 @@ func testAuthCooldown(t *testing.T, e *env) {
 	})
 
 	t.Run("second process", func(t *testing.T) {
-		setB := services.NewSet(e.store, services.Config{})
+		setB := newSet(e.store, services.Config{})
 		b := authFront(t, authServe(t, setB, godoorpc.Options{ProxyMode: true}), "203.0.113.1")
 		for _, c := range []caller{jsonCaller{b}, xmlCaller{b}} {
 			wantCooldown(t, c, userA, uidA, pwA)

@@ -50,7 +50,7 @@ func TestDB(t *testing.T) {
 // dbServe starts a server of a new Set on store, without any database.
 func dbServe(t *testing.T, store models.Store, cfg services.Config) (*services.Set, string) {
 	t.Helper()
-	set := services.NewSet(store, cfg)
+	set := newSet(store, cfg)
 	h := godoorpc.NewHandler(set, godoorpc.Options{})
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
@@ -282,7 +282,7 @@ func testDBChangeMaster(t *testing.T, c caller, store models.Store) {
 	if ok, _ := auth.VerifyPassword(newMaster, saved[0], 1); !ok {
 		t.Fatal("the saved hash does not verify the new master password")
 	}
-	next := services.NewSet(store, services.Config{ListDB: true, MasterPassword: saved[0]})
+	next := newSet(store, services.Config{ListDB: true, MasterPassword: saved[0]})
 	if _, err := next.Database.ListCountries(newMaster); err != nil {
 		t.Errorf("hashed master password refused the new password: %v", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kolo/xmlrpc"
 	"github.com/uptrace/bun"
@@ -64,7 +63,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) models.Store {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s
+			return tapFeed(s)
 		}
 	} else {
 		t.Log("GODOO_TEST_DSN is not set: PostgreSQL is not tested")
@@ -78,6 +77,23 @@ func uniqueName(prefix string) string {
 	return prefix + hex.EncodeToString(b[:])
 }
 
+// testRounds is the PBKDF2 round count of the password hashes the
+// harness's servers make, instead of Odoo's 600 000: the suite logs in
+// thousands of times, and at 600 000 rounds it spent nine tenths of its
+// time in the derivation. The tests of hashing itself (the auth package,
+// and the upgrades of old hashes here) use real rounds.
+const testRounds = 1000
+
+// newSet is services.NewSet with testRounds. Every server of a database
+// must hash alike: a server at 600 000 rounds upgrades each cheap hash it
+// verifies, so tests that need real rounds give them a database of their
+// own (newEnvWith).
+func newSet(store models.Store, cfg services.Config) *services.Set {
+	set := services.NewSet(store, cfg)
+	set.Authenticator().Rounds = testRounds
+	return set
+}
+
 // newEnv starts a server on store with a fresh demo database. cfg and opts
 // adjust the services and the handler.
 func newEnv(t *testing.T, name string, store models.Store, cfg services.Config, opts godoorpc.Options) *env {
@@ -85,7 +101,23 @@ func newEnv(t *testing.T, name string, store models.Store, cfg services.Config, 
 	if cfg.MasterPassword == "" {
 		cfg.MasterPassword = masterPassword
 	}
-	set := services.NewSet(store, cfg)
+	return newEnvWith(t, name, store, newSet(store, cfg), opts)
+}
+
+// newRealEnv is newEnv on e's store with services that hash at Odoo's
+// 600 000 rounds, on a database of their own: for the tests of hash
+// upgrades and of the rounds new passwords get.
+func newRealEnv(t *testing.T, e *env, cfg services.Config, opts godoorpc.Options) *env {
+	t.Helper()
+	if cfg.MasterPassword == "" {
+		cfg.MasterPassword = masterPassword
+	}
+	return newEnvWith(t, e.name, e.store, services.NewSet(e.store, cfg), opts)
+}
+
+// newEnvWith is newEnv with the services made by the caller.
+func newEnvWith(t *testing.T, name string, store models.Store, set *services.Set, opts godoorpc.Options) *env {
+	t.Helper()
 	registerTestModel(set.Registry())
 	db := uniqueName("it_")
 	ctx := context.Background()
@@ -362,8 +394,8 @@ func (e *env) count(t *testing.T, model string, domain []any) int64 {
 // handSQL runs a statement on a database as an administrator typing SQL
 // would. No godoo process made that change, so none waited for its notice:
 // on a store with a feed (PostgreSQL) it reaches godoo's processes within
-// the notice's delivery, not synchronously. handSQL waits for that delivery
-// (as a godoo process that commits a change does) before it returns.
+// the notice's delivery, not synchronously. handSQL waits until every
+// process has it (settle) before it returns.
 func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, args ...any) {
 	t.Helper()
 	awaitNotice(t, store, dbname, func() {
@@ -374,33 +406,9 @@ func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, a
 }
 
 // awaitNotice runs change, which commits a change to credentials outside
-// godoo, and on a store with a feed waits until its notice was delivered.
+// godoo, and waits until every process on dbname has it.
 func awaitNotice(t *testing.T, store models.Store, dbname string, change func()) {
 	t.Helper()
-	feed, ok := store.(models.AuthFeed)
-	if !ok {
-		change()
-		return
-	}
-	events := make(chan models.AuthEvent, 64)
-	stop := feed.WatchAuth(dbname, func(ev models.AuthEvent) { events <- ev })
-	defer stop()
-	wait := func(want models.AuthEvent) {
-		t.Helper()
-		timeout := time.After(5 * time.Second)
-		for {
-			select {
-			case ev := <-events:
-				if ev == want {
-					return
-				}
-			case <-timeout:
-				t.Fatalf("no event %d from the feed", want)
-			}
-		}
-	}
-	wait(models.AuthFeedUp)
 	change()
-	wait(models.AuthChanged)
-	time.Sleep(10 * time.Millisecond) // the other listeners were served at the same moment
+	settle(t, store, dbname)
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -75,12 +74,17 @@ func TestKeyCache(t *testing.T) {
 				return err
 			},
 		}
-		// statements runs check until it runs no statement (the feed of
-		// PostgreSQL comes up shortly after the first use) and reports
-		// whether it got there.
+		bg := trackBackground(a)
+		// warm runs check until it runs no statement and reports whether
+		// it got there. Before each try it waits for what makes the next
+		// try warmer: the listener of PostgreSQL up (it comes up after the
+		// first use) and the key ids loaded in the background. Four tries
+		// cover a cold one, one while the listener comes up, one that
+		// starts the loading, and the warm one.
 		warm := func(check func() error, wantErr bool) bool {
-			deadline := time.Now().Add(5 * time.Second)
-			for time.Now().Before(deadline) {
+			for range 4 {
+				awaitFeeds(t, e.db)
+				bg.wait(t)
 				before := db.n.Load()
 				err := check()
 				if (err != nil) != wantErr {
@@ -89,7 +93,6 @@ func TestKeyCache(t *testing.T) {
 				if db.n.Load() == before {
 					return true
 				}
-				time.Sleep(5 * time.Millisecond)
 			}
 			return false
 		}
@@ -115,6 +118,9 @@ func TestKeyCache(t *testing.T) {
 			return a.Check(ctx, db, e.db, 2, k, fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 		}, true) {
 			t.Error("a key id never seen before is looked up")
+		}
+		if bg.count() == 0 {
+			t.Error("the key ids were not loaded through Authenticator.Spawn")
 		}
 
 		// A change made by another process (here: by hand) is seen at the
@@ -165,10 +171,11 @@ func TestKeyCache(t *testing.T) {
 
 // TestAccessCache: access verdicts and record rules are cached across calls
 // and processes, and a change to rules or access rights made through one
-// process holds at the next call in another.
+// process holds at the next call in another, once the change's notice
+// reached it (settle).
 func TestAccessCache(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		setB := services.NewSet(e.store, services.Config{})
+		setB := newSet(e.store, services.Config{})
 		srvB := httptest.NewServer(authServe(t, setB, godoorpc.Options{}))
 		t.Cleanup(srvB.Close)
 		a, b := jsonCaller{e.srv.URL}, jsonCaller{srvB.URL}
@@ -190,10 +197,12 @@ func TestAccessCache(t *testing.T) {
 		model := e.mustKw(t, a, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
 		rule := e.mustKw(t, a, "ir.rule", "create", []any{map[string]any{"name": "cache rule", "model_id": model,
 			"domain_force": `["|", ["ref", "=", false], ["ref", "not like", "hidden-"]]`}}, nil)
+		e.settle(t) // B has the notice of A's change
 		for _, c := range []caller{b, a} {
 			equal(t, "demo's search after the rule", search(c), []any{mine})
 		}
 		e.mustKw(t, a, "ir.rule", "unlink", []any{[]any{rule}}, nil)
+		e.settle(t)
 		for _, c := range []caller{b, a} {
 			equal(t, "demo's search after the rule went", search(c), both)
 		}
@@ -201,17 +210,20 @@ func TestAccessCache(t *testing.T) {
 		// Access rights: demo loses, then regains, read on res.partner.
 		acl := e.mustKw(t, a, "ir.model.access", "search", []any{[]any{[]any{"model_id", "=", model}, []any{"perm_read", "=", true}}}, nil).([]any)
 		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": false}}, nil)
+		e.settle(t)
 		_, f := b.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{}})
 		wantFault(t, b, f, 4, "You are not allowed to access 'Contact' (res.partner) records.")
 		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
+		e.settle(t)
 		equal(t, "demo's search with read again", search(b), both)
 	})
 }
 
 // TestSeparateStores: two stores opened apart on one database, as two godoo
 // processes have them (their own pools, their own LISTEN connection or WAL
-// index mapping): a key revoked through one is refused by the other at its
-// next check, and a key made through one works on the other at once.
+// index mapping): a key revoked through one is refused by the other, and a
+// key made through one works on the other, at its first check after the
+// notice of the change reached it (settle; at once on SQLite).
 func TestSeparateStores(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		ctx := context.Background()
@@ -221,29 +233,35 @@ func TestSeparateStores(t *testing.T) {
 		case *sqlitestore.Store:
 			other, err = sqlitestore.New(filepath.Dir(filepath.Dir(s.Path(e.db))))
 		default:
-			other, err = pgstore.New(os.Getenv("GODOO_TEST_DSN"))
+			var pg *pgstore.Store
+			pg, err = pgstore.New(os.Getenv("GODOO_TEST_DSN"))
+			other = tapFeed(pg)
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { other.Close() })
-		setB := services.NewSet(other, services.Config{})
+		setB := newSet(other, services.Config{})
 		poolB, err := other.Open(ctx, e.db)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := setB.Authenticator()
+		bgB := trackBackground(b)
 		countB := &countingDB{DB: poolB}
 		for i := range 3 {
 			k, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: fmt.Sprintf("separate %d", i)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Made through A, used at once on B, then warm on B: checked
-			// without a statement (B's listener is up, or its WAL index
-			// mapped).
+			// Made through A, used on B as soon as B has the notice, then
+			// warm on B: checked without a statement (once B's listener is
+			// up, or its WAL index mapped, and its key ids loaded).
+			settle(t, e.store, e.db)
 			warm := false
-			for deadline := time.Now().Add(5 * time.Second); !warm && time.Now().Before(deadline); {
+			for try := 0; try < 4 && !warm; try++ {
+				awaitFeeds(t, e.db)
+				bgB.wait(t)
 				before := countB.n.Load()
 				if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); err != nil {
 					t.Fatalf("B refuses a key A just made: %v", err)
@@ -256,6 +274,7 @@ func TestSeparateStores(t *testing.T) {
 			if _, err := e.set.Database.RevokeAPIKeys(ctx, e.db, services.KeyFilter{IDs: []int64{k.ID}}); err != nil {
 				t.Fatal(err)
 			}
+			settle(t, e.store, e.db)
 			if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); models.KindOf(err) != models.KindAccessDenied {
 				t.Fatalf("B after A revoked the key: %v, want AccessDenied", err)
 			}

@@ -67,7 +67,7 @@ func quickstart(t *testing.T, password string) (*services.Set, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	set := services.NewSet(store, services.Config{})
+	set := newSet(store, services.Config{})
 	if err := set.Database.Create(context.Background(), "odoo", services.CreateOptions{AdminPassword: password, AdminLogin: "admin"}); err != nil {
 		t.Fatal(err)
 	}

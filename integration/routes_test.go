@@ -341,7 +341,7 @@ func (r *routeScenario) configured(t *testing.T) {
 	fileKey := "file-" + randomText(24)
 	gatewayPw := "gateway-Pw-" + randomText(8)
 	r.secrets = append(r.secrets, fileKey, gatewayPw)
-	set := services.NewSet(r.e.store, services.Config{ListDB: true, Log: r.e.set.Authenticator().Log,
+	set := newSet(r.e.store, services.Config{ListDB: true, Log: r.e.set.Authenticator().Log,
 		HeaderKeys: map[string]string{name: fileKey},
 		// Few rounds, so that the test does not pay 600 000 per request.
 		BasicUsers: map[string]string{"gateway": passlibHash(t, gatewayPw, []byte(randomText(12)), 1000)}})
@@ -363,6 +363,7 @@ func (r *routeScenario) configured(t *testing.T) {
 		wantIdentity(t, who("api_key", "API-KEY", r.userKey), r.user, r.userLogin, "api_key", r.userKeyName)
 		// A configured key follows its record: archived, it is refused.
 		r.e.mustKw(t, r.c, "auth.api.key", "write", []any{[]any{r.keyID(t, name)}, map[string]any{"active": false}}, nil)
+		r.e.settle(t) // the configured server has the notice
 		wantRefused(t, who("api_key", "API-KEY", fileKey), 403, "", "Access Denied")
 	})
 	t.Run("configured Basic users", func(t *testing.T) {

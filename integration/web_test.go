@@ -589,7 +589,7 @@ func (w *webScenario) dbfilter(t *testing.T) {
 	t.Run("host filter", func(t *testing.T) {
 		cfg := w.cfg
 		cfg.DBFilter = "^%d$"
-		base := authURL(t, authServe(t, services.NewSet(w.e.store, cfg), w.opts))
+		base := authURL(t, authServe(t, newSet(w.e.store, cfg), w.opts))
 		hc := w.client(t, base, modeJar, false)
 		hc.host = w.e.db + ".example.com"
 		equal(t, "database/list for "+hc.host, list(hc), []any{w.e.db})
@@ -610,7 +610,7 @@ func (w *webScenario) dbfilter(t *testing.T) {
 	t.Run("list_db off", func(t *testing.T) {
 		cfg := w.cfg
 		cfg.ListDB = false
-		base := authURL(t, authServe(t, services.NewSet(w.e.store, cfg), w.opts))
+		base := authURL(t, authServe(t, newSet(w.e.store, cfg), w.opts))
 		a := w.client(t, base, modeJar, false).post(t, "/web/database/list", map[string]any{})
 		wantWebError(t, "list_db off", a, "odoo.exceptions.AccessDenied", "Access Denied")
 	})
@@ -816,9 +816,9 @@ func (w *webScenario) secondProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		store = s
+		store = tapFeed(s)
 	}
-	base2 := authURL(t, authServe(t, services.NewSet(store, w.cfg), w.opts))
+	base2 := authURL(t, authServe(t, newSet(store, w.cfg), w.opts))
 
 	one := w.client(t, w.e.srv.URL, modeRaw, false)
 	one.login(t, "admin", adminPassword)
@@ -977,7 +977,7 @@ func (w *webScenario) health(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	base := authURL(t, authServe(t, services.NewSet(store, services.Config{}), godoorpc.Options{}))
+	base := authURL(t, authServe(t, newSet(store, services.Config{}), godoorpc.Options{}))
 	if err := os.RemoveAll(filepath.Join(dir, "db")); err != nil {
 		t.Fatal(err)
 	}

@@ -711,7 +711,7 @@ func testWireDB(t *testing.T, e *env) {
 
 func testWireDBListOff(t *testing.T, e *env) {
 	// A second set and handler over the same store, with list_db off.
-	set := services.NewSet(e.store, services.Config{ListDB: false, MasterPassword: masterPassword})
+	set := newSet(e.store, services.Config{ListDB: false, MasterPassword: masterPassword})
 	h := godoorpc.NewHandler(set, godoorpc.Options{})
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
