@@ -29,6 +29,10 @@ func (c *core) refused(ctx context.Context, err error) error {
 	if d < 0 {
 		return err
 	}
+	if c.pause != nil {
+		c.pause(ctx, d)
+		return err
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

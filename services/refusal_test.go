@@ -51,24 +51,29 @@ func TestRefusedWaits(t *testing.T) {
 
 // TestExecuteKwRefusalWaits checks that execute_kw with a wrong key waits
 // the refusal delay before its AccessDenied, and a right password does not.
+// The waits are recorded (core.pause), not timed; TestRefusedWaits times
+// the wait itself on synctest's clock.
 func TestExecuteKwRefusalWaits(t *testing.T) {
 	set, _ := testDatabase(t, "refusal")
 	set.core.cfg.RefusalDelay = 300 * time.Millisecond
+	var waits []time.Duration
+	set.core.pause = func(_ context.Context, d time.Duration) { waits = append(waits, d) }
 	ctx := context.Background()
-	call := func(secret string) (time.Duration, error) {
-		start := time.Now()
+	call := func(secret string) error {
 		_, err := set.Object.ExecuteKw(ctx, ExecuteKw{DB: "refusal", UID: 2, Password: secret,
 			Model: "res.partner", Method: "search_count", Args: []any{[]any{}}})
-		return time.Since(start), err
+		return err
 	}
-	took, err := call("godoo_wrongkey_0000000000000000000000000000000000000000000")
-	if models.KindOf(err) != models.KindAccessDenied {
+	if err := call("godoo_wrongkey_0000000000000000000000000000000000000000000"); models.KindOf(err) != models.KindAccessDenied {
 		t.Fatalf("wrong key: %v, want AccessDenied", err)
 	}
-	if took < 300*time.Millisecond {
-		t.Fatalf("a refused call answered after %v, before the 300ms delay", took)
+	if len(waits) != 1 || waits[0] != 300*time.Millisecond {
+		t.Fatalf("a refused call waited %v, want [300ms]", waits)
 	}
-	if _, err := call("x-admin-1"); err != nil {
+	if err := call("x-admin-1"); err != nil {
 		t.Fatalf("right password: %v", err)
+	}
+	if len(waits) != 1 {
+		t.Errorf("an accepted call waited: %v", waits[1:])
 	}
 }

@@ -86,6 +86,8 @@ func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, 
 	}
 	t.Cleanup(func() { store.Close() })
 	set := NewSet(store, Config{})
+	// Few rounds: these tests are not about hashing, which auth tests.
+	set.core.auth.Rounds = 1000
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
 		t.Fatal(err)

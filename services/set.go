@@ -88,6 +88,9 @@ type core struct {
 	gates gates
 	// foundAt is when the web routes last found each database.
 	foundAt map[string]time.Time
+	// pause, when set, stands in for the wait of the refusal delay, so
+	// that tests see the waits without spending them.
+	pause func(ctx context.Context, d time.Duration)
 }
 
 // accessAt is an access cache valid at one generation.

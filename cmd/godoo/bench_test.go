@@ -129,7 +129,9 @@ func checkBenchReports(t *testing.T, r result, mdPath, jsonPath string) {
 			t.Errorf("%s: %d errors (%s), %d SQL errors (%s), %d flood errors", res.Scenario, res.Errors, res.FirstError, res.SQLErrors, res.SQLFirst, res.FloodErrors)
 		case res.Clients != 1 || res.Calls < 1 || res.Rate.Median <= 0 || res.SQLRate.Median <= 0:
 			t.Errorf("%s: %d clients, %d calls, %v calls/s, %v SQL calls/s", res.Scenario, res.Clients, res.Calls, res.Rate.Median, res.SQLRate.Median)
-		case !res.Ratio.OK || res.Ratio.Median <= 0 || res.Ratio.Median > 20:
+		case !res.Ratio.OK || res.Ratio.Median <= 0:
+			// Only that a ratio was measured: its value depends on the
+			// machine and its load, which tests do not assert.
 			t.Errorf("%s: ratio %+v", res.Scenario, res.Ratio)
 		case !(lat["p50_ms"] > 0 && lat["p50_ms"] <= lat["p95_ms"] && lat["p95_ms"] <= lat["p99_ms"] && lat["p99_ms"] <= lat["max_ms"] && lat["max_ms"] < 60000):
 			t.Errorf("%s: latency %v", res.Scenario, lat)

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -342,13 +341,18 @@ func TestConfigPrecedence(t *testing.T) {
 
 // syncBuffer collects a server's output while the test reads it.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote chan struct{} // closed and replaced at every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.wrote != nil {
+		close(b.wrote)
+		b.wrote = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -358,15 +362,14 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// written returns a channel closed at the next write.
+func (b *syncBuffer) written() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.wrote == nil {
+		b.wrote = make(chan struct{})
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	return b.wrote
 }
 
 // server is one running "godoo serve".
@@ -377,44 +380,56 @@ type server struct {
 	done        chan int
 }
 
-// startServe runs serve in a goroutine, with serveContext replaced by one
-// the test cancels, and waits until /web/health passes.
+// readyRE is the line serve prints once it answers calls, with the address
+// it listens on.
+var readyRE = regexp.MustCompile(`godoo is ready on http://(\S+)\n`)
+
+// serveGuard bounds the start of serve: a failure guard far beyond the
+// seconds a start takes on a loaded machine.
+const serveGuard = 2 * time.Minute
+
+// startServe runs serve in a goroutine, on a port the system picks, with
+// serveContext replaced by one the test cancels, and returns once serve
+// printed that it is ready (and where).
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{addr: freeAddr(t), out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1)}
+	s := &server{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	saved := serveContext
 	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
 	t.Cleanup(func() { serveContext = saved })
-	args = append([]string{"serve", "--http-addr", s.addr}, args...)
+	args = append([]string{"serve", "--http-addr", "127.0.0.1:0"}, args...)
 	go func() { s.done <- run(args, strings.NewReader(""), s.out, s.errOut) }()
 	t.Cleanup(func() { s.shutdown(t) })
 
-	deadline := time.Now().Add(60 * time.Second)
+	guard := time.NewTimer(serveGuard)
+	defer guard.Stop()
 	for {
+		wrote := s.out.written()
+		if m := readyRE.FindStringSubmatch(s.out.String()); m != nil {
+			s.addr = m[1]
+			break
+		}
 		select {
+		case <-wrote:
 		case code := <-s.done:
 			s.done <- code
 			t.Fatalf("serve exited with %d before it was ready:\n%s\n%s", code, s.out, s.errOut)
-		default:
+		case <-guard.C:
+			t.Fatalf("serve is not ready after %v:\n%s\n%s", serveGuard, s.out, s.errOut)
 		}
-		resp, err := http.Get("http://" + s.addr + "/web/health")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				if string(body) != `{"status": "pass"}` {
-					t.Errorf("/web/health = %q", body)
-				}
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve is not ready after 60 s:\n%s\n%s", s.out, s.errOut)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	resp, err := http.Get("http://" + s.addr + "/web/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != `{"status": "pass"}` {
+		t.Errorf("/web/health once ready = %d %q", resp.StatusCode, body)
+	}
+	return s
 }
 
 // shutdown stops the server (once) and checks that it exits cleanly.

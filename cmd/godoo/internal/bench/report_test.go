@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
@@ -38,8 +39,14 @@ func (p *fakeProbe) PeakRSS() (int64, error) { return 42 << 20, nil }
 
 // TestNoRatioWithErrors measures a clean scenario and three that fail in
 // different ways through Measure, and checks that only the clean one gets
-// a ratio, in the results, the Markdown and the JSON.
+// a ratio, in the results, the Markdown and the JSON. It runs on
+// synctest's clock: the fake calls take exactly their time, whatever else
+// the machine does, so the clean ratio is the fakes' 1 ms ÷ 2 ms.
 func TestNoRatioWithErrors(t *testing.T) {
+	synctest.Test(t, testNoRatioWithErrors)
+}
+
+func testNoRatioWithErrors(t *testing.T) {
 	probe := &fakeProbe{}
 	everyThird := func(n int64) bool { return n%3 == 0 }
 	scenarios := []bench.Scenario{
