@@ -33,8 +33,9 @@ func TestAuth(t *testing.T) {
 			t.Run("harness rounds", func(t *testing.T) { testAuthHarnessRounds(t, e) })
 			t.Run("archived user", func(t *testing.T) { testAuthArchived(t, e) })
 			t.Run("two processes", func(t *testing.T) { testAuthTwoProcesses(t, e) })
-			t.Run("passlib hash", func(t *testing.T) {
-				testAuthPasslib(t, newRealEnv(t, e, services.Config{ListDB: true}, godoorpc.Options{}))
+			t.Run("passlib hash", func(t *testing.T) { testAuthPasslib(t, e) })
+			t.Run("upgrade to 600000 rounds", func(t *testing.T) {
+				testAuthUpgrade(t, newRealEnv(t, e, services.Config{ListDB: true}, godoorpc.Options{}))
 			})
 			t.Run("no passwords in logs", func(t *testing.T) { testAuthLogs(t, e) })
 			t.Run("cool-down", func(t *testing.T) { testAuthCooldown(t, e) })
@@ -249,74 +250,100 @@ func passlibHash(t *testing.T, password string, salt []byte, rounds int) string 
 	return fmt.Sprintf("$pbkdf2-sha512$%d$%s$%s", rounds, ab64.EncodeToString(salt), ab64.EncodeToString(sum))
 }
 
-// testAuthPasslib stores hashes made by passlib at 25000 rounds (Odoo 14's
-// default) straight into res_users, as a database migrated from Odoo has
-// them: they verify, and a successful check upgrades them to 600000 rounds.
-// e hashes at real rounds (newRealEnv).
-func testAuthPasslib(t *testing.T, e *env) {
-	c := jsonCaller{e.srv.URL}
-	ctx := context.Background()
-	db, err := e.store.Open(ctx, e.db)
+// hashcat is hashcat's example of passlib's pbkdf2-sha512 (mode 20200), of
+// the password "hashcat", at 25000 rounds (Odoo 14's default).
+const hashcat = "$pbkdf2-sha512$25000$LyWE0HrP2RsjZCxlDGFMKQ$1vC5Ohk2mCS9b6akqsEfgeb4l74SF8XjH.SljXf3dMLHdlY1GK9ojcCKts6/asR4aPqBmk74nCDddU3tvSCJvw"
+
+// storedHash reads the password column of uid on e's database.
+func storedHash(t *testing.T, e *env, uid int64) string {
+	t.Helper()
+	db, err := e.store.Open(context.Background(), e.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	setHash := func(uid int64, h string) {
-		t.Helper()
-		handSQL(t, e.store, db, e.db, "UPDATE res_users SET password = ? WHERE id = ?", h, uid)
+	var h string
+	if err := db.QueryRowContext(context.Background(), "SELECT password FROM res_users WHERE id = ?", uid).Scan(&h); err != nil {
+		t.Fatal(err)
 	}
-	getHash := func(uid int64) string {
-		t.Helper()
-		var h string
-		if err := db.QueryRowContext(ctx, "SELECT password FROM res_users WHERE id = ?", uid).Scan(&h); err != nil {
-			t.Fatal(err)
-		}
-		return h
-	}
-	wantUpgraded := func(uid int64, password, old string) {
-		t.Helper()
-		h := getHash(uid)
-		if h == old || !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
-			t.Fatalf("stored hash after a successful check = %q, want a new 600000-round hash", h)
-		}
-		if ok, rehash := auth.VerifyPassword(password, h, auth.MinRounds); !ok || rehash {
-			t.Fatalf("the upgraded hash does not verify the password (ok=%v, rehash=%v)", ok, rehash)
-		}
-	}
+	return h
+}
 
+// setStoredHash replaces the password column of uid on e's database by
+// hand, as an "UPDATE res_users SET password" run by hand or a database
+// migrated from Odoo has it.
+func setStoredHash(t *testing.T, e *env, uid int64, h string) {
+	t.Helper()
+	db, err := e.store.Open(context.Background(), e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handSQL(t, e.store, db, e.db, "UPDATE res_users SET password = ? WHERE id = ?", h, uid)
+}
+
+// testAuthPasslib stores hashes made by passlib straight into res_users: a
+// hash replaced by hand ends the cached checks of the old password, and the
+// passlib hash verifies.
+func testAuthPasslib(t *testing.T, e *env) {
+	c := jsonCaller{e.srv.URL}
+	if got := passlibHash(t, "hashcat", mustAB64(t, "LyWE0HrP2RsjZCxlDGFMKQ"), 25000); got != hashcat {
+		t.Fatalf("passlibHash = %q, want passlib's %q", got, hashcat)
+	}
 	login := uniqueName("passlib_")
 	uid := authCreateUser(t, c, e.db, login, "initial-Pw-1")
 	// The initial password is checked (and cached) before the hash is
-	// replaced behind godoo's back, as an "UPDATE res_users SET password"
-	// run by hand does.
+	// replaced behind godoo's back.
 	equal(t, "login", authLogin(t, c, e.db, login, "initial-Pw-1"), uid)
 	if f := authCount(t, c, e.db, uid, "initial-Pw-1"); f != nil {
 		t.Fatal(f)
 	}
-
-	// hashcat's example of passlib's pbkdf2-sha512 (mode 20200): "hashcat".
-	const hashcat = "$pbkdf2-sha512$25000$LyWE0HrP2RsjZCxlDGFMKQ$1vC5Ohk2mCS9b6akqsEfgeb4l74SF8XjH.SljXf3dMLHdlY1GK9ojcCKts6/asR4aPqBmk74nCDddU3tvSCJvw"
-	if got := passlibHash(t, "hashcat", mustAB64(t, "LyWE0HrP2RsjZCxlDGFMKQ"), 25000); got != hashcat {
-		t.Fatalf("passlibHash = %q, want passlib's %q", got, hashcat)
-	}
-	setHash(uid, hashcat)
+	setStoredHash(t, e, uid, hashcat)
 	wantFault(t, c, authCount(t, c, e.db, uid, "initial-Pw-1"), 3, "Access Denied")
 	equal(t, "login with the replaced password", authLogin(t, c, e.db, login, "initial-Pw-1"), false)
-	equal(t, "stored hash after failures", getHash(uid), hashcat)
-	// execute_kw verifies the passlib hash and upgrades it.
+	equal(t, "stored hash after failures", storedHash(t, e, uid), hashcat)
 	if f := authCount(t, c, e.db, uid, "hashcat"); f != nil {
 		t.Fatalf("execute_kw with the passlib password: %v", f)
 	}
-	wantUpgraded(uid, "hashcat", hashcat)
+}
 
-	// And so does login.
+// testAuthUpgrade stores hashes made by passlib at 25000 rounds (Odoo 14's
+// default) as the admin's, as a database migrated from Odoo has them: a
+// successful execute_kw or login upgrades them to 600000 rounds. e hashes at
+// real rounds (newRealEnv); the admin, whose calls are the test's only ones,
+// is the user whose hash is replaced.
+func testAuthUpgrade(t *testing.T, e *env) {
+	c := jsonCaller{e.srv.URL}
+	const uid = int64(2)
+	wantUpgraded := func(old string) string {
+		t.Helper()
+		h := storedHash(t, e, uid)
+		if h == old || !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+			t.Fatalf("stored hash after a successful check = %q, want a new 600000-round hash", h)
+		}
+		return h
+	}
+
+	setStoredHash(t, e, uid, hashcat)
+	wantFault(t, c, authCount(t, c, e.db, uid, "wrong"), 3, "Access Denied")
+	equal(t, "stored hash after a failure", storedHash(t, e, uid), hashcat)
+	// execute_kw verifies the passlib hash and upgrades it,
+	if f := authCount(t, c, e.db, uid, "hashcat"); f != nil {
+		t.Fatalf("execute_kw with the passlib password: %v", f)
+	}
+	h := wantUpgraded(hashcat)
+	if ok, rehash := auth.VerifyPassword("hashcat", h, auth.MinRounds); !ok || rehash {
+		t.Fatalf("the upgraded hash does not verify the password (ok=%v, rehash=%v)", ok, rehash)
+	}
+
+	// and so does login.
 	const pw = "correct horse battery staple"
 	old := passlibHash(t, pw, []byte("odoo14-default!!"), 25000)
-	setHash(uid, old)
-	equal(t, "login with a wrong password", authLogin(t, c, e.db, login, "hashcat"), false)
-	equal(t, "stored hash after a failure", getHash(uid), old)
-	equal(t, "login with the passlib password", authLogin(t, c, e.db, login, pw), uid)
-	wantUpgraded(uid, pw, old)
-	equal(t, "login after the upgrade", authLogin(t, c, e.db, login, pw), uid)
+	setStoredHash(t, e, uid, old)
+	equal(t, "login with a wrong password", authLogin(t, c, e.db, "admin", "hashcat"), false)
+	equal(t, "stored hash after a failure", storedHash(t, e, uid), old)
+	equal(t, "login with the passlib password", authLogin(t, c, e.db, "admin", pw), uid)
+	wantUpgraded(old)
+	// Login derives every time: this one verifies the upgraded hash.
+	equal(t, "login after the upgrade", authLogin(t, c, e.db, "admin", pw), uid)
 	if f := authCount(t, xmlCaller{e.srv.URL}, e.db, uid, pw); f != nil {
 		t.Errorf("execute_kw after the upgrade: %v", f)
 	}

@@ -40,7 +40,7 @@ func TestKeyLimitShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := e.set.Authenticator()
-		setB := services.NewSet(e.store, services.Config{})
+		setB := newSet(e.store, services.Config{})
 		b := setB.Authenticator()
 		native, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: uniqueName("limit_")})
 		if err != nil {
@@ -81,7 +81,7 @@ func TestKeyLimitShared(t *testing.T) {
 		equal(t, "failed attempts audited", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
 		// A third process learns the lock-out from the database and counts
 		// nothing more either.
-		c := services.NewSet(e.store, services.Config{}).Authenticator()
+		c := newSet(e.store, services.Config{}).Authenticator()
 		refused(c, akCraftKey(index), locked)
 		equal(t, "failed attempts audited after a third process", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
 
@@ -93,7 +93,7 @@ func TestKeyLimitShared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, who := range map[string]*auth.Authenticator{"A": a, "B": b, "C": c, "new": services.NewSet(e.store, services.Config{}).Authenticator()} {
+		for name, who := range map[string]*auth.Authenticator{"A": a, "B": b, "C": c, "new": newSet(e.store, services.Config{}).Authenticator()} {
 			if err := who.Check(ctx, pool, e.db, 2, native.Clear, locked); err != nil {
 				t.Errorf("process %s: the right key from the locked-out address: %v", name, err)
 			}
@@ -194,7 +194,7 @@ func TestColdChecksCoalesce(t *testing.T) {
 		}
 		run := func(t *testing.T, passwords []string) (*deriveGate, []error) {
 			// A new process: its cache of checks is cold.
-			set := services.NewSet(e.store, services.Config{RefusalDelay: -1})
+			set := newSet(e.store, services.Config{RefusalDelay: -1})
 			g := newDeriveGate(len(passwords))
 			set.Authenticator().OnDerive = g.onDerive
 			errs := make([]error, len(passwords))
@@ -249,7 +249,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		var logs syncBuffer
 		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		set := services.NewSet(e.store, services.Config{Log: log})
+		set := newSet(e.store, services.Config{Log: log})
 		reached, gone, served := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		var reachedOnce, goneOnce sync.Once
 		set.Authenticator().OnDerive = func(bool) {

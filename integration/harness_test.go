@@ -101,27 +101,29 @@ func newEnv(t *testing.T, name string, store models.Store, cfg services.Config, 
 	if cfg.MasterPassword == "" {
 		cfg.MasterPassword = masterPassword
 	}
-	return newEnvWith(t, name, store, newSet(store, cfg), opts)
+	return newEnvWith(t, name, store, newSet(store, cfg), opts, true)
 }
 
 // newRealEnv is newEnv on e's store with services that hash at Odoo's
-// 600 000 rounds, on a database of their own: for the tests of hash
-// upgrades and of the rounds new passwords get.
+// 600 000 rounds, on a database of their own without demo data (each user
+// costs a real derivation): for the tests of hash upgrades and of the
+// rounds new passwords get.
 func newRealEnv(t *testing.T, e *env, cfg services.Config, opts godoorpc.Options) *env {
 	t.Helper()
 	if cfg.MasterPassword == "" {
 		cfg.MasterPassword = masterPassword
 	}
-	return newEnvWith(t, e.name, e.store, services.NewSet(e.store, cfg), opts)
+	return newEnvWith(t, e.name, e.store, services.NewSet(e.store, cfg), opts, false)
 }
 
-// newEnvWith is newEnv with the services made by the caller.
-func newEnvWith(t *testing.T, name string, store models.Store, set *services.Set, opts godoorpc.Options) *env {
+// newEnvWith is newEnv with the services made by the caller, and demo data
+// when demo is true.
+func newEnvWith(t *testing.T, name string, store models.Store, set *services.Set, opts godoorpc.Options, demo bool) *env {
 	t.Helper()
 	registerTestModel(set.Registry())
 	db := uniqueName("it_")
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: true}); err != nil {
+	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: demo}); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
 	h := godoorpc.NewHandler(set, opts)
