@@ -52,8 +52,8 @@ func HashPassword(password string, rounds int) (string, error) {
 }
 
 // hashRandom hashes password with a new random salt and exactly rounds
-// rounds. Only HashPassword, after raising rounds to MinRounds, and an
-// Authenticator of a test binary (see Authenticator.Rounds) call it.
+// rounds. Its callers apply the floor: HashPassword raises rounds to
+// MinRounds, an Authenticator to its own (see Authenticator.Rounds).
 func hashRandom(password string, rounds int) (string, error) {
 	if rounds > MaxRounds {
 		return "", fmt.Errorf("auth: password hashing rounds %d exceed maximum %d", rounds, MaxRounds)

@@ -343,7 +343,7 @@ func TestConfigPrecedence(t *testing.T) {
 type syncBuffer struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
-	wrote chan struct{} // closed and replaced at every write
+	wrote chan struct{} // made by written, closed by the next write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
