@@ -49,7 +49,7 @@ func (kc keyChecker) login(login, key string) any {
 	kc.t.Helper()
 	store := kc.store()
 	defer store.Close()
-	uid, err := services.NewSet(store, services.Config{}).Common.Login(context.Background(), kc.db, login, key)
+	uid, err := newServices(store, services.Config{}).Common.Login(context.Background(), kc.db, login, key)
 	if err != nil {
 		kc.t.Fatalf("login %s: %v", login, err)
 	}
@@ -62,7 +62,7 @@ func (kc keyChecker) works(uid int64, key string) bool {
 	kc.t.Helper()
 	store := kc.store()
 	defer store.Close()
-	_, err := services.NewSet(store, services.Config{}).Object.ExecuteKw(context.Background(),
+	_, err := newServices(store, services.Config{}).Object.ExecuteKw(context.Background(),
 		services.ExecuteKw{DB: kc.db, UID: uid, Password: key, Model: "res.users", Method: "context_get"})
 	if err != nil && models.KindOf(err) != models.KindAccessDenied {
 		kc.t.Fatalf("execute_kw: %v", err)
@@ -76,7 +76,7 @@ func (kc keyChecker) headerWorks(key string) (int64, bool) {
 	kc.t.Helper()
 	store := kc.store()
 	defer store.Close()
-	set := services.NewSet(store, services.Config{})
+	set := newServices(store, services.Config{})
 	pool, err := store.Open(context.Background(), kc.db)
 	if err != nil {
 		kc.t.Fatal(err)

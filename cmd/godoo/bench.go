@@ -288,7 +288,7 @@ func (b *benchRun) openStore(dbURL, dataDir string) error {
 	if err != nil {
 		return err
 	}
-	b.set = services.NewSet(b.store, services.Config{})
+	b.set = newServices(b.store, services.Config{})
 	return nil
 }
 

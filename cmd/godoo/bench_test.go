@@ -11,13 +11,21 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/services"
 )
 
 // TestMain lets this test binary stand in for godoo when godoo bench runs
 // its own executable as the server ("bench-serve ..."): in tests, that
-// executable is the test binary.
+// executable is the test binary. Its commands hash passwords with few
+// rounds: these tests are not about hashing, which the auth tests cover.
 func TestMain(m *testing.M) {
+	newServices = func(store models.Store, cfg services.Config) *services.Set {
+		set := services.NewSet(store, cfg)
+		set.Authenticator().Rounds = 1000
+		return set
+	}
 	if len(os.Args) > 1 && os.Args[1] == benchServeCommand {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}

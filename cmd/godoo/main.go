@@ -25,6 +25,11 @@ import (
 // Version is godoo's own version, set at build time with -ldflags.
 var Version = "0.1.0-dev"
 
+// newServices makes the services of every command. Tests replace it to
+// hash passwords with few rounds, which only a test binary honours (see
+// auth.Authenticator.Rounds).
+var newServices = services.NewSet
+
 const usage = `godoo - an Odoo-compatible API server (XML-RPC, JSON-RPC)
 
 Usage:
@@ -211,7 +216,7 @@ func cmdDB(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	set := services.NewSet(store, servicesConfig(c, newLogger(c, stderr)))
+	set := newServices(store, servicesConfig(c, newLogger(c, stderr)))
 	ctx := context.Background()
 	switch sub {
 	case "list":
@@ -341,7 +346,7 @@ func openDatabase(c *config, stderr io.Writer, dbName string) (models.Store, *se
 	if err != nil {
 		return nil, nil, "", err
 	}
-	set := services.NewSet(store, servicesConfig(c, newLogger(c, stderr)))
+	set := newServices(store, servicesConfig(c, newLogger(c, stderr)))
 	if dbName != "" {
 		return store, set, dbName, nil
 	}

@@ -152,7 +152,7 @@ func login(t *testing.T, dir, db, user, password string) any {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	uid, err := services.NewSet(store, services.Config{}).Common.Login(context.Background(), db, user, password)
+	uid, err := newServices(store, services.Config{}).Common.Login(context.Background(), db, user, password)
 	if err != nil {
 		t.Fatalf("login %s on %s: %v", user, db, err)
 	}
@@ -169,6 +169,17 @@ func TestDBAndUserCommands(t *testing.T) {
 		t.Errorf("db create printed %q", r.stdout)
 	}
 	equalLines(t, "db list", mustRun(t, "", "db", "list", "--data-dir", dir).stdout, name)
+	// The commands hash with the test rounds of TestMain.
+	file, err := sql.Open("sqlite", filepath.Join(dir, "db", name+".sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hash string
+	err = file.QueryRow("SELECT password FROM res_users WHERE login = 'admin'").Scan(&hash)
+	file.Close()
+	if err != nil || !strings.HasPrefix(hash, "$pbkdf2-sha512$1000$") {
+		t.Errorf("the admin's hash starts %.24s (%v), want 1000 rounds", hash, err)
+	}
 	if uid := login(t, dir, name, "admin", "cli-Admin-1"); uid != int64(2) {
 		t.Errorf("admin login = %#v", uid)
 	}

@@ -53,7 +53,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if len(c.headerKeys) > 0 || len(c.basicUsers) > 0 {
 		log.Info("route credentials from the config file", "api_keys", len(c.headerKeys), "basic_users", len(c.basicUsers))
 	}
-	set := services.NewSet(store, cfg)
+	set := newServices(store, cfg)
 	maxBody, err := c.int("max_body_bytes")
 	if err != nil {
 		return err
