@@ -85,7 +85,10 @@ func TestDSNDoesNotCreate(t *testing.T) {
 // TestBeginImmediate shows that _txlock=immediate is honoured: a transaction
 // holds the write lock from BEGIN, so a second one fails at BEGIN with a
 // retryable SQLITE_BUSY once the busy timeout runs out, before it did
-// anything. It also shows what ReadOnly does with this driver.
+// anything. It also shows what ReadOnly does with this driver. How long
+// SQLite's busy handler waits is not timed here: it sleeps in steps that
+// need not add up to the timeout; TestPragmas shows that every connection
+// has the timeout.
 func TestBeginImmediate(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t, sqlitestore.WithBusyTimeout(50*time.Millisecond))
@@ -98,7 +101,6 @@ func TestBeginImmediate(t *testing.T) {
 	defer tx1.Rollback()
 
 	t.Run("SecondWriterBusyAtBegin", func(t *testing.T) {
-		start := time.Now()
 		tx2, err := db.BeginTx(ctx, nil)
 		if err == nil {
 			tx2.Rollback()
@@ -106,9 +108,6 @@ func TestBeginImmediate(t *testing.T) {
 		}
 		if code := sqliteCode(err); code != sqlite3.SQLITE_BUSY {
 			t.Errorf("code %d, want SQLITE_BUSY (5): %v", code, err)
-		}
-		if waited := time.Since(start); waited < 40*time.Millisecond {
-			t.Errorf("failed after %v, before the busy timeout", waited)
 		}
 		wantKind(t, s.Classify(err), models.KindRetryable)
 	})
