@@ -38,7 +38,7 @@ func startConformanceServer(t *testing.T, store models.Store) (base, db string) 
 	start := time.Now().UTC().Truncate(time.Second)
 	var readings atomic.Int64
 	now := func() time.Time { return start.Add(time.Duration(readings.Add(1)) * time.Millisecond) }
-	set := services.NewSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true, Now: now})
+	set := newSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true, Now: now})
 	db = uniqueName("conf_")
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {

@@ -33,7 +33,7 @@ func TestServeBodyReadTimeout(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"0", "-1", "soon", "NaN"} {
-		r := runGodoo(t, "", "serve", "--data-dir", dir, "--http-addr", freeAddr(t), "--body-read-timeout", bad)
+		r := runGodoo(t, "", "serve", "--data-dir", dir, "--http-addr", "127.0.0.1:0", "--body-read-timeout", bad)
 		if r.code == 0 || !strings.Contains(r.stderr, "body_read_timeout") {
 			t.Errorf("--body-read-timeout %s: %s", bad, r)
 		}
