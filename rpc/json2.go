@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -53,10 +54,10 @@ func (j *json2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	args := map[string]any{}
 	if len(bytes.Trim(body, " \t\r\n")) > 0 {
-		v, err := decodeJSON(body, j.maxDepth)
-		var syntax *jsonSyntaxError
+		v, err := jsonrpc.Decode(body, j.maxDepth)
+		var syntax *jsonrpc.SyntaxError
 		if errors.As(err, &syntax) {
-			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+syntax.msg)
+			j.error(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+syntax.Error())
 			return
 		}
 		if err != nil {

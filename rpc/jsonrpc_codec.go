@@ -12,6 +12,7 @@ import (
 	gorilla "github.com/gorilla/rpc/v2"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/jsonrpc"
 )
 
 // jsonCodec plugs godoo's JSON-RPC envelope handling into gorilla/rpc for
@@ -30,7 +31,7 @@ type jsonCallKey struct{}
 
 // jsonCall is a decoded JSON-RPC request, and the error its params gave.
 type jsonCall struct {
-	env jsonEnvelope
+	env jsonrpc.Envelope
 	err error
 }
 
@@ -41,12 +42,12 @@ func (c *jsonCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 		req.err = models.ServerErrorf("werkzeug.exceptions.BadRequest", "Invalid JSON data")
 		return req
 	}
-	req.id = call.env.id
+	req.id = call.env.ID
 	if call.err != nil {
 		req.err = call.err
 		return req
 	}
-	params := call.env.params
+	params := call.env.Params
 	p, ok := params.(map[string]any)
 	if params != nil && !ok {
 		req.err = models.ServerErrorf("builtins.TypeError", "params must be an object")
@@ -103,7 +104,7 @@ func (r *jsonRequest) WriteResponse(w http.ResponseWriter, reply any) {
 	if reply != nil {
 		b = append(b, `, "result": `...)
 		var err error
-		if b, err = appendJSON(b, reply); err != nil {
+		if b, err = jsonrpc.Append(b, reply); err != nil {
 			putBuf(bp, b)
 			r.WriteError(w, http.StatusOK, err)
 			return
@@ -148,7 +149,7 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // encodeJSON appends v as JSON; see appendJSON. On error buf is unchanged.
 func encodeJSON(buf *bytes.Buffer, v any) error {
-	b, err := appendJSON(buf.AvailableBuffer(), v)
+	b, err := jsonrpc.Append(buf.AvailableBuffer(), v)
 	if err != nil {
 		return err
 	}
@@ -175,16 +176,16 @@ func readJSONRequest(w http.ResponseWriter, r *http.Request, body bodyPolicy, ma
 		}
 		return nil, false
 	}
-	env, err := decodeEnvelope(b, maxDepth)
-	var syntax *jsonSyntaxError
+	env, err := jsonrpc.DecodeEnvelope(b, maxDepth)
+	var syntax *jsonrpc.SyntaxError
 	switch {
 	case errors.As(err, &syntax):
 		http.Error(w, "Invalid JSON data", http.StatusBadRequest)
 		return nil, false
-	case errors.Is(err, errJSONNotObject):
+	case errors.Is(err, jsonrpc.ErrNotObject):
 		http.Error(w, "Invalid JSON-RPC data", http.StatusBadRequest)
 		return nil, false
-	case errors.Is(err, errJSONTooDeep):
+	case errors.Is(err, jsonrpc.ErrTooDeep):
 		// Python's json.loads raises RecursionError, not ValueError, so
 		// Odoo answers with the error envelope rather than a 400.
 		f := toFault(err, nil, "")

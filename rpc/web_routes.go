@@ -105,7 +105,7 @@ func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Han
 // dispatch takes the params of the envelope that readJSONRequest decoded
 // and runs fn, turning a panic into an internal error.
 func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
-	id = call.env.id
+	id = call.env.ID
 	defer func() {
 		if p := recover(); p != nil {
 			wr.log.Error("panic in web route", "route", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -115,7 +115,7 @@ func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*
 	if call.err != nil {
 		return id, nil, call.err
 	}
-	switch p := call.env.params.(type) {
+	switch p := call.env.Params.(type) {
 	case nil:
 		c.params = map[string]any{}
 	case map[string]any:

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	gorilla "github.com/gorilla/rpc/v2"
+
+	"github.com/godoo/godoo/rpc/xmlrpc"
 )
 
 // xmlCodec plugs godoo's XML-RPC decoder and encoder into gorilla/rpc. legacy
@@ -49,7 +51,7 @@ func (c *xmlCodec) NewRequest(r *http.Request) gorilla.CodecRequest {
 		req.err = err
 		return req
 	}
-	req.method, req.params, req.err = decodeMethodCall(body, nil, c.maxDepth)
+	req.method, req.params, req.err = xmlrpc.Decode(body, c.maxDepth)
 	return req
 }
 
@@ -87,7 +89,7 @@ func (r *xmlRequest) WriteResponse(w http.ResponseWriter, reply any) {
 		reply = *p
 	}
 	bp := getBuf()
-	b, err := appendResponse(*bp, reply)
+	b, err := xmlrpc.AppendResponse(*bp, reply)
 	if err != nil {
 		putBuf(bp, b)
 		r.WriteError(w, http.StatusOK, err)
@@ -108,9 +110,9 @@ func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
 	bp := getBuf()
 	var b []byte
 	if r.codec.legacy {
-		b = appendFault(*bp, f.legacyCode, f.legacyString)
+		b = xmlrpc.AppendFault(*bp, f.legacyCode, f.legacyString)
 	} else {
-		b = appendFault(*bp, f.code, f.xmlFaultString())
+		b = xmlrpc.AppendFault(*bp, f.code, f.xmlFaultString())
 	}
 	writeXML(w, b)
 	putBuf(bp, b)

@@ -1,4 +1,4 @@
-package rpc
+package xmlrpc
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/wire"
 )
 
 const (
@@ -57,7 +58,7 @@ const (
 // string, int64, bool, float64) take allocation-free fast paths; other slices
 // and maps go through reflection. Reusing buf makes encoding allocation-free.
 func EncodeResponse(buf *bytes.Buffer, v any) error {
-	b, err := appendResponse(buf.AvailableBuffer(), v)
+	b, err := AppendResponse(buf.AvailableBuffer(), v)
 	if err != nil {
 		return err // b is discarded: buf still holds what it held
 	}
@@ -65,9 +66,9 @@ func EncodeResponse(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// appendResponse appends the <methodResponse> of EncodeResponse to b. On
+// AppendResponse appends the <methodResponse> of EncodeResponse to b. On
 // error the returned slice holds partial output and must be discarded.
-func appendResponse(b []byte, v any) ([]byte, error) {
+func AppendResponse(b []byte, v any) ([]byte, error) {
 	e := xmlEncPool.Get().(*xmlEncoder)
 	b = append(b, xmlResponseHead...)
 	b, err := e.value(b, v, 0)
@@ -85,11 +86,11 @@ func appendResponse(b []byte, v any) ([]byte, error) {
 // string. message gets the same escaping and control-character removal as
 // EncodeResponse strings.
 func EncodeFault(buf *bytes.Buffer, code any, message string) {
-	buf.Write(appendFault(buf.AvailableBuffer(), code, message))
+	buf.Write(AppendFault(buf.AvailableBuffer(), code, message))
 }
 
-// appendFault appends the fault document of EncodeFault to b.
-func appendFault(b []byte, code any, message string) []byte {
+// AppendFault appends the fault document of EncodeFault to b.
+func AppendFault(b []byte, code any, message string) []byte {
 	b = append(b, xmlFaultHead...)
 	switch c := code.(type) {
 	case int:
@@ -387,7 +388,7 @@ func (e *xmlEncoder) member(b []byte, t *xmlKeyTemplate, i int, v any, depth int
 		}
 	case float64:
 		b = append(b, t.text[f[xmlFragDouble]:f[xmlFragDouble+1]]...)
-		b = xmlAppendPyFloat(b, x, 64)
+		b = wire.AppendPyFloat(b, x, 64)
 		return append(b, "</double></value>\n</member>\n"...), nil
 	case []any:
 		if len(x) == 2 && depth+1 < xmlMaxEncodeDepth {
@@ -640,134 +641,8 @@ func xmlAppendIntValue(b []byte, n int64) []byte {
 
 func xmlAppendDouble(b []byte, f float64, bits int) []byte {
 	b = append(b, "<value><double>"...)
-	b = xmlAppendPyFloat(b, f, bits)
+	b = wire.AppendPyFloat(b, f, bits)
 	return append(b, "</double></value>\n"...)
-}
-
-// xmlAppendPyFloat formats f like Python's repr(float): the shortest digits that
-// round-trip, in positional notation when the decimal exponent is in
-// [-4, 16), else in scientific notation with at least two exponent digits.
-func xmlAppendPyFloat(b []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	}
-	if bits == 64 {
-		if f > -1e9 && f < 1e9 {
-			if b, ok := xmlAppendShortDecimal(b, f); ok {
-				return b
-			}
-		}
-		// The shortest digits of a float64 with 1e-4 <= |f| < 1e16 have a
-		// decimal exponent in [-4, 16) too (1e16 is a double, and 1e-4 the
-		// double nearest to 0.0001), so repr is positional there, as is
-		// strconv's 'f' form but for the ".0" of whole numbers.
-		if a := math.Abs(f); a >= 1e-4 && a < 1e16 {
-			n := len(b)
-			b = strconv.AppendFloat(b, f, 'f', -1, 64)
-			if bytes.IndexByte(b[n:], '.') < 0 {
-				b = append(b, ".0"...)
-			}
-			return b
-		}
-	}
-	var scratch [32]byte
-	s := strconv.AppendFloat(scratch[:0], f, 'e', -1, bits) // -d.ddde±dd
-	if s[0] == '-' {
-		b = append(b, '-')
-		s = s[1:]
-	}
-	epos := bytes.IndexByte(s, 'e')
-	exp := 0
-	for _, c := range s[epos+2:] {
-		exp = exp*10 + int(c-'0')
-	}
-	if s[epos+1] == '-' {
-		exp = -exp
-	}
-	if exp < -4 || exp >= 16 {
-		return append(b, s...) // Go's 'e' form matches Python's: 1e+16, 1.5e-07
-	}
-	// Positional: digits d0 d1..dn with the decimal point after exp+1 digits.
-	var digitsBuf [20]byte
-	digits := append(digitsBuf[:0], s[0])
-	if epos > 1 {
-		digits = append(digits, s[2:epos]...)
-	}
-	point := exp + 1
-	switch {
-	case point <= 0:
-		b = append(b, "0."...)
-		for range -point {
-			b = append(b, '0')
-		}
-		b = append(b, digits...)
-	case point >= len(digits):
-		b = append(b, digits...)
-		for range point - len(digits) {
-			b = append(b, '0')
-		}
-		b = append(b, ".0"...)
-	default:
-		b = append(b, digits[:point]...)
-		b = append(b, '.')
-		b = append(b, digits[point:]...)
-	}
-	return b
-}
-
-// xmlAppendShortDecimal is the fast path of xmlAppendPyFloat for the prices and
-// quantities that fill Odoo results: a float64 below 1e9 in magnitude that is
-// exactly the double nearest to a decimal with at most 3 fractional digits.
-// In that range doubles are spaced less than 1e-6 apart, so that decimal is
-// the only one with so few digits that reads back as f, which makes it the
-// shortest round-trip form that repr() (and strconv) would produce.
-func xmlAppendShortDecimal(b []byte, f float64) ([]byte, bool) {
-	if f == 0 {
-		if math.Signbit(f) {
-			return append(b, "-0.0"...), true
-		}
-		return append(b, "0.0"...), true
-	}
-	// n/1000, once its trailing zeros are gone, is that decimal if f*1000
-	// lands on an integer that reads back as f; anything unusual is left to
-	// strconv.
-	v := f * 1000
-	n := int64(v)
-	if float64(n) != v || float64(n)/1000 != f {
-		return b, false
-	}
-	k := 3
-	for k > 0 && n%10 == 0 {
-		n /= 10
-		k--
-	}
-	if n < 0 {
-		b = append(b, '-')
-		n = -n
-	}
-	var scratch [20]byte
-	digits := strconv.AppendInt(scratch[:0], n, 10)
-	switch {
-	case k == 0:
-		b = append(b, digits...)
-		b = append(b, ".0"...)
-	case len(digits) > k:
-		b = append(b, digits[:len(digits)-k]...)
-		b = append(b, '.')
-		b = append(b, digits[len(digits)-k:]...)
-	default:
-		b = append(b, "0."...)
-		for range k - len(digits) {
-			b = append(b, '0')
-		}
-		b = append(b, digits...)
-	}
-	return b, true
 }
 
 func xmlAppendString(b []byte, s string) []byte {
@@ -859,22 +734,17 @@ func xmlAppendEscaped(b []byte, s string) []byte {
 	return append(b, s[last:]...)
 }
 
-const (
-	xmlLSBs = 0x0101010101010101
-	xmlMSBs = 0x8080808080808080
-)
-
 // xmlCleanLen returns how many leading bytes of s xmlAppendEscaped copies
 // as they are: it checks eight bytes at a time, the last eight overlapping
 // the ones before when the length is not a multiple of eight.
 func xmlCleanLen(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if xmlNeedsEscape8(xmlLoad8(s[i : i+8])) {
+		if xmlNeedsEscape8(wire.Load8(s[i : i+8])) {
 			break
 		}
 	}
-	if i < len(s) && i+8 > len(s) && len(s) >= 8 && !xmlNeedsEscape8(xmlLoad8(s[len(s)-8:])) {
+	if i < len(s) && i+8 > len(s) && len(s) >= 8 && !xmlNeedsEscape8(wire.Load8(s[len(s)-8:])) {
 		return len(s)
 	}
 	for i < len(s) && xmlCharClass[s[i]] == xmlCharCopy {
@@ -883,22 +753,16 @@ func xmlCleanLen(s string) int {
 	return i
 }
 
-func xmlLoad8(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
 // xmlNeedsEscape8 reports whether any of the 8 bytes of x is a control
 // character, a non-ASCII byte, '&', '<' or '>' (it may say yes when none
 // is; never the reverse).
 func xmlNeedsEscape8(x uint64) bool {
-	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
-	amp := x ^ (xmlLSBs * '&')
-	amp = (amp - xmlLSBs) & ^amp // high bit set where a byte is '&'
-	ltgt := (x ^ (xmlLSBs * '<')) &^ (xmlLSBs * 0x02)
-	ltgt = (ltgt - xmlLSBs) & ^ltgt // high bit set where a byte is '<' or '>' (0x3C, 0x3E)
-	return (ctl|amp|ltgt|x)&xmlMSBs != 0
+	ctl := (x - wire.LSBs*0x20) & ^x // high bit set where a byte is below 0x20
+	amp := x ^ (wire.LSBs * '&')
+	amp = (amp - wire.LSBs) & ^amp // high bit set where a byte is '&'
+	ltgt := (x ^ (wire.LSBs * '<')) &^ (wire.LSBs * 0x02)
+	ltgt = (ltgt - wire.LSBs) & ^ltgt // high bit set where a byte is '<' or '>' (0x3C, 0x3E)
+	return (ctl|amp|ltgt|x)&wire.MSBs != 0
 }
 
 // ---------------------------------------------------------------------------

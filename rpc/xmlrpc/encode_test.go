@@ -1,4 +1,4 @@
-package rpc_test
+package xmlrpc_test
 
 import (
 	"bytes"
@@ -12,14 +12,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/kolo/xmlrpc"
+	kolo "github.com/kolo/xmlrpc"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/rpctest"
+	"github.com/godoo/godoo/rpc/xmlrpc"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/xmlrpc")
@@ -35,7 +35,7 @@ type (
 func encode(t *testing.T, v any) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := rpc.EncodeResponse(&buf, v); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, v); err != nil {
 		t.Fatalf("EncodeResponse(%#v): %v", v, err)
 	}
 	return buf.String()
@@ -114,7 +114,7 @@ func TestEncodeFaultGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			rpc.EncodeFault(&buf, c.code, c.msg)
+			xmlrpc.EncodeFault(&buf, c.code, c.msg)
 			checkGolden(t, c.name, buf.String())
 		})
 	}
@@ -133,7 +133,7 @@ func TestEncodeResponseLayout(t *testing.T) {
 		t.Errorf("array layout: %s", got)
 	}
 	var buf bytes.Buffer
-	rpc.EncodeFault(&buf, 3, "Access Denied")
+	xmlrpc.EncodeFault(&buf, 3, "Access Denied")
 	want = "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n<member>\n<name>faultCode</name>\n" +
 		"<value><int>3</int></value>\n</member>\n<member>\n<name>faultString</name>\n" +
 		"<value><string>Access Denied</string></value>\n</member>\n</struct></value>\n</fault>\n</methodResponse>\n"
@@ -237,7 +237,7 @@ func TestEncodeErrors(t *testing.T) {
 			var buf bytes.Buffer
 			buf.WriteString("previous content")
 			buf.Grow(64 << 10) // room to write in place: must still not show up
-			err := rpc.EncodeResponse(&buf, c.v)
+			err := xmlrpc.EncodeResponse(&buf, c.v)
 			if err == nil {
 				t.Fatalf("no error; output %s", buf.String())
 			}
@@ -258,13 +258,13 @@ func TestEncodeErrors(t *testing.T) {
 func TestEncodeAppends(t *testing.T) {
 	var buf bytes.Buffer
 	buf.WriteString("HTTP-ish prefix|")
-	if err := rpc.EncodeResponse(&buf, "x"); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if err := rpc.EncodeResponse(&buf, int64(1)); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, int64(1)); err != nil {
 		t.Fatal(err)
 	}
-	rpc.EncodeFault(&buf, "AccessDenied", "Access Denied")
+	xmlrpc.EncodeFault(&buf, "AccessDenied", "Access Denied")
 	s := buf.String()
 	if !strings.HasPrefix(s, "HTTP-ish prefix|<?xml version='1.0'?>\n") ||
 		strings.Count(s, "<?xml version='1.0'?>") != 3 || !strings.HasSuffix(s, "</fault>\n</methodResponse>\n") {
@@ -306,31 +306,18 @@ func TestEncodeSortedKeysDeterministic(t *testing.T) {
 	}
 }
 
-// poolDropsItems reports whether sync.Pool throws items away at random, as
-// it does under the race detector, which makes allocation counts meaningless.
-func poolDropsItems() bool {
-	var p sync.Pool
-	for range 200 {
-		p.Put(new(int))
-		if p.Get() == nil {
-			return true
-		}
-	}
-	return false
-}
-
 func TestEncodeAllocs(t *testing.T) {
-	if poolDropsItems() {
+	if rpctest.PoolDropsItems() {
 		t.Skip("sync.Pool drops items (race detector): allocation counts are meaningless")
 	}
 	var v any = benchRecords() // boxed once, as a handler would
 	var buf bytes.Buffer
-	if err := rpc.EncodeResponse(&buf, v); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, v); err != nil {
 		t.Fatal(err)
 	}
 	allocs := testing.AllocsPerRun(100, func() {
 		buf.Reset()
-		if err := rpc.EncodeResponse(&buf, v); err != nil {
+		if err := xmlrpc.EncodeResponse(&buf, v); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -354,10 +341,10 @@ func TestEncodeKoloReadsBack(t *testing.T) {
 		"time": "2024-01-02 03:04:05",
 	}
 	var buf bytes.Buffer
-	if err := rpc.EncodeResponse(&buf, in); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	resp := xmlrpc.Response(buf.Bytes())
+	resp := kolo.Response(buf.Bytes())
 	if err := resp.Err(); err != nil {
 		t.Fatalf("kolo sees a fault: %v", err)
 	}
@@ -370,9 +357,9 @@ func TestEncodeKoloReadsBack(t *testing.T) {
 	}
 
 	buf.Reset()
-	rpc.EncodeFault(&buf, 4, "You are not allowed <here> & \x02there")
-	err := xmlrpc.Response(buf.Bytes()).Err()
-	var fault xmlrpc.FaultError
+	xmlrpc.EncodeFault(&buf, 4, "You are not allowed <here> & \x02there")
+	err := kolo.Response(buf.Bytes()).Err()
+	var fault kolo.FaultError
 	if !errors.As(err, &fault) {
 		t.Fatalf("kolo did not see a fault: %v", err)
 	}
@@ -444,14 +431,14 @@ except xmlrpc.client.Fault as f:
 	}
 	for _, c := range cases {
 		var buf bytes.Buffer
-		rpc.EncodeFault(&buf, c.code, c.msg)
+		xmlrpc.EncodeFault(&buf, c.code, c.msg)
 		if got := strings.TrimSpace(runPython(t, script, buf.String())); got != c.repr {
 			t.Errorf("python read fault as %s, want %s", got, c.repr)
 		}
 	}
 }
 
-// pyOdooMarshaller mirrors Odoo 17+'s OdooMarshaller (odoo/addons/base/controllers/rpc.py).
+// pyOdooMarshaller mirrors Odoo 17+'s OdooMarshaller (odoo/addons/base/controllers/xmlrpc.py).
 const pyOdooMarshaller = `import sys, datetime, xmlrpc.client
 CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13})
 class OdooMarshaller(xmlrpc.client.Marshaller):
@@ -508,7 +495,7 @@ func TestPythonSameBytes(t *testing.T) {
 		script := pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps(xmlrpc.client.Fault(" + c.py + ", sys.stdin.read())))"
 		want := runPython(t, script, c.msg)
 		var buf bytes.Buffer
-		rpc.EncodeFault(&buf, c.code, c.msg)
+		xmlrpc.EncodeFault(&buf, c.code, c.msg)
 		if buf.String() != want {
 			t.Errorf("fault %s:\n--- ours ---\n%s\n--- python ---\n%s", c.py, buf.String(), want)
 		}
@@ -586,5 +573,5 @@ func benchRecords() []map[string]any {
 }
 
 func BenchmarkEncodeResponse(b *testing.B) {
-	benchEncode(b, rpc.EncodeResponse, benchRecords())
+	rpctest.BenchEncode(b, xmlrpc.EncodeResponse, benchRecords())
 }

@@ -1,8 +1,9 @@
-package rpc_test
+package jsonrpc_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"reflect"
 	"strconv"
@@ -11,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/jsonrpc"
 )
 
 // referenceJSON decodes b with encoding/json and the value shapes godoo
@@ -76,7 +77,7 @@ func TestDecodeJSONValues(t *testing.T) {
 			if !ok {
 				t.Fatalf("the reference refuses %s", doc)
 			}
-			got, notJSON, err := rpc.DecodeJSON([]byte(doc), 64)
+			got, notJSON, err := decodeJSON([]byte(doc), 64)
 			if err != nil || notJSON {
 				t.Fatalf("refused: %v", err)
 			}
@@ -128,7 +129,7 @@ func TestDecodeJSONRefuses(t *testing.T) {
 			if utf8.ValidString(tc.doc) && json.Valid([]byte(tc.doc)) {
 				t.Fatalf("encoding/json accepts %q", tc.doc)
 			}
-			_, notJSON, err := rpc.DecodeJSON([]byte(tc.doc), 64)
+			_, notJSON, err := decodeJSON([]byte(tc.doc), 64)
 			if !notJSON {
 				t.Fatalf("not refused as not JSON: %v", err)
 			}
@@ -165,7 +166,7 @@ func TestDecodeJSONValueErrors(t *testing.T) {
 		{deep(100) + "]", 64, "", "", true},
 	} {
 		t.Run(tc.doc[:min(len(tc.doc), 40)], func(t *testing.T) {
-			_, notJSON, err := rpc.DecodeJSON([]byte(tc.doc), tc.maxLevel)
+			_, notJSON, err := decodeJSON([]byte(tc.doc), tc.maxLevel)
 			if notJSON != tc.notJSON {
 				t.Fatalf("not JSON: %v (%v), want %v", notJSON, err, tc.notJSON)
 			}
@@ -209,7 +210,7 @@ func TestDecodeEnvelope(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := []byte(tc.body)
-			id, params, notJSON, notObj, err := rpc.DecodeEnvelope(body, 1)
+			id, params, notJSON, notObj, err := decodeEnvelope(body, 1)
 			if notJSON != tc.notJSON || notObj != tc.notObj {
 				t.Fatalf("not JSON %v, not an object %v (%v)", notJSON, notObj, err)
 			}
@@ -242,7 +243,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, notJSON, err := rpc.DecodeJSON(b, 1000)
+		got, notJSON, err := decodeJSON(b, 1000)
 		valid := utf8.Valid(b) && json.Valid(b)
 		if notJSON == valid {
 			t.Fatalf("%q: refused as not JSON %v (%v), encoding/json valid %v", b, notJSON, err, valid)
@@ -258,4 +259,21 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("%q: got %#v, want %#v", b, got, want)
 		}
 	})
+}
+
+// decodeJSON decodes b; notJSON reports a body refused as not JSON
+// (malformed or not UTF-8), with the reason in err.
+func decodeJSON(b []byte, maxLevel int) (v any, notJSON bool, err error) {
+	v, err = jsonrpc.Decode(b, maxLevel)
+	var syntax *jsonrpc.SyntaxError
+	return v, errors.As(err, &syntax), err
+}
+
+// decodeEnvelope decodes a JSON-RPC body: the id as echoed, the params,
+// and the error, with notJSON and notObject for the bodies Odoo answers
+// with a 400.
+func decodeEnvelope(b []byte, maxDepth int) (id []byte, params any, notJSON, notObject bool, err error) {
+	env, err := jsonrpc.DecodeEnvelope(b, maxDepth)
+	var syntax *jsonrpc.SyntaxError
+	return env.ID, env.Params, errors.As(err, &syntax), errors.Is(err, jsonrpc.ErrNotObject), err
 }

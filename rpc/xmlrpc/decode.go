@@ -1,4 +1,4 @@
-package rpc
+package xmlrpc
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/wire"
 )
 
 // Python exception names reported by the XML-RPC codec.
@@ -60,11 +61,15 @@ const xmlDefaultMaxDepth = 64
 // through a small scanner of their own (xmlParser); the others, and every
 // error, through encoding/xml.
 func DecodeMethodCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
-	bp := getBuf()
-	body, readErr := xmlReadAll(*bp, r)
-	method, params, err = decodeMethodCall(body, readErr, maxDepth)
-	putBuf(bp, body)
-	return method, params, err
+	body, readErr := xmlReadAll(make([]byte, 0, 16<<10), r)
+	return decodeMethodCall(body, readErr, maxDepth)
+}
+
+// Decode is DecodeMethodCall on a request body already read whole. Strings
+// of wire.LargeStringBytes or more may share body's memory; body must not
+// change afterwards.
+func Decode(body []byte, maxDepth int) (method string, params []any, err error) {
+	return decodeMethodCall(body, nil, maxDepth)
 }
 
 // decodeMethodCall is DecodeMethodCall on a request already read: body,
@@ -301,7 +306,7 @@ func (p *callDecoder) methodCall(start xml.Name) (string, []any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return "", nil, xmlResponseErrorf("unexpected text %s in <methodCall>", xmlQuote(t))
+				return "", nil, xmlResponseErrorf("unexpected text %s in <methodCall>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			if err := p.endOf(t, start); err != nil {
@@ -350,7 +355,7 @@ func (p *callDecoder) params(start xml.Name) ([]any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return nil, xmlResponseErrorf("unexpected text %s in <params>", xmlQuote(t))
+				return nil, xmlResponseErrorf("unexpected text %s in <params>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			return params, p.endOf(t, start)
@@ -380,7 +385,7 @@ func (p *callDecoder) param(start xml.Name) (any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return nil, xmlResponseErrorf("unexpected text %s in <param>", xmlQuote(t))
+				return nil, xmlResponseErrorf("unexpected text %s in <param>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			if err := p.endOf(t, start); err != nil {
@@ -425,7 +430,7 @@ func (p *callDecoder) value(start xml.Name, depth int) (any, error) {
 			return string(p.text), nil
 		case xml.StartElement:
 			if !xmlIsSpace(p.text) {
-				return nil, xmlResponseErrorf("text %s mixed with <%s> in <value>", xmlQuote(p.text), t.Name.Local)
+				return nil, xmlResponseErrorf("text %s mixed with <%s> in <value>", wire.Quote(p.text), t.Name.Local)
 			}
 			v, err := p.typed(t.Name, depth)
 			if err != nil {
@@ -446,7 +451,7 @@ func (p *callDecoder) closeValue(start xml.Name) error {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return xmlResponseErrorf("unexpected text %s in <value>", xmlQuote(t))
+				return xmlResponseErrorf("unexpected text %s in <value>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			return p.endOf(t, start)
@@ -481,7 +486,7 @@ func (p *callDecoder) typed(name xml.Name, depth int) (any, error) {
 		case "0":
 			return false, nil
 		}
-		return nil, xmlServerErrorf(xmlErrNameType, "bad boolean value %s", xmlQuote(text))
+		return nil, xmlServerErrorf(xmlErrNameType, "bad boolean value %s", wire.Quote(text))
 	case "double", "float", "bigdecimal":
 		text, err := p.leaf(name)
 		if err != nil {
@@ -553,7 +558,7 @@ func (p *callDecoder) array(start xml.Name, depth int) (any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return nil, xmlResponseErrorf("unexpected text %s in <array>", xmlQuote(t))
+				return nil, xmlResponseErrorf("unexpected text %s in <array>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			if err := p.endOf(t, start); err != nil {
@@ -588,7 +593,7 @@ func (p *callDecoder) data(start xml.Name, depth int) ([]any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return nil, xmlResponseErrorf("unexpected text %s in <data>", xmlQuote(t))
+				return nil, xmlResponseErrorf("unexpected text %s in <data>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			return items, p.endOf(t, start)
@@ -618,7 +623,7 @@ func (p *callDecoder) structure(start xml.Name, depth int) (any, error) {
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return nil, xmlResponseErrorf("unexpected text %s in <struct>", xmlQuote(t))
+				return nil, xmlResponseErrorf("unexpected text %s in <struct>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			return m, p.endOf(t, start)
@@ -648,7 +653,7 @@ func (p *callDecoder) member(start xml.Name, depth int, m map[string]any) error 
 		switch t := tok.(type) {
 		case xml.CharData:
 			if !xmlIsSpace(t) {
-				return xmlResponseErrorf("unexpected text %s in <member>", xmlQuote(t))
+				return xmlResponseErrorf("unexpected text %s in <member>", wire.Quote(t))
 			}
 		case xml.EndElement:
 			if err := p.endOf(t, start); err != nil {
@@ -796,7 +801,7 @@ func xmlParseInt(text []byte) (any, error) {
 	}
 	switch {
 	case overflow, !neg && n > math.MaxInt64, neg && n > 1<<63:
-		return nil, xmlServerErrorf(xmlErrNameOverflow, "integer %s does not fit in 64 bits", xmlQuote(text))
+		return nil, xmlServerErrorf(xmlErrNameOverflow, "integer %s does not fit in 64 bits", wire.Quote(text))
 	case neg:
 		return -int64(n), nil // -(1<<63) wraps to itself, which is right
 	}
@@ -836,7 +841,7 @@ func xmlParseFloat(text []byte) (any, error) {
 }
 
 func xmlInvalidFloat(text []byte) error {
-	return xmlServerErrorf(xmlErrNameValue, "could not convert string to float: %s", xmlQuote(text))
+	return xmlServerErrorf(xmlErrNameValue, "could not convert string to float: %s", wire.Quote(text))
 }
 
 func xmlParseBase64(text []byte) (any, error) {
@@ -882,7 +887,7 @@ func xmlValidBase64(b []byte) bool {
 func xmlParseDateTime(text []byte) (any, error) {
 	b := xmlTrimSpace(text)
 	bad := func() (any, error) {
-		return nil, xmlServerErrorf(xmlErrNameValue, "invalid dateTime.iso8601 value %s", xmlQuote(text))
+		return nil, xmlServerErrorf(xmlErrNameValue, "invalid dateTime.iso8601 value %s", wire.Quote(text))
 	}
 	num := func(s []byte) (int, bool) {
 		n := 0
@@ -1019,19 +1024,6 @@ func xmlQName(n xml.Name) string {
 	return n.Local
 }
 
-// xmlQuote renders (a prefix of) client data for an error message.
-func xmlQuote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(b[cut]) {
-			cut--
-		}
-		return strconv.Quote(string(b[:cut])) + "..."
-	}
-	return strconv.Quote(string(b))
-}
-
 func xmlServerErrorf(name, format string, args ...any) error {
 	return &models.Error{Kind: models.KindServer, Name: name, Message: fmt.Sprintf(format, args...)}
 }
@@ -1041,7 +1033,7 @@ func xmlResponseErrorf(format string, args ...any) error {
 }
 
 func xmlInvalidLiteral(kind string, text []byte) error {
-	return xmlServerErrorf(xmlErrNameValue, "invalid literal for %s() with base 10: %s", kind, xmlQuote(text))
+	return xmlServerErrorf(xmlErrNameValue, "invalid literal for %s() with base 10: %s", kind, wire.Quote(text))
 }
 
 func xmlUnknownTag(n xml.Name, parent string) error {

@@ -1,4 +1,4 @@
-package rpc_test
+package xmlrpc_test
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kolo/xmlrpc"
+	kolo "github.com/kolo/xmlrpc"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/rpctest"
+	"github.com/godoo/godoo/rpc/xmlrpc"
 )
 
 // checkDecodeLikeEncodingXML decodes doc with DecodeMethodCall and with the
@@ -23,13 +24,13 @@ import (
 func checkDecodeLikeEncodingXML(t *testing.T, doc []byte) (fast, valid bool) {
 	t.Helper()
 	const maxDepth = 8
-	wantMethod, wantParams, wantErr := rpc.DecodeMethodCallXML(bytes.NewReader(doc), maxDepth)
-	fastMethod, fastParams, fast := rpc.ParseMethodCallFast(doc, maxDepth)
+	wantMethod, wantParams, wantErr := xmlrpc.DecodeMethodCallXML(bytes.NewReader(doc), maxDepth)
+	fastMethod, fastParams, fast := xmlrpc.ParseMethodCallFast(doc, maxDepth)
 	valid = wantErr == nil
 	if fast && (wantErr != nil || fastMethod != wantMethod || !sameValue(fastParams, wantParams)) {
 		t.Fatalf("fast parser accepted %q as %q %#v; encoding/xml gives %q %#v, %v", doc, fastMethod, fastParams, wantMethod, wantParams, wantErr)
 	}
-	method, params, err := rpc.DecodeMethodCall(bytes.NewReader(doc), maxDepth)
+	method, params, err := xmlrpc.DecodeMethodCall(bytes.NewReader(doc), maxDepth)
 	if wantErr != nil {
 		var got, want *models.Error
 		if !errors.As(err, &got) || !errors.As(wantErr, &want) || got.Kind != want.Kind || got.Name != want.Name || got.Message != want.Message {
@@ -60,12 +61,12 @@ func decodeCorpus(t testing.TB) [][]byte {
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	for len(docs) < 200 {
-		v := randomValue(rng, 0)
+		v := rpctest.RandomValue(rng, 0)
 		var buf bytes.Buffer
-		if rpc.EncodeResponse(&buf, []any{"odoo", int64(2), v}) == nil {
+		if xmlrpc.EncodeResponse(&buf, []any{"odoo", int64(2), v}) == nil {
 			docs = append(docs, []byte(responseToCall(buf.String())))
 		}
-		if body, err := xmlrpc.EncodeMethodCall("execute_kw", "odoo", 2, v); err == nil {
+		if body, err := kolo.EncodeMethodCall("execute_kw", "odoo", 2, v); err == nil {
 			docs = append(docs, body)
 		}
 	}
@@ -210,13 +211,13 @@ func TestDecodeFallbackReadError(t *testing.T) {
 	boom := errors.New("http: request body too large")
 	doc := call("<value><string>complete</string></value>")
 	for _, cut := range []int{0, 10, len(doc) / 2, len(doc)} {
-		_, _, err := rpc.DecodeMethodCall(&failingReader{strings.NewReader(doc[:cut]), boom}, 10)
+		_, _, err := xmlrpc.DecodeMethodCall(&failingReader{strings.NewReader(doc[:cut]), boom}, 10)
 		if !errors.Is(err, boom) {
 			t.Errorf("cut at %d: error %v does not wrap the read error", cut, err)
 		}
 	}
 	// A syntax error before the point where reading failed is reported as
 	// such, as encoding/xml reads no further.
-	_, _, err := rpc.DecodeMethodCall(&failingReader{strings.NewReader("<methodCall></x>" + strings.Repeat(" ", 10000)), boom}, 10)
+	_, _, err := xmlrpc.DecodeMethodCall(&failingReader{strings.NewReader("<methodCall></x>" + strings.Repeat(" ", 10000)), boom}, 10)
 	checkDecodeError(t, err, nameExpat, "mismatched tag")
 }

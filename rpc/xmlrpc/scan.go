@@ -1,4 +1,4 @@
-package rpc
+package xmlrpc
 
 import (
 	"bytes"

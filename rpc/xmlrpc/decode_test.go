@@ -1,4 +1,4 @@
-package rpc_test
+package xmlrpc_test
 
 import (
 	"bytes"
@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kolo/xmlrpc"
+	kolo "github.com/kolo/xmlrpc"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/xmlrpc"
 )
 
 const (
@@ -39,7 +39,7 @@ func call(values ...string) string {
 
 func decode(t *testing.T, doc string) (string, []any) {
 	t.Helper()
-	method, params, err := rpc.DecodeMethodCall(strings.NewReader(doc), 10)
+	method, params, err := xmlrpc.DecodeMethodCall(strings.NewReader(doc), 10)
 	if err != nil {
 		t.Fatalf("DecodeMethodCall: %v\n%s", err, doc)
 	}
@@ -244,7 +244,7 @@ func TestDecodeRejected(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			method, params, err := rpc.DecodeMethodCall(strings.NewReader(c.doc), 10)
+			method, params, err := xmlrpc.DecodeMethodCall(strings.NewReader(c.doc), 10)
 			if err == nil {
 				t.Fatalf("accepted: %q %#v", method, params)
 			}
@@ -289,25 +289,25 @@ func TestDecodeMaxDepth(t *testing.T) {
 		return s
 	}
 	for _, max := range []int{1, 3, 10} {
-		if _, _, err := rpc.DecodeMethodCall(strings.NewReader(call(nest(max))), max); err != nil {
+		if _, _, err := xmlrpc.DecodeMethodCall(strings.NewReader(call(nest(max))), max); err != nil {
 			t.Errorf("depth %d with max %d: %v", max, max, err)
 		}
-		_, _, err := rpc.DecodeMethodCall(strings.NewReader(call(nest(max+1))), max)
+		_, _, err := xmlrpc.DecodeMethodCall(strings.NewReader(call(nest(max+1))), max)
 		if err == nil {
 			t.Fatalf("depth %d accepted with max %d", max+1, max)
 		}
 		checkDecodeError(t, err, nameValue, "nested deeper than")
 	}
 	// Scalars need no depth at all, and maxDepth <= 0 means the default (64).
-	if _, _, err := rpc.DecodeMethodCall(strings.NewReader(call(nest(64))), 0); err != nil {
+	if _, _, err := xmlrpc.DecodeMethodCall(strings.NewReader(call(nest(64))), 0); err != nil {
 		t.Errorf("default depth: %v", err)
 	}
-	if _, _, err := rpc.DecodeMethodCall(strings.NewReader(call(nest(65))), 0); err == nil {
+	if _, _, err := xmlrpc.DecodeMethodCall(strings.NewReader(call(nest(65))), 0); err == nil {
 		t.Error("default depth not enforced")
 	}
 	// A very deep document fails fast instead of exhausting the stack.
 	deep := strings.Repeat("<value><array><data>", 100000)
-	if _, _, err := rpc.DecodeMethodCall(strings.NewReader(call(deep)), 100); err == nil {
+	if _, _, err := xmlrpc.DecodeMethodCall(strings.NewReader(call(deep)), 100); err == nil {
 		t.Error("deep document accepted")
 	}
 }
@@ -328,7 +328,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 func TestDecodeReadError(t *testing.T) {
 	boom := errors.New("http: request body too large")
 	for _, doc := range []string{"", "<methodCall><methodName>m</methodName><params><param><value><string>abc"} {
-		_, _, err := rpc.DecodeMethodCall(&failingReader{strings.NewReader(doc), boom}, 10)
+		_, _, err := xmlrpc.DecodeMethodCall(&failingReader{strings.NewReader(doc), boom}, 10)
 		if !errors.Is(err, boom) {
 			t.Errorf("%q: error %v does not wrap the read error", doc, err)
 		}
@@ -352,18 +352,18 @@ func TestDecodeKoloCalls(t *testing.T) {
 			[]any{"db", int64(2), "secret", "res.partner", "search_read",
 				[]any{[]any{[]any{"is_company", "=", true}}},
 				map[string]any{"fields": []any{"name", "email"}, "limit": int64(5), "offset": int64(10), "context": map[string]any{"lang": "fr_FR"}}}},
-		{[]any{1.5, float32(0.25), -7, uint8(3), false, "a<b>&c 日本", xmlrpc.Base64("aGVsbG8="),
+		{[]any{1.5, float32(0.25), -7, uint8(3), false, "a<b>&c 日本", kolo.Base64("aGVsbG8="),
 			time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), partner{"Azure", "a@b.c"}, []any{}, map[string]any{}},
 			[]any{1.5, 0.25, int64(-7), int64(3), false, "a<b>&c 日本", "aGVsbG8=",
 				"2024-01-02 03:04:05", map[string]any{"name": "Azure", "email": "a@b.c"}, []any{}, map[string]any{}}},
 		{[]any{}, []any{}},
 	}
 	for i, c := range cases {
-		body, err := xmlrpc.EncodeMethodCall("execute_kw", c.args...)
+		body, err := kolo.EncodeMethodCall("execute_kw", c.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		method, params, err := rpc.DecodeMethodCall(bytes.NewReader(body), 10)
+		method, params, err := xmlrpc.DecodeMethodCall(bytes.NewReader(body), 10)
 		if err != nil {
 			t.Fatalf("case %d: %v\n%s", i, err, body)
 		}
@@ -374,12 +374,12 @@ func TestDecodeKoloCalls(t *testing.T) {
 	// kolo sends a nil inside a container as an empty <value/>, which Python
 	// reads as "" too; a nil argument becomes an empty <param></param>, which
 	// Python silently drops (shifting the arguments) and we refuse.
-	body, _ := xmlrpc.EncodeMethodCall("m", []any{nil})
+	body, _ := kolo.EncodeMethodCall("m", []any{nil})
 	if _, params := decode(t, string(body)); !reflect.DeepEqual(params, []any{[]any{""}}) {
 		t.Errorf("kolo nil: %#v", params)
 	}
-	body, _ = xmlrpc.EncodeMethodCall("m", nil)
-	_, _, err := rpc.DecodeMethodCall(bytes.NewReader(body), 10)
+	body, _ = kolo.EncodeMethodCall("m", nil)
+	_, _, err := xmlrpc.DecodeMethodCall(bytes.NewReader(body), 10)
 	checkDecodeError(t, err, nameResponse, "<param> without a <value>")
 }
 
@@ -458,7 +458,7 @@ func TestRoundTrip(t *testing.T) {
 	in := []any{map[string]any{"s": "a<b>&\t\n", "i": int64(-3), "f": 0.1, "b": true, "l": []any{[]any{}, map[string]any{}},
 		"u": "日本🎉", "e": ""}, 1e-7, int64(math.MaxInt32)}
 	var buf bytes.Buffer
-	if err := rpc.EncodeResponse(&buf, in); err != nil {
+	if err := xmlrpc.EncodeResponse(&buf, in); err != nil {
 		t.Fatal(err)
 	}
 	_, params := decode(t, responseToCall(buf.String()))
@@ -500,7 +500,7 @@ func FuzzDecodeMethodCall(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		method, params, err := rpc.DecodeMethodCall(bytes.NewReader(data), 8)
+		method, params, err := xmlrpc.DecodeMethodCall(bytes.NewReader(data), 8)
 		if err != nil {
 			var me *models.Error
 			if !errors.As(err, &me) || me.Kind != models.KindServer || me.Name == "" || me.Message == "" {
@@ -519,10 +519,10 @@ func FuzzDecodeMethodCall(f *testing.F) {
 		}
 		// Whatever we decode and can encode must decode to the same values.
 		var buf bytes.Buffer
-		if err := rpc.EncodeResponse(&buf, params); err != nil {
+		if err := xmlrpc.EncodeResponse(&buf, params); err != nil {
 			return // None or ints beyond int32: refused by design
 		}
-		_, again, err := rpc.DecodeMethodCall(strings.NewReader(responseToCall(buf.String())), 9)
+		_, again, err := xmlrpc.DecodeMethodCall(strings.NewReader(responseToCall(buf.String())), 9)
 		if err != nil {
 			t.Fatalf("cannot decode our own encoding: %v\n%s", err, buf.String())
 		}

@@ -1,21 +1,29 @@
-package rpc_test
+package rpctest
 
 import (
+	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/godoo/godoo/models"
 )
 
+// The values below are what the tests and benchmarks of both wire formats
+// (rpc/xmlrpc, rpc/jsonrpc) encode and decode.
+
 // randomKeys are the names random maps draw from, so that sibling maps
 // often share their keys (which the encoders remember) and sometimes not.
 var randomKeys = []string{"id", "name", "email", "active", "a&b", "<k>", "é", "k\x01", "", "z", "parent_id", "q\"b"}
 
-// randomValue builds a value of the shapes the codecs meet, nested at most
+// RandomValue builds a value of the shapes the codecs meet, nested at most
 // a few levels deep.
-func randomValue(rng *rand.Rand, depth int) any {
+func RandomValue(rng *rand.Rand, depth int) any {
 	n := 14
 	if depth >= 4 {
 		n = 8 // scalars only
@@ -56,7 +64,7 @@ func randomValue(rng *rand.Rand, depth int) any {
 	case 8, 9:
 		l := make([]any, rng.IntN(5))
 		for i := range l {
-			l[i] = randomValue(rng, depth+1)
+			l[i] = RandomValue(rng, depth+1)
 		}
 		if len(l) == 0 && rng.IntN(2) == 0 {
 			return []any(nil)
@@ -86,10 +94,10 @@ func randomValue(rng *rand.Rand, depth int) any {
 	case 2:
 		return models.Record(randomMap(rng, depth))
 	case 3:
-		v := randomValue(rng, depth+1)
+		v := RandomValue(rng, depth+1)
 		return &v
 	}
-	return map[int]any{rng.IntN(10): randomValue(rng, depth+1)}
+	return map[int]any{rng.IntN(10): RandomValue(rng, depth+1)}
 }
 
 func randomMap(rng *rand.Rand, depth int) map[string]any {
@@ -100,7 +108,7 @@ func randomMap(rng *rand.Rand, depth int) map[string]any {
 		if rng.IntN(8) == 0 {
 			k = randomString(rng)
 		}
-		m[k] = randomValue(rng, depth+1)
+		m[k] = RandomValue(rng, depth+1)
 	}
 	return m
 }
@@ -141,4 +149,90 @@ func randomString(rng *rand.Rand) string {
 		b.WriteString(parts[rng.IntN(len(parts))])
 	}
 	return b.String()
+}
+
+// SearchReadRecords is what the ORM hands the codecs for
+// search_read(fields=8 fields, limit=80) on res.partner: n records of the id
+// plus 8 fields, with strings that need escaping, false for empty values,
+// ints, floats and many2one [id, name] pairs.
+func SearchReadRecords(n int) []models.Record {
+	countries := [][]any{{int64(21), "Belgium"}, {int64(75), "France"}, {int64(133), "Luxembourg"}}
+	recs := make([]models.Record, n)
+	for i := range recs {
+		r := models.Record{
+			"id":               int64(1000 + i),
+			"name":             fmt.Sprintf("Partner %d", i),
+			"email":            fmt.Sprintf("partner%d@example.com", i),
+			"phone":            false,
+			"is_company":       false,
+			"color":            int64(i % 12),
+			"country_id":       countries[i%3],
+			"parent_id":        false,
+			"partner_latitude": float64(i) * 0.125,
+		}
+		switch i % 4 {
+		case 0:
+			r["name"] = fmt.Sprintf("Café & Co <Brussels> %d", i)
+			r["is_company"] = true
+			r["phone"] = "+32 2 555 01 23"
+		case 1:
+			r["parent_id"] = []any{int64(1000 + i - 1), fmt.Sprintf("Café & Co <Brussels> %d", i-1)}
+			r["country_id"] = false
+		case 2:
+			r["email"] = false
+			r["partner_latitude"] = 50.8503396
+		}
+		recs[i] = r
+	}
+	return recs
+}
+
+// TableOf makes the *models.Table of records that all have the same keys,
+// as search_read's fast path does.
+func TableOf(recs []models.Record) *models.Table {
+	t := &models.Table{}
+	if len(recs) == 0 {
+		t.Names = []string{"id", "name"}
+		return t
+	}
+	for k := range recs[0] {
+		t.Names = append(t.Names, k)
+	}
+	slices.Sort(t.Names)
+	for _, r := range recs {
+		for _, k := range t.Names {
+			t.Values = append(t.Values, r[k])
+		}
+	}
+	return t
+}
+
+// BenchEncode runs enc on v into a reused buffer; v is boxed once, as a
+// handler's result is.
+func BenchEncode(b *testing.B, enc func(*bytes.Buffer, any) error, v any) {
+	var buf bytes.Buffer
+	if err := enc(&buf, v); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := enc(&buf, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// PoolDropsItems reports whether sync.Pool throws items away at random, as
+// it does under the race detector, which makes allocation counts meaningless.
+func PoolDropsItems() bool {
+	var p sync.Pool
+	for range 200 {
+		p.Put(new(int))
+		if p.Get() == nil {
+			return true
+		}
+	}
+	return false
 }

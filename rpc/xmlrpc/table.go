@@ -1,4 +1,4 @@
-package rpc
+package xmlrpc
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/wire"
 )
 
 // A search_read answer is thousands of short pieces: between two values
@@ -170,7 +171,7 @@ func (e *xmlEncoder) tableRows(b []byte, x *models.Table, depth int) ([]byte, er
 				}
 			case float64:
 				b = t.junction(b, j, after, xmlDouble)
-				b = xmlAppendPyFloat(b, v, 64)
+				b = wire.AppendPyFloat(b, v, 64)
 				after = xmlDouble
 				continue
 			case []any:

@@ -1,6 +1,8 @@
-package rpc
+package xmlrpc
 
 import (
+	"github.com/godoo/godoo/rpc/wire"
+
 	"bytes"
 	"sync"
 )
@@ -260,8 +262,8 @@ func (p *xmlParser) typed(depth int) (any, bool) {
 	switch string(p.name()) {
 	case "string":
 		text, fromBody, ok := p.leafText("string")
-		if fromBody && len(text) >= largeStringBytes {
-			return aliasBody(text), ok
+		if fromBody && len(text) >= wire.LargeStringBytes {
+			return wire.AliasBody(text), ok
 		}
 		return xmlStringValue(text), ok
 	case "int", "i4", "i8", "i1", "i2", "biginteger":

@@ -1,4 +1,4 @@
-package rpc_test
+package jsonrpc_test
 
 import (
 	"bytes"

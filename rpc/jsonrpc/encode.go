@@ -1,6 +1,7 @@
-package rpc
+package jsonrpc
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -12,23 +13,34 @@ import (
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/wire"
 )
 
 // jsonMaxDepth is how deep values may nest before the encoder gives up, as
 // Python's json module does when it hits the recursion limit.
 const jsonMaxDepth = 1000
 
-// appendJSON appends v as JSON the way Odoo's json_default serializer does:
+// Append appends v as JSON the way Odoo's json_default serializer does:
 // raw UTF-8, datetimes as "YYYY-MM-DD HH:MM:SS", non-string keys turned into
 // strings, keys sorted for stable output, and Python's ", " and ": "
 // separators. It walks the neutral value shapes directly and falls back to
 // reflection for other slices and maps. On error the returned slice holds
 // partial output and must be discarded.
-func appendJSON(b []byte, v any) ([]byte, error) {
+func Append(b []byte, v any) ([]byte, error) {
 	e := jsonEncPool.Get().(*jsonEncoder)
 	b, err := e.value(b, v, 0)
 	e.release()
 	return b, err
+}
+
+// Encode appends v as JSON to buf; see Append. On error buf is unchanged.
+func Encode(buf *bytes.Buffer, v any) error {
+	b, err := Append(buf.AvailableBuffer(), v)
+	if err != nil {
+		return err
+	}
+	buf.Write(b)
+	return nil
 }
 
 // jsonEncoder holds scratch space reused across calls through jsonEncPool.
@@ -360,7 +372,7 @@ func jsonAppendFloat(b []byte, f float64) ([]byte, error) {
 	}
 	// Python's json writes repr(float): 1.0, not 1, so that a Python
 	// client reads a float back as a float.
-	return xmlAppendPyFloat(b, f, 64), nil
+	return wire.AppendPyFloat(b, f, 64), nil
 }
 
 const hexDigits = "0123456789abcdef"
@@ -379,7 +391,7 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 func jsonAppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	i := 0
-	for i+8 <= len(s) && !jsonNeedsEscape8(xmlLoad8(s[i:i+8])) {
+	for i+8 <= len(s) && !jsonNeedsEscape8(wire.Load8(s[i:i+8])) {
 		i += 8
 	}
 	for i < len(s) && s[i] < utf8.RuneSelf && jsonSafe[s[i]] {
@@ -441,10 +453,10 @@ func jsonAppendString(b []byte, s string) []byte {
 // character, a non-ASCII byte, '"' or '\\' (it may say yes when none is;
 // never the reverse).
 func jsonNeedsEscape8(x uint64) bool {
-	ctl := (x - xmlLSBs*0x20) & ^x // high bit set where a byte is below 0x20
-	quote := x ^ (xmlLSBs * '"')
-	quote = (quote - xmlLSBs) & ^quote // high bit set where a byte is '"'
-	bslash := x ^ (xmlLSBs * '\\')
-	bslash = (bslash - xmlLSBs) & ^bslash // high bit set where a byte is '\\'
-	return (ctl|quote|bslash|x)&xmlMSBs != 0
+	ctl := (x - wire.LSBs*0x20) & ^x // high bit set where a byte is below 0x20
+	quote := x ^ (wire.LSBs * '"')
+	quote = (quote - wire.LSBs) & ^quote // high bit set where a byte is '"'
+	bslash := x ^ (wire.LSBs * '\\')
+	bslash = (bslash - wire.LSBs) & ^bslash // high bit set where a byte is '\\'
+	return (ctl|quote|bslash|x)&wire.MSBs != 0
 }

@@ -1,4 +1,4 @@
-package rpc
+package jsonrpc
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/wire"
 )
 
 // JSON request bodies are decoded in one pass over the body as received,
@@ -29,26 +30,26 @@ import (
 // documents it refuses as too deep before looking at their content.
 const jsonMaxNesting = 10000
 
-// jsonSyntaxError reports a body that is not JSON: malformed, or not valid
+// SyntaxError reports a body that is not JSON: malformed, or not valid
 // UTF-8. Its text says why, as JSON-2 reports it.
-type jsonSyntaxError struct{ msg string }
+type SyntaxError struct{ msg string }
 
-func (e *jsonSyntaxError) Error() string { return e.msg }
+func (e *SyntaxError) Error() string { return e.msg }
 
-// errJSONTooDeep reports a document nested deeper than jsonMaxNesting:
+// ErrTooDeep reports a document nested deeper than jsonMaxNesting:
 // Python's json module gives up with a RecursionError on it, which Odoo
 // answers with an error envelope rather than a 400.
-var errJSONTooDeep = models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while decoding a JSON document")
+var ErrTooDeep = models.ServerErrorf("builtins.RecursionError", "maximum recursion depth exceeded while decoding a JSON document")
 
-// errJSONNotObject reports a JSON-RPC body that is JSON but not an object.
-var errJSONNotObject = errors.New("rpc: the JSON-RPC body is not an object")
+// ErrNotObject reports a JSON-RPC body that is JSON but not an object.
+var ErrNotObject = errors.New("jsonrpc: the JSON-RPC body is not an object")
 
-// decodeJSON decodes the document b. A value nested deeper than maxLevel
+// Decode decodes the document b. A value nested deeper than maxLevel
 // levels below the document's own (which is level 0) is refused with
-// Python's RecursionError. Errors, by precedence: *jsonSyntaxError,
-// errJSONTooDeep, then the first value that could not be decoded (a
+// Python's RecursionError. Errors, by precedence: *SyntaxError,
+// ErrTooDeep, then the first value that could not be decoded (a
 // *models.Error: too deep, or a number out of range).
-func decodeJSON(b []byte, maxLevel int) (any, error) {
+func Decode(b []byte, maxLevel int) (any, error) {
 	d := jsonDecoder{s: b, maxLevel: maxLevel}
 	if err := checkUTF8(b); err != nil {
 		return nil, err
@@ -65,22 +66,22 @@ func decodeJSON(b []byte, maxLevel int) (any, error) {
 	return v, nil
 }
 
-// jsonEnvelope is what Odoo reads of a JSON-RPC request: its params,
+// Envelope is what Odoo reads of a JSON-RPC request: its params,
 // decoded, and its id, echoed verbatim (null when absent). The other
 // members are checked for syntax and dropped.
-type jsonEnvelope struct {
-	id     json.RawMessage
-	params any
+type Envelope struct {
+	ID     json.RawMessage
+	Params any
 }
 
-// decodeEnvelope decodes a JSON-RPC request body. params is decoded as
-// decodeJSON decodes, with nesting counted from params itself; the id is
+// DecodeEnvelope decodes a JSON-RPC request body. params is decoded as
+// Decode decodes, with nesting counted from params itself; the id is
 // copied out, so that nothing keeps the body alive. Errors, by precedence:
-// *jsonSyntaxError (Odoo's 400 "Invalid JSON data"), errJSONNotObject (400
-// "Invalid JSON-RPC data"), errJSONTooDeep, then a value error of params,
+// *SyntaxError (Odoo's 400 "Invalid JSON data"), ErrNotObject (400
+// "Invalid JSON-RPC data"), ErrTooDeep, then a value error of params,
 // returned with the envelope so that the answer can carry the id.
-func decodeEnvelope(b []byte, maxDepth int) (jsonEnvelope, error) {
-	env := jsonEnvelope{id: json.RawMessage("null")}
+func DecodeEnvelope(b []byte, maxDepth int) (Envelope, error) {
+	env := Envelope{ID: json.RawMessage("null")}
 	if err := checkUTF8(b); err != nil {
 		return env, err
 	}
@@ -92,17 +93,17 @@ func decodeEnvelope(b []byte, maxDepth int) (jsonEnvelope, error) {
 		if d.syntax != nil {
 			return env, d.syntax
 		}
-		return env, errJSONNotObject
+		return env, ErrNotObject
 	}
 	d.members(0, func(key []byte) bool {
 		switch string(key) {
 		case "params":
-			env.params = d.parse(1, true)
+			env.Params = d.parse(1, true)
 		case "id":
 			start := d.i
 			d.parse(1, false)
 			if d.syntax == nil {
-				env.id = bytes.Clone(b[start:d.i])
+				env.ID = bytes.Clone(b[start:d.i])
 			}
 		default:
 			d.parse(1, false)
@@ -111,7 +112,7 @@ func decodeEnvelope(b []byte, maxDepth int) (jsonEnvelope, error) {
 	})
 	d.end()
 	if d.syntax != nil {
-		return jsonEnvelope{id: json.RawMessage("null")}, d.syntax
+		return Envelope{ID: json.RawMessage("null")}, d.syntax
 	}
 	return env, d.bad
 }
@@ -123,13 +124,13 @@ type jsonDecoder struct {
 	s        []byte
 	i        int
 	maxLevel int
-	syntax   error // *jsonSyntaxError or errJSONTooDeep
+	syntax   error // *SyntaxError or ErrTooDeep
 	bad      error // the first value error
 }
 
 func (d *jsonDecoder) fail(format string, args ...any) {
 	if d.syntax == nil {
-		d.syntax = &jsonSyntaxError{msg: fmt.Sprintf(format, args...)}
+		d.syntax = &SyntaxError{msg: fmt.Sprintf(format, args...)}
 	}
 }
 
@@ -192,7 +193,7 @@ func (d *jsonDecoder) parse(level int, build bool) any {
 	switch c := d.s[d.i]; {
 	case c == '{':
 		if level >= jsonMaxNesting {
-			d.syntax = errJSONTooDeep
+			d.syntax = ErrTooDeep
 			return nil
 		}
 		var m map[string]any
@@ -212,7 +213,7 @@ func (d *jsonDecoder) parse(level int, build bool) any {
 		return m
 	case c == '[':
 		if level >= jsonMaxNesting {
-			d.syntax = errJSONTooDeep
+			d.syntax = ErrTooDeep
 			return nil
 		}
 		return d.array(level, build)
@@ -359,8 +360,8 @@ func (d *jsonDecoder) str(build bool) (string, bool) {
 		return "", ok
 	}
 	if !escaped {
-		if end-start >= largeStringBytes {
-			return aliasBody(d.s[start:end]), true
+		if end-start >= wire.LargeStringBytes {
+			return wire.AliasBody(d.s[start:end]), true
 		}
 		return string(d.s[start:end]), true
 	}
@@ -547,7 +548,7 @@ func (d *jsonDecoder) number(build bool) any {
 		if n, ok := parseInt64(lit); ok {
 			return n
 		}
-		d.bad = models.ServerErrorf("builtins.OverflowError", "integer %s does not fit in 64 bits", xmlQuote(lit))
+		d.bad = models.ServerErrorf("builtins.OverflowError", "integer %s does not fit in 64 bits", wire.Quote(lit))
 		return nil
 	}
 	f, err := strconv.ParseFloat(string(lit), 64)
@@ -597,7 +598,7 @@ func checkUTF8(b []byte) error {
 			i += n
 			continue
 		}
-		return &jsonSyntaxError{msg: utf8Problem(b, i)}
+		return &SyntaxError{msg: utf8Problem(b, i)}
 	}
 	return nil
 }

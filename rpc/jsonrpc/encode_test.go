@@ -1,4 +1,4 @@
-package rpc_test
+package jsonrpc_test
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/jsonrpc"
+	"github.com/godoo/godoo/rpc/rpctest"
 )
 
 // checkJSONLikeReference encodes v with the JSON-RPC encoder and with the
@@ -20,7 +21,7 @@ func checkJSONLikeReference(t *testing.T, v any) {
 	t.Helper()
 	var got, want bytes.Buffer
 	got.WriteString("prefix|")
-	gotErr := rpc.EncodeJSON(&got, v)
+	gotErr := jsonrpc.Encode(&got, v)
 	want.WriteString("prefix|")
 	wantErr := refJSON(&want, v, 0)
 	if wantErr != nil {
@@ -77,14 +78,14 @@ func TestEncodeJSONLikeReference(t *testing.T) {
 	for _, v := range cases {
 		checkJSONLikeReference(t, v)
 	}
-	var recs any = searchReadRecords(80)
+	var recs any = rpctest.SearchReadRecords(80)
 	checkJSONLikeReference(t, recs)
 }
 
 func TestEncodeJSONRandomLikeReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 3000 {
-		checkJSONLikeReference(t, randomValue(rng, 0))
+		checkJSONLikeReference(t, rpctest.RandomValue(rng, 0))
 	}
 }
 
@@ -92,6 +93,6 @@ func FuzzEncodeJSON(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Add(uint64(99), uint64(0))
 	f.Fuzz(func(t *testing.T, a, b uint64) {
-		checkJSONLikeReference(t, randomValue(rand.New(rand.NewPCG(a, b)), 0))
+		checkJSONLikeReference(t, rpctest.RandomValue(rand.New(rand.NewPCG(a, b)), 0))
 	})
 }

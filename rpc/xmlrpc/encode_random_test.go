@@ -1,4 +1,4 @@
-package rpc_test
+package xmlrpc_test
 
 import (
 	"bytes"
@@ -13,7 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/rpc/rpctest"
+	"github.com/godoo/godoo/rpc/xmlrpc"
 )
 
 // pyDumpTagged rebuilds the values that pyTagged describes and writes each
@@ -121,14 +122,14 @@ func TestPythonSameBytesRandom(t *testing.T) {
 	var values []any
 	var tagged []any
 	for len(values) < 1500 {
-		v := randomValue(rng, 0)
+		v := rpctest.RandomValue(rng, 0)
 		if p, ok := pyTagged(v); ok {
 			values = append(values, v)
 			tagged = append(tagged, p)
 		}
 	}
 	// The records of a search_read, as the ORM returns them.
-	values = append(values, searchReadRecords(80))
+	values = append(values, rpctest.SearchReadRecords(80))
 	p, _ := pyTagged(values[len(values)-1])
 	tagged = append(tagged, p)
 
@@ -143,7 +144,7 @@ func TestPythonSameBytesRandom(t *testing.T) {
 	bad := 0
 	for i, v := range values {
 		var buf bytes.Buffer
-		if err := rpc.EncodeResponse(&buf, v); err != nil {
+		if err := xmlrpc.EncodeResponse(&buf, v); err != nil {
 			t.Errorf("value %#v: %v", v, err)
 			continue
 		}
@@ -158,7 +159,7 @@ func TestPythonSameBytesRandom(t *testing.T) {
 // TestEncodeRecordsLikeMaps checks that []models.Record, which has a fast
 // path of its own, is written as the same data in other shapes is.
 func TestEncodeRecordsLikeMaps(t *testing.T) {
-	recs := searchReadRecords(12)
+	recs := rpctest.SearchReadRecords(12)
 	plain := make([]map[string]any, len(recs))
 	anys := make([]any, len(recs))
 	for i, r := range recs {

@@ -1,0 +1,40 @@
+// Package wire holds what godoo's two wire formats, XML-RPC (rpc/xmlrpc)
+// and JSON (rpc/jsonrpc), share: how a decoded string may keep pointing
+// into the request body it came from, and how a piece of client data is
+// quoted in an error message. It knows no HTTP and no protocol.
+package wire
+
+import (
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// LargeStringBytes is the length from which a string value decoded from a
+// request body shares the body's memory instead of being copied out of it.
+// A file or a long text sent in one call is then held once, not twice, on
+// its way to the database. Smaller strings are copied, so that a short
+// value kept after the call (in a cache, a log) never pins a whole body.
+const LargeStringBytes = 1 << 20
+
+// AliasBody returns b as a string without copying it. b must be a slice of
+// a request body, which godoo reads into a buffer of its own per request
+// and never writes to after reading (bodies are not pooled), so the string
+// stays immutable for as long as anything refers to it.
+func AliasBody(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// Quote renders (a prefix of) client data for an error message: at most
+// 40 bytes, cut at a character boundary, in Go's quoted form.
+func Quote(b []byte) string {
+	const max = 40
+	if len(b) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		return strconv.Quote(string(b[:cut])) + "..."
+	}
+	return strconv.Quote(string(b))
+}
