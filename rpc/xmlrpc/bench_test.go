@@ -1,7 +1,6 @@
 package xmlrpc_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,12 +23,10 @@ func BenchmarkXMLRPCParse(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r := bytes.NewReader(body)
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
 			for b.Loop() {
-				r.Reset(body)
-				if _, _, err := xmlrpc.DecodeMethodCall(r, 64); err != nil {
+				if _, _, err := xmlrpc.Decode(body, 64); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,13 +8,13 @@ func DecodeMethodCallXML(r io.Reader, maxDepth int) (string, []any, error) {
 	if maxDepth <= 0 {
 		maxDepth = xmlDefaultMaxDepth
 	}
-	return decodeWithEncodingXML(r, maxDepth)
+	return decodeStd(r, maxDepth)
 }
 
 // ParseMethodCallFast runs the fast parser alone; false means it leaves
 // the document to encoding/xml.
 func ParseMethodCallFast(body []byte, maxDepth int) (string, []any, bool) {
-	return parseMethodCall(body, maxDepth)
+	return decodeScan(body, maxDepth)
 }
 
 // TableTemplateOf exposes the shared XML-RPC table templates: the template
