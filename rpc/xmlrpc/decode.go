@@ -210,75 +210,53 @@ func (d *decoder) methodCall() (string, []any, error) {
 		params     []any
 		haveParams bool
 	)
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return "", nil, err
+	err := d.elements("methodCall", func() error {
+		var err error
+		switch string(d.tok.name()) {
+		case "methodName":
+			if haveMethod {
+				return xmlResponseErrorf("duplicate <methodName>")
+			}
+			text, err := d.leaf("methodName")
+			if err != nil {
+				return err
+			}
+			method, haveMethod = xmlInternKey(text), true
+		case "params":
+			if haveParams {
+				return xmlResponseErrorf("duplicate <params>")
+			}
+			if params, err = d.params(); err != nil {
+				return err
+			}
+			haveParams = true
+		default:
+			return d.unknownTag("methodCall")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return "", nil, d.unexpectedText("methodCall")
-			}
-		case tokEnd:
-			if !haveMethod || method == "" {
-				return "", nil, xmlResponseErrorf("<methodCall> without a <methodName>")
-			}
-			if params == nil {
-				params = []any{}
-			}
-			return method, params, nil
-		case tokStart:
-			switch string(d.tok.name()) {
-			case "methodName":
-				if haveMethod {
-					return "", nil, xmlResponseErrorf("duplicate <methodName>")
-				}
-				text, err := d.leaf("methodName")
-				if err != nil {
-					return "", nil, err
-				}
-				method, haveMethod = xmlInternKey(text), true
-			case "params":
-				if haveParams {
-					return "", nil, xmlResponseErrorf("duplicate <params>")
-				}
-				if params, err = d.params(); err != nil {
-					return "", nil, err
-				}
-				haveParams = true
-			default:
-				return "", nil, d.unknownTag("methodCall")
-			}
-		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return "", nil, err
+	case !haveMethod || method == "":
+		return "", nil, xmlResponseErrorf("<methodCall> without a <methodName>")
+	case params == nil:
+		params = []any{}
 	}
+	return method, params, nil
 }
 
 func (d *decoder) params() ([]any, error) {
 	params := make([]any, 0, 8)
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return nil, err
+	err := d.elements("params", func() error {
+		if string(d.tok.name()) != "param" {
+			return d.unknownTag("params")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return nil, d.unexpectedText("params")
-			}
-		case tokEnd:
-			return params, nil
-		case tokStart:
-			if string(d.tok.name()) != "param" {
-				return nil, d.unknownTag("params")
-			}
-			v, err := d.param()
-			if err != nil {
-				return nil, err
-			}
-			params = append(params, v)
-		}
-	}
+		v, err := d.param()
+		params = append(params, v)
+		return err
+	})
+	return params, err
 }
 
 func (d *decoder) param() (any, error) {
@@ -286,34 +264,22 @@ func (d *decoder) param() (any, error) {
 		v    any
 		seen bool
 	)
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return nil, err
+	err := d.elements("param", func() error {
+		var err error
+		if string(d.tok.name()) != "value" {
+			return d.unknownTag("param")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return nil, d.unexpectedText("param")
-			}
-		case tokEnd:
-			if !seen {
-				return nil, xmlResponseErrorf("<param> without a <value>")
-			}
-			return v, nil
-		case tokStart:
-			if string(d.tok.name()) != "value" {
-				return nil, d.unknownTag("param")
-			}
-			if seen {
-				return nil, xmlResponseErrorf("<param> with more than one <value>")
-			}
-			if v, err = d.value(0); err != nil {
-				return nil, err
-			}
-			seen = true
+		if seen {
+			return xmlResponseErrorf("<param> with more than one <value>")
 		}
+		v, err = d.value(0)
+		seen = true
+		return err
+	})
+	if err == nil && !seen {
+		err = xmlResponseErrorf("<param> without a <value>")
 	}
+	return v, err
 }
 
 // value decodes the content of a <value> element whose start tag has been
@@ -346,22 +312,9 @@ func (d *decoder) value(depth int) (any, error) {
 
 // closeValue reads the end of a <value> after its single typed child.
 func (d *decoder) closeValue() error {
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return d.unexpectedText("value")
-			}
-		case tokEnd:
-			return nil
-		case tokStart:
-			return xmlResponseErrorf("<value> with more than one child (<%s>)", d.tok.name())
-		}
-	}
+	return d.elements("value", func() error {
+		return xmlResponseErrorf("<value> with more than one child (<%s>)", d.tok.name())
+	})
 }
 
 // typedNames maps the name of each typed child of <value> to itself, so
@@ -490,89 +443,49 @@ func (d *decoder) array(depth int) (any, error) {
 		items    []any
 		haveData bool
 	)
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return nil, err
+	err := d.elements("array", func() error {
+		var err error
+		if string(d.tok.name()) != "data" {
+			return d.unknownTag("array")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return nil, d.unexpectedText("array")
-			}
-		case tokEnd:
-			if items == nil {
-				items = []any{}
-			}
-			return items, nil
-		case tokStart:
-			if string(d.tok.name()) != "data" {
-				return nil, d.unknownTag("array")
-			}
-			if haveData {
-				return nil, xmlResponseErrorf("<array> with more than one <data>")
-			}
-			haveData = true
-			if items, err = d.data(depth); err != nil {
-				return nil, err
-			}
+		if haveData {
+			return xmlResponseErrorf("<array> with more than one <data>")
 		}
+		haveData = true
+		items, err = d.data(depth)
+		return err
+	})
+	if items == nil {
+		items = []any{}
 	}
+	return items, err
 }
 
 func (d *decoder) data(depth int) ([]any, error) {
 	var items []any
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return nil, err
+	err := d.elements("data", func() error {
+		if string(d.tok.name()) != "value" {
+			return d.unknownTag("data")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return nil, d.unexpectedText("data")
-			}
-		case tokEnd:
-			return items, nil
-		case tokStart:
-			if string(d.tok.name()) != "value" {
-				return nil, d.unknownTag("data")
-			}
-			v, err := d.value(depth)
-			if err != nil {
-				return nil, err
-			}
-			if items == nil {
-				items = make([]any, 0, 4)
-			}
-			items = append(items, v)
+		v, err := d.value(depth)
+		if items == nil {
+			items = make([]any, 0, 4)
 		}
-	}
+		items = append(items, v)
+		return err
+	})
+	return items, err
 }
 
 func (d *decoder) structure(depth int) (any, error) {
 	m := make(map[string]any)
-	for {
-		tok, err := d.tok.next()
-		if err != nil {
-			return nil, err
+	err := d.elements("struct", func() error {
+		if string(d.tok.name()) != "member" {
+			return d.unknownTag("struct")
 		}
-		switch tok {
-		case tokText:
-			if !d.tok.space() {
-				return nil, d.unexpectedText("struct")
-			}
-		case tokEnd:
-			return m, nil
-		case tokStart:
-			if string(d.tok.name()) != "member" {
-				return nil, d.unknownTag("struct")
-			}
-			if err := d.member(depth, m); err != nil {
-				return nil, err
-			}
-		}
-	}
+		return d.member(depth, m)
+	})
+	return m, err
 }
 
 func (d *decoder) member(depth int, m map[string]any) error {
@@ -582,6 +495,37 @@ func (d *decoder) member(depth int, m map[string]any) error {
 		v        any
 		haveVal  bool
 	)
+	err := d.elements("member", func() error {
+		var err error
+		switch name := string(d.tok.name()); {
+		case name == "name" && !haveName:
+			var text []byte
+			text, err = d.leaf("name")
+			key, haveName = xmlInternKey(text), true
+		case name == "value" && haveName && !haveVal:
+			v, err = d.value(depth)
+			haveVal = true
+		case name == "name" || name == "value":
+			return xmlResponseErrorf("<member> needs one <name> followed by one <value>")
+		default:
+			return d.unknownTag("member")
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case !haveName || !haveVal:
+		return xmlResponseErrorf("<member> needs a <name> followed by a <value>")
+	}
+	m[key] = v // like Python, the last of duplicate names wins
+	return nil
+}
+
+// elements reads the content of an element that holds elements and
+// whitespace only, up to its end tag; child reads each child element,
+// whose start tag is the current one.
+func (d *decoder) elements(in string, child func() error) error {
 	for {
 		tok, err := d.tok.next()
 		if err != nil {
@@ -590,31 +534,13 @@ func (d *decoder) member(depth int, m map[string]any) error {
 		switch tok {
 		case tokText:
 			if !d.tok.space() {
-				return d.unexpectedText("member")
+				return d.unexpectedText(in)
 			}
 		case tokEnd:
-			if !haveName || !haveVal {
-				return xmlResponseErrorf("<member> needs a <name> followed by a <value>")
-			}
-			m[key] = v // like Python, the last of duplicate names wins
 			return nil
 		case tokStart:
-			switch name := string(d.tok.name()); {
-			case name == "name" && !haveName:
-				text, err := d.leaf("name")
-				if err != nil {
-					return err
-				}
-				key, haveName = xmlInternKey(text), true
-			case name == "value" && haveName && !haveVal:
-				if v, err = d.value(depth); err != nil {
-					return err
-				}
-				haveVal = true
-			case name == "name" || name == "value":
-				return xmlResponseErrorf("<member> needs one <name> followed by one <value>")
-			default:
-				return d.unknownTag("member")
+			if err := child(); err != nil {
+				return err
 			}
 		}
 	}
