@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/godoo/godoo/models"
@@ -58,8 +57,8 @@ func TestBindTypeErrors(t *testing.T) {
 			if e == nil || e.ExceptionName() != "builtins.TypeError" || e.Message != tc.want {
 				t.Fatalf("got %v, want TypeError %q", err, tc.want)
 			}
-			if !errors.Is(err, models.ErrArguments) {
-				t.Errorf("binding error does not wrap ErrArguments")
+			if models.ReasonOf(err) != models.ReasonArguments {
+				t.Errorf("binding error without ReasonArguments")
 			}
 		})
 	}

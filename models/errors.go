@@ -31,6 +31,9 @@ const (
 	// fault 1 traceback (TypeError, KeyError, AttributeError, ...). Name holds
 	// the Python class so the JSON envelope can report it.
 	KindServer
+	// KindNotFound is werkzeug's NotFound: what a request names (a
+	// database, a model, a method) does not exist.
+	KindNotFound
 )
 
 // String returns the kind's Odoo exception name.
@@ -50,15 +53,102 @@ func (k Kind) String() string {
 		return "psycopg2.errors.SerializationFailure"
 	case KindServer:
 		return "builtins.Exception"
+	case KindNotFound:
+		return "werkzeug.exceptions.NotFound"
 	}
 	return "builtins.Exception"
 }
 
-// Error is godoo's application error. Message is safe to show to the client
-// for every kind except KindInternal.
+// Reason says why a request was refused where the kind alone does not:
+// each protocol answers some refusals in a way of its own (a route's 401
+// with a challenge, JSON-2's 422 for arguments that do not bind). The
+// zero value is no particular reason.
+type Reason int
+
+// The refusal reasons.
+const (
+	ReasonNone Reason = iota
+	// ReasonNoDatabase (KindNotFound): the request names no database and
+	// there is not exactly one.
+	ReasonNoDatabase
+	// ReasonUnknownDatabase (KindNotFound): the named database does not
+	// exist.
+	ReasonUnknownDatabase
+	// ReasonMissingKey (KindAccessDenied): no API-KEY header.
+	ReasonMissingKey
+	// ReasonInvalidKey (KindAccessDenied): the API-KEY is unknown,
+	// archived or disabled.
+	ReasonInvalidKey
+	// ReasonKeyGroup (KindAccessDenied): the key is valid but in none of
+	// the route's key groups.
+	ReasonKeyGroup
+	// ReasonMissingBasic (KindAccessDenied): no HTTP Basic credentials.
+	ReasonMissingBasic
+	// ReasonInvalidBasic (KindAccessDenied): wrong HTTP Basic credentials.
+	ReasonInvalidBasic
+	// ReasonMissingBearer (KindAccessDenied): no bearer token (nor, where
+	// one would do, an API-KEY).
+	ReasonMissingBearer
+	// ReasonInvalidBearer (KindAccessDenied): the bearer token is not a
+	// usable native key.
+	ReasonInvalidBearer
+	// ReasonNoSession (KindAccessDenied): no valid web session: missing,
+	// expired, destroyed or invalidated (Odoo's SessionExpiredException).
+	ReasonNoSession
+	// ReasonSessionDatabase (KindAccessDenied): the request names another
+	// database than its session's.
+	ReasonSessionDatabase
+	// ReasonBrowserSession (KindAccessDenied): a browser session cookie
+	// where a key is required.
+	ReasonBrowserSession
+	// ReasonArguments (KindServer, a TypeError): the call's arguments do
+	// not bind to the method's parameters, as opposed to a TypeError the
+	// method raises.
+	ReasonArguments
+)
+
+// String names the reason, for logs and error texts.
+func (r Reason) String() string {
+	switch r {
+	case ReasonNoDatabase:
+		return "no database selected"
+	case ReasonUnknownDatabase:
+		return "unknown database"
+	case ReasonMissingKey:
+		return "missing API key"
+	case ReasonInvalidKey:
+		return "invalid API key"
+	case ReasonKeyGroup:
+		return "API key not in the route's groups"
+	case ReasonMissingBasic:
+		return "missing Basic credentials"
+	case ReasonInvalidBasic:
+		return "invalid Basic credentials"
+	case ReasonMissingBearer:
+		return "missing bearer token"
+	case ReasonInvalidBearer:
+		return "invalid bearer token"
+	case ReasonNoSession:
+		return "no session"
+	case ReasonSessionDatabase:
+		return "database differs from the session's"
+	case ReasonBrowserSession:
+		return "browser session without a key"
+	case ReasonArguments:
+		return "arguments do not match the signature"
+	}
+	return "no reason"
+}
+
+// Error is godoo's application error, the only one: every failure a
+// client may hear of is one, and rpc turns it into each protocol's answer.
+// Message is safe to show to the client for every kind except
+// KindInternal; it may be empty when Reason says enough.
 type Error struct {
-	Kind    Kind
-	Name    string // Python exception class for KindServer, e.g. "builtins.TypeError"
+	Kind   Kind
+	Name   string // Python exception class for KindServer, e.g. "builtins.TypeError"
+	Reason Reason
+	// Message replaces the default text of Reason, when there is one.
 	Message string
 	Err     error
 }
@@ -67,6 +157,9 @@ type Error struct {
 func (e *Error) Error() string {
 	if e.Err != nil && e.Message == "" {
 		return e.Err.Error()
+	}
+	if e.Message == "" && e.Reason != ReasonNone {
+		return "refused: " + e.Reason.String()
 	}
 	if e.Err != nil {
 		return e.Message + ": " + e.Err.Error()
@@ -93,6 +186,22 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return KindInternal
+}
+
+// ReasonOf returns the reason of the first *Error in err's chain,
+// ReasonNone when there is none.
+func ReasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ReasonNone
+}
+
+// Refused builds the refusal of a request for reason, of kind
+// KindAccessDenied (credentials) or KindNotFound (databases).
+func Refused(kind Kind, reason Reason) error {
+	return &Error{Kind: kind, Reason: reason}
 }
 
 // AsError returns the first *Error in err's chain, or nil.

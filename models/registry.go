@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -266,13 +265,10 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 	return meth.Fn(ctx, env, m, ids, bound)
 }
 
-// ErrArguments marks the TypeErrors raised while binding a call's arguments
-// to the method's signature (as opposed to a TypeError the method raises),
-// which JSON-2 answers with 422.
-var ErrArguments = errors.New("arguments do not match the signature")
-
+// argError is a TypeError raised while binding a call's arguments to the
+// method's signature (ReasonArguments), which JSON-2 answers with 422.
 func argError(format string, args ...any) error {
-	return &Error{Kind: KindServer, Name: "builtins.TypeError", Message: fmt.Sprintf(format, args...), Err: ErrArguments}
+	return &Error{Kind: KindServer, Name: "builtins.TypeError", Reason: ReasonArguments, Message: fmt.Sprintf(format, args...)}
 }
 
 // bind merges positional and keyword arguments by parameter name, with

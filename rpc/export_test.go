@@ -1,7 +1,11 @@
 package rpc
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+
+	"github.com/godoo/godoo/models"
 )
 
 // ClientAddr exposes the client address a handler with proxy mode on or
@@ -13,3 +17,36 @@ func ClientAddr(r *http.Request, proxyMode bool) string {
 
 // Abandoned exposes the marking of errors of calls whose client went away.
 var Abandoned = abandoned
+
+// ErrorAnswer renders err as protocol answers it (xmlrpc, legacy, jsonrpc,
+// web, route or json2), for a call of method with JSON-RPC id 1, with the
+// reference of an unexpected error fixed to ref.
+func ErrorAnswer(protocol string, err error, method, ref string) *httptest.ResponseRecorder {
+	defer func(old func() string) { newRequestID = old }(newRequestID)
+	newRequestID = func() string { return ref }
+	f := toFault(err, nil, method)
+	rec := httptest.NewRecorder()
+	switch protocol {
+	case "xmlrpc", "legacy":
+		writeXMLFault(rec, f, protocol == "legacy")
+	case "jsonrpc", "web":
+		writeJSON(rec, http.StatusOK, f.envelope(json.RawMessage("1"), protocol == "web"))
+	case "route":
+		writeRefusal(rec, f)
+	case "json2":
+		writeJSON2Error(rec, f)
+	default:
+		panic("unknown protocol " + protocol)
+	}
+	return rec
+}
+
+// ErrorTable lists the rows of the error table: each kind, alone or with
+// a reason.
+func ErrorTable() []models.Error {
+	var out []models.Error
+	for k := range table {
+		out = append(out, models.Error{Kind: k.kind, Reason: k.reason})
+	}
+	return out
+}

@@ -90,43 +90,7 @@ func (j *json2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // identify resolves the key: a bearer token (native key) or an API-KEY
 // header key. A missing or bad key answers 401 with a Bearer challenge.
 func (j *json2) identify(w http.ResponseWriter, r *http.Request) (Identity, bool) {
-	cr := services.Credentials{DB: requestedDB(r), APIKey: headerKey(r), Bearer: bearerToken(r.Header.Get("Authorization"))}
-	if sid, explicit := sessionID(r); sid != "" && !explicit {
-		if sdb, ok := services.SessionDatabase(sid); ok && cr.DB != "" && sdb != cr.DB {
-			j.error(w, http.StatusForbidden, "werkzeug.exceptions.Forbidden", "Cannot use both the session_id cookie and the x-odoo-database header.")
-			return Identity{}, false
-		}
-		if cr.Bearer == "" && cr.APIKey == "" {
-			// A browser session is only for interactive use, which godoo's
-			// JSON-2 does not serve: scripts send a key.
-			j.error(w, http.StatusForbidden, "werkzeug.exceptions.Forbidden", `Missing "Authorization" or Sec-headers for interactive usage`)
-			return Identity{}, false
-		}
-	}
-	var id Identity
-	var err error
-	switch {
-	case cr.Bearer != "":
-		id, err = j.web.Bearer(r.Context(), cr)
-	case cr.APIKey != "":
-		id, err = j.web.APIKey(r.Context(), cr)
-	default:
-		w.Header().Set("WWW-Authenticate", "Bearer")
-		j.errorArgs(w, http.StatusUnauthorized, "werkzeug.exceptions.Unauthorized",
-			`User not authenticated, use the "Authorization" header`, 401)
-		return Identity{}, false
-	}
-	var re *services.RouteError
-	if errors.As(err, &re) {
-		switch re.Reason {
-		case services.ReasonNoDatabase, services.ReasonUnknownDatabase:
-			j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found: no database selected; send X-Odoo-Database")
-		default:
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			j.errorArgs(w, http.StatusUnauthorized, "werkzeug.exceptions.Unauthorized", "Invalid apikey", 401)
-		}
-		return Identity{}, false
-	}
+	id, err := j.key(r)
 	if err != nil {
 		j.fault(w, r, err, "")
 		return Identity{}, false
@@ -134,45 +98,34 @@ func (j *json2) identify(w http.ResponseWriter, r *http.Request) (Identity, bool
 	return id, true
 }
 
-// fault answers an error with the status of rpc/fault.go's table; the
-// JSON-2 specific cases (unknown model or method, arguments that do not
-// bind) are decided here.
-func (j *json2) fault(w http.ResponseWriter, r *http.Request, err error, method string) {
-	err = abandoned(r.Context(), err)
-	var je *services.JSON2Error
-	if errors.As(err, &je) {
-		if je.NotFound {
-			j.error(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", je.Message)
-			return
+func (j *json2) key(r *http.Request) (Identity, error) {
+	cr := services.Credentials{DB: requestedDB(r), APIKey: headerKey(r), Bearer: bearerToken(r.Header.Get("Authorization"))}
+	if sid, explicit := sessionID(r); sid != "" && !explicit {
+		if sdb, ok := services.SessionDatabase(sid); ok && cr.DB != "" && sdb != cr.DB {
+			return Identity{}, models.Refused(models.KindAccessDenied, models.ReasonSessionDatabase)
 		}
-		j.errorArgs(w, http.StatusUnprocessableEntity, "werkzeug.exceptions.UnprocessableEntity", je.Message)
-		return
+		if cr.Bearer == "" && cr.APIKey == "" {
+			// A browser session is only for interactive use, which godoo's
+			// JSON-2 does not serve: scripts send a key.
+			return Identity{}, models.Refused(models.KindAccessDenied, models.ReasonBrowserSession)
+		}
 	}
-	if errors.Is(err, models.ErrArguments) {
-		f := toFault(err, j.log, method)
-		j.errorArgs(w, http.StatusUnprocessableEntity, "werkzeug.exceptions.UnprocessableEntity", f.message)
-		return
+	switch {
+	case cr.Bearer != "":
+		return j.web.Bearer(r.Context(), cr)
+	case cr.APIKey != "":
+		return j.web.APIKey(r.Context(), cr)
 	}
-	f := toFault(err, j.log, method)
-	msg := f.message
-	if f.internal {
-		msg = f.legacyCode
-	}
-	writeJSON(w, f.jsonHTTPCode, json2Body(f.name, msg, f.debug, msg))
+	return Identity{}, models.Refused(models.KindAccessDenied, models.ReasonMissingBearer)
+}
+
+// fault answers an error with the status of rpc/errors.go's table.
+func (j *json2) fault(w http.ResponseWriter, r *http.Request, err error, method string) {
+	writeJSON2Error(w, toFault(abandoned(r.Context(), err), j.log, method))
 }
 
 func (j *json2) error(w http.ResponseWriter, status int, name, msg string) {
 	writeJSON(w, status, json2Body(name, msg, "", msg))
-}
-
-func (j *json2) errorArgs(w http.ResponseWriter, status int, name, msg string, extra ...any) {
-	writeJSON(w, status, json2Body(name, msg, "", append([]any{msg}, extra...)...))
-}
-
-func json2Body(name, msg, debug string, arguments ...any) []byte {
-	var buf bytes.Buffer
-	_ = encodeJSON(&buf, map[string]any{"name": name, "message": msg, "arguments": arguments, "context": map[string]any{}, "debug": debug})
-	return buf.Bytes()
 }
 
 // docBearer serves GET /doc-bearer/<model>.json: the model's fields and

@@ -117,26 +117,7 @@ func (r *jsonRequest) WriteResponse(w http.ResponseWriter, reply any) {
 
 // WriteError writes Odoo's error envelope with HTTP 200.
 func (r *jsonRequest) WriteError(w http.ResponseWriter, _ int, err error) {
-	f := toFault(err, r.codec.log, r.method)
-	writeJSON(w, http.StatusOK, errorEnvelope(r.id, 200, "Odoo Server Error", f))
-}
-
-// errorEnvelope renders {"jsonrpc", "id", "error": {code, message, data}}
-// with data shaped like Odoo's serialize_exception.
-func errorEnvelope(id json.RawMessage, code int, message string, f fault) []byte {
-	var buf bytes.Buffer
-	buf.WriteString(`{"jsonrpc": "2.0", "id": `)
-	buf.Write(id)
-	buf.WriteString(`, "error": {"code": ` + strconv.Itoa(code) + `, "message": `)
-	_ = encodeJSON(&buf, message)
-	buf.WriteString(`, "data": `)
-	msg := f.message
-	if f.internal {
-		msg = f.legacyCode
-	}
-	_ = encodeJSON(&buf, map[string]any{"name": f.name, "message": msg, "arguments": []any{msg}, "context": map[string]any{}, "debug": f.debug})
-	buf.WriteString("}}")
-	return buf.Bytes()
+	writeJSON(w, http.StatusOK, toFault(err, r.codec.log, r.method).envelope(r.id, false))
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
@@ -188,8 +169,7 @@ func readJSONRequest(w http.ResponseWriter, r *http.Request, body bodyPolicy, ma
 	case errors.Is(err, jsonrpc.ErrTooDeep):
 		// Python's json.loads raises RecursionError, not ValueError, so
 		// Odoo answers with the error envelope rather than a 400.
-		f := toFault(err, nil, "")
-		writeJSON(w, http.StatusOK, errorEnvelope(json.RawMessage("null"), 200, "Odoo Server Error", f))
+		writeJSON(w, http.StatusOK, toFault(err, nil, "").envelope(json.RawMessage("null"), false))
 		return nil, false
 	}
 	r.Header.Set("Content-Type", "application/json")

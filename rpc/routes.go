@@ -3,7 +3,6 @@ package rpc
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -196,63 +195,10 @@ func bearerToken(v string) string {
 	return strings.TrimSpace(rest)
 }
 
-// refusal is how one services.Reason reaches the client.
-type refusal struct {
-	status    int
-	challenge string // WWW-Authenticate
-	code      string
-	message   string
-}
-
-// refusals is the table of route refusals. The bodies are fixed texts: they
-// never echo a key, a password or a login.
-var refusals = map[services.Reason]refusal{
-	services.ReasonNoDatabase: {http.StatusBadRequest, "", "database_required",
-		"No database selected: name one with the X-Odoo-Database header or the db query parameter."},
-	services.ReasonUnknownDatabase: {http.StatusNotFound, "", "database_not_found", "Database not found."},
-	services.ReasonMissingKey:      {http.StatusForbidden, "", "access_denied", "Missing API key: send it in the API-KEY header."},
-	services.ReasonInvalidKey:      {http.StatusForbidden, "", "access_denied", "Access Denied"},
-	services.ReasonKeyGroup:        {http.StatusForbidden, "", "access_denied", "This API key is not allowed on this route."},
-	services.ReasonMissingBasic:    {http.StatusUnauthorized, `Basic realm="godoo", charset="UTF-8"`, "unauthorized", "HTTP Basic credentials are required."},
-	services.ReasonInvalidBasic:    {http.StatusUnauthorized, `Basic realm="godoo", charset="UTF-8"`, "unauthorized", "Invalid HTTP Basic credentials."},
-	services.ReasonMissingBearer: {http.StatusUnauthorized, "Bearer", "unauthorized",
-		"User not authenticated, use an API Key with a Bearer Authorization header."},
-	services.ReasonInvalidBearer: {http.StatusUnauthorized, "Bearer", "unauthorized", "Invalid apikey"},
-	services.ReasonNoSession:     {http.StatusUnauthorized, "", "session_expired", "Session expired"},
-	services.ReasonSessionDatabase: {http.StatusForbidden, "", "access_denied",
-		"The request names another database than its session's."},
-}
-
 // refuse answers a request the auth mode refused, or that failed while
-// being authenticated, with a JSON body {"error": code, "message": text}.
+// being authenticated (see rpc/errors.go).
 func (rt *route) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	var re *services.RouteError
-	var ref refusal
-	if errors.As(err, &re) {
-		ref = refusals[re.Reason]
-		if ref.status == 0 {
-			ref = refusal{http.StatusForbidden, "", "access_denied", "Access Denied"}
-		}
-		if re.Message != "" {
-			ref.message = re.Message
-		}
-	} else {
-		f := toFault(abandoned(r.Context(), err), rt.log, r.Method+" "+r.URL.Path)
-		ref = refusal{status: f.jsonHTTPCode, code: "server_error", message: f.message}
-		if f.internal {
-			ref.code, ref.message = "internal_error", f.legacyCode
-		}
-		if ref.status == 0 {
-			ref.status = http.StatusInternalServerError
-		}
-	}
-	if ref.challenge != "" {
-		w.Header().Set("WWW-Authenticate", ref.challenge)
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	var buf bytes.Buffer
-	_ = encodeJSON(&buf, map[string]any{"error": ref.code, "message": ref.message})
-	writeJSON(w, ref.status, buf.Bytes())
+	writeRefusal(w, toFault(abandoned(r.Context(), err), rt.log, r.Method+" "+r.URL.Path))
 }
 
 // whoamiModes are the modes that get a built-in /auth/whoami/<mode> route.

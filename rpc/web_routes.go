@@ -3,7 +3,6 @@ package rpc
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -127,24 +126,9 @@ func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*
 	return id, res, err
 }
 
-// errorBody renders err as Odoo's envelope: code 100 for an expired
-// session, 404 for NotFound, 200 with the fault table's data otherwise.
+// errorBody renders err as Odoo's envelope (see rpc/errors.go).
 func (wr *webRoutes) errorBody(id json.RawMessage, method string, err error) []byte {
-	var re *services.RouteError
-	if errors.As(err, &re) {
-		switch re.Reason {
-		case services.ReasonNoSession:
-			const msg = "Session expired"
-			f := fault{name: "odoo.http.SessionExpiredException", message: msg, sessionExpiry: true,
-				debug: traceback(method, "odoo.http.SessionExpiredException", msg)}
-			return errorEnvelope(id, 100, "Odoo Session Expired", f)
-		case services.ReasonNotFound:
-			const msg = "404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."
-			f := fault{name: "werkzeug.exceptions.NotFound", message: msg, debug: traceback(method, "werkzeug.exceptions.NotFound", msg)}
-			return errorEnvelope(id, 404, "404: Not Found", f)
-		}
-	}
-	return errorEnvelope(id, 200, "Odoo Server Error", toFault(err, wr.log, method))
+	return toFault(err, wr.log, method).envelope(id, true)
 }
 
 // args binds the named params to dst in the order of sig.params, with

@@ -106,16 +106,7 @@ func (r *xmlRequest) WriteError(w http.ResponseWriter, _ int, err error) {
 	if writeBodyError(w, err) {
 		return
 	}
-	f := toFault(err, r.codec.log, r.method)
-	bp := getBuf()
-	var b []byte
-	if r.codec.legacy {
-		b = xmlrpc.AppendFault(*bp, f.legacyCode, f.legacyString)
-	} else {
-		b = xmlrpc.AppendFault(*bp, f.code, f.xmlFaultString())
-	}
-	writeXML(w, b)
-	putBuf(bp, b)
+	writeXMLFault(w, toFault(err, r.codec.log, r.method), r.codec.legacy)
 }
 
 // writeXML writes an answer with its length, as Odoo does: without one,

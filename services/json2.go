@@ -19,8 +19,9 @@ type JSON2Call struct {
 }
 
 // JSON2 runs a JSON-2 call as id in one transaction. Errors: those of
-// execute_kw, plus a UserError-like refusal (ErrIDsOnModelMethod) when ids
-// are given to a method that takes none.
+// execute_kw, plus KindNotFound for an unknown model or method and a
+// TypeError of ReasonArguments when ids are given to a method that takes
+// none.
 func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error) {
 	if id.UID <= 0 || id.DB == "" {
 		return nil, models.ErrAccessDenied
@@ -35,9 +36,9 @@ func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error)
 			return nil, err // a private method
 		}
 		if m = w.c.registry.Model(in.Model); m == nil {
-			return nil, &JSON2Error{NotFound: true, Message: "the model '" + in.Model + "' does not exist"}
+			return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + in.Model + "' does not exist"}
 		}
-		return nil, &JSON2Error{NotFound: true, Message: "The method '" + in.Model + "." + in.Method + "' does not exist"}
+		return nil, &models.Error{Kind: models.KindNotFound, Message: "The method '" + in.Model + "." + in.Method + "' does not exist"}
 	}
 	args := []any{}
 	if meth.Record {
@@ -48,7 +49,8 @@ func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error)
 		args = append(args, ids)
 	} else if in.HasIDs {
 		if l, ok := in.IDs.([]any); !ok || len(l) > 0 {
-			return nil, &JSON2Error{Message: "cannot call " + in.Model + "." + in.Method + " with ids"}
+			return nil, &models.Error{Kind: models.KindServer, Name: "builtins.TypeError", Reason: models.ReasonArguments,
+				Message: "cannot call " + in.Model + "." + in.Method + " with ids"}
 		}
 	}
 	res, err := w.c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
@@ -64,24 +66,14 @@ func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error)
 	return res, nil
 }
 
-// JSON2Error is a JSON-2 request that names no existing model or method
-// (NotFound), or that cannot be bound to the method (ids given to a model
-// method).
-type JSON2Error struct {
-	NotFound bool
-	Message  string
-}
-
-func (e *JSON2Error) Error() string { return e.Message }
-
 // Describe lists a model's fields (as fields_get describes them) and its
 // public methods with their parameters, for /doc-bearer/<model>.json, as
-// seen by id. Errors: a NotFound JSON2Error for an unknown model;
+// seen by id. Errors: KindNotFound for an unknown model;
 // AccessError when the user may not read it.
 func (w *Web) Describe(ctx context.Context, id Identity, model string) (map[string]any, error) {
 	m := w.c.registry.Model(model)
 	if m == nil {
-		return nil, &JSON2Error{NotFound: true, Message: "the model '" + model + "' does not exist"}
+		return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + model + "' does not exist"}
 	}
 	db, err := w.c.open(ctx, id.DB)
 	if err != nil {

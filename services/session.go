@@ -93,11 +93,11 @@ type WebLogin struct {
 
 // ErrSessionExpired is the answer for a missing, malformed, expired,
 // destroyed or invalidated session (Odoo's SessionExpiredException).
-var ErrSessionExpired error = &RouteError{Reason: ReasonNoSession}
+var ErrSessionExpired error = refuse(models.ReasonNoSession)
 
 // ErrNotFound is werkzeug's NotFound, which Odoo 18's call_kw raises for
 // an unknown model before anything else.
-var ErrNotFound error = &RouteError{Reason: ReasonNotFound}
+var ErrNotFound error = &models.Error{Kind: models.KindNotFound}
 
 // newSessionID makes a session id for database db.
 func newSessionID(db string) (string, error) {
@@ -335,15 +335,15 @@ func (w *Web) Session(ctx context.Context, in SessionRequest) (Session, error) {
 
 // SessionUser resolves the user of a session for a user-mode route. A
 // request naming another database than the session's (X-Odoo-Database or
-// db) is refused. Errors: ErrSessionExpired; RouteError
-// ReasonSessionDatabase.
+// db) is refused. Errors: ErrSessionExpired; AccessDenied
+// (ReasonSessionDatabase).
 func (w *Web) SessionUser(ctx context.Context, in SessionRequest, requestedDB string) (Identity, error) {
 	s, err := w.Session(ctx, in)
 	if err != nil {
 		return Identity{}, err
 	}
 	if requestedDB != "" && requestedDB != s.DB {
-		return Identity{}, refuse(ReasonSessionDatabase)
+		return Identity{}, refuse(models.ReasonSessionDatabase)
 	}
 	return s.Identity(), nil
 }

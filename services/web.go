@@ -36,87 +36,12 @@ type Identity struct {
 	session *sessionCheck
 }
 
-// Reason says why a web route refused a request. rpc maps each reason to
-// an HTTP status and message; nothing here knows HTTP.
-type Reason int
+// refuse is the refusal of a route request's credentials for reason.
+func refuse(r models.Reason) error { return models.Refused(models.KindAccessDenied, r) }
 
-// The refusal reasons.
-const (
-	// ReasonNoDatabase: no database was named and there is not exactly one.
-	ReasonNoDatabase Reason = iota + 1
-	// ReasonUnknownDatabase: the named database does not exist.
-	ReasonUnknownDatabase
-	// ReasonMissingKey: an api_key route got no API-KEY header.
-	ReasonMissingKey
-	// ReasonInvalidKey: the API-KEY is unknown, archived or disabled.
-	ReasonInvalidKey
-	// ReasonKeyGroup: the key is valid but in none of the route's groups.
-	ReasonKeyGroup
-	// ReasonMissingBasic: a basic_api_key route got no Basic credentials.
-	ReasonMissingBasic
-	// ReasonInvalidBasic: the Basic credentials are wrong.
-	ReasonInvalidBasic
-	// ReasonMissingBearer: a bearer route got no bearer token.
-	ReasonMissingBearer
-	// ReasonInvalidBearer: the bearer token is not a usable native key.
-	ReasonInvalidBearer
-	// ReasonNoSession: a user (session) route got no valid session.
-	ReasonNoSession
-	// ReasonSessionDatabase: the request names another database than its
-	// session's.
-	ReasonSessionDatabase
-	// ReasonNotFound: what the request asks for does not exist (werkzeug's
-	// NotFound).
-	ReasonNotFound
-)
-
-// RouteError is a refused web request. Message, when set, replaces the
-// reason's default text (the login cool-down has its own); it never holds a
-// credential.
-type RouteError struct {
-	Reason  Reason
-	Message string
-}
-
-func (e *RouteError) Error() string {
-	if e.Message != "" {
-		return e.Message
-	}
-	return "web route refused: " + e.Reason.String()
-}
-
-// String names the reason, for logs.
-func (r Reason) String() string {
-	switch r {
-	case ReasonNoDatabase:
-		return "no database selected"
-	case ReasonUnknownDatabase:
-		return "unknown database"
-	case ReasonMissingKey:
-		return "missing API key"
-	case ReasonInvalidKey:
-		return "invalid API key"
-	case ReasonKeyGroup:
-		return "API key not in the route's groups"
-	case ReasonMissingBasic:
-		return "missing Basic credentials"
-	case ReasonInvalidBasic:
-		return "invalid Basic credentials"
-	case ReasonMissingBearer:
-		return "missing bearer token"
-	case ReasonInvalidBearer:
-		return "invalid bearer token"
-	case ReasonNoSession:
-		return "no session"
-	case ReasonSessionDatabase:
-		return "database differs from the session's"
-	case ReasonNotFound:
-		return "not found"
-	}
-	return "refused"
-}
-
-func refuse(r Reason) error { return &RouteError{Reason: r} }
+// noDatabase is the refusal of a route request whose database is not
+// there for reason.
+func noDatabase(r models.Reason) error { return models.Refused(models.KindNotFound, r) }
 
 // Credentials are what a request to an HTTP route carries. Secrets are
 // compared and forgotten; they never reach a log or an error.
@@ -137,7 +62,7 @@ type Credentials struct {
 }
 
 // selectDB opens the database asked for, or the only one when none is
-// named. Errors: RouteError (ReasonNoDatabase, ReasonUnknownDatabase).
+// named. Errors: KindNotFound (ReasonNoDatabase, ReasonUnknownDatabase).
 func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error) {
 	if name == "" {
 		names, err := w.c.store.List(ctx)
@@ -145,12 +70,12 @@ func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error
 			return nil, "", err
 		}
 		if len(names) != 1 {
-			return nil, "", refuse(ReasonNoDatabase)
+			return nil, "", noDatabase(models.ReasonNoDatabase)
 		}
 		name = names[0]
 	}
 	if !models.ValidDBName(name) {
-		return nil, "", refuse(ReasonUnknownDatabase)
+		return nil, "", noDatabase(models.ReasonUnknownDatabase)
 	}
 	// A database found less than a second ago is not looked up again: on
 	// PostgreSQL the look-up is a statement on the server's maintenance
@@ -163,7 +88,7 @@ func (w *Web) selectDB(ctx context.Context, name string) (*bun.DB, string, error
 			return nil, "", err
 		}
 		if !ok {
-			return nil, "", refuse(ReasonUnknownDatabase)
+			return nil, "", noDatabase(models.ReasonUnknownDatabase)
 		}
 		w.c.found(name)
 	}
@@ -201,11 +126,12 @@ func (w *Web) Public(ctx context.Context, cr Credentials) (Identity, error) {
 
 // APIKey resolves the user of an API-KEY header key (OCA auth_api_key),
 // archived or not, unless its company disables keys of archived users.
-// Passwords are never accepted here. Errors: RouteError (the database
-// reasons, ReasonMissingKey, ReasonInvalidKey, ReasonKeyGroup).
+// Passwords are never accepted here. Errors: AccessDenied
+// (ReasonMissingKey), the database refusals, then AccessDenied
+// (ReasonInvalidKey, ReasonKeyGroup).
 func (w *Web) APIKey(ctx context.Context, cr Credentials) (Identity, error) {
 	if cr.APIKey == "" {
-		return Identity{}, refuse(ReasonMissingKey)
+		return Identity{}, refuse(models.ReasonMissingKey)
 	}
 	db, name, err := w.selectDB(ctx, cr.DB)
 	if err != nil {
@@ -216,30 +142,30 @@ func (w *Web) APIKey(ctx context.Context, cr Credentials) (Identity, error) {
 
 func (w *Web) headerKey(ctx context.Context, db *bun.DB, name string, cr Credentials) (Identity, error) {
 	if cr.APIKey == "" {
-		return Identity{}, refuse(ReasonMissingKey)
+		return Identity{}, refuse(models.ReasonMissingKey)
 	}
 	ip := remoteAddr(ctx)
 	id, groups, err := w.c.auth.HeaderKey(ctx, db, name, cr.APIKey, ip)
 	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
-		return Identity{}, refuse(ReasonInvalidKey) // the authenticator logged it
+		return Identity{}, refuse(models.ReasonInvalidKey) // the authenticator logged it
 	}
 	if err != nil {
 		return Identity{}, err
 	}
 	if len(cr.KeyGroups) > 0 && !intersects(cr.KeyGroups, groups) {
 		w.c.auth.Refused(ip, name, id.Login, "key_group")
-		return Identity{}, refuse(ReasonKeyGroup)
+		return Identity{}, refuse(models.ReasonKeyGroup)
 	}
 	return Identity{DB: name, UID: id.UID, Login: id.Login, Mode: "api_key", KeyID: id.KeyID, KeyName: id.KeyName, Groups: groups}, nil
 }
 
 // Bearer resolves the owner of a native key (res.users.apikeys, scope rpc
 // or global) given as "Authorization: Bearer <key>", Odoo 18's
-// auth='bearer'. Errors: RouteError (the database reasons,
-// ReasonMissingBearer, ReasonInvalidBearer).
+// auth='bearer'. Errors: the database refusals, then AccessDenied
+// (ReasonMissingBearer, ReasonInvalidBearer).
 func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
 	if cr.Bearer == "" {
-		return Identity{}, refuse(ReasonMissingBearer)
+		return Identity{}, refuse(models.ReasonMissingBearer)
 	}
 	db, name, err := w.selectDB(ctx, cr.DB)
 	if err != nil {
@@ -248,7 +174,7 @@ func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
 	ip := remoteAddr(ctx)
 	id, err := w.c.auth.BearerKey(ctx, db, name, cr.Bearer, ip)
 	if models.KindOf(w.c.refused(ctx, err)) == models.KindAccessDenied {
-		return Identity{}, refuse(ReasonInvalidBearer) // the authenticator logged it
+		return Identity{}, refuse(models.ReasonInvalidBearer) // the authenticator logged it
 	}
 	if err != nil {
 		return Identity{}, err
@@ -260,11 +186,12 @@ func (w *Web) Bearer(ctx context.Context, cr Credentials) (Identity, error) {
 // API-KEY, running as the key's user. Basic credentials are checked against
 // the configured Basic users (Config.BasicUsers) or, when there are none,
 // against the users' passwords of the database. Basic is checked first.
-// Errors: RouteError (the database reasons, ReasonMissingBasic,
-// ReasonInvalidBasic, then those of APIKey).
+// Errors: AccessDenied (ReasonMissingBasic), the database refusals,
+// AccessDenied (ReasonInvalidBasic, with the cool-down's text when it
+// refused), then those of APIKey.
 func (w *Web) BasicAPIKey(ctx context.Context, cr Credentials) (Identity, error) {
 	if !cr.HasBasic || cr.BasicUser == "" {
-		return Identity{}, refuse(ReasonMissingBasic)
+		return Identity{}, refuse(models.ReasonMissingBasic)
 	}
 	db, name, err := w.selectDB(ctx, cr.DB)
 	if err != nil {
@@ -275,12 +202,12 @@ func (w *Web) BasicAPIKey(ctx context.Context, cr Credentials) (Identity, error)
 		if !w.c.auth.ConfiguredBasic(cr.BasicUser, cr.BasicPass, users[cr.BasicUser]) {
 			_ = w.c.refused(ctx, models.ErrAccessDenied)
 			w.c.auth.Refused(ip, name, cr.BasicUser, "basic")
-			return Identity{}, refuse(ReasonInvalidBasic)
+			return Identity{}, refuse(models.ReasonInvalidBasic)
 		}
 	} else {
 		_, err := w.c.auth.Basic(ctx, db, name, cr.BasicUser, cr.BasicPass, ip)
 		if e := models.AsError(w.c.refused(ctx, err)); e != nil && e.Kind == models.KindAccessDenied {
-			re := &RouteError{Reason: ReasonInvalidBasic}
+			re := &models.Error{Kind: models.KindAccessDenied, Reason: models.ReasonInvalidBasic}
 			if e.Message != models.ErrAccessDenied.Message {
 				re.Message = e.Message // the cool-down's own text
 			}

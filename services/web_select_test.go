@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -46,8 +45,7 @@ func TestSelectDBLooksUpOnce(t *testing.T) {
 	w := &Web{set.core}
 	unknown := func(name string) {
 		t.Helper()
-		var re *RouteError
-		if _, _, err := w.selectDB(ctx, name); !errors.As(err, &re) || re.Reason != ReasonUnknownDatabase {
+		if _, _, err := w.selectDB(ctx, name); models.KindOf(err) != models.KindNotFound || models.ReasonOf(err) != models.ReasonUnknownDatabase {
 			t.Fatalf("selectDB(%s): %v, want ReasonUnknownDatabase", name, err)
 		}
 	}
