@@ -15,15 +15,6 @@ import (
 // with no scope are global and match it too.
 const ScopeRPC = "rpc"
 
-// Identity is who a key or password authenticated.
-type Identity struct {
-	UID     int64
-	Login   string
-	KeyID   int64
-	KeyName string
-	Mode    string
-}
-
 // nativeKeyUser returns the usable native key matching pk for scope, or
 // ok=false. A warm check of a godoo key costs a map look-up and a SHA-256: the
 // key rows come from the cache of credential rows (fresh.go), which any
@@ -133,7 +124,7 @@ func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, 
 		a.Refused(ip, dbname, "", ReasonBearer)
 		return Identity{}, models.ErrAccessDenied
 	}
-	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
 }
 
 // SetConfigKeys installs header keys that come from the server
@@ -153,15 +144,15 @@ func (a *Authenticator) SetConfigKeys(keys map[string]string) {
 }
 
 // HeaderKey authenticates an API-KEY header key (auth.api.key) and returns
-// the key's user. The key is looked up by its hash on a unique index (or in
+// the key's user, with the codes of the key's groups. The key is looked up by its hash on a unique index (or in
 // the cache of credential rows); archived keys, and keys of archived users
 // when their company says so, are refused. A locked-out address still gets
 // its look-up (one indexed read), so that a right key passes; only wrong
 // keys stop being counted, audited and cached.
-func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, []string, error) {
+func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, ip string) (Identity, error) {
 	now := a.Now().UTC()
 	if key == "" {
-		return Identity{}, nil, models.ErrAccessDenied
+		return Identity{}, models.ErrAccessDenied
 	}
 	h := HeaderKeyHash(key)
 	a.mu.Lock()
@@ -174,7 +165,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	}
 	st, err := a.fresh(ctx, db, dbname)
 	if err != nil {
-		return Identity{}, nil, err
+		return Identity{}, err
 	}
 	row, cached := a.cachedHeader(dbname, st, ref)
 	if !cached {
@@ -184,7 +175,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 			row.key, row.found, err = models.HeaderKeyByHash(ctx, db, h)
 		}
 		if err != nil {
-			return Identity{}, nil, err
+			return Identity{}, err
 		}
 		// A locked-out address sending ever new keys must not fill the
 		// cache with rows of keys that do not exist.
@@ -199,7 +190,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	if !found || !k.Usable {
 		a.Refused(ip, dbname, "", ReasonHeader)
 		if cached && !row.found {
-			return Identity{}, nil, models.ErrAccessDenied // refused from memory: not worth a write
+			return Identity{}, models.ErrAccessDenied // refused from memory: not worth a write
 		}
 		if a.keyFailed(ctx, db, dbname, now, ip, "") && row.found {
 			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
@@ -208,10 +199,10 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 				a.Log.Warn("recording a failed key attempt failed", "db", dbname, "err", err)
 			}
 		}
-		return Identity{}, nil, models.ErrAccessDenied
+		return Identity{}, models.ErrAccessDenied
 	}
 	a.usage.touch(dbname, "auth_api_key", k.ID, now)
-	return Identity{UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Mode: "api_key"}, k.Groups, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Groups: k.Groups, Mode: "api_key"}, nil
 }
 
 // Verify reports whether password matches the stored value, as an

@@ -807,7 +807,7 @@ func (k *akEnv) testServices(t *testing.T) {
 		// A header key is not a password.
 		k.wantRefusedKW(t, c, k.u2, header.Clear)
 	}
-	id, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1")
+	id, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1")
 	if err != nil || id.UID != k.u2.uid {
 		t.Errorf("HeaderKey of the key made by CreateAPIKey = %+v, %v", id, err)
 	}
@@ -852,7 +852,7 @@ func (k *akEnv) testServices(t *testing.T) {
 	for _, c := range k.callers(false) {
 		k.wantRefusedKey(t, c, k.u2, native.Clear)
 	}
-	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1"); models.KindOf(err) != models.KindAccessDenied {
+	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1"); models.KindOf(err) != models.KindAccessDenied {
 		t.Errorf("a revoked header key: %v", err)
 	}
 }
@@ -924,7 +924,7 @@ func (k *akEnv) testTwoProcesses(t *testing.T) {
 		k.secrets.add(hk.Clear, 0)
 		works := func(who *auth.Authenticator) bool {
 			t.Helper()
-			id, _, err := who.HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.2")
+			id, err := who.HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.2")
 			if err != nil && models.KindOf(err) != models.KindAccessDenied {
 				t.Fatal(err)
 			}
@@ -971,7 +971,7 @@ func (k *akEnv) testCascade(t *testing.T) {
 		equal(t, table+" rows of the deleted user", n, int64(0))
 	}
 	k.wantRefusedKey(t, c, u, native.Clear)
-	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.3"); models.KindOf(err) != models.KindAccessDenied {
+	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.3"); models.KindOf(err) != models.KindAccessDenied {
 		t.Errorf("the header key of a deleted user: %v", err)
 	}
 }
@@ -1016,7 +1016,7 @@ func (k *akEnv) testLastUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.secrets.add(hk.Clear, 0)
-	if _, _, err := k.setB.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.4"); err != nil {
+	if _, err := k.setB.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.4"); err != nil {
 		t.Fatal(err)
 	}
 	if err := k.setB.FlushKeyUsage(ctx); err != nil {
@@ -1057,7 +1057,7 @@ func (k *akEnv) testAudit(t *testing.T) {
 	}
 	k.secrets.add(hk.Clear, 0)
 	authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
-	if _, _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.5"); models.KindOf(err) != models.KindAccessDenied {
+	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.5"); models.KindOf(err) != models.KindAccessDenied {
 		t.Fatalf("an archived header key: %v", err)
 	}
 	authAdmin(t, k.admin, k.db, "auth.api.key", "unlink", []any{hk.ID})

@@ -100,7 +100,7 @@ func TestKeyLimitShared(t *testing.T) {
 			if err := who.Check(ctx, pool, e.db, 2, odoo, locked); err != nil {
 				t.Errorf("process %s: the right Odoo key from the locked-out address: %v", name, err)
 			}
-			if id, _, err := who.HeaderKey(ctx, pool, e.db, header.Clear, locked); err != nil || id.Login != "demo" {
+			if id, err := who.HeaderKey(ctx, pool, e.db, header.Clear, locked); err != nil || id.Login != "demo" {
 				t.Errorf("process %s: the right header key from the locked-out address: %+v, %v", name, id, err)
 			}
 		}
@@ -188,8 +188,10 @@ func TestColdChecksCoalesce(t *testing.T) {
 		const n = 8
 		call := func(set *services.Set, ip, password string) error {
 			ctx := services.WithRemoteAddr(context.Background(), ip)
-			_, err := set.Object.ExecuteKw(ctx, services.ExecuteKw{DB: e.db, UID: 2, Password: password,
-				Model: "res.partner", Method: "search_count", Args: []any{[]any{}}})
+			id, err := set.Auth.Password(ctx, services.Credentials{DB: e.db, UID: 2, Password: password})
+			if err == nil {
+				_, err = set.Object.Execute(ctx, id, "res.partner", "search_count", []any{[]any{}}, nil)
+			}
 			return err
 		}
 		run := func(t *testing.T, passwords []string) (*deriveGate, []error) {

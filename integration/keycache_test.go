@@ -70,7 +70,7 @@ func TestKeyCache(t *testing.T) {
 			"native key": func() error { return a.Check(ctx, db, e.db, 2, native.Clear, "192.0.2.10") },
 			"password":   func() error { return a.Check(ctx, db, e.db, 2, adminPassword, "192.0.2.10") },
 			"header key": func() error {
-				_, _, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.10")
+				_, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.10")
 				return err
 			},
 		}
@@ -126,7 +126,7 @@ func TestKeyCache(t *testing.T) {
 		// A change made by another process (here: by hand) is seen at the
 		// next check, and the rows are cached again after it.
 		handSQL(t, e.store, pool, e.db, "UPDATE auth_api_key SET active = ? WHERE id = ?", false, header.ID)
-		if _, _, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.12"); models.KindOf(err) != models.KindAccessDenied {
+		if _, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.12"); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("archived header key: %v, want AccessDenied", err)
 		}
 		handSQL(t, e.store, pool, e.db, "DELETE FROM res_users_apikeys WHERE id = ?", native.ID)
@@ -144,7 +144,7 @@ func TestKeyCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		secondCheck := func() error {
-			_, _, err := a.HeaderKey(ctx, db, e.db, second.Clear, "192.0.2.15")
+			_, err := a.HeaderKey(ctx, db, e.db, second.Clear, "192.0.2.15")
 			return err
 		}
 		if !warm(secondCheck, false) {

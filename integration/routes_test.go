@@ -271,7 +271,7 @@ func (r *routeScenario) archived(t *testing.T) {
 func (r *routeScenario) keyGroup(t *testing.T) {
 	code := uniqueName("shop_")
 	path := "/test/" + code
-	web := r.e.set.Web()
+	set := r.e.set
 	r.e.h.RouteFunc("GET "+path, godoorpc.AuthAPIKey, func(w http.ResponseWriter, req *http.Request) {
 		id, ok := godoorpc.IdentityFrom(req.Context())
 		if !ok {
@@ -282,7 +282,7 @@ func (r *routeScenario) keyGroup(t *testing.T) {
 			http.Error(w, "the handler sees the key", http.StatusInternalServerError)
 			return
 		}
-		n, err := web.Execute(req.Context(), id, "res.partner", "search_count", []any{[]any{}}, nil)
+		n, err := set.Object.Execute(req.Context(), id, "res.partner", "search_count", []any{[]any{}}, nil)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

@@ -1014,7 +1014,7 @@ func (w *webScenario) whoamiUser(t *testing.T) {
 	// A route of a program embedding godoo runs as the session's user and
 	// does not see the session id; other cookies pass through.
 	path := "/test/" + uniqueName("websession_")
-	web := w.e.set.Web()
+	set := w.e.set
 	w.e.h.RouteFunc("GET "+path, godoorpc.AuthUser, func(rw http.ResponseWriter, req *http.Request) {
 		id, _ := godoorpc.IdentityFrom(req.Context())
 		_, err := req.Cookie("session_id")
@@ -1022,7 +1022,7 @@ func (w *webScenario) whoamiUser(t *testing.T) {
 		if ck, err := req.Cookie("other"); err == nil {
 			other = ck
 		}
-		n, xerr := web.Execute(req.Context(), id, "res.partner", "search_count", []any{[]any{}}, nil)
+		n, xerr := set.Object.Execute(req.Context(), id, "res.partner", "search_count", []any{[]any{}}, nil)
 		if xerr != nil {
 			http.Error(rw, xerr.Error(), http.StatusInternalServerError)
 			return

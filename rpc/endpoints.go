@@ -88,33 +88,44 @@ func (e *commonEndpoint) SetLoglevel(r *http.Request, p *Params, reply *any) err
 }
 
 type objectEndpoint struct {
-	svc *services.Object
-	log *slog.Logger
+	svc  *services.Object
+	auth *services.Auth
+	log  *slog.Logger
+}
+
+// execute runs the call as the identity its credentials prove
+// (password-in-call).
+func (e *objectEndpoint) execute(ctx context.Context, cr services.Credentials, model, method string, args []any, kwargs map[string]any) (any, error) {
+	id, err := e.auth.Password(ctx, cr)
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.Execute(ctx, id, model, method, args, kwargs)
 }
 
 func (e *objectEndpoint) ExecuteKw(r *http.Request, p *Params, reply *any) error {
 	return guard(r.Context(), e.log, "execute_kw", reply, func() (any, error) {
-		var in services.ExecuteKw
+		var cr services.Credentials
+		var model, method string
+		var args []any
+		var kwargs map[string]any
 		if err := p.scan(signature{name: "execute_kw", params: []string{"db", "uid", "passwd", "obj", "method", "args", "kw"}, required: 6},
-			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method, &in.Args, &in.Kwargs); err != nil {
+			&cr.DB, &cr.UID, &cr.Password, &model, &method, &args, &kwargs); err != nil {
 			return nil, err
 		}
-		if in.Args == nil {
-			in.Args = []any{}
-		}
-		return e.svc.ExecuteKw(r.Context(), in)
+		return e.execute(r.Context(), cr, model, method, args, kwargs)
 	})
 }
 
 func (e *objectEndpoint) Execute(r *http.Request, p *Params, reply *any) error {
 	return guard(r.Context(), e.log, "execute", reply, func() (any, error) {
-		var in services.ExecuteKw
+		var cr services.Credentials
+		var model, method string
 		if err := p.scan(signature{name: "execute", params: []string{"db", "uid", "passwd", "obj", "method"}, required: 5, varargs: true},
-			&in.DB, &in.UID, &in.Password, &in.Model, &in.Method); err != nil {
+			&cr.DB, &cr.UID, &cr.Password, &model, &method); err != nil {
 			return nil, err
 		}
-		in.Args = append([]any{}, (*p)[5:]...)
-		return e.svc.ExecuteKw(r.Context(), in)
+		return e.execute(r.Context(), cr, model, method, append([]any{}, (*p)[5:]...), nil)
 	})
 }
 

@@ -44,6 +44,7 @@ type Handler struct {
 	opts  Options
 	body  bodyPolicy
 	web   *services.Web
+	auth  *services.Auth
 	ready atomic.Bool
 }
 
@@ -65,11 +66,11 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web(),
+	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web(), auth: set.Auth,
 		body: bodyPolicy{max: opts.MaxBodyBytes, timeout: opts.BodyTimeout}}
 	receivers := map[string]any{
 		"common": &commonEndpoint{svc: set.Common, log: opts.Log},
-		"object": &objectEndpoint{svc: set.Object, log: opts.Log},
+		"object": &objectEndpoint{svc: set.Object, auth: set.Auth, log: opts.Log},
 		"db":     &dbEndpoint{svc: set.Database, log: opts.Log},
 	}
 	methods := newMethodTable(receivers)
@@ -105,7 +106,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("GET /web/health", h.health)
 	h.registerWeb(set)
 	h.registerWhoami()
-	j2 := &json2{web: h.web, log: opts.Log, body: h.body, maxDepth: opts.MaxDepth}
+	j2 := &json2{web: h.web, auth: h.auth, log: opts.Log, body: h.body, maxDepth: opts.MaxDepth}
 	h.mux.Handle("/json/2", j2)
 	h.mux.Handle("/json/2/", j2)
 	h.mux.HandleFunc("GET /doc-bearer/{file}", j2.docBearer)

@@ -20,6 +20,7 @@ import (
 // body {name, message, arguments, context, debug}.
 type json2 struct {
 	web      *services.Web
+	auth     *services.Auth
 	log      *slog.Logger
 	body     bodyPolicy
 	maxDepth int
@@ -112,9 +113,9 @@ func (j *json2) key(r *http.Request) (Identity, error) {
 	}
 	switch {
 	case cr.Bearer != "":
-		return j.web.Bearer(r.Context(), cr)
+		return j.auth.Bearer(r.Context(), cr)
 	case cr.APIKey != "":
-		return j.web.APIKey(r.Context(), cr)
+		return j.auth.APIKey(r.Context(), cr)
 	}
 	return Identity{}, models.Refused(models.KindAccessDenied, models.ReasonMissingBearer)
 }

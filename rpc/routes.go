@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/services"
 )
 
@@ -51,7 +52,7 @@ func (m AuthMode) valid() bool {
 }
 
 // Identity is who a route's request runs as.
-type Identity = services.Identity
+type Identity = auth.Identity
 
 type identityKey struct{}
 
@@ -88,7 +89,7 @@ func (h *Handler) Route(pattern string, mode AuthMode, handler http.Handler, opt
 	if !mode.valid() {
 		panic(fmt.Sprintf("rpc: route %s: unknown auth mode %q", pattern, mode))
 	}
-	rt := &route{mode: mode, next: handler, web: h.web, log: h.opts.Log, proxy: h.opts.ProxyMode}
+	rt := &route{mode: mode, next: handler, auth: h.auth, log: h.opts.Log, proxy: h.opts.ProxyMode}
 	for _, o := range opts {
 		o(rt)
 	}
@@ -107,7 +108,7 @@ type route struct {
 	mode   AuthMode
 	groups []string
 	next   http.Handler
-	web    *services.Web
+	auth   *services.Auth
 	log    *slog.Logger
 	proxy  bool // read the host from X-Forwarded-Host, for dbfilter
 }
@@ -123,20 +124,23 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch rt.mode {
 	case AuthPublic:
-		id, err = rt.web.Public(ctx, cr)
+		id, err = rt.auth.Public(ctx, cr)
 	case AuthUser:
-		sid, _ := sessionID(r)
-		id, err = rt.web.SessionUser(ctx, services.SessionRequest{ID: sid, Host: requestHost(r, rt.proxy)}, cr.DB)
+		cr.Session, _ = sessionID(r)
+		cr.Host = requestHost(r, rt.proxy)
+		var s services.Session
+		s, err = rt.auth.User(ctx, cr)
+		id = s.Identity()
 	case AuthAPIKey:
 		cr.APIKey = headerKey(r)
-		id, err = rt.web.APIKey(ctx, cr)
+		id, err = rt.auth.APIKey(ctx, cr)
 	case AuthBearer:
 		cr.Bearer = bearerToken(r.Header.Get("Authorization"))
-		id, err = rt.web.Bearer(ctx, cr)
+		id, err = rt.auth.Bearer(ctx, cr)
 	case AuthBasicAPIKey:
 		cr.BasicUser, cr.BasicPass, cr.HasBasic = r.BasicAuth()
 		cr.APIKey = headerKey(r)
-		id, err = rt.web.BasicAPIKey(ctx, cr)
+		id, err = rt.auth.BasicAPIKey(ctx, cr)
 	}
 	if err != nil {
 		rt.refuse(w, r, err)

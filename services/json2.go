@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 
+	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 )
 
@@ -22,14 +23,7 @@ type JSON2Call struct {
 // execute_kw, plus KindNotFound for an unknown model or method and a
 // TypeError of ReasonArguments when ids are given to a method that takes
 // none.
-func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error) {
-	if id.UID <= 0 || id.DB == "" {
-		return nil, models.ErrAccessDenied
-	}
-	db, err := w.c.open(ctx, id.DB)
-	if err != nil {
-		return nil, err
-	}
+func (w *Web) JSON2(ctx context.Context, id auth.Identity, in JSON2Call) (any, error) {
 	m, meth, err := w.c.registry.Lookup(in.Model, in.Method)
 	if err != nil {
 		if models.KindOf(err) == models.KindAccess {
@@ -53,9 +47,7 @@ func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error)
 				Message: "cannot call " + in.Model + "." + in.Method + " with ids"}
 		}
 	}
-	res, err := w.c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
-		return w.c.registry.Call(ctx, env, in.Model, in.Method, args, in.Kwargs)
-	})
+	res, err := w.c.call(ctx, id, in.Model, in.Method, args, in.Kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +62,7 @@ func (w *Web) JSON2(ctx context.Context, id Identity, in JSON2Call) (any, error)
 // public methods with their parameters, for /doc-bearer/<model>.json, as
 // seen by id. Errors: KindNotFound for an unknown model;
 // AccessError when the user may not read it.
-func (w *Web) Describe(ctx context.Context, id Identity, model string) (map[string]any, error) {
+func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (map[string]any, error) {
 	m := w.c.registry.Model(model)
 	if m == nil {
 		return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + model + "' does not exist"}

@@ -2,42 +2,50 @@ package services
 
 import (
 	"context"
+	"time"
 
+	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 )
 
 // Object is Odoo's object service: model methods as an authenticated user.
 type Object struct{ c *core }
 
-// ExecuteKw is one object.execute_kw (or execute) call.
-type ExecuteKw struct {
-	DB       string
-	UID      int64
-	Password string
-	Model    string
-	Method   string
-	Args     []any
-	Kwargs   map[string]any
+// Execute runs a model method as id in one transaction: object.execute
+// and execute_kw once Auth.Password made id of the call's credentials, and
+// the way a program that embeds godoo acts as a route's identity. Errors:
+// AccessDenied for an identity without a user; UserError for an unknown
+// model; AccessError for private methods and refused access; the method's
+// own.
+func (s *Object) Execute(ctx context.Context, id auth.Identity, model, method string, args []any, kwargs map[string]any) (any, error) {
+	return s.c.call(ctx, id, model, method, args, kwargs)
 }
 
-// ExecuteKw checks the credentials, then runs the method in one transaction.
-// Errors: AccessDenied for bad credentials; UserError for an unknown model;
-// AccessError for private methods and refused access; the method's own.
-func (s *Object) ExecuteKw(ctx context.Context, in ExecuteKw) (any, error) {
-	db, err := s.c.open(ctx, in.DB)
+// call is the one path of every model method a request runs, whatever
+// its protocol (execute, execute_kw, call_kw, JSON-2): open the identity's
+// database, look the method up, and run it as the identity in one
+// transaction, with the identity check of the web session it came with.
+func (c *core) call(ctx context.Context, id auth.Identity, model, method string, args []any, kwargs map[string]any) (any, error) {
+	if id.UID <= 0 || id.DB == "" {
+		return nil, models.ErrAccessDenied
+	}
+	db, err := c.open(ctx, id.DB)
 	if err != nil {
 		return nil, err
 	}
-	if !noAuth {
-		if err := s.c.auth.Check(ctx, db, in.DB, in.UID, in.Password, remoteAddr(ctx)); err != nil {
-			return nil, s.c.refused(ctx, err)
+	_, meth, err := c.registry.Lookup(model, method)
+	if err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = []any{}
+	}
+	return c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
+		if s := id.Session; s != nil {
+			env.Identity = &models.IdentityCheck{Last: s.Checked, Record: func(ctx context.Context, at time.Time) error {
+				return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
+			}}
 		}
-	}
-	_, meth, err := s.c.registry.Lookup(in.Model, in.Method)
-	if err != nil {
-		return nil, err
-	}
-	return s.c.run(ctx, db, in.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
-		return s.c.registry.Call(ctx, env, in.Model, in.Method, in.Args, in.Kwargs)
+		return c.registry.Call(ctx, env, model, method, args, kwargs)
 	})
 }

@@ -60,8 +60,10 @@ func TestExecuteKwRefusalWaits(t *testing.T) {
 	set.core.pause = func(_ context.Context, d time.Duration) { waits = append(waits, d) }
 	ctx := context.Background()
 	call := func(secret string) error {
-		_, err := set.Object.ExecuteKw(ctx, ExecuteKw{DB: "refusal", UID: 2, Password: secret,
-			Model: "res.partner", Method: "search_count", Args: []any{[]any{}}})
+		id, err := set.Auth.Password(ctx, Credentials{DB: "refusal", UID: 2, Password: secret})
+		if err == nil {
+			_, err = set.Object.Execute(ctx, id, "res.partner", "search_count", []any{[]any{}}, nil)
+		}
 		return err
 	}
 	if err := call("godoo_wrongkey_0000000000000000000000000000000000000000000"); models.KindOf(err) != models.KindAccessDenied {

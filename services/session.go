@@ -17,6 +17,13 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// Web is the web client's service: the sessions of its routes, and what
+// its JSON routes answer besides model calls.
+type Web struct{ c *core }
+
+// Web returns the web client's service of the set.
+func (s *Set) Web() *Web { return &Web{s.core} }
+
 // Web sessions: what /web/session/authenticate opens and the auth='user'
 // routes (/web/session/*, /web/dataset/call_kw, Handler.Route with the user
 // mode) require. A session lives in its database's http_session table, so
@@ -64,10 +71,10 @@ type Session struct {
 }
 
 // Identity is the session's user as a route identity (mode "user").
-func (s Session) Identity() Identity {
-	id := Identity{DB: s.DB, UID: s.UID, Login: s.Login, Mode: "user"}
+func (s Session) Identity() auth.Identity {
+	id := auth.Identity{DB: s.DB, UID: s.UID, Login: s.Login, Mode: "user"}
 	if s.rowID != 0 {
-		id.session = &sessionCheck{rowID: s.rowID, last: s.identityChecked}
+		id.Session = &auth.SessionCheck{Row: s.rowID, Checked: s.identityChecked}
 	}
 	return id
 }
@@ -333,21 +340,6 @@ func (w *Web) Session(ctx context.Context, in SessionRequest) (Session, error) {
 	return Session{}, ErrSessionExpired
 }
 
-// SessionUser resolves the user of a session for a user-mode route. A
-// request naming another database than the session's (X-Odoo-Database or
-// db) is refused. Errors: ErrSessionExpired; AccessDenied
-// (ReasonSessionDatabase).
-func (w *Web) SessionUser(ctx context.Context, in SessionRequest, requestedDB string) (Identity, error) {
-	s, err := w.Session(ctx, in)
-	if err != nil {
-		return Identity{}, err
-	}
-	if requestedDB != "" && requestedDB != s.DB {
-		return Identity{}, refuse(models.ReasonSessionDatabase)
-	}
-	return s.Identity(), nil
-}
-
 // Logout is /web/session/destroy: the session is deleted, so that every
 // process refuses it from now on.
 func (w *Web) Logout(ctx context.Context, s Session) error {
@@ -386,7 +378,7 @@ func (w *Web) CallKw(ctx context.Context, s Session, model, method string, args 
 	if w.c.registry.Model(model) == nil {
 		return nil, ErrNotFound
 	}
-	return w.Execute(ctx, s.Identity(), model, method, args, kwargs)
+	return w.c.call(ctx, s.Identity(), model, method, args, kwargs)
 }
 
 // Modules is /web/session/modules: the modules godoo stands for.

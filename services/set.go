@@ -58,11 +58,14 @@ type Config struct {
 	Log *slog.Logger
 }
 
-// Set is the three RPC services over one store and registry.
+// Set is the services over one store and registry: Odoo's three RPC
+// services, and Auth, which turns a request's credentials into who it
+// runs as.
 type Set struct {
 	Common   *Common
 	Object   *Object
 	Database *Database
+	Auth     *Auth
 	core     *core
 }
 
@@ -161,7 +164,7 @@ func NewSet(store models.Store, cfg Config) *Set {
 	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
-	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, core: c}
+	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
 }
 
 // Registry exposes the model registry, for tools that embed godoo.

@@ -62,8 +62,11 @@ func (kc keyChecker) works(uid int64, key string) bool {
 	kc.t.Helper()
 	store := kc.store()
 	defer store.Close()
-	_, err := newServices(store, services.Config{}).Object.ExecuteKw(context.Background(),
-		services.ExecuteKw{DB: kc.db, UID: uid, Password: key, Model: "res.users", Method: "context_get"})
+	set := newServices(store, services.Config{})
+	id, err := set.Auth.Password(context.Background(), services.Credentials{DB: kc.db, UID: uid, Password: key})
+	if err == nil {
+		_, err = set.Object.Execute(context.Background(), id, "res.users", "context_get", nil, nil)
+	}
 	if err != nil && models.KindOf(err) != models.KindAccessDenied {
 		kc.t.Fatalf("execute_kw: %v", err)
 	}
@@ -81,7 +84,7 @@ func (kc keyChecker) headerWorks(key string) (int64, bool) {
 	if err != nil {
 		kc.t.Fatal(err)
 	}
-	id, _, err := set.Authenticator().HeaderKey(context.Background(), pool, kc.db, key, "192.0.2.1")
+	id, err := set.Authenticator().HeaderKey(context.Background(), pool, kc.db, key, "192.0.2.1")
 	if err != nil && models.KindOf(err) != models.KindAccessDenied {
 		kc.t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestSelectDBLooksUpOnce(t *testing.T) {
 		}
 	}
 	set := NewSet(store, Config{Now: clock}) // another process
-	w := &Web{set.core}
+	w := set.Auth
 	unknown := func(name string) {
 		t.Helper()
 		if _, _, err := w.selectDB(ctx, name); models.KindOf(err) != models.KindNotFound || models.ReasonOf(err) != models.ReasonUnknownDatabase {
