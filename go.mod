@@ -3,7 +3,6 @@ module github.com/godoo/godoo
 go 1.26
 
 require (
-	github.com/gorilla/rpc v1.2.1
 	github.com/kolo/xmlrpc v0.0.0-20220921171641-a4b6fa1dd06b
 	github.com/lib/pq v1.10.9
 	github.com/uptrace/bun v1.2.18

@@ -1,20 +1,16 @@
-// Package rpc serves Odoo's external API over HTTP: XML-RPC on /xmlrpc/2 and
-// the legacy /xmlrpc, JSON-RPC on /jsonrpc. It is the only package that knows
-// HTTP and the only place where errors become Odoo faults.
 package rpc
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	gorilla "github.com/gorilla/rpc/v2"
 
 	"github.com/godoo/godoo/services"
 )
@@ -37,14 +33,18 @@ type Options struct {
 	Log       *slog.Logger
 }
 
-// Handler is godoo's HTTP front: the RPC routes, /web/health, the
-// /auth/whoami/<mode> routes and the routes added with Route.
+// Handler is godoo's HTTP front: every request, whatever its protocol,
+// comes in through ServeHTTP, which bounds it (body size and time, call
+// time), recovers from a panic and notes the client's address; each
+// endpoint then reads its request, proves who it runs as through the one
+// table of auth modes (authmode.go), runs it through the services, and
+// answers errors through the one table of errors (errors.go).
 type Handler struct {
 	mux   *http.ServeMux
 	opts  Options
 	body  bodyPolicy
-	web   *services.Web
-	auth  *services.Auth
+	set   *services.Set
+	modes map[AuthMode]mode
 	ready atomic.Bool
 }
 
@@ -66,50 +66,17 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{mux: http.NewServeMux(), opts: opts, web: set.Web(), auth: set.Auth,
+	h := &Handler{mux: http.NewServeMux(), opts: opts, set: set, modes: maps.Clone(authModes),
 		body: bodyPolicy{max: opts.MaxBodyBytes, timeout: opts.BodyTimeout}}
-	receivers := map[string]any{
-		"common": &commonEndpoint{svc: set.Common, log: opts.Log},
-		"object": &objectEndpoint{svc: set.Object, auth: set.Auth, log: opts.Log},
-		"db":     &dbEndpoint{svc: set.Database, log: opts.Log},
-	}
-	methods := newMethodTable(receivers)
-	newServer := func(contentType string, codec gorilla.Codec) *gorilla.Server {
-		s := gorilla.NewServer()
-		s.RegisterCodec(codec, contentType)
-		for name, recv := range receivers {
-			if err := s.RegisterService(recv, name); err != nil {
-				panic(fmt.Sprintf("rpc: register %s: %v", name, err))
-			}
-		}
-		return s
-	}
-	xml2 := newServer("text/xml", &xmlCodec{body: h.body, maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
-	xmlLegacy := newServer("text/xml", &xmlCodec{legacy: true, body: h.body, maxDepth: opts.MaxDepth, methods: methods, log: opts.Log})
-	jsonSrv := newServer("application/json", &jsonCodec{methods: methods, log: opts.Log})
-
-	// XML-RPC never looks at the request's Content-Type (Odoo's routes are
-	// plain HTTP routes), so it is forced before gorilla picks a codec.
-	forceXML := func(s http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Header.Set("Content-Type", "text/xml")
-			s.ServeHTTP(w, r)
-		})
-	}
-	h.mux.Handle("/xmlrpc/2/{service}", forceXML(xml2))
-	h.mux.Handle("/xmlrpc/{service}", forceXML(xmlLegacy))
-	h.mux.HandleFunc("/jsonrpc", func(w http.ResponseWriter, r *http.Request) {
-		if call, ok := readJSONRequest(w, r, h.body, opts.MaxDepth); ok {
-			jsonSrv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), jsonCallKey{}, call)))
-		}
-	})
+	h.mux.HandleFunc("/xmlrpc/2/{service}", h.serveXMLRPC(false))
+	h.mux.HandleFunc("/xmlrpc/{service}", h.serveXMLRPC(true))
+	h.mux.HandleFunc("/jsonrpc", h.serveJSONRPC)
 	h.mux.HandleFunc("GET /web/health", h.health)
-	h.registerWeb(set)
+	h.registerWeb()
 	h.registerWhoami()
-	j2 := &json2{web: h.web, auth: h.auth, log: opts.Log, body: h.body, maxDepth: opts.MaxDepth}
-	h.mux.Handle("/json/2", j2)
-	h.mux.Handle("/json/2/", j2)
-	h.mux.HandleFunc("GET /doc-bearer/{file}", j2.docBearer)
+	h.mux.HandleFunc("/json/2", h.serveJSON2)
+	h.mux.HandleFunc("/json/2/", h.serveJSON2)
+	h.mux.HandleFunc("GET /doc-bearer/{file}", h.docBearer)
 	return h
 }
 
@@ -135,8 +102,8 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, []byte(`{"status": "pass"}`))
 }
 
-// ServeHTTP applies the middleware every route shares: a last-resort
-// recover, the body limits, the call timeout and the client address.
+// ServeHTTP is the one entry of every request: a last-resort recover, the
+// body limits, the call timeout and the client address, then the route.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {

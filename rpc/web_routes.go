@@ -2,15 +2,12 @@ package rpc
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -22,38 +19,28 @@ import (
 // expired or destroyed session answered with the code-100 "Odoo Session
 // Expired" error.
 
-// sessionCookieName is Odoo's session cookie.
-const sessionCookieName = "session_id"
-
-// sessionHeader is the header Odoo 16 and 17 read the session id from
-// ("explicit" sessions, never echoed as a cookie).
-const sessionHeader = "X-Openerp-Session-Id"
-
+// webRoutes serves the web client's JSON routes.
 type webRoutes struct {
-	web      *services.Web
-	db       *services.Database
-	log      *slog.Logger
-	body     bodyPolicy
-	maxDepth int
-	proxy    bool
+	h   *Handler
+	web *services.Web
 }
 
 // registerWeb adds the web-client routes to the mux.
-func (h *Handler) registerWeb(set *services.Set) {
-	wr := &webRoutes{web: h.web, db: set.Database, log: h.opts.Log, body: h.body, maxDepth: h.opts.MaxDepth, proxy: h.opts.ProxyMode}
-	h.mux.Handle("/web/session/authenticate", wr.route("authenticate", wr.authenticate))
-	h.mux.Handle("/web/session/get_session_info", wr.route("get_session_info", wr.user(wr.sessionInfo)))
-	h.mux.Handle("/web/session/check", wr.route("check", wr.user(func(*webCall) (any, error) { return nil, nil })))
-	h.mux.Handle("/web/session/destroy", wr.route("destroy", wr.user(wr.destroy)))
-	h.mux.Handle("/web/session/modules", wr.route("modules", wr.user(func(*webCall) (any, error) { return wr.web.Modules(), nil })))
-	h.mux.Handle("/web/session/get_lang_list", wr.route("get_lang_list", func(*webCall) (any, error) { return wr.db.ListLang(), nil }))
-	callKw := wr.route("call_kw", wr.user(wr.callKw))
+func (h *Handler) registerWeb() {
+	wr := &webRoutes{h: h, web: h.set.Web()}
+	h.mux.Handle("/web/session/authenticate", wr.route("authenticate", AuthNone, wr.authenticate))
+	h.mux.Handle("/web/session/get_session_info", wr.route("get_session_info", AuthUser, wr.sessionInfo))
+	h.mux.Handle("/web/session/check", wr.route("check", AuthUser, func(*webCall) (any, error) { return nil, nil }))
+	h.mux.Handle("/web/session/destroy", wr.route("destroy", AuthUser, wr.destroy))
+	h.mux.Handle("/web/session/modules", wr.route("modules", AuthUser, func(*webCall) (any, error) { return wr.web.Modules(), nil }))
+	h.mux.Handle("/web/session/get_lang_list", wr.route("get_lang_list", AuthNone, func(*webCall) (any, error) { return h.set.Database.ListLang(), nil }))
+	callKw := wr.route("call_kw", AuthUser, wr.callKw)
 	h.mux.Handle("/web/dataset/call_kw", callKw)
 	h.mux.Handle("/web/dataset/call_kw/", callKw)
-	h.mux.Handle("/web/dataset/call_button", wr.route("call_button", wr.user(wr.callButton)))
-	h.mux.Handle("/web/webclient/version_info", wr.route("version_info", func(*webCall) (any, error) { return wr.web.VersionInfo(), nil }))
-	h.mux.Handle("/web/database/list", wr.route("list", func(c *webCall) (any, error) {
-		return wr.web.Databases(c.r.Context(), requestHost(c.r, wr.proxy))
+	h.mux.Handle("/web/dataset/call_button", wr.route("call_button", AuthUser, wr.callButton))
+	h.mux.Handle("/web/webclient/version_info", wr.route("version_info", AuthNone, func(*webCall) (any, error) { return wr.web.VersionInfo(), nil }))
+	h.mux.Handle("/web/database/list", wr.route("list", AuthNone, func(c *webCall) (any, error) {
+		return wr.web.Databases(c.r.Context(), requestHost(c.r, h.opts.ProxyMode))
 	}))
 	h.mux.HandleFunc("GET /web/version", wr.version)
 }
@@ -68,51 +55,43 @@ type webCall struct {
 	cookie *http.Cookie
 }
 
-// route wraps fn as a JSON-RPC route: the checks of /jsonrpc, the envelope,
-// the id echoed (null when absent), the result omitted when nil.
-func (wr *webRoutes) route(name string, fn func(*webCall) (any, error)) http.Handler {
+// route serves fn as a JSON-RPC route behind mode (AuthNone, or AuthUser
+// for the routes of a session): the checks of /jsonrpc, the envelope, the
+// id echoed (null when absent), the result omitted when nil.
+func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		call, ok := readJSONRequest(w, r, wr.body, wr.maxDepth)
+		call, ok := readJSONRequest(w, r, wr.h.body, wr.h.opts.MaxDepth)
 		if !ok {
 			return
 		}
 		c := &webCall{r: r}
-		id, res, err := wr.dispatch(c, call, name, fn)
+		id := call.env.ID
+		res, err := wr.h.run(r.Context(), name, func() (any, error) { return wr.dispatch(c, call, mode, fn) })
 		if err != nil {
-			writeJSON(w, http.StatusOK, wr.errorBody(id, name, abandoned(r.Context(), err)))
+			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
 			return
 		}
-		var buf bytes.Buffer
-		buf.WriteString(`{"jsonrpc": "2.0", "id": `)
-		buf.Write(id)
-		if res != nil {
-			buf.WriteString(`, "result": `)
-			if err := encodeJSON(&buf, res); err != nil {
-				writeJSON(w, http.StatusOK, wr.errorBody(id, name, err))
-				return
-			}
+		bp := getBuf()
+		defer func() { putBuf(bp, *bp) }()
+		b, err := appendResult(*bp, id, res)
+		*bp = b
+		if err != nil {
+			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
+			return
 		}
-		buf.WriteString("}")
 		if c.cookie != nil {
 			http.SetCookie(w, c.cookie)
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, buf.Bytes())
+		writeJSON(w, http.StatusOK, b)
 	})
 }
 
-// dispatch takes the params of the envelope that readJSONRequest decoded
-// and runs fn, turning a panic into an internal error.
-func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*webCall) (any, error)) (id json.RawMessage, res any, err error) {
-	id = call.env.ID
-	defer func() {
-		if p := recover(); p != nil {
-			wr.log.Error("panic in web route", "route", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			res, err = nil, &models.Error{Kind: models.KindInternal, Message: "panic", Err: fmt.Errorf("%v", p)}
-		}
-	}()
+// dispatch takes the params of the envelope that readJSONRequest decoded,
+// proves the session of a user route, and runs fn.
+func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, mode AuthMode, fn func(*webCall) (any, error)) (any, error) {
 	if call.err != nil {
-		return id, nil, call.err
+		return nil, call.err
 	}
 	switch p := call.env.Params.(type) {
 	case nil:
@@ -120,15 +99,19 @@ func (wr *webRoutes) dispatch(c *webCall, call *jsonCall, name string, fn func(*
 	case map[string]any:
 		c.params = p
 	default:
-		return id, nil, models.ServerErrorf("builtins.TypeError", "params must be an object")
+		return nil, models.ServerErrorf("builtins.TypeError", "params must be an object")
 	}
-	res, err = fn(c)
-	return id, res, err
-}
-
-// errorBody renders err as Odoo's envelope (see rpc/errors.go).
-func (wr *webRoutes) errorBody(id json.RawMessage, method string, err error) []byte {
-	return toFault(err, wr.log, method).envelope(id, true)
+	if mode != AuthNone {
+		g, err := wr.h.identify(c.r, mode, Claims{})
+		if err != nil {
+			return nil, err
+		}
+		c.session = g.session
+		if s := g.session; s.Refresh && !g.explicit {
+			c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
+		}
+	}
+	return fn(c)
 }
 
 // args binds the named params to dst in the order of sig.params, with
@@ -157,22 +140,6 @@ func (c *webCall) args(sig signature, dst ...any) error {
 	return nil
 }
 
-// user makes fn an auth='user' route: it runs only with a valid session.
-func (wr *webRoutes) user(fn func(*webCall) (any, error)) func(*webCall) (any, error) {
-	return func(c *webCall) (any, error) {
-		sid, explicit := sessionID(c.r)
-		s, err := wr.web.Session(c.r.Context(), services.SessionRequest{ID: sid, Host: requestHost(c.r, wr.proxy)})
-		if err != nil {
-			return nil, err
-		}
-		c.session = s
-		if s.Refresh && !explicit {
-			c.cookie = wr.sessionCookie(c.r, s.ID, s.MaxAge, s.Expires)
-		}
-		return fn(c)
-	}
-}
-
 func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	var db, login, password string
 	sig := signature{name: "Session.authenticate", params: []string{"db", "login", "password", "base_location"}, required: 3}
@@ -181,7 +148,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	}
 	prev, _ := sessionID(c.r)
 	s, info, err := wr.web.Authenticate(c.r.Context(), services.WebLogin{DB: db, Login: login, Password: password,
-		Host: requestHost(c.r, wr.proxy), PreviousID: prev})
+		Host: requestHost(c.r, wr.h.opts.ProxyMode), PreviousID: prev})
 	if err != nil {
 		return nil, err
 	}
@@ -231,9 +198,9 @@ func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 	v := wr.web.VersionInfo()
 	var buf bytes.Buffer
 	buf.WriteString(`{"version_info": `)
-	_ = encodeJSON(&buf, v["server_version_info"])
+	_ = jsonrpc.Encode(&buf, v["server_version_info"])
 	buf.WriteString(`, "version": `)
-	_ = encodeJSON(&buf, v["server_version"])
+	_ = jsonrpc.Encode(&buf, v["server_version"])
 	buf.WriteString("}")
 	writeJSON(w, http.StatusOK, buf.Bytes())
 }
@@ -241,40 +208,11 @@ func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 // healthDB answers /web/health?db_server_status=1: whether the database
 // server answers, and 500 with "fail" when it does not.
 func (h *Handler) healthDB(w http.ResponseWriter, r *http.Request) {
-	if h.web.DBServerStatus(r.Context()) {
+	if h.set.Web().DBServerStatus(r.Context()) {
 		writeJSON(w, http.StatusOK, []byte(`{"status": "pass", "db_server_status": true}`))
 		return
 	}
 	writeJSON(w, http.StatusInternalServerError, []byte(`{"status": "fail", "db_server_status": false}`))
-}
-
-// sessionID is the session id a request carries: the X-Openerp-Session-Id
-// header (explicit), else the first session_id cookie. A client that sends
-// back the whole Set-Cookie string as its Cookie header still has its
-// session_id pair read first.
-func sessionID(r *http.Request) (sid string, explicit bool) {
-	if v := strings.TrimSpace(r.Header.Get(sessionHeader)); v != "" {
-		return v, true
-	}
-	for _, c := range r.Cookies() {
-		if c.Name == sessionCookieName {
-			return c.Value, false
-		}
-	}
-	return "", false
-}
-
-// dropSessionCredentials removes the session id from the request a route
-// handler sees.
-func dropSessionCredentials(r *http.Request) {
-	r.Header.Del(sessionHeader)
-	cookies := r.Cookies()
-	r.Header.Del("Cookie")
-	for _, c := range cookies {
-		if c.Name != sessionCookieName {
-			r.AddCookie(c)
-		}
-	}
 }
 
 // sessionCookie is Odoo's session cookie (HttpOnly, Path=/, Max-Age the
@@ -285,7 +223,7 @@ func dropSessionCredentials(r *http.Request) {
 // never sends it in clear.
 func (wr *webRoutes) sessionCookie(r *http.Request, id string, maxAge time.Duration, expires time.Time) *http.Cookie {
 	return &http.Cookie{Name: sessionCookieName, Value: id, Path: "/", MaxAge: int(maxAge / time.Second),
-		Expires: expires.UTC(), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestHTTPS(r, wr.proxy)}
+		Expires: expires.UTC(), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: requestHTTPS(r, wr.h.opts.ProxyMode)}
 }
 
 // requestHTTPS reports whether the client reached godoo over HTTPS: in
@@ -303,16 +241,4 @@ func requestHTTPS(r *http.Request, proxy bool) bool {
 		}
 	}
 	return r.TLS != nil
-}
-
-// requestHost is the host the client asked for, for dbfilter's %h and %d:
-// X-Forwarded-Host in proxy mode, else Host.
-func requestHost(r *http.Request, proxy bool) string {
-	if proxy {
-		if fh := r.Header.Get("X-Forwarded-Host"); fh != "" {
-			first, _, _ := strings.Cut(fh, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	return r.Host
 }
