@@ -51,11 +51,6 @@ type Authenticator struct {
 	// Marks tells, on stores without a feed, whether anything was
 	// committed since the generation counter was last read.
 	Marks models.CommitCounter
-	// ColdKeys makes every native key check start as if a change had just
-	// emptied the caches: the key's rows are read from the database and its
-	// secret verified again. It exists so that godoo bench can measure the
-	// cold path; only bench builds (the godoo_noauth tag) set it.
-	ColdKeys bool
 	// Spawn, when set, starts the work checks leave to the background
 	// (loading the key ids of a database) instead of a plain goroutine:
 	// tests set it to learn when that work is done rather than wait.
@@ -242,6 +237,19 @@ func (a *Authenticator) dummyVerify(ctx context.Context, dbname, who, password s
 		return false, false
 	})
 	return err
+}
+
+// ForgetKeys drops what this process remembers of dbname's native keys,
+// their rows and their verified secrets, so that the next check of each key
+// reads and verifies it again, as after a change to it; the rest (users,
+// header keys, the set of key ids, access rules) stays.
+func (a *Authenticator) ForgetKeys(dbname string) {
+	a.keyCache.forget(dbname)
+	a.rows.mu.Lock()
+	if r := a.rows.dbs[dbname]; r != nil {
+		r.native = map[string][]models.NativeKey{}
+	}
+	a.rows.mu.Unlock()
 }
 
 // Forget drops cached checks of a database that was dropped or renamed.

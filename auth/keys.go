@@ -37,9 +37,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		return models.NativeKey{}, false, err
 	}
 	cands, cached := a.cachedNative(dbname, st, pk.Index)
-	if a.ColdKeys {
-		cached = false
-	} else if !cached && !a.knownIndex(db, dbname, st, pk.Index) {
+	if !cached && !a.knownIndex(db, dbname, st, pk.Index) {
 		cands, cached = nil, true // no such key id: refused without a read
 	}
 	if !cached {
@@ -55,7 +53,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 			continue
 		}
 		usable = true
-		if !a.ColdKeys && a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
+		if a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
 			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
 			return k, true, nil
 		}

@@ -41,6 +41,92 @@ func (c *countingDB) ExecContext(ctx context.Context, q string, args ...any) (sq
 	return c.DB.ExecContext(ctx, q, args...)
 }
 
+// warmUp runs check until it runs no statement on db and reports whether
+// it got there. Before each try it waits for what makes the next try
+// warmer: the listener of PostgreSQL up (it comes up after the first use)
+// and the key ids loaded in the background. Four tries cover a cold one,
+// one while the listener comes up, one that starts the loading, and the
+// warm one.
+func warmUp(t *testing.T, e *env, db *countingDB, bg *background, check func() error, wantErr bool) bool {
+	t.Helper()
+	for range 4 {
+		awaitFeeds(t, e.db)
+		bg.wait(t)
+		before := db.n.Load()
+		err := check()
+		if (err != nil) != wantErr {
+			t.Fatalf("check: %v, want error %v", err, wantErr)
+		}
+		if db.n.Load() == before {
+			return true
+		}
+	}
+	return false
+}
+
+// keyChecks are a native key and a header key made for a test, and the
+// checks of those keys and of the admin's password from one address, on a
+// pool that counts their statements.
+type keyChecks struct {
+	pool           *bun.DB
+	db             *countingDB
+	native, header services.NewKeyResult
+	checks         map[string]func() error
+}
+
+func newKeyChecks(t *testing.T, e *env, name, ip string) keyChecks {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := e.store.Open(ctx, e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := keyChecks{pool: pool, db: &countingDB{DB: pool}}
+	a := e.set.Authenticator()
+	if k.native, err = e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: name}); err != nil {
+		t.Fatal(err)
+	}
+	if k.header, err = e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName(name + "_")}); err != nil {
+		t.Fatal(err)
+	}
+	k.checks = map[string]func() error{
+		"native key": func() error { return a.Check(ctx, k.db, e.db, 2, k.native.Clear, ip) },
+		"password":   func() error { return a.Check(ctx, k.db, e.db, 2, adminPassword, ip) },
+		"header key": func() error {
+			_, err := a.HeaderKey(ctx, k.db, e.db, k.header.Clear, ip)
+			return err
+		},
+	}
+	return k
+}
+
+// TestForgetKeys: after Authenticator.ForgetKeys, the next check of a
+// native key reads and verifies it again, as after a change to it, while
+// what the process remembers of passwords and header keys stays.
+func TestForgetKeys(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		k := newKeyChecks(t, e, "forget", "192.0.2.20")
+		db, a, checks := k.db, e.set.Authenticator(), k.checks
+		bg := trackBackground(a)
+		for name, check := range checks {
+			if !warmUp(t, e, db, bg, check, false) {
+				t.Fatalf("a warm %s check still runs statements", name)
+			}
+		}
+		a.ForgetKeys(e.db)
+		for _, name := range []string{"password", "header key"} {
+			before := db.n.Load()
+			if err := checks[name](); err != nil || db.n.Load() != before {
+				t.Errorf("%s after ForgetKeys: %v, %d statements; want it still warm", name, err, db.n.Load()-before)
+			}
+		}
+		before := db.n.Load()
+		if err := checks["native key"](); err != nil || db.n.Load() == before {
+			t.Errorf("native key after ForgetKeys: %v, %d statements; want it read again", err, db.n.Load()-before)
+		}
+	})
+}
+
 // TestKeyCache: a warm check of a key, a password, an unknown key or a
 // header key runs no statement at all (the cache of credential rows), and
 // any committed change to credentials, made by this process, by another one
@@ -48,54 +134,14 @@ func (c *countingDB) ExecContext(ctx context.Context, q string, args ...any) (sq
 func TestKeyCache(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		pool, err := e.store.Open(ctx, e.db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := &countingDB{DB: pool}
-		a := e.set.Authenticator()
-		native, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: "cache"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		header, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName("cache_")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := newKeyChecks(t, e, "cache", "192.0.2.10")
+		pool, db, a, checks, native, header := k.pool, k.db, e.set.Authenticator(), k.checks, k.native, k.header
 		unknown, _, _, err := auth.NewKey()
 		if err != nil {
 			t.Fatal(err)
 		}
-		checks := map[string]func() error{
-			"native key": func() error { return a.Check(ctx, db, e.db, 2, native.Clear, "192.0.2.10") },
-			"password":   func() error { return a.Check(ctx, db, e.db, 2, adminPassword, "192.0.2.10") },
-			"header key": func() error {
-				_, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.10")
-				return err
-			},
-		}
 		bg := trackBackground(a)
-		// warm runs check until it runs no statement and reports whether
-		// it got there. Before each try it waits for what makes the next
-		// try warmer: the listener of PostgreSQL up (it comes up after the
-		// first use) and the key ids loaded in the background. Four tries
-		// cover a cold one, one while the listener comes up, one that
-		// starts the loading, and the warm one.
-		warm := func(check func() error, wantErr bool) bool {
-			for range 4 {
-				awaitFeeds(t, e.db)
-				bg.wait(t)
-				before := db.n.Load()
-				err := check()
-				if (err != nil) != wantErr {
-					t.Fatalf("check: %v, want error %v", err, wantErr)
-				}
-				if db.n.Load() == before {
-					return true
-				}
-			}
-			return false
-		}
+		warm := func(check func() error, wantErr bool) bool { return warmUp(t, e, db, bg, check, wantErr) }
 		for name, check := range checks {
 			if !warm(check, false) {
 				t.Errorf("a warm %s check still runs statements", name)

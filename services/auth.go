@@ -51,10 +51,8 @@ func (a *Auth) Password(ctx context.Context, cr Credentials) (auth.Identity, err
 	if err != nil {
 		return auth.Identity{}, err
 	}
-	if !noAuth {
-		if err := a.c.auth.Check(ctx, db, cr.DB, cr.UID, cr.Password, remoteAddr(ctx)); err != nil {
-			return auth.Identity{}, a.c.refused(ctx, err)
-		}
+	if err := a.c.auth.Check(ctx, db, cr.DB, cr.UID, cr.Password, remoteAddr(ctx)); err != nil {
+		return auth.Identity{}, a.c.refused(ctx, err)
 	}
 	return auth.Identity{DB: cr.DB, UID: cr.UID, Mode: "password"}, nil
 }

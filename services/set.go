@@ -146,7 +146,6 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	a := auth.New(cfg.Log)
 	a.Now = cfg.Now
-	a.ColdKeys = coldKeys
 	if f, ok := store.(models.AuthFeed); ok {
 		a.Feed = f
 	}

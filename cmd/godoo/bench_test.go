@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 		set.Authenticator().Rounds = 1000
 		return set
 	}
-	if len(os.Args) > 1 && os.Args[1] == benchServeCommand {
+	if len(os.Args) > 1 && os.Args[1] == bench.ServeCommand {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -102,7 +102,7 @@ func TestBench(t *testing.T) {
 func checkBenchReports(t *testing.T, r result, mdPath, jsonPath string) {
 	t.Helper()
 	want := slices.Clone(bench.ScenarioIDs)
-	if !noAuthBuild {
+	if !bench.NoAuthBuild {
 		want = slices.DeleteFunc(want, func(id string) bool { return slices.Contains(bench.NoAuthScenarios, id) })
 		if !strings.Contains(r.stderr, "skipping xml-noauth, json-noauth") {
 			t.Errorf("the skipped auth-off scenarios are not announced:\n%s", r.stderr)
@@ -184,8 +184,8 @@ func checkBenchReports(t *testing.T, r result, mdPath, jsonPath string) {
 func TestBenchFlags(t *testing.T) {
 	isolate(t)
 	for _, args := range [][]string{
-		{benchServeCommand},
-		{benchServeCommand, "--database", "bad/name"},
+		{bench.ServeCommand},
+		{bench.ServeCommand, "--database", "bad/name"},
 		{"bench", "--clients", "0"},
 		{"bench", "--clients", "8,x"},
 		{"bench", "--pairs", "0"},
@@ -203,50 +203,10 @@ func TestBenchFlags(t *testing.T) {
 			t.Errorf("godoo %s: %s, want a usage error", strings.Join(args, " "), r)
 		}
 	}
-	if !noAuthBuild {
+	if !bench.NoAuthBuild {
 		r := runGodoo(t, "", "bench", "--scenarios", "xml-noauth")
 		if r.code != 2 || !strings.Contains(r.stderr, "godoo_noauth") {
 			t.Errorf("xml-noauth in a normal build: %s", r)
-		}
-	}
-}
-
-func TestPickScenarios(t *testing.T) {
-	tests := []struct {
-		name, flag        string
-		canNoAuth         bool
-		want, wantSkipped []string
-	}{
-		{"all with auth off", "all", true, bench.ScenarioIDs, nil},
-		{"all without", "all", false, slices.DeleteFunc(slices.Clone(bench.ScenarioIDs), func(id string) bool {
-			return slices.Contains(bench.NoAuthScenarios, id)
-		}), bench.NoAuthScenarios},
-		{"report order and no repeats", "flood, xml-key,flood", false, []string{"xml-key", "flood"}, nil},
-		{"the soak only when named, last", "soak,xml-key", false, []string{"xml-key", bench.SoakID}, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ids, skipped, err := pickScenarios(tc.flag, tc.canNoAuth)
-			if err != nil || !slices.Equal(ids, tc.want) || !slices.Equal(skipped, tc.wantSkipped) {
-				t.Errorf("pickScenarios(%q) = %v, %v, %v; want %v, %v", tc.flag, ids, skipped, err, tc.want, tc.wantSkipped)
-			}
-		})
-	}
-}
-
-func TestRedactArgs(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--db-url", "postgres://bench:s3cret@db:5432/postgres"}, "--db-url postgres://bench:xxxxx@db:5432/postgres"},
-		{[]string{"--db-url=postgres://bench:s3cret@db/postgres?sslmode=disable"}, "--db-url=postgres://bench:xxxxx@db/postgres?sslmode=disable"},
-		{[]string{"--db-url", "host=db password=s3cret user=bench"}, "--db-url host=db password=xxxxx user=bench"},
-		{[]string{"--db-url", "postgres://postgres@127.0.0.1:5432/postgres", "--clients", "1,8"}, "--db-url postgres://postgres@127.0.0.1:5432/postgres --clients 1,8"},
-	}
-	for _, tc := range tests {
-		if got := redactArgs(tc.args); got != tc.want {
-			t.Errorf("redactArgs(%q) = %q, want %q", tc.args, got, tc.want)
 		}
 	}
 }

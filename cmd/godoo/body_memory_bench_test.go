@@ -125,7 +125,7 @@ func largeBodyServer(b *testing.B, args []string) *bench.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	args = append([]string{benchServeCommand, args[0], args[1], "--http-addr", addr, "--log-level", "warn"}, args[2:]...)
+	args = append([]string{bench.ServeCommand, args[0], args[1], "--http-addr", addr, "--log-level", "warn"}, args[2:]...)
 	srv, err := bench.StartServer(context.Background(), os.Args[0], args, nil, addr, filepath.Join(b.TempDir(), "server.log"), time.Minute)
 	if err != nil {
 		b.Fatal(err)

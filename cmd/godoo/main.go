@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/godoo/godoo/cmd/godoo/internal/bench"
+
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -83,7 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdAPIKey(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(args[1:], stdout, stderr)
-	case benchServeCommand:
+	case bench.ServeCommand:
 		err = cmdBenchServe(args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "godoo: unknown command %q\n\n%s", args[0], usage)

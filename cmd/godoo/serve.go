@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/godoo/godoo/cmd/godoo/internal/bench"
+
 	"github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -20,6 +22,10 @@ var serveContext = signalContext
 // prepareServe readies the store's databases before serve answers calls;
 // godoo bench's server replaces it to check its scratch database only.
 var prepareServe = prepareDatabases
+
+// configureServer readies the handler before it serves: the bench's
+// settings of the environment, which only a godoo_noauth build has.
+var configureServer = bench.ConfigureServer
 
 func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]", stderr)
@@ -72,6 +78,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log})
+	configureServer(handler, set, stderr)
 
 	ln, err := net.Listen("tcp", c.httpAddr())
 	if err != nil {

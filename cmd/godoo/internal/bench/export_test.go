@@ -14,3 +14,9 @@ var (
 
 // Fill exposes template.fill.
 func (t template) Fill(dst []byte, value string) []byte { return t.fill(dst, value) }
+
+// PickScenarios exposes the resolution of --scenarios.
+var PickScenarios = pickScenarios
+
+// RedactArgs exposes the report's rendering of the command line.
+var RedactArgs = redactArgs

@@ -1,8 +1,12 @@
-// Package bench is the load generator of godoo bench: it runs a number of
-// concurrent clients against a target for a fixed time, either godoo over
+// Package bench is godoo bench, the command (command.go) and its server
+// (bench-serve, serve.go) as well as the load generator: it runs a number
+// of concurrent clients against a target for a fixed time, either godoo over
 // loopback HTTP or the equivalent SQL run directly on the database pool,
 // alternates the two in pairs, and reports throughput, latency and the ratio
-// of godoo to direct SQL.
+// of godoo to direct SQL. What the bench needs of a server (authentication
+// off, cold key checks) it sets through the handler's auth modes, and only
+// in builds with the godoo_noauth tag (noauth.go): no production package
+// carries bench code.
 package bench
 
 import (

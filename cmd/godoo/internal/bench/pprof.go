@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -9,19 +9,19 @@ import (
 	"os"
 )
 
-// benchPprofEnv names the loopback address on which bench-serve serves the
-// Go profiler, for profiling godoo under the bench's load, and
-// benchClientPprofEnv the one of the bench's own process (its clients and
+// serverPprofEnv names the loopback address on which bench-serve serves
+// the Go profiler, for profiling godoo under the bench's load, and
+// clientPprofEnv the one of the bench's own process (its clients and
 // yardstick). Only these two commands read them, and only loopback
 // addresses are accepted, so no served port ever exposes the profiler.
 const (
-	benchPprofEnv       = "GODOO_BENCH_PPROF"
-	benchClientPprofEnv = "GODOO_BENCH_CLIENT_PPROF"
+	serverPprofEnv = "GODOO_BENCH_PPROF"
+	clientPprofEnv = "GODOO_BENCH_CLIENT_PPROF"
 )
 
-// startBenchPprof serves /debug/pprof/ on the address in the environment
+// startPprof serves /debug/pprof/ on the address in the environment
 // variable env, if set.
-func startBenchPprof(env string, stderr io.Writer) error {
+func startPprof(env string, stderr io.Writer) error {
 	addr := os.Getenv(env)
 	if addr == "" {
 		return nil

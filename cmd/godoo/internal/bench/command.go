@@ -1,0 +1,493 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/services"
+)
+
+// Synopsis is the usage line of godoo bench.
+const Synopsis = "godoo bench [--db-url postgres://... | --data-dir DIR] [--clients 1,8,32] [--duration 3s] [--pairs 5] [--scenarios ID,...] [--keys 10] [--out FILE] [--json FILE] [--url URL]"
+
+const benchHelp = `
+Measures godoo against the database's own speed: each scenario runs as
+pairs of timed runs, godoo over loopback HTTP, then the same work as SQL
+straight on the database through the same driver and kind of pool
+(A B A B ...), and the report gives godoo's calls/s, latency percentiles,
+errors, the server's peak memory and the median ratio of godoo to SQL with
+its min and max. No ratio is given for a scenario with errors.
+
+The bench makes a scratch database (partners and API keys written by SQL)
+on PostgreSQL (--db-url) or SQLite (--data-dir, by default a temporary
+directory), starts this binary's serve on a free loopback port against it
+(checking only the scratch database at start, not every database there),
+and drops the database at the end. With --url it calls that server instead,
+which must serve the same store (and run with --proxy-mode for the flood
+scenario, whose wrong keys come from many X-Forwarded-For addresses).
+
+Scenarios: ` + "xml-key, json-key, xml-password, json-password, xml-noauth, json-noauth, xml-key-cold, small, read, create-unlink, header-key, json2, flood" + `.
+The auth-off scenarios (xml-noauth, json-noauth) and xml-key-cold (every
+key read and verified again, as after a change emptied the caches) need a
+binary built with -tags godoo_noauth; other builds skip them. Progress goes to standard error,
+the Markdown table to standard output or --out.
+
+--scenarios soak (never part of "all") runs one long mixed load instead of
+pairs: --clients clients (one number) for --duration, each calling in turn
+search_read over XML-RPC with a key and over JSON-RPC with the password,
+read, the API-KEY route, JSON-2, create-unlink, and a create, write and
+unlink over JSON-RPC; the timed run starts once every client has made one
+call of each kind. It samples the server's resident memory after the
+first minute (at half time in runs under two minutes), every minute and at
+the end, and passes with no failed call and the memory at the end within
+10% of the first sample; a soak that fails makes the bench exit with 1.
+For example: godoo bench --scenarios soak --duration 10m --clients 32.
+`
+
+// Env is what godoo bench takes from the command line it runs in.
+type Env struct {
+	// Version is godoo's version, for the report.
+	Version string
+	// NewServices makes the services of a store, as every godoo command
+	// makes them.
+	NewServices func(models.Store, services.Config) *services.Set
+	// Signal is the context that ends the run: SIGINT or SIGTERM.
+	Signal func() (context.Context, context.CancelFunc)
+}
+
+// UsageError is a mistake on the command line, which godoo reports with
+// exit status 2.
+type UsageError string
+
+func (e UsageError) Error() string { return string(e) }
+
+// Command is godoo bench: it seeds a scratch database, serves it, runs the
+// scenarios and their SQL yardsticks, and writes the report.
+func Command(args []string, stdout, stderr io.Writer, env Env) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n%s\nFlags:\n", Synopsis, benchHelp)
+		fs.PrintDefaults()
+	}
+	dbURL := fs.String("db-url", "", "PostgreSQL server URL to bench on (default: SQLite)")
+	dataDir := fs.String("data-dir", "", "SQLite data directory of the scratch database (default: a temporary directory)")
+	clientsFlag := fs.String("clients", "1,8,32", "numbers of concurrent clients, comma-separated")
+	duration := fs.Duration("duration", 3*time.Second, "length of each timed run")
+	warmup := fs.Duration("warmup", 500*time.Millisecond, "unmeasured run of each side before a scenario's pairs")
+	pairs := fs.Int("pairs", 5, "godoo and SQL runs of each scenario, alternating")
+	scenariosFlag := fs.String("scenarios", "all", "scenarios to run, comma-separated, or all")
+	keys := fs.Int("keys", 10, "native API keys in the table (10 or 100000 in the targets)")
+	partners := fs.Int("partners", 10000, "res.partner rows to seed (20% companies, 90% active)")
+	outFile := fs.String("out", "", "write the Markdown report to this file instead of standard output")
+	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
+	target := fs.String("url", "", "bench this running godoo server (serving the same store) instead of starting one")
+	noAuthURL := fs.String("noauth-url", "", "with --url: a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios")
+	serverPID := fs.Int("server-pid", 0, "with --url: the server's process id, to report its peak memory")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return UsageError(err.Error())
+	}
+	if pos := fs.Args(); len(pos) > 0 {
+		return UsageError(fmt.Sprintf("bench takes no arguments, got %q", pos[0]))
+	}
+	if err := startPprof(clientPprofEnv, stderr); err != nil {
+		return err
+	}
+	clients, err := parseClients(*clientsFlag)
+	if err != nil {
+		return UsageError(err.Error())
+	}
+	switch {
+	case *duration <= 0 || *warmup < 0:
+		return UsageError("--duration must be positive and --warmup not negative")
+	case *pairs < 1:
+		return UsageError("--pairs must be at least 1")
+	case *keys < 1:
+		return UsageError("--keys must be at least 1 (the bench's own key)")
+	case *partners < 10:
+		return UsageError("--partners must be at least 10")
+	case *dbURL != "" && *dataDir != "":
+		return UsageError("give --db-url or --data-dir, not both")
+	case *target == "" && (*noAuthURL != "" || *serverPID != 0):
+		return UsageError("--noauth-url and --server-pid go with --url")
+	case *target != "" && !strings.HasPrefix(*target, "http://"),
+		*noAuthURL != "" && !strings.HasPrefix(*noAuthURL, "http://"):
+		return UsageError("--url and --noauth-url take http:// addresses: the bench speaks plain HTTP on loopback")
+	}
+	canNoAuth := NoAuthBuild
+	if *target != "" {
+		canNoAuth = *noAuthURL != ""
+	}
+	ids, skipped, err := pickScenarios(*scenariosFlag, canNoAuth)
+	if err != nil {
+		return UsageError(err.Error())
+	}
+	soak := slices.Contains(ids, SoakID)
+	ids = slices.DeleteFunc(ids, func(id string) bool { return id == SoakID })
+	switch {
+	case soak && len(clients) != 1:
+		return UsageError("--scenarios soak runs with one number of clients (--clients 32, say)")
+	case soak && *target != "" && *serverPID == 0:
+		return UsageError("--scenarios soak with --url needs --server-pid: the soak judges the server's memory")
+	}
+	if *target != "" && slices.Contains(ids, "xml-key-cold") {
+		// A running server keeps its caches; only one the bench starts can
+		// be told to empty them.
+		if strings.TrimSpace(*scenariosFlag) != "all" {
+			return UsageError("--scenarios: xml-key-cold needs the server the bench starts, not --url")
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == "xml-key-cold" })
+		skipped = append(skipped, "xml-key-cold")
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(stderr, "bench: skipping %s: build godoo with -tags godoo_noauth (or give --noauth-url) to measure without authentication or with the key caches emptied\n", strings.Join(skipped, ", "))
+	}
+
+	ctx, stop := env.Signal()
+	defer stop()
+	b := &benchRun{stderr: stderr, newServices: env.NewServices}
+	defer b.cleanup()
+	if err := b.openStore(*dbURL, *dataDir); err != nil {
+		return err
+	}
+	if err := b.seed(ctx, *partners, *keys); err != nil {
+		return err
+	}
+	setup := Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, HeaderKey: b.headerKey,
+		ReadIDs: b.readIDs, Matching: b.matching, Pool: b.pool,
+		HTTP: NewHTTP(slices.Max(clients)), FloodHTTP: NewHTTP(FloodClients)}
+	defer setup.HTTP.CloseIdle()
+	defer setup.FloodHTTP.CloseIdle()
+	serverDesc := ""
+	if *target != "" {
+		setup.URL, setup.NoAuthURL = strings.TrimRight(*target, "/"), strings.TrimRight(*noAuthURL, "/")
+		if *serverPID > 0 {
+			setup.Server = Process(*serverPID)
+		}
+		serverDesc = "a running godoo at " + setup.URL
+	} else {
+		srv, err := b.startServer(ctx, "server", nil)
+		if err != nil {
+			return err
+		}
+		setup.URL, setup.Server = srv.URL, srv
+		if slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(NoAuthScenarios, id) }) {
+			// Only the main server serves the profiler: the others would
+			// find its address taken.
+			na, err := b.startServer(ctx, "noauth-server", []string{noAuthEnv + "=1", serverPprofEnv + "="})
+			if err != nil {
+				return err
+			}
+			setup.NoAuthURL, setup.NoAuthServer = na.URL, na
+		}
+		if slices.Contains(ids, "xml-key-cold") {
+			cold, err := b.startServer(ctx, "cold-key-server", []string{coldKeysEnv + "=1", serverPprofEnv + "="})
+			if err != nil {
+				return err
+			}
+			setup.ColdURL, setup.ColdServer = cold.URL, cold
+		}
+		serverDesc = fmt.Sprintf("godoo %s serve started by the bench (--proxy-mode True --log-level warn)", env.Version)
+	}
+	scenarios, err := Scenarios(setup, ids)
+	if err != nil {
+		return err
+	}
+	meta := Meta{Command: "godoo bench " + redactArgs(args), Store: b.storeName, Server: serverDesc,
+		Partners: *partners, Matching: b.matching, Keys: *keys, Clients: clients, Duration: *duration,
+		Warmup: *warmup, Pairs: *pairs, CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
+		Platform: runtime.GOOS + "/" + runtime.GOARCH, Started: time.Now(), LoadBefore: LoadAverage()}
+	if meta.StoreVersion, err = StoreVersion(ctx, b.pool, b.store.Dialect()); err != nil {
+		return err
+	}
+	var results []Result
+	if len(scenarios) > 0 {
+		results, err = Measure(ctx, scenarios, Options{Clients: clients, Duration: *duration,
+			Warmup: *warmup, Pairs: *pairs, Progress: stderr})
+		if err != nil {
+			return err
+		}
+	}
+	var soakResult *SoakResult
+	if soak {
+		if soakResult, err = runSoak(ctx, setup, clients[0], *duration, stderr); err != nil {
+			return err
+		}
+	}
+	meta.LoadAfter = LoadAverage()
+	report := NewReport(meta, results)
+	report.Soak = soakResult
+	if err := writeReport(*outFile, stdout, report.WriteMarkdown); err != nil {
+		return err
+	}
+	if *jsonFile != "" {
+		if err := writeReport(*jsonFile, nil, report.WriteJSON); err != nil {
+			return err
+		}
+	}
+	if soakResult != nil && !soakResult.OK {
+		return fmt.Errorf("the soak failed: %s", soakResult.Why)
+	}
+	return nil
+}
+
+// runSoak runs the soak against the bench's server.
+func runSoak(ctx context.Context, setup Setup, clients int, d time.Duration, progress io.Writer) (*SoakResult, error) {
+	ops, err := SoakOps(setup)
+	if err != nil {
+		return nil, err
+	}
+	probe, ok := setup.Server.(RSSProbe)
+	if !ok {
+		return nil, fmt.Errorf("the soak needs the server's process to read its memory")
+	}
+	first := SoakFirstSample(d)
+	fmt.Fprintf(progress, "bench: soak: %d clients for %s; the server's memory after %s, every minute and at the end\n", clients, d, first)
+	r := Soak(ctx, ops, probe, SoakOptions{Clients: clients, Duration: d, First: first, Every: time.Minute, Progress: progress})
+	fmt.Fprintf(progress, "bench: soak: %d calls, %d errors, server RSS %+.1f%% from the first sample to the end\n", r.Calls, r.Errors, 100*r.Growth)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// benchRun holds what a bench run made, so that cleanup undoes it: the
+// servers, the scratch database and the temporary directory.
+type benchRun struct {
+	stderr      io.Writer
+	newServices func(models.Store, services.Config) *services.Set
+	store       models.Store
+	storeName   string
+	storeArgs   []string // the serve flags that name the same store
+	tmpDir      string
+	set         *services.Set
+	db          string
+	servers     []*Server
+
+	pool                     *bun.DB
+	uid                      int64
+	password, key, headerKey string
+	readIDs                  []int64
+	matching                 int
+}
+
+func (b *benchRun) openStore(dbURL, dataDir string) error {
+	var err error
+	if b.tmpDir, err = os.MkdirTemp("", "godoo-bench-"); err != nil {
+		return err
+	}
+	if dbURL != "" {
+		b.store, err = pgstore.New(dbURL)
+		b.storeName, b.storeArgs = "PostgreSQL", []string{"--db-url", dbURL}
+	} else {
+		if dataDir == "" {
+			dataDir = filepath.Join(b.tmpDir, "data")
+		}
+		b.store, err = sqlitestore.New(dataDir)
+		b.storeName, b.storeArgs = "SQLite", []string{"--data-dir", dataDir}
+	}
+	if err != nil {
+		return err
+	}
+	b.set = b.newServices(b.store, services.Config{})
+	return nil
+}
+
+// seed makes the scratch database with its admin, a native key and a
+// header key, then writes the partners and the filler keys by SQL.
+func (b *benchRun) seed(ctx context.Context, partners, keys int) error {
+	var r [4]byte
+	_, _ = rand.Read(r[:])
+	name := "bench_" + hex.EncodeToString(r[:])
+	b.password = rand.Text()
+	fmt.Fprintf(b.stderr, "bench: creating the scratch database %s (%s)\n", name, b.storeName)
+	if err := b.set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: b.password, AdminLogin: "admin"}); err != nil {
+		return err
+	}
+	b.db = name
+	native, err := b.set.Database.CreateAPIKey(ctx, name, services.KeyOptions{Login: "admin", Name: "bench"})
+	if err != nil {
+		return err
+	}
+	header, err := b.set.Database.CreateAPIKey(ctx, name, services.KeyOptions{Kind: services.KeyHeader, Login: "admin", Name: "bench"})
+	if err != nil {
+		return err
+	}
+	b.key, b.headerKey = native.Clear, header.Clear
+	if b.pool, err = b.store.Open(ctx, name); err != nil {
+		return err
+	}
+	if err := b.pool.QueryRowContext(ctx, "SELECT id FROM res_users WHERE login = ?", "admin").Scan(&b.uid); err != nil {
+		return err
+	}
+	fmt.Fprintf(b.stderr, "bench: seeding %d partners and %d API keys\n", partners, keys)
+	if b.matching, err = SeedPartners(ctx, b.pool, partners); err != nil {
+		return err
+	}
+	if err := FillKeys(ctx, b.pool, b.uid, keys); err != nil {
+		return err
+	}
+	b.readIDs, err = PickIDs(ctx, b.pool, 10)
+	return err
+}
+
+// startServer starts this binary's serve on the scratch store, as
+// bench-serve, which checks only the scratch database at start. It is tried
+// three times, each on a new free port, since another process may take the
+// port between FreeAddr and the server's listen.
+func (b *benchRun) startServer(ctx context.Context, name string, env []string) (*Server, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	var lastErr error
+	for try := 1; try <= 3; try++ {
+		addr, err := FreeAddr()
+		if err != nil {
+			return nil, err
+		}
+		args := append([]string{ServeCommand, "--database", b.db, "--http-addr", addr, "--proxy-mode", "True", "--log-level", "warn"}, b.storeArgs...)
+		logPath := filepath.Join(b.tmpDir, fmt.Sprintf("%s-%d.log", name, try))
+		srv, err := StartServer(ctx, exe, args, env, addr, logPath, time.Minute)
+		if err == nil {
+			fmt.Fprintf(b.stderr, "bench: %s ready at %s (pid %d)\n", name, srv.URL, srv.Process)
+			b.servers = append(b.servers, srv)
+			return srv, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		lastErr = err
+		fmt.Fprintf(b.stderr, "bench: %s did not start (try %d of 3): %v\n", name, try, err)
+	}
+	return nil, fmt.Errorf("starting the %s: %w", name, lastErr)
+}
+
+// cleanup stops the servers, drops the scratch database and removes the
+// temporary directory, whatever happened before.
+func (b *benchRun) cleanup() {
+	for _, s := range b.servers {
+		if err := s.Stop(); err != nil {
+			fmt.Fprintf(b.stderr, "bench: %v\n", err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if b.db != "" {
+		if _, err := b.set.Database.DropNoCheck(ctx, b.db); err != nil {
+			fmt.Fprintf(b.stderr, "bench: dropping the scratch database %s: %v\n", b.db, err)
+		} else {
+			fmt.Fprintf(b.stderr, "bench: dropped the scratch database %s\n", b.db)
+		}
+	}
+	if b.store != nil {
+		b.store.Close()
+	}
+	if b.tmpDir != "" {
+		_ = os.RemoveAll(b.tmpDir)
+	}
+}
+
+// parseClients reads a comma-separated list of positive client counts.
+func parseClients(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 4096 {
+			return nil, fmt.Errorf("--clients: %q is not a number of clients (1 to 4096)", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// pickScenarios resolves --scenarios: "all" is every scenario this build
+// can run, without the soak; skipped lists the auth-off scenarios left out
+// of "all".
+func pickScenarios(s string, canNoAuth bool) (ids, skipped []string, err error) {
+	if strings.TrimSpace(s) == "all" {
+		for _, id := range ScenarioIDs {
+			if !canNoAuth && slices.Contains(NoAuthScenarios, id) {
+				skipped = append(skipped, id)
+				continue
+			}
+			ids = append(ids, id)
+		}
+		return ids, skipped, nil
+	}
+	for _, f := range strings.Split(s, ",") {
+		id := strings.TrimSpace(f)
+		switch {
+		case !slices.Contains(ScenarioIDs, id) && id != SoakID:
+			return nil, nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s, %s)", id, strings.Join(ScenarioIDs, ", "), SoakID)
+		case !canNoAuth && slices.Contains(NoAuthScenarios, id):
+			return nil, nil, fmt.Errorf("--scenarios: %s needs a godoo built with -tags godoo_noauth (or --noauth-url)", id)
+		case !slices.Contains(ids, id):
+			ids = append(ids, id)
+		}
+	}
+	// Report order, whatever the order given; the soak runs last.
+	order := func(id string) int {
+		if id == SoakID {
+			return len(ScenarioIDs)
+		}
+		return slices.Index(ScenarioIDs, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return order(a) - order(b) })
+	return ids, nil, nil
+}
+
+// writeReport writes with write to path, or to w when path is empty.
+func writeReport(path string, w io.Writer, write func(io.Writer) error) error {
+	if path == "" {
+		return write(w)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+var passwordKV = regexp.MustCompile(`password=\S+`)
+
+// redactArgs renders the command line for the report without a database
+// password.
+func redactArgs(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if u, err := url.Parse(strings.TrimPrefix(a, "--db-url=")); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				a = strings.Replace(a, u.String(), u.Redacted(), 1)
+			}
+		}
+		out[i] = passwordKV.ReplaceAllString(a, "password=xxxxx")
+	}
+	return strings.Join(out, " ")
+}
