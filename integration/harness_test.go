@@ -1,3 +1,8 @@
+// Package integration_test drives a real godoo over real HTTP on loopback,
+// with real clients (kolo/xmlrpc, Python's xmlrpc.client, plain JSON-RPC,
+// curl), against every store: SQLite always, PostgreSQL when
+// GODOO_TEST_DSN names a server; it also replays the recorded Odoo 18
+// corpus (conformance_*_test.go).
 package integration_test
 
 import (
@@ -26,10 +31,6 @@ import (
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
-
-// The integration suite drives a real godoo over real HTTP on loopback, with
-// real clients, against every store: SQLite always, PostgreSQL when
-// GODOO_TEST_DSN names a server.
 
 const (
 	adminPassword  = "admin-Secret-1"

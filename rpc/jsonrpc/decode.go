@@ -1,3 +1,9 @@
+// Package jsonrpc is the JSON wire format of godoo's JSON protocols: the
+// JSON-RPC envelope of /jsonrpc and of the web client's routes (only its
+// params and id are read, as Odoo reads them), and the JSON values of
+// every request and answer, JSON-2's too, decoded into and encoded from
+// the neutral shapes the services take, byte for byte as Odoo writes them.
+// It knows no HTTP; the rpc package serves it.
 package jsonrpc
 
 import (
