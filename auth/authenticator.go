@@ -1,7 +1,10 @@
-// Package auth verifies the credentials of RPC calls: passwords (and, through
-// the same slot, API keys), the login cool-down that slows brute force, and a
-// cache of successful checks that every godoo process invalidates through the
-// database.
+// Package auth verifies credentials: passwords (and, through the same slot,
+// API keys) of RPC calls and logins, native keys as bearer tokens, header
+// keys and HTTP Basic credentials; it keeps the login cool-down that slows
+// brute force, the limiter of wrong keys, and a cache of successful checks
+// that every godoo process invalidates through the database. Identity, who
+// a request runs as, is its result, used from the HTTP front to the
+// services.
 package auth
 
 import (

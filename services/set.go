@@ -1,6 +1,11 @@
-// Package services implements Odoo's RPC services (common, object, db) on a
-// store. It is the only place where transactions begin and end: one per call,
-// retried on serialization failures, rolled back on any error.
+// Package services implements Odoo's services on a store: common, object
+// and db for RPC, the web client's sessions and JSON-2 for the web routes,
+// and Auth, which turns what a request carries into who it runs as (one
+// method per auth mode of the HTTP front). Every model method a request
+// runs, whatever its protocol, takes one path (Object.Execute): open the
+// database, look the method up, run it in one transaction. It is the only
+// place where transactions begin and end: one per call, retried on
+// serialization failures, rolled back on any error. It knows no HTTP.
 package services
 
 import (
