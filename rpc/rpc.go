@@ -56,10 +56,10 @@ func validMethodName(s string) bool {
 	return true
 }
 
-// run runs one call of any protocol. A panic becomes an internal error, so
-// that the client gets an answer in its protocol and the server keeps
-// serving; the errors of a call whose client went away are marked as such
-// (see abandoned).
+// run runs one call of XML-RPC, JSON-RPC or a web client route. A panic
+// becomes an internal error, so that the client gets an answer in its
+// protocol and the server keeps serving; the errors of a call whose client
+// went away are marked as such (see abandoned).
 func (h *Handler) run(ctx context.Context, method string, fn func() (any, error)) (res any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
