@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // domainOps lists the comparison operators a domain term may use.
@@ -65,7 +67,7 @@ func domainList(domain any) ([]any, error) {
 	case []any:
 		return d, nil
 	}
-	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", pyRepr(domain))
+	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", py.Repr(domain))
 }
 
 func mentionsActive(terms []any) bool {
@@ -175,11 +177,11 @@ func (c *domainCompiler) node(m *Model, alias string, n *dnode, neg bool) (where
 }
 
 func syntaxError(terms []any) error {
-	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", pyRepr(terms))
+	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", py.Repr(terms))
 }
 
 func invalidLeaf(t any) error {
-	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", pyRepr(t))
+	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", py.Repr(t))
 }
 
 func and(a, b where) where {
@@ -310,7 +312,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 }
 
 func pyTuple(t []any) string {
-	s := pyRepr(t)
+	s := py.Repr(t)
 	return "(" + s[1:len(s)-1] + ")"
 }
 

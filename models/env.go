@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godoo/godoo/models/py"
 	"github.com/uptrace/bun"
 )
 
@@ -128,7 +129,7 @@ func (e *Env) CommitHooks() []func() { return e.state.onCommit }
 // ActiveTest reports whether archived records are hidden (the default).
 func (e *Env) ActiveTest() bool {
 	v, ok := e.Context["active_test"]
-	return !ok || truthy(v)
+	return !ok || py.Truthy(v)
 }
 
 // NowText is Now in the layout stored in datetime columns.

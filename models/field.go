@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Field types, named as Odoo names them in fields_get.
@@ -131,7 +133,7 @@ func (f *Field) fromDB(v any) any {
 		if _, ok := v.(bool); ok {
 			return v
 		}
-		return truthy(v)
+		return Bool(v)
 	case Integer:
 		if _, ok := v.(int64); ok {
 			return v
@@ -202,7 +204,7 @@ func (f *Field) toDB(v any) (any, error) {
 	}
 	switch f.Type {
 	case Boolean:
-		return truthy(v), nil
+		return Bool(v), nil
 	case Integer:
 		n, ok := toInt64(v)
 		if !ok {
@@ -242,7 +244,7 @@ func (f *Field) toDB(v any) (any, error) {
 				return s, nil
 			}
 		}
-		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(s))
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(s))
 	case Binary:
 		s, ok := v.(string)
 		if !ok {
@@ -292,54 +294,18 @@ func (f *Field) parseTime(v any) (any, error) {
 }
 
 func (f *Field) badValue(v any) error {
-	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 }
 
-// pyRepr renders a value roughly as Python's repr, for error messages that
-// clients compare with Odoo's.
-func pyRepr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		return "{...}"
+// Bool converts the value of a boolean field, as a client writes it or a
+// driver returns it, to a Go bool: Python's truth, except that the texts
+// "0", "f" and "false" are false, since a driver or a column of text may
+// hold a boolean in that form.
+func Bool(v any) bool {
+	if s, ok := v.(string); ok {
+		return s != "" && s != "0" && s != "f" && s != "false"
 	}
-	return fmt.Sprint(v)
-}
-
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case int:
-		return x != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != "" && x != "0" && x != "f" && x != "false"
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
+	return py.Truthy(v)
 }
 
 // toInt64 accepts the integer shapes either driver or either codec produces.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // IdentityWindow is how long a password re-check lasts (Odoo's 10 minutes).
@@ -163,7 +165,7 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
-	kwargs["context"] = wireNumbers(callCtx)
+	kwargs["context"] = py.Numbers(callCtx)
 	_, meth, err := env.Registry.Lookup(model, method)
 	if err != nil {
 		return nil, err
@@ -190,28 +192,8 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 	}
 	for k, v := range kwargs {
 		if k != "context" {
-			kwargs[k] = wireNumbers(v)
+			kwargs[k] = py.Numbers(v)
 		}
 	}
 	return env.Registry.Call(ctx, env, model, method, args, kwargs)
-}
-
-// wireNumbers turns the whole float64 numbers of decoded JSON into int64,
-// as the RPC codecs give them, in maps and lists too; null stays nil.
-func wireNumbers(v any) any {
-	switch x := v.(type) {
-	case float64:
-		if n, ok := toInt64(x); ok {
-			return n
-		}
-	case []any:
-		for i := range x {
-			x[i] = wireNumbers(x[i])
-		}
-	case map[string]any:
-		for k := range x {
-			x[k] = wireNumbers(x[k])
-		}
-	}
-	return v
 }

@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // addIRMethods gives the ir.* models the model methods scripts call on them.
@@ -42,7 +44,7 @@ func checkObjectReference(ctx context.Context, env *Env, _ *Model, _ []int64, a 
 		if err != nil {
 			return nil, err
 		}
-		if !ok && truthy(a["raise_on_access_error"]) {
+		if !ok && py.Truthy(a["raise_on_access_error"]) {
 			return nil, env.CheckAccess(ctx, m, OpRead)
 		}
 		if !ok {
@@ -61,9 +63,9 @@ func accessCheck(ctx context.Context, env *Env, _ *Model, _ []int64, a Args) (an
 	}
 	m := env.Registry.Model(name)
 	if m == nil {
-		return nil, ServerErrorf("builtins.ValueError", "Invalid model name %s", pyRepr(name))
+		return nil, ServerErrorf("builtins.ValueError", "Invalid model name %s", py.Repr(name))
 	}
-	raise := !a.Has("raise_exception") || truthy(a["raise_exception"])
+	raise := !a.Has("raise_exception") || py.Truthy(a["raise_exception"])
 	if raise {
 		if err := env.CheckAccess(ctx, m, Op(mode)); err != nil {
 			return nil, err
@@ -223,7 +225,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 				return nil, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
 			}
 		}
-		d = normalizeJSONNumbers(d).([]any)
+		d = py.Numbers(d).([]any)
 		var err error
 		if d, err = env.bindRuleValues(ctx, d); err != nil {
 			return nil, false, err
@@ -256,28 +258,6 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 func fromBytes(v any) any {
 	if b, ok := v.([]byte); ok {
 		return string(b)
-	}
-	return v
-}
-
-// normalizeJSONNumbers turns the float64 numbers of a decoded JSON domain
-// into int64 where they are integral, as the RPC codecs do.
-func normalizeJSONNumbers(v any) any {
-	switch x := v.(type) {
-	case float64:
-		if n, ok := toInt64(x); ok {
-			return n
-		}
-	case []any:
-		for i := range x {
-			x[i] = normalizeJSONNumbers(x[i])
-		}
-		if x == nil {
-			return []any{}
-		}
-		return x
-	case nil:
-		return []any{}
 	}
 	return v
 }

@@ -9,6 +9,8 @@ import (
 	// Time zone names of a context are known even where the host has no
 	// zoneinfo, as PostgreSQL knows them.
 	_ "time/tzdata"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // moreMethods are the rest of Odoo 18's public BaseModel API that scripts
@@ -179,7 +181,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	lazy := !a.Has("lazy") || truthy(a["lazy"])
+	lazy := !a.Has("lazy") || py.Truthy(a["lazy"])
 	if lazy && len(groupby) > 1 {
 		groupby = groupby[:1]
 	}
@@ -188,7 +190,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		name, gran, _ := strings.Cut(g, ":")
 		f := m.Fields[name]
 		if f == nil {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", py.Repr(name), py.Repr(m.Name))
 		}
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
@@ -197,7 +199,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, notStored(m, f)
 		}
 		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", py.Repr(g))
 		}
 		if (f.Type == Date || f.Type == Datetime) && gran == "" {
 			gran = "month"
@@ -218,7 +220,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		f := m.Fields[name]
 		if f == nil {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", py.Repr(name), py.Repr(m.Name))
 		}
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
@@ -360,7 +362,7 @@ func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
 	sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
 		"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
 	if sqlFn == "" || !f.Stored() {
-		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", py.Repr(fn))
 	}
 	if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
 		sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
@@ -391,7 +393,7 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 	for _, part := range strings.Split(orderby, ",") {
 		words := strings.Fields(part)
 		if len(words) == 0 || len(words) > 4 {
-			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
 		term, dir, nulls := words[0], "ASC", ""
 		rest := words[1:]
@@ -402,14 +404,14 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 			nulls, rest = " NULLS "+strings.ToUpper(rest[1]), nil
 		}
 		if len(rest) != 0 {
-			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
 		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
 		if err != nil {
 			return "", err
 		}
 		if expr == "" {
-			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", pyRepr(strings.TrimSpace(part)))
+			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", py.Repr(strings.TrimSpace(part)))
 		}
 		parts = append(parts, expr)
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Read returns the records of ids (in that order, skipping ids that do not
@@ -101,7 +103,7 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 			}
 		}
 	}
-	if truthy(env.Context["bin_size"]) {
+	if py.Truthy(env.Context["bin_size"]) {
 		binSizes(m, recs, fields)
 	}
 	if contains(fields, "display_name") {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // magicFields are maintained by the ORM; values that clients send for them
@@ -335,7 +337,7 @@ func parseCommands(f *Field, v any) ([]command, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 	}
 	var out []command
 	for _, item := range list {
@@ -346,11 +348,11 @@ func parseCommands(f *Field, v any) ([]command, error) {
 		}
 		t, ok := item.([]any)
 		if !ok || len(t) == 0 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 		}
 		code, ok := toInt64(t[0])
 		if !ok || code < 0 || code > 6 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(item))
 		}
 		c := command{code: code}
 		if len(t) > 1 {
@@ -372,7 +374,7 @@ func parseCommands(f *Field, v any) ([]command, error) {
 			}
 		}
 		if (code == 1 || code == 2 || code == 3 || code == 4) && len(t) < 2 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(item))
 		}
 		out = append(out, c)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Op is the access right a method needs (ir.model.access perm_*).
@@ -271,8 +273,8 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 // which JSON-2 answers with 422.
 var ErrArguments = errors.New("arguments do not match the signature")
 
-func argError(format string, args ...any) error {
-	return &Error{Kind: KindServer, Name: "builtins.TypeError", Message: fmt.Sprintf(format, args...), Err: ErrArguments}
+func argError(msg string) error {
+	return &Error{Kind: KindServer, Name: "builtins.TypeError", Message: msg, Err: ErrArguments}
 }
 
 // bind merges positional and keyword arguments by parameter name, with
@@ -304,21 +306,15 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 			k = alias
 		}
 		if !contains(meth.Params, k) {
-			return nil, argError("%s() got an unexpected keyword argument '%s'", name, k)
+			return nil, argError(py.UnexpectedKeyword(name, k))
 		}
 		if _, dup := out[k]; dup {
-			return nil, argError("%s() got multiple values for argument '%s'", name, k)
+			return nil, argError(py.MultipleValues(name, k))
 		}
 		out[k] = v
 	}
 	if len(args) > len(meth.Params) {
-		given := self + len(args)
-		if meth.Required == len(meth.Params) {
-			n := self + len(meth.Params)
-			return nil, argError("%s() takes %d positional argument%s but %d were given", name, n, plural(n), given)
-		}
-		return nil, argError("%s() takes from %d to %d positional arguments but %d were given",
-			name, self+meth.Required, self+len(meth.Params), given)
+		return nil, argError(py.TooManyPositional(name, self+meth.Required, self+len(meth.Params), self+len(args)))
 	}
 	var missing []string
 	for _, p := range meth.Params[:meth.Required] {
@@ -327,36 +323,15 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, argError("%s() missing %d required positional argument%s: %s", name, len(missing), plural(len(missing)), PyNames(missing))
+		return nil, argError(py.MissingArguments(name, missing))
 	}
 	return out, nil
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// PyNames lists names as CPython does in arity errors: 'a'; 'a' and 'b';
-// 'a', 'b', and 'c'. The web routes' own TypeErrors use it too.
-func PyNames(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		switch {
-		case i == 0:
-		case len(names) == 2:
-			b.WriteString(" and ")
-		case i == len(names)-1:
-			b.WriteString(", and ")
-		default:
-			b.WriteString(", ")
-		}
-		b.WriteString("'" + n + "'")
-	}
-	return b.String()
-}
+// PyNames lists names as CPython does in arity errors.
+//
+// Deprecated: use py.Names; this remains until the protocol layer calls it.
+func PyNames(names []string) string { return py.Names(names) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -382,7 +357,7 @@ func IDList(v any) ([]int64, error) {
 		for _, e := range x {
 			n, ok := toInt64(e)
 			if !ok || isBool(e) {
-				return nil, ServerErrorf("builtins.TypeError", "Invalid id %s: ids must be integers", pyRepr(e))
+				return nil, ServerErrorf("builtins.TypeError", "Invalid id %s: ids must be integers", py.Repr(e))
 			}
 			out = append(out, n)
 		}
@@ -396,7 +371,7 @@ func IDList(v any) ([]int64, error) {
 			}
 		}
 	}
-	return nil, ServerErrorf("builtins.TypeError", "Invalid ids %s: expected a list of integers", pyRepr(v))
+	return nil, ServerErrorf("builtins.TypeError", "Invalid ids %s: expected a list of integers", py.Repr(v))
 }
 
 func isBool(v any) bool { _, ok := v.(bool); return ok }

@@ -1,6 +1,10 @@
 package models
 
-import "context"
+import (
+	"context"
+
+	"github.com/godoo/godoo/models/py"
+)
 
 func partnerModel() *Model {
 	m := &Model{Name: "res.partner", Description: "Contact", Table: "res_partner", Order: "name, id",
@@ -128,7 +132,7 @@ func companyTypeInverse(vals map[string]any) error {
 	case "person", false, nil:
 		vals["is_company"] = false
 	default:
-		return ServerErrorf("builtins.ValueError", "Wrong value for res.partner.company_type: %s", pyRepr(v))
+		return ServerErrorf("builtins.ValueError", "Wrong value for res.partner.company_type: %s", py.Repr(v))
 	}
 	delete(vals, "company_type")
 	return nil

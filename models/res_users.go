@@ -68,12 +68,12 @@ func usersModel() *Model {
 		}
 		for _, id := range ids {
 			if id == SuperuserID {
-				if v, ok := vals["active"]; ok && truthy(v) {
+				if v, ok := vals["active"]; ok && Bool(v) {
 					return UserErrorf("You cannot activate the superuser.")
 				}
 			}
 			if id == env.UID {
-				if v, ok := vals["active"]; ok && !truthy(v) {
+				if v, ok := vals["active"]; ok && !Bool(v) {
 					return UserErrorf("You cannot deactivate the user you're currently logged in as.")
 				}
 			}

@@ -42,7 +42,7 @@ func UserAuthState(ctx context.Context, db bun.IDB, uid int64) (active bool, ver
 	if err != nil {
 		return false, 0, false, err
 	}
-	return truthy(a), version, true, nil
+	return Bool(a), version, true, nil
 }
 
 func scanUser(row *sql.Row) (UserCredentials, bool, error) {
@@ -55,7 +55,7 @@ func scanUser(row *sql.Row) (UserCredentials, bool, error) {
 	if err != nil {
 		return UserCredentials{}, false, err
 	}
-	u.Active = truthy(active)
+	u.Active = Bool(active)
 	return u, true, nil
 }
 
