@@ -42,7 +42,7 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	})
 	w := &watch{name: name, l: l}
 	s.mu.Lock()
-	if s.closed {
+	if s.pools.Err() != nil {
 		s.mu.Unlock()
 		_ = l.Close()
 		go on(models.AuthFeedClosed)
