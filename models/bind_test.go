@@ -11,7 +11,7 @@ import (
 // with the TypeError text CPython prints for Odoo 18's method, qualified name
 // included, so that scripts matching on it see the same text.
 func TestBindTypeErrors(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := baseRegistry(t)
 	meth := func(model, name string) *models.Method { return reg.Model(model).Methods[name] }
 	cases := []struct {
 		name   string

@@ -43,7 +43,7 @@ func FuzzDomain(f *testing.F) {
 	if _, err := migrations.Apply(ctx, db, "sqlite"); err != nil {
 		f.Fatal(err)
 	}
-	reg := models.NewRegistry()
+	reg := baseRegistry(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		var domain any
 		dec := json.NewDecoder(strings.NewReader(src))

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // golden files in testdata/domain/<dialect>/<name>.sql. No database is
 // needed: the compiler only builds text and arguments.
 func TestDomainSQL(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := baseRegistry(t)
 	cases := []struct {
 		name   string
 		model  string
@@ -87,7 +87,7 @@ func TestDomainSQL(t *testing.T) {
 
 // TestDomainErrors checks that malformed domains get Odoo's ValueError texts.
 func TestDomainErrors(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := baseRegistry(t)
 	cases := []struct {
 		name   string
 		domain any
@@ -123,7 +123,7 @@ func TestDomainErrors(t *testing.T) {
 // TestParseOrder checks that order specs are parsed strictly and never
 // pasted into SQL.
 func TestParseOrder(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := baseRegistry(t)
 	cases := []struct {
 		spec, want string
 		ok         bool

@@ -51,7 +51,7 @@ func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeK
 			// A value that cannot be read as a datetime fails closed: the
 			// key counts as expired.
 			k.Expires = "0000-00-00 00:00:00"
-			if t, ok := formatTime(expires, DatetimeLayout).(string); ok {
+			if t, ok := FormatTime(expires, DatetimeLayout).(string); ok {
 				k.Expires = t
 			}
 		}

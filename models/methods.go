@@ -58,7 +58,7 @@ func intArg(a Args, name string) (int64, error) {
 	case int64:
 		return v, nil
 	case float64:
-		if n, ok := toInt64(v); ok {
+		if n, ok := ToInt64(v); ok {
 			return n, nil
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// Time zone names of a context are known even where the host has no
 	// zoneinfo, as PostgreSQL knows them.
 	_ "time/tzdata"
@@ -44,16 +45,13 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
-		if m.Name == "res.users" && n == "login" {
-			continue
-		}
 		names = append(names, n)
 	}
 	recs, err := env.Read(ctx, m, ids, names, false)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != len(uniq(ids)) {
+	if len(recs) != len(UniqueIDs(ids)) {
 		return nil, env.checkExist(ctx, m, ids, "copy")
 	}
 	out := make([]int64, 0, len(recs))
@@ -71,7 +69,9 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 			}
 			vals[n] = v
 		}
-		if name, ok := vals["name"].(string); ok && m.Name != "res.users" {
+		// A name of the record's own is marked as a copy's; a delegated
+		// one (a user's, which is its partner's) is left as it is.
+		if name, ok := vals["name"].(string); ok && m.Fields["name"].Stored() {
 			vals["name"] = name + " (copy)"
 		}
 		for k, v := range def {
@@ -120,8 +120,8 @@ func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (an
 			out[n] = v
 			continue
 		}
-		if f.Default != nil {
-			out[n] = f.Default(env)
+		if v, ok := f.defaultFor(env); ok {
+			out[n] = v
 		}
 	}
 	return out, nil
@@ -286,7 +286,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	rows, err := env.query(ctx, q+paging, args...)
+	rows, err := env.Query(ctx, q+paging, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			g[s.key] = val
 			gdom = append(gdom, cond...)
 		}
-		count, _ := toInt64(vals[len(specs)])
+		count, _ := ToInt64(vals[len(specs)])
 		if lazy && len(specs) == 1 {
 			g[specs[0].field.Name+"_count"] = count
 		} else {
@@ -322,10 +322,10 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		for i, ag := range aggs {
 			v := vals[len(specs)+1+i]
 			if ag.fn == "count" || ag.fn == "count_distinct" {
-				n, _ := toInt64(v)
+				n, _ := ToInt64(v)
 				g[ag.out] = n
 			} else if f := m.Fields[ag.out]; f != nil && f.Type == Integer && ag.fn != "avg" {
-				n, _ := toInt64(v)
+				n, _ := ToInt64(v)
 				g[ag.out] = n
 			} else if v == nil {
 				g[ag.out] = false
@@ -519,7 +519,7 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
 		return false, []any{[]any{f.Name, "=", false}}
 	}
 	if s.gran != "" {
-		start := formatTime(v, DatetimeLayout)
+		start := FormatTime(v, DatetimeLayout)
 		ss, _ := start.(string)
 		t, err := parseWire(ss)
 		if err != nil {
@@ -580,7 +580,7 @@ func (env *Env) nameGroups(ctx context.Context, specs []groupSpec, groups []Reco
 			continue
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		names, err := env.Sudo().DisplayNames(ctx, env.Registry.Model(s.field.Relation), uniq(ids))
+		names, err := env.Sudo().DisplayNames(ctx, env.Registry.Model(s.field.Relation), UniqueIDs(ids))
 		if err != nil {
 			return err
 		}

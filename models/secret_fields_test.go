@@ -13,7 +13,7 @@ import (
 // column, and an order on it is refused, so that no client can test a
 // secret's value one character at a time.
 func TestWriteOnlyFieldsStayOutOfSQL(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := baseRegistry(t)
 	found := 0
 	for _, name := range reg.Names() {
 		m := reg.Model(name)

@@ -131,7 +131,7 @@ func (env *Env) searchReadAnswer(ctx context.Context, m *Model, domain any, o Se
 	if err != nil {
 		return nil, err
 	}
-	rows, err := env.query(ctx, q, args...)
+	rows, err := env.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -89,7 +89,7 @@ func LoginFailures(ctx context.Context, db bun.IDB, key string) (int64, string, 
 	if err != nil {
 		return 0, "", err
 	}
-	s, _ := formatTime(last, DatetimeLayout).(string)
+	s, _ := FormatTime(last, DatetimeLayout).(string)
 	return n, s, nil
 }
 
@@ -109,6 +109,17 @@ func ClearLoginFailures(ctx context.Context, db bun.IDB, keys ...string) error {
 	for i, k := range keys {
 		args[i] = k
 	}
-	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE key IN ("+placeholders(len(keys))+")", args...)
+	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE key IN ("+Placeholders(len(keys))+")", args...)
+	return err
+}
+
+// BumpAuthVersion marks ids' credentials as changed, so that every process
+// drops what it cached about them at its next check.
+func (env *Env) BumpAuthVersion(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	env.credentialsChanged("res_users")
+	_, err := env.Exec(ctx, "UPDATE res_users SET auth_version = auth_version + 1 WHERE id IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
 	return err
 }

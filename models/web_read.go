@@ -175,7 +175,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 			targets = append(targets, id)
 		}
 	}
-	targets = uniq(targets)
+	targets = UniqueIDs(targets)
 	if len(targets) == 0 {
 		return nil
 	}
@@ -224,7 +224,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 	for _, r := range recs {
 		all = append(all, r[name].([]int64)...)
 	}
-	all = uniq(all)
+	all = UniqueIDs(all)
 	order, _ := sub["order"].(string)
 	rawFields, hasFields := sub["fields"]
 	// keep is the set of linked records the user may read, in the order
@@ -283,7 +283,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 	}
 	toRead := all
 	if lim, ok := sub["limit"]; ok && lim != nil {
-		n, ok := toInt64(lim)
+		n, ok := ToInt64(lim)
 		if !ok || isBool(lim) {
 			return ServerErrorf("builtins.TypeError", "slice indices must be integers or None or have an __index__ method")
 		}
@@ -292,7 +292,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 			l := r[name].([]int64)
 			toRead = append(toRead, l[:min(int(max(n, 0)), len(l))]...)
 		}
-		toRead = uniq(toRead)
+		toRead = UniqueIDs(toRead)
 	}
 	rows, err := env.subEnv(sub).webRead(ctx, co, toRead, fields)
 	if err != nil {

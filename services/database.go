@@ -11,6 +11,7 @@ import (
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 )
 
 // Database is Odoo's db service: listing and managing databases. Every
@@ -67,7 +68,7 @@ func (s *Database) ServerVersion() string { return s.c.cfg.ServerVersion }
 
 // ListLang is db.list_lang: [code, name] pairs sorted by name.
 func (s *Database) ListLang() []any {
-	langs := models.Languages()
+	langs := base.Languages()
 	sort.Slice(langs, func(i, j int) bool { return langs[i][1] < langs[j][1] })
 	out := make([]any, len(langs))
 	for i, l := range langs {
@@ -81,7 +82,7 @@ func (s *Database) ListCountries(master string) ([]any, error) {
 	if err := s.CheckMaster(master); err != nil {
 		return nil, err
 	}
-	countries := models.Countries()
+	countries := base.Countries()
 	sort.Slice(countries, func(i, j int) bool { return countries[i][1] < countries[j][1] })
 	out := make([]any, len(countries))
 	for i, c := range countries {
@@ -146,7 +147,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	s.c.migrated[name] = true
 	s.c.mu.Unlock()
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, models.InstallBase(ctx, env, models.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
+		return nil, base.InstallBase(ctx, env, base.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})
 	})
 	return err

@@ -15,6 +15,7 @@ import (
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/uptrace/bun"
 )
 
@@ -155,6 +156,9 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	cfg.HeaderKeys = nil // the authenticator keeps their hashes only
 	reg := models.NewRegistry()
+	if err := base.Register(reg); err != nil {
+		panic(err) // the embedded declarations are checked by models/base's tests
+	}
 	reg.HashPassword = a.HashRounds
 	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
@@ -365,7 +369,7 @@ func (c *core) syncModels(ctx context.Context, db *bun.DB) error {
 		return err
 	}
 	_, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, models.SyncModels(ctx, env)
+		return nil, base.SyncModels(ctx, env)
 	})
 	return err
 }

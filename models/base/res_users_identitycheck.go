@@ -1,53 +1,33 @@
-package models
+package base
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"time"
 
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/py"
 )
-
-// IdentityWindow is how long a password re-check lasts (Odoo's 10 minutes).
-const IdentityWindow = 10 * time.Minute
-
-// IdentityCheck is what a call knows of its user's last password re-check,
-// Odoo's session key identity-check-last.
-type IdentityCheck struct {
-	// Last is when the user last passed the check; zero for never.
-	Last time.Time
-	// Record keeps a new check time in the caller's web session. It is nil
-	// outside a web session (XML-RPC, JSON-RPC): the check then lasts for
-	// the call only, as with Odoo's throwaway session of an RPC request.
-	Record func(ctx context.Context, at time.Time) error
-}
-
-// identityFresh reports whether the user passed the check in the last ten
-// minutes.
-func (e *Env) identityFresh() bool {
-	return e.Identity != nil && !e.Identity.Last.IsZero() && e.Now.Sub(e.Identity.Last) < IdentityWindow
-}
 
 // withIdentityCheck wraps a record method that needs a recent password
 // re-check (Odoo's @check_identity): without one, it stores the pending
 // call in a res.users.identitycheck record and returns the action that
 // asks for the password; run_check on that record then replays the call.
-func withIdentityCheck(meth *Method) *Method { return identityChecked(meth, false) }
+func withIdentityCheck(meth *models.Method) *models.Method { return identityChecked(meth, false) }
 
 // withSessionIdentityCheck is withIdentityCheck for calls made with a web
 // session only: programs calling over XML-RPC, JSON-RPC or JSON-2 prove
 // their identity with every call, but a stolen session cookie must not be
 // enough to mint or revoke keys.
-func withSessionIdentityCheck(meth *Method) *Method { return identityChecked(meth, true) }
+func withSessionIdentityCheck(meth *models.Method) *models.Method { return identityChecked(meth, true) }
 
-func identityChecked(meth *Method, sessionOnly bool) *Method {
+func identityChecked(meth *models.Method, sessionOnly bool) *models.Method {
 	fn := meth.Fn
 	meth.CheckIdentity = true
-	meth.Fn = func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	meth.Fn = func(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
 		inSession := env.Identity != nil && env.Identity.Record != nil
-		if env.identityFresh() || (sessionOnly && !inSession) {
+		if env.IdentityFresh() || (sessionOnly && !inSession) {
 			return fn(ctx, env, m, ids, a)
 		}
 		ctxCopy := map[string]any{}
@@ -81,29 +61,30 @@ func identityChecked(meth *Method, sessionOnly bool) *Method {
 	return meth
 }
 
-// identityCheckModel is res.users.identitycheck, the password prompt of the
-// identity check. Its password is verified when it is written and never
-// stored; run_check then replays the pending call.
-func identityCheckModel() *Model {
-	m := &Model{Name: "res.users.identitycheck", Description: "Password Check Wizard", Table: "res_users_identitycheck"}
-	m.AddField(&Field{Name: "password", Type: Char, String: "Password", Column: "password", WriteOnly: true})
-	m.Rule = func(_ context.Context, env *Env) ([]any, error) {
-		return []any{[]any{"create_uid", "=", env.UID}}, nil
+// identityCheckBehaviour is res.users.identitycheck's, the password prompt
+// of the identity check. Its password is verified when it is written and
+// never stored; run_check then replays the pending call.
+func identityCheckBehaviour() *models.Behaviour {
+	return &models.Behaviour{
+		Hooks: models.Hooks{
+			Rule: func(_ context.Context, env *models.Env) ([]any, error) {
+				return []any{[]any{"create_uid", "=", env.UID}}, nil
+			},
+			BeforeCreate: func(ctx context.Context, env *models.Env, vals map[string]any) error {
+				return verifyIdentityPassword(ctx, env, vals)
+			},
+			BeforeWrite: func(ctx context.Context, env *models.Env, _ []int64, vals map[string]any) error {
+				return verifyIdentityPassword(ctx, env, vals)
+			},
+		},
+		Methods: []*models.Method{{Name: "run_check", Record: true, Fn: runIdentityCheck}},
 	}
-	m.BeforeCreate = func(ctx context.Context, env *Env, vals map[string]any) error {
-		return env.verifyIdentityPassword(ctx, vals)
-	}
-	m.BeforeWrite = func(ctx context.Context, env *Env, _ []int64, vals map[string]any) error {
-		return env.verifyIdentityPassword(ctx, vals)
-	}
-	m.AddMethod(&Method{Name: "run_check", Record: true, Fn: runIdentityCheck})
-	return m
 }
 
 // verifyIdentityPassword replaces a password being written by whether it is
 // the user's password ('1' or '0'), as an interactive login checks it: API
 // keys are not accepted.
-func (e *Env) verifyIdentityPassword(ctx context.Context, vals map[string]any) error {
+func verifyIdentityPassword(ctx context.Context, e *models.Env, vals map[string]any) error {
 	v, given := vals["password"]
 	if !given {
 		return nil
@@ -111,7 +92,7 @@ func (e *Env) verifyIdentityPassword(ctx context.Context, vals map[string]any) e
 	clear, _ := v.(string)
 	ok := false
 	if clear != "" && e.Registry.VerifyPassword != nil {
-		u, found, err := UserByID(ctx, e.DB, e.UID)
+		u, found, err := models.UserByID(ctx, e.DB, e.UID)
 		if err != nil {
 			return e.Classify(err)
 		}
@@ -125,9 +106,9 @@ func (e *Env) verifyIdentityPassword(ctx context.Context, vals map[string]any) e
 }
 
 // runIdentityCheck is res.users.identitycheck.run_check.
-func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (any, error) {
+func runIdentityCheck(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
 	if len(ids) != 1 {
-		return nil, ServerErrorf("builtins.ValueError", "Expected singleton: %s", recordRepr(m.Name, ids))
+		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
 	}
 	// One statement reads and consumes a right password's verdict, so that
 	// two run_check calls cannot both use it. A pending call older than the
@@ -137,20 +118,20 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 	err := env.DB.QueryRowContext(ctx, `UPDATE res_users_identitycheck SET password = NULL
 		WHERE id = ? AND create_uid = ? AND password = '1' RETURNING request, create_date`, ids[0], env.UID).Scan(&req, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		res, err := env.exec(ctx, "UPDATE res_users_identitycheck SET password = NULL WHERE id = ? AND create_uid = ?", ids[0], env.UID)
+		res, err := env.Exec(ctx, "UPDATE res_users_identitycheck SET password = NULL WHERE id = ? AND create_uid = ?", ids[0], env.UID)
 		if err != nil {
 			return nil, err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil, MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)", recordRepr(m.Name, ids), env.UID)
+			return nil, models.MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)", models.RecordRepr(m.Name, ids), env.UID)
 		}
-		return nil, UserErrorf("Incorrect Password, try again or click on Forgot Password to reset your password.")
+		return nil, models.UserErrorf("Incorrect Password, try again or click on Forgot Password to reset your password.")
 	}
 	if err != nil {
 		return nil, env.Classify(err)
 	}
-	if at, ok := formatTime(created, DatetimeLayout).(string); !ok || at < env.Now.Add(-IdentityWindow).Format(DatetimeLayout) {
-		return nil, UserErrorf("This security check has expired; please try again.")
+	if at, ok := models.FormatTime(created, models.DatetimeLayout).(string); !ok || at < env.Now.Add(-models.IdentityWindow).Format(models.DatetimeLayout) {
+		return nil, models.UserErrorf("This security check has expired; please try again.")
 	}
 	var call []json.RawMessage
 	var callCtx, kwargs map[string]any
@@ -160,7 +141,7 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 		json.Unmarshal(call[0], &callCtx) != nil || json.Unmarshal(call[1], &model) != nil ||
 		json.Unmarshal(call[2], &callIDs) != nil || json.Unmarshal(call[3], &method) != nil ||
 		json.Unmarshal(call[5], &kwargs) != nil {
-		return nil, ServerErrorf("builtins.ValueError", "invalid identity check request")
+		return nil, models.ServerErrorf("builtins.ValueError", "invalid identity check request")
 	}
 	if kwargs == nil {
 		kwargs = map[string]any{}
@@ -171,10 +152,10 @@ func runIdentityCheck(ctx context.Context, env *Env, m *Model, ids []int64, _ Ar
 		return nil, err
 	}
 	if !meth.CheckIdentity {
-		return nil, ServerErrorf("builtins.AssertionError", "")
+		return nil, models.ServerErrorf("builtins.AssertionError", "")
 	}
 	if env.Identity == nil {
-		env.Identity = &IdentityCheck{}
+		env.Identity = &models.IdentityCheck{}
 	}
 	env.Identity.Last = env.Now
 	if env.Identity.Record != nil {

@@ -1,4 +1,4 @@
-package models
+package base
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/godoo/godoo/models"
 )
 
 // BaseOptions are the choices made when a database is created.
@@ -18,74 +20,12 @@ type BaseOptions struct {
 	Demo          bool
 }
 
-// groupDef is one group of the base module with its external id.
-type groupDef struct{ xmlid, name string }
-
-var baseGroups = []groupDef{
-	{"group_user", "Internal User"},
-	{"group_erp_manager", "Access Rights"},
-	{"group_system", "Settings"},
-	{"group_portal", "Portal"},
-	{"group_public", "Public"},
-}
-
-// accessDef grants groups (by external id, "" for everyone) rights on a model:
-// letters r, w, c, u for read, write, create, unlink.
-type accessDef struct{ model, group, perms string }
-
-var baseAccess = []accessDef{
-	{"res.partner", "group_user", "rwcu"}, {"res.partner", "group_portal", "r"}, {"res.partner", "group_public", "r"},
-	{"res.users", "group_user", "r"}, {"res.users", "group_erp_manager", "rwcu"}, {"res.users", "group_portal", "r"},
-	{"res.company", "", "r"}, {"res.company", "group_erp_manager", "rwcu"},
-	{"res.groups", "group_user", "r"}, {"res.groups", "group_erp_manager", "rwcu"},
-	{"res.lang", "", "r"}, {"res.lang", "group_system", "rwcu"},
-	{"res.currency", "", "r"}, {"res.currency", "group_system", "rwcu"},
-	{"res.country", "", "r"}, {"res.country", "group_system", "rwcu"},
-	{"res.country.state", "", "r"}, {"res.country.state", "group_system", "rwcu"},
-	{"ir.model", "group_user", "r"}, {"ir.model", "group_system", "rwcu"},
-	{"ir.model.data", "group_user", "r"}, {"ir.model.data", "group_system", "rwcu"},
-	{"ir.model.access", "group_user", "r"}, {"ir.model.access", "group_system", "rwcu"},
-	{"ir.config_parameter", "group_system", "rwcu"},
-	{"res.users.apikeys", "group_user", "r"}, {"res.users.apikeys", "group_portal", "r"},
-	{"res.users.apikeys.description", "group_user", "rwcu"}, {"res.users.apikeys.description", "group_portal", "rwcu"},
-	{"res.users.identitycheck", "group_user", "rwc"}, {"res.users.identitycheck", "group_portal", "rwc"},
-	{"auth.api.key", "group_system", "rwcu"}, {"auth.api.key.group", "group_system", "rwcu"},
-	{"res.partner.category", "group_user", "rwcu"}, {"res.partner.category", "group_portal", "r"},
-	{"ir.model.fields", "group_user", "r"}, {"ir.model.fields", "group_system", "rwcu"},
-	{"ir.rule", "group_user", "r"}, {"ir.rule", "group_system", "rwcu"},
-}
-
-var baseLangs = [][3]string{
-	{"en_US", "English (US)", "en"}, {"fr_FR", "French / Français", "fr"}, {"de_DE", "German / Deutsch", "de"},
-	{"es_ES", "Spanish / Español", "es"}, {"it_IT", "Italian / Italiano", "it"}, {"nl_NL", "Dutch / Nederlands", "nl"},
-	{"pt_BR", "Portuguese (BR) / Português (BR)", "pt_BR"},
-}
-
-// Country code, name, calling code, currency.
-var baseCountries = [][4]string{
-	{"AR", "Argentina", "54", "ARS"}, {"AU", "Australia", "61", "AUD"}, {"AT", "Austria", "43", "EUR"},
-	{"BE", "Belgium", "32", "EUR"}, {"BR", "Brazil", "55", "BRL"}, {"CA", "Canada", "1", "CAD"},
-	{"CH", "Switzerland", "41", "CHF"}, {"CL", "Chile", "56", "CLP"}, {"CN", "China", "86", "CNY"},
-	{"CO", "Colombia", "57", "COP"}, {"CZ", "Czech Republic", "420", "CZK"}, {"DE", "Germany", "49", "EUR"},
-	{"DK", "Denmark", "45", "DKK"}, {"EG", "Egypt", "20", "EGP"}, {"ES", "Spain", "34", "EUR"},
-	{"FI", "Finland", "358", "EUR"}, {"FR", "France", "33", "EUR"}, {"GB", "United Kingdom", "44", "GBP"},
-	{"GR", "Greece", "30", "EUR"}, {"HK", "Hong Kong", "852", "HKD"}, {"IE", "Ireland", "353", "EUR"},
-	{"IL", "Israel", "972", "ILS"}, {"IN", "India", "91", "INR"}, {"IT", "Italy", "39", "EUR"},
-	{"JP", "Japan", "81", "JPY"}, {"KE", "Kenya", "254", "KES"}, {"KR", "South Korea", "82", "KRW"},
-	{"LU", "Luxembourg", "352", "EUR"}, {"MA", "Morocco", "212", "MAD"}, {"MX", "Mexico", "52", "MXN"},
-	{"NG", "Nigeria", "234", "NGN"}, {"NL", "Netherlands", "31", "EUR"}, {"NO", "Norway", "47", "NOK"},
-	{"NZ", "New Zealand", "64", "NZD"}, {"PE", "Peru", "51", "PEN"}, {"PL", "Poland", "48", "PLN"},
-	{"PT", "Portugal", "351", "EUR"}, {"SA", "Saudi Arabia", "966", "SAR"}, {"SE", "Sweden", "46", "SEK"},
-	{"SG", "Singapore", "65", "SGD"}, {"TN", "Tunisia", "216", "TND"}, {"TR", "Türkiye", "90", "TRY"},
-	{"US", "United States", "1", "USD"}, {"ZA", "South Africa", "27", "ZAR"},
-}
-
 // InstallBase fills a freshly migrated database with the records of a new
 // Odoo base database: languages, currencies, countries, the main company,
 // the groups, the users __system__ and admin, access rights, external ids and
 // system parameters; with Demo also a demo user and a few partners. env must
 // run as the superuser.
-func InstallBase(ctx context.Context, env *Env, o BaseOptions) error {
+func InstallBase(ctx context.Context, env *models.Env, o BaseOptions) error {
 	in := &installer{env: env.Sudo(), ctx: ctx}
 	if o.Lang == "" {
 		o.Lang = "en_US"
@@ -160,7 +100,7 @@ func newUUID() string {
 // installer creates records and their external ids, keeping the first error
 // so that the data list above reads as a plain list.
 type installer struct {
-	env *Env
+	env *models.Env
 	ctx context.Context
 	err error
 }
@@ -220,128 +160,12 @@ func (in *installer) installDemo(company int64, countries map[string]int64, grou
 	}
 }
 
-// Languages lists the languages godoo installs, as [code, name].
-func Languages() [][2]string {
-	out := make([][2]string, len(baseLangs))
-	for i, l := range baseLangs {
-		out[i] = [2]string{l[0], l[1]}
-	}
-	return out
-}
-
-// Countries lists the countries godoo installs, as [code, name].
-func Countries() [][2]string {
-	out := make([][2]string, len(baseCountries))
-	for i, c := range baseCountries {
-		out[i] = [2]string{c[0], c[1]}
-	}
-	return out
-}
-
-// SyncModels records every registered model in ir.model (with its external
-// id) and grants the base access rights that are missing, by name. It runs
-// when a database is created and after migrations add models to an existing
-// one, as an Odoo module update would; rights an administrator changed are
-// left alone.
-func SyncModels(ctx context.Context, env *Env) error {
-	in := &installer{env: env.Sudo(), ctx: ctx}
-	irModel := env.Registry.Model("ir.model")
-	modelIDs := map[string]int64{}
-	for _, name := range env.Registry.Names() {
-		ids, err := in.env.Search(ctx, irModel, []any{[]any{"model", "=", name}}, SearchOptions{})
-		if err != nil {
-			return err
-		}
-		if len(ids) > 0 {
-			modelIDs[name] = ids[0]
-			continue
-		}
-		m := env.Registry.Model(name)
-		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
-	}
-	if err := syncFields(ctx, in.env, modelIDs); err != nil {
-		return err
-	}
-	access := env.Registry.Model("ir.model.access")
-	for _, a := range baseAccess {
-		if modelIDs[a.model] == 0 {
-			continue
-		}
-		name := "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all")
-		ids, err := in.env.WithContext(map[string]any{"active_test": false}).Search(ctx, access, []any{[]any{"name", "=", name}}, SearchOptions{})
-		if err != nil {
-			return err
-		}
-		if len(ids) > 0 {
-			continue
-		}
-		vals := map[string]any{"name": name, "model_id": modelIDs[a.model],
-			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
-			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
-		if a.group != "" {
-			gid, err := env.XMLID(ctx, "base."+a.group)
-			if err != nil {
-				return err
-			}
-			if gid == 0 {
-				continue // never grant to everyone what was meant for a group
-			}
-			vals["group_id"] = gid
-		}
-		in.create("ir.model.access", name, vals)
-	}
-	return in.err
-}
-
-// syncFields records the fields of every model in ir.model.fields, adding
-// those that are missing.
-func syncFields(ctx context.Context, env *Env, modelIDs map[string]int64) error {
-	known := map[string]bool{}
-	rows, err := env.query(ctx, "SELECT model, name FROM ir_model_fields")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var model, name string
-		if err := rows.Scan(&model, &name); err != nil {
-			rows.Close()
-			return err
-		}
-		known[model+"."+name] = true
-	}
-	rows.Close()
-	for _, model := range env.Registry.Names() {
-		m := env.Registry.Model(model)
-		for _, name := range m.FieldOrder {
-			if known[model+"."+name] || modelIDs[model] == 0 {
-				continue
-			}
-			f := m.Fields[name]
-			vals := map[string]any{"name": name, "model": model, "model_id": modelIDs[model], "field_description": f.String,
-				"ttype": f.Type, "required": f.Required, "readonly": f.Readonly, "store": f.Stored(), "state": "base"}
-			if f.Help != "" {
-				vals["help"] = f.Help
-			}
-			if f.Relation != "" {
-				vals["relation"] = f.Relation
-			}
-			if f.InverseName != "" {
-				vals["relation_field"] = f.InverseName
-			}
-			if _, err := env.Create(ctx, env.Registry.Model("ir.model.fields"), vals); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // installRules adds the record rules of Odoo's base module that shape what
 // portal and public users see: their own commercial partner and its
 // contacts, and only themselves among users.
 func (in *installer) installRules(groups map[string]int64) {
 	model := func(name string) int64 {
-		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, SearchOptions{})
+		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, models.SearchOptions{})
 		if err != nil || len(ids) == 0 {
 			in.err = fmt.Errorf("install rules: no ir.model %s: %v", name, err)
 			return 0
