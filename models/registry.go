@@ -34,7 +34,8 @@ func NewRegistry() *Registry {
 }
 
 // Register adds m, giving it the standard fields and methods every Odoo model
-// has, unless it defines its own.
+// has, unless it defines its own. Declared models come through Declare;
+// Register takes models built in Go, as tests and tools make them.
 func (r *Registry) Register(m *Model) {
 	if m.RecName == "" {
 		if m.Fields["name"] != nil {

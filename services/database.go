@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/auth"
-	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
 )
@@ -140,7 +139,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	if err != nil {
 		return err
 	}
-	if _, err := migrations.Apply(ctx, db, s.c.store.Dialect()); err != nil {
+	if _, _, err := s.c.upgrade(ctx, db); err != nil {
 		return err
 	}
 	s.c.mu.Lock()

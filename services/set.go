@@ -191,12 +191,12 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if done {
 		return db, nil
 	}
-	applied, err := migrations.Apply(ctx, db, c.store.Dialect())
+	applied, ensured, err := c.upgrade(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
-	if len(applied) > 0 {
-		c.log.Info("applied migrations", "db", name, "migrations", applied)
+	if len(applied) > 0 || len(ensured) > 0 {
+		c.log.Info("upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
 		if err := c.syncModels(ctx, db); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
@@ -205,6 +205,16 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	c.migrated[name] = true
 	c.mu.Unlock()
 	return db, nil
+}
+
+// upgrade applies the pending migrations, then creates what the
+// registry's declarations need and db lacks (models.EnsureSchema).
+func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []string, err error) {
+	if applied, err = migrations.Apply(ctx, db, c.store.Dialect()); err != nil {
+		return nil, nil, err
+	}
+	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), c.registry)
+	return applied, ensured, err
 }
 
 // foundFor is how long the web routes trust that a database they found

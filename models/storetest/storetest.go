@@ -1,0 +1,71 @@
+// Package storetest gives the tests of the engine and of declared models a
+// new database on every store the machine has: SQLite always, PostgreSQL
+// when GODOO_TEST_DSN names a server (the tests' convention). It is imported
+// by tests only.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/sqlitestore"
+)
+
+// Each runs fn once per store, as a subtest named after its dialect, with a
+// new empty database of that store, dropped when the test ends. The
+// PostgreSQL subtest is skipped, saying why, when GODOO_TEST_DSN is not set.
+func Each(t *testing.T, fn func(t *testing.T, s models.Store, db *bun.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		s, err := sqlitestore.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, s, fn)
+	})
+	t.Run("pg", func(t *testing.T) {
+		dsn := os.Getenv("GODOO_TEST_DSN")
+		if dsn == "" {
+			t.Skip("PostgreSQL not tested: GODOO_TEST_DSN is not set")
+		}
+		s, err := pgstore.New(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, s, fn)
+	})
+}
+
+func run(t *testing.T, s models.Store, fn func(t *testing.T, s models.Store, db *bun.DB)) {
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	name := Name()
+	ctx := context.Background()
+	db, err := s.Create(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Drop(context.Background(), name); err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	fn(t, s, db)
+}
+
+// Name is a database name no other test or run uses.
+func Name() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "godoo_storetest_" + hex.EncodeToString(b)
+}
