@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -201,5 +202,29 @@ func TestStoreWords(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("godoo %s on PostgreSQL: %s\nwant %q", strings.Join(args, " "), r, want)
 		}
+	}
+}
+
+// TestDBCreateProgress: db create shows its steps on a terminal and writes
+// nothing to standard error otherwise.
+func TestDBCreateProgress(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	r := mustRun(t, "", "db", "create", "quiet", "--admin-password", "cli-Admin-1", "--data-dir", dir, "--demo")
+	if r.stderr != "" {
+		t.Errorf("db create wrote to standard error, which is no terminal: %q", r.stderr)
+	}
+	saved := progressOn
+	t.Cleanup(func() { progressOn = saved })
+	progressOn = func(io.Writer) bool { return true }
+	r = mustRun(t, "", "db", "create", "shown", "--admin-password", "cli-Admin-1", "--data-dir", dir, "--demo")
+	for _, want := range []string{"db create shown: creating the database", "db create shown: applying the migrations",
+		"db create shown: installing the base and demo data", "db create shown: done in "} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("the progress lacks %q: %q", want, r.stderr)
+		}
+	}
+	if r.stdout != "created database shown\n" {
+		t.Errorf("db create printed %q", r.stdout)
 	}
 }

@@ -70,7 +70,7 @@ var settings = []setting{
 	{key: "db_user", env: "GODOO_DB_USER", help: "PostgreSQL user (Odoo's db_user)"},
 	{key: "db_password", env: "GODOO_DB_PASSWORD", help: "PostgreSQL password (Odoo's db_password)"},
 	{key: "http_addr", flag: "http-addr", env: "GODOO_HTTP_ADDR", arg: "HOST:PORT", defDoc: "127.0.0.1:8069",
-		help: "listen address (default: http_interface:http_port)"},
+		help: "listen address; when unset, http_interface:http_port"},
 	{key: "http_interface", env: "GODOO_HTTP_INTERFACE", def: "127.0.0.1", help: "listen interface (Odoo's http_interface), used when http_addr is not set"},
 	{key: "http_port", env: "GODOO_HTTP_PORT", def: "8069", kind: kindInt, lo: 0, hi: 65535,
 		help: "listen port (Odoo's http_port), used when http_addr is not set"},
@@ -102,7 +102,7 @@ var settings = []setting{
 		help: "Odoo version godoo reports (17.0, 18.0+e, ...)"},
 	{key: "log_level", flag: "log-level", env: "GODOO_LOG_LEVEL", def: "info", kind: kindChoice, arg: "LEVEL",
 		choices: []string{"debug", "debug_rpc", "debug_rpc_answer", "debug_sql", "info", "warn", "warning", "error", "critical"},
-		help:    "least important log records written (Odoo's log_level; its debug_* levels are debug here, critical is error)"},
+		help:    "least important log records written (Odoo's log_level; its debug_rpc, debug_rpc_answer and debug_sql are debug here, critical is error)"},
 }
 
 // settingByKey returns the setting of an odoo.conf key, nil for none.
