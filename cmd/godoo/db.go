@@ -20,10 +20,6 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 		lang := fs.String("lang", "en_US", "the admin user's language `CODE`")
 		login := fs.String("admin-login", "admin", "the admin user's `LOGIN`")
 		return func(inv *invocation) error {
-			c, err := resolve()
-			if err != nil {
-				return err
-			}
 			pw := *adminPW
 			if pw == "" {
 				pw = os.Getenv("GODOO_ADMIN_PASSWORD")
@@ -31,7 +27,7 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 			if pw == "" {
 				return usageError{"--admin-password is required"}
 			}
-			store, where, err := openStore(c)
+			c, store, where, err := resolveStore(resolve)
 			if err != nil {
 				return err
 			}
@@ -58,11 +54,7 @@ var dbListCommand = &command{path: "db list", synopsis: "[--data-dir DIR | --db-
 	define: func(fs *flag.FlagSet) action {
 		resolve := addFlags(fs, storeKeys...)
 		return func(inv *invocation) error {
-			c, err := resolve()
-			if err != nil {
-				return err
-			}
-			store, where, err := openStore(c)
+			_, store, where, err := resolveStore(resolve)
 			if err != nil {
 				return err
 			}
@@ -83,11 +75,7 @@ var dbDropCommand = &command{path: "db drop", args: [2]int{1, 1}, synopsis: "NAM
 	define: func(fs *flag.FlagSet) action {
 		resolve := addFlags(fs, storeKeys...)
 		return func(inv *invocation) error {
-			c, err := resolve()
-			if err != nil {
-				return err
-			}
-			store, where, err := openStore(c)
+			c, store, where, err := resolveStore(resolve)
 			if err != nil {
 				return err
 			}
@@ -108,3 +96,13 @@ var dbDropCommand = &command{path: "db drop", args: [2]int{1, 1}, synopsis: "NAM
 			return nil
 		}
 	}}
+
+// resolveStore resolves the configuration and opens the store it names.
+func resolveStore(resolve func() (*config, error)) (*config, models.Store, string, error) {
+	c, err := resolve()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	store, where, err := openStore(c)
+	return c, store, where, err
+}
