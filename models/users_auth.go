@@ -100,6 +100,14 @@ func RecordLoginFailure(ctx context.Context, db bun.IDB, key, now string) error 
 	return err
 }
 
+// PruneLoginFailures deletes the failure counts whose last failure is
+// before cutoff (a datetime in DatetimeLayout), so that failures from ever
+// new addresses cannot grow the table without bound.
+func PruneLoginFailures(ctx context.Context, db bun.IDB, cutoff string) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE last_failure < ?", cutoff)
+	return err
+}
+
 // ClearLoginFailures forgets the failures recorded under keys.
 func ClearLoginFailures(ctx context.Context, db bun.IDB, keys ...string) error {
 	if len(keys) == 0 {

@@ -98,6 +98,15 @@ type CreateOptions struct {
 	AdminLogin    string
 	CountryCode   string
 	Phone         string
+	// Progress, when set, is told each step of Create as it begins, so
+	// that a command line can show what a long creation is doing.
+	Progress func(step string)
+}
+
+func (o CreateOptions) step(name string) {
+	if o.Progress != nil {
+		o.Progress(name)
+	}
 }
 
 // CreateDatabase is db.create_database.
@@ -121,6 +130,7 @@ func (s *Database) Create(ctx context.Context, name string, o CreateOptions) err
 	if o.AdminPassword == "" {
 		return models.UserErrorf("The admin password must not be empty.")
 	}
+	o.step("creating the database")
 	if _, err := s.c.store.Create(ctx, name); err != nil {
 		return err
 	}
@@ -139,12 +149,18 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	if err != nil {
 		return err
 	}
+	o.step("applying the migrations")
 	if _, _, err := s.c.upgrade(ctx, db); err != nil {
 		return err
 	}
 	s.c.mu.Lock()
 	s.c.migrated[name] = true
 	s.c.mu.Unlock()
+	if o.Demo {
+		o.step("installing the base and demo data")
+	} else {
+		o.step("installing the base data")
+	}
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		return nil, base.InstallBase(ctx, env, base.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -61,35 +62,42 @@ the end, and passes with no failed call and the memory at the end within
 For example: godoo bench --scenarios soak --duration 10m --clients 32.
 `
 
+var benchCommand = &command{path: "bench", synopsis: strings.TrimPrefix(benchSynopsis, "godoo bench "),
+	summary: "Measures godoo against the database's own speed.", help: benchHelp, define: defineBench}
+
+// benchFlags are godoo bench's flags.
+type benchFlags struct {
+	dbURL, dataDir, clients, scenarios, out, json, url, noAuthURL *string
+	duration, warmup                                              *time.Duration
+	pairs, keys, partners, serverPID                              *int
+}
+
+func defineBench(fs *flag.FlagSet) action {
+	f := &benchFlags{
+		dbURL:     fs.String("db-url", "", "`URL` of the PostgreSQL server to bench on (default: SQLite)"),
+		dataDir:   fs.String("data-dir", "", "the SQLite data directory `DIR` of the scratch database (default: a temporary directory)"),
+		clients:   fs.String("clients", "1,8,32", "numbers of concurrent clients, `N,N,...`"),
+		duration:  fs.Duration("duration", 3*time.Second, "length of each timed run"),
+		warmup:    fs.Duration("warmup", 500*time.Millisecond, "unmeasured run of each side before a scenario's pairs"),
+		pairs:     fs.Int("pairs", 5, "godoo and SQL runs of each scenario, alternating"),
+		scenarios: fs.String("scenarios", "all", "scenarios to run, `ID,ID,...` or all"),
+		keys:      fs.Int("keys", 10, "native API keys in the table (10 or 100000 in the targets)"),
+		partners:  fs.Int("partners", 10000, "res.partner rows to seed (20% companies, 90% active)"),
+		out:       fs.String("out", "", "write the Markdown report to `FILE` instead of standard output"),
+		json:      fs.String("json", "", "also write the report as JSON to `FILE`"),
+		url:       fs.String("url", "", "bench the running godoo server at `URL` (serving the same store) instead of starting one"),
+		noAuthURL: fs.String("noauth-url", "", "with --url: the `URL` of a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios"),
+		serverPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
+	}
+	return func(inv *invocation) error { return cmdBench(inv, f) }
+}
+
 // cmdBench is godoo bench: it seeds a scratch database, serves it, runs the
 // scenarios and their SQL yardsticks, and writes the report.
-func cmdBench(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", benchSynopsis, stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n%s\nFlags:\n", benchSynopsis, benchHelp)
-		fs.PrintDefaults()
-	}
-	dbURL := fs.String("db-url", "", "PostgreSQL server URL to bench on (default: SQLite)")
-	dataDir := fs.String("data-dir", "", "SQLite data directory of the scratch database (default: a temporary directory)")
-	clientsFlag := fs.String("clients", "1,8,32", "numbers of concurrent clients, comma-separated")
-	duration := fs.Duration("duration", 3*time.Second, "length of each timed run")
-	warmup := fs.Duration("warmup", 500*time.Millisecond, "unmeasured run of each side before a scenario's pairs")
-	pairs := fs.Int("pairs", 5, "godoo and SQL runs of each scenario, alternating")
-	scenariosFlag := fs.String("scenarios", "all", "scenarios to run, comma-separated, or all")
-	keys := fs.Int("keys", 10, "native API keys in the table (10 or 100000 in the targets)")
-	partners := fs.Int("partners", 10000, "res.partner rows to seed (20% companies, 90% active)")
-	outFile := fs.String("out", "", "write the Markdown report to this file instead of standard output")
-	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
-	target := fs.String("url", "", "bench this running godoo server (serving the same store) instead of starting one")
-	noAuthURL := fs.String("noauth-url", "", "with --url: a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios")
-	serverPID := fs.Int("server-pid", 0, "with --url: the server's process id, to report its peak memory")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Sprintf("bench takes no arguments, got %q", pos[0])}
-	}
+func cmdBench(inv *invocation, f *benchFlags) error {
+	args, stdout, stderr := inv.args, inv.stdout, inv.stderr
+	dbURL, dataDir, clientsFlag, duration, warmup, pairs, scenariosFlag := f.dbURL, f.dataDir, f.clients, f.duration, f.warmup, f.pairs, f.scenarios
+	keys, partners, outFile, jsonFile, target, noAuthURL, serverPID := f.keys, f.partners, f.out, f.json, f.url, f.noAuthURL, f.serverPID
 	if err := startBenchPprof(benchClientPprofEnv, stderr); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/services"
@@ -21,16 +22,17 @@ const benchServeCommand = "bench-serve"
 // by serve: the scratch one, and any other on its first call.
 //
 //	godoo bench-serve --database NAME [serve flags]
-func cmdBenchServe(args []string, stdout, stderr io.Writer) error {
+func cmdBenchServe(args []string, inv *invocation) error {
 	if len(args) < 2 || args[0] != "--database" || !models.ValidDBName(args[1]) {
 		return usageError{"usage: godoo " + benchServeCommand + " --database NAME [serve flags]"}
 	}
 	name := args[1]
-	if err := startBenchPprof(benchPprofEnv, stderr); err != nil {
+	if err := startBenchPprof(benchPprofEnv, inv.stderr); err != nil {
 		return err
 	}
-	prepareServe = func(ctx context.Context, set *services.Set, _ io.Writer) error {
+	prepareServe = func(ctx context.Context, set *services.Set, _ io.Writer, _ *slog.Logger) error {
 		return set.Database.Check(ctx, name)
 	}
-	return cmdServe(args[2:], stdout, stderr)
+	inv.args = args[2:]
+	return runCommand(serveCommand, inv)
 }

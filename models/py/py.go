@@ -44,7 +44,8 @@ func Truthy(v any) bool {
 }
 
 // TypeName is the name of v's Python type, as type(v).__name__ prints it in
-// TypeError and AttributeError messages.
+// TypeError and AttributeError messages; "object" for a value that is no
+// wire shape.
 func TypeName(v any) string {
 	switch v.(type) {
 	case nil:
@@ -62,7 +63,7 @@ func TypeName(v any) string {
 	case map[string]any:
 		return "dict"
 	}
-	return fmt.Sprintf("%T", v)
+	return "object"
 }
 
 // Repr renders v roughly as Python's repr, for messages that clients compare

@@ -52,7 +52,7 @@ func TestTypeName(t *testing.T) {
 	}{
 		{nil, "NoneType"}, {true, "bool"}, {int64(1), "int"}, {1, "int"}, {int32(1), "int"},
 		{1.5, "float"}, {float32(1), "float"}, {"s", "str"}, {[]any{}, "list"},
-		{map[string]any{}, "dict"}, {[]byte("x"), "[]uint8"},
+		{map[string]any{}, "dict"}, {[]byte("x"), "object"},
 	}
 	for _, c := range cases {
 		if got := py.TypeName(c.v); got != c.want {
