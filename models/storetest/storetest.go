@@ -18,19 +18,25 @@ import (
 	"github.com/godoo/godoo/models/sqlitestore"
 )
 
+// TB is a test or a benchmark, whose subtests are of its own kind.
+type TB[T any] interface {
+	testing.TB
+	Run(name string, fn func(T)) bool
+}
+
 // Each runs fn once per store, as a subtest named after its dialect, with a
 // new empty database of that store, dropped when the test ends. The
 // PostgreSQL subtest is skipped, saying why, when GODOO_TEST_DSN is not set.
-func Each(t *testing.T, fn func(t *testing.T, s models.Store, db *bun.DB)) {
+func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
+	t.Run("sqlite", func(t T) {
 		s, err := sqlitestore.New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
 		run(t, s, fn)
 	})
-	t.Run("pg", func(t *testing.T) {
+	t.Run("pg", func(t T) {
 		dsn := os.Getenv("GODOO_TEST_DSN")
 		if dsn == "" {
 			t.Skip("PostgreSQL not tested: GODOO_TEST_DSN is not set")
@@ -43,7 +49,7 @@ func Each(t *testing.T, fn func(t *testing.T, s models.Store, db *bun.DB)) {
 	})
 }
 
-func run(t *testing.T, s models.Store, fn func(t *testing.T, s models.Store, db *bun.DB)) {
+func run[T TB[T]](t T, s models.Store, fn func(t T, s models.Store, db *bun.DB)) {
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Error(err)
