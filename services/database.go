@@ -162,7 +162,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 		o.step("installing the base data")
 	}
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, base.InstallBase(ctx, env, base.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
+		return nil, base.Install(ctx, env, base.Options{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})
 	})
 	return err

@@ -372,7 +372,7 @@ func remoteAddr(ctx context.Context) string {
 
 // syncModels records new models and their base access rights after
 // migrations changed an existing database. A database whose base data is not
-// installed yet (being created) is left to InstallBase.
+// installed yet (being created) is left to Install.
 func (c *core) syncModels(ctx context.Context, db *bun.DB) error {
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM res_users").Scan(&n); err != nil || n == 0 {

@@ -3,7 +3,7 @@
 // res.partner), read by the engine's loader (models.Declaration), and the
 // Go behaviour of those that need more than data (hooks, computed fields,
 // methods), in the Go file of the same name. It also holds the base
-// module's data: what a new database is filled with (InstallBase) and the
+// module's data: what a new database is filled with (Install) and the
 // records of ir.model, ir.model.fields and ir.model.access that follow the
 // declarations (SyncModels).
 //

@@ -10,8 +10,8 @@ import (
 	"github.com/godoo/godoo/models"
 )
 
-// BaseOptions are the choices made when a database is created.
-type BaseOptions struct {
+// Options are the choices made when a database is created.
+type Options struct {
 	AdminLogin    string
 	AdminPassword string
 	Lang          string // default en_US
@@ -20,12 +20,12 @@ type BaseOptions struct {
 	Demo          bool
 }
 
-// InstallBase fills a freshly migrated database with the records of a new
+// Install fills a new database, its schema made, with the records of a new
 // Odoo base database: languages, currencies, countries, the main company,
 // the groups, the users __system__ and admin, access rights, external ids and
 // system parameters; with Demo also a demo user and a few partners. env must
 // run as the superuser.
-func InstallBase(ctx context.Context, env *models.Env, o BaseOptions) error {
+func Install(ctx context.Context, env *models.Env, o Options) error {
 	in := &installer{env: env.Sudo(), ctx: ctx}
 	if o.Lang == "" {
 		o.Lang = "en_US"

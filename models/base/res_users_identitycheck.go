@@ -84,19 +84,19 @@ func identityCheckBehaviour() *models.Behaviour {
 // verifyIdentityPassword replaces a password being written by whether it is
 // the user's password ('1' or '0'), as an interactive login checks it: API
 // keys are not accepted.
-func verifyIdentityPassword(ctx context.Context, e *models.Env, vals map[string]any) error {
+func verifyIdentityPassword(ctx context.Context, env *models.Env, vals map[string]any) error {
 	v, given := vals["password"]
 	if !given {
 		return nil
 	}
 	clear, _ := v.(string)
 	ok := false
-	if clear != "" && e.Registry.VerifyPassword != nil {
-		u, found, err := models.UserByID(ctx, e.DB, e.UID)
+	if clear != "" && env.Registry.VerifyPassword != nil {
+		u, found, err := models.UserByID(ctx, env.DB, env.UID)
 		if err != nil {
-			return e.Classify(err)
+			return env.Classify(err)
 		}
-		ok = found && u.Active && e.Registry.VerifyPassword(clear, u.Hash)
+		ok = found && u.Active && env.Registry.VerifyPassword(clear, u.Hash)
 	}
 	vals["password"] = "0"
 	if ok {

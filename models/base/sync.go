@@ -8,10 +8,11 @@ import (
 )
 
 // SyncModels records every registered model in ir.model (with its external
-// id) and grants the base access rights that are missing, by name. It runs
-// when a database is created and after migrations add models to an existing
-// one, as an Odoo module update would; rights an administrator changed are
-// left alone.
+// id) and its fields in ir.model.fields, and grants the base access rights
+// that are missing, by name. It runs when a database is created and after
+// the migrations or the declarations changed an existing one's schema, as
+// an Odoo module update would; rights an administrator changed are left
+// alone.
 func SyncModels(ctx context.Context, env *models.Env) error {
 	in := &installer{env: env.Sudo(), ctx: ctx}
 	irModel := env.Registry.Model("ir.model")
