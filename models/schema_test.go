@@ -10,7 +10,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/storetest"
 )
@@ -54,7 +53,7 @@ var widgets = []string{
 
 func widgetRegistry(t *testing.T) *models.Registry {
 	t.Helper()
-	r := baseRegistry(t)
+	r := storetest.Base(t)
 	for _, src := range widgets {
 		d, err := models.ParseDeclaration([]byte(src))
 		if err != nil {
@@ -82,9 +81,7 @@ func TestEnsureSchemaAddsDeclared(t *testing.T) {
 	r := widgetRegistry(t)
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		if _, err := migrations.Apply(ctx, db, s.Dialect()); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Migrate(t, s, db)
 		if _, err := db.ExecContext(ctx, "INSERT INTO res_partner (name) VALUES ('before')"); err != nil {
 			t.Fatal(err)
 		}

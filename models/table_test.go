@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // TestTableColumns checks which reads search_read answers as a Table: only
 // those whose every field is a column read as stored, so that the Table
 // holds exactly what the general path's records would.
 func TestTableColumns(t *testing.T) {
-	reg := baseRegistry(t)
+	reg := storetest.Base(t)
 	cases := []struct {
 		name    string
 		model   string

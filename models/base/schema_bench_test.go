@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
@@ -16,15 +15,10 @@ import (
 // migrations for the base declarations: reading the live schema and
 // finding nothing to create.
 func BenchmarkEnsureSchema(b *testing.B) {
-	r := models.NewRegistry()
-	if err := base.Register(r); err != nil {
-		b.Fatal(err)
-	}
+	r := storetest.Base(b)
 	storetest.Each(b, func(b *testing.B, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		if _, err := migrations.Apply(ctx, db, s.Dialect()); err != nil {
-			b.Fatal(err)
-		}
+		storetest.Migrate(b, s, db)
 		for b.Loop() {
 			if ran, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil || len(ran) != 0 {
 				b.Fatal(ran, err)

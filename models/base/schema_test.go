@@ -6,20 +6,9 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
-
-func registry(t *testing.T) *models.Registry {
-	t.Helper()
-	r := models.NewRegistry()
-	if err := base.Register(r); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // TestMigratedSchemaIsDeclared checks, on both stores, that the schema the
 // numbered migrations built is exactly what the declarations call for:
@@ -29,12 +18,10 @@ func registry(t *testing.T) *models.Registry {
 // exists, and no column of a model's table is undeclared. So a model is
 // declared once: its declaration.
 func TestMigratedSchemaIsDeclared(t *testing.T) {
-	r := registry(t)
+	r := storetest.Base(t)
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		if _, err := migrations.Apply(ctx, db, s.Dialect()); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Migrate(t, s, db)
 		ran, err := models.EnsureSchema(ctx, db, s.Dialect(), r)
 		if err != nil {
 			t.Fatal(err)
@@ -56,7 +43,7 @@ func TestMigratedSchemaIsDeclared(t *testing.T) {
 // same schema on an empty database of either store: nothing differs from
 // them afterwards, and ensuring again runs nothing.
 func TestSchemaFromDeclarations(t *testing.T) {
-	r := registry(t)
+	r := storetest.Base(t)
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		ran, err := models.EnsureSchema(ctx, db, s.Dialect(), r)

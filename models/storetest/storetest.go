@@ -13,7 +13,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
 )
@@ -67,6 +69,25 @@ func run[T TB[T]](t T, s models.Store, fn func(t T, s models.Store, db *bun.DB))
 		}
 	})
 	fn(t, s, db)
+}
+
+// Base is a registry of the base models (models/base).
+func Base(tb testing.TB) *models.Registry {
+	tb.Helper()
+	r := models.NewRegistry()
+	if err := base.Register(r); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// Migrate applies the numbered migrations to db, as services does before
+// anything else when it opens a database.
+func Migrate(tb testing.TB, s models.Store, db *bun.DB) {
+	tb.Helper()
+	if _, err := migrations.Apply(context.Background(), db, s.Dialect()); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // Name is a database name no other test or run uses.
