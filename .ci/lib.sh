@@ -19,3 +19,20 @@ start_postgres() {
 readme_tests() {
   GODOO_TEST_DSN='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' go test -count=1 ./...
 }
+
+# ensure_commands installs, with apt-get, the Debian package of each
+# command:package pair whose command is missing, so that the tests that
+# use it run instead of skipping (the completion tests run zsh and fish).
+ensure_commands() {
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }; }; then
+      echo "could not install ${missing[*]}; the tests that need them say so and skip"
+    fi
+  fi
+}

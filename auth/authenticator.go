@@ -291,12 +291,24 @@ func (a *Authenticator) clearFailures(ctx context.Context, db bun.IDB, dbname, i
 // fail counts a failed login of the source address for the cool-down and
 // returns AccessDenied. The count is written even when the client has gone,
 // so that disconnecting does not escape it.
+// loginFailureHorizon is how long an address's failure count is kept
+// after its last failure. Odoo keeps the counts in each worker's memory,
+// where they end with the worker; past a day godoo forgets them too, so that
+// failures from ever new addresses cannot fill the table.
+const loginFailureHorizon = 24 * time.Hour
+
 func (a *Authenticator) fail(ctx context.Context, db bun.IDB, dbname, login, ip, reason string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failureWrite)
 	defer cancel()
 	now := a.Now().UTC().Format(models.DatetimeLayout)
 	if err := models.RecordLoginFailure(ctx, db, "ip:"+ip, now); err != nil {
 		a.Log.Warn("recording login failure failed", "db", dbname, "err", err)
+	}
+	if a.limiter.dueForPrune("login\x00" + dbname) {
+		cutoff := a.Now().UTC().Add(-loginFailureHorizon).Format(models.DatetimeLayout)
+		if err := models.PruneLoginFailures(ctx, db, cutoff); err != nil {
+			a.Log.Warn("pruning login failures failed", "db", dbname, "err", err)
+		}
 	}
 	a.Refused(ip, dbname, login, reason)
 	return models.ErrAccessDenied

@@ -119,6 +119,7 @@ func (l *limiter) forget(dbname string) {
 		}
 	}
 	delete(l.counted, dbname)
+	delete(l.counted, "login\x00"+dbname)
 }
 
 // slot is the turn of one key id's derivations while it is locked out.

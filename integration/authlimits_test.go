@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -489,5 +490,46 @@ func TestRecordKeyFailure(t *testing.T) {
 			}
 			equal(t, fmt.Sprintf("counters left after pruning at %d ms", p.cutoff), left(), p.want)
 		}
+	})
+}
+
+// TestLoginFailuresPruned shows that the per-address failure counts of the
+// login cool-down do not grow without bound: every 1 024 failures of a
+// database, counts whose last failure is more than a day old are deleted,
+// and recent ones are kept.
+func TestLoginFailuresPruned(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pool, err := e.store.Open(ctx, e.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := e.set.Authenticator()
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		a.Now = func() time.Time { return now }
+		for key, at := range map[string]time.Time{"ip:198.51.100.1": now.Add(-49 * time.Hour), "ip:198.51.100.2": now.Add(-time.Hour)} {
+			if err := models.RecordLoginFailure(ctx, pool, key, at.Format(models.DatetimeLayout)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(key string) int64 {
+			t.Helper()
+			n, _, err := models.LoginFailures(ctx, pool, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// Each failure comes from an address of its own, as a flood from
+		// ever new addresses would; none is cooled down.
+		for i := 0; i < 1024; i++ {
+			ip := fmt.Sprintf("203.0.%d.%d", i/250, i%250+1)
+			if _, err := a.Login(ctx, pool, e.db, "admin", "wrong", ip); !errors.Is(err, models.ErrAccessDenied) {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		equal(t, "failures of the address last seen 49 hours ago", count("ip:198.51.100.1"), int64(0))
+		equal(t, "failures of the address last seen an hour ago", count("ip:198.51.100.2"), int64(1))
+		equal(t, "failures of the last address", count("ip:203.0.4.24"), int64(1))
 	})
 }

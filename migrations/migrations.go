@@ -1,5 +1,11 @@
-// Package migrations holds godoo's database schema as embedded SQL files, one
-// set per dialect under the same numbers and names, and applies them.
+// Package migrations holds the history of godoo's database schema as
+// embedded SQL files, one set per dialect under the same numbers and names,
+// and applies them. The tables of models are declared with the models
+// (models.Declaration) and created from the declarations by
+// models.EnsureSchema, after these migrations: a new migration is for what
+// no declaration says, such as the tables of sessions, audit and failure
+// counters, and triggers; the migrations that created the base models'
+// tables stay, as the history every existing database went through.
 package migrations
 
 import (

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // TestBindTypeErrors checks that binding a call to a method's signature fails
 // with the TypeError text CPython prints for Odoo 18's method, qualified name
 // included, so that scripts matching on it see the same text.
 func TestBindTypeErrors(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(t)
 	meth := func(model, name string) *models.Method { return reg.Model(model).Methods[name] }
 	cases := []struct {
 		name   string

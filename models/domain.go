@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // domainOps lists the comparison operators a domain term may use.
@@ -65,7 +67,7 @@ func domainList(domain any) ([]any, error) {
 	case []any:
 		return d, nil
 	}
-	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", pyRepr(domain))
+	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", py.Repr(domain))
 }
 
 func mentionsActive(terms []any) bool {
@@ -175,11 +177,11 @@ func (c *domainCompiler) node(m *Model, alias string, n *dnode, neg bool) (where
 }
 
 func syntaxError(terms []any) error {
-	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", pyRepr(terms))
+	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", py.Repr(terms))
 }
 
 func invalidLeaf(t any) error {
-	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", pyRepr(t))
+	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", py.Repr(t))
 }
 
 func and(a, b where) where {
@@ -228,8 +230,8 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if !isStr {
 		// Only the constant terms (1, '=', 1) and (0, '=', 1) have a
 		// non-string left side.
-		l, lok := toInt64(t[0])
-		r, rok := toInt64(t[2])
+		l, lok := ToInt64(t[0])
+		r, rok := ToInt64(t[2])
 		if lok && rok && op == "=" && r == 1 && (l == 0 || l == 1) && !isBool(t[0]) {
 			if l == 1 {
 				return sqlTrue, nil
@@ -310,7 +312,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 }
 
 func pyTuple(t []any) string {
-	s := pyRepr(t)
+	s := py.Repr(t)
 	return "(" + s[1:len(s)-1] + ")"
 }
 
@@ -388,7 +390,7 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		if len(vals) == 0 {
 			w = sqlFalse
 		} else {
-			w = where{sql: col + " IN (" + placeholders(len(vals)) + ")", args: vals}
+			w = where{sql: col + " IN (" + Placeholders(len(vals)) + ")", args: vals}
 		}
 		if op == "in" {
 			if withNull {
@@ -399,7 +401,7 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		if len(vals) == 0 && !withNull {
 			return sqlTrue, nil
 		}
-		nw := where{sql: col + " NOT IN (" + placeholders(len(vals)) + ")", args: vals}
+		nw := where{sql: col + " NOT IN (" + Placeholders(len(vals)) + ")", args: vals}
 		if len(vals) == 0 {
 			nw = sqlTrue
 		}
@@ -479,13 +481,6 @@ func likeToGlob(p string) string {
 	return b.String()
 }
 
-func placeholders(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat("?, ", n-1) + "?"
-}
-
 // sqlValue converts a domain value to the column's representation where it
 // can, and passes it through unchanged otherwise (the database then decides).
 func (c *domainCompiler) sqlValue(f *Field, v any, op string) any {
@@ -498,7 +493,7 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) any {
 		}
 	}
 	if f.Type == Many2one || f.Type == Integer {
-		if n, ok := toInt64(v); ok {
+		if n, ok := ToInt64(v); ok {
 			return n
 		}
 		return v
@@ -661,7 +656,7 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		if len(ids) == 0 {
 			return sqlFalse, nil
 		}
-		seed = where{sql: "SELECT id FROM " + co.Table + " WHERE id IN (" + placeholders(len(ids)) + ")", args: int64Args(ids)}
+		seed = where{sql: "SELECT id FROM " + co.Table + " WHERE id IN (" + Placeholders(len(ids)) + ")", args: IDArgs(ids)}
 	}
 	step := "SELECT x.id FROM " + co.Table + " x JOIN h ON x.parent_id = h.id"
 	if op == "parent_of" {

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // BenchmarkCompileDomain parses a realistic res.partner domain and builds its
 // SQL condition, for each dialect: the work every search does before it
 // reaches the database.
 func BenchmarkCompileDomain(b *testing.B) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(b)
 	domain := []any{
 		"|", []any{"is_company", "=", true},
 		"&", []any{"name", "ilike", "azure"},

@@ -11,6 +11,7 @@ import (
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // FuzzDomain feeds arbitrary JSON domains to the compiler. Each must either
@@ -43,7 +44,7 @@ func FuzzDomain(f *testing.F) {
 	if _, err := migrations.Apply(ctx, db, "sqlite"); err != nil {
 		f.Fatal(err)
 	}
-	reg := models.NewRegistry()
+	reg := storetest.Base(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		var domain any
 		dec := json.NewDecoder(strings.NewReader(src))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -18,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // golden files in testdata/domain/<dialect>/<name>.sql. No database is
 // needed: the compiler only builds text and arguments.
 func TestDomainSQL(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(t)
 	cases := []struct {
 		name   string
 		model  string
@@ -87,7 +88,7 @@ func TestDomainSQL(t *testing.T) {
 
 // TestDomainErrors checks that malformed domains get Odoo's ValueError texts.
 func TestDomainErrors(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(t)
 	cases := []struct {
 		name   string
 		domain any
@@ -123,7 +124,7 @@ func TestDomainErrors(t *testing.T) {
 // TestParseOrder checks that order specs are parsed strictly and never
 // pasted into SQL.
 func TestParseOrder(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(t)
 	cases := []struct {
 		spec, want string
 		ok         bool

@@ -2,13 +2,13 @@ package models
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // SuperuserID is Odoo's __system__ user, which bypasses access rights.
@@ -94,17 +94,11 @@ func (e *Env) WithContext(ctx map[string]any) *Env {
 // effects such as cache invalidation that must not happen on rollback.
 func (e *Env) OnCommit(fn func()) { e.state.onCommit = append(e.state.onCommit, fn) }
 
-// credentialTables are the tables whose rows the credential checks and the
-// access checks cache across transactions.
-var credentialTables = map[string]bool{"res_users": true, "res_users_apikeys": true, "auth_api_key": true,
-	"auth_api_key_group": true, "res_company": true,
-	// The access checks' tables, cached too (see AccessCache).
-	"res_groups": true, "ir_model_access": true, "ir_rule": true, "ir_model": true}
-
 // credentialsChanged notes that the transaction writes table, which may hold
-// credentials: see CredentialsChanging.
+// credentials or access rights (the table of an AuthCached model): see
+// CredentialsChanging.
 func (e *Env) credentialsChanged(table string) {
-	if !credentialTables[table] || e.state.credentials {
+	if e.Registry == nil || !e.Registry.authTables[table] || e.state.credentials {
 		return
 	}
 	e.state.credentials = true
@@ -128,63 +122,11 @@ func (e *Env) CommitHooks() []func() { return e.state.onCommit }
 // ActiveTest reports whether archived records are hidden (the default).
 func (e *Env) ActiveTest() bool {
 	v, ok := e.Context["active_test"]
-	return !ok || truthy(v)
+	return !ok || py.Truthy(v)
 }
 
 // NowText is Now in the layout stored in datetime columns.
 func (e *Env) NowText() string { return e.Now.Format(DatetimeLayout) }
-
-// query runs a SELECT with bun's placeholders and returns the rows.
-func (e *Env) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		rows, err := r.QueryContext(ctx, native, args...)
-		if err != nil {
-			return nil, e.Classify(err)
-		}
-		return rows, nil
-	}
-	rows, err := e.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, e.Classify(err)
-	}
-	return rows, nil
-}
-
-// exec runs a statement with bun's placeholders.
-func (e *Env) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		res, err := r.ExecContext(ctx, native, args...)
-		if err != nil {
-			return nil, e.Classify(err)
-		}
-		return res, nil
-	}
-	res, err := e.DB.ExecContext(ctx, q, args...)
-	if err != nil {
-		return nil, e.Classify(err)
-	}
-	return res, nil
-}
-
-// queryRow runs a query returning one row, with bun's placeholders.
-func (e *Env) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		return r.QueryRowContext(ctx, native, args...)
-	}
-	return e.DB.QueryRowContext(ctx, q, args...)
-}
-
-// scalar runs a query returning one value; ok is false when it has no row.
-func (e *Env) scalar(ctx context.Context, dst any, q string, args ...any) (bool, error) {
-	err := e.queryRow(ctx, q, args...).Scan(dst)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, e.Classify(err)
-	}
-	return true, nil
-}
 
 // Groups returns the ids of the groups the user belongs to, loaded once per
 // transaction.
@@ -192,7 +134,7 @@ func (e *Env) Groups(ctx context.Context) (map[int64]bool, error) {
 	if e.state.groups != nil {
 		return e.state.groups, nil
 	}
-	ids, err := e.int64s(ctx, "SELECT gid FROM res_groups_users_rel WHERE uid = ?", e.UID)
+	ids, err := e.Int64s(ctx, "SELECT gid FROM res_groups_users_rel WHERE uid = ?", e.UID)
 	if err != nil {
 		return nil, err
 	}
@@ -225,25 +167,8 @@ func (e *Env) XMLID(ctx context.Context, xmlid string) (int64, error) {
 		return 0, nil
 	}
 	var id int64
-	_, err := e.scalar(ctx, &id, "SELECT res_id FROM ir_model_data WHERE module = ? AND name = ?", module, name)
+	_, err := e.Scalar(ctx, &id, "SELECT res_id FROM ir_model_data WHERE module = ? AND name = ?", module, name)
 	return id, err
-}
-
-func (e *Env) int64s(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := e.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, e.Classify(rows.Err())
 }
 
 var opVerb = map[Op]string{OpRead: "access", OpWrite: "modify", OpCreate: "create", OpUnlink: "delete"}
@@ -290,7 +215,7 @@ func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
 		return v, nil
 	}
 	var n int64
-	_, err := e.scalar(ctx, &n, `SELECT COUNT(*) FROM ir_model_access a JOIN ir_model im ON im.id = a.model_id
+	_, err := e.Scalar(ctx, &n, `SELECT COUNT(*) FROM ir_model_access a JOIN ir_model im ON im.id = a.model_id
 		WHERE im.model = ? AND a.active AND a.perm_`+string(op)+`
 		AND (a.group_id IS NULL OR a.group_id IN (SELECT gid FROM res_groups_users_rel WHERE uid = ?))`,
 		m.Name, e.UID)
@@ -298,23 +223,6 @@ func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
 		e.access().putAccess(key, n > 0)
 	}
 	return n > 0, err
-}
-
-func (e *Env) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := e.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, e.Classify(rows.Err())
 }
 
 // checkAllowedCompanies refuses a context whose allowed_company_ids names a
@@ -328,7 +236,7 @@ func (e *Env) checkAllowedCompanies(ctx context.Context) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	mine, err := e.int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", e.UID)
+	mine, err := e.Int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", e.UID)
 	if err != nil {
 		return err
 	}

@@ -25,3 +25,8 @@ func ParseOrder(reg *Registry, model, spec string) (string, error) {
 func Bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 	return bind(meth, args, kwargs)
 }
+
+// TableColumns exposes the choice of the Table answer of search_read.
+func TableColumns(env *Env, m *Model, fields []string, load bool) []*Field {
+	return env.tableColumns(m, fields, load)
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Field types, named as Odoo names them in fields_get.
@@ -57,14 +59,24 @@ type Field struct {
 	Required  bool
 	Readonly  bool
 	Selection [][2]string
-	// Default gives the value used by create when vals lacks the field.
+	// DefaultValue is the value create uses when vals lacks the field, as
+	// a declaration states it; the schema gives the column the same
+	// default. nil for none.
+	DefaultValue any
+	// Default computes that value instead, for defaults that depend on the
+	// call (Go behaviour).
 	Default func(env *Env) any
 	// Compute fills a non-stored field for a batch of records on read,
 	// from the stored fields named in Depends.
 	Compute func(env *Env, recs []Record) error
 	Depends []string
-	// OnDelete is the many2one's ondelete policy, for documentation.
+	// OnDelete is a stored many2one's ondelete policy ("set null",
+	// "restrict", "cascade"): its foreign key's ON DELETE.
 	OnDelete string
+	// Size bounds a char column (VARCHAR(Size)); 0 for none.
+	Size int
+	// Index asks for an index on the field's column.
+	Index bool
 	// WriteOnly fields (passwords) are accepted by create and write but read
 	// back as empty strings.
 	WriteOnly bool
@@ -113,6 +125,15 @@ func (f *Field) sortable() bool {
 	return f.Stored() && f.Type != One2many && f.Type != Many2many || f.Related != nil
 }
 
+// defaultFor is the value create gives the field when vals lacks it; ok is
+// false when the field has no default.
+func (f *Field) defaultFor(env *Env) (v any, ok bool) {
+	if f.Default != nil {
+		return f.Default(env), true
+	}
+	return f.DefaultValue, f.DefaultValue != nil
+}
+
 // Record is one row as read: field name to wire value.
 type Record map[string]any
 
@@ -131,12 +152,12 @@ func (f *Field) fromDB(v any) any {
 		if _, ok := v.(bool); ok {
 			return v
 		}
-		return truthy(v)
+		return Bool(v)
 	case Integer:
 		if _, ok := v.(int64); ok {
 			return v
 		}
-		n, _ := toInt64(v)
+		n, _ := ToInt64(v)
 		return n
 	case Float, Monetary:
 		if _, ok := v.(float64); ok {
@@ -151,15 +172,15 @@ func (f *Field) fromDB(v any) any {
 		if n, ok := v.(int64); ok && n != 0 {
 			return v
 		}
-		n, ok := toInt64(v)
+		n, ok := ToInt64(v)
 		if !ok || n == 0 {
 			return false
 		}
 		return n
 	case Date:
-		return formatTime(v, DateLayout)
+		return FormatTime(v, DateLayout)
 	case Datetime:
-		return formatTime(v, DatetimeLayout)
+		return FormatTime(v, DatetimeLayout)
 	}
 	if v == nil {
 		return false
@@ -170,9 +191,9 @@ func (f *Field) fromDB(v any) any {
 	return v
 }
 
-// formatTime renders a date or datetime value from either driver in Odoo's
+// FormatTime renders a date or datetime value from either driver in Odoo's
 // layout, or false when empty.
-func formatTime(v any, layout string) any {
+func FormatTime(v any, layout string) any {
 	switch t := v.(type) {
 	case nil:
 		return false
@@ -202,9 +223,9 @@ func (f *Field) toDB(v any) (any, error) {
 	}
 	switch f.Type {
 	case Boolean:
-		return truthy(v), nil
+		return Bool(v), nil
 	case Integer:
-		n, ok := toInt64(v)
+		n, ok := ToInt64(v)
 		if !ok {
 			return nil, f.badValue(v)
 		}
@@ -222,7 +243,7 @@ func (f *Field) toDB(v any) (any, error) {
 		if l, ok := v.([]any); ok && len(l) > 0 { // [id, name] pairs read back
 			v = l[0]
 		}
-		n, ok := toInt64(v)
+		n, ok := ToInt64(v)
 		if !ok {
 			return nil, f.badValue(v)
 		}
@@ -242,7 +263,7 @@ func (f *Field) toDB(v any) (any, error) {
 				return s, nil
 			}
 		}
-		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(s))
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(s))
 	case Binary:
 		s, ok := v.(string)
 		if !ok {
@@ -292,60 +313,24 @@ func (f *Field) parseTime(v any) (any, error) {
 }
 
 func (f *Field) badValue(v any) error {
-	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 }
 
-// pyRepr renders a value roughly as Python's repr, for error messages that
-// clients compare with Odoo's.
-func pyRepr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "\\'") + "'"
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		return "{...}"
+// Bool converts the value of a boolean field, as a client writes it or a
+// driver returns it, to a Go bool: Python's truth, except that the texts
+// "0", "f" and "false" are false, since a driver or a column of text may
+// hold a boolean in that form.
+func Bool(v any) bool {
+	if s, ok := v.(string); ok {
+		return s != "" && s != "0" && s != "f" && s != "false"
 	}
-	return fmt.Sprint(v)
+	return py.Truthy(v)
 }
 
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case int:
-		return x != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != "" && x != "0" && x != "f" && x != "false"
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
-}
-
-// toInt64 accepts the integer shapes either driver or either codec produces.
+// ToInt64 accepts the integer shapes either driver or either codec produces.
 // A float is accepted only when it is integral, as Python's int() of a JSON
 // number would be.
-func toInt64(v any) (int64, bool) {
+func ToInt64(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return x, true

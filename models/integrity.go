@@ -16,9 +16,9 @@ const fkText = "The operation cannot be completed: another model requires the re
 // link table, as Odoo names it in constraint messages.
 var unknownModel = &Model{Name: "unknown", Description: "Unknown"}
 
-// notNullError is Odoo's message for a required field left empty. Like
+// NotNullError is Odoo's message for a required field left empty. Like
 // Odoo's, it ends with a newline.
-func (env *Env) notNullError(m *Model, f *Field) error {
+func (env *Env) NotNullError(m *Model, f *Field) error {
 	return ValidationErrorf("%s\n\nModel: %s (%s)\nField: %s (%s)\n", notNullText, m.Description, m.Name, f.String, f.Name)
 }
 
@@ -57,11 +57,11 @@ func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []i
 	case ConstraintNotNull:
 		for _, f := range owner.Fields {
 			if f.Column == ce.Column && f.Stored() {
-				return &Error{Kind: KindValidation, Message: env.notNullError(owner, f).Error(), Err: err}
+				return &Error{Kind: KindValidation, Message: env.NotNullError(owner, f).Error(), Err: err}
 			}
 		}
 		unknown := &Field{Name: "unknown", String: "Unknown"}
-		return &Error{Kind: KindValidation, Message: env.notNullError(owner, unknown).Error(), Err: err}
+		return &Error{Kind: KindValidation, Message: env.NotNullError(owner, unknown).Error(), Err: err}
 	case ConstraintForeignKey:
 		if ce.Constraint != "" {
 			if owner = env.modelOfTable(ce.Table); owner == nil {
@@ -81,7 +81,7 @@ func (env *Env) integrityError(ctx context.Context, m *Model, err error, ids []i
 		return &Error{Kind: KindValidation, Message: fkText, Err: err}
 	case ConstraintUnique, ConstraintCheck:
 		for _, c := range owner.Constraints {
-			if c.Name == ce.Constraint || sameColumns(c.Columns, ce.Column) {
+			if c.Message != "" && (c.Name == ce.Constraint || sameColumns(c.Columns, ce.Column)) {
 				return &Error{Kind: KindValidation, Message: "The operation cannot be completed: " + c.Message, Err: err}
 			}
 		}
@@ -112,7 +112,7 @@ func (env *Env) many2oneRefs(m *Model, cols map[string]any) []fkRef {
 func (env *Env) dangling(ctx context.Context, refs []fkRef) (fkRef, bool) {
 	for _, r := range refs {
 		var n int64
-		if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+r.target.Table+" WHERE id = ?", r.id); err == nil && n == 0 {
+		if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+r.target.Table+" WHERE id = ?", r.id); err == nil && n == 0 {
 			return r, true
 		}
 	}
@@ -150,7 +150,7 @@ func (env *Env) referencing(ctx context.Context, m *Model, ids []int64) (*Model,
 				continue
 			}
 			var n int64
-			_, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+other.Table+" WHERE "+f.Column+" IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+			_, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+other.Table+" WHERE "+f.Column+" IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
 			if err == nil && n > 0 {
 				return other, other.Table + "_" + f.Column + "_fkey"
 			}

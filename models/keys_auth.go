@@ -51,7 +51,7 @@ func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeK
 			// A value that cannot be read as a datetime fails closed: the
 			// key counts as expired.
 			k.Expires = "0000-00-00 00:00:00"
-			if t, ok := formatTime(expires, DatetimeLayout).(string); ok {
+			if t, ok := FormatTime(expires, DatetimeLayout).(string); ok {
 				k.Expires = t
 			}
 		}
@@ -128,7 +128,7 @@ func scanHeaderKey(ctx context.Context, db bun.IDB, row *sql.Row) (HeaderKey, bo
 	if err != nil {
 		return HeaderKey{}, false, err
 	}
-	k.Usable = truthy(keyActive) && (truthy(userActive) || !truthy(disable))
+	k.Usable = Bool(keyActive) && (Bool(userActive) || !Bool(disable))
 	rows, err := db.QueryContext(ctx, `SELECT g.code FROM auth_api_key_group g
 		JOIN auth_api_key_group_rel r ON r.group_id = g.id WHERE r.key_id = ? ORDER BY g.code`, k.ID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/uptrace/bun"
 )
@@ -49,8 +50,21 @@ func boundRunner(db bun.IDB, dialect, q string, args []any) (r sqlRunner, native
 	}
 	if dialect == "pg" {
 		q = dollarPlaceholders(q)
+		bytesViews(args)
 	}
 	return r, q, true
+}
+
+// bytesViews replaces the large strings of args by byte slices over the
+// same memory. lib/pq copies a string parameter into a new byte slice before
+// appending it to its message; a byte slice for a parameter the server
+// types as text is appended as it is. The slices are only read.
+func bytesViews(args []any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) >= largeArgBytes {
+			args[i] = unsafe.Slice(unsafe.StringData(s), len(s))
+		}
+	}
 }
 
 func hasLargeArg(args []any) bool {

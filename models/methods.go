@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"sort"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // addMagicFields gives every model the fields Odoo adds to all of them.
@@ -49,18 +51,18 @@ func baseMethods() []*Method {
 // intArg reads an optional integer argument; false and null mean 0 (no
 // limit, no offset), anything else that is not an integer is refused.
 func intArg(a Args, name string) (int64, error) {
-	if !truthy(a[name]) {
+	if !py.Truthy(a[name]) {
 		return 0, nil // false, null, 0, {}, [] and "" are Python-falsy: no limit
 	}
 	switch v := a[name].(type) {
 	case int64:
 		return v, nil
 	case float64:
-		if n, ok := toInt64(v); ok {
+		if n, ok := ToInt64(v); ok {
 			return n, nil
 		}
 	}
-	return 0, ServerErrorf("builtins.TypeError", "%s must be an integer, not %s", name, pyRepr(a[name]))
+	return 0, ServerErrorf("builtins.TypeError", "%s must be an integer, not %s", name, py.Repr(a[name]))
 }
 
 func strArg(a Args, name string) string {
@@ -80,7 +82,7 @@ func fieldsArg(a Args, name string) ([]string, error) {
 		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				return nil, ServerErrorf("builtins.TypeError", "field names must be strings, not %s", pyRepr(e))
+				return nil, ServerErrorf("builtins.TypeError", "field names must be strings, not %s", py.Repr(e))
 			}
 			out = append(out, s)
 		}
@@ -110,8 +112,8 @@ func searchOptions(a Args) (SearchOptions, error) {
 		return SearchOptions{}, err
 	}
 	order, ok := a["order"].(string)
-	if !ok && truthy(a["order"]) {
-		return SearchOptions{}, ServerErrorf("builtins.TypeError", "order must be a string, not %s", pyRepr(a["order"]))
+	if !ok && py.Truthy(a["order"]) {
+		return SearchOptions{}, ServerErrorf("builtins.TypeError", "order must be a string, not %s", py.Repr(a["order"]))
 	}
 	return SearchOptions{Offset: offset, Limit: limit, Order: order}, nil
 }
@@ -163,7 +165,7 @@ func rpcCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any,
 		for _, e := range v {
 			vals, ok := e.(map[string]any)
 			if !ok {
-				return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", pyRepr(e))
+				return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", py.Repr(e))
 			}
 			id, err := env.Create(ctx, m, vals)
 			if err != nil {
@@ -173,13 +175,13 @@ func rpcCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any,
 		}
 		return ids, nil
 	}
-	return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", pyRepr(a["vals_list"]))
+	return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", py.Repr(a["vals_list"]))
 }
 
 func rpcWrite(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
 	vals, ok := a["vals"].(map[string]any)
 	if !ok {
-		return nil, ServerErrorf("builtins.TypeError", "write() expects a dictionary of values, got %s", pyRepr(a["vals"]))
+		return nil, ServerErrorf("builtins.TypeError", "write() expects a dictionary of values, got %s", py.Repr(a["vals"]))
 	}
 	return true, env.Write(ctx, m, ids, vals)
 }
@@ -194,7 +196,7 @@ func rpcExists(ctx context.Context, env *Env, m *Model, ids []int64, _ Args) (an
 
 func rpcCheckAccessRights(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	op := Op(strArg(a, "operation"))
-	raise := !a.Has("raise_exception") || truthy(a["raise_exception"])
+	raise := !a.Has("raise_exception") || py.Truthy(a["raise_exception"])
 	if raise {
 		if err := env.CheckAccess(ctx, m, op); err != nil {
 			return nil, err

@@ -6,9 +6,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
 	// Time zone names of a context are known even where the host has no
 	// zoneinfo, as PostgreSQL knows them.
 	_ "time/tzdata"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // moreMethods are the rest of Odoo 18's public BaseModel API that scripts
@@ -42,16 +45,13 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
-		if m.Name == "res.users" && n == "login" {
-			continue
-		}
 		names = append(names, n)
 	}
 	recs, err := env.Read(ctx, m, ids, names, false)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) != len(uniq(ids)) {
+	if len(recs) != len(UniqueIDs(ids)) {
 		return nil, env.checkExist(ctx, m, ids, "copy")
 	}
 	out := make([]int64, 0, len(recs))
@@ -69,7 +69,9 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 			}
 			vals[n] = v
 		}
-		if name, ok := vals["name"].(string); ok && m.Name != "res.users" {
+		// A name of the record's own is marked as a copy's; a delegated
+		// one (a user's, which is its partner's) is left as it is.
+		if name, ok := vals["name"].(string); ok && m.Fields["name"].Stored() {
 			vals["name"] = name + " (copy)"
 		}
 		for k, v := range def {
@@ -118,8 +120,8 @@ func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (an
 			out[n] = v
 			continue
 		}
-		if f.Default != nil {
-			out[n] = f.Default(env)
+		if v, ok := f.defaultFor(env); ok {
+			out[n] = v
 		}
 	}
 	return out, nil
@@ -179,7 +181,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	lazy := !a.Has("lazy") || truthy(a["lazy"])
+	lazy := !a.Has("lazy") || py.Truthy(a["lazy"])
 	if lazy && len(groupby) > 1 {
 		groupby = groupby[:1]
 	}
@@ -188,7 +190,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		name, gran, _ := strings.Cut(g, ":")
 		f := m.Fields[name]
 		if f == nil {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", py.Repr(name), py.Repr(m.Name))
 		}
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
@@ -197,7 +199,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, notStored(m, f)
 		}
 		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", pyRepr(g))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", py.Repr(g))
 		}
 		if (f.Type == Date || f.Type == Datetime) && gran == "" {
 			gran = "month"
@@ -218,7 +220,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		f := m.Fields[name]
 		if f == nil {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", pyRepr(name), pyRepr(m.Name))
+			return nil, ServerErrorf("builtins.ValueError", "Invalid field %s on model %s", py.Repr(name), py.Repr(m.Name))
 		}
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
@@ -284,7 +286,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	rows, err := env.query(ctx, q+paging, args...)
+	rows, err := env.Query(ctx, q+paging, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +313,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			g[s.key] = val
 			gdom = append(gdom, cond...)
 		}
-		count, _ := toInt64(vals[len(specs)])
+		count, _ := ToInt64(vals[len(specs)])
 		if lazy && len(specs) == 1 {
 			g[specs[0].field.Name+"_count"] = count
 		} else {
@@ -320,10 +322,10 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		for i, ag := range aggs {
 			v := vals[len(specs)+1+i]
 			if ag.fn == "count" || ag.fn == "count_distinct" {
-				n, _ := toInt64(v)
+				n, _ := ToInt64(v)
 				g[ag.out] = n
 			} else if f := m.Fields[ag.out]; f != nil && f.Type == Integer && ag.fn != "avg" {
-				n, _ := toInt64(v)
+				n, _ := ToInt64(v)
 				g[ag.out] = n
 			} else if v == nil {
 				g[ag.out] = false
@@ -360,7 +362,7 @@ func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
 	sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
 		"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
 	if sqlFn == "" || !f.Stored() {
-		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", pyRepr(fn))
+		return "", ServerErrorf("builtins.ValueError", "Invalid aggregation function %s.", py.Repr(fn))
 	}
 	if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
 		sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
@@ -391,7 +393,7 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 	for _, part := range strings.Split(orderby, ",") {
 		words := strings.Fields(part)
 		if len(words) == 0 || len(words) > 4 {
-			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
 		term, dir, nulls := words[0], "ASC", ""
 		rest := words[1:]
@@ -402,14 +404,14 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 			nulls, rest = " NULLS "+strings.ToUpper(rest[1]), nil
 		}
 		if len(rest) != 0 {
-			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", pyRepr(orderby))
+			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
 		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
 		if err != nil {
 			return "", err
 		}
 		if expr == "" {
-			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", pyRepr(strings.TrimSpace(part)))
+			return "", ServerErrorf("builtins.ValueError", "Order term %s is not a valid aggregate nor valid groupby", py.Repr(strings.TrimSpace(part)))
 		}
 		parts = append(parts, expr)
 	}
@@ -517,7 +519,7 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
 		return false, []any{[]any{f.Name, "=", false}}
 	}
 	if s.gran != "" {
-		start := formatTime(v, DatetimeLayout)
+		start := FormatTime(v, DatetimeLayout)
 		ss, _ := start.(string)
 		t, err := parseWire(ss)
 		if err != nil {
@@ -578,7 +580,7 @@ func (env *Env) nameGroups(ctx context.Context, specs []groupSpec, groups []Reco
 			continue
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		names, err := env.Sudo().DisplayNames(ctx, env.Registry.Model(s.field.Relation), uniq(ids))
+		names, err := env.Sudo().DisplayNames(ctx, env.Registry.Model(s.field.Relation), UniqueIDs(ids))
 		if err != nil {
 			return err
 		}

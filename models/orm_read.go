@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Read returns the records of ids (in that order, skipping ids that do not
@@ -49,7 +51,7 @@ func (env *Env) searchRead(ctx context.Context, m *Model, domain any, o SearchOp
 	if err != nil {
 		return nil, err
 	}
-	rows, err := env.query(ctx, q, args...)
+	rows, err := env.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +103,7 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 			}
 		}
 	}
-	if truthy(env.Context["bin_size"]) {
+	if py.Truthy(env.Context["bin_size"]) {
 		binSizes(m, recs, fields)
 	}
 	if contains(fields, "display_name") {
@@ -136,7 +138,7 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := env.query(ctx, "SELECT "+selectList(cols)+" FROM "+m.Table+" t0 WHERE t0.id IN ("+placeholders(len(ids))+")", args...)
+	rows, err := env.Query(ctx, "SELECT "+selectList(cols)+" FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(ids))+")", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +259,7 @@ func (env *Env) fillDisplayName(ctx context.Context, m *Model, recs []Record) er
 
 func defaultDisplayName(m *Model, r Record) any {
 	if m.RecName == "id" {
-		return recordRepr(m.Name, []int64{r["id"].(int64)})
+		return RecordRepr(m.Name, []int64{r["id"].(int64)})
 	}
 	v := r[m.RecName]
 	if s, ok := v.(string); ok {
@@ -322,13 +324,13 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		if f.Type == One2many {
 			inv := co.Fields[f.InverseName]
 			q = "SELECT c." + inv.Column + ", c.id FROM " + co.Table + " c WHERE c." + inv.Column +
-				" IN (" + placeholders(len(ids)) + ")" + active + " ORDER BY c.id"
+				" IN (" + Placeholders(len(ids)) + ")" + active + " ORDER BY c.id"
 		} else {
 			q = "SELECT r." + f.RelCol + ", r." + f.RelOther + " FROM " + f.RelTable + " r JOIN " + co.Table +
-				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + placeholders(len(ids)) + ")" + active +
+				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + Placeholders(len(ids)) + ")" + active +
 				" ORDER BY r." + f.RelOther
 		}
-		links, err := env.pairs(ctx, q, ids...)
+		links, err := env.Pairs(ctx, q, ids...)
 		if err != nil {
 			return err
 		}
@@ -341,23 +343,6 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		}
 	}
 	return nil
-}
-
-func (env *Env) pairs(ctx context.Context, q string, args ...any) (map[int64][]int64, error) {
-	rows, err := env.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][]int64{}
-	for rows.Next() {
-		var a, b int64
-		if err := rows.Scan(&a, &b); err != nil {
-			return nil, err
-		}
-		out[a] = append(out[a], b)
-	}
-	return out, env.Classify(rows.Err())
 }
 
 // nameMany2ones replaces many2one ids by [id, display_name] pairs.

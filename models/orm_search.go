@@ -19,7 +19,7 @@ func (env *Env) Search(ctx context.Context, m *Model, domain any, o SearchOption
 	if err != nil {
 		return nil, err
 	}
-	return env.int64s(ctx, q, args...)
+	return env.Int64s(ctx, q, args...)
 }
 
 // searchQuery renders the search of m for domain and o, with the read rules
@@ -88,7 +88,7 @@ func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int
 		q = "SELECT COUNT(*) FROM (SELECT 1 FROM " + m.Table + " t0 WHERE " + w.sql + paging + ") c"
 	}
 	var n int64
-	_, err = env.scalar(ctx, &n, q, w.args...)
+	_, err = env.Scalar(ctx, &n, q, w.args...)
 	return n, err
 }
 
@@ -238,8 +238,8 @@ func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) err
 		return err
 	}
 	var n int64
-	args := append(int64Args(existing), rw.args...)
-	if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+m.Table+" t0 WHERE t0.id IN ("+placeholders(len(existing))+") AND "+rw.sql, args...); err != nil {
+	args := append(IDArgs(existing), rw.args...)
+	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(existing))+") AND "+rw.sql, args...); err != nil {
 		return err
 	}
 	if int(n) == len(existing) {
@@ -254,7 +254,7 @@ func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) err
 
 func (env *Env) userName(ctx context.Context) (string, error) {
 	var name string
-	_, err := env.scalar(ctx, &name, "SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?", env.UID)
+	_, err := env.Scalar(ctx, &name, "SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?", env.UID)
 	return name, err
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // magicFields are maintained by the ORM; values that clients send for them
@@ -74,8 +76,10 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	}
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
-		if _, given := vals[name]; !given && f.Default != nil {
-			vals[name] = f.Default(env)
+		if _, given := vals[name]; !given {
+			if v, ok := f.defaultFor(env); ok {
+				vals[name] = v
+			}
 		}
 	}
 	if m.BeforeCreate != nil {
@@ -90,7 +94,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
 		if f.Required && f.hasColumn() && cols[name] == nil && !magicFields[name] {
-			return 0, env.notNullError(m, f)
+			return 0, env.NotNullError(m, f)
 		}
 	}
 	cols["create_uid"], cols["write_uid"] = env.UID, env.UID
@@ -107,7 +111,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 		args[i] = cols[n]
 	}
 	env.credentialsChanged(m.Table)
-	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + placeholders(len(names)) + ") RETURNING id"
+	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + Placeholders(len(names)) + ") RETURNING id"
 	var id int64
 	if err := env.queryRow(ctx, q, args...).Scan(&id); err != nil {
 		return 0, env.integrityError(ctx, m, env.Classify(err), nil, env.many2oneRefs(m, cols)...)
@@ -158,7 +162,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	}
 	for name, v := range cols {
 		if f := m.Fields[name]; f.Required && v == nil {
-			return env.notNullError(m, f)
+			return env.NotNullError(m, f)
 		}
 	}
 	cols["write_uid"], cols["write_date"] = env.UID, env.NowText()
@@ -177,8 +181,8 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		args = append(args, id)
 	}
 	env.credentialsChanged(m.Table)
-	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + placeholders(len(ids)) + ")"
-	if _, err := env.exec(ctx, q, args...); err != nil {
+	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + Placeholders(len(ids)) + ")"
+	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
@@ -206,21 +210,13 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 			return err
 		}
 	}
-	args := int64Args(ids)
+	args := IDArgs(ids)
 	env.credentialsChanged(m.Table)
-	q := "DELETE FROM " + m.Table + " WHERE id IN (" + placeholders(len(ids)) + ")"
-	if _, err := env.exec(ctx, q, args...); err != nil {
+	q := "DELETE FROM " + m.Table + " WHERE id IN (" + Placeholders(len(ids)) + ")"
+	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)
 	}
 	return nil
-}
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // checkExist raises Odoo's MissingError when some of ids are gone.
@@ -229,7 +225,7 @@ func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string
 	if err != nil {
 		return err
 	}
-	if len(found) == len(uniq(ids)) {
+	if len(found) == len(UniqueIDs(ids)) {
 		return nil
 	}
 	have := map[int64]bool{}
@@ -237,7 +233,7 @@ func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string
 		have[id] = true
 	}
 	var missing []string
-	for _, id := range uniq(ids) {
+	for _, id := range UniqueIDs(ids) {
 		if !have[id] {
 			missing = append(missing, fmt.Sprint(id))
 		}
@@ -248,11 +244,11 @@ func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string
 
 // Exists returns the subset of ids that exist, in the order given.
 func (env *Env) Exists(ctx context.Context, m *Model, ids []int64) ([]int64, error) {
-	ids = uniq(ids)
+	ids = UniqueIDs(ids)
 	if len(ids) == 0 {
 		return []int64{}, nil
 	}
-	found, err := env.int64s(ctx, "SELECT id FROM "+m.Table+" WHERE id IN ("+placeholders(len(ids))+")", int64Args(ids)...)
+	found, err := env.Int64s(ctx, "SELECT id FROM "+m.Table+" WHERE id IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -269,24 +265,12 @@ func (env *Env) Exists(ctx context.Context, m *Model, ids []int64) ([]int64, err
 	return out, nil
 }
 
-func uniq(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // writeRelated writes values of delegated fields on the records they live on.
 func (env *Env) writeRelated(ctx context.Context, m *Model, ids []int64, related map[string]map[string]any) error {
 	for via, vals := range related {
 		f := m.Fields[via]
 		co := env.Registry.Model(f.Relation)
-		targets, err := env.int64s(ctx, "SELECT "+f.Column+" FROM "+m.Table+" WHERE id IN ("+placeholders(len(ids))+") AND "+f.Column+" IS NOT NULL", int64Args(ids)...)
+		targets, err := env.Int64s(ctx, "SELECT "+f.Column+" FROM "+m.Table+" WHERE id IN ("+Placeholders(len(ids))+") AND "+f.Column+" IS NOT NULL", IDArgs(ids)...)
 		if err != nil {
 			return err
 		}
@@ -335,26 +319,26 @@ func parseCommands(f *Field, v any) ([]command, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 	}
 	var out []command
 	for _, item := range list {
-		if id, ok := toInt64(item); ok && !isBool(item) {
+		if id, ok := ToInt64(item); ok && !isBool(item) {
 			// A plain list of ids replaces the links.
 			out = append(out, command{code: 4, id: id})
 			continue
 		}
 		t, ok := item.([]any)
 		if !ok || len(t) == 0 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(v))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 		}
-		code, ok := toInt64(t[0])
+		code, ok := ToInt64(t[0])
 		if !ok || code < 0 || code > 6 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(item))
 		}
 		c := command{code: code}
 		if len(t) > 1 {
-			c.id, _ = toInt64(t[1])
+			c.id, _ = ToInt64(t[1])
 		}
 		if len(t) > 2 {
 			switch code {
@@ -372,7 +356,7 @@ func parseCommands(f *Field, v any) ([]command, error) {
 			}
 		}
 		if (code == 1 || code == 2 || code == 3 || code == 4) && len(t) < 2 {
-			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, pyRepr(item))
+			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(item))
 		}
 		out = append(out, c)
 	}
@@ -406,7 +390,7 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 			if err != nil {
 				return err
 			}
-			return env.link(ctx, f, id, nid)
+			return env.Link(ctx, f, id, nid)
 		case 1:
 			return env.Write(ctx, co, []int64{c.id}, c.vals)
 		case 2:
@@ -417,15 +401,15 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 		case 3:
 			return env.unlinkRel(ctx, f, id, &c.id)
 		case 4:
-			return env.link(ctx, f, id, c.id)
+			return env.Link(ctx, f, id, c.id)
 		case 5:
 			return env.unlinkRel(ctx, f, id, nil)
 		case 6:
 			if err := env.unlinkRel(ctx, f, id, nil); err != nil {
 				return err
 			}
-			for _, other := range uniq(c.ids) {
-				if err := env.link(ctx, f, id, other); err != nil {
+			for _, other := range UniqueIDs(c.ids) {
+				if err := env.Link(ctx, f, id, other); err != nil {
 					return err
 				}
 			}
@@ -451,7 +435,7 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 	case 4:
 		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: id})
 	case 5, 6:
-		current, err := env.int64s(ctx, "SELECT id FROM "+co.Table+" WHERE "+inv.Column+" = ?", id)
+		current, err := env.Int64s(ctx, "SELECT id FROM "+co.Table+" WHERE "+inv.Column+" = ?", id)
 		if err != nil {
 			return err
 		}
@@ -473,12 +457,14 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 	return nil
 }
 
-func (env *Env) link(ctx context.Context, f *Field, id, other int64) error {
+// Link links record id to other through the many2many f, unless they are
+// linked already, naming the missing record as Odoo does when one is gone.
+func (env *Env) Link(ctx context.Context, f *Field, id, other int64) error {
 	var n int64
-	if _, err := env.scalar(ctx, &n, "SELECT COUNT(*) FROM "+f.RelTable+" WHERE "+f.RelCol+" = ? AND "+f.RelOther+" = ?", id, other); err != nil || n > 0 {
+	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+f.RelTable+" WHERE "+f.RelCol+" = ? AND "+f.RelOther+" = ?", id, other); err != nil || n > 0 {
 		return err
 	}
-	_, err := env.exec(ctx, "INSERT INTO "+f.RelTable+" ("+f.RelCol+", "+f.RelOther+") VALUES (?, ?)", id, other)
+	_, err := env.Exec(ctx, "INSERT INTO "+f.RelTable+" ("+f.RelCol+", "+f.RelOther+") VALUES (?, ?)", id, other)
 	if err != nil {
 		co := env.Registry.Model(f.Relation)
 		refs := []fkRef{{table: f.RelTable, column: f.RelOther, target: co, id: other}}
@@ -507,6 +493,6 @@ func (env *Env) unlinkRel(ctx context.Context, f *Field, id int64, other *int64)
 		q += " AND " + f.RelOther + " = ?"
 		args = append(args, *other)
 	}
-	_, err := env.exec(ctx, q, args...)
+	_, err := env.Exec(ctx, q, args...)
 	return err
 }

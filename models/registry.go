@@ -2,154 +2,18 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 )
 
-// Op is the access right a method needs (ir.model.access perm_*).
-type Op string
-
-// The four access rights of ir.model.access. OpNone is for methods that check
-// access themselves or need none.
-const (
-	OpNone   Op = ""
-	OpRead   Op = "read"
-	OpWrite  Op = "write"
-	OpCreate Op = "create"
-	OpUnlink Op = "unlink"
-)
-
-// Args holds a method's arguments bound by name, after positional and
-// keyword arguments were merged the way Python binds them.
-type Args map[string]any
-
-// Has reports whether the caller passed the argument at all.
-func (a Args) Has(name string) bool { _, ok := a[name]; return ok }
-
-// Method is a model method callable over RPC.
-type Method struct {
-	Name string
-	// Params names the positional parameters after self (and after the ids
-	// for record methods), in order, as Odoo's Python signature has them.
-	Params []string
-	// Required is how many leading Params must be given.
-	Required int
-	// Record methods take the ids as the first positional argument.
-	Record bool
-	// Op is the access right checked before the method runs.
-	Op Op
-	// ReadOnly methods run in a read-only transaction.
-	ReadOnly bool
-	// Aliases are other names a keyword argument may have (an old or new
-	// name of a parameter), to the parameter's name.
-	Aliases map[string]string
-	// CheckIdentity methods need a recent password re-check (see
-	// withIdentityCheck); only they may be replayed by run_check.
-	CheckIdentity bool
-	// Class is the Python class that defines the method in Odoo
-	// ("BaseModel"), which Python's TypeErrors name: "BaseModel.search()
-	// got an unexpected keyword argument 'count'". Empty for methods that
-	// have no Odoo counterpart.
-	Class string
-	Fn    func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
-}
-
-// qualname is the method's name as Python's TypeErrors print it.
-func (meth *Method) qualname() string {
-	if meth.Class == "" {
-		return meth.Name
-	}
-	return meth.Class + "." + meth.Name
-}
-
-// Model is the description of one Odoo model: its table, fields and methods.
-type Model struct {
-	Name        string
-	Description string
-	Table       string
-	// RecName is the field that names a record (Odoo's _rec_name).
-	RecName string
-	// Order is the default order (Odoo's _order), already validated.
-	Order string
-	// Fields by name, and their declaration order for fields_get.
-	Fields     map[string]*Field
-	FieldOrder []string
-	Methods    map[string]*Method
-
-	// DisplayName computes display_name for records read with the stored
-	// fields named in DisplayNameDeps; nil means the RecName value.
-	DisplayName     func(ctx context.Context, env *Env, recs []Record) error
-	DisplayNameDeps []string
-	// Constraints are the SQL constraints with the messages Odoo shows.
-	Constraints []SQLConstraint
-	// Rule returns the domain of the records the user may see and change
-	// (Odoo's record rules); nil means every record. The superuser is never
-	// restricted.
-	Rule func(ctx context.Context, env *Env) ([]any, error)
-
-	// Hooks that specialise the generic ORM for one model.
-	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
-	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
-	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
-	AfterWrite   func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
-	BeforeUnlink func(ctx context.Context, env *Env, ids []int64) error
-}
-
-// SQLConstraint is a unique or check constraint with its user message.
-type SQLConstraint struct {
-	Name    string
-	Columns []string // for unique constraints, to recognise SQLite's report
-	Message string
-}
-
-// Field returns the named field or nil.
-func (m *Model) Field(name string) *Field { return m.Fields[name] }
-
-// AddField adds f to the model, keeping declaration order.
-func (m *Model) AddField(f *Field) {
-	if m.Fields == nil {
-		m.Fields = map[string]*Field{}
-	}
-	if f.String == "" {
-		f.String = defaultLabel(f.Name)
-	}
-	if _, dup := m.Fields[f.Name]; !dup {
-		m.FieldOrder = append(m.FieldOrder, f.Name)
-	}
-	m.Fields[f.Name] = f
-}
-
-// AddMethod adds or replaces a method.
-func (m *Model) AddMethod(meth *Method) {
-	if m.Methods == nil {
-		m.Methods = map[string]*Method{}
-	}
-	m.Methods[meth.Name] = meth
-}
-
-// HasActive reports whether the model has an active flag, which turns on
-// Odoo's active_test filtering.
-func (m *Model) HasActive() bool {
-	f := m.Fields["active"]
-	return f != nil && f.Type == Boolean && f.Stored()
-}
-
-func defaultLabel(name string) string {
-	name = strings.TrimSuffix(strings.TrimSuffix(name, "_ids"), "_id")
-	words := strings.Split(name, "_")
-	for i, w := range words {
-		if w != "" {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	return strings.Join(words, " ")
-}
-
 // Registry knows every model. One registry serves every database, as all
-// godoo databases share one schema.
+// godoo databases share one schema. The engine declares no model of its
+// own: the packages that declare models (models/base) register them into a
+// registry they are given.
 type Registry struct {
 	models map[string]*Model
+	// authTables are the tables of AuthCached models.
+	authTables map[string]bool
 	// HashPassword turns a clear password into the stored hash. The auth
 	// layer provides it; models never handles key derivation itself.
 	// rounds is the database's password.hashing.rounds (0 when unset); the
@@ -164,15 +28,14 @@ type Registry struct {
 	HeaderKeyHash func(key string) string
 }
 
-// NewRegistry returns a registry with godoo's base models.
+// NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	r := &Registry{models: map[string]*Model{}}
-	registerBase(r)
-	return r
+	return &Registry{models: map[string]*Model{}, authTables: map[string]bool{}}
 }
 
 // Register adds m, giving it the standard fields and methods every Odoo model
-// has, unless it defines its own.
+// has, unless it defines its own. Declared models come through Declare;
+// Register takes models built in Go, as tests and tools make them.
 func (r *Registry) Register(m *Model) {
 	if m.RecName == "" {
 		if m.Fields["name"] != nil {
@@ -184,11 +47,17 @@ func (r *Registry) Register(m *Model) {
 	if m.Order == "" {
 		m.Order = "id"
 	}
+	if m.Table == "" {
+		m.Table = strings.ReplaceAll(m.Name, ".", "_")
+	}
 	addMagicFields(m)
 	for _, meth := range append(append(baseMethods(), moreMethods()...), webMethods()...) {
 		if m.Methods[meth.Name] == nil {
 			m.AddMethod(meth)
 		}
+	}
+	if m.AuthCached {
+		r.authTables[m.Table] = true
 	}
 	r.models[m.Name] = m
 }
@@ -263,149 +132,4 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 		}
 	}
 	return meth.Fn(ctx, env, m, ids, bound)
-}
-
-// argError is a TypeError raised while binding a call's arguments to the
-// method's signature (ReasonArguments), which JSON-2 answers with 422.
-func argError(format string, args ...any) error {
-	return &Error{Kind: KindServer, Name: "builtins.TypeError", Reason: ReasonArguments, Message: fmt.Sprintf(format, args...)}
-}
-
-// bind merges positional and keyword arguments by parameter name, with
-// the TypeError messages CPython gives for arity mistakes. self (the
-// recordset, which carries the ids of record methods) counts as the first
-// positional argument, as it does in Python.
-func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
-	const self = 1
-	name := meth.qualname()
-	// CPython checks the keywords first, then the positional count, then
-	// what is missing.
-	out := make(Args, len(args)+len(kwargs))
-	for i, a := range args {
-		if i < len(meth.Params) {
-			out[meth.Params[i]] = a
-		}
-	}
-	keys := make([]string, 0, len(kwargs))
-	for k := range kwargs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // one answer for the same call, whatever the map order
-	for _, k := range keys {
-		if k == "context" {
-			continue
-		}
-		v := kwargs[k]
-		if alias, ok := meth.Aliases[k]; ok {
-			k = alias
-		}
-		if !contains(meth.Params, k) {
-			return nil, argError("%s() got an unexpected keyword argument '%s'", name, k)
-		}
-		if _, dup := out[k]; dup {
-			return nil, argError("%s() got multiple values for argument '%s'", name, k)
-		}
-		out[k] = v
-	}
-	if len(args) > len(meth.Params) {
-		given := self + len(args)
-		if meth.Required == len(meth.Params) {
-			n := self + len(meth.Params)
-			return nil, argError("%s() takes %d positional argument%s but %d were given", name, n, plural(n), given)
-		}
-		return nil, argError("%s() takes from %d to %d positional arguments but %d were given",
-			name, self+meth.Required, self+len(meth.Params), given)
-	}
-	var missing []string
-	for _, p := range meth.Params[:meth.Required] {
-		if _, ok := out[p]; !ok {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, argError("%s() missing %d required positional argument%s: %s", name, len(missing), plural(len(missing)), PyNames(missing))
-	}
-	return out, nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// PyNames lists names as CPython does in arity errors: 'a'; 'a' and 'b';
-// 'a', 'b', and 'c'. The web routes' own TypeErrors use it too.
-func PyNames(names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		switch {
-		case i == 0:
-		case len(names) == 2:
-			b.WriteString(" and ")
-		case i == len(names)-1:
-			b.WriteString(", and ")
-		default:
-			b.WriteString(", ")
-		}
-		b.WriteString("'" + n + "'")
-	}
-	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// IDList accepts what clients send as ids: a list of integers or one bare
-// integer (Odoo browses either). false and null mean no ids.
-func IDList(v any) ([]int64, error) {
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case bool:
-		if !x {
-			return nil, nil
-		}
-	case []any:
-		out := make([]int64, 0, len(x))
-		for _, e := range x {
-			n, ok := toInt64(e)
-			if !ok || isBool(e) {
-				return nil, ServerErrorf("builtins.TypeError", "Invalid id %s: ids must be integers", pyRepr(e))
-			}
-			out = append(out, n)
-		}
-		return out, nil
-	case []int64:
-		return x, nil
-	default:
-		if n, ok := toInt64(v); ok && !isBool(v) {
-			if _, isStr := v.(string); !isStr {
-				return []int64{n}, nil
-			}
-		}
-	}
-	return nil, ServerErrorf("builtins.TypeError", "Invalid ids %s: expected a list of integers", pyRepr(v))
-}
-
-func isBool(v any) bool { _, ok := v.(bool); return ok }
-
-// recordRepr renders "res.partner(1, 2)" as Odoo prints a recordset.
-func recordRepr(model string, ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = fmt.Sprint(id)
-	}
-	s := strings.Join(parts, ", ")
-	if len(ids) == 1 {
-		s += ","
-	}
-	return model + "(" + s + ")"
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // TestWriteOnlyFieldsStayOutOfSQL audits every write-only field of every
@@ -13,7 +14,7 @@ import (
 // column, and an order on it is refused, so that no client can test a
 // secret's value one character at a time.
 func TestWriteOnlyFieldsStayOutOfSQL(t *testing.T) {
-	reg := models.NewRegistry()
+	reg := storetest.Base(t)
 	found := 0
 	for _, name := range reg.Names() {
 		m := reg.Model(name)

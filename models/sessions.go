@@ -51,14 +51,14 @@ func SessionByHash(ctx context.Context, db bun.IDB, sidHash string) (WebSession,
 		dst *time.Time
 		v   any
 	}{{&s.Created, created}, {&s.LastSeen, lastSeen}, {&s.Expires, expires}} {
-		text, _ := formatTime(f.v, DatetimeLayout).(string)
+		text, _ := FormatTime(f.v, DatetimeLayout).(string)
 		t, err := time.Parse(DatetimeLayout, text)
 		if err != nil {
 			return WebSession{}, false, errors.New("http_session: unreadable timestamp")
 		}
 		*f.dst = t
 	}
-	if text, ok := formatTime(checked, DatetimeLayout).(string); ok {
+	if text, ok := FormatTime(checked, DatetimeLayout).(string); ok {
 		if t, err := time.Parse(DatetimeLayout, text); err == nil {
 			s.IdentityChecked = t
 		}

@@ -63,7 +63,8 @@ const (
 type AuthFeed interface {
 	// WatchAuth starts watching database name and calls on, from one
 	// goroutine, for every event until AuthFeedClosed. It returns at once;
-	// AuthFeedUp comes when the watch is established. stop ends the watch.
+	// AuthFeedUp comes when the watch is established. stop ends the watch
+	// without waiting: the watch's last event, AuthFeedClosed, follows.
 	WatchAuth(name string, on func(AuthEvent)) (stop func())
 }
 

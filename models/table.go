@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Table is the answer of search_read when every field asked for is a column
@@ -64,7 +66,7 @@ func (env *Env) tableColumns(m *Model, fields []string, load bool) []*Field {
 	if len(cols) != want {
 		return nil // helper columns, or a field named twice
 	}
-	binSize := truthy(env.Context["bin_size"])
+	binSize := py.Truthy(env.Context["bin_size"])
 	for _, f := range cols {
 		switch {
 		case f.Compute != nil, f.Related != nil, f.WriteOnly,
@@ -129,7 +131,7 @@ func (env *Env) searchReadAnswer(ctx context.Context, m *Model, domain any, o Se
 	if err != nil {
 		return nil, err
 	}
-	rows, err := env.query(ctx, q, args...)
+	rows, err := env.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,19 @@
-package models
+package models_test
 
 import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // TestTableColumns checks which reads search_read answers as a Table: only
 // those whose every field is a column read as stored, so that the Table
 // holds exactly what the general path's records would.
 func TestTableColumns(t *testing.T) {
-	reg := NewRegistry()
+	reg := storetest.Base(t)
 	cases := []struct {
 		name    string
 		model   string
@@ -34,11 +37,11 @@ func TestTableColumns(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			env := NewEnv(nil, "sqlite", reg, nil, 2, time.Time{})
+			env := models.NewEnv(nil, "sqlite", reg, nil, 2, time.Time{})
 			if c.binSize {
 				env.Context["bin_size"] = true
 			}
-			cols := env.tableColumns(reg.Model(c.model), c.fields, c.load)
+			cols := models.TableColumns(env, reg.Model(c.model), c.fields, c.load)
 			var got []string
 			for _, f := range cols {
 				got = append(got, f.Name)
@@ -52,7 +55,7 @@ func TestTableColumns(t *testing.T) {
 
 // TestTableRowsAndRecords checks a Table's accessors.
 func TestTableRowsAndRecords(t *testing.T) {
-	tb := &Table{Names: []string{"id", "name"}, Values: []any{int64(1), "a", int64(2), false}}
+	tb := &models.Table{Names: []string{"id", "name"}, Values: []any{int64(1), "a", int64(2), false}}
 	if tb.Len() != 2 || !slices.Equal(tb.Row(1), []any{int64(2), false}) {
 		t.Fatalf("Len %d, Row(1) %v", tb.Len(), tb.Row(1))
 	}
@@ -60,7 +63,7 @@ func TestTableRowsAndRecords(t *testing.T) {
 	if len(recs) != 2 || recs[0]["name"] != "a" || recs[1]["id"] != int64(2) || recs[1]["name"] != false {
 		t.Fatalf("Records() = %v", recs)
 	}
-	if (&Table{}).Len() != 0 {
+	if (&models.Table{}).Len() != 0 {
 		t.Fatal("an empty table has records")
 	}
 }

@@ -42,7 +42,7 @@ func UserAuthState(ctx context.Context, db bun.IDB, uid int64) (active bool, ver
 	if err != nil {
 		return false, 0, false, err
 	}
-	return truthy(a), version, true, nil
+	return Bool(a), version, true, nil
 }
 
 func scanUser(row *sql.Row) (UserCredentials, bool, error) {
@@ -55,7 +55,7 @@ func scanUser(row *sql.Row) (UserCredentials, bool, error) {
 	if err != nil {
 		return UserCredentials{}, false, err
 	}
-	u.Active = truthy(active)
+	u.Active = Bool(active)
 	return u, true, nil
 }
 
@@ -89,7 +89,7 @@ func LoginFailures(ctx context.Context, db bun.IDB, key string) (int64, string, 
 	if err != nil {
 		return 0, "", err
 	}
-	s, _ := formatTime(last, DatetimeLayout).(string)
+	s, _ := FormatTime(last, DatetimeLayout).(string)
 	return n, s, nil
 }
 
@@ -97,6 +97,14 @@ func LoginFailures(ctx context.Context, db bun.IDB, key string) (int64, string, 
 func RecordLoginFailure(ctx context.Context, db bun.IDB, key, now string) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO auth_login_failure (key, failures, last_failure) VALUES (?, 1, ?)
 		ON CONFLICT (key) DO UPDATE SET failures = auth_login_failure.failures + 1, last_failure = excluded.last_failure`, key, now)
+	return err
+}
+
+// PruneLoginFailures deletes the failure counts whose last failure is
+// before cutoff (a datetime in DatetimeLayout), so that failures from ever
+// new addresses cannot grow the table without bound.
+func PruneLoginFailures(ctx context.Context, db bun.IDB, cutoff string) error {
+	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE last_failure < ?", cutoff)
 	return err
 }
 
@@ -109,6 +117,17 @@ func ClearLoginFailures(ctx context.Context, db bun.IDB, keys ...string) error {
 	for i, k := range keys {
 		args[i] = k
 	}
-	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE key IN ("+placeholders(len(keys))+")", args...)
+	_, err := db.ExecContext(ctx, "DELETE FROM auth_login_failure WHERE key IN ("+Placeholders(len(keys))+")", args...)
+	return err
+}
+
+// BumpAuthVersion marks ids' credentials as changed, so that every process
+// drops what it cached about them at its next check.
+func (env *Env) BumpAuthVersion(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	env.credentialsChanged("res_users")
+	_, err := env.Exec(ctx, "UPDATE res_users SET auth_version = auth_version + 1 WHERE id IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
 	return err
 }

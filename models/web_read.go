@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"sort"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // The web client's read API (Odoo 17+, addons/web/models/models.py), which
@@ -57,7 +59,7 @@ func rpcWebSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args
 	length := int64(len(recs)) + o.Offset
 	limitReached := o.Limit > 0 && int64(len(recs)) == o.Limit
 	countLimitReached := countLimit != 0 && countLimit <= length // Python's truth test
-	if o.Limit > 0 && (limitReached && !countLimitReached || truthy(env.Context["force_search_count"])) {
+	if o.Limit > 0 && (limitReached && !countLimitReached || py.Truthy(env.Context["force_search_count"])) {
 		if length, err = env.SearchCount(ctx, m, a["domain"], countLimit); err != nil {
 			return nil, err
 		}
@@ -77,7 +79,7 @@ func rpcWebRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (a
 func specArg(v any, name string) (map[string]map[string]any, error) {
 	d, ok := v.(map[string]any)
 	if !ok && v != nil && v != false {
-		return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'items'", pyType(v))
+		return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'items'", py.TypeName(v))
 	}
 	out := make(map[string]map[string]any, len(d))
 	for k, sub := range d {
@@ -87,29 +89,10 @@ func specArg(v any, name string) (map[string]map[string]any, error) {
 		case nil:
 			out[k] = map[string]any{}
 		default:
-			return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'get'", pyType(sub))
+			return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'get'", py.TypeName(sub))
 		}
 	}
 	return out, nil
-}
-
-// pyType names a wire value's Python type, for error messages.
-func pyType(v any) string {
-	switch v.(type) {
-	case bool:
-		return "bool"
-	case int64, int:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "dict"
-	}
-	return "NoneType"
 }
 
 // webRead reads ids along spec. Many2one values are bare ids unless their
@@ -192,7 +175,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 			targets = append(targets, id)
 		}
 	}
-	targets = uniq(targets)
+	targets = UniqueIDs(targets)
 	if len(targets) == 0 {
 		return nil
 	}
@@ -241,7 +224,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 	for _, r := range recs {
 		all = append(all, r[name].([]int64)...)
 	}
-	all = uniq(all)
+	all = UniqueIDs(all)
 	order, _ := sub["order"].(string)
 	rawFields, hasFields := sub["fields"]
 	// keep is the set of linked records the user may read, in the order
@@ -300,7 +283,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 	}
 	toRead := all
 	if lim, ok := sub["limit"]; ok && lim != nil {
-		n, ok := toInt64(lim)
+		n, ok := ToInt64(lim)
 		if !ok || isBool(lim) {
 			return ServerErrorf("builtins.TypeError", "slice indices must be integers or None or have an __index__ method")
 		}
@@ -309,7 +292,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 			l := r[name].([]int64)
 			toRead = append(toRead, l[:min(int(max(n, 0)), len(l))]...)
 		}
-		toRead = uniq(toRead)
+		toRead = UniqueIDs(toRead)
 	}
 	rows, err := env.subEnv(sub).webRead(ctx, co, toRead, fields)
 	if err != nil {

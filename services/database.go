@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/auth"
-	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 )
 
 // Database is Odoo's db service: listing and managing databases. Every
@@ -67,7 +67,7 @@ func (s *Database) ServerVersion() string { return s.c.cfg.ServerVersion }
 
 // ListLang is db.list_lang: [code, name] pairs sorted by name.
 func (s *Database) ListLang() []any {
-	langs := models.Languages()
+	langs := base.Languages()
 	sort.Slice(langs, func(i, j int) bool { return langs[i][1] < langs[j][1] })
 	out := make([]any, len(langs))
 	for i, l := range langs {
@@ -81,7 +81,7 @@ func (s *Database) ListCountries(master string) ([]any, error) {
 	if err := s.CheckMaster(master); err != nil {
 		return nil, err
 	}
-	countries := models.Countries()
+	countries := base.Countries()
 	sort.Slice(countries, func(i, j int) bool { return countries[i][1] < countries[j][1] })
 	out := make([]any, len(countries))
 	for i, c := range countries {
@@ -98,6 +98,15 @@ type CreateOptions struct {
 	AdminLogin    string
 	CountryCode   string
 	Phone         string
+	// Progress, when set, is told each step of Create as it begins, so
+	// that a command line can show what a long creation is doing.
+	Progress func(step string)
+}
+
+func (o CreateOptions) step(name string) {
+	if o.Progress != nil {
+		o.Progress(name)
+	}
 }
 
 // CreateDatabase is db.create_database.
@@ -121,6 +130,7 @@ func (s *Database) Create(ctx context.Context, name string, o CreateOptions) err
 	if o.AdminPassword == "" {
 		return models.UserErrorf("The admin password must not be empty.")
 	}
+	o.step("creating the database")
 	if _, err := s.c.store.Create(ctx, name); err != nil {
 		return err
 	}
@@ -139,14 +149,20 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	if err != nil {
 		return err
 	}
-	if _, err := migrations.Apply(ctx, db, s.c.store.Dialect()); err != nil {
+	o.step("applying the migrations")
+	if _, _, err := s.c.upgrade(ctx, db); err != nil {
 		return err
 	}
 	s.c.mu.Lock()
 	s.c.migrated[name] = true
 	s.c.mu.Unlock()
+	if o.Demo {
+		o.step("installing the base and demo data")
+	} else {
+		o.step("installing the base data")
+	}
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, models.InstallBase(ctx, env, models.BaseOptions{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
+		return nil, base.Install(ctx, env, base.Options{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})
 	})
 	return err

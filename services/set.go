@@ -20,6 +20,7 @@ import (
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/uptrace/bun"
 )
 
@@ -162,6 +163,9 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	cfg.HeaderKeys = nil // the authenticator keeps their hashes only
 	reg := models.NewRegistry()
+	if err := base.Register(reg); err != nil {
+		panic(err) // the embedded declarations are checked by models/base's tests
+	}
 	reg.HashPassword = a.HashRounds
 	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
@@ -194,12 +198,12 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if done {
 		return db, nil
 	}
-	applied, err := migrations.Apply(ctx, db, c.store.Dialect())
+	applied, ensured, err := c.upgrade(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
-	if len(applied) > 0 {
-		c.log.Info("applied migrations", "db", name, "migrations", applied)
+	if len(applied) > 0 || len(ensured) > 0 {
+		c.log.Info("upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
 		if err := c.syncModels(ctx, db); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
@@ -208,6 +212,16 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	c.migrated[name] = true
 	c.mu.Unlock()
 	return db, nil
+}
+
+// upgrade applies the pending migrations, then creates what the
+// registry's declarations need and db lacks (models.EnsureSchema).
+func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []string, err error) {
+	if applied, err = migrations.Apply(ctx, db, c.store.Dialect()); err != nil {
+		return nil, nil, err
+	}
+	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), c.registry)
+	return applied, ensured, err
 }
 
 // foundFor is how long the web routes trust that a database they found
@@ -365,14 +379,14 @@ func remoteAddr(ctx context.Context) string {
 
 // syncModels records new models and their base access rights after
 // migrations changed an existing database. A database whose base data is not
-// installed yet (being created) is left to InstallBase.
+// installed yet (being created) is left to Install.
 func (c *core) syncModels(ctx context.Context, db *bun.DB) error {
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM res_users").Scan(&n); err != nil || n == 0 {
 		return err
 	}
 	_, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, models.SyncModels(ctx, env)
+		return nil, base.SyncModels(ctx, env)
 	})
 	return err
 }

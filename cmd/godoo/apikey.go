@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,11 +12,22 @@ import (
 	"github.com/godoo/godoo/services"
 )
 
-var apikeySynopses = map[string]string{
-	"create": "godoo apikey create --user LOGIN --name NAME [--db NAME] [--kind native|header] [--scope SCOPE] [--expires DATE|DATETIME|DURATION]",
-	"list":   "godoo apikey list [--db NAME] [--kind native|header] [--user LOGIN] [--name NAME]",
-	"revoke": "godoo apikey revoke [ID...] [--name NAME] [--db NAME] [--kind native|header] [--user LOGIN]",
-}
+var apikeyCreateCommand = &command{path: "apikey create",
+	synopsis: "--user LOGIN --name NAME [--db NAME] [--kind native|header] [--scope SCOPE] [--expires DATE|DATETIME|DURATION]",
+	summary:  "Makes an API key and prints it, once.",
+	help:     apikeyHelp,
+	define:   func(fs *flag.FlagSet) action { return defineAPIKey(fs, "create") }}
+
+var apikeyListCommand = &command{path: "apikey list", synopsis: "[--db NAME] [--kind native|header] [--user LOGIN] [--name NAME]",
+	summary: "Lists API keys, never their secrets.",
+	help:    apikeyHelp,
+	define:  func(fs *flag.FlagSet) action { return defineAPIKey(fs, "list") }}
+
+var apikeyRevokeCommand = &command{path: "apikey revoke", args: [2]int{0, -1},
+	synopsis: "[ID...] [--name NAME] [--db NAME] [--kind native|header] [--user LOGIN]",
+	summary:  "Revokes API keys by id or by name.",
+	help:     apikeyHelp,
+	define:   func(fs *flag.FlagSet) action { return defineAPIKey(fs, "revoke") }}
 
 const apikeyHelp = `
 Native keys (res.users.apikeys) go in the password slot of login,
@@ -31,113 +42,101 @@ unless --kind header) by id or by name.
 // nowFunc is the clock of relative --expires values; tests replace it.
 var nowFunc = time.Now
 
-func cmdAPIKey(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{"apikey needs a subcommand: create, list or revoke"}
+// defineAPIKey registers the flags of apikey sub and returns its action.
+func defineAPIKey(fs *flag.FlagSet, sub string) action {
+	resolve := addFlags(fs, storeKeys...)
+	dbName := fs.String("db", "", "database `NAME` (default: the only database)")
+	var user, name *string
+	var kind *string
+	if sub == "create" {
+		user = fs.String("user", "", "the `LOGIN` of the key's user (required)")
+		name = fs.String("name", "", "the key's `NAME` (required)")
+		kind = choiceFlag(fs, "kind", services.KeyNative, "native (res.users.apikeys) or header (auth.api.key)", services.KeyNative, services.KeyHeader)
+	} else {
+		user = fs.String("user", "", "only the keys of the user of this `LOGIN`")
+		name = fs.String("name", "", "only the keys of this `NAME`")
+		what := "the keys of one kind only: native (res.users.apikeys) or header (auth.api.key)"
+		if sub == "revoke" {
+			what = "the kind of the keys to revoke: native (res.users.apikeys) or header (auth.api.key)"
+		}
+		kind = choiceFlag(fs, "kind", "", what, services.KeyNative, services.KeyHeader)
 	}
-	sub := args[0]
-	if isHelp(sub) {
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	synopsis := apikeySynopses[sub]
-	if synopsis == "" {
-		return usageError{fmt.Sprintf("unknown apikey subcommand %q", sub)}
-	}
-	fs := newFlagSet("apikey "+sub, synopsis, stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n%s\nFlags:\n", synopsis, apikeyHelp)
-		fs.PrintDefaults()
-	}
-	resolve := addFlags(fs, "data_dir", "db_url", "log_level")
-	dbName := fs.String("db", "", "database name (default: the only database)")
-	user := fs.String("user", "", "login of the key's user (create: required; list, revoke: only this user's keys)")
-	name := fs.String("name", "", "name of the key (create: required; list, revoke: keys of this name)")
-	kind := fs.String("kind", "", "native (res.users.apikeys, the default) or header (auth.api.key); list shows both unless given")
 	var scope, expires *string
 	if sub == "create" {
-		scope = fs.String("scope", "", "scope of a native key (default: global, which RPC and bearer routes accept)")
+		scope = fs.String("scope", "", "`SCOPE` of a native key (default: global, which RPC and bearer routes accept)")
 		expires = fs.String("expires", "", "expiry of a native key: a date YYYY-MM-DD (the end of that day, UTC), a UTC datetime YYYY-MM-DD HH:MM[:SS], or a duration such as 30d, 2w or 12h; none makes a persistent key")
 	}
-	pos, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	switch sub {
-	case "revoke":
-		for _, p := range pos {
-			id, err := strconv.ParseInt(p, 10, 64)
-			if err != nil || id <= 0 {
-				return usageError{fmt.Sprintf("%q is not a key id", p)}
+	return func(inv *invocation) error {
+		stdout := inv.stdout
+		var ids []int64
+		if sub == "revoke" {
+			for _, p := range inv.pos {
+				id, err := strconv.ParseInt(p, 10, 64)
+				if err != nil || id <= 0 {
+					return usageError{fmt.Sprintf("%q is not a key id", p)}
+				}
+				ids = append(ids, id)
 			}
-			ids = append(ids, id)
+			if len(ids) == 0 && *name == "" {
+				return usageError{"name the keys to revoke: key ids, or --name\nUsage: " + lookupCommand("apikey revoke").usageLine()}
+			}
 		}
-		if len(ids) == 0 && *name == "" {
-			return usageError{"name the keys to revoke: key ids, or --name\nusage: " + synopsis}
+		var opts services.KeyOptions
+		if sub == "create" {
+			if *user == "" || *name == "" {
+				return usageError{"--user and --name are required\nUsage: " + lookupCommand("apikey create").usageLine()}
+			}
+			opts = services.KeyOptions{Kind: *kind, Login: *user, Name: *name, Scope: *scope}
+			if opts.Kind == services.KeyHeader && (*scope != "" || *expires != "") {
+				return usageError{"--scope and --expires apply to native keys only"}
+			}
+			var err error
+			if opts.Expires, err = parseExpiry(*expires, nowFunc()); err != nil {
+				return usageError{err.Error()}
+			}
 		}
-	default:
-		if len(pos) > 0 {
-			return usageError{fmt.Sprintf("apikey %s takes no arguments, got %q", sub, pos[0])}
-		}
-	}
-	if *kind != "" && *kind != services.KeyNative && *kind != services.KeyHeader {
-		return usageError{fmt.Sprintf("--kind must be %s or %s, not %q", services.KeyNative, services.KeyHeader, *kind)}
-	}
-	var opts services.KeyOptions
-	if sub == "create" {
-		if *user == "" || *name == "" {
-			return usageError{"--user and --name are required\nusage: " + synopsis}
-		}
-		opts = services.KeyOptions{Kind: *kind, Login: *user, Name: *name, Scope: *scope}
-		if opts.Kind == services.KeyHeader && (*scope != "" || *expires != "") {
-			return usageError{"--scope and --expires apply to native keys only"}
-		}
-		if opts.Expires, err = parseExpiry(*expires, nowFunc()); err != nil {
-			return usageError{err.Error()}
-		}
-	}
 
-	c, err := resolve()
-	if err != nil {
-		return err
-	}
-	store, set, db, err := openDatabase(c, stderr, *dbName)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	ctx := context.Background()
-	filter := services.KeyFilter{Kind: *kind, Login: *user, Name: *name, IDs: ids}
-	switch sub {
-	case "create":
-		k, err := set.Database.CreateAPIKey(ctx, db, opts)
+		c, err := resolve()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "created %s API key %d %q for %s in %s (%s)\n", k.Kind, k.ID, k.Name, k.Login, db, describeKey(k.KeyInfo))
-		fmt.Fprintln(stdout, "It is shown only this once; only its hash is stored. The key:")
-		fmt.Fprintln(stdout, k.Clear)
-		return nil
-	case "list":
-		keys, err := set.Database.ListAPIKeys(ctx, db, filter)
+		store, set, db, err := openDatabase(c, inv.stderr, *dbName)
 		if err != nil {
 			return err
 		}
-		for _, k := range keys {
-			fmt.Fprintln(stdout, strings.Join([]string{strconv.FormatInt(k.ID, 10), k.Kind, k.Name, k.Login,
-				dash(k.Scope), dash(k.Expires), dash(k.LastUsed), k.State}, "\t"))
+		defer store.Close()
+		ctx := context.Background()
+		filter := services.KeyFilter{Kind: *kind, Login: *user, Name: *name, IDs: ids}
+		switch sub {
+		case "create":
+			k, err := set.Database.CreateAPIKey(ctx, db, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "created %s API key %d %q for %s in %s (%s)\n", k.Kind, k.ID, k.Name, k.Login, db, describeKey(k.KeyInfo))
+			fmt.Fprintln(stdout, "It is shown only this once; only its hash is stored. The key:")
+			fmt.Fprintln(stdout, k.Clear)
+			return nil
+		case "list":
+			keys, err := set.Database.ListAPIKeys(ctx, db, filter)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				fmt.Fprintln(stdout, strings.Join([]string{strconv.FormatInt(k.ID, 10), k.Kind, k.Name, k.Login,
+					dash(k.Scope), dash(k.Expires), dash(k.LastUsed), k.State}, "\t"))
+			}
+			return nil
+		default: // revoke
+			keys, err := set.Database.RevokeAPIKeys(ctx, db, filter)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				fmt.Fprintf(stdout, "revoked %s API key %d %q of %s\n", k.Kind, k.ID, k.Name, k.Login)
+			}
+			return nil
 		}
-		return nil
-	default: // revoke
-		keys, err := set.Database.RevokeAPIKeys(ctx, db, filter)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			fmt.Fprintf(stdout, "revoked %s API key %d %q of %s\n", k.Kind, k.ID, k.Name, k.Login)
-		}
-		return nil
 	}
 }
 

@@ -126,7 +126,7 @@ func TestAPIKeyHelp(t *testing.T) {
 			t.Errorf("the usage lacks apikey %s:\n%s", sub, r.stdout)
 		}
 		r := runGodoo(t, "", "apikey", sub, "--help")
-		if r.code != 0 || !strings.Contains(r.stderr, "Usage: godoo apikey "+sub) || !strings.Contains(r.stderr, "--kind") {
+		if r.code != 0 || !strings.Contains(r.stdout, "Usage: godoo apikey "+sub) || !strings.Contains(r.stdout, "--kind") {
 			t.Errorf("apikey %s --help: %s", sub, r)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,35 +18,143 @@ import (
 
 // setting is one configuration value with its three sources. Precedence:
 // command-line flag, then GODOO_* environment variable, then the [options]
-// section of the config file (Odoo's odoo.conf keys), then the default.
+// section of the config file (Odoo's odoo.conf keys), then the default. An
+// empty value, or Odoo's False or None for a setting that is not a boolean,
+// leaves the setting to the next source.
 type setting struct {
 	key  string // odoo.conf key
 	flag string // command-line flag, "" when there is none
 	env  string
 	def  string
-	help string
+	kind kind
+	// choices are the values of a kindChoice setting, and the values a
+	// completion offers for a boolean.
+	choices []string
+	lo, hi  int64 // bounds of a kindInt setting
+	arg     string
+	// defDoc is the default as help shows it, when def is not it.
+	defDoc string
+	help   string // one line, for --help
+	doc    string // Markdown for the configuration reference; help when ""
 }
 
+// kind is the type of a setting's value, which every source is checked
+// against before a command runs.
+type kind int
+
+const (
+	kindText kind = iota
+	kindBool
+	kindInt
+	kindSeconds
+	kindChoice
+)
+
+// boolWords are the spellings of booleans that odoo.conf files, Odoo's
+// command line and environment variables use, in any case.
+var boolWords = map[string]bool{"true": true, "false": false, "1": true, "0": false, "yes": true, "no": false,
+	"on": true, "off": false, "t": true, "f": false, "y": true, "n": false}
+
+var boolChoices = []string{"True", "False"}
+
 var settings = []setting{
-	{"data_dir", "data-dir", "GODOO_DATA_DIR", "", "directory of the embedded SQLite databases (default ~/.local/share/godoo)"},
-	{"db_url", "db-url", "GODOO_DB_URL", "", "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite"},
-	{"db_host", "", "GODOO_DB_HOST", "", "PostgreSQL host (Odoo's db_host); used when db_url is not set"},
-	{"db_port", "", "GODOO_DB_PORT", "5432", "PostgreSQL port (Odoo's db_port)"},
-	{"db_user", "", "GODOO_DB_USER", "", "PostgreSQL user (Odoo's db_user)"},
-	{"db_password", "", "GODOO_DB_PASSWORD", "", "PostgreSQL password (Odoo's db_password)"},
-	{"http_addr", "http-addr", "GODOO_HTTP_ADDR", "", "listen address HOST:PORT (default 127.0.0.1:8069, or http_interface:http_port)"},
-	{"http_interface", "", "GODOO_HTTP_INTERFACE", "127.0.0.1", "listen interface (Odoo's http_interface)"},
-	{"http_port", "", "GODOO_HTTP_PORT", "8069", "listen port (Odoo's http_port)"},
-	{"admin_passwd", "master-password", "GODOO_MASTER_PASSWORD", "", "master password of the db service (Odoo's admin_passwd), clear or $pbkdf2-sha512$ hash"},
-	{"list_db", "list-db", "GODOO_LIST_DB", "True", "allow listing and managing databases over RPC (Odoo's list_db)"},
-	{"dbfilter", "dbfilter", "GODOO_DBFILTER", "", "regular expression of visible databases for the web routes (Odoo's dbfilter)"},
-	{"proxy_mode", "proxy-mode", "GODOO_PROXY_MODE", "False", "trust the last X-Forwarded-For hop, the one the proxy added, as the client address (Odoo's proxy_mode)"},
-	{"max_body_bytes", "max-body-bytes", "GODOO_MAX_BODY_BYTES", "134217728", "largest accepted request body in bytes"},
-	{"max_depth", "max-depth", "GODOO_MAX_DEPTH", "64", "deepest accepted nesting of arrays and structs in a request"},
-	{"request_timeout", "request-timeout", "GODOO_REQUEST_TIMEOUT", "300", "seconds one call may take"},
-	{"body_read_timeout", "body-read-timeout", "GODOO_BODY_READ_TIMEOUT", "30", "seconds a client may take to send a request body (decimals allowed)"},
-	{"server_version", "server-version", "GODOO_SERVER_VERSION", "18.0", "Odoo version godoo reports (e.g. 17.0, 18.0+e)"},
-	{"log_level", "log-level", "GODOO_LOG_LEVEL", "info", "debug, info, warn or error (Odoo's log_level)"},
+	{key: "data_dir", flag: "data-dir", env: "GODOO_DATA_DIR", arg: "DIR", defDoc: "~/.local/share/godoo",
+		help: "directory of the embedded SQLite databases",
+		doc:  "directory of the SQLite databases (`db/<name>.sqlite`); the default is `$XDG_DATA_HOME/godoo` when that is set"},
+	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
+		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
+		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},
+	{key: "db_host", env: "GODOO_DB_HOST", help: "PostgreSQL host (Odoo's db_host); used when db_url is not set",
+		doc: "PostgreSQL host (Odoo's `db_host`); selects PostgreSQL when `db_url` is not set"},
+	{key: "db_port", env: "GODOO_DB_PORT", def: "5432", kind: kindInt, lo: 1, hi: 65535, help: "PostgreSQL port (Odoo's db_port)"},
+	{key: "db_user", env: "GODOO_DB_USER", help: "PostgreSQL user (Odoo's db_user)"},
+	{key: "db_password", env: "GODOO_DB_PASSWORD", help: "PostgreSQL password (Odoo's db_password)"},
+	{key: "http_addr", flag: "http-addr", env: "GODOO_HTTP_ADDR", arg: "HOST:PORT", defDoc: "127.0.0.1:8069",
+		help: "listen address; when unset, http_interface:http_port"},
+	{key: "http_interface", env: "GODOO_HTTP_INTERFACE", def: "127.0.0.1", help: "listen interface (Odoo's http_interface), used when http_addr is not set"},
+	{key: "http_port", env: "GODOO_HTTP_PORT", def: "8069", kind: kindInt, lo: 0, hi: 65535,
+		help: "listen port (Odoo's http_port), used when http_addr is not set"},
+	{key: "admin_passwd", flag: "master-password", env: "GODOO_MASTER_PASSWORD", arg: "PW",
+		help: "master password of the db service (Odoo's admin_passwd), clear or a $pbkdf2-sha512$ hash",
+		doc: "master password of the `db` service (Odoo's `admin_passwd`), clear or a `$pbkdf2-sha512$` hash; unset, the `db` " +
+			"service refuses every protected method; `db.change_admin_password` writes the new hash into the `--config` file, " +
+			"which it leaves (or creates) with mode 0600"},
+	{key: "list_db", flag: "list-db", env: "GODOO_LIST_DB", def: "True", kind: kindBool, choices: boolChoices, arg: "BOOL",
+		help: "allow listing and managing databases over RPC (Odoo's list_db)"},
+	{key: "dbfilter", flag: "dbfilter", env: "GODOO_DBFILTER", arg: "REGEXP",
+		help: "regular expression of the databases the web routes may use (Odoo's dbfilter)",
+		doc: "regular expression of the databases the web routes may use (`/web/session/authenticate`, " +
+			"`/web/database/list`, sessions); `%h` is the host name, `%d` its first label"},
+	{key: "proxy_mode", flag: "proxy-mode", env: "GODOO_PROXY_MODE", def: "False", kind: kindBool, choices: boolChoices, arg: "BOOL",
+		help: "take the client address from the last X-Forwarded-For hop, the one the proxy added (Odoo's proxy_mode; only behind a trusted proxy)"},
+	{key: "max_body_bytes", flag: "max-body-bytes", env: "GODOO_MAX_BODY_BYTES", def: "134217728", kind: kindInt, lo: 1, hi: 1 << 40, arg: "BYTES",
+		help: "largest accepted request body in bytes",
+		doc:  "largest request body; larger ones get HTTP 413, before any of it is read when the request declares its length"},
+	{key: "max_depth", flag: "max-depth", env: "GODOO_MAX_DEPTH", def: "64", kind: kindInt, lo: 1, hi: 1 << 20, arg: "N",
+		help: "deepest accepted nesting of arrays and structs in a request"},
+	{key: "request_timeout", flag: "request-timeout", env: "GODOO_REQUEST_TIMEOUT", def: "300", kind: kindInt, lo: 1, hi: 1e6, arg: "SECONDS",
+		help: "seconds one call may take"},
+	{key: "body_read_timeout", flag: "body-read-timeout", env: "GODOO_BODY_READ_TIMEOUT", def: "30", kind: kindSeconds, arg: "SECONDS",
+		help: "seconds a client may take to send a request body (decimals allowed)",
+		doc: "seconds a client may take to send a request body once its headers are in (decimals allowed); a slower one " +
+			"gets HTTP 408 and its connection is closed"},
+	{key: "server_version", flag: "server-version", env: "GODOO_SERVER_VERSION", def: "18.0", arg: "VERSION",
+		help: "Odoo version godoo reports (17.0, 18.0+e, ...)"},
+	{key: "log_level", flag: "log-level", env: "GODOO_LOG_LEVEL", def: "info", kind: kindChoice, arg: "LEVEL",
+		choices: []string{"debug", "debug_rpc", "debug_rpc_answer", "debug_sql", "info", "warn", "warning", "error", "critical"},
+		help:    "least important log records written (Odoo's log_level; its debug_rpc, debug_rpc_answer and debug_sql are debug here, critical is error)"},
+}
+
+// settingByKey returns the setting of an odoo.conf key, nil for none.
+func settingByKey(key string) *setting {
+	for i := range settings {
+		if settings[i].key == key {
+			return &settings[i]
+		}
+	}
+	return nil
+}
+
+// defaultText is the default as help and the reference show it.
+func (s *setting) defaultText() string {
+	if s.defDoc != "" {
+		return s.defDoc
+	}
+	return s.def
+}
+
+// allowed describes the values s accepts, for errors and the reference.
+func (s *setting) allowed() string {
+	switch s.kind {
+	case kindBool:
+		return "True or False (in any case; also 1/0, yes/no, on/off)"
+	case kindInt:
+		return fmt.Sprintf("an integer from %d to %d", s.lo, s.hi)
+	case kindSeconds:
+		return "a positive number of seconds, decimals allowed"
+	case kindChoice:
+		return "one of " + strings.Join(s.choices, ", ")
+	}
+	return "any text"
+}
+
+// check reports whether v is a value of s.
+func (s *setting) check(v string) bool {
+	v = strings.TrimSpace(v)
+	switch s.kind {
+	case kindBool:
+		_, ok := boolWords[strings.ToLower(v)]
+		return ok
+	case kindInt:
+		n, err := strconv.ParseInt(v, 10, 64)
+		return err == nil && n >= s.lo && n <= s.hi
+	case kindSeconds:
+		f, err := strconv.ParseFloat(v, 64)
+		return err == nil && f > 0 && f <= 1e6
+	case kindChoice:
+		return slices.Contains(s.choices, strings.ToLower(v))
+	}
+	return true
 }
 
 // config holds the resolved values by key, and what the config file's
@@ -61,43 +170,46 @@ type config struct {
 
 func (c *config) get(key string) string { return c.values[key] }
 
+// bool, int and seconds read values that resolve has checked.
 func (c *config) bool(key string) bool {
-	switch strings.ToLower(strings.TrimSpace(c.values[key])) {
-	case "1", "true", "t", "yes", "y", "on":
-		return true
-	}
-	return false
+	return boolWords[strings.ToLower(strings.TrimSpace(c.values[key]))]
 }
 
-func (c *config) int(key string) (int64, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(c.values[key]), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %q is not an integer", key, c.values[key])
-	}
-	return n, nil
+func (c *config) int(key string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(c.values[key]), 10, 64)
+	return n
 }
 
-// seconds reads a positive number of seconds, decimals allowed.
-func (c *config) seconds(key string) (time.Duration, error) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(c.values[key]), 64)
-	if err != nil || !(f > 0) || f > 1e6 {
-		return 0, fmt.Errorf("%s: %q is not a positive number of seconds", key, c.values[key])
-	}
-	return time.Duration(f * float64(time.Second)), nil
+func (c *config) seconds(key string) time.Duration {
+	f, _ := strconv.ParseFloat(strings.TrimSpace(c.values[key]), 64)
+	return time.Duration(f * float64(time.Second))
 }
+
+// settingValue is the flag of a setting. Its value is checked with the
+// other sources' when the configuration is resolved.
+type settingValue struct {
+	s   *setting
+	val string
+}
+
+func (v *settingValue) String() string     { return v.val }
+func (v *settingValue) Set(s string) error { v.val = s; return nil }
 
 // addFlags registers the flags of the named settings (all when none) plus
 // --config on fs, and returns a function that resolves the configuration
-// once fs has parsed.
+// once fs has parsed: every value, from whichever source, must be one the
+// setting allows, and the config file may hold only known keys.
 func addFlags(fs *flag.FlagSet, keys ...string) func() (*config, error) {
-	flagVals := map[string]*string{}
-	for _, s := range settings {
-		if s.flag == "" || len(keys) > 0 && !contains(keys, s.key) {
+	flagVals := map[string]*settingValue{}
+	for i := range settings {
+		s := &settings[i]
+		if s.flag == "" || len(keys) > 0 && !slices.Contains(keys, s.key) {
 			continue
 		}
-		flagVals[s.key] = fs.String(s.flag, "", s.help)
+		flagVals[s.key] = &settingValue{s: s}
+		fs.Var(flagVals[s.key], s.flag, s.help)
 	}
-	cfgFile := fs.String("config", "", "odoo.conf-style configuration file (also GODOO_CONFIG)")
+	cfgFile := fs.String("config", "", "odoo.conf-style configuration `FILE` (also GODOO_CONFIG)")
 	fs.StringVar(cfgFile, "c", "", "shorthand for --config")
 	return func() (*config, error) {
 		set := map[string]bool{}
@@ -113,6 +225,12 @@ func addFlags(fs *flag.FlagSet, keys ...string) func() (*config, error) {
 				return nil, err
 			}
 			fileVals = sections["options"]
+			for k := range fileVals {
+				if settingByKey(k) == nil {
+					return nil, usageError{fmt.Sprintf("config file %s: unknown key %q in [options]; the keys are %s",
+						c.file, k, strings.Join(settingKeys(), ", "))}
+				}
+			}
 			if c.headerKeys, err = headerKeys(c.file, sections); err != nil {
 				return nil, err
 			}
@@ -120,30 +238,38 @@ func addFlags(fs *flag.FlagSet, keys ...string) func() (*config, error) {
 				return nil, err
 			}
 		}
-		for _, s := range settings {
-			v := s.def
-			if fv, ok := fileVals[s.key]; ok {
-				v = fv
+		for i := range settings {
+			s := &settings[i]
+			v, from := s.def, ""
+			given := func(val string) bool { return val != "" && (s.kind == kindBool || !unset(val)) }
+			if fv, ok := fileVals[s.key]; ok && given(fv) {
+				v, from = fv, s.key+" in "+c.file
 			}
-			if ev, ok := os.LookupEnv(s.env); ok {
-				v = ev
+			if ev := os.Getenv(s.env); given(ev) {
+				v, from = ev, s.env
 			}
-			if p := flagVals[s.key]; p != nil && set[s.flag] {
-				v = *p
+			if p := flagVals[s.key]; p != nil && set[s.flag] && given(p.val) {
+				v, from = p.val, "--"+s.flag
 			}
-			c.values[s.key] = v
+			if from != "" && !s.check(v) {
+				// Secrets are text, which check never refuses, so v is
+				// never a password.
+				return nil, usageError{fmt.Sprintf("%s: %q is not a valid %s: it must be %s", from, v, s.key, s.allowed())}
+			}
+			c.values[s.key] = strings.TrimSpace(v)
 		}
 		return c, nil
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// settingKeys are the odoo.conf keys godoo knows, sorted.
+func settingKeys() []string {
+	var out []string
+	for _, s := range settings {
+		out = append(out, s.key)
 	}
-	return false
+	slices.Sort(out)
+	return out
 }
 
 // readINI reads the sections of an odoo.conf-style file: section name to

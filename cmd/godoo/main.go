@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -11,13 +10,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
 
+	"github.com/godoo/godoo/cmd/godoo/internal/progress"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -32,26 +36,6 @@ var Version = "0.1.0-dev"
 // auth.Authenticator.Rounds).
 var newServices = services.NewSet
 
-const usage = `godoo - an Odoo-compatible API server (XML-RPC, JSON-RPC)
-
-Usage:
-  godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]
-  godoo db create NAME --admin-password PW [--data-dir DIR | --db-url postgres://...] [--demo]
-  godoo db list [--data-dir DIR | --db-url postgres://...]
-  godoo db drop NAME [--data-dir DIR | --db-url postgres://...]
-  godoo user create LOGIN --db NAME [--password PW] [--name NAME] [--email EMAIL] [--admin]
-  godoo user passwd LOGIN --db NAME [--password PW]
-  godoo apikey create --user LOGIN --name NAME [--db NAME] [--kind native|header] [--scope SCOPE] [--expires DATE|DATETIME|DURATION]
-  godoo apikey list [--db NAME] [--kind native|header] [--user LOGIN] [--name NAME]
-  godoo apikey revoke [ID...] [--name NAME] [--db NAME] [--kind native|header] [--user LOGIN]
-  godoo bench [--db-url postgres://... | --data-dir DIR] [--clients 1,8,32] [--duration 3s] [--pairs 5] [--scenarios ID,...] [--keys 10] [--out FILE] [--json FILE] [--url URL]
-  godoo version
-
-Every command takes --help, and all but bench take --config FILE for an
-odoo.conf-style file.
-Settings also come from GODOO_* environment variables; see the README.
-`
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -60,36 +44,19 @@ func main() {
 // drive every command.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
+	inv := &invocation{stdin: stdin, stdout: stdout, stderr: stderr}
 	var err error
-	switch args[0] {
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, usage)
+	switch {
+	case isHelp(args[0]):
+		fmt.Fprint(stdout, usage())
 		return 0
-	case "version", "--version":
-		if len(args) > 1 && isHelp(args[1]) {
-			fmt.Fprint(stdout, "Usage: godoo version\n\nPrints godoo's version and the Odoo version it emulates by default.\n")
-			return 0
-		}
-		fmt.Fprintf(stdout, "godoo %s (Odoo %s compatible API)\n", Version, "18.0")
-		return 0
-	case "serve":
-		err = cmdServe(args[1:], stdout, stderr)
-	case "db":
-		err = cmdDB(args[1:], stdout, stderr)
-	case "user":
-		err = cmdUser(args[1:], stdin, stdout, stderr)
-	case "apikey":
-		err = cmdAPIKey(args[1:], stdout, stderr)
-	case "bench":
-		err = cmdBench(args[1:], stdout, stderr)
-	case bench.ServeCommand:
-		err = cmdBenchServe(args[1:], stdout, stderr)
+	case args[0] == bench.ServeCommand:
+		err = cmdBenchServe(args[1:], inv)
 	default:
-		fmt.Fprintf(stderr, "godoo: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		err = dispatch(args, inv)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -106,9 +73,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
+// dispatch finds the command args name and runs it with the rest.
+func dispatch(args []string, inv *invocation) error {
+	word := args[0]
+	if word == "--version" {
+		word = "version"
+	}
+	if slices.Contains(groups(), word) {
+		var subs []string
+		for _, c := range groupCommands(word) {
+			subs = append(subs, strings.TrimPrefix(c.path, word+" "))
+		}
+		if len(args) == 1 {
+			return usageError{fmt.Sprintf("%s needs a subcommand: %s\n\n%s", word, strings.Join(subs, ", "), groupUsage(word))}
+		}
+		if isHelp(args[1]) {
+			fmt.Fprint(inv.stdout, groupUsage(word))
+			return nil
+		}
+		c := lookupCommand(word + " " + args[1])
+		if c == nil {
+			return usageError{fmt.Sprintf("unknown %s subcommand %q: the subcommands are %s", word, args[1], strings.Join(subs, ", "))}
+		}
+		inv.args = args[2:]
+		return runCommand(c, inv)
+	}
+	c := lookupCommand(word)
+	if c == nil {
+		return usageError{fmt.Sprintf("unknown command %q\n\n%s", word, usage())}
+	}
+	inv.args = args[1:]
+	return runCommand(c, inv)
+}
 
 func errorText(err error) string {
 	if e := models.AsError(err); e != nil && e.Kind != models.KindInternal {
@@ -117,57 +113,55 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// parseArgs parses flags and positional arguments in any order, as users
-// type them ("db create NAME --demo" as well as "db create --demo NAME").
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			// A bad flag is a usage error (exit status 2), like a bad
-			// command; fs has printed the message and the usage.
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
+// storeKeys are the settings of every command that works on the store.
+var storeKeys = []string{"data_dir", "db_url", "log_level"}
 
 // openStore builds the store the configuration names: PostgreSQL when a
-// server URL is configured, else the embedded SQLite data directory.
-func openStore(c *config) (models.Store, string, error) {
+// server URL is configured, else the embedded SQLite data directory. where
+// names it in the store's own words, without credentials.
+func openStore(c *config) (store models.Store, where string, err error) {
 	if u := c.postgresURL(); u != "" {
 		s, err := pgstore.New(u)
-		return s, "PostgreSQL", err
+		return s, "the PostgreSQL server at " + pgAddress(u), err
 	}
 	dir := c.dataDir()
 	s, err := sqlitestore.New(dir)
-	return s, "SQLite in " + dir, err
+	return s, "the SQLite data directory " + dir, err
+}
+
+// pgAddress is host:port of a PostgreSQL URL or key=value DSN, which
+// messages name instead of the whole DSN with its password.
+func pgAddress(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		return u.Host
+	}
+	host, port := "localhost", "5432"
+	for _, f := range strings.Fields(dsn) {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "host":
+			host = v
+		case "port":
+			port = v
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// missingDatabase says, in the store's words, that name is not there: a
+// missing SQLite database is a missing file, not PostgreSQL's FATAL that
+// Odoo's clients get over RPC.
+func missingDatabase(store models.Store, where, name string) error {
+	if s, ok := store.(*sqlitestore.Store); ok {
+		return fmt.Errorf("there is no database %q in %s (no file %s)", name, where, s.Path(name))
+	}
+	return fmt.Errorf("there is no godoo database %q on %s", name, where)
 }
 
 func newLogger(c *config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	switch strings.ToLower(c.get("log_level")) {
-	case "debug", "debug_rpc", "debug_sql":
+	case "debug", "debug_rpc", "debug_rpc_answer", "debug_sql":
 		level = slog.LevelDebug
 	case "warn", "warning":
 		level = slog.LevelWarn
@@ -182,151 +176,20 @@ func servicesConfig(c *config, log *slog.Logger) services.Config {
 		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), Log: log}
 }
 
-func cmdDB(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{"db needs a subcommand: create, list or drop"}
-	}
-	sub := args[0]
-	if isHelp(sub) {
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	synopsis := map[string]string{
-		"create": "godoo db create NAME --admin-password PW [--data-dir DIR | --db-url postgres://...] [--demo]",
-		"list":   "godoo db list [--data-dir DIR | --db-url postgres://...]",
-		"drop":   "godoo db drop NAME [--data-dir DIR | --db-url postgres://...]",
-	}[sub]
-	if synopsis == "" {
-		return usageError{fmt.Sprintf("unknown db subcommand %q", sub)}
-	}
-	fs := newFlagSet("db "+sub, synopsis, stderr)
-	resolve := addFlags(fs, "data_dir", "db_url", "log_level")
-	adminPW := fs.String("admin-password", "", "password of the admin user (required; also GODOO_ADMIN_PASSWORD)")
-	demo := fs.Bool("demo", false, "load demo data: a demo user, companies and contacts")
-	lang := fs.String("lang", "en_US", "language of the admin user")
-	login := fs.String("admin-login", "admin", "login of the admin user")
-	pos, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	c, err := resolve()
-	if err != nil {
-		return err
-	}
-	store, _, err := openStore(c)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	set := newServices(store, servicesConfig(c, newLogger(c, stderr)))
-	ctx := context.Background()
-	switch sub {
-	case "list":
-		names, err := store.List(ctx)
-		if err != nil {
-			return err
+var versionCommand = &command{path: "version", summary: "Prints godoo's version and the Odoo version it emulates by default.",
+	define: func(*flag.FlagSet) action {
+		return func(inv *invocation) error {
+			fmt.Fprintf(inv.stdout, "godoo %s (Odoo %s compatible API)\n", Version, "18.0")
+			return nil
 		}
-		for _, n := range names {
-			fmt.Fprintln(stdout, n)
-		}
-		return nil
-	case "create":
-		if len(pos) != 1 {
-			return usageError{"usage: " + synopsis}
-		}
-		pw := *adminPW
-		if pw == "" {
-			pw = os.Getenv("GODOO_ADMIN_PASSWORD")
-		}
-		if pw == "" {
-			return usageError{"--admin-password is required"}
-		}
-		err := set.Database.Create(ctx, pos[0], services.CreateOptions{AdminPassword: pw, AdminLogin: *login, Lang: *lang, Demo: *demo})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "created database %s\n", pos[0])
-		return nil
-	default: // drop
-		if len(pos) != 1 {
-			return usageError{"usage: " + synopsis}
-		}
-		ok, err := set.Database.DropNoCheck(ctx, pos[0])
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("database %s does not exist", pos[0])
-		}
-		fmt.Fprintf(stdout, "dropped database %s\n", pos[0])
-		return nil
-	}
-}
+	}}
 
-func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{"user needs a subcommand: create or passwd"}
-	}
-	sub := args[0]
-	if isHelp(sub) {
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	synopsis := map[string]string{
-		"create": "godoo user create LOGIN --db NAME [--password PW] [--name NAME] [--email EMAIL] [--admin]",
-		"passwd": "godoo user passwd LOGIN --db NAME [--password PW]",
-	}[sub]
-	if synopsis == "" {
-		return usageError{fmt.Sprintf("unknown user subcommand %q", sub)}
-	}
-	fs := newFlagSet("user "+sub, synopsis, stderr)
-	resolve := addFlags(fs, "data_dir", "db_url", "log_level")
-	dbName := fs.String("db", "", "database name (default: the only database)")
-	password := fs.String("password", "", "the password; read from standard input when absent (also GODOO_PASSWORD)")
-	name := fs.String("name", "", "display name of the new user")
-	email := fs.String("email", "", "email of the new user")
-	admin := fs.Bool("admin", false, "make the user a settings administrator (base.group_system)")
-	pos, err := parseArgs(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usageError{"usage: " + synopsis}
-	}
-	c, err := resolve()
-	if err != nil {
-		return err
-	}
-	store, set, db, err := openDatabase(c, stderr, *dbName)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	ctx := context.Background()
-	pw := *password
-	if pw == "" {
-		pw = os.Getenv("GODOO_PASSWORD")
-	}
-	if pw == "" {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return usageError{"no password given (--password, GODOO_PASSWORD or standard input)"}
-		}
-		pw = strings.TrimRight(line, "\r\n")
-	}
-	if sub == "create" {
-		uid, err := set.Database.CreateUser(ctx, db, services.UserOptions{Login: pos[0], Password: pw, Name: *name, Email: *email, Admin: *admin})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "created user %s (id %d) in %s\n", pos[0], uid, db)
-		return nil
-	}
-	if err := set.Database.SetPassword(ctx, db, pos[0], pw); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "changed the password of %s in %s\n", pos[0], db)
-	return nil
+// progressOn decides whether a long command draws its progress on
+// standard error: only on a terminal. Tests replace it.
+var progressOn = progress.IsTerminalWriter
+
+func newProgress(w io.Writer, label string) *progress.Reporter {
+	return progress.New(w, label, progressOn(w), time.Now)
 }
 
 // generatePassword makes the first database's admin password: 26 base32
@@ -342,19 +205,36 @@ func isHelp(arg string) bool {
 }
 
 // openDatabase opens the configured store and its services, and names the
-// database a command works on: the one given, or the only one there is.
+// database a command works on: the one given, which must exist, or the
+// only one there is.
 func openDatabase(c *config, stderr io.Writer, dbName string) (models.Store, *services.Set, string, error) {
-	store, _, err := openStore(c)
+	store, where, err := openStore(c)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	set := newServices(store, servicesConfig(c, newLogger(c, stderr)))
+	ctx := context.Background()
 	if dbName != "" {
+		ok, err := false, models.ErrInvalidDBName(dbName)
+		if models.ValidDBName(dbName) {
+			ok, err = store.Exists(ctx, dbName)
+		}
+		if err == nil && !ok {
+			err = missingDatabase(store, where, dbName)
+		} else if err != nil && models.AsError(err) == nil {
+			err = fmt.Errorf("%s: %w", where, err)
+		}
+		if err != nil {
+			store.Close()
+			return nil, nil, "", err
+		}
 		return store, set, dbName, nil
 	}
-	names, err := store.List(context.Background())
-	if err == nil && len(names) != 1 {
-		err = usageError{"--db is required when there is not exactly one database"}
+	names, err := store.List(ctx)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", where, err)
+	} else if len(names) != 1 {
+		err = usageError{fmt.Sprintf("--db is required: %s has %d databases", where, len(names))}
 	}
 	if err != nil {
 		store.Close()

@@ -237,7 +237,7 @@ func TestDBAndUserCommands(t *testing.T) {
 	}
 	equalLines(t, "db list after drop", mustRun(t, "", "db", "list", "--data-dir", dir).stdout, name)
 	r = runGodoo(t, "", "db", "drop", other, "--data-dir", dir)
-	if r.code != 1 || !strings.Contains(r.stderr, "does not exist") {
+	if r.code != 1 || !strings.Contains(r.stderr, `there is no database "`+other+`"`) {
 		t.Errorf("db drop of a missing database: %s", r)
 	}
 	mustRun(t, "", "db", "drop", "--data-dir", dir, name)
@@ -404,7 +404,13 @@ const serveGuard = 2 * time.Minute
 // printed that it is ready (and where).
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	s := &server{out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan int, 1)}
+	return startServeOn(t, &server{out: &syncBuffer{}, errOut: &syncBuffer{}}, args...)
+}
+
+// startServeOn is startServe with the output buffers of s.
+func startServeOn(t *testing.T, s *server, args ...string) *server {
+	t.Helper()
+	s.done = make(chan int, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	saved := serveContext

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -27,16 +29,21 @@ var prepareServe = prepareDatabases
 // settings of the environment, which only a godoo_noauth build has.
 var configureServer = bench.ConfigureServer
 
-func cmdServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "godoo serve [--data-dir DIR | --db-url postgres://...] [--http-addr HOST:PORT] [--master-password PW]", stderr)
-	resolve := addFlags(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Sprintf("serve takes no arguments, got %q", pos[0])}
-	}
+var serveCommand = &command{path: "serve", synopsis: "[--data-dir DIR | --db-url URL] [--http-addr HOST:PORT] [--master-password PW]",
+	summary: "Serves the API: XML-RPC, JSON-RPC, the web routes and JSON-2.",
+	help: `
+On a store without any database, the first start creates one named odoo
+and prints its generated admin password, once. serve says that it is
+ready, and /web/health answers {"status": "pass"}, once every database is
+migrated.
+`,
+	define: func(fs *flag.FlagSet) action {
+		resolve := addFlags(fs)
+		return func(inv *invocation) error { return cmdServe(inv, resolve) }
+	}}
+
+func cmdServe(inv *invocation, resolve func() (*config, error)) error {
+	stdout, stderr := inv.stdout, inv.stderr
 	c, err := resolve()
 	if err != nil {
 		return err
@@ -60,22 +67,8 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		log.Info("route credentials from the config file", "api_keys", len(c.headerKeys), "basic_users", len(c.basicUsers))
 	}
 	set := newServices(store, cfg)
-	maxBody, err := c.int("max_body_bytes")
-	if err != nil {
-		return err
-	}
-	maxDepth, err := c.int("max_depth")
-	if err != nil {
-		return err
-	}
-	timeout, err := c.int("request_timeout")
-	if err != nil {
-		return err
-	}
-	bodyTimeout, err := c.seconds("body_read_timeout")
-	if err != nil {
-		return err
-	}
+	maxBody, maxDepth, timeout := c.int("max_body_bytes"), c.int("max_depth"), c.int("request_timeout")
+	bodyTimeout := c.seconds("body_read_timeout")
 	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log})
 	configureServer(handler, set, stderr)
@@ -92,10 +85,12 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := serveContext()
 	defer stop()
 	errc := make(chan error, 1)
+	// Until it is ready the server answers /web/health with 503, so that
+	// a load balancer or a container's health check can tell; it logs
+	// that it listens only once it answers calls.
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("godoo listening", "addr", ln.Addr().String(), "store", where)
 
-	if err := prepareServe(ctx, set, stdout); err != nil {
+	if err := prepareServe(ctx, set, stdout, log); err != nil {
 		_ = srv.Close()
 		return err
 	}
@@ -104,6 +99,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	}
 	go set.Run(ctx, 15*time.Second) // flushes key last-used times
 	handler.SetReady(true)
+	log.Info("godoo listening", "addr", ln.Addr().String(), "store", where)
 	fmt.Fprintf(stdout, "godoo is ready on http://%s\n", ln.Addr().String())
 
 	select {
@@ -123,12 +119,15 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 // prepareDatabases checks every database's schema (applying pending
 // migrations) and, on a store without any database, creates the first one,
 // "odoo", with a generated admin password that is printed once.
-func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer) error {
+func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer, log *slog.Logger) error {
 	names, err := set.Database.Names(ctx)
 	if err != nil {
 		return err
 	}
 	if len(names) == 0 {
+		// The first start of a new installation says what it is doing
+		// before the seconds the creation takes.
+		log.Info("no database yet: creating the first one", "db", "odoo")
 		pw := generatePassword()
 		if err := set.Database.Create(ctx, "odoo", services.CreateOptions{AdminPassword: pw, AdminLogin: "admin"}); err != nil {
 			return fmt.Errorf("creating the first database: %w", err)
@@ -139,6 +138,7 @@ func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer) 
 	// A database that cannot be readied (written by a newer godoo during a
 	// rolling upgrade, dropped meanwhile, damaged) is reported and left
 	// aside: its calls fail with the same error, and the others are served.
+	log.Info("checking the databases and applying pending migrations", "databases", len(names))
 	for _, n := range names {
 		if err := set.Database.Check(ctx, n); err != nil {
 			fmt.Fprintf(stdout, "Database %q is not served: %v\n", n, err)

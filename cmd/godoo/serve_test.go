@@ -1,6 +1,9 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -8,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/rpc/rpctest"
+	"github.com/godoo/godoo/services"
 )
 
 // TestServeBodyReadTimeout: body_read_timeout, from the flag or the
@@ -36,6 +40,36 @@ func TestServeBodyReadTimeout(t *testing.T) {
 		r := runGodoo(t, "", "serve", "--data-dir", dir, "--http-addr", "127.0.0.1:0", "--body-read-timeout", bad)
 		if r.code == 0 || !strings.Contains(r.stderr, "body_read_timeout") {
 			t.Errorf("--body-read-timeout %s: %s", bad, r)
+		}
+	}
+}
+
+// TestServeSaysWhenReady: serve says what it is doing before it is ready
+// (creating the first database, checking the others) and logs that it
+// listens only once it answers calls.
+func TestServeSaysWhenReady(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	saved := prepareServe
+	t.Cleanup(func() { prepareServe = saved })
+	for _, want := range []string{"no database yet: creating the first one", "checking the databases and applying pending migrations"} {
+		s := &server{out: &syncBuffer{}, errOut: &syncBuffer{}}
+		var before string
+		prepareServe = func(ctx context.Context, set *services.Set, stdout io.Writer, log *slog.Logger) error {
+			err := prepareDatabases(ctx, set, stdout, log)
+			before = s.errOut.String()
+			return err
+		}
+		startServeOn(t, s, "--data-dir", dir)
+		if !strings.Contains(before, want) {
+			t.Errorf("serve did not log %q while it got ready:\n%s", want, before)
+		}
+		if strings.Contains(before, "listening") {
+			t.Errorf("serve logged that it listens before it was ready:\n%s", before)
+		}
+		s.shutdown(t)
+		if !strings.Contains(s.errOut.String(), "godoo listening") {
+			t.Errorf("serve never logged that it listens:\n%s", s.errOut)
 		}
 	}
 }

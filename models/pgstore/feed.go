@@ -42,7 +42,7 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	})
 	w := &watch{name: name, l: l}
 	s.mu.Lock()
-	if s.closed {
+	if s.pools.Err() != nil {
 		s.mu.Unlock()
 		_ = l.Close()
 		go on(models.AuthFeedClosed)
@@ -51,7 +51,9 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	s.watches[w] = true
 	s.mu.Unlock()
 	go s.runWatch(w, events, on)
-	return func() { _ = l.Close() }
+	// Close waits for the listener's lock, which a ping without answer
+	// holds: stop returns at once and the watch ends with AuthFeedClosed.
+	return func() { go func() { _ = l.Close() }() }
 }
 
 func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(models.AuthEvent)) {

@@ -115,8 +115,6 @@ func TestFeedUnansweredPing(t *testing.T) {
 	}
 	events, stop := watch(t, s, name)
 	defer stop()
-	// Before stop: a listener's Close waits for a ping that the relay
-	// holds, so the relay goes first, also when the test fails.
 	defer r.close()
 	events.until(models.AuthFeedUp)
 
@@ -131,6 +129,14 @@ func TestFeedUnansweredPing(t *testing.T) {
 
 	r.hold()
 	events.until(models.AuthFeedDown)
+	// Neither stopping the watch nor closing the store waits for the ping.
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(feedGuard):
+		t.Fatalf("stopping the watch waited %s for a ping without answer", feedGuard)
+	}
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
 	select {

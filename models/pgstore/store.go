@@ -23,6 +23,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storeutil"
 )
 
 var _ models.Store = (*Store)(nil)
@@ -80,11 +81,11 @@ type Store struct {
 	// tests shorten it).
 	feedPing time.Duration
 
-	mu     sync.Mutex
-	closed bool
-	pools  map[string]*bun.DB
-	locks  map[string]*nameLock
-	// watches are the LISTEN connections of WatchAuth.
+	pools *storeutil.Pools
+
+	// mu guards watches, the LISTEN connections of WatchAuth; it is taken
+	// before any method of pools.
+	mu      sync.Mutex
 	watches map[*watch]bool
 }
 
@@ -107,8 +108,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 		maintName: maintName,
 		maxOpen:   4 * runtime.NumCPU(),
 		feedPing:  pingEvery,
-		pools:     make(map[string]*bun.DB),
-		locks:     make(map[string]*nameLock),
+		pools:     storeutil.NewPools(errClosed),
 		watches:   make(map[*watch]bool),
 	}
 	for _, opt := range opts {
@@ -136,32 +136,11 @@ func (s *Store) Open(ctx context.Context, name string) (*bun.DB, error) {
 	if !models.ValidDBName(name) {
 		return nil, models.ErrInvalidDBName(name)
 	}
-	if db, err := s.cached(name); db != nil || err != nil {
-		return db, err
-	}
-	unlock, err := s.lock(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return s.open(ctx, name)
+	return s.pools.Open(ctx, name, s.connect)
 }
 
-// cached returns the pool of name if it is open.
-func (s *Store) cached(name string) (*bun.DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, errClosed
-	}
-	return s.pools[name], nil
-}
-
-// open returns the cached pool of name or opens it. The caller holds name's lock.
-func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
-	if db, err := s.cached(name); db != nil || err != nil {
-		return db, err
-	}
+// connect opens the pool of name after checking that godoo created it.
+func (s *Store) connect(ctx context.Context, name string) (*bun.DB, error) {
 	if ok, err := s.query(ctx, markedSQL, name); err != nil {
 		return nil, err
 	} else if !ok {
@@ -184,36 +163,14 @@ func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
 		}
 		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
 	}
-	db := bun.NewDB(sqldb, pgdialect.New())
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		_ = db.Close()
-		return nil, errClosed
-	}
-	s.pools[name] = db
-	return db, nil
-}
-
-// checkOpen returns errClosed after Close.
-func (s *Store) checkOpen() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return errClosed
-	}
-	return nil
+	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
 // closePool closes and forgets the pool of name, if any. The caller holds
 // name's lock.
 func (s *Store) closePool(name string) error {
 	s.closeWatches(name)
-	s.mu.Lock()
-	db := s.pools[name]
-	delete(s.pools, name)
-	s.mu.Unlock()
+	db := s.pools.Remove(name)
 	if db == nil {
 		return nil
 	}
@@ -234,7 +191,7 @@ func (s *Store) Exists(ctx context.Context, name string) (bool, error) {
 
 // List returns the names of the databases godoo created, sorted.
 func (s *Store) List(ctx context.Context) ([]string, error) {
-	if err := s.checkOpen(); err != nil {
+	if err := s.pools.Err(); err != nil {
 		return nil, err
 	}
 	rows, err := s.maint.QueryContext(ctx, listSQL)
@@ -263,7 +220,7 @@ func (s *Store) Create(ctx context.Context, name string) (*bun.DB, error) {
 	if !models.ValidDBName(name) {
 		return nil, models.ErrInvalidDBName(name)
 	}
-	unlock, err := s.lock(ctx, name)
+	unlock, err := s.pools.Lock(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +232,7 @@ func (s *Store) Create(ctx context.Context, name string) (*bun.DB, error) {
 	if err := s.createMarked(ctx, name, stmt, ""); err != nil {
 		return nil, err
 	}
-	db, err := s.open(ctx, name)
+	db, err := s.pools.OpenLocked(ctx, name, s.connect)
 	if err != nil {
 		_ = s.dropDatabase(context.WithoutCancel(ctx), name)
 		return nil, err
@@ -290,7 +247,7 @@ func (s *Store) Drop(ctx context.Context, name string) error {
 	if !models.ValidDBName(name) {
 		return models.ErrInvalidDBName(name)
 	}
-	unlock, err := s.lock(ctx, name)
+	unlock, err := s.pools.Lock(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -314,7 +271,7 @@ func (s *Store) Rename(ctx context.Context, oldName, newName string) error {
 			return models.ErrInvalidDBName(n)
 		}
 	}
-	unlock, err := s.lock(ctx, oldName, newName)
+	unlock, err := s.pools.Lock(ctx, oldName, newName)
 	if err != nil {
 		return err
 	}
@@ -345,7 +302,7 @@ func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
 			return models.ErrInvalidDBName(n)
 		}
 	}
-	unlock, err := s.lock(ctx, src, dst)
+	unlock, err := s.pools.Lock(ctx, src, dst)
 	if err != nil {
 		return err
 	}
@@ -366,18 +323,9 @@ func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
 // Close closes every open pool and the maintenance connection. The store
 // cannot be used afterwards.
 func (s *Store) Close() error {
-	s.mu.Lock()
-	s.closed = true
-	pools := s.pools
-	s.pools = make(map[string]*bun.DB)
-	s.mu.Unlock()
+	pools := s.pools.Close()
 	s.closeWatches("")
-	var errs []error
-	for name, db := range pools {
-		if err := db.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("pgstore: close %s: %w", name, err))
-		}
-	}
+	errs := []error{storeutil.CloseAll("pgstore", pools)}
 	if err := s.maint.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("pgstore: close: %w", err))
 	}
@@ -387,7 +335,7 @@ func (s *Store) Close() error {
 // query runs a one-boolean query with one argument on the maintenance
 // database.
 func (s *Store) query(ctx context.Context, q, arg string) (bool, error) {
-	if err := s.checkOpen(); err != nil {
+	if err := s.pools.Err(); err != nil {
 		return false, err
 	}
 	var ok bool

@@ -58,7 +58,7 @@ func (p *markProbe) word(off int) uint32 {
 func (s *Store) CommitMark(name string) (models.CommitMark, bool) {
 	s.mu.Lock()
 	p, ok := s.probes[name]
-	open := s.pools[name] != nil
+	open := s.pools.IsOpen(name)
 	s.mu.Unlock()
 	if !ok {
 		if !open {
@@ -69,14 +69,14 @@ func (s *Store) CommitMark(name string) (models.CommitMark, bool) {
 		// file's WAL from being checkpointed before the file moves).
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		unlock, err := s.lock(ctx, name)
+		unlock, err := s.pools.Lock(ctx, name)
 		if err != nil {
 			return models.CommitMark{}, false
 		}
 		defer unlock()
 		p = s.newProbe(name)
 		s.mu.Lock()
-		if _, still := s.pools[name]; !still || s.closed {
+		if !s.pools.IsOpen(name) {
 			s.mu.Unlock()
 			if p != nil {
 				p.close()

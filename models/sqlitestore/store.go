@@ -43,6 +43,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storeutil"
 )
 
 var _ models.Store = (*Store)(nil)
@@ -97,12 +98,12 @@ type Store struct {
 	busyTimeout time.Duration
 	maxOpen     int
 
+	pools *storeutil.Pools
+
+	// mu guards probes, which map the WAL index of open databases
+	// (CommitMark; nil when it cannot be mapped); it is taken before any
+	// method of pools.
 	mu     sync.Mutex
-	closed bool
-	pools  map[string]*bun.DB
-	locks  map[string]*nameLock
-	// probes map the WAL index of open databases (CommitMark); nil when it
-	// cannot be mapped.
 	probes map[string]*markProbe
 }
 
@@ -117,8 +118,7 @@ func New(dataDir string, opts ...Option) (*Store, error) {
 		dir:         filepath.Join(abs, "db"),
 		busyTimeout: DefaultBusyTimeout,
 		maxOpen:     DefaultMaxOpenConns,
-		pools:       make(map[string]*bun.DB),
-		locks:       make(map[string]*nameLock),
+		pools:       storeutil.NewPools(errClosed),
 		probes:      make(map[string]*markProbe),
 	}
 	for _, opt := range opts {
@@ -159,32 +159,11 @@ func (s *Store) Open(ctx context.Context, name string) (*bun.DB, error) {
 	if !models.ValidDBName(name) {
 		return nil, models.ErrInvalidDBName(name)
 	}
-	if db, err := s.cached(name); db != nil || err != nil {
-		return db, err
-	}
-	unlock, err := s.lock(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return s.open(ctx, name)
+	return s.pools.Open(ctx, name, s.connect)
 }
 
-// cached returns the pool of name if it is open.
-func (s *Store) cached(name string) (*bun.DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, errClosed
-	}
-	return s.pools[name], nil
-}
-
-// open returns the cached pool of name or opens it. The caller holds name's lock.
-func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
-	if db, err := s.cached(name); db != nil || err != nil {
-		return db, err
-	}
+// connect opens the pool of the database file of name.
+func (s *Store) connect(ctx context.Context, name string) (*bun.DB, error) {
 	path := s.Path(name)
 	if ok, err := isFile(path); err != nil {
 		return nil, err
@@ -208,16 +187,7 @@ func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
 		}
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", name, err)
 	}
-	db := bun.NewDB(sqldb, sqlitedialect.New())
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		_ = db.Close()
-		return nil, errClosed
-	}
-	s.pools[name] = db
-	return db, nil
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 
 // closePool closes and forgets the pool of name, if any. The caller holds
@@ -225,10 +195,7 @@ func (s *Store) open(ctx context.Context, name string) (*bun.DB, error) {
 // -wal and -shm files, so the main file is then the whole database.
 func (s *Store) closePool(name string) error {
 	s.closeProbe(name)
-	s.mu.Lock()
-	db := s.pools[name]
-	delete(s.pools, name)
-	s.mu.Unlock()
+	db := s.pools.Remove(name)
 	if db == nil {
 		return nil
 	}
@@ -271,7 +238,7 @@ func (s *Store) Create(ctx context.Context, name string) (*bun.DB, error) {
 	if !models.ValidDBName(name) {
 		return nil, models.ErrInvalidDBName(name)
 	}
-	unlock, err := s.lock(ctx, name)
+	unlock, err := s.pools.Lock(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +246,7 @@ func (s *Store) Create(ctx context.Context, name string) (*bun.DB, error) {
 	if err := s.createFile(name); err != nil {
 		return nil, err
 	}
-	db, err := s.open(ctx, name)
+	db, err := s.pools.OpenLocked(ctx, name, s.connect)
 	if err != nil {
 		_ = s.removeFiles(name)
 		return nil, err
@@ -311,7 +278,7 @@ func (s *Store) Drop(ctx context.Context, name string) error {
 	if !models.ValidDBName(name) {
 		return models.ErrInvalidDBName(name)
 	}
-	unlock, err := s.lock(ctx, name)
+	unlock, err := s.pools.Lock(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -336,7 +303,7 @@ func (s *Store) Rename(ctx context.Context, oldName, newName string) error {
 			return models.ErrInvalidDBName(n)
 		}
 	}
-	unlock, err := s.lock(ctx, oldName, newName)
+	unlock, err := s.pools.Lock(ctx, oldName, newName)
 	if err != nil {
 		return err
 	}
@@ -380,12 +347,12 @@ func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
 	if src == dst {
 		return models.UserErrorf("Database %s already exists", dst)
 	}
-	unlock, err := s.lock(ctx, src, dst)
+	unlock, err := s.pools.Lock(ctx, src, dst)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	db, err := s.open(ctx, src)
+	db, err := s.pools.OpenLocked(ctx, src, s.connect)
 	if err != nil {
 		return err
 	}
@@ -406,9 +373,7 @@ func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
 // Close closes every open pool. The store cannot be used afterwards.
 func (s *Store) Close() error {
 	s.mu.Lock()
-	s.closed = true
-	pools := s.pools
-	s.pools = make(map[string]*bun.DB)
+	pools := s.pools.Close()
 	probes := s.probes
 	s.probes = make(map[string]*markProbe)
 	s.mu.Unlock()
@@ -417,13 +382,7 @@ func (s *Store) Close() error {
 			p.close()
 		}
 	}
-	var errs []error
-	for name, db := range pools {
-		if err := db.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("sqlitestore: close %s: %w", name, err))
-		}
-	}
-	return errors.Join(errs...)
+	return storeutil.CloseAll("sqlitestore", pools)
 }
 
 // removeFiles deletes a database's file and its companions, companions first

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +28,8 @@ import (
 // Synopsis is the usage line of godoo bench.
 const Synopsis = "godoo bench [--db-url postgres://... | --data-dir DIR] [--clients 1,8,32] [--duration 3s] [--pairs 5] [--scenarios ID,...] [--keys 10] [--out FILE] [--json FILE] [--url URL]"
 
-const benchHelp = `
+// Help is what godoo bench --help says after its usage line.
+const Help = `
 Measures godoo against the database's own speed: each scenario runs as
 pairs of timed runs, godoo over loopback HTTP, then the same work as SQL
 straight on the database through the same driver and kind of pool
@@ -80,38 +80,40 @@ type UsageError string
 
 func (e UsageError) Error() string { return string(e) }
 
+// Flags are godoo bench's flags, as DefineFlags registers them.
+type Flags struct {
+	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL *string
+	Duration, Warmup                                              *time.Duration
+	Pairs, Keys, Partners, ServerPID                              *int
+}
+
+// DefineFlags registers godoo bench's flags on fs, for godoo's table of
+// commands (its help, completion and reference).
+func DefineFlags(fs *flag.FlagSet) *Flags {
+	return &Flags{
+		DBURL:     fs.String("db-url", "", "`URL` of the PostgreSQL server to bench on (default: SQLite)"),
+		DataDir:   fs.String("data-dir", "", "the SQLite data directory `DIR` of the scratch database (default: a temporary directory)"),
+		Clients:   fs.String("clients", "1,8,32", "numbers of concurrent clients, `N,N,...`"),
+		Duration:  fs.Duration("duration", 3*time.Second, "length of each timed run"),
+		Warmup:    fs.Duration("warmup", 500*time.Millisecond, "unmeasured run of each side before a scenario's pairs"),
+		Pairs:     fs.Int("pairs", 5, "godoo and SQL runs of each scenario, alternating"),
+		Scenarios: fs.String("scenarios", "all", "scenarios to run, `ID,ID,...` or all"),
+		Keys:      fs.Int("keys", 10, "native API keys in the table (10 or 100000 in the targets)"),
+		Partners:  fs.Int("partners", 10000, "res.partner rows to seed (20% companies, 90% active)"),
+		Out:       fs.String("out", "", "write the Markdown report to `FILE` instead of standard output"),
+		JSON:      fs.String("json", "", "also write the report as JSON to `FILE`"),
+		URL:       fs.String("url", "", "bench the running godoo server at `URL` (serving the same store) instead of starting one"),
+		NoAuthURL: fs.String("noauth-url", "", "with --url: the `URL` of a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios"),
+		ServerPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
+	}
+}
+
 // Command is godoo bench: it seeds a scratch database, serves it, runs the
-// scenarios and their SQL yardsticks, and writes the report.
-func Command(args []string, stdout, stderr io.Writer, env Env) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n%s\nFlags:\n", Synopsis, benchHelp)
-		fs.PrintDefaults()
-	}
-	dbURL := fs.String("db-url", "", "PostgreSQL server URL to bench on (default: SQLite)")
-	dataDir := fs.String("data-dir", "", "SQLite data directory of the scratch database (default: a temporary directory)")
-	clientsFlag := fs.String("clients", "1,8,32", "numbers of concurrent clients, comma-separated")
-	duration := fs.Duration("duration", 3*time.Second, "length of each timed run")
-	warmup := fs.Duration("warmup", 500*time.Millisecond, "unmeasured run of each side before a scenario's pairs")
-	pairs := fs.Int("pairs", 5, "godoo and SQL runs of each scenario, alternating")
-	scenariosFlag := fs.String("scenarios", "all", "scenarios to run, comma-separated, or all")
-	keys := fs.Int("keys", 10, "native API keys in the table (10 or 100000 in the targets)")
-	partners := fs.Int("partners", 10000, "res.partner rows to seed (20% companies, 90% active)")
-	outFile := fs.String("out", "", "write the Markdown report to this file instead of standard output")
-	jsonFile := fs.String("json", "", "also write the report as JSON to this file")
-	target := fs.String("url", "", "bench this running godoo server (serving the same store) instead of starting one")
-	noAuthURL := fs.String("noauth-url", "", "with --url: a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios")
-	serverPID := fs.Int("server-pid", 0, "with --url: the server's process id, to report its peak memory")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return UsageError(err.Error())
-	}
-	if pos := fs.Args(); len(pos) > 0 {
-		return UsageError(fmt.Sprintf("bench takes no arguments, got %q", pos[0]))
-	}
+// scenarios and their SQL yardsticks, and writes the report. args are the
+// command line as given, which the report repeats without passwords.
+func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
+	dbURL, dataDir, clientsFlag, duration, warmup, pairs, scenariosFlag := f.DBURL, f.DataDir, f.Clients, f.Duration, f.Warmup, f.Pairs, f.Scenarios
+	keys, partners, outFile, jsonFile, target, noAuthURL, serverPID := f.Keys, f.Partners, f.Out, f.JSON, f.URL, f.NoAuthURL, f.ServerPID
 	if err := startPprof(clientPprofEnv, stderr); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package pgstore
+package storeutil
 
 import (
 	"context"
@@ -12,18 +12,15 @@ type nameLock struct {
 	refs int // holders and waiters; the lock is forgotten at zero
 }
 
-// lock takes the locks of names in sorted order, so that two calls locking the
-// same pair cannot deadlock, and returns the function that releases them. It
-// fails once the store is closed.
-func (s *Store) lock(ctx context.Context, names ...string) (func(), error) {
+// Lock takes the locks of names in sorted order, so that two calls locking
+// the same pair cannot deadlock, and returns the function that releases
+// them. It fails once the pools are closed, and when ctx ends first.
+func (p *Pools) Lock(ctx context.Context, names ...string) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
-		return nil, errClosed
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	names = slices.Clone(names)
 	slices.Sort(names)
@@ -31,23 +28,23 @@ func (s *Store) lock(ctx context.Context, names ...string) (func(), error) {
 	var held []string
 	unlock := func() {
 		for _, n := range slices.Backward(held) {
-			s.release(n, true)
+			p.release(n, true)
 		}
 	}
 	for _, n := range names {
-		s.mu.Lock()
-		l := s.locks[n]
+		p.mu.Lock()
+		l := p.locks[n]
 		if l == nil {
 			l = &nameLock{ch: make(chan struct{}, 1)}
-			s.locks[n] = l
+			p.locks[n] = l
 		}
 		l.refs++
-		s.mu.Unlock()
+		p.mu.Unlock()
 		select {
 		case l.ch <- struct{}{}:
 			held = append(held, n)
 		case <-ctx.Done():
-			s.release(n, false)
+			p.release(n, false)
 			unlock()
 			return nil, ctx.Err()
 		}
@@ -57,15 +54,15 @@ func (s *Store) lock(ctx context.Context, names ...string) (func(), error) {
 
 // release gives up one reference to name's lock, freeing its slot when the
 // caller held it.
-func (s *Store) release(name string, held bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	l := s.locks[name]
+func (p *Pools) release(name string, held bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l := p.locks[name]
 	if held {
 		<-l.ch
 	}
 	l.refs--
 	if l.refs == 0 {
-		delete(s.locks, name)
+		delete(p.locks, name)
 	}
 }

@@ -1,0 +1,179 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/godoo/godoo/models/py"
+)
+
+// irRuleDomain combines the active ir.rule rows of m for op as Odoo does:
+// global rules (no group) are AND-ed, the rules of the user's groups are
+// OR-ed, and the two are AND-ed. ok is false when no rule applies.
+func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	key := m.Name + "\x00" + string(op)
+	if c, ok := env.state.rules[key]; ok {
+		return c.domain, c.ok, nil
+	}
+	d, ok, err := env.loadIRRules(ctx, m, op)
+	if err != nil {
+		return nil, false, err
+	}
+	if env.state.rules == nil {
+		env.state.rules = map[string]ruleCache{}
+	}
+	env.state.rules[key] = ruleCache{domain: d, ok: ok}
+	return d, ok, nil
+}
+
+// ruleRow is one ir.rule as the rule check reads it, before its values are
+// bound to the call.
+type ruleRow struct {
+	id, nGroups, nMine int64
+	dom                any
+}
+
+func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	key := accessKey{env.UID, m.Name, op}
+	found, ok := env.access().getRules(key)
+	if !ok {
+		var err error
+		if found, err = env.readIRRules(ctx, m, op); err != nil {
+			return nil, false, err
+		}
+		env.access().putRules(key, found)
+	}
+	return env.combineIRRules(ctx, found)
+}
+
+// readIRRules reads the active rules of m for op, with whether they are
+// global and whether the user is in one of their groups.
+func (env *Env) readIRRules(ctx context.Context, m *Model, op Op) ([]ruleRow, error) {
+	rows, err := env.Query(ctx, `SELECT r.id, r.domain_force, (SELECT COUNT(*) FROM rule_group_rel g WHERE g.rule_group_id = r.id),
+		(SELECT COUNT(*) FROM rule_group_rel g JOIN res_groups_users_rel u ON u.gid = g.group_id WHERE g.rule_group_id = r.id AND u.uid = ?)
+		FROM ir_rule r JOIN ir_model im ON im.id = r.model_id
+		WHERE im.model = ? AND r.active AND r.perm_`+string(op)+` ORDER BY r.id`, env.UID, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	// Read every rule first: no other query may run on the transaction's
+	// connection while these rows are open (PostgreSQL's protocol).
+	found := []ruleRow{}
+	for rows.Next() {
+		var r ruleRow
+		if err := rows.Scan(&r.id, &r.dom, &r.nGroups, &r.nMine); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.dom = fromBytes(r.dom)
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, env.Classify(err)
+	}
+	return found, nil
+}
+
+// combineIRRules binds the rules' values and combines them as Odoo does:
+// global rules intersect, group rules unite.
+func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, bool, error) {
+	var global, group []any
+	applies := false
+	for _, r := range found {
+		if r.nGroups > 0 && r.nMine == 0 {
+			continue // a group rule of groups the user is not in
+		}
+		var d []any
+		if s, _ := r.dom.(string); s != "" {
+			if err := json.Unmarshal([]byte(s), &d); err != nil {
+				return nil, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
+			}
+		}
+		d = py.Numbers(d).([]any)
+		var err error
+		if d, err = env.bindRuleValues(ctx, d); err != nil {
+			return nil, false, err
+		}
+		if len(d) == 0 {
+			d = []any{[]any{int64(1), "=", int64(1)}}
+		}
+		if r.nGroups == 0 {
+			global = append(append([]any{"&"}, wrapDomain(d)...), global...)
+		} else {
+			group = append(append([]any{"|"}, wrapDomain(d)...), group...)
+		}
+		applies = true
+	}
+	if !applies {
+		return nil, false, nil
+	}
+	// Each list was built with one operator too many; close it with a
+	// neutral term.
+	out := []any{"&"}
+	out = append(out, append(global, []any{int64(1), "=", int64(1)})...)
+	if group == nil {
+		out = append(out, []any{int64(1), "=", int64(1)})
+	} else {
+		out = append(out, append(group, []any{int64(0), "=", int64(1)})...)
+	}
+	return out, true, nil
+}
+
+func fromBytes(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}
+
+// ruleValues are the names a JSON rule domain may use for the current user,
+// in place of the Python expressions of Odoo's rules (user.id,
+// user.commercial_partner_id.id, ...), which godoo never evaluates.
+var ruleValues = map[string]string{
+	"user.id":                    "SELECT id FROM res_users WHERE id = ?",
+	"user.partner_id":            "SELECT partner_id FROM res_users WHERE id = ?",
+	"user.commercial_partner_id": "SELECT COALESCE(p.commercial_partner_id, p.id) FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.id = ?",
+	"user.company_id":            "SELECT company_id FROM res_users WHERE id = ?",
+}
+
+// bindRuleValues replaces the ruleValues names found as term values of a
+// rule domain by the current user's ids; "user.company_ids" becomes the list
+// of the user's companies.
+func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
+	out := make([]any, len(d))
+	for i, item := range d {
+		t, ok := item.([]any)
+		if !ok || len(t) != 3 {
+			out[i] = item
+			continue
+		}
+		name, ok := t[2].(string)
+		if !ok {
+			out[i] = item
+			continue
+		}
+		if q, known := ruleValues[name]; known {
+			var id int64
+			if _, err := env.Scalar(ctx, &id, q, env.UID); err != nil {
+				return nil, err
+			}
+			out[i] = []any{t[0], t[1], id}
+			continue
+		}
+		if name == "user.company_ids" {
+			ids, err := env.Int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", env.UID)
+			if err != nil {
+				return nil, err
+			}
+			list := make([]any, len(ids))
+			for j, id := range ids {
+				list[j] = id
+			}
+			out[i] = []any{t[0], t[1], list}
+			continue
+		}
+		out[i] = item
+	}
+	return out, nil
+}

@@ -1,0 +1,69 @@
+// Package base declares the models of Odoo's base module that godoo serves:
+// one JSON declaration per model in this folder (res_partner.json for
+// res.partner), read by the engine's loader (models.Declaration), and the
+// Go behaviour of those that need more than data (hooks, computed fields,
+// methods), in the Go file of the same name. It also holds the base
+// module's data: what a new database is filled with (Install) and the
+// records of ir.model, ir.model.fields and ir.model.access that follow the
+// declarations (SyncModels).
+//
+// The engine never names these models; Register puts them into a registry
+// it is given, which services builds.
+package base
+
+import (
+	"embed"
+	"fmt"
+	"slices"
+
+	"github.com/godoo/godoo/models"
+)
+
+// declarations are the model files, one per model.
+//
+//go:embed *.json
+var declarations embed.FS
+
+// behaviours give the Go behaviour of a model by model name. They are
+// functions so that every registry gets methods of its own.
+var behaviours = map[string]func() *models.Behaviour{
+	"res.partner":                   partnerBehaviour,
+	"res.users":                     usersBehaviour,
+	"res.groups":                    groupsBehaviour,
+	"res.users.apikeys":             apikeysBehaviour,
+	"res.users.apikeys.description": apikeysDescriptionBehaviour,
+	"res.users.identitycheck":       identityCheckBehaviour,
+	"auth.api.key":                  apiKeyBehaviour,
+	"ir.rule":                       ruleBehaviour,
+	"ir.model.data":                 modelDataBehaviour,
+	"ir.model.access":               modelAccessBehaviour,
+}
+
+// Register declares the base models into r, with their Go behaviour, and
+// checks the relations between them.
+func Register(r *models.Registry) error {
+	decls, err := models.LoadDeclarations(declarations, ".")
+	if err != nil {
+		return fmt.Errorf("base: %w", err)
+	}
+	var declared []string
+	for _, d := range decls {
+		var b *models.Behaviour
+		if fn := behaviours[d.Model]; fn != nil {
+			b = fn()
+		}
+		if err := r.Declare(d, b); err != nil {
+			return fmt.Errorf("base: %w", err)
+		}
+		declared = append(declared, d.Model)
+	}
+	for name := range behaviours {
+		if !slices.Contains(declared, name) {
+			return fmt.Errorf("base: behaviour of %s, which no file declares", name)
+		}
+	}
+	if err := r.Check(); err != nil {
+		return fmt.Errorf("base: %w", err)
+	}
+	return nil
+}

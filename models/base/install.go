@@ -1,0 +1,182 @@
+package base
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Options are the choices made when a database is created.
+type Options struct {
+	AdminLogin    string
+	AdminPassword string
+	Lang          string // default en_US
+	CountryCode   string // optional company country
+	Phone         string
+	Demo          bool
+}
+
+// Install fills a new database, its schema made, with the records of a new
+// Odoo base database: languages, currencies, countries, the main company,
+// the groups, the users __system__ and admin, access rights, external ids and
+// system parameters; with Demo also a demo user and a few partners. env must
+// run as the superuser.
+func Install(ctx context.Context, env *models.Env, o Options) error {
+	in := &installer{env: env.Sudo(), ctx: ctx}
+	if o.Lang == "" {
+		o.Lang = "en_US"
+	}
+	if o.AdminLogin == "" {
+		o.AdminLogin = "admin"
+	}
+	for _, l := range baseLangs {
+		in.create("res.lang", "lang_"+l[0], map[string]any{"code": l[0], "name": l[1], "iso_code": l[2], "url_code": l[2], "active": l[0] == o.Lang || l[0] == "en_US"})
+	}
+	currencies := map[string]int64{}
+	for _, c := range baseCountries {
+		if _, ok := currencies[c[3]]; !ok {
+			currencies[c[3]] = in.create("res.currency", c[3], map[string]any{"name": c[3], "symbol": c[3], "active": c[3] == "USD" || c[3] == "EUR"})
+		}
+	}
+	countries := map[string]int64{}
+	for _, c := range baseCountries {
+		var phone int64
+		fmt.Sscan(c[2], &phone)
+		countries[c[0]] = in.create("res.country", strings.ToLower(c[0]), map[string]any{"code": c[0], "name": c[1], "phone_code": phone, "currency_id": currencies[c[3]]})
+	}
+	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
+	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": currencies["USD"]})
+	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
+	groups := map[string]int64{}
+	for _, g := range baseGroups {
+		groups[g.xmlid] = in.create("res.groups", g.xmlid, map[string]any{"name": g.name, "share": g.xmlid == "group_portal" || g.xmlid == "group_public"})
+	}
+	in.write("res.groups", groups["group_system"], map[string]any{"implied_ids": []any{groups["group_erp_manager"]}})
+	in.write("res.groups", groups["group_erp_manager"], map[string]any{"implied_ids": []any{groups["group_user"]}})
+	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
+	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
+	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
+	in.create("res.users", "user_root", map[string]any{"login": "__system__", "partner_id": rootPartner, "company_id": company, "active": false, "groups_id": internal})
+	in.create("res.users", "user_admin", map[string]any{"login": o.AdminLogin, "password": o.AdminPassword, "partner_id": adminPartner, "company_id": company, "groups_id": internal})
+	in.create("res.users", "public_user", map[string]any{"login": "public", "name": "Public user", "company_id": company, "active": false, "share": true, "groups_id": []any{groups["group_public"]}})
+	if in.err == nil {
+		in.err = SyncModels(ctx, in.env)
+	}
+	if in.err == nil {
+		in.installRules(groups)
+	}
+	for key, value := range map[string]string{
+		"database.uuid": newUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
+		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",
+	} {
+		in.create("ir.config_parameter", "", map[string]any{"key": key, "value": value})
+	}
+	if o.Demo && in.err == nil {
+		in.installDemo(company, countries, groups)
+	}
+	return in.err
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// installer creates records and their external ids, keeping the first error
+// so that the data list above reads as a plain list.
+type installer struct {
+	env *models.Env
+	ctx context.Context
+	err error
+}
+
+func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
+	if in.err != nil {
+		return 0
+	}
+	m := in.env.Registry.Model(model)
+	id, err := in.env.Create(in.ctx, m, vals)
+	if err != nil {
+		in.err = fmt.Errorf("install %s %s: %w", model, xmlid, err)
+		return 0
+	}
+	if xmlid != "" {
+		_, err = in.env.Create(in.ctx, in.env.Registry.Model("ir.model.data"),
+			map[string]any{"module": "base", "name": xmlid, "model": model, "res_id": id, "noupdate": true})
+		if err != nil {
+			in.err = fmt.Errorf("install external id base.%s: %w", xmlid, err)
+		}
+	}
+	return id
+}
+
+func (in *installer) write(model string, id int64, vals map[string]any) {
+	if in.err != nil {
+		return
+	}
+	if err := in.env.Write(in.ctx, in.env.Registry.Model(model), []int64{id}, vals); err != nil {
+		in.err = fmt.Errorf("install %s %d: %w", model, id, err)
+	}
+}
+
+// installDemo adds what Odoo's demo data gives a script to play with: a demo
+// user and a dozen companies and contacts.
+func (in *installer) installDemo(company int64, countries map[string]int64, groups map[string]int64) {
+	demoPartner := in.create("res.partner", "partner_demo", map[string]any{"name": "Marc Demo", "email": "mark.brown23@example.com", "company_id": company})
+	in.create("res.users", "user_demo", map[string]any{"login": "demo", "password": "demo", "partner_id": demoPartner, "company_id": company, "groups_id": []any{groups["group_user"]}})
+	companies := []struct{ name, city, country, email string }{
+		{"Azure Interior", "Fremont", "US", "azure.Interior24@example.com"},
+		{"Deco Addict", "Pleasant Hill", "US", "deco_addict@example.com"},
+		{"Gemini Furniture", "Fairfield", "US", "gemini_furniture@fake.geminifurniture.com"},
+		{"Lumber Inc", "Stockton", "US", "lumber-inv92@example.com"},
+		{"Ready Mat", "Tracy", "US", "ready.mat28@example.com"},
+		{"The Jackson Group", "Stockton", "US", "jackson.group82@example.com"},
+		{"Wood Corner", "Turlock", "US", "wood.corner26@example.com"},
+	}
+	contacts := [][2]string{{"Brandon Freeman", "brandon.freeman55@example.com"}, {"Colleen Diaz", "colleen.diaz83@example.com"},
+		{"Nicole Ford", "nicole.ford75@example.com"}, {"Edwin Hansen", "edwin.hansen58@example.com"},
+		{"Jesse Brown", "jesse.brown74@example.com"}, {"Oscar Morgan", "oscar.morgan11@example.com"},
+		{"Toni Rhodes", "toni.rhodes11@example.com"}}
+	for i, c := range companies {
+		id := in.create("res.partner", fmt.Sprintf("res_partner_%d", i+1), map[string]any{"name": c.name, "is_company": true,
+			"city": c.city, "country_id": countries[c.country], "email": c.email, "company_id": false})
+		in.create("res.partner", fmt.Sprintf("res_partner_%d_contact", i+1), map[string]any{"name": contacts[i][0],
+			"email": contacts[i][1], "parent_id": id, "city": c.city, "country_id": countries[c.country]})
+	}
+}
+
+// installRules adds the record rules of Odoo's base module that shape what
+// portal and public users see: their own commercial partner and its
+// contacts, and only themselves among users.
+func (in *installer) installRules(groups map[string]int64) {
+	model := func(name string) int64 {
+		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, models.SearchOptions{})
+		if err != nil || len(ids) == 0 {
+			in.err = fmt.Errorf("install rules: no ir.model %s: %v", name, err)
+			return 0
+		}
+		return ids[0]
+	}
+	share := []any{[]any{int64(6), int64(0), []any{groups["group_portal"], groups["group_public"]}}}
+	in.create("ir.rule", "res_partner_portal_public_rule", map[string]any{"name": "res.partner: portal/public: read access on my commercial partner",
+		"model_id": model("res.partner"), "groups": share,
+		"domain_force": `["|", ["id", "child_of", "user.commercial_partner_id"], ["id", "=", "user.partner_id"]]`})
+	in.create("ir.rule", "res_users_portal_public_rule", map[string]any{"name": "res.users: portal/public: only themselves",
+		"model_id": model("res.users"), "groups": share,
+		"domain_force": `[["id", "=", "user.id"]]`})
+}

@@ -1,0 +1,142 @@
+package base
+
+import (
+	"context"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/py"
+)
+
+// partnerBehaviour is res.partner's: its display name, the company_type
+// field computed from is_company and written through it, the commercial
+// entity kept up to date, and Odoo's check that contacts have a name.
+func partnerBehaviour() *models.Behaviour {
+	return &models.Behaviour{
+		Hooks: models.Hooks{
+			DisplayName:     partnerDisplayName,
+			DisplayNameDeps: []string{"parent_id", "is_company"},
+			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
+				return companyTypeInverse(vals)
+			},
+			BeforeWrite: func(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
+				return companyTypeInverse(vals)
+			},
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+				if err := checkPartnerName(ctx, env, []int64{id}); err != nil {
+					return err
+				}
+				return syncCommercialPartner(ctx, env, []int64{id})
+			},
+			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+				_, name := vals["name"]
+				if _, typ := vals["type"]; name || typ {
+					if err := checkPartnerName(ctx, env, ids); err != nil {
+						return err
+					}
+				}
+				if _, ok := vals["parent_id"]; ok {
+					return syncCommercialPartner(ctx, env, ids)
+				}
+				if _, ok := vals["is_company"]; ok {
+					return syncCommercialPartner(ctx, env, ids)
+				}
+				return nil
+			},
+		},
+		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType},
+	}
+}
+
+// computeCompanyType is company_type: "company" or "person" after
+// is_company.
+func computeCompanyType(_ *models.Env, recs []models.Record) error {
+	for _, r := range recs {
+		if r["is_company"] == true {
+			r["company_type"] = "company"
+		} else {
+			r["company_type"] = "person"
+		}
+	}
+	return nil
+}
+
+// partnerDisplayName prefixes a contact's name with its parent's, as Odoo
+// shows "Company, Contact".
+func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Record) error {
+	var parents []int64
+	for _, r := range recs {
+		if id, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
+			parents = append(parents, id)
+		}
+	}
+	names := map[int64]any{}
+	if len(parents) > 0 {
+		var err error
+		if names, err = env.Sudo().DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
+			return err
+		}
+	}
+	for _, r := range recs {
+		name, _ := r["name"].(string)
+		if pid, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
+			if pn, ok := names[pid].(string); ok && pn != "" {
+				if name == "" {
+					name = pn
+				} else {
+					name = pn + ", " + name
+				}
+			}
+		}
+		r["display_name"] = name
+	}
+	return nil
+}
+
+// syncCommercialPartner stores the commercial entity: the record itself when
+// it is a company or has no parent, else its parent's commercial entity.
+func syncCommercialPartner(ctx context.Context, env *models.Env, ids []int64) error {
+	args := models.IDArgs(ids)
+	_, err := env.Exec(ctx, `UPDATE res_partner SET commercial_partner_id = CASE
+		WHEN is_company OR parent_id IS NULL THEN id
+		ELSE COALESCE((SELECT p.commercial_partner_id FROM res_partner p WHERE p.id = res_partner.parent_id), parent_id) END
+		WHERE id IN (`+models.Placeholders(len(ids))+`)`, args...)
+	return err
+}
+
+// companyTypeInverse writes company_type through is_company, as Odoo's
+// inverse method does.
+func companyTypeInverse(vals map[string]any) error {
+	v, ok := vals["company_type"]
+	if !ok {
+		return nil
+	}
+	switch v {
+	case "company":
+		vals["is_company"] = true
+	case "person", false, nil:
+		vals["is_company"] = false
+	default:
+		return models.ServerErrorf("builtins.ValueError", "Wrong value for res.partner.company_type: %s", py.Repr(v))
+	}
+	delete(vals, "company_type")
+	return nil
+}
+
+const partnerNameMessage = "Contacts require a name"
+
+// checkPartnerName is Odoo's check_name constraint on res.partner,
+// CHECK((type='contact' AND name IS NOT NULL) or (type!='contact')): a
+// contact must have a name, other addresses need not. godoo checks it after
+// the statement, on both stores, and answers as Odoo does for a CHECK
+// constraint; the transaction rolls the statement back.
+func checkPartnerName(ctx context.Context, env *models.Env, ids []int64) error {
+	var n int64
+	q := "SELECT COUNT(*) FROM res_partner WHERE type = ? AND name IS NULL AND id IN (" + models.Placeholders(len(ids)) + ")"
+	if _, err := env.Scalar(ctx, &n, q, append([]any{"contact"}, models.IDArgs(ids)...)...); err != nil {
+		return err
+	}
+	if n > 0 {
+		return models.ValidationErrorf("The operation cannot be completed: %s", partnerNameMessage)
+	}
+	return nil
+}

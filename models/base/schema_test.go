@@ -1,0 +1,68 @@
+package base_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
+)
+
+// TestMigratedSchemaIsDeclared checks, on both stores, that the schema the
+// numbered migrations built is exactly what the declarations call for:
+// ensuring it runs nothing, and every stored field has its column of the
+// right type (NOT NULL when required), every many2one its foreign key with
+// its ondelete, every link table, unique constraint and declared index
+// exists, and no column of a model's table is undeclared. So a model is
+// declared once: its declaration.
+func TestMigratedSchemaIsDeclared(t *testing.T) {
+	r := storetest.Base(t)
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		storetest.Migrate(t, s, db)
+		ran, err := models.EnsureSchema(ctx, db, s.Dialect(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range ran {
+			t.Errorf("ensure ran %s", q)
+		}
+		diff, err := models.SchemaDiff(ctx, db, s.Dialect(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diff {
+			t.Error(d)
+		}
+	})
+}
+
+// TestSchemaFromDeclarations checks that the declarations alone build the
+// same schema on an empty database of either store: nothing differs from
+// them afterwards, and ensuring again runs nothing.
+func TestSchemaFromDeclarations(t *testing.T) {
+	r := storetest.Base(t)
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		ran, err := models.EnsureSchema(ctx, db, s.Dialect(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ran) == 0 {
+			t.Fatal("nothing was created")
+		}
+		diff, err := models.SchemaDiff(ctx, db, s.Dialect(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diff {
+			t.Error(d)
+		}
+		again, err := models.EnsureSchema(ctx, db, s.Dialect(), r)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("second ensure: %v %v", again, err)
+		}
+	})
+}

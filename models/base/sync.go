@@ -1,0 +1,107 @@
+package base
+
+import (
+	"context"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+)
+
+// SyncModels records every registered model in ir.model (with its external
+// id) and its fields in ir.model.fields, and grants the base access rights
+// that are missing, by name. It runs when a database is created and after
+// the migrations or the declarations changed an existing one's schema, as
+// an Odoo module update would; rights an administrator changed are left
+// alone.
+func SyncModels(ctx context.Context, env *models.Env) error {
+	in := &installer{env: env.Sudo(), ctx: ctx}
+	irModel := env.Registry.Model("ir.model")
+	modelIDs := map[string]int64{}
+	for _, name := range env.Registry.Names() {
+		ids, err := in.env.Search(ctx, irModel, []any{[]any{"model", "=", name}}, models.SearchOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			modelIDs[name] = ids[0]
+			continue
+		}
+		m := env.Registry.Model(name)
+		modelIDs[name] = in.create("ir.model", "model_"+strings.ReplaceAll(name, ".", "_"), map[string]any{"model": name, "name": m.Description, "state": "base"})
+	}
+	if err := syncFields(ctx, in.env, modelIDs); err != nil {
+		return err
+	}
+	access := env.Registry.Model("ir.model.access")
+	for _, a := range baseAccess {
+		if modelIDs[a.model] == 0 {
+			continue
+		}
+		name := "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all")
+		ids, err := in.env.WithContext(map[string]any{"active_test": false}).Search(ctx, access, []any{[]any{"name", "=", name}}, models.SearchOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			continue
+		}
+		vals := map[string]any{"name": name, "model_id": modelIDs[a.model],
+			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
+			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
+		if a.group != "" {
+			gid, err := env.XMLID(ctx, "base."+a.group)
+			if err != nil {
+				return err
+			}
+			if gid == 0 {
+				continue // never grant to everyone what was meant for a group
+			}
+			vals["group_id"] = gid
+		}
+		in.create("ir.model.access", name, vals)
+	}
+	return in.err
+}
+
+// syncFields records the fields of every model in ir.model.fields, adding
+// those that are missing.
+func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64) error {
+	known := map[string]bool{}
+	rows, err := env.Query(ctx, "SELECT model, name FROM ir_model_fields")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var model, name string
+		if err := rows.Scan(&model, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		known[model+"."+name] = true
+	}
+	rows.Close()
+	for _, model := range env.Registry.Names() {
+		m := env.Registry.Model(model)
+		for _, name := range m.FieldOrder {
+			if known[model+"."+name] || modelIDs[model] == 0 {
+				continue
+			}
+			f := m.Fields[name]
+			vals := map[string]any{"name": name, "model": model, "model_id": modelIDs[model], "field_description": f.String,
+				"ttype": f.Type, "required": f.Required, "readonly": f.Readonly, "store": f.Stored(), "state": "base"}
+			if f.Help != "" {
+				vals["help"] = f.Help
+			}
+			if f.Relation != "" {
+				vals["relation"] = f.Relation
+			}
+			if f.InverseName != "" {
+				vals["relation_field"] = f.InverseName
+			}
+			if _, err := env.Create(ctx, env.Registry.Model("ir.model.fields"), vals); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,512 @@
+package models
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/godoo/godoo/models/py"
+)
+
+// Declaration is one model as a data file declares it: the shape of Odoo's
+// fields_get for its fields, plus what fields_get does not tell (the table,
+// the default order, the record name, delegation, constraints, indexes,
+// columns that are no field, link tables, ondelete policies). A model
+// without Go behaviour is exactly one such file; the engine loads the same
+// format at runtime, so declarations can come from an embedded folder (the
+// base models) or a folder on disk.
+//
+// The file is a JSON object; unknown keys are refused so that a misspelt
+// attribute is never silently ignored:
+//
+//	{
+//	  "model": "res.partner.category",
+//	  "description": "Partner Tags",
+//	  "order": "name",
+//	  "fields": {
+//	    "name": {"type": "char", "string": "Name", "required": true},
+//	    "parent_id": {"type": "many2one", "relation": "res.partner.category", "ondelete": "cascade"}
+//	  }
+//	}
+//
+// Fields keep the order of the file, which is the order Odoo declares them
+// in. Field attributes are fields_get's (type, string, help, relation,
+// relation_field, required, readonly, selection, size, groups, depends,
+// related) and Odoo's Python ones (store, default, compute, ondelete,
+// index, copy, relation_table with column1 and column2), with write_only
+// for values that are written but never read back (a password). The
+// attributes fields_get computes (searchable, sortable, groupable, ...) are
+// accepted and ignored: the engine computes them.
+type Declaration struct {
+	Model       string            `json:"model"`
+	Description string            `json:"description"`
+	Table       string            `json:"table"`
+	Order       string            `json:"order"`
+	RecName     string            `json:"rec_name"`
+	Inherits    map[string]string `json:"inherits"`
+	AuthCached  bool              `json:"auth_cached"`
+	Constraints []struct {
+		Name    string   `json:"name"`
+		Columns []string `json:"columns"`
+		Message string   `json:"message"`
+	} `json:"constraints"`
+	Indexes []Index `json:"indexes"`
+	Columns []struct {
+		Name     string          `json:"name"`
+		Type     string          `json:"type"`
+		Size     int             `json:"size"`
+		Required bool            `json:"required"`
+		Default  json.RawMessage `json:"default"`
+		Index    bool            `json:"index"`
+	} `json:"columns"`
+	// Fields are decoded from the "fields" object, in the file's order.
+	Fields []FieldDeclaration `json:"-"`
+}
+
+// FieldDeclaration is one field of a Declaration.
+type FieldDeclaration struct {
+	Name          string          `json:"name"`
+	Type          string          `json:"type"`
+	String        string          `json:"string"`
+	Help          string          `json:"help"`
+	Relation      string          `json:"relation"`
+	RelationField string          `json:"relation_field"`
+	RelationTable string          `json:"relation_table"`
+	Column1       string          `json:"column1"`
+	Column2       string          `json:"column2"`
+	Required      bool            `json:"required"`
+	Readonly      bool            `json:"readonly"`
+	Store         *bool           `json:"store"`
+	Selection     [][2]string     `json:"selection"`
+	Size          int             `json:"size"`
+	Default       json.RawMessage `json:"default"`
+	Compute       string          `json:"compute"`
+	Depends       []string        `json:"depends"`
+	Related       string          `json:"related"`
+	OnDelete      string          `json:"ondelete"`
+	Index         bool            `json:"index"`
+	Groups        string          `json:"groups"`
+	Copy          *bool           `json:"copy"`
+	WriteOnly     bool            `json:"write_only"`
+}
+
+// computedAttributes are the attributes fields_get computes from the
+// others; a declaration may carry them (a recorded fields_get does) and
+// they are ignored.
+var computedAttributes = map[string]bool{"searchable": true, "sortable": true, "groupable": true, "exportable": true,
+	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
+	"translate": true, "trim": true, "aggregator": true, "context": true, "domain": true, "allow_hierachy_operators": true}
+
+// ParseDeclaration decodes one declaration file.
+func ParseDeclaration(data []byte) (*Declaration, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	fields := raw["fields"]
+	delete(raw, "fields")
+	rest, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	d := &Declaration{}
+	if err := strictDecode(rest, d); err != nil {
+		return nil, err
+	}
+	if d.Model == "" {
+		return nil, fmt.Errorf("no model name")
+	}
+	if d.Fields, err = parseFields(fields); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Model, err)
+	}
+	return d, nil
+}
+
+// parseFields decodes the "fields" object in its order.
+func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("fields must be an object")
+	}
+	var out []FieldDeclaration
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name := t.(string)
+		var attrs map[string]json.RawMessage
+		if err := dec.Decode(&attrs); err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+		for k := range attrs {
+			if computedAttributes[k] {
+				delete(attrs, k)
+			}
+		}
+		b, _ := json.Marshal(attrs)
+		f := FieldDeclaration{}
+		if err := strictDecode(b, &f); err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+		if f.Name != "" && f.Name != name {
+			return nil, fmt.Errorf("field %s: named %s", name, f.Name)
+		}
+		f.Name = name
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// LoadDeclarations parses every .json file of dir in fsys, in name order.
+func LoadDeclarations(fsys fs.FS, dir string) ([]*Declaration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Declaration
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		d, err := ParseDeclaration(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// Behaviour is the Go code of one model, attached to the declaration of
+// the same name: what a data file cannot say.
+type Behaviour struct {
+	Hooks
+	// Methods are added to, or replace, the methods every model has.
+	Methods []*Method
+	// Computes fill computed fields, under the name a field's "compute"
+	// gives.
+	Computes map[string]func(env *Env, recs []Record) error
+	// Defaults give the values of fields whose default is computed when a
+	// record is created, by field name.
+	Defaults map[string]func(env *Env) any
+}
+
+// Declare builds the model d declares, with its behaviour b (nil for
+// none), and registers it. Relations to other models are checked by Check,
+// once every model is declared.
+func (r *Registry) Declare(d *Declaration, b *Behaviour) error {
+	if r.models[d.Model] != nil {
+		return fmt.Errorf("model %s: declared twice", d.Model)
+	}
+	if b == nil {
+		b = &Behaviour{}
+	}
+	m, err := d.build(b)
+	if err != nil {
+		return fmt.Errorf("model %s: %w", d.Model, err)
+	}
+	r.Register(m)
+	return nil
+}
+
+// fieldTypes are the field types the engine serves.
+var fieldTypes = map[string]bool{Char: true, Text: true, HTML: true, Integer: true, Float: true, Monetary: true,
+	Boolean: true, Date: true, Datetime: true, Selection: true, Binary: true, Many2one: true, One2many: true, Many2many: true}
+
+var onDeletes = map[string]bool{"set null": true, "restrict": true, "cascade": true}
+
+// identRE is what a declaration may name a table, a column, a field, a
+// constraint or an index: the names go into SQL as they are, so nothing
+// that would need quoting is accepted.
+var identRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// modelRE is what a model may be called ("res.partner", "x_custom").
+var modelRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$`)
+
+// checkIdents refuses names that are not SQL identifiers.
+func checkIdents(what string, names ...string) error {
+	for _, n := range names {
+		if !identRE.MatchString(n) {
+			return fmt.Errorf("%s %q is not a lower-case SQL identifier", what, n)
+		}
+	}
+	return nil
+}
+
+func (d *Declaration) build(b *Behaviour) (*Model, error) {
+	m := &Model{Name: d.Model, Description: d.Description, Table: d.Table, Order: d.Order, RecName: d.RecName,
+		Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks}
+	if !modelRE.MatchString(d.Model) {
+		return nil, fmt.Errorf("%q is not a model name", d.Model)
+	}
+	if m.Table == "" {
+		m.Table = strings.ReplaceAll(d.Model, ".", "_")
+	}
+	if err := checkIdents("table", m.Table); err != nil {
+		return nil, err
+	}
+	for _, ix := range d.Indexes {
+		if len(ix.Columns) == 0 {
+			return nil, fmt.Errorf("an index needs columns")
+		}
+		if err := checkIdents("index", append([]string{ix.Name}, ix.Columns...)...); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range d.Constraints {
+		if c.Name == "" || len(c.Columns) == 0 {
+			return nil, fmt.Errorf("a constraint needs a name and columns")
+		}
+		if err := checkIdents("constraint", append([]string{c.Name}, c.Columns...)...); err != nil {
+			return nil, err
+		}
+		m.Constraints = append(m.Constraints, SQLConstraint{Name: c.Name, Columns: c.Columns, Message: c.Message})
+	}
+	for _, c := range d.Columns {
+		if err := checkIdents("column", c.Name); err != nil {
+			return nil, err
+		}
+		if !fieldTypes[c.Type] || c.Type == One2many || c.Type == Many2many {
+			return nil, fmt.Errorf("column %s: type %q has no column", c.Name, c.Type)
+		}
+		def, err := staticDefault(c.Type, c.Default)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		m.Columns = append(m.Columns, Column{Name: c.Name, Type: c.Type, Size: c.Size, Required: c.Required, Default: def, Index: c.Index})
+	}
+	used := map[string]bool{}
+	for i := range d.Fields {
+		f, err := d.Fields[i].build(b, used)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", d.Fields[i].Name, err)
+		}
+		if m.Fields[f.Name] != nil {
+			return nil, fmt.Errorf("field %s: declared twice", f.Name)
+		}
+		m.AddField(f)
+	}
+	for name := range b.Computes {
+		if !used["compute:"+name] {
+			return nil, fmt.Errorf("compute %s: no field computes with it", name)
+		}
+	}
+	for name := range b.Defaults {
+		if !used["default:"+name] {
+			return nil, fmt.Errorf("default of %s: no such field", name)
+		}
+	}
+	for _, meth := range b.Methods {
+		m.AddMethod(meth)
+	}
+	return m, nil
+}
+
+func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, error) {
+	f := &Field{Name: fd.Name, Type: fd.Type, String: fd.String, Help: fd.Help, Relation: fd.Relation,
+		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
+		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size, Depends: fd.Depends,
+		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
+		NoCopy: fd.Copy != nil && !*fd.Copy}
+	if err := checkIdents("field", f.Name); err != nil {
+		return nil, err
+	}
+	if !fieldTypes[f.Type] {
+		return nil, fmt.Errorf("unknown type %q", f.Type)
+	}
+	relational := f.Type == Many2one || f.Type == One2many || f.Type == Many2many
+	if relational != (f.Relation != "") {
+		return nil, fmt.Errorf("relation is for relational fields, and needed by them")
+	}
+	if (f.Type == One2many) != (f.InverseName != "") {
+		return nil, fmt.Errorf("relation_field is for one2many fields, and needed by them")
+	}
+	if (f.Type == Many2many) != (f.RelTable != "" && f.RelCol != "" && f.RelOther != "") {
+		return nil, fmt.Errorf("relation_table, column1 and column2 are for many2many fields, and needed by them")
+	}
+	if f.Type == Many2many {
+		if err := checkIdents("link table or column", f.RelTable, f.RelCol, f.RelOther); err != nil {
+			return nil, err
+		}
+		if f.RelCol == f.RelOther {
+			return nil, fmt.Errorf("column1 and column2 are the same")
+		}
+	}
+	if (f.Type == Selection) != (len(f.Selection) > 0) {
+		return nil, fmt.Errorf("selection is for selection fields, and needed by them")
+	}
+	if f.Size != 0 && f.Type != Char {
+		return nil, fmt.Errorf("size is for char fields")
+	}
+	if fd.Related != "" {
+		path := strings.Split(fd.Related, ".")
+		if len(path) != 2 {
+			return nil, fmt.Errorf("related %q: the engine follows paths of two fields", fd.Related)
+		}
+		f.Related = path
+	}
+	if fd.Compute != "" {
+		f.Compute = b.Computes[fd.Compute]
+		if f.Compute == nil {
+			return nil, fmt.Errorf("compute %s: no Go function of that name", fd.Compute)
+		}
+		used["compute:"+fd.Compute] = true
+	}
+	// Odoo's store: a column of its own, unless computed, related or the
+	// other side of a relation.
+	stored := f.Related == nil && f.Compute == nil && f.Type != One2many && f.Type != Many2many
+	if fd.Store != nil {
+		if *fd.Store && !stored {
+			return nil, fmt.Errorf("a %s field that is related or computed has no column", f.Type)
+		}
+		stored = *fd.Store
+	}
+	if stored {
+		f.Column = f.Name
+	}
+	if f.Type == Many2one && stored {
+		if f.OnDelete == "" {
+			f.OnDelete = "set null"
+			if f.Required {
+				f.OnDelete = "restrict" // as Odoo: a required reference cannot be emptied
+			}
+		}
+		if !onDeletes[f.OnDelete] {
+			return nil, fmt.Errorf("ondelete %q: not one of set null, restrict, cascade", f.OnDelete)
+		}
+		if f.OnDelete == "set null" && f.Required {
+			return nil, fmt.Errorf("ondelete set null on a required field")
+		}
+	} else if f.OnDelete != "" {
+		return nil, fmt.Errorf("ondelete is for stored many2one fields")
+	}
+	if (f.Index || f.Size != 0) && !stored {
+		return nil, fmt.Errorf("index and size are for stored fields")
+	}
+	def, err := staticDefault(f.Type, fd.Default)
+	if err != nil {
+		return nil, err
+	}
+	if fn := b.Defaults[f.Name]; fn != nil {
+		if def != nil {
+			return nil, fmt.Errorf("a static default and a Go default")
+		}
+		f.Default = fn
+		used["default:"+f.Name] = true
+	} else {
+		f.DefaultValue = def
+	}
+	return f, nil
+}
+
+// staticDefault decodes a default of a declaration as a wire value of the
+// field's type: an int64 for integers and ids, a float64 for numbers, a
+// string or a bool. nil means no default.
+func staticDefault(typ string, raw json.RawMessage) (any, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("default: %w", err)
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case float64:
+		switch typ {
+		case Float, Monetary:
+			return x, nil
+		case Integer, Many2one:
+			if n, ok := py.Numbers(x).(int64); ok {
+				return n, nil
+			}
+		}
+	case string:
+		if typ != Boolean && typ != Integer && typ != Float && typ != Monetary && typ != Many2one {
+			return x, nil
+		}
+	case bool:
+		if typ == Boolean {
+			return x, nil
+		}
+	}
+	return nil, fmt.Errorf("default %s does not suit a %s field", raw, typ)
+}
+
+// Check verifies what no single declaration can: that every relation names
+// a registered model, every one2many the many2one it follows, every
+// related field a field of the model it delegates to, every delegation a
+// required many2one, and that two fields sharing a link table agree on it.
+func (r *Registry) Check() error {
+	links := map[string][2]string{} // link table -> its two columns, sorted
+	for _, name := range r.Names() {
+		m := r.models[name]
+		for _, fname := range m.FieldOrder {
+			f := m.Fields[fname]
+			if magicFields[fname] {
+				continue // the engine's own, whose relation is the users model
+			}
+			if err := r.checkField(m, f, links); err != nil {
+				return fmt.Errorf("model %s: field %s: %w", m.Name, f.Name, err)
+			}
+		}
+		for co, via := range m.Inherits {
+			f := m.Fields[via]
+			if f == nil || f.Type != Many2one || f.Relation != co || !f.Required {
+				return fmt.Errorf("model %s: inherits %s through %s, which is not a required many2one to it", m.Name, co, via)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) error {
+	if f.Relation != "" && r.models[f.Relation] == nil {
+		return fmt.Errorf("relation %s is no model", f.Relation)
+	}
+	switch f.Type {
+	case One2many:
+		inv := r.models[f.Relation].Fields[f.InverseName]
+		if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
+		}
+	case Many2many:
+		cols := [2]string{f.RelCol, f.RelOther}
+		slices.Sort(cols[:])
+		if seen, ok := links[f.RelTable]; ok && seen != cols {
+			return fmt.Errorf("link table %s has columns %v elsewhere", f.RelTable, seen)
+		}
+		links[f.RelTable] = cols
+	}
+	if f.Related != nil {
+		via := m.Fields[f.Related[0]]
+		if via == nil || via.Type != Many2one {
+			return fmt.Errorf("related %s: %s is no many2one", strings.Join(f.Related, "."), f.Related[0])
+		}
+		target := r.models[via.Relation].Fields[f.Related[1]]
+		if target == nil || target.Type != f.Type {
+			return fmt.Errorf("related %s: no %s field %s on %s", strings.Join(f.Related, "."), f.Type, f.Related[1], via.Relation)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// EnsureSchema creates what the registry's declarations need and db lacks,
+// as Odoo's auto-init does when a module is loaded: missing tables with
+// their columns, foreign keys and unique constraints, missing columns of
+// existing tables, link tables and indexes. It never drops or alters what
+// exists. It returns the statements it ran, none when the schema was
+// complete.
+//
+// A database's history is the numbered migrations (package migrations),
+// which services applies first; EnsureSchema then adds what declarations
+// added since. It runs in one transaction; on PostgreSQL, processes that
+// open one database at once serialise on the migrations' advisory lock, so
+// each statement runs once.
+//
+// A required column added to a table that has rows is left nullable unless
+// it has a default (PostgreSQL and SQLite cannot give the rows a value),
+// and a foreign key is only created with its column (SQLite cannot add one
+// to an existing column); SchemaDiff reports both.
+func EnsureSchema(ctx context.Context, db *bun.DB, dialect string, r *Registry) ([]string, error) {
+	var ran []string
+	err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		if dialect == "pg" {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(727272)"); err != nil {
+				return err
+			}
+		}
+		live, err := inspect(ctx, tx, dialect)
+		if err != nil {
+			return fmt.Errorf("inspect the schema: %w", err)
+		}
+		stmts, err := plan(ctx, tx, dialect, r.schema(), live)
+		if err != nil {
+			return err
+		}
+		for _, q := range stmts {
+			// The driver's own Exec: DDL takes no arguments, and bun would
+			// read a ? of a default as a placeholder.
+			if _, err := tx.Tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("ensure the schema: %s: %w", q, err)
+			}
+		}
+		ran = stmts
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ran, nil
+}
+
+// plan lists the statements that give live what spec has.
+func plan(ctx context.Context, tx bun.Tx, dialect string, spec schemaSpec, live liveSchema) ([]string, error) {
+	var stmts, fks, indexes []string
+	for _, t := range spec.tables {
+		if !live.hasTable(t.name) {
+			stmts = append(stmts, createTableDDL(dialect, t))
+			for _, c := range t.columns {
+				if c.ref != "" && dialect == "pg" {
+					fks = append(fks, addFKDDL(t.name, c))
+				}
+			}
+			for _, ix := range t.indexes {
+				indexes = append(indexes, indexDDL(t.name, ix))
+			}
+			continue
+		}
+		for _, c := range t.columns {
+			if _, ok := live.columns[t.name][c.name]; ok {
+				continue
+			}
+			notNull := c.notNull && c.def != nil
+			if c.notNull && c.def == nil && dialect == "pg" {
+				// PostgreSQL adds a NOT NULL column without a default to an
+				// empty table only; SQLite to no table.
+				empty, err := isEmpty(ctx, tx, t.name)
+				if err != nil {
+					return nil, err
+				}
+				notNull = empty
+			}
+			stmts = append(stmts, "ALTER TABLE "+t.name+" ADD COLUMN "+columnDDL(dialect, c, notNull)+inlineFK(dialect, t.name, c))
+			if c.ref != "" && dialect == "pg" {
+				fks = append(fks, addFKDDL(t.name, c))
+			}
+		}
+		for _, u := range t.uniques {
+			if !live.hasIndex(t.name, u.Columns, true) {
+				stmts = append(stmts, uniqueDDL(dialect, t.name, u))
+			}
+		}
+		for _, ix := range t.indexes {
+			if !live.hasIndex(t.name, ix.Columns, false) {
+				indexes = append(indexes, indexDDL(t.name, ix))
+			}
+		}
+	}
+	for _, l := range spec.links {
+		if !live.hasTable(l.name) {
+			stmts = append(stmts, createLinkDDL(l)...)
+		}
+	}
+	return append(append(stmts, fks...), indexes...), nil
+}
+
+// isEmpty reports whether table has no row.
+func isEmpty(ctx context.Context, tx bun.Tx, table string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" LIMIT 1) x").Scan(&n)
+	return n == 0, err
+}
+
+// SchemaDiff lists how db's schema differs from what the registry's
+// declarations need: a missing table, column, link table, foreign key,
+// unique constraint or index, a column of another type, a required column
+// that accepts NULL, a foreign key with another ON DELETE, and a column of
+// a model's table that nothing declares. Nothing is listed for a schema
+// that matches. Tables that no model has (migrations' own) are not looked
+// at.
+func SchemaDiff(ctx context.Context, db bun.IDB, dialect string, r *Registry) ([]string, error) {
+	live, err := inspect(ctx, db, dialect)
+	if err != nil {
+		return nil, err
+	}
+	spec := r.schema()
+	var out []string
+	for _, t := range spec.tables {
+		cols, ok := live.columns[t.name]
+		if !ok {
+			out = append(out, "table "+t.name+" is missing")
+			continue
+		}
+		declared := map[string]bool{}
+		for _, c := range t.columns {
+			declared[c.name] = true
+			lc, ok := cols[c.name]
+			if !ok {
+				out = append(out, "column "+t.name+"."+c.name+" is missing")
+				continue
+			}
+			if want := sqlType(dialect, c.typ, c.size); lc.typ != want {
+				out = append(out, fmt.Sprintf("column %s.%s is %s, not %s", t.name, c.name, lc.typ, want))
+			}
+			if c.notNull && !lc.notNull {
+				out = append(out, "column "+t.name+"."+c.name+" accepts NULL")
+			}
+			out = append(out, diffFK(live, t.name, c.name, c.ref, c.onDelete)...)
+		}
+		for name := range cols {
+			if !declared[name] {
+				out = append(out, "column "+t.name+"."+name+" is not declared")
+			}
+		}
+		for _, u := range t.uniques {
+			if !live.hasIndex(t.name, u.Columns, true) {
+				out = append(out, "unique constraint "+u.Name+" on "+t.name+" ("+strings.Join(u.Columns, ", ")+") is missing")
+			}
+		}
+		for _, ix := range t.indexes {
+			if !live.hasIndex(t.name, ix.Columns, false) {
+				out = append(out, "index on "+t.name+" ("+strings.Join(ix.Columns, ", ")+") is missing")
+			}
+		}
+	}
+	for _, l := range spec.links {
+		cols, ok := live.columns[l.name]
+		if !ok {
+			out = append(out, "link table "+l.name+" is missing")
+			continue
+		}
+		for i, c := range l.cols {
+			lc, ok := cols[c]
+			if !ok {
+				out = append(out, "column "+l.name+"."+c+" is missing")
+				continue
+			}
+			if lc.typ != "INTEGER" || !lc.notNull {
+				out = append(out, "column "+l.name+"."+c+" is not INTEGER NOT NULL")
+			}
+			out = append(out, diffFK(live, l.name, c, l.refs[i], "cascade")...)
+		}
+		if len(cols) != 2 {
+			out = append(out, fmt.Sprintf("link table %s has %d columns", l.name, len(cols)))
+		}
+		if !live.hasUnique(l.name, l.cols[:]) {
+			out = append(out, "link table "+l.name+" has no unique key over its columns")
+		}
+	}
+	return out, nil
+}
+
+// diffFK compares the foreign key of table.column with what it must be:
+// none when ref is empty.
+func diffFK(live liveSchema, table, column, ref, onDelete string) []string {
+	fk, ok := live.fks[table][column]
+	switch {
+	case ref == "" && ok:
+		return []string{"column " + table + "." + column + " has a foreign key to " + fk.ref + " that is not declared"}
+	case ref == "":
+		return nil
+	case !ok:
+		return []string{"foreign key of " + table + "." + column + " to " + ref + " is missing"}
+	case fk.ref != ref || fk.onDelete != onDelete:
+		return []string{fmt.Sprintf("foreign key of %s.%s is to %s ON DELETE %s, not to %s ON DELETE %s", table, column, fk.ref, fk.onDelete, ref, onDelete)}
+	}
+	return nil
+}

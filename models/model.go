@@ -1,0 +1,129 @@
+package models
+
+import (
+	"context"
+	"strings"
+)
+
+// Model is one Odoo model as the engine serves it: its table, fields,
+// methods and the Go behaviour attached to it. Models are built from
+// declarations (see Declaration) or, for tests and tools, in Go, and then
+// registered (see Registry.Register).
+type Model struct {
+	Name        string
+	Description string
+	Table       string
+	// RecName is the field that names a record (Odoo's _rec_name).
+	RecName string
+	// Order is the default order (Odoo's _order), already validated.
+	Order string
+	// Fields by name, and their declaration order for fields_get.
+	Fields     map[string]*Field
+	FieldOrder []string
+	Methods    map[string]*Method
+	// Inherits maps each model this one delegates to (Odoo's _inherits) to
+	// the required many2one that holds the delegated record.
+	Inherits map[string]string
+	// Constraints are the unique constraints of the table, with the
+	// messages Odoo shows when one is violated.
+	Constraints []SQLConstraint
+	// Indexes are the table's indexes over several columns; a field's own
+	// index is its Index flag.
+	Indexes []Index
+	// Columns are the table's columns that are no field: data the engine or
+	// the credential checks keep beside the record (a key's hash, a user's
+	// auth_version).
+	Columns []Column
+	// AuthCached models hold rows that the credential and access checks
+	// cache across transactions: a write to their table invalidates those
+	// caches, in every process, when it commits (Env.CredentialsChanging).
+	AuthCached bool
+
+	Hooks
+}
+
+// Hooks are the Go behaviour that specialises the generic ORM for one
+// model. Every one may be nil.
+type Hooks struct {
+	// DisplayName computes display_name for records read with the stored
+	// fields named in DisplayNameDeps; nil means the RecName value.
+	DisplayName     func(ctx context.Context, env *Env, recs []Record) error
+	DisplayNameDeps []string
+	// Rule returns the domain of the records the user may see and change
+	// (Odoo's record rules); nil means every record. The superuser is never
+	// restricted.
+	Rule func(ctx context.Context, env *Env) ([]any, error)
+
+	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
+	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
+	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
+	AfterWrite   func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
+	BeforeUnlink func(ctx context.Context, env *Env, ids []int64) error
+}
+
+// SQLConstraint is a unique constraint with its user message. A constraint
+// without a message answers with the database's description of it.
+type SQLConstraint struct {
+	Name    string
+	Columns []string // in index order, also to recognise SQLite's report
+	Message string
+}
+
+// Index is an index over columns of the model's table.
+type Index struct {
+	Name    string
+	Columns []string
+}
+
+// Column is a column of a model's table that is no field.
+type Column struct {
+	Name     string
+	Type     string // a field type, which gives the SQL type
+	Size     int    // of a char column; 0 for none
+	Required bool
+	Default  any // a static default, nil for none
+	Index    bool
+}
+
+// Field returns the named field or nil.
+func (m *Model) Field(name string) *Field { return m.Fields[name] }
+
+// AddField adds f to the model, keeping declaration order.
+func (m *Model) AddField(f *Field) {
+	if m.Fields == nil {
+		m.Fields = map[string]*Field{}
+	}
+	if f.String == "" {
+		f.String = defaultLabel(f.Name)
+	}
+	if _, dup := m.Fields[f.Name]; !dup {
+		m.FieldOrder = append(m.FieldOrder, f.Name)
+	}
+	m.Fields[f.Name] = f
+}
+
+// AddMethod adds or replaces a method.
+func (m *Model) AddMethod(meth *Method) {
+	if m.Methods == nil {
+		m.Methods = map[string]*Method{}
+	}
+	m.Methods[meth.Name] = meth
+}
+
+// HasActive reports whether the model has an active flag, which turns on
+// Odoo's active_test filtering.
+func (m *Model) HasActive() bool {
+	f := m.Fields["active"]
+	return f != nil && f.Type == Boolean && f.Stored()
+}
+
+func defaultLabel(name string) string {
+	name = strings.TrimSuffix(strings.TrimSuffix(name, "_ids"), "_id")
+	words := strings.Split(name, "_")
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}

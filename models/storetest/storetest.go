@@ -1,0 +1,98 @@
+// Package storetest gives the tests of the engine and of declared models a
+// new database on every store the machine has: SQLite always, PostgreSQL
+// when GODOO_TEST_DSN names a server (the tests' convention). It is imported
+// by tests only.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/migrations"
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/sqlitestore"
+)
+
+// TB is a test or a benchmark, whose subtests are of its own kind.
+type TB[T any] interface {
+	testing.TB
+	Run(name string, fn func(T)) bool
+}
+
+// Each runs fn once per store, as a subtest named after its dialect, with a
+// new empty database of that store, dropped when the test ends. The
+// PostgreSQL subtest is skipped, saying why, when GODOO_TEST_DSN is not set.
+func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t T) {
+		s, err := sqlitestore.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, s, fn)
+	})
+	t.Run("pg", func(t T) {
+		dsn := os.Getenv("GODOO_TEST_DSN")
+		if dsn == "" {
+			t.Skip("PostgreSQL not tested: GODOO_TEST_DSN is not set")
+		}
+		s, err := pgstore.New(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, s, fn)
+	})
+}
+
+func run[T TB[T]](t T, s models.Store, fn func(t T, s models.Store, db *bun.DB)) {
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	name := Name()
+	ctx := context.Background()
+	db, err := s.Create(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Drop(context.Background(), name); err != nil {
+			t.Errorf("drop %s: %v", name, err)
+		}
+	})
+	fn(t, s, db)
+}
+
+// Base is a registry of the base models (models/base).
+func Base(tb testing.TB) *models.Registry {
+	tb.Helper()
+	r := models.NewRegistry()
+	if err := base.Register(r); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// Migrate applies the numbered migrations to db, as services does before
+// anything else when it opens a database.
+func Migrate(tb testing.TB, s models.Store, db *bun.DB) {
+	tb.Helper()
+	if _, err := migrations.Apply(context.Background(), db, s.Dialect()); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Name is a database name no other test or run uses.
+func Name() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "godoo_storetest_" + hex.EncodeToString(b)
+}
