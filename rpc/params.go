@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/godoo/godoo/models/py"
+
 	"github.com/godoo/godoo/models"
 )
 
@@ -26,23 +28,7 @@ type signature struct {
 // their destination untouched.
 func (p Params) scan(sig signature, dst ...any) error {
 	if len(p) < sig.required {
-		missing := sig.params[len(p):sig.required]
-		names := ""
-		// Python's wording: 'a' and 'b'; 'a', 'b', and 'c'.
-		for i, n := range missing {
-			switch {
-			case i == 0:
-			case len(missing) == 2:
-				names += " and "
-			case i == len(missing)-1:
-				names += ", and "
-			default:
-				names += ", "
-			}
-			names += "'" + n + "'"
-		}
-		return models.ServerErrorf("builtins.TypeError", "%s() missing %d required positional argument%s: %s",
-			sig.name, len(missing), plural(len(missing)), names)
+		return typeError(py.MissingArguments(sig.name, sig.params[len(p):sig.required]))
 	}
 	if !sig.varargs && len(p) > len(sig.params) {
 		if sig.required == len(sig.params) {
@@ -70,10 +56,12 @@ func plural(n int) string {
 	return "s"
 }
 
+// typeError is Python's TypeError with the text msg.
+func typeError(msg string) error { return models.ServerErrorf("builtins.TypeError", "%s", msg) }
+
 func assign(sig signature, i int, v any, dst any) error {
 	bad := func(want string) error {
-		return models.ServerErrorf("builtins.TypeError", "%s() argument '%s' must be %s, not %s",
-			sig.name, sig.params[min(i, len(sig.params)-1)], want, pyType(v))
+		return typeError(py.ArgumentType(sig.name, sig.params[min(i, len(sig.params)-1)], want, v))
 	}
 	switch d := dst.(type) {
 	case *string:
@@ -117,7 +105,7 @@ func assign(sig signature, i int, v any, dst any) error {
 			return bad("int")
 		}
 	case *bool:
-		*d = truthy(v)
+		*d = py.Truthy(v)
 	case *[]any:
 		switch x := v.(type) {
 		case []any:
@@ -148,45 +136,4 @@ func assign(sig signature, i int, v any, dst any) error {
 		panic(fmt.Sprintf("rpc: unsupported scan destination %T", dst))
 	}
 	return nil
-}
-
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
-	}
-	return true
-}
-
-// pyType names a decoded value's Python type, for TypeError messages.
-func pyType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NoneType"
-	case bool:
-		return "bool"
-	case int64:
-		return "int"
-	case float64:
-		return "float"
-	case string:
-		return "str"
-	case []any:
-		return "list"
-	case map[string]any:
-		return "dict"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/godoo/godoo/models/py"
+
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/services"
@@ -125,8 +127,7 @@ func (c *webCall) args(sig signature, dst ...any) error {
 		}
 	}
 	if len(missing) > 0 {
-		return models.ServerErrorf("builtins.TypeError", "%s() missing %d required positional argument%s: %s",
-			sig.name, len(missing), plural(len(missing)), models.PyNames(missing))
+		return typeError(py.MissingArguments(sig.name, missing))
 	}
 	for i, d := range dst {
 		v, ok := c.params[sig.params[i]]
