@@ -121,12 +121,10 @@ var table = map[key]row{
 	{models.KindNotFound, models.ReasonNoDatabase}: {
 		route: &refusal{http.StatusBadRequest, "", "database_required",
 			"No database selected: name one with the X-Odoo-Database header or the db query parameter."},
-		json2: &json2Answer{status: http.StatusNotFound, name: "werkzeug.exceptions.NotFound",
-			message: "404 Not Found: no database selected; send X-Odoo-Database"}},
+		json2: noDatabase},
 	{models.KindNotFound, models.ReasonUnknownDatabase}: {
 		route: &refusal{http.StatusNotFound, "", "database_not_found", "Database not found."},
-		json2: &json2Answer{status: http.StatusNotFound, name: "werkzeug.exceptions.NotFound",
-			message: "404 Not Found: no database selected; send X-Odoo-Database"}},
+		json2: noDatabase},
 
 	// The credentials of the auth modes. JSON-2 refuses every key alike.
 	{models.KindAccessDenied, models.ReasonMissingKey}: {
@@ -166,6 +164,11 @@ var table = map[key]row{
 		json2: &json2Answer{status: http.StatusForbidden, name: "werkzeug.exceptions.Forbidden",
 			message: `Missing "Authorization" or Sec-headers for interactive usage`}},
 }
+
+// noDatabase is JSON-2's answer to a request without a database it can
+// use, named or not.
+var noDatabase = &json2Answer{status: http.StatusNotFound, name: "werkzeug.exceptions.NotFound",
+	message: "404 Not Found: no database selected; send X-Odoo-Database"}
 
 // invalidKey is JSON-2's answer to any refused key.
 var invalidKey = &json2Answer{status: http.StatusUnauthorized, name: "werkzeug.exceptions.Unauthorized",
