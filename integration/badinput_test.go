@@ -114,6 +114,8 @@ func testBadArguments(t *testing.T, e *env) {
 			exc: typeError, msg: "exp_login() missing 1 required positional argument: 'password'"},
 		{name: "login with 4 params", service: "common", method: "login", args: []any{db, "admin", pw, "x"},
 			exc: typeError, msg: "exp_login() takes 3 positional arguments but 4 were given"},
+		{name: "version with one param", service: "common", method: "version", args: []any{"x"},
+			exc: typeError, msg: "exp_version() takes 0 positional arguments but 1 was given"},
 		{name: "login with a list as db", service: "common", method: "login", args: []any{[]any{db}, "admin", pw},
 			exc: typeError, msg: "exp_login() argument 'db' must be str, not list"},
 		{name: "uid that is a list", service: "object", method: "execute_kw", args: []any{db, []any{2}, pw, "res.partner", "search", []any{[]any{}}},

@@ -124,11 +124,6 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 	return out, nil
 }
 
-// PyNames lists names as CPython does in arity errors.
-//
-// Deprecated: use py.Names; this remains until the protocol layer calls it.
-func PyNames(names []string) string { return py.Names(names) }
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

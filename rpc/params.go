@@ -31,12 +31,7 @@ func (p Params) scan(sig signature, dst ...any) error {
 		return typeError(py.MissingArguments(sig.name, sig.params[len(p):sig.required]))
 	}
 	if !sig.varargs && len(p) > len(sig.params) {
-		if sig.required == len(sig.params) {
-			return models.ServerErrorf("builtins.TypeError", "%s() takes %d positional argument%s but %d were given",
-				sig.name, len(sig.params), plural(len(sig.params)), len(p))
-		}
-		return models.ServerErrorf("builtins.TypeError", "%s() takes from %d to %d positional arguments but %d were given",
-			sig.name, sig.required, len(sig.params), len(p))
+		return typeError(py.TooManyPositional(sig.name, sig.required, len(sig.params), len(p)))
 	}
 	for i, d := range dst {
 		if i >= len(p) {
@@ -47,13 +42,6 @@ func (p Params) scan(sig signature, dst ...any) error {
 		}
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // typeError is Python's TypeError with the text msg.

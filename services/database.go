@@ -2,9 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"sort"
 	"strings"
 
@@ -203,12 +201,7 @@ func (s *Database) renewIdentity(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	uuid := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	uuid := base.NewUUID()
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		icp := env.Registry.Model("ir.config_parameter")
 		for _, kv := range [][2]string{{"database.uuid", uuid}, {"database.create_date", env.NowText()}} {

@@ -70,7 +70,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		in.installRules(groups)
 	}
 	for key, value := range map[string]string{
-		"database.uuid": newUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
+		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
 		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",
 	} {
 		in.create("ir.config_parameter", "", map[string]any{"key": key, "value": value})
@@ -88,7 +88,9 @@ func nonEmpty(s, def string) string {
 	return s
 }
 
-func newUUID() string {
+// NewUUID returns a random (version 4) UUID in its usual text form, as
+// Odoo's database.uuid.
+func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
