@@ -105,7 +105,19 @@ const (
 	// not bind to the method's parameters, as opposed to a TypeError the
 	// method raises.
 	ReasonArguments
+	// reasonEnd follows the last reason; new reasons go before it.
+	reasonEnd
 )
+
+// Reasons lists every refusal reason but ReasonNone, for the tests that
+// check each has its name and its row in the protocols' table.
+func Reasons() []Reason {
+	out := make([]Reason, 0, reasonEnd-1)
+	for r := ReasonNone + 1; r < reasonEnd; r++ {
+		out = append(out, r)
+	}
+	return out
+}
 
 // String names the reason, for logs and error texts.
 func (r Reason) String() string {
