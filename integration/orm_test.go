@@ -311,7 +311,7 @@ func TestDomainSemantics(t *testing.T) {
 		_, f = e.kw(t, c, "res.partner", "search", []any{[]any{}, int64(0), int64(0), false, true}, nil)
 		wantFault(t, c, f, 1, "positional arguments")
 		_, f = e.kw(t, c, "res.partner", "create", []any{map[string]any{"name": "x", "type": "nope"}}, nil)
-		wantFault(t, c, f, 1, "Wrong value for type")
+		wantFault(t, c, f, 1, "Wrong value for res.partner.type")
 		v := e.mustKw(t, c, "res.partner", "create", []any{[]any{}}, nil)
 		equal(t, "create([])", v, []any{})
 		equal(t, "write([], vals)", e.mustKw(t, c, "res.partner", "write", []any{[]any{}, map[string]any{"name": "x"}}, nil), true)
