@@ -353,7 +353,10 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 			}
 			return where{sql: col + " IS NOT NULL"}, nil
 		}
-		v := c.sqlValue(f, value, op)
+		v, err := c.sqlValue(f, value, op)
+		if err != nil {
+			return where{}, err
+		}
 		if op == "=" {
 			return where{sql: col + " = ?", args: []any{v}}, nil
 		}
@@ -362,7 +365,11 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		if value == nil || value == false {
 			return sqlFalse, nil
 		}
-		return where{sql: col + " " + op + " ?", args: []any{c.sqlValue(f, value, op)}}, nil
+		v, err := c.sqlValue(f, value, op)
+		if err != nil {
+			return where{}, err
+		}
+		return where{sql: col + " " + op + " ?", args: []any{v}}, nil
 	case "in", "not in":
 		l, ok := value.([]any)
 		if !ok {
@@ -384,7 +391,11 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 				}
 				continue
 			}
-			vals = append(vals, c.sqlValue(f, e, "="))
+			v, err := c.sqlValue(f, e, "=")
+			if err != nil {
+				return where{}, err
+			}
+			vals = append(vals, v)
 		}
 		var w where
 		if len(vals) == 0 {
@@ -483,25 +494,45 @@ func likeToGlob(p string) string {
 
 // sqlValue converts a domain value to the column's representation where it
 // can, and passes it through unchanged otherwise (the database then decides).
-func (c *domainCompiler) sqlValue(f *Field, v any, op string) any {
-	if f.Type == Datetime {
-		if s, ok := v.(string); ok && len(s) == 10 {
+// Dates and datetimes are checked as PostgreSQL reads them, with its
+// error on both stores, and a date alone compared with a datetime is its
+// first second (its last for > and <=), as Odoo compares them.
+func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
+	switch f.Type {
+	case Date, Datetime:
+		s, ok := v.(string)
+		if !ok {
+			return v, nil
+		}
+		if f.Type == Datetime && len(strings.TrimSpace(s)) == len(DateLayout) {
 			if op == ">" || op == "<=" {
-				return s + " 23:59:59"
+				s = strings.TrimSpace(s) + " 23:59:59"
+			} else {
+				s = strings.TrimSpace(s) + " 00:00:00"
 			}
-			return s + " 00:00:00"
 		}
-	}
-	if f.Type == Many2one || f.Type == Integer {
+		return domainTime(f, s)
+	case Many2one, Integer, Many2oneReference:
 		if n, ok := ToInt64(v); ok {
-			return n
+			return n, nil
 		}
-		return v
+		return v, nil
+	case Float, Monetary:
+		if x, ok := toFloat(v); ok {
+			return x, nil
+		}
+		return v, nil
+	case Boolean:
+		return Bool(v), nil
+	case JSON:
+		return f.jsonToDB(v)
+	case Char, Text, HTML, Selection, Reference:
+		switch v.(type) {
+		case int64, float64, int:
+			return pyStr(v), nil
+		}
 	}
-	if out, err := f.toDB(v); err == nil && out != nil {
-		return out
-	}
-	return v
+	return v, nil
 }
 
 // any compiles (field, 'any', subdomain): at least one related record of f
