@@ -326,6 +326,28 @@ func imageSize(t *testing.T, v any) (int, int) {
 	return cfg.Width, cfg.Height
 }
 
+// typesSeed are the records TestFieldTypesDomain and
+// TestFieldTypesReadGroup search and group: r1 and r2 with a value in
+// every field, r3 with none.
+type typesSeed struct{ p1, p2, t1, t2, r1, r2, r3 int64 }
+
+func seedTypes(x *typesFixture) typesSeed {
+	x.t.Helper()
+	var sd typesSeed
+	sd.p1 = x.create("res.partner", map[string]any{"name": "Owner One"})
+	sd.p2 = x.create("res.partner", map[string]any{"name": "Other"})
+	sd.t1 = x.create("res.partner.category", map[string]any{"name": "Red"})
+	sd.t2 = x.create("res.partner.category", map[string]any{"name": "Blue"})
+	sd.r1 = x.create("x.types", map[string]any{"name": "Alpha", "note": "hello world", "body": "<p>Hi</p>", "count": 5, "ratio": 1.5,
+		"flag": true, "day": "2024-01-15", "moment": "2024-01-15 10:00:00", "state": "draft", "partner_id": sd.p1,
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)}})
+	sd.r2 = x.create("x.types", map[string]any{"name": "beta", "note": "", "count": int64(0), "ratio": 0.0, "flag": false,
+		"day": "2024-02-29", "moment": "2024-02-29 23:59:59", "state": "done", "partner_id": sd.p2, "parent_id": sd.r1,
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8="})
+	sd.r3 = x.create("x.types", map[string]any{"parent_id": sd.r1})
+	return sd
+}
+
 // TestFieldTypesDomain searches each field type with the operators Odoo
 // 18 gives it, on both stores: what False, the empty text and zero match,
 // in lists, like and ilike, dates against dates and datetimes, datetimes
@@ -335,17 +357,8 @@ func imageSize(t *testing.T, v any) (int, int) {
 func TestFieldTypesDomain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		x := newTypesFixture(t, s, db)
-		p1 := x.create("res.partner", map[string]any{"name": "Owner One"})
-		p2 := x.create("res.partner", map[string]any{"name": "Other"})
-		t1 := x.create("res.partner.category", map[string]any{"name": "Red"})
-		t2 := x.create("res.partner.category", map[string]any{"name": "Blue"})
-		r1 := x.create("x.types", map[string]any{"name": "Alpha", "note": "hello world", "body": "<p>Hi</p>", "count": 5, "ratio": 1.5,
-			"flag": true, "day": "2024-01-15", "moment": "2024-01-15 10:00:00", "state": "draft", "partner_id": p1,
-			"tag_ids": []any{[]any{int64(6), int64(0), []any{t1}}}, "ref": fmt.Sprintf("res.partner,%d", p1), "data": map[string]any{"k": int64(1)}})
-		r2 := x.create("x.types", map[string]any{"name": "beta", "note": "", "count": int64(0), "ratio": 0.0, "flag": false,
-			"day": "2024-02-29", "moment": "2024-02-29 23:59:59", "state": "done", "partner_id": p2, "parent_id": r1,
-			"tag_ids": []any{[]any{int64(6), int64(0), []any{t1, t2}}}, "blob": "aGVsbG8="})
-		r3 := x.create("x.types", map[string]any{"parent_id": r1})
+		sd := seedTypes(x)
+		p1, t1, t2, r1, r2, r3 := sd.p1, sd.t1, sd.t2, sd.r1, sd.r2, sd.r3
 		label := map[int64]string{r1: "r1", r2: "r2", r3: "r3"}
 		for _, c := range []struct {
 			leaf []any
@@ -450,6 +463,97 @@ func TestFieldTypesDomain(t *testing.T) {
 					t.Errorf("got %q, want %q", got, c.want)
 				}
 			})
+		}
+	})
+}
+
+// TestFieldTypesReadGroup groups by each field type on both stores: the
+// value of each group (a key, a boolean, a number, a text, a many2one's
+// [id, name], each link of a many2many, a period's label), its count, a
+// date's __range, and the domain term of the False group of a many2many
+// (the records linked to none of the others' links); datetimes are
+// grouped in the context's time zone, weeks start on Sunday and are
+// numbered as in en_US.
+func TestFieldTypesReadGroup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		sd := seedTypes(x)
+		rng := func(from, to string) map[string]any { return map[string]any{"from": from, "to": to} }
+		for _, c := range []struct {
+			groupby string
+			tz      string
+			want    [][3]any // value, count, __range (nil for none)
+		}{
+			{"state", "", [][3]any{{"done", int64(1), nil}, {"draft", int64(1), nil}, {false, int64(1), nil}}},
+			{"flag", "", [][3]any{{false, int64(2), nil}, {true, int64(1), nil}}},
+			{"count", "", [][3]any{{int64(0), int64(1), nil}, {int64(5), int64(1), nil}, {false, int64(1), nil}}},
+			{"name", "", [][3]any{{"Alpha", int64(1), nil}, {"beta", int64(1), nil}, {false, int64(1), nil}}},
+			{"partner_id", "", [][3]any{{[]any{sd.p2, "Other"}, int64(1), nil}, {[]any{sd.p1, "Owner One"}, int64(1), nil}, {false, int64(1), nil}}},
+			{"tag_ids", "", [][3]any{{[]any{sd.t2, "Blue"}, int64(1), nil}, {[]any{sd.t1, "Red"}, int64(2), nil}, {false, int64(1), nil}}},
+			{"day", "", [][3]any{
+				{"January 2024", int64(1), rng("2024-01-01", "2024-02-01")},
+				{"February 2024", int64(1), rng("2024-02-01", "2024-03-01")},
+				{false, int64(1), false}}},
+			{"day:day", "", [][3]any{
+				{"15 Jan 2024", int64(1), rng("2024-01-15", "2024-01-16")},
+				{"29 Feb 2024", int64(1), rng("2024-02-29", "2024-03-01")},
+				{false, int64(1), false}}},
+			{"day:week", "", [][3]any{
+				{"W3 2024", int64(1), rng("2024-01-14", "2024-01-21")},
+				{"W9 2024", int64(1), rng("2024-02-25", "2024-03-03")},
+				{false, int64(1), false}}},
+			{"day:quarter", "", [][3]any{{"Q1 2024", int64(2), rng("2024-01-01", "2024-04-01")}, {false, int64(1), false}}},
+			{"day:year", "", [][3]any{{"2024", int64(2), rng("2024-01-01", "2025-01-01")}, {false, int64(1), false}}},
+			{"moment:hour", "", [][3]any{
+				{"10:00 15 Jan", int64(1), rng("2024-01-15 10:00:00", "2024-01-15 11:00:00")},
+				{"11:00 29 Feb", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 00:00:00")},
+				{false, int64(1), false}}},
+			{"moment:day", "Europe/Brussels", [][3]any{
+				{"15 Jan 2024", int64(1), rng("2024-01-14 23:00:00", "2024-01-15 23:00:00")},
+				{"01 Mar 2024", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 23:00:00")},
+				{false, int64(1), false}}},
+		} {
+			t.Run(c.groupby+c.tz, func(t *testing.T) {
+				kw := map[string]any{"lazy": false}
+				if c.tz != "" {
+					kw["context"] = map[string]any{"tz": c.tz}
+				}
+				out, err := x.call("x.types", "read_group", []any{[]any{}, []any{"ratio:sum"}, []any{c.groupby}}, kw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groups := out.([]models.Record)
+				if len(groups) != len(c.want) {
+					t.Fatalf("%d groups, want %d: %v", len(groups), len(c.want), groups)
+				}
+				for i, w := range c.want {
+					g := groups[i]
+					var r any
+					if rs, ok := g["__range"].(map[string]any); ok {
+						r = rs[c.groupby]
+					}
+					if !reflect.DeepEqual(g[c.groupby], w[0]) || g["__count"] != w[1] || !reflect.DeepEqual(r, w[2]) {
+						t.Errorf("group %d: %v %v %v, want %v", i, g[c.groupby], g["__count"], r, w)
+					}
+				}
+			})
+		}
+		// The False group of a many2many is the records linked to none of
+		// the other groups' links.
+		out := x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"tag_ids"}}, nil).([]models.Record)
+		last := out[len(out)-1]["__domain"].([]any)
+		if leaf := last[len(last)-1]; !reflect.DeepEqual(leaf, []any{"tag_ids", "not in", []any{sd.t2, sd.t1}}) {
+			t.Errorf("domain of the group without tags ends with %v", leaf)
+		}
+		for _, c := range []struct{ groupby, msg string }{
+			{"day:fortnight", "Granularity specification isn't correct: 'fortnight'"},
+			{"day:hour", "Granularity specification isn't correct: 'hour'"},
+			{"name:day", "Granularity set on a no-datetime field or property: 'name:day'"},
+		} {
+			_, err := x.call("x.types", "read_group", []any{[]any{}, []any{}, []any{c.groupby}}, nil)
+			if e := models.AsError(err); e == nil || e.Message != c.msg {
+				t.Errorf("%s: %v, want %s", c.groupby, err, c.msg)
+			}
 		}
 	})
 }
