@@ -148,7 +148,38 @@ func (h *Handler) identify(r *http.Request, m AuthMode, c Claims) (grant, error)
 	if !ok {
 		return grant{}, fmt.Errorf("rpc: unknown auth mode %q", m)
 	}
-	return entry.resolve(h, r, c)
+	g, err := entry.resolve(h, r, c)
+	h.opts.Metrics.authenticated(credentialKind(m, c, g), err == nil)
+	if err == nil {
+		exchangeOf(r.Context()).noteIdentity(g.id)
+	}
+	return g, err
+}
+
+// credentialKind is the kind of credential mode m checked, for the
+// metrics: password, native_key (a key given in the password of an RPC
+// call, as the authenticator reads it),
+// header_key, bearer, basic or session; "" for the modes without one.
+func credentialKind(m AuthMode, c Claims, g grant) string {
+	switch m {
+	case AuthPassword:
+		if _, isKey := auth.ParseKey(c.Password); isKey {
+			return "native_key"
+		}
+		return "password"
+	case AuthAPIKey:
+		return "header_key"
+	case AuthBearer:
+		if g.id.Mode == string(AuthAPIKey) {
+			return "header_key"
+		}
+		return "bearer"
+	case AuthBasicAPIKey:
+		return "basic"
+	case AuthUser:
+		return "session"
+	}
+	return ""
 }
 
 // SetAuthMode replaces how mode turns requests into identities on every

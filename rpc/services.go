@@ -60,6 +60,7 @@ func commonSetLoglevel(h *Handler, r *http.Request, p Params) (any, error) {
 // execute runs a model method as the identity the call's own credentials
 // prove (AuthPassword).
 func execute(h *Handler, r *http.Request, c Claims, model, method string, args []any, kwargs map[string]any) (any, error) {
+	exchangeOf(r.Context()).modelCall(h, model, method)
 	g, err := h.identify(r, AuthPassword, c)
 	if err != nil {
 		return nil, err

@@ -66,11 +66,12 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 		if !ok {
 			return
 		}
+		exchangeOf(r.Context()).call(protoWeb, "web", "", name)
 		c := &webCall{r: r}
 		id := call.env.ID
 		res, err := wr.h.run(r.Context(), name, func() (any, error) { return wr.dispatch(c, call, mode, fn) })
 		if err != nil {
-			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
+			writeJSON(w, http.StatusOK, wr.h.fault(r, err, name).envelope(id, true))
 			return
 		}
 		bp := getBuf()
@@ -78,7 +79,7 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 		b, err := appendResult(*bp, id, res)
 		*bp = b
 		if err != nil {
-			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
+			writeJSON(w, http.StatusOK, wr.h.fault(r, err, name).envelope(id, true))
 			return
 		}
 		if c.cookie != nil {
@@ -188,7 +189,9 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 	var args []any
 	var kwargs map[string]any
 	sig := signature{name: "DataSet.call_kw", params: []string{"model", "method", "args", "kwargs", "path"}, required: 4}
-	if err := c.args(sig, &model, &method, &args, &kwargs); err != nil {
+	err := c.args(sig, &model, &method, &args, &kwargs)
+	exchangeOf(c.r.Context()).modelCall(wr.h, model, method)
+	if err != nil {
 		return nil, err
 	}
 	return wr.web.CallKw(c.r.Context(), c.session, model, method, args, kwargs)
@@ -197,12 +200,10 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 // version is GET /web/version: {"version_info": [...], "version": "18.0"}.
 func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 	v := wr.web.VersionInfo()
+	info, _ := v.Get("server_version_info")
+	version, _ := v.Get("server_version")
 	var buf bytes.Buffer
-	buf.WriteString(`{"version_info": `)
-	_ = jsonrpc.Encode(&buf, v["server_version_info"])
-	buf.WriteString(`, "version": `)
-	_ = jsonrpc.Encode(&buf, v["server_version"])
-	buf.WriteString("}")
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"version_info", "version"}, []any{info, version}))
 	writeJSON(w, http.StatusOK, buf.Bytes())
 }
 
