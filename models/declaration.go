@@ -93,6 +93,14 @@ type FieldDeclaration struct {
 	Groups        string          `json:"groups"`
 	Copy          *bool           `json:"copy"`
 	WriteOnly     bool            `json:"write_only"`
+	// Digits is a float's [precision, scale], as fields_get gives it.
+	Digits        []int  `json:"digits"`
+	CurrencyField string `json:"currency_field"`
+	ModelField    string `json:"model_field"`
+	// MaxWidth and MaxHeight make a binary field an image (Odoo's
+	// fields.Image), scaled down to fit when written.
+	MaxWidth  int `json:"max_width"`
+	MaxHeight int `json:"max_height"`
 }
 
 // computedAttributes are the attributes fields_get computes from the
@@ -230,7 +238,8 @@ func (r *Registry) Declare(d *Declaration, b *Behaviour) error {
 
 // fieldTypes are the field types the engine serves.
 var fieldTypes = map[string]bool{Char: true, Text: true, HTML: true, Integer: true, Float: true, Monetary: true,
-	Boolean: true, Date: true, Datetime: true, Selection: true, Binary: true, Many2one: true, One2many: true, Many2many: true}
+	Boolean: true, Date: true, Datetime: true, Selection: true, Binary: true, Many2one: true, One2many: true, Many2many: true,
+	Reference: true, JSON: true, Many2oneReference: true}
 
 var onDeletes = map[string]bool{"set null": true, "restrict": true, "cascade": true}
 
@@ -326,7 +335,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size, Depends: fd.Depends,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
-		NoCopy: fd.Copy != nil && !*fd.Copy}
+		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight}
 	if err := checkIdents("field", f.Name); err != nil {
 		return nil, err
 	}
@@ -351,13 +361,34 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("column1 and column2 are the same")
 		}
 	}
-	if (f.Type == Selection) != (len(f.Selection) > 0) {
-		return nil, fmt.Errorf("selection is for selection fields, and needed by them")
+	if (f.Type == Selection) != (len(f.Selection) > 0) && f.Type != Reference {
+		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
+	}
+	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {
+		return nil, fmt.Errorf("digits are a float's [precision, scale]")
+	}
+	if f.CurrencyField != "" && f.Type != Monetary {
+		return nil, fmt.Errorf("currency_field is for monetary fields")
+	}
+	if (f.ModelField != "") != (f.Type == Many2oneReference) {
+		return nil, fmt.Errorf("model_field is for many2one_reference fields, and needed by them")
+	}
+	if (f.MaxWidth < 0 || f.MaxHeight < 0) || (f.MaxWidth > 0 || f.MaxHeight > 0) && f.Type != Binary {
+		return nil, fmt.Errorf("max_width and max_height are a binary image's bounds")
 	}
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")
 	}
-	if fd.Related != "" {
+	if fd.Related != "" && f.isImage() && fd.Store != nil && *fd.Store && !strings.Contains(fd.Related, ".") {
+		// A stored image related to another image of the record (Odoo's
+		// image_128 from image_1920) is a scaled copy, made when that one
+		// is written.
+		if err := checkIdents("field", fd.Related); err != nil {
+			return nil, err
+		}
+		f.ResizedFrom = fd.Related
+		f.Readonly = true
+	} else if fd.Related != "" {
 		path := strings.Split(fd.Related, ".")
 		if len(path) != 2 {
 			return nil, fmt.Errorf("related %q: the engine follows paths of two fields", fd.Related)
@@ -497,6 +528,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 			return fmt.Errorf("link table %s has columns %v elsewhere", f.RelTable, seen)
 		}
 		links[f.RelTable] = cols
+	}
+	if f.ResizedFrom != "" {
+		if src := m.Fields[f.ResizedFrom]; src == nil || !src.isImage() || !src.hasColumn() {
+			return fmt.Errorf("related %s: no stored image field of that name", f.ResizedFrom)
+		}
+	}
+	if f.Type == Many2oneReference {
+		if mf := m.Fields[f.ModelField]; mf == nil || mf.Type != Char && mf.Type != Selection {
+			return fmt.Errorf("model_field %s: no char field of that name", f.ModelField)
+		}
 	}
 	if f.Related != nil {
 		via := m.Fields[f.Related[0]]

@@ -139,7 +139,14 @@ func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	if err != nil {
 		return nil, err
 	}
-	return env.Read(ctx, m, ids, fields, loadArg(a))
+	if fields, err = env.readFields(ctx, m, fields); err != nil {
+		return nil, err
+	}
+	recs, err := env.read(ctx, m, ids, fields, loadArg(a))
+	if err != nil {
+		return nil, err
+	}
+	return rowsAnswer(byIDs(recs, ids), fields), nil
 }
 
 func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
@@ -309,7 +316,15 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f.Type == One2many {
 			desc["relation_field"] = f.InverseName
 		}
-		if f.Type == Selection {
+		switch {
+		case f.Type == Float && len(f.Digits) == 2:
+			desc["digits"] = []any{int64(f.Digits[0]), int64(f.Digits[1])}
+		case f.Type == Monetary:
+			desc["currency_field"] = f.currencyField()
+		case f.Type == Many2oneReference:
+			desc["model_field"] = f.ModelField
+		}
+		if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 			sel := make([]any, len(f.Selection))
 			for i, o := range f.Selection {
 				sel[i] = []any{o[0], o[1]}

@@ -16,7 +16,7 @@ var magicFields = map[string]bool{"id": true, "create_uid": true, "create_date":
 
 // splitVals validates vals against m and sorts them into stored columns,
 // x2many commands and values for delegated records.
-func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x2m map[string]any, related map[string]map[string]any, err error) {
+func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (cols map[string]any, x2m map[string]any, related map[string]map[string]any, err error) {
 	cols, x2m, related = map[string]any{}, map[string]any{}, map[string]map[string]any{}
 	names := make([]string, 0, len(vals))
 	for k := range vals {
@@ -43,10 +43,45 @@ func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			if ref, ok := dbv.(string); ok && f.Type == Reference {
+				if dbv, err = env.checkReference(ctx, f, ref); err != nil {
+					return nil, nil, nil, err
+				}
+			}
 			cols[name] = dbv
 		}
 	}
+	if err := resizeVariants(m, cols); err != nil {
+		return nil, nil, nil, err
+	}
 	return cols, x2m, related, nil
+}
+
+// resizeVariants writes the scaled copies of the images written in cols
+// (image_1024 ... image_128 from image_1920), as Odoo's stored related
+// images are recomputed when their source changes.
+func resizeVariants(m *Model, cols map[string]any) error {
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		if f.ResizedFrom == "" {
+			continue
+		}
+		src, written := cols[f.ResizedFrom]
+		if !written {
+			continue
+		}
+		s, _ := src.(string)
+		if s == "" {
+			cols[name] = nil
+			continue
+		}
+		out, err := fitImage(s, f.MaxWidth, f.MaxHeight)
+		if err != nil {
+			return err
+		}
+		cols[name] = out
+	}
+	return nil
 }
 
 // checkValsAccess refuses values for fields the user may not write, and
@@ -87,8 +122,11 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, err
 		}
 	}
-	cols, x2m, related, err := env.splitVals(m, vals)
+	cols, x2m, related, err := env.splitVals(ctx, m, vals)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := env.roundMonetary(ctx, m, nil, cols); err != nil {
 		return 0, err
 	}
 	for _, name := range m.FieldOrder {
@@ -156,7 +194,13 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 			return err
 		}
 	}
-	cols, x2m, related, err := env.splitVals(m, vals)
+	cols, x2m, related, err := env.splitVals(ctx, m, vals)
+	if err != nil {
+		return err
+	}
+	// Monetary values of records in different currencies are rounded
+	// and written record by record, after the common values.
+	perRecord, err := env.roundMonetary(ctx, m, ids, cols)
 	if err != nil {
 		return err
 	}
@@ -184,6 +228,13 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + Placeholders(len(ids)) + ")"
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
+	}
+	for _, id := range ids {
+		for _, name := range sortedKeys(perRecord[id]) {
+			if _, err := env.Exec(ctx, "UPDATE "+m.Table+" SET "+m.Fields[name].Column+" = ? WHERE id = ?", perRecord[id][name], id); err != nil {
+				return err
+			}
+		}
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err

@@ -130,15 +130,20 @@ func (t *tableSpec) index(ix Index) {
 // "pg"), as godoo's schema has always written it.
 func sqlType(dialect, typ string, size int) string {
 	switch typ {
-	case Char, Selection:
+	case Char, Selection, Reference:
 		if size > 0 {
 			return "VARCHAR(" + strconv.Itoa(size) + ")"
 		}
 		return "VARCHAR"
 	case Text, HTML, Binary:
 		return "TEXT"
-	case Integer, Many2one:
+	case Integer, Many2one, Many2oneReference:
 		return "INTEGER"
+	case JSON:
+		if dialect == "pg" {
+			return "JSONB"
+		}
+		return "TEXT"
 	case Float:
 		if dialect == "pg" {
 			return "DOUBLE PRECISION"

@@ -200,12 +200,10 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 // version is GET /web/version: {"version_info": [...], "version": "18.0"}.
 func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 	v := wr.web.VersionInfo()
+	info, _ := v.Get("server_version_info")
+	version, _ := v.Get("server_version")
 	var buf bytes.Buffer
-	buf.WriteString(`{"version_info": `)
-	_ = jsonrpc.Encode(&buf, v["server_version_info"])
-	buf.WriteString(`, "version": `)
-	_ = jsonrpc.Encode(&buf, v["server_version"])
-	buf.WriteString("}")
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"version_info", "version"}, []any{info, version}))
 	writeJSON(w, http.StatusOK, buf.Bytes())
 }
 

@@ -81,6 +81,24 @@ func Base(tb testing.TB) *models.Registry {
 	return r
 }
 
+// Declare declares the models of the declaration sources on r, and checks
+// the registry.
+func Declare(tb testing.TB, r *models.Registry, sources ...string) {
+	tb.Helper()
+	for _, src := range sources {
+		d, err := models.ParseDeclaration([]byte(src))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := r.Declare(d, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := r.Check(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // Migrate applies the numbered migrations to db, as services does before
 // anything else when it opens a database.
 func Migrate(tb testing.TB, s models.Store, db *bun.DB) {
