@@ -144,6 +144,12 @@ func TestMetrics(t *testing.T) {
 	if r := executeKw(t, h, metricsPassword, "res.partner", "no_such_method"); r["error"] == nil {
 		t.Fatal("an unknown method answered")
 	}
+	for _, pw := range []string{metricsPassword, "wrong-Pw"} {
+		body, _ := json.Marshal(map[string]any{"params": map[string]any{"service": "common", "method": "login", "args": []any{"metrics", "admin", pw}}})
+		req := httptest.NewRequest(http.MethodPost, "/jsonrpc", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
 	for _, bearer := range []string{key, "not-a-key"} {
 		req := httptest.NewRequest(http.MethodPost, "/json/2/res.partner/search_count", strings.NewReader(`{"domain": []}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -166,8 +172,9 @@ func TestMetrics(t *testing.T) {
 		{"godoo_requests_total", []string{"protocol", "json2", "model", "res.partner", "method", "search_count", "outcome", "refused"}, 1},
 		{"godoo_request_duration_seconds_count", []string{"protocol", "jsonrpc", "method", "search_count"}, 4},
 		{"godoo_request_duration_seconds_bucket", []string{"protocol", "jsonrpc", "method", "search_count", "le", "+Inf"}, 4},
-		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 4},
-		{"godoo_authentications_total", []string{"credential", "password", "outcome", "refused"}, 1},
+		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 5},
+		{"godoo_authentications_total", []string{"credential", "password", "outcome", "refused"}, 2},
+		{"godoo_requests_total", []string{"protocol", "jsonrpc", "service", "common", "model", "", "method", "login", "outcome", "ok"}, 2},
 		{"godoo_authentications_total", []string{"credential", "native_key", "outcome", "ok"}, 1},
 		{"godoo_authentications_total", []string{"credential", "bearer", "outcome", "ok"}, 1},
 		{"godoo_authentications_total", []string{"credential", "bearer", "outcome", "refused"}, 1},

@@ -151,6 +151,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	prev, _ := sessionID(c.r)
 	s, info, err := wr.web.Authenticate(c.r.Context(), services.WebLogin{DB: db, Login: login, Password: password,
 		Host: requestHost(c.r, wr.h.opts.ProxyMode), PreviousID: prev})
+	wr.h.loggedIn(password, err, false)
 	if err != nil {
 		return nil, err
 	}
