@@ -219,14 +219,21 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// TestMetricsBounded calls 10 000 distinct unknown models (and an unknown
-// service and method): they all fold into the label value other, so the
-// number of series stays what known names make.
+// TestMetricsBounded calls 10 000 distinct unknown models (and unknown
+// services, methods, routes and databases): they all fold into the label
+// value other, or make no label at all, so the number of series stays
+// what known names make.
 func TestMetricsBounded(t *testing.T) {
 	h, _ := metricsServer(t)
 	const n = 10000
 	for i := range n {
 		executeKw(t, h, metricsPassword, fmt.Sprintf("x.unknown_%d", i), fmt.Sprintf("method_%d", i))
+	}
+	for i := range 50 {
+		body := fmt.Sprintf(`{"params": {"service": "object", "method": "execute_kw", "args": ["nodb_%d", 2, "pw", "res.partner", "search", [[]]]}}`, i)
+		req := httptest.NewRequest(http.MethodPost, "/jsonrpc", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	for i := range 50 {
 		body := fmt.Sprintf(`{"params": {"service": "svc_%d", "method": "m_%d", "args": []}}`, i, i)
@@ -250,7 +257,7 @@ func TestMetricsBounded(t *testing.T) {
 		if strings.HasPrefix(x.name, "godoo_") {
 			series++
 			for _, v := range x.labels {
-				if strings.Contains(v, "unknown_") || strings.Contains(v, "method_") || strings.Contains(v, "svc_") || strings.Contains(v, "/no/such") {
+				if strings.Contains(v, "unknown_") || strings.Contains(v, "method_") || strings.Contains(v, "svc_") || strings.Contains(v, "/no/such") || strings.Contains(v, "nodb_") {
 					t.Fatalf("a client's name became a label value: %s %v", x.name, x.labels)
 				}
 			}
