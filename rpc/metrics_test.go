@@ -158,6 +158,23 @@ func TestMetrics(t *testing.T) {
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 
+	// A web session, used on a user route; wrong keys on the header key
+	// and Basic routes.
+	login := httptest.NewRequest(http.MethodPost, "/web/session/authenticate",
+		strings.NewReader(`{"params": {"db": "metrics", "login": "admin", "password": "`+metricsPassword+`"}}`))
+	login.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, login)
+	for _, r := range []struct{ path, header, value string }{
+		{"/auth/whoami/user", "Cookie", rec.Header().Get("Set-Cookie")},
+		{"/auth/whoami/api_key", "API-KEY", "not-a-key"},
+		{"/auth/whoami/basic_api_key", "API-KEY", "not-a-key"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, r.path+"?db=metrics", nil)
+		req.Header.Set(r.header, r.value)
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+
 	s := scrape(t, h)
 	for _, c := range []struct {
 		name   string
@@ -172,7 +189,14 @@ func TestMetrics(t *testing.T) {
 		{"godoo_requests_total", []string{"protocol", "json2", "model", "res.partner", "method", "search_count", "outcome", "refused"}, 1},
 		{"godoo_request_duration_seconds_count", []string{"protocol", "jsonrpc", "method", "search_count"}, 4},
 		{"godoo_request_duration_seconds_bucket", []string{"protocol", "jsonrpc", "method", "search_count", "le", "+Inf"}, 4},
-		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 5},
+		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 6},
+		{"godoo_authentications_total", []string{"credential", "session", "outcome", "ok"}, 1},
+		{"godoo_authentications_total", []string{"credential", "header_key", "outcome", "refused"}, 1},
+		{"godoo_authentications_total", []string{"credential", "basic", "outcome", "refused"}, 1},
+		{"godoo_requests_total", []string{"protocol", "route", "method", "GET /auth/whoami/user", "outcome", "ok"}, 1},
+		{"godoo_requests_total", []string{"protocol", "web", "service", "web", "method", "authenticate", "outcome", "ok"}, 1},
+		{"godoo_refusals_total", []string{"reason", "invalid_api_key"}, 1},
+		{"godoo_refusals_total", []string{"reason", "missing_basic_credentials"}, 1},
 		{"godoo_authentications_total", []string{"credential", "password", "outcome", "refused"}, 2},
 		{"godoo_requests_total", []string{"protocol", "jsonrpc", "service", "common", "model", "", "method", "login", "outcome", "ok"}, 2},
 		{"godoo_authentications_total", []string{"credential", "native_key", "outcome", "ok"}, 1},
