@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/sqlitestore"
 )
 
 // TestStats: the figures of an open database (its pool, and no feed on
@@ -38,13 +37,7 @@ func TestStats(t *testing.T) {
 // database.
 func TestReady(t *testing.T) {
 	dir := t.TempDir()
-	store, err := sqlitestore.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	set := NewSet(store, Config{})
-	set.core.auth.Rounds = 1000
+	set := testSet(t, dir)
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, "fine", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
 		t.Fatal(err)
@@ -55,7 +48,7 @@ func TestReady(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "db", "broken_secret_name.sqlite"), []byte("not a database, not at all, not even close to one"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err = set.Ready(ctx)
+	err := set.Ready(ctx)
 	if !errors.Is(err, ErrNotReady) || strings.Contains(err.Error(), "broken") {
 		t.Fatalf("ready with a broken database: %v, want ErrNotReady without its name", err)
 	}
