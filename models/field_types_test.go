@@ -102,7 +102,7 @@ func (x *typesFixture) create(model string, vals map[string]any) int64 {
 // read reads one field of one record.
 func (x *typesFixture) read(model string, id int64, field string) any {
 	x.t.Helper()
-	recs := x.must(model, "read", []any{[]any{id}, []any{field}}, nil).([]models.Record)
+	recs := x.must(model, "read", []any{[]any{id}, []any{field}}, nil).(*models.Table).Records()
 	if len(recs) != 1 {
 		x.t.Fatalf("read %s(%d): %d records", model, id, len(recs))
 	}
