@@ -36,3 +36,20 @@ func (a *Authenticator) WatchFeed(dbname string, d time.Duration) (up bool) {
 	f.waitUp(d)
 	return f.up.Load()
 }
+
+// FeedGeneration returns dbname's feed generation, which moves at every
+// notice, reconnection or loss of the watch and empties the cached rows; 0
+// when nothing watches dbname. Tests use it to tell a read caused by a
+// moved generation from one the cache should have saved.
+func (a *Authenticator) FeedGeneration(dbname string) uint64 {
+	if a.Feed == nil {
+		return 0
+	}
+	a.feedMu.Lock()
+	f := a.feeds[dbname]
+	a.feedMu.Unlock()
+	if f == nil {
+		return 0
+	}
+	return f.gen.Load()
+}
