@@ -557,3 +557,80 @@ func TestFieldTypesReadGroup(t *testing.T) {
 		}
 	})
 }
+
+// TestFieldTypesCommands applies each x2many command (Odoo's triples,
+// which Odoo 17's Command helpers also send) to a many2many and to a
+// one2many whose inverse cascades, on both stores, and reads the links
+// back, with the records the commands created, changed or deleted.
+func TestFieldTypesCommands(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		id := x.create("x.types", map[string]any{"name": "owner"})
+		t1 := x.create("res.partner.category", map[string]any{"name": "T1"})
+		t2 := x.create("res.partner.category", map[string]any{"name": "T2"})
+		names := func(model string, ids any) string {
+			t.Helper()
+			out := ""
+			for _, r := range x.must(model, "read", []any{ids, []any{"name"}}, nil).([]models.Record) {
+				out += " " + r["name"].(string)
+			}
+			return out
+		}
+		cmd := func(vals ...any) []any { return []any{vals} }
+		for _, c := range []struct {
+			field string
+			cmds  any
+			want  string // names of the linked records
+		}{
+			{"tag_ids", cmd(int64(0), int64(0), map[string]any{"name": "New"}), " New"},
+			{"tag_ids", cmd(int64(4), t1, int64(0)), " New T1"},
+			{"tag_ids", cmd(int64(4), t1), " New T1"}, // linked once
+			{"tag_ids", cmd(int64(1), t1, map[string]any{"name": "T1b"}), " New T1b"},
+			{"tag_ids", cmd(int64(3), t1), " New"},
+			{"tag_ids", cmd(int64(6), int64(0), []any{t1, t2}), " T1b T2"},
+			{"tag_ids", cmd(int64(2), t2), " T1b"},
+			{"tag_ids", cmd(int64(5), int64(0), int64(0)), ""},
+			{"tag_ids", []any{t1}, " T1b"}, // a list of ids sets the links
+			{"tag_ids", false, ""},
+			{"child_ids", cmd(int64(0), int64(0), map[string]any{"name": "k1"}), " k1"},
+			{"child_ids", []any{[]any{int64(0), "virtual_2", map[string]any{"name": "k2"}}}, " k1 k2"},
+			{"child_ids", cmd(int64(1), nil, nil), " k1 k2"}, // replaced below by the id of k1
+			{"child_ids", cmd(int64(3), nil), " k2"},         // the inverse cascades: k1 is deleted
+			{"child_ids", cmd(int64(5)), ""},
+		} {
+			if l, ok := c.cmds.([]any); ok && c.field == "child_ids" && len(l) == 1 {
+				// Commands on k1 name its id, known once it exists.
+				if t3, ok := l[0].([]any); ok && len(t3) >= 2 && t3[1] == nil {
+					kids := x.must("x.types", "search", []any{[]any{[]any{"name", "=", "k1"}}}, nil).([]int64)
+					t3[1] = kids[0]
+					if len(t3) == 3 {
+						t3[2] = map[string]any{"note": "changed"}
+					}
+				}
+			}
+			x.must("x.types", "write", []any{[]any{id}, map[string]any{c.field: c.cmds}}, nil)
+			linked := x.read("x.types", id, c.field)
+			got := ""
+			if l := linked.([]int64); len(l) > 0 {
+				ids := make([]any, len(l))
+				for i, v := range l {
+					ids[i] = v
+				}
+				model := "res.partner.category"
+				if c.field == "child_ids" {
+					model = "x.types"
+				}
+				got = names(model, ids)
+			}
+			if got != c.want {
+				t.Errorf("%s %v: linked%q, want%q", c.field, c.cmds, got, c.want)
+			}
+		}
+		if n := x.must("res.partner.category", "search_count", []any{[]any{[]any{"id", "=", t2}}}, nil); n != int64(0) {
+			t.Errorf("(2, id) left the record")
+		}
+		if n := x.must("x.types", "search_count", []any{[]any{[]any{"name", "in", []any{"k1", "k2"}}}}, nil); n != int64(0) {
+			t.Errorf("lines taken out of a cascading one2many are left: %v", n)
+		}
+	})
+}
