@@ -634,3 +634,56 @@ func TestFieldTypesCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestFieldTypesOnDelete deletes the records many2ones point at, on both
+// stores: set null empties the field, restrict refuses with Odoo's
+// message naming the model and field, cascade deletes the records that
+// point at the deleted one.
+func TestFieldTypesOnDelete(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		p := x.create("res.partner", map[string]any{"name": "P"})
+		owner := x.create("res.partner", map[string]any{"name": "Owner"})
+		parent := x.create("x.types", map[string]any{"name": "parent", "partner_id": p, "owner_id": owner})
+		child := x.create("x.types", map[string]any{"name": "child", "parent_id": parent})
+		x.must("res.partner", "unlink", []any{[]any{p}}, nil)
+		if got := x.read("x.types", parent, "partner_id"); got != false {
+			t.Errorf("set null left %v", got)
+		}
+		_, err := x.call("res.partner", "unlink", []any{[]any{owner}}, nil)
+		if e := models.AsError(err); e == nil || e.Kind != models.KindValidation ||
+			e.Message != "The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\nModel: Field types (x.types)\nConstraint: x_types_owner_id_fkey\n" {
+			t.Errorf("restrict: %#v", err)
+		}
+		x.must("x.types", "unlink", []any{[]any{parent}}, nil)
+		if n := x.must("x.types", "search_count", []any{[]any{[]any{"id", "=", child}}}, nil); n != int64(0) {
+			t.Errorf("cascade left the child")
+		}
+	})
+}
+
+// TestFieldTypesFieldsGet checks the attributes fields_get gives the
+// types that have their own: a float's digits, a monetary's currency
+// field, a reference's models, a many2one_reference's model field.
+func TestFieldTypesFieldsGet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(map[string]any)
+		for _, c := range []struct {
+			field, attr string
+			want        any
+		}{
+			{"lat", "digits", []any{int64(10), int64(3)}},
+			{"amount", "currency_field", "currency_id"},
+			{"ref", "selection", []any{[]any{"res.partner", "Contact"}, []any{"x.types", "Types"}}},
+			{"ref", "type", "reference"},
+			{"res_id", "model_field", "res_model"},
+			{"image_128", "type", "binary"},
+			{"image_128", "readonly", true},
+		} {
+			if got := desc[c.field].(map[string]any)[c.attr]; !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)
+			}
+		}
+	})
+}
