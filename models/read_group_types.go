@@ -26,7 +26,7 @@ func checkGranularity(f *Field, spec, gran string) error {
 	if f.Type != Date && f.Type != Datetime {
 		return ServerErrorf("builtins.ValueError", "Granularity set on a no-datetime field or property: %s", py.Repr(spec))
 	}
-	if !granularities[gran] || gran == "hour" && f.Type == Date {
+	if !granularities[gran] {
 		return ServerErrorf("builtins.ValueError", "Granularity specification isn't correct: %s", py.Repr(gran))
 	}
 	return nil
