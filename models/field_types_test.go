@@ -508,6 +508,9 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				{"10:00 15 Jan", int64(1), rng("2024-01-15 10:00:00", "2024-01-15 11:00:00")},
 				{"11:00 29 Feb", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 00:00:00")},
 				{false, int64(1), false}}},
+			{"day:month_number", "", [][3]any{{int64(1), int64(1), nil}, {int64(2), int64(1), nil}, {false, int64(1), false}}},
+			{"day:day_of_week", "", [][3]any{{int64(1), int64(1), nil}, {int64(4), int64(1), nil}, {false, int64(1), false}}},
+			{"moment:hour_number", "Europe/Brussels", [][3]any{{int64(0), int64(1), nil}, {int64(11), int64(1), nil}, {false, int64(1), false}}},
 			{"moment:day", "Europe/Brussels", [][3]any{
 				{"15 Jan 2024", int64(1), rng("2024-01-14 23:00:00", "2024-01-15 23:00:00")},
 				{"01 Mar 2024", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 23:00:00")},
