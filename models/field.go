@@ -273,7 +273,8 @@ func (f *Field) toDB(v any) (any, error) {
 			return nil, err
 		}
 		if n > math.MaxInt32 || n < math.MinInt32 {
-			return nil, ValidationErrorf("The value %d is out of range for the integer field %s.", n, f.Name)
+			// PostgreSQL's refusal, which Odoo lets through.
+			return nil, ServerErrorf("psycopg2.errors.NumericValueOutOfRange", "integer out of range")
 		}
 		return n, nil
 	case Float, Monetary:

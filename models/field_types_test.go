@@ -245,6 +245,7 @@ func TestFieldTypesBadValues(t *testing.T) {
 			{"count", "1.5", "builtins.ValueError", "invalid literal for int() with base 10: '1.5'"},
 			{"count", []any{int64(1)}, "builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
 			{"ratio", "abc", "builtins.ValueError", "could not convert string to float: 'abc'"},
+			{"count", int64(1) << 31, "psycopg2.errors.NumericValueOutOfRange", "integer out of range"},
 			{"partner_id", "Owner", "builtins.ValueError", "Wrong value for x.types.partner_id: 'Owner'"},
 			{"ref", "nope,1", "builtins.ValueError", "Wrong value for x.types.ref: 'nope,1'"},
 			{"ref", "res.partner", "builtins.ValueError", "not enough values to unpack (expected 2, got 1)"},
