@@ -114,8 +114,9 @@ type Field struct {
 	// one): a larger image is scaled down to fit when written, and a value
 	// that is no image is refused.
 	MaxWidth, MaxHeight int
-	// ResizedFrom names the image field a stored image variant is made
-	// from (image_128 from image_1920): written whenever that field is.
+	// ResizedFrom names the binary field a stored image variant is made
+	// from (image_128 from image_1920): written whenever that field is,
+	// scaled down to MaxWidth and MaxHeight when they are set.
 	ResizedFrom string
 }
 

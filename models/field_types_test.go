@@ -47,6 +47,7 @@ var typesModels = []string{
 		"blob": {"type": "binary"},
 		"image_1920": {"type": "binary", "max_width": 1920, "max_height": 1920},
 		"image_128": {"type": "binary", "related": "image_1920", "store": true, "max_width": 128, "max_height": 128},
+		"blob_copy": {"type": "binary", "related": "blob", "store": true},
 		"ref": {"type": "reference", "selection": [["res.partner", "Contact"], ["x.types", "Types"]]},
 		"data": {"type": "json"},
 		"res_model": {"type": "char"},
@@ -288,6 +289,11 @@ func TestFieldTypesImage(t *testing.T) {
 		}
 		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 64 || h != 128 {
 			t.Errorf("image_128 is %dx%d, want 64x128", w, h)
+		}
+		// A stored copy without bounds is the value as written.
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"blob": small}}, nil)
+		if got := x.read("x.types", id, "blob_copy"); got != small {
+			t.Errorf("blob_copy differs from blob")
 		}
 		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": false}}, nil)
 		if got := x.read("x.types", id, "image_128"); got != false {

@@ -71,8 +71,8 @@ func resizeVariants(m *Model, cols map[string]any) error {
 			continue
 		}
 		s, _ := src.(string)
-		if s == "" {
-			cols[name] = nil
+		if s == "" || !f.isImage() {
+			cols[name] = src
 			continue
 		}
 		out, err := fitImage(s, f.MaxWidth, f.MaxHeight)
