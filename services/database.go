@@ -315,7 +315,7 @@ func (s *Database) Unsupported(master, method string) error {
 	if err := s.CheckMaster(master); err != nil {
 		return err
 	}
-	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo; use the database's own tools (pg_dump, sqlite3 .backup)", method)
+	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo, which migrates a database when it opens it", method)
 }
 
 // Names lists the databases without the list_db restriction, for the server
