@@ -137,8 +137,8 @@ func (s *Store) prepareDatabase(ctx context.Context, name string, prepare func(c
 }
 
 // tempName is the name of a database being restored: valid, and never one
-// godoo lists, since it is not marked.
-func tempName() (string, error) {
+// godoo lists, since it is not marked. Tests replace it.
+var tempName = func() (string, error) {
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
 		return "", err
