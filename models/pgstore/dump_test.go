@@ -12,13 +12,8 @@ import (
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/storetest"
 )
-
-// counter is a models.Progress that remembers what it was told.
-type counter struct{ total, done int64 }
-
-func (c *counter) Total(n int64) { c.total = n }
-func (c *counter) Add(n int64)   { c.done += n }
 
 // TestDumpRestore: Dump writes a database with pg_dump in both formats,
 // and Restore makes a marked database of each after prepare ran on it; a
@@ -43,14 +38,14 @@ func TestDumpRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var dumped counter
+		var dumped storetest.Progress
 		if err := s.Dump(ctx, p+"src", format, f, &dumped); err != nil {
 			t.Fatal(err)
 		}
 		f.Close()
 		b, _ := os.ReadFile(file)
-		if !strings.HasPrefix(string(b), magic) || dumped.done != int64(len(b)) {
-			t.Errorf("dump %d starts %.16q, progress counted %d of %d bytes", format, b, dumped.done, len(b))
+		if !strings.HasPrefix(string(b), magic) || dumped.Done != int64(len(b)) {
+			t.Errorf("dump %d starts %.16q, progress counted %d of %d bytes", format, b, dumped.Done, len(b))
 		}
 		files[format] = file
 

@@ -11,13 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 )
-
-// counter is a models.Progress that remembers what it was told.
-type counter struct{ total, done int64 }
-
-func (c *counter) Total(n int64) { c.total = n }
-func (c *counter) Add(n int64)   { c.done += n }
 
 // TestDumpRestore: Dump writes a consistent copy of a database in use, and
 // Restore makes a database of it after prepare has run on it; a restore
@@ -41,7 +36,7 @@ func TestDumpRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dumped counter
+	var dumped storetest.Progress
 	if err := s.Dump(ctx, "src", models.DumpPlain, f, &dumped); err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +46,8 @@ func TestDumpRestore(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if dumped.total == 0 || dumped.done != dumped.total {
-		t.Errorf("dump progress: %d of %d pages", dumped.done, dumped.total)
+	if dumped.Units == 0 || dumped.Done != dumped.Units {
+		t.Errorf("dump progress: %d of %d pages", dumped.Done, dumped.Units)
 	}
 
 	addRow := func(ctx context.Context, db *bun.DB) error {
