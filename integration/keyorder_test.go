@@ -3,6 +3,9 @@ package integration_test
 import (
 	"slices"
 	"testing"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 )
 
 // Odoo's answers are Python dicts, written in the order their keys were
@@ -18,12 +21,29 @@ type keyOrderCase struct {
 	// list of dicts, its first).
 	ask  func(t *testing.T, k *keyOrderWire) *object
 	want []string
+	// wantOf gives want when it depends on the database.
+	wantOf func(t *testing.T, k *keyOrderWire) []string
 }
 
-// keyOrderWire is a replay server with admin's credentials.
+// keyOrderWire is a replay server with admin's credentials and a partner
+// to read.
 type keyOrderWire struct {
 	*wire
-	uid int64
+	uid     int64
+	partner int64
+}
+
+// kw calls model.method as admin over protocol ("xmlrpc" or "jsonrpc").
+func (k *keyOrderWire) kw(t *testing.T, protocol, model, method string, args []any, kw *object) answer {
+	t.Helper()
+	if kw == nil {
+		kw = newObject()
+	}
+	call := []any{k.db, k.uid, confAdminPassword, model, method, args, kw}
+	if protocol == "xmlrpc" {
+		return k.xmlCall(t, "object", "execute_kw", call...)
+	}
+	return k.jsonCall(t, "object", "execute_kw", call...)
 }
 
 // xmlCall calls service.method over XML-RPC and returns its answer.
@@ -93,27 +113,69 @@ var sessionInfoOrder = []string{"uid", "is_system", "is_admin", "is_public", "is
 	"profile_collectors", "profile_params", "max_file_upload_size", "home_action_id", "cache_hashes", "currencies",
 	"bundle_params", "test_mode", "view_info", "user_companies", "show_effect", "display_switch_company_menu"}
 
+// readCases are the cases of read and search_read over protocol.
+func readCases(protocol string) []keyOrderCase {
+	return []keyOrderCase{
+		{"read, fields as asked over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner", "read", []any{[]any{k.partner}, []any{"zip", "name", "city", "name"}}, nil))
+		}, []string{"id", "zip", "name", "city"}, nil},
+		{"read, id asked last over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner", "read", []any{[]any{k.partner}, []any{"name", "id"}}, nil))
+		}, []string{"id", "name"}, nil},
+		{"read, relational over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner", "read", []any{[]any{k.partner}, []any{"country_id", "category_id", "display_name"}}, nil))
+		}, []string{"id", "country_id", "category_id", "display_name"}, nil},
+		{"read, every field over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner.category", "read", []any{[]any{int64(1)}}, nil))
+		}, nil, modelFieldOrder("res.partner.category")},
+		{"search_read, columns over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner", "search_read", []any{[]any{[]any{"id", "=", k.partner}}, []any{"zip", "name"}}, nil))
+		}, []string{"id", "zip", "name"}, nil},
+		{"search_read, many2one over " + protocol, func(t *testing.T, k *keyOrderWire) *object {
+			return resultDict(t, k.kw(t, protocol, "res.partner", "search_read", []any{[]any{[]any{"id", "=", k.partner}}, []any{"email", "country_id", "active"}}, nil))
+		}, []string{"id", "email", "country_id", "active"}, nil},
+	}
+}
+
+// modelFieldOrder is the order of a read of every field of model: id, then
+// the fields in the order the model declares them (Odoo's _fields order).
+func modelFieldOrder(model string) func(t *testing.T, k *keyOrderWire) []string {
+	return func(t *testing.T, _ *keyOrderWire) []string {
+		reg := models.NewRegistry()
+		if err := base.Register(reg); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"id"}
+		for _, name := range reg.Model(model).FieldOrder {
+			if name != "id" {
+				want = append(want, name)
+			}
+		}
+		return want
+	}
+}
+
 var keyOrderCases = []keyOrderCase{
 	{"version over XML-RPC", func(t *testing.T, k *keyOrderWire) *object {
 		return resultDict(t, k.xmlCall(t, "common", "version"))
-	}, versionOrder},
+	}, versionOrder, nil},
 	{"version over JSON-RPC", func(t *testing.T, k *keyOrderWire) *object {
 		return resultDict(t, k.jsonCall(t, "common", "version"))
-	}, versionOrder},
+	}, versionOrder, nil},
 	{"web version_info", func(t *testing.T, k *keyOrderWire) *object {
 		return resultDict(t, k.web(t, "/web/webclient/version_info", newObject()))
-	}, versionOrder},
+	}, versionOrder, nil},
 	{"error data", func(t *testing.T, k *keyOrderWire) *object {
 		return answerErrorData(t, k.jsonCall(t, "conf_nope", "version"))
-	}, []string{"name", "debug", "message", "arguments", "context"}},
+	}, []string{"name", "debug", "message", "arguments", "context"}, nil},
 	{"session info", func(t *testing.T, k *keyOrderWire) *object {
 		return resultDict(t, k.web(t, "/web/session/get_session_info", newObject()))
-	}, sessionInfoOrder},
+	}, sessionInfoOrder, nil},
 	{"session info's user companies", func(t *testing.T, k *keyOrderWire) *object {
 		info := resultDict(t, k.web(t, "/web/session/get_session_info", newObject()))
 		uc, _ := info.get("user_companies")
 		return asObject(uc)
-	}, []string{"current_company", "allowed_companies", "disallowed_ancestor_companies"}},
+	}, []string{"current_company", "allowed_companies", "disallowed_ancestor_companies"}, nil},
 	{"session info's company", func(t *testing.T, k *keyOrderWire) *object {
 		info := resultDict(t, k.web(t, "/web/session/get_session_info", newObject()))
 		uc, _ := info.get("user_companies")
@@ -124,7 +186,7 @@ var keyOrderCases = []keyOrderCase{
 		}
 		c, _ := a.get(a.keys[0])
 		return asObject(c)
-	}, []string{"id", "name", "sequence", "child_ids", "parent_id"}},
+	}, []string{"id", "name", "sequence", "child_ids", "parent_id"}, nil},
 }
 
 func TestKeyOrder(t *testing.T) {
@@ -140,10 +202,23 @@ func TestKeyOrder(t *testing.T) {
 				t.Fatal("admin cannot log in")
 			}
 			k := &keyOrderWire{wire: w, uid: uid}
-			for _, c := range keyOrderCases {
+			admin := adminSession{w: w, uid: uid}
+			if _, err := admin.kw("res.partner.category", "create", []any{kwargs("name", "Key order")}, nil); err != nil {
+				t.Fatal(err)
+			}
+			id, err := admin.kw("res.partner", "create", []any{kwargs("name", "Key order", "zip", "10115", "city", "Berlin", "email", "k@example.com")}, nil)
+			if k.partner, _ = id.(int64); err != nil || k.partner == 0 {
+				t.Fatalf("create partner: %v %v", id, err)
+			}
+			cases := slices.Concat(keyOrderCases, readCases("xmlrpc"), readCases("jsonrpc"))
+			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
-					if got := c.ask(t, k).keys; !slices.Equal(got, c.want) {
-						t.Errorf("keys %q\nwant %q", got, c.want)
+					want := c.want
+					if c.wantOf != nil {
+						want = c.wantOf(t, k)
+					}
+					if got := c.ask(t, k).keys; !slices.Equal(got, want) {
+						t.Errorf("keys %q\nwant %q", got, want)
 					}
 				})
 			}

@@ -341,12 +341,18 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 			}
 			return c.scalar(col, f, "not in", l, t)
 		}
-		if value == nil || value == false {
+		if empty, blank := emptyValue(f, value); empty {
 			if isBoolField {
 				if op == "=" {
 					return where{sql: "(" + col + " IS NULL OR " + col + " = ?)", args: []any{false}}, nil
 				}
 				return where{sql: col + " = ?", args: []any{true}}, nil
+			}
+			if blank != nil {
+				if op == "=" {
+					return where{sql: "(" + col + " IS NULL OR " + col + " = ?)", args: []any{blank}}, nil
+				}
+				return where{sql: "(" + col + " IS NOT NULL AND " + col + " != ?)", args: []any{blank}}, nil
 			}
 			if op == "=" {
 				return where{sql: col + " IS NULL"}, nil
@@ -443,6 +449,39 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 	return where{}, invalidLeaf(t)
 }
 
+// emptyValue reports whether value, compared with = or != on f, means "no
+// value", as Odoo 18 compares it: False and None on every field, the empty
+// text on text fields (which also matches NULL), zero on numbers (stored
+// NULL when written False, which Odoo stores as 0) and on many2ones.
+// blank is the stored value that is also empty ("" or 0), nil for none.
+func emptyValue(f *Field, value any) (empty bool, blank any) {
+	switch f.Type {
+	case Char, Text, HTML:
+		if value == nil || value == false || value == "" {
+			return true, ""
+		}
+	case Integer, Float, Monetary:
+		if f.Name == "id" {
+			return value == nil || value == false, nil
+		}
+		if value == nil || value == false {
+			return true, int64(0)
+		}
+		if x, ok := toFloat(value); ok && x == 0 && !isBool(value) {
+			if _, isText := value.(string); !isText {
+				return true, int64(0)
+			}
+		}
+	case Many2one:
+		if n, ok := ToInt64(value); ok && n == 0 && !isBool(value) {
+			if _, isText := value.(string); !isText {
+				return true, nil
+			}
+		}
+	}
+	return value == nil || value == false, nil
+}
+
 func likeValue(v any) string {
 	switch x := v.(type) {
 	case nil, bool:
@@ -516,10 +555,16 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
 		if n, ok := ToInt64(v); ok {
 			return n, nil
 		}
+		if _, ok := v.(string); ok && f.Type != Many2one {
+			return pyInt(v) // Odoo converts the text as int() does
+		}
 		return v, nil
 	case Float, Monetary:
 		if x, ok := toFloat(v); ok {
 			return x, nil
+		}
+		if _, ok := v.(string); ok {
+			return pyFloat(v)
 		}
 		return v, nil
 	case Boolean:

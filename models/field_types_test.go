@@ -1,9 +1,14 @@
 package models_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"reflect"
 	"testing"
 	"time"
@@ -102,7 +107,7 @@ func (x *typesFixture) create(model string, vals map[string]any) int64 {
 // read reads one field of one record.
 func (x *typesFixture) read(model string, id int64, field string) any {
 	x.t.Helper()
-	recs := x.must(model, "read", []any{[]any{id}, []any{field}}, nil).([]models.Record)
+	recs := records(x.t, x.must(model, "read", []any{[]any{id}, []any{field}}, nil))
 	if len(recs) != 1 {
 		x.t.Fatalf("read %s(%d): %d records", model, id, len(recs))
 	}
@@ -259,4 +264,310 @@ func TestFieldTypesBadValues(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestFieldTypesImage checks that an image that fits its field is kept
+// byte for byte, that its stored variant is made from it, scaled down with
+// its proportions, and emptied with it, and that a larger image is scaled
+// down to its field's bounds.
+func TestFieldTypesImage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		small := pngBase64(t, 300, 200)
+		id := x.create("x.types", map[string]any{"image_1920": small})
+		if got := x.read("x.types", id, "image_1920"); got != small {
+			t.Errorf("an image that fits was changed")
+		}
+		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 128 || h != 85 {
+			t.Errorf("image_128 is %dx%d, want 128x85", w, h)
+		}
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": pngBase64(t, 2000, 4000)}}, nil)
+		if w, h := imageSize(t, x.read("x.types", id, "image_1920")); w != 960 || h != 1920 {
+			t.Errorf("image_1920 is %dx%d, want 960x1920", w, h)
+		}
+		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 64 || h != 128 {
+			t.Errorf("image_128 is %dx%d, want 64x128", w, h)
+		}
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": false}}, nil)
+		if got := x.read("x.types", id, "image_128"); got != false {
+			t.Errorf("image_128 of no image: %.20v", got)
+		}
+	})
+}
+
+// pngBase64 is a w by h PNG image, in base64.
+func pngBase64(t *testing.T, w, h int) string {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{R: uint8(x), G: uint8(y), B: 200, A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b.Bytes())
+}
+
+// imageSize is the size of an image read as base64.
+func imageSize(t *testing.T, v any) (int, int) {
+	t.Helper()
+	s, _ := v.(string)
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("not an image: %v", err)
+	}
+	return cfg.Width, cfg.Height
+}
+
+// typesSeed are the records TestFieldTypesDomain and
+// TestFieldTypesReadGroup search and group: r1 and r2 with a value in
+// every field, r3 with none.
+type typesSeed struct{ p1, p2, t1, t2, r1, r2, r3 int64 }
+
+func seedTypes(x *typesFixture) typesSeed {
+	x.t.Helper()
+	var sd typesSeed
+	sd.p1 = x.create("res.partner", map[string]any{"name": "Owner One"})
+	sd.p2 = x.create("res.partner", map[string]any{"name": "Other"})
+	sd.t1 = x.create("res.partner.category", map[string]any{"name": "Red"})
+	sd.t2 = x.create("res.partner.category", map[string]any{"name": "Blue"})
+	sd.r1 = x.create("x.types", map[string]any{"name": "Alpha", "note": "hello world", "body": "<p>Hi</p>", "count": 5, "ratio": 1.5,
+		"flag": true, "day": "2024-01-15", "moment": "2024-01-15 10:00:00", "state": "draft", "partner_id": sd.p1,
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)}})
+	sd.r2 = x.create("x.types", map[string]any{"name": "beta", "note": "", "count": int64(0), "ratio": 0.0, "flag": false,
+		"day": "2024-02-29", "moment": "2024-02-29 23:59:59", "state": "done", "partner_id": sd.p2, "parent_id": sd.r1,
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8="})
+	sd.r3 = x.create("x.types", map[string]any{"parent_id": sd.r1})
+	return sd
+}
+
+// TestFieldTypesDomain searches each field type with the operators Odoo
+// 18 gives it, on both stores: what False, the empty text and zero match,
+// in lists, like and ilike, dates against dates and datetimes, datetimes
+// against a date alone, date parts, many2ones by id and by name, x2many
+// fields by ids, names, False and any, and the errors of values the
+// column cannot read.
+func TestFieldTypesDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		sd := seedTypes(x)
+		p1, t1, t2, r1, r2, r3 := sd.p1, sd.t1, sd.t2, sd.r1, sd.r2, sd.r3
+		label := map[int64]string{r1: "r1", r2: "r2", r3: "r3"}
+		for _, c := range []struct {
+			leaf []any
+			want string // the records found, or the error
+		}{
+			{[]any{"name", "=", false}, "r3"},
+			{[]any{"name", "=", ""}, "r3"},
+			{[]any{"name", "!=", false}, "r1 r2"},
+			{[]any{"name", "!=", ""}, "r1 r2"},
+			{[]any{"name", "!=", "Alpha"}, "r2 r3"},
+			{[]any{"name", "ilike", "ALP"}, "r1"},
+			{[]any{"name", "like", "alp"}, ""},
+			{[]any{"name", "not ilike", "alp"}, "r2 r3"},
+			{[]any{"name", "=ilike", "BETA"}, "r2"},
+			{[]any{"name", "in", []any{"Alpha", "beta"}}, "r1 r2"},
+			{[]any{"name", "in", []any{"Alpha", false}}, "r1 r3"},
+			{[]any{"name", "not in", []any{"Alpha"}}, "r2 r3"},
+			{[]any{"note", "=", false}, "r2 r3"},
+			{[]any{"note", "ilike", "WORLD"}, "r1"},
+			{[]any{"body", "ilike", "hi"}, "r1"},
+			{[]any{"count", "=", 5}, "r1"},
+			{[]any{"count", "=", "5"}, "r1"},
+			{[]any{"count", "=", 0}, "r2 r3"},
+			{[]any{"count", "=", false}, "r2 r3"},
+			{[]any{"count", "!=", 0}, "r1"},
+			{[]any{"count", ">", 0}, "r1"},
+			{[]any{"count", "in", []any{int64(5), int64(0)}}, "r1 r2"},
+			{[]any{"count", "=", "five"}, "builtins.ValueError: invalid literal for int() with base 10: 'five'"},
+			{[]any{"ratio", ">", 1}, "r1"},
+			{[]any{"ratio", "=", false}, "r2 r3"},
+			{[]any{"ratio", "=", "north"}, "builtins.ValueError: could not convert string to float: 'north'"},
+			{[]any{"flag", "=", true}, "r1"},
+			{[]any{"flag", "=", false}, "r2 r3"},
+			{[]any{"flag", "!=", true}, "r2 r3"},
+			{[]any{"flag", "=", "yes"}, "r1"},
+			{[]any{"day", "=", "2024-02-29"}, "r2"},
+			{[]any{"day", "<", "2024-02-01"}, "r1"},
+			{[]any{"day", ">=", "2024-01-15 10:00:00"}, "r1 r2"},
+			{[]any{"day", "=", false}, "r3"},
+			{[]any{"day", "in", []any{"2024-02-29", "2024-01-15"}}, "r1 r2"},
+			{[]any{"day", "like", "2024-01"}, "r1"},
+			{[]any{"day.month_number", "=", 2}, "r2"},
+			{[]any{"day", "=", "not-a-date"}, `psycopg2.errors.InvalidDatetimeFormat: invalid input syntax for type date: "not-a-date"`},
+			{[]any{"moment", "<=", "2024-02-29"}, "r1 r2"},
+			{[]any{"moment", "<", "2024-02-29"}, "r1"},
+			{[]any{"moment", ">", "2024-01-15"}, "r2"},
+			{[]any{"moment", ">=", "2024-01-15 10:00:00"}, "r1 r2"},
+			{[]any{"moment", "=", "yesterday"}, `psycopg2.errors.InvalidDatetimeFormat: invalid input syntax for type timestamp: "yesterday"`},
+			{[]any{"state", "=", "done"}, "r2"},
+			{[]any{"state", "in", []any{"draft", "done"}}, "r1 r2"},
+			{[]any{"state", "=", false}, "r3"},
+			{[]any{"state", "!=", "draft"}, "r2 r3"},
+			{[]any{"partner_id", "=", p1}, "r1"},
+			{[]any{"partner_id", "=", "Owner One"}, "r1"},
+			{[]any{"partner_id", "ilike", "owner"}, "r1"},
+			{[]any{"partner_id", "not ilike", "owner"}, "r2 r3"},
+			{[]any{"partner_id", "=", false}, "r3"},
+			{[]any{"partner_id", "=", 0}, "r3"},
+			{[]any{"partner_id", "in", []any{p1, false}}, "r1 r3"},
+			{[]any{"partner_id.name", "=", "Other"}, "r2"},
+			{[]any{"partner_id", "any", []any{[]any{"name", "=", "Other"}}}, "r2"},
+			{[]any{"partner_id", "not any", []any{[]any{"name", "=", "Other"}}}, "r1 r3"},
+			{[]any{"tag_ids", "=", t2}, "r2"},
+			{[]any{"tag_ids", "in", []any{t1}}, "r1 r2"},
+			{[]any{"tag_ids", "not in", []any{t2}}, "r1 r3"},
+			{[]any{"tag_ids", "=", false}, "r3"},
+			{[]any{"tag_ids", "!=", false}, "r1 r2"},
+			{[]any{"tag_ids", "=", "Blue"}, "r2"},
+			{[]any{"tag_ids", "ilike", "re"}, "r1 r2"},
+			{[]any{"tag_ids", "any", []any{[]any{"name", "=", "Blue"}}}, "r2"},
+			{[]any{"tag_ids", "not any", []any{[]any{"name", "=", "Blue"}}}, "r1 r3"},
+			{[]any{"child_ids", "=", false}, "r2 r3"},
+			{[]any{"child_ids", "in", []any{r2}}, "r1"},
+			{[]any{"child_ids", "not in", []any{r2}}, "r2 r3"},
+			{[]any{"child_ids", "any", []any{[]any{"name", "=", "beta"}}}, "r1"},
+			{[]any{"ref", "=", fmt.Sprintf("res.partner,%d", p1)}, "r1"},
+			{[]any{"ref", "=", false}, "r2 r3"},
+			{[]any{"ref", "like", "res.partner"}, "r1"},
+			{[]any{"data", "=", false}, "r2 r3"},
+			{[]any{"data", "!=", false}, "r1"},
+			{[]any{"blob", "=", false}, "r1 r3"},
+			{[]any{"blob", "!=", false}, "r2"},
+		} {
+			t.Run(fmt.Sprint(c.leaf), func(t *testing.T) {
+				out, err := x.call("x.types", "search", []any{[]any{c.leaf}}, map[string]any{"order": "id"})
+				var got string
+				if err != nil {
+					e := models.AsError(err)
+					if e == nil {
+						t.Fatal(err)
+					}
+					got = e.Name + ": " + e.Message
+				} else {
+					for _, id := range out.([]int64) {
+						got += " " + label[id]
+					}
+					if got != "" {
+						got = got[1:]
+					}
+				}
+				if got != c.want {
+					t.Errorf("got %q, want %q", got, c.want)
+				}
+			})
+		}
+	})
+}
+
+// TestFieldTypesReadGroup groups by each field type on both stores: the
+// value of each group (a key, a boolean, a number, a text, a many2one's
+// [id, name], each link of a many2many, a period's label), its count, a
+// date's __range, and the domain term of the False group of a many2many
+// (the records linked to none of the others' links); datetimes are
+// grouped in the context's time zone, weeks start on Sunday and are
+// numbered as in en_US.
+func TestFieldTypesReadGroup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		sd := seedTypes(x)
+		rng := func(from, to string) map[string]any { return map[string]any{"from": from, "to": to} }
+		for _, c := range []struct {
+			groupby string
+			tz      string
+			want    [][3]any // value, count, __range (nil for none)
+		}{
+			{"state", "", [][3]any{{"done", int64(1), nil}, {"draft", int64(1), nil}, {false, int64(1), nil}}},
+			{"flag", "", [][3]any{{false, int64(2), nil}, {true, int64(1), nil}}},
+			{"count", "", [][3]any{{int64(0), int64(1), nil}, {int64(5), int64(1), nil}, {false, int64(1), nil}}},
+			{"name", "", [][3]any{{"Alpha", int64(1), nil}, {"beta", int64(1), nil}, {false, int64(1), nil}}},
+			{"partner_id", "", [][3]any{{[]any{sd.p2, "Other"}, int64(1), nil}, {[]any{sd.p1, "Owner One"}, int64(1), nil}, {false, int64(1), nil}}},
+			{"tag_ids", "", [][3]any{{[]any{sd.t2, "Blue"}, int64(1), nil}, {[]any{sd.t1, "Red"}, int64(2), nil}, {false, int64(1), nil}}},
+			{"day", "", [][3]any{
+				{"January 2024", int64(1), rng("2024-01-01", "2024-02-01")},
+				{"February 2024", int64(1), rng("2024-02-01", "2024-03-01")},
+				{false, int64(1), false}}},
+			{"day:day", "", [][3]any{
+				{"15 Jan 2024", int64(1), rng("2024-01-15", "2024-01-16")},
+				{"29 Feb 2024", int64(1), rng("2024-02-29", "2024-03-01")},
+				{false, int64(1), false}}},
+			{"day:week", "", [][3]any{
+				{"W3 2024", int64(1), rng("2024-01-14", "2024-01-21")},
+				{"W9 2024", int64(1), rng("2024-02-25", "2024-03-03")},
+				{false, int64(1), false}}},
+			{"day:quarter", "", [][3]any{{"Q1 2024", int64(2), rng("2024-01-01", "2024-04-01")}, {false, int64(1), false}}},
+			{"day:year", "", [][3]any{{"2024", int64(2), rng("2024-01-01", "2025-01-01")}, {false, int64(1), false}}},
+			{"moment:hour", "", [][3]any{
+				{"10:00 15 Jan", int64(1), rng("2024-01-15 10:00:00", "2024-01-15 11:00:00")},
+				{"11:00 29 Feb", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 00:00:00")},
+				{false, int64(1), false}}},
+			{"moment:day", "Europe/Brussels", [][3]any{
+				{"15 Jan 2024", int64(1), rng("2024-01-14 23:00:00", "2024-01-15 23:00:00")},
+				{"01 Mar 2024", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 23:00:00")},
+				{false, int64(1), false}}},
+		} {
+			t.Run(c.groupby+c.tz, func(t *testing.T) {
+				kw := map[string]any{"lazy": false}
+				if c.tz != "" {
+					kw["context"] = map[string]any{"tz": c.tz}
+				}
+				out, err := x.call("x.types", "read_group", []any{[]any{}, []any{"ratio:sum"}, []any{c.groupby}}, kw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groups := records(t, out)
+				if len(groups) != len(c.want) {
+					t.Fatalf("%d groups, want %d: %v", len(groups), len(c.want), groups)
+				}
+				for i, w := range c.want {
+					g := groups[i]
+					var r any
+					if rs, ok := g["__range"].(map[string]any); ok {
+						r = rs[c.groupby]
+					}
+					if !reflect.DeepEqual(g[c.groupby], w[0]) || g["__count"] != w[1] || !reflect.DeepEqual(r, w[2]) {
+						t.Errorf("group %d: %v %v %v, want %v", i, g[c.groupby], g["__count"], r, w)
+					}
+				}
+			})
+		}
+		// The False group of a many2many is the records linked to none of
+		// the other groups' links.
+		out := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"tag_ids"}}, nil))
+		last := out[len(out)-1]["__domain"].([]any)
+		if leaf := last[len(last)-1]; !reflect.DeepEqual(leaf, []any{"tag_ids", "not in", []any{sd.t2, sd.t1}}) {
+			t.Errorf("domain of the group without tags ends with %v", leaf)
+		}
+		for _, c := range []struct{ groupby, msg string }{
+			{"day:fortnight", "Granularity specification isn't correct: 'fortnight'"},
+			{"day:hour", "Granularity specification isn't correct: 'hour'"},
+			{"name:day", "Granularity set on a no-datetime field or property: 'name:day'"},
+		} {
+			_, err := x.call("x.types", "read_group", []any{[]any{}, []any{}, []any{c.groupby}}, nil)
+			if e := models.AsError(err); e == nil || e.Message != c.msg {
+				t.Errorf("%s: %v, want %s", c.groupby, err, c.msg)
+			}
+		}
+	})
+}
+
+// records is a list answer as records, whether the engine answered it as
+// records or as a table.
+func records(t *testing.T, v any) []models.Record {
+	t.Helper()
+	switch x := v.(type) {
+	case []models.Record:
+		return x
+	case *models.Table:
+		return x.Records()
+	}
+	t.Fatalf("want records, got %T", v)
+	return nil
 }

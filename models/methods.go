@@ -139,7 +139,14 @@ func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	if err != nil {
 		return nil, err
 	}
-	return env.Read(ctx, m, ids, fields, loadArg(a))
+	if fields, err = env.readFields(ctx, m, fields); err != nil {
+		return nil, err
+	}
+	recs, err := env.read(ctx, m, ids, fields, loadArg(a))
+	if err != nil {
+		return nil, err
+	}
+	return rowsAnswer(byIDs(recs, ids), fields), nil
 }
 
 func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {

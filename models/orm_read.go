@@ -22,6 +22,11 @@ func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string
 	if err != nil {
 		return nil, err
 	}
+	return env.read(ctx, m, ids, fields, load)
+}
+
+// read is Read with fields already checked.
+func (env *Env) read(ctx context.Context, m *Model, ids []int64, fields []string, load bool) ([]Record, error) {
 	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
 		return nil, err
 	}
