@@ -54,16 +54,27 @@ func (s *Store) Dump(ctx context.Context, name string, _ models.DumpFormat, w io
 	return nil
 }
 
-// backup copies db into the file dst with the online backup. A write by
-// another connection between two steps makes SQLite start the copy again,
-// so the copy is always a consistent snapshot.
+// backup copies db into the file dst with the online backup, inside one
+// read transaction of the source connection: every step then reads the
+// same snapshot, so the copy is consistent, and writers, which WAL lets
+// go on beside a reader, never make SQLite start the copy again (without
+// it, a write between two steps would, and a database written to all the
+// time could never be dumped).
 func backup(ctx context.Context, db *bun.DB, dst string, p models.Progress) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	// A plain BEGIN is deferred: the snapshot is taken by the first read.
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }()
 	var pages int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&pages); err != nil {
+		return err
+	}
 	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		return err
 	}

@@ -119,3 +119,67 @@ func wantError(what string) func(testing.TB, error) {
 		}
 	}
 }
+
+// writingProgress commits a row to t through another connection each time
+// the dump reports progress, that is between two steps of the copy.
+type writingProgress struct {
+	t      *testing.T
+	db     *bun.DB
+	writes int
+}
+
+func (w *writingProgress) Total(int64) {}
+
+func (w *writingProgress) Add(int64) {
+	if _, err := w.db.ExecContext(context.Background(), "INSERT INTO t (n) VALUES (0)"); err != nil {
+		w.t.Error(err)
+	}
+	w.writes++
+}
+
+// TestDumpWhileWriting: a dump is the database as it was when the dump
+// began, even when other connections commit between its steps (which,
+// without one snapshot for the whole copy, would make SQLite start the
+// copy again and take in later rows, or never end on a busy database).
+func TestDumpWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	db := mustCreate(t, s, "busy", 0)
+	for _, q := range []string{
+		"WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000) INSERT INTO t (n) SELECT i FROM r",
+		"CREATE TABLE pad (b BLOB)",
+		// Some 2 000 pages, several steps of the copy.
+		"WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 2000) INSERT INTO pad SELECT randomblob(4000) FROM r",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "busy.dump")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &writingProgress{t: t, db: db}
+	err = s.Dump(ctx, "busy", models.DumpPlain, f, w)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.writes < 2 {
+		t.Fatalf("only %d commits during the dump: the test needs several steps", w.writes)
+	}
+	if err := s.Restore(ctx, "copy", models.DumpPlain, file, func(context.Context, *bun.DB) error { return nil }, models.NoProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	dumped, err := s.Open(ctx, "copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, dumped); got != 1000 {
+		t.Errorf("the dump holds %d rows of t, want the 1000 there were when it began (%d were committed during it)", got, w.writes)
+	}
+	if got := count(t, db); got != 1000+w.writes {
+		t.Errorf("the database holds %d rows, want %d", got, 1000+w.writes)
+	}
+}
