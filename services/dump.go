@@ -41,10 +41,11 @@ const (
 	manifestMax = 1 << 20
 )
 
-// Magic numbers of the dumps restore accepts besides the zip.
+// Magic numbers of the dumps restore accepts.
 var (
 	pgCustomMagic = []byte("PGDMP")
 	sqliteMagic   = []byte("SQLite format 3\x00")
+	zipMagic      = []byte("PK\x03\x04")
 )
 
 // errDatabaseExists is Odoo's answer to a restore over an existing name.
@@ -256,29 +257,34 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 	return errCouldNotRestore()
 }
 
-// unpack finds the store's dump in the file at path: the member of a zip
-// whose manifest says godoo wrote it on this kind of store, extracted to a
-// temporary file, or the file itself when it starts as this store's own
-// dump does. cleanup removes what unpack made.
+// unpack finds the store's dump in the file at path: the file itself when
+// it starts as this store's own dump does, or the member of a zip whose
+// manifest says godoo wrote it on this kind of store, extracted to a
+// temporary file. The start of the file decides, not whether a zip's
+// directory can be found at its end, which a database holding a zip
+// attachment near its end may seem to have. cleanup removes what unpack
+// made.
 func (s *Database) unpack(path string) (file string, format models.DumpFormat, cleanup func(), err error) {
 	nothing := func() {}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, nothing, err
+	}
+	head := make([]byte, len(sqliteMagic))
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	head = head[:n]
+	dialect := s.c.store.Dialect()
+	switch {
+	case dialect == "pg" && bytes.HasPrefix(head, pgCustomMagic),
+		dialect == "sqlite" && bytes.Equal(head, sqliteMagic):
+		return path, models.DumpCustom, nothing, nil
+	case !bytes.HasPrefix(head, zipMagic):
+		return "", 0, nothing, errors.New("neither a zip nor this store's own dump")
+	}
 	z, err := zip.OpenReader(path)
 	if err != nil {
-		head := make([]byte, len(sqliteMagic))
-		f, ferr := os.Open(path)
-		if ferr != nil {
-			return "", 0, nothing, ferr
-		}
-		n, _ := io.ReadFull(f, head)
-		f.Close()
-		head = head[:n]
-		dialect := s.c.store.Dialect()
-		switch {
-		case dialect == "pg" && bytes.HasPrefix(head, pgCustomMagic),
-			dialect == "sqlite" && bytes.Equal(head, sqliteMagic):
-			return path, models.DumpCustom, nothing, nil
-		}
-		return "", 0, nothing, errors.New("neither a zip nor this store's own dump")
+		return "", 0, nothing, err
 	}
 	defer z.Close()
 	var m manifestOf
@@ -296,20 +302,20 @@ func (s *Database) unpack(path string) (file string, format models.DumpFormat, c
 		return "", 0, nothing, err
 	}
 	defer member.Close()
-	f, err := os.CreateTemp("", "godoo-restore-*")
+	out, err := os.CreateTemp("", "godoo-restore-*")
 	if err != nil {
 		return "", 0, nothing, err
 	}
-	cleanup = func() { os.Remove(f.Name()) }
-	_, err = io.Copy(f, member)
-	if cerr := f.Close(); err == nil {
+	cleanup = func() { os.Remove(out.Name()) }
+	_, err = io.Copy(out, member)
+	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		cleanup()
 		return "", 0, nothing, err
 	}
-	return f.Name(), models.DumpPlain, cleanup, nil
+	return out.Name(), models.DumpPlain, cleanup, nil
 }
 
 // readJSON decodes the member name of z, at most manifestMax bytes, into v.
