@@ -765,7 +765,7 @@ func testContextTZ(t *testing.T, e *env, c caller) {
 	equal(t, "local day", g["create_date:day"], created.In(loc).Format("02 Jan 2006"))
 	local := created.In(loc)
 	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc).UTC()
-	equal(t, "__domain in UTC", g["__domain"], []any{[]any{"id", "=", id}, "&",
+	equal(t, "__domain in UTC", g["__domain"], []any{"&", []any{"id", "=", id}, "&",
 		[]any{"create_date", ">=", start.Format("2006-01-02 15:04:05")},
 		[]any{"create_date", "<", start.AddDate(0, 0, 1).Format("2006-01-02 15:04:05")}})
 	equal(t, "__domain finds the record", e.mustKw(t, c, "res.partner", "search_count", []any{g["__domain"]}, nil), int64(1))
