@@ -225,6 +225,23 @@ func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
 	return n > 0, err
 }
 
+// checkLang refuses a context whose lang is neither en_US nor an active
+// language, with Odoo's UserError. Odoo raises it when the environment's
+// language is first needed, which every model method reaches (names,
+// labels, defaults); godoo checks it once, before the method runs.
+func (e *Env) checkLang(ctx context.Context) error {
+	lang, _ := e.Context["lang"].(string)
+	if lang == "" || lang == "en_US" || e.Registry.Model("res.lang") == nil {
+		return nil
+	}
+	var one int64
+	found, err := e.Scalar(ctx, &one, "SELECT 1 FROM res_lang WHERE code = ? AND active = ?", lang, true)
+	if err != nil || found {
+		return err
+	}
+	return UserErrorf("Invalid language code: %s", lang)
+}
+
 // checkAllowedCompanies refuses a context whose allowed_company_ids names a
 // company the user does not belong to.
 func (e *Env) checkAllowedCompanies(ctx context.Context) error {
