@@ -961,6 +961,9 @@ func (w *webScenario) health(t *testing.T) {
 		if cc := res.header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("/web/health%s: Cache-Control %q", query, cc)
 		}
+		if ct := res.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("/web/health%s: Content-Type %q, want Odoo's application/json", query, ct)
+		}
 		return res.status, res.header, httpResult{body: res.body}.object(t)
 	}
 	status, _, m := get(t, w.e.srv.URL, "")
