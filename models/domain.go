@@ -606,7 +606,7 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
 func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate bool) (where, error) {
 	co := c.env.Registry.Model(f.Relation)
 	if co == nil {
-		return where{}, ServerErrorf("builtins.KeyError", "'%s'", f.Relation)
+		return where{}, ServerErrorf("builtins.KeyError", "%s", f.Relation)
 	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
