@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -179,10 +180,7 @@ func (e *Env) CheckAccess(ctx context.Context, m *Model, op Op) error {
 	if err != nil || ok {
 		return err
 	}
-	col := "perm_" + string(op)
-	names, err := e.strings(ctx, `SELECT g.name FROM ir_model_access a
-		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id
-		WHERE im.model = ? AND a.active AND a.`+col+` ORDER BY g.name`, m.Name)
+	names, err := e.accessGroupNames(ctx, m, op)
 	if err != nil {
 		return err
 	}
@@ -198,6 +196,27 @@ func (e *Env) CheckAccess(ctx context.Context, m *Model, op Op) error {
 	}
 	b.WriteString("\n\nContact your administrator to request access if necessary.")
 	return &Error{Kind: KindAccess, Message: b.String()}
+}
+
+// accessGroupNames are the groups whose access rights allow op on m, by
+// their full names ("Administration/Access Rights": the group's
+// application, when groups have one, then its name), sorted, as Odoo's
+// access error lists them.
+func (e *Env) accessGroupNames(ctx context.Context, m *Model, op Op) ([]string, error) {
+	name := "g.name"
+	join := ""
+	if g := e.Registry.Model("res.groups"); g != nil && g.Fields["category_id"] != nil && e.Registry.Model("ir.module.category") != nil {
+		name = "COALESCE(c.name || '/', '') || g.name"
+		join = " LEFT JOIN ir_module_category c ON c.id = g.category_id"
+	}
+	names, err := e.strings(ctx, `SELECT `+name+` FROM ir_model_access a
+		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id`+join+`
+		WHERE im.model = ? AND a.active AND a.perm_`+string(op), m.Name)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	return slices.Compact(names), nil
 }
 
 // HasAccess reports whether the user may perform op on m.
