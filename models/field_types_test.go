@@ -539,8 +539,8 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				for i, w := range c.want {
 					g := groups[i]
 					var r any
-					if rs, ok := g["__range"].(map[string]any); ok {
-						r = rs[c.groupby]
+					if rs, ok := g["__range"].(*models.Dict); ok {
+						r, _ = rs.Get(c.groupby)
 					}
 					if !reflect.DeepEqual(g[c.groupby], w[0]) || g["__count"] != w[1] || !reflect.DeepEqual(r, w[2]) {
 						t.Errorf("group %d: %v %v %v, want %v", i, g[c.groupby], g["__count"], r, w)
@@ -706,6 +706,16 @@ func records(t *testing.T, v any) []models.Record {
 		return x
 	case *models.Table:
 		return x.Records()
+	case []any: // read_group's groups, as Dicts
+		out := make([]models.Record, len(x))
+		for i, d := range x {
+			dict, ok := d.(*models.Dict)
+			if !ok {
+				t.Fatalf("want records, got a %T among them", d)
+			}
+			out[i] = dict.Map()
+		}
+		return out
 	}
 	t.Fatalf("want records, got %T", v)
 	return nil
