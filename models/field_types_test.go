@@ -347,10 +347,11 @@ func seedTypes(x *typesFixture) typesSeed {
 	sd.t2 = x.create("res.partner.category", map[string]any{"name": "Blue"})
 	sd.r1 = x.create("x.types", map[string]any{"name": "Alpha", "note": "hello world", "body": "<p>Hi</p>", "count": 5, "ratio": 1.5,
 		"flag": true, "day": "2024-01-15", "moment": "2024-01-15 10:00:00", "state": "draft", "partner_id": sd.p1,
-		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)}})
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)},
+		"res_model": "res.partner", "res_id": sd.p1})
 	sd.r2 = x.create("x.types", map[string]any{"name": "beta", "note": "", "count": int64(0), "ratio": 0.0, "flag": false,
 		"day": "2024-02-29", "moment": "2024-02-29 23:59:59", "state": "done", "partner_id": sd.p2, "parent_id": sd.r1,
-		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8="})
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8=", "res_model": "res.partner", "res_id": int64(0)})
 	sd.r3 = x.create("x.types", map[string]any{"parent_id": sd.r1})
 	return sd
 }
@@ -446,6 +447,9 @@ func TestFieldTypesDomain(t *testing.T) {
 			{[]any{"ref", "like", "res.partner"}, "r1"},
 			{[]any{"data", "=", false}, "r2 r3"},
 			{[]any{"data", "!=", false}, "r1"},
+			{[]any{"res_id", "=", false}, "r2 r3"},
+			{[]any{"res_id", "=", 0}, "r2 r3"},
+			{[]any{"res_id", "=", p1}, "r1"},
 			{[]any{"blob", "=", false}, "r1 r3"},
 			{[]any{"blob", "!=", false}, "r2"},
 		} {
