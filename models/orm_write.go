@@ -256,6 +256,11 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	if err := env.checkRule(ctx, m, ids, OpUnlink); err != nil {
 		return err
 	}
+	// Odoo 18 refuses to delete records that are gone already, as it
+	// refuses to write them; records hidden by a rule are refused first.
+	if err := env.checkExist(ctx, m, ids, "unlink"); err != nil {
+		return err
+	}
 	if m.BeforeUnlink != nil {
 		if err := m.BeforeUnlink(ctx, env, ids); err != nil {
 			return err
