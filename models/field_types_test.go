@@ -219,6 +219,8 @@ func TestFieldTypesMonetary(t *testing.T) {
 		x.expect("created", "amount", map[int64]any{a: 10.0, b: 11.0, none: 10.024})
 		x.must("x.types", "write", []any{[]any{a, b}, map[string]any{"amount": 3.975}}, nil)
 		x.expect("written", "amount", map[int64]any{a: 4.0, b: 4.0})
+		x.must("x.types", "write", []any{[]any{a, b}, map[string]any{"amount": 2.43}}, nil)
+		x.expect("written to two currencies", "amount", map[int64]any{a: 2.45, b: 2.0})
 		x.must("x.types", "write", []any{[]any{a}, map[string]any{"amount": 2.02, "currency_id": jpy}}, nil)
 		x.expect("written with its currency", "amount", map[int64]any{a: 2.0})
 	})
