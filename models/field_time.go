@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godoo/godoo/models/py"
@@ -86,6 +87,47 @@ func pySlice(s string, n int) string {
 // match the start of value, and the rest of value must be empty; fields
 // the format lacks take Python's defaults (1900-01-01 00:00:00).
 func pyStrptime(value, format string) (time.Time, error) {
+	c, err := strptimePattern(format)
+	if err != nil {
+		return time.Time{}, err
+	}
+	m := c.re.FindStringSubmatch(value)
+	if m == nil {
+		return time.Time{}, ServerErrorf("builtins.ValueError", "time data %s does not match format %s", py.Repr(value), py.Repr(format))
+	}
+	if rest := value[len(m[0]):]; rest != "" {
+		return time.Time{}, ServerErrorf("builtins.ValueError", "unconverted data remains: %s", rest)
+	}
+	n := map[byte]int{'Y': 1900, 'm': 1, 'd': 1}
+	for i, d := range c.order {
+		n[d], _ = strconv.Atoi(strings.TrimSpace(m[i+1]))
+	}
+	if n['d'] > daysIn(n['Y'], n['m']) {
+		return time.Time{}, ServerErrorf("builtins.ValueError", "day is out of range for month")
+	}
+	if n['S'] > 59 {
+		return time.Time{}, ServerErrorf("builtins.ValueError", "second must be in 0..59")
+	}
+	return time.Date(n['Y'], time.Month(n['m']), n['d'], n['H'], n['M'], n['S'], 0, time.UTC), nil
+}
+
+// compiledFormat is a strptime format as a pattern, with the directives
+// of its groups in order.
+type compiledFormat struct {
+	re    *regexp.Regexp
+	order []byte
+}
+
+// strptimeFormats caches the compiled formats, which are few: Odoo's two
+// and their cuts.
+var strptimeFormats sync.Map // format -> *compiledFormat
+
+// strptimePattern compiles format as strptime does, with its errors for a
+// stray % or an unknown directive.
+func strptimePattern(format string) (*compiledFormat, error) {
+	if c, ok := strptimeFormats.Load(format); ok {
+		return c.(*compiledFormat), nil
+	}
 	var re strings.Builder
 	var order []byte
 	re.WriteString("^")
@@ -96,36 +138,21 @@ func pyStrptime(value, format string) (time.Time, error) {
 			i++
 			p, ok := strptimeDirectives[format[i]]
 			if !ok {
-				return time.Time{}, ServerErrorf("builtins.ValueError", "'%c' is a bad directive in format %s", format[i], py.Repr(format))
+				return nil, ServerErrorf("builtins.ValueError", "'%c' is a bad directive in format %s", format[i], py.Repr(format))
 			}
 			re.WriteString(p)
 			order = append(order, format[i])
 		case c == '%':
-			return time.Time{}, ServerErrorf("builtins.ValueError", "stray %% in format %s", py.Repr(format))
+			return nil, ServerErrorf("builtins.ValueError", "stray %% in format %s", py.Repr(format))
 		case c == ' ':
 			re.WriteString(`\s+`)
 		default:
 			re.WriteString(regexp.QuoteMeta(string(c)))
 		}
 	}
-	m := regexp.MustCompile(re.String()).FindStringSubmatch(value)
-	if m == nil {
-		return time.Time{}, ServerErrorf("builtins.ValueError", "time data %s does not match format %s", py.Repr(value), py.Repr(format))
-	}
-	if rest := value[len(m[0]):]; rest != "" {
-		return time.Time{}, ServerErrorf("builtins.ValueError", "unconverted data remains: %s", rest)
-	}
-	n := map[byte]int{'Y': 1900, 'm': 1, 'd': 1}
-	for i, d := range order {
-		n[d], _ = strconv.Atoi(strings.TrimSpace(m[i+1]))
-	}
-	if n['d'] > daysIn(n['Y'], n['m']) {
-		return time.Time{}, ServerErrorf("builtins.ValueError", "day is out of range for month")
-	}
-	if n['S'] > 59 {
-		return time.Time{}, ServerErrorf("builtins.ValueError", "second must be in 0..59")
-	}
-	return time.Date(n['Y'], time.Month(n['m']), n['d'], n['H'], n['M'], n['S'], 0, time.UTC), nil
+	c := &compiledFormat{re: regexp.MustCompile(re.String()), order: order}
+	strptimeFormats.Store(format, c)
+	return c, nil
 }
 
 // cutRunes is Python's s[:n].
