@@ -252,6 +252,9 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 		return errDatabaseExists()
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case models.KindOf(err) == models.KindServer:
+		// A missing client program, which the caller can fix.
+		return err
 	}
 	s.c.log.Warn("restoring a database failed", "db", name, "err", err)
 	return errCouldNotRestore()

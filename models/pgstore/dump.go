@@ -212,7 +212,8 @@ var toolDirs = func() []string {
 }
 
 // findTool finds PostgreSQL's client program tool: on PATH, in
-// pg_config --bindir, then in toolDirs.
+// pg_config --bindir, then in toolDirs. A missing program is an error the
+// caller sees, as in Odoo: the server cannot dump without it.
 func findTool(tool string) (string, error) {
 	if p, err := exec.LookPath(tool); err == nil {
 		return p, nil
@@ -229,7 +230,8 @@ func findTool(tool string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("pgstore: %s not found on PATH, in pg_config --bindir or in /usr/lib/postgresql/*/bin: install PostgreSQL's client programs (the version of the server or newer)", tool)
+	// Odoo's words (find_pg_tool), and where godoo looked.
+	return "", models.ServerErrorf("builtins.Exception", "Command `%s` not found. godoo looks on PATH, in pg_config --bindir and in /usr/lib/postgresql/*/bin: install PostgreSQL's client programs, of the server's version or newer.", tool)
 }
 
 // isExecutable reports whether path is a file someone may execute.

@@ -114,7 +114,7 @@ func TestFindTool(t *testing.T) {
 		t.Errorf("FindTool in the versioned directories = %q, %v", got, err)
 	}
 	_, err := pgstore.FindTool("pg_dump", []string{empty})
-	if err == nil || !strings.Contains(err.Error(), "pg_dump not found") || !strings.Contains(err.Error(), "install PostgreSQL's client programs") {
+	if e := models.AsError(err); e == nil || !strings.HasPrefix(e.Error(), "Command `pg_dump` not found.") || !strings.Contains(e.Error(), "install PostgreSQL's client programs") {
 		t.Errorf("FindTool of a missing program: %v", err)
 	}
 	t.Setenv("PATH", bin)
