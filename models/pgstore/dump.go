@@ -50,9 +50,9 @@ func (s *Store) Dump(ctx context.Context, name string, format models.DumpFormat,
 // Restore makes database name from the dump at path: psql runs a plain
 // dump, pg_restore a custom one, each in one transaction that stops at the
 // first error. The dump goes into a new database of a temporary name that
-// godoo does not list; prepare runs on it; only then is it renamed and
-// marked as godoo's. On any failure it is dropped. p counts bytes read by
-// psql or pg_restore.
+// godoo does not list; prepare runs on it; only then is it marked as
+// godoo's and renamed. On any failure it is dropped. p counts bytes read
+// by psql or pg_restore.
 func (s *Store) Restore(ctx context.Context, name string, format models.DumpFormat, path string,
 	prepare func(ctx context.Context, db *bun.DB) error, p models.Progress) error {
 	if !models.ValidDBName(name) {
@@ -85,16 +85,17 @@ func (s *Store) Restore(ctx context.Context, name string, format models.DumpForm
 	if err := s.prepareDatabase(ctx, tmp, prepare); err != nil {
 		return fmt.Errorf("pgstore: restore %s: %w", name, err)
 	}
+	// Marked first, renamed last: the rename, one statement, publishes
+	// the whole database at once.
+	comment := "COMMENT ON DATABASE " + pq.QuoteIdentifier(tmp) + " IS " + pq.QuoteLiteral(marker)
+	if _, err := s.maint.ExecContext(ctx, comment); err != nil {
+		return fmt.Errorf("pgstore: mark %s: %w", name, err)
+	}
 	stmt := "ALTER DATABASE " + pq.QuoteIdentifier(tmp) + " RENAME TO " + pq.QuoteIdentifier(name)
 	if err := s.execExclusive(ctx, tmp, stmt); err != nil {
 		return s.adminError("restore", "", name, err)
 	}
 	published = true
-	comment := "COMMENT ON DATABASE " + pq.QuoteIdentifier(name) + " IS " + pq.QuoteLiteral(marker)
-	if _, err := s.maint.ExecContext(ctx, comment); err != nil {
-		_ = s.dropDatabase(context.WithoutCancel(ctx), name)
-		return fmt.Errorf("pgstore: mark %s: %w", name, err)
-	}
 	return nil
 }
 
