@@ -31,7 +31,9 @@ func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
 	if err := p.scan(signature{name: "exp_login", params: []string{"db", "login", "password"}, required: 3}, &db, &login, &pw); err != nil {
 		return nil, err
 	}
-	return h.set.Common.Login(r.Context(), db, login, pw)
+	res, err := h.set.Common.Login(r.Context(), db, login, pw)
+	h.loggedIn(pw, err, res == false)
+	return res, err
 }
 
 func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
@@ -41,7 +43,9 @@ func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
 		&db, &login, &pw, &env); err != nil {
 		return nil, err
 	}
-	return h.set.Common.Authenticate(r.Context(), db, login, pw)
+	res, err := h.set.Common.Authenticate(r.Context(), db, login, pw)
+	h.loggedIn(pw, err, res == false)
+	return res, err
 }
 
 func commonAbout(h *Handler, r *http.Request, p Params) (any, error) {
