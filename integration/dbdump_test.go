@@ -6,9 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/models"
+	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -17,7 +20,8 @@ import (
 // database a new database.uuid; a restore over an existing name, of a
 // dump of the other kind of store, or of a dump godoo did not write is
 // refused with Odoo's error and leaves no database behind.
-func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string) {
+func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.Store) {
+	dialect := store.Dialect()
 	name := uniqueName("itdb_")
 	dbDropLater(t, set, name)
 	pw := "pw-" + name
@@ -69,6 +73,19 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string
 			equal(t, "restore with copy", dbMust(t, c, "restore", masterPassword, copied, data, true), true)
 			if u := dbUUID(t, c, copied, pw); u == "" || u == uuid {
 				t.Errorf("database.uuid of the copy = %q, want a new one (the original's is %q)", u, uuid)
+			}
+
+			// The dump travels in the request: one over the body limit
+			// is refused before any of it is restored.
+			_, smallURL := dbServeWith(t, store, services.Config{ListDB: true, MasterPassword: masterPassword},
+				godoorpc.Options{MaxBodyBytes: int64(len(data) / 2)})
+			tooBig := uniqueName("itdb_")
+			dbDropLater(t, set, tooBig)
+			if r := post(t, smallURL+"/jsonrpc", "application/json", jsonBody("db", "restore", masterPassword, tooBig, data)); r.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a restore over the body limit: HTTP %d %s", r.status, r.body)
+			}
+			if dbExists(t, c, tooBig) {
+				t.Errorf("a restore over the body limit made %s", tooBig)
 			}
 
 			// A restore over an existing name is Odoo's Exception and
