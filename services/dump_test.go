@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/migrations"
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
 )
 
@@ -120,6 +121,9 @@ func TestDumpRestoreLeaveNoTemporaryFiles(t *testing.T) {
 	}
 	if _, err := set.Database.Restore(ctx, master, "bad", "UEsDBAoAAAAAAA==", false); err == nil {
 		t.Error("a restore of a damaged zip succeeded")
+	}
+	if _, err := set.Database.Restore(ctx, master, "bad64", "not base64!", false); models.AsError(err) == nil || models.AsError(err).ExceptionName() != "binascii.Error" {
+		t.Errorf("a restore of data that is not base64: %v, want binascii.Error", err)
 	}
 	if _, err := set.Database.Dump(ctx, master, "missing", "zip"); err == nil {
 		t.Error("a dump of a missing database succeeded")
