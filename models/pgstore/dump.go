@@ -137,8 +137,9 @@ func (s *Store) prepareDatabase(ctx context.Context, name string, prepare func(c
 	return db.Close()
 }
 
-// tempName is the name of a database being restored: valid, and never one
-// godoo lists, since it is not marked. Tests replace it.
+// tempName is the name of a database being restored: valid, and not one
+// godoo lists until it is marked, just before it takes its name. Tests
+// replace it.
 var tempName = func() (string, error) {
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
@@ -147,28 +148,30 @@ var tempName = func() (string, error) {
 	return "godoo_restore_" + hex.EncodeToString(b), nil
 }
 
+// driverOnly are the connection parameters of lib/pq that libpq, and so
+// the client programs, do not know and would refuse.
+var driverOnly = map[string]bool{"binary_parameters": true, "disable_prepared_binary_result": true}
+
 // pgTool prepares a PostgreSQL client program on database db. The
 // connection parameters go in --dbname as a connection string, except the
 // password, which goes in the environment, where other users of the
-// machine cannot read it.
+// machine cannot read it, and the driver's own ones.
 func (s *Store) pgTool(ctx context.Context, tool, db string, args ...string) (*exec.Cmd, error) {
 	bin, err := findTool(tool)
 	if err != nil {
 		return nil, err
 	}
-	conn := s.params.withDB(db)
 	env := os.Environ()
-	if pw, ok := s.params["password"]; ok {
-		q := params{}
-		for k, v := range s.params {
-			if k != "password" {
-				q[k] = v
-			}
+	q := params{}
+	for k, v := range s.params {
+		switch {
+		case k == "password":
+			env = append(env, "PGPASSWORD="+v)
+		case !driverOnly[k]:
+			q[k] = v
 		}
-		conn = q.withDB(db)
-		env = append(env, "PGPASSWORD="+pw)
 	}
-	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+conn)...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+q.withDB(db))...)
 	cmd.Env = env
 	return cmd, nil
 }
