@@ -3,6 +3,7 @@ package integration_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -115,6 +116,10 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 			delete(foreign, "sqlite file")
 			foreign["damaged own format"] = append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xff}, 200)...)
 		}
+		// Real dumps of the other kind of store, when the machine has it.
+		for what, raw := range otherStoreDumps(t, other) {
+			foreign[what] = raw
+		}
 		for what, raw := range foreign {
 			t.Run(what, func(t *testing.T) {
 				target := uniqueName("itdb_")
@@ -188,4 +193,33 @@ func dumpZip(t *testing.T, members map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// otherStoreDumps dumps a new database of a store of kind dialect in both
+// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server.
+func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
+	t.Helper()
+	mk, ok := stores(t)[dialect]
+	if !ok {
+		t.Logf("no %s store on this machine: its real dumps are not tried", dialect)
+		return nil
+	}
+	store := mk(t)
+	t.Cleanup(func() { store.Close() })
+	set := newSet(store, services.Config{})
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, format := range []string{"zip", "dump"} {
+		var b bytes.Buffer
+		if err := set.Database.DumpTo(ctx, name, format, &b, nil); err != nil {
+			t.Fatal(err)
+		}
+		out["real "+dialect+" "+format] = b.Bytes()
+	}
+	return out
 }
