@@ -54,8 +54,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 		usable = true
 		if a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
-			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
-			return k, true, nil
+			return a.nativeFrom(dbname, k, ip, now)
 		}
 		ok, err := a.verifyKey(ctx, dbname, pk, k, ip, now)
 		if err != nil {
@@ -63,8 +62,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 		if ok {
 			a.keyCache.store(dbname, k.ID, k.Hash, pk.Key, 0)
-			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
-			return k, true, nil
+			return a.nativeFrom(dbname, k, ip, now)
 		}
 	}
 	if cached && len(cands) == 0 {
@@ -84,6 +82,19 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 	}
 	return models.NativeKey{}, false, nil
+}
+
+// nativeFrom accepts the verified key k if it may be used from ip, and
+// records its use. A right key from outside its networks is refused with
+// AccessDenied: it is not counted as a wrong key, nor does its caller go on
+// to try it as a password.
+func (a *Authenticator) nativeFrom(dbname string, k models.NativeKey, ip string, now time.Time) (models.NativeKey, bool, error) {
+	if !k.Limits.AllowsAddr(ip) {
+		a.Refused(ip, dbname, k.Login, ReasonKeyAddress)
+		return models.NativeKey{}, false, models.ErrAccessDenied
+	}
+	a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
+	return k, true, nil
 }
 
 // verifyKey compares pk with the stored hash of k: a SHA-256 for godoo
@@ -122,7 +133,7 @@ func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, 
 		a.Refused(ip, dbname, "", ReasonBearer)
 		return Identity{}, models.ErrAccessDenied
 	}
-	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, Limits: k.Limits, Mode: "bearer"}, nil
 }
 
 // SetConfigKeys installs header keys that come from the server
@@ -185,6 +196,13 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	if found && !fromConfig && overridden[k.Name] {
 		found = false // the configuration holds this key's secret now
 	}
+	if found && k.Usable && k.Expires != "" && k.Expires < now.Format(models.DatetimeLayout) {
+		k.Usable = false // expired: refused like an archived key
+	}
+	if found && k.Usable && !k.Limits.AllowsAddr(ip) {
+		a.Refused(ip, dbname, k.Login, ReasonKeyAddress)
+		return Identity{}, models.ErrAccessDenied
+	}
 	if !found || !k.Usable {
 		a.Refused(ip, dbname, "", ReasonHeader)
 		if cached && !row.found {
@@ -200,7 +218,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 		return Identity{}, models.ErrAccessDenied
 	}
 	a.usage.touch(dbname, "auth_api_key", k.ID, now)
-	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Groups: k.Groups, Mode: "api_key"}, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Groups: k.Groups, Limits: k.Limits, Mode: "api_key"}, nil
 }
 
 // Verify reports whether password matches the stored value, as an

@@ -29,6 +29,11 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if id.UID <= 0 || id.DB == "" {
 		return nil, models.ErrAccessDenied
 	}
+	// The key's restrictions come before anything else the call does, so
+	// that a refused call runs no model code and opens no transaction.
+	if err := id.Limits.CheckCall(model, method); err != nil {
+		return nil, err
+	}
 	db, err := c.open(ctx, id.DB)
 	if err != nil {
 		return nil, err
