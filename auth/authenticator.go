@@ -68,6 +68,7 @@ type Authenticator struct {
 	mu           sync.Mutex
 	configByHash map[string]string // hash of a configured header key → key name
 	configNames  map[string]bool
+	configGroups map[string][]string // key name → groups set by the configuration
 }
 
 // New returns an Authenticator with Odoo's defaults.

@@ -38,6 +38,11 @@ type Options struct {
 	// Metrics, when set, counts every request (see NewMetrics); the
 	// program serves Metrics.Handler where it wants.
 	Metrics *Metrics
+	// JSON2KeyGroups and WhoamiKeyGroups limit the header keys (API-KEY)
+	// JSON-2 and the /auth/whoami/api_key and basic_api_key routes accept
+	// to those of these key groups (auth.api.key.group codes), as KeyGroup
+	// does for a route; empty accepts every key.
+	JSON2KeyGroups, WhoamiKeyGroups []string
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,

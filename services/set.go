@@ -42,10 +42,10 @@ type Config struct {
 	// (db.change_admin_password); nil keeps it in memory only.
 	SaveMasterPassword func(hash string) error
 	// HeaderKeys are API-KEY header keys from the configuration file
-	// ([api_key_<name>] key=...): key name to clear key. Each replaces the
-	// database value of the auth.api.key of that name. Only their hashes
-	// are kept.
-	HeaderKeys map[string]string
+	// ([api_key_<name>] with key = or key_hash =, and key_groups =): key
+	// name to key. Each replaces the database value of the auth.api.key of
+	// that name. Only their hashes are kept.
+	HeaderKeys map[string]auth.ConfigKey
 	// BasicUsers are the HTTP Basic users of basic_api_key routes: login to
 	// $pbkdf2-sha512$ hash. When empty, Basic credentials are checked
 	// against the users' passwords of the database.
