@@ -104,7 +104,6 @@ func defineAPIKey(fs *flag.FlagSet, sub string) action {
 		from = listFlag(fs, "from", "a source address range `CIDR` the key may be used from (repeatable); none allows every address")
 	}
 	return func(inv *invocation) error {
-		stdout := inv.stdout
 		var ids []int64
 		if sub == "revoke" {
 			for _, p := range inv.pos {
@@ -134,47 +133,59 @@ func defineAPIKey(fs *flag.FlagSet, sub string) action {
 			}
 		}
 
-		c, err := resolve()
+		return withDatabase(resolve, inv, *dbName, func(set *services.Set, db string) error {
+			return runAPIKey(inv.stdout, set, db, sub, opts, services.KeyFilter{Kind: *kind, Login: *user, Name: *name, IDs: ids})
+		})
+	}
+}
+
+// withDatabase opens the database the command names (or the only one) and
+// runs fn on it.
+func withDatabase(resolve func() (*config, error), inv *invocation, dbName string, fn func(set *services.Set, db string) error) error {
+	c, err := resolve()
+	if err != nil {
+		return err
+	}
+	store, set, db, err := openDatabase(c, inv.stderr, dbName)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(set, db)
+}
+
+// runAPIKey runs apikey create, list or revoke on db.
+func runAPIKey(stdout io.Writer, set *services.Set, db, sub string, opts services.KeyOptions, filter services.KeyFilter) error {
+	ctx := context.Background()
+	switch sub {
+	case "create":
+		k, err := set.Database.CreateAPIKey(ctx, db, opts)
 		if err != nil {
 			return err
 		}
-		store, set, db, err := openDatabase(c, inv.stderr, *dbName)
+		fmt.Fprintf(stdout, "created %s API key %d %q for %s in %s (%s)\n", k.Kind, k.ID, k.Name, k.Login, db, describeKey(k.KeyInfo))
+		fmt.Fprintln(stdout, "It is shown only this once; only its hash is stored. The key:")
+		fmt.Fprintln(stdout, k.Clear)
+		return nil
+	case "list":
+		keys, err := set.Database.ListAPIKeys(ctx, db, filter)
 		if err != nil {
 			return err
 		}
-		defer store.Close()
-		ctx := context.Background()
-		filter := services.KeyFilter{Kind: *kind, Login: *user, Name: *name, IDs: ids}
-		switch sub {
-		case "create":
-			k, err := set.Database.CreateAPIKey(ctx, db, opts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "created %s API key %d %q for %s in %s (%s)\n", k.Kind, k.ID, k.Name, k.Login, db, describeKey(k.KeyInfo))
-			fmt.Fprintln(stdout, "It is shown only this once; only its hash is stored. The key:")
-			fmt.Fprintln(stdout, k.Clear)
-			return nil
-		case "list":
-			keys, err := set.Database.ListAPIKeys(ctx, db, filter)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				fmt.Fprintln(stdout, strings.Join([]string{strconv.FormatInt(k.ID, 10), k.Kind, k.Name, k.Login,
-					dash(k.Scope), dash(k.Expires), dash(k.LastUsed), k.State, dash(describeLimits(k.Limits))}, "\t"))
-			}
-			return nil
-		default: // revoke
-			keys, err := set.Database.RevokeAPIKeys(ctx, db, filter)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				fmt.Fprintf(stdout, "revoked %s API key %d %q of %s\n", k.Kind, k.ID, k.Name, k.Login)
-			}
-			return nil
+		for _, k := range keys {
+			fmt.Fprintln(stdout, strings.Join([]string{strconv.FormatInt(k.ID, 10), k.Kind, k.Name, k.Login,
+				dash(k.Scope), dash(k.Expires), dash(k.LastUsed), k.State, dash(describeLimits(k.Limits))}, "\t"))
 		}
+		return nil
+	default: // revoke
+		keys, err := set.Database.RevokeAPIKeys(ctx, db, filter)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "revoked %s API key %d %q of %s\n", k.Kind, k.ID, k.Name, k.Login)
+		}
+		return nil
 	}
 }
 
@@ -228,27 +239,20 @@ func defineAPIKeyRotate(fs *flag.FlagSet) action {
 				return usageError{fmt.Sprintf("--overlap %q: expected a duration such as 30d, 2w, 12h or 90m", *overlap)}
 			}
 		}
-		c, err := resolve()
-		if err != nil {
-			return err
-		}
-		store, set, db, err := openDatabase(c, inv.stderr, *dbName)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		k, err := set.Database.RotateAPIKey(context.Background(), db, id, d)
-		if err != nil {
-			return err
-		}
-		until := "the old key is revoked"
-		if d > 0 {
-			until = "the old key works for " + d.String() + " more (not past its own expiry)"
-		}
-		fmt.Fprintf(inv.stdout, "rotated native API key %d %q of %s in %s: new key %d (%s); %s\n", id, k.Name, k.Login, db, k.ID, describeKey(k.KeyInfo), until)
-		fmt.Fprintln(inv.stdout, "It is shown only this once; only its hash is stored. The key:")
-		fmt.Fprintln(inv.stdout, k.Clear)
-		return nil
+		return withDatabase(resolve, inv, *dbName, func(set *services.Set, db string) error {
+			k, err := set.Database.RotateAPIKey(context.Background(), db, id, d)
+			if err != nil {
+				return err
+			}
+			until := "the old key is revoked"
+			if d > 0 {
+				until = "the old key works for " + d.String() + " more (not past its own expiry)"
+			}
+			fmt.Fprintf(inv.stdout, "rotated native API key %d %q of %s in %s: new key %d (%s); %s\n", id, k.Name, k.Login, db, k.ID, describeKey(k.KeyInfo), until)
+			fmt.Fprintln(inv.stdout, "It is shown only this once; only its hash is stored. The key:")
+			fmt.Fprintln(inv.stdout, k.Clear)
+			return nil
+		})
 	}
 }
 
@@ -303,17 +307,7 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	var t time.Time
-	if m := durationRE.FindStringSubmatch(s); m != nil {
-		n, err := strconv.Atoi(m[1])
-		if err != nil {
-			return time.Time{}, fmt.Errorf("--expires %q: %v", s, err)
-		}
-		days := n
-		if m[2] == "w" {
-			days *= 7
-		}
-		t = now.AddDate(0, 0, days)
-	} else if d, err := time.ParseDuration(s); err == nil {
+	if d, err := parseDuration(s); err == nil {
 		t = now.Add(d)
 	} else if d, err := time.Parse("2006-01-02", s); err == nil {
 		t = d.Add(24*time.Hour - time.Second)
