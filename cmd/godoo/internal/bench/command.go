@@ -294,11 +294,11 @@ type benchRun struct {
 	db          string
 	servers     []*Server
 
-	pool                     *bun.DB
-	uid                      int64
+	pool                                    *bun.DB
+	uid                                     int64
 	password, key, restrictedKey, headerKey string
-	readIDs                  []int64
-	matching                 int
+	readIDs                                 []int64
+	matching                                int
 }
 
 func (b *benchRun) openStore(dbURL, dataDir string) error {
