@@ -266,6 +266,15 @@ func TestKeyRestrictionsProxy(t *testing.T) {
 			if r.status != c.status {
 				t.Errorf("forwarded for %q: status %d, want %d: %s", c.forwarded, r.status, c.status, r.body)
 			}
+			// common.login with the key in the password slot: the uid, or
+			// False from outside the key's networks.
+			body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
+				"service": "common", "method": "login", "args": []any{e.db, "admin", key}}})
+			r = post(t, e.srv.URL+"/jsonrpc", "application/json", body, headers[2:]...)
+			login := r.object(t)
+			if ok := login["result"] == int64(2); ok != (c.status == http.StatusOK) {
+				t.Errorf("forwarded for %q: login answered %s", c.forwarded, r.body)
+			}
 		}
 	})
 }
