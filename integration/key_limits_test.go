@@ -394,3 +394,77 @@ func TestKeyRotation(t *testing.T) {
 		})
 	})
 }
+
+// TestKeyAudit checks that a call a key's restrictions refuse is recorded
+// in auth.key.audit with the key, its user, the client and the model and
+// method, on each protocol and both stores; that only system
+// administrators read the audit, nobody writes it, and no secret is in it.
+func TestKeyAudit(t *testing.T) {
+	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		admin := jsonCaller{e.srv.URL}
+		login := uniqueName("audited_")
+		password := "a-Secret-1"
+		uid := e.mustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": password}}, nil).(int64)
+		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "audited", false}, map[string]any{"user_id": uid}).(string)
+		ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "audited"}}}, nil).([]any)
+		e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true}}, nil)
+		header := uniqueName("audited-header-secret-")
+		hid := e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "audited header", "key": header, "user_id": uid,
+			"allowed_methods": "res.partner:search_count"}}, nil).(int64)
+
+		channels := keyChannels(t, e)
+		want := map[string]string{"xmlrpc": "xmlrpc", "jsonrpc": "jsonrpc", "json2_bearer": "json2", "json2_api_key": "json2", "route_api_key": "http"}
+		for _, ch := range channels {
+			k, method := key, "create"
+			args := []any{map[string]any{"name": "refused"}}
+			if ch.header {
+				k, method, args = header, "search_count", []any{[]any{}}
+			}
+			model := "res.partner"
+			if ch.header {
+				model = "res.users"
+			}
+			if got, _ := ch.call(t, k, uid, model, method, args); got != outcomeAccess {
+				t.Fatalf("%s: the restricted call was not refused: %s", ch.name, got)
+			}
+		}
+		rows := e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{[]any{"event", "=", "refused"}},
+			[]any{"event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}},
+			map[string]any{"order": "id"}).([]any)
+		if len(rows) != len(channels) {
+			t.Fatalf("refused rows = %v, want %d", rows, len(channels))
+		}
+		for i, ch := range channels {
+			r := rows[i].(map[string]any)
+			kind, keyID, name, model, method := "native", ids[0], "audited", "res.partner", "create"
+			if ch.header {
+				kind, keyID, name, model, method = "header", hid, "audited header", "res.users", "search_count"
+			}
+			wantRow := map[string]any{"id": r["id"], "event": "refused", "kind": kind, "key_id": keyID, "key_name": name, "user_id": uid,
+				"ip": "127.0.0.1", "user_agent": r["user_agent"], "protocol": want[ch.name], "model": model, "method": method}
+			equal(t, ch.name+" audit row", r, wantRow)
+			if ua, _ := r["user_agent"].(string); !strings.HasPrefix(ua, "Go-http-client/") {
+				t.Errorf("%s: user agent %v", ch.name, r["user_agent"])
+			}
+		}
+		all, _ := json.Marshal(e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{}}, nil))
+		for _, secret := range []string{key, key[len(key)-20:], header, password} {
+			if strings.Contains(string(all), secret) {
+				t.Errorf("the audit holds a secret: %s", all)
+			}
+		}
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			_, f := c.call(t, "object", "execute_kw", e.db, uid, password, "auth.key.audit", "search_read", []any{[]any{}})
+			wantFault(t, c, f, 4, "auth.key.audit")
+			for _, m := range []struct {
+				method string
+				args   []any
+			}{{"create", []any{map[string]any{"event": "x", "kind": "native", "at": "2026-01-01 00:00:00"}}},
+				{"write", []any{[]any{rows[0].(map[string]any)["id"]}, map[string]any{"event": "x"}}},
+				{"unlink", []any{[]any{rows[0].(map[string]any)["id"]}}}} {
+				_, f := e.kw(t, c, "auth.key.audit", m.method, m.args, nil)
+				wantFault(t, c, f, 4, "The API key audit is read-only.")
+			}
+		})
+	})
+}

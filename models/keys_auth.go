@@ -188,3 +188,21 @@ func AuditFailure(ctx context.Context, db bun.IDB, kind string, keyID int64, at,
 		at, kind, keyID, ip)
 	return err
 }
+
+// AuditRefusal records a call a key's restrictions refused: the key (kind
+// native or header, and its id; the name of a native key is read from its
+// row), its user, the client (address, user agent, protocol), and the model
+// and method it asked for. It never receives the secret.
+func AuditRefusal(ctx context.Context, db bun.IDB, at, kind string, keyID int64, keyName string, uid int64, ip, userAgent, protocol, model, method string) error {
+	if len(userAgent) > 256 {
+		userAgent = userAgent[:256]
+	}
+	name := any(keyName)
+	if keyName == "" {
+		name = nil
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, key_name, user_id, ip, user_agent, protocol, model, method)
+		VALUES (?, 'refused', ?, ?, COALESCE(?, (SELECT name FROM res_users_apikeys WHERE id = ? AND ? = 'native')), ?, ?, ?, ?, ?, ?)`,
+		at, kind, keyID, name, keyID, kind, uid, ip, userAgent, protocol, model, method)
+	return err
+}

@@ -401,3 +401,60 @@ func (s *Database) RotateAPIKey(ctx context.Context, dbname string, id int64, ov
 	}
 	return res.(NewKeyResult), nil
 }
+
+// AuditEntry is one row of the key audit (auth.key.audit). It never holds
+// a secret.
+type AuditEntry struct {
+	ID int64
+	// At is UTC "YYYY-MM-DD HH:MM:SS".
+	At, Event, Kind string
+	KeyID           int64
+	KeyName         string
+	UserID          int64
+	IP, UserAgent   string
+	// Protocol, Model and Method are those of a refused call.
+	Protocol, Model, Method string
+}
+
+// AuditFilter selects rows of the key audit: those of one key id (0 for
+// every key) since a time (the zero time for all).
+type AuditFilter struct {
+	KeyID int64
+	Since time.Time
+}
+
+// KeyAudit reads the key audit as the superuser, oldest first.
+func (s *Database) KeyAudit(ctx context.Context, dbname string, f AuditFilter) ([]AuditEntry, error) {
+	db, err := s.c.open(ctx, dbname)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.c.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
+		domain := []any{}
+		if f.KeyID != 0 {
+			domain = append(domain, []any{"key_id", "=", f.KeyID})
+		}
+		if !f.Since.IsZero() {
+			domain = append(domain, []any{"at", ">=", f.Since.UTC().Format(models.DatetimeLayout)})
+		}
+		recs, err := env.SearchRead(ctx, env.Registry.Model("auth.key.audit"), domain, models.SearchOptions{Order: "at, id"},
+			[]string{"at", "event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}, false)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]AuditEntry, 0, len(recs))
+		for _, r := range recs {
+			id, _ := r["id"].(int64)
+			key, _ := r["key_id"].(int64)
+			uid, _ := r["user_id"].(int64)
+			out = append(out, AuditEntry{ID: id, At: text(r["at"]), Event: text(r["event"]), Kind: text(r["kind"]), KeyID: key,
+				KeyName: text(r["key_name"]), UserID: uid, IP: text(r["ip"]), UserAgent: text(r["user_agent"]),
+				Protocol: text(r["protocol"]), Model: text(r["model"]), Method: text(r["method"])})
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.([]AuditEntry), nil
+}

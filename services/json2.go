@@ -74,6 +74,7 @@ func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (*mo
 	// The document shows what fields_get shows, so a key restricted from
 	// fields_get on the model does not get it either.
 	if err := id.Limits.CheckCall(model, "fields_get"); err != nil {
+		w.c.auditRefusal(ctx, id, model, "fields_get")
 		return nil, err
 	}
 	db, err := w.c.open(ctx, id.DB)

@@ -368,6 +368,25 @@ func (c *core) credentialsChanging(db *bun.DB) func() func() {
 
 type remoteAddrKey struct{}
 
+type clientKey struct{}
+
+// Client describes the program a request comes from, for the key audit:
+// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
+// http).
+type Client struct {
+	UserAgent, Protocol string
+}
+
+// WithClient records what the request says of its client.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
+
 // WithRemoteAddr records the client's address for the login cool-down.
 func WithRemoteAddr(ctx context.Context, addr string) context.Context {
 	return context.WithValue(ctx, remoteAddrKey{}, addr)

@@ -38,6 +38,19 @@ var apikeyRotateCommand = &command{path: "apikey rotate", args: [2]int{1, 1},
 	help:     apikeyHelp,
 	define:   defineAPIKeyRotate}
 
+var apikeyAuditCommand = &command{path: "apikey audit",
+	synopsis: "[--key ID] [--since DURATION] [--db NAME]",
+	summary:  "Prints the API key audit: changes to keys, failed attempts and refused calls.",
+	help: `
+Prints the key audit (auth.key.audit), oldest first, one tab-separated line
+per event, never a secret: time (UTC), event, kind, key id, key name, user
+id, source address, protocol, model, method, user agent ("-" for none).
+Events: created, revoked, rotated, restricted, archived, failed (a wrong
+secret on a known key) and refused (a call the key's restrictions refuse,
+with its model and method).
+`,
+	define: defineAPIKeyAudit}
+
 var apikeyHashCommand = &command{path: "apikey hash",
 	synopsis: "< KEY",
 	summary:  "Prints the key_hash of a configuration key read from standard input.",
@@ -251,6 +264,35 @@ func defineAPIKeyRotate(fs *flag.FlagSet) action {
 			fmt.Fprintf(inv.stdout, "rotated native API key %d %q of %s in %s: new key %d (%s); %s\n", id, k.Name, k.Login, db, k.ID, describeKey(k.KeyInfo), until)
 			fmt.Fprintln(inv.stdout, "It is shown only this once; only its hash is stored. The key:")
 			fmt.Fprintln(inv.stdout, k.Clear)
+			return nil
+		})
+	}
+}
+
+// defineAPIKeyAudit registers the flags of apikey audit.
+func defineAPIKeyAudit(fs *flag.FlagSet) action {
+	resolve := addFlags(fs, storeKeys...)
+	dbName := fs.String("db", "", "database `NAME` (default: the only database)")
+	key := fs.Int64("key", 0, "only the events of the key of this `ID`")
+	since := fs.String("since", "", "only the events of the last `DURATION`, such as 7d, 2w or 12h")
+	return func(inv *invocation) error {
+		f := services.AuditFilter{KeyID: *key}
+		if *since != "" {
+			d, err := parseDuration(*since)
+			if err != nil || d <= 0 {
+				return usageError{fmt.Sprintf("--since %q: expected a duration such as 7d, 2w or 12h", *since)}
+			}
+			f.Since = nowFunc().Add(-d)
+		}
+		return withDatabase(resolve, inv, *dbName, func(set *services.Set, db string) error {
+			rows, err := set.Database.KeyAudit(context.Background(), db, f)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				fmt.Fprintln(inv.stdout, strings.Join([]string{r.At, r.Event, r.Kind, strconv.FormatInt(r.KeyID, 10), dash(r.KeyName),
+					strconv.FormatInt(r.UserID, 10), dash(r.IP), dash(r.Protocol), dash(r.Model), dash(r.Method), dash(r.UserAgent)}, "\t"))
+			}
 			return nil
 		})
 	}

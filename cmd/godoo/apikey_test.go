@@ -403,6 +403,26 @@ func testAPIKeyLimitCommands(t *testing.T, kc keyChecker, store ...string) {
 		}
 	}
 
+	// The refused calls are in the audit, with their model and method.
+	audit := mustRun(t, "", append([]string{"apikey", "audit", "--key", lines[0][0], "--since", "1h"}, store...)...).stdout
+	var refused []string
+	for _, line := range strings.Split(strings.TrimRight(audit, "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 11 {
+			t.Fatalf("apikey audit line %q has %d fields, want 11", line, len(f))
+		}
+		if f[1] == "refused" {
+			refused = append(refused, f[4]+" "+f[8]+"."+f[9])
+		}
+	}
+	equal(t, "refused calls in the audit", strings.Join(refused, ", "), "limited res.users.search_count, limited res.partner.create")
+	if strings.Contains(audit, limited[len(limited)-20:]) {
+		t.Errorf("apikey audit shows a secret:\n%s", audit)
+	}
+	if r := runGodoo(t, "", append([]string{"apikey", "audit", "--since", "soon"}, store...)...); r.code != 2 {
+		t.Errorf("apikey audit --since soon: %s", r)
+	}
+
 	// Rotation keeps the name and restrictions; the old key works during
 	// the overlap, and stops at once without one.
 	r := mustRun(t, "", append([]string{"apikey", "rotate", lines[0][0], "--overlap", "1h"}, store...)...)

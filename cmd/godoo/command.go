@@ -51,7 +51,7 @@ func init() {
 		serveCommand,
 		dbCreateCommand, dbListCommand, dbDropCommand, dbDumpCommand, dbRestoreCommand,
 		userCreateCommand, userPasswdCommand,
-		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand, apikeyRotateCommand, apikeyHashCommand,
+		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand, apikeyRotateCommand, apikeyHashCommand, apikeyAuditCommand,
 		benchCommand,
 		healthcheckCommand,
 		configReferenceCommand,
