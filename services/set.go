@@ -42,10 +42,10 @@ type Config struct {
 	// (db.change_admin_password); nil keeps it in memory only.
 	SaveMasterPassword func(hash string) error
 	// HeaderKeys are API-KEY header keys from the configuration file
-	// ([api_key_<name>] key=...): key name to clear key. Each replaces the
-	// database value of the auth.api.key of that name. Only their hashes
-	// are kept.
-	HeaderKeys map[string]string
+	// ([api_key_<name>] with key = or key_hash =, and key_groups =): key
+	// name to key. Each replaces the database value of the auth.api.key of
+	// that name. Only their hashes are kept.
+	HeaderKeys map[string]auth.ConfigKey
 	// BasicUsers are the HTTP Basic users of basic_api_key routes: login to
 	// $pbkdf2-sha512$ hash. When empty, Basic credentials are checked
 	// against the users' passwords of the database.
@@ -367,6 +367,25 @@ func (c *core) credentialsChanging(db *bun.DB) func() func() {
 }
 
 type remoteAddrKey struct{}
+
+type clientKey struct{}
+
+// Client describes the program a request comes from, for the key audit:
+// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
+// http).
+type Client struct {
+	UserAgent, Protocol string
+}
+
+// WithClient records what the request says of its client.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
 
 // WithRemoteAddr records the client's address for the login cool-down.
 func WithRemoteAddr(ctx context.Context, addr string) context.Context {
