@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,6 +60,11 @@ type Config struct {
 	// RefusalDelay is how long a call with refused credentials waits before
 	// its answer: DefaultRefusalDelay when zero, none when negative.
 	RefusalDelay time.Duration
+	// ReadYourWrites is how long the read-only calls of a user who wrote
+	// run on the primary rather than on the replica, so that a client
+	// reads what it wrote whatever the replica's lag:
+	// DefaultReadYourWrites when zero, none when negative.
+	ReadYourWrites time.Duration
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger
@@ -99,6 +105,8 @@ type core struct {
 	accessCounts models.HitCounts
 	// foundAt is when the web routes last found each database.
 	foundAt map[string]time.Time
+	// rep is what the services know of the replicas.
+	rep replicas
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -118,9 +126,7 @@ const accessTTL = time.Minute
 // accessCache returns the access cache of db for its current generation,
 // or nil when the generation cannot be known now.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	db, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
@@ -261,6 +267,18 @@ func (c *core) forget(name string) {
 			dbs = append(dbs, db)
 		}
 	}
+	for r, p := range c.rep.primaryOf {
+		if slices.Contains(dbs, p) {
+			delete(c.rep.primaryOf, r)
+			dbs = append(dbs, r)
+		}
+	}
+	for w := range c.rep.wrote {
+		if w.db == name {
+			delete(c.rep.wrote, w)
+		}
+	}
+	delete(c.rep.downAt, name)
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	c.mu.Unlock()
@@ -357,13 +375,25 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 // credentials of db's database hold at the next request (see
 // auth.Authenticator.Changing).
 func (c *core) credentialsChanging(db *bun.DB) func() func() {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	_, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
 	return func() func() { return c.auth.Changing(name) }
+}
+
+// primary returns the primary pool of db (db itself, or the primary a
+// replica pool replays) and its database name; ok is false for a pool the
+// services did not open. The generation of the access caches is read on
+// the primary, which a replica may lag behind.
+func (c *core) primary(db *bun.DB) (*bun.DB, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.rep.primaryOf[db]; ok {
+		db = p
+	}
+	name, ok := c.names[db]
+	return db, name, ok
 }
 
 type remoteAddrKey struct{}
