@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/godoo/godoo/models/filestore"
 	"github.com/godoo/godoo/models/py"
 )
 
@@ -42,6 +43,9 @@ type Env struct {
 	// Access caches access verdicts and record rules across transactions;
 	// nil reads them in every transaction.
 	Access *AccessCache
+	// Files is the filestore of the database, where attachments keep
+	// their content; nil keeps it in the database (db_datas).
+	Files *filestore.Dir
 
 	su    bool
 	state *envState
@@ -57,6 +61,9 @@ type envState struct {
 	rules map[string]ruleCache
 	// xmlids caches the groups that field access rights name.
 	xmlids map[string]int64
+	// filesMarked is set once the transaction wrote or dropped a stored
+	// file: the filestore's checklist is then collected after it ends.
+	filesMarked bool
 }
 
 type ruleCache struct {
@@ -115,6 +122,15 @@ func (e *Env) access() *AccessCache {
 	}
 	return e.Access
 }
+
+// FilesMarked notes that the transaction put stored files on the
+// filestore's checklist.
+func (e *Env) FilesMarked() { e.state.filesMarked = true }
+
+// FilesCollectable reports whether FilesMarked was called: the services
+// then collect the checklist once the transaction is over, committed or
+// not.
+func (e *Env) FilesCollectable() bool { return e.state.filesMarked }
 
 // CommitHooks returns the functions registered with OnCommit.
 func (e *Env) CommitHooks() []func() { return e.state.onCommit }

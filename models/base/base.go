@@ -37,6 +37,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.rule":                       ruleBehaviour,
 	"ir.model.data":                 modelDataBehaviour,
 	"ir.model.access":               modelAccessBehaviour,
+	"ir.attachment":                 attachmentBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and
@@ -65,5 +66,6 @@ func Register(r *models.Registry) error {
 	if err := r.Check(); err != nil {
 		return fmt.Errorf("base: %w", err)
 	}
+	r.Attachments = attachmentFields{}
 	return nil
 }

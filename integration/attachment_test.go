@@ -1,0 +1,245 @@
+package integration_test
+
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// attachmentEnv runs fn on both stores with a filestore in a temporary
+// folder; root is the folder of the test database's files.
+func attachmentEnv(t *testing.T, fn func(t *testing.T, e *env, root string)) {
+	dir := t.TempDir()
+	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		fn(t, e, filepath.Join(dir, e.db))
+	})
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func sha1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// storedPath is where the filestore keeps content.
+func storedPath(root, content string) string {
+	sum := sha1Hex(content)
+	return filepath.Join(root, sum[:2], sum)
+}
+
+func fileExists(t *testing.T, path string) bool {
+	t.Helper()
+	_, err := os.Stat(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// readOne reads fields of one record as admin.
+func (e *env) readOne(t *testing.T, c caller, model string, id any, fields []any, ctx map[string]any) map[string]any {
+	t.Helper()
+	var kw map[string]any
+	if ctx != nil {
+		kw = map[string]any{"context": ctx}
+	}
+	return e.mustKw(t, c, model, "read", []any{[]any{id}, fields}, kw).([]any)[0].(map[string]any)
+}
+
+// TestAttachmentContent checks what ir.attachment keeps of a content
+// written through datas: the file at <filestore>/<db>/<ab>/<sha1>, its
+// size, checksum and mimetype, the content read back through datas and
+// raw, and bin_size's human size.
+func TestAttachmentContent(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			content := "hello attachment " + c.protocol()
+			id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "hello.txt", "datas": b64(content)}}, nil)
+			rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "raw", "file_size", "checksum", "mimetype", "store_fname", "type", "db_datas"}, nil)
+			sum := sha1Hex(content)
+			equal(t, "datas", rec["datas"], b64(content))
+			equal(t, "raw", rec["raw"], b64(content))
+			equal(t, "file_size", rec["file_size"], int64(len(content)))
+			equal(t, "checksum", rec["checksum"], sum)
+			equal(t, "store_fname", rec["store_fname"], sum[:2]+"/"+sum)
+			equal(t, "mimetype", rec["mimetype"], "text/plain")
+			equal(t, "type", rec["type"], "binary")
+			equal(t, "db_datas", rec["db_datas"], false)
+			got, err := os.ReadFile(storedPath(root, content))
+			if err != nil || string(got) != content {
+				t.Fatalf("file = %q, %v", got, err)
+			}
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas"}, map[string]any{"bin_size": true})
+			equal(t, "datas with bin_size", rec["datas"], fmt.Sprintf("%d.00 bytes", len(content)))
+			// raw writes the bytes themselves; the mimetype comes from them
+			// when the name has no known extension.
+			pdf := "%PDF-1.4\nrest of a pdf"
+			id = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "picture", "raw": pdf}}, nil)
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "mimetype", "file_size"}, nil)
+			equal(t, "raw datas", rec["datas"], b64(pdf))
+			equal(t, "sniffed mimetype", rec["mimetype"], "application/pdf")
+			// A client cannot point a row at a file of its choosing.
+			_, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "evil", "store_fname": "../../../etc/passwd"}}, nil)
+			if f != nil {
+				t.Fatalf("create with store_fname: %v", f)
+			}
+			// Rewriting the content replaces file, size and checksum.
+			e.mustKw(t, c, "ir.attachment", "write", []any{[]any{id}, map[string]any{"datas": b64("other")}}, nil)
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "checksum", "file_size"}, nil)
+			equal(t, "rewritten datas", rec["datas"], b64("other"))
+			equal(t, "rewritten checksum", rec["checksum"], sha1Hex("other"))
+			if fileExists(t, storedPath(root, pdf)) {
+				t.Error("the file of the replaced content was not collected")
+			}
+		})
+	})
+}
+
+// TestAttachmentDedupAndCollection checks that equal contents are one
+// file, that a file goes once no attachment refers to it, and that a
+// rolled-back transaction neither leaks the file it wrote nor loses a file
+// another attachment uses.
+func TestAttachmentDedupAndCollection(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		c := jsonCaller{e.srv.URL}
+		content := "shared content"
+		a := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "a.txt", "datas": b64(content)}}, nil)
+		b := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "b.txt", "datas": b64(content)}}, nil)
+		ra := e.readOne(t, c, "ir.attachment", a, []any{"store_fname"}, nil)
+		rb := e.readOne(t, c, "ir.attachment", b, []any{"store_fname"}, nil)
+		equal(t, "second attachment's file", rb["store_fname"], ra["store_fname"])
+		sum := sha1Hex(content)
+		entries, err := os.ReadDir(filepath.Join(root, sum[:2]))
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("files for one content: %v, %v", entries, err)
+		}
+		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{a}}, nil)
+		if !fileExists(t, storedPath(root, content)) {
+			t.Fatal("file deleted while another attachment refers to it")
+		}
+		equal(t, "content of the remaining attachment", e.readOne(t, c, "ir.attachment", b, []any{"datas"}, nil)["datas"], b64(content))
+
+		// A rolled-back create (no name: a NOT NULL error after the file
+		// was written) with the same content loses nothing...
+		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64(content)}}, nil); f == nil {
+			t.Fatal("create without a name succeeded")
+		}
+		if !fileExists(t, storedPath(root, content)) {
+			t.Fatal("a rolled-back transaction lost a file another attachment uses")
+		}
+		// ...and with a new content leaves no file behind.
+		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64("never committed")}}, nil); f == nil {
+			t.Fatal("create without a name succeeded")
+		}
+		if fileExists(t, storedPath(root, "never committed")) {
+			t.Fatal("a rolled-back transaction leaked its file")
+		}
+
+		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{b}}, nil)
+		if fileExists(t, storedPath(root, content)) {
+			t.Fatal("file kept after its last attachment was unlinked")
+		}
+		if m, _ := filepath.Glob(filepath.Join(root, "checklist", "*", "*")); len(m) != 0 {
+			t.Errorf("checklist not emptied: %v", m)
+		}
+	})
+}
+
+// TestAttachmentLocationDB checks the system parameter
+// ir_attachment.location = db: contents go to db_datas, no file.
+func TestAttachmentLocationDB(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		c := jsonCaller{e.srv.URL}
+		e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "ir_attachment.location", "value": "db"}}, nil)
+		content := "kept in the database"
+		id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "db.txt", "datas": b64(content)}}, nil)
+		rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "db_datas", "store_fname", "checksum", "file_size"}, nil)
+		equal(t, "datas", rec["datas"], b64(content))
+		equal(t, "db_datas", rec["db_datas"], b64(content))
+		equal(t, "store_fname", rec["store_fname"], false)
+		equal(t, "checksum", rec["checksum"], sha1Hex(content))
+		equal(t, "file_size", rec["file_size"], int64(len(content)))
+		if fileExists(t, storedPath(root, content)) {
+			t.Fatal("a file was written with ir_attachment.location = db")
+		}
+	})
+}
+
+// TestAttachmentAccess checks that an attachment's access follows its
+// record's: a user who cannot read the record cannot read or find the
+// attachment, nor attach to it; a public attachment may be read, not
+// changed; generate_access_token gives each attachment its token.
+func TestAttachmentAccess(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
+		c := jsonCaller{e.srv.URL}
+		uid := authLogin(t, c, e.db, "demo", "demo")
+		demo := func(method string, args ...any) (any, *faultInfo) {
+			return c.call(t, "object", "execute_kw", e.db, uid, "demo", "ir.attachment", method, args)
+		}
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Attached"}}, nil)
+		param := e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "attached.param", "value": "x"}}, nil)
+		onPartner := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "p.txt", "datas": b64("partner's"),
+			"res_model": "res.partner", "res_id": partner}}, nil)
+		onParam := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "s.txt", "datas": b64("secret"),
+			"res_model": "ir.config_parameter", "res_id": param}}, nil)
+
+		got, f := demo("read", []any{onPartner}, []any{"datas", "res_name"})
+		if f != nil {
+			t.Fatalf("demo reads the attachment of a partner: %v", f)
+		}
+		equal(t, "demo's read", got.([]any)[0].(map[string]any)["datas"], b64("partner's"))
+		equal(t, "res_name", got.([]any)[0].(map[string]any)["res_name"], "Attached")
+
+		_, f = demo("read", []any{onParam}, []any{"datas"})
+		wantFault(t, c, f, 4, "")
+		ids, f := demo("search", []any{[]any{"id", "in", []any{onPartner, onParam}}})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "demo's search", ids, []any{onPartner})
+		_, f = demo("create", map[string]any{"name": "x.txt", "datas": b64("x"), "res_model": "ir.config_parameter", "res_id": param})
+		wantFault(t, c, f, 4, "")
+		_, f = demo("write", []any{onPartner}, map[string]any{"res_model": "ir.config_parameter", "res_id": param})
+		wantFault(t, c, f, 4, "")
+
+		// Public: readable by a user who cannot read the record, not
+		// writable.
+		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{onParam}, map[string]any{"public": true}}, nil)
+		got, f = demo("read", []any{onParam}, []any{"datas"})
+		if f != nil {
+			t.Fatalf("demo reads a public attachment: %v", f)
+		}
+		equal(t, "public datas", got.([]any)[0].(map[string]any)["datas"], b64("secret"))
+		_, f = demo("write", []any{onParam}, map[string]any{"name": "changed"})
+		wantFault(t, c, f, 4, "")
+
+		// An attachment of no record is its creator's.
+		mine, f := demo("create", map[string]any{"name": "mine.txt", "datas": b64("mine")})
+		if f != nil {
+			t.Fatal(f)
+		}
+		if _, f := demo("write", []any{mine}, map[string]any{"name": "still mine"}); f != nil {
+			t.Fatalf("demo writes its own attachment: %v", f)
+		}
+
+		tokens, f := demo("generate_access_token", []any{onPartner})
+		if f != nil {
+			t.Fatal(f)
+		}
+		list, _ := tokens.([]any)
+		if len(list) != 1 || len(list[0].(string)) < 32 {
+			t.Fatalf("tokens = %#v", tokens)
+		}
+		again, _ := demo("generate_access_token", []any{onPartner})
+		equal(t, "second generate_access_token", again, tokens)
+		equal(t, "stored token", e.readOne(t, c, "ir.attachment", onPartner, []any{"access_token"}, nil)["access_token"], list[0])
+	})
+}
