@@ -1,13 +1,18 @@
 package integration_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"github.com/godoo/godoo/models"
 
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -242,4 +247,125 @@ func TestAttachmentAccess(t *testing.T) {
 		equal(t, "second generate_access_token", again, tokens)
 		equal(t, "stored token", e.readOne(t, c, "ir.attachment", onPartner, []any{"access_token"}, nil)["access_token"], list[0])
 	})
+}
+
+// TestAttachmentFields checks a binary field declared attachment
+// (res.partner's image_1920): its value is an ir.attachment of the record
+// with res_field set, its content a file of the filestore; it reads back
+// the same, with bin_size as a human size; emptying it deletes the
+// attachment, and so does deleting the record, whose file is then
+// collected.
+func TestAttachmentFields(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			content := "not an image, but a field value of " + c.protocol()
+			p := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
+			equal(t, "image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
+			equal(t, "image_1920 with bin_size", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, map[string]any{"bin_size": true})["image_1920"],
+				fmt.Sprintf("%d.00 bytes", len(content)))
+			dom := []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}, []any{"res_field", "=", "image_1920"}}
+			atts := e.mustKw(t, c, "ir.attachment", "search_read", []any{dom, []any{"name", "store_fname", "file_size"}}, nil).([]any)
+			if len(atts) != 1 {
+				t.Fatalf("attachments of the field: %v", atts)
+			}
+			sum := sha1Hex(content)
+			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			if !fileExists(t, storedPath(root, content)) {
+				t.Fatal("no file for the field's value")
+			}
+			// Rewritten: the same attachment, a new file, the old one gone.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64("second " + content)}}, nil)
+			equal(t, "rewritten image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64("second "+content))
+			equal(t, "attachments after a rewrite", e.count(t, "ir.attachment", dom), int64(1))
+			if fileExists(t, storedPath(root, content)) {
+				t.Error("the replaced value's file was not collected")
+			}
+			// Emptied: no attachment left.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
+			equal(t, "emptied image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
+			equal(t, "attachments after emptying", e.count(t, "ir.attachment", dom), int64(0))
+			// Deleted with the record.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
+			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
+			equal(t, "attachments after the record's unlink", e.count(t, "ir.attachment", dom), int64(0))
+			if fileExists(t, storedPath(root, content)) {
+				t.Error("the deleted record's file was not collected")
+			}
+		})
+	})
+}
+
+// largeSize is the content of TestAttachmentLargeFile: 50 MB.
+const largeSize = 50 << 20
+
+// TestAttachmentLargeFile writes and reads a 50 MB attachment through the
+// one call path (services.Object.Execute, as every protocol calls it) and
+// measures what each call allocates: the write goes from the base64 text
+// to the file while hashing, without a decoded copy; the read holds the
+// base64 text it answers and no decoded copy beside it. The figures are
+// logged (go test ./integration -run TestAttachmentLargeFile -v).
+func TestAttachmentLargeFile(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		ctx := context.Background()
+		id, err := e.set.Auth.Password(ctx, services.Credentials{DB: e.db, UID: 2, Password: adminPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := bytes.Repeat([]byte("0123456789abcdef"), largeSize/16)
+		text := base64.StdEncoding.EncodeToString(content)
+		sum := sha1.Sum(content)
+		content = nil
+		var att any
+		created := allocatedBy(func() {
+			att, err = e.set.Object.Execute(ctx, id, "ir.attachment", "create", []any{map[string]any{"name": "large.bin", "datas": text}}, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: create of a %d MB attachment allocated %.1f MB", e.name, largeSize>>20, float64(created)/(1<<20))
+		if created > 8<<20 {
+			t.Errorf("create allocated %d bytes: the content was held in memory", created)
+		}
+		hexSum := hex.EncodeToString(sum[:])
+		st, err := os.Stat(filepath.Join(root, hexSum[:2], hexSum))
+		if err != nil || st.Size() != largeSize {
+			t.Fatalf("stored file: %v, %v", st, err)
+		}
+		var got any
+		read := allocatedBy(func() {
+			got, err = e.set.Object.Execute(ctx, id, "ir.attachment", "read", []any{[]any{att}, []any{"datas"}}, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: read of it (%.1f MB of base64) allocated %.1f MB", e.name, float64(len(text))/(1<<20), float64(read)/(1<<20))
+		if read > uint64(len(text))+8<<20 {
+			t.Errorf("read allocated %d bytes for %d of text: a decoded copy was held beside it", read, len(text))
+		}
+		recs := recordsOf(got)
+		if len(recs) != 1 || recs[0]["datas"] != text {
+			t.Fatal("the content read back differs")
+		}
+	})
+}
+
+// allocatedBy is how many bytes fn allocated on the heap (all goroutines).
+func allocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// recordsOf is a read's answer as records, whichever form it has.
+func recordsOf(v any) []models.Record {
+	switch x := v.(type) {
+	case *models.Table:
+		return x.Records()
+	case []models.Record:
+		return x
+	}
+	return nil
 }

@@ -114,3 +114,51 @@ func (attachmentFields) Unlink(ctx context.Context, env *models.Env, m *models.M
 	}
 	return su.Unlink(ctx, att, found)
 }
+
+// moveAttachmentValues turns the values a migration took out of the column
+// of a field that became an attachment field (godoo_attachment_moves) into
+// that field's attachments, content in the filestore, and empties the
+// table.
+func moveAttachmentValues(ctx context.Context, env *models.Env) error {
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+	if env.Dialect == "pg" {
+		q = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+	}
+	var n int64
+	if _, err := env.Scalar(ctx, &n, q, "godoo_attachment_moves"); err != nil || n == 0 {
+		return err
+	}
+	type move struct {
+		model, field, value string
+		id                  int64
+	}
+	rows, err := env.Query(ctx, "SELECT model, field, res_id, value FROM godoo_attachment_moves ORDER BY model, field, res_id")
+	if err != nil {
+		return err
+	}
+	var moves []move
+	for rows.Next() {
+		var mv move
+		if err := rows.Scan(&mv.model, &mv.field, &mv.id, &mv.value); err != nil {
+			rows.Close()
+			return err
+		}
+		moves = append(moves, mv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	su := env.Sudo()
+	for _, mv := range moves {
+		m := env.Registry.Model(mv.model)
+		if m == nil || m.Fields[mv.field] == nil || !m.Fields[mv.field].Attachment {
+			continue
+		}
+		if err := (attachmentFields{}).Write(ctx, su, m, m.Fields[mv.field], []int64{mv.id}, mv.value); err != nil {
+			return err
+		}
+	}
+	_, err = env.Exec(ctx, "DELETE FROM godoo_attachment_moves")
+	return err
+}
