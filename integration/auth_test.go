@@ -475,6 +475,29 @@ func testAuthLogsIn(t *testing.T, e *env, format string) {
 	if !sawModel {
 		t.Errorf("no access line of a search_count on res.partner in %s:\n%s", e.db, out)
 	}
+	// The internal error's line names the request, whose access line says
+	// how it ended.
+	ids := map[any]any{}
+	for _, a := range access {
+		ids[a["request_id"]] = a["outcome"]
+	}
+	internal := 0
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "internal error") {
+			continue
+		}
+		internal++
+		id := ""
+		if _, rest, ok := strings.Cut(line, "request_id"); ok {
+			id = strings.Trim(strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == ',' || r == '}' })[0], `=":`)
+		}
+		if ids[id] != "internal" {
+			t.Errorf("the internal error's line names request %q, whose access line says %v: %s", id, ids[id], line)
+		}
+	}
+	if internal == 0 {
+		t.Errorf("no internal error line")
+	}
 }
 
 // accessLines returns the access log lines of out, each as its fields, in

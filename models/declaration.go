@@ -382,10 +382,10 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")
 	}
-	if fd.Related != "" && f.isImage() && fd.Store != nil && *fd.Store && !strings.Contains(fd.Related, ".") {
+	if fd.Related != "" && f.Type == Binary && fd.Store != nil && *fd.Store && !strings.Contains(fd.Related, ".") {
 		// A stored image related to another image of the record (Odoo's
-		// image_128 from image_1920) is a scaled copy, made when that one
-		// is written.
+		// image_128 from image_1920) is a copy, scaled to its bounds when
+		// it has some, made when that one is written.
 		if err := checkIdents("field", fd.Related); err != nil {
 			return nil, err
 		}
@@ -540,8 +540,8 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 		links[f.RelTable] = cols
 	}
 	if f.ResizedFrom != "" {
-		if src := m.Fields[f.ResizedFrom]; src == nil || !src.isImage() || !src.hasColumn() {
-			return fmt.Errorf("related %s: no stored image field of that name", f.ResizedFrom)
+		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !src.hasColumn() {
+			return fmt.Errorf("related %s: no stored binary field of that name", f.ResizedFrom)
 		}
 	}
 	if f.Type == Many2oneReference {

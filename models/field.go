@@ -114,8 +114,9 @@ type Field struct {
 	// one): a larger image is scaled down to fit when written, and a value
 	// that is no image is refused.
 	MaxWidth, MaxHeight int
-	// ResizedFrom names the image field a stored image variant is made
-	// from (image_128 from image_1920): written whenever that field is.
+	// ResizedFrom names the binary field a stored image variant is made
+	// from (image_128 from image_1920): written whenever that field is,
+	// scaled down to MaxWidth and MaxHeight when they are set.
 	ResizedFrom string
 	// Attachment binary fields (Odoo's attachment=True, the default of
 	// images) keep their value in an ir.attachment of the record
@@ -278,7 +279,8 @@ func (f *Field) toDB(v any) (any, error) {
 			return nil, err
 		}
 		if n > math.MaxInt32 || n < math.MinInt32 {
-			return nil, ValidationErrorf("The value %d is out of range for the integer field %s.", n, f.Name)
+			// PostgreSQL's refusal, which Odoo lets through.
+			return nil, ServerErrorf("psycopg2.errors.NumericValueOutOfRange", "integer out of range")
 		}
 		return n, nil
 	case Float, Monetary:

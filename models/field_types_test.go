@@ -47,6 +47,7 @@ var typesModels = []string{
 		"blob": {"type": "binary"},
 		"image_1920": {"type": "binary", "max_width": 1920, "max_height": 1920},
 		"image_128": {"type": "binary", "related": "image_1920", "store": true, "max_width": 128, "max_height": 128},
+		"blob_copy": {"type": "binary", "related": "blob", "store": true},
 		"ref": {"type": "reference", "selection": [["res.partner", "Contact"], ["x.types", "Types"]]},
 		"data": {"type": "json"},
 		"res_model": {"type": "char"},
@@ -245,6 +246,7 @@ func TestFieldTypesBadValues(t *testing.T) {
 			{"count", "1.5", "builtins.ValueError", "invalid literal for int() with base 10: '1.5'"},
 			{"count", []any{int64(1)}, "builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
 			{"ratio", "abc", "builtins.ValueError", "could not convert string to float: 'abc'"},
+			{"count", int64(1) << 31, "psycopg2.errors.NumericValueOutOfRange", "integer out of range"},
 			{"partner_id", "Owner", "builtins.ValueError", "Wrong value for x.types.partner_id: 'Owner'"},
 			{"ref", "nope,1", "builtins.ValueError", "Wrong value for x.types.ref: 'nope,1'"},
 			{"ref", "res.partner", "builtins.ValueError", "not enough values to unpack (expected 2, got 1)"},
@@ -287,6 +289,11 @@ func TestFieldTypesImage(t *testing.T) {
 		}
 		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 64 || h != 128 {
 			t.Errorf("image_128 is %dx%d, want 64x128", w, h)
+		}
+		// A stored copy without bounds is the value as written.
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"blob": small}}, nil)
+		if got := x.read("x.types", id, "blob_copy"); got != small {
+			t.Errorf("blob_copy differs from blob")
 		}
 		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": false}}, nil)
 		if got := x.read("x.types", id, "image_128"); got != false {
@@ -508,6 +515,9 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				{"10:00 15 Jan", int64(1), rng("2024-01-15 10:00:00", "2024-01-15 11:00:00")},
 				{"11:00 29 Feb", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 00:00:00")},
 				{false, int64(1), false}}},
+			{"day:month_number", "", [][3]any{{int64(1), int64(1), nil}, {int64(2), int64(1), nil}, {false, int64(1), false}}},
+			{"day:day_of_week", "", [][3]any{{int64(1), int64(1), nil}, {int64(4), int64(1), nil}, {false, int64(1), false}}},
+			{"moment:hour_number", "Europe/Brussels", [][3]any{{int64(0), int64(1), nil}, {int64(11), int64(1), nil}, {false, int64(1), false}}},
 			{"moment:day", "Europe/Brussels", [][3]any{
 				{"15 Jan 2024", int64(1), rng("2024-01-14 23:00:00", "2024-01-15 23:00:00")},
 				{"01 Mar 2024", int64(1), rng("2024-02-29 23:00:00", "2024-03-01 23:00:00")},
@@ -547,12 +557,141 @@ func TestFieldTypesReadGroup(t *testing.T) {
 		}
 		for _, c := range []struct{ groupby, msg string }{
 			{"day:fortnight", "Granularity specification isn't correct: 'fortnight'"},
-			{"day:hour", "Granularity specification isn't correct: 'hour'"},
 			{"name:day", "Granularity set on a no-datetime field or property: 'name:day'"},
 		} {
 			_, err := x.call("x.types", "read_group", []any{[]any{}, []any{}, []any{c.groupby}}, nil)
 			if e := models.AsError(err); e == nil || e.Message != c.msg {
 				t.Errorf("%s: %v, want %s", c.groupby, err, c.msg)
+			}
+		}
+	})
+}
+
+// TestFieldTypesCommands applies each x2many command (Odoo's triples,
+// which Odoo 17's Command helpers also send) to a many2many and to a
+// one2many whose inverse cascades, on both stores, and reads the links
+// back, with the records the commands created, changed or deleted.
+func TestFieldTypesCommands(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		id := x.create("x.types", map[string]any{"name": "owner"})
+		t1 := x.create("res.partner.category", map[string]any{"name": "T1"})
+		t2 := x.create("res.partner.category", map[string]any{"name": "T2"})
+		names := func(model string, ids any) string {
+			t.Helper()
+			out := ""
+			for _, r := range records(t, x.must(model, "read", []any{ids, []any{"name"}}, nil)) {
+				out += " " + r["name"].(string)
+			}
+			return out
+		}
+		cmd := func(vals ...any) []any { return []any{vals} }
+		for _, c := range []struct {
+			field string
+			cmds  any
+			want  string // names of the linked records
+		}{
+			{"tag_ids", cmd(int64(0), int64(0), map[string]any{"name": "New"}), " New"},
+			{"tag_ids", cmd(int64(4), t1, int64(0)), " New T1"},
+			{"tag_ids", cmd(int64(4), t1), " New T1"}, // linked once
+			{"tag_ids", cmd(int64(1), t1, map[string]any{"name": "T1b"}), " New T1b"},
+			{"tag_ids", cmd(int64(3), t1), " New"},
+			{"tag_ids", cmd(int64(6), int64(0), []any{t1, t2}), " T1b T2"},
+			{"tag_ids", cmd(int64(2), t2), " T1b"},
+			{"tag_ids", cmd(int64(5), int64(0), int64(0)), ""},
+			{"tag_ids", []any{t1}, " T1b"}, // a list of ids sets the links
+			{"tag_ids", false, ""},
+			{"child_ids", cmd(int64(0), int64(0), map[string]any{"name": "k1"}), " k1"},
+			{"child_ids", []any{[]any{int64(0), "virtual_2", map[string]any{"name": "k2"}}}, " k1 k2"},
+			{"child_ids", cmd(int64(1), nil, nil), " k1 k2"}, // replaced below by the id of k1
+			{"child_ids", cmd(int64(3), nil), " k2"},         // the inverse cascades: k1 is deleted
+			{"child_ids", cmd(int64(5)), ""},
+		} {
+			if l, ok := c.cmds.([]any); ok && c.field == "child_ids" && len(l) == 1 {
+				// Commands on k1 name its id, known once it exists.
+				if t3, ok := l[0].([]any); ok && len(t3) >= 2 && t3[1] == nil {
+					kids := x.must("x.types", "search", []any{[]any{[]any{"name", "=", "k1"}}}, nil).([]int64)
+					t3[1] = kids[0]
+					if len(t3) == 3 {
+						t3[2] = map[string]any{"note": "changed"}
+					}
+				}
+			}
+			x.must("x.types", "write", []any{[]any{id}, map[string]any{c.field: c.cmds}}, nil)
+			linked := x.read("x.types", id, c.field)
+			got := ""
+			if l := linked.([]int64); len(l) > 0 {
+				ids := make([]any, len(l))
+				for i, v := range l {
+					ids[i] = v
+				}
+				model := "res.partner.category"
+				if c.field == "child_ids" {
+					model = "x.types"
+				}
+				got = names(model, ids)
+			}
+			if got != c.want {
+				t.Errorf("%s %v: linked%q, want%q", c.field, c.cmds, got, c.want)
+			}
+		}
+		if n := x.must("res.partner.category", "search_count", []any{[]any{[]any{"id", "=", t2}}}, nil); n != int64(0) {
+			t.Errorf("(2, id) left the record")
+		}
+		if n := x.must("x.types", "search_count", []any{[]any{[]any{"name", "in", []any{"k1", "k2"}}}}, nil); n != int64(0) {
+			t.Errorf("lines taken out of a cascading one2many are left: %v", n)
+		}
+	})
+}
+
+// TestFieldTypesOnDelete deletes the records many2ones point at, on both
+// stores: set null empties the field, restrict refuses with Odoo's
+// message naming the model and field, cascade deletes the records that
+// point at the deleted one.
+func TestFieldTypesOnDelete(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		p := x.create("res.partner", map[string]any{"name": "P"})
+		owner := x.create("res.partner", map[string]any{"name": "Owner"})
+		parent := x.create("x.types", map[string]any{"name": "parent", "partner_id": p, "owner_id": owner})
+		child := x.create("x.types", map[string]any{"name": "child", "parent_id": parent})
+		x.must("res.partner", "unlink", []any{[]any{p}}, nil)
+		if got := x.read("x.types", parent, "partner_id"); got != false {
+			t.Errorf("set null left %v", got)
+		}
+		_, err := x.call("res.partner", "unlink", []any{[]any{owner}}, nil)
+		if e := models.AsError(err); e == nil || e.Kind != models.KindValidation ||
+			e.Message != "The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\nModel: Field types (x.types)\nConstraint: x_types_owner_id_fkey\n" {
+			t.Errorf("restrict: %#v", err)
+		}
+		x.must("x.types", "unlink", []any{[]any{parent}}, nil)
+		if n := x.must("x.types", "search_count", []any{[]any{[]any{"id", "=", child}}}, nil); n != int64(0) {
+			t.Errorf("cascade left the child")
+		}
+	})
+}
+
+// TestFieldTypesFieldsGet checks the attributes fields_get gives the
+// types that have their own: a float's digits, a monetary's currency
+// field, a reference's models, a many2one_reference's model field.
+func TestFieldTypesFieldsGet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		x := newTypesFixture(t, s, db)
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(map[string]any)
+		for _, c := range []struct {
+			field, attr string
+			want        any
+		}{
+			{"lat", "digits", []any{int64(10), int64(3)}},
+			{"amount", "currency_field", "currency_id"},
+			{"ref", "selection", []any{[]any{"res.partner", "Contact"}, []any{"x.types", "Types"}}},
+			{"ref", "type", "reference"},
+			{"res_id", "model_field", "res_model"},
+			{"image_128", "type", "binary"},
+			{"image_128", "readonly", true},
+		} {
+			if got := desc[c.field].(map[string]any)[c.attr]; !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)
 			}
 		}
 	})

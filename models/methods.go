@@ -70,6 +70,21 @@ func strArg(a Args, name string) string {
 	return s
 }
 
+// fieldNamesArg reads the field names of read, search_read and
+// default_get, which Odoo iterates: a string given instead of a list is
+// its characters, as in Python ("name" asks for the fields n, a, m, e).
+func fieldNamesArg(a Args, name string) ([]string, error) {
+	s, ok := a[name].(string)
+	if !ok || s == "" {
+		return fieldsArg(a, name)
+	}
+	out := make([]string, 0, len(s))
+	for _, r := range s {
+		out = append(out, string(r))
+	}
+	return out, nil
+}
+
 // fieldsArg reads a list of field names; false, null and [] mean all fields.
 func fieldsArg(a Args, name string) ([]string, error) {
 	switch v := a[name].(type) {
@@ -91,15 +106,16 @@ func fieldsArg(a Args, name string) ([]string, error) {
 	return nil, ServerErrorf("builtins.TypeError", "fields must be a list of field names")
 }
 
-// loadArg is read's load parameter: '_classic_read' (the default) names
-// many2one values; None/false returns bare ids.
+// loadArg tells whether read gives many2one values as [id, name]: only
+// for load='_classic_read', the default, as Odoo's _read_format; any other
+// value ('_classic_write', None, False) gives bare ids.
 func loadArg(a Args) bool {
 	v, given := a["load"]
 	if !given {
 		return true
 	}
-	s, ok := v.(string)
-	return ok && s != ""
+	s, _ := v.(string)
+	return s == "_classic_read"
 }
 
 func searchOptions(a Args) (SearchOptions, error) {
@@ -135,7 +151,7 @@ func rpcSearchCount(ctx context.Context, env *Env, m *Model, _ []int64, a Args) 
 }
 
 func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
-	fields, err := fieldsArg(a, "fields")
+	fields, err := fieldNamesArg(a, "fields")
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +166,7 @@ func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 }
 
 func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	fields, err := fieldsArg(a, "fields")
+	fields, err := fieldNamesArg(a, "fields")
 	if err != nil {
 		return nil, err
 	}
@@ -205,10 +221,9 @@ func rpcCheckAccessRights(ctx context.Context, env *Env, m *Model, _ []int64, a 
 	op := Op(strArg(a, "operation"))
 	raise := !a.Has("raise_exception") || py.Truthy(a["raise_exception"])
 	if raise {
-		if err := env.CheckAccess(ctx, m, op); err != nil {
-			return nil, err
-		}
-		return true, nil
+		// Odoo 18's check_access_rights returns check_access's None: a
+		// JSON-RPC answer without result, a fault over XML-RPC.
+		return nil, env.CheckAccess(ctx, m, op)
 	}
 	return env.HasAccess(ctx, m, op)
 }

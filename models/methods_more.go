@@ -106,7 +106,7 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 
 // rpcDefaultGet returns the defaults of the named fields that have one.
 func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	names, err := fieldsArg(a, "fields_list")
+	names, err := fieldNamesArg(a, "fields_list")
 	if err != nil {
 		return nil, err
 	}

@@ -71,8 +71,8 @@ func resizeVariants(m *Model, cols map[string]any) error {
 			continue
 		}
 		s, _ := src.(string)
-		if s == "" {
-			cols[name] = nil
+		if s == "" || !f.isImage() {
+			cols[name] = src
 			continue
 		}
 		out, err := fitImage(s, f.MaxWidth, f.MaxHeight)
@@ -262,6 +262,11 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 		return nil
 	}
 	if err := env.checkRule(ctx, m, ids, OpUnlink); err != nil {
+		return err
+	}
+	// Odoo 18 refuses to delete records that are gone already, as it
+	// refuses to write them; records hidden by a rule are refused first.
+	if err := env.checkExist(ctx, m, ids, "unlink"); err != nil {
 		return err
 	}
 	if m.BeforeUnlink != nil {
@@ -496,7 +501,7 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 	case 2:
 		return env.Unlink(ctx, co, []int64{c.id})
 	case 3:
-		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: false})
+		return env.dropLines(ctx, co, inv, []int64{c.id})
 	case 4:
 		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: id})
 	case 5, 6:
@@ -514,12 +519,22 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 				drop = append(drop, cur)
 			}
 		}
-		if err := env.Write(ctx, co, drop, map[string]any{inv.Name: false}); err != nil {
+		if err := env.dropLines(ctx, co, inv, drop); err != nil {
 			return err
 		}
 		return env.Write(ctx, co, c.ids, map[string]any{inv.Name: id})
 	}
 	return nil
+}
+
+// dropLines takes the lines ids out of a one2many whose inverse is inv:
+// Odoo deletes them when the inverse cascades (a line cannot outlive its
+// record) and empties their inverse otherwise.
+func (env *Env) dropLines(ctx context.Context, co *Model, inv *Field, ids []int64) error {
+	if inv.OnDelete == "cascade" {
+		return env.Unlink(ctx, co, ids)
+	}
+	return env.Write(ctx, co, ids, map[string]any{inv.Name: false})
 }
 
 // Link links record id to other through the many2many f, unless they are

@@ -17,6 +17,12 @@ import (
 // granularities are the periods a date or datetime is grouped by.
 var granularities = map[string]bool{"hour": true, "day": true, "week": true, "month": true, "quarter": true, "year": true}
 
+// numberGranularities group a date or datetime by one of its parts, an
+// integer (the parts a domain path such as birthday.month_number reads).
+var numberGranularities = map[string]bool{"year_number": true, "quarter_number": true, "month_number": true,
+	"iso_week_number": true, "day_of_year": true, "day_of_month": true, "day_of_week": true, "hour_number": true,
+	"minute_number": true, "second_number": true}
+
 // checkGranularity returns Odoo's error for a groupby spec whose
 // granularity is unknown or set on a field that is no date.
 func checkGranularity(f *Field, spec, gran string) error {
@@ -26,7 +32,7 @@ func checkGranularity(f *Field, spec, gran string) error {
 	if f.Type != Date && f.Type != Datetime {
 		return ServerErrorf("builtins.ValueError", "Granularity set on a no-datetime field or property: %s", py.Repr(spec))
 	}
-	if !granularities[gran] || gran == "hour" && f.Type == Date {
+	if !granularities[gran] && !numberGranularities[gran] {
 		return ServerErrorf("builtins.ValueError", "Granularity specification isn't correct: %s", py.Repr(gran))
 	}
 	return nil
@@ -78,6 +84,10 @@ func (env *Env) groupExpr(s groupSpec) (string, []any) {
 		} else {
 			col = "godoo_tz(" + col + ", ?)" // registered by the SQLite store
 		}
+	}
+	if numberGranularities[s.gran] {
+		part, _ := (&domainCompiler{env: env}).datePart(col, s.gran)
+		return part, args
 	}
 	if env.Dialect == "pg" {
 		if s.gran == "week" {
@@ -162,6 +172,10 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any, any) {
 			return false, []any{[]any{f.Name, "=", false}}, false
 		}
 		return false, []any{[]any{f.Name, "=", false}}, nil
+	}
+	if numberGranularities[s.gran] {
+		n, _ := ToInt64(v)
+		return n, []any{[]any{f.Name + "." + s.gran, "=", n}}, nil
 	}
 	if s.gran == "" {
 		val := f.fromDB(v)

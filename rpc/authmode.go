@@ -141,6 +141,30 @@ func bearer(h *Handler, r *http.Request, c Claims) (grant, error) {
 	return grant{id: id}, err
 }
 
+// passwordKind is the kind of credential given as a password: a native
+// key when it has a key's shape (as the authenticator reads it), else a
+// password.
+func passwordKind(password string) string {
+	if _, isKey := auth.ParseKey(password); isKey {
+		return "native_key"
+	}
+	return "password"
+}
+
+// loggedIn counts a login (common.login and authenticate, the web
+// client's session authenticate) among the authentications: refused when
+// the credentials were, ok when they opened a session or gave a uid.
+func (h *Handler) loggedIn(password string, err error, refused bool) {
+	if err != nil {
+		e := models.AsError(err)
+		if e == nil || e.Kind != models.KindAccessDenied {
+			return // no credentials were checked: no database, bad arguments
+		}
+		refused = true
+	}
+	h.opts.Metrics.authenticated(passwordKind(password), !refused)
+}
+
 // identify turns r into who it runs as under mode: the one way every
 // endpoint authenticates its requests.
 func (h *Handler) identify(r *http.Request, m AuthMode, c Claims) (grant, error) {
@@ -163,10 +187,7 @@ func (h *Handler) identify(r *http.Request, m AuthMode, c Claims) (grant, error)
 func credentialKind(m AuthMode, c Claims, g grant) string {
 	switch m {
 	case AuthPassword:
-		if _, isKey := auth.ParseKey(c.Password); isKey {
-			return "native_key"
-		}
-		return "password"
+		return passwordKind(c.Password)
 	case AuthAPIKey:
 		return "header_key"
 	case AuthBearer:

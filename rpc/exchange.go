@@ -204,6 +204,9 @@ func incomingRequestID(r *http.Request) string {
 // logAccess writes the access log line of x: what was asked, by whom and
 // how it ended, never a secret or an argument's value.
 func (h *Handler) logAccess(ctx context.Context, x *exchange, remote string, d time.Duration) {
+	if !h.opts.Log.Enabled(ctx, slog.LevelInfo) {
+		return // the attributes are not even made
+	}
 	h.opts.Log.LogAttrs(ctx, slog.LevelInfo, "request",
 		slog.String("request_id", x.id),
 		slog.String("remote", remote),

@@ -3,11 +3,13 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -98,9 +100,8 @@ func (h *Handler) SetReady(ok bool) { h.ready.Store(ok) }
 func (h *Handler) Handle(pattern string, handler http.Handler) { h.mux.Handle(pattern, handler) }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
 	if !h.ready.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, []byte(`{"status": "fail"}`))
+		writeHealth(w, http.StatusServiceUnavailable, `{"status": "fail"}`)
 		return
 	}
 	// Any non-empty value asks, as Python's truth test of the parameter.
@@ -108,7 +109,18 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 		h.healthDB(w, r)
 		return
 	}
-	writeJSON(w, http.StatusOK, []byte(`{"status": "pass"}`))
+	writeHealth(w, http.StatusOK, `{"status": "pass"}`)
+}
+
+// writeHealth answers /web/health with Odoo's headers: Content-Type
+// application/json (without a charset) and Cache-Control no-store.
+func writeHealth(w http.ResponseWriter, status int, body string) {
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
 }
 
 // ServeHTTP is the one entry of every request: its id (the trusted

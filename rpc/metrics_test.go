@@ -144,11 +144,34 @@ func TestMetrics(t *testing.T) {
 	if r := executeKw(t, h, metricsPassword, "res.partner", "no_such_method"); r["error"] == nil {
 		t.Fatal("an unknown method answered")
 	}
+	for _, pw := range []string{metricsPassword, "wrong-Pw"} {
+		body, _ := json.Marshal(map[string]any{"params": map[string]any{"service": "common", "method": "login", "args": []any{"metrics", "admin", pw}}})
+		req := httptest.NewRequest(http.MethodPost, "/jsonrpc", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
 	for _, bearer := range []string{key, "not-a-key"} {
 		req := httptest.NewRequest(http.MethodPost, "/json/2/res.partner/search_count", strings.NewReader(`{"domain": []}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+bearer)
 		req.Header.Set("X-Odoo-Database", "metrics")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+
+	// A web session, used on a user route; wrong keys on the header key
+	// and Basic routes.
+	login := httptest.NewRequest(http.MethodPost, "/web/session/authenticate",
+		strings.NewReader(`{"params": {"db": "metrics", "login": "admin", "password": "`+metricsPassword+`"}}`))
+	login.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, login)
+	for _, r := range []struct{ path, header, value string }{
+		{"/auth/whoami/user", "Cookie", rec.Header().Get("Set-Cookie")},
+		{"/auth/whoami/api_key", "API-KEY", "not-a-key"},
+		{"/auth/whoami/basic_api_key", "API-KEY", "not-a-key"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, r.path+"?db=metrics", nil)
+		req.Header.Set(r.header, r.value)
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 
@@ -166,8 +189,16 @@ func TestMetrics(t *testing.T) {
 		{"godoo_requests_total", []string{"protocol", "json2", "model", "res.partner", "method", "search_count", "outcome", "refused"}, 1},
 		{"godoo_request_duration_seconds_count", []string{"protocol", "jsonrpc", "method", "search_count"}, 4},
 		{"godoo_request_duration_seconds_bucket", []string{"protocol", "jsonrpc", "method", "search_count", "le", "+Inf"}, 4},
-		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 4},
-		{"godoo_authentications_total", []string{"credential", "password", "outcome", "refused"}, 1},
+		{"godoo_authentications_total", []string{"credential", "password", "outcome", "ok"}, 6},
+		{"godoo_authentications_total", []string{"credential", "session", "outcome", "ok"}, 1},
+		{"godoo_authentications_total", []string{"credential", "header_key", "outcome", "refused"}, 1},
+		{"godoo_authentications_total", []string{"credential", "basic", "outcome", "refused"}, 1},
+		{"godoo_requests_total", []string{"protocol", "route", "method", "GET /auth/whoami/user", "outcome", "ok"}, 1},
+		{"godoo_requests_total", []string{"protocol", "web", "service", "web", "method", "authenticate", "outcome", "ok"}, 1},
+		{"godoo_refusals_total", []string{"reason", "invalid_api_key"}, 1},
+		{"godoo_refusals_total", []string{"reason", "missing_basic_credentials"}, 1},
+		{"godoo_authentications_total", []string{"credential", "password", "outcome", "refused"}, 2},
+		{"godoo_requests_total", []string{"protocol", "jsonrpc", "service", "common", "model", "", "method", "login", "outcome", "ok"}, 2},
 		{"godoo_authentications_total", []string{"credential", "native_key", "outcome", "ok"}, 1},
 		{"godoo_authentications_total", []string{"credential", "bearer", "outcome", "ok"}, 1},
 		{"godoo_authentications_total", []string{"credential", "bearer", "outcome", "refused"}, 1},
@@ -212,14 +243,21 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// TestMetricsBounded calls 10 000 distinct unknown models (and an unknown
-// service and method): they all fold into the label value other, so the
-// number of series stays what known names make.
+// TestMetricsBounded calls 10 000 distinct unknown models (and unknown
+// services, methods, routes and databases): they all fold into the label
+// value other, or make no label at all, so the number of series stays
+// what known names make.
 func TestMetricsBounded(t *testing.T) {
 	h, _ := metricsServer(t)
 	const n = 10000
 	for i := range n {
 		executeKw(t, h, metricsPassword, fmt.Sprintf("x.unknown_%d", i), fmt.Sprintf("method_%d", i))
+	}
+	for i := range 50 {
+		body := fmt.Sprintf(`{"params": {"service": "object", "method": "execute_kw", "args": ["nodb_%d", 2, "pw", "res.partner", "search", [[]]]}}`, i)
+		req := httptest.NewRequest(http.MethodPost, "/jsonrpc", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	for i := range 50 {
 		body := fmt.Sprintf(`{"params": {"service": "svc_%d", "method": "m_%d", "args": []}}`, i, i)
@@ -243,7 +281,7 @@ func TestMetricsBounded(t *testing.T) {
 		if strings.HasPrefix(x.name, "godoo_") {
 			series++
 			for _, v := range x.labels {
-				if strings.Contains(v, "unknown_") || strings.Contains(v, "method_") || strings.Contains(v, "svc_") || strings.Contains(v, "/no/such") {
+				if strings.Contains(v, "unknown_") || strings.Contains(v, "method_") || strings.Contains(v, "svc_") || strings.Contains(v, "/no/such") || strings.Contains(v, "nodb_") {
 					t.Fatalf("a client's name became a label value: %s %v", x.name, x.labels)
 				}
 			}

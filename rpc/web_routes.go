@@ -151,6 +151,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	prev, _ := sessionID(c.r)
 	s, info, err := wr.web.Authenticate(c.r.Context(), services.WebLogin{DB: db, Login: login, Password: password,
 		Host: requestHost(c.r, wr.h.opts.ProxyMode), PreviousID: prev})
+	wr.h.loggedIn(password, err, false)
 	if err != nil {
 		return nil, err
 	}
@@ -211,10 +212,10 @@ func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 // server answers, and 500 with "fail" when it does not.
 func (h *Handler) healthDB(w http.ResponseWriter, r *http.Request) {
 	if h.set.Web().DBServerStatus(r.Context()) {
-		writeJSON(w, http.StatusOK, []byte(`{"status": "pass", "db_server_status": true}`))
+		writeHealth(w, http.StatusOK, `{"status": "pass", "db_server_status": true}`)
 		return
 	}
-	writeJSON(w, http.StatusInternalServerError, []byte(`{"status": "fail", "db_server_status": false}`))
+	writeHealth(w, http.StatusInternalServerError, `{"status": "fail", "db_server_status": false}`)
 }
 
 // sessionCookie is Odoo's session cookie (HttpOnly, Path=/, Max-Age the

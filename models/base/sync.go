@@ -32,6 +32,9 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 	if err := syncFields(ctx, in.env, modelIDs); err != nil {
 		return err
 	}
+	if err := syncSelections(ctx, in.env); err != nil {
+		return err
+	}
 	access := env.Registry.Model("ir.model.access")
 	for _, a := range baseAccess {
 		if modelIDs[a.model] == 0 {

@@ -114,3 +114,13 @@ func Name() string {
 	_, _ = rand.Read(b)
 	return "godoo_storetest_" + hex.EncodeToString(b)
 }
+
+// Progress is a models.Progress that remembers what it was told, for the
+// tests of long store operations.
+type Progress struct{ Units, Done int64 }
+
+// Total records the units of the operation.
+func (p *Progress) Total(n int64) { p.Units = n }
+
+// Add counts units done.
+func (p *Progress) Add(n int64) { p.Done += n }
