@@ -369,3 +369,45 @@ func recordsOf(v any) []models.Record {
 	}
 	return nil
 }
+
+// TestAttachmentFilesFollowTheDatabase checks that db.duplicate_database
+// gives the copy the files of its source, db.rename moves them, and
+// db.drop deletes them, as Odoo does with its filestore.
+func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		content := "travels with its database"
+		e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "t.txt", "datas": b64(content)}}, nil)
+		copyName, renamed := uniqueName("it_copy_"), uniqueName("it_renamed_")
+		if _, f := c.call(t, "db", "duplicate_database", masterPassword, e.db, copyName); f != nil {
+			t.Fatalf("duplicate_database: %v", f)
+		}
+		if !fileExists(t, storedPath(filepath.Join(dir, copyName), content)) {
+			t.Fatal("the copy has no file")
+		}
+		got, f := c.call(t, "object", "execute_kw", copyName, int64(2), adminPassword, "ir.attachment", "search_read",
+			[]any{[]any{[]any{"name", "=", "t.txt"}}, []any{"datas"}})
+		if f != nil {
+			t.Fatal(f)
+		}
+		if rows := got.([]any); len(rows) != 1 || rows[0].(map[string]any)["datas"] != b64(content) {
+			t.Fatalf("the copy reads %v", got)
+		}
+		if _, f := c.call(t, "db", "rename", masterPassword, copyName, renamed); f != nil {
+			t.Fatalf("rename: %v", f)
+		}
+		if fileExists(t, filepath.Join(dir, copyName)) || !fileExists(t, storedPath(filepath.Join(dir, renamed), content)) {
+			t.Fatal("the files did not move with the renamed database")
+		}
+		if _, f := c.call(t, "db", "drop", masterPassword, renamed); f != nil {
+			t.Fatalf("drop: %v", f)
+		}
+		if fileExists(t, filepath.Join(dir, renamed)) {
+			t.Fatal("the dropped database's files are left")
+		}
+		if !fileExists(t, storedPath(filepath.Join(dir, e.db), content)) {
+			t.Fatal("the source lost its file")
+		}
+	})
+}

@@ -271,6 +271,7 @@ func (c *core) forget(name string) {
 	}
 	delete(c.access, name)
 	delete(c.foundAt, name)
+	delete(c.files, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
 	c.auth.Forget(name)
