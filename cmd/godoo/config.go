@@ -66,6 +66,11 @@ var settings = []setting{
 	{key: "data_dir", flag: "data-dir", env: "GODOO_DATA_DIR", arg: "DIR", defDoc: "~/.local/share/godoo",
 		help: "directory of the embedded SQLite databases",
 		doc:  "directory of the SQLite databases (`db/<name>.sqlite`); the default is `$XDG_DATA_HOME/godoo` when that is set"},
+	{key: "filestore_dir", flag: "filestore-dir", env: "GODOO_FILESTORE_DIR", arg: "DIR", defDoc: "DATA_DIR/filestore",
+		help: "directory of the attachments' files, one folder per database (shared by every process serving the same databases)",
+		doc: "directory of the attachments' files (Odoo's `data_dir/filestore`): `<dir>/<db>/<ab>/<sha1>`, one file per content; " +
+			"with PostgreSQL and several godoo processes, a directory they all share; the system parameter " +
+			"`ir_attachment.location = db` keeps contents in the database instead"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},
@@ -438,6 +443,14 @@ func basicUsers(path string, sections map[string]map[string]string) (map[string]
 // unset reports Odoo's way of leaving a value empty in odoo.conf.
 func unset(v string) bool {
 	return v == "" || strings.EqualFold(v, "false") || strings.EqualFold(v, "none")
+}
+
+// filestoreDir returns the directory of the attachments' files.
+func (c *config) filestoreDir() string {
+	if d := c.get("filestore_dir"); !unset(d) {
+		return d
+	}
+	return filepath.Join(c.dataDir(), "filestore")
 }
 
 // dataDir returns the SQLite data directory.
