@@ -28,6 +28,10 @@ const (
 	Many2one  = "many2one"
 	One2many  = "one2many"
 	Many2many = "many2many"
+	// Reference holds "model,id"; Many2oneReference an id whose model
+	// another field names.
+	Reference         = "reference"
+	Many2oneReference = "many2one_reference"
 )
 
 // Wire layouts of dates, shared with the protocol layer so that every value
@@ -91,6 +95,38 @@ type Field struct {
 	Groups string
 	// NoCopy fields are left out of copy (Odoo's copy=False).
 	NoCopy bool
+	// Described is the field's fields_get description as its declaration
+	// gives it (see FieldDeclaration.Described); nil to derive it.
+	Described []Attr
+}
+
+// valueless reports whether nothing gives the field a value: no column,
+// no compute, no delegated record, no link. Odoo computes such fields;
+// godoo describes them, reads them as empty and ignores writes to them.
+func (f *Field) valueless() bool {
+	switch {
+	case f.Column != "" || f.Compute != nil || f.Related != nil || f.WriteOnly:
+		return false // a write-only field reads as an empty string
+	case f.Type == One2many:
+		return f.InverseName == ""
+	case f.Type == Many2many:
+		return f.RelTable == ""
+	}
+	return f.Name != "display_name" // the engine's own
+}
+
+// emptyValue is what a read gives for a field without a value: Odoo's
+// empty value of its type.
+func (f *Field) emptyValue() any {
+	switch f.Type {
+	case One2many, Many2many:
+		return []int64{}
+	case Integer, Many2oneReference:
+		return int64(0)
+	case Float, Monetary:
+		return float64(0)
+	}
+	return false
 }
 
 // Stored reports whether the field is a column clients may use: read,
@@ -153,7 +189,7 @@ func (f *Field) fromDB(v any) any {
 			return v
 		}
 		return Bool(v)
-	case Integer:
+	case Integer, Many2oneReference:
 		if _, ok := v.(int64); ok {
 			return v
 		}
@@ -258,6 +294,9 @@ func (f *Field) toDB(v any) (any, error) {
 		if !ok {
 			return nil, f.badValue(v)
 		}
+		if len(f.Selection) == 0 {
+			return s, nil // values the database gives, which godoo does not know
+		}
 		for _, opt := range f.Selection {
 			if opt[0] == s {
 				return s, nil
@@ -275,7 +314,13 @@ func (f *Field) toDB(v any) (any, error) {
 			return nil, ValidationErrorf("The value for the binary field %s is not valid base64 text.", f.Name)
 		}
 		return s, nil
-	case Char, Text, HTML:
+	case Many2oneReference:
+		n, ok := ToInt64(v)
+		if !ok {
+			return nil, f.badValue(v)
+		}
+		return n, nil
+	case Char, Text, HTML, Reference:
 		switch s := v.(type) {
 		case string:
 			return s, nil

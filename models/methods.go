@@ -9,11 +9,17 @@ import (
 
 // addMagicFields gives every model the fields Odoo adds to all of them.
 func addMagicFields(m *Model) {
+	if m.Abstract {
+		return // Odoo's abstract models have no fields of their own
+	}
 	if m.Fields["id"] == nil {
 		m.AddField(&Field{Name: "id", Type: Integer, String: "ID", Column: "id", Readonly: true})
 	}
 	if m.Fields["display_name"] == nil {
 		m.AddField(&Field{Name: "display_name", Type: Char, String: "Display Name", Readonly: true})
+	}
+	if !m.LogAccess() {
+		return
 	}
 	for _, f := range []*Field{
 		{Name: "create_uid", Type: Many2one, Relation: "res.users", String: "Created by", Column: "create_uid", Readonly: true},
@@ -294,28 +300,7 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		} else if !ok {
 			continue // Odoo hides what the user may not access
 		}
-		desc := map[string]any{
-			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
-			"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
-		}
-		if f.Help != "" {
-			desc["help"] = f.Help
-		}
-		if f.Relation != "" {
-			desc["relation"] = f.Relation
-			desc["context"] = map[string]any{}
-			desc["domain"] = []any{}
-		}
-		if f.Type == One2many {
-			desc["relation_field"] = f.InverseName
-		}
-		if f.Type == Selection {
-			sel := make([]any, len(f.Selection))
-			for i, o := range f.Selection {
-				sel[i] = []any{o[0], o[1]}
-			}
-			desc["selection"] = sel
-		}
+		desc := f.describe()
 		if len(attrs) > 0 {
 			for k := range desc {
 				if !contains(attrs, k) {
@@ -326,4 +311,42 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		out[n] = desc
 	}
 	return out, nil
+}
+
+// describe is the field's fields_get description: the one its declaration
+// gives, or else the one the engine derives.
+func (f *Field) describe() map[string]any {
+	if f.Described != nil {
+		desc := make(map[string]any, len(f.Described)+1)
+		for _, a := range f.Described {
+			desc[a.Name] = a.Value
+		}
+		if f.Help != "" {
+			desc["help"] = f.Help
+		}
+		return desc
+	}
+	desc := map[string]any{
+		"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
+		"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
+	}
+	if f.Help != "" {
+		desc["help"] = f.Help
+	}
+	if f.Relation != "" {
+		desc["relation"] = f.Relation
+		desc["context"] = map[string]any{}
+		desc["domain"] = []any{}
+	}
+	if f.Type == One2many {
+		desc["relation_field"] = f.InverseName
+	}
+	if f.Type == Selection {
+		sel := make([]any, len(f.Selection))
+		for i, o := range f.Selection {
+			sel[i] = []any{o[0], o[1]}
+		}
+		desc["selection"] = sel
+	}
+	return desc
 }
