@@ -35,8 +35,10 @@ type Authenticator struct {
 	cache *checkCache
 	// keyCache remembers verified Odoo-format keys by key id.
 	keyCache *checkCache
-	limiter  *limiter
-	usage    usage
+	// checks counts the look-ups of both caches of verified credentials.
+	checks  models.HitCounts
+	limiter *limiter
+	usage   usage
 	// flights coalesces concurrent derivations of one credential.
 	flights flights
 	// refusals aggregates the log lines of refused attempts.
@@ -73,8 +75,9 @@ func New(log *slog.Logger) *Authenticator {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, cache: newCheckCache(100000),
-		keyCache: newCheckCache(100000), limiter: newLimiter()}
+	a := &Authenticator{Rounds: MinRounds, Now: time.Now, Log: log, limiter: newLimiter()}
+	a.cache, a.keyCache = newCheckCache(100000, &a.checks), newCheckCache(100000, &a.checks)
+	return a
 }
 
 // Hash hashes a new password with the configured rounds.

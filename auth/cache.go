@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"sync"
+
+	"github.com/godoo/godoo/models"
 )
 
 // checkCache remembers successful credential checks so that a call with the
@@ -21,6 +23,8 @@ type checkCache struct {
 	key     [32]byte
 	max     int
 	entries map[cacheKey]cacheEntry
+	// counts is shared by the authenticator's caches, for its metrics.
+	counts *models.HitCounts
 }
 
 type cacheKey struct {
@@ -33,8 +37,8 @@ type cacheEntry struct {
 	version int64
 }
 
-func newCheckCache(max int) *checkCache {
-	c := &checkCache{max: max, entries: make(map[cacheKey]cacheEntry)}
+func newCheckCache(max int, counts *models.HitCounts) *checkCache {
+	c := &checkCache{max: max, entries: make(map[cacheKey]cacheEntry), counts: counts}
 	if _, err := rand.Read(c.key[:]); err != nil {
 		panic("auth: no randomness for the credential cache key: " + err.Error())
 	}
@@ -64,7 +68,9 @@ func (c *checkCache) hit(db string, uid int64, stored, secret string, version in
 	c.mu.Lock()
 	e, ok := c.entries[cacheKey{db, uid}]
 	c.mu.Unlock()
-	return ok && e.version == version && hmac.Equal(e.digest[:], d[:])
+	hit := ok && e.version == version && hmac.Equal(e.digest[:], d[:])
+	c.counts.Note(hit)
+	return hit
 }
 
 // store remembers a successful check. One entry per user: a user with two

@@ -554,68 +554,73 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 	if f := gen(xc, admin, false); f != nil {
 		t.Errorf("a persistent key by admin: %v", f)
 	}
-	wizard := func(c caller, u akUser, vals map[string]any) (string, *faultInfo) {
+	// The wizard runs in a web session, as in Odoo 18: the identity check
+	// of make_key needs one. Its refusals are the web error's message.
+	wizard := func(u akUser, vals map[string]any) (string, string) {
 		t.Helper()
-		id, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys.description", "create", vals)
-		if f != nil {
-			return "", f
+		web := k.web(t, u)
+		created := web.callKw(t, "", "res.users.apikeys.description", "create", []any{vals}, nil)
+		if created.err != nil {
+			return "", errMessage(created.err)
 		}
-		v, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys.description", "make_key", []any{id})
-		if f != nil {
-			return "", f
+		a := web.button(t, "res.users.apikeys.description", "make_key", created.result)
+		if a.err != nil {
+			return "", errMessage(a.err)
 		}
-		// Over RPC, make_key first asks for the password again (Odoo's
-		// identity check); run_check then makes the key.
-		check, _ := v.(map[string]any)
+		check, _ := a.result.(map[string]any)
 		if check["res_model"] != "res.users.identitycheck" {
-			t.Fatalf("make_key without an identity check answered %v", v)
+			t.Fatalf("make_key without an identity check answered %s", a.body)
 		}
-		if _, f := authKw(t, c, k.db, u.uid, u.password, "res.users.identitycheck", "write", []any{check["res_id"]}, map[string]any{"password": u.password}); f != nil {
-			return "", f
+		web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{check["res_id"]}, map[string]any{"password": u.password}}, nil)
+		a = web.button(t, "res.users.identitycheck", "run_check", check["res_id"])
+		if a.err != nil {
+			return "", errMessage(a.err)
 		}
-		v, f = authKw(t, c, k.db, u.uid, u.password, "res.users.identitycheck", "run_check", []any{check["res_id"]})
-		if f != nil {
-			return "", f
-		}
-		ctx, _ := v.(map[string]any)["context"].(map[string]any)
+		ctx, _ := a.result.(map[string]any)["context"].(map[string]any)
 		key, _ := ctx["default_key"].(string)
 		k.secrets.add(key, 1)
-		return key, nil
+		return key, ""
+	}
+	wantMsg := func(what, got, want string) {
+		t.Helper()
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: got %q, want %q", what, got, want)
+		}
+	}
+	key, msg := wizard(admin, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+	if msg != "" {
+		t.Fatalf("persistent key by admin through the wizard: %s", msg)
+	}
+	var exp any
+	if err := k.pool.QueryRowContext(context.Background(), "SELECT expiration_date FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&exp); err != nil || exp != nil {
+		t.Errorf("expiration of a persistent key = %#v, %v", exp, err)
+	}
+	key2, msg := wizard(k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "1"})
+	if msg != "" {
+		t.Fatalf("one-day key by u2 through the wizard: %s", msg)
 	}
 	for _, c := range []caller{xc, jc} {
-		key, f := wizard(c, admin, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
-		if f != nil {
-			t.Fatalf("persistent key by admin through the wizard: %v", f)
-		}
-		var exp any
-		if err := k.pool.QueryRowContext(context.Background(), "SELECT expiration_date FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&exp); err != nil || exp != nil {
-			t.Errorf("expiration of a persistent key = %#v, %v", exp, err)
-		}
 		k.wantKW(t, c, admin, key)
-		key, f = wizard(c, k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "1"})
-		if f != nil {
-			t.Fatalf("one-day key by u2 through the wizard: %v", f)
-		}
-		k.wantKey(t, c, k.u2, key)
-		_, f = wizard(c, k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
-		wantFault(t, c, f, 2, "You must set an expiration date")
+		k.wantKey(t, c, k.u2, key2)
 	}
+	_, msg = wizard(k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+	wantMsg("persistent key by u2 through the wizard", msg, "You must set an expiration date")
 
 	// Portal users make keys only when portal.allow_api_keys is set (Odoo's
 	// portal flow, item 22), for at most the portal group's duration: one
 	// day unless the group sets one.
 	for _, c := range []caller{xc, jc} {
 		wantFault(t, c, gen(c, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
-		_, f := wizard(c, k.portal, map[string]any{"name": "portal", "duration": "1"})
-		wantFault(t, c, f, 4, "Only internal users can create API keys")
 	}
+	_, msg = wizard(k.portal, map[string]any{"name": "portal", "duration": "1"})
+	wantMsg("portal key through the wizard", msg, "Only internal users can create API keys")
 	allow := authAdmin(t, k.admin, k.db, "ir.config_parameter", "create", map[string]any{"key": "portal.allow_api_keys", "value": "True"})
+	key, msg = wizard(k.portal, map[string]any{"name": uniqueName("portal_"), "duration": "1"})
+	if msg != "" {
+		t.Fatalf("portal key through the wizard: %s", msg)
+	}
 	for _, c := range []caller{xc, jc} {
 		wantFault(t, c, gen(c, k.portal, utc(2*24*time.Hour)), 2, "You cannot exceed 1 days.")
-		key, f := wizard(c, k.portal, map[string]any{"name": uniqueName("portal_"), "duration": "1"})
-		if f != nil {
-			t.Fatalf("%s: portal key through the wizard: %v", c.protocol(), f)
-		}
 		k.wantKey(t, c, k.portal, key)
 		if f := gen(c, k.portal, utc(12*time.Hour)); f != nil {
 			t.Errorf("%s: a 12-hour portal key: %v", c.protocol(), f)
@@ -1184,49 +1189,89 @@ func TestAPIKeysREADME(t *testing.T) {
 
 // testIdentityCheck: the key wizard, make_key and remove ask for the
 // password again (Odoo's @check_identity, item 21) and run_check replays
-// them after a right password only; over RPC the check lasts for the call
-// (there is no session to keep it). generate and revoke, the methods meant
-// for programs, need no check.
+// them after a right password only. As in Odoo 18 the check needs a web
+// session: over XML-RPC and JSON-RPC those methods are refused and change
+// nothing. generate and revoke, the methods meant for programs, need no
+// check.
 func (k *akEnv) testIdentityCheck(t *testing.T) {
 	for _, c := range k.callers(false) {
 		key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("identity_"), utc(time.Hour))
 		id := k.nativeID(t, key)
-		check := func(v any) any {
-			t.Helper()
-			a, _ := v.(map[string]any)
-			if a["res_model"] != "res.users.identitycheck" || a["type"] != "ir.actions.act_window" || a["target"] != "new" {
-				t.Fatalf("%s: want the identity check action, got %v", c.protocol(), v)
-			}
-			return a["res_id"]
+		wizard := authAdmin(t, k.admin, k.db, "res.users.apikeys.description", "create", map[string]any{"name": uniqueName("rpc_")})
+		for _, call := range []struct {
+			model, method string
+			args          []any
+		}{
+			{"res.users.apikeys", "remove", []any{id}},
+			{"res.users", "api_key_wizard", []any{k.u1.uid}},
+			{"res.users.apikeys.description", "make_key", []any{wizard}},
+		} {
+			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, call.model, call.method, call.args)
+			wantFault(t, c, f, 2, "This method can only be accessed over HTTP")
 		}
-		w := check(k.mustAs(t, c, k.u1, "res.users.apikeys", "remove", []any{id}))
-		k.wantKW(t, c, k.u1, key) // nothing removed yet
-
-		// Someone else cannot answer u1's check.
-		_, f := authKw(t, c, k.db, k.u2.uid, k.u2.password, "res.users.identitycheck", "run_check", []any{w})
-		if f == nil {
-			t.Errorf("%s: u2 ran u1's identity check", c.protocol())
-		}
-		// A wrong password, or the key itself, fails it.
-		for _, wrong := range []string{"wrong-Password-1", key} {
-			k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": wrong})
-			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.identitycheck", "run_check", []any{w})
-			wantFault(t, c, f, 2, "Incorrect Password, try again or click on Forgot Password to reset your password.")
-		}
-		k.wantKW(t, c, k.u1, key)
-		// The password is never stored, not even for a moment.
-		k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": k.u1.password})
-		var stored sql.NullString
-		if err := k.pool.QueryRowContext(context.Background(), "SELECT password FROM res_users_identitycheck WHERE id = ?", w).Scan(&stored); err != nil {
-			t.Fatal(err)
-		}
-		equal(t, "stored identity check password", stored.String, "1")
-		equal(t, "run_check replays remove", k.mustAs(t, c, k.u1, "res.users.identitycheck", "run_check", []any{w}), true)
-		k.wantRefusedKW(t, c, k.u1, key)
-		// Over RPC the check lasted for that call only.
-		w = check(k.mustAs(t, c, k.u1, "res.users", "api_key_wizard", []any{k.u1.uid}))
-		k.mustAs(t, c, k.u1, "res.users.identitycheck", "write", []any{w}, map[string]any{"password": k.u1.password})
-		wizard, _ := k.mustAs(t, c, k.u1, "res.users.identitycheck", "run_check", []any{w}).(map[string]any)
-		equal(t, "api_key_wizard opens", wizard["res_model"], "res.users.apikeys.description")
+		k.wantKW(t, c, k.u1, key) // nothing removed
 	}
+
+	c := k.callers(false)[1]
+	key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("identity_"), utc(time.Hour))
+	id := k.nativeID(t, key)
+	web := k.web(t, k.u1)
+	check := func(a webAnswer) any {
+		t.Helper()
+		v, _ := a.result.(map[string]any)
+		if a.err != nil || v["res_model"] != "res.users.identitycheck" || v["type"] != "ir.actions.act_window" || v["target"] != "new" {
+			t.Fatalf("want the identity check action, got %s", a.body)
+		}
+		return v["res_id"]
+	}
+	w := check(web.button(t, "res.users.apikeys", "remove", id))
+	k.wantKW(t, c, k.u1, key) // nothing removed yet
+
+	// Someone else cannot answer u1's check.
+	other := k.web(t, k.u2)
+	if a := other.button(t, "res.users.identitycheck", "run_check", w); a.err == nil {
+		t.Errorf("u2 ran u1's identity check: %s", a.body)
+	}
+	// A wrong password, or the key itself, fails it.
+	for _, wrong := range []string{"wrong-Password-1", key} {
+		web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": wrong}}, nil)
+		a := web.button(t, "res.users.identitycheck", "run_check", w)
+		if msg := errMessage(a.err); msg != "Incorrect Password, try again or click on Forgot Password to reset your password." {
+			t.Errorf("run_check with a wrong password: %s", a.body)
+		}
+	}
+	k.wantKW(t, c, k.u1, key)
+	// The password is never stored, not even for a moment.
+	web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": k.u1.password}}, nil)
+	var stored sql.NullString
+	if err := k.pool.QueryRowContext(context.Background(), "SELECT password FROM res_users_identitycheck WHERE id = ?", w).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "stored identity check password", stored.String, "1")
+	if a := web.callKw(t, "", "res.users.identitycheck", "run_check", []any{[]any{w}}, nil); a.err != nil || a.result != true {
+		t.Fatalf("run_check replays remove: %s", a.body)
+	}
+	k.wantRefusedKW(t, c, k.u1, key)
+	// The session passed the check: for ten minutes the wizard opens at once.
+	v, _ := web.button(t, "res.users", "api_key_wizard", k.u1.uid).result.(map[string]any)
+	equal(t, "api_key_wizard opens", v["res_model"], "res.users.apikeys.description")
+}
+
+// web is a client of the web routes on the first front, logged in as u,
+// from an address of its own.
+func (k *akEnv) web(t *testing.T, u akUser) *webClient {
+	t.Helper()
+	w := newWebScenario(t, k.env, services.Config{}, godoorpc.Options{}, nil)
+	n := k.ip.Add(1)
+	c := w.client(t, fmt.Sprintf("%s/ip/198.18.%d.%d", k.frontA, n/250, n%250+1), modeJar, false)
+	c.login(t, u.login, u.password)
+	return c
+}
+
+// button presses a form button the way the web client does
+// (/web/dataset/call_button on one record).
+func (c *webClient) button(t *testing.T, model, method string, id any) webAnswer {
+	t.Helper()
+	return c.post(t, "/web/dataset/call_button", map[string]any{"model": model, "method": method,
+		"args": []any{[]any{id}}, "kwargs": map[string]any{}})
 }

@@ -6,10 +6,12 @@ import (
 	"crypto/pbkdf2"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -376,15 +378,29 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// testAuthLogs logs everything at debug level while passwords fly past, and
-// finds none of them in the log.
+// testAuthLogs logs everything at debug level, with the access log, in
+// both log formats, while passwords, keys and a session id fly past, and
+// finds none of them in the log; every access line has its fields.
 func testAuthLogs(t *testing.T, e *env) {
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) { testAuthLogsIn(t, e, format) })
+	}
+}
+
+func testAuthLogsIn(t *testing.T, e *env, format string) {
 	var buf syncBuffer
-	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	opts := &slog.HandlerOptions{Level: slog.LevelDebug}
+	log := slog.New(slog.NewTextHandler(&buf, opts))
+	if format == "json" {
+		log = slog.New(slog.NewJSONHandler(&buf, opts))
+	}
 	set := newSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
 	registerTestModel(set.Registry())
-	url := authURL(t, authServe(t, set, godoorpc.Options{Log: log}))
+	url := authURL(t, authServe(t, set, godoorpc.Options{Log: log, AccessLog: true}))
 	const wrong, userPw, wrongMaster = "wrong-Secret-4711", "user-Secret-0815", "wrong-Master-0042"
+	const wrongKey = "wrong-Key-Secret-2323"
+	secrets := []string{wrong, adminPassword, userPw, masterPassword, wrongMaster, wrongKey}
+	calls := 0
 	for _, c := range []caller{xmlCaller{url}, jsonCaller{url}} {
 		equal(t, "wrong login", authLogin(t, c, e.db, "admin", wrong), false)
 		equal(t, "login", authLogin(t, c, e.db, "admin", adminPassword), int64(2))
@@ -409,19 +425,131 @@ func testAuthLogs(t *testing.T, e *env) {
 		_, f = c.call(t, "db", "list_countries", wrongMaster)
 		wantFault(t, c, f, 3, "Access Denied")
 		dbMust(t, c, "list_countries", masterPassword)
+		calls += 13 // authCreateUser is one call
+	}
+	// A web session's id, and keys in each header that carries one.
+	sid := authWebSession(t, url, e.db, "admin", adminPassword)
+	secrets = append(secrets, sid)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+wrong))
+	for _, h := range [][3]string{{"user", "Cookie", "session_id=" + sid}, {"bearer", "Authorization", "Bearer " + wrongKey},
+		{"api_key", "API-KEY", wrongKey}, {"basic_api_key", "Authorization", basic}} {
+		req, _ := http.NewRequest(http.MethodGet, url+"/auth/whoami/"+h[0]+"?db="+e.db, nil)
+		req.Header.Set(h[1], h[2])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: no X-Request-Id in the answer", req.URL.Path)
+		}
+		calls++
 	}
 	set.Authenticator().FlushRefusals(true)
 	out := buf.String()
-	for _, want := range []string{`msg="refused attempts"`, "login successful", "internal error"} {
+	for _, want := range []string{"refused attempts", "login successful", "internal error"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q; is the logger wired?\n%s", want, out)
 		}
 	}
-	for _, secret := range []string{wrong, adminPassword, userPw, masterPassword, wrongMaster} {
+	for _, secret := range secrets {
 		if strings.Contains(out, secret) {
-			t.Errorf("the log contains the password %q:\n%s", secret, out)
+			t.Errorf("the log contains the secret %q:\n%s", secret, out)
 		}
 	}
+	access := accessLines(t, out, format)
+	if len(access) < calls {
+		t.Errorf("%d access log lines for %d requests:\n%s", len(access), calls, out)
+	}
+	sawModel := false
+	for _, a := range access {
+		for _, k := range []string{"time", "request_id", "remote", "protocol", "db", "uid", "model", "method", "outcome", "status", "duration", "bytes"} {
+			if _, ok := a[k]; !ok {
+				t.Errorf("access log line without %s: %v", k, a)
+			}
+		}
+		if a["model"] == "res.partner" && a["method"] == "search_count" && a["db"] == e.db && a["outcome"] == "ok" {
+			sawModel = true
+		}
+	}
+	if !sawModel {
+		t.Errorf("no access line of a search_count on res.partner in %s:\n%s", e.db, out)
+	}
+	// The internal error's line names the request, whose access line says
+	// how it ended.
+	ids := map[any]any{}
+	for _, a := range access {
+		ids[a["request_id"]] = a["outcome"]
+	}
+	internal := 0
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "internal error") {
+			continue
+		}
+		internal++
+		id := ""
+		if _, rest, ok := strings.Cut(line, "request_id"); ok {
+			id = strings.Trim(strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == ',' || r == '}' })[0], `=":`)
+		}
+		if ids[id] != "internal" {
+			t.Errorf("the internal error's line names request %q, whose access line says %v: %s", id, ids[id], line)
+		}
+	}
+	if internal == 0 {
+		t.Errorf("no internal error line")
+	}
+}
+
+// accessLines returns the access log lines of out, each as its fields, in
+// either format; in the JSON format every line must be a JSON object.
+func accessLines(t *testing.T, out, format string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		fields := map[string]any{}
+		if format == "json" {
+			if err := json.Unmarshal([]byte(line), &fields); err != nil {
+				t.Fatalf("a JSON log line does not parse: %v: %s", err, line)
+			}
+			if fields["msg"] != "request" {
+				continue
+			}
+			for k, v := range fields {
+				if f, ok := v.(float64); ok {
+					fields[k] = strconv.FormatFloat(f, 'f', -1, 64)
+				}
+			}
+		} else {
+			if !strings.Contains(line, " msg=request ") {
+				continue
+			}
+			for _, kv := range strings.Fields(line) {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					fields[k] = strings.Trim(v, `"`)
+				}
+			}
+		}
+		lines = append(lines, fields)
+	}
+	return lines
+}
+
+// authWebSession opens a web session and returns its id.
+func authWebSession(t *testing.T, url, db, login, password string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"jsonrpc": "2.0", "params": {"db": %q, "login": %q, "password": %q}}`, db, login, password)
+	resp, err := http.Post(url+"/web/session/authenticate", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "session_id" {
+			return c.Value
+		}
+	}
+	t.Fatalf("no session cookie from /web/session/authenticate (HTTP %d)", resp.StatusCode)
+	return ""
 }
 
 // testAuthCooldown checks the login cool-down (base.login_cooldown_after

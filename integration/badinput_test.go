@@ -226,7 +226,7 @@ func testBadNames(t *testing.T, e *env) {
 		{"private method name", "db", "__init__", nil, 1, "builtins.KeyError", "Method not found: __init__"},
 		{"unknown model", "object", "execute_kw", []any{db, 2, pw, "res.nope", "create", []any{map[string]any{"name": "x"}}}, 2, "odoo.exceptions.UserError", "Object res.nope doesn't exist"},
 		{"empty model", "object", "execute_kw", []any{db, 2, pw, "", "search", []any{[]any{}}}, 2, "odoo.exceptions.UserError", "Object  doesn't exist"},
-		{"unknown model method", "object", "execute_kw", []any{db, 2, pw, "res.partner", "nope", []any{}}, 1, "builtins.AttributeError", "The method 'nope' does not exist on the model 'res.partner'"},
+		{"unknown model method", "object", "execute_kw", []any{db, 2, pw, "res.partner", "nope", []any{}}, 1, "builtins.AttributeError", "The method 'res.partner.nope' does not exist"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.eachProtocol(t, func(t *testing.T, c caller) {

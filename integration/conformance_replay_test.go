@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,6 +37,8 @@ type wire struct {
 	client *http.Client
 	// sessions holds each role's web session id, opened at first use.
 	sessions map[string]string
+	// sources counts the client addresses given to RPC calls (see post).
+	sources atomic.Int64
 }
 
 func newWire(base, db string) *wire {
@@ -50,6 +53,19 @@ func (w *wire) post(path, contentType string, body []byte, session string) (int,
 		return 0, nil, nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	// Odoo 18 applies its login cool-down to web logins only: XML-RPC,
+	// JSON-RPC and JSON-2 calls run without a request, so their wrong
+	// passwords are never counted. godoo counts them per client address
+	// (a deliberate difference, see the README), which would refuse the
+	// replay's later calls after its cases of wrong credentials; so every
+	// call but the web routes' comes from an address of its own, as if from
+	// many clients, and the answers are those Odoo gives each of them.
+	if strings.HasPrefix(path, "/web/") {
+		req.Header.Set("X-Forwarded-For", "192.0.2.1")
+	} else {
+		n := w.sources.Add(1)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+	}
 	if session != "" {
 		req.AddCookie(&http.Cookie{Name: "session_id", Value: session})
 	}

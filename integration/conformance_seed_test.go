@@ -44,7 +44,8 @@ func startConformanceServer(t *testing.T, store models.Store) (base, db string) 
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
+	// Proxy mode: the replay names each call's client address (wire.post).
+	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true})
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {

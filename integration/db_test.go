@@ -34,6 +34,7 @@ func TestDB(t *testing.T) {
 					t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
 					t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
 					t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
+					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store.Dialect()) })
 					t.Run("change_admin_password", func(t *testing.T) { testDBChangeMaster(t, c, store) })
 				})
 			}
@@ -252,8 +253,6 @@ func dbUUID(t *testing.T, c caller, db, password string) string {
 
 func testDBUnsupported(t *testing.T, c caller, fixture string) {
 	for method, args := range map[string][]any{
-		"dump":              {masterPassword, fixture, "zip"},
-		"restore":           {masterPassword, uniqueName("itdb_"), "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
 		"migrate_databases": {masterPassword, []any{fixture}},
 	} {
 		_, f := c.call(t, "db", method, args...)

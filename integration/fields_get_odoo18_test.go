@@ -2,12 +2,14 @@ package integration_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -30,7 +32,8 @@ const unexplained = "not explained yet"
 // TestFieldsGetOdoo18 compares, on both stores, godoo's fields_get of every
 // model of the recording (model/fields/<model>.json: every attribute but
 // help) with Odoo's, as an administrator over JSON-RPC: fields, their
-// attributes and values. Every difference must be listed in
+// attributes and values, and the order of both on the wire (fields in
+// Odoo's order, attributes by name). Every difference must be listed in
 // fieldsGetDiffFile with its reason, and every listed one must still be a
 // difference, so that the list only shrinks.
 func TestFieldsGetOdoo18(t *testing.T) {
@@ -56,6 +59,14 @@ func TestFieldsGetOdoo18(t *testing.T) {
 			t.Fatal(err)
 		}
 		want[m.Model] = fields
+	}
+	order := map[string][]string{} // the recorded order of each model's fields
+	for _, m := range recorded {
+		data, err := os.ReadFile(filepath.Join(dir, "fields", m.Model+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		order[m.Model] = objectKeys(t, data)
 	}
 	listed, err := readFieldsGetDiffs(fieldsGetDiffFile)
 	if err != nil {
@@ -96,6 +107,9 @@ func TestFieldsGetOdoo18(t *testing.T) {
 			if modelDiffs == 0 && f == nil {
 				matchModels++
 			}
+			if f == nil {
+				checkFieldsGetOrder(t, e, name, order[name])
+			}
 		}
 		t.Logf("fields_get: %d of %d models match, %d of %d fields match (%s)", matchModels, models, matchFields, fields, e.name)
 		found[e.name] = diffs
@@ -126,6 +140,69 @@ func TestFieldsGetOdoo18(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// checkFieldsGetOrder checks the order of fields_get's answer on the wire:
+// the fields common to godoo and Odoo in Odoo's order, and each field's
+// attributes by name, as Odoo writes them.
+func checkFieldsGetOrder(t *testing.T, e *env, model string, want []string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
+		"service": "object", "method": "execute_kw", "args": []any{e.db, 2, adminPassword, model, "fields_get", []any{}}}})
+	resp := postJSON(t, e.srv.URL+"/jsonrpc", body)
+	var envelope struct{ Result json.RawMessage }
+	if err := json.Unmarshal(resp.body, &envelope); err != nil {
+		t.Fatal(err)
+	}
+	got := objectKeys(t, envelope.Result)
+	if common(got, want) != common(want, got) {
+		t.Errorf("%s: fields_get's fields are in the order %v, Odoo's %v", model, got, want)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(envelope.Result, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for name, desc := range fields {
+		if attrs := objectKeys(t, desc); !sort.StringsAreSorted(attrs) {
+			t.Errorf("%s.%s: attributes in the order %v, not by name", model, name, attrs)
+		}
+	}
+}
+
+// common is the names of a that b has too, in a's order, as one string.
+func common(a, b []string) string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// objectKeys is the keys of a JSON object, in their order.
+func objectKeys(t *testing.T, data []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %.80s", data)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
 }
 
 // fieldDiffs names the attributes of a field (or "missing" for the whole

@@ -27,6 +27,7 @@ import (
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/py"
 	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -289,11 +290,7 @@ func do(t *testing.T, req *http.Request) httpResult {
 func normalize(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
+		return py.JSONNumbers(x)
 	case int:
 		return int64(x)
 	case int32:

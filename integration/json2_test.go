@@ -3,6 +3,7 @@ package integration_test
 import (
 	"encoding/json"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,20 @@ func TestJSON2(t *testing.T) {
 				"\r\nContent-Length: 100\r\n\r\n{\"domain\": ")
 			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
 				t.Errorf("a stalled body: HTTP %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
+			}
+		})
+		t.Run("doc-bearer client", func(t *testing.T) {
+			// A Python client that maps positional arguments to names
+			// through /doc-bearer/<model>.json, as Odoo 19's documentation
+			// shows.
+			python, err := exec.LookPath("python3")
+			if err != nil {
+				t.Fatal("python3 is required for the JSON-2 client test (see the README)")
+			}
+			out, err := exec.Command(python, "clients/json2_doc_client.py", e.srv.URL, e.db, key).CombinedOutput()
+			t.Logf("python client:\n%s", out)
+			if err != nil || !strings.HasSuffix(strings.TrimSpace(string(out)), "PASSED") {
+				t.Fatalf("the JSON-2 doc client failed: %v", err)
 			}
 		})
 		t.Run("doc-bearer", func(t *testing.T) {

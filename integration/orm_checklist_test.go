@@ -465,7 +465,7 @@ func testChecklistMethods(t *testing.T, e *env, c caller) {
 
 	// name_get was removed in 17.3: 18 has no such method.
 	_, f := e.kw(t, c, "res.partner", "name_get", []any{[]any{d.co}}, nil)
-	wantExact(t, c, f, 1, "builtins.AttributeError", "The method 'name_get' does not exist on the model 'res.partner'")
+	wantExact(t, c, f, 1, "builtins.AttributeError", "The method 'res.partner.name_get' does not exist")
 
 	// display_name is readable on every model the administrator may read.
 	// Odoo's data grants no group the models of its machinery (mixins,

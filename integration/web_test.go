@@ -705,8 +705,8 @@ func (w *webScenario) callKw(t *testing.T) {
 	a := c.post(t, "/web/dataset/call_kw", map[string]any{"model": "res.partner", "method": "search_count", "args": "nope", "kwargs": map[string]any{}})
 	wantWebError(t, "args not a list", a, "builtins.TypeError", "must be list")
 
-	a = c.callKw(t, "", "res.partner", "_private", nil, nil)
-	wantWebError(t, "private method", a, "odoo.exceptions.AccessError", "Private methods (such as _private) cannot be called remotely.")
+	a = c.callKw(t, "", "res.partner", "_search", nil, nil)
+	wantWebError(t, "private method", a, "odoo.exceptions.AccessError", "Private methods (such as 'res.partner._search') cannot be called remotely.")
 	a = c.callKw(t, "", "res.partner", "no_such_method", nil, nil)
 	wantWebError(t, "unknown method", a, "builtins.AttributeError", "no_such_method")
 	a = c.callKw(t, "", "no.such.model", "search", []any{[]any{}}, nil)
@@ -960,6 +960,9 @@ func (w *webScenario) health(t *testing.T) {
 		res := w.client(t, base, modeJar, false).do(t, mustRequest(t, http.MethodGet, base+"/web/health"+query))
 		if cc := res.header.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("/web/health%s: Cache-Control %q", query, cc)
+		}
+		if ct := res.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("/web/health%s: Content-Type %q, want Odoo's application/json", query, ct)
 		}
 		return res.status, res.header, httpResult{body: res.body}.object(t)
 	}

@@ -189,9 +189,9 @@ func testWireXMLFaults(t *testing.T, e *env) {
 		{"unknown model", xmlCall("execute_kw", append(e.adminKw("res.nope", "search"), xa(xa()))...),
 			intFault(2, "Object res.nope doesn't exist"),
 			stringFault("warning -- UserError\n\nObject res.nope doesn't exist", "")},
-		{"private method", call("_private"),
-			intFault(4, "Private methods (such as _private) cannot be called remotely."),
-			stringFault("warning -- AccessError\n\nPrivate methods (such as _private) cannot be called remotely.", "")},
+		{"private method", call("_search"),
+			intFault(4, "Private methods (such as 'test.rpc._search') cannot be called remotely."),
+			stringFault("warning -- AccessError\n\nPrivate methods (such as 'test.rpc._search') cannot be called remotely.", "")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantXML(t, postXML(t, e.srv.URL+"/xmlrpc/2/object", tc.body), tc.want)
@@ -206,7 +206,7 @@ func testWireXMLFaults(t *testing.T, e *env) {
 		name, method, last string
 	}{
 		{"unexpected", "raise_unexpected", `Exception: Internal server error \(reference [0-9a-f]{12}\); see the server log\.`},
-		{"missing method", "no_such_method", `AttributeError: The method 'no_such_method' does not exist on the model 'test\.rpc'`},
+		{"missing method", "no_such_method", `AttributeError: The method 'test\.rpc\.no_such_method' does not exist`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := regexp.MustCompile(`(?s)^Traceback \(most recent call last\):\n.*\n` + tc.last + `\n$`)

@@ -1,6 +1,9 @@
 package models
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // AccessCache keeps, across transactions, what the access checks read for
 // each user of one database: the ACL verdicts (ir.model.access) and the
@@ -14,6 +17,27 @@ type AccessCache struct {
 	access map[accessKey]bool
 	rules  map[accessKey][]ruleRow
 	n      int
+	// Counts, when set, counts the look-ups of ACL verdicts and rules
+	// that found their entry, for the server's metrics; the services share
+	// one across a database's successive caches.
+	Counts *HitCounts
+}
+
+// HitCounts counts the look-ups of a cache that found their entry and those
+// that did not, so that an operator can watch its hit ratio.
+type HitCounts struct {
+	Hits, Misses atomic.Uint64
+}
+
+// Note counts one look-up; a nil HitCounts counts nothing.
+func (h *HitCounts) Note(hit bool) {
+	switch {
+	case h == nil:
+	case hit:
+		h.Hits.Add(1)
+	default:
+		h.Misses.Add(1)
+	}
 }
 
 type accessKey struct {
@@ -35,6 +59,7 @@ func (c *AccessCache) getAccess(k accessKey) (bool, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.access[k]
+	c.Counts.Note(ok)
 	return v, ok
 }
 
@@ -59,6 +84,7 @@ func (c *AccessCache) getRules(k accessKey) ([]ruleRow, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.rules[k]
+	c.Counts.Note(ok)
 	return v, ok
 }
 

@@ -102,6 +102,14 @@ type FieldDeclaration struct {
 	Groups        string          `json:"groups"`
 	Copy          *bool           `json:"copy"`
 	WriteOnly     bool            `json:"write_only"`
+	// Digits is a float's [precision, scale], as fields_get gives it.
+	Digits        []int  `json:"digits"`
+	CurrencyField string `json:"currency_field"`
+	ModelField    string `json:"model_field"`
+	// MaxWidth and MaxHeight make a binary field an image (Odoo's
+	// fields.Image), scaled down to fit when written.
+	MaxWidth  int `json:"max_width"`
+	MaxHeight int `json:"max_height"`
 	// Described is the field's whole fields_get description, when the
 	// declaration gives one (a declaration generated from a recorded
 	// fields_get does): every attribute but help, in name order, which
@@ -152,8 +160,7 @@ var describedOnly = map[string]bool{"searchable": true, "sortable": true, "group
 	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
 	"translate": true, "trim": true, "aggregator": true, "context": true, "domain": true, "allow_hierachy_operators": true,
 	"attachment": true, "sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
-	"strip_classes": true, "strip_style": true, "digits": true, "selectable": true, "model_field": true,
-	"currency_field": true}
+	"strip_classes": true, "strip_style": true, "selectable": true}
 
 // ParseDeclaration decodes one declaration file.
 func ParseDeclaration(data []byte) (*Declaration, error) {
@@ -208,6 +215,9 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 			if describedOnly[k] {
 				delete(attrs, k)
 			}
+		}
+		if d, ok := attrs["digits"]; ok && !bytes.HasPrefix(bytes.TrimSpace(d), []byte("[")) {
+			delete(attrs, "digits") // Odoo's 0: a float that is not rounded
 		}
 		b, _ := json.Marshal(attrs)
 		f := FieldDeclaration{}
@@ -314,7 +324,7 @@ func (r *Registry) Declare(d *Declaration, b *Behaviour) error {
 // fieldTypes are the field types the engine serves.
 var fieldTypes = map[string]bool{Char: true, Text: true, HTML: true, Integer: true, Float: true, Monetary: true,
 	Boolean: true, Date: true, Datetime: true, Selection: true, Binary: true, Many2one: true, One2many: true, Many2many: true,
-	Reference: true, Many2oneReference: true}
+	Reference: true, JSON: true, Many2oneReference: true}
 
 var onDeletes = map[string]bool{"set null": true, "restrict": true, "cascade": true}
 
@@ -411,7 +421,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
-		NoCopy: fd.Copy != nil && !*fd.Copy, Described: fd.Described}
+		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads
@@ -452,12 +463,33 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	// models) may be described with none; a reference field describes the
 	// models it may point to as a selection.
 	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described {
-		return nil, fmt.Errorf("selection is for selection fields, and needed by them")
+		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
+	}
+	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {
+		return nil, fmt.Errorf("digits are a float's [precision, scale]")
+	}
+	if f.CurrencyField != "" && f.Type != Monetary {
+		return nil, fmt.Errorf("currency_field is for monetary fields")
+	}
+	if (f.ModelField != "") != (f.Type == Many2oneReference) {
+		return nil, fmt.Errorf("model_field is for many2one_reference fields, and needed by them")
+	}
+	if (f.MaxWidth < 0 || f.MaxHeight < 0) || (f.MaxWidth > 0 || f.MaxHeight > 0) && f.Type != Binary {
+		return nil, fmt.Errorf("max_width and max_height are a binary image's bounds")
 	}
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")
 	}
-	if fd.Related != "" && !(described && declaredStore) {
+	if fd.Related != "" && f.Type == Binary && fd.Store != nil && *fd.Store && !strings.Contains(fd.Related, ".") {
+		// A stored image related to another image of the record (Odoo's
+		// image_128 from image_1920) is a copy, scaled to its bounds when
+		// it has some, made when that one is written.
+		if err := checkIdents("field", fd.Related); err != nil {
+			return nil, err
+		}
+		f.ResizedFrom = fd.Related
+		f.Readonly = true
+	} else if fd.Related != "" && !(described && declaredStore) {
 		// A stored related field of a description keeps its own column,
 		// written as any other: the engine does not copy the value.
 		path := strings.Split(fd.Related, ".")
@@ -610,6 +642,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 			return fmt.Errorf("link table %s has columns %v elsewhere", f.RelTable, seen)
 		}
 		links[f.RelTable] = cols
+	}
+	if f.ResizedFrom != "" {
+		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !src.hasColumn() {
+			return fmt.Errorf("related %s: no stored binary field of that name", f.ResizedFrom)
+		}
+	}
+	if f.Type == Many2oneReference {
+		if mf := m.Fields[f.ModelField]; mf == nil || mf.Type != Char && mf.Type != Selection {
+			return fmt.Errorf("model_field %s: no char field of that name", f.ModelField)
+		}
 	}
 	if f.Related != nil {
 		if err := r.checkRelated(m, f); err != nil {

@@ -166,6 +166,12 @@ func TestDeclareErrors(t *testing.T) {
 		{"field name that is no identifier", `"a; drop table x": {"type": "char"}`, nil, "not a lower-case SQL identifier"},
 		{"upper-case field name", `"Name": {"type": "char"}`, nil, "not a lower-case SQL identifier"},
 		{"link column that is no identifier", `"a": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "b c"}`, nil, "not a lower-case SQL identifier"},
+		{"digits on an integer", `"a": {"type": "integer", "digits": [16, 2]}`, nil, "digits are a float's"},
+		{"digits without a scale", `"a": {"type": "float", "digits": [16]}`, nil, "digits are a float's"},
+		{"currency field on a float", `"a": {"type": "float", "currency_field": "c"}`, nil, "currency_field is for monetary"},
+		{"many2one_reference without model field", `"a": {"type": "many2one_reference"}`, nil, "model_field"},
+		{"model field on an integer", `"a": {"type": "integer", "model_field": "m"}`, nil, "model_field"},
+		{"image bounds on a char", `"a": {"type": "char", "max_width": 128}`, nil, "binary image's bounds"},
 		{"link columns the same", `"a": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "a"}`, nil, "the same"},
 	}
 	for _, c := range cases {

@@ -341,19 +341,28 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 			}
 			return c.scalar(col, f, "not in", l, t)
 		}
-		if value == nil || value == false {
+		if empty, blank := emptyValue(f, value); empty {
 			if isBoolField {
 				if op == "=" {
 					return where{sql: "(" + col + " IS NULL OR " + col + " = ?)", args: []any{false}}, nil
 				}
 				return where{sql: col + " = ?", args: []any{true}}, nil
 			}
+			if blank != nil {
+				if op == "=" {
+					return where{sql: "(" + col + " IS NULL OR " + col + " = ?)", args: []any{blank}}, nil
+				}
+				return where{sql: "(" + col + " IS NOT NULL AND " + col + " != ?)", args: []any{blank}}, nil
+			}
 			if op == "=" {
 				return where{sql: col + " IS NULL"}, nil
 			}
 			return where{sql: col + " IS NOT NULL"}, nil
 		}
-		v := c.sqlValue(f, value, op)
+		v, err := c.sqlValue(f, value, op)
+		if err != nil {
+			return where{}, err
+		}
 		if op == "=" {
 			return where{sql: col + " = ?", args: []any{v}}, nil
 		}
@@ -362,7 +371,11 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		if value == nil || value == false {
 			return sqlFalse, nil
 		}
-		return where{sql: col + " " + op + " ?", args: []any{c.sqlValue(f, value, op)}}, nil
+		v, err := c.sqlValue(f, value, op)
+		if err != nil {
+			return where{}, err
+		}
+		return where{sql: col + " " + op + " ?", args: []any{v}}, nil
 	case "in", "not in":
 		l, ok := value.([]any)
 		if !ok {
@@ -384,7 +397,11 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 				}
 				continue
 			}
-			vals = append(vals, c.sqlValue(f, e, "="))
+			v, err := c.sqlValue(f, e, "=")
+			if err != nil {
+				return where{}, err
+			}
+			vals = append(vals, v)
 		}
 		var w where
 		if len(vals) == 0 {
@@ -430,6 +447,39 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		return w, nil
 	}
 	return where{}, invalidLeaf(t)
+}
+
+// emptyValue reports whether value, compared with = or != on f, means "no
+// value", as Odoo 18 compares it: False and None on every field, the empty
+// text on text fields (which also matches NULL), zero on numbers (stored
+// NULL when written False, which Odoo stores as 0) and on many2ones.
+// blank is the stored value that is also empty ("" or 0), nil for none.
+func emptyValue(f *Field, value any) (empty bool, blank any) {
+	switch f.Type {
+	case Char, Text, HTML:
+		if value == nil || value == false || value == "" {
+			return true, ""
+		}
+	case Integer, Float, Monetary:
+		if f.Name == "id" {
+			return value == nil || value == false, nil
+		}
+		if value == nil || value == false {
+			return true, int64(0)
+		}
+		if x, ok := toFloat(value); ok && x == 0 && !isBool(value) {
+			if _, isText := value.(string); !isText {
+				return true, int64(0)
+			}
+		}
+	case Many2one:
+		if n, ok := ToInt64(value); ok && n == 0 && !isBool(value) {
+			if _, isText := value.(string); !isText {
+				return true, nil
+			}
+		}
+	}
+	return value == nil || value == false, nil
 }
 
 func likeValue(v any) string {
@@ -483,25 +533,51 @@ func likeToGlob(p string) string {
 
 // sqlValue converts a domain value to the column's representation where it
 // can, and passes it through unchanged otherwise (the database then decides).
-func (c *domainCompiler) sqlValue(f *Field, v any, op string) any {
-	if f.Type == Datetime {
-		if s, ok := v.(string); ok && len(s) == 10 {
+// Dates and datetimes are checked as PostgreSQL reads them, with its
+// error on both stores, and a date alone compared with a datetime is its
+// first second (its last for > and <=), as Odoo compares them.
+func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
+	switch f.Type {
+	case Date, Datetime:
+		s, ok := v.(string)
+		if !ok {
+			return v, nil
+		}
+		if f.Type == Datetime && len(strings.TrimSpace(s)) == len(DateLayout) {
 			if op == ">" || op == "<=" {
-				return s + " 23:59:59"
+				s = strings.TrimSpace(s) + " 23:59:59"
+			} else {
+				s = strings.TrimSpace(s) + " 00:00:00"
 			}
-			return s + " 00:00:00"
 		}
-	}
-	if f.Type == Many2one || f.Type == Integer {
+		return domainTime(f, s)
+	case Many2one, Integer, Many2oneReference:
 		if n, ok := ToInt64(v); ok {
-			return n
+			return n, nil
 		}
-		return v
+		if _, ok := v.(string); ok && f.Type != Many2one {
+			return pyInt(v) // Odoo converts the text as int() does
+		}
+		return v, nil
+	case Float, Monetary:
+		if x, ok := toFloat(v); ok {
+			return x, nil
+		}
+		if _, ok := v.(string); ok {
+			return pyFloat(v)
+		}
+		return v, nil
+	case Boolean:
+		return Bool(v), nil
+	case JSON:
+		return f.jsonToDB(v)
+	case Char, Text, HTML, Selection, Reference:
+		switch v.(type) {
+		case int64, float64, int:
+			return pyStr(v), nil
+		}
 	}
-	if out, err := f.toDB(v); err == nil && out != nil {
-		return out
-	}
-	return v
+	return v, nil
 }
 
 // any compiles (field, 'any', subdomain): at least one related record of f

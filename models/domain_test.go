@@ -125,6 +125,7 @@ func TestDomainErrors(t *testing.T) {
 // pasted into SQL.
 func TestParseOrder(t *testing.T) {
 	reg := storetest.Base(t)
+	const form = "UserError: Invalid \"order\" specified"
 	cases := []struct {
 		spec, want string
 		ok         bool
@@ -132,21 +133,35 @@ func TestParseOrder(t *testing.T) {
 		{"", "t0.name ASC, t0.id ASC", true},
 		{"name desc", "t0.name DESC, t0.id ASC", true},
 		{"city ASC nulls last, id desc", "t0.city ASC NULLS LAST, t0.id DESC", true},
-		{"display_name", "t0.name ASC, t0.id ASC", true},
-		{"name; drop table res_partner", "", false},
-		{"nope", "", false},
-		{"name sideways", "", false},
-		{"child_ids", "", false},
-		{"name desc nulls", "", false},
-		{",", "", false},
+		{`"name" DESC`, "t0.name DESC, t0.id ASC", true},
+		{"display_name", "ValueError: Cannot convert res.partner.display_name to SQL because it is not stored", false},
+		{"name; drop table res_partner", form, false},
+		{"nope", "ValueError: Invalid field 'nope' on model 'res.partner'", false},
+		{"parent_id.name, id", "ValueError: Invalid field 'parent_id.name' on model 'res.partner'", false},
+		{"name sideways", form, false},
+		{"child_ids", "ValueError: Cannot convert res.partner.child_ids to SQL because it is not stored", false},
+		{"name desc nulls", form, false},
+		{",", form, false},
+		{"name,", form, false},
 	}
 	for _, tc := range cases {
 		got, err := models.ParseOrder(reg, "res.partner", tc.spec)
 		if tc.ok && (err != nil || got != tc.want) {
 			t.Errorf("%q: got %q, %v; want %q", tc.spec, got, err, tc.want)
 		}
-		if !tc.ok && err == nil {
-			t.Errorf("%q: accepted as %q", tc.spec, got)
+		if !tc.ok {
+			var e *models.Error
+			if !errors.As(err, &e) {
+				t.Errorf("%q: accepted as %q (%v)", tc.spec, got, err)
+				continue
+			}
+			kind := e.Name[strings.LastIndex(e.Name, ".")+1:]
+			if e.Kind == models.KindUser {
+				kind = "UserError"
+			}
+			if text := kind + ": " + e.Message; !strings.HasPrefix(text, tc.want) {
+				t.Errorf("%q: error %q, want %q", tc.spec, text, tc.want)
+			}
 		}
 	}
 }

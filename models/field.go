@@ -28,9 +28,10 @@ const (
 	Many2one  = "many2one"
 	One2many  = "one2many"
 	Many2many = "many2many"
-	// Reference holds "model,id"; Many2oneReference an id whose model
-	// another field names.
-	Reference         = "reference"
+	Reference = "reference"
+	JSON      = "json"
+	// Many2oneReference is an id whose model another field of the record
+	// names (Odoo's res_id next to res_model): an integer to the database.
 	Many2oneReference = "many2one_reference"
 )
 
@@ -95,6 +96,28 @@ type Field struct {
 	Groups string
 	// NoCopy fields are left out of copy (Odoo's copy=False).
 	NoCopy bool
+
+	// Model is the name of the model the field belongs to, for Odoo's
+	// messages that name a field as "model.field".
+	Model string
+	// Digits are a float's precision and scale (Odoo's digits=(16, 2)):
+	// values are rounded to Digits[1] decimals when written. Nil for none.
+	Digits []int
+	// CurrencyField names the many2one to res.currency whose rounding a
+	// monetary value is rounded to when written ("currency_id" unless the
+	// declaration says otherwise).
+	CurrencyField string
+	// ModelField names the char field holding the model of a
+	// many2one_reference's id.
+	ModelField string
+	// MaxWidth and MaxHeight bound an image (a binary field that holds
+	// one): a larger image is scaled down to fit when written, and a value
+	// that is no image is refused.
+	MaxWidth, MaxHeight int
+	// ResizedFrom names the binary field a stored image variant is made
+	// from (image_128 from image_1920): written whenever that field is,
+	// scaled down to MaxWidth and MaxHeight when they are set.
+	ResizedFrom string
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
@@ -128,6 +151,18 @@ func (f *Field) emptyValue() any {
 	}
 	return false
 }
+
+// qualified names the field as Odoo's messages do: "res.partner.type".
+func (f *Field) qualified() string {
+	if f.Model == "" {
+		return f.Name
+	}
+	return f.Model + "." + f.Name
+}
+
+// isImage reports whether the field holds an image that is checked and
+// scaled when written.
+func (f *Field) isImage() bool { return f.Type == Binary && (f.MaxWidth > 0 || f.MaxHeight > 0) }
 
 // Stored reports whether the field is a column clients may use: read,
 // search, sort and group on. A write-only field (a password, a key hash)
@@ -189,7 +224,7 @@ func (f *Field) fromDB(v any) any {
 			return v
 		}
 		return Bool(v)
-	case Integer, Many2oneReference:
+	case Integer:
 		if _, ok := v.(int64); ok {
 			return v
 		}
@@ -217,6 +252,11 @@ func (f *Field) fromDB(v any) any {
 		return FormatTime(v, DateLayout)
 	case Datetime:
 		return FormatTime(v, DatetimeLayout)
+	case JSON:
+		return jsonFromDB(v)
+	case Many2oneReference:
+		n, _ := ToInt64(v) // 0 when empty, as Odoo's integers
+		return n
 	}
 	if v == nil {
 		return false
@@ -251,8 +291,8 @@ func FormatTime(v any, layout string) any {
 }
 
 // toDB validates a wire value for the field and converts it to the value
-// stored in its column. It returns Odoo's messages for values of the wrong
-// shape.
+// stored in its column, as Odoo's convert_to_column does for each type. It
+// returns Odoo's messages for values of the wrong shape.
 func (f *Field) toDB(v any) (any, error) {
 	if v == nil || v == false && f.Type != Boolean {
 		return nil, nil // Odoo stores False as NULL; numbers read back as 0
@@ -260,21 +300,22 @@ func (f *Field) toDB(v any) (any, error) {
 	switch f.Type {
 	case Boolean:
 		return Bool(v), nil
-	case Integer:
-		n, ok := ToInt64(v)
-		if !ok {
-			return nil, f.badValue(v)
+	case Integer, Many2oneReference:
+		n, err := pyInt(v)
+		if err != nil {
+			return nil, err
 		}
 		if n > math.MaxInt32 || n < math.MinInt32 {
-			return nil, ValidationErrorf("The value %d is out of range for the integer field %s.", n, f.Name)
+			// PostgreSQL's refusal, which Odoo lets through.
+			return nil, ServerErrorf("psycopg2.errors.NumericValueOutOfRange", "integer out of range")
 		}
 		return n, nil
 	case Float, Monetary:
-		x, ok := toFloat(v)
-		if !ok {
-			return nil, f.badValue(v)
+		x, err := pyFloat(v)
+		if err != nil {
+			return nil, err
 		}
-		return x, nil
+		return f.roundDigits(x), nil
 	case Many2one:
 		if l, ok := v.([]any); ok && len(l) > 0 { // [id, name] pairs read back
 			v = l[0]
@@ -288,7 +329,7 @@ func (f *Field) toDB(v any) (any, error) {
 		}
 		return n, nil
 	case Date, Datetime:
-		return f.parseTime(v)
+		return f.parseOdooTime(v)
 	case Selection:
 		s, ok := v.(string)
 		if !ok {
@@ -302,7 +343,11 @@ func (f *Field) toDB(v any) (any, error) {
 				return s, nil
 			}
 		}
-		return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(s))
+		return nil, f.badValue(s)
+	case Reference:
+		return f.referenceToDB(v)
+	case JSON:
+		return f.jsonToDB(v)
 	case Binary:
 		s, ok := v.(string)
 		if !ok {
@@ -313,52 +358,87 @@ func (f *Field) toDB(v any) (any, error) {
 		if _, err := io.Copy(io.Discard, base64.NewDecoder(base64.StdEncoding, strings.NewReader(s))); err != nil {
 			return nil, ValidationErrorf("The value for the binary field %s is not valid base64 text.", f.Name)
 		}
+		if f.isImage() && s != "" {
+			return fitImage(s, f.MaxWidth, f.MaxHeight)
+		}
 		return s, nil
-	case Many2oneReference:
-		n, ok := ToInt64(v)
+	case Char, Text, HTML:
+		s, ok := v.(string)
 		if !ok {
-			return nil, f.badValue(v)
+			// Odoo keeps the text of any other value (str(value)).
+			s = pyStr(v)
 		}
-		return n, nil
-	case Char, Text, HTML, Reference:
-		switch s := v.(type) {
-		case string:
-			return s, nil
-		case int64, float64:
-			return fmt.Sprint(s), nil
+		if f.Size > 0 && len([]rune(s)) > f.Size {
+			s = string([]rune(s)[:f.Size])
 		}
-		return nil, f.badValue(v)
+		return s, nil
 	}
 	return v, nil
 }
 
-// parseTime accepts Odoo's date strings (and a datetime string for a date
-// field, whose date part is kept) and returns the canonical stored text.
-func (f *Field) parseTime(v any) (any, error) {
-	s, ok := v.(string)
-	if !ok {
-		return nil, f.badValue(v)
-	}
-	s = strings.TrimSpace(s)
-	layouts := []string{DatetimeLayout, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05", DateLayout}
-	for _, l := range layouts {
-		t, err := time.Parse(l, s)
+// pyInt is Python's int() of a written value: integral values, the text of
+// an integer, and floats truncated toward zero.
+func pyInt(v any) (int64, error) {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) {
+			return 0, ServerErrorf("builtins.ValueError", "cannot convert float NaN to integer")
+		}
+		if math.IsInf(x, 0) {
+			return 0, ServerErrorf("builtins.OverflowError", "cannot convert float infinity to integer")
+		}
+		return int64(math.Trunc(x)), nil
+	case string:
+		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
 		if err != nil {
-			continue
+			return 0, ServerErrorf("builtins.ValueError", "invalid literal for int() with base 10: %s", py.Repr(x))
 		}
-		if f.Type == Date {
-			return t.Format(DateLayout), nil
-		}
-		return t.Format(DatetimeLayout), nil
+		return n, nil
 	}
-	if f.Type == Date {
-		return nil, ValidationErrorf("time data '%s' does not match format '%%Y-%%m-%%d'", s)
+	if n, ok := ToInt64(v); ok {
+		return n, nil
 	}
-	return nil, ValidationErrorf("time data '%s' does not match format '%%Y-%%m-%%d %%H:%%M:%%S'", s)
+	return 0, ServerErrorf("builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not '%s'", py.TypeName(v))
 }
 
+// pyFloat is Python's float() of a written value.
+func pyFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		if err != nil {
+			return 0, ServerErrorf("builtins.ValueError", "could not convert string to float: %s", py.Repr(x))
+		}
+		return f, nil
+	}
+	if x, ok := toFloat(v); ok {
+		return x, nil
+	}
+	return 0, ServerErrorf("builtins.TypeError", "float() argument must be a string or a real number, not '%s'", py.TypeName(v))
+}
+
+// pyStr is Python's str() of a value that is not a string.
+func pyStr(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case int64, int:
+		return fmt.Sprint(x)
+	}
+	return py.Repr(v)
+}
+
+// badValue is Odoo's ValueError for a value a field cannot hold.
 func (f *Field) badValue(v any) error {
-	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
+	return ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.qualified(), py.Repr(v))
 }
 
 // Bool converts the value of a boolean field, as a client writes it or a

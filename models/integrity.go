@@ -146,11 +146,19 @@ func (env *Env) referencing(ctx context.Context, m *Model, ids []int64) (*Model,
 		other := env.Registry.Model(name)
 		for _, fname := range other.FieldOrder {
 			f := other.Fields[fname]
-			if f.Type != Many2one || f.Relation != m.Name || !f.Stored() {
+			// Only a restricting reference from a record that is not
+			// being deleted too can refuse the deletion.
+			if f.Type != Many2one || f.Relation != m.Name || !f.Stored() || f.OnDelete != "restrict" {
 				continue
 			}
+			q := "SELECT COUNT(*) FROM " + other.Table + " WHERE " + f.Column + " IN (" + Placeholders(len(ids)) + ")"
+			args := IDArgs(ids)
+			if other.Table == m.Table {
+				q += " AND id NOT IN (" + Placeholders(len(ids)) + ")"
+				args = append(args, IDArgs(ids)...)
+			}
 			var n int64
-			_, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+other.Table+" WHERE "+f.Column+" IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
+			_, err := env.Scalar(ctx, &n, q, args...)
 			if err == nil && n > 0 {
 				return other, other.Table + "_" + f.Column + "_fkey"
 			}

@@ -76,6 +76,21 @@ func strArg(a Args, name string) string {
 	return s
 }
 
+// fieldNamesArg reads the field names of read, search_read and
+// default_get, which Odoo iterates: a string given instead of a list is
+// its characters, as in Python ("name" asks for the fields n, a, m, e).
+func fieldNamesArg(a Args, name string) ([]string, error) {
+	s, ok := a[name].(string)
+	if !ok || s == "" {
+		return fieldsArg(a, name)
+	}
+	out := make([]string, 0, len(s))
+	for _, r := range s {
+		out = append(out, string(r))
+	}
+	return out, nil
+}
+
 // fieldsArg reads a list of field names; false, null and [] mean all fields.
 func fieldsArg(a Args, name string) ([]string, error) {
 	switch v := a[name].(type) {
@@ -97,15 +112,16 @@ func fieldsArg(a Args, name string) ([]string, error) {
 	return nil, ServerErrorf("builtins.TypeError", "fields must be a list of field names")
 }
 
-// loadArg is read's load parameter: '_classic_read' (the default) names
-// many2one values; None/false returns bare ids.
+// loadArg tells whether read gives many2one values as [id, name]: only
+// for load='_classic_read', the default, as Odoo's _read_format; any other
+// value ('_classic_write', None, False) gives bare ids.
 func loadArg(a Args) bool {
 	v, given := a["load"]
 	if !given {
 		return true
 	}
-	s, ok := v.(string)
-	return ok && s != ""
+	s, _ := v.(string)
+	return s == "_classic_read"
 }
 
 func searchOptions(a Args) (SearchOptions, error) {
@@ -141,15 +157,22 @@ func rpcSearchCount(ctx context.Context, env *Env, m *Model, _ []int64, a Args) 
 }
 
 func rpcRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
-	fields, err := fieldsArg(a, "fields")
+	fields, err := fieldNamesArg(a, "fields")
 	if err != nil {
 		return nil, err
 	}
-	return env.Read(ctx, m, ids, fields, loadArg(a))
+	if fields, err = env.readFields(ctx, m, fields); err != nil {
+		return nil, err
+	}
+	recs, err := env.read(ctx, m, ids, fields, loadArg(a))
+	if err != nil {
+		return nil, err
+	}
+	return rowsAnswer(byIDs(recs, ids), fields), nil
 }
 
 func rpcSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	fields, err := fieldsArg(a, "fields")
+	fields, err := fieldNamesArg(a, "fields")
 	if err != nil {
 		return nil, err
 	}
@@ -204,10 +227,9 @@ func rpcCheckAccessRights(ctx context.Context, env *Env, m *Model, _ []int64, a 
 	op := Op(strArg(a, "operation"))
 	raise := !a.Has("raise_exception") || py.Truthy(a["raise_exception"])
 	if raise {
-		if err := env.CheckAccess(ctx, m, op); err != nil {
-			return nil, err
-		}
-		return true, nil
+		// Odoo 18's check_access_rights returns check_access's None: a
+		// JSON-RPC answer without result, a fault over XML-RPC.
+		return nil, env.CheckAccess(ctx, m, op)
 	}
 	return env.HasAccess(ctx, m, op)
 }
@@ -275,7 +297,8 @@ func wrapDomain(d []any) []any {
 }
 
 // rpcFieldsGet describes the fields, optionally only some of them and only
-// some attributes.
+// some attributes, as Odoo orders them: fields in the model's order
+// (whatever the order asked), attributes by name.
 func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	names, err := fieldsArg(a, "allfields")
 	if err != nil {
@@ -285,16 +308,12 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
-		names = append([]string(nil), m.FieldOrder...)
-		sort.Strings(names)
-	}
-	out := map[string]any{}
-	for _, n := range names {
-		f := m.Fields[n]
-		if f == nil {
+	out := NewDict(len(m.FieldOrder))
+	for _, n := range m.FieldOrder {
+		if len(names) > 0 && !contains(names, n) {
 			continue
 		}
+		f := m.Fields[n]
 		if ok, err := env.hasFieldAccess(ctx, f); err != nil {
 			return nil, err
 		} else if !ok {
@@ -302,27 +321,34 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		}
 		desc := f.describe()
 		if len(attrs) > 0 {
-			for k := range desc {
-				if !contains(attrs, k) {
-					delete(desc, k)
+			asked := NewDict(len(attrs))
+			for k, v := range desc.All() {
+				if contains(attrs, k) {
+					asked.Set(k, v)
 				}
 			}
+			desc = asked
 		}
-		out[n] = desc
+		out.Set(n, desc)
 	}
 	return out, nil
 }
 
 // describe is the field's fields_get description: the one its declaration
 // gives, or else the one the engine derives.
-func (f *Field) describe() map[string]any {
+func (f *Field) describe() *Dict {
 	if f.Described != nil {
-		desc := make(map[string]any, len(f.Described)+1)
+		desc := NewDict(len(f.Described) + 1)
+		help := f.Help != "" // godoo's own words, in their place by name
 		for _, a := range f.Described {
-			desc[a.Name] = a.Value
+			if help && a.Name > "help" {
+				desc.Set("help", f.Help)
+				help = false
+			}
+			desc.Set(a.Name, a.Value)
 		}
-		if f.Help != "" {
-			desc["help"] = f.Help
+		if help {
+			desc.Set("help", f.Help)
 		}
 		return desc
 	}
@@ -341,12 +367,35 @@ func (f *Field) describe() map[string]any {
 	if f.Type == One2many {
 		desc["relation_field"] = f.InverseName
 	}
-	if f.Type == Selection {
+	switch {
+	case f.Type == Float && len(f.Digits) == 2:
+		desc["digits"] = []any{int64(f.Digits[0]), int64(f.Digits[1])}
+	case f.Type == Monetary:
+		desc["currency_field"] = f.currencyField()
+	case f.Type == Many2oneReference:
+		desc["model_field"] = f.ModelField
+	}
+	if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 		sel := make([]any, len(f.Selection))
 		for i, o := range f.Selection {
 			sel[i] = []any{o[0], o[1]}
 		}
 		desc["selection"] = sel
 	}
-	return desc
+	return sortedDict(desc)
+}
+
+// sortedDict is m as a Dict in key order, the order of Odoo's field
+// descriptions (attributes as Python's dir() lists them).
+func sortedDict(m map[string]any) *Dict {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	values := make([]any, len(keys))
+	for i, k := range keys {
+		values[i] = m[k]
+	}
+	return DictOf(keys, values)
 }

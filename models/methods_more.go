@@ -106,7 +106,7 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 
 // rpcDefaultGet returns the defaults of the named fields that have one.
 func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	names, err := fieldsArg(a, "fields_list")
+	names, err := fieldNamesArg(a, "fields_list")
 	if err != nil {
 		return nil, err
 	}
@@ -168,8 +168,6 @@ type groupSpec struct {
 	pos int
 }
 
-var granularities = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true}
-
 // rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
 // counts, aggregates and the domain of each group.
 func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
@@ -195,11 +193,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 			return nil, err
 		}
-		if !f.Stored() {
+		if !f.Stored() && f.Type != Many2many {
 			return nil, notStored(m, f)
 		}
-		if gran != "" && (f.Type != Date && f.Type != Datetime || !granularities[gran]) {
-			return nil, ServerErrorf("builtins.ValueError", "Invalid groupby %s", py.Repr(g))
+		if err := checkGranularity(f, g, gran); err != nil {
+			return nil, err
 		}
 		if (f.Type == Date || f.Type == Datetime) && gran == "" {
 			gran = "month"
@@ -275,7 +273,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + m.Table + " t0 WHERE " + w.sql
+	from := m.Table + " t0"
+	for _, s := range specs {
+		from += groupJoin(s)
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + w.sql
 	if len(grp) > 0 {
 		q += " GROUP BY " + strings.Join(grp, ", ")
 	}
@@ -298,6 +300,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		ptrs[i] = &vals[i]
 	}
 	domain, _ := domainList(a["domain"])
+	var unlinked []unlinkedGroup
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
@@ -309,9 +312,19 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			if b, ok := v.([]byte); ok {
 				v = string(b)
 			}
-			val, cond := env.groupValue(s, v)
+			val, cond, period := env.groupValue(s, v)
+			if s.field.Type == Many2many && v == nil {
+				cond = []any{[]any{s.field.Name, "not in", []any{}}}
+				unlinked = append(unlinked, unlinkedGroup{spec: s, leaf: cond[0].([]any)})
+			}
 			g[s.key] = val
 			gdom = append(gdom, cond...)
+			if period != nil {
+				if g["__range"] == nil {
+					g["__range"] = map[string]any{}
+				}
+				g["__range"].(map[string]any)[s.key] = period
+			}
 		}
 		count, _ := ToInt64(vals[len(specs)])
 		if lazy && len(specs) == 1 {
@@ -343,6 +356,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	}
 	if err := rows.Err(); err != nil {
 		return nil, env.Classify(err)
+	}
+	// The domain of a many2many's group without links names the others'
+	// links, which are known once every group is.
+	for _, u := range unlinked {
+		copy(u.leaf, otherLinks(u.spec, groups))
 	}
 	if err := env.nameGroups(ctx, specs, groups); err != nil {
 		return nil, err
@@ -406,6 +424,11 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 		if len(rest) != 0 {
 			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
+		if nulls == "" && env.Dialect == "sqlite" {
+			// PostgreSQL's default, which Odoo's groups follow: the group
+			// of empty values last, first when descending.
+			nulls = map[string]string{"ASC": " NULLS LAST", "DESC": " NULLS FIRST"}[dir]
+		}
 		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
 		if err != nil {
 			return "", err
@@ -425,8 +448,8 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 		if s.key != term {
 			continue
 		}
-		if s.field.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, "t0", s.field, dir, nulls), ", "), nil
+		if f, alias := groupOrderField(s); f.Type == Many2one && s.gran == "" {
+			return strings.Join(many2oneOrder(env.Registry, alias, f, dir, nulls), ", "), nil
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}
@@ -461,41 +484,6 @@ func toAnyStrings(ss []string) []any {
 	return out
 }
 
-// groupExpr is the SQL expression grouping on s, truncating dates to the
-// granularity on either dialect; datetimes are first moved to the context's
-// time zone, as Odoo groups them by the user's days and months.
-func (env *Env) groupExpr(s groupSpec) (string, []any) {
-	col := "t0." + s.field.Column
-	if s.gran == "" {
-		return col, nil
-	}
-	var args []any
-	if s.tz != nil {
-		args = []any{s.tz.String()}
-		if env.Dialect == "pg" {
-			col = "timezone(CAST(? AS TEXT), timezone('UTC', " + col + "))"
-		} else {
-			col = "godoo_tz(" + col + ", ?)" // registered by the SQLite store
-		}
-	}
-	if env.Dialect == "pg" {
-		return "date_trunc('" + s.gran + "', " + col + ")", args
-	}
-	switch s.gran {
-	case "day":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ")", args
-	case "week":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ", 'weekday 0', '-6 days')", args
-	case "month":
-		return "strftime('%Y-%m-01 00:00:00', " + col + ")", args
-	case "quarter":
-		// col appears twice: so does its argument.
-		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')",
-			append(args, args...)
-	}
-	return "strftime('%Y-01-01 00:00:00', " + col + ")", args
-}
-
 // contextTZ is the context's tz when it names a time zone, else nil (UTC).
 func (env *Env) contextTZ() *time.Location {
 	name, _ := env.Context["tz"].(string)
@@ -509,65 +497,10 @@ func (env *Env) contextTZ() *time.Location {
 	return loc
 }
 
-var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-
-// groupValue turns a grouped value into what read_group returns, and the
-// domain terms that select the group.
-func (env *Env) groupValue(s groupSpec, v any) (any, []any) {
-	f := s.field
-	if v == nil {
-		return false, []any{[]any{f.Name, "=", false}}
-	}
-	if s.gran != "" {
-		start := FormatTime(v, DatetimeLayout)
-		ss, _ := start.(string)
-		t, err := parseWire(ss)
-		if err != nil {
-			return false, nil
-		}
-		var end = t
-		var label string
-		switch s.gran {
-		case "day":
-			end = t.AddDate(0, 0, 1)
-			label = t.Format("02 Jan 2006")
-		case "week":
-			end = t.AddDate(0, 0, 7)
-			_, wk := t.ISOWeek()
-			label = "W" + itoa(wk) + " " + t.Format("2006")
-		case "month":
-			end = t.AddDate(0, 1, 0)
-			label = monthNames[t.Month()-1] + " " + t.Format("2006")
-		case "quarter":
-			end = t.AddDate(0, 3, 0)
-			label = "Q" + itoa(int(t.Month()-1)/3+1) + " " + t.Format("2006")
-		case "year":
-			end = t.AddDate(1, 0, 0)
-			label = t.Format("2006")
-		}
-		layout := DatetimeLayout
-		if f.Type == Date {
-			layout = DateLayout
-		}
-		if s.tz != nil {
-			// The period's bounds are local times; the domain compares UTC.
-			t, end = inZone(t, s.tz), inZone(end, s.tz)
-		}
-		return label, []any{"&", []any{f.Name, ">=", t.Format(layout)}, []any{f.Name, "<", end.Format(layout)}}
-	}
-	val := f.fromDB(v)
-	return val, []any{[]any{f.Name, "=", val}}
-}
-
-// inZone reads the wall time of t in loc and returns that instant in UTC.
-func inZone(t time.Time, loc *time.Location) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
-}
-
 // nameGroups replaces many2one group values by [id, display_name].
 func (env *Env) nameGroups(ctx context.Context, specs []groupSpec, groups []Record) error {
 	for _, s := range specs {
-		if s.field.Type != Many2one {
+		if s.field.Type != Many2one && s.field.Type != Many2many {
 			continue
 		}
 		var ids []int64

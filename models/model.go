@@ -107,6 +107,9 @@ func (m *Model) AddField(f *Field) {
 	if f.String == "" {
 		f.String = defaultLabel(f.Name)
 	}
+	if f.Model == "" {
+		f.Model = m.Name
+	}
 	if _, dup := m.Fields[f.Name]; !dup {
 		m.FieldOrder = append(m.FieldOrder, f.Name)
 	}

@@ -22,6 +22,11 @@ func (env *Env) Read(ctx context.Context, m *Model, ids []int64, fields []string
 	if err != nil {
 		return nil, err
 	}
+	return env.read(ctx, m, ids, fields, load)
+}
+
+// read is Read with fields already checked.
+func (env *Env) read(ctx context.Context, m *Model, ids []int64, fields []string, load bool) ([]Record, error) {
 	if err := env.checkRule(ctx, m, ids, OpRead); err != nil {
 		return nil, err
 	}
@@ -325,15 +330,20 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		if co.HasActive() && env.ActiveTest() {
 			active = " AND c.active = TRUE"
 		}
+		// The linked ids come in the comodel's order, as Odoo reads them.
+		order, err := parseOrderIn(env.Registry, co, "c", "")
+		if err != nil {
+			order = "c.id"
+		}
 		var q string
 		if f.Type == One2many {
 			inv := co.Fields[f.InverseName]
 			q = "SELECT c." + inv.Column + ", c.id FROM " + co.Table + " c WHERE c." + inv.Column +
-				" IN (" + Placeholders(len(ids)) + ")" + active + " ORDER BY c.id"
+				" IN (" + Placeholders(len(ids)) + ")" + active + " ORDER BY " + order
 		} else {
 			q = "SELECT r." + f.RelCol + ", r." + f.RelOther + " FROM " + f.RelTable + " r JOIN " + co.Table +
 				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + Placeholders(len(ids)) + ")" + active +
-				" ORDER BY r." + f.RelOther
+				" ORDER BY " + order
 		}
 		links, err := env.Pairs(ctx, q, ids...)
 		if err != nil {

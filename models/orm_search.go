@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -106,28 +107,23 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 	if strings.TrimSpace(spec) == "" {
 		spec = m.Order
 	}
+	// As Odoo, the whole specification is checked for its form first (a
+	// UserError), then each field (ValueErrors).
+	if !orderSyntax.MatchString(spec) || strings.HasSuffix(strings.TrimSpace(spec), ",") {
+		return "", invalidOrder(spec)
+	}
 	var parts []string
 	hasID := false
 	for _, item := range strings.Split(spec, ",") {
 		words := strings.Fields(strings.ToLower(item))
-		if len(words) == 0 {
-			return "", invalidOrder(spec)
-		}
-		name := words[0]
 		// Field names keep their case; only the keywords are case-insensitive.
-		name = strings.Fields(item)[0]
+		name := strings.Trim(strings.Fields(item)[0], `"`)
 		f := m.Fields[name]
-		if name == "display_name" {
-			f = m.Fields[m.RecName]
-			if f == nil || !f.Stored() && (f.Related == nil || reg == nil) {
-				f = m.Fields["id"]
-			}
+		if f == nil {
+			return "", ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
 		}
-		if f != nil && !f.Stored() && f.Related == nil {
+		if !f.Stored() && (f.Related == nil || reg == nil) {
 			return "", notStored(m, f)
-		}
-		if f == nil || !f.Stored() && (f.Related == nil || reg == nil) {
-			return "", invalidOrder(spec)
 		}
 		dir := "ASC"
 		rest := words[1:]
@@ -172,8 +168,15 @@ func notStored(m *Model, f *Field) error {
 	return ServerErrorf("builtins.ValueError", "Cannot convert %s.%s to SQL because it is not stored", m.Name, f.Name)
 }
 
+// orderSyntax is the form of an order specification Odoo accepts: items
+// "field[.property][:function] [asc|desc] [nulls first|last]" separated
+// by commas, in any case, without a trailing comma.
+var orderSyntax = regexp.MustCompile(`(?i)^(\s*([a-z0-9_]+|"[a-z0-9_]+")(\.[a-z0-9_]+)?(:[a-z_]+)?(\s+(desc|asc))?(\s+nulls\s+(first|last))?\s*(,|$))+$`)
+
+// invalidOrder is Odoo's UserError for an order specification of the wrong
+// form.
 func invalidOrder(spec string) error {
-	return ServerErrorf("builtins.ValueError", "Invalid \"order\" specified (%s). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)", spec)
+	return UserErrorf("Invalid \"order\" specified (%s). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)", spec)
 }
 
 // ruleDomain is the domain of the records the user may touch for op: the

@@ -16,7 +16,7 @@ var magicFields = map[string]bool{"id": true, "create_uid": true, "create_date":
 
 // splitVals validates vals against m and sorts them into stored columns,
 // x2many commands and values for delegated records.
-func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x2m map[string]any, related map[string]map[string]any, err error) {
+func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (cols map[string]any, x2m map[string]any, related map[string]map[string]any, err error) {
 	cols, x2m, related = map[string]any{}, map[string]any{}, map[string]map[string]any{}
 	names := make([]string, 0, len(vals))
 	for k := range vals {
@@ -44,10 +44,45 @@ func (env *Env) splitVals(m *Model, vals map[string]any) (cols map[string]any, x
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			if ref, ok := dbv.(string); ok && f.Type == Reference {
+				if dbv, err = env.checkReference(ctx, f, ref); err != nil {
+					return nil, nil, nil, err
+				}
+			}
 			cols[name] = dbv
 		}
 	}
+	if err := resizeVariants(m, cols); err != nil {
+		return nil, nil, nil, err
+	}
 	return cols, x2m, related, nil
+}
+
+// resizeVariants writes the scaled copies of the images written in cols
+// (image_1024 ... image_128 from image_1920), as Odoo's stored related
+// images are recomputed when their source changes.
+func resizeVariants(m *Model, cols map[string]any) error {
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		if f.ResizedFrom == "" {
+			continue
+		}
+		src, written := cols[f.ResizedFrom]
+		if !written {
+			continue
+		}
+		s, _ := src.(string)
+		if s == "" || !f.isImage() {
+			cols[name] = src
+			continue
+		}
+		out, err := fitImage(s, f.MaxWidth, f.MaxHeight)
+		if err != nil {
+			return err
+		}
+		cols[name] = out
+	}
+	return nil
 }
 
 // checkValsAccess refuses values for fields the user may not write, and
@@ -88,8 +123,11 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, err
 		}
 	}
-	cols, x2m, related, err := env.splitVals(m, vals)
+	cols, x2m, related, err := env.splitVals(ctx, m, vals)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := env.roundMonetary(ctx, m, nil, cols); err != nil {
 		return 0, err
 	}
 	for _, name := range m.FieldOrder {
@@ -159,7 +197,13 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 			return err
 		}
 	}
-	cols, x2m, related, err := env.splitVals(m, vals)
+	cols, x2m, related, err := env.splitVals(ctx, m, vals)
+	if err != nil {
+		return err
+	}
+	// Monetary values of records in different currencies are rounded
+	// and written record by record, after the common values.
+	perRecord, err := env.roundMonetary(ctx, m, ids, cols)
 	if err != nil {
 		return err
 	}
@@ -190,6 +234,13 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
 	}
+	for _, id := range ids {
+		for _, name := range sortedKeys(perRecord[id]) {
+			if _, err := env.Exec(ctx, "UPDATE "+m.Table+" SET "+m.Fields[name].Column+" = ? WHERE id = ?", perRecord[id][name], id); err != nil {
+				return err
+			}
+		}
+	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err
 	}
@@ -208,6 +259,11 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 		return nil
 	}
 	if err := env.checkRule(ctx, m, ids, OpUnlink); err != nil {
+		return err
+	}
+	// Odoo 18 refuses to delete records that are gone already, as it
+	// refuses to write them; records hidden by a rule are refused first.
+	if err := env.checkExist(ctx, m, ids, "unlink"); err != nil {
 		return err
 	}
 	if m.BeforeUnlink != nil {
@@ -436,7 +492,7 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 	case 2:
 		return env.Unlink(ctx, co, []int64{c.id})
 	case 3:
-		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: false})
+		return env.dropLines(ctx, co, inv, []int64{c.id})
 	case 4:
 		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: id})
 	case 5, 6:
@@ -454,12 +510,22 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 				drop = append(drop, cur)
 			}
 		}
-		if err := env.Write(ctx, co, drop, map[string]any{inv.Name: false}); err != nil {
+		if err := env.dropLines(ctx, co, inv, drop); err != nil {
 			return err
 		}
 		return env.Write(ctx, co, c.ids, map[string]any{inv.Name: id})
 	}
 	return nil
+}
+
+// dropLines takes the lines ids out of a one2many whose inverse is inv:
+// Odoo deletes them when the inverse cascades (a line cannot outlive its
+// record) and empties their inverse otherwise.
+func (env *Env) dropLines(ctx context.Context, co *Model, inv *Field, ids []int64) error {
+	if inv.OnDelete == "cascade" {
+		return env.Unlink(ctx, co, ids)
+	}
+	return env.Write(ctx, co, ids, map[string]any{inv.Name: false})
 }
 
 // Link links record id to other through the many2many f, unless they are

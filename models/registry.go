@@ -75,22 +75,46 @@ func (r *Registry) Names() []string {
 	return out
 }
 
-// Lookup resolves model and method as call_kw does: private names first, then
-// the model, then the method. Services call it before opening a transaction,
-// to know whether the call is read-only.
+// Lookup resolves model and method as Odoo 18 does: the model first, then
+// the method, which must exist before it is refused as private (a private
+// name that no model has is a method that does not exist). Services call
+// it before opening a transaction, to know whether the call is read-only.
 func (r *Registry) Lookup(model, method string) (*Model, *Method, error) {
-	if strings.HasPrefix(method, "_") || method == "init" {
-		return nil, nil, AccessErrorf("Private methods (such as %s) cannot be called remotely.", method)
-	}
 	m := r.models[model]
 	if m == nil {
 		return nil, nil, UserErrorf("Object %s doesn't exist", model)
 	}
 	meth := m.Methods[method]
+	if isPrivate(method) && (meth != nil || odooPrivateMethod(method)) {
+		return nil, nil, AccessErrorf("Private methods (such as '%s.%s') cannot be called remotely.", model, method)
+	}
 	if meth == nil {
-		return nil, nil, ServerErrorf("builtins.AttributeError", "The method '%s' does not exist on the model '%s'", method, model)
+		return nil, nil, ServerErrorf("builtins.AttributeError", "The method '%s.%s' does not exist", model, method)
 	}
 	return m, meth, nil
+}
+
+// isPrivate tells a method that RPC may not call: its name starts with an
+// underscore, or it is init, which Odoo marks private.
+func isPrivate(method string) bool {
+	return strings.HasPrefix(method, "_") || method == "init"
+}
+
+// odooPrivateMethod tells the private names that every Odoo 18 model has,
+// so that asking for one is refused as private rather than as missing:
+// Python's special methods, init, and the private methods of BaseModel
+// that clients most often reach for.
+func odooPrivateMethod(method string) bool {
+	if len(method) > 4 && strings.HasPrefix(method, "__") && strings.HasSuffix(method, "__") {
+		return true
+	}
+	switch method {
+	case "init", "_search", "_read_group", "_name_search", "_compute_display_name", "_read_format",
+		"_fetch_field", "_check_company", "_where_calc", "_flush_search", "_order_to_sql", "_auto_init",
+		"_create", "_write", "_validate_fields", "_compute_field_value", "_filtered_access":
+		return true
+	}
+	return false
 }
 
 // Call runs one model method as env's user: the single choke point where

@@ -142,6 +142,11 @@ func sqlType(dialect, typ string, size int) string {
 		return "TEXT"
 	case Integer, Many2one, Many2oneReference:
 		return "INTEGER"
+	case JSON:
+		if dialect == "pg" {
+			return "JSONB"
+		}
+		return "TEXT"
 	case Float:
 		if dialect == "pg" {
 			return "DOUBLE PRECISION"

@@ -54,18 +54,7 @@ var widgets = []string{
 func widgetRegistry(t *testing.T) *models.Registry {
 	t.Helper()
 	r := storetest.Base(t)
-	for _, src := range widgets {
-		d, err := models.ParseDeclaration([]byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Declare(d, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.Check(); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Declare(t, r, widgets...)
 	return r
 }
 

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"io"
 	"regexp"
 
 	"github.com/uptrace/bun"
@@ -32,6 +33,16 @@ type Store interface {
 	Rename(ctx context.Context, oldName, newName string) error
 	// Duplicate copies src into a new database dst.
 	Duplicate(ctx context.Context, src, dst string) error
+	// Dump writes a consistent copy of database name to w, taken while
+	// the database stays in use (db.dump). It returns ErrNoDatabase when
+	// there is no such database.
+	Dump(ctx context.Context, name string, format DumpFormat, w io.Writer, p Progress) error
+	// Restore makes database name from the dump in the file at path,
+	// written by Dump in format (db.restore). prepare runs on the restored
+	// database before it takes its name; when the restore or prepare
+	// fails, nothing of it remains and the name stays free. It returns a
+	// UserError when the name is taken.
+	Restore(ctx context.Context, name string, format DumpFormat, path string, prepare func(ctx context.Context, db *bun.DB) error, p Progress) error
 	// Classify wraps a driver error in *Error with its kind (KindValidation
 	// for constraint violations, KindRetryable for serialization failures,
 	// deadlocks and busy databases) and returns other errors unchanged.

@@ -8,17 +8,20 @@ import (
 	"github.com/godoo/godoo/models/py"
 )
 
-// Table is the answer of search_read when every field asked for is a column
-// read as it is stored: the records as rows of values, without a map per
-// record. Building, filling and walking 80 maps of 9 keys was most of the
+// Table is the answer of read and search_read: the records as rows of
+// values under one list of names, which also carries the order of their
+// keys. When every field asked for is a column read as it is stored,
+// search_read scans its rows straight into a Table, without a map per
+// record: building, filling and walking 80 maps of 9 keys was most of the
 // Go time of a search_read; a Table costs one slice.
 //
 // A Table and the []Record of the same read hold the same keys and values;
 // Records converts.
 type Table struct {
-	// Names are the keys of every record, "id" included, in sorted order
-	// (the order the wire encoders write struct members in, so they need not
-	// sort).
+	// Names are the keys of every record in the order of the answer:
+	// "id" first, then the fields in the order asked, as Odoo's read
+	// builds its dicts. The wire encoders write the members of every
+	// record in this order.
 	Names []string
 	// Values holds the records one after the other, each with one value per
 	// name, in the order of Names.
@@ -84,15 +87,11 @@ func (env *Env) tableColumns(m *Model, fields []string, load bool) []*Field {
 func (env *Env) scanTable(rows *sql.Rows, cols []*Field, size int) (*Table, error) {
 	defer rows.Close()
 	n := len(cols)
+	// The columns are id and then the fields as asked (tableColumns), the
+	// order of the answer's keys.
 	t := &Table{Names: make([]string, n)}
 	for i, f := range cols {
 		t.Names[i] = f.Name
-	}
-	slices.Sort(t.Names)
-	// at[i] is where column i goes in a row of the table.
-	at := make([]int, n)
-	for i, f := range cols {
-		at[i], _ = slices.BinarySearch(t.Names, f.Name)
 	}
 	vals := make([]any, n)
 	ptrs := make([]any, n)
@@ -107,7 +106,7 @@ func (env *Env) scanTable(rows *sql.Rows, cols []*Field, size int) (*Table, erro
 		base := len(t.Values)
 		t.Values = slices.Grow(t.Values, n)[:base+n]
 		for i, f := range cols {
-			t.Values[base+at[i]] = f.fromDB(vals[i])
+			t.Values[base+i] = f.fromDB(vals[i])
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -125,7 +124,11 @@ func (env *Env) searchReadAnswer(ctx context.Context, m *Model, domain any, o Se
 	}
 	cols := env.tableColumns(m, fields, load)
 	if cols == nil {
-		return env.searchRead(ctx, m, domain, o, fields, load)
+		recs, err := env.searchRead(ctx, m, domain, o, fields, load)
+		if err != nil {
+			return nil, err
+		}
+		return rowsAnswer(recs, fields), nil
 	}
 	q, args, err := env.searchQuery(ctx, m, domain, o, selectList(cols))
 	if err != nil {
@@ -136,4 +139,73 @@ func (env *Env) searchReadAnswer(ctx context.Context, m *Model, domain any, o Se
 		return nil, err
 	}
 	return env.scanTable(rows, cols, int(min(max(o.Limit, 0), 1000)))
+}
+
+// rowNames are the keys of the records of a read of fields, in Odoo's
+// order: id first, then each field once, in the order asked.
+func rowNames(fields []string) []string {
+	names := make([]string, 1, len(fields)+1)
+	names[0] = "id"
+	for _, f := range fields {
+		if !slices.Contains(names, f) {
+			names = append(names, f)
+		}
+	}
+	return names
+}
+
+// rowsAnswer is the answer of a read of fields that gave recs: a Table
+// whose names are in Odoo's order. A record lacking one of the keys (which
+// the read paths do not make) turns the answer into a list of Dicts, each
+// with the keys it has in that order.
+func rowsAnswer(recs []Record, fields []string) any {
+	names := rowNames(fields)
+	t := &Table{Names: names, Values: make([]any, 0, len(recs)*len(names))}
+	for _, r := range recs {
+		for _, name := range names {
+			v, ok := r[name]
+			if !ok {
+				return dictRows(recs, names)
+			}
+			t.Values = append(t.Values, v)
+		}
+	}
+	return t
+}
+
+// dictRows is each record as a Dict of its keys among names, in that
+// order.
+func dictRows(recs []Record, names []string) []any {
+	out := make([]any, len(recs))
+	for i, r := range recs {
+		d := NewDict(len(names))
+		for _, name := range names {
+			if v, ok := r[name]; ok {
+				d.Set(name, v)
+			}
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// byIDs lists recs, read for ids, once per id asked: Odoo's read answers
+// an id given twice twice, where the records read hold it once. Ids not
+// found stay out.
+func byIDs(recs []Record, ids []int64) []Record {
+	if len(recs) == len(ids) {
+		return recs // every id found, so none repeated
+	}
+	byID := make(map[int64]Record, len(recs))
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		byID[id] = r
+	}
+	out := make([]Record, 0, len(ids))
+	for _, id := range ids {
+		if r := byID[id]; r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -141,6 +141,30 @@ func bearer(h *Handler, r *http.Request, c Claims) (grant, error) {
 	return grant{id: id}, err
 }
 
+// passwordKind is the kind of credential given as a password: a native
+// key when it has a key's shape (as the authenticator reads it), else a
+// password.
+func passwordKind(password string) string {
+	if _, isKey := auth.ParseKey(password); isKey {
+		return "native_key"
+	}
+	return "password"
+}
+
+// loggedIn counts a login (common.login and authenticate, the web
+// client's session authenticate) among the authentications: refused when
+// the credentials were, ok when they opened a session or gave a uid.
+func (h *Handler) loggedIn(password string, err error, refused bool) {
+	if err != nil {
+		e := models.AsError(err)
+		if e == nil || e.Kind != models.KindAccessDenied {
+			return // no credentials were checked: no database, bad arguments
+		}
+		refused = true
+	}
+	h.opts.Metrics.authenticated(passwordKind(password), !refused)
+}
+
 // identify turns r into who it runs as under mode: the one way every
 // endpoint authenticates its requests.
 func (h *Handler) identify(r *http.Request, m AuthMode, c Claims) (grant, error) {
@@ -148,7 +172,35 @@ func (h *Handler) identify(r *http.Request, m AuthMode, c Claims) (grant, error)
 	if !ok {
 		return grant{}, fmt.Errorf("rpc: unknown auth mode %q", m)
 	}
-	return entry.resolve(h, r, c)
+	g, err := entry.resolve(h, r, c)
+	h.opts.Metrics.authenticated(credentialKind(m, c, g), err == nil)
+	if err == nil {
+		exchangeOf(r.Context()).noteIdentity(g.id)
+	}
+	return g, err
+}
+
+// credentialKind is the kind of credential mode m checked, for the
+// metrics: password, native_key (a key given in the password of an RPC
+// call, as the authenticator reads it),
+// header_key, bearer, basic or session; "" for the modes without one.
+func credentialKind(m AuthMode, c Claims, g grant) string {
+	switch m {
+	case AuthPassword:
+		return passwordKind(c.Password)
+	case AuthAPIKey:
+		return "header_key"
+	case AuthBearer:
+		if g.id.Mode == string(AuthAPIKey) {
+			return "header_key"
+		}
+		return "bearer"
+	case AuthBasicAPIKey:
+		return "basic"
+	case AuthUser:
+		return "session"
+	}
+	return ""
 }
 
 // SetAuthMode replaces how mode turns requests into identities on every

@@ -10,10 +10,13 @@
 //     envelopes with a web session;
 //   - Odoo 19's JSON-2, POST /json/2/<model>/<method> with a key;
 //   - plain HTTP routes with an auth mode: /web/health, /auth/whoami/<mode>
-//     and those a program that embeds godoo adds with Handler.Route.
+//     and those a program that embeds godoo adds with Handler.Route; and
+//     the probes /readyz and /livez, and /metrics when the program serves
+//     Metrics there.
 //
-// Every request comes in through Handler.ServeHTTP (body limits, call
-// timeout, recovery, client address), proves who it runs as through the
+// Every request comes in through Handler.ServeHTTP (request id, body
+// limits, call timeout, recovery, client address, and once answered its
+// access log line and metrics, exchange.go), proves who it runs as through the
 // one table of auth modes (authmode.go: none, public, user, api_key,
 // bearer, basic_api_key, and the password of an RPC call), runs through
 // the services, and has its errors answered through the one table of

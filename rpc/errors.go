@@ -284,7 +284,9 @@ func (f fault) envelope(id json.RawMessage, web bool) []byte {
 	buf.WriteString(`, "error": {"code": ` + strconv.Itoa(code) + `, "message": `)
 	_ = jsonrpc.Encode(&buf, message)
 	buf.WriteString(`, "data": `)
-	_ = jsonrpc.Encode(&buf, map[string]any{"name": name, "message": msg, "arguments": []any{msg}, "context": map[string]any{}, "debug": debug})
+	// Odoo 18's serialize_exception builds the dict in this order.
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"name", "debug", "message", "arguments", "context"},
+		[]any{name, debug, msg, []any{msg}, map[string]any{}}))
 	buf.WriteString("}}")
 	return buf.Bytes()
 }
@@ -321,7 +323,10 @@ func (f fault) json2() (status int, challenge string, body []byte) {
 
 func json2Body(name, msg, debug string, arguments ...any) []byte {
 	var buf bytes.Buffer
-	_ = jsonrpc.Encode(&buf, map[string]any{"name": name, "message": msg, "arguments": arguments, "context": map[string]any{}, "debug": debug})
+	// Odoo 19's serialize_exception, which JSON-2 answers with, builds the
+	// dict in this order (Odoo 18's put debug second).
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"name", "message", "arguments", "context", "debug"},
+		[]any{name, msg, arguments, map[string]any{}, debug}))
 	return buf.Bytes()
 }
 
@@ -350,7 +355,7 @@ func writeRefusal(w http.ResponseWriter, f fault) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	var buf bytes.Buffer
-	_ = jsonrpc.Encode(&buf, map[string]any{"error": ref.code, "message": ref.message})
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"error", "message"}, []any{ref.code, ref.message}))
 	writeJSON(w, ref.status, buf.Bytes())
 }
 

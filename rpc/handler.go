@@ -3,11 +3,13 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,9 +30,16 @@ type Options struct {
 	// Timeout bounds the work of one call (default 5 minutes).
 	Timeout time.Duration
 	// ProxyMode trusts X-Forwarded-For for the client address, as Odoo's
-	// proxy_mode does.
+	// proxy_mode does, and X-Request-Id for the request id.
 	ProxyMode bool
 	Log       *slog.Logger
+	// AccessLog writes one line per request at info level to Log: its id,
+	// client address, protocol, database, uid, model, method, outcome,
+	// status, duration and size, never a secret or an argument's value.
+	AccessLog bool
+	// Metrics, when set, counts every request (see NewMetrics); the
+	// program serves Metrics.Handler where it wants.
+	Metrics *Metrics
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,
@@ -72,6 +81,8 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("/xmlrpc/{service}", h.serveXMLRPC(true))
 	h.mux.HandleFunc("/jsonrpc", h.serveJSONRPC)
 	h.mux.HandleFunc("GET /web/health", h.health)
+	h.mux.HandleFunc("GET /readyz", h.readyz)
+	h.mux.HandleFunc("GET /livez", h.livez)
 	h.registerWeb()
 	h.registerWhoami()
 	h.mux.HandleFunc("/json/2", h.serveJSON2)
@@ -89,9 +100,8 @@ func (h *Handler) SetReady(ok bool) { h.ready.Store(ok) }
 func (h *Handler) Handle(pattern string, handler http.Handler) { h.mux.Handle(pattern, handler) }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
 	if !h.ready.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, []byte(`{"status": "fail"}`))
+		writeHealth(w, http.StatusServiceUnavailable, `{"status": "fail"}`)
 		return
 	}
 	// Any non-empty value asks, as Python's truth test of the parameter.
@@ -99,28 +109,86 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 		h.healthDB(w, r)
 		return
 	}
-	writeJSON(w, http.StatusOK, []byte(`{"status": "pass"}`))
+	writeHealth(w, http.StatusOK, `{"status": "pass"}`)
 }
 
-// ServeHTTP is the one entry of every request: a last-resort recover, the
-// body limits, the call timeout and the client address, then the route.
+// writeHealth answers /web/health with Odoo's headers: Content-Type
+// application/json (without a charset) and Cache-Control no-store.
+func writeHealth(w http.ResponseWriter, status int, body string) {
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// ServeHTTP is the one entry of every request: its id (the trusted
+// proxy's X-Request-Id, else a new one, returned in the answer's
+// X-Request-Id), a last-resort recover, the body limits, the call timeout
+// and the client address, then the route; once answered, the request is
+// counted in the metrics and written to the access log.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cell := exchangePool.Get().(*exchangeCell)
+	x := &cell.x
+	*x = exchange{start: time.Now()}
+	if h.opts.ProxyMode {
+		x.id = incomingRequestID(r)
+	}
+	if x.id == "" {
+		x.id = newExchangeID()
+	}
+	w.Header().Set(requestIDHeader, x.id)
+	cell.w.ResponseWriter = w
+	remote := h.clientAddr(r)
+	r2 := r
+	defer func() {
+		d := time.Since(x.start)
+		if x.protocol == "" {
+			x.protocol, x.service, x.method = patternLabels(r2.Pattern)
+		}
+		h.opts.Metrics.observe(x, d)
+		if h.opts.AccessLog {
+			h.logAccess(r.Context(), x, remote, d)
+		}
+		cell.w.ResponseWriter = nil
+		*x = exchange{}
+		exchangePool.Put(cell)
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
-			h.opts.Log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			h.opts.Log.Error("panic serving request", "request_id", x.id, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			x.err = fmt.Errorf("panic: %v", p)
+			http.Error(&cell.w, "Internal Server Error", http.StatusInternalServerError)
 		}
 	}()
-	if !h.body.admit(w, r) {
+	if !h.body.admit(&cell.w, r) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
 	defer cancel()
-	ctx = services.WithRemoteAddr(ctx, h.clientAddr(r))
-	h.mux.ServeHTTP(w, r.WithContext(ctx))
+	ctx = services.WithRemoteAddr(ctx, remote)
+	ctx = context.WithValue(ctx, exchangeKey{}, x)
+	r2 = r.WithContext(ctx)
+	h.mux.ServeHTTP(&cell.w, r2)
+}
+
+// patternLabels are the labels of a request no endpoint described: those
+// of its route's pattern, which the program registered, so they are
+// bounded; other for a request no route matched.
+func patternLabels(pattern string) (protocol, service, method string) {
+	switch pattern {
+	case "":
+		return protoOther, otherLabel, otherLabel
+	case "GET /web/health", "GET /readyz", "GET /livez":
+		return protoHealth, "", pattern
+	case "GET /metrics":
+		return protoMetrics, "", pattern
+	}
+	return protoRoute, "", pattern
 }
 
 // clientAddr is the peer address, or, when proxy mode is on (and only

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -40,6 +42,11 @@ func BenchmarkSearchReadRoundTrip(b *testing.B) {
 	}
 	h := rpc.NewHandler(set, rpc.Options{})
 	h.SetReady(true)
+	// observed serves the same calls with the metrics and the access log
+	// on (written to nowhere, formatted all the same), for their cost.
+	observed := rpc.NewHandler(set, rpc.Options{Metrics: rpc.NewMetrics(set), AccessLog: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	observed.SetReady(true)
 
 	jsonCall := func(args ...any) []byte {
 		body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
@@ -49,7 +56,7 @@ func BenchmarkSearchReadRoundTrip(b *testing.B) {
 		}
 		return body
 	}
-	serve := func(path, contentType string, body []byte) *httptest.ResponseRecorder {
+	serveOn := func(h http.Handler, path, contentType string, body []byte) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", contentType)
 		w := httptest.NewRecorder()
@@ -58,6 +65,9 @@ func BenchmarkSearchReadRoundTrip(b *testing.B) {
 			b.Fatalf("%s: %d %s", path, w.Code, w.Body.String())
 		}
 		return w
+	}
+	serve := func(path, contentType string, body []byte) *httptest.ResponseRecorder {
+		return serveOn(h, path, contentType, body)
 	}
 
 	var countries []any
@@ -87,13 +97,18 @@ func BenchmarkSearchReadRoundTrip(b *testing.B) {
 		{"xmlrpc", "/xmlrpc/2/object", "text/xml", xmlBody},
 		{"jsonrpc", "/jsonrpc", "application/json", jsonBody},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			w := serve(c.path, c.contentType, c.body)
-			b.SetBytes(int64(w.Body.Len()))
-			b.ReportAllocs()
-			for b.Loop() {
-				serve(c.path, c.contentType, c.body)
-			}
-		})
+		for _, o := range []struct {
+			name string
+			h    http.Handler
+		}{{"", h}, {"/observed", observed}} {
+			b.Run(c.name+o.name, func(b *testing.B) {
+				w := serveOn(o.h, c.path, c.contentType, c.body)
+				b.SetBytes(int64(w.Body.Len()))
+				b.ReportAllocs()
+				for b.Loop() {
+					serveOn(o.h, c.path, c.contentType, c.body)
+				}
+			})
+		}
 	}
 }

@@ -47,6 +47,7 @@ func readJSONRequest(w http.ResponseWriter, r *http.Request, body bodyPolicy, ma
 	case errors.Is(err, jsonrpc.ErrTooDeep):
 		// Python's json.loads raises RecursionError, not ValueError, so
 		// Odoo answers with the error envelope rather than a 400.
+		exchangeOf(r.Context()).noteError(err)
 		writeJSON(w, http.StatusOK, toFault(err, nil, "").envelope(json.RawMessage("null"), false))
 		return nil, false
 	}

@@ -23,6 +23,8 @@ const json2Hint = "Did you mean POST /json/2/<model>/<method>?"
 func (h *Handler) serveJSON2(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/json/2/")
 	model, method, ok := strings.Cut(rest, "/")
+	exchangeOf(r.Context()).call(protoJSON2, "json2", "", "")
+	exchangeOf(r.Context()).modelCall(h, model, method)
 	if r.Method != http.MethodPost || r.URL.Path == "/json/2" || !ok || model == "" || method == "" || strings.Contains(method, "/") {
 		json2Refuse(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found: "+json2Hint)
 		return
@@ -98,7 +100,7 @@ func (h *Handler) json2Answer(w http.ResponseWriter, r *http.Request, res any, e
 
 // json2Fault answers an error with the status of rpc/errors.go's table.
 func (h *Handler) json2Fault(w http.ResponseWriter, r *http.Request, err error, method string) {
-	writeJSON2Error(w, toFault(abandoned(r.Context(), err), h.opts.Log, method))
+	writeJSON2Error(w, h.fault(r, abandoned(r.Context(), err), method))
 }
 
 // json2Refuse answers a request that JSON-2 refuses before any call: no
@@ -113,6 +115,7 @@ func json2Refuse(w http.ResponseWriter, status int, name, msg string) {
 func (h *Handler) docBearer(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	model, ok := strings.CutSuffix(file, ".json")
+	exchangeOf(r.Context()).call(protoJSON2, "doc", "", "doc")
 	if !ok || model == "" {
 		json2Refuse(w, http.StatusNotFound, "werkzeug.exceptions.NotFound", "404 Not Found")
 		return

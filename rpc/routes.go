@@ -60,7 +60,7 @@ func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := rt.h.identify(r, rt.mode, Claims{DB: requestedDB(r), KeyGroups: rt.groups})
 	if err != nil {
-		writeRefusal(w, toFault(abandoned(r.Context(), err), rt.h.opts.Log, r.Method+" "+r.URL.Path))
+		writeRefusal(w, rt.h.fault(r, abandoned(r.Context(), err), r.Method+" "+r.URL.Path))
 		return
 	}
 	r2 := r.Clone(newIdentityContext(r.Context(), g.id))

@@ -98,13 +98,14 @@ func (h *Handler) serveXMLRPC(legacy bool) http.HandlerFunc {
 			// values.
 			method, params, err = xmlrpc.Decode(body, h.opts.MaxDepth)
 		}
+		exchangeOf(r.Context()).rpcCall(protoXMLRPC, r.PathValue("service"), method)
 		var fn rpcMethod
 		if err == nil {
 			fn, err = resolve(r.PathValue("service"), method)
 		}
 		if err != nil {
 			if !writeBodyError(w, err) {
-				writeXMLFault(w, toFault(err, h.opts.Log, method), legacy)
+				writeXMLFault(w, h.fault(r, err, method), legacy)
 			}
 			return
 		}
@@ -122,7 +123,7 @@ func (h *Handler) serveXMLRPC(legacy bool) http.HandlerFunc {
 			putBuf(bp, b)
 			err = encErr
 		}
-		writeXMLFault(w, toFault(err, h.opts.Log, method), legacy)
+		writeXMLFault(w, h.fault(r, err, method), legacy)
 	}
 }
 
@@ -141,12 +142,13 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 	}
 	id := call.env.ID
 	service, method, args, err := jsonRPCCall(call)
+	exchangeOf(r.Context()).rpcCall(protoJSONRPC, service, method)
 	var fn rpcMethod
 	if err == nil {
 		fn, err = resolve(service, method)
 	}
 	if err != nil {
-		writeJSON(w, http.StatusOK, toFault(err, h.opts.Log, method).envelope(id, false))
+		writeJSON(w, http.StatusOK, h.fault(r, err, method).envelope(id, false))
 		return
 	}
 	res, err := h.run(r.Context(), method, func() (any, error) { return fn(h, r, args) })
@@ -162,7 +164,7 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		putBuf(bp, b)
 		err = encErr
 	}
-	writeJSON(w, http.StatusOK, toFault(err, h.opts.Log, method).envelope(id, false))
+	writeJSON(w, http.StatusOK, h.fault(r, err, method).envelope(id, false))
 }
 
 // jsonRPCCall reads the service, method and args of a /jsonrpc call from

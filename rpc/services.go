@@ -19,7 +19,7 @@ var rpcServices = map[string]map[string]rpcMethod{
 	"db": {"list": dbList, "db_exist": dbDbExist, "list_lang": dbListLang, "server_version": dbServerVersion,
 		"list_countries": dbListCountries, "create_database": dbCreateDatabase, "duplicate_database": dbDuplicateDatabase,
 		"drop": dbDrop, "rename": dbRename, "change_admin_password": dbChangeAdminPassword,
-		"dump": dbUnsupported("dump"), "restore": dbUnsupported("restore"), "migrate_databases": dbUnsupported("migrate_databases")},
+		"dump": dbDump, "restore": dbRestore, "migrate_databases": dbUnsupported("migrate_databases")},
 }
 
 func commonVersion(h *Handler, r *http.Request, p Params) (any, error) {
@@ -31,7 +31,9 @@ func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
 	if err := p.scan(signature{name: "exp_login", params: []string{"db", "login", "password"}, required: 3}, &db, &login, &pw); err != nil {
 		return nil, err
 	}
-	return h.set.Common.Login(r.Context(), db, login, pw)
+	res, err := h.set.Common.Login(r.Context(), db, login, pw)
+	h.loggedIn(pw, err, res == false)
+	return res, err
 }
 
 func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
@@ -41,7 +43,9 @@ func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
 		&db, &login, &pw, &env); err != nil {
 		return nil, err
 	}
-	return h.set.Common.Authenticate(r.Context(), db, login, pw)
+	res, err := h.set.Common.Authenticate(r.Context(), db, login, pw)
+	h.loggedIn(pw, err, res == false)
+	return res, err
 }
 
 func commonAbout(h *Handler, r *http.Request, p Params) (any, error) {
@@ -60,6 +64,7 @@ func commonSetLoglevel(h *Handler, r *http.Request, p Params) (any, error) {
 // execute runs a model method as the identity the call's own credentials
 // prove (AuthPassword).
 func execute(h *Handler, r *http.Request, c Claims, model, method string, args []any, kwargs map[string]any) (any, error) {
+	exchangeOf(r.Context()).modelCall(h, model, method)
 	g, err := h.identify(r, AuthPassword, c)
 	if err != nil {
 		return nil, err
@@ -175,6 +180,24 @@ func dbChangeAdminPassword(h *Handler, r *http.Request, p Params) (any, error) {
 
 // dbUnsupported is a db method godoo does not serve: it answers once the
 // master password is checked.
+func dbDump(h *Handler, r *http.Request, p Params) (any, error) {
+	var master, name, format string
+	if err := p.scan(signature{name: "exp_dump", params: []string{"master_pwd", "db_name", "format"}, required: 3}, &master, &name, &format); err != nil {
+		return nil, err
+	}
+	return h.set.Database.Dump(r.Context(), master, name, format)
+}
+
+func dbRestore(h *Handler, r *http.Request, p Params) (any, error) {
+	var master, name, data string
+	var copy bool
+	if err := p.scan(signature{name: "exp_restore", params: []string{"master_pwd", "db_name", "data", "copy"}, required: 3},
+		&master, &name, &data, &copy); err != nil {
+		return nil, err
+	}
+	return h.set.Database.Restore(r.Context(), master, name, data, copy)
+}
+
 func dbUnsupported(method string) rpcMethod {
 	return func(h *Handler, _ *http.Request, p Params) (any, error) {
 		var master string

@@ -66,11 +66,12 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 		if !ok {
 			return
 		}
+		exchangeOf(r.Context()).call(protoWeb, "web", "", name)
 		c := &webCall{r: r}
 		id := call.env.ID
 		res, err := wr.h.run(r.Context(), name, func() (any, error) { return wr.dispatch(c, call, mode, fn) })
 		if err != nil {
-			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
+			writeJSON(w, http.StatusOK, wr.h.fault(r, err, name).envelope(id, true))
 			return
 		}
 		bp := getBuf()
@@ -78,7 +79,7 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 		b, err := appendResult(*bp, id, res)
 		*bp = b
 		if err != nil {
-			writeJSON(w, http.StatusOK, toFault(err, wr.h.opts.Log, name).envelope(id, true))
+			writeJSON(w, http.StatusOK, wr.h.fault(r, err, name).envelope(id, true))
 			return
 		}
 		if c.cookie != nil {
@@ -150,6 +151,7 @@ func (wr *webRoutes) authenticate(c *webCall) (any, error) {
 	prev, _ := sessionID(c.r)
 	s, info, err := wr.web.Authenticate(c.r.Context(), services.WebLogin{DB: db, Login: login, Password: password,
 		Host: requestHost(c.r, wr.h.opts.ProxyMode), PreviousID: prev})
+	wr.h.loggedIn(password, err, false)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +190,9 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 	var args []any
 	var kwargs map[string]any
 	sig := signature{name: "DataSet.call_kw", params: []string{"model", "method", "args", "kwargs", "path"}, required: 4}
-	if err := c.args(sig, &model, &method, &args, &kwargs); err != nil {
+	err := c.args(sig, &model, &method, &args, &kwargs)
+	exchangeOf(c.r.Context()).modelCall(wr.h, model, method)
+	if err != nil {
 		return nil, err
 	}
 	return wr.web.CallKw(c.r.Context(), c.session, model, method, args, kwargs)
@@ -197,12 +201,10 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 // version is GET /web/version: {"version_info": [...], "version": "18.0"}.
 func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 	v := wr.web.VersionInfo()
+	info, _ := v.Get("server_version_info")
+	version, _ := v.Get("server_version")
 	var buf bytes.Buffer
-	buf.WriteString(`{"version_info": `)
-	_ = jsonrpc.Encode(&buf, v["server_version_info"])
-	buf.WriteString(`, "version": `)
-	_ = jsonrpc.Encode(&buf, v["server_version"])
-	buf.WriteString("}")
+	_ = jsonrpc.Encode(&buf, models.DictOf([]string{"version_info", "version"}, []any{info, version}))
 	writeJSON(w, http.StatusOK, buf.Bytes())
 }
 
@@ -210,10 +212,10 @@ func (wr *webRoutes) version(w http.ResponseWriter, _ *http.Request) {
 // server answers, and 500 with "fail" when it does not.
 func (h *Handler) healthDB(w http.ResponseWriter, r *http.Request) {
 	if h.set.Web().DBServerStatus(r.Context()) {
-		writeJSON(w, http.StatusOK, []byte(`{"status": "pass", "db_server_status": true}`))
+		writeHealth(w, http.StatusOK, `{"status": "pass", "db_server_status": true}`)
 		return
 	}
-	writeJSON(w, http.StatusInternalServerError, []byte(`{"status": "fail", "db_server_status": false}`))
+	writeHealth(w, http.StatusInternalServerError, `{"status": "fail", "db_server_status": false}`)
 }
 
 // sessionCookie is Odoo's session cookie (HttpOnly, Path=/, Max-Age the

@@ -12,13 +12,16 @@ import (
 type Common struct{ c *core }
 
 // VersionInfo is the payload of common.version and /web/webclient/version_info.
-func (s *Common) VersionInfo() map[string]any {
+func (s *Common) VersionInfo() *models.Dict {
 	return versionInfo(s.c.cfg.ServerVersion)
 }
 
+// versionKeys are the keys of RPC_VERSION_1 in Odoo's order.
+var versionKeys = []string{"server_version", "server_version_info", "server_serie", "protocol_version"}
+
 // versionInfo builds Odoo's RPC_VERSION_1 for a version string such as
 // "18.0", "17.0+e" or "saas~17.4".
-func versionInfo(v string) map[string]any {
+func versionInfo(v string) *models.Dict {
 	base, edition, _ := strings.Cut(v, "+")
 	major, minor := any(int64(0)), int64(0)
 	serie := base
@@ -32,12 +35,7 @@ func versionInfo(v string) map[string]any {
 		major = n
 		minor, _ = strconv.ParseInt(mn, 10, 64)
 	}
-	return map[string]any{
-		"server_version":      v,
-		"server_version_info": []any{major, minor, int64(0), "final", int64(0), edition},
-		"server_serie":        serie,
-		"protocol_version":    int64(1),
-	}
+	return models.DictOf(versionKeys, []any{v, []any{major, minor, int64(0), "final", int64(0), edition}, serie, int64(1)})
 }
 
 // Login is common.login: the uid, or false for bad credentials.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/uptrace/bun"
+
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
@@ -201,8 +203,13 @@ func (s *Database) renewIdentity(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	return s.renewIdentityOn(ctx, db)
+}
+
+// renewIdentityOn sets a new database.uuid and database.create_date in db.
+func (s *Database) renewIdentityOn(ctx context.Context, db *bun.DB) error {
 	uuid := base.NewUUID()
-	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+	_, err := s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		icp := env.Registry.Model("ir.config_parameter")
 		for _, kv := range [][2]string{{"database.uuid", uuid}, {"database.create_date", env.NowText()}} {
 			ids, err := env.Search(ctx, icp, []any{[]any{"key", "=", kv[0]}}, models.SearchOptions{})
@@ -299,8 +306,8 @@ func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error)
 	return true, nil
 }
 
-// Unsupported checks the master password (and, as Odoo's dump, restore and
-// migrate_databases do, that list_db is on), then refuses the method.
+// Unsupported checks the master password (and, as Odoo's
+// migrate_databases does, that list_db is on), then refuses the method.
 func (s *Database) Unsupported(master, method string) error {
 	if err := s.managementEnabled(); err != nil {
 		return err
@@ -308,7 +315,7 @@ func (s *Database) Unsupported(master, method string) error {
 	if err := s.CheckMaster(master); err != nil {
 		return err
 	}
-	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo; use the database's own tools (pg_dump, sqlite3 .backup)", method)
+	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo, which migrates a database when it opens it", method)
 }
 
 // Names lists the databases without the list_db restriction, for the server

@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/uptrace/bun"
 )
@@ -19,20 +20,58 @@ type gate chan struct{}
 
 // gates keeps one gate per pool.
 type gates struct {
-	m sync.Map // *bun.DB -> gate
+	m sync.Map // *bun.DB -> *queue
+}
+
+// queue is a pool's gate with the count of calls waiting at it, which the
+// metrics show as the database's queue length.
+type queue struct {
+	g       gate
+	waiting atomic.Int64
 }
 
 // of returns db's gate, sized to its pool; nil when the pool is unbounded.
 func (g *gates) of(db *bun.DB) gate {
+	if q := g.queueOf(db); q != nil {
+		return q.g
+	}
+	return nil
+}
+
+// queueOf returns db's queue; nil when the pool is unbounded.
+func (g *gates) queueOf(db *bun.DB) *queue {
 	if v, ok := g.m.Load(db); ok {
-		return v.(gate)
+		return v.(*queue)
 	}
 	n := db.DB.Stats().MaxOpenConnections
 	if n <= 0 {
 		return nil
 	}
-	v, _ := g.m.LoadOrStore(db, make(gate, n))
-	return v.(gate)
+	v, _ := g.m.LoadOrStore(db, &queue{g: make(gate, n)})
+	return v.(*queue)
+}
+
+// waiting is the number of calls waiting at db's gate.
+func (g *gates) waiting(db *bun.DB) int64 {
+	if v, ok := g.m.Load(db); ok {
+		return v.(*queue).waiting.Load()
+	}
+	return 0
+}
+
+// enter waits for a place in q, counted among the waiting while it waits.
+func (q *queue) enter(ctx context.Context) error {
+	if q == nil {
+		return nil
+	}
+	return q.g.enterCounted(ctx, &q.waiting)
+}
+
+// leave frees the place taken by enter.
+func (q *queue) leave() {
+	if q != nil {
+		q.g.leave()
+	}
 }
 
 // forget drops the gates of pools that were closed.
@@ -43,7 +82,11 @@ func (g *gates) forget(dbs []*bun.DB) {
 }
 
 // enter waits for a place, or for ctx to end.
-func (g gate) enter(ctx context.Context) error {
+func (g gate) enter(ctx context.Context) error { return g.enterCounted(ctx, nil) }
+
+// enterCounted is enter, counting the call in waiting (when not nil) while
+// it has to wait.
+func (g gate) enterCounted(ctx context.Context, waiting *atomic.Int64) error {
 	if g == nil {
 		return nil
 	}
@@ -51,6 +94,10 @@ func (g gate) enter(ctx context.Context) error {
 	case g <- struct{}{}:
 		return nil
 	default:
+	}
+	if waiting != nil {
+		waiting.Add(1)
+		defer waiting.Add(-1)
 	}
 	select {
 	case g <- struct{}{}:

@@ -159,3 +159,36 @@ func TestRunPanicLeavesGate(t *testing.T) {
 		}
 	}
 }
+
+// TestGateQueueLength checks the count of calls waiting at a gate, which
+// the metrics report as the database's queue length: a call counts while
+// it waits, not once it is in nor once it gave up.
+func TestGateQueueLength(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := &queue{g: make(gate, 1)}
+		if err := q.enter(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := q.waiting.Load(); n != 0 {
+			t.Fatalf("%d waiting with the only place taken by a call that did not wait", n)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 2)
+		go func() { done <- q.enter(ctx) }()
+		go func() { done <- q.enter(ctx) }()
+		synctest.Wait()
+		if n := q.waiting.Load(); n != 2 {
+			t.Fatalf("%d waiting, want 2", n)
+		}
+		cancel()
+		for range 2 {
+			if err := <-done; !errors.Is(err, context.Canceled) {
+				t.Fatal(err)
+			}
+		}
+		if n := q.waiting.Load(); n != 0 {
+			t.Fatalf("%d waiting after both gave up, want 0", n)
+		}
+		q.leave()
+	})
+}

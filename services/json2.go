@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"sort"
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
@@ -58,11 +59,14 @@ func (w *Web) JSON2(ctx context.Context, id auth.Identity, in JSON2Call) (any, e
 	return res, nil
 }
 
-// Describe lists a model's fields (as fields_get describes them) and its
-// public methods with their parameters, for /doc-bearer/<model>.json, as
-// seen by id. Errors: KindNotFound for an unknown model;
+// Describe is the document of /doc-bearer/<model>.json as seen by id, in
+// the shape of Odoo 19's api_doc module: the model, its name, "doc" (null),
+// its fields as fields_get describes them with the module that introduces
+// each (null for the automatic ones), and its public methods by name, in
+// alphabetical order as Python's dir() lists them, each described by
+// models.Method.Doc. Errors: KindNotFound for an unknown model;
 // AccessError when the user may not read it.
-func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (map[string]any, error) {
+func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (*models.Dict, error) {
 	m := w.c.registry.Model(model)
 	if m == nil {
 		return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + model + "' does not exist"}
@@ -71,7 +75,7 @@ func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (map
 	if err != nil {
 		return nil, err
 	}
-	fields, err := w.c.run(ctx, db, id.UID, true, func(ctx context.Context, env *models.Env) (any, error) {
+	described, err := w.c.run(ctx, db, id.UID, true, func(ctx context.Context, env *models.Env) (any, error) {
 		if err := env.CheckAccess(ctx, m, models.OpRead); err != nil {
 			return nil, err
 		}
@@ -80,16 +84,57 @@ func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (map
 	if err != nil {
 		return nil, err
 	}
-	methods := map[string]any{}
-	for name, meth := range m.Methods {
-		params := []any{}
-		if meth.Record {
-			params = append(params, "ids")
+	fields := models.NewDict(len(m.FieldOrder))
+	withModule := func(name string, desc any) {
+		d := models.NewDict(16)
+		switch x := desc.(type) {
+		case *models.Dict:
+			for k, v := range x.All() {
+				d.Set(k, v)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				d.Set(k, x[k])
+			}
 		}
-		for _, p := range meth.Params {
-			params = append(params, p)
+		var module any = "base"
+		if automaticFields[name] {
+			module = nil
 		}
-		methods[name] = map[string]any{"parameters": params, "model": !meth.Record, "readonly": meth.ReadOnly}
+		d.Set("module", module)
+		fields.Set(name, d)
 	}
-	return map[string]any{"model": model, "name": m.Description, "fields": fields, "methods": methods}, nil
+	switch x := described.(type) {
+	case *models.Dict:
+		for name, desc := range x.All() {
+			withModule(name, desc)
+		}
+	case map[string]any:
+		for _, name := range m.FieldOrder {
+			if desc, ok := x[name]; ok {
+				withModule(name, desc)
+			}
+		}
+	}
+	names := make([]string, 0, len(m.Methods))
+	for name := range m.Methods {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	methods := models.NewDict(len(names))
+	for _, name := range names {
+		methods.Set(name, m.Methods[name].Doc(m))
+	}
+	return models.DictOf([]string{"model", "name", "doc", "fields", "methods"},
+		[]any{model, m.Description, nil, fields, methods}), nil
 }
+
+// automaticFields are the fields every model gets without declaring them;
+// api_doc names no module for them.
+var automaticFields = map[string]bool{"id": true, "display_name": true, "create_uid": true,
+	"create_date": true, "write_uid": true, "write_date": true}

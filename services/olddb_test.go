@@ -73,7 +73,7 @@ func TestOldDatabasesOpen(t *testing.T) {
 				t.Fatalf("the old partner: %v", old)
 			}
 			call("res.partner", "write", []any{old[0]}, map[string]any{"signup_type": "signup", "category_id": []any{[]any{int64(0), int64(0), map[string]any{"name": "new tag"}}}})
-			recs := call("res.partner", "read", []any{old[0]}, []any{"name", "signup_type", "category_id"}).([]models.Record)
+			recs := call("res.partner", "read", []any{old[0]}, []any{"name", "signup_type", "category_id"}).(*models.Table).Records()
 			if r := recs[0]; r["name"] != "Made before" || r["signup_type"] != "signup" || len(r["category_id"].([]int64)) != 2 {
 				t.Errorf("the old partner reads %v", r)
 			}

@@ -80,14 +80,7 @@ func TestRunRetries(t *testing.T) {
 // pool, opened as calls open it.
 func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, *bun.DB) {
 	t.Helper()
-	store, err := sqlitestore.New(t.TempDir(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	set := NewSet(store, Config{})
-	// Few rounds: these tests are not about hashing, which auth tests.
-	set.core.auth.Rounds = 1000
+	set := testSet(t, t.TempDir(), opts...)
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
 		t.Fatal(err)
@@ -97,4 +90,18 @@ func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, 
 		t.Fatal(err)
 	}
 	return set, db
+}
+
+// testSet is the services over a SQLite store in dir.
+func testSet(t *testing.T, dir string, opts ...sqlitestore.Option) *Set {
+	t.Helper()
+	store, err := sqlitestore.New(dir, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	set := NewSet(store, Config{})
+	// Few rounds: these tests are not about hashing, which auth tests.
+	set.core.auth.Rounds = 1000
+	return set
 }

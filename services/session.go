@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,7 +181,7 @@ func maxInactivity(ctx context.Context, db bun.IDB) time.Duration {
 // Errors: AccessError "Database not found." when dbfilter hides the
 // database; AccessDenied for bad credentials, an API key or the login
 // cool-down; the store's error for a database that does not exist.
-func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, map[string]any, error) {
+func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, *models.Dict, error) {
 	if !w.c.dbf.visible(in.DB, in.Host) {
 		return Session{}, nil, models.AccessErrorf("Database not found.")
 	}
@@ -231,7 +234,7 @@ func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, map[strin
 		return Session{}, nil, err
 	}
 	w.c.log.Info("web session opened", "db", in.DB, "login", s.Login, "uid", uid, "ip", ip)
-	info, _ := res.(map[string]any)
+	info, _ := res.(*models.Dict)
 	return s, info, nil
 }
 
@@ -356,7 +359,7 @@ func (w *Web) Logout(ctx context.Context, s Session) error {
 
 // SessionInfo is /web/session/get_session_info: Odoo's session_info for the
 // session's user.
-func (w *Web) SessionInfo(ctx context.Context, s Session) (map[string]any, error) {
+func (w *Web) SessionInfo(ctx context.Context, s Session) (*models.Dict, error) {
 	db, err := w.c.open(ctx, s.DB)
 	if err != nil {
 		return nil, err
@@ -367,7 +370,7 @@ func (w *Web) SessionInfo(ctx context.Context, s Session) (map[string]any, error
 	if err != nil {
 		return nil, err
 	}
-	info, _ := res.(map[string]any)
+	info, _ := res.(*models.Dict)
 	return info, nil
 }
 
@@ -385,7 +388,7 @@ func (w *Web) CallKw(ctx context.Context, s Session, model, method string, args 
 func (w *Web) Modules() []any { return []any{"base", "web"} }
 
 // VersionInfo is /web/webclient/version_info and the version of /web/version.
-func (w *Web) VersionInfo() map[string]any { return versionInfo(w.c.cfg.ServerVersion) }
+func (w *Web) VersionInfo() *models.Dict { return versionInfo(w.c.cfg.ServerVersion) }
 
 // Databases is /web/database/list: the databases dbfilter shows for host.
 // Errors: AccessDenied when list_db is off.
@@ -417,7 +420,7 @@ func (w *Web) DBServerStatus(ctx context.Context) bool {
 
 // sessionInfo builds Odoo's session_info (addons/web/models/ir_http.py) for
 // env's user, reading as the superuser.
-func (w *Web) sessionInfo(ctx context.Context, env *models.Env, dbname string) (map[string]any, error) {
+func (w *Web) sessionInfo(ctx context.Context, env *models.Env, dbname string) (*models.Dict, error) {
 	su := env.Sudo()
 	reg := w.c.registry
 	users, err := su.Read(ctx, reg.Model("res.users"), []int64{env.UID}, []string{"name", "login", "partner_id", "company_id", "company_ids"}, false)
@@ -459,51 +462,69 @@ func (w *Web) sessionInfo(ctx context.Context, env *models.Env, dbname string) (
 		return nil, err
 	}
 	v := versionInfo(w.c.cfg.ServerVersion)
-	info := map[string]any{
-		"uid":                  env.UID,
-		"is_system":            groups["base.group_system"] || env.UID == models.SuperuserID,
-		"is_admin":             groups["base.group_erp_manager"] || env.UID == models.SuperuserID,
-		"is_public":            groups["base.group_public"],
-		"is_internal_user":     groups["base.group_user"],
-		"user_context":         userContext,
-		"db":                   dbname,
-		"server_version":       v["server_version"],
-		"server_version_info":  v["server_version_info"],
-		"support_url":          "https://www.odoo.com/buy",
-		"name":                 user["name"],
-		"username":             user["login"],
-		"partner_id":           partnerID,
-		"partner_display_name": partnerName,
-		"partner_write_date":   partnerWrite,
-		"web.base.url":         baseURL,
-		"active_ids_limit":     int64(20000),
-		"max_file_upload_size": int64(128 << 20),
-		"home_action_id":       false,
-		"currencies":           currencies,
-		"show_effect":          true,
-		"test_mode":            false,
-		"view_info":            map[string]any{},
-		"bundle_params":        map[string]any{"lang": langOf(userContext)},
-	}
+	version, _ := v.Get("server_version")
+	versionList, _ := v.Get("server_version_info")
+	lang := langOf(userContext)
+	// The keys in the order of Odoo 18's session_info. Odoo keeps a
+	// res.users.settings record per user; godoo keeps none, so the
+	// settings are named by the user's id.
+	info := models.NewDict(32)
+	info.Set("uid", env.UID)
+	info.Set("is_system", groups["base.group_system"] || env.UID == models.SuperuserID)
+	info.Set("is_admin", groups["base.group_erp_manager"] || env.UID == models.SuperuserID)
+	info.Set("is_public", groups["base.group_public"])
+	info.Set("is_internal_user", groups["base.group_user"])
+	info.Set("user_context", userContext)
+	info.Set("db", dbname)
+	info.Set("user_settings", models.DictOf([]string{"id", "user_id"}, []any{env.UID, map[string]any{"id": env.UID}}))
+	info.Set("server_version", version)
+	info.Set("server_version_info", versionList)
+	info.Set("support_url", "https://www.odoo.com/buy")
+	info.Set("name", user["name"])
+	info.Set("username", user["login"])
+	info.Set("quick_login", true)
+	info.Set("partner_write_date", partnerWrite)
+	info.Set("partner_display_name", partnerName)
+	info.Set("partner_id", partnerID)
+	info.Set("web.base.url", baseURL)
+	info.Set("active_ids_limit", int64(20000))
+	info.Set("profile_session", nil)
+	info.Set("profile_collectors", nil)
+	info.Set("profile_params", nil)
+	info.Set("max_file_upload_size", int64(128<<20))
+	info.Set("home_action_id", false)
+	info.Set("cache_hashes", map[string]any{"translations": translationsHash(version, lang)})
+	info.Set("currencies", currencies)
+	info.Set("bundle_params", map[string]any{"lang": lang})
+	info.Set("test_mode", false)
+	info.Set("view_info", viewInfo())
 	if groups["base.group_user"] {
 		companies, err := w.userCompanies(ctx, su, companyID, user["company_ids"])
 		if err != nil {
 			return nil, err
 		}
-		info["user_companies"] = companies
+		info.Set("user_companies", companies)
+		info.Set("show_effect", true)
+		// The company switcher shows only to a user of several companies.
+		allowed, _ := models.IDList(user["company_ids"])
+		info.Set("display_switch_company_menu", len(allowed) > 1)
 	}
 	return info, nil
 }
 
+// companyKeys are the keys of a company in session_info's user_companies,
+// in Odoo 18's order.
+var companyKeys = []string{"id", "name", "sequence", "child_ids", "parent_id"}
+
 // userCompanies is session_info's user_companies: the current company, the
 // allowed ones and their ancestors the user may not use.
-func (w *Web) userCompanies(ctx context.Context, su *models.Env, current int64, allowedIDs any) (map[string]any, error) {
+func (w *Web) userCompanies(ctx context.Context, su *models.Env, current int64, allowedIDs any) (*models.Dict, error) {
 	ids, err := models.IDList(allowedIDs)
 	if err != nil {
 		return nil, err
 	}
 	m := w.c.registry.Model("res.company")
-	fields := []string{"name", "sequence", "parent_id", "currency_id"}
+	fields := []string{"name", "sequence", "parent_id"}
 	byID := map[int64]models.Record{}
 	load := func(ids []int64) error {
 		recs, err := su.Read(ctx, m, ids, fields, false)
@@ -541,48 +562,55 @@ func (w *Web) userCompanies(ctx context.Context, su *models.Env, current int64, 
 			children[p] = append(children[p], id)
 		}
 	}
-	entry := func(id int64, withCurrency bool) map[string]any {
+	entry := func(id int64) *models.Dict {
 		r := byID[id]
-		parent, ok := oneID(r["parent_id"])
-		e := map[string]any{"id": id, "name": r["name"], "sequence": r["sequence"], "child_ids": orEmpty(children[id]), "parent_id": any(false)}
-		if ok {
-			e["parent_id"] = parent
+		parent := any(false)
+		if p, ok := oneID(r["parent_id"]); ok {
+			parent = p
 		}
-		if withCurrency {
-			e["currency_id"] = r["currency_id"]
-		}
-		return e
+		return models.DictOf(companyKeys, []any{id, r["name"], r["sequence"], orEmpty(children[id]), parent})
 	}
-	allowedOut := map[string]any{}
+	allowedOut := models.NewDict(len(ids))
 	for _, id := range ids {
 		if byID[id] != nil {
-			allowedOut[strconv.FormatInt(id, 10)] = entry(id, true)
+			allowedOut.Set(strconv.FormatInt(id, 10), entry(id))
 		}
 	}
-	disallowedOut := map[string]any{}
-	for id := range disallowed {
+	disallowedIDs := slices.Sorted(maps.Keys(disallowed))
+	disallowedOut := models.NewDict(len(disallowedIDs))
+	for _, id := range disallowedIDs {
 		if byID[id] != nil {
-			disallowedOut[strconv.FormatInt(id, 10)] = entry(id, false)
+			disallowedOut.Set(strconv.FormatInt(id, 10), entry(id))
 		}
 	}
-	return map[string]any{"current_company": current, "allowed_companies": allowedOut, "disallowed_ancestor_companies": disallowedOut}, nil
+	return models.DictOf([]string{"current_company", "allowed_companies", "disallowed_ancestor_companies"},
+		[]any{current, allowedOut, disallowedOut}), nil
 }
 
 // currencies is session_info's currencies: the active currencies by id.
-func (w *Web) currencies(ctx context.Context, su *models.Env) (map[string]any, error) {
+func (w *Web) currencies(ctx context.Context, su *models.Env) (*models.Dict, error) {
 	m := w.c.registry.Model("res.currency")
 	ids, err := su.Search(ctx, m, []any{}, models.SearchOptions{})
 	if err != nil {
 		return nil, err
 	}
-	recs, err := su.Read(ctx, m, ids, []string{"symbol"}, false)
+	fields := []string{"symbol"}
+	if m.Field("position") != nil {
+		fields = append(fields, "position")
+	}
+	recs, err := su.Read(ctx, m, ids, fields, false)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
+	out := models.NewDict(len(recs))
 	for _, r := range recs {
 		id, _ := oneID(r["id"])
-		out[strconv.FormatInt(id, 10)] = map[string]any{"symbol": r["symbol"], "position": "after", "digits": []any{int64(69), int64(2)}}
+		position := r["position"]
+		if position == nil {
+			position = "after" // Odoo's default, for a model without the field
+		}
+		out.Set(strconv.FormatInt(id, 10), models.DictOf([]string{"symbol", "position", "digits"},
+			[]any{r["symbol"], position, []any{int64(69), int64(2)}}))
 	}
 	return out, nil
 }
@@ -597,6 +625,31 @@ func oneID(v any) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// translationsHash is session_info's cache_hashes.translations: a key
+// that changes when the translations the web client caches may change,
+// which for godoo is with the server's version and the user's language.
+func translationsHash(version, lang any) string {
+	sum := sha256.Sum256([]byte(fmt.Sprint(version, "/", lang)))
+	return hex.EncodeToString(sum[:])
+}
+
+// viewInfo is session_info's view_info: the view types the web client
+// offers, with Odoo 18's labels and icons, in Odoo's order.
+func viewInfo() *models.Dict {
+	view := func(name, icon string, multi bool) *models.Dict {
+		return models.DictOf([]string{"display_name", "icon", "multi_record"}, []any{name, icon, multi})
+	}
+	return models.DictOf([]string{"list", "form", "graph", "pivot", "calendar", "kanban", "search"}, []any{
+		view("List", "oi oi-view-list", true),
+		view("Form", "fa fa-address-card", false),
+		view("Graph", "fa fa-area-chart", true),
+		view("Pivot", "oi oi-view-pivot", true),
+		view("Calendar", "fa fa-calendar", true),
+		view("Kanban", "oi oi-view-kanban", true),
+		view("Search", "oi oi-search", true),
+	})
 }
 
 func orEmpty(v []any) []any {

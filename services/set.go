@@ -95,6 +95,8 @@ type core struct {
 	access map[string]accessAt
 	// gates queue the calls of each pool.
 	gates gates
+	// accessCounts counts the look-ups of every access cache.
+	accessCounts models.HitCounts
 	// foundAt is when the web routes last found each database.
 	foundAt map[string]time.Time
 	// pause, when set, stands in for the wait of the refusal delay, so
@@ -131,6 +133,7 @@ func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache 
 	a, ok := c.access[name]
 	if !ok || a.gen != gen || time.Since(a.born) > accessTTL {
 		a = accessAt{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
+		a.cache.Counts = &c.accessCounts
 		if c.access == nil {
 			c.access = map[string]accessAt{}
 		}
@@ -270,7 +273,7 @@ func (c *core) forget(name string) {
 // database reports a serialization failure, deadlock or busy lock. Nothing is
 // sent to the client before the transaction is over, so a retry is invisible.
 func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, error) {
-	g := c.gates.of(db)
+	g := c.gates.queueOf(db)
 	var lastErr error
 	for try := 0; try < MaxTries; try++ {
 		if try > 0 {
@@ -302,7 +305,7 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 // attempt only: not while run waits to retry, nor while the commit hooks
 // wait for the change's notice. It is left even when fn panics (the
 // handler recovers), so that a panicking method cannot use up the places.
-func (c *core) gated(ctx context.Context, g gate, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
+func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
 	if err := g.enter(ctx); err != nil {
 		return nil, nil, err
 	}

@@ -49,7 +49,7 @@ var commands []*command
 func init() {
 	commands = []*command{
 		serveCommand,
-		dbCreateCommand, dbListCommand, dbDropCommand,
+		dbCreateCommand, dbListCommand, dbDropCommand, dbDumpCommand, dbRestoreCommand,
 		userCreateCommand, userPasswdCommand,
 		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand,
 		benchCommand,
@@ -62,7 +62,7 @@ func init() {
 
 // groupSummaries describe the groups of subcommands, for help and completion.
 var groupSummaries = map[string]string{
-	"db":     "Creates, lists and drops databases.",
+	"db":     "Creates, lists, drops, dumps and restores databases.",
 	"user":   "Creates users and changes their passwords.",
 	"apikey": "Makes, lists and revokes API keys.",
 	"config": "Describes godoo's configuration.",

@@ -24,6 +24,8 @@ func TestCommandHelp(t *testing.T) {
 			"--data-dir DIR", "default ~/.local/share/godoo"}, []string{"--http-addr", "--proxy-mode", "--email"}},
 		{"db list", []string{"--data-dir DIR", "--db-url URL"}, []string{"--admin-password", "--demo", "--lang", "--http-addr"}},
 		{"db drop", []string{"--data-dir DIR"}, []string{"--admin-password", "--demo"}},
+		{"db dump", []string{"--format zip|dump", "default zip", "--data-dir DIR", "--db-url URL"}, []string{"--admin-password", "--copy"}},
+		{"db restore", []string{"--copy", "--data-dir DIR", "--db-url URL"}, []string{"--format", "--admin-password"}},
 		{"user create", []string{"--email EMAIL", "--admin", "--password PW", "--db NAME"}, []string{"--demo", "--scope"}},
 		{"user passwd", []string{"--password PW", "--db NAME"}, []string{"--email", "--admin\n", "--name"}},
 		{"apikey create", []string{"--scope SCOPE", "--expires", "--kind native|header", "default native"}, []string{"--http-addr"}},

@@ -32,6 +32,9 @@ type setting struct {
 	choices []string
 	lo, hi  int64 // bounds of a kindInt setting
 	arg     string
+	// bare makes a boolean's flag one that stands alone: --metrics means
+	// True, --metrics=False turns it off.
+	bare bool
 	// defDoc is the default as help shows it, when def is not it.
 	defDoc string
 	help   string // one line, for --help
@@ -100,6 +103,21 @@ var settings = []setting{
 			"gets HTTP 408 and its connection is closed"},
 	{key: "server_version", flag: "server-version", env: "GODOO_SERVER_VERSION", def: "18.0", arg: "VERSION",
 		help: "Odoo version godoo reports (17.0, 18.0+e, ...)"},
+	{key: "log_format", flag: "log-format", env: "GODOO_LOG_FORMAT", def: "text", kind: kindChoice, arg: "FORMAT",
+		choices: []string{"text", "json"},
+		help:    "format of the log on standard error: text (key=value lines) or json (one JSON object per line)",
+		doc:     "format of the log on standard error, from Go's `log/slog` handlers: `text` writes `key=value` lines, `json` one JSON object per line"},
+	{key: "access_log", flag: "access-log", env: "GODOO_ACCESS_LOG", def: "True", kind: kindBool, choices: boolChoices, bare: true,
+		help: "log one line per request at info level (--access-log=False turns it off)",
+		doc: "log one line per request at info level: time, request id, client address, protocol, database, uid, model, method, " +
+			"outcome, status, duration and bytes, never a password, key, session id or argument value; `--access-log=False` turns it off"},
+	{key: "metrics", flag: "metrics", env: "GODOO_METRICS", def: "False", kind: kindBool, choices: boolChoices, bare: true,
+		help: "serve Prometheus metrics at GET /metrics, on the listen address or on metrics_addr",
+		doc: "serve Prometheus metrics at `GET /metrics` (requests, latencies, authentications, refusals, pools, gates, caches, " +
+			"LISTEN feeds, Go runtime and process), on the listen address, or on `metrics_addr` when that is set"},
+	{key: "metrics_addr", flag: "metrics-addr", env: "GODOO_METRICS_ADDR", arg: "HOST:PORT",
+		help: "serve /metrics on this address of its own instead of the listen address (with metrics)",
+		doc:  "serve `/metrics` on this address of its own instead of the listen address, for a scraper on a private network (with `metrics`)"},
 	{key: "log_level", flag: "log-level", env: "GODOO_LOG_LEVEL", def: "info", kind: kindChoice, arg: "LEVEL",
 		choices: []string{"debug", "debug_rpc", "debug_rpc_answer", "debug_sql", "info", "warn", "warning", "error", "critical"},
 		help:    "least important log records written (Odoo's log_level; its debug_rpc, debug_rpc_answer and debug_sql are debug here, critical is error)"},
@@ -194,6 +212,9 @@ type settingValue struct {
 
 func (v *settingValue) String() string     { return v.val }
 func (v *settingValue) Set(s string) error { v.val = s; return nil }
+
+// IsBoolFlag lets a bare boolean's flag stand alone (see setting.bare).
+func (v *settingValue) IsBoolFlag() bool { return v.s.bare }
 
 // addFlags registers the flags of the named settings (all when none) plus
 // --config on fs, and returns a function that resolves the configuration

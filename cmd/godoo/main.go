@@ -168,7 +168,11 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 	case "error", "critical":
 		level = slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(c.get("log_format"), "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func servicesConfig(c *config, log *slog.Logger) services.Config {

@@ -91,6 +91,8 @@ var synopses = map[string][]string{
 	"db create":   {"db", "create"},
 	"db list":     {"db", "list"},
 	"db drop":     {"db", "drop"},
+	"db dump":     {"db", "dump"},
+	"db restore":  {"db", "restore"},
 	"user create": {"user", "create"},
 	"user passwd": {"user", "passwd"},
 	"version":     {"version"},

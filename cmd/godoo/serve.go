@@ -69,9 +69,23 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	set := newServices(store, cfg)
 	maxBody, maxDepth, timeout := c.int("max_body_bytes"), c.int("max_depth"), c.int("request_timeout")
 	bodyTimeout := c.seconds("body_read_timeout")
+	var metrics *rpc.Metrics
+	if c.bool("metrics") {
+		metrics = rpc.NewMetrics(set)
+	} else if c.get("metrics_addr") != "" {
+		log.Warn("metrics_addr is set but metrics is off: no metrics are served")
+	}
 	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
-		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log})
+		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log,
+		AccessLog: c.bool("access_log"), Metrics: metrics})
 	configureServer(handler, set, stderr)
+	if metrics != nil {
+		stopMetrics, err := serveMetrics(handler, metrics, c.get("metrics_addr"), log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 
 	ln, err := net.Listen("tcp", c.httpAddr())
 	if err != nil {
@@ -145,4 +159,24 @@ func prepareDatabases(ctx context.Context, set *services.Set, stdout io.Writer, 
 		}
 	}
 	return nil
+}
+
+// serveMetrics serves GET /metrics on the handler's own address, or, when
+// addr is set, on a server of its own there (which the handler's access
+// log and request counts do not see); stop closes that server.
+func serveMetrics(handler *rpc.Handler, metrics *rpc.Metrics, addr string, log *slog.Logger) (stop func(), err error) {
+	if addr == "" {
+		handler.Handle("GET /metrics", metrics.Handler())
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics_addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("serving metrics", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }, nil
 }

@@ -104,6 +104,12 @@ type installer struct {
 }
 
 func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
+	return in.createIn("base", model, xmlid, vals)
+}
+
+// createIn creates a record with the external id module.xmlid ("" for
+// none).
+func (in *installer) createIn(module, model, xmlid string, vals map[string]any) int64 {
 	if in.err != nil {
 		return 0
 	}
@@ -115,9 +121,9 @@ func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
 	}
 	if xmlid != "" {
 		_, err = in.env.Create(in.ctx, in.env.Registry.Model("ir.model.data"),
-			map[string]any{"module": "base", "name": xmlid, "model": model, "res_id": id, "noupdate": true})
+			map[string]any{"module": module, "name": xmlid, "model": model, "res_id": id, "noupdate": true})
 		if err != nil {
-			in.err = fmt.Errorf("install external id base.%s: %w", xmlid, err)
+			in.err = fmt.Errorf("install external id %s.%s: %w", module, xmlid, err)
 		}
 	}
 	return id

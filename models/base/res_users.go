@@ -51,6 +51,7 @@ func usersBehaviour() *models.Behaviour {
 				}
 				return nil
 			},
+			BeforeUnlink: usersBeforeUnlink,
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 				if _, ok := vals["groups_id"]; ok {
 					if err := syncUserGroups(ctx, env, ids); err != nil {
@@ -73,6 +74,26 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// usersBeforeUnlink keeps the users the database cannot do without, with
+// Odoo's texts: the superuser, which owns what the system makes, and the
+// administrator, which security settings name (it may be archived
+// instead).
+func usersBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
+	admin, err := env.XMLID(ctx, "base.user_admin")
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		switch {
+		case id == models.SuperuserID:
+			return models.UserErrorf("You can not remove the admin user as it is used internally for resources created by Odoo (updates, module installation, ...)")
+		case id == admin && admin != 0:
+			return models.UserErrorf("You cannot delete the admin user because it is utilized in various places (such as security configurations,...). Instead, archive it.")
+		}
+	}
+	return nil
 }
 
 // usersDisplayName is the name of the user's partner, read as the

@@ -14,6 +14,9 @@ import (
 // re-check (Odoo's @check_identity): without one, it stores the pending
 // call in a res.users.identitycheck record and returns the action that
 // asks for the password; run_check on that record then replays the call.
+// As in Odoo 18, the check needs a web session: over XML-RPC, JSON-RPC and
+// JSON-2 such a method is refused ("This method can only be accessed over
+// HTTP"), and programs use generate and revoke instead.
 func withIdentityCheck(meth *models.Method) *models.Method { return identityChecked(meth, false) }
 
 // withSessionIdentityCheck is withIdentityCheck for calls made with a web
@@ -27,6 +30,9 @@ func identityChecked(meth *models.Method, sessionOnly bool) *models.Method {
 	meth.CheckIdentity = true
 	meth.Fn = func(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
 		inSession := env.Identity != nil && env.Identity.Record != nil
+		if !sessionOnly && !inSession {
+			return nil, models.UserErrorf("This method can only be accessed over HTTP")
+		}
 		if env.IdentityFresh() || (sessionOnly && !inSession) {
 			return fn(ctx, env, m, ids, a)
 		}

@@ -32,6 +32,9 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 	if err := syncFields(ctx, in.env, modelIDs); err != nil {
 		return err
 	}
+	if err := syncSelections(ctx, in.env); err != nil {
+		return err
+	}
 	access := env.Registry.Model("ir.model.access")
 	for _, a := range odooAccess {
 		if modelIDs[a.Model] == 0 {
@@ -59,7 +62,8 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 			}
 			vals["group_id"] = gid
 		}
-		in.create("ir.model.access", strings.TrimPrefix(a.XMLID, "base."), vals)
+		module, name, _ := strings.Cut(a.XMLID, ".")
+		in.createIn(module, "ir.model.access", name, vals)
 	}
 	for _, a := range baseAccess {
 		if modelIDs[a.model] == 0 {

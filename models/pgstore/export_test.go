@@ -1,6 +1,9 @@
 package pgstore
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ConnStrings returns the key=value connection strings a store built from dsn
 // uses for its maintenance database and for database name.
@@ -17,4 +20,22 @@ func ConnStrings(dsn, name string) (maint, db string, err error) {
 // test sees an unanswered ping within milliseconds instead of 15 seconds.
 func WithFeedPing(d time.Duration) Option {
 	return func(s *Store) { s.feedPing = d }
+}
+
+// FindTool looks PostgreSQL's client program tool up as the store does,
+// with dirs in place of /usr/lib/postgresql/*/bin.
+func FindTool(tool string, dirs []string) (string, error) {
+	saved := toolDirs
+	defer func() { toolDirs = saved }()
+	toolDirs = func() []string { return dirs }
+	return findTool(tool)
+}
+
+// WithTempNames makes the databases being restored take names that start
+// with p until the test ends.
+func WithTempNames(tb interface{ Cleanup(func()) }, p string) {
+	saved := tempName
+	n := 0
+	tempName = func() (string, error) { n++; return fmt.Sprintf("%srestore_%d", p, n), nil }
+	tb.Cleanup(func() { tempName = saved })
 }

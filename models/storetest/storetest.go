@@ -81,6 +81,24 @@ func Base(tb testing.TB) *models.Registry {
 	return r
 }
 
+// Declare declares the models of the declaration sources on r, and checks
+// the registry.
+func Declare(tb testing.TB, r *models.Registry, sources ...string) {
+	tb.Helper()
+	for _, src := range sources {
+		d, err := models.ParseDeclaration([]byte(src))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := r.Declare(d, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := r.Check(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // Migrate applies the numbered migrations to db, as services does before
 // anything else when it opens a database.
 func Migrate(tb testing.TB, s models.Store, db *bun.DB) {
@@ -96,3 +114,13 @@ func Name() string {
 	_, _ = rand.Read(b)
 	return "godoo_storetest_" + hex.EncodeToString(b)
 }
+
+// Progress is a models.Progress that remembers what it was told, for the
+// tests of long store operations.
+type Progress struct{ Units, Done int64 }
+
+// Total records the units of the operation.
+func (p *Progress) Total(n int64) { p.Units = n }
+
+// Add counts units done.
+func (p *Progress) Add(n int64) { p.Done += n }

@@ -22,7 +22,8 @@ const jsonMaxDepth = 1000
 
 // Append appends v as JSON the way Odoo's json_default serializer does:
 // raw UTF-8, datetimes as "YYYY-MM-DD HH:MM:SS", non-string keys turned into
-// strings, keys sorted for stable output, and Python's ", " and ": "
+// strings, the keys of a map sorted for stable output and those of a
+// *models.Dict in its order, and Python's ", " and ": "
 // separators. It walks the neutral value shapes directly and falls back to
 // reflection for other slices and maps. On error the returned slice holds
 // partial output and must be discarded.
@@ -100,6 +101,8 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return e.object(b, x, depth)
 	case models.Record:
 		return e.object(b, x, depth)
+	case *models.Dict:
+		return e.dict(b, x, depth)
 	case []models.Record:
 		return jsonRecords(e, b, x, depth)
 	case *models.Table:
@@ -250,6 +253,31 @@ func (e *jsonEncoder) object(b []byte, m map[string]any, depth int) ([]byte, err
 		}
 	}
 	e.keys = e.keys[:base]
+	return append(b, '}'), nil
+}
+
+// dict writes d with its keys in its own order; its values are one level
+// deeper. A nil Dict is an empty object.
+func (e *jsonEncoder) dict(b []byte, d *models.Dict, depth int) ([]byte, error) {
+	if d.Len() == 0 {
+		return append(b, "{}"...), nil
+	}
+	if depth+1 > jsonMaxDepth {
+		return b, jsonErrRecursion()
+	}
+	b = append(b, '{')
+	var err error
+	values := d.Values()
+	for i, k := range d.Keys() {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = jsonAppendString(b, k)
+		b = append(b, ": "...)
+		if b, err = e.field(b, values[i], depth); err != nil {
+			return b, err
+		}
+	}
 	return append(b, '}'), nil
 }
 

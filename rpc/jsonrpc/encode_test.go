@@ -96,3 +96,35 @@ func FuzzEncodeJSON(f *testing.F) {
 		checkJSONLikeReference(t, rpctest.RandomValue(rand.New(rand.NewPCG(a, b)), 0))
 	})
 }
+
+// TestEncodeDictOrder checks that a models.Dict is written in its own key
+// order, nested or not, where a map is written sorted.
+func TestEncodeDictOrder(t *testing.T) {
+	var nilDict *models.Dict
+	inner := models.DictOf([]string{"z", "a"}, []any{int64(1), []any{int64(2), "x"}})
+	cases := []struct {
+		v    any
+		want string
+	}{
+		{nilDict, `{}`},
+		{models.NewDict(0), `{}`},
+		{models.DictOf([]string{"id", "name", "email"}, []any{int64(7), "a\"b", false}), `{"id": 7, "name": "a\"b", "email": false}`},
+		{[]any{inner, map[string]any{"b": inner, "a": 1.5}}, `[{"z": 1, "a": [2, "x"]}, {"a": 1.5, "b": {"z": 1, "a": [2, "x"]}}]`},
+	}
+	for _, c := range cases {
+		var buf bytes.Buffer
+		if err := jsonrpc.Encode(&buf, c.v); err != nil {
+			t.Fatalf("%#v: %v", c.v, err)
+		}
+		if buf.String() != c.want {
+			t.Errorf("got  %s\nwant %s", buf.String(), c.want)
+		}
+	}
+	deep := models.DictOf([]string{"k"}, []any{int64(1)})
+	for range 1000 {
+		deep = models.DictOf([]string{"k"}, []any{deep})
+	}
+	if err := jsonrpc.Encode(&bytes.Buffer{}, deep); err == nil {
+		t.Error("a Dict nested 1001 deep encoded without the recursion error")
+	}
+}

@@ -42,6 +42,7 @@ const (
 //	time.Time                 <string>YYYY-MM-DD HH:MM:SS</string> in UTC
 //	slices and arrays         <array> (a nil slice is an empty array)
 //	maps with string keys     <struct>, members sorted by key (a nil map is empty)
+//	*models.Dict              <struct>, members in the Dict's order
 //	nil, nil pointer or       TypeError "cannot marshal None unless allow_none is enabled"
 //	nil interface
 //
@@ -172,6 +173,8 @@ func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return e.mapAny(b, x, depth)
 	case map[string]any:
 		return e.mapAny(b, x, depth)
+	case *models.Dict:
+		return e.dict(b, x, depth)
 	case []models.Record:
 		return xmlRecords(e, b, x, depth)
 	case *models.Table:
@@ -343,6 +346,27 @@ func (e *xmlEncoder) mapAny(b []byte, m map[string]any, depth int) ([]byte, erro
 		b = append(b, "</member>\n"...)
 	}
 	e.kvs = e.kvs[:base]
+	return append(b, "</struct></value>\n"...), nil
+}
+
+// dict writes d as a struct whose members keep d's order, as Python's
+// marshaller writes a dict. A nil Dict is an empty struct.
+func (e *xmlEncoder) dict(b []byte, d *models.Dict, depth int) ([]byte, error) {
+	if depth >= xmlMaxEncodeDepth {
+		return b, xmlErrRecursive("dictionaries")
+	}
+	b = append(b, "<value><struct>\n"...)
+	var err error
+	values := d.Values()
+	for i, k := range d.Keys() {
+		b = append(b, "<member>\n<name>"...)
+		b = xmlAppendEscaped(b, k)
+		b = append(b, "</name>\n"...)
+		if b, err = e.value(b, values[i], depth+1); err != nil {
+			return b, err
+		}
+		b = append(b, "</member>\n"...)
+	}
 	return append(b, "</struct></value>\n"...), nil
 }
 

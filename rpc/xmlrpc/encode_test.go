@@ -456,7 +456,8 @@ xmlrpc.client.Marshaller = OdooMarshaller
 `
 
 // TestPythonSameBytes compares our output byte for byte with what Odoo's
-// marshaller writes for the same value (keys given in sorted order).
+// marshaller writes for the same value (keys given in sorted order, but for the
+// models.Dict, which keeps its own).
 func TestPythonSameBytes(t *testing.T) {
 	floats := []float64{0, 1, -1, 0.1, 0.2, 1.0 / 3, 2.0 / 3, 100, 1e15, 1e16, 1e17, 123456789.123, 1e-4, 1e-5,
 		0.00012345, 1.5e-10, 1e22, 1e23, 6.02214076e23, 5e-324, math.MaxFloat64, math.SmallestNonzeroFloat64,
@@ -478,6 +479,9 @@ func TestPythonSameBytes(t *testing.T) {
 		{[]any{int64(math.MinInt32), int64(math.MaxInt32), true, []int64{1, 2}, map[string]any{}}, "[-2147483648, 2147483647, True, [1, 2], {}]"},
 		{floats, "[" + strings.Join(pyFloats, ", ") + "]"},
 		{[]any{math.Inf(1), math.Inf(-1), math.Copysign(0, -1)}, "[float('inf'), float('-inf'), -0.0]"},
+		{models.DictOf([]string{"id", "name", "a&b", "child"}, []any{int64(3), "x", true, models.DictOf([]string{"z", "a"}, []any{"1", []any{}})}),
+			"{'id': 3, 'name': 'x', 'a&b': True, 'child': {'z': '1', 'a': []}}"},
+		{(*models.Dict)(nil), "{}"},
 	}
 	for _, c := range cases {
 		script := pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps((" + c.py + ",), methodresponse=True, allow_none=False))"

@@ -82,9 +82,9 @@ func (e UsageError) Error() string { return string(e) }
 
 // Flags are godoo bench's flags, as DefineFlags registers them.
 type Flags struct {
-	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL *string
-	Duration, Warmup                                              *time.Duration
-	Pairs, Keys, Partners, ServerPID                              *int
+	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags *string
+	Duration, Warmup                                                           *time.Duration
+	Pairs, Keys, Partners, ServerPID                                           *int
 }
 
 // DefineFlags registers godoo bench's flags on fs, for godoo's table of
@@ -105,6 +105,8 @@ func DefineFlags(fs *flag.FlagSet) *Flags {
 		URL:       fs.String("url", "", "bench the running godoo server at `URL` (serving the same store) instead of starting one"),
 		NoAuthURL: fs.String("noauth-url", "", "with --url: the `URL` of a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios"),
 		ServerPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
+		ServerFlags: fs.String("server-flags", "", "serve `FLAGS` for the server the bench starts, after its own (--log-level warn, --proxy-mode True), "+
+			`space-separated: "--metrics --log-level info" benches with metrics and the access log`),
 	}
 }
 
@@ -134,6 +136,8 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 		return UsageError("give --db-url or --data-dir, not both")
 	case *target == "" && (*noAuthURL != "" || *serverPID != 0):
 		return UsageError("--noauth-url and --server-pid go with --url")
+	case *target != "" && *f.ServerFlags != "":
+		return UsageError("--server-flags is for the server the bench starts, not with --url")
 	case *target != "" && !strings.HasPrefix(*target, "http://"),
 		*noAuthURL != "" && !strings.HasPrefix(*noAuthURL, "http://"):
 		return UsageError("--url and --noauth-url take http:// addresses: the bench speaks plain HTTP on loopback")
@@ -169,7 +173,7 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 
 	ctx, stop := env.Signal()
 	defer stop()
-	b := &benchRun{stderr: stderr, newServices: env.NewServices}
+	b := &benchRun{stderr: stderr, newServices: env.NewServices, serverFlags: strings.Fields(*f.ServerFlags)}
 	defer b.cleanup()
 	if err := b.openStore(*dbURL, *dataDir); err != nil {
 		return err
@@ -211,7 +215,8 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 			}
 			setup.ColdURL, setup.ColdServer = cold.URL, cold
 		}
-		serverDesc = fmt.Sprintf("godoo %s serve started by the bench (--proxy-mode True --log-level warn)", env.Version)
+		serverDesc = fmt.Sprintf("godoo %s serve started by the bench (%s)", env.Version,
+			strings.Join(append([]string{"--proxy-mode True --log-level warn"}, b.serverFlags...), " "))
 	}
 	scenarios, err := Scenarios(setup, ids)
 	if err != nil {
@@ -283,6 +288,7 @@ type benchRun struct {
 	store       models.Store
 	storeName   string
 	storeArgs   []string // the serve flags that name the same store
+	serverFlags []string // --server-flags
 	tmpDir      string
 	set         *services.Set
 	db          string
@@ -371,6 +377,7 @@ func (b *benchRun) startServer(ctx context.Context, name string, env []string) (
 			return nil, err
 		}
 		args := append([]string{ServeCommand, "--database", b.db, "--http-addr", addr, "--proxy-mode", "True", "--log-level", "warn"}, b.storeArgs...)
+		args = append(args, b.serverFlags...)
 		logPath := filepath.Join(b.tmpDir, fmt.Sprintf("%s-%d.log", name, try))
 		srv, err := StartServer(ctx, exe, args, env, addr, logPath, time.Minute)
 		if err == nil {

@@ -1,2 +1,2 @@
-(t0.active = ? AND t0.email IS NULL)
--- args: []interface {}{true}
+(t0.active = ? AND (t0.email IS NULL OR t0.email = ?))
+-- args: []interface {}{true, ""}

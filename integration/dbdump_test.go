@@ -1,0 +1,174 @@
+package integration_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/godoo/godoo/services"
+)
+
+// testDBDumpRestore: db.dump in both formats and db.restore of what it
+// wrote bring back the data and an API key; copy=True gives the restored
+// database a new database.uuid; a restore over an existing name, of a
+// dump of the other kind of store, or of a dump godoo did not write is
+// refused with Odoo's error and leaves no database behind.
+func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string) {
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	pw := "pw-" + name
+	dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	kw := func(db, secret, model, method string, args ...any) any {
+		t.Helper()
+		v, f := c.call(t, "object", "execute_kw", db, int64(2), secret, model, method, args)
+		if f != nil {
+			t.Fatalf("%s.%s on %s: fault %d %s", model, method, db, f.Code, f.String)
+		}
+		return v
+	}
+	partner := kw(name, pw, "res.partner", "create", map[string]any{"name": "Dumped Partner"})
+	key, _ := kw(name, pw, "res.users.apikeys", "generate", "rpc", "dump key", false).(string)
+	if key == "" {
+		t.Fatal("generate returned no key")
+	}
+	uuid := dbUUID(t, c, name, pw)
+
+	for _, format := range []string{"zip", "dump"} {
+		t.Run(format, func(t *testing.T) {
+			data, _ := dbMust(t, c, "dump", masterPassword, name, format).(string)
+			raw, err := base64.StdEncoding.DecodeString(data)
+			if err != nil || len(raw) == 0 {
+				t.Fatalf("dump is not base64 (%v), %d bytes", err, len(raw))
+			}
+			if format == "zip" {
+				checkDumpZip(t, raw, name, dialect)
+			} else if want := map[string]string{"pg": "PGDMP", "sqlite": "SQLite format 3\x00"}[dialect]; !bytes.HasPrefix(raw, []byte(want)) {
+				t.Errorf("dump format starts with %q, want %q", raw[:min(16, len(raw))], want)
+			}
+
+			restored := uniqueName("itdb_")
+			dbDropLater(t, set, restored)
+			equal(t, "restore", dbMust(t, c, "restore", masterPassword, restored, data), true)
+			if !dbListed(t, c, restored) {
+				t.Fatalf("%s is not listed after restore", restored)
+			}
+			equal(t, "login with the password", dbLogin(t, c, restored, "admin", pw), int64(2))
+			equal(t, "login with the API key", dbLogin(t, c, restored, "admin", key), int64(2))
+			got := kw(restored, key, "res.partner", "read", []any{partner}, []any{"name"})
+			if recs, _ := got.([]any); len(recs) != 1 || recs[0].(map[string]any)["name"] != "Dumped Partner" {
+				t.Errorf("the partner in the restored database: %#v", got)
+			}
+			equal(t, "database.uuid without copy", dbUUID(t, c, restored, pw), uuid)
+
+			copied := uniqueName("itdb_")
+			dbDropLater(t, set, copied)
+			equal(t, "restore with copy", dbMust(t, c, "restore", masterPassword, copied, data, true), true)
+			if u := dbUUID(t, c, copied, pw); u == "" || u == uuid {
+				t.Errorf("database.uuid of the copy = %q, want a new one (the original's is %q)", u, uuid)
+			}
+
+			// A restore over an existing name is Odoo's Exception and
+			// leaves the database as it was.
+			_, f := c.call(t, "db", "restore", masterPassword, name, data)
+			wantFault(t, c, f, 1, "Database already exists")
+			equal(t, "login after the refused restore", dbLogin(t, c, name, "admin", pw), int64(2))
+		})
+	}
+
+	t.Run("refused", func(t *testing.T) {
+		other := map[string]string{"pg": "sqlite", "sqlite": "pg"}[dialect]
+		foreign := map[string][]byte{
+			// The other store's own dumps, and its zip.
+			"pg custom dump":     append([]byte("PGDMP\x01\x0e\x00\x04\x08\x01\x01\x01"), make([]byte, 64)...),
+			"sqlite file":        append([]byte("SQLite format 3\x00"), make([]byte, 84)...),
+			"other store's zip":  dumpZip(t, map[string]string{"manifest.json": `{"odoo_dump": "1", "godoo_dump": "1", "store": "` + other + `"}`, "dump.sql": "SELECT 1;", "db.sqlite": "x"}),
+			"Odoo's zip":         dumpZip(t, map[string]string{"manifest.json": `{"odoo_dump": "1", "db_name": "x"}`, "dump.sql": "SELECT 1;"}),
+			"not a dump":         []byte("hello"),
+			"damaged own format": nil,
+		}
+		// What this store's raw dump starts with, followed by garbage.
+		if dialect == "pg" {
+			delete(foreign, "pg custom dump")
+			foreign["damaged own format"] = append([]byte("PGDMP"), make([]byte, 64)...)
+		} else {
+			delete(foreign, "sqlite file")
+			foreign["damaged own format"] = append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xff}, 200)...)
+		}
+		for what, raw := range foreign {
+			t.Run(what, func(t *testing.T) {
+				target := uniqueName("itdb_")
+				dbDropLater(t, set, target)
+				_, f := c.call(t, "db", "restore", masterPassword, target, base64.StdEncoding.EncodeToString(raw))
+				wantFault(t, c, f, 1, "Couldn't restore database")
+				if dbExists(t, c, target) || dbListed(t, c, target) {
+					t.Errorf("a refused restore left database %s", target)
+				}
+			})
+		}
+	})
+
+	t.Run("unknown database", func(t *testing.T) {
+		_, f := c.call(t, "db", "dump", masterPassword, uniqueName("itdb_missing_"), "zip")
+		wantFault(t, c, f, 1, "does not exist")
+	})
+}
+
+// checkDumpZip checks the members of a zip dump and its manifest's keys.
+func checkDumpZip(t *testing.T, raw []byte, name, dialect string) {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatalf("the zip dump is not a zip: %v", err)
+	}
+	member := map[string]string{"pg": "dump.sql", "sqlite": "db.sqlite"}[dialect]
+	var names []string
+	for _, f := range z.File {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, ",") != member+",manifest.json" {
+		t.Errorf("zip members = %v, want %s then manifest.json", names, member)
+	}
+	f, err := z.Open("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(f)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	for _, k := range []string{"odoo_dump", "db_name", "version", "version_info", "major_version", "modules", "godoo_dump", "store"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("manifest.json lacks %s: %s", k, b)
+		}
+	}
+	if m["db_name"] != name || m["store"] != dialect || m["odoo_dump"] != "1" {
+		t.Errorf("manifest.json = %s", b)
+	}
+	if _, ok := m["pg_version"]; ok != (dialect == "pg") {
+		t.Errorf("manifest.json pg_version present = %v on %s", ok, dialect)
+	}
+}
+
+// dumpZip makes a zip of the given members.
+func dumpZip(t *testing.T, members map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for name, body := range members {
+		w, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(body))
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}

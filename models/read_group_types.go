@@ -1,0 +1,229 @@
+package models
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/godoo/godoo/models/py"
+)
+
+// Grouping by each field type, as Odoo 18's read_group does it: a date or
+// datetime by a granularity (its groups labelled as the en_US locale
+// labels them, with the domain and the __range of the period), a many2many
+// by each linked record (a record is in the group of each of its links,
+// and in the False group when it has none), any other stored field by its
+// value.
+
+// granularities are the periods a date or datetime is grouped by.
+var granularities = map[string]bool{"hour": true, "day": true, "week": true, "month": true, "quarter": true, "year": true}
+
+// numberGranularities group a date or datetime by one of its parts, an
+// integer (the parts a domain path such as birthday.month_number reads).
+var numberGranularities = map[string]bool{"year_number": true, "quarter_number": true, "month_number": true,
+	"iso_week_number": true, "day_of_year": true, "day_of_month": true, "day_of_week": true, "hour_number": true,
+	"minute_number": true, "second_number": true}
+
+// checkGranularity returns Odoo's error for a groupby spec whose
+// granularity is unknown or set on a field that is no date.
+func checkGranularity(f *Field, spec, gran string) error {
+	if gran == "" {
+		return nil
+	}
+	if f.Type != Date && f.Type != Datetime {
+		return ServerErrorf("builtins.ValueError", "Granularity set on a no-datetime field or property: %s", py.Repr(spec))
+	}
+	if !granularities[gran] && !numberGranularities[gran] {
+		return ServerErrorf("builtins.ValueError", "Granularity specification isn't correct: %s", py.Repr(gran))
+	}
+	return nil
+}
+
+// groupJoin is the join a groupby needs: the link table of a many2many,
+// left-joined so that records without links form the False group.
+func groupJoin(s groupSpec) string {
+	if s.field.Type != Many2many {
+		return ""
+	}
+	a := "g" + strconv.Itoa(s.pos)
+	return " LEFT JOIN " + s.field.RelTable + " " + a + " ON " + a + "." + s.field.RelCol + " = t0.id"
+}
+
+// groupColumn is the column a groupby reads: the linked id of a
+// many2many's join, the field's column otherwise.
+func groupColumn(s groupSpec) string {
+	if s.field.Type == Many2many {
+		return "g" + strconv.Itoa(s.pos) + "." + s.field.RelOther
+	}
+	return "t0." + s.field.Column
+}
+
+// groupOrderField is the field whose order sorts a groupby: a many2many's
+// links sort as a many2one to the comodel would.
+func groupOrderField(s groupSpec) (*Field, string) {
+	if s.field.Type == Many2many {
+		return &Field{Name: s.field.Name, Type: Many2one, Relation: s.field.Relation, Column: s.field.RelOther}, "g" + strconv.Itoa(s.pos)
+	}
+	return s.field, "t0"
+}
+
+// groupExpr is the SQL expression grouping on s, truncating dates to the
+// granularity on either dialect; datetimes are first moved to the context's
+// time zone, as Odoo groups them by the user's days and months. Weeks
+// start on Sunday, as en_US's (Odoo 18 starts them on the language's first
+// day).
+func (env *Env) groupExpr(s groupSpec) (string, []any) {
+	col := groupColumn(s)
+	if s.gran == "" {
+		return col, nil
+	}
+	var args []any
+	if s.tz != nil {
+		args = []any{s.tz.String()}
+		if env.Dialect == "pg" {
+			col = "timezone(CAST(? AS TEXT), timezone('UTC', " + col + "))"
+		} else {
+			col = "godoo_tz(" + col + ", ?)" // registered by the SQLite store
+		}
+	}
+	if numberGranularities[s.gran] {
+		part, _ := (&domainCompiler{env: env}).datePart(col, s.gran)
+		return part, args
+	}
+	if env.Dialect == "pg" {
+		if s.gran == "week" {
+			return "(date_trunc('week', CAST(" + col + " AS TIMESTAMP) + INTERVAL '1 day') - INTERVAL '1 day')", args
+		}
+		return "date_trunc('" + s.gran + "', CAST(" + col + " AS TIMESTAMP))", args
+	}
+	switch s.gran {
+	case "hour":
+		return "strftime('%Y-%m-%d %H:00:00', " + col + ")", args
+	case "day":
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ")", args
+	case "week":
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ", '+1 day', 'weekday 0', '-7 days')", args
+	case "month":
+		return "strftime('%Y-%m-01 00:00:00', " + col + ")", args
+	case "quarter":
+		// col appears twice: so does its argument.
+		return "(strftime('%Y', " + col + ") || '-' || printf('%02d', ((CAST(strftime('%m', " + col + ") AS INTEGER) - 1) / 3) * 3 + 1) || '-01 00:00:00')",
+			append(args, args...)
+	}
+	return "strftime('%Y-01-01 00:00:00', " + col + ")", args
+}
+
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// periodLabel is the label of the period starting at t, as Odoo formats
+// it with babel in en_US: "10 Jun 2024", "W53 2022", "June 2024",
+// "Q2 2024", "2024", "01:00 10 Jun" (a 12-hour clock, as babel's hh).
+func periodLabel(gran string, t time.Time) string {
+	switch gran {
+	case "hour":
+		return t.Format("03:00 02 Jan")
+	case "day":
+		return t.Format("02 Jan 2006")
+	case "week":
+		year, week := sundayWeek(t)
+		return "W" + strconv.Itoa(week) + " " + strconv.Itoa(year)
+	case "month":
+		return monthNames[t.Month()-1] + " " + t.Format("2006")
+	case "quarter":
+		return "Q" + strconv.Itoa(int(t.Month()-1)/3+1) + " " + t.Format("2006")
+	}
+	return t.Format("2006")
+}
+
+// sundayWeek is the year and number of the week starting on Sunday start,
+// in en_US's numbering (babel's, first day Sunday, one day enough): the
+// week holding the 1st of January is the first of its year, so the last
+// days of December may be in week 1 of the next year.
+func sundayWeek(start time.Time) (int, int) {
+	end := start.AddDate(0, 0, 6)
+	return end.Year(), (end.YearDay()-1)/7 + 1
+}
+
+// periodEnd is the start of the period after the one starting at t.
+func periodEnd(gran string, t time.Time) time.Time {
+	switch gran {
+	case "hour":
+		return t.Add(time.Hour)
+	case "day":
+		return t.AddDate(0, 0, 1)
+	case "week":
+		return t.AddDate(0, 0, 7)
+	case "month":
+		return t.AddDate(0, 1, 0)
+	case "quarter":
+		return t.AddDate(0, 3, 0)
+	}
+	return t.AddDate(1, 0, 0)
+}
+
+// groupValue turns a grouped value into what read_group returns, the
+// domain terms that select the group, and for a date the group's
+// __range entry ({"from", "to"}, or False for the group of empty dates;
+// nil for other fields). The domain of a many2many's False group is
+// completed by otherLinks, which knows every group.
+func (env *Env) groupValue(s groupSpec, v any) (any, []any, any) {
+	f := s.field
+	if v == nil {
+		if s.gran != "" {
+			return false, []any{[]any{f.Name, "=", false}}, false
+		}
+		return false, []any{[]any{f.Name, "=", false}}, nil
+	}
+	if numberGranularities[s.gran] {
+		n, _ := ToInt64(v)
+		return n, []any{[]any{f.Name + "." + s.gran, "=", n}}, nil
+	}
+	if s.gran == "" {
+		val := f.fromDB(v)
+		if f.Type == Many2many {
+			val, _ = ToInt64(v)
+		}
+		return val, []any{[]any{f.Name, "=", val}}, nil
+	}
+	start := FormatTime(v, DatetimeLayout)
+	ss, _ := start.(string)
+	t, err := parseWire(ss)
+	if err != nil {
+		return false, nil, false
+	}
+	end := periodEnd(s.gran, t)
+	label := periodLabel(s.gran, t)
+	layout := DatetimeLayout
+	if f.Type == Date {
+		layout = DateLayout
+	}
+	if s.tz != nil {
+		// The period's bounds are local times; the domain compares UTC.
+		t, end = inZone(t, s.tz), inZone(end, s.tz)
+	}
+	from, to := t.Format(layout), end.Format(layout)
+	return label, []any{"&", []any{f.Name, ">=", from}, []any{f.Name, "<", to}}, map[string]any{"from": from, "to": to}
+}
+
+// unlinkedGroup is the domain leaf of a many2many's False group, completed
+// by otherLinks once every group is read.
+type unlinkedGroup struct {
+	spec groupSpec
+	leaf []any
+}
+
+// otherLinks is the domain term of a many2many's False group: the records
+// linked to none of the records of the other groups, as Odoo writes it.
+func otherLinks(s groupSpec, groups []Record) []any {
+	others := []any{}
+	for _, g := range groups {
+		if id, ok := g[s.key].(int64); ok {
+			others = append(others, id)
+		}
+	}
+	return []any{s.field.Name, "not in", others}
+}
+
+// inZone reads the wall time of t in loc and returns that instant in UTC.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
+}
