@@ -26,6 +26,10 @@ var typesModels = []string{
 		"name": {"type": "char", "required": true},
 		"rounding": {"type": "float", "digits": [12, 6]}
 	}}`,
+	// A language's first day of the week, as Odoo 18's res.lang has it.
+	`{"model": "x.lang.week", "table": "res_lang", "fields": {
+		"week_start": {"type": "selection", "selection": [["1", "Monday"], ["7", "Sunday"]], "default": "7"}
+	}}`,
 	`{"model": "x.types", "description": "Field types", "order": "id", "fields": {
 		"name": {"type": "char", "size": 8},
 		"note": {"type": "text"},
@@ -559,6 +563,17 @@ func TestFieldTypesReadGroup(t *testing.T) {
 					}
 				}
 			})
+		}
+		// Weeks start on the day of the context's language.
+		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr"})
+		x.must("x.lang.week", "write", []any{[]any{lang}, map[string]any{"week_start": "1"}}, nil)
+		out0 := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"day:week"}},
+			map[string]any{"lazy": false, "context": map[string]any{"lang": "fr_FR"}}))
+		if got := out0[0]["__range"].(map[string]any)["day:week"]; !reflect.DeepEqual(got, rng("2024-01-15", "2024-01-22")) || out0[0]["day:week"] != "W3 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[0]["day:week"], got)
+		}
+		if got := out0[1]["__range"].(map[string]any)["day:week"]; !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[1]["day:week"], got)
 		}
 		// The False group of a many2many is the records linked to none of
 		// the other groups' links.

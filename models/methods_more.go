@@ -166,6 +166,9 @@ type groupSpec struct {
 	tz *time.Location
 	// pos is the 1-based position of the group's column in the query.
 	pos int
+	// weekStart is the first day of a week group (1 Monday ... 7 Sunday),
+	// the language's.
+	weekStart int
 }
 
 // rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
@@ -205,6 +208,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		spec := groupSpec{field: f, gran: gran, key: g, pos: len(specs) + 1}
 		if f.Type == Datetime {
 			spec.tz = env.contextTZ()
+		}
+		if gran == "week" {
+			if spec.weekStart, err = env.weekStart(ctx); err != nil {
+				return nil, err
+			}
 		}
 		specs = append(specs, spec)
 	}
