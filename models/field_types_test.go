@@ -35,7 +35,9 @@ var typesModels = []string{
 		"note": {"type": "text"},
 		"body": {"type": "html"},
 		"count": {"type": "integer"},
-		"ratio": {"type": "float"},
+		"ratio": {"type": "float", "aggregator": "avg"},
+		"score": {"type": "integer", "aggregator": false},
+		"rank": {"type": "integer", "aggregator": null},
 		"lat": {"type": "float", "digits": [10, 3]},
 		"currency_id": {"type": "many2one", "relation": "x.currency"},
 		"amount": {"type": "monetary"},
@@ -564,6 +566,17 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				}
 			})
 		}
+		// Fields named alone are aggregated with their aggregator: the
+		// average of ratio, the sum of count, none for score and rank.
+		agg := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{"ratio", "count", "score", "rank"}, []any{"flag"}}, nil))
+		for i, want := range []models.Record{{"ratio": 0.0, "count": int64(0)}, {"ratio": 1.5, "count": int64(5)}} {
+			g := agg[i]
+			_, hasScore := g["score"]
+			_, hasRank := g["rank"]
+			if g["ratio"] != want["ratio"] || g["count"] != want["count"] || hasScore || hasRank {
+				t.Errorf("aggregates of group %d: %v", i, g)
+			}
+		}
 		// Weeks start on the day of the context's language.
 		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr"})
 		x.must("x.lang.week", "write", []any{[]any{lang}, map[string]any{"week_start": "1"}}, nil)
@@ -704,7 +717,7 @@ func TestFieldTypesOnDelete(t *testing.T) {
 func TestFieldTypesFieldsGet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		x := newTypesFixture(t, s, db)
-		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(map[string]any)
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128", "ratio", "score", "rank"}}, nil).(map[string]any)
 		for _, c := range []struct {
 			field, attr string
 			want        any
@@ -716,6 +729,9 @@ func TestFieldTypesFieldsGet(t *testing.T) {
 			{"res_id", "model_field", "res_model"},
 			{"image_128", "type", "binary"},
 			{"image_128", "readonly", true},
+			{"ratio", "aggregator", "avg"},
+			{"score", "aggregator", false},
+			{"rank", "aggregator", nil},
 		} {
 			if got := desc[c.field].(map[string]any)[c.attr]; !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)

@@ -339,6 +339,13 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		case f.Type == Many2oneReference:
 			desc["model_field"] = f.ModelField
 		}
+		switch f.Aggregator {
+		case "", noAggregator:
+		case falseAggregator:
+			desc["aggregator"] = false
+		default:
+			desc["aggregator"] = f.Aggregator
+		}
 		if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 			sel := make([]any, len(f.Selection))
 			for i, o := range f.Selection {

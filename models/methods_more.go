@@ -232,10 +232,9 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, err
 		}
 		if fn == "" {
-			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" || !f.Stored() {
-				continue // non-numeric and non-stored fields are not aggregated by default
+			if fn = f.defaultAggregate(); fn == "" {
+				continue // fields without an aggregator are not aggregated by default
 			}
-			fn = "sum"
 		}
 		if !f.Stored() {
 			return nil, notStored(m, f)
