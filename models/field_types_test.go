@@ -557,8 +557,8 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				for i, w := range c.want {
 					g := groups[i]
 					var r any
-					if rs, ok := g["__range"].(map[string]any); ok {
-						r = rs[c.groupby]
+					if rs, ok := g["__range"].(*models.Dict); ok {
+						r, _ = rs.Get(c.groupby)
 					}
 					if !reflect.DeepEqual(g[c.groupby], w[0]) || g["__count"] != w[1] || !reflect.DeepEqual(r, w[2]) {
 						t.Errorf("group %d: %v %v %v, want %v", i, g[c.groupby], g["__count"], r, w)
@@ -578,14 +578,14 @@ func TestFieldTypesReadGroup(t *testing.T) {
 			}
 		}
 		// Weeks start on the day of the context's language.
-		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr"})
+		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr", "active": true})
 		x.must("x.lang.week", "write", []any{[]any{lang}, map[string]any{"week_start": "1"}}, nil)
 		out0 := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"day:week"}},
 			map[string]any{"lazy": false, "context": map[string]any{"lang": "fr_FR"}}))
-		if got := out0[0]["__range"].(map[string]any)["day:week"]; !reflect.DeepEqual(got, rng("2024-01-15", "2024-01-22")) || out0[0]["day:week"] != "W3 2024" {
+		if got, _ := out0[0]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-01-15", "2024-01-22")) || out0[0]["day:week"] != "W3 2024" {
 			t.Errorf("a week starting on Monday: %v %v", out0[0]["day:week"], got)
 		}
-		if got := out0[1]["__range"].(map[string]any)["day:week"]; !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
+		if got, _ := out0[1]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
 			t.Errorf("a week starting on Monday: %v %v", out0[1]["day:week"], got)
 		}
 		// The False group of a many2many is the records linked to none of
@@ -749,6 +749,16 @@ func records(t *testing.T, v any) []models.Record {
 		return x
 	case *models.Table:
 		return x.Records()
+	case []any: // read_group's groups, as Dicts
+		out := make([]models.Record, len(x))
+		for i, d := range x {
+			dict, ok := d.(*models.Dict)
+			if !ok {
+				t.Fatalf("want records, got a %T among them", d)
+			}
+			out[i] = dict.Map()
+		}
+		return out
 	}
 	t.Fatalf("want records, got %T", v)
 	return nil
