@@ -110,6 +110,10 @@ type FieldDeclaration struct {
 	// fields.Image), scaled down to fit when written.
 	MaxWidth  int `json:"max_width"`
 	MaxHeight int `json:"max_height"`
+	// Aggregator is the function read_group aggregates the field with when
+	// asked for it by name alone, as fields_get gives it ("sum", "avg",
+	// ...); false or null for none. Absent, numbers are summed.
+	Aggregator json.RawMessage `json:"aggregator"`
 	// Attachment makes a stored binary field keep its value in an
 	// ir.attachment of the record, as Odoo's attachment=True.
 	Attachment bool `json:"attachment"`
@@ -162,7 +166,7 @@ var godooAttributes = map[string]bool{"help": true, "compute": true, "default": 
 // beyond answering them (a recorded fields_get carries them).
 var describedOnly = map[string]bool{"searchable": true, "sortable": true, "groupable": true, "exportable": true,
 	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
-	"translate": true, "trim": true, "aggregator": true, "context": true, "domain": true, "allow_hierachy_operators": true,
+	"translate": true, "trim": true, "context": true, "domain": true, "allow_hierachy_operators": true,
 	"sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
 	"strip_classes": true, "strip_style": true, "selectable": true}
 
@@ -480,6 +484,28 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	}
 	if (f.MaxWidth < 0 || f.MaxHeight < 0) || (f.MaxWidth > 0 || f.MaxHeight > 0) && f.Type != Binary {
 		return nil, fmt.Errorf("max_width and max_height are a binary image's bounds")
+	}
+	if len(fd.Aggregator) > 0 {
+		var agg any
+		if err := json.Unmarshal(fd.Aggregator, &agg); err != nil {
+			return nil, fmt.Errorf("aggregator: %w", err)
+		}
+		switch a := agg.(type) {
+		case string:
+			if !aggregators[a] {
+				return nil, fmt.Errorf("aggregator %q: not one of read_group's functions", a)
+			}
+			f.Aggregator = a
+		case nil:
+			f.Aggregator = noAggregator
+		case bool:
+			if a {
+				return nil, fmt.Errorf("aggregator true: name a function")
+			}
+			f.Aggregator = falseAggregator
+		default:
+			return nil, fmt.Errorf("aggregator %s: name a function", fd.Aggregator)
+		}
 	}
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")

@@ -114,6 +114,10 @@ type Field struct {
 	// one): a larger image is scaled down to fit when written, and a value
 	// that is no image is refused.
 	MaxWidth, MaxHeight int
+	// Aggregator is the function read_group aggregates the field with when
+	// a client names the field alone: "" for Odoo's default (a stored
+	// number is summed), noAggregator for none.
+	Aggregator string
 	// ResizedFrom names the binary field a stored image variant is made
 	// from (image_128 from image_1920): written whenever that field is,
 	// scaled down to MaxWidth and MaxHeight when they are set.
@@ -163,6 +167,33 @@ func (f *Field) qualified() string {
 		return f.Name
 	}
 	return f.Model + "." + f.Name
+}
+
+// noAggregator and falseAggregator are the Aggregator of a field
+// read_group does not aggregate unless asked to, declared null (which
+// fields_get leaves out) or false (which fields_get gives).
+const (
+	noAggregator    = "-"
+	falseAggregator = "false"
+)
+
+// aggregators are the functions a declaration may give a field.
+var aggregators = map[string]bool{"sum": true, "avg": true, "min": true, "max": true, "count": true,
+	"count_distinct": true, "bool_and": true, "bool_or": true}
+
+// defaultAggregate is the function read_group aggregates the field with
+// when a client names it alone, "" for none: its declared aggregator, else
+// the sum of a stored number other than the id.
+func (f *Field) defaultAggregate() string {
+	switch {
+	case f.Aggregator == noAggregator || f.Aggregator == falseAggregator || !f.Stored():
+		return ""
+	case f.Aggregator != "":
+		return f.Aggregator
+	case (f.Type == Integer || f.Type == Float || f.Type == Monetary) && f.Name != "id":
+		return "sum"
+	}
+	return ""
 }
 
 // isImage reports whether the field holds an image that is checked and

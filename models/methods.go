@@ -377,6 +377,13 @@ func (f *Field) describe() *Dict {
 	case f.Type == Binary:
 		desc["attachment"] = f.Attachment
 	}
+	switch f.Aggregator {
+	case "", noAggregator:
+	case falseAggregator:
+		desc["aggregator"] = false
+	default:
+		desc["aggregator"] = f.Aggregator
+	}
 	if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 		sel := make([]any, len(f.Selection))
 		for i, o := range f.Selection {
