@@ -118,6 +118,7 @@ func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64)
 		known[model+"."+name] = true
 	}
 	rows.Close()
+	var add [][]any
 	for _, model := range env.Registry.Names() {
 		m := env.Registry.Model(model)
 		for _, name := range m.FieldOrder {
@@ -125,23 +126,21 @@ func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64)
 				continue
 			}
 			f := m.Fields[name]
-			vals := map[string]any{"name": name, "model": model, "model_id": modelIDs[model], "field_description": f.String,
-				"ttype": f.Type, "required": f.Required, "readonly": f.Readonly, "store": f.Stored(), "state": "base"}
-			if f.Help != "" {
-				vals["help"] = f.Help
-			}
-			if f.Relation != "" {
-				vals["relation"] = f.Relation
-			}
-			if f.InverseName != "" {
-				vals["relation_field"] = f.InverseName
-			}
-			if _, err := env.Create(ctx, env.Registry.Model("ir.model.fields"), vals); err != nil {
-				return err
-			}
+			add = append(add, []any{name, model, modelIDs[model], f.String, f.Type, f.Required, f.Readonly, f.Stored(), "base",
+				nullIfEmpty(f.Help), nullIfEmpty(f.Relation), nullIfEmpty(f.InverseName)})
 		}
 	}
-	return nil
+	return insertRows(ctx, env, "ir_model_fields", []string{"name", "model", "model_id", "field_description", "ttype",
+		"required", "readonly", "store", "state", "help", "relation", "relation_field"}, add)
+}
+
+// nullIfEmpty is s, or NULL for the empty string, as the engine stores an
+// unset char.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // accessVals are the values of an ir.model.access row granting perms

@@ -38,6 +38,35 @@ func syncSelections(ctx context.Context, env *models.Env) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	type value struct {
+		id       int64
+		name     string
+		sequence int64
+	}
+	have := map[int64]map[string]value{}
+	rows, err = env.Query(ctx, "SELECT id, field_id, value, name, COALESCE(sequence, 0) FROM "+sel.Table)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v value
+		var fid int64
+		var val string
+		if err := rows.Scan(&v.id, &fid, &val, &v.name, &v.sequence); err != nil {
+			rows.Close()
+			return err
+		}
+		if have[fid] == nil {
+			have[fid] = map[string]value{}
+		}
+		have[fid][val] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var add [][]any
+	var gone []int64
 	for _, model := range env.Registry.Names() {
 		m := env.Registry.Model(model)
 		for _, name := range m.FieldOrder {
@@ -46,47 +75,27 @@ func syncSelections(ctx context.Context, env *models.Env) error {
 			if f.Type != models.Selection || fid == 0 {
 				continue
 			}
-			if err := syncFieldSelection(ctx, env, sel, fid, f.Selection); err != nil {
-				return err
+			old := have[fid]
+			for i, o := range f.Selection {
+				seq := int64(i)
+				v, ok := old[o[0]]
+				delete(old, o[0])
+				switch {
+				case !ok:
+					add = append(add, []any{fid, o[0], o[1], seq})
+				case v.name != o[1] || v.sequence != seq:
+					if err := env.Write(ctx, sel, []int64{v.id}, map[string]any{"name": o[1], "sequence": seq}); err != nil {
+						return err
+					}
+				}
+			}
+			for _, v := range old {
+				gone = append(gone, v.id)
 			}
 		}
 	}
-	return nil
-}
-
-// syncFieldSelection makes the rows of one field's values those of opts.
-func syncFieldSelection(ctx context.Context, env *models.Env, sel *models.Model, fieldID int64, opts [][2]string) error {
-	ids, err := env.Search(ctx, sel, []any{[]any{"field_id", "=", fieldID}}, models.SearchOptions{})
-	if err != nil {
+	if err := insertRows(ctx, env, sel.Table, []string{"field_id", "value", "name", "sequence"}, add); err != nil {
 		return err
-	}
-	have, err := env.Read(ctx, sel, ids, []string{"value", "name", "sequence"}, false)
-	if err != nil {
-		return err
-	}
-	byValue := map[string]models.Record{}
-	for _, r := range have {
-		byValue[r["value"].(string)] = r
-	}
-	for i, o := range opts {
-		seq := int64(i)
-		r, ok := byValue[o[0]]
-		delete(byValue, o[0])
-		if !ok {
-			if _, err := env.Create(ctx, sel, map[string]any{"field_id": fieldID, "value": o[0], "name": o[1], "sequence": seq}); err != nil {
-				return err
-			}
-			continue
-		}
-		if r["name"] != o[1] || r["sequence"] != seq {
-			if err := env.Write(ctx, sel, []int64{r["id"].(int64)}, map[string]any{"name": o[1], "sequence": seq}); err != nil {
-				return err
-			}
-		}
-	}
-	var gone []int64
-	for _, r := range byValue {
-		gone = append(gone, r["id"].(int64))
 	}
 	return env.Unlink(ctx, sel, gone)
 }
