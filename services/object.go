@@ -67,12 +67,30 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if args == nil {
 		args = []any{}
 	}
-	return c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
+	fn := func(ctx context.Context, env *models.Env) (any, error) {
 		if s := id.Session; s != nil {
 			env.Identity = &models.IdentityCheck{Last: s.Checked, Record: func(ctx context.Context, at time.Time) error {
 				return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
 			}}
 		}
 		return c.registry.Call(ctx, env, model, method, args, kwargs)
-	})
+	}
+	readOnly := meth.ReadOnly
+	if readOnly {
+		// Reads go to the replica when there is one (on every protocol:
+		// the one list is the methods' ReadOnly), and again to the primary
+		// when it cannot serve them.
+		if rdb := c.replicaFor(ctx, id, db); rdb != nil {
+			res, ok, asWrite, err := c.onReplica(ctx, id.DB, rdb, id.UID, fn)
+			if ok {
+				return res, err
+			}
+			readOnly = !asWrite
+		}
+	}
+	res, err := c.run(ctx, db, id.UID, readOnly, fn)
+	if err == nil && !readOnly {
+		c.wrote(id)
+	}
+	return res, err
 }

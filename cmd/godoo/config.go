@@ -66,6 +66,11 @@ var settings = []setting{
 	{key: "data_dir", flag: "data-dir", env: "GODOO_DATA_DIR", arg: "DIR", defDoc: "~/.local/share/godoo",
 		help: "directory of the embedded SQLite databases",
 		doc:  "directory of the SQLite databases (`db/<name>.sqlite`); the default is `$XDG_DATA_HOME/godoo` when that is set"},
+	{key: "filestore_dir", flag: "filestore-dir", env: "GODOO_FILESTORE_DIR", arg: "DIR", defDoc: "DATA_DIR/filestore",
+		help: "directory of the attachments' files, one folder per database (shared by every process serving the same databases)",
+		doc: "directory of the attachments' files (Odoo's `data_dir/filestore`): `<dir>/<db>/<ab>/<sha1>`, one file per content; " +
+			"with PostgreSQL and several godoo processes, a directory they all share; the system parameter " +
+			"`ir_attachment.location = db` keeps contents in the database instead"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},
@@ -74,6 +79,25 @@ var settings = []setting{
 	{key: "db_port", env: "GODOO_DB_PORT", def: "5432", kind: kindInt, lo: 1, hi: 65535, help: "PostgreSQL port (Odoo's db_port)"},
 	{key: "db_user", env: "GODOO_DB_USER", help: "PostgreSQL user (Odoo's db_user)"},
 	{key: "db_password", env: "GODOO_DB_PASSWORD", help: "PostgreSQL password (Odoo's db_password)"},
+	{key: "db_replica_url", flag: "db-replica-url", env: "GODOO_DB_REPLICA_URL", arg: "URL",
+		help: "PostgreSQL streaming replica URL: read-only calls run there, the rest on db_url",
+		doc: "URL of a streaming replica of the PostgreSQL server (a hot standby), as `db_url`: the calls of read-only methods " +
+			"(search, read, search_read, read_group, fields_get, ...) run there on every protocol, and again on the primary when the " +
+			"replica refuses a write or does not answer; credentials are always checked on the primary"},
+	{key: "db_replica_host", env: "GODOO_DB_REPLICA_HOST", help: "PostgreSQL replica host (Odoo's db_replica_host); used when db_replica_url is not set",
+		doc: "PostgreSQL replica host (Odoo's `db_replica_host`): the replica is the primary's URL with this host; used when `db_replica_url` is not set"},
+	{key: "db_replica_port", env: "GODOO_DB_REPLICA_PORT", kind: kindInt, lo: 1, hi: 65535, defDoc: "db_port",
+		help: "PostgreSQL replica port (Odoo's db_replica_port), with db_replica_host"},
+	{key: "db_replica_read_your_writes", flag: "db-replica-read-your-writes", env: "GODOO_DB_REPLICA_READ_YOUR_WRITES", def: "2",
+		kind: kindSeconds, arg: "SECONDS",
+		help: "seconds the reads of a user who wrote stay on the primary (0 for none), so that a client reads what it wrote",
+		doc: "seconds the read-only calls of a user who wrote (through a session, a key or a password) stay on the primary " +
+			"rather than the replica, so that a client reads what it has just written whatever the replica's lag; `0` turns it off. " +
+			"The window is kept by each instance: a client that writes on one instance and reads at once on another may read from the replica"},
+	{key: "db_listen_url", flag: "db-listen-url", env: "GODOO_DB_LISTEN_URL", arg: "URL", defDoc: "db_url",
+		help: "PostgreSQL URL of the LISTEN connections, directly to the server when db_url goes through a pooler",
+		doc: "PostgreSQL server URL of the LISTEN connections that carry the notices of credential changes, as `db_url`; it must " +
+			"reach the server directly when `db_url` goes through a connection pooler in transaction mode, which cannot carry LISTEN"},
 	{key: "http_addr", flag: "http-addr", env: "GODOO_HTTP_ADDR", arg: "HOST:PORT", defDoc: "127.0.0.1:8069",
 		help: "listen address; when unset, http_interface:http_port"},
 	{key: "http_interface", env: "GODOO_HTTP_INTERFACE", def: "127.0.0.1", help: "listen interface (Odoo's http_interface), used when http_addr is not set"},
@@ -421,6 +445,14 @@ func unset(v string) bool {
 	return v == "" || strings.EqualFold(v, "false") || strings.EqualFold(v, "none")
 }
 
+// filestoreDir returns the directory of the attachments' files.
+func (c *config) filestoreDir() string {
+	if d := c.get("filestore_dir"); !unset(d) {
+		return d
+	}
+	return filepath.Join(c.dataDir(), "filestore")
+}
+
 // dataDir returns the SQLite data directory.
 func (c *config) dataDir() string {
 	if d := c.get("data_dir"); !unset(d) {
@@ -455,6 +487,38 @@ func (c *config) postgresURL() string {
 		}
 	}
 	return u.String()
+}
+
+// replicaURL returns the URL of the PostgreSQL replica, or "" for none:
+// db_replica_url, else the primary's URL with db_replica_host and
+// db_replica_port (Odoo's).
+func (c *config) replicaURL() string {
+	if u := c.get("db_replica_url"); !unset(u) {
+		return u
+	}
+	host := c.get("db_replica_host")
+	primary := c.postgresURL()
+	if unset(host) || primary == "" {
+		return ""
+	}
+	port := c.get("db_replica_port")
+	if unset(port) {
+		port = c.get("db_port")
+	}
+	u, err := url.Parse(primary)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return primary + " host=" + host + " port=" + port
+	}
+	u.Host = net.JoinHostPort(host, port)
+	return u.String()
+}
+
+// listenURL returns the URL of the LISTEN connections, "" for db_url's.
+func (c *config) listenURL() string {
+	if u := c.get("db_listen_url"); !unset(u) {
+		return u
+	}
+	return ""
 }
 
 // httpAddr is the listen address.

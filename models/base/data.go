@@ -35,6 +35,7 @@ var baseAccess = []accessDef{
 	{"res.partner.category", "group_user", "rwcu"}, {"res.partner.category", "group_portal", "r"},
 	{"ir.model.fields", "group_user", "r"}, {"ir.model.fields", "group_system", "rwcu"},
 	{"ir.rule", "group_user", "r"}, {"ir.rule", "group_system", "rwcu"},
+	{"ir.attachment", "group_user", "rwcu"},
 }
 
 var baseLangs = [][3]string{
