@@ -447,6 +447,13 @@ func TestKeyAudit(t *testing.T) {
 				t.Errorf("%s: user agent %v", ch.name, r["user_agent"])
 			}
 		}
+		// Restricting a key is an event of each kind.
+		e.mustKw(t, admin, "auth.api.key", "write", []any{[]any{hid}, map[string]any{"read_only": true}}, nil)
+		for kind, id := range map[string]any{"native": ids[0], "header": hid} {
+			n := e.mustKw(t, admin, "auth.key.audit", "search_count", []any{[]any{[]any{"event", "=", "restricted"},
+				[]any{"kind", "=", kind}, []any{"key_id", "=", id}}}, nil)
+			equal(t, kind+" key restricted events", n, int64(1))
+		}
 		all, _ := json.Marshal(e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{}}, nil))
 		for _, secret := range []string{key, key[len(key)-20:], header, password} {
 			if strings.Contains(string(all), secret) {
