@@ -123,6 +123,38 @@ type Field struct {
 	// (res_model, res_id, res_field) instead of a column, through the
 	// registry's Attachments.
 	Attachment bool
+	// Described is the field's fields_get description as its declaration
+	// gives it (see FieldDeclaration.Described); nil to derive it.
+	Described []Attr
+}
+
+// valueless reports whether nothing gives the field a value: no column,
+// no compute, no delegated record, no link. Odoo computes such fields;
+// godoo describes them, reads them as empty and ignores writes to them.
+func (f *Field) valueless() bool {
+	switch {
+	case f.Column != "" || f.Compute != nil || f.Related != nil || f.WriteOnly || f.Attachment:
+		return false // a write-only field reads as an empty string
+	case f.Type == One2many:
+		return f.InverseName == ""
+	case f.Type == Many2many:
+		return f.RelTable == ""
+	}
+	return f.Name != "display_name" // the engine's own
+}
+
+// emptyValue is what a read gives for a field without a value: Odoo's
+// empty value of its type.
+func (f *Field) emptyValue() any {
+	switch f.Type {
+	case One2many, Many2many:
+		return []int64{}
+	case Integer, Many2oneReference:
+		return int64(0)
+	case Float, Monetary:
+		return float64(0)
+	}
+	return false
 }
 
 // qualified names the field as Odoo's messages do: "res.partner.type".
@@ -307,6 +339,9 @@ func (f *Field) toDB(v any) (any, error) {
 		s, ok := v.(string)
 		if !ok {
 			return nil, f.badValue(v)
+		}
+		if len(f.Selection) == 0 {
+			return s, nil // values the database gives, which godoo does not know
 		}
 		for _, opt := range f.Selection {
 			if opt[0] == s {

@@ -689,7 +689,7 @@ func TestFieldTypesOnDelete(t *testing.T) {
 func TestFieldTypesFieldsGet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		x := newTypesFixture(t, s, db)
-		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(map[string]any)
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(*models.Dict).Map()
 		for _, c := range []struct {
 			field, attr string
 			want        any
@@ -702,7 +702,7 @@ func TestFieldTypesFieldsGet(t *testing.T) {
 			{"image_128", "type", "binary"},
 			{"image_128", "readonly", true},
 		} {
-			if got := desc[c.field].(map[string]any)[c.attr]; !reflect.DeepEqual(got, c.want) {
+			if got, _ := desc[c.field].(*models.Dict).Get(c.attr); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)
 			}
 		}

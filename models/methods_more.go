@@ -42,7 +42,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
