@@ -68,7 +68,8 @@ type Authenticator struct {
 	mu           sync.Mutex
 	configByHash map[string]string // hash of a configured header key → key name
 	configNames  map[string]bool
-	configGroups map[string][]string // key name → groups set by the configuration
+	configGroups map[string][]string  // key name → groups set by the configuration
+	auditPruned  map[string]time.Time // database → when its old audit rows were last deleted
 }
 
 // New returns an Authenticator with Odoo's defaults.

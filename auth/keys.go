@@ -283,10 +283,13 @@ func (a *Authenticator) verifyStored(password, stored string) (ok, rehash bool) 
 	return VerifyPassword(password, stored, a.minRounds())
 }
 
-// FlushKeyUsage writes the last-used times gathered since the previous
-// flush, one transaction per database. open returns a database's pool.
+// FlushKeyUsage writes the last-used times and the per-hour use counts
+// gathered since the previous flush, one transaction per database, and
+// now and then deletes the audit rows and counts older than the
+// retention. open returns a database's pool.
 func (a *Authenticator) FlushKeyUsage(ctx context.Context, open func(ctx context.Context, dbname string) (*bun.DB, error)) error {
-	for dbname, tables := range a.usage.drain() {
+	seen, counts := a.usage.drain()
+	for dbname, tables := range seen {
 		db, err := open(ctx, dbname)
 		if err != nil {
 			continue // dropped since
@@ -297,6 +300,14 @@ func (a *Authenticator) FlushKeyUsage(ctx context.Context, open func(ctx context
 					return err
 				}
 			}
+			for k, n := range counts[dbname] {
+				if err := models.CountKeyUses(ctx, tx, keyKind(k.table), k.id, k.hour, n); err != nil {
+					return err
+				}
+			}
+			if a.auditPruneDue(dbname) {
+				return models.PruneKeyAudit(ctx, tx, a.Now().UTC())
+			}
 			return nil
 		})
 		if err != nil {
@@ -306,16 +317,59 @@ func (a *Authenticator) FlushKeyUsage(ctx context.Context, open func(ctx context
 	return nil
 }
 
-// usage gathers last-used times in memory so that a busy key costs one write
-// per flush rather than one per request.
+// auditPruneEvery is how often each process deletes the key audit rows and
+// use counts past their retention, per database.
+const auditPruneEvery = time.Hour
+
+// auditPruneDue reports whether dbname's old audit rows are to be deleted
+// now: at the first flush of the process, then once per auditPruneEvery.
+func (a *Authenticator) auditPruneDue(dbname string) bool {
+	now := a.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if last, ok := a.auditPruned[dbname]; ok && now.Sub(last) < auditPruneEvery {
+		return false
+	}
+	if a.auditPruned == nil {
+		a.auditPruned = map[string]time.Time{}
+	}
+	a.auditPruned[dbname] = now
+	return true
+}
+
+// keyKind is the audit's kind of the keys of table.
+func keyKind(table string) string {
+	if table == "auth_api_key" {
+		return "header"
+	}
+	return "native"
+}
+
+// usage gathers last-used times and use counts in memory so that a busy key
+// costs one write per flush rather than one per request.
 type usage struct {
-	mu   sync.Mutex
-	seen map[string]map[string]map[int64]string // db → table → key id → time
+	mu     sync.Mutex
+	seen   map[string]map[string]map[int64]string // db → table → key id → time
+	counts map[string]map[useKey]int64            // db → key and hour → uses
+}
+
+// useKey is a key in one hour (DatetimeLayout, the start of the hour).
+type useKey struct {
+	table string
+	id    int64
+	hour  string
 }
 
 func (u *usage) touch(dbname, table string, id int64, at time.Time) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if u.counts == nil {
+		u.counts = map[string]map[useKey]int64{}
+	}
+	if u.counts[dbname] == nil {
+		u.counts[dbname] = map[useKey]int64{}
+	}
+	u.counts[dbname][useKey{table, id, at.UTC().Truncate(time.Hour).Format(models.DatetimeLayout)}]++
 	if u.seen == nil {
 		u.seen = map[string]map[string]map[int64]string{}
 	}
@@ -328,10 +382,10 @@ func (u *usage) touch(dbname, table string, id int64, at time.Time) {
 	u.seen[dbname][table][id] = at.UTC().Format(models.DatetimeLayout)
 }
 
-func (u *usage) drain() map[string]map[string]map[int64]string {
+func (u *usage) drain() (map[string]map[string]map[int64]string, map[string]map[useKey]int64) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	out := u.seen
-	u.seen = nil
-	return out
+	seen, counts := u.seen, u.counts
+	u.seen, u.counts = nil, nil
+	return seen, counts
 }

@@ -447,6 +447,13 @@ func TestKeyAudit(t *testing.T) {
 				t.Errorf("%s: user agent %v", ch.name, r["user_agent"])
 			}
 		}
+		// Restricting a key is an event of each kind.
+		e.mustKw(t, admin, "auth.api.key", "write", []any{[]any{hid}, map[string]any{"read_only": true}}, nil)
+		for kind, id := range map[string]any{"native": ids[0], "header": hid} {
+			n := e.mustKw(t, admin, "auth.key.audit", "search_count", []any{[]any{[]any{"event", "=", "restricted"},
+				[]any{"kind", "=", kind}, []any{"key_id", "=", id}}}, nil)
+			equal(t, kind+" key restricted events", n, int64(1))
+		}
 		all, _ := json.Marshal(e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{}}, nil))
 		for _, secret := range []string{key, key[len(key)-20:], header, password} {
 			if strings.Contains(string(all), secret) {
@@ -466,5 +473,58 @@ func TestKeyAudit(t *testing.T) {
 				wantFault(t, c, f, 4, "The API key audit is read-only.")
 			}
 		})
+	})
+}
+
+// TestKeyUseCounts checks that successful uses of keys are counted per key
+// and hour in auth_key_use (not one row per call), and that the key audit
+// and the counts older than auth.key_audit_days are deleted at a flush.
+func TestKeyUseCounts(t *testing.T) {
+	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		admin := jsonCaller{e.srv.URL}
+		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "counted", false}, nil).(string)
+		id := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "counted"}}}, nil).([]any)[0].(int64)
+		header := uniqueName("counted-header-")
+		hid := e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "counted", "key": header, "user_id": int64(2)}}, nil).(int64)
+		pool, err := e.store.Open(t.Context(), e.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		handSQL(t, e.store, pool, e.db, "INSERT INTO auth_key_audit (at, event, kind, key_id) VALUES ('2001-01-01 00:00:00', 'created', 'native', 999999)")
+		handSQL(t, e.store, pool, e.db, "INSERT INTO auth_key_use (kind, key_id, hour, calls) VALUES ('native', 999999, '2001-01-01 00:00:00', 5)")
+		// What was gathered before is flushed first.
+		if err := e.set.FlushKeyUsage(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		calls := func(kind string, id int64) int64 {
+			var n int64
+			if err := pool.QueryRowContext(t.Context(), "SELECT COALESCE(SUM(calls), 0) FROM auth_key_use WHERE kind = ? AND key_id = ?", kind, id).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before, beforeHeader := calls("native", id), calls("header", hid)
+		for range 3 {
+			e.mustKw(t, admin, "res.partner", "search_count", []any{[]any{}}, nil) // a password: not counted
+			if _, f := admin.call(t, "object", "execute_kw", e.db, int64(2), key, "res.partner", "search_count", []any{[]any{}}); f != nil {
+				t.Fatal(f.String)
+			}
+			r := post(t, e.srv.URL+"/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), "API-KEY", header, "X-Odoo-Database", e.db)
+			if r.status != http.StatusOK {
+				t.Fatalf("JSON-2 with the header key: %d %s", r.status, r.body)
+			}
+		}
+		if err := e.set.FlushKeyUsage(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "native key uses counted", calls("native", id)-before, int64(3))
+		equal(t, "header key uses counted", calls("header", hid)-beforeHeader, int64(3))
+		var rows, old int64
+		if err := pool.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM auth_key_use WHERE kind = 'native' AND key_id = ?", id).Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("use rows of one key in one hour = %d (%v), want 1", rows, err)
+		}
+		if err := pool.QueryRowContext(t.Context(), "SELECT (SELECT COUNT(*) FROM auth_key_audit WHERE at < '2002-01-01') + (SELECT COUNT(*) FROM auth_key_use WHERE hour < '2002-01-01')").Scan(&old); err != nil || old != 0 {
+			t.Errorf("rows past the retention left: %d (%v)", old, err)
+		}
 	})
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -204,5 +207,42 @@ func AuditRefusal(ctx context.Context, db bun.IDB, at, kind string, keyID int64,
 	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, key_name, user_id, ip, user_agent, protocol, model, method)
 		VALUES (?, 'refused', ?, ?, COALESCE(?, (SELECT name FROM res_users_apikeys WHERE id = ? AND ? = 'native')), ?, ?, ?, ?, ?, ?)`,
 		at, kind, keyID, name, keyID, kind, uid, ip, userAgent, protocol, model, method)
+	return err
+}
+
+// CountKeyUses adds n successful uses of a key (kind native or header) in
+// the hour starting at hour (DatetimeLayout) to auth_key_use.
+func CountKeyUses(ctx context.Context, db bun.IDB, kind string, keyID int64, hour string, n int64) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_use (kind, key_id, hour, calls) VALUES (?, ?, ?, ?)
+		ON CONFLICT (kind, key_id, hour) DO UPDATE SET calls = auth_key_use.calls + excluded.calls`, kind, keyID, hour, n)
+	return err
+}
+
+// DefaultKeyAuditDays is how many days of the key audit and use counts are
+// kept when the system parameter auth.key_audit_days does not say.
+const DefaultKeyAuditDays = 90
+
+// PruneKeyAudit deletes the key audit rows and use counts older than the
+// retention (auth.key_audit_days, DefaultKeyAuditDays when unset; 0 or less
+// keeps everything).
+func PruneKeyAudit(ctx context.Context, db bun.IDB, now time.Time) error {
+	days := DefaultKeyAuditDays
+	if v, ok, err := ConfigParam(ctx, db, "auth.key_audit_days"); err != nil {
+		return err
+	} else if ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return nil // a value that is no number deletes nothing
+		}
+		days = n
+	}
+	if days <= 0 {
+		return nil
+	}
+	cutoff := now.UTC().AddDate(0, 0, -days).Format(DatetimeLayout)
+	if _, err := db.ExecContext(ctx, "DELETE FROM auth_key_audit WHERE at < ?", cutoff); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "DELETE FROM auth_key_use WHERE hour < ?", cutoff)
 	return err
 }

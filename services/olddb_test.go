@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
 )
@@ -54,7 +55,11 @@ func TestOldDatabasesOpen(t *testing.T) {
 				t.Fatal(err)
 			}
 			var applied int
-			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM godoo_migrations").Scan(&applied); err != nil || applied != 11 {
+			all, err := migrations.List("sqlite")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM godoo_migrations").Scan(&applied); err != nil || applied != len(all) {
 				t.Fatalf("%d migrations recorded (%v)", applied, err)
 			}
 			diff, err := models.SchemaDiff(ctx, db, "sqlite", set.Registry())

@@ -48,6 +48,8 @@ func apiKeyBehaviour() *models.Behaviour {
 			event = "archived"
 		case vals["key_hash"] != nil:
 			event = "rotated"
+		case restricts(vals):
+			event = "restricted"
 		}
 		if event == "" {
 			return nil

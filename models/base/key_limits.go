@@ -11,6 +11,16 @@ import (
 // (models.KeyLimits): what system administrators set on a key.
 var keyLimitFields = map[string]bool{"allowed_methods": true, "read_only": true, "allowed_networks": true}
 
+// restricts reports whether vals write a restriction field.
+func restricts(vals map[string]any) bool {
+	for k := range vals {
+		if keyLimitFields[k] || k == "expiration_date" {
+			return true
+		}
+	}
+	return false
+}
+
 // normalizeKeyLimits checks the restriction values being written and stores
 // the lists one entry a line, so that a key whose restrictions cannot be
 // compiled is never written: a value that does not compile is a
