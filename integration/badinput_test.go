@@ -158,7 +158,7 @@ func testBadArguments(t *testing.T, e *env) {
 		{name: "read with fields that is a number", service: "object", method: "execute_kw", args: kw("res.partner", "read", []any{[]any{target}, 5}),
 			exc: typeError, msg: "fields must be a list of field names"},
 		{name: "search with a string domain", service: "object", method: "execute_kw", args: kw("res.partner", "search", []any{"name"}),
-			exc: valueError, msg: "Invalid domain: 'name'"},
+			exc: "builtins.AssertionError", msg: "Domains to normalize must have a 'domain' form: a list or tuple of domain components"},
 		{name: "search with a domain of numbers", service: "object", method: "execute_kw", args: kw("res.partner", "search", []any{[]any{1, 2}}),
 			exc: valueError},
 		{name: "context that is a list", service: "object", method: "execute_kw", args: kw("res.partner", "search", []any{[]any{}}, map[string]any{"context": []any{1}}),

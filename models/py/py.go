@@ -12,6 +12,7 @@ package py
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -87,7 +88,18 @@ func Repr(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		return "{...}"
+		// A decoded dict has lost its key order; sorted keys keep the
+		// text the same from one call to the next.
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = Repr(k) + ": " + Repr(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
 }
