@@ -481,7 +481,7 @@ func emptyValue(f *Field, value any) (empty bool, blank any) {
 		if value == nil || value == false || value == "" {
 			return true, ""
 		}
-	case Integer, Float, Monetary:
+	case Integer, Float, Monetary, Many2oneReference:
 		if f.Name == "id" {
 			return value == nil || value == false, nil
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/godoo/godoo/models/filestore"
 	"github.com/godoo/godoo/models/py"
 )
 
@@ -43,6 +44,9 @@ type Env struct {
 	// Access caches access verdicts and record rules across transactions;
 	// nil reads them in every transaction.
 	Access *AccessCache
+	// Files is the filestore of the database, where attachments keep
+	// their content; nil keeps it in the database (db_datas).
+	Files *filestore.Dir
 
 	su    bool
 	state *envState
@@ -58,6 +62,9 @@ type envState struct {
 	rules map[string]ruleCache
 	// xmlids caches the groups that field access rights name.
 	xmlids map[string]int64
+	// filesMarked is set once the transaction wrote or dropped a stored
+	// file: the filestore's checklist is then collected after it ends.
+	filesMarked bool
 }
 
 type ruleCache struct {
@@ -116,6 +123,15 @@ func (e *Env) access() *AccessCache {
 	}
 	return e.Access
 }
+
+// FilesMarked notes that the transaction put stored files on the
+// filestore's checklist.
+func (e *Env) FilesMarked() { e.state.filesMarked = true }
+
+// FilesCollectable reports whether FilesMarked was called: the services
+// then collect the checklist once the transaction is over, committed or
+// not.
+func (e *Env) FilesCollectable() bool { return e.state.filesMarked }
 
 // CommitHooks returns the functions registered with OnCommit.
 func (e *Env) CommitHooks() []func() { return e.state.onCommit }

@@ -28,6 +28,23 @@ type Registry struct {
 	NewAPIKey NewKeyFunc
 	// HeaderKeyHash turns an API-KEY header key into its stored hash.
 	HeaderKeyHash func(key string) string
+	// Attachments keeps the values of attachment fields; the package that
+	// declares ir.attachment provides it. Nil leaves such fields empty.
+	Attachments Attachments
+}
+
+// Attachments is where the values of binary fields declared attachment
+// live (Odoo's ir.attachment with res_model, res_id and res_field). The
+// engine calls it as the superuser would: access to the record was
+// checked before.
+type Attachments interface {
+	// Read fills field f of recs (which have their "id") with its base64
+	// value, or false; with the bin_size context, with its human size.
+	Read(ctx context.Context, env *Env, m *Model, f *Field, recs []Record) error
+	// Write sets field f of ids to value: base64 text, or nil to empty it.
+	Write(ctx context.Context, env *Env, m *Model, f *Field, ids []int64, value any) error
+	// Unlink deletes the attachments of records about to be deleted.
+	Unlink(ctx context.Context, env *Env, m *Model, ids []int64) error
 }
 
 // NewRegistry returns an empty registry.
