@@ -75,6 +75,19 @@ func TestMethodEdges(t *testing.T) {
 					t.Fatalf("read [2, 2, missing] gave %d rows, want 2: %v", len(rows), rows)
 				}
 			})
+			t.Run("web_read_group counts the groups past a full page", func(t *testing.T) {
+				ref := "wrg-" + c.protocol()
+				for _, city := range []string{"A", "B", "C"} {
+					e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "WRG " + city, "city": city, "ref": ref}}, nil)
+				}
+				for _, tc := range []struct{ limit, offset, want int64 }{{2, 0, 3}, {5, 0, 3}, {1, 1, 3}, {5, 1, 3}} {
+					res := e.mustKw(t, c, "res.partner", "web_read_group", []any{[]any{[]any{"ref", "=", ref}}, []any{}, []any{"city"}},
+						map[string]any{"limit": tc.limit, "offset": tc.offset}).(map[string]any)
+					if res["length"] != tc.want {
+						t.Errorf("limit %d offset %d: length %v, want %d", tc.limit, tc.offset, res["length"], tc.want)
+					}
+				}
+			})
 			t.Run("a false context is none", func(t *testing.T) {
 				for _, ctx := range []any{"", false, int64(0), []any{}, nil, map[string]any{"lang": false}, map[string]any{"lang": "en_US"}} {
 					if _, f := e.kw(t, c, "res.partner", "search_count", []any{[]any{}}, map[string]any{"context": ctx}); f != nil {
