@@ -140,11 +140,11 @@ func testBadArguments(t *testing.T, e *env) {
 		{name: "model that is a list", service: "object", method: "execute_kw", args: []any{db, 2, pw, []any{"res.partner"}, "search", []any{[]any{}}},
 			exc: typeError, msg: "execute_kw() argument 'obj' must be str, not list"},
 		{name: "create with a string", service: "object", method: "execute_kw", args: kw("res.partner", "create", []any{"Bad input created"}),
-			exc: typeError, msg: "create() expects a dictionary or a list of dictionaries, got 'Bad input created'"},
+			exc: "builtins.AttributeError", msg: "'str' object has no attribute 'get'"},
 		{name: "create with a list of strings", service: "object", method: "execute_kw", args: kw("res.partner", "create", []any{[]any{"Bad input created"}}),
-			exc: typeError, msg: "create() expects a dictionary or a list of dictionaries, got 'Bad input created'"},
+			exc: "builtins.AttributeError", msg: "'str' object has no attribute 'get'"},
 		{name: "create with a number", service: "object", method: "execute_kw", args: kw("res.partner", "create", []any{int64(7)}),
-			exc: typeError, msg: "create() expects a dictionary or a list of dictionaries, got 7"},
+			exc: typeError, msg: "'int' object is not iterable"},
 		{name: "write with a string", service: "object", method: "execute_kw", args: kw("res.partner", "write", []any{[]any{target}, "Bad input written"}),
 			exc: typeError, msg: "write() expects a dictionary of values, got 'Bad input written'"},
 		{name: "write with a list", service: "object", method: "execute_kw", args: kw("res.partner", "write", []any{[]any{target}, []any{"name", "Bad input written"}}),
@@ -690,7 +690,7 @@ func testBadCreateList(t *testing.T, e *env) {
 			{"unknown field", "res.partner", []any{map[string]any{"name": first}, map[string]any{"name": "second", "nope_field": 1}},
 				1, "builtins.ValueError", "Invalid field 'nope_field' on model 'res.partner'"},
 			{"not a dict", "res.partner", []any{map[string]any{"name": first}, "second"},
-				1, "builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got 'second'"},
+				1, "builtins.AttributeError", "'str' object has no attribute 'get'"},
 			// Odoo words every foreign-key violation this way; the message
 			// only has to contain it.
 			{"bad many2one", "res.partner", []any{map[string]any{"name": first}, map[string]any{"name": "second", "parent_id": 999999}},
