@@ -162,11 +162,7 @@ func IDList(v any) ([]int64, error) {
 		return IDList(stringChars(x))
 	case map[string]any:
 		// ... and a dict's keys.
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := py.SortedKeys(x)
 		list := make([]any, len(keys))
 		for i, k := range keys {
 			list[i] = k

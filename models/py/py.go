@@ -90,11 +90,7 @@ func Repr(v any) string {
 	case map[string]any:
 		// A decoded dict has lost its key order; sorted keys keep the
 		// text the same from one call to the next.
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := SortedKeys(x)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = Repr(k) + ": " + Repr(x[k])
@@ -102,4 +98,16 @@ func Repr(v any) string {
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
+}
+
+// SortedKeys are the keys of a decoded dict, sorted: the order Python
+// would show them in is lost in decoding, and sorted keys give the same
+// text every time.
+func SortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
