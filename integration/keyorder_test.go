@@ -177,7 +177,29 @@ func modelFieldOrder(model string) func(t *testing.T, k *keyOrderWire) []string 
 	}
 }
 
+// webReadGroup calls web_read_group in admin's web session.
+func webReadGroup(t *testing.T, k *keyOrderWire, kw *object) *object {
+	kw.set("domain", []any{[]any{"id", "=", k.partner}})
+	params := kwargs("model", "res.partner", "method", "web_read_group", "args", []any{}, "kwargs", kw)
+	return resultDict(t, k.web(t, "/web/dataset/call_kw/res.partner/web_read_group", params))
+}
+
 var keyOrderCases = []keyOrderCase{
+	{"web_read_group", func(t *testing.T, k *keyOrderWire) *object {
+		res := webReadGroup(t, k, kwargs("fields", []any{"country_id"}, "groupby", []any{"city"}))
+		if n, _ := res.get("length"); n != int64(1) {
+			t.Errorf("length = %v, want 1", n)
+		}
+		return res
+	}, []string{"groups", "length"}, nil},
+	{"web_read_group's groups", func(t *testing.T, k *keyOrderWire) *object {
+		groups, _ := webReadGroup(t, k, kwargs("fields", []any{"color:sum"}, "groupby", []any{"city", "zip"})).get("groups")
+		list, _ := groups.([]any)
+		if len(list) != 1 {
+			t.Fatalf("groups = %v", groups)
+		}
+		return asObject(list[0])
+	}, []string{"city", "city_count", "color", "__domain", "__context"}, nil},
 	{"version over XML-RPC", func(t *testing.T, k *keyOrderWire) *object {
 		return resultDict(t, k.xmlCall(t, "common", "version"))
 	}, versionOrder, nil},

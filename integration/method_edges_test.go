@@ -75,6 +75,59 @@ func TestMethodEdges(t *testing.T) {
 					t.Fatalf("read [2, 2, missing] gave %d rows, want 2: %v", len(rows), rows)
 				}
 			})
+			t.Run("web_read_group counts the groups past a full page", func(t *testing.T) {
+				ref := "wrg-" + c.protocol()
+				for _, city := range []string{"A", "B", "C"} {
+					e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "WRG " + city, "city": city, "ref": ref}}, nil)
+				}
+				for _, tc := range []struct{ limit, offset, want int64 }{{2, 0, 3}, {5, 0, 3}, {1, 1, 3}, {5, 1, 3}} {
+					res := e.mustKw(t, c, "res.partner", "web_read_group", []any{[]any{[]any{"ref", "=", ref}}, []any{}, []any{"city"}},
+						map[string]any{"limit": tc.limit, "offset": tc.offset}).(map[string]any)
+					if res["length"] != tc.want {
+						t.Errorf("limit %d offset %d: length %v, want %d", tc.limit, tc.offset, res["length"], tc.want)
+					}
+				}
+			})
+			t.Run("read_group's empty group", func(t *testing.T) {
+				ref := "rge-" + c.protocol()
+				for _, city := range []any{"A", false, "B"} {
+					e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "RGE", "city": city, "ref": ref}}, nil)
+				}
+				for _, tc := range []struct {
+					orderby string
+					want    []any
+				}{{"", []any{"A", "B", false}}, {"city desc", []any{false, "B", "A"}}, {"city asc", []any{"A", "B", false}}} {
+					groups := e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"ref", "=", ref}}, []any{"city"}, []any{"city"}},
+						map[string]any{"orderby": tc.orderby}).([]any)
+					var got []any
+					for _, g := range groups {
+						got = append(got, g.(map[string]any)["city"])
+					}
+					equal(t, "groups by city, order "+tc.orderby, got, tc.want)
+				}
+				// A many2one groups in its comodel's order (countries by
+				// name), the empty group last.
+				var countries []any
+				for _, code := range []string{"DE", "BE"} {
+					ids := e.mustKw(t, c, "res.country", "search", []any{[]any{[]any{"code", "=", code}}}, nil).([]any)
+					if len(ids) != 1 {
+						t.Fatalf("no country %s in the database", code)
+					}
+					countries = append(countries, ids[0])
+					e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "RGE", "country_id": ids[0], "ref": ref + "-c"}}, nil)
+				}
+				e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "RGE", "ref": ref + "-c"}}, nil)
+				groups := e.mustKw(t, c, "res.partner", "read_group", []any{[]any{[]any{"ref", "=", ref + "-c"}}, []any{"country_id"}, []any{"country_id"}}, nil).([]any)
+				var got []any
+				for _, g := range groups {
+					v := g.(map[string]any)["country_id"]
+					if pair, ok := v.([]any); ok {
+						v = pair[0]
+					}
+					got = append(got, v)
+				}
+				equal(t, "groups by country", got, []any{countries[1], countries[0], false})
+			})
 			t.Run("a false context is none", func(t *testing.T) {
 				for _, ctx := range []any{"", false, int64(0), []any{}, nil, map[string]any{"lang": false}, map[string]any{"lang": "en_US"}} {
 					if _, f := e.kw(t, c, "res.partner", "search_count", []any{[]any{}}, map[string]any{"context": ctx}); f != nil {

@@ -68,7 +68,7 @@ func domainList(domain any) ([]any, error) {
 	case []any:
 		return d, nil
 	}
-	return nil, ServerErrorf("builtins.ValueError", "Invalid domain: %s", py.Repr(domain))
+	return nil, ServerErrorf("builtins.AssertionError", "Domains to normalize must have a 'domain' form: a list or tuple of domain components")
 }
 
 func mentionsActive(terms []any) bool {

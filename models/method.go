@@ -147,12 +147,27 @@ func IDList(v any) ([]int64, error) {
 		out := make([]int64, 0, len(x))
 		for _, e := range x {
 			n, ok := ToInt64(e)
+			if s, isStr := e.(string); isStr && !ok {
+				return nil, notAnInteger(s)
+			}
 			if !ok || isBool(e) {
 				return nil, ServerErrorf("builtins.TypeError", "Invalid id %s: ids must be integers", py.Repr(e))
 			}
 			out = append(out, n)
 		}
 		return out, nil
+	case string:
+		// Odoo's browse makes a tuple of what it is given: a string's
+		// characters, which the database refuses as ids.
+		return IDList(stringChars(x))
+	case map[string]any:
+		// ... and a dict's keys.
+		keys := py.SortedKeys(x)
+		list := make([]any, len(keys))
+		for i, k := range keys {
+			list[i] = k
+		}
+		return IDList(list)
 	case []int64:
 		return x, nil
 	default:
@@ -166,6 +181,21 @@ func IDList(v any) ([]int64, error) {
 }
 
 func isBool(v any) bool { _, ok := v.(bool); return ok }
+
+// notAnInteger is the database's refusal of a text given as an id, which
+// Odoo lets through to PostgreSQL; godoo answers it on every store.
+func notAnInteger(s string) error {
+	return ServerErrorf("psycopg2.errors.InvalidTextRepresentation", "invalid input syntax for type integer: \"%s\"", s)
+}
+
+// stringChars is a string as Python iterates it, one string per character.
+func stringChars(s string) []any {
+	out := make([]any, 0, len(s))
+	for _, r := range s {
+		out = append(out, string(r))
+	}
+	return out
+}
 
 // RecordRepr renders "res.partner(1, 2)" as Odoo prints a recordset.
 func RecordRepr(model string, ids []int64) string {

@@ -190,21 +190,36 @@ func rpcCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any,
 	case map[string]any:
 		return env.Create(ctx, m, v)
 	case []any:
+		// Every value is checked before any record is made; Odoo reads
+		// each with .get, which only a dict has.
+		for _, e := range v {
+			if _, ok := e.(map[string]any); !ok {
+				return nil, noGet(e)
+			}
+		}
 		ids := make([]int64, 0, len(v))
 		for _, e := range v {
-			vals, ok := e.(map[string]any)
-			if !ok {
-				return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", py.Repr(e))
-			}
-			id, err := env.Create(ctx, m, vals)
+			id, err := env.Create(ctx, m, e.(map[string]any))
 			if err != nil {
 				return nil, err
 			}
 			ids = append(ids, id)
 		}
 		return ids, nil
+	case string:
+		// Odoo iterates a string given for the list: its characters.
+		if v == "" {
+			return []int64{}, nil
+		}
+		return nil, noGet(v[:1])
 	}
-	return nil, ServerErrorf("builtins.TypeError", "create() expects a dictionary or a list of dictionaries, got %s", py.Repr(a["vals_list"]))
+	return nil, ServerErrorf("builtins.TypeError", "'%s' object is not iterable", py.TypeName(a["vals_list"]))
+}
+
+// noGet is Python's AttributeError for a value of create's list that is no
+// dict.
+func noGet(v any) error {
+	return ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'get'", py.TypeName(v))
 }
 
 func rpcWrite(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {

@@ -25,6 +25,8 @@ func webMethods() []*Method {
 			Required: 2, Op: OpRead, ReadOnly: true, Fn: rpcWebSearchRead},
 		{Name: "web_read", Class: "Base", Params: []string{"specification"}, Required: 1, Record: true,
 			Op: OpRead, ReadOnly: true, Fn: rpcWebRead},
+		{Name: "web_read_group", Class: "Base", Params: []string{"domain", "fields", "groupby", "limit", "offset", "orderby", "lazy"},
+			Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcWebReadGroup},
 	}
 }
 

@@ -12,6 +12,7 @@ package py
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -87,7 +88,26 @@ func Repr(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		return "{...}"
+		// A decoded dict has lost its key order; sorted keys keep the
+		// text the same from one call to the next.
+		keys := SortedKeys(x)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = Repr(k) + ": " + Repr(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
+}
+
+// SortedKeys are the keys of a decoded dict, sorted: the order Python
+// would show them in is lost in decoding, and sorted keys give the same
+// text every time.
+func SortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -69,7 +69,8 @@ func TestRepr(t *testing.T) {
 	}{
 		{nil, "None"}, {true, "True"}, {false, "False"}, {int64(7), "7"}, {1.5, "1.5"},
 		{"it's", `'it\'s'`}, {[]any{"a", int64(1), nil}, "['a', 1, None]"},
-		{map[string]any{"a": int64(1)}, "{...}"},
+		{map[string]any{"a": int64(1)}, "{'a': 1}"},
+		{map[string]any{"b": []any{"x"}, "a": map[string]any{}}, "{'a': {}, 'b': ['x']}"},
 	}
 	for _, c := range cases {
 		if got := py.Repr(c.v); got != c.want {
