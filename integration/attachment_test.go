@@ -258,6 +258,8 @@ func TestAttachmentAccess(t *testing.T) {
 func TestAttachmentFields(t *testing.T) {
 	attachmentEnv(t, func(t *testing.T, e *env, root string) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
+			desc := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"image_1920"}, []any{"attachment", "store", "type"}}, nil).(map[string]any)
+			equal(t, "fields_get image_1920", desc["image_1920"], map[string]any{"attachment": true, "store": true, "type": "binary"})
 			content := "not an image, but a field value of " + c.protocol()
 			p := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
 			equal(t, "image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
