@@ -226,6 +226,15 @@ func TestAttachmentAccess(t *testing.T) {
 		_, f = demo("write", []any{onParam}, map[string]any{"name": "changed"})
 		wantFault(t, c, f, 4, "")
 
+		// Markup from a user who may not change views is served as text.
+		page, f := demo("create", map[string]any{"name": "page.html", "datas": b64("<script>alert(1)</script>")})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "mimetype of demo's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/plain")
+		page = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "page.html", "datas": b64("<p>admin's</p>")}}, nil)
+		equal(t, "mimetype of admin's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/html")
+
 		// An attachment of no record is its creator's.
 		mine, f := demo("create", map[string]any{"name": "mine.txt", "datas": b64("mine")})
 		if f != nil {
@@ -272,6 +281,8 @@ func TestAttachmentFields(t *testing.T) {
 			}
 			sum := sha1Hex(content)
 			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			// A search that names neither res_field nor id does not list it.
+			equal(t, "the record's listed attachments", e.count(t, "ir.attachment", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}}), int64(0))
 			if !fileExists(t, storedPath(root, content)) {
 				t.Fatal("no file for the field's value")
 			}

@@ -53,6 +53,15 @@ func (env *Env) compileDomain(ctx context.Context, m *Model, alias string, domai
 	if activeTest && m.HasActive() && env.ActiveTest() && !mentionsActive(terms) {
 		w = and(where{sql: alias + ".active = ?", args: []any{true}}, w)
 	}
+	if activeTest && m.SearchFilter != nil {
+		if extra := m.SearchFilter(terms); extra != nil {
+			fw, err := c.compile(m, alias, extra)
+			if err != nil {
+				return where{}, err
+			}
+			w = and(fw, w)
+		}
+	}
 	return w, nil
 }
 
