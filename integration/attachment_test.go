@@ -281,6 +281,10 @@ func TestAttachmentFields(t *testing.T) {
 			}
 			sum := sha1Hex(content)
 			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			hasImage := []any{[]any{"id", "=", p}, []any{"image_1920", "!=", false}}
+			noImage := []any{[]any{"id", "=", p}, []any{"image_1920", "=", false}}
+			equal(t, "partners with an image", e.count(t, "res.partner", hasImage), int64(1))
+			equal(t, "partners without an image", e.count(t, "res.partner", noImage), int64(0))
 			// A search that names neither res_field nor id does not list it.
 			equal(t, "the record's listed attachments", e.count(t, "ir.attachment", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}}), int64(0))
 			if !fileExists(t, storedPath(root, content)) {
@@ -297,6 +301,8 @@ func TestAttachmentFields(t *testing.T) {
 			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
 			equal(t, "emptied image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
 			equal(t, "attachments after emptying", e.count(t, "ir.attachment", dom), int64(0))
+			equal(t, "emptied: partners with an image", e.count(t, "res.partner", hasImage), int64(0))
+			equal(t, "emptied: partners without an image", e.count(t, "res.partner", noImage), int64(1))
 			// Deleted with the record.
 			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
 			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
