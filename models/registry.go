@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Registry knows every model. One registry serves every database, as all
@@ -142,13 +144,18 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := kwargs["context"]; ok {
+	// Any false context ("", 0, [], None) is none, as call_kw's
+	// `kwargs.pop('context', None) or {}`.
+	if c, ok := kwargs["context"]; ok && py.Truthy(c) {
 		cm, ok := c.(map[string]any)
-		if !ok && c != nil && c != false {
+		if !ok {
 			return nil, ServerErrorf("builtins.TypeError", "context must be a dictionary")
 		}
 		env = env.WithContext(cm)
 		if err := env.checkAllowedCompanies(ctx); err != nil {
+			return nil, err
+		}
+		if err := env.checkLang(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,10 +44,10 @@ type Config struct {
 	// (db.change_admin_password); nil keeps it in memory only.
 	SaveMasterPassword func(hash string) error
 	// HeaderKeys are API-KEY header keys from the configuration file
-	// ([api_key_<name>] key=...): key name to clear key. Each replaces the
-	// database value of the auth.api.key of that name. Only their hashes
-	// are kept.
-	HeaderKeys map[string]string
+	// ([api_key_<name>] with key = or key_hash =, and key_groups =): key
+	// name to key. Each replaces the database value of the auth.api.key of
+	// that name. Only their hashes are kept.
+	HeaderKeys map[string]auth.ConfigKey
 	// BasicUsers are the HTTP Basic users of basic_api_key routes: login to
 	// $pbkdf2-sha512$ hash. When empty, Basic credentials are checked
 	// against the users' passwords of the database.
@@ -65,6 +66,11 @@ type Config struct {
 	// RefusalDelay is how long a call with refused credentials waits before
 	// its answer: DefaultRefusalDelay when zero, none when negative.
 	RefusalDelay time.Duration
+	// ReadYourWrites is how long the read-only calls of a user who wrote
+	// run on the primary rather than on the replica, so that a client
+	// reads what it wrote whatever the replica's lag:
+	// DefaultReadYourWrites when zero, none when negative.
+	ReadYourWrites time.Duration
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger
@@ -105,6 +111,8 @@ type core struct {
 	accessCounts models.HitCounts
 	// foundAt is when the web routes last found each database.
 	foundAt map[string]time.Time
+	// rep is what the services know of the replicas.
+	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
 	// pause, when set, stands in for the wait of the refusal delay, so
@@ -126,9 +134,7 @@ const accessTTL = time.Minute
 // accessCache returns the access cache of db for its current generation,
 // or nil when the generation cannot be known now.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	db, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
@@ -269,6 +275,18 @@ func (c *core) forget(name string) {
 			dbs = append(dbs, db)
 		}
 	}
+	for r, p := range c.rep.primaryOf {
+		if slices.Contains(dbs, p) {
+			delete(c.rep.primaryOf, r)
+			dbs = append(dbs, r)
+		}
+	}
+	for w := range c.rep.wrote {
+		if w.db == name {
+			delete(c.rep.wrote, w)
+		}
+	}
+	delete(c.rep.downAt, name)
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	delete(c.files, name)
@@ -374,16 +392,47 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 // credentials of db's database hold at the next request (see
 // auth.Authenticator.Changing).
 func (c *core) credentialsChanging(db *bun.DB) func() func() {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	_, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
 	return func() func() { return c.auth.Changing(name) }
 }
 
+// primary returns the primary pool of db (db itself, or the primary a
+// replica pool replays) and its database name; ok is false for a pool the
+// services did not open. The generation of the access caches is read on
+// the primary, which a replica may lag behind.
+func (c *core) primary(db *bun.DB) (*bun.DB, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.rep.primaryOf[db]; ok {
+		db = p
+	}
+	name, ok := c.names[db]
+	return db, name, ok
+}
+
 type remoteAddrKey struct{}
+
+type clientKey struct{}
+
+// Client describes the program a request comes from, for the key audit:
+// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
+// http).
+type Client struct {
+	UserAgent, Protocol string
+}
+
+// WithClient records what the request says of its client.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
 
 // WithRemoteAddr records the client's address for the login cool-down.
 func WithRemoteAddr(ctx context.Context, addr string) context.Context {

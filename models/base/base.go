@@ -34,6 +34,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"res.users.apikeys.description": apikeysDescriptionBehaviour,
 	"res.users.identitycheck":       identityCheckBehaviour,
 	"auth.api.key":                  apiKeyBehaviour,
+	"auth.key.audit":                keyAuditBehaviour,
 	"ir.rule":                       ruleBehaviour,
 	"ir.model.data":                 modelDataBehaviour,
 	"ir.model.access":               modelAccessBehaviour,
