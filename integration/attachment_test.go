@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -427,6 +429,48 @@ func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 		}
 		if !fileExists(t, storedPath(filepath.Join(dir, e.db), content)) {
 			t.Fatal("the source lost its file")
+		}
+	})
+}
+
+// TestAttachmentDownload checks GET /web/content/<id>: without
+// credentials, a private attachment is refused, and served with its
+// access_token or once public, its content streamed from its file.
+func TestAttachmentDownload(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
+		c := jsonCaller{e.srv.URL}
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Downloads"}}, nil)
+		att := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "report.pdf", "datas": b64("%PDF-1.4 report"),
+			"res_model": "res.partner", "res_id": partner}}, nil)
+		get := func(query string) (int, string, http.Header) {
+			t.Helper()
+			resp, err := http.Get(fmt.Sprintf("%s/web/content/%v?db=%s%s", e.srv.URL, att, e.db, query))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, string(body), resp.Header
+		}
+		if status, body, _ := get(""); status == http.StatusOK {
+			t.Fatalf("a private attachment was served without credentials: %q", body)
+		}
+		if status, _, _ := get("&access_token=wrong"); status == http.StatusOK {
+			t.Fatal("a wrong access_token was accepted")
+		}
+		tokens := e.mustKw(t, c, "ir.attachment", "generate_access_token", []any{[]any{att}}, nil).([]any)
+		status, body, h := get("&access_token=" + tokens[0].(string))
+		if status != http.StatusOK || body != "%PDF-1.4 report" {
+			t.Fatalf("with the access_token: HTTP %d %q", status, body)
+		}
+		equal(t, "Content-Type", h.Get("Content-Type"), "application/pdf")
+		equal(t, "Content-Disposition", h.Get("Content-Disposition"), `inline; filename=report.pdf`)
+		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{att}, map[string]any{"public": true}}, nil)
+		if status, body, _ := get(""); status != http.StatusOK || body != "%PDF-1.4 report" {
+			t.Fatalf("public: HTTP %d %q", status, body)
 		}
 	})
 }
