@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -226,6 +228,15 @@ func TestAttachmentAccess(t *testing.T) {
 		_, f = demo("write", []any{onParam}, map[string]any{"name": "changed"})
 		wantFault(t, c, f, 4, "")
 
+		// Markup from a user who may not change views is served as text.
+		page, f := demo("create", map[string]any{"name": "page.html", "datas": b64("<script>alert(1)</script>")})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "mimetype of demo's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/plain")
+		page = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "page.html", "datas": b64("<p>admin's</p>")}}, nil)
+		equal(t, "mimetype of admin's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/html")
+
 		// An attachment of no record is its creator's.
 		mine, f := demo("create", map[string]any{"name": "mine.txt", "datas": b64("mine")})
 		if f != nil {
@@ -258,6 +269,8 @@ func TestAttachmentAccess(t *testing.T) {
 func TestAttachmentFields(t *testing.T) {
 	attachmentEnv(t, func(t *testing.T, e *env, root string) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
+			desc := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"image_1920"}, []any{"attachment", "store", "type"}}, nil).(map[string]any)
+			equal(t, "fields_get image_1920", desc["image_1920"], map[string]any{"attachment": true, "store": true, "type": "binary"})
 			content := "not an image, but a field value of " + c.protocol()
 			p := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
 			equal(t, "image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
@@ -270,6 +283,12 @@ func TestAttachmentFields(t *testing.T) {
 			}
 			sum := sha1Hex(content)
 			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			hasImage := []any{[]any{"id", "=", p}, []any{"image_1920", "!=", false}}
+			noImage := []any{[]any{"id", "=", p}, []any{"image_1920", "=", false}}
+			equal(t, "partners with an image", e.count(t, "res.partner", hasImage), int64(1))
+			equal(t, "partners without an image", e.count(t, "res.partner", noImage), int64(0))
+			// A search that names neither res_field nor id does not list it.
+			equal(t, "the record's listed attachments", e.count(t, "ir.attachment", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}}), int64(0))
 			if !fileExists(t, storedPath(root, content)) {
 				t.Fatal("no file for the field's value")
 			}
@@ -284,6 +303,8 @@ func TestAttachmentFields(t *testing.T) {
 			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
 			equal(t, "emptied image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
 			equal(t, "attachments after emptying", e.count(t, "ir.attachment", dom), int64(0))
+			equal(t, "emptied: partners with an image", e.count(t, "res.partner", hasImage), int64(0))
+			equal(t, "emptied: partners without an image", e.count(t, "res.partner", noImage), int64(1))
 			// Deleted with the record.
 			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
 			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
@@ -408,6 +429,48 @@ func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 		}
 		if !fileExists(t, storedPath(filepath.Join(dir, e.db), content)) {
 			t.Fatal("the source lost its file")
+		}
+	})
+}
+
+// TestAttachmentDownload checks GET /web/content/<id>: without
+// credentials, a private attachment is refused, and served with its
+// access_token or once public, its content streamed from its file.
+func TestAttachmentDownload(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
+		c := jsonCaller{e.srv.URL}
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Downloads"}}, nil)
+		att := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "report.pdf", "datas": b64("%PDF-1.4 report"),
+			"res_model": "res.partner", "res_id": partner}}, nil)
+		get := func(query string) (int, string, http.Header) {
+			t.Helper()
+			resp, err := http.Get(fmt.Sprintf("%s/web/content/%v?db=%s%s", e.srv.URL, att, e.db, query))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode, string(body), resp.Header
+		}
+		if status, body, _ := get(""); status == http.StatusOK {
+			t.Fatalf("a private attachment was served without credentials: %q", body)
+		}
+		if status, _, _ := get("&access_token=wrong"); status == http.StatusOK {
+			t.Fatal("a wrong access_token was accepted")
+		}
+		tokens := e.mustKw(t, c, "ir.attachment", "generate_access_token", []any{[]any{att}}, nil).([]any)
+		status, body, h := get("&access_token=" + tokens[0].(string))
+		if status != http.StatusOK || body != "%PDF-1.4 report" {
+			t.Fatalf("with the access_token: HTTP %d %q", status, body)
+		}
+		equal(t, "Content-Type", h.Get("Content-Type"), "application/pdf")
+		equal(t, "Content-Disposition", h.Get("Content-Disposition"), `inline; filename=report.pdf`)
+		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{att}, map[string]any{"public": true}}, nil)
+		if status, body, _ := get(""); status != http.StatusOK || body != "%PDF-1.4 report" {
+			t.Fatalf("public: HTTP %d %q", status, body)
 		}
 	})
 }

@@ -69,3 +69,25 @@ func (env *Env) readAttachmentFields(ctx context.Context, m *Model, recs []Recor
 	}
 	return nil
 }
+
+// attachmentLeaf compiles a domain leaf on an attachment field: whether
+// the record has a value is whether it has the attachment ("= False" for
+// none, "!= False" for one, as Odoo searches such fields); other leaves on
+// them are ignored, as Odoo ignores what it cannot search.
+func attachmentLeaf(m *Model, alias string, f *Field, op string, value any) where {
+	empty := value == nil || value == false
+	var has bool
+	switch {
+	case op == "=" && empty, op == "!=" && !empty:
+		has = false
+	case op == "!=" && empty, op == "=" && !empty:
+		has = true
+	default:
+		return sqlTrue
+	}
+	q := "EXISTS (SELECT 1 FROM ir_attachment WHERE ir_attachment.res_model = ? AND ir_attachment.res_field = ? AND ir_attachment.res_id = " + alias + ".id)"
+	if !has {
+		q = "NOT " + q
+	}
+	return where{sql: q, args: []any{m.Name, f.Name}}
+}

@@ -54,6 +54,15 @@ func (env *Env) compileDomain(ctx context.Context, m *Model, alias string, domai
 	if activeTest && m.HasActive() && env.ActiveTest() && !mentionsActive(terms) {
 		w = and(where{sql: alias + ".active = ?", args: []any{true}}, w)
 	}
+	if activeTest && m.SearchFilter != nil {
+		if extra := m.SearchFilter(terms); extra != nil {
+			fw, err := c.compile(m, alias, extra)
+			if err != nil {
+				return where{}, err
+			}
+			w = and(fw, w)
+		}
+	}
 	return w, nil
 }
 
@@ -313,6 +322,9 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 			return sqlTrue, nil
 		}
 		op = "="
+	}
+	if f.Attachment {
+		return attachmentLeaf(m, alias, f, op, value), nil
 	}
 	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
 		if f.Name == "display_name" && m.Fields[m.RecName] != nil && m.Fields[m.RecName].Stored() {

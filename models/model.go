@@ -65,6 +65,11 @@ type Hooks struct {
 	// record: reading it needs read access, changing it write access).
 	// When set, it is used instead of Rule.
 	RuleFor func(ctx context.Context, env *Env, op Op) ([]any, error)
+	// SearchFilter returns a domain every search of the model adds to the
+	// caller's (given as its terms), as the active test does, or nil for
+	// none: ir.attachment leaves out the attachments of binary fields
+	// unless the domain names res_field or id.
+	SearchFilter func(terms []any) []any
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

@@ -90,6 +90,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("GET /livez", h.livez)
 	h.registerWeb()
 	h.registerWhoami()
+	h.registerContent()
 	h.mux.HandleFunc("/json/2", h.serveJSON2)
 	h.mux.HandleFunc("/json/2/", h.serveJSON2)
 	h.mux.HandleFunc("GET /doc-bearer/{file}", h.docBearer)

@@ -25,12 +25,13 @@ func (c *core) filestore(db *bun.DB) *filestore.Dir {
 	if c.cfg.FilestoreDir == "" {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	name, ok := c.names[db]
+	// A replica's pool reads the files of its primary's database.
+	_, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	d := c.files[name]
 	if d == nil {
 		d = filestore.New(filepath.Join(c.cfg.FilestoreDir, name))

@@ -40,7 +40,8 @@ func attachmentBehaviour() *models.Behaviour {
 			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error {
 				return markStored(ctx, env, ids)
 			},
-			RuleFor: attachmentRule,
+			RuleFor:      attachmentRule,
+			SearchFilter: fieldAttachmentsHidden,
 		},
 		Methods: []*models.Method{
 			{Name: "generate_access_token", Record: true, Op: models.OpWrite, Class: "IrAttachment", Fn: generateAccessToken},
@@ -101,8 +102,11 @@ func storeContent(ctx context.Context, env *models.Env, ids []int64, vals map[st
 		delete(vals, k)
 	}
 	content, given, err := contentOf(vals)
-	if err != nil || !given {
+	if err != nil {
 		return err
+	}
+	if !given {
+		return plainMarkup(ctx, env, vals)
 	}
 	delete(vals, "datas")
 	delete(vals, "raw")
@@ -123,6 +127,9 @@ func storeContent(ctx context.Context, env *models.Env, ids []int64, vals map[st
 	head, _ := br.Peek(512)
 	if m, ok := vals["mimetype"].(string); !ok || m == "" {
 		vals["mimetype"] = guessMimetype(ctx, env, ids, vals, head)
+	}
+	if err := plainMarkup(ctx, env, vals); err != nil {
+		return err
 	}
 	inDB, err := storesInDB(ctx, env)
 	if err != nil {
@@ -220,6 +227,23 @@ func guessMimetype(ctx context.Context, env *models.Env, ids []int64, vals map[s
 	}
 	t, _, _ := strings.Cut(http.DetectContentType(head), ";")
 	return t
+}
+
+// plainMarkup serves markup (HTML, SVG, XML) written by a user who may not
+// change views as text/plain, as Odoo's _check_contents does, so that an
+// uploaded page cannot run script in the browsers that open it.
+func plainMarkup(ctx context.Context, env *models.Env, vals map[string]any) error {
+	m, _ := vals["mimetype"].(string)
+	xmlLike := strings.Contains(m, "ht") || strings.Contains(m, "xml") && !strings.HasPrefix(m, "application/vnd.openxmlformats")
+	if !xmlLike || env.IsSuperuser() {
+		return nil
+	}
+	system, err := env.HasGroup(ctx, "base.group_system")
+	if err != nil || system {
+		return err
+	}
+	vals["mimetype"] = "text/plain"
+	return nil
 }
 
 // storesInDB reports whether contents go to db_datas: the system parameter

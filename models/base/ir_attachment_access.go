@@ -125,3 +125,29 @@ func checkNewTarget(ctx context.Context, env *models.Env, vals map[string]any) e
 	}
 	return nil
 }
+
+// fieldAttachmentsHidden leaves the attachments that hold binary fields
+// out of searches whose domain names neither res_field nor id, as Odoo's
+// ir.attachment._search does: a record's files are what a client lists,
+// not its images.
+func fieldAttachmentsHidden(terms []any) []any {
+	if namesField(terms, "res_field", "id") {
+		return nil
+	}
+	return []any{[]any{"res_field", "=", false}}
+}
+
+// namesField reports whether a leaf of the domain terms is on one of
+// names.
+func namesField(terms []any, names ...string) bool {
+	for _, t := range terms {
+		leaf, ok := t.([]any)
+		if !ok || len(leaf) != 3 {
+			continue
+		}
+		if f, ok := leaf[0].(string); ok && slices.Contains(names, f) {
+			return true
+		}
+	}
+	return false
+}
