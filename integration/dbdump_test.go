@@ -3,12 +3,16 @@ package integration_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/models"
+	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -17,7 +21,8 @@ import (
 // database a new database.uuid; a restore over an existing name, of a
 // dump of the other kind of store, or of a dump godoo did not write is
 // refused with Odoo's error and leaves no database behind.
-func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string) {
+func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.Store) {
+	dialect := store.Dialect()
 	name := uniqueName("itdb_")
 	dbDropLater(t, set, name)
 	pw := "pw-" + name
@@ -71,6 +76,19 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string
 				t.Errorf("database.uuid of the copy = %q, want a new one (the original's is %q)", u, uuid)
 			}
 
+			// The dump travels in the request: one over the body limit
+			// is refused before any of it is restored.
+			_, smallURL := dbServeWith(t, store, services.Config{ListDB: true, MasterPassword: masterPassword},
+				godoorpc.Options{MaxBodyBytes: int64(len(data) / 2)})
+			tooBig := uniqueName("itdb_")
+			dbDropLater(t, set, tooBig)
+			if r := post(t, smallURL+"/jsonrpc", "application/json", jsonBody("db", "restore", masterPassword, tooBig, data)); r.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a restore over the body limit: HTTP %d %s", r.status, r.body)
+			}
+			if dbExists(t, c, tooBig) {
+				t.Errorf("a restore over the body limit made %s", tooBig)
+			}
+
 			// A restore over an existing name is Odoo's Exception and
 			// leaves the database as it was.
 			_, f := c.call(t, "db", "restore", masterPassword, name, data)
@@ -97,6 +115,10 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string
 		} else {
 			delete(foreign, "sqlite file")
 			foreign["damaged own format"] = append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xff}, 200)...)
+		}
+		// Real dumps of the other kind of store, when the machine has it.
+		for what, raw := range otherStoreDumps(t, other) {
+			foreign[what] = raw
 		}
 		for what, raw := range foreign {
 			t.Run(what, func(t *testing.T) {
@@ -171,4 +193,33 @@ func dumpZip(t *testing.T, members map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// otherStoreDumps dumps a new database of a store of kind dialect in both
+// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server.
+func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
+	t.Helper()
+	mk, ok := stores(t)[dialect]
+	if !ok {
+		t.Logf("no %s store on this machine: its real dumps are not tried", dialect)
+		return nil
+	}
+	store := mk(t)
+	t.Cleanup(func() { store.Close() })
+	set := newSet(store, services.Config{})
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, format := range []string{"zip", "dump"} {
+		var b bytes.Buffer
+		if err := set.Database.DumpTo(ctx, name, format, &b, nil); err != nil {
+			t.Fatal(err)
+		}
+		out["real "+dialect+" "+format] = b.Bytes()
+	}
+	return out
 }

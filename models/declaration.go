@@ -101,6 +101,9 @@ type FieldDeclaration struct {
 	// fields.Image), scaled down to fit when written.
 	MaxWidth  int `json:"max_width"`
 	MaxHeight int `json:"max_height"`
+	// Attachment makes a stored binary field keep its value in an
+	// ir.attachment of the record, as Odoo's attachment=True.
+	Attachment bool `json:"attachment"`
 }
 
 // computedAttributes are the attributes fields_get computes from the
@@ -410,6 +413,13 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("a %s field that is related or computed has no column", f.Type)
 		}
 		stored = *fd.Store
+	}
+	if fd.Attachment && stored {
+		if f.Type != Binary || f.Related != nil {
+			return nil, fmt.Errorf("attachment is for stored binary fields")
+		}
+		// Its value lives in an attachment: no column.
+		f.Attachment, stored = true, false
 	}
 	if stored {
 		f.Column = f.Name

@@ -118,6 +118,11 @@ type Field struct {
 	// from (image_128 from image_1920): written whenever that field is,
 	// scaled down to MaxWidth and MaxHeight when they are set.
 	ResizedFrom string
+	// Attachment binary fields (Odoo's attachment=True, the default of
+	// images) keep their value in an ir.attachment of the record
+	// (res_model, res_id, res_field) instead of a column, through the
+	// registry's Attachments.
+	Attachment bool
 }
 
 // qualified names the field as Odoo's messages do: "res.partner.type".
@@ -148,7 +153,7 @@ func (f *Field) hasColumn() bool { return f.Column != "" }
 // fields are stored (in the comodel or a link table); computed ones, such as
 // passwords, are not.
 func (f *Field) describedStored() bool {
-	return f.Stored() || f.Type == One2many || f.Type == Many2many
+	return f.Stored() || f.Type == One2many || f.Type == Many2many || f.Attachment
 }
 
 // searchable is fields_get's searchable: stored fields, the fields of a

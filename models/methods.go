@@ -338,6 +338,8 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			desc["currency_field"] = f.currencyField()
 		case f.Type == Many2oneReference:
 			desc["model_field"] = f.ModelField
+		case f.Type == Binary:
+			desc["attachment"] = f.Attachment
 		}
 		if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 			sel := make([]any, len(f.Selection))

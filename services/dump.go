@@ -204,7 +204,11 @@ func (s *Database) Restore(ctx context.Context, master, name, data string, copy 
 	defer os.Remove(f.Name())
 	defer f.Close()
 	if _, err := io.Copy(f, base64.NewDecoder(base64.StdEncoding, strings.NewReader(data))); err != nil {
-		return false, models.ServerErrorf("binascii.Error", "Incorrect padding")
+		var corrupt base64.CorruptInputError
+		if errors.As(err, &corrupt) {
+			return false, models.ServerErrorf("binascii.Error", "Incorrect padding")
+		}
+		return false, err
 	}
 	if err := f.Close(); err != nil {
 		return false, err
@@ -252,6 +256,10 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 		return errDatabaseExists()
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case models.KindOf(err) == models.KindServer:
+		// An error that tells the caller what to fix, such as a missing
+		// client program.
+		return err
 	}
 	s.c.log.Warn("restoring a database failed", "db", name, "err", err)
 	return errCouldNotRestore()

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godoo/godoo/auth"
 )
 
 // setting is one configuration value with its three sources. Precedence:
@@ -64,6 +66,11 @@ var settings = []setting{
 	{key: "data_dir", flag: "data-dir", env: "GODOO_DATA_DIR", arg: "DIR", defDoc: "~/.local/share/godoo",
 		help: "directory of the embedded SQLite databases",
 		doc:  "directory of the SQLite databases (`db/<name>.sqlite`); the default is `$XDG_DATA_HOME/godoo` when that is set"},
+	{key: "filestore_dir", flag: "filestore-dir", env: "GODOO_FILESTORE_DIR", arg: "DIR", defDoc: "DATA_DIR/filestore",
+		help: "directory of the attachments' files, one folder per database (shared by every process serving the same databases)",
+		doc: "directory of the attachments' files (Odoo's `data_dir/filestore`): `<dir>/<db>/<ab>/<sha1>`, one file per content; " +
+			"with PostgreSQL and several godoo processes, a directory they all share; the system parameter " +
+			"`ir_attachment.location = db` keeps contents in the database instead"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},
@@ -109,6 +116,10 @@ var settings = []setting{
 			"`/web/database/list`, sessions); `%h` is the host name, `%d` its first label"},
 	{key: "proxy_mode", flag: "proxy-mode", env: "GODOO_PROXY_MODE", def: "False", kind: kindBool, choices: boolChoices, arg: "BOOL",
 		help: "take the client address from the last X-Forwarded-For hop, the one the proxy added (Odoo's proxy_mode; only behind a trusted proxy)"},
+	{key: "json2_key_groups", flag: "json2-key-groups", env: "GODOO_JSON2_KEY_GROUPS", arg: "CODES",
+		help: "comma-separated key group codes (auth.api.key.group): JSON-2 accepts only the header keys (API-KEY) of these groups; empty accepts every key"},
+	{key: "whoami_key_groups", flag: "whoami-key-groups", env: "GODOO_WHOAMI_KEY_GROUPS", arg: "CODES",
+		help: "comma-separated key group codes: /auth/whoami/api_key and /auth/whoami/basic_api_key accept only the header keys of these groups; empty accepts every key"},
 	{key: "max_body_bytes", flag: "max-body-bytes", env: "GODOO_MAX_BODY_BYTES", def: "134217728", kind: kindInt, lo: 1, hi: 1 << 40, arg: "BYTES",
 		help: "largest accepted request body in bytes",
 		doc:  "largest request body; larger ones get HTTP 413, before any of it is read when the request declares its length"},
@@ -200,7 +211,7 @@ type config struct {
 	values map[string]string
 	file   string
 	// headerKeys are the [api_key_<name>] sections: key name to key.
-	headerKeys map[string]string
+	headerKeys map[string]auth.ConfigKey
 	// basicUsers is the [basic_users] section: login to password hash.
 	basicUsers map[string]string
 }
@@ -352,22 +363,67 @@ func readINI(path string) (map[string]map[string]string, error) {
 }
 
 // headerKeys collects the API-KEY header keys of the config file, OCA
-// auth_api_key_server_env style: a section [api_key_<name>] with key=...
-// for the auth.api.key named <name>, whose database value it replaces.
-func headerKeys(path string, sections map[string]map[string]string) (map[string]string, error) {
-	out := map[string]string{}
+// auth_api_key_server_env style: a section [api_key_<name>] for the
+// auth.api.key named <name>, whose database value it replaces, with either
+// key_hash = sha256$<hex> (what godoo apikey hash prints) or, kept for
+// compatibility, the clear key = ...; key_groups = code1,code2 assigns the
+// key to those key groups.
+func headerKeys(path string, sections map[string]map[string]string) (map[string]auth.ConfigKey, error) {
+	out := map[string]auth.ConfigKey{}
 	for section, vals := range sections {
 		name, ok := strings.CutPrefix(section, "api_key_")
 		if !ok {
 			continue
 		}
-		key := vals["key"]
-		if name == "" || unset(key) {
-			return nil, fmt.Errorf("config file %s: section [%s] needs a key name after api_key_ and a key = value", path, section)
+		key, hash := vals["key"], vals["key_hash"]
+		if name == "" || unset(key) == unset(hash) {
+			return nil, fmt.Errorf("config file %s: section [%s] needs a key name after api_key_ and one of key_hash = sha256$... (godoo apikey hash) or key = ...", path, section)
 		}
-		out[name] = key
+		k := auth.ConfigKey{}
+		if unset(key) {
+			if _, ok := auth.ParseConfigKeyHash(hash); !ok {
+				return nil, fmt.Errorf("config file %s: section [%s]: key_hash must be sha256$ and 64 lowercase hex digits, as godoo apikey hash prints it", path, section)
+			}
+			k.Hash = hash
+		} else {
+			k.Key = key
+		}
+		k.Groups = splitCodes(vals["key_groups"])
+		out[name] = k
 	}
 	return out, nil
+}
+
+// codes reads a comma-separated list of key group codes; nil when unset.
+func (c *config) codes(key string) []string {
+	return splitCodes(c.get(key))
+}
+
+// splitCodes reads a comma-separated list of codes; nil when unset.
+func splitCodes(v string) []string {
+	if unset(v) {
+		return nil
+	}
+	var out []string
+	for _, code := range strings.Split(v, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// clearHeaderKeys names the configured header keys given in clear (key =)
+// rather than hashed, in order, for the warning serve logs.
+func clearHeaderKeys(keys map[string]auth.ConfigKey) []string {
+	var out []string
+	for name, k := range keys {
+		if k.Key != "" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // basicUsers collects the [basic_users] section: login = $pbkdf2-sha512$
@@ -387,6 +443,14 @@ func basicUsers(path string, sections map[string]map[string]string) (map[string]
 // unset reports Odoo's way of leaving a value empty in odoo.conf.
 func unset(v string) bool {
 	return v == "" || strings.EqualFold(v, "false") || strings.EqualFold(v, "none")
+}
+
+// filestoreDir returns the directory of the attachments' files.
+func (c *config) filestoreDir() string {
+	if d := c.get("filestore_dir"); !unset(d) {
+		return d
+	}
+	return filepath.Join(c.dataDir(), "filestore")
 }
 
 // dataDir returns the SQLite data directory.

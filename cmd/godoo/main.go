@@ -114,7 +114,7 @@ func errorText(err error) string {
 }
 
 // storeKeys are the settings of every command that works on the store.
-var storeKeys = []string{"data_dir", "db_url", "log_level"}
+var storeKeys = []string{"data_dir", "db_url", "filestore_dir", "log_level"}
 
 // openStore builds the store the configuration names: PostgreSQL when a
 // server URL is configured, else the embedded SQLite data directory. where
@@ -181,7 +181,7 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 func servicesConfig(c *config, log *slog.Logger) services.Config {
 	return services.Config{ServerVersion: c.get("server_version"), ListDB: c.bool("list_db"),
-		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), Log: log,
+		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), FilestoreDir: c.filestoreDir(), Log: log,
 		ReadYourWrites: readYourWrites(c.seconds("db_replica_read_your_writes"))}
 }
 
