@@ -32,9 +32,7 @@ func TestReplica(t *testing.T) {
 	const db = "replica"
 	primaryOnly := store{name: "pg", args: []string{"--db-url", pg.DSN("postgres")}}
 	createDB(t, primaryOnly, db)
-	out := godoo(t, append([]string{"apikey", "create", "--user", "admin", "--name", "replica-test", "--db", db}, primaryOnly.args...)...)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	key := lines[len(lines)-1]
+	key := createKey(t, primaryOnly, db, "replica-test")
 
 	p := serve(t, store{name: "pg", args: []string{"--db-url", pg.DSN("postgres"), "--db-replica-url", replica.DSN("postgres")}})
 	ctx := context.Background()
@@ -133,4 +131,13 @@ func TestReplica(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"warn"`) || !strings.Contains(string(body), "replica") {
 		t.Errorf("/readyz with the replica stopped = %d %s, want 200 with status warn naming the replica", resp.StatusCode, body)
 	}
+}
+
+// createKey makes an API key named name for admin in database db of st
+// with godoo apikey create, and returns it.
+func createKey(t *testing.T, st store, db, name string) string {
+	t.Helper()
+	out := godoo(t, append([]string{"apikey", "create", "--user", "admin", "--name", name, "--db", db}, st.args...)...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
 }
