@@ -35,6 +35,7 @@ func TestDB(t *testing.T) {
 					t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
 					t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
 					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store) })
+					t.Run("dump and restore a filestore", func(t *testing.T) { testDBDumpFilestore(t, c, store) })
 					t.Run("change_admin_password", func(t *testing.T) { testDBChangeMaster(t, c, store) })
 				})
 			}

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -222,4 +224,74 @@ func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 		out["real "+dialect+" "+format] = b.Bytes()
 	}
 	return out
+}
+
+// testDBDumpFilestore: the zip of a database with a filestore holds its
+// files under filestore/, as Odoo's, and restoring it gives the restored
+// database its own copy, from which its attachments read; a server
+// without a filestore refuses such a dump.
+func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
+	files := t.TempDir()
+	set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword, FilestoreDir: files})
+	c = dbSameProtocol(c, url)
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	pw := "pw-" + name
+	dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	content := "the content of an attachment kept in the filestore"
+	v, f := c.call(t, "object", "execute_kw", name, int64(2), pw, "ir.attachment", "create",
+		[]any{map[string]any{"name": "kept.txt", "datas": base64.StdEncoding.EncodeToString([]byte(content))}})
+	if f != nil {
+		t.Fatalf("create an attachment: %d %s", f.Code, f.String)
+	}
+	readDatas := func(db string) any {
+		t.Helper()
+		v, f := c.call(t, "object", "execute_kw", db, int64(2), pw, "ir.attachment", "read", []any{[]any{v}, []any{"datas", "store_fname"}})
+		if f != nil {
+			t.Fatalf("read the attachment on %s: %d %s", db, f.Code, f.String)
+		}
+		recs, _ := v.([]any)
+		if len(recs) != 1 {
+			t.Fatalf("read the attachment on %s: %#v", db, v)
+		}
+		return recs[0]
+	}
+	rec := readDatas(name).(map[string]any)
+	fname, _ := rec["store_fname"].(string)
+	if fname == "" {
+		t.Fatalf("the attachment is not in the filestore: %#v", rec)
+	}
+
+	data, _ := dbMust(t, c, "dump", masterPassword, name, "zip").(string)
+	raw, _ := base64.StdEncoding.DecodeString(data)
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.Open("filestore/" + fname); err != nil {
+		t.Errorf("the zip lacks filestore/%s: %v", fname, err)
+	}
+
+	restored := uniqueName("itdb_")
+	dbDropLater(t, set, restored)
+	equal(t, "restore", dbMust(t, c, "restore", masterPassword, restored, data), true)
+	equal(t, "the restored attachment", readDatas(restored).(map[string]any)["datas"], base64.StdEncoding.EncodeToString([]byte(content)))
+	if b, err := os.ReadFile(filepath.Join(files, restored, filepath.FromSlash(fname))); err != nil || string(b) != content {
+		t.Errorf("the restored database's filestore: %q, %v", b, err)
+	}
+	entries, _ := os.ReadDir(files)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("the restore left %s beside the filestores", e.Name())
+		}
+	}
+
+	_, noFilesURL := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword})
+	other := uniqueName("itdb_")
+	dbDropLater(t, set, other)
+	_, f = dbSameProtocol(c, noFilesURL).call(t, "db", "restore", masterPassword, other, data)
+	wantFault(t, c, f, 1, "Couldn't restore database")
+	if dbExists(t, c, other) {
+		t.Errorf("a refused restore made %s", other)
+	}
 }
