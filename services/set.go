@@ -132,13 +132,16 @@ type accessAt struct {
 const accessTTL = time.Minute
 
 // accessCache returns the access cache of db for its current generation,
-// or nil when the generation cannot be known now.
+// or nil when the generation cannot be known now. A call on a replica gets
+// none: it reads the groups and rules on the replica, as of the data it
+// reads, and must not fill the primary's cache of the current generation
+// with rights the replica has not yet seen revoked.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
-	db, name, ok := c.primary(db)
-	if !ok {
+	primary, name, ok := c.primary(db)
+	if !ok || primary != db {
 		return nil
 	}
-	gen, ok, err := c.auth.Generation(ctx, db, name)
+	gen, ok, err := c.auth.Generation(ctx, primary, name)
 	if err != nil || !ok {
 		return nil
 	}

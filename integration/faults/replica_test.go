@@ -21,6 +21,8 @@ import (
 //     (read-your-writes) while the replica still lags;
 //   - an API key revoked while the replica is paused is refused at the
 //     next call, since credentials are read on the primary;
+//   - read access taken away while the replica lags is refused once the
+//     replica has replayed the change;
 //   - with the replica stopped, reads go to the primary and /readyz says
 //     so (200, status warn).
 //
@@ -91,6 +93,26 @@ func TestReplica(t *testing.T) {
 	if got := nameOf(1); got != "Changed on the primary" {
 		t.Errorf("after replay, a read saw %q", got)
 	}
+
+	// Access taken away while the replica lags holds once it has replayed
+	// the change (before admin writes through godoo, whose reads would
+	// then stay on the primary): reads on the replica use no access cache, so rights read
+	// from the lagging replica are never kept for the new generation.
+	exec(rep, "SELECT pg_wal_replay_pause()")
+	const partnerAccess = "FROM ir_model_access WHERE model_id = (SELECT id FROM ir_model WHERE model = 'res.partner')"
+	exec(prim, "UPDATE ir_model_access SET perm_read = false WHERE id IN (SELECT id "+partnerAccess+")")
+	for range 3 {
+		if _, err := kw(adminPassword, "res.partner", "read", []any{[]any{1}, []any{"name"}}, nil); err != nil {
+			t.Fatalf("a read on the paused replica, which has not seen the access change: %v", err)
+		}
+	}
+	exec(rep, "SELECT pg_wal_replay_resume()")
+	caughtUp()
+	if _, err := kw(adminPassword, "res.partner", "read", []any{[]any{1}, []any{"name"}}, nil); !isFault(err, "odoo.exceptions.AccessError") {
+		t.Errorf("a read after the replica replayed the loss of read access = %v, want AccessError", err)
+	}
+	exec(prim, "UPDATE ir_model_access SET perm_read = true WHERE id IN (SELECT id "+partnerAccess+")")
+	caughtUp()
 
 	// Writes go to the primary, and the writer reads them at once.
 	exec(rep, "SELECT pg_wal_replay_pause()")
