@@ -132,14 +132,17 @@ type accessAt struct {
 const accessTTL = time.Minute
 
 // accessCache returns the access cache of db for its current generation,
-// or nil when the generation cannot be known now. A call on a replica gets
-// none: it reads the groups and rules on the replica, as of the data it
-// reads, and must not fill the primary's cache of the current generation
-// with rights the replica has not yet seen revoked.
+// or nil when the generation cannot be known now. A replica pool has a
+// cache of its own (replicaAccessCache): the primary's cache of the
+// current generation must never hold rights read on a replica that has
+// not yet replayed their revocation.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
 	primary, name, ok := c.primary(db)
-	if !ok || primary != db {
+	if !ok {
 		return nil
+	}
+	if primary != db {
+		return c.replicaAccessCache(ctx, primary, db, name)
 	}
 	gen, ok, err := c.auth.Generation(ctx, primary, name)
 	if err != nil || !ok {
@@ -290,6 +293,7 @@ func (c *core) forget(name string) {
 		}
 	}
 	delete(c.rep.downAt, name)
+	delete(c.rep.access, name)
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	delete(c.files, name)
