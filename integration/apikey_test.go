@@ -517,8 +517,8 @@ func (k *akEnv) testExpiry(t *testing.T) {
 
 // testCreationRules: only internal users make keys; users other than
 // system administrators must give an expiry within the longest
-// api_key_duration of their groups, one day when none sets one (items 20,
-// 22).
+// api_key_duration of their groups (90 days for internal users in Odoo's
+// data), one day when none sets one (items 20, 22).
 func (k *akEnv) testCreationRules(t *testing.T) {
 	xc, jc := k.callers(false)[0], k.callers(false)[1]
 	gen := func(c caller, u akUser, expiry any) *faultInfo {
@@ -531,23 +531,23 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 	}
 	for _, c := range []caller{xc, jc} {
 		wantFault(t, c, gen(c, k.u1, false), 2, "You must set an expiration date")
-		wantFault(t, c, gen(c, k.u1, utc(49*time.Hour)), 2, "You cannot exceed 1 days.")
-		if f := gen(c, k.u1, utc(23*time.Hour)); f != nil {
-			t.Errorf("a key within the default day: %v", f)
+		wantFault(t, c, gen(c, k.u1, utc(91*24*time.Hour)), 2, "You cannot exceed 90 days.")
+		if f := gen(c, k.u1, utc(89*24*time.Hour)); f != nil {
+			t.Errorf("a key within the internal users' 90 days: %v", f)
 		}
 	}
-	// A group of u1's with a 30-day maximum lets u1, and only u1, go further.
-	gid := authAdmin(t, k.admin, k.db, "res.groups", "create", map[string]any{"name": uniqueName("Key holders "), "api_key_duration": 30.0}).(int64)
+	// A group of u1's with a 120-day maximum lets u1, and only u1, go further.
+	gid := authAdmin(t, k.admin, k.db, "res.groups", "create", map[string]any{"name": uniqueName("Key holders "), "api_key_duration": 120.0}).(int64)
 	authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(4), gid}}})
 	t.Cleanup(func() {
 		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(3), gid}}})
 	})
-	if f := gen(xc, k.u1, utc(20*24*time.Hour)); f != nil {
-		t.Errorf("a 20-day key with a 30-day group: %v", f)
+	if f := gen(xc, k.u1, utc(100*24*time.Hour)); f != nil {
+		t.Errorf("a 100-day key with a 120-day group: %v", f)
 	}
-	wantFault(t, jc, gen(jc, k.u1, utc(31*24*time.Hour)), 2, "You cannot exceed 30 days.")
+	wantFault(t, jc, gen(jc, k.u1, utc(121*24*time.Hour)), 2, "You cannot exceed 120 days.")
 	wantFault(t, jc, gen(jc, k.u1, false), 2, "You must set an expiration date")
-	wantFault(t, xc, gen(xc, k.u2, utc(20*24*time.Hour)), 2, "You cannot exceed 1 days.")
+	wantFault(t, xc, gen(xc, k.u2, utc(100*24*time.Hour)), 2, "You cannot exceed 90 days.")
 
 	// Administrators may make persistent keys, with generate or the wizard.
 	admin := akUser{login: "admin", uid: 2, password: adminPassword}

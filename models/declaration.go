@@ -50,6 +50,15 @@ type Declaration struct {
 	RecName     string            `json:"rec_name"`
 	Inherits    map[string]string `json:"inherits"`
 	AuthCached  bool              `json:"auth_cached"`
+	// Abstract models (Odoo's AbstractModel: mixins, "base") have fields
+	// but no table and no log fields.
+	Abstract bool `json:"abstract"`
+	// Transient models are Odoo's wizards; godoo keeps their records as
+	// any other's.
+	Transient bool `json:"transient"`
+	// LogAccess false leaves out the fields that log who created and
+	// last wrote a record (Odoo's _log_access).
+	LogAccess   *bool `json:"log_access"`
 	Constraints []struct {
 		Name    string   `json:"name"`
 		Columns []string `json:"columns"`
@@ -82,7 +91,7 @@ type FieldDeclaration struct {
 	Required      bool            `json:"required"`
 	Readonly      bool            `json:"readonly"`
 	Store         *bool           `json:"store"`
-	Selection     [][2]string     `json:"selection"`
+	Selection     SelectionList   `json:"selection"`
 	Size          int             `json:"size"`
 	Default       json.RawMessage `json:"default"`
 	Compute       string          `json:"compute"`
@@ -101,17 +110,65 @@ type FieldDeclaration struct {
 	// fields.Image), scaled down to fit when written.
 	MaxWidth  int `json:"max_width"`
 	MaxHeight int `json:"max_height"`
+	// Aggregator is the function read_group aggregates the field with when
+	// asked for it by name alone, as fields_get gives it ("sum", "avg",
+	// ...); false or null for none. Absent, numbers are summed.
+	Aggregator json.RawMessage `json:"aggregator"`
 	// Attachment makes a stored binary field keep its value in an
 	// ir.attachment of the record, as Odoo's attachment=True.
 	Attachment bool `json:"attachment"`
+	// Described is the field's whole fields_get description, when the
+	// declaration gives one (a declaration generated from a recorded
+	// fields_get does): every attribute but help, in name order, which
+	// is Odoo's order. fields_get answers it as declared instead of
+	// deriving attributes such as searchable from the engine's view.
+	Described []Attr `json:"-"`
 }
 
-// computedAttributes are the attributes fields_get computes from the
-// others; a declaration may carry them (a recorded fields_get does) and
-// they are ignored.
-var computedAttributes = map[string]bool{"searchable": true, "sortable": true, "groupable": true, "exportable": true,
+// SelectionList is a selection's values and labels. Odoo's selections of
+// groups (res.users' sel_groups_*) have a value false for none: it is no
+// value a client writes, and the list keeps only the string ones.
+type SelectionList [][2]string
+
+// UnmarshalJSON decodes [[value, label], ...], leaving out values that are
+// not strings.
+func (s *SelectionList) UnmarshalJSON(data []byte) error {
+	var raw [][2]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	out := make(SelectionList, 0, len(raw))
+	for _, o := range raw {
+		v, ok := o[0].(string)
+		label, lok := o[1].(string)
+		if ok && lok {
+			out = append(out, [2]string{v, label})
+		}
+	}
+	*s = out
+	return nil
+}
+
+// Attr is one attribute of a field's fields_get description.
+type Attr struct {
+	Name  string
+	Value any
+}
+
+// godooAttributes are the attributes of a field declaration that are
+// godoo's own, telling how a field is stored and behaves, and that
+// fields_get does not answer.
+var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
+	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
+	"max_width": true, "max_height": true}
+
+// describedOnly are the fields_get attributes the engine has no use for
+// beyond answering them (a recorded fields_get carries them).
+var describedOnly = map[string]bool{"searchable": true, "sortable": true, "groupable": true, "exportable": true,
 	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
-	"translate": true, "trim": true, "aggregator": true, "context": true, "domain": true, "allow_hierachy_operators": true}
+	"translate": true, "trim": true, "context": true, "domain": true, "allow_hierachy_operators": true,
+	"sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
+	"strip_classes": true, "strip_style": true, "selectable": true}
 
 // ParseDeclaration decodes one declaration file.
 func ParseDeclaration(data []byte) (*Declaration, error) {
@@ -158,10 +215,17 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		if err := dec.Decode(&attrs); err != nil {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
+		described, err := describe(attrs)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
 		for k := range attrs {
-			if computedAttributes[k] {
+			if describedOnly[k] {
 				delete(attrs, k)
 			}
+		}
+		if d, ok := attrs["digits"]; ok && !bytes.HasPrefix(bytes.TrimSpace(d), []byte("[")) {
+			delete(attrs, "digits") // Odoo's 0: a float that is not rounded
 		}
 		b, _ := json.Marshal(attrs)
 		f := FieldDeclaration{}
@@ -172,7 +236,33 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 			return nil, fmt.Errorf("field %s: named %s", name, f.Name)
 		}
 		f.Name = name
+		f.Described = described
 		out = append(out, f)
+	}
+	return out, nil
+}
+
+// describe returns the fields_get description a field declaration gives,
+// in name order: all its attributes but godoo's own, when it has
+// "searchable" (which only a whole description has); nil otherwise.
+func describe(attrs map[string]json.RawMessage) ([]Attr, error) {
+	if _, ok := attrs["searchable"]; !ok {
+		return nil, nil
+	}
+	names := make([]string, 0, len(attrs))
+	for k := range attrs {
+		if !godooAttributes[k] {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	out := make([]Attr, len(names))
+	for i, k := range names {
+		var v any
+		if err := json.Unmarshal(attrs[k], &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		out[i] = Attr{Name: k, Value: py.Numbers(v)} // digits are integers, as Odoo's
 	}
 	return out, nil
 }
@@ -266,7 +356,8 @@ func checkIdents(what string, names ...string) error {
 
 func (d *Declaration) build(b *Behaviour) (*Model, error) {
 	m := &Model{Name: d.Model, Description: d.Description, Table: d.Table, Order: d.Order, RecName: d.RecName,
-		Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks}
+		Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks,
+		Abstract: d.Abstract, Transient: d.Transient, NoLogAccess: d.LogAccess != nil && !*d.LogAccess}
 	if !modelRE.MatchString(d.Model) {
 		return nil, fmt.Errorf("%q is not a model name", d.Model)
 	}
@@ -336,10 +427,17 @@ func (d *Declaration) build(b *Behaviour) (*Model, error) {
 func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, error) {
 	f := &Field{Name: fd.Name, Type: fd.Type, String: fd.String, Help: fd.Help, Relation: fd.Relation,
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
-		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size, Depends: fd.Depends,
+		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight}
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described}
+	described := fd.Described != nil
+	if fd.Compute != "" || !described {
+		// A described field's depends are Odoo's; only a Go compute reads
+		// what it depends on.
+		f.Depends = fd.Depends
+	}
+	declaredStore := fd.Store != nil && *fd.Store
 	if err := checkIdents("field", f.Name); err != nil {
 		return nil, err
 	}
@@ -350,13 +448,18 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	if relational != (f.Relation != "") {
 		return nil, fmt.Errorf("relation is for relational fields, and needed by them")
 	}
-	if (f.Type == One2many) != (f.InverseName != "") {
+	// A described one2many or many2many without what links it (Odoo's
+	// computed ones) has no value in godoo: it is only described.
+	unlinked := described && !declaredStore && fd.Compute == ""
+	if f.Type != One2many && f.InverseName != "" || f.Type == One2many && f.InverseName == "" && !unlinked {
 		return nil, fmt.Errorf("relation_field is for one2many fields, and needed by them")
 	}
-	if (f.Type == Many2many) != (f.RelTable != "" && f.RelCol != "" && f.RelOther != "") {
+	hasLink := f.RelTable != "" && f.RelCol != "" && f.RelOther != ""
+	if f.Type != Many2many && (f.RelTable != "" || f.RelCol != "" || f.RelOther != "") ||
+		f.Type == Many2many && !hasLink && !(unlinked && f.RelTable == "" && f.RelCol == "" && f.RelOther == "") {
 		return nil, fmt.Errorf("relation_table, column1 and column2 are for many2many fields, and needed by them")
 	}
-	if f.Type == Many2many {
+	if f.Type == Many2many && hasLink {
 		if err := checkIdents("link table or column", f.RelTable, f.RelCol, f.RelOther); err != nil {
 			return nil, err
 		}
@@ -364,7 +467,10 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("column1 and column2 are the same")
 		}
 	}
-	if (f.Type == Selection) != (len(f.Selection) > 0) && f.Type != Reference {
+	// Odoo's selections whose values come from the database (languages,
+	// models) may be described with none; a reference field describes the
+	// models it may point to as a selection.
+	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described {
 		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
 	}
 	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {
@@ -379,6 +485,28 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	if (f.MaxWidth < 0 || f.MaxHeight < 0) || (f.MaxWidth > 0 || f.MaxHeight > 0) && f.Type != Binary {
 		return nil, fmt.Errorf("max_width and max_height are a binary image's bounds")
 	}
+	if len(fd.Aggregator) > 0 {
+		var agg any
+		if err := json.Unmarshal(fd.Aggregator, &agg); err != nil {
+			return nil, fmt.Errorf("aggregator: %w", err)
+		}
+		switch a := agg.(type) {
+		case string:
+			if !aggregators[a] {
+				return nil, fmt.Errorf("aggregator %q: not one of read_group's functions", a)
+			}
+			f.Aggregator = a
+		case nil:
+			f.Aggregator = noAggregator
+		case bool:
+			if a {
+				return nil, fmt.Errorf("aggregator true: name a function")
+			}
+			f.Aggregator = falseAggregator
+		default:
+			return nil, fmt.Errorf("aggregator %s: name a function", fd.Aggregator)
+		}
+	}
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")
 	}
@@ -391,12 +519,16 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		}
 		f.ResizedFrom = fd.Related
 		f.Readonly = true
-	} else if fd.Related != "" {
+	} else if fd.Related != "" && !(described && declaredStore) {
+		// A stored related field of a description keeps its own column,
+		// written as any other: the engine does not copy the value.
 		path := strings.Split(fd.Related, ".")
-		if len(path) != 2 {
+		switch {
+		case len(path) == 2:
+			f.Related = path
+		case !described:
 			return nil, fmt.Errorf("related %q: the engine follows paths of two fields", fd.Related)
 		}
-		f.Related = path
 	}
 	if fd.Compute != "" {
 		f.Compute = b.Computes[fd.Compute]
@@ -408,21 +540,29 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	// Odoo's store: a column of its own, unless computed, related or the
 	// other side of a relation.
 	stored := f.Related == nil && f.Compute == nil && f.Type != One2many && f.Type != Many2many
-	if fd.Store != nil {
+	if described && fd.Store != nil && !*fd.Store {
+		stored = false // Odoo computes it; godoo describes it
+	}
+	if fd.Store != nil && !described {
 		if *fd.Store && !stored {
 			return nil, fmt.Errorf("a %s field that is related or computed has no column", f.Type)
 		}
 		stored = *fd.Store
 	}
-	if fd.Attachment && stored {
+	if fd.Attachment && stored && !(described && f.Related != nil) {
+		// A described image variant related to the record's image (Odoo's
+		// image_1024 of image_1920) keeps a column of its own, which the
+		// engine fills when the image is written.
 		if f.Type != Binary || f.Related != nil {
 			return nil, fmt.Errorf("attachment is for stored binary fields")
 		}
 		// Its value lives in an attachment: no column.
 		f.Attachment, stored = true, false
 	}
-	if stored {
-		f.Column = f.Name
+	if stored || fd.WriteOnly && described {
+		// A write-only field (a password) keeps its value in a column
+		// only the engine reads, whatever its description says.
+		f.Column = ColumnName(f.Name)
 	}
 	if f.Type == Many2one && stored {
 		if f.OnDelete == "" {
@@ -439,6 +579,9 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		}
 	} else if f.OnDelete != "" {
 		return nil, fmt.Errorf("ondelete is for stored many2one fields")
+	}
+	if f.Size != 0 && !stored && described {
+		f.Size = 0 // described as Odoo's related field is, with its size
 	}
 	if (f.Index || f.Size != 0) && !stored {
 		return nil, fmt.Errorf("index and size are for stored fields")
@@ -525,13 +668,14 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	if f.Relation != "" && r.models[f.Relation] == nil {
 		return fmt.Errorf("relation %s is no model", f.Relation)
 	}
-	switch f.Type {
-	case One2many:
+	switch {
+	case f.valueless(), f.Related != nil:
+	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
 		if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
-	case Many2many:
+	case f.Type == Many2many:
 		cols := [2]string{f.RelCol, f.RelOther}
 		slices.Sort(cols[:])
 		if seen, ok := links[f.RelTable]; ok && seen != cols {
@@ -540,7 +684,7 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 		links[f.RelTable] = cols
 	}
 	if f.ResizedFrom != "" {
-		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !src.hasColumn() {
+		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !(src.hasColumn() || src.Attachment) {
 			return fmt.Errorf("related %s: no stored binary field of that name", f.ResizedFrom)
 		}
 	}
@@ -550,14 +694,57 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 		}
 	}
 	if f.Related != nil {
-		via := m.Fields[f.Related[0]]
-		if via == nil || via.Type != Many2one {
-			return fmt.Errorf("related %s: %s is no many2one", strings.Join(f.Related, "."), f.Related[0])
-		}
-		target := r.models[via.Relation].Fields[f.Related[1]]
-		if target == nil || target.Type != f.Type {
-			return fmt.Errorf("related %s: no %s field %s on %s", strings.Join(f.Related, "."), f.Type, f.Related[1], via.Relation)
+		if err := r.checkRelated(m, f); err != nil {
+			if f.Described == nil {
+				return err
+			}
+			// A described field whose path the engine cannot follow (a
+			// path through a field godoo only describes) is described
+			// and has no value.
+			f.Related = nil
 		}
 	}
 	return nil
+}
+
+// checkRelated verifies that f's related path is one the engine follows:
+// a stored many2one, then a field of the same type on its comodel that
+// has a value.
+func (r *Registry) checkRelated(m *Model, f *Field) error {
+	via := m.Fields[f.Related[0]]
+	if via == nil || via.Type != Many2one || !via.Stored() {
+		return fmt.Errorf("related %s: %s is no many2one", strings.Join(f.Related, "."), f.Related[0])
+	}
+	target := r.models[via.Relation].Fields[f.Related[1]]
+	if target == nil || target.Type != f.Type || target.valueless() {
+		return fmt.Errorf("related %s: no %s field %s on %s", strings.Join(f.Related, "."), f.Type, f.Related[1], via.Relation)
+	}
+	return nil
+}
+
+// reservedWords are the words SQLite or PostgreSQL refuse as a column name
+// without quotes. Odoo has fields so named (ir.model's order, an action's
+// limit); their columns get a trailing underscore, so that the engine's SQL
+// never needs to quote a name.
+var reservedWords = map[string]bool{"all": true, "analyse": true, "analyze": true, "and": true, "any": true,
+	"array": true, "as": true, "asc": true, "asymmetric": true, "both": true, "case": true, "cast": true, "check": true,
+	"collate": true, "column": true, "constraint": true, "create": true, "current_catalog": true, "current_date": true,
+	"current_role": true, "current_time": true, "current_timestamp": true, "current_user": true, "default": true,
+	"deferrable": true, "desc": true, "distinct": true, "do": true, "else": true, "end": true, "except": true,
+	"false": true, "fetch": true, "for": true, "foreign": true, "from": true, "grant": true, "group": true,
+	"having": true, "in": true, "index": true, "initially": true, "intersect": true, "into": true, "lateral": true,
+	"leading": true, "limit": true, "localtime": true, "localtimestamp": true, "not": true, "nothing": true,
+	"null": true, "offset": true, "on": true, "only": true, "or": true, "order": true, "placing": true,
+	"primary": true, "references": true, "returning": true, "select": true, "session_user": true, "some": true,
+	"symmetric": true, "table": true, "then": true, "to": true, "trailing": true, "true": true, "union": true,
+	"unique": true, "user": true, "using": true, "variadic": true, "when": true, "where": true, "window": true,
+	"with": true}
+
+// ColumnName is the column of a stored field: its name, with an underscore
+// after a reserved word.
+func ColumnName(field string) string {
+	if reservedWords[field] {
+		return field + "_"
+	}
+	return field
 }

@@ -314,7 +314,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		}
 		op = "="
 	}
-	if !f.Stored() && f.Type != One2many && f.Type != Many2many {
+	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
 		if f.Name == "display_name" && m.Fields[m.RecName] != nil && m.Fields[m.RecName].Stored() {
 			f = m.Fields[m.RecName]
 		} else {

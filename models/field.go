@@ -114,6 +114,10 @@ type Field struct {
 	// one): a larger image is scaled down to fit when written, and a value
 	// that is no image is refused.
 	MaxWidth, MaxHeight int
+	// Aggregator is the function read_group aggregates the field with when
+	// a client names the field alone: "" for Odoo's default (a stored
+	// number is summed), noAggregator for none.
+	Aggregator string
 	// ResizedFrom names the binary field a stored image variant is made
 	// from (image_128 from image_1920): written whenever that field is,
 	// scaled down to MaxWidth and MaxHeight when they are set.
@@ -123,6 +127,38 @@ type Field struct {
 	// (res_model, res_id, res_field) instead of a column, through the
 	// registry's Attachments.
 	Attachment bool
+	// Described is the field's fields_get description as its declaration
+	// gives it (see FieldDeclaration.Described); nil to derive it.
+	Described []Attr
+}
+
+// valueless reports whether nothing gives the field a value: no column,
+// no compute, no delegated record, no link. Odoo computes such fields;
+// godoo describes them, reads them as empty and ignores writes to them.
+func (f *Field) valueless() bool {
+	switch {
+	case f.Column != "" || f.Compute != nil || f.Related != nil || f.WriteOnly || f.Attachment:
+		return false // a write-only field reads as an empty string
+	case f.Type == One2many:
+		return f.InverseName == ""
+	case f.Type == Many2many:
+		return f.RelTable == ""
+	}
+	return f.Name != "display_name" // the engine's own
+}
+
+// emptyValue is what a read gives for a field without a value: Odoo's
+// empty value of its type.
+func (f *Field) emptyValue() any {
+	switch f.Type {
+	case One2many, Many2many:
+		return []int64{}
+	case Integer, Many2oneReference:
+		return int64(0)
+	case Float, Monetary:
+		return float64(0)
+	}
+	return false
 }
 
 // qualified names the field as Odoo's messages do: "res.partner.type".
@@ -131,6 +167,33 @@ func (f *Field) qualified() string {
 		return f.Name
 	}
 	return f.Model + "." + f.Name
+}
+
+// noAggregator and falseAggregator are the Aggregator of a field
+// read_group does not aggregate unless asked to, declared null (which
+// fields_get leaves out) or false (which fields_get gives).
+const (
+	noAggregator    = "-"
+	falseAggregator = "false"
+)
+
+// aggregators are the functions a declaration may give a field.
+var aggregators = map[string]bool{"sum": true, "avg": true, "min": true, "max": true, "count": true,
+	"count_distinct": true, "bool_and": true, "bool_or": true}
+
+// defaultAggregate is the function read_group aggregates the field with
+// when a client names it alone, "" for none: its declared aggregator, else
+// the sum of a stored number other than the id.
+func (f *Field) defaultAggregate() string {
+	switch {
+	case f.Aggregator == noAggregator || f.Aggregator == falseAggregator || !f.Stored():
+		return ""
+	case f.Aggregator != "":
+		return f.Aggregator
+	case (f.Type == Integer || f.Type == Float || f.Type == Monetary) && f.Name != "id":
+		return "sum"
+	}
+	return ""
 }
 
 // isImage reports whether the field holds an image that is checked and
@@ -307,6 +370,9 @@ func (f *Field) toDB(v any) (any, error) {
 		s, ok := v.(string)
 		if !ok {
 			return nil, f.badValue(v)
+		}
+		if len(f.Selection) == 0 {
+			return s, nil // values the database gives, which godoo does not know
 		}
 		for _, opt := range f.Selection {
 			if opt[0] == s {

@@ -26,12 +26,18 @@ var typesModels = []string{
 		"name": {"type": "char", "required": true},
 		"rounding": {"type": "float", "digits": [12, 6]}
 	}}`,
+	// A language's first day of the week, as Odoo 18's res.lang has it.
+	`{"model": "x.lang.week", "table": "res_lang", "fields": {
+		"week_start": {"type": "selection", "selection": [["1", "Monday"], ["7", "Sunday"]], "default": "7"}
+	}}`,
 	`{"model": "x.types", "description": "Field types", "order": "id", "fields": {
 		"name": {"type": "char", "size": 8},
 		"note": {"type": "text"},
 		"body": {"type": "html"},
 		"count": {"type": "integer"},
-		"ratio": {"type": "float"},
+		"ratio": {"type": "float", "aggregator": "avg"},
+		"score": {"type": "integer", "aggregator": false},
+		"rank": {"type": "integer", "aggregator": null},
 		"lat": {"type": "float", "digits": [10, 3]},
 		"currency_id": {"type": "many2one", "relation": "x.currency"},
 		"amount": {"type": "monetary"},
@@ -291,12 +297,12 @@ func TestFieldTypesImage(t *testing.T) {
 		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 128 || h != 85 {
 			t.Errorf("image_128 is %dx%d, want 128x85", w, h)
 		}
-		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": pngBase64(t, 2000, 4000)}}, nil)
-		if w, h := imageSize(t, x.read("x.types", id, "image_1920")); w != 960 || h != 1920 {
-			t.Errorf("image_1920 is %dx%d, want 960x1920", w, h)
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": pngBase64(t, 200, 4000)}}, nil)
+		if w, h := imageSize(t, x.read("x.types", id, "image_1920")); w != 96 || h != 1920 {
+			t.Errorf("image_1920 is %dx%d, want 96x1920", w, h)
 		}
-		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 64 || h != 128 {
-			t.Errorf("image_128 is %dx%d, want 64x128", w, h)
+		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 6 || h != 128 {
+			t.Errorf("image_128 is %dx%d, want 6x128", w, h)
 		}
 		// A stored copy without bounds is the value as written.
 		x.must("x.types", "write", []any{[]any{id}, map[string]any{"blob": small}}, nil)
@@ -560,6 +566,28 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				}
 			})
 		}
+		// Fields named alone are aggregated with their aggregator: the
+		// average of ratio, the sum of count, none for score and rank.
+		agg := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{"ratio", "count", "score", "rank"}, []any{"flag"}}, nil))
+		for i, want := range []models.Record{{"ratio": 0.0, "count": int64(0)}, {"ratio": 1.5, "count": int64(5)}} {
+			g := agg[i]
+			_, hasScore := g["score"]
+			_, hasRank := g["rank"]
+			if g["ratio"] != want["ratio"] || g["count"] != want["count"] || hasScore || hasRank {
+				t.Errorf("aggregates of group %d: %v", i, g)
+			}
+		}
+		// Weeks start on the day of the context's language.
+		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr", "active": true})
+		x.must("x.lang.week", "write", []any{[]any{lang}, map[string]any{"week_start": "1"}}, nil)
+		out0 := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"day:week"}},
+			map[string]any{"lazy": false, "context": map[string]any{"lang": "fr_FR"}}))
+		if got, _ := out0[0]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-01-15", "2024-01-22")) || out0[0]["day:week"] != "W3 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[0]["day:week"], got)
+		}
+		if got, _ := out0[1]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[1]["day:week"], got)
+		}
 		// The False group of a many2many is the records linked to none of
 		// the other groups' links.
 		out := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"tag_ids"}}, nil))
@@ -689,7 +717,7 @@ func TestFieldTypesOnDelete(t *testing.T) {
 func TestFieldTypesFieldsGet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		x := newTypesFixture(t, s, db)
-		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(map[string]any)
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128", "ratio", "score", "rank"}}, nil).(*models.Dict).Map()
 		for _, c := range []struct {
 			field, attr string
 			want        any
@@ -701,8 +729,11 @@ func TestFieldTypesFieldsGet(t *testing.T) {
 			{"res_id", "model_field", "res_model"},
 			{"image_128", "type", "binary"},
 			{"image_128", "readonly", true},
+			{"ratio", "aggregator", "avg"},
+			{"score", "aggregator", false},
+			{"rank", "aggregator", nil},
 		} {
-			if got := desc[c.field].(map[string]any)[c.attr]; !reflect.DeepEqual(got, c.want) {
+			if got, _ := desc[c.field].(*models.Dict).Get(c.attr); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)
 			}
 		}

@@ -9,11 +9,17 @@ import (
 
 // addMagicFields gives every model the fields Odoo adds to all of them.
 func addMagicFields(m *Model) {
+	if m.Abstract {
+		return // Odoo's abstract models have no fields of their own
+	}
 	if m.Fields["id"] == nil {
 		m.AddField(&Field{Name: "id", Type: Integer, String: "ID", Column: "id", Readonly: true})
 	}
 	if m.Fields["display_name"] == nil {
 		m.AddField(&Field{Name: "display_name", Type: Char, String: "Display Name", Readonly: true})
+	}
+	if !m.LogAccess() {
+		return
 	}
 	for _, f := range []*Field{
 		{Name: "create_uid", Type: Many2one, Relation: "res.users", String: "Created by", Column: "create_uid", Readonly: true},
@@ -291,7 +297,8 @@ func wrapDomain(d []any) []any {
 }
 
 // rpcFieldsGet describes the fields, optionally only some of them and only
-// some attributes.
+// some attributes, as Odoo orders them: fields in the model's order
+// (whatever the order asked), attributes by name.
 func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	names, err := fieldsArg(a, "allfields")
 	if err != nil {
@@ -301,61 +308,103 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err != nil {
 		return nil, err
 	}
-	if len(names) == 0 {
-		names = append([]string(nil), m.FieldOrder...)
-		sort.Strings(names)
-	}
-	out := map[string]any{}
-	for _, n := range names {
-		f := m.Fields[n]
-		if f == nil {
+	out := NewDict(len(m.FieldOrder))
+	for _, n := range m.FieldOrder {
+		if len(names) > 0 && !contains(names, n) {
 			continue
 		}
+		f := m.Fields[n]
 		if ok, err := env.hasFieldAccess(ctx, f); err != nil {
 			return nil, err
 		} else if !ok {
 			continue // Odoo hides what the user may not access
 		}
-		desc := map[string]any{
-			"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
-			"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
-		}
-		if f.Help != "" {
-			desc["help"] = f.Help
-		}
-		if f.Relation != "" {
-			desc["relation"] = f.Relation
-			desc["context"] = map[string]any{}
-			desc["domain"] = []any{}
-		}
-		if f.Type == One2many {
-			desc["relation_field"] = f.InverseName
-		}
-		switch {
-		case f.Type == Float && len(f.Digits) == 2:
-			desc["digits"] = []any{int64(f.Digits[0]), int64(f.Digits[1])}
-		case f.Type == Monetary:
-			desc["currency_field"] = f.currencyField()
-		case f.Type == Many2oneReference:
-			desc["model_field"] = f.ModelField
-		case f.Type == Binary:
-			desc["attachment"] = f.Attachment
-		}
-		if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
-			sel := make([]any, len(f.Selection))
-			for i, o := range f.Selection {
-				sel[i] = []any{o[0], o[1]}
-			}
-			desc["selection"] = sel
-		}
+		desc := f.describe()
 		if len(attrs) > 0 {
-			for k := range desc {
-				if !contains(attrs, k) {
-					delete(desc, k)
+			asked := NewDict(len(attrs))
+			for k, v := range desc.All() {
+				if contains(attrs, k) {
+					asked.Set(k, v)
 				}
 			}
+			desc = asked
 		}
-		out[n] = desc
+		out.Set(n, desc)
 	}
 	return out, nil
+}
+
+// describe is the field's fields_get description: the one its declaration
+// gives, or else the one the engine derives.
+func (f *Field) describe() *Dict {
+	if f.Described != nil {
+		desc := NewDict(len(f.Described) + 1)
+		help := f.Help != "" // godoo's own words, in their place by name
+		for _, a := range f.Described {
+			if help && a.Name > "help" {
+				desc.Set("help", f.Help)
+				help = false
+			}
+			desc.Set(a.Name, a.Value)
+		}
+		if help {
+			desc.Set("help", f.Help)
+		}
+		return desc
+	}
+	desc := map[string]any{
+		"type": f.Type, "string": f.String, "required": f.Required, "readonly": f.Readonly,
+		"store": f.describedStored(), "searchable": f.searchable(), "sortable": f.sortable(), "name": f.Name,
+	}
+	if f.Help != "" {
+		desc["help"] = f.Help
+	}
+	if f.Relation != "" {
+		desc["relation"] = f.Relation
+		desc["context"] = map[string]any{}
+		desc["domain"] = []any{}
+	}
+	if f.Type == One2many {
+		desc["relation_field"] = f.InverseName
+	}
+	switch {
+	case f.Type == Float && len(f.Digits) == 2:
+		desc["digits"] = []any{int64(f.Digits[0]), int64(f.Digits[1])}
+	case f.Type == Monetary:
+		desc["currency_field"] = f.currencyField()
+	case f.Type == Many2oneReference:
+		desc["model_field"] = f.ModelField
+	case f.Type == Binary:
+		desc["attachment"] = f.Attachment
+	}
+	switch f.Aggregator {
+	case "", noAggregator:
+	case falseAggregator:
+		desc["aggregator"] = false
+	default:
+		desc["aggregator"] = f.Aggregator
+	}
+	if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
+		sel := make([]any, len(f.Selection))
+		for i, o := range f.Selection {
+			sel[i] = []any{o[0], o[1]}
+		}
+		desc["selection"] = sel
+	}
+	return sortedDict(desc)
+}
+
+// sortedDict is m as a Dict in key order, the order of Odoo's field
+// descriptions (attributes as Python's dir() lists them).
+func sortedDict(m map[string]any) *Dict {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	values := make([]any, len(keys))
+	for i, k := range keys {
+		values[i] = m[k]
+	}
+	return DictOf(keys, values)
 }

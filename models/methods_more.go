@@ -42,7 +42,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
@@ -166,6 +166,9 @@ type groupSpec struct {
 	tz *time.Location
 	// pos is the 1-based position of the group's column in the query.
 	pos int
+	// weekStart is the first day of a week group (1 Monday ... 7 Sunday),
+	// the language's.
+	weekStart int
 }
 
 // rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
@@ -210,6 +213,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f.Type == Datetime {
 			spec.tz = env.contextTZ()
 		}
+		if gran == "week" {
+			if spec.weekStart, err = env.weekStart(ctx); err != nil {
+				return nil, err
+			}
+		}
 		specs = append(specs, spec)
 	}
 	var aggs []agg
@@ -228,10 +236,9 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, err
 		}
 		if fn == "" {
-			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" || !f.Stored() {
-				continue // non-numeric and non-stored fields are not aggregated by default
+			if fn = f.defaultAggregate(); fn == "" {
+				continue // fields without an aggregator are not aggregated by default
 			}
-			fn = "sum"
 		}
 		if !f.Stored() {
 			return nil, notStored(m, f)

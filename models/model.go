@@ -38,6 +38,13 @@ type Model struct {
 	// cache across transactions: a write to their table invalidates those
 	// caches, in every process, when it commits (Env.CredentialsChanging).
 	AuthCached bool
+	// Abstract models have no table and no log fields (Odoo's mixins);
+	// Transient ones are Odoo's wizards, kept as any model in godoo.
+	Abstract, Transient bool
+	// NoLogAccess models keep no log of who created and last wrote their
+	// records (Odoo's _log_access = False): no create_uid, create_date,
+	// write_uid, write_date.
+	NoLogAccess bool
 
 	Hooks
 }
@@ -89,6 +96,10 @@ type Column struct {
 	Default  any // a static default, nil for none
 	Index    bool
 }
+
+// LogAccess reports whether the model's records log who created and last
+// wrote them.
+func (m *Model) LogAccess() bool { return !m.Abstract && !m.NoLogAccess }
 
 // Field returns the named field or nil.
 func (m *Model) Field(name string) *Field { return m.Fields[name] }

@@ -102,6 +102,11 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 	}
 	for _, name := range fields {
 		f := m.Fields[name]
+		if f.valueless() {
+			for _, r := range recs {
+				r[name] = f.emptyValue()
+			}
+		}
 		if f.Compute != nil {
 			if err := f.Compute(env, recs); err != nil {
 				return nil, err
@@ -320,7 +325,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 	}
 	for _, name := range fields {
 		f := m.Fields[name]
-		if f.Type != One2many && f.Type != Many2many {
+		if f.Type != One2many && f.Type != Many2many || f.valueless() {
 			continue
 		}
 		co := env.Registry.Model(f.Relation)

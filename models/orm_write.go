@@ -30,7 +30,8 @@ func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (c
 			return nil, nil, nil, ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
 		}
 		switch {
-		case magicFields[name]:
+		case magicFields[name], f.valueless():
+			// Odoo computes the second; godoo has nothing to write it to.
 		case f.Related != nil:
 			if related[f.Related[0]] == nil {
 				related[f.Related[0]] = map[string]any{}
@@ -136,8 +137,10 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, env.NotNullError(m, f)
 		}
 	}
-	cols["create_uid"], cols["write_uid"] = env.UID, env.UID
-	cols["create_date"], cols["write_date"] = env.NowText(), env.NowText()
+	if m.LogAccess() {
+		cols["create_uid"], cols["write_uid"] = env.UID, env.UID
+		cols["create_date"], cols["write_date"] = env.NowText(), env.NowText()
+	}
 	names := make([]string, 0, len(cols))
 	for k := range cols {
 		names = append(names, k)
@@ -214,7 +217,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 			return env.NotNullError(m, f)
 		}
 	}
-	cols["write_uid"], cols["write_date"] = env.UID, env.NowText()
+	if m.LogAccess() {
+		cols["write_uid"], cols["write_date"] = env.UID, env.NowText()
+	}
 	names := make([]string, 0, len(cols))
 	for k := range cols {
 		names = append(names, k)

@@ -179,5 +179,9 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 			return nil, err
 		}
 	}
+	if m.Abstract && meth.Op != OpNone {
+		// An abstract model has no table: Odoo's query fails on it.
+		return nil, ServerErrorf("psycopg2.errors.UndefinedTable", "relation \"%s\" does not exist", m.Table)
+	}
 	return meth.Fn(ctx, env, m, ids, bound)
 }

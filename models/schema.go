@@ -52,6 +52,9 @@ func (r *Registry) schema() schemaSpec {
 	linked := map[string]bool{}
 	for _, name := range r.Names() {
 		m := r.models[name]
+		if m.Abstract {
+			continue
+		}
 		t := byName[m.Table]
 		if t == nil {
 			t = &tableSpec{name: m.Table, columns: []columnSpec{{name: "id", typ: Integer, notNull: true}}}
@@ -61,13 +64,13 @@ func (r *Registry) schema() schemaSpec {
 		for _, fname := range m.FieldOrder {
 			f := m.Fields[fname]
 			switch {
-			case f.Type == Many2many && !linked[f.RelTable]:
+			case f.Type == Many2many && f.RelTable != "" && !linked[f.RelTable]:
 				linked[f.RelTable] = true
 				s.links = append(s.links, linkSpec{name: f.RelTable, cols: [2]string{f.RelCol, f.RelOther},
 					refs: [2]string{m.Table, r.models[f.Relation].Table}})
 			case f.hasColumn() && f.Column != "id":
 				c := columnSpec{name: f.Column, typ: f.Type, size: f.Size, notNull: f.Required, def: f.DefaultValue}
-				if f.Type == Many2one && !magicFields[f.Name] {
+				if f.Type == Many2one && !magicFields[f.Name] && !r.models[f.Relation].Abstract {
 					// The log columns (create_uid, write_uid) have no
 					// foreign key: godoo's schema never had one.
 					c.ref, c.onDelete = r.models[f.Relation].Table, f.OnDelete

@@ -81,9 +81,17 @@ func TestEnsureSchemaAddsDeclared(t *testing.T) {
 		if len(ran) == 0 {
 			t.Fatal("nothing was created")
 		}
-		diff, err := models.SchemaDiff(ctx, db, s.Dialect(), r)
+		all, err := models.SchemaDiff(ctx, db, s.Dialect(), r)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The base's own required columns that ensure added are
+		// TestMigratedSchemaIsDeclared's; here the widgets' are.
+		var diff []string
+		for _, d := range all {
+			if strings.Contains(d, ".x_") || strings.Contains(d, " x_") {
+				diff = append(diff, d)
+			}
 		}
 		// A required column without a default cannot be NOT NULL on a
 		// table that has rows, nor on SQLite at all; nothing else may

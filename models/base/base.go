@@ -19,8 +19,11 @@ import (
 	"github.com/godoo/godoo/models"
 )
 
-// declarations are the model files, one per model.
+// declarations are the model files, one per model, generated from the
+// recording of Odoo 18's fields_get and the overlays in overlay/ (see
+// models/modelgen): edit the overlay, then run go generate.
 //
+//go:generate go run ../modelgen
 //go:embed *.json
 var declarations embed.FS
 

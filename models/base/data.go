@@ -1,20 +1,58 @@
 package base
 
-// groupDef is one group of the base module with its external id.
-type groupDef struct{ xmlid, name string }
+import (
+	_ "embed"
+	"encoding/json"
+)
 
-var baseGroups = []groupDef{
-	{"group_user", "Internal User"},
-	{"group_erp_manager", "Access Rights"},
-	{"group_system", "Settings"},
-	{"group_portal", "Portal"},
-	{"group_public", "Public"},
+// Group is a group of Odoo's base module, as data/groups.json lists it
+// (generated from the recording by models/modelgen).
+type Group struct {
+	XMLID          string   `json:"xmlid"`
+	Name           string   `json:"name"`
+	Implied        []string `json:"implied"`
+	Share          bool     `json:"share"`
+	APIKeyDuration float64  `json:"api_key_duration"`
 }
+
+// Access is a row of Odoo's ir.model.access, as data/access.json lists it
+// (generated from the recording by models/modelgen): the group by external
+// id ("" for everyone) and the rights as letters, r read, w write, c
+// create, u unlink.
+type Access struct {
+	XMLID string `json:"xmlid"`
+	Name  string `json:"name"`
+	Model string `json:"model"`
+	Group string `json:"group"`
+	Perms string `json:"perms"`
+}
+
+//go:embed data/groups.json
+var groupsJSON []byte
+
+//go:embed data/access.json
+var accessJSON []byte
+
+// odooGroups and odooAccess are Odoo's groups and access rows.
+var odooGroups, odooAccess = func() ([]Group, []Access) {
+	var groups []Group
+	var access []Access
+	if err := json.Unmarshal(groupsJSON, &groups); err != nil {
+		panic("base: data/groups.json: " + err.Error())
+	}
+	if err := json.Unmarshal(accessJSON, &access); err != nil {
+		panic("base: data/access.json: " + err.Error())
+	}
+	return groups, access
+}()
 
 // accessDef grants groups (by external id, "" for everyone) rights on a model:
 // letters r, w, c, u for read, write, create, unlink.
 type accessDef struct{ model, group, perms string }
 
+// baseAccess are godoo's rows beside Odoo's: rights godoo has always
+// granted (everyone reads languages, currencies and countries; internal
+// users write contacts and tags) and those of the models only godoo has.
 var baseAccess = []accessDef{
 	{"res.partner", "group_user", "rwcu"}, {"res.partner", "group_portal", "r"}, {"res.partner", "group_public", "r"},
 	{"res.users", "group_user", "r"}, {"res.users", "group_erp_manager", "rwcu"}, {"res.users", "group_portal", "r"},

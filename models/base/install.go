@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/godoo/godoo/models"
@@ -51,12 +52,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
 	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": currencies["USD"]})
 	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
-	groups := map[string]int64{}
-	for _, g := range baseGroups {
-		groups[g.xmlid] = in.create("res.groups", g.xmlid, map[string]any{"name": g.name, "share": g.xmlid == "group_portal" || g.xmlid == "group_public"})
-	}
-	in.write("res.groups", groups["group_system"], map[string]any{"implied_ids": []any{groups["group_erp_manager"]}})
-	in.write("res.groups", groups["group_erp_manager"], map[string]any{"implied_ids": []any{groups["group_user"]}})
+	groups := in.installGroups()
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
 	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
 	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
@@ -108,6 +104,12 @@ type installer struct {
 }
 
 func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
+	return in.createIn("base", model, xmlid, vals)
+}
+
+// createIn creates a record with the external id module.xmlid ("" for
+// none).
+func (in *installer) createIn(module, model, xmlid string, vals map[string]any) int64 {
 	if in.err != nil {
 		return 0
 	}
@@ -119,9 +121,9 @@ func (in *installer) create(model, xmlid string, vals map[string]any) int64 {
 	}
 	if xmlid != "" {
 		_, err = in.env.Create(in.ctx, in.env.Registry.Model("ir.model.data"),
-			map[string]any{"module": "base", "name": xmlid, "model": model, "res_id": id, "noupdate": true})
+			map[string]any{"module": module, "name": xmlid, "model": model, "res_id": id, "noupdate": true})
 		if err != nil {
-			in.err = fmt.Errorf("install external id base.%s: %w", xmlid, err)
+			in.err = fmt.Errorf("install external id %s.%s: %w", module, xmlid, err)
 		}
 	}
 	return id
@@ -134,6 +136,43 @@ func (in *installer) write(model string, id int64, vals map[string]any) {
 	if err := in.env.Write(in.ctx, in.env.Registry.Model(model), []int64{id}, vals); err != nil {
 		in.err = fmt.Errorf("install %s %d: %w", model, id, err)
 	}
+}
+
+// firstGroups are created first, in this order, so that they keep the ids
+// godoo has always given them.
+var firstGroups = []string{"group_user", "group_erp_manager", "group_system", "group_portal", "group_public"}
+
+// installGroups creates Odoo's groups with what they imply, and returns
+// their ids by external id without the module ("group_user").
+func (in *installer) installGroups() map[string]int64 {
+	ordered := make([]Group, 0, len(odooGroups))
+	for _, name := range firstGroups {
+		for _, g := range odooGroups {
+			if g.XMLID == "base."+name {
+				ordered = append(ordered, g)
+			}
+		}
+	}
+	for _, g := range odooGroups {
+		if !slices.Contains(firstGroups, strings.TrimPrefix(g.XMLID, "base.")) {
+			ordered = append(ordered, g)
+		}
+	}
+	groups := map[string]int64{}
+	for _, g := range ordered {
+		name := strings.TrimPrefix(g.XMLID, "base.")
+		groups[name] = in.create("res.groups", name, map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration})
+	}
+	for _, g := range ordered {
+		var implied []any
+		for _, x := range g.Implied {
+			implied = append(implied, groups[strings.TrimPrefix(x, "base.")])
+		}
+		if len(implied) > 0 {
+			in.write("res.groups", groups[strings.TrimPrefix(g.XMLID, "base.")], map[string]any{"implied_ids": implied})
+		}
+	}
+	return groups
 }
 
 // installDemo adds what Odoo's demo data gives a script to play with: a demo

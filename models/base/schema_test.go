@@ -2,6 +2,8 @@ package base_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -24,6 +26,10 @@ func TestMigratedSchemaIsDeclared(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		storetest.Migrate(t, s, db)
+		before, err := models.SchemaDiff(ctx, db, s.Dialect(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
 			t.Fatal(err)
 		}
@@ -39,6 +45,13 @@ func TestMigratedSchemaIsDeclared(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, d := range diff {
+			// SQLite adds no NOT NULL column without a default to an
+			// existing table: a required column ensure added there is
+			// required by the ORM only.
+			column, ok := strings.CutSuffix(d, " accepts NULL")
+			if ok && s.Dialect() == "sqlite" && slices.Contains(before, column+" is missing") {
+				continue
+			}
 			t.Error(d)
 		}
 	})

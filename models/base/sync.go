@@ -36,11 +36,40 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		return err
 	}
 	access := env.Registry.Model("ir.model.access")
+	for _, a := range odooAccess {
+		if modelIDs[a.Model] == 0 {
+			continue
+		}
+		if id, err := env.XMLID(ctx, a.XMLID); err != nil {
+			return err
+		} else if id != 0 {
+			continue
+		}
+		perms := a.Perms
+		for _, b := range baseAccess {
+			if "base."+b.xmlid() == a.XMLID {
+				perms += b.perms // godoo's rights under Odoo's name
+			}
+		}
+		vals := accessVals(a.Name, modelIDs[a.Model], perms)
+		if a.Group != "" {
+			gid, err := env.XMLID(ctx, a.Group)
+			if err != nil {
+				return err
+			}
+			if gid == 0 {
+				continue // never grant to everyone what was meant for a group
+			}
+			vals["group_id"] = gid
+		}
+		module, name, _ := strings.Cut(a.XMLID, ".")
+		in.createIn(module, "ir.model.access", name, vals)
+	}
 	for _, a := range baseAccess {
 		if modelIDs[a.model] == 0 {
 			continue
 		}
-		name := "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all")
+		name := a.xmlid()
 		ids, err := in.env.WithContext(map[string]any{"active_test": false}).Search(ctx, access, []any{[]any{"name", "=", name}}, models.SearchOptions{})
 		if err != nil {
 			return err
@@ -48,9 +77,12 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		if len(ids) > 0 {
 			continue
 		}
-		vals := map[string]any{"name": name, "model_id": modelIDs[a.model],
-			"perm_read": strings.Contains(a.perms, "r"), "perm_write": strings.Contains(a.perms, "w"),
-			"perm_create": strings.Contains(a.perms, "c"), "perm_unlink": strings.Contains(a.perms, "u")}
+		if id, err := env.XMLID(ctx, "base."+name); err != nil {
+			return err
+		} else if id != 0 {
+			continue // Odoo's row of that name, which has these rights too
+		}
+		vals := accessVals(name, modelIDs[a.model], a.perms)
 		if a.group != "" {
 			gid, err := env.XMLID(ctx, "base."+a.group)
 			if err != nil {
@@ -110,4 +142,18 @@ func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64)
 		}
 	}
 	return nil
+}
+
+// accessVals are the values of an ir.model.access row granting perms
+// (letters r, w, c, u) on a model.
+func accessVals(name string, model int64, perms string) map[string]any {
+	return map[string]any{"name": name, "model_id": model,
+		"perm_read": strings.Contains(perms, "r"), "perm_write": strings.Contains(perms, "w"),
+		"perm_create": strings.Contains(perms, "c"), "perm_unlink": strings.Contains(perms, "u")}
+}
+
+// xmlid is the name and external id of godoo's row: Odoo's way of naming
+// one, which some of Odoo's rows have too.
+func (a accessDef) xmlid() string {
+	return "access_" + strings.ReplaceAll(a.model, ".", "_") + "_" + nonEmpty(a.group, "all")
 }
