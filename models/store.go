@@ -124,4 +124,10 @@ type ReplicaStore interface {
 	// ReplicaRefusedWrite reports whether err is the replica's refusal of
 	// a write: the call was not read-only after all.
 	ReplicaRefusedWrite(err error) bool
+	// PrimaryPosition returns the primary's current position in its log
+	// of changes, through db, the pool of a database on the primary.
+	PrimaryPosition(ctx context.Context, db *bun.DB) (string, error)
+	// ReplayedPast reports whether the replica of pool rdb has replayed
+	// the primary's log up to pos, a PrimaryPosition.
+	ReplayedPast(ctx context.Context, rdb *bun.DB, pos string) (bool, error)
 }

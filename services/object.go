@@ -76,10 +76,12 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 		return c.registry.Call(ctx, env, model, method, args, kwargs)
 	}
 	readOnly := meth.ReadOnly
-	if readOnly {
-		// Reads go to the replica when there is one (on every protocol:
-		// the one list is the methods' ReadOnly), and again to the primary
-		// when it cannot serve them.
+	if models.IsReadOnlyMethod(method) {
+		// Reads go to the replica when there is one, on every protocol:
+		// the methods of the closed list that read-only keys are held to,
+		// and again to the primary when the replica cannot serve them
+		// (a method of the list that writes after all is run again in a
+		// read-write transaction, as Odoo does).
 		if rdb := c.replicaFor(ctx, id, db); rdb != nil {
 			res, ok, asWrite, err := c.onReplica(ctx, id.DB, rdb, id.UID, fn)
 			if ok {

@@ -34,6 +34,21 @@ type replicas struct {
 	wrote map[writer]time.Time
 	// downAt is when each database's replica last failed.
 	downAt map[string]time.Time
+	// access is each database's access cache on its replica.
+	access map[string]*replicaAccess
+}
+
+// replicaAccess is the access cache of a replica for one generation of
+// the primary. It serves only once the replica has replayed the primary's
+// log up to pos, the primary's position when this process first saw the
+// generation, which is past every change the generation counts; until
+// then calls on the replica read the rights anew.
+type replicaAccess struct {
+	gen    auth.Generation
+	born   time.Time
+	pos    string
+	caught bool
+	cache  *models.AccessCache
 }
 
 // writer is a user of a database.
@@ -87,6 +102,47 @@ func (c *core) replicaFor(ctx context.Context, id auth.Identity, primary *bun.DB
 	c.rep.primaryOf[rdb] = primary
 	c.mu.Unlock()
 	return rdb
+}
+
+// replicaAccessCache returns the access cache of the replica pool rdb of
+// database name, whose primary pool is primary, or nil while the replica
+// has not replayed the changes of the primary's current generation.
+func (c *core) replicaAccessCache(ctx context.Context, primary, rdb *bun.DB, name string) *models.AccessCache {
+	rs := c.store.(models.ReplicaStore)
+	gen, ok, err := c.auth.Generation(ctx, primary, name)
+	if err != nil || !ok {
+		return nil
+	}
+	c.mu.Lock()
+	a := c.rep.access[name]
+	if a == nil || a.gen != gen || time.Since(a.born) > accessTTL {
+		a = &replicaAccess{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
+		a.cache.Counts = &c.accessCounts
+		if c.rep.access == nil {
+			c.rep.access = map[string]*replicaAccess{}
+		}
+		c.rep.access[name] = a
+	}
+	pos, caught := a.pos, a.caught
+	c.mu.Unlock()
+	if caught {
+		return a.cache
+	}
+	if pos == "" {
+		if pos, err = rs.PrimaryPosition(ctx, primary); err != nil {
+			return nil
+		}
+		c.mu.Lock()
+		a.pos = pos
+		c.mu.Unlock()
+	}
+	if done, err := rs.ReplayedPast(ctx, rdb, pos); err != nil || !done {
+		return nil
+	}
+	c.mu.Lock()
+	a.caught = true
+	c.mu.Unlock()
+	return a.cache
 }
 
 // replicaFailed keeps reads of name on the primary for replicaRest.

@@ -69,20 +69,20 @@ func TestReplicaRouting(t *testing.T) {
 
 	t.Run("routing", func(t *testing.T) {
 		set, clk := setup(t, dsn+sep+"default_transaction_read_only=on")
-		if got := where(t, set, "where"); got != "replica" {
+		if got := where(t, set, "search_count"); got != "replica" {
 			t.Errorf("a read-only call ran on the %s, want the replica", got)
 		}
 		if got := where(t, set, "touch"); got != "primary" {
 			t.Errorf("a write ran on the %s, want the primary", got)
 		}
-		if got := where(t, set, "where"); got != "primary" {
+		if got := where(t, set, "search_count"); got != "primary" {
 			t.Errorf("a read right after a write ran on the %s, want the primary (read-your-writes)", got)
 		}
 		clk.advance(DefaultReadYourWrites)
-		if got := where(t, set, "where"); got != "replica" {
+		if got := where(t, set, "search_count"); got != "replica" {
 			t.Errorf("a read after the read-your-writes window ran on the %s, want the replica", got)
 		}
-		if got := where(t, set, "misread"); got != "primary" {
+		if got := where(t, set, "exists"); got != "primary" {
 			t.Errorf("a read-only method that writes ended on the %s, want the primary", got)
 		}
 		// Ready checks every database of the shared server, some of them
@@ -94,7 +94,7 @@ func TestReplicaRouting(t *testing.T) {
 
 	t.Run("replica down", func(t *testing.T) {
 		set, _ := setup(t, "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable")
-		if got := where(t, set, "where"); got != "primary" {
+		if got := where(t, set, "search_count"); got != "primary" {
 			t.Errorf("a read with the replica down ran on the %s, want the primary", got)
 		}
 		if err := set.core.readyReplicas(ctx, []string{name}); !errors.Is(err, ErrReplicaDown) || errors.Is(err, ErrNotReady) {
@@ -104,8 +104,9 @@ func TestReplicaRouting(t *testing.T) {
 }
 
 // registerWhere adds x.where, whose methods answer on which server they
-// ran: where (read-only), touch (a write) and misread (declared read-only,
-// but writes).
+// ran: search_count (a name of the closed list of read-only methods),
+// touch (a write) and exists (of the list too, but writes). Only the
+// list's names go to the replica.
 func registerWhere(reg *models.Registry) {
 	m := &models.Model{Name: "x.where", Description: "Where", Table: "res_partner"}
 	which := func(ctx context.Context, env *models.Env) (any, error) {
@@ -118,13 +119,13 @@ func registerWhere(reg *models.Registry) {
 		}
 		return "primary", nil
 	}
-	m.AddMethod(&models.Method{Name: "where", ReadOnly: true, Fn: func(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, _ models.Args) (any, error) {
+	m.AddMethod(&models.Method{Name: "search_count", ReadOnly: true, Fn: func(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, _ models.Args) (any, error) {
 		return which(ctx, env)
 	}})
 	m.AddMethod(&models.Method{Name: "touch", Fn: func(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, _ models.Args) (any, error) {
 		return which(ctx, env)
 	}})
-	m.AddMethod(&models.Method{Name: "misread", ReadOnly: true, Fn: func(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, _ models.Args) (any, error) {
+	m.AddMethod(&models.Method{Name: "exists", ReadOnly: true, Fn: func(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, _ models.Args) (any, error) {
 		if _, err := env.DB.ExecContext(ctx, "UPDATE res_partner SET name = name WHERE id = 1"); err != nil {
 			return nil, err
 		}

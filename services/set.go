@@ -132,13 +132,19 @@ type accessAt struct {
 const accessTTL = time.Minute
 
 // accessCache returns the access cache of db for its current generation,
-// or nil when the generation cannot be known now.
+// or nil when the generation cannot be known now. A replica pool has a
+// cache of its own (replicaAccessCache): the primary's cache of the
+// current generation must never hold rights read on a replica that has
+// not yet replayed their revocation.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
-	db, name, ok := c.primary(db)
+	primary, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
-	gen, ok, err := c.auth.Generation(ctx, db, name)
+	if primary != db {
+		return c.replicaAccessCache(ctx, primary, db, name)
+	}
+	gen, ok, err := c.auth.Generation(ctx, primary, name)
 	if err != nil || !ok {
 		return nil
 	}
@@ -287,6 +293,7 @@ func (c *core) forget(name string) {
 		}
 	}
 	delete(c.rep.downAt, name)
+	delete(c.rep.access, name)
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	delete(c.files, name)

@@ -295,17 +295,11 @@ func newClient() *http.Client {
 // call makes one JSON-RPC call. A fault is a *fault and another status
 // than 200 a *statusError; any other error means the call got no answer.
 func call(ctx context.Context, c *http.Client, base, service, method string, args ...any) (any, error) {
-	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
-		"params": map[string]any{"service": service, "method": method, "args": args}})
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/jsonrpc", bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
+	return readAnswer(postJSONRPC(ctx, c, base+"/jsonrpc", nil, map[string]any{"service": service, "method": method, "args": args}))
+}
+
+// readAnswer reads the answer of a JSON-RPC call as call returns it.
+func readAnswer(resp *http.Response, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -318,6 +312,24 @@ func call(ctx context.Context, c *http.Client, base, service, method string, arg
 		return nil, &statusError{resp.StatusCode, string(b)}
 	}
 	return decodeAnswer(b)
+}
+
+// postJSONRPC posts a JSON-RPC call with params to url, with the session
+// cookie when there is one.
+func postJSONRPC(ctx context.Context, c *http.Client, url string, cookie *http.Cookie, params map[string]any) (*http.Response, error) {
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return c.Do(req)
 }
 
 // decodeAnswer reads a JSON-RPC answer: its result, or its error as a

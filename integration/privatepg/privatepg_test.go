@@ -23,12 +23,7 @@ func requirePostgres(t *testing.T) {
 
 func open(t *testing.T, dsn string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return privatepg.OpenDB(t, dsn)
 }
 
 // ping connects anew (no pooled connection) and reports the error.

@@ -68,6 +68,20 @@ func (s *Store) connectReplica(ctx context.Context, name string) (*bun.DB, error
 // after all and must run again on the primary.
 func (s *Store) ReplicaRefusedWrite(err error) bool { return hasCode(err, "25006") }
 
+// PrimaryPosition returns the primary's current WAL position.
+func (s *Store) PrimaryPosition(ctx context.Context, db *bun.DB) (string, error) {
+	var pos string
+	err := db.QueryRowContext(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&pos)
+	return pos, err
+}
+
+// ReplayedPast reports whether the replica has replayed the WAL up to pos.
+func (s *Store) ReplayedPast(ctx context.Context, rdb *bun.DB, pos string) (bool, error) {
+	var done bool
+	err := rdb.QueryRowContext(ctx, "SELECT COALESCE(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)", pos).Scan(&done)
+	return done, err
+}
+
 // closeReplica closes and forgets the replica pool of name, if any.
 func (s *Store) closeReplica(name string) error {
 	db := s.replicas.Remove(name)

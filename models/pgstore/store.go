@@ -110,6 +110,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 		maintName = "postgres"
 	}
 	delete(p, "dbname")
+	onePass(p)
 	s := &Store{
 		params:    p,
 		maintName: maintName,
@@ -134,6 +135,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("pgstore: replica dsn: %w", err)
 		}
 		delete(s.replica, "dbname")
+		onePass(s.replica)
 		if _, ok := s.replica["connect_timeout"]; !ok {
 			s.replica["connect_timeout"] = replicaConnectTimeout
 		}
@@ -182,6 +184,20 @@ func (s *Store) connect(ctx context.Context, name string) (*bun.DB, error) {
 		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
 	}
 	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
+
+// onePass makes lib/pq send each statement with parameters in one
+// exchange (Parse, Bind, Execute, Sync) unless the DSN says otherwise:
+// by default it parses an unnamed statement, waits for its description,
+// then binds it, and between the two a pooler in transaction mode (a
+// statement outside a transaction is a transaction of its own) may give
+// the connection to another client, whose next statement replaces the
+// unnamed one. One exchange also saves a round trip per statement. Its
+// parameters are sent as text, as before, except []byte in binary.
+func onePass(p params) {
+	if _, ok := p["binary_parameters"]; !ok {
+		p["binary_parameters"] = "yes"
+	}
 }
 
 // newPool opens a database's pool of connections to conn, without

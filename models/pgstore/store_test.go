@@ -179,25 +179,25 @@ func TestConnStrings(t *testing.T) {
 	}{
 		{
 			"URL", "postgres://bob:s3cr%27t@db.example:5433/maint?sslmode=disable",
-			`dbname='maint' host='db.example' password='s3cr\'t' port='5433' sslmode='disable' user='bob'`,
-			`dbname='odoo1' host='db.example' password='s3cr\'t' port='5433' sslmode='disable' user='bob'`,
+			`binary_parameters='yes' dbname='maint' host='db.example' password='s3cr\'t' port='5433' sslmode='disable' user='bob'`,
+			`binary_parameters='yes' dbname='odoo1' host='db.example' password='s3cr\'t' port='5433' sslmode='disable' user='bob'`,
 		},
 		{
 			"URLWithoutDatabase", "postgresql://bob@localhost/?sslmode=disable",
-			`dbname='postgres' host='localhost' sslmode='disable' user='bob'`,
-			`dbname='odoo1' host='localhost' sslmode='disable' user='bob'`,
+			`binary_parameters='yes' dbname='postgres' host='localhost' sslmode='disable' user='bob'`,
+			`binary_parameters='yes' dbname='odoo1' host='localhost' sslmode='disable' user='bob'`,
 		},
 		{
 			"KeyValue", `host=/run/postgresql user=bob dbname=maint password='a b\\c'`,
-			`dbname='maint' host='/run/postgresql' password='a b\\c' user='bob'`,
-			`dbname='odoo1' host='/run/postgresql' password='a b\\c' user='bob'`,
+			`binary_parameters='yes' dbname='maint' host='/run/postgresql' password='a b\\c' user='bob'`,
+			`binary_parameters='yes' dbname='odoo1' host='/run/postgresql' password='a b\\c' user='bob'`,
 		},
 		{
 			"KeyValueWithoutDatabase", "host = localhost  sslmode=disable",
-			`dbname='postgres' host='localhost' sslmode='disable'`,
-			`dbname='odoo1' host='localhost' sslmode='disable'`,
+			`binary_parameters='yes' dbname='postgres' host='localhost' sslmode='disable'`,
+			`binary_parameters='yes' dbname='odoo1' host='localhost' sslmode='disable'`,
 		},
-		{"Empty", "", `dbname='postgres'`, `dbname='odoo1'`},
+		{"Empty", "", `binary_parameters='yes' dbname='postgres'`, `binary_parameters='yes' dbname='odoo1'`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			maint, db, err := pgstore.ConnStrings(tc.dsn, "odoo1")
