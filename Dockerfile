@@ -9,9 +9,10 @@ RUN go mod download
 COPY . .
 ARG VERSION=0.1.0-dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.Version=${VERSION}" -o /out/godoo ./cmd/godoo
-# The data directory, made here because the final image has no shell; it
+# The data directory (with the filestore folder a shared volume may mount
+# over), made here because the final image has no shell; it
 # is copied with the owner of the user godoo runs as.
-RUN mkdir -p /out/data
+RUN mkdir -p /out/data/filestore
 
 FROM gcr.io/distroless/static-debian12
 ARG VERSION=0.1.0-dev

@@ -68,6 +68,7 @@ type Authenticator struct {
 	mu           sync.Mutex
 	configByHash map[string]string // hash of a configured header key → key name
 	configNames  map[string]bool
+	configGroups map[string][]string // key name → groups set by the configuration
 }
 
 // New returns an Authenticator with Odoo's defaults.
@@ -161,26 +162,39 @@ func (a *Authenticator) Login(ctx context.Context, db bun.IDB, dbname, login, pa
 // Check verifies (uid, password) as execute_kw does on every call. A cached
 // success costs one indexed read of the user's auth state.
 func (a *Authenticator) Check(ctx context.Context, db bun.IDB, dbname string, uid int64, password, ip string) error {
+	_, err := a.CheckCall(ctx, db, dbname, uid, password, ip)
+	return err
+}
+
+// CheckCall is Check returning the native key that was given in the
+// password slot, whose id and restrictions the call then carries; the zero
+// NativeKey when it was a password.
+func (a *Authenticator) CheckCall(ctx context.Context, db bun.IDB, dbname string, uid int64, password, ip string) (models.NativeKey, error) {
 	if password == "" || uid <= 0 {
-		return models.ErrAccessDenied
+		return models.NativeKey{}, models.ErrAccessDenied
 	}
 	pk, isKey := ParseKey(password)
 	if isKey {
 		k, found, err := a.nativeKeyUser(ctx, db, dbname, pk, ScopeRPC, ip)
 		if err != nil {
-			return err
+			return models.NativeKey{}, err
 		}
 		if found && k.UserID == uid {
-			return nil
+			return k, nil
 		}
 		if !pk.Odoo {
 			// Refused without touching the password (a godoo key is never a
 			// password) and without a write to the login cool-down: the key
 			// limiter counted the failure if it was worth counting.
 			a.Refused(ip, dbname, "", ReasonKey)
-			return models.ErrAccessDenied
+			return models.NativeKey{}, models.ErrAccessDenied
 		}
 	}
+	return models.NativeKey{}, a.checkPassword(ctx, db, dbname, uid, password, ip)
+}
+
+// checkPassword is Check for a password.
+func (a *Authenticator) checkPassword(ctx context.Context, db bun.IDB, dbname string, uid int64, password, ip string) error {
 	// The cached check is bound to the stored hash as well as to
 	// auth_version: a hash replaced outside godoo (an UPDATE run by hand) or
 	// a database dropped and created again under the same name by another

@@ -1,6 +1,10 @@
 package auth
 
-import "time"
+import (
+	"time"
+
+	"github.com/godoo/godoo/models"
+)
 
 // Identity is who a request runs as, whatever proved it: what every auth
 // mode of the HTTP front resolves (the public user, a web session, a
@@ -18,6 +22,10 @@ type Identity struct {
 	// only known for auth.api.key header keys).
 	KeyID   int64
 	KeyName string
+	// Limits are the restrictions of the key used (allowed methods, read
+	// only, networks); nil when no key was used or it restricts nothing.
+	// The services check them before any model code runs.
+	Limits *models.KeyLimits
 	// Groups are the codes of the header key's groups (auth.api.key.group).
 	Groups []string
 	// Session is the web session the identity came with (mode user), for

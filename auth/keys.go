@@ -54,8 +54,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 		usable = true
 		if a.keyCache.hit(dbname, k.ID, k.Hash, pk.Key, 0) {
-			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
-			return k, true, nil
+			return a.nativeFrom(dbname, k, ip, now)
 		}
 		ok, err := a.verifyKey(ctx, dbname, pk, k, ip, now)
 		if err != nil {
@@ -63,8 +62,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 		if ok {
 			a.keyCache.store(dbname, k.ID, k.Hash, pk.Key, 0)
-			a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
-			return k, true, nil
+			return a.nativeFrom(dbname, k, ip, now)
 		}
 	}
 	if cached && len(cands) == 0 {
@@ -84,6 +82,19 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 	}
 	return models.NativeKey{}, false, nil
+}
+
+// nativeFrom accepts the verified key k if it may be used from ip, and
+// records its use. A right key from outside its networks is refused with
+// AccessDenied: it is not counted as a wrong key, nor does its caller go on
+// to try it as a password.
+func (a *Authenticator) nativeFrom(dbname string, k models.NativeKey, ip string, now time.Time) (models.NativeKey, bool, error) {
+	if !k.Limits.AllowsAddr(ip) {
+		a.Refused(ip, dbname, k.Login, ReasonKeyAddress)
+		return models.NativeKey{}, false, models.ErrAccessDenied
+	}
+	a.usage.touch(dbname, "res_users_apikeys", k.ID, now)
+	return k, true, nil
 }
 
 // verifyKey compares pk with the stored hash of k: a SHA-256 for godoo
@@ -122,22 +133,59 @@ func (a *Authenticator) BearerKey(ctx context.Context, db bun.IDB, dbname, key, 
 		a.Refused(ip, dbname, "", ReasonBearer)
 		return Identity{}, models.ErrAccessDenied
 	}
-	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, Mode: "bearer"}, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, Limits: k.Limits, Mode: "bearer"}, nil
+}
+
+// ConfigKey is a header key from the server configuration, section
+// [api_key_<name>]: its secret in clear (key =, kept for compatibility) or,
+// better, its hash (key_hash = sha256$<hex>, which ConfigKeyHash makes),
+// and the codes of the key groups it belongs to (key_groups =), which
+// replace the groups of the database record when given.
+type ConfigKey struct {
+	Key    string
+	Hash   string
+	Groups []string
+}
+
+// ConfigKeyHash is the key_hash of a configuration key: "sha256$" and the
+// SHA-256 of the key in hex, the value HeaderKeyHash stores.
+func ConfigKeyHash(key string) string { return "sha256$" + HeaderKeyHash(key) }
+
+// ParseConfigKeyHash reads a key_hash value: "sha256$" and 64 lowercase hex
+// digits. ok is false for anything else.
+func ParseConfigKeyHash(v string) (hexHash string, ok bool) {
+	h, found := strings.CutPrefix(v, "sha256$")
+	if !found || len(h) != 64 || !isLowerHex(h) {
+		return "", false
+	}
+	return h, true
 }
 
 // SetConfigKeys installs header keys that come from the server
-// configuration ([api_key_<name>] key=...): name to clear key. Only their
-// hashes are kept. A configured key replaces the database value of the key
-// of that name, which then no longer authenticates.
-func (a *Authenticator) SetConfigKeys(keys map[string]string) {
+// configuration: key name to key. Only their hashes are kept; a key whose
+// Hash does not parse (ParseConfigKeyHash) matches nothing. A configured
+// key replaces the database value of the key of that name, which then no
+// longer authenticates.
+func (a *Authenticator) SetConfigKeys(keys map[string]ConfigKey) {
 	byHash := make(map[string]string, len(keys))
 	names := make(map[string]bool, len(keys))
-	for name, key := range keys {
-		byHash[HeaderKeyHash(key)] = name
+	groups := make(map[string][]string, len(keys))
+	for name, k := range keys {
 		names[name] = true
+		if k.Groups != nil {
+			groups[name] = k.Groups
+		}
+		h := HeaderKeyHash(k.Key)
+		if k.Key == "" {
+			var ok bool
+			if h, ok = ParseConfigKeyHash(k.Hash); !ok {
+				continue
+			}
+		}
+		byHash[h] = name
 	}
 	a.mu.Lock()
-	a.configByHash, a.configNames = byHash, names
+	a.configByHash, a.configNames, a.configGroups = byHash, names, groups
 	a.mu.Unlock()
 }
 
@@ -156,6 +204,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	a.mu.Lock()
 	configName, fromConfig := a.configByHash[h]
 	overridden := a.configNames
+	groups, configGroups := a.configGroups[configName]
 	a.mu.Unlock()
 	ref := "h:" + h
 	if fromConfig {
@@ -185,6 +234,16 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	if found && !fromConfig && overridden[k.Name] {
 		found = false // the configuration holds this key's secret now
 	}
+	if fromConfig && configGroups {
+		k.Groups = groups // the configuration holds its groups too
+	}
+	if found && k.Usable && k.Expires != "" && k.Expires < now.Format(models.DatetimeLayout) {
+		k.Usable = false // expired: refused like an archived key
+	}
+	if found && k.Usable && !k.Limits.AllowsAddr(ip) {
+		a.Refused(ip, dbname, k.Login, ReasonKeyAddress)
+		return Identity{}, models.ErrAccessDenied
+	}
 	if !found || !k.Usable {
 		a.Refused(ip, dbname, "", ReasonHeader)
 		if cached && !row.found {
@@ -200,7 +259,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 		return Identity{}, models.ErrAccessDenied
 	}
 	a.usage.touch(dbname, "auth_api_key", k.ID, now)
-	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Groups: k.Groups, Mode: "api_key"}, nil
+	return Identity{DB: dbname, UID: k.UserID, Login: k.Login, KeyID: k.ID, KeyName: k.Name, Groups: k.Groups, Limits: k.Limits, Mode: "api_key"}, nil
 }
 
 // Verify reports whether password matches the stored value, as an

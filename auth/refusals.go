@@ -16,6 +16,9 @@ const (
 	ReasonCooldown = "cooldown" // refused unchecked: the address is cooled down
 	ReasonHeader   = "header_key"
 	ReasonBearer   = "bearer_key"
+	// ReasonKeyAddress is a right key used from outside its allowed
+	// networks.
+	ReasonKeyAddress = "key_address"
 )
 
 // refusalLog gathers refused attempts and writes one line per source address

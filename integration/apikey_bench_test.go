@@ -322,3 +322,45 @@ func BenchmarkColdPasswordChecks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAPIKeyRestricted: a call's key check (Auth.Password, as
+// execute_kw makes it, then the restrictions services check before the
+// method runs) with an unrestricted key and with one of 20 allow patterns
+// and 5 address ranges. Target: under 2 µs more for the restricted key.
+func BenchmarkAPIKeyRestricted(b *testing.B) {
+	allow := []string{"res.*:search*,read"}
+	var from []string
+	for i := range 19 {
+		allow = append(allow, fmt.Sprintf("x.model%d:read,search_read,write", i))
+		if i < 5 {
+			from = append(from, fmt.Sprintf("10.%d.0.0/16", i))
+		}
+	}
+	for name, store := range benchStores(b) {
+		d := newBenchDB(b, store)
+		restricted, err := d.set.Database.CreateAPIKey(context.Background(), d.name, services.KeyOptions{Login: "admin", Name: "restricted",
+			Limits: services.KeyLimits{Allow: allow, From: from}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := services.WithRemoteAddr(context.Background(), "10.4.3.2")
+		for _, k := range []struct{ name, key string }{{"unrestricted", d.key}, {"20_patterns_5_cidrs", restricted.Clear}} {
+			b.Run(name+"/"+k.name, func(b *testing.B) {
+				cr := services.Credentials{DB: d.name, UID: 2, Password: k.key}
+				check := func() {
+					id, err := d.set.Auth.Password(ctx, cr)
+					if err == nil {
+						err = id.Limits.CheckCall("res.partner", "search_read")
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				check()
+				for b.Loop() {
+					check()
+				}
+			})
+		}
+	}
+}

@@ -34,7 +34,8 @@ func TestDB(t *testing.T) {
 					t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
 					t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
 					t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
-					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store.Dialect()) })
+					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store) })
+					t.Run("dump and restore a filestore", func(t *testing.T) { testDBDumpFilestore(t, c, store) })
 					t.Run("change_admin_password", func(t *testing.T) { testDBChangeMaster(t, c, store) })
 				})
 			}
@@ -51,8 +52,14 @@ func TestDB(t *testing.T) {
 // dbServe starts a server of a new Set on store, without any database.
 func dbServe(t *testing.T, store models.Store, cfg services.Config) (*services.Set, string) {
 	t.Helper()
+	return dbServeWith(t, store, cfg, godoorpc.Options{})
+}
+
+// dbServeWith is dbServe with the handler's options.
+func dbServeWith(t *testing.T, store models.Store, cfg services.Config, opts godoorpc.Options) (*services.Set, string) {
+	t.Helper()
 	set := newSet(store, cfg)
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
+	h := godoorpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

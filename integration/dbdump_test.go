@@ -3,12 +3,18 @@ package integration_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/models"
+	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -17,7 +23,8 @@ import (
 // database a new database.uuid; a restore over an existing name, of a
 // dump of the other kind of store, or of a dump godoo did not write is
 // refused with Odoo's error and leaves no database behind.
-func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string) {
+func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.Store) {
+	dialect := store.Dialect()
 	name := uniqueName("itdb_")
 	dbDropLater(t, set, name)
 	pw := "pw-" + name
@@ -71,6 +78,19 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string
 				t.Errorf("database.uuid of the copy = %q, want a new one (the original's is %q)", u, uuid)
 			}
 
+			// The dump travels in the request: one over the body limit
+			// is refused before any of it is restored.
+			_, smallURL := dbServeWith(t, store, services.Config{ListDB: true, MasterPassword: masterPassword},
+				godoorpc.Options{MaxBodyBytes: int64(len(data) / 2)})
+			tooBig := uniqueName("itdb_")
+			dbDropLater(t, set, tooBig)
+			if r := post(t, smallURL+"/jsonrpc", "application/json", jsonBody("db", "restore", masterPassword, tooBig, data)); r.status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a restore over the body limit: HTTP %d %s", r.status, r.body)
+			}
+			if dbExists(t, c, tooBig) {
+				t.Errorf("a restore over the body limit made %s", tooBig)
+			}
+
 			// A restore over an existing name is Odoo's Exception and
 			// leaves the database as it was.
 			_, f := c.call(t, "db", "restore", masterPassword, name, data)
@@ -97,6 +117,10 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, dialect string
 		} else {
 			delete(foreign, "sqlite file")
 			foreign["damaged own format"] = append([]byte("SQLite format 3\x00"), bytes.Repeat([]byte{0xff}, 200)...)
+		}
+		// Real dumps of the other kind of store, when the machine has it.
+		for what, raw := range otherStoreDumps(t, other) {
+			foreign[what] = raw
 		}
 		for what, raw := range foreign {
 			t.Run(what, func(t *testing.T) {
@@ -171,4 +195,103 @@ func dumpZip(t *testing.T, members map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// otherStoreDumps dumps a new database of a store of kind dialect in both
+// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server.
+func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
+	t.Helper()
+	mk, ok := stores(t)[dialect]
+	if !ok {
+		t.Logf("no %s store on this machine: its real dumps are not tried", dialect)
+		return nil
+	}
+	store := mk(t)
+	t.Cleanup(func() { store.Close() })
+	set := newSet(store, services.Config{})
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, format := range []string{"zip", "dump"} {
+		var b bytes.Buffer
+		if err := set.Database.DumpTo(ctx, name, format, &b, nil); err != nil {
+			t.Fatal(err)
+		}
+		out["real "+dialect+" "+format] = b.Bytes()
+	}
+	return out
+}
+
+// testDBDumpFilestore: the zip of a database with a filestore holds its
+// files under filestore/, as Odoo's, and restoring it gives the restored
+// database its own copy, from which its attachments read; a server
+// without a filestore refuses such a dump.
+func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
+	files := t.TempDir()
+	set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword, FilestoreDir: files})
+	c = dbSameProtocol(c, url)
+	name := uniqueName("itdb_")
+	dbDropLater(t, set, name)
+	pw := "pw-" + name
+	dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	content := "the content of an attachment kept in the filestore"
+	v, f := c.call(t, "object", "execute_kw", name, int64(2), pw, "ir.attachment", "create",
+		[]any{map[string]any{"name": "kept.txt", "datas": base64.StdEncoding.EncodeToString([]byte(content))}})
+	if f != nil {
+		t.Fatalf("create an attachment: %d %s", f.Code, f.String)
+	}
+	readDatas := func(db string) any {
+		t.Helper()
+		v, f := c.call(t, "object", "execute_kw", db, int64(2), pw, "ir.attachment", "read", []any{[]any{v}, []any{"datas", "store_fname"}})
+		if f != nil {
+			t.Fatalf("read the attachment on %s: %d %s", db, f.Code, f.String)
+		}
+		recs, _ := v.([]any)
+		if len(recs) != 1 {
+			t.Fatalf("read the attachment on %s: %#v", db, v)
+		}
+		return recs[0]
+	}
+	rec := readDatas(name).(map[string]any)
+	fname, _ := rec["store_fname"].(string)
+	if fname == "" {
+		t.Fatalf("the attachment is not in the filestore: %#v", rec)
+	}
+
+	data, _ := dbMust(t, c, "dump", masterPassword, name, "zip").(string)
+	raw, _ := base64.StdEncoding.DecodeString(data)
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.Open("filestore/" + fname); err != nil {
+		t.Errorf("the zip lacks filestore/%s: %v", fname, err)
+	}
+
+	restored := uniqueName("itdb_")
+	dbDropLater(t, set, restored)
+	equal(t, "restore", dbMust(t, c, "restore", masterPassword, restored, data), true)
+	equal(t, "the restored attachment", readDatas(restored).(map[string]any)["datas"], base64.StdEncoding.EncodeToString([]byte(content)))
+	if b, err := os.ReadFile(filepath.Join(files, restored, filepath.FromSlash(fname))); err != nil || string(b) != content {
+		t.Errorf("the restored database's filestore: %q, %v", b, err)
+	}
+	entries, _ := os.ReadDir(files)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("the restore left %s beside the filestores", e.Name())
+		}
+	}
+
+	_, noFilesURL := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword})
+	other := uniqueName("itdb_")
+	dbDropLater(t, set, other)
+	_, f = dbSameProtocol(c, noFilesURL).call(t, "db", "restore", masterPassword, other, data)
+	wantFault(t, c, f, 1, "Couldn't restore database")
+	if dbExists(t, c, other) {
+		t.Errorf("a refused restore made %s", other)
+	}
 }

@@ -137,6 +137,28 @@ func readCases(protocol string) []keyOrderCase {
 	}
 }
 
+// readGroupCases are the cases of read_group's groups over protocol.
+func readGroupCases(protocol string) []keyOrderCase {
+	group := func(kw *object) func(t *testing.T, k *keyOrderWire) *object {
+		return func(t *testing.T, k *keyOrderWire) *object {
+			kw.set("domain", []any{[]any{"id", "=", k.partner}})
+			return resultDict(t, k.kw(t, protocol, "res.partner", "read_group", []any{}, kw))
+		}
+	}
+	return []keyOrderCase{
+		{"read_group, lazy over " + protocol, group(kwargs("fields", []any{"country_id"}, "groupby", []any{"country_id"})),
+			[]string{"country_id", "country_id_count", "__domain"}, nil},
+		{"read_group, groupings left over " + protocol, group(kwargs("fields", []any{"color:sum"}, "groupby", []any{"is_company", "city"})),
+			[]string{"is_company", "is_company_count", "color", "__domain", "__context"}, nil},
+		{"read_group, not lazy over " + protocol, group(kwargs("fields", []any{"color:max", "id:count"}, "groupby", []any{"zip", "city"}, "lazy", false)),
+			[]string{"zip", "city", "__count", "color", "id", "__domain"}, nil},
+		{"read_group, by date over " + protocol, group(kwargs("fields", []any{"color"}, "groupby", []any{"create_date:year", "city"})),
+			[]string{"create_date:year", "create_date_count", "color", "__domain", "__context", "__range"}, nil},
+		{"read_group, no grouping over " + protocol, group(kwargs("fields", []any{"color:sum"}, "groupby", []any{})),
+			[]string{"__count", "color", "__domain"}, nil},
+	}
+}
+
 // modelFieldOrder is the order of a read of every field of model: id, then
 // the fields in the order the model declares them (Odoo's _fields order).
 func modelFieldOrder(model string) func(t *testing.T, k *keyOrderWire) []string {
@@ -210,7 +232,8 @@ func TestKeyOrder(t *testing.T) {
 			if k.partner, _ = id.(int64); err != nil || k.partner == 0 {
 				t.Fatalf("create partner: %v %v", id, err)
 			}
-			cases := slices.Concat(keyOrderCases, readCases("xmlrpc"), readCases("jsonrpc"))
+			cases := slices.Concat(keyOrderCases, readCases("xmlrpc"), readCases("jsonrpc"),
+				readGroupCases("xmlrpc"), readGroupCases("jsonrpc"))
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
 					want := c.want

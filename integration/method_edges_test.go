@@ -51,6 +51,10 @@ func TestMethodEdges(t *testing.T) {
 					1, "Invalid field 'parent_id.name' on model 'res.partner'"},
 				{"an order on a computed field", "res.partner", "search", []any{[]any{}}, map[string]any{"order": "display_name"},
 					1, "Cannot convert res.partner.display_name to SQL because it is not stored"},
+				{"an unknown language", "res.partner", "search_count", []any{[]any{}}, map[string]any{"context": map[string]any{"lang": "xx_XX"}},
+					2, "Invalid language code: xx_XX"},
+				{"an inactive language", "res.partner", "search_count", []any{[]any{}}, map[string]any{"context": map[string]any{"lang": "fr_FR"}},
+					2, "Invalid language code: fr_FR"},
 				{"a string for the field list", "res.partner", "read", []any{[]any{int64(1)}, "name"}, nil,
 					1, "Invalid field 'n' on model 'res.partner'"},
 			}
@@ -69,6 +73,13 @@ func TestMethodEdges(t *testing.T) {
 				rows := e.mustKw(t, c, "res.users", "read", []any{[]any{int64(2), int64(2), int64(987654)}, []any{"login"}}, nil).([]any)
 				if len(rows) != 2 {
 					t.Fatalf("read [2, 2, missing] gave %d rows, want 2: %v", len(rows), rows)
+				}
+			})
+			t.Run("a false context is none", func(t *testing.T) {
+				for _, ctx := range []any{"", false, int64(0), []any{}, nil, map[string]any{"lang": false}, map[string]any{"lang": "en_US"}} {
+					if _, f := e.kw(t, c, "res.partner", "search_count", []any{[]any{}}, map[string]any{"context": ctx}); f != nil {
+						t.Errorf("context %#v: %s", ctx, f.String)
+					}
 				}
 			})
 			t.Run("load _classic_write", func(t *testing.T) {

@@ -146,7 +146,7 @@ func testHierarchy(t *testing.T, e *env, c caller) {
 	got = ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"id", "parent_of", []any{leaf}}}}, map[string]any{"order": "id"}))
 	equal(t, "parent_of", got, []int64{root, mid, leaf})
 	got = ids(t, e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"parent_id", "child_of", "Root " + p}}}, map[string]any{"order": "id"}))
-	equal(t, "child_of by name on a many2one", got, []int64{mid, leaf})
+	equal(t, "child_of by name on the parent field", got, []int64{root, mid, leaf})
 	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{leaf}, []any{"commercial_partner_id", "display_name"}}, nil).([]any)[0].(map[string]any)
 	equal(t, "commercial partner", rec["commercial_partner_id"].([]any)[0], root)
 	_, f := e.kw(t, c, "res.country", "search", []any{[]any{[]any{"id", "child_of", int64(1)}}}, nil)

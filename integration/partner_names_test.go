@@ -31,7 +31,7 @@ func TestPartnerComputedNames(t *testing.T) {
 		equal(t, "company", read(co), map[string]any{"id": co, "complete_name": "Acme " + p, "commercial_company_name": "Acme " + p,
 			"display_name": "Acme " + p, "email_formatted": `"Acme ` + p + `" <info@acme.example>`,
 			"contact_address": "Acme " + p + "\n1 Main St\n\nSpringfield  12345\nUnited States",
-			"company_type": "company", "commercial_partner_id": []any{co, "Acme " + p}})
+			"company_type":    "company", "commercial_partner_id": []any{co, "Acme " + p}})
 		r := read(ann)
 		equal(t, "contact's complete name", r["complete_name"], "Acme "+p+`, Ann "A" `+p)
 		equal(t, "contact's company", r["commercial_company_name"], "Acme "+p)

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/godoo/godoo/auth"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -342,7 +343,7 @@ func (r *routeScenario) configured(t *testing.T) {
 	gatewayPw := "gateway-Pw-" + randomText(8)
 	r.secrets = append(r.secrets, fileKey, gatewayPw)
 	set := newSet(r.e.store, services.Config{ListDB: true, Log: r.e.set.Authenticator().Log,
-		HeaderKeys: map[string]string{name: fileKey},
+		HeaderKeys: map[string]auth.ConfigKey{name: {Key: fileKey}},
 		// Few rounds, so that the test does not pay 600 000 per request.
 		BasicUsers: map[string]string{"gateway": passlibHash(t, gatewayPw, []byte(randomText(12)), 1000)}})
 	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true, Log: r.e.set.Authenticator().Log})

@@ -558,11 +558,15 @@ func testWireJSONErrors(t *testing.T, e *env) {
 		{"AccessError", kw("test.rpc", "raise_access_error"), "odoo.exceptions.AccessError", "You are not allowed to do this"},
 		{"unexpected", kw("test.rpc", "raise_unexpected"), "builtins.Exception", `^Internal server error \(reference [0-9a-f]{12}\); see the server log\.$`},
 		{"string domain", kw("res.partner", "search", "x"), "builtins.", `^.+`},
-		{"unknown service", jsonBody("report", "render_report"), "builtins.KeyError", "'report'"},
+		{"unknown service", jsonBody("report", "render_report"), "builtins.KeyError", "report"},
 		{"unknown method", jsonBody("common", "nope"), "builtins.Exception", "Method not found: nope"},
 		{"unknown db method", jsonBody("db", "nope"), "builtins.KeyError", "Method not found: nope"},
 		{"missing database", jsonBody("common", "login", "no_such_db_x", "admin", "x"), "psycopg2.OperationalError", `FATAL:  database "no_such_db_x" does not exist`},
 		{"missing args", jsonBody("common", "login", e.db), "builtins.TypeError", "exp_login() missing 2 required positional arguments: 'login' and 'password'"},
+		{"params without args", []byte(`{"jsonrpc": "2.0", "method": "call", "id": 7, "params": {"service": "common", "method": "version"}}`),
+			"builtins.TypeError", "RPC.jsonrpc() missing 1 required positional argument: 'args'"},
+		{"empty params", []byte(`{"jsonrpc": "2.0", "method": "call", "id": 7, "params": {}}`),
+			"builtins.TypeError", "RPC.jsonrpc() missing 3 required positional arguments: 'service', 'method', and 'args'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := errorData(t, postJSON(t, e.jsonURL(), tc.body))

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 )
@@ -134,4 +136,72 @@ func (env *Env) Audit(ctx context.Context, event, kind string, keyID int64, keyN
 	_, err := env.Exec(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, key_name, user_id, actor_uid, ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, env.NowText(), event, kind, keyID, keyName, uid, env.UID, env.RemoteAddr)
 	return err
+}
+
+// RotateAPIKey replaces the native key id with a new key of the same user,
+// name, scope, expiry and restrictions, and returns the new clear key. The
+// old key keeps working for overlap (not past its own expiry), so that the
+// programs using it can move to the new one; with no overlap it is removed
+// at once. Only the key's owner or a system administrator may rotate it.
+// Errors: UserError for an unknown key (or one the caller may not see),
+// AccessError for another user's key, those of GenerateAPIKey.
+func (env *Env) RotateAPIKey(ctx context.Context, id int64, overlap time.Duration) (string, int64, error) {
+	var (
+		uid                      int64
+		name, scope, allow, from string
+		expires, readOnly        any
+	)
+	err := env.DB.QueryRowContext(ctx, `SELECT user_id, name, COALESCE(scope, ''), expiration_date,
+		COALESCE(allowed_methods, ''), COALESCE(allowed_networks, ''), read_only FROM res_users_apikeys WHERE id = ?`, id).
+		Scan(&uid, &name, &scope, &expires, &allow, &from, &readOnly)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, UserErrorf("No native API key with id %d.", id)
+	}
+	if err != nil {
+		return "", 0, env.Classify(err)
+	}
+	if uid != env.UID && !env.IsSuperuser() {
+		admin, err := env.HasGroup(ctx, "base.group_system")
+		if err != nil {
+			return "", 0, err
+		}
+		if !admin {
+			return "", 0, AccessErrorf("You can not rotate API keys unless they're yours or you are a system user")
+		}
+	}
+	var expiry any = false
+	old := expiryText(expires)
+	if old != "" {
+		expiry = old
+	}
+	clear, newID, err := env.GenerateAPIKey(ctx, uid, scope, name, expiry)
+	if err != nil {
+		return "", 0, err
+	}
+	if _, err := env.Exec(ctx, `UPDATE res_users_apikeys SET allowed_methods = ?, allowed_networks = ?, read_only = ? WHERE id = ?`,
+		nullText(allow), nullText(from), Bool(readOnly), newID); err != nil {
+		return "", 0, err
+	}
+	if overlap <= 0 {
+		return clear, newID, env.RemoveAPIKeys(ctx, []int64{id})
+	}
+	until := env.Now.Add(overlap).UTC().Format(DatetimeLayout)
+	if old == "" || until < old {
+		env.credentialsChanged("res_users_apikeys")
+		if _, err := env.Exec(ctx, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", until, id); err != nil {
+			return "", 0, err
+		}
+	}
+	if err := env.Audit(ctx, "rotated", "native", id, name, uid); err != nil {
+		return "", 0, err
+	}
+	return clear, newID, nil
+}
+
+// nullText is NULL for an empty text, the text otherwise.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

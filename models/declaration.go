@@ -110,6 +110,13 @@ type FieldDeclaration struct {
 	// fields.Image), scaled down to fit when written.
 	MaxWidth  int `json:"max_width"`
 	MaxHeight int `json:"max_height"`
+	// Aggregator is the function read_group aggregates the field with when
+	// asked for it by name alone, as fields_get gives it ("sum", "avg",
+	// ...); false or null for none. Absent, numbers are summed.
+	Aggregator json.RawMessage `json:"aggregator"`
+	// Attachment makes a stored binary field keep its value in an
+	// ir.attachment of the record, as Odoo's attachment=True.
+	Attachment bool `json:"attachment"`
 	// Described is the field's whole fields_get description, when the
 	// declaration gives one (a declaration generated from a recorded
 	// fields_get does): every attribute but help, in name order, which
@@ -152,14 +159,15 @@ type Attr struct {
 // godoo's own, telling how a field is stored and behaves, and that
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
-	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true}
+	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
+	"max_width": true, "max_height": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
 var describedOnly = map[string]bool{"searchable": true, "sortable": true, "groupable": true, "exportable": true,
 	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
-	"translate": true, "trim": true, "aggregator": true, "context": true, "domain": true, "allow_hierachy_operators": true,
-	"attachment": true, "sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
+	"translate": true, "trim": true, "context": true, "domain": true, "allow_hierachy_operators": true,
+	"sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
 	"strip_classes": true, "strip_style": true, "selectable": true}
 
 // ParseDeclaration decodes one declaration file.
@@ -477,6 +485,28 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	if (f.MaxWidth < 0 || f.MaxHeight < 0) || (f.MaxWidth > 0 || f.MaxHeight > 0) && f.Type != Binary {
 		return nil, fmt.Errorf("max_width and max_height are a binary image's bounds")
 	}
+	if len(fd.Aggregator) > 0 {
+		var agg any
+		if err := json.Unmarshal(fd.Aggregator, &agg); err != nil {
+			return nil, fmt.Errorf("aggregator: %w", err)
+		}
+		switch a := agg.(type) {
+		case string:
+			if !aggregators[a] {
+				return nil, fmt.Errorf("aggregator %q: not one of read_group's functions", a)
+			}
+			f.Aggregator = a
+		case nil:
+			f.Aggregator = noAggregator
+		case bool:
+			if a {
+				return nil, fmt.Errorf("aggregator true: name a function")
+			}
+			f.Aggregator = falseAggregator
+		default:
+			return nil, fmt.Errorf("aggregator %s: name a function", fd.Aggregator)
+		}
+	}
 	if f.Size != 0 && f.Type != Char {
 		return nil, fmt.Errorf("size is for char fields")
 	}
@@ -518,6 +548,16 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("a %s field that is related or computed has no column", f.Type)
 		}
 		stored = *fd.Store
+	}
+	if fd.Attachment && stored && !(described && f.Related != nil) {
+		// A described image variant related to the record's image (Odoo's
+		// image_1024 of image_1920) keeps a column of its own, which the
+		// engine fills when the image is written.
+		if f.Type != Binary || f.Related != nil {
+			return nil, fmt.Errorf("attachment is for stored binary fields")
+		}
+		// Its value lives in an attachment: no column.
+		f.Attachment, stored = true, false
 	}
 	if stored || fd.WriteOnly && described {
 		// A write-only field (a password) keeps its value in a column
@@ -644,7 +684,7 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 		links[f.RelTable] = cols
 	}
 	if f.ResizedFrom != "" {
-		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !src.hasColumn() {
+		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !(src.hasColumn() || src.Attachment) {
 			return fmt.Errorf("related %s: no stored binary field of that name", f.ResizedFrom)
 		}
 	}

@@ -172,6 +172,7 @@ func TestDeclareErrors(t *testing.T) {
 		{"many2one_reference without model field", `"a": {"type": "many2one_reference"}`, nil, "model_field"},
 		{"model field on an integer", `"a": {"type": "integer", "model_field": "m"}`, nil, "model_field"},
 		{"image bounds on a char", `"a": {"type": "char", "max_width": 128}`, nil, "binary image's bounds"},
+		{"unknown aggregator", `"a": {"type": "integer", "aggregator": "median"}`, nil, "not one of read_group's functions"},
 		{"link columns the same", `"a": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "a"}`, nil, "the same"},
 	}
 	for _, c := range cases {

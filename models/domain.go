@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/godoo/godoo/models/py"
 )
@@ -166,7 +167,7 @@ func (c *domainCompiler) node(m *Model, alias string, n *dnode, neg bool) (where
 		}
 		if op, ok := t[1].(string); ok {
 			path, _ := t[0].(string)
-			if inv, ok := inverse[strings.ToLower(op)]; ok && !strings.Contains(path, ".") {
+			if inv, ok := inverse[op]; ok && !strings.Contains(path, ".") {
 				return c.leaf(m, alias, []any{t[0], inv, t[2]})
 			}
 		}
@@ -180,7 +181,26 @@ func syntaxError(terms []any) error {
 	return ServerErrorf("builtins.ValueError", "Domain %s is syntactically not correct.", py.Repr(terms))
 }
 
+// invalidLeaf is Odoo's refusal of a domain term: Python's own ValueError
+// when the term does not unpack into three parts (a list or a string of
+// another length), else "Invalid leaf" with the term as a tuple.
 func invalidLeaf(t any) error {
+	n := -1
+	switch x := t.(type) {
+	case []any:
+		n = len(x)
+		if n == 3 {
+			return ServerErrorf("builtins.ValueError", "Invalid leaf %s", pyTuple(x))
+		}
+	case string:
+		n = utf8.RuneCountInString(x)
+	}
+	switch {
+	case n >= 0 && n < 3:
+		return ServerErrorf("builtins.ValueError", "not enough values to unpack (expected 3, got %d)", n)
+	case n > 3:
+		return ServerErrorf("builtins.ValueError", "too many values to unpack (expected 3)")
+	}
 	return ServerErrorf("builtins.ValueError", "Invalid leaf %s", py.Repr(t))
 }
 
@@ -222,7 +242,8 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if !ok {
 		return where{}, invalidLeaf(t)
 	}
-	op = strings.ToLower(op)
+	// Operators are taken in the case Odoo lists them ('ILIKE' is an
+	// invalid leaf); '<>' is the old spelling of '!='.
 	if op == "<>" {
 		op = "!="
 	}
@@ -460,7 +481,7 @@ func emptyValue(f *Field, value any) (empty bool, blank any) {
 		if value == nil || value == false || value == "" {
 			return true, ""
 		}
-	case Integer, Float, Monetary:
+	case Integer, Float, Monetary, Many2oneReference:
 		if f.Name == "id" {
 			return value == nil || value == false, nil
 		}
@@ -585,7 +606,7 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
 func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate bool) (where, error) {
 	co := c.env.Registry.Model(f.Relation)
 	if co == nil {
-		return where{}, ServerErrorf("builtins.KeyError", "'%s'", f.Relation)
+		return where{}, ServerErrorf("builtins.KeyError", "%s", f.Relation)
 	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
@@ -694,8 +715,14 @@ func (c *domainCompiler) many2oneByName(alias string, f *Field, op string, value
 func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, value any, t []any) (where, error) {
 	co := m
 	col := alias + ".id"
+	parentField := "parent_id"
 	switch {
 	case f.Name == "id":
+	case f.Type == Many2one && f.Relation == m.Name:
+		// A many2one to the model itself is the hierarchy: Odoo reads
+		// (parent_id, child_of, x) as (id, child_of, x) through that
+		// field, so x itself is in.
+		parentField = f.Name
 	case f.Type == Many2one:
 		co = c.env.Registry.Model(f.Relation)
 		col = alias + "." + f.Column
@@ -705,7 +732,7 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 	default:
 		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s for %s in leaf %s", m.Name, f.Name, op, pyTuple(t))
 	}
-	parent := co.Fields["parent_id"]
+	parent := co.Fields[parentField]
 	if parent == nil || parent.Relation != co.Name {
 		return where{}, ServerErrorf("builtins.ValueError", "Invalid leaf %s: model %s has no parent_id hierarchy", pyTuple(t), co.Name)
 	}
@@ -734,9 +761,10 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		}
 		seed = where{sql: "SELECT id FROM " + co.Table + " WHERE id IN (" + Placeholders(len(ids)) + ")", args: IDArgs(ids)}
 	}
-	step := "SELECT x.id FROM " + co.Table + " x JOIN h ON x.parent_id = h.id"
+	pc := "x." + parent.Column
+	step := "SELECT x.id FROM " + co.Table + " x JOIN h ON " + pc + " = h.id"
 	if op == "parent_of" {
-		step = "SELECT x.parent_id FROM " + co.Table + " x JOIN h ON x.id = h.id WHERE x.parent_id IS NOT NULL"
+		step = "SELECT " + pc + " FROM " + co.Table + " x JOIN h ON x.id = h.id WHERE " + pc + " IS NOT NULL"
 	}
 	return where{sql: col + " IN (WITH RECURSIVE h(id) AS (" + seed.sql + " UNION " + step + ") SELECT id FROM h)", args: seed.args}, nil
 }

@@ -51,7 +51,6 @@ func TestDomainSQL(t *testing.T) {
 		{"true_false_leaves", "res.partner", []any{"|", []any{int64(1), "=", int64(1)}, []any{int64(0), "=", int64(1)}}},
 		{"datetime_date_gt", "res.partner", []any{[]any{"create_date", ">", "2024-01-31"}}},
 		{"eq_unset", "res.partner", []any{[]any{"ref", "=?", false}}},
-		{"uppercase_op", "res.partner", []any{[]any{"name", "ILIKE", "a"}}},
 		{"child_of", "res.partner", []any{[]any{"id", "child_of", []any{int64(1)}}}},
 		{"parent_of_m2o", "res.partner", []any{[]any{"parent_id", "parent_of", int64(7)}}},
 		{"child_of_name", "res.partner", []any{[]any{"parent_id", "child_of", "Azure"}}},
@@ -95,8 +94,10 @@ func TestDomainErrors(t *testing.T) {
 		want   string
 	}{
 		{"unknown_field", []any{[]any{"nope", "=", int64(1)}}, "Invalid field res.partner.nope in leaf ('nope', '=', 1)"},
-		{"unknown_operator", []any{[]any{"name", "~", "x"}}, "Invalid leaf ['name', '~', 'x']"},
-		{"short_term", []any{[]any{"name", "="}}, "Invalid leaf"},
+		{"unknown_operator", []any{[]any{"name", "~", "x"}}, "Invalid leaf ('name', '~', 'x')"},
+		{"operator in capitals", []any{[]any{"name", "ILIKE", "x"}}, "Invalid leaf ('name', 'ILIKE', 'x')"},
+		{"short_term", []any{[]any{"name", "="}}, "not enough values to unpack (expected 3, got 2)"},
+		{"long_term", []any{[]any{"name", "=", "x", "y"}}, "too many values to unpack (expected 3)"},
 		{"dangling_or", []any{"|", []any{"name", "=", "a"}}, "is syntactically not correct"},
 		{"lonely_and", []any{"&"}, "is syntactically not correct"},
 		{"bad_item", []any{int64(42)}, "Invalid leaf 42"},
@@ -104,7 +105,7 @@ func TestDomainErrors(t *testing.T) {
 		{"scalar_in", []any{[]any{"id", "in", "x"}}, "Invalid domain term"},
 		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "Invalid field res.partner.name.foo"},
 		{"sql_in_field", []any{[]any{"name = name; --", "=", "x"}}, "Invalid field"},
-		{"negated_empty_term", []any{"!", []any{}}, "Invalid leaf"},
+		{"negated_empty_term", []any{"!", []any{}}, "not enough values to unpack (expected 3, got 0)"},
 		{"unknown_date_part", []any{[]any{"create_date.fortnight", "=", int64(1)}}, "Invalid field"},
 	}
 	for _, tc := range cases {

@@ -3,11 +3,13 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/godoo/godoo/models/filestore"
 	"github.com/godoo/godoo/models/py"
 )
 
@@ -42,6 +44,9 @@ type Env struct {
 	// Access caches access verdicts and record rules across transactions;
 	// nil reads them in every transaction.
 	Access *AccessCache
+	// Files is the filestore of the database, where attachments keep
+	// their content; nil keeps it in the database (db_datas).
+	Files *filestore.Dir
 
 	su    bool
 	state *envState
@@ -57,6 +62,9 @@ type envState struct {
 	rules map[string]ruleCache
 	// xmlids caches the groups that field access rights name.
 	xmlids map[string]int64
+	// filesMarked is set once the transaction wrote or dropped a stored
+	// file: the filestore's checklist is then collected after it ends.
+	filesMarked bool
 }
 
 type ruleCache struct {
@@ -115,6 +123,15 @@ func (e *Env) access() *AccessCache {
 	}
 	return e.Access
 }
+
+// FilesMarked notes that the transaction put stored files on the
+// filestore's checklist.
+func (e *Env) FilesMarked() { e.state.filesMarked = true }
+
+// FilesCollectable reports whether FilesMarked was called: the services
+// then collect the checklist once the transaction is over, committed or
+// not.
+func (e *Env) FilesCollectable() bool { return e.state.filesMarked }
 
 // CommitHooks returns the functions registered with OnCommit.
 func (e *Env) CommitHooks() []func() { return e.state.onCommit }
@@ -179,10 +196,7 @@ func (e *Env) CheckAccess(ctx context.Context, m *Model, op Op) error {
 	if err != nil || ok {
 		return err
 	}
-	col := "perm_" + string(op)
-	names, err := e.strings(ctx, `SELECT g.name FROM ir_model_access a
-		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id
-		WHERE im.model = ? AND a.active AND a.`+col+` ORDER BY g.name`, m.Name)
+	names, err := e.accessGroupNames(ctx, m, op)
 	if err != nil {
 		return err
 	}
@@ -198,6 +212,27 @@ func (e *Env) CheckAccess(ctx context.Context, m *Model, op Op) error {
 	}
 	b.WriteString("\n\nContact your administrator to request access if necessary.")
 	return &Error{Kind: KindAccess, Message: b.String()}
+}
+
+// accessGroupNames are the groups whose access rights allow op on m, by
+// their full names ("Administration/Access Rights": the group's
+// application, when groups have one, then its name), sorted, as Odoo's
+// access error lists them.
+func (e *Env) accessGroupNames(ctx context.Context, m *Model, op Op) ([]string, error) {
+	name := "g.name"
+	join := ""
+	if g := e.Registry.Model("res.groups"); g != nil && g.Fields["category_id"] != nil && e.Registry.Model("ir.module.category") != nil {
+		name = "COALESCE(c.name || '/', '') || g.name"
+		join = " LEFT JOIN ir_module_category c ON c.id = g.category_id"
+	}
+	names, err := e.strings(ctx, `SELECT `+name+` FROM ir_model_access a
+		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id`+join+`
+		WHERE im.model = ? AND a.active AND a.perm_`+string(op), m.Name)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	return slices.Compact(names), nil
 }
 
 // HasAccess reports whether the user may perform op on m.
@@ -223,6 +258,23 @@ func (e *Env) HasAccess(ctx context.Context, m *Model, op Op) (bool, error) {
 		e.access().putAccess(key, n > 0)
 	}
 	return n > 0, err
+}
+
+// checkLang refuses a context whose lang is neither en_US nor an active
+// language, with Odoo's UserError. Odoo raises it when the environment's
+// language is first needed, which every model method reaches (names,
+// labels, defaults); godoo checks it once, before the method runs.
+func (e *Env) checkLang(ctx context.Context) error {
+	lang, _ := e.Context["lang"].(string)
+	if lang == "" || lang == "en_US" || e.Registry.Model("res.lang") == nil {
+		return nil
+	}
+	var one int64
+	found, err := e.Scalar(ctx, &one, "SELECT 1 FROM res_lang WHERE code = ? AND active = ?", lang, true)
+	if err != nil || found {
+		return err
+	}
+	return UserErrorf("Invalid language code: %s", lang)
 }
 
 // checkAllowedCompanies refuses a context whose allowed_company_ids names a

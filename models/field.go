@@ -114,10 +114,19 @@ type Field struct {
 	// one): a larger image is scaled down to fit when written, and a value
 	// that is no image is refused.
 	MaxWidth, MaxHeight int
+	// Aggregator is the function read_group aggregates the field with when
+	// a client names the field alone: "" for Odoo's default (a stored
+	// number is summed), noAggregator for none.
+	Aggregator string
 	// ResizedFrom names the binary field a stored image variant is made
 	// from (image_128 from image_1920): written whenever that field is,
 	// scaled down to MaxWidth and MaxHeight when they are set.
 	ResizedFrom string
+	// Attachment binary fields (Odoo's attachment=True, the default of
+	// images) keep their value in an ir.attachment of the record
+	// (res_model, res_id, res_field) instead of a column, through the
+	// registry's Attachments.
+	Attachment bool
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
@@ -128,7 +137,7 @@ type Field struct {
 // godoo describes them, reads them as empty and ignores writes to them.
 func (f *Field) valueless() bool {
 	switch {
-	case f.Column != "" || f.Compute != nil || f.Related != nil || f.WriteOnly:
+	case f.Column != "" || f.Compute != nil || f.Related != nil || f.WriteOnly || f.Attachment:
 		return false // a write-only field reads as an empty string
 	case f.Type == One2many:
 		return f.InverseName == ""
@@ -160,6 +169,33 @@ func (f *Field) qualified() string {
 	return f.Model + "." + f.Name
 }
 
+// noAggregator and falseAggregator are the Aggregator of a field
+// read_group does not aggregate unless asked to, declared null (which
+// fields_get leaves out) or false (which fields_get gives).
+const (
+	noAggregator    = "-"
+	falseAggregator = "false"
+)
+
+// aggregators are the functions a declaration may give a field.
+var aggregators = map[string]bool{"sum": true, "avg": true, "min": true, "max": true, "count": true,
+	"count_distinct": true, "bool_and": true, "bool_or": true}
+
+// defaultAggregate is the function read_group aggregates the field with
+// when a client names it alone, "" for none: its declared aggregator, else
+// the sum of a stored number other than the id.
+func (f *Field) defaultAggregate() string {
+	switch {
+	case f.Aggregator == noAggregator || f.Aggregator == falseAggregator || !f.Stored():
+		return ""
+	case f.Aggregator != "":
+		return f.Aggregator
+	case (f.Type == Integer || f.Type == Float || f.Type == Monetary) && f.Name != "id":
+		return "sum"
+	}
+	return ""
+}
+
 // isImage reports whether the field holds an image that is checked and
 // scaled when written.
 func (f *Field) isImage() bool { return f.Type == Binary && (f.MaxWidth > 0 || f.MaxHeight > 0) }
@@ -180,7 +216,7 @@ func (f *Field) hasColumn() bool { return f.Column != "" }
 // fields are stored (in the comodel or a link table); computed ones, such as
 // passwords, are not.
 func (f *Field) describedStored() bool {
-	return f.Stored() || f.Type == One2many || f.Type == Many2many
+	return f.Stored() || f.Type == One2many || f.Type == Many2many || f.Attachment
 }
 
 // searchable is fields_get's searchable: stored fields, the fields of a

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"math"
+	"sort"
 	"strconv"
 )
 
@@ -52,12 +53,12 @@ func decimalPlaces(rounding float64) int {
 	return 0
 }
 
-// roundMonetary rounds the monetary values among cols of the records ids
-// (none yet for a create, whose currency is then the one in cols) to the
-// rounding of each record's currency, as Odoo's Monetary field does when
-// it writes. Records of different currencies get an UPDATE each; the
-// values already in cols are rounded when all records share a currency.
-// It returns the ids whose values it wrote itself.
+// roundMonetary rounds the monetary values among cols to the rounding of
+// each record's currency, as Odoo's Monetary field does when it writes:
+// the currency written with the value (always so for a create, ids being
+// nil), else the record's own. When the records of ids have currencies of
+// different roundings, the value leaves cols and is returned per record,
+// for the caller to write record by record.
 func (env *Env) roundMonetary(ctx context.Context, m *Model, ids []int64, cols map[string]any) (map[int64]map[string]any, error) {
 	var names []string
 	for name := range cols {
@@ -65,59 +66,81 @@ func (env *Env) roundMonetary(ctx context.Context, m *Model, ids []int64, cols m
 			names = append(names, name)
 		}
 	}
-	if len(names) == 0 {
-		return nil, nil
-	}
-	// The currency of each record: the one written with the value, else
-	// the record's own.
-	currencyOf := map[int64]any{}
+	sort.Strings(names)
 	perRecord := map[int64]map[string]any{}
+	roundings := map[any]float64{} // by currency id, as the column holds it
+	rounding := func(cf *Field, cur any) (float64, error) {
+		if r, ok := roundings[cur]; ok {
+			return r, nil
+		}
+		r, err := env.currencyRounding(ctx, cf, cur)
+		roundings[cur] = r
+		return r, err
+	}
 	for _, name := range names {
 		f := m.Fields[name]
 		cf := m.Fields[f.currencyField()]
 		if cf == nil || cf.Type != Many2one || !cf.hasColumn() {
 			continue
 		}
+		x, _ := toFloat(cols[name])
 		if cur, given := cols[cf.Name]; given || len(ids) == 0 {
-			x, _ := toFloat(cols[name])
-			r, err := env.currencyRounding(ctx, cf, cur)
+			r, err := rounding(cf, cur)
 			if err != nil {
 				return nil, err
 			}
 			cols[name] = roundTo(x, r, decimalPlaces(r))
 			continue
 		}
-		pairs, err := env.Query(ctx, "SELECT id, "+cf.Column+" FROM "+m.Table+" WHERE id IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
+		currencies, err := env.currenciesOf(ctx, m, cf, ids)
 		if err != nil {
 			return nil, err
 		}
-		for pairs.Next() {
-			var id int64
-			var cur any
-			if err := pairs.Scan(&id, &cur); err != nil {
-				pairs.Close()
-				return nil, err
-			}
-			currencyOf[id] = cur
-		}
-		pairs.Close()
-		if err := pairs.Err(); err != nil {
-			return nil, err
-		}
-		x, _ := toFloat(cols[name])
+		values := map[int64]float64{}
+		distinct := map[float64]bool{}
 		for _, id := range ids {
-			r, err := env.currencyRounding(ctx, cf, currencyOf[id])
+			r, err := rounding(cf, currencies[id])
 			if err != nil {
 				return nil, err
 			}
+			values[id] = roundTo(x, r, decimalPlaces(r))
+			distinct[values[id]] = true
+		}
+		if len(distinct) == 1 {
+			cols[name] = values[ids[0]]
+			continue
+		}
+		delete(cols, name)
+		for id, v := range values {
 			if perRecord[id] == nil {
 				perRecord[id] = map[string]any{}
 			}
-			perRecord[id][name] = roundTo(x, r, decimalPlaces(r))
+			perRecord[id][name] = v
 		}
-		delete(cols, name)
 	}
 	return perRecord, nil
+}
+
+// currenciesOf reads the currency column cf of the records ids.
+func (env *Env) currenciesOf(ctx context.Context, m *Model, cf *Field, ids []int64) (map[int64]any, error) {
+	rows, err := env.Query(ctx, "SELECT id, "+cf.Column+" FROM "+m.Table+" WHERE id IN ("+Placeholders(len(ids))+")", IDArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]any{}
+	for rows.Next() {
+		var id int64
+		var cur any
+		if err := rows.Scan(&id, &cur); err != nil {
+			return nil, err
+		}
+		if n, ok := ToInt64(cur); ok {
+			cur = n // one key per currency, whatever the driver's type
+		}
+		out[id] = cur
+	}
+	return out, rows.Err()
 }
 
 // currencyField is the name of a monetary field's currency field.

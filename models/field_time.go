@@ -4,28 +4,37 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/godoo/godoo/models/py"
 )
 
-// Odoo reads a written date with Python's datetime.strptime after cutting
-// the text to the format's length, so the values it accepts (one-digit
-// months and days, a datetime's text for a date) and the ValueErrors it
-// raises are strptime's. The patterns below are the ones strptime compiles
-// for %Y-%m-%d and %Y-%m-%d %H:%M:%S, alternatives in the same order, so
-// that a prefix matches the same way.
-var (
-	strptimeDate     = regexp.MustCompile(`^(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])`)
-	strptimeDatetime = regexp.MustCompile(`^(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])\s+(2[0-3]|[0-1]\d|\d):([0-5]\d|\d):(6[0-1]|[0-5]\d|\d)`)
+// Odoo reads a written date with Python's datetime.strptime, after
+// cutting the text to the date format's length, and a datetime with the
+// datetime format cut to the text's length less two (Odoo 18's
+// Datetime.to_datetime), so the values it accepts (one-digit months and
+// days, a datetime's text for a date, a date alone for a datetime) and the
+// ValueErrors it raises are strptime's. strptimeDirectives are the
+// patterns strptime compiles for each directive, alternatives in the same
+// order, so that a prefix matches the same way.
+var strptimeDirectives = map[byte]string{
+	'Y': `(\d\d\d\d)`,
+	'm': `(1[0-2]|0[1-9]|[1-9])`,
+	'd': `(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])`,
+	'H': `(2[0-3]|[0-1]\d|\d)`,
+	'M': `([0-5]\d|\d)`,
+	'S': `(6[0-1]|[0-5]\d|\d)`,
+}
+
+// Odoo's DATE_FORMAT and DATETIME_FORMAT.
+const (
+	dateFormat     = "%Y-%m-%d"
+	datetimeFormat = "%Y-%m-%d %H:%M:%S"
 )
 
-// Lengths of Odoo's DATE_FORMAT and DATETIME_FORMAT texts, to which a value
-// is cut before it is parsed.
-const (
-	dateLength     = len(DateLayout)
-	datetimeLength = len(DatetimeLayout)
-)
+// Length of DATE_FORMAT's text, to which a date is cut before it is parsed.
+const dateLength = len(DateLayout)
 
 // parseOdooTime parses a written value of a date or datetime field as
 // Odoo's Date.to_date and Datetime.to_datetime do, and returns it in the
@@ -49,39 +58,101 @@ func (f *Field) parseOdooTime(v any) (string, error) {
 	return "", ServerErrorf("builtins.TypeError", "strptime() argument 1 must be str, not %s", py.TypeName(v))
 }
 
-// strptime is Python's datetime.strptime of value cut to the length of the
-// date or datetime format, a date alone being read as midnight for a
-// datetime, with Python's error texts.
+// strptime is Odoo's reading of a written date (dateOnly) or datetime:
+// Python's datetime.strptime of the value cut to the date format's length,
+// or of the value with the datetime format cut to the value's length less
+// two, with Python's error texts.
 func strptime(value string, dateOnly bool) (time.Time, error) {
-	re, format := strptimeDatetime, "%Y-%m-%d %H:%M:%S"
+	format := datetimeFormat
 	if dateOnly {
-		re, format = strptimeDate, "%Y-%m-%d"
 		value = cutRunes(value, dateLength)
+		format = dateFormat
 	} else {
-		value = cutRunes(value, datetimeLength)
-		if len([]rune(value)) == dateLength {
-			value += " 00:00:00"
-		}
+		format = pySlice(datetimeFormat, len([]rune(value))-2)
 	}
-	m := re.FindStringSubmatch(value)
+	return pyStrptime(value, format)
+}
+
+// pySlice is Python's s[:n] of an ASCII text, n counting from the end when
+// negative.
+func pySlice(s string, n int) string {
+	if n < 0 {
+		n += len(s)
+	}
+	return s[:max(0, min(n, len(s)))]
+}
+
+// pyStrptime is Python's datetime.strptime for formats of the directives
+// %Y, %m, %d, %H, %M and %S: the format compiles to a pattern that must
+// match the start of value, and the rest of value must be empty; fields
+// the format lacks take Python's defaults (1900-01-01 00:00:00).
+func pyStrptime(value, format string) (time.Time, error) {
+	c, err := strptimePattern(format)
+	if err != nil {
+		return time.Time{}, err
+	}
+	m := c.re.FindStringSubmatch(value)
 	if m == nil {
 		return time.Time{}, ServerErrorf("builtins.ValueError", "time data %s does not match format %s", py.Repr(value), py.Repr(format))
 	}
 	if rest := value[len(m[0]):]; rest != "" {
 		return time.Time{}, ServerErrorf("builtins.ValueError", "unconverted data remains: %s", rest)
 	}
-	n := make([]int, 7)
-	for i := 1; i < len(m); i++ {
-		n[i], _ = strconv.Atoi(strings.TrimSpace(m[i]))
+	n := map[byte]int{'Y': 1900, 'm': 1, 'd': 1}
+	for i, d := range c.order {
+		n[d], _ = strconv.Atoi(strings.TrimSpace(m[i+1]))
 	}
-	year, month, day := n[1], n[2], n[3]
-	if day > daysIn(year, month) {
+	if n['d'] > daysIn(n['Y'], n['m']) {
 		return time.Time{}, ServerErrorf("builtins.ValueError", "day is out of range for month")
 	}
-	if n[6] > 59 {
+	if n['S'] > 59 {
 		return time.Time{}, ServerErrorf("builtins.ValueError", "second must be in 0..59")
 	}
-	return time.Date(year, time.Month(month), day, n[4], n[5], n[6], 0, time.UTC), nil
+	return time.Date(n['Y'], time.Month(n['m']), n['d'], n['H'], n['M'], n['S'], 0, time.UTC), nil
+}
+
+// compiledFormat is a strptime format as a pattern, with the directives
+// of its groups in order.
+type compiledFormat struct {
+	re    *regexp.Regexp
+	order []byte
+}
+
+// strptimeFormats caches the compiled formats, which are few: Odoo's two
+// and their cuts.
+var strptimeFormats sync.Map // format -> *compiledFormat
+
+// strptimePattern compiles format as strptime does, with its errors for a
+// stray % or an unknown directive.
+func strptimePattern(format string) (*compiledFormat, error) {
+	if c, ok := strptimeFormats.Load(format); ok {
+		return c.(*compiledFormat), nil
+	}
+	var re strings.Builder
+	var order []byte
+	re.WriteString("^")
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case c == '%' && i+1 < len(format):
+			i++
+			p, ok := strptimeDirectives[format[i]]
+			if !ok {
+				return nil, ServerErrorf("builtins.ValueError", "'%c' is a bad directive in format %s", format[i], py.Repr(format))
+			}
+			re.WriteString(p)
+			order = append(order, format[i])
+		case c == '%':
+			return nil, ServerErrorf("builtins.ValueError", "stray %% in format %s", py.Repr(format))
+		case c == ' ':
+			re.WriteString(`\s+`)
+		default:
+			re.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	c := &compiledFormat{re: regexp.MustCompile(re.String()), order: order}
+	strptimeFormats.Store(format, c)
+	return c, nil
 }
 
 // cutRunes is Python's s[:n].

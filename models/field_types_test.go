@@ -26,12 +26,18 @@ var typesModels = []string{
 		"name": {"type": "char", "required": true},
 		"rounding": {"type": "float", "digits": [12, 6]}
 	}}`,
+	// A language's first day of the week, as Odoo 18's res.lang has it.
+	`{"model": "x.lang.week", "table": "res_lang", "fields": {
+		"week_start": {"type": "selection", "selection": [["1", "Monday"], ["7", "Sunday"]], "default": "7"}
+	}}`,
 	`{"model": "x.types", "description": "Field types", "order": "id", "fields": {
 		"name": {"type": "char", "size": 8},
 		"note": {"type": "text"},
 		"body": {"type": "html"},
 		"count": {"type": "integer"},
-		"ratio": {"type": "float"},
+		"ratio": {"type": "float", "aggregator": "avg"},
+		"score": {"type": "integer", "aggregator": false},
+		"rank": {"type": "integer", "aggregator": null},
 		"lat": {"type": "float", "digits": [10, 3]},
 		"currency_id": {"type": "many2one", "relation": "x.currency"},
 		"amount": {"type": "monetary"},
@@ -168,7 +174,6 @@ func TestFieldTypesReadWrite(t *testing.T) {
 			{"day", false, false},
 			{"moment", "2024-02-29 13:14:15", "2024-02-29 13:14:15"},
 			{"moment", "2024-02-29", "2024-02-29 00:00:00"},
-			{"moment", "2024-02-29 13:14:15.123456", "2024-02-29 13:14:15"},
 			{"moment", false, false},
 			{"state", "done", "done"},
 			{"state", false, false},
@@ -220,6 +225,8 @@ func TestFieldTypesMonetary(t *testing.T) {
 		x.expect("created", "amount", map[int64]any{a: 10.0, b: 11.0, none: 10.024})
 		x.must("x.types", "write", []any{[]any{a, b}, map[string]any{"amount": 3.975}}, nil)
 		x.expect("written", "amount", map[int64]any{a: 4.0, b: 4.0})
+		x.must("x.types", "write", []any{[]any{a, b}, map[string]any{"amount": 2.43}}, nil)
+		x.expect("written to two currencies", "amount", map[int64]any{a: 2.45, b: 2.0})
 		x.must("x.types", "write", []any{[]any{a}, map[string]any{"amount": 2.02, "currency_id": jpy}}, nil)
 		x.expect("written with its currency", "amount", map[int64]any{a: 2.0})
 	})
@@ -242,7 +249,14 @@ func TestFieldTypesBadValues(t *testing.T) {
 			{"day", "2024-13-01", "builtins.ValueError", "time data '2024-13-01' does not match format '%Y-%m-%d'"},
 			{"day", "2024-01-1x", "builtins.ValueError", "unconverted data remains: x"},
 			{"moment", "2024-01-01T10:00:00", "builtins.ValueError", "time data '2024-01-01T10:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
-			{"moment", "yesterday", "builtins.ValueError", "time data 'yesterday' does not match format '%Y-%m-%d %H:%M:%S'"},
+			{"moment", "yesterday", "builtins.ValueError", "stray % in format '%Y-%m-%'"},
+			{"moment", "yesterday!", "builtins.ValueError", "time data 'yesterday!' does not match format '%Y-%m-%d'"},
+			// The datetime format is cut to the text's length less two, as
+			// Odoo 18 reads a datetime.
+			{"moment", "2024-02-29 13:14:15.123456", "builtins.ValueError", "unconverted data remains: .123456"},
+			{"moment", "2024-02-29 13:1", "builtins.ValueError", "stray % in format '%Y-%m-%d %H:%'"},
+			{"moment", "2024-2-9 3:04:05", "builtins.ValueError", "unconverted data remains: :05"},
+			{"moment", "2024-02-29 25:00:00", "builtins.ValueError", "time data '2024-02-29 25:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
 			{"count", "1.5", "builtins.ValueError", "invalid literal for int() with base 10: '1.5'"},
 			{"count", []any{int64(1)}, "builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
 			{"ratio", "abc", "builtins.ValueError", "could not convert string to float: 'abc'"},
@@ -283,12 +297,12 @@ func TestFieldTypesImage(t *testing.T) {
 		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 128 || h != 85 {
 			t.Errorf("image_128 is %dx%d, want 128x85", w, h)
 		}
-		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": pngBase64(t, 2000, 4000)}}, nil)
-		if w, h := imageSize(t, x.read("x.types", id, "image_1920")); w != 960 || h != 1920 {
-			t.Errorf("image_1920 is %dx%d, want 960x1920", w, h)
+		x.must("x.types", "write", []any{[]any{id}, map[string]any{"image_1920": pngBase64(t, 200, 4000)}}, nil)
+		if w, h := imageSize(t, x.read("x.types", id, "image_1920")); w != 96 || h != 1920 {
+			t.Errorf("image_1920 is %dx%d, want 96x1920", w, h)
 		}
-		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 64 || h != 128 {
-			t.Errorf("image_128 is %dx%d, want 64x128", w, h)
+		if w, h := imageSize(t, x.read("x.types", id, "image_128")); w != 6 || h != 128 {
+			t.Errorf("image_128 is %dx%d, want 6x128", w, h)
 		}
 		// A stored copy without bounds is the value as written.
 		x.must("x.types", "write", []any{[]any{id}, map[string]any{"blob": small}}, nil)
@@ -347,10 +361,11 @@ func seedTypes(x *typesFixture) typesSeed {
 	sd.t2 = x.create("res.partner.category", map[string]any{"name": "Blue"})
 	sd.r1 = x.create("x.types", map[string]any{"name": "Alpha", "note": "hello world", "body": "<p>Hi</p>", "count": 5, "ratio": 1.5,
 		"flag": true, "day": "2024-01-15", "moment": "2024-01-15 10:00:00", "state": "draft", "partner_id": sd.p1,
-		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)}})
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1}}}, "ref": fmt.Sprintf("res.partner,%d", sd.p1), "data": map[string]any{"k": int64(1)},
+		"res_model": "res.partner", "res_id": sd.p1})
 	sd.r2 = x.create("x.types", map[string]any{"name": "beta", "note": "", "count": int64(0), "ratio": 0.0, "flag": false,
 		"day": "2024-02-29", "moment": "2024-02-29 23:59:59", "state": "done", "partner_id": sd.p2, "parent_id": sd.r1,
-		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8="})
+		"tag_ids": []any{[]any{int64(6), int64(0), []any{sd.t1, sd.t2}}}, "blob": "aGVsbG8=", "res_model": "res.partner", "res_id": int64(0)})
 	sd.r3 = x.create("x.types", map[string]any{"parent_id": sd.r1})
 	return sd
 }
@@ -446,6 +461,9 @@ func TestFieldTypesDomain(t *testing.T) {
 			{[]any{"ref", "like", "res.partner"}, "r1"},
 			{[]any{"data", "=", false}, "r2 r3"},
 			{[]any{"data", "!=", false}, "r1"},
+			{[]any{"res_id", "=", false}, "r2 r3"},
+			{[]any{"res_id", "=", 0}, "r2 r3"},
+			{[]any{"res_id", "=", p1}, "r1"},
 			{[]any{"blob", "=", false}, "r1 r3"},
 			{[]any{"blob", "!=", false}, "r2"},
 		} {
@@ -539,14 +557,36 @@ func TestFieldTypesReadGroup(t *testing.T) {
 				for i, w := range c.want {
 					g := groups[i]
 					var r any
-					if rs, ok := g["__range"].(map[string]any); ok {
-						r = rs[c.groupby]
+					if rs, ok := g["__range"].(*models.Dict); ok {
+						r, _ = rs.Get(c.groupby)
 					}
 					if !reflect.DeepEqual(g[c.groupby], w[0]) || g["__count"] != w[1] || !reflect.DeepEqual(r, w[2]) {
 						t.Errorf("group %d: %v %v %v, want %v", i, g[c.groupby], g["__count"], r, w)
 					}
 				}
 			})
+		}
+		// Fields named alone are aggregated with their aggregator: the
+		// average of ratio, the sum of count, none for score and rank.
+		agg := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{"ratio", "count", "score", "rank"}, []any{"flag"}}, nil))
+		for i, want := range []models.Record{{"ratio": 0.0, "count": int64(0)}, {"ratio": 1.5, "count": int64(5)}} {
+			g := agg[i]
+			_, hasScore := g["score"]
+			_, hasRank := g["rank"]
+			if g["ratio"] != want["ratio"] || g["count"] != want["count"] || hasScore || hasRank {
+				t.Errorf("aggregates of group %d: %v", i, g)
+			}
+		}
+		// Weeks start on the day of the context's language.
+		lang := x.create("res.lang", map[string]any{"name": "French", "code": "fr_FR", "direction": "ltr", "active": true})
+		x.must("x.lang.week", "write", []any{[]any{lang}, map[string]any{"week_start": "1"}}, nil)
+		out0 := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"day:week"}},
+			map[string]any{"lazy": false, "context": map[string]any{"lang": "fr_FR"}}))
+		if got, _ := out0[0]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-01-15", "2024-01-22")) || out0[0]["day:week"] != "W3 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[0]["day:week"], got)
+		}
+		if got, _ := out0[1]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
+			t.Errorf("a week starting on Monday: %v %v", out0[1]["day:week"], got)
 		}
 		// The False group of a many2many is the records linked to none of
 		// the other groups' links.
@@ -677,7 +717,7 @@ func TestFieldTypesOnDelete(t *testing.T) {
 func TestFieldTypesFieldsGet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		x := newTypesFixture(t, s, db)
-		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128"}}, nil).(*models.Dict).Map()
+		desc := x.must("x.types", "fields_get", []any{[]any{"lat", "amount", "ref", "res_id", "image_128", "ratio", "score", "rank"}}, nil).(*models.Dict).Map()
 		for _, c := range []struct {
 			field, attr string
 			want        any
@@ -689,6 +729,9 @@ func TestFieldTypesFieldsGet(t *testing.T) {
 			{"res_id", "model_field", "res_model"},
 			{"image_128", "type", "binary"},
 			{"image_128", "readonly", true},
+			{"ratio", "aggregator", "avg"},
+			{"score", "aggregator", false},
+			{"rank", "aggregator", nil},
 		} {
 			if got, _ := desc[c.field].(*models.Dict).Get(c.attr); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s %s: %#v, want %#v", c.field, c.attr, got, c.want)
@@ -706,6 +749,16 @@ func records(t *testing.T, v any) []models.Record {
 		return x
 	case *models.Table:
 		return x.Records()
+	case []any: // read_group's groups, as Dicts
+		out := make([]models.Record, len(x))
+		for i, d := range x {
+			dict, ok := d.(*models.Dict)
+			if !ok {
+				t.Fatalf("want records, got a %T among them", d)
+			}
+			out[i] = dict.Map()
+		}
+		return out
 	}
 	t.Fatalf("want records, got %T", v)
 	return nil

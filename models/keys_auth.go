@@ -19,6 +19,9 @@ type NativeKey struct {
 	// Expires is the expiration_date in DatetimeLayout, empty for a
 	// persistent key.
 	Expires string
+	// Limits are the key's restrictions, compiled when the row was read;
+	// nil restricts nothing.
+	Limits *KeyLimits
 }
 
 // UsableFor reports whether the key serves scope at now (DatetimeLayout): a
@@ -33,7 +36,8 @@ func (k NativeKey) UsableFor(scope, now string) bool {
 // an index; for godoo keys the index is unique in practice, for Odoo keys
 // (8-character prefixes) there may be a few.
 func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeKey, error) {
-	rows, err := db.QueryContext(ctx, `SELECT k.id, k.user_id, k.key, u.login, COALESCE(k.scope, ''), k.expiration_date
+	rows, err := db.QueryContext(ctx, `SELECT k.id, k.user_id, k.key, u.login, COALESCE(k.scope, ''), k.expiration_date,
+		COALESCE(k.allowed_methods, ''), COALESCE(k.allowed_networks, ''), k.read_only
 		FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
 		WHERE k.key_index = ? AND u.active`, index)
 	if err != nil {
@@ -43,21 +47,28 @@ func NativeKeysByIndex(ctx context.Context, db bun.IDB, index string) ([]NativeK
 	var out []NativeKey
 	for rows.Next() {
 		var k NativeKey
-		var expires any
-		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login, &k.Scope, &expires); err != nil {
+		var expires, readOnly any
+		var allowed, networks string
+		if err := rows.Scan(&k.ID, &k.UserID, &k.Hash, &k.Login, &k.Scope, &expires, &allowed, &networks, &readOnly); err != nil {
 			return nil, err
 		}
-		if expires != nil {
-			// A value that cannot be read as a datetime fails closed: the
-			// key counts as expired.
-			k.Expires = "0000-00-00 00:00:00"
-			if t, ok := FormatTime(expires, DatetimeLayout).(string); ok {
-				k.Expires = t
-			}
-		}
+		k.Expires = expiryText(expires)
+		k.Limits = KeyLimitsOf(allowed, networks, Bool(readOnly))
 		out = append(out, k)
 	}
 	return out, rows.Err()
+}
+
+// expiryText reads a stored expiration date: "" for none. A value that
+// cannot be read as a datetime fails closed: the key counts as expired.
+func expiryText(v any) string {
+	if v == nil {
+		return ""
+	}
+	if t, ok := FormatTime(v, DatetimeLayout).(string); ok {
+		return t
+	}
+	return "0000-00-00 00:00:00"
 }
 
 // NativeKeyIndexes returns the key ids of the native keys of active users,
@@ -101,9 +112,17 @@ type HeaderKey struct {
 	// whose company turned archived_user_disable_auth_api_key on.
 	Usable bool
 	Groups []string // codes of the key's groups
+	// Expires is the expiration_date in DatetimeLayout, "" for none; the
+	// caller compares it with the time of each use, so that a cached row
+	// expires without a notice.
+	Expires string
+	// Limits are the key's restrictions, compiled when the row was read;
+	// nil restricts nothing.
+	Limits *KeyLimits
 }
 
-const headerKeySelect = `SELECT k.id, k.name, k.user_id, u.login, k.active, u.active, c.archived_user_disable_auth_api_key
+const headerKeySelect = `SELECT k.id, k.name, k.user_id, u.login, k.active, u.active, c.archived_user_disable_auth_api_key,
+	k.expiration_date, COALESCE(k.allowed_methods, ''), COALESCE(k.allowed_networks, ''), k.read_only
 	FROM auth_api_key k JOIN res_users u ON u.id = k.user_id JOIN res_company c ON c.id = u.company_id `
 
 // HeaderKeyByHash finds a header key by the hash of the key (one read on a
@@ -120,8 +139,9 @@ func HeaderKeyByName(ctx context.Context, db bun.IDB, name string) (HeaderKey, b
 
 func scanHeaderKey(ctx context.Context, db bun.IDB, row *sql.Row) (HeaderKey, bool, error) {
 	var k HeaderKey
-	var keyActive, userActive, disable any
-	err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Login, &keyActive, &userActive, &disable)
+	var keyActive, userActive, disable, expires, readOnly any
+	var allowed, networks string
+	err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Login, &keyActive, &userActive, &disable, &expires, &allowed, &networks, &readOnly)
 	if errors.Is(err, sql.ErrNoRows) {
 		return HeaderKey{}, false, nil
 	}
@@ -129,6 +149,8 @@ func scanHeaderKey(ctx context.Context, db bun.IDB, row *sql.Row) (HeaderKey, bo
 		return HeaderKey{}, false, err
 	}
 	k.Usable = Bool(keyActive) && (Bool(userActive) || !Bool(disable))
+	k.Expires = expiryText(expires)
+	k.Limits = KeyLimitsOf(allowed, networks, Bool(readOnly))
 	rows, err := db.QueryContext(ctx, `SELECT g.code FROM auth_api_key_group g
 		JOIN auth_api_key_group_rel r ON r.group_id = g.id WHERE r.key_id = ? ORDER BY g.code`, k.ID)
 	if err != nil {
@@ -164,5 +186,23 @@ func TouchKeys(ctx context.Context, db bun.IDB, table string, lastUsed map[int64
 func AuditFailure(ctx context.Context, db bun.IDB, kind string, keyID int64, at, ip string) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, ip) VALUES (?, 'failed', ?, ?, ?)`,
 		at, kind, keyID, ip)
+	return err
+}
+
+// AuditRefusal records a call a key's restrictions refused: the key (kind
+// native or header, and its id; the name of a native key is read from its
+// row), its user, the client (address, user agent, protocol), and the model
+// and method it asked for. It never receives the secret.
+func AuditRefusal(ctx context.Context, db bun.IDB, at, kind string, keyID int64, keyName string, uid int64, ip, userAgent, protocol, model, method string) error {
+	if len(userAgent) > 256 {
+		userAgent = userAgent[:256]
+	}
+	name := any(keyName)
+	if keyName == "" {
+		name = nil
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO auth_key_audit (at, event, kind, key_id, key_name, user_id, ip, user_agent, protocol, model, method)
+		VALUES (?, 'refused', ?, ?, COALESCE(?, (SELECT name FROM res_users_apikeys WHERE id = ? AND ? = 'native')), ?, ?, ?, ?, ?, ?)`,
+		at, kind, keyID, name, keyID, kind, uid, ip, userAgent, protocol, model, method)
 	return err
 }

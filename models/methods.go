@@ -374,6 +374,15 @@ func (f *Field) describe() *Dict {
 		desc["currency_field"] = f.currencyField()
 	case f.Type == Many2oneReference:
 		desc["model_field"] = f.ModelField
+	case f.Type == Binary:
+		desc["attachment"] = f.Attachment
+	}
+	switch f.Aggregator {
+	case "", noAggregator:
+	case falseAggregator:
+		desc["aggregator"] = false
+	default:
+		desc["aggregator"] = f.Aggregator
 	}
 	if f.Type == Selection || f.Type == Reference && len(f.Selection) > 0 {
 		sel := make([]any, len(f.Selection))

@@ -166,6 +166,9 @@ type groupSpec struct {
 	tz *time.Location
 	// pos is the 1-based position of the group's column in the query.
 	pos int
+	// weekStart is the first day of a week group (1 Monday ... 7 Sunday),
+	// the language's.
+	weekStart int
 }
 
 // rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
@@ -180,9 +183,13 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		return nil, err
 	}
 	lazy := !a.Has("lazy") || py.Truthy(a["lazy"])
+	allGroupby := groupby
 	if lazy && len(groupby) > 1 {
 		groupby = groupby[:1]
 	}
+	// A lazy read_group groups by the first grouping only and tells, in
+	// __context, the groupings left to open each group with.
+	withContext, withRange := lazy && len(allGroupby) > 1, false
 	var specs []groupSpec
 	for _, g := range groupby {
 		name, gran, _ := strings.Cut(g, ":")
@@ -206,6 +213,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if f.Type == Datetime {
 			spec.tz = env.contextTZ()
 		}
+		if gran == "week" {
+			if spec.weekStart, err = env.weekStart(ctx); err != nil {
+				return nil, err
+			}
+		}
 		specs = append(specs, spec)
 	}
 	var aggs []agg
@@ -224,10 +236,9 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			return nil, err
 		}
 		if fn == "" {
-			if f.Type != Integer && f.Type != Float && f.Type != Monetary || name == "id" || !f.Stored() {
-				continue // non-numeric and non-stored fields are not aggregated by default
+			if fn = f.defaultAggregate(); fn == "" {
+				continue // fields without an aggregator are not aggregated by default
 			}
-			fn = "sum"
 		}
 		if !f.Stored() {
 			return nil, notStored(m, f)
@@ -300,13 +311,18 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		ptrs[i] = &vals[i]
 	}
 	domain, _ := domainList(a["domain"])
+	countKey := "__count"
+	if lazy && len(specs) == 1 {
+		countKey = specs[0].field.Name + "_count"
+	}
 	var unlinked []unlinkedGroup
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
 		g := Record{}
-		gdom := append([]any{}, domain...)
+		gdoms := make([][]any, 1, len(specs)+1)
+		gdoms[0] = domain
 		for i, s := range specs {
 			v := vals[i]
 			if b, ok := v.([]byte); ok {
@@ -318,20 +334,16 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				unlinked = append(unlinked, unlinkedGroup{spec: s, leaf: cond[0].([]any)})
 			}
 			g[s.key] = val
-			gdom = append(gdom, cond...)
+			gdoms = append(gdoms, cond)
 			if period != nil {
 				if g["__range"] == nil {
-					g["__range"] = map[string]any{}
+					g["__range"] = NewDict(len(specs))
 				}
-				g["__range"].(map[string]any)[s.key] = period
+				g["__range"].(*Dict).Set(s.key, period)
 			}
 		}
 		count, _ := ToInt64(vals[len(specs)])
-		if lazy && len(specs) == 1 {
-			g[specs[0].field.Name+"_count"] = count
-		} else {
-			g["__count"] = count
-		}
+		g[countKey] = count
 		for i, ag := range aggs {
 			v := vals[len(specs)+1+i]
 			if ag.fn == "count" || ag.fn == "count_distinct" {
@@ -347,10 +359,12 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				g[ag.out] = x
 			}
 		}
-		g["__domain"] = gdom
-		if lazy && len(groupby) > 0 {
-			rest, _ := fieldsArg(a, "groupby")
-			g["__context"] = map[string]any{"group_by": toAnyStrings(rest[1:])}
+		g["__domain"] = andDomains(gdoms...)
+		if withContext {
+			g["__context"] = map[string]any{"group_by": toAnyStrings(allGroupby[1:])}
+		}
+		if g["__range"] != nil {
+			withRange = true
 		}
 		groups = append(groups, g)
 	}
@@ -365,10 +379,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err := env.nameGroups(ctx, specs, groups); err != nil {
 		return nil, err
 	}
-	if groups == nil {
-		groups = []Record{}
-	}
-	return groups, nil
+	return dictRows(groups, groupKeys(specs, countKey, aggs, withContext, withRange)), nil
 }
 
 // agg is one aggregate of read_group: the key it is returned under, the

@@ -60,6 +60,11 @@ type Hooks struct {
 	// (Odoo's record rules); nil means every record. The superuser is never
 	// restricted.
 	Rule func(ctx context.Context, env *Env) ([]any, error)
+	// RuleFor is Rule for models whose records a user may read but not
+	// change (an attachment follows the access the user has to its
+	// record: reading it needs read access, changing it write access).
+	// When set, it is used instead of Rule.
+	RuleFor func(ctx context.Context, env *Env, op Op) ([]any, error)
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

@@ -116,6 +116,9 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 	if py.Truthy(env.Context["bin_size"]) {
 		binSizes(m, recs, fields)
 	}
+	if err := env.readAttachmentFields(ctx, m, recs, fields); err != nil {
+		return nil, err
+	}
 	if contains(fields, "display_name") {
 		if err := env.fillDisplayName(ctx, m, recs); err != nil {
 			return nil, err
@@ -412,8 +415,8 @@ func (env *Env) DisplayNames(ctx context.Context, m *Model, ids []int64) (map[in
 // when the context asks for bin_size.
 func binSizes(m *Model, recs []Record, fields []string) {
 	for _, name := range fields {
-		if m.Fields[name].Type != Binary {
-			continue
+		if f := m.Fields[name]; f.Type != Binary || f.Attachment || f.Compute != nil {
+			continue // these give their size themselves, without their content
 		}
 		for _, r := range recs {
 			if s, ok := r[name].(string); ok {

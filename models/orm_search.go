@@ -186,7 +186,13 @@ func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, e
 		return nil, false, nil
 	}
 	var out []any
-	if m.Rule != nil {
+	if m.RuleFor != nil {
+		d, err := m.RuleFor(ctx, env, op)
+		if err != nil {
+			return nil, false, err
+		}
+		out = d
+	} else if m.Rule != nil {
 		d, err := m.Rule(ctx, env)
 		if err != nil {
 			return nil, false, err
@@ -235,17 +241,11 @@ func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) err
 	if err != nil || len(existing) == 0 {
 		return err
 	}
-	c := &domainCompiler{env: env, depth: 50}
-	rw, err := c.compile(m, "t0", dom)
+	passed, err := env.passRule(ctx, m, existing, dom)
 	if err != nil {
 		return err
 	}
-	var n int64
-	args := append(IDArgs(existing), rw.args...)
-	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(existing))+") AND "+rw.sql, args...); err != nil {
-		return err
-	}
-	if int(n) == len(existing) {
+	if len(passed) == len(existing) {
 		return nil
 	}
 	name, _ := env.userName(ctx)
@@ -308,4 +308,16 @@ func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls st
 	}
 	inner := alias + "_r"
 	return "(SELECT " + inner + "." + cf.Column + " FROM " + co.Table + " " + inner + " WHERE " + inner + ".id = " + alias + "." + via.Column + ") " + dir + nulls, true
+}
+
+// passRule returns those of existing that the rule domain dom lets
+// through, in id order.
+func (env *Env) passRule(ctx context.Context, m *Model, existing []int64, dom []any) ([]int64, error) {
+	c := &domainCompiler{env: env, depth: 50}
+	rw, err := c.compile(m, "t0", dom)
+	if err != nil {
+		return nil, err
+	}
+	args := append(IDArgs(existing), rw.args...)
+	return env.Int64s(ctx, "SELECT t0.id FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(existing))+") AND "+rw.sql+" ORDER BY t0.id", args...)
 }

@@ -39,7 +39,7 @@ func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (c
 			related[f.Related[0]][f.Related[1]] = v
 		case f.Type == One2many || f.Type == Many2many:
 			x2m[name] = v
-		case f.hasColumn():
+		case f.hasColumn() || f.Attachment:
 			dbv, err := f.toDB(v)
 			if err != nil {
 				return nil, nil, nil, err
@@ -127,6 +127,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	if err != nil {
 		return 0, err
 	}
+	atts := takeAttachmentVals(m, cols)
 	if _, err := env.roundMonetary(ctx, m, nil, cols); err != nil {
 		return 0, err
 	}
@@ -166,6 +167,9 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	if err := env.writeX2many(ctx, m, []int64{id}, x2m); err != nil {
 		return 0, err
 	}
+	if err := env.writeAttachmentVals(ctx, m, []int64{id}, atts); err != nil {
+		return 0, err
+	}
 	if m.AfterCreate != nil {
 		if err := m.AfterCreate(ctx, env, id, vals); err != nil {
 			return 0, err
@@ -201,6 +205,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	if err != nil {
 		return err
 	}
+	atts := takeAttachmentVals(m, cols)
 	// Monetary values of records in different currencies are rounded
 	// and written record by record, after the common values.
 	perRecord, err := env.roundMonetary(ctx, m, ids, cols)
@@ -247,6 +252,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	if err := env.writeX2many(ctx, m, ids, x2m); err != nil {
 		return err
 	}
+	if err := env.writeAttachmentVals(ctx, m, ids, atts); err != nil {
+		return err
+	}
 	if m.AfterWrite != nil {
 		return m.AfterWrite(ctx, env, ids, vals)
 	}
@@ -268,6 +276,12 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	}
 	if m.BeforeUnlink != nil {
 		if err := m.BeforeUnlink(ctx, env, ids); err != nil {
+			return err
+		}
+	}
+	if a := env.attachments(); a != nil {
+		// The records' attachments go with them, as Odoo's unlink does.
+		if err := a.Unlink(ctx, env, m, ids); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -89,9 +91,12 @@ func (env *Env) groupExpr(s groupSpec) (string, []any) {
 		part, _ := (&domainCompiler{env: env}).datePart(col, s.gran)
 		return part, args
 	}
+	// A week starting on another day than Monday is truncated as if it
+	// started on Monday, shifted by the days between.
+	shift := strconv.Itoa((8 - max(s.weekStart, 1)) % 7)
 	if env.Dialect == "pg" {
 		if s.gran == "week" {
-			return "(date_trunc('week', CAST(" + col + " AS TIMESTAMP) + INTERVAL '1 day') - INTERVAL '1 day')", args
+			return "(date_trunc('week', CAST(" + col + " AS TIMESTAMP) + INTERVAL '" + shift + " days') - INTERVAL '" + shift + " days')", args
 		}
 		return "date_trunc('" + s.gran + "', CAST(" + col + " AS TIMESTAMP))", args
 	}
@@ -101,7 +106,7 @@ func (env *Env) groupExpr(s groupSpec) (string, []any) {
 	case "day":
 		return "strftime('%Y-%m-%d 00:00:00', " + col + ")", args
 	case "week":
-		return "strftime('%Y-%m-%d 00:00:00', " + col + ", '+1 day', 'weekday 0', '-7 days')", args
+		return "strftime('%Y-%m-%d 00:00:00', " + col + ", '+" + shift + " days', '-6 days', 'weekday 1', '-" + shift + " days')", args
 	case "month":
 		return "strftime('%Y-%m-01 00:00:00', " + col + ")", args
 	case "quarter":
@@ -124,7 +129,7 @@ func periodLabel(gran string, t time.Time) string {
 	case "day":
 		return t.Format("02 Jan 2006")
 	case "week":
-		year, week := sundayWeek(t)
+		year, week := weekNumber(t)
 		return "W" + strconv.Itoa(week) + " " + strconv.Itoa(year)
 	case "month":
 		return monthNames[t.Month()-1] + " " + t.Format("2006")
@@ -134,13 +139,54 @@ func periodLabel(gran string, t time.Time) string {
 	return t.Format("2006")
 }
 
-// sundayWeek is the year and number of the week starting on Sunday start,
-// in en_US's numbering (babel's, first day Sunday, one day enough): the
-// week holding the 1st of January is the first of its year, so the last
-// days of December may be in week 1 of the next year.
-func sundayWeek(start time.Time) (int, int) {
-	end := start.AddDate(0, 0, 6)
-	return end.Year(), (end.YearDay()-1)/7 + 1
+// weekNumber is the year and number of the week of t as Odoo labels it
+// in en_US (babel's first day of the week, Sunday): the first week of a
+// year is the one holding the 1st of January, so the last days of December
+// may be in week 1 of the next year; a week that starts on another day
+// (the language's week_start) is numbered by the day it starts on.
+func weekNumber(t time.Time) (int, int) {
+	sunday := func(d time.Time) time.Time { return d.AddDate(0, 0, -int(d.Weekday())) }
+	next := sunday(time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC))
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if !day.Before(next) {
+		return t.Year() + 1, 1
+	}
+	first := sunday(time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC))
+	return t.Year(), int(day.Sub(first).Hours()/24)/7 + 1
+}
+
+// weekStart is the first day of the week of the context's language (1
+// Monday ... 7 Sunday), from res.lang's week_start when a model of that
+// table declares it; Sunday, en_US's, otherwise.
+func (env *Env) weekStart(ctx context.Context) (int, error) {
+	var col string
+	for _, name := range env.Registry.Names() {
+		m := env.Registry.Model(name)
+		if f := m.Fields["week_start"]; m.Table == "res_lang" && f != nil && f.Stored() {
+			col = f.Column
+			break
+		}
+	}
+	if col == "" {
+		return 7, nil
+	}
+	lang, _ := env.Context["lang"].(string)
+	if lang == "" {
+		lang = "en_US"
+	}
+	var v any
+	found, err := env.Scalar(ctx, &v, "SELECT "+col+" FROM res_lang WHERE code = ?", lang)
+	if err != nil || !found {
+		return 7, err
+	}
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	n, err := strconv.Atoi(fmt.Sprint(v))
+	if err != nil || n < 1 || n > 7 {
+		return 7, nil
+	}
+	return n, nil
 }
 
 // periodEnd is the start of the period after the one starting at t.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"strings"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Registry knows every model. One registry serves every database, as all
@@ -26,6 +28,23 @@ type Registry struct {
 	NewAPIKey NewKeyFunc
 	// HeaderKeyHash turns an API-KEY header key into its stored hash.
 	HeaderKeyHash func(key string) string
+	// Attachments keeps the values of attachment fields; the package that
+	// declares ir.attachment provides it. Nil leaves such fields empty.
+	Attachments Attachments
+}
+
+// Attachments is where the values of binary fields declared attachment
+// live (Odoo's ir.attachment with res_model, res_id and res_field). The
+// engine calls it as the superuser would: access to the record was
+// checked before.
+type Attachments interface {
+	// Read fills field f of recs (which have their "id") with its base64
+	// value, or false; with the bin_size context, with its human size.
+	Read(ctx context.Context, env *Env, m *Model, f *Field, recs []Record) error
+	// Write sets field f of ids to value: base64 text, or nil to empty it.
+	Write(ctx context.Context, env *Env, m *Model, f *Field, ids []int64, value any) error
+	// Unlink deletes the attachments of records about to be deleted.
+	Unlink(ctx context.Context, env *Env, m *Model, ids []int64) error
 }
 
 // NewRegistry returns an empty registry.
@@ -125,13 +144,18 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := kwargs["context"]; ok {
+	// Any false context ("", 0, [], None) is none, as call_kw's
+	// `kwargs.pop('context', None) or {}`.
+	if c, ok := kwargs["context"]; ok && py.Truthy(c) {
 		cm, ok := c.(map[string]any)
-		if !ok && c != nil && c != false {
+		if !ok {
 			return nil, ServerErrorf("builtins.TypeError", "context must be a dictionary")
 		}
 		env = env.WithContext(cm)
 		if err := env.checkAllowedCompanies(ctx); err != nil {
+			return nil, err
+		}
+		if err := env.checkLang(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -112,3 +112,16 @@ func ErrInvalidDBName(name string) error {
 func ErrNoDatabase(name string) error {
 	return ServerErrorf("psycopg2.OperationalError", "FATAL:  database %q does not exist", name)
 }
+
+// ReplicaStore is implemented by stores that can send reads to a streaming
+// replica of their server. The services run the calls of read-only methods
+// there, and again on the primary when the replica refuses a write or does
+// not answer.
+type ReplicaStore interface {
+	// OpenReplica returns the replica pool of database name, or nil, nil
+	// when no replica is configured.
+	OpenReplica(ctx context.Context, name string) (*bun.DB, error)
+	// ReplicaRefusedWrite reports whether err is the replica's refusal of
+	// a write: the call was not read-only after all.
+	ReplicaRefusedWrite(err error) bool
+}

@@ -30,8 +30,9 @@ func TestTableColumns(t *testing.T) {
 		{"many2many", "res.partner", []string{"category_id"}, false, false, nil},
 		{"display_name", "res.partner", []string{"display_name"}, true, false, nil},
 		{"a field named twice", "res.partner", []string{"name", "name"}, true, false, nil},
-		{"binary", "res.partner", []string{"image_1920"}, true, false, []string{"id", "image_1920"}},
-		{"binary with bin_size", "res.partner", []string{"image_1920"}, true, true, nil},
+		{"binary", "ir.attachment", []string{"db_datas"}, true, false, []string{"id", "db_datas"}},
+		{"binary with bin_size", "ir.attachment", []string{"db_datas"}, true, true, nil},
+		{"binary kept in an attachment", "res.partner", []string{"image_1920"}, true, false, nil},
 		{"related", "res.users", []string{"login", "name"}, true, false, nil},
 		{"write-only", "res.users", []string{"login", "password"}, true, false, nil},
 	}

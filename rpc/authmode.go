@@ -121,7 +121,7 @@ var authModes = map[AuthMode]mode{
 func bearer(h *Handler, r *http.Request, c Claims) (grant, error) {
 	cr := services.Credentials{DB: c.DB, Bearer: bearerToken(r.Header.Get("Authorization"))}
 	if c.json2 {
-		cr.APIKey = headerKey(r)
+		cr.APIKey, cr.KeyGroups = headerKey(r), c.KeyGroups
 		if sid, explicit := sessionID(r); sid != "" && !explicit {
 			if sdb, ok := services.SessionDatabase(sid); ok && cr.DB != "" && sdb != cr.DB {
 				return grant{}, models.Refused(models.KindAccessDenied, models.ReasonSessionDatabase)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/py"
 	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/rpc/xmlrpc"
 )
@@ -232,7 +233,7 @@ func toFault(err error, log *slog.Logger, method string) fault {
 		msg = r.route.message // a refusal told on a protocol of its own
 	}
 	f.name, f.message = e.ExceptionName(), msg
-	f.debug = traceback(method, pythonName(f.name), msg)
+	f.debug = traceback(method, pythonName(f.name), exceptionText(f.name, msg))
 	return f
 }
 
@@ -263,7 +264,7 @@ func (f fault) legacyFault() (code, text string) {
 	case f.code == faultAccessDenied:
 		return "AccessDenied", f.message
 	}
-	return f.message, f.debug
+	return exceptionText(f.name, f.message), f.debug // Python's str() of the exception
 }
 
 // envelope renders Odoo's JSON-RPC error envelope, {"jsonrpc", "id",
@@ -390,6 +391,16 @@ func pythonName(dotted string) string {
 
 // traceback renders an error in the shape of a Python traceback, which
 // clients parse for the last line. godoo has no Python frames to show.
+// exceptionText is what Python prints of an exception in a traceback: its
+// message, but a KeyError shows the repr of its key (Odoo's JSON-RPC
+// message is the key itself).
+func exceptionText(name, msg string) string {
+	if name == "builtins.KeyError" {
+		return py.Repr(msg)
+	}
+	return msg
+}
+
 func traceback(method, exc, msg string) string {
 	if method == "" {
 		method = "dispatch"

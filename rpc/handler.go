@@ -40,6 +40,11 @@ type Options struct {
 	// Metrics, when set, counts every request (see NewMetrics); the
 	// program serves Metrics.Handler where it wants.
 	Metrics *Metrics
+	// JSON2KeyGroups and WhoamiKeyGroups limit the header keys (API-KEY)
+	// JSON-2 and the /auth/whoami/api_key and basic_api_key routes accept
+	// to those of these key groups (auth.api.key.group codes), as KeyGroup
+	// does for a route; empty accepts every key.
+	JSON2KeyGroups, WhoamiKeyGroups []string
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,
@@ -171,6 +176,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
 	defer cancel()
 	ctx = services.WithRemoteAddr(ctx, remote)
+	ctx = services.WithClient(ctx, services.Client{UserAgent: r.UserAgent(), Protocol: pathProtocol(r.URL.Path)})
 	ctx = context.WithValue(ctx, exchangeKey{}, x)
 	r2 = r.WithContext(ctx)
 	h.mux.ServeHTTP(&cell.w, r2)
@@ -213,4 +219,21 @@ func (h *Handler) clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// pathProtocol names the protocol of a request by its path, for the key
+// audit: xmlrpc, jsonrpc, json2, web (the web client's routes) or http (the
+// other routes).
+func pathProtocol(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/xmlrpc/"):
+		return "xmlrpc"
+	case path == "/jsonrpc":
+		return "jsonrpc"
+	case strings.HasPrefix(path, "/json/2/"):
+		return "json2"
+	case strings.HasPrefix(path, "/web/"):
+		return "web"
+	}
+	return "http"
 }

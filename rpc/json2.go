@@ -78,7 +78,7 @@ func (h *Handler) serveJSON2(w http.ResponseWriter, r *http.Request) {
 // json2Identify proves who a JSON-2 request runs as, or answers its
 // refusal.
 func (h *Handler) json2Identify(w http.ResponseWriter, r *http.Request) (auth.Identity, bool) {
-	g, err := h.identify(r, AuthBearer, Claims{DB: requestedDB(r), json2: true})
+	g, err := h.identify(r, AuthBearer, Claims{DB: requestedDB(r), KeyGroups: h.opts.JSON2KeyGroups, json2: true})
 	if err != nil {
 		h.json2Fault(w, r, err, "")
 		return auth.Identity{}, false

@@ -75,9 +75,14 @@ var whoamiModes = []AuthMode{AuthPublic, AuthUser, AuthAPIKey, AuthBearer, AuthB
 
 // registerWhoami adds GET /auth/whoami/<mode>, one route per mode, which
 // answer the resolved identity as JSON so that curl can show each mode.
+// Options.WhoamiKeyGroups limits the header keys of its key modes.
 func (h *Handler) registerWhoami() {
 	for _, m := range whoamiModes {
-		h.RouteFunc("GET /auth/whoami/"+string(m), m, whoami)
+		var opts []RouteOption
+		if len(h.opts.WhoamiKeyGroups) > 0 && (m == AuthAPIKey || m == AuthBasicAPIKey) {
+			opts = append(opts, KeyGroup(h.opts.WhoamiKeyGroups...))
+		}
+		h.RouteFunc("GET /auth/whoami/"+string(m), m, whoami, opts...)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/py"
 	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/rpc/xmlrpc"
 )
@@ -29,7 +30,7 @@ type rpcMethod func(h *Handler, r *http.Request, p Params) (any, error)
 func resolve(service, method string) (rpcMethod, error) {
 	methods, ok := rpcServices[service]
 	if !ok {
-		return nil, models.ServerErrorf("builtins.KeyError", "'%s'", service)
+		return nil, models.ServerErrorf("builtins.KeyError", "%s", service)
 	}
 	fn, ok := methods[method]
 	if !ok || !validMethodName(method) {
@@ -180,6 +181,17 @@ func jsonRPCCall(call *jsonCall) (service, method string, args Params, err error
 	}
 	service, _ = p["service"].(string)
 	method, _ = p["method"].(string)
+	// Odoo's /jsonrpc controller takes service, method and args as
+	// keyword arguments: those missing are Python's TypeError.
+	var missing []string
+	for _, k := range []string{"service", "method", "args"} {
+		if _, ok := p[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return service, method, nil, models.ServerErrorf("builtins.TypeError", "%s", py.MissingArguments("RPC.jsonrpc", missing))
+	}
 	switch a := p["args"].(type) {
 	case []any:
 		args = a
@@ -187,9 +199,6 @@ func jsonRPCCall(call *jsonCall) (service, method string, args Params, err error
 		args = Params{}
 	default:
 		return service, method, nil, models.ServerErrorf("builtins.TypeError", "args must be a list")
-	}
-	if p["service"] == nil || p["method"] == nil {
-		return service, method, nil, models.ServerErrorf("builtins.TypeError", "dispatch_rpc() missing required arguments: 'service' and 'method'")
 	}
 	return service, method, args, nil
 }

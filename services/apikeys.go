@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/godoo/godoo/auth"
@@ -28,10 +29,30 @@ type KeyOptions struct {
 	Name  string
 	// Scope restricts a native key ("" is global: RPC and bearer routes).
 	Scope string
-	// Expires is when a native key stops working; the zero time makes a
+	// Expires is when the key stops working; the zero time makes a
 	// persistent key, which the command line may create as the superuser.
 	Expires time.Time
+	// Limits are the key's restrictions (models.KeyLimits); the zero value
+	// restricts nothing.
+	Limits KeyLimits
 }
+
+// KeyLimits are the restrictions of a key as the command line gives and
+// shows them: MODEL:METHODS patterns, read-only, source address ranges.
+type KeyLimits struct {
+	Allow    []string
+	ReadOnly bool
+	From     []string
+}
+
+// vals are the restriction fields of l, for a write.
+func (l KeyLimits) vals() map[string]any {
+	return map[string]any{"allowed_methods": strings.Join(l.Allow, "\n"), "read_only": l.ReadOnly,
+		"allowed_networks": strings.Join(l.From, "\n")}
+}
+
+// zero reports whether l restricts nothing.
+func (l KeyLimits) zero() bool { return len(l.Allow) == 0 && !l.ReadOnly && len(l.From) == 0 }
 
 // KeyInfo describes a stored key. It never holds a secret: the clear key is
 // known only when it is made (NewKeyResult).
@@ -48,6 +69,8 @@ type KeyInfo struct {
 	// State is "active", "expired", "archived" (a header key) or
 	// "user archived" (a native key, which stops working with its user).
 	State string
+	// Limits are the key's restrictions.
+	Limits KeyLimits
 }
 
 // NewKeyResult is a key just made: the stored description and the clear
@@ -82,8 +105,8 @@ func (s *Database) CreateAPIKey(ctx context.Context, dbname string, o KeyOptions
 	if o.Name == "" {
 		return NewKeyResult{}, models.UserErrorf("The API key must have a name.")
 	}
-	if o.Kind == KeyHeader && (o.Scope != "" || !o.Expires.IsZero()) {
-		return NewKeyResult{}, models.UserErrorf("Header keys have no scope and no expiration date.")
+	if o.Kind == KeyHeader && o.Scope != "" {
+		return NewKeyResult{}, models.UserErrorf("Header keys have no scope.")
 	}
 	db, err := s.c.open(ctx, dbname)
 	if err != nil {
@@ -94,13 +117,20 @@ func (s *Database) CreateAPIKey(ctx context.Context, dbname string, o KeyOptions
 		if err != nil {
 			return nil, err
 		}
-		out := NewKeyResult{KeyInfo: KeyInfo{Kind: o.Kind, Name: o.Name, Login: o.Login, Scope: o.Scope, State: "active"}}
+		out := NewKeyResult{KeyInfo: KeyInfo{Kind: o.Kind, Name: o.Name, Login: o.Login, Scope: o.Scope, State: "active", Limits: o.Limits}}
+		var expiry any = false
+		if !o.Expires.IsZero() {
+			out.Expires = o.Expires.UTC().Format(models.DatetimeLayout)
+			expiry = out.Expires
+		}
 		if o.Kind == KeyHeader {
 			clear, _, _, err := auth.NewKey()
 			if err != nil {
 				return nil, err
 			}
-			id, err := env.Create(ctx, env.Registry.Model("auth.api.key"), map[string]any{"name": o.Name, "key": clear, "user_id": uid})
+			vals := o.Limits.vals()
+			vals["name"], vals["key"], vals["user_id"], vals["expiration_date"] = o.Name, clear, uid, expiry
+			id, err := env.Create(ctx, env.Registry.Model("auth.api.key"), vals)
 			if err != nil {
 				return nil, err
 			}
@@ -110,14 +140,14 @@ func (s *Database) CreateAPIKey(ctx context.Context, dbname string, o KeyOptions
 		if !active {
 			return nil, models.UserErrorf("The user %s is archived: a native key of an archived user never works.", o.Login)
 		}
-		var expiry any = false
-		if !o.Expires.IsZero() {
-			out.Expires = o.Expires.UTC().Format(models.DatetimeLayout)
-			expiry = out.Expires
-		}
 		clear, id, err := env.GenerateAPIKey(ctx, uid, o.Scope, o.Name, expiry)
 		if err != nil {
 			return nil, err
+		}
+		if !o.Limits.zero() {
+			if err := env.Write(ctx, env.Registry.Model("res.users.apikeys"), []int64{id}, o.Limits.vals()); err != nil {
+				return nil, err
+			}
 		}
 		out.ID, out.Clear = id, clear
 		return out, nil
@@ -251,10 +281,10 @@ func findKeys(ctx context.Context, env *models.Env, f KeyFilter) ([]KeyInfo, err
 			continue
 		}
 		m := env.Registry.Model("res.users.apikeys")
-		fields := []string{"name", "user_id", "scope", "expiration_date", "last_used"}
+		fields := []string{"name", "user_id", "scope", "expiration_date", "last_used", "allowed_methods", "read_only", "allowed_networks"}
 		if kind == KeyHeader {
 			m = env.Registry.Model("auth.api.key")
-			fields = []string{"name", "user_id", "active", "last_used"}
+			fields = []string{"name", "user_id", "active", "expiration_date", "last_used", "allowed_methods", "read_only", "allowed_networks"}
 		}
 		domain := []any{}
 		if uid != 0 {
@@ -287,11 +317,13 @@ func findKeys(ctx context.Context, env *models.Env, f KeyFilter) ([]KeyInfo, err
 			id, _ := r["id"].(int64)
 			owner, _ := r["user_id"].(int64)
 			k := KeyInfo{ID: id, Kind: kind, Name: text(r["name"]), Login: users[owner].login, Scope: text(r["scope"]),
-				Expires: text(r["expiration_date"]), LastUsed: text(r["last_used"]), State: "active"}
+				Expires: text(r["expiration_date"]), LastUsed: text(r["last_used"]), State: "active",
+				Limits: KeyLimits{Allow: models.SplitKeyList(text(r["allowed_methods"]), false), ReadOnly: r["read_only"] == true,
+					From: models.SplitKeyList(text(r["allowed_networks"]), true)}}
 			switch {
 			case kind == KeyHeader && r["active"] != true:
 				k.State = "archived"
-			case kind == KeyNative && k.Expires != "" && k.Expires < now:
+			case k.Expires != "" && k.Expires < now:
 				k.State = "expired"
 			case kind == KeyNative && !users[owner].active:
 				k.State = "user archived"
@@ -341,4 +373,88 @@ func text(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
+}
+
+// RotateAPIKey replaces the native key id, as the superuser, with a new key
+// of the same user, name, scope, expiry and restrictions, and returns it
+// with the clear key. The old key keeps working for overlap (not past its
+// own expiry); with no overlap it is revoked at once. Errors: UserError for
+// an unknown key id.
+func (s *Database) RotateAPIKey(ctx context.Context, dbname string, id int64, overlap time.Duration) (NewKeyResult, error) {
+	db, err := s.c.open(ctx, dbname)
+	if err != nil {
+		return NewKeyResult{}, err
+	}
+	res, err := s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		clear, newID, err := env.RotateAPIKey(ctx, id, overlap)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := findKeys(ctx, env, KeyFilter{Kind: KeyNative, IDs: []int64{newID}})
+		if err != nil || len(keys) != 1 {
+			return nil, err
+		}
+		return NewKeyResult{KeyInfo: keys[0], Clear: clear}, nil
+	})
+	if err != nil {
+		return NewKeyResult{}, err
+	}
+	return res.(NewKeyResult), nil
+}
+
+// AuditEntry is one row of the key audit (auth.key.audit). It never holds
+// a secret.
+type AuditEntry struct {
+	ID int64
+	// At is UTC "YYYY-MM-DD HH:MM:SS".
+	At, Event, Kind string
+	KeyID           int64
+	KeyName         string
+	UserID          int64
+	IP, UserAgent   string
+	// Protocol, Model and Method are those of a refused call.
+	Protocol, Model, Method string
+}
+
+// AuditFilter selects rows of the key audit: those of one key id (0 for
+// every key) since a time (the zero time for all).
+type AuditFilter struct {
+	KeyID int64
+	Since time.Time
+}
+
+// KeyAudit reads the key audit as the superuser, oldest first.
+func (s *Database) KeyAudit(ctx context.Context, dbname string, f AuditFilter) ([]AuditEntry, error) {
+	db, err := s.c.open(ctx, dbname)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.c.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
+		domain := []any{}
+		if f.KeyID != 0 {
+			domain = append(domain, []any{"key_id", "=", f.KeyID})
+		}
+		if !f.Since.IsZero() {
+			domain = append(domain, []any{"at", ">=", f.Since.UTC().Format(models.DatetimeLayout)})
+		}
+		recs, err := env.SearchRead(ctx, env.Registry.Model("auth.key.audit"), domain, models.SearchOptions{Order: "at, id"},
+			[]string{"at", "event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}, false)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]AuditEntry, 0, len(recs))
+		for _, r := range recs {
+			id, _ := r["id"].(int64)
+			key, _ := r["key_id"].(int64)
+			uid, _ := r["user_id"].(int64)
+			out = append(out, AuditEntry{ID: id, At: text(r["at"]), Event: text(r["event"]), Kind: text(r["kind"]), KeyID: key,
+				KeyName: text(r["key_name"]), UserID: uid, IP: text(r["ip"]), UserAgent: text(r["user_agent"]),
+				Protocol: text(r["protocol"]), Model: text(r["model"]), Method: text(r["method"])})
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.([]AuditEntry), nil
 }

@@ -51,10 +51,11 @@ func (a *Auth) Password(ctx context.Context, cr Credentials) (auth.Identity, err
 	if err != nil {
 		return auth.Identity{}, err
 	}
-	if err := a.c.auth.Check(ctx, db, cr.DB, cr.UID, cr.Password, remoteAddr(ctx)); err != nil {
+	k, err := a.c.auth.CheckCall(ctx, db, cr.DB, cr.UID, cr.Password, remoteAddr(ctx))
+	if err != nil {
 		return auth.Identity{}, a.c.refused(ctx, err)
 	}
-	return auth.Identity{DB: cr.DB, UID: cr.UID, Mode: "password"}, nil
+	return auth.Identity{DB: cr.DB, UID: cr.UID, KeyID: k.ID, Limits: k.Limits, Mode: "password"}, nil
 }
 
 // User resolves the web session a request carries, Odoo's auth='user',

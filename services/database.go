@@ -185,6 +185,14 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	if err := s.c.store.Duplicate(ctx, src, dst); err != nil {
 		return false, err
 	}
+	if err := s.c.copyFiles(src, dst); err != nil {
+		if derr := s.c.store.Drop(context.WithoutCancel(ctx), dst); derr != nil {
+			s.c.log.Error("dropping a copy whose files could not be copied", "db", dst, "err", derr)
+		}
+		s.c.dropFiles(dst)
+		s.c.forget(dst)
+		return false, err
+	}
 	// Odoo gives a copy its own identity (ir.config_parameter's
 	// init(force=True)): a new database.uuid and creation date.
 	if err := s.renewIdentity(ctx, dst); err != nil {
@@ -255,6 +263,7 @@ func (s *Database) DropNoCheck(ctx context.Context, name string) (bool, error) {
 		return false, err
 	}
 	s.c.forget(name)
+	s.c.dropFiles(name)
 	return true, nil
 }
 
@@ -276,6 +285,9 @@ func (s *Database) Rename(ctx context.Context, master, oldName, newName string) 
 		return false, err
 	}
 	s.c.forget(oldName)
+	if err := s.c.renameFiles(oldName, newName); err != nil {
+		return false, err
+	}
 	return true, nil
 }
 

@@ -29,10 +29,10 @@ type noProgress struct{ models.NoProgress }
 
 func (noProgress) Step(string) {}
 
-// Members of the zip of db.dump. Odoo's zip holds dump.sql (plain SQL for
-// PostgreSQL), manifest.json and the filestore; godoo keeps binaries in the
-// database and has no filestore, and a SQLite database travels as its
-// file.
+// Members of the zip of db.dump, as in Odoo's: dump.sql (plain SQL for
+// PostgreSQL; a SQLite database travels as its file, db.sqlite),
+// manifest.json and the filestore's files under filestore/ when the
+// database has one.
 const (
 	manifestMember = "manifest.json"
 	sqlMember      = "dump.sql"
@@ -138,6 +138,9 @@ func (s *Database) DumpTo(ctx context.Context, name, format string, w io.Writer,
 	if _, err := mw.Write(manifest); err != nil {
 		return err
 	}
+	if err := s.zipFiles(z, name, p); err != nil {
+		return err
+	}
 	return z.Close()
 }
 
@@ -204,7 +207,11 @@ func (s *Database) Restore(ctx context.Context, master, name, data string, copy 
 	defer os.Remove(f.Name())
 	defer f.Close()
 	if _, err := io.Copy(f, base64.NewDecoder(base64.StdEncoding, strings.NewReader(data))); err != nil {
-		return false, models.ServerErrorf("binascii.Error", "Incorrect padding")
+		var corrupt base64.CorruptInputError
+		if errors.As(err, &corrupt) {
+			return false, models.ServerErrorf("binascii.Error", "Incorrect padding")
+		}
+		return false, err
 	}
 	if err := f.Close(); err != nil {
 		return false, err
@@ -233,18 +240,30 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 		return errDatabaseExists()
 	}
 	p.Step("reading the dump")
-	file, format, cleanup, err := s.unpack(path)
+	u, err := s.unpack(path)
 	if err != nil {
 		s.c.log.Warn("refused a dump to restore", "db", name, "err", err)
 		return errCouldNotRestore()
 	}
-	defer cleanup()
+	defer u.cleanup()
 	p.Step("restoring")
-	err = s.c.store.Restore(ctx, name, format, file, func(ctx context.Context, db *bun.DB) error {
+	placed := false
+	err = s.c.store.Restore(ctx, name, u.format, u.file, func(ctx context.Context, db *bun.DB) error {
 		p.Step("checking and migrating")
-		return s.prepareRestored(ctx, db, copy)
+		if err := s.prepareRestored(ctx, db, copy); err != nil {
+			return err
+		}
+		// The files take their place while the store holds the name,
+		// before the database does: it never serves without them.
+		placed = u.files != ""
+		return s.c.placeFiles(u.files, name)
 	}, p)
 	s.c.forget(name)
+	if err != nil && placed && models.KindOf(err) != models.KindUser {
+		// Not when the name was taken meanwhile: the files are then
+		// that database's.
+		s.c.dropFiles(name)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -252,23 +271,46 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 		return errDatabaseExists()
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case models.KindOf(err) == models.KindServer:
+		// An error that tells the caller what to fix, such as a missing
+		// client program.
+		return err
 	}
 	s.c.log.Warn("restoring a database failed", "db", name, "err", err)
 	return errCouldNotRestore()
 }
 
+// unpacked is a dump ready for the store: the store's own dump in file,
+// and the filestore's files in the folder files ("" when there are none).
+// cleanup removes what unpack made.
+type unpacked struct {
+	file    string
+	format  models.DumpFormat
+	files   string
+	cleanup func()
+}
+
 // unpack finds the store's dump in the file at path: the file itself when
 // it starts as this store's own dump does, or the member of a zip whose
 // manifest says godoo wrote it on this kind of store, extracted to a
-// temporary file. The start of the file decides, not whether a zip's
-// directory can be found at its end, which a database holding a zip
-// attachment near its end may seem to have. cleanup removes what unpack
-// made.
-func (s *Database) unpack(path string) (file string, format models.DumpFormat, cleanup func(), err error) {
-	nothing := func() {}
+// temporary file with the filestore's files. The start of the file
+// decides, not whether a zip's directory can be found at its end, which a
+// database holding a zip attachment near its end may seem to have.
+func (s *Database) unpack(path string) (u unpacked, err error) {
+	var made []string
+	u.cleanup = func() {
+		for _, p := range made {
+			_ = os.RemoveAll(p)
+		}
+	}
+	defer func() {
+		if err != nil {
+			u.cleanup()
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
-		return "", 0, nothing, err
+		return u, err
 	}
 	head := make([]byte, len(sqliteMagic))
 	n, _ := io.ReadFull(f, head)
@@ -278,44 +320,49 @@ func (s *Database) unpack(path string) (file string, format models.DumpFormat, c
 	switch {
 	case dialect == "pg" && bytes.HasPrefix(head, pgCustomMagic),
 		dialect == "sqlite" && bytes.Equal(head, sqliteMagic):
-		return path, models.DumpCustom, nothing, nil
+		u.file, u.format = path, models.DumpCustom
+		return u, nil
 	case !bytes.HasPrefix(head, zipMagic):
-		return "", 0, nothing, errors.New("neither a zip nor this store's own dump")
+		return u, errors.New("neither a zip nor this store's own dump")
 	}
 	z, err := zip.OpenReader(path)
 	if err != nil {
-		return "", 0, nothing, err
+		return u, err
 	}
 	defer z.Close()
 	var m manifestOf
 	if err := readJSON(&z.Reader, manifestMember, &m); err != nil {
-		return "", 0, nothing, err
+		return u, err
 	}
 	if m.GodooDump == "" {
-		return "", 0, nothing, errors.New("a zip that godoo did not write")
+		return u, errors.New("a zip that godoo did not write")
 	}
 	if m.Store != s.c.store.Dialect() {
-		return "", 0, nothing, fmt.Errorf("a dump of a %q store", m.Store)
+		return u, fmt.Errorf("a dump of a %q store", m.Store)
 	}
 	member, err := z.Open(s.dumpMember())
 	if err != nil {
-		return "", 0, nothing, err
+		return u, err
 	}
 	defer member.Close()
 	out, err := os.CreateTemp("", "godoo-restore-*")
 	if err != nil {
-		return "", 0, nothing, err
+		return u, err
 	}
-	cleanup = func() { os.Remove(out.Name()) }
+	made = append(made, out.Name())
 	_, err = io.Copy(out, member)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		cleanup()
-		return "", 0, nothing, err
+		return u, err
 	}
-	return out.Name(), models.DumpPlain, cleanup, nil
+	u.file, u.format = out.Name(), models.DumpPlain
+	u.files, err = s.c.unzipFiles(&z.Reader)
+	if u.files != "" {
+		made = append(made, u.files)
+	}
+	return u, err
 }
 
 // readJSON decodes the member name of z, at most manifestMax bytes, into v.

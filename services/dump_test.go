@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/migrations"
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
 )
 
@@ -20,7 +21,7 @@ func newDumpSet(t *testing.T) (*Set, *sqlitestore.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	set := NewSet(store, Config{})
+	set := NewSet(store, Config{ListDB: true, MasterPassword: "dump-Master-1"})
 	set.core.auth.Rounds = 1000
 	return set, store
 }
@@ -92,5 +93,42 @@ func TestRestoreKnowsDumpsByTheirStart(t *testing.T) {
 	}
 	if err := set.Database.RestoreFrom(ctx, "restored", file, false, nil); err != nil {
 		t.Fatalf("restore: %v", err)
+	}
+}
+
+// TestDumpRestoreLeaveNoTemporaryFiles: the temporary files of db.dump and
+// db.restore are removed, whether they succeed or fail.
+func TestDumpRestoreLeaveNoTemporaryFiles(t *testing.T) {
+	set, _ := newDumpSet(t)
+	ctx := context.Background()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	if err := set.Database.Create(ctx, "src", CreateOptions{AdminPassword: "admin-Pw-1"}); err != nil {
+		t.Fatal(err)
+	}
+	const master = "dump-Master-1"
+	for _, format := range []string{"zip", "dump"} {
+		data, err := set.Database.Dump(ctx, master, "src", format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := set.Database.Restore(ctx, master, "dst_"+format, data, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := set.Database.Restore(ctx, master, "src", data, false); err == nil {
+			t.Error("a restore over an existing database succeeded")
+		}
+	}
+	if _, err := set.Database.Restore(ctx, master, "bad", "UEsDBAoAAAAAAA==", false); err == nil {
+		t.Error("a restore of a damaged zip succeeded")
+	}
+	if _, err := set.Database.Restore(ctx, master, "bad64", "not base64!", false); models.AsError(err) == nil || models.AsError(err).ExceptionName() != "binascii.Error" {
+		t.Errorf("a restore of data that is not base64: %v, want binascii.Error", err)
+	}
+	if _, err := set.Database.Dump(ctx, master, "missing", "zip"); err == nil {
+		t.Error("a dump of a missing database succeeded")
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		t.Errorf("temporary files left: %v", entries)
 	}
 }

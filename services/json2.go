@@ -71,6 +71,12 @@ func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (*mo
 	if m == nil {
 		return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + model + "' does not exist"}
 	}
+	// The document shows what fields_get shows, so a key restricted from
+	// fields_get on the model does not get it either.
+	if err := id.Limits.CheckCall(model, "fields_get"); err != nil {
+		w.c.auditRefusal(ctx, id, model, "fields_get")
+		return nil, err
+	}
 	db, err := w.c.open(ctx, id.DB)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,27 @@ func (s *Object) Execute(ctx context.Context, id auth.Identity, model, method st
 	return s.c.call(ctx, id, model, method, args, kwargs)
 }
 
+// auditRefusal records a call id's key restrictions refused, in the key
+// audit, on its own: the call itself opens no transaction. A failure to
+// record is logged, and the refusal stands.
+func (c *core) auditRefusal(ctx context.Context, id auth.Identity, model, method string) {
+	db, err := c.open(ctx, id.DB)
+	if err == nil {
+		kind := KeyNative
+		if id.Mode == "api_key" || id.Mode == "basic_api_key" {
+			kind = KeyHeader
+		}
+		cl := clientOf(ctx)
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		err = models.AuditRefusal(actx, db, c.cfg.Now().UTC().Format(models.DatetimeLayout), kind, id.KeyID, id.KeyName, id.UID,
+			remoteAddr(ctx), cl.UserAgent, cl.Protocol, model, method)
+	}
+	if err != nil {
+		c.log.Warn("recording a refused key call failed", "db", id.DB, "key_id", id.KeyID, "err", err)
+	}
+}
+
 // call is the one path of every model method a request runs, whatever
 // its protocol (execute, execute_kw, call_kw, JSON-2): open the identity's
 // database, look the method up, and run it as the identity in one
@@ -28,6 +49,12 @@ func (s *Object) Execute(ctx context.Context, id auth.Identity, model, method st
 func (c *core) call(ctx context.Context, id auth.Identity, model, method string, args []any, kwargs map[string]any) (any, error) {
 	if id.UID <= 0 || id.DB == "" {
 		return nil, models.ErrAccessDenied
+	}
+	// The key's restrictions come before anything else the call does, so
+	// that a refused call runs no model code and opens no transaction.
+	if err := id.Limits.CheckCall(model, method); err != nil {
+		c.auditRefusal(ctx, id, model, method)
+		return nil, err
 	}
 	db, err := c.open(ctx, id.DB)
 	if err != nil {
@@ -40,12 +67,30 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if args == nil {
 		args = []any{}
 	}
-	return c.run(ctx, db, id.UID, meth.ReadOnly, func(ctx context.Context, env *models.Env) (any, error) {
+	fn := func(ctx context.Context, env *models.Env) (any, error) {
 		if s := id.Session; s != nil {
 			env.Identity = &models.IdentityCheck{Last: s.Checked, Record: func(ctx context.Context, at time.Time) error {
 				return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
 			}}
 		}
 		return c.registry.Call(ctx, env, model, method, args, kwargs)
-	})
+	}
+	readOnly := meth.ReadOnly
+	if readOnly {
+		// Reads go to the replica when there is one (on every protocol:
+		// the one list is the methods' ReadOnly), and again to the primary
+		// when it cannot serve them.
+		if rdb := c.replicaFor(ctx, id, db); rdb != nil {
+			res, ok, asWrite, err := c.onReplica(ctx, id.DB, rdb, id.UID, fn)
+			if ok {
+				return res, err
+			}
+			readOnly = !asWrite
+		}
+	}
+	res, err := c.run(ctx, db, id.UID, readOnly, fn)
+	if err == nil && !readOnly {
+		c.wrote(id)
+	}
+	return res, err
 }

@@ -3,6 +3,7 @@ package services
 import (
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"io"
 	"os"
 	"path/filepath"
@@ -24,13 +25,24 @@ func TestOldDatabasesOpen(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			unzip(t, filepath.Join("testdata", "olddb", c.file), filepath.Join(dir, "db", "olddb.sqlite"))
+			path := filepath.Join(dir, "db", "olddb.sqlite")
+			unzip(t, filepath.Join("testdata", "olddb", c.file), path)
+			// An image in the column that migration 0011 empties into an
+			// attachment.
+			raw, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec("UPDATE res_partner SET image_1920 = 'AAECAwQFBgc=' WHERE email = 'before@example.com'"); err != nil {
+				t.Fatal(err)
+			}
+			raw.Close()
 			store, err := sqlitestore.New(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { store.Close() })
-			set := NewSet(store, Config{})
+			set := NewSet(store, Config{FilestoreDir: filepath.Join(dir, "filestore")})
 			set.core.auth.Rounds = 1000 // the fixtures' admin hash has 1 000 rounds
 			ctx := context.Background()
 			uid, err := set.Common.Login(ctx, "olddb", "admin", "old-admin-pw")
@@ -42,7 +54,7 @@ func TestOldDatabasesOpen(t *testing.T) {
 				t.Fatal(err)
 			}
 			var applied int
-			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM godoo_migrations").Scan(&applied); err != nil || applied != 10 {
+			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM godoo_migrations").Scan(&applied); err != nil || applied != 11 {
 				t.Fatalf("%d migrations recorded (%v)", applied, err)
 			}
 			diff, err := models.SchemaDiff(ctx, db, "sqlite", set.Registry())
@@ -73,9 +85,12 @@ func TestOldDatabasesOpen(t *testing.T) {
 				t.Fatalf("the old partner: %v", old)
 			}
 			call("res.partner", "write", []any{old[0]}, map[string]any{"signup_type": "signup", "category_id": []any{[]any{int64(0), int64(0), map[string]any{"name": "new tag"}}}})
-			recs := call("res.partner", "read", []any{old[0]}, []any{"name", "signup_type", "category_id"}).(*models.Table).Records()
-			if r := recs[0]; r["name"] != "Made before" || r["signup_type"] != "signup" || len(r["category_id"].([]int64)) != 2 {
+			recs := call("res.partner", "read", []any{old[0]}, []any{"name", "signup_type", "category_id", "image_1920"}).(*models.Table).Records()
+			if r := recs[0]; r["name"] != "Made before" || r["signup_type"] != "signup" || len(r["category_id"].([]int64)) != 2 || r["image_1920"] != "AAECAwQFBgc=" {
 				t.Errorf("the old partner reads %v", r)
+			}
+			if n := call("ir.attachment", "search_count", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_field", "=", "image_1920"}}); n != int64(1) {
+				t.Errorf("%v attachments hold the old image", n)
 			}
 			if id := call("res.partner", "create", map[string]any{"name": "Made after"}); id == nil {
 				t.Error("no partner created")

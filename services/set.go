@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/filestore"
 	"github.com/uptrace/bun"
 )
 
@@ -42,10 +44,10 @@ type Config struct {
 	// (db.change_admin_password); nil keeps it in memory only.
 	SaveMasterPassword func(hash string) error
 	// HeaderKeys are API-KEY header keys from the configuration file
-	// ([api_key_<name>] key=...): key name to clear key. Each replaces the
-	// database value of the auth.api.key of that name. Only their hashes
-	// are kept.
-	HeaderKeys map[string]string
+	// ([api_key_<name>] with key = or key_hash =, and key_groups =): key
+	// name to key. Each replaces the database value of the auth.api.key of
+	// that name. Only their hashes are kept.
+	HeaderKeys map[string]auth.ConfigKey
 	// BasicUsers are the HTTP Basic users of basic_api_key routes: login to
 	// $pbkdf2-sha512$ hash. When empty, Basic credentials are checked
 	// against the users' passwords of the database.
@@ -56,9 +58,19 @@ type Config struct {
 	// the request's host name and %d for its first label. Empty shows every
 	// database; an invalid expression shows none.
 	DBFilter string
+	// FilestoreDir is the folder of the filestores, one folder per
+	// database under it (Odoo's data_dir/filestore), where attachments
+	// keep their content. Every process serving the same databases must
+	// see the same folder. Empty keeps contents in the database instead.
+	FilestoreDir string
 	// RefusalDelay is how long a call with refused credentials waits before
 	// its answer: DefaultRefusalDelay when zero, none when negative.
 	RefusalDelay time.Duration
+	// ReadYourWrites is how long the read-only calls of a user who wrote
+	// run on the primary rather than on the replica, so that a client
+	// reads what it wrote whatever the replica's lag:
+	// DefaultReadYourWrites when zero, none when negative.
+	ReadYourWrites time.Duration
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger
@@ -99,6 +111,10 @@ type core struct {
 	accessCounts models.HitCounts
 	// foundAt is when the web routes last found each database.
 	foundAt map[string]time.Time
+	// rep is what the services know of the replicas.
+	rep replicas
+	// files are the filestores of the databases, by name.
+	files map[string]*filestore.Dir
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -118,9 +134,7 @@ const accessTTL = time.Minute
 // accessCache returns the access cache of db for its current generation,
 // or nil when the generation cannot be known now.
 func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	db, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
@@ -261,8 +275,21 @@ func (c *core) forget(name string) {
 			dbs = append(dbs, db)
 		}
 	}
+	for r, p := range c.rep.primaryOf {
+		if slices.Contains(dbs, p) {
+			delete(c.rep.primaryOf, r)
+			dbs = append(dbs, r)
+		}
+	}
+	for w := range c.rep.wrote {
+		if w.db == name {
+			delete(c.rep.wrote, w)
+		}
+	}
+	delete(c.rep.downAt, name)
 	delete(c.access, name)
 	delete(c.foundAt, name)
+	delete(c.files, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
 	c.auth.Forget(name)
@@ -284,7 +311,13 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 			case <-time.After(wait):
 			}
 		}
-		res, hooks, err := c.gated(ctx, g, db, uid, readOnly, fn)
+		res, hooks, collect, err := c.gated(ctx, g, db, uid, readOnly, fn)
+		if collect {
+			// Files written or dropped: collect those no row refers to,
+			// whether the transaction committed or not (a rolled-back one
+			// leaves files that nothing refers to).
+			defer c.collectFiles(context.WithoutCancel(ctx), db)
+		}
 		if err == nil {
 			for _, h := range hooks {
 				h()
@@ -305,31 +338,33 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 // attempt only: not while run waits to retry, nor while the commit hooks
 // wait for the change's notice. It is left even when fn panics (the
 // handler recovers), so that a panicking method cannot use up the places.
-func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
+func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), bool, error) {
 	if err := g.enter(ctx); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	defer g.leave()
 	return c.once(ctx, db, uid, readOnly, fn)
 }
 
-func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), error) {
-	var res any
-	var hooks []func()
+// once is one transaction of run. collect reports that it put files on
+// the filestore's checklist, committed or not.
+func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (res any, hooks []func(), collect bool, err error) {
 	access := c.accessCache(ctx, db)
+	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
 		env := models.NewEnv(idb, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
+		env.Files = files
 		r, err := fn(ctx, env)
+		collect = collect || env.FilesCollectable()
 		if err != nil {
 			return err
 		}
 		res, hooks = r, env.CommitHooks()
 		return nil
 	}
-	var err error
 	if readOnly && c.store.Dialect() == "pg" {
 		// A read-only call on PostgreSQL runs its statements on the pool,
 		// each in its own snapshot: BEGIN and COMMIT would double the round
@@ -348,25 +383,56 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		if !errors.As(err, &e) {
 			err = c.store.Classify(err)
 		}
-		return nil, nil, err
+		return nil, nil, collect, err
 	}
-	return res, hooks, nil
+	return res, hooks, collect, nil
 }
 
 // credentialsChanging returns the hook that makes a committed change to
 // credentials of db's database hold at the next request (see
 // auth.Authenticator.Changing).
 func (c *core) credentialsChanging(db *bun.DB) func() func() {
-	c.mu.Lock()
-	name, ok := c.names[db]
-	c.mu.Unlock()
+	_, name, ok := c.primary(db)
 	if !ok {
 		return nil
 	}
 	return func() func() { return c.auth.Changing(name) }
 }
 
+// primary returns the primary pool of db (db itself, or the primary a
+// replica pool replays) and its database name; ok is false for a pool the
+// services did not open. The generation of the access caches is read on
+// the primary, which a replica may lag behind.
+func (c *core) primary(db *bun.DB) (*bun.DB, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.rep.primaryOf[db]; ok {
+		db = p
+	}
+	name, ok := c.names[db]
+	return db, name, ok
+}
+
 type remoteAddrKey struct{}
+
+type clientKey struct{}
+
+// Client describes the program a request comes from, for the key audit:
+// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
+// http).
+type Client struct {
+	UserAgent, Protocol string
+}
+
+// WithClient records what the request says of its client.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+func clientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return c
+}
 
 // WithRemoteAddr records the client's address for the login cool-down.
 func WithRemoteAddr(ctx context.Context, addr string) context.Context {

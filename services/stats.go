@@ -91,7 +91,9 @@ const readyTimeout = 5 * time.Second
 // schema (opening one migrates it, as its first call would), and on a
 // store with a feed of credential changes (PostgreSQL's LISTEN), each
 // feed is up. The error says which check failed, without naming a
-// database, since readiness probes are unauthenticated.
+// database, since readiness probes are unauthenticated. A replica that
+// does not answer leaves the process able to serve, its reads on the
+// primary: the error then wraps ErrReplicaDown instead of ErrNotReady.
 func (s *Set) Ready(ctx context.Context) error {
 	c := s.core
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
@@ -112,5 +114,5 @@ func (s *Set) Ready(ctx context.Context) error {
 			return fmt.Errorf("%w: the feed of credential changes is down", ErrNotReady)
 		}
 	}
-	return nil
+	return c.readyReplicas(ctx, names)
 }

@@ -73,6 +73,24 @@ func (kc keyChecker) works(uid int64, key string) bool {
 	return err == nil
 }
 
+// call runs model.method for uid with key from address ip, as execute_kw
+// does, and returns the error's kind (-1 for none).
+func (kc keyChecker) call(uid int64, key, ip, model, method string, args ...any) models.Kind {
+	kc.t.Helper()
+	store := kc.store()
+	defer store.Close()
+	set := newServices(store, services.Config{RefusalDelay: -1})
+	ctx := services.WithRemoteAddr(context.Background(), ip)
+	id, err := set.Auth.Password(ctx, services.Credentials{DB: kc.db, UID: uid, Password: key})
+	if err == nil {
+		_, err = set.Object.Execute(ctx, id, model, method, args, nil)
+	}
+	if err == nil {
+		return -1
+	}
+	return models.KindOf(err)
+}
+
 // headerWorks reports whether key is a usable API-KEY header key, and of
 // which user.
 func (kc keyChecker) headerWorks(key string) (int64, bool) {
@@ -101,8 +119,8 @@ func listed(t *testing.T, args ...string) [][]string {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) != 8 {
-			t.Fatalf("apikey list line %q has %d fields, want 8", line, len(f))
+		if len(f) != 9 {
+			t.Fatalf("apikey list line %q has %d fields, want 9", line, len(f))
 		}
 		out = append(out, f)
 	}
@@ -136,7 +154,7 @@ func TestAPIKeyHelp(t *testing.T) {
 	if r := runGodoo(t, "", "apikey"); r.code != 2 {
 		t.Errorf("apikey without a subcommand: %s", r)
 	}
-	if r := runGodoo(t, "", "apikey", "rotate"); r.code != 2 || !strings.Contains(r.stderr, "rotate") {
+	if r := runGodoo(t, "", "apikey", "spin"); r.code != 2 || !strings.Contains(r.stderr, "spin") {
 		t.Errorf("unknown apikey subcommand: %s", r)
 	}
 }
@@ -155,6 +173,7 @@ func TestAPIKeyCommands(t *testing.T) {
 		return s
 	}}
 	testAPIKeyCommands(t, kc, "--data-dir", dir, "--db", db)
+	testAPIKeyLimitCommands(t, kc, "--data-dir", dir, "--db", db)
 
 	// --db may be left out while there is only one database.
 	key := createdKey(t, "--data-dir", dir, "--user", "admin", "--name", "no db flag")
@@ -195,6 +214,7 @@ func TestAPIKeyCommandsPostgres(t *testing.T) {
 	// GODOO_DB_URL selects the server as --db-url does.
 	t.Setenv("GODOO_DB_URL", dsn)
 	testAPIKeyCommands(t, kc, "--db", db)
+	testAPIKeyLimitCommands(t, kc, "--db", db)
 	mustRun(t, "", "db", "drop", db)
 }
 
@@ -264,7 +284,10 @@ func testAPIKeyCommands(t *testing.T, kc keyChecker, store ...string) {
 		{"create", "--user", "bob", "--name", "x", "--expires", "soon"},
 		{"create", "--user", "bob", "--name", "x", "--expires", "-3d"},
 		{"create", "--user", "bob", "--name", "x", "--kind", "header", "--scope", "rpc"},
-		{"create", "--user", "bob", "--name", "x", "--kind", "header", "--expires", "1d"},
+		{"create", "--user", "bob", "--name", "x", "--read-only=maybe"},
+		{"rotate"},
+		{"rotate", "abc"},
+		{"rotate", "1", "--overlap", "soon"},
 		{"create", "--user", "bob", "--name", "x", "--kind", "bearer"},
 		{"create", "extra", "--user", "bob", "--name", "x"},
 		{"revoke"},
@@ -348,5 +371,108 @@ func TestParseExpiry(t *testing.T) {
 		default:
 			equal(t, "parseExpiry("+tc.in+")", got.Format(models.DatetimeLayout), tc.want)
 		}
+	}
+}
+
+// testAPIKeyLimitCommands checks the restrictions apikey create sets and
+// apikey list shows, apikey rotate with and without an overlap, and header
+// keys with an expiry.
+func testAPIKeyLimitCommands(t *testing.T, kc keyChecker, store ...string) {
+	args := func(extra ...string) []string { return append(extra, store...) }
+	limited := createdKey(t, args("--user", "bob", "--name", "limited", "--allow", "res.partner:search_count",
+		"--allow", "*:context_get", "--read-only", "--from", "127.0.0.0/8", "--from", "10.0.0.0/8")...)
+	bobUID := kc.login("bob", "bob-Pw-1").(int64)
+	lines := listed(t, args("--name", "limited")...)
+	if len(lines) != 1 || lines[0][8] != "read-only; allow res.partner:search_count *:context_get; from 127.0.0.0/8 10.0.0.0/8" {
+		t.Fatalf("list of the restricted key = %q", lines)
+	}
+	const none = models.Kind(-1)
+	for _, c := range []struct {
+		ip, model, method string
+		args              []any
+		want              models.Kind
+	}{
+		{"127.0.0.1", "res.users", "context_get", nil, none},
+		{"10.9.8.7", "res.partner", "search_count", []any{[]any{}}, none},
+		{"127.0.0.1", "res.users", "search_count", []any{[]any{}}, models.KindAccess},
+		{"127.0.0.1", "res.partner", "create", []any{map[string]any{"name": "x"}}, models.KindAccess},
+		{"192.0.2.1", "res.users", "context_get", nil, models.KindAccessDenied},
+	} {
+		if got := kc.call(bobUID, limited, c.ip, c.model, c.method, c.args...); got != c.want {
+			t.Errorf("restricted key from %s, %s.%s: error kind %v, want %v", c.ip, c.model, c.method, got, c.want)
+		}
+	}
+
+	// The refused calls are in the audit, with their model and method.
+	audit := mustRun(t, "", append([]string{"apikey", "audit", "--key", lines[0][0], "--since", "1h"}, store...)...).stdout
+	var refused []string
+	for _, line := range strings.Split(strings.TrimRight(audit, "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 11 {
+			t.Fatalf("apikey audit line %q has %d fields, want 11", line, len(f))
+		}
+		if f[1] == "refused" {
+			refused = append(refused, f[4]+" "+f[8]+"."+f[9])
+		}
+	}
+	equal(t, "refused calls in the audit", strings.Join(refused, ", "), "limited res.users.search_count, limited res.partner.create")
+	if strings.Contains(audit, limited[len(limited)-20:]) {
+		t.Errorf("apikey audit shows a secret:\n%s", audit)
+	}
+	if r := runGodoo(t, "", append([]string{"apikey", "audit", "--since", "soon"}, store...)...); r.code != 2 {
+		t.Errorf("apikey audit --since soon: %s", r)
+	}
+
+	// Rotation keeps the name and restrictions; the old key works during
+	// the overlap, and stops at once without one.
+	r := mustRun(t, "", append([]string{"apikey", "rotate", lines[0][0], "--overlap", "1h"}, store...)...)
+	out := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+	next := out[len(out)-1]
+	if !cliKeyRE.MatchString(next) || !strings.Contains(r.stdout, "rotated native API key "+lines[0][0]+` "limited" of bob`) {
+		t.Fatalf("apikey rotate printed %s", r)
+	}
+	for _, key := range []string{limited, next} {
+		if got := kc.call(bobUID, key, "127.0.0.1", "res.users", "context_get"); got != none {
+			t.Errorf("during the overlap a key is refused: %v", got)
+		}
+	}
+	if got := kc.call(bobUID, next, "127.0.0.1", "res.partner", "create", map[string]any{"name": "x"}); got != models.KindAccess {
+		t.Errorf("the rotated key lost read-only: %v", got)
+	}
+	rotated := listed(t, args("--name", "limited")...)
+	if len(rotated) != 2 || rotated[0][5] == "-" || rotated[1][5] != "-" || rotated[1][8] != lines[0][8] {
+		t.Errorf("keys after rotating with an overlap = %q", rotated)
+	}
+	mustRun(t, "", append([]string{"apikey", "rotate", rotated[1][0]}, store...)...)
+	if got := kc.call(bobUID, next, "127.0.0.1", "res.users", "context_get"); got != models.KindAccessDenied {
+		t.Errorf("a key rotated without overlap: %v", got)
+	}
+	if r := runGodoo(t, "", append([]string{"apikey", "rotate", "999999"}, store...)...); r.code != 1 {
+		t.Errorf("rotating an unknown key: %s", r)
+	}
+
+	// Header keys may expire, and carry restrictions too.
+	header := createdKey(t, args("--user", "bob", "--name", "expiring shop", "--kind", "header", "--expires", "1d", "--read-only")...)
+	if uid, ok := kc.headerWorks(header); !ok || uid != bobUID {
+		t.Errorf("an expiring header key: uid %d, ok %v", uid, ok)
+	}
+	if h := byName(listed(t, args("--kind", "header")...))["header expiring shop"]; h == nil || h[5] == "-" || h[8] != "read-only" {
+		t.Errorf("list line of the expiring header key = %q", h)
+	}
+}
+
+// TestAPIKeyHash checks that apikey hash prints the key_hash of the key on
+// standard input, and nothing else.
+func TestAPIKeyHash(t *testing.T) {
+	isolate(t)
+	const key = "shop-key-0123456789abcdef"
+	for _, stdin := range []string{key, key + "\n", key + "\r\n"} {
+		r := mustRun(t, stdin, "apikey", "hash")
+		if r.stdout != auth.ConfigKeyHash(key)+"\n" || strings.Contains(r.stdout+r.stderr, key) {
+			t.Errorf("apikey hash of %q: %s", stdin, r)
+		}
+	}
+	if r := runGodoo(t, "", "apikey", "hash"); r.code != 2 {
+		t.Errorf("apikey hash without a key: %s", r)
 	}
 }

@@ -51,7 +51,7 @@ func init() {
 		serveCommand,
 		dbCreateCommand, dbListCommand, dbDropCommand, dbDumpCommand, dbRestoreCommand,
 		userCreateCommand, userPasswdCommand,
-		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand,
+		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand, apikeyRotateCommand, apikeyHashCommand, apikeyAuditCommand,
 		benchCommand,
 		healthcheckCommand,
 		configReferenceCommand,
@@ -64,7 +64,7 @@ func init() {
 var groupSummaries = map[string]string{
 	"db":     "Creates, lists, drops, dumps and restores databases.",
 	"user":   "Creates users and changes their passwords.",
-	"apikey": "Makes, lists and revokes API keys.",
+	"apikey": "Makes, lists, rotates and revokes API keys.",
 	"config": "Describes godoo's configuration.",
 }
 
@@ -380,6 +380,18 @@ func boolFlag(fs *flag.FlagSet, name, usage string) *bool {
 	v := &boolValue{}
 	fs.Var(v, name, usage)
 	return &v.on
+}
+
+// listValue is a repeatable flag: each use adds a value.
+type listValue struct{ vals []string }
+
+func (v *listValue) String() string     { return strings.Join(v.vals, " ") }
+func (v *listValue) Set(s string) error { v.vals = append(v.vals, s); return nil }
+
+func listFlag(fs *flag.FlagSet, name, usage string) *[]string {
+	v := &listValue{}
+	fs.Var(v, name, usage)
+	return &v.vals
 }
 
 type usageError struct{ msg string }

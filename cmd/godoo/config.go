@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/godoo/godoo/auth"
 )
 
 // setting is one configuration value with its three sources. Precedence:
@@ -64,6 +66,11 @@ var settings = []setting{
 	{key: "data_dir", flag: "data-dir", env: "GODOO_DATA_DIR", arg: "DIR", defDoc: "~/.local/share/godoo",
 		help: "directory of the embedded SQLite databases",
 		doc:  "directory of the SQLite databases (`db/<name>.sqlite`); the default is `$XDG_DATA_HOME/godoo` when that is set"},
+	{key: "filestore_dir", flag: "filestore-dir", env: "GODOO_FILESTORE_DIR", arg: "DIR", defDoc: "DATA_DIR/filestore",
+		help: "directory of the attachments' files, one folder per database (shared by every process serving the same databases)",
+		doc: "directory of the attachments' files (Odoo's `data_dir/filestore`): `<dir>/<db>/<ab>/<sha1>`, one file per content; " +
+			"with PostgreSQL and several godoo processes, a directory they all share; the system parameter " +
+			"`ir_attachment.location = db` keeps contents in the database instead"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},
@@ -72,6 +79,25 @@ var settings = []setting{
 	{key: "db_port", env: "GODOO_DB_PORT", def: "5432", kind: kindInt, lo: 1, hi: 65535, help: "PostgreSQL port (Odoo's db_port)"},
 	{key: "db_user", env: "GODOO_DB_USER", help: "PostgreSQL user (Odoo's db_user)"},
 	{key: "db_password", env: "GODOO_DB_PASSWORD", help: "PostgreSQL password (Odoo's db_password)"},
+	{key: "db_replica_url", flag: "db-replica-url", env: "GODOO_DB_REPLICA_URL", arg: "URL",
+		help: "PostgreSQL streaming replica URL: read-only calls run there, the rest on db_url",
+		doc: "URL of a streaming replica of the PostgreSQL server (a hot standby), as `db_url`: the calls of read-only methods " +
+			"(search, read, search_read, read_group, fields_get, ...) run there on every protocol, and again on the primary when the " +
+			"replica refuses a write or does not answer; credentials are always checked on the primary"},
+	{key: "db_replica_host", env: "GODOO_DB_REPLICA_HOST", help: "PostgreSQL replica host (Odoo's db_replica_host); used when db_replica_url is not set",
+		doc: "PostgreSQL replica host (Odoo's `db_replica_host`): the replica is the primary's URL with this host; used when `db_replica_url` is not set"},
+	{key: "db_replica_port", env: "GODOO_DB_REPLICA_PORT", kind: kindInt, lo: 1, hi: 65535, defDoc: "db_port",
+		help: "PostgreSQL replica port (Odoo's db_replica_port), with db_replica_host"},
+	{key: "db_replica_read_your_writes", flag: "db-replica-read-your-writes", env: "GODOO_DB_REPLICA_READ_YOUR_WRITES", def: "2",
+		kind: kindSeconds, arg: "SECONDS",
+		help: "seconds the reads of a user who wrote stay on the primary (0 for none), so that a client reads what it wrote",
+		doc: "seconds the read-only calls of a user who wrote (through a session, a key or a password) stay on the primary " +
+			"rather than the replica, so that a client reads what it has just written whatever the replica's lag; `0` turns it off. " +
+			"The window is kept by each instance: a client that writes on one instance and reads at once on another may read from the replica"},
+	{key: "db_listen_url", flag: "db-listen-url", env: "GODOO_DB_LISTEN_URL", arg: "URL", defDoc: "db_url",
+		help: "PostgreSQL URL of the LISTEN connections, directly to the server when db_url goes through a pooler",
+		doc: "PostgreSQL server URL of the LISTEN connections that carry the notices of credential changes, as `db_url`; it must " +
+			"reach the server directly when `db_url` goes through a connection pooler in transaction mode, which cannot carry LISTEN"},
 	{key: "http_addr", flag: "http-addr", env: "GODOO_HTTP_ADDR", arg: "HOST:PORT", defDoc: "127.0.0.1:8069",
 		help: "listen address; when unset, http_interface:http_port"},
 	{key: "http_interface", env: "GODOO_HTTP_INTERFACE", def: "127.0.0.1", help: "listen interface (Odoo's http_interface), used when http_addr is not set"},
@@ -90,6 +116,10 @@ var settings = []setting{
 			"`/web/database/list`, sessions); `%h` is the host name, `%d` its first label"},
 	{key: "proxy_mode", flag: "proxy-mode", env: "GODOO_PROXY_MODE", def: "False", kind: kindBool, choices: boolChoices, arg: "BOOL",
 		help: "take the client address from the last X-Forwarded-For hop, the one the proxy added (Odoo's proxy_mode; only behind a trusted proxy)"},
+	{key: "json2_key_groups", flag: "json2-key-groups", env: "GODOO_JSON2_KEY_GROUPS", arg: "CODES",
+		help: "comma-separated key group codes (auth.api.key.group): JSON-2 accepts only the header keys (API-KEY) of these groups; empty accepts every key"},
+	{key: "whoami_key_groups", flag: "whoami-key-groups", env: "GODOO_WHOAMI_KEY_GROUPS", arg: "CODES",
+		help: "comma-separated key group codes: /auth/whoami/api_key and /auth/whoami/basic_api_key accept only the header keys of these groups; empty accepts every key"},
 	{key: "max_body_bytes", flag: "max-body-bytes", env: "GODOO_MAX_BODY_BYTES", def: "134217728", kind: kindInt, lo: 1, hi: 1 << 40, arg: "BYTES",
 		help: "largest accepted request body in bytes",
 		doc:  "largest request body; larger ones get HTTP 413, before any of it is read when the request declares its length"},
@@ -181,7 +211,7 @@ type config struct {
 	values map[string]string
 	file   string
 	// headerKeys are the [api_key_<name>] sections: key name to key.
-	headerKeys map[string]string
+	headerKeys map[string]auth.ConfigKey
 	// basicUsers is the [basic_users] section: login to password hash.
 	basicUsers map[string]string
 }
@@ -333,22 +363,67 @@ func readINI(path string) (map[string]map[string]string, error) {
 }
 
 // headerKeys collects the API-KEY header keys of the config file, OCA
-// auth_api_key_server_env style: a section [api_key_<name>] with key=...
-// for the auth.api.key named <name>, whose database value it replaces.
-func headerKeys(path string, sections map[string]map[string]string) (map[string]string, error) {
-	out := map[string]string{}
+// auth_api_key_server_env style: a section [api_key_<name>] for the
+// auth.api.key named <name>, whose database value it replaces, with either
+// key_hash = sha256$<hex> (what godoo apikey hash prints) or, kept for
+// compatibility, the clear key = ...; key_groups = code1,code2 assigns the
+// key to those key groups.
+func headerKeys(path string, sections map[string]map[string]string) (map[string]auth.ConfigKey, error) {
+	out := map[string]auth.ConfigKey{}
 	for section, vals := range sections {
 		name, ok := strings.CutPrefix(section, "api_key_")
 		if !ok {
 			continue
 		}
-		key := vals["key"]
-		if name == "" || unset(key) {
-			return nil, fmt.Errorf("config file %s: section [%s] needs a key name after api_key_ and a key = value", path, section)
+		key, hash := vals["key"], vals["key_hash"]
+		if name == "" || unset(key) == unset(hash) {
+			return nil, fmt.Errorf("config file %s: section [%s] needs a key name after api_key_ and one of key_hash = sha256$... (godoo apikey hash) or key = ...", path, section)
 		}
-		out[name] = key
+		k := auth.ConfigKey{}
+		if unset(key) {
+			if _, ok := auth.ParseConfigKeyHash(hash); !ok {
+				return nil, fmt.Errorf("config file %s: section [%s]: key_hash must be sha256$ and 64 lowercase hex digits, as godoo apikey hash prints it", path, section)
+			}
+			k.Hash = hash
+		} else {
+			k.Key = key
+		}
+		k.Groups = splitCodes(vals["key_groups"])
+		out[name] = k
 	}
 	return out, nil
+}
+
+// codes reads a comma-separated list of key group codes; nil when unset.
+func (c *config) codes(key string) []string {
+	return splitCodes(c.get(key))
+}
+
+// splitCodes reads a comma-separated list of codes; nil when unset.
+func splitCodes(v string) []string {
+	if unset(v) {
+		return nil
+	}
+	var out []string
+	for _, code := range strings.Split(v, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// clearHeaderKeys names the configured header keys given in clear (key =)
+// rather than hashed, in order, for the warning serve logs.
+func clearHeaderKeys(keys map[string]auth.ConfigKey) []string {
+	var out []string
+	for name, k := range keys {
+		if k.Key != "" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // basicUsers collects the [basic_users] section: login = $pbkdf2-sha512$
@@ -368,6 +443,14 @@ func basicUsers(path string, sections map[string]map[string]string) (map[string]
 // unset reports Odoo's way of leaving a value empty in odoo.conf.
 func unset(v string) bool {
 	return v == "" || strings.EqualFold(v, "false") || strings.EqualFold(v, "none")
+}
+
+// filestoreDir returns the directory of the attachments' files.
+func (c *config) filestoreDir() string {
+	if d := c.get("filestore_dir"); !unset(d) {
+		return d
+	}
+	return filepath.Join(c.dataDir(), "filestore")
 }
 
 // dataDir returns the SQLite data directory.
@@ -404,6 +487,38 @@ func (c *config) postgresURL() string {
 		}
 	}
 	return u.String()
+}
+
+// replicaURL returns the URL of the PostgreSQL replica, or "" for none:
+// db_replica_url, else the primary's URL with db_replica_host and
+// db_replica_port (Odoo's).
+func (c *config) replicaURL() string {
+	if u := c.get("db_replica_url"); !unset(u) {
+		return u
+	}
+	host := c.get("db_replica_host")
+	primary := c.postgresURL()
+	if unset(host) || primary == "" {
+		return ""
+	}
+	port := c.get("db_replica_port")
+	if unset(port) {
+		port = c.get("db_port")
+	}
+	u, err := url.Parse(primary)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return primary + " host=" + host + " port=" + port
+	}
+	u.Host = net.JoinHostPort(host, port)
+	return u.String()
+}
+
+// listenURL returns the URL of the LISTEN connections, "" for db_url's.
+func (c *config) listenURL() string {
+	if u := c.get("db_listen_url"); !unset(u) {
+		return u
+	}
+	return ""
 }
 
 // httpAddr is the listen address.

@@ -37,8 +37,13 @@ pg_config --bindir or in /usr/lib/postgresql/*/bin.`,
 			} else if !ok {
 				return missingDatabase(store, where, name)
 			}
-			// The dump goes to a temporary file beside FILE, renamed when
-			// complete, so that FILE is never a half-written dump.
+			// Checked first so as not to dump in vain; the link below is
+			// what guarantees it.
+			if _, err := os.Lstat(file); err == nil {
+				return fmt.Errorf("%s already exists", file)
+			}
+			// The dump goes to a temporary file beside FILE, linked to it
+			// when complete, so that FILE is never a half-written dump.
 			tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
 			if err != nil {
 				return err

@@ -114,15 +114,19 @@ func errorText(err error) string {
 }
 
 // storeKeys are the settings of every command that works on the store.
-var storeKeys = []string{"data_dir", "db_url", "log_level"}
+var storeKeys = []string{"data_dir", "db_url", "filestore_dir", "log_level"}
 
 // openStore builds the store the configuration names: PostgreSQL when a
 // server URL is configured, else the embedded SQLite data directory. where
 // names it in the store's own words, without credentials.
 func openStore(c *config) (store models.Store, where string, err error) {
 	if u := c.postgresURL(); u != "" {
-		s, err := pgstore.New(u)
-		return s, "the PostgreSQL server at " + pgAddress(u), err
+		s, err := pgstore.New(u, pgstore.WithReplica(c.replicaURL()), pgstore.WithListen(c.listenURL()))
+		where := "the PostgreSQL server at " + pgAddress(u)
+		if r := c.replicaURL(); r != "" {
+			where += " with its replica at " + pgAddress(r)
+		}
+		return s, where, err
 	}
 	dir := c.dataDir()
 	s, err := sqlitestore.New(dir)
@@ -177,7 +181,17 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 func servicesConfig(c *config, log *slog.Logger) services.Config {
 	return services.Config{ServerVersion: c.get("server_version"), ListDB: c.bool("list_db"),
-		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), Log: log}
+		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), FilestoreDir: c.filestoreDir(), Log: log,
+		ReadYourWrites: readYourWrites(c.seconds("db_replica_read_your_writes"))}
+}
+
+// readYourWrites is services.Config.ReadYourWrites of a number of seconds,
+// where 0 means none.
+func readYourWrites(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 var versionCommand = &command{path: "version", summary: "Prints godoo's version and the Odoo version it emulates by default.",

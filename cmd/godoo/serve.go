@@ -66,6 +66,9 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	if len(c.headerKeys) > 0 || len(c.basicUsers) > 0 {
 		log.Info("route credentials from the config file", "api_keys", len(c.headerKeys), "basic_users", len(c.basicUsers))
 	}
+	if clear := clearHeaderKeys(c.headerKeys); len(clear) > 0 {
+		log.Warn("header keys are in clear in the config file: replace key = with key_hash = (godoo apikey hash prints it)", "api_keys", clear)
+	}
 	set := newServices(store, cfg)
 	maxBody, maxDepth, timeout := c.int("max_body_bytes"), c.int("max_depth"), c.int("request_timeout")
 	bodyTimeout := c.seconds("body_read_timeout")
@@ -77,7 +80,8 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	}
 	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log,
-		AccessLog: c.bool("access_log"), Metrics: metrics})
+		AccessLog: c.bool("access_log"), Metrics: metrics,
+		JSON2KeyGroups: c.codes("json2_key_groups"), WhoamiKeyGroups: c.codes("whoami_key_groups")})
 	configureServer(handler, set, stderr)
 	if metrics != nil {
 		stopMetrics, err := serveMetrics(handler, metrics, c.get("metrics_addr"), log)

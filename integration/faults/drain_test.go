@@ -99,14 +99,15 @@ func TestSIGTERMDrains(t *testing.T) {
 }
 
 // refused waits until a new connection to addr is refused: the server has
-// closed its listener. It fails the test when that takes longer than the
-// exit guard.
+// closed its listener. A connection the kernel was still setting up for
+// the listener when it closed is reset instead, which says the same. It
+// fails the test when that takes longer than the exit guard.
 func refused(t *testing.T, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(exitGuard)
 	for {
 		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-		if errors.Is(err, syscall.ECONNREFUSED) {
+		if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
 			return
 		}
 		if err != nil {

@@ -20,6 +20,9 @@ func apiKeyBehaviour() *models.Behaviour {
 		if s, _ := vals["key"].(string); strings.TrimSpace(s) == "" {
 			return keyRequired(env)
 		}
+		if err := normalizeKeyLimits(vals); err != nil {
+			return err
+		}
 		return hashHeaderKey(env, vals)
 	}
 	b.AfterCreate = func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
@@ -32,6 +35,9 @@ func apiKeyBehaviour() *models.Behaviour {
 			if s, _ := vals["key"].(string); strings.TrimSpace(s) == "" {
 				return keyRequired(env)
 			}
+		}
+		if err := normalizeKeyLimits(vals); err != nil {
+			return err
 		}
 		return hashHeaderKey(env, vals)
 	}

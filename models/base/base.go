@@ -37,9 +37,11 @@ var behaviours = map[string]func() *models.Behaviour{
 	"res.users.apikeys.description": apikeysDescriptionBehaviour,
 	"res.users.identitycheck":       identityCheckBehaviour,
 	"auth.api.key":                  apiKeyBehaviour,
+	"auth.key.audit":                keyAuditBehaviour,
 	"ir.rule":                       ruleBehaviour,
 	"ir.model.data":                 modelDataBehaviour,
 	"ir.model.access":               modelAccessBehaviour,
+	"ir.attachment":                 attachmentBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and
@@ -68,5 +70,6 @@ func Register(r *models.Registry) error {
 	if err := r.Check(); err != nil {
 		return fmt.Errorf("base: %w", err)
 	}
+	r.Attachments = attachmentFields{}
 	return nil
 }

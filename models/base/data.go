@@ -69,10 +69,11 @@ var baseAccess = []accessDef{
 	{"res.users.apikeys", "group_user", "r"}, {"res.users.apikeys", "group_portal", "r"},
 	{"res.users.apikeys.description", "group_user", "rwcu"}, {"res.users.apikeys.description", "group_portal", "rwcu"},
 	{"res.users.identitycheck", "group_user", "rwc"}, {"res.users.identitycheck", "group_portal", "rwc"},
-	{"auth.api.key", "group_system", "rwcu"}, {"auth.api.key.group", "group_system", "rwcu"},
+	{"auth.api.key", "group_system", "rwcu"}, {"auth.key.audit", "group_system", "r"}, {"auth.api.key.group", "group_system", "rwcu"},
 	{"res.partner.category", "group_user", "rwcu"}, {"res.partner.category", "group_portal", "r"},
 	{"ir.model.fields", "group_user", "r"}, {"ir.model.fields", "group_system", "rwcu"},
 	{"ir.rule", "group_user", "r"}, {"ir.rule", "group_system", "rwcu"},
+	{"ir.attachment", "group_user", "rwcu"},
 }
 
 var baseLangs = [][3]string{

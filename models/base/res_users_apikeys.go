@@ -2,6 +2,7 @@ package base
 
 import (
 	"context"
+	"time"
 
 	"github.com/godoo/godoo/models"
 )
@@ -15,15 +16,16 @@ func apikeysBehaviour() *models.Behaviour {
 		return true, env.RemoveAPIKeys(ctx, ids)
 	}
 	return &models.Behaviour{
-		Hooks: models.Hooks{Rule: ownKeysRule},
+		Hooks: models.Hooks{Rule: ownKeysRule, BeforeWrite: func(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
+			return normalizeKeyLimits(vals)
+		}},
 		Methods: []*models.Method{
 			{Name: "create", Params: []string{"vals_list"}, Required: 1, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
 				return nil, models.AccessErrorf("API keys are created with generate() or the key wizard, which show the key once.")
 			}},
-			{Name: "write", Params: []string{"vals"}, Required: 1, Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
-				return nil, models.AccessErrorf("API keys cannot be modified; revoke the key and generate a new one.")
-			}},
-			withSessionIdentityCheck(&models.Method{Name: "generate", Params: []string{"scope", "name", "expiration_date"}, Fn: rpcGenerateKey}),
+			{Name: "write", Params: []string{"vals"}, Required: 1, Record: true, Fn: writeNativeKeyLimits},
+			withSessionIdentityCheck(&models.Method{Name: "generate", Params: []string{"scope", "name", "expiration_date", "user_id"}, Fn: rpcGenerateKey}),
+			withSessionIdentityCheck(&models.Method{Name: "rotate", Record: true, Params: []string{"overlap"}, Fn: rpcRotateKey}),
 			// remove is Odoo's button, behind the identity check; revoke
 			// (Odoo's RPC method) and unlink are for programs, which prove
 			// their identity on every call, and need the check only when
@@ -73,7 +75,9 @@ func checkMakeKey(ctx context.Context, env *models.Env) error {
 	return nil
 }
 
-// rpcGenerateKey is generate: a key for the caller, returned once.
+// rpcGenerateKey is generate: a key for the caller, returned once. A
+// system administrator may name another user with the user_id keyword
+// (godoo's own), for whom the key is then made, persistent or not.
 func rpcGenerateKey(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, a models.Args) (any, error) {
 	if err := checkMakeKey(ctx, env); err != nil {
 		return nil, err
@@ -83,6 +87,66 @@ func rpcGenerateKey(ctx context.Context, env *models.Env, _ *models.Model, _ []i
 	if name == "" {
 		return nil, models.UserErrorf("The API key must have a name.")
 	}
-	key, _, err := env.GenerateAPIKey(ctx, env.UID, scope, name, a["expiration_date"])
+	uid := env.UID
+	if v := a["user_id"]; v != nil && v != false {
+		id, ok := models.ToInt64(v)
+		if !ok || id <= 0 {
+			return nil, models.UserErrorf("user_id must be the id of a user.")
+		}
+		if id != env.UID {
+			if err := checkRestrictKeys(ctx, env); err != nil {
+				return nil, models.AccessErrorf("Only system administrators may make API keys for other users.")
+			}
+			active, err := activeUser(ctx, env, id)
+			if err != nil {
+				return nil, err
+			}
+			if !active {
+				return nil, models.UserErrorf("The user %d is archived or does not exist: a native key of an archived user never works.", id)
+			}
+		}
+		uid = id
+	}
+	key, _, err := env.GenerateAPIKey(ctx, uid, scope, name, a["expiration_date"])
+	return key, err
+}
+
+// activeUser reports whether the user id exists and is active.
+func activeUser(ctx context.Context, env *models.Env, id int64) (bool, error) {
+	var active any
+	found, err := env.Scalar(ctx, &active, "SELECT active FROM res_users WHERE id = ?", id)
+	if err != nil || !found {
+		return false, err
+	}
+	return models.Bool(active), nil
+}
+
+// rpcRotateKey is rotate (godoo's own): a new key of the same user, name,
+// scope, expiry and restrictions, returned once; the old key keeps working
+// for overlap seconds (0, the default, revokes it at once).
+func rpcRotateKey(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
+	if len(ids) != 1 {
+		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
+	}
+	var overlap time.Duration
+	if v := a["overlap"]; v != nil && v != false {
+		secs, ok := v.(float64)
+		if n, isInt := v.(int64); isInt {
+			secs, ok = float64(n), true
+		}
+		if !ok || secs < 0 {
+			return nil, models.UserErrorf("overlap must be a number of seconds, not negative.")
+		}
+		overlap = time.Duration(secs * float64(time.Second))
+	}
+	// The caller must see the key: a user is told of their own keys only.
+	visible, err := env.Search(ctx, m, []any{[]any{"id", "=", ids[0]}}, models.SearchOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if len(visible) == 0 {
+		return nil, models.UserErrorf("No native API key with id %d.", ids[0])
+	}
+	key, _, err := env.RotateAPIKey(ctx, ids[0], overlap)
 	return key, err
 }

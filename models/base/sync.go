@@ -95,7 +95,10 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		}
 		in.create("ir.model.access", name, vals)
 	}
-	return in.err
+	if in.err != nil {
+		return in.err
+	}
+	return moveAttachmentValues(ctx, in.env)
 }
 
 // syncFields records the fields of every model in ir.model.fields, adding

@@ -50,9 +50,9 @@ func (s *Store) Dump(ctx context.Context, name string, format models.DumpFormat,
 // Restore makes database name from the dump at path: psql runs a plain
 // dump, pg_restore a custom one, each in one transaction that stops at the
 // first error. The dump goes into a new database of a temporary name that
-// godoo does not list; prepare runs on it; only then is it renamed and
-// marked as godoo's. On any failure it is dropped. p counts bytes read by
-// psql or pg_restore.
+// godoo does not list; prepare runs on it; only then is it marked as
+// godoo's and renamed. On any failure it is dropped. p counts bytes read
+// by psql or pg_restore.
 func (s *Store) Restore(ctx context.Context, name string, format models.DumpFormat, path string,
 	prepare func(ctx context.Context, db *bun.DB) error, p models.Progress) error {
 	if !models.ValidDBName(name) {
@@ -85,16 +85,17 @@ func (s *Store) Restore(ctx context.Context, name string, format models.DumpForm
 	if err := s.prepareDatabase(ctx, tmp, prepare); err != nil {
 		return fmt.Errorf("pgstore: restore %s: %w", name, err)
 	}
+	// Marked first, renamed last: the rename, one statement, publishes
+	// the whole database at once.
+	comment := "COMMENT ON DATABASE " + pq.QuoteIdentifier(tmp) + " IS " + pq.QuoteLiteral(marker)
+	if _, err := s.maint.ExecContext(ctx, comment); err != nil {
+		return fmt.Errorf("pgstore: mark %s: %w", name, err)
+	}
 	stmt := "ALTER DATABASE " + pq.QuoteIdentifier(tmp) + " RENAME TO " + pq.QuoteIdentifier(name)
 	if err := s.execExclusive(ctx, tmp, stmt); err != nil {
 		return s.adminError("restore", "", name, err)
 	}
 	published = true
-	comment := "COMMENT ON DATABASE " + pq.QuoteIdentifier(name) + " IS " + pq.QuoteLiteral(marker)
-	if _, err := s.maint.ExecContext(ctx, comment); err != nil {
-		_ = s.dropDatabase(context.WithoutCancel(ctx), name)
-		return fmt.Errorf("pgstore: mark %s: %w", name, err)
-	}
 	return nil
 }
 
@@ -136,8 +137,9 @@ func (s *Store) prepareDatabase(ctx context.Context, name string, prepare func(c
 	return db.Close()
 }
 
-// tempName is the name of a database being restored: valid, and never one
-// godoo lists, since it is not marked. Tests replace it.
+// tempName is the name of a database being restored: valid, and not one
+// godoo lists until it is marked, just before it takes its name. Tests
+// replace it.
 var tempName = func() (string, error) {
 	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
@@ -146,28 +148,30 @@ var tempName = func() (string, error) {
 	return "godoo_restore_" + hex.EncodeToString(b), nil
 }
 
+// driverOnly are the connection parameters of lib/pq that libpq, and so
+// the client programs, do not know and would refuse.
+var driverOnly = map[string]bool{"binary_parameters": true, "disable_prepared_binary_result": true}
+
 // pgTool prepares a PostgreSQL client program on database db. The
 // connection parameters go in --dbname as a connection string, except the
 // password, which goes in the environment, where other users of the
-// machine cannot read it.
+// machine cannot read it, and the driver's own ones.
 func (s *Store) pgTool(ctx context.Context, tool, db string, args ...string) (*exec.Cmd, error) {
 	bin, err := findTool(tool)
 	if err != nil {
 		return nil, err
 	}
-	conn := s.params.withDB(db)
 	env := os.Environ()
-	if pw, ok := s.params["password"]; ok {
-		q := params{}
-		for k, v := range s.params {
-			if k != "password" {
-				q[k] = v
-			}
+	q := params{}
+	for k, v := range s.params {
+		switch {
+		case k == "password":
+			env = append(env, "PGPASSWORD="+v)
+		case !driverOnly[k]:
+			q[k] = v
 		}
-		conn = q.withDB(db)
-		env = append(env, "PGPASSWORD="+pw)
 	}
-	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+conn)...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "--dbname="+q.withDB(db))...)
 	cmd.Env = env
 	return cmd, nil
 }
@@ -212,7 +216,8 @@ var toolDirs = func() []string {
 }
 
 // findTool finds PostgreSQL's client program tool: on PATH, in
-// pg_config --bindir, then in toolDirs.
+// pg_config --bindir, then in toolDirs. A missing program is an error the
+// caller sees, as in Odoo: the server cannot dump without it.
 func findTool(tool string) (string, error) {
 	if p, err := exec.LookPath(tool); err == nil {
 		return p, nil
@@ -229,7 +234,8 @@ func findTool(tool string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("pgstore: %s not found on PATH, in pg_config --bindir or in /usr/lib/postgresql/*/bin: install PostgreSQL's client programs (the version of the server or newer)", tool)
+	// Odoo's words (find_pg_tool), and where godoo looked.
+	return "", models.ServerErrorf("builtins.Exception", "Command `%s` not found. godoo looks on PATH, in pg_config --bindir and in /usr/lib/postgresql/*/bin: install PostgreSQL's client programs, of the server's version or newer.", tool)
 }
 
 // isExecutable reports whether path is a file someone may execute.

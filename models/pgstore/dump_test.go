@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,11 +115,39 @@ func TestFindTool(t *testing.T) {
 		t.Errorf("FindTool in the versioned directories = %q, %v", got, err)
 	}
 	_, err := pgstore.FindTool("pg_dump", []string{empty})
-	if err == nil || !strings.Contains(err.Error(), "pg_dump not found") || !strings.Contains(err.Error(), "install PostgreSQL's client programs") {
+	if e := models.AsError(err); e == nil || !strings.HasPrefix(e.Error(), "Command `pg_dump` not found.") || !strings.Contains(e.Error(), "install PostgreSQL's client programs") {
 		t.Errorf("FindTool of a missing program: %v", err)
 	}
 	t.Setenv("PATH", bin)
 	if got, err := pgstore.FindTool("pg_dump", nil); err != nil || got != filepath.Join(bin, "pg_dump") {
 		t.Errorf("FindTool on PATH = %q, %v", got, err)
+	}
+}
+
+// TestToolCommand: the client programs get the connection in --dbname,
+// without the password, which goes in their environment, and without the
+// driver's own parameters, which libpq would refuse.
+func TestToolCommand(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "pg_dump"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	const secret = "s3cret-Pw"
+	args, env, err := pgstore.ToolCommand("postgres://godoo:"+secret+"@db.example:5433/postgres?sslmode=disable&binary_parameters=yes", "pg_dump", "mydb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(args, " ")
+	if strings.Contains(line, secret) || strings.Contains(line, "binary_parameters") {
+		t.Errorf("the command line shows the password or a driver parameter: %s", line)
+	}
+	for _, want := range []string{"dbname='mydb'", "host='db.example'", "port='5433'", "user='godoo'", "sslmode='disable'"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the command line lacks %s: %s", want, line)
+		}
+	}
+	if !slices.Contains(env, "PGPASSWORD="+secret) {
+		t.Error("the password is not in the program's environment")
 	}
 }

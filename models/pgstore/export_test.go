@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -38,4 +39,19 @@ func WithTempNames(tb interface{ Cleanup(func()) }, p string) {
 	n := 0
 	tempName = func() (string, error) { n++; return fmt.Sprintf("%srestore_%d", p, n), nil }
 	tb.Cleanup(func() { tempName = saved })
+}
+
+// ToolCommand returns the arguments and the environment with which a store
+// built from dsn runs PostgreSQL's program tool on database db.
+func ToolCommand(dsn, tool, db string) (args, env []string, err error) {
+	s, err := New(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.Close()
+	cmd, err := s.pgTool(context.Background(), tool, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cmd.Args, cmd.Env, nil
 }

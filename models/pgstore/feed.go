@@ -30,11 +30,12 @@ type watch struct {
 }
 
 // WatchAuth LISTENs on the database's godoo_auth channel on a connection of
-// its own. The watch ends when the database's pool is closed (drop, rename,
+// its own, to the listen DSN (WithListen) when one is set: a pooler in
+// transaction mode cannot carry LISTEN. The watch ends when the database's pool is closed (drop, rename,
 // duplicate) or the store is closed.
 func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) {
 	events := make(chan pq.ListenerEventType, 16)
-	l := pq.NewListener(s.params.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
+	l := pq.NewListener(s.listen.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
 		select { // never block the listener; a lost event is followed by others
 		case events <- ev:
 		default:

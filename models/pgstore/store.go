@@ -83,6 +83,13 @@ type Store struct {
 
 	pools *storeutil.Pools
 
+	// replicaDSN and listenDSN are WithReplica's and WithListen's, read
+	// by New into replica (nil when none) and listen.
+	replicaDSN, listenDSN string
+	replica, listen       params
+	// replicas are the replica pools, one per database.
+	replicas *storeutil.Pools
+
 	// mu guards watches, the LISTEN connections of WatchAuth; it is taken
 	// before any method of pools.
 	mu      sync.Mutex
@@ -109,10 +116,27 @@ func New(dsn string, opts ...Option) (*Store, error) {
 		maxOpen:   4 * runtime.NumCPU(),
 		feedPing:  pingEvery,
 		pools:     storeutil.NewPools(errClosed),
+		replicas:  storeutil.NewPools(errClosed),
 		watches:   make(map[*watch]bool),
 	}
 	for _, opt := range opts {
 		opt(s)
+	}
+	s.listen = p
+	if s.listenDSN != "" {
+		if s.listen, err = parseDSN(s.listenDSN); err != nil {
+			return nil, fmt.Errorf("pgstore: listen dsn: %w", err)
+		}
+		delete(s.listen, "dbname")
+	}
+	if s.replicaDSN != "" {
+		if s.replica, err = parseDSN(s.replicaDSN); err != nil {
+			return nil, fmt.Errorf("pgstore: replica dsn: %w", err)
+		}
+		delete(s.replica, "dbname")
+		if _, ok := s.replica["connect_timeout"]; !ok {
+			s.replica["connect_timeout"] = replicaConnectTimeout
+		}
 	}
 	s.maint, err = sql.Open("postgres", p.withDB(maintName))
 	if err != nil {
@@ -146,16 +170,10 @@ func (s *Store) connect(ctx context.Context, name string) (*bun.DB, error) {
 	} else if !ok {
 		return nil, models.ErrNoDatabase(name)
 	}
-	sqldb, err := sql.Open("postgres", s.params.withDB(name))
+	sqldb, err := s.newPool(s.params.withDB(name))
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open %s: %w", name, err)
 	}
-	sqldb.SetMaxOpenConns(s.maxOpen)
-	// Every open connection may stay idle: closing and reopening them under
-	// load costs a backend start each time.
-	sqldb.SetMaxIdleConns(s.maxOpen)
-	sqldb.SetConnMaxIdleTime(idleTimeout)
-	sqldb.SetConnMaxLifetime(maxLifetime)
 	if err := sqldb.PingContext(ctx); err != nil {
 		_ = sqldb.Close()
 		if hasCode(err, "3D000") { // invalid_catalog_name: dropped meanwhile
@@ -166,10 +184,29 @@ func (s *Store) connect(ctx context.Context, name string) (*bun.DB, error) {
 	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
+// newPool opens a database's pool of connections to conn, without
+// connecting yet.
+func (s *Store) newPool(conn string) (*sql.DB, error) {
+	sqldb, err := sql.Open("postgres", conn)
+	if err != nil {
+		return nil, err
+	}
+	sqldb.SetMaxOpenConns(s.maxOpen)
+	// Every open connection may stay idle: closing and reopening them under
+	// load costs a backend start each time.
+	sqldb.SetMaxIdleConns(s.maxOpen)
+	sqldb.SetConnMaxIdleTime(idleTimeout)
+	sqldb.SetConnMaxLifetime(maxLifetime)
+	return sqldb, nil
+}
+
 // closePool closes and forgets the pool of name, if any. The caller holds
 // name's lock.
 func (s *Store) closePool(name string) error {
 	s.closeWatches(name)
+	if err := s.closeReplica(name); err != nil {
+		return err
+	}
 	db := s.pools.Remove(name)
 	if db == nil {
 		return nil
@@ -324,8 +361,9 @@ func (s *Store) Duplicate(ctx context.Context, src, dst string) error {
 // cannot be used afterwards.
 func (s *Store) Close() error {
 	pools := s.pools.Close()
+	replicas := s.replicas.Close()
 	s.closeWatches("")
-	errs := []error{storeutil.CloseAll("pgstore", pools)}
+	errs := []error{storeutil.CloseAll("pgstore", pools), storeutil.CloseAll("pgstore", replicas)}
 	if err := s.maint.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("pgstore: close: %w", err))
 	}

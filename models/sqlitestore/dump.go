@@ -66,13 +66,14 @@ func backup(ctx context.Context, db *bun.DB, dst string, p models.Progress) erro
 		return err
 	}
 	defer conn.Close()
-	// A plain BEGIN is deferred: the snapshot is taken by the first read.
+	// A plain BEGIN is deferred: the snapshot is taken by the first read,
+	// here of the schema, before the page count.
 	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		return err
 	}
 	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }()
-	var pages int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&pages); err != nil {
+	var tables, pages int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
 		return err
 	}
 	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {

@@ -45,7 +45,7 @@ and drops the database at the end. With --url it calls that server instead,
 which must serve the same store (and run with --proxy-mode for the flood
 scenario, whose wrong keys come from many X-Forwarded-For addresses).
 
-Scenarios: ` + "xml-key, json-key, xml-password, json-password, xml-noauth, json-noauth, xml-key-cold, small, read, create-unlink, header-key, json2, flood" + `.
+Scenarios: ` + "xml-key, xml-key-restricted, json-key, xml-password, json-password, xml-noauth, json-noauth, xml-key-cold, small, read, create-unlink, header-key, json2, flood" + `.
 The auth-off scenarios (xml-noauth, json-noauth) and xml-key-cold (every
 key read and verified again, as after a change emptied the caches) need a
 binary built with -tags godoo_noauth; other builds skip them. Progress goes to standard error,
@@ -181,7 +181,7 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	if err := b.seed(ctx, *partners, *keys); err != nil {
 		return err
 	}
-	setup := Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, HeaderKey: b.headerKey,
+	setup := Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, RestrictedKey: b.restrictedKey, HeaderKey: b.headerKey,
 		ReadIDs: b.readIDs, Matching: b.matching, Pool: b.pool,
 		HTTP: NewHTTP(slices.Max(clients)), FloodHTTP: NewHTTP(FloodClients)}
 	defer setup.HTTP.CloseIdle()
@@ -294,11 +294,11 @@ type benchRun struct {
 	db          string
 	servers     []*Server
 
-	pool                     *bun.DB
-	uid                      int64
-	password, key, headerKey string
-	readIDs                  []int64
-	matching                 int
+	pool                                    *bun.DB
+	uid                                     int64
+	password, key, restrictedKey, headerKey string
+	readIDs                                 []int64
+	matching                                int
 }
 
 func (b *benchRun) openStore(dbURL, dataDir string) error {
@@ -343,7 +343,11 @@ func (b *benchRun) seed(ctx context.Context, partners, keys int) error {
 	if err != nil {
 		return err
 	}
-	b.key, b.headerKey = native.Clear, header.Clear
+	restricted, err := b.set.Database.CreateAPIKey(ctx, name, services.KeyOptions{Login: "admin", Name: "bench restricted", Limits: RestrictedLimits()})
+	if err != nil {
+		return err
+	}
+	b.key, b.restrictedKey, b.headerKey = native.Clear, restricted.Clear, header.Clear
 	if b.pool, err = b.store.Open(ctx, name); err != nil {
 		return err
 	}

@@ -73,6 +73,7 @@ var comparisons = []struct{ what, a, b string }{
 	{"XML-RPC search_read: valid key ÷ auth off", "xml-key", "xml-noauth"},
 	{"JSON-RPC search_read: valid key ÷ auth off", "json-key", "json-noauth"},
 	{"XML-RPC search_read: password ÷ key", "xml-password", "xml-key"},
+	{"XML-RPC search_read: restricted key ÷ unrestricted", "xml-key-restricted", "xml-key"},
 	{"XML-RPC search_read: key caches emptied ÷ warm", "xml-key-cold", "xml-key"},
 	{"XML-RPC search_read: during a wrong-key flood ÷ without", "flood", "xml-key"},
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/services"
 )
 
 // Fields are the 8 res.partner fields every search_read and read asks for:
@@ -30,7 +31,7 @@ const (
 
 // ScenarioIDs lists every scenario, in report order.
 var ScenarioIDs = []string{
-	"xml-key", "json-key", "xml-password", "json-password", "xml-noauth", "json-noauth", "xml-key-cold",
+	"xml-key", "xml-key-restricted", "json-key", "xml-password", "json-password", "xml-noauth", "json-noauth", "xml-key-cold",
 	"small", "read", "create-unlink", "header-key", "json2", "flood",
 }
 
@@ -38,6 +39,20 @@ var ScenarioIDs = []string{
 // check credentials (xml-noauth, json-noauth), or one that checks every key
 // with its key caches emptied (xml-key-cold).
 var NoAuthScenarios = []string{"xml-noauth", "json-noauth", "xml-key-cold"}
+
+// RestrictedLimits are the restrictions of the key of xml-key-restricted:
+// 20 allow patterns, the last one allowing the scenario's call, and 5
+// networks, the fourth holding IPv4 loopback (and the private ranges before
+// it the addresses of a bench run with --url on a private network).
+func RestrictedLimits() services.KeyLimits {
+	var l services.KeyLimits
+	for i := range 19 {
+		l.Allow = append(l.Allow, fmt.Sprintf("x.bench%d:read,search_read,write", i))
+	}
+	l.Allow = append(l.Allow, "res.partner:search_read")
+	l.From = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1/128"}
+	return l
+}
 
 // Setup is what the scenarios need: the servers, the database and its
 // credentials, the expected answers, and the database pool of the SQL
@@ -52,13 +67,15 @@ type Setup struct {
 	// HTTP is the scenarios' client side, FloodHTTP the flood's, whose
 	// clients run beside the others.
 	HTTP, FloodHTTP *HTTP
-	// DB is the database name; UID, Password, Key (a native key) and
-	// HeaderKey (an auth.api.key) are the admin's credentials.
-	DB        string
-	UID       int64
-	Password  string
-	Key       string
-	HeaderKey string
+	// DB is the database name; UID, Password, Key (a native key),
+	// RestrictedKey (a native key with RestrictedLimits) and HeaderKey (an
+	// auth.api.key) are the admin's credentials.
+	DB            string
+	UID           int64
+	Password      string
+	Key           string
+	RestrictedKey string
+	HeaderKey     string
 	// ReadIDs are the 10 partners read by the read scenario.
 	ReadIDs []int64
 	// Matching is the number of active companies (what the search domain
@@ -112,6 +129,8 @@ func Scenarios(s Setup, ids []string) ([]Scenario, error) {
 	}
 	add("xml-key", "XML-RPC "+srTitle+", key",
 		h.request("POST", xmlURL(s.URL), xmlHdr, xmlSR(s.Key), xmlRecords), sqlSR, s.Server)
+	add("xml-key-restricted", "XML-RPC "+srTitle+", key with 20 allow patterns and 5 networks",
+		h.request("POST", xmlURL(s.URL), xmlHdr, xmlSR(s.RestrictedKey), xmlRecords), sqlSR, s.Server)
 	add("json-key", "JSON-RPC "+srTitle+", key",
 		h.request("POST", jsonURL(s.URL), jsonHdr, jsonSR(s.Key), jsonRecords), sqlSR, s.Server)
 	add("xml-password", "XML-RPC "+srTitle+", password",

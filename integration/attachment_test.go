@@ -1,0 +1,413 @@
+package integration_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/godoo/godoo/models"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// attachmentEnv runs fn on both stores with a filestore in a temporary
+// folder; root is the folder of the test database's files.
+func attachmentEnv(t *testing.T, fn func(t *testing.T, e *env, root string)) {
+	dir := t.TempDir()
+	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		fn(t, e, filepath.Join(dir, e.db))
+	})
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func sha1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// storedPath is where the filestore keeps content.
+func storedPath(root, content string) string {
+	sum := sha1Hex(content)
+	return filepath.Join(root, sum[:2], sum)
+}
+
+func fileExists(t *testing.T, path string) bool {
+	t.Helper()
+	_, err := os.Stat(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// readOne reads fields of one record as admin.
+func (e *env) readOne(t *testing.T, c caller, model string, id any, fields []any, ctx map[string]any) map[string]any {
+	t.Helper()
+	var kw map[string]any
+	if ctx != nil {
+		kw = map[string]any{"context": ctx}
+	}
+	return e.mustKw(t, c, model, "read", []any{[]any{id}, fields}, kw).([]any)[0].(map[string]any)
+}
+
+// TestAttachmentContent checks what ir.attachment keeps of a content
+// written through datas: the file at <filestore>/<db>/<ab>/<sha1>, its
+// size, checksum and mimetype, the content read back through datas and
+// raw, and bin_size's human size.
+func TestAttachmentContent(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			content := "hello attachment " + c.protocol()
+			id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "hello.txt", "datas": b64(content)}}, nil)
+			rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "raw", "file_size", "checksum", "mimetype", "store_fname", "type", "db_datas"}, nil)
+			sum := sha1Hex(content)
+			equal(t, "datas", rec["datas"], b64(content))
+			equal(t, "raw", rec["raw"], b64(content))
+			equal(t, "file_size", rec["file_size"], int64(len(content)))
+			equal(t, "checksum", rec["checksum"], sum)
+			equal(t, "store_fname", rec["store_fname"], sum[:2]+"/"+sum)
+			equal(t, "mimetype", rec["mimetype"], "text/plain")
+			equal(t, "type", rec["type"], "binary")
+			equal(t, "db_datas", rec["db_datas"], false)
+			got, err := os.ReadFile(storedPath(root, content))
+			if err != nil || string(got) != content {
+				t.Fatalf("file = %q, %v", got, err)
+			}
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas"}, map[string]any{"bin_size": true})
+			equal(t, "datas with bin_size", rec["datas"], fmt.Sprintf("%d.00 bytes", len(content)))
+			// raw writes the bytes themselves; the mimetype comes from them
+			// when the name has no known extension.
+			pdf := "%PDF-1.4\nrest of a pdf"
+			id = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "picture", "raw": pdf}}, nil)
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "mimetype", "file_size"}, nil)
+			equal(t, "raw datas", rec["datas"], b64(pdf))
+			equal(t, "sniffed mimetype", rec["mimetype"], "application/pdf")
+			// A client cannot point a row at a file of its choosing.
+			_, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "evil", "store_fname": "../../../etc/passwd"}}, nil)
+			if f != nil {
+				t.Fatalf("create with store_fname: %v", f)
+			}
+			// Rewriting the content replaces file, size and checksum.
+			e.mustKw(t, c, "ir.attachment", "write", []any{[]any{id}, map[string]any{"datas": b64("other")}}, nil)
+			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "checksum", "file_size"}, nil)
+			equal(t, "rewritten datas", rec["datas"], b64("other"))
+			equal(t, "rewritten checksum", rec["checksum"], sha1Hex("other"))
+			if fileExists(t, storedPath(root, pdf)) {
+				t.Error("the file of the replaced content was not collected")
+			}
+		})
+	})
+}
+
+// TestAttachmentDedupAndCollection checks that equal contents are one
+// file, that a file goes once no attachment refers to it, and that a
+// rolled-back transaction neither leaks the file it wrote nor loses a file
+// another attachment uses.
+func TestAttachmentDedupAndCollection(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		c := jsonCaller{e.srv.URL}
+		content := "shared content"
+		a := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "a.txt", "datas": b64(content)}}, nil)
+		b := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "b.txt", "datas": b64(content)}}, nil)
+		ra := e.readOne(t, c, "ir.attachment", a, []any{"store_fname"}, nil)
+		rb := e.readOne(t, c, "ir.attachment", b, []any{"store_fname"}, nil)
+		equal(t, "second attachment's file", rb["store_fname"], ra["store_fname"])
+		sum := sha1Hex(content)
+		entries, err := os.ReadDir(filepath.Join(root, sum[:2]))
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("files for one content: %v, %v", entries, err)
+		}
+		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{a}}, nil)
+		if !fileExists(t, storedPath(root, content)) {
+			t.Fatal("file deleted while another attachment refers to it")
+		}
+		equal(t, "content of the remaining attachment", e.readOne(t, c, "ir.attachment", b, []any{"datas"}, nil)["datas"], b64(content))
+
+		// A rolled-back create (no name: a NOT NULL error after the file
+		// was written) with the same content loses nothing...
+		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64(content)}}, nil); f == nil {
+			t.Fatal("create without a name succeeded")
+		}
+		if !fileExists(t, storedPath(root, content)) {
+			t.Fatal("a rolled-back transaction lost a file another attachment uses")
+		}
+		// ...and with a new content leaves no file behind.
+		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64("never committed")}}, nil); f == nil {
+			t.Fatal("create without a name succeeded")
+		}
+		if fileExists(t, storedPath(root, "never committed")) {
+			t.Fatal("a rolled-back transaction leaked its file")
+		}
+
+		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{b}}, nil)
+		if fileExists(t, storedPath(root, content)) {
+			t.Fatal("file kept after its last attachment was unlinked")
+		}
+		if m, _ := filepath.Glob(filepath.Join(root, "checklist", "*", "*")); len(m) != 0 {
+			t.Errorf("checklist not emptied: %v", m)
+		}
+	})
+}
+
+// TestAttachmentLocationDB checks the system parameter
+// ir_attachment.location = db: contents go to db_datas, no file.
+func TestAttachmentLocationDB(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		c := jsonCaller{e.srv.URL}
+		e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "ir_attachment.location", "value": "db"}}, nil)
+		content := "kept in the database"
+		id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "db.txt", "datas": b64(content)}}, nil)
+		rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "db_datas", "store_fname", "checksum", "file_size"}, nil)
+		equal(t, "datas", rec["datas"], b64(content))
+		equal(t, "db_datas", rec["db_datas"], b64(content))
+		equal(t, "store_fname", rec["store_fname"], false)
+		equal(t, "checksum", rec["checksum"], sha1Hex(content))
+		equal(t, "file_size", rec["file_size"], int64(len(content)))
+		if fileExists(t, storedPath(root, content)) {
+			t.Fatal("a file was written with ir_attachment.location = db")
+		}
+	})
+}
+
+// TestAttachmentAccess checks that an attachment's access follows its
+// record's: a user who cannot read the record cannot read or find the
+// attachment, nor attach to it; a public attachment may be read, not
+// changed; generate_access_token gives each attachment its token.
+func TestAttachmentAccess(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
+		c := jsonCaller{e.srv.URL}
+		uid := authLogin(t, c, e.db, "demo", "demo")
+		demo := func(method string, args ...any) (any, *faultInfo) {
+			return c.call(t, "object", "execute_kw", e.db, uid, "demo", "ir.attachment", method, args)
+		}
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Attached"}}, nil)
+		param := e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "attached.param", "value": "x"}}, nil)
+		onPartner := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "p.txt", "datas": b64("partner's"),
+			"res_model": "res.partner", "res_id": partner}}, nil)
+		onParam := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "s.txt", "datas": b64("secret"),
+			"res_model": "ir.config_parameter", "res_id": param}}, nil)
+
+		got, f := demo("read", []any{onPartner}, []any{"datas", "res_name"})
+		if f != nil {
+			t.Fatalf("demo reads the attachment of a partner: %v", f)
+		}
+		equal(t, "demo's read", got.([]any)[0].(map[string]any)["datas"], b64("partner's"))
+		equal(t, "res_name", got.([]any)[0].(map[string]any)["res_name"], "Attached")
+
+		_, f = demo("read", []any{onParam}, []any{"datas"})
+		wantFault(t, c, f, 4, "")
+		ids, f := demo("search", []any{[]any{"id", "in", []any{onPartner, onParam}}})
+		if f != nil {
+			t.Fatal(f)
+		}
+		equal(t, "demo's search", ids, []any{onPartner})
+		_, f = demo("create", map[string]any{"name": "x.txt", "datas": b64("x"), "res_model": "ir.config_parameter", "res_id": param})
+		wantFault(t, c, f, 4, "")
+		_, f = demo("write", []any{onPartner}, map[string]any{"res_model": "ir.config_parameter", "res_id": param})
+		wantFault(t, c, f, 4, "")
+
+		// Public: readable by a user who cannot read the record, not
+		// writable.
+		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{onParam}, map[string]any{"public": true}}, nil)
+		got, f = demo("read", []any{onParam}, []any{"datas"})
+		if f != nil {
+			t.Fatalf("demo reads a public attachment: %v", f)
+		}
+		equal(t, "public datas", got.([]any)[0].(map[string]any)["datas"], b64("secret"))
+		_, f = demo("write", []any{onParam}, map[string]any{"name": "changed"})
+		wantFault(t, c, f, 4, "")
+
+		// An attachment of no record is its creator's.
+		mine, f := demo("create", map[string]any{"name": "mine.txt", "datas": b64("mine")})
+		if f != nil {
+			t.Fatal(f)
+		}
+		if _, f := demo("write", []any{mine}, map[string]any{"name": "still mine"}); f != nil {
+			t.Fatalf("demo writes its own attachment: %v", f)
+		}
+
+		tokens, f := demo("generate_access_token", []any{onPartner})
+		if f != nil {
+			t.Fatal(f)
+		}
+		list, _ := tokens.([]any)
+		if len(list) != 1 || len(list[0].(string)) < 32 {
+			t.Fatalf("tokens = %#v", tokens)
+		}
+		again, _ := demo("generate_access_token", []any{onPartner})
+		equal(t, "second generate_access_token", again, tokens)
+		equal(t, "stored token", e.readOne(t, c, "ir.attachment", onPartner, []any{"access_token"}, nil)["access_token"], list[0])
+	})
+}
+
+// TestAttachmentFields checks a binary field declared attachment
+// (res.partner's image_1920): its value is an ir.attachment of the record
+// with res_field set, its content a file of the filestore; it reads back
+// the same, with bin_size as a human size; emptying it deletes the
+// attachment, and so does deleting the record, whose file is then
+// collected.
+func TestAttachmentFields(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			content := "not an image, but a field value of " + c.protocol()
+			p := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
+			equal(t, "image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
+			equal(t, "image_1920 with bin_size", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, map[string]any{"bin_size": true})["image_1920"],
+				fmt.Sprintf("%d.00 bytes", len(content)))
+			dom := []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}, []any{"res_field", "=", "image_1920"}}
+			atts := e.mustKw(t, c, "ir.attachment", "search_read", []any{dom, []any{"name", "store_fname", "file_size"}}, nil).([]any)
+			if len(atts) != 1 {
+				t.Fatalf("attachments of the field: %v", atts)
+			}
+			sum := sha1Hex(content)
+			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			if !fileExists(t, storedPath(root, content)) {
+				t.Fatal("no file for the field's value")
+			}
+			// Rewritten: the same attachment, a new file, the old one gone.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64("second " + content)}}, nil)
+			equal(t, "rewritten image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64("second "+content))
+			equal(t, "attachments after a rewrite", e.count(t, "ir.attachment", dom), int64(1))
+			if fileExists(t, storedPath(root, content)) {
+				t.Error("the replaced value's file was not collected")
+			}
+			// Emptied: no attachment left.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
+			equal(t, "emptied image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
+			equal(t, "attachments after emptying", e.count(t, "ir.attachment", dom), int64(0))
+			// Deleted with the record.
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
+			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
+			equal(t, "attachments after the record's unlink", e.count(t, "ir.attachment", dom), int64(0))
+			if fileExists(t, storedPath(root, content)) {
+				t.Error("the deleted record's file was not collected")
+			}
+		})
+	})
+}
+
+// largeSize is the content of TestAttachmentLargeFile: 50 MB.
+const largeSize = 50 << 20
+
+// TestAttachmentLargeFile writes and reads a 50 MB attachment through the
+// one call path (services.Object.Execute, as every protocol calls it) and
+// measures what each call allocates: the write goes from the base64 text
+// to the file while hashing, without a decoded copy; the read holds the
+// base64 text it answers and no decoded copy beside it. The figures are
+// logged (go test ./integration -run TestAttachmentLargeFile -v).
+func TestAttachmentLargeFile(t *testing.T) {
+	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+		ctx := context.Background()
+		id, err := e.set.Auth.Password(ctx, services.Credentials{DB: e.db, UID: 2, Password: adminPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := bytes.Repeat([]byte("0123456789abcdef"), largeSize/16)
+		text := base64.StdEncoding.EncodeToString(content)
+		sum := sha1.Sum(content)
+		content = nil
+		var att any
+		created := allocatedBy(func() {
+			att, err = e.set.Object.Execute(ctx, id, "ir.attachment", "create", []any{map[string]any{"name": "large.bin", "datas": text}}, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: create of a %d MB attachment allocated %.1f MB", e.name, largeSize>>20, float64(created)/(1<<20))
+		if created > 8<<20 {
+			t.Errorf("create allocated %d bytes: the content was held in memory", created)
+		}
+		hexSum := hex.EncodeToString(sum[:])
+		st, err := os.Stat(filepath.Join(root, hexSum[:2], hexSum))
+		if err != nil || st.Size() != largeSize {
+			t.Fatalf("stored file: %v, %v", st, err)
+		}
+		var got any
+		read := allocatedBy(func() {
+			got, err = e.set.Object.Execute(ctx, id, "ir.attachment", "read", []any{[]any{att}, []any{"datas"}}, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: read of it (%.1f MB of base64) allocated %.1f MB", e.name, float64(len(text))/(1<<20), float64(read)/(1<<20))
+		if read > uint64(len(text))+8<<20 {
+			t.Errorf("read allocated %d bytes for %d of text: a decoded copy was held beside it", read, len(text))
+		}
+		recs := recordsOf(got)
+		if len(recs) != 1 || recs[0]["datas"] != text {
+			t.Fatal("the content read back differs")
+		}
+	})
+}
+
+// allocatedBy is how many bytes fn allocated on the heap (all goroutines).
+func allocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// recordsOf is a read's answer as records, whichever form it has.
+func recordsOf(v any) []models.Record {
+	switch x := v.(type) {
+	case *models.Table:
+		return x.Records()
+	case []models.Record:
+		return x
+	}
+	return nil
+}
+
+// TestAttachmentFilesFollowTheDatabase checks that db.duplicate_database
+// gives the copy the files of its source, db.rename moves them, and
+// db.drop deletes them, as Odoo does with its filestore.
+func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		content := "travels with its database"
+		e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "t.txt", "datas": b64(content)}}, nil)
+		copyName, renamed := uniqueName("it_copy_"), uniqueName("it_renamed_")
+		if _, f := c.call(t, "db", "duplicate_database", masterPassword, e.db, copyName); f != nil {
+			t.Fatalf("duplicate_database: %v", f)
+		}
+		if !fileExists(t, storedPath(filepath.Join(dir, copyName), content)) {
+			t.Fatal("the copy has no file")
+		}
+		got, f := c.call(t, "object", "execute_kw", copyName, int64(2), adminPassword, "ir.attachment", "search_read",
+			[]any{[]any{[]any{"name", "=", "t.txt"}}, []any{"datas"}})
+		if f != nil {
+			t.Fatal(f)
+		}
+		if rows := got.([]any); len(rows) != 1 || rows[0].(map[string]any)["datas"] != b64(content) {
+			t.Fatalf("the copy reads %v", got)
+		}
+		if _, f := c.call(t, "db", "rename", masterPassword, copyName, renamed); f != nil {
+			t.Fatalf("rename: %v", f)
+		}
+		if fileExists(t, filepath.Join(dir, copyName)) || !fileExists(t, storedPath(filepath.Join(dir, renamed), content)) {
+			t.Fatal("the files did not move with the renamed database")
+		}
+		if _, f := c.call(t, "db", "drop", masterPassword, renamed); f != nil {
+			t.Fatalf("drop: %v", f)
+		}
+		if fileExists(t, filepath.Join(dir, renamed)) {
+			t.Fatal("the dropped database's files are left")
+		}
+		if !fileExists(t, storedPath(filepath.Join(dir, e.db), content)) {
+			t.Fatal("the source lost its file")
+		}
+	})
+}

@@ -1,2 +1,0 @@
-(t0.active = ? AND t0.name LIKE ?)
--- args: []interface {}{true, "%a%"}
