@@ -25,7 +25,10 @@ func partnerBehaviour() *models.Behaviour {
 				if err := checkPartnerName(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				return syncCommercialPartner(ctx, env, []int64{id})
+				if err := syncCommercialPartner(ctx, env, []int64{id}); err != nil {
+					return err
+				}
+				return syncPartnerNames(ctx, env, []int64{id})
 			},
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 				_, name := vals["name"]
@@ -34,16 +37,22 @@ func partnerBehaviour() *models.Behaviour {
 						return err
 					}
 				}
-				if _, ok := vals["parent_id"]; ok {
-					return syncCommercialPartner(ctx, env, ids)
+				_, parent := vals["parent_id"]
+				if _, company := vals["is_company"]; parent || company {
+					if err := syncCommercialPartner(ctx, env, ids); err != nil {
+						return err
+					}
 				}
-				if _, ok := vals["is_company"]; ok {
-					return syncCommercialPartner(ctx, env, ids)
+				for _, f := range partnerNameFields {
+					if _, ok := vals[f]; ok {
+						return syncPartnerNames(ctx, env, ids)
+					}
 				}
 				return nil
 			},
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType},
+		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
+			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
 	}
 }
 
