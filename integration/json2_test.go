@@ -108,7 +108,7 @@ func TestJSON2(t *testing.T) {
 			r := call("POST", "/json/2/res.partner/search_count", `{"domain": []}`)
 			errorBody(t, r, 401, "User not authenticated")
 			equal(t, "challenge", r.header.Get("WWW-Authenticate"), "Bearer")
-			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Authorization", "bearer "+key[:len(key)-1]+"x")
+			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Authorization", "bearer "+wrongLast(key))
 			errorBody(t, r, 401, "Invalid apikey")
 			equal(t, "challenge", r.header.Get("WWW-Authenticate"), "Bearer")
 			r = call("POST", "/json/2/res.partner/search_count", `{"domain": []}`, "Authorization", "bearer "+adminPassword)
@@ -235,4 +235,14 @@ func TestJSON2README(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(out), `[{"id": 1, "name": "My Company"}]`) {
 		t.Errorf("README JSON-2 example printed:\n%s", out)
 	}
+}
+
+// wrongLast is key with its last character changed, so that it is
+// certainly another key.
+func wrongLast(key string) string {
+	last := byte('x')
+	if key[len(key)-1] == last {
+		last = 'y'
+	}
+	return key[:len(key)-1] + string(last)
 }
