@@ -42,6 +42,8 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.model.data":                 modelDataBehaviour,
 	"ir.model.access":               modelAccessBehaviour,
 	"ir.attachment":                 attachmentBehaviour,
+	"ir.module.module":              moduleBehaviour,
+	"ir.sequence":                   sequenceBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and

@@ -65,6 +65,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if in.err == nil {
 		in.installRules(groups)
 	}
+	in.installModules()
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
 		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",

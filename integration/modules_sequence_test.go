@@ -1,0 +1,100 @@
+package integration_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestModulesListed checks that ir.module.module lists base and web as
+// installed, web depending on base, and that installing a module godoo
+// cannot provide answers Odoo's UserError and writes nothing, while
+// installing an installed one answers the next action.
+func TestModulesListed(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			got := e.mustKw(t, c, "ir.module.module", "search_read", []any{[]any{[]any{"name", "not like", "sale_"}}}, map[string]any{"fields": []any{"name", "state"}, "order": "name"}).([]any)
+			var names []string
+			for _, r := range got {
+				row := r.(map[string]any)
+				if row["state"] != "installed" {
+					t.Errorf("module %v state = %v, want installed", row["name"], row["state"])
+				}
+				names = append(names, row["name"].(string))
+			}
+			if fmt.Sprint(names) != "[base web]" {
+				t.Errorf("modules = %v, want [base web]", names)
+			}
+			deps := e.mustKw(t, c, "ir.module.module.dependency", "search_read", []any{[]any{[]any{"module_id.name", "=", "web"}}}, map[string]any{"fields": []any{"name"}}).([]any)
+			if len(deps) != 1 || deps[0].(map[string]any)["name"] != "base" {
+				t.Errorf("web's dependencies = %v, want base", deps)
+			}
+			web := e.mustKw(t, c, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", "module_web"}}}, map[string]any{"fields": []any{"model", "res_id"}}).([]any)
+			if len(web) != 1 || web[0].(map[string]any)["model"] != "ir.module.module" {
+				t.Fatalf("base.module_web = %v", web)
+			}
+			action := e.mustKw(t, c, "ir.module.module", "button_immediate_install", []any{[]any{web[0].(map[string]any)["res_id"]}}, nil).(map[string]any)
+			if action["type"] != "ir.actions.act_url" || action["url"] != "/web" {
+				t.Errorf("installing web = %v, want the act_url to /web", action)
+			}
+
+			name := "sale_" + c.protocol()
+			id := e.mustKw(t, c, "ir.module.module", "create", []any{map[string]any{"name": name, "state": "uninstalled"}}, nil)
+			_, f := e.kw(t, c, "ir.module.module", "button_immediate_install", []any{[]any{id}}, nil)
+			wantExact(t, c, f, 2, "odoo.exceptions.UserError", `Unable to install module "`+name+`" because an external dependency is not met: the module is not available on this server`)
+			state := e.mustKw(t, c, "ir.module.module", "read", []any{[]any{id}, []any{"state"}}, nil).([]any)
+			if st := state[0].(map[string]any)["state"]; st != "uninstalled" {
+				t.Errorf("state after a refused install = %v, want uninstalled", st)
+			}
+
+			uid := authLogin(t, c, e.db, "demo", "demo")
+			_, f = c.call(t, "object", "execute_kw", e.db, uid, "demo", "ir.module.module", "button_immediate_install", []any{[]any{id}})
+			if f == nil {
+				t.Errorf("a user outside Settings installed a module")
+			}
+		})
+	})
+}
+
+// TestSequenceNextByCode checks ir.sequence.next_by_code: prefix and suffix
+// interpolated with the date, padding, number_next moving by
+// number_increment in both implementations, False for an unknown code, and
+// Odoo's UserError for a prefix Python's formatting refuses.
+func TestSequenceNextByCode(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			p := c.protocol()
+			year := time.Now().UTC().Year()
+			e.mustKw(t, c, "ir.sequence", "create", []any{map[string]any{"name": "Std " + p, "code": "std." + p, "prefix": "INV/%(year)s/", "suffix": "-%(y)s%%", "padding": 4, "number_next": 7, "number_increment": 3}}, nil)
+			e.mustKw(t, c, "ir.sequence", "create", []any{map[string]any{"name": "Nogap " + p, "code": "nogap." + p, "implementation": "no_gap"}}, nil)
+			bad := e.mustKw(t, c, "ir.sequence", "create", []any{map[string]any{"name": "Bad " + p, "code": "bad." + p, "prefix": "%(nope)s"}}, nil)
+
+			for _, want := range []string{fmt.Sprintf("INV/%d/0007-%02d%%", year, year%100), fmt.Sprintf("INV/%d/0010-%02d%%", year, year%100)} {
+				if got := e.mustKw(t, c, "ir.sequence", "next_by_code", []any{"std." + p}, nil); got != want {
+					t.Errorf("next_by_code(std) = %v, want %s", got, want)
+				}
+			}
+			for _, want := range []string{"1", "2"} {
+				if got := e.mustKw(t, c, "ir.sequence", "next_by_code", []any{"nogap." + p}, nil); got != want {
+					t.Errorf("next_by_code(nogap) = %v, want %s", got, want)
+				}
+			}
+			rows := e.mustKw(t, c, "ir.sequence", "search_read", []any{[]any{[]any{"code", "=", "std." + p}}}, map[string]any{"fields": []any{"number_next", "implementation", "active"}}).([]any)
+			if r := rows[0].(map[string]any); r["number_next"] != int64(13) || r["implementation"] != "standard" || r["active"] != true {
+				t.Errorf("sequence after two numbers = %v, want number_next 13, standard, active", r)
+			}
+			if got := e.mustKw(t, c, "ir.sequence", "next_by_code", []any{"none." + p}, nil); got != false {
+				t.Errorf("next_by_code(unknown) = %v, want False", got)
+			}
+			_, f := e.kw(t, c, "ir.sequence", "next_by_code", []any{"bad." + p}, nil)
+			wantExact(t, c, f, 2, "odoo.exceptions.UserError", "Invalid prefix or suffix for sequence “Bad "+p+"”")
+			next := e.mustKw(t, c, "ir.sequence", "read", []any{[]any{bad}, []any{"number_next"}}, nil).([]any)
+			if n := next[0].(map[string]any)["number_next"]; n != int64(1) {
+				t.Errorf("number_next after a refused number = %v, want 1", n)
+			}
+		})
+	})
+}

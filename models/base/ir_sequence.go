@@ -1,0 +1,184 @@
+package base
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/godoo/godoo/models"
+)
+
+// sequenceBehaviour is ir.sequence's: next_by_code hands out the next
+// number of the sequence that has a code, formatted with its prefix,
+// padding and suffix. Both implementations keep the counter in the row's
+// number_next, incremented in the caller's transaction: "no_gap" is
+// Odoo's own behaviour, and "standard" (a PostgreSQL sequence in Odoo,
+// which may skip numbers) gives the same numbers without the gaps.
+func sequenceBehaviour() *models.Behaviour {
+	return &models.Behaviour{Methods: []*models.Method{
+		{Name: "next_by_code", Params: []string{"sequence_code", "sequence_date"}, Required: 1, Op: models.OpRead, Class: "IrSequence", Fn: nextByCode},
+	}}
+}
+
+// nextByCode is ir.sequence.next_by_code: the sequence of the caller's
+// allowed companies (or of none) with that code, the one of a company
+// first; False when there is none, as Odoo answers.
+func nextByCode(ctx context.Context, env *models.Env, _ *models.Model, _ []int64, a models.Args) (any, error) {
+	code, _ := a["sequence_code"].(string)
+	companies, err := sequenceCompanies(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	q := "SELECT id FROM ir_sequence WHERE code = ? AND active = ?"
+	args := []any{code, true}
+	if len(companies) > 0 {
+		q += " AND (company_id IS NULL OR company_id IN (" + models.Placeholders(len(companies)) + "))"
+		args = append(args, models.IDArgs(companies)...)
+	} else {
+		q += " AND company_id IS NULL"
+	}
+	ids, err := env.Int64s(ctx, q+" ORDER BY CASE WHEN company_id IS NULL THEN 1 ELSE 0 END, company_id, id LIMIT 1", args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	return nextNumber(ctx, env, ids[0])
+}
+
+// sequenceCompanies are the companies whose sequences a call may use: the
+// context's allowed_company_ids, else the user's current company.
+func sequenceCompanies(ctx context.Context, env *models.Env) ([]int64, error) {
+	if v, ok := env.Context["allowed_company_ids"]; ok {
+		if ids, err := models.IDList(v); err == nil && len(ids) > 0 {
+			return ids, nil
+		}
+	}
+	return env.Int64s(ctx, "SELECT company_id FROM res_users WHERE id = ? AND company_id IS NOT NULL", env.UID)
+}
+
+// nextNumber takes the next number of sequence id: the row is updated
+// first, so that a concurrent call waits for this transaction and then
+// reads the number after it.
+func nextNumber(ctx context.Context, env *models.Env, id int64) (any, error) {
+	if _, err := env.Exec(ctx, "UPDATE ir_sequence SET number_next = number_next + number_increment WHERE id = ?", id); err != nil {
+		return nil, err
+	}
+	var (
+		name, prefix, suffix sql.NullString
+		number, padding      sql.NullInt64
+	)
+	rows, err := env.Query(ctx, "SELECT name, prefix, suffix, number_next - number_increment, padding FROM ir_sequence WHERE id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
+	if err := rows.Scan(&name, &prefix, &suffix, &number, &padding); err != nil {
+		return nil, err
+	}
+	vars := sequenceVars(env)
+	p, err1 := interpolateSequence(prefix.String, vars)
+	s, err2 := interpolateSequence(suffix.String, vars)
+	if err1 != nil || err2 != nil {
+		return nil, models.UserErrorf("Invalid prefix or suffix for sequence “%s”", name.String)
+	}
+	return p + fmt.Sprintf("%0*d", int(padding.Int64), number.Int64) + s, nil
+}
+
+// sequenceFormats are the names a prefix or suffix may interpolate, as
+// %(year)s, with the strftime directive each stands for.
+var sequenceFormats = map[string]string{
+	"year": "%Y", "month": "%m", "day": "%d", "y": "%y", "doy": "%j", "woy": "%W",
+	"weekday": "%w", "h24": "%H", "h12": "%I", "min": "%M", "sec": "%S",
+}
+
+// sequenceVars gives each name its value now, in the context's time zone
+// (UTC without one); the range_ and current_ variants are the same date, as
+// in Odoo for a sequence without date ranges.
+func sequenceVars(env *models.Env) map[string]string {
+	now := env.Now
+	if tz, ok := env.Context["tz"].(string); ok && tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			now = now.In(loc)
+		}
+	}
+	vars := map[string]string{}
+	for name, directive := range sequenceFormats {
+		v := strftime(now, directive)
+		vars[name], vars["range_"+name], vars["current_"+name] = v, v, v
+	}
+	return vars
+}
+
+// strftime renders the one directive t needs.
+func strftime(t time.Time, directive string) string {
+	switch directive {
+	case "%Y":
+		return fmt.Sprintf("%04d", t.Year())
+	case "%m":
+		return fmt.Sprintf("%02d", int(t.Month()))
+	case "%d":
+		return fmt.Sprintf("%02d", t.Day())
+	case "%y":
+		return fmt.Sprintf("%02d", t.Year()%100)
+	case "%j":
+		return fmt.Sprintf("%03d", t.YearDay())
+	case "%W":
+		// Week of the year, Monday first; days before the first Monday
+		// are week 0.
+		return fmt.Sprintf("%02d", (t.YearDay()+6-(int(t.Weekday())+6)%7)/7)
+	case "%w":
+		return fmt.Sprintf("%d", int(t.Weekday()))
+	case "%H":
+		return fmt.Sprintf("%02d", t.Hour())
+	case "%I":
+		h := t.Hour() % 12
+		if h == 0 {
+			h = 12
+		}
+		return fmt.Sprintf("%02d", h)
+	case "%M":
+		return fmt.Sprintf("%02d", t.Minute())
+	}
+	return fmt.Sprintf("%02d", t.Second())
+}
+
+// interpolateSequence applies Python's "%" formatting with a mapping, as
+// Odoo does to a prefix or suffix: %(name)s is replaced, %% is a percent
+// sign, and anything else (an unknown name, another conversion) is an
+// error.
+func interpolateSequence(s string, vars map[string]string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		rest := s[i+1:]
+		switch {
+		case strings.HasPrefix(rest, "%"):
+			b.WriteByte('%')
+			i++
+		case strings.HasPrefix(rest, "("):
+			end := strings.IndexByte(rest, ')')
+			if end < 0 || end+1 >= len(rest) || rest[end+1] != 's' {
+				return "", fmt.Errorf("bad format at %d", i)
+			}
+			v, ok := vars[rest[1:end]]
+			if !ok {
+				return "", fmt.Errorf("unknown name %q", rest[1:end])
+			}
+			b.WriteString(v)
+			i += end + 2
+		default:
+			return "", fmt.Errorf("bad format at %d", i)
+		}
+	}
+	return b.String(), nil
+}
