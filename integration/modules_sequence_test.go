@@ -28,9 +28,12 @@ func TestModulesListed(t *testing.T) {
 			if fmt.Sprint(names) != "[base web]" {
 				t.Errorf("modules = %v, want [base web]", names)
 			}
-			deps := e.mustKw(t, c, "ir.module.module.dependency", "search_read", []any{[]any{[]any{"module_id.name", "=", "web"}}}, map[string]any{"fields": []any{"name"}}).([]any)
-			if len(deps) != 1 || deps[0].(map[string]any)["name"] != "base" {
-				t.Errorf("web's dependencies = %v, want base", deps)
+			deps := e.mustKw(t, c, "ir.module.module.dependency", "search_read", []any{[]any{[]any{"module_id.name", "=", "web"}}}, map[string]any{"fields": []any{"name", "depend_id", "state"}}).([]any)
+			if len(deps) != 1 || deps[0].(map[string]any)["name"] != "base" || deps[0].(map[string]any)["state"] != "installed" {
+				t.Fatalf("web's dependencies = %v, want base, installed", deps)
+			}
+			if dep, ok := deps[0].(map[string]any)["depend_id"].([]any); !ok || len(dep) != 2 || dep[1] != "base" {
+				t.Errorf("web's dependency depend_id = %v, want base", deps[0].(map[string]any)["depend_id"])
 			}
 			web := e.mustKw(t, c, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", "module_web"}}}, map[string]any{"fields": []any{"model", "res_id"}}).([]any)
 			if len(web) != 1 || web[0].(map[string]any)["model"] != "ir.module.module" {
@@ -48,6 +51,15 @@ func TestModulesListed(t *testing.T) {
 			state := e.mustKw(t, c, "ir.module.module", "read", []any{[]any{id}, []any{"state"}}, nil).([]any)
 			if st := state[0].(map[string]any)["state"]; st != "uninstalled" {
 				t.Errorf("state after a refused install = %v, want uninstalled", st)
+			}
+
+			withDep := e.mustKw(t, c, "ir.module.module", "create", []any{map[string]any{"name": name + "_x", "state": "uninstalled"}}, nil)
+			e.mustKw(t, c, "ir.module.module.dependency", "create", []any{map[string]any{"module_id": withDep, "name": "account_" + c.protocol()}}, nil)
+			_, f = e.kw(t, c, "ir.module.module", "button_immediate_install", []any{[]any{withDep}}, nil)
+			wantExact(t, c, f, 2, "odoo.exceptions.UserError", "You try to install module '"+name+"_x' that depends on module 'account_"+c.protocol()+"'.\nBut the latter module is not available in your system.")
+			unknown := e.mustKw(t, c, "ir.module.module.dependency", "search_read", []any{[]any{[]any{"module_id", "=", withDep}}}, map[string]any{"fields": []any{"state", "depend_id"}}).([]any)
+			if r := unknown[0].(map[string]any); r["state"] != "unknown" || r["depend_id"] != false {
+				t.Errorf("dependency on a missing module = %v, want unknown and no depend_id", r)
 			}
 
 			uid := authLogin(t, c, e.db, "demo", "demo")

@@ -43,6 +43,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.model.access":               modelAccessBehaviour,
 	"ir.attachment":                 attachmentBehaviour,
 	"ir.module.module":              moduleBehaviour,
+	"ir.module.module.dependency":   moduleDependencyBehaviour,
 	"ir.sequence":                   sequenceBehaviour,
 }
 

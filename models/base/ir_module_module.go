@@ -35,39 +35,43 @@ func (in *installer) installModules() {
 }
 
 // moduleBehaviour is ir.module.module's: installing a module from the
-// client (button_immediate_install) can only succeed for
-// the modules godoo provides, which are installed already; any other
-// module gets the UserError Odoo gives for a module whose requirements
-// are not met, and nothing is written.
+// client (button_immediate_install) can only succeed for the modules godoo
+// provides, which are installed already; any other module gets a UserError
+// and nothing is written: Odoo's for a dependency it does not know when
+// the module names one, else Odoo's for a requirement that is not met.
 func moduleBehaviour() *models.Behaviour {
-	install := func(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
+	install := func(ctx context.Context, env *models.Env, _ *models.Model, ids []int64, _ models.Args) (any, error) {
 		if err := checkModuleAdmin(ctx, env); err != nil {
 			return nil, err
 		}
-		if len(ids) == 0 {
-			return true, nil
-		}
-		rows, err := env.Query(ctx, "SELECT name, state FROM ir_module_module WHERE id IN ("+models.Placeholders(len(ids))+") ORDER BY id", models.IDArgs(ids)...)
+		missing, err := notInstalledModules(ctx, env, ids)
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var name string
-			var state *string
-			if err := rows.Scan(&name, &state); err != nil {
-				return nil, err
-			}
-			if state == nil || *state != "installed" {
-				return nil, models.UserErrorf("Unable to install module \"%s\" because an external dependency is not met: %s", name, "the module is not available on this server")
-			}
+		if len(missing) == 0 {
+			// Odoo answers the next action once the modules are
+			// installed: the web client's home page when no
+			// configuration step is open.
+			return map[string]any{"type": "ir.actions.act_url", "target": "self", "url": "/web"}, nil
 		}
-		if err := rows.Err(); err != nil {
+		mod := missing[0]
+		// Odoo first refuses a module that needs one it does not know.
+		deps, err := env.Query(ctx, "SELECT d.name FROM ir_module_module_dependency d LEFT JOIN ir_module_module m ON m.name = d.name WHERE d.module_id = ? AND m.id IS NULL ORDER BY d.id LIMIT 1", mod.id)
+		if err != nil {
 			return nil, err
 		}
-		// Odoo answers the next action once the modules are installed:
-		// the web client's home page when no configuration step is open.
-		return map[string]any{"type": "ir.actions.act_url", "target": "self", "url": "/web"}, nil
+		defer deps.Close()
+		if deps.Next() {
+			var dep string
+			if err := deps.Scan(&dep); err != nil {
+				return nil, err
+			}
+			return nil, models.UserErrorf("You try to install module '%s' that depends on module '%s'.\nBut the latter module is not available in your system.", mod.name, dep)
+		}
+		if err := deps.Err(); err != nil {
+			return nil, err
+		}
+		return nil, models.UserErrorf("Unable to install module \"%s\" because an external dependency is not met: %s", mod.name, "the module is not available on this server")
 	}
 	return &models.Behaviour{Methods: []*models.Method{
 		{Name: "button_immediate_install", Record: true, Op: models.OpWrite, Class: "Module", Fn: install},
@@ -88,4 +92,31 @@ func checkModuleAdmin(ctx context.Context, env *models.Env) error {
 		return &models.Error{Kind: models.KindAccessDenied, Message: "Access Denied"}
 	}
 	return nil
+}
+
+type moduleRef struct {
+	id   int64
+	name string
+}
+
+// notInstalledModules are those of ids that are not installed, in id
+// order: godoo cannot install them.
+func notInstalledModules(ctx context.Context, env *models.Env, ids []int64) ([]moduleRef, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := env.Query(ctx, "SELECT id, name FROM ir_module_module WHERE id IN ("+models.Placeholders(len(ids))+") AND (state IS NULL OR state <> 'installed') ORDER BY id", models.IDArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []moduleRef
+	for rows.Next() {
+		var m moduleRef
+		if err := rows.Scan(&m.id, &m.name); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
