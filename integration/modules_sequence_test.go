@@ -98,6 +98,10 @@ func TestSequenceNextByCode(t *testing.T) {
 			if r := rows[0].(map[string]any); r["number_next"] != int64(13) || r["implementation"] != "standard" || r["active"] != true {
 				t.Errorf("sequence after two numbers = %v, want number_next 13, standard, active", r)
 			}
+			dated := e.mustKw(t, c, "ir.sequence", "next_by_code", []any{"std." + p}, map[string]any{"context": map[string]any{"ir_sequence_date": "2019-03-04"}})
+			if want := "INV/2019/0013-19%"; dated != want {
+				t.Errorf("next_by_code(std) on 2019-03-04 = %v, want %s", dated, want)
+			}
 			if got := e.mustKw(t, c, "ir.sequence", "next_by_code", []any{"none." + p}, nil); got != false {
 				t.Errorf("next_by_code(unknown) = %v, want False", got)
 			}

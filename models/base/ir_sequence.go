@@ -98,9 +98,12 @@ var sequenceFormats = map[string]string{
 	"weekday": "%w", "h24": "%H", "h12": "%I", "min": "%M", "sec": "%S",
 }
 
-// sequenceVars gives each name its value now, in the context's time zone
-// (UTC without one); the range_ and current_ variants are the same date, as
-// in Odoo for a sequence without date ranges.
+// sequenceVars gives each name its value: the current_ variants now, in the
+// context's time zone (UTC without one); the plain names at the context's
+// ir_sequence_date and the range_ ones at its ir_sequence_date_range when
+// given (dates as YYYY-MM-DD), else now too, as Odoo does. A sequence's own
+// sequence_date argument only selects a date range, which godoo does not
+// apply.
 func sequenceVars(env *models.Env) map[string]string {
 	now := env.Now
 	if tz, ok := env.Context["tz"].(string); ok && tz != "" {
@@ -108,10 +111,20 @@ func sequenceVars(env *models.Env) map[string]string {
 			now = now.In(loc)
 		}
 	}
+	at := func(key string) time.Time {
+		if s, ok := env.Context[key].(string); ok && len(s) >= 10 {
+			if d, err := time.Parse("2006-01-02", s[:10]); err == nil {
+				return d
+			}
+		}
+		return now
+	}
+	effective, rangeDate := at("ir_sequence_date"), at("ir_sequence_date_range")
 	vars := map[string]string{}
 	for name, directive := range sequenceFormats {
-		v := strftime(now, directive)
-		vars[name], vars["range_"+name], vars["current_"+name] = v, v, v
+		vars[name] = strftime(effective, directive)
+		vars["range_"+name] = strftime(rangeDate, directive)
+		vars["current_"+name] = strftime(now, directive)
 	}
 	return vars
 }
