@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,5 +113,44 @@ func TestSequenceNextByCode(t *testing.T) {
 				t.Errorf("number_next after a refused number = %v, want 1", n)
 			}
 		})
+	})
+}
+
+// TestSequenceConcurrent checks that concurrent next_by_code calls on one
+// sequence never hand out the same number: each call's transaction
+// increments the row before reading it.
+func TestSequenceConcurrent(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		e.mustKw(t, c, "ir.sequence", "create", []any{map[string]any{"name": "Concurrent", "code": "concurrent", "implementation": "no_gap"}}, nil)
+		const workers, calls = 4, 5
+		var (
+			mu  sync.Mutex
+			got = map[any]int{}
+			wg  sync.WaitGroup
+		)
+		for range workers {
+			wg.Go(func() {
+				for range calls {
+					v, f := e.kw(t, c, "ir.sequence", "next_by_code", []any{"concurrent"}, nil)
+					if f != nil {
+						t.Errorf("next_by_code: fault %d %s", f.Code, f.String)
+						return
+					}
+					mu.Lock()
+					got[v]++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(got) != workers*calls {
+			t.Errorf("%d distinct numbers of %d calls: %v", len(got), workers*calls, got)
+		}
+		for n := 1; n <= workers*calls; n++ {
+			if got[fmt.Sprint(n)] != 1 {
+				t.Errorf("number %d handed out %d times", n, got[fmt.Sprint(n)])
+			}
+		}
 	})
 }
