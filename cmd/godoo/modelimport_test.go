@@ -95,3 +95,52 @@ func TestModelImportServe(t *testing.T) {
 		t.Errorf("the administrator's count after a restart = %d, %v", n, err)
 	}
 }
+
+// TestImportFieldsGet: the shapes of answer import takes, and what it
+// refuses before writing anything.
+func TestImportFieldsGet(t *testing.T) {
+	const one = `{"name": {"type": "char", "string": "Name", "store": true}, "type": {"type": "selection", "string": "Type", "selection": [["a", "A"]], "store": true}}`
+	cases := []struct {
+		name, data string
+		models     []string
+		wantErr    string // "" for success
+		wantFields []string
+	}{
+		{"one model's fields", one, []string{"x.tool"}, "", []string{"name", "type"}},
+		{"an object of models", `{"x.a": ` + one + `, "x.b": {"a_id": {"type": "many2one", "relation": "x.a", "string": "A", "store": true}}}`,
+			[]string{"x.a", "x.b"}, "", nil},
+		{"one model's fields, two names", one, []string{"x.a", "x.b"}, "names that model alone", nil},
+		{"a model the file lacks", `{"x.a": ` + one + `}`, []string{"x.c"}, "x.c: not in the file", nil},
+		{"a model godoo has", `{"res.partner": ` + one + `}`, []string{"res.partner"}, "godoo declares this model already", nil},
+		{"an unknown type", `{"x.a": {"f": {"type": "float8", "string": "F"}}}`, []string{"x.a"}, `unknown type "float8"`, nil},
+		{"a field name that is no identifier", `{"x.a": {"F-1": {"type": "char", "string": "F"}}}`, []string{"x.a"}, "F-1", nil},
+		{"not an object", `[1]`, []string{"x.a"}, "must be a JSON object", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var note strings.Builder
+			decls, files, err := importFieldsGet([]byte(c.data), c.models, &note)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error = %v, want one with %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(decls) != len(c.models) || len(files) != len(c.models) {
+				t.Fatalf("%d declarations for %d models", len(decls), len(c.models))
+			}
+			if c.wantFields != nil {
+				var got []string
+				for _, f := range decls[0].Fields {
+					got = append(got, f.Name)
+				}
+				if strings.Join(got, ",") != strings.Join(c.wantFields, ",") {
+					t.Errorf("fields = %v, want %v", got, c.wantFields)
+				}
+			}
+		})
+	}
+}
