@@ -195,26 +195,47 @@ func ParseDeclaration(data []byte) (*Declaration, error) {
 	return d, nil
 }
 
-// parseFields decodes the "fields" object in its order.
-func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
-	if len(data) == 0 {
-		return nil, nil
-	}
+// RawField is one field of a fields_get answer or of a declaration's
+// "fields": its name and undecoded attributes.
+type RawField struct {
+	Name  string
+	Attrs map[string]json.RawMessage
+}
+
+// RawFields decodes an object of fields in its order, which JSON objects
+// decoded into maps lose and which is the order fields_get answers in.
+func RawFields(data []byte) ([]RawField, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("fields must be an object")
 	}
-	var out []FieldDeclaration
+	var out []RawField
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
-		name := t.(string)
-		var attrs map[string]json.RawMessage
-		if err := dec.Decode(&attrs); err != nil {
-			return nil, fmt.Errorf("field %s: %w", name, err)
+		f := RawField{Name: t.(string)}
+		if err := dec.Decode(&f.Attrs); err != nil {
+			return nil, fmt.Errorf("field %s: %w", f.Name, err)
 		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// parseFields decodes the "fields" object in its order.
+func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	raws, err := RawFields(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []FieldDeclaration
+	for _, raw := range raws {
+		name, attrs := raw.Name, raw.Attrs
 		described, err := describe(attrs)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", name, err)

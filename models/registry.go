@@ -31,6 +31,10 @@ type Registry struct {
 	// Attachments keeps the values of attachment fields; the package that
 	// declares ir.attachment provides it. Nil leaves such fields empty.
 	Attachments Attachments
+	// AdminOnly are the models declared beside the base ones (a models
+	// path): they have no access rights of their own, so the package that
+	// records access rights grants them to administrators alone.
+	AdminOnly []string
 }
 
 // Attachments is where the values of binary fields declared attachment

@@ -63,6 +63,10 @@ type Config struct {
 	// keep their content. Every process serving the same databases must
 	// see the same folder. Empty keeps contents in the database instead.
 	FilestoreDir string
+	// Declarations are models served beside the base ones (a models
+	// path), with the generic methods only and access for administrators
+	// alone. CheckDeclarations tells whether NewSet accepts them.
+	Declarations []*models.Declaration
 	// RefusalDelay is how long a call with refused credentials waits before
 	// its answer: DefaultRefusalDelay when zero, none when negative.
 	RefusalDelay time.Duration
@@ -189,6 +193,9 @@ func NewSet(store models.Store, cfg Config) *Set {
 	if err := base.Register(reg); err != nil {
 		panic(err) // the embedded declarations are checked by models/base's tests
 	}
+	if err := base.Declare(reg, cfg.Declarations); err != nil {
+		panic(err) // the caller checked them with CheckDeclarations
+	}
 	reg.HashPassword = a.HashRounds
 	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
@@ -196,6 +203,26 @@ func NewSet(store models.Store, cfg Config) *Set {
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
+}
+
+// CheckDeclarations reports whether decls may be served beside the base
+// models: each one valid, none a base model, every relation to a model
+// that is either.
+func CheckDeclarations(decls []*models.Declaration) error {
+	reg := models.NewRegistry()
+	if err := base.Register(reg); err != nil {
+		return err
+	}
+	return base.Declare(reg, decls)
+}
+
+// BaseModels are the names of the models godoo declares itself.
+func BaseModels() []string {
+	reg := models.NewRegistry()
+	if err := base.Register(reg); err != nil {
+		panic(err) // the embedded declarations are checked by models/base's tests
+	}
+	return reg.Names()
 }
 
 // Registry exposes the model registry, for tools that embed godoo.

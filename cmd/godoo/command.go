@@ -52,6 +52,7 @@ func init() {
 		dbCreateCommand, dbListCommand, dbDropCommand, dbDumpCommand, dbRestoreCommand,
 		userCreateCommand, userPasswdCommand,
 		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand, apikeyRotateCommand, apikeyHashCommand, apikeyAuditCommand,
+		modelImportCommand,
 		benchCommand,
 		healthcheckCommand,
 		configReferenceCommand,
@@ -66,6 +67,7 @@ var groupSummaries = map[string]string{
 	"user":   "Creates users and changes their passwords.",
 	"apikey": "Makes, lists, rotates and revokes API keys.",
 	"config": "Describes godoo's configuration.",
+	"model":  "Writes declarations of models for serve's models path.",
 }
 
 // wordSummary is the summary of a word that may follow godoo.

@@ -71,6 +71,11 @@ var settings = []setting{
 		doc: "directory of the attachments' files (Odoo's `data_dir/filestore`): `<dir>/<db>/<ab>/<sha1>`, one file per content; " +
 			"with PostgreSQL and several godoo processes, a directory they all share; the system parameter " +
 			"`ir_attachment.location = db` keeps contents in the database instead"},
+	{key: "models_path", flag: "models-path", env: "GODOO_MODELS_PATH", arg: "DIR",
+		help: "directory of model declarations to serve beside the base models (written by godoo model import)",
+		doc: "directory of model declarations (`<model_with_underscores>.json`, as `godoo model import` writes them) " +
+			"that serve adds to the base models, with the generic methods (create, read, write, search, unlink, ...) " +
+			"and access for administrators (`base.group_system`) only"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},

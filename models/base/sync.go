@@ -2,6 +2,7 @@ package base
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/godoo/godoo/models"
@@ -65,7 +66,7 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		module, name, _ := strings.Cut(a.XMLID, ".")
 		in.createIn(module, "ir.model.access", name, vals)
 	}
-	for _, a := range baseAccess {
+	for _, a := range slices.Concat(baseAccess, adminOnlyAccess(env.Registry)) {
 		if modelIDs[a.model] == 0 {
 			continue
 		}

@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
 )
 
@@ -430,21 +431,13 @@ func parseDeclaration(data []byte) (*declaration, error) {
 
 // orderedFields decodes an object of fields in its order.
 func orderedFields(data []byte) ([]*field, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, fmt.Errorf("fields must be an object")
+	raws, err := models.RawFields(data)
+	if err != nil {
+		return nil, err
 	}
-	var out []*field
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		f := &field{name: t.(string)}
-		if err := dec.Decode(&f.attrs); err != nil {
-			return nil, fmt.Errorf("field %s: %w", f.name, err)
-		}
-		out = append(out, f)
+	out := make([]*field, len(raws))
+	for i, r := range raws {
+		out[i] = &field{name: r.Name, attrs: r.Attrs}
 	}
 	return out, nil
 }
