@@ -17,7 +17,7 @@ start_postgres() {
 # readme_tests runs the README's test command, exactly as the README shows
 # it (integration/ci_test.go checks that the two agree).
 readme_tests() {
-  GODOO_TEST_DSN='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' go test -count=1 -timeout 30m ./...
+  GODOO_TEST_DSN='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' go test -count=1 ./...
 }
 
 # ensure_commands installs, with apt-get, the Debian package of each
