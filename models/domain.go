@@ -338,7 +338,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		return c.x2many(m, alias, f, op, value)
 	case Many2one:
 		if hasString(value) && op != "=like" && op != "=ilike" {
-			return c.many2oneByName(alias, f, op, value)
+			return c.many2oneByName(m, alias, f, op, value)
 		}
 	}
 	return c.scalar(alias+"."+f.Column, f, op, value, t)
@@ -695,7 +695,10 @@ func (c *domainCompiler) x2many(m *Model, alias string, f *Field, op string, val
 
 // many2oneByName resolves a string on a many2one by a name search on the
 // comodel; negative operators also keep records whose many2one is empty.
-func (c *domainCompiler) many2oneByName(alias string, f *Field, op string, value any) (where, error) {
+// A comodel whose name has no column of its own (res.users' name is its
+// partner's, through _inherits) is searched through a subdomain, which
+// follows the delegation.
+func (c *domainCompiler) many2oneByName(m *Model, alias string, f *Field, op string, value any) (where, error) {
 	co := c.env.Registry.Model(f.Relation)
 	positive := map[string]string{"!=": "=", "not like": "like", "not ilike": "ilike", "not in": "in"}
 	pos, negative := positive[op]
@@ -706,9 +709,16 @@ func (c *domainCompiler) many2oneByName(alias string, f *Field, op string, value
 	case "<", ">", "<=", ">=":
 		pos = "in"
 	}
+	recName := co.Fields[co.RecName]
+	if recName == nil || recName.Column == "" {
+		in, err := c.any(m, alias, f, []any{[]any{co.RecName, pos, value}}, false)
+		if err != nil || !negative {
+			return in, err
+		}
+		return or(not(in), where{sql: alias + "." + f.Column + " IS NULL"}), nil
+	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
-	recName := co.Fields[co.RecName]
 	w, err := c.scalar(sa+"."+recName.Column, recName, pos, value, nil)
 	if err != nil {
 		return where{}, err
