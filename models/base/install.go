@@ -34,25 +34,15 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if o.AdminLogin == "" {
 		o.AdminLogin = "admin"
 	}
-	for _, l := range baseLangs {
-		in.create("res.lang", "lang_"+l[0], map[string]any{"code": l[0], "name": l[1], "iso_code": l[2], "url_code": l[2], "active": l[0] == o.Lang || l[0] == "en_US"})
-	}
-	currencies := map[string]int64{}
-	for _, c := range baseCountries {
-		if _, ok := currencies[c[3]]; !ok {
-			currencies[c[3]] = in.create("res.currency", c[3], map[string]any{"name": c[3], "symbol": c[3], "active": c[3] == "USD" || c[3] == "EUR"})
-		}
-	}
+	ref := in.installReference(o.Lang)
 	countries := map[string]int64{}
-	for _, c := range baseCountries {
-		var phone int64
-		fmt.Sscan(c[2], &phone)
-		countries[c[0]] = in.create("res.country", strings.ToLower(c[0]), map[string]any{"code": c[0], "name": c[1], "phone_code": phone, "currency_id": currencies[c[3]]})
+	for _, c := range referenceData()["res.country"] {
+		countries[c.str("code")] = ref[c.XMLID]
 	}
 	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
-	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": currencies["USD"]})
+	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": ref["base.USD"]})
 	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
-	groups := in.installGroups()
+	groups := in.installGroups(ref)
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
 	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
 	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
@@ -145,7 +135,7 @@ var firstGroups = []string{"group_user", "group_erp_manager", "group_system", "g
 
 // installGroups creates Odoo's groups with what they imply, and returns
 // their ids by external id without the module ("group_user").
-func (in *installer) installGroups() map[string]int64 {
+func (in *installer) installGroups(ref map[string]int64) map[string]int64 {
 	ordered := make([]Group, 0, len(odooGroups))
 	for _, name := range firstGroups {
 		for _, g := range odooGroups {
@@ -162,7 +152,11 @@ func (in *installer) installGroups() map[string]int64 {
 	groups := map[string]int64{}
 	for _, g := range ordered {
 		name := strings.TrimPrefix(g.XMLID, "base.")
-		groups[name] = in.create("res.groups", name, map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration})
+		vals := map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration}
+		if g.Category != "" {
+			vals["category_id"] = ref[g.Category]
+		}
+		groups[name] = in.create("res.groups", name, vals)
 	}
 	for _, g := range ordered {
 		var implied []any
