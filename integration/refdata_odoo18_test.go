@@ -215,3 +215,74 @@ func readRecording(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestRecordRulesOdoo18 checks, on both stores, that a new database has
+// Odoo's record rules (the recording's ir_rule.json) with their groups and
+// rights, and that a rule whose Python domain names the user inside a list
+// (ir.filters: [('user_id', 'in', [False, user.id])]) works as Odoo's: an
+// employee sees shared filters and their own, not another user's.
+func TestRecordRulesOdoo18(t *testing.T) {
+	path := filepath.Join(corpusDir(), "model", "ir_rule.json")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("the Odoo 18 recording is not at %s (set GODOO_CONFORMANCE_DIR to its folder): %v", path, err)
+	}
+	var rules []struct {
+		XMLID  string   `json:"xmlid"`
+		Groups []string `json:"groups"`
+		Global bool     `json:"global"`
+		Read   bool     `json:"perm_read"`
+		Write  bool     `json:"perm_write"`
+		Create bool     `json:"perm_create"`
+		Unlink bool     `json:"perm_unlink"`
+	}
+	readRecording(t, path, &rules)
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		groups := map[int64]string{}
+		for x, g := range e.recordsByXMLID(t, c, "res.groups", []string{"name"}, nil) {
+			groups[g["id"].(int64)] = x
+		}
+		got := e.recordsByXMLID(t, c, "ir.rule", []string{"groups", "global", "perm_read", "perm_write", "perm_create", "perm_unlink"},
+			map[string]any{"context": map[string]any{"active_test": false}})
+		if len(got) != len(rules) {
+			t.Errorf("%d of Odoo's rules installed, want %d", len(got), len(rules))
+		}
+		for _, r := range rules {
+			g, ok := got[r.XMLID]
+			if !ok {
+				t.Errorf("no rule %s", r.XMLID)
+				continue
+			}
+			var names []string
+			for _, id := range g["groups"].([]any) {
+				names = append(names, groups[id.(int64)])
+			}
+			sort.Strings(names)
+			sort.Strings(r.Groups)
+			want := map[string]any{"groups": strings.Join(r.Groups, ","), "global": r.Global,
+				"perm_read": r.Read, "perm_write": r.Write, "perm_create": r.Create, "perm_unlink": r.Unlink}
+			have := map[string]any{"groups": strings.Join(names, ","), "global": g["global"],
+				"perm_read": g["perm_read"], "perm_write": g["perm_write"], "perm_create": g["perm_create"], "perm_unlink": g["perm_unlink"]}
+			equal(t, "rule "+r.XMLID, have, want)
+		}
+
+		demo, f := c.call(t, "common", "authenticate", e.db, "demo", "demo", map[string]any{})
+		if f != nil || demo == false {
+			t.Fatalf("demo login: %v %v", demo, f)
+		}
+		filters := map[string]any{}
+		for _, owner := range []struct {
+			name string
+			user any
+		}{{"admin's", int64(2)}, {"shared", false}, {"demo's", demo}} {
+			filters[owner.name] = e.mustKw(t, c, "ir.filters", "create", []any{map[string]any{
+				"name": owner.name, "model_id": "res.partner", "user_id": owner.user}}, nil)
+		}
+		seen, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "ir.filters", "search", []any{[]any{}},
+			map[string]any{"order": "id"})
+		if f != nil {
+			t.Fatalf("ir.filters search as demo: %s", f.String)
+		}
+		equal(t, "filters demo sees", seen, []any{filters["shared"], filters["demo's"]})
+	})
+}

@@ -52,9 +52,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if in.err == nil {
 		in.err = SyncModels(ctx, in.env)
 	}
-	if in.err == nil {
-		in.installRules(groups)
-	}
+	in.installRules()
 	in.installModules()
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
@@ -196,23 +194,12 @@ func (in *installer) installDemo(company int64, countries map[string]int64, grou
 	}
 }
 
-// installRules adds the record rules of Odoo's base module that shape what
-// portal and public users see: their own commercial partner and its
-// contacts, and only themselves among users.
-func (in *installer) installRules(groups map[string]int64) {
-	model := func(name string) int64 {
-		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, models.SearchOptions{})
-		if err != nil || len(ids) == 0 {
-			in.err = fmt.Errorf("install rules: no ir.model %s: %v", name, err)
-			return 0
-		}
-		return ids[0]
+// installRules adds Odoo's record rules (data/ir.rule.json) of the models
+// godoo has.
+func (in *installer) installRules() {
+	if in.err != nil {
+		return
 	}
-	share := []any{[]any{int64(6), int64(0), []any{groups["group_portal"], groups["group_public"]}}}
-	in.create("ir.rule", "res_partner_portal_public_rule", map[string]any{"name": "res.partner: portal/public: read access on my commercial partner",
-		"model_id": model("res.partner"), "groups": share,
-		"domain_force": `["|", ["id", "child_of", "user.commercial_partner_id"], ["id", "=", "user.partner_id"]]`})
-	in.create("ir.rule", "res_users_portal_public_rule", map[string]any{"name": "res.users: portal/public: only themselves",
-		"model_id": model("res.users"), "groups": share,
-		"domain_force": `[["id", "=", "user.id"]]`})
+	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	in.err = l.load("ir.rule", referenceData()["ir.rule"], true)
 }

@@ -148,9 +148,11 @@ func (l *dataLoader) flush(m *models.Model, cols, rels []*models.Field, batch []
 				if err != nil {
 					return err
 				}
-				if other != 0 {
-					links = append(links, []any{ids[i], other})
+				if other == 0 {
+					// A rule's group left out would make it everyone's.
+					return fmt.Errorf("install %s %s: no record %v", m.Name, r.XMLID, x)
 				}
+				links = append(links, []any{ids[i], other})
 			}
 		}
 		if err := insertPlainRows(l.ctx, l.env, f.RelTable, []string{f.RelCol, f.RelOther}, links); err != nil {
