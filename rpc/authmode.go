@@ -88,7 +88,7 @@ type mode struct {
 // (RPC calls, the web client's routes, JSON-2, whoami and the routes added
 // with Route) turns its requests into an identity through it.
 var authModes = map[AuthMode]mode{
-	AuthNone: {resolve: func(*Handler, *http.Request, Claims) (grant, error) { return grant{}, nil }},
+	AuthNone:   {resolve: func(*Handler, *http.Request, Claims) (grant, error) { return grant{}, nil }},
 	AuthPublic: {resolve: public, consumed: dropSessionCredentials},
 	AuthUser: {resolve: func(h *Handler, r *http.Request, c Claims) (grant, error) {
 		sid, explicit := sessionID(r)
