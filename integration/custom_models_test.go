@@ -63,11 +63,11 @@ func TestCustomModels(t *testing.T) {
 		e.mustKw(t, x, "ir.model.fields", "create", []any{map[string]any{"model_id": partnerModel, "name": "x_nickname",
 			"field_description": "Nickname", "ttype": "char"}}, nil)
 
-		fg := e.mustKw(t, j, "x_gadget", "fields_get", []any{}, map[string]any{"attributes": []any{"type", "selection", "relation"}}).(map[string]any)
+		fg := e.mustKw(t, j, "x_gadget", "fields_get", []any{}, map[string]any{"attributes": []any{"type", "selection", "relation", "manual"}}).(map[string]any)
 		for _, f := range customFields {
 			name := f.vals["name"].(string)
 			d, _ := fg[name].(map[string]any)
-			if d["type"] != f.vals["ttype"] {
+			if d["type"] != f.vals["ttype"] || d["manual"] != true {
 				t.Errorf("fields_get %s: %v, want type %v", name, d, f.vals["ttype"])
 			}
 		}
@@ -75,6 +75,13 @@ func TestCustomModels(t *testing.T) {
 		if _, ok := fg["x_name"]; !ok {
 			t.Error("a new custom model has no x_name")
 		}
+		// A custom field of res.partner is one of res.users, through the
+		// user's partner, as Odoo's _inherits gives it.
+		e.mustKw(t, x, "res.users", "write", []any{[]any{2}, map[string]any{"x_nickname": "Boss"}}, nil)
+		admin := e.mustKw(t, j, "res.users", "read", []any{[]any{2}, []any{"x_nickname", "partner_id"}}, nil).([]any)[0].(map[string]any)
+		equal(t, "res.users x_nickname", admin["x_nickname"], "Boss")
+		adminPartner := e.mustKw(t, j, "res.partner", "read", []any{[]any{admin["partner_id"].([]any)[0]}, []any{"x_nickname"}}, nil).([]any)[0].(map[string]any)
+		equal(t, "the admin's partner's x_nickname", adminPartner["x_nickname"], "Boss")
 		partner := e.mustKw(t, x, "res.partner", "create", []any{map[string]any{"name": "Gadget owner", "x_nickname": "Gaddy"}}, nil).(int64)
 		tag := e.mustKw(t, x, "res.partner.category", "create", []any{map[string]any{"name": "Gadget tag"}}, nil).(int64)
 		usd := e.mustKw(t, x, "res.currency", "search", []any{[]any{[]any{"name", "=", "USD"}}}, nil).([]any)[0]

@@ -44,18 +44,10 @@ func (r *Registry) Extend(x Extension) (*Registry, error) {
 	}
 	copied := map[string]bool{}
 	for _, xf := range x.Fields {
-		m := n.models[xf.Model]
-		if m == nil {
+		if n.models[xf.Model] == nil {
 			return nil, fmt.Errorf("field %s: model %s does not exist", xf.Field.Name, xf.Model)
 		}
-		if !copied[xf.Model] {
-			c := *m
-			c.Fields = maps.Clone(m.Fields)
-			c.FieldOrder = slices.Clone(m.FieldOrder)
-			m = &c
-			n.models[xf.Model] = m
-			copied[xf.Model] = true
-		}
+		m := n.own(xf.Model, copied)
 		if m.Fields[xf.Field.Name] != nil {
 			return nil, fmt.Errorf("model %s: field %s: declared twice", xf.Model, xf.Field.Name)
 		}
@@ -65,11 +57,51 @@ func (r *Registry) Extend(x Extension) (*Registry, error) {
 			return nil, fmt.Errorf("model %s: field %s: %w", xf.Model, fd.Name, err)
 		}
 		m.AddField(f)
+		n.delegate(xf, copied)
 	}
 	if err := n.Check(); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// delegate adds xf's field to the models that delegate to its model
+// (Odoo's _inherits: a custom field of res.partner is a field of
+// res.users), as a field related through the delegation's many2one. The
+// engine follows such a path for fields with a value of their own; a
+// one2many or many2many stays on the model that has it.
+func (r *Registry) delegate(xf ExtraField, copied map[string]bool) {
+	if xf.Field.Type == One2many || xf.Field.Type == Many2many {
+		return
+	}
+	for _, name := range r.Names() {
+		m := r.models[name]
+		via, ok := m.Inherits[xf.Model]
+		if !ok || m.Fields[xf.Field.Name] != nil {
+			continue
+		}
+		m = r.own(name, copied)
+		src := r.models[xf.Model].Fields[xf.Field.Name]
+		f := *src
+		f.Model, f.Column, f.Related, f.Index, f.Attachment = name, "", []string{via, src.Name}, false, false
+		f.OnDelete = ""
+		m.AddField(&f)
+	}
+}
+
+// own returns model name of r as r may change it: a copy of the model r
+// shares with the registry it extends, made once (copied records which).
+func (r *Registry) own(name string, copied map[string]bool) *Model {
+	m := r.models[name]
+	if copied[name] {
+		return m
+	}
+	c := *m
+	c.Fields = maps.Clone(m.Fields)
+	c.FieldOrder = slices.Clone(m.FieldOrder)
+	r.models[name] = &c
+	copied[name] = true
+	return &c
 }
 
 // clone returns a registry with r's models and functions, whose maps

@@ -16,6 +16,14 @@ func TestExtend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	member, err := models.ParseDeclaration([]byte(`{"model": "x.member", "inherits": {"x.owner": "owner_id"}, "fields": {
+		"owner_id": {"type": "many2one", "relation": "x.owner", "required": true, "ondelete": "cascade"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Declare(member, nil); err != nil {
+		t.Fatal(err)
+	}
 	if err := r.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +45,12 @@ func TestExtend(t *testing.T) {
 	}
 	if n.Model("x.owner").Field("x_note") == nil || n.Model("x.owner").Field("x_gadget_ids") == nil {
 		t.Error("the fields added to x.owner are missing")
+	}
+	if f := n.Model("x.member").Field("x_note"); f == nil || len(f.Related) != 2 || f.Related[0] != "owner_id" || f.Column != "" {
+		t.Errorf("a model delegating to x.owner gets its custom field as %+v, want a field related through owner_id", f)
+	}
+	if n.Model("x.member").Field("x_gadget_ids") != nil {
+		t.Error("a one2many is delegated")
 	}
 	if r.Model("x_gadget") != nil || r.Model("x.owner").Field("x_note") != nil || len(r.Model("x.owner").FieldOrder) == len(n.Model("x.owner").FieldOrder) {
 		t.Error("extending changed the registry it extends")
