@@ -227,9 +227,19 @@ func TestCustomModels(t *testing.T) {
 				t.Error("res.partner lost its own custom field")
 			}
 			equal(t, "fields of the deleted model", e.count(t, "ir.model.fields", []any{[]any{"model", "=", "x_gadget"}}), int64(0))
-			// The name is free again, with a table of its own.
-			e.mustKw(t, x, "ir.model", "create", []any{map[string]any{"name": "Gadget again", "model": "x_gadget"}}, nil)
+			// The name is free again, with a table of its own; name_create
+			// makes the model's name from its description, as Odoo's.
+			made := e.mustKw(t, x, "ir.model", "name_create", []any{"Gadget"}, nil).([]any)
+			equal(t, "the model name_create made", e.count(t, "ir.model", []any{[]any{"id", "=", made[0]}, []any{"model", "=", "x_gadget"}}), int64(1))
 			equal(t, "records of the new model", e.count(t, "x_gadget", []any{}), int64(0))
+			_, f = e.kw(t, x, "ir.model", "write", []any{[]any{made[0]}, map[string]any{"order": "x_missing desc"}}, nil)
+			wantFault(t, x, f, 2, "Unable to order by x_missing: fields used for ordering must be present on the model and stored.")
+			e.mustKw(t, x, "ir.model", "write", []any{[]any{made[0]}, map[string]any{"order": "x_name desc, id"}}, nil)
+			for _, n := range []string{"b", "c", "a"} {
+				e.mustKw(t, x, "x_gadget", "create", []any{map[string]any{"x_name": n}}, nil)
+			}
+			rows := e.mustKw(t, j, "x_gadget", "search_read", []any{[]any{}, []any{"x_name"}}, nil).([]any)
+			equal(t, "the new order", []any{rows[0].(map[string]any)["x_name"], rows[2].(map[string]any)["x_name"]}, []any{"c", "a"})
 		})
 	})
 }

@@ -23,13 +23,29 @@ var objectNameRE = regexp.MustCompile(`^[a-z0-9_.]+$`)
 // x_name field, and full rights for administrators when created; it
 // cannot change name or kind; deleting it drops its table.
 func irModelBehaviour() *models.Behaviour {
-	return &models.Behaviour{Hooks: models.Hooks{
+	return &models.Behaviour{Methods: []*models.Method{{Name: "name_create", Class: "IrModel", Params: []string{"name"},
+		Required: 1, Op: models.OpCreate, Fn: modelNameCreate}}, Hooks: models.Hooks{
 		BeforeCreate: beforeModelCreate,
 		AfterCreate:  afterModelCreate,
 		BeforeWrite:  beforeModelWrite,
 		AfterWrite:   afterModelWrite,
 		BeforeUnlink: beforeModelUnlink,
 	}}
+}
+
+// modelNameCreate is ir.model's name_create: the model's name comes from
+// its description, "My Gadget" making x_my_gadget.
+func modelNameCreate(ctx context.Context, env *models.Env, m *models.Model, _ []int64, a models.Args) (any, error) {
+	name, _ := a["name"].(string)
+	id, err := env.Create(ctx, m, map[string]any{"name": name, "model": "x_" + strings.Join(strings.Fields(strings.ToLower(name)), "_")})
+	if err != nil {
+		return nil, err
+	}
+	names, err := env.DisplayNames(ctx, m, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	return []any{id, names[id]}, nil
 }
 
 // irModelRow is what the hooks read of an ir.model row.
@@ -178,14 +194,41 @@ func beforeModelUnlink(ctx context.Context, env *models.Env, ids []int64) error 
 	return env.RegistryChanged(ctx)
 }
 
+// orderTermRE is one term of an order: a field, then asc or desc.
+var orderTermRE = regexp.MustCompile(`^\s*"?(\w+)"?\s*(?i:asc|desc)?\s*$`)
+
+// checkOrder refuses a custom model's order that names no stored field,
+// as Odoo's _check_order.
+func checkOrder(m *models.Model) error {
+	for _, term := range strings.Split(m.Order, ",") {
+		sub := orderTermRE.FindStringSubmatch(term)
+		if sub == nil {
+			return models.ValidationErrorf("Invalid \"order\" specified (%s). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)", m.Order)
+		}
+		if f := m.Field(sub[1]); f == nil || f.Column == "" {
+			return models.ValidationErrorf("Unable to order by %s: fields used for ordering must be present on the model and stored.", sub[1])
+		}
+	}
+	return nil
+}
+
 // refreshRegistry builds the database's registry again from its rows,
 // in the call's transaction, refusing what the engine cannot serve; it
 // gives the tables of names what they lack, records their fields in
 // ir.model.fields, and moves the registry's version.
 func refreshRegistry(ctx context.Context, env *models.Env, names []string) error {
-	reg, err := ExtendFor(ctx, env.DB, env.Registry.Declared())
+	x, err := LoadExtension(ctx, env.DB)
+	if err != nil {
+		return err
+	}
+	reg, err := env.Registry.Declared().Extend(x)
 	if err != nil {
 		return models.ValidationErrorf("%s", err.Error())
+	}
+	for _, d := range x.Models {
+		if err := checkOrder(reg.Model(d.Model)); err != nil {
+			return err
+		}
 	}
 	if err := models.EnsureTables(ctx, env.DB, env.Dialect, reg, names); err != nil {
 		return err
