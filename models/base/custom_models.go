@@ -37,15 +37,7 @@ func irModelBehaviour() *models.Behaviour {
 // its description, "My Gadget" making x_my_gadget.
 func modelNameCreate(ctx context.Context, env *models.Env, m *models.Model, _ []int64, a models.Args) (any, error) {
 	name, _ := a["name"].(string)
-	id, err := env.Create(ctx, m, map[string]any{"name": name, "model": "x_" + strings.Join(strings.Fields(strings.ToLower(name)), "_")})
-	if err != nil {
-		return nil, err
-	}
-	names, err := env.DisplayNames(ctx, m, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	return []any{id, names[id]}, nil
+	return env.CreateNamed(ctx, m, map[string]any{"name": name, "model": "x_" + strings.Join(strings.Fields(strings.ToLower(name)), "_")})
 }
 
 // irModelRow is what the hooks read of an ir.model row.
