@@ -46,3 +46,15 @@ func TestRegistryOf(t *testing.T) {
 		t.Error("the declared registry got the custom model")
 	}
 }
+
+// BenchmarkRegistryOf is the look-up every call makes of its database's
+// registry, while nothing changed.
+func BenchmarkRegistryOf(b *testing.B) {
+	set, db := testDatabase(b, "registries_bench")
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := set.core.registryOf(ctx, db); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
