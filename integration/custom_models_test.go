@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -37,6 +38,9 @@ var customFields = []struct {
 	{map[string]any{"name": "x_tag_ids", "ttype": "many2many", "relation": "res.partner.category"}, nil, nil},
 	{map[string]any{"name": "x_file", "ttype": "binary"}, "aGVsbG8=", "aGVsbG8="},
 	{map[string]any{"name": "x_data", "ttype": "json"}, map[string]any{"k": "v"}, map[string]any{"k": "v"}},
+	{map[string]any{"name": "x_link", "ttype": "reference", "selection_ids": []any{
+		[]any{0, 0, map[string]any{"value": "res.partner", "name": "Contact"}}}}, "res.partner,1", "res.partner,1"},
+	{map[string]any{"name": "x_code", "ttype": "char", "index": true, "size": 16}, "C-1", "C-1"},
 }
 
 // TestCustomModels: an administrator creates a model and fields of every
@@ -57,12 +61,28 @@ func TestCustomModels(t *testing.T) {
 			}
 			e.mustKw(t, x, "ir.model.fields", "create", []any{vals}, nil)
 		}
+		schemaMatches := func(t *testing.T) {
+			t.Helper()
+			ctx := context.Background()
+			reg, err := e.set.DatabaseRegistry(ctx, e.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool, err := e.store.Open(ctx, e.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff, err := models.SchemaDiff(ctx, pool, e.store.Dialect(), reg); err != nil || len(diff) > 0 {
+				t.Errorf("the schema differs from the database's registry: %v %v", diff, err)
+			}
+		}
 		partnerModel := e.mustKw(t, x, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
 		e.mustKw(t, x, "ir.model.fields", "create", []any{map[string]any{"model_id": partnerModel, "name": "x_gadget_ids",
 			"field_description": "Gadgets", "ttype": "one2many", "relation": "x_gadget", "relation_field": "x_partner_id"}}, nil)
 		e.mustKw(t, x, "ir.model.fields", "create", []any{map[string]any{"model_id": partnerModel, "name": "x_nickname",
 			"field_description": "Nickname", "ttype": "char"}}, nil)
 
+		schemaMatches(t)
 		fg := e.mustKw(t, j, "x_gadget", "fields_get", []any{}, map[string]any{"attributes": []any{"type", "selection", "relation", "manual"}}).(map[string]any)
 		for _, f := range customFields {
 			name := f.vals["name"].(string)
@@ -206,6 +226,15 @@ func TestCustomModels(t *testing.T) {
 			_, f = e.kw(t, x, "ir.model.fields", "unlink", []any{[]any{partnerLink}}, nil)
 			wantFault(t, x, f, 2, "cannot be removed because the field 'res.partner.x_gadget_ids' depends on it.")
 
+			// An indexed column, renamed then dropped (SQLite drops no
+			// indexed column: the index goes first).
+			code := e.mustKw(t, x, "ir.model.fields", "search", []any{[]any{[]any{"model", "=", "x_gadget"}, []any{"name", "=", "x_code"}}}, nil).([]any)[0]
+			e.mustKw(t, x, "x_gadget", "write", []any{[]any{id}, map[string]any{"x_code": "K-9"}}, nil)
+			e.mustKw(t, x, "ir.model.fields", "write", []any{[]any{code}, map[string]any{"name": "x_key"}}, nil)
+			got = e.mustKw(t, j, "x_gadget", "search_read", []any{[]any{[]any{"x_key", "=", "K-9"}}, []any{"x_key"}}, nil).([]any)[0].(map[string]any)
+			equal(t, "x_key after the rename", got["x_key"], "K-9")
+			e.mustKw(t, x, "ir.model.fields", "unlink", []any{[]any{code}}, nil)
+
 			count := e.mustKw(t, x, "ir.model.fields", "search", []any{[]any{[]any{"model", "=", "x_gadget"}, []any{"name", "in", []any{"x_count", "x_tag_ids"}}}}, nil)
 			e.mustKw(t, x, "ir.model.fields", "unlink", []any{count}, nil)
 			fg := e.mustKw(t, j, "x_gadget", "fields_get", []any{}, map[string]any{"attributes": []any{"type"}}).(map[string]any)
@@ -215,6 +244,7 @@ func TestCustomModels(t *testing.T) {
 				}
 			}
 			e.mustKw(t, x, "x_gadget", "write", []any{[]any{id}, map[string]any{"x_weight": 3.5}}, nil)
+			schemaMatches(t)
 
 			e.mustKw(t, x, "ir.model", "unlink", []any{[]any{mid}}, nil)
 			_, f = e.kw(t, x, "x_gadget", "search", []any{[]any{}}, nil)
@@ -238,6 +268,7 @@ func TestCustomModels(t *testing.T) {
 			for _, n := range []string{"b", "c", "a"} {
 				e.mustKw(t, x, "x_gadget", "create", []any{map[string]any{"x_name": n}}, nil)
 			}
+			schemaMatches(t)
 			rows := e.mustKw(t, j, "x_gadget", "search_read", []any{[]any{}, []any{"x_name"}}, nil).([]any)
 			equal(t, "the new order", []any{rows[0].(map[string]any)["x_name"], rows[2].(map[string]any)["x_name"]}, []any{"c", "a"})
 		})

@@ -92,6 +92,12 @@ func (c *core) registryOf(ctx context.Context, db *bun.DB) (*models.Registry, er
 	return reg, nil
 }
 
+// DatabaseRegistry returns the registry database name is served with:
+// the declared one extended with the database's custom models and fields.
+func (s *Set) DatabaseRegistry(ctx context.Context, name string) (*models.Registry, error) {
+	return s.core.registryNamed(ctx, name)
+}
+
 // registryNamed returns the registry of database name, opening it.
 func (c *core) registryNamed(ctx context.Context, name string) (*models.Registry, error) {
 	db, err := c.open(ctx, name)
