@@ -10,13 +10,36 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// LoadExtension reads what a database adds to the declared models: its
-// custom models (ir.model rows of state manual) and custom fields
-// (ir.model.fields rows of state manual, with the values of selections in
-// ir.model.fields.selection), as Odoo's registry setup reads them. The
-// services extend the declared registry with it (models.Registry.Extend)
-// for each database, again whenever its registry version moves.
+// extensionSources read, each, part of what a database adds to the
+// declared models; LoadExtension joins them in this order. A source of
+// models per database (the models of installed modules) is one more
+// function here, and its changes call Env.RegistryChanged.
+var extensionSources = []func(ctx context.Context, db bun.IDB) (models.Extension, error){
+	loadCustom,
+}
+
+// LoadExtension reads what a database adds to the declared models (see
+// extensionSources). The services extend the declared registry with it
+// (models.Registry.Extend) for each database, again whenever its registry
+// version moves.
 func LoadExtension(ctx context.Context, db bun.IDB) (models.Extension, error) {
+	var all models.Extension
+	for _, src := range extensionSources {
+		x, err := src(ctx, db)
+		if err != nil {
+			return all, err
+		}
+		all.Models = append(all.Models, x.Models...)
+		all.Fields = append(all.Fields, x.Fields...)
+	}
+	return all, nil
+}
+
+// loadCustom reads a database's custom models (ir.model rows of state
+// manual) and custom fields (ir.model.fields rows of state manual, with
+// the values of selections in ir.model.fields.selection), as Odoo's
+// registry setup reads them.
+func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 	var x models.Extension
 	custom := map[string]*models.Declaration{}
 	rows, err := db.QueryContext(ctx, `SELECT model, COALESCE(name, ''), COALESCE(order_, ''), transient FROM ir_model
