@@ -96,7 +96,7 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	}
 	res, err := c.run(ctx, db, id.UID, readOnly, fn)
 	if err == nil && !readOnly {
-		c.wrote(id)
+		c.wrote(ctx, id, db)
 	}
 	return res, err
 }
