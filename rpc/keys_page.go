@@ -67,9 +67,9 @@ type pageRequest struct {
 // session runs fn for a request with a valid web session, through the
 // table of auth modes (AuthUser); without one the browser goes to the
 // login form, and back here after.
-func (kp *keysPage) session(fn func(*pageRequest)) http.HandlerFunc {
+func (kp *keysPage) session(name string, fn func(*pageRequest)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		exchangeOf(r.Context()).call(protoWeb, "web", "", "keys")
+		exchangeOf(r.Context()).call(protoWeb, "web", "", name)
 		g, err := kp.h.identify(r, AuthUser, Claims{})
 		if err != nil || g.explicit {
 			pageHeaders(w)
@@ -85,8 +85,8 @@ func (kp *keysPage) session(fn func(*pageRequest)) http.HandlerFunc {
 }
 
 // form is session for a POST form: its CSRF token must be the session's.
-func (kp *keysPage) form(fn func(*pageRequest)) http.HandlerFunc {
-	return kp.session(func(p *pageRequest) {
+func (kp *keysPage) form(name string, fn func(*pageRequest)) http.HandlerFunc {
+	return kp.session(name, func(p *pageRequest) {
 		if !csrfValid(p.r, p.session.ID, csrfPurposeKey) {
 			refuseForm(p.w)
 			return

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -24,17 +25,29 @@ const pageAdminPassword = "Page-Admin-Pass-1"
 // has pageAdminPassword, and a user "clerk" who is not an administrator.
 func pageServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return pageServerLogging(t, nil)
+}
+
+// pageServerLogging is pageServer with the services and the access log
+// writing to log (when not nil).
+func pageServerLogging(t *testing.T, log io.Writer) *httptest.Server {
+	t.Helper()
 	store, err := sqlitestore.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	set := services.NewSet(store, services.Config{})
+	cfg, opts := services.Config{}, rpc.Options{}
+	if log != nil {
+		logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.Log, opts.Log, opts.AccessLog = logger, logger, true
+	}
+	set := services.NewSet(store, cfg)
 	set.Authenticator().Rounds = 1000
 	if err := set.Database.Create(context.Background(), "keys", services.CreateOptions{AdminLogin: "admin", AdminPassword: pageAdminPassword}); err != nil {
 		t.Fatal(err)
 	}
-	h := rpc.NewHandler(set, rpc.Options{})
+	h := rpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -300,4 +313,122 @@ func TestKeysPageRendersASecretOnlyOnce(t *testing.T) {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// sessionBrowser is a browser whose session comes from the web client's
+// /web/session/authenticate, which leaves the identity unchecked, as
+// Odoo's does.
+func sessionBrowser(t *testing.T, base, login, password string) *browser {
+	t.Helper()
+	b := newBrowser(t, base)
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
+		"params": map[string]any{"db": "keys", "login": login, "password": password}})
+	resp, err := b.c.Post(base+"/web/session/authenticate", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := readPage(t, resp)
+	if !strings.Contains(a.body, `"uid": 2`) {
+		t.Fatalf("authenticate: %s", a.body)
+	}
+	return b
+}
+
+func TestKeysPageAsksThePasswordBeforeChanges(t *testing.T) {
+	srv := pageServer(t)
+	b := sessionBrowser(t, srv.URL, "admin", pageAdminPassword)
+	page := b.get("/web/keys")
+	if page.status != http.StatusOK || strings.Contains(page.body, "confirm-card") {
+		t.Fatalf("the page with a web client session: %d\n%s", page.status, page.body)
+	}
+	tok := page.token(t)
+	a := b.post("/web/keys/create", url.Values{"csrf_token": {tok}, "name": {"unchecked"}, "user": {"admin"}, "kind": {"native"}})
+	if strings.Contains(a.body, `id="new-key"`) || !strings.Contains(a.body, `id="confirm-card"`) {
+		t.Fatalf("a change without a fresh password check: %d\n%s", a.status, a.body)
+	}
+	if n := pageRPC(t, srv.URL, "res.users.apikeys", "search_count", []any{[]any{}}); n != float64(0) {
+		t.Fatalf("%v keys made without the password check", n)
+	}
+	if a := b.post("/web/keys/confirm", url.Values{"csrf_token": {tok}, "password": {"wrong"}}); a.status == http.StatusSeeOther ||
+		!strings.Contains(a.body, `id="error"`) {
+		t.Fatalf("confirm with a wrong password: %d", a.status)
+	}
+	if a := b.post("/web/keys/confirm", url.Values{"csrf_token": {tok}, "password": {pageAdminPassword}}); a.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%s", a.status, a.body)
+	}
+	if _, a := b.makeKey(url.Values{"name": {"checked"}, "user": {"admin"}, "kind": {"native"}}); !strings.Contains(a.body, "checked") {
+		t.Error("no key after the password check")
+	}
+}
+
+func TestKeysPageRotatesRevokesAndSignsOut(t *testing.T) {
+	srv := pageServer(t)
+	b := newBrowser(t, srv.URL)
+	b.signIn("admin", pageAdminPassword)
+	header, _ := b.makeKey(url.Values{"name": {"gateway"}, "kind": {"header"}, "user": {"clerk"}, "read_only": {"1"}, "from": {"127.0.0.1/32"}})
+	whoami := func(path, name, value string) int {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set(name, value)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := whoami("/auth/whoami/api_key", "API-KEY", header); st != http.StatusOK {
+		t.Fatalf("the header key made on the page: %d", st)
+	}
+	old, _ := b.makeKey(url.Values{"name": {"rotating"}, "kind": {"native"}, "user": {"admin"}})
+	ids := pageRPC(t, srv.URL, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "rotating"}}}).([]any)
+	tok := b.get("/web/keys").token(t)
+	rot := b.post("/web/keys/rotate", url.Values{"csrf_token": {tok}, "id": {string(mustJSON(ids[0]))}, "overlap": {"0"}})
+	m := newKeyInput.FindStringSubmatch(rot.body)
+	if m == nil || m[1] == old {
+		t.Fatalf("rotate: %d\n%s", rot.status, rot.body)
+	}
+	if st := whoami("/auth/whoami/bearer", "Authorization", "Bearer "+old); st != http.StatusUnauthorized {
+		t.Errorf("the rotated key without overlap: %d", st)
+	}
+	if st := whoami("/auth/whoami/bearer", "Authorization", "Bearer "+m[1]); st != http.StatusOK {
+		t.Errorf("the new key of the rotation: %d", st)
+	}
+	hid := pageRPC(t, srv.URL, "auth.api.key", "search", []any{[]any{[]any{"name", "=", "gateway"}}}).([]any)
+	if a := b.post("/web/keys/revoke", url.Values{"csrf_token": {tok}, "kind": {"header"}, "id": {string(mustJSON(hid[0]))}}); a.status != http.StatusSeeOther {
+		t.Fatalf("revoke the header key: %d\n%s", a.status, a.body)
+	}
+	if st := whoami("/auth/whoami/api_key", "API-KEY", header); st != http.StatusForbidden {
+		t.Errorf("the revoked header key: %d", st)
+	}
+	if a := b.post("/web/keys/logout", url.Values{"csrf_token": {tok}}); a.status != http.StatusSeeOther || a.header.Get("Location") != "/web/login" {
+		t.Fatalf("sign out: %d", a.status)
+	}
+	if a := b.get("/web/keys"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/web/login") {
+		t.Errorf("the page after signing out: %d %s", a.status, a.header.Get("Location"))
+	}
+}
+
+func TestKeysPageLogsNoSecret(t *testing.T) {
+	var log bytes.Buffer
+	srv := pageServerLogging(t, &log)
+	b := newBrowser(t, srv.URL)
+	b.signIn("admin", pageAdminPassword)
+	native, _ := b.makeKey(url.Values{"name": {"n"}, "kind": {"native"}, "user": {"admin"}})
+	header, _ := b.makeKey(url.Values{"name": {"h"}, "kind": {"header"}, "user": {"admin"}})
+	b.get("/web/keys")
+	u, _ := url.Parse(srv.URL)
+	var sid string
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "session_id" {
+			sid = c.Value
+		}
+	}
+	if sid == "" || !strings.Contains(log.String(), "method=keys/create") {
+		t.Fatalf("no session or no access log:\n%s", log.String())
+	}
+	for name, secret := range map[string]string{"password": pageAdminPassword, "native key": native, "header key": header, "session id": sid} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
 }
