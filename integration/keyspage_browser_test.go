@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -96,7 +95,7 @@ func TestKeysPageInChromium(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		act := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
 			if err := chromedp.Do(tab, steps...); err != nil {
 				shot("failed-" + strings.ReplaceAll(what, " ", "-"))
@@ -104,19 +103,25 @@ func TestKeysPageInChromium(t *testing.T) {
 			}
 		}
 		// The page sends a browser without a session to the login form.
-		do("open the key page", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.ID("login-form")))
+		act("open the key page", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.ID("login-form")))
 		loc, _ := chromedp.Run(tab, chromedp.Location())
 		if !strings.Contains(loc, "/web/login?redirect=%2Fweb%2Fkeys") {
 			t.Errorf("the key page sent the browser to %s", loc)
 		}
-		do("sign in", chromedp.SetValue(chromedp.ID("db"), e.db), chromedp.SendKeys(chromedp.ID("login-input"), "admin"),
+		act("sign in", chromedp.SetValue(chromedp.ID("db"), e.db), chromedp.SendKeys(chromedp.ID("login-input"), "admin"),
 			chromedp.SendKeys(chromedp.ID("password"), adminPassword))
 		shot("login-form")
-		do("submit the login form", chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("create-form")))
+		act("submit the login form", chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("create-form")))
 		shot("signed-in")
+		// The stylesheet and the script are godoo's own, allowed by the
+		// page's Content-Security-Policy: the stylesheet applies.
+		bg, err := chromedp.Run(tab, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("header")).backgroundColor`))
+		if err != nil || bg != "rgb(43, 52, 64)" {
+			t.Errorf("the page's stylesheet did not apply: header background %q %v", bg, err)
+		}
 
 		// Make a native key, persistent (an administrator's choice).
-		do("make a key", chromedp.SendKeys(chromedp.ID("create-name"), "browser"), chromedp.Click(chromedp.ID("create")),
+		act("make a key", chromedp.SendKeys(chromedp.ID("create-name"), "browser"), chromedp.Click(chromedp.ID("create")),
 			chromedp.WaitVisible(chromedp.ID("new-key")))
 		shot("new-key-shown-once")
 		shown, err := chromedp.Run(tab, chromedp.Value(chromedp.ID("new-key")))
@@ -130,7 +135,7 @@ func TestKeysPageInChromium(t *testing.T) {
 			Permission: &browser.PermissionDescriptor{Name: "clipboard-read"}, Setting: browser.PermissionSettingGranted, Origin: origin}); err != nil {
 			t.Logf("granting clipboard-read: %v", err)
 		}
-		do("copy the key", chromedp.Click(chromedp.ID("copy")), chromedp.WaitVisible(chromedp.CSS(`#copy[data-copied="true"]`)))
+		act("copy the key", chromedp.Click(chromedp.ID("copy")), chromedp.WaitVisible(chromedp.CSS(`#copy[data-copied="true"]`)))
 		shot("key-copied")
 		key, err := chromedp.Run(tab, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 		if err != nil {
@@ -149,7 +154,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 
 		// The page lists it without its secret; restrict it to read-only.
-		do("reload", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="browser"]`)))
+		act("reload", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="browser"]`)))
 		html, _ := chromedp.Run(tab, chromedp.OuterHTML(chromedp.CSS("html")))
 		if strings.Contains(html, key) {
 			t.Fatal("the key page shows the key's secret again")
@@ -159,10 +164,10 @@ func TestKeysPageInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		suffix := strings.TrimPrefix(rowID, "key-") // native-<id>
-		do("restrict to read-only", chromedp.Click(chromedp.ID("restrict-"+suffix)),
+		act("restrict to read-only", chromedp.Click(chromedp.ID("restrict-"+suffix)),
 			chromedp.Click(chromedp.CSS(`#restrict-form-`+suffix+` input[name="read_only"]`)))
 		shot("restrict-form")
-		do("save the restriction", chromedp.Click(chromedp.ID("restrict-save-"+suffix)), chromedp.WaitVisible(chromedp.ID("notice")))
+		act("save the restriction", chromedp.Click(chromedp.ID("restrict-save-"+suffix)), chromedp.WaitVisible(chromedp.ID("notice")))
 		row, _ := chromedp.Run(tab, chromedp.Text(chromedp.ID(rowID)))
 		if !strings.Contains(row, "read-only") {
 			t.Errorf("the key's row after the restriction: %q", row)
@@ -177,7 +182,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 
 		// The audit shows the restriction and the refusal, without the key.
-		do("read the audit", chromedp.Navigate(e.srv.URL+"/web/keys?audit_since=1h"), chromedp.WaitVisible(chromedp.ID("audit")))
+		act("read the audit", chromedp.Navigate(e.srv.URL+"/web/keys?audit_since=1h"), chromedp.WaitVisible(chromedp.ID("audit")))
 		audit, _ := chromedp.Run(tab, chromedp.Text(chromedp.ID("audit")))
 		if !strings.Contains(audit, "restricted") || strings.Contains(audit, key) {
 			t.Errorf("the audit: %q", audit)
@@ -185,7 +190,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		shot("audit")
 
 		// Revoke it: refused at once.
-		do("revoke", chromedp.Click(chromedp.ID("revoke-"+suffix)), chromedp.WaitVisible(chromedp.ID("notice")),
+		act("revoke", chromedp.Click(chromedp.ID("revoke-"+suffix)), chromedp.WaitVisible(chromedp.ID("notice")),
 			chromedp.WaitNotPresent(chromedp.ID(rowID)))
 		shot("revoked")
 		if st, body := whoamiBearer(t, e, key); st != http.StatusUnauthorized {
@@ -193,6 +198,21 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 		if _, f := keyExecute(t, e, key, "res.partner", "search_count", []any{[]any{}}); f == nil {
 			t.Error("the revoked key still reads")
+		}
+		// A header key for the same user, made with the kind selector.
+		act("make a header key", chromedp.SendKeys(chromedp.ID("create-name"), "gateway"),
+			chromedp.SetValue(chromedp.ID("create-kind"), "header"), chromedp.Click(chromedp.ID("create")),
+			chromedp.WaitVisible(chromedp.ID("new-key")))
+		shot("header-key-shown-once")
+		headerKey, err := chromedp.Run(tab, chromedp.Value(chromedp.ID("new-key")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/whoami/api_key", nil)
+		req.Header.Set("API-KEY", headerKey)
+		req.Header.Set("X-Odoo-Database", e.db)
+		if a := do(t, req); a.status != http.StatusOK || !strings.Contains(string(a.body), `"mode": "api_key"`) {
+			t.Errorf("whoami with the page's header key: %d %s", a.status, a.body)
 		}
 		shots, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 		if len(shots) != step {
@@ -207,13 +227,8 @@ func whoamiBearer(t *testing.T, e *env, key string) (int, string) {
 	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/whoami/bearer", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("X-Odoo-Database", e.db)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	a := do(t, req)
+	return a.status, string(a.body)
 }
 
 var jsonSpaces = regexp.MustCompile(`\s+`)
