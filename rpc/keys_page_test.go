@@ -432,3 +432,33 @@ func TestKeysPageLogsNoSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginFormRedirectsOnlyWithinTheSite(t *testing.T) {
+	srv := pageServer(t)
+	for _, c := range []struct{ redirect, want string }{
+		{"/web/keys?audit_since=7d", "/web/keys?audit_since=7d"},
+		{"", "/web/keys"},
+		{"//evil.example/keys", "/web/keys"},
+		{"https://evil.example/", "/web/keys"},
+		{"/\\evil.example", "/web/keys"},
+		{"javascript:alert(1)", "/web/keys"},
+	} {
+		b := newBrowser(t, srv.URL)
+		tok := b.get("/web/login").token(t)
+		a := b.post("/web/login", url.Values{"csrf_token": {tok}, "db": {"keys"}, "login": {"admin"}, "password": {pageAdminPassword},
+			"redirect": {c.redirect}})
+		if a.status != http.StatusSeeOther || a.header.Get("Location") != c.want {
+			t.Errorf("redirect %q: %d to %q, want %q", c.redirect, a.status, a.header.Get("Location"), c.want)
+		}
+	}
+	// A failed login shows the form again, with Odoo's message, never the
+	// password, and opens no session.
+	b := newBrowser(t, srv.URL)
+	tok := b.get("/web/login").token(t)
+	const wrong = "Wrong-Password-Typed-9"
+	a := b.post("/web/login", url.Values{"csrf_token": {tok}, "db": {"keys"}, "login": {"admin"}, "password": {wrong}})
+	if a.status == http.StatusSeeOther || !strings.Contains(a.body, `id="error"`) || strings.Contains(a.body, wrong) ||
+		strings.Contains(a.header.Get("Set-Cookie"), "session_id") {
+		t.Errorf("a failed login: %d, Set-Cookie %q\n%s", a.status, a.header.Get("Set-Cookie"), a.body)
+	}
+}
