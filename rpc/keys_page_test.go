@@ -462,3 +462,43 @@ func TestLoginFormRedirectsOnlyWithinTheSite(t *testing.T) {
 		t.Errorf("a failed login: %d, Set-Cookie %q\n%s", a.status, a.header.Get("Set-Cookie"), a.body)
 	}
 }
+
+func TestKeysPageFiltersTheAudit(t *testing.T) {
+	srv := pageServer(t)
+	b := newBrowser(t, srv.URL)
+	b.signIn("admin", pageAdminPassword)
+	b.makeKey(url.Values{"name": {"kept"}, "kind": {"native"}, "user": {"admin"}})
+	b.makeKey(url.Values{"name": {"dropped"}, "kind": {"native"}, "user": {"admin"}})
+	ids := pageRPC(t, srv.URL, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "dropped"}}}).([]any)
+	dropped := string(mustJSON(ids[0]))
+	if a := b.post("/web/keys/revoke", url.Values{"csrf_token": {b.get("/web/keys").token(t)}, "kind": {"native"}, "id": {dropped}}); a.status != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", a.status)
+	}
+	audit := func(query string) string {
+		body := b.get("/web/keys?" + query).body
+		_, table, _ := strings.Cut(body, `<table id="audit">`)
+		table, _, _ = strings.Cut(table, "</table>")
+		return table
+	}
+	for _, c := range []struct {
+		query     string
+		want, not []string
+	}{
+		{"", []string{"created", "revoked", "kept", "dropped"}, nil},
+		{"audit_event=revoked", []string{"revoked", "dropped"}, []string{"created", "kept"}},
+		{"audit_key=" + dropped + "&audit_since=", []string{"created", "revoked", "dropped"}, []string{"kept"}},
+		{"audit_since=1h&audit_event=rotated", []string{"No audit rows match."}, []string{"dropped", "kept"}},
+	} {
+		got := audit(c.query)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("audit %q lacks %q:\n%s", c.query, w, got)
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(got, n) {
+				t.Errorf("audit %q shows %q:\n%s", c.query, n, got)
+			}
+		}
+	}
+}
