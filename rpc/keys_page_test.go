@@ -249,7 +249,7 @@ func TestKeysPageShowsUsersOnlyTheirOwnKeys(t *testing.T) {
 	admin.signIn("admin", pageAdminPassword)
 	admin.makeKey(url.Values{"name": {"admin-secret-name"}, "kind": {"header"}, "user": {"admin"}})
 	admin.makeKey(url.Values{"name": {"admin-native-name"}, "kind": {"native"}, "user": {"admin"}})
-	ids := pageRPC(t, srv.URL, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "admin-native-name"}}}).([]any)
+	id := keyID(t, srv.URL, "res.users.apikeys", "admin-native-name")
 
 	clerk := newBrowser(t, srv.URL)
 	clerk.signIn("clerk", "Clerk-Pass-1")
@@ -265,7 +265,6 @@ func TestKeysPageShowsUsersOnlyTheirOwnKeys(t *testing.T) {
 	}
 	// Nor can the clerk act on others' keys or make more than their own.
 	tok := page.token(t)
-	id := strings.TrimSuffix(strings.TrimPrefix(string(mustJSON(ids[0])), "\""), "\"")
 	if a := clerk.post("/web/keys/revoke", url.Values{"csrf_token": {tok}, "kind": {"native"}, "id": {id}}); a.status == http.StatusSeeOther {
 		t.Errorf("the clerk revoked the admin's key")
 	}
@@ -310,9 +309,15 @@ func TestKeysPageRendersASecretOnlyOnce(t *testing.T) {
 	}
 }
 
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
+// keyID is the id, as a form gives it, of the key of model named name.
+func keyID(t *testing.T, base, model, name string) string {
+	t.Helper()
+	ids, _ := pageRPC(t, base, model, "search", []any{[]any{[]any{"name", "=", name}}}).([]any)
+	if len(ids) != 1 {
+		t.Fatalf("%s named %q: %v", model, name, ids)
+	}
+	b, _ := json.Marshal(ids[0])
+	return string(b)
 }
 
 // sessionBrowser is a browser whose session comes from the web client's
@@ -380,9 +385,8 @@ func TestKeysPageRotatesRevokesAndSignsOut(t *testing.T) {
 		t.Fatalf("the header key made on the page: %d", st)
 	}
 	old, _ := b.makeKey(url.Values{"name": {"rotating"}, "kind": {"native"}, "user": {"admin"}})
-	ids := pageRPC(t, srv.URL, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "rotating"}}}).([]any)
 	tok := b.get("/web/keys").token(t)
-	rot := b.post("/web/keys/rotate", url.Values{"csrf_token": {tok}, "id": {string(mustJSON(ids[0]))}, "overlap": {"0"}})
+	rot := b.post("/web/keys/rotate", url.Values{"csrf_token": {tok}, "id": {keyID(t, srv.URL, "res.users.apikeys", "rotating")}, "overlap": {"0"}})
 	m := newKeyInput.FindStringSubmatch(rot.body)
 	if m == nil || m[1] == old {
 		t.Fatalf("rotate: %d\n%s", rot.status, rot.body)
@@ -393,8 +397,7 @@ func TestKeysPageRotatesRevokesAndSignsOut(t *testing.T) {
 	if st := whoami("/auth/whoami/bearer", "Authorization", "Bearer "+m[1]); st != http.StatusOK {
 		t.Errorf("the new key of the rotation: %d", st)
 	}
-	hid := pageRPC(t, srv.URL, "auth.api.key", "search", []any{[]any{[]any{"name", "=", "gateway"}}}).([]any)
-	if a := b.post("/web/keys/revoke", url.Values{"csrf_token": {tok}, "kind": {"header"}, "id": {string(mustJSON(hid[0]))}}); a.status != http.StatusSeeOther {
+	if a := b.post("/web/keys/revoke", url.Values{"csrf_token": {tok}, "kind": {"header"}, "id": {keyID(t, srv.URL, "auth.api.key", "gateway")}}); a.status != http.StatusSeeOther {
 		t.Fatalf("revoke the header key: %d\n%s", a.status, a.body)
 	}
 	if st := whoami("/auth/whoami/api_key", "API-KEY", header); st != http.StatusForbidden {
@@ -469,8 +472,7 @@ func TestKeysPageFiltersTheAudit(t *testing.T) {
 	b.signIn("admin", pageAdminPassword)
 	b.makeKey(url.Values{"name": {"kept"}, "kind": {"native"}, "user": {"admin"}})
 	b.makeKey(url.Values{"name": {"dropped"}, "kind": {"native"}, "user": {"admin"}})
-	ids := pageRPC(t, srv.URL, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "dropped"}}}).([]any)
-	dropped := string(mustJSON(ids[0]))
+	dropped := keyID(t, srv.URL, "res.users.apikeys", "dropped")
 	if a := b.post("/web/keys/revoke", url.Values{"csrf_token": {b.get("/web/keys").token(t)}, "kind": {"native"}, "id": {dropped}}); a.status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", a.status)
 	}
