@@ -110,37 +110,31 @@ var notices = map[string]string{
 // render answers the page with v completed: the keys the user may see and,
 // for an administrator, the audit the query's filters select.
 func (kp *keysPage) render(p *pageRequest, status int, v keysView) {
-	ctx := p.r.Context()
 	v.Title, v.CSRF, v.Login = "API keys", csrfToken(p.session.ID, csrfPurposeKey), p.session.Login
-	page, err := kp.web.KeyPage(ctx, p.session)
+	q := p.r.URL.Query()
+	v.AuditKey, v.AuditEvent, v.AuditLimit = q.Get("audit_key"), q.Get("audit_event"), auditRows
+	since := "1d"
+	if q.Has("audit_since") {
+		since = q.Get("audit_since")
+	}
+	f := services.AuditFilter{Event: strings.TrimSpace(v.AuditEvent), Limit: auditRows}
+	if v.AuditKey != "" {
+		f.KeyID, _ = strconv.ParseInt(strings.TrimSpace(v.AuditKey), 10, 64)
+	}
+	if d, ok := parseSpan(since); ok && d > 0 {
+		f.Since = time.Now().Add(-d)
+	}
+	for _, c := range sinceChoices {
+		c.Selected = c.Value == since
+		v.SinceChoices = append(v.SinceChoices, c)
+	}
+	page, err := kp.web.KeyPage(p.r.Context(), p.session, f)
 	if err != nil {
 		v.Error = kp.message(p.r, err)
 		renderPage(p.w, http.StatusInternalServerError, "keys", v)
 		return
 	}
-	v.Admin, v.Keys = page.Admin, page.Keys
-	if v.Admin {
-		q := p.r.URL.Query()
-		v.AuditKey, v.AuditEvent, v.AuditLimit = q.Get("audit_key"), q.Get("audit_event"), auditRows
-		since := "1d"
-		if q.Has("audit_since") {
-			since = q.Get("audit_since")
-		}
-		f := services.AuditFilter{Event: strings.TrimSpace(v.AuditEvent), Limit: auditRows}
-		if v.AuditKey != "" {
-			f.KeyID, _ = strconv.ParseInt(strings.TrimSpace(v.AuditKey), 10, 64)
-		}
-		if d, ok := parseSpan(since); ok && d > 0 {
-			f.Since = time.Now().Add(-d)
-		}
-		for _, c := range sinceChoices {
-			c.Selected = c.Value == since
-			v.SinceChoices = append(v.SinceChoices, c)
-		}
-		if v.Audit, err = kp.web.KeyAudit(ctx, p.session, f); err != nil && v.Error == "" {
-			v.Error = kp.message(p.r, err)
-		}
-	}
+	v.Admin, v.Keys, v.Audit = page.Admin, page.Keys, page.Audit
 	renderPage(p.w, status, "keys", v)
 }
 

@@ -21,23 +21,30 @@ import (
 var ErrIdentityCheck error = models.UserErrorf("Confirm your password to change API keys.")
 
 // KeyPage is what the key page shows a session's user: their own native
-// keys, or for a system administrator every key of both kinds.
+// keys, or for a system administrator every key of both kinds and the
+// audit rows asked for.
 type KeyPage struct {
 	Login string
 	Admin bool
 	Keys  []KeyInfo
+	Audit []AuditEntry
 }
 
-// KeyPage describes the keys the session's user may see. It never returns
-// a secret.
-func (w *Web) KeyPage(ctx context.Context, s Session) (KeyPage, error) {
+// KeyPage describes the keys the session's user may see and, for a system
+// administrator, the audit rows audit selects, in one read transaction. It
+// never returns a secret.
+func (w *Web) KeyPage(ctx context.Context, s Session, audit AuditFilter) (KeyPage, error) {
 	res, err := w.asSession(ctx, s, true, func(ctx context.Context, env *models.Env, admin bool) (any, error) {
 		f := KeyFilter{}
 		if !admin {
 			f = KeyFilter{Kind: KeyNative, Login: s.Login}
 		}
 		keys, err := findKeys(ctx, env, f)
-		return KeyPage{Login: s.Login, Admin: admin, Keys: keys}, err
+		if err != nil || !admin {
+			return KeyPage{Login: s.Login, Keys: keys}, err
+		}
+		rows, err := readAudit(ctx, env, audit)
+		return KeyPage{Login: s.Login, Admin: true, Keys: keys, Audit: rows}, err
 	})
 	if err != nil {
 		return KeyPage{}, err
@@ -173,22 +180,6 @@ func (w *Web) RevokeKey(ctx context.Context, s Session, kind string, id int64) e
 		return w.c.registry.Call(ctx, env, "res.users.apikeys", "revoke", []any{[]any{id}}, nil)
 	})
 	return err
-}
-
-// KeyAudit reads the key audit for the key page, as the session's user: a
-// system administrator only (the model's access rights say so too).
-// Errors: AccessError for other users.
-func (w *Web) KeyAudit(ctx context.Context, s Session, f AuditFilter) ([]AuditEntry, error) {
-	res, err := w.asSession(ctx, s, true, func(ctx context.Context, env *models.Env, admin bool) (any, error) {
-		if !admin {
-			return nil, models.AccessErrorf("Only system administrators may read the key audit.")
-		}
-		return readAudit(ctx, env, f)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res.([]AuditEntry), nil
 }
 
 // ConfirmIdentity checks the session user's password again, as Odoo's
