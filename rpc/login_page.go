@@ -21,22 +21,6 @@ type loginView struct {
 	DB, LoginValue, Redirect string
 }
 
-// registerPages adds the login form and the key page.
-func (h *Handler) registerPages() {
-	h.mux.HandleFunc("GET /web/login", h.loginForm)
-	h.mux.HandleFunc("POST /web/login", h.login)
-	h.mux.HandleFunc("GET /web/keys/assets/keys.js", pageAsset("keys.js", "text/javascript; charset=utf-8"))
-	h.mux.HandleFunc("GET /web/keys/assets/keys.css", pageAsset("keys.css", "text/css; charset=utf-8"))
-	kp := &keysPage{h: h, web: h.set.Web()}
-	h.mux.HandleFunc("GET /web/keys", kp.session("keys", kp.show))
-	h.mux.HandleFunc("POST /web/keys/create", kp.form("keys/create", kp.create))
-	h.mux.HandleFunc("POST /web/keys/restrict", kp.form("keys/restrict", kp.restrict))
-	h.mux.HandleFunc("POST /web/keys/rotate", kp.form("keys/rotate", kp.rotate))
-	h.mux.HandleFunc("POST /web/keys/revoke", kp.form("keys/revoke", kp.revoke))
-	h.mux.HandleFunc("POST /web/keys/confirm", kp.form("keys/confirm", kp.confirm))
-	h.mux.HandleFunc("POST /web/keys/logout", kp.form("keys/logout", kp.logout))
-}
-
 // loginForm is GET /web/login: the form, with the database prefilled from
 // the db parameter, else the only database the request may see.
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {

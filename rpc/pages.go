@@ -22,6 +22,22 @@ import (
 //go:embed pages/*.html pages/keys.js pages/keys.css
 var pageFiles embed.FS
 
+// registerPages adds the login form and the key page.
+func (h *Handler) registerPages() {
+	h.mux.HandleFunc("GET /web/login", h.loginForm)
+	h.mux.HandleFunc("POST /web/login", h.login)
+	h.mux.HandleFunc("GET /web/keys/assets/keys.js", pageAsset("keys.js", "text/javascript; charset=utf-8"))
+	h.mux.HandleFunc("GET /web/keys/assets/keys.css", pageAsset("keys.css", "text/css; charset=utf-8"))
+	kp := &keysPage{h: h, web: h.set.Web()}
+	h.mux.HandleFunc("GET /web/keys", kp.session("keys", kp.show))
+	h.mux.HandleFunc("POST /web/keys/create", kp.form("keys/create", kp.create))
+	h.mux.HandleFunc("POST /web/keys/restrict", kp.form("keys/restrict", kp.restrict))
+	h.mux.HandleFunc("POST /web/keys/rotate", kp.form("keys/rotate", kp.rotate))
+	h.mux.HandleFunc("POST /web/keys/revoke", kp.form("keys/revoke", kp.revoke))
+	h.mux.HandleFunc("POST /web/keys/confirm", kp.form("keys/confirm", kp.confirm))
+	h.mux.HandleFunc("POST /web/keys/logout", kp.form("keys/logout", kp.logout))
+}
+
 // pageTemplates are the pages, each parsed with the shared layout.
 var pageTemplates = map[string]*template.Template{
 	"login": parsePage("login.html"),
