@@ -76,7 +76,7 @@ func (w *Web) MakeKey(ctx context.Context, s Session, o KeyOptions) (NewKeyResul
 		if !o.Expires.IsZero() {
 			expiry = o.Expires.UTC().Format(models.DatetimeLayout)
 		}
-		clear, err := w.c.registry.Call(ctx, env, "res.users.apikeys", "generate", []any{o.Scope, o.Name, expiry}, nil)
+		clear, err := env.Registry.Call(ctx, env, "res.users.apikeys", "generate", []any{o.Scope, o.Name, expiry}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func (w *Web) RestrictKey(ctx context.Context, s Session, kind string, id int64,
 				vals["expiration_date"] = expires.UTC().Format(models.DatetimeLayout)
 			}
 		}
-		return w.c.registry.Call(ctx, env, model, "write", []any{[]any{id}, vals}, nil)
+		return env.Registry.Call(ctx, env, model, "write", []any{[]any{id}, vals}, nil)
 	})
 	return err
 }
@@ -134,7 +134,7 @@ func (w *Web) RotateKey(ctx context.Context, s Session, id int64, overlap time.D
 		if len(old) != 1 || (!admin && old[0].Login != s.Login) {
 			return nil, models.UserErrorf("No native API key with id %d.", id)
 		}
-		clear, err := w.c.registry.Call(ctx, env, "res.users.apikeys", "rotate", []any{[]any{id}}, map[string]any{"overlap": overlap.Seconds()})
+		clear, err := env.Registry.Call(ctx, env, "res.users.apikeys", "rotate", []any{[]any{id}}, map[string]any{"overlap": overlap.Seconds()})
 		if err != nil {
 			return nil, err
 		}
@@ -175,9 +175,9 @@ func (w *Web) RevokeKey(ctx context.Context, s Session, kind string, id int64) e
 			return nil, models.UserErrorf("No %s API key with id %d.", kind, id)
 		}
 		if kind == KeyHeader {
-			return w.c.registry.Call(ctx, env, "auth.api.key", "unlink", []any{[]any{id}}, nil)
+			return env.Registry.Call(ctx, env, "auth.api.key", "unlink", []any{[]any{id}}, nil)
 		}
-		return w.c.registry.Call(ctx, env, "res.users.apikeys", "revoke", []any{[]any{id}}, nil)
+		return env.Registry.Call(ctx, env, "res.users.apikeys", "revoke", []any{[]any{id}}, nil)
 	})
 	return err
 }
