@@ -178,22 +178,23 @@ func (c *core) replicaAnswered(name string) {
 // (RecordWrite): a client may write through one instance and read through
 // the next. What it learns is kept as this process's own, so the next
 // reads of the window ask no more. The question costs the primary one
-// look-up by primary key per read routed to the replica; a negative
-// window (no read-your-writes) spares it. When the primary cannot answer,
-// the read goes there too.
+// look-up by primary key per read routed to the replica; no window (no
+// read-your-writes) spares it. When the primary cannot answer, the read
+// goes there too. The instances' clocks (Config.Now) must agree to well
+// within the window, as NTP keeps them.
 func (c *core) wroteElsewhere(ctx context.Context, rs models.ReplicaStore, id auth.Identity, db *bun.DB) bool {
 	window := c.readYourWrites()
 	if window == 0 {
 		return false
 	}
-	ago, ok, err := rs.LastWrite(ctx, db, id.UID)
+	at, ok, err := rs.LastWrite(ctx, db, id.UID)
 	if err != nil {
 		return true
 	}
-	if !ok || ago >= window {
+	if !ok || c.cfg.Now().Sub(at) >= window {
 		return false
 	}
-	c.noteWrite(id, c.cfg.Now().Add(-ago))
+	c.noteWrite(id, at)
 	return true
 }
 
@@ -204,13 +205,14 @@ func (c *core) wrote(ctx context.Context, id auth.Identity, db *bun.DB) {
 	if !ok || c.readYourWrites() == 0 {
 		return
 	}
-	c.noteWrite(id, c.cfg.Now())
+	now := c.cfg.Now()
+	c.noteWrite(id, now)
 	// A replica that is down now will serve reads again: the write is
 	// recorded whenever one is configured.
 	if rdb, err := rs.OpenReplica(ctx, id.DB); err == nil && rdb == nil {
 		return
 	}
-	if err := rs.RecordWrite(ctx, db, id.UID); err != nil {
+	if err := rs.RecordWrite(ctx, db, id.UID, now); err != nil {
 		c.log.WarnContext(ctx, "recording a write for read-your-writes failed: other processes may read this user's next calls on the replica", "db", id.DB, "err", c.store.Classify(err))
 	}
 }

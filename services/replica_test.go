@@ -92,6 +92,25 @@ func TestReplicaRouting(t *testing.T) {
 		}
 	})
 
+	t.Run("read-your-writes across instances", func(t *testing.T) {
+		writer, wclk := setup(t, dsn+sep+"default_transaction_read_only=on")
+		reader, clk := setup(t, dsn+sep+"default_transaction_read_only=on")
+		// Both an hour past the writes of the subtests before, which the
+		// primary remembers too.
+		wclk.advance(time.Hour)
+		clk.advance(time.Hour)
+		if got := where(t, writer, "touch"); got != "primary" {
+			t.Fatalf("a write ran on the %s, want the primary", got)
+		}
+		if got := where(t, reader, "search_count"); got != "primary" {
+			t.Errorf("a read through another instance right after a write ran on the %s, want the primary", got)
+		}
+		clk.advance(DefaultReadYourWrites)
+		if got := where(t, reader, "search_count"); got != "replica" {
+			t.Errorf("a read through another instance after the window ran on the %s, want the replica", got)
+		}
+	})
+
 	t.Run("replica down", func(t *testing.T) {
 		set, _ := setup(t, "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable")
 		if got := where(t, set, "search_count"); got != "primary" {

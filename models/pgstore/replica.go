@@ -97,28 +97,29 @@ func (s *Store) closeReplica(name string) error {
 	return nil
 }
 
-// RecordWrite notes that uid wrote now in godoo_recent_writes, an unlogged
-// table of the primary (migration 0014): one row per user, so it stays as
-// small as the users who ever wrote. It runs after the write committed,
-// in a statement of its own, so that concurrent writes of one user never
-// wait for each other's row lock until their commits; the client has not
-// had its answer yet, so no read of its can come before the row.
-func (s *Store) RecordWrite(ctx context.Context, db *bun.DB, uid int64) error {
-	_, err := db.ExecContext(ctx, "INSERT INTO godoo_recent_writes (uid, at) VALUES (?, clock_timestamp()) "+
-		"ON CONFLICT (uid) DO UPDATE SET at = excluded.at", uid)
+// RecordWrite notes that uid wrote at at in godoo_recent_writes, an
+// unlogged table of the primary (migration 0014): one row per user, so it
+// stays as small as the users who ever wrote. It runs after the write
+// committed, in a statement of its own, so that concurrent writes of one
+// user never wait for each other's row lock until their commits; the
+// client has not had its answer yet, so no read of its can come before
+// the row. The time is the process's (services.Config.Now), as the
+// window it is compared with.
+func (s *Store) RecordWrite(ctx context.Context, db *bun.DB, uid int64, at time.Time) error {
+	_, err := db.ExecContext(ctx, "INSERT INTO godoo_recent_writes (uid, at) VALUES (?, ?) "+
+		"ON CONFLICT (uid) DO UPDATE SET at = GREATEST(godoo_recent_writes.at, excluded.at)", uid, at.UTC())
 	return err
 }
 
-// LastWrite returns how long ago uid last wrote, by the primary's clock
-// alone, so that the processes' clocks need not agree.
-func (s *Store) LastWrite(ctx context.Context, db *bun.DB, uid int64) (time.Duration, bool, error) {
-	var secs float64
-	err := db.QueryRowContext(ctx, "SELECT EXTRACT(EPOCH FROM clock_timestamp() - at)::float8 FROM godoo_recent_writes WHERE uid = ?", uid).Scan(&secs)
+// LastWrite returns when uid last wrote, as RecordWrite noted it.
+func (s *Store) LastWrite(ctx context.Context, db *bun.DB, uid int64) (time.Time, bool, error) {
+	var at time.Time
+	err := db.QueryRowContext(ctx, "SELECT at FROM godoo_recent_writes WHERE uid = ?", uid).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+		return time.Time{}, false, nil
 	}
 	if err != nil {
-		return 0, false, err
+		return time.Time{}, false, err
 	}
-	return time.Duration(secs * float64(time.Second)), true, nil
+	return at, true, nil
 }
