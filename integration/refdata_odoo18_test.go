@@ -124,6 +124,15 @@ func TestReferenceDataOdoo18(t *testing.T) {
 				t.Errorf("%s %s.%s = %#v, want %#v", s.model, s.xmlid, s.field, have, s.want)
 			}
 		}
+		// Display names that name another reference record, as Odoo 18's.
+		for _, d := range []struct{ model, xmlid, want string }{
+			{"res.country.state", "base.state_us_5", "California (US)"},
+			{"res.groups", "base.group_system", "Administration / Settings"},
+			{"res.groups", "base.group_sanitize_override", "Bypass HTML Field Sanitize"},
+		} {
+			got := e.recordsByXMLID(t, c, d.model, []string{"display_name"}, nil)
+			equal(t, d.xmlid+" display_name", got[d.xmlid]["display_name"], d.want)
+		}
 		e.checkGroupCategories(t, c, dir)
 		e.checkFieldXMLIDs(t, c, dir)
 		checkListLang(t, e, dir)
