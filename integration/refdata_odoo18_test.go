@@ -278,8 +278,10 @@ func readRecording(t *testing.T, path string, v any) {
 // TestRecordRulesOdoo18 checks, on both stores, that a new database has
 // Odoo's record rules (the recording's ir_rule.json) with their groups and
 // rights, and that a rule whose Python domain names the user inside a list
-// (ir.filters: [('user_id', 'in', [False, user.id])]) works as Odoo's: an
-// employee sees shared filters and their own, not another user's.
+// (ir.filters: [('user_id', 'in', [False, user.id])]) or its companies
+// (res.company: [('id', 'in', company_ids)]) works as Odoo's: an employee
+// sees shared filters and their own, not another user's, and only their
+// companies.
 func TestRecordRulesOdoo18(t *testing.T) {
 	path := filepath.Join(corpusDir(), "model", "ir_rule.json")
 	if _, err := os.Stat(path); err != nil {
@@ -343,5 +345,16 @@ func TestRecordRulesOdoo18(t *testing.T) {
 			t.Fatalf("ir.filters search as demo: %s", f.String)
 		}
 		equal(t, "filters demo sees", seen, []any{filters["shared"], filters["demo's"]})
+
+		// [('id', 'in', company_ids)]: an employee sees their companies.
+		mine := e.mustKw(t, c, "res.users", "read", []any{[]any{demo}, []any{"company_ids"}}, nil).([]any)[0].(map[string]any)["company_ids"]
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Not Demo's", "is_company": true}}, nil)
+		e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Not Demo's", "partner_id": partner}}, nil)
+		companies, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.company", "search", []any{[]any{}},
+			map[string]any{"order": "id"})
+		if f != nil {
+			t.Fatalf("res.company search as demo: %s", f.String)
+		}
+		equal(t, "companies demo sees", companies, mine)
 	})
 }
