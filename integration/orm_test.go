@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -402,8 +403,10 @@ func TestOdooRPCSuite(t *testing.T) {
 }
 
 // TestPortalUsers checks that portal users see what Odoo's base rules let
-// them see: their own partner (and its contacts) and only themselves among
-// users; and that internal users are not restricted by those rules.
+// them see: their own partner (and its contacts); among users, the
+// internal ones and themselves (res_users_rule), though they may read only
+// themselves (another user's name is its partner's, which the partner rule
+// hides); and that internal users are not restricted by those rules.
 func TestPortalUsers(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		c := jsonCaller{e.srv.URL}
@@ -424,7 +427,12 @@ func TestPortalUsers(t *testing.T) {
 		if f != nil {
 			t.Fatal(f)
 		}
-		equal(t, "portal sees only itself", v, []any{uid})
+		internal := e.mustKw(t, c, "res.users", "search", []any{[]any{[]any{"share", "=", false}}}, nil).([]any)
+		if !slices.Contains(v.([]any), any(uid)) || len(v.([]any)) != len(internal)+1 {
+			t.Errorf("portal sees users %v, want the internal ones %v and itself %d", v, internal, uid)
+		}
+		_, f = as("res.users", "read", []any{internal[0]}, []any{"name"})
+		wantFault(t, c, f, 4, "top-secret records")
 		_, f = as("res.partner", "read", []any{int64(1)}, []any{"name"})
 		wantFault(t, c, f, 4, "doesn't have 'read' access to")
 		_, f = as("res.partner", "create", []any{map[string]any{"name": "x"}})

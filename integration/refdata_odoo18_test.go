@@ -124,6 +124,15 @@ func TestReferenceDataOdoo18(t *testing.T) {
 				t.Errorf("%s %s.%s = %#v, want %#v", s.model, s.xmlid, s.field, have, s.want)
 			}
 		}
+		// Display names that name another reference record, as Odoo 18's.
+		for _, d := range []struct{ model, xmlid, want string }{
+			{"res.country.state", "base.state_us_5", "California (US)"},
+			{"res.groups", "base.group_system", "Administration / Settings"},
+			{"res.groups", "base.group_sanitize_override", "Bypass HTML Field Sanitize"},
+		} {
+			got := e.recordsByXMLID(t, c, d.model, []string{"display_name"}, nil)
+			equal(t, d.xmlid+" display_name", got[d.xmlid]["display_name"], d.want)
+		}
 		e.checkGroupCategories(t, c, dir)
 		e.checkFieldXMLIDs(t, c, dir)
 		checkListLang(t, e, dir)
@@ -269,8 +278,10 @@ func readRecording(t *testing.T, path string, v any) {
 // TestRecordRulesOdoo18 checks, on both stores, that a new database has
 // Odoo's record rules (the recording's ir_rule.json) with their groups and
 // rights, and that a rule whose Python domain names the user inside a list
-// (ir.filters: [('user_id', 'in', [False, user.id])]) works as Odoo's: an
-// employee sees shared filters and their own, not another user's.
+// (ir.filters: [('user_id', 'in', [False, user.id])]) or its companies
+// (res.company: [('id', 'in', company_ids)]) works as Odoo's: an employee
+// sees shared filters and their own, not another user's, and only their
+// companies.
 func TestRecordRulesOdoo18(t *testing.T) {
 	path := filepath.Join(corpusDir(), "model", "ir_rule.json")
 	if _, err := os.Stat(path); err != nil {
@@ -334,5 +345,16 @@ func TestRecordRulesOdoo18(t *testing.T) {
 			t.Fatalf("ir.filters search as demo: %s", f.String)
 		}
 		equal(t, "filters demo sees", seen, []any{filters["shared"], filters["demo's"]})
+
+		// [('id', 'in', company_ids)]: an employee sees their companies.
+		mine := e.mustKw(t, c, "res.users", "read", []any{[]any{demo}, []any{"company_ids"}}, nil).([]any)[0].(map[string]any)["company_ids"]
+		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Not Demo's", "is_company": true}}, nil)
+		e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Not Demo's", "partner_id": partner}}, nil)
+		companies, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.company", "search", []any{[]any{}},
+			map[string]any{"order": "id"})
+		if f != nil {
+			t.Fatalf("res.company search as demo: %s", f.String)
+		}
+		equal(t, "companies demo sees", companies, mine)
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -16,31 +17,65 @@ import (
 	"github.com/godoo/godoo/services"
 )
 
-var modelImportCommand = &command{path: "model import", synopsis: "--from-file FILE --models M1,M2 [--out DIR]",
-	summary: "Writes godoo declarations of models from a saved fields_get answer.",
+var modelImportCommand = &command{path: "model import",
+	synopsis: "(--url URL --db NAME --user LOGIN [--api-key KEY] | --from-file FILE) --models M1,M2 [--out DIR]",
+	summary:  "Writes godoo declarations of models read from a running Odoo or a saved fields_get answer.",
 	help: `
-FILE is a saved fields_get answer: an object of models, each the object of
-its fields ({"x.fleet": {"name": {"type": "char", ...}}}), or a single
-model's fields (then --models names that model). import writes one
-declaration per model named by --models into DIR, which godoo serve
---models-path DIR (models_path) then serves with the generic methods
-(create, read, write, search, unlink, ...), for administrators only.
-A relational field to a model that is neither imported nor one of godoo's
-is left out, and said so on standard error.
+With --url, import reads the models named by --models from a running Odoo
+(16 to 19, or godoo) over XML-RPC, logged in to database NAME as LOGIN with
+KEY, an API key or the password (without --api-key, the first line of
+standard input): fields_get of each model, its description from ir.model
+and the link tables of its many2many fields from ir.model.fields (these two
+need an administrator; without them the declarations come from fields_get
+alone).
+With --from-file, FILE is a saved fields_get answer: an object of models,
+each the object of its fields ({"x.fleet": {"name": {"type": "char", ...}}}),
+or a single model's fields (then --models names that model).
+import writes one declaration per model named by --models into DIR, which
+godoo serve --models-path DIR (models_path) then serves with the generic
+methods (create, read, write, search, unlink, ...), for administrators
+only. A relational field to a model that is neither imported nor one of
+godoo's is left out, and said so on standard error.
 `,
 	define: func(fs *flag.FlagSet) action {
 		from := fs.String("from-file", "", "the saved fields_get answer, a JSON `FILE`")
+		url := fs.String("url", "", "the `URL` of the Odoo to read the models from")
+		db := fs.String("db", "", "the `NAME` of its database")
+		user := fs.String("user", "", "the `LOGIN` to read them as")
+		key := fs.String("api-key", "", "the API `KEY` (or password) of that login; without it, standard input's first line")
 		names := fs.String("models", "", "the models to import, separated by commas")
 		out := fs.String("out", ".", "the `DIR` to write the declarations into")
 		return func(inv *invocation) error {
-			if *from == "" || *names == "" {
-				return usageError{"--from-file and --models are needed"}
+			if (*from == "") == (*url == "") || *names == "" {
+				return usageError{"--models and one of --from-file and --url are needed"}
 			}
-			data, err := os.ReadFile(*from)
-			if err != nil {
-				return err
+			list := strings.Split(*names, ",")
+			var data []byte
+			var descriptions map[string]string
+			if *url != "" {
+				if *db == "" || *user == "" {
+					return usageError{"--url needs --db and --user"}
+				}
+				secret := *key
+				if secret == "" {
+					line, err := bufio.NewReader(inv.stdin).ReadString('\n')
+					if err != nil && line == "" {
+						return fmt.Errorf("no --api-key, and standard input has no key: %w", err)
+					}
+					secret = strings.TrimRight(line, "\r\n")
+				}
+				remote, err := fetchModels(*url, *db, *user, secret, list, inv.stderr)
+				if err != nil {
+					return err
+				}
+				data, descriptions = remote.fieldsGet, remote.descriptions
+			} else {
+				var err error
+				if data, err = os.ReadFile(*from); err != nil {
+					return err
+				}
 			}
-			decls, files, err := importFieldsGet(data, strings.Split(*names, ","), inv.stderr)
+			decls, files, err := importFieldsGet(data, list, descriptions, inv.stderr)
 			if err != nil {
 				return err
 			}
@@ -59,10 +94,11 @@ is left out, and said so on standard error.
 	}}
 
 // importFieldsGet turns a fields_get answer into the declarations of the
-// models named, and their files' content. Both are checked the way serve
-// will read them, so that what import writes serve accepts. note receives
-// the fields left out.
-func importFieldsGet(data []byte, names []string, note io.Writer) ([]*models.Declaration, [][]byte, error) {
+// models named, and their files' content, with the descriptions given (the
+// model's name where none is). Both are checked the way serve will read
+// them, so that what import writes serve accepts. note receives the fields
+// left out.
+func importFieldsGet(data []byte, names []string, descriptions map[string]string, note io.Writer) ([]*models.Declaration, [][]byte, error) {
 	byModel, err := fieldsByModel(data, names)
 	if err != nil {
 		return nil, nil, err
@@ -87,8 +123,12 @@ func importFieldsGet(data []byte, names []string, note io.Writer) ([]*models.Dec
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		var b bytes.Buffer
+		description := descriptions[name]
+		if description == "" {
+			description = name
+		}
 		fmt.Fprintf(&b, "{\n  \"model\": %s,\n  \"description\": %s,\n  \"fields\": {\n",
-			mustJSON(name), mustJSON(name))
+			mustJSON(name), mustJSON(description))
 		var kept []string
 		for _, f := range fields {
 			var typ, relation string

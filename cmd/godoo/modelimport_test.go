@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/models"
 	"github.com/kolo/xmlrpc"
 )
 
@@ -119,7 +120,7 @@ func TestImportFieldsGet(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var note strings.Builder
-			decls, files, err := importFieldsGet([]byte(c.data), c.models, &note)
+			decls, files, err := importFieldsGet([]byte(c.data), c.models, nil, &note)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("error = %v, want one with %q", err, c.wantErr)
@@ -142,5 +143,54 @@ func TestImportFieldsGet(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModelImportURL imports a model from a running server over XML-RPC:
+// a godoo serving x.fleet (imported from a file) is the source, as an Odoo
+// would be; the declaration written has its fields and types, and a key
+// the source refuses fails the import.
+func TestModelImportURL(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fields_get.json")
+	if err := os.WriteFile(file, []byte(fleetFieldsGet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source := filepath.Join(dir, "source")
+	mustRun(t, "", "model", "import", "--from-file", file, "--models", "x.fleet", "--out", source)
+	s := startServe(t, "--data-dir", filepath.Join(dir, "data"), "--models-path", source)
+	defer s.shutdown(t)
+	m := generatedRE.FindStringSubmatch(s.out.String())
+	if m == nil {
+		t.Fatalf("no generated password:\n%s", s.out)
+	}
+	url := "http://" + s.addr
+	out := filepath.Join(dir, "imported")
+	// The key on standard input, not on the command line.
+	mustRun(t, m[1]+"\n", "model", "import", "--url", url, "--db", "odoo", "--user", "admin", "--models", "x.fleet", "--out", out)
+	data, err := os.ReadFile(filepath.Join(out, "x_fleet.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := models.ParseDeclaration(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]string{}
+	for _, f := range d.Fields {
+		types[f.Name] = f.Type
+	}
+	for name, typ := range map[string]string{"name": "char", "seats": "integer", "driver_id": "many2one", "state": "selection"} {
+		if types[name] != typ {
+			t.Errorf("imported %s is %q, want %s (all: %v)", name, types[name], typ, types)
+		}
+	}
+	if r := runGodoo(t, "", "model", "import", "--url", url, "--db", "odoo", "--user", "admin", "--api-key", "wrong",
+		"--models", "x.fleet", "--out", filepath.Join(dir, "refused")); r.code == 0 || !strings.Contains(r.stderr, "refused") {
+		t.Errorf("import with a wrong key: %s", r)
+	}
+	if r := runGodoo(t, "", "model", "import", "--url", url, "--models", "x.fleet"); r.code == 0 {
+		t.Errorf("import --url without --db and --user: %s", r)
 	}
 }

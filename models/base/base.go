@@ -33,6 +33,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"res.partner":                   partnerBehaviour,
 	"res.users":                     usersBehaviour,
 	"res.groups":                    groupsBehaviour,
+	"res.country.state":             stateBehaviour,
 	"res.users.apikeys":             apikeysBehaviour,
 	"res.users.apikeys.description": apikeysDescriptionBehaviour,
 	"res.users.identitycheck":       identityCheckBehaviour,

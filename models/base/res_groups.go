@@ -6,12 +6,15 @@ import (
 	"github.com/godoo/godoo/models"
 )
 
-// groupsBehaviour is res.groups': members get the groups a group implies
+// groupsBehaviour is res.groups': its display name is its full name;
+// members get the groups a group implies
 // whenever its members or what it implies change, and the cached
 // credential checks of members who may have gained or lost a group are
 // dropped.
 func groupsBehaviour() *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{
+		DisplayName:     groupsDisplayName,
+		DisplayNameDeps: []string{"category_id"},
 		AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 			return impliedToMembers(ctx, env, []int64{id}, vals)
 		},

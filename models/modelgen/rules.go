@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/pyexpr"
 )
 
 // generateRules writes Odoo's record rules (the recording's ir_rule.json)
@@ -55,137 +55,71 @@ func generateRules(recording, out string) error {
 	return writeLines(filepath.Join(out, "ir.rule.json"), rows)
 }
 
-// ruleNames are the Python names Odoo's rule domains use, as godoo's record
-// rules name them. user.company_ids and company_ids are lists: inside a
-// list (company_ids + [False]) their ids take the name's place.
-var ruleNames = map[string]string{
-	"user.id":                       "user.id",
-	"user.partner_id.id":            "user.partner_id",
-	"user.commercial_partner_id.id": "user.commercial_partner_id",
-	"user.company_id.id":            "user.company_id",
-	"company_id":                    "user.company_id",
-	"company_ids":                   "user.company_ids",
-	"user.company_ids.ids":          "user.company_ids",
+// ruleUser stands for the current user, or a record reached from it, in
+// a rule's domain: its attributes are the names the engine binds when the
+// rule is checked ("user.id", "user.commercial_partner_id", ...).
+type ruleUser struct{ path string }
+
+// Attr is a record's id (user.id, user.partner_id.id), a list of ids
+// (user.company_ids.ids), or a record further on.
+func (u ruleUser) Attr(name string) (any, error) {
+	switch {
+	case name == "id" && u.path == "user":
+		return "user.id", nil
+	case name == "id" || name == "ids":
+		return u.path, nil
+	}
+	return ruleUser{u.path + "." + name}, nil
 }
 
+// ruleBound are the names of the user's records that the engine's record
+// rules bind (models/access_rules.go); a translated domain may use no
+// other.
+var ruleBound = map[string]bool{"user.id": true, "user.partner_id": true, "user.commercial_partner_id": true,
+	"user.company_id": true, "user.company_ids": true}
+
 // pyDomainJSON translates the Python literal of a rule domain into JSON.
+// company_ids, Odoo's list of the user's companies, is a list holding the
+// name "user.company_ids": the engine puts the ids in its place, so that
+// company_ids + [False] is the ids and False.
 func pyDomainJSON(src string) (string, error) {
-	p := &pyParser{src: src}
-	v, err := p.expr()
+	v, err := pyexpr.Eval(src, func(name string) (any, bool) {
+		switch name {
+		case "user":
+			return ruleUser{"user"}, true
+		case "company_ids":
+			return []any{"user.company_ids"}, true
+		case "company_id":
+			return "user.company_id", true
+		}
+		return nil, false
+	})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", src, err)
 	}
-	if p.skipSpace(); p.pos != len(p.src) {
-		return "", fmt.Errorf("unexpected %q in %s", p.src[p.pos:], src)
+	if err := checkBound(v); err != nil {
+		return "", fmt.Errorf("%s: %w", src, err)
 	}
 	b, err := json.Marshal(v)
 	return string(noEscape(b)), err
 }
 
-// pyParser reads the Python literals of rule domains: lists, tuples,
-// strings, numbers, True, False, None, the names of ruleNames, and the sum
-// of lists.
-type pyParser struct {
-	src string
-	pos int
-}
-
-func (p *pyParser) skipSpace() {
-	for p.pos < len(p.src) && strings.ContainsRune(" \t\n\r", rune(p.src[p.pos])) {
-		p.pos++
-	}
-}
-
-// expr is a term, or a sum of lists and list names.
-func (p *pyParser) expr() (any, error) {
-	v, err := p.term()
-	if err != nil {
-		return nil, err
-	}
-	for p.skipSpace(); p.pos < len(p.src) && p.src[p.pos] == '+'; p.skipSpace() {
-		p.pos++
-		w, err := p.term()
-		if err != nil {
-			return nil, err
+// checkBound refuses a record left unbound (user.partner_id without .id)
+// and a name of the user the engine does not bind.
+func checkBound(v any) error {
+	switch x := v.(type) {
+	case ruleUser:
+		return fmt.Errorf("%s is a record, not an id", x.path)
+	case string:
+		if strings.HasPrefix(x, "user.") && !ruleBound[x] {
+			return fmt.Errorf("the engine does not bind %s", x)
 		}
-		v = append(asList(v), asList(w)...)
-	}
-	return v, nil
-}
-
-// asList is a list as it takes part in a sum: a list name stands for its
-// ids.
-func asList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
-}
-
-func (p *pyParser) term() (any, error) {
-	p.skipSpace()
-	if p.pos >= len(p.src) {
-		return nil, fmt.Errorf("unexpected end of %s", p.src)
-	}
-	switch c := p.src[p.pos]; {
-	case c == '[' || c == '(':
-		return p.sequence(map[byte]byte{'[': ']', '(': ')'}[c])
-	case c == '\'' || c == '"':
-		end := strings.IndexByte(p.src[p.pos+1:], c)
-		if end < 0 {
-			return nil, fmt.Errorf("unterminated string in %s", p.src)
-		}
-		s := p.src[p.pos+1 : p.pos+1+end]
-		p.pos += end + 2
-		return s, nil
-	default:
-		start := p.pos
-		for p.pos < len(p.src) && (isWord(p.src[p.pos]) || p.src[p.pos] == '.' || p.src[p.pos] == '-') {
-			p.pos++
-		}
-		word := p.src[start:p.pos]
-		switch word {
-		case "True":
-			return true, nil
-		case "False":
-			return false, nil
-		case "None":
-			return nil, nil
-		}
-		if n, err := strconv.ParseInt(word, 10, 64); err == nil {
-			return n, nil
-		}
-		if name, ok := ruleNames[word]; ok {
-			return name, nil
-		}
-		return nil, fmt.Errorf("unknown name %q in %s", word, p.src)
-	}
-}
-
-// sequence is a list or tuple up to its closing bracket.
-func (p *pyParser) sequence(closing byte) (any, error) {
-	p.pos++
-	out := []any{}
-	for {
-		p.skipSpace()
-		if p.pos < len(p.src) && p.src[p.pos] == closing {
-			p.pos++
-			return out, nil
-		}
-		v, err := p.expr()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-		p.skipSpace()
-		if p.pos < len(p.src) && p.src[p.pos] == ',' {
-			p.pos++
-		} else if p.pos >= len(p.src) || p.src[p.pos] != closing {
-			return nil, fmt.Errorf("expected %q in %s", closing, p.src)
+	case []any:
+		for _, e := range x {
+			if err := checkBound(e); err != nil {
+				return err
+			}
 		}
 	}
-}
-
-func isWord(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	return nil
 }
