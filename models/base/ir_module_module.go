@@ -18,10 +18,21 @@ var installedModules = []struct {
 	{"web", "Web", "", "18.0.1.0", []string{"base"}, true},
 }
 
+// ModuleInfo is a module a database may install later: what its
+// ir.module.module row shows before it is installed.
+type ModuleInfo struct {
+	Name        string
+	Version     string
+	Depends     []string
+	AutoInstall bool
+	Application bool
+}
+
 // installModules creates the ir.module.module rows of the installed
 // modules, with the external ids Odoo gives them (base.module_<name>), and
-// their ir.module.module.dependency rows.
-func (in *installer) installModules() {
+// their ir.module.module.dependency rows; then those of the modules
+// available, uninstalled.
+func (in *installer) installModules(available []ModuleInfo) {
 	for _, mod := range installedModules {
 		id := in.create("ir.module.module", "module_"+mod.name, map[string]any{
 			"name": mod.name, "shortdesc": mod.shortdesc, "summary": mod.summary, "state": "installed",
@@ -32,6 +43,59 @@ func (in *installer) installModules() {
 			in.create("ir.module.module.dependency", "", map[string]any{"module_id": id, "name": dep, "auto_install_required": mod.autoInstall})
 		}
 	}
+	if in.err == nil && len(available) > 0 {
+		in.err = insertAvailable(in.ctx, in.env, available)
+	}
+}
+
+// insertAvailable adds the rows of modules that are not installed, with
+// their dependencies and external ids, in a few statements rather than
+// hundreds of creates: a new database pays for them whether it installs
+// any or not.
+func insertAvailable(ctx context.Context, env *models.Env, available []ModuleInfo) error {
+	var rows [][]any
+	for _, m := range available {
+		rows = append(rows, []any{m.Name, m.Name, "", "uninstalled", "Odoo S.A.", "LGPL-3", 100, m.AutoInstall, m.Application,
+			"https://www.odoo.com"})
+	}
+	if err := insertRows(ctx, env, "ir_module_module", []string{"name", "shortdesc", "summary", "state", "author", "license",
+		"sequence", "auto_install", "application", "website"}, rows); err != nil {
+		return err
+	}
+	ids, err := moduleIDs(ctx, env)
+	if err != nil {
+		return err
+	}
+	var deps, xmlids [][]any
+	for _, m := range available {
+		for _, d := range m.Depends {
+			deps = append(deps, []any{ids[m.Name], d, m.AutoInstall})
+		}
+		xmlids = append(xmlids, []any{"base", "module_" + m.Name, "ir.module.module", ids[m.Name], true})
+	}
+	if err := insertRows(ctx, env, "ir_module_module_dependency", []string{"module_id", "name", "auto_install_required"}, deps); err != nil {
+		return err
+	}
+	return insertRows(ctx, env, "ir_model_data", []string{"module", "name", "model", "res_id", "noupdate"}, xmlids)
+}
+
+// moduleIDs are the ids of ir.module.module's rows by name.
+func moduleIDs(ctx context.Context, env *models.Env) (map[string]int64, error) {
+	rows, err := env.Query(ctx, "SELECT id, name FROM ir_module_module")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[name] = id
+	}
+	return out, rows.Err()
 }
 
 // moduleBehaviour is ir.module.module's: installing a module from the
