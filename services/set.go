@@ -119,6 +119,8 @@ type core struct {
 	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
+	// mods are the registries of databases with modules installed.
+	mods moduleRegistries
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -196,13 +198,18 @@ func NewSet(store models.Store, cfg Config) *Set {
 	if err := base.Declare(reg, cfg.Declarations); err != nil {
 		panic(err) // the caller checked them with CheckDeclarations
 	}
-	reg.HashPassword = a.HashRounds
-	reg.VerifyPassword = a.Verify
-	reg.NewAPIKey = auth.NewKey
-	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
+	c.wire(reg)
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
+}
+
+// wire gives registry r what the auth layer provides.
+func (c *core) wire(r *models.Registry) {
+	r.HashPassword = c.auth.HashRounds
+	r.VerifyPassword = c.auth.Verify
+	r.NewAPIKey = auth.NewKey
+	r.HeaderKeyHash = auth.HeaderKeyHash
 }
 
 // CheckDeclarations reports whether decls may be served beside the base
@@ -248,7 +255,7 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if done {
 		return db, nil
 	}
-	applied, ensured, err := c.upgrade(ctx, db)
+	applied, ensured, err := c.upgrade(ctx, name, db)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
@@ -266,11 +273,15 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 
 // upgrade applies the pending migrations, then creates what the
 // registry's declarations need and db lacks (models.EnsureSchema).
-func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []string, err error) {
+func (c *core) upgrade(ctx context.Context, name string, db *bun.DB) (applied, ensured []string, err error) {
 	if applied, err = migrations.Apply(ctx, db, c.store.Dialect()); err != nil {
 		return nil, nil, err
 	}
-	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), c.registry)
+	reg, err := c.loadRegistry(ctx, name, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg)
 	return applied, ensured, err
 }
 
@@ -386,11 +397,14 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 	access := c.accessCache(ctx, db)
 	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
-		env := models.NewEnv(idb, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		env := models.NewEnv(idb, c.store.Dialect(), c.registryOfPool(db), c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
 		env.Files = files
+		if _, name, ok := c.primary(db); ok {
+			env.InstallModules = c.moduleInstaller(name)
+		}
 		r, err := fn(ctx, env)
 		collect = collect || env.FilesCollectable()
 		if err != nil {

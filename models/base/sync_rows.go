@@ -15,11 +15,20 @@ import (
 const insertBatch = 200
 
 // insertRows adds rows to table in batches, with the log columns of env's
-// user and time. It is for the bookkeeping rows SyncModels records (the
+// user and time when its model keeps them. It is for the bookkeeping rows SyncModels records (the
 // models' own fields and selection values), which no hook or compute of
 // their models concerns: the engine's create would only cost more.
 func insertRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
-	all := append(append([]string(nil), cols...), "create_uid", "create_date", "write_uid", "write_date")
+	all := append([]string(nil), cols...)
+	logged := true
+	for _, name := range env.Registry.Names() {
+		if m := env.Registry.Model(name); m.Table == table {
+			logged = m.LogAccess()
+		}
+	}
+	if logged {
+		all = append(all, "create_uid", "create_date", "write_uid", "write_date")
+	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(all)), ", ") + ")"
 	now := env.NowText()
 	for start := 0; start < len(rows); start += insertBatch {
@@ -33,7 +42,9 @@ func insertRows(ctx context.Context, env *models.Env, table string, cols []strin
 			}
 			q.WriteString(row)
 			args = append(args, r...)
-			args = append(args, env.UID, now, env.UID, now)
+			if logged {
+				args = append(args, env.UID, now, env.UID, now)
+			}
 		}
 		if _, err := env.Exec(ctx, q.String(), args...); err != nil {
 			return err
