@@ -207,7 +207,7 @@ func (d *dataInstaller) rules(m *Module) {
 			continue // never make global a rule meant for groups
 		}
 		d.create("ir.rule", r.XMLID, map[string]any{"name": r.Name, "model_id": model, "domain_force": r.DomainForce,
-			"groups": []any{[]any{int64(6), int64(0), groups}},
+			"groups":    []any{[]any{int64(6), int64(0), groups}},
 			"perm_read": r.Read, "perm_write": r.Write, "perm_create": r.Create, "perm_unlink": r.Unlink})
 	}
 }
