@@ -773,7 +773,12 @@ var reservedWords = map[string]bool{"all": true, "analyse": true, "analyze": tru
 	"primary": true, "references": true, "returning": true, "select": true, "session_user": true, "some": true,
 	"symmetric": true, "table": true, "then": true, "to": true, "trailing": true, "true": true, "union": true,
 	"unique": true, "user": true, "using": true, "variadic": true, "when": true, "where": true, "window": true,
-	"with": true}
+	"with": true,
+	// PostgreSQL's words reserved but as function or type names.
+	"authorization": true, "binary": true, "collation": true, "concurrently": true, "cross": true,
+	"current_schema": true, "freeze": true, "full": true, "ilike": true, "inner": true, "is": true, "isnull": true,
+	"join": true, "left": true, "like": true, "natural": true, "notnull": true, "outer": true, "overlaps": true,
+	"right": true, "similar": true, "tablesample": true, "verbose": true}
 
 // ColumnName is the column of a stored field: its name, with an underscore
 // after a reserved word.

@@ -307,7 +307,17 @@ func merge(d, o *declaration) error {
 // "_rel", and each table's name with "_id"; a many2many to its own model
 // gets the table and field with "_rel", and id1 and id2.
 func linkTables(decls map[string]*declaration) error {
-	for name, d := range decls {
+	used := map[string]bool{}
+	for _, d := range decls {
+		for _, f := range d.fields {
+			var table string
+			if json.Unmarshal(f.attrs["relation_table"], &table) == nil && table != "" {
+				used[d.model()+" "+table] = true
+			}
+		}
+	}
+	for _, name := range sortedKeys(decls) {
+		d := decls[name]
 		for _, f := range d.fields {
 			var typ, relation string
 			var store bool
@@ -329,6 +339,14 @@ func linkTables(decls map[string]*declaration) error {
 			tables := []string{t1, t2}
 			sort.Strings(tables)
 			table := tables[0] + "_" + tables[1] + "_rel"
+			if used[name+" "+table] {
+				// A second many2many between the same models (mail.message's
+				// partners, starred and notified ones) needs a table of
+				// its own, which Odoo's field names and the recording
+				// does not tell.
+				table = tables[0] + "_" + f.name + "_rel"
+			}
+			used[name+" "+table] = true
 			if len(table) > 63 {
 				// Longer than PostgreSQL's names: Odoo's model names
 				// its table instead (Odoo refuses the long one).
@@ -340,6 +358,13 @@ func linkTables(decls map[string]*declaration) error {
 		}
 	}
 	return nil
+}
+
+// model is the declared model's name.
+func (d *declaration) model() string {
+	var model string
+	json.Unmarshal(d.keys["model"], &model)
+	return model
 }
 
 // table is the model's table.

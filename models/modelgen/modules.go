@@ -233,6 +233,9 @@ func generateModules(recording, baseDir, out string) error {
 		newModels = append(newModels, rm.Model)
 	}
 	sort.Strings(newModels)
+	if err := concreteModels(model, decls, newModels); err != nil {
+		return err
+	}
 	for _, name := range newModels {
 		for _, f := range decls[name].fields {
 			fieldOwner[name+"."+f.name] = owner[name]
@@ -350,6 +353,26 @@ func generateModules(recording, baseDir, out string) error {
 	for _, name := range sortedKeys(packs) {
 		if err := packs[name].write(filepath.Join(out, name)); err != nil {
 			return fmt.Errorf("module %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// concreteModels makes the new models without a creation date that
+// have access rows (Odoo's models with _log_access False, such as
+// mail.followers, and its reports) models with records rather than
+// abstract ones.
+func concreteModels(recording string, decls map[string]*declaration, names []string) error {
+	var access []struct{ Model string }
+	if err := readJSON(filepath.Join(recording, "ir_model_access.json"), &access); err != nil {
+		return err
+	}
+	for _, name := range names {
+		d := decls[name]
+		var abstract bool
+		json.Unmarshal(d.keys["abstract"], &abstract)
+		if abstract && slices.ContainsFunc(access, func(a struct{ Model string }) bool { return a.Model == name }) {
+			delete(d.keys, "abstract")
 		}
 	}
 	return nil
