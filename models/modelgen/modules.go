@@ -29,9 +29,21 @@ type manifest struct {
 	Version     string   `json:"version"`
 	Depends     []string `json:"depends"`
 	AutoInstall bool     `json:"auto_install"`
-	Application bool     `json:"application"`
-	Category    string   `json:"category,omitempty"`
-	Summary     string   `json:"summary,omitempty"`
+	// AutoInstallOn are the dependencies whose presence installs the
+	// module, when not all of them (Odoo's auto_install as a list).
+	AutoInstallOn []string `json:"auto_install_on,omitempty"`
+	Application   bool     `json:"application"`
+	Category      string   `json:"category,omitempty"`
+	Summary       string   `json:"summary,omitempty"`
+}
+
+// autoInstallOn are the modules whose manifest's auto_install is a list
+// of dependencies rather than true (Odoo's __manifest__.py files, which
+// the recording does not hold): installing those installs the module and
+// the rest of what it depends on.
+var autoInstallOn = map[string][]string{
+	"spreadsheet_dashboard_account": {"account"},
+	"spreadsheet_dashboard_sale":    {"sale"},
 }
 
 // moduleModel is a row of the modules recording's ir_model.json.
@@ -197,7 +209,8 @@ func generateModules(recording, baseDir, out string) error {
 		deps := slices.Clone(m.Depends)
 		sort.Strings(deps)
 		packs[m.Name] = &pack{manifest: manifest{Name: m.Name, Version: m.Version, Depends: deps, AutoInstall: m.AutoInstall,
-			Application: m.Application}, models: map[string]*declaration{}, inherits: map[string]*declaration{}}
+			AutoInstallOn: autoInstallOn[m.Name], Application: m.Application}, models: map[string]*declaration{},
+			inherits: map[string]*declaration{}}
 	}
 	model := filepath.Join(recording, "model")
 	var recorded []moduleModel
@@ -244,6 +257,7 @@ func generateModules(recording, baseDir, out string) error {
 	// The fields the modules add to base models, from the base model's
 	// recording with every module installed.
 	added := map[string][]*field{}
+	fieldOrder := map[string][]string{} // Odoo's order of the fields of models several modules declare
 	changed := map[string][]*field{}
 	for _, name := range sortedKeys(ext.Extended) {
 		e := ext.Extended[name]
@@ -255,6 +269,7 @@ func generateModules(recording, baseDir, out string) error {
 			return err
 		}
 		base := decls[name]
+		fieldOrder[name] = fieldNames(now)
 		for _, f := range now.fields {
 			if mods, ok := e.Added[f.name]; ok {
 				fieldOwner[name+"."+f.name] = g.earliest(splitModules(mods))
@@ -322,6 +337,9 @@ func generateModules(recording, baseDir, out string) error {
 			}
 		}
 		packs[mod].models[name] = own
+		if len(own.fields) < len(d.fields) {
+			fieldOrder[name] = fieldNames(d)
+		}
 	}
 	for _, name := range sortedKeys(ext.Extended) {
 		for _, f := range added[name] {
@@ -339,6 +357,12 @@ func generateModules(recording, baseDir, out string) error {
 		}
 	}
 	if err := moduleData(model, packs); err != nil {
+		return err
+	}
+	if err := adminGroups(model, packs); err != nil {
+		return err
+	}
+	if err := writeOrder(filepath.Join(out, "order.json"), fieldOrder); err != nil {
 		return err
 	}
 	old, err := filepath.Glob(filepath.Join(out, "*", "manifest.json"))
@@ -397,6 +421,35 @@ func fieldNeeds(decls map[string]*declaration, owner, fieldOwner map[string]stri
 		}
 	}
 	return need
+}
+
+func fieldNames(d *declaration) []string {
+	out := make([]string, len(d.fields))
+	for i, f := range d.fields {
+		out[i] = f.name
+	}
+	return out
+}
+
+// writeOrder writes the order of the fields of each model several modules
+// declare, one model a line: a registry orders them so once they are
+// laid together, as Odoo's fields_get answers them.
+func writeOrder(path string, order map[string][]string) error {
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i, name := range sortedKeys(order) {
+		line, err := json.Marshal(order[name])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "  %q: %s", name, line)
+		if i < len(order)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("}\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // delegatedOwner is the module adding field name to a model d delegates
@@ -510,6 +563,83 @@ func moduleData(recording string, packs map[string]*pack) error {
 		}
 		delete(r, "active")
 		packs[mod].rules = append(packs[mod].rules, r)
+	}
+	return nil
+}
+
+// adminGroups marks the module groups the administrator belongs to, which
+// the recording tells by the fields it shows them (fields_get leaves out
+// the fields of groups the user is not in): for a field none of whose
+// groups the administrator has yet, the first group of a module named.
+// The administrator starts with godoo's base groups (internal user,
+// access rights, settings) and what they imply, modules' implications
+// included.
+func adminGroups(recording string, packs map[string]*pack) error {
+	var groups []struct {
+		XMLID   string   `json:"xmlid"`
+		Implied []string `json:"implied"`
+	}
+	if err := readJSON(filepath.Join(recording, "res_groups.json"), &groups); err != nil {
+		return err
+	}
+	implied := map[string][]string{}
+	for _, bg := range []string{"base.group_user", "base.group_erp_manager", "base.group_system"} {
+		implied[bg] = odooBaseGroups(recording, bg)
+	}
+	for _, g := range groups {
+		implied[g.XMLID] = append(implied[g.XMLID], g.Implied...)
+	}
+	admin := map[string]bool{}
+	var join func(g string)
+	join = func(g string) {
+		if admin[g] {
+			return
+		}
+		admin[g] = true
+		for _, i := range implied[g] {
+			join(i)
+		}
+	}
+	for _, g := range []string{"base.group_user", "base.group_erp_manager", "base.group_system"} {
+		join(g)
+	}
+	paths, err := filepath.Glob(filepath.Join(recording, "fields", "*.json"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(paths)
+	chosen := map[string]bool{}
+	for _, p := range paths {
+		var fields map[string]struct {
+			Groups string `json:"groups"`
+		}
+		if err := readJSON(p, &fields); err != nil {
+			return err
+		}
+		for _, name := range sortedKeys(fields) {
+			var first string
+			in := false
+			for _, g := range splitModules(fields[name].Groups) {
+				if strings.HasPrefix(g, "!") {
+					continue
+				}
+				in = in || admin[g]
+				if first == "" && !strings.HasPrefix(g, "base.") {
+					first = g
+				}
+			}
+			if !in && first != "" {
+				chosen[first] = true
+				join(first)
+			}
+		}
+	}
+	for _, p := range packs {
+		for _, g := range p.groups {
+			if x, _ := g["xmlid"].(string); chosen[x] && g["extend"] == nil {
+				g["admin"] = true
+			}
+		}
 	}
 	return nil
 }

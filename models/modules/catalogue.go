@@ -20,9 +20,13 @@ type Manifest struct {
 	Version     string   `json:"version"`
 	Depends     []string `json:"depends"`
 	AutoInstall bool     `json:"auto_install"`
-	Application bool     `json:"application"`
-	Category    string   `json:"category"`
-	Summary     string   `json:"summary"`
+	// AutoInstallOn are the dependencies whose presence installs an
+	// auto-install module (with the rest of what it needs), when not all
+	// of them.
+	AutoInstallOn []string `json:"auto_install_on"`
+	Application   bool     `json:"application"`
+	Category      string   `json:"category"`
+	Summary       string   `json:"summary"`
 }
 
 // Module is one module folder, read: its manifest, declarations and data.
@@ -43,6 +47,9 @@ type Module struct {
 type Group struct {
 	base.Group
 	Extend bool `json:"extend"`
+	// Admin gives the group to the administrator and the superuser, as
+	// Odoo's data does for the groups of a module's main features.
+	Admin bool `json:"admin"`
 }
 
 // Rule is a record rule a module adds (Odoo's ir.rule).
@@ -61,6 +68,16 @@ type Rule struct {
 
 // Catalogue is a set of modules by name.
 type Catalogue map[string]*Module
+
+// fieldOrder is Odoo's order of the fields of the models several modules
+// declare, by model.
+var fieldOrder = sync.OnceValue(func() map[string][]string {
+	var out map[string][]string
+	if err := json.Unmarshal(orderJSON, &out); err != nil {
+		panic("modules: order.json: " + err.Error())
+	}
+	return out
+})
 
 // Load reads the module folders of fsys (one per module, each with its
 // manifest.json).

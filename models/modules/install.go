@@ -55,8 +55,15 @@ func (c Catalogue) ToInstall(installed, requested []string) ([]string, error) {
 			if !m.AutoInstall || have[n] || set[n] {
 				continue
 			}
-			if !slices.ContainsFunc(m.Depends, func(d string) bool { return !have[d] && !set[d] }) {
-				set[n], grown = true, true
+			on := m.Depends
+			if len(m.AutoInstallOn) > 0 {
+				on = m.AutoInstallOn
+			}
+			if !slices.ContainsFunc(on, func(d string) bool { return !have[d] && !set[d] }) {
+				if err := add(n, ""); err != nil {
+					return nil, err
+				}
+				grown = true
 			}
 		}
 	}
@@ -160,8 +167,21 @@ func (d *dataInstaller) groups(m *Module) {
 				implied = append(implied, []any{int64(4), id})
 			}
 		}
-		if id := d.ref(g.XMLID); id != 0 && len(implied) > 0 && d.err == nil {
-			if err := d.env.Write(d.ctx, d.env.Registry.Model("res.groups"), []int64{id}, map[string]any{"implied_ids": implied}); err != nil {
+		vals := map[string]any{}
+		if len(implied) > 0 {
+			vals["implied_ids"] = implied
+		}
+		if g.Admin {
+			var users []any
+			for _, u := range []string{"base.user_admin", "base.user_root"} {
+				if id := d.ref(u); id != 0 {
+					users = append(users, []any{int64(4), id})
+				}
+			}
+			vals["users"] = users
+		}
+		if id := d.ref(g.XMLID); id != 0 && len(vals) > 0 && d.err == nil {
+			if err := d.env.Write(d.ctx, d.env.Registry.Model("res.groups"), []int64{id}, vals); err != nil {
 				d.err = err
 			}
 		}

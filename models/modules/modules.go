@@ -14,3 +14,9 @@ import "embed"
 //go:generate go run ../modelgen modules
 //go:embed */manifest.json */models */inherit */data
 var packs embed.FS
+
+// orderJSON is the order of the fields of each model several modules
+// declare, as Odoo's fields_get gives it with every module installed.
+//
+//go:embed order.json
+var orderJSON []byte

@@ -29,7 +29,7 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 					return nil, fmt.Errorf("module %s: model %s is declared already", name, d.Model)
 				}
 				own := *d // the catalogue's declarations are shared
-				own.Fields = slices.Clip(own.Fields)
+				own.Fields = slices.Clone(own.Fields)
 				byModel[d.Model] = &own
 				decls = append(decls, &own)
 			}
@@ -41,8 +41,29 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 				d.Fields = layFields(d.Fields, inh.Fields)
 			}
 		}
+		for _, d := range decls {
+			if order := fieldOrder()[d.Model]; order != nil {
+				sortFields(d.Fields, order)
+			}
+		}
 		return decls, nil
 	})
+}
+
+// sortFields puts fields in order's order; those order does not name
+// (godoo's own) keep theirs, after the others.
+func sortFields(fields []models.FieldDeclaration, order []string) {
+	at := make(map[string]int, len(order))
+	for i, n := range order {
+		at[n] = i
+	}
+	rank := func(f models.FieldDeclaration) int {
+		if i, ok := at[f.Name]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(fields, func(a, b models.FieldDeclaration) int { return rank(a) - rank(b) })
 }
 
 // layFields is fields with over laid on them: a field of the same name is
