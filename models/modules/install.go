@@ -31,7 +31,7 @@ func (c Catalogue) ToInstall(installed, requested []string) ([]string, error) {
 		m := c[n]
 		if m == nil {
 			if by == "" {
-				return models.UserErrorf("The module %s is not available on this server.", n)
+				return models.UserErrorf("Unable to install module \"%s\" because an external dependency is not met: %s", n, "the module is not available on this server")
 			}
 			return models.UserErrorf("You try to install module '%s' that depends on module '%s'.\nBut the latter module is not available in your system.", by, n)
 		}
