@@ -3,6 +3,7 @@ package integration_test
 import (
 	"encoding/json"
 	"flag"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,6 +168,35 @@ func TestModuleInstallRefusals(t *testing.T) {
 		_, f = c.call(t, "object", "execute_kw", e.db, authLogin(t, c, e.db, "demo", "demo"), "demo", "ir.module.module", "button_immediate_install", []any{crm})
 		if f == nil {
 			t.Errorf("a user who is not an administrator installed a module")
+		}
+	})
+}
+
+// TestModuleInstallSeenByOtherServices: services that already serve a
+// database (another godoo process) serve the models of a module installed
+// through other services at their next call.
+func TestModuleInstallSeenByOtherServices(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		other := newSet(e.store, services.Config{MasterPassword: masterPassword})
+		h := godoorpc.NewHandler(other, godoorpc.Options{})
+		h.SetReady(true)
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		b := xmlCaller{srv.URL}
+		if _, f := e.kw(t, b, "uom.uom", "search_count", []any{[]any{}}, nil); f == nil {
+			t.Fatal("uom.uom is served before uom is installed")
+		}
+		if _, f := installModule(t, e, xmlCaller{e.srv.URL}, "uom"); f != nil {
+			t.Fatalf("install uom: %+v", f)
+		}
+		id := e.mustKw(t, b, "uom.category", "create", []any{map[string]any{"name": "Length"}}, nil)
+		got := e.mustKw(t, b, "uom.category", "read", []any{[]any{id}, []any{"name"}}, nil).([]any)
+		if got[0].(map[string]any)["name"] != "Length" {
+			t.Errorf("uom.category read through the other services: %v", got)
+		}
+		fields := e.mustKw(t, b, "res.partner", "fields_get", []any{[]any{"name"}}, nil).(map[string]any)
+		if len(fields) != 1 {
+			t.Errorf("res.partner fields_get: %v", fields)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/modules"
 	"github.com/uptrace/bun"
@@ -16,6 +17,39 @@ import (
 type moduleRegistries struct {
 	byDB  map[string]*models.Registry
 	bySet map[string]*models.Registry
+	// at is the generation of each database's credentials and access
+	// rights at which its installed modules were last read: an install
+	// by any process changes it (its access rows and groups).
+	at map[string]auth.Generation
+}
+
+// freshRegistry is the registry of database name (pool db), read again
+// when the database's generation moved since its modules were last read,
+// so that a module another process installed is served at the next call.
+// When the generation cannot be known (the feed is down), the registry
+// known is kept.
+func (c *core) freshRegistry(ctx context.Context, db *bun.DB, name string) (*models.Registry, error) {
+	gen, ok, err := c.auth.Generation(ctx, db, name)
+	if err != nil || !ok {
+		return c.registryOf(name), nil
+	}
+	c.mu.Lock()
+	seen, known := c.mods.at[name]
+	c.mu.Unlock()
+	if known && seen == gen {
+		return c.registryOf(name), nil
+	}
+	r, err := c.loadRegistry(ctx, name, db)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.mods.at == nil {
+		c.mods.at = map[string]auth.Generation{}
+	}
+	c.mods.at[name] = gen
+	c.mu.Unlock()
+	return r, nil
 }
 
 // registryOf is the registry of database name: the base one unless the

@@ -60,7 +60,10 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if err != nil {
 		return nil, err
 	}
-	reg := c.registryOf(id.DB)
+	reg, err := c.freshRegistry(ctx, db, id.DB)
+	if err != nil {
+		return nil, err
+	}
 	_, meth, err := reg.Lookup(model, method)
 	if err != nil {
 		return nil, err

@@ -335,6 +335,8 @@ func (c *core) forget(name string) {
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	delete(c.files, name)
+	delete(c.mods.byDB, name)
+	delete(c.mods.at, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
 	c.auth.Forget(name)
