@@ -75,7 +75,7 @@ func insertAvailable(ctx context.Context, env *models.Env, available []ModuleInf
 		}
 		xmlids = append(xmlids, []any{"base", "module_" + m.Name, "ir.module.module", ids[m.Name], true})
 	}
-	if err := insertRows(ctx, env, "ir_module_module_dependency", []string{"module_id", "name", "auto_install_required"}, deps); err != nil {
+	if err := insertPlainRows(ctx, env, "ir_module_module_dependency", []string{"module_id", "name", "auto_install_required"}, deps); err != nil {
 		return err
 	}
 	return insertRows(ctx, env, "ir_model_data", []string{"module", "name", "model", "res_id", "noupdate"}, xmlids)

@@ -15,22 +15,25 @@ import (
 const insertBatch = 200
 
 // insertRows adds rows to table in batches, with the log columns of env's
-// user and time when its model keeps them. It is for the bookkeeping rows SyncModels records (the
+// user and time. It is for the bookkeeping rows SyncModels records (the
 // models' own fields and selection values), which no hook or compute of
 // their models concerns: the engine's create would only cost more.
 func insertRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
-	all := append([]string(nil), cols...)
-	logged := true
-	for _, name := range env.Registry.Names() {
-		if m := env.Registry.Model(name); m.Table == table {
-			logged = m.LogAccess()
-		}
-	}
-	if logged {
-		all = append(all, "create_uid", "create_date", "write_uid", "write_date")
-	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(all)), ", ") + ")"
 	now := env.NowText()
+	return insertBatches(ctx, env, table, append(append([]string(nil), cols...), "create_uid", "create_date", "write_uid", "write_date"),
+		rows, []any{env.UID, now, env.UID, now})
+}
+
+// insertPlainRows adds rows to a table without log columns (a many2many's
+// link table), in batches.
+func insertPlainRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
+	return insertBatches(ctx, env, table, cols, rows, nil)
+}
+
+// insertBatches inserts rows, each followed by the values of tail, into
+// the columns all of table, insertBatch rows a statement.
+func insertBatches(ctx context.Context, env *models.Env, table string, all []string, rows [][]any, tail []any) error {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(all)), ", ") + ")"
 	for start := 0; start < len(rows); start += insertBatch {
 		end := min(start+insertBatch, len(rows))
 		var q strings.Builder
@@ -42,9 +45,7 @@ func insertRows(ctx context.Context, env *models.Env, table string, cols []strin
 			}
 			q.WriteString(row)
 			args = append(args, r...)
-			if logged {
-				args = append(args, env.UID, now, env.UID, now)
-			}
+			args = append(args, tail...)
 		}
 		if _, err := env.Exec(ctx, q.String(), args...); err != nil {
 			return err

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/godoo/godoo/models/pyexpr"
 )
 
 // recordedModule is a row of the modules recording's installed.json.
@@ -553,8 +551,8 @@ func moduleData(recording string, packs map[string]*pack) error {
 			continue
 		}
 		s, _ := r["domain_force"].(string)
-		domain, ok := jsonDomain(s)
-		if !ok {
+		domain, err := pyDomainJSON(s)
+		if err != nil {
 			continue // an expression godoo's rules cannot name
 		}
 		r["domain_force"] = domain
@@ -715,51 +713,3 @@ func readDeclaration(path string) (*declaration, error) {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-// userRef is a record the Python of a rule names (user, user.partner_id,
-// ...): its id, ids or own attributes are the names godoo's JSON rule
-// domains give the current user's values (models.ruleValues).
-type userRef struct{ path string }
-
-// ruleNames are the records and values of those names.
-var ruleNames = map[string]string{"user": "user.id", "user.partner_id": "user.partner_id",
-	"user.commercial_partner_id": "user.commercial_partner_id", "user.company_id": "user.company_id",
-	"user.company_ids": "user.company_ids"}
-
-func (u userRef) Attr(name string) (any, error) {
-	switch {
-	case name == "id" && u.path != "user.company_ids":
-		return ruleNames[u.path], nil
-	case name == "ids" && u.path == "user.company_ids":
-		return ruleNames[u.path], nil
-	}
-	if _, ok := ruleNames[u.path+"."+name]; ok {
-		return userRef{u.path + "." + name}, nil
-	}
-	return nil, fmt.Errorf("%s.%s: no value godoo's rules name", u.path, name)
-}
-
-// jsonDomain is a rule's Python domain in the JSON godoo's rules are
-// written in, the current user's values by their names ("user.id",
-// "user.company_ids"); false when it uses anything else.
-func jsonDomain(src string) (string, bool) {
-	v, err := pyexpr.Eval(strings.TrimSpace(src), func(name string) (any, bool) {
-		switch name {
-		case "user":
-			return userRef{"user"}, true
-		case "company_ids":
-			return "user.company_ids", true
-		case "company_id":
-			return "user.company_id", true
-		}
-		return nil, false
-	})
-	if err != nil {
-		return "", false
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", false // a record left as a value
-	}
-	return string(noEscape(b)), true
-}
