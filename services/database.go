@@ -154,7 +154,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 		return err
 	}
 	o.step("applying the migrations")
-	if _, _, err := s.c.upgrade(ctx, name, db); err != nil {
+	if _, _, err := s.c.upgrade(ctx, db); err != nil {
 		return err
 	}
 	s.c.mu.Lock()
@@ -175,7 +175,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	}
 	o.step("installing the modules")
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, s.c.moduleInstaller(name)(ctx, env, o.Modules)
+		return nil, s.c.moduleInstaller()(ctx, env, o.Modules)
 	})
 	return err
 }

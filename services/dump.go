@@ -250,7 +250,7 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 	placed := false
 	err = s.c.store.Restore(ctx, name, u.format, u.file, func(ctx context.Context, db *bun.DB) error {
 		p.Step("checking and migrating")
-		if err := s.prepareRestored(ctx, name, db, copy); err != nil {
+		if err := s.prepareRestored(ctx, db, copy); err != nil {
 			return err
 		}
 		// The files take their place while the store holds the name,
@@ -377,13 +377,13 @@ func readJSON(z *zip.Reader, name string, v any) error {
 
 // prepareRestored checks that a restored database is godoo's, applies the
 // migrations it lacks and, for a copy, gives it a new identity.
-func (s *Database) prepareRestored(ctx context.Context, name string, db *bun.DB, copy bool) error {
+func (s *Database) prepareRestored(ctx context.Context, db *bun.DB, copy bool) error {
 	defer s.c.gates.forget([]*bun.DB{db})
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM godoo_migrations").Scan(&n); err != nil {
 		return fmt.Errorf("not a godoo database: %w", err)
 	}
-	applied, ensured, err := s.c.upgrade(ctx, name, db)
+	applied, ensured, err := s.c.upgrade(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -5,85 +5,28 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/modules"
 	"github.com/uptrace/bun"
 )
 
-// moduleRegistries are the registries of databases with modules beyond
-// base and web: by database, and by the set of their installed modules,
-// so that databases with the same modules share one.
+// moduleRegistries are the declared registries of databases with
+// modules beyond base and web, by the set of their installed modules, so
+// that databases with the same modules share one.
 type moduleRegistries struct {
-	byDB  map[string]*models.Registry
 	bySet map[string]*models.Registry
-	// at is the generation of each database's credentials and access
-	// rights at which its installed modules were last read: an install
-	// by any process changes it (its access rows and groups).
-	at map[string]auth.Generation
 }
 
-// freshRegistry is the registry of database name (pool db), read again
-// when the database's generation moved since its modules were last read,
-// so that a module another process installed is served at the next call.
-// When the generation cannot be known (the feed is down), the registry
-// known is kept.
-func (c *core) freshRegistry(ctx context.Context, db *bun.DB, name string) (*models.Registry, error) {
-	gen, ok, err := c.auth.Generation(ctx, db, name)
-	if err != nil || !ok {
-		return c.registryOf(name), nil
-	}
-	c.mu.Lock()
-	seen, known := c.mods.at[name]
-	c.mu.Unlock()
-	if known && seen == gen {
-		return c.registryOf(name), nil
-	}
-	r, err := c.loadRegistry(ctx, name, db)
+// declaredFor is the declared registry of db's database: base and the
+// modules it installed, without its custom models (registryOf lays those
+// over it).
+func (c *core) declaredFor(ctx context.Context, db bun.IDB) (*models.Registry, error) {
+	installed, err := installedModules(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if c.mods.at == nil {
-		c.mods.at = map[string]auth.Generation{}
-	}
-	c.mods.at[name] = gen
-	c.mu.Unlock()
-	return r, nil
-}
-
-// registryOf is the registry of database name: the base one unless the
-// database installed modules.
-func (c *core) registryOf(name string) *models.Registry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if r := c.mods.byDB[name]; r != nil {
-		return r
-	}
-	return c.registry
-}
-
-// registryOfPool is the registry of the database of pool db.
-func (c *core) registryOfPool(db *bun.DB) *models.Registry {
-	_, name, ok := c.primary(db)
-	if !ok {
-		return c.registry
-	}
-	return c.registryOf(name)
-}
-
-// setRegistry makes r the registry of database name.
-func (c *core) setRegistry(name string, r *models.Registry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.mods.byDB == nil {
-		c.mods.byDB = map[string]*models.Registry{}
-	}
-	if r == c.registry {
-		delete(c.mods.byDB, name)
-	} else {
-		c.mods.byDB[name] = r
-	}
+	return c.registryWith(installed)
 }
 
 // registryWith is the registry of base and the installed modules, built
@@ -142,26 +85,12 @@ func installedModules(ctx context.Context, db bun.IDB) ([]string, error) {
 	return out, rows.Err()
 }
 
-// loadRegistry gives database name the registry of its installed
-// modules.
-func (c *core) loadRegistry(ctx context.Context, name string, db *bun.DB) (*models.Registry, error) {
-	installed, err := installedModules(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.registryWith(installed)
-	if err != nil {
-		return nil, err
-	}
-	c.setRegistry(name, r)
-	return r, nil
-}
-
-// moduleInstaller installs modules into database name within a call's
-// transaction (models.Env.InstallModules): what they bring (ToInstall),
-// on the registry of every module then installed, which the database
-// serves once the transaction commits.
-func (c *core) moduleInstaller(name string) func(ctx context.Context, env *models.Env, names []string) error {
+// moduleInstaller installs modules within a call's transaction
+// (models.Env.InstallModules): what they bring (ToInstall), on the
+// registry of every module then installed and the database's custom
+// models; the transaction moves the registry version, so that every
+// process serves the modules at its next call once it commits.
+func (c *core) moduleInstaller() func(ctx context.Context, env *models.Env, names []string) error {
 	return func(ctx context.Context, env *models.Env, names []string) error {
 		installed, err := installedModules(ctx, env.DB)
 		if err != nil {
@@ -172,15 +101,18 @@ func (c *core) moduleInstaller(name string) func(ctx context.Context, env *model
 		if err != nil || len(todo) == 0 {
 			return err
 		}
-		r, err := c.registryWith(append(installed, todo...))
+		declared, err := c.registryWith(append(installed, todo...))
+		if err != nil {
+			return err
+		}
+		r, err := base.ExtendFor(ctx, env.DB, declared)
 		if err != nil {
 			return err
 		}
 		if err := cat.Install(ctx, env.WithRegistry(r), todo); err != nil {
 			return err
 		}
-		env.OnCommit(func() { c.setRegistry(name, r) })
-		return nil
+		return env.RegistryChanged(ctx)
 	}
 }
 

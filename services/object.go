@@ -60,7 +60,7 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if err != nil {
 		return nil, err
 	}
-	reg, err := c.freshRegistry(ctx, db, id.DB)
+	reg, err := c.registryOf(ctx, db)
 	if err != nil {
 		return nil, err
 	}

@@ -121,6 +121,8 @@ type core struct {
 	files map[string]*filestore.Dir
 	// mods are the registries of databases with modules installed.
 	mods moduleRegistries
+	// regs are the databases' registries (registries.go).
+	regs registries
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -232,7 +234,8 @@ func BaseModels() []string {
 	return reg.Names()
 }
 
-// Registry exposes the model registry, for tools that embed godoo.
+// Registry exposes the declared model registry (without any database's
+// custom models), for tools that embed godoo.
 func (s *Set) Registry() *models.Registry { return s.core.registry }
 
 // Authenticator exposes the credential checker, for tests that tune it.
@@ -255,7 +258,7 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if done {
 		return db, nil
 	}
-	applied, ensured, err := c.upgrade(ctx, name, db)
+	applied, ensured, err := c.upgrade(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
@@ -273,11 +276,11 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 
 // upgrade applies the pending migrations, then creates what the
 // registry's declarations need and db lacks (models.EnsureSchema).
-func (c *core) upgrade(ctx context.Context, name string, db *bun.DB) (applied, ensured []string, err error) {
+func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []string, err error) {
 	if applied, err = migrations.Apply(ctx, db, c.store.Dialect()); err != nil {
 		return nil, nil, err
 	}
-	reg, err := c.loadRegistry(ctx, name, db)
+	reg, err := c.declaredFor(ctx, db)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -335,10 +338,9 @@ func (c *core) forget(name string) {
 	delete(c.access, name)
 	delete(c.foundAt, name)
 	delete(c.files, name)
-	delete(c.mods.byDB, name)
-	delete(c.mods.at, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
+	c.regs.forget(name)
 	c.auth.Forget(name)
 }
 
@@ -396,17 +398,19 @@ func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readO
 // once is one transaction of run. collect reports that it put files on
 // the filestore's checklist, committed or not.
 func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (res any, hooks []func(), collect bool, err error) {
+	reg, err := c.registryOf(ctx, db)
+	if err != nil {
+		return nil, nil, false, c.store.Classify(err)
+	}
 	access := c.accessCache(ctx, db)
 	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
-		env := models.NewEnv(idb, c.store.Dialect(), c.registryOfPool(db), c.store.Classify, uid, c.cfg.Now())
+		env := models.NewEnv(idb, c.store.Dialect(), reg, c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
 		env.Files = files
-		if _, name, ok := c.primary(db); ok {
-			env.InstallModules = c.moduleInstaller(name)
-		}
+		env.InstallModules = c.moduleInstaller()
 		r, err := fn(ctx, env)
 		collect = collect || env.FilesCollectable()
 		if err != nil {
