@@ -168,7 +168,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		return nil, base.Install(ctx, env, base.Options{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo,
-			Modules: modules.Known().Infos()})
+			Modules: modules.Available()})
 	})
 	if err != nil || len(o.Modules) == 0 {
 		return err

@@ -166,14 +166,27 @@ func (c Catalogue) Names() []string {
 	return out
 }
 
-// Infos are the rows ir.module.module shows for the catalogue's modules
-// before they are installed.
-func (c Catalogue) Infos() []base.ModuleInfo {
-	var out []base.ModuleInfo
-	for _, n := range c.Names() {
-		m := c[n]
+// Available are the rows ir.module.module shows for the modules godoo
+// carries before they are installed. It reads their manifests alone: a
+// new database lists the modules without paying for their declarations.
+func Available() []base.ModuleInfo {
+	return available()
+}
+
+var available = sync.OnceValue(func() []base.ModuleInfo {
+	paths, err := fs.Glob(packs, "*/manifest.json")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(paths)
+	out := make([]base.ModuleInfo, 0, len(paths))
+	for _, p := range paths {
+		var m Manifest
+		if err := readJSON(packs, p, &m); err != nil {
+			panic(err) // the embedded folders are checked by this package's tests
+		}
 		out = append(out, base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
 			Application: m.Application})
 	}
 	return out
-}
+})

@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/godoo/godoo/models"
@@ -36,5 +37,16 @@ func TestRegisterEveryModule(t *testing.T) {
 		if err := c.Register(models.NewRegistry(), deps); err != nil {
 			t.Errorf("%s alone: %v", name, err)
 		}
+	}
+}
+
+// TestAvailable: the modules a new database lists are the catalogue's.
+func TestAvailable(t *testing.T) {
+	var names []string
+	for _, m := range Available() {
+		names = append(names, m.Name)
+	}
+	if got, want := strings.Join(names, " "), strings.Join(Known().Names(), " "); got != want {
+		t.Errorf("available %s, known %s", got, want)
 	}
 }
