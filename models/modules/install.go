@@ -116,6 +116,8 @@ type dataInstaller struct {
 	env *models.Env
 	ctx context.Context
 	err error
+	// models are the ir.model ids by model, read once.
+	models map[string]int64
 }
 
 // create creates a record of model with the external id xmlid
@@ -237,15 +239,28 @@ func (d *dataInstaller) modelID(model string) int64 {
 	if d.err != nil {
 		return 0
 	}
-	ids, err := d.env.Search(d.ctx, d.env.Registry.Model("ir.model"), []any{[]any{"model", "=", model}}, models.SearchOptions{})
-	if err != nil {
-		d.err = err
-		return 0
+	if d.models == nil {
+		rows, err := d.env.Query(d.ctx, "SELECT id, model FROM ir_model")
+		if err != nil {
+			d.err = err
+			return 0
+		}
+		defer rows.Close()
+		d.models = map[string]int64{}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				d.err = err
+				return 0
+			}
+			d.models[name] = id
+		}
+		if d.err = rows.Err(); d.err != nil {
+			return 0
+		}
 	}
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[0]
+	return d.models[model]
 }
 
 // markInstalled shows m installed in ir.module.module, creating its row
