@@ -74,59 +74,10 @@ func TestFieldsGetOdoo18(t *testing.T) {
 	}
 	found := map[string]map[string]bool{}
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		c := jsonCaller{e.srv.URL}
-		diffs := map[string]bool{}
-		models, fields, matchModels, matchFields := 0, 0, 0, 0
-		for _, name := range sortedKeys(want) {
-			models++
-			got := map[string]any{}
-			v, f := e.kw(t, c, name, "fields_get", []any{}, nil)
-			if f != nil {
-				diffs[name+" * fault"] = true
-			} else {
-				got = v.(map[string]any)
-			}
-			modelDiffs := 0
-			for _, field := range sortedKeys(want[name]) {
-				fields++
-				d := fieldDiffs(want[name][field], got[field])
-				for _, attr := range d {
-					diffs[name+" "+field+" "+attr] = true
-				}
-				if len(d) == 0 {
-					matchFields++
-				}
-				modelDiffs += len(d)
-			}
-			for field := range got {
-				if want[name][field] == nil {
-					diffs[name+" "+field+" godoo-only"] = true
-					modelDiffs++
-				}
-			}
-			if modelDiffs == 0 && f == nil {
-				matchModels++
-			}
-			if f == nil {
-				checkFieldsGetOrder(t, e, name, order[name])
-			}
-		}
-		t.Logf("fields_get: %d of %d models match, %d of %d fields match (%s)", matchModels, models, matchFields, fields, e.name)
+		diffs := compareFieldsGet(t, e, want, order)
 		found[e.name] = diffs
-		if *updateFieldsGet {
-			return
-		}
-		for _, d := range sortedKeys(diffs) {
-			if reason, ok := listed[d]; !ok {
-				t.Errorf("%s differs from Odoo 18 and %s does not list it", d, fieldsGetDiffFile)
-			} else if reason == unexplained {
-				t.Errorf("%s: %s gives no reason for it", d, fieldsGetDiffFile)
-			}
-		}
-		for _, d := range sortedKeys(listed) {
-			if !diffs[d] {
-				t.Errorf("%s now matches Odoo 18: remove it from %s", d, fieldsGetDiffFile)
-			}
+		if !*updateFieldsGet {
+			checkListedDiffs(t, diffs, listed, fieldsGetDiffFile)
 		}
 	})
 	if *updateFieldsGet {
@@ -136,8 +87,72 @@ func TestFieldsGetOdoo18(t *testing.T) {
 				all[d] = listed[d]
 			}
 		}
-		if err := writeFieldsGetDiffs(fieldsGetDiffFile, all); err != nil {
+		if err := writeFieldsGetDiffs(fieldsGetDiffFile, "TestFieldsGetOdoo18", all); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// compareFieldsGet compares e's fields_get of every model of want (as
+// administrator over JSON-RPC) with want, and returns the differences:
+// "model field attribute", "model field godoo-only", "model * fault". The
+// fields common to both must come in order's order.
+func compareFieldsGet(t *testing.T, e *env, want map[string]map[string]map[string]any, order map[string][]string) map[string]bool {
+	c := jsonCaller{e.srv.URL}
+	diffs := map[string]bool{}
+	models, fields, matchModels, matchFields := 0, 0, 0, 0
+	for _, name := range sortedKeys(want) {
+		models++
+		got := map[string]any{}
+		v, f := e.kw(t, c, name, "fields_get", []any{}, nil)
+		if f != nil {
+			diffs[name+" * fault"] = true
+		} else {
+			got = v.(map[string]any)
+		}
+		modelDiffs := 0
+		for _, field := range sortedKeys(want[name]) {
+			fields++
+			d := fieldDiffs(want[name][field], got[field])
+			for _, attr := range d {
+				diffs[name+" "+field+" "+attr] = true
+			}
+			if len(d) == 0 {
+				matchFields++
+			}
+			modelDiffs += len(d)
+		}
+		for field := range got {
+			if want[name][field] == nil {
+				diffs[name+" "+field+" godoo-only"] = true
+				modelDiffs++
+			}
+		}
+		if modelDiffs == 0 && f == nil {
+			matchModels++
+		}
+		if f == nil {
+			checkFieldsGetOrder(t, e, name, order[name])
+		}
+	}
+	t.Logf("fields_get: %d of %d models match, %d of %d fields match (%s)", matchModels, models, matchFields, fields, e.name)
+	return diffs
+}
+
+// checkListedDiffs fails for every difference file does not list with a
+// reason, and for every listed one that is no longer found.
+func checkListedDiffs(t *testing.T, diffs map[string]bool, listed map[string]string, file string) {
+	t.Helper()
+	for _, d := range sortedKeys(diffs) {
+		if reason, ok := listed[d]; !ok {
+			t.Errorf("%s differs from Odoo 18 and %s does not list it", d, file)
+		} else if reason == unexplained {
+			t.Errorf("%s: %s gives no reason for it", d, file)
+		}
+	}
+	for _, d := range sortedKeys(listed) {
+		if !diffs[d] {
+			t.Errorf("%s now matches Odoo 18: remove it from %s", d, file)
 		}
 	}
 }
@@ -267,9 +282,9 @@ func readFieldsGetDiffs(path string) (map[string]string, error) {
 
 // writeFieldsGetDiffs writes the differences, sorted, with their reasons;
 // a new one gets a reason to replace.
-func writeFieldsGetDiffs(path string, diffs map[string]string) error {
+func writeFieldsGetDiffs(path, test string, diffs map[string]string) error {
 	var b strings.Builder
-	b.WriteString("# Differences between godoo's fields_get and Odoo 18's (TestFieldsGetOdoo18): model field attribute -- reason.\n")
+	b.WriteString("# Differences between godoo's fields_get and Odoo 18's (" + test + "): model field attribute -- reason.\n")
 	for _, d := range sortedKeys(diffs) {
 		reason := diffs[d]
 		if reason == "" {

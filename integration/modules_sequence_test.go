@@ -11,13 +11,14 @@ import (
 )
 
 // TestModulesListed checks that ir.module.module lists base and web as
-// installed, web depending on base, and that installing a module godoo
-// cannot provide answers Odoo's UserError and writes nothing, while
-// installing an installed one answers the next action.
+// installed, web depending on base, and the modules godoo carries as
+// uninstalled, and that installing a module godoo cannot provide answers
+// Odoo's UserError and writes nothing, while installing an installed one
+// answers the next action.
 func TestModulesListed(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
-			got := e.mustKw(t, c, "ir.module.module", "search_read", []any{[]any{[]any{"name", "not like", "sale_"}}}, map[string]any{"fields": []any{"name", "state"}, "order": "name"}).([]any)
+			got := e.mustKw(t, c, "ir.module.module", "search_read", []any{[]any{[]any{"state", "=", "installed"}}}, map[string]any{"fields": []any{"name", "state"}, "order": "name"}).([]any)
 			var names []string
 			for _, r := range got {
 				row := r.(map[string]any)
@@ -28,6 +29,11 @@ func TestModulesListed(t *testing.T) {
 			}
 			if fmt.Sprint(names) != "[base web]" {
 				t.Errorf("modules = %v, want [base web]", names)
+			}
+			sale := e.mustKw(t, c, "ir.module.module", "search_read", []any{[]any{[]any{"name", "=", "sale"}}}, map[string]any{"fields": []any{"state", "latest_version", "dependencies_id"}}).([]any)
+			if len(sale) != 1 || sale[0].(map[string]any)["state"] != "uninstalled" || sale[0].(map[string]any)["latest_version"] != false ||
+				len(sale[0].(map[string]any)["dependencies_id"].([]any)) != 3 {
+				t.Errorf("sale = %v, want uninstalled, no version, three dependencies", sale)
 			}
 			deps := e.mustKw(t, c, "ir.module.module.dependency", "search_read", []any{[]any{[]any{"module_id.name", "=", "web"}}}, map[string]any{"fields": []any{"name", "depend_id", "state"}}).([]any)
 			if len(deps) != 1 || deps[0].(map[string]any)["name"] != "base" || deps[0].(map[string]any)["state"] != "installed" {

@@ -171,7 +171,13 @@ var describedOnly = map[string]bool{"searchable": true, "sortable": true, "group
 	"manual": true, "change_default": true, "company_dependent": true, "default_export_compatible": true,
 	"translate": true, "trim": true, "context": true, "domain": true, "allow_hierachy_operators": true,
 	"sanitize": true, "sanitize_attributes": true, "sanitize_style": true, "sanitize_tags": true,
-	"strip_classes": true, "strip_style": true, "selectable": true}
+	"strip_classes": true, "strip_style": true, "selectable": true, "definition_record": true, "definition_record_field": true}
+
+// jsonKinds are Odoo's field types whose values godoo keeps as JSON
+// without their own rules: a record's properties and their definition
+// (which Odoo checks against each other), described as Odoo describes
+// them.
+var jsonKinds = map[string]bool{"properties": true, "properties_definition": true}
 
 // ParseDeclaration decodes one declaration file.
 func ParseDeclaration(data []byte) (*Declaration, error) {
@@ -261,6 +267,9 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		}
 		f.Name = name
 		f.Described = described
+		if described != nil && jsonKinds[f.Type] {
+			f.Type = JSON
+		}
 		out = append(out, f)
 	}
 	return out, nil
@@ -696,7 +705,12 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
-		if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+		if (inv == nil || inv.Type != Many2one || inv.Relation != m.Name) && f.Described != nil {
+			// A described one2many whose inverse the engine cannot
+			// follow (a mail thread's messages, by res_model and res_id)
+			// is described and has no value.
+			f.InverseName = ""
+		} else if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
 	case f.Type == Many2many:
@@ -762,7 +776,12 @@ var reservedWords = map[string]bool{"all": true, "analyse": true, "analyze": tru
 	"primary": true, "references": true, "returning": true, "select": true, "session_user": true, "some": true,
 	"symmetric": true, "table": true, "then": true, "to": true, "trailing": true, "true": true, "union": true,
 	"unique": true, "user": true, "using": true, "variadic": true, "when": true, "where": true, "window": true,
-	"with": true}
+	"with": true,
+	// PostgreSQL's words reserved but as function or type names.
+	"authorization": true, "binary": true, "collation": true, "concurrently": true, "cross": true,
+	"current_schema": true, "freeze": true, "full": true, "ilike": true, "inner": true, "is": true, "isnull": true,
+	"join": true, "left": true, "like": true, "natural": true, "notnull": true, "outer": true, "overlaps": true,
+	"right": true, "similar": true, "tablesample": true, "verbose": true}
 
 // ColumnName is the column of a stored field: its name, with an underscore
 // after a reserved word.

@@ -29,33 +29,41 @@ import (
 func EnsureSchema(ctx context.Context, db *bun.DB, dialect string, r *Registry) ([]string, error) {
 	var ran []string
 	err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		if dialect == "pg" {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(727272)"); err != nil {
-				return err
-			}
-		}
-		live, err := inspect(ctx, tx, dialect)
-		if err != nil {
-			return fmt.Errorf("inspect the schema: %w", err)
-		}
-		stmts, err := plan(ctx, tx, dialect, r.schema(), live)
-		if err != nil {
-			return err
-		}
-		for _, q := range stmts {
-			// The driver's own Exec: DDL takes no arguments, and bun would
-			// read a ? of a default as a placeholder.
-			if _, err := tx.Tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("ensure the schema: %s: %w", q, err)
-			}
-		}
-		ran = stmts
-		return nil
+		var err error
+		ran, err = EnsureSchemaIn(ctx, tx, dialect, r)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return ran, nil
+}
+
+// EnsureSchemaIn is EnsureSchema within the caller's transaction tx, so
+// that a module's tables and columns are created with its records or
+// not at all (both stores roll DDL back).
+func EnsureSchemaIn(ctx context.Context, tx bun.Tx, dialect string, r *Registry) ([]string, error) {
+	if dialect == "pg" {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(727272)"); err != nil {
+			return nil, err
+		}
+	}
+	live, err := inspect(ctx, tx, dialect)
+	if err != nil {
+		return nil, fmt.Errorf("inspect the schema: %w", err)
+	}
+	stmts, err := plan(ctx, tx, dialect, r.schema(), live)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range stmts {
+		// The driver's own Exec: DDL takes no arguments, and bun would
+		// read a ? of a default as a placeholder.
+		if _, err := tx.Tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("ensure the schema: %s: %w", q, err)
+		}
+	}
+	return stmts, nil
 }
 
 // plan lists the statements that give live what spec has.

@@ -47,6 +47,11 @@ type Env struct {
 	// Files is the filestore of the database, where attachments keep
 	// their content; nil keeps it in the database (db_datas).
 	Files *filestore.Dir
+	// InstallModules installs modules by name, with those they need, in
+	// the call's transaction (ir.module.module's button_immediate_install);
+	// the services provide it for the call's database. Nil: the database
+	// cannot install modules.
+	InstallModules func(ctx context.Context, env *Env, names []string) error
 
 	su    bool
 	state *envState
@@ -100,6 +105,11 @@ func (e *Env) WithContext(ctx map[string]any) *Env {
 	}
 	return &c
 }
+
+// WithRegistry is e on registry r: the same transaction, user and
+// context, for the work of a call that changes the database's models (a
+// module's installation) on the models they become.
+func (e *Env) WithRegistry(r *Registry) *Env { c := *e; c.Registry = r; return &c }
 
 // OnCommit registers fn to run after the transaction commits, for side
 // effects such as cache invalidation that must not happen on rollback.

@@ -11,6 +11,7 @@ import (
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/modules"
 )
 
 // Database is Odoo's db service: listing and managing databases. Every
@@ -98,6 +99,9 @@ type CreateOptions struct {
 	AdminLogin    string
 	CountryCode   string
 	Phone         string
+	// Modules are installed (with what they need) once the base data is
+	// there, in a transaction of their own.
+	Modules []string
 	// Progress, when set, is told each step of Create as it begins, so
 	// that a command line can show what a long creation is doing.
 	Progress func(step string)
@@ -163,7 +167,15 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	}
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		return nil, base.Install(ctx, env, base.Options{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
-			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo})
+			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo,
+			Modules: modules.Available()})
+	})
+	if err != nil || len(o.Modules) == 0 {
+		return err
+	}
+	o.step("installing the modules")
+	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, s.c.moduleInstaller()(ctx, env, o.Modules)
 	})
 	return err
 }

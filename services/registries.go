@@ -81,12 +81,16 @@ func (c *core) registryOf(ctx context.Context, db *bun.DB) (*models.Registry, er
 	if now := slot.Load(); now != nil && now.version == version {
 		return now.reg, nil // built by a call that waited before this one
 	}
-	reg, err := base.ExtendFor(ctx, primary, c.registry)
+	declared, err := c.declaredFor(ctx, primary)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := base.ExtendFor(ctx, primary, declared)
 	if err != nil {
 		// Rows the hooks would have refused (written by hand): the
 		// declared models are still served, and the error is logged.
 		c.log.Error("the custom models of the database cannot be served", "db", name, "err", err)
-		reg = c.registry
+		reg = declared
 	}
 	slot.Store(&dbRegistry{gen: gen, fresh: fresh, version: version, reg: reg})
 	return reg, nil

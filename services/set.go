@@ -119,6 +119,8 @@ type core struct {
 	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
+	// mods are the registries of databases with modules installed.
+	mods moduleRegistries
 	// regs are the databases' registries (registries.go).
 	regs registries
 	// pause, when set, stands in for the wait of the refusal delay, so
@@ -198,13 +200,18 @@ func NewSet(store models.Store, cfg Config) *Set {
 	if err := base.Declare(reg, cfg.Declarations); err != nil {
 		panic(err) // the caller checked them with CheckDeclarations
 	}
-	reg.HashPassword = a.HashRounds
-	reg.VerifyPassword = a.Verify
-	reg.NewAPIKey = auth.NewKey
-	reg.HeaderKeyHash = auth.HeaderKeyHash
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: slog.New(requestLog{cfg.Log.Handler()}),
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
+	c.wire(reg)
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
+}
+
+// wire gives registry r what the auth layer provides.
+func (c *core) wire(r *models.Registry) {
+	r.HashPassword = c.auth.HashRounds
+	r.VerifyPassword = c.auth.Verify
+	r.NewAPIKey = auth.NewKey
+	r.HeaderKeyHash = auth.HeaderKeyHash
 }
 
 // CheckDeclarations reports whether decls may be served beside the base
@@ -273,7 +280,11 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	if applied, err = migrations.Apply(ctx, db, c.store.Dialect()); err != nil {
 		return nil, nil, err
 	}
-	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), c.registry)
+	reg, err := c.declaredFor(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg)
 	return applied, ensured, err
 }
 
@@ -399,6 +410,7 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
 		env.Files = files
+		env.InstallModules = c.moduleInstaller()
 		r, err := fn(ctx, env)
 		collect = collect || env.FilesCollectable()
 		if err != nil {

@@ -53,6 +53,7 @@ func init() {
 		userCreateCommand, userPasswdCommand,
 		apikeyCreateCommand, apikeyListCommand, apikeyRevokeCommand, apikeyRotateCommand, apikeyHashCommand, apikeyAuditCommand,
 		modelImportCommand,
+		moduleInstallCommand,
 		benchCommand,
 		healthcheckCommand,
 		configReferenceCommand,
@@ -68,6 +69,7 @@ var groupSummaries = map[string]string{
 	"apikey": "Makes, lists, rotates and revokes API keys.",
 	"config": "Describes godoo's configuration.",
 	"model":  "Writes declarations of models for serve's models path.",
+	"module": "Installs modules into a database.",
 }
 
 // wordSummary is the summary of a word that may follow godoo.

@@ -11,7 +11,7 @@ import (
 )
 
 var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
-	synopsis: "NAME --admin-password PW [--data-dir DIR | --db-url URL] [--demo]",
+	synopsis: "NAME --admin-password PW [--data-dir DIR | --db-url URL] [--demo] [--modules a,b]",
 	summary:  "Creates a database and its admin user.",
 	define: func(fs *flag.FlagSet) action {
 		resolve := addFlags(fs, storeKeys...)
@@ -19,6 +19,7 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 		demo := boolFlag(fs, "demo", "load demo data: a demo user, companies and contacts")
 		lang := fs.String("lang", "en_US", "the admin user's language `CODE`")
 		login := fs.String("admin-login", "admin", "the admin user's `LOGIN`")
+		mods := fs.String("modules", "", "install the modules `LIST` (comma-separated, e.g. sale_management,contacts) with what they need")
 		return func(inv *invocation) error {
 			pw := *adminPW
 			if pw == "" {
@@ -36,7 +37,7 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 			name := inv.pos[0]
 			p := newProgress(inv.stderr, "db create "+name)
 			err = set.Database.Create(context.Background(), name, services.CreateOptions{AdminPassword: pw, AdminLogin: *login,
-				Lang: *lang, Demo: *demo, Progress: p.Step})
+				Lang: *lang, Demo: *demo, Modules: splitList(*mods), Progress: p.Step})
 			p.Done(err)
 			if err != nil {
 				if models.AsError(err) == nil {

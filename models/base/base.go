@@ -54,9 +54,23 @@ var behaviours = map[string]func() *models.Behaviour{
 // Register declares the base models into r, with their Go behaviour, and
 // checks the relations between them.
 func Register(r *models.Registry) error {
+	return RegisterWith(r, nil)
+}
+
+// RegisterWith is Register for a database with more than base: more is
+// given the base declarations and returns them with what the database's
+// modules add (models of their own, fields laid over base ones), all of
+// which are declared and checked together. The base models keep their Go
+// behaviour.
+func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error)) error {
 	decls, err := models.LoadDeclarations(declarations, ".")
 	if err != nil {
 		return fmt.Errorf("base: %w", err)
+	}
+	if more != nil {
+		if decls, err = more(decls); err != nil {
+			return err
+		}
 	}
 	var declared []string
 	for _, d := range decls {
@@ -65,7 +79,7 @@ func Register(r *models.Registry) error {
 			b = fn()
 		}
 		if err := r.Declare(d, b); err != nil {
-			return fmt.Errorf("base: %w", err)
+			return fmt.Errorf("%s: %w", d.Model, err)
 		}
 		declared = append(declared, d.Model)
 	}

@@ -19,6 +19,9 @@ type Options struct {
 	CountryCode   string // optional company country
 	Phone         string
 	Demo          bool
+	// Modules are the modules the database may install later, listed
+	// uninstalled in ir.module.module.
+	Modules []ModuleInfo
 }
 
 // Install fills a new database, its schema made, with the records of a new
@@ -53,7 +56,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		in.err = SyncModels(ctx, in.env)
 	}
 	in.installRules()
-	in.installModules()
+	in.installModules(o.Modules)
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
 		"base.login_cooldown_after": "5", "base.login_cooldown_duration": "60",

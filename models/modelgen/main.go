@@ -39,6 +39,19 @@ func main() {
 		rec = filepath.Join(root, "..", "shared", "conformance", "odoo18")
 	}
 	out := filepath.Join(root, "models", "base")
+	if len(os.Args) > 1 && os.Args[1] == "modules" {
+		// go generate ./models/modules: the module folders, from the
+		// recording of an Odoo with business modules installed, over the
+		// base declarations generated before.
+		modules := os.Getenv("GODOO_MODULES_DIR")
+		if modules == "" {
+			modules = filepath.Join(root, "..", "shared", "conformance", "odoo18-modules")
+		}
+		if err := generateModules(modules, out, filepath.Join(root, "models", "modules")); err != nil {
+			fail(err)
+		}
+		return
+	}
 	if err := generate(filepath.Join(rec, "model"), filepath.Join(out, "overlay"), out); err != nil {
 		fail(err)
 	}
@@ -291,9 +304,20 @@ func merge(d, o *declaration) error {
 
 // linkTables names the link table and columns of every stored many2many
 // field that no overlay names, as Odoo does: the two tables in order and
-// "_rel", and each table's name with "_id".
+// "_rel", and each table's name with "_id"; a many2many to its own model
+// gets the table and field with "_rel", and id1 and id2.
 func linkTables(decls map[string]*declaration) error {
-	for name, d := range decls {
+	used := map[string]bool{}
+	for _, d := range decls {
+		for _, f := range d.fields {
+			var table string
+			if json.Unmarshal(f.attrs["relation_table"], &table) == nil && table != "" {
+				used[d.model()+" "+table] = true
+			}
+		}
+	}
+	for _, name := range sortedKeys(decls) {
+		d := decls[name]
 		for _, f := range d.fields {
 			var typ, relation string
 			var store bool
@@ -303,18 +327,44 @@ func linkTables(decls map[string]*declaration) error {
 			if typ != "many2many" || !store || f.attrs["relation_table"] != nil {
 				continue
 			}
-			if relation == name {
-				return fmt.Errorf("%s.%s: a many2many to its own model needs its link table in an overlay", name, f.name)
-			}
 			t1, t2 := decls[name].table(), decls[relation].table()
+			if relation == name {
+				// Odoo requires such a field to name its table; the
+				// recording does not tell it, so the field names it.
+				f.set("relation_table", t1+"_"+f.name+"_rel")
+				f.set("column1", "id1")
+				f.set("column2", "id2")
+				continue
+			}
 			tables := []string{t1, t2}
 			sort.Strings(tables)
-			f.set("relation_table", tables[0]+"_"+tables[1]+"_rel")
+			table := tables[0] + "_" + tables[1] + "_rel"
+			if used[name+" "+table] {
+				// A second many2many between the same models (mail.message's
+				// partners, starred and notified ones) needs a table of
+				// its own, which Odoo's field names and the recording
+				// does not tell.
+				table = tables[0] + "_" + f.name + "_rel"
+			}
+			used[name+" "+table] = true
+			if len(table) > 63 {
+				// Longer than PostgreSQL's names: Odoo's model names
+				// its table instead (Odoo refuses the long one).
+				table = fmt.Sprintf("%.52s_%s_rel", t1, f.name)
+			}
+			f.set("relation_table", table)
 			f.set("column1", t1+"_id")
 			f.set("column2", t2+"_id")
 		}
 	}
 	return nil
+}
+
+// model is the declared model's name.
+func (d *declaration) model() string {
+	var model string
+	json.Unmarshal(d.keys["model"], &model)
+	return model
 }
 
 // table is the model's table.

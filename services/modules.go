@@ -1,0 +1,134 @@
+package services
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/modules"
+	"github.com/uptrace/bun"
+)
+
+// moduleRegistries are the declared registries of databases with
+// modules beyond base and web, by the set of their installed modules, so
+// that databases with the same modules share one.
+type moduleRegistries struct {
+	bySet map[string]*models.Registry
+}
+
+// declaredFor is the declared registry of db's database: base and the
+// modules it installed, without its custom models (registryOf lays those
+// over it).
+func (c *core) declaredFor(ctx context.Context, db bun.IDB) (*models.Registry, error) {
+	installed, err := installedModules(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return c.registryWith(installed)
+}
+
+// registryWith is the registry of base and the installed modules, built
+// once per set of modules.
+func (c *core) registryWith(installed []string) (*models.Registry, error) {
+	var names []string
+	for _, n := range installed {
+		if n != "base" && n != "web" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return c.registry, nil
+	}
+	slices.Sort(names)
+	key := strings.Join(names, ",")
+	c.mu.Lock()
+	r := c.mods.bySet[key]
+	c.mu.Unlock()
+	if r != nil {
+		return r, nil
+	}
+	r = models.NewRegistry()
+	if err := modules.Known().Register(r, names); err != nil {
+		return nil, err
+	}
+	c.wire(r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mods.bySet == nil {
+		c.mods.bySet = map[string]*models.Registry{}
+	}
+	if old := c.mods.bySet[key]; old != nil {
+		return old, nil // built meanwhile by another call
+	}
+	c.mods.bySet[key] = r
+	return r, nil
+}
+
+// installedModules are the modules db shows installed; none when it has
+// no ir.module.module yet (a database being created).
+func installedModules(ctx context.Context, db bun.IDB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")
+	if err != nil {
+		return nil, nil // no table yet: base alone
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// moduleInstaller installs modules within a call's transaction
+// (models.Env.InstallModules): what they bring (ToInstall), on the
+// registry of every module then installed and the database's custom
+// models; the transaction moves the registry version, so that every
+// process serves the modules at its next call once it commits.
+func (c *core) moduleInstaller() func(ctx context.Context, env *models.Env, names []string) error {
+	return func(ctx context.Context, env *models.Env, names []string) error {
+		installed, err := installedModules(ctx, env.DB)
+		if err != nil {
+			return err
+		}
+		cat := modules.Known()
+		todo, err := cat.ToInstall(installed, names)
+		if err != nil || len(todo) == 0 {
+			return err
+		}
+		declared, err := c.registryWith(append(installed, todo...))
+		if err != nil {
+			return err
+		}
+		r, err := base.ExtendFor(ctx, env.DB, declared)
+		if err != nil {
+			return err
+		}
+		if err := cat.Install(ctx, env.WithRegistry(r), todo); err != nil {
+			return err
+		}
+		return env.RegistryChanged(ctx)
+	}
+}
+
+// InstallModules installs modules (with what they need) into database
+// name as the superuser, in one transaction: godoo module install, and
+// db create's --modules.
+func (s *Database) InstallModules(ctx context.Context, name string, names []string) error {
+	db, err := s.c.open(ctx, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		if env.InstallModules == nil {
+			return nil, models.UserErrorf("The database %s cannot install modules.", name)
+		}
+		return nil, env.InstallModules(ctx, env, names)
+	})
+	return err
+}
