@@ -30,7 +30,7 @@ type benchServer struct {
 }
 
 // newBenchServer creates the database on store (dropped at the end).
-func newBenchServer(b *testing.B, store models.Store) *benchServer {
+func newBenchServer(b testing.TB, store models.Store) *benchServer {
 	ctx := context.Background()
 	set := services.NewSet(store, services.Config{})
 	db := fmt.Sprintf("bench_rpc_%d", os.Getpid())
@@ -60,7 +60,7 @@ func (s *benchServer) handler(o rpc.Options) http.Handler {
 }
 
 // jsonCall is the body of a JSON-RPC execute_kw of method on model.
-func (s *benchServer) jsonCall(b *testing.B, model, method string, args ...any) []byte {
+func (s *benchServer) jsonCall(b testing.TB, model, method string, args ...any) []byte {
 	all := append([]any{s.db, 2, s.key, model, method}, args...)
 	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
 		"params": map[string]any{"service": "object", "method": "execute_kw", "args": all}})
@@ -71,7 +71,7 @@ func (s *benchServer) jsonCall(b *testing.B, model, method string, args ...any) 
 }
 
 // xmlCall is the body of an XML-RPC execute_kw of method on model.
-func (s *benchServer) xmlCall(b *testing.B, model, method string, args ...any) []byte {
+func (s *benchServer) xmlCall(b testing.TB, model, method string, args ...any) []byte {
 	all := append([]any{s.db, 2, s.key, model, method}, args...)
 	body, err := xmlrpc.EncodeMethodCall("execute_kw", all...)
 	if err != nil {
@@ -81,7 +81,7 @@ func (s *benchServer) xmlCall(b *testing.B, model, method string, args ...any) [
 }
 
 // serve sends one call and fails on any fault or error.
-func (s *benchServer) serve(b *testing.B, h http.Handler, path, contentType string, body []byte) *httptest.ResponseRecorder {
+func (s *benchServer) serve(b testing.TB, h http.Handler, path, contentType string, body []byte) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	w := httptest.NewRecorder()
