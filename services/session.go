@@ -378,7 +378,11 @@ func (w *Web) SessionInfo(ctx context.Context, s Session) (*models.Dict, error) 
 // transaction. Errors: ErrNotFound for an unknown model (Odoo 18 raises
 // NotFound before the call); those of execute_kw.
 func (w *Web) CallKw(ctx context.Context, s Session, model, method string, args []any, kwargs map[string]any) (any, error) {
-	if w.c.registry.Model(model) == nil {
+	reg, err := w.c.registryNamed(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	if reg.Model(model) == nil {
 		return nil, ErrNotFound
 	}
 	return w.c.call(ctx, s.Identity(), model, method, args, kwargs)
@@ -422,7 +426,7 @@ func (w *Web) DBServerStatus(ctx context.Context) bool {
 // env's user, reading as the superuser.
 func (w *Web) sessionInfo(ctx context.Context, env *models.Env, dbname string) (*models.Dict, error) {
 	su := env.Sudo()
-	reg := w.c.registry
+	reg := env.Registry
 	users, err := su.Read(ctx, reg.Model("res.users"), []int64{env.UID}, []string{"name", "login", "partner_id", "company_id", "company_ids"}, false)
 	if err != nil {
 		return nil, err
