@@ -85,6 +85,7 @@ type Flags struct {
 	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags, Sizes *string
 	Duration, Warmup                                                                  *time.Duration
 	Pairs, Keys, Partners, ServerPID                                                  *int
+	Trigram                                                                           *bool
 }
 
 // DefineFlags registers godoo bench's flags on fs, for godoo's table of
@@ -107,6 +108,8 @@ func DefineFlags(fs *flag.FlagSet) *Flags {
 		ServerPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
 		Sizes: fs.String("sizes", "", "sizes of the growth scenarios (grow-records: records per call, grow-rows: rows, grow-keys: keys), `N,N,...` growing, "+
 			"at most 1000000 (default: each one's short list; run the big sizes only briefly on a shared machine)"),
+		Trigram: fs.Bool("trigram", false, "on PostgreSQL, add the pg_trgm extension to the scratch database before the server starts, "+
+			"which then makes res.partner's index of name trigrams (for name ilike)"),
 		ServerFlags: fs.String("server-flags", "", "serve `FLAGS` for the server the bench starts, after its own (--log-level warn, --proxy-mode True), "+
 			`space-separated: "--metrics --log-level info" benches with metrics and the access log`),
 	}
@@ -140,6 +143,8 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 		return UsageError("--partners must be at least 10")
 	case *dbURL != "" && *dataDir != "":
 		return UsageError("give --db-url or --data-dir, not both")
+	case *f.Trigram && (*dbURL == "" || *target != ""):
+		return UsageError("--trigram is for the PostgreSQL scratch database of the server the bench starts (--db-url, without --url)")
 	case *target == "" && (*noAuthURL != "" || *serverPID != 0):
 		return UsageError("--noauth-url and --server-pid go with --url")
 	case *target != "" && *f.ServerFlags != "":
@@ -193,6 +198,13 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	}
 	if err := b.seed(ctx, *partners, *keys); err != nil {
 		return err
+	}
+	if *f.Trigram {
+		// The server ensures the schema when it first opens the
+		// database, and makes the index then.
+		if _, err := b.pool.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm"); err != nil {
+			return fmt.Errorf("--trigram: %w", err)
+		}
 	}
 	setup := Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, RestrictedKey: b.restrictedKey, HeaderKey: b.headerKey,
 		ReadIDs: b.readIDs, Matching: b.matching, Pool: b.pool,
