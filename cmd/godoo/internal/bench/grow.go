@@ -19,7 +19,7 @@ import (
 // calls/s, time per unit, ratio to SQL, server memory).
 
 // GrowIDs are the growth scenarios, in report order.
-var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys"}
+var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys", "idle-conns"}
 
 // DefaultSizes are each growth scenario's sizes when --sizes is not
 // given: short enough for a shared machine. The targets' full curves
@@ -28,11 +28,16 @@ var DefaultSizes = map[string][]int{
 	"grow-records": {1, 80, 1000, 10000},
 	"grow-rows":    {10000, 100000},
 	"grow-keys":    {10, 10000, 100000},
+	"idle-conns":   {1, 1000},
 }
 
 // MaxGrowSize bounds every size: the rows and keys written, and the
 // records of one answer.
 const MaxGrowSize = 1_000_000
+
+// MaxIdleConns bounds idle-conns' sizes: each is a connection of the
+// bench and one of the server, both file descriptors.
+const MaxIdleConns = 5000
 
 // growUnit is what one unit of a growth scenario's size is, for the
 // report's time per unit: per record for grow-records (each call answers
@@ -70,11 +75,13 @@ type growRun struct {
 	setup    Setup
 	dialect  string
 	progress io.Writer
+	// idle are idle-conns' connections, kept open across its sizes.
+	idle *HTTP
 }
 
 // point returns the scenarios of growth scenario id at size, after making
 // the data as big as size needs.
-func (g growRun) point(ctx context.Context, id string, size int) ([]Scenario, error) {
+func (g *growRun) point(ctx context.Context, id string, size int) ([]Scenario, error) {
 	s := g.setup
 	switch id {
 	case "grow-records":
@@ -92,13 +99,24 @@ func (g growRun) point(ctx context.Context, id string, size int) ([]Scenario, er
 			return nil, err
 		}
 		return g.keys(size), nil
+	case "idle-conns":
+		if size > MaxIdleConns {
+			return nil, fmt.Errorf("idle-conns: at most %d connections", MaxIdleConns)
+		}
+		if err := g.openIdle(ctx, size); err != nil {
+			return nil, err
+		}
+		sc := g.keys(0)[0]
+		sc.ID, sc.Curve = "idle-conns", "XML-RPC search_read 80×8, key, beside idle keep-alive connections"
+		sc.Title = fmt.Sprintf("%s, %d idle connections", sc.Curve, size)
+		return []Scenario{sc}, nil
 	}
 	return nil, fmt.Errorf("unknown growth scenario %q", id)
 }
 
 // records is a search_read of size records × 8 fields, every partner
 // archived or not, in id order.
-func (g growRun) records(size int) Scenario {
+func (g *growRun) records(size int) Scenario {
 	s := g.setup
 	kwargs := map[string]any{"fields": Fields, "limit": size, "order": "id", "context": map[string]any{"active_test": false}}
 	body := xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "search_read", []any{[]any{}}, kwargs)
@@ -116,7 +134,7 @@ const growIlike = "4217"
 
 // rows are xml-key's indexed search_read and a name ilike search, on a
 // table of size partners.
-func (g growRun) rows(ctx context.Context, size int) ([]Scenario, error) {
+func (g *growRun) rows(ctx context.Context, size int) ([]Scenario, error) {
 	s := g.setup
 	var matching int
 	if err := s.Pool.QueryRowContext(ctx, "SELECT COUNT(*) FROM res_partner WHERE is_company = ? AND active = ?", true, true).Scan(&matching); err != nil {
@@ -151,7 +169,7 @@ func (g growRun) rows(ctx context.Context, size int) ([]Scenario, error) {
 
 // keys are xml-key's search_read with size native keys in the table, warm
 // and, when the bench has a server that empties its key caches, cold.
-func (g growRun) keys(size int) []Scenario {
+func (g *growRun) keys(size int) []Scenario {
 	s := g.setup
 	nRead := min(s.Matching, SearchReadLimit)
 	body := xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "search_read", []any{[]any{[]any{"is_company", "=", true}}},
@@ -169,10 +187,34 @@ func (g growRun) keys(size int) []Scenario {
 	return out
 }
 
+// openIdle opens connections to the server until n are idle: each makes
+// one call (GET /web/health) and stays open, as a client's keep-alive
+// connection between its calls.
+func (g *growRun) openIdle(ctx context.Context, n int) error {
+	if g.idle == nil {
+		g.idle = NewHTTP(n)
+	}
+	for i := range n {
+		if g.idle.has(i) {
+			continue
+		}
+		if _, err := g.idle.conn(i).do(ctx, "GET", g.setup.URL+"/web/health", nil, nil); err != nil {
+			return fmt.Errorf("idle connection %d: %w", i, err)
+		}
+	}
+	fmt.Fprintf(g.progress, "bench: %d idle keep-alive connections open\n", n)
+	return nil
+}
+
 // RunGrowth measures growth scenario id at each of sizes, with o's
 // clients, pairs and durations, and returns its results with their size.
 func RunGrowth(ctx context.Context, setup Setup, dialect, id string, sizes []int, o Options) ([]Result, error) {
-	g := growRun{setup: setup, dialect: dialect, progress: o.Progress}
+	g := &growRun{setup: setup, dialect: dialect, progress: o.Progress}
+	defer func() {
+		if g.idle != nil {
+			g.idle.CloseIdle()
+		}
+	}()
 	if g.progress == nil {
 		g.progress = io.Discard
 	}

@@ -6,9 +6,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,5 +178,32 @@ func TestGrowTables(t *testing.T) {
 	}
 	if keys != 3000 || indexes < 2900 {
 		t.Errorf("grown keys: %d well-formed, %d distinct indexes; want 3000, ≥ 2900", keys, indexes)
+	}
+}
+
+// TestOpenIdle checks that idle-conns opens one connection per size unit,
+// each making one call, and keeps those it has when the size grows.
+func TestOpenIdle(t *testing.T) {
+	var conns, calls atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Write([]byte(`{"status": "pass"}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	h := bench.NewHTTP(30)
+	defer h.CloseIdle()
+	for _, step := range []struct{ n, conns int64 }{{10, 10}, {10, 10}, {30, 30}} {
+		if err := bench.OpenIdle(context.Background(), h, srv.URL, int(step.n)); err != nil {
+			t.Fatal(err)
+		}
+		if conns.Load() != step.conns || calls.Load() != step.conns {
+			t.Fatalf("after opening %d: %d connections and %d calls, want %d of each", step.n, conns.Load(), calls.Load(), step.conns)
+		}
 	}
 }
