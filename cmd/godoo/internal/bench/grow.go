@@ -19,7 +19,7 @@ import (
 // calls/s, time per unit, ratio to SQL, server memory).
 
 // GrowIDs are the growth scenarios, in report order.
-var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys", "idle-conns"}
+var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys", "idle-conns", "big-body"}
 
 // DefaultSizes are each growth scenario's sizes when --sizes is not
 // given: short enough for a shared machine. The targets' full curves
@@ -29,11 +29,16 @@ var DefaultSizes = map[string][]int{
 	"grow-rows":    {10000, 100000},
 	"grow-keys":    {10, 10000, 100000},
 	"idle-conns":   {1, 1000},
+	"big-body":     {1, 10, 100},
 }
 
 // MaxGrowSize bounds every size: the rows and keys written, and the
 // records of one answer.
 const MaxGrowSize = 1_000_000
+
+// MaxBodyMB bounds big-body's sizes, in MB: under serve's default limit
+// of a body (128 MiB).
+const MaxBodyMB = 120
 
 // MaxIdleConns bounds idle-conns' sizes: each is a connection of the
 // bench and one of the server, both file descriptors.
@@ -110,6 +115,11 @@ func (g *growRun) point(ctx context.Context, id string, size int) ([]Scenario, e
 		sc.ID, sc.Curve = "idle-conns", "XML-RPC search_read 80×8, key, beside idle keep-alive connections"
 		sc.Title = fmt.Sprintf("%s, %d idle connections", sc.Curve, size)
 		return []Scenario{sc}, nil
+	case "big-body":
+		if size > MaxBodyMB {
+			return nil, fmt.Errorf("big-body: at most %d MB", MaxBodyMB)
+		}
+		return []Scenario{g.bigBody(size)}, nil
 	}
 	return nil, fmt.Errorf("unknown growth scenario %q", id)
 }
@@ -206,9 +216,42 @@ func (g *growRun) openIdle(ctx context.Context, n int) error {
 	return nil
 }
 
+// bigBody creates a partner whose comment makes the request size MB, then
+// unlinks it: two calls, measured as one, as create-unlink. The yardstick
+// inserts and deletes the same row by SQL.
+func (g *growRun) bigBody(size int) Scenario {
+	s := g.setup
+	comment := strings.Repeat("0123456789abcdef", size<<20/16)
+	create := xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "create", []any{map[string]any{"name": "big body", "comment": comment}})
+	const placeholder = "987654321"
+	unlink := splitAt(xmlCall("execute_kw", s.DB, s.UID, s.Key, "res.partner", "unlink", []any{[]any{987654321}}), placeholder)
+	return Scenario{ID: "big-body", Title: fmt.Sprintf("XML-RPC create with a %d MB body + unlink, key", size),
+		Curve: "XML-RPC create with a big body + unlink",
+		Godoo: createThen(s.HTTP, s.URL+"/xmlrpc/2/object", http.Header{"Content-Type": {"text/xml"}}, create, xmlInt,
+			[]template{unlink}, containsCheck("<boolean>1</boolean>", xmlFault)),
+		SQL: func(int) CallFunc {
+			return func(ctx context.Context) error {
+				var id int64
+				err := s.Pool.QueryRowContext(ctx, `INSERT INTO res_partner (name, comment, active, type, color, create_uid, write_uid)
+					VALUES (?, ?, ?, 'contact', 0, 2, 2) RETURNING id`, "big body", comment, true).Scan(&id)
+				if err != nil {
+					return err
+				}
+				_, err = s.Pool.ExecContext(ctx, "DELETE FROM res_partner WHERE id = ?", id)
+				return err
+			}
+		},
+		Server: s.Server}
+}
+
 // RunGrowth measures growth scenario id at each of sizes, with o's
 // clients, pairs and durations, and returns its results with their size.
 func RunGrowth(ctx context.Context, setup Setup, dialect, id string, sizes []int, o Options) ([]Result, error) {
+	if id == "big-body" {
+		// One body of 100 MB at a time is what the targets measure; more
+		// clients would hold several on a shared machine.
+		o.Clients = []int{1}
+	}
 	g := &growRun{setup: setup, dialect: dialect, progress: o.Progress}
 	defer func() {
 		if g.idle != nil {

@@ -207,3 +207,18 @@ func TestOpenIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestGrowBounds checks the bounds of the sizes that make no data, and
+// that big-body's body is the size asked.
+func TestGrowBounds(t *testing.T) {
+	if _, err := bench.GrowPoint("big-body", bench.MaxBodyMB+1); err == nil {
+		t.Error("big-body over its bound was accepted")
+	}
+	if _, err := bench.GrowPoint("idle-conns", bench.MaxIdleConns+1); err == nil {
+		t.Error("idle-conns over its bound was accepted")
+	}
+	scs, err := bench.GrowPoint("big-body", 2)
+	if err != nil || len(scs) != 1 || scs[0].Curve == "" || !strings.Contains(scs[0].Title, "2 MB") {
+		t.Fatalf("big-body at 2 MB: %v, %+v", err, scs)
+	}
+}
