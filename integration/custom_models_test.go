@@ -203,7 +203,7 @@ func TestCustomModels(t *testing.T) {
 				{"ir.model.fields", "create", []any{map[string]any{"model_id": mid, "name": "x_thing", "ttype": "nope", "field_description": "C"}}, 1, "Wrong value for ir.model.fields.ttype: 'nope'"},
 				{"ir.model.fields", "create", []any{map[string]any{"model_id": mid, "name": "x_owner_id", "ttype": "many2one", "relation": "no.such", "field_description": "C"}}, 2, "Model no.such does not exist!"},
 				{"ir.model.fields", "create", []any{map[string]any{"model_id": mid, "name": "x_line_ids", "ttype": "one2many", "relation": "res.partner", "relation_field": "x_nope_id", "field_description": "C"}}, 2, "Many2one x_nope_id on model res.partner does not exist!"},
-				{"ir.model.fields", "write", []any{[]any{nameField}, map[string]any{"field_description": "Renamed"}}, 2, "Properties of base fields cannot be altered in this manner!"},
+				{"ir.model.fields", "write", []any{[]any{nameField}, map[string]any{"required": false}}, 2, "Properties of base fields cannot be altered in this manner!"},
 				{"ir.model.fields", "unlink", []any{[]any{nameField}}, 2, "This column contains module data and cannot be removed!"},
 				{"ir.model", "unlink", []any{[]any{partnerModel}}, 2, "contains module data and cannot be removed."},
 				{"ir.model", "write", []any{[]any{mid}, map[string]any{"model": "x_other"}}, 2, "Field Model cannot be modified on models."},
@@ -211,6 +211,9 @@ func TestCustomModels(t *testing.T) {
 				_, f := e.kw(t, x, tc.model, tc.method, tc.args, nil)
 				wantFault(t, x, f, tc.code, tc.text)
 			}
+			// A base field's label and help are translated terms, which
+			// Odoo lets an administrator write.
+			e.mustKw(t, x, "ir.model.fields", "write", []any{[]any{nameField}, map[string]any{"field_description": "Name"}}, nil)
 		})
 
 		t.Run("rename and drop", func(t *testing.T) {

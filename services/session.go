@@ -99,6 +99,11 @@ type WebLogin struct {
 	// PreviousID is the session the request carried, if any: login rotates
 	// the session, so it is ended.
 	PreviousID string
+	// CheckedIdentity starts the session with its identity checked (the
+	// password was just given), as godoo's own login form does for the key
+	// page; the web client's authenticate, like Odoo's, leaves it
+	// unchecked.
+	CheckedIdentity bool
 }
 
 // ErrSessionExpired is the answer for a missing, malformed, expired,
@@ -228,6 +233,16 @@ func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, *models.D
 			return nil, err
 		}
 		s = Session{ID: sid, DB: in.DB, UID: uid, Login: u.Login, MaxAge: idle, Expires: row.Expires, Refresh: true}
+		if in.CheckedIdentity {
+			saved, _, err := models.SessionByHash(ctx, env.DB, sessionHash(sid))
+			if err != nil {
+				return nil, err
+			}
+			if err := models.SetSessionIdentityCheck(ctx, env.DB, saved.ID, now); err != nil {
+				return nil, err
+			}
+			s.rowID, s.identityChecked = saved.ID, now
+		}
 		return w.sessionInfo(ctx, env, in.DB)
 	})
 	if err != nil {

@@ -195,13 +195,24 @@ func afterFieldCreate(ctx context.Context, env *models.Env, id int64, vals map[s
 	return refreshRegistry(ctx, env, []string{model})
 }
 
+// translatedFieldAttrs are the attributes of ir.model.fields that Odoo
+// translates: a write of these alone may change a base field's.
+var translatedFieldAttrs = map[string]bool{"field_description": true, "help": true}
+
 func beforeFieldWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 	recs, err := fieldsByID(ctx, env, ids)
 	if err != nil {
 		return err
 	}
+	translateOnly := true
+	for k := range vals {
+		translateOnly = translateOnly && translatedFieldAttrs[k]
+	}
 	renamed := false
 	for _, r := range recs {
+		if r.state != "manual" && translateOnly {
+			continue
+		}
 		if r.state != "manual" {
 			return models.UserErrorf("Properties of base fields cannot be altered in this manner! Please modify them through Python code, preferably through a custom addon!")
 		}
@@ -247,7 +258,12 @@ func afterFieldWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 	}
 	var names []string
 	for _, r := range recs {
-		names = append(names, r.model)
+		if r.state == "manual" {
+			names = append(names, r.model)
+		}
+	}
+	if len(names) == 0 {
+		return nil // the labels of base fields, which the declarations give
 	}
 	return refreshRegistry(ctx, env, names)
 }
