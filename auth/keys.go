@@ -346,11 +346,12 @@ func keyKind(table string) string {
 }
 
 // usage gathers last-used times and use counts in memory so that a busy key
-// costs one write per flush rather than one per request.
+// costs one write per flush rather than one per request. Every call with a
+// key touches it under one lock, so touch only stores times; they become
+// text once per flush, in drain.
 type usage struct {
-	mu     sync.Mutex
-	seen   map[string]map[string]map[int64]string // db → table → key id → time
-	counts map[string]map[useKey]int64            // db → key and hour → uses
+	mu sync.Mutex
+	t  touches
 }
 
 // useKey is a key in one hour (DatetimeLayout, the start of the hour).
@@ -360,32 +361,68 @@ type useKey struct {
 	hour  string
 }
 
+// touchKey is a useKey while it is being counted: the hour as Unix
+// seconds.
+type touchKey struct {
+	table string
+	id    int64
+	hour  int64
+}
+
+// touches are what usage holds between flushes: db → table → key id →
+// last use, and db → key and hour → uses.
+type touches struct {
+	seen   map[string]map[string]map[int64]time.Time
+	counts map[string]map[touchKey]int64
+}
+
 func (u *usage) touch(dbname, table string, id int64, at time.Time) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.counts == nil {
-		u.counts = map[string]map[useKey]int64{}
+	if u.t.counts == nil {
+		u.t.counts = map[string]map[touchKey]int64{}
 	}
-	if u.counts[dbname] == nil {
-		u.counts[dbname] = map[useKey]int64{}
+	if u.t.counts[dbname] == nil {
+		u.t.counts[dbname] = map[touchKey]int64{}
 	}
-	u.counts[dbname][useKey{table, id, at.UTC().Truncate(time.Hour).Format(models.DatetimeLayout)}]++
-	if u.seen == nil {
-		u.seen = map[string]map[string]map[int64]string{}
+	u.t.counts[dbname][touchKey{table, id, at.Truncate(time.Hour).Unix()}]++
+	if u.t.seen == nil {
+		u.t.seen = map[string]map[string]map[int64]time.Time{}
 	}
-	if u.seen[dbname] == nil {
-		u.seen[dbname] = map[string]map[int64]string{}
+	if u.t.seen[dbname] == nil {
+		u.t.seen[dbname] = map[string]map[int64]time.Time{}
 	}
-	if u.seen[dbname][table] == nil {
-		u.seen[dbname][table] = map[int64]string{}
+	if u.t.seen[dbname][table] == nil {
+		u.t.seen[dbname][table] = map[int64]time.Time{}
 	}
-	u.seen[dbname][table][id] = at.UTC().Format(models.DatetimeLayout)
+	u.t.seen[dbname][table][id] = at
 }
 
+// drain takes what was gathered since the last drain, with its times as
+// DatetimeLayout text in UTC.
 func (u *usage) drain() (map[string]map[string]map[int64]string, map[string]map[useKey]int64) {
 	u.mu.Lock()
-	defer u.mu.Unlock()
-	seen, counts := u.seen, u.counts
-	u.seen, u.counts = nil, nil
+	t := u.t
+	u.t = touches{}
+	u.mu.Unlock()
+	seen := make(map[string]map[string]map[int64]string, len(t.seen))
+	for db, tables := range t.seen {
+		seen[db] = make(map[string]map[int64]string, len(tables))
+		for table, ids := range tables {
+			out := make(map[int64]string, len(ids))
+			for id, at := range ids {
+				out[id] = at.UTC().Format(models.DatetimeLayout)
+			}
+			seen[db][table] = out
+		}
+	}
+	counts := make(map[string]map[useKey]int64, len(t.counts))
+	for db, keys := range t.counts {
+		out := make(map[useKey]int64, len(keys))
+		for k, n := range keys {
+			out[useKey{k.table, k.id, time.Unix(k.hour, 0).UTC().Format(models.DatetimeLayout)}] += n
+		}
+		counts[db] = out
+	}
 	return seen, counts
 }

@@ -407,6 +407,9 @@ func (d *Declaration) build(b *Behaviour) (*Model, error) {
 		if err := checkIdents("index", append([]string{ix.Name}, ix.Columns...)...); err != nil {
 			return nil, err
 		}
+		if ix.Using != "" && (ix.Using != IndexTrigram || len(ix.Columns) != 1 || ix.Name == "") {
+			return nil, fmt.Errorf("index %q: using is %q or nothing, for one column and with a name", ix.Name, IndexTrigram)
+		}
 	}
 	for _, c := range d.Constraints {
 		if c.Name == "" || len(c.Columns) == 0 {

@@ -78,7 +78,9 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 				}
 			}
 			for _, ix := range t.indexes {
-				indexes = append(indexes, indexDDL(t.name, ix))
+				if live.wants(dialect, ix) {
+					indexes = append(indexes, indexDDL(t.name, ix))
+				}
 			}
 			continue
 		}
@@ -107,7 +109,7 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 			}
 		}
 		for _, ix := range t.indexes {
-			if !live.hasIndex(t.name, ix.Columns, false) {
+			if live.wants(dialect, ix) && !live.hasIndexOf(t.name, ix) {
 				indexes = append(indexes, indexDDL(t.name, ix))
 			}
 		}
@@ -174,7 +176,7 @@ func SchemaDiff(ctx context.Context, db bun.IDB, dialect string, r *Registry) ([
 			}
 		}
 		for _, ix := range t.indexes {
-			if !live.hasIndex(t.name, ix.Columns, false) {
+			if live.wants(dialect, ix) && !live.hasIndexOf(t.name, ix) {
 				out = append(out, "index on "+t.name+" ("+strings.Join(ix.Columns, ", ")+") is missing")
 			}
 		}

@@ -90,7 +90,16 @@ type SQLConstraint struct {
 type Index struct {
 	Name    string
 	Columns []string
+	// Using is "trigram" for a GIN index of trigrams (PostgreSQL's
+	// pg_trgm), which serves like and ilike with a leading wildcard, as
+	// Odoo's index='trigram'. It is made only on PostgreSQL, once the
+	// database has the pg_trgm extension (an operator's choice, as Odoo's
+	// unaccent): elsewhere, and without the extension, it is left out.
+	Using string `json:"using,omitempty"`
 }
+
+// IndexTrigram is Index.Using for an index of trigrams.
+const IndexTrigram = "trigram"
 
 // Column is a column of a model's table that is no field.
 type Column struct {

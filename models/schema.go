@@ -124,7 +124,7 @@ func (t *tableSpec) add(c columnSpec) {
 
 // index adds ix unless the table has an index on the same columns.
 func (t *tableSpec) index(ix Index) {
-	if !slices.ContainsFunc(t.indexes, func(x Index) bool { return slices.Equal(x.Columns, ix.Columns) }) {
+	if !slices.ContainsFunc(t.indexes, func(x Index) bool { return slices.Equal(x.Columns, ix.Columns) && x.Using == ix.Using }) {
 		t.indexes = append(t.indexes, ix)
 	}
 }
@@ -263,5 +263,8 @@ func uniqueDDL(dialect, table string, u SQLConstraint) string {
 
 // indexDDL creates an index.
 func indexDDL(table string, ix Index) string {
+	if ix.Using == IndexTrigram {
+		return "CREATE INDEX " + ix.Name + " ON " + table + " USING gin (" + ix.Columns[0] + " gin_trgm_ops)"
+	}
 	return "CREATE INDEX " + ix.Name + " ON " + table + " (" + strings.Join(ix.Columns, ", ") + ")"
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -17,6 +18,23 @@ type liveSchema struct {
 	indexes map[string][]liveIndex
 	// fks by table, then by column.
 	fks map[string]map[string]liveFK
+	// trigrams is whether the database has the pg_trgm extension.
+	trigrams bool
+}
+
+// wants reports whether ix belongs in the database: an index of trigrams
+// only on PostgreSQL with pg_trgm.
+func (s liveSchema) wants(dialect string, ix Index) bool {
+	return ix.Using != IndexTrigram || dialect == "pg" && s.trigrams
+}
+
+// hasIndexOf reports whether table has ix: an index of trigrams by its
+// name (a plain index may cover the same column), others by their columns.
+func (s liveSchema) hasIndexOf(table string, ix Index) bool {
+	if ix.Using == IndexTrigram {
+		return slices.ContainsFunc(s.indexes[table], func(l liveIndex) bool { return l.name == ix.Name })
+	}
+	return s.hasIndex(table, ix.Columns, false)
 }
 
 type liveColumn struct {
@@ -124,6 +142,12 @@ func inspect(ctx context.Context, db bun.IDB, dialect string) (liveSchema, error
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return s, err
+	}
+	if dialect == "pg" {
+		err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')").Scan(&s.trigrams)
+		if err != nil {
+			return s, err
+		}
 	}
 	rows, err = db.QueryContext(ctx, q.fks)
 	if err != nil {

@@ -106,11 +106,12 @@ func (p bodyPolicy) read(r *http.Request) ([]byte, error) {
 // bodyError names why reading a body failed: over the limit, too slow,
 // or cut short by the client.
 func bodyError(err error) error {
+	if err == nil {
+		return nil // before the targets of errors.As, which escape
+	}
 	var tooBig *http.MaxBytesError
 	var ne net.Error
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &tooBig):
 		return err
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():

@@ -50,3 +50,11 @@ func ErrorTable() []models.Error {
 	}
 	return out
 }
+
+// SetStreamMinValues sets the size of the answers that are streamed, until
+// the returned function puts it back.
+func SetStreamMinValues(n int) (restore func()) {
+	old := streamMinValues
+	streamMinValues = n
+	return func() { streamMinValues = old }
+}

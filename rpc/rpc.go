@@ -111,6 +111,14 @@ func (h *Handler) serveXMLRPC(legacy bool) http.HandlerFunc {
 			return
 		}
 		res, err := h.run(r.Context(), method, func() (any, error) { return fn(h, r, params) })
+		if err == nil && streamable(res) {
+			err = writeStreamed(func(n int) { xmlHeader(w, n) }, w, func(b []byte, sink func([]byte) error) ([]byte, error) {
+				return xmlrpc.StreamResponse(b, res, streamChunk, sink)
+			})
+			if err == nil {
+				return
+			}
+		}
 		if err == nil {
 			// A value XML-RPC cannot carry (None, integers beyond 32 bits,
 			// non-string keys) becomes Odoo's fault 1 instead.
@@ -154,6 +162,14 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.run(r.Context(), method, func() (any, error) { return fn(h, r, args) })
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if err == nil && streamable(res) {
+		err = writeStreamed(func(n int) { jsonHeader(w, http.StatusOK, n) }, w, func(b []byte, sink func([]byte) error) ([]byte, error) {
+			return streamResult(b, id, res, sink)
+		})
+		if err == nil {
+			return
+		}
+	}
 	if err == nil {
 		bp := getBuf()
 		b, encErr := appendResult(*bp, id, res)
@@ -239,18 +255,28 @@ func putBuf(bp *[]byte, b []byte) {
 // writeXML writes an answer with its length, as Odoo does: without one,
 // net/http would send a large answer in chunks.
 func writeXML(w http.ResponseWriter, body []byte) {
-	hd := w.Header()
-	hd.Set("Content-Type", "text/xml; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
+	xmlHeader(w, len(body))
 	_, _ = w.Write(body)
 }
 
+// xmlHeader sends the header of an XML-RPC answer of n bytes.
+func xmlHeader(w http.ResponseWriter, n int) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/xml; charset=utf-8")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+}
+
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	jsonHeader(w, status, len(body))
+	_, _ = w.Write(body)
+}
+
+// jsonHeader sends the header of a JSON answer of n bytes.
+func jsonHeader(w http.ResponseWriter, status, n int) {
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

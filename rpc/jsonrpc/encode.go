@@ -44,10 +44,29 @@ func Encode(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
+// Stream is Append handing its output to sink as it goes: whenever what b
+// holds reaches flushAt bytes between two records of a *models.Table, b
+// goes to sink and the encoding continues at b[:0]. It returns the rest,
+// which the caller writes after it: what sink got followed by the returned
+// bytes is byte for byte what Append appends to the same b. On error, sink
+// may have had part of the output (see xmlrpc.StreamResponse for how the
+// server keeps its faults whole).
+func Stream(b []byte, v any, flushAt int, sink func([]byte) error) ([]byte, error) {
+	e := jsonEncPool.Get().(*jsonEncoder)
+	e.Flusher = wire.Flusher{Sink: sink, At: flushAt}
+	b, err := e.value(b, v, 0)
+	e.Flusher = wire.Flusher{}
+	e.release()
+	return b, err
+}
+
 // jsonEncoder holds scratch space reused across calls through jsonEncPool.
 type jsonEncoder struct {
 	keys      []string // keys being sorted, a stack shared by nested maps
 	templates [4]jsonKeyTemplate
+	// Flusher, when its sink is set, takes the output between two
+	// records of a table.
+	wire.Flusher
 }
 
 var jsonEncPool = sync.Pool{New: func() any { return &jsonEncoder{keys: make([]string, 0, 32)} }}
@@ -201,6 +220,9 @@ func (e *jsonEncoder) table(b []byte, x *models.Table, depth int) ([]byte, error
 			}
 		}
 		b = append(b, '}')
+		if b, err = e.Flush(b); err != nil {
+			return b, err
+		}
 	}
 	return append(b, ']'), nil
 }

@@ -38,3 +38,21 @@ func Quote(b []byte) string {
 	}
 	return strconv.Quote(string(b))
 }
+
+// Flusher hands what an encoder has appended to a sink once it holds At
+// bytes or more, at the points where the encoder calls Flush (between two
+// records of a table), so that a large answer is written in pieces.
+type Flusher struct {
+	// Sink takes the output; nil keeps it all in the buffer.
+	Sink func([]byte) error
+	At   int
+}
+
+// Flush hands b to the sink when it is due, and returns what to go on
+// appending to: b itself, or b[:0] once the sink has it.
+func (f *Flusher) Flush(b []byte) ([]byte, error) {
+	if f.Sink == nil || len(b) < f.At {
+		return b, nil
+	}
+	return b[:0], f.Sink(b)
+}

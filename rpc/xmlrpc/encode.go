@@ -120,11 +120,38 @@ func AppendFault(b []byte, code any, message string) []byte {
 	return append(b, xmlFaultTail...)
 }
 
+// StreamResponse is AppendResponse handing its output to sink as it goes:
+// whenever what b holds reaches flushAt bytes between two records of a
+// *models.Table, b goes to sink and the encoding continues at b[:0]. It
+// returns the rest, which the caller writes after it, so that the whole
+// answer is what sink got followed by the returned bytes, byte for byte
+// what AppendResponse appends to an empty b. A large search_read then
+// holds about flushAt bytes of its answer at a time instead of all of it
+// (in a buffer that grew by copies of itself). On error, sink may have
+// had part of the answer: callers that must answer a fault instead run it
+// first into a sink that only counts, which finds the error and the
+// answer's length.
+func StreamResponse(b []byte, v any, flushAt int, sink func([]byte) error) ([]byte, error) {
+	e := xmlEncPool.Get().(*xmlEncoder)
+	e.Flusher = wire.Flusher{Sink: sink, At: flushAt}
+	b = append(b, xmlResponseHead...)
+	b, err := e.value(b, v, 0)
+	e.Flusher = wire.Flusher{}
+	e.release()
+	if err != nil {
+		return b, err
+	}
+	return append(b, xmlResponseTail...), nil
+}
+
 // xmlEncoder holds scratch space reused across calls through xmlEncPool.
 type xmlEncoder struct {
 	kvs       []xmlMember        // map members being written, a stack shared by nested maps
 	rkvs      []xmlReflectMember // the same for maps walked by reflection
 	templates [4]xmlKeyTemplate
+	// Flusher, when its sink is set, takes the output between two
+	// records of a table.
+	wire.Flusher
 }
 
 type xmlMember struct {

@@ -203,6 +203,9 @@ func (e *xmlEncoder) tableRows(b []byte, x *models.Table, depth int) ([]byte, er
 			after = xmlOther
 		}
 		b = append(b, t.ends[after]...)
+		if b, err = e.Flush(b); err != nil {
+			return b, err
+		}
 	}
 	return b, nil
 }

@@ -82,9 +82,10 @@ func (e UsageError) Error() string { return string(e) }
 
 // Flags are godoo bench's flags, as DefineFlags registers them.
 type Flags struct {
-	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags *string
-	Duration, Warmup                                                           *time.Duration
-	Pairs, Keys, Partners, ServerPID                                           *int
+	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags, Sizes *string
+	Duration, Warmup                                                                  *time.Duration
+	Pairs, Keys, Partners, ServerPID                                                  *int
+	Trigram                                                                           *bool
 }
 
 // DefineFlags registers godoo bench's flags on fs, for godoo's table of
@@ -105,6 +106,10 @@ func DefineFlags(fs *flag.FlagSet) *Flags {
 		URL:       fs.String("url", "", "bench the running godoo server at `URL` (serving the same store) instead of starting one"),
 		NoAuthURL: fs.String("noauth-url", "", "with --url: the `URL` of a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios"),
 		ServerPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
+		Sizes: fs.String("sizes", "", "sizes of the growth scenarios (grow-records: records per call, grow-rows: rows, grow-keys: keys, idle-conns: idle connections, at most 5000; big-body: MB, at most 120, 1 client), `N,N,...` growing, "+
+			"at most 1000000 (default: each one's short list; run the big sizes only briefly on a shared machine)"),
+		Trigram: fs.Bool("trigram", false, "on PostgreSQL, add the pg_trgm extension to the scratch database before the server starts, "+
+			"which then makes res.partner's index of name trigrams (for name ilike)"),
 		ServerFlags: fs.String("server-flags", "", "serve `FLAGS` for the server the bench starts, after its own (--log-level warn, --proxy-mode True), "+
 			`space-separated: "--metrics --log-level info" benches with metrics and the access log`),
 	}
@@ -123,6 +128,10 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	if err != nil {
 		return UsageError(err.Error())
 	}
+	sizes, err := ParseSizes(*f.Sizes)
+	if err != nil {
+		return UsageError(err.Error())
+	}
 	switch {
 	case *duration <= 0 || *warmup < 0:
 		return UsageError("--duration must be positive and --warmup not negative")
@@ -134,6 +143,8 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 		return UsageError("--partners must be at least 10")
 	case *dbURL != "" && *dataDir != "":
 		return UsageError("give --db-url or --data-dir, not both")
+	case *f.Trigram && (*dbURL == "" || *target != ""):
+		return UsageError("--trigram is for the PostgreSQL scratch database of the server the bench starts (--db-url, without --url)")
 	case *target == "" && (*noAuthURL != "" || *serverPID != 0):
 		return UsageError("--noauth-url and --server-pid go with --url")
 	case *target != "" && *f.ServerFlags != "":
@@ -152,6 +163,13 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	}
 	soak := slices.Contains(ids, SoakID)
 	ids = slices.DeleteFunc(ids, func(id string) bool { return id == SoakID })
+	var grow []string
+	ids = slices.DeleteFunc(ids, func(id string) bool {
+		if isGrow(id) {
+			grow = append(grow, id)
+		}
+		return isGrow(id)
+	})
 	switch {
 	case soak && len(clients) != 1:
 		return UsageError("--scenarios soak runs with one number of clients (--clients 32, say)")
@@ -181,6 +199,13 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	if err := b.seed(ctx, *partners, *keys); err != nil {
 		return err
 	}
+	if *f.Trigram {
+		// The server ensures the schema when it first opens the
+		// database, and makes the index then.
+		if _, err := b.pool.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm"); err != nil {
+			return fmt.Errorf("--trigram: %w", err)
+		}
+	}
 	setup := Setup{DB: b.db, UID: b.uid, Password: b.password, Key: b.key, RestrictedKey: b.restrictedKey, HeaderKey: b.headerKey,
 		ReadIDs: b.readIDs, Matching: b.matching, Pool: b.pool,
 		HTTP: NewHTTP(slices.Max(clients)), FloodHTTP: NewHTTP(FloodClients)}
@@ -208,7 +233,7 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 			}
 			setup.NoAuthURL, setup.NoAuthServer = na.URL, na
 		}
-		if slices.Contains(ids, "xml-key-cold") {
+		if slices.Contains(ids, "xml-key-cold") || slices.Contains(grow, "grow-keys") && NoAuthBuild {
 			cold, err := b.startServer(ctx, "cold-key-server", []string{coldKeysEnv + "=1", serverPprofEnv + "="})
 			if err != nil {
 				return err
@@ -236,6 +261,18 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 		if err != nil {
 			return err
 		}
+	}
+	for _, id := range grow {
+		sz := sizes
+		if sz == nil {
+			sz = DefaultSizes[id]
+		}
+		res, err := RunGrowth(ctx, setup, b.store.Dialect(), id, sz, Options{Clients: clients, Duration: *duration,
+			Warmup: *warmup, Pairs: *pairs, Progress: stderr})
+		if err != nil {
+			return err
+		}
+		results = append(results, res...)
 	}
 	var soakResult *SoakResult
 	if soak {
@@ -453,18 +490,22 @@ func pickScenarios(s string, canNoAuth bool) (ids, skipped []string, err error) 
 	for _, f := range strings.Split(s, ",") {
 		id := strings.TrimSpace(f)
 		switch {
-		case !slices.Contains(ScenarioIDs, id) && id != SoakID:
-			return nil, nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s, %s)", id, strings.Join(ScenarioIDs, ", "), SoakID)
+		case !slices.Contains(ScenarioIDs, id) && !isGrow(id) && id != SoakID:
+			return nil, nil, fmt.Errorf("--scenarios: unknown scenario %q (known: %s, %s, %s)", id, strings.Join(ScenarioIDs, ", "), strings.Join(GrowIDs, ", "), SoakID)
 		case !canNoAuth && slices.Contains(NoAuthScenarios, id):
 			return nil, nil, fmt.Errorf("--scenarios: %s needs a godoo built with -tags godoo_noauth (or --noauth-url)", id)
 		case !slices.Contains(ids, id):
 			ids = append(ids, id)
 		}
 	}
-	// Report order, whatever the order given; the soak runs last.
+	// Report order, whatever the order given; the growth scenarios run
+	// after the others, and the soak last.
 	order := func(id string) int {
 		if id == SoakID {
-			return len(ScenarioIDs)
+			return len(ScenarioIDs) + len(GrowIDs)
+		}
+		if isGrow(id) {
+			return len(ScenarioIDs) + slices.Index(GrowIDs, id)
 		}
 		return slices.Index(ScenarioIDs, id)
 	}

@@ -1,5 +1,10 @@
 package bench
 
+import (
+	"context"
+	"io"
+)
+
 // Bridges to unexported helpers, for the external tests.
 var (
 	ParseVmHWM = parseVmHWM
@@ -20,3 +25,17 @@ var PickScenarios = pickScenarios
 
 // RedactArgs exposes the report's rendering of the command line.
 var RedactArgs = redactArgs
+
+// OpenIdle opens idle-conns' connections to url until n are open, and
+// returns them.
+func OpenIdle(ctx context.Context, h *HTTP, url string, n int) error {
+	g := &growRun{setup: Setup{URL: url}, progress: io.Discard, idle: h}
+	return g.openIdle(ctx, n)
+}
+
+// GrowPoint builds the scenarios of growth scenario id at size without
+// data (for the bounds of idle-conns and big-body, which make none).
+func GrowPoint(id string, size int) ([]Scenario, error) {
+	g := &growRun{progress: io.Discard, idle: NewHTTP(0)}
+	return g.point(context.Background(), id, size)
+}

@@ -70,6 +70,14 @@ func (h *HTTP) conn(i int) *conn {
 	return c
 }
 
+// has reports whether client i has an open connection.
+func (h *HTTP) has(i int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.conns[i]
+	return c != nil && c.nc != nil
+}
+
 // close drops the connection, after an error or when the server asked.
 func (c *conn) close() {
 	if c.nc != nil {

@@ -24,6 +24,8 @@ type Scenario struct {
 	// Server is the process that serves Godoo, whose peak memory the
 	// report gives; nil when it is not known.
 	Server Probe
+	// Curve names a growth scenario's measure across its sizes.
+	Curve string
 }
 
 // Probe reads the memory of a server process.
@@ -55,6 +57,14 @@ type Result struct {
 	Scenario string `json:"scenario"`
 	Title    string `json:"title"`
 	Clients  int    `json:"clients"`
+	// Size is the size of a growth scenario's point (records per call,
+	// rows or keys), 0 for the others; Unit is what its time per unit
+	// divides by: "record" or "call".
+	Size int    `json:"size,omitempty"`
+	Unit string `json:"unit,omitempty"`
+	// Curve names the measure of a growth scenario that its sizes share
+	// (its title names the size too).
+	Curve string `json:"curve,omitempty"`
 	// Rate is godoo's throughput (successful calls per second) over the
 	// pairs, Latency the distribution of all its successful calls.
 	Rate       Spread  `json:"calls_per_second"`

@@ -169,12 +169,13 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(&b, "Command: `%s`. ", m.Command)
 	}
 	fmt.Fprintf(&b, "Server: %s.\n", m.Server)
-	if len(r.Results) > 0 {
+	plain, curves := splitCurves(r.Results)
+	if len(plain) > 0 {
 		b.WriteString("\n| scenario | clients | calls/s | p50 ms | p95 ms | p99 ms | max ms | errors | SQL calls/s | godoo ÷ SQL: median (min–max) | server peak RSS |\n")
 		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	}
 	var notes []string
-	for _, res := range r.Results {
+	for _, res := range plain {
 		errs := fmt.Sprint(res.Errors + res.FloodErrors)
 		if res.SQLErrors > 0 {
 			errs += fmt.Sprintf(" (SQL %d)", res.SQLErrors)
@@ -190,6 +191,15 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		if res.FloodRate > 0 {
 			notes = append(notes, fmt.Sprintf("%s, %d clients: the flood made %.0f refused calls/s", res.Title, res.Clients, res.FloodRate))
+		}
+	}
+	writeCurves(&b, curves)
+	for _, res := range curves {
+		if res.FirstError != "" {
+			notes = append(notes, fmt.Sprintf("%s, %d clients: %s", res.Title, res.Clients, oneLine(res.FirstError)))
+		}
+		if res.SQLFirstError != "" {
+			notes = append(notes, fmt.Sprintf("%s, %d clients, SQL: %s", res.Title, res.Clients, oneLine(res.SQLFirstError)))
 		}
 	}
 	if len(r.Comparisons) > 0 {
@@ -276,4 +286,94 @@ func oneLine(s string) string {
 func (l Latency) MarshalJSON() ([]byte, error) {
 	f := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	return json.Marshal(map[string]float64{"p50_ms": f(l.P50), "p95_ms": f(l.P95), "p99_ms": f(l.P99), "max_ms": f(l.Max)})
+}
+
+// splitCurves separates the growth scenarios' results from the others.
+func splitCurves(results []Result) (plain, curves []Result) {
+	for _, r := range results {
+		if r.Size > 0 {
+			curves = append(curves, r)
+		} else {
+			plain = append(plain, r)
+		}
+	}
+	return plain, curves
+}
+
+// writeCurves writes one table per growth measure and number of clients:
+// each size with its calls/s, time per unit (per record of the answer for
+// grow-records, per call otherwise), that time divided by the reference
+// size's (refOf),
+// the ratio to SQL and the server's peak memory.
+func writeCurves(b *strings.Builder, curves []Result) {
+	type key struct {
+		curve   string
+		clients int
+	}
+	var order []key
+	byKey := map[key][]Result{}
+	for _, r := range curves {
+		k := key{r.Curve, r.Clients}
+		if byKey[k] == nil {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], r)
+	}
+	for _, k := range order {
+		rs := byKey[k]
+		fmt.Fprintf(b, "\n%s (%s), %d clients:\n\n", k.curve, rs[0].Scenario, k.clients)
+		fmt.Fprintf(b, "| size | calls/s | time per %s | ÷ size %d | p50 ms | errors | SQL calls/s | godoo ÷ SQL: median (min–max) | server peak RSS |\n", rs[0].Unit, refOf(rs).Size)
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+		first := UnitTime(refOf(rs))
+		for _, r := range rs {
+			t := UnitTime(r)
+			rel := "–"
+			if first > 0 && t > 0 {
+				rel = fmt.Sprintf("%.2f", float64(t)/float64(first))
+			}
+			fmt.Fprintf(b, "| %d | %.0f | %s | %s | %s | %d | %.0f | %s | %s |\n", r.Size, r.Rate.Median, unitCell(t), rel,
+				msCell(r.Latency.P50), r.Errors, r.SQLRate.Median, ratioCell(r.Ratio), rssCell(r.PeakRSS))
+		}
+	}
+}
+
+// RefSizes are the sizes the targets compare a growth scenario's times
+// with, when measured: a search_read of 80 records for grow-records. The
+// others compare with their first size.
+var RefSizes = map[string]int{"grow-records": SearchReadLimit}
+
+// refOf is the result of rs, one curve, that the others are compared with.
+func refOf(rs []Result) Result {
+	for _, r := range rs {
+		if r.Size == RefSizes[r.Scenario] {
+			return r
+		}
+	}
+	return rs[0]
+}
+
+// UnitTime is a growth result's time per unit: one call divided by its
+// records for grow-records, one call otherwise; 0 without calls.
+func UnitTime(r Result) time.Duration {
+	if r.Rate.Median <= 0 {
+		return 0
+	}
+	per := float64(time.Second) / r.Rate.Median
+	if r.Unit == "record" && r.Size > 0 {
+		per /= float64(r.Size)
+	}
+	return time.Duration(per)
+}
+
+// unitCell writes a time per unit in the unit that keeps it readable.
+func unitCell(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "n/a"
+	case d < time.Microsecond:
+		return fmt.Sprintf("%d ns", d.Nanoseconds())
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
+	}
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
