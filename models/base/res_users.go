@@ -20,6 +20,8 @@ var authFields = []string{"password", "active", "login", "groups_id"}
 func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
+			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
+			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			BeforeCreate: usersBeforeCreate,
 			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
@@ -117,6 +119,10 @@ func usersDisplayName(ctx context.Context, env *models.Env, recs []models.Record
 	return nil
 }
 
+// defaultUserGroups are the groups of Odoo's template of new users,
+// base.default_user, in a base database.
+var defaultUserGroups = []string{"base.group_user", "base.group_partner_manager", "base.group_allow_export"}
+
 // usersBeforeCreate creates the partner a new user delegates to, unless one
 // is given, and hashes the password.
 func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
@@ -124,14 +130,21 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 		vals["login"] = strings.TrimSpace(login)
 	}
 	if _, ok := vals["groups_id"]; !ok {
-		// Odoo gives new users the groups of its template user: in a base
-		// database, internal users.
-		gid, err := env.XMLID(ctx, "base.group_user")
-		if err != nil {
-			return err
+		// Odoo gives new users the groups of its template user
+		// (base.default_user): in a base database, internal users who
+		// manage contacts and may export.
+		var gids []any
+		for _, x := range defaultUserGroups {
+			gid, err := env.XMLID(ctx, x)
+			if err != nil {
+				return err
+			}
+			if gid != 0 {
+				gids = append(gids, gid)
+			}
 		}
-		if gid != 0 {
-			vals["groups_id"] = []any{[]any{int64(6), int64(0), []any{gid}}}
+		if len(gids) > 0 {
+			vals["groups_id"] = []any{[]any{int64(6), int64(0), gids}}
 		}
 	}
 	if err := hashPasswordVal(env, vals); err != nil {
