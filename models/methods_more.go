@@ -110,18 +110,15 @@ func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (an
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
+	// The values come in the order the fields were asked, as Odoo's dict.
+	out := NewDict(len(names))
 	for _, n := range names {
 		f := m.Fields[n]
 		if f == nil {
 			continue
 		}
-		if v, ok := env.Context["default_"+n]; ok {
-			out[n] = v
-			continue
-		}
-		if v, ok := f.defaultFor(env); ok {
-			out[n] = v
+		if v, ok := f.contextDefault(env); ok {
+			out.Set(n, v)
 		}
 	}
 	return out, nil

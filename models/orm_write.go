@@ -113,7 +113,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
 		if _, given := vals[name]; !given {
-			if v, ok := f.defaultFor(env); ok {
+			if v, ok := f.contextDefault(env); ok {
 				vals[name] = v
 			}
 		}

@@ -51,6 +51,7 @@ func partnerBehaviour() *models.Behaviour {
 				return nil
 			},
 		},
+		Defaults: partnerDefaults(),
 		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
 			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
 	}

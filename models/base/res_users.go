@@ -28,10 +28,9 @@ func usersBehaviour() *models.Behaviour {
 				if err := syncUserGroups(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				if _, ok := vals["company_ids"]; !ok {
-					if cid, ok := models.ToInt64(vals["company_id"]); ok {
-						return env.Link(ctx, env.Registry.Model("res.users").Fields["company_ids"], id, cid)
-					}
+				// The default company is always one of the allowed ones.
+				if cid, ok := models.ToInt64(vals["company_id"]); ok && cid != 0 {
+					return env.Link(ctx, env.Registry.Model("res.users").Fields["company_ids"], id, cid)
 				}
 				return nil
 			},
@@ -68,6 +67,7 @@ func usersBehaviour() *models.Behaviour {
 				return nil
 			},
 		},
+		Defaults: usersDefaults(),
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -120,7 +120,8 @@ func usersDisplayName(ctx context.Context, env *models.Env, recs []models.Record
 }
 
 // defaultUserGroups are the groups of Odoo's template of new users,
-// base.default_user, in a base database.
+// base.default_user, in a base database: Behaviour.Defaults give them to
+// a user created without groups.
 var defaultUserGroups = []string{"base.group_user", "base.group_partner_manager", "base.group_allow_export"}
 
 // usersBeforeCreate creates the partner a new user delegates to, unless one
@@ -128,24 +129,6 @@ var defaultUserGroups = []string{"base.group_user", "base.group_partner_manager"
 func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if login, ok := vals["login"].(string); ok {
 		vals["login"] = strings.TrimSpace(login)
-	}
-	if _, ok := vals["groups_id"]; !ok {
-		// Odoo gives new users the groups of its template user
-		// (base.default_user): in a base database, internal users who
-		// manage contacts and may export.
-		var gids []any
-		for _, x := range defaultUserGroups {
-			gid, err := env.XMLID(ctx, x)
-			if err != nil {
-				return err
-			}
-			if gid != 0 {
-				gids = append(gids, gid)
-			}
-		}
-		if len(gids) > 0 {
-			vals["groups_id"] = []any{[]any{int64(6), int64(0), gids}}
-		}
 	}
 	if err := hashPasswordVal(env, vals); err != nil {
 		return err
