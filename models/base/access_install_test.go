@@ -22,16 +22,7 @@ import (
 func TestInstalledAccessIsOdoos(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		r := storetest.Base(t)
-		storetest.Migrate(t, s, db)
-		if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
-			t.Fatal(err)
-		}
-		inTx := func(uid int64, fn func(env *models.Env) error) error {
-			return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-				return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, uid, time.Now()))
-			})
-		}
+		r, inTx := baseDB(t, s, db)
 		must := func(err error) {
 			t.Helper()
 			if err != nil {
@@ -114,4 +105,20 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 			return err
 		}))
 	})
+}
+
+// baseDB makes the schema of the base models in db and returns the registry
+// and a function running fn in a transaction as the user uid.
+func baseDB(t *testing.T, s models.Store, db *bun.DB) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
+	t.Helper()
+	r := storetest.Base(t)
+	storetest.Migrate(t, s, db)
+	if _, err := models.EnsureSchema(context.Background(), db, s.Dialect(), r); err != nil {
+		t.Fatal(err)
+	}
+	return r, func(uid int64, fn func(env *models.Env) error) error {
+		return db.RunInTx(context.Background(), &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+			return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, uid, time.Now()))
+		})
+	}
 }

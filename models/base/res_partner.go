@@ -21,11 +21,14 @@ func partnerBehaviour() *models.Behaviour {
 			BeforeWrite: func(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
-			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := checkPartnerName(ctx, env, []int64{id}); err != nil {
 					return err
 				}
 				if err := syncCommercialPartner(ctx, env, []int64{id}); err != nil {
+					return err
+				}
+				if err := syncPartnerFields(ctx, env, []int64{id}, vals); err != nil {
 					return err
 				}
 				return syncPartnerNames(ctx, env, []int64{id})
@@ -42,6 +45,9 @@ func partnerBehaviour() *models.Behaviour {
 					if err := syncCommercialPartner(ctx, env, ids); err != nil {
 						return err
 					}
+				}
+				if err := syncPartnerFields(ctx, env, ids, vals); err != nil {
+					return err
 				}
 				for _, f := range partnerNameFields {
 					if _, ok := vals[f]; ok {
