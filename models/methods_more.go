@@ -93,7 +93,13 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 		return nil, UserErrorf("Cannot execute name_create, no _rec_name defined on %s", m.Name)
 	}
 	name, _ := a["name"].(string)
-	id, err := env.Create(ctx, m, map[string]any{m.RecName: name})
+	return env.CreateNamed(ctx, m, map[string]any{m.RecName: name})
+}
+
+// CreateNamed creates a record of m with vals and answers as name_create
+// does: its id and display name.
+func (env *Env) CreateNamed(ctx context.Context, m *Model, vals map[string]any) ([]any, error) {
+	id, err := env.Create(ctx, m, vals)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (c *core) auditRefusal(ctx context.Context, id auth.Identity, model, method
 			remoteAddr(ctx), cl.UserAgent, cl.Protocol, model, method)
 	}
 	if err != nil {
-		c.log.Warn("recording a refused key call failed", "db", id.DB, "key_id", id.KeyID, "err", err)
+		c.log.WarnContext(ctx, "recording a refused key call failed", "db", id.DB, "key_id", id.KeyID, "err", err)
 	}
 }
 
@@ -60,7 +60,11 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if err != nil {
 		return nil, err
 	}
-	_, meth, err := c.registry.Lookup(model, method)
+	reg, err := c.registryOf(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	_, meth, err := reg.Lookup(model, method)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +77,7 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 				return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
 			}}
 		}
-		return c.registry.Call(ctx, env, model, method, args, kwargs)
+		return env.Registry.Call(ctx, env, model, method, args, kwargs)
 	}
 	readOnly := meth.ReadOnly
 	if models.IsReadOnlyMethod(method) {

@@ -119,6 +119,8 @@ type core struct {
 	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
+	// regs are the databases' registries (registries.go).
+	regs registries
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -200,7 +202,7 @@ func NewSet(store models.Store, cfg Config) *Set {
 	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
 	reg.HeaderKeyHash = auth.HeaderKeyHash
-	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
+	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: slog.New(requestLog{cfg.Log.Handler()}),
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
 }
@@ -225,7 +227,8 @@ func BaseModels() []string {
 	return reg.Names()
 }
 
-// Registry exposes the model registry, for tools that embed godoo.
+// Registry exposes the declared model registry (without any database's
+// custom models), for tools that embed godoo.
 func (s *Set) Registry() *models.Registry { return s.core.registry }
 
 // Authenticator exposes the credential checker, for tests that tune it.
@@ -253,7 +256,7 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
 	if len(applied) > 0 || len(ensured) > 0 {
-		c.log.Info("upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
+		c.log.InfoContext(ctx, "upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
 		if err := c.syncModels(ctx, db); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
@@ -326,6 +329,7 @@ func (c *core) forget(name string) {
 	delete(c.files, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
+	c.regs.forget(name)
 	c.auth.Forget(name)
 }
 
@@ -363,7 +367,7 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 			return nil, err
 		}
 		lastErr = err
-		c.log.Info("retrying after concurrent update", "try", try+1)
+		c.log.InfoContext(ctx, "retrying after concurrent update", "try", try+1)
 	}
 	return nil, lastErr
 }
@@ -383,10 +387,14 @@ func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readO
 // once is one transaction of run. collect reports that it put files on
 // the filestore's checklist, committed or not.
 func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (res any, hooks []func(), collect bool, err error) {
+	reg, err := c.registryOf(ctx, db)
+	if err != nil {
+		return nil, nil, false, c.store.Classify(err)
+	}
 	access := c.accessCache(ctx, db)
 	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
-		env := models.NewEnv(idb, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		env := models.NewEnv(idb, c.store.Dialect(), reg, c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
@@ -451,11 +459,13 @@ type remoteAddrKey struct{}
 
 type clientKey struct{}
 
-// Client describes the program a request comes from, for the key audit:
-// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
-// http).
+// Client describes the request and the program it comes from: its
+// User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web, http)
+// for the key audit, and the request's id, which every line services logs
+// while serving it carries (requestLog), so that an operator can join
+// them with the access log line.
 type Client struct {
-	UserAgent, Protocol string
+	UserAgent, Protocol, RequestID string
 }
 
 // WithClient records what the request says of its client.
