@@ -76,6 +76,9 @@ type Hooks struct {
 	// res.users: preferences); fields named context_* are too. A write of
 	// these fields alone on the caller's own record runs as the superuser.
 	SelfWritable []string
+	// CopyMarked are the text fields whose value a copy gets with
+	// " (copy)" added, as Odoo's copy_data of the model does.
+	CopyMarked []string
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

@@ -13,6 +13,7 @@ import (
 func partnerBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
+			CopyMarked:      []string{"name"},
 			DisplayName:     partnerDisplayName,
 			DisplayNameDeps: []string{"parent_id", "is_company"},
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {

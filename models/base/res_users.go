@@ -21,6 +21,7 @@ func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
+			CopyMarked:   []string{"name", "login"},
 			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			BeforeCreate: usersBeforeCreate,
