@@ -97,6 +97,17 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 				t.Errorf("plain user writes %s: error %v, want success %v", c.name, err, c.ok)
 			}
 		}
+		// A user is of one type: internal, portal or public.
+		err := inTx(models.SuperuserID, func(env *models.Env) error {
+			portal, err := env.XMLID(ctx, "base.group_portal")
+			if err != nil {
+				return err
+			}
+			return env.Write(ctx, r.Model("res.users"), []int64{other}, map[string]any{"groups_id": []any{[]any{int64(4), portal}}})
+		})
+		if e := models.AsError(err); e == nil || e.Kind != models.KindValidation || e.Message != "The user cannot have more than one user types." {
+			t.Errorf("internal user made portal too: %v", err)
+		}
 		must(inTx(models.SuperuserID, func(env *models.Env) error {
 			recs, err := env.Read(ctx, r.Model("res.users"), []int64{plain}, []string{"tz", "login"}, false)
 			if err == nil && (recs[0]["tz"] != "Europe/Berlin" || recs[0]["login"] != "plain") {

@@ -244,6 +244,9 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 			}
 		}
 	}
+	if err := checkOneUserType(ctx, env, uids); err != nil {
+		return err
+	}
 	internal, err := env.XMLID(ctx, "base.group_user")
 	if err != nil || internal == 0 {
 		return err
@@ -251,4 +254,33 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 	_, err = env.Exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+models.Placeholders(len(uids))+")",
 		append([]any{internal}, models.IDArgs(uids)...)...)
 	return err
+}
+
+// userTypes are Odoo's groups of the category "User types": a user is in
+// one of them at most.
+var userTypes = []string{"base.group_user", "base.group_portal", "base.group_public"}
+
+// checkOneUserType is Odoo's _check_one_user_type: a user is internal,
+// portal or public, never two of these.
+func checkOneUserType(ctx context.Context, env *models.Env, uids []int64) error {
+	var gids []any
+	for _, x := range userTypes {
+		gid, err := env.XMLID(ctx, x)
+		if err != nil {
+			return err
+		}
+		if gid != 0 {
+			gids = append(gids, gid)
+		}
+	}
+	if len(gids) < 2 {
+		return nil
+	}
+	var n int64
+	_, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM (SELECT uid FROM res_groups_users_rel WHERE gid IN ("+models.Placeholders(len(gids))+
+		") AND uid IN ("+models.Placeholders(len(uids))+") GROUP BY uid HAVING COUNT(*) > 1) t", append(gids, models.IDArgs(uids)...)...)
+	if err != nil || n == 0 {
+		return err
+	}
+	return models.ValidationErrorf("The user cannot have more than one user types.")
 }
