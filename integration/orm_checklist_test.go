@@ -804,6 +804,9 @@ func testImpliedGroups(t *testing.T, e *env, c caller) {
 	// As in Odoo's data, internal users have the technical features, and
 	// Settings bypasses the sanitizing of HTML.
 	noOne, sanitize := ref("group_no_one"), ref("group_sanitize_override")
+	// New users get the groups of Odoo's template user: contacts and
+	// exports too.
+	contacts, export := ref("group_partner_manager"), ref("group_allow_export")
 	groupsOf := func(uid any) map[string]any {
 		r := e.mustKw(t, c, "res.users", "read", []any{[]any{uid}, []any{"groups_id", "share"}}, nil).([]any)[0].(map[string]any)
 		got := ids(t, r["groups_id"])
@@ -819,7 +822,7 @@ func testImpliedGroups(t *testing.T, e *env, c caller) {
 		"groups_id": []any{[]any{int64(6), int64(0), []any{portal}}}}}, nil)
 	defer e.mustKw(t, c, "res.users", "unlink", []any{[]any{boss, plain, guest}}, nil)
 	equal(t, "Settings implies Access Rights and Internal User", groupsOf(boss), map[string]any{"groups": sorted(user, erp, system, noOne, sanitize), "share": false})
-	equal(t, "default groups", groupsOf(plain), map[string]any{"groups": sorted(user, noOne), "share": false})
+	equal(t, "default groups", groupsOf(plain), map[string]any{"groups": sorted(user, noOne, contacts, export), "share": false})
 	equal(t, "portal user", groupsOf(guest), map[string]any{"groups": []int64{portal}, "share": true})
 	if _, f := c.call(t, "object", "execute_kw", e.db, boss, pw, "res.partner", "search", []any{[]any{}}, map[string]any{"limit": int64(1)}); f != nil {
 		t.Errorf("a Settings manager may not read contacts: %v", f)
@@ -828,5 +831,5 @@ func testImpliedGroups(t *testing.T, e *env, c caller) {
 	g := e.mustKw(t, c, "res.groups", "create", []any{map[string]any{"name": "Implying " + p, "users": []any{plain}}}, nil)
 	defer e.mustKw(t, c, "res.groups", "unlink", []any{[]any{g}}, nil)
 	e.mustKw(t, c, "res.groups", "write", []any{[]any{g}, map[string]any{"implied_ids": []any{[]any{int64(4), erp, int64(0)}}}}, nil)
-	equal(t, "implied later", groupsOf(plain)["groups"], sorted(user, noOne, erp, g.(int64)))
+	equal(t, "implied later", groupsOf(plain)["groups"], sorted(user, noOne, contacts, export, erp, g.(int64)))
 }

@@ -237,6 +237,15 @@ func (f *Field) sortable() bool {
 
 // defaultFor is the value create gives the field when vals lacks it; ok is
 // false when the field has no default.
+// contextDefault is the field's default for a new record: the context's
+// default_<field> first, as Odoo's default_get, then the field's own.
+func (f *Field) contextDefault(env *Env) (v any, ok bool) {
+	if v, ok := env.Context["default_"+f.Name]; ok {
+		return v, true
+	}
+	return f.defaultFor(env)
+}
+
 func (f *Field) defaultFor(env *Env) (v any, ok bool) {
 	if f.Default != nil {
 		return f.Default(env), true

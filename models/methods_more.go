@@ -69,10 +69,15 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 			}
 			vals[n] = v
 		}
-		// A name of the record's own is marked as a copy's; a delegated
-		// one (a user's, which is its partner's) is left as it is.
-		if name, ok := vals["name"].(string); ok && m.Fields["name"].Stored() {
-			vals["name"] = name + " (copy)"
+		// The fields the model marks as a copy's (Odoo's copy_data
+		// overrides: a partner's name, a user's name and login), unless
+		// default gives them.
+		for _, n := range m.CopyMarked {
+			if s, ok := vals[n].(string); ok {
+				if _, given := def[n]; !given {
+					vals[n] = s + " (copy)"
+				}
+			}
 		}
 		for k, v := range def {
 			vals[k] = v
@@ -116,18 +121,15 @@ func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (an
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]any{}
+	// The values come in the order the fields were asked, as Odoo's dict.
+	out := NewDict(len(names))
 	for _, n := range names {
 		f := m.Fields[n]
 		if f == nil {
 			continue
 		}
-		if v, ok := env.Context["default_"+n]; ok {
-			out[n] = v
-			continue
-		}
-		if v, ok := f.defaultFor(env); ok {
-			out[n] = v
+		if v, ok := f.contextDefault(env); ok {
+			out.Set(n, v)
 		}
 	}
 	return out, nil

@@ -71,6 +71,15 @@ type Hooks struct {
 	// unless the domain names res_field or id.
 	SearchFilter func(terms []any) []any
 
+	// SelfWritable are the fields a user may write on their own record
+	// without write access to the model (Odoo's SELF_WRITEABLE_FIELDS of
+	// res.users: preferences); fields named context_* are too. A write of
+	// these fields alone on the caller's own record runs as the superuser.
+	SelfWritable []string
+	// CopyMarked are the text fields whose value a copy gets with
+	// " (copy)" added, as Odoo's copy_data of the model does.
+	CopyMarked []string
+
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error

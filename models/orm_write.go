@@ -113,7 +113,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
 		if _, given := vals[name]; !given {
-			if v, ok := f.defaultFor(env); ok {
+			if v, ok := f.contextDefault(env); ok {
 				vals[name] = v
 			}
 		}
@@ -408,8 +408,15 @@ func parseCommands(f *Field, v any) ([]command, error) {
 			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(v))
 		}
 		code, ok := ToInt64(t[0])
-		if !ok || code < 0 || code > 6 {
+		if !ok {
 			return nil, ServerErrorf("builtins.ValueError", "Wrong value for %s: %s", f.Name, py.Repr(item))
+		}
+		if code < 0 || code > 6 {
+			continue // Odoo's write of x2many values passes over an unknown command
+		}
+		if (code == 0 || code == 6) && len(t) < 3 {
+			// Odoo reads command[2] of a create or a set: a shorter one fails.
+			return nil, ServerErrorf("builtins.IndexError", "list index out of range")
 		}
 		c := command{code: code}
 		if len(t) > 1 {

@@ -31,6 +31,7 @@ var declarations embed.FS
 // functions so that every registry gets methods of its own.
 var behaviours = map[string]func() *models.Behaviour{
 	"res.partner":                   partnerBehaviour,
+	"res.partner.category":          categoryBehaviour,
 	"res.users":                     usersBehaviour,
 	"res.groups":                    groupsBehaviour,
 	"res.country.state":             stateBehaviour,

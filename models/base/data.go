@@ -51,9 +51,11 @@ var odooGroups, odooAccess = func() ([]Group, []Access) {
 // letters r, w, c, u for read, write, create, unlink.
 type accessDef struct{ model, group, perms string }
 
-// baseAccess are godoo's rows beside Odoo's: rights godoo has always
-// granted (everyone reads languages, currencies and countries; internal
-// users write contacts and tags) and those of the models only godoo has.
+// baseAccess are godoo's rows beside Odoo's: those of the models only
+// godoo has, and of models Odoo grants no row on. A model Odoo's
+// data/access.json names is ruled by Odoo's rows alone (SyncModels skips
+// these), so that a plain user, a contact manager and a portal user may do
+// exactly what Odoo lets them.
 var baseAccess = []accessDef{
 	{"res.partner", "group_user", "rwcu"}, {"res.partner", "group_portal", "r"}, {"res.partner", "group_public", "r"},
 	{"res.users", "group_user", "r"}, {"res.users", "group_erp_manager", "rwcu"}, {"res.users", "group_portal", "r"},

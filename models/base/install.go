@@ -48,7 +48,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	groups := in.installGroups(ref)
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
 	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
-	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
+	internal := groupIDs(groups, adminGroups)
 	in.create("res.users", "user_root", map[string]any{"login": "__system__", "partner_id": rootPartner, "company_id": company, "active": false, "groups_id": internal})
 	in.create("res.users", "user_admin", map[string]any{"login": o.AdminLogin, "password": o.AdminPassword, "partner_id": adminPartner, "company_id": company, "groups_id": internal})
 	in.create("res.users", "public_user", map[string]any{"login": "public", "name": "Public user", "company_id": company, "active": false, "share": true, "groups_id": []any{groups["group_public"]}})
@@ -67,6 +67,26 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		in.installDemo(company, countries, groups)
 	}
 	return in.err
+}
+
+// adminGroups are the groups of Odoo's __system__ and admin users (what
+// they imply follows): the settings, the access rights, the contact
+// manager's rights, exports and unsanitized HTML.
+var adminGroups = []string{"group_user", "group_erp_manager", "group_system", "group_partner_manager", "group_allow_export", "group_sanitize_override"}
+
+// demoGroups are the groups of Odoo's demo user, those of its template of
+// new users: an internal user who manages contacts and may export.
+var demoGroups = []string{"group_user", "group_partner_manager", "group_allow_export"}
+
+// groupIDs are the ids of the named groups that exist, in order.
+func groupIDs(groups map[string]int64, names []string) []any {
+	out := make([]any, 0, len(names))
+	for _, n := range names {
+		if id := groups[n]; id != 0 {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func nonEmpty(s, def string) string {
@@ -175,7 +195,7 @@ func (in *installer) installGroups(ref map[string]int64) map[string]int64 {
 // user and a dozen companies and contacts.
 func (in *installer) installDemo(company int64, countries map[string]int64, groups map[string]int64) {
 	demoPartner := in.create("res.partner", "partner_demo", map[string]any{"name": "Marc Demo", "email": "mark.brown23@example.com", "company_id": company})
-	in.create("res.users", "user_demo", map[string]any{"login": "demo", "password": "demo", "partner_id": demoPartner, "company_id": company, "groups_id": []any{groups["group_user"]}})
+	in.create("res.users", "user_demo", map[string]any{"login": "demo", "password": "demo", "partner_id": demoPartner, "company_id": company, "groups_id": groupIDs(groups, demoGroups)})
 	companies := []struct{ name, city, country, email string }{
 		{"Azure Interior", "Fremont", "US", "azure.Interior24@example.com"},
 		{"Deco Addict", "Pleasant Hill", "US", "deco_addict@example.com"},

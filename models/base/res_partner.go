@@ -13,6 +13,7 @@ import (
 func partnerBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
+			CopyMarked:      []string{"name"},
 			DisplayName:     partnerDisplayName,
 			DisplayNameDeps: []string{"parent_id", "is_company"},
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
@@ -21,11 +22,14 @@ func partnerBehaviour() *models.Behaviour {
 			BeforeWrite: func(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
-			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := checkPartnerName(ctx, env, []int64{id}); err != nil {
 					return err
 				}
 				if err := syncCommercialPartner(ctx, env, []int64{id}); err != nil {
+					return err
+				}
+				if err := syncPartnerFields(ctx, env, []int64{id}, vals); err != nil {
 					return err
 				}
 				return syncPartnerNames(ctx, env, []int64{id})
@@ -43,6 +47,9 @@ func partnerBehaviour() *models.Behaviour {
 						return err
 					}
 				}
+				if err := syncPartnerFields(ctx, env, ids, vals); err != nil {
+					return err
+				}
 				for _, f := range partnerNameFields {
 					if _, ok := vals[f]; ok {
 						return syncPartnerNames(ctx, env, ids)
@@ -51,6 +58,7 @@ func partnerBehaviour() *models.Behaviour {
 				return nil
 			},
 		},
+		Defaults: partnerDefaults(),
 		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
 			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
 	}

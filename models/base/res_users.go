@@ -20,16 +20,18 @@ var authFields = []string{"password", "active", "login", "groups_id"}
 func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
+			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
+			CopyMarked:   []string{"name", "login"},
+			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			BeforeCreate: usersBeforeCreate,
 			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := syncUserGroups(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				if _, ok := vals["company_ids"]; !ok {
-					if cid, ok := models.ToInt64(vals["company_id"]); ok {
-						return env.Link(ctx, env.Registry.Model("res.users").Fields["company_ids"], id, cid)
-					}
+				// The default company is always one of the allowed ones.
+				if cid, ok := models.ToInt64(vals["company_id"]); ok && cid != 0 {
+					return env.Link(ctx, env.Registry.Model("res.users").Fields["company_ids"], id, cid)
 				}
 				return nil
 			},
@@ -66,6 +68,7 @@ func usersBehaviour() *models.Behaviour {
 				return nil
 			},
 		},
+		Defaults: usersDefaults(),
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -117,22 +120,16 @@ func usersDisplayName(ctx context.Context, env *models.Env, recs []models.Record
 	return nil
 }
 
+// defaultUserGroups are the groups of Odoo's template of new users,
+// base.default_user, in a base database: Behaviour.Defaults give them to
+// a user created without groups.
+var defaultUserGroups = []string{"base.group_user", "base.group_partner_manager", "base.group_allow_export"}
+
 // usersBeforeCreate creates the partner a new user delegates to, unless one
 // is given, and hashes the password.
 func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if login, ok := vals["login"].(string); ok {
 		vals["login"] = strings.TrimSpace(login)
-	}
-	if _, ok := vals["groups_id"]; !ok {
-		// Odoo gives new users the groups of its template user: in a base
-		// database, internal users.
-		gid, err := env.XMLID(ctx, "base.group_user")
-		if err != nil {
-			return err
-		}
-		if gid != 0 {
-			vals["groups_id"] = []any{[]any{int64(6), int64(0), []any{gid}}}
-		}
 	}
 	if err := hashPasswordVal(env, vals); err != nil {
 		return err
@@ -247,6 +244,9 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 			}
 		}
 	}
+	if err := checkOneUserType(ctx, env, uids); err != nil {
+		return err
+	}
 	internal, err := env.XMLID(ctx, "base.group_user")
 	if err != nil || internal == 0 {
 		return err
@@ -254,4 +254,33 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 	_, err = env.Exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+models.Placeholders(len(uids))+")",
 		append([]any{internal}, models.IDArgs(uids)...)...)
 	return err
+}
+
+// userTypes are Odoo's groups of the category "User types": a user is in
+// one of them at most.
+var userTypes = []string{"base.group_user", "base.group_portal", "base.group_public"}
+
+// checkOneUserType is Odoo's _check_one_user_type: a user is internal,
+// portal or public, never two of these.
+func checkOneUserType(ctx context.Context, env *models.Env, uids []int64) error {
+	var gids []any
+	for _, x := range userTypes {
+		gid, err := env.XMLID(ctx, x)
+		if err != nil {
+			return err
+		}
+		if gid != 0 {
+			gids = append(gids, gid)
+		}
+	}
+	if len(gids) < 2 {
+		return nil
+	}
+	var n int64
+	_, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM (SELECT uid FROM res_groups_users_rel WHERE gid IN ("+models.Placeholders(len(gids))+
+		") AND uid IN ("+models.Placeholders(len(uids))+") GROUP BY uid HAVING COUNT(*) > 1) t", append(gids, models.IDArgs(uids)...)...)
+	if err != nil || n == 0 {
+		return err
+	}
+	return models.ValidationErrorf("The user cannot have more than one user types.")
 }

@@ -49,13 +49,7 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		} else if id != 0 {
 			continue
 		}
-		perms := a.Perms
-		for _, b := range baseAccess {
-			if "base."+b.xmlid() == a.XMLID {
-				perms += b.perms // godoo's rights under Odoo's name
-			}
-		}
-		vals := accessVals(a.Name, modelIDs[a.Model], perms)
+		vals := accessVals(a.Name, modelIDs[a.Model], a.Perms)
 		if a.Group != "" {
 			gid, err := env.XMLID(ctx, a.Group)
 			if err != nil {
@@ -70,8 +64,8 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 		in.createIn(module, "ir.model.access", name, vals)
 	}
 	for _, a := range slices.Concat(baseAccess, adminOnlyAccess(env.Registry)) {
-		if modelIDs[a.model] == 0 {
-			continue
+		if modelIDs[a.model] == 0 || odooAccessModels[a.model] {
+			continue // Odoo's rows alone say who may use Odoo's models
 		}
 		name := a.xmlid()
 		ids, err := in.env.WithContext(map[string]any{"active_test": false}).Search(ctx, access, []any{[]any{"name", "=", name}}, models.SearchOptions{})
@@ -146,6 +140,15 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// odooAccessModels are the models Odoo's access rows name.
+var odooAccessModels = func() map[string]bool {
+	out := map[string]bool{}
+	for _, a := range odooAccess {
+		out[a.Model] = true
+	}
+	return out
+}()
 
 // accessVals are the values of an ir.model.access row granting perms
 // (letters r, w, c, u) on a model.
