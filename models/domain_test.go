@@ -127,6 +127,29 @@ func TestDomainErrors(t *testing.T) {
 	}
 }
 
+// TestParseOrderNulls checks that empty values sort on SQLite where
+// PostgreSQL puts them (last ascending, first descending), unless the
+// order places them, and that PostgreSQL's SQL is left as it is.
+func TestParseOrderNulls(t *testing.T) {
+	reg := storetest.Base(t)
+	cases := []struct{ dialect, spec, want string }{
+		{"sqlite", "", "t0.complete_name ASC NULLS LAST, t0.id DESC NULLS FIRST"},
+		{"sqlite", "city", "t0.city ASC NULLS LAST, t0.id ASC"},
+		{"sqlite", "city desc, id desc", "t0.city DESC NULLS FIRST, t0.id DESC NULLS FIRST"},
+		{"sqlite", "city desc nulls last", "t0.city DESC NULLS LAST, t0.id ASC"},
+		{"sqlite", "city asc nulls first", "t0.city ASC NULLS FIRST, t0.id ASC"},
+		{"postgres", "city", "t0.city ASC, t0.id ASC"},
+		{"postgres", "city desc, id desc", "t0.city DESC, t0.id DESC"},
+		{"postgres", "city desc nulls last", "t0.city DESC NULLS LAST, t0.id ASC"},
+	}
+	for _, tc := range cases {
+		got, err := models.ParseOrderOn(reg, tc.dialect, "res.partner", tc.spec)
+		if err != nil || got != tc.want {
+			t.Errorf("%s %q: got %q, %v; want %q", tc.dialect, tc.spec, got, err, tc.want)
+		}
+	}
+}
+
 // TestParseOrder checks that order specs are parsed strictly and never
 // pasted into SQL.
 func TestParseOrder(t *testing.T) {
@@ -136,7 +159,7 @@ func TestParseOrder(t *testing.T) {
 		spec, want string
 		ok         bool
 	}{
-		{"", "t0.name ASC, t0.id ASC", true},
+		{"", "t0.complete_name ASC, t0.id DESC", true},
 		{"name desc", "t0.name DESC, t0.id ASC", true},
 		{"city ASC nulls last, id desc", "t0.city ASC NULLS LAST, t0.id DESC", true},
 		{`"name" DESC`, "t0.name DESC, t0.id ASC", true},

@@ -435,10 +435,10 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 		if len(rest) != 0 {
 			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
-		if nulls == "" && env.Dialect == "sqlite" {
+		if nulls == "" {
 			// PostgreSQL's default, which Odoo's groups follow: the group
 			// of empty values last, first when descending.
-			nulls = map[string]string{"ASC": " NULLS LAST", "DESC": " NULLS FIRST"}[dir]
+			nulls = nullsOf(env.Dialect, dir)
 		}
 		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
 		if err != nil {
@@ -460,7 +460,7 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 			continue
 		}
 		if f, alias := groupOrderField(s); f.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, alias, f, dir, nulls), ", "), nil
+			return strings.Join(many2oneOrder(env.Registry, env.Dialect, alias, f, dir, nulls), ", "), nil
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}

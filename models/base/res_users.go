@@ -143,7 +143,12 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 		}
 		return nil
 	}
+	// As Odoo, the new user's partner is as active as the user: an
+	// archived user's partner is archived with it.
 	pvals := map[string]any{}
+	if v, ok := vals["active"]; ok && !models.Bool(v) {
+		pvals["active"] = false
+	}
 	for _, k := range []string{"name", "email", "lang", "tz"} {
 		if v, ok := vals[k]; ok {
 			pvals[k] = v
