@@ -36,7 +36,8 @@ func TestPartnerComputedNames(t *testing.T) {
 		equal(t, "contact's complete name", r["complete_name"], "Acme "+p+`, Ann "A" `+p)
 		equal(t, "contact's company", r["commercial_company_name"], "Acme "+p)
 		equal(t, "contact's formatted email", r["email_formatted"], `"Ann \"A\" `+p+`" <ann@acme.example>`)
-		equal(t, "contact's address", r["contact_address"], "Acme "+p+"\n\n\n  \n")
+		// A contact takes its company's address, as in Odoo.
+		equal(t, "contact's address", r["contact_address"], "Acme "+p+"\n1 Main St\n\nSpringfield  12345\nUnited States")
 		equal(t, "contact's type", r["company_type"], "person")
 		equal(t, "an address without a name", read(inv)["complete_name"], "Acme "+p+", Invoice Address")
 		equal(t, "no email", read(inv)["email_formatted"], false)

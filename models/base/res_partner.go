@@ -9,7 +9,9 @@ import (
 
 // partnerBehaviour is res.partner's: its display name, the company_type
 // field computed from is_company and written through it, the commercial
-// entity kept up to date, and Odoo's check that contacts have a name.
+// entity kept up to date, the address and commercial fields contacts take
+// from above (res_partner_sync.go), and Odoo's check that contacts have a
+// name.
 func partnerBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
@@ -21,14 +23,20 @@ func partnerBehaviour() *models.Behaviour {
 			BeforeWrite: func(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
-			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := checkPartnerName(ctx, env, []int64{id}); err != nil {
 					return err
 				}
 				if err := syncCommercialPartner(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				return syncPartnerNames(ctx, env, []int64{id})
+				if err := syncPartnerNames(ctx, env, []int64{id}); err != nil {
+					return err
+				}
+				if err := partnerFieldsSync(ctx, env, []int64{id}, vals); err != nil {
+					return err
+				}
+				return handleFirstContactCreation(ctx, env, id)
 			},
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 				_, name := vals["name"]
@@ -45,10 +53,13 @@ func partnerBehaviour() *models.Behaviour {
 				}
 				for _, f := range partnerNameFields {
 					if _, ok := vals[f]; ok {
-						return syncPartnerNames(ctx, env, ids)
+						if err := syncPartnerNames(ctx, env, ids); err != nil {
+							return err
+						}
+						break
 					}
 				}
-				return nil
+				return partnerFieldsSync(ctx, env, ids, vals)
 			},
 		},
 		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
