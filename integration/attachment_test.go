@@ -434,17 +434,25 @@ func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 }
 
 // TestAttachmentDownload checks GET /web/content/<id>: without
-// credentials, a private attachment is refused, and served with its
-// access_token or once public, its content streamed from its file.
+// credentials, a private attachment is refused; it is served to a web
+// session whose user reads its record, with its access_token, or once
+// public, its content streamed from its file.
 func TestAttachmentDownload(t *testing.T) {
 	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
 		c := jsonCaller{e.srv.URL}
 		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Downloads"}}, nil)
 		att := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "report.pdf", "datas": b64("%PDF-1.4 report"),
 			"res_model": "res.partner", "res_id": partner}}, nil)
-		get := func(query string) (int, string, http.Header) {
+		get := func(query string, cookie ...string) (int, string, http.Header) {
 			t.Helper()
-			resp, err := http.Get(fmt.Sprintf("%s/web/content/%v?db=%s%s", e.srv.URL, att, e.db, query))
+			req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/web/content/%v?db=%s%s", e.srv.URL, att, e.db, query), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sid := range cookie {
+				req.AddCookie(&http.Cookie{Name: "session_id", Value: sid})
+			}
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -460,6 +468,16 @@ func TestAttachmentDownload(t *testing.T) {
 		}
 		if status, _, _ := get("&access_token=wrong"); status == http.StatusOK {
 			t.Fatal("a wrong access_token was accepted")
+		}
+		// As Odoo's auth='public': the web session's user when there is
+		// one, who reads the partner and so its attachment; a session that
+		// is not valid is the public user's request.
+		sid := authWebSession(t, e.srv.URL, e.db, "admin", adminPassword)
+		if status, body, _ := get("", sid); status != http.StatusOK || body != "%PDF-1.4 report" {
+			t.Fatalf("with admin's web session: HTTP %d %q", status, body)
+		}
+		if status, body, _ := get("", "not-a-session-"+sid[:8]); status == http.StatusOK {
+			t.Fatalf("a made-up session was served as a user: %q", body)
 		}
 		tokens := e.mustKw(t, c, "ir.attachment", "generate_access_token", []any{[]any{att}}, nil).([]any)
 		status, body, h := get("&access_token=" + tokens[0].(string))

@@ -20,8 +20,9 @@ type AuthMode string
 const (
 	// AuthNone runs the handler without any identity (Odoo's auth='none').
 	AuthNone AuthMode = "none"
-	// AuthPublic runs the handler as the public user, base.public_user
-	// (Odoo's auth='public' without a session).
+	// AuthPublic is Odoo's auth='public': the user of the request's web
+	// session when it has a valid one, the public user (base.public_user)
+	// otherwise.
 	AuthPublic AuthMode = "public"
 	// AuthUser is Odoo's auth='user': the user of the web session that
 	// /web/session/authenticate opened, given in the session_id cookie or
@@ -87,11 +88,8 @@ type mode struct {
 // (RPC calls, the web client's routes, JSON-2, whoami and the routes added
 // with Route) turns its requests into an identity through it.
 var authModes = map[AuthMode]mode{
-	AuthNone: {resolve: func(*Handler, *http.Request, Claims) (grant, error) { return grant{}, nil }},
-	AuthPublic: {resolve: func(h *Handler, r *http.Request, c Claims) (grant, error) {
-		id, err := h.set.Auth.Public(r.Context(), services.Credentials{DB: c.DB})
-		return grant{id: id}, err
-	}},
+	AuthNone:   {resolve: func(*Handler, *http.Request, Claims) (grant, error) { return grant{}, nil }},
+	AuthPublic: {resolve: public, consumed: dropSessionCredentials},
 	AuthUser: {resolve: func(h *Handler, r *http.Request, c Claims) (grant, error) {
 		sid, explicit := sessionID(r)
 		s, err := h.set.Auth.User(r.Context(), services.Credentials{DB: c.DB, Session: sid, Host: requestHost(r, h.opts.ProxyMode)})
@@ -115,6 +113,20 @@ var authModes = map[AuthMode]mode{
 		id, err := h.set.Auth.Password(r.Context(), services.Credentials{DB: c.DB, UID: c.UID, Password: c.Password})
 		return grant{id: id}, err
 	}},
+}
+
+// public is AuthPublic. As Odoo's, a session that is no longer valid
+// (expired, ended, of another database) is not an error on a public
+// route: the request runs as the public user.
+func public(h *Handler, r *http.Request, c Claims) (grant, error) {
+	if sid, explicit := sessionID(r); sid != "" {
+		s, err := h.set.Auth.User(r.Context(), services.Credentials{DB: c.DB, Session: sid, Host: requestHost(r, h.opts.ProxyMode)})
+		if err == nil {
+			return grant{id: s.Identity(), session: s, explicit: explicit}, nil
+		}
+	}
+	id, err := h.set.Auth.Public(r.Context(), services.Credentials{DB: c.DB})
+	return grant{id: id}, err
 }
 
 // bearer is AuthBearer, and JSON-2's variant of it.

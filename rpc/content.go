@@ -8,9 +8,10 @@ import (
 )
 
 // registerContent adds GET /web/content/{id}, Odoo's download of an
-// attachment: as the public user, so that an access_token (or a public
-// attachment) is enough; otherwise the attachment must be readable by that
-// user. The content goes from its file to the response as it is read.
+// attachment, with Odoo's auth='public': as the web session's user when
+// there is one (the attachments of the records that user reads), as the
+// public user otherwise, so that an access_token (or a public attachment)
+// is enough. The content goes from its file to the response as it is read.
 func (h *Handler) registerContent() {
 	h.RouteFunc("GET /web/content/{id}", AuthPublic, h.webContent)
 }

@@ -111,3 +111,49 @@ func TestProbes(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceLogsNameTheRequest: a line services logs while serving a
+// request (here "web session opened") carries the request's id, the one
+// of the answer's X-Request-Id and of the access log line, so that an
+// operator can join them.
+func TestServiceLogsNameTheRequest(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	set := services.NewSet(store, services.Config{Log: log})
+	set.Authenticator().Rounds = 1000
+	if err := set.Database.Create(t.Context(), "logs", services.CreateOptions{AdminLogin: "admin", AdminPassword: "admin-pw-1"}); err != nil {
+		t.Fatal(err)
+	}
+	h := rpc.NewHandler(set, rpc.Options{AccessLog: true, Log: log})
+	h.SetReady(true)
+	buf.Reset()
+	body := `{"jsonrpc":"2.0","method":"call","params":{"db":"logs","login":"admin","password":"admin-pw-1"}}`
+	req := httptest.NewRequest(http.MethodPost, "/web/session/authenticate", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	id := rec.Header().Get("X-Request-Id")
+	if rec.Code != http.StatusOK || id == "" {
+		t.Fatalf("authenticate: status %d, request id %q: %s", rec.Code, id, rec.Body)
+	}
+	seen := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		msg, _ := m["msg"].(string)
+		rid, _ := m["request_id"].(string)
+		seen[msg] = rid
+	}
+	for _, msg := range []string{"web session opened", "request"} {
+		if got, ok := seen[msg]; !ok || got != id {
+			t.Errorf("log line %q: request_id %q, want %q (lines %v)", msg, got, id, seen)
+		}
+	}
+}

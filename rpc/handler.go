@@ -177,7 +177,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
 	defer cancel()
 	ctx = services.WithRemoteAddr(ctx, remote)
-	ctx = services.WithClient(ctx, services.Client{UserAgent: r.UserAgent(), Protocol: pathProtocol(r.URL.Path)})
+	ctx = services.WithClient(ctx, services.Client{UserAgent: r.UserAgent(), Protocol: pathProtocol(r.URL.Path), RequestID: x.id})
 	ctx = context.WithValue(ctx, exchangeKey{}, x)
 	r2 = r.WithContext(ctx)
 	h.mux.ServeHTTP(&cell.w, r2)

@@ -136,7 +136,7 @@ func (s *Database) Create(ctx context.Context, name string, o CreateOptions) err
 	}
 	if err := s.initialise(ctx, name, o); err != nil {
 		if derr := s.c.store.Drop(context.WithoutCancel(ctx), name); derr != nil {
-			s.c.log.Error("dropping a database that failed to initialise", "db", name, "err", derr)
+			s.c.log.ErrorContext(ctx, "dropping a database that failed to initialise", "db", name, "err", derr)
 		}
 		s.c.forget(name)
 		return err
@@ -187,7 +187,7 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	}
 	if err := s.c.copyFiles(src, dst); err != nil {
 		if derr := s.c.store.Drop(context.WithoutCancel(ctx), dst); derr != nil {
-			s.c.log.Error("dropping a copy whose files could not be copied", "db", dst, "err", derr)
+			s.c.log.ErrorContext(ctx, "dropping a copy whose files could not be copied", "db", dst, "err", derr)
 		}
 		s.c.dropFiles(dst)
 		s.c.forget(dst)
@@ -195,9 +195,9 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	}
 	// Odoo gives a copy its own identity (ir.config_parameter's
 	// init(force=True)): a new database.uuid and creation date.
-	if err := s.renewIdentity(ctx, dst); err != nil {
+	if err := s.RenewIdentity(ctx, dst); err != nil {
 		if derr := s.c.store.Drop(context.WithoutCancel(ctx), dst); derr != nil {
-			s.c.log.Error("dropping a copy that failed to initialise", "db", dst, "err", derr)
+			s.c.log.ErrorContext(ctx, "dropping a copy that failed to initialise", "db", dst, "err", derr)
 		}
 		s.c.forget(dst)
 		return false, err
@@ -205,8 +205,12 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	return true, nil
 }
 
-// renewIdentity sets a new database.uuid and database.create_date in name.
-func (s *Database) renewIdentity(ctx context.Context, name string) error {
+// RenewIdentity sets a new database.uuid and database.create_date in name,
+// as Odoo gives every copy of a database. db.duplicate_database and
+// db.restore's copies call it; so does a program that copies a database
+// by other means (the test suite's template databases), so that two
+// databases never share an identity.
+func (s *Database) RenewIdentity(ctx context.Context, name string) error {
 	db, err := s.c.open(ctx, name)
 	if err != nil {
 		return err

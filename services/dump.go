@@ -242,7 +242,7 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 	p.Step("reading the dump")
 	u, err := s.unpack(path)
 	if err != nil {
-		s.c.log.Warn("refused a dump to restore", "db", name, "err", err)
+		s.c.log.WarnContext(ctx, "refused a dump to restore", "db", name, "err", err)
 		return errCouldNotRestore()
 	}
 	defer u.cleanup()
@@ -276,7 +276,7 @@ func (s *Database) RestoreFrom(ctx context.Context, name, path string, copy bool
 		// client program.
 		return err
 	}
-	s.c.log.Warn("restoring a database failed", "db", name, "err", err)
+	s.c.log.WarnContext(ctx, "restoring a database failed", "db", name, "err", err)
 	return errCouldNotRestore()
 }
 

@@ -51,7 +51,7 @@ func (c *core) collectFiles(ctx context.Context, db *bun.DB) {
 		return base.CollectFiles(ctx, env)
 	})
 	if err != nil {
-		c.log.Warn("filestore collection failed", "error", err)
+		c.log.WarnContext(ctx, "filestore collection failed", "error", err)
 	}
 }
 

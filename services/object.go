@@ -38,7 +38,7 @@ func (c *core) auditRefusal(ctx context.Context, id auth.Identity, model, method
 			remoteAddr(ctx), cl.UserAgent, cl.Protocol, model, method)
 	}
 	if err != nil {
-		c.log.Warn("recording a refused key call failed", "db", id.DB, "key_id", id.KeyID, "err", err)
+		c.log.WarnContext(ctx, "recording a refused key call failed", "db", id.DB, "key_id", id.KeyID, "err", err)
 	}
 }
 

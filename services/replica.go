@@ -205,7 +205,7 @@ func (c *core) onReplica(ctx context.Context, name string, rdb *bun.DB, uid int6
 		return res, true, false, nil
 	}
 	if c.store.(models.ReplicaStore).ReplicaRefusedWrite(err) {
-		c.log.Info("a read-only call wrote: run again on the primary", "db", name)
+		c.log.InfoContext(ctx, "a read-only call wrote: run again on the primary", "db", name)
 		return nil, false, true, nil
 	}
 	if models.AsError(err) != nil && models.KindOf(err) != models.KindRetryable || ctx.Err() != nil {

@@ -233,7 +233,7 @@ func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, *models.D
 	if err != nil {
 		return Session{}, nil, err
 	}
-	w.c.log.Info("web session opened", "db", in.DB, "login", s.Login, "uid", uid, "ip", ip)
+	w.c.log.InfoContext(ctx, "web session opened", "db", in.DB, "login", s.Login, "uid", uid, "ip", ip)
 	info, _ := res.(*models.Dict)
 	return s, info, nil
 }
@@ -281,7 +281,7 @@ func (w *Web) dropSession(ctx context.Context, dbname, sid string) {
 		return
 	}
 	if _, err := models.DeleteSession(ctx, db, sessionHash(sid)); err != nil {
-		w.c.log.Warn("ending the previous session failed", "db", dbname, "err", err)
+		w.c.log.WarnContext(ctx, "ending the previous session failed", "db", dbname, "err", err)
 	}
 }
 
@@ -319,11 +319,11 @@ func (w *Web) Session(ctx context.Context, in SessionRequest) (Session, error) {
 	}
 	switch {
 	case !now.Before(row.LastSeen.Add(idle)):
-		w.c.log.Info("web session expired", "db", name, "login", row.Login)
+		w.c.log.InfoContext(ctx, "web session expired", "db", name, "login", row.Login)
 	case !userFound || !u.Active:
-		w.c.log.Info("web session ended: user archived or removed", "db", name, "login", row.Login)
+		w.c.log.InfoContext(ctx, "web session ended: user archived or removed", "db", name, "login", row.Login)
 	case sessionToken(u) != row.Token:
-		w.c.log.Info("web session ended: credentials changed", "db", name, "login", row.Login)
+		w.c.log.InfoContext(ctx, "web session ended: credentials changed", "db", name, "login", row.Login)
 	default:
 		s := Session{ID: in.ID, DB: name, UID: row.UID, Login: u.Login, MaxAge: idle, Expires: row.LastSeen.Add(idle),
 			rowID: row.ID, identityChecked: row.IdentityChecked}
@@ -331,14 +331,14 @@ func (w *Web) Session(ctx context.Context, in SessionRequest) (Session, error) {
 			s.Expires, s.Refresh = now.Add(idle), true
 			if err := models.TouchSession(ctx, db, row.ID, now, s.Expires); err != nil {
 				// The session stays valid; only its last use is older.
-				w.c.log.Warn("recording a session's use failed", "db", name, "err", w.c.store.Classify(err))
+				w.c.log.WarnContext(ctx, "recording a session's use failed", "db", name, "err", w.c.store.Classify(err))
 				s.Expires, s.Refresh = row.LastSeen.Add(idle), false
 			}
 		}
 		return s, nil
 	}
 	if err := models.DeleteSessionByID(ctx, db, row.ID); err != nil {
-		w.c.log.Warn("deleting an ended session failed", "db", name, "err", w.c.store.Classify(err))
+		w.c.log.WarnContext(ctx, "deleting an ended session failed", "db", name, "err", w.c.store.Classify(err))
 	}
 	return Session{}, ErrSessionExpired
 }
@@ -353,7 +353,7 @@ func (w *Web) Logout(ctx context.Context, s Session) error {
 	if _, err := models.DeleteSession(ctx, db, sessionHash(s.ID)); err != nil {
 		return w.c.store.Classify(err)
 	}
-	w.c.log.Info("web session closed", "db", s.DB, "login", s.Login, "ip", remoteAddr(ctx))
+	w.c.log.InfoContext(ctx, "web session closed", "db", s.DB, "login", s.Login, "ip", remoteAddr(ctx))
 	return nil
 }
 

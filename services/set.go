@@ -200,7 +200,7 @@ func NewSet(store models.Store, cfg Config) *Set {
 	reg.VerifyPassword = a.Verify
 	reg.NewAPIKey = auth.NewKey
 	reg.HeaderKeyHash = auth.HeaderKeyHash
-	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: cfg.Log,
+	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: slog.New(requestLog{cfg.Log.Handler()}),
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
 }
@@ -253,7 +253,7 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
 	if len(applied) > 0 || len(ensured) > 0 {
-		c.log.Info("upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
+		c.log.InfoContext(ctx, "upgraded the schema", "db", name, "migrations", applied, "statements", len(ensured))
 		if err := c.syncModels(ctx, db); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
@@ -363,7 +363,7 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 			return nil, err
 		}
 		lastErr = err
-		c.log.Info("retrying after concurrent update", "try", try+1)
+		c.log.InfoContext(ctx, "retrying after concurrent update", "try", try+1)
 	}
 	return nil, lastErr
 }
@@ -451,11 +451,13 @@ type remoteAddrKey struct{}
 
 type clientKey struct{}
 
-// Client describes the program a request comes from, for the key audit:
-// its User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web,
-// http).
+// Client describes the request and the program it comes from: its
+// User-Agent and the protocol it spoke (xmlrpc, jsonrpc, json2, web, http)
+// for the key audit, and the request's id, which every line services logs
+// while serving it carries (requestLog), so that an operator can join
+// them with the access log line.
 type Client struct {
-	UserAgent, Protocol string
+	UserAgent, Protocol, RequestID string
 }
 
 // WithClient records what the request says of its client.
