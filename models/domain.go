@@ -326,12 +326,14 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if f.Attachment {
 		return attachmentLeaf(m, alias, f, op, value), nil
 	}
-	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
-		if f.Name == "display_name" && m.Fields[m.RecName] != nil && m.Fields[m.RecName].Stored() {
-			f = m.Fields[m.RecName]
-		} else {
-			return sqlTrue, nil // Odoo ignores unsearchable fields (and logs it)
+	if f.Name == "display_name" && !f.Stored() {
+		if sub := displayNameDomain(m, op, value); sub != nil {
+			return c.compile(m, alias, sub)
 		}
+		return sqlTrue, nil
+	}
+	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
+		return sqlTrue, nil // Odoo ignores unsearchable fields (and logs it)
 	}
 	switch f.Type {
 	case One2many, Many2many:
@@ -343,6 +345,38 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	}
 	return c.scalar(alias+"."+f.Column, f, op, value, t)
 }
+
+// displayNameDomain is Odoo's _search_display_name: the leaf on
+// display_name becomes one leaf per field of the model's rec_names_search
+// (its rec_name without), any of which may match, or all of which must for
+// a negative operator. nil means there is nothing to search in.
+func displayNameDomain(m *Model, op string, value any) []any {
+	names := m.RecNamesSearch
+	if len(names) == 0 {
+		names = []string{m.RecName}
+	}
+	var leaves []any
+	for _, n := range names {
+		if f := m.Fields[n]; f != nil && (f.Stored() || f.Related != nil) {
+			leaves = append(leaves, []any{n, op, value})
+		}
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	join := "|"
+	if negativeOps[op] {
+		join = "&"
+	}
+	out := make([]any, 0, 2*len(leaves)-1)
+	for range leaves[1:] {
+		out = append(out, join)
+	}
+	return append(out, leaves...)
+}
+
+// negativeOps are Odoo's NEGATIVE_TERM_OPERATORS.
+var negativeOps = map[string]bool{"!=": true, "not like": true, "not ilike": true, "not in": true}
 
 func pyTuple(t []any) string {
 	s := py.Repr(t)

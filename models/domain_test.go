@@ -55,6 +55,10 @@ func TestDomainSQL(t *testing.T) {
 		{"parent_of_m2o", "res.partner", []any{[]any{"parent_id", "parent_of", int64(7)}}},
 		{"child_of_name", "res.partner", []any{[]any{"parent_id", "child_of", "Azure"}}},
 		{"date_part", "res.partner", []any{[]any{"create_date.month_number", "=", int64(11)}}},
+		{"display_name_any_rec_names_search", "res.partner", []any{[]any{"display_name", "ilike", "kraut"}}},
+		{"display_name_negative_all", "res.partner", []any{[]any{"display_name", "not ilike", "kraut"}}},
+		{"display_name_delegated_and_login", "res.users", []any{[]any{"display_name", "ilike", "ulla"}}},
+		{"display_name_rec_name", "res.partner.category", []any{[]any{"display_name", "=", "VIP"}}},
 	}
 	for _, dialect := range []string{"sqlite", "pg"} {
 		for _, tc := range cases {

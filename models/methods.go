@@ -267,12 +267,33 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 		return nil, err
 	}
 	name := strArg(a, "name")
-	if name != "" || op != "ilike" {
+	var ids []int64
+	if m.NameSearchFirst != nil && name != "" && !negativeOps[op] {
+		// Records whose code is the name come first (Odoo's countries
+		// and states), then the others whose name matches.
+		if first := m.NameSearchFirst(name, op); first != nil {
+			if ids, err = env.Search(ctx, m, append(append([]any{"&"}, first...), wrapDomain(domain)...), SearchOptions{Limit: limit}); err != nil {
+				return nil, err
+			}
+			if len(ids) > 0 {
+				domain = append([]any{"&", []any{"id", "not in", IDArgs(ids)}}, wrapDomain(domain)...)
+				if limit > 0 && int64(len(ids)) >= limit {
+					limit = -1
+				} else if limit > 0 {
+					limit -= int64(len(ids))
+				}
+			}
+		}
+	}
+	if name != "" || op != "ilike" && op != "like" {
 		domain = append([]any{"&", []any{"display_name", op, name}}, wrapDomain(domain)...)
 	}
-	ids, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
-	if err != nil {
-		return nil, err
+	if limit >= 0 {
+		more, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
 	}
 	names, err := env.DisplayNames(ctx, m, ids)
 	if err != nil {

@@ -15,6 +15,9 @@ type Model struct {
 	Table       string
 	// RecName is the field that names a record (Odoo's _rec_name).
 	RecName string
+	// RecNamesSearch are the fields a search on display_name (and so
+	// name_search) looks in, Odoo's _rec_names_search; empty means RecName.
+	RecNamesSearch []string
 	// Order is the default order (Odoo's _order), already validated.
 	Order string
 	// Fields by name, and their declaration order for fields_get.
@@ -70,6 +73,11 @@ type Hooks struct {
 	// none: ir.attachment leaves out the attachments of binary fields
 	// unless the domain names res_field or id.
 	SearchFilter func(terms []any) []any
+
+	// NameSearchFirst returns the domain of the records name_search lists
+	// before the others for a name and a positive operator (the country
+	// whose code is the name), or nil for none.
+	NameSearchFirst func(name, op string) []any
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

@@ -12,6 +12,8 @@ import (
 // dropped.
 func groupsBehaviour() *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{
+		DisplayName:     groupDisplayName,
+		DisplayNameDeps: []string{"category_id"},
 		AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 			return impliedToMembers(ctx, env, []int64{id}, vals)
 		},
