@@ -10,7 +10,7 @@ import (
 // TestPartnerDefaultOrder checks, on both stores, that res.partner lists in
 // Odoo's default order (complete_name, then the newest first), with the
 // partners without a complete name last on SQLite as on PostgreSQL, and
-// that an archived user's partner is archived with it, so that searches
+// that search_fetch answers the same ids, and that an archived user's partner is archived with it, so that searches
 // without active_test=False leave it out.
 func TestPartnerDefaultOrder(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
@@ -42,6 +42,7 @@ func TestPartnerDefaultOrder(t *testing.T) {
 				kw["order"] = tc.order
 			}
 			equal(t, tc.name, e.mustKw(t, c, "res.partner", "search", []any{mine}, kw), tc.want)
+			equal(t, "search_fetch, "+tc.name, e.mustKw(t, c, "res.partner", "search_fetch", []any{mine, []any{"name"}}, kw), tc.want)
 		}
 
 		login := "archived-" + uniqueName("")

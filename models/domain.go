@@ -346,6 +346,30 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	return c.scalar(alias+"."+f.Column, f, op, value, t)
 }
 
+// nullIsZero tells whether a comparison op with v on the number field f
+// also holds for the records without a value: Odoo reads them as 0, and a
+// search for amounts below 10 finds those without one.
+func nullIsZero(f *Field, op string, v any) bool {
+	if f.Type != Integer && f.Type != Float && f.Type != Monetary || f.Name == "id" {
+		return false
+	}
+	x, ok := toFloat(v)
+	if !ok {
+		return false
+	}
+	switch op {
+	case "<":
+		return 0 < x
+	case "<=":
+		return 0 <= x
+	case ">":
+		return 0 > x
+	case ">=":
+		return 0 >= x
+	}
+	return false
+}
+
 // displayNameDomain is Odoo's _search_display_name: the leaf on
 // display_name becomes one leaf per field of the model's rec_names_search
 // (its rec_name without), any of which may match, or all of which must for
@@ -441,6 +465,9 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		v, err := c.sqlValue(f, value, op)
 		if err != nil {
 			return where{}, err
+		}
+		if nullIsZero(f, op, v) {
+			return where{sql: "(" + col + " " + op + " ? OR " + col + " IS NULL)", args: []any{v}}, nil
 		}
 		return where{sql: col + " " + op + " ?", args: []any{v}}, nil
 	case "in", "not in":

@@ -93,7 +93,11 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 		return nil, UserErrorf("Cannot execute name_create, no _rec_name defined on %s", m.Name)
 	}
 	name, _ := a["name"].(string)
-	id, err := env.Create(ctx, m, map[string]any{m.RecName: name})
+	vals := map[string]any{m.RecName: name}
+	if m.NameCreateValues != nil {
+		vals = m.NameCreateValues(name)
+	}
+	id, err := env.Create(ctx, m, vals)
 	if err != nil {
 		return nil, err
 	}

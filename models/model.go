@@ -79,6 +79,11 @@ type Hooks struct {
 	// whose code is the name), or nil for none.
 	NameSearchFirst func(name, op string) []any
 
+	// NameCreateValues are the values name_create creates a record with
+	// from a name (a partner's "Name <email>" gives both); nil means the
+	// name as the rec_name.
+	NameCreateValues func(name string) map[string]any
+
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error

@@ -15,8 +15,9 @@ import (
 func partnerBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
-			DisplayName:     partnerDisplayName,
-			DisplayNameDeps: []string{"parent_id", "is_company"},
+			DisplayName:      partnerDisplayName,
+			DisplayNameDeps:  []string{"parent_id", "is_company"},
+			NameCreateValues: partnerNameCreate,
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
