@@ -138,8 +138,9 @@ var ruleValues = map[string]string{
 }
 
 // bindRuleValues replaces the ruleValues names found as term values of a
-// rule domain by the current user's ids; "user.company_ids" becomes the list
-// of the user's companies.
+// rule domain, or as elements of a list value, by the current user's ids;
+// "user.company_ids" becomes the list of the user's companies (inside a
+// list, its ids take its place: Odoo's company_ids + [False]).
 func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
@@ -148,32 +149,60 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 			out[i] = item
 			continue
 		}
-		name, ok := t[2].(string)
-		if !ok {
-			out[i] = item
-			continue
+		v, err := env.bindRuleValue(ctx, t[2])
+		if err != nil {
+			return nil, err
 		}
-		if q, known := ruleValues[name]; known {
+		out[i] = []any{t[0], t[1], v}
+	}
+	return out, nil
+}
+
+// bindRuleValue is a term's value with the user's names bound.
+func (env *Env) bindRuleValue(ctx context.Context, v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if q, known := ruleValues[x]; known {
 			var id int64
 			if _, err := env.Scalar(ctx, &id, q, env.UID); err != nil {
 				return nil, err
 			}
-			out[i] = []any{t[0], t[1], id}
-			continue
+			return id, nil
 		}
-		if name == "user.company_ids" {
-			ids, err := env.Int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", env.UID)
+		if x == "user.company_ids" {
+			return env.userCompanies(ctx)
+		}
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, e := range x {
+			if e == "user.company_ids" {
+				ids, err := env.userCompanies(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, ids...)
+				continue
+			}
+			b, err := env.bindRuleValue(ctx, e)
 			if err != nil {
 				return nil, err
 			}
-			list := make([]any, len(ids))
-			for j, id := range ids {
-				list[j] = id
-			}
-			out[i] = []any{t[0], t[1], list}
-			continue
+			out = append(out, b)
 		}
-		out[i] = item
+		return out, nil
 	}
-	return out, nil
+	return v, nil
+}
+
+// userCompanies are the ids of the current user's companies.
+func (env *Env) userCompanies(ctx context.Context) ([]any, error) {
+	ids, err := env.Int64s(ctx, "SELECT cid FROM res_company_users_rel WHERE user_id = ?", env.UID)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]any, len(ids))
+	for j, id := range ids {
+		list[j] = id
+	}
+	return list, nil
 }

@@ -39,10 +39,17 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	if a["default"] != nil && a["default"] != false && def == nil {
 		return nil, ServerErrorf("builtins.TypeError", "default must be a dictionary")
 	}
+	// The record a model delegates to is not shared with the copy: the
+	// copy gets a new one, made from the delegated fields copied (Odoo's
+	// copy_data leaves the _inherits many2ones out).
+	delegation := map[string]bool{}
+	for _, field := range m.Inherits {
+		delegation[field] = true
+	}
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
@@ -73,6 +80,11 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 		// one (a user's, which is its partner's) is left as it is.
 		if name, ok := vals["name"].(string); ok && m.Fields["name"].Stored() {
 			vals["name"] = name + " (copy)"
+		}
+		if m.CopyData != nil {
+			if err := m.CopyData(ctx, env, r["id"].(int64), vals, def); err != nil {
+				return nil, err
+			}
 		}
 		for k, v := range def {
 			vals[k] = v

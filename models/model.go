@@ -84,6 +84,11 @@ type Hooks struct {
 	// name as the rec_name.
 	NameCreateValues func(name string) map[string]any
 
+	// CopyData adjusts the values copy creates a copy of the record id
+	// with, before the caller's defaults apply (def): a copied user's login
+	// and name are marked as a copy's.
+	CopyData func(ctx context.Context, env *Env, id int64, vals, def map[string]any) error
+
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error

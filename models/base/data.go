@@ -10,6 +10,7 @@ import (
 type Group struct {
 	XMLID          string   `json:"xmlid"`
 	Name           string   `json:"name"`
+	Category       string   `json:"category,omitempty"`
 	Implied        []string `json:"implied"`
 	Share          bool     `json:"share"`
 	APIKeyDuration float64  `json:"api_key_duration"`
@@ -74,47 +75,4 @@ var baseAccess = []accessDef{
 	{"ir.model.fields", "group_user", "r"}, {"ir.model.fields", "group_system", "rwcu"},
 	{"ir.rule", "group_user", "r"}, {"ir.rule", "group_system", "rwcu"},
 	{"ir.attachment", "group_user", "rwcu"},
-}
-
-var baseLangs = [][3]string{
-	{"en_US", "English (US)", "en"}, {"fr_FR", "French / Français", "fr"}, {"de_DE", "German / Deutsch", "de"},
-	{"es_ES", "Spanish / Español", "es"}, {"it_IT", "Italian / Italiano", "it"}, {"nl_NL", "Dutch / Nederlands", "nl"},
-	{"pt_BR", "Portuguese (BR) / Português (BR)", "pt_BR"},
-}
-
-// Country code, name, calling code, currency.
-var baseCountries = [][4]string{
-	{"AR", "Argentina", "54", "ARS"}, {"AU", "Australia", "61", "AUD"}, {"AT", "Austria", "43", "EUR"},
-	{"BE", "Belgium", "32", "EUR"}, {"BR", "Brazil", "55", "BRL"}, {"CA", "Canada", "1", "CAD"},
-	{"CH", "Switzerland", "41", "CHF"}, {"CL", "Chile", "56", "CLP"}, {"CN", "China", "86", "CNY"},
-	{"CO", "Colombia", "57", "COP"}, {"CZ", "Czech Republic", "420", "CZK"}, {"DE", "Germany", "49", "EUR"},
-	{"DK", "Denmark", "45", "DKK"}, {"EG", "Egypt", "20", "EGP"}, {"ES", "Spain", "34", "EUR"},
-	{"FI", "Finland", "358", "EUR"}, {"FR", "France", "33", "EUR"}, {"GB", "United Kingdom", "44", "GBP"},
-	{"GR", "Greece", "30", "EUR"}, {"HK", "Hong Kong", "852", "HKD"}, {"IE", "Ireland", "353", "EUR"},
-	{"IL", "Israel", "972", "ILS"}, {"IN", "India", "91", "INR"}, {"IT", "Italy", "39", "EUR"},
-	{"JP", "Japan", "81", "JPY"}, {"KE", "Kenya", "254", "KES"}, {"KR", "South Korea", "82", "KRW"},
-	{"LU", "Luxembourg", "352", "EUR"}, {"MA", "Morocco", "212", "MAD"}, {"MX", "Mexico", "52", "MXN"},
-	{"NG", "Nigeria", "234", "NGN"}, {"NL", "Netherlands", "31", "EUR"}, {"NO", "Norway", "47", "NOK"},
-	{"NZ", "New Zealand", "64", "NZD"}, {"PE", "Peru", "51", "PEN"}, {"PL", "Poland", "48", "PLN"},
-	{"PT", "Portugal", "351", "EUR"}, {"SA", "Saudi Arabia", "966", "SAR"}, {"SE", "Sweden", "46", "SEK"},
-	{"SG", "Singapore", "65", "SGD"}, {"TN", "Tunisia", "216", "TND"}, {"TR", "Türkiye", "90", "TRY"},
-	{"US", "United States", "1", "USD"}, {"ZA", "South Africa", "27", "ZAR"},
-}
-
-// Languages lists the languages godoo installs, as [code, name].
-func Languages() [][2]string {
-	out := make([][2]string, len(baseLangs))
-	for i, l := range baseLangs {
-		out[i] = [2]string{l[0], l[1]}
-	}
-	return out
-}
-
-// Countries lists the countries godoo installs, as [code, name].
-func Countries() [][2]string {
-	out := make([][2]string, len(baseCountries))
-	for i, c := range baseCountries {
-		out[i] = [2]string{c[0], c[1]}
-	}
-	return out
 }

@@ -34,25 +34,15 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if o.AdminLogin == "" {
 		o.AdminLogin = "admin"
 	}
-	for _, l := range baseLangs {
-		in.create("res.lang", "lang_"+l[0], map[string]any{"code": l[0], "name": l[1], "iso_code": l[2], "url_code": l[2], "active": l[0] == o.Lang || l[0] == "en_US"})
-	}
-	currencies := map[string]int64{}
-	for _, c := range baseCountries {
-		if _, ok := currencies[c[3]]; !ok {
-			currencies[c[3]] = in.create("res.currency", c[3], map[string]any{"name": c[3], "symbol": c[3], "active": c[3] == "USD" || c[3] == "EUR"})
-		}
-	}
+	ref := in.installReference(o.Lang)
 	countries := map[string]int64{}
-	for _, c := range baseCountries {
-		var phone int64
-		fmt.Sscan(c[2], &phone)
-		countries[c[0]] = in.create("res.country", strings.ToLower(c[0]), map[string]any{"code": c[0], "name": c[1], "phone_code": phone, "currency_id": currencies[c[3]]})
+	for _, c := range referenceData()["res.country"] {
+		countries[c.str("code")] = ref[c.XMLID]
 	}
 	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
-	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": currencies["USD"]})
+	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": ref["base.USD"]})
 	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
-	groups := in.installGroups()
+	groups := in.installGroups(ref)
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
 	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
 	internal := []any{groups["group_user"], groups["group_erp_manager"], groups["group_system"]}
@@ -62,9 +52,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if in.err == nil {
 		in.err = SyncModels(ctx, in.env)
 	}
-	if in.err == nil {
-		in.installRules(groups)
-	}
+	in.installRules()
 	in.installModules()
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",
@@ -145,7 +133,7 @@ var firstGroups = []string{"group_user", "group_erp_manager", "group_system", "g
 
 // installGroups creates Odoo's groups with what they imply, and returns
 // their ids by external id without the module ("group_user").
-func (in *installer) installGroups() map[string]int64 {
+func (in *installer) installGroups(ref map[string]int64) map[string]int64 {
 	ordered := make([]Group, 0, len(odooGroups))
 	for _, name := range firstGroups {
 		for _, g := range odooGroups {
@@ -162,7 +150,11 @@ func (in *installer) installGroups() map[string]int64 {
 	groups := map[string]int64{}
 	for _, g := range ordered {
 		name := strings.TrimPrefix(g.XMLID, "base.")
-		groups[name] = in.create("res.groups", name, map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration})
+		vals := map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration}
+		if g.Category != "" {
+			vals["category_id"] = ref[g.Category]
+		}
+		groups[name] = in.create("res.groups", name, vals)
 	}
 	for _, g := range ordered {
 		var implied []any
@@ -202,23 +194,12 @@ func (in *installer) installDemo(company int64, countries map[string]int64, grou
 	}
 }
 
-// installRules adds the record rules of Odoo's base module that shape what
-// portal and public users see: their own commercial partner and its
-// contacts, and only themselves among users.
-func (in *installer) installRules(groups map[string]int64) {
-	model := func(name string) int64 {
-		ids, err := in.env.Search(in.ctx, in.env.Registry.Model("ir.model"), []any{[]any{"model", "=", name}}, models.SearchOptions{})
-		if err != nil || len(ids) == 0 {
-			in.err = fmt.Errorf("install rules: no ir.model %s: %v", name, err)
-			return 0
-		}
-		return ids[0]
+// installRules adds Odoo's record rules (data/ir.rule.json) of the models
+// godoo has.
+func (in *installer) installRules() {
+	if in.err != nil {
+		return
 	}
-	share := []any{[]any{int64(6), int64(0), []any{groups["group_portal"], groups["group_public"]}}}
-	in.create("ir.rule", "res_partner_portal_public_rule", map[string]any{"name": "res.partner: portal/public: read access on my commercial partner",
-		"model_id": model("res.partner"), "groups": share,
-		"domain_force": `["|", ["id", "child_of", "user.commercial_partner_id"], ["id", "=", "user.partner_id"]]`})
-	in.create("ir.rule", "res_users_portal_public_rule", map[string]any{"name": "res.users: portal/public: only themselves",
-		"model_id": model("res.users"), "groups": share,
-		"domain_force": `[["id", "=", "user.id"]]`})
+	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	in.err = l.load("ir.rule", referenceData()["ir.rule"], true)
 }

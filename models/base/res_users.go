@@ -21,6 +21,7 @@ func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			DisplayName:  usersDisplayName,
+			CopyData:     usersCopyData,
 			BeforeCreate: usersBeforeCreate,
 			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := syncUserGroups(ctx, env, []int64{id}); err != nil {
@@ -74,6 +75,27 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// usersCopyData marks a copied user's name and login as a copy's, as
+// Odoo's res.users.copy_data, unless the caller gives them (or the
+// partner, which holds the name).
+func usersCopyData(ctx context.Context, env *models.Env, id int64, vals, def map[string]any) error {
+	rows, err := readByID(ctx, env, "res.users", []int64{id}, []string{"name", "login"})
+	if err != nil || rows[id] == nil {
+		return err
+	}
+	_, name := def["name"]
+	_, partner := def["partner_id"]
+	if s, ok := rows[id]["name"].(string); ok && !name && !partner {
+		vals["name"] = s + " (copy)"
+	}
+	if _, ok := def["login"]; !ok {
+		if s, ok := rows[id]["login"].(string); ok {
+			vals["login"] = s + " (copy)"
+		}
+	}
+	return nil
 }
 
 // usersBeforeUnlink keeps the users the database cannot do without, with

@@ -36,6 +36,9 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 	if err := syncSelections(ctx, in.env); err != nil {
 		return err
 	}
+	if err := syncFieldXMLIDs(ctx, in.env); err != nil {
+		return err
+	}
 	access := env.Registry.Model("ir.model.access")
 	for _, a := range odooAccess {
 		if modelIDs[a.Model] == 0 {

@@ -19,9 +19,21 @@ const insertBatch = 200
 // models' own fields and selection values), which no hook or compute of
 // their models concerns: the engine's create would only cost more.
 func insertRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
-	all := append(append([]string(nil), cols...), "create_uid", "create_date", "write_uid", "write_date")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(all)), ", ") + ")"
 	now := env.NowText()
+	return insertBatches(ctx, env, table, append(append([]string(nil), cols...), "create_uid", "create_date", "write_uid", "write_date"),
+		rows, []any{env.UID, now, env.UID, now})
+}
+
+// insertPlainRows adds rows to a table without log columns (a many2many's
+// link table), in batches.
+func insertPlainRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
+	return insertBatches(ctx, env, table, cols, rows, nil)
+}
+
+// insertBatches inserts rows, each followed by the values of tail, into
+// the columns all of table, insertBatch rows a statement.
+func insertBatches(ctx context.Context, env *models.Env, table string, all []string, rows [][]any, tail []any) error {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(all)), ", ") + ")"
 	for start := 0; start < len(rows); start += insertBatch {
 		end := min(start+insertBatch, len(rows))
 		var q strings.Builder
@@ -33,7 +45,7 @@ func insertRows(ctx context.Context, env *models.Env, table string, cols []strin
 			}
 			q.WriteString(row)
 			args = append(args, r...)
-			args = append(args, env.UID, now, env.UID, now)
+			args = append(args, tail...)
 		}
 		if _, err := env.Exec(ctx, q.String(), args...); err != nil {
 			return err

@@ -10,7 +10,8 @@ import (
 // row per value of each field recorded in ir.model.fields.
 const selectionModel = "ir.model.fields.selection"
 
-// syncSelections records the values of every selection field in
+// syncSelections records the values of every selection field (and the
+// models a reference field offers, as Odoo does) in
 // ir.model.fields.selection, as Odoo's module update does: missing values
 // are added, labels and order follow the declaration, and values the
 // declaration no longer has are removed. Nothing is done when the registry
@@ -21,7 +22,7 @@ func syncSelections(ctx context.Context, env *models.Env) error {
 		return nil
 	}
 	fieldIDs := map[string]int64{}
-	rows, err := env.Query(ctx, "SELECT id, model, name FROM ir_model_fields WHERE ttype = ?", models.Selection)
+	rows, err := env.Query(ctx, "SELECT id, model, name FROM ir_model_fields WHERE ttype IN (?, ?)", models.Selection, models.Reference)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func syncSelections(ctx context.Context, env *models.Env) error {
 		for _, name := range m.FieldOrder {
 			f := m.Fields[name]
 			fid := fieldIDs[model+"."+name]
-			if f.Type != models.Selection || fid == 0 {
+			if f.Type != models.Selection && f.Type != models.Reference || fid == 0 {
 				continue
 			}
 			old := have[fid]

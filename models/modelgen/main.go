@@ -490,7 +490,13 @@ func generateData(recording, out string) error {
 	if err := writeLines(filepath.Join(out, "groups.json"), groups); err != nil {
 		return err
 	}
-	return writeLines(filepath.Join(out, "access.json"), access)
+	if err := writeLines(filepath.Join(out, "access.json"), access); err != nil {
+		return err
+	}
+	if err := generateRules(recording, out); err != nil {
+		return err
+	}
+	return generateReferenceData(recording, out)
 }
 
 // writeLines writes a list as a JSON array with one element a line.

@@ -1,0 +1,185 @@
+package base
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/godoo/godoo/models"
+)
+
+// dataLoader inserts data records in batches, straight into their tables,
+// and keeps the ids of the external ids it gave. Reference data has no
+// hooks or stored computes, and every test database installs its few
+// thousand rows: the engine's create, one record at a time, would cost
+// seconds.
+type dataLoader struct {
+	env *models.Env
+	ctx context.Context
+	// ids are the records of the external ids installed so far.
+	ids map[string]int64
+}
+
+// load inserts the records of model. A record naming an external id that
+// is not installed is an error, unless skipUnknown: then it is left out
+// (a record rule of a model godoo does not have).
+func (l *dataLoader) load(model string, records []DataRecord, skipUnknown bool) error {
+	m := l.env.Registry.Model(model)
+	if m == nil {
+		return fmt.Errorf("no model %s", model)
+	}
+	var cols, rels []*models.Field
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		used := slices.ContainsFunc(records, func(r DataRecord) bool { _, ok := r.Values[name]; return ok })
+		switch {
+		case !used:
+		case f.Type == "many2many":
+			rels = append(rels, f)
+		case f.Column != "":
+			cols = append(cols, f)
+		default:
+			return fmt.Errorf("%s.%s is not stored", model, name)
+		}
+	}
+	var batch []DataRecord
+	var rows [][]any
+	inBatch := map[string]bool{}
+	for _, r := range records {
+		if slices.ContainsFunc(cols, func(f *models.Field) bool { return f.Type == "many2one" && inBatch[r.str(f.Name)] }) {
+			// It points at a record of this batch: insert those first.
+			if err := l.flush(m, cols, rels, batch, rows); err != nil {
+				return err
+			}
+			batch, rows, inBatch = nil, nil, map[string]bool{}
+		}
+		row, ok, err := l.row(r, cols)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", model, r.XMLID, err)
+		}
+		if !ok {
+			if skipUnknown {
+				continue
+			}
+			return fmt.Errorf("%s %s names an external id that is not installed", model, r.XMLID)
+		}
+		batch, rows = append(batch, r), append(rows, row)
+		inBatch[r.XMLID] = true
+	}
+	return l.flush(m, cols, rels, batch, rows)
+}
+
+// row is the column values of r; ok is false when a many2one names an
+// external id that is not installed.
+func (l *dataLoader) row(r DataRecord, cols []*models.Field) ([]any, bool, error) {
+	row := make([]any, len(cols))
+	for i, f := range cols {
+		v, set := r.Values[f.Name]
+		switch {
+		case !set:
+			row[i] = nil // a false value, left out of the file: empty
+		case f.Type == "many2one":
+			id, err := l.id(r.str(f.Name))
+			if err != nil || id == 0 {
+				return nil, false, err
+			}
+			row[i] = id
+		case f.Type == "integer":
+			n, _ := v.(float64) // JSON's number
+			row[i] = int64(n)
+		default:
+			row[i] = v
+		}
+	}
+	return row, true, nil
+}
+
+// id is the record of an external id: one this loader installed, or one
+// the database has already.
+func (l *dataLoader) id(xmlid string) (int64, error) {
+	if id, ok := l.ids[xmlid]; ok {
+		return id, nil
+	}
+	id, err := l.env.XMLID(l.ctx, xmlid)
+	if err == nil && id != 0 {
+		l.ids[xmlid] = id
+	}
+	return id, err
+}
+
+// flush inserts a batch of records, their many2many links and their
+// external ids. A batch's rows are inserted in order into a table whose
+// ids only grow, so the new ids, read in order, are the records'.
+func (l *dataLoader) flush(m *models.Model, cols, rels []*models.Field, batch []DataRecord, rows [][]any) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var last int64
+	if _, err := l.env.Scalar(l.ctx, &last, "SELECT COALESCE(MAX(id), 0) FROM "+m.Table); err != nil {
+		return err
+	}
+	names := make([]string, len(cols))
+	for i, f := range cols {
+		names[i] = f.Column
+	}
+	if err := insertRows(l.ctx, l.env, m.Table, names, rows); err != nil {
+		return fmt.Errorf("install %s: %w", m.Name, err)
+	}
+	ids, err := l.env.Int64s(l.ctx, "SELECT id FROM "+m.Table+" WHERE id > ? ORDER BY id", last)
+	if err != nil {
+		return err
+	}
+	if len(ids) != len(batch) {
+		return fmt.Errorf("install %s: %d rows inserted, %d found", m.Name, len(batch), len(ids))
+	}
+	var data [][]any
+	for i, r := range batch {
+		l.ids[r.XMLID] = ids[i]
+		module, name, _ := strings.Cut(r.XMLID, ".")
+		data = append(data, []any{module, name, m.Name, ids[i], r.Noupdate})
+	}
+	for _, f := range rels {
+		var links [][]any
+		for i, r := range batch {
+			others, _ := r.Values[f.Name].([]any)
+			for _, x := range others {
+				other, err := l.id(fmt.Sprint(x))
+				if err != nil {
+					return err
+				}
+				if other == 0 {
+					// A rule's group left out would make it everyone's.
+					return fmt.Errorf("install %s %s: no record %v", m.Name, r.XMLID, x)
+				}
+				links = append(links, []any{ids[i], other})
+			}
+		}
+		if err := insertPlainRows(l.ctx, l.env, f.RelTable, []string{f.RelCol, f.RelOther}, links); err != nil {
+			return err
+		}
+	}
+	return insertRows(l.ctx, l.env, "ir_model_data", []string{"module", "name", "model", "res_id", "noupdate"}, data)
+}
+
+// installReference installs Odoo's reference data (ReferenceModels) and
+// returns the ids of its external ids. Only en_US is active among the
+// languages, and lang when it is another.
+func (in *installer) installReference(lang string) map[string]int64 {
+	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	if in.err != nil {
+		return l.ids
+	}
+	for _, model := range ReferenceModels {
+		if err := l.load(model, referenceData()[model], false); err != nil {
+			in.err = err
+			return l.ids
+		}
+	}
+	if lang != "en_US" {
+		if _, err := in.env.Exec(in.ctx, "UPDATE res_lang SET active = ? WHERE code = ?", true, lang); err != nil {
+			in.err = err
+		}
+	}
+	return l.ids
+}
