@@ -4,25 +4,58 @@ import (
 	"context"
 	"testing"
 
-	"github.com/godoo/godoo/models/sqlitestore"
 	"github.com/godoo/godoo/services"
 )
 
 // BenchmarkCreateDatabase measures what a new database with demo data
-// costs on SQLite: the schema of every declared model, Odoo's groups,
+// costs on each store: the schema of every declared model, Odoo's groups,
 // access rows and rules, and the bookkeeping rows of every model's fields
 // and selection values. The test suite makes hundreds of them.
 func BenchmarkCreateDatabase(b *testing.B) {
-	s, err := sqlitestore.New(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
+	for name, mk := range stores(b) {
+		b.Run(name, func(b *testing.B) {
+			store := mk(b)
+			b.Cleanup(func() { store.Close() })
+			set := newSet(store, services.Config{MasterPassword: masterPassword})
+			for i := 0; i < b.N; i++ {
+				db := uniqueName("bc_")
+				if err := set.Database.Create(context.Background(), db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: true}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
 	}
-	b.Cleanup(func() { s.Close() })
-	set := newSet(s, services.Config{MasterPassword: masterPassword})
-	for i := 0; i < b.N; i++ {
-		db := uniqueName("bc_")
-		if err := set.Database.Create(context.Background(), db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: true}); err != nil {
-			b.Fatal(err)
-		}
+}
+
+// BenchmarkTemplateDatabase measures what the test suite pays instead for
+// each new database: a copy of the run's template (a file copy on SQLite,
+// CREATE DATABASE … TEMPLATE on PostgreSQL) and its new identity.
+func BenchmarkTemplateDatabase(b *testing.B) {
+	for name, mk := range stores(b) {
+		b.Run(name, func(b *testing.B) {
+			store := mk(b)
+			b.Cleanup(func() { store.Close() })
+			set := newSet(store, services.Config{MasterPassword: masterPassword})
+			registerTestModel(set.Registry())
+			db := uniqueName("bt_")
+			createFromTemplate(b, store, set, db, true) // the template itself is made once
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				db := uniqueName("bt_")
+				if !createFromTemplate(b, store, set, db, true) {
+					b.Fatal("no template for this store")
+				}
+				b.StopTimer()
+				if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
 	}
 }

@@ -49,9 +49,9 @@ type env struct {
 }
 
 // stores lists the store constructors to run against.
-func stores(t *testing.T) map[string]func(t *testing.T) models.Store {
-	out := map[string]func(t *testing.T) models.Store{
-		"sqlite": func(t *testing.T) models.Store {
+func stores(t testing.TB) map[string]func(t testing.TB) models.Store {
+	out := map[string]func(t testing.TB) models.Store{
+		"sqlite": func(t testing.TB) models.Store {
 			s, err := sqlitestore.New(t.TempDir())
 			if err != nil {
 				t.Fatal(err)
@@ -60,7 +60,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) models.Store {
 		},
 	}
 	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
-		out["pg"] = func(t *testing.T) models.Store {
+		out["pg"] = func(t testing.TB) models.Store {
 			s, err := pgstore.New(dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -125,8 +125,10 @@ func newEnvWith(t *testing.T, name string, store models.Store, set *services.Set
 	registerTestModel(set.Registry())
 	db := uniqueName("it_")
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: demo}); err != nil {
-		t.Fatalf("create database: %v", err)
+	if !createFromTemplate(t, store, set, db, demo) {
+		if err := set.Database.Create(ctx, db, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin", Demo: demo}); err != nil {
+			t.Fatalf("create database: %v", err)
+		}
 	}
 	h := godoorpc.NewHandler(set, opts)
 	h.SetReady(true)

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 
@@ -14,8 +12,6 @@ import (
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/pgstore"
-	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -273,20 +269,7 @@ func TestAccessCache(t *testing.T) {
 func TestSeparateStores(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		var other models.Store
-		var err error
-		switch s := e.store.(type) {
-		case *sqlitestore.Store:
-			other, err = sqlitestore.New(filepath.Dir(filepath.Dir(s.Path(e.db))))
-		default:
-			var pg *pgstore.Store
-			pg, err = pgstore.New(os.Getenv("GODOO_TEST_DSN"))
-			other = tapFeed(pg)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { other.Close() })
+		other := otherStore(t, e)
 		setB := newSet(other, services.Config{})
 		poolB, err := other.Open(ctx, e.db)
 		if err != nil {

@@ -120,6 +120,9 @@ type FieldDeclaration struct {
 	// Attachment makes a stored binary field keep its value in an
 	// ir.attachment of the record, as Odoo's attachment=True.
 	Attachment bool `json:"attachment"`
+	// Manual fields are a database's own (Odoo's custom fields, state
+	// manual): a selection may have no values yet, as Odoo's may.
+	Manual bool `json:"-"`
 	// Described is the field's whole fields_get description, when the
 	// declaration gives one (a declaration generated from a recorded
 	// fields_get does): every attribute but help, in name order, which
@@ -454,7 +457,7 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described}
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads
@@ -494,7 +497,7 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	// Odoo's selections whose values come from the database (languages,
 	// models) may be described with none; a reference field describes the
 	// models it may point to as a selection.
-	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described {
+	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described && !fd.Manual {
 		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
 	}
 	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {

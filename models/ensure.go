@@ -59,7 +59,7 @@ func EnsureSchema(ctx context.Context, db *bun.DB, dialect string, r *Registry) 
 }
 
 // plan lists the statements that give live what spec has.
-func plan(ctx context.Context, tx bun.Tx, dialect string, spec schemaSpec, live liveSchema) ([]string, error) {
+func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live liveSchema) ([]string, error) {
 	var stmts, fks, indexes []string
 	for _, t := range spec.tables {
 		if !live.hasTable(t.name) {
@@ -113,7 +113,7 @@ func plan(ctx context.Context, tx bun.Tx, dialect string, spec schemaSpec, live 
 }
 
 // isEmpty reports whether table has no row.
-func isEmpty(ctx context.Context, tx bun.Tx, table string) (bool, error) {
+func isEmpty(ctx context.Context, tx bun.IDB, table string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" LIMIT 1) x").Scan(&n)
 	return n == 0, err

@@ -65,6 +65,9 @@ type envState struct {
 	// filesMarked is set once the transaction wrote or dropped a stored
 	// file: the filestore's checklist is then collected after it ends.
 	filesMarked bool
+	// registryChanged is set once the transaction moved the version of
+	// the database's extension (RegistryChanged).
+	registryChanged bool
 }
 
 type ruleCache struct {

@@ -127,6 +127,9 @@ type Field struct {
 	// (res_model, res_id, res_field) instead of a column, through the
 	// registry's Attachments.
 	Attachment bool
+	// Manual fields are a database's own (Odoo's custom fields): fields_get
+	// says so, as Odoo's "manual".
+	Manual bool
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr

@@ -418,6 +418,9 @@ func (f *Field) describe() *Dict {
 	if f.Type == One2many {
 		desc["relation_field"] = f.InverseName
 	}
+	if f.Manual {
+		desc["manual"] = true
+	}
 	switch {
 	case f.Type == Float && len(f.Digits) == 2:
 		desc["digits"] = []any{int64(f.Digits[0]), int64(f.Digits[1])}

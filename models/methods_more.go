@@ -109,6 +109,12 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	if m.NameCreateValues != nil {
 		vals = m.NameCreateValues(name)
 	}
+	return env.CreateNamed(ctx, m, vals)
+}
+
+// CreateNamed creates a record of m with vals and answers as name_create
+// does: its id and display name.
+func (env *Env) CreateNamed(ctx context.Context, m *Model, vals map[string]any) ([]any, error) {
 	id, err := env.Create(ctx, m, vals)
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ type Registry struct {
 	// path): they have no access rights of their own, so the package that
 	// records access rights grants them to administrators alone.
 	AdminOnly []string
+	// declared is the registry this one extends (see Extend), nil for
+	// one built from declarations alone.
+	declared *Registry
 }
 
 // Attachments is where the values of binary fields declared attachment

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"regexp"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -130,4 +131,12 @@ type ReplicaStore interface {
 	// ReplayedPast reports whether the replica of pool rdb has replayed
 	// the primary's log up to pos, a PrimaryPosition.
 	ReplayedPast(ctx context.Context, rdb *bun.DB, pos string) (bool, error)
+	// RecordWrite notes on the primary, through db, that user uid of that
+	// database has just committed a write, for every process's
+	// read-your-writes (LastWrite).
+	RecordWrite(ctx context.Context, db *bun.DB, uid int64) error
+	// LastWrite returns how long ago user uid last committed a write, as
+	// RecordWrite noted it on the primary through db; ok is false when
+	// the user never wrote.
+	LastWrite(ctx context.Context, db *bun.DB, uid int64) (ago time.Duration, ok bool, err error)
 }

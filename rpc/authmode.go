@@ -29,6 +29,8 @@ const (
 	// the X-Openerp-Session-Id header, on the session's database. A
 	// missing, expired or destroyed session answers 401 "Session expired";
 	// a request naming another database than the session's answers 403.
+	// The key page (/web/keys) resolves its session through this mode
+	// too, and sends a browser without one to the login form instead.
 	AuthUser AuthMode = "user"
 	// AuthAPIKey runs the handler as the user of the auth.api.key given in
 	// the API-KEY header (HTTP-API-KEY is accepted too), the OCA

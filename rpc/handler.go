@@ -89,6 +89,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("GET /readyz", h.readyz)
 	h.mux.HandleFunc("GET /livez", h.livez)
 	h.registerWeb()
+	h.registerPages()
 	h.registerWhoami()
 	h.registerContent()
 	h.mux.HandleFunc("/json/2", h.serveJSON2)

@@ -96,66 +96,81 @@ type KeyFilter struct {
 // missing name, a native key for an archived user or an expiry in the past;
 // ValidationError for a header key name already in use.
 func (s *Database) CreateAPIKey(ctx context.Context, dbname string, o KeyOptions) (NewKeyResult, error) {
-	if o.Kind == "" {
-		o.Kind = KeyNative
-	}
-	if err := checkKind(o.Kind, false); err != nil {
+	if err := o.check(); err != nil {
 		return NewKeyResult{}, err
-	}
-	if o.Name == "" {
-		return NewKeyResult{}, models.UserErrorf("The API key must have a name.")
-	}
-	if o.Kind == KeyHeader && o.Scope != "" {
-		return NewKeyResult{}, models.UserErrorf("Header keys have no scope.")
 	}
 	db, err := s.c.open(ctx, dbname)
 	if err != nil {
 		return NewKeyResult{}, err
 	}
 	res, err := s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		uid, active, err := userByLogin(ctx, env, o.Login)
-		if err != nil {
-			return nil, err
-		}
-		out := NewKeyResult{KeyInfo: KeyInfo{Kind: o.Kind, Name: o.Name, Login: o.Login, Scope: o.Scope, State: "active", Limits: o.Limits}}
-		var expiry any = false
-		if !o.Expires.IsZero() {
-			out.Expires = o.Expires.UTC().Format(models.DatetimeLayout)
-			expiry = out.Expires
-		}
-		if o.Kind == KeyHeader {
-			clear, _, _, err := auth.NewKey()
-			if err != nil {
-				return nil, err
-			}
-			vals := o.Limits.vals()
-			vals["name"], vals["key"], vals["user_id"], vals["expiration_date"] = o.Name, clear, uid, expiry
-			id, err := env.Create(ctx, env.Registry.Model("auth.api.key"), vals)
-			if err != nil {
-				return nil, err
-			}
-			out.ID, out.Clear = id, clear
-			return out, nil
-		}
-		if !active {
-			return nil, models.UserErrorf("The user %s is archived: a native key of an archived user never works.", o.Login)
-		}
-		clear, id, err := env.GenerateAPIKey(ctx, uid, o.Scope, o.Name, expiry)
-		if err != nil {
-			return nil, err
-		}
-		if !o.Limits.zero() {
-			if err := env.Write(ctx, env.Registry.Model("res.users.apikeys"), []int64{id}, o.Limits.vals()); err != nil {
-				return nil, err
-			}
-		}
-		out.ID, out.Clear = id, clear
-		return out, nil
+		return makeKey(ctx, env, o)
 	})
 	if err != nil {
 		return NewKeyResult{}, err
 	}
 	return res.(NewKeyResult), nil
+}
+
+// check defaults o's kind to native and refuses what no key can be.
+func (o *KeyOptions) check() error {
+	if o.Kind == "" {
+		o.Kind = KeyNative
+	}
+	if err := checkKind(o.Kind, false); err != nil {
+		return err
+	}
+	if o.Name == "" {
+		return models.UserErrorf("The API key must have a name.")
+	}
+	if o.Kind == KeyHeader && o.Scope != "" {
+		return models.UserErrorf("Header keys have no scope.")
+	}
+	return nil
+}
+
+// makeKey makes the key o (checked) describes in env's transaction, as
+// env's user: the command line's superuser, or the key page's
+// administrator.
+func makeKey(ctx context.Context, env *models.Env, o KeyOptions) (NewKeyResult, error) {
+	uid, active, err := userByLogin(ctx, env, o.Login)
+	if err != nil {
+		return NewKeyResult{}, err
+	}
+	out := NewKeyResult{KeyInfo: KeyInfo{Kind: o.Kind, Name: o.Name, Login: o.Login, Scope: o.Scope, State: "active", Limits: o.Limits}}
+	var expiry any = false
+	if !o.Expires.IsZero() {
+		out.Expires = o.Expires.UTC().Format(models.DatetimeLayout)
+		expiry = out.Expires
+	}
+	if o.Kind == KeyHeader {
+		clear, _, _, err := auth.NewKey()
+		if err != nil {
+			return NewKeyResult{}, err
+		}
+		vals := o.Limits.vals()
+		vals["name"], vals["key"], vals["user_id"], vals["expiration_date"] = o.Name, clear, uid, expiry
+		id, err := env.Create(ctx, env.Registry.Model("auth.api.key"), vals)
+		if err != nil {
+			return NewKeyResult{}, err
+		}
+		out.ID, out.Clear = id, clear
+		return out, nil
+	}
+	if !active {
+		return NewKeyResult{}, models.UserErrorf("The user %s is archived: a native key of an archived user never works.", o.Login)
+	}
+	clear, id, err := env.GenerateAPIKey(ctx, uid, o.Scope, o.Name, expiry)
+	if err != nil {
+		return NewKeyResult{}, err
+	}
+	if !o.Limits.zero() {
+		if err := env.Write(ctx, env.Registry.Model("res.users.apikeys"), []int64{id}, o.Limits.vals()); err != nil {
+			return NewKeyResult{}, err
+		}
+	}
+	out.ID, out.Clear = id, clear
+	return out, nil
 }
 
 // ListAPIKeys describes the keys f selects, native keys first, each kind
@@ -417,10 +432,13 @@ type AuditEntry struct {
 }
 
 // AuditFilter selects rows of the key audit: those of one key id (0 for
-// every key) since a time (the zero time for all).
+// every key) since a time (the zero time for all), of one event ("" for
+// all); Limit, when positive, keeps only the newest rows.
 type AuditFilter struct {
 	KeyID int64
 	Since time.Time
+	Event string
+	Limit int
 }
 
 // KeyAudit reads the key audit as the superuser, oldest first.
@@ -430,31 +448,44 @@ func (s *Database) KeyAudit(ctx context.Context, dbname string, f AuditFilter) (
 		return nil, err
 	}
 	res, err := s.c.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
-		domain := []any{}
-		if f.KeyID != 0 {
-			domain = append(domain, []any{"key_id", "=", f.KeyID})
-		}
-		if !f.Since.IsZero() {
-			domain = append(domain, []any{"at", ">=", f.Since.UTC().Format(models.DatetimeLayout)})
-		}
-		recs, err := env.SearchRead(ctx, env.Registry.Model("auth.key.audit"), domain, models.SearchOptions{Order: "at, id"},
-			[]string{"at", "event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}, false)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]AuditEntry, 0, len(recs))
-		for _, r := range recs {
-			id, _ := r["id"].(int64)
-			key, _ := r["key_id"].(int64)
-			uid, _ := r["user_id"].(int64)
-			out = append(out, AuditEntry{ID: id, At: text(r["at"]), Event: text(r["event"]), Kind: text(r["kind"]), KeyID: key,
-				KeyName: text(r["key_name"]), UserID: uid, IP: text(r["ip"]), UserAgent: text(r["user_agent"]),
-				Protocol: text(r["protocol"]), Model: text(r["model"]), Method: text(r["method"])})
-		}
-		return out, nil
+		return readAudit(ctx, env, f)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res.([]AuditEntry), nil
+}
+
+// readAudit reads the audit rows f selects as env's user: oldest first, or
+// with a Limit the newest Limit rows, newest first.
+func readAudit(ctx context.Context, env *models.Env, f AuditFilter) ([]AuditEntry, error) {
+	domain := []any{}
+	if f.KeyID != 0 {
+		domain = append(domain, []any{"key_id", "=", f.KeyID})
+	}
+	if !f.Since.IsZero() {
+		domain = append(domain, []any{"at", ">=", f.Since.UTC().Format(models.DatetimeLayout)})
+	}
+	if f.Event != "" {
+		domain = append(domain, []any{"event", "=", f.Event})
+	}
+	o := models.SearchOptions{Order: "at, id"}
+	if f.Limit > 0 {
+		o = models.SearchOptions{Order: "at desc, id desc", Limit: int64(f.Limit)}
+	}
+	recs, err := env.SearchRead(ctx, env.Registry.Model("auth.key.audit"), domain, o,
+		[]string{"at", "event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AuditEntry, 0, len(recs))
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		key, _ := r["key_id"].(int64)
+		uid, _ := r["user_id"].(int64)
+		out = append(out, AuditEntry{ID: id, At: text(r["at"]), Event: text(r["event"]), Kind: text(r["kind"]), KeyID: key,
+			KeyName: text(r["key_name"]), UserID: uid, IP: text(r["ip"]), UserAgent: text(r["user_agent"]),
+			Protocol: text(r["protocol"]), Model: text(r["model"]), Method: text(r["method"])})
+	}
+	return out, nil
 }

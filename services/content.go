@@ -72,7 +72,7 @@ func (s *Object) AttachmentContent(ctx context.Context, id auth.Identity, attID 
 			return nil, models.ErrAccessDenied
 		}
 		_, err := c.run(ctx, db, id.UID, true, func(ctx context.Context, env *models.Env) (any, error) {
-			return env.Read(ctx, c.registry.Model("ir.attachment"), []int64{attID}, []string{"id"}, false)
+			return env.Read(ctx, env.Registry.Model("ir.attachment"), []int64{attID}, []string{"id"}, false)
 		})
 		if err != nil {
 			return nil, err

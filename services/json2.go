@@ -25,12 +25,16 @@ type JSON2Call struct {
 // TypeError of ReasonArguments when ids are given to a method that takes
 // none.
 func (w *Web) JSON2(ctx context.Context, id auth.Identity, in JSON2Call) (any, error) {
-	m, meth, err := w.c.registry.Lookup(in.Model, in.Method)
+	reg, err := w.c.registryNamed(ctx, id.DB)
+	if err != nil {
+		return nil, err
+	}
+	m, meth, err := reg.Lookup(in.Model, in.Method)
 	if err != nil {
 		if models.KindOf(err) == models.KindAccess {
 			return nil, err // a private method
 		}
-		if m = w.c.registry.Model(in.Model); m == nil {
+		if m = reg.Model(in.Model); m == nil {
 			return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + in.Model + "' does not exist"}
 		}
 		return nil, &models.Error{Kind: models.KindNotFound, Message: "The method '" + in.Model + "." + in.Method + "' does not exist"}
@@ -67,7 +71,11 @@ func (w *Web) JSON2(ctx context.Context, id auth.Identity, in JSON2Call) (any, e
 // models.Method.Doc. Errors: KindNotFound for an unknown model;
 // AccessError when the user may not read it.
 func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (*models.Dict, error) {
-	m := w.c.registry.Model(model)
+	reg, err := w.c.registryNamed(ctx, id.DB)
+	if err != nil {
+		return nil, err
+	}
+	m := reg.Model(model)
 	if m == nil {
 		return nil, &models.Error{Kind: models.KindNotFound, Message: "the model '" + model + "' does not exist"}
 	}
@@ -85,7 +93,7 @@ func (w *Web) Describe(ctx context.Context, id auth.Identity, model string) (*mo
 		if err := env.CheckAccess(ctx, m, models.OpRead); err != nil {
 			return nil, err
 		}
-		return w.c.registry.Call(ctx, env, model, "fields_get", []any{}, nil)
+		return env.Registry.Call(ctx, env, model, "fields_get", []any{}, nil)
 	})
 	if err != nil {
 		return nil, err

@@ -60,7 +60,11 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	if err != nil {
 		return nil, err
 	}
-	_, meth, err := c.registry.Lookup(model, method)
+	reg, err := c.registryOf(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	_, meth, err := reg.Lookup(model, method)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +72,8 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 		args = []any{}
 	}
 	fn := func(ctx context.Context, env *models.Env) (any, error) {
-		if s := id.Session; s != nil {
-			env.Identity = &models.IdentityCheck{Last: s.Checked, Record: func(ctx context.Context, at time.Time) error {
-				return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
-			}}
-		}
-		return c.registry.Call(ctx, env, model, method, args, kwargs)
+		withIdentityCheck(env, id)
+		return env.Registry.Call(ctx, env, model, method, args, kwargs)
 	}
 	readOnly := meth.ReadOnly
 	if models.IsReadOnlyMethod(method) {
@@ -92,7 +92,18 @@ func (c *core) call(ctx context.Context, id auth.Identity, model, method string,
 	}
 	res, err := c.run(ctx, db, id.UID, readOnly, fn)
 	if err == nil && !readOnly {
-		c.wrote(id)
+		c.wrote(ctx, id, db)
 	}
 	return res, err
+}
+
+// withIdentityCheck gives env the identity check of id's web session, if
+// it has one: when the password was last checked, and how to record a new
+// check.
+func withIdentityCheck(env *models.Env, id auth.Identity) {
+	if s := id.Session; s != nil {
+		env.Identity = &models.IdentityCheck{Last: s.Checked, Record: func(ctx context.Context, at time.Time) error {
+			return models.SetSessionIdentityCheck(ctx, env.DB, s.Row, at)
+		}}
+	}
 }

@@ -95,6 +95,9 @@ func (c *core) replicaFor(ctx context.Context, id auth.Identity, primary *bun.DB
 	if rdb == nil {
 		return nil
 	}
+	if c.wroteElsewhere(ctx, rs, id, primary) {
+		return nil
+	}
 	c.mu.Lock()
 	if c.rep.primaryOf == nil {
 		c.rep.primaryOf = map[*bun.DB]*bun.DB{}
@@ -170,11 +173,50 @@ func (c *core) replicaAnswered(name string) {
 	}
 }
 
-// wrote records that id wrote now, for read-your-writes.
-func (c *core) wrote(id auth.Identity) {
-	if _, ok := c.store.(models.ReplicaStore); !ok || c.readYourWrites() == 0 {
+// wroteElsewhere reports whether id wrote within the read-your-writes
+// window through another process, as the primary, through db, has it
+// (RecordWrite): a client may write through one instance and read through
+// the next. What it learns is kept as this process's own, so the next
+// reads of the window ask no more. The question costs the primary one
+// look-up by primary key per read routed to the replica; a negative
+// window (no read-your-writes) spares it. When the primary cannot answer,
+// the read goes there too.
+func (c *core) wroteElsewhere(ctx context.Context, rs models.ReplicaStore, id auth.Identity, db *bun.DB) bool {
+	window := c.readYourWrites()
+	if window == 0 {
+		return false
+	}
+	ago, ok, err := rs.LastWrite(ctx, db, id.UID)
+	if err != nil {
+		return true
+	}
+	if !ok || ago >= window {
+		return false
+	}
+	c.noteWrite(id, c.cfg.Now().Add(-ago))
+	return true
+}
+
+// wrote records that id wrote now, for read-your-writes: in this process,
+// and on the primary for the others when there is a replica.
+func (c *core) wrote(ctx context.Context, id auth.Identity, db *bun.DB) {
+	rs, ok := c.store.(models.ReplicaStore)
+	if !ok || c.readYourWrites() == 0 {
 		return
 	}
+	c.noteWrite(id, c.cfg.Now())
+	// A replica that is down now will serve reads again: the write is
+	// recorded whenever one is configured.
+	if rdb, err := rs.OpenReplica(ctx, id.DB); err == nil && rdb == nil {
+		return
+	}
+	if err := rs.RecordWrite(ctx, db, id.UID); err != nil {
+		c.log.WarnContext(ctx, "recording a write for read-your-writes failed: other processes may read this user's next calls on the replica", "db", id.DB, "err", c.store.Classify(err))
+	}
+}
+
+// noteWrite records in this process that id wrote at at.
+func (c *core) noteWrite(id auth.Identity, at time.Time) {
 	now := c.cfg.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -184,13 +226,15 @@ func (c *core) wrote(id auth.Identity) {
 	// Entries past the window are dropped as the map grows, so that it
 	// holds the users who wrote recently only.
 	if len(c.rep.wrote) >= 1024 {
-		for w, at := range c.rep.wrote {
-			if now.Sub(at) >= c.readYourWrites() {
+		for w, t := range c.rep.wrote {
+			if now.Sub(t) >= c.readYourWrites() {
 				delete(c.rep.wrote, w)
 			}
 		}
 	}
-	c.rep.wrote[writer{id.DB, id.UID}] = now
+	if at.After(c.rep.wrote[writer{id.DB, id.UID}]) {
+		c.rep.wrote[writer{id.DB, id.UID}] = at
+	}
 }
 
 // onReplica runs a read-only call on the replica pool rdb. ok is false when

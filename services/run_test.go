@@ -78,7 +78,7 @@ func TestRunRetries(t *testing.T) {
 // testDatabase makes a SQLite store in a temporary directory, with opts,
 // and a database name in it, and returns the services and the database's
 // pool, opened as calls open it.
-func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, *bun.DB) {
+func testDatabase(t testing.TB, name string, opts ...sqlitestore.Option) (*Set, *bun.DB) {
 	t.Helper()
 	set := testSet(t, t.TempDir(), opts...)
 	ctx := context.Background()
@@ -93,7 +93,7 @@ func testDatabase(t *testing.T, name string, opts ...sqlitestore.Option) (*Set, 
 }
 
 // testSet is the services over a SQLite store in dir.
-func testSet(t *testing.T, dir string, opts ...sqlitestore.Option) *Set {
+func testSet(t testing.TB, dir string, opts ...sqlitestore.Option) *Set {
 	t.Helper()
 	store, err := sqlitestore.New(dir, opts...)
 	if err != nil {

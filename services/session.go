@@ -99,6 +99,11 @@ type WebLogin struct {
 	// PreviousID is the session the request carried, if any: login rotates
 	// the session, so it is ended.
 	PreviousID string
+	// CheckedIdentity starts the session with its identity checked (the
+	// password was just given), as godoo's own login form does for the key
+	// page; the web client's authenticate, like Odoo's, leaves it
+	// unchecked.
+	CheckedIdentity bool
 }
 
 // ErrSessionExpired is the answer for a missing, malformed, expired,
@@ -228,6 +233,16 @@ func (w *Web) Authenticate(ctx context.Context, in WebLogin) (Session, *models.D
 			return nil, err
 		}
 		s = Session{ID: sid, DB: in.DB, UID: uid, Login: u.Login, MaxAge: idle, Expires: row.Expires, Refresh: true}
+		if in.CheckedIdentity {
+			saved, _, err := models.SessionByHash(ctx, env.DB, sessionHash(sid))
+			if err != nil {
+				return nil, err
+			}
+			if err := models.SetSessionIdentityCheck(ctx, env.DB, saved.ID, now); err != nil {
+				return nil, err
+			}
+			s.rowID, s.identityChecked = saved.ID, now
+		}
 		return w.sessionInfo(ctx, env, in.DB)
 	})
 	if err != nil {
@@ -378,7 +393,11 @@ func (w *Web) SessionInfo(ctx context.Context, s Session) (*models.Dict, error) 
 // transaction. Errors: ErrNotFound for an unknown model (Odoo 18 raises
 // NotFound before the call); those of execute_kw.
 func (w *Web) CallKw(ctx context.Context, s Session, model, method string, args []any, kwargs map[string]any) (any, error) {
-	if w.c.registry.Model(model) == nil {
+	reg, err := w.c.registryNamed(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	if reg.Model(model) == nil {
 		return nil, ErrNotFound
 	}
 	return w.c.call(ctx, s.Identity(), model, method, args, kwargs)
@@ -422,7 +441,7 @@ func (w *Web) DBServerStatus(ctx context.Context) bool {
 // env's user, reading as the superuser.
 func (w *Web) sessionInfo(ctx context.Context, env *models.Env, dbname string) (*models.Dict, error) {
 	su := env.Sudo()
-	reg := w.c.registry
+	reg := env.Registry
 	users, err := su.Read(ctx, reg.Model("res.users"), []int64{env.UID}, []string{"name", "login", "partner_id", "company_id", "company_ids"}, false)
 	if err != nil {
 		return nil, err

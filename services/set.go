@@ -119,6 +119,8 @@ type core struct {
 	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
+	// regs are the databases' registries (registries.go).
+	regs registries
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
@@ -225,7 +227,8 @@ func BaseModels() []string {
 	return reg.Names()
 }
 
-// Registry exposes the model registry, for tools that embed godoo.
+// Registry exposes the declared model registry (without any database's
+// custom models), for tools that embed godoo.
 func (s *Set) Registry() *models.Registry { return s.core.registry }
 
 // Authenticator exposes the credential checker, for tests that tune it.
@@ -326,6 +329,7 @@ func (c *core) forget(name string) {
 	delete(c.files, name)
 	c.mu.Unlock()
 	c.gates.forget(dbs)
+	c.regs.forget(name)
 	c.auth.Forget(name)
 }
 
@@ -383,10 +387,14 @@ func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readO
 // once is one transaction of run. collect reports that it put files on
 // the filestore's checklist, committed or not.
 func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (res any, hooks []func(), collect bool, err error) {
+	reg, err := c.registryOf(ctx, db)
+	if err != nil {
+		return nil, nil, false, c.store.Classify(err)
+	}
 	access := c.accessCache(ctx, db)
 	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
-		env := models.NewEnv(idb, c.store.Dialect(), c.registry, c.store.Classify, uid, c.cfg.Now())
+		env := models.NewEnv(idb, c.store.Dialect(), reg, c.store.Classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)

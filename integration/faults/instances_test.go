@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -16,9 +17,9 @@ import (
 // instance does holds on the others at their next request: a web session
 // made on one is used on the others, a key made on one and revoked on
 // another is refused by all, the login cool-down counts the failures made
-// on every instance, and concurrent work over all of them meets no error.
-// godoo has no custom models (ir.model records made at run time) yet, so
-// the invalidation of their registry across instances is not shown here.
+// on every instance, a custom model (an ir.model record) created on one
+// is served by the others and gone from all once deleted on one, and
+// concurrent work over all of them meets no error.
 func TestManyInstances(t *testing.T) {
 	pg := privatepg.Start(t)
 	st := store{name: "pg", args: []string{"--db-url", pg.DSN("postgres")}}
@@ -92,6 +93,37 @@ func TestManyInstances(t *testing.T) {
 	for i, p := range procs {
 		if _, err := kw(p, key.(string), "res.partner", "search_count", []any{[]any{}}, nil); !isFault(err, "odoo.exceptions.AccessDenied") {
 			t.Errorf("the revoked key on instance %d = %v, want AccessDenied", i, err)
+		}
+	}
+
+	// A custom model created on instance 0 is served by the others at
+	// their next request, a field added on instance 2 is written on
+	// instance 0, and the model deleted on instance 1 is gone from all.
+	mid, err := kw(procs[0], adminPassword, "ir.model", "create", []any{map[string]any{"name": "Many", "model": "x_many"}}, nil)
+	if err != nil {
+		t.Fatalf("create a custom model on instance 0: %v", err)
+	}
+	rec, err := kw(procs[1], adminPassword, "x_many", "create", []any{map[string]any{"x_name": "made on 1"}}, nil)
+	if err != nil {
+		t.Fatalf("the custom model on instance 1: %v", err)
+	}
+	if n, err := kw(procs[2], adminPassword, "x_many", "search_count", []any{[]any{[]any{"x_name", "=", "made on 1"}}}, nil); err != nil || fmt.Sprint(n) != "1" {
+		t.Errorf("the custom model on instance 2: %v, %v", n, err)
+	}
+	if _, err := kw(procs[2], adminPassword, "ir.model.fields", "create", []any{map[string]any{"model_id": mid, "name": "x_size",
+		"field_description": "Size", "ttype": "integer"}}, nil); err != nil {
+		t.Fatalf("add a custom field on instance 2: %v", err)
+	}
+	if _, err := kw(procs[0], adminPassword, "x_many", "write", []any{[]any{rec}, map[string]any{"x_size": 3}}, nil); err != nil {
+		t.Errorf("the custom field on instance 0: %v", err)
+	}
+	if _, err := kw(procs[1], adminPassword, "ir.model", "unlink", []any{[]any{mid}}, nil); err != nil {
+		t.Fatalf("delete the custom model on instance 1: %v", err)
+	}
+	for i, p := range procs {
+		_, err := kw(p, adminPassword, "x_many", "search_count", []any{[]any{}}, nil)
+		if !isFault(err, "odoo.exceptions.UserError") || !strings.Contains(err.Error(), "Object x_many doesn't exist") {
+			t.Errorf("the deleted custom model on instance %d = %v, want Object x_many doesn't exist", i, err)
 		}
 	}
 

@@ -18,7 +18,8 @@ import (
 //   - reads are served by the replica: with its replay paused, a change
 //     made on the primary is not seen, and it is once replay resumes;
 //   - writes go to the primary, and the writer reads them at once
-//     (read-your-writes) while the replica still lags;
+//     (read-your-writes) while the replica still lags, through the
+//     instance that wrote and through another one;
 //   - an API key revoked while the replica is paused is refused at the
 //     next call, since credentials are read on the primary;
 //   - read access taken away while the replica lags is refused once the
@@ -36,7 +37,12 @@ func TestReplica(t *testing.T) {
 	createDB(t, primaryOnly, db)
 	key := createKey(t, primaryOnly, db, "replica-test")
 
-	p := serve(t, store{name: "pg", args: []string{"--db-url", pg.DSN("postgres"), "--db-replica-url", replica.DSN("postgres")}})
+	withReplica := store{name: "pg", args: []string{"--db-url", pg.DSN("postgres"), "--db-replica-url", replica.DSN("postgres")}}
+	p := serve(t, withReplica)
+	// A second instance on the same primary and replica, for
+	// read-your-writes across processes; its window is long enough that
+	// no load on the machine makes the test outlast it.
+	p2 := serve(t, store{name: "pg", args: append(withReplica.args, "--db-replica-read-your-writes", "600")})
 	ctx := context.Background()
 	client := newClient()
 	prim, rep := privatepg.OpenDB(t, pg.DSN(db)), privatepg.OpenDB(t, replica.DSN(db))
@@ -122,6 +128,13 @@ func TestReplica(t *testing.T) {
 	n, err := kw(adminPassword, "res.partner", "search_count", []any{[]any{[]any{"name", "=", "Written while paused"}}}, nil)
 	if err != nil || n != float64(1) {
 		t.Errorf("read-your-writes: search_count = %v, %v; want 1", n, err)
+	}
+	// ... and so does the next call through another instance, which
+	// learns from the primary that this user just wrote.
+	n, err = call(ctx, client, p2.base, "object", "execute_kw", db, 2, adminPassword, "res.partner", "search_count",
+		[]any{[]any{[]any{"name", "=", "Written while paused"}}}, nil)
+	if err != nil || n != float64(1) {
+		t.Errorf("read-your-writes through another instance: search_count = %v, %v; want 1", n, err)
 	}
 	var onReplica int
 	if err := rep.QueryRow("SELECT count(*) FROM res_partner WHERE name = 'Written while paused'").Scan(&onReplica); err != nil || onReplica != 0 {

@@ -2,7 +2,10 @@ package pgstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -92,4 +95,30 @@ func (s *Store) closeReplica(name string) error {
 		return fmt.Errorf("pgstore: close replica %s: %w", name, err)
 	}
 	return nil
+}
+
+// RecordWrite notes that uid wrote now in godoo_recent_writes, an unlogged
+// table of the primary (migration 0014): one row per user, so it stays as
+// small as the users who ever wrote. It runs after the write committed,
+// in a statement of its own, so that concurrent writes of one user never
+// wait for each other's row lock until their commits; the client has not
+// had its answer yet, so no read of its can come before the row.
+func (s *Store) RecordWrite(ctx context.Context, db *bun.DB, uid int64) error {
+	_, err := db.ExecContext(ctx, "INSERT INTO godoo_recent_writes (uid, at) VALUES (?, clock_timestamp()) "+
+		"ON CONFLICT (uid) DO UPDATE SET at = excluded.at", uid)
+	return err
+}
+
+// LastWrite returns how long ago uid last wrote, by the primary's clock
+// alone, so that the processes' clocks need not agree.
+func (s *Store) LastWrite(ctx context.Context, db *bun.DB, uid int64) (time.Duration, bool, error) {
+	var secs float64
+	err := db.QueryRowContext(ctx, "SELECT EXTRACT(EPOCH FROM clock_timestamp() - at)::float8 FROM godoo_recent_writes WHERE uid = ?", uid).Scan(&secs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return time.Duration(secs * float64(time.Second)), true, nil
 }
