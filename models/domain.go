@@ -299,14 +299,20 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		}
 	}
 	if dotted {
-		if f.Relation == "" {
+		if f.Relation == "" && (f.Type == Date || f.Type == Datetime) {
 			return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, path, pyTuple(t))
+		}
+		if f.Relation == "" {
+			// Odoo's domain checker asserts the path goes through a
+			// relation.
+			return where{}, ServerErrorf("builtins.AssertionError", "Invalid field %s in domain term %s", py.Repr(path), pyTuple(t))
 		}
 		return c.any(m, alias, f, []any{[]any{rest, op, value}}, false)
 	}
 	if op == "any" || op == "not any" {
 		if f.Relation == "" {
-			return where{}, ServerErrorf("builtins.ValueError", "Invalid leaf %s: 'any' needs a relational field", pyTuple(t))
+			// Odoo looks the comodel of a field without one up: None.
+			return where{}, ServerErrorf("builtins.KeyError", "None")
 		}
 		sub, ok := value.([]any)
 		if !ok {
@@ -813,7 +819,10 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		sub := []any{[]any{"id", op, value}}
 		return c.any(m, alias, f, sub, false)
 	default:
-		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s for %s in leaf %s", m.Name, f.Name, op, pyTuple(t))
+		// Odoo's scalar fields have no SQL for the hierarchy operators:
+		// the operator is the key it misses (a KeyError's message is its
+		// key; the traceback shows its repr).
+		return where{}, ServerErrorf("builtins.KeyError", "%s", op)
 	}
 	parent := co.Fields[parentField]
 	if parent == nil || parent.Relation != co.Name {
