@@ -182,7 +182,7 @@ func testFaults(t *testing.T, e *env, c caller) {
 	_, f = c.call(t, "object", "execute_kw", e.db, demoUID, "demo", "res.users", "create", []any{map[string]any{"login": "x"}})
 	wantFault(t, c, f, 4, "You are not allowed to create 'User' (res.users) records.")
 	_, f = c.call(t, "object", "execute_kw", e.db, demoUID, "demo", "ir.config_parameter", "search", []any{[]any{}})
-	wantFault(t, c, f, 4, "This operation is allowed for the following groups:\n\t- Settings")
+	wantFault(t, c, f, 4, "This operation is allowed for the following groups:\n\t- Administration/Settings")
 	_, f = e.kw(t, c, "test.rpc", "guarded", []any{}, nil)
 	wantFault(t, c, f, 4, "No group currently allows this operation.")
 
