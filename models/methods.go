@@ -283,7 +283,8 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	}
 	name := strArg(a, "name")
 	var ids []int64
-	if m.NameSearchFirst != nil && name != "" && !negativeOps[op] {
+	full := false // the records found first fill the limit
+	if m.NameSearchFirst != nil && name != "" && !negativeOps[op] && limit >= 0 {
 		// Records whose code is the name come first (Odoo's countries
 		// and states), then the others whose name matches.
 		if first := m.NameSearchFirst(name, op); first != nil {
@@ -293,7 +294,7 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 			if len(ids) > 0 {
 				domain = append([]any{"&", []any{"id", "not in", IDArgs(ids)}}, wrapDomain(domain)...)
 				if limit > 0 && int64(len(ids)) >= limit {
-					limit = -1
+					full = true
 				} else if limit > 0 {
 					limit -= int64(len(ids))
 				}
@@ -303,7 +304,7 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 	if name != "" || op != "ilike" && op != "like" {
 		domain = append([]any{"&", []any{"display_name", op, name}}, wrapDomain(domain)...)
 	}
-	if limit >= 0 {
+	if !full {
 		more, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
 		if err != nil {
 			return nil, err
