@@ -358,9 +358,12 @@ func testChecklistActive(t *testing.T, e *env, c caller) {
 	sr = e.mustKw(t, c, "res.partner", "search_read", []any{[]any{d.scope, []any{"name", "=", "CK Gone " + p}}},
 		map[string]any{"fields": []any{"name"}, "context": map[string]any{"active_test": false}})
 	equal(t, "search_read active_test off", sr, []any{map[string]any{"id": d.gone, "name": "CK Gone " + p}})
-	equal(t, "name_search", e.mustKw(t, c, "res.partner", "name_search", []any{"CK Gone " + p}, nil), []any{})
+	// name_search looks in complete names too: the archived company's
+	// active contact is found by the company's name.
+	orphan := []any{d.orphan, "CK Gone " + p + ", CK Orphan " + p}
+	equal(t, "name_search", e.mustKw(t, c, "res.partner", "name_search", []any{"CK Gone " + p}, nil), []any{orphan})
 	equal(t, "name_search active_test off", e.mustKw(t, c, "res.partner", "name_search", []any{"CK Gone " + p},
-		map[string]any{"context": map[string]any{"active_test": false}}), []any{[]any{d.gone, "CK Gone " + p}})
+		map[string]any{"context": map[string]any{"active_test": false}}), []any{[]any{d.gone, "CK Gone " + p}, orphan})
 	groups := e.mustKw(t, c, "res.partner", "read_group", []any{scope, []any{}, []any{"is_company"}}, nil).([]any)
 	var n int64
 	for _, g := range groups {
@@ -461,8 +464,10 @@ func testChecklistMethods(t *testing.T, e *env, c caller) {
 	equal(t, "name_search domain", e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p, []any{[]any{"id", "=", first}}}, nil),
 		[]any{[]any{first, "NS Bulk " + p + " 007"}})
 	equal(t, "name_search operator", e.mustKw(t, c, "res.partner", "name_search", []any{"NS Bulk " + p + " 00", []any{}, "=like"}, nil), []any{})
+	// res.partner's default order is its complete name's: "CK Bert" before
+	// "CK Co ..., CK Anna".
 	equal(t, "name_search default order", e.mustKw(t, c, "res.partner", "name_search", []any{"CK "}, map[string]any{"limit": int64(1),
-		"args": []any{[]any{"id", "in", []any{d.anna, d.bert}}}}), []any{[]any{d.anna, "CK Co " + p + ", CK Anna " + p}})
+		"args": []any{[]any{"id", "in", []any{d.anna, d.bert}}}}), []any{[]any{d.bert, "CK Bert " + p}})
 
 	// name_get was removed in 17.3: 18 has no such method.
 	_, f := e.kw(t, c, "res.partner", "name_get", []any{[]any{d.co}}, nil)

@@ -43,13 +43,16 @@ import (
 // attributes fields_get computes (searchable, sortable, groupable, ...) are
 // accepted and ignored: the engine computes them.
 type Declaration struct {
-	Model       string            `json:"model"`
-	Description string            `json:"description"`
-	Table       string            `json:"table"`
-	Order       string            `json:"order"`
-	RecName     string            `json:"rec_name"`
-	Inherits    map[string]string `json:"inherits"`
-	AuthCached  bool              `json:"auth_cached"`
+	Model       string `json:"model"`
+	Description string `json:"description"`
+	Table       string `json:"table"`
+	Order       string `json:"order"`
+	RecName     string `json:"rec_name"`
+	// RecNamesSearch are the fields a search on display_name looks in
+	// (Odoo's _rec_names_search); none means the rec_name.
+	RecNamesSearch []string          `json:"rec_names_search"`
+	Inherits       map[string]string `json:"inherits"`
+	AuthCached     bool              `json:"auth_cached"`
 	// Abstract models (Odoo's AbstractModel: mixins, "base") have fields
 	// but no table and no log fields.
 	Abstract bool `json:"abstract"`
@@ -389,7 +392,7 @@ func checkIdents(what string, names ...string) error {
 
 func (d *Declaration) build(b *Behaviour) (*Model, error) {
 	m := &Model{Name: d.Model, Description: d.Description, Table: d.Table, Order: d.Order, RecName: d.RecName,
-		Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks,
+		RecNamesSearch: d.RecNamesSearch, Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks,
 		Abstract: d.Abstract, Transient: d.Transient, NoLogAccess: d.LogAccess != nil && !*d.LogAccess}
 	if !modelRE.MatchString(d.Model) {
 		return nil, fmt.Errorf("%q is not a model name", d.Model)

@@ -299,14 +299,20 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		}
 	}
 	if dotted {
-		if f.Relation == "" {
+		if f.Relation == "" && (f.Type == Date || f.Type == Datetime) {
 			return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, path, pyTuple(t))
+		}
+		if f.Relation == "" {
+			// Odoo's domain checker asserts the path goes through a
+			// relation.
+			return where{}, ServerErrorf("builtins.AssertionError", "Invalid field %s in domain term %s", py.Repr(path), pyTuple(t))
 		}
 		return c.any(m, alias, f, []any{[]any{rest, op, value}}, false)
 	}
 	if op == "any" || op == "not any" {
 		if f.Relation == "" {
-			return where{}, ServerErrorf("builtins.ValueError", "Invalid leaf %s: 'any' needs a relational field", pyTuple(t))
+			// Odoo looks the comodel of a field without one up: None.
+			return where{}, ServerErrorf("builtins.KeyError", "None")
 		}
 		sub, ok := value.([]any)
 		if !ok {
@@ -326,12 +332,14 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if f.Attachment {
 		return attachmentLeaf(m, alias, f, op, value), nil
 	}
-	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
-		if f.Name == "display_name" && m.Fields[m.RecName] != nil && m.Fields[m.RecName].Stored() {
-			f = m.Fields[m.RecName]
-		} else {
-			return sqlTrue, nil // Odoo ignores unsearchable fields (and logs it)
+	if f.Name == "display_name" && !f.Stored() {
+		if sub := displayNameDomain(m, op, value); sub != nil {
+			return c.compile(m, alias, sub)
 		}
+		return sqlTrue, nil
+	}
+	if !f.Stored() && (f.Type != One2many && f.Type != Many2many || f.valueless()) {
+		return sqlTrue, nil // Odoo ignores unsearchable fields (and logs it)
 	}
 	switch f.Type {
 	case One2many, Many2many:
@@ -343,6 +351,62 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	}
 	return c.scalar(alias+"."+f.Column, f, op, value, t)
 }
+
+// nullIsZero tells whether a comparison op with v on the number field f
+// also holds for the records without a value: Odoo reads them as 0, and a
+// search for amounts below 10 finds those without one.
+func nullIsZero(f *Field, op string, v any) bool {
+	if f.Type != Integer && f.Type != Float && f.Type != Monetary || f.Name == "id" {
+		return false
+	}
+	x, ok := toFloat(v)
+	if !ok {
+		return false
+	}
+	switch op {
+	case "<":
+		return 0 < x
+	case "<=":
+		return 0 <= x
+	case ">":
+		return 0 > x
+	case ">=":
+		return 0 >= x
+	}
+	return false
+}
+
+// displayNameDomain is Odoo's _search_display_name: the leaf on
+// display_name becomes one leaf per field of the model's rec_names_search
+// (its rec_name without), any of which may match, or all of which must for
+// a negative operator. nil means there is nothing to search in.
+func displayNameDomain(m *Model, op string, value any) []any {
+	names := m.RecNamesSearch
+	if len(names) == 0 {
+		names = []string{m.RecName}
+	}
+	var leaves []any
+	for _, n := range names {
+		if f := m.Fields[n]; f != nil && (f.Stored() || f.Related != nil) {
+			leaves = append(leaves, []any{n, op, value})
+		}
+	}
+	if len(leaves) == 0 {
+		return nil
+	}
+	join := "|"
+	if negativeOps[op] {
+		join = "&"
+	}
+	out := make([]any, 0, 2*len(leaves)-1)
+	for range leaves[1:] {
+		out = append(out, join)
+	}
+	return append(out, leaves...)
+}
+
+// negativeOps are Odoo's NEGATIVE_TERM_OPERATORS.
+var negativeOps = map[string]bool{"!=": true, "not like": true, "not ilike": true, "not in": true}
 
 func pyTuple(t []any) string {
 	s := py.Repr(t)
@@ -407,6 +471,9 @@ func (c *domainCompiler) scalar(col string, f *Field, op string, value any, t []
 		v, err := c.sqlValue(f, value, op)
 		if err != nil {
 			return where{}, err
+		}
+		if nullIsZero(f, op, v) {
+			return where{sql: "(" + col + " " + op + " ? OR " + col + " IS NULL)", args: []any{v}}, nil
 		}
 		return where{sql: col + " " + op + " ?", args: []any{v}}, nil
 	case "in", "not in":
@@ -752,7 +819,10 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		sub := []any{[]any{"id", op, value}}
 		return c.any(m, alias, f, sub, false)
 	default:
-		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s for %s in leaf %s", m.Name, f.Name, op, pyTuple(t))
+		// Odoo's scalar fields have no SQL for the hierarchy operators:
+		// the operator is the key it misses (a KeyError's message is its
+		// key; the traceback shows its repr).
+		return where{}, ServerErrorf("builtins.KeyError", "%s", op)
 	}
 	parent := co.Fields[parentField]
 	if parent == nil || parent.Relation != co.Name {

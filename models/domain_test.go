@@ -55,6 +55,13 @@ func TestDomainSQL(t *testing.T) {
 		{"parent_of_m2o", "res.partner", []any{[]any{"parent_id", "parent_of", int64(7)}}},
 		{"child_of_name", "res.partner", []any{[]any{"parent_id", "child_of", "Azure"}}},
 		{"date_part", "res.partner", []any{[]any{"create_date.month_number", "=", int64(11)}}},
+		{"float_lt_takes_null_as_zero", "res.partner", []any{[]any{"partner_latitude", "<", 45.0}}},
+		{"float_gt_leaves_null_out", "res.partner", []any{[]any{"partner_latitude", ">", 45.0}}},
+		{"int_ge_negative_takes_null", "res.partner", []any{[]any{"color", ">=", int64(-1)}}},
+		{"display_name_any_rec_names_search", "res.partner", []any{[]any{"display_name", "ilike", "kraut"}}},
+		{"display_name_negative_all", "res.partner", []any{[]any{"display_name", "not ilike", "kraut"}}},
+		{"display_name_delegated_and_login", "res.users", []any{[]any{"display_name", "ilike", "ulla"}}},
+		{"display_name_rec_name", "res.partner.category", []any{[]any{"display_name", "=", "VIP"}}},
 	}
 	for _, dialect := range []string{"sqlite", "pg"} {
 		for _, tc := range cases {
@@ -104,7 +111,9 @@ func TestDomainErrors(t *testing.T) {
 		{"not_a_list", "name = 'x'", "AssertionError: Domains to normalize must have a 'domain' form: a list or tuple of domain components"},
 		{"scalar_in", []any{[]any{"id", "in", "x"}}, "Invalid domain term"},
 		{"dict_in", []any{[]any{"id", "in", map[string]any{"a": int64(1)}}}, "Invalid domain term ('id', 'in', {'a': 1})"},
-		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "Invalid field res.partner.name.foo"},
+		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "AssertionError: Invalid field 'name.foo' in domain term ('name.foo', '=', 'x')"},
+		{"any_on_scalar", []any{[]any{"name", "any", []any{[]any{"id", "=", int64(1)}}}}, "KeyError: None"},
+		{"child_of_on_scalar", []any{[]any{"name", "child_of", "x"}}, "KeyError: child_of"},
 		{"sql_in_field", []any{[]any{"name = name; --", "=", "x"}}, "Invalid field"},
 		{"negated_empty_term", []any{"!", []any{}}, "not enough values to unpack (expected 3, got 0)"},
 		{"unknown_date_part", []any{[]any{"create_date.fortnight", "=", int64(1)}}, "Invalid field"},
@@ -127,6 +136,29 @@ func TestDomainErrors(t *testing.T) {
 	}
 }
 
+// TestParseOrderNulls checks that empty values sort on SQLite where
+// PostgreSQL puts them (last ascending, first descending), unless the
+// order places them, and that PostgreSQL's SQL is left as it is.
+func TestParseOrderNulls(t *testing.T) {
+	reg := storetest.Base(t)
+	cases := []struct{ dialect, spec, want string }{
+		{"sqlite", "", "t0.complete_name ASC NULLS LAST, t0.id DESC NULLS FIRST"},
+		{"sqlite", "city", "t0.city ASC NULLS LAST, t0.id ASC"},
+		{"sqlite", "city desc, id desc", "t0.city DESC NULLS FIRST, t0.id DESC NULLS FIRST"},
+		{"sqlite", "city desc nulls last", "t0.city DESC NULLS LAST, t0.id ASC"},
+		{"sqlite", "city asc nulls first", "t0.city ASC NULLS FIRST, t0.id ASC"},
+		{"postgres", "city", "t0.city ASC, t0.id ASC"},
+		{"postgres", "city desc, id desc", "t0.city DESC, t0.id DESC"},
+		{"postgres", "city desc nulls last", "t0.city DESC NULLS LAST, t0.id ASC"},
+	}
+	for _, tc := range cases {
+		got, err := models.ParseOrderOn(reg, tc.dialect, "res.partner", tc.spec)
+		if err != nil || got != tc.want {
+			t.Errorf("%s %q: got %q, %v; want %q", tc.dialect, tc.spec, got, err, tc.want)
+		}
+	}
+}
+
 // TestParseOrder checks that order specs are parsed strictly and never
 // pasted into SQL.
 func TestParseOrder(t *testing.T) {
@@ -136,7 +168,7 @@ func TestParseOrder(t *testing.T) {
 		spec, want string
 		ok         bool
 	}{
-		{"", "t0.name ASC, t0.id ASC", true},
+		{"", "t0.complete_name ASC, t0.id DESC", true},
 		{"name desc", "t0.name DESC, t0.id ASC", true},
 		{"city ASC nulls last, id desc", "t0.city ASC NULLS LAST, t0.id DESC", true},
 		{`"name" DESC`, "t0.name DESC, t0.id ASC", true},

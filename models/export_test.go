@@ -20,6 +20,11 @@ func ParseOrder(reg *Registry, model, spec string) (string, error) {
 	return parseOrder(reg.Model(model), "t0", spec)
 }
 
+// ParseOrderOn exposes the order parser for a dialect, with the registry.
+func ParseOrderOn(reg *Registry, dialect, model, spec string) (string, error) {
+	return parseOrderIn(reg, dialect, reg.Model(model), "t0", spec)
+}
+
 // Bind exposes argument binding: the method's arguments by name, or the
 // TypeError CPython would raise.
 func Bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {

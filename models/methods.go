@@ -38,6 +38,7 @@ func addMagicFields(m *Model) {
 func baseMethods() []*Method {
 	return []*Method{
 		{Name: "search", Class: "BaseModel", Params: []string{"domain", "offset", "limit", "order"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearch},
+		{Name: "search_fetch", Class: "BaseModel", Params: []string{"domain", "field_names", "offset", "limit", "order"}, Required: 2, Op: OpRead, ReadOnly: true, Fn: rpcSearchFetch},
 		{Name: "search_count", Class: "BaseModel", Params: []string{"domain", "limit"}, Required: 1, Op: OpRead, ReadOnly: true, Fn: rpcSearchCount},
 		{Name: "read", Class: "BaseModel", Params: []string{"fields", "load"}, Record: true, Op: OpRead, ReadOnly: true, Fn: rpcRead},
 		{Name: "search_read", Class: "BaseModel", Params: []string{"domain", "fields", "offset", "limit", "order", "load"}, Op: OpRead, ReadOnly: true, Fn: rpcSearchRead},
@@ -146,6 +147,20 @@ func rpcSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any,
 		return nil, err
 	}
 	return env.Search(ctx, m, a["domain"], o)
+}
+
+// rpcSearchFetch is search_fetch: a search that also loads field_names
+// into Odoo's cache. Over RPC its recordset is its ids; the fields are
+// checked as a read would check them.
+func rpcSearchFetch(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
+	fields, err := fieldNamesArg(a, "field_names")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := env.readFields(ctx, m, fields); err != nil {
+		return nil, err
+	}
+	return rpcSearch(ctx, env, m, ids, a)
 }
 
 func rpcSearchCount(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
@@ -267,12 +282,34 @@ func rpcNameSearch(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 		return nil, err
 	}
 	name := strArg(a, "name")
-	if name != "" || op != "ilike" {
+	var ids []int64
+	full := false // the records found first fill the limit
+	if m.NameSearchFirst != nil && name != "" && !negativeOps[op] && limit >= 0 {
+		// Records whose code is the name come first (Odoo's countries
+		// and states), then the others whose name matches.
+		if first := m.NameSearchFirst(name, op); first != nil {
+			if ids, err = env.Search(ctx, m, append(append([]any{"&"}, first...), wrapDomain(domain)...), SearchOptions{Limit: limit}); err != nil {
+				return nil, err
+			}
+			if len(ids) > 0 {
+				domain = append([]any{"&", []any{"id", "not in", IDArgs(ids)}}, wrapDomain(domain)...)
+				if limit > 0 && int64(len(ids)) >= limit {
+					full = true
+				} else if limit > 0 {
+					limit -= int64(len(ids))
+				}
+			}
+		}
+	}
+	if name != "" || op != "ilike" && op != "like" {
 		domain = append([]any{"&", []any{"display_name", op, name}}, wrapDomain(domain)...)
 	}
-	ids, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
-	if err != nil {
-		return nil, err
+	if !full {
+		more, err := env.Search(ctx, m, domain, SearchOptions{Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
 	}
 	names, err := env.DisplayNames(ctx, m, ids)
 	if err != nil {

@@ -39,10 +39,17 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	if a["default"] != nil && a["default"] != false && def == nil {
 		return nil, ServerErrorf("builtins.TypeError", "default must be a dictionary")
 	}
+	// The record a model delegates to is not shared with the copy: the
+	// copy gets a new one, made from the delegated fields copied (Odoo's
+	// copy_data leaves the _inherits many2ones out).
+	delegation := map[string]bool{}
+	for _, field := range m.Inherits {
+		delegation[field] = true
+	}
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
@@ -79,6 +86,11 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 				}
 			}
 		}
+		if m.CopyData != nil {
+			if err := m.CopyData(ctx, env, r["id"].(int64), vals, def); err != nil {
+				return nil, err
+			}
+		}
 		for k, v := range def {
 			vals[k] = v
 		}
@@ -98,7 +110,11 @@ func rpcNameCreate(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (
 		return nil, UserErrorf("Cannot execute name_create, no _rec_name defined on %s", m.Name)
 	}
 	name, _ := a["name"].(string)
-	return env.CreateNamed(ctx, m, map[string]any{m.RecName: name})
+	vals := map[string]any{m.RecName: name}
+	if m.NameCreateValues != nil {
+		vals = m.NameCreateValues(name)
+	}
+	return env.CreateNamed(ctx, m, vals)
 }
 
 // CreateNamed creates a record of m with vals and answers as name_create
@@ -443,10 +459,10 @@ func (env *Env) readGroupOrder(ctx context.Context, m *Model, specs []groupSpec,
 		if len(rest) != 0 {
 			return "", ServerErrorf("builtins.ValueError", "Invalid order %s for _read_group()", py.Repr(orderby))
 		}
-		if nulls == "" && env.Dialect == "sqlite" {
+		if nulls == "" {
 			// PostgreSQL's default, which Odoo's groups follow: the group
 			// of empty values last, first when descending.
-			nulls = map[string]string{"ASC": " NULLS LAST", "DESC": " NULLS FIRST"}[dir]
+			nulls = nullsOf(env.Dialect, dir)
 		}
 		expr, err := env.readGroupOrderTerm(ctx, m, specs, aggs, term, dir, nulls)
 		if err != nil {
@@ -468,7 +484,7 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 			continue
 		}
 		if f, alias := groupOrderField(s); f.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, alias, f, dir, nulls), ", "), nil
+			return strings.Join(many2oneOrder(env.Registry, env.Dialect, alias, f, dir, nulls), ", "), nil
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}

@@ -15,6 +15,9 @@ type Model struct {
 	Table       string
 	// RecName is the field that names a record (Odoo's _rec_name).
 	RecName string
+	// RecNamesSearch are the fields a search on display_name (and so
+	// name_search) looks in, Odoo's _rec_names_search; empty means RecName.
+	RecNamesSearch []string
 	// Order is the default order (Odoo's _order), already validated.
 	Order string
 	// Fields by name, and their declaration order for fields_get.
@@ -79,6 +82,21 @@ type Hooks struct {
 	// CopyMarked are the text fields whose value a copy gets with
 	// " (copy)" added, as Odoo's copy_data of the model does.
 	CopyMarked []string
+
+	// NameSearchFirst returns the domain of the records name_search lists
+	// before the others for a name and a positive operator (the country
+	// whose code is the name), or nil for none.
+	NameSearchFirst func(name, op string) []any
+
+	// NameCreateValues are the values name_create creates a record with
+	// from a name (a partner's "Name <email>" gives both); nil means the
+	// name as the rec_name.
+	NameCreateValues func(name string) map[string]any
+
+	// CopyData adjusts the values copy creates a copy of the record id
+	// with, before the caller's defaults apply (def): a copied user's login
+	// and name are marked as a copy's.
+	CopyData func(ctx context.Context, env *Env, id int64, vals, def map[string]any) error
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

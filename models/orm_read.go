@@ -334,7 +334,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 			active = " AND c.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		order, err := parseOrderIn(env.Registry, co, "c", "")
+		order, err := parseOrderIn(env.Registry, env.Dialect, co, "c", "")
 		if err != nil {
 			order = "c.id"
 		}

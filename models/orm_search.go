@@ -36,7 +36,7 @@ func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchO
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return "", nil, err
 	}
-	order, err := parseOrderIn(env.Registry, m, "t0", o.Order)
+	order, err := parseOrderIn(env.Registry, env.Dialect, m, "t0", o.Order)
 	if err != nil {
 		return "", nil, err
 	}
@@ -98,12 +98,14 @@ func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int
 // commas, fields from the registry only. id is added last so that paging is
 // stable.
 func parseOrder(m *Model, alias, spec string) (string, error) {
-	return parseOrderIn(nil, m, alias, spec)
+	return parseOrderIn(nil, "postgres", m, alias, spec)
 }
 
 // parseOrderIn is parseOrder with the registry, which lets a many2one sort
-// by its comodel's order (Odoo orders by the related _order, not by id).
-func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
+// by its comodel's order (Odoo orders by the related _order, not by id),
+// and the dialect, which places empty values as PostgreSQL does on every
+// store (see nullsOf).
+func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (string, error) {
 	if strings.TrimSpace(spec) == "" {
 		spec = m.Order
 	}
@@ -139,6 +141,9 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 		if len(rest) != 0 {
 			return "", invalidOrder(spec)
 		}
+		if nulls == "" {
+			nulls = nullsOf(dialect, dir)
+		}
 		if f.Name == "id" {
 			hasID = true
 		}
@@ -151,7 +156,7 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 			continue
 		}
 		if f.Type == Many2one && reg != nil {
-			parts = append(parts, many2oneOrder(reg, alias, f, dir, nulls)...)
+			parts = append(parts, many2oneOrder(reg, dialect, alias, f, dir, nulls)...)
 			continue
 		}
 		parts = append(parts, alias+"."+f.Column+" "+dir+nulls)
@@ -160,6 +165,21 @@ func parseOrderIn(reg *Registry, m *Model, alias, spec string) (string, error) {
 		parts = append(parts, alias+".id ASC")
 	}
 	return strings.Join(parts, ", "), nil
+}
+
+// nullsOf is the placement of empty values to write out for a sort in
+// direction dir on dialect, when the order names none: PostgreSQL's
+// default (last ascending, first descending), which Odoo's answers follow.
+// SQLite sorts NULL as the smallest value, so it is told; PostgreSQL needs
+// nothing, which keeps its SQL as it was and its indexes usable.
+func nullsOf(dialect, dir string) string {
+	if dialect != "sqlite" {
+		return ""
+	}
+	if dir == "DESC" {
+		return " NULLS FIRST"
+	}
+	return " NULLS LAST"
 }
 
 // notStored is Odoo's ValueError for a field that has no column a client
@@ -263,8 +283,9 @@ func (env *Env) userName(ctx context.Context) (string, error) {
 
 // many2oneOrder sorts on the comodel's own order, one correlated sub-query
 // per stored field of that order; a direction given on the many2one applies
-// to each, reversing the comodel's own.
-func many2oneOrder(reg *Registry, alias string, f *Field, dir, nulls string) []string {
+// to each, reversing the comodel's own. Without a placement of empty values
+// (nulls), each sub-query places them by its own direction on dialect.
+func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls string) []string {
 	co := reg.Model(f.Relation)
 	var out []string
 	for _, item := range strings.Split(co.Order, ",") {
@@ -288,7 +309,11 @@ func many2oneOrder(reg *Registry, alias string, f *Field, dir, nulls string) []s
 			}
 			expr = strings.TrimSpace(rel)
 		}
-		out = append(out, "(SELECT "+expr+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+nulls)
+		n := nulls
+		if n == "" || n == nullsOf(dialect, dir) {
+			n = nullsOf(dialect, d)
+		}
+		out = append(out, "(SELECT "+expr+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+n)
 	}
 	if len(out) == 0 {
 		out = append(out, alias+"."+f.Column+" "+dir+nulls)

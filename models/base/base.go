@@ -34,6 +34,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"res.partner.category":          categoryBehaviour,
 	"res.users":                     usersBehaviour,
 	"res.groups":                    groupsBehaviour,
+	"res.country":                   countryBehaviour,
 	"res.country.state":             stateBehaviour,
 	"res.users.apikeys":             apikeysBehaviour,
 	"res.users.apikeys.description": apikeysDescriptionBehaviour,

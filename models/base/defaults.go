@@ -2,7 +2,6 @@ package base
 
 import (
 	"context"
-	"math/rand/v2"
 
 	"github.com/godoo/godoo/models"
 )
@@ -110,14 +109,4 @@ func defaultUserGroupIDs(ctx context.Context, env *models.Env) ([]any, error) {
 		out[i] = id
 	}
 	return out, nil
-}
-
-// categoryBehaviour is res.partner.category's: a new tag gets a random
-// colour, as Odoo's _get_default_color (1 to 11).
-func categoryBehaviour() *models.Behaviour {
-	return &models.Behaviour{
-		Defaults: map[string]func(*models.Env) any{
-			"color": func(*models.Env) any { return int64(1 + rand.IntN(11)) },
-		},
-	}
 }

@@ -9,7 +9,7 @@ import (
 
 // stateBehaviour is res.country.state's: Odoo 18 names a state with its
 // country's code, "California (US)", wherever it shows it (a partner's
-// state_id reads so too).
+// state_id reads so too), and finds it by its code first.
 func stateBehaviour() *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{
 		DisplayName: func(ctx context.Context, env *models.Env, recs []models.Record) error {
@@ -17,6 +17,8 @@ func stateBehaviour() *models.Behaviour {
 				func(name, code string) string { return name + " (" + code + ")" })
 		},
 		DisplayNameDeps: []string{"country_id"},
+		// name_search lists the states whose code is the name first.
+		NameSearchFirst: func(name, _ string) []any { return []any{[]any{"code", "=like", name}} },
 	}}
 }
 

@@ -9,13 +9,16 @@ import (
 
 // partnerBehaviour is res.partner's: its display name, the company_type
 // field computed from is_company and written through it, the commercial
-// entity kept up to date, and Odoo's check that contacts have a name.
+// entity kept up to date, the address and commercial fields contacts take
+// from above (res_partner_sync.go), and Odoo's check that contacts have a
+// name.
 func partnerBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
-			CopyMarked:      []string{"name"},
-			DisplayName:     partnerDisplayName,
-			DisplayNameDeps: []string{"parent_id", "is_company"},
+			CopyMarked:       []string{"name"},
+			DisplayName:      partnerDisplayName,
+			DisplayNameDeps:  []string{"parent_id", "is_company"},
+			NameCreateValues: partnerNameCreate,
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
@@ -29,10 +32,13 @@ func partnerBehaviour() *models.Behaviour {
 				if err := syncCommercialPartner(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				if err := syncPartnerFields(ctx, env, []int64{id}, vals); err != nil {
+				if err := syncPartnerNames(ctx, env, []int64{id}); err != nil {
 					return err
 				}
-				return syncPartnerNames(ctx, env, []int64{id})
+				if err := partnerFieldsSync(ctx, env, []int64{id}, vals); err != nil {
+					return err
+				}
+				return handleFirstContactCreation(ctx, env, id)
 			},
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 				_, name := vals["name"]
@@ -47,15 +53,15 @@ func partnerBehaviour() *models.Behaviour {
 						return err
 					}
 				}
-				if err := syncPartnerFields(ctx, env, ids, vals); err != nil {
-					return err
-				}
 				for _, f := range partnerNameFields {
 					if _, ok := vals[f]; ok {
-						return syncPartnerNames(ctx, env, ids)
+						if err := syncPartnerNames(ctx, env, ids); err != nil {
+							return err
+						}
+						break
 					}
 				}
-				return nil
+				return partnerFieldsSync(ctx, env, ids, vals)
 			},
 		},
 		Defaults: partnerDefaults(),

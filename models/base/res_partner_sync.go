@@ -2,146 +2,207 @@ package base
 
 import (
 	"context"
-	"maps"
 
 	"github.com/godoo/godoo/models"
 )
 
-// The fields a contact shares with its company, as Odoo's res.partner
-// keeps them: the address of a contact of type "contact" is its parent's,
-// and the commercial fields are the commercial entity's, on every one of
-// its contacts.
-var (
-	partnerAddressFields    = []string{"street", "street2", "zip", "city", "state_id", "country_id"}
-	partnerCommercialFields = []string{"vat", "company_registry", "industry_id"}
-)
+// What a contact takes from the partners above it, as Odoo's
+// res.partner._fields_sync keeps it after each create and write, as if
+// these fields were related to the parent: the address of a contact is its
+// parent's, the commercial fields of every partner under a commercial
+// entity are the entity's. A search by city or country finds a company's
+// contacts with it only because of this.
 
-// noPartnerSync is the context key of the writes the synchronisation makes
-// itself: Odoo writes them past res.partner's write, so they are not
-// synchronised further.
-const noPartnerSync = "godoo_no_partner_sync"
+// partnerAddressFields are Odoo's ADDRESS_FIELDS: the address a contact
+// takes from its parent.
+var partnerAddressFields = []string{"street", "street2", "zip", "city", "state_id", "country_id"}
 
-// syncPartnerFields is Odoo's _fields_sync after a create or a write of
-// vals on ids: from upstream, a contact given a parent takes the
-// commercial fields of its commercial entity, and a contact of type
-// "contact" with a parent takes the parent's address when the parent has
-// one; downstream, a commercial entity whose commercial fields changed
-// gives them to all its contacts, and a partner whose address changed
-// gives it to its direct contacts of type "contact".
-func syncPartnerFields(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
-	if _, ok := env.Context[noPartnerSync]; ok {
+// partnerCommercialFields are Odoo 18 base's _commercial_fields: the fields
+// every partner under a commercial entity shares with it.
+var partnerCommercialFields = []string{"vat", "company_registry", "industry_id"}
+
+// partnerSyncOff marks a context in which writes to partners do not
+// synchronise (Odoo's update_address writes through the plain ORM write,
+// so a contact's contacts do not follow a change of the company's address).
+type partnerSyncOff struct{}
+
+// partnerFieldsSync is Odoo's _fields_sync for ids after vals were written
+// (or created): from the parent when vals set a parent or make the partner
+// a contact, then to the children.
+func partnerFieldsSync(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if ctx.Value(partnerSyncOff{}) != nil || len(ids) == 0 {
 		return nil
 	}
-	m := env.Registry.Model("res.partner")
-	address, commercial := presentFields(m, partnerAddressFields), presentFields(m, partnerCommercialFields)
-	su := env.Sudo().WithContext(withKey(env.Context, noPartnerSync))
-	recs, err := su.WithContext(withKey(su.Context, "active_test", false)).Read(ctx, m, ids, []string{"parent_id", "type", "commercial_partner_id"}, false)
+	rows, err := readByID(ctx, env, "res.partner", ids, []string{"parent_id", "type", "commercial_partner_id"})
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		id := r["id"].(int64)
-		parent, _ := models.ToInt64(r["parent_id"])
-		commercialID, _ := models.ToInt64(r["commercial_partner_id"])
-		if models.Bool(vals["parent_id"]) && commercialID != id && len(commercial) > 0 {
-			if err := copyFields(ctx, su, m, commercialID, []int64{id}, commercial, false); err != nil {
-				return err
-			}
+	newParent := models.Bool(vals["parent_id"])
+	for _, id := range ids {
+		r := rows[id]
+		if r == nil {
+			continue
 		}
-		if (models.Bool(vals["parent_id"]) || vals["type"] == "contact") && parent != 0 && r["type"] == "contact" {
-			if err := copyFields(ctx, su, m, parent, []int64{id}, address, true); err != nil {
-				return err
-			}
-		}
-		if commercialID == id && anyIn(vals, commercial) {
-			kids, err := su.WithContext(withKey(su.Context, "active_test", false)).Search(ctx, m,
-				[]any{[]any{"commercial_partner_id", "=", id}, []any{"id", "!=", id}}, models.SearchOptions{})
-			if err != nil {
-				return err
-			}
-			if err := copyFields(ctx, su, m, id, kids, commercial, false); err != nil {
-				return err
-			}
-		}
-		if anyIn(vals, address) {
-			kids, err := su.Search(ctx, m, []any{[]any{"parent_id", "=", id}, []any{"type", "=", "contact"}}, models.SearchOptions{})
-			if err != nil {
-				return err
-			}
-			changed := map[string]any{}
-			for _, f := range address {
-				if v, ok := vals[f]; ok {
-					changed[f] = v
-				}
-			}
-			if len(kids) > 0 {
-				if err := su.Write(ctx, m, kids, changed); err != nil {
+		parent, hasParent := r["parent_id"].(int64)
+		if newParent || vals["type"] == "contact" {
+			if newParent {
+				if err := commercialSyncFromCompany(ctx, env, r); err != nil {
 					return err
 				}
 			}
+			if hasParent && r["type"] == "contact" {
+				addr, err := partnerValues(ctx, env, parent, partnerAddressFields)
+				if err != nil {
+					return err
+				}
+				if anySet(addr) {
+					if err := updateAddress(ctx, env, []int64{id}, addr); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := partnerChildrenSync(ctx, env, r, vals); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// copyFields writes the fields of record from onto the records to. With
-// onlySet, nothing is written unless one of the fields is set on from (a
-// parent without an address leaves its contacts' alone).
-func copyFields(ctx context.Context, env *models.Env, m *models.Model, from int64, to []int64, fields []string, onlySet bool) error {
-	if len(to) == 0 || from == 0 {
+// commercialSyncFromCompany gives the partner r the commercial fields of
+// its commercial entity, when that is another partner.
+func commercialSyncFromCompany(ctx context.Context, env *models.Env, r models.Record) error {
+	id := r["id"].(int64)
+	commercial, ok := r["commercial_partner_id"].(int64)
+	if !ok || commercial == id {
 		return nil
 	}
-	recs, err := env.WithContext(withKey(env.Context, "active_test", false)).Read(ctx, m, []int64{from}, fields, false)
-	if err != nil || len(recs) == 0 {
+	vals, err := partnerValues(ctx, env, commercial, partnerCommercialFields)
+	if err != nil {
 		return err
 	}
-	vals := map[string]any{}
-	set := false
-	for _, f := range fields {
-		v := recs[0][f]
-		if pair, ok := v.([]any); ok && len(pair) > 0 {
-			v = pair[0] // a many2one read as [id, name]
+	return env.Sudo().Write(ctx, env.Registry.Model("res.partner"), []int64{id}, vals)
+}
+
+// partnerChildrenSync is Odoo's _children_sync: a commercial entity hands
+// the commercial fields vals changed down to the partners under it, and a
+// changed address goes to the partner's contacts.
+func partnerChildrenSync(ctx context.Context, env *models.Env, r models.Record, vals map[string]any) error {
+	id := r["id"].(int64)
+	var fields []string
+	for _, f := range partnerCommercialFields {
+		if _, ok := vals[f]; ok {
+			fields = append(fields, f)
 		}
-		set = set || models.Bool(v)
-		vals[f] = v
 	}
-	if onlySet && !set {
+	addr := map[string]any{}
+	for _, f := range partnerAddressFields {
+		if v, ok := vals[f]; ok {
+			addr[f] = v
+		}
+	}
+	if len(fields) > 0 && r["commercial_partner_id"] == id {
+		sync, err := partnerValues(ctx, env, id, fields)
+		if err != nil {
+			return err
+		}
+		if err := commercialSyncToChildren(ctx, env, id, sync); err != nil {
+			return err
+		}
+	}
+	if len(addr) == 0 {
 		return nil
 	}
-	return env.Write(ctx, m, to, vals)
+	contacts, err := env.Int64s(ctx, "SELECT id FROM res_partner WHERE parent_id = ? AND active = TRUE AND type = ? ORDER BY id", id, "contact")
+	if err != nil {
+		return err
+	}
+	return updateAddress(ctx, env, contacts, addr)
 }
 
-// presentFields are those of names that m has.
-func presentFields(m *models.Model, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if m.Fields[n] != nil {
-			out = append(out, n)
+// commercialSyncToChildren writes the commercial values sync on every
+// partner under id that is not a company, deepest first, as Odoo's
+// _commercial_sync_to_children.
+func commercialSyncToChildren(ctx context.Context, env *models.Env, id int64, sync map[string]any) error {
+	children, err := env.Int64s(ctx, "SELECT id FROM res_partner WHERE parent_id = ? AND active = TRUE AND is_company IS NOT TRUE ORDER BY id", id)
+	if err != nil || len(children) == 0 {
+		return err
+	}
+	for _, c := range children {
+		if err := commercialSyncToChildren(ctx, env, c, sync); err != nil {
+			return err
 		}
 	}
-	return out
+	return env.Sudo().Write(ctx, env.Registry.Model("res.partner"), children, sync)
 }
 
-// anyIn reports whether vals names one of fields.
-func anyIn(vals map[string]any, fields []string) bool {
+// handleFirstContactCreation is Odoo's guess on the first contact of a
+// company (or of a partner without parent) that has no address: the
+// contact's address was meant for the company.
+func handleFirstContactCreation(ctx context.Context, env *models.Env, id int64) error {
+	rows, err := readByID(ctx, env, "res.partner", []int64{id}, []string{"parent_id"})
+	if err != nil || rows[id] == nil {
+		return err
+	}
+	parent, ok := rows[id]["parent_id"].(int64)
+	if !ok {
+		return nil
+	}
+	prow, err := readByID(ctx, env, "res.partner", []int64{parent}, []string{"is_company", "parent_id"})
+	if err != nil || prow[parent] == nil {
+		return err
+	}
+	if prow[parent]["is_company"] != true && models.Bool(prow[parent]["parent_id"]) {
+		return nil
+	}
+	var n int64
+	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM res_partner WHERE parent_id = ? AND active = TRUE", parent); err != nil || n != 1 {
+		return err
+	}
+	own, err := partnerValues(ctx, env, id, partnerAddressFields)
+	if err != nil || !anySet(own) {
+		return err
+	}
+	theirs, err := partnerValues(ctx, env, parent, partnerAddressFields)
+	if err != nil || anySet(theirs) {
+		return err
+	}
+	return updateAddress(ctx, env, []int64{parent}, own)
+}
+
+// updateAddress writes address values on ids without synchronising
+// further, as Odoo's update_address.
+func updateAddress(ctx context.Context, env *models.Env, ids []int64, addr map[string]any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return env.Sudo().Write(context.WithValue(ctx, partnerSyncOff{}, true), env.Registry.Model("res.partner"), ids, addr)
+}
+
+// partnerValues reads fields of the partner id as values to write: a
+// many2one as its id, an empty value as false.
+func partnerValues(ctx context.Context, env *models.Env, id int64, fields []string) (map[string]any, error) {
+	rows, err := readByID(ctx, env, "res.partner", []int64{id}, fields)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(fields))
 	for _, f := range fields {
-		if _, ok := vals[f]; ok {
+		v := any(false)
+		if r := rows[id]; r != nil && r[f] != nil {
+			v = r[f]
+		}
+		out[f] = v
+	}
+	return out, nil
+}
+
+// anySet tells whether one of vals is set, as Python's truth has it.
+func anySet(vals map[string]any) bool {
+	for _, v := range vals {
+		if models.Bool(v) {
 			return true
 		}
 	}
 	return false
-}
-
-// withKey is a copy of the context c with k set to v.
-func withKey(c map[string]any, k string, v ...any) map[string]any {
-	out := maps.Clone(c)
-	if out == nil {
-		out = map[string]any{}
-	}
-	if len(v) > 0 {
-		out[k] = v[0]
-	} else {
-		out[k] = true
-	}
-	return out
 }

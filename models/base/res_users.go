@@ -21,9 +21,10 @@ func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
-			CopyMarked:   []string{"name", "login"},
 			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
+			// A copy's name and login are marked (usersCopyData).
+			CopyData:     usersCopyData,
 			BeforeCreate: usersBeforeCreate,
 			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := syncUserGroups(ctx, env, []int64{id}); err != nil {
@@ -77,6 +78,27 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// usersCopyData marks a copied user's name and login as a copy's, as
+// Odoo's res.users.copy_data, unless the caller gives them (or the
+// partner, which holds the name).
+func usersCopyData(ctx context.Context, env *models.Env, id int64, vals, def map[string]any) error {
+	rows, err := readByID(ctx, env, "res.users", []int64{id}, []string{"name", "login"})
+	if err != nil || rows[id] == nil {
+		return err
+	}
+	_, name := def["name"]
+	_, partner := def["partner_id"]
+	if s, ok := rows[id]["name"].(string); ok && !name && !partner {
+		vals["name"] = s + " (copy)"
+	}
+	if _, ok := def["login"]; !ok {
+		if s, ok := rows[id]["login"].(string); ok {
+			vals["login"] = s + " (copy)"
+		}
+	}
+	return nil
 }
 
 // usersBeforeUnlink keeps the users the database cannot do without, with
@@ -140,7 +162,12 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 		}
 		return nil
 	}
+	// As Odoo, the new user's partner is as active as the user: an
+	// archived user's partner is archived with it.
 	pvals := map[string]any{}
+	if v, ok := vals["active"]; ok && !models.Bool(v) {
+		pvals["active"] = false
+	}
 	for _, k := range []string{"name", "email", "lang", "tz"} {
 		if v, ok := vals[k]; ok {
 			pvals[k] = v

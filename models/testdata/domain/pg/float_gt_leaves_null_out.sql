@@ -1,0 +1,2 @@
+(t0.active = ? AND t0.partner_latitude > ?)
+-- args: []interface {}{true, 45}

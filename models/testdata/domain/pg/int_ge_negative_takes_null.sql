@@ -1,0 +1,2 @@
+(t0.active = ? AND (t0.color >= ? OR t0.color IS NULL))
+-- args: []interface {}{true, -1}

@@ -1,0 +1,2 @@
+(t0.active = ? AND t0.name = ?)
+-- args: []interface {}{true, "VIP"}
