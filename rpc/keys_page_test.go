@@ -445,6 +445,11 @@ func TestLoginFormRedirectsOnlyWithinTheSite(t *testing.T) {
 		{"https://evil.example/", "/web/keys"},
 		{"/\\evil.example", "/web/keys"},
 		{"javascript:alert(1)", "/web/keys"},
+		{"/\t/evil.example", "/web/keys"},
+		{"/\n/evil.example", "/web/keys"},
+		{"/%09/evil.example", "/%09/evil.example"},
+		{"/\x7f/evil.example", "/web/keys"},
+		{"/%2F/evil.example", "/%2F/evil.example"},
 	} {
 		b := newBrowser(t, srv.URL)
 		tok := b.get("/web/login").token(t)

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -151,12 +152,29 @@ func refuseForm(w http.ResponseWriter) {
 }
 
 // localRedirect is target when it is a path on this site, else fallback:
-// the login form never sends a browser elsewhere.
+// the login form never sends a browser elsewhere. Browsers delete tabs and
+// newlines from a Location and read a backslash as a slash, so "/\t/x" would
+// become "//x", another site: any control byte or backslash is refused, and
+// what is kept is rebuilt from its parsed path and query so no raw form of
+// it reaches the header.
 func localRedirect(target, fallback string) string {
-	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.ContainsAny(target, "\\\r\n") {
+	for i := 0; i < len(target); i++ {
+		if c := target[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return fallback
+		}
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return fallback
 	}
-	return target
+	out := u.EscapedPath()
+	if strings.HasPrefix(out, "//") {
+		return fallback
+	}
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }
 
 // localTime is a stored "YYYY-MM-DD HH:MM:SS" UTC time as the value of a
