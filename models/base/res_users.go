@@ -21,7 +21,9 @@ func usersBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
-			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
+			// signature is html and godoo has no sanitizer yet, so it
+			// stays an administrator's field.
+			SelfWritable: []string{"action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			// A copy's name and login are marked (usersCopyData).
 			CopyData:     usersCopyData,
