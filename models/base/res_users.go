@@ -42,6 +42,9 @@ func usersBehaviour() *models.Behaviour {
 				if err := hashPasswordVal(env, vals); err != nil {
 					return err
 				}
+				if err := dropForeignOwnCompany(ctx, env, env.Registry.Model("res.users"), ids, vals); err != nil {
+					return err
+				}
 				for _, id := range ids {
 					if id == models.SuperuserID {
 						if v, ok := vals["active"]; ok && models.Bool(v) {
@@ -60,6 +63,11 @@ func usersBehaviour() *models.Behaviour {
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 				if _, ok := vals["groups_id"]; ok {
 					if err := syncUserGroups(ctx, env, ids); err != nil {
+						return err
+					}
+				}
+				if hasAny(vals, "company_id", "company_ids", "active") {
+					if err := checkUserCompany(ctx, env, ids); err != nil {
 						return err
 					}
 				}
