@@ -5,7 +5,7 @@ import "testing"
 // TestSelfWrite: a write runs past the access rights only when it changes
 // nothing but the caller's own preferences, as Odoo's res.users.write.
 func TestSelfWrite(t *testing.T) {
-	users := &Model{Name: "res.users", Hooks: Hooks{SelfWritable: []string{"tz", "email"}}}
+	users := &Model{Name: "res.users", Hooks: Hooks{SelfWritable: []string{"signature", "tz", "email"}}}
 	partners := &Model{Name: "res.partner"}
 	env := &Env{UID: 7}
 	for _, c := range []struct {
@@ -15,7 +15,7 @@ func TestSelfWrite(t *testing.T) {
 		vals any
 		want bool
 	}{
-		{"own preferences", users, []int64{7}, map[string]any{"email": "x@x.example", "tz": "Europe/Berlin"}, true},
+		{"own preferences", users, []int64{7}, map[string]any{"signature": "<p>x</p>", "tz": "Europe/Berlin"}, true},
 		{"context field", users, []int64{7}, map[string]any{"context_x": 1}, true},
 		{"nothing to write", users, []int64{7}, map[string]any{}, true},
 		{"own login", users, []int64{7}, map[string]any{"login": "x"}, false},

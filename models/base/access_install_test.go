@@ -86,8 +86,8 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 			ok   bool
 		}{
 			{"own preferences", []int64{plain}, map[string]any{"tz": "Europe/Berlin", "email": "p@x.example"}, true},
-			// html, and godoo has no sanitizer: an administrator's field.
-			{"own signature", []int64{plain}, map[string]any{"signature": "<img src=x onerror=alert(1)>"}, false},
+			// html others' browsers show: written sanitized (read below).
+			{"own signature", []int64{plain}, map[string]any{"signature": `<p onmouseover="alert(1)">P</p><script>x</script>`}, true},
 			{"own login", []int64{plain}, map[string]any{"login": "renamed"}, false},
 			{"another user's preferences", []int64{other}, map[string]any{"tz": "Europe/Berlin"}, false},
 		} {
@@ -111,8 +111,8 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 			t.Errorf("internal user made portal too: %v", err)
 		}
 		must(inTx(models.SuperuserID, func(env *models.Env) error {
-			recs, err := env.Read(ctx, r.Model("res.users"), []int64{plain}, []string{"tz", "login"}, false)
-			if err == nil && (recs[0]["tz"] != "Europe/Berlin" || recs[0]["login"] != "plain") {
+			recs, err := env.Read(ctx, r.Model("res.users"), []int64{plain}, []string{"tz", "login", "signature"}, false)
+			if err == nil && (recs[0]["tz"] != "Europe/Berlin" || recs[0]["login"] != "plain" || recs[0]["signature"] != "<p>P</p>x") {
 				t.Errorf("plain user after the writes: %v", recs[0])
 			}
 			return err
