@@ -129,3 +129,13 @@ func (e *Env) RegistryChanged(ctx context.Context) error {
 	}
 	return nil
 }
+
+// TableExists tells whether db has table: a custom many2many may not take
+// a table that is already there, since deleting the field drops it.
+func TableExists(ctx context.Context, db bun.IDB, dialect, table string) (bool, error) {
+	live, err := inspect(ctx, db, dialect)
+	if err != nil {
+		return false, err
+	}
+	return live.hasTable(table), nil
+}
