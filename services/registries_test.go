@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/godoo/godoo/models"
@@ -56,5 +57,33 @@ func BenchmarkRegistryOf(b *testing.B) {
 		if _, err := set.core.registryOf(ctx, db); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRenameFieldOfModelOutsideRegistry checks that renaming a custom field
+// whose model the call's registry lacks (a registry built before the
+// model, or served without the custom models) is Odoo's UserError, not a
+// panic.
+func TestRenameFieldOfModelOutsideRegistry(t *testing.T) {
+	set, db := testDatabase(t, "registries_rename")
+	ctx := context.Background()
+	c := set.core
+	_, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return env.Create(ctx, env.Registry.Model("ir.model"), map[string]any{"name": "Ghost", "model": "x_ghost"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		env = env.WithRegistry(c.registry) // the declared registry: no x_ghost
+		ids, err := env.Int64s(ctx, "SELECT id FROM ir_model_fields WHERE model = 'x_ghost' AND name = 'x_name'")
+		if err != nil || len(ids) != 1 {
+			t.Fatalf("x_ghost's x_name: %v %v", ids, err)
+		}
+		return nil, env.Write(ctx, env.Registry.Model("ir.model.fields"), ids, map[string]any{"name": "x_title"})
+	})
+	var me *models.Error
+	if !errors.As(err, &me) || me.Kind != models.KindUser || me.Message != "Model x_ghost does not exist!" {
+		t.Errorf("renaming a field of a model outside the registry: %v", err)
 	}
 }
