@@ -87,10 +87,14 @@ func (c *core) registryOf(ctx context.Context, db *bun.DB) (*models.Registry, er
 	}
 	reg, err := base.ExtendFor(ctx, primary, declared)
 	if err != nil {
+		if !models.IsExtensionError(err) {
+			return nil, err // the database or the call failed: nothing is kept
+		}
 		// Rows the hooks would have refused (written by hand): the
-		// declared models are still served, and the error is logged.
+		// declared models are still served, and the error is logged;
+		// nothing is kept, so that the next call tries again.
 		c.log.Error("the custom models of the database cannot be served", "db", name, "err", err)
-		reg = declared
+		return declared, nil
 	}
 	slot.Store(&dbRegistry{gen: gen, fresh: fresh, version: version, reg: reg})
 	return reg, nil
