@@ -134,3 +134,31 @@ func customModelDatabase(t *testing.T, name, model string) (*core, *bun.DB) {
 	}
 	return set.core, db
 }
+
+// TestRegistryOfBuildsPerDatabase checks that a database's rebuild does
+// not wait for another database's: with the first's rebuild lock held,
+// the second still gets its new registry (a shared lock would hang here).
+func TestRegistryOfBuildsPerDatabase(t *testing.T) {
+	set, _ := testDatabase(t, "registries_busy")
+	c := set.core
+	ctx := context.Background()
+	if err := set.Database.Create(ctx, "registries_other", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := c.open(ctx, "registries_other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := c.regs.buildLock("registries_busy")
+	busy.Lock()
+	defer busy.Unlock()
+	_, err = c.run(ctx, other, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return env.Create(ctx, env.Registry.Model("ir.model"), map[string]any{"name": "Other", "model": "x_other"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.registryOf(ctx, other); err != nil || r.Model("x_other") == nil {
+		t.Errorf("the other database's registry: %v", err)
+	}
+}
