@@ -216,6 +216,26 @@ func TestCustomModels(t *testing.T) {
 			e.mustKw(t, x, "ir.model.fields", "write", []any{[]any{nameField}, map[string]any{"field_description": "Name"}}, nil)
 		})
 
+		t.Run("link tables of others", func(t *testing.T) {
+			// A custom many2many may not take a table another field or
+			// model has: deleting it would drop that table.
+			users := e.mustKw(t, x, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.users"}}}, nil).([]any)[0]
+			link := func(name, table, col1, col2 string) map[string]any {
+				return map[string]any{"model_id": users, "name": name, "field_description": name, "ttype": "many2many",
+					"relation": "res.groups", "relation_table": table, "column1": col1, "column2": col2}
+			}
+			_, f := e.kw(t, x, "ir.model.fields", "create", []any{link("x_g", "res_groups_users_rel", "uid", "gid")}, nil)
+			wantFault(t, x, f, 2, "Many2many fields res.users.x_g and res.groups.users use the same table and columns")
+			_, f = e.kw(t, x, "ir.model.fields", "create", []any{link("x_g", "res_partner", "uid", "gid")}, nil)
+			wantFault(t, x, f, 2, "cannot use the table res_partner: it is already in the database.")
+			own := e.mustKw(t, x, "ir.model.fields", "create", []any{link("x_g", "x_own_groups_rel", "uid", "gid")}, nil)
+			_, f = e.kw(t, x, "ir.model.fields", "write", []any{[]any{own}, map[string]any{"relation_table": "res_groups_users_rel"}}, nil)
+			wantFault(t, x, f, 2, "use the same table and columns")
+			e.mustKw(t, x, "ir.model.fields", "unlink", []any{[]any{own}}, nil)
+			equal(t, "users in a group after the unlink", e.count(t, "res.users", []any{[]any{"groups_id", "!=", false}}) > 0, true)
+			schemaMatches(t)
+		})
+
 		t.Run("rename and drop", func(t *testing.T) {
 			id := e.mustKw(t, x, "x_gadget", "create", []any{map[string]any{"x_name": "kept", "x_note": "noted", "x_partner_id": partner}}, nil).(int64)
 			note := e.mustKw(t, x, "ir.model.fields", "search", []any{[]any{[]any{"model", "=", "x_gadget"}, []any{"name", "=", "x_note"}}}, nil).([]any)[0]

@@ -197,3 +197,19 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 	}
 	return meth.Fn(ctx, env, m, ids, bound)
 }
+
+// LinkUsers names ("model.field", sorted) the many2many fields of r whose
+// link table is table, leaving out those skip holds: a custom many2many
+// must not share, nor drop with it, a table another field reads.
+func (r *Registry) LinkUsers(table string, skip map[string]bool) []string {
+	var out []string
+	for _, m := range r.models {
+		for _, f := range m.Fields {
+			if f.Type == Many2many && f.RelTable == table && !skip[m.Name+"."+f.Name] {
+				out = append(out, m.Name+"."+f.Name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -36,6 +37,27 @@ func (x Extension) Empty() bool { return len(x.Models) == 0 && len(x.Fields) == 
 // of models, so that a database's registry can be rebuilt whenever its
 // extension changes.
 func (r *Registry) Extend(x Extension) (*Registry, error) {
+	n, err := r.extend(x)
+	if err != nil {
+		return nil, &ExtensionError{Err: err}
+	}
+	return n, nil
+}
+
+// ExtensionError is an extension that Extend refuses: rows the hooks
+// would have refused, which no retry mends, unlike a database's failure.
+type ExtensionError struct{ Err error }
+
+func (e *ExtensionError) Error() string { return e.Err.Error() }
+func (e *ExtensionError) Unwrap() error { return e.Err }
+
+// IsExtensionError tells whether err is, or wraps, an ExtensionError.
+func IsExtensionError(err error) bool {
+	var x *ExtensionError
+	return errors.As(err, &x)
+}
+
+func (r *Registry) extend(x Extension) (*Registry, error) {
 	n := r.clone()
 	for _, d := range x.Models {
 		if err := n.Declare(d, nil); err != nil {

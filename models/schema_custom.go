@@ -129,3 +129,20 @@ func (e *Env) RegistryChanged(ctx context.Context) error {
 	}
 	return nil
 }
+
+// TableExists tells whether db has a relation (table, view, index, ...)
+// named table: a custom many2many may not take a name that is already
+// there, since deleting the field drops it; a database without
+// ir_module_module is one being created.
+func TableExists(ctx context.Context, db bun.IDB, dialect, table string) (bool, error) {
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE name = ?"
+	if dialect == "pg" {
+		q = `SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relname = ?`
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, q, table).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}

@@ -67,11 +67,17 @@ func (c *core) registryWith(installed []string) (*models.Registry, error) {
 }
 
 // installedModules are the modules db shows installed; none when it has
-// no ir.module.module yet (a database being created).
+// no ir_module_module yet (a database being created). Any other failure
+// is the caller's error: serving a database without its modules would
+// hide their models until the registry version moves.
 func installedModules(ctx context.Context, db bun.IDB) ([]string, error) {
+	exists, err := models.TableExists(ctx, db, db.Dialect().Name().String(), "ir_module_module")
+	if err != nil || !exists {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, "SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")
 	if err != nil {
-		return nil, nil // no table yet: base alone
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string

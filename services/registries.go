@@ -35,9 +35,16 @@ type dbRegistry struct {
 // registries are the databases' registries of this process.
 type registries struct {
 	slots sync.Map // database name -> *atomic.Pointer[dbRegistry]
-	// build serialises rebuilds, so that concurrent calls after a change
-	// build a registry once.
-	build sync.Mutex
+	// builds serialise each database's rebuilds, so that concurrent calls
+	// after a change build its registry once, while other databases'
+	// calls do not wait for its reads.
+	builds sync.Map // database name -> *sync.Mutex
+}
+
+// buildLock is the lock of database name's rebuilds.
+func (rs *registries) buildLock(name string) *sync.Mutex {
+	l, _ := rs.builds.LoadOrStore(name, new(sync.Mutex))
+	return l.(*sync.Mutex)
 }
 
 func (rs *registries) slot(name string) *atomic.Pointer[dbRegistry] {
@@ -49,7 +56,7 @@ func (rs *registries) slot(name string) *atomic.Pointer[dbRegistry] {
 }
 
 // forget drops the registry of a database that went away.
-func (rs *registries) forget(name string) { rs.slots.Delete(name) }
+func (rs *registries) forget(name string) { rs.slots.Delete(name); rs.builds.Delete(name) }
 
 // registryOf returns the registry of db's database (db may be a replica
 // pool: the registry is its primary's). A pool the services did not open
@@ -76,8 +83,9 @@ func (c *core) registryOf(ctx context.Context, db *bun.DB) (*models.Registry, er
 		slot.CompareAndSwap(cur, &dbRegistry{gen: gen, fresh: fresh, version: version, reg: cur.reg})
 		return cur.reg, nil
 	}
-	c.regs.build.Lock()
-	defer c.regs.build.Unlock()
+	build := c.regs.buildLock(name)
+	build.Lock()
+	defer build.Unlock()
 	if now := slot.Load(); now != nil && now.version == version {
 		return now.reg, nil // built by a call that waited before this one
 	}
@@ -87,10 +95,14 @@ func (c *core) registryOf(ctx context.Context, db *bun.DB) (*models.Registry, er
 	}
 	reg, err := base.ExtendFor(ctx, primary, declared)
 	if err != nil {
+		if !models.IsExtensionError(err) {
+			return nil, err // the database or the call failed: nothing is kept
+		}
 		// Rows the hooks would have refused (written by hand): the
-		// declared models are still served, and the error is logged.
+		// declared models are still served, and the error is logged;
+		// nothing is kept, so that the next call tries again.
 		c.log.Error("the custom models of the database cannot be served", "db", name, "err", err)
-		reg = declared
+		return declared, nil
 	}
 	slot.Store(&dbRegistry{gen: gen, fresh: fresh, version: version, reg: reg})
 	return reg, nil

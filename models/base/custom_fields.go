@@ -148,9 +148,30 @@ func beforeFieldCreate(ctx context.Context, env *models.Env, vals map[string]any
 				return models.ValidationErrorf("Table name %s is not valid.", s)
 			}
 		}
+		if err := checkLinkTable(ctx, env, model+"."+name, vals["relation_table"].(string)); err != nil {
+			return err
+		}
 	}
 	if ttype == models.Monetary {
 		return checkCurrencyField(ctx, env, model, vals)
+	}
+	return nil
+}
+
+// checkLinkTable refuses field a link table that another field of the
+// registry uses or that the database already has (a model's table, a
+// base link table): Odoo's registry refuses two many2many on one table,
+// and deleting the custom field would drop a table it does not own.
+func checkLinkTable(ctx context.Context, env *models.Env, field, table string) error {
+	if users := env.Registry.LinkUsers(table, map[string]bool{field: true}); len(users) > 0 {
+		return models.UserErrorf("Many2many fields %s and %s use the same table and columns", field, users[0])
+	}
+	exists, err := models.TableExists(ctx, env.DB, env.Dialect, table)
+	if err != nil {
+		return err
+	}
+	if exists {
+		return models.UserErrorf("Many2many field %s cannot use the table %s: it is already in the database.", field, table)
 	}
 	return nil
 }
@@ -222,6 +243,14 @@ func beforeFieldWrite(ctx context.Context, env *models.Env, ids []int64, vals ma
 		if v, ok := vals["ttype"]; ok && v != r.ttype {
 			return models.UserErrorf("Changing the type of a field is not yet supported. Please drop it and create it again!")
 		}
+		if t, ok := vals["relation_table"].(string); ok && r.ttype == models.Many2many && t != r.relTable {
+			if !pgNameRE.MatchString(t) || len(t) > 63 {
+				return models.ValidationErrorf("Table name %s is not valid.", t)
+			}
+			if err := checkLinkTable(ctx, env, r.model+"."+r.name, t); err != nil {
+				return err
+			}
+		}
 		newName, ok := vals["name"].(string)
 		if !ok || newName == r.name {
 			continue
@@ -233,6 +262,9 @@ func beforeFieldWrite(ctx context.Context, env *models.Env, ids []int64, vals ma
 			return err
 		}
 		m := env.Registry.Model(r.model)
+		if m == nil {
+			return models.UserErrorf("Model %s does not exist!", r.model)
+		}
 		f := m.Field(r.name)
 		if f == nil || f.Column == "" {
 			continue // no column: a relation, an attachment
@@ -302,6 +334,10 @@ func beforeFieldUnlink(ctx context.Context, env *models.Env, ids []int64) error 
 			return err
 		}
 	}
+	deleted := map[string]bool{}
+	for _, r := range recs {
+		deleted[r.model+"."+r.name] = true
+	}
 	for _, r := range recs {
 		m := env.Registry.Model(r.model)
 		if m == nil {
@@ -318,7 +354,7 @@ func beforeFieldUnlink(ctx context.Context, env *models.Env, ids []int64) error 
 			if err != nil {
 				return err
 			}
-			if len(others) == 0 && !slices.Contains(links, r.relTable) {
+			if len(others) == 0 && len(env.Registry.LinkUsers(r.relTable, deleted)) == 0 && !slices.Contains(links, r.relTable) {
 				links = append(links, r.relTable)
 			}
 		}
