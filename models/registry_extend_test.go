@@ -80,3 +80,50 @@ func TestExtend(t *testing.T) {
 		})
 	}
 }
+
+// TestExtendConcurrent checks that extending a registry leaves the fields
+// it shares with the registry it extends as they are (here a computed
+// one2many the engine cannot follow, which checking reaches each time it
+// checks a registry): two extensions at
+// once (two databases loading their custom models) must not write to them,
+// which the race detector sees (go test -race).
+func TestExtendConcurrent(t *testing.T) {
+	described := []models.Attr{{Name: "type", Value: "one2many"}}
+	thread := &models.Declaration{Model: "x.thread", Fields: []models.FieldDeclaration{
+		{Name: "name", Type: models.Char},
+		{Name: "message_ids", Type: models.One2many, Relation: "x.message", RelationField: "res_id", Compute: "messages", Described: described},
+	}}
+	message := &models.Declaration{Model: "x.message", Fields: []models.FieldDeclaration{
+		{Name: "res_id", Type: models.Integer},
+	}}
+	r := models.NewRegistry()
+	computes := &models.Behaviour{Computes: map[string]func(*models.Env, []models.Record) error{
+		"messages": func(*models.Env, []models.Record) error { return nil },
+	}}
+	if err := r.Declare(thread, computes); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Declare(message, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if f := r.Model("x.thread").Field("message_ids"); f.InverseName != "" {
+		t.Fatalf("a described one2many the engine cannot follow keeps its inverse %q", f.InverseName)
+	}
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := r.Extend(models.Extension{Fields: []models.ExtraField{
+				{Model: "x.thread", Field: models.FieldDeclaration{Name: "x_note", Type: models.Text, Manual: true}},
+			}})
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

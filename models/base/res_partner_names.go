@@ -232,11 +232,17 @@ func computeContactAddress(env *models.Env, recs []models.Record) error {
 // readByID reads fields of the records ids of model as the superuser, by
 // id.
 func readByID(ctx context.Context, env *models.Env, model string, ids []int64, fields []string) (map[int64]models.Record, error) {
+	return readByIDAs(ctx, env.Sudo(), model, ids, fields)
+}
+
+// readByIDAs reads fields of the records ids of model as env's user, by
+// id, under that user's access rules.
+func readByIDAs(ctx context.Context, env *models.Env, model string, ids []int64, fields []string) (map[int64]models.Record, error) {
 	out := map[int64]models.Record{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	recs, err := env.Sudo().Read(ctx, env.Registry.Model(model), models.UniqueIDs(ids), fields, false)
+	recs, err := env.Read(ctx, env.Registry.Model(model), models.UniqueIDs(ids), fields, false)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,9 @@ import (
 // these fields were related to the parent: the address of a contact is its
 // parent's, the commercial fields of every partner under a commercial
 // entity are the entity's. A search by city or country finds a company's
-// contacts with it only because of this.
+// contacts with it only because of this. As in Odoo, the caller reads the
+// partners it copies from and writes the partners it copies to, under its
+// own access rules: a parent the caller cannot read gives nothing away.
 
 // partnerAddressFields are Odoo's ADDRESS_FIELDS: the address a contact
 // takes from its parent.
@@ -81,7 +83,7 @@ func commercialSyncFromCompany(ctx context.Context, env *models.Env, r models.Re
 	if err != nil {
 		return err
 	}
-	return env.Sudo().Write(ctx, env.Registry.Model("res.partner"), []int64{id}, vals)
+	return env.Write(ctx, env.Registry.Model("res.partner"), []int64{id}, vals)
 }
 
 // partnerChildrenSync is Odoo's _children_sync: a commercial entity hands
@@ -133,7 +135,7 @@ func commercialSyncToChildren(ctx context.Context, env *models.Env, id int64, sy
 			return err
 		}
 	}
-	return env.Sudo().Write(ctx, env.Registry.Model("res.partner"), children, sync)
+	return env.Write(ctx, env.Registry.Model("res.partner"), children, sync)
 }
 
 // handleFirstContactCreation is Odoo's guess on the first contact of a
@@ -148,7 +150,7 @@ func handleFirstContactCreation(ctx context.Context, env *models.Env, id int64) 
 	if !ok {
 		return nil
 	}
-	prow, err := readByID(ctx, env, "res.partner", []int64{parent}, []string{"is_company", "parent_id"})
+	prow, err := readByIDAs(ctx, env, "res.partner", []int64{parent}, []string{"is_company", "parent_id"})
 	if err != nil || prow[parent] == nil {
 		return err
 	}
@@ -176,13 +178,13 @@ func updateAddress(ctx context.Context, env *models.Env, ids []int64, addr map[s
 	if len(ids) == 0 {
 		return nil
 	}
-	return env.Sudo().Write(context.WithValue(ctx, partnerSyncOff{}, true), env.Registry.Model("res.partner"), ids, addr)
+	return env.Write(context.WithValue(ctx, partnerSyncOff{}, true), env.Registry.Model("res.partner"), ids, addr)
 }
 
 // partnerValues reads fields of the partner id as values to write: a
 // many2one as its id, an empty value as false.
 func partnerValues(ctx context.Context, env *models.Env, id int64, fields []string) (map[string]any, error) {
-	rows, err := readByID(ctx, env, "res.partner", []int64{id}, fields)
+	rows, err := readByIDAs(ctx, env, "res.partner", []int64{id}, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -58,6 +59,67 @@ func TestPartnerFieldsSync(t *testing.T) {
 				return err
 			}
 			check("company's vat written", map[int64][3]any{co: {"New 9", "Bonn-Nord", "DE2"}, ct: {"Own 2", "Bonn-Nord", "DE2"}, inv: {false, "Bonn", "DE2"}})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestPartnerSyncObeysRules checks that a user who may create partners
+// but cannot read a partner of another company gets no copy of its
+// address or VAT by naming it as the parent of a new contact: the
+// synchronisation reads the parent as the caller, and Odoo's AccessError
+// refuses the call.
+func TestPartnerSyncObeysRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := baseDB(t, s, db)
+		p := r.Model("res.partner")
+		var hidden, uid int64
+		err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if err := base.Install(ctx, env, base.Options{}); err != nil {
+				return err
+			}
+			cp, err := env.Create(ctx, p, map[string]any{"name": "Other Co", "is_company": true})
+			if err != nil {
+				return err
+			}
+			other, err := env.Create(ctx, r.Model("res.company"), map[string]any{"name": "Other Co", "partner_id": cp})
+			if err != nil {
+				return err
+			}
+			if hidden, err = env.Create(ctx, p, map[string]any{"name": "Hidden", "is_company": true, "company_id": other, "partner_share": true, "street": "Secret 1", "vat": "XX9"}); err != nil {
+				return err
+			}
+			var gids []any
+			for _, x := range []string{"base.group_user", "base.group_partner_manager"} {
+				gid, err := env.XMLID(ctx, x)
+				if err != nil {
+					return err
+				}
+				gids = append(gids, gid)
+			}
+			uid, err = env.Create(ctx, r.Model("res.users"), map[string]any{"name": "Clerk", "login": "clerk",
+				"company_id": int64(1), "company_ids": []any{[]any{int64(6), int64(0), []any{int64(1)}}},
+				"groups_id": []any{[]any{int64(6), int64(0), gids}}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = inTx(uid, func(env *models.Env) error {
+			if _, err := env.Read(ctx, p, []int64{hidden}, []string{"name"}, false); models.KindOf(err) != models.KindAccess {
+				t.Fatalf("the clerk reads the other company's partner: %v", err)
+			}
+			spy, err := env.Create(ctx, p, map[string]any{"name": "Spy", "parent_id": hidden})
+			if err == nil {
+				recs, _ := env.Read(ctx, p, []int64{spy}, []string{"street", "vat"}, false)
+				t.Errorf("a contact of a partner the clerk cannot read was created with %v", recs)
+			} else if models.KindOf(err) != models.KindAccess {
+				t.Errorf("got %v, want an AccessError", err)
+			}
 			return nil
 		})
 		if err != nil {
