@@ -16,7 +16,10 @@ type AccessCache struct {
 	mu     sync.Mutex
 	access map[accessKey]bool
 	rules  map[accessKey][]ruleRow
-	n      int
+	// bound are the rules combined, their values bound to the user, when
+	// those values are of the tables whose changes move the generation.
+	bound map[accessKey]ruleCache
+	n     int
 	// Counts, when set, counts the look-ups of ACL verdicts and rules
 	// that found their entry, for the server's metrics; the services share
 	// one across a database's successive caches.
@@ -102,9 +105,33 @@ func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
 	c.n++
 }
 
+func (c *AccessCache) getBound(k accessKey) (ruleCache, bool) {
+	if c == nil {
+		return ruleCache{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.bound[k]
+	return v, ok
+}
+
+func (c *AccessCache) putBound(k accessKey, v ruleCache) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.full()
+	if c.bound == nil {
+		c.bound = map[accessKey]ruleCache{}
+	}
+	c.bound[k] = v
+	c.n++
+}
+
 // full empties the cache when it reached its bound. The caller holds c.mu.
 func (c *AccessCache) full() {
 	if c.n >= maxAccessEntries {
-		c.access, c.rules, c.n = nil, nil, 0
+		c.access, c.rules, c.bound, c.n = nil, nil, nil, 0
 	}
 }
