@@ -175,20 +175,21 @@ func TestBodyTimeout(t *testing.T) {
 	}
 }
 
-// TestAfterLargeBody checks that a request whose body reaches LargeBody
-// bytes, declared or chunked, is followed by one call of AfterLargeBody
-// once answered, and that a smaller one is not, on the fronts that read a
+// TestAfterLargeBody checks that a request whose body reaches LargeBytes,
+// declared or chunked, is followed by one call of AfterLarge once
+// answered, and that a smaller one is not, on the fronts that read a
 // body before the caller is known (JSON-2 refuses an unknown one first,
-// and a route added with Route reads its body itself).
+// and a route added with Route reads its body itself). The answers are
+// small faults.
 func TestAfterLargeBody(t *testing.T) {
 	calls := make(chan struct{}, 64)
-	url, _, done := bodyServer(t, rpc.Options{LargeBody: 4096, AfterLargeBody: func() { calls <- struct{}{} }})
+	url, _, done := bodyServer(t, rpc.Options{LargeBytes: 4096, AfterLarge: func() { calls <- struct{}{} }})
 	wait := func(t *testing.T, what string) {
 		t.Helper()
 		select {
 		case <-calls:
 		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: AfterLargeBody was not called", what)
+			t.Fatalf("%s: AfterLarge was not called", what)
 		}
 	}
 	for _, f := range bodyFronts {
@@ -216,7 +217,7 @@ func TestAfterLargeBody(t *testing.T) {
 				send(5000)
 				wait(t, "a body of 5000 bytes")
 				if n := len(calls); n != 0 {
-					t.Errorf("%d more calls of AfterLargeBody, after bodies of 4095 and 100 bytes", n)
+					t.Errorf("%d more calls of AfterLarge, after bodies of 4095 and 100 bytes", n)
 				}
 			})
 		}

@@ -45,12 +45,12 @@ type Options struct {
 	// to those of these key groups (auth.api.key.group codes), as KeyGroup
 	// does for a route; empty accepts every key.
 	JSON2KeyGroups, WhoamiKeyGroups []string
-	// AfterLargeBody, when set, runs in a goroutine of its own once a
-	// request whose body was LargeBody bytes or more has been answered:
-	// the program collects the garbage such a body left, so that the next
+	// AfterLarge, when set, runs in a goroutine of its own once a request
+	// whose body or answer was LargeBytes or more has been answered: the
+	// program collects the garbage such a request left, so that the next
 	// one does not pile onto it.
-	AfterLargeBody func()
-	LargeBody      int64
+	AfterLarge func()
+	LargeBytes int64
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,
@@ -164,8 +164,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.opts.AccessLog {
 			h.logAccess(r.Context(), x, remote, d)
 		}
-		if h.opts.AfterLargeBody != nil && h.opts.LargeBody > 0 && x.bodyBytes >= h.opts.LargeBody {
-			go h.opts.AfterLargeBody()
+		if h.opts.AfterLarge != nil && h.opts.LargeBytes > 0 && max(x.bodyBytes, x.bytes) >= h.opts.LargeBytes {
+			go h.opts.AfterLarge()
 		}
 		cell.w.ResponseWriter = nil
 		*x = exchange{}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -170,4 +171,36 @@ type countingRecorder struct {
 func (c *countingRecorder) Write(p []byte) (int, error) {
 	c.writes++
 	return c.ResponseRecorder.Write(p)
+}
+
+// TestAfterLargeAnswer checks that an answer of LargeBytes or more, from a
+// small request, is followed by one call of AfterLarge, and that a small
+// answer is not.
+func TestAfterLargeAnswer(t *testing.T) {
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	s := newBenchServer(t, store)
+	calls := make(chan struct{}, 8)
+	h := s.handler(rpc.Options{LargeBytes: 100_000, AfterLarge: func() { calls <- struct{}{} }})
+	fields := []any{"name", "email", "phone", "street", "city", "zip", "website", "is_company"}
+	small := s.xmlCall(t, "res.partner", "search", []any{[]any{}}, map[string]any{"limit": 10})
+	large := s.xmlCall(t, "res.partner", "search_read", []any{[]any{}}, map[string]any{"fields": fields})
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", small)
+	if w := s.serve(t, h, "/xmlrpc/2/object", "text/xml", large); w.Body.Len() < 100_000 {
+		t.Fatalf("the large answer has %d bytes", w.Body.Len())
+	}
+	select {
+	case <-calls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("AfterLarge was not called after a large answer")
+	}
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", small)
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", large)
+	<-calls
+	if n := len(calls); n != 0 {
+		t.Errorf("%d more calls of AfterLarge, after small answers", n)
+	}
 }

@@ -85,7 +85,7 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log,
 		AccessLog: c.bool("access_log"), Metrics: metrics,
 		JSON2KeyGroups: c.codes("json2_key_groups"), WhoamiKeyGroups: c.codes("whoami_key_groups"),
-		LargeBody: largeBodyCollect, AfterLargeBody: collectAfterLargeBody})
+		LargeBytes: largeCollect, AfterLarge: collectAfterLarge})
 	configureServer(handler, set, stderr)
 	if metrics != nil {
 		stopMetrics, err := serveMetrics(handler, metrics, c.get("metrics_addr"), log)
