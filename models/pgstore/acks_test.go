@@ -2,6 +2,8 @@ package pgstore_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -107,5 +109,70 @@ func TestSettleWaitsForEveryListener(t *testing.T) {
 	other.until(models.AuthFeedClosed)
 	if err := <-settle(s1, name); err != nil {
 		t.Fatalf("SettleAuth after the other listener left: %v", err)
+	}
+}
+
+// TestSettleConnectedListeners: a connection named as a listener that
+// never acknowledges is waited for until the context ends; once it left,
+// it is not, and the next watch to come up prunes its row.
+func TestSettleConnectedListeners(t *testing.T) {
+	pending := make(chan int, 64)
+	s := newStore(t, pgstore.WithSettling(func(_ string, _ int64, n int) {
+		select {
+		case pending <- n:
+		default:
+		}
+	}))
+	name := ackDB(t, s)
+	ctx := context.Background()
+	const mute = "godoo-listen-mute"
+	_, dsn, err := pgstore.ConnStrings(testDSN(t), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := sql.Open("postgres", dsn+" application_name="+mute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	if _, err := conn.ExecContext(ctx, "INSERT INTO godoo_feed_acks (listener, seen, at) VALUES ($1, 0, now())", mute); err != nil {
+		t.Fatal(err)
+	}
+
+	wait, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.SettleAuth(wait, name) }()
+	select {
+	case err := <-done:
+		t.Fatalf("SettleAuth returned (%v) while a listener had not acknowledged", err)
+	case n := <-pending:
+		if n != 1 {
+			t.Errorf("%d listeners pending, want 1 (the mute one)", n)
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("SettleAuth when its context ended = %v, want context.Canceled", err)
+	}
+
+	conn.Close()
+	if err := <-settle(s, name); err != nil {
+		t.Fatalf("SettleAuth once the mute listener left: %v", err)
+	}
+	// A watch comes up, now that the mute listener is gone: its first
+	// acknowledgement follows the pruning.
+	own, stop := watch(t, s, name)
+	defer stop()
+	own.until(models.AuthFeedUp)
+	if err := <-settle(s, name); err != nil {
+		t.Fatalf("SettleAuth with a watch: %v", err)
+	}
+	var rows int
+	if err := rawDB(t, name).QueryRowContext(ctx, "SELECT count(*) FROM godoo_feed_acks WHERE listener = $1", mute).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Errorf("the row of the listener that left is still there")
 	}
 }

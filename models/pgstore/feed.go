@@ -307,10 +307,10 @@ func (a *acker) run() {
 	}
 }
 
-// write acknowledges barrier seen (when not 0) and, once the watch is up,
-// prunes the rows of listeners gone and sends a barrier. It needs the
-// database's pool: without one, this process serves nothing of the
-// database.
+// write prunes, once the watch is up, the rows of listeners gone,
+// acknowledges barrier seen (when not 0) and then, once the watch is up,
+// sends a barrier. It needs the database's pool: without one, this process
+// serves nothing of the database.
 func (a *acker) write(seen int64, started bool) error {
 	db, err := a.s.pools.Cached(a.name)
 	if err != nil || db == nil {
@@ -318,6 +318,12 @@ func (a *acker) write(seen int64, started bool) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
 	defer cancel()
+	if started {
+		if _, err := db.ExecContext(ctx, `DELETE FROM godoo_feed_acks k WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+			WHERE a.datname = current_database() AND a.application_name = k.listener)`); err != nil {
+			return err
+		}
+	}
 	if seen > 0 {
 		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at) VALUES (?, ?, now())
 			ON CONFLICT (listener) DO UPDATE SET seen = GREATEST(godoo_feed_acks.seen, EXCLUDED.seen), at = EXCLUDED.at`,
@@ -326,10 +332,6 @@ func (a *acker) write(seen int64, started bool) error {
 		}
 	}
 	if started {
-		if _, err := db.ExecContext(ctx, `DELETE FROM godoo_feed_acks k WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-			WHERE a.datname = current_database() AND a.application_name = k.listener)`); err != nil {
-			return err
-		}
 		if _, err := db.ExecContext(ctx, "SELECT godoo_feed_barrier()"); err != nil {
 			return err
 		}
