@@ -59,73 +59,62 @@ func (c *AccessCache) getAccess(k accessKey) (bool, bool) {
 	if c == nil {
 		return false, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.access[k]
-	c.Counts.Note(ok)
-	return v, ok
+	return lookup(c, &c.access, k, true)
 }
 
 func (c *AccessCache) putAccess(k accessKey, v bool) {
-	if c == nil {
-		return
+	if c != nil {
+		store(c, &c.access, k, v)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.full()
-	if c.access == nil {
-		c.access = map[accessKey]bool{}
-	}
-	c.access[k] = v
-	c.n++
 }
 
 func (c *AccessCache) getRules(k accessKey) ([]ruleRow, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.rules[k]
-	c.Counts.Note(ok)
-	return v, ok
+	return lookup(c, &c.rules, k, true)
 }
 
 func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
-	if c == nil {
-		return
+	if c != nil {
+		store(c, &c.rules, k, v)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.full()
-	if c.rules == nil {
-		c.rules = map[accessKey][]ruleRow{}
-	}
-	c.rules[k] = v
-	c.n++
 }
 
 func (c *AccessCache) getBound(k accessKey) (ruleCache, bool) {
 	if c == nil {
 		return ruleCache{}, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.bound[k]
-	return v, ok
+	return lookup(c, &c.bound, k, false)
 }
 
 func (c *AccessCache) putBound(k accessKey, v ruleCache) {
-	if c == nil {
-		return
+	if c != nil {
+		store(c, &c.bound, k, v)
 	}
+}
+
+// lookup reads k from *m, one of c's maps, under c.mu, counting the
+// look-up in c.Counts when count is set.
+func lookup[V any](c *AccessCache, m *map[accessKey]V, k accessKey, count bool) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := (*m)[k]
+	if count {
+		c.Counts.Note(ok)
+	}
+	return v, ok
+}
+
+// store puts v at k in *m, one of c's maps, under c.mu.
+func store[V any](c *AccessCache, m *map[accessKey]V, k accessKey, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.full()
-	if c.bound == nil {
-		c.bound = map[accessKey]ruleCache{}
+	if *m == nil {
+		*m = map[accessKey]V{}
 	}
-	c.bound[k] = v
+	(*m)[k] = v
 	c.n++
 }
 
