@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/godoo/godoo/models/py"
 )
@@ -11,7 +12,9 @@ import (
 // global rules (no group) are AND-ed, the rules of the user's groups are
 // OR-ed, and the two are AND-ed. ok is false when no rule applies.
 func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
-	key := m.Name + "\x00" + string(op)
+	// The rules' companies are the context's: a call that switches them
+	// gets rules of its own.
+	key := m.Name + "\x00" + string(op) + "\x00" + fmt.Sprint(env.Context["allowed_company_ids"])
 	if c, ok := env.state.rules[key]; ok {
 		return c.domain, c.ok, nil
 	}
@@ -139,8 +142,10 @@ var ruleValues = map[string]string{
 
 // bindRuleValues replaces the ruleValues names found as term values of a
 // rule domain, or as elements of a list value, by the current user's ids;
-// "user.company_ids" becomes the list of the user's companies (inside a
-// list, its ids take its place: Odoo's company_ids + [False]).
+// "user.company_ids" becomes the list of the user's companies and
+// "env.company_ids" that of the call's companies (inside a list, its ids
+// take its place: Odoo's company_ids + [False]); "env.company_id" is the
+// call's company.
 func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
@@ -169,14 +174,25 @@ func (env *Env) bindRuleValue(ctx context.Context, v any) (any, error) {
 			}
 			return id, nil
 		}
-		if x == "user.company_ids" {
+		switch x {
+		case "user.company_ids":
 			return env.userCompanies(ctx)
+		case "env.company_ids":
+			return env.ruleCompanies(ctx)
+		case "env.company_id":
+			return env.ruleCompany(ctx)
 		}
 	case []any:
 		out := make([]any, 0, len(x))
 		for _, e := range x {
-			if e == "user.company_ids" {
-				ids, err := env.userCompanies(ctx)
+			if e == "user.company_ids" || e == "env.company_ids" {
+				var ids []any
+				var err error
+				if e == "user.company_ids" {
+					ids, err = env.userCompanies(ctx)
+				} else {
+					ids, err = env.ruleCompanies(ctx)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -205,4 +221,46 @@ func (env *Env) userCompanies(ctx context.Context) ([]any, error) {
 		list[j] = id
 	}
 	return list, nil
+}
+
+// allowedCompanies are the companies the call's context allows
+// (allowed_company_ids, which Registry.Call checked are the user's), nil
+// when it names none.
+func (env *Env) allowedCompanies() []int64 {
+	v, ok := env.Context["allowed_company_ids"]
+	if !ok {
+		return nil
+	}
+	ids, err := IDList(v)
+	if err != nil {
+		return nil
+	}
+	return ids
+}
+
+// ruleCompanies are Odoo's company_ids of a rule (env.companies): the
+// context's allowed companies, or all the user's when it names none.
+func (env *Env) ruleCompanies(ctx context.Context) ([]any, error) {
+	allowed := env.allowedCompanies()
+	if len(allowed) == 0 {
+		return env.userCompanies(ctx)
+	}
+	list := make([]any, len(allowed))
+	for i, id := range allowed {
+		list[i] = id
+	}
+	return list, nil
+}
+
+// ruleCompany is Odoo's company_id of a rule (env.company): the first of
+// the context's allowed companies, or the user's current company.
+func (env *Env) ruleCompany(ctx context.Context) (any, error) {
+	if allowed := env.allowedCompanies(); len(allowed) > 0 {
+		return allowed[0], nil
+	}
+	var id int64
+	if _, err := env.Scalar(ctx, &id, ruleValues["user.company_id"], env.UID); err != nil {
+		return nil, err
+	}
+	return id, nil
 }
