@@ -37,6 +37,22 @@ func (w *webScenario) loadAction(t *testing.T) {
 			}
 		}
 	}
+	// views: the action's view_ids first, then its view_id for that
+	// view's type, then the other types of view_mode.
+	xmlid := func(name string) any {
+		return admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", name}}},
+			map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
+	}
+	groups, form := xmlid("action_res_groups"), xmlid("view_groups_form")
+	admin.mustKw(t, "ir.actions.act_window", "write", []any{[]any{groups}, map[string]any{"view_id": form}}, nil)
+	a := c.post(t, "/web/action/load", map[string]any{"action_id": "base.action_res_groups"})
+	got, _ := a.result.(map[string]any)
+	equal(t, "views with a view_id", got["views"], []any{[]any{form, "form"}, []any{false, "list"}})
+	admin.mustKw(t, "ir.actions.act_window.view", "create", []any{map[string]any{"act_window_id": groups, "view_mode": "kanban", "sequence": int64(1)}}, nil)
+	a = c.post(t, "/web/action/load", map[string]any{"action_id": groups})
+	got, _ = a.result.(map[string]any)
+	equal(t, "views with view_ids", got["views"], []any{[]any{false, "kanban"}, []any{form, "form"}, []any{false, "list"}})
+
 	if a := c.post(t, "/web/action/load", map[string]any{"action_id": 99999991}); a.err != nil || a.result != false {
 		t.Errorf("a missing id: %s", a.body)
 	}

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -86,7 +87,11 @@ func loadAction(ctx context.Context, env *models.Env, actionID any) (any, error)
 	}
 	action.Set("xml_id", xmlID)
 	if model == "ir.actions.act_window" {
-		action.Set("views", actionViews(action))
+		views, err := actionViews(ctx, env, id, action)
+		if err != nil {
+			return nil, err
+		}
+		action.Set("views", views)
 		action.Set("embedded_action_ids", []any{})
 	}
 	return action, nil
@@ -179,19 +184,61 @@ func externalID(ctx context.Context, env *models.Env, model string, id int64) (s
 }
 
 // actionViews are a window action's views, as Odoo's computed field: a
-// [view id or false, view type] pair for each type of its view_mode, its
-// view_id for the type of that view.
-func actionViews(action *models.Dict) []any {
+// [view id or false, view type] pair for each of its view_ids (in their
+// order), then for its view_id's type when view_mode names it, then for
+// the other types of view_mode.
+func actionViews(ctx context.Context, env *models.Env, id int64, action *models.Dict) ([]any, error) {
+	out := []any{}
+	got := map[string]bool{}
+	if m := env.Registry.Model("ir.actions.act_window.view"); m != nil {
+		rows, err := env.Query(ctx, "SELECT view_id, view_mode FROM "+m.Table+" WHERE act_window_id = ? ORDER BY sequence, id", id)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var view sql.NullInt64
+			var mode sql.NullString
+			if err := rows.Scan(&view, &mode); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var v any = false
+			if view.Valid {
+				v = view.Int64
+			}
+			out = append(out, []any{v, mode.String})
+			got[mode.String] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
 	mode, _ := action.Get("view_mode")
 	s, _ := mode.(string)
-	out := []any{}
+	var missing []string
 	for _, typ := range strings.Split(s, ",") {
 		if typ = strings.TrimSpace(typ); typ == "tree" {
 			typ = "list"
 		}
-		if typ != "" {
-			out = append(out, []any{false, typ})
+		if typ != "" && !got[typ] {
+			missing = append(missing, typ)
 		}
 	}
-	return out
+	if pair, ok := action.Get("view_id"); ok {
+		if p, ok := pair.([]any); ok && len(p) > 0 {
+			var typ string
+			if _, err := env.Scalar(ctx, &typ, "SELECT type FROM ir_ui_view WHERE id = ?", p[0]); err != nil {
+				return nil, err
+			}
+			if i := slices.Index(missing, typ); i >= 0 {
+				missing = slices.Delete(missing, i, i+1)
+				out = append(out, []any{p[0], typ})
+			}
+		}
+	}
+	for _, typ := range missing {
+		out = append(out, []any{false, typ})
+	}
+	return out, nil
 }
