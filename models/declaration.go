@@ -129,6 +129,9 @@ type FieldDeclaration struct {
 	// is Odoo's order. fields_get answers it as declared instead of
 	// deriving attributes such as searchable from the engine's view.
 	Described []Attr `json:"-"`
+	// Sanitize is fields_get's "sanitize" of an html field: its written
+	// values are sanitized (Field.Sanitize).
+	Sanitize bool `json:"-"`
 }
 
 // SelectionList is a selection's values and labels. Odoo's selections of
@@ -252,6 +255,12 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
+		var sanitize bool
+		if v, ok := attrs["sanitize"]; ok {
+			if err := json.Unmarshal(v, &sanitize); err != nil {
+				return nil, fmt.Errorf("field %s: sanitize: %w", name, err)
+			}
+		}
 		for k := range attrs {
 			if describedOnly[k] {
 				delete(attrs, k)
@@ -270,6 +279,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		}
 		f.Name = name
 		f.Described = described
+		f.Sanitize = sanitize
 		if described != nil && jsonKinds[f.Type] {
 			f.Type = JSON
 		}
@@ -469,7 +479,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual}
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
+		Sanitize: fd.Sanitize && fd.Type == HTML}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads

@@ -78,6 +78,10 @@ type envState struct {
 type ruleCache struct {
 	domain []any
 	ok     bool
+	// companies is the call's companies the domain was bound to, when its
+	// rules name them (env.company_ids, env.company_id); "" otherwise. A
+	// bound domain kept across calls serves only calls with the same.
+	companies string
 }
 
 // NewEnv builds the environment of one transaction.

@@ -133,6 +133,9 @@ type Field struct {
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
+	// Sanitize makes an html field's written values pass SanitizeHTML, as
+	// Odoo's sanitize=True (fields_get's "sanitize").
+	Sanitize bool
 }
 
 // valueless reports whether nothing gives the field a value: no column,
@@ -418,6 +421,9 @@ func (f *Field) toDB(v any) (any, error) {
 		}
 		if f.Size > 0 && len([]rune(s)) > f.Size {
 			s = string([]rune(s)[:f.Size])
+		}
+		if f.Sanitize {
+			s = SanitizeHTML(s)
 		}
 		return s, nil
 	}

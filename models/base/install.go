@@ -56,6 +56,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		in.err = SyncModels(ctx, in.env)
 	}
 	in.installRules()
+	in.installUI()
 	in.installModules(o.Modules)
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",

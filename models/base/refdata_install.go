@@ -3,6 +3,7 @@ package base
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -85,6 +86,13 @@ func (l *dataLoader) row(r DataRecord, cols []*models.Field) ([]any, bool, error
 				return nil, false, err
 			}
 			row[i] = id
+		case f.Type == "reference":
+			model, xmlid, _ := strings.Cut(r.str(f.Name), ",")
+			id, err := l.id(xmlid)
+			if err != nil || id == 0 {
+				return nil, false, err
+			}
+			row[i] = fmt.Sprintf("%s,%d", model, id)
 		case f.Type == "integer":
 			n, _ := v.(float64) // JSON's number
 			row[i] = int64(n)
@@ -182,4 +190,28 @@ func (in *installer) installReference(lang string) map[string]int64 {
 		}
 	}
 	return l.ids
+}
+
+// installUI installs the user interface records of Odoo's base module
+// (UIModels). A scheduled action is first due when the database is made.
+func (in *installer) installUI() {
+	if in.err != nil {
+		return
+	}
+	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	for _, model := range UIModels {
+		records := referenceData()[model]
+		if model == "ir.cron" {
+			records = slices.Clone(records)
+			for i, r := range records {
+				r.Values = maps.Clone(r.Values)
+				r.Values["nextcall"] = in.env.NowText()
+				records[i] = r
+			}
+		}
+		if err := l.load(model, records, false); err != nil {
+			in.err = err
+			return
+		}
+	}
 }

@@ -22,7 +22,7 @@ func usersBehaviour() *models.Behaviour {
 		Hooks: models.Hooks{
 			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
 			// signature is html others' browsers show: it is sanitized
-			// on every write (sanitizeSignature).
+			// on every write, as every html field declared sanitize.
 			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			// A copy's name and login are marked (usersCopyData).
@@ -42,7 +42,6 @@ func usersBehaviour() *models.Behaviour {
 				if err := hashPasswordVal(env, vals); err != nil {
 					return err
 				}
-				sanitizeSignature(vals)
 				if err := dropForeignOwnCompany(ctx, env, env.Registry.Model("res.users"), ids, vals); err != nil {
 					return err
 				}
@@ -167,7 +166,6 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 	if err := hashPasswordVal(env, vals); err != nil {
 		return err
 	}
-	sanitizeSignature(vals)
 	if pid, ok := models.ToInt64(vals["partner_id"]); ok && pid != 0 {
 		for _, k := range []string{"name", "email", "lang", "tz"} {
 			delete(vals, k)
