@@ -312,7 +312,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if op == "any" || op == "not any" {
 		if f.Relation == "" {
 			// Odoo looks the comodel of a field without one up: None.
-			return where{}, ServerErrorf("builtins.KeyError", "None")
+			return where{}, KeyError(nil)
 		}
 		sub, ok := value.([]any)
 		if !ok {
@@ -685,7 +685,7 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
 func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate bool) (where, error) {
 	co := c.env.Registry.Model(f.Relation)
 	if co == nil {
-		return where{}, ServerErrorf("builtins.KeyError", "%s", f.Relation)
+		return where{}, KeyError(f.Relation)
 	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
@@ -822,7 +822,7 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		// Odoo's scalar fields have no SQL for the hierarchy operators:
 		// the operator is the key it misses (a KeyError's message is its
 		// key; the traceback shows its repr).
-		return where{}, ServerErrorf("builtins.KeyError", "%s", op)
+		return where{}, KeyError(op)
 	}
 	parent := co.Fields[parentField]
 	if parent == nil || parent.Relation != co.Name {

@@ -47,8 +47,8 @@ func baseMethods() []*Method {
 		{Name: "unlink", Class: "BaseModel", Record: true, Op: OpUnlink, Fn: rpcUnlink},
 		{Name: "exists", Class: "BaseModel", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
 		{Name: "fields_get", Class: "BaseModel", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
-		// Odoo 18.0 names name_search's domain args; 18.3 and JSON-2 call it
-		// domain.
+		// Odoo 18.0 names name_search's domain args, and refuses domain
+		// over execute_kw; 18.3 and JSON-2 call it domain.
 		{Name: "name_search", Class: "BaseModel", Params: []string{"name", "args", "operator", "limit"}, Aliases: map[string]string{"domain": "args"},
 			Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
 		{Name: "check_access_rights", Class: "BaseModel", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
@@ -239,6 +239,9 @@ func noGet(v any) error {
 
 func rpcWrite(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
 	vals, ok := a["vals"].(map[string]any)
+	if !ok && m.Overrides["write"].DictGet {
+		return nil, noGet(a["vals"])
+	}
 	if !ok {
 		return nil, ServerErrorf("builtins.TypeError", "write() expects a dictionary of values, got %s", py.Repr(a["vals"]))
 	}
