@@ -47,6 +47,9 @@ func (env *Env) compileDomain(ctx context.Context, m *Model, alias string, domai
 	if err != nil {
 		return where{}, err
 	}
+	if err := indexTerms(terms); err != nil {
+		return where{}, err
+	}
 	w, err := c.compile(m, alias, terms)
 	if err != nil {
 		return where{}, err
@@ -78,6 +81,54 @@ func domainList(domain any) ([]any, error) {
 		return d, nil
 	}
 	return nil, ServerErrorf("builtins.AssertionError", "Domains to normalize must have a 'domain' form: a list or tuple of domain components")
+}
+
+// domainArity is how many operands each domain operator takes.
+var domainArity = map[string]int{"&": 2, "|": 2, "!": 1}
+
+// indexTerms fails as Odoo does on a domain whose terms cannot be indexed:
+// before anything else reads a domain, Odoo's search checks that it is
+// well formed (normalize_domain: "syntactically not correct"), then walks
+// it from the end reading the operator of each term, its second item
+// (expression.is_false), which a string or a list of fewer than two items
+// lacks (IndexError) and a number, a boolean or None cannot give
+// (TypeError). The whole term is read later (the unpacking's ValueError).
+func indexTerms(terms []any) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	expected := 1
+	for _, t := range terms {
+		if expected == 0 {
+			expected = 1 // an implicit '&'
+		}
+		if _, ok := t.([]any); ok {
+			expected--
+		} else {
+			op, _ := t.(string)
+			expected += domainArity[op] - 1
+		}
+	}
+	if expected != 0 {
+		return syntaxError(terms)
+	}
+	for i := len(terms) - 1; i >= 0; i-- {
+		switch t := terms[i].(type) {
+		case []any:
+			if len(t) < 2 || (t[1] == "in" || t[1] == "not in") && len(t) < 3 {
+				return ServerErrorf("builtins.IndexError", "tuple index out of range")
+			}
+		case string:
+			if _, op := domainArity[t]; !op && utf8.RuneCountInString(t) < 2 {
+				return ServerErrorf("builtins.IndexError", "string index out of range")
+			}
+		case map[string]any:
+			return KeyError(int64(1))
+		default:
+			return ServerErrorf("builtins.TypeError", "'%s' object is not subscriptable", py.TypeName(t))
+		}
+	}
+	return nil
 }
 
 func mentionsActive(terms []any) bool {

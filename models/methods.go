@@ -68,6 +68,11 @@ func intArg(a Args, name string) (int64, error) {
 		if n, ok := ToInt64(v); ok {
 			return n, nil
 		}
+	case map[string]any:
+		// Odoo hands the value to the database driver, which has no SQL
+		// for a dict (a dict given positionally where a context was meant
+		// lands here).
+		return 0, ServerErrorf("psycopg2.ProgrammingError", "can't adapt type 'dict'")
 	}
 	return 0, ServerErrorf("builtins.TypeError", "%s must be an integer, not %s", name, py.Repr(a[name]))
 }
