@@ -150,7 +150,7 @@ func testBadArguments(t *testing.T, e *env) {
 		{name: "create with a number", service: "object", method: "execute_kw", args: kw("res.partner", "create", []any{int64(7)}),
 			exc: typeError, msg: "'int' object is not iterable"},
 		{name: "write with a string", service: "object", method: "execute_kw", args: kw("res.partner", "write", []any{[]any{target}, "Bad input written"}),
-			exc: typeError, msg: "write() expects a dictionary of values, got 'Bad input written'"},
+			exc: "builtins.AttributeError", msg: "'str' object has no attribute 'get'"},
 		{name: "write with a list", service: "object", method: "execute_kw", args: kw("res.partner.category", "write", []any{[]any{int64(1)}, []any{"name", "Bad input written"}}),
 			exc: typeError, msg: "write() expects a dictionary of values, got ['name', 'Bad input written']"},
 		// Odoo's Partner.write reads its values with .get first.
