@@ -27,7 +27,8 @@ func commonVersion(h *Handler, r *http.Request, p Params) (any, error) {
 }
 
 func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
-	var db, login, pw string
+	var db, login string
+	var pw any // any value: the services tell what Odoo does with one that is no text
 	if err := p.scan(signature{name: "exp_login", params: []string{"db", "login", "password"}, required: 3}, &db, &login, &pw); err != nil {
 		return nil, err
 	}
@@ -37,8 +38,8 @@ func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
 }
 
 func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
-	var db, login, pw string
-	var env any
+	var db, login string
+	var pw, env any
 	if err := p.scan(signature{name: "exp_authenticate", params: []string{"db", "login", "password", "user_agent_env"}, required: 4},
 		&db, &login, &pw, &env); err != nil {
 		return nil, err
