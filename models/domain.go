@@ -789,9 +789,17 @@ func (c *domainCompiler) x2many(m *Model, alias string, f *Field, op string, val
 	switch op {
 	case "=", "in", "!=", "not in":
 		if hasString(value) {
-			sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "ilike", value}}
-			if op == "=" || op == "!=" {
-				sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "=", value}}
+			recName := c.env.Registry.Model(f.Relation).RecName
+			_, scalar := value.(string)
+			switch {
+			case op == "=" || op == "!=":
+				sub = []any{[]any{recName, "=", value}}
+			case scalar:
+				// Odoo searches the comodel's names with the operator
+				// itself: in with a single name is an invalid term.
+				sub = []any{[]any{recName, "in", value}}
+			default:
+				sub = []any{[]any{recName, "ilike", value}}
 			}
 		} else {
 			ids, err := IDList(value)

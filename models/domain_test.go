@@ -116,6 +116,8 @@ func TestDomainErrors(t *testing.T) {
 		{"syntax before indexing", []any{"|", "="}, "is syntactically not correct"},
 		{"not_a_list", "name = 'x'", "AssertionError: Domains to normalize must have a 'domain' form: a list or tuple of domain components"},
 		{"scalar_in", []any{[]any{"id", "in", "x"}}, "Invalid domain term"},
+		{"a single name in a many2many", []any{[]any{"category_id", "in", "VIP"}}, "Invalid domain term ('name', 'in', 'VIP')"},
+		{"a single name not in a many2many", []any{[]any{"category_id", "not in", "VIP"}}, "Invalid domain term ('name', 'in', 'VIP')"},
 		{"dict_in", []any{[]any{"id", "in", map[string]any{"a": int64(1)}}}, "Invalid domain term ('id', 'in', {'a': 1})"},
 		{"path_through_scalar", []any{[]any{"name.foo", "=", "x"}}, "AssertionError: Invalid field 'name.foo' in domain term ('name.foo', '=', 'x')"},
 		{"any_on_scalar", []any{[]any{"name", "any", []any{[]any{"id", "=", int64(1)}}}}, "KeyError: None"},
