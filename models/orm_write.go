@@ -123,6 +123,13 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, err
 		}
 	}
+	for _, name := range sortedKeys(vals) {
+		if f := m.Fields[name]; f != nil {
+			if err := f.pgTimeText(vals[name]); err != nil {
+				return 0, err
+			}
+		}
+	}
 	cols, x2m, related, err := env.splitVals(ctx, m, vals)
 	if err != nil {
 		return 0, err
