@@ -657,7 +657,10 @@ func (c *domainCompiler) like(col string, f *Field, pattern string, insensitive 
 		return where{sql: text + " LIKE ?", args: []any{pattern}}
 	}
 	if insensitive {
-		return where{sql: text + " LIKE ?", args: []any{pattern}}
+		// SQLite's LIKE folds ASCII letters only: both sides are lowered
+		// by godoo_lower (registered by the SQLite store), as PostgreSQL's
+		// ILIKE folds every letter.
+		return where{sql: "godoo_lower(" + text + ") LIKE godoo_lower(?)", args: []any{pattern}}
 	}
 	return where{sql: "(" + text + " LIKE ? AND " + text + " GLOB ?)", args: []any{pattern, likeToGlob(pattern)}}
 }
