@@ -49,3 +49,20 @@ func TestLoginPasswordShapes(t *testing.T) {
 		})
 	})
 }
+
+// TestUnknownUIDRefused checks the deliberate difference of a uid that
+// names no user: refused as any wrong credentials, with nothing that tells
+// it from an existing user's wrong password.
+func TestUnknownUIDRefused(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			for _, tc := range []struct {
+				uid int64
+				pw  string
+			}{{987654, adminPassword}, {987654, "conf-wrong-password"}, {2, "conf-wrong-password"}} {
+				_, f := c.call(t, "object", "execute_kw", e.db, tc.uid, tc.pw, "res.partner", "search_count", []any{[]any{}})
+				wantExact(t, c, f, 3, "odoo.exceptions.AccessDenied", "Access Denied")
+			}
+		})
+	})
+}
