@@ -244,9 +244,13 @@ func TestFieldTypesBadValues(t *testing.T) {
 		}{
 			{"state", "nope", "builtins.ValueError", "Wrong value for x.types.state: 'nope'"},
 			{"state", int64(3), "builtins.ValueError", "Wrong value for x.types.state: 3"},
-			{"day", "not-a-date", "builtins.ValueError", "time data 'not-a-date' does not match format '%Y-%m-%d'"},
-			{"day", "2024-02-30", "builtins.ValueError", "day is out of range for month"},
-			{"day", "2024-13-01", "builtins.ValueError", "time data '2024-13-01' does not match format '%Y-%m-%d'"},
+			// Odoo inserts a date's text as it is: what PostgreSQL refuses
+			// fails with its error, what it takes with Odoo's own.
+			{"day", "not-a-date", "psycopg2.errors.InvalidDatetimeFormat", `invalid input syntax for type date: "not-a-date"`},
+			{"day", "2024-02-30", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-02-30"`},
+			{"day", "2024-13-01", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-13-01"`},
+			{"day", "31/12/2024", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "31/12/2024"`},
+			{"day", "12/31/2024", "builtins.ValueError", "time data '12/31/2024' does not match format '%Y-%m-%d'"},
 			{"day", "2024-01-1x", "builtins.ValueError", "unconverted data remains: x"},
 			{"moment", "2024-01-01T10:00:00", "builtins.ValueError", "time data '2024-01-01T10:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
 			{"moment", "yesterday", "builtins.ValueError", "stray % in format '%Y-%m-%'"},
@@ -256,7 +260,7 @@ func TestFieldTypesBadValues(t *testing.T) {
 			{"moment", "2024-02-29 13:14:15.123456", "builtins.ValueError", "unconverted data remains: .123456"},
 			{"moment", "2024-02-29 13:1", "builtins.ValueError", "stray % in format '%Y-%m-%d %H:%'"},
 			{"moment", "2024-2-9 3:04:05", "builtins.ValueError", "unconverted data remains: :05"},
-			{"moment", "2024-02-29 25:00:00", "builtins.ValueError", "time data '2024-02-29 25:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
+			{"moment", "2024-02-29 25:00:00", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-02-29 25:00:00"`},
 			{"count", "1.5", "builtins.ValueError", "invalid literal for int() with base 10: '1.5'"},
 			{"count", []any{int64(1)}, "builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
 			{"ratio", "abc", "builtins.ValueError", "could not convert string to float: 'abc'"},

@@ -20,7 +20,7 @@ func moreMethods() []*Method {
 	return []*Method{
 		{Name: "copy", Class: "BaseModel", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
 		{Name: "name_create", Class: "BaseModel", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
-		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
+		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: DefaultGet},
 		{Name: "has_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
 		{Name: "check_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
 		{Name: "read_group", Class: "BaseModel", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
@@ -131,8 +131,10 @@ func (env *Env) CreateNamed(ctx context.Context, m *Model, vals map[string]any) 
 	return []any{id, names[id]}, nil
 }
 
-// rpcDefaultGet returns the defaults of the named fields that have one.
-func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+// DefaultGet is default_get every model has: the defaults of the named
+// fields that have one, a *Dict in the order they were named. A model's
+// own default_get starts from it.
+func DefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	names, err := fieldNamesArg(a, "fields_list")
 	if err != nil {
 		return nil, err
@@ -166,9 +168,8 @@ func rpcHasAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) 
 	return true, nil
 }
 
-// rpcCheckAccess raises AccessError when op is refused. Odoo returns None,
-// which XML-RPC cannot carry; godoo returns True so that scripts work over
-// both protocols.
+// rpcCheckAccess raises AccessError when op is refused, and returns None
+// otherwise, as Odoo 18.
 func rpcCheckAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
 	op := Op(strArg(a, "operation"))
 	if err := env.CheckAccess(ctx, m, op); err != nil {
@@ -177,7 +178,9 @@ func rpcCheckAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args
 	if err := env.checkRule(ctx, m, ids, op); err != nil {
 		return nil, err
 	}
-	return true, nil
+	// Odoo 18's check_access returns None: a JSON-RPC answer without
+	// result, a fault over XML-RPC.
+	return nil, nil
 }
 
 // groupSpec is one groupby: a field and, for dates, a granularity.

@@ -17,8 +17,11 @@ func partnerBehaviour() *models.Behaviour {
 		Hooks: models.Hooks{
 			CopyMarked:       []string{"name"},
 			DisplayName:      partnerDisplayName,
-			DisplayNameDeps:  []string{"parent_id", "is_company"},
+			DisplayNameDeps:  []string{"parent_id", "is_company", "type"},
 			NameCreateValues: partnerNameCreate,
+			ParentCycle:      "You cannot create recursive Partner hierarchies.",
+			// Odoo's Partner.write reads its values with .get first.
+			Overrides: map[string]models.Override{"write": {Class: "Partner", DictGet: true}},
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
@@ -64,10 +67,38 @@ func partnerBehaviour() *models.Behaviour {
 				return partnerFieldsSync(ctx, env, ids, vals)
 			},
 		},
+		Methods: []*models.Method{{Name: "default_get", Class: "Partner", Params: []string{"fields_list"}, Required: 1,
+			ReadOnly: true, Fn: partnerDefaultGet}},
 		Defaults: partnerDefaults(),
 		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
 			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
 	}
+}
+
+// partnerDefaultGet is Odoo's default_get of res.partner: a contact made
+// under a parent (a default parent_id, asked for) gets the parent's
+// company, read as the caller.
+func partnerDefaultGet(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
+	res, err := models.DefaultGet(ctx, env, m, ids, a)
+	if err != nil {
+		return nil, err
+	}
+	out := res.(*models.Dict)
+	v, asked := out.Get("parent_id")
+	parent, ok := models.ToInt64(v)
+	if !asked || !ok || !py.Truthy(v) {
+		return out, nil
+	}
+	recs, err := env.Read(ctx, m, []int64{parent}, []string{"company_id"}, false)
+	if err != nil {
+		return nil, err
+	}
+	company := any(false)
+	if len(recs) == 1 {
+		company = recs[0]["company_id"]
+	}
+	out.Set("company_id", company)
+	return out, nil
 }
 
 // computeCompanyType is company_type: "company" or "person" after
@@ -81,6 +112,23 @@ func computeCompanyType(_ *models.Env, recs []models.Record) error {
 		}
 	}
 	return nil
+}
+
+// addressTypes are the types of address a partner without a name is
+// named by (Odoo's _complete_name_displayed_types).
+var addressTypes = map[any]bool{"invoice": true, "delivery": true, "other": true}
+
+// selectionLabel is the label of a selection field's value, "" for none.
+func selectionLabel(f *models.Field, v any) string {
+	if f == nil {
+		return ""
+	}
+	for _, opt := range f.Selection {
+		if opt[0] == v {
+			return opt[1]
+		}
+	}
+	return ""
 }
 
 // partnerDisplayName prefixes a contact's name with its parent's, as Odoo
@@ -99,8 +147,13 @@ func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Reco
 			return err
 		}
 	}
+	types := env.Registry.Model("res.partner").Fields["type"]
 	for _, r := range recs {
 		name, _ := r["name"].(string)
+		if _, ok := r["parent_id"].(int64); ok && name == "" && addressTypes[r["type"]] {
+			// An address without a name is named by its type.
+			name = selectionLabel(types, r["type"])
+		}
 		if pid, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
 			if pn, ok := names[pid].(string); ok && pn != "" {
 				if name == "" {
