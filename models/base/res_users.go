@@ -81,6 +81,7 @@ func usersBehaviour() *models.Behaviour {
 			},
 		},
 		Defaults: usersDefaults(),
+		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_password": computePassword},
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -89,6 +90,15 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// computePassword is new_password: empty, as Odoo never reads a password
+// back.
+func computePassword(_ *models.Env, recs []models.Record) error {
+	for _, r := range recs {
+		r["new_password"] = ""
+	}
+	return nil
 }
 
 // usersCopyData marks a copied user's name and login as a copy's, as
