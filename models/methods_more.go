@@ -271,7 +271,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if err != nil {
 			return nil, err
 		}
-		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr})
+		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr, exact: f.Numeric && (fn == "sum" || fn == "avg")})
 	}
 	order, err := env.readGroupOrder(ctx, m, specs, aggs, strArg(a, "orderby"))
 	if err != nil {
@@ -307,6 +307,14 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	sel = append(sel, "COUNT(*)")
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
+	}
+	// Exact sums and averages are made from the sum and the count, read
+	// after the aggregates.
+	for i := range aggs {
+		if aggs[i].exact {
+			aggs[i].at = len(sel)
+			sel = append(sel, "SUM(t0."+m.Fields[aggs[i].field].Column+")", "COUNT(t0."+m.Fields[aggs[i].field].Column+")")
+		}
 	}
 	from := m.Table + " t0"
 	for _, s := range specs {
@@ -378,6 +386,8 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				g[ag.out] = n
 			} else if v == nil {
 				g[ag.out] = false
+			} else if ag.exact {
+				g[ag.out] = exactAggregate(ag.fn, vals[ag.at], vals[ag.at+1])
 			} else {
 				x, _ := toFloat(v)
 				g[ag.out] = x
@@ -408,7 +418,13 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 
 // agg is one aggregate of read_group: the key it is returned under, the
 // field and function, and its SQL.
-type agg struct{ out, field, fn, col string }
+type agg struct {
+	out, field, fn, col string
+	// exact aggregates are computed from the sum and count read at at,
+	// as decimals (Field.Numeric).
+	exact bool
+	at    int
+}
 
 // aggregateExpr is the SQL of aggregating f with fn, on either dialect.
 func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
