@@ -347,7 +347,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if lazy && len(specs) == 1 {
 		countKey = specs[0].field.Name + "_count"
 	}
-	var unlinked []unlinkedGroup
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
@@ -361,10 +360,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				v = string(b)
 			}
 			val, cond, period := env.groupValue(s, v)
-			if s.field.Type == Many2many && v == nil {
-				cond = []any{[]any{s.field.Name, "not in", []any{}}}
-				unlinked = append(unlinked, unlinkedGroup{spec: s, leaf: cond[0].([]any)})
-			}
 			g[s.key] = val
 			gdoms = append(gdoms, cond)
 			if period != nil {
@@ -404,11 +399,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	}
 	if err := rows.Err(); err != nil {
 		return nil, env.Classify(err)
-	}
-	// The domain of a many2many's group without links names the others'
-	// links, which are known once every group is.
-	for _, u := range unlinked {
-		copy(u.leaf, otherLinks(u.spec, groups))
 	}
 	if err := env.nameGroups(ctx, specs, groups); err != nil {
 		return nil, err
@@ -499,8 +489,10 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 		if s.key != term {
 			continue
 		}
-		if f, alias := groupOrderField(s); f.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, env.Dialect, alias, f, dir, nulls), ", "), nil
+		// A many2one sorts by its comodel's order; a many2many's links
+		// sort by their ids, as Odoo 18's.
+		if s.field.Type == Many2one && s.gran == "" {
+			return strings.Join(many2oneOrder(env.Registry, env.Dialect, "t0", s.field, dir, nulls), ", "), nil
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}
