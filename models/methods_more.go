@@ -23,6 +23,7 @@ func moreMethods() []*Method {
 		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
 		{Name: "has_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
 		{Name: "check_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
+		{Name: "get_metadata", Class: "BaseModel", Record: true, Op: OpRead, Fn: rpcGetMetadata},
 		{Name: "read_group", Class: "BaseModel", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
 	}
 }
