@@ -22,11 +22,25 @@ func TestComputedReads(t *testing.T) {
 			if err := base.Install(ctx, env, base.Options{}); err != nil {
 				return err
 			}
+			admin, err := env.XMLID(ctx, "base.partner_admin")
+			if err != nil {
+				return err
+			}
+			// A zone without summer time: its offset is the same any day.
+			if err := env.Write(ctx, r.Model("res.partner"), []int64{admin}, map[string]any{"tz": "Asia/Kolkata"}); err != nil {
+				return err
+			}
 			for _, c := range []struct {
 				name, model, xmlid, field string
 				want                      any
 			}{
 				{"new_password reads empty", "res.users", "base.user_admin", "new_password", ""},
+				{"one language active", "res.partner", "base.main_partner", "active_lang_count", int64(1)},
+				{"a time zone's offset", "res.partner", "base.partner_admin", "tz_offset", "+0530"},
+				{"no time zone is UTC", "res.partner", "base.main_partner", "tz_offset", "+0000"},
+				{"a company without a country names the tax id", "res.partner", "base.main_partner", "vat_label", "Tax ID"},
+				{"company registry", "res.partner", "base.main_partner", "company_registry_label", "Company ID"},
+				{"self is the partner", "res.partner", "base.main_partner", "self", []any{int64(-1), "My Company"}},
 			} {
 				id, err := env.XMLID(ctx, c.xmlid)
 				if err != nil {
@@ -36,8 +50,12 @@ func TestComputedReads(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if got := recs[0][c.field]; !reflect.DeepEqual(got, c.want) {
-					t.Errorf("%s: %s.%s = %#v, want %#v", c.name, c.model, c.field, got, c.want)
+				want := c.want
+				if pair, ok := want.([]any); ok && pair[0] == int64(-1) {
+					want = []any{id, pair[1]} // the record itself
+				}
+				if got := recs[0][c.field]; !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: %s.%s = %#v, want %#v", c.name, c.model, c.field, got, want)
 				}
 			}
 			return nil

@@ -69,9 +69,18 @@ func partnerBehaviour() *models.Behaviour {
 			},
 		},
 		Defaults: partnerDefaults(),
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
-			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
+		Computes: partnerBehaviourComputes(),
 	}
+}
+
+// partnerBehaviourComputes are the computes of res.partner's fields.
+func partnerBehaviourComputes() map[string]func(*models.Env, []models.Record) error {
+	out := map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
+		"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress}
+	for name, fn := range partnerComputes {
+		out[name] = fn
+	}
+	return out
 }
 
 // computeCompanyType is company_type: "company" or "person" after
