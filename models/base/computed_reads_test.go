@@ -40,6 +40,10 @@ func TestComputedReads(t *testing.T) {
 				{"no time zone is UTC", "res.partner", "base.main_partner", "tz_offset", "+0000"},
 				{"a company without a country names the tax id", "res.partner", "base.main_partner", "vat_label", "Tax ID"},
 				{"company registry", "res.partner", "base.main_partner", "company_registry_label", "Company ID"},
+				{"an internal user's partner is not shared", "res.partner", "base.partner_admin", "partner_share", false},
+				{"the superuser's partner is not shared", "res.partner", "base.partner_root", "partner_share", false},
+				{"a partner without users is shared", "res.partner", "base.main_partner", "partner_share", true},
+				{"an archived user's partner is shared", "res.users", "base.public_user", "partner_share", true},
 				{"self is the partner", "res.partner", "base.main_partner", "self", []any{int64(-1), "My Company"}},
 			} {
 				id, err := env.XMLID(ctx, c.xmlid)

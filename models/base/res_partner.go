@@ -42,6 +42,9 @@ func partnerBehaviour() *models.Behaviour {
 				if err := partnerFieldsSync(ctx, env, []int64{id}, vals); err != nil {
 					return err
 				}
+				if err := syncPartnerShare(ctx, env, []int64{id}); err != nil {
+					return err
+				}
 				return handleFirstContactCreation(ctx, env, id)
 			},
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {

@@ -88,3 +88,31 @@ func computeSelf(_ *models.Env, recs []models.Record) error {
 	}
 	return nil
 }
+
+// syncPartnerShare stores partner_share of partners, Odoo's stored
+// compute: a partner is shared unless an active internal user is theirs;
+// the superuser's partner never is.
+func syncPartnerShare(ctx context.Context, env *models.Env, partners []int64) error {
+	partners = models.UniqueIDs(partners)
+	if len(partners) == 0 {
+		return nil
+	}
+	args := append([]any{true, false, false, models.SuperuserID}, models.IDArgs(partners)...)
+	_, err := env.Exec(ctx, "UPDATE res_partner SET partner_share = NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = res_partner.id "+
+		"AND u.active = ? AND COALESCE(u.share, ?) = ?) AND NOT EXISTS (SELECT 1 FROM res_users s WHERE s.id = ? AND s.partner_id = res_partner.id) "+
+		"WHERE id IN ("+models.Placeholders(len(partners))+")", args...)
+	return err
+}
+
+// syncUsersPartnerShare stores partner_share of the partners of the users
+// uids.
+func syncUsersPartnerShare(ctx context.Context, env *models.Env, uids []int64) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	partners, err := env.Int64s(ctx, "SELECT partner_id FROM res_users WHERE id IN ("+models.Placeholders(len(uids))+")", models.IDArgs(uids)...)
+	if err != nil {
+		return err
+	}
+	return syncPartnerShare(ctx, env, partners)
+}

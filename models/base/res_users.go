@@ -72,6 +72,13 @@ func usersBehaviour() *models.Behaviour {
 						return err
 					}
 				}
+				if hasAny(vals, "active", "partner_id") {
+					// A partner a user left keeps its value until it
+					// is written again.
+					if err := syncUsersPartnerShare(ctx, env, ids); err != nil {
+						return err
+					}
+				}
 				for _, f := range authFields {
 					if _, ok := vals[f]; ok {
 						return env.BumpAuthVersion(ctx, ids)
@@ -302,7 +309,10 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 	}
 	_, err = env.Exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+models.Placeholders(len(uids))+")",
 		append([]any{internal}, models.IDArgs(uids)...)...)
-	return err
+	if err != nil {
+		return err
+	}
+	return syncUsersPartnerShare(ctx, env, uids)
 }
 
 // userTypes are Odoo's groups of the category "User types": a user is in
