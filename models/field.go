@@ -103,6 +103,10 @@ type Field struct {
 	// Digits are a float's precision and scale (Odoo's digits=(16, 2)):
 	// values are rounded to Digits[1] decimals when written. Nil for none.
 	Digits []int
+	// Numeric is a number Odoo keeps as SQL NUMERIC, exact decimals (a
+	// monetary, or a float with digits, 0 included): read_group sums and
+	// averages it as decimals, not as binary floats.
+	Numeric bool
 	// CurrencyField names the many2one to res.currency whose rounding a
 	// monetary value is rounded to when written ("currency_id" unless the
 	// declaration says otherwise).

@@ -168,6 +168,11 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
 		return 0, err
 	}
+	if m.parentStore() {
+		if err := env.updateParentPaths(ctx, m, []int64{id}); err != nil {
+			return 0, err
+		}
+	}
 	if err := env.checkRule(ctx, m, []int64{id}, OpCreate); err != nil {
 		return 0, err // the transaction rolls the insert back
 	}
@@ -258,6 +263,11 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err
+	}
+	if _, moved := cols["parent_id"]; moved && m.parentStore() {
+		if err := env.updateParentPaths(ctx, m, ids); err != nil {
+			return err
+		}
 	}
 	if err := env.writeX2many(ctx, m, ids, x2m); err != nil {
 		return err

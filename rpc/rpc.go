@@ -149,6 +149,7 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		refuseMethod(w, r)
 		return
 	}
+	r = withKeyOrders(r, call)
 	id := call.env.ID
 	service, method, args, err := jsonRPCCall(call)
 	exchangeOf(r.Context()).rpcCall(protoJSONRPC, service, method)

@@ -68,6 +68,7 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 			return
 		}
 		exchangeOf(r.Context()).call(protoWeb, "web", "", name)
+		r = withKeyOrders(r, call)
 		c := &webCall{r: r}
 		id := call.env.ID
 		res, err := wr.h.run(r.Context(), name, func() (any, error) { return wr.dispatch(c, call, mode, fn) })

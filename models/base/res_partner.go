@@ -2,6 +2,10 @@ package base
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/py"
@@ -41,6 +45,9 @@ func partnerBehaviour() *models.Behaviour {
 				if err := partnerFieldsSync(ctx, env, []int64{id}, vals); err != nil {
 					return err
 				}
+				if err := syncPartnerShare(ctx, env, []int64{id}); err != nil {
+					return err
+				}
 				return handleFirstContactCreation(ctx, env, id)
 			},
 			AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
@@ -70,8 +77,7 @@ func partnerBehaviour() *models.Behaviour {
 		Methods: []*models.Method{{Name: "default_get", Class: "Partner", Params: []string{"fields_list"}, Required: 1,
 			ReadOnly: true, Fn: partnerDefaultGet}},
 		Defaults: partnerDefaults(),
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
-			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
+		Computes: partnerBehaviourComputes(),
 	}
 }
 
@@ -99,6 +105,16 @@ func partnerDefaultGet(ctx context.Context, env *models.Env, m *models.Model, id
 	}
 	out.Set("company_id", company)
 	return out, nil
+}
+
+// partnerBehaviourComputes are the computes of res.partner's fields.
+func partnerBehaviourComputes() map[string]func(*models.Env, []models.Record) error {
+	out := map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
+		"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress}
+	for name, fn := range partnerComputes {
+		out[name] = fn
+	}
+	return out
 }
 
 // computeCompanyType is company_type: "company" or "person" after
@@ -132,7 +148,8 @@ func selectionLabel(f *models.Field, v any) string {
 }
 
 // partnerDisplayName prefixes a contact's name with its parent's, as Odoo
-// shows "Company, Contact".
+// shows "Company, Contact", then adds what the context asks for
+// (partnerNameDecorations).
 func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var parents []int64
 	for _, r := range recs {
@@ -142,8 +159,14 @@ func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Reco
 	}
 	names := map[int64]any{}
 	if len(parents) > 0 {
+		// The parent's plain name: the context's decorations are the
+		// contact's own.
+		plain := env.Sudo()
+		if hasNameDecorations(env.Context) {
+			plain = plain.WithContext(withoutNameDecorations(env.Context))
+		}
 		var err error
-		if names, err = env.Sudo().DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
+		if names, err = plain.DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
 			return err
 		}
 	}
@@ -164,6 +187,95 @@ func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Reco
 			}
 		}
 		r["display_name"] = name
+	}
+	if hasNameDecorations(env.Context) {
+		return decoratePartnerNames(ctx, env, recs)
+	}
+	return nil
+}
+
+// partnerNameDecorations are the context keys that add to a partner's
+// display name, as Odoo's res.partner._compute_display_name.
+var partnerNameDecorations = []string{"show_address", "partner_show_db_id", "address_inline", "show_email", "show_vat"}
+
+func hasNameDecorations(c map[string]any) bool {
+	for _, k := range partnerNameDecorations {
+		if py.Truthy(c[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutNameDecorations(c map[string]any) map[string]any {
+	out := make(map[string]any, len(c))
+	for k, v := range c {
+		if !slices.Contains(partnerNameDecorations, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// blankBeforeNewline is Python's \s+\n: the blanks (empty lines too)
+// before a line break.
+var blankBeforeNewline = regexp.MustCompile(`[ \t\n\r\f\v]+\n`)
+
+// decoratePartnerNames adds to the display names of recs, in Odoo's order,
+// the address (show_address, without the company), the id
+// (partner_show_db_id), the lines joined on one (address_inline), the
+// email (show_email) and the tax id (show_vat).
+func decoratePartnerNames(ctx context.Context, env *models.Env, recs []models.Record) error {
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r["id"].(int64)
+	}
+	own, err := readByID(ctx, env, "res.partner", ids, []string{"street", "street2", "city", "zip", "state_id", "country_id", "email", "vat"})
+	if err != nil {
+		return err
+	}
+	var addresses map[int64]string
+	if py.Truthy(env.Context["show_address"]) {
+		rows := make([]models.Record, 0, len(own))
+		for _, id := range ids {
+			if r := own[id]; r != nil {
+				rows = append(rows, r)
+			}
+		}
+		if addresses, err = partnerAddresses(ctx, env, rows, true); err != nil {
+			return err
+		}
+	}
+	text := func(r models.Record, k string) string {
+		s, _ := r[k].(string)
+		return s
+	}
+	for _, r := range recs {
+		id := r["id"].(int64)
+		name, _ := r["display_name"].(string)
+		if addresses != nil {
+			name += "\n" + addresses[id]
+		}
+		name = blankBeforeNewline.ReplaceAllString(name, "\n")
+		if py.Truthy(env.Context["partner_show_db_id"]) {
+			name = fmt.Sprintf("%s (%d)", name, id)
+		}
+		if py.Truthy(env.Context["address_inline"]) {
+			var lines []string
+			for _, l := range strings.Split(name, "\n") {
+				if strings.TrimSpace(l) != "" {
+					lines = append(lines, l)
+				}
+			}
+			name = strings.Join(lines, ", ")
+		}
+		if email := text(own[id], "email"); py.Truthy(env.Context["show_email"]) && email != "" {
+			name = fmt.Sprintf("%s <%s>", name, email)
+		}
+		if vat := text(own[id], "vat"); py.Truthy(env.Context["show_vat"]) && vat != "" {
+			name = fmt.Sprintf("%s \u2012 %s", name, vat)
+		}
+		r["display_name"] = strings.TrimSpace(name)
 	}
 	return nil
 }

@@ -71,6 +71,13 @@ func usersBehaviour() *models.Behaviour {
 						return err
 					}
 				}
+				if hasAny(vals, "active", "partner_id") {
+					// A partner a user left keeps its value until it
+					// is written again.
+					if err := syncUsersPartnerShare(ctx, env, ids); err != nil {
+						return err
+					}
+				}
 				for _, f := range authFields {
 					if _, ok := vals[f]; ok {
 						return env.BumpAuthVersion(ctx, ids)
@@ -80,6 +87,7 @@ func usersBehaviour() *models.Behaviour {
 			},
 		},
 		Defaults: usersDefaults(),
+		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_password": computePassword},
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -88,6 +96,15 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// computePassword is new_password: empty, as Odoo never reads a password
+// back.
+func computePassword(_ *models.Env, recs []models.Record) error {
+	for _, r := range recs {
+		r["new_password"] = ""
+	}
+	return nil
 }
 
 // usersCopyData marks a copied user's name and login as a copy's, as
@@ -290,7 +307,10 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 	}
 	_, err = env.Exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+models.Placeholders(len(uids))+")",
 		append([]any{internal}, models.IDArgs(uids)...)...)
-	return err
+	if err != nil {
+		return err
+	}
+	return syncUsersPartnerShare(ctx, env, uids)
 }
 
 // userTypes are Odoo's groups of the category "User types": a user is in
