@@ -81,6 +81,9 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 	if _, ok := vals["customer_lead"]; !ok {
 		vals["customer_lead"] = 0.0
 	}
+	if _, ok := vals["qty_delivered_method"]; !ok {
+		vals["qty_delivered_method"] = "manual" // no stock, no expense: delivered quantities are entered by hand
+	}
 	return nil
 }
 
