@@ -28,7 +28,7 @@ func Computed() map[string]map[string]string {
 	return map[string]map[string]string{
 		"sale.order": {
 			"amount_untaxed": "_compute_amounts", "amount_tax": "_compute_amounts", "amount_total": "_compute_amounts",
-			"invoice_status": "_compute_invoice_status",
+			"invoice_status": "_compute_invoice_status", "tax_totals": "_compute_tax_totals",
 		},
 		"sale.order.line": {
 			"price_subtotal": "_compute_amount", "price_tax": "_compute_amount", "price_total": "_compute_amount",

@@ -25,6 +25,7 @@ func orderBehaviour() *models.Behaviour {
 		Computes: map[string]func(*models.Env, []models.Record) error{
 			"_compute_amounts":        computeOrderAmounts,
 			"_compute_invoice_status": computeOrderInvoiceStatus,
+			"_compute_tax_totals":     computeTaxTotals,
 		},
 		Methods: []*models.Method{
 			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},

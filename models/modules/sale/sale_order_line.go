@@ -110,6 +110,14 @@ type line struct {
 	state, policy                string
 	section                      bool
 	subtotal, tax, total, toBill float64
+	// taxed are the line's taxes with what each amounts to.
+	taxed []taxed
+}
+
+// taxed is one tax of a line and what it amounts to.
+type taxed struct {
+	tax
+	amountDue float64
 }
 
 // readLines reads the lines ids with their amounts computed as Odoo's
@@ -173,9 +181,10 @@ func readLines(ctx context.Context, env *models.Env, where string, args ...any) 
 
 // tax is one tax of a line.
 type tax struct {
-	kind     string // amount_type
-	amount   float64
-	included bool
+	id, group int64
+	kind      string // amount_type
+	amount    float64
+	included  bool
 }
 
 // amounts computes l's subtotal, tax and total with its taxes.
@@ -190,12 +199,15 @@ func (l *line) amounts(taxes []tax) {
 	base := gross / (1 + included/100)
 	l.subtotal = round(base, l.rounding)
 	for _, t := range taxes {
+		var due float64
 		switch t.kind {
 		case "percent":
-			l.tax += round(base*t.amount/100, l.rounding)
+			due = round(base*t.amount/100, l.rounding)
 		case "fixed":
-			l.tax += round(t.amount*l.qty, l.rounding)
+			due = round(t.amount*l.qty, l.rounding)
 		}
+		l.tax += due
+		l.taxed = append(l.taxed, taxed{tax: t, amountDue: due})
 	}
 	l.total = l.subtotal + l.tax
 }
@@ -207,7 +219,7 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 	if f == nil || f.RelTable == "" {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, '') FROM "+
+	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, '') FROM "+
 		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
 		models.IDArgs(ids)...)
 	if err != nil {
@@ -218,7 +230,7 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 		var id int64
 		var t tax
 		var include string
-		if err := rows.Scan(&id, &t.kind, &t.amount, &include); err != nil {
+		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include); err != nil {
 			return nil, err
 		}
 		t.included = include == "tax_included"
