@@ -209,7 +209,8 @@ func (l *line) amounts(taxes []tax) {
 		l.tax += due
 		l.taxed = append(l.taxed, taxed{tax: t, amountDue: due})
 	}
-	l.total = l.subtotal + l.tax
+	l.tax = round(l.tax, l.rounding)
+	l.total = round(l.subtotal+l.tax, l.rounding)
 }
 
 // lineTaxes are the taxes of the lines ids, by line.
