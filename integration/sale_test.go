@@ -111,7 +111,80 @@ func TestSaleOrderFlow(t *testing.T) {
 				}
 			})
 		}
+		t.Run("taxes", func(t *testing.T) { saleTaxes(t, e, c, syms) })
+		t.Run("states", func(t *testing.T) { saleStates(t, e, c, syms) })
 	})
+}
+
+// saleTaxes: an order with percent taxes, one on top of the price and
+// one included in it, has Odoo's amounts, rounded per line, and its tax
+// totals by tax group.
+func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
+	company, country := s.ref(t, "@base.main_company"), s.ref(t, "@base.us")
+	// Taxes are the accountants': make the administrator one, as a
+	// company setting up its taxes does.
+	e.mustKw(t, c, "res.users", "write", []any{[]any{s.ref(t, "@base.user_admin")},
+		map[string]any{"groups_id": []any{[]any{4, s.ref(t, "@account.group_account_manager")}}}}, nil)
+	group := e.mustKw(t, c, "account.tax.group", "create", []any{map[string]any{"name": "Tax 15%", "company_id": company}}, nil)
+	tax := func(name string, amount float64, override any) any {
+		return e.mustKw(t, c, "account.tax", "create", []any{map[string]any{"name": name, "type_tax_use": "sale", "amount_type": "percent",
+			"amount": amount, "company_id": company, "country_id": country, "tax_group_id": group, "sequence": int64(1),
+			"price_include_override": override}}, nil)
+	}
+	excluded, included := tax("15%", 15, "tax_excluded"), tax("15% incl.", 15, "tax_included")
+	so := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": s.ids["@p_flow"], "order_line": []any{
+		[]any{0, 0, map[string]any{"product_id": s.ids["@prod_w"], "product_uom_qty": 3, "price_unit": 10.0, "discount": 10.0,
+			"tax_id": []any{[]any{6, 0, []any{excluded}}}}},
+		[]any{0, 0, map[string]any{"product_id": s.ids["@prod_s"], "product_uom_qty": 1, "price_unit": 11.5,
+			"tax_id": []any{[]any{6, 0, []any{included}}}}},
+	}}}, nil)
+	lines := e.mustKw(t, c, "sale.order.line", "search_read", []any{[]any{[]any{"order_id", "=", so}}},
+		map[string]any{"fields": []any{"price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl"}, "order": "id"}).([]any)
+	want := []map[string]any{
+		{"price_subtotal": 27.0, "price_tax": 4.05, "price_total": 31.05, "price_reduce_taxexcl": 9.0},
+		{"price_subtotal": 10.0, "price_tax": 1.5, "price_total": 11.5, "price_reduce_taxexcl": 10.0},
+	}
+	for i, l := range lines {
+		for k, v := range want[i] {
+			if got := l.(map[string]any)[k]; got != v {
+				t.Errorf("line %d: %s %v, want %v", i+1, k, got, v)
+			}
+		}
+	}
+	o := e.mustKw(t, c, "sale.order", "read", []any{[]any{so}, []any{"amount_untaxed", "amount_tax", "amount_total", "tax_totals"}}, nil).([]any)[0].(map[string]any)
+	if o["amount_untaxed"] != 37.0 || o["amount_tax"] != 5.55 || o["amount_total"] != 42.55 {
+		t.Errorf("order amounts %v %v %v, want 37, 5.55, 42.55", o["amount_untaxed"], o["amount_tax"], o["amount_total"])
+	}
+	totals, _ := o["tax_totals"].(map[string]any)
+	sub, _ := totals["subtotals"].([]any)
+	if totals["has_tax_groups"] != true || len(sub) != 1 {
+		t.Fatalf("tax_totals %v", totals)
+	}
+	groups, _ := sub[0].(map[string]any)["tax_groups"].([]any)
+	if len(groups) != 1 || groups[0].(map[string]any)["tax_amount"] != 5.55 || groups[0].(map[string]any)["group_name"] != "Tax 15%" {
+		t.Errorf("tax groups %v", groups)
+	}
+}
+
+// saleStates: a confirmed order cannot be confirmed again (Odoo's
+// error), its lines follow its state, and back to draft it may be
+// deleted.
+func saleStates(t *testing.T, e *env, c caller, s *symbols) {
+	so := s.ids["@so2"] // confirmed by the flow
+	_, f := e.kw(t, c, "sale.order", "action_confirm", []any{[]any{so}}, nil)
+	if f == nil || f.Code != 2 || !strings.Contains(f.String, "The following orders are not in a state requiring confirmation: S00002") {
+		t.Errorf("confirming a confirmed order: %+v", f)
+	}
+	e.mustKw(t, c, "sale.order", "action_cancel", []any{[]any{so}}, map[string]any{"context": map[string]any{"disable_cancel_warning": true}})
+	states := e.mustKw(t, c, "sale.order.line", "search_read", []any{[]any{[]any{"order_id", "=", so}}}, map[string]any{"fields": []any{"state"}}).([]any)
+	for _, l := range states {
+		if st := l.(map[string]any)["state"]; st != "cancel" {
+			t.Errorf("line of a cancelled order: state %v", st)
+		}
+	}
+	if got := e.mustKw(t, c, "sale.order", "unlink", []any{[]any{so}}, nil); got != true {
+		t.Errorf("unlink of a cancelled order: %v", got)
+	}
 }
 
 // drop removes key from every record of a read's answer.

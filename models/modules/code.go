@@ -18,6 +18,9 @@ type code struct {
 	// field: the field is computed when read, with the function of that
 	// name in the model's behaviour, and has no column.
 	computed map[string]map[string]string
+	// onDelete gives many2one fields Odoo's ondelete, which fields_get
+	// does not tell, by model and field.
+	onDelete map[string]map[string]string
 	// install creates the module's records beyond groups, access rows
 	// and rules (sequences, ...), once its models exist.
 	install func(ctx context.Context, env *models.Env) error
@@ -25,7 +28,7 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), install: sale.Install},
+	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency
@@ -41,22 +44,31 @@ func behavioursOf(order []string, model string) []*models.Behaviour {
 }
 
 // computeFields names, in the declarations byModel, the computes the
-// modules of order give fields. The declarations are the registry's own
-// copies: their fields are cloned before any is changed.
+// modules of order give fields, and sets the ondelete they give. The
+// declarations are the registry's own copies: their fields are cloned
+// before any is changed.
 func computeFields(byModel map[string]*models.Declaration, order []string) error {
 	for _, n := range order {
-		for model, fields := range codes[n].computed {
-			d := byModel[model]
-			if d == nil {
-				return fmt.Errorf("module %s: computes fields of %s, which is not declared", n, model)
-			}
-			d.Fields = slices.Clone(d.Fields)
-			for name, compute := range fields {
-				i := slices.IndexFunc(d.Fields, func(f models.FieldDeclaration) bool { return f.Name == name })
-				if i < 0 {
-					return fmt.Errorf("module %s: computes %s.%s, which is not declared", n, model, name)
+		for _, set := range []struct {
+			by  map[string]map[string]string
+			set func(f *models.FieldDeclaration, v string)
+		}{
+			{codes[n].computed, func(f *models.FieldDeclaration, v string) { f.Compute = v }},
+			{codes[n].onDelete, func(f *models.FieldDeclaration, v string) { f.OnDelete = v }},
+		} {
+			for model, fields := range set.by {
+				d := byModel[model]
+				if d == nil {
+					return fmt.Errorf("module %s: changes fields of %s, which is not declared", n, model)
 				}
-				d.Fields[i].Compute = compute
+				d.Fields = slices.Clone(d.Fields)
+				for name, v := range fields {
+					i := slices.IndexFunc(d.Fields, func(f models.FieldDeclaration) bool { return f.Name == name })
+					if i < 0 {
+						return fmt.Errorf("module %s: changes %s.%s, which is not declared", n, model, name)
+					}
+					set.set(&d.Fields[i], v)
+				}
 			}
 		}
 	}

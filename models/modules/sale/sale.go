@@ -39,6 +39,14 @@ func Computed() map[string]map[string]string {
 	}
 }
 
+// OnDelete is Odoo's ondelete of the module's many2one fields that is
+// not "set null", by model and field: an order's lines go with it.
+func OnDelete() map[string]map[string]string {
+	return map[string]map[string]string{
+		"sale.order.line": {"order_id": "cascade"},
+	}
+}
+
 // Install creates the module's records that its behaviour names: the
 // sequence orders are named by, the cancel wizard's form view and the
 // cancellation mail template its action opens with.
