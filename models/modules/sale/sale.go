@@ -118,21 +118,3 @@ func recordIDs(recs []models.Record) []int64 {
 	}
 	return ids
 }
-
-// queryStrings are the values of the one text column q selects.
-func queryStrings(ctx context.Context, env *models.Env, q string, args ...any) ([]string, error) {
-	rows, err := env.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}

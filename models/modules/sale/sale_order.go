@@ -173,11 +173,6 @@ func orderCopyData(ctx context.Context, env *models.Env, id int64, vals, _ map[s
 var lineCopyFields = []string{"sequence", "display_type", "name", "product_id", "product_uom_qty", "product_uom",
 	"price_unit", "discount", "tax_id", "customer_lead", "is_downpayment"}
 
-// setState writes state on the orders ids (and their lines).
-func setState(ctx context.Context, env *models.Env, m *models.Model, ids []int64, vals map[string]any) error {
-	return env.Write(ctx, m, ids, vals)
-}
-
 // actionConfirm confirms quotations: state sale, dated now. An order
 // that is not a quotation is refused with Odoo's text.
 func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
@@ -192,13 +187,13 @@ func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []
 		}
 	}
 	if len(wrong) > 0 {
-		names, err := queryStrings(ctx, env, "SELECT name FROM sale_order WHERE id IN ("+models.Placeholders(len(wrong))+") ORDER BY id", wrong...)
+		names, err := env.Strings(ctx, "SELECT name FROM sale_order WHERE id IN ("+models.Placeholders(len(wrong))+") ORDER BY id", wrong...)
 		if err != nil {
 			return nil, err
 		}
 		return nil, models.UserErrorf("The following orders are not in a state requiring confirmation: %s", strings.Join(names, ", "))
 	}
-	if err := setState(ctx, env, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
+	if err := env.Write(ctx, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
 		return nil, err
 	}
 	return true, nil
@@ -217,7 +212,7 @@ func actionCancel(ctx context.Context, env *models.Env, m *models.Model, ids []i
 			return cancelWizard(ctx, env, ids[0])
 		}
 	}
-	if err := setState(ctx, env, m, ids, map[string]any{"state": "cancel"}); err != nil {
+	if err := env.Write(ctx, m, ids, map[string]any{"state": "cancel"}); err != nil {
 		return nil, err
 	}
 	return true, nil
@@ -271,7 +266,7 @@ func actionDraft(ctx context.Context, env *models.Env, m *models.Model, ids []in
 		}
 	}
 	if len(todo) > 0 {
-		if err := setState(ctx, env, m, todo, map[string]any{"state": "draft", "signature": false, "signed_by": false, "signed_on": false}); err != nil {
+		if err := env.Write(ctx, m, todo, map[string]any{"state": "draft", "signature": false, "signed_by": false, "signed_on": false}); err != nil {
 			return nil, err
 		}
 	}

@@ -112,7 +112,7 @@ func taxGroups(ctx context.Context, env *models.Env, lines []*line) (map[int64]*
 		}
 	}
 	for _, id := range order {
-		names, err := queryStrings(ctx, env, "SELECT name FROM account_tax_group WHERE id = ?", id)
+		names, err := env.Strings(ctx, "SELECT name FROM account_tax_group WHERE id = ?", id)
 		if err != nil {
 			return nil, nil, err
 		}
