@@ -167,12 +167,12 @@ func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
 }
 
 // saleStates: a confirmed order cannot be confirmed again (Odoo's
-// error), its lines follow its state, and back to draft it may be
-// deleted.
+// error); its lines follow its state; cancelled, it may be deleted, with
+// its lines.
 func saleStates(t *testing.T, e *env, c caller, s *symbols) {
 	so := s.ids["@so2"] // confirmed by the flow
 	_, f := e.kw(t, c, "sale.order", "action_confirm", []any{[]any{so}}, nil)
-	if f == nil || f.Code != 2 || !strings.Contains(f.String, "The following orders are not in a state requiring confirmation: S00002") {
+	if f == nil || f.Code != 2 || !strings.Contains(f.String, "Some orders are not in a state requiring confirmation.") {
 		t.Errorf("confirming a confirmed order: %+v", f)
 	}
 	e.mustKw(t, c, "sale.order", "action_cancel", []any{[]any{so}}, map[string]any{"context": map[string]any{"disable_cancel_warning": true}})
@@ -182,8 +182,12 @@ func saleStates(t *testing.T, e *env, c caller, s *symbols) {
 			t.Errorf("line of a cancelled order: state %v", st)
 		}
 	}
+	lines := e.mustKw(t, c, "sale.order.line", "search", []any{[]any{[]any{"order_id", "=", so}}}, nil).([]any)
 	if got := e.mustKw(t, c, "sale.order", "unlink", []any{[]any{so}}, nil); got != true {
 		t.Errorf("unlink of a cancelled order: %v", got)
+	}
+	if n := e.mustKw(t, c, "sale.order.line", "search_count", []any{[]any{[]any{"id", "in", lines}}}, nil); n != int64(0) {
+		t.Errorf("%v lines of the deleted order left", n)
 	}
 }
 

@@ -2,7 +2,6 @@ package sale
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/godoo/godoo/models"
@@ -180,18 +179,10 @@ func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []
 	if err != nil {
 		return nil, err
 	}
-	var wrong []any
 	for _, id := range ids {
 		if s := states[id]; s != "draft" && s != "sent" {
-			wrong = append(wrong, id)
+			return nil, models.UserErrorf("Some orders are not in a state requiring confirmation.")
 		}
-	}
-	if len(wrong) > 0 {
-		names, err := env.Strings(ctx, "SELECT name FROM sale_order WHERE id IN ("+models.Placeholders(len(wrong))+") ORDER BY id", wrong...)
-		if err != nil {
-			return nil, err
-		}
-		return nil, models.UserErrorf("The following orders are not in a state requiring confirmation: %s", strings.Join(names, ", "))
 	}
 	if err := env.Write(ctx, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
 		return nil, err
