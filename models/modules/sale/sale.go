@@ -34,6 +34,7 @@ func Computed() map[string]map[string]string {
 			"price_subtotal": "_compute_amount", "price_tax": "_compute_amount", "price_total": "_compute_amount",
 			"price_reduce_taxexcl": "_compute_amount", "price_reduce_taxinc": "_compute_amount",
 			"qty_to_invoice": "_compute_qty_to_invoice", "invoice_status": "_compute_invoice_status",
+			"product_template_id": "_compute_product_template_id",
 		},
 		"res.partner": {"sale_order_count": "_compute_sale_order_count"},
 	}

@@ -14,9 +14,10 @@ func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate},
 		Computes: map[string]func(*models.Env, []models.Record) error{
-			"_compute_amount":         computeLineAmounts,
-			"_compute_qty_to_invoice": computeLineQtyToInvoice,
-			"_compute_invoice_status": computeLineInvoiceStatus,
+			"_compute_amount":              computeLineAmounts,
+			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
+			"_compute_invoice_status":      computeLineInvoiceStatus,
+			"_compute_product_template_id": computeProductTemplate,
 		},
 	}
 }
@@ -311,6 +312,28 @@ func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *li
 			l = &line{}
 		}
 		set(r, l)
+	}
+	return nil
+}
+
+// computeProductTemplate fills the lines' product_template_id: their
+// product's template.
+func computeProductTemplate(env *models.Env, recs []models.Record) error {
+	ids := recordIDs(recs)
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := env.Pairs(context.Background(), `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
+		JOIN product_product p ON p.id = l.product_id WHERE l.id IN (`+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		r["product_template_id"] = false
+		if t := found[id]; len(t) > 0 {
+			r["product_template_id"] = t[0]
+		}
 	}
 	return nil
 }
