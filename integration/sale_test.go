@@ -181,6 +181,12 @@ func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
 // its lines.
 func saleStates(t *testing.T, e *env, c caller, s *symbols) {
 	so := s.ids["@so2"] // confirmed by the flow
+	for _, m := range []string{"action_confirm", "action_cancel", "action_draft"} {
+		if _, f := e.kw(t, c, "sale.order", m, []any{[]any{so + 1000}}, nil); f == nil || f.Code != 2 ||
+			!strings.Contains(f.String, "Record does not exist or has been deleted.") {
+			t.Errorf("%s of a missing order: %+v", m, f)
+		}
+	}
 	_, f := e.kw(t, c, "sale.order", "action_confirm", []any{[]any{so}}, nil)
 	if f == nil || f.Code != 2 || !strings.Contains(f.String, "Some orders are not in a state requiring confirmation.") {
 		t.Errorf("confirming a confirmed order: %+v", f)

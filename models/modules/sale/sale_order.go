@@ -276,24 +276,24 @@ func ordered(kv ...any) *models.Dict {
 	return d
 }
 
-// orderStates reads the state of the orders ids, which must exist.
+// orderStates reads the state of the orders ids as the caller: a
+// missing order or one the caller may not read gets the ORM's error.
 func orderStates(ctx context.Context, env *models.Env, ids []int64) (states, error) {
 	out := states{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT id, state FROM sale_order WHERE id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	orders := env.Registry.Model("sale.order")
+	if err := env.CheckExist(ctx, orders, ids); err != nil {
+		return nil, err
+	}
+	recs, err := env.Read(ctx, orders, ids, []string{"state"}, false)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var state string
-		if err := rows.Scan(&id, &state); err != nil {
-			return nil, err
-		}
-		out[id] = state
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		out[id], _ = r["state"].(string)
 	}
-	return out, rows.Err()
+	return out, nil
 }
