@@ -123,6 +123,7 @@ func TestSaleOrderFlow(t *testing.T) {
 		}
 		t.Run("taxes", func(t *testing.T) { saleTaxes(t, e, c, syms) })
 		t.Run("states", func(t *testing.T) { saleStates(t, e, c, syms) })
+		t.Run("salesman", func(t *testing.T) { saleSalesman(t, e, c, syms) })
 	})
 }
 
@@ -405,4 +406,46 @@ func (s *symbols) match(want, got any) bool {
 		return false
 	}
 	return reflect.DeepEqual(want, got)
+}
+
+// saleSalesman: a salesman who sees only their own orders (Odoo's
+// Personal Orders rule) cannot confirm another's, confirms their own,
+// may not delete orders, and counts only the orders they see.
+func saleSalesman(t *testing.T, e *env, c caller, s *symbols) {
+	demo := s.ref(t, "@base.user_demo")
+	e.mustKw(t, c, "res.users", "write", []any{[]any{demo},
+		map[string]any{"groups_id": []any{[]any{4, s.ref(t, "@sales_team.group_sale_salesman")}}}}, nil)
+	uid := authLogin(t, c, e.db, "demo", "demo")
+	as := func(method string, args ...any) (any, *faultInfo) {
+		return c.call(t, "object", "execute_kw", e.db, uid, "demo", "sale.order", method, args)
+	}
+	if _, f := as("action_confirm", []any{s.ids["@so"]}); f == nil || f.Code != 4 {
+		t.Errorf("a salesman confirming the administrator's order: %+v", f)
+	}
+	own, f := as("create", map[string]any{"partner_id": s.ids["@p_flow"], "order_line": []any{
+		[]any{0, 0, map[string]any{"product_id": s.ids["@prod_s"], "product_uom_qty": 1}}}})
+	if f != nil {
+		t.Fatalf("a salesman's order: %+v", f)
+	}
+	if got, f := as("action_confirm", []any{own}); f != nil || got != true {
+		t.Errorf("a salesman confirming their order: %v %+v", got, f)
+	}
+	read, f := as("read", []any{own}, []any{"state", "amount_total", "user_id"})
+	if f != nil {
+		t.Fatalf("read: %+v", f)
+	}
+	if r := read.([]any)[0].(map[string]any); r["state"] != "sale" || r["amount_total"] != 5.5 || r["user_id"].([]any)[0] != demo {
+		t.Errorf("the salesman's confirmed order: %v", r)
+	}
+	if _, f := as("unlink", []any{own}); f == nil || f.Code != 4 {
+		t.Errorf("a salesman deleting an order: %+v", f)
+	}
+	count, f := c.call(t, "object", "execute_kw", e.db, uid, "demo", "res.partner", "read",
+		[]any{[]any{s.ids["@p_flow"]}, []any{"sale_order_count"}})
+	if f != nil {
+		t.Fatalf("sale_order_count: %+v", f)
+	}
+	if n := count.([]any)[0].(map[string]any)["sale_order_count"]; n != int64(1) {
+		t.Errorf("the salesman counts %v orders of the customer, want their own one", n)
+	}
 }
