@@ -3,6 +3,7 @@ package sale
 import (
 	"context"
 	"database/sql"
+	"slices"
 
 	"github.com/godoo/godoo/models"
 )
@@ -101,7 +102,7 @@ func taxGroups(ctx context.Context, env *models.Env, lines []*line) (map[int64]*
 				out[t.group] = g
 				order = append(order, t.group)
 			}
-			if !containsID(g.taxes, t.id) {
+			if !slices.Contains(g.taxes, t.id) {
 				g.taxes = append(g.taxes, t.id)
 			}
 			g.amount += t.amountDue
@@ -121,13 +122,4 @@ func taxGroups(ctx context.Context, env *models.Env, lines []*line) (map[int64]*
 		}
 	}
 	return out, order, nil
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
