@@ -371,6 +371,12 @@ func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string
 		m.Name+"("+strings.Join(missing, ", ")+map[bool]string{true: ",", false: ""}[len(missing) == 1]+")", env.UID)
 }
 
+// CheckExist returns Odoo's MissingError when one of ids does not exist
+// (a record method's check before it acts on its records).
+func (env *Env) CheckExist(ctx context.Context, m *Model, ids []int64) error {
+	return env.checkExist(ctx, m, ids, "")
+}
+
 // Exists returns the subset of ids that exist, in the order given.
 func (env *Env) Exists(ctx context.Context, m *Model, ids []int64) ([]int64, error) {
 	ids = UniqueIDs(ids)
