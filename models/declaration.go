@@ -134,6 +134,9 @@ type FieldDeclaration struct {
 	// Sanitize is fields_get's "sanitize" of an html field: its written
 	// values are sanitized (Field.Sanitize).
 	Sanitize bool `json:"-"`
+	// HTMLPolicy is fields_get's strip_style and strip_classes of an html
+	// field declared sanitize (Field.HTMLPolicy).
+	HTMLPolicy HTMLPolicy `json:"-"`
 }
 
 // SelectionList is a selection's values and labels. Odoo's selections of
@@ -258,9 +261,13 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
 		var sanitize bool
-		if v, ok := attrs["sanitize"]; ok {
-			if err := json.Unmarshal(v, &sanitize); err != nil {
-				return nil, fmt.Errorf("field %s: sanitize: %w", name, err)
+		var policy HTMLPolicy
+		for key, into := range map[string]*bool{"sanitize": &sanitize, "strip_style": &policy.StripStyle,
+			"strip_classes": &policy.StripClasses} {
+			if v, ok := attrs[key]; ok {
+				if err := json.Unmarshal(v, into); err != nil {
+					return nil, fmt.Errorf("field %s: %s: %w", name, key, err)
+				}
 			}
 		}
 		for k := range attrs {
@@ -284,6 +291,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		f.Name = name
 		f.Described = described
 		f.Sanitize = sanitize
+		f.HTMLPolicy = policy
 		f.unrounded = unrounded
 		if described != nil && jsonKinds[f.Type] {
 			f.Type = JSON
@@ -485,8 +493,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
-		Sanitize: fd.Sanitize && fd.Type == HTML,
-		Numeric:  fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
+		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy,
+		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads

@@ -137,9 +137,11 @@ type Field struct {
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
-	// Sanitize makes an html field's written values pass SanitizeHTML, as
+	// Sanitize makes an html field's written values pass HTMLPolicy.Sanitize, as
 	// Odoo's sanitize=True (fields_get's "sanitize").
 	Sanitize bool
+	// HTMLPolicy is what Sanitize lets through beyond Odoo's defaults.
+	HTMLPolicy HTMLPolicy
 }
 
 // valueless reports whether nothing gives the field a value: no column,
@@ -427,7 +429,7 @@ func (f *Field) toDB(v any) (any, error) {
 			s = string([]rune(s)[:f.Size])
 		}
 		if f.Sanitize {
-			s = SanitizeHTML(s)
+			s = f.HTMLPolicy.Sanitize(s)
 		}
 		return s, nil
 	}
