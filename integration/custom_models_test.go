@@ -3,14 +3,10 @@ package integration_test
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/pgstore"
-	"github.com/godoo/godoo/models/sqlitestore"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -339,27 +335,6 @@ func TestCustomModelsAcrossProcesses(t *testing.T) {
 		_, f = kwB("x_widget", "search_count", []any{})
 		wantFault(t, xb, f, 2, "Object x_widget doesn't exist")
 	})
-}
-
-// otherStore opens e's store again, apart, as another godoo process has
-// it: its own pools, its own LISTEN connection or WAL index mapping.
-func otherStore(t *testing.T, e *env) models.Store {
-	t.Helper()
-	var other models.Store
-	var err error
-	switch s := e.store.(type) {
-	case *sqlitestore.Store:
-		other, err = sqlitestore.New(filepath.Dir(filepath.Dir(s.Path(e.db))))
-	default:
-		var pg *pgstore.Store
-		pg, err = pgstore.New(os.Getenv("GODOO_TEST_DSN"))
-		other = tapFeed(pg)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { other.Close() })
-	return other
 }
 
 // newServer serves set over HTTP on loopback for the test's duration.
