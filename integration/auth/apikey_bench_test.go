@@ -32,7 +32,7 @@ import (
 
 // The API key benchmarks, on SQLite and (with GODOO_TEST_DSN) PostgreSQL:
 //
-//	go test ./integration/ -run '^$' -bench APIKey -benchtime 2s
+//	go test ./integration/auth -run '^$' -bench APIKey -benchtime 2s
 //
 // BenchmarkAPIKeyCheck compares a cached key check with a whole execute_kw
 // round trip of res.users.context_get over loopback; BenchmarkAPIKeyLookup

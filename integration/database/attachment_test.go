@@ -325,7 +325,7 @@ const largeSize = 50 << 20
 // measures what each call allocates: the write goes from the base64 text
 // to the file while hashing, without a decoded copy; the read holds the
 // base64 text it answers and no decoded copy beside it. The figures are
-// logged (go test ./integration -run TestAttachmentLargeFile -v).
+// logged (go test ./integration/database -run TestAttachmentLargeFile -v).
 func TestAttachmentLargeFile(t *testing.T) {
 	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
 		ctx := context.Background()

@@ -25,10 +25,7 @@ func TestDB(t *testing.T) {
 			set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword})
 			// fixture is a database that refused calls must leave as it is.
 			fixture := itest.UniqueName("itdb_")
-			dbDropLater(t, set, fixture)
-			if err := set.Database.Create(context.Background(), fixture, services.CreateOptions{AdminPassword: itest.AdminPassword, AdminLogin: "admin"}); err != nil {
-				t.Fatal(err)
-			}
+			dbCopyTemplate(t, store, set, fixture)
 			for _, c := range []itest.Caller{itest.XMLCaller{Base: url}, itest.JSONCaller{Base: url}} {
 				t.Run(c.Protocol(), func(t *testing.T) {
 					t.Run("wrong master password", func(t *testing.T) { testDBWrongMaster(t, c, set, fixture) })
@@ -47,6 +44,23 @@ func TestDB(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// dbCopyTemplate makes database name on store, without demo data, as a
+// copy of the template (itest.CreateFromTemplate), or by creating it where
+// there is none; its admin's password is itest.AdminPassword. It is
+// dropped when the test ends. The tests of creation itself create over
+// RPC; the others start from a copy, which costs a file copy instead of
+// installing Odoo's models.
+func dbCopyTemplate(t *testing.T, store models.Store, set *services.Set, name string) {
+	t.Helper()
+	dbDropLater(t, set, name)
+	if itest.CreateFromTemplate(t, store, set, name, false) {
+		return
+	}
+	if err := set.Database.Create(context.Background(), name, services.CreateOptions{AdminPassword: itest.AdminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
 	}
 }
 

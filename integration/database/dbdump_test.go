@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/godoo/godoo/integration/internal/itest"
@@ -27,9 +28,8 @@ import (
 func testDBDumpRestore(t *testing.T, c itest.Caller, set *services.Set, store models.Store) {
 	dialect := store.Dialect()
 	name := itest.UniqueName("itdb_")
-	dbDropLater(t, set, name)
-	pw := "pw-" + name
-	itest.MustDB(t, c, "create_database", itest.MasterPassword, name, false, "en_US", pw, "admin")
+	dbCopyTemplate(t, store, set, name)
+	pw := itest.AdminPassword
 	kw := func(db, secret, model, method string, args ...any) any {
 		t.Helper()
 		v, f := c.Call(t, "object", "execute_kw", db, int64(2), secret, model, method, args)
@@ -198,10 +198,23 @@ func dumpZip(t *testing.T, members map[string]string) []byte {
 	return b.Bytes()
 }
 
+// otherDumps keeps otherStoreDumps's answer for each dialect: every
+// protocol's sub-test refuses the same dumps.
+var otherDumps = struct {
+	sync.Mutex
+	m map[string]map[string][]byte
+}{m: map[string]map[string][]byte{}}
+
 // otherStoreDumps dumps a new database of a store of kind dialect in both
-// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server.
+// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server. The
+// dumps are made once per process and dialect.
 func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 	t.Helper()
+	otherDumps.Lock()
+	defer otherDumps.Unlock()
+	if out, ok := otherDumps.m[dialect]; ok {
+		return out
+	}
 	mk, ok := itest.Stores(t)[dialect]
 	if !ok {
 		t.Logf("no %s store on this machine: its real dumps are not tried", dialect)
@@ -211,11 +224,8 @@ func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 	t.Cleanup(func() { store.Close() })
 	set := itest.NewSet(store, services.Config{})
 	name := itest.UniqueName("itdb_")
-	dbDropLater(t, set, name)
+	dbCopyTemplate(t, store, set, name)
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: itest.AdminPassword, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]byte{}
 	for _, format := range []string{"zip", "dump"} {
 		var b bytes.Buffer
@@ -224,6 +234,7 @@ func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 		}
 		out["real "+dialect+" "+format] = b.Bytes()
 	}
+	otherDumps.m[dialect] = out
 	return out
 }
 
@@ -236,9 +247,8 @@ func testDBDumpFilestore(t *testing.T, c itest.Caller, store models.Store) {
 	set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword, FilestoreDir: files})
 	c = dbSameProtocol(c, url)
 	name := itest.UniqueName("itdb_")
-	dbDropLater(t, set, name)
-	pw := "pw-" + name
-	itest.MustDB(t, c, "create_database", itest.MasterPassword, name, false, "en_US", pw, "admin")
+	dbCopyTemplate(t, store, set, name)
+	pw := itest.AdminPassword
 	content := "the content of an attachment kept in the filestore"
 	v, f := c.Call(t, "object", "execute_kw", name, int64(2), pw, "ir.attachment", "create",
 		[]any{map[string]any{"name": "kept.txt", "datas": base64.StdEncoding.EncodeToString([]byte(content))}})
