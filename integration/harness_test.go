@@ -191,23 +191,16 @@ func (e *env) eachProtocol(t *testing.T, fn func(t *testing.T, c caller)) {
 	}
 }
 
-// kw calls execute_kw as admin.
+// kw calls execute_kw as admin (itest.Env.Kw).
 func (e *env) kw(t *testing.T, c caller, model, method string, args []any, kwargs map[string]any) (any, *faultInfo) {
 	t.Helper()
-	if kwargs == nil {
-		return c.call(t, "object", "execute_kw", e.db, int64(2), adminPassword, model, method, args)
-	}
-	return c.call(t, "object", "execute_kw", e.db, int64(2), adminPassword, model, method, args, kwargs)
+	return e.it.Kw(t, c, model, method, args, kwargs)
 }
 
 // mustKw is kw that fails the test on a fault.
 func (e *env) mustKw(t *testing.T, c caller, model, method string, args []any, kwargs map[string]any) any {
 	t.Helper()
-	v, f := e.kw(t, c, model, method, args, kwargs)
-	if f != nil {
-		t.Fatalf("%s.%s: unexpected fault %d: %s", model, method, f.Code, f.String)
-	}
-	return v
+	return e.it.MustKw(t, c, model, method, args, kwargs)
 }
 
 // count returns search_count(domain) of model as admin.
