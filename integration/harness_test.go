@@ -58,7 +58,6 @@ var (
 	readmeSH       = itest.ReadmeSH
 	runREADME      = itest.RunREADME
 	authLogin      = itest.Login
-	authWebSession = itest.WebSession
 	jsonBody       = itest.JSONBody
 	settle         = itest.Settle
 	errMessage     = itest.ErrMessage
@@ -69,13 +68,7 @@ var (
 	authCreateUser = itest.CreateUser
 	passlibHash    = itest.PasslibHash
 	utc            = itest.UTC
-	awaitFeeds     = itest.AwaitFeeds
 )
-
-func newEnv(t *testing.T, name string, store models.Store, cfg services.Config, opts godoorpc.Options) *env {
-	t.Helper()
-	return wrapEnv(itest.NewEnv(t, name, store, cfg, opts))
-}
 
 func eachStore(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func(t *testing.T, e *env)) {
 	itest.EachStore(t, cfg, opts, func(t *testing.T, e *itest.Env) { fn(t, wrapEnv(e)) })
