@@ -60,6 +60,8 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
+// dropTemplates drops the templates this process made, and only those,
+// and forgets them.
 func dropTemplates() {
 	templates.mu.Lock()
 	defer templates.mu.Unlock()
@@ -76,6 +78,7 @@ func dropTemplates() {
 	if templates.dir != "" {
 		_ = os.RemoveAll(templates.dir)
 	}
+	templates.m, templates.made, templates.dir = map[templateKey]*dbTemplate{}, nil, ""
 }
 
 // CreateFromTemplate makes database db on store as a copy of the template
