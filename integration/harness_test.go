@@ -59,7 +59,6 @@ var (
 	runREADME      = itest.RunREADME
 	authLogin      = itest.Login
 	jsonBody       = itest.JSONBody
-	settle         = itest.Settle
 	errMessage     = itest.ErrMessage
 	authURL        = itest.Serve
 	authServe      = itest.NewHandler
@@ -74,23 +73,8 @@ func eachStore(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func
 	itest.EachStore(t, cfg, opts, func(t *testing.T, e *itest.Env) { fn(t, wrapEnv(e)) })
 }
 
-func otherStore(t *testing.T, e *env) models.Store { return itest.OtherStore(t, e.it) }
-
 // syncBuffer is a log a test reads.
 type syncBuffer = itest.SyncBuffer
-
-// secretCall is a JSON-2 call (json2Call).
-type secretCall struct {
-	model, method string
-	ids           []int64
-	kwargs        map[string]any
-}
-
-// json2Call posts c to /json/2 with a bearer key (itest.JSON2Call).
-func json2Call(t *testing.T, e *env, key string, c secretCall) (any, *faultInfo) {
-	t.Helper()
-	return itest.JSON2Call(t, e.it, key, c.model, c.method, c.ids, c.kwargs)
-}
 
 // faultInfo is a fault or JSON-RPC error as a client sees it.
 type faultInfo = itest.Fault
