@@ -201,3 +201,8 @@ func handSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, a
 	t.Helper()
 	itest.HandSQL(t, store, pool, dbname, q, args...)
 }
+
+func wantExact(t *testing.T, c caller, f *faultInfo, code int, name, msg string) {
+	t.Helper()
+	itest.WantExact(t, c.protocol(), f, code, name, msg)
+}
