@@ -1,0 +1,163 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kolo/xmlrpc"
+	"github.com/lib/pq"
+)
+
+// TestModelImportModule imports a module from a running godoo acting as
+// the source (a declared model x.fleet, and a custom field x_rating added
+// to res.partner), serves the folder with --modules-path on each store,
+// where an existing database lists it uninstalled, installs it (with godoo
+// module install from another process on SQLite, button_immediate_install
+// on PostgreSQL) and uses the model and the field over XML-RPC.
+func TestModelImportModule(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fields_get.json")
+	if err := os.WriteFile(file, []byte(fleetFieldsGet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source := filepath.Join(dir, "source")
+	mustRun(t, "", "model", "import", "--from-file", file, "--models", "x.fleet", "--out", source)
+	s := startServe(t, "--data-dir", filepath.Join(dir, "sourcedata"), "--models-path", source)
+	m := generatedRE.FindStringSubmatch(s.out.String())
+	if m == nil {
+		t.Fatalf("no generated password:\n%s", s.out)
+	}
+	src := rpcClient(t, s.addr, "odoo", m[1])
+	var partnerModel []int64
+	src.kw(&partnerModel, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil)
+	var fid int64
+	src.kw(&fid, "ir.model.fields", "create", []any{map[string]any{"name": "x_rating", "model_id": partnerModel[0],
+		"ttype": "integer", "field_description": "Rating"}}, nil)
+	mods := filepath.Join(dir, "modules")
+	r := mustRun(t, m[1]+"\n", "model", "import", "--url", "http://"+s.addr, "--db", "odoo", "--user", "admin",
+		"--models", "x.fleet,res.partner", "--module", "fleet", "--out", mods)
+	s.shutdown(t)
+	for _, p := range []string{"manifest.json", "models/x_fleet.json", "inherit/res_partner.json", "data/access.json"} {
+		if !strings.Contains(r.stdout, filepath.Join(mods, "fleet", p)) {
+			t.Errorf("import did not write %s:\n%s", p, r)
+		}
+	}
+	inherit, err := os.ReadFile(filepath.Join(mods, "fleet", "inherit", "res_partner.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decl struct {
+		Model  string
+		Fields map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(inherit, &decl); err != nil {
+		t.Fatal(err)
+	}
+	if decl.Model != "res.partner" || len(decl.Fields) != 1 || decl.Fields["x_rating"] == nil {
+		t.Errorf("inherit/res_partner.json = %s, want x_rating alone", inherit)
+	}
+
+	stores := []struct {
+		name   string
+		args   func(t *testing.T) []string
+		button bool // install with button_immediate_install, else godoo module install
+	}{
+		{"sqlite", func(t *testing.T) []string { return []string{"--data-dir", filepath.Join(t.TempDir(), "data")} }, false},
+		{"postgres", func(t *testing.T) []string {
+			dsn := os.Getenv("GODOO_TEST_DSN")
+			if dsn == "" {
+				t.Skip("GODOO_TEST_DSN is not set: PostgreSQL is not tested")
+			}
+			db := unique("climod_")
+			t.Cleanup(func() { dropPG(t, dsn, db) })
+			return []string{"--db-url", dsn, "--db-name-for-test", db}
+		}, true},
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			args := st.args(t)
+			db := "odoo"
+			if i := slices.Index(args, "--db-name-for-test"); i >= 0 {
+				db, args = args[i+1], args[:i]
+			}
+			const pw = "mod-Admin-1"
+			mustRun(t, "", append([]string{"db", "create", db, "--admin-password", pw}, args...)...)
+			s := startServe(t, append(slices.Clone(args), "--modules-path", mods)...)
+			c := rpcClient(t, s.addr, db, pw)
+			var rows []map[string]any
+			c.kw(&rows, "ir.module.module", "search_read", []any{[]any{[]any{"name", "=", "fleet"}}},
+				map[string]any{"fields": []any{"state", "dependencies_id"}})
+			if len(rows) != 1 || rows[0]["state"] != "uninstalled" {
+				t.Fatalf("ir.module.module's fleet = %v, want one uninstalled", rows)
+			}
+			if st.button {
+				var action any
+				c.kw(&action, "ir.module.module", "button_immediate_install", []any{[]any{rows[0]["id"]}}, nil)
+			} else {
+				mustRun(t, "", append([]string{"module", "install", "fleet", "--db", db, "--modules-path", mods}, args...)...)
+			}
+			var partner, id int64
+			c.kw(&partner, "res.partner", "create", []any{map[string]any{"name": "Ada", "x_rating": 4}}, nil)
+			c.kw(&id, "x.fleet", "create", []any{map[string]any{"name": "Van", "seats": 9, "driver_id": partner, "state": "used"}}, nil)
+			rows = nil
+			c.kw(&rows, "x.fleet", "search_read", []any{[]any{[]any{"driver_id.x_rating", ">", 3}}},
+				map[string]any{"fields": []any{"name", "seats", "state"}})
+			if len(rows) != 1 || rows[0]["name"] != "Van" || rows[0]["seats"] != int64(9) || rows[0]["state"] != "used" {
+				t.Errorf("x.fleet search_read = %v", rows)
+			}
+			rows = nil
+			c.kw(&rows, "ir.module.module", "search_read", []any{[]any{[]any{"name", "=", "fleet"}}},
+				map[string]any{"fields": []any{"state"}})
+			if len(rows) != 1 || rows[0]["state"] != "installed" {
+				t.Errorf("fleet after the install = %v", rows)
+			}
+		})
+	}
+}
+
+// rpcCaller calls execute_kw on one database as the administrator.
+type rpcCaller struct {
+	t        *testing.T
+	client   *xmlrpc.Client
+	db, pass string
+}
+
+func rpcClient(t *testing.T, addr, db, pass string) *rpcCaller {
+	t.Helper()
+	c, err := xmlrpc.NewClient("http://"+addr+"/xmlrpc/2/object", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rpcCaller{t: t, client: c, db: db, pass: pass}
+}
+
+// kw calls model's method as uid 2 and fails the test on an error.
+func (c *rpcCaller) kw(reply any, model, method string, args []any, kw map[string]any) {
+	c.t.Helper()
+	if kw == nil {
+		kw = map[string]any{}
+	}
+	if err := c.client.Call("execute_kw", []any{c.db, 2, c.pass, model, method, args, kw}, reply); err != nil {
+		c.t.Fatalf("%s.%s: %v", model, method, err)
+	}
+}
+
+// dropPG drops the PostgreSQL database db of the server dsn.
+func dropPG(t *testing.T, dsn, db string) {
+	maint, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer maint.Close()
+	if _, err := maint.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(db) + " WITH (FORCE)"); err != nil {
+		t.Errorf("cleanup %s: %v", db, err)
+	}
+}
