@@ -161,3 +161,73 @@ func dropPG(t *testing.T, dsn, db string) {
 		t.Errorf("cleanup %s: %v", db, err)
 	}
 }
+
+// TestImportModule: the files of a module imported from a saved fields_get
+// answer, and what import refuses before writing anything.
+func TestImportModule(t *testing.T) {
+	const thing = `"x.thing": {"name": {"type": "char", "string": "Name", "store": true, "searchable": true, "depends": []},
+	  "partner_ids": {"type": "many2many", "relation": "res.partner", "string": "Partners", "store": true, "searchable": true, "depends": []},
+	  "order_id": {"type": "many2one", "relation": "sale.order", "string": "Order", "store": true, "searchable": true, "depends": []}}`
+	const partner = `"res.partner": {"name": {"type": "char", "string": "Name", "store": true, "searchable": true, "depends": []},
+	  "x_code": {"type": "char", "string": "Code", "store": true, "searchable": true, "depends": []},
+	  "sale_warn_msg": {"type": "text", "string": "Message for Sales Order", "store": true, "searchable": true, "depends": []}}`
+	cases := []struct {
+		name, data string
+		models     []string
+		module     string
+		depends    []string
+		wantErr    string
+		want       map[string][]string // file: strings it holds
+		wantNone   []string            // files not written
+		wantNote   string
+	}{
+		{"a model and a field added to res.partner", "{" + thing + "," + partner + "}", []string{"x.thing", "res.partner"}, "things", nil, "",
+			map[string][]string{
+				"manifest.json":            {`"name": "things"`, `"depends": [`, `"base"`},
+				"models/x_thing.json":      {`"model": "x.thing"`, `"relation_table":"res_partner_x_thing_rel"`, `"column1":"x_thing_id"`, `"column2":"res_partner_id"`},
+				"inherit/res_partner.json": {`"x_code"`, `"sale_warn_msg"`},
+				"data/access.json":         {`"xmlid": "things.access_x_thing_admin"`, `"group": "base.group_system"`, `"perms": "rwcu"`},
+			}, nil, "x.thing.order_id left out"},
+		{"fields of a module depended on are not added again", "{" + thing + "," + partner + "}", []string{"x.thing", "res.partner"}, "things", []string{"sale"}, "",
+			map[string][]string{"models/x_thing.json": {`"order_id"`}, "inherit/res_partner.json": {`"x_code"`}}, nil, ""},
+		{"a model with nothing new", "{" + `"res.country": {"name": {"type": "char", "string": "Name", "store": true, "searchable": true, "depends": []}}` + "}", []string{"res.country"}, "nothing", nil, "",
+			nil, []string{"inherit/res_country.json", "data/access.json"}, "res.country left out"},
+		{"a name godoo's module has", "{" + thing + "}", []string{"x.thing"}, "sale", nil, "godoo has a module of that name already", nil, nil, ""},
+		{"a dependency godoo lacks", "{" + thing + "}", []string{"x.thing"}, "things", []string{"nowhere"}, "module nowhere: godoo does not have it", nil, nil, ""},
+		{"a link table name too long", `{"x.a_very_long_model_name_indeed_to_link": {"tag_ids": {"type": "many2many", "relation": "res.partner.category", "string": "Tags", "store": true, "searchable": true, "depends": []}}}`,
+			[]string{"x.a_very_long_model_name_indeed_to_link"}, "long", nil, "is too long", nil, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var note strings.Builder
+			files, err := importModule([]byte(c.data), c.models, nil, c.module, c.depends, &note)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error = %v, want one with %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for p, subs := range c.want {
+				for _, sub := range subs {
+					if !strings.Contains(string(files[p]), sub) {
+						t.Errorf("%s lacks %s:\n%s", p, sub, files[p])
+					}
+				}
+			}
+			for _, p := range c.wantNone {
+				if files[p] != nil {
+					t.Errorf("%s written:\n%s", p, files[p])
+				}
+			}
+			if c.name == "fields of a module depended on are not added again" && strings.Contains(string(files["inherit/res_partner.json"]), "sale_warn_msg") {
+				t.Errorf("sale's sale_warn_msg added again:\n%s", files["inherit/res_partner.json"])
+			}
+			if !strings.Contains(note.String(), c.wantNote) {
+				t.Errorf("note = %q, want %q", note.String(), c.wantNote)
+			}
+		})
+	}
+}
