@@ -21,7 +21,7 @@ import (
 )
 
 var modelImportCommand = &command{path: "model import",
-	synopsis: "(--url URL --db NAME --user LOGIN [--api-key KEY] | --from-file FILE) --models M1,M2 [--out DIR]",
+	synopsis: "(--url URL --db NAME --user LOGIN [--api-key KEY] | --from-file FILE) --models M1,M2 [--out DIR] [--module NAME [--depends A,B]]",
 	summary:  "Writes godoo declarations of models read from a running Odoo or a saved fields_get answer.",
 	help: `
 With --url, import reads the models named by --models from a running Odoo
@@ -39,6 +39,13 @@ godoo serve --models-path DIR (models_path) then serves with the generic
 methods (create, read, write, search, unlink, ...), for administrators
 only. A relational field to a model that is neither imported nor one of
 godoo's is left out, and said so on standard error.
+With --module, import writes the folder of module NAME into DIR instead, in
+the shape of godoo's own modules: its manifest.json (depending on --depends,
+base by default), models/ with the models named that neither base nor those
+modules declare, inherit/ with the fields the others lack (Odoo's _inherit)
+and data/access.json giving the new models to administrators. godoo serve,
+db create and module install with --modules-path DIR (modules_path) list it
+in ir.module.module and install it as godoo's own modules.
 `,
 	define: func(fs *flag.FlagSet) action {
 		from := fs.String("from-file", "", "the saved fields_get answer, a JSON `FILE`")
