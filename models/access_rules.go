@@ -35,6 +35,9 @@ type ruleRow struct {
 
 func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
 	key := accessKey{env.UID, m.Name, op}
+	if b, ok := env.access().getBound(key); ok {
+		return b.domain, b.ok, nil
+	}
 	found, ok := env.access().getRules(key)
 	if !ok {
 		var err error
@@ -43,7 +46,11 @@ func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, 
 		}
 		env.access().putRules(key, found)
 	}
-	return env.combineIRRules(ctx, found)
+	d, applies, keep, err := env.combineIRRules(ctx, found)
+	if err == nil && keep {
+		env.access().putBound(key, ruleCache{domain: d, ok: applies})
+	}
+	return d, applies, err
 }
 
 // readIRRules reads the active rules of m for op, with whether they are
@@ -76,8 +83,12 @@ func (env *Env) readIRRules(ctx context.Context, m *Model, op Op) ([]ruleRow, er
 }
 
 // combineIRRules binds the rules' values and combines them as Odoo does:
-// global rules intersect, group rules unite.
-func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, bool, error) {
+// global rules intersect, group rules unite. keep reports that every value
+// bound comes from the user's own row or companies (generationValues),
+// whose changes move the access cache's generation, so that the domain
+// may be kept across calls.
+func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) (_ []any, _ bool, keep bool, _ error) {
+	keep = true
 	var global, group []any
 	applies := false
 	for _, r := range found {
@@ -87,13 +98,13 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 		var d []any
 		if s, _ := r.dom.(string); s != "" {
 			if err := json.Unmarshal([]byte(s), &d); err != nil {
-				return nil, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
+				return nil, false, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
 			}
 		}
 		d = py.Numbers(d).([]any)
 		var err error
-		if d, err = env.bindRuleValues(ctx, d); err != nil {
-			return nil, false, err
+		if d, err = env.bindRuleValues(ctx, d, &keep); err != nil {
+			return nil, false, false, err
 		}
 		if len(d) == 0 {
 			d = []any{[]any{int64(1), "=", int64(1)}}
@@ -106,7 +117,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 		applies = true
 	}
 	if !applies {
-		return nil, false, nil
+		return nil, false, keep, nil
 	}
 	// Each list was built with one operator too many; close it with a
 	// neutral term.
@@ -117,7 +128,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 	} else {
 		out = append(out, append(group, []any{int64(0), "=", int64(1)})...)
 	}
-	return out, true, nil
+	return out, true, keep, nil
 }
 
 func fromBytes(v any) any {
@@ -137,11 +148,19 @@ var ruleValues = map[string]string{
 	"user.company_id":            "SELECT company_id FROM res_users WHERE id = ?",
 }
 
+// generationValues are the ruleValues read from res_users alone: a change
+// to them, as to the user's companies, moves the access cache's
+// generation. user.commercial_partner_id reads res_partner, which does
+// not.
+var generationValues = map[string]bool{"user.id": true, "user.partner_id": true, "user.company_id": true}
+
 // bindRuleValues replaces the ruleValues names found as term values of a
 // rule domain, or as elements of a list value, by the current user's ids;
 // "user.company_ids" becomes the list of the user's companies (inside a
-// list, its ids take its place: Odoo's company_ids + [False]).
-func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
+// list, its ids take its place: Odoo's company_ids + [False]). It clears
+// *keep when it bound a value that is not one of generationValues or the
+// companies.
+func (env *Env) bindRuleValues(ctx context.Context, d []any, keep *bool) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
 		t, ok := item.([]any)
@@ -149,7 +168,7 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 			out[i] = item
 			continue
 		}
-		v, err := env.bindRuleValue(ctx, t[2])
+		v, err := env.bindRuleValue(ctx, t[2], keep)
 		if err != nil {
 			return nil, err
 		}
@@ -159,10 +178,13 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 }
 
 // bindRuleValue is a term's value with the user's names bound.
-func (env *Env) bindRuleValue(ctx context.Context, v any) (any, error) {
+func (env *Env) bindRuleValue(ctx context.Context, v any, keep *bool) (any, error) {
 	switch x := v.(type) {
 	case string:
 		if q, known := ruleValues[x]; known {
+			if !generationValues[x] {
+				*keep = false
+			}
 			var id int64
 			if _, err := env.Scalar(ctx, &id, q, env.UID); err != nil {
 				return nil, err
@@ -183,7 +205,7 @@ func (env *Env) bindRuleValue(ctx context.Context, v any) (any, error) {
 				out = append(out, ids...)
 				continue
 			}
-			b, err := env.bindRuleValue(ctx, e)
+			b, err := env.bindRuleValue(ctx, e, keep)
 			if err != nil {
 				return nil, err
 			}

@@ -45,6 +45,12 @@ type Options struct {
 	// to those of these key groups (auth.api.key.group codes), as KeyGroup
 	// does for a route; empty accepts every key.
 	JSON2KeyGroups, WhoamiKeyGroups []string
+	// AfterLarge, when set, runs in a goroutine of its own once a request
+	// whose body or answer was LargeBytes or more has been answered: the
+	// program collects the garbage such a request left, so that the next
+	// one does not pile onto it.
+	AfterLarge func()
+	LargeBytes int64
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,
@@ -157,6 +163,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.opts.Metrics.observe(x, d)
 		if h.opts.AccessLog {
 			h.logAccess(r.Context(), x, remote, d)
+		}
+		if h.opts.AfterLarge != nil && h.opts.LargeBytes > 0 && max(x.bodyBytes, x.bytes) >= h.opts.LargeBytes {
+			go h.opts.AfterLarge()
 		}
 		cell.w.ResponseWriter = nil
 		*x = exchange{}

@@ -88,12 +88,24 @@ func (h *Handler) json2Identify(w http.ResponseWriter, r *http.Request) (auth.Id
 
 // json2Answer writes a JSON-2 result, or its error.
 func (h *Handler) json2Answer(w http.ResponseWriter, r *http.Request, res any, err error, method string) {
-	if err == nil {
-		var buf bytes.Buffer
-		if err = jsonrpc.Encode(&buf, res); err == nil {
-			writeJSON(w, http.StatusOK, buf.Bytes())
+	if err == nil && streamable(res) {
+		err = writeStreamed(func(n int) { jsonHeader(w, http.StatusOK, n) }, w, func(b []byte, sink func([]byte) error) ([]byte, error) {
+			return jsonrpc.Stream(b, res, streamChunk, sink)
+		})
+		if err == nil {
 			return
 		}
+	}
+	if err == nil {
+		bp := getBuf()
+		b, encErr := jsonrpc.Append(*bp, res)
+		if encErr == nil {
+			writeJSON(w, http.StatusOK, b)
+			putBuf(bp, b)
+			return
+		}
+		putBuf(bp, b)
+		err = encErr
 	}
 	h.json2Fault(w, r, err, method)
 }
