@@ -22,17 +22,8 @@ import (
 func TestModelImportModule(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "fields_get.json")
-	if err := os.WriteFile(file, []byte(fleetFieldsGet), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	source := filepath.Join(dir, "source")
-	mustRun(t, "", "model", "import", "--from-file", file, "--models", "x.fleet", "--out", source)
-	s := startServe(t, "--data-dir", filepath.Join(dir, "sourcedata"), "--models-path", source)
-	m := generatedRE.FindStringSubmatch(s.out.String())
-	if m == nil {
-		t.Fatalf("no generated password:\n%s", s.out)
-	}
+	s, password := startFleetSource(t, dir)
+	m := []string{"", password}
 	src := rpcClient(t, s.addr, "odoo", m[1])
 	var partnerModel []int64
 	src.kw(&partnerModel, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil)
