@@ -53,9 +53,6 @@ func (c *core) registryWith(installed []string) (*models.Registry, error) {
 	if err := c.catalogue().Register(r, names); err != nil {
 		return nil, err
 	}
-	if err := base.Declare(r, c.cfg.Declarations); err != nil {
-		return nil, err // a models path's model clashing with a module's
-	}
 	c.wire(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -185,11 +185,16 @@ var available = sync.OnceValue(func() []base.ModuleInfo {
 		if err := readJSON(packs, p, &m); err != nil {
 			panic(err) // the embedded folders are checked by this package's tests
 		}
-		out = append(out, base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
-			Application: m.Application})
+		out = append(out, m.info())
 	}
 	return out
 })
+
+// info is the ir.module.module row of the module of m, uninstalled.
+func (m Manifest) info() base.ModuleInfo {
+	return base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
+		Application: m.Application}
+}
 
 // With is c and more's modules together, for a server that serves modules
 // of its own (a modules path) beside those godoo carries. A module of more
@@ -223,9 +228,7 @@ func (c Catalogue) With(more Catalogue) (Catalogue, error) {
 func (c Catalogue) Infos() []base.ModuleInfo {
 	out := make([]base.ModuleInfo, 0, len(c))
 	for _, n := range c.Names() {
-		m := c[n]
-		out = append(out, base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
-			Application: m.Application})
+		out = append(out, c[n].info())
 	}
 	return out
 }
