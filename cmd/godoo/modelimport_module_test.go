@@ -18,7 +18,9 @@ import (
 // to res.partner), serves the folder with --modules-path on each store,
 // where an existing database lists it uninstalled, installs it (with godoo
 // module install from another process on SQLite, button_immediate_install
-// on PostgreSQL) and uses the model and the field over XML-RPC.
+// on PostgreSQL) and uses the model and the field over XML-RPC. On SQLite,
+// a module imported from a saved answer is installed by db create
+// --modules.
 func TestModelImportModule(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
@@ -53,6 +55,13 @@ func TestModelImportModule(t *testing.T) {
 	if decl.Model != "res.partner" || len(decl.Fields) != 1 || decl.Fields["x_rating"] == nil {
 		t.Errorf("inherit/res_partner.json = %s, want x_rating alone", inherit)
 	}
+
+	// A module from a saved answer, into the same folder of modules.
+	garage := filepath.Join(dir, "garage.json")
+	if err := os.WriteFile(garage, []byte(strings.ReplaceAll(fleetFieldsGet, "x.fleet", "x.garage")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", "model", "import", "--from-file", garage, "--models", "x.garage", "--module", "garage", "--out", mods)
 
 	stores := []struct {
 		name   string
@@ -107,6 +116,19 @@ func TestModelImportModule(t *testing.T) {
 				map[string]any{"fields": []any{"state"}})
 			if len(rows) != 1 || rows[0]["state"] != "installed" {
 				t.Errorf("fleet after the install = %v", rows)
+			}
+			if st.button {
+				return
+			}
+			// db create --modules installs the module from the saved answer.
+			mustRun(t, "", append([]string{"db", "create", "garage", "--admin-password", pw, "--modules", "garage",
+				"--modules-path", mods}, args...)...)
+			g := rpcClient(t, s.addr, "garage", pw)
+			g.kw(&id, "x.garage", "create", []any{map[string]any{"name": "Bus", "seats": 40}}, nil)
+			var n int64
+			g.kw(&n, "x.garage", "search_count", []any{[]any{[]any{"seats", "=", 40}}}, nil)
+			if n != 1 {
+				t.Errorf("x.garage count = %d", n)
 			}
 		})
 	}
