@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/godoo/godoo/models/py"
 )
@@ -11,7 +13,9 @@ import (
 // global rules (no group) are AND-ed, the rules of the user's groups are
 // OR-ed, and the two are AND-ed. ok is false when no rule applies.
 func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
-	key := m.Name + "\x00" + string(op)
+	// The rules' companies are the context's: a call that switches them
+	// gets rules of its own.
+	key := m.Name + "\x00" + string(op) + "\x00" + fmt.Sprint(env.Context["allowed_company_ids"])
 	if c, ok := env.state.rules[key]; ok {
 		return c.domain, c.ok, nil
 	}
@@ -35,7 +39,8 @@ type ruleRow struct {
 
 func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
 	key := accessKey{env.UID, m.Name, op}
-	if b, ok := env.access().getBound(key); ok {
+	companies := env.companiesKey()
+	if b, ok := env.access().getBound(key); ok && (b.companies == "" || b.companies == companies) {
 		return b.domain, b.ok, nil
 	}
 	found, ok := env.access().getRules(key)
@@ -48,7 +53,11 @@ func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, 
 	}
 	d, applies, keep, err := env.combineIRRules(ctx, found)
 	if err == nil && keep {
-		env.access().putBound(key, ruleCache{domain: d, ok: applies})
+		bound := ruleCache{domain: d, ok: applies}
+		if namesCallCompanies(found) {
+			bound.companies = companies
+		}
+		env.access().putBound(key, bound)
 	}
 	return d, applies, err
 }
@@ -156,10 +165,12 @@ var generationValues = map[string]bool{"user.id": true, "user.partner_id": true,
 
 // bindRuleValues replaces the ruleValues names found as term values of a
 // rule domain, or as elements of a list value, by the current user's ids;
-// "user.company_ids" becomes the list of the user's companies (inside a
-// list, its ids take its place: Odoo's company_ids + [False]). It clears
-// *keep when it bound a value that is not one of generationValues or the
-// companies.
+// "user.company_ids" becomes the list of the user's companies and
+// "env.company_ids" that of the call's companies (inside a list, its ids
+// take its place: Odoo's company_ids + [False]); "env.company_id" is the
+// call's company. It clears *keep when it bound a value that is not one of
+// generationValues, the user's companies or the call's (which the bound
+// domain's cache entry records).
 func (env *Env) bindRuleValues(ctx context.Context, d []any, keep *bool) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
@@ -191,14 +202,25 @@ func (env *Env) bindRuleValue(ctx context.Context, v any, keep *bool) (any, erro
 			}
 			return id, nil
 		}
-		if x == "user.company_ids" {
+		switch x {
+		case "user.company_ids":
 			return env.userCompanies(ctx)
+		case "env.company_ids":
+			return env.ruleCompanies(ctx)
+		case "env.company_id":
+			return env.ruleCompany(ctx)
 		}
 	case []any:
 		out := make([]any, 0, len(x))
 		for _, e := range x {
-			if e == "user.company_ids" {
-				ids, err := env.userCompanies(ctx)
+			if e == "user.company_ids" || e == "env.company_ids" {
+				var ids []any
+				var err error
+				if e == "user.company_ids" {
+					ids, err = env.userCompanies(ctx)
+				} else {
+					ids, err = env.ruleCompanies(ctx)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -227,4 +249,67 @@ func (env *Env) userCompanies(ctx context.Context) ([]any, error) {
 		list[j] = id
 	}
 	return list, nil
+}
+
+// allowedCompanies are the companies the call's context allows
+// (allowed_company_ids, which Registry.Call checked are the user's), nil
+// when it names none.
+func (env *Env) allowedCompanies() []int64 {
+	v, ok := env.Context["allowed_company_ids"]
+	if !ok {
+		return nil
+	}
+	ids, err := IDList(v)
+	if err != nil {
+		return nil
+	}
+	return ids
+}
+
+// companiesKey names the call's companies as its context gives them
+// (allowed_company_ids), "-" when it names none.
+func (env *Env) companiesKey() string {
+	allowed := env.allowedCompanies()
+	if len(allowed) == 0 {
+		return "-"
+	}
+	return fmt.Sprint(allowed)
+}
+
+// namesCallCompanies reports whether a rule of found is bound to the
+// call's companies, so that its bound domain depends on the context.
+func namesCallCompanies(found []ruleRow) bool {
+	for _, r := range found {
+		if s, _ := r.dom.(string); strings.Contains(s, "env.company_id") {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleCompanies are Odoo's company_ids of a rule (env.companies): the
+// context's allowed companies, or all the user's when it names none.
+func (env *Env) ruleCompanies(ctx context.Context) ([]any, error) {
+	allowed := env.allowedCompanies()
+	if len(allowed) == 0 {
+		return env.userCompanies(ctx)
+	}
+	list := make([]any, len(allowed))
+	for i, id := range allowed {
+		list[i] = id
+	}
+	return list, nil
+}
+
+// ruleCompany is Odoo's company_id of a rule (env.company): the first of
+// the context's allowed companies, or the user's current company.
+func (env *Env) ruleCompany(ctx context.Context) (any, error) {
+	if allowed := env.allowedCompanies(); len(allowed) > 0 {
+		return allowed[0], nil
+	}
+	var id int64
+	if _, err := env.Scalar(ctx, &id, ruleValues["user.company_id"], env.UID); err != nil {
+		return nil, err
+	}
+	return id, nil
 }

@@ -61,6 +61,11 @@ func (t *Table) Records() []Record {
 // many2one whose name load asks for, a binary while bin_size is on, or a
 // field named twice.
 func (env *Env) tableColumns(m *Model, fields []string, load bool) []*Field {
+	for _, name := range fields {
+		if f := m.Fields[name]; f == nil || !f.Stored() && name != "id" {
+			return nil // computed: its columns are what it is made of
+		}
+	}
 	cols := fetchColumns(m, fields)
 	want := len(fields) + 1
 	if contains(fields, "id") {

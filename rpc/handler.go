@@ -101,6 +101,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("/json/2", h.serveJSON2)
 	h.mux.HandleFunc("/json/2/", h.serveJSON2)
 	h.mux.HandleFunc("GET /doc-bearer/{file}", h.docBearer)
+	h.mux.HandleFunc("/", h.notFound)
 	return h
 }
 
@@ -198,7 +199,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // bounded; other for a request no route matched.
 func patternLabels(pattern string) (protocol, service, method string) {
 	switch pattern {
-	case "":
+	case "", "/":
 		return protoOther, otherLabel, otherLabel
 	case "GET /web/health", "GET /readyz", "GET /livez":
 		return protoHealth, "", pattern

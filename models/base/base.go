@@ -65,6 +65,15 @@ func Register(r *models.Registry) error {
 // which are declared and checked together. The base models keep their Go
 // behaviour.
 func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error)) error {
+	return RegisterModules(r, more, nil)
+}
+
+// RegisterModules is RegisterWith with the Go behaviour modules add to
+// models, theirs or base's: extra gives those of a model, in the order of
+// the modules, and each is laid over the model's base behaviour (see
+// models.Behaviour.Then).
+func RegisterModules(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error),
+	extra func(model string) []*models.Behaviour) error {
 	decls, err := models.LoadDeclarations(declarations, ".")
 	if err != nil {
 		return fmt.Errorf("base: %w", err)
@@ -79,6 +88,11 @@ func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*model
 		var b *models.Behaviour
 		if fn := behaviours[d.Model]; fn != nil {
 			b = fn()
+		}
+		if extra != nil {
+			for _, x := range extra(d.Model) {
+				b = b.Then(x)
+			}
 		}
 		if err := r.Declare(d, b); err != nil {
 			return fmt.Errorf("%s: %w", d.Model, err)

@@ -17,7 +17,7 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 	if err != nil {
 		return err
 	}
-	return base.RegisterWith(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
+	return base.RegisterModules(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
 		byModel := map[string]*models.Declaration{}
 		for _, d := range decls {
 			byModel[d.Model] = d
@@ -46,8 +46,11 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 				sortFields(d.Fields, order)
 			}
 		}
+		if err := computeFields(byModel, order); err != nil {
+			return nil, err
+		}
 		return decls, nil
-	})
+	}, func(model string) []*models.Behaviour { return behavioursOf(order, model) })
 }
 
 // sortFields puts fields in order's order; those order does not name
