@@ -79,10 +79,11 @@ var emailInBrackets = regexp.MustCompile(`<(([^a<>]|a[^<>\s])[^<>]*)@[^<>]+>`)
 // attributes (a URL only with a safe scheme, style only without script),
 // those of killTags are dropped with what they hold, every other tag is
 // dropped keeping its text, comments that could hide markup are dropped,
-// tags are balanced, and text alone is wrapped in <p>. The answer is
+// tags are balanced, text alone is wrapped in <p> and blank text is
+// emptied, as lxml finds no document in it. The answer is
 // written anew from what was parsed, so nothing in it is left unescaped.
 func (p HTMLPolicy) Sanitize(s string) string {
-	if strings.TrimSpace(s) == "" {
+	if s == "" {
 		return s
 	}
 	s = emailInBrackets.ReplaceAllStringFunc(s, html.EscapeString)
@@ -109,6 +110,7 @@ func (p HTMLPolicy) Sanitize(s string) string {
 		switch {
 		case t.comment:
 			if safeComment(t.text) {
+				elements = true
 				b.WriteString("<!--" + t.text + "-->")
 			}
 		case t.name == "":
