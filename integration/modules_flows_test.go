@@ -104,7 +104,7 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 	fields := &godooFields{admin: admin, cache: map[string]map[string][2]string{}}
 	loadMaxIDs(admin, modelsOf(corp, fields.relations), ids)
 	r := &replay{corpus: corp, ids: ids, fields: fields, db: db, uids: map[string]any{"admin": uid},
-		today: time.Now().UTC(),
+		today:  time.Now().UTC(),
 		answer: func(c *confCase, req *object) (answer, error) { return w.send(c, req, corp.seed.roles) }}
 	outcomes := make([]outcome, 0, len(corp.cases))
 	for _, c := range corp.cases {
