@@ -711,16 +711,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
-		if (inv == nil || inv.Type != Many2one || inv.Relation != m.Name) && f.Described != nil {
+		follows := inv != nil && (inv.Type == Many2one && inv.Relation == m.Name || inv.Type == Many2oneReference)
+		if !follows && f.Described != nil {
 			// A described one2many whose inverse the engine cannot
-			// follow (a mail thread's messages, by res_model and res_id)
-			// is described and has no value. Only the first check
+			// follow is described and has no value. Only the first check
 			// writes: an extended registry shares its fields with the
 			// registry it extends, which other requests read.
 			if f.InverseName != "" {
 				f.InverseName = ""
 			}
-		} else if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+		} else if !follows {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
 	case f.Type == Many2many:
