@@ -340,7 +340,8 @@ type Behaviour struct {
 	// Methods are added to, or replace, the methods every model has.
 	Methods []*Method
 	// Computes fill computed fields, under the name a field's "compute"
-	// gives.
+	// gives, or for a described field that names none (Odoo computes
+	// it), under the field's name.
 	Computes map[string]func(env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
@@ -575,6 +576,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("compute %s: no Go function of that name", fd.Compute)
 		}
 		used["compute:"+fd.Compute] = true
+	} else if fn := b.Computes[fd.Name]; fn != nil && described && !declaredStore {
+		// A described field Odoo computes names no compute (the
+		// recording cannot tell Odoo's functions): a behaviour computes
+		// it under the field's own name.
+		f.Compute = fn
+		used["compute:"+fd.Name] = true
 	}
 	// Odoo's store: a column of its own, unless computed, related or the
 	// other side of a relation.

@@ -325,7 +325,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 	}
 	for _, name := range fields {
 		f := m.Fields[name]
-		if f.Type != One2many && f.Type != Many2many || f.valueless() {
+		if f.Type != One2many && f.Type != Many2many || f.valueless() || f.Compute != nil {
 			continue
 		}
 		co := env.Registry.Model(f.Relation)

@@ -65,6 +65,14 @@ func Register(r *models.Registry) error {
 // which are declared and checked together. The base models keep their Go
 // behaviour.
 func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error)) error {
+	return RegisterLayered(r, more, nil)
+}
+
+// RegisterLayered is RegisterWith with the Go behaviour of the modules:
+// layers gives, for a declaration, the behaviours the modules lay over
+// the model's own (base's, or none), in dependency order.
+func RegisterLayered(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error),
+	layers func(*models.Declaration) []*models.Behaviour) error {
 	decls, err := models.LoadDeclarations(declarations, ".")
 	if err != nil {
 		return fmt.Errorf("base: %w", err)
@@ -79,6 +87,11 @@ func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*model
 		var b *models.Behaviour
 		if fn := behaviours[d.Model]; fn != nil {
 			b = fn()
+		}
+		if layers != nil {
+			for _, l := range layers(d) {
+				b = b.Layer(l)
+			}
 		}
 		if err := r.Declare(d, b); err != nil {
 			return fmt.Errorf("%s: %w", d.Model, err)

@@ -367,9 +367,13 @@ func generateModules(recording, baseDir, out string) error {
 	if err != nil {
 		return err
 	}
+	// Only what the generator writes goes: a module's Go behaviour and
+	// records.json, written by hand, stay.
 	for _, p := range old {
-		if err := os.RemoveAll(filepath.Dir(p)); err != nil {
-			return err
+		for _, part := range []string{"manifest.json", "models", "inherit", "data"} {
+			if err := os.RemoveAll(filepath.Join(filepath.Dir(p), part)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, name := range sortedKeys(packs) {

@@ -17,8 +17,8 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 	if err != nil {
 		return err
 	}
-	return base.RegisterWith(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
-		byModel := map[string]*models.Declaration{}
+	byModel := map[string]*models.Declaration{}
+	return base.RegisterLayered(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
 		for _, d := range decls {
 			byModel[d.Model] = d
 		}
@@ -47,6 +47,8 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 			}
 		}
 		return decls, nil
+	}, func(d *models.Declaration) []*models.Behaviour {
+		return layers(order, byModel, d)
 	})
 }
 
