@@ -24,20 +24,21 @@ import (
 //     check (one in-process read of one row).
 //
 // A process that commits such a change also moves its own generation at
-// commit, and waits (briefly) until its listener has seen the notice, which
-// PostgreSQL delivers to every listener at the same time: a revocation then
-// holds at the very next request, in this process and in the others.
+// commit, and then waits until every other process listening on the
+// database has handled the change's notice (models.AuthSettler: on
+// PostgreSQL, acknowledgements written by each listener, migration
+// 0015_feed_acks): a revocation then holds at the very next request, in
+// this process and in the others, however loaded they are.
 
-// feedWait bounds how long a committing process waits for its listener to
-// be up, and then for its own notice.
+// feedWait bounds how long a committing process whose feed cannot
+// acknowledge waits for its listener to be up, and then for its own notice.
 const feedWait = 200 * time.Millisecond
 
-// feedGrace is how long a committing process waits after its own notice came
-// back, for the other processes' listeners, which PostgreSQL served at the
-// same moment, to have handled theirs. Changes to credentials are rare; a
-// few milliseconds on them buy a revocation that holds at the next request
-// everywhere.
-const feedGrace = 10 * time.Millisecond
+// settleWait bounds how long a committing process waits for the other
+// processes to acknowledge its change. A process that has not handled it
+// by then is stuck or cut off from the database server; the commit is
+// logged and answered.
+const settleWait = 2 * time.Second
 
 // rowTTL bounds the life of a cached row even when no notice came, in case a
 // notice was lost without the connection being seen to drop.
@@ -338,12 +339,14 @@ func (a *Authenticator) put(dbname string, st stamp, set func(*dbRows)) {
 // Changing is called inside a transaction that changes credentials of
 // dbname, before it commits; the function it returns is called after the
 // commit. That function empties this process's cache of dbname at once and,
-// on stores with a feed, waits until the notice of the commit came back, so
-// that every process sharing the database has it too.
+// on stores with a feed, waits until every process sharing the database
+// has handled the change (AuthSettler), or at least until the notice of
+// the commit came back to this process.
 func (a *Authenticator) Changing(dbname string) func() {
+	settler, settles := a.Feed.(models.AuthSettler)
 	var f *feed
 	var seen uint64
-	if a.Feed != nil {
+	if a.Feed != nil && !settles {
 		f = a.feedOf(dbname)
 		f.waitUp(feedWait) // a process that just started (the command line)
 		seen = f.seen.Load()
@@ -355,11 +358,24 @@ func (a *Authenticator) Changing(dbname string) func() {
 		}
 		a.rows.local[dbname]++
 		a.rows.mu.Unlock()
-		if f != nil && f.up.Load() {
-			if f.waitSeen(seen, feedWait) {
-				time.Sleep(feedGrace)
-			}
+		if settles {
+			a.settle(settler, dbname)
+			return
 		}
+		if f != nil && f.up.Load() {
+			f.waitSeen(seen, feedWait)
+		}
+	}
+}
+
+// settle waits, up to settleWait, until every process listening on dbname
+// has handled what was committed; past that it logs and goes on.
+func (a *Authenticator) settle(settler models.AuthSettler, dbname string) {
+	ctx, cancel := context.WithTimeout(context.Background(), settleWait)
+	defer cancel()
+	if err := settler.SettleAuth(ctx, dbname); err != nil && a.Log != nil {
+		a.Log.Warn("a committed change to credentials or access may reach other processes late",
+			"db", dbname, "err", err)
 	}
 }
 

@@ -12,15 +12,14 @@ import (
 
 // On PostgreSQL every godoo process learns of a committed change to
 // credentials from a notice its listener receives (models.AuthFeed), each
-// at its own pace. A process that commits a change waits for its own
-// notice and a short grace, which covers the others in production; a test
-// that then calls another process at once, on a loaded machine, may beat
-// that process's listener. The harness therefore wraps every PostgreSQL
-// store in a feedTap, which sees each listener's events, and settle waits
-// until every listener has handled one event that began after the change:
-// from then on, no process can answer from rows cached before it. SQLite
-// has no listeners: every check reads the change counter, so changes hold
-// at once there.
+// at its own pace. A process that commits a change waits until every
+// listener acknowledged it (models.AuthSettler), but a change made behind
+// godoo's back (SQL typed by hand) has no committer to wait. The harness
+// therefore wraps every PostgreSQL store in a feedTap, which sees each
+// listener's events, and settle waits until every listener has handled
+// one event that began after the change: from then on, no process can
+// answer from rows cached before it. SQLite has no listeners: every check
+// reads the change counter, so changes hold at once there.
 
 // feedTap is a store whose auth feed the harness watches.
 type feedTap struct {
@@ -28,7 +27,19 @@ type feedTap struct {
 	feed models.AuthFeed
 }
 
-var _ models.AuthFeed = (*feedTap)(nil)
+var (
+	_ models.AuthFeed    = (*feedTap)(nil)
+	_ models.AuthSettler = (*feedTap)(nil)
+)
+
+// SettleAuth is the wrapped store's, so that committers wait as in
+// production.
+func (s *feedTap) SettleAuth(ctx context.Context, name string) error {
+	if st, ok := s.feed.(models.AuthSettler); ok {
+		return st.SettleAuth(ctx, name)
+	}
+	return nil
+}
 
 // listeners are the watches of every feedTap: two stores opened apart on
 // one database are two processes, and settle waits for both.

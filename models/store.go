@@ -80,6 +80,20 @@ type AuthFeed interface {
 	WatchAuth(name string, on func(AuthEvent)) (stop func())
 }
 
+// AuthSettler is implemented by AuthFeeds whose listeners acknowledge the
+// notices they handled (migration 0015_feed_acks), so that a process that
+// committed a change can wait until every process has forgotten what the
+// change made stale.
+type AuthSettler interface {
+	// SettleAuth returns once every watch of database name that is
+	// connected, in any process, has handled the notices of the changes
+	// committed before the call: their next request sees the changes.
+	// Watches that are not connected are not waited for (a process whose
+	// watch is down caches nothing). It returns an error when ctx ends
+	// first or the database cannot be asked.
+	SettleAuth(ctx context.Context, name string) error
+}
+
 // CommitMark identifies the last transaction committed to a database; see
 // CommitCounter.
 type CommitMark [4]uint32

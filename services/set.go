@@ -385,8 +385,9 @@ func (c *core) run(ctx context.Context, db *bun.DB, uid int64, readOnly bool, fn
 
 // gated is one attempt of run, inside db's gate. The gate is held for the
 // attempt only: not while run waits to retry, nor while the commit hooks
-// wait for the change's notice. It is left even when fn panics (the
-// handler recovers), so that a panicking method cannot use up the places.
+// wait for the processes to acknowledge the change. It is left even when
+// fn panics (the handler recovers), so that a panicking method cannot use
+// up the places.
 func (c *core) gated(ctx context.Context, g *queue, db *bun.DB, uid int64, readOnly bool, fn func(ctx context.Context, env *models.Env) (any, error)) (any, []func(), bool, error) {
 	if err := g.enter(ctx); err != nil {
 		return nil, nil, false, err

@@ -7,6 +7,7 @@ package faults_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -366,4 +367,31 @@ func kw(ctx context.Context, c *http.Client, base, db, secret, model, method str
 		kwargs = map[string]any{}
 	}
 	return call(ctx, c, base, "object", "execute_kw", db, 2, secret, model, method, args, kwargs)
+}
+
+// settled returns once every godoo process listening on the database of
+// sqldb (a connection to the primary) has handled the changes committed on
+// it so far, by the acknowledged barrier of migration 0015_feed_acks. A
+// change to credentials or access made by SQL, behind godoo's back, has no
+// committer that waits for the processes: the test waits instead.
+func settled(t *testing.T, sqldb *sql.DB) {
+	t.Helper()
+	var seq int64
+	if err := sqldb.QueryRow("SELECT godoo_feed_barrier()").Scan(&seq); err != nil {
+		t.Fatalf("barrier: %v", err)
+	}
+	deadline := time.Now().Add(readyGuard)
+	for {
+		var pending int
+		if err := sqldb.QueryRow("SELECT godoo_feed_pending($1)", seq).Scan(&pending); err != nil {
+			t.Fatalf("acknowledgements: %v", err)
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d godoo listeners did not acknowledge barrier %d within %s", pending, seq, readyGuard)
+		}
+		time.Sleep(pollEvery)
+	}
 }

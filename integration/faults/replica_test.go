@@ -107,6 +107,8 @@ func TestReplica(t *testing.T) {
 	exec(rep, "SELECT pg_wal_replay_pause()")
 	const partnerAccess = "FROM ir_model_access WHERE model_id = (SELECT id FROM ir_model WHERE model = 'res.partner')"
 	exec(prim, "UPDATE ir_model_access SET perm_read = false WHERE id IN (SELECT id "+partnerAccess+")")
+	// No godoo process made the change: wait until both have its notice.
+	settled(t, prim)
 	for range 3 {
 		if _, err := kw(adminPassword, "res.partner", "read", []any{[]any{1}, []any{"name"}}, nil); err != nil {
 			t.Fatalf("a read on the paused replica, which has not seen the access change: %v", err)
@@ -118,6 +120,7 @@ func TestReplica(t *testing.T) {
 		t.Errorf("a read after the replica replayed the loss of read access = %v, want AccessError", err)
 	}
 	exec(prim, "UPDATE ir_model_access SET perm_read = true WHERE id IN (SELECT id "+partnerAccess+")")
+	settled(t, prim)
 	caughtUp()
 
 	// Writes go to the primary, and the writer reads them at once.

@@ -55,3 +55,9 @@ func ToolCommand(dsn, tool, db string) (args, env []string, err error) {
 	}
 	return cmd.Args, cmd.Env, nil
 }
+
+// WithSettling makes SettleAuth call f each time it found listeners that
+// have not acknowledged its barrier yet, with their number.
+func WithSettling(f func(name string, seq int64, pending int)) Option {
+	return func(s *Store) { s.settling = f }
+}

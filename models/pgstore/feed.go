@@ -1,6 +1,14 @@
 package pgstore
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -9,7 +17,10 @@ import (
 	"github.com/godoo/godoo/models"
 )
 
-var _ models.AuthFeed = (*Store)(nil)
+var (
+	_ models.AuthFeed    = (*Store)(nil)
+	_ models.AuthSettler = (*Store)(nil)
+)
 
 // authChannel is the channel the triggers of migration 0005_auth_changes
 // notify.
@@ -23,10 +34,18 @@ const (
 	pingEvery    = 15 * time.Second
 )
 
+// listenerPrefix starts the application_name of every LISTEN connection,
+// by which godoo_feed_pending (migration 0015_feed_acks) finds them.
+const listenerPrefix = "godoo-listen-"
+
+// ackPayload starts the payload of godoo_feed_barrier's notices.
+const ackPayload = "ack "
+
 // watch is one LISTEN connection on one database.
 type watch struct {
 	name string
 	l    *pq.Listener
+	acks *acker
 }
 
 // WatchAuth LISTENs on the database's godoo_auth channel on a connection of
@@ -35,13 +54,16 @@ type watch struct {
 // pool is closed (drop, rename, duplicate) or the store is closed.
 func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) {
 	events := make(chan pq.ListenerEventType, 16)
-	l := pq.NewListener(s.listen.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
+	app := listenerPrefix + randomID()
+	conn := maps.Clone(s.listen)
+	conn["application_name"] = app
+	l := pq.NewListener(conn.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
 		select { // never block the listener; a lost event is followed by others
 		case events <- ev:
 		default:
 		}
 	})
-	w := &watch{name: name, l: l}
+	w := &watch{name: name, l: l, acks: newAcker(s, name, app)}
 	s.mu.Lock()
 	if s.pools.Err() != nil {
 		s.mu.Unlock()
@@ -51,6 +73,7 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	}
 	s.watches[w] = true
 	s.mu.Unlock()
+	go w.acks.run()
 	go s.runWatch(w, events, on)
 	// Close waits for the listener's lock, which a ping without answer
 	// holds: stop returns at once and the watch ends with AuthFeedClosed.
@@ -62,6 +85,7 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 		s.mu.Lock()
 		delete(s.watches, w)
 		s.mu.Unlock()
+		w.acks.stop()
 		on(models.AuthFeedClosed)
 	}()
 	// Listen waits for the connection; Close (from closeWatches) ends the
@@ -80,6 +104,7 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 		}
 	}
 	on(models.AuthFeedUp)
+	w.acks.up()
 	var pinging atomic.Bool
 	pingDone := make(chan error, 1)
 	pingDown := false
@@ -96,6 +121,10 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 				// notices of the gap are lost, so the cache starts over.
 				pingDown = false
 				on(models.AuthFeedUp)
+				w.acks.up()
+			} else if seq, ok := barrier(n.Extra); ok {
+				// Every notice before it is handled: acknowledge.
+				w.acks.ack(seq)
 			} else {
 				on(models.AuthChanged)
 			}
@@ -142,4 +171,170 @@ func (s *Store) closeWatches(name string) {
 	for _, w := range ws {
 		go func() { _ = w.l.Close() }()
 	}
+}
+
+// Polling of SettleAuth: the acknowledgements of the other processes
+// are rows, not notices, so the committer asks for them, soon at first
+// (they usually take a few milliseconds), then less often.
+const (
+	settleFirstPoll = 2 * time.Millisecond
+	settleMaxPoll   = 25 * time.Millisecond
+)
+
+// SettleAuth sends a barrier (godoo_feed_barrier) after the changes
+// committed so far and waits until every LISTEN connection to the
+// database, of any process, acknowledged it or a later one.
+func (s *Store) SettleAuth(ctx context.Context, name string) error {
+	db, err := s.Open(ctx, name)
+	if err != nil {
+		return err
+	}
+	var seq int64
+	if err := db.QueryRowContext(ctx, "SELECT godoo_feed_barrier()").Scan(&seq); err != nil {
+		return fmt.Errorf("pgstore: barrier on %s: %w", name, err)
+	}
+	for pause := settleFirstPoll; ; pause = min(2*pause, settleMaxPoll) {
+		var pending int
+		if err := db.QueryRowContext(ctx, "SELECT godoo_feed_pending(?)", seq).Scan(&pending); err != nil {
+			return fmt.Errorf("pgstore: acknowledgements on %s: %w", name, err)
+		}
+		if pending == 0 {
+			return nil
+		}
+		if s.settling != nil {
+			s.settling(name, seq, pending)
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("pgstore: %d listeners of %s did not acknowledge barrier %d: %w", pending, name, seq, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// barrier reads the number of a godoo_feed_barrier notice; ok is false for
+// the notices of changes.
+func barrier(payload string) (n int64, ok bool) {
+	rest, ok := strings.CutPrefix(payload, ackPayload)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	return n, err == nil
+}
+
+// randomID names a LISTEN connection, unique among the processes sharing
+// the database server.
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ackTimeout bounds one statement of an acker.
+const ackTimeout = 5 * time.Second
+
+// acker writes a watch's acknowledgements (godoo_feed_acks) on the
+// database's pool, off the watch's goroutine: the watch goes on handling
+// notices while one is written, and acknowledgements waiting behind it
+// fold into the highest.
+type acker struct {
+	s    *Store
+	name string
+	app  string
+	wake chan struct{} // one pending signal at most
+	done chan struct{}
+	once sync.Once
+
+	mu      sync.Mutex
+	seen    int64 // the highest barrier handled, not yet written
+	started bool  // the watch is (again) up: prune and send a barrier
+}
+
+func newAcker(s *Store, name, app string) *acker {
+	return &acker{s: s, name: name, app: app, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// ack records that every notice up to barrier n was handled.
+func (a *acker) ack(n int64) {
+	a.mu.Lock()
+	a.seen = max(a.seen, n)
+	a.mu.Unlock()
+	a.signal()
+}
+
+// up records that the watch listens (again). A committer may have sent
+// its barrier before LISTEN took hold, and this watch would never see it:
+// the watch sends a barrier of its own, numbered after, whose
+// acknowledgement releases such a committer.
+func (a *acker) up() {
+	a.mu.Lock()
+	a.started = true
+	a.mu.Unlock()
+	a.signal()
+}
+
+func (a *acker) signal() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (a *acker) stop() { a.once.Do(func() { close(a.done) }) }
+
+func (a *acker) run() {
+	for {
+		select {
+		case <-a.done:
+			return
+		case <-a.wake:
+		}
+		a.mu.Lock()
+		seen, started := a.seen, a.started
+		a.seen, a.started = 0, false
+		a.mu.Unlock()
+		if err := a.write(seen, started); err != nil {
+			// Written again at the next signal; until then a committer
+			// waits for this watch, bounded.
+			a.mu.Lock()
+			a.seen = max(a.seen, seen)
+			a.started = a.started || started
+			a.mu.Unlock()
+		}
+	}
+}
+
+// write prunes, once the watch is up, the rows of listeners gone,
+// acknowledges barrier seen (when not 0) and then, once the watch is up,
+// sends a barrier. It needs the database's pool: without one, this process
+// serves nothing of the database.
+func (a *acker) write(seen int64, started bool) error {
+	db, err := a.s.pools.Cached(a.name)
+	if err != nil || db == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
+	defer cancel()
+	if started {
+		if _, err := db.ExecContext(ctx, `DELETE FROM godoo_feed_acks k WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+			WHERE a.datname = current_database() AND a.application_name = k.listener)`); err != nil {
+			return err
+		}
+	}
+	if seen > 0 {
+		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at) VALUES (?, ?, now())
+			ON CONFLICT (listener) DO UPDATE SET seen = GREATEST(godoo_feed_acks.seen, EXCLUDED.seen), at = EXCLUDED.at`,
+			a.app, seen); err != nil {
+			return err
+		}
+	}
+	if started {
+		if _, err := db.ExecContext(ctx, "SELECT godoo_feed_barrier()"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -94,6 +94,10 @@ type Store struct {
 	// before any method of pools.
 	mu      sync.Mutex
 	watches map[*watch]bool
+
+	// settling, when set (tests), is called by SettleAuth each time it
+	// found listeners that have not acknowledged its barrier yet.
+	settling func(name string, seq int64, pending int)
 }
 
 // New returns a store for the PostgreSQL server of dsn, a
