@@ -93,3 +93,35 @@ func TestMailThread(t *testing.T) {
 		}
 	})
 }
+
+// TestMailMessageAccess: a user reads the messages of the records they
+// can read (and their own), not those of records they cannot.
+func TestMailMessageAccess(t *testing.T) {
+	eachModulesStore(t, func(t *testing.T, e *env) {
+		c := xmlCaller{e.srv.URL}
+		shown := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Shown"}}, nil)
+		e.mustKw(t, c, "res.partner", "message_post", []any{[]any{shown}}, map[string]any{"body": "x", "message_type": "comment"})
+		// A message on a journal entry, which an internal user without
+		// accounting rights may not read.
+		hidden := e.mustKw(t, c, "mail.message", "create", []any{map[string]any{"body": "secret", "model": "account.move", "res_id": int64(1)}}, nil)
+		user := e.mustKw(t, c, "res.users", "create", []any{map[string]any{"name": "Clerk", "login": "clerk", "password": "clerk-Secret-1"}}, nil)
+		uid := authLogin(t, c, e.db, "clerk", "clerk-Secret-1")
+		if uid != user {
+			t.Fatalf("clerk logs in as %v", uid)
+		}
+		kw := func(method string, args ...any) (any, *faultInfo) {
+			return c.call(t, "object", "execute_kw", e.db, uid, "clerk-Secret-1", "mail.message", method, args)
+		}
+		got, f := kw("search", []any{[]any{"model", "=", "res.partner"}, []any{"res_id", "=", shown}})
+		if f != nil || len(got.([]any)) != 2 {
+			t.Errorf("messages of a partner the user reads: %v %+v", got, f)
+		}
+		got, f = kw("search", []any{[]any{"id", "=", hidden}})
+		if f != nil || len(got.([]any)) != 0 {
+			t.Errorf("a message of a record the user cannot read: %v %+v", got, f)
+		}
+		if _, f := kw("read", []any{hidden}, []any{"body"}); f == nil || f.Code != 4 {
+			t.Errorf("reading a message of a record the user cannot read: %+v", f)
+		}
+	})
+}

@@ -10,5 +10,7 @@ import "github.com/godoo/godoo/models"
 // model it is laid over; mail.thread's is laid over every model that
 // inherits it.
 var Behaviours = map[string]func(model string) *models.Behaviour{
-	"mail.thread": threadBehaviour,
+	"mail.thread":  threadBehaviour,
+	"mail.message": messageBehaviour,
+	"res.users":    usersBehaviour,
 }
