@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"sort"
 	"sync/atomic"
 	"testing"
@@ -38,8 +39,12 @@ func startConformanceServer(t *testing.T, store models.Store) (base, db string) 
 	start := time.Now().UTC().Truncate(time.Second)
 	var readings atomic.Int64
 	now := func() time.Time { return start.Add(time.Duration(readings.Add(1)) * time.Millisecond) }
-	set := newSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true, Now: now})
 	db = uniqueName("conf_")
+	// The recording server exposed its one database to the web routes
+	// (Odoo's --database, as db.list and /web/database/list show): another
+	// name is "Database not found." there, as a dbfilter makes it here.
+	set := newSet(store, services.Config{MasterPassword: confMasterPassword, ListDB: true, Now: now,
+		DBFilter: "^" + regexp.QuoteMeta(db) + "$"})
 	ctx := context.Background()
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {
 		t.Fatalf("create database: %v", err)

@@ -32,6 +32,7 @@ func TestDB(t *testing.T) {
 				t.Run(c.protocol(), func(t *testing.T) {
 					t.Run("wrong master password", func(t *testing.T) { testDBWrongMaster(t, c, set, fixture) })
 					t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
+					t.Run("no master password", func(t *testing.T) { testDBNoParams(t, c) })
 					t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
 					t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
 					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store) })
@@ -157,6 +158,26 @@ func testDBWrongMaster(t *testing.T, c caller, set *services.Set, fixture string
 		t.Error("a refused change_admin_password changed the master password")
 	}
 	dbMust(t, c, "list_countries", masterPassword)
+}
+
+// testDBNoParams calls the functions that take the master password first
+// without any parameter: Odoo's dispatch takes it by index, an
+// IndexError of the parameters (a tuple on XML-RPC, a list on JSON-RPC).
+// The others bind their parameters as usual.
+func testDBNoParams(t *testing.T, c caller) {
+	seq := "list"
+	if c.protocol() == "xmlrpc" {
+		seq = "tuple"
+	}
+	for _, method := range []string{"list_countries", "create_database", "duplicate_database", "drop", "rename",
+		"change_admin_password", "dump", "restore", "migrate_databases"} {
+		t.Run(method, func(t *testing.T) {
+			_, f := c.call(t, "db", method)
+			wantExact(t, c, f, 1, "builtins.IndexError", seq+" index out of range")
+		})
+	}
+	_, f := c.call(t, "db", "db_exist")
+	wantExact(t, c, f, 1, "builtins.TypeError", "exp_db_exist() missing 1 required positional argument: 'db_name'")
 }
 
 func testDBListCountries(t *testing.T, c caller) {

@@ -64,6 +64,14 @@ func TestJSON2(t *testing.T) {
 			return m
 		}
 
+		t.Run("name_search's domain keyword", func(t *testing.T) {
+			// JSON-2 names it domain (Odoo 19), execute_kw args (Odoo 18).
+			r := bearer("/json/2/res.partner/name_search", `{"name": "", "domain": [["id", "=", 0]]}`)
+			if r.status != 200 || strings.TrimSpace(string(r.body)) != "[]" {
+				t.Fatalf("HTTP %d: %s, want []", r.status, r.body)
+			}
+		})
+
 		t.Run("search_read", func(t *testing.T) {
 			r := bearer("/json/2/res.partner/search_read", `{"domain": [], "fields": ["name"], "limit": 1}`)
 			if r.status != 200 || r.header.Get("Content-Type") != "application/json; charset=utf-8" {

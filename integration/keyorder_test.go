@@ -137,6 +137,36 @@ func readCases(protocol string) []keyOrderCase {
 	}
 }
 
+// webReadCases are the cases of web_read and web_search_read: each record
+// has its id then the specification's fields in the order asked for; a
+// many2one read with fields has its id, those fields, then display_name.
+func webReadCases() []keyOrderCase {
+	spec := func() *object {
+		return kwargs("zip", newObject(), "name", newObject(),
+			"create_uid", kwargs("fields", kwargs("display_name", newObject(), "login", newObject())))
+	}
+	webRead := func(t *testing.T, k *keyOrderWire) *object {
+		return resultDict(t, k.kw(t, "jsonrpc", "res.partner", "web_read", []any{[]any{k.partner}, spec()}, nil))
+	}
+	return []keyOrderCase{
+		{"web_read, specification order over jsonrpc", webRead, []string{"id", "zip", "name", "create_uid"}, nil},
+		{"web_read, many2one's fields over jsonrpc", func(t *testing.T, k *keyOrderWire) *object {
+			v, _ := webRead(t, k).get("create_uid")
+			return asObject(v)
+		}, []string{"id", "login", "display_name"}, nil},
+		{"web_search_read, specification order in a web session", func(t *testing.T, k *keyOrderWire) *object {
+			kw := kwargs("domain", []any{[]any{"id", "=", k.partner}}, "specification", spec())
+			params := kwargs("model", "res.partner", "method", "web_search_read", "args", []any{}, "kwargs", kw)
+			records, _ := resultDict(t, k.web(t, "/web/dataset/call_kw/res.partner/web_search_read", params)).get("records")
+			list, _ := records.([]any)
+			if len(list) != 1 {
+				t.Fatalf("records = %v", records)
+			}
+			return asObject(list[0])
+		}, []string{"id", "zip", "name", "create_uid"}, nil},
+	}
+}
+
 // readGroupCases are the cases of read_group's groups over protocol.
 func readGroupCases(protocol string) []keyOrderCase {
 	group := func(kw *object) func(t *testing.T, k *keyOrderWire) *object {
@@ -254,7 +284,7 @@ func TestKeyOrder(t *testing.T) {
 			if k.partner, _ = id.(int64); err != nil || k.partner == 0 {
 				t.Fatalf("create partner: %v %v", id, err)
 			}
-			cases := slices.Concat(keyOrderCases, readCases("xmlrpc"), readCases("jsonrpc"),
+			cases := slices.Concat(keyOrderCases, webReadCases(), readCases("xmlrpc"), readCases("jsonrpc"),
 				readGroupCases("xmlrpc"), readGroupCases("jsonrpc"))
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {

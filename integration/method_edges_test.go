@@ -59,9 +59,12 @@ func TestMethodEdges(t *testing.T) {
 					1, "Invalid field 'n' on model 'res.partner'"},
 			}
 			if c.protocol() == "xmlrpc" {
-				// check_access_rights returns None, which XML-RPC cannot carry.
+				// check_access_rights and check_access return None, which
+				// XML-RPC cannot carry.
 				faults = append(faults, edgeFault{"check_access_rights", "res.partner", "check_access_rights", []any{"read"}, nil,
-					1, "TypeError: cannot marshal None unless allow_none is enabled"})
+					1, "TypeError: cannot marshal None unless allow_none is enabled"},
+					edgeFault{"check_access", "res.partner", "check_access", []any{[]any{int64(1)}, "write"}, nil,
+						1, "TypeError: cannot marshal None unless allow_none is enabled"})
 			}
 			for _, f := range faults {
 				t.Run(f.name, func(t *testing.T) {

@@ -160,3 +160,56 @@ func TestSequenceConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestSequenceDateRanges checks, on both stores, the numbers of a sequence
+// with use_date_range, as Odoo's: each counts in the date range holding the
+// date (the context's ir_sequence_date, or the sequence_date argument), a
+// missing range is made for the date's year (shortened so as not to
+// overlap an existing one), and %(range_...)s names the range's start.
+func TestSequenceDateRanges(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		kw := func(model, method string, args []any, kwargs map[string]any) any {
+			return e.mustKw(t, c, model, method, args, kwargs)
+		}
+		at := func(day string) map[string]any {
+			return map[string]any{"context": map[string]any{"ir_sequence_date": day}}
+		}
+		kw("ir.sequence", "create", []any{map[string]any{"name": "Ranged", "code": "ranged", "use_date_range": true,
+			"prefix": "R/%(range_year)s/%(range_month)s/%(year)s/", "padding": 3}}, nil)
+		seq2 := kw("ir.sequence", "create", []any{map[string]any{"name": "Half year", "code": "half", "use_date_range": true,
+			"implementation": "no_gap", "prefix": "%(range_month)s/",
+			"date_range_ids": []any{[]any{int64(0), int64(0), map[string]any{"date_from": "2023-07-01", "date_to": "2023-12-31", "number_next": int64(50)}}}}}, nil)
+		for _, tc := range []struct {
+			code, day string
+			want      string
+		}{
+			{"ranged", "2024-05-01", "R/2024/01/2024/001"},
+			{"ranged", "2024-11-30", "R/2024/01/2024/002"},
+			{"ranged", "2025-02-01", "R/2025/01/2025/001"},
+			{"half", "2023-03-01", "01/1"},
+			{"half", "2023-08-01", "07/50"},
+			{"half", "2023-06-30", "01/2"},
+		} {
+			if got := kw("ir.sequence", "next_by_code", []any{tc.code}, at(tc.day)); got != tc.want {
+				t.Errorf("next_by_code(%s) on %s = %v, want %s", tc.code, tc.day, got, tc.want)
+			}
+		}
+		// sequence_date picks the range; the plain names stay today's.
+		year := time.Now().UTC().Year()
+		if got, want := kw("ir.sequence", "next_by_code", []any{"ranged", "2024-02-02"}, nil), fmt.Sprintf("R/2024/01/%d/003", year); got != want {
+			t.Errorf("next_by_code(ranged, 2024-02-02) = %v, want %s", got, want)
+		}
+		if got := kw("ir.sequence", "next_by_id", []any{[]any{seq2}}, at("2023-12-31")); got != "07/51" {
+			t.Errorf("next_by_id(half) on 2023-12-31 = %v, want 07/51", got)
+		}
+		ranges := kw("ir.sequence.date_range", "search_read", []any{[]any{[]any{"sequence_id", "=", seq2}}},
+			map[string]any{"fields": []any{"date_from", "date_to", "number_next"}, "order": "date_from"}).([]any)
+		var got []any
+		for _, r := range ranges {
+			m := r.(map[string]any)
+			got = append(got, []any{m["date_from"], m["date_to"], m["number_next"]})
+		}
+		equal(t, "half-year ranges", got, []any{[]any{"2023-01-01", "2023-06-30", int64(3)}, []any{"2023-07-01", "2023-12-31", int64(52)}})
+	})
+}

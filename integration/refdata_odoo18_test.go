@@ -135,6 +135,7 @@ func TestReferenceDataOdoo18(t *testing.T) {
 		}
 		e.checkGroupCategories(t, c, dir)
 		e.checkFieldXMLIDs(t, c, dir)
+		e.checkUIRecords(t, c, dir)
 		checkListLang(t, e, dir)
 	})
 }
@@ -240,6 +241,97 @@ func (e *env) checkFieldXMLIDs(t *testing.T, c caller, dir string) {
 	if v := values["base.selection__res_partner__type__contact"]; v == nil || v["value"] != "contact" {
 		t.Errorf("base.selection__res_partner__type__contact = %v", v)
 	}
+}
+
+// checkUIRecords checks that every view, window and server action,
+// scheduled action and menu Odoo's base module has (ir_model_data_base.json)
+// is there under its external id, named as its natural key (a menu by its
+// complete name, made of its parents'), no other, and a few links between
+// them literally.
+func (e *env) checkUIRecords(t *testing.T, c caller, dir string) {
+	t.Helper()
+	var recorded []struct {
+		XMLID      string `json:"xmlid"`
+		Model      string `json:"model"`
+		NaturalKey string `json:"natural_key"`
+	}
+	readRecording(t, filepath.Join(dir, "ir_model_data_base.json"), &recorded)
+	all := map[string]any{"context": map[string]any{"active_test": false}}
+	got := map[string]map[string]map[string]any{}
+	for _, m := range []struct {
+		model  string
+		fields []string
+		count  int
+	}{
+		{"ir.ui.view", []string{"name", "model", "type", "arch_db"}, 178},
+		{"ir.actions.act_window", []string{"name", "res_model", "search_view_id", "view_mode", "target"}, 67},
+		{"ir.actions.server", []string{"name", "model_name", "usage"}, 4},
+		{"ir.cron", []string{"cron_name", "name", "user_id", "nextcall", "active"}, 2},
+		{"ir.ui.menu", []string{"name", "parent_id", "action"}, 65},
+	} {
+		got[m.model] = e.recordsByXMLID(t, c, m.model, m.fields, all)
+		if n := e.count(t, m.model, []any{}); n != int64(m.count) {
+			t.Errorf("%s: %d records, want %d", m.model, n, m.count)
+		}
+	}
+	menuNames := map[int64]map[string]any{}
+	for _, r := range got["ir.ui.menu"] {
+		menuNames[r["id"].(int64)] = r
+	}
+	complete := func(r map[string]any) string {
+		name := r["name"].(string)
+		for p, ok := r["parent_id"].([]any); ok; p, ok = r["parent_id"].([]any) {
+			r = menuNames[p[0].(int64)]
+			name = r["name"].(string) + "/" + name
+		}
+		return name
+	}
+	n := 0
+	for _, x := range recorded {
+		models, ok := got[x.Model]
+		if !ok {
+			continue
+		}
+		n++
+		r, ok := models[x.XMLID]
+		switch {
+		case !ok:
+			t.Errorf("%s: no record %s", x.Model, x.XMLID)
+		case x.Model == "ir.ui.menu":
+			equal(t, x.XMLID+" complete name", complete(r), x.NaturalKey)
+		case x.Model == "ir.cron":
+			equal(t, x.XMLID+" cron_name", r["cron_name"], x.NaturalKey)
+			equal(t, x.XMLID+" name", r["name"], x.NaturalKey)
+			if r["nextcall"] == false {
+				t.Errorf("%s has no nextcall", x.XMLID)
+			}
+		default:
+			equal(t, x.XMLID+" name", r["name"], x.NaturalKey)
+		}
+	}
+	if n != 178+67+4+2+65 {
+		t.Errorf("the recording names %d records of these models, want 316", n)
+	}
+	// Literal facts.
+	second := func(v any) any {
+		if pair, ok := v.([]any); ok && len(pair) == 2 {
+			return pair[1]
+		}
+		return v
+	}
+	tags := got["ir.actions.act_window"]["base.action_partner_category_form"]
+	equal(t, "Contact Tags res_model", tags["res_model"], "res.partner.category")
+	equal(t, "Contact Tags search view", second(tags["search_view_id"]), "res.partner.category.view.search")
+	equal(t, "Contact Tags view_mode", tags["view_mode"], "list,form")
+	equal(t, "partner form view", got["ir.ui.view"]["base.view_partner_form"]["model"], "res.partner")
+	equal(t, "partner form view type", got["ir.ui.view"]["base.view_partner_form"]["type"], "form")
+	equal(t, "partner search view type", got["ir.ui.view"]["base.view_res_partner_filter"]["type"], "search")
+	equal(t, "autovacuum model", got["ir.actions.server"]["base.autovacuum_job_ir_actions_server"]["model_name"], "ir.autovacuum")
+	equal(t, "autovacuum user", second(got["ir.cron"]["base.autovacuum_job"]["user_id"]), "OdooBot")
+	cron := got["ir.ui.menu"]["base.menu_ir_cron_act"]
+	equal(t, "Scheduled Actions menu parent", second(cron["parent_id"]), "Automation")
+	action := got["ir.actions.act_window"]["base.ir_cron_act"]["id"]
+	equal(t, "Scheduled Actions menu action", cron["action"], fmt.Sprintf("ir.actions.act_window,%d", action))
 }
 
 // checkListLang checks that db.list_lang lists every language of the

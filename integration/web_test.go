@@ -53,6 +53,7 @@ func TestWeb(t *testing.T) {
 		t.Run("no session", w.noSession)
 		t.Run("call_kw", w.callKw)
 		t.Run("call_button", w.callButton)
+		t.Run("action load", w.loadAction)
 		t.Run("session routes", w.sessionRoutes)
 		t.Run("rotation", w.rotation)
 		t.Run("second process", w.secondProcess)

@@ -16,7 +16,10 @@ type AccessCache struct {
 	mu     sync.Mutex
 	access map[accessKey]bool
 	rules  map[accessKey][]ruleRow
-	n      int
+	// bound are the rules combined, their values bound to the user, when
+	// those values are of the tables whose changes move the generation.
+	bound map[accessKey]ruleCache
+	n     int
 	// Counts, when set, counts the look-ups of ACL verdicts and rules
 	// that found their entry, for the server's metrics; the services share
 	// one across a database's successive caches.
@@ -56,55 +59,68 @@ func (c *AccessCache) getAccess(k accessKey) (bool, bool) {
 	if c == nil {
 		return false, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.access[k]
-	c.Counts.Note(ok)
-	return v, ok
+	return lookup(c, &c.access, k, true)
 }
 
 func (c *AccessCache) putAccess(k accessKey, v bool) {
-	if c == nil {
-		return
+	if c != nil {
+		store(c, &c.access, k, v)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.full()
-	if c.access == nil {
-		c.access = map[accessKey]bool{}
-	}
-	c.access[k] = v
-	c.n++
 }
 
 func (c *AccessCache) getRules(k accessKey) ([]ruleRow, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.rules[k]
-	c.Counts.Note(ok)
-	return v, ok
+	return lookup(c, &c.rules, k, true)
 }
 
 func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
-	if c == nil {
-		return
+	if c != nil {
+		store(c, &c.rules, k, v)
 	}
+}
+
+func (c *AccessCache) getBound(k accessKey) (ruleCache, bool) {
+	if c == nil {
+		return ruleCache{}, false
+	}
+	return lookup(c, &c.bound, k, false)
+}
+
+func (c *AccessCache) putBound(k accessKey, v ruleCache) {
+	if c != nil {
+		store(c, &c.bound, k, v)
+	}
+}
+
+// lookup reads k from *m, one of c's maps, under c.mu, counting the
+// look-up in c.Counts when count is set.
+func lookup[V any](c *AccessCache, m *map[accessKey]V, k accessKey, count bool) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := (*m)[k]
+	if count {
+		c.Counts.Note(ok)
+	}
+	return v, ok
+}
+
+// store puts v at k in *m, one of c's maps, under c.mu.
+func store[V any](c *AccessCache, m *map[accessKey]V, k accessKey, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.full()
-	if c.rules == nil {
-		c.rules = map[accessKey][]ruleRow{}
+	if *m == nil {
+		*m = map[accessKey]V{}
 	}
-	c.rules[k] = v
+	(*m)[k] = v
 	c.n++
 }
 
 // full empties the cache when it reached its bound. The caller holds c.mu.
 func (c *AccessCache) full() {
 	if c.n >= maxAccessEntries {
-		c.access, c.rules, c.n = nil, nil, 0
+		c.access, c.rules, c.bound, c.n = nil, nil, nil, 0
 	}
 }

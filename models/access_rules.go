@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/godoo/godoo/models/py"
 )
@@ -11,7 +13,9 @@ import (
 // global rules (no group) are AND-ed, the rules of the user's groups are
 // OR-ed, and the two are AND-ed. ok is false when no rule applies.
 func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
-	key := m.Name + "\x00" + string(op)
+	// The rules' companies are the context's: a call that switches them
+	// gets rules of its own.
+	key := m.Name + "\x00" + string(op) + "\x00" + fmt.Sprint(env.Context["allowed_company_ids"])
 	if c, ok := env.state.rules[key]; ok {
 		return c.domain, c.ok, nil
 	}
@@ -35,6 +39,10 @@ type ruleRow struct {
 
 func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
 	key := accessKey{env.UID, m.Name, op}
+	companies := env.companiesKey()
+	if b, ok := env.access().getBound(key); ok && (b.companies == "" || b.companies == companies) {
+		return b.domain, b.ok, nil
+	}
 	found, ok := env.access().getRules(key)
 	if !ok {
 		var err error
@@ -43,7 +51,15 @@ func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, 
 		}
 		env.access().putRules(key, found)
 	}
-	return env.combineIRRules(ctx, found)
+	d, applies, keep, err := env.combineIRRules(ctx, found)
+	if err == nil && keep {
+		bound := ruleCache{domain: d, ok: applies}
+		if namesCallCompanies(found) {
+			bound.companies = companies
+		}
+		env.access().putBound(key, bound)
+	}
+	return d, applies, err
 }
 
 // readIRRules reads the active rules of m for op, with whether they are
@@ -76,8 +92,12 @@ func (env *Env) readIRRules(ctx context.Context, m *Model, op Op) ([]ruleRow, er
 }
 
 // combineIRRules binds the rules' values and combines them as Odoo does:
-// global rules intersect, group rules unite.
-func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, bool, error) {
+// global rules intersect, group rules unite. keep reports that every value
+// bound comes from the user's own row or companies (generationValues),
+// whose changes move the access cache's generation, so that the domain
+// may be kept across calls.
+func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) (_ []any, _ bool, keep bool, _ error) {
+	keep = true
 	var global, group []any
 	applies := false
 	for _, r := range found {
@@ -87,13 +107,13 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 		var d []any
 		if s, _ := r.dom.(string); s != "" {
 			if err := json.Unmarshal([]byte(s), &d); err != nil {
-				return nil, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
+				return nil, false, false, ValidationErrorf("Invalid domain in record rule %d", r.id)
 			}
 		}
 		d = py.Numbers(d).([]any)
 		var err error
-		if d, err = env.bindRuleValues(ctx, d); err != nil {
-			return nil, false, err
+		if d, err = env.bindRuleValues(ctx, d, &keep); err != nil {
+			return nil, false, false, err
 		}
 		if len(d) == 0 {
 			d = []any{[]any{int64(1), "=", int64(1)}}
@@ -106,7 +126,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 		applies = true
 	}
 	if !applies {
-		return nil, false, nil
+		return nil, false, keep, nil
 	}
 	// Each list was built with one operator too many; close it with a
 	// neutral term.
@@ -117,7 +137,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) ([]any, boo
 	} else {
 		out = append(out, append(group, []any{int64(0), "=", int64(1)})...)
 	}
-	return out, true, nil
+	return out, true, keep, nil
 }
 
 func fromBytes(v any) any {
@@ -137,11 +157,21 @@ var ruleValues = map[string]string{
 	"user.company_id":            "SELECT company_id FROM res_users WHERE id = ?",
 }
 
+// generationValues are the ruleValues read from res_users alone: a change
+// to them, as to the user's companies, moves the access cache's
+// generation. user.commercial_partner_id reads res_partner, which does
+// not.
+var generationValues = map[string]bool{"user.id": true, "user.partner_id": true, "user.company_id": true}
+
 // bindRuleValues replaces the ruleValues names found as term values of a
 // rule domain, or as elements of a list value, by the current user's ids;
-// "user.company_ids" becomes the list of the user's companies (inside a
-// list, its ids take its place: Odoo's company_ids + [False]).
-func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
+// "user.company_ids" becomes the list of the user's companies and
+// "env.company_ids" that of the call's companies (inside a list, its ids
+// take its place: Odoo's company_ids + [False]); "env.company_id" is the
+// call's company. It clears *keep when it bound a value that is not one of
+// generationValues, the user's companies or the call's (which the bound
+// domain's cache entry records).
+func (env *Env) bindRuleValues(ctx context.Context, d []any, keep *bool) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
 		t, ok := item.([]any)
@@ -149,7 +179,7 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 			out[i] = item
 			continue
 		}
-		v, err := env.bindRuleValue(ctx, t[2])
+		v, err := env.bindRuleValue(ctx, t[2], keep)
 		if err != nil {
 			return nil, err
 		}
@@ -159,31 +189,45 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any) ([]any, error) {
 }
 
 // bindRuleValue is a term's value with the user's names bound.
-func (env *Env) bindRuleValue(ctx context.Context, v any) (any, error) {
+func (env *Env) bindRuleValue(ctx context.Context, v any, keep *bool) (any, error) {
 	switch x := v.(type) {
 	case string:
 		if q, known := ruleValues[x]; known {
+			if !generationValues[x] {
+				*keep = false
+			}
 			var id int64
 			if _, err := env.Scalar(ctx, &id, q, env.UID); err != nil {
 				return nil, err
 			}
 			return id, nil
 		}
-		if x == "user.company_ids" {
+		switch x {
+		case "user.company_ids":
 			return env.userCompanies(ctx)
+		case "env.company_ids":
+			return env.ruleCompanies(ctx)
+		case "env.company_id":
+			return env.ruleCompany(ctx)
 		}
 	case []any:
 		out := make([]any, 0, len(x))
 		for _, e := range x {
-			if e == "user.company_ids" {
-				ids, err := env.userCompanies(ctx)
+			if e == "user.company_ids" || e == "env.company_ids" {
+				var ids []any
+				var err error
+				if e == "user.company_ids" {
+					ids, err = env.userCompanies(ctx)
+				} else {
+					ids, err = env.ruleCompanies(ctx)
+				}
 				if err != nil {
 					return nil, err
 				}
 				out = append(out, ids...)
 				continue
 			}
-			b, err := env.bindRuleValue(ctx, e)
+			b, err := env.bindRuleValue(ctx, e, keep)
 			if err != nil {
 				return nil, err
 			}
@@ -205,4 +249,67 @@ func (env *Env) userCompanies(ctx context.Context) ([]any, error) {
 		list[j] = id
 	}
 	return list, nil
+}
+
+// allowedCompanies are the companies the call's context allows
+// (allowed_company_ids, which Registry.Call checked are the user's), nil
+// when it names none.
+func (env *Env) allowedCompanies() []int64 {
+	v, ok := env.Context["allowed_company_ids"]
+	if !ok {
+		return nil
+	}
+	ids, err := IDList(v)
+	if err != nil {
+		return nil
+	}
+	return ids
+}
+
+// companiesKey names the call's companies as its context gives them
+// (allowed_company_ids), "-" when it names none.
+func (env *Env) companiesKey() string {
+	allowed := env.allowedCompanies()
+	if len(allowed) == 0 {
+		return "-"
+	}
+	return fmt.Sprint(allowed)
+}
+
+// namesCallCompanies reports whether a rule of found is bound to the
+// call's companies, so that its bound domain depends on the context.
+func namesCallCompanies(found []ruleRow) bool {
+	for _, r := range found {
+		if s, _ := r.dom.(string); strings.Contains(s, "env.company_id") {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleCompanies are Odoo's company_ids of a rule (env.companies): the
+// context's allowed companies, or all the user's when it names none.
+func (env *Env) ruleCompanies(ctx context.Context) ([]any, error) {
+	allowed := env.allowedCompanies()
+	if len(allowed) == 0 {
+		return env.userCompanies(ctx)
+	}
+	list := make([]any, len(allowed))
+	for i, id := range allowed {
+		list[i] = id
+	}
+	return list, nil
+}
+
+// ruleCompany is Odoo's company_id of a rule (env.company): the first of
+// the context's allowed companies, or the user's current company.
+func (env *Env) ruleCompany(ctx context.Context) (any, error) {
+	if allowed := env.allowedCompanies(); len(allowed) > 0 {
+		return allowed[0], nil
+	}
+	var id int64
+	if _, err := env.Scalar(ctx, &id, ruleValues["user.company_id"], env.UID); err != nil {
+		return nil, err
+	}
+	return id, nil
 }

@@ -123,12 +123,17 @@ type FieldDeclaration struct {
 	// Manual fields are a database's own (Odoo's custom fields, state
 	// manual): a selection may have no values yet, as Odoo's may.
 	Manual bool `json:"-"`
+	// unrounded is a float with Odoo's digits 0: kept NUMERIC, not rounded.
+	unrounded bool
 	// Described is the field's whole fields_get description, when the
 	// declaration gives one (a declaration generated from a recorded
 	// fields_get does): every attribute but help, in name order, which
 	// is Odoo's order. fields_get answers it as declared instead of
 	// deriving attributes such as searchable from the engine's view.
 	Described []Attr `json:"-"`
+	// Sanitize is fields_get's "sanitize" of an html field: its written
+	// values are sanitized (Field.Sanitize).
+	Sanitize bool `json:"-"`
 }
 
 // SelectionList is a selection's values and labels. Odoo's selections of
@@ -252,13 +257,21 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
+		var sanitize bool
+		if v, ok := attrs["sanitize"]; ok {
+			if err := json.Unmarshal(v, &sanitize); err != nil {
+				return nil, fmt.Errorf("field %s: sanitize: %w", name, err)
+			}
+		}
 		for k := range attrs {
 			if describedOnly[k] {
 				delete(attrs, k)
 			}
 		}
+		unrounded := false
 		if d, ok := attrs["digits"]; ok && !bytes.HasPrefix(bytes.TrimSpace(d), []byte("[")) {
 			delete(attrs, "digits") // Odoo's 0: a float that is not rounded
+			unrounded = true
 		}
 		b, _ := json.Marshal(attrs)
 		f := FieldDeclaration{}
@@ -270,6 +283,8 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		}
 		f.Name = name
 		f.Described = described
+		f.Sanitize = sanitize
+		f.unrounded = unrounded
 		if described != nil && jsonKinds[f.Type] {
 			f.Type = JSON
 		}
@@ -470,7 +485,9 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual}
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
+		Sanitize: fd.Sanitize && fd.Type == HTML,
+		Numeric:  fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads

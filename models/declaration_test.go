@@ -235,3 +235,23 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestNumericFields checks which numbers Odoo keeps as NUMERIC, whose
+// read_group sums are exact: floats with digits, 0 included.
+func TestNumericFields(t *testing.T) {
+	r, err := declare(t, `{"model": "x.rate", "fields": {
+			"rate": {"type": "float", "digits": 0},
+			"amount": {"type": "float", "digits": [16, 2]},
+			"ratio": {"type": "float"},
+			"qty": {"type": "integer"}
+		}}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Model("x.rate")
+	for name, want := range map[string]bool{"rate": true, "amount": true, "ratio": false, "qty": false} {
+		if got := m.Fields[name].Numeric; got != want {
+			t.Errorf("%s: Numeric = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -47,6 +47,9 @@ func (env *Env) compileDomain(ctx context.Context, m *Model, alias string, domai
 	if err != nil {
 		return where{}, err
 	}
+	if err := indexTerms(terms); err != nil {
+		return where{}, err
+	}
 	w, err := c.compile(m, alias, terms)
 	if err != nil {
 		return where{}, err
@@ -78,6 +81,54 @@ func domainList(domain any) ([]any, error) {
 		return d, nil
 	}
 	return nil, ServerErrorf("builtins.AssertionError", "Domains to normalize must have a 'domain' form: a list or tuple of domain components")
+}
+
+// domainArity is how many operands each domain operator takes.
+var domainArity = map[string]int{"&": 2, "|": 2, "!": 1}
+
+// indexTerms fails as Odoo does on a domain whose terms cannot be indexed:
+// before anything else reads a domain, Odoo's search checks that it is
+// well formed (normalize_domain: "syntactically not correct"), then walks
+// it from the end reading the operator of each term, its second item
+// (expression.is_false), which a string or a list of fewer than two items
+// lacks (IndexError) and a number, a boolean or None cannot give
+// (TypeError). The whole term is read later (the unpacking's ValueError).
+func indexTerms(terms []any) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	expected := 1
+	for _, t := range terms {
+		if expected == 0 {
+			expected = 1 // an implicit '&'
+		}
+		if _, ok := t.([]any); ok {
+			expected--
+		} else {
+			op, _ := t.(string)
+			expected += domainArity[op] - 1
+		}
+	}
+	if expected != 0 {
+		return syntaxError(terms)
+	}
+	for i := len(terms) - 1; i >= 0; i-- {
+		switch t := terms[i].(type) {
+		case []any:
+			if len(t) < 2 || (t[1] == "in" || t[1] == "not in") && len(t) < 3 {
+				return ServerErrorf("builtins.IndexError", "tuple index out of range")
+			}
+		case string:
+			if _, op := domainArity[t]; !op && utf8.RuneCountInString(t) < 2 {
+				return ServerErrorf("builtins.IndexError", "string index out of range")
+			}
+		case map[string]any:
+			return KeyError(int64(1))
+		default:
+			return ServerErrorf("builtins.TypeError", "'%s' object is not subscriptable", py.TypeName(t))
+		}
+	}
+	return nil
 }
 
 func mentionsActive(terms []any) bool {
@@ -312,7 +363,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 	if op == "any" || op == "not any" {
 		if f.Relation == "" {
 			// Odoo looks the comodel of a field without one up: None.
-			return where{}, ServerErrorf("builtins.KeyError", "None")
+			return where{}, KeyError(nil)
 		}
 		sub, ok := value.([]any)
 		if !ok {
@@ -606,7 +657,10 @@ func (c *domainCompiler) like(col string, f *Field, pattern string, insensitive 
 		return where{sql: text + " LIKE ?", args: []any{pattern}}
 	}
 	if insensitive {
-		return where{sql: text + " LIKE ?", args: []any{pattern}}
+		// SQLite's LIKE folds ASCII letters only: both sides are lowered
+		// by godoo_lower (registered by the SQLite store), as PostgreSQL's
+		// ILIKE folds every letter.
+		return where{sql: "godoo_lower(" + text + ") LIKE godoo_lower(?)", args: []any{pattern}}
 	}
 	return where{sql: "(" + text + " LIKE ? AND " + text + " GLOB ?)", args: []any{pattern, likeToGlob(pattern)}}
 }
@@ -685,7 +739,7 @@ func (c *domainCompiler) sqlValue(f *Field, v any, op string) (any, error) {
 func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate bool) (where, error) {
 	co := c.env.Registry.Model(f.Relation)
 	if co == nil {
-		return where{}, ServerErrorf("builtins.KeyError", "%s", f.Relation)
+		return where{}, KeyError(f.Relation)
 	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
@@ -738,9 +792,17 @@ func (c *domainCompiler) x2many(m *Model, alias string, f *Field, op string, val
 	switch op {
 	case "=", "in", "!=", "not in":
 		if hasString(value) {
-			sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "ilike", value}}
-			if op == "=" || op == "!=" {
-				sub = []any{[]any{c.env.Registry.Model(f.Relation).RecName, "=", value}}
+			recName := c.env.Registry.Model(f.Relation).RecName
+			_, scalar := value.(string)
+			switch {
+			case op == "=" || op == "!=":
+				sub = []any{[]any{recName, "=", value}}
+			case scalar:
+				// Odoo searches the comodel's names with the operator
+				// itself: in with a single name is an invalid term.
+				sub = []any{[]any{recName, "in", value}}
+			default:
+				sub = []any{[]any{recName, "ilike", value}}
 			}
 		} else {
 			ids, err := IDList(value)
@@ -822,7 +884,7 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		// Odoo's scalar fields have no SQL for the hierarchy operators:
 		// the operator is the key it misses (a KeyError's message is its
 		// key; the traceback shows its repr).
-		return where{}, ServerErrorf("builtins.KeyError", "%s", op)
+		return where{}, KeyError(op)
 	}
 	parent := co.Fields[parentField]
 	if parent == nil || parent.Relation != co.Name {

@@ -78,6 +78,10 @@ type envState struct {
 type ruleCache struct {
 	domain []any
 	ok     bool
+	// companies is the call's companies the domain was bound to, when its
+	// rules name them (env.company_ids, env.company_id); "" otherwise. A
+	// bound domain kept across calls serves only calls with the same.
+	companies string
 }
 
 // NewEnv builds the environment of one transaction.
@@ -238,7 +242,7 @@ func (e *Env) accessGroupNames(ctx context.Context, m *Model, op Op) ([]string, 
 		name = "COALESCE(c.name || '/', '') || g.name"
 		join = " LEFT JOIN ir_module_category c ON c.id = g.category_id"
 	}
-	names, err := e.strings(ctx, `SELECT `+name+` FROM ir_model_access a
+	names, err := e.Strings(ctx, `SELECT `+name+` FROM ir_model_access a
 		JOIN ir_model im ON im.id = a.model_id JOIN res_groups g ON g.id = a.group_id`+join+`
 		WHERE im.model = ? AND a.active AND a.perm_`+string(op), m.Name)
 	if err != nil {

@@ -3,6 +3,8 @@ package models
 import (
 	"errors"
 	"fmt"
+
+	"github.com/godoo/godoo/models/py"
 )
 
 // Kind classifies an error the way Odoo's exception hierarchy does, so that the
@@ -162,7 +164,11 @@ type Error struct {
 	Reason Reason
 	// Message replaces the default text of Reason, when there is one.
 	Message string
-	Err     error
+	// Repr is what a Python traceback prints of the exception after its
+	// name when that is not Message: a KeyError prints the repr of its key
+	// (see KeyError).
+	Repr string
+	Err  error
 }
 
 // Error implements error.
@@ -258,6 +264,17 @@ func AccessDeniedf(format string, args ...any) error {
 // builtins.TypeError. name is the dotted Python class name.
 func ServerErrorf(name, format string, args ...any) error {
 	return &Error{Kind: KindServer, Name: name, Message: fmt.Sprintf(format, args...)}
+}
+
+// KeyError is Python's KeyError of key, a string or None: Odoo's JSON-RPC
+// message is the key itself ("child_of", "None"), a traceback prints its
+// repr ("KeyError: 'child_of'", "KeyError: None").
+func KeyError(key any) error {
+	msg, ok := key.(string)
+	if !ok {
+		msg = py.Repr(key)
+	}
+	return &Error{Kind: KindServer, Name: "builtins.KeyError", Message: msg, Repr: py.Repr(key)}
 }
 
 // Retryable wraps a driver error that a new transaction may not hit again.

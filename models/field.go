@@ -103,6 +103,10 @@ type Field struct {
 	// Digits are a float's precision and scale (Odoo's digits=(16, 2)):
 	// values are rounded to Digits[1] decimals when written. Nil for none.
 	Digits []int
+	// Numeric is a number Odoo keeps as SQL NUMERIC, exact decimals (a
+	// monetary, or a float with digits, 0 included): read_group sums and
+	// averages it as decimals, not as binary floats.
+	Numeric bool
 	// CurrencyField names the many2one to res.currency whose rounding a
 	// monetary value is rounded to when written ("currency_id" unless the
 	// declaration says otherwise).
@@ -133,6 +137,9 @@ type Field struct {
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
+	// Sanitize makes an html field's written values pass SanitizeHTML, as
+	// Odoo's sanitize=True (fields_get's "sanitize").
+	Sanitize bool
 }
 
 // valueless reports whether nothing gives the field a value: no column,
@@ -418,6 +425,9 @@ func (f *Field) toDB(v any) (any, error) {
 		}
 		if f.Size > 0 && len([]rune(s)) > f.Size {
 			s = string([]rune(s)[:f.Size])
+		}
+		if f.Sanitize {
+			s = SanitizeHTML(s)
 		}
 		return s, nil
 	}

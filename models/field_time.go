@@ -168,6 +168,60 @@ func daysIn(year, month int) int {
 	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
+// numericDateRE is a date of three numbers, month, day and year, as
+// PostgreSQL reads one under its default DateStyle (MDY).
+var numericDateRE = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)
+
+// isoTimeRE is a date, or a date and a time, in ISO order with numbers of
+// any width, as PostgreSQL reads them.
+var isoTimeRE = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$`)
+
+// wordsRE is a text of letters and hyphens only.
+var wordsRE = regexp.MustCompile(`^[A-Za-z]+(?:-[A-Za-z]*)*$`)
+
+// pgTimeWords are the words PostgreSQL reads as a date or time.
+var pgTimeWords = map[string]bool{"epoch": true, "infinity": true, "-infinity": true, "now": true, "today": true,
+	"tomorrow": true, "yesterday": true, "allballs": true}
+
+// pgTimeText checks a date or datetime given to create as PostgreSQL
+// reads it: Odoo inserts the text as it is, so a text PostgreSQL refuses
+// fails with its error before Odoo reads it itself (parseOdooTime, whose
+// errors a text PostgreSQL takes gets). PostgreSQL reads far more than
+// this knows of, so only the refusals it is sure of are given: numbers
+// out of range, in ISO or month/day/year order, and words that are no
+// date.
+func (f *Field) pgTimeText(v any) error {
+	s, ok := v.(string)
+	if !ok || f.Type != Date && f.Type != Datetime || !f.hasColumn() {
+		return nil
+	}
+	t := strings.TrimSpace(s)
+	overflow := ServerErrorf("psycopg2.errors.DatetimeFieldOverflow", "date/time field value out of range: \"%s\"", s)
+	var n [6]int
+	if m := isoTimeRE.FindStringSubmatch(t); m != nil {
+		for i := range n {
+			n[i], _ = strconv.Atoi(m[i+1])
+		}
+	} else if m := numericDateRE.FindStringSubmatch(t); m != nil {
+		n[1], _ = strconv.Atoi(m[1])
+		n[2], _ = strconv.Atoi(m[2])
+		n[0], _ = strconv.Atoi(m[3])
+	} else {
+		if wordsRE.MatchString(t) && !pgTimeWords[strings.ToLower(t)] {
+			sqlType := "timestamp"
+			if f.Type == Date {
+				sqlType = "date"
+			}
+			return ServerErrorf("psycopg2.errors.InvalidDatetimeFormat", "invalid input syntax for type %s: \"%s\"", sqlType, s)
+		}
+		return nil
+	}
+	if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > daysIn(n[0], n[1]) || n[3] > 24 || n[4] > 59 || n[5] > 60 {
+		return overflow
+	}
+	return nil
+}
+
 // domainTime checks a date or datetime compared in a domain and returns it
 // in the stored layout. Odoo hands such values to PostgreSQL as they are,
 // so a value PostgreSQL cannot read fails with its error, which godoo
@@ -184,6 +238,17 @@ func domainTime(f *Field, s string) (string, error) {
 		layouts = []string{DateLayout, DatetimeLayout, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05", "2006-01-02 15:04"}
 	} else {
 		layouts = []string{DatetimeLayout, "2006-01-02 15:04:05.999999", "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999", "2006-01-02 15:04", DateLayout}
+	}
+	if m := numericDateRE.FindStringSubmatch(t); m != nil && f.Type == Date {
+		// PostgreSQL's DateStyle is ISO, MDY: 12/31/2024 is a date,
+		// 31/12/2024 a month out of range.
+		month, _ := strconv.Atoi(m[1])
+		day, _ := strconv.Atoi(m[2])
+		year, _ := strconv.Atoi(m[3])
+		if month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+			return "", ServerErrorf("psycopg2.errors.DatetimeFieldOverflow", "date/time field value out of range: \"%s\"", s)
+		}
+		return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Format(DateLayout), nil
 	}
 	for _, l := range layouts {
 		if v, err := time.Parse(l, t); err == nil {

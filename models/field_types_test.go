@@ -244,9 +244,13 @@ func TestFieldTypesBadValues(t *testing.T) {
 		}{
 			{"state", "nope", "builtins.ValueError", "Wrong value for x.types.state: 'nope'"},
 			{"state", int64(3), "builtins.ValueError", "Wrong value for x.types.state: 3"},
-			{"day", "not-a-date", "builtins.ValueError", "time data 'not-a-date' does not match format '%Y-%m-%d'"},
-			{"day", "2024-02-30", "builtins.ValueError", "day is out of range for month"},
-			{"day", "2024-13-01", "builtins.ValueError", "time data '2024-13-01' does not match format '%Y-%m-%d'"},
+			// Odoo inserts a date's text as it is: what PostgreSQL refuses
+			// fails with its error, what it takes with Odoo's own.
+			{"day", "not-a-date", "psycopg2.errors.InvalidDatetimeFormat", `invalid input syntax for type date: "not-a-date"`},
+			{"day", "2024-02-30", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-02-30"`},
+			{"day", "2024-13-01", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-13-01"`},
+			{"day", "31/12/2024", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "31/12/2024"`},
+			{"day", "12/31/2024", "builtins.ValueError", "time data '12/31/2024' does not match format '%Y-%m-%d'"},
 			{"day", "2024-01-1x", "builtins.ValueError", "unconverted data remains: x"},
 			{"moment", "2024-01-01T10:00:00", "builtins.ValueError", "time data '2024-01-01T10:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
 			{"moment", "yesterday", "builtins.ValueError", "stray % in format '%Y-%m-%'"},
@@ -256,7 +260,7 @@ func TestFieldTypesBadValues(t *testing.T) {
 			{"moment", "2024-02-29 13:14:15.123456", "builtins.ValueError", "unconverted data remains: .123456"},
 			{"moment", "2024-02-29 13:1", "builtins.ValueError", "stray % in format '%Y-%m-%d %H:%'"},
 			{"moment", "2024-2-9 3:04:05", "builtins.ValueError", "unconverted data remains: :05"},
-			{"moment", "2024-02-29 25:00:00", "builtins.ValueError", "time data '2024-02-29 25:00:00' does not match format '%Y-%m-%d %H:%M:%S'"},
+			{"moment", "2024-02-29 25:00:00", "psycopg2.errors.DatetimeFieldOverflow", `date/time field value out of range: "2024-02-29 25:00:00"`},
 			{"count", "1.5", "builtins.ValueError", "invalid literal for int() with base 10: '1.5'"},
 			{"count", []any{int64(1)}, "builtins.TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'list'"},
 			{"ratio", "abc", "builtins.ValueError", "could not convert string to float: 'abc'"},
@@ -514,7 +518,8 @@ func TestFieldTypesReadGroup(t *testing.T) {
 			{"count", "", [][3]any{{int64(0), int64(1), nil}, {int64(5), int64(1), nil}, {false, int64(1), nil}}},
 			{"name", "", [][3]any{{"Alpha", int64(1), nil}, {"beta", int64(1), nil}, {false, int64(1), nil}}},
 			{"partner_id", "", [][3]any{{[]any{sd.p2, "Other"}, int64(1), nil}, {[]any{sd.p1, "Owner One"}, int64(1), nil}, {false, int64(1), nil}}},
-			{"tag_ids", "", [][3]any{{[]any{sd.t2, "Blue"}, int64(1), nil}, {[]any{sd.t1, "Red"}, int64(2), nil}, {false, int64(1), nil}}},
+			// A many2many's links sort by id, not by the comodel's order.
+			{"tag_ids", "", [][3]any{{[]any{sd.t1, "Red"}, int64(2), nil}, {[]any{sd.t2, "Blue"}, int64(1), nil}, {false, int64(1), nil}}},
 			{"day", "", [][3]any{
 				{"January 2024", int64(1), rng("2024-01-01", "2024-02-01")},
 				{"February 2024", int64(1), rng("2024-02-01", "2024-03-01")},
@@ -588,12 +593,16 @@ func TestFieldTypesReadGroup(t *testing.T) {
 		if got, _ := out0[1]["__range"].(*models.Dict).Get("day:week"); !reflect.DeepEqual(got, rng("2024-02-26", "2024-03-04")) || out0[1]["day:week"] != "W9 2024" {
 			t.Errorf("a week starting on Monday: %v %v", out0[1]["day:week"], got)
 		}
-		// The False group of a many2many is the records linked to none of
-		// the other groups' links.
+		// The False group of a many2many is the records linked to
+		// nothing, and its domain finds them.
 		out := records(t, x.must("x.types", "read_group", []any{[]any{}, []any{}, []any{"tag_ids"}}, nil))
 		last := out[len(out)-1]["__domain"].([]any)
-		if leaf := last[len(last)-1]; !reflect.DeepEqual(leaf, []any{"tag_ids", "not in", []any{sd.t2, sd.t1}}) {
+		unlinked := []any{"tag_ids", "not any", []any{[]any{int64(1), "=", int64(1)}}}
+		if leaf := last[len(last)-1]; !reflect.DeepEqual(leaf, unlinked) {
 			t.Errorf("domain of the group without tags ends with %v", leaf)
+		}
+		if n := x.must("x.types", "search_count", []any{last}, nil); n != out[len(out)-1]["tag_ids_count"] {
+			t.Errorf("the domain of the group without tags finds %v records, the group counts %v", n, out[len(out)-1]["tag_ids_count"])
 		}
 		for _, c := range []struct{ groupby, msg string }{
 			{"day:fortnight", "Granularity specification isn't correct: 'fortnight'"},

@@ -43,8 +43,10 @@ type Method struct {
 	Op Op
 	// ReadOnly methods run in a read-only transaction.
 	ReadOnly bool
-	// Aliases are other names a keyword argument may have (an old or new
-	// name of a parameter), to the parameter's name.
+	// Aliases are the names Odoo 19's JSON-2 gives some parameters, to
+	// their Odoo 18 names: JSON-2 calls name_search's args domain, while
+	// execute_kw refuses that keyword as Odoo 18 does (see
+	// Method.JSON2Kwargs).
 	Aliases map[string]string
 	// CheckIdentity methods need a recent password re-check (see
 	// the identity check of models/base); only they may be replayed by
@@ -56,6 +58,22 @@ type Method struct {
 	// have no Odoo counterpart.
 	Class string
 	Fn    func(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error)
+}
+
+// JSON2Kwargs renames the keyword arguments of a JSON-2 call that JSON-2
+// names otherwise than Odoo 18 (Aliases); kwargs is not modified.
+func (meth *Method) JSON2Kwargs(kwargs map[string]any) map[string]any {
+	if len(meth.Aliases) == 0 {
+		return kwargs
+	}
+	out := make(map[string]any, len(kwargs))
+	for k, v := range kwargs {
+		if _, given := kwargs[meth.Aliases[k]]; meth.Aliases[k] != "" && !given {
+			k = meth.Aliases[k]
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // qualname is the method's name as Python's TypeErrors print it.
@@ -98,9 +116,6 @@ func bind(meth *Method, args []any, kwargs map[string]any) (Args, error) {
 			continue
 		}
 		v := kwargs[k]
-		if alias, ok := meth.Aliases[k]; ok {
-			k = alias
-		}
 		if !contains(meth.Params, k) {
 			return nil, argError(py.UnexpectedKeyword(name, k))
 		}

@@ -47,8 +47,8 @@ func baseMethods() []*Method {
 		{Name: "unlink", Class: "BaseModel", Record: true, Op: OpUnlink, Fn: rpcUnlink},
 		{Name: "exists", Class: "BaseModel", Record: true, Op: OpRead, ReadOnly: true, Fn: rpcExists},
 		{Name: "fields_get", Class: "BaseModel", Params: []string{"allfields", "attributes"}, ReadOnly: true, Fn: rpcFieldsGet},
-		// Odoo 18.0 names name_search's domain args; 18.3 and JSON-2 call it
-		// domain.
+		// Odoo 18.0 names name_search's domain args, and refuses domain
+		// over execute_kw; 18.3 and JSON-2 call it domain.
 		{Name: "name_search", Class: "BaseModel", Params: []string{"name", "args", "operator", "limit"}, Aliases: map[string]string{"domain": "args"},
 			Op: OpRead, ReadOnly: true, Fn: rpcNameSearch},
 		{Name: "check_access_rights", Class: "BaseModel", Params: []string{"operation", "raise_exception"}, Required: 1, ReadOnly: true, Fn: rpcCheckAccessRights},
@@ -68,6 +68,11 @@ func intArg(a Args, name string) (int64, error) {
 		if n, ok := ToInt64(v); ok {
 			return n, nil
 		}
+	case map[string]any:
+		// Odoo hands the value to the database driver, which has no SQL
+		// for a dict (a dict given positionally where a context was meant
+		// lands here).
+		return 0, ServerErrorf("psycopg2.ProgrammingError", "can't adapt type 'dict'")
 	}
 	return 0, ServerErrorf("builtins.TypeError", "%s must be an integer, not %s", name, py.Repr(a[name]))
 }
@@ -239,6 +244,9 @@ func noGet(v any) error {
 
 func rpcWrite(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
 	vals, ok := a["vals"].(map[string]any)
+	if !ok && m.Overrides["write"].DictGet {
+		return nil, noGet(a["vals"])
+	}
 	if !ok {
 		return nil, ServerErrorf("builtins.TypeError", "write() expects a dictionary of values, got %s", py.Repr(a["vals"]))
 	}

@@ -20,9 +20,10 @@ func moreMethods() []*Method {
 	return []*Method{
 		{Name: "copy", Class: "BaseModel", Params: []string{"default"}, Record: true, Op: OpCreate, Fn: rpcCopy},
 		{Name: "name_create", Class: "BaseModel", Params: []string{"name"}, Required: 1, Op: OpCreate, Fn: rpcNameCreate},
-		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: rpcDefaultGet},
+		{Name: "default_get", Class: "BaseModel", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: DefaultGet},
 		{Name: "has_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcHasAccess},
 		{Name: "check_access", Class: "BaseModel", Params: []string{"operation"}, Required: 1, Record: true, ReadOnly: true, Fn: rpcCheckAccess},
+		{Name: "get_metadata", Class: "BaseModel", Record: true, Op: OpRead, Fn: rpcGetMetadata},
 		{Name: "read_group", Class: "BaseModel", Params: []string{"domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"}, Required: 3, Op: OpRead, ReadOnly: true, Fn: rpcReadGroup},
 	}
 }
@@ -131,8 +132,10 @@ func (env *Env) CreateNamed(ctx context.Context, m *Model, vals map[string]any) 
 	return []any{id, names[id]}, nil
 }
 
-// rpcDefaultGet returns the defaults of the named fields that have one.
-func rpcDefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+// DefaultGet is default_get every model has: the defaults of the named
+// fields that have one, a *Dict in the order they were named. A model's
+// own default_get starts from it.
+func DefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	names, err := fieldNamesArg(a, "fields_list")
 	if err != nil {
 		return nil, err
@@ -166,9 +169,8 @@ func rpcHasAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) 
 	return true, nil
 }
 
-// rpcCheckAccess raises AccessError when op is refused. Odoo returns None,
-// which XML-RPC cannot carry; godoo returns True so that scripts work over
-// both protocols.
+// rpcCheckAccess raises AccessError when op is refused, and returns None
+// otherwise, as Odoo 18.
 func rpcCheckAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
 	op := Op(strArg(a, "operation"))
 	if err := env.CheckAccess(ctx, m, op); err != nil {
@@ -177,7 +179,9 @@ func rpcCheckAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args
 	if err := env.checkRule(ctx, m, ids, op); err != nil {
 		return nil, err
 	}
-	return true, nil
+	// Odoo 18's check_access returns None: a JSON-RPC answer without
+	// result, a fault over XML-RPC.
+	return nil, nil
 }
 
 // groupSpec is one groupby: a field and, for dates, a granularity.
@@ -271,7 +275,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if err != nil {
 			return nil, err
 		}
-		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr})
+		aggs = append(aggs, agg{out: alias, field: name, fn: fn, col: expr, exact: f.Numeric && (fn == "sum" || fn == "avg")})
 	}
 	order, err := env.readGroupOrder(ctx, m, specs, aggs, strArg(a, "orderby"))
 	if err != nil {
@@ -308,6 +312,14 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
 	}
+	// Exact sums and averages are made from the sum and the count, read
+	// after the aggregates.
+	for i := range aggs {
+		if aggs[i].exact {
+			aggs[i].at = len(sel)
+			sel = append(sel, "SUM(t0."+m.Fields[aggs[i].field].Column+")", "COUNT(t0."+m.Fields[aggs[i].field].Column+")")
+		}
+	}
 	from := m.Table + " t0"
 	for _, s := range specs {
 		from += groupJoin(s)
@@ -339,7 +351,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if lazy && len(specs) == 1 {
 		countKey = specs[0].field.Name + "_count"
 	}
-	var unlinked []unlinkedGroup
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
@@ -353,10 +364,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				v = string(b)
 			}
 			val, cond, period := env.groupValue(s, v)
-			if s.field.Type == Many2many && v == nil {
-				cond = []any{[]any{s.field.Name, "not in", []any{}}}
-				unlinked = append(unlinked, unlinkedGroup{spec: s, leaf: cond[0].([]any)})
-			}
 			g[s.key] = val
 			gdoms = append(gdoms, cond)
 			if period != nil {
@@ -378,6 +385,8 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 				g[ag.out] = n
 			} else if v == nil {
 				g[ag.out] = false
+			} else if ag.exact {
+				g[ag.out] = exactAggregate(ag.fn, vals[ag.at], vals[ag.at+1])
 			} else {
 				x, _ := toFloat(v)
 				g[ag.out] = x
@@ -395,11 +404,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	if err := rows.Err(); err != nil {
 		return nil, env.Classify(err)
 	}
-	// The domain of a many2many's group without links names the others'
-	// links, which are known once every group is.
-	for _, u := range unlinked {
-		copy(u.leaf, otherLinks(u.spec, groups))
-	}
 	if err := env.nameGroups(ctx, specs, groups); err != nil {
 		return nil, err
 	}
@@ -408,7 +412,13 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 
 // agg is one aggregate of read_group: the key it is returned under, the
 // field and function, and its SQL.
-type agg struct{ out, field, fn, col string }
+type agg struct {
+	out, field, fn, col string
+	// exact aggregates are computed from the sum and count read at at,
+	// as decimals (Field.Numeric).
+	exact bool
+	at    int
+}
 
 // aggregateExpr is the SQL of aggregating f with fn, on either dialect.
 func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
@@ -483,8 +493,10 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 		if s.key != term {
 			continue
 		}
-		if f, alias := groupOrderField(s); f.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, env.Dialect, alias, f, dir, nulls), ", "), nil
+		// A many2one sorts by its comodel's order; a many2many's links
+		// sort by their ids, as Odoo 18's.
+		if s.field.Type == Many2one && s.gran == "" {
+			return strings.Join(many2oneOrder(env.Registry, env.Dialect, "t0", s.field, dir, nulls), ", "), nil
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}

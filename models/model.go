@@ -98,11 +98,35 @@ type Hooks struct {
 	// and name are marked as a copy's.
 	CopyData func(ctx context.Context, env *Env, id int64, vals, def map[string]any) error
 
+	// ParentCycle is the message of the ValidationError a write of
+	// parent_id gets when it makes a record its own ancestor (Odoo's
+	// constraint on _has_cycle); empty for none. A model with a
+	// parent_path refuses one anyway (see Env.Write).
+	ParentCycle string
+
+	// Overrides are Odoo's overrides in the model's class of methods every
+	// model has, by method name, where godoo runs the method every model
+	// has: what a client sees of them (the class a TypeError names).
+	Overrides map[string]Override
+
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
 	AfterWrite   func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
 	BeforeUnlink func(ctx context.Context, env *Env, ids []int64) error
+}
+
+// Override is what a client sees of Odoo's override of a method every
+// model has (res.partner's write, in class Partner).
+type Override struct {
+	// Class is the Python class of the override, which the TypeErrors of
+	// its arguments name: "Partner.write() missing 1 required positional
+	// argument: 'vals'".
+	Class string
+	// DictGet tells an override that reads its dict argument with .get
+	// before anything else: another value is the AttributeError "'list'
+	// object has no attribute 'get'".
+	DictGet bool
 }
 
 // SQLConstraint is a unique constraint with its user message. A constraint

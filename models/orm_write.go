@@ -123,6 +123,13 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, err
 		}
 	}
+	for _, name := range sortedKeys(vals) {
+		if f := m.Fields[name]; f != nil {
+			if err := f.pgTimeText(vals[name]); err != nil {
+				return 0, err
+			}
+		}
+	}
 	cols, x2m, related, err := env.splitVals(ctx, m, vals)
 	if err != nil {
 		return 0, err
@@ -160,6 +167,11 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	}
 	if err := env.writeRelated(ctx, m, []int64{id}, related); err != nil {
 		return 0, err
+	}
+	if m.parentStore() {
+		if err := env.updateParentPaths(ctx, m, []int64{id}); err != nil {
+			return 0, err
+		}
 	}
 	if err := env.checkRule(ctx, m, []int64{id}, OpCreate); err != nil {
 		return 0, err // the transaction rolls the insert back
@@ -239,6 +251,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
 	}
+	if err := env.checkParentCycle(ctx, m, ids, cols); err != nil {
+		return err
+	}
 	for _, id := range ids {
 		for _, name := range sortedKeys(perRecord[id]) {
 			if _, err := env.Exec(ctx, "UPDATE "+m.Table+" SET "+m.Fields[name].Column+" = ? WHERE id = ?", perRecord[id][name], id); err != nil {
@@ -248,6 +263,11 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	}
 	if err := env.writeRelated(ctx, m, ids, related); err != nil {
 		return err
+	}
+	if _, moved := cols["parent_id"]; moved && m.parentStore() {
+		if err := env.updateParentPaths(ctx, m, ids); err != nil {
+			return err
+		}
 	}
 	if err := env.writeX2many(ctx, m, ids, x2m); err != nil {
 		return err
@@ -259,6 +279,40 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		return m.AfterWrite(ctx, env, ids, vals)
 	}
 	return nil
+}
+
+// maxHierarchyDepth bounds the walk up a hierarchy that looks for a
+// cycle, against a cycle the database held already.
+const maxHierarchyDepth = 10000
+
+// checkParentCycle refuses a write of parent_id (Odoo's _parent_name)
+// that made one of ids its own ancestor, once written: a model that keeps
+// a parent_path (Odoo's _parent_store) with the UserError "Recursion
+// Detected.", one with a message for it (Hooks.ParentCycle) with that
+// ValidationError; other models keep no such check, as in Odoo.
+func (env *Env) checkParentCycle(ctx context.Context, m *Model, ids []int64, cols map[string]any) error {
+	f := m.Fields["parent_id"]
+	if f == nil || f.Type != Many2one || f.Relation != m.Name || !f.Stored() || cols["parent_id"] == nil {
+		return nil
+	}
+	if m.Fields["parent_path"] == nil && m.ParentCycle == "" {
+		return nil
+	}
+	col := f.Column
+	q := "WITH RECURSIVE h(start, id, depth) AS (SELECT id, " + col + ", 1 FROM " + m.Table +
+		" WHERE id IN (" + Placeholders(len(ids)) + ") UNION ALL SELECT h.start, t." + col + ", h.depth + 1 FROM h JOIN " +
+		m.Table + " t ON t.id = h.id WHERE h.id <> h.start AND h.depth < ?) SELECT COUNT(*) FROM h WHERE id = start"
+	var n int64
+	if _, err := env.Scalar(ctx, &n, q, append(IDArgs(ids), int64(maxHierarchyDepth))...); err != nil {
+		return err
+	}
+	switch {
+	case n == 0:
+		return nil
+	case m.Fields["parent_path"] != nil:
+		return UserErrorf("Recursion Detected.")
+	}
+	return ValidationErrorf("%s", m.ParentCycle)
 }
 
 // Unlink deletes ids. Ids that no longer exist are ignored.
@@ -315,6 +369,12 @@ func (env *Env) checkExist(ctx context.Context, m *Model, ids []int64, op string
 	}
 	return MissingErrorf("Record does not exist or has been deleted.\n(Record: %s, User: %d)",
 		m.Name+"("+strings.Join(missing, ", ")+map[bool]string{true: ",", false: ""}[len(missing) == 1]+")", env.UID)
+}
+
+// CheckExist returns Odoo's MissingError when one of ids does not exist
+// (a record method's check before it acts on its records).
+func (env *Env) CheckExist(ctx context.Context, m *Model, ids []int64) error {
+	return env.checkExist(ctx, m, ids, "")
 }
 
 // Exists returns the subset of ids that exist, in the order given.

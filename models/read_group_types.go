@@ -59,15 +59,6 @@ func groupColumn(s groupSpec) string {
 	return "t0." + s.field.Column
 }
 
-// groupOrderField is the field whose order sorts a groupby: a many2many's
-// links sort as a many2one to the comodel would.
-func groupOrderField(s groupSpec) (*Field, string) {
-	if s.field.Type == Many2many {
-		return &Field{Name: s.field.Name, Type: Many2one, Relation: s.field.Relation, Column: s.field.RelOther}, "g" + strconv.Itoa(s.pos)
-	}
-	return s.field, "t0"
-}
-
 // groupExpr is the SQL expression grouping on s, truncating dates to the
 // granularity on either dialect; datetimes are first moved to the context's
 // time zone, as Odoo groups them by the user's days and months. Weeks
@@ -209,11 +200,14 @@ func periodEnd(gran string, t time.Time) time.Time {
 // groupValue turns a grouped value into what read_group returns, the
 // domain terms that select the group, and for a date the group's
 // __range entry ({"from", "to"}, or False for the group of empty dates;
-// nil for other fields). The domain of a many2many's False group is
-// completed by otherLinks, which knows every group.
+// nil for other fields). A many2many's False group is the records linked
+// to nothing, as Odoo 18 writes it: (field, "not any", [(1, "=", 1)]).
 func (env *Env) groupValue(s groupSpec, v any) (any, []any, any) {
 	f := s.field
 	if v == nil {
+		if f.Type == Many2many {
+			return false, []any{[]any{f.Name, "not any", []any{[]any{int64(1), "=", int64(1)}}}}, nil
+		}
 		if s.gran != "" {
 			return false, []any{[]any{f.Name, "=", false}}, false
 		}
@@ -248,25 +242,6 @@ func (env *Env) groupValue(s groupSpec, v any) (any, []any, any) {
 	}
 	from, to := t.Format(layout), end.Format(layout)
 	return label, []any{"&", []any{f.Name, ">=", from}, []any{f.Name, "<", to}}, map[string]any{"from": from, "to": to}
-}
-
-// unlinkedGroup is the domain leaf of a many2many's False group, completed
-// by otherLinks once every group is read.
-type unlinkedGroup struct {
-	spec groupSpec
-	leaf []any
-}
-
-// otherLinks is the domain term of a many2many's False group: the records
-// linked to none of the records of the other groups, as Odoo writes it.
-func otherLinks(s groupSpec, groups []Record) []any {
-	others := []any{}
-	for _, g := range groups {
-		if id, ok := g[s.key].(int64); ok {
-			others = append(others, id)
-		}
-	}
-	return []any{s.field.Name, "not in", others}
 }
 
 // inZone reads the wall time of t in loc and returns that instant in UTC.

@@ -79,9 +79,15 @@ func (r *Registry) Register(m *Model) {
 	}
 	addMagicFields(m)
 	for _, meth := range slices.Concat(baseMethods(), moreMethods(), webMethods(), archiveMethods()) {
-		if m.Methods[meth.Name] == nil {
-			m.AddMethod(meth)
+		if m.Methods[meth.Name] != nil {
+			continue
 		}
+		if o, ok := m.Overrides[meth.Name]; ok && o.Class != "" {
+			own := *meth
+			own.Class = o.Class
+			meth = &own
+		}
+		m.AddMethod(meth)
 	}
 	if m.AuthCached {
 		r.authTables[m.Table] = true

@@ -83,8 +83,8 @@ func (e *Env) Int64s(ctx context.Context, q string, args ...any) ([]int64, error
 	return out, e.Classify(rows.Err())
 }
 
-// strings runs a query of one text column and returns its values.
-func (e *Env) strings(ctx context.Context, q string, args ...any) ([]string, error) {
+// Strings runs a query of one text column and returns its values.
+func (e *Env) Strings(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := e.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -61,6 +61,11 @@ func (t *Table) Records() []Record {
 // many2one whose name load asks for, a binary while bin_size is on, or a
 // field named twice.
 func (env *Env) tableColumns(m *Model, fields []string, load bool) []*Field {
+	for _, name := range fields {
+		if f := m.Fields[name]; f == nil || !f.Stored() && name != "id" {
+			return nil // computed: its columns are what it is made of
+		}
+	}
 	cols := fetchColumns(m, fields)
 	want := len(fields) + 1
 	if contains(fields, "id") {
@@ -98,29 +103,51 @@ func (env *Env) scanTable(rows *sql.Rows, cols []*Field, size int) (*Table, erro
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	t.Values = make([]any, 0, size*n)
+	// Rows go into pieces of a fixed size, joined once at the end into a
+	// slice of the exact length: growing one slice by doubling allocated
+	// some three times the values of a large answer and kept the last two
+	// copies alive together.
+	piece := max(size, 1) * n
+	cur := make([]any, 0, piece)
+	var full [][]any
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		base := len(t.Values)
-		if cap(t.Values)-base < n {
-			// Double, rather than append's quarter for large slices: an
-			// answer of 10 000 records grew its values by some twenty
-			// copies of themselves.
-			grown := make([]any, base, 2*cap(t.Values)+n)
-			copy(grown, t.Values)
-			t.Values = grown
+		if cap(cur)-len(cur) < n {
+			full = append(full, cur)
+			cur = make([]any, 0, max(piece, tablePiece/n*n))
 		}
-		t.Values = t.Values[:base+n]
 		for i, f := range cols {
-			t.Values[base+i] = f.fromDB(vals[i])
+			cur = append(cur, f.fromDB(vals[i]))
 		}
 	}
+	t.Values = joinPieces(full, cur)
 	if err := rows.Err(); err != nil {
 		return nil, env.Classify(err)
 	}
 	return t, nil
+}
+
+// tablePiece is the size in values of the pieces scanTable reads a large
+// answer into after the first.
+const tablePiece = 8192
+
+// joinPieces is the values of full followed by those of last, in one
+// slice of their length: last itself when full is empty.
+func joinPieces(full [][]any, last []any) []any {
+	if len(full) == 0 {
+		return last
+	}
+	n := len(last)
+	for _, p := range full {
+		n += len(p)
+	}
+	out := make([]any, 0, n)
+	for _, p := range full {
+		out = append(out, p...)
+	}
+	return append(out, last...)
 }
 
 // searchReadAnswer is SearchRead as the search_read method answers it: a

@@ -35,6 +35,9 @@ func TestTableColumns(t *testing.T) {
 		{"binary kept in an attachment", "res.partner", []string{"image_1920"}, true, false, nil},
 		{"related", "res.users", []string{"login", "name"}, true, false, nil},
 		{"write-only", "res.users", []string{"login", "password"}, true, false, nil},
+		// As many columns as fields, but one is what a computed field
+		// depends on, not the field.
+		{"computed, with the column it reads", "res.partner", []string{"company_type", "name"}, true, false, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ func webMethods() []*Method {
 // matching records are counted, up to count_limit) or the context has
 // force_search_count.
 func rpcWebSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
-	spec, err := specArg(a["specification"], "specification")
+	spec, names, err := specArg(ctx, a["specification"])
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func rpcWebSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args
 	if err != nil {
 		return nil, err
 	}
-	recs, err := env.webRead(ctx, m, ids, spec)
+	recs, err := env.webRead(ctx, m, ids, spec, names)
 	if err != nil {
 		return nil, err
 	}
@@ -70,18 +70,19 @@ func rpcWebSearchRead(ctx context.Context, env *Env, m *Model, _ []int64, a Args
 }
 
 func rpcWebRead(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {
-	spec, err := specArg(a["specification"], "specification")
+	spec, names, err := specArg(ctx, a["specification"])
 	if err != nil {
 		return nil, err
 	}
-	return env.webRead(ctx, m, ids, spec)
+	return env.webRead(ctx, m, ids, spec, names)
 }
 
-// specArg reads a specification: a dict of field names to dicts.
-func specArg(v any, name string) (map[string]map[string]any, error) {
+// specArg reads a specification: a dict of field names to dicts, and its
+// field names in the order the request gave them.
+func specArg(ctx context.Context, v any) (map[string]map[string]any, []string, error) {
 	d, ok := v.(map[string]any)
 	if !ok && v != nil && v != false {
-		return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'items'", py.TypeName(v))
+		return nil, nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'items'", py.TypeName(v))
 	}
 	out := make(map[string]map[string]any, len(d))
 	for k, sub := range d {
@@ -91,22 +92,19 @@ func specArg(v any, name string) (map[string]map[string]any, error) {
 		case nil:
 			out[k] = map[string]any{}
 		default:
-			return nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'get'", py.TypeName(sub))
+			return nil, nil, ServerErrorf("builtins.AttributeError", "'%s' object has no attribute 'get'", py.TypeName(sub))
 		}
 	}
-	return out, nil
+	return out, OrderedKeys(ctx, d), nil
 }
 
-// webRead reads ids along spec. Many2one values are bare ids unless their
-// sub-specification has "fields", which makes them dicts (display_name read
-// as the superuser, as Odoo does); x2many values are id lists unless
-// "fields" makes them lists of dicts.
-func (env *Env) webRead(ctx context.Context, m *Model, ids []int64, spec map[string]map[string]any) ([]any, error) {
-	names := make([]string, 0, len(spec))
-	for name := range spec {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+// webRead reads ids along spec, whose fields are names in order. Each
+// record is a dict of its id, then its fields in that order. Many2one
+// values are bare ids unless their sub-specification has "fields", which
+// makes them dicts (display_name read as the superuser, as Odoo does, and
+// put last); x2many values are id lists unless "fields" makes them lists
+// of dicts.
+func (env *Env) webRead(ctx context.Context, m *Model, ids []int64, spec map[string]map[string]any, names []string) ([]any, error) {
 	var recs []Record
 	if len(names) == 0 {
 		// Only the ids: Odoo answers from the ids it was given.
@@ -138,9 +136,20 @@ func (env *Env) webRead(ctx context.Context, m *Model, ids []int64, spec map[str
 			}
 		}
 	}
+	keys := make([]string, 0, len(names)+1)
+	keys = append(keys, "id")
+	for _, name := range names {
+		if name != "id" {
+			keys = append(keys, name)
+		}
+	}
 	out := make([]any, len(recs))
 	for i, r := range recs {
-		out[i] = map[string]any(r)
+		values := make([]any, len(keys))
+		for j, k := range keys {
+			values[j] = r[k]
+		}
+		out[i] = DictOf(keys, values)
 	}
 	return out, nil
 }
@@ -166,7 +175,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 	if !ok {
 		return nil // the bare id read with load=None
 	}
-	fields, err := specArg(raw, "fields")
+	fields, order, err := specArg(ctx, raw)
 	if err != nil {
 		return err
 	}
@@ -181,20 +190,21 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 	if len(targets) == 0 {
 		return nil
 	}
-	extra := make(map[string]map[string]any, len(fields))
-	for k, v := range fields {
+	var extra []string
+	for _, k := range order {
 		if k != "display_name" {
-			extra[k] = v
+			extra = append(extra, k)
 		}
 	}
-	rows, err := env.subEnv(sub).webRead(ctx, co, targets, extra)
+	rows, err := env.subEnv(sub).webRead(ctx, co, targets, fields, extra)
 	if err != nil {
 		return err
 	}
-	data := make(map[int64]map[string]any, len(rows))
+	data := make(map[int64]*Dict, len(rows))
 	for _, row := range rows {
-		d := row.(map[string]any)
-		data[d["id"].(int64)] = d
+		d := row.(*Dict)
+		id, _ := d.Get("id")
+		data[id.(int64)] = d
 	}
 	if _, ok := fields["display_name"]; ok {
 		dn, err := env.subEnv(sub).Sudo().DisplayNames(ctx, co, targets)
@@ -202,7 +212,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 			return err
 		}
 		for id, d := range data {
-			d["display_name"] = dn[id]
+			d.Set("display_name", dn[id])
 		}
 	}
 	for _, r := range recs {
@@ -210,7 +220,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 			if d := data[id]; d != nil {
 				r[name] = d
 			} else {
-				r[name] = map[string]any{"id": id}
+				r[name] = DictOf([]string{"id"}, []any{id})
 			}
 		}
 	}
@@ -279,7 +289,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 	if !hasFields {
 		return nil
 	}
-	fields, err := specArg(rawFields, "fields")
+	fields, fieldOrder, err := specArg(ctx, rawFields)
 	if err != nil {
 		return err
 	}
@@ -296,13 +306,14 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 		}
 		toRead = UniqueIDs(toRead)
 	}
-	rows, err := env.subEnv(sub).webRead(ctx, co, toRead, fields)
+	rows, err := env.subEnv(sub).webRead(ctx, co, toRead, fields, fieldOrder)
 	if err != nil {
 		return err
 	}
 	data := make(map[int64]any, len(rows))
 	for _, row := range rows {
-		data[row.(map[string]any)["id"].(int64)] = row
+		id, _ := row.(*Dict).Get("id")
+		data[id.(int64)] = row
 	}
 	for _, r := range recs {
 		l := r[name].([]int64)
@@ -311,7 +322,7 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 			if d, ok := data[id]; ok {
 				out[i] = d
 			} else {
-				out[i] = map[string]any{"id": id}
+				out[i] = DictOf([]string{"id"}, []any{id})
 			}
 		}
 		r[name] = out

@@ -168,7 +168,8 @@ func passwordKind(password string) string {
 // loggedIn counts a login (common.login and authenticate, the web
 // client's session authenticate) among the authentications: refused when
 // the credentials were, ok when they opened a session or gave a uid.
-func (h *Handler) loggedIn(password string, err error, refused bool) {
+func (h *Handler) loggedIn(pw any, err error, refused bool) {
+	password, _ := pw.(string)
 	if err != nil {
 		e := models.AsError(err)
 		if e == nil || e.Kind != models.KindAccessDenied {

@@ -61,6 +61,15 @@ func (p bodyPolicy) admit(w http.ResponseWriter, r *http.Request) bool {
 // trail of ever larger copies behind. A body over the limit fails with
 // *http.MaxBytesError, one not received in time with errBodyTimeout.
 func (p bodyPolicy) read(r *http.Request) ([]byte, error) {
+	b, err := p.readAll(r)
+	if x := exchangeOf(r.Context()); x != nil {
+		x.bodyBytes = int64(len(b))
+	}
+	return b, err
+}
+
+// readAll is read, without noting the body's size.
+func (p bodyPolicy) readAll(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}

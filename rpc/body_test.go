@@ -174,3 +174,52 @@ func TestBodyTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestAfterLargeBody checks that a request whose body reaches LargeBytes,
+// declared or chunked, is followed by one call of AfterLarge once
+// answered, and that a smaller one is not, on the fronts that read a
+// body before the caller is known (JSON-2 refuses an unknown one first,
+// and a route added with Route reads its body itself). The answers are
+// small faults.
+func TestAfterLargeBody(t *testing.T) {
+	calls := make(chan struct{}, 64)
+	url, _, done := bodyServer(t, rpc.Options{LargeBytes: 4096, AfterLarge: func() { calls <- struct{}{} }})
+	wait := func(t *testing.T, what string) {
+		t.Helper()
+		select {
+		case <-calls:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: AfterLarge was not called", what)
+		}
+	}
+	for _, f := range bodyFronts {
+		if f.name == "json2" || f.name == "route" {
+			continue
+		}
+		for _, chunked := range []bool{false, true} {
+			name := f.name
+			if chunked {
+				name += " chunked"
+			}
+			t.Run(name, func(t *testing.T) {
+				send := func(n int) {
+					var body io.Reader = strings.NewReader(strings.Repeat("x", n))
+					if chunked {
+						body = onlyReader{body}
+					}
+					postBody(t, url+f.path, f.contentType, body)
+					<-done
+				}
+				send(4095)
+				send(4096)
+				wait(t, "a body of 4096 bytes")
+				send(100)
+				send(5000)
+				wait(t, "a body of 5000 bytes")
+				if n := len(calls); n != 0 {
+					t.Errorf("%d more calls of AfterLarge, after bodies of 4095 and 100 bytes", n)
+				}
+			})
+		}
+	}
+}

@@ -183,6 +183,7 @@ type fault struct {
 	code     int    // /xmlrpc/2 faultCode
 	name     string // the exception's dotted Python name
 	message  string // the message the client may read
+	repr     string // what a traceback prints of the exception after its name
 	debug    string // a Python-style traceback
 	internal bool   // an unexpected error: message is its reference text
 	method   string
@@ -211,7 +212,7 @@ func toFault(err error, log *slog.Logger, method string) fault {
 		}
 		msg := "Internal server error (reference " + id + "); see the server log."
 		return fault{row: table[key{models.KindInternal, models.ReasonNone}], code: faultApplicationError,
-			name: "builtins.Exception", message: msg, debug: traceback(method, "Exception", msg), internal: true, method: method}
+			name: "builtins.Exception", message: msg, repr: msg, debug: traceback(method, "Exception", msg), internal: true, method: method}
 	}
 	r, ok := table[key{e.Kind, models.ReasonNone}]
 	if !ok {
@@ -233,7 +234,11 @@ func toFault(err error, log *slog.Logger, method string) fault {
 		msg = r.route.message // a refusal told on a protocol of its own
 	}
 	f.name, f.message = e.ExceptionName(), msg
-	f.debug = traceback(method, pythonName(f.name), exceptionText(f.name, msg))
+	f.repr = exceptionText(f.name, msg)
+	if e.Repr != "" {
+		f.repr = e.Repr
+	}
+	f.debug = traceback(method, pythonName(f.name), f.repr)
 	return f
 }
 
@@ -264,7 +269,7 @@ func (f fault) legacyFault() (code, text string) {
 	case f.code == faultAccessDenied:
 		return "AccessDenied", f.message
 	}
-	return exceptionText(f.name, f.message), f.debug // Python's str() of the exception
+	return f.repr, f.debug // Python's str() of the exception
 }
 
 // envelope renders Odoo's JSON-RPC error envelope, {"jsonrpc", "id",

@@ -121,3 +121,27 @@ func TestErrorTableComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyErrorTexts checks that a KeyError reads as Python's: its key
+// itself as the JSON-RPC message, its repr in a traceback, whether the
+// key is a string or None.
+func TestKeyErrorTexts(t *testing.T) {
+	cases := []struct {
+		name      string
+		key       any
+		xml, json string
+	}{
+		{"string key", "child_of", "KeyError: 'child_of'\n", `"message": "child_of"`},
+		{"None", nil, "KeyError: None\n", `"message": "None"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := rpc.ErrorAnswer("xmlrpc", models.KeyError(tc.key), "search", "").Body.String(); !strings.Contains(got, tc.xml) {
+				t.Errorf("XML-RPC fault %s lacks %q", got, tc.xml)
+			}
+			if got := rpc.ErrorAnswer("jsonrpc", models.KeyError(tc.key), "search", "").Body.String(); !strings.Contains(got, tc.json) {
+				t.Errorf("JSON-RPC error %s lacks %q", got, tc.json)
+			}
+		})
+	}
+}

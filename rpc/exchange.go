@@ -35,6 +35,8 @@ type exchange struct {
 	err      error
 	status   int
 	bytes    int64
+	// bodyBytes is the size of the request body read.
+	bodyBytes int64
 }
 
 // The protocols of the exchanges.

@@ -58,3 +58,11 @@ func SetStreamMinValues(n int) (restore func()) {
 	streamMinValues = n
 	return func() { streamMinValues = old }
 }
+
+// SetStreamChunk sets the size of the pieces a streamed answer is written
+// in, until the returned function puts it back.
+func SetStreamChunk(n int) (restore func()) {
+	old := streamChunk
+	streamChunk = n
+	return func() { streamChunk = old }
+}

@@ -45,6 +45,12 @@ type Options struct {
 	// to those of these key groups (auth.api.key.group codes), as KeyGroup
 	// does for a route; empty accepts every key.
 	JSON2KeyGroups, WhoamiKeyGroups []string
+	// AfterLarge, when set, runs in a goroutine of its own once a request
+	// whose body or answer was LargeBytes or more has been answered: the
+	// program collects the garbage such a request left, so that the next
+	// one does not pile onto it.
+	AfterLarge func()
+	LargeBytes int64
 }
 
 // Handler is godoo's HTTP front: every request, whatever its protocol,
@@ -95,6 +101,7 @@ func NewHandler(set *services.Set, opts Options) *Handler {
 	h.mux.HandleFunc("/json/2", h.serveJSON2)
 	h.mux.HandleFunc("/json/2/", h.serveJSON2)
 	h.mux.HandleFunc("GET /doc-bearer/{file}", h.docBearer)
+	h.mux.HandleFunc("/", h.notFound)
 	return h
 }
 
@@ -158,6 +165,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.opts.AccessLog {
 			h.logAccess(r.Context(), x, remote, d)
 		}
+		if h.opts.AfterLarge != nil && h.opts.LargeBytes > 0 && max(x.bodyBytes, x.bytes) >= h.opts.LargeBytes {
+			go h.opts.AfterLarge()
+		}
 		cell.w.ResponseWriter = nil
 		*x = exchange{}
 		exchangePool.Put(cell)
@@ -189,7 +199,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // bounded; other for a request no route matched.
 func patternLabels(pattern string) (protocol, service, method string) {
 	switch pattern {
-	case "":
+	case "", "/":
 		return protoOther, otherLabel, otherLabel
 	case "GET /web/health", "GET /readyz", "GET /livez":
 		return protoHealth, "", pattern

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/rpc/jsonrpc"
 )
 
@@ -52,4 +53,13 @@ func readJSONRequest(w http.ResponseWriter, r *http.Request, body bodyPolicy, ma
 		return nil, false
 	}
 	return &jsonCall{env: env, err: err}, true
+}
+
+// withKeyOrders is r with the order of the keys of call's params in its
+// context, for the methods whose answer follows it (web_read).
+func withKeyOrders(r *http.Request, call *jsonCall) *http.Request {
+	if ctx := models.WithKeyOrders(r.Context(), call.env.Orders); ctx != r.Context() {
+		return r.WithContext(ctx)
+	}
+	return r
 }

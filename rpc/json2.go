@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/rpc/jsonrpc"
 	"github.com/godoo/godoo/services"
 )
@@ -49,7 +50,7 @@ func (h *Handler) serveJSON2(w http.ResponseWriter, r *http.Request) {
 	}
 	args := map[string]any{}
 	if len(bytes.Trim(body, " \t\r\n")) > 0 {
-		v, err := jsonrpc.Decode(body, h.opts.MaxDepth)
+		v, orders, err := jsonrpc.DecodeOrdered(body, h.opts.MaxDepth)
 		var syntax *jsonrpc.SyntaxError
 		if errors.As(err, &syntax) {
 			json2Refuse(w, http.StatusBadRequest, "werkzeug.exceptions.BadRequest", "could not parse the body as json: "+syntax.Error())
@@ -65,6 +66,7 @@ func (h *Handler) serveJSON2(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		args = m
+		r = r.WithContext(models.WithKeyOrders(r.Context(), orders))
 	}
 	call := services.JSON2Call{Model: model, Method: method, Kwargs: args}
 	call.IDs, call.HasIDs = args["ids"]
@@ -88,12 +90,24 @@ func (h *Handler) json2Identify(w http.ResponseWriter, r *http.Request) (auth.Id
 
 // json2Answer writes a JSON-2 result, or its error.
 func (h *Handler) json2Answer(w http.ResponseWriter, r *http.Request, res any, err error, method string) {
-	if err == nil {
-		var buf bytes.Buffer
-		if err = jsonrpc.Encode(&buf, res); err == nil {
-			writeJSON(w, http.StatusOK, buf.Bytes())
+	if err == nil && streamable(res) {
+		err = writeStreamed(func(n int) { jsonHeader(w, http.StatusOK, n) }, w, func(b []byte, sink func([]byte) error) ([]byte, error) {
+			return jsonrpc.Stream(b, res, streamChunk, sink)
+		})
+		if err == nil {
 			return
 		}
+	}
+	if err == nil {
+		bp := getBuf()
+		b, encErr := jsonrpc.Append(*bp, res)
+		if encErr == nil {
+			writeJSON(w, http.StatusOK, b)
+			putBuf(bp, b)
+			return
+		}
+		putBuf(bp, b)
+		err = encErr
 	}
 	h.json2Fault(w, r, err, method)
 }

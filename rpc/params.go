@@ -95,11 +95,25 @@ func assign(sig signature, i int, v any, dst any) error {
 	case *bool:
 		*d = py.Truthy(v)
 	case *[]any:
+		// A list parameter is the positional arguments of a call, which
+		// Odoo spreads with Python's *: a dict gives its keys (sorted: the
+		// decoded dict has lost its order), a string its characters.
 		switch x := v.(type) {
 		case []any:
 			*d = x
 		case nil:
 			*d = nil
+		case map[string]any:
+			keys := py.SortedKeys(x)
+			*d = make([]any, len(keys))
+			for i, k := range keys {
+				(*d)[i] = k
+			}
+		case string:
+			*d = make([]any, 0, len(x))
+			for _, r := range x {
+				*d = append(*d, string(r))
+			}
 		default:
 			return bad("list")
 		}

@@ -30,7 +30,7 @@ type rpcMethod func(h *Handler, r *http.Request, p Params) (any, error)
 func resolve(service, method string) (rpcMethod, error) {
 	methods, ok := rpcServices[service]
 	if !ok {
-		return nil, models.ServerErrorf("builtins.KeyError", "%s", service)
+		return nil, models.KeyError(service)
 	}
 	fn, ok := methods[method]
 	if !ok || !validMethodName(method) {
@@ -40,7 +40,7 @@ func resolve(service, method string) (rpcMethod, error) {
 		case "common": // Odoo raises a plain Exception here, and KeyError for db
 			return nil, models.ServerErrorf("builtins.Exception", "Method not found: %s", method)
 		}
-		return nil, models.ServerErrorf("builtins.KeyError", "Method not found: %s", method)
+		return nil, models.KeyError("Method not found: " + method)
 	}
 	return fn, nil
 }
@@ -149,6 +149,7 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		refuseMethod(w, r)
 		return
 	}
+	r = withKeyOrders(r, call)
 	id := call.env.ID
 	service, method, args, err := jsonRPCCall(call)
 	exchangeOf(r.Context()).rpcCall(protoJSONRPC, service, method)

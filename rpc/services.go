@@ -3,6 +3,7 @@ package rpc
 import (
 	"net/http"
 
+	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/services"
 )
 
@@ -17,9 +18,27 @@ var rpcServices = map[string]map[string]rpcMethod{
 		"set_loglevel": commonSetLoglevel},
 	"object": {"execute_kw": objectExecuteKw, "execute": objectExecute},
 	"db": {"list": dbList, "db_exist": dbDbExist, "list_lang": dbListLang, "server_version": dbServerVersion,
-		"list_countries": dbListCountries, "create_database": dbCreateDatabase, "duplicate_database": dbDuplicateDatabase,
-		"drop": dbDrop, "rename": dbRename, "change_admin_password": dbChangeAdminPassword,
-		"dump": dbDump, "restore": dbRestore, "migrate_databases": dbUnsupported("migrate_databases")},
+		"list_countries": master(dbListCountries), "create_database": master(dbCreateDatabase),
+		"duplicate_database": master(dbDuplicateDatabase), "drop": master(dbDrop), "rename": master(dbRename),
+		"change_admin_password": master(dbChangeAdminPassword), "dump": master(dbDump), "restore": master(dbRestore),
+		"migrate_databases": master(dbUnsupported("migrate_databases"))},
+}
+
+// master is a db function whose first parameter is the master password,
+// which Odoo's dispatch takes by index before the function binds the
+// rest: a call without parameters is the IndexError of the parameters,
+// a tuple on XML-RPC and a list on JSON-RPC.
+func master(fn rpcMethod) rpcMethod {
+	return func(h *Handler, r *http.Request, p Params) (any, error) {
+		if len(p) == 0 {
+			seq := "list"
+			if x := exchangeOf(r.Context()); x != nil && x.protocol == protoXMLRPC {
+				seq = "tuple"
+			}
+			return nil, models.ServerErrorf("builtins.IndexError", "%s index out of range", seq)
+		}
+		return fn(h, r, p)
+	}
 }
 
 func commonVersion(h *Handler, r *http.Request, p Params) (any, error) {
@@ -27,7 +46,8 @@ func commonVersion(h *Handler, r *http.Request, p Params) (any, error) {
 }
 
 func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
-	var db, login, pw string
+	var db, login string
+	var pw any // any value: the services tell what Odoo does with one that is no text
 	if err := p.scan(signature{name: "exp_login", params: []string{"db", "login", "password"}, required: 3}, &db, &login, &pw); err != nil {
 		return nil, err
 	}
@@ -37,8 +57,8 @@ func commonLogin(h *Handler, r *http.Request, p Params) (any, error) {
 }
 
 func commonAuthenticate(h *Handler, r *http.Request, p Params) (any, error) {
-	var db, login, pw string
-	var env any
+	var db, login string
+	var pw, env any
 	if err := p.scan(signature{name: "exp_authenticate", params: []string{"db", "login", "password", "user_agent_env"}, required: 4},
 		&db, &login, &pw, &env); err != nil {
 		return nil, err

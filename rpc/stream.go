@@ -19,7 +19,7 @@ import (
 var streamMinValues = 8192
 
 // streamChunk is the size of the pieces a streamed answer is written in.
-const streamChunk = 64 << 10
+var streamChunk = 64 << 10
 
 // streamable reports whether res is an answer to stream.
 func streamable(res any) bool {

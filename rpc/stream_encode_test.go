@@ -2,9 +2,14 @@ package rpc_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -99,8 +104,9 @@ func randomTable(seed uint64, cols, rows int) *models.Table {
 }
 
 // TestStreamedAnswers serves search_read answers of 200 records streamed
-// and whole, over XML-RPC and JSON-RPC on a real SQLite database, and
-// checks that the bodies and their Content-Length are the same.
+// and whole, over XML-RPC, JSON-RPC and JSON-2 on a real SQLite database,
+// and checks that the bodies and their Content-Length are the same, and
+// that the streamed answer went out in pieces.
 func TestStreamedAnswers(t *testing.T) {
 	store, err := sqlitestore.New(t.TempDir())
 	if err != nil {
@@ -109,27 +115,92 @@ func TestStreamedAnswers(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	s := newBenchServer(t, store)
 	h := s.handler(rpc.Options{})
+	// JSON-2 takes its key as a bearer token and its database from a
+	// header.
+	bearer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/json/2/") {
+			r.Header.Set("Authorization", "Bearer "+s.key)
+			r.Header.Set("X-Odoo-Database", s.db)
+		}
+		h.ServeHTTP(w, r)
+	})
 	fields := []any{"name", "email", "phone", "street", "city", "zip", "website", "is_company"}
 	domain := []any{[]any{[]any{"is_company", "=", true}}}
 	kwargs := map[string]any{"fields": fields, "order": "name"}
+	json2, err := json.Marshal(map[string]any{"domain": domain[0], "fields": fields, "order": "name"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []benchCase{
 		{"xmlrpc", "/xmlrpc/2/object", "text/xml", s.xmlCall(t, "res.partner", "search_read", domain, kwargs)},
 		{"jsonrpc", "/jsonrpc", "application/json", s.jsonCall(t, "res.partner", "search_read", domain, kwargs)},
+		{"json2", "/json/2/res.partner/search_read", "application/json", json2},
 	} {
-		whole := s.serve(t, h, c.path, c.contentType, c.body)
-		restore := rpc.SetStreamMinValues(1)
-		streamed := s.serve(t, h, c.path, c.contentType, c.body)
-		restore()
+		whole := s.serve(t, bearer, c.path, c.contentType, c.body)
+		restoreMin := rpc.SetStreamMinValues(1)
+		restoreChunk := rpc.SetStreamChunk(4096)
+		streamed := &countingRecorder{ResponseRecorder: httptest.NewRecorder()}
+		req := httptest.NewRequest(http.MethodPost, c.path, bytes.NewReader(c.body))
+		req.Header.Set("Content-Type", c.contentType)
+		bearer.ServeHTTP(streamed, req)
+		restoreChunk()
+		restoreMin()
 		if !bytes.Equal(streamed.Body.Bytes(), whole.Body.Bytes()) {
 			t.Errorf("%s: the streamed answer differs:\n%.300s\nwhole:\n%.300s", c.name, streamed.Body, whole.Body)
 		}
 		if n := bytes.Count(whole.Body.Bytes(), []byte("Rue de la Loi")); n != 200 {
 			t.Errorf("%s: %d records, want 200", c.name, n)
 		}
+		if min := whole.Body.Len() / 8192; streamed.writes < min {
+			t.Errorf("%s: the answer of %d bytes went out in %d writes, want pieces of about 4096 bytes (at least %d)", c.name, whole.Body.Len(), streamed.writes, min)
+		}
 		for _, hd := range []string{"Content-Length", "Content-Type", "X-Content-Type-Options"} {
-			if a, b := streamed.Header().Get(hd), whole.Header().Get(hd); a != b || a == "" {
+			if a, b := streamed.Header().Get(hd), whole.Header().Get(hd); a != b || (a == "" && hd != "X-Content-Type-Options") {
 				t.Errorf("%s: %s streamed %q, whole %q", c.name, hd, a, b)
 			}
 		}
+	}
+}
+
+// countingRecorder counts the writes of an answer.
+type countingRecorder struct {
+	*httptest.ResponseRecorder
+	writes int
+}
+
+func (c *countingRecorder) Write(p []byte) (int, error) {
+	c.writes++
+	return c.ResponseRecorder.Write(p)
+}
+
+// TestAfterLargeAnswer checks that an answer of LargeBytes or more, from a
+// small request, is followed by one call of AfterLarge, and that a small
+// answer is not.
+func TestAfterLargeAnswer(t *testing.T) {
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	s := newBenchServer(t, store)
+	calls := make(chan struct{}, 8)
+	h := s.handler(rpc.Options{LargeBytes: 100_000, AfterLarge: func() { calls <- struct{}{} }})
+	fields := []any{"name", "email", "phone", "street", "city", "zip", "website", "is_company"}
+	small := s.xmlCall(t, "res.partner", "search", []any{[]any{}}, map[string]any{"limit": 10})
+	large := s.xmlCall(t, "res.partner", "search_read", []any{[]any{}}, map[string]any{"fields": fields})
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", small)
+	if w := s.serve(t, h, "/xmlrpc/2/object", "text/xml", large); w.Body.Len() < 100_000 {
+		t.Fatalf("the large answer has %d bytes", w.Body.Len())
+	}
+	select {
+	case <-calls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("AfterLarge was not called after a large answer")
+	}
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", small)
+	s.serve(t, h, "/xmlrpc/2/object", "text/xml", large)
+	<-calls
+	if n := len(calls); n != 0 {
+		t.Errorf("%d more calls of AfterLarge, after small answers", n)
 	}
 }

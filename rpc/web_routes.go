@@ -40,6 +40,7 @@ func (h *Handler) registerWeb() {
 	h.mux.Handle("/web/dataset/call_kw", callKw)
 	h.mux.Handle("/web/dataset/call_kw/", callKw)
 	h.mux.Handle("/web/dataset/call_button", wr.route("call_button", AuthUser, wr.callButton))
+	h.mux.Handle("/web/action/load", wr.route("load", AuthUser, wr.loadAction))
 	h.mux.Handle("/web/webclient/version_info", wr.route("version_info", AuthNone, func(*webCall) (any, error) { return wr.web.VersionInfo(), nil }))
 	h.mux.Handle("/web/database/list", wr.route("list", AuthNone, func(c *webCall) (any, error) {
 		return wr.web.Databases(c.r.Context(), requestHost(c.r, h.opts.ProxyMode))
@@ -67,6 +68,7 @@ func (wr *webRoutes) route(name string, mode AuthMode, fn func(*webCall) (any, e
 			return
 		}
 		exchangeOf(r.Context()).call(protoWeb, "web", "", name)
+		r = withKeyOrders(r, call)
 		c := &webCall{r: r}
 		id := call.env.ID
 		res, err := wr.h.run(r.Context(), name, func() (any, error) { return wr.dispatch(c, call, mode, fn) })
@@ -196,6 +198,16 @@ func (wr *webRoutes) callKw(c *webCall) (any, error) {
 		return nil, err
 	}
 	return wr.web.CallKw(c.r.Context(), c.session, model, method, args, kwargs)
+}
+
+// loadAction is /web/action/load: an action by id, external id or path.
+func (wr *webRoutes) loadAction(c *webCall) (any, error) {
+	var actionID, context any
+	sig := signature{name: "Action.load", params: []string{"action_id", "context"}, required: 1}
+	if err := c.args(sig, &actionID, &context); err != nil {
+		return nil, err
+	}
+	return wr.web.LoadAction(c.r.Context(), c.session, actionID)
 }
 
 // version is GET /web/version: {"version_info": [...], "version": "18.0"}.

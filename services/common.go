@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/py"
 )
 
 // Common is Odoo's common service: version and login, no authentication.
@@ -39,18 +40,23 @@ func versionInfo(v string) *models.Dict {
 }
 
 // Login is common.login: the uid, or false for bad credentials.
-func (s *Common) Login(ctx context.Context, db, login, password string) (any, error) {
+func (s *Common) Login(ctx context.Context, db, login string, password any) (any, error) {
 	return s.Authenticate(ctx, db, login, password)
 }
 
 // Authenticate is common.authenticate. Bad credentials are not a fault:
-// Odoo returns False. A missing database is a fault.
-func (s *Common) Authenticate(ctx context.Context, db, login, password string) (any, error) {
+// Odoo returns False. A missing database is a fault, and so is a password
+// that is empty or no text (see passwordText).
+func (s *Common) Authenticate(ctx context.Context, db, login string, password any) (any, error) {
 	pool, err := s.c.open(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	uid, err := s.c.auth.Login(ctx, pool, db, login, password, remoteAddr(ctx))
+	pw, err := passwordText(password)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := s.c.auth.Login(ctx, pool, db, login, pw, remoteAddr(ctx))
 	if models.KindOf(s.c.refused(ctx, err)) == models.KindAccessDenied {
 		return false, nil
 	}
@@ -58,6 +64,22 @@ func (s *Common) Authenticate(ctx context.Context, db, login, password string) (
 		return nil, err
 	}
 	return uid, nil
+}
+
+// passwordText is the password of a login as text, or Odoo's failure for
+// one it cannot check: an empty password (or None, False, 0) fails the
+// check of API keys it falls to (AssertionError), a password that is no
+// text fails the hashing library's (TypeError). Odoo reaches these only
+// for a login that exists, answering False for any other; godoo fails
+// alike for every login, so that no answer tells which logins exist.
+func passwordText(v any) (string, error) {
+	if s, ok := v.(string); ok && s != "" {
+		return s, nil
+	}
+	if !py.Truthy(v) {
+		return "", models.ServerErrorf("builtins.AssertionError", "scope and key required")
+	}
+	return "", models.ServerErrorf("builtins.TypeError", "secret must be unicode or bytes, not %s", py.TypeName(v))
 }
 
 // About is common.about: Odoo's fixed text, with the version when extended.

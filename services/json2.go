@@ -52,7 +52,7 @@ func (w *Web) JSON2(ctx context.Context, id auth.Identity, in JSON2Call) (any, e
 				Message: "cannot call " + in.Model + "." + in.Method + " with ids"}
 		}
 	}
-	res, err := w.c.call(ctx, id, in.Model, in.Method, args, in.Kwargs)
+	res, err := w.c.call(ctx, id, in.Model, in.Method, args, meth.JSON2Kwargs(in.Kwargs))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -96,6 +97,61 @@ func TestBench(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBenchCustom50 runs the custom-50 scenario end to end on SQLite with
+// tiny settings: the model and its 50 fields are made over XML-RPC, and
+// the report has its curve, one result per size with its records per
+// call as the unit, every call answered, and a ratio to SQL. Only the
+// shape: the timings are the machine's.
+func TestBenchCustom50(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	mdPath, jsonPath := filepath.Join(dir, "results.md"), filepath.Join(dir, "results.json")
+	r := runGodoo(t, "", "bench", "--scenarios", "custom-50", "--sizes", "3,20", "--clients", "1", "--duration", "200ms",
+		"--warmup", "50ms", "--pairs", "1", "--partners", "60", "--data-dir", filepath.Join(dir, "data"), "--out", mdPath, "--json", jsonPath)
+	if r.code != 0 {
+		t.Fatalf("godoo bench: %s", r)
+	}
+	if !strings.Contains(r.stderr, "model x_bench50 with 50 fields made over XML-RPC") {
+		t.Errorf("the progress does not tell of the model:\n%s", r.stderr)
+	}
+	js, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Results []struct {
+			Scenario, Title, Unit, Curve string
+			Size, Clients                int
+			Errors                       int64
+			SQLErrors                    int64 `json:"sql_errors"`
+			Ratio                        bench.Ratio
+		}
+	}
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2 {
+		t.Fatalf("%d results, want one per size:\n%s", len(rep.Results), js)
+	}
+	for i, size := range []int{3, 20} {
+		res := rep.Results[i]
+		if res.Scenario != "custom-50" || res.Size != size || res.Unit != "record" || res.Clients != 1 ||
+			!strings.Contains(res.Curve, "N×50 of a custom model") || !strings.Contains(res.Title, fmt.Sprintf("%d×50", size)) ||
+			res.Errors != 0 || res.SQLErrors != 0 || !res.Ratio.OK {
+			t.Errorf("result %d: %+v", i, res)
+		}
+	}
+	md, err := os.ReadFile(mdPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"XML-RPC search_read N×50 of a custom model (custom-50), 1 clients:", "| size | calls/s | time per record | ÷ size 3 |"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the Markdown lacks %q:\n%s", want, md)
+		}
 	}
 }
 

@@ -84,7 +84,8 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	handler := rpc.NewHandler(set, rpc.Options{MaxBodyBytes: maxBody, BodyTimeout: bodyTimeout, MaxDepth: int(maxDepth),
 		Timeout: time.Duration(timeout) * time.Second, ProxyMode: c.bool("proxy_mode"), Log: log,
 		AccessLog: c.bool("access_log"), Metrics: metrics,
-		JSON2KeyGroups: c.codes("json2_key_groups"), WhoamiKeyGroups: c.codes("whoami_key_groups")})
+		JSON2KeyGroups: c.codes("json2_key_groups"), WhoamiKeyGroups: c.codes("whoami_key_groups"),
+		LargeBytes: largeCollect, AfterLarge: collectAfterLarge})
 	configureServer(handler, set, stderr)
 	if metrics != nil {
 		stopMetrics, err := serveMetrics(handler, metrics, c.get("metrics_addr"), log)

@@ -65,14 +65,15 @@ func Register(r *models.Registry) error {
 // which are declared and checked together. The base models keep their Go
 // behaviour.
 func RegisterWith(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error)) error {
-	return RegisterLayered(r, more, nil)
+	return RegisterModules(r, more, nil)
 }
 
-// RegisterLayered is RegisterWith with the Go behaviour of the modules:
-// layers gives, for a declaration, the behaviours the modules lay over
-// the model's own (base's, or none), in dependency order.
-func RegisterLayered(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error),
-	layers func(*models.Declaration) []*models.Behaviour) error {
+// RegisterModules is RegisterWith with the Go behaviour modules add to
+// models, theirs or base's: extra gives those of a model, in the order of
+// the modules, and each is laid over the model's base behaviour (see
+// models.Behaviour.Then).
+func RegisterModules(r *models.Registry, more func([]*models.Declaration) ([]*models.Declaration, error),
+	extra func(model string) []*models.Behaviour) error {
 	decls, err := models.LoadDeclarations(declarations, ".")
 	if err != nil {
 		return fmt.Errorf("base: %w", err)
@@ -88,9 +89,9 @@ func RegisterLayered(r *models.Registry, more func([]*models.Declaration) ([]*mo
 		if fn := behaviours[d.Model]; fn != nil {
 			b = fn()
 		}
-		if layers != nil {
-			for _, l := range layers(d) {
-				b = b.Layer(l)
+		if extra != nil {
+			for _, x := range extra(d.Model) {
+				b = b.Then(x)
 			}
 		}
 		if err := r.Declare(d, b); err != nil {

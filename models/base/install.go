@@ -43,7 +43,8 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		countries[c.str("code")] = ref[c.XMLID]
 	}
 	companyPartner := in.create("res.partner", "main_partner", map[string]any{"name": "My Company", "is_company": true, "country_id": countries[o.CountryCode], "phone": o.Phone})
-	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": ref["base.USD"]})
+	// Odoo's base_data.sql inserts the main company without a sequence: 0.
+	company := in.create("res.company", "main_company", map[string]any{"name": "My Company", "partner_id": companyPartner, "currency_id": ref["base.USD"], "sequence": 0})
 	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
 	groups := in.installGroups(ref)
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
@@ -58,6 +59,7 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 		in.err = SyncModels(ctx, in.env)
 	}
 	in.installRules()
+	in.installUI()
 	in.installModules(o.Modules)
 	for key, value := range map[string]string{
 		"database.uuid": NewUUID(), "database.create_date": env.NowText(), "web.base.url": "http://localhost:8069",

@@ -3,7 +3,9 @@ package base
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 func sequenceBehaviour() *models.Behaviour {
 	return &models.Behaviour{Methods: []*models.Method{
 		{Name: "next_by_code", Params: []string{"sequence_code", "sequence_date"}, Required: 1, Op: models.OpRead, Class: "IrSequence", Fn: nextByCode},
+		{Name: "next_by_id", Params: []string{"sequence_date"}, Record: true, Op: models.OpRead, Class: "IrSequence", Fn: nextByID},
 	}}
 }
 
@@ -46,7 +49,15 @@ func nextByCode(ctx context.Context, env *models.Env, _ *models.Model, _ []int64
 	if len(ids) == 0 {
 		return false, nil
 	}
-	return nextNumber(ctx, env, ids[0])
+	return nextNumber(ctx, env, ids[0], a["sequence_date"])
+}
+
+// nextByID is ir.sequence.next_by_id: the next number of the sequence.
+func nextByID(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
+	if len(ids) != 1 {
+		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
+	}
+	return nextNumber(ctx, env, ids[0], a["sequence_date"])
 }
 
 // sequenceCompanies are the companies whose sequences a call may use: the
@@ -60,26 +71,50 @@ func sequenceCompanies(ctx context.Context, env *models.Env) ([]int64, error) {
 	return env.Int64s(ctx, "SELECT company_id FROM res_users WHERE id = ? AND company_id IS NOT NULL", env.UID)
 }
 
-// nextNumber takes the next number of sequence id: the row is updated
-// first, so that a concurrent call waits for this transaction and then
-// reads the number after it.
-func nextNumber(ctx context.Context, env *models.Env, id int64) (any, error) {
-	if _, err := env.Exec(ctx, "UPDATE ir_sequence SET number_next = number_next + number_increment WHERE id = ?", id); err != nil {
-		return nil, err
-	}
+// nextNumber takes the next number of sequence id. A sequence with
+// use_date_range counts in the date range that holds the date (the
+// sequence_date argument, else the context's ir_sequence_date, else
+// today), made when there is none, and its range_ names are that range's
+// start. The counter's row is updated first, so that a concurrent call
+// waits for this transaction and then reads the number after it.
+func nextNumber(ctx context.Context, env *models.Env, id int64, sequenceDate any) (any, error) {
 	var (
 		name, prefix, suffix sql.NullString
-		number, padding      sql.NullInt64
+		padding, increment   sql.NullInt64
+		useRange             sql.NullBool
 	)
-	rows, err := env.Query(ctx, "SELECT name, prefix, suffix, number_next - number_increment, padding FROM ir_sequence WHERE id = ?", id)
+	rows, err := env.Query(ctx, "SELECT name, prefix, suffix, padding, number_increment, use_date_range FROM ir_sequence WHERE id = ?", id)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return false, rows.Err()
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&name, &prefix, &suffix, &padding, &increment, &useRange)
 	}
-	if err := rows.Scan(&name, &prefix, &suffix, &number, &padding); err != nil {
+	rows.Close()
+	if err != nil || !found {
+		return false, errors.Join(err, rows.Err())
+	}
+	table, counter := "ir_sequence", id
+	if useRange.Bool {
+		day := sequenceDay(env, sequenceDate)
+		rangeID, from, err := dateRange(ctx, env, id, day)
+		if err != nil {
+			return nil, err
+		}
+		table, counter = "ir_sequence_date_range", rangeID
+		c := maps.Clone(env.Context)
+		if c == nil {
+			c = map[string]any{}
+		}
+		c["ir_sequence_date_range"] = from
+		env = env.WithContext(c)
+	}
+	if _, err := env.Exec(ctx, "UPDATE "+table+" SET number_next = number_next + ? WHERE id = ?", increment.Int64, counter); err != nil {
+		return nil, err
+	}
+	var number int64
+	if _, err := env.Scalar(ctx, &number, "SELECT number_next - ? FROM "+table+" WHERE id = ?", increment.Int64, counter); err != nil {
 		return nil, err
 	}
 	vars := sequenceVars(env)
@@ -88,7 +123,93 @@ func nextNumber(ctx context.Context, env *models.Env, id int64) (any, error) {
 	if err1 != nil || err2 != nil {
 		return nil, models.UserErrorf("Invalid prefix or suffix for sequence “%s”", name.String)
 	}
-	return p + fmt.Sprintf("%0*d", int(padding.Int64), number.Int64) + s, nil
+	return p + fmt.Sprintf("%0*d", int(padding.Int64), number) + s, nil
+}
+
+// sequenceDay is the date a number of a sequence with date ranges is
+// taken at, as YYYY-MM-DD: the sequence_date argument, else the context's
+// ir_sequence_date, else today (UTC).
+func sequenceDay(env *models.Env, sequenceDate any) string {
+	for _, v := range []any{sequenceDate, env.Context["ir_sequence_date"]} {
+		if s, ok := v.(string); ok && len(s) >= 10 {
+			if _, err := time.Parse("2006-01-02", s[:10]); err == nil {
+				return s[:10]
+			}
+		}
+	}
+	return env.Now.UTC().Format("2006-01-02")
+}
+
+// dateRange is the date range of sequence seq that holds day, with its
+// start: the existing one, else a new one, as Odoo's
+// _create_date_range_seq: day's year, shortened so as not to overlap the
+// ranges after and before day within that year, counting from 1.
+func dateRange(ctx context.Context, env *models.Env, seq int64, day string) (int64, string, error) {
+	found, err := rangeRow(ctx, env, "SELECT id, date_from FROM ir_sequence_date_range WHERE sequence_id = ? AND date_from <= ? AND date_to >= ? ORDER BY date_from LIMIT 1", seq, day, day)
+	if err != nil || found.id != 0 {
+		return found.id, found.date, err
+	}
+	from, to := day[:4]+"-01-01", day[:4]+"-12-31"
+	next, err := rangeRow(ctx, env, "SELECT id, date_from FROM ir_sequence_date_range WHERE sequence_id = ? AND date_from >= ? AND date_from <= ? ORDER BY date_from DESC LIMIT 1", seq, day, to)
+	if err != nil {
+		return 0, "", err
+	}
+	if next.id != 0 {
+		to = shiftDay(next.date, -1)
+	}
+	prev, err := rangeRow(ctx, env, "SELECT id, date_to FROM ir_sequence_date_range WHERE sequence_id = ? AND date_to >= ? AND date_to <= ? ORDER BY date_to DESC LIMIT 1", seq, from, day)
+	if err != nil {
+		return 0, "", err
+	}
+	if prev.id != 0 {
+		from = shiftDay(prev.date, 1)
+	}
+	su := env.Sudo()
+	id, err := su.Create(ctx, su.Registry.Model("ir.sequence.date_range"), map[string]any{
+		"sequence_id": seq, "date_from": from, "date_to": to, "number_next": 1})
+	return id, from, err
+}
+
+// dateRangeRow is a date range's id and one of its dates.
+type dateRangeRow struct {
+	id   int64
+	date string
+}
+
+func rangeRow(ctx context.Context, env *models.Env, q string, args ...any) (dateRangeRow, error) {
+	var r dateRangeRow
+	rows, err := env.Query(ctx, q, args...)
+	if err != nil {
+		return r, err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var d any
+		if err := rows.Scan(&r.id, &d); err != nil {
+			return r, err
+		}
+		switch x := d.(type) {
+		case time.Time:
+			r.date = x.Format("2006-01-02")
+		case []byte:
+			r.date = string(x)
+		default:
+			r.date = fmt.Sprint(x)
+		}
+		if len(r.date) > 10 {
+			r.date = r.date[:10]
+		}
+	}
+	return r, rows.Err()
+}
+
+// shiftDay is the day n days after day (both YYYY-MM-DD).
+func shiftDay(day string, n int) string {
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return day
+	}
+	return d.AddDate(0, 0, n).Format("2006-01-02")
 }
 
 // sequenceFormats are the names a prefix or suffix may interpolate, as
@@ -102,8 +223,7 @@ var sequenceFormats = map[string]string{
 // context's time zone (UTC without one); the plain names at the context's
 // ir_sequence_date and the range_ ones at its ir_sequence_date_range when
 // given (dates as YYYY-MM-DD), else now too, as Odoo does. A sequence's own
-// sequence_date argument only selects a date range, which godoo does not
-// apply.
+// sequence_date argument only selects a date range (nextNumber).
 func sequenceVars(env *models.Env) map[string]string {
 	now := env.Now
 	if tz, ok := env.Context["tz"].(string); ok && tz != "" {

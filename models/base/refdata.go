@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"path"
+	"slices"
 	"sync"
 )
 
@@ -27,12 +28,17 @@ var dataFiles embed.FS
 var ReferenceModels = []string{"res.currency", "res.country", "res.country.group", "res.country.state",
 	"res.lang", "res.partner.title", "res.partner.industry", "res.bank", "ir.module.category"}
 
-// referenceData are the records of ReferenceModels and of ir.rule, by
+// UIModels are the models of the user interface records of Odoo's base
+// module (views, window and server actions, scheduled actions, menus), in
+// the order a new database gets them, after its users and ir.model rows.
+var UIModels = []string{"ir.ui.view", "ir.actions.act_window", "ir.actions.server", "ir.cron", "ir.ui.menu"}
+
+// referenceData are the records of ReferenceModels, UIModels and ir.rule, by
 // model, read from the embedded files when first needed (modelgen, which
 // writes those files, imports this package).
 var referenceData = sync.OnceValue(func() map[string][]DataRecord {
 	out := map[string][]DataRecord{}
-	for _, model := range append(ReferenceModels, "ir.rule") {
+	for _, model := range append(append(slices.Clone(ReferenceModels), UIModels...), "ir.rule") {
 		out[model] = mustReadData(model + ".json")
 	}
 	return out
@@ -50,8 +56,8 @@ func mustReadData(name string) []DataRecord {
 	return rows
 }
 
-// ReferenceData returns the records of one of ReferenceModels (or of
-// ir.rule, Odoo's record rules), as godoo installs them.
+// ReferenceData returns the records of one of ReferenceModels or UIModels
+// (or of ir.rule, Odoo's record rules), as godoo installs them.
 func ReferenceData(model string) []DataRecord { return referenceData()[model] }
 
 // str is a string value of a data record, "" when absent.

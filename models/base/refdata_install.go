@@ -3,6 +3,7 @@ package base
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -85,6 +86,13 @@ func (l *dataLoader) row(r DataRecord, cols []*models.Field) ([]any, bool, error
 				return nil, false, err
 			}
 			row[i] = id
+		case f.Type == "reference":
+			model, xmlid, _ := strings.Cut(r.str(f.Name), ",")
+			id, err := l.id(xmlid)
+			if err != nil || id == 0 {
+				return nil, false, err
+			}
+			row[i] = fmt.Sprintf("%s,%d", model, id)
 		case f.Type == "integer":
 			n, _ := v.(float64) // JSON's number
 			row[i] = int64(n)
@@ -162,6 +170,27 @@ func (l *dataLoader) flush(m *models.Model, cols, rels []*models.Field, batch []
 	return insertRows(l.ctx, l.env, "ir_model_data", []string{"module", "name", "model", "res_id", "noupdate"}, data)
 }
 
+// firstRecords are the reference records a new Odoo database has before
+// its data files load (base_data.sql): the US dollar is currency 1.
+var firstRecords = []string{"base.USD"}
+
+// firstRecordsFirst is records with those of firstRecords moved to the
+// front, the others kept in order.
+func firstRecordsFirst(records []DataRecord) []DataRecord {
+	out := make([]DataRecord, 0, len(records))
+	for _, x := range firstRecords {
+		if i := slices.IndexFunc(records, func(r DataRecord) bool { return r.XMLID == x }); i >= 0 {
+			out = append(out, records[i])
+		}
+	}
+	for _, r := range records {
+		if !slices.Contains(firstRecords, r.XMLID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // installReference installs Odoo's reference data (ReferenceModels) and
 // returns the ids of its external ids. Only en_US is active among the
 // languages, and lang when it is another.
@@ -171,7 +200,7 @@ func (in *installer) installReference(lang string) map[string]int64 {
 		return l.ids
 	}
 	for _, model := range ReferenceModels {
-		if err := l.load(model, referenceData()[model], false); err != nil {
+		if err := l.load(model, firstRecordsFirst(referenceData()[model]), false); err != nil {
 			in.err = err
 			return l.ids
 		}
@@ -182,4 +211,28 @@ func (in *installer) installReference(lang string) map[string]int64 {
 		}
 	}
 	return l.ids
+}
+
+// installUI installs the user interface records of Odoo's base module
+// (UIModels). A scheduled action is first due when the database is made.
+func (in *installer) installUI() {
+	if in.err != nil {
+		return
+	}
+	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	for _, model := range UIModels {
+		records := referenceData()[model]
+		if model == "ir.cron" {
+			records = slices.Clone(records)
+			for i, r := range records {
+				r.Values = maps.Clone(r.Values)
+				r.Values["nextcall"] = in.env.NowText()
+				records[i] = r
+			}
+		}
+		if err := l.load(model, records, false); err != nil {
+			in.err = err
+			return
+		}
+	}
 }

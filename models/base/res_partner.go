@@ -2,6 +2,10 @@ package base
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/py"
@@ -17,8 +21,11 @@ func partnerBehaviour() *models.Behaviour {
 		Hooks: models.Hooks{
 			CopyMarked:       []string{"name"},
 			DisplayName:      partnerDisplayName,
-			DisplayNameDeps:  []string{"parent_id", "is_company"},
+			DisplayNameDeps:  []string{"parent_id", "is_company", "type"},
 			NameCreateValues: partnerNameCreate,
+			ParentCycle:      "You cannot create recursive Partner hierarchies.",
+			// Odoo's Partner.write reads its values with .get first.
+			Overrides: map[string]models.Override{"write": {Class: "Partner", DictGet: true}},
 			BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
 				return companyTypeInverse(vals)
 			},
@@ -36,6 +43,9 @@ func partnerBehaviour() *models.Behaviour {
 					return err
 				}
 				if err := partnerFieldsSync(ctx, env, []int64{id}, vals); err != nil {
+					return err
+				}
+				if err := syncPartnerShare(ctx, env, []int64{id}); err != nil {
 					return err
 				}
 				return handleFirstContactCreation(ctx, env, id)
@@ -64,10 +74,47 @@ func partnerBehaviour() *models.Behaviour {
 				return partnerFieldsSync(ctx, env, ids, vals)
 			},
 		},
+		Methods: []*models.Method{{Name: "default_get", Class: "Partner", Params: []string{"fields_list"}, Required: 1,
+			ReadOnly: true, Fn: partnerDefaultGet}},
 		Defaults: partnerDefaults(),
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
-			"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress},
+		Computes: partnerBehaviourComputes(),
 	}
+}
+
+// partnerDefaultGet is Odoo's default_get of res.partner: a contact made
+// under a parent (a default parent_id, asked for) gets the parent's
+// company, read as the caller.
+func partnerDefaultGet(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
+	res, err := models.DefaultGet(ctx, env, m, ids, a)
+	if err != nil {
+		return nil, err
+	}
+	out := res.(*models.Dict)
+	v, asked := out.Get("parent_id")
+	parent, ok := models.ToInt64(v)
+	if !asked || !ok || !py.Truthy(v) {
+		return out, nil
+	}
+	recs, err := env.Read(ctx, m, []int64{parent}, []string{"company_id"}, false)
+	if err != nil {
+		return nil, err
+	}
+	company := any(false)
+	if len(recs) == 1 {
+		company = recs[0]["company_id"]
+	}
+	out.Set("company_id", company)
+	return out, nil
+}
+
+// partnerBehaviourComputes are the computes of res.partner's fields.
+func partnerBehaviourComputes() map[string]func(*models.Env, []models.Record) error {
+	out := map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
+		"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress}
+	for name, fn := range partnerComputes {
+		out[name] = fn
+	}
+	return out
 }
 
 // computeCompanyType is company_type: "company" or "person" after
@@ -83,8 +130,26 @@ func computeCompanyType(_ *models.Env, recs []models.Record) error {
 	return nil
 }
 
+// addressTypes are the types of address a partner without a name is
+// named by (Odoo's _complete_name_displayed_types).
+var addressTypes = map[any]bool{"invoice": true, "delivery": true, "other": true}
+
+// selectionLabel is the label of a selection field's value, "" for none.
+func selectionLabel(f *models.Field, v any) string {
+	if f == nil {
+		return ""
+	}
+	for _, opt := range f.Selection {
+		if opt[0] == v {
+			return opt[1]
+		}
+	}
+	return ""
+}
+
 // partnerDisplayName prefixes a contact's name with its parent's, as Odoo
-// shows "Company, Contact".
+// shows "Company, Contact", then adds what the context asks for
+// (partnerNameDecorations).
 func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var parents []int64
 	for _, r := range recs {
@@ -94,13 +159,24 @@ func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Reco
 	}
 	names := map[int64]any{}
 	if len(parents) > 0 {
+		// The parent's plain name: the context's decorations are the
+		// contact's own.
+		plain := env.Sudo()
+		if hasNameDecorations(env.Context) {
+			plain = plain.WithContext(withoutNameDecorations(env.Context))
+		}
 		var err error
-		if names, err = env.Sudo().DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
+		if names, err = plain.DisplayNames(ctx, env.Registry.Model("res.partner"), parents); err != nil {
 			return err
 		}
 	}
+	types := env.Registry.Model("res.partner").Fields["type"]
 	for _, r := range recs {
 		name, _ := r["name"].(string)
+		if _, ok := r["parent_id"].(int64); ok && name == "" && addressTypes[r["type"]] {
+			// An address without a name is named by its type.
+			name = selectionLabel(types, r["type"])
+		}
 		if pid, ok := r["parent_id"].(int64); ok && r["is_company"] != true {
 			if pn, ok := names[pid].(string); ok && pn != "" {
 				if name == "" {
@@ -111,6 +187,95 @@ func partnerDisplayName(ctx context.Context, env *models.Env, recs []models.Reco
 			}
 		}
 		r["display_name"] = name
+	}
+	if hasNameDecorations(env.Context) {
+		return decoratePartnerNames(ctx, env, recs)
+	}
+	return nil
+}
+
+// partnerNameDecorations are the context keys that add to a partner's
+// display name, as Odoo's res.partner._compute_display_name.
+var partnerNameDecorations = []string{"show_address", "partner_show_db_id", "address_inline", "show_email", "show_vat"}
+
+func hasNameDecorations(c map[string]any) bool {
+	for _, k := range partnerNameDecorations {
+		if py.Truthy(c[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutNameDecorations(c map[string]any) map[string]any {
+	out := make(map[string]any, len(c))
+	for k, v := range c {
+		if !slices.Contains(partnerNameDecorations, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// blankBeforeNewline is Python's \s+\n: the blanks (empty lines too)
+// before a line break.
+var blankBeforeNewline = regexp.MustCompile(`[ \t\n\r\f\v]+\n`)
+
+// decoratePartnerNames adds to the display names of recs, in Odoo's order,
+// the address (show_address, without the company), the id
+// (partner_show_db_id), the lines joined on one (address_inline), the
+// email (show_email) and the tax id (show_vat).
+func decoratePartnerNames(ctx context.Context, env *models.Env, recs []models.Record) error {
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r["id"].(int64)
+	}
+	own, err := readByID(ctx, env, "res.partner", ids, []string{"street", "street2", "city", "zip", "state_id", "country_id", "email", "vat"})
+	if err != nil {
+		return err
+	}
+	var addresses map[int64]string
+	if py.Truthy(env.Context["show_address"]) {
+		rows := make([]models.Record, 0, len(own))
+		for _, id := range ids {
+			if r := own[id]; r != nil {
+				rows = append(rows, r)
+			}
+		}
+		if addresses, err = partnerAddresses(ctx, env, rows, true); err != nil {
+			return err
+		}
+	}
+	text := func(r models.Record, k string) string {
+		s, _ := r[k].(string)
+		return s
+	}
+	for _, r := range recs {
+		id := r["id"].(int64)
+		name, _ := r["display_name"].(string)
+		if addresses != nil {
+			name += "\n" + addresses[id]
+		}
+		name = blankBeforeNewline.ReplaceAllString(name, "\n")
+		if py.Truthy(env.Context["partner_show_db_id"]) {
+			name = fmt.Sprintf("%s (%d)", name, id)
+		}
+		if py.Truthy(env.Context["address_inline"]) {
+			var lines []string
+			for _, l := range strings.Split(name, "\n") {
+				if strings.TrimSpace(l) != "" {
+					lines = append(lines, l)
+				}
+			}
+			name = strings.Join(lines, ", ")
+		}
+		if email := text(own[id], "email"); py.Truthy(env.Context["show_email"]) && email != "" {
+			name = fmt.Sprintf("%s <%s>", name, email)
+		}
+		if vat := text(own[id], "vat"); py.Truthy(env.Context["show_vat"]) && vat != "" {
+			name = fmt.Sprintf("%s \u2012 %s", name, vat)
+		}
+		r["display_name"] = strings.TrimSpace(name)
 	}
 	return nil
 }

@@ -160,7 +160,21 @@ const defaultAddressFormat = "%(street)s\n%(street2)s\n%(city)s %(state_code)s %
 // computeContactAddress is contact_address: the address as its country
 // writes it, after the commercial company's name.
 func computeContactAddress(env *models.Env, recs []models.Record) error {
-	ctx := context.Background()
+	addresses, err := partnerAddresses(context.Background(), env, recs, false)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		r["contact_address"] = addresses[r["id"].(int64)]
+	}
+	return nil
+}
+
+// partnerAddresses are the addresses of recs (records of res.partner with
+// their address fields) as Odoo's _display_address writes them: in their
+// country's format, after the commercial company's name unless
+// withoutCompany.
+func partnerAddresses(ctx context.Context, env *models.Env, recs []models.Record, withoutCompany bool) (map[int64]string, error) {
 	var countries, states []int64
 	for _, r := range recs {
 		if id, ok := r["country_id"].(int64); ok {
@@ -176,20 +190,21 @@ func computeContactAddress(env *models.Env, recs []models.Record) error {
 	}
 	self, err := readByID(ctx, env, "res.partner", ids, []string{"commercial_company_name"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	country, err := readByID(ctx, env, "res.country", countries, []string{"name", "code", "address_format"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	state, err := readByID(ctx, env, "res.country.state", states, []string{"name", "code"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	text := func(r models.Record, k string) string {
 		s, _ := r[k].(string)
 		return s
 	}
+	out := make(map[int64]string, len(recs))
 	for _, r := range recs {
 		c, s := models.Record{}, models.Record{}
 		if id, ok := r["country_id"].(int64); ok && country[id] != nil {
@@ -203,7 +218,7 @@ func computeContactAddress(env *models.Env, recs []models.Record) error {
 			format = defaultAddressFormat
 		}
 		company := ""
-		if own := self[r["id"].(int64)]; own != nil {
+		if own := self[r["id"].(int64)]; own != nil && !withoutCompany {
 			company = text(own, "commercial_company_name")
 		}
 		if company != "" {
@@ -224,9 +239,9 @@ func computeContactAddress(env *models.Env, recs []models.Record) error {
 			b.WriteString(values[format[i+2:j]])
 			format = format[j+2:]
 		}
-		r["contact_address"] = b.String()
+		out[r["id"].(int64)] = b.String()
 	}
-	return nil
+	return out, nil
 }
 
 // readByID reads fields of the records ids of model as the superuser, by

@@ -22,7 +22,7 @@ func usersBehaviour() *models.Behaviour {
 		Hooks: models.Hooks{
 			// Odoo's SELF_WRITEABLE_FIELDS: a user's own preferences.
 			// signature is html others' browsers show: it is sanitized
-			// on every write (sanitizeSignature).
+			// on every write, as every html field declared sanitize.
 			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			// A copy's name and login are marked (usersCopyData).
@@ -42,7 +42,6 @@ func usersBehaviour() *models.Behaviour {
 				if err := hashPasswordVal(env, vals); err != nil {
 					return err
 				}
-				sanitizeSignature(vals)
 				if err := dropForeignOwnCompany(ctx, env, env.Registry.Model("res.users"), ids, vals); err != nil {
 					return err
 				}
@@ -72,6 +71,13 @@ func usersBehaviour() *models.Behaviour {
 						return err
 					}
 				}
+				if hasAny(vals, "active", "partner_id") {
+					// A partner a user left keeps its value until it
+					// is written again.
+					if err := syncUsersPartnerShare(ctx, env, ids); err != nil {
+						return err
+					}
+				}
 				for _, f := range authFields {
 					if _, ok := vals[f]; ok {
 						return env.BumpAuthVersion(ctx, ids)
@@ -81,6 +87,7 @@ func usersBehaviour() *models.Behaviour {
 			},
 		},
 		Defaults: usersDefaults(),
+		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_password": computePassword},
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -89,6 +96,15 @@ func usersBehaviour() *models.Behaviour {
 			}}),
 		},
 	}
+}
+
+// computePassword is new_password: empty, as Odoo never reads a password
+// back.
+func computePassword(_ *models.Env, recs []models.Record) error {
+	for _, r := range recs {
+		r["new_password"] = ""
+	}
+	return nil
 }
 
 // usersCopyData marks a copied user's name and login as a copy's, as
@@ -167,7 +183,6 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 	if err := hashPasswordVal(env, vals); err != nil {
 		return err
 	}
-	sanitizeSignature(vals)
 	if pid, ok := models.ToInt64(vals["partner_id"]); ok && pid != 0 {
 		for _, k := range []string{"name", "email", "lang", "tz"} {
 			delete(vals, k)
@@ -292,7 +307,10 @@ func syncUserGroups(ctx context.Context, env *models.Env, uids []int64) error {
 	}
 	_, err = env.Exec(ctx, "UPDATE res_users SET share = NOT EXISTS (SELECT 1 FROM res_groups_users_rel r WHERE r.uid = res_users.id AND r.gid = ?) WHERE id IN ("+models.Placeholders(len(uids))+")",
 		append([]any{internal}, models.IDArgs(uids)...)...)
-	return err
+	if err != nil {
+		return err
+	}
+	return syncUsersPartnerShare(ctx, env, uids)
 }
 
 // userTypes are Odoo's groups of the category "User types": a user is in

@@ -546,7 +546,10 @@ func generateData(recording, out string) error {
 	if err := generateRules(recording, out); err != nil {
 		return err
 	}
-	return generateReferenceData(recording, out)
+	if err := generateReferenceData(recording, out); err != nil {
+		return err
+	}
+	return generateUIData(recording, out)
 }
 
 // writeLines writes a list as a JSON array with one element a line.

@@ -367,8 +367,8 @@ func generateModules(recording, baseDir, out string) error {
 	if err != nil {
 		return err
 	}
-	// Only what the generator writes goes: a module's Go behaviour and
-	// records.json, written by hand, stay.
+	// A module folder's generated parts are made anew; its Go files (the
+	// module's behaviour) and records.json, written by hand, stay.
 	for _, p := range old {
 		for _, part := range []string{"manifest.json", "models", "inherit", "data"} {
 			if err := os.RemoveAll(filepath.Join(filepath.Dir(p), part)); err != nil {
@@ -636,6 +636,9 @@ func adminGroups(recording string, packs map[string]*pack) error {
 			}
 		}
 	}
+	for _, g := range adminByData {
+		chosen[g] = true
+	}
 	for _, p := range packs {
 		for _, g := range p.groups {
 			if x, _ := g["xmlid"].(string); chosen[x] && g["extend"] == nil {
@@ -645,6 +648,12 @@ func adminGroups(recording string, packs map[string]*pack) error {
 	}
 	return nil
 }
+
+// adminByData are groups Odoo's data gives the administrator that no
+// field shows (their fields are those of groups they imply):
+// sales_team's security data makes the administrator and the superuser
+// sales managers, who may delete orders (sale.order's unlink right).
+var adminByData = []string{"sales_team.group_sale_manager"}
 
 // odooBaseGroups are the groups a base group implies in the base
 // recording beside this one.

@@ -76,21 +76,24 @@ func (u ruleUser) Attr(name string) (any, error) {
 // rules bind (models/access_rules.go); a translated domain may use no
 // other.
 var ruleBound = map[string]bool{"user.id": true, "user.partner_id": true, "user.commercial_partner_id": true,
-	"user.company_id": true, "user.company_ids": true}
+	"user.company_id": true, "user.company_ids": true, "env.company_id": true, "env.company_ids": true}
 
 // pyDomainJSON translates the Python literal of a rule domain into JSON.
-// company_ids, Odoo's list of the user's companies, is a list holding the
-// name "user.company_ids": the engine puts the ids in its place, so that
-// company_ids + [False] is the ids and False.
+// company_ids, Odoo's companies of the call (the context's
+// allowed_company_ids, all the user's when it names none), is a list
+// holding the name "env.company_ids": the engine puts the ids in its
+// place, so that company_ids + [False] is the ids and False; company_id,
+// the call's company (the first allowed, or the user's current one), is
+// "env.company_id".
 func pyDomainJSON(src string) (string, error) {
 	v, err := pyexpr.Eval(src, func(name string) (any, bool) {
 		switch name {
 		case "user":
 			return ruleUser{"user"}, true
 		case "company_ids":
-			return []any{"user.company_ids"}, true
+			return []any{"env.company_ids"}, true
 		case "company_id":
-			return "user.company_id", true
+			return "env.company_id", true
 		}
 		return nil, false
 	})
@@ -111,7 +114,7 @@ func checkBound(v any) error {
 	case ruleUser:
 		return fmt.Errorf("%s is a record, not an id", x.path)
 	case string:
-		if strings.HasPrefix(x, "user.") && !ruleBound[x] {
+		if (strings.HasPrefix(x, "user.") || strings.HasPrefix(x, "env.")) && !ruleBound[x] {
 			return fmt.Errorf("the engine does not bind %s", x)
 		}
 	case []any:

@@ -24,6 +24,9 @@ var behaviours = map[string]map[string]func(model string) *models.Behaviour{
 // model d declares: each module's own for the model, then for the
 // abstract models it inherits.
 func layers(order []string, byModel map[string]*models.Declaration, d *models.Declaration) []*models.Behaviour {
+	if d == nil {
+		return nil
+	}
 	var out []*models.Behaviour
 	for _, name := range order {
 		if fn := behaviours[name][d.Model]; fn != nil {

@@ -106,6 +106,9 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 		d.rules(m)
 		d.records(m)
 		d.markInstalled(m)
+		if fn := codes[n].install; fn != nil && d.err == nil {
+			d.err = fn(ctx, env)
+		}
 		if d.err != nil {
 			return fmt.Errorf("install module %s: %w", n, d.err)
 		}

@@ -18,7 +18,7 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 		return err
 	}
 	byModel := map[string]*models.Declaration{}
-	return base.RegisterLayered(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
+	return base.RegisterModules(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
 		for _, d := range decls {
 			byModel[d.Model] = d
 		}
@@ -46,9 +46,12 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 				sortFields(d.Fields, order)
 			}
 		}
+		if err := computeFields(byModel, order); err != nil {
+			return nil, err
+		}
 		return decls, nil
-	}, func(d *models.Declaration) []*models.Behaviour {
-		return layers(order, byModel, d)
+	}, func(model string) []*models.Behaviour {
+		return append(behavioursOf(order, model), layers(order, byModel, byModel[model])...)
 	})
 }
 

@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,22 @@ func init() {
 	if err := sqlite.RegisterDeterministicScalarFunction("godoo_tz", 2, localTime); err != nil {
 		panic(err)
 	}
+	if err := sqlite.RegisterDeterministicScalarFunction("godoo_lower", 1, lower); err != nil {
+		panic(err)
+	}
+}
+
+// lower is godoo_lower(text): text in lower case for every letter, not
+// only ASCII's as SQLite's lower(), so that ilike folds the case of É as
+// PostgreSQL's ILIKE does. NULL stays NULL, a number is itself.
+func lower(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	switch v := args[0].(type) {
+	case string:
+		return strings.ToLower(v), nil
+	case []byte:
+		return strings.ToLower(string(v)), nil
+	}
+	return args[0], nil
 }
 
 // zones caches the time zones godoo_tz has loaded.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -56,7 +57,22 @@ var ErrNotObject = errors.New("jsonrpc: the JSON-RPC body is not an object")
 // ErrTooDeep, then the first value that could not be decoded (a
 // *models.Error: too deep, or a number out of range).
 func Decode(b []byte, maxLevel int) (any, error) {
-	d := jsonDecoder{s: b, maxLevel: maxLevel}
+	return decode(b, maxLevel, nil)
+}
+
+// DecodeOrdered decodes as Decode does, and also returns the order of the
+// keys of its objects (see models.KeyOrders).
+func DecodeOrdered(b []byte, maxLevel int) (any, *models.KeyOrders, error) {
+	orders := &models.KeyOrders{}
+	v, err := decode(b, maxLevel, orders)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, orders, nil
+}
+
+func decode(b []byte, maxLevel int, orders *models.KeyOrders) (any, error) {
+	d := jsonDecoder{s: b, maxLevel: maxLevel, orders: orders}
 	if err := checkUTF8(b); err != nil {
 		return nil, err
 	}
@@ -78,6 +94,8 @@ func Decode(b []byte, maxLevel int) (any, error) {
 type Envelope struct {
 	ID     json.RawMessage
 	Params any
+	// Orders is the order of the keys of params' objects.
+	Orders *models.KeyOrders
 }
 
 // DecodeEnvelope decodes a JSON-RPC request body. params is decoded as
@@ -91,7 +109,8 @@ func DecodeEnvelope(b []byte, maxDepth int) (Envelope, error) {
 	if err := checkUTF8(b); err != nil {
 		return env, err
 	}
-	d := jsonDecoder{s: b, maxLevel: maxDepth + 1}
+	env.Orders = &models.KeyOrders{}
+	d := jsonDecoder{s: b, maxLevel: maxDepth + 1, orders: env.Orders}
 	d.space()
 	if d.i >= len(b) || b[d.i] != '{' {
 		d.parse(0, false)
@@ -132,6 +151,11 @@ type jsonDecoder struct {
 	maxLevel int
 	syntax   error // *SyntaxError or ErrTooDeep
 	bad      error // the first value error
+	// orders, when set, gets the order of the keys of each object whose
+	// keys are not sorted; keys is the stack of the keys of the objects
+	// being read, the innermost last.
+	orders *models.KeyOrders
+	keys   []string
 }
 
 func (d *jsonDecoder) fail(format string, args ...any) {
@@ -206,15 +230,34 @@ func (d *jsonDecoder) parse(level int, build bool) any {
 		if build {
 			m = map[string]any{}
 		}
+		// Only the order of dicts of dicts is kept: those whose order
+		// Odoo's answers follow (specifications) are such, and records'
+		// values, which are not, cost nothing more.
+		base, unsorted, ofObjects := len(d.keys), false, true
 		d.members(level, func(key []byte) bool {
 			v := d.parse(level+1, build && d.bad == nil)
 			if m != nil && d.bad == nil {
-				m[string(key)] = v
+				k := string(key)
+				if _, isObj := v.(map[string]any); !isObj && v != nil {
+					ofObjects = false
+				}
+				if d.orders != nil && ofObjects {
+					if _, seen := m[k]; !seen {
+						unsorted = unsorted || len(d.keys) > base && k < d.keys[len(d.keys)-1]
+						d.keys = append(d.keys, k)
+					}
+				}
+				m[k] = v
 			}
 			return d.syntax == nil
 		})
+		keys := d.keys[base:]
+		d.keys = d.keys[:base]
 		if d.bad != nil || d.syntax != nil {
 			return nil
+		}
+		if unsorted && ofObjects {
+			d.orders.Note(m, slices.Clone(keys))
 		}
 		return m
 	case c == '[':

@@ -106,7 +106,7 @@ func DefineFlags(fs *flag.FlagSet) *Flags {
 		URL:       fs.String("url", "", "bench the running godoo server at `URL` (serving the same store) instead of starting one"),
 		NoAuthURL: fs.String("noauth-url", "", "with --url: the `URL` of a running godoo_noauth server with GODOO_BENCH_NOAUTH=1, for the auth-off scenarios"),
 		ServerPID: fs.Int("server-pid", 0, "with --url: the server's process id `PID`, to report its peak memory"),
-		Sizes: fs.String("sizes", "", "sizes of the growth scenarios (grow-records: records per call, grow-rows: rows, grow-keys: keys, idle-conns: idle connections, at most 5000; big-body: MB, at most 120, 1 client), `N,N,...` growing, "+
+		Sizes: fs.String("sizes", "", "sizes of the growth scenarios (grow-records: records per call, grow-rows: rows, grow-keys: keys, idle-conns: idle connections, at most 5000; big-body: MB, at most 120, 1 client; custom-50: records per call, at most 10000), `N,N,...` growing, "+
 			"at most 1000000 (default: each one's short list; run the big sizes only briefly on a shared machine)"),
 		Trigram: fs.Bool("trigram", false, "on PostgreSQL, add the pg_trgm extension to the scratch database before the server starts, "+
 			"which then makes res.partner's index of name trigrams (for name ilike)"),

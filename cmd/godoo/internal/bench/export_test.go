@@ -39,3 +39,10 @@ func GrowPoint(id string, size int) ([]Scenario, error) {
 	g := &growRun{progress: io.Discard, idle: NewHTTP(0)}
 	return g.point(context.Background(), id, size)
 }
+
+// CustomPoint builds custom-50's scenario at size without data (for its
+// bound).
+func CustomPoint(size int) (Scenario, error) {
+	g := &growRun{progress: io.Discard}
+	return g.custom50(context.Background(), size)
+}

@@ -19,7 +19,7 @@ import (
 // calls/s, time per unit, ratio to SQL, server memory).
 
 // GrowIDs are the growth scenarios, in report order.
-var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys", "idle-conns", "big-body"}
+var GrowIDs = []string{"grow-records", "grow-rows", "grow-keys", "idle-conns", "big-body", "custom-50"}
 
 // DefaultSizes are each growth scenario's sizes when --sizes is not
 // given: short enough for a shared machine. The targets' full curves
@@ -30,6 +30,7 @@ var DefaultSizes = map[string][]int{
 	"grow-keys":    {10, 10000, 100000},
 	"idle-conns":   {1, 1000},
 	"big-body":     {1, 10, 100},
+	"custom-50":    {80},
 }
 
 // MaxGrowSize bounds every size: the rows and keys written, and the
@@ -45,10 +46,10 @@ const MaxBodyMB = 120
 const MaxIdleConns = 5000
 
 // growUnit is what one unit of a growth scenario's size is, for the
-// report's time per unit: per record for grow-records (each call answers
-// size records), per call otherwise.
+// report's time per unit: per record for grow-records and custom-50 (each
+// call answers size records), per call otherwise.
 func growUnit(id string) string {
-	if id == "grow-records" {
+	if id == "grow-records" || id == "custom-50" {
 		return "record"
 	}
 	return "call"
@@ -120,6 +121,12 @@ func (g *growRun) point(ctx context.Context, id string, size int) ([]Scenario, e
 			return nil, fmt.Errorf("big-body: at most %d MB", MaxBodyMB)
 		}
 		return []Scenario{g.bigBody(size)}, nil
+	case "custom-50":
+		sc, err := g.custom50(ctx, size)
+		if err != nil {
+			return nil, err
+		}
+		return []Scenario{sc}, nil
 	}
 	return nil, fmt.Errorf("unknown growth scenario %q", id)
 }

@@ -222,3 +222,67 @@ func TestGrowBounds(t *testing.T) {
 		t.Fatalf("big-body at 2 MB: %v, %+v", err, scs)
 	}
 }
+
+// TestCustomFields checks custom-50's fields: 50 of them, named as Odoo
+// names custom fields, each once, of the types a user adds, and that its
+// size is bounded.
+func TestCustomFields(t *testing.T) {
+	fields := bench.CustomFields()
+	if len(fields) != 50 {
+		t.Fatalf("%d fields, want 50", len(fields))
+	}
+	seen := map[string]bool{}
+	types := map[string]int{}
+	for _, f := range fields {
+		if !strings.HasPrefix(f.Name, "x_") || seen[f.Name] || f.Expr == "" {
+			t.Errorf("field %+v: a name starting with x_, once, and a value", f)
+		}
+		seen[f.Name] = true
+		types[f.Type]++
+	}
+	want := map[string]int{"char": 20, "integer": 10, "float": 8, "boolean": 6, "date": 3, "text": 3}
+	for typ, n := range want {
+		if types[typ] != n {
+			t.Errorf("%d fields of type %s, want %d", types[typ], typ, n)
+		}
+	}
+	if _, err := bench.CustomPoint(bench.CustomMaxSize + 1); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("custom-50 over its bound: %v", err)
+	}
+}
+
+// TestGrowCustom fills custom-50's table, made here as godoo makes a
+// custom model's, on a real SQLite file: the count, and every column
+// filled in.
+func TestGrowCustom(t *testing.T) {
+	ctx := context.Background()
+	sqldb, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "custom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	t.Cleanup(func() { db.Close() })
+	fields := bench.CustomFields()
+	cols := []string{"id INTEGER PRIMARY KEY", "x_name TEXT", "create_uid INTEGER", "write_uid INTEGER", "create_date TEXT", "write_date TEXT"}
+	var empty []string
+	for _, f := range fields {
+		cols = append(cols, f.Name+" "+map[string]string{"char": "TEXT", "text": "TEXT", "date": "TEXT", "integer": "INTEGER", "float": "REAL", "boolean": "BOOLEAN"}[f.Type])
+		empty = append(empty, f.Name+" IS NULL")
+	}
+	if _, err := db.ExecContext(ctx, "CREATE TABLE "+bench.CustomTable+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{100, 50, 250} {
+		if err := bench.GrowCustom(ctx, db, "sqlite", fields, n, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var total, holes, names int
+	err = db.QueryRowContext(ctx, "SELECT COUNT(*), SUM("+strings.Join(empty, " OR ")+"), COUNT(DISTINCT x_f01) FROM "+bench.CustomTable).Scan(&total, &holes, &names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 250 || holes != 0 || names != 250 {
+		t.Errorf("%d records, %d with an empty field, %d distinct values of x_f01; want 250, 0, 250", total, holes, names)
+	}
+}

@@ -338,9 +338,9 @@ func writeCurves(b *strings.Builder, curves []Result) {
 }
 
 // RefSizes are the sizes the targets compare a growth scenario's times
-// with, when measured: a search_read of 80 records for grow-records. The
-// others compare with their first size.
-var RefSizes = map[string]int{"grow-records": SearchReadLimit}
+// with, when measured: a search_read of 80 records for grow-records and
+// custom-50. The others compare with their first size.
+var RefSizes = map[string]int{"grow-records": SearchReadLimit, "custom-50": SearchReadLimit}
 
 // refOf is the result of rs, one curve, that the others are compared with.
 func refOf(rs []Result) Result {

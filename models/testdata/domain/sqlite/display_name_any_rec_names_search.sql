@@ -1,2 +1,2 @@
-(t0.active = ? AND (((t0.complete_name LIKE ? OR t0.email LIKE ?) OR t0.ref LIKE ?) OR t0.vat LIKE ?))
+(t0.active = ? AND (((godoo_lower(t0.complete_name) LIKE godoo_lower(?) OR godoo_lower(t0.email) LIKE godoo_lower(?)) OR godoo_lower(t0.ref) LIKE godoo_lower(?)) OR godoo_lower(t0.vat) LIKE godoo_lower(?)))
 -- args: []interface {}{true, "%kraut%", "%kraut%", "%kraut%", "%kraut%"}

@@ -1,2 +1,2 @@
-(t0.active = ? AND (t0.is_company = ? AND t0.city LIKE ?))
+(t0.active = ? AND (t0.is_company = ? AND godoo_lower(t0.city) LIKE godoo_lower(?)))
 -- args: []interface {}{true, true, "%brussels%"}

@@ -1,4 +1,4 @@
-package base
+package models
 
 import "strings"
 
@@ -13,12 +13,18 @@ var safeTags = map[string]bool{
 	"td": true, "th": true,
 }
 
-// sanitizeHTML is a conservative stand-in for Odoo's html_sanitize, for
-// html a user may write about themselves and others' browsers show: the
-// formatting tags of safeTags are kept without their attributes, every
-// other tag or comment is dropped, and a "<" that opens nothing is escaped. What stays
-// between tags holds no "<", so it is inert text.
-func sanitizeHTML(s string) string {
+// killTags are the elements sanitizeHTML drops with what they hold, as
+// Odoo's cleaner kills them: their text is code or markup, not prose.
+var killTags = map[string]bool{"script": true, "style": true, "title": true, "template": true, "iframe": true,
+	"object": true, "embed": true, "noscript": true, "textarea": true, "xmp": true}
+
+// SanitizeHTML is a conservative stand-in for Odoo's html_sanitize, which
+// Odoo applies to every html field declared sanitize (its default) when
+// it is written: the formatting tags of safeTags are kept without their
+// attributes, the elements of killTags are dropped with their content,
+// every other tag or comment is dropped, and a "<" that opens nothing is
+// escaped. What stays between tags holds no "<", so it is inert text.
+func SanitizeHTML(s string) string {
 	var b strings.Builder
 	for {
 		i := strings.IndexByte(s, '<')
@@ -42,6 +48,15 @@ func sanitizeHTML(s string) string {
 			name = name[:j]
 		}
 		name = strings.ToLower(name)
+		if killTags[name] && !closing {
+			// Up to its closing tag, or to the end when there is none.
+			if j := strings.Index(strings.ToLower(s), "</"+name); j >= 0 {
+				s = s[j:]
+			} else {
+				s = ""
+			}
+			continue
+		}
 		if !safeTags[name] {
 			continue
 		}
@@ -50,12 +65,5 @@ func sanitizeHTML(s string) string {
 		} else {
 			b.WriteString("<" + name + ">")
 		}
-	}
-}
-
-// sanitizeSignature cleans a written signature in place.
-func sanitizeSignature(vals map[string]any) {
-	if v, ok := vals["signature"].(string); ok {
-		vals["signature"] = sanitizeHTML(v)
 	}
 }

@@ -1,0 +1,40 @@
+package integration_test
+
+import (
+	"testing"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestHTMLSanitize checks, on both stores and both protocols, that every
+// html field Odoo declares sanitize keeps only inert formatting of what is
+// written to it, on create and write, through a related field too, whoever
+// writes (the administrator as a user writing their own signature).
+func TestHTMLSanitize(t *testing.T) {
+	const dirty = `<p onclick="alert(1)">Hi <b>there</b></p><script>alert(2)</script><img src=x onerror=alert(3)>`
+	const clean = `<p>Hi <b>there</b></p>`
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			read := func(model string, id any, field string) any {
+				t.Helper()
+				return e.mustKw(t, c, model, "read", []any{[]any{id}, []any{field}}, nil).([]any)[0].(map[string]any)[field]
+			}
+			partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Sanitized", "comment": dirty}}, nil)
+			equal(t, "res.partner.comment on create", read("res.partner", partner, "comment"), clean)
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{partner}, map[string]any{"comment": "<b>x</b><style>p{}</style>"}}, nil)
+			equal(t, "res.partner.comment on write", read("res.partner", partner, "comment"), "<b>x</b>")
+
+			e.mustKw(t, c, "res.company", "write", []any{[]any{int64(1)}, map[string]any{"report_footer": dirty}}, nil)
+			equal(t, "res.company.report_footer", read("res.company", int64(1), "report_footer"), clean)
+
+			action := e.mustKw(t, c, "ir.actions.act_window", "create", []any{map[string]any{"name": "Sanitized", "res_model": "res.partner", "help": dirty}}, nil)
+			equal(t, "ir.actions.act_window.help", read("ir.actions.act_window", action, "help"), clean)
+
+			// res.users.comment is related to its partner's.
+			e.mustKw(t, c, "res.users", "write", []any{[]any{int64(2)}, map[string]any{"comment": dirty, "signature": dirty}}, nil)
+			equal(t, "res.users.comment", read("res.users", int64(2), "comment"), clean)
+			equal(t, "res.users.signature", read("res.users", int64(2), "signature"), clean)
+		})
+	})
+}

@@ -1,0 +1,65 @@
+package integration_test
+
+import (
+	"strconv"
+	"testing"
+)
+
+// loadAction checks /web/action/load as an employee (the action is read as
+// the superuser, as Odoo's route does): by external id, by id as a number
+// or a text, by path; an id no action has answers false; an external id of
+// another model, or a path no action has, is Odoo's MissingActionError.
+func (w *webScenario) loadAction(t *testing.T) {
+	admin := w.client(t, w.e.srv.URL, modeRaw, false)
+	admin.login(t, "admin", adminPassword)
+	users := admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", "action_res_users"}}},
+		map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
+	admin.mustKw(t, "ir.actions.act_window", "write", []any{[]any{users}, map[string]any{"path": "users"}}, nil)
+	c := w.client(t, w.e.srv.URL, modeRaw, false)
+	c.login(t, "demo", "demo")
+	for _, tc := range []struct {
+		name string
+		id   any
+	}{{"external id", "base.action_res_users"}, {"id", users}, {"id as text", strconv.FormatInt(users.(int64), 10)}, {"path", "users"}} {
+		a := c.post(t, "/web/action/load", map[string]any{"action_id": tc.id})
+		got, ok := a.result.(map[string]any)
+		if a.err != nil || !ok {
+			t.Fatalf("%s: %s", tc.name, a.body)
+		}
+		want := map[string]any{"id": users, "name": "Users", "type": "ir.actions.act_window", "xml_id": "base.action_res_users",
+			"res_model": "res.users", "path": "users", "views": []any{[]any{false, "list"}, []any{false, "form"}}, "embedded_action_ids": []any{}}
+		for k, v := range want {
+			equal(t, tc.name+" "+k, got[k], v)
+		}
+		for _, k := range []string{"create_uid", "usage", "view_ids"} {
+			if _, ok := got[k]; ok {
+				t.Errorf("%s: the web client is given %s", tc.name, k)
+			}
+		}
+	}
+	// views: the action's view_ids first, then its view_id for that
+	// view's type, then the other types of view_mode.
+	xmlid := func(name string) any {
+		return admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", name}}},
+			map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
+	}
+	groups, form := xmlid("action_res_groups"), xmlid("view_groups_form")
+	admin.mustKw(t, "ir.actions.act_window", "write", []any{[]any{groups}, map[string]any{"view_id": form}}, nil)
+	a := c.post(t, "/web/action/load", map[string]any{"action_id": "base.action_res_groups"})
+	got, _ := a.result.(map[string]any)
+	equal(t, "views with a view_id", got["views"], []any{[]any{form, "form"}, []any{false, "list"}})
+	admin.mustKw(t, "ir.actions.act_window.view", "create", []any{map[string]any{"act_window_id": groups, "view_mode": "kanban", "sequence": int64(1)}}, nil)
+	a = c.post(t, "/web/action/load", map[string]any{"action_id": groups})
+	got, _ = a.result.(map[string]any)
+	equal(t, "views with view_ids", got["views"], []any{[]any{false, "kanban"}, []any{form, "form"}, []any{false, "list"}})
+
+	if a := c.post(t, "/web/action/load", map[string]any{"action_id": 99999991}); a.err != nil || a.result != false {
+		t.Errorf("a missing id: %s", a.body)
+	}
+	for _, id := range []string{"base.main_company", "base.nope", "nopath"} {
+		a := c.post(t, "/web/action/load", map[string]any{"action_id": id})
+		data, _ := a.err["data"].(map[string]any)
+		equal(t, id+" error", data["name"], "odoo.addons.web.controllers.action.MissingActionError")
+		equal(t, id+" message", errMessage(a.err), "The action “"+id+"” does not exist.")
+	}
+}

@@ -1,0 +1,105 @@
+package sale
+
+import (
+	"context"
+
+	"github.com/godoo/godoo/models"
+)
+
+// orderLines reads the lines of the orders of recs, by order.
+func orderLines(env *models.Env, recs []models.Record) (map[int64][]*line, error) {
+	ids := recordIDs(recs)
+	out := map[int64][]*line{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	lines, order, err := readLines(context.Background(), env, "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range order {
+		l := lines[id]
+		out[l.order] = append(out[l.order], l)
+	}
+	return out, nil
+}
+
+// computeOrderAmounts fills orders' amounts: the sums of their lines',
+// rounded to the currency.
+func computeOrderAmounts(env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(env, recs)
+	if err != nil {
+		return err
+	}
+	rounding, err := orderRounding(env, recs)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		var untaxed, taxes float64
+		for _, l := range byOrder[id] {
+			untaxed += l.subtotal
+			taxes += l.tax
+		}
+		rd := rounding[id]
+		r["amount_untaxed"], r["amount_tax"] = round(untaxed, rd), round(taxes, rd)
+		r["amount_total"] = round(untaxed+taxes, rd)
+	}
+	return nil
+}
+
+// orderRounding is the rounding of each order's currency.
+func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, error) {
+	ids := recordIDs(recs)
+	out := map[int64]float64{}
+	rows, err := env.Query(context.Background(), "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
+		models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r float64
+		if err := rows.Scan(&id, &r); err != nil {
+			return nil, err
+		}
+		out[id] = r
+	}
+	return out, rows.Err()
+}
+
+// computeOrderInvoiceStatus fills orders' invoice status from their
+// lines': to invoice when one is, invoiced when all are, else nothing.
+func computeOrderInvoiceStatus(env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(env, recs)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		status, all := "no", false
+		for _, l := range byOrder[id] {
+			if l.section {
+				continue
+			}
+			switch l.invoiceStatus() {
+			case "to invoice":
+				status = "to invoice"
+			case "invoiced":
+				all = true
+				continue
+			}
+			all = false
+			if status == "to invoice" {
+				break
+			}
+		}
+		if status == "no" && all {
+			status = "invoiced"
+		}
+		r["invoice_status"] = status
+	}
+	return nil
+}

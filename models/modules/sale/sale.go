@@ -1,0 +1,121 @@
+// Package sale is the Go behaviour of Odoo's sale module: what the
+// declarations of its folder cannot say. Orders take their name from the
+// sale.order sequence and move through Odoo's states (action_confirm,
+// action_cancel with its wizard, action_draft); order and line amounts
+// are computed when read, as Odoo computes them.
+package sale
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Behaviours are the module's behaviours, laid over those of the models
+// they name.
+func Behaviours() map[string]func() *models.Behaviour {
+	return map[string]func() *models.Behaviour{
+		"sale.order":      orderBehaviour,
+		"sale.order.line": lineBehaviour,
+		"res.partner":     partnerBehaviour,
+	}
+}
+
+// Computed names the computes of the fields Odoo computes that godoo
+// computes when they are read (they have no column), by model and field.
+func Computed() map[string]map[string]string {
+	return map[string]map[string]string{
+		"sale.order": {
+			"amount_untaxed": "_compute_amounts", "amount_tax": "_compute_amounts", "amount_total": "_compute_amounts",
+			"invoice_status": "_compute_invoice_status", "tax_totals": "_compute_tax_totals",
+		},
+		"sale.order.line": {
+			"price_subtotal": "_compute_amount", "price_tax": "_compute_amount", "price_total": "_compute_amount",
+			"price_reduce_taxexcl": "_compute_amount", "price_reduce_taxinc": "_compute_amount",
+			"qty_to_invoice": "_compute_qty_to_invoice", "invoice_status": "_compute_invoice_status",
+			"product_template_id": "_compute_product_template_id",
+		},
+		"res.partner": {"sale_order_count": "_compute_sale_order_count"},
+	}
+}
+
+// OnDelete is Odoo's ondelete of the module's many2one fields that is
+// not "set null", by model and field: an order's lines go with it.
+func OnDelete() map[string]map[string]string {
+	return map[string]map[string]string{
+		"sale.order.line": {"order_id": "cascade"},
+	}
+}
+
+// Install creates the module's records that its behaviour names: the
+// sequence orders are named by, the cancel wizard's form view and the
+// cancellation mail template its action opens with.
+func Install(ctx context.Context, env *models.Env) error {
+	records := []struct {
+		model, xmlid string
+		vals         map[string]any
+	}{
+		{"ir.sequence", "seq_sale_order", map[string]any{"name": "Sales Order", "code": "sale.order", "prefix": "S",
+			"padding": int64(5), "number_next": int64(1), "number_increment": int64(1), "implementation": "standard"}},
+		{"ir.ui.view", "sale_order_cancel_view_form", map[string]any{"name": "sale.order.cancel.form", "model": "sale.order.cancel",
+			"type": "form", "priority": int64(16), "mode": "primary", "arch_db": `<form string="Cancel Sales Order"/>`}},
+		{"mail.template", "mail_template_sale_cancellation", map[string]any{"name": "Sales: Order Cancellation",
+			"subject": "{{ object.company_id.name }} {{ object.type_name }} Cancelled (Ref {{ object.name or 'n/a' }})"}},
+	}
+	for _, r := range records {
+		m := env.Registry.Model(r.model)
+		if m == nil {
+			continue // mail.template: a registry without mail
+		}
+		vals := r.vals
+		if r.model == "mail.template" {
+			if model := env.Registry.Model("ir.model"); model != nil {
+				ids, err := env.Search(ctx, model, []any{[]any{"model", "=", "sale.order"}}, models.SearchOptions{})
+				if err != nil {
+					return err
+				}
+				if len(ids) > 0 {
+					vals["model_id"] = ids[0]
+				}
+			}
+		}
+		id, err := env.Create(ctx, m, vals)
+		if err != nil {
+			return fmt.Errorf("%s sale.%s: %w", r.model, r.xmlid, err)
+		}
+		if _, err := env.Create(ctx, env.Registry.Model("ir.model.data"),
+			map[string]any{"module": "sale", "name": r.xmlid, "model": r.model, "res_id": id, "noupdate": true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// toID is the id a value of a many2one holds (0 for none).
+func toID(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case float64:
+		return int64(x)
+	case []any:
+		if len(x) > 0 {
+			return toID(x[0])
+		}
+	}
+	return 0
+}
+
+// recordIDs are the ids of recs.
+func recordIDs(recs []models.Record) []int64 {
+	ids := make([]int64, 0, len(recs))
+	for _, r := range recs {
+		if id, ok := r["id"].(int64); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

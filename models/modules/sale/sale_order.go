@@ -1,0 +1,299 @@
+package sale
+
+import (
+	"context"
+	"time"
+
+	"github.com/godoo/godoo/models"
+)
+
+// orderBehaviour is sale.order's: its defaults, its name from the
+// sequence, its state changes and what may not be deleted.
+func orderBehaviour() *models.Behaviour {
+	return &models.Behaviour{
+		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, BeforeUnlink: orderBeforeUnlink, CopyData: orderCopyData,
+			BeforeWrite: orderBeforeWrite},
+		Defaults: map[string]func(*models.Env) any{
+			"date_order":        func(env *models.Env) any { return env.NowText() },
+			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
+			"user_id":           func(env *models.Env) any { return env.UID },
+			"company_id":        func(env *models.Env) any { return userCompany(env) },
+			"require_signature": func(*models.Env) any { return true },
+			"require_payment":   func(*models.Env) any { return false },
+		},
+		Computes: map[string]func(*models.Env, []models.Record) error{
+			"_compute_amounts":        computeOrderAmounts,
+			"_compute_invoice_status": computeOrderInvoiceStatus,
+			"_compute_tax_totals":     computeTaxTotals,
+		},
+		Methods: []*models.Method{
+			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},
+			{Name: "action_cancel", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionCancel},
+			{Name: "action_draft", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionDraft},
+		},
+	}
+}
+
+// userCompany is the company of the calling user (1 when it has none).
+func userCompany(env *models.Env) int64 {
+	var id int64
+	if ok, err := env.Scalar(context.Background(), &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok || id == 0 {
+		return 1
+	}
+	return id
+}
+
+// orderBeforeCreate names a new order from the sale.order sequence (when
+// it is Odoo's "New"), and fills what Odoo computes from the customer and
+// the company: the invoice and delivery addresses, the currency.
+func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if name, ok := vals["name"].(string); !ok || name == "" || name == "New" {
+		next, err := nextName(ctx, env)
+		if err != nil {
+			return err
+		}
+		vals["name"] = next
+	}
+	if partner := toID(vals["partner_id"]); partner != 0 {
+		for field, kind := range map[string]string{"partner_invoice_id": "invoice", "partner_shipping_id": "delivery"} {
+			if toID(vals[field]) == 0 {
+				addr, err := address(ctx, env, partner, kind)
+				if err != nil {
+					return err
+				}
+				vals[field] = addr
+			}
+		}
+	}
+	if toID(vals["currency_id"]) == 0 {
+		var cur int64
+		if ok, err := env.Scalar(ctx, &cur, "SELECT currency_id FROM res_company WHERE id = ?", toID(vals["company_id"])); err != nil {
+			return err
+		} else if ok && cur != 0 {
+			vals["currency_id"] = cur
+		}
+	}
+	return nil
+}
+
+// nextName is the next number of the sale.order sequence, "New" when the
+// database has none, as Odoo names an order then.
+func nextName(ctx context.Context, env *models.Env) (string, error) {
+	seqs := env.Registry.Model("ir.sequence")
+	next := seqs.Methods["next_by_code"]
+	if next == nil {
+		return "New", nil
+	}
+	v, err := next.Fn(ctx, env.Sudo(), seqs, nil, models.Args{"sequence_code": "sale.order"})
+	if err != nil {
+		return "", err
+	}
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	return "New", nil
+}
+
+// address is the contact of kind (invoice, delivery) of partner's
+// commercial entity when it has one, else the partner itself: Odoo's
+// address_get.
+func address(ctx context.Context, env *models.Env, partner int64, kind string) (int64, error) {
+	ids, err := env.Int64s(ctx, "SELECT id FROM res_partner WHERE parent_id = ? AND type = ? AND active = ? ORDER BY id LIMIT 1", partner, kind, true)
+	if err != nil || len(ids) == 0 {
+		return partner, err
+	}
+	return ids[0], nil
+}
+
+// orderBeforeWrite keeps the lines' state (Odoo's stored related field)
+// with the order's.
+func orderBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if state, ok := vals["state"].(string); ok && len(ids) > 0 {
+		_, err := env.Exec(ctx, "UPDATE sale_order_line SET state = ? WHERE order_id IN ("+models.Placeholders(len(ids))+")",
+			append([]any{state}, models.IDArgs(ids)...)...)
+		return err
+	}
+	return nil
+}
+
+// orderBeforeUnlink refuses to delete an order that is not a quotation
+// or cancelled, with Odoo's text.
+func orderBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	n, err := env.Int64s(ctx, "SELECT id FROM sale_order WHERE state NOT IN ('draft', 'cancel') AND id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	if len(n) > 0 {
+		return models.UserErrorf("You can not delete a sent quotation or a confirmed sales order. You must first cancel it.")
+	}
+	return nil
+}
+
+// orderCopyFields are the fields of an order Odoo does not copy: the
+// copy is a new quotation, named from the sequence and dated now.
+var orderCopyFields = []string{"name", "state", "date_order", "validity_date", "origin", "locked", "signature", "signed_by",
+	"signed_on", "invoice_status", "currency_rate", "commitment_date", "reference"}
+
+// orderCopyData makes a copy a new quotation with copies of the lines.
+func orderCopyData(ctx context.Context, env *models.Env, id int64, vals, _ map[string]any) error {
+	for _, n := range orderCopyFields {
+		delete(vals, n)
+	}
+	lines := env.Registry.Model("sale.order.line")
+	ids, err := env.Search(ctx, lines, []any{[]any{"order_id", "=", id}}, models.SearchOptions{Order: "sequence, id"})
+	if err != nil {
+		return err
+	}
+	recs, err := env.Read(ctx, lines, ids, lineCopyFields, false)
+	if err != nil {
+		return err
+	}
+	cmds := make([]any, 0, len(recs))
+	for _, r := range recs {
+		line := map[string]any{}
+		for _, n := range lineCopyFields {
+			switch v := r[n]; {
+			case n == "tax_id":
+				line[n] = []any{[]any{int64(6), int64(0), v}}
+			case v != false || n == "is_downpayment":
+				line[n] = v
+			}
+		}
+		cmds = append(cmds, []any{int64(0), int64(0), line})
+	}
+	vals["order_line"] = cmds
+	return nil
+}
+
+// lineCopyFields are what a copied order's lines take from the original's.
+var lineCopyFields = []string{"sequence", "display_type", "name", "product_id", "product_uom_qty", "product_uom",
+	"price_unit", "discount", "tax_id", "customer_lead", "is_downpayment"}
+
+// actionConfirm confirms quotations: state sale, dated now. An order
+// that is not a quotation is refused with Odoo's text.
+func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
+	states, err := orderStates(ctx, env, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if s := states[id]; s != "draft" && s != "sent" {
+			return nil, models.UserErrorf("Some orders are not in a state requiring confirmation.")
+		}
+	}
+	if err := env.Write(ctx, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
+		return nil, err
+	}
+	return true, nil
+}
+
+// actionCancel cancels orders. A confirmed order answers the
+// sale.order.cancel wizard's action instead, as Odoo asks before it
+// warns the customer, unless the context has disable_cancel_warning.
+func actionCancel(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
+	states, err := orderStates(ctx, env, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if states[id] == "sale" && env.Context["disable_cancel_warning"] != true {
+			return cancelWizard(ctx, env, ids[0])
+		}
+	}
+	if err := env.Write(ctx, m, ids, map[string]any{"state": "cancel"}); err != nil {
+		return nil, err
+	}
+	return true, nil
+}
+
+// cancelWizard is Odoo's action opening the sale.order.cancel wizard on
+// order.
+func cancelWizard(ctx context.Context, env *models.Env, order int64) (any, error) {
+	ref := func(xmlid string) (any, error) {
+		id, err := env.XMLID(ctx, xmlid)
+		if err != nil || id == 0 {
+			return false, err
+		}
+		return id, nil
+	}
+	template, err := ref("sale.mail_template_sale_cancellation")
+	if err != nil {
+		return nil, err
+	}
+	view, err := ref("sale.sale_order_cancel_view_form")
+	if err != nil {
+		return nil, err
+	}
+	return ordered(
+		"name", "Cancel Sales Order",
+		"view_mode", "form",
+		"res_model", "sale.order.cancel",
+		"view_id", view,
+		"type", "ir.actions.act_window",
+		"context", ordered(
+			"default_template_id", template,
+			"default_order_id", order,
+			"mark_so_as_canceled", true,
+			"default_email_layout_xmlid", "mail.mail_notification_layout_with_responsible_signature",
+			"model_description", "Sales Order",
+		),
+		"target", "new",
+	), nil
+}
+
+// actionDraft makes cancelled or sent orders quotations again.
+func actionDraft(ctx context.Context, env *models.Env, m *models.Model, ids []int64, _ models.Args) (any, error) {
+	states, err := orderStates(ctx, env, ids)
+	if err != nil {
+		return nil, err
+	}
+	var todo []int64
+	for _, id := range ids {
+		if s := states[id]; s == "cancel" || s == "sent" {
+			todo = append(todo, id)
+		}
+	}
+	if len(todo) > 0 {
+		if err := env.Write(ctx, m, todo, map[string]any{"state": "draft", "signature": false, "signed_by": false, "signed_on": false}); err != nil {
+			return nil, err
+		}
+	}
+	return true, nil
+}
+
+// states are orders' states, by id.
+type states map[int64]string
+
+// ordered is the dict of keys and values in turn, in their order.
+func ordered(kv ...any) *models.Dict {
+	d := models.NewDict(len(kv) / 2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		d.Set(kv[i].(string), kv[i+1])
+	}
+	return d
+}
+
+// orderStates reads the state of the orders ids as the caller: a
+// missing order or one the caller may not read gets the ORM's error.
+func orderStates(ctx context.Context, env *models.Env, ids []int64) (states, error) {
+	out := states{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	orders := env.Registry.Model("sale.order")
+	if err := env.CheckExist(ctx, orders, ids); err != nil {
+		return nil, err
+	}
+	recs, err := env.Read(ctx, orders, ids, []string{"state"}, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		out[id], _ = r["state"].(string)
+	}
+	return out, nil
+}

@@ -1,0 +1,339 @@
+package sale
+
+import (
+	"context"
+	"database/sql"
+	"math"
+
+	"github.com/godoo/godoo/models"
+)
+
+// lineBehaviour is sale.order.line's: what a line takes from its order
+// and product when created, and its amounts, computed when read.
+func lineBehaviour() *models.Behaviour {
+	return &models.Behaviour{
+		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate},
+		Computes: map[string]func(*models.Env, []models.Record) error{
+			"_compute_amount":              computeLineAmounts,
+			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
+			"_compute_invoice_status":      computeLineInvoiceStatus,
+			"_compute_product_template_id": computeProductTemplate,
+		},
+	}
+}
+
+// lineBeforeCreate fills what Odoo's line takes from its order (its
+// stored related fields: state, currency, company, customer, salesman)
+// and from its product (description, unit, price) when not given.
+func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if order := toID(vals["order_id"]); order != 0 {
+		var state sql.NullString
+		var currency, company, partner, user sql.NullInt64
+		rows, err := env.Query(ctx, "SELECT state, currency_id, company_id, partner_id, user_id FROM sale_order WHERE id = ?", order)
+		if err != nil {
+			return err
+		}
+		found := rows.Next()
+		if found {
+			err = rows.Scan(&state, &currency, &company, &partner, &user)
+		}
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if found {
+			vals["state"] = nullString(state)
+			for field, v := range map[string]sql.NullInt64{"currency_id": currency, "company_id": company, "order_partner_id": partner, "salesman_id": user} {
+				vals[field] = nullID(v)
+			}
+		}
+	}
+	product := toID(vals["product_id"])
+	if product == 0 || vals["display_type"] != nil && vals["display_type"] != false {
+		return nil
+	}
+	var code, name sql.NullString
+	var uom sql.NullInt64
+	var price sql.NullFloat64
+	rows, err := env.Query(ctx, "SELECT p.default_code, t.name, t.uom_id, t.list_price FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id WHERE p.id = ?", product)
+	if err != nil {
+		return err
+	}
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&code, &name, &uom, &price)
+	}
+	rows.Close()
+	if err != nil || !found {
+		return err
+	}
+	if s, _ := vals["name"].(string); s == "" {
+		vals["name"] = name.String
+		if code.String != "" {
+			vals["name"] = "[" + code.String + "] " + name.String
+		}
+	}
+	if toID(vals["product_uom"]) == 0 && uom.Valid {
+		vals["product_uom"] = uom.Int64
+	}
+	if _, ok := vals["price_unit"]; !ok {
+		vals["price_unit"] = price.Float64
+	}
+	if _, ok := vals["customer_lead"]; !ok {
+		vals["customer_lead"] = 0.0
+	}
+	if _, ok := vals["qty_delivered_method"]; !ok {
+		vals["qty_delivered_method"] = "manual" // no stock, no expense: delivered quantities are entered by hand
+	}
+	return nil
+}
+
+func nullString(v sql.NullString) any {
+	if !v.Valid {
+		return false
+	}
+	return v.String
+}
+
+func nullID(v sql.NullInt64) any {
+	if !v.Valid {
+		return false
+	}
+	return v.Int64
+}
+
+// line is what a line's computed fields are made of.
+type line struct {
+	order                        int64
+	qty, price, discount         float64
+	delivered, invoiced          float64
+	rounding                     float64
+	state, policy                string
+	section                      bool
+	subtotal, tax, total, toBill float64
+	// taxed are the line's taxes with what each amounts to.
+	taxed []taxed
+}
+
+// taxed is one tax of a line and what it amounts to.
+type taxed struct {
+	tax
+	amountDue float64
+}
+
+// readLines reads the lines ids with their amounts computed as Odoo's
+// _compute_amount does, taxes rounded per line: the price after
+// discount times the quantity, without the percent taxes it includes;
+// the taxes (percent of that base, or fixed per unit); both rounded to
+// the currency.
+func readLines(ctx context.Context, env *models.Env, where string, args ...any) (map[int64]*line, []int64, error) {
+	rows, err := env.Query(ctx, `SELECT l.id, l.order_id, COALESCE(l.product_uom_qty, 0), COALESCE(l.price_unit, 0),
+		COALESCE(l.discount, 0), COALESCE(l.qty_delivered, 0), COALESCE(l.qty_invoiced, 0), COALESCE(c.rounding, 0.01),
+		COALESCE(l.state, 'draft'), COALESCE(t.invoice_policy, 'order'), l.display_type
+		FROM sale_order_line l
+		LEFT JOIN res_currency c ON c.id = l.currency_id
+		LEFT JOIN product_product p ON p.id = l.product_id
+		LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+		WHERE `+where+` ORDER BY l.id`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[int64]*line{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var display sql.NullString
+		l := &line{}
+		if err := rows.Scan(&id, &l.order, &l.qty, &l.price, &l.discount, &l.delivered, &l.invoiced, &l.rounding, &l.state, &l.policy, &display); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		l.section = display.Valid && display.String != ""
+		out[id] = l
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if len(ids) == 0 {
+		return out, ids, nil
+	}
+	taxes, err := lineTaxes(ctx, env, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		l := out[id]
+		if l.section {
+			continue
+		}
+		l.amounts(taxes[id])
+		switch {
+		case l.state != "sale":
+		case l.policy == "delivery":
+			l.toBill = l.delivered - l.invoiced
+		default:
+			l.toBill = l.qty - l.invoiced
+		}
+	}
+	return out, ids, nil
+}
+
+// tax is one tax of a line.
+type tax struct {
+	id, group int64
+	kind      string // amount_type
+	amount    float64
+	included  bool
+}
+
+// amounts computes l's subtotal, tax and total with its taxes.
+func (l *line) amounts(taxes []tax) {
+	gross := l.price * (1 - l.discount/100) * l.qty
+	included := 0.0
+	for _, t := range taxes {
+		if t.included && t.kind == "percent" {
+			included += t.amount
+		}
+	}
+	base := gross / (1 + included/100)
+	l.subtotal = round(base, l.rounding)
+	for _, t := range taxes {
+		var due float64
+		switch t.kind {
+		case "percent":
+			due = round(base*t.amount/100, l.rounding)
+		case "fixed":
+			due = round(t.amount*l.qty, l.rounding)
+		}
+		l.tax += due
+		l.taxed = append(l.taxed, taxed{tax: t, amountDue: due})
+	}
+	l.tax = round(l.tax, l.rounding)
+	l.total = round(l.subtotal+l.tax, l.rounding)
+}
+
+// lineTaxes are the taxes of the lines ids, by line.
+func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]tax, error) {
+	f := env.Registry.Model("sale.order.line").Fields["tax_id"]
+	out := map[int64][]tax{}
+	if f == nil || f.RelTable == "" {
+		return out, nil
+	}
+	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, '') FROM "+
+		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
+		models.IDArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t tax
+		var include string
+		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include); err != nil {
+			return nil, err
+		}
+		t.included = include == "tax_included"
+		out[id] = append(out[id], t)
+	}
+	return out, rows.Err()
+}
+
+// round is Odoo's float_round of x to a multiple of precision, halves
+// away from zero, after the nudge Odoo gives the value against binary
+// representation errors.
+func round(x, precision float64) float64 {
+	if precision <= 0 || x == 0 {
+		return x
+	}
+	n := x / precision
+	eps := math.Pow(2, math.Log2(math.Abs(n))-52)
+	n += math.Copysign(eps, n)
+	r := math.Round(n) * precision
+	// Drop the representation noise of the product.
+	digits := math.Max(0, math.Ceil(-math.Log10(precision)))
+	p := math.Pow(10, digits)
+	return math.Round(r*p) / p
+}
+
+// computeLineAmounts fills the lines' amounts.
+func computeLineAmounts(env *models.Env, recs []models.Record) error {
+	return eachLine(env, recs, func(r models.Record, l *line) {
+		r["price_subtotal"], r["price_tax"], r["price_total"] = l.subtotal, l.tax, l.total
+		r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = 0.0, 0.0
+		if l.qty != 0 {
+			r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = l.subtotal/l.qty, l.total/l.qty
+		}
+	})
+}
+
+// computeLineQtyToInvoice fills what is left to invoice of confirmed
+// lines: the quantity ordered (or delivered, by the product's invoicing
+// policy) less the quantity invoiced.
+func computeLineQtyToInvoice(env *models.Env, recs []models.Record) error {
+	return eachLine(env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
+}
+
+// computeLineInvoiceStatus fills the lines' invoice status.
+func computeLineInvoiceStatus(env *models.Env, recs []models.Record) error {
+	return eachLine(env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
+}
+
+// invoiceStatus is Odoo's for a line: nothing to invoice but on a
+// confirmed order, then what is left to invoice, or all invoiced.
+func (l *line) invoiceStatus() string {
+	switch {
+	case l.state != "sale" || l.section:
+		return "no"
+	case l.toBill != 0:
+		return "to invoice"
+	case l.qty > 0 && l.invoiced >= l.qty:
+		return "invoiced"
+	}
+	return "no"
+}
+
+// eachLine reads the lines of recs and hands each record its line.
+func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *line)) error {
+	ids := recordIDs(recs)
+	if len(ids) == 0 {
+		return nil
+	}
+	lines, _, err := readLines(context.Background(), env, "l.id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		l := lines[id]
+		if l == nil {
+			l = &line{}
+		}
+		set(r, l)
+	}
+	return nil
+}
+
+// computeProductTemplate fills the lines' product_template_id: their
+// product's template.
+func computeProductTemplate(env *models.Env, recs []models.Record) error {
+	ids := recordIDs(recs)
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := env.Pairs(context.Background(), `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
+		JOIN product_product p ON p.id = l.product_id WHERE l.id IN (`+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id, _ := r["id"].(int64)
+		r["product_template_id"] = false
+		if t := found[id]; len(t) > 0 {
+			r["product_template_id"] = t[0]
+		}
+	}
+	return nil
+}
