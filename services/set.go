@@ -284,8 +284,23 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	if err != nil {
 		return nil, nil, err
 	}
-	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg)
-	return applied, ensured, err
+	if ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg); err != nil {
+		return nil, nil, err
+	}
+	// Rows made before godoo kept parent_path (or before the column
+	// existed) get theirs, so that searches on it find them.
+	var filled []string
+	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		filled, err = models.FillParentPaths(ctx, tx, reg)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(filled) > 0 {
+		c.log.InfoContext(ctx, "filled parent_path", "tables", filled)
+	}
+	return applied, ensured, nil
 }
 
 // foundFor is how long the web routes trust that a database they found
