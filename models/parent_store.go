@@ -48,7 +48,7 @@ func (env *Env) updateParentPaths(ctx context.Context, m *Model, ids []int64) er
 // FillParentPaths gives every model that keeps a parent_path (its
 // _parent_store) the paths its rows lack: rows made by a godoo that did
 // not keep them, or whose column was added to the table since, hold
-// NULL or ”. When a table has any such row all its paths are computed
+// NULL or an empty string. When a table has any such row all its paths are computed
 // again from parent_id with one recursive query (a row made under a
 // parent that had no path holds a wrong one). Rows on a cycle, which no
 // root reaches, keep what they hold. It returns the tables it filled,

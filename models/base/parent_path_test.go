@@ -64,7 +64,7 @@ func TestParentPath(t *testing.T) {
 
 // TestFillParentPaths checks, on both stores, that the paths a database
 // made before godoo kept parent_path lacks are filled from parent_id:
-// NULL and ” paths, and a path made under a parent that had none, are
+// NULL and empty paths, and a path made under a parent that had none, are
 // computed again for the whole table; parent_path and child_of searches
 // then find the old rows, and a second pass has nothing to fill.
 func TestFillParentPaths(t *testing.T) {
