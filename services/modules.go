@@ -138,3 +138,18 @@ func (s *Database) InstallModules(ctx context.Context, name string, names []stri
 	})
 	return err
 }
+
+// upgradeModules runs, as the superuser in one transaction, the upgrade
+// steps of db's installed modules (modules.Upgrade): the records their
+// install creates now that an older godoo's did not. A database without
+// users (being created) has nothing to upgrade.
+func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
+	installed, err := installedModules(ctx, db)
+	if err != nil || !modules.Upgradable(installed) {
+		return err
+	}
+	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, modules.Upgrade(ctx, env, installed)
+	})
+	return err
+}

@@ -268,6 +268,9 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
 	}
+	if err := c.upgradeModules(ctx, db); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	c.mu.Lock()
 	c.migrated[name] = true
 	c.mu.Unlock()
