@@ -15,24 +15,9 @@ import (
 func TestParentPath(t *testing.T) {
 	eachInstalled(t, func(t *testing.T, ctx context.Context, env *models.Env, r *models.Registry) error {
 		m := r.Model("res.partner.category")
-		ids := map[string]int64{}
-		for _, c := range [][2]string{{"a", ""}, {"b", "a"}, {"c", "b"}, {"d", ""}} {
-			vals := map[string]any{"name": c[0]}
-			if c[1] != "" {
-				vals["parent_id"] = ids[c[1]]
-			}
-			id, err := env.Create(ctx, m, vals)
-			if err != nil {
-				return err
-			}
-			ids[c[0]] = id
-		}
-		path := func(names ...string) string {
-			s := ""
-			for _, n := range names {
-				s += fmt.Sprint(ids[n]) + "/"
-			}
-			return s
+		ids, path, err := tagTree(ctx, env, m)
+		if err != nil {
+			return err
 		}
 		check := func(step string, want map[string]string) error {
 			for name, w := range want {
@@ -70,17 +55,9 @@ func TestParentPath(t *testing.T) {
 func TestFillParentPaths(t *testing.T) {
 	eachInstalled(t, func(t *testing.T, ctx context.Context, env *models.Env, r *models.Registry) error {
 		m := r.Model("res.partner.category")
-		ids := map[string]int64{}
-		for _, c := range [][2]string{{"a", ""}, {"b", "a"}, {"c", "b"}, {"d", ""}} {
-			vals := map[string]any{"name": c[0]}
-			if c[1] != "" {
-				vals["parent_id"] = ids[c[1]]
-			}
-			id, err := env.Create(ctx, m, vals)
-			if err != nil {
-				return err
-			}
-			ids[c[0]] = id
+		ids, path, err := tagTree(ctx, env, m)
+		if err != nil {
+			return err
 		}
 		for _, blank := range []struct {
 			name string
@@ -96,13 +73,6 @@ func TestFillParentPaths(t *testing.T) {
 		}
 		if !slices.Contains(filled, "res_partner_category") {
 			t.Errorf("filled %v, want res_partner_category among them", filled)
-		}
-		path := func(names ...string) string {
-			s := ""
-			for _, n := range names {
-				s += fmt.Sprint(ids[n]) + "/"
-			}
-			return s
 		}
 		for name, want := range map[string]string{"a": path("a"), "b": path("a", "b"), "c": path("a", "b", "c"), "d": path("d")} {
 			recs, err := env.Read(ctx, m, []int64{ids[name]}, []string{"parent_path"}, false)
@@ -135,4 +105,30 @@ func TestFillParentPaths(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// tagTree creates the tags a, b under a, c under b, and d, and returns
+// their ids by name and the function giving the parent_path of a chain
+// of them.
+func tagTree(ctx context.Context, env *models.Env, m *models.Model) (map[string]int64, func(names ...string) string, error) {
+	ids := map[string]int64{}
+	for _, c := range [][2]string{{"a", ""}, {"b", "a"}, {"c", "b"}, {"d", ""}} {
+		vals := map[string]any{"name": c[0]}
+		if c[1] != "" {
+			vals["parent_id"] = ids[c[1]]
+		}
+		id, err := env.Create(ctx, m, vals)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids[c[0]] = id
+	}
+	path := func(names ...string) string {
+		s := ""
+		for _, n := range names {
+			s += fmt.Sprint(ids[n]) + "/"
+		}
+		return s
+	}
+	return ids, path, nil
 }
