@@ -355,7 +355,8 @@ type Behaviour struct {
 	// Methods are added to, or replace, the methods every model has.
 	Methods []*Method
 	// Computes fill computed fields, under the name a field's "compute"
-	// gives.
+	// gives, or for a described field that names none (Odoo computes
+	// it), under the field's name.
 	Computes map[string]func(env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
@@ -592,6 +593,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("compute %s: no Go function of that name", fd.Compute)
 		}
 		used["compute:"+fd.Compute] = true
+	} else if fn := b.Computes[fd.Name]; fn != nil && described && !declaredStore {
+		// A described field Odoo computes names no compute (the
+		// recording cannot tell Odoo's functions): a behaviour computes
+		// it under the field's own name.
+		f.Compute = fn
+		used["compute:"+fd.Name] = true
 	}
 	// Odoo's store: a column of its own, unless computed, related or the
 	// other side of a relation.
@@ -728,16 +735,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
-		if (inv == nil || inv.Type != Many2one || inv.Relation != m.Name) && f.Described != nil {
+		follows := inv != nil && (inv.Type == Many2one && inv.Relation == m.Name || inv.Type == Many2oneReference)
+		if !follows && f.Described != nil {
 			// A described one2many whose inverse the engine cannot
-			// follow (a mail thread's messages, by res_model and res_id)
-			// is described and has no value. Only the first check
+			// follow is described and has no value. Only the first check
 			// writes: an extended registry shares its fields with the
 			// registry it extends, which other requests read.
 			if f.InverseName != "" {
 				f.InverseName = ""
 			}
-		} else if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+		} else if !follows {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
 	case f.Type == Many2many:

@@ -566,3 +566,20 @@ func toFloat(v any) (float64, bool) {
 func parseWire(s string) (time.Time, error) { return time.Parse(DatetimeLayout, s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// inverseModel is the condition a one2many f adds on its comodel co
+// (aliased alias) when its inverse is a many2one_reference: the lines of
+// model owner only, as Odoo's one2many over res_model and res_id (a mail
+// thread's messages, followers) reads them. It is empty otherwise. The
+// model name comes from the registry, never from a caller.
+func (f *Field) inverseModel(co *Model, alias, owner string) string {
+	inv := co.Fields[f.InverseName]
+	if inv == nil || inv.Type != Many2oneReference {
+		return ""
+	}
+	mf := co.Fields[inv.ModelField]
+	if mf == nil || mf.Column == "" {
+		return ""
+	}
+	return " AND " + alias + "." + mf.Column + " = '" + strings.ReplaceAll(owner, "'", "''") + "'"
+}

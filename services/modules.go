@@ -53,6 +53,11 @@ func (c *core) registryWith(installed []string) (*models.Registry, error) {
 	if err := c.catalogue().Register(r, names); err != nil {
 		return nil, err
 	}
+	// The models path's models are served beside the modules', as beside
+	// base alone.
+	if err := base.Declare(r, c.cfg.Declarations); err != nil {
+		return nil, err
+	}
 	c.wire(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
