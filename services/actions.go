@@ -28,16 +28,24 @@ var actionReadable = map[string][]string{
 		"close_on_report_download", "domain", "groups_id", "paperformat_id"},
 }
 
-// missingAction is the web client's MissingActionError.
+// missingAction is the web client's MissingActionError for an external id
+// or path naming no action.
 func missingAction(id any) error {
 	return models.ServerErrorf("odoo.addons.web.controllers.action.MissingActionError", "The action “%v” does not exist.", id)
 }
 
+// missingActionID is the web client's MissingActionError for an id no
+// action has: Odoo's text in that branch has no final period.
+func missingActionID(id int64) error {
+	return models.ServerErrorf("odoo.addons.web.controllers.action.MissingActionError", "The action “%d” does not exist", id)
+}
+
 // LoadAction is /web/action/load: the action of an id, an external id
 // ("base.action_partner_form") or a path, as the web client reads it (the
-// fields of its kind that the client is given), or false when no action
-// has that id. The action is read as the superuser, as Odoo's route does.
-// Errors: MissingActionError for an external id or path naming no action.
+// fields of its kind that the client is given).
+// The action is read as the superuser, as Odoo's route does.
+// Errors: MissingActionError for an id, external id or path naming no
+// action.
 func (w *Web) LoadAction(ctx context.Context, s Session, actionID any) (any, error) {
 	return w.asSession(ctx, s, true, func(ctx context.Context, env *models.Env, _ bool) (any, error) {
 		return loadAction(ctx, env.Sudo(), actionID)
@@ -46,8 +54,8 @@ func (w *Web) LoadAction(ctx context.Context, s Session, actionID any) (any, err
 
 func loadAction(ctx context.Context, env *models.Env, actionID any) (any, error) {
 	model, id, err := findAction(ctx, env, actionID)
-	if err != nil || id == 0 {
-		return false, err
+	if err != nil {
+		return nil, err
 	}
 	m := env.Registry.Model(model)
 	readable := append(slices.Clone(actionReadable[""]), actionReadable[model]...)
@@ -66,12 +74,12 @@ func loadAction(ctx context.Context, env *models.Env, actionID any) (any, error)
 	switch t := res.(type) {
 	case *models.Table:
 		if t.Len() == 0 {
-			return false, nil
+			return nil, missingAction(actionID)
 		}
 		names, values = t.Names, t.Row(0)
 	case []models.Record:
 		if len(t) == 0 {
-			return false, nil
+			return nil, missingAction(actionID)
 		}
 		for _, f := range append([]any{"id"}, fields...) {
 			names = append(names, f.(string))
@@ -99,8 +107,8 @@ func loadAction(ctx context.Context, env *models.Env, actionID any) (any, error)
 
 // findAction resolves the action_id of /web/action/load to an action's
 // model and id: an integer (or its text) is an id of the first action
-// model that has it, 0 when none; a text with a dot an external id; any
-// other text a path.
+// model that has it; a text with a dot an external id; any other text a
+// path. Errors: MissingActionError when no action has it.
 func findAction(ctx context.Context, env *models.Env, actionID any) (string, int64, error) {
 	var id int64
 	switch v := actionID.(type) {
@@ -127,7 +135,7 @@ func findAction(ctx context.Context, env *models.Env, actionID any) (string, int
 			return model, found, err
 		}
 	}
-	return "", 0, nil
+	return "", 0, missingActionID(id)
 }
 
 // findNamedAction resolves an external id or a path.
