@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
 
 	"github.com/uptrace/bun"
 )
@@ -18,29 +20,64 @@ func (m *Model) parentStore() bool {
 
 // updateParentPaths sets the parent_path of ids, and of all their
 // descendants, from their parents' paths: after a create, or a write
-// that moved them. The descendants are walked level by level, each record
-// after its parent; a hierarchy deeper than the records it holds is a
-// cycle (one the recursion check has not refused yet), which ends the walk.
+// that moved them. Each record takes two statements whatever its
+// descendants: a read of its path and its parent's, then one update of
+// every path that begins with its old one (its own and its subtree's),
+// which swaps that prefix for the new one, as Odoo's _parent_store_update.
+// Each record is read after the previous one was moved, so records moved
+// together under one another end right. A record without a path yet (just
+// created, or never given one) is set alone, then its children in turn.
 func (env *Env) updateParentPaths(ctx context.Context, m *Model, ids []int64) error {
 	path, parent := m.Fields["parent_path"].Column, m.Fields["parent_id"].Column
-	set := "UPDATE " + m.Table + " SET " + path + " = COALESCE((SELECT p." + path + " FROM " + m.Table + " p WHERE p.id = " +
-		m.Table + "." + parent + "), '') || CAST(id AS TEXT) || '/' WHERE id = ?"
+	get := "SELECT r." + path + ", p." + path + " FROM " + m.Table + " r LEFT JOIN " + m.Table + " p ON p.id = r." + parent + " WHERE r.id = ?"
+	move := "UPDATE " + m.Table + " SET " + path + " = ? || SUBSTR(" + path + ", ?) WHERE " + path + " LIKE ?"
+	setOne := "UPDATE " + m.Table + " SET " + path + " = ? WHERE id = ?"
 	seen := map[int64]bool{}
-	level := ids
-	for depth := 0; len(level) > 0 && depth <= len(seen)+len(ids); depth++ {
-		args := make([]any, len(level))
-		for i, id := range level {
+	for len(ids) > 0 {
+		var next []int64
+		for _, id := range ids {
+			if seen[id] {
+				continue // a cycle the recursion check has not refused yet
+			}
 			seen[id] = true
-			args[i] = id
-			if _, err := env.Exec(ctx, set, id); err != nil {
+			var old, parentPath sql.NullString
+			rows, err := env.Query(ctx, get, id)
+			if err != nil {
 				return err
 			}
+			found := rows.Next()
+			if found {
+				err = rows.Scan(&old, &parentPath)
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+			if err != nil {
+				return err
+			}
+			if !found {
+				continue
+			}
+			now := parentPath.String + strconv.FormatInt(id, 10) + "/"
+			switch {
+			case old.String == now:
+			case old.String == "":
+				if _, err := env.Exec(ctx, setOne, now, id); err != nil {
+					return err
+				}
+				children, err := env.Int64s(ctx, "SELECT id FROM "+m.Table+" WHERE "+parent+" = ? ORDER BY id", id)
+				if err != nil {
+					return err
+				}
+				next = append(next, children...)
+			default:
+				if _, err := env.Exec(ctx, move, now, len(old.String)+1, old.String+"%"); err != nil {
+					return err
+				}
+			}
 		}
-		children, err := env.Int64s(ctx, "SELECT id FROM "+m.Table+" WHERE "+parent+" IN ("+Placeholders(len(args))+") ORDER BY id", args...)
-		if err != nil {
-			return err
-		}
-		level = children
+		ids = next
 	}
 	return nil
 }

@@ -4,9 +4,15 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // TestParentPath checks, on both stores, Odoo's parent_path of the
@@ -131,4 +137,80 @@ func tagTree(ctx context.Context, env *models.Env, m *models.Model) (map[string]
 		return s
 	}
 	return ids, path, nil
+}
+
+// statementCounter counts the statements that name a table.
+type statementCounter struct {
+	table string
+	n     atomic.Int64
+}
+
+func (c *statementCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	if strings.Contains(e.Query, c.table) {
+		c.n.Add(1)
+	}
+	return ctx
+}
+
+func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// TestParentPathMoveStatements checks, on both stores, that moving a
+// record rewrites its subtree's paths in a fixed number of statements,
+// whatever the subtree's size and depth.
+func TestParentPathMoveStatements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := baseDB(t, s, db)
+		counter := &statementCounter{table: "res_partner_category"}
+		db.AddQueryHook(counter)
+		err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if err := base.Install(ctx, env, base.Options{}); err != nil {
+				return err
+			}
+			m := r.Model("res.partner.category")
+			root, err := env.Create(ctx, m, map[string]any{"name": "root"})
+			if err != nil {
+				return err
+			}
+			other, err := env.Create(ctx, m, map[string]any{"name": "other"})
+			if err != nil {
+				return err
+			}
+			// a chain of 20 under root, and 20 children of its first
+			parent, first := root, int64(0)
+			for i := range 20 {
+				id, err := env.Create(ctx, m, map[string]any{"name": fmt.Sprint("chain ", i), "parent_id": parent})
+				if err != nil {
+					return err
+				}
+				parent = id
+				if first == 0 {
+					first = id
+				}
+			}
+			for i := range 20 {
+				if _, err := env.Create(ctx, m, map[string]any{"name": fmt.Sprint("leaf ", i), "parent_id": first}); err != nil {
+					return err
+				}
+			}
+			counter.n.Store(0)
+			if err := env.Write(ctx, m, []int64{root}, map[string]any{"parent_id": other}); err != nil {
+				return err
+			}
+			if n := counter.n.Load(); n > 8 {
+				t.Errorf("moving a subtree of 40 took %d statements", n)
+			}
+			recs, err := env.Read(ctx, m, []int64{parent}, []string{"parent_path"}, false)
+			if err != nil {
+				return err
+			}
+			if got, _ := recs[0]["parent_path"].(string); !strings.HasPrefix(got, fmt.Sprintf("%d/%d/%d/", other, root, first)) || !strings.HasSuffix(got, fmt.Sprintf("/%d/", parent)) {
+				t.Errorf("parent_path of the chain's end: %q", got)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
