@@ -58,37 +58,6 @@ func (e *env) partners(t *testing.T) int64 {
 	return e.count(t, "res.partner", []any{})
 }
 
-// wantExact checks a fault's code (XML-RPC) or exception name (JSON-RPC)
-// and its exact message: the bare message for Odoo exceptions, the last line
-// of the traceback for Python ones.
-func wantExact(t *testing.T, c caller, f *faultInfo, code int, name, msg string) {
-	t.Helper()
-	if f == nil {
-		t.Fatalf("want fault %d %s: %s, got a result", code, name, msg)
-	}
-	if c.protocol() == "xmlrpc" {
-		if f.Code != code {
-			t.Errorf("faultCode = %d, want %d (%q)", f.Code, code, f.String)
-		}
-		if code == 1 {
-			// Python names an exception by its module, except builtins'.
-			exc := strings.TrimPrefix(name, "builtins.")
-			if exc == "KeyError" {
-				msg = "'" + msg + "'" // Python prints a KeyError's key as its repr
-			}
-			if !strings.HasPrefix(f.String, "Traceback (most recent call last):\n") || !strings.HasSuffix(f.String, "\n"+exc+": "+msg+"\n") {
-				t.Errorf("faultString = %q, want a traceback ending in %s: %s", f.String, exc, msg)
-			}
-		} else if f.String != msg {
-			t.Errorf("faultString = %q, want %q", f.String, msg)
-		}
-		return
-	}
-	if f.Code != 200 || f.Name != name || f.Message != msg {
-		t.Errorf("error = %d %s %q, want 200 %s %q", f.Code, f.Name, f.Message, name, msg)
-	}
-}
-
 func testBadArguments(t *testing.T, e *env) {
 	// A partner that the bad writes below aim at.
 	target := e.mustKw(t, jsonCaller{e.srv.URL}, "res.partner", "create", []any{map[string]any{"name": "Bad input target"}}, nil).(int64)

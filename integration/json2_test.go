@@ -224,15 +224,6 @@ func TestJSON2(t *testing.T) {
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-func marshalJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestJSON2README runs the README's JSON-2 example verbatim against a
 // quickstart-like server (SQLite, database "odoo"), changing only the
 // address.

@@ -83,14 +83,6 @@ func testORMMethods(t *testing.T, e *env, c caller) {
 	e.mustKw(t, c, "res.partner", "unlink", []any{append([]any{id, nc[0]}, toAny(copies)...)}, nil)
 }
 
-func toAny(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 func testX2manyCommands(t *testing.T, e *env, c caller) {
 	p := c.protocol()
 	tag := func(name string) int64 {

@@ -1,17 +1,11 @@
 package integration_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/godoo/godoo/models/sqlitestore"
-	godoorpc "github.com/godoo/godoo/rpc"
-	"github.com/godoo/godoo/services"
 )
 
 // TestREADMEExamples runs the README's Python and curl examples as written,
@@ -55,60 +49,4 @@ func TestREADMEExamples(t *testing.T) {
 	if !strings.Contains(string(out), `"result": [`) || !strings.Contains(string(out), "My Company") {
 		t.Errorf("README curl example printed:\n%s", out)
 	}
-}
-
-// quickstart starts a server like the README's quickstart: SQLite and one
-// database "odoo" whose admin has password. It returns the services and the
-// server's address.
-func quickstart(t *testing.T, password string) (*services.Set, string) {
-	t.Helper()
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	set := newSet(store, services.Config{})
-	if err := set.Database.Create(context.Background(), "odoo", services.CreateOptions{AdminPassword: password, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
-	h := godoorpc.NewHandler(set, godoorpc.Options{})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return set, srv.URL
-}
-
-// readmeSH returns the first sh block after heading in the README.
-func readmeSH(t *testing.T, heading string) string {
-	t.Helper()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), heading)
-	if !ok {
-		t.Fatalf("the README lost its %q section", heading)
-	}
-	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
-	if block == nil {
-		t.Fatalf("the README's %q section has no sh block", heading)
-	}
-	return block[1]
-}
-
-// runREADME runs a README shell block as written, only retargeted at url,
-// with env added to the environment, in a scratch directory.
-func runREADME(t *testing.T, block, url string, env ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Fatal("curl is required (see the README)")
-	}
-	cmd := exec.Command("bash", "-c", strings.ReplaceAll(block, "http://127.0.0.1:8069", url))
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Dir = t.TempDir()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("README example failed: %v\n%s", err, out)
-	}
-	return string(out)
 }

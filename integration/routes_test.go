@@ -3,7 +3,6 @@ package integration_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -77,12 +76,6 @@ func newRouteScenario(t *testing.T, e *env) *routeScenario {
 	return r
 }
 
-func randomText(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // newKey creates an auth.api.key for uid over RPC as admin.
 func (r *routeScenario) newKey(t *testing.T, name string, uid int64) string {
 	t.Helper()
@@ -128,26 +121,6 @@ func (r *routeScenario) get(t *testing.T, base, path string, header ...string) h
 func (r *routeScenario) whoami(t *testing.T, mode string, header ...string) httpResult {
 	t.Helper()
 	return r.get(t, r.e.srv.URL, "/auth/whoami/"+mode, append([]string{"X-Odoo-Database", r.e.db}, header...)...)
-}
-
-// wantIdentity checks a 200 answer's uid, login, mode and key_name ("" for
-// none).
-func wantIdentity(t *testing.T, res httpResult, uid int64, login, mode, keyName string) {
-	t.Helper()
-	if res.status != http.StatusOK {
-		t.Fatalf("status %d, want 200: %s", res.status, res.body)
-	}
-	m := res.object(t)
-	equal(t, "uid", m["uid"], uid)
-	equal(t, "login", m["login"], login)
-	equal(t, "mode", m["mode"], mode)
-	if keyName == "" {
-		if _, ok := m["key_name"]; ok {
-			t.Errorf("key_name = %v, want none", m["key_name"])
-		}
-	} else {
-		equal(t, "key_name", m["key_name"], keyName)
-	}
 }
 
 // wantRefused checks a refusal: status, WWW-Authenticate scheme ("" for

@@ -1250,10 +1250,3 @@ func (w *webScenario) callButton(t *testing.T) {
 		t.Errorf("call_button without a session: %s", a.body)
 	}
 }
-
-// errMessage is error.data.message of a JSON-RPC error ("" for none).
-func errMessage(e map[string]any) string {
-	data, _ := e["data"].(map[string]any)
-	msg, _ := data["message"].(string)
-	return msg
-}

@@ -531,15 +531,6 @@ func errorData(t *testing.T, r httpResult) map[string]any {
 	return data
 }
 
-func jsonBody(service, method string, args ...any) []byte {
-	if args == nil {
-		args = []any{}
-	}
-	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
-		"params": map[string]any{"service": service, "method": method, "args": args}})
-	return b
-}
-
 func testWireJSONErrors(t *testing.T, e *env) {
 	kw := func(model, method string, args ...any) []byte {
 		return jsonBody("object", "execute_kw", e.db, 2, adminPassword, model, method, args)

@@ -320,6 +320,7 @@ func generateModules(recording, baseDir, out string) error {
 			}
 		}
 	}
+	nameLinkTables(decls)
 	if err := linkTables(decls); err != nil {
 		return err
 	}

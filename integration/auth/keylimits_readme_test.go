@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -14,7 +15,7 @@ import (
 // over JSON-RPC, restricts it to reading from one network, and rotates it.
 func TestREADMEKeyLimits(t *testing.T) {
 	const password = "Readme-Limits-1"
-	set, url := quickstart(t, password)
+	set, url := itest.Quickstart(t, password)
 	ctx := context.Background()
 	uid, err := set.Database.CreateUser(ctx, "odoo", services.UserOptions{Login: "reporter", Password: "Reporter-pw-1", Name: "Reporter"})
 	if err != nil {
@@ -24,7 +25,7 @@ func TestREADMEKeyLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := runREADME(t, readmeSH(t, "## Least-privilege keys"), url, "ADMIN_KEY="+admin.Clear, fmt.Sprint("USER_ID=", uid))
+	out := itest.RunREADME(t, itest.ReadmeSH(t, "## Least-privilege keys"), url, "ADMIN_KEY="+admin.Clear, fmt.Sprint("USER_ID=", uid))
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], `"`) || lines[1] != "true" || !strings.HasPrefix(lines[2], `"`) {
 		t.Fatalf("the README's example printed:\n%s\nwant the new key, true and the rotated key", out)

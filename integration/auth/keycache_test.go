@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -43,11 +44,11 @@ func (c *countingDB) ExecContext(ctx context.Context, q string, args ...any) (sq
 // and the key ids loaded in the background. Four tries cover a cold one,
 // one while the listener comes up, one that starts the loading, and the
 // warm one.
-func warmUp(t *testing.T, e *env, db *countingDB, bg *background, check func() error, wantErr bool) bool {
+func warmUp(t *testing.T, e *itest.Env, db *countingDB, bg *itest.Background, check func() error, wantErr bool) bool {
 	t.Helper()
 	for range 4 {
-		awaitFeeds(t, e.db)
-		bg.wait(t)
+		itest.AwaitFeeds(t, e.DB)
+		bg.Wait(t)
 		before := db.n.Load()
 		err := check()
 		if (err != nil) != wantErr {
@@ -70,26 +71,26 @@ type keyChecks struct {
 	checks         map[string]func() error
 }
 
-func newKeyChecks(t *testing.T, e *env, name, ip string) keyChecks {
+func newKeyChecks(t *testing.T, e *itest.Env, name, ip string) keyChecks {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := e.store.Open(ctx, e.db)
+	pool, err := e.Store.Open(ctx, e.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := keyChecks{pool: pool, db: &countingDB{DB: pool}}
-	a := e.set.Authenticator()
-	if k.native, err = e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: name}); err != nil {
+	a := e.Set.Authenticator()
+	if k.native, err = e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Login: "admin", Name: name}); err != nil {
 		t.Fatal(err)
 	}
-	if k.header, err = e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName(name + "_")}); err != nil {
+	if k.header, err = e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: itest.UniqueName(name + "_")}); err != nil {
 		t.Fatal(err)
 	}
 	k.checks = map[string]func() error{
-		"native key": func() error { return a.Check(ctx, k.db, e.db, 2, k.native.Clear, ip) },
-		"password":   func() error { return a.Check(ctx, k.db, e.db, 2, adminPassword, ip) },
+		"native key": func() error { return a.Check(ctx, k.db, e.DB, 2, k.native.Clear, ip) },
+		"password":   func() error { return a.Check(ctx, k.db, e.DB, 2, itest.AdminPassword, ip) },
 		"header key": func() error {
-			_, err := a.HeaderKey(ctx, k.db, e.db, k.header.Clear, ip)
+			_, err := a.HeaderKey(ctx, k.db, e.DB, k.header.Clear, ip)
 			return err
 		},
 	}
@@ -100,16 +101,16 @@ func newKeyChecks(t *testing.T, e *env, name, ip string) keyChecks {
 // native key reads and verifies it again, as after a change to it, while
 // what the process remembers of passwords and header keys stays.
 func TestForgetKeys(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		k := newKeyChecks(t, e, "forget", "192.0.2.20")
-		db, a, checks := k.db, e.set.Authenticator(), k.checks
-		bg := trackBackground(a)
+		db, a, checks := k.db, e.Set.Authenticator(), k.checks
+		bg := itest.TrackBackground(a)
 		for name, check := range checks {
 			if !warmUp(t, e, db, bg, check, false) {
 				t.Fatalf("a warm %s check still runs statements", name)
 			}
 		}
-		a.ForgetKeys(e.db)
+		a.ForgetKeys(e.DB)
 		for _, name := range []string{"password", "header key"} {
 			before := db.n.Load()
 			if err := checks[name](); err != nil || db.n.Load() != before {
@@ -128,22 +129,22 @@ func TestForgetKeys(t *testing.T) {
 // any committed change to credentials, made by this process, by another one
 // or by hand, is seen at the next check.
 func TestKeyCache(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		ctx := context.Background()
 		k := newKeyChecks(t, e, "cache", "192.0.2.10")
-		pool, db, a, checks, native, header := k.pool, k.db, e.set.Authenticator(), k.checks, k.native, k.header
+		pool, db, a, checks, native, header := k.pool, k.db, e.Set.Authenticator(), k.checks, k.native, k.header
 		unknown, _, _, err := auth.NewKey()
 		if err != nil {
 			t.Fatal(err)
 		}
-		bg := trackBackground(a)
+		bg := itest.TrackBackground(a)
 		warm := func(check func() error, wantErr bool) bool { return warmUp(t, e, db, bg, check, wantErr) }
 		for name, check := range checks {
 			if !warm(check, false) {
 				t.Errorf("a warm %s check still runs statements", name)
 			}
 		}
-		if !warm(func() error { return a.Check(ctx, db, e.db, 2, unknown, "192.0.2.11") }, true) {
+		if !warm(func() error { return a.Check(ctx, db, e.DB, 2, unknown, "192.0.2.11") }, true) {
 			t.Error("a second unknown key is looked up again")
 		}
 		// Once the set of key ids is loaded, a key id never seen before is
@@ -157,22 +158,22 @@ func TestKeyCache(t *testing.T) {
 			// A new address each time: the limiter must not be what spares
 			// the read.
 			n := fresh.Add(1)
-			return a.Check(ctx, db, e.db, 2, k, fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+			return a.Check(ctx, db, e.DB, 2, k, fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
 		}, true) {
 			t.Error("a key id never seen before is looked up")
 		}
-		if bg.count() == 0 {
+		if bg.Count() == 0 {
 			t.Error("the key ids were not loaded through Authenticator.Spawn")
 		}
 
 		// A change made by another process (here: by hand) is seen at the
 		// next check, and the rows are cached again after it.
-		handSQL(t, e.store, pool, e.db, "UPDATE auth_api_key SET active = ? WHERE id = ?", false, header.ID)
-		if _, err := a.HeaderKey(ctx, db, e.db, header.Clear, "192.0.2.12"); models.KindOf(err) != models.KindAccessDenied {
+		itest.HandSQL(t, e.Store, pool, e.DB, "UPDATE auth_api_key SET active = ? WHERE id = ?", false, header.ID)
+		if _, err := a.HeaderKey(ctx, db, e.DB, header.Clear, "192.0.2.12"); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("archived header key: %v, want AccessDenied", err)
 		}
-		handSQL(t, e.store, pool, e.db, "DELETE FROM res_users_apikeys WHERE id = ?", native.ID)
-		if err := a.Check(ctx, db, e.db, 2, native.Clear, "192.0.2.13"); models.KindOf(err) != models.KindAccessDenied {
+		itest.HandSQL(t, e.Store, pool, e.DB, "DELETE FROM res_users_apikeys WHERE id = ?", native.ID)
+		if err := a.Check(ctx, db, e.DB, 2, native.Clear, "192.0.2.13"); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("deleted key: %v, want AccessDenied", err)
 		}
 		if !warm(checks["password"], false) {
@@ -181,31 +182,31 @@ func TestKeyCache(t *testing.T) {
 
 		// Emptying a table by hand (TRUNCATE on PostgreSQL, DELETE on
 		// SQLite) is seen too.
-		second, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName("cache_")})
+		second, err := e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: itest.UniqueName("cache_")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		secondCheck := func() error {
-			_, err := a.HeaderKey(ctx, db, e.db, second.Clear, "192.0.2.15")
+			_, err := a.HeaderKey(ctx, db, e.DB, second.Clear, "192.0.2.15")
 			return err
 		}
 		if !warm(secondCheck, false) {
 			t.Fatal("a warm header key check still runs statements")
 		}
 		empty := "DELETE FROM auth_api_key"
-		if e.store.Dialect() == "pg" {
+		if e.Store.Dialect() == "pg" {
 			empty = "TRUNCATE auth_api_key CASCADE"
 		}
-		handSQL(t, e.store, pool, e.db, empty)
+		itest.HandSQL(t, e.Store, pool, e.DB, empty)
 		if err := secondCheck(); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("header key after its table was emptied: %v, want AccessDenied", err)
 		}
 
 		// A change committed by godoo in this process is seen at once.
-		if _, f := authKw(t, jsonCaller{e.srv.URL}, e.db, 2, adminPassword, "res.users", "write", []any{2}, map[string]any{"password": "other-Admin-9"}); f != nil {
+		if _, f := itest.KwAs(t, itest.JSONCaller{Base: e.Srv.URL}, e.DB, 2, itest.AdminPassword, "res.users", "write", []any{2}, map[string]any{"password": "other-Admin-9"}); f != nil {
 			t.Fatalf("password change: %v", f)
 		}
-		if err := a.Check(ctx, db, e.db, 2, adminPassword, "192.0.2.14"); models.KindOf(err) != models.KindAccessDenied {
+		if err := a.Check(ctx, db, e.DB, 2, itest.AdminPassword, "192.0.2.14"); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("old password after a change: %v, want AccessDenied", err)
 		}
 	})
@@ -216,48 +217,48 @@ func TestKeyCache(t *testing.T) {
 // process holds at the next call in another, once the change's notice
 // reached it (settle).
 func TestAccessCache(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		setB := newSet(e.store, services.Config{})
-		srvB := httptest.NewServer(authServe(t, setB, godoorpc.Options{}))
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		setB := itest.NewSet(e.Store, services.Config{})
+		srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
 		t.Cleanup(srvB.Close)
-		a, b := jsonCaller{e.srv.URL}, jsonCaller{srvB.URL}
-		demo, _ := a.call(t, "common", "login", e.db, "demo", "demo")
-		mine := e.mustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache mine"}}, nil).(int64)
-		other := e.mustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache other", "ref": "hidden-cache"}}, nil).(int64)
-		search := func(c caller) any {
+		a, b := itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+		demo, _ := a.Call(t, "common", "login", e.DB, "demo", "demo")
+		mine := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache mine"}}, nil).(int64)
+		other := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache other", "ref": "hidden-cache"}}, nil).(int64)
+		search := func(c itest.Caller) any {
 			t.Helper()
-			v, f := c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{[]any{"id", "in", []any{mine, other}}}})
+			v, f := c.Call(t, "object", "execute_kw", e.DB, demo, "demo", "res.partner", "search", []any{[]any{[]any{"id", "in", []any{mine, other}}}})
 			if f != nil {
 				t.Fatalf("search: %v", f)
 			}
 			return v
 		}
 		both := []any{mine, other}
-		for _, c := range []caller{a, b, a, b} { // warm: verdicts and rules cached
-			equal(t, "demo's search before the rule", search(c), both)
+		for _, c := range []itest.Caller{a, b, a, b} { // warm: verdicts and rules cached
+			itest.Equal(t, "demo's search before the rule", search(c), both)
 		}
-		model := e.mustKw(t, a, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
-		rule := e.mustKw(t, a, "ir.rule", "create", []any{map[string]any{"name": "cache rule", "model_id": model,
+		model := e.MustKw(t, a, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
+		rule := e.MustKw(t, a, "ir.rule", "create", []any{map[string]any{"name": "cache rule", "model_id": model,
 			"domain_force": `["|", ["ref", "=", false], ["ref", "not like", "hidden-"]]`}}, nil)
-		e.settle(t) // B has the notice of A's change
-		for _, c := range []caller{b, a} {
-			equal(t, "demo's search after the rule", search(c), []any{mine})
+		e.Settle(t) // B has the notice of A's change
+		for _, c := range []itest.Caller{b, a} {
+			itest.Equal(t, "demo's search after the rule", search(c), []any{mine})
 		}
-		e.mustKw(t, a, "ir.rule", "unlink", []any{[]any{rule}}, nil)
-		e.settle(t)
-		for _, c := range []caller{b, a} {
-			equal(t, "demo's search after the rule went", search(c), both)
+		e.MustKw(t, a, "ir.rule", "unlink", []any{[]any{rule}}, nil)
+		e.Settle(t)
+		for _, c := range []itest.Caller{b, a} {
+			itest.Equal(t, "demo's search after the rule went", search(c), both)
 		}
 
 		// Access rights: demo loses, then regains, read on res.partner.
-		acl := e.mustKw(t, a, "ir.model.access", "search", []any{[]any{[]any{"model_id", "=", model}, []any{"perm_read", "=", true}}}, nil).([]any)
-		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": false}}, nil)
-		e.settle(t)
-		_, f := b.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", "search", []any{[]any{}})
-		wantFault(t, b, f, 4, "You are not allowed to access 'Contact' (res.partner) records.")
-		e.mustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
-		e.settle(t)
-		equal(t, "demo's search with read again", search(b), both)
+		acl := e.MustKw(t, a, "ir.model.access", "search", []any{[]any{[]any{"model_id", "=", model}, []any{"perm_read", "=", true}}}, nil).([]any)
+		e.MustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": false}}, nil)
+		e.Settle(t)
+		_, f := b.Call(t, "object", "execute_kw", e.DB, demo, "demo", "res.partner", "search", []any{[]any{}})
+		itest.WantFault(t, b.Protocol(), f, 4, "You are not allowed to access 'Contact' (res.partner) records.")
+		e.MustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
+		e.Settle(t)
+		itest.Equal(t, "demo's search with read again", search(b), both)
 	})
 }
 
@@ -269,32 +270,32 @@ func TestAccessCache(t *testing.T) {
 // revocation holds on the other at once: the process that commits it
 // waits for the other's acknowledgement.
 func TestSeparateStores(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		ctx := context.Background()
-		other := otherStore(t, e)
-		setB := newSet(other, services.Config{})
-		poolB, err := other.Open(ctx, e.db)
+		other := itest.OtherStore(t, e)
+		setB := itest.NewSet(other, services.Config{})
+		poolB, err := other.Open(ctx, e.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := setB.Authenticator()
-		bgB := trackBackground(b)
+		bgB := itest.TrackBackground(b)
 		countB := &countingDB{DB: poolB}
 		for i := range 3 {
-			k, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: fmt.Sprintf("separate %d", i)})
+			k, err := e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Login: "admin", Name: fmt.Sprintf("separate %d", i)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			// Made through A, used on B as soon as B has the notice, then
 			// warm on B: checked without a statement (once B's listener is
 			// up, or its WAL index mapped, and its key ids loaded).
-			settle(t, e.store, e.db)
+			itest.Settle(t, e.Store, e.DB)
 			warm := false
 			for try := 0; try < 4 && !warm; try++ {
-				awaitFeeds(t, e.db)
-				bgB.wait(t)
+				itest.AwaitFeeds(t, e.DB)
+				bgB.Wait(t)
 				before := countB.n.Load()
-				if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); err != nil {
+				if err := b.Check(ctx, countB, e.DB, 2, k.Clear, "192.0.2.20"); err != nil {
 					t.Fatalf("B refuses a key A just made: %v", err)
 				}
 				warm = countB.n.Load() == before
@@ -303,10 +304,10 @@ func TestSeparateStores(t *testing.T) {
 				t.Fatal("B's check of a used key still runs statements")
 			}
 			// No settle: the revocation answers once B acknowledged it.
-			if _, err := e.set.Database.RevokeAPIKeys(ctx, e.db, services.KeyFilter{IDs: []int64{k.ID}}); err != nil {
+			if _, err := e.Set.Database.RevokeAPIKeys(ctx, e.DB, services.KeyFilter{IDs: []int64{k.ID}}); err != nil {
 				t.Fatal(err)
 			}
-			if err := b.Check(ctx, countB, e.db, 2, k.Clear, "192.0.2.20"); models.KindOf(err) != models.KindAccessDenied {
+			if err := b.Check(ctx, countB, e.DB, 2, k.Clear, "192.0.2.20"); models.KindOf(err) != models.KindAccessDenied {
 				t.Fatalf("B after A revoked the key: %v, want AccessDenied", err)
 			}
 		}

@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -34,20 +35,20 @@ import (
 // process, while wrong ones from it cost neither a statement nor a
 // derivation once the key's rows are cached.
 func TestKeyLimitShared(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		ctx := context.Background()
-		pool, err := e.store.Open(ctx, e.db)
+		pool, err := e.Store.Open(ctx, e.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := e.set.Authenticator()
-		setB := newSet(e.store, services.Config{})
+		a := e.Set.Authenticator()
+		setB := itest.NewSet(e.Store, services.Config{})
 		b := setB.Authenticator()
-		native, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "admin", Name: uniqueName("limit_")})
+		native, err := e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Login: "admin", Name: itest.UniqueName("limit_")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		header, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: uniqueName("limit_header_")})
+		header, err := e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Kind: services.KeyHeader, Login: "demo", Name: itest.UniqueName("limit_header_")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +56,7 @@ func TestKeyLimitShared(t *testing.T) {
 		const locked = "198.51.100.66"
 		refused := func(who *auth.Authenticator, key, ip string) {
 			t.Helper()
-			if err := who.Check(ctx, pool, e.db, 2, key, ip); models.KindOf(err) != models.KindAccessDenied {
+			if err := who.Check(ctx, pool, e.DB, 2, key, ip); models.KindOf(err) != models.KindAccessDenied {
 				t.Fatalf("a wrong key: %v, want AccessDenied", err)
 			}
 		}
@@ -77,31 +78,31 @@ func TestKeyLimitShared(t *testing.T) {
 			}
 			refused(who, akCraftKey(index), locked)
 		}
-		equal(t, "failures counted on the key id", count("SELECT failures FROM auth_key_failure WHERE key = ?", "key:"+index), int64(5))
-		equal(t, "failures counted on the address", count("SELECT failures FROM auth_key_failure WHERE key = ?", "ip:"+locked), int64(5))
-		equal(t, "failed attempts audited", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
+		itest.Equal(t, "failures counted on the key id", count("SELECT failures FROM auth_key_failure WHERE key = ?", "key:"+index), int64(5))
+		itest.Equal(t, "failures counted on the address", count("SELECT failures FROM auth_key_failure WHERE key = ?", "ip:"+locked), int64(5))
+		itest.Equal(t, "failed attempts audited", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
 		// A third process learns the lock-out from the database and counts
 		// nothing more either.
-		c := newSet(e.store, services.Config{}).Authenticator()
+		c := itest.NewSet(e.Store, services.Config{}).Authenticator()
 		refused(c, akCraftKey(index), locked)
-		equal(t, "failed attempts audited after a third process", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
+		itest.Equal(t, "failed attempts audited after a third process", count("SELECT COUNT(*) FROM auth_key_audit WHERE event = 'failed' AND key_id = ?", native.ID), int64(5))
 
 		// A key imported from Odoo, then a committed change that empties
 		// every process's cached rows: the right keys from the locked-out
 		// address must now pass cold.
-		odoo, _ := odooKeyFor(t, e.store, pool, e.db, 2, uniqueName("limit_odoo_"))
-		other, err := e.set.Database.CreateAPIKey(ctx, e.db, services.KeyOptions{Login: "demo", Name: uniqueName("limit_change_")})
+		odoo, _ := odooKeyFor(t, e.Store, pool, e.DB, 2, itest.UniqueName("limit_odoo_"))
+		other, err := e.Set.Database.CreateAPIKey(ctx, e.DB, services.KeyOptions{Login: "demo", Name: itest.UniqueName("limit_change_")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, who := range map[string]*auth.Authenticator{"A": a, "B": b, "C": c, "new": newSet(e.store, services.Config{}).Authenticator()} {
-			if err := who.Check(ctx, pool, e.db, 2, native.Clear, locked); err != nil {
+		for name, who := range map[string]*auth.Authenticator{"A": a, "B": b, "C": c, "new": itest.NewSet(e.Store, services.Config{}).Authenticator()} {
+			if err := who.Check(ctx, pool, e.DB, 2, native.Clear, locked); err != nil {
 				t.Errorf("process %s: the right key from the locked-out address: %v", name, err)
 			}
-			if err := who.Check(ctx, pool, e.db, 2, odoo, locked); err != nil {
+			if err := who.Check(ctx, pool, e.DB, 2, odoo, locked); err != nil {
 				t.Errorf("process %s: the right Odoo key from the locked-out address: %v", name, err)
 			}
-			if id, err := who.HeaderKey(ctx, pool, e.db, header.Clear, locked); err != nil || id.Login != "demo" {
+			if id, err := who.HeaderKey(ctx, pool, e.DB, header.Clear, locked); err != nil || id.Login != "demo" {
 				t.Errorf("process %s: the right header key from the locked-out address: %+v, %v", name, id, err)
 			}
 		}
@@ -117,14 +118,14 @@ func TestKeyLimitShared(t *testing.T) {
 		var derived atomic.Int64
 		b.OnDerive = func(bool) { derived.Add(1) }
 		steady := func() (uint64, bool) {
-			watched, up := b.FeedState(e.db)
-			return b.FeedGeneration(e.db), !watched || up
+			watched, up := b.FeedState(e.DB)
+			return b.FeedGeneration(e.DB), !watched || up
 		}
 		held := 0
 		for attempt := 0; held < 20 && attempt < 400; attempt++ {
 			gen, up := steady()
 			before := db.n.Load()
-			if err := b.Check(ctx, db, e.db, 2, akCraftKey(index), locked); models.KindOf(err) != models.KindAccessDenied {
+			if err := b.Check(ctx, db, e.DB, 2, akCraftKey(index), locked); models.KindOf(err) != models.KindAccessDenied {
 				t.Fatalf("a wrong key: %v", err)
 			}
 			n := db.n.Load() - before
@@ -139,17 +140,17 @@ func TestKeyLimitShared(t *testing.T) {
 		if held < 20 {
 			t.Fatalf("only %d of 400 attempts saw a steady credential feed", held)
 		}
-		equal(t, "derivations for wrong godoo keys", derived.Load(), int64(0))
+		itest.Equal(t, "derivations for wrong godoo keys", derived.Load(), int64(0))
 		// A wrong Odoo key with the real index costs one 6000-round
 		// derivation, which is bounded work, and is refused.
 		wrongOdoo := odoo[:8] + strings.Repeat("0", 32)
-		if err := b.Check(ctx, pool, e.db, 2, wrongOdoo, locked); models.KindOf(err) != models.KindAccessDenied {
+		if err := b.Check(ctx, pool, e.DB, 2, wrongOdoo, locked); models.KindOf(err) != models.KindAccessDenied {
 			t.Fatalf("a wrong Odoo key: %v", err)
 		}
 		// Another address is not locked out: its failures on a key id that
 		// is not locked out either are counted.
 		refused(b, akCraftKey(other.Clear[len(auth.KeyPrefix):len(auth.KeyPrefix)+16]), "198.51.100.67")
-		equal(t, "failures counted on another address", count("SELECT failures FROM auth_key_failure WHERE key = ?", "ip:198.51.100.67"), int64(1))
+		itest.Equal(t, "failures counted on another address", count("SELECT failures FROM auth_key_failure WHERE key = ?", "ip:198.51.100.67"), int64(1))
 	})
 }
 
@@ -163,10 +164,10 @@ func odooKeyFor(t *testing.T, store models.Store, pool *bun.DB, dbname string, u
 	key = hex.EncodeToString(raw[:])
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	hash := passlibHash(t, key, salt, 6000)
-	awaitNotice(t, store, dbname, func() {
+	hash := itest.PasslibHash(t, key, salt, 6000)
+	itest.AwaitNotice(t, store, dbname, func() {
 		err := pool.QueryRowContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key, create_date)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, name, uid, key[:8], hash, utc(0)).Scan(&id)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, name, uid, key[:8], hash, itest.UTC(0)).Scan(&id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,11 +205,11 @@ func (g *deriveGate) onDerive(shared bool) {
 // password) derive the hash once; a wrong password sent with them is
 // refused, never answered with the right one's verdict.
 func TestColdChecksCoalesce(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		const n = 8
 		call := func(set *services.Set, ip, password string) error {
 			ctx := services.WithRemoteAddr(context.Background(), ip)
-			id, err := set.Auth.Password(ctx, services.Credentials{DB: e.db, UID: 2, Password: password})
+			id, err := set.Auth.Password(ctx, services.Credentials{DB: e.DB, UID: 2, Password: password})
 			if err == nil {
 				_, err = set.Object.Execute(ctx, id, "res.partner", "search_count", []any{[]any{}}, nil)
 			}
@@ -216,7 +217,7 @@ func TestColdChecksCoalesce(t *testing.T) {
 		}
 		run := func(t *testing.T, passwords []string) (*deriveGate, []error) {
 			// A new process: its cache of checks is cold.
-			set := newSet(e.store, services.Config{RefusalDelay: -1})
+			set := itest.NewSet(e.Store, services.Config{RefusalDelay: -1})
 			g := newDeriveGate(len(passwords))
 			set.Authenticator().OnDerive = g.onDerive
 			errs := make([]error, len(passwords))
@@ -231,7 +232,7 @@ func TestColdChecksCoalesce(t *testing.T) {
 		t.Run("one credential", func(t *testing.T) {
 			passwords := make([]string, n)
 			for i := range passwords {
-				passwords[i] = adminPassword
+				passwords[i] = itest.AdminPassword
 			}
 			g, errs := run(t, passwords)
 			for i, err := range errs {
@@ -239,15 +240,15 @@ func TestColdChecksCoalesce(t *testing.T) {
 					t.Errorf("check %d: %v", i, err)
 				}
 			}
-			equal(t, "derivations for 8 concurrent cold checks", g.derived, 1)
+			itest.Equal(t, "derivations for 8 concurrent cold checks", g.derived, 1)
 		})
 
 		t.Run("a wrong password among right ones", func(t *testing.T) {
 			passwords := make([]string, n)
 			for i := range passwords {
-				passwords[i] = adminPassword
+				passwords[i] = itest.AdminPassword
 				if i%2 == 1 {
-					passwords[i] = "wrong-" + adminPassword
+					passwords[i] = "wrong-" + itest.AdminPassword
 				}
 			}
 			g, errs := run(t, passwords)
@@ -259,7 +260,7 @@ func TestColdChecksCoalesce(t *testing.T) {
 					t.Errorf("wrong password %d: %v, want AccessDenied", i, err)
 				}
 			}
-			equal(t, "derivations for two credentials", g.derived, 2)
+			itest.Equal(t, "derivations for two credentials", g.derived, 2)
 		})
 	})
 }
@@ -268,10 +269,10 @@ func TestColdChecksCoalesce(t *testing.T) {
 // call (here while its password is being derived) leaves no ERROR line in
 // the log: the call's end is noted at debug level only.
 func TestClientGoneIsNotAnError(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		var logs syncBuffer
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		var logs itest.SyncBuffer
 		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		set := newSet(e.store, services.Config{Log: log})
+		set := itest.NewSet(e.Store, services.Config{Log: log})
 		reached, gone, served := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		var reachedOnce, goneOnce sync.Once
 		set.Authenticator().OnDerive = func(bool) {
@@ -284,7 +285,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 				t.Error("the server never saw the client go away")
 			}
 		}
-		h := authServe(t, set, godoorpc.Options{Log: log})
+		h := itest.NewHandler(t, set, godoorpc.Options{Log: log})
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			go func() {
 				<-r.Context().Done()
@@ -294,9 +295,9 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 			close(served)
 		}))
 		defer srv.Close()
-		body := marshalJSON(t, map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
+		body := itest.MarshalJSON(t, map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
 			"service": "object", "method": "execute_kw",
-			"args": []any{e.db, 2, adminPassword, "res.partner", "search_count", []any{[]any{}}}}})
+			"args": []any{e.DB, 2, itest.AdminPassword, "res.partner", "search_count", []any{[]any{}}}}})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/jsonrpc", strings.NewReader(string(body)))
@@ -334,19 +335,19 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 // source within one minute (on an injected clock) writes one log line per
 // source for that minute, with the count, and never a password or key.
 func TestRefusalsLoggedPerMinute(t *testing.T) {
-	for name, mk := range stores(t) {
+	for name, mk := range itest.Stores(t) {
 		t.Run(name, func(t *testing.T) {
 			store := mk(t)
 			t.Cleanup(func() { store.Close() })
-			var logs syncBuffer
+			var logs itest.SyncBuffer
 			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			base := time.Now().UTC().Truncate(time.Minute).Add(time.Second)
 			var offset atomic.Int64
 			now := func() time.Time { return base.Add(time.Duration(offset.Load())) }
-			e := newEnv(t, name, store, services.Config{ListDB: true, Log: log, Now: now, RefusalDelay: -1},
+			e := itest.NewEnv(t, name, store, services.Config{ListDB: true, Log: log, Now: now, RefusalDelay: -1},
 				godoorpc.Options{ProxyMode: true, Log: log})
-			admin := jsonCaller{authFront(t, e.h, "198.51.100.200")}
-			authSetParam(t, admin, e.db, "base.login_cooldown_after", "2")
+			admin := itest.JSONCaller{Base: authFront(t, e.H, "198.51.100.200")}
+			itest.SetParam(t, admin, e.DB, "base.login_cooldown_after", "2")
 
 			const s1, s2 = "203.0.113.7", "203.0.113.8"
 			var secrets []string
@@ -358,15 +359,15 @@ func TestRefusalsLoggedPerMinute(t *testing.T) {
 				secrets = append(secrets, k)
 				return k
 			}
-			front1 := authFront(t, e.h, s1)
-			x1, j2 := xmlCaller{front1}, jsonCaller{authFront(t, e.h, s2)}
+			front1 := authFront(t, e.H, s1)
+			x1, j2 := itest.XMLCaller{Base: front1}, itest.JSONCaller{Base: authFront(t, e.H, s2)}
 			for range 60 {
-				wantFault(t, x1, authCount(t, x1, e.db, int64(2), wrongKey()), 3, "Access Denied")
+				itest.WantFault(t, x1.Protocol(), authCount(t, x1, e.DB, int64(2), wrongKey()), 3, "Access Denied")
 			}
 			const wrongPw = "wrong-Pw-4711"
-			secrets = append(secrets, wrongPw, adminPassword)
+			secrets = append(secrets, wrongPw, itest.AdminPassword)
 			for range 4 { // two wrong passwords, then two refusals of the cool-down
-				equal(t, "a wrong password", authLogin(t, x1, e.db, "admin", wrongPw), false)
+				itest.Equal(t, "a wrong password", itest.Login(t, x1, e.DB, "admin", wrongPw), false)
 			}
 			whoami := func(mode, header, value string) {
 				t.Helper()
@@ -374,20 +375,20 @@ func TestRefusalsLoggedPerMinute(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				req.Header.Set("X-Odoo-Database", e.db)
+				req.Header.Set("X-Odoo-Database", e.DB)
 				req.Header.Set(header, value)
-				if res := do(t, req); res.status != http.StatusForbidden && res.status != http.StatusUnauthorized {
-					t.Fatalf("whoami/%s with a wrong key: HTTP %d", mode, res.status)
+				if res := itest.Do(t, req); res.Status != http.StatusForbidden && res.Status != http.StatusUnauthorized {
+					t.Fatalf("whoami/%s with a wrong key: HTTP %d", mode, res.Status)
 				}
 			}
 			for i := range 20 {
-				header := fmt.Sprintf("wrong-header-key-%d-%s", i, randomText(12))
+				header := fmt.Sprintf("wrong-header-key-%d-%s", i, itest.RandomText(12))
 				secrets = append(secrets, header)
 				whoami("api_key", "API-KEY", header)
 				whoami("bearer", "Authorization", "Bearer "+wrongKey())
 			}
 			for range 30 {
-				wantFault(t, j2, authCount(t, j2, e.db, int64(2), wrongKey()), 3, "Access Denied")
+				itest.WantFault(t, j2.Protocol(), authCount(t, j2, e.DB, int64(2), wrongKey()), 3, "Access Denied")
 			}
 			mentions := func(out, addr string) []string {
 				var lines []string
@@ -399,13 +400,13 @@ func TestRefusalsLoggedPerMinute(t *testing.T) {
 				return lines
 			}
 
-			e.set.Authenticator().FlushRefusals(false)
+			e.Set.Authenticator().FlushRefusals(false)
 			out := logs.String()
 			if got := append(mentions(out, s1), mentions(out, s2)...); len(got) != 0 {
 				t.Fatalf("lines written during the minute of the flood: %q", got)
 			}
 			offset.Add(int64(time.Minute))
-			e.set.Authenticator().FlushRefusals(false)
+			e.Set.Authenticator().FlushRefusals(false)
 			out = logs.String()
 			for _, want := range []struct {
 				addr  string
@@ -427,9 +428,9 @@ func TestRefusalsLoggedPerMinute(t *testing.T) {
 				}
 			}
 			// The next minute gets a line of its own.
-			wantFault(t, x1, authCount(t, x1, e.db, int64(2), wrongKey()), 3, "Access Denied")
+			itest.WantFault(t, x1.Protocol(), authCount(t, x1, e.DB, int64(2), wrongKey()), 3, "Access Denied")
 			offset.Add(int64(time.Minute))
-			e.set.Authenticator().FlushRefusals(false)
+			e.Set.Authenticator().FlushRefusals(false)
 			if got := mentions(logs.String(), s1); len(got) != 2 || !strings.Contains(got[1], "count=1 ") {
 				t.Errorf("lines naming %s after a refusal in the next minute: %q", s1, got)
 			}
@@ -447,9 +448,9 @@ func TestRefusalsLoggedPerMinute(t *testing.T) {
 // every store: counted up to the limit, then refused with the end of the
 // lock-out, started again after the window, and pruned once spent.
 func TestRecordKeyFailure(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		ctx := context.Background()
-		pool, err := e.store.Open(ctx, e.db)
+		pool, err := e.Store.Open(ctx, e.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -507,7 +508,7 @@ func TestRecordKeyFailure(t *testing.T) {
 			if err := models.PruneKeyFailures(ctx, pool, p.cutoff); err != nil {
 				t.Fatal(err)
 			}
-			equal(t, fmt.Sprintf("counters left after pruning at %d ms", p.cutoff), left(), p.want)
+			itest.Equal(t, fmt.Sprintf("counters left after pruning at %d ms", p.cutoff), left(), p.want)
 		}
 	})
 }
@@ -517,13 +518,13 @@ func TestRecordKeyFailure(t *testing.T) {
 // database, counts whose last failure is more than a day old are deleted,
 // and recent ones are kept.
 func TestLoginFailuresPruned(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		ctx := context.Background()
-		pool, err := e.store.Open(ctx, e.db)
+		pool, err := e.Store.Open(ctx, e.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a := e.set.Authenticator()
+		a := e.Set.Authenticator()
 		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 		a.Now = func() time.Time { return now }
 		for key, at := range map[string]time.Time{"ip:198.51.100.1": now.Add(-49 * time.Hour), "ip:198.51.100.2": now.Add(-time.Hour)} {
@@ -543,12 +544,12 @@ func TestLoginFailuresPruned(t *testing.T) {
 		// ever new addresses would; none is cooled down.
 		for i := 0; i < 1024; i++ {
 			ip := fmt.Sprintf("203.0.%d.%d", i/250, i%250+1)
-			if _, err := a.Login(ctx, pool, e.db, "admin", "wrong", ip); !errors.Is(err, models.ErrAccessDenied) {
+			if _, err := a.Login(ctx, pool, e.DB, "admin", "wrong", ip); !errors.Is(err, models.ErrAccessDenied) {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
-		equal(t, "failures of the address last seen 49 hours ago", count("ip:198.51.100.1"), int64(0))
-		equal(t, "failures of the address last seen an hour ago", count("ip:198.51.100.2"), int64(1))
-		equal(t, "failures of the last address", count("ip:203.0.4.24"), int64(1))
+		itest.Equal(t, "failures of the address last seen 49 hours ago", count("ip:198.51.100.1"), int64(0))
+		itest.Equal(t, "failures of the address last seen an hour ago", count("ip:198.51.100.2"), int64(1))
+		itest.Equal(t, "failures of the last address", count("ip:203.0.4.24"), int64(1))
 	})
 }

@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -80,7 +81,7 @@ func TestKeysPageInChromium(t *testing.T) {
 	if bin == "" {
 		t.Skip("no Chromium found (chromium, chromium-browser, google-chrome): install Debian's chromium package, as .ci/run does, to run the browser tests")
 	}
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		dir := artifactsDir(t)
 		tab := newChromium(t, bin, 2*time.Minute)
 		step := 0
@@ -103,13 +104,13 @@ func TestKeysPageInChromium(t *testing.T) {
 			}
 		}
 		// The page sends a browser without a session to the login form.
-		act("open the key page", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.ID("login-form")))
+		act("open the key page", chromedp.Navigate(e.Srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.ID("login-form")))
 		loc, _ := chromedp.Run(tab, chromedp.Location())
 		if !strings.Contains(loc, "/web/login?redirect=%2Fweb%2Fkeys") {
 			t.Errorf("the key page sent the browser to %s", loc)
 		}
-		act("sign in", chromedp.SetValue(chromedp.ID("db"), e.db), chromedp.SendKeys(chromedp.ID("login-input"), "admin"),
-			chromedp.SendKeys(chromedp.ID("password"), adminPassword))
+		act("sign in", chromedp.SetValue(chromedp.ID("db"), e.DB), chromedp.SendKeys(chromedp.ID("login-input"), "admin"),
+			chromedp.SendKeys(chromedp.ID("password"), itest.AdminPassword))
 		shot("login-form")
 		act("submit the login form", chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("create-form")))
 		shot("signed-in")
@@ -130,7 +131,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 
 		// Copy it with the page's button and read the clipboard back.
-		origin := e.srv.URL
+		origin := e.Srv.URL
 		if _, err := chromedp.CallBrowser(tab, browser.SetPermission, browser.SetPermissionParams{
 			Permission: &browser.PermissionDescriptor{Name: "clipboard-read"}, Setting: browser.PermissionSettingGranted, Origin: origin}); err != nil {
 			t.Logf("granting clipboard-read: %v", err)
@@ -154,7 +155,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 
 		// The page lists it without its secret; restrict it to read-only.
-		act("reload", chromedp.Navigate(e.srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="browser"]`)))
+		act("reload", chromedp.Navigate(e.Srv.URL+"/web/keys"), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="browser"]`)))
 		html, _ := chromedp.Run(tab, chromedp.OuterHTML(chromedp.CSS("html")))
 		if strings.Contains(html, key) {
 			t.Fatal("the key page shows the key's secret again")
@@ -182,7 +183,7 @@ func TestKeysPageInChromium(t *testing.T) {
 		}
 
 		// The audit shows the restriction and the refusal, without the key.
-		act("read the audit", chromedp.Navigate(e.srv.URL+"/web/keys?audit_since=1h"), chromedp.WaitVisible(chromedp.ID("audit")))
+		act("read the audit", chromedp.Navigate(e.Srv.URL+"/web/keys?audit_since=1h"), chromedp.WaitVisible(chromedp.ID("audit")))
 		audit, _ := chromedp.Run(tab, chromedp.Text(chromedp.ID("audit")))
 		if !strings.Contains(audit, "restricted") || strings.Contains(audit, key) {
 			t.Errorf("the audit: %q", audit)
@@ -208,11 +209,11 @@ func TestKeysPageInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/whoami/api_key", nil)
+		req, _ := http.NewRequest(http.MethodGet, e.Srv.URL+"/auth/whoami/api_key", nil)
 		req.Header.Set("API-KEY", headerKey)
-		req.Header.Set("X-Odoo-Database", e.db)
-		if a := do(t, req); a.status != http.StatusOK || !strings.Contains(string(a.body), `"mode": "api_key"`) {
-			t.Errorf("whoami with the page's header key: %d %s", a.status, a.body)
+		req.Header.Set("X-Odoo-Database", e.DB)
+		if a := itest.Do(t, req); a.Status != http.StatusOK || !strings.Contains(string(a.Body), `"mode": "api_key"`) {
+			t.Errorf("whoami with the page's header key: %d %s", a.Status, a.Body)
 		}
 		shots, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 		if len(shots) != step {
@@ -222,23 +223,23 @@ func TestKeysPageInChromium(t *testing.T) {
 }
 
 // whoamiBearer calls /auth/whoami/bearer with key on e's database.
-func whoamiBearer(t *testing.T, e *env, key string) (int, string) {
+func whoamiBearer(t *testing.T, e *itest.Env, key string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/whoami/bearer", nil)
+	req, _ := http.NewRequest(http.MethodGet, e.Srv.URL+"/auth/whoami/bearer", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("X-Odoo-Database", e.db)
-	a := do(t, req)
-	return a.status, string(a.body)
+	req.Header.Set("X-Odoo-Database", e.DB)
+	a := itest.Do(t, req)
+	return a.Status, string(a.Body)
 }
 
 var jsonSpaces = regexp.MustCompile(`\s+`)
 
 // keyExecute calls execute_kw over JSON-RPC with key as the password.
-func keyExecute(t *testing.T, e *env, key, model, method string, args []any) (any, *faultInfo) {
+func keyExecute(t *testing.T, e *itest.Env, key, model, method string, args []any) (any, *itest.Fault) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
-		"service": "object", "method": "execute_kw", "args": []any{e.db, 2, key, model, method, args}}})
-	resp, err := http.Post(e.srv.URL+"/jsonrpc", "application/json", bytes.NewReader(body))
+		"service": "object", "method": "execute_kw", "args": []any{e.DB, 2, key, model, method, args}}})
+	resp, err := http.Post(e.Srv.URL+"/jsonrpc", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func keyExecute(t *testing.T, e *env, key, model, method string, args []any) (an
 		t.Fatal(err)
 	}
 	if out.Error != nil {
-		return nil, &faultInfo{Code: out.Error.Code, Name: out.Error.Data.Name, Message: jsonSpaces.ReplaceAllString(out.Error.Data.Message, " ")}
+		return nil, &itest.Fault{Code: out.Error.Code, Name: out.Error.Data.Name, Message: jsonSpaces.ReplaceAllString(out.Error.Data.Message, " ")}
 	}
 	return out.Result, nil
 }

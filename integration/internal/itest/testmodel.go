@@ -1,4 +1,4 @@
-package integration_test
+package itest
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	"github.com/godoo/godoo/models"
 )
 
-// registerTestModel adds test.rpc, a model whose methods return what no base
+// RegisterTestModel adds test.rpc, a model whose methods return what no base
 // model returns (None, big integers, non-string keys) or fail in each way Odoo
 // can, so that the protocol mapping of every case is exercised through a real
 // server. It is the counterpart of Odoo's test_rpc addon.
-func registerTestModel(reg *models.Registry) {
+func RegisterTestModel(reg *models.Registry) {
 	m := &models.Model{Name: "test.rpc", Description: "RPC Test", Table: "res_partner"}
 	ret := func(v any) func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
 		return func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) { return v, nil }

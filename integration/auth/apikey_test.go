@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -40,14 +41,14 @@ func TestAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal("python3 is required for the Python client test (see the README)")
 	}
-	var logs, bodies syncBuffer
+	var logs, bodies itest.SyncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	secrets := &akSecrets{allowed: map[string]int{}}
-	secrets.add(adminPassword, 0)
+	secrets.add(itest.AdminPassword, 0)
 	// Proxy mode gives each client an address of its own: the per-address
 	// key limiter would otherwise block loopback after the refusals this
 	// test provokes on purpose.
-	eachStore(t, services.Config{ListDB: true, Log: log}, godoorpc.Options{ProxyMode: true, Log: log}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{ListDB: true, Log: log}, godoorpc.Options{ProxyMode: true, Log: log}, func(t *testing.T, e *itest.Env) {
 		k := newAKEnv(t, e, log, &bodies, secrets)
 		t.Run("generate and use", k.testGenerateAndUse)
 		t.Run("python client", func(t *testing.T) { k.testPython(t, python) })
@@ -64,7 +65,7 @@ func TestAPIKeys(t *testing.T) {
 		t.Run("deleting a user", k.testCascade)
 		t.Run("last used", k.testLastUsed)
 		t.Run("audit", k.testAudit)
-		e.set.Authenticator().FlushRefusals(true)
+		e.Set.Authenticator().FlushRefusals(true)
 		k.setB.Authenticator().FlushRefusals(true)
 	})
 	t.Run("no secret in logs or responses", func(t *testing.T) {
@@ -122,7 +123,7 @@ func (s *akSecrets) all() map[string]int {
 }
 
 // akRecord copies every response body h writes into buf.
-func akRecord(h http.Handler, buf *syncBuffer) http.Handler {
+func akRecord(h http.Handler, buf *itest.SyncBuffer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(akTee{w, buf}, r)
 		_, _ = buf.Write([]byte("\n"))
@@ -131,7 +132,7 @@ func akRecord(h http.Handler, buf *syncBuffer) http.Handler {
 
 type akTee struct {
 	http.ResponseWriter
-	buf *syncBuffer
+	buf *itest.SyncBuffer
 }
 
 func (w akTee) Write(p []byte) (int, error) {
@@ -163,44 +164,44 @@ type akUser struct {
 // env's services), process B (a second Set on the same store), their
 // recorded fronts and three users.
 type akEnv struct {
-	*env
+	*itest.Env
 	log            *slog.Logger
-	bodies         *syncBuffer
+	bodies         *itest.SyncBuffer
 	secrets        *akSecrets
 	pool           *bun.DB
 	frontA, frontB string
 	setB           *services.Set
-	admin          caller
+	admin          itest.Caller
 	ip             atomic.Int64
 	u1, u2, portal akUser
 }
 
-func newAKEnv(t *testing.T, e *env, log *slog.Logger, bodies *syncBuffer, secrets *akSecrets) *akEnv {
+func newAKEnv(t *testing.T, e *itest.Env, log *slog.Logger, bodies *itest.SyncBuffer, secrets *akSecrets) *akEnv {
 	t.Helper()
-	pool, err := e.store.Open(context.Background(), e.db)
+	pool, err := e.Store.Open(context.Background(), e.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	setB := newSet(e.store, services.Config{ListDB: true, MasterPassword: masterPassword, Log: log})
-	hB := authServe(t, setB, godoorpc.Options{ProxyMode: true, Log: log})
-	k := &akEnv{env: e, log: log, bodies: bodies, secrets: secrets, pool: pool, setB: setB,
-		frontA: akFront(t, akRecord(e.h, bodies)), frontB: akFront(t, akRecord(hB, bodies))}
-	k.admin = jsonCaller{k.frontA + "/ip/198.51.100.7"}
+	setB := itest.NewSet(e.Store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword, Log: log})
+	hB := itest.NewHandler(t, setB, godoorpc.Options{ProxyMode: true, Log: log})
+	k := &akEnv{Env: e, log: log, bodies: bodies, secrets: secrets, pool: pool, setB: setB,
+		frontA: akFront(t, akRecord(e.H, bodies)), frontB: akFront(t, akRecord(hB, bodies))}
+	k.admin = itest.JSONCaller{Base: k.frontA + "/ip/198.51.100.7"}
 	// The login cool-down in the database counts failures per login and
 	// per address; this test provokes many on purpose (and the auth tests
 	// check the cool-down itself).
-	authSetParam(t, k.admin, e.db, "base.login_cooldown_after", "0")
+	itest.SetParam(t, k.admin, e.DB, "base.login_cooldown_after", "0")
 	mk := func(prefix string) akUser {
-		u := akUser{login: uniqueName(prefix), password: prefix + "-Pw-" + randomText(8)}
+		u := akUser{login: itest.UniqueName(prefix), password: prefix + "-Pw-" + itest.RandomText(8)}
 		secrets.add(u.password, 0)
-		u.uid = authCreateUser(t, k.admin, e.db, u.login, u.password)
+		u.uid = itest.CreateUser(t, k.admin, e.DB, u.login, u.password)
 		return u
 	}
 	k.u1, k.u2 = mk("keys1_"), mk("keys2_")
-	k.portal = akUser{login: uniqueName("keysportal_"), password: "portal-Pw-" + randomText(8)}
+	k.portal = akUser{login: itest.UniqueName("keysportal_"), password: "portal-Pw-" + itest.RandomText(8)}
 	secrets.add(k.portal.password, 0)
-	gids := authAdmin(t, k.admin, e.db, "res.groups", "search", []any{[]any{"name", "=", "Portal"}})
-	k.portal.uid = authAdmin(t, k.admin, e.db, "res.users", "create", map[string]any{"name": k.portal.login, "login": k.portal.login,
+	gids := itest.Admin(t, k.admin, e.DB, "res.groups", "search", []any{[]any{"name", "=", "Portal"}})
+	k.portal.uid = itest.Admin(t, k.admin, e.DB, "res.users", "create", map[string]any{"name": k.portal.login, "login": k.portal.login,
 		"password": k.portal.password, "groups_id": []any{[]any{int64(6), int64(0), gids}}}).(int64)
 	return k
 }
@@ -210,33 +211,33 @@ func newAKEnv(t *testing.T, e *env, log *slog.Logger, bodies *syncBuffer, secret
 // for the tests of the rounds passwords get.
 func (k *akEnv) realHashing(t *testing.T) *akEnv {
 	t.Helper()
-	e := newRealEnv(t, k.env, services.Config{ListDB: true, Log: k.log}, godoorpc.Options{ProxyMode: true, Log: k.log})
-	pool, err := e.store.Open(context.Background(), e.db)
+	e := itest.NewRealEnv(t, k.Env, services.Config{ListDB: true, Log: k.log}, godoorpc.Options{ProxyMode: true, Log: k.log})
+	pool, err := e.Store.Open(context.Background(), e.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &akEnv{env: e, log: k.log, bodies: k.bodies, secrets: k.secrets, pool: pool, frontA: akFront(t, akRecord(e.h, k.bodies))}
-	r.admin = jsonCaller{r.frontA + "/ip/198.51.100.8"}
-	authSetParam(t, r.admin, e.db, "base.login_cooldown_after", "0")
+	r := &akEnv{Env: e, log: k.log, bodies: k.bodies, secrets: k.secrets, pool: pool, frontA: akFront(t, akRecord(e.H, k.bodies))}
+	r.admin = itest.JSONCaller{Base: r.frontA + "/ip/198.51.100.8"}
+	itest.SetParam(t, r.admin, e.DB, "base.login_cooldown_after", "0")
 	return r
 }
 
 // callers returns both protocols' clients on process A, or B when b is
 // true, from an address no other client uses.
-func (k *akEnv) callers(b bool) []caller {
+func (k *akEnv) callers(b bool) []itest.Caller {
 	front := k.frontA
 	if b {
 		front = k.frontB
 	}
 	n := k.ip.Add(1)
 	base := fmt.Sprintf("%s/ip/198.18.%d.%d", front, n/250, n%250+1)
-	return []caller{xmlCaller{base}, jsonCaller{base}}
+	return []itest.Caller{itest.XMLCaller{Base: base}, itest.JSONCaller{Base: base}}
 }
 
 // generate makes a native key as u (authenticated with secret) over RPC.
-func (k *akEnv) generate(t *testing.T, c caller, u akUser, secret string, scope any, name string, expiry any) string {
+func (k *akEnv) generate(t *testing.T, c itest.Caller, u akUser, secret string, scope any, name string, expiry any) string {
 	t.Helper()
-	v, f := authKw(t, c, k.db, u.uid, secret, "res.users.apikeys", "generate", scope, name, expiry)
+	v, f := itest.KwAs(t, c, k.DB, u.uid, secret, "res.users.apikeys", "generate", scope, name, expiry)
 	if f != nil {
 		t.Fatalf("generate as %s: fault %d: %s", u.login, f.Code, f.String)
 	}
@@ -264,45 +265,40 @@ func (k *akEnv) nativeID(t *testing.T, key string) int64 {
 
 // wantKey checks that key works for u in every slot: login, authenticate,
 // execute_kw and execute.
-func (k *akEnv) wantKey(t *testing.T, c caller, u akUser, key string) {
+func (k *akEnv) wantKey(t *testing.T, c itest.Caller, u akUser, key string) {
 	t.Helper()
-	equal(t, c.protocol()+" login with the key", authLogin(t, c, k.db, u.login, key), u.uid)
-	v, f := c.call(t, "common", "authenticate", k.db, u.login, key, map[string]any{})
+	itest.Equal(t, c.Protocol()+" login with the key", itest.Login(t, c, k.DB, u.login, key), u.uid)
+	v, f := c.Call(t, "common", "authenticate", k.DB, u.login, key, map[string]any{})
 	if f != nil || v != u.uid {
-		t.Errorf("%s authenticate with the key = %#v, %v; want %d", c.protocol(), v, f, u.uid)
+		t.Errorf("%s authenticate with the key = %#v, %v; want %d", c.Protocol(), v, f, u.uid)
 	}
-	if _, f := authKw(t, c, k.db, u.uid, key, "res.users", "context_get"); f != nil {
-		t.Errorf("%s execute_kw with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	if _, f := itest.KwAs(t, c, k.DB, u.uid, key, "res.users", "context_get"); f != nil {
+		t.Errorf("%s execute_kw with the key: fault %d: %s", c.Protocol(), f.Code, f.String)
 	}
-	if _, f := c.call(t, "object", "execute", k.db, u.uid, key, "res.partner", "search_count", []any{}); f != nil {
-		t.Errorf("%s execute with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	if _, f := c.Call(t, "object", "execute", k.DB, u.uid, key, "res.partner", "search_count", []any{}); f != nil {
+		t.Errorf("%s execute with the key: fault %d: %s", c.Protocol(), f.Code, f.String)
 	}
 }
 
 // wantRefusedKey checks that key opens nothing for u: login and
 // authenticate answer false, execute_kw Access Denied.
-func (k *akEnv) wantRefusedKey(t *testing.T, c caller, u akUser, key string) {
+func (k *akEnv) wantRefusedKey(t *testing.T, c itest.Caller, u akUser, key string) {
 	t.Helper()
-	equal(t, c.protocol()+" login with a refused key", authLogin(t, c, k.db, u.login, key), false)
-	wantFault(t, c, authCount(t, c, k.db, u.uid, key), 3, "Access Denied")
+	itest.Equal(t, c.Protocol()+" login with a refused key", itest.Login(t, c, k.DB, u.login, key), false)
+	itest.WantFault(t, c.Protocol(), authCount(t, c, k.DB, u.uid, key), 3, "Access Denied")
 }
 
 // wantRefusedKW checks only execute_kw, the check every call makes.
-func (k *akEnv) wantRefusedKW(t *testing.T, c caller, u akUser, key string) {
+func (k *akEnv) wantRefusedKW(t *testing.T, c itest.Caller, u akUser, key string) {
 	t.Helper()
-	wantFault(t, c, authCount(t, c, k.db, u.uid, key), 3, "Access Denied")
+	itest.WantFault(t, c.Protocol(), authCount(t, c, k.DB, u.uid, key), 3, "Access Denied")
 }
 
-func (k *akEnv) wantKW(t *testing.T, c caller, u akUser, key string) {
+func (k *akEnv) wantKW(t *testing.T, c itest.Caller, u akUser, key string) {
 	t.Helper()
-	if f := authCount(t, c, k.db, u.uid, key); f != nil {
-		t.Errorf("%s execute_kw with the key: fault %d: %s", c.protocol(), f.Code, f.String)
+	if f := authCount(t, c, k.DB, u.uid, key); f != nil {
+		t.Errorf("%s execute_kw with the key: fault %d: %s", c.Protocol(), f.Code, f.String)
 	}
-}
-
-// utc is now + d as the datetime text Odoo sends.
-func utc(d time.Duration) string {
-	return time.Now().UTC().Add(d).Format(models.DatetimeLayout)
 }
 
 // akCraftKey makes a well-formed godoo key (valid checksum) with the given
@@ -334,9 +330,9 @@ var keyRE = regexp.MustCompile(`^` + auth.KeyPattern + `$`)
 func (k *akEnv) testGenerateAndUse(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range k.callers(false) {
-		t.Run(c.protocol(), func(t *testing.T) {
-			name := uniqueName("use_")
-			key := k.generate(t, c, k.u1, k.u1.password, false, name, utc(12*time.Hour))
+		t.Run(c.Protocol(), func(t *testing.T) {
+			name := itest.UniqueName("use_")
+			key := k.generate(t, c, k.u1, k.u1.password, false, name, itest.UTC(12*time.Hour))
 			if !keyRE.MatchString(key) {
 				t.Fatalf("generate returned a key that does not match KeyPattern")
 			}
@@ -346,13 +342,13 @@ func (k *akEnv) testGenerateAndUse(t *testing.T) {
 			if err := k.pool.QueryRowContext(ctx, "SELECT key_index, key, name, user_id FROM res_users_apikeys WHERE id = ?", id).Scan(&index, &hash, &keyName, &owner); err != nil {
 				t.Fatal(err)
 			}
-			equal(t, "key_index", index, key[len(auth.KeyPrefix):len(auth.KeyPrefix)+16])
-			equal(t, "stored hash", hash, auth.HashKey(key))
+			itest.Equal(t, "key_index", index, key[len(auth.KeyPrefix):len(auth.KeyPrefix)+16])
+			itest.Equal(t, "stored hash", hash, auth.HashKey(key))
 			if strings.Contains(hash, key[len(auth.KeyPrefix)+17:]) {
 				t.Error("the stored hash contains the secret")
 			}
-			equal(t, "name", keyName, name)
-			equal(t, "user_id", owner, k.u1.uid)
+			itest.Equal(t, "name", keyName, name)
+			itest.Equal(t, "user_id", owner, k.u1.uid)
 			// The model never exposes the key or its hash.
 			fields := k.mustAs(t, c, k.u1, "res.users.apikeys", "fields_get", []any{}).(map[string]any)
 			for f := range fields {
@@ -368,8 +364,8 @@ func (k *akEnv) testGenerateAndUse(t *testing.T) {
 			for _, cc := range k.callers(false) {
 				k.wantKey(t, cc, k.u1, key)
 				// Its owner only: another login, another uid.
-				equal(t, "login of another user with the key", authLogin(t, cc, k.db, k.u2.login, key), false)
-				v, f := cc.call(t, "common", "authenticate", k.db, "admin", key, map[string]any{})
+				itest.Equal(t, "login of another user with the key", itest.Login(t, cc, k.DB, k.u2.login, key), false)
+				v, f := cc.Call(t, "common", "authenticate", k.DB, "admin", key, map[string]any{})
 				if f != nil || v != false {
 					t.Errorf("authenticate admin with u1's key = %#v, %v", v, f)
 				}
@@ -383,9 +379,9 @@ func (k *akEnv) testGenerateAndUse(t *testing.T) {
 }
 
 // mustAs calls model.method as u with u's password.
-func (k *akEnv) mustAs(t *testing.T, c caller, u akUser, model, method string, args ...any) any {
+func (k *akEnv) mustAs(t *testing.T, c itest.Caller, u akUser, model, method string, args ...any) any {
 	t.Helper()
-	v, f := authKw(t, c, k.db, u.uid, u.password, model, method, args...)
+	v, f := itest.KwAs(t, c, k.DB, u.uid, u.password, model, method, args...)
 	if f != nil {
 		t.Fatalf("%s.%s as %s: fault %d: %s", model, method, u.login, f.Code, f.String)
 	}
@@ -394,9 +390,9 @@ func (k *akEnv) mustAs(t *testing.T, c caller, u akUser, model, method string, a
 
 // testPython runs clients/apikey_client.py with a key of u1.
 func (k *akEnv) testPython(t *testing.T, python string) {
-	key := k.generate(t, k.callers(false)[1], k.u1, k.u1.password, false, uniqueName("python_"), utc(12*time.Hour))
-	base := strings.TrimSuffix(k.callers(false)[0].(xmlCaller).base, "/")
-	out, err := exec.Command(python, "clients/apikey_client.py", base, k.db, k.u1.login, key,
+	key := k.generate(t, k.callers(false)[1], k.u1, k.u1.password, false, itest.UniqueName("python_"), itest.UTC(12*time.Hour))
+	base := strings.TrimSuffix(k.callers(false)[0].(itest.XMLCaller).Base, "/")
+	out, err := exec.Command(python, "../clients/apikey_client.py", base, k.DB, k.u1.login, key,
 		k.u2.login, fmt.Sprint(k.u2.uid), auth.KeyPattern).CombinedOutput()
 	if strings.Contains(string(out), key) {
 		t.Fatal("the python client printed the key")
@@ -414,7 +410,7 @@ func (k *akEnv) testPython(t *testing.T, python string) {
 // key with a bad checksum, a cut key and an unknown well-formed key are
 // refused, the first one without a look-up or a key derivation.
 func (k *akEnv) testMalformed(t *testing.T) {
-	key := k.generate(t, k.admin, akUser{login: "admin", uid: 2}, adminPassword, false, uniqueName("malformed_"), false)
+	key := k.generate(t, k.admin, akUser{login: "admin", uid: 2}, itest.AdminPassword, false, itest.UniqueName("malformed_"), false)
 	last := key[len(key)-1]
 	swap := byte('A')
 	if last == 'A' {
@@ -438,7 +434,7 @@ func (k *akEnv) testMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for _, c := range k.callers(false) {
 				k.wantRefusedKey(t, c, admin, bad)
-				v, f := c.call(t, "common", "authenticate", k.db, "admin", bad, map[string]any{})
+				v, f := c.Call(t, "common", "authenticate", k.DB, "admin", bad, map[string]any{})
 				if f != nil || v != false {
 					t.Errorf("authenticate = %#v, %v; want false", v, f)
 				}
@@ -460,7 +456,7 @@ func (k *akEnv) testScope(t *testing.T) {
 		works bool
 	}{{false, true}, {"rpc", true}, {"odoo.plugin.outlook", false}, {"browser", false}} {
 		t.Run(fmt.Sprint(tc.scope), func(t *testing.T) {
-			key := k.generate(t, c, admin, adminPassword, tc.scope, uniqueName("scope_"), false)
+			key := k.generate(t, c, admin, itest.AdminPassword, tc.scope, itest.UniqueName("scope_"), false)
 			var scope any
 			if err := k.pool.QueryRowContext(context.Background(), "SELECT scope FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&scope); err != nil {
 				t.Fatal(err)
@@ -485,16 +481,16 @@ func (k *akEnv) testScope(t *testing.T) {
 func (k *akEnv) testExpiry(t *testing.T) {
 	c := k.callers(false)[1]
 	admin := akUser{login: "admin", uid: 2}
-	_, f := authKw(t, c, k.db, 2, adminPassword, "res.users.apikeys", "generate", false, "past", utc(-time.Hour))
-	wantFault(t, c, f, 2, "cannot be in the past")
+	_, f := itest.KwAs(t, c, k.DB, 2, itest.AdminPassword, "res.users.apikeys", "generate", false, "past", itest.UTC(-time.Hour))
+	itest.WantFault(t, c.Protocol(), f, 2, "cannot be in the past")
 
 	t.Run("expiration_date passes", func(t *testing.T) {
-		key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("expiring_"), utc(time.Hour))
+		key := k.generate(t, c, k.u1, k.u1.password, false, itest.UniqueName("expiring_"), itest.UTC(time.Hour))
 		a, b := k.callers(false), k.callers(true)
 		for _, cc := range append(a, b...) {
 			k.wantKW(t, cc, k.u1, key)
 		}
-		handSQL(t, k.store, k.pool, k.db, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", utc(-time.Minute), k.nativeID(t, key))
+		itest.HandSQL(t, k.Store, k.pool, k.DB, "UPDATE res_users_apikeys SET expiration_date = ? WHERE id = ?", itest.UTC(-time.Minute), k.nativeID(t, key))
 		for _, cc := range append(a, b...) {
 			k.wantRefusedKey(t, cc, k.u1, key)
 		}
@@ -503,11 +499,11 @@ func (k *akEnv) testExpiry(t *testing.T) {
 	// The same key seen by a process whose clock reads two hours later: the
 	// key generated to last one hour is refused there, and only there.
 	t.Run("clock", func(t *testing.T) {
-		later := newSet(k.store, services.Config{Log: k.log, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
-		laterURL := akFront(t, authServe(t, later, godoorpc.Options{ProxyMode: true, Log: k.log}))
-		oneHour := k.generate(t, c, k.u1, k.u1.password, "rpc", uniqueName("hour_"), utc(time.Hour))
-		persistent := k.generate(t, c, admin, adminPassword, false, uniqueName("forever_"), false)
-		for i, cc := range []caller{xmlCaller{laterURL + "/ip/198.19.0.1"}, jsonCaller{laterURL + "/ip/198.19.0.2"}} {
+		later := itest.NewSet(k.Store, services.Config{Log: k.log, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+		laterURL := akFront(t, itest.NewHandler(t, later, godoorpc.Options{ProxyMode: true, Log: k.log}))
+		oneHour := k.generate(t, c, k.u1, k.u1.password, "rpc", itest.UniqueName("hour_"), itest.UTC(time.Hour))
+		persistent := k.generate(t, c, admin, itest.AdminPassword, false, itest.UniqueName("forever_"), false)
+		for i, cc := range []itest.Caller{itest.XMLCaller{Base: laterURL + "/ip/198.19.0.1"}, itest.JSONCaller{Base: laterURL + "/ip/198.19.0.2"}} {
 			k.wantRefusedKey(t, cc, k.u1, oneHour)
 			k.wantKey(t, cc, admin, persistent)
 			k.wantKey(t, k.callers(false)[i], k.u1, oneHour)
@@ -521,36 +517,36 @@ func (k *akEnv) testExpiry(t *testing.T) {
 // data), one day when none sets one (items 20, 22).
 func (k *akEnv) testCreationRules(t *testing.T) {
 	xc, jc := k.callers(false)[0], k.callers(false)[1]
-	gen := func(c caller, u akUser, expiry any) *faultInfo {
+	gen := func(c itest.Caller, u akUser, expiry any) *itest.Fault {
 		t.Helper()
-		v, f := authKw(t, c, k.db, u.uid, u.password, "res.users.apikeys", "generate", "rpc", uniqueName("rule_"), expiry)
+		v, f := itest.KwAs(t, c, k.DB, u.uid, u.password, "res.users.apikeys", "generate", "rpc", itest.UniqueName("rule_"), expiry)
 		if s, ok := v.(string); ok {
 			k.secrets.add(s, 1)
 		}
 		return f
 	}
-	for _, c := range []caller{xc, jc} {
-		wantFault(t, c, gen(c, k.u1, false), 2, "You must set an expiration date")
-		wantFault(t, c, gen(c, k.u1, utc(91*24*time.Hour)), 2, "You cannot exceed 90 days.")
-		if f := gen(c, k.u1, utc(89*24*time.Hour)); f != nil {
+	for _, c := range []itest.Caller{xc, jc} {
+		itest.WantFault(t, c.Protocol(), gen(c, k.u1, false), 2, "You must set an expiration date")
+		itest.WantFault(t, c.Protocol(), gen(c, k.u1, itest.UTC(91*24*time.Hour)), 2, "You cannot exceed 90 days.")
+		if f := gen(c, k.u1, itest.UTC(89*24*time.Hour)); f != nil {
 			t.Errorf("a key within the internal users' 90 days: %v", f)
 		}
 	}
 	// A group of u1's with a 120-day maximum lets u1, and only u1, go further.
-	gid := authAdmin(t, k.admin, k.db, "res.groups", "create", map[string]any{"name": uniqueName("Key holders "), "api_key_duration": 120.0}).(int64)
-	authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(4), gid}}})
+	gid := itest.Admin(t, k.admin, k.DB, "res.groups", "create", map[string]any{"name": itest.UniqueName("Key holders "), "api_key_duration": 120.0}).(int64)
+	itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(4), gid}}})
 	t.Cleanup(func() {
-		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(3), gid}}})
+		itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{k.u1.uid}, map[string]any{"groups_id": []any{[]any{int64(3), gid}}})
 	})
-	if f := gen(xc, k.u1, utc(100*24*time.Hour)); f != nil {
+	if f := gen(xc, k.u1, itest.UTC(100*24*time.Hour)); f != nil {
 		t.Errorf("a 100-day key with a 120-day group: %v", f)
 	}
-	wantFault(t, jc, gen(jc, k.u1, utc(121*24*time.Hour)), 2, "You cannot exceed 120 days.")
-	wantFault(t, jc, gen(jc, k.u1, false), 2, "You must set an expiration date")
-	wantFault(t, xc, gen(xc, k.u2, utc(100*24*time.Hour)), 2, "You cannot exceed 90 days.")
+	itest.WantFault(t, jc.Protocol(), gen(jc, k.u1, itest.UTC(121*24*time.Hour)), 2, "You cannot exceed 120 days.")
+	itest.WantFault(t, jc.Protocol(), gen(jc, k.u1, false), 2, "You must set an expiration date")
+	itest.WantFault(t, xc.Protocol(), gen(xc, k.u2, itest.UTC(100*24*time.Hour)), 2, "You cannot exceed 90 days.")
 
 	// Administrators may make persistent keys, with generate or the wizard.
-	admin := akUser{login: "admin", uid: 2, password: adminPassword}
+	admin := akUser{login: "admin", uid: 2, password: itest.AdminPassword}
 	if f := gen(xc, admin, false); f != nil {
 		t.Errorf("a persistent key by admin: %v", f)
 	}
@@ -559,24 +555,24 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 	wizard := func(u akUser, vals map[string]any) (string, string) {
 		t.Helper()
 		web := k.web(t, u)
-		created := web.callKw(t, "", "res.users.apikeys.description", "create", []any{vals}, nil)
-		if created.err != nil {
-			return "", errMessage(created.err)
+		created := web.CallKw(t, "res.users.apikeys.description", "create", []any{vals}, nil)
+		if created.Err != nil {
+			return "", itest.ErrMessage(created.Err)
 		}
-		a := web.button(t, "res.users.apikeys.description", "make_key", created.result)
-		if a.err != nil {
-			return "", errMessage(a.err)
+		a := web.Button(t, "res.users.apikeys.description", "make_key", created.Result)
+		if a.Err != nil {
+			return "", itest.ErrMessage(a.Err)
 		}
-		check, _ := a.result.(map[string]any)
+		check, _ := a.Result.(map[string]any)
 		if check["res_model"] != "res.users.identitycheck" {
-			t.Fatalf("make_key without an identity check answered %s", a.body)
+			t.Fatalf("make_key without an identity check answered %s", a.Body)
 		}
-		web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{check["res_id"]}, map[string]any{"password": u.password}}, nil)
-		a = web.button(t, "res.users.identitycheck", "run_check", check["res_id"])
-		if a.err != nil {
-			return "", errMessage(a.err)
+		web.MustKw(t, "res.users.identitycheck", "write", []any{[]any{check["res_id"]}, map[string]any{"password": u.password}}, nil)
+		a = web.Button(t, "res.users.identitycheck", "run_check", check["res_id"])
+		if a.Err != nil {
+			return "", itest.ErrMessage(a.Err)
 		}
-		ctx, _ := a.result.(map[string]any)["context"].(map[string]any)
+		ctx, _ := a.Result.(map[string]any)["context"].(map[string]any)
 		key, _ := ctx["default_key"].(string)
 		k.secrets.add(key, 1)
 		return key, ""
@@ -587,7 +583,7 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", what, got, want)
 		}
 	}
-	key, msg := wizard(admin, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+	key, msg := wizard(admin, map[string]any{"name": itest.UniqueName("wizard_"), "duration": "0"})
 	if msg != "" {
 		t.Fatalf("persistent key by admin through the wizard: %s", msg)
 	}
@@ -595,52 +591,52 @@ func (k *akEnv) testCreationRules(t *testing.T) {
 	if err := k.pool.QueryRowContext(context.Background(), "SELECT expiration_date FROM res_users_apikeys WHERE id = ?", k.nativeID(t, key)).Scan(&exp); err != nil || exp != nil {
 		t.Errorf("expiration of a persistent key = %#v, %v", exp, err)
 	}
-	key2, msg := wizard(k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "1"})
+	key2, msg := wizard(k.u2, map[string]any{"name": itest.UniqueName("wizard_"), "duration": "1"})
 	if msg != "" {
 		t.Fatalf("one-day key by u2 through the wizard: %s", msg)
 	}
-	for _, c := range []caller{xc, jc} {
+	for _, c := range []itest.Caller{xc, jc} {
 		k.wantKW(t, c, admin, key)
 		k.wantKey(t, c, k.u2, key2)
 	}
-	_, msg = wizard(k.u2, map[string]any{"name": uniqueName("wizard_"), "duration": "0"})
+	_, msg = wizard(k.u2, map[string]any{"name": itest.UniqueName("wizard_"), "duration": "0"})
 	wantMsg("persistent key by u2 through the wizard", msg, "You must set an expiration date")
 
 	// Portal users make keys only when portal.allow_api_keys is set (Odoo's
 	// portal flow, item 22), for at most the portal group's duration: one
 	// day unless the group sets one.
-	for _, c := range []caller{xc, jc} {
-		wantFault(t, c, gen(c, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
+	for _, c := range []itest.Caller{xc, jc} {
+		itest.WantFault(t, c.Protocol(), gen(c, k.portal, itest.UTC(time.Hour)), 4, "Only internal users can create API keys")
 	}
 	_, msg = wizard(k.portal, map[string]any{"name": "portal", "duration": "1"})
 	wantMsg("portal key through the wizard", msg, "Only internal users can create API keys")
-	allow := authAdmin(t, k.admin, k.db, "ir.config_parameter", "create", map[string]any{"key": "portal.allow_api_keys", "value": "True"})
-	key, msg = wizard(k.portal, map[string]any{"name": uniqueName("portal_"), "duration": "1"})
+	allow := itest.Admin(t, k.admin, k.DB, "ir.config_parameter", "create", map[string]any{"key": "portal.allow_api_keys", "value": "True"})
+	key, msg = wizard(k.portal, map[string]any{"name": itest.UniqueName("portal_"), "duration": "1"})
 	if msg != "" {
 		t.Fatalf("portal key through the wizard: %s", msg)
 	}
-	for _, c := range []caller{xc, jc} {
-		wantFault(t, c, gen(c, k.portal, utc(2*24*time.Hour)), 2, "You cannot exceed 1 days.")
+	for _, c := range []itest.Caller{xc, jc} {
+		itest.WantFault(t, c.Protocol(), gen(c, k.portal, itest.UTC(2*24*time.Hour)), 2, "You cannot exceed 1 days.")
 		k.wantKey(t, c, k.portal, key)
-		if f := gen(c, k.portal, utc(12*time.Hour)); f != nil {
-			t.Errorf("%s: a 12-hour portal key: %v", c.protocol(), f)
+		if f := gen(c, k.portal, itest.UTC(12*time.Hour)); f != nil {
+			t.Errorf("%s: a 12-hour portal key: %v", c.Protocol(), f)
 		}
 	}
-	authAdmin(t, k.admin, k.db, "ir.config_parameter", "unlink", []any{allow})
-	wantFault(t, xc, gen(xc, k.portal, utc(time.Hour)), 4, "Only internal users can create API keys")
+	itest.Admin(t, k.admin, k.DB, "ir.config_parameter", "unlink", []any{allow})
+	itest.WantFault(t, xc.Protocol(), gen(xc, k.portal, itest.UTC(time.Hour)), 4, "Only internal users can create API keys")
 	// Keys are made only by generate and the wizard, never written.
-	_, f := authKw(t, jc, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "create", map[string]any{"name": "direct", "user_id": k.u1.uid})
-	wantFault(t, jc, f, 4, "API keys are created with generate()")
+	_, f := itest.KwAs(t, jc, k.DB, k.u1.uid, k.u1.password, "res.users.apikeys", "create", map[string]any{"name": "direct", "user_id": k.u1.uid})
+	itest.WantFault(t, jc.Protocol(), f, 4, "API keys are created with generate()")
 }
 
 // testVisibility: users see and revoke only their own keys, system
 // administrators everyone's (item 23).
 func (k *akEnv) testVisibility(t *testing.T) {
 	xc, jc := k.callers(false)[0], k.callers(false)[1]
-	k1 := k.generate(t, xc, k.u1, k.u1.password, false, uniqueName("mine_"), utc(12*time.Hour))
-	k2 := k.generate(t, jc, k.u2, k.u2.password, false, uniqueName("yours_"), utc(12*time.Hour))
+	k1 := k.generate(t, xc, k.u1, k.u1.password, false, itest.UniqueName("mine_"), itest.UTC(12*time.Hour))
+	k2 := k.generate(t, jc, k.u2, k.u2.password, false, itest.UniqueName("yours_"), itest.UTC(12*time.Hour))
 	id1, id2 := k.nativeID(t, k1), k.nativeID(t, k2)
-	owners := func(c caller, u akUser) map[int64]bool {
+	owners := func(c itest.Caller, u akUser) map[int64]bool {
 		t.Helper()
 		rows := k.mustAs(t, c, u, "res.users.apikeys", "search_read", []any{}, []any{"user_id"}).([]any)
 		out := map[int64]bool{}
@@ -649,27 +645,27 @@ func (k *akEnv) testVisibility(t *testing.T) {
 		}
 		return out
 	}
-	admin := akUser{login: "admin", uid: 2, password: adminPassword}
-	for _, c := range []caller{xc, jc} {
-		equal(t, "owners of the keys u1 sees", owners(c, k.u1), map[int64]bool{k.u1.uid: true})
-		equal(t, "owners of the keys u2 sees", owners(c, k.u2), map[int64]bool{k.u2.uid: true})
+	admin := akUser{login: "admin", uid: 2, password: itest.AdminPassword}
+	for _, c := range []itest.Caller{xc, jc} {
+		itest.Equal(t, "owners of the keys u1 sees", owners(c, k.u1), map[int64]bool{k.u1.uid: true})
+		itest.Equal(t, "owners of the keys u2 sees", owners(c, k.u2), map[int64]bool{k.u2.uid: true})
 		if all := owners(c, admin); !all[k.u1.uid] || !all[k.u2.uid] || !all[2] {
 			t.Errorf("admin sees the keys of %v", all)
 		}
-		_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", "read", []any{id2}, []any{"name"})
-		wantFault(t, c, f, 4, "")
+		_, f := itest.KwAs(t, c, k.DB, k.u1.uid, k.u1.password, "res.users.apikeys", "read", []any{id2}, []any{"name"})
+		itest.WantFault(t, c.Protocol(), f, 4, "")
 		for _, method := range []string{"revoke", "unlink"} {
-			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id2})
-			wantFault(t, c, f, 4, "You can not remove API keys unless they're yours or you are a system user")
-			_, f = authKw(t, c, k.db, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id1, id2})
-			wantFault(t, c, f, 4, "You can not remove API keys unless they're yours or you are a system user")
+			_, f := itest.KwAs(t, c, k.DB, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id2})
+			itest.WantFault(t, c.Protocol(), f, 4, "You can not remove API keys unless they're yours or you are a system user")
+			_, f = itest.KwAs(t, c, k.DB, k.u1.uid, k.u1.password, "res.users.apikeys", method, []any{id1, id2})
+			itest.WantFault(t, c.Protocol(), f, 4, "You can not remove API keys unless they're yours or you are a system user")
 		}
 		k.wantKW(t, c, k.u1, k1)
 		k.wantKW(t, c, k.u2, k2)
 	}
 	// The owner revokes their key; an administrator revokes anyone's.
-	equal(t, "revoke own key", k.mustAs(t, xc, k.u1, "res.users.apikeys", "revoke", []any{id1}), true)
-	equal(t, "admin revokes u2's key", k.mustAs(t, jc, admin, "res.users.apikeys", "unlink", []any{id2}), true)
+	itest.Equal(t, "revoke own key", k.mustAs(t, xc, k.u1, "res.users.apikeys", "revoke", []any{id1}), true)
+	itest.Equal(t, "admin revokes u2's key", k.mustAs(t, jc, admin, "res.users.apikeys", "unlink", []any{id2}), true)
 	for _, c := range k.callers(false) {
 		k.wantRefusedKey(t, c, k.u1, k1)
 		k.wantRefusedKey(t, c, k.u2, k2)
@@ -680,7 +676,7 @@ func (k *akEnv) testVisibility(t *testing.T) {
 // first 8 characters in clear, a 6000-round PBKDF2 hash.
 func (k *akEnv) odooKey(t *testing.T, u akUser, name string) (key string, id int64) {
 	t.Helper()
-	key, id = odooKeyFor(t, k.store, k.pool, k.db, u.uid, name)
+	key, id = odooKeyFor(t, k.Store, k.pool, k.DB, u.uid, name)
 	k.secrets.add(key, 0)
 	return key, id
 }
@@ -689,7 +685,7 @@ func (k *akEnv) odooKey(t *testing.T, u akUser, name string) (key string, id int
 // = the first 8 characters) still verify, for their owner only (items 13,
 // 16, 17).
 func (k *akEnv) testOdooKey(t *testing.T) {
-	key, id := k.odooKey(t, k.u1, uniqueName("odoo_"))
+	key, id := k.odooKey(t, k.u1, itest.UniqueName("odoo_"))
 	for _, c := range k.callers(false) {
 		k.wantKey(t, c, k.u1, key)
 		k.wantKW(t, c, k.u1, key) // cached
@@ -701,7 +697,7 @@ func (k *akEnv) testOdooKey(t *testing.T) {
 	for _, c := range k.callers(false) {
 		k.wantRefusedKey(t, c, k.u1, other)
 	}
-	equal(t, "revoke", k.mustAs(t, k.callers(false)[0], k.u1, "res.users.apikeys", "revoke", []any{id}), true)
+	itest.Equal(t, "revoke", k.mustAs(t, k.callers(false)[0], k.u1, "res.users.apikeys", "revoke", []any{id}), true)
 	for _, c := range k.callers(false) {
 		k.wantRefusedKey(t, c, k.u1, key)
 	}
@@ -712,68 +708,68 @@ func (k *akEnv) testOdooKey(t *testing.T) {
 // passwords get at least 600000 rounds (items 13-15).
 func (k *akEnv) testOdooPasswords(t *testing.T) {
 	// The admin's password, set when the database was made, is a new one.
-	if h := storedHash(t, k.env, 2); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
+	if h := storedHash(t, k.Env, 2); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
 		t.Errorf("a new password is stored as %.22s..., want 600000 rounds", h)
 	}
 	// A user without a password: each subtest gives it one, and every
 	// derivation here costs 600 000 rounds.
-	u := akUser{login: uniqueName("keyspw_")}
-	gids := authAdmin(t, k.admin, k.db, "res.groups", "search", []any{[]any{"name", "=", "Internal User"}})
-	u.uid = authAdmin(t, k.admin, k.db, "res.users", "create", map[string]any{"name": u.login, "login": u.login,
+	u := akUser{login: itest.UniqueName("keyspw_")}
+	gids := itest.Admin(t, k.admin, k.DB, "res.groups", "search", []any{[]any{"name", "=", "Internal User"}})
+	u.uid = itest.Admin(t, k.admin, k.DB, "res.users", "create", map[string]any{"name": u.login, "login": u.login,
 		"groups_id": []any{[]any{int64(6), int64(0), gids}}}).(int64)
 	stored := func() string {
 		t.Helper()
-		return storedHash(t, k.env, u.uid)
+		return storedHash(t, k.Env, u.uid)
 	}
 	set := func(v string) {
 		t.Helper()
-		setStoredHash(t, k.env, u.uid, v)
+		setStoredHash(t, k.Env, u.uid, v)
 	}
 	c := k.callers(false)[0]
 
 	t.Run("passlib hash of other rounds", func(t *testing.T) {
-		pw := "odoo-Pw-" + randomText(8)
+		pw := "odoo-Pw-" + itest.RandomText(8)
 		k.secrets.add(pw, 0)
-		set(passlibHash(t, pw, []byte("0123456789abcdef"), 12345))
-		equal(t, "login", authLogin(t, c, k.db, u.login, pw), u.uid)
+		set(itest.PasslibHash(t, pw, []byte("0123456789abcdef"), 12345))
+		itest.Equal(t, "login", itest.Login(t, c, k.DB, u.login, pw), u.uid)
 		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
 			t.Errorf("hash after login = %.22s..., want an upgrade to 600000 rounds", h)
 		}
 	})
 
 	t.Run("plaintext", func(t *testing.T) {
-		plain := "plain-Pw-" + randomText(8)
+		plain := "plain-Pw-" + itest.RandomText(8)
 		k.secrets.add(plain, 0)
 		set(plain)
-		equal(t, "login with a wrong password", authLogin(t, c, k.db, u.login, "plain-wrong"), false)
-		equal(t, "the plaintext value is kept after a failure", stored(), plain)
-		equal(t, "login with the plaintext password", authLogin(t, c, k.db, u.login, plain), u.uid)
+		itest.Equal(t, "login with a wrong password", itest.Login(t, c, k.DB, u.login, "plain-wrong"), false)
+		itest.Equal(t, "the plaintext value is kept after a failure", stored(), plain)
+		itest.Equal(t, "login with the plaintext password", itest.Login(t, c, k.DB, u.login, plain), u.uid)
 		h := stored()
 		if !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") || strings.Contains(h, plain) {
 			t.Fatalf("after a plaintext login the column holds %.22s..., want a 600000-round hash", h)
 		}
 		// Login derives every time: this one verifies the new hash.
-		equal(t, "login again", authLogin(t, k.callers(false)[1], k.db, u.login, plain), u.uid)
+		itest.Equal(t, "login again", itest.Login(t, k.callers(false)[1], k.DB, u.login, plain), u.uid)
 		k.wantKW(t, c, u, plain)
 	})
 
 	t.Run("rounds below the floor", func(t *testing.T) {
-		authSetParam(t, k.admin, k.db, "password.hashing.rounds", "1000")
-		t.Cleanup(func() { authSetParam(t, k.admin, k.db, "password.hashing.rounds", "600000") })
-		pw := "changed-Pw-" + randomText(8)
+		itest.SetParam(t, k.admin, k.DB, "password.hashing.rounds", "1000")
+		t.Cleanup(func() { itest.SetParam(t, k.admin, k.DB, "password.hashing.rounds", "600000") })
+		pw := "changed-Pw-" + itest.RandomText(8)
 		k.secrets.add(pw, 0)
-		authAdmin(t, k.admin, k.db, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
+		itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
 		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$600000$") {
 			t.Errorf("a changed password with password.hashing.rounds=1000 is stored as %.22s...", h)
 		}
 	})
 
 	t.Run("rounds above the floor", func(t *testing.T) {
-		authSetParam(t, k.admin, k.db, "password.hashing.rounds", "650000")
-		t.Cleanup(func() { authSetParam(t, k.admin, k.db, "password.hashing.rounds", "600000") })
-		pw := "raised-Pw-" + randomText(8)
+		itest.SetParam(t, k.admin, k.DB, "password.hashing.rounds", "650000")
+		t.Cleanup(func() { itest.SetParam(t, k.admin, k.DB, "password.hashing.rounds", "600000") })
+		pw := "raised-Pw-" + itest.RandomText(8)
 		k.secrets.add(pw, 0)
-		authAdmin(t, k.admin, k.db, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
+		itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{u.uid}, map[string]any{"password": pw})
 		if h := stored(); !strings.HasPrefix(h, "$pbkdf2-sha512$650000$") {
 			t.Errorf("a changed password with password.hashing.rounds=650000 is stored as %.22s...", h)
 		}
@@ -785,8 +781,8 @@ func (k *akEnv) testOdooPasswords(t *testing.T) {
 // revoked by id or by name.
 func (k *akEnv) testServices(t *testing.T) {
 	ctx := context.Background()
-	db := k.set.Database
-	native, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: k.u2.login, Name: uniqueName("cli_")})
+	db := k.Set.Database
+	native, err := db.CreateAPIKey(ctx, k.DB, services.KeyOptions{Login: k.u2.login, Name: itest.UniqueName("cli_")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -794,13 +790,13 @@ func (k *akEnv) testServices(t *testing.T) {
 	if !keyRE.MatchString(native.Clear) || native.Kind != services.KeyNative || native.Expires != "" {
 		t.Errorf("CreateAPIKey = %+v", native.KeyInfo)
 	}
-	header, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: uniqueName("cli_header_")})
+	header, err := db.CreateAPIKey(ctx, k.DB, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: itest.UniqueName("cli_header_")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.secrets.add(header.Clear, 0)
 	expires := time.Now().UTC().Add(48 * time.Hour).Truncate(time.Second)
-	scoped, err := db.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: k.u2.login, Name: uniqueName("cli_scoped_"), Scope: "odoo.plugin.x", Expires: expires})
+	scoped, err := db.CreateAPIKey(ctx, k.DB, services.KeyOptions{Login: k.u2.login, Name: itest.UniqueName("cli_scoped_"), Scope: "odoo.plugin.x", Expires: expires})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -812,12 +808,12 @@ func (k *akEnv) testServices(t *testing.T) {
 		// A header key is not a password.
 		k.wantRefusedKW(t, c, k.u2, header.Clear)
 	}
-	id, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1")
+	id, err := k.Set.Authenticator().HeaderKey(ctx, k.pool, k.DB, header.Clear, "192.0.2.1")
 	if err != nil || id.UID != k.u2.uid {
 		t.Errorf("HeaderKey of the key made by CreateAPIKey = %+v, %v", id, err)
 	}
 
-	list, err := db.ListAPIKeys(ctx, k.db, services.KeyFilter{Login: k.u2.login})
+	list, err := db.ListAPIKeys(ctx, k.DB, services.KeyFilter{Login: k.u2.login})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -833,31 +829,31 @@ func (k *akEnv) testServices(t *testing.T) {
 		}
 		byName[ki.Kind+" "+ki.Name] = ki
 	}
-	equal(t, "listed native key", byName["native "+native.Name], services.KeyInfo{ID: native.ID, Kind: "native", Name: native.Name, Login: k.u2.login, State: "active"})
-	equal(t, "listed header key", byName["header "+header.Name], services.KeyInfo{ID: header.ID, Kind: "header", Name: header.Name, Login: k.u2.login, State: "active"})
-	equal(t, "listed scoped key", byName["native "+scoped.Name], services.KeyInfo{ID: scoped.ID, Kind: "native", Name: scoped.Name, Login: k.u2.login,
+	itest.Equal(t, "listed native key", byName["native "+native.Name], services.KeyInfo{ID: native.ID, Kind: "native", Name: native.Name, Login: k.u2.login, State: "active"})
+	itest.Equal(t, "listed header key", byName["header "+header.Name], services.KeyInfo{ID: header.ID, Kind: "header", Name: header.Name, Login: k.u2.login, State: "active"})
+	itest.Equal(t, "listed scoped key", byName["native "+scoped.Name], services.KeyInfo{ID: scoped.ID, Kind: "native", Name: scoped.Name, Login: k.u2.login,
 		Scope: "odoo.plugin.x", Expires: expires.Format(models.DatetimeLayout), State: "active"})
-	only, err := db.ListAPIKeys(ctx, k.db, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
+	only, err := db.ListAPIKeys(ctx, k.DB, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
 	if err != nil || len(only) != 1 || only[0].ID != header.ID {
 		t.Errorf("ListAPIKeys of one header key = %+v, %v", only, err)
 	}
 
-	if _, err := db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{native.ID, 999999}}); models.KindOf(err) != models.KindUser {
+	if _, err := db.RevokeAPIKeys(ctx, k.DB, services.KeyFilter{IDs: []int64{native.ID, 999999}}); models.KindOf(err) != models.KindUser {
 		t.Errorf("revoking an unknown id: %v", err)
 	}
 	k.wantKW(t, k.callers(false)[0], k.u2, native.Clear) // nothing was revoked
-	revoked, err := db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{native.ID}})
+	revoked, err := db.RevokeAPIKeys(ctx, k.DB, services.KeyFilter{IDs: []int64{native.ID}})
 	if err != nil || len(revoked) != 1 || revoked[0].ID != native.ID {
 		t.Fatalf("RevokeAPIKeys = %+v, %v", revoked, err)
 	}
-	revoked, err = db.RevokeAPIKeys(ctx, k.db, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
+	revoked, err = db.RevokeAPIKeys(ctx, k.DB, services.KeyFilter{Kind: services.KeyHeader, Name: header.Name})
 	if err != nil || len(revoked) != 1 || revoked[0].ID != header.ID {
 		t.Fatalf("RevokeAPIKeys of the header key = %+v, %v", revoked, err)
 	}
 	for _, c := range k.callers(false) {
 		k.wantRefusedKey(t, c, k.u2, native.Clear)
 	}
-	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.1"); models.KindOf(err) != models.KindAccessDenied {
+	if _, err := k.Set.Authenticator().HeaderKey(ctx, k.pool, k.DB, header.Clear, "192.0.2.1"); models.KindOf(err) != models.KindAccessDenied {
 		t.Errorf("a revoked header key: %v", err)
 	}
 }
@@ -869,18 +865,18 @@ func (k *akEnv) testServices(t *testing.T) {
 // a change (it settles after a key is made, so that B caches it).
 func (k *akEnv) testTwoProcesses(t *testing.T) {
 	ctx := context.Background()
-	authA := k.set.Authenticator()
+	authA := k.Set.Authenticator()
 	authB := k.setB.Authenticator()
 	a := k.callers(false)[0]
 
 	t.Run("revoked", func(t *testing.T) {
-		key := k.generate(t, a, k.u1, k.u1.password, false, uniqueName("procs_"), utc(12*time.Hour))
-		k.settle(t)
+		key := k.generate(t, a, k.u1, k.u1.password, false, itest.UniqueName("procs_"), itest.UTC(12*time.Hour))
+		k.Settle(t)
 		b := k.callers(true)
 		for _, c := range b {
 			k.wantKW(t, c, k.u1, key)
 		}
-		equal(t, "revoke through A", k.mustAs(t, a, k.u1, "res.users.apikeys", "revoke", []any{k.nativeID(t, key)}), true)
+		itest.Equal(t, "revoke through A", k.mustAs(t, a, k.u1, "res.users.apikeys", "revoke", []any{k.nativeID(t, key)}), true)
 		for _, c := range b {
 			k.wantRefusedKey(t, c, k.u1, key)
 		}
@@ -888,7 +884,7 @@ func (k *akEnv) testTwoProcesses(t *testing.T) {
 	})
 
 	t.Run("odoo key cached by B", func(t *testing.T) {
-		key, id := k.odooKey(t, k.u1, uniqueName("procs_odoo_"))
+		key, id := k.odooKey(t, k.u1, itest.UniqueName("procs_odoo_"))
 		b := k.callers(true)
 		for _, c := range b {
 			k.wantKW(t, c, k.u1, key)
@@ -901,75 +897,75 @@ func (k *akEnv) testTwoProcesses(t *testing.T) {
 	})
 
 	t.Run("owner archived", func(t *testing.T) {
-		key := k.generate(t, a, k.u2, k.u2.password, false, uniqueName("procs_arch_"), utc(12*time.Hour))
-		k.settle(t)
+		key := k.generate(t, a, k.u2, k.u2.password, false, itest.UniqueName("procs_arch_"), itest.UTC(12*time.Hour))
+		k.Settle(t)
 		b := k.callers(true)
 		for _, c := range b {
 			k.wantKW(t, c, k.u2, key)
 		}
-		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": false})
+		itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": false})
 		for _, c := range b {
 			k.wantRefusedKey(t, c, k.u2, key)
 		}
-		authAdmin(t, k.admin, k.db, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": true})
+		itest.Admin(t, k.admin, k.DB, "res.users", "write", []any{k.u2.uid}, map[string]any{"active": true})
 		for _, c := range b {
 			k.wantKey(t, c, k.u2, key)
 		}
 	})
 
 	t.Run("header key", func(t *testing.T) {
-		hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: uniqueName("procs_header_")})
+		hk, err := k.Set.Database.CreateAPIKey(ctx, k.DB, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: itest.UniqueName("procs_header_")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		k.secrets.add(hk.Clear, 0)
 		works := func(who *auth.Authenticator) bool {
 			t.Helper()
-			id, err := who.HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.2")
+			id, err := who.HeaderKey(ctx, k.pool, k.DB, hk.Clear, "192.0.2.2")
 			if err != nil && models.KindOf(err) != models.KindAccessDenied {
 				t.Fatal(err)
 			}
 			return err == nil && id.UID == k.u1.uid
 		}
-		equal(t, "B accepts the header key", works(authB), true)
-		authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
-		equal(t, "B accepts the archived header key", works(authB), false)
-		equal(t, "A accepts the archived header key", works(authA), false)
-		authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": true})
-		equal(t, "B accepts the unarchived header key", works(authB), true)
-		authAdmin(t, k.admin, k.db, "auth.api.key", "unlink", []any{hk.ID})
-		equal(t, "B accepts the deleted header key", works(authB), false)
+		itest.Equal(t, "B accepts the header key", works(authB), true)
+		itest.Admin(t, k.admin, k.DB, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
+		itest.Equal(t, "B accepts the archived header key", works(authB), false)
+		itest.Equal(t, "A accepts the archived header key", works(authA), false)
+		itest.Admin(t, k.admin, k.DB, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": true})
+		itest.Equal(t, "B accepts the unarchived header key", works(authB), true)
+		itest.Admin(t, k.admin, k.DB, "auth.api.key", "unlink", []any{hk.ID})
+		itest.Equal(t, "B accepts the deleted header key", works(authB), false)
 	})
 }
 
 // testCascade: deleting a user deletes their keys of both kinds (item 24).
 func (k *akEnv) testCascade(t *testing.T) {
 	ctx := context.Background()
-	u := akUser{login: uniqueName("keysdel_"), password: "del-Pw-" + randomText(8)}
+	u := akUser{login: itest.UniqueName("keysdel_"), password: "del-Pw-" + itest.RandomText(8)}
 	k.secrets.add(u.password, 0)
-	u.uid = authCreateUser(t, k.admin, k.db, u.login, u.password)
-	native, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Login: u.login, Name: "to be deleted"})
+	u.uid = itest.CreateUser(t, k.admin, k.DB, u.login, u.password)
+	native, err := k.Set.Database.CreateAPIKey(ctx, k.DB, services.KeyOptions{Login: u.login, Name: "to be deleted"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.secrets.add(native.Clear, 0)
-	header, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: u.login, Name: uniqueName("del_header_")})
+	header, err := k.Set.Database.CreateAPIKey(ctx, k.DB, services.KeyOptions{Kind: services.KeyHeader, Login: u.login, Name: itest.UniqueName("del_header_")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.secrets.add(header.Clear, 0)
 	c := k.callers(false)[1]
 	k.wantKW(t, c, u, native.Clear)
-	authAdmin(t, k.admin, k.db, "res.users", "unlink", []any{u.uid})
+	itest.Admin(t, k.admin, k.DB, "res.users", "unlink", []any{u.uid})
 	for _, table := range []string{"res_users_apikeys", "auth_api_key"} {
 		var n int64
 		if err := k.pool.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table+" WHERE user_id = ?", u.uid).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		equal(t, table+" rows of the deleted user", n, int64(0))
+		itest.Equal(t, table+" rows of the deleted user", n, int64(0))
 	}
 	k.wantRefusedKey(t, c, u, native.Clear)
-	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, header.Clear, "192.0.2.3"); models.KindOf(err) != models.KindAccessDenied {
+	if _, err := k.Set.Authenticator().HeaderKey(ctx, k.pool, k.DB, header.Clear, "192.0.2.3"); models.KindOf(err) != models.KindAccessDenied {
 		t.Errorf("the header key of a deleted user: %v", err)
 	}
 }
@@ -979,29 +975,29 @@ func (k *akEnv) testCascade(t *testing.T) {
 func (k *akEnv) testLastUsed(t *testing.T) {
 	ctx := context.Background()
 	a, b := k.callers(false)[0], k.callers(true)[1]
-	admin := akUser{login: "admin", uid: 2, password: adminPassword}
-	onA := k.generate(t, a, admin, adminPassword, false, uniqueName("used_a_"), false)
-	onB := k.generate(t, a, admin, adminPassword, false, uniqueName("used_b_"), false)
-	k.settle(t) // B uses a key A made
+	admin := akUser{login: "admin", uid: 2, password: itest.AdminPassword}
+	onA := k.generate(t, a, admin, itest.AdminPassword, false, itest.UniqueName("used_a_"), false)
+	onB := k.generate(t, a, admin, itest.AdminPassword, false, itest.UniqueName("used_b_"), false)
+	k.Settle(t) // B uses a key A made
 	idA, idB := k.nativeID(t, onA), k.nativeID(t, onB)
 	lastUsed := func(id int64) any {
 		t.Helper()
-		rows := authAdmin(t, k.admin, k.db, "res.users.apikeys", "read", []any{id}, []any{"last_used"}).([]any)
+		rows := itest.Admin(t, k.admin, k.DB, "res.users.apikeys", "read", []any{id}, []any{"last_used"}).([]any)
 		return rows[0].(map[string]any)["last_used"]
 	}
-	equal(t, "last_used of a new key", lastUsed(idA), false)
+	itest.Equal(t, "last_used of a new key", lastUsed(idA), false)
 	before := time.Now().UTC().Add(-time.Second).Format(models.DatetimeLayout)
 	k.wantKW(t, a, admin, onA)
 	k.wantKW(t, b, admin, onB)
-	equal(t, "last_used before a flush", lastUsed(idA), false)
-	if err := k.set.FlushKeyUsage(ctx); err != nil {
+	itest.Equal(t, "last_used before a flush", lastUsed(idA), false)
+	if err := k.Set.FlushKeyUsage(ctx); err != nil {
 		t.Fatal(err)
 	}
 	after := time.Now().UTC().Add(time.Second).Format(models.DatetimeLayout)
 	if v, ok := lastUsed(idA).(string); !ok || v < before || v > after {
 		t.Errorf("last_used after A's flush = %#v, want between %s and %s", lastUsed(idA), before, after)
 	}
-	equal(t, "last_used of the key used on B after A's flush", lastUsed(idB), false)
+	itest.Equal(t, "last_used of the key used on B after A's flush", lastUsed(idB), false)
 	if err := k.setB.FlushKeyUsage(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -1009,22 +1005,22 @@ func (k *akEnv) testLastUsed(t *testing.T) {
 		t.Errorf("last_used after B's flush = %#v", lastUsed(idB))
 	}
 
-	hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: uniqueName("used_header_")})
+	hk, err := k.Set.Database.CreateAPIKey(ctx, k.DB, services.KeyOptions{Kind: services.KeyHeader, Login: k.u1.login, Name: itest.UniqueName("used_header_")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.secrets.add(hk.Clear, 0)
-	if _, err := k.setB.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.4"); err != nil {
+	if _, err := k.setB.Authenticator().HeaderKey(ctx, k.pool, k.DB, hk.Clear, "192.0.2.4"); err != nil {
 		t.Fatal(err)
 	}
 	if err := k.setB.FlushKeyUsage(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rows := authAdmin(t, k.admin, k.db, "auth.api.key", "read", []any{hk.ID}, []any{"last_used"}).([]any)
+	rows := itest.Admin(t, k.admin, k.DB, "auth.api.key", "read", []any{hk.ID}, []any{"last_used"}).([]any)
 	if v, ok := rows[0].(map[string]any)["last_used"].(string); !ok || v < before {
 		t.Errorf("last_used of the header key = %#v", rows[0])
 	}
-	list, err := k.set.Database.ListAPIKeys(ctx, k.db, services.KeyFilter{IDs: []int64{idA}, Kind: services.KeyNative})
+	list, err := k.Set.Database.ListAPIKeys(ctx, k.DB, services.KeyFilter{IDs: []int64{idA}, Kind: services.KeyNative})
 	if err != nil || len(list) != 1 || list[0].LastUsed == "" {
 		t.Errorf("ListAPIKeys shows last used = %+v, %v", list, err)
 	}
@@ -1036,8 +1032,8 @@ func (k *akEnv) testLastUsed(t *testing.T) {
 func (k *akEnv) testAudit(t *testing.T) {
 	ctx := context.Background()
 	c := k.callers(false)[1]
-	ip := strings.TrimPrefix(c.(jsonCaller).base, k.frontA+"/ip/")
-	key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("audited_"), utc(12*time.Hour))
+	ip := strings.TrimPrefix(c.(itest.JSONCaller).Base, k.frontA+"/ip/")
+	key := k.generate(t, c, k.u1, k.u1.password, false, itest.UniqueName("audited_"), itest.UTC(12*time.Hour))
 	id := k.nativeID(t, key)
 	// A forged key with the right key id and the wrong secret.
 	forged := akCraftKey(key[len(auth.KeyPrefix) : len(auth.KeyPrefix)+16])
@@ -1049,16 +1045,16 @@ func (k *akEnv) testAudit(t *testing.T) {
 	k.wantKW(t, c, k.u1, key)
 	k.mustAs(t, c, k.u1, "res.users.apikeys", "revoke", []any{id})
 
-	hk, err := k.set.Database.CreateAPIKey(ctx, k.db, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: uniqueName("audited_header_")})
+	hk, err := k.Set.Database.CreateAPIKey(ctx, k.DB, services.KeyOptions{Kind: services.KeyHeader, Login: k.u2.login, Name: itest.UniqueName("audited_header_")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	k.secrets.add(hk.Clear, 0)
-	authAdmin(t, k.admin, k.db, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
-	if _, err := k.set.Authenticator().HeaderKey(ctx, k.pool, k.db, hk.Clear, "192.0.2.5"); models.KindOf(err) != models.KindAccessDenied {
+	itest.Admin(t, k.admin, k.DB, "auth.api.key", "write", []any{hk.ID}, map[string]any{"active": false})
+	if _, err := k.Set.Authenticator().HeaderKey(ctx, k.pool, k.DB, hk.Clear, "192.0.2.5"); models.KindOf(err) != models.KindAccessDenied {
 		t.Fatalf("an archived header key: %v", err)
 	}
-	authAdmin(t, k.admin, k.db, "auth.api.key", "unlink", []any{hk.ID})
+	itest.Admin(t, k.admin, k.DB, "auth.api.key", "unlink", []any{hk.ID})
 
 	type event struct {
 		event, kind string
@@ -1124,7 +1120,7 @@ func (k *akEnv) testAudit(t *testing.T) {
 // keys" section as written, with a key in GODOO_API_KEY, against a
 // quickstart-like server (SQLite, database "odoo").
 func TestAPIKeysREADME(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1150,7 +1146,7 @@ func TestAPIKeysREADME(t *testing.T) {
 		t.Fatal("the API keys section lost its Python or curl example")
 	}
 
-	set, url := quickstart(t, adminPassword)
+	set, url := itest.Quickstart(t, itest.AdminPassword)
 	ctx := context.Background()
 	key, err := set.Database.CreateAPIKey(ctx, "odoo", services.KeyOptions{Login: "admin", Name: "readme", Expires: time.Now().Add(time.Hour)})
 	if err != nil {
@@ -1188,9 +1184,9 @@ func TestAPIKeysREADME(t *testing.T) {
 // check.
 func (k *akEnv) testIdentityCheck(t *testing.T) {
 	for _, c := range k.callers(false) {
-		key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("identity_"), utc(time.Hour))
+		key := k.generate(t, c, k.u1, k.u1.password, false, itest.UniqueName("identity_"), itest.UTC(time.Hour))
 		id := k.nativeID(t, key)
-		wizard := authAdmin(t, k.admin, k.db, "res.users.apikeys.description", "create", map[string]any{"name": uniqueName("rpc_")})
+		wizard := itest.Admin(t, k.admin, k.DB, "res.users.apikeys.description", "create", map[string]any{"name": itest.UniqueName("rpc_")})
 		for _, call := range []struct {
 			model, method string
 			args          []any
@@ -1199,72 +1195,63 @@ func (k *akEnv) testIdentityCheck(t *testing.T) {
 			{"res.users", "api_key_wizard", []any{k.u1.uid}},
 			{"res.users.apikeys.description", "make_key", []any{wizard}},
 		} {
-			_, f := authKw(t, c, k.db, k.u1.uid, k.u1.password, call.model, call.method, call.args)
-			wantFault(t, c, f, 2, "This method can only be accessed over HTTP")
+			_, f := itest.KwAs(t, c, k.DB, k.u1.uid, k.u1.password, call.model, call.method, call.args)
+			itest.WantFault(t, c.Protocol(), f, 2, "This method can only be accessed over HTTP")
 		}
 		k.wantKW(t, c, k.u1, key) // nothing removed
 	}
 
 	c := k.callers(false)[1]
-	key := k.generate(t, c, k.u1, k.u1.password, false, uniqueName("identity_"), utc(time.Hour))
+	key := k.generate(t, c, k.u1, k.u1.password, false, itest.UniqueName("identity_"), itest.UTC(time.Hour))
 	id := k.nativeID(t, key)
 	web := k.web(t, k.u1)
-	check := func(a webAnswer) any {
+	check := func(a itest.WebAnswer) any {
 		t.Helper()
-		v, _ := a.result.(map[string]any)
-		if a.err != nil || v["res_model"] != "res.users.identitycheck" || v["type"] != "ir.actions.act_window" || v["target"] != "new" {
-			t.Fatalf("want the identity check action, got %s", a.body)
+		v, _ := a.Result.(map[string]any)
+		if a.Err != nil || v["res_model"] != "res.users.identitycheck" || v["type"] != "ir.actions.act_window" || v["target"] != "new" {
+			t.Fatalf("want the identity check action, got %s", a.Body)
 		}
 		return v["res_id"]
 	}
-	w := check(web.button(t, "res.users.apikeys", "remove", id))
+	w := check(web.Button(t, "res.users.apikeys", "remove", id))
 	k.wantKW(t, c, k.u1, key) // nothing removed yet
 
 	// Someone else cannot answer u1's check.
 	other := k.web(t, k.u2)
-	if a := other.button(t, "res.users.identitycheck", "run_check", w); a.err == nil {
-		t.Errorf("u2 ran u1's identity check: %s", a.body)
+	if a := other.Button(t, "res.users.identitycheck", "run_check", w); a.Err == nil {
+		t.Errorf("u2 ran u1's identity check: %s", a.Body)
 	}
 	// A wrong password, or the key itself, fails it.
 	for _, wrong := range []string{"wrong-Password-1", key} {
-		web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": wrong}}, nil)
-		a := web.button(t, "res.users.identitycheck", "run_check", w)
-		if msg := errMessage(a.err); msg != "Incorrect Password, try again or click on Forgot Password to reset your password." {
-			t.Errorf("run_check with a wrong password: %s", a.body)
+		web.MustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": wrong}}, nil)
+		a := web.Button(t, "res.users.identitycheck", "run_check", w)
+		if msg := itest.ErrMessage(a.Err); msg != "Incorrect Password, try again or click on Forgot Password to reset your password." {
+			t.Errorf("run_check with a wrong password: %s", a.Body)
 		}
 	}
 	k.wantKW(t, c, k.u1, key)
 	// The password is never stored, not even for a moment.
-	web.mustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": k.u1.password}}, nil)
+	web.MustKw(t, "res.users.identitycheck", "write", []any{[]any{w}, map[string]any{"password": k.u1.password}}, nil)
 	var stored sql.NullString
 	if err := k.pool.QueryRowContext(context.Background(), "SELECT password FROM res_users_identitycheck WHERE id = ?", w).Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
-	equal(t, "stored identity check password", stored.String, "1")
-	if a := web.callKw(t, "", "res.users.identitycheck", "run_check", []any{[]any{w}}, nil); a.err != nil || a.result != true {
-		t.Fatalf("run_check replays remove: %s", a.body)
+	itest.Equal(t, "stored identity check password", stored.String, "1")
+	if a := web.CallKw(t, "res.users.identitycheck", "run_check", []any{[]any{w}}, nil); a.Err != nil || a.Result != true {
+		t.Fatalf("run_check replays remove: %s", a.Body)
 	}
 	k.wantRefusedKW(t, c, k.u1, key)
 	// The session passed the check: for ten minutes the wizard opens at once.
-	v, _ := web.button(t, "res.users", "api_key_wizard", k.u1.uid).result.(map[string]any)
-	equal(t, "api_key_wizard opens", v["res_model"], "res.users.apikeys.description")
+	v, _ := web.Button(t, "res.users", "api_key_wizard", k.u1.uid).Result.(map[string]any)
+	itest.Equal(t, "api_key_wizard opens", v["res_model"], "res.users.apikeys.description")
 }
 
 // web is a client of the web routes on the first front, logged in as u,
 // from an address of its own.
-func (k *akEnv) web(t *testing.T, u akUser) *webClient {
+func (k *akEnv) web(t *testing.T, u akUser) *itest.WebClient {
 	t.Helper()
-	w := newWebScenario(t, k.env, services.Config{}, godoorpc.Options{}, nil)
 	n := k.ip.Add(1)
-	c := w.client(t, fmt.Sprintf("%s/ip/198.18.%d.%d", k.frontA, n/250, n%250+1), modeJar, false)
-	c.login(t, u.login, u.password)
+	c := itest.NewWebClient(t, fmt.Sprintf("%s/ip/198.18.%d.%d", k.frontA, n/250, n%250+1))
+	c.Login(t, k.DB, u.login, u.password)
 	return c
-}
-
-// button presses a form button the way the web client does
-// (/web/dataset/call_button on one record).
-func (c *webClient) button(t *testing.T, model, method string, id any) webAnswer {
-	t.Helper()
-	return c.post(t, "/web/dataset/call_button", map[string]any{"model": model, "method": method,
-		"args": []any{[]any{id}}, "kwargs": map[string]any{}})
 }

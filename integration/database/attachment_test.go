@@ -1,4 +1,4 @@
-package integration_test
+package database_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 
 	godoorpc "github.com/godoo/godoo/rpc"
@@ -22,10 +23,10 @@ import (
 
 // attachmentEnv runs fn on both stores with a filestore in a temporary
 // folder; root is the folder of the test database's files.
-func attachmentEnv(t *testing.T, fn func(t *testing.T, e *env, root string)) {
+func attachmentEnv(t *testing.T, fn func(t *testing.T, e *itest.Env, root string)) {
 	dir := t.TempDir()
-	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		fn(t, e, filepath.Join(dir, e.db))
+	itest.EachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		fn(t, e, filepath.Join(dir, e.DB))
 	})
 }
 
@@ -51,14 +52,14 @@ func fileExists(t *testing.T, path string) bool {
 	return err == nil
 }
 
-// readOne reads fields of one record as admin.
-func (e *env) readOne(t *testing.T, c caller, model string, id any, fields []any, ctx map[string]any) map[string]any {
+// readOne reads fields of one record of e as admin.
+func readOne(t *testing.T, e *itest.Env, c itest.Caller, model string, id any, fields []any, ctx map[string]any) map[string]any {
 	t.Helper()
 	var kw map[string]any
 	if ctx != nil {
 		kw = map[string]any{"context": ctx}
 	}
-	return e.mustKw(t, c, model, "read", []any{[]any{id}, fields}, kw).([]any)[0].(map[string]any)
+	return e.MustKw(t, c, model, "read", []any{[]any{id}, fields}, kw).([]any)[0].(map[string]any)
 }
 
 // TestAttachmentContent checks what ir.attachment keeps of a content
@@ -66,43 +67,43 @@ func (e *env) readOne(t *testing.T, c caller, model string, id any, fields []any
 // size, checksum and mimetype, the content read back through datas and
 // raw, and bin_size's human size.
 func TestAttachmentContent(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, root string) {
-		e.eachProtocol(t, func(t *testing.T, c caller) {
-			content := "hello attachment " + c.protocol()
-			id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "hello.txt", "datas": b64(content)}}, nil)
-			rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "raw", "file_size", "checksum", "mimetype", "store_fname", "type", "db_datas"}, nil)
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
+		e.EachProtocol(t, func(t *testing.T, c itest.Caller) {
+			content := "hello attachment " + c.Protocol()
+			id := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "hello.txt", "datas": b64(content)}}, nil)
+			rec := readOne(t, e, c, "ir.attachment", id, []any{"datas", "raw", "file_size", "checksum", "mimetype", "store_fname", "type", "db_datas"}, nil)
 			sum := sha1Hex(content)
-			equal(t, "datas", rec["datas"], b64(content))
-			equal(t, "raw", rec["raw"], b64(content))
-			equal(t, "file_size", rec["file_size"], int64(len(content)))
-			equal(t, "checksum", rec["checksum"], sum)
-			equal(t, "store_fname", rec["store_fname"], sum[:2]+"/"+sum)
-			equal(t, "mimetype", rec["mimetype"], "text/plain")
-			equal(t, "type", rec["type"], "binary")
-			equal(t, "db_datas", rec["db_datas"], false)
+			itest.Equal(t, "datas", rec["datas"], b64(content))
+			itest.Equal(t, "raw", rec["raw"], b64(content))
+			itest.Equal(t, "file_size", rec["file_size"], int64(len(content)))
+			itest.Equal(t, "checksum", rec["checksum"], sum)
+			itest.Equal(t, "store_fname", rec["store_fname"], sum[:2]+"/"+sum)
+			itest.Equal(t, "mimetype", rec["mimetype"], "text/plain")
+			itest.Equal(t, "type", rec["type"], "binary")
+			itest.Equal(t, "db_datas", rec["db_datas"], false)
 			got, err := os.ReadFile(storedPath(root, content))
 			if err != nil || string(got) != content {
 				t.Fatalf("file = %q, %v", got, err)
 			}
-			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas"}, map[string]any{"bin_size": true})
-			equal(t, "datas with bin_size", rec["datas"], fmt.Sprintf("%d.00 bytes", len(content)))
+			rec = readOne(t, e, c, "ir.attachment", id, []any{"datas"}, map[string]any{"bin_size": true})
+			itest.Equal(t, "datas with bin_size", rec["datas"], fmt.Sprintf("%d.00 bytes", len(content)))
 			// raw writes the bytes themselves; the mimetype comes from them
 			// when the name has no known extension.
 			pdf := "%PDF-1.4\nrest of a pdf"
-			id = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "picture", "raw": pdf}}, nil)
-			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "mimetype", "file_size"}, nil)
-			equal(t, "raw datas", rec["datas"], b64(pdf))
-			equal(t, "sniffed mimetype", rec["mimetype"], "application/pdf")
+			id = e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "picture", "raw": pdf}}, nil)
+			rec = readOne(t, e, c, "ir.attachment", id, []any{"datas", "mimetype", "file_size"}, nil)
+			itest.Equal(t, "raw datas", rec["datas"], b64(pdf))
+			itest.Equal(t, "sniffed mimetype", rec["mimetype"], "application/pdf")
 			// A client cannot point a row at a file of its choosing.
-			_, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "evil", "store_fname": "../../../etc/passwd"}}, nil)
+			_, f := e.Kw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "evil", "store_fname": "../../../etc/passwd"}}, nil)
 			if f != nil {
 				t.Fatalf("create with store_fname: %v", f)
 			}
 			// Rewriting the content replaces file, size and checksum.
-			e.mustKw(t, c, "ir.attachment", "write", []any{[]any{id}, map[string]any{"datas": b64("other")}}, nil)
-			rec = e.readOne(t, c, "ir.attachment", id, []any{"datas", "checksum", "file_size"}, nil)
-			equal(t, "rewritten datas", rec["datas"], b64("other"))
-			equal(t, "rewritten checksum", rec["checksum"], sha1Hex("other"))
+			e.MustKw(t, c, "ir.attachment", "write", []any{[]any{id}, map[string]any{"datas": b64("other")}}, nil)
+			rec = readOne(t, e, c, "ir.attachment", id, []any{"datas", "checksum", "file_size"}, nil)
+			itest.Equal(t, "rewritten datas", rec["datas"], b64("other"))
+			itest.Equal(t, "rewritten checksum", rec["checksum"], sha1Hex("other"))
 			if fileExists(t, storedPath(root, pdf)) {
 				t.Error("the file of the replaced content was not collected")
 			}
@@ -115,42 +116,42 @@ func TestAttachmentContent(t *testing.T) {
 // rolled-back transaction neither leaks the file it wrote nor loses a file
 // another attachment uses.
 func TestAttachmentDedupAndCollection(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, root string) {
-		c := jsonCaller{e.srv.URL}
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
+		c := itest.JSONCaller{Base: e.Srv.URL}
 		content := "shared content"
-		a := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "a.txt", "datas": b64(content)}}, nil)
-		b := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "b.txt", "datas": b64(content)}}, nil)
-		ra := e.readOne(t, c, "ir.attachment", a, []any{"store_fname"}, nil)
-		rb := e.readOne(t, c, "ir.attachment", b, []any{"store_fname"}, nil)
-		equal(t, "second attachment's file", rb["store_fname"], ra["store_fname"])
+		a := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "a.txt", "datas": b64(content)}}, nil)
+		b := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "b.txt", "datas": b64(content)}}, nil)
+		ra := readOne(t, e, c, "ir.attachment", a, []any{"store_fname"}, nil)
+		rb := readOne(t, e, c, "ir.attachment", b, []any{"store_fname"}, nil)
+		itest.Equal(t, "second attachment's file", rb["store_fname"], ra["store_fname"])
 		sum := sha1Hex(content)
 		entries, err := os.ReadDir(filepath.Join(root, sum[:2]))
 		if err != nil || len(entries) != 1 {
 			t.Fatalf("files for one content: %v, %v", entries, err)
 		}
-		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{a}}, nil)
+		e.MustKw(t, c, "ir.attachment", "unlink", []any{[]any{a}}, nil)
 		if !fileExists(t, storedPath(root, content)) {
 			t.Fatal("file deleted while another attachment refers to it")
 		}
-		equal(t, "content of the remaining attachment", e.readOne(t, c, "ir.attachment", b, []any{"datas"}, nil)["datas"], b64(content))
+		itest.Equal(t, "content of the remaining attachment", readOne(t, e, c, "ir.attachment", b, []any{"datas"}, nil)["datas"], b64(content))
 
 		// A rolled-back create (no name: a NOT NULL error after the file
 		// was written) with the same content loses nothing...
-		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64(content)}}, nil); f == nil {
+		if _, f := e.Kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64(content)}}, nil); f == nil {
 			t.Fatal("create without a name succeeded")
 		}
 		if !fileExists(t, storedPath(root, content)) {
 			t.Fatal("a rolled-back transaction lost a file another attachment uses")
 		}
 		// ...and with a new content leaves no file behind.
-		if _, f := e.kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64("never committed")}}, nil); f == nil {
+		if _, f := e.Kw(t, c, "ir.attachment", "create", []any{map[string]any{"datas": b64("never committed")}}, nil); f == nil {
 			t.Fatal("create without a name succeeded")
 		}
 		if fileExists(t, storedPath(root, "never committed")) {
 			t.Fatal("a rolled-back transaction leaked its file")
 		}
 
-		e.mustKw(t, c, "ir.attachment", "unlink", []any{[]any{b}}, nil)
+		e.MustKw(t, c, "ir.attachment", "unlink", []any{[]any{b}}, nil)
 		if fileExists(t, storedPath(root, content)) {
 			t.Fatal("file kept after its last attachment was unlinked")
 		}
@@ -163,17 +164,17 @@ func TestAttachmentDedupAndCollection(t *testing.T) {
 // TestAttachmentLocationDB checks the system parameter
 // ir_attachment.location = db: contents go to db_datas, no file.
 func TestAttachmentLocationDB(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, root string) {
-		c := jsonCaller{e.srv.URL}
-		e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "ir_attachment.location", "value": "db"}}, nil)
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
+		c := itest.JSONCaller{Base: e.Srv.URL}
+		e.MustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "ir_attachment.location", "value": "db"}}, nil)
 		content := "kept in the database"
-		id := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "db.txt", "datas": b64(content)}}, nil)
-		rec := e.readOne(t, c, "ir.attachment", id, []any{"datas", "db_datas", "store_fname", "checksum", "file_size"}, nil)
-		equal(t, "datas", rec["datas"], b64(content))
-		equal(t, "db_datas", rec["db_datas"], b64(content))
-		equal(t, "store_fname", rec["store_fname"], false)
-		equal(t, "checksum", rec["checksum"], sha1Hex(content))
-		equal(t, "file_size", rec["file_size"], int64(len(content)))
+		id := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "db.txt", "datas": b64(content)}}, nil)
+		rec := readOne(t, e, c, "ir.attachment", id, []any{"datas", "db_datas", "store_fname", "checksum", "file_size"}, nil)
+		itest.Equal(t, "datas", rec["datas"], b64(content))
+		itest.Equal(t, "db_datas", rec["db_datas"], b64(content))
+		itest.Equal(t, "store_fname", rec["store_fname"], false)
+		itest.Equal(t, "checksum", rec["checksum"], sha1Hex(content))
+		itest.Equal(t, "file_size", rec["file_size"], int64(len(content)))
 		if fileExists(t, storedPath(root, content)) {
 			t.Fatal("a file was written with ir_attachment.location = db")
 		}
@@ -185,57 +186,57 @@ func TestAttachmentLocationDB(t *testing.T) {
 // attachment, nor attach to it; a public attachment may be read, not
 // changed; generate_access_token gives each attachment its token.
 func TestAttachmentAccess(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
-		c := jsonCaller{e.srv.URL}
-		uid := authLogin(t, c, e.db, "demo", "demo")
-		demo := func(method string, args ...any) (any, *faultInfo) {
-			return c.call(t, "object", "execute_kw", e.db, uid, "demo", "ir.attachment", method, args)
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, _ string) {
+		c := itest.JSONCaller{Base: e.Srv.URL}
+		uid := itest.Login(t, c, e.DB, "demo", "demo")
+		demo := func(method string, args ...any) (any, *itest.Fault) {
+			return c.Call(t, "object", "execute_kw", e.DB, uid, "demo", "ir.attachment", method, args)
 		}
-		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Attached"}}, nil)
-		param := e.mustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "attached.param", "value": "x"}}, nil)
-		onPartner := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "p.txt", "datas": b64("partner's"),
+		partner := e.MustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Attached"}}, nil)
+		param := e.MustKw(t, c, "ir.config_parameter", "create", []any{map[string]any{"key": "attached.param", "value": "x"}}, nil)
+		onPartner := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "p.txt", "datas": b64("partner's"),
 			"res_model": "res.partner", "res_id": partner}}, nil)
-		onParam := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "s.txt", "datas": b64("secret"),
+		onParam := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "s.txt", "datas": b64("secret"),
 			"res_model": "ir.config_parameter", "res_id": param}}, nil)
 
 		got, f := demo("read", []any{onPartner}, []any{"datas", "res_name"})
 		if f != nil {
 			t.Fatalf("demo reads the attachment of a partner: %v", f)
 		}
-		equal(t, "demo's read", got.([]any)[0].(map[string]any)["datas"], b64("partner's"))
-		equal(t, "res_name", got.([]any)[0].(map[string]any)["res_name"], "Attached")
+		itest.Equal(t, "demo's read", got.([]any)[0].(map[string]any)["datas"], b64("partner's"))
+		itest.Equal(t, "res_name", got.([]any)[0].(map[string]any)["res_name"], "Attached")
 
 		_, f = demo("read", []any{onParam}, []any{"datas"})
-		wantFault(t, c, f, 4, "")
+		itest.WantFault(t, c.Protocol(), f, 4, "")
 		ids, f := demo("search", []any{[]any{"id", "in", []any{onPartner, onParam}}})
 		if f != nil {
 			t.Fatal(f)
 		}
-		equal(t, "demo's search", ids, []any{onPartner})
+		itest.Equal(t, "demo's search", ids, []any{onPartner})
 		_, f = demo("create", map[string]any{"name": "x.txt", "datas": b64("x"), "res_model": "ir.config_parameter", "res_id": param})
-		wantFault(t, c, f, 4, "")
+		itest.WantFault(t, c.Protocol(), f, 4, "")
 		_, f = demo("write", []any{onPartner}, map[string]any{"res_model": "ir.config_parameter", "res_id": param})
-		wantFault(t, c, f, 4, "")
+		itest.WantFault(t, c.Protocol(), f, 4, "")
 
 		// Public: readable by a user who cannot read the record, not
 		// writable.
-		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{onParam}, map[string]any{"public": true}}, nil)
+		e.MustKw(t, c, "ir.attachment", "write", []any{[]any{onParam}, map[string]any{"public": true}}, nil)
 		got, f = demo("read", []any{onParam}, []any{"datas"})
 		if f != nil {
 			t.Fatalf("demo reads a public attachment: %v", f)
 		}
-		equal(t, "public datas", got.([]any)[0].(map[string]any)["datas"], b64("secret"))
+		itest.Equal(t, "public datas", got.([]any)[0].(map[string]any)["datas"], b64("secret"))
 		_, f = demo("write", []any{onParam}, map[string]any{"name": "changed"})
-		wantFault(t, c, f, 4, "")
+		itest.WantFault(t, c.Protocol(), f, 4, "")
 
 		// Markup from a user who may not change views is served as text.
 		page, f := demo("create", map[string]any{"name": "page.html", "datas": b64("<script>alert(1)</script>")})
 		if f != nil {
 			t.Fatal(f)
 		}
-		equal(t, "mimetype of demo's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/plain")
-		page = e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "page.html", "datas": b64("<p>admin's</p>")}}, nil)
-		equal(t, "mimetype of admin's page", e.readOne(t, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/html")
+		itest.Equal(t, "mimetype of demo's page", readOne(t, e, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/plain")
+		page = e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "page.html", "datas": b64("<p>admin's</p>")}}, nil)
+		itest.Equal(t, "mimetype of admin's page", readOne(t, e, c, "ir.attachment", page, []any{"mimetype"}, nil)["mimetype"], "text/html")
 
 		// An attachment of no record is its creator's.
 		mine, f := demo("create", map[string]any{"name": "mine.txt", "datas": b64("mine")})
@@ -255,8 +256,8 @@ func TestAttachmentAccess(t *testing.T) {
 			t.Fatalf("tokens = %#v", tokens)
 		}
 		again, _ := demo("generate_access_token", []any{onPartner})
-		equal(t, "second generate_access_token", again, tokens)
-		equal(t, "stored token", e.readOne(t, c, "ir.attachment", onPartner, []any{"access_token"}, nil)["access_token"], list[0])
+		itest.Equal(t, "second generate_access_token", again, tokens)
+		itest.Equal(t, "stored token", readOne(t, e, c, "ir.attachment", onPartner, []any{"access_token"}, nil)["access_token"], list[0])
 	})
 }
 
@@ -267,48 +268,48 @@ func TestAttachmentAccess(t *testing.T) {
 // attachment, and so does deleting the record, whose file is then
 // collected.
 func TestAttachmentFields(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, root string) {
-		e.eachProtocol(t, func(t *testing.T, c caller) {
-			desc := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"image_1920"}, []any{"attachment", "store", "type"}}, nil).(map[string]any)
-			equal(t, "fields_get image_1920", desc["image_1920"], map[string]any{"attachment": true, "store": true, "type": "binary"})
-			content := "not an image, but a field value of " + c.protocol()
-			p := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
-			equal(t, "image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
-			equal(t, "image_1920 with bin_size", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, map[string]any{"bin_size": true})["image_1920"],
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
+		e.EachProtocol(t, func(t *testing.T, c itest.Caller) {
+			desc := e.MustKw(t, c, "res.partner", "fields_get", []any{[]any{"image_1920"}, []any{"attachment", "store", "type"}}, nil).(map[string]any)
+			itest.Equal(t, "fields_get image_1920", desc["image_1920"], map[string]any{"attachment": true, "store": true, "type": "binary"})
+			content := "not an image, but a field value of " + c.Protocol()
+			p := e.MustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "With image", "image_1920": b64(content)}}, nil)
+			itest.Equal(t, "image_1920", readOne(t, e, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64(content))
+			itest.Equal(t, "image_1920 with bin_size", readOne(t, e, c, "res.partner", p, []any{"image_1920"}, map[string]any{"bin_size": true})["image_1920"],
 				fmt.Sprintf("%d.00 bytes", len(content)))
 			dom := []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}, []any{"res_field", "=", "image_1920"}}
-			atts := e.mustKw(t, c, "ir.attachment", "search_read", []any{dom, []any{"name", "store_fname", "file_size"}}, nil).([]any)
+			atts := e.MustKw(t, c, "ir.attachment", "search_read", []any{dom, []any{"name", "store_fname", "file_size"}}, nil).([]any)
 			if len(atts) != 1 {
 				t.Fatalf("attachments of the field: %v", atts)
 			}
 			sum := sha1Hex(content)
-			equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
+			itest.Equal(t, "the field's attachment", atts[0].(map[string]any)["store_fname"], sum[:2]+"/"+sum)
 			hasImage := []any{[]any{"id", "=", p}, []any{"image_1920", "!=", false}}
 			noImage := []any{[]any{"id", "=", p}, []any{"image_1920", "=", false}}
-			equal(t, "partners with an image", e.count(t, "res.partner", hasImage), int64(1))
-			equal(t, "partners without an image", e.count(t, "res.partner", noImage), int64(0))
+			itest.Equal(t, "partners with an image", e.Count(t, "res.partner", hasImage), int64(1))
+			itest.Equal(t, "partners without an image", e.Count(t, "res.partner", noImage), int64(0))
 			// A search that names neither res_field nor id does not list it.
-			equal(t, "the record's listed attachments", e.count(t, "ir.attachment", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}}), int64(0))
+			itest.Equal(t, "the record's listed attachments", e.Count(t, "ir.attachment", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", p}}), int64(0))
 			if !fileExists(t, storedPath(root, content)) {
 				t.Fatal("no file for the field's value")
 			}
 			// Rewritten: the same attachment, a new file, the old one gone.
-			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64("second " + content)}}, nil)
-			equal(t, "rewritten image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64("second "+content))
-			equal(t, "attachments after a rewrite", e.count(t, "ir.attachment", dom), int64(1))
+			e.MustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64("second " + content)}}, nil)
+			itest.Equal(t, "rewritten image_1920", readOne(t, e, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], b64("second "+content))
+			itest.Equal(t, "attachments after a rewrite", e.Count(t, "ir.attachment", dom), int64(1))
 			if fileExists(t, storedPath(root, content)) {
 				t.Error("the replaced value's file was not collected")
 			}
 			// Emptied: no attachment left.
-			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
-			equal(t, "emptied image_1920", e.readOne(t, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
-			equal(t, "attachments after emptying", e.count(t, "ir.attachment", dom), int64(0))
-			equal(t, "emptied: partners with an image", e.count(t, "res.partner", hasImage), int64(0))
-			equal(t, "emptied: partners without an image", e.count(t, "res.partner", noImage), int64(1))
+			e.MustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": false}}, nil)
+			itest.Equal(t, "emptied image_1920", readOne(t, e, c, "res.partner", p, []any{"image_1920"}, nil)["image_1920"], false)
+			itest.Equal(t, "attachments after emptying", e.Count(t, "ir.attachment", dom), int64(0))
+			itest.Equal(t, "emptied: partners with an image", e.Count(t, "res.partner", hasImage), int64(0))
+			itest.Equal(t, "emptied: partners without an image", e.Count(t, "res.partner", noImage), int64(1))
 			// Deleted with the record.
-			e.mustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
-			e.mustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
-			equal(t, "attachments after the record's unlink", e.count(t, "ir.attachment", dom), int64(0))
+			e.MustKw(t, c, "res.partner", "write", []any{[]any{p}, map[string]any{"image_1920": b64(content)}}, nil)
+			e.MustKw(t, c, "res.partner", "unlink", []any{[]any{p}}, nil)
+			itest.Equal(t, "attachments after the record's unlink", e.Count(t, "ir.attachment", dom), int64(0))
 			if fileExists(t, storedPath(root, content)) {
 				t.Error("the deleted record's file was not collected")
 			}
@@ -324,11 +325,11 @@ const largeSize = 50 << 20
 // measures what each call allocates: the write goes from the base64 text
 // to the file while hashing, without a decoded copy; the read holds the
 // base64 text it answers and no decoded copy beside it. The figures are
-// logged (go test ./integration -run TestAttachmentLargeFile -v).
+// logged (go test ./integration/database -run TestAttachmentLargeFile -v).
 func TestAttachmentLargeFile(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, root string) {
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
 		ctx := context.Background()
-		id, err := e.set.Auth.Password(ctx, services.Credentials{DB: e.db, UID: 2, Password: adminPassword})
+		id, err := e.Set.Auth.Password(ctx, services.Credentials{DB: e.DB, UID: 2, Password: itest.AdminPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,12 +339,12 @@ func TestAttachmentLargeFile(t *testing.T) {
 		content = nil
 		var att any
 		created := allocatedBy(func() {
-			att, err = e.set.Object.Execute(ctx, id, "ir.attachment", "create", []any{map[string]any{"name": "large.bin", "datas": text}}, nil)
+			att, err = e.Set.Object.Execute(ctx, id, "ir.attachment", "create", []any{map[string]any{"name": "large.bin", "datas": text}}, nil)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: create of a %d MB attachment allocated %.1f MB", e.name, largeSize>>20, float64(created)/(1<<20))
+		t.Logf("%s: create of a %d MB attachment allocated %.1f MB", e.Name, largeSize>>20, float64(created)/(1<<20))
 		if created > 8<<20 {
 			t.Errorf("create allocated %d bytes: the content was held in memory", created)
 		}
@@ -354,12 +355,12 @@ func TestAttachmentLargeFile(t *testing.T) {
 		}
 		var got any
 		read := allocatedBy(func() {
-			got, err = e.set.Object.Execute(ctx, id, "ir.attachment", "read", []any{[]any{att}, []any{"datas"}}, nil)
+			got, err = e.Set.Object.Execute(ctx, id, "ir.attachment", "read", []any{[]any{att}, []any{"datas"}}, nil)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: read of it (%.1f MB of base64) allocated %.1f MB", e.name, float64(len(text))/(1<<20), float64(read)/(1<<20))
+		t.Logf("%s: read of it (%.1f MB of base64) allocated %.1f MB", e.Name, float64(len(text))/(1<<20), float64(read)/(1<<20))
 		if read > uint64(len(text))+8<<20 {
 			t.Errorf("read allocated %d bytes for %d of text: a decoded copy was held beside it", read, len(text))
 		}
@@ -396,18 +397,18 @@ func recordsOf(v any) []models.Record {
 // db.drop deletes them, as Odoo does with its filestore.
 func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 	dir := t.TempDir()
-	eachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		c := jsonCaller{e.srv.URL}
+	itest.EachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		c := itest.JSONCaller{Base: e.Srv.URL}
 		content := "travels with its database"
-		e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "t.txt", "datas": b64(content)}}, nil)
-		copyName, renamed := uniqueName("it_copy_"), uniqueName("it_renamed_")
-		if _, f := c.call(t, "db", "duplicate_database", masterPassword, e.db, copyName); f != nil {
+		e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "t.txt", "datas": b64(content)}}, nil)
+		copyName, renamed := itest.UniqueName("it_copy_"), itest.UniqueName("it_renamed_")
+		if _, f := c.Call(t, "db", "duplicate_database", itest.MasterPassword, e.DB, copyName); f != nil {
 			t.Fatalf("duplicate_database: %v", f)
 		}
 		if !fileExists(t, storedPath(filepath.Join(dir, copyName), content)) {
 			t.Fatal("the copy has no file")
 		}
-		got, f := c.call(t, "object", "execute_kw", copyName, int64(2), adminPassword, "ir.attachment", "search_read",
+		got, f := c.Call(t, "object", "execute_kw", copyName, int64(2), itest.AdminPassword, "ir.attachment", "search_read",
 			[]any{[]any{[]any{"name", "=", "t.txt"}}, []any{"datas"}})
 		if f != nil {
 			t.Fatal(f)
@@ -415,19 +416,19 @@ func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 		if rows := got.([]any); len(rows) != 1 || rows[0].(map[string]any)["datas"] != b64(content) {
 			t.Fatalf("the copy reads %v", got)
 		}
-		if _, f := c.call(t, "db", "rename", masterPassword, copyName, renamed); f != nil {
+		if _, f := c.Call(t, "db", "rename", itest.MasterPassword, copyName, renamed); f != nil {
 			t.Fatalf("rename: %v", f)
 		}
 		if fileExists(t, filepath.Join(dir, copyName)) || !fileExists(t, storedPath(filepath.Join(dir, renamed), content)) {
 			t.Fatal("the files did not move with the renamed database")
 		}
-		if _, f := c.call(t, "db", "drop", masterPassword, renamed); f != nil {
+		if _, f := c.Call(t, "db", "drop", itest.MasterPassword, renamed); f != nil {
 			t.Fatalf("drop: %v", f)
 		}
 		if fileExists(t, filepath.Join(dir, renamed)) {
 			t.Fatal("the dropped database's files are left")
 		}
-		if !fileExists(t, storedPath(filepath.Join(dir, e.db), content)) {
+		if !fileExists(t, storedPath(filepath.Join(dir, e.DB), content)) {
 			t.Fatal("the source lost its file")
 		}
 	})
@@ -438,14 +439,14 @@ func TestAttachmentFilesFollowTheDatabase(t *testing.T) {
 // session whose user reads its record, with its access_token, or once
 // public, its content streamed from its file.
 func TestAttachmentDownload(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *env, _ string) {
-		c := jsonCaller{e.srv.URL}
-		partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Downloads"}}, nil)
-		att := e.mustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "report.pdf", "datas": b64("%PDF-1.4 report"),
+	attachmentEnv(t, func(t *testing.T, e *itest.Env, _ string) {
+		c := itest.JSONCaller{Base: e.Srv.URL}
+		partner := e.MustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Downloads"}}, nil)
+		att := e.MustKw(t, c, "ir.attachment", "create", []any{map[string]any{"name": "report.pdf", "datas": b64("%PDF-1.4 report"),
 			"res_model": "res.partner", "res_id": partner}}, nil)
 		get := func(query string, cookie ...string) (int, string, http.Header) {
 			t.Helper()
-			req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/web/content/%v?db=%s%s", e.srv.URL, att, e.db, query), nil)
+			req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/web/content/%v?db=%s%s", e.Srv.URL, att, e.DB, query), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -472,21 +473,21 @@ func TestAttachmentDownload(t *testing.T) {
 		// As Odoo's auth='public': the web session's user when there is
 		// one, who reads the partner and so its attachment; a session that
 		// is not valid is the public user's request.
-		sid := authWebSession(t, e.srv.URL, e.db, "admin", adminPassword)
+		sid := itest.WebSession(t, e.Srv.URL, e.DB, "admin", itest.AdminPassword)
 		if status, body, _ := get("", sid); status != http.StatusOK || body != "%PDF-1.4 report" {
 			t.Fatalf("with admin's web session: HTTP %d %q", status, body)
 		}
 		if status, body, _ := get("", "not-a-session-"+sid[:8]); status == http.StatusOK {
 			t.Fatalf("a made-up session was served as a user: %q", body)
 		}
-		tokens := e.mustKw(t, c, "ir.attachment", "generate_access_token", []any{[]any{att}}, nil).([]any)
+		tokens := e.MustKw(t, c, "ir.attachment", "generate_access_token", []any{[]any{att}}, nil).([]any)
 		status, body, h := get("&access_token=" + tokens[0].(string))
 		if status != http.StatusOK || body != "%PDF-1.4 report" {
 			t.Fatalf("with the access_token: HTTP %d %q", status, body)
 		}
-		equal(t, "Content-Type", h.Get("Content-Type"), "application/pdf")
-		equal(t, "Content-Disposition", h.Get("Content-Disposition"), `inline; filename=report.pdf`)
-		e.mustKw(t, c, "ir.attachment", "write", []any{[]any{att}, map[string]any{"public": true}}, nil)
+		itest.Equal(t, "Content-Type", h.Get("Content-Type"), "application/pdf")
+		itest.Equal(t, "Content-Disposition", h.Get("Content-Disposition"), `inline; filename=report.pdf`)
+		e.MustKw(t, c, "ir.attachment", "write", []any{[]any{att}, map[string]any{"public": true}}, nil)
 		if status, body, _ := get(""); status != http.StatusOK || body != "%PDF-1.4 report" {
 			t.Fatalf("public: HTTP %d %q", status, body)
 		}

@@ -1,4 +1,4 @@
-package integration_test
+package database_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -17,19 +18,16 @@ import (
 // and JSON-RPC on every store: the master password guards every protected
 // method, and with it databases are created, copied, renamed and dropped.
 func TestDB(t *testing.T) {
-	for name, mk := range stores(t) {
+	for name, mk := range itest.Stores(t) {
 		t.Run(name, func(t *testing.T) {
 			store := mk(t)
 			t.Cleanup(func() { store.Close() })
-			set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword})
+			set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword})
 			// fixture is a database that refused calls must leave as it is.
-			fixture := uniqueName("itdb_")
-			dbDropLater(t, set, fixture)
-			if err := set.Database.Create(context.Background(), fixture, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range []caller{xmlCaller{url}, jsonCaller{url}} {
-				t.Run(c.protocol(), func(t *testing.T) {
+			fixture := itest.UniqueName("itdb_")
+			dbCopyTemplate(t, store, set, fixture)
+			for _, c := range []itest.Caller{itest.XMLCaller{Base: url}, itest.JSONCaller{Base: url}} {
+				t.Run(c.Protocol(), func(t *testing.T) {
 					t.Run("wrong master password", func(t *testing.T) { testDBWrongMaster(t, c, set, fixture) })
 					t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
 					t.Run("no master password", func(t *testing.T) { testDBNoParams(t, c) })
@@ -41,12 +39,29 @@ func TestDB(t *testing.T) {
 				})
 			}
 			t.Run("list_db off", func(t *testing.T) {
-				_, offURL := dbServe(t, store, services.Config{ListDB: false, MasterPassword: masterPassword})
-				for _, c := range []caller{xmlCaller{offURL}, jsonCaller{offURL}} {
-					t.Run(c.protocol(), func(t *testing.T) { testDBListOff(t, c, set, fixture) })
+				_, offURL := dbServe(t, store, services.Config{ListDB: false, MasterPassword: itest.MasterPassword})
+				for _, c := range []itest.Caller{itest.XMLCaller{Base: offURL}, itest.JSONCaller{Base: offURL}} {
+					t.Run(c.Protocol(), func(t *testing.T) { testDBListOff(t, c, set, fixture) })
 				}
 			})
 		})
+	}
+}
+
+// dbCopyTemplate makes database name on store, without demo data, as a
+// copy of the template (itest.CreateFromTemplate), or by creating it where
+// there is none; its admin's password is itest.AdminPassword. It is
+// dropped when the test ends. The tests of creation itself create over
+// RPC; the others start from a copy, which costs a file copy instead of
+// installing Odoo's models.
+func dbCopyTemplate(t *testing.T, store models.Store, set *services.Set, name string) {
+	t.Helper()
+	dbDropLater(t, set, name)
+	if itest.CreateFromTemplate(t, store, set, name, false) {
+		return
+	}
+	if err := set.Database.Create(context.Background(), name, services.CreateOptions{AdminPassword: itest.AdminPassword, AdminLogin: "admin"}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -59,7 +74,7 @@ func dbServe(t *testing.T, store models.Store, cfg services.Config) (*services.S
 // dbServeWith is dbServe with the handler's options.
 func dbServeWith(t *testing.T, store models.Store, cfg services.Config, opts godoorpc.Options) (*services.Set, string) {
 	t.Helper()
-	set := newSet(store, cfg)
+	set := itest.NewSet(store, cfg)
 	h := godoorpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
@@ -76,23 +91,14 @@ func dbDropLater(t *testing.T, set *services.Set, name string) {
 	})
 }
 
-func dbMust(t *testing.T, c caller, method string, args ...any) any {
+func dbExists(t *testing.T, c itest.Caller, name string) bool {
 	t.Helper()
-	v, f := c.call(t, "db", method, args...)
-	if f != nil {
-		t.Fatalf("db.%s: unexpected fault %d: %s", method, f.Code, f.String)
-	}
-	return v
+	return itest.MustDB(t, c, "db_exist", name) == true
 }
 
-func dbExists(t *testing.T, c caller, name string) bool {
+func dbListed(t *testing.T, c itest.Caller, name string) bool {
 	t.Helper()
-	return dbMust(t, c, "db_exist", name) == true
-}
-
-func dbListed(t *testing.T, c caller, name string) bool {
-	t.Helper()
-	for _, n := range dbMust(t, c, "list").([]any) {
+	for _, n := range itest.MustDB(t, c, "list").([]any) {
 		if n == name {
 			return true
 		}
@@ -101,9 +107,9 @@ func dbListed(t *testing.T, c caller, name string) bool {
 }
 
 // dbLogin returns common.login's answer on db.
-func dbLogin(t *testing.T, c caller, db, login, password string) any {
+func dbLogin(t *testing.T, c itest.Caller, db, login, password string) any {
 	t.Helper()
-	v, f := c.call(t, "common", "login", db, login, password)
+	v, f := c.Call(t, "common", "login", db, login, password)
 	if f != nil {
 		t.Fatalf("login on %s: unexpected fault %d: %s", db, f.Code, f.String)
 	}
@@ -112,16 +118,16 @@ func dbLogin(t *testing.T, c caller, db, login, password string) any {
 
 // wantAccessDenied checks the fault of a refused master password: code 3
 // and, over XML-RPC, exactly Odoo's "Access Denied".
-func wantAccessDenied(t *testing.T, c caller, f *faultInfo) {
+func wantAccessDenied(t *testing.T, c itest.Caller, f *itest.Fault) {
 	t.Helper()
-	wantFault(t, c, f, 3, "Access Denied")
-	if f != nil && c.protocol() == "xmlrpc" && f.String != "Access Denied" {
+	itest.WantFault(t, c.Protocol(), f, 3, "Access Denied")
+	if f != nil && c.Protocol() == "xmlrpc" && f.String != "Access Denied" {
 		t.Errorf("faultString = %q, want exactly Access Denied", f.String)
 	}
 }
 
-func testDBWrongMaster(t *testing.T, c caller, set *services.Set, fixture string) {
-	fresh := uniqueName("itdb_")
+func testDBWrongMaster(t *testing.T, c itest.Caller, set *services.Set, fixture string) {
+	fresh := itest.UniqueName("itdb_")
 	dbDropLater(t, set, fresh)
 	calls := []struct {
 		method string
@@ -137,9 +143,9 @@ func testDBWrongMaster(t *testing.T, c caller, set *services.Set, fixture string
 		{"restore", func(m string) []any { return []any{m, fresh, "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="} }},
 		{"migrate_databases", func(m string) []any { return []any{m, []any{fixture}} }},
 	}
-	for _, master := range []string{"wrong", "", strings.ToUpper(masterPassword), masterPassword + " "} {
+	for _, master := range []string{"wrong", "", strings.ToUpper(itest.MasterPassword), itest.MasterPassword + " "} {
 		for _, call := range calls {
-			_, f := c.call(t, "db", call.method, call.args(master)...)
+			_, f := c.Call(t, "db", call.method, call.args(master)...)
 			if f == nil {
 				t.Errorf("db.%s with master password %q: no fault", call.method, master)
 				continue
@@ -154,34 +160,34 @@ func testDBWrongMaster(t *testing.T, c caller, set *services.Set, fixture string
 	if dbExists(t, c, fresh) {
 		t.Errorf("%s was created by a refused call", fresh)
 	}
-	if _, f := c.call(t, "db", "list_countries", "hijacked-master"); f == nil {
+	if _, f := c.Call(t, "db", "list_countries", "hijacked-master"); f == nil {
 		t.Error("a refused change_admin_password changed the master password")
 	}
-	dbMust(t, c, "list_countries", masterPassword)
+	itest.MustDB(t, c, "list_countries", itest.MasterPassword)
 }
 
 // testDBNoParams calls the functions that take the master password first
 // without any parameter: Odoo's dispatch takes it by index, an
 // IndexError of the parameters (a tuple on XML-RPC, a list on JSON-RPC).
 // The others bind their parameters as usual.
-func testDBNoParams(t *testing.T, c caller) {
+func testDBNoParams(t *testing.T, c itest.Caller) {
 	seq := "list"
-	if c.protocol() == "xmlrpc" {
+	if c.Protocol() == "xmlrpc" {
 		seq = "tuple"
 	}
 	for _, method := range []string{"list_countries", "create_database", "duplicate_database", "drop", "rename",
 		"change_admin_password", "dump", "restore", "migrate_databases"} {
 		t.Run(method, func(t *testing.T) {
-			_, f := c.call(t, "db", method)
-			wantExact(t, c, f, 1, "builtins.IndexError", seq+" index out of range")
+			_, f := c.Call(t, "db", method)
+			itest.WantExact(t, c.Protocol(), f, 1, "builtins.IndexError", seq+" index out of range")
 		})
 	}
-	_, f := c.call(t, "db", "db_exist")
-	wantExact(t, c, f, 1, "builtins.TypeError", "exp_db_exist() missing 1 required positional argument: 'db_name'")
+	_, f := c.Call(t, "db", "db_exist")
+	itest.WantExact(t, c.Protocol(), f, 1, "builtins.TypeError", "exp_db_exist() missing 1 required positional argument: 'db_name'")
 }
 
-func testDBListCountries(t *testing.T, c caller) {
-	v := dbMust(t, c, "list_countries", masterPassword)
+func testDBListCountries(t *testing.T, c itest.Caller) {
+	v := itest.MustDB(t, c, "list_countries", itest.MasterPassword)
 	list, ok := v.([]any)
 	if !ok || len(list) < 2 {
 		t.Fatalf("list_countries = %#v, want a list of pairs", v)
@@ -209,64 +215,64 @@ func testDBListCountries(t *testing.T, c caller) {
 	}
 }
 
-func testDBLifecycle(t *testing.T, c caller, set *services.Set) {
-	name, copyName, renamed := uniqueName("itdb_"), uniqueName("itdb_"), uniqueName("itdb_")
+func testDBLifecycle(t *testing.T, c itest.Caller, set *services.Set) {
+	name, copyName, renamed := itest.UniqueName("itdb_"), itest.UniqueName("itdb_"), itest.UniqueName("itdb_")
 	for _, n := range []string{name, copyName, renamed} {
 		dbDropLater(t, set, n)
 	}
 	pw := "pw-" + name
 
-	equal(t, "create_database", dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin"), true)
+	itest.Equal(t, "create_database", itest.MustDB(t, c, "create_database", itest.MasterPassword, name, false, "en_US", pw, "admin"), true)
 	if !dbListed(t, c, name) {
 		t.Fatalf("%s is not in db.list after create_database", name)
 	}
-	equal(t, "login in the new database", dbLogin(t, c, name, "admin", pw), int64(2))
-	equal(t, "login with another password", dbLogin(t, c, name, "admin", adminPassword), false)
+	itest.Equal(t, "login in the new database", dbLogin(t, c, name, "admin", pw), int64(2))
+	itest.Equal(t, "login with another password", dbLogin(t, c, name, "admin", itest.AdminPassword), false)
 	// No demo data was asked for.
-	equal(t, "demo login", dbLogin(t, c, name, "demo", "demo"), false)
+	itest.Equal(t, "demo login", dbLogin(t, c, name, "demo", "demo"), false)
 	// Odoo answers fault 1 (odoo.service.db.DatabaseExists), godoo fault 2:
 	// only the refusal is checked here.
-	_, f := c.call(t, "db", "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	_, f := c.Call(t, "db", "create_database", itest.MasterPassword, name, false, "en_US", pw, "admin")
 	if f == nil || !strings.Contains(f.String, "already exists") {
 		t.Errorf("create_database of an existing name: %#v, want an \"already exists\" fault", f)
 	}
-	equal(t, "login after the refused create", dbLogin(t, c, name, "admin", pw), int64(2))
+	itest.Equal(t, "login after the refused create", dbLogin(t, c, name, "admin", pw), int64(2))
 
-	equal(t, "duplicate_database", dbMust(t, c, "duplicate_database", masterPassword, name, copyName), true)
+	itest.Equal(t, "duplicate_database", itest.MustDB(t, c, "duplicate_database", itest.MasterPassword, name, copyName), true)
 	if !dbListed(t, c, name) || !dbListed(t, c, copyName) {
 		t.Fatalf("after duplicate_database, db.list lacks %s or %s", name, copyName)
 	}
-	equal(t, "login in the copy", dbLogin(t, c, copyName, "admin", pw), int64(2))
+	itest.Equal(t, "login in the copy", dbLogin(t, c, copyName, "admin", pw), int64(2))
 	// As in Odoo, the copy gets its own database.uuid.
 	if u, cu := dbUUID(t, c, name, pw), dbUUID(t, c, copyName, pw); u == "" || u == cu {
 		t.Errorf("database.uuid of the original %q and of the copy %q, want two different ones", u, cu)
 	}
 
-	equal(t, "rename", dbMust(t, c, "rename", masterPassword, copyName, renamed), true)
+	itest.Equal(t, "rename", itest.MustDB(t, c, "rename", itest.MasterPassword, copyName, renamed), true)
 	if dbListed(t, c, copyName) || !dbListed(t, c, renamed) {
-		t.Fatalf("after rename %s -> %s, db.list = %v", copyName, renamed, dbMust(t, c, "list"))
+		t.Fatalf("after rename %s -> %s, db.list = %v", copyName, renamed, itest.MustDB(t, c, "list"))
 	}
-	equal(t, "login under the new name", dbLogin(t, c, renamed, "admin", pw), int64(2))
-	_, f = c.call(t, "common", "login", copyName, "admin", pw)
-	wantFault(t, c, f, 1, "does not exist")
+	itest.Equal(t, "login under the new name", dbLogin(t, c, renamed, "admin", pw), int64(2))
+	_, f = c.Call(t, "common", "login", copyName, "admin", pw)
+	itest.WantFault(t, c.Protocol(), f, 1, "does not exist")
 
-	equal(t, "drop", dbMust(t, c, "drop", masterPassword, renamed), true)
+	itest.Equal(t, "drop", itest.MustDB(t, c, "drop", itest.MasterPassword, renamed), true)
 	if dbListed(t, c, renamed) || dbExists(t, c, renamed) {
 		t.Errorf("%s still exists after drop", renamed)
 	}
-	equal(t, "drop of a missing database", dbMust(t, c, "drop", masterPassword, renamed), false)
-	equal(t, "drop", dbMust(t, c, "drop", masterPassword, name), true)
+	itest.Equal(t, "drop of a missing database", itest.MustDB(t, c, "drop", itest.MasterPassword, renamed), false)
+	itest.Equal(t, "drop", itest.MustDB(t, c, "drop", itest.MasterPassword, name), true)
 	if dbListed(t, c, name) {
 		t.Errorf("%s still listed after drop", name)
 	}
-	_, f = c.call(t, "common", "login", name, "admin", pw)
-	wantFault(t, c, f, 1, "does not exist")
+	_, f = c.Call(t, "common", "login", name, "admin", pw)
+	itest.WantFault(t, c.Protocol(), f, 1, "does not exist")
 }
 
 // dbUUID reads database.uuid as admin.
-func dbUUID(t *testing.T, c caller, db, password string) string {
+func dbUUID(t *testing.T, c itest.Caller, db, password string) string {
 	t.Helper()
-	v, f := c.call(t, "object", "execute_kw", db, int64(2), password, "ir.config_parameter", "search_read",
+	v, f := c.Call(t, "object", "execute_kw", db, int64(2), password, "ir.config_parameter", "search_read",
 		[]any{[]any{[]any{"key", "=", "database.uuid"}}}, map[string]any{"fields": []any{"value"}})
 	if f != nil {
 		t.Fatalf("read database.uuid of %s: %d %s", db, f.Code, f.String)
@@ -279,27 +285,27 @@ func dbUUID(t *testing.T, c caller, db, password string) string {
 	return s
 }
 
-func testDBUnsupported(t *testing.T, c caller, fixture string) {
+func testDBUnsupported(t *testing.T, c itest.Caller, fixture string) {
 	for method, args := range map[string][]any{
-		"migrate_databases": {masterPassword, []any{fixture}},
+		"migrate_databases": {itest.MasterPassword, []any{fixture}},
 	} {
-		_, f := c.call(t, "db", method, args...)
-		wantFault(t, c, f, 1, "not supported")
+		_, f := c.Call(t, "db", method, args...)
+		itest.WantFault(t, c.Protocol(), f, 1, "not supported")
 	}
 }
 
 // testDBChangeMaster runs change_admin_password on a server of its own, so
 // that the other sub-tests keep their master password.
-func testDBChangeMaster(t *testing.T, c caller, store models.Store) {
+func testDBChangeMaster(t *testing.T, c itest.Caller, store models.Store) {
 	var saved []string
-	_, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword,
+	_, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword,
 		SaveMasterPassword: func(h string) error { saved = append(saved, h); return nil }})
 	c = dbSameProtocol(c, url)
 	const newMaster = "new-Master-2"
-	equal(t, "change_admin_password", dbMust(t, c, "change_admin_password", masterPassword, newMaster), true)
-	_, f := c.call(t, "db", "list_countries", masterPassword)
+	itest.Equal(t, "change_admin_password", itest.MustDB(t, c, "change_admin_password", itest.MasterPassword, newMaster), true)
+	_, f := c.Call(t, "db", "list_countries", itest.MasterPassword)
 	wantAccessDenied(t, c, f)
-	dbMust(t, c, "list_countries", newMaster)
+	itest.MustDB(t, c, "list_countries", newMaster)
 
 	// The new master password is saved hashed, and the hash is a master
 	// password the next start accepts.
@@ -309,41 +315,41 @@ func testDBChangeMaster(t *testing.T, c caller, store models.Store) {
 	if ok, _ := auth.VerifyPassword(newMaster, saved[0], 1); !ok {
 		t.Fatal("the saved hash does not verify the new master password")
 	}
-	next := newSet(store, services.Config{ListDB: true, MasterPassword: saved[0]})
+	next := itest.NewSet(store, services.Config{ListDB: true, MasterPassword: saved[0]})
 	if _, err := next.Database.ListCountries(newMaster); err != nil {
 		t.Errorf("hashed master password refused the new password: %v", err)
 	}
-	if _, err := next.Database.ListCountries(masterPassword); err == nil {
+	if _, err := next.Database.ListCountries(itest.MasterPassword); err == nil {
 		t.Error("hashed master password accepted the old password")
 	}
 }
 
-func dbSameProtocol(c caller, url string) caller {
-	if c.protocol() == "xmlrpc" {
-		return xmlCaller{url}
+func dbSameProtocol(c itest.Caller, url string) itest.Caller {
+	if c.Protocol() == "xmlrpc" {
+		return itest.XMLCaller{Base: url}
 	}
-	return jsonCaller{url}
+	return itest.JSONCaller{Base: url}
 }
 
 // testDBListOff checks list_db = False: listing and every management
 // method are refused even with the right master password (Odoo's
 // check_db_management_enabled); the unguarded methods still answer.
-func testDBListOff(t *testing.T, c caller, set *services.Set, fixture string) {
-	fresh := uniqueName("itdb_")
+func testDBListOff(t *testing.T, c itest.Caller, set *services.Set, fixture string) {
+	fresh := itest.UniqueName("itdb_")
 	dbDropLater(t, set, fresh)
-	_, f := c.call(t, "db", "list")
+	_, f := c.Call(t, "db", "list")
 	wantAccessDenied(t, c, f)
 	for method, args := range map[string][]any{
-		"create_database":       {masterPassword, fresh, false, "en_US", "pw", "admin"},
-		"duplicate_database":    {masterPassword, fixture, fresh},
-		"drop":                  {masterPassword, fixture},
-		"rename":                {masterPassword, fixture, fresh},
-		"change_admin_password": {masterPassword, "hijacked-master"},
-		"dump":                  {masterPassword, fixture, "zip"},
-		"restore":               {masterPassword, fresh, "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
-		"migrate_databases":     {masterPassword, []any{fixture}},
+		"create_database":       {itest.MasterPassword, fresh, false, "en_US", "pw", "admin"},
+		"duplicate_database":    {itest.MasterPassword, fixture, fresh},
+		"drop":                  {itest.MasterPassword, fixture},
+		"rename":                {itest.MasterPassword, fixture, fresh},
+		"change_admin_password": {itest.MasterPassword, "hijacked-master"},
+		"dump":                  {itest.MasterPassword, fixture, "zip"},
+		"restore":               {itest.MasterPassword, fresh, "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},
+		"migrate_databases":     {itest.MasterPassword, []any{fixture}},
 	} {
-		_, f := c.call(t, "db", method, args...)
+		_, f := c.Call(t, "db", method, args...)
 		if f == nil {
 			t.Errorf("db.%s with list_db off: no fault", method)
 			continue
@@ -354,9 +360,9 @@ func testDBListOff(t *testing.T, c caller, set *services.Set, fixture string) {
 		t.Error("a refused call changed the databases")
 	}
 	// The master password did not change, and the unguarded methods answer.
-	dbMust(t, c, "list_countries", masterPassword)
-	equal(t, "server_version", dbMust(t, c, "server_version"), "18.0")
-	if langs, ok := dbMust(t, c, "list_lang").([]any); !ok || len(langs) == 0 {
+	itest.MustDB(t, c, "list_countries", itest.MasterPassword)
+	itest.Equal(t, "server_version", itest.MustDB(t, c, "server_version"), "18.0")
+	if langs, ok := itest.MustDB(t, c, "list_lang").([]any); !ok || len(langs) == 0 {
 		t.Error("list_lang is empty")
 	}
 }

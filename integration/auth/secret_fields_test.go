@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -25,11 +26,11 @@ import (
 // reading them gives an empty string. Each check runs as a plain internal
 // user over XML-RPC, JSON-RPC, a web session and JSON-2, on every store.
 func TestSecretFields(t *testing.T) {
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		for _, ch := range secretChannels(t, e, "demo", "demo") {
 			t.Run(ch.name, func(t *testing.T) { testSecretChannel(t, ch) })
 		}
-		admin := secretChannels(t, e, "admin", adminPassword)
+		admin := secretChannels(t, e, "admin", itest.AdminPassword)
 		for _, ch := range admin {
 			t.Run("header_key_hash/"+ch.name, func(t *testing.T) { testHeaderKeyHash(t, e, ch) })
 		}
@@ -48,38 +49,38 @@ type secretCall struct {
 // secretChannel calls model methods as one user over one protocol.
 type secretChannel struct {
 	name string
-	call func(t *testing.T, c secretCall) (any, *faultInfo)
+	call func(t *testing.T, c secretCall) (any, *itest.Fault)
 }
 
-func secretChannels(t *testing.T, e *env, login, password string) []secretChannel {
+func secretChannels(t *testing.T, e *itest.Env, login, password string) []secretChannel {
 	t.Helper()
-	uid := authLogin(t, jsonCaller{e.srv.URL}, e.db, login, password)
+	uid := itest.Login(t, itest.JSONCaller{Base: e.Srv.URL}, e.DB, login, password)
 	positional := func(c secretCall) []any {
 		if c.ids == nil {
 			return []any{}
 		}
-		return []any{toAny(c.ids)}
+		return []any{itest.ToAny(c.ids)}
 	}
-	kw := func(rc caller) func(t *testing.T, c secretCall) (any, *faultInfo) {
-		return func(t *testing.T, c secretCall) (any, *faultInfo) {
+	kw := func(rc itest.Caller) func(t *testing.T, c secretCall) (any, *itest.Fault) {
+		return func(t *testing.T, c secretCall) (any, *itest.Fault) {
 			t.Helper()
-			return rc.call(t, "object", "execute_kw", e.db, uid, password, c.model, c.method, positional(c), c.kwargs)
+			return rc.Call(t, "object", "execute_kw", e.DB, uid, password, c.model, c.method, positional(c), c.kwargs)
 		}
 	}
-	key, f := jsonCaller{e.srv.URL}.call(t, "object", "execute_kw", e.db, uid, password,
+	key, f := itest.JSONCaller{Base: e.Srv.URL}.Call(t, "object", "execute_kw", e.DB, uid, password,
 		"res.users.apikeys", "generate", []any{"rpc", "secret fields", time.Now().UTC().Add(24 * time.Hour).Format("2006-01-02 15:04:05")})
 	if f != nil {
 		t.Fatalf("generate a key for %s: %s", login, f.String)
 	}
 	web := newSecretWebClient(t, e, login, password)
 	return []secretChannel{
-		{"xmlrpc", kw(xmlCaller{e.srv.URL})},
-		{"jsonrpc", kw(jsonCaller{e.srv.URL})},
-		{"web", func(t *testing.T, c secretCall) (any, *faultInfo) {
+		{"xmlrpc", kw(itest.XMLCaller{Base: e.Srv.URL})},
+		{"jsonrpc", kw(itest.JSONCaller{Base: e.Srv.URL})},
+		{"web", func(t *testing.T, c secretCall) (any, *itest.Fault) {
 			t.Helper()
 			return web.callKw(t, c.model, c.method, positional(c), c.kwargs)
 		}},
-		{"json2", func(t *testing.T, c secretCall) (any, *faultInfo) {
+		{"json2", func(t *testing.T, c secretCall) (any, *itest.Fault) {
 			t.Helper()
 			return json2Call(t, e, key.(string), c)
 		}},
@@ -92,26 +93,26 @@ type secretWebClient struct {
 	http *http.Client
 }
 
-func newSecretWebClient(t *testing.T, e *env, login, password string) *secretWebClient {
+func newSecretWebClient(t *testing.T, e *itest.Env, login, password string) *secretWebClient {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &secretWebClient{base: e.srv.URL, http: &http.Client{Jar: jar}}
-	if _, f := c.post(t, "/web/session/authenticate", map[string]any{"db": e.db, "login": login, "password": password}); f != nil {
+	c := &secretWebClient{base: e.Srv.URL, http: &http.Client{Jar: jar}}
+	if _, f := c.post(t, "/web/session/authenticate", map[string]any{"db": e.DB, "login": login, "password": password}); f != nil {
 		t.Fatalf("web login %s: %s", login, f.String)
 	}
 	return c
 }
 
-func (c *secretWebClient) callKw(t *testing.T, model, method string, args []any, kwargs map[string]any) (any, *faultInfo) {
+func (c *secretWebClient) callKw(t *testing.T, model, method string, args []any, kwargs map[string]any) (any, *itest.Fault) {
 	t.Helper()
 	return c.post(t, "/web/dataset/call_kw/"+model+"/"+method,
 		map[string]any{"model": model, "method": method, "args": args, "kwargs": kwargs})
 }
 
-func (c *secretWebClient) post(t *testing.T, path string, params map[string]any) (any, *faultInfo) {
+func (c *secretWebClient) post(t *testing.T, path string, params map[string]any) (any, *itest.Fault) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
 	if err != nil {
@@ -126,46 +127,20 @@ func (c *secretWebClient) post(t *testing.T, path string, params map[string]any)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := httpResult{status: resp.StatusCode, body: raw}.object(t)
+	m := itest.HTTPResult{Status: resp.StatusCode, Body: raw}.Object(t)
 	if e, ok := m["error"].(map[string]any); ok {
 		data, _ := e["data"].(map[string]any)
 		name, _ := data["name"].(string)
 		msg, _ := data["message"].(string)
-		return nil, &faultInfo{Code: 200, Name: name, Message: msg, String: msg}
+		return nil, &itest.Fault{Code: 200, Name: name, Message: msg, String: msg}
 	}
 	return m["result"], nil
 }
 
-// json2Call posts c to /json/2 with a bearer key; an error status becomes a
-// fault carrying the body's message.
-func json2Call(t *testing.T, e *env, key string, c secretCall) (any, *faultInfo) {
+// json2Call posts c to /json/2 with a bearer key (itest.JSON2Call).
+func json2Call(t *testing.T, e *itest.Env, key string, c secretCall) (any, *itest.Fault) {
 	t.Helper()
-	args := map[string]any{}
-	for k, v := range c.kwargs {
-		args[k] = v
-	}
-	if c.ids != nil {
-		args["ids"] = toAny(c.ids)
-	}
-	body, err := json.Marshal(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := post(t, e.srv.URL+"/json/2/"+c.model+"/"+c.method, "application/json", body,
-		"Authorization", "bearer "+key, "X-Odoo-Database", e.db)
-	if r.status != http.StatusOK {
-		m := r.object(t)
-		name, _ := m["name"].(string)
-		msg, _ := m["message"].(string)
-		return nil, &faultInfo{Code: r.status, Name: name, Message: msg, String: msg}
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("JSON-2 answer is not JSON: %s", r.body)
-	}
-	return normalize(v), nil
+	return itest.JSON2Call(t, e, key, c.model, c.method, c.ids, c.kwargs)
 }
 
 // secretDomains are domains that would tell a matching hash prefix from a
@@ -287,17 +262,17 @@ func testSecretChannel(t *testing.T, ch secretChannel) {
 		if f != nil {
 			t.Fatal(f.String)
 		}
-		equal(t, "password attributes", v.(map[string]any)["password"],
+		itest.Equal(t, "password attributes", v.(map[string]any)["password"],
 			map[string]any{"store": false, "searchable": false, "sortable": false})
 	})
 }
 
 // testHeaderKeyHash checks auth.api.key's key_hash, which only
 // administrators reach: they cannot read, search or sort on it either.
-func testHeaderKeyHash(t *testing.T, e *env, ch secretChannel) {
-	key := uniqueName("secret-hash-key-")
-	id := e.mustKw(t, jsonCaller{e.srv.URL}, "auth.api.key", "create",
-		[]any{map[string]any{"name": uniqueName("secret"), "key": key, "user_id": int64(2)}}, nil).(int64)
+func testHeaderKeyHash(t *testing.T, e *itest.Env, ch secretChannel) {
+	key := itest.UniqueName("secret-hash-key-")
+	id := e.MustKw(t, itest.JSONCaller{Base: e.Srv.URL}, "auth.api.key", "create",
+		[]any{map[string]any{"name": itest.UniqueName("secret"), "key": key, "user_id": int64(2)}}, nil).(int64)
 	v, f := ch.call(t, secretCall{model: "auth.api.key", method: "read", ids: []int64{id}, kwargs: map[string]any{"fields": []any{"key", "key_hash"}}})
 	if f != nil {
 		t.Fatal(f.String)
@@ -319,16 +294,16 @@ func testHeaderKeyHash(t *testing.T, e *env, ch secretChannel) {
 	_, f = ch.call(t, secretCall{model: "auth.api.key", method: "search", kwargs: map[string]any{"domain": []any{}, "order": "key_hash"}})
 	wantSecretRefusal(t, f, "Cannot convert auth.api.key.key_hash to SQL because it is not stored")
 	// A hash a client gives is not stored: the key still works as its own.
-	e.mustKw(t, jsonCaller{e.srv.URL}, "auth.api.key", "write", []any{[]any{id}, map[string]any{"key_hash": strings.Repeat("0", 64)}}, nil)
-	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/auth/whoami/api_key", nil)
+	e.MustKw(t, itest.JSONCaller{Base: e.Srv.URL}, "auth.api.key", "write", []any{[]any{id}, map[string]any{"key_hash": strings.Repeat("0", 64)}}, nil)
+	req, err := http.NewRequest(http.MethodGet, e.Srv.URL+"/auth/whoami/api_key", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("API-KEY", key)
-	req.Header.Set("X-Odoo-Database", e.db)
-	r := do(t, req)
-	if r.status != http.StatusOK {
-		t.Errorf("the key stopped working after a client wrote key_hash: HTTP %d %s", r.status, r.body)
+	req.Header.Set("X-Odoo-Database", e.DB)
+	r := itest.Do(t, req)
+	if r.Status != http.StatusOK {
+		t.Errorf("the key stopped working after a client wrote key_hash: HTTP %d %s", r.Status, r.Body)
 	}
 }
 
@@ -342,7 +317,7 @@ func wantEmptyString(t *testing.T, ch secretChannel, what string, v any) {
 	t.Errorf("%s = %#v, want an empty string", what, v)
 }
 
-func wantSecretRefusal(t *testing.T, f *faultInfo, message string) {
+func wantSecretRefusal(t *testing.T, f *itest.Fault, message string) {
 	t.Helper()
 	if f == nil {
 		t.Fatalf("want the refusal %q, got an answer", message)

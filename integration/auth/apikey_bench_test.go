@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"bytes"
@@ -22,6 +22,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -31,7 +32,7 @@ import (
 
 // The API key benchmarks, on SQLite and (with GODOO_TEST_DSN) PostgreSQL:
 //
-//	go test ./integration/ -run '^$' -bench APIKey -benchtime 2s
+//	go test ./integration/auth -run '^$' -bench APIKey -benchtime 2s
 //
 // BenchmarkAPIKeyCheck compares a cached key check with a whole execute_kw
 // round trip of res.users.context_get over loopback; BenchmarkAPIKeyLookup
@@ -75,8 +76,8 @@ func newBenchDB(b *testing.B, store models.Store) *benchDB {
 	b.Helper()
 	ctx := context.Background()
 	set := services.NewSet(store, services.Config{})
-	d := &benchDB{set: set, name: uniqueName("bench_")}
-	if err := set.Database.Create(ctx, d.name, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+	d := &benchDB{set: set, name: itest.UniqueName("bench_")}
+	if err := set.Database.Create(ctx, d.name, services.CreateOptions{AdminPassword: itest.AdminPassword, AdminLogin: "admin"}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _, _ = set.Database.DropNoCheck(context.Background(), d.name) })
@@ -167,7 +168,7 @@ func benchOdooKey(b *testing.B, d *benchDB) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hash := fmt.Sprintf("$pbkdf2-sha512$6000$%s$%s", ab64.EncodeToString(raw[:16]), ab64.EncodeToString(sum))
+	hash := fmt.Sprintf("$pbkdf2-sha512$6000$%s$%s", itest.AB64.EncodeToString(raw[:16]), itest.AB64.EncodeToString(sum))
 	if _, err := d.pool.ExecContext(context.Background(), `INSERT INTO res_users_apikeys (name, user_id, key_index, key) VALUES ('odoo', 2, ?, ?)`,
 		key[:8], hash); err != nil {
 		b.Fatal(err)
@@ -312,7 +313,7 @@ func BenchmarkColdPasswordChecks(b *testing.B) {
 				var wg sync.WaitGroup
 				for i := range 8 {
 					wg.Go(func() {
-						if err := d.check(b, 2, adminPassword, fmt.Sprintf("192.0.2.%d", i)); err != nil {
+						if err := d.check(b, 2, itest.AdminPassword, fmt.Sprintf("192.0.2.%d", i)); err != nil {
 							b.Error(err)
 						}
 					})

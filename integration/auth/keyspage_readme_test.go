@@ -1,10 +1,11 @@
-package integration_test
+package auth_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -13,8 +14,8 @@ import (
 // page's form, and call /auth/whoami/bearer with it.
 func TestREADMEKeyPage(t *testing.T) {
 	const password = "Readme-Keys-1"
-	set, url := quickstart(t, password)
-	out := runREADME(t, readmeSH(t, "### The key page"), url, "GODOO_PASSWORD="+password)
+	set, url := itest.Quickstart(t, password)
+	out := itest.RunREADME(t, itest.ReadmeSH(t, "### The key page"), url, "GODOO_PASSWORD="+password)
 	want := `{"db": "odoo", "login": "admin", "mode": "bearer", "uid": 2}`
 	if !strings.Contains(out, want) {
 		t.Errorf("the README's key page example printed:\n%s\nwant %s", out, want)

@@ -1,4 +1,4 @@
-package integration_test
+package auth_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -36,10 +37,10 @@ type keyChannel struct {
 // execute_kw over XML-RPC and JSON-RPC with a native key in the password,
 // JSON-2 with a bearer key and with an API-KEY header key, and a route
 // added with Handler.Route (API-KEY) that acts as the key's user.
-func keyChannels(t *testing.T, e *env) []keyChannel {
-	path := "/test/" + uniqueName("keycall_")
-	set := e.set
-	e.h.RouteFunc("POST "+path, godoorpc.AuthAPIKey, func(w http.ResponseWriter, req *http.Request) {
+func keyChannels(t *testing.T, e *itest.Env) []keyChannel {
+	path := "/test/" + itest.UniqueName("keycall_")
+	set := e.Set
+	e.H.RouteFunc("POST "+path, godoorpc.AuthAPIKey, func(w http.ResponseWriter, req *http.Request) {
 		id, _ := godoorpc.IdentityFrom(req.Context())
 		var in struct {
 			Model, Method string
@@ -61,9 +62,9 @@ func keyChannels(t *testing.T, e *env) []keyChannel {
 		}
 		fmt.Fprint(w, `{"ok": true}`)
 	})
-	rpc := func(c caller) func(t *testing.T, key string, uid int64, model, method string, args []any) (keyOutcome, string) {
+	rpc := func(c itest.Caller) func(t *testing.T, key string, uid int64, model, method string, args []any) (keyOutcome, string) {
 		return func(t *testing.T, key string, uid int64, model, method string, args []any) (keyOutcome, string) {
-			_, f := c.call(t, "object", "execute_kw", e.db, uid, key, model, method, args)
+			_, f := c.Call(t, "object", "execute_kw", e.DB, uid, key, model, method, args)
 			switch {
 			case f == nil:
 				return outcomeOK, ""
@@ -93,40 +94,40 @@ func keyChannels(t *testing.T, e *env) []keyChannel {
 			if header == "Authorization" {
 				value = "bearer " + key
 			}
-			r := post(t, e.srv.URL+"/json/2/"+model+"/"+method, "application/json", body, header, value, "X-Odoo-Database", e.db)
-			if r.status == http.StatusOK {
+			r := itest.Post(t, e.Srv.URL+"/json/2/"+model+"/"+method, "application/json", body, header, value, "X-Odoo-Database", e.DB)
+			if r.Status == http.StatusOK {
 				return outcomeOK, ""
 			}
-			m := r.object(t)
+			m := r.Object(t)
 			name, _ := m["name"].(string)
 			msg, _ := m["message"].(string)
 			if strings.HasSuffix(name, ".AccessError") {
 				return outcomeAccess, msg
 			}
-			if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden {
+			if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden {
 				return outcomeDenied, msg
 			}
-			t.Fatalf("JSON-2 %s.%s: status %d: %s", model, method, r.status, r.body)
+			t.Fatalf("JSON-2 %s.%s: status %d: %s", model, method, r.Status, r.Body)
 			return "", ""
 		}
 	}
 	route := func(t *testing.T, key string, _ int64, model, method string, args []any) (keyOutcome, string) {
 		body, _ := json.Marshal(map[string]any{"model": model, "method": method, "args": args})
-		r := post(t, e.srv.URL+path, "application/json", body, "API-KEY", key, "X-Odoo-Database", e.db)
+		r := itest.Post(t, e.Srv.URL+path, "application/json", body, "API-KEY", key, "X-Odoo-Database", e.DB)
 		switch {
-		case r.status == http.StatusOK:
+		case r.Status == http.StatusOK:
 			return outcomeOK, ""
-		case r.status == http.StatusForbidden && bytes.Contains(r.body, []byte(`"access_error"`)):
-			return outcomeAccess, string(r.body)
-		case r.status == http.StatusForbidden:
-			return outcomeDenied, string(r.body)
+		case r.Status == http.StatusForbidden && bytes.Contains(r.Body, []byte(`"access_error"`)):
+			return outcomeAccess, string(r.Body)
+		case r.Status == http.StatusForbidden:
+			return outcomeDenied, string(r.Body)
 		}
-		t.Fatalf("route %s.%s: status %d: %s", model, method, r.status, r.body)
+		t.Fatalf("route %s.%s: status %d: %s", model, method, r.Status, r.Body)
 		return "", ""
 	}
 	return []keyChannel{
-		{name: "xmlrpc", call: rpc(xmlCaller{e.srv.URL})},
-		{name: "jsonrpc", call: rpc(jsonCaller{e.srv.URL})},
+		{name: "xmlrpc", call: rpc(itest.XMLCaller{Base: e.Srv.URL})},
+		{name: "jsonrpc", call: rpc(itest.JSONCaller{Base: e.Srv.URL})},
 		{name: "json2_bearer", call: json2("Authorization")},
 		{name: "json2_api_key", header: true, call: json2("API-KEY")},
 		{name: "route_api_key", header: true, call: route},
@@ -148,12 +149,12 @@ type keyCall struct {
 // expiry, and that the user's own rights still apply. A refused write
 // leaves nothing written.
 func TestKeyRestrictions(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		login := uniqueName("limited_")
-		uid := e.mustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": "x-Secret-1"}}, nil).(int64)
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		login := itest.UniqueName("limited_")
+		uid := e.MustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": "x-Secret-1"}}, nil).(int64)
 		partner := []any{map[string]any{"name": "made with a key"}}
-		countMade := func() int64 { return e.count(t, "res.partner", []any{[]any{"name", "=", "made with a key"}}) }
+		countMade := func() int64 { return e.Count(t, "res.partner", []any{[]any{"name", "=", "made with a key"}}) }
 		cases := []struct {
 			name  string
 			vals  map[string]any
@@ -188,15 +189,15 @@ func TestKeyRestrictions(t *testing.T) {
 			t.Run(ch.name, func(t *testing.T) {
 				for _, c := range cases {
 					t.Run(c.name, func(t *testing.T) {
-						name := uniqueName("key_")
+						name := itest.UniqueName("key_")
 						var key string
 						if ch.header {
-							key = uniqueName("header-key-secret-")
+							key = itest.UniqueName("header-key-secret-")
 							vals := map[string]any{"name": name, "key": key, "user_id": uid}
 							for k, v := range c.vals {
 								vals[k] = v
 							}
-							e.mustKw(t, admin, "auth.api.key", "create", []any{vals}, nil)
+							e.MustKw(t, admin, "auth.api.key", "create", []any{vals}, nil)
 						} else {
 							// A native key cannot be made expired: it is made to
 							// expire tomorrow, then set back by hand.
@@ -204,8 +205,8 @@ func TestKeyRestrictions(t *testing.T) {
 							if _, ok := c.vals["expiration_date"]; ok {
 								expiry = time.Now().UTC().Add(24 * time.Hour).Format(models.DatetimeLayout)
 							}
-							key = e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", name, expiry}, map[string]any{"user_id": uid}).(string)
-							ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", name}}}, nil).([]any)
+							key = e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", name, expiry}, map[string]any{"user_id": uid}).(string)
+							ids := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", name}}}, nil).([]any)
 							vals := map[string]any{}
 							for k, v := range c.vals {
 								if k != "expiration_date" {
@@ -213,14 +214,14 @@ func TestKeyRestrictions(t *testing.T) {
 								}
 							}
 							if len(vals) > 0 {
-								e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, vals}, nil)
+								e.MustKw(t, admin, "res.users.apikeys", "write", []any{ids, vals}, nil)
 							}
 							if exp, ok := c.vals["expiration_date"]; ok {
-								pool, err := e.store.Open(t.Context(), e.db)
+								pool, err := e.Store.Open(t.Context(), e.DB)
 								if err != nil {
 									t.Fatal(err)
 								}
-								handSQL(t, e.store, pool, e.db, "UPDATE res_users_apikeys SET expiration_date = ? WHERE name = ?", exp, name)
+								itest.HandSQL(t, e.Store, pool, e.DB, "UPDATE res_users_apikeys SET expiration_date = ? WHERE name = ?", exp, name)
 							}
 						}
 						before := countMade()
@@ -249,31 +250,31 @@ func TestKeyRestrictions(t *testing.T) {
 // TestKeyRestrictionsProxy checks that with proxy_mode a key's networks
 // are matched against the forwarded address, not the proxy's.
 func TestKeyRestrictionsProxy(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{ProxyMode: true}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "proxied", false}, nil).(string)
-		ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "proxied"}}}, nil).([]any)
-		e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"allowed_networks": "198.51.100.0/24"}}, nil)
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{ProxyMode: true}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		key := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "proxied", false}, nil).(string)
+		ids := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "proxied"}}}, nil).([]any)
+		e.MustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"allowed_networks": "198.51.100.0/24"}}, nil)
 		for _, c := range []struct {
 			forwarded string
 			status    int
 		}{{"198.51.100.20", http.StatusOK}, {"203.0.113.5", http.StatusUnauthorized}, {"", http.StatusUnauthorized}} {
-			headers := []string{"Authorization", "bearer " + key, "X-Odoo-Database", e.db}
+			headers := []string{"Authorization", "bearer " + key, "X-Odoo-Database", e.DB}
 			if c.forwarded != "" {
 				headers = append(headers, "X-Forwarded-For", c.forwarded)
 			}
-			r := post(t, e.srv.URL+"/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), headers...)
-			if r.status != c.status {
-				t.Errorf("forwarded for %q: status %d, want %d: %s", c.forwarded, r.status, c.status, r.body)
+			r := itest.Post(t, e.Srv.URL+"/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), headers...)
+			if r.Status != c.status {
+				t.Errorf("forwarded for %q: status %d, want %d: %s", c.forwarded, r.Status, c.status, r.Body)
 			}
 			// common.login with the key in the password slot: the uid, or
 			// False from outside the key's networks.
 			body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": map[string]any{
-				"service": "common", "method": "login", "args": []any{e.db, "admin", key}}})
-			r = post(t, e.srv.URL+"/jsonrpc", "application/json", body, headers[2:]...)
-			login := r.object(t)
+				"service": "common", "method": "login", "args": []any{e.DB, "admin", key}}})
+			r = itest.Post(t, e.Srv.URL+"/jsonrpc", "application/json", body, headers[2:]...)
+			login := r.Object(t)
 			if ok := login["result"] == int64(2); ok != (c.status == http.StatusOK) {
-				t.Errorf("forwarded for %q: login answered %s", c.forwarded, r.body)
+				t.Errorf("forwarded for %q: login answered %s", c.forwarded, r.Body)
 			}
 		}
 	})
@@ -284,36 +285,36 @@ func TestKeyRestrictionsProxy(t *testing.T) {
 // restrictions of their own key nor make a key for someone else, and
 // restrictions that do not compile are refused when written.
 func TestKeyRestrictionsAdmin(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		login := uniqueName("user_")
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		login := itest.UniqueName("user_")
 		password := "u-Secret-1"
-		uid := e.mustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": password}}, nil).(int64)
-		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "for user", false}, map[string]any{"user_id": uid}).(string)
-		ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "for user"}}}, nil).([]any)
-		e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true}}, nil)
-		rec := e.mustKw(t, admin, "res.users.apikeys", "read", []any{ids, []any{"user_id", "read_only", "expiration_date"}}, nil).([]any)[0].(map[string]any)
+		uid := e.MustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": password}}, nil).(int64)
+		key := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "for user", false}, map[string]any{"user_id": uid}).(string)
+		ids := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "for user"}}}, nil).([]any)
+		e.MustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true}}, nil)
+		rec := e.MustKw(t, admin, "res.users.apikeys", "read", []any{ids, []any{"user_id", "read_only", "expiration_date"}}, nil).([]any)[0].(map[string]any)
 		if owner, _ := rec["user_id"].([]any); len(owner) == 0 || owner[0] != uid || rec["read_only"] != true || rec["expiration_date"] != false {
 			t.Errorf("key made for the user = %v", rec)
 		}
-		e.eachProtocol(t, func(t *testing.T, c caller) {
-			as := func(secret, model, method string, args []any, kwargs map[string]any) (any, *faultInfo) {
-				return c.call(t, "object", "execute_kw", e.db, uid, secret, model, method, args, kwargs)
+		e.EachProtocol(t, func(t *testing.T, c itest.Caller) {
+			as := func(secret, model, method string, args []any, kwargs map[string]any) (any, *itest.Fault) {
+				return c.Call(t, "object", "execute_kw", e.DB, uid, secret, model, method, args, kwargs)
 			}
 			_, f := as(password, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": false}}, nil)
-			wantFault(t, c, f, 4, "Only system administrators may change the restrictions of API keys.")
+			itest.WantFault(t, c.Protocol(), f, 4, "Only system administrators may change the restrictions of API keys.")
 			_, f = as(password, "res.users.apikeys", "generate", []any{"rpc", "for admin", "2099-01-01 00:00:00"}, map[string]any{"user_id": int64(2)})
-			wantFault(t, c, f, 4, "Only system administrators may make API keys for other users.")
+			itest.WantFault(t, c.Protocol(), f, 4, "Only system administrators may make API keys for other users.")
 			// The read-only key cannot even try: generate writes.
 			_, f = as(key, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": false}}, nil)
-			wantFault(t, c, f, 4, "read-only")
-			_, f = e.kw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"name": "renamed"}}, nil)
-			wantFault(t, c, f, 4, "API keys cannot be modified")
-			_, f = e.kw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"allowed_methods": "res.partner"}}, nil)
-			wantFault(t, c, f, 2, "Allowed Methods")
-			_, f = e.kw(t, c, "auth.api.key", "create", []any{map[string]any{"name": uniqueName("h"), "key": uniqueName("k"), "user_id": uid,
+			itest.WantFault(t, c.Protocol(), f, 4, "read-only")
+			_, f = e.Kw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"name": "renamed"}}, nil)
+			itest.WantFault(t, c.Protocol(), f, 4, "API keys cannot be modified")
+			_, f = e.Kw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"allowed_methods": "res.partner"}}, nil)
+			itest.WantFault(t, c.Protocol(), f, 2, "Allowed Methods")
+			_, f = e.Kw(t, c, "auth.api.key", "create", []any{map[string]any{"name": itest.UniqueName("h"), "key": itest.UniqueName("k"), "user_id": uid,
 				"allowed_networks": "10.0.0.0/40"}}, nil)
-			wantFault(t, c, f, 2, "Allowed Networks")
+			itest.WantFault(t, c.Protocol(), f, 2, "Allowed Networks")
 		})
 	})
 }
@@ -326,44 +327,44 @@ func TestKeyRotation(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	eachStore(t, services.Config{RefusalDelay: -1, Now: clock}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		login := uniqueName("rot_")
-		uid := e.mustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": "r-Secret-1"}}, nil).(int64)
-		old := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "rotated", false}, map[string]any{"user_id": uid}).(string)
-		ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
-		e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true, "allowed_methods": "res.partner:*"}}, nil)
-		e.eachProtocol(t, func(t *testing.T, c caller) {
+	itest.EachStore(t, services.Config{RefusalDelay: -1, Now: clock}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		login := itest.UniqueName("rot_")
+		uid := e.MustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": "r-Secret-1"}}, nil).(int64)
+		old := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "rotated", false}, map[string]any{"user_id": uid}).(string)
+		ids := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
+		e.MustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true, "allowed_methods": "res.partner:*"}}, nil)
+		e.EachProtocol(t, func(t *testing.T, c itest.Caller) {
 			works := func(key string) bool {
-				_, f := c.call(t, "object", "execute_kw", e.db, uid, key, "res.partner", "search_count", []any{[]any{}})
+				_, f := c.Call(t, "object", "execute_kw", e.DB, uid, key, "res.partner", "search_count", []any{[]any{}})
 				return f == nil
 			}
 			restricted := func(key string) {
 				t.Helper()
-				_, f := c.call(t, "object", "execute_kw", e.db, uid, key, "res.partner", "create", []any{map[string]any{"name": "x"}})
-				wantFault(t, c, f, 4, "read-only")
-				_, f = c.call(t, "object", "execute_kw", e.db, uid, key, "res.users", "search_count", []any{[]any{}})
-				wantFault(t, c, f, 4, "on model 'res.users'")
+				_, f := c.Call(t, "object", "execute_kw", e.DB, uid, key, "res.partner", "create", []any{map[string]any{"name": "x"}})
+				itest.WantFault(t, c.Protocol(), f, 4, "read-only")
+				_, f = c.Call(t, "object", "execute_kw", e.DB, uid, key, "res.users", "search_count", []any{[]any{}})
+				itest.WantFault(t, c.Protocol(), f, 4, "on model 'res.users'")
 			}
-			ids := e.mustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
+			ids := e.MustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
 			if len(ids) != 1 {
 				t.Fatalf("keys of the user: %v", ids)
 			}
 			// A user may not rotate another's key, and a read-only key
 			// rotates nothing.
-			e.mustKw(t, c, "res.users.apikeys", "generate", []any{"rpc", "admin's " + c.protocol(), false}, nil)
-			others := e.mustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "admin's " + c.protocol()}}}, nil)
-			_, f := c.call(t, "object", "execute_kw", e.db, uid, "r-Secret-1", "res.users.apikeys", "rotate", []any{others})
-			wantFault(t, c, f, 2, "No native API key")
-			_, f = c.call(t, "object", "execute_kw", e.db, uid, old, "res.users.apikeys", "rotate", []any{ids})
-			wantFault(t, c, f, 4, "read-only")
+			e.MustKw(t, c, "res.users.apikeys", "generate", []any{"rpc", "admin's " + c.Protocol(), false}, nil)
+			others := e.MustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "admin's " + c.Protocol()}}}, nil)
+			_, f := c.Call(t, "object", "execute_kw", e.DB, uid, "r-Secret-1", "res.users.apikeys", "rotate", []any{others})
+			itest.WantFault(t, c.Protocol(), f, 2, "No native API key")
+			_, f = c.Call(t, "object", "execute_kw", e.DB, uid, old, "res.users.apikeys", "rotate", []any{ids})
+			itest.WantFault(t, c.Protocol(), f, 4, "read-only")
 
-			next := e.mustKw(t, c, "res.users.apikeys", "rotate", []any{ids}, map[string]any{"overlap": int64(3600)}).(string)
+			next := e.MustKw(t, c, "res.users.apikeys", "rotate", []any{ids}, map[string]any{"overlap": int64(3600)}).(string)
 			if next == old || !works(next) || !works(old) {
 				t.Fatalf("after rotating with an overlap: new works %v, old works %v", works(next), works(old))
 			}
 			restricted(next)
-			recs := e.mustKw(t, c, "res.users.apikeys", "search_read", []any{[]any{[]any{"user_id", "=", uid}}, []any{"name", "read_only", "allowed_methods", "expiration_date"}},
+			recs := e.MustKw(t, c, "res.users.apikeys", "search_read", []any{[]any{[]any{"user_id", "=", uid}}, []any{"name", "read_only", "allowed_methods", "expiration_date"}},
 				map[string]any{"order": "id"}).([]any)
 			if len(recs) != 2 {
 				t.Fatalf("keys after rotation: %v", recs)
@@ -382,15 +383,15 @@ func TestKeyRotation(t *testing.T) {
 				t.Errorf("after the overlap: old works %v, new works %v", works(old), works(next))
 			}
 			newID := recs[1].(map[string]any)["id"]
-			last := e.mustKw(t, c, "res.users.apikeys", "rotate", []any{[]any{newID}}, nil).(string)
+			last := e.MustKw(t, c, "res.users.apikeys", "rotate", []any{[]any{newID}}, nil).(string)
 			if works(next) || !works(last) {
 				t.Errorf("after rotating without overlap: previous works %v, new works %v", works(next), works(last))
 			}
 			old = last
-			e.mustKw(t, c, "res.users.apikeys", "revoke", []any{e.mustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil)}, nil)
-			old = e.mustKw(t, c, "res.users.apikeys", "generate", []any{"rpc", "rotated", false}, map[string]any{"user_id": uid}).(string)
-			ids = e.mustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
-			e.mustKw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true, "allowed_methods": "res.partner:*"}}, nil)
+			e.MustKw(t, c, "res.users.apikeys", "revoke", []any{e.MustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil)}, nil)
+			old = e.MustKw(t, c, "res.users.apikeys", "generate", []any{"rpc", "rotated", false}, map[string]any{"user_id": uid}).(string)
+			ids = e.MustKw(t, c, "res.users.apikeys", "search", []any{[]any{[]any{"user_id", "=", uid}}}, nil).([]any)
+			e.MustKw(t, c, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true, "allowed_methods": "res.partner:*"}}, nil)
 		})
 	})
 }
@@ -400,16 +401,16 @@ func TestKeyRotation(t *testing.T) {
 // method, on each protocol and both stores; that only system
 // administrators read the audit, nobody writes it, and no secret is in it.
 func TestKeyAudit(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		login := uniqueName("audited_")
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		login := itest.UniqueName("audited_")
 		password := "a-Secret-1"
-		uid := e.mustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": password}}, nil).(int64)
-		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "audited", false}, map[string]any{"user_id": uid}).(string)
-		ids := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "audited"}}}, nil).([]any)
-		e.mustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true}}, nil)
-		header := uniqueName("audited-header-secret-")
-		hid := e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "audited header", "key": header, "user_id": uid,
+		uid := e.MustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": password}}, nil).(int64)
+		key := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "audited", false}, map[string]any{"user_id": uid}).(string)
+		ids := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "audited"}}}, nil).([]any)
+		e.MustKw(t, admin, "res.users.apikeys", "write", []any{ids, map[string]any{"read_only": true}}, nil)
+		header := itest.UniqueName("audited-header-secret-")
+		hid := e.MustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "audited header", "key": header, "user_id": uid,
 			"allowed_methods": "res.partner:search_count"}}, nil).(int64)
 
 		channels := keyChannels(t, e)
@@ -428,7 +429,7 @@ func TestKeyAudit(t *testing.T) {
 				t.Fatalf("%s: the restricted call was not refused: %s", ch.name, got)
 			}
 		}
-		rows := e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{[]any{"event", "=", "refused"}},
+		rows := e.MustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{[]any{"event", "=", "refused"}},
 			[]any{"event", "kind", "key_id", "key_name", "user_id", "ip", "user_agent", "protocol", "model", "method"}},
 			map[string]any{"order": "id"}).([]any)
 		if len(rows) != len(channels) {
@@ -442,35 +443,35 @@ func TestKeyAudit(t *testing.T) {
 			}
 			wantRow := map[string]any{"id": r["id"], "event": "refused", "kind": kind, "key_id": keyID, "key_name": name, "user_id": uid,
 				"ip": "127.0.0.1", "user_agent": r["user_agent"], "protocol": want[ch.name], "model": model, "method": method}
-			equal(t, ch.name+" audit row", r, wantRow)
+			itest.Equal(t, ch.name+" audit row", r, wantRow)
 			if ua, _ := r["user_agent"].(string); !strings.HasPrefix(ua, "Go-http-client/") {
 				t.Errorf("%s: user agent %v", ch.name, r["user_agent"])
 			}
 		}
 		// Restricting a key is an event of each kind.
-		e.mustKw(t, admin, "auth.api.key", "write", []any{[]any{hid}, map[string]any{"read_only": true}}, nil)
+		e.MustKw(t, admin, "auth.api.key", "write", []any{[]any{hid}, map[string]any{"read_only": true}}, nil)
 		for kind, id := range map[string]any{"native": ids[0], "header": hid} {
-			n := e.mustKw(t, admin, "auth.key.audit", "search_count", []any{[]any{[]any{"event", "=", "restricted"},
+			n := e.MustKw(t, admin, "auth.key.audit", "search_count", []any{[]any{[]any{"event", "=", "restricted"},
 				[]any{"kind", "=", kind}, []any{"key_id", "=", id}}}, nil)
-			equal(t, kind+" key restricted events", n, int64(1))
+			itest.Equal(t, kind+" key restricted events", n, int64(1))
 		}
-		all, _ := json.Marshal(e.mustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{}}, nil))
+		all, _ := json.Marshal(e.MustKw(t, admin, "auth.key.audit", "search_read", []any{[]any{}}, nil))
 		for _, secret := range []string{key, key[len(key)-20:], header, password} {
 			if strings.Contains(string(all), secret) {
 				t.Errorf("the audit holds a secret: %s", all)
 			}
 		}
-		e.eachProtocol(t, func(t *testing.T, c caller) {
-			_, f := c.call(t, "object", "execute_kw", e.db, uid, password, "auth.key.audit", "search_read", []any{[]any{}})
-			wantFault(t, c, f, 4, "auth.key.audit")
+		e.EachProtocol(t, func(t *testing.T, c itest.Caller) {
+			_, f := c.Call(t, "object", "execute_kw", e.DB, uid, password, "auth.key.audit", "search_read", []any{[]any{}})
+			itest.WantFault(t, c.Protocol(), f, 4, "auth.key.audit")
 			for _, m := range []struct {
 				method string
 				args   []any
 			}{{"create", []any{map[string]any{"event": "x", "kind": "native", "at": "2026-01-01 00:00:00"}}},
 				{"write", []any{[]any{rows[0].(map[string]any)["id"]}, map[string]any{"event": "x"}}},
 				{"unlink", []any{[]any{rows[0].(map[string]any)["id"]}}}} {
-				_, f := e.kw(t, c, "auth.key.audit", m.method, m.args, nil)
-				wantFault(t, c, f, 4, "The API key audit is read-only.")
+				_, f := e.Kw(t, c, "auth.key.audit", m.method, m.args, nil)
+				itest.WantFault(t, c.Protocol(), f, 4, "The API key audit is read-only.")
 			}
 		})
 	})
@@ -480,20 +481,20 @@ func TestKeyAudit(t *testing.T) {
 // and hour in auth_key_use (not one row per call), and that the key audit
 // and the counts older than auth.key_audit_days are deleted at a flush.
 func TestKeyUseCounts(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
-		key := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "counted", false}, nil).(string)
-		id := e.mustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "counted"}}}, nil).([]any)[0].(int64)
-		header := uniqueName("counted-header-")
-		hid := e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "counted", "key": header, "user_id": int64(2)}}, nil).(int64)
-		pool, err := e.store.Open(t.Context(), e.db)
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
+		key := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "counted", false}, nil).(string)
+		id := e.MustKw(t, admin, "res.users.apikeys", "search", []any{[]any{[]any{"name", "=", "counted"}}}, nil).([]any)[0].(int64)
+		header := itest.UniqueName("counted-header-")
+		hid := e.MustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": "counted", "key": header, "user_id": int64(2)}}, nil).(int64)
+		pool, err := e.Store.Open(t.Context(), e.DB)
 		if err != nil {
 			t.Fatal(err)
 		}
-		handSQL(t, e.store, pool, e.db, "INSERT INTO auth_key_audit (at, event, kind, key_id) VALUES ('2001-01-01 00:00:00', 'created', 'native', 999999)")
-		handSQL(t, e.store, pool, e.db, "INSERT INTO auth_key_use (kind, key_id, hour, calls) VALUES ('native', 999999, '2001-01-01 00:00:00', 5)")
+		itest.HandSQL(t, e.Store, pool, e.DB, "INSERT INTO auth_key_audit (at, event, kind, key_id) VALUES ('2001-01-01 00:00:00', 'created', 'native', 999999)")
+		itest.HandSQL(t, e.Store, pool, e.DB, "INSERT INTO auth_key_use (kind, key_id, hour, calls) VALUES ('native', 999999, '2001-01-01 00:00:00', 5)")
 		// What was gathered before is flushed first.
-		if err := e.set.FlushKeyUsage(t.Context()); err != nil {
+		if err := e.Set.FlushKeyUsage(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		calls := func(kind string, id int64) int64 {
@@ -505,20 +506,20 @@ func TestKeyUseCounts(t *testing.T) {
 		}
 		before, beforeHeader := calls("native", id), calls("header", hid)
 		for range 3 {
-			e.mustKw(t, admin, "res.partner", "search_count", []any{[]any{}}, nil) // a password: not counted
-			if _, f := admin.call(t, "object", "execute_kw", e.db, int64(2), key, "res.partner", "search_count", []any{[]any{}}); f != nil {
+			e.MustKw(t, admin, "res.partner", "search_count", []any{[]any{}}, nil) // a password: not counted
+			if _, f := admin.Call(t, "object", "execute_kw", e.DB, int64(2), key, "res.partner", "search_count", []any{[]any{}}); f != nil {
 				t.Fatal(f.String)
 			}
-			r := post(t, e.srv.URL+"/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), "API-KEY", header, "X-Odoo-Database", e.db)
-			if r.status != http.StatusOK {
-				t.Fatalf("JSON-2 with the header key: %d %s", r.status, r.body)
+			r := itest.Post(t, e.Srv.URL+"/json/2/res.partner/search_count", "application/json", []byte(`{"domain": []}`), "API-KEY", header, "X-Odoo-Database", e.DB)
+			if r.Status != http.StatusOK {
+				t.Fatalf("JSON-2 with the header key: %d %s", r.Status, r.Body)
 			}
 		}
-		if err := e.set.FlushKeyUsage(t.Context()); err != nil {
+		if err := e.Set.FlushKeyUsage(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		equal(t, "native key uses counted", calls("native", id)-before, int64(3))
-		equal(t, "header key uses counted", calls("header", hid)-beforeHeader, int64(3))
+		itest.Equal(t, "native key uses counted", calls("native", id)-before, int64(3))
+		itest.Equal(t, "header key uses counted", calls("header", hid)-beforeHeader, int64(3))
 		var rows, old int64
 		if err := pool.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM auth_key_use WHERE kind = 'native' AND key_id = ?", id).Scan(&rows); err != nil || rows != 1 {
 			t.Errorf("use rows of one key in one hour = %d (%v), want 1", rows, err)

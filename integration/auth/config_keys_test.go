@@ -1,10 +1,11 @@
-package integration_test
+package auth_test
 
 import (
 	"net/http"
 	"testing"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -15,39 +16,39 @@ import (
 // second server on the same database has that configuration, the first
 // none.
 func TestConfigKeys(t *testing.T) {
-	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
-		admin := jsonCaller{e.srv.URL}
+	itest.EachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		admin := itest.JSONCaller{Base: e.Srv.URL}
 		const secret = "configured-secret-0123456789"
 		const plain = "plain-database-key-0123456789"
-		cfgName, plainName := uniqueName("cfg_"), uniqueName("plain_")
-		e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": cfgName, "key": uniqueName("placeholder-"),
+		cfgName, plainName := itest.UniqueName("cfg_"), itest.UniqueName("plain_")
+		e.MustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": cfgName, "key": itest.UniqueName("placeholder-"),
 			"user_id": int64(2), "read_only": true}}, nil)
-		e.mustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": plainName, "key": plain, "user_id": int64(2)}}, nil)
-		native := e.mustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "bearer", false}, nil).(string)
+		e.MustKw(t, admin, "auth.api.key", "create", []any{map[string]any{"name": plainName, "key": plain, "user_id": int64(2)}}, nil)
+		native := e.MustKw(t, admin, "res.users.apikeys", "generate", []any{"rpc", "bearer", false}, nil).(string)
 
-		set := newSet(e.store, services.Config{RefusalDelay: -1,
+		set := itest.NewSet(e.Store, services.Config{RefusalDelay: -1,
 			HeaderKeys: map[string]auth.ConfigKey{cfgName: {Hash: auth.ConfigKeyHash(secret), Groups: []string{"shop"}}}})
 		h := godoorpc.NewHandler(set, godoorpc.Options{JSON2KeyGroups: []string{"shop"}, WhoamiKeyGroups: []string{"shop"}})
 		h.SetReady(true)
-		configured := authURL(t, h)
+		configured := itest.Serve(t, h)
 
-		get := func(base, path string, header ...string) httpResult {
+		get := func(base, path string, header ...string) itest.HTTPResult {
 			req, err := http.NewRequest(http.MethodGet, base+path, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			req.Header.Set("X-Odoo-Database", e.db)
+			req.Header.Set("X-Odoo-Database", e.DB)
 			for i := 0; i+1 < len(header); i += 2 {
 				req.Header.Set(header[i], header[i+1])
 			}
-			return do(t, req)
+			return itest.Do(t, req)
 		}
-		json2 := func(base, method, body string, header ...string) httpResult {
-			return post(t, base+"/json/2/res.partner/"+method, "application/json", []byte(body), append(header, "X-Odoo-Database", e.db)...)
+		json2 := func(base, method, body string, header ...string) itest.HTTPResult {
+			return itest.Post(t, base+"/json/2/res.partner/"+method, "application/json", []byte(body), append(header, "X-Odoo-Database", e.DB)...)
 		}
 		cases := []struct {
 			name   string
-			res    httpResult
+			res    itest.HTTPResult
 			status int
 		}{
 			{"whoami with the hashed configured key", get(configured, "/auth/whoami/api_key", "API-KEY", secret), http.StatusOK},
@@ -58,15 +59,15 @@ func TestConfigKeys(t *testing.T) {
 			{"JSON-2 refuses a key outside the groups", json2(configured, "search_count", `{"domain": []}`, "API-KEY", plain), http.StatusUnauthorized},
 			{"JSON-2 still takes bearer keys", json2(configured, "search_count", `{"domain": []}`, "Authorization", "bearer "+native), http.StatusOK},
 			{"whoami of bearer keys is not limited", get(configured, "/auth/whoami/bearer", "Authorization", "bearer "+native), http.StatusOK},
-			{"without the configuration the secret is no key", get(e.srv.URL, "/auth/whoami/api_key", "API-KEY", secret), http.StatusForbidden},
-			{"without the configuration JSON-2 takes every key", json2(e.srv.URL, "search_count", `{"domain": []}`, "API-KEY", plain), http.StatusOK},
-			{"without the configuration whoami takes every key", get(e.srv.URL, "/auth/whoami/api_key", "API-KEY", plain), http.StatusOK},
+			{"without the configuration the secret is no key", get(e.Srv.URL, "/auth/whoami/api_key", "API-KEY", secret), http.StatusForbidden},
+			{"without the configuration JSON-2 takes every key", json2(e.Srv.URL, "search_count", `{"domain": []}`, "API-KEY", plain), http.StatusOK},
+			{"without the configuration whoami takes every key", get(e.Srv.URL, "/auth/whoami/api_key", "API-KEY", plain), http.StatusOK},
 		}
 		for _, c := range cases {
-			if c.res.status != c.status {
-				t.Errorf("%s: status %d, want %d: %s", c.name, c.res.status, c.status, c.res.body)
+			if c.res.Status != c.status {
+				t.Errorf("%s: status %d, want %d: %s", c.name, c.res.Status, c.status, c.res.Body)
 			}
 		}
-		wantIdentity(t, cases[0].res, 2, "admin", "api_key", cfgName)
+		itest.WantIdentity(t, cases[0].res, 2, "admin", "api_key", cfgName)
 	})
 }

@@ -1,10 +1,12 @@
-package integration_test
+package itest
 
 import (
 	"context"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
@@ -16,7 +18,7 @@ import (
 // listener acknowledged it (models.AuthSettler), but a change made behind
 // godoo's back (SQL typed by hand) has no committer to wait. The harness
 // therefore wraps every PostgreSQL store in a feedTap, which sees each
-// listener's events, and settle waits until every listener has handled
+// listener's events, and Settle waits until every listener has handled
 // one event that began after the change: from then on, no process can
 // answer from rows cached before it. SQLite has no listeners: every check
 // reads the change counter, so changes hold at once there.
@@ -42,7 +44,7 @@ func (s *feedTap) SettleAuth(ctx context.Context, name string) error {
 }
 
 // listeners are the watches of every feedTap: two stores opened apart on
-// one database are two processes, and settle waits for both.
+// one database are two processes, and Settle waits for both.
 var listeners = struct {
 	mu      sync.Mutex
 	watches map[*tapWatch]bool
@@ -59,8 +61,8 @@ type tapWatch struct {
 	begun, done int
 }
 
-// tapFeed wraps store in a feedTap when it has an auth feed.
-func tapFeed(store models.Store) models.Store {
+// TapFeed wraps store in a feedTap when it has an auth feed.
+func TapFeed(store models.Store) models.Store {
 	f, ok := store.(models.AuthFeed)
 	if !ok {
 		return store
@@ -80,7 +82,7 @@ func (s *feedTap) WatchAuth(name string, on func(models.AuthEvent)) (stop func()
 		l.mu.Lock()
 		w.begun++
 		if ev == models.AuthFeedUp {
-			// Counted as up before the process sees it, so that settle
+			// Counted as up before the process sees it, so that Settle
 			// waits for a watch whose rows may be about to be cached.
 			w.up = true
 		}
@@ -103,16 +105,16 @@ func (s *feedTap) WatchAuth(name string, on func(models.AuthEvent)) (stop func()
 	})
 }
 
-// settleGuard bounds the wait of settle: a failure guard, far beyond the
+// settleGuard bounds the wait of Settle: a failure guard, far beyond the
 // milliseconds a notice takes on a loaded machine.
 const settleGuard = 30 * time.Second
 
-// settle returns once every process listening on dbname has handled an
-// event that began after settle was called; the change the caller
+// Settle returns once every process listening on dbname has handled an
+// event that began after Settle was called; the change the caller
 // committed before is then seen everywhere. It sends a notice of its own so
 // that every listener has an event to handle. On a store without listeners
 // it returns at once.
-func settle(t *testing.T, store models.Store, dbname string) {
+func Settle(t *testing.T, store models.Store, dbname string) {
 	t.Helper()
 	if _, ok := store.(*feedTap); !ok {
 		return
@@ -160,16 +162,16 @@ func settle(t *testing.T, store models.Store, dbname string) {
 	}
 }
 
-// settle is settle on e's store and database.
-func (e *env) settle(t *testing.T) {
+// Settle is Settle on e's store and database.
+func (e *Env) Settle(t *testing.T) {
 	t.Helper()
-	settle(t, e.store, e.db)
+	Settle(t, e.Store, e.DB)
 }
 
-// awaitFeeds returns once every listener on dbname is up: from then on the
+// AwaitFeeds returns once every listener on dbname is up: from then on the
 // processes cache what they read (a process whose listener is not up reads
 // every check from the database).
-func awaitFeeds(t *testing.T, dbname string) {
+func AwaitFeeds(t *testing.T, dbname string) {
 	t.Helper()
 	l := &listeners
 	guard := time.NewTimer(settleGuard)
@@ -195,18 +197,18 @@ func awaitFeeds(t *testing.T, dbname string) {
 	}
 }
 
-// background counts the work an Authenticator leaves to the background
+// Background counts the work an Authenticator leaves to the background
 // (auth.Authenticator.Spawn), so that a test can wait until it is done.
-type background struct {
+type Background struct {
 	mu      sync.Mutex
 	started int
 	running int
 	idle    chan struct{} // closed while nothing runs
 }
 
-// trackBackground makes a's background work run through a new background.
-func trackBackground(a *auth.Authenticator) *background {
-	b := &background{idle: make(chan struct{})}
+// TrackBackground makes a's background work run through a new Background.
+func TrackBackground(a *auth.Authenticator) *Background {
+	b := &Background{idle: make(chan struct{})}
 	close(b.idle)
 	a.Spawn = func(work func()) {
 		b.mu.Lock()
@@ -230,8 +232,8 @@ func trackBackground(a *auth.Authenticator) *background {
 	return b
 }
 
-// wait returns once no background work runs.
-func (b *background) wait(t *testing.T) {
+// Wait returns once no background work runs.
+func (b *Background) Wait(t *testing.T) {
 	t.Helper()
 	b.mu.Lock()
 	idle := b.idle
@@ -243,9 +245,31 @@ func (b *background) wait(t *testing.T) {
 	}
 }
 
-// count is how much work was started.
-func (b *background) count() int {
+// Count is how much work was started.
+func (b *Background) Count() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.started
+}
+
+// HandSQL runs a statement on a database as an administrator typing SQL
+// would. No godoo process made that change, so none waited for its notice:
+// on a store with a feed (PostgreSQL) it reaches godoo's processes within
+// the notice's delivery, not synchronously. HandSQL waits until every
+// process has it (Settle) before it returns.
+func HandSQL(t *testing.T, store models.Store, pool *bun.DB, dbname, q string, args ...any) {
+	t.Helper()
+	AwaitNotice(t, store, dbname, func() {
+		if _, err := pool.ExecContext(context.Background(), q, args...); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// AwaitNotice runs change, which commits a change to credentials outside
+// godoo, and waits until every process on dbname has it.
+func AwaitNotice(t *testing.T, store models.Store, dbname string, change func()) {
+	t.Helper()
+	change()
+	Settle(t, store, dbname)
 }

@@ -1,4 +1,4 @@
-package integration_test
+package database_test
 
 import (
 	"archive/zip"
@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -23,15 +25,14 @@ import (
 // database a new database.uuid; a restore over an existing name, of a
 // dump of the other kind of store, or of a dump godoo did not write is
 // refused with Odoo's error and leaves no database behind.
-func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.Store) {
+func testDBDumpRestore(t *testing.T, c itest.Caller, set *services.Set, store models.Store) {
 	dialect := store.Dialect()
-	name := uniqueName("itdb_")
-	dbDropLater(t, set, name)
-	pw := "pw-" + name
-	dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	name := itest.UniqueName("itdb_")
+	dbCopyTemplate(t, store, set, name)
+	pw := itest.AdminPassword
 	kw := func(db, secret, model, method string, args ...any) any {
 		t.Helper()
-		v, f := c.call(t, "object", "execute_kw", db, int64(2), secret, model, method, args)
+		v, f := c.Call(t, "object", "execute_kw", db, int64(2), secret, model, method, args)
 		if f != nil {
 			t.Fatalf("%s.%s on %s: fault %d %s", model, method, db, f.Code, f.String)
 		}
@@ -46,7 +47,7 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 
 	for _, format := range []string{"zip", "dump"} {
 		t.Run(format, func(t *testing.T) {
-			data, _ := dbMust(t, c, "dump", masterPassword, name, format).(string)
+			data, _ := itest.MustDB(t, c, "dump", itest.MasterPassword, name, format).(string)
 			raw, err := base64.StdEncoding.DecodeString(data)
 			if err != nil || len(raw) == 0 {
 				t.Fatalf("dump is not base64 (%v), %d bytes", err, len(raw))
@@ -57,35 +58,35 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 				t.Errorf("dump format starts with %q, want %q", raw[:min(16, len(raw))], want)
 			}
 
-			restored := uniqueName("itdb_")
+			restored := itest.UniqueName("itdb_")
 			dbDropLater(t, set, restored)
-			equal(t, "restore", dbMust(t, c, "restore", masterPassword, restored, data), true)
+			itest.Equal(t, "restore", itest.MustDB(t, c, "restore", itest.MasterPassword, restored, data), true)
 			if !dbListed(t, c, restored) {
 				t.Fatalf("%s is not listed after restore", restored)
 			}
-			equal(t, "login with the password", dbLogin(t, c, restored, "admin", pw), int64(2))
-			equal(t, "login with the API key", dbLogin(t, c, restored, "admin", key), int64(2))
+			itest.Equal(t, "login with the password", dbLogin(t, c, restored, "admin", pw), int64(2))
+			itest.Equal(t, "login with the API key", dbLogin(t, c, restored, "admin", key), int64(2))
 			got := kw(restored, key, "res.partner", "read", []any{partner}, []any{"name"})
 			if recs, _ := got.([]any); len(recs) != 1 || recs[0].(map[string]any)["name"] != "Dumped Partner" {
 				t.Errorf("the partner in the restored database: %#v", got)
 			}
-			equal(t, "database.uuid without copy", dbUUID(t, c, restored, pw), uuid)
+			itest.Equal(t, "database.uuid without copy", dbUUID(t, c, restored, pw), uuid)
 
-			copied := uniqueName("itdb_")
+			copied := itest.UniqueName("itdb_")
 			dbDropLater(t, set, copied)
-			equal(t, "restore with copy", dbMust(t, c, "restore", masterPassword, copied, data, true), true)
+			itest.Equal(t, "restore with copy", itest.MustDB(t, c, "restore", itest.MasterPassword, copied, data, true), true)
 			if u := dbUUID(t, c, copied, pw); u == "" || u == uuid {
 				t.Errorf("database.uuid of the copy = %q, want a new one (the original's is %q)", u, uuid)
 			}
 
 			// The dump travels in the request: one over the body limit
 			// is refused before any of it is restored.
-			_, smallURL := dbServeWith(t, store, services.Config{ListDB: true, MasterPassword: masterPassword},
+			_, smallURL := dbServeWith(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword},
 				godoorpc.Options{MaxBodyBytes: int64(len(data) / 2)})
-			tooBig := uniqueName("itdb_")
+			tooBig := itest.UniqueName("itdb_")
 			dbDropLater(t, set, tooBig)
-			if r := post(t, smallURL+"/jsonrpc", "application/json", jsonBody("db", "restore", masterPassword, tooBig, data)); r.status != http.StatusRequestEntityTooLarge {
-				t.Errorf("a restore over the body limit: HTTP %d %s", r.status, r.body)
+			if r := itest.Post(t, smallURL+"/jsonrpc", "application/json", itest.JSONBody("db", "restore", itest.MasterPassword, tooBig, data)); r.Status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a restore over the body limit: HTTP %d %s", r.Status, r.Body)
 			}
 			if dbExists(t, c, tooBig) {
 				t.Errorf("a restore over the body limit made %s", tooBig)
@@ -93,9 +94,9 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 
 			// A restore over an existing name is Odoo's Exception and
 			// leaves the database as it was.
-			_, f := c.call(t, "db", "restore", masterPassword, name, data)
-			wantFault(t, c, f, 1, "Database already exists")
-			equal(t, "login after the refused restore", dbLogin(t, c, name, "admin", pw), int64(2))
+			_, f := c.Call(t, "db", "restore", itest.MasterPassword, name, data)
+			itest.WantFault(t, c.Protocol(), f, 1, "Database already exists")
+			itest.Equal(t, "login after the refused restore", dbLogin(t, c, name, "admin", pw), int64(2))
 		})
 	}
 
@@ -124,10 +125,10 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 		}
 		for what, raw := range foreign {
 			t.Run(what, func(t *testing.T) {
-				target := uniqueName("itdb_")
+				target := itest.UniqueName("itdb_")
 				dbDropLater(t, set, target)
-				_, f := c.call(t, "db", "restore", masterPassword, target, base64.StdEncoding.EncodeToString(raw))
-				wantFault(t, c, f, 1, "Couldn't restore database")
+				_, f := c.Call(t, "db", "restore", itest.MasterPassword, target, base64.StdEncoding.EncodeToString(raw))
+				itest.WantFault(t, c.Protocol(), f, 1, "Couldn't restore database")
 				if dbExists(t, c, target) || dbListed(t, c, target) {
 					t.Errorf("a refused restore left database %s", target)
 				}
@@ -136,8 +137,8 @@ func testDBDumpRestore(t *testing.T, c caller, set *services.Set, store models.S
 	})
 
 	t.Run("unknown database", func(t *testing.T) {
-		_, f := c.call(t, "db", "dump", masterPassword, uniqueName("itdb_missing_"), "zip")
-		wantFault(t, c, f, 1, "does not exist")
+		_, f := c.Call(t, "db", "dump", itest.MasterPassword, itest.UniqueName("itdb_missing_"), "zip")
+		itest.WantFault(t, c.Protocol(), f, 1, "does not exist")
 	})
 }
 
@@ -197,24 +198,34 @@ func dumpZip(t *testing.T, members map[string]string) []byte {
 	return b.Bytes()
 }
 
+// otherDumps keeps otherStoreDumps's answer for each dialect: every
+// protocol's sub-test refuses the same dumps.
+var otherDumps = struct {
+	sync.Mutex
+	m map[string]map[string][]byte
+}{m: map[string]map[string][]byte{}}
+
 // otherStoreDumps dumps a new database of a store of kind dialect in both
-// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server.
+// formats: "sqlite" always, "pg" when GODOO_TEST_DSN names a server. The
+// dumps are made once per process and dialect.
 func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 	t.Helper()
-	mk, ok := stores(t)[dialect]
+	otherDumps.Lock()
+	defer otherDumps.Unlock()
+	if out, ok := otherDumps.m[dialect]; ok {
+		return out
+	}
+	mk, ok := itest.Stores(t)[dialect]
 	if !ok {
 		t.Logf("no %s store on this machine: its real dumps are not tried", dialect)
 		return nil
 	}
 	store := mk(t)
 	t.Cleanup(func() { store.Close() })
-	set := newSet(store, services.Config{})
-	name := uniqueName("itdb_")
-	dbDropLater(t, set, name)
+	set := itest.NewSet(store, services.Config{})
+	name := itest.UniqueName("itdb_")
+	dbCopyTemplate(t, store, set, name)
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]byte{}
 	for _, format := range []string{"zip", "dump"} {
 		var b bytes.Buffer
@@ -223,6 +234,7 @@ func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 		}
 		out["real "+dialect+" "+format] = b.Bytes()
 	}
+	otherDumps.m[dialect] = out
 	return out
 }
 
@@ -230,23 +242,22 @@ func otherStoreDumps(t *testing.T, dialect string) map[string][]byte {
 // files under filestore/, as Odoo's, and restoring it gives the restored
 // database its own copy, from which its attachments read; a server
 // without a filestore refuses such a dump.
-func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
+func testDBDumpFilestore(t *testing.T, c itest.Caller, store models.Store) {
 	files := t.TempDir()
-	set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword, FilestoreDir: files})
+	set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword, FilestoreDir: files})
 	c = dbSameProtocol(c, url)
-	name := uniqueName("itdb_")
-	dbDropLater(t, set, name)
-	pw := "pw-" + name
-	dbMust(t, c, "create_database", masterPassword, name, false, "en_US", pw, "admin")
+	name := itest.UniqueName("itdb_")
+	dbCopyTemplate(t, store, set, name)
+	pw := itest.AdminPassword
 	content := "the content of an attachment kept in the filestore"
-	v, f := c.call(t, "object", "execute_kw", name, int64(2), pw, "ir.attachment", "create",
+	v, f := c.Call(t, "object", "execute_kw", name, int64(2), pw, "ir.attachment", "create",
 		[]any{map[string]any{"name": "kept.txt", "datas": base64.StdEncoding.EncodeToString([]byte(content))}})
 	if f != nil {
 		t.Fatalf("create an attachment: %d %s", f.Code, f.String)
 	}
 	readDatas := func(db string) any {
 		t.Helper()
-		v, f := c.call(t, "object", "execute_kw", db, int64(2), pw, "ir.attachment", "read", []any{[]any{v}, []any{"datas", "store_fname"}})
+		v, f := c.Call(t, "object", "execute_kw", db, int64(2), pw, "ir.attachment", "read", []any{[]any{v}, []any{"datas", "store_fname"}})
 		if f != nil {
 			t.Fatalf("read the attachment on %s: %d %s", db, f.Code, f.String)
 		}
@@ -262,7 +273,7 @@ func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
 		t.Fatalf("the attachment is not in the filestore: %#v", rec)
 	}
 
-	data, _ := dbMust(t, c, "dump", masterPassword, name, "zip").(string)
+	data, _ := itest.MustDB(t, c, "dump", itest.MasterPassword, name, "zip").(string)
 	raw, _ := base64.StdEncoding.DecodeString(data)
 	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
@@ -272,10 +283,10 @@ func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
 		t.Errorf("the zip lacks filestore/%s: %v", fname, err)
 	}
 
-	restored := uniqueName("itdb_")
+	restored := itest.UniqueName("itdb_")
 	dbDropLater(t, set, restored)
-	equal(t, "restore", dbMust(t, c, "restore", masterPassword, restored, data), true)
-	equal(t, "the restored attachment", readDatas(restored).(map[string]any)["datas"], base64.StdEncoding.EncodeToString([]byte(content)))
+	itest.Equal(t, "restore", itest.MustDB(t, c, "restore", itest.MasterPassword, restored, data), true)
+	itest.Equal(t, "the restored attachment", readDatas(restored).(map[string]any)["datas"], base64.StdEncoding.EncodeToString([]byte(content)))
 	if b, err := os.ReadFile(filepath.Join(files, restored, filepath.FromSlash(fname))); err != nil || string(b) != content {
 		t.Errorf("the restored database's filestore: %q, %v", b, err)
 	}
@@ -286,11 +297,11 @@ func testDBDumpFilestore(t *testing.T, c caller, store models.Store) {
 		}
 	}
 
-	_, noFilesURL := dbServe(t, store, services.Config{ListDB: true, MasterPassword: masterPassword})
-	other := uniqueName("itdb_")
+	_, noFilesURL := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword})
+	other := itest.UniqueName("itdb_")
 	dbDropLater(t, set, other)
-	_, f = dbSameProtocol(c, noFilesURL).call(t, "db", "restore", masterPassword, other, data)
-	wantFault(t, c, f, 1, "Couldn't restore database")
+	_, f = dbSameProtocol(c, noFilesURL).Call(t, "db", "restore", itest.MasterPassword, other, data)
+	itest.WantFault(t, c.Protocol(), f, 1, "Couldn't restore database")
 	if dbExists(t, c, other) {
 		t.Errorf("a refused restore made %s", other)
 	}
