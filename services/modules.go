@@ -53,6 +53,11 @@ func (c *core) registryWith(installed []string) (*models.Registry, error) {
 	if err := c.catalogue().Register(r, names); err != nil {
 		return nil, err
 	}
+	// The models path's models are served beside the modules', as beside
+	// base alone.
+	if err := base.Declare(r, c.cfg.Declarations); err != nil {
+		return nil, err
+	}
 	c.wire(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -175,6 +180,21 @@ func (c *core) listModules(ctx context.Context, db *bun.DB) error {
 	}
 	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		return nil, base.AddAvailable(ctx, env, c.cfg.Modules.Infos())
+	})
+	return err
+}
+
+// upgradeModules runs, as the superuser in one transaction, the upgrade
+// steps of db's installed modules (modules.Upgrade): the records their
+// install creates now that an older godoo's did not. A database being
+// created shows none installed yet.
+func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
+	installed, err := installedModules(ctx, db)
+	if err != nil || !modules.Upgradable(installed) {
+		return err
+	}
+	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, modules.Upgrade(ctx, env, installed)
 	})
 	return err
 }

@@ -95,6 +95,22 @@ func TestModelImportServe(t *testing.T) {
 	if err := object2.Call("execute_kw", []any{"odoo", 2, m[1], "x.fleet", "search_count", []any{[]any{}}}, &n); err != nil || n != 1 {
 		t.Errorf("the administrator's count after a restart = %d, %v", n, err)
 	}
+	s.shutdown(t)
+
+	// A database that installs a module keeps serving the models path's
+	// models beside the module's.
+	mustRun(t, "", "module", "install", "uom", "--db", "odoo", "--data-dir", data)
+	s = startServe(t, "--data-dir", data, "--models-path", out)
+	object3, err := xmlrpc.NewClient("http://"+s.addr+"/xmlrpc/2/object", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer object3.Close()
+	for _, model := range []string{"x.fleet", "uom.uom"} {
+		if err := object3.Call("execute_kw", []any{"odoo", 2, m[1], model, "search_count", []any{[]any{}}}, &n); err != nil || n == 0 {
+			t.Errorf("%s after installing uom: count = %d, %v", model, n, err)
+		}
+	}
 }
 
 // TestImportFieldsGet: the shapes of answer import takes, and what it

@@ -40,6 +40,19 @@ type Module struct {
 	Groups   []Group
 	Access   []base.Access
 	Rules    []Rule
+	// Records are the module's data records (records.json, beside the
+	// generated folders): Odoo's data files' records that scripts rely
+	// on (units of measure, subtypes, categories), in creation order.
+	Records []Record
+}
+
+// Record is a data record a module creates, with its external id. A
+// value {"ref": "module.name"} is the id of the record of that external
+// id, a list of them a list of ids.
+type Record struct {
+	XMLID  string         `json:"xmlid"`
+	Model  string         `json:"model"`
+	Values map[string]any `json:"values"`
 }
 
 // Group is a group a module adds, or (Extend) the groups it makes an
@@ -115,8 +128,8 @@ func loadModule(fsys fs.FS, dir string) (*Module, error) {
 	for _, f := range []struct {
 		name string
 		into any
-	}{{"groups.json", &m.Groups}, {"access.json", &m.Access}, {"rules.json", &m.Rules}} {
-		if err := readJSON(fsys, path.Join(dir, "data", f.name), f.into); err != nil && !isNotExist(err) {
+	}{{"data/groups.json", &m.Groups}, {"data/access.json", &m.Access}, {"data/rules.json", &m.Rules}, {"records.json", &m.Records}} {
+		if err := readJSON(fsys, path.Join(dir, f.name), f.into); err != nil && !isNotExist(err) {
 			return nil, err
 		}
 	}
