@@ -82,29 +82,32 @@ type Declaration struct {
 
 // FieldDeclaration is one field of a Declaration.
 type FieldDeclaration struct {
-	Name          string          `json:"name"`
-	Type          string          `json:"type"`
-	String        string          `json:"string"`
-	Help          string          `json:"help"`
-	Relation      string          `json:"relation"`
-	RelationField string          `json:"relation_field"`
-	RelationTable string          `json:"relation_table"`
-	Column1       string          `json:"column1"`
-	Column2       string          `json:"column2"`
-	Required      bool            `json:"required"`
-	Readonly      bool            `json:"readonly"`
-	Store         *bool           `json:"store"`
-	Selection     SelectionList   `json:"selection"`
-	Size          int             `json:"size"`
-	Default       json.RawMessage `json:"default"`
-	Compute       string          `json:"compute"`
-	Depends       []string        `json:"depends"`
-	Related       string          `json:"related"`
-	OnDelete      string          `json:"ondelete"`
-	Index         bool            `json:"index"`
-	Groups        string          `json:"groups"`
-	Copy          *bool           `json:"copy"`
-	WriteOnly     bool            `json:"write_only"`
+	Name          string        `json:"name"`
+	Type          string        `json:"type"`
+	String        string        `json:"string"`
+	Help          string        `json:"help"`
+	Relation      string        `json:"relation"`
+	RelationField string        `json:"relation_field"`
+	RelationTable string        `json:"relation_table"`
+	Column1       string        `json:"column1"`
+	Column2       string        `json:"column2"`
+	Required      bool          `json:"required"`
+	Readonly      bool          `json:"readonly"`
+	Store         *bool         `json:"store"`
+	Selection     SelectionList `json:"selection"`
+	// SelectionRecords makes a selection's values records of another
+	// model (the active languages), which fields_get and write read.
+	SelectionRecords *SelectionRecords `json:"selection_records"`
+	Size             int               `json:"size"`
+	Default          json.RawMessage   `json:"default"`
+	Compute          string            `json:"compute"`
+	Depends          []string          `json:"depends"`
+	Related          string            `json:"related"`
+	OnDelete         string            `json:"ondelete"`
+	Index            bool              `json:"index"`
+	Groups           string            `json:"groups"`
+	Copy             *bool             `json:"copy"`
+	WriteOnly        bool              `json:"write_only"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -174,7 +177,7 @@ type Attr struct {
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
 	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
-	"max_width": true, "max_height": true}
+	"max_width": true, "max_height": true, "selection_records": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
@@ -494,7 +497,7 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
-		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy,
+		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy, SelectionRecords: fd.SelectionRecords,
 		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
@@ -535,8 +538,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	// Odoo's selections whose values come from the database (languages,
 	// models) may be described with none; a reference field describes the
 	// models it may point to as a selection.
-	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described && !fd.Manual {
+	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 ||
+		f.Type == Selection && len(f.Selection) == 0 && !described && !fd.Manual && f.SelectionRecords == nil {
 		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
+	}
+	if f.SelectionRecords != nil && (f.Type != Selection || len(f.Selection) > 0) {
+		return nil, fmt.Errorf("selection_records is for selection fields without a selection")
 	}
 	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {
 		return nil, fmt.Errorf("digits are a float's [precision, scale]")
@@ -762,6 +769,11 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 			return fmt.Errorf("link table %s has columns %v elsewhere", f.RelTable, seen)
 		}
 		links[f.RelTable] = cols
+	}
+	if f.SelectionRecords != nil {
+		if err := r.checkSelectionRecords(f); err != nil {
+			return err
+		}
 	}
 	if f.ResizedFrom != "" {
 		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !(src.hasColumn() || src.Attachment) {

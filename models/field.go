@@ -64,6 +64,9 @@ type Field struct {
 	Required  bool
 	Readonly  bool
 	Selection [][2]string
+	// SelectionRecords makes a selection's values those of records of
+	// another model, read when needed (Selection is then empty).
+	SelectionRecords *SelectionRecords
 	// DefaultValue is the value create uses when vals lacks the field, as
 	// a declaration states it; the schema gives the column the same
 	// default. nil for none.

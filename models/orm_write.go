@@ -41,6 +41,9 @@ func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (c
 			x2m[name] = v
 		case f.hasColumn() || f.Attachment:
 			dbv, err := f.toDB(v)
+			if err == nil {
+				err = env.checkSelectionRecords(ctx, f, dbv)
+			}
 			if err != nil {
 				return nil, nil, nil, err
 			}
