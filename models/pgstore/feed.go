@@ -325,7 +325,11 @@ func (a *acker) write(seen int64, started bool) error {
 		}
 	}
 	if seen > 0 {
-		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at) VALUES (?, ?, now())
+		// A barrier above the sequence was never sent: any role may
+		// notify godoo_auth, and an acknowledgement of one would count
+		// every later barrier acknowledged. It is clamped to the last.
+		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at)
+			VALUES (?, LEAST(?, (SELECT last_value FROM godoo_feed_seq)), now())
 			ON CONFLICT (listener) DO UPDATE SET seen = GREATEST(godoo_feed_acks.seen, EXCLUDED.seen), at = EXCLUDED.at`,
 			a.app, seen); err != nil {
 			return err
