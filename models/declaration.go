@@ -134,6 +134,9 @@ type FieldDeclaration struct {
 	// Sanitize is fields_get's "sanitize" of an html field: its written
 	// values are sanitized (Field.Sanitize).
 	Sanitize bool `json:"-"`
+	// HTMLPolicy is fields_get's strip_style and strip_classes of an html
+	// field declared sanitize (Field.HTMLPolicy).
+	HTMLPolicy HTMLPolicy `json:"-"`
 }
 
 // SelectionList is a selection's values and labels. Odoo's selections of
@@ -258,9 +261,13 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
 		var sanitize bool
-		if v, ok := attrs["sanitize"]; ok {
-			if err := json.Unmarshal(v, &sanitize); err != nil {
-				return nil, fmt.Errorf("field %s: sanitize: %w", name, err)
+		var policy HTMLPolicy
+		for key, into := range map[string]*bool{"sanitize": &sanitize, "strip_style": &policy.StripStyle,
+			"strip_classes": &policy.StripClasses} {
+			if v, ok := attrs[key]; ok {
+				if err := json.Unmarshal(v, into); err != nil {
+					return nil, fmt.Errorf("field %s: %s: %w", name, key, err)
+				}
 			}
 		}
 		for k := range attrs {
@@ -284,6 +291,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		f.Name = name
 		f.Described = described
 		f.Sanitize = sanitize
+		f.HTMLPolicy = policy
 		f.unrounded = unrounded
 		if described != nil && jsonKinds[f.Type] {
 			f.Type = JSON
@@ -355,7 +363,8 @@ type Behaviour struct {
 	// Methods are added to, or replace, the methods every model has.
 	Methods []*Method
 	// Computes fill computed fields, under the name a field's "compute"
-	// gives.
+	// gives, or for a described field that names none (Odoo computes
+	// it), under the field's name.
 	Computes map[string]func(env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
@@ -485,8 +494,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
-		Sanitize: fd.Sanitize && fd.Type == HTML,
-		Numeric:  fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
+		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy,
+		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads
@@ -592,6 +601,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("compute %s: no Go function of that name", fd.Compute)
 		}
 		used["compute:"+fd.Compute] = true
+	} else if fn := b.Computes[fd.Name]; fn != nil && described && !declaredStore {
+		// A described field Odoo computes names no compute (the
+		// recording cannot tell Odoo's functions): a behaviour computes
+		// it under the field's own name.
+		f.Compute = fn
+		used["compute:"+fd.Name] = true
 	}
 	// Odoo's store: a column of its own, unless computed, related or the
 	// other side of a relation.
@@ -728,16 +743,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
-		if (inv == nil || inv.Type != Many2one || inv.Relation != m.Name) && f.Described != nil {
+		follows := inv != nil && (inv.Type == Many2one && inv.Relation == m.Name || inv.Type == Many2oneReference)
+		if !follows && f.Described != nil {
 			// A described one2many whose inverse the engine cannot
-			// follow (a mail thread's messages, by res_model and res_id)
-			// is described and has no value. Only the first check
+			// follow is described and has no value. Only the first check
 			// writes: an extended registry shares its fields with the
 			// registry it extends, which other requests read.
 			if f.InverseName != "" {
 				f.InverseName = ""
 			}
-		} else if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+		} else if !follows {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
 	case f.Type == Many2many:

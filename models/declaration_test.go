@@ -255,3 +255,31 @@ func TestNumericFields(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclareHTMLPolicy checks that an html field's sanitize, strip_style
+// and strip_classes, as fields_get describes them, decide how its written
+// values are cleaned.
+func TestDeclareHTMLPolicy(t *testing.T) {
+	r, err := declare(t, `{"model": "x.note", "fields": {
+		"plain": {"type": "html", "sanitize": true},
+		"stripped": {"type": "html", "sanitize": true, "strip_style": true, "strip_classes": true},
+		"raw": {"type": "html", "sanitize": false}}}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Model("x.note")
+	for _, c := range []struct {
+		field    string
+		sanitize bool
+		policy   models.HTMLPolicy
+	}{
+		{"plain", true, models.HTMLPolicy{}},
+		{"stripped", true, models.HTMLPolicy{StripStyle: true, StripClasses: true}},
+		{"raw", false, models.HTMLPolicy{}},
+	} {
+		f := m.Fields[c.field]
+		if f.Sanitize != c.sanitize || f.HTMLPolicy != c.policy {
+			t.Errorf("%s: sanitize %v policy %+v, want %v %+v", c.field, f.Sanitize, f.HTMLPolicy, c.sanitize, c.policy)
+		}
+	}
+}

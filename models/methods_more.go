@@ -50,7 +50,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || f.Compute != nil || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
