@@ -1,6 +1,11 @@
 package models
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
 
 // parentStore reports whether m keeps Odoo's materialised path of its
 // hierarchy (its _parent_store): a stored parent_path, "1/4/9/" from the
@@ -38,4 +43,42 @@ func (env *Env) updateParentPaths(ctx context.Context, m *Model, ids []int64) er
 		level = children
 	}
 	return nil
+}
+
+// FillParentPaths gives every model that keeps a parent_path (its
+// _parent_store) the paths its rows lack: rows made by a godoo that did
+// not keep them, or whose column was added to the table since, hold
+// NULL or an empty string. When a table has any such row all its paths are computed
+// again from parent_id with one recursive query (a row made under a
+// parent that had no path holds a wrong one). Rows on a cycle, which no
+// root reaches, keep what they hold. It returns the tables it filled,
+// none when every path was there.
+func FillParentPaths(ctx context.Context, db bun.IDB, r *Registry) ([]string, error) {
+	var filled []string
+	done := map[string]bool{}
+	for _, name := range r.Names() {
+		m := r.Model(name)
+		if m.Abstract || done[m.Table] || !m.parentStore() {
+			continue
+		}
+		done[m.Table] = true
+		path, parent := m.Fields["parent_path"].Column, m.Fields["parent_id"].Column
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+m.Table+" WHERE "+path+" IS NULL OR "+path+" = '' LIMIT 1) x").Scan(&n); err != nil {
+			return filled, fmt.Errorf("fill %s.parent_path: %w", m.Table, err)
+		}
+		if n == 0 {
+			continue
+		}
+		q := "WITH RECURSIVE tree(id, path) AS (" +
+			"SELECT id, CAST(id AS TEXT) || '/' FROM " + m.Table + " WHERE " + parent + " IS NULL" +
+			" UNION ALL SELECT c.id, tree.path || CAST(c.id AS TEXT) || '/' FROM " + m.Table + " c JOIN tree ON c." + parent + " = tree.id)" +
+			" UPDATE " + m.Table + " SET " + path + " = (SELECT tree.path FROM tree WHERE tree.id = " + m.Table + ".id)" +
+			" WHERE id IN (SELECT id FROM tree)"
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return filled, fmt.Errorf("fill %s.parent_path: %w", m.Table, err)
+		}
+		filled = append(filled, m.Table)
+	}
+	return filled, nil
 }

@@ -37,6 +37,11 @@ func TestOldDatabasesOpen(t *testing.T) {
 			if _, err := raw.Exec("UPDATE res_partner SET image_1920 = 'AAECAwQFBgc=' WHERE email = 'before@example.com'"); err != nil {
 				t.Fatal(err)
 			}
+			// A child of the old tag: the fixtures' tables have no
+			// parent_path, which the upgrade adds and fills.
+			if _, err := raw.Exec("INSERT INTO res_partner_category (id, name, parent_id) VALUES (50, 'old child', 1)"); err != nil {
+				t.Fatal(err)
+			}
 			raw.Close()
 			store, err := sqlitestore.New(dir)
 			if err != nil {
@@ -96,6 +101,17 @@ func TestOldDatabasesOpen(t *testing.T) {
 			}
 			if n := call("ir.attachment", "search_count", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_field", "=", "image_1920"}}); n != int64(1) {
 				t.Errorf("%v attachments hold the old image", n)
+			}
+			tags := call("res.partner.category", "search_read", []any{[]any{"id", "child_of", int64(1)}}, []any{"parent_path"}).(*models.Table).Records()
+			paths := map[any]any{}
+			for _, r := range tags {
+				paths[r["id"]] = r["parent_path"]
+			}
+			if len(tags) != 2 || paths[int64(1)] != "1/" || paths[int64(50)] != "1/50/" {
+				t.Errorf("the old tags under the old tag read %v", tags)
+			}
+			if n := call("res.company", "search_count", []any{[]any{"parent_path", "=", "1/"}}); n != int64(1) {
+				t.Errorf("%v companies have the path 1/", n)
 			}
 			if id := call("res.partner", "create", map[string]any{"name": "Made after"}); id == nil {
 				t.Error("no partner created")

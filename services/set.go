@@ -294,6 +294,9 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if err := c.listModules(ctx, db); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
+	if err := c.upgradeModules(ctx, db); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	c.mu.Lock()
 	c.migrated[name] = true
 	c.mu.Unlock()
@@ -310,8 +313,23 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	if err != nil {
 		return nil, nil, err
 	}
-	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg)
-	return applied, ensured, err
+	if ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg); err != nil {
+		return nil, nil, err
+	}
+	// Rows made before godoo kept parent_path (or before the column
+	// existed) get theirs, so that searches on it find them.
+	var filled []string
+	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		filled, err = models.FillParentPaths(ctx, tx, reg)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(filled) > 0 {
+		c.log.InfoContext(ctx, "filled parent_path", "tables", filled)
+	}
+	return applied, ensured, nil
 }
 
 // foundFor is how long the web routes trust that a database they found
