@@ -43,3 +43,35 @@ func TestHTMLSanitize(t *testing.T) {
 		})
 	})
 }
+
+// TestCustomHTMLSanitize checks, on both stores, that a custom html field
+// is sanitized unless its ir.model.fields row says sanitize false, as
+// Odoo's sanitize, which defaults to true.
+func TestCustomHTMLSanitize(t *testing.T) {
+	const dirty = `<p onclick="alert(1)">Hi</p><script>alert(2)</script>`
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		c := jsonCaller{e.srv.URL}
+		model := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
+		for _, tc := range []struct {
+			name string
+			vals map[string]any
+			want string
+		}{
+			{"sanitize by default", map[string]any{"name": "x_default_html"}, `<p>Hi</p>`},
+			{"sanitize true", map[string]any{"name": "x_clean_html", "sanitize": true}, `<p>Hi</p>`},
+			{"sanitize false", map[string]any{"name": "x_raw_html", "sanitize": false}, dirty},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				vals := map[string]any{"model_id": model, "ttype": "html", "field_description": tc.name}
+				for k, v := range tc.vals {
+					vals[k] = v
+				}
+				e.mustKw(t, c, "ir.model.fields", "create", []any{vals}, nil)
+				field := tc.vals["name"].(string)
+				id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": tc.name, field: dirty}}, nil)
+				got := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}, []any{field}}, nil).([]any)[0].(map[string]any)[field]
+				equal(t, field, got, tc.want)
+			})
+		}
+	})
+}

@@ -75,3 +75,45 @@ func TestRecordRuleCompanies(t *testing.T) {
 		}
 	})
 }
+
+// TestWebReadSubContextCompanies checks, on both stores, that the context of
+// a web_read sub-specification is held to the user's companies as the
+// call's own: naming a company the user is not in is refused, on a
+// many2one and on a one2many, and naming one of the user's is obeyed.
+func TestWebReadSubContextCompanies(t *testing.T) {
+	eachStore(t, services.Config{RefusalDelay: -1}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		admin := jsonCaller{e.srv.URL}
+		kw := func(model, method string, args ...any) any { return e.mustKw(t, admin, model, method, args, nil) }
+		a := kw("res.users", "read", []any{int64(2)}, []any{"company_id"}).([]any)[0].(map[string]any)["company_id"].([]any)[0]
+		b := kw("res.company", "create", map[string]any{"name": "Sub Company B",
+			"partner_id": kw("res.partner", "create", map[string]any{"name": "Sub Company B", "is_company": true})})
+		login := uniqueName("subctx_")
+		uid := kw("res.users", "create", map[string]any{"name": login, "login": login, "password": "x-Secret-1",
+			"company_ids": []any{[]any{int64(6), int64(0), []any{a}}}, "company_id": a}).(int64)
+		parent := kw("res.partner", "create", map[string]any{"name": "Sub Parent", "is_company": true})
+		child := kw("res.partner", "create", map[string]any{"name": "Sub Child", "parent_id": parent})
+		for _, tc := range []struct {
+			name    string
+			id      any
+			field   string
+			allowed []any
+			refused bool
+		}{
+			{"many2one, a company the user is not in", child, "parent_id", []any{b}, true},
+			{"one2many, a company the user is not in", parent, "child_ids", []any{b}, true},
+			{"many2one, the user's company", child, "parent_id", []any{a}, false},
+			{"one2many, the user's company", parent, "child_ids", []any{a}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				spec := map[string]any{tc.field: map[string]any{"fields": map[string]any{"name": map[string]any{}},
+					"context": map[string]any{"allowed_company_ids": tc.allowed}}}
+				_, f := admin.call(t, "object", "execute_kw", e.db, uid, "x-Secret-1", "res.partner", "web_read",
+					[]any{[]any{tc.id}}, map[string]any{"specification": spec})
+				refused := f != nil && strings.Contains(f.String, "Access to unauthorized or invalid companies.")
+				if refused != tc.refused || (f != nil && !refused) {
+					t.Errorf("refused %v, want %v (fault %v)", refused, tc.refused, f)
+				}
+			})
+		}
+	})
+}

@@ -9,7 +9,9 @@ import (
 // Then is b with next laid over it, as a module's Python class extends
 // the model it inherits: next's methods, computes and defaults are added
 // to b's (replacing those of the same name); its create, write, unlink
-// and copy hooks run after b's; its other hooks, when set, replace b's.
+// and copy hooks run after b's; its rules and search filter hold with
+// b's (AND); its overrides are added to b's; its other hooks, when set,
+// replace b's.
 // b and next are not changed; either may be nil.
 func (b *Behaviour) Then(next *Behaviour) *Behaviour {
 	if b == nil {
@@ -42,14 +44,38 @@ func (h Hooks) then(n Hooks) Hooks {
 	if n.DisplayName != nil {
 		h.DisplayName, h.DisplayNameDeps = n.DisplayName, n.DisplayNameDeps
 	}
-	if n.Rule != nil {
-		h.Rule = n.Rule
+	// A module's rule narrows the model's, never widens it: both hold,
+	// per operation when either side's depends on it.
+	if h.RuleFor != nil || n.RuleFor != nil {
+		a, b := h.ruleForOp(), n.ruleForOp()
+		h.RuleFor = func(ctx context.Context, env *Env, op Op) ([]any, error) {
+			return andRules(ctx, env, op, a, b)
+		}
 	}
-	if n.RuleFor != nil {
-		h.RuleFor = n.RuleFor
+	if a, b := h.Rule, n.Rule; a != nil && b != nil {
+		h.Rule = func(ctx context.Context, env *Env) ([]any, error) {
+			return andRules(ctx, env, OpRead, Hooks{Rule: a}.ruleForOp(), Hooks{Rule: b}.ruleForOp())
+		}
+	} else if b != nil {
+		h.Rule = b
 	}
-	if n.SearchFilter != nil {
-		h.SearchFilter = n.SearchFilter
+	if a, b := h.SearchFilter, n.SearchFilter; a != nil && b != nil {
+		h.SearchFilter = func(terms []any) []any { return andDomain(a(terms), b(terms)) }
+	} else if b != nil {
+		h.SearchFilter = b
+	}
+	// The module's class comes after the model's: its constraint message
+	// and its overrides of the methods every model has are the ones seen.
+	if n.ParentCycle != "" {
+		h.ParentCycle = n.ParentCycle
+	}
+	if len(n.Overrides) > 0 {
+		o := maps.Clone(h.Overrides)
+		if o == nil {
+			o = map[string]Override{}
+		}
+		maps.Copy(o, n.Overrides)
+		h.Overrides = o
 	}
 	h.SelfWritable = append(slices.Clone(h.SelfWritable), n.SelfWritable...)
 	h.CopyMarked = append(slices.Clone(h.CopyMarked), n.CopyMarked...)
@@ -107,4 +133,46 @@ func chain4[A, B any](a, b func(context.Context, *Env, A, B) error) func(context
 		}
 		return b(ctx, env, x, y)
 	}
+}
+
+// ruleForOp is h's rule for an operation: RuleFor when set (it replaces
+// Rule), else Rule whatever the operation; nil when h has neither.
+func (h Hooks) ruleForOp() func(context.Context, *Env, Op) ([]any, error) {
+	switch {
+	case h.RuleFor != nil:
+		return h.RuleFor
+	case h.Rule != nil:
+		rule := h.Rule
+		return func(ctx context.Context, env *Env, _ Op) ([]any, error) { return rule(ctx, env) }
+	}
+	return nil
+}
+
+// andRules is the records both rules let through for op; a nil rule, or a
+// nil domain, restricts nothing.
+func andRules(ctx context.Context, env *Env, op Op, a, b func(context.Context, *Env, Op) ([]any, error)) ([]any, error) {
+	var da, db []any
+	var err error
+	if a != nil {
+		if da, err = a(ctx, env, op); err != nil {
+			return nil, err
+		}
+	}
+	if b != nil {
+		if db, err = b(ctx, env, op); err != nil {
+			return nil, err
+		}
+	}
+	return andDomain(da, db), nil
+}
+
+// andDomain is a AND b, where a nil domain restricts nothing.
+func andDomain(a, b []any) []any {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return append(append([]any{"&"}, wrapDomain(a)...), wrapDomain(b)...)
 }

@@ -13,7 +13,7 @@ import (
 // methods and computes, runs its create hook after the model's, and
 // replaces the hooks it sets; Hooks gaining a field must be handled there.
 func TestBehaviourThen(t *testing.T) {
-	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 15 {
+	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 17 {
 		t.Fatalf("Hooks has %d fields: teach Behaviour.Then the new ones", n)
 	}
 	var ran []string
@@ -52,5 +52,62 @@ func TestBehaviourThen(t *testing.T) {
 	}
 	if len(first.Methods) != 1 || len(first.Computes) != 1 {
 		t.Error("Then changed the behaviour it extends")
+	}
+}
+
+// TestBehaviourThenNarrows: a module's rules and search filter hold with
+// the model's (AND), per operation when either depends on it, so a module
+// never widens access; its ParentCycle message and overrides are kept.
+func TestBehaviourThenNarrows(t *testing.T) {
+	leaf := func(f string) []any { return []any{[]any{f, "=", int64(1)}} }
+	rule := func(f string) func(context.Context, *models.Env) ([]any, error) {
+		return func(context.Context, *models.Env) ([]any, error) { return leaf(f), nil }
+	}
+	ruleFor := func(context.Context, *models.Env, models.Op) ([]any, error) { return leaf("for"), nil }
+	filter := func(f string) func([]any) []any { return func([]any) []any { return leaf(f) } }
+	and := func(a, b string) []any { return append(append([]any{"&"}, leaf(a)...), leaf(b)...) }
+	for _, tc := range []struct {
+		name                 string
+		base, module         models.Hooks
+		rule, ruleFor, sfilt []any
+	}{
+		{"rules of both", models.Hooks{Rule: rule("base")}, models.Hooks{Rule: rule("mod")}, and("base", "mod"), nil, nil},
+		{"module's rule alone", models.Hooks{}, models.Hooks{Rule: rule("mod")}, leaf("mod"), nil, nil},
+		{"model's rule alone", models.Hooks{Rule: rule("base")}, models.Hooks{}, leaf("base"), nil, nil},
+		{"rule per operation and rule", models.Hooks{RuleFor: ruleFor}, models.Hooks{Rule: rule("mod")}, leaf("mod"), and("for", "mod"), nil},
+		{"rule and rule per operation", models.Hooks{Rule: rule("base")}, models.Hooks{RuleFor: ruleFor}, leaf("base"), and("base", "for"), nil},
+		{"search filters of both", models.Hooks{SearchFilter: filter("base")}, models.Hooks{SearchFilter: filter("mod")}, nil, nil, and("base", "mod")},
+		{"module's search filter alone", models.Hooks{}, models.Hooks{SearchFilter: filter("mod")}, nil, nil, leaf("mod")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := (&models.Behaviour{Hooks: tc.base}).Then(&models.Behaviour{Hooks: tc.module}).Hooks
+			var rule, ruleFor, sfilt []any
+			var err error
+			if h.Rule != nil {
+				if rule, err = h.Rule(context.Background(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if h.RuleFor != nil {
+				if ruleFor, err = h.RuleFor(context.Background(), nil, models.OpWrite); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if h.SearchFilter != nil {
+				sfilt = h.SearchFilter(nil)
+			}
+			if !reflect.DeepEqual(rule, tc.rule) || !reflect.DeepEqual(ruleFor, tc.ruleFor) || !reflect.DeepEqual(sfilt, tc.sfilt) {
+				t.Errorf("rule %v, rule for write %v, search filter %v; want %v, %v, %v", rule, ruleFor, sfilt, tc.rule, tc.ruleFor, tc.sfilt)
+			}
+		})
+	}
+	base := models.Hooks{Overrides: map[string]models.Override{"write": {Class: "Base"}, "copy": {Class: "Base"}}}
+	module := models.Hooks{ParentCycle: "No cycles.", Overrides: map[string]models.Override{"write": {Class: "Module"}}}
+	h := (&models.Behaviour{Hooks: base}).Then(&models.Behaviour{Hooks: module}).Hooks
+	if h.ParentCycle != "No cycles." || h.Overrides["write"].Class != "Module" || h.Overrides["copy"].Class != "Base" {
+		t.Errorf("parent cycle %q, overrides %v", h.ParentCycle, h.Overrides)
+	}
+	if base.Overrides["write"].Class != "Base" {
+		t.Error("Then changed the overrides of the behaviour it extends")
 	}
 }

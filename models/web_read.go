@@ -154,11 +154,13 @@ func (env *Env) webRead(ctx context.Context, m *Model, ids []int64, spec map[str
 	return out, nil
 }
 
-// subEnv is env with the "context" of a sub-specification merged in.
-func (env *Env) subEnv(sub map[string]any) *Env {
+// subEnv is env with the "context" of a sub-specification merged in. A
+// context naming allowed_company_ids is held to the user's companies, as
+// the call's own context is.
+func (env *Env) subEnv(ctx context.Context, sub map[string]any) (*Env, error) {
 	extra, ok := sub["context"].(map[string]any)
 	if !ok || len(extra) == 0 {
-		return env
+		return env, nil
 	}
 	merged := make(map[string]any, len(env.Context)+len(extra))
 	for k, v := range env.Context {
@@ -167,7 +169,13 @@ func (env *Env) subEnv(sub map[string]any) *Env {
 	for k, v := range extra {
 		merged[k] = v
 	}
-	return env.WithContext(merged)
+	senv := env.WithContext(merged)
+	if _, ok := extra["allowed_company_ids"]; ok {
+		if err := senv.checkAllowedCompanies(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return senv, nil
 }
 
 func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, recs []Record, name string) error {
@@ -196,7 +204,11 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 			extra = append(extra, k)
 		}
 	}
-	rows, err := env.subEnv(sub).webRead(ctx, co, targets, fields, extra)
+	senv, err := env.subEnv(ctx, sub)
+	if err != nil {
+		return err
+	}
+	rows, err := senv.webRead(ctx, co, targets, fields, extra)
 	if err != nil {
 		return err
 	}
@@ -207,7 +219,7 @@ func (env *Env) webMany2one(ctx context.Context, f *Field, sub map[string]any, r
 		data[id.(int64)] = d
 	}
 	if _, ok := fields["display_name"]; ok {
-		dn, err := env.subEnv(sub).Sudo().DisplayNames(ctx, co, targets)
+		dn, err := senv.Sudo().DisplayNames(ctx, co, targets)
 		if err != nil {
 			return err
 		}
@@ -306,7 +318,11 @@ func (env *Env) webX2many(ctx context.Context, f *Field, sub map[string]any, rec
 		}
 		toRead = UniqueIDs(toRead)
 	}
-	rows, err := env.subEnv(sub).webRead(ctx, co, toRead, fields, fieldOrder)
+	senv, err := env.subEnv(ctx, sub)
+	if err != nil {
+		return err
+	}
+	rows, err := senv.webRead(ctx, co, toRead, fields, fieldOrder)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 	rows, err = db.QueryContext(ctx, `SELECT id, model, name, ttype, COALESCE(field_description, ''), COALESCE(help, ''),
 		COALESCE(relation, ''), COALESCE(relation_field, ''), COALESCE(relation_table, ''), COALESCE(column1, ''),
 		COALESCE(column2, ''), required, readonly, index_, COALESCE(size, 0), COALESCE(on_delete, ''), copied,
-		COALESCE(currency_field, '')
+		COALESCE(currency_field, ''), sanitize
 		FROM ir_model_fields WHERE state = 'manual' ORDER BY id`)
 	if err != nil {
 		return x, err
@@ -78,16 +78,19 @@ func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 	for rows.Next() {
 		var id int64
 		var model string
-		var required, readonly, index, copied sql.NullBool
+		var required, readonly, index, copied, sanitize sql.NullBool
 		fd := models.FieldDeclaration{Manual: true}
 		if err := rows.Scan(&id, &model, &fd.Name, &fd.Type, &fd.String, &fd.Help, &fd.Relation, &fd.RelationField,
 			&fd.RelationTable, &fd.Column1, &fd.Column2, &required, &readonly, &index, &fd.Size, &fd.OnDelete, &copied,
-			&fd.CurrencyField); err != nil {
+			&fd.CurrencyField, &sanitize); err != nil {
 			return x, err
 		}
 		fd.Required, fd.Readonly = required.Bool, readonly.Bool
 		cp := copied.Bool
 		fd.Copy = &cp
+		// Odoo's sanitize defaults to true: only a row saying false
+		// keeps what is written to a custom html field as written.
+		fd.Sanitize = fd.Type == models.HTML && (!sanitize.Valid || sanitize.Bool)
 		shapeManualField(&fd, index.Bool, selections[id])
 		if d := custom[model]; d != nil {
 			d.Fields = append(d.Fields, fd)

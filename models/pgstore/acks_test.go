@@ -176,3 +176,30 @@ func TestSettleConnectedListeners(t *testing.T) {
 		t.Errorf("the row of the listener that left is still there")
 	}
 }
+
+// TestAckAboveSequence: an acknowledgement of a barrier never sent (any
+// role may notify godoo_auth) counts no later barrier acknowledged.
+func TestAckAboveSequence(t *testing.T) {
+	s := newStore(t)
+	name := ackDB(t, s)
+	own, stop := watch(t, s, name)
+	defer stop()
+	own.until(models.AuthFeedUp)
+	ctx := context.Background()
+	db := rawDB(t, name)
+	if _, err := db.ExecContext(ctx, "SELECT pg_notify('godoo_auth', 'ack 9223372036854775807')"); err != nil {
+		t.Fatal(err)
+	}
+	// The forged acknowledgement is handled before the barrier SettleAuth
+	// sends after it.
+	if err := <-settle(s, name); err != nil {
+		t.Fatalf("SettleAuth: %v", err)
+	}
+	var pending int
+	if err := db.QueryRowContext(ctx, "SELECT godoo_feed_pending((SELECT last_value FROM godoo_feed_seq) + 1)").Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 1 {
+		t.Errorf("listeners pending on the next barrier: %d, want 1 (the watch has not handled it)", pending)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -253,6 +254,9 @@ type acker struct {
 	started bool  // the watch is (again) up: prune and send a barrier
 }
 
+// errNoPool is write's error when the process has no pool of the database.
+var errNoPool = errors.New("pgstore: no pool of the database to acknowledge on")
+
 func newAcker(s *Store, name, app string) *acker {
 	return &acker{s: s, name: name, app: app, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
@@ -292,29 +296,38 @@ func (a *acker) run() {
 			return
 		case <-a.wake:
 		}
+		a.flush()
+	}
+}
+
+// flush writes what was recorded since the last write. What could not be
+// written is kept, and written again at the next signal; until then a
+// committer waits for this watch, bounded.
+func (a *acker) flush() {
+	a.mu.Lock()
+	seen, started := a.seen, a.started
+	a.seen, a.started = 0, false
+	a.mu.Unlock()
+	if err := a.write(seen, started); err != nil {
 		a.mu.Lock()
-		seen, started := a.seen, a.started
-		a.seen, a.started = 0, false
+		a.seen = max(a.seen, seen)
+		a.started = a.started || started
 		a.mu.Unlock()
-		if err := a.write(seen, started); err != nil {
-			// Written again at the next signal; until then a committer
-			// waits for this watch, bounded.
-			a.mu.Lock()
-			a.seen = max(a.seen, seen)
-			a.started = a.started || started
-			a.mu.Unlock()
-		}
 	}
 }
 
 // write prunes, once the watch is up, the rows of listeners gone,
 // acknowledges barrier seen (when not 0) and then, once the watch is up,
-// sends a barrier. It needs the database's pool: without one, this process
-// serves nothing of the database.
+// sends a barrier. It needs the database's pool: without one (not opened
+// yet, or closed for a while), nothing is written and the caller keeps the
+// values for the next signal.
 func (a *acker) write(seen int64, started bool) error {
 	db, err := a.s.pools.Cached(a.name)
-	if err != nil || db == nil {
-		return nil
+	if err != nil {
+		return err
+	}
+	if db == nil {
+		return errNoPool
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
 	defer cancel()
@@ -325,7 +338,11 @@ func (a *acker) write(seen int64, started bool) error {
 		}
 	}
 	if seen > 0 {
-		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at) VALUES (?, ?, now())
+		// A barrier above the sequence was never sent: any role may
+		// notify godoo_auth, and an acknowledgement of one would count
+		// every later barrier acknowledged. It is clamped to the last.
+		if _, err := db.ExecContext(ctx, `INSERT INTO godoo_feed_acks (listener, seen, at)
+			VALUES (?, LEAST(?, (SELECT last_value FROM godoo_feed_seq)), now())
 			ON CONFLICT (listener) DO UPDATE SET seen = GREATEST(godoo_feed_acks.seen, EXCLUDED.seen), at = EXCLUDED.at`,
 			a.app, seen); err != nil {
 			return err
