@@ -124,6 +124,7 @@ func TestSaleOrderFlow(t *testing.T) {
 		t.Run("taxes", func(t *testing.T) { saleTaxes(t, e, c, syms) })
 		t.Run("states", func(t *testing.T) { saleStates(t, e, c, syms) })
 		t.Run("salesman", func(t *testing.T) { saleSalesman(t, e, c, syms) })
+		t.Run("line copies", func(t *testing.T) { saleLineCopies(t, e, c, syms) })
 	})
 }
 
@@ -447,5 +448,46 @@ func saleSalesman(t *testing.T, e *env, c caller, s *symbols) {
 	}
 	if n := count.([]any)[0].(map[string]any)["sale_order_count"]; n != int64(1) {
 		t.Errorf("the salesman counts %v orders of the customer, want their own one", n)
+	}
+}
+
+// saleLineCopies: a line's copies of its order's fields (salesperson,
+// company, customer, currency, state), which the lines' rules filter on,
+// follow the order when it changes and when the line moves to another
+// order; written on the line they write through to the order.
+func saleLineCopies(t *testing.T, e *env, c caller, s *symbols) {
+	demo := s.ref(t, "@base.user_demo")
+	order := func() (int64, int64) {
+		o := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": s.ids["@p_flow"], "order_line": []any{
+			[]any{0, 0, map[string]any{"product_id": s.ids["@prod_s"], "product_uom_qty": 1}}}}}, nil).(int64)
+		l := e.mustKw(t, c, "sale.order.line", "search", []any{[]any{[]any{"order_id", "=", o}}}, nil).([]any)
+		return o, l[0].(int64)
+	}
+	salesman := func(model string, id int64, field string) any {
+		r := e.mustKw(t, c, model, "read", []any{[]any{id}, []any{field}}, nil).([]any)[0].(map[string]any)[field]
+		if m, ok := r.([]any); ok {
+			return m[0]
+		}
+		return r
+	}
+	o1, l1 := order()
+	o2, l2 := order()
+	e.mustKw(t, c, "sale.order", "write", []any{[]any{o1}, map[string]any{"user_id": demo}}, nil)
+	if got := salesman("sale.order.line", l1, "salesman_id"); got != demo {
+		t.Errorf("the line's salesperson after the order's changed: %v, want %d", got, demo)
+	}
+	e.mustKw(t, c, "sale.order.line", "write", []any{[]any{l2}, map[string]any{"order_id": o1}}, nil)
+	if got := salesman("sale.order.line", l2, "salesman_id"); got != demo {
+		t.Errorf("the salesperson of a line moved to another order: %v, want %d", got, demo)
+	}
+	e.mustKw(t, c, "sale.order.line", "write", []any{[]any{l1}, map[string]any{"salesman_id": false}}, nil)
+	if got := salesman("sale.order", o1, "user_id"); got != false {
+		t.Errorf("the order's salesperson after a line's was written: %v, want false", got)
+	}
+	if got := salesman("sale.order.line", l2, "salesman_id"); got != false {
+		t.Errorf("the other line's salesperson after a line's was written: %v, want false", got)
+	}
+	if got := salesman("sale.order", o2, "user_id"); got == false {
+		t.Errorf("the order the line left lost its salesperson")
 	}
 }

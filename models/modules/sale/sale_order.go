@@ -2,6 +2,8 @@ package sale
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/godoo/godoo/models"
@@ -12,7 +14,7 @@ import (
 func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, BeforeUnlink: orderBeforeUnlink, CopyData: orderCopyData,
-			BeforeWrite: orderBeforeWrite},
+			AfterWrite: orderAfterWrite},
 		Defaults: map[string]func(*models.Env) any{
 			"date_order":        func(env *models.Env) any { return env.NowText() },
 			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
@@ -105,15 +107,46 @@ func address(ctx context.Context, env *models.Env, partner int64, kind string) (
 	return ids[0], nil
 }
 
-// orderBeforeWrite keeps the lines' state (Odoo's stored related field)
-// with the order's.
-func orderBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
-	if state, ok := vals["state"].(string); ok && len(ids) > 0 {
-		_, err := env.Exec(ctx, "UPDATE sale_order_line SET state = ? WHERE order_id IN ("+models.Placeholders(len(ids))+")",
-			append([]any{state}, models.IDArgs(ids)...)...)
-		return err
+// orderRelated are the order's fields its lines keep a copy of (Odoo's
+// stored related fields of sale.order.line), by the line's field name.
+var orderRelated = map[string]string{"state": "state", "currency_id": "currency_id", "company_id": "company_id",
+	"order_partner_id": "partner_id", "salesman_id": "user_id"}
+
+// orderAfterWrite keeps the lines' copies of the order's fields in step
+// with the order: the personal and multi-company rules of the lines
+// filter on them.
+func orderAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	for _, of := range orderRelated {
+		if _, ok := vals[of]; ok {
+			return syncLines(ctx, env, "order_id", ids)
+		}
 	}
 	return nil
+}
+
+// syncLines copies the order's fields into the lines whose column col
+// (id or order_id) is one of ids.
+func syncLines(ctx context.Context, env *models.Env, col string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	sets := make([]string, 0, len(orderRelated))
+	for _, lf := range sortedKeys(orderRelated) {
+		sets = append(sets, lf+" = (SELECT o."+orderRelated[lf]+" FROM sale_order o WHERE o.id = sale_order_line.order_id)")
+	}
+	_, err := env.Exec(ctx, "UPDATE sale_order_line SET "+strings.Join(sets, ", ")+" WHERE "+col+" IN ("+models.Placeholders(len(ids))+")",
+		models.IDArgs(ids)...)
+	return err
+}
+
+// sortedKeys are m's keys in order.
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // orderBeforeUnlink refuses to delete an order that is not a quotation

@@ -12,7 +12,7 @@ import (
 // and product when created, and its amounts, computed when read.
 func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate},
+		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite},
 		Computes: map[string]func(*models.Env, []models.Record) error{
 			"_compute_amount":              computeLineAmounts,
 			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
@@ -84,6 +84,51 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 	}
 	if _, ok := vals["qty_delivered_method"]; !ok {
 		vals["qty_delivered_method"] = "manual" // no stock, no expense: delivered quantities are entered by hand
+	}
+	return nil
+}
+
+// lineBeforeWrite writes the order's fields a line keeps a copy of
+// through to the order, as Odoo's related fields write to the record
+// they relate to: to the line's new order when order_id is given too,
+// else to the lines' orders, as the caller, so the order's access rules
+// apply. The lines then take the order's values (lineAfterWrite, or the
+// order's hook).
+func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	through := map[string]any{}
+	for lf, of := range orderRelated {
+		if v, ok := vals[lf]; ok {
+			through[of] = v
+			delete(vals, lf)
+		}
+	}
+	if len(through) == 0 {
+		return nil
+	}
+	var orders []int64
+	if v, ok := vals["order_id"]; ok {
+		if id := toID(v); id != 0 {
+			orders = []int64{id}
+		}
+	} else {
+		var err error
+		orders, err = env.Int64s(ctx, "SELECT DISTINCT order_id FROM sale_order_line WHERE order_id IS NOT NULL AND id IN ("+
+			models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+		if err != nil {
+			return err
+		}
+	}
+	if len(orders) == 0 {
+		return nil
+	}
+	return env.Write(ctx, env.Registry.Model("sale.order"), orders, through)
+}
+
+// lineAfterWrite gives lines moved to another order that order's values
+// of the fields they keep a copy of.
+func lineAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if _, ok := vals["order_id"]; ok {
+		return syncLines(ctx, env, "id", ids)
 	}
 	return nil
 }
