@@ -2,6 +2,7 @@ package sale
 
 import (
 	"context"
+	"slices"
 
 	"github.com/godoo/godoo/models"
 )
@@ -71,7 +72,9 @@ func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, er
 }
 
 // computeOrderInvoiceStatus fills orders' invoice status from their
-// lines': to invoice when one is, invoiced when all are, else nothing.
+// lines' (sections left out), as Odoo's: nothing unless confirmed; to
+// invoice when a line is; invoiced when all are; upselling when all are
+// invoiced or upselling; else nothing.
 func computeOrderInvoiceStatus(env *models.Env, recs []models.Record) error {
 	byOrder, err := orderLines(env, recs)
 	if err != nil {
@@ -79,27 +82,46 @@ func computeOrderInvoiceStatus(env *models.Env, recs []models.Record) error {
 	}
 	for _, r := range recs {
 		id, _ := r["id"].(int64)
-		status, all := "no", false
+		var statuses []string
 		for _, l := range byOrder[id] {
-			if l.section {
-				continue
-			}
-			switch l.invoiceStatus() {
-			case "to invoice":
-				status = "to invoice"
-			case "invoiced":
-				all = true
-				continue
-			}
-			all = false
-			if status == "to invoice" {
-				break
+			if !l.section {
+				statuses = append(statuses, l.invoiceStatus())
 			}
 		}
-		if status == "no" && all {
-			status = "invoiced"
-		}
-		r["invoice_status"] = status
+		r["invoice_status"] = orderInvoiceStatus(orderState(byOrder[id]), statuses)
 	}
 	return nil
+}
+
+// orderState is the state of an order as its lines keep a copy of it
+// ("draft" when it has none, which then has nothing to invoice).
+func orderState(lines []*line) string {
+	if len(lines) == 0 {
+		return "draft"
+	}
+	return lines[0].state
+}
+
+// orderInvoiceStatus is an order's invoice status from its state and
+// its lines' statuses.
+func orderInvoiceStatus(state string, lines []string) string {
+	all := func(ok func(string) bool) bool {
+		for _, s := range lines {
+			if !ok(s) {
+				return false
+			}
+		}
+		return len(lines) > 0
+	}
+	switch {
+	case state != "sale":
+		return "no"
+	case slices.Contains(lines, "to invoice"):
+		return "to invoice"
+	case all(func(s string) bool { return s == "invoiced" }):
+		return "invoiced"
+	case all(func(s string) bool { return s == "invoiced" || s == "upselling" }):
+		return "upselling"
+	}
+	return "no"
 }

@@ -326,15 +326,35 @@ func computeLineInvoiceStatus(env *models.Env, recs []models.Record) error {
 	return eachLine(env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
 }
 
+// uomPrecision is the precision of quantities: Odoo's "Product Unit of
+// Measure" decimal precision, two digits.
+const uomPrecision = 0.01
+
+// qtyCompare is Odoo's float_compare of quantities a and b at uomPrecision:
+// -1, 0 or 1.
+func qtyCompare(a, b float64) int {
+	switch d := round(a-b, uomPrecision); {
+	case d == 0:
+		return 0
+	case d < 0:
+		return -1
+	}
+	return 1
+}
+
 // invoiceStatus is Odoo's for a line: nothing to invoice but on a
-// confirmed order, then what is left to invoice, or all invoiced.
+// confirmed order; then something left to invoice; more delivered than
+// ordered on a product invoiced on order (upselling); all invoiced
+// (also a line of quantity 0, and a section); else nothing.
 func (l *line) invoiceStatus() string {
 	switch {
-	case l.state != "sale" || l.section:
+	case l.state != "sale":
 		return "no"
-	case l.toBill != 0:
+	case qtyCompare(l.toBill, 0) != 0:
 		return "to invoice"
-	case l.qty > 0 && l.invoiced >= l.qty:
+	case !l.section && l.policy == "order" && l.qty >= 0 && qtyCompare(l.delivered, l.qty) > 0:
+		return "upselling"
+	case qtyCompare(l.invoiced, l.qty) >= 0:
 		return "invoiced"
 	}
 	return "no"
