@@ -176,6 +176,16 @@ func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
 	if len(groups) != 1 || groups[0].(map[string]any)["tax_amount"] != 5.55 || groups[0].(map[string]any)["group_name"] != "Tax 15%" {
 		t.Errorf("tax groups %v", groups)
 	}
+	// A group of taxes, which godoo does not compute, is refused with a
+	// clear error rather than counted as nothing.
+	grouped := e.mustKw(t, c, "account.tax", "create", []any{map[string]any{"name": "Group", "type_tax_use": "sale", "amount_type": "group", "sequence": int64(2), "amount": 0.0,
+		"company_id": company, "country_id": country, "tax_group_id": group, "children_tax_ids": []any{[]any{6, 0, []any{excluded}}}}}, nil)
+	line := e.mustKw(t, c, "sale.order.line", "create", []any{map[string]any{"order_id": so, "product_id": s.ids["@prod_s"],
+		"tax_id": []any{[]any{6, 0, []any{grouped}}}}}, nil)
+	if got, f := e.kw(t, c, "sale.order.line", "read", []any{[]any{line}, []any{"price_tax"}}, nil); f == nil || f.Code != 2 ||
+		!strings.Contains(f.String, "does not compute") {
+		t.Errorf("reading a line with a group of taxes: %v %+v", got, f)
+	}
 }
 
 // saleStates: a confirmed order cannot be confirmed again (Odoo's

@@ -231,32 +231,89 @@ type tax struct {
 	kind      string // amount_type
 	amount    float64
 	included  bool
+	// affectsBase is Odoo's include_base_amount: the taxes after it are
+	// computed on the base plus its amount.
+	affectsBase bool
 }
 
-// amounts computes l's subtotal, tax and total with its taxes.
+// amounts computes l's subtotal, tax and total with its taxes, in their
+// order, as Odoo's tax computation does per line: the taxes included in
+// the price are taken out of it first, from the last one back, each
+// that affects the base closing a step; then each tax is computed on
+// the base (plus the taxes before it that affect the base), rounded to
+// the currency, an included tax taking what is left of the price to
+// its step, so that the total is the price.
 func (l *line) amounts(taxes []tax) {
 	gross := l.price * (1 - l.discount/100) * l.qty
-	included := 0.0
-	for _, t := range taxes {
-		if t.included && t.kind == "percent" {
-			included += t.amount
-		}
+	var fixed, percent, division float64
+	strip := func(base float64) float64 {
+		return (base - fixed) / (1 + percent/100) * (100 - division) / 100
 	}
-	base := gross / (1 + included/100)
-	l.subtotal = round(base, l.rounding)
-	for _, t := range taxes {
-		var due float64
+	checkpoints := map[int]float64{}
+	base, store := gross, true
+	for i := len(taxes) - 1; i >= 0; i-- {
+		t := taxes[i]
+		if t.affectsBase {
+			base = strip(base)
+			fixed, percent, division = 0, 0, 0
+			store = true
+		}
+		if !t.included {
+			continue
+		}
 		switch t.kind {
 		case "percent":
-			due = round(base*t.amount/100, l.rounding)
+			percent += t.amount
+		case "division":
+			division += t.amount
 		case "fixed":
-			due = round(t.amount*l.qty, l.rounding)
+			fixed += math.Abs(l.qty) * t.amount
+		}
+		if store && t.amount != 0 {
+			checkpoints[i] = base
+			store = false
+		}
+	}
+	l.subtotal = round(strip(base), l.rounding)
+	base = l.subtotal
+	var includedSoFar float64
+	for i, t := range taxes {
+		var due float64
+		if at, ok := checkpoints[i]; ok && t.included {
+			due = at - (base + includedSoFar)
+			includedSoFar = 0
+		} else {
+			due = taxAmount(t, base, l.qty)
+		}
+		due = round(due, l.rounding)
+		if _, ok := checkpoints[i]; t.included && !ok {
+			includedSoFar += due
+		}
+		if t.affectsBase {
+			base += due
 		}
 		l.tax += due
 		l.taxed = append(l.taxed, taxed{tax: t, amountDue: due})
 	}
 	l.tax = round(l.tax, l.rounding)
 	l.total = round(l.subtotal+l.tax, l.rounding)
+}
+
+// taxAmount is what tax t amounts to on base for qty units, computed as
+// a tax on top of the price.
+func taxAmount(t tax, base, qty float64) float64 {
+	switch t.kind {
+	case "percent":
+		return base * t.amount / 100
+	case "division":
+		if t.amount == 100 {
+			return 0
+		}
+		return base/(1-t.amount/100) - base
+	case "fixed":
+		return math.Copysign(qty, base) * t.amount
+	}
+	return 0
 }
 
 // lineTaxes are the taxes of the lines ids, by line.
@@ -266,9 +323,9 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 	if f == nil || f.RelTable == "" {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, '') FROM "+
+	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, ''), COALESCE(t.include_base_amount, ?) FROM "+
 		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
-		models.IDArgs(ids)...)
+		append([]any{false}, models.IDArgs(ids)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -277,8 +334,11 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 		var id int64
 		var t tax
 		var include string
-		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include); err != nil {
+		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include, &t.affectsBase); err != nil {
 			return nil, err
+		}
+		if t.kind != "percent" && t.kind != "division" && t.kind != "fixed" {
+			return nil, models.UserErrorf("The tax %d is of type %q, which godoo does not compute on sales order lines.", t.id, t.kind)
 		}
 		t.included = include == "tax_included"
 		out[id] = append(out[id], t)

@@ -24,6 +24,13 @@ func TestLineAmounts(t *testing.T) {
 		{"fixed per unit", line{qty: 4, price: 2, rounding: 0.01}, []tax{{kind: "fixed", amount: 0.5}}, 8, 2, 10},
 		{"two taxes", line{qty: 1, price: 100, rounding: 0.01}, []tax{pct(10, false), pct(5, false)}, 100, 15, 115},
 		{"whole currency", line{qty: 3, price: 3.333, rounding: 1}, nil, 10, 0, 10},
+		{"division on top", line{qty: 1, price: 100, rounding: 0.01}, []tax{{kind: "division", amount: 10}}, 100, 11.11, 111.11},
+		{"division included", line{qty: 1, price: 100, rounding: 0.01}, []tax{{kind: "division", amount: 10, included: true}}, 90, 10, 100},
+		{"fixed included", line{qty: 2, price: 10, rounding: 0.01}, []tax{{kind: "fixed", amount: 1, included: true}}, 18, 2, 20},
+		{"affects the next's base", line{qty: 1, price: 100, rounding: 0.01},
+			[]tax{{kind: "percent", amount: 10, affectsBase: true}, pct(5, false)}, 100, 15.5, 115.5},
+		{"included, affects the next's base", line{qty: 1, price: 110, rounding: 0.01},
+			[]tax{{kind: "percent", amount: 10, included: true, affectsBase: true}, pct(5, false)}, 100, 15.5, 115.5},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
