@@ -125,6 +125,7 @@ func TestSaleOrderFlow(t *testing.T) {
 		t.Run("states", func(t *testing.T) { saleStates(t, e, c, syms) })
 		t.Run("salesman", func(t *testing.T) { saleSalesman(t, e, c, syms) })
 		t.Run("line copies", func(t *testing.T) { saleLineCopies(t, e, c, syms) })
+		t.Run("company", func(t *testing.T) { saleCompany(t, e, c, syms) })
 	})
 }
 
@@ -499,5 +500,34 @@ func saleLineCopies(t *testing.T, e *env, c caller, s *symbols) {
 	}
 	if got := salesman("sale.order", o2, "user_id"); got == false {
 		t.Errorf("the order the line left lost its salesperson")
+	}
+}
+
+// saleCompany: a new order's company is the call's (Odoo's env.company):
+// the first of the context's allowed companies, else the user's.
+func saleCompany(t *testing.T, e *env, c caller, s *symbols) {
+	main := s.ref(t, "@base.main_company")
+	partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Sale Company B", "is_company": true}}, nil)
+	other := e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Sale Company B", "partner_id": partner,
+		"fiscalyear_last_day": 31, "fiscalyear_last_month": "12", "account_opening_date": "2024-01-01", "account_price_include": "tax_excluded"}}, nil).(int64)
+	e.mustKw(t, c, "res.users", "write", []any{[]any{s.ref(t, "@base.user_admin")},
+		map[string]any{"company_ids": []any{[]any{4, other}}}}, nil)
+	for _, tc := range []struct {
+		name    string
+		allowed []any
+		want    int64
+	}{
+		{"no companies in the context", nil, main},
+		{"the first allowed", []any{other, main}, other},
+	} {
+		kwargs := map[string]any{}
+		if tc.allowed != nil {
+			kwargs["context"] = map[string]any{"allowed_company_ids": tc.allowed}
+		}
+		id := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": s.ids["@p_flow"]}}, kwargs).(int64)
+		r := e.mustKw(t, c, "sale.order", "read", []any{[]any{id}, []any{"company_id"}}, kwargs).([]any)[0].(map[string]any)
+		if got, _ := r["company_id"].([]any); len(got) == 0 || got[0] != tc.want {
+			t.Errorf("%s: company %v, want %d", tc.name, r["company_id"], tc.want)
+		}
 	}
 }

@@ -19,7 +19,6 @@ func orderBehaviour() *models.Behaviour {
 			"date_order":        func(env *models.Env) any { return env.NowText() },
 			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
 			"user_id":           func(env *models.Env) any { return env.UID },
-			"company_id":        func(env *models.Env) any { return userCompany(env) },
 			"require_signature": func(*models.Env) any { return true },
 			"require_payment":   func(*models.Env) any { return false },
 		},
@@ -36,19 +35,20 @@ func orderBehaviour() *models.Behaviour {
 	}
 }
 
-// userCompany is the company of the calling user (1 when it has none).
-func userCompany(env *models.Env) int64 {
-	var id int64
-	if ok, err := env.Scalar(context.Background(), &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok || id == 0 {
-		return 1
-	}
-	return id
-}
-
 // orderBeforeCreate names a new order from the sale.order sequence (when
-// it is Odoo's "New"), and fills what Odoo computes from the customer and
+// it is Odoo's "New"), gives it the call's company (Odoo's env.company)
+// when vals has none, and fills what Odoo computes from the customer and
 // the company: the invoice and delivery addresses, the currency.
 func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if _, ok := vals["company_id"]; !ok {
+		company, err := env.Company(ctx)
+		if err != nil {
+			return err
+		}
+		if company != 0 {
+			vals["company_id"] = company
+		}
+	}
 	if name, ok := vals["name"].(string); !ok || name == "" || name == "New" {
 		next, err := nextName(ctx, env)
 		if err != nil {
@@ -69,7 +69,7 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 	}
 	if toID(vals["currency_id"]) == 0 {
 		var cur int64
-		if ok, err := env.Scalar(ctx, &cur, "SELECT currency_id FROM res_company WHERE id = ?", toID(vals["company_id"])); err != nil {
+		if ok, err := env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM res_company WHERE id = ?", toID(vals["company_id"])); err != nil {
 			return err
 		} else if ok && cur != 0 {
 			vals["currency_id"] = cur
