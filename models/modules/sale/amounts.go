@@ -8,13 +8,13 @@ import (
 )
 
 // orderLines reads the lines of the orders of recs, by order.
-func orderLines(env *models.Env, recs []models.Record) (map[int64][]*line, error) {
+func orderLines(ctx context.Context, env *models.Env, recs []models.Record) (map[int64][]*line, error) {
 	ids := recordIDs(recs)
 	out := map[int64][]*line{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	lines, order, err := readLines(context.Background(), env, "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	lines, order, err := readLines(ctx, env, "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -27,12 +27,12 @@ func orderLines(env *models.Env, recs []models.Record) (map[int64][]*line, error
 
 // computeOrderAmounts fills orders' amounts: the sums of their lines',
 // rounded to the currency.
-func computeOrderAmounts(env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(env, recs)
+func computeOrderAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(ctx, env, recs)
 	if err != nil {
 		return err
 	}
-	rounding, err := orderRounding(env, recs)
+	rounding, err := orderRounding(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,10 @@ func computeOrderAmounts(env *models.Env, recs []models.Record) error {
 }
 
 // orderRounding is the rounding of each order's currency.
-func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, error) {
+func orderRounding(ctx context.Context, env *models.Env, recs []models.Record) (map[int64]float64, error) {
 	ids := recordIDs(recs)
 	out := map[int64]float64{}
-	rows, err := env.Query(context.Background(), "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
+	rows, err := env.Query(ctx, "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
 		models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return nil, err
@@ -75,8 +75,8 @@ func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, er
 // lines' (sections left out), as Odoo's: nothing unless confirmed; to
 // invoice when a line is; invoiced when all are; upselling when all are
 // invoiced or upselling; else nothing.
-func computeOrderInvoiceStatus(env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(env, recs)
+func computeOrderInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(ctx, env, recs)
 	if err != nil {
 		return err
 	}

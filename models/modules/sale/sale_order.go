@@ -22,7 +22,7 @@ func orderBehaviour() *models.Behaviour {
 			"require_signature": func(*models.Env) any { return true },
 			"require_payment":   func(*models.Env) any { return false },
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amounts":        computeOrderAmounts,
 			"_compute_invoice_status": computeOrderInvoiceStatus,
 			"_compute_tax_totals":     computeTaxTotals,

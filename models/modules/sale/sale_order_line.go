@@ -13,7 +13,7 @@ import (
 func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amount":              computeLineAmounts,
 			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
 			"_compute_invoice_status":      computeLineInvoiceStatus,
@@ -364,8 +364,8 @@ func round(x, precision float64) float64 {
 }
 
 // computeLineAmounts fills the lines' amounts.
-func computeLineAmounts(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) {
+func computeLineAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) {
 		r["price_subtotal"], r["price_tax"], r["price_total"] = l.subtotal, l.tax, l.total
 		r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = 0.0, 0.0
 		if l.qty != 0 {
@@ -377,13 +377,13 @@ func computeLineAmounts(env *models.Env, recs []models.Record) error {
 // computeLineQtyToInvoice fills what is left to invoice of confirmed
 // lines: the quantity ordered (or delivered, by the product's invoicing
 // policy) less the quantity invoiced.
-func computeLineQtyToInvoice(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
+func computeLineQtyToInvoice(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
 }
 
 // computeLineInvoiceStatus fills the lines' invoice status.
-func computeLineInvoiceStatus(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
+func computeLineInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
 }
 
 // uomPrecision is the precision of quantities: Odoo's "Product Unit of
@@ -421,12 +421,12 @@ func (l *line) invoiceStatus() string {
 }
 
 // eachLine reads the lines of recs and hands each record its line.
-func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *line)) error {
+func eachLine(ctx context.Context, env *models.Env, recs []models.Record, set func(models.Record, *line)) error {
 	ids := recordIDs(recs)
 	if len(ids) == 0 {
 		return nil
 	}
-	lines, _, err := readLines(context.Background(), env, "l.id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	lines, _, err := readLines(ctx, env, "l.id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return err
 	}
@@ -443,12 +443,12 @@ func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *li
 
 // computeProductTemplate fills the lines' product_template_id: their
 // product's template.
-func computeProductTemplate(env *models.Env, recs []models.Record) error {
+func computeProductTemplate(ctx context.Context, env *models.Env, recs []models.Record) error {
 	ids := recordIDs(recs)
 	if len(ids) == 0 {
 		return nil
 	}
-	found, err := env.Pairs(context.Background(), `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
+	found, err := env.Pairs(ctx, `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
 		JOIN product_product p ON p.id = l.product_id WHERE l.id IN (`+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return err
