@@ -35,6 +35,9 @@ type confCase struct {
 	As       string // admin, user, manager, portal, anonymous
 	Model    string
 	Bind     string
+	// Binds are the symbols of a case that binds a list element-wise
+	// (["@sol1", "@sol2"]): the modules flow's.
+	Binds    []string
 	Session  string
 	Mask     []string
 	KeyOrder []string
@@ -109,12 +112,23 @@ func loadCorpus(dir string) (*corpus, error) {
 			c.symbols[r.partnerName] = true
 		}
 	}
+	c.addCaseSymbols()
+	return c, nil
+}
+
+// addCaseSymbols adds the symbols the cases bind to c.symbols.
+func (c *corpus) addCaseSymbols() {
+	if c.symbols == nil {
+		c.symbols = map[string]bool{}
+	}
 	for _, cs := range c.cases {
 		if cs.Bind != "" {
 			c.symbols[cs.Bind] = true
 		}
+		for _, s := range cs.Binds {
+			c.symbols[s] = true
+		}
 	}
-	return c, nil
 }
 
 func readJSONFile(path string, into any) error {
@@ -156,7 +170,7 @@ func loadCases(path, area string) ([]*confCase, error) {
 			return nil, fmt.Errorf("%s: case %d is not an object", path, i)
 		}
 		c := &confCase{Area: area, ID: str(o, "id"), Protocol: str(o, "protocol"), As: str(o, "as"),
-			Model: str(o, "model"), Bind: str(o, "bind"), Session: str(o, "session"),
+			Model: str(o, "model"), Bind: str(o, "bind"), Binds: strs(o, "bind"), Session: str(o, "session"),
 			Mask: strs(o, "mask"), KeyOrder: strs(o, "key_order")}
 		c.Request, _ = o.vals["request"].(*object)
 		c.Expect, _ = o.vals["expect"].(*object)

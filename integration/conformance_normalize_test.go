@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // normalizer applies the corpus README's normalisation rules 1–6 to an
@@ -26,6 +27,12 @@ type normalizer struct {
 	mask map[string]bool
 	// named are the seed and case records the request named.
 	named []symRef
+	// today turns on the rules the modules flow adds (its README), when
+	// set: bare dates near it become <today>, <today+30>; res_id maps
+	// through its row's model or res_model; an action's view_id, res_id
+	// and context defaults map to their records. The base corpus keeps
+	// dates and res_id as they are.
+	today time.Time
 }
 
 var (
@@ -39,7 +46,8 @@ var (
 // topLevelIDs are the methods whose answer is ids (or [id, name] pairs) of
 // the case's model.
 var topLevelIDs = map[string]bool{"search": true, "search_fetch": true, "exists": true, "create": true,
-	"copy": true, "name_search": true, "name_create": true, "login": true, "authenticate": true}
+	"copy": true, "name_search": true, "name_create": true, "login": true, "authenticate": true,
+	"message_post": true}
 
 // outsideKeys name records wherever they appear, model known or not.
 var outsideKeys = map[string]string{"uid": "res.users", "user_id": "res.users", "create_uid": "res.users",
@@ -147,10 +155,72 @@ func (n *normalizer) walk(v any, model string) any {
 // record normalises a dict; a read_group row (it has __domain) keeps its
 // plain integers, which are aggregates.
 func (n *normalizer) record(o *object, model string) *object {
+	if !n.today.IsZero() && isAction(o) {
+		return n.action(o)
+	}
 	grouped := o.has("__domain")
 	out := newObject()
 	for _, k := range o.keys {
+		if ref := n.referenced(o, k); ref != "" {
+			out.set(k, n.relational(o.vals[k], ref, "many2one", false))
+			continue
+		}
 		out.set(k, n.member(k, o.vals[k], model, grouped))
+	}
+	return out
+}
+
+// referenced is, under the modules flow's rules, the model a row's res_id
+// names: its model or res_model member.
+func (n *normalizer) referenced(o *object, k string) string {
+	if n.today.IsZero() || k != "res_id" {
+		return ""
+	}
+	for _, mk := range []string{"model", "res_model"} {
+		if m, ok := o.vals[mk].(string); ok && m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+func isAction(o *object) bool {
+	typ, _ := o.vals["type"].(string)
+	return strings.HasPrefix(typ, "ir.actions.")
+}
+
+// action normalises an action dict: view_id is a view, res_id a record
+// of res_model, and a context's default_F a record of F's relation on
+// res_model.
+func (n *normalizer) action(o *object) *object {
+	resModel, _ := o.vals["res_model"].(string)
+	out := newObject()
+	for _, k := range o.keys {
+		v := o.vals[k]
+		switch {
+		case k == "view_id":
+			out.set(k, n.relational(v, "ir.ui.view", "many2one", false))
+		case k == "res_id" && resModel != "":
+			out.set(k, n.relational(v, resModel, "many2one", false))
+		case k == "context":
+			ctx, ok := v.(*object)
+			if !ok || resModel == "" {
+				out.set(k, n.walk(v, ""))
+				continue
+			}
+			c := newObject()
+			for _, ck := range ctx.keys {
+				f, isDefault := strings.CutPrefix(ck, "default_")
+				if _, rel, ok := n.fields.field(resModel, f); isDefault && ok && rel != "" {
+					c.set(ck, n.relational(ctx.vals[ck], rel, "", false))
+				} else {
+					c.set(ck, n.member(ck, ctx.vals[ck], "", false))
+				}
+			}
+			out.set(k, c)
+		default:
+			out.set(k, n.member(k, v, "", false))
+		}
 	}
 	return out
 }
@@ -339,6 +409,9 @@ func (n *normalizer) str(s string) string {
 		return "<db>"
 	}
 	s = reDatetime.ReplaceAllString(s, "<datetime>")
+	if d, ok := n.nearDate(s); ok {
+		return d
+	}
 	s = reRecordset.ReplaceAllStringFunc(s, func(m string) string {
 		sub := reRecordset.FindStringSubmatch(m)
 		model := sub[1]
@@ -353,6 +426,28 @@ func (n *normalizer) str(s string) string {
 		id, _ := strconv.ParseInt(sub[2], 10, 64)
 		return sub[1] + fmt.Sprint(n.ids.name("res.users", id))
 	})
+}
+
+// nearDate is, under the modules flow's rules, a bare date within 400
+// days of today as <today> or <today+N>.
+func (n *normalizer) nearDate(s string) (string, bool) {
+	if n.today.IsZero() || len(s) != len("2006-01-02") {
+		return "", false
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", false
+	}
+	days := int(d.Sub(n.today.Truncate(24*time.Hour)).Hours() / 24)
+	switch {
+	case days == 0:
+		return "<today>", true
+	case days > 0 && days <= 400:
+		return fmt.Sprintf("<today+%d>", days), true
+	case days < 0 && days >= -400:
+		return fmt.Sprintf("<today%d>", days), true
+	}
+	return "", false
 }
 
 // message normalises a fault or error text: rule 6 drops the database

@@ -2,6 +2,7 @@ package integration_test
 
 import (
 	"testing"
+	"time"
 )
 
 // Table tests of each normalisation rule of the corpus README, on a small
@@ -262,5 +263,43 @@ func TestConformanceBinding(t *testing.T) {
 	}
 	if _, ok := boundID(answer{kind: "fault"}); ok {
 		t.Error("a fault binds an id")
+	}
+}
+
+// TestConformanceNormaliseFlowRules: the modules flow's rules, on only
+// when the normaliser has a today: near dates, res_id through its row's
+// model, and the records an action names.
+func TestConformanceNormaliseFlowRules(t *testing.T) {
+	today := time.Date(2026, 12, 7, 13, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, method, model, in, want, base string
+	}{
+		{"near dates", "read", "res.partner", `[{"id": 101, "name": "2026-12-07", "x": ["2027-01-06", "2026-12-06", "2000-01-01"]}]`,
+			`[{"id": "@p_kw", "name": "<today>", "x": ["<today+30>", "<today-1>", "2000-01-01"]}]`,
+			`[{"id": "@p_kw", "name": "2026-12-07", "x": ["2027-01-06", "2026-12-06", "2000-01-01"]}]`},
+		{"res_id through model and res_model", "read", "res.partner", `[{"id": 101, "x": [{"model": "res.partner", "res_id": 102}, {"res_model": "res.partner.category", "res_id": 7}, {"res_id": 7}]}]`,
+			`[{"id": "@p_kw", "x": [{"model": "res.partner", "res_id": "@p_ana"}, {"res_model": "res.partner.category", "res_id": "@cat_vip"}, {"res_id": 7}]}]`,
+			`[{"id": "@p_kw", "x": [{"model": "res.partner", "res_id": 102}, {"res_model": "res.partner.category", "res_id": 7}, {"res_id": 7}]}]`},
+		{"an action's records", "action_x", "res.partner",
+			`{"type": "ir.actions.act_window", "res_model": "res.users", "res_id": 65, "view_id": 9, "context": {"default_partner_id": 101, "default_name": "x", "uid": 2}}`,
+			`{"type": "ir.actions.act_window", "res_model": "res.users", "res_id": "@u_plain", "view_id": "@base.view_x", "context": {"default_partner_id": "@p_kw", "default_name": "x", "uid": "@base.user_admin"}}`,
+			`{"type": "ir.actions.act_window", "res_model": "res.users", "res_id": 65, "view_id": 9, "context": {"default_partner_id": 101, "default_name": "x", "uid": "@base.user_admin"}}`},
+		{"message_post answers a message id", "message_post", "res.partner", `103`, `"@u_plain_partner"`, `"@u_plain_partner"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, on := range []bool{true, false} {
+				n := testNormalizer()
+				n.ids.addXMLID("base.view_x", "ir.ui.view", 9)
+				want := tc.base
+				if on {
+					n.today, want = today, tc.want
+				}
+				got := n.result(mustOrdered(t, tc.in), tc.method, tc.model)
+				if s := string(appendJSON(nil, got)); s != string(appendJSON(nil, mustOrdered(t, want))) {
+					t.Errorf("flow rules %t: got  %s\nwant %s", on, s, want)
+				}
+			}
+		})
 	}
 }

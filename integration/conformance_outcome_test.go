@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A replay runs the corpus's cases in order on one database and compares
@@ -22,6 +23,9 @@ type replay struct {
 	// answer sends a case's request (placeholders resolved), or in the
 	// oracle test looks up Odoo's recorded answer.
 	answer func(c *confCase, request *object) (answer, error)
+	// today, when set, turns on the modules flow's rules (see
+	// normalizer.today).
+	today time.Time
 }
 
 func (r *replay) run(c *confCase) outcome {
@@ -43,12 +47,22 @@ func (r *replay) run(c *confCase) outcome {
 			r.ids.bind(c.Bind, c.Model, id)
 		}
 	}
+	if len(c.Binds) > 0 && c.Model != "" && a.kind == "result" {
+		list, _ := a.result.([]any)
+		for i, sym := range c.Binds {
+			if i < len(list) {
+				if id, ok := list[i].(int64); ok {
+					r.ids.bind(sym, c.Model, id)
+				}
+			}
+		}
+	}
 	o.unbound = append(o.unbound, r.unboundIn(c.Expect)...)
 	mask := map[string]bool{}
 	for _, k := range c.Mask {
 		mask[k] = true
 	}
-	n := &normalizer{ids: r.ids, fields: r.fields, db: r.db, mask: mask, named: res.named}
+	n := &normalizer{ids: r.ids, fields: r.fields, db: r.db, mask: mask, named: res.named, today: r.today}
 	o.got = n.expectForm(a, caseMethod(c), c.Model)
 	o.diffs = compareAnswer(o.want, o.got, c.KeyOrder, mask)
 	if a.envelopeProblem != "" && (a.kind == "result" || a.kind == "error") {

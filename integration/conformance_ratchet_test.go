@@ -62,9 +62,9 @@ func readPending(path string) (pendingList, error) {
 }
 
 // writePending writes the list, stores and ids sorted.
-func writePending(path string, p pendingList) error {
+func writePending(path, header string, p pendingList) error {
 	var b strings.Builder
-	b.WriteString(pendingHeader)
+	b.WriteString(header)
 	for _, store := range sortedKeys(p) {
 		fmt.Fprintf(&b, "\n[%s]\n", store)
 		for _, id := range sortedKeys(p[store]) {

@@ -12,7 +12,7 @@ import (
 func TestConformancePendingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pending.txt")
 	in := pendingList{"sqlite": {"b.case": true, "a.case": true}, "pg": {"a.case": true}}
-	if err := writePending(path, in); err != nil {
+	if err := writePending(path, pendingHeader, in); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)

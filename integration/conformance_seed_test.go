@@ -91,15 +91,16 @@ func (w *wire) call(service, method string, args ...any) (any, error) {
 
 // adminSession is admin's access to the replay database for setting up.
 type adminSession struct {
-	w   *wire
-	uid int64
+	w        *wire
+	uid      int64
+	password string
 }
 
 func (s adminSession) kw(model, method string, args []any, kwargs *object) (any, error) {
 	if kwargs == nil {
 		kwargs = newObject()
 	}
-	return s.w.call("object", "execute_kw", s.w.db, s.uid, confAdminPassword, model, method, args, kwargs)
+	return s.w.call("object", "execute_kw", s.w.db, s.uid, s.password, model, method, args, kwargs)
 }
 
 func kwargs(pairs ...any) *object {

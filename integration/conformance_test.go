@@ -30,24 +30,11 @@ const maxReported = 20
 // held to the ratchet of testdata/conformance (see conformance_ratchet_test.go).
 func TestConformanceOdoo18(t *testing.T) {
 	corp := loadCorpusOrSkip(t)
-	pending, err := readPending(pendingFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	exemptions, err := readDifferences(differencesFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var show *regexp.Regexp
-	if *showConformance != "" {
-		if show, err = regexp.Compile(*showConformance); err != nil {
-			t.Fatalf("-conformance-show: %v", err)
-		}
-	}
-	updated := pendingList{}
-	for k, v := range pending {
-		updated[k] = v
-	}
+	r := newRatchet(t, pendingFile, pendingHeader, exemptions)
 	all := stores(t)
 	for _, name := range sortedKeys(all) {
 		t.Run(name, func(t *testing.T) {
@@ -55,56 +42,100 @@ func TestConformanceOdoo18(t *testing.T) {
 			t.Cleanup(func() { store.Close() })
 			outcomes := replayStore(t, corp, store)
 			t.Log(summary(name, corp, outcomes))
-			differing := map[string]bool{}
-			var regressions []outcome
-			var nowMatching []string
-			for _, o := range outcomes {
-				if show != nil && show.MatchString(o.c.ID) {
-					t.Log(o.report())
-				}
-				if reason, ok := exempt(exemptions, name, o.c.ID); ok {
-					if !o.matched() {
-						t.Logf("%s differs on purpose: %s", o.c.ID, reason)
-					}
-					continue
-				}
-				switch {
-				case o.matched() && pending[name][o.c.ID]:
-					nowMatching = append(nowMatching, o.c.ID)
-				case !o.matched():
-					differing[o.c.ID] = true
-					if !pending[name][o.c.ID] {
-						regressions = append(regressions, o)
-					}
-				}
-			}
-			if *updateConformance {
-				updated[name] = differing
-				return
-			}
-			for i, o := range regressions {
-				if i == maxReported {
-					var rest []string
-					for _, r := range regressions[i:] {
-						rest = append(rest, r.c.ID)
-					}
-					t.Errorf("%d more cases differ that %s does not list: %s", len(rest), pendingFile, strings.Join(rest, " "))
-					break
-				}
-				t.Errorf("regression (not in %s): %s", pendingFile, o.report())
-			}
-			if len(nowMatching) > 0 {
-				t.Errorf("remove %d now-matching cases from %s (or run with -update-conformance): %s",
-					len(nowMatching), pendingFile, strings.Join(nowMatching, " "))
-			}
+			r.check(t, name, outcomes)
 		})
 	}
-	if *updateConformance {
-		if err := writePending(pendingFile, updated); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", pendingFile)
+	r.finish(t)
+}
+
+// ratchet holds a replay's differing cases to a pending list, per store:
+// a case outside the list that differs is a regression, a listed case that
+// matches must leave the list (-update-conformance rewrites it), and
+// -conformance-show logs the cases it names.
+type ratchet struct {
+	file, header string
+	pending      pendingList
+	exemptions   map[string][]exemption
+	show         *regexp.Regexp
+	updated      pendingList
+}
+
+func newRatchet(t *testing.T, file, header string, exemptions map[string][]exemption) *ratchet {
+	t.Helper()
+	pending, err := readPending(file)
+	if err != nil {
+		t.Fatal(err)
 	}
+	r := &ratchet{file: file, header: header, pending: pending, exemptions: exemptions, updated: pendingList{}}
+	if *showConformance != "" {
+		if r.show, err = regexp.Compile(*showConformance); err != nil {
+			t.Fatalf("-conformance-show: %v", err)
+		}
+	}
+	for k, v := range pending {
+		r.updated[k] = v
+	}
+	return r
+}
+
+// check compares one store's outcomes with the list.
+func (r *ratchet) check(t *testing.T, store string, outcomes []outcome) {
+	t.Helper()
+	pending := r.pending[store]
+	differing := map[string]bool{}
+	var regressions []outcome
+	var nowMatching []string
+	for _, o := range outcomes {
+		if r.show != nil && r.show.MatchString(o.c.ID) {
+			t.Log(o.report())
+		}
+		if reason, ok := exempt(r.exemptions, store, o.c.ID); ok {
+			if !o.matched() {
+				t.Logf("%s differs on purpose: %s", o.c.ID, reason)
+			}
+			continue
+		}
+		switch {
+		case o.matched() && pending[o.c.ID]:
+			nowMatching = append(nowMatching, o.c.ID)
+		case !o.matched():
+			differing[o.c.ID] = true
+			if !pending[o.c.ID] {
+				regressions = append(regressions, o)
+			}
+		}
+	}
+	if *updateConformance {
+		r.updated[store] = differing
+		return
+	}
+	for i, o := range regressions {
+		if i == maxReported {
+			var rest []string
+			for _, reg := range regressions[i:] {
+				rest = append(rest, reg.c.ID)
+			}
+			t.Errorf("%d more cases differ that %s does not list: %s", len(rest), r.file, strings.Join(rest, " "))
+			break
+		}
+		t.Errorf("regression (not in %s): %s", r.file, o.report())
+	}
+	if len(nowMatching) > 0 {
+		t.Errorf("remove %d now-matching cases from %s (or run with -update-conformance): %s",
+			len(nowMatching), r.file, strings.Join(nowMatching, " "))
+	}
+}
+
+// finish rewrites the list under -update-conformance.
+func (r *ratchet) finish(t *testing.T) {
+	t.Helper()
+	if !*updateConformance {
+		return
+	}
+	if err := writePending(r.file, r.header, r.updated); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", r.file)
 }
 
 // replayStore seeds a fresh database on store and replays every case in
@@ -116,7 +147,7 @@ func replayStore(t *testing.T, corp *corpus, store models.Store) []outcome {
 	if !ok {
 		t.Fatal("admin cannot log in to the new database")
 	}
-	admin := adminSession{w: w, uid: uid}
+	admin := adminSession{w: w, uid: uid, password: confAdminPassword}
 	ids := newIDSpace()
 	if err := loadXMLIDs(admin, ids); err != nil {
 		t.Logf("godoo's xml ids cannot be read, so no @module.name resolves: %v", err)

@@ -67,6 +67,8 @@ var (
 	authCreateUser = itest.CreateUser
 	passlibHash    = itest.PasslibHash
 	utc            = itest.UTC
+
+	createFromModulesTemplate = itest.CreateFromModulesTemplate
 )
 
 func eachStore(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func(t *testing.T, e *env)) {

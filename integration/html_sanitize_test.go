@@ -8,12 +8,13 @@ import (
 )
 
 // TestHTMLSanitize checks, on both stores and both protocols, that every
-// html field Odoo declares sanitize keeps only inert formatting of what is
-// written to it, on create and write, through a related field too, whoever
+// html field Odoo declares sanitize keeps only the safe markup of what is
+// written to it (tags with their safe attributes, plain text wrapped in a
+// paragraph), on create and write, through a related field too, whoever
 // writes (the administrator as a user writing their own signature).
 func TestHTMLSanitize(t *testing.T) {
 	const dirty = `<p onclick="alert(1)">Hi <b>there</b></p><script>alert(2)</script><img src=x onerror=alert(3)>`
-	const clean = `<p>Hi <b>there</b></p>`
+	const clean = `<p>Hi <b>there</b></p><img src="x">`
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
 			read := func(model string, id any, field string) any {
@@ -24,6 +25,10 @@ func TestHTMLSanitize(t *testing.T) {
 			equal(t, "res.partner.comment on create", read("res.partner", partner, "comment"), clean)
 			e.mustKw(t, c, "res.partner", "write", []any{[]any{partner}, map[string]any{"comment": "<b>x</b><style>p{}</style>"}}, nil)
 			equal(t, "res.partner.comment on write", read("res.partner", partner, "comment"), "<b>x</b>")
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{partner}, map[string]any{"comment": `<a href="javascript:alert(1)" onclick="x()">a</a><a href="https://odoo.com" target="_blank">b</a>`}}, nil)
+			equal(t, "res.partner.comment links", read("res.partner", partner, "comment"), `<a>a</a><a href="https://odoo.com" target="_blank">b</a>`)
+			e.mustKw(t, c, "res.partner", "write", []any{[]any{partner}, map[string]any{"comment": "plain & simple"}}, nil)
+			equal(t, "res.partner.comment plain text", read("res.partner", partner, "comment"), "<p>plain &amp; simple</p>")
 
 			e.mustKw(t, c, "res.company", "write", []any{[]any{int64(1)}, map[string]any{"report_footer": dirty}}, nil)
 			equal(t, "res.company.report_footer", read("res.company", int64(1), "report_footer"), clean)

@@ -276,7 +276,7 @@ func TestKeyOrder(t *testing.T) {
 				t.Fatal("admin cannot log in")
 			}
 			k := &keyOrderWire{wire: w, uid: uid}
-			admin := adminSession{w: w, uid: uid}
+			admin := adminSession{w: w, uid: uid, password: confAdminPassword}
 			if _, err := admin.kw("res.partner.category", "create", []any{kwargs("name", "Key order")}, nil); err != nil {
 				t.Fatal(err)
 			}

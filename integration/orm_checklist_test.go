@@ -83,31 +83,43 @@ func testConstraintMessages(t *testing.T, e *env, c caller) {
 	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id}}, nil)
 }
 
-// A field with groups (res.partner.signup_type, for Access Rights managers
-// as in Odoo's auth_signup) is hidden from fields_get and from a read of all
-// fields for other users, and naming it is an AccessError; admin sees it.
+// A field with groups (ir.actions.server.code, for Settings users as in
+// Odoo 18 base) is hidden from fields_get and from a read of all fields for
+// other users who may use the model (here an internal user given access to
+// server actions by an access line), and naming it is an AccessError; admin
+// sees it.
 func testFieldGroups(t *testing.T, e *env, c caller) {
 	p := c.protocol()
+	ref := func(xmlid string) any {
+		return e.mustKw(t, c, "ir.model.data", "check_object_reference", []any{"base", xmlid}, nil).([]any)[1]
+	}
+	model := "ir.actions.server"
+	acl := e.mustKw(t, c, "ir.model.access", "create", []any{map[string]any{"name": "server actions for users " + p,
+		"model_id": ref("model_ir_actions_server"), "group_id": ref("group_user"),
+		"perm_read": true, "perm_write": true, "perm_create": true, "perm_unlink": true}}, nil).(int64)
+	defer e.mustKw(t, c, "ir.model.access", "unlink", []any{[]any{acl}}, nil)
 	demo, _ := c.call(t, "common", "login", e.db, "demo", "demo")
 	asDemo := func(method string, args []any, kwargs map[string]any) (any, *faultInfo) {
 		if kwargs == nil {
-			return c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", method, args)
+			return c.call(t, "object", "execute_kw", e.db, demo, "demo", model, method, args)
 		}
-		return c.call(t, "object", "execute_kw", e.db, demo, "demo", "res.partner", method, args, kwargs)
+		return c.call(t, "object", "execute_kw", e.db, demo, "demo", model, method, args, kwargs)
 	}
 	denied := func(op string) string {
-		return "You do not have enough rights to access the field \"signup_type\" on Contact (res.partner). " +
+		return "You do not have enough rights to access the field \"code\" on Server Actions (ir.actions.server). " +
 			"Please contact your system administrator.\n\nOperation: " + op
 	}
-	id := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Signup " + p, "signup_type": "signup"}}, nil).(int64)
-	defer e.mustKw(t, c, "res.partner", "unlink", []any{[]any{id}}, nil)
+	partnerModel := ref("model_res_partner")
+	name := "Groups " + p
+	id := e.mustKw(t, c, model, "create", []any{map[string]any{"name": name, "model_id": partnerModel, "state": "code", "code": "x = 1"}}, nil).(int64)
+	defer e.mustKw(t, c, model, "unlink", []any{[]any{id}}, nil)
 
-	// Admin (an Access Rights manager) sees and uses the field.
-	fg := e.mustKw(t, c, "res.partner", "fields_get", []any{[]any{"signup_type"}, []any{"type", "string"}}, nil)
-	equal(t, "admin fields_get", fg, map[string]any{"signup_type": map[string]any{"type": "char", "string": "Signup Token Type"}})
-	rec := e.mustKw(t, c, "res.partner", "read", []any{[]any{id}}, nil).([]any)[0].(map[string]any)
-	equal(t, "admin default read", rec["signup_type"], "signup")
-	found := e.mustKw(t, c, "res.partner", "search", []any{[]any{[]any{"signup_type", "=", "signup"}, []any{"id", "=", id}}}, map[string]any{"order": "signup_type"})
+	// Admin (a Settings user) sees and uses the field.
+	fg := e.mustKw(t, c, model, "fields_get", []any{[]any{"code"}, []any{"type", "string"}}, nil)
+	equal(t, "admin fields_get", fg, map[string]any{"code": map[string]any{"type": "text", "string": "Python Code"}})
+	rec := e.mustKw(t, c, model, "read", []any{[]any{id}}, nil).([]any)[0].(map[string]any)
+	equal(t, "admin default read", rec["code"], "x = 1")
+	found := e.mustKw(t, c, model, "search", []any{[]any{[]any{"code", "=", "x = 1"}, []any{"id", "=", id}}}, map[string]any{"order": "code"})
 	equal(t, "admin search on the field", found, []any{id})
 
 	// An internal user does not see it.
@@ -116,10 +128,10 @@ func testFieldGroups(t *testing.T, e *env, c caller) {
 		t.Fatal(f)
 	}
 	all := v.(map[string]any)
-	if _, ok := all["signup_type"]; ok || all["name"] == nil {
-		t.Errorf("demo fields_get: signup_type listed or name missing: %v", all["signup_type"])
+	if _, ok := all["code"]; ok || all["name"] == nil {
+		t.Errorf("demo fields_get: code listed or name missing: %v", all["code"])
 	}
-	v, f = asDemo("fields_get", []any{[]any{"signup_type"}}, nil)
+	v, f = asDemo("fields_get", []any{[]any{"code"}}, nil)
 	if f != nil {
 		t.Fatal(f)
 	}
@@ -129,43 +141,39 @@ func testFieldGroups(t *testing.T, e *env, c caller) {
 		t.Fatal(f)
 	}
 	r := v.([]any)[0].(map[string]any)
-	if _, ok := r["signup_type"]; ok || r["name"] != "Signup "+p {
+	if _, ok := r["code"]; ok || r["name"] != name {
 		t.Errorf("demo default read = %v", r)
 	}
 	v, f = asDemo("search_read", []any{[]any{[]any{"id", "=", id}}}, nil)
 	if f != nil {
 		t.Fatal(f)
 	}
-	if _, ok := v.([]any)[0].(map[string]any)["signup_type"]; ok {
-		t.Error("demo default search_read returns signup_type")
+	if _, ok := v.([]any)[0].(map[string]any)["code"]; ok {
+		t.Error("demo default search_read returns code")
 	}
-	_, f = asDemo("read", []any{[]any{id}, []any{"name", "signup_type"}}, nil)
+	_, f = asDemo("read", []any{[]any{id}, []any{"name", "code"}}, nil)
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
-	_, f = asDemo("search_read", []any{[]any{}}, map[string]any{"fields": []any{"signup_type"}, "limit": int64(1)})
+	_, f = asDemo("search_read", []any{[]any{}}, map[string]any{"fields": []any{"code"}, "limit": int64(1)})
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
-	_, f = asDemo("search", []any{[]any{[]any{"signup_type", "=", "signup"}}}, nil)
+	_, f = asDemo("search", []any{[]any{[]any{"code", "=", "x = 1"}}}, nil)
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
-	_, f = asDemo("search", []any{[]any{}}, map[string]any{"order": "signup_type desc"})
+	_, f = asDemo("search", []any{[]any{}}, map[string]any{"order": "code desc"})
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
-	_, f = asDemo("read_group", []any{[]any{}, []any{}, []any{"signup_type"}}, nil)
+	_, f = asDemo("read_group", []any{[]any{}, []any{}, []any{"code"}}, nil)
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("read"))
-	_, f = asDemo("write", []any{[]any{id}, map[string]any{"signup_type": "reset"}}, nil)
+	_, f = asDemo("write", []any{[]any{id}, map[string]any{"code": "x = 2"}}, nil)
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("write"))
-	_, f = asDemo("create", []any{map[string]any{"name": "Demo signup " + p, "signup_type": "x"}}, nil)
+	_, f = asDemo("create", []any{map[string]any{"name": "Demo " + name, "model_id": partnerModel, "code": "x = 3"}}, nil)
 	wantExact(t, c, f, 4, "odoo.exceptions.AccessError", denied("write"))
-	equal(t, "refused create rolled back", e.count(t, "res.partner", []any{[]any{"name", "=", "Demo signup " + p}}), int64(0))
+	equal(t, "refused create rolled back", e.count(t, model, []any{[]any{"name", "=", "Demo " + name}}), int64(0))
 
-	// The field's value is untouched, and copy (which never copies it, as
-	// copy=False) works for the internal user.
-	v, f = asDemo("copy", []any{[]any{id}}, nil)
-	if f != nil {
+	// The field's value is untouched, and the internal user may still write
+	// the fields it may see.
+	if _, f = asDemo("write", []any{[]any{id}, map[string]any{"name": name + " renamed"}}, nil); f != nil {
 		t.Fatal(f)
 	}
-	cp := v.([]any)[0]
-	got := e.mustKw(t, c, "res.partner", "read", []any{[]any{id, cp}, []any{"signup_type"}}, nil).([]any)
-	equal(t, "after refusals", got[0].(map[string]any)["signup_type"], "signup")
-	equal(t, "copy leaves it out", got[1].(map[string]any)["signup_type"], false)
-	e.mustKw(t, c, "res.partner", "unlink", []any{[]any{cp}}, nil)
+	got := e.mustKw(t, c, model, "read", []any{[]any{id}, []any{"name", "code"}}, nil).([]any)[0].(map[string]any)
+	equal(t, "after refusals", got, map[string]any{"id": id, "name": name + " renamed", "code": "x = 1"})
 }
 
 // web_search_read and web_read (Odoo 17+'s web API, 18's answers): a

@@ -1,6 +1,7 @@
 package integration_test
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -192,6 +193,20 @@ func testReadGroup(t *testing.T, e *env, c caller) {
 	}
 	_, f := e.kw(t, c, "res.partner", "read_group", []any{[]any{}, []any{}, []any{"nope"}}, nil)
 	wantFault(t, c, f, 1, "Invalid field")
+
+	// A NUMERIC sum keeps all its digits (here 16), as Odoo's.
+	cur := ids(t, e.mustKw(t, c, "res.currency", "search", []any{[]any{}}, map[string]any{"limit": int64(1)}))[0]
+	var rates []any
+	for i, rate := range []float64{1234567890123.45, 1.0} {
+		rates = append(rates, e.mustKw(t, c, "res.currency.rate", "create", []any{map[string]any{
+			"currency_id": cur, "name": fmt.Sprintf("2001-01-0%d", i+1), "rate": rate}}, nil))
+	}
+	sums := e.mustKw(t, c, "res.currency.rate", "read_group", []any{[]any{[]any{"id", "in", rates}}, []any{"rate:sum"}, []any{"currency_id"}}, nil).([]any)
+	if len(sums) != 1 {
+		t.Fatalf("rate groups: %v", sums)
+	}
+	equal(t, "long NUMERIC sum", sums[0].(map[string]any)["rate"], 1234567890124.45)
+	e.mustKw(t, c, "res.currency.rate", "unlink", []any{rates}, nil)
 }
 
 func testIntrospection(t *testing.T, e *env, c caller) {

@@ -79,7 +79,10 @@ func TestSaleOrderFlow(t *testing.T) {
 	if len(cases) < 20 {
 		t.Fatalf("%d sale cases in flows.json", len(cases))
 	}
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	// The server's clock is fixed, so that <today+N> does not depend on
+	// when the test runs (midnight, New Year).
+	today := time.Date(2026, 12, 31, 23, 59, 30, 0, time.UTC)
+	eachStore(t, services.Config{Now: func() time.Time { return today }}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		c := xmlCaller{e.srv.URL}
 		start := time.Now()
 		if _, f := installModule(t, e, c, "sale_management"); f != nil {
@@ -87,6 +90,7 @@ func TestSaleOrderFlow(t *testing.T) {
 		}
 		t.Logf("sale_management installed in %s (%s)", time.Since(start).Round(time.Millisecond), e.name)
 		syms := saleFlowRecords(t, e, c)
+		syms.today = today
 		for _, fc := range cases {
 			t.Run(fc.ID, func(t *testing.T) {
 				args := normalize(fc.Request.Args).([]any)
@@ -292,6 +296,8 @@ type symbols struct {
 	ids map[string]int64
 	e   *env
 	c   caller
+	// today is the server's clock, which <today+N> counts from.
+	today time.Time
 }
 
 // ref is the id of a symbol: bound already, or an external id; 0 when
@@ -365,7 +371,7 @@ func (s *symbols) bind(t *testing.T, bind, got any) {
 
 // match compares an answer with the recorded one: a symbol is its id,
 // <new MODEL> any id, <datetime> any date and time, <today+N> the date N
-// days from now (the database's clock), numbers by value.
+// days from the server's clock (s.today), numbers by value.
 func (s *symbols) match(want, got any) bool {
 	switch w := want.(type) {
 	case string:
@@ -383,7 +389,7 @@ func (s *symbols) match(want, got any) bool {
 		case strings.HasPrefix(w, "<today"):
 			days := 0
 			fmt.Sscanf(strings.TrimPrefix(w, "<today"), "+%d>", &days)
-			return got == time.Now().UTC().AddDate(0, 0, days).Format(time.DateOnly)
+			return got == s.today.AddDate(0, 0, days).Format(time.DateOnly)
 		}
 		return got == w
 	case []any:

@@ -7,8 +7,8 @@ import (
 
 // loadAction checks /web/action/load as an employee (the action is read as
 // the superuser, as Odoo's route does): by external id, by id as a number
-// or a text, by path; an id no action has answers false; an external id of
-// another model, or a path no action has, is Odoo's MissingActionError.
+// or a text, by path; an id no action has, an external id of another model,
+// or a path no action has, is Odoo's MissingActionError.
 func (w *webScenario) loadAction(t *testing.T) {
 	admin := w.client(t, w.e.srv.URL, modeRaw, false)
 	admin.login(t, "admin", adminPassword)
@@ -53,13 +53,20 @@ func (w *webScenario) loadAction(t *testing.T) {
 	got, _ = a.result.(map[string]any)
 	equal(t, "views with view_ids", got["views"], []any{[]any{false, "kanban"}, []any{form, "form"}, []any{false, "list"}})
 
-	if a := c.post(t, "/web/action/load", map[string]any{"action_id": 99999991}); a.err != nil || a.result != false {
-		t.Errorf("a missing id: %s", a.body)
-	}
-	for _, id := range []string{"base.main_company", "base.nope", "nopath"} {
-		a := c.post(t, "/web/action/load", map[string]any{"action_id": id})
+	for _, tc := range []struct {
+		id   any
+		want string
+	}{
+		// Odoo's text for an id has no final period.
+		{int64(99999991), "The action “99999991” does not exist"},
+		{"99999991", "The action “99999991” does not exist"},
+		{"base.main_company", "The action “base.main_company” does not exist."},
+		{"base.nope", "The action “base.nope” does not exist."},
+		{"nopath", "The action “nopath” does not exist."},
+	} {
+		a := c.post(t, "/web/action/load", map[string]any{"action_id": tc.id})
 		data, _ := a.err["data"].(map[string]any)
-		equal(t, id+" error", data["name"], "odoo.addons.web.controllers.action.MissingActionError")
-		equal(t, id+" message", errMessage(a.err), "The action “"+id+"” does not exist.")
+		equal(t, tc.want+" error", data["name"], "odoo.addons.web.controllers.action.MissingActionError")
+		equal(t, tc.want+" message", errMessage(a.err), tc.want)
 	}
 }

@@ -83,29 +83,32 @@ type Declaration struct {
 
 // FieldDeclaration is one field of a Declaration.
 type FieldDeclaration struct {
-	Name          string          `json:"name"`
-	Type          string          `json:"type"`
-	String        string          `json:"string"`
-	Help          string          `json:"help"`
-	Relation      string          `json:"relation"`
-	RelationField string          `json:"relation_field"`
-	RelationTable string          `json:"relation_table"`
-	Column1       string          `json:"column1"`
-	Column2       string          `json:"column2"`
-	Required      bool            `json:"required"`
-	Readonly      bool            `json:"readonly"`
-	Store         *bool           `json:"store"`
-	Selection     SelectionList   `json:"selection"`
-	Size          int             `json:"size"`
-	Default       json.RawMessage `json:"default"`
-	Compute       string          `json:"compute"`
-	Depends       []string        `json:"depends"`
-	Related       string          `json:"related"`
-	OnDelete      string          `json:"ondelete"`
-	Index         bool            `json:"index"`
-	Groups        string          `json:"groups"`
-	Copy          *bool           `json:"copy"`
-	WriteOnly     bool            `json:"write_only"`
+	Name          string        `json:"name"`
+	Type          string        `json:"type"`
+	String        string        `json:"string"`
+	Help          string        `json:"help"`
+	Relation      string        `json:"relation"`
+	RelationField string        `json:"relation_field"`
+	RelationTable string        `json:"relation_table"`
+	Column1       string        `json:"column1"`
+	Column2       string        `json:"column2"`
+	Required      bool          `json:"required"`
+	Readonly      bool          `json:"readonly"`
+	Store         *bool         `json:"store"`
+	Selection     SelectionList `json:"selection"`
+	// SelectionRecords makes a selection's values records of another
+	// model (the active languages), which fields_get and write read.
+	SelectionRecords *SelectionRecords `json:"selection_records"`
+	Size             int               `json:"size"`
+	Default          json.RawMessage   `json:"default"`
+	Compute          string            `json:"compute"`
+	Depends          []string          `json:"depends"`
+	Related          string            `json:"related"`
+	OnDelete         string            `json:"ondelete"`
+	Index            bool              `json:"index"`
+	Groups           string            `json:"groups"`
+	Copy             *bool             `json:"copy"`
+	WriteOnly        bool              `json:"write_only"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -135,6 +138,9 @@ type FieldDeclaration struct {
 	// Sanitize is fields_get's "sanitize" of an html field: its written
 	// values are sanitized (Field.Sanitize).
 	Sanitize bool `json:"-"`
+	// HTMLPolicy is fields_get's strip_style and strip_classes of an html
+	// field declared sanitize (Field.HTMLPolicy).
+	HTMLPolicy HTMLPolicy `json:"-"`
 }
 
 // SelectionList is a selection's values and labels. Odoo's selections of
@@ -172,7 +178,7 @@ type Attr struct {
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
 	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
-	"max_width": true, "max_height": true}
+	"max_width": true, "max_height": true, "selection_records": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
@@ -259,9 +265,13 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
 		var sanitize bool
-		if v, ok := attrs["sanitize"]; ok {
-			if err := json.Unmarshal(v, &sanitize); err != nil {
-				return nil, fmt.Errorf("field %s: sanitize: %w", name, err)
+		var policy HTMLPolicy
+		for key, into := range map[string]*bool{"sanitize": &sanitize, "strip_style": &policy.StripStyle,
+			"strip_classes": &policy.StripClasses} {
+			if v, ok := attrs[key]; ok {
+				if err := json.Unmarshal(v, into); err != nil {
+					return nil, fmt.Errorf("field %s: %s: %w", name, key, err)
+				}
 			}
 		}
 		for k := range attrs {
@@ -285,6 +295,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		f.Name = name
 		f.Described = described
 		f.Sanitize = sanitize
+		f.HTMLPolicy = policy
 		f.unrounded = unrounded
 		if described != nil && jsonKinds[f.Type] {
 			f.Type = JSON
@@ -356,7 +367,8 @@ type Behaviour struct {
 	// Methods are added to, or replace, the methods every model has.
 	Methods []*Method
 	// Computes fill computed fields, under the name a field's "compute"
-	// gives.
+	// gives, or for a described field that names none (Odoo computes
+	// it), under the field's name.
 	Computes map[string]func(ctx context.Context, env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
@@ -486,8 +498,8 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
-		Sanitize: fd.Sanitize && fd.Type == HTML,
-		Numeric:  fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
+		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy, SelectionRecords: fd.SelectionRecords,
+		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil
 	if fd.Compute != "" || !described {
 		// A described field's depends are Odoo's; only a Go compute reads
@@ -527,8 +539,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 	// Odoo's selections whose values come from the database (languages,
 	// models) may be described with none; a reference field describes the
 	// models it may point to as a selection.
-	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 || f.Type == Selection && len(f.Selection) == 0 && !described && !fd.Manual {
+	if f.Type != Selection && f.Type != Reference && len(f.Selection) > 0 ||
+		f.Type == Selection && len(f.Selection) == 0 && !described && !fd.Manual && f.SelectionRecords == nil {
 		return nil, fmt.Errorf("selection is for selection fields (and reference fields), and needed by selection fields")
+	}
+	if f.SelectionRecords != nil && (f.Type != Selection || len(f.Selection) > 0) {
+		return nil, fmt.Errorf("selection_records is for selection fields without a selection")
 	}
 	if f.Digits != nil && (f.Type != Float || len(f.Digits) != 2 || f.Digits[1] < 0) {
 		return nil, fmt.Errorf("digits are a float's [precision, scale]")
@@ -593,6 +609,12 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 			return nil, fmt.Errorf("compute %s: no Go function of that name", fd.Compute)
 		}
 		used["compute:"+fd.Compute] = true
+	} else if fn := b.Computes[fd.Name]; fn != nil && described && !declaredStore {
+		// A described field Odoo computes names no compute (the
+		// recording cannot tell Odoo's functions): a behaviour computes
+		// it under the field's own name.
+		f.Compute = fn
+		used["compute:"+fd.Name] = true
 	}
 	// Odoo's store: a column of its own, unless computed, related or the
 	// other side of a relation.
@@ -729,16 +751,16 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:
 		inv := r.models[f.Relation].Fields[f.InverseName]
-		if (inv == nil || inv.Type != Many2one || inv.Relation != m.Name) && f.Described != nil {
+		follows := inv != nil && (inv.Type == Many2one && inv.Relation == m.Name || inv.Type == Many2oneReference)
+		if !follows && f.Described != nil {
 			// A described one2many whose inverse the engine cannot
-			// follow (a mail thread's messages, by res_model and res_id)
-			// is described and has no value. Only the first check
+			// follow is described and has no value. Only the first check
 			// writes: an extended registry shares its fields with the
 			// registry it extends, which other requests read.
 			if f.InverseName != "" {
 				f.InverseName = ""
 			}
-		} else if inv == nil || inv.Type != Many2one || inv.Relation != m.Name {
+		} else if !follows {
 			return fmt.Errorf("relation_field %s is no many2one of %s to %s", f.InverseName, f.Relation, m.Name)
 		}
 	case f.Type == Many2many:
@@ -748,6 +770,11 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 			return fmt.Errorf("link table %s has columns %v elsewhere", f.RelTable, seen)
 		}
 		links[f.RelTable] = cols
+	}
+	if f.SelectionRecords != nil {
+		if err := r.checkSelectionRecords(f); err != nil {
+			return err
+		}
 	}
 	if f.ResizedFrom != "" {
 		if src := m.Fields[f.ResizedFrom]; src == nil || src.Type != Binary || !(src.hasColumn() || src.Attachment) {

@@ -173,6 +173,8 @@ func TestDeclareErrors(t *testing.T) {
 		{"model field on an integer", `"a": {"type": "integer", "model_field": "m"}`, nil, "model_field"},
 		{"image bounds on a char", `"a": {"type": "char", "max_width": 128}`, nil, "binary image's bounds"},
 		{"unknown aggregator", `"a": {"type": "integer", "aggregator": "median"}`, nil, "not one of read_group's functions"},
+		{"selection records on a char", `"a": {"type": "char", "selection_records": {"model": "x.a", "value": "a", "label": "a"}}`, nil, "selection_records is for selection fields"},
+		{"selection records and values", `"a": {"type": "selection", "selection": [["b", "B"]], "selection_records": {"model": "x.a", "value": "a", "label": "a"}}`, nil, "selection_records is for selection fields"},
 		{"link columns the same", `"a": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "a"}`, nil, "the same"},
 	}
 	for _, c := range cases {
@@ -219,6 +221,8 @@ func TestCheck(t *testing.T) {
 		{"one2many without its many2one", `{"model": "x.a", "fields": {"b_ids": {"type": "one2many", "relation": "x.a", "relation_field": "a_id"}}}`, "no many2one of x.a"},
 		{"related to nothing", `{"model": "x.a", "fields": {"p_id": {"type": "many2one", "relation": "x.a"}, "n": {"type": "char", "related": "p_id.nope"}}}`, "no char field nope"},
 		{"inherits without a required link", `{"model": "x.a", "inherits": {"x.a": "p_id"}, "fields": {"p_id": {"type": "many2one", "relation": "x.a"}}}`, "not a required many2one"},
+		{"selection records of no model", `{"model": "x.a", "fields": {"s": {"type": "selection", "selection_records": {"model": "x.b", "value": "code", "label": "name"}}}}`, "no model x.b"},
+		{"selection records of no field", `{"model": "x.a", "fields": {"code": {"type": "char"}, "s": {"type": "selection", "selection_records": {"model": "x.a", "value": "code", "label": "name"}}}}`, "no stored field name on x.a"},
 		{"link table disagreement", `{"model": "x.a", "fields": {
 			"b_ids": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "b"},
 			"c_ids": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "c"}}}`, "link table x_rel"},
@@ -252,6 +256,34 @@ func TestNumericFields(t *testing.T) {
 	for name, want := range map[string]bool{"rate": true, "amount": true, "ratio": false, "qty": false} {
 		if got := m.Fields[name].Numeric; got != want {
 			t.Errorf("%s: Numeric = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestDeclareHTMLPolicy checks that an html field's sanitize, strip_style
+// and strip_classes, as fields_get describes them, decide how its written
+// values are cleaned.
+func TestDeclareHTMLPolicy(t *testing.T) {
+	r, err := declare(t, `{"model": "x.note", "fields": {
+		"plain": {"type": "html", "sanitize": true},
+		"stripped": {"type": "html", "sanitize": true, "strip_style": true, "strip_classes": true},
+		"raw": {"type": "html", "sanitize": false}}}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Model("x.note")
+	for _, c := range []struct {
+		field    string
+		sanitize bool
+		policy   models.HTMLPolicy
+	}{
+		{"plain", true, models.HTMLPolicy{}},
+		{"stripped", true, models.HTMLPolicy{StripStyle: true, StripClasses: true}},
+		{"raw", false, models.HTMLPolicy{}},
+	} {
+		f := m.Fields[c.field]
+		if f.Sanitize != c.sanitize || f.HTMLPolicy != c.policy {
+			t.Errorf("%s: sanitize %v policy %+v, want %v %+v", c.field, f.Sanitize, f.HTMLPolicy, c.sanitize, c.policy)
 		}
 	}
 }

@@ -760,7 +760,7 @@ func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate
 		// NULL inverse values are excluded: NOT IN over a set holding NULL
 		// would match nothing.
 		out = where{sql: alias + ".id IN (SELECT " + sa + "." + inv.Column + " FROM " + co.Table + " " + sa + " WHERE " +
-			sa + "." + inv.Column + " IS NOT NULL AND " + w.sql + ")", args: w.args}
+			sa + "." + inv.Column + " IS NOT NULL" + f.inverseModel(co, sa, m.Name) + " AND " + w.sql + ")", args: w.args}
 	case Many2many:
 		out = where{sql: alias + ".id IN (SELECT r." + f.RelCol + " FROM " + f.RelTable + " r JOIN " + co.Table + " " + sa +
 			" ON " + sa + ".id = r." + f.RelOther + " WHERE " + w.sql + ")", args: w.args}

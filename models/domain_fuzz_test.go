@@ -27,7 +27,7 @@ func FuzzDomain(f *testing.F) {
 		`[["create_date",">","2024-01-01"]]`, `[["id","in",[]]]`, `[["id","not in",[1,false]]]`,
 		`[["name","in","x"]]`, `[["user_ids.login","=","admin"]]`, `[["active","in",[true,false]]]`,
 		`[["name\"; --","=",1]]`, `{"a":1}`, `[["create_date.month_number","=",11]]`, `[["create_date.quarter_number","in",[1,4]]]`, `[["company_type","=","company"]]`, `[["name","=?",false]]`,
-		`[["signup_type","=","signup"]]`,
+		`[["lang","=","en_US"]]`,
 	} {
 		f.Add(seed)
 	}

@@ -65,6 +65,9 @@ type Field struct {
 	Required  bool
 	Readonly  bool
 	Selection [][2]string
+	// SelectionRecords makes a selection's values those of records of
+	// another model, read when needed (Selection is then empty).
+	SelectionRecords *SelectionRecords
 	// DefaultValue is the value create uses when vals lacks the field, as
 	// a declaration states it; the schema gives the column the same
 	// default. nil for none.
@@ -138,9 +141,11 @@ type Field struct {
 	// Described is the field's fields_get description as its declaration
 	// gives it (see FieldDeclaration.Described); nil to derive it.
 	Described []Attr
-	// Sanitize makes an html field's written values pass SanitizeHTML, as
+	// Sanitize makes an html field's written values pass HTMLPolicy.Sanitize, as
 	// Odoo's sanitize=True (fields_get's "sanitize").
 	Sanitize bool
+	// HTMLPolicy is what Sanitize lets through beyond Odoo's defaults.
+	HTMLPolicy HTMLPolicy
 }
 
 // valueless reports whether nothing gives the field a value: no column,
@@ -428,7 +433,7 @@ func (f *Field) toDB(v any) (any, error) {
 			s = string([]rune(s)[:f.Size])
 		}
 		if f.Sanitize {
-			s = SanitizeHTML(s)
+			s = f.HTMLPolicy.Sanitize(s)
 		}
 		return s, nil
 	}
@@ -567,3 +572,20 @@ func toFloat(v any) (float64, bool) {
 func parseWire(s string) (time.Time, error) { return time.Parse(DatetimeLayout, s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// inverseModel is the condition a one2many f adds on its comodel co
+// (aliased alias) when its inverse is a many2one_reference: the lines of
+// model owner only, as Odoo's one2many over res_model and res_id (a mail
+// thread's messages, followers) reads them. It is empty otherwise. The
+// model name comes from the registry, never from a caller.
+func (f *Field) inverseModel(co *Model, alias, owner string) string {
+	inv := co.Fields[f.InverseName]
+	if inv == nil || inv.Type != Many2oneReference {
+		return ""
+	}
+	mf := co.Fields[inv.ModelField]
+	if mf == nil || mf.Column == "" {
+		return ""
+	}
+	return " AND " + alias + "." + mf.Column + " = '" + strings.ReplaceAll(owner, "'", "''") + "'"
+}

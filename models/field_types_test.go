@@ -78,6 +78,7 @@ func newTypesFixture(t *testing.T, s models.Store, db *bun.DB) *typesFixture {
 	storetest.Declare(t, r, typesModels...)
 	ctx := context.Background()
 	storetest.Migrate(t, s, db)
+	storetest.English(t, db)
 	if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
 		t.Fatal(err)
 	}

@@ -380,6 +380,13 @@ func rpcFieldsGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			continue // Odoo hides what the user may not access
 		}
 		desc := f.describe()
+		if f.SelectionRecords != nil && (len(attrs) == 0 || contains(attrs, "selection")) {
+			sel, err := env.selectionOf(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			desc = describeSelection(desc, sel)
+		}
 		if len(attrs) > 0 {
 			asked := NewDict(len(attrs))
 			for k, v := range desc.All() {

@@ -50,7 +50,7 @@ func rpcCopy(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any,
 	var names []string
 	for _, n := range m.FieldOrder {
 		f := m.Fields[n]
-		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
+		if copyExcluded[n] || delegation[n] && def[n] == nil || f.Type == Many2many && f.Related != nil || f.NoCopy || f.Type == One2many || f.WriteOnly || f.valueless() || f.Compute != nil || (!f.Stored() && f.Type != Many2many && f.Related == nil) {
 			continue
 		}
 		names = append(names, n)
@@ -317,7 +317,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	for i := range aggs {
 		if aggs[i].exact {
 			aggs[i].at = len(sel)
-			sel = append(sel, "SUM(t0."+m.Fields[aggs[i].field].Column+")", "COUNT(t0."+m.Fields[aggs[i].field].Column+")")
+			sel = append(sel, exactSQL(env.Dialect, "t0."+m.Fields[aggs[i].field].Column)...)
 		}
 	}
 	from := m.Table + " t0"
@@ -386,7 +386,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			} else if v == nil {
 				g[ag.out] = false
 			} else if ag.exact {
-				g[ag.out] = exactAggregate(ag.fn, vals[ag.at], vals[ag.at+1])
+				g[ag.out] = exactAggregate(ag.fn, vals[ag.at], vals[ag.at+1], vals[ag.at+2])
 			} else {
 				x, _ := toFloat(v)
 				g[ag.out] = x
@@ -414,8 +414,8 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 // field and function, and its SQL.
 type agg struct {
 	out, field, fn, col string
-	// exact aggregates are computed from the sum and count read at at,
-	// as decimals (Field.Numeric).
+	// exact aggregates are computed from the columns of exactSQL read at
+	// at, as decimals (Field.Numeric).
 	exact bool
 	at    int
 }

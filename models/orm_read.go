@@ -325,7 +325,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 	}
 	for _, name := range fields {
 		f := m.Fields[name]
-		if f.Type != One2many && f.Type != Many2many || f.valueless() {
+		if f.Type != One2many && f.Type != Many2many || f.valueless() || f.Compute != nil {
 			continue
 		}
 		co := env.Registry.Model(f.Relation)
@@ -342,7 +342,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		if f.Type == One2many {
 			inv := co.Fields[f.InverseName]
 			q = "SELECT c." + inv.Column + ", c.id FROM " + co.Table + " c WHERE c." + inv.Column +
-				" IN (" + Placeholders(len(ids)) + ")" + active + " ORDER BY " + order
+				" IN (" + Placeholders(len(ids)) + ")" + active + f.inverseModel(co, "c", m.Name) + " ORDER BY " + order
 		} else {
 			q = "SELECT r." + f.RelCol + ", r." + f.RelOther + " FROM " + f.RelTable + " r JOIN " + co.Table +
 				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + Placeholders(len(ids)) + ")" + active +

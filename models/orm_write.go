@@ -41,6 +41,9 @@ func (env *Env) splitVals(ctx context.Context, m *Model, vals map[string]any) (c
 			x2m[name] = v
 		case f.hasColumn() || f.Attachment:
 			dbv, err := f.toDB(v)
+			if err == nil {
+				err = env.checkSelectionRecords(ctx, f, dbv)
+			}
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -559,13 +562,21 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 		return nil
 	}
 	inv := co.Fields[f.InverseName]
+	// link are the values that link a line to the record: its id, and
+	// its model when the inverse is a many2one_reference.
+	link := map[string]any{inv.Name: id}
+	if inv.Type == Many2oneReference {
+		link[inv.ModelField] = f.Model
+	}
 	switch c.code {
 	case 0:
 		vals := map[string]any{}
 		for k, v := range c.vals {
 			vals[k] = v
 		}
-		vals[inv.Name] = id
+		for k, v := range link {
+			vals[k] = v
+		}
 		_, err := env.Create(ctx, co, vals)
 		return err
 	case 1:
@@ -575,9 +586,9 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 	case 3:
 		return env.dropLines(ctx, co, inv, []int64{c.id})
 	case 4:
-		return env.Write(ctx, co, []int64{c.id}, map[string]any{inv.Name: id})
+		return env.Write(ctx, co, []int64{c.id}, link)
 	case 5, 6:
-		current, err := env.Int64s(ctx, "SELECT id FROM "+co.Table+" WHERE "+inv.Column+" = ?", id)
+		current, err := env.Int64s(ctx, "SELECT id FROM "+co.Table+" c WHERE c."+inv.Column+" = ?"+f.inverseModel(co, "c", f.Model), id)
 		if err != nil {
 			return err
 		}
@@ -594,7 +605,7 @@ func (env *Env) applyCommand(ctx context.Context, f *Field, id int64, c command)
 		if err := env.dropLines(ctx, co, inv, drop); err != nil {
 			return err
 		}
-		return env.Write(ctx, co, c.ids, map[string]any{inv.Name: id})
+		return env.Write(ctx, co, c.ids, link)
 	}
 	return nil
 }

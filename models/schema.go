@@ -2,6 +2,7 @@ package models
 
 import (
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -267,4 +268,16 @@ func indexDDL(table string, ix Index) string {
 		return "CREATE INDEX " + ix.Name + " ON " + table + " USING gin (" + ix.Columns[0] + " gin_trgm_ops)"
 	}
 	return "CREATE INDEX " + ix.Name + " ON " + table + " (" + strings.Join(ix.Columns, ", ") + ")"
+}
+
+// LinkTableNames are the link table and columns Odoo gives by default to a
+// many2many of model to relation (Odoo's canonical naming): the tables of
+// both models in name order with _rel, and each table with _id, the
+// model's first. A table name longer than PostgreSQL's 63 bytes is the
+// caller's to refuse, as Odoo does.
+func LinkTableNames(model, relation string) (table, column1, column2 string) {
+	t1, t2 := strings.ReplaceAll(model, ".", "_"), strings.ReplaceAll(relation, ".", "_")
+	tables := []string{t1, t2}
+	sort.Strings(tables)
+	return tables[0] + "_" + tables[1] + "_rel", t1 + "_id", t2 + "_id"
 }

@@ -71,6 +71,7 @@ func TestEnsureSchemaAddsDeclared(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		storetest.Migrate(t, s, db)
+		storetest.English(t, db)
 		if _, err := db.ExecContext(ctx, "INSERT INTO res_partner (name) VALUES ('before')"); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
-	"github.com/godoo/godoo/models/modules"
 )
 
 // Database is Odoo's db service: listing and managing databases. Every
@@ -168,7 +167,7 @@ func (s *Database) initialise(ctx context.Context, name string, o CreateOptions)
 	_, err = s.c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
 		return nil, base.Install(ctx, env, base.Options{AdminLogin: o.AdminLogin, AdminPassword: o.AdminPassword,
 			Lang: o.Lang, CountryCode: strings.ToUpper(o.CountryCode), Phone: o.Phone, Demo: o.Demo,
-			Modules: modules.Available()})
+			Modules: s.c.available()})
 	})
 	if err != nil || len(o.Modules) == 0 {
 		return err

@@ -50,7 +50,12 @@ func (c *core) registryWith(installed []string) (*models.Registry, error) {
 		return r, nil
 	}
 	r = models.NewRegistry()
-	if err := modules.Known().Register(r, names); err != nil {
+	if err := c.catalogue().Register(r, names); err != nil {
+		return nil, err
+	}
+	// The models path's models are served beside the modules', as beside
+	// base alone.
+	if err := base.Declare(r, c.cfg.Declarations); err != nil {
 		return nil, err
 	}
 	c.wire(r)
@@ -102,7 +107,7 @@ func (c *core) moduleInstaller() func(ctx context.Context, env *models.Env, name
 		if err != nil {
 			return err
 		}
-		cat := modules.Known()
+		cat := c.catalogue()
 		todo, err := cat.ToInstall(installed, names)
 		if err != nil || len(todo) == 0 {
 			return err
@@ -135,6 +140,61 @@ func (s *Database) InstallModules(ctx context.Context, name string, names []stri
 			return nil, models.UserErrorf("The database %s cannot install modules.", name)
 		}
 		return nil, env.InstallModules(ctx, env, names)
+	})
+	return err
+}
+
+// catalogue is every module the services may install: those godoo
+// carries and those of the configuration (a modules path).
+func (c *core) catalogue() modules.Catalogue {
+	if len(c.cfg.Modules) == 0 {
+		return modules.Known()
+	}
+	c.catOnce.Do(func() {
+		c.cat, _ = modules.Known().With(c.cfg.Modules) // checked by NewSet
+	})
+	return c.cat
+}
+
+// available are the ir.module.module rows of the modules a new database
+// lists uninstalled.
+func (c *core) available() []base.ModuleInfo {
+	return append(slices.Clone(modules.Available()), c.cfg.Modules.Infos()...)
+}
+
+// listModules lists in an existing database's ir.module.module the
+// modules of the configuration it does not list yet (a modules path given
+// after the database was made). A database being created is left to
+// base.Install.
+func (c *core) listModules(ctx context.Context, db *bun.DB) error {
+	if len(c.cfg.Modules) == 0 {
+		return nil
+	}
+	exists, err := models.TableExists(ctx, db, db.Dialect().Name().String(), "ir_module_module")
+	if err != nil || !exists {
+		return err
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM ir_module_module").Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, base.AddAvailable(ctx, env, c.cfg.Modules.Infos())
+	})
+	return err
+}
+
+// upgradeModules runs, as the superuser in one transaction, the upgrade
+// steps of db's installed modules (modules.Upgrade): the records their
+// install creates now that an older godoo's did not. A database being
+// created shows none installed yet.
+func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
+	installed, err := installedModules(ctx, db)
+	if err != nil || !modules.Upgradable(installed) {
+		return err
+	}
+	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, modules.Upgrade(ctx, env, installed)
 	})
 	return err
 }

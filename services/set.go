@@ -23,6 +23,7 @@ import (
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/filestore"
+	"github.com/godoo/godoo/models/modules"
 	"github.com/uptrace/bun"
 )
 
@@ -67,6 +68,11 @@ type Config struct {
 	// path), with the generic methods only and access for administrators
 	// alone. CheckDeclarations tells whether NewSet accepts them.
 	Declarations []*models.Declaration
+	// Modules are installable modules served beside those godoo carries
+	// (a modules path): every database lists them in ir.module.module,
+	// uninstalled, and installs them as godoo's own. CheckModules tells
+	// whether NewSet accepts them.
+	Modules modules.Catalogue
 	// RefusalDelay is how long a call with refused credentials waits before
 	// its answer: DefaultRefusalDelay when zero, none when negative.
 	RefusalDelay time.Duration
@@ -119,6 +125,10 @@ type core struct {
 	rep replicas
 	// files are the filestores of the databases, by name.
 	files map[string]*filestore.Dir
+	// cat is every module the services may install, when the
+	// configuration adds some (catalogue).
+	cat     modules.Catalogue
+	catOnce sync.Once
 	// mods are the registries of databases with modules installed.
 	mods moduleRegistries
 	// regs are the databases' registries (registries.go).
@@ -200,6 +210,11 @@ func NewSet(store models.Store, cfg Config) *Set {
 	if err := base.Declare(reg, cfg.Declarations); err != nil {
 		panic(err) // the caller checked them with CheckDeclarations
 	}
+	if len(cfg.Modules) > 0 {
+		if _, err := modules.Known().With(cfg.Modules); err != nil {
+			panic(err) // the caller checked them with CheckModules
+		}
+	}
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: slog.New(requestLog{cfg.Log.Handler()}),
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
 	c.wire(reg)
@@ -223,6 +238,14 @@ func CheckDeclarations(decls []*models.Declaration) error {
 		return err
 	}
 	return base.Declare(reg, decls)
+}
+
+// CheckModules reports whether more may be served beside the modules
+// godoo carries: no name taken, each module declarable with the modules it
+// depends on.
+func CheckModules(more modules.Catalogue) error {
+	_, err := modules.Known().With(more)
+	return err
 }
 
 // BaseModels are the names of the models godoo declares itself.
@@ -268,6 +291,12 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 			return nil, fmt.Errorf("open database %s: %w", name, err)
 		}
 	}
+	if err := c.listModules(ctx, db); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	if err := c.upgradeModules(ctx, db); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	c.mu.Lock()
 	c.migrated[name] = true
 	c.mu.Unlock()
@@ -284,8 +313,23 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	if err != nil {
 		return nil, nil, err
 	}
-	ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg)
-	return applied, ensured, err
+	if ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg); err != nil {
+		return nil, nil, err
+	}
+	// Rows made before godoo kept parent_path (or before the column
+	// existed) get theirs, so that searches on it find them.
+	var filled []string
+	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		filled, err = models.FillParentPaths(ctx, tx, reg)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(filled) > 0 {
+		c.log.InfoContext(ctx, "filled parent_path", "tables", filled)
+	}
+	return applied, ensured, nil
 }
 
 // foundFor is how long the web routes trust that a database they found

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
@@ -191,17 +188,7 @@ func TestAPIKeyCommandsPostgres(t *testing.T) {
 	}
 	isolate(t)
 	db := unique("clikeys_")
-	t.Cleanup(func() {
-		maint, err := sql.Open("postgres", dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer maint.Close()
-		if _, err := maint.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(db)); err != nil {
-			t.Errorf("cleanup %s: %v", db, err)
-		}
-	})
+	t.Cleanup(func() { dropPG(t, dsn, db) })
 	mustRun(t, "", "db", "create", db, "--admin-password", "cli-Admin-1", "--db-url", dsn)
 	mustRun(t, "", "user", "create", "bob", "--db", db, "--password", "bob-Pw-1", "--db-url", dsn)
 	kc := keyChecker{t: t, db: db, store: func() models.Store {

@@ -76,6 +76,12 @@ var settings = []setting{
 		doc: "directory of model declarations (`<model_with_underscores>.json`, as `godoo model import` writes them) " +
 			"that serve adds to the base models, with the generic methods (create, read, write, search, unlink, ...) " +
 			"and access for administrators (`base.group_system`) only"},
+	{key: "modules_path", flag: "modules-path", env: "GODOO_MODULES_PATH", arg: "DIR",
+		help: "directory of module folders to offer beside godoo's modules (written by godoo model import --module)",
+		doc: "directory of module folders (`<name>/manifest.json`, `models/`, `inherit/`, `data/`, as `godoo model import " +
+			"--module` writes them, in the shape of godoo's own modules) that every database lists in `ir.module.module`, " +
+			"uninstalled, and installs with `button_immediate_install`, `godoo module install` or `godoo db create --modules`; " +
+			"every process serving the database needs the same folders"},
 	{key: "db_url", flag: "db-url", env: "GODOO_DB_URL", arg: "URL",
 		help: "PostgreSQL server URL (postgres://user:pass@host:port/maintenance_db); selects PostgreSQL instead of SQLite",
 		doc:  "PostgreSQL server URL, `postgres://user:pass@host:port/maintenance_db?sslmode=...`; selects PostgreSQL instead of SQLite"},

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/services"
@@ -14,7 +15,7 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 	synopsis: "NAME --admin-password PW [--data-dir DIR | --db-url URL] [--demo] [--modules a,b]",
 	summary:  "Creates a database and its admin user.",
 	define: func(fs *flag.FlagSet) action {
-		resolve := addFlags(fs, storeKeys...)
+		resolve := addFlags(fs, append(slices.Clone(storeKeys), "modules_path")...)
 		adminPW := fs.String("admin-password", "", "the admin user's password `PW` (required; also GODOO_ADMIN_PASSWORD)")
 		demo := boolFlag(fs, "demo", "load demo data: a demo user, companies and contacts")
 		lang := fs.String("lang", "en_US", "the admin user's language `CODE`")
@@ -33,7 +34,11 @@ var dbCreateCommand = &command{path: "db create", args: [2]int{1, 1},
 				return err
 			}
 			defer store.Close()
-			set := newServices(store, servicesConfig(c, newLogger(c, inv.stderr)))
+			cfg := servicesConfig(c, newLogger(c, inv.stderr))
+			if cfg.Modules, err = loadModulesPath(c); err != nil {
+				return err
+			}
+			set := newServices(store, cfg)
 			name := inv.pos[0]
 			p := newProgress(inv.stderr, "db create "+name)
 			err = set.Database.Create(context.Background(), name, services.CreateOptions{AdminPassword: pw, AdminLogin: *login,

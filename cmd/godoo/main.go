@@ -230,7 +230,12 @@ func openDatabase(c *config, stderr io.Writer, dbName string) (models.Store, *se
 	if err != nil {
 		return nil, nil, "", err
 	}
-	set := newServices(store, servicesConfig(c, newLogger(c, stderr)))
+	cfg := servicesConfig(c, newLogger(c, stderr))
+	if cfg.Modules, err = loadModulesPath(c); err != nil {
+		store.Close()
+		return nil, nil, "", err
+	}
+	set := newServices(store, cfg)
 	ctx := context.Background()
 	if dbName != "" {
 		ok, err := false, models.ErrInvalidDBName(dbName)

@@ -95,6 +95,22 @@ func TestModelImportServe(t *testing.T) {
 	if err := object2.Call("execute_kw", []any{"odoo", 2, m[1], "x.fleet", "search_count", []any{[]any{}}}, &n); err != nil || n != 1 {
 		t.Errorf("the administrator's count after a restart = %d, %v", n, err)
 	}
+	s.shutdown(t)
+
+	// A database that installs a module keeps serving the models path's
+	// models beside the module's.
+	mustRun(t, "", "module", "install", "uom", "--db", "odoo", "--data-dir", data)
+	s = startServe(t, "--data-dir", data, "--models-path", out)
+	object3, err := xmlrpc.NewClient("http://"+s.addr+"/xmlrpc/2/object", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer object3.Close()
+	for _, model := range []string{"x.fleet", "uom.uom"} {
+		if err := object3.Call("execute_kw", []any{"odoo", 2, m[1], model, "search_count", []any{[]any{}}}, &n); err != nil || n == 0 {
+			t.Errorf("%s after installing uom: count = %d, %v", model, n, err)
+		}
+	}
 }
 
 // TestImportFieldsGet: the shapes of answer import takes, and what it
@@ -153,18 +169,9 @@ func TestImportFieldsGet(t *testing.T) {
 func TestModelImportURL(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "fields_get.json")
-	if err := os.WriteFile(file, []byte(fleetFieldsGet), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	source := filepath.Join(dir, "source")
-	mustRun(t, "", "model", "import", "--from-file", file, "--models", "x.fleet", "--out", source)
-	s := startServe(t, "--data-dir", filepath.Join(dir, "data"), "--models-path", source)
+	s, password := startFleetSource(t, dir)
 	defer s.shutdown(t)
-	m := generatedRE.FindStringSubmatch(s.out.String())
-	if m == nil {
-		t.Fatalf("no generated password:\n%s", s.out)
-	}
+	m := []string{"", password}
 	url := "http://" + s.addr
 	out := filepath.Join(dir, "imported")
 	// The key on standard input, not on the command line.
@@ -193,4 +200,23 @@ func TestModelImportURL(t *testing.T) {
 	if r := runGodoo(t, "", "model", "import", "--url", url, "--models", "x.fleet"); r.code == 0 {
 		t.Errorf("import --url without --db and --user: %s", r)
 	}
+}
+
+// startFleetSource starts a godoo serving x.fleet (imported from
+// fleetFieldsGet) on a new SQLite data directory in dir, to import from as
+// from an Odoo; it returns the server and the administrator's password.
+func startFleetSource(t *testing.T, dir string) (*server, string) {
+	t.Helper()
+	file := filepath.Join(dir, "fields_get.json")
+	if err := os.WriteFile(file, []byte(fleetFieldsGet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source := filepath.Join(dir, "source")
+	mustRun(t, "", "model", "import", "--from-file", file, "--models", "x.fleet", "--out", source)
+	s := startServe(t, "--data-dir", filepath.Join(dir, "sourcedata"), "--models-path", source)
+	m := generatedRE.FindStringSubmatch(s.out.String())
+	if m == nil {
+		t.Fatalf("no generated password:\n%s", s.out)
+	}
+	return s, m[1]
 }

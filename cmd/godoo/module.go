@@ -4,17 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 var moduleInstallCommand = &command{path: "module install", args: [2]int{1, -1},
-	synopsis: "NAME... [--db NAME] [--data-dir DIR | --db-url URL]",
+	synopsis: "NAME... [--db NAME] [--data-dir DIR | --db-url URL] [--modules-path DIR]",
 	summary:  "Installs modules, with the modules they need, into a database.",
 	help: "Installs the modules, with those they depend on and the auto-install modules they complete, in one " +
 		"transaction: their tables and columns, groups, access rights and record rules, as ir.module.module's " +
 		"button_immediate_install does.",
 	define: func(fs *flag.FlagSet) action {
-		resolve := addFlags(fs, storeKeys...)
+		resolve := addFlags(fs, append(slices.Clone(storeKeys), "modules_path")...)
 		db := fs.String("db", "", "database `NAME` (default: the only database)")
 		return func(inv *invocation) error {
 			c, err := resolve()

@@ -59,6 +59,9 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	if cfg.Declarations, err = loadModelsPath(c); err != nil {
 		return err
 	}
+	if cfg.Modules, err = loadModulesPath(c); err != nil {
+		return err
+	}
 	if c.file != "" {
 		// db.change_admin_password keeps the new (hashed) master password
 		// in the configuration file, as Odoo does.

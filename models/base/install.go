@@ -48,7 +48,9 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	in.write("res.partner", companyPartner, map[string]any{"company_id": company})
 	groups := in.installGroups(ref)
 	rootPartner := in.create("res.partner", "partner_root", map[string]any{"name": "OdooBot", "company_id": company, "email": "odoobot@example.com"})
-	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang})
+	// Odoo 18 base data gives the administrator the address admin@example.com
+	// (the recording with mail shows it as the author of messages).
+	adminPartner := in.create("res.partner", "partner_admin", map[string]any{"name": "Administrator", "company_id": company, "lang": o.Lang, "email": "admin@example.com"})
 	internal := groupIDs(groups, adminGroups)
 	in.create("res.users", "user_root", map[string]any{"login": "__system__", "partner_id": rootPartner, "company_id": company, "active": false, "groups_id": internal})
 	in.create("res.users", "user_admin", map[string]any{"login": o.AdminLogin, "password": o.AdminPassword, "partner_id": adminPartner, "company_id": company, "groups_id": internal})

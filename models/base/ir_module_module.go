@@ -81,6 +81,26 @@ func insertAvailable(ctx context.Context, env *models.Env, available []ModuleInf
 	return insertRows(ctx, env, "ir_model_data", []string{"module", "name", "model", "res_id", "noupdate"}, xmlids)
 }
 
+// AddAvailable lists in ir.module.module, uninstalled, the modules of
+// available that env's database does not list yet (those of a modules
+// path added after the database was made).
+func AddAvailable(ctx context.Context, env *models.Env, available []ModuleInfo) error {
+	ids, err := moduleIDs(ctx, env)
+	if err != nil {
+		return err
+	}
+	var missing []ModuleInfo
+	for _, m := range available {
+		if _, ok := ids[m.Name]; !ok {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return insertAvailable(ctx, env, missing)
+}
+
 // moduleIDs are the ids of ir.module.module's rows by name.
 func moduleIDs(ctx context.Context, env *models.Env) (map[string]int64, error) {
 	rows, err := env.Query(ctx, "SELECT id, name FROM ir_module_module")

@@ -22,6 +22,10 @@ func TestPartnerFieldsSync(t *testing.T) {
 		r, inTx := baseDB(t, s, db)
 		p := r.Model("res.partner")
 		err := inTx(models.SuperuserID, func(env *models.Env) error {
+			// New partners take the user's language, which must be active.
+			if _, err := env.Create(ctx, r.Model("res.lang"), map[string]any{"name": "English (US)", "code": "en_US", "iso_code": "en", "url_code": "en", "active": true}); err != nil {
+				return err
+			}
 			co, err := env.Create(ctx, p, map[string]any{"name": "Co", "is_company": true, "street": "Old 1", "city": "Köln", "vat": "DE1"})
 			if err != nil {
 				return err

@@ -295,8 +295,10 @@ func merge(d, o *declaration) error {
 		if err := json.Unmarshal(f.attrs["type"], &typ); err != nil {
 			return fmt.Errorf("field %s: %w", f.name, err)
 		}
-		if typ != "selection" && typ != "reference" {
-			delete(f.attrs, "selection") // an overlay made it another type
+		if typ != "selection" && typ != "reference" || f.attrs["selection_records"] != nil {
+			// An overlay made it another type, or reads its values from
+			// records: the recorded ones are that database's.
+			delete(f.attrs, "selection")
 		}
 	}
 	return nil

@@ -320,6 +320,7 @@ func generateModules(recording, baseDir, out string) error {
 			}
 		}
 	}
+	nameLinkTables(decls)
 	if err := linkTables(decls); err != nil {
 		return err
 	}
@@ -368,7 +369,7 @@ func generateModules(recording, baseDir, out string) error {
 		return err
 	}
 	// A module folder's generated parts are made anew; its Go files (the
-	// module's behaviour, written by hand) stay.
+	// module's behaviour) and records.json, written by hand, stay.
 	for _, p := range old {
 		for _, part := range []string{"manifest.json", "models", "inherit", "data"} {
 			if err := os.RemoveAll(filepath.Join(filepath.Dir(p), part)); err != nil {

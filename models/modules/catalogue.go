@@ -40,6 +40,19 @@ type Module struct {
 	Groups   []Group
 	Access   []base.Access
 	Rules    []Rule
+	// Records are the module's data records (records.json, beside the
+	// generated folders): Odoo's data files' records that scripts rely
+	// on (units of measure, subtypes, categories), in creation order.
+	Records []Record
+}
+
+// Record is a data record a module creates, with its external id. A
+// value {"ref": "module.name"} is the id of the record of that external
+// id, a list of them a list of ids.
+type Record struct {
+	XMLID  string         `json:"xmlid"`
+	Model  string         `json:"model"`
+	Values map[string]any `json:"values"`
 }
 
 // Group is a group a module adds, or (Extend) the groups it makes an
@@ -115,8 +128,8 @@ func loadModule(fsys fs.FS, dir string) (*Module, error) {
 	for _, f := range []struct {
 		name string
 		into any
-	}{{"groups.json", &m.Groups}, {"access.json", &m.Access}, {"rules.json", &m.Rules}} {
-		if err := readJSON(fsys, path.Join(dir, "data", f.name), f.into); err != nil && !isNotExist(err) {
+	}{{"data/groups.json", &m.Groups}, {"data/access.json", &m.Access}, {"data/rules.json", &m.Rules}, {"records.json", &m.Records}} {
+		if err := readJSON(fsys, path.Join(dir, f.name), f.into); err != nil && !isNotExist(err) {
 			return nil, err
 		}
 	}
@@ -185,8 +198,50 @@ var available = sync.OnceValue(func() []base.ModuleInfo {
 		if err := readJSON(packs, p, &m); err != nil {
 			panic(err) // the embedded folders are checked by this package's tests
 		}
-		out = append(out, base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
-			Application: m.Application})
+		out = append(out, m.info())
 	}
 	return out
 })
+
+// info is the ir.module.module row of the module of m, uninstalled.
+func (m Manifest) info() base.ModuleInfo {
+	return base.ModuleInfo{Name: m.Name, Version: m.Version, Depends: m.Depends, AutoInstall: m.AutoInstall,
+		Application: m.Application}
+}
+
+// With is c and more's modules together, for a server that serves modules
+// of its own (a modules path) beside those godoo carries. A module of more
+// named as one of c, or as base or web, is an error; each module of more
+// must be declarable with the modules it depends on.
+func (c Catalogue) With(more Catalogue) (Catalogue, error) {
+	out := make(Catalogue, len(c)+len(more))
+	for n, m := range c {
+		out[n] = m
+	}
+	for _, n := range more.Names() {
+		if builtin[n] || c[n] != nil {
+			return nil, fmt.Errorf("module %s: godoo has a module of that name already", n)
+		}
+		out[n] = more[n]
+	}
+	for _, n := range more.Names() {
+		closure, err := out.Closure([]string{n})
+		if err != nil {
+			return nil, err
+		}
+		if err := out.Register(models.NewRegistry(), closure); err != nil {
+			return nil, fmt.Errorf("module %s: %w", n, err)
+		}
+	}
+	return out, nil
+}
+
+// Infos are the rows ir.module.module shows for c's modules before they
+// are installed, by name.
+func (c Catalogue) Infos() []base.ModuleInfo {
+	out := make([]base.ModuleInfo, 0, len(c))
+	for _, n := range c.Names() {
+		out = append(out, c[n].info())
+	}
+	return out
+}

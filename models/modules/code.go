@@ -24,11 +24,15 @@ type code struct {
 	// install creates the module's records beyond groups, access rows
 	// and rules (sequences, ...), once its models exist.
 	install func(ctx context.Context, env *models.Env) error
+	// upgrade creates, in a database where the module is installed,
+	// the records its install creates now and an older godoo's did
+	// not; it finds what exists and leaves it be.
+	upgrade func(ctx context.Context, env *models.Env) error
 }
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install},
+	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install, upgrade: sale.Upgrade},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency
@@ -69,6 +73,27 @@ func computeFields(byModel map[string]*models.Declaration, order []string) error
 					}
 					set.set(&d.Fields[i], v)
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// Upgradable reports whether any of the modules installed has an
+// upgrade step.
+func Upgradable(installed []string) bool {
+	return slices.ContainsFunc(installed, func(n string) bool { return codes[n].upgrade != nil })
+}
+
+// Upgrade runs, in env's transaction, the upgrade step of each module of
+// installed that has one: what the module's install creates now and an
+// older godoo's did not (the sale.order sequence).
+func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
+	env = env.Sudo()
+	for _, n := range installed {
+		if fn := codes[n].upgrade; fn != nil {
+			if err := fn(ctx, env); err != nil {
+				return fmt.Errorf("upgrade module %s: %w", n, err)
 			}
 		}
 	}

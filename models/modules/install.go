@@ -97,12 +97,14 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 	if err := base.SyncModels(ctx, env); err != nil {
 		return err
 	}
-	d := &dataInstaller{env: env, ctx: ctx}
+	// Data records are created without chatter, as Odoo loads data.
+	d := &dataInstaller{env: env.WithContext(map[string]any{"tracking_disable": true}), ctx: ctx}
 	for _, n := range names {
 		m := c[n]
 		d.groups(m)
 		d.access(m)
 		d.rules(m)
+		d.records(m)
 		d.markInstalled(m)
 		if fn := codes[n].install; fn != nil && d.err == nil {
 			d.err = fn(ctx, env)
@@ -288,4 +290,37 @@ func (d *dataInstaller) markInstalled(m *Module) {
 	for _, dep := range m.Depends {
 		d.create("ir.module.module.dependency", "", map[string]any{"module_id": id, "name": dep, "auto_install_required": m.AutoInstall})
 	}
+}
+
+// records creates the module's data records, in order, resolving the
+// external ids their values name.
+func (d *dataInstaller) records(m *Module) {
+	for _, r := range m.Records {
+		vals := make(map[string]any, len(r.Values))
+		for k, v := range r.Values {
+			vals[k] = d.resolve(v)
+		}
+		d.create(r.Model, r.XMLID, vals)
+	}
+}
+
+// resolve turns {"ref": xmlid} into its record's id, and does so in lists.
+func (d *dataInstaller) resolve(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if ref, ok := x["ref"].(string); ok && len(x) == 1 {
+			id := d.ref(ref)
+			if id == 0 && d.err == nil {
+				d.err = fmt.Errorf("external id %s: no record", ref)
+			}
+			return id
+		}
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = d.resolve(e)
+		}
+		return out
+	}
+	return v
 }

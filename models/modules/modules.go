@@ -9,10 +9,12 @@ import "embed"
 // packs are the module folders: manifest.json, models/ (the models the
 // module adds), inherit/ (the fields it adds to models of the modules it
 // depends on, as Odoo's _inherit) and data/ (groups, access rows, record
-// rules). Generated: edit models/modelgen, then run go generate.
+// rules), generated (edit models/modelgen, then run go generate); and,
+// written by hand, records.json (the data records scripts rely on) and
+// the Go behaviour of the module's models (behaviours.go).
 //
 //go:generate go run ../modelgen modules
-//go:embed */manifest.json */models */inherit */data
+//go:embed */manifest.json */models */inherit */data */records.json
 var packs embed.FS
 
 // orderJSON is the order of the fields of each model several modules

@@ -17,8 +17,8 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 	if err != nil {
 		return err
 	}
+	byModel := map[string]*models.Declaration{}
 	return base.RegisterModules(r, func(decls []*models.Declaration) ([]*models.Declaration, error) {
-		byModel := map[string]*models.Declaration{}
 		for _, d := range decls {
 			byModel[d.Model] = d
 		}
@@ -50,7 +50,9 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 			return nil, err
 		}
 		return decls, nil
-	}, func(model string) []*models.Behaviour { return behavioursOf(order, model) })
+	}, func(model string) []*models.Behaviour {
+		return append(behavioursOf(order, model), layers(order, byModel, byModel[model])...)
+	})
 }
 
 // sortFields puts fields in order's order; those order does not name

@@ -108,6 +108,17 @@ func Migrate(tb testing.TB, s models.Store, db *bun.DB) {
 	}
 }
 
+// English makes en_US an active language of db, as every Odoo database
+// has it: new partners take the user's language, which must be one.
+// Databases that base.Install fills have it already.
+func English(tb testing.TB, db *bun.DB) {
+	tb.Helper()
+	if _, err := db.ExecContext(context.Background(), "INSERT INTO res_lang (name, code, iso_code, url_code, active) VALUES (?, ?, ?, ?, ?)",
+		"English (US)", "en_US", "en", "en", true); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // Name is a database name no other test or run uses.
 func Name() string {
 	b := make([]byte, 6)

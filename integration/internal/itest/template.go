@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -32,6 +33,8 @@ type templateKey struct {
 	dialect string
 	demo    bool
 	rounds  int
+	// modules are the modules installed beyond base, comma-separated.
+	modules string
 }
 
 // dbTemplate is one template, made on first use.
@@ -86,8 +89,16 @@ func dropTemplates() {
 // (a PostgreSQL cluster of a test's own), so that the caller creates.
 func CreateFromTemplate(t testing.TB, store models.Store, set *services.Set, db string, demo bool) bool {
 	t.Helper()
+	return CreateFromModulesTemplate(t, store, set, db, demo, nil)
+}
+
+// CreateFromModulesTemplate is CreateFromTemplate for a database with
+// modules installed: its template installs them once per run.
+func CreateFromModulesTemplate(t testing.TB, store models.Store, set *services.Set, db string, demo bool, modules []string) bool {
+	t.Helper()
 	ctx := context.Background()
-	key := templateKey{dialect: store.Dialect(), demo: demo, rounds: set.Authenticator().Rounds}
+	key := templateKey{dialect: store.Dialect(), demo: demo, rounds: set.Authenticator().Rounds,
+		modules: strings.Join(modules, ",")}
 	tpl := templateFor(key)
 	tpl.once.Do(func() { tpl.err = makeTemplate(key, tpl) })
 	if tpl.err != nil {
@@ -150,7 +161,7 @@ func makeTemplate(key templateKey, tpl *dbTemplate) error {
 			}
 			templates.dir = dir
 		}
-		dir := filepath.Join(templates.dir, fmt.Sprintf("demo%t-rounds%d", key.demo, key.rounds))
+		dir := filepath.Join(templates.dir, fmt.Sprintf("demo%t-rounds%d-%s", key.demo, key.rounds, strings.ReplaceAll(key.modules, ",", "+")))
 		templates.mu.Unlock()
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return err
@@ -178,7 +189,12 @@ func makeTemplate(key templateKey, tpl *dbTemplate) error {
 	set.Authenticator().Rounds = key.rounds
 	RegisterTestModel(set.Registry())
 	name := UniqueName(fmt.Sprintf("it_tmpl_%d_", os.Getpid()))
-	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: AdminPassword, AdminLogin: "admin", Demo: key.demo}); err != nil {
+	var modules []string
+	if key.modules != "" {
+		modules = strings.Split(key.modules, ",")
+	}
+	if err := set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: AdminPassword, AdminLogin: "admin",
+		Demo: key.demo, Modules: modules}); err != nil {
 		return err
 	}
 	if key.dialect == "pg" {

@@ -52,44 +52,79 @@ func OnDelete() map[string]map[string]string {
 // sequence orders are named by, the cancel wizard's form view and the
 // cancellation mail template its action opens with.
 func Install(ctx context.Context, env *models.Env) error {
-	records := []struct {
-		model, xmlid string
-		vals         map[string]any
-	}{
-		{"ir.sequence", "seq_sale_order", map[string]any{"name": "Sales Order", "code": "sale.order", "prefix": "S",
-			"padding": int64(5), "number_next": int64(1), "number_increment": int64(1), "implementation": "standard"}},
+	records := []record{
+		orderSequence(),
 		{"ir.ui.view", "sale_order_cancel_view_form", map[string]any{"name": "sale.order.cancel.form", "model": "sale.order.cancel",
 			"type": "form", "priority": int64(16), "mode": "primary", "arch_db": `<form string="Cancel Sales Order"/>`}},
 		{"mail.template", "mail_template_sale_cancellation", map[string]any{"name": "Sales: Order Cancellation",
 			"subject": "{{ object.company_id.name }} {{ object.type_name }} Cancelled (Ref {{ object.name or 'n/a' }})"}},
 	}
 	for _, r := range records {
-		m := env.Registry.Model(r.model)
-		if m == nil {
-			continue // mail.template: a registry without mail
-		}
-		vals := r.vals
-		if r.model == "mail.template" {
-			if model := env.Registry.Model("ir.model"); model != nil {
-				ids, err := env.Search(ctx, model, []any{[]any{"model", "=", "sale.order"}}, models.SearchOptions{})
-				if err != nil {
-					return err
-				}
-				if len(ids) > 0 {
-					vals["model_id"] = ids[0]
-				}
-			}
-		}
-		id, err := env.Create(ctx, m, vals)
-		if err != nil {
-			return fmt.Errorf("%s sale.%s: %w", r.model, r.xmlid, err)
-		}
-		if _, err := env.Create(ctx, env.Registry.Model("ir.model.data"),
-			map[string]any{"module": "sale", "name": r.xmlid, "model": r.model, "res_id": id, "noupdate": true}); err != nil {
+		if err := create(ctx, env, r.model, r.xmlid, r.vals); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// record is a record a module's install creates, with its external id
+// (in the module sale).
+type record struct {
+	model, xmlid string
+	vals         map[string]any
+}
+
+// orderSequence is the sequence orders are named by.
+func orderSequence() record {
+	return record{"ir.sequence", "seq_sale_order", map[string]any{"name": "Sales Order", "code": "sale.order", "prefix": "S",
+		"padding": int64(5), "number_next": int64(1), "number_increment": int64(1), "implementation": "standard"}}
+}
+
+// Upgrade creates the sale.order sequence in a database where sale was
+// installed before its install created it (orders were named "New"
+// there), unless a sequence of that code exists, archived or not.
+func Upgrade(ctx context.Context, env *models.Env) error {
+	var n int64
+	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM ir_sequence WHERE code = ?", "sale.order"); err != nil || n > 0 {
+		return err
+	}
+	r := orderSequence()
+	return create(ctx, env, r.model, r.xmlid, r.vals)
+}
+
+// create creates a record of model with the external id sale.xmlid; a
+// model the registry lacks (mail.template without mail) is skipped. An
+// external id left by a record deleted since is pointed at the new one.
+func create(ctx context.Context, env *models.Env, model, xmlid string, vals map[string]any) error {
+	m := env.Registry.Model(model)
+	if m == nil {
+		return nil // mail.template: a registry without mail
+	}
+	if model == "mail.template" {
+		if im := env.Registry.Model("ir.model"); im != nil {
+			ids, err := env.Search(ctx, im, []any{[]any{"model", "=", "sale.order"}}, models.SearchOptions{})
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				vals["model_id"] = ids[0]
+			}
+		}
+	}
+	id, err := env.Create(ctx, m, vals)
+	if err != nil {
+		return fmt.Errorf("%s sale.%s: %w", model, xmlid, err)
+	}
+	res, err := env.Exec(ctx, "UPDATE ir_model_data SET res_id = ? WHERE module = ? AND name = ?", id, "sale", xmlid)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	_, err = env.Create(ctx, env.Registry.Model("ir.model.data"),
+		map[string]any{"module": "sale", "name": xmlid, "model": model, "res_id": id, "noupdate": true})
+	return err
 }
 
 // toID is the id a value of a many2one holds (0 for none).

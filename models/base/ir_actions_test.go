@@ -1,0 +1,58 @@
+package base_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
+)
+
+// TestLoadAction checks, on both stores, the action /web/action/load
+// gives: found by external id, id or path, or Odoo's MissingActionError.
+func TestLoadAction(t *testing.T) {
+	eachInstalled(t, func(t *testing.T, ctx context.Context, env *models.Env, r *models.Registry) error {
+		env = env.Sudo()
+		got, err := base.LoadAction(ctx, env, "base.action_res_users")
+		if err != nil {
+			return err
+		}
+		action, ok := got.(*models.Dict)
+		if !ok {
+			t.Fatalf("LoadAction answered %T", got)
+		}
+		id, _ := action.Get("id")
+		for _, tc := range []struct {
+			name string
+			id   any
+			want string
+		}{
+			{"external id", "base.action_res_users", ""},
+			{"id", id, ""},
+			{"id as text", fmt.Sprint(id), ""},
+			{"missing id", int64(99999991), "The action “99999991” does not exist"},
+			{"missing external id", "base.nope", "The action “base.nope” does not exist."},
+			{"external id of another model", "base.main_company", "The action “base.main_company” does not exist."},
+			{"missing path", "nopath", "The action “nopath” does not exist."},
+		} {
+			got, err := base.LoadAction(ctx, env, tc.id)
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("%s: %v", tc.name, err)
+					continue
+				}
+				if d, ok := got.(*models.Dict); !ok {
+					t.Errorf("%s: answered %T", tc.name, got)
+				} else if x, _ := d.Get("xml_id"); x != "base.action_res_users" {
+					t.Errorf("%s: xml_id %v", tc.name, x)
+				}
+				continue
+			}
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,11 @@
+package mail
+
+import "github.com/godoo/godoo/models"
+
+// usersBehaviour is what mail adds to res.users: a new user is notified
+// by email unless told otherwise, as Odoo's default of notification_type.
+func usersBehaviour(string) *models.Behaviour {
+	return &models.Behaviour{Defaults: map[string]func(*models.Env) any{
+		"notification_type": func(*models.Env) any { return "email" },
+	}}
+}

@@ -1,0 +1,75 @@
+// Package product is the Go behaviour of Odoo's product module, one file
+// per model: a template and its single variant, their names with the
+// internal reference, and the defaults a new template takes.
+package product
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Behaviours are the module's behaviours by model, each made for the
+// model it is laid over.
+var Behaviours = map[string]func(model string) *models.Behaviour{
+	"product.template": templateBehaviour,
+	"product.product":  productBehaviour,
+}
+
+// codeName is a product's name with its internal reference, as Odoo's
+// display names of templates and variants: "[GW-1] Widget".
+func codeName(name, code string) string {
+	if code == "" {
+		return name
+	}
+	return "[" + code + "] " + name
+}
+
+// namesByQuery sets display_name of recs from rows (id, name, code) q
+// reads for their ids (%s takes the placeholders).
+func namesByQuery(ctx context.Context, env *models.Env, recs []models.Record, q string) error {
+	ids := make([]any, len(recs))
+	for i, r := range recs {
+		ids[i] = r["id"]
+	}
+	rows, err := env.DB.QueryContext(ctx, fmt.Sprintf(q, models.Placeholders(len(ids))), ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name, code *string
+		if err := rows.Scan(&id, &name, &code); err != nil {
+			return err
+		}
+		n, c := "", ""
+		if name != nil {
+			n = *name
+		}
+		if code != nil {
+			c = *code
+		}
+		names[id] = codeName(n, c)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if n, ok := names[r["id"].(int64)]; ok {
+			r["display_name"] = n
+		}
+	}
+	return nil
+}
+
+// ref is the id of an external id's record, false when it has none.
+func ref(env *models.Env, xmlid string) any {
+	id, err := env.XMLID(context.Background(), xmlid)
+	if err != nil || id == 0 {
+		return false
+	}
+	return id
+}
