@@ -128,6 +128,8 @@ func TestSaleOrderFlow(t *testing.T) {
 		t.Run("taxes", func(t *testing.T) { saleTaxes(t, e, c, syms) })
 		t.Run("states", func(t *testing.T) { saleStates(t, e, c, syms) })
 		t.Run("salesman", func(t *testing.T) { saleSalesman(t, e, c, syms) })
+		t.Run("line copies", func(t *testing.T) { saleLineCopies(t, e, c, syms) })
+		t.Run("company", func(t *testing.T) { saleCompany(t, e, c, syms) })
 	})
 }
 
@@ -178,6 +180,16 @@ func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
 	groups, _ := sub[0].(map[string]any)["tax_groups"].([]any)
 	if len(groups) != 1 || groups[0].(map[string]any)["tax_amount"] != 5.55 || groups[0].(map[string]any)["group_name"] != "Tax 15%" {
 		t.Errorf("tax groups %v", groups)
+	}
+	// A group of taxes, which godoo does not compute, is refused with a
+	// clear error rather than counted as nothing.
+	grouped := e.mustKw(t, c, "account.tax", "create", []any{map[string]any{"name": "Group", "type_tax_use": "sale", "amount_type": "group", "sequence": int64(2), "amount": 0.0,
+		"company_id": company, "country_id": country, "tax_group_id": group, "children_tax_ids": []any{[]any{6, 0, []any{excluded}}}}}, nil)
+	line := e.mustKw(t, c, "sale.order.line", "create", []any{map[string]any{"order_id": so, "product_id": s.ids["@prod_s"],
+		"tax_id": []any{[]any{6, 0, []any{grouped}}}}}, nil)
+	if got, f := e.kw(t, c, "sale.order.line", "read", []any{[]any{line}, []any{"price_tax"}}, nil); f == nil || f.Code != 2 ||
+		!strings.Contains(f.String, "does not compute") {
+		t.Errorf("reading a line with a group of taxes: %v %+v", got, f)
 	}
 }
 
@@ -453,5 +465,75 @@ func saleSalesman(t *testing.T, e *env, c caller, s *symbols) {
 	}
 	if n := count.([]any)[0].(map[string]any)["sale_order_count"]; n != int64(1) {
 		t.Errorf("the salesman counts %v orders of the customer, want their own one", n)
+	}
+}
+
+// saleLineCopies: a line's copies of its order's fields (salesperson,
+// company, customer, currency, state), which the lines' rules filter on,
+// follow the order when it changes and when the line moves to another
+// order; written on the line they write through to the order.
+func saleLineCopies(t *testing.T, e *env, c caller, s *symbols) {
+	demo := s.ref(t, "@base.user_demo")
+	order := func() (int64, int64) {
+		o := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": s.ids["@p_flow"], "order_line": []any{
+			[]any{0, 0, map[string]any{"product_id": s.ids["@prod_s"], "product_uom_qty": 1}}}}}, nil).(int64)
+		l := e.mustKw(t, c, "sale.order.line", "search", []any{[]any{[]any{"order_id", "=", o}}}, nil).([]any)
+		return o, l[0].(int64)
+	}
+	salesman := func(model string, id int64, field string) any {
+		r := e.mustKw(t, c, model, "read", []any{[]any{id}, []any{field}}, nil).([]any)[0].(map[string]any)[field]
+		if m, ok := r.([]any); ok {
+			return m[0]
+		}
+		return r
+	}
+	o1, l1 := order()
+	o2, l2 := order()
+	e.mustKw(t, c, "sale.order", "write", []any{[]any{o1}, map[string]any{"user_id": demo}}, nil)
+	if got := salesman("sale.order.line", l1, "salesman_id"); got != demo {
+		t.Errorf("the line's salesperson after the order's changed: %v, want %d", got, demo)
+	}
+	e.mustKw(t, c, "sale.order.line", "write", []any{[]any{l2}, map[string]any{"order_id": o1}}, nil)
+	if got := salesman("sale.order.line", l2, "salesman_id"); got != demo {
+		t.Errorf("the salesperson of a line moved to another order: %v, want %d", got, demo)
+	}
+	e.mustKw(t, c, "sale.order.line", "write", []any{[]any{l1}, map[string]any{"salesman_id": false}}, nil)
+	if got := salesman("sale.order", o1, "user_id"); got != false {
+		t.Errorf("the order's salesperson after a line's was written: %v, want false", got)
+	}
+	if got := salesman("sale.order.line", l2, "salesman_id"); got != false {
+		t.Errorf("the other line's salesperson after a line's was written: %v, want false", got)
+	}
+	if got := salesman("sale.order", o2, "user_id"); got == false {
+		t.Errorf("the order the line left lost its salesperson")
+	}
+}
+
+// saleCompany: a new order's company is the call's (Odoo's env.company):
+// the first of the context's allowed companies, else the user's.
+func saleCompany(t *testing.T, e *env, c caller, s *symbols) {
+	main := s.ref(t, "@base.main_company")
+	partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Sale Company B", "is_company": true}}, nil)
+	other := e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Sale Company B", "partner_id": partner,
+		"fiscalyear_last_day": 31, "fiscalyear_last_month": "12", "account_opening_date": "2024-01-01", "account_price_include": "tax_excluded"}}, nil).(int64)
+	e.mustKw(t, c, "res.users", "write", []any{[]any{s.ref(t, "@base.user_admin")},
+		map[string]any{"company_ids": []any{[]any{4, other}}}}, nil)
+	for _, tc := range []struct {
+		name    string
+		allowed []any
+		want    int64
+	}{
+		{"no companies in the context", nil, main},
+		{"the first allowed", []any{other, main}, other},
+	} {
+		kwargs := map[string]any{}
+		if tc.allowed != nil {
+			kwargs["context"] = map[string]any{"allowed_company_ids": tc.allowed}
+		}
+		id := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": s.ids["@p_flow"]}}, kwargs).(int64)
+		r := e.mustKw(t, c, "sale.order", "read", []any{[]any{id}, []any{"company_id"}}, kwargs).([]any)[0].(map[string]any)
+		if got, _ := r["company_id"].([]any); len(got) == 0 || got[0] != tc.want {
+			t.Errorf("%s: company %v, want %d", tc.name, r["company_id"], tc.want)
+		}
 	}
 }

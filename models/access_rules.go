@@ -301,6 +301,18 @@ func (env *Env) ruleCompanies(ctx context.Context) ([]any, error) {
 	return list, nil
 }
 
+// Company is Odoo's env.company: the first of the context's allowed
+// companies (which Registry.Call checked are the user's), or the user's
+// current company.
+func (env *Env) Company(ctx context.Context) (int64, error) {
+	v, err := env.ruleCompany(ctx)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := v.(int64)
+	return id, nil
+}
+
 // ruleCompany is Odoo's company_id of a rule (env.company): the first of
 // the context's allowed companies, or the user's current company.
 func (env *Env) ruleCompany(ctx context.Context) (any, error) {

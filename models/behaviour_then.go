@@ -25,7 +25,7 @@ func (b *Behaviour) Then(next *Behaviour) *Behaviour {
 	if len(b.Computes)+len(next.Computes) > 0 {
 		out.Computes = maps.Clone(b.Computes)
 		if out.Computes == nil {
-			out.Computes = map[string]func(*Env, []Record) error{}
+			out.Computes = map[string]func(context.Context, *Env, []Record) error{}
 		}
 		maps.Copy(out.Computes, next.Computes)
 	}

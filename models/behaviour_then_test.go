@@ -22,10 +22,10 @@ func TestBehaviourThen(t *testing.T) {
 	}
 	first := &models.Behaviour{Hooks: models.Hooks{BeforeCreate: hook("base"), CopyMarked: []string{"name"}},
 		Methods:  []*models.Method{{Name: "a"}},
-		Computes: map[string]func(*models.Env, []models.Record) error{"_a": nil}}
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_a": nil}}
 	second := &models.Behaviour{Hooks: models.Hooks{BeforeCreate: hook("module"), NameSearchFirst: func(string, string) []any { return nil }},
 		Methods:  []*models.Method{{Name: "b"}},
-		Computes: map[string]func(*models.Env, []models.Record) error{"_b": nil}}
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_b": nil}}
 	tests := []struct {
 		name      string
 		b         *models.Behaviour

@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -368,7 +369,7 @@ type Behaviour struct {
 	// Computes fill computed fields, under the name a field's "compute"
 	// gives, or for a described field that names none (Odoo computes
 	// it), under the field's name.
-	Computes map[string]func(env *Env, recs []Record) error
+	Computes map[string]func(ctx context.Context, env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
 	Defaults map[string]func(env *Env) any

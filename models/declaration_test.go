@@ -79,7 +79,7 @@ func TestDeclare(t *testing.T) {
 			"due": {"type": "date"},
 			"note": {"type": "text", "copy": false}
 		}}`, &models.Behaviour{
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_label": func(*models.Env, []models.Record) error { computed = true; return nil }},
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_compute_label": func(context.Context, *models.Env, []models.Record) error { computed = true; return nil }},
 		Defaults: map[string]func(*models.Env) any{"due": func(*models.Env) any { return "2024-01-01" }},
 		Methods:  []*models.Method{{Name: "ping", Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) { return true, nil }}},
 		Hooks:    models.Hooks{BeforeUnlink: func(context.Context, *models.Env, []int64) error { return nil }},
@@ -126,7 +126,7 @@ func TestDeclare(t *testing.T) {
 	if !m.Fields["note"].NoCopy || m.Fields["name"].NoCopy || !m.Fields["token"].WriteOnly {
 		t.Error("copy or write_only lost")
 	}
-	if err := m.Fields["label"].Compute(nil, nil); err != nil || !computed {
+	if err := m.Fields["label"].Compute(context.Background(), nil, nil); err != nil || !computed {
 		t.Error("the compute is not the Go function")
 	}
 	if got := m.Fields["parent_name"].Related; !slices.Equal(got, []string{"parent_id", "name"}) {
@@ -137,7 +137,7 @@ func TestDeclare(t *testing.T) {
 // TestDeclareErrors checks that a declaration the engine cannot serve is
 // refused with a reason, before anything is registered.
 func TestDeclareErrors(t *testing.T) {
-	fn := func(*models.Env, []models.Record) error { return nil }
+	fn := func(context.Context, *models.Env, []models.Record) error { return nil }
 	cases := []struct {
 		name, fields string
 		b            *models.Behaviour
@@ -152,7 +152,7 @@ func TestDeclareErrors(t *testing.T) {
 		{"size on an integer", `"a": {"type": "integer", "size": 3}`, nil, "size is for char fields"},
 		{"long related path", `"a": {"type": "char", "related": "b.c.d"}`, nil, "paths of two fields"},
 		{"compute without Go", `"a": {"type": "char", "compute": "_c"}`, nil, "no Go function"},
-		{"Go compute without field", `"a": {"type": "char"}`, &models.Behaviour{Computes: map[string]func(*models.Env, []models.Record) error{"_c": fn}}, "no field computes"},
+		{"Go compute without field", `"a": {"type": "char"}`, &models.Behaviour{Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_c": fn}}, "no field computes"},
 		{"Go default without field", `"a": {"type": "char"}`, &models.Behaviour{Defaults: map[string]func(*models.Env) any{"b": nil}}, "no such field"},
 		{"two defaults", `"a": {"type": "char", "default": "x"}`, &models.Behaviour{Defaults: map[string]func(*models.Env) any{"a": func(*models.Env) any { return "y" }}}, "a static default and a Go default"},
 		{"default of another type", `"a": {"type": "integer", "default": "x"}`, nil, "does not suit"},

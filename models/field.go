@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -76,7 +77,7 @@ type Field struct {
 	Default func(env *Env) any
 	// Compute fills a non-stored field for a batch of records on read,
 	// from the stored fields named in Depends.
-	Compute func(env *Env, recs []Record) error
+	Compute func(ctx context.Context, env *Env, recs []Record) error
 	Depends []string
 	// OnDelete is a stored many2one's ondelete policy ("set null",
 	// "restrict", "cascade"): its foreign key's ON DELETE.

@@ -108,7 +108,7 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 			}
 		}
 		if f.Compute != nil {
-			if err := f.Compute(env, recs); err != nil {
+			if err := f.Compute(ctx, env, recs); err != nil {
 				return nil, err
 			}
 		}

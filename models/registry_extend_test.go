@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -97,8 +98,8 @@ func TestExtendConcurrent(t *testing.T) {
 		{Name: "res_id", Type: models.Integer},
 	}}
 	r := models.NewRegistry()
-	computes := &models.Behaviour{Computes: map[string]func(*models.Env, []models.Record) error{
-		"messages": func(*models.Env, []models.Record) error { return nil },
+	computes := &models.Behaviour{Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
+		"messages": func(context.Context, *models.Env, []models.Record) error { return nil },
 	}}
 	if err := r.Declare(thread, computes); err != nil {
 		t.Fatal(err)

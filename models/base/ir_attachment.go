@@ -46,7 +46,7 @@ func attachmentBehaviour() *models.Behaviour {
 		Methods: []*models.Method{
 			{Name: "generate_access_token", Record: true, Op: models.OpWrite, Class: "IrAttachment", Fn: generateAccessToken},
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_datas":    computeDatas,
 			"_compute_raw":      computeRaw,
 			"_compute_res_name": computeResName,
@@ -387,18 +387,19 @@ func fillContent(env *models.Env, recs []models.Record, field string) error {
 	return nil
 }
 
-func computeDatas(env *models.Env, recs []models.Record) error {
+func computeDatas(ctx context.Context, env *models.Env, recs []models.Record) error {
 	return fillContent(env, recs, "datas")
 }
 
 // computeRaw is raw: the same content as datas. godoo's binary values
 // travel as base64 text on every protocol, so raw reads as datas does.
-func computeRaw(env *models.Env, recs []models.Record) error { return fillContent(env, recs, "raw") }
+func computeRaw(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return fillContent(env, recs, "raw")
+}
 
 // computeResName is the display name of the record an attachment belongs
 // to, false when there is none (or its model is unknown).
-func computeResName(env *models.Env, recs []models.Record) error {
-	ctx := context.Background()
+func computeResName(ctx context.Context, env *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		r["res_name"] = false
 		var model sql.NullString

@@ -11,8 +11,8 @@ import (
 // the module it needs, and depend_id and state follow that module as Odoo
 // computes them ("unknown" when no module has the name).
 func moduleDependencyBehaviour() *models.Behaviour {
-	return &models.Behaviour{Computes: map[string]func(*models.Env, []models.Record) error{
-		"_compute_depend": func(env *models.Env, recs []models.Record) error {
+	return &models.Behaviour{Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
+		"_compute_depend": func(ctx context.Context, env *models.Env, recs []models.Record) error {
 			return computeDependency(env, recs, func(r models.Record, id int64, _ string) {
 				if id == 0 {
 					r["depend_id"] = false
@@ -21,7 +21,7 @@ func moduleDependencyBehaviour() *models.Behaviour {
 				}
 			})
 		},
-		"_compute_state": func(env *models.Env, recs []models.Record) error {
+		"_compute_state": func(ctx context.Context, env *models.Env, recs []models.Record) error {
 			return computeDependency(env, recs, func(r models.Record, id int64, state string) {
 				if id == 0 || state == "" {
 					r["state"] = "unknown"

@@ -108,8 +108,8 @@ func partnerDefaultGet(ctx context.Context, env *models.Env, m *models.Model, id
 }
 
 // partnerBehaviourComputes are the computes of res.partner's fields.
-func partnerBehaviourComputes() map[string]func(*models.Env, []models.Record) error {
-	out := map[string]func(*models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
+func partnerBehaviourComputes() map[string]func(context.Context, *models.Env, []models.Record) error {
+	out := map[string]func(context.Context, *models.Env, []models.Record) error{"_compute_company_type": computeCompanyType,
 		"_compute_email_formatted": computeEmailFormatted, "_compute_contact_address": computeContactAddress}
 	for name, fn := range partnerComputes {
 		out[name] = fn
@@ -119,7 +119,7 @@ func partnerBehaviourComputes() map[string]func(*models.Env, []models.Record) er
 
 // computeCompanyType is company_type: "company" or "person" after
 // is_company.
-func computeCompanyType(_ *models.Env, recs []models.Record) error {
+func computeCompanyType(ctx context.Context, _ *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		if r["is_company"] == true {
 			r["company_type"] = "company"

@@ -10,7 +10,7 @@ import (
 
 // partnerComputes are the fields of res.partner Odoo computes on read
 // from the database and the call rather than from the record.
-var partnerComputes = map[string]func(*models.Env, []models.Record) error{
+var partnerComputes = map[string]func(context.Context, *models.Env, []models.Record) error{
 	"_compute_active_lang_count":      computeActiveLangCount,
 	"_compute_tz_offset":              computeTZOffset,
 	"_compute_vat_label":              computeVATLabel,
@@ -20,7 +20,7 @@ var partnerComputes = map[string]func(*models.Env, []models.Record) error{
 
 // computeActiveLangCount is active_lang_count: how many languages are
 // active, the same for every partner.
-func computeActiveLangCount(env *models.Env, recs []models.Record) error {
+func computeActiveLangCount(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var n int64
 	if _, err := env.Scalar(context.Background(), &n, "SELECT COUNT(*) FROM res_lang WHERE active = ?", true); err != nil {
 		return err
@@ -34,7 +34,7 @@ func computeActiveLangCount(env *models.Env, recs []models.Record) error {
 // computeTZOffset is tz_offset: the partner's time zone's offset from UTC
 // now, as Python's %z writes it ("+0200"); UTC without a time zone, or
 // with one this system does not know.
-func computeTZOffset(env *models.Env, recs []models.Record) error {
+func computeTZOffset(ctx context.Context, env *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		loc := time.UTC
 		if tz, _ := r["tz"].(string); tz != "" {
@@ -49,8 +49,7 @@ func computeTZOffset(env *models.Env, recs []models.Record) error {
 
 // computeVATLabel is vat_label: what the tax id is called in the country
 // of the call's company, "Tax ID" when it names nothing.
-func computeVATLabel(env *models.Env, recs []models.Record) error {
-	ctx := context.Background()
+func computeVATLabel(ctx context.Context, env *models.Env, recs []models.Record) error {
 	companies, err := sequenceCompanies(ctx, env)
 	if err != nil {
 		return err
@@ -74,7 +73,7 @@ func computeVATLabel(env *models.Env, recs []models.Record) error {
 
 // computeCompanyRegistryLabel is company_registry_label: "Company ID",
 // which Odoo's localisations rename.
-func computeCompanyRegistryLabel(_ *models.Env, recs []models.Record) error {
+func computeCompanyRegistryLabel(ctx context.Context, _ *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		r["company_registry_label"] = "Company ID"
 	}
@@ -82,7 +81,7 @@ func computeCompanyRegistryLabel(_ *models.Env, recs []models.Record) error {
 }
 
 // computeSelf is self: the partner itself, as a many2one.
-func computeSelf(_ *models.Env, recs []models.Record) error {
+func computeSelf(ctx context.Context, _ *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		r["self"] = r["id"]
 	}

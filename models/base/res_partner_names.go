@@ -137,7 +137,7 @@ func completeName(r models.Record, related map[int64]partnerInfo) any {
 
 // computeEmailFormatted is email_formatted: "Name" <email>, as Odoo's
 // formataddr writes it, false without an email.
-func computeEmailFormatted(_ *models.Env, recs []models.Record) error {
+func computeEmailFormatted(ctx context.Context, _ *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		email, _ := r["email"].(string)
 		if email == "" {
@@ -159,7 +159,7 @@ const defaultAddressFormat = "%(street)s\n%(street2)s\n%(city)s %(state_code)s %
 
 // computeContactAddress is contact_address: the address as its country
 // writes it, after the commercial company's name.
-func computeContactAddress(env *models.Env, recs []models.Record) error {
+func computeContactAddress(ctx context.Context, env *models.Env, recs []models.Record) error {
 	addresses, err := partnerAddresses(context.Background(), env, recs, false)
 	if err != nil {
 		return err

@@ -87,7 +87,7 @@ func usersBehaviour() *models.Behaviour {
 			},
 		},
 		Defaults: usersDefaults(),
-		Computes: map[string]func(*models.Env, []models.Record) error{"_compute_password": computePassword},
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_compute_password": computePassword},
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
@@ -100,7 +100,7 @@ func usersBehaviour() *models.Behaviour {
 
 // computePassword is new_password: empty, as Odoo never reads a password
 // back.
-func computePassword(_ *models.Env, recs []models.Record) error {
+func computePassword(ctx context.Context, _ *models.Env, recs []models.Record) error {
 	for _, r := range recs {
 		r["new_password"] = ""
 	}

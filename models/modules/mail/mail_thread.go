@@ -20,9 +20,13 @@ func threadBehaviour(model string) *models.Behaviour {
 			Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
 				"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
 			Fn: messagePost}},
-		Computes: map[string]func(*models.Env, []models.Record) error{
-			"message_partner_ids":      func(env *models.Env, recs []models.Record) error { return followerPartners(env, model, recs) },
-			"message_attachment_count": func(env *models.Env, recs []models.Record) error { return attachmentCount(env, model, recs) },
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
+			"message_partner_ids": func(ctx context.Context, env *models.Env, recs []models.Record) error {
+				return followerPartners(env, model, recs)
+			},
+			"message_attachment_count": func(ctx context.Context, env *models.Env, recs []models.Record) error {
+				return attachmentCount(env, model, recs)
+			},
 		},
 	}
 }

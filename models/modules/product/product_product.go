@@ -18,8 +18,8 @@ func productBehaviour(string) *models.Behaviour {
 			},
 			DisplayNameDeps: []string{"default_code", "product_tmpl_id"},
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{
-			"price_extra": func(_ *models.Env, recs []models.Record) error {
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
+			"price_extra": func(ctx context.Context, _ *models.Env, recs []models.Record) error {
 				for _, r := range recs {
 					r["price_extra"] = 0.0
 				}
@@ -31,7 +31,7 @@ func productBehaviour(string) *models.Behaviour {
 }
 
 // listPrice is each variant's template's list price.
-func listPrice(env *models.Env, recs []models.Record) error {
+func listPrice(ctx context.Context, env *models.Env, recs []models.Record) error {
 	ids := make([]any, len(recs))
 	for i, r := range recs {
 		ids[i] = r["id"]

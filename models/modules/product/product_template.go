@@ -28,7 +28,7 @@ func templateBehaviour(string) *models.Behaviour {
 			"uom_po_id": unit,
 			"categ_id":  func(env *models.Env) any { return ref(env, "product.product_category_all") },
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"product_variant_id":    firstVariant,
 			"product_variant_count": variantCount,
 			"currency_id":           companyCurrency,
@@ -70,7 +70,7 @@ func variants(env *models.Env, recs []models.Record) (map[int64][]int64, error) 
 		models.Placeholders(len(ids))+") ORDER BY id", append([]any{true}, ids...)...)
 }
 
-func firstVariant(env *models.Env, recs []models.Record) error {
+func firstVariant(ctx context.Context, env *models.Env, recs []models.Record) error {
 	vs, err := variants(env, recs)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func firstVariant(env *models.Env, recs []models.Record) error {
 	return nil
 }
 
-func variantCount(env *models.Env, recs []models.Record) error {
+func variantCount(ctx context.Context, env *models.Env, recs []models.Record) error {
 	vs, err := variants(env, recs)
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func variantCount(env *models.Env, recs []models.Record) error {
 
 // companyCurrency is the currency of the template's company, else of the
 // caller's company.
-func companyCurrency(env *models.Env, recs []models.Record) error {
+func companyCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var cur int64
 	if _, err := env.Scalar(context.Background(), &cur,
 		"SELECT c.currency_id FROM res_users u JOIN res_company c ON c.id = u.company_id WHERE u.id = ?", env.UID); err != nil {

@@ -2,18 +2,19 @@ package sale
 
 import (
 	"context"
+	"slices"
 
 	"github.com/godoo/godoo/models"
 )
 
 // orderLines reads the lines of the orders of recs, by order.
-func orderLines(env *models.Env, recs []models.Record) (map[int64][]*line, error) {
+func orderLines(ctx context.Context, env *models.Env, recs []models.Record) (map[int64][]*line, error) {
 	ids := recordIDs(recs)
 	out := map[int64][]*line{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	lines, order, err := readLines(context.Background(), env, "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	lines, order, err := readLines(ctx, env, "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return nil, err
 	}
@@ -26,12 +27,12 @@ func orderLines(env *models.Env, recs []models.Record) (map[int64][]*line, error
 
 // computeOrderAmounts fills orders' amounts: the sums of their lines',
 // rounded to the currency.
-func computeOrderAmounts(env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(env, recs)
+func computeOrderAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(ctx, env, recs)
 	if err != nil {
 		return err
 	}
-	rounding, err := orderRounding(env, recs)
+	rounding, err := orderRounding(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -50,10 +51,10 @@ func computeOrderAmounts(env *models.Env, recs []models.Record) error {
 }
 
 // orderRounding is the rounding of each order's currency.
-func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, error) {
+func orderRounding(ctx context.Context, env *models.Env, recs []models.Record) (map[int64]float64, error) {
 	ids := recordIDs(recs)
 	out := map[int64]float64{}
-	rows, err := env.Query(context.Background(), "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
+	rows, err := env.Query(ctx, "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
 		models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return nil, err
@@ -71,35 +72,56 @@ func orderRounding(env *models.Env, recs []models.Record) (map[int64]float64, er
 }
 
 // computeOrderInvoiceStatus fills orders' invoice status from their
-// lines': to invoice when one is, invoiced when all are, else nothing.
-func computeOrderInvoiceStatus(env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(env, recs)
+// lines' (sections left out), as Odoo's: nothing unless confirmed; to
+// invoice when a line is; invoiced when all are; upselling when all are
+// invoiced or upselling; else nothing.
+func computeOrderInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(ctx, env, recs)
 	if err != nil {
 		return err
 	}
 	for _, r := range recs {
 		id, _ := r["id"].(int64)
-		status, all := "no", false
+		var statuses []string
 		for _, l := range byOrder[id] {
-			if l.section {
-				continue
-			}
-			switch l.invoiceStatus() {
-			case "to invoice":
-				status = "to invoice"
-			case "invoiced":
-				all = true
-				continue
-			}
-			all = false
-			if status == "to invoice" {
-				break
+			if !l.section {
+				statuses = append(statuses, l.invoiceStatus())
 			}
 		}
-		if status == "no" && all {
-			status = "invoiced"
-		}
-		r["invoice_status"] = status
+		r["invoice_status"] = orderInvoiceStatus(orderState(byOrder[id]), statuses)
 	}
 	return nil
+}
+
+// orderState is the state of an order as its lines keep a copy of it
+// ("draft" when it has none, which then has nothing to invoice).
+func orderState(lines []*line) string {
+	if len(lines) == 0 {
+		return "draft"
+	}
+	return lines[0].state
+}
+
+// orderInvoiceStatus is an order's invoice status from its state and
+// its lines' statuses.
+func orderInvoiceStatus(state string, lines []string) string {
+	all := func(ok func(string) bool) bool {
+		for _, s := range lines {
+			if !ok(s) {
+				return false
+			}
+		}
+		return len(lines) > 0
+	}
+	switch {
+	case state != "sale":
+		return "no"
+	case slices.Contains(lines, "to invoice"):
+		return "to invoice"
+	case all(func(s string) bool { return s == "invoiced" }):
+		return "invoiced"
+	case all(func(s string) bool { return s == "invoiced" || s == "upselling" }):
+		return "upselling"
+	}
+	return "no"
 }

@@ -2,6 +2,8 @@ package sale
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/godoo/godoo/models"
@@ -12,16 +14,15 @@ import (
 func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, BeforeUnlink: orderBeforeUnlink, CopyData: orderCopyData,
-			BeforeWrite: orderBeforeWrite},
+			AfterWrite: orderAfterWrite},
 		Defaults: map[string]func(*models.Env) any{
 			"date_order":        func(env *models.Env) any { return env.NowText() },
 			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
 			"user_id":           func(env *models.Env) any { return env.UID },
-			"company_id":        func(env *models.Env) any { return userCompany(env) },
 			"require_signature": func(*models.Env) any { return true },
 			"require_payment":   func(*models.Env) any { return false },
 		},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amounts":        computeOrderAmounts,
 			"_compute_invoice_status": computeOrderInvoiceStatus,
 			"_compute_tax_totals":     computeTaxTotals,
@@ -34,19 +35,20 @@ func orderBehaviour() *models.Behaviour {
 	}
 }
 
-// userCompany is the company of the calling user (1 when it has none).
-func userCompany(env *models.Env) int64 {
-	var id int64
-	if ok, err := env.Scalar(context.Background(), &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok || id == 0 {
-		return 1
-	}
-	return id
-}
-
 // orderBeforeCreate names a new order from the sale.order sequence (when
-// it is Odoo's "New"), and fills what Odoo computes from the customer and
+// it is Odoo's "New"), gives it the call's company (Odoo's env.company)
+// when vals has none, and fills what Odoo computes from the customer and
 // the company: the invoice and delivery addresses, the currency.
 func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if _, ok := vals["company_id"]; !ok {
+		company, err := env.Company(ctx)
+		if err != nil {
+			return err
+		}
+		if company != 0 {
+			vals["company_id"] = company
+		}
+	}
 	if name, ok := vals["name"].(string); !ok || name == "" || name == "New" {
 		next, err := nextName(ctx, env)
 		if err != nil {
@@ -67,7 +69,7 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 	}
 	if toID(vals["currency_id"]) == 0 {
 		var cur int64
-		if ok, err := env.Scalar(ctx, &cur, "SELECT currency_id FROM res_company WHERE id = ?", toID(vals["company_id"])); err != nil {
+		if ok, err := env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM res_company WHERE id = ?", toID(vals["company_id"])); err != nil {
 			return err
 		} else if ok && cur != 0 {
 			vals["currency_id"] = cur
@@ -105,15 +107,46 @@ func address(ctx context.Context, env *models.Env, partner int64, kind string) (
 	return ids[0], nil
 }
 
-// orderBeforeWrite keeps the lines' state (Odoo's stored related field)
-// with the order's.
-func orderBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
-	if state, ok := vals["state"].(string); ok && len(ids) > 0 {
-		_, err := env.Exec(ctx, "UPDATE sale_order_line SET state = ? WHERE order_id IN ("+models.Placeholders(len(ids))+")",
-			append([]any{state}, models.IDArgs(ids)...)...)
-		return err
+// orderRelated are the order's fields its lines keep a copy of (Odoo's
+// stored related fields of sale.order.line), by the line's field name.
+var orderRelated = map[string]string{"state": "state", "currency_id": "currency_id", "company_id": "company_id",
+	"order_partner_id": "partner_id", "salesman_id": "user_id"}
+
+// orderAfterWrite keeps the lines' copies of the order's fields in step
+// with the order: the personal and multi-company rules of the lines
+// filter on them.
+func orderAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	for _, of := range orderRelated {
+		if _, ok := vals[of]; ok {
+			return syncLines(ctx, env, "order_id", ids)
+		}
 	}
 	return nil
+}
+
+// syncLines copies the order's fields into the lines whose column col
+// (id or order_id) is one of ids.
+func syncLines(ctx context.Context, env *models.Env, col string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	sets := make([]string, 0, len(orderRelated))
+	for _, lf := range sortedKeys(orderRelated) {
+		sets = append(sets, lf+" = (SELECT o."+orderRelated[lf]+" FROM sale_order o WHERE o.id = sale_order_line.order_id)")
+	}
+	_, err := env.Exec(ctx, "UPDATE sale_order_line SET "+strings.Join(sets, ", ")+" WHERE "+col+" IN ("+models.Placeholders(len(ids))+")",
+		models.IDArgs(ids)...)
+	return err
+}
+
+// sortedKeys are m's keys in order.
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // orderBeforeUnlink refuses to delete an order that is not a quotation

@@ -12,8 +12,8 @@ import (
 // and product when created, and its amounts, computed when read.
 func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate},
-		Computes: map[string]func(*models.Env, []models.Record) error{
+		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite},
+		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amount":              computeLineAmounts,
 			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
 			"_compute_invoice_status":      computeLineInvoiceStatus,
@@ -84,6 +84,51 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 	}
 	if _, ok := vals["qty_delivered_method"]; !ok {
 		vals["qty_delivered_method"] = "manual" // no stock, no expense: delivered quantities are entered by hand
+	}
+	return nil
+}
+
+// lineBeforeWrite writes the order's fields a line keeps a copy of
+// through to the order, as Odoo's related fields write to the record
+// they relate to: to the line's new order when order_id is given too,
+// else to the lines' orders, as the caller, so the order's access rules
+// apply. The lines then take the order's values (lineAfterWrite, or the
+// order's hook).
+func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	through := map[string]any{}
+	for lf, of := range orderRelated {
+		if v, ok := vals[lf]; ok {
+			through[of] = v
+			delete(vals, lf)
+		}
+	}
+	if len(through) == 0 {
+		return nil
+	}
+	var orders []int64
+	if v, ok := vals["order_id"]; ok {
+		if id := toID(v); id != 0 {
+			orders = []int64{id}
+		}
+	} else {
+		var err error
+		orders, err = env.Int64s(ctx, "SELECT DISTINCT order_id FROM sale_order_line WHERE order_id IS NOT NULL AND id IN ("+
+			models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+		if err != nil {
+			return err
+		}
+	}
+	if len(orders) == 0 {
+		return nil
+	}
+	return env.Write(ctx, env.Registry.Model("sale.order"), orders, through)
+}
+
+// lineAfterWrite gives lines moved to another order that order's values
+// of the fields they keep a copy of.
+func lineAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if _, ok := vals["order_id"]; ok {
+		return syncLines(ctx, env, "id", ids)
 	}
 	return nil
 }
@@ -186,32 +231,89 @@ type tax struct {
 	kind      string // amount_type
 	amount    float64
 	included  bool
+	// affectsBase is Odoo's include_base_amount: the taxes after it are
+	// computed on the base plus its amount.
+	affectsBase bool
 }
 
-// amounts computes l's subtotal, tax and total with its taxes.
+// amounts computes l's subtotal, tax and total with its taxes, in their
+// order, as Odoo's tax computation does per line: the taxes included in
+// the price are taken out of it first, from the last one back, each
+// that affects the base closing a step; then each tax is computed on
+// the base (plus the taxes before it that affect the base), rounded to
+// the currency, an included tax taking what is left of the price to
+// its step, so that the total is the price.
 func (l *line) amounts(taxes []tax) {
 	gross := l.price * (1 - l.discount/100) * l.qty
-	included := 0.0
-	for _, t := range taxes {
-		if t.included && t.kind == "percent" {
-			included += t.amount
-		}
+	var fixed, percent, division float64
+	strip := func(base float64) float64 {
+		return (base - fixed) / (1 + percent/100) * (100 - division) / 100
 	}
-	base := gross / (1 + included/100)
-	l.subtotal = round(base, l.rounding)
-	for _, t := range taxes {
-		var due float64
+	checkpoints := map[int]float64{}
+	base, store := gross, true
+	for i := len(taxes) - 1; i >= 0; i-- {
+		t := taxes[i]
+		if t.affectsBase {
+			base = strip(base)
+			fixed, percent, division = 0, 0, 0
+			store = true
+		}
+		if !t.included {
+			continue
+		}
 		switch t.kind {
 		case "percent":
-			due = round(base*t.amount/100, l.rounding)
+			percent += t.amount
+		case "division":
+			division += t.amount
 		case "fixed":
-			due = round(t.amount*l.qty, l.rounding)
+			fixed += math.Abs(l.qty) * t.amount
+		}
+		if store && t.amount != 0 {
+			checkpoints[i] = base
+			store = false
+		}
+	}
+	l.subtotal = round(strip(base), l.rounding)
+	base = l.subtotal
+	var includedSoFar float64
+	for i, t := range taxes {
+		var due float64
+		if at, ok := checkpoints[i]; ok && t.included {
+			due = at - (base + includedSoFar)
+			includedSoFar = 0
+		} else {
+			due = taxAmount(t, base, l.qty)
+		}
+		due = round(due, l.rounding)
+		if _, ok := checkpoints[i]; t.included && !ok {
+			includedSoFar += due
+		}
+		if t.affectsBase {
+			base += due
 		}
 		l.tax += due
 		l.taxed = append(l.taxed, taxed{tax: t, amountDue: due})
 	}
 	l.tax = round(l.tax, l.rounding)
 	l.total = round(l.subtotal+l.tax, l.rounding)
+}
+
+// taxAmount is what tax t amounts to on base for qty units, computed as
+// a tax on top of the price.
+func taxAmount(t tax, base, qty float64) float64 {
+	switch t.kind {
+	case "percent":
+		return base * t.amount / 100
+	case "division":
+		if t.amount == 100 {
+			return 0
+		}
+		return base/(1-t.amount/100) - base
+	case "fixed":
+		return math.Copysign(qty, base) * t.amount
+	}
+	return 0
 }
 
 // lineTaxes are the taxes of the lines ids, by line.
@@ -221,9 +323,9 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 	if f == nil || f.RelTable == "" {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, '') FROM "+
+	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, ''), COALESCE(t.include_base_amount, ?) FROM "+
 		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
-		models.IDArgs(ids)...)
+		append([]any{false}, models.IDArgs(ids)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -232,8 +334,11 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 		var id int64
 		var t tax
 		var include string
-		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include); err != nil {
+		if err := rows.Scan(&id, &t.id, &t.group, &t.kind, &t.amount, &include, &t.affectsBase); err != nil {
 			return nil, err
+		}
+		if t.kind != "percent" && t.kind != "division" && t.kind != "fixed" {
+			return nil, models.UserErrorf("The tax %d is of type %q, which godoo does not compute on sales order lines.", t.id, t.kind)
 		}
 		t.included = include == "tax_included"
 		out[id] = append(out[id], t)
@@ -259,8 +364,8 @@ func round(x, precision float64) float64 {
 }
 
 // computeLineAmounts fills the lines' amounts.
-func computeLineAmounts(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) {
+func computeLineAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) {
 		r["price_subtotal"], r["price_tax"], r["price_total"] = l.subtotal, l.tax, l.total
 		r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = 0.0, 0.0
 		if l.qty != 0 {
@@ -272,36 +377,56 @@ func computeLineAmounts(env *models.Env, recs []models.Record) error {
 // computeLineQtyToInvoice fills what is left to invoice of confirmed
 // lines: the quantity ordered (or delivered, by the product's invoicing
 // policy) less the quantity invoiced.
-func computeLineQtyToInvoice(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
+func computeLineQtyToInvoice(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
 }
 
 // computeLineInvoiceStatus fills the lines' invoice status.
-func computeLineInvoiceStatus(env *models.Env, recs []models.Record) error {
-	return eachLine(env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
+func computeLineInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
+}
+
+// uomPrecision is the precision of quantities: Odoo's "Product Unit of
+// Measure" decimal precision, two digits.
+const uomPrecision = 0.01
+
+// qtyCompare is Odoo's float_compare of quantities a and b at uomPrecision:
+// -1, 0 or 1.
+func qtyCompare(a, b float64) int {
+	switch d := round(a-b, uomPrecision); {
+	case d == 0:
+		return 0
+	case d < 0:
+		return -1
+	}
+	return 1
 }
 
 // invoiceStatus is Odoo's for a line: nothing to invoice but on a
-// confirmed order, then what is left to invoice, or all invoiced.
+// confirmed order; then something left to invoice; more delivered than
+// ordered on a product invoiced on order (upselling); all invoiced
+// (also a line of quantity 0, and a section); else nothing.
 func (l *line) invoiceStatus() string {
 	switch {
-	case l.state != "sale" || l.section:
+	case l.state != "sale":
 		return "no"
-	case l.toBill != 0:
+	case qtyCompare(l.toBill, 0) != 0:
 		return "to invoice"
-	case l.qty > 0 && l.invoiced >= l.qty:
+	case !l.section && l.policy == "order" && l.qty >= 0 && qtyCompare(l.delivered, l.qty) > 0:
+		return "upselling"
+	case qtyCompare(l.invoiced, l.qty) >= 0:
 		return "invoiced"
 	}
 	return "no"
 }
 
 // eachLine reads the lines of recs and hands each record its line.
-func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *line)) error {
+func eachLine(ctx context.Context, env *models.Env, recs []models.Record, set func(models.Record, *line)) error {
 	ids := recordIDs(recs)
 	if len(ids) == 0 {
 		return nil
 	}
-	lines, _, err := readLines(context.Background(), env, "l.id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+	lines, _, err := readLines(ctx, env, "l.id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return err
 	}
@@ -318,12 +443,12 @@ func eachLine(env *models.Env, recs []models.Record, set func(models.Record, *li
 
 // computeProductTemplate fills the lines' product_template_id: their
 // product's template.
-func computeProductTemplate(env *models.Env, recs []models.Record) error {
+func computeProductTemplate(ctx context.Context, env *models.Env, recs []models.Record) error {
 	ids := recordIDs(recs)
 	if len(ids) == 0 {
 		return nil
 	}
-	found, err := env.Pairs(context.Background(), `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
+	found, err := env.Pairs(ctx, `SELECT l.id, p.product_tmpl_id FROM sale_order_line l
 		JOIN product_product p ON p.id = l.product_id WHERE l.id IN (`+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
 	if err != nil {
 		return err

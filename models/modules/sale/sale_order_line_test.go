@@ -24,6 +24,13 @@ func TestLineAmounts(t *testing.T) {
 		{"fixed per unit", line{qty: 4, price: 2, rounding: 0.01}, []tax{{kind: "fixed", amount: 0.5}}, 8, 2, 10},
 		{"two taxes", line{qty: 1, price: 100, rounding: 0.01}, []tax{pct(10, false), pct(5, false)}, 100, 15, 115},
 		{"whole currency", line{qty: 3, price: 3.333, rounding: 1}, nil, 10, 0, 10},
+		{"division on top", line{qty: 1, price: 100, rounding: 0.01}, []tax{{kind: "division", amount: 10}}, 100, 11.11, 111.11},
+		{"division included", line{qty: 1, price: 100, rounding: 0.01}, []tax{{kind: "division", amount: 10, included: true}}, 90, 10, 100},
+		{"fixed included", line{qty: 2, price: 10, rounding: 0.01}, []tax{{kind: "fixed", amount: 1, included: true}}, 18, 2, 20},
+		{"affects the next's base", line{qty: 1, price: 100, rounding: 0.01},
+			[]tax{{kind: "percent", amount: 10, affectsBase: true}, pct(5, false)}, 100, 15.5, 115.5},
+		{"included, affects the next's base", line{qty: 1, price: 110, rounding: 0.01},
+			[]tax{{kind: "percent", amount: 10, included: true, affectsBase: true}, pct(5, false)}, 100, 15.5, 115.5},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,7 +64,7 @@ func TestRound(t *testing.T) {
 }
 
 // TestLineInvoiceStatus: a line has something to invoice only once its
-// order is confirmed.
+// order is confirmed, and quantities compare at the unit's precision.
 func TestLineInvoiceStatus(t *testing.T) {
 	cases := []struct {
 		name string
@@ -67,11 +74,41 @@ func TestLineInvoiceStatus(t *testing.T) {
 		{"quotation", line{state: "draft", qty: 3}, "no"},
 		{"confirmed", line{state: "sale", qty: 3, toBill: 3}, "to invoice"},
 		{"invoiced", line{state: "sale", qty: 3, invoiced: 3}, "invoiced"},
-		{"section", line{state: "sale", section: true}, "no"},
+		{"section", line{state: "sale", section: true}, "invoiced"},
 		{"cancelled", line{state: "cancel", qty: 3, toBill: 3}, "no"},
+		{"quantity 0", line{state: "sale"}, "invoiced"},
+		{"below the unit's precision", line{state: "sale", qty: 3, invoiced: 2.999, toBill: 0.001}, "invoiced"},
+		{"partly invoiced", line{state: "sale", qty: 3, invoiced: 1}, "no"},
+		{"upselling", line{state: "sale", policy: "order", qty: 3, delivered: 4, invoiced: 3}, "upselling"},
+		{"delivered beyond, invoiced on delivery", line{state: "sale", policy: "delivery", qty: 3, delivered: 4, invoiced: 4}, "invoiced"},
 	}
 	for _, c := range cases {
 		if got := c.l.invoiceStatus(); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestOrderInvoiceStatus: an order's invoice status does not depend on
+// its lines' order, and is Odoo's: to invoice when one line is,
+// invoiced when all are, upselling when all are invoiced or upselling.
+func TestOrderInvoiceStatus(t *testing.T) {
+	cases := []struct {
+		name, state string
+		lines       []string
+		want        string
+	}{
+		{"quotation", "draft", []string{"to invoice"}, "no"},
+		{"no lines", "sale", nil, "no"},
+		{"nothing then invoiced", "sale", []string{"no", "invoiced"}, "no"},
+		{"invoiced then nothing", "sale", []string{"invoiced", "no"}, "no"},
+		{"one to invoice", "sale", []string{"invoiced", "to invoice", "no"}, "to invoice"},
+		{"all invoiced", "sale", []string{"invoiced", "invoiced"}, "invoiced"},
+		{"upselling", "sale", []string{"invoiced", "upselling"}, "upselling"},
+		{"upselling and nothing", "sale", []string{"upselling", "no"}, "no"},
+	}
+	for _, c := range cases {
+		if got := orderInvoiceStatus(c.state, c.lines); got != c.want {
 			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
 	}

@@ -13,12 +13,11 @@ import (
 // total, in the order's currency and the company's (godoo converts
 // nothing: an order's amounts are in its currency, which is the
 // company's unless a pricelist says otherwise).
-func computeTaxTotals(env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(env, recs)
+func computeTaxTotals(ctx context.Context, env *models.Env, recs []models.Record) error {
+	byOrder, err := orderLines(ctx, env, recs)
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
 	for _, r := range recs {
 		id, _ := r["id"].(int64)
 		var currency, companyCurrency sql.NullInt64

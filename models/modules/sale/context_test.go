@@ -1,0 +1,38 @@
+package sale
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite"
+
+	"github.com/godoo/godoo/models"
+)
+
+// TestComputesCarryTheCallsContext: the sale computes query with the
+// call's context, so a cancelled call stops them.
+func TestComputesCarryTheCallsContext(t *testing.T) {
+	sqldb, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	env := &models.Env{DB: bun.NewDB(sqldb, sqlitedialect.New()), Dialect: "sqlite", Classify: func(err error) error { return err }}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	recs := []models.Record{{"id": int64(1)}}
+	for name, fn := range map[string]func(context.Context, *models.Env, []models.Record) error{
+		"order amounts":        computeOrderAmounts,
+		"order invoice status": computeOrderInvoiceStatus,
+		"line amounts":         computeLineAmounts,
+		"product template":     computeProductTemplate,
+	} {
+		if err := fn(ctx, env, recs); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v, want the call's cancellation", name, err)
+		}
+	}
+}
