@@ -704,7 +704,8 @@ func (w *webScenario) callKw(t *testing.T) {
 		wantWebError(t, m.text, a, "builtins.TypeError", "DataSet.call_kw() "+m.text)
 	}
 	a := c.post(t, "/web/dataset/call_kw", map[string]any{"model": "res.partner", "method": "search_count", "args": "nope", "kwargs": map[string]any{}})
-	wantWebError(t, "args not a list", a, "builtins.TypeError", "must be list")
+	// Odoo spreads args as Python's *args: a string gives its characters.
+	wantWebError(t, "args not a list", a, "builtins.TypeError", "BaseModel.search_count() takes from 2 to 3 positional arguments but 5 were given")
 
 	a = c.callKw(t, "", "res.partner", "_search", nil, nil)
 	wantWebError(t, "private method", a, "odoo.exceptions.AccessError", "Private methods (such as 'res.partner._search') cannot be called remotely.")

@@ -120,6 +120,13 @@ func (env *Env) finishRead(ctx context.Context, m *Model, recs []Record, fields 
 		return nil, err
 	}
 	if contains(fields, "display_name") {
+		// A name that lives on a delegated record (ir.cron's, its server
+		// action's) is read even when only display_name was asked for.
+		if rn := m.Fields[m.RecName]; m.DisplayName == nil && rn != nil && rn.Related != nil && !contains(fields, rn.Name) {
+			if err := env.fillRelated(ctx, m, recs, []string{rn.Name}); err != nil {
+				return nil, err
+			}
+		}
 		if err := env.fillDisplayName(ctx, m, recs); err != nil {
 			return nil, err
 		}
@@ -199,6 +206,9 @@ func fetchColumns(m *Model, fields []string) []*Field {
 	}
 	if contains(fields, "display_name") {
 		add(m.Fields[m.RecName])
+		if rn := m.Fields[m.RecName]; rn != nil && rn.Related != nil {
+			add(m.Fields[rn.Related[0]])
+		}
 		for _, extra := range m.displayNameFields() {
 			add(m.Fields[extra])
 		}
