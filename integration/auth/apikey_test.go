@@ -433,6 +433,21 @@ func (k *akEnv) testMalformed(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			for _, c := range k.callers(false) {
+				if bad == "" {
+					// An empty password is Odoo's AssertionError, for
+					// login and authenticate alike; execute_kw refuses it.
+					for _, method := range []string{"login", "authenticate"} {
+						args := []any{k.DB, "admin", bad}
+						if method == "authenticate" {
+							args = append(args, map[string]any{})
+						}
+						if _, f := c.Call(t, "common", method, args...); f == nil || !strings.Contains(f.String, "scope and key required") {
+							t.Errorf("%s %s with an empty key = %v, want the AssertionError", c.Protocol(), method, f)
+						}
+					}
+					k.wantRefusedKW(t, c, admin, bad)
+					continue
+				}
 				k.wantRefusedKey(t, c, admin, bad)
 				v, f := c.Call(t, "common", "authenticate", k.DB, "admin", bad, map[string]any{})
 				if f != nil || v != false {

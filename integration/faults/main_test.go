@@ -81,6 +81,7 @@ type store struct {
 	name string
 	args []string // the flags that name it: --data-dir DIR or --db-url URL
 	dir  string   // the SQLite data directory ("" on PostgreSQL)
+	env  []string // environment the command line needs beside args
 }
 
 // eachStore runs fn on SQLite, and on a private PostgreSQL server when
@@ -117,8 +118,20 @@ func env() []string {
 // godoo runs a godoo command to its end and fails the test if it fails.
 func godoo(t *testing.T, args ...string) string {
 	t.Helper()
+	return godooEnv(t, nil, args...)
+}
+
+// godooOn runs the godoo command line with args on store st.
+func godooOn(t *testing.T, st store, args ...string) string {
+	t.Helper()
+	return godooEnv(t, st.env, append(args, st.args...)...)
+}
+
+// godooEnv runs the godoo command line with args and more environment.
+func godooEnv(t *testing.T, more []string, args ...string) string {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
-	cmd.Env = env()
+	cmd.Env = append(env(), more...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("godoo %s: %v\n%s", args[0], err, out)
@@ -129,7 +142,7 @@ func godoo(t *testing.T, args ...string) string {
 // createDB makes database name on st with admin's password.
 func createDB(t *testing.T, st store, name string) {
 	t.Helper()
-	godoo(t, append([]string{"db", "create", name, "--admin-password", adminPassword}, st.args...)...)
+	godooOn(t, st, "db", "create", name, "--admin-password", adminPassword)
 }
 
 // proc is one running "godoo serve".

@@ -34,7 +34,12 @@ func TestPgBouncer(t *testing.T) {
 	pg := privatepg.Start(t)
 	bouncer := privatepg.StartPgBouncer(pg, bouncerPool)
 	const db = "bouncer"
-	through := store{name: "pg", args: []string{"--db-url", bouncer.DSN("postgres")}}
+	// The command line, like serve, LISTENs on its own direct connection
+	// (GODOO_DB_LISTEN_URL): a pooler in transaction mode cannot carry
+	// LISTEN, and PgBouncer fails on notices that reach a connection no
+	// client holds.
+	through := store{name: "pg", args: []string{"--db-url", bouncer.DSN("postgres")},
+		env: []string{"GODOO_DB_LISTEN_URL=" + pg.DSN("postgres")}}
 	createDB(t, through, db)
 	key := createKey(t, through, db, "bouncer-test")
 
@@ -95,7 +100,7 @@ func TestPgBouncer(t *testing.T) {
 			t.Fatalf("a call with the key on instance %d: %v", i, err)
 		}
 	}
-	godoo(t, append([]string{"apikey", "revoke", "--name", "bouncer-test", "--db", db}, through.args...)...)
+	godooOn(t, through, "apikey", "revoke", "--name", "bouncer-test", "--db", db)
 	for i, p := range procs {
 		if _, err := call(ctx, newClient(), p.base, "object", "execute_kw", db, 2, key, "res.partner", "search_count", []any{[]any{}}, nil); !isFault(err, "odoo.exceptions.AccessDenied") {
 			t.Errorf("a call with the revoked key on instance %d = %v, want AccessDenied", i, err)

@@ -175,7 +175,7 @@ func TestReplica(t *testing.T) {
 // with godoo apikey create, and returns it.
 func createKey(t *testing.T, st store, db, name string) string {
 	t.Helper()
-	out := godoo(t, append([]string{"apikey", "create", "--user", "admin", "--name", name, "--db", db}, st.args...)...)
+	out := godooOn(t, st, "apikey", "create", "--user", "admin", "--name", name, "--db", db)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return lines[len(lines)-1]
 }
