@@ -81,11 +81,17 @@ func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
 	}
 }
 
+// getBound counts only its hits: a miss goes on to getRules, which counts
+// the look-up.
 func (c *AccessCache) getBound(k accessKey) (ruleCache, bool) {
 	if c == nil {
 		return ruleCache{}, false
 	}
-	return lookup(c, &c.bound, k, false)
+	v, ok := lookup(c, &c.bound, k, false)
+	if ok {
+		c.Counts.Note(true)
+	}
+	return v, ok
 }
 
 func (c *AccessCache) putBound(k accessKey, v ruleCache) {
