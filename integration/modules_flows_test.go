@@ -72,7 +72,10 @@ func loadFlowsOrSkip(t *testing.T) *corpus {
 // run's template for them) on store and replays the flow in order.
 func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 	t.Helper()
-	set := newSet(store, services.Config{MasterPassword: masterPassword})
+	// The server's clock is the replay's, so that dates near "today" map
+	// to <today> even across midnight.
+	today := time.Now().UTC()
+	set := newSet(store, services.Config{MasterPassword: masterPassword, Now: func() time.Time { return today }})
 	db := uniqueName("flows_")
 	ctx := context.Background()
 	if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
@@ -104,7 +107,7 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 	fields := &godooFields{admin: admin, cache: map[string]map[string][2]string{}}
 	loadMaxIDs(admin, modelsOf(corp, fields.relations), ids)
 	r := &replay{corpus: corp, ids: ids, fields: fields, db: db, uids: map[string]any{"admin": uid},
-		today:  time.Now().UTC(),
+		today:  today,
 		answer: func(c *confCase, req *object) (answer, error) { return w.send(c, req, corp.seed.roles) }}
 	outcomes := make([]outcome, 0, len(corp.cases))
 	for _, c := range corp.cases {
