@@ -318,9 +318,15 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	}
 	// Rows made before godoo kept parent_path (or before the column
 	// existed) get theirs, so that searches on it find them.
+	// Custom html fields made before godoo sanitized them are sanitized
+	// (migration 0018), once the schema has their sanitize column.
 	var filled []string
+	var sanitized int64
 	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		filled, err = models.FillParentPaths(ctx, tx, reg)
+		if filled, err = models.FillParentPaths(ctx, tx, reg); err != nil {
+			return err
+		}
+		sanitized, err = base.SanitizeOldHTMLFields(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -328,6 +334,9 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	}
 	if len(filled) > 0 {
 		c.log.InfoContext(ctx, "filled parent_path", "tables", filled)
+	}
+	if sanitized > 0 {
+		c.log.InfoContext(ctx, "sanitized custom html fields made before the sanitizer", "fields", sanitized)
 	}
 	return applied, ensured, nil
 }
