@@ -138,8 +138,8 @@ type FieldDeclaration struct {
 	// Sanitize is fields_get's "sanitize" of an html field: its written
 	// values are sanitized (Field.Sanitize).
 	Sanitize bool `json:"-"`
-	// HTMLPolicy is fields_get's strip_style and strip_classes of an html
-	// field declared sanitize (Field.HTMLPolicy).
+	// HTMLPolicy is fields_get's strip_style, sanitize_style and
+	// strip_classes of an html field declared sanitize (Field.HTMLPolicy).
 	HTMLPolicy HTMLPolicy `json:"-"`
 }
 
@@ -267,7 +267,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		var sanitize bool
 		var policy HTMLPolicy
 		for key, into := range map[string]*bool{"sanitize": &sanitize, "strip_style": &policy.StripStyle,
-			"strip_classes": &policy.StripClasses} {
+			"sanitize_style": &policy.SanitizeStyle, "strip_classes": &policy.StripClasses} {
 			if v, ok := attrs[key]; ok {
 				if err := json.Unmarshal(v, into); err != nil {
 					return nil, fmt.Errorf("field %s: %s: %w", name, key, err)
