@@ -14,9 +14,9 @@ import (
 // A field is recognised as made before godoo sanitized custom html fields
 // by existing when the migration ran, the first time a godoo with the
 // sanitizer opened its database. Its row says nothing else: sanitize had
-// no default then, so a form that showed the box made it false, while the
-// author of the field meant Odoo's behaviour, where sanitize is true
-// unless one unticks it. A field one made with sanitize false on purpose
+// no default then, so the column's false was stored whatever the author
+// of the field meant, while Odoo's sanitize is true unless one says
+// otherwise. A field one made with sanitize false on purpose
 // between the sanitizer and this step is sanitized too: the safe side of
 // the doubt, and one write gives it back. Other processes rebuild their
 // registry of the database at their next request (the version moves).
