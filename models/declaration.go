@@ -109,6 +109,11 @@ type FieldDeclaration struct {
 	Groups           string            `json:"groups"`
 	Copy             *bool             `json:"copy"`
 	WriteOnly        bool              `json:"write_only"`
+	// NullColumn keeps the column of a required field accepting NULL:
+	// one godoo's migrations made so, which existing databases hold. The
+	// field is required all the same, in fields_get and on create and
+	// write, as Odoo's.
+	NullColumn bool `json:"null_column"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -178,7 +183,7 @@ type Attr struct {
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
 	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
-	"max_width": true, "max_height": true, "selection_records": true}
+	"max_width": true, "max_height": true, "selection_records": true, "null_column": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
@@ -494,7 +499,7 @@ func (d *Declaration) build(b *Behaviour) (*Model, error) {
 func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, error) {
 	f := &Field{Name: fd.Name, Type: fd.Type, String: fd.String, Help: fd.Help, Relation: fd.Relation,
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
-		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
+		Required: fd.Required, NullColumn: fd.NullColumn, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
