@@ -114,6 +114,10 @@ type FieldDeclaration struct {
 	// field is required all the same, in fields_get and on create and
 	// write, as Odoo's.
 	NullColumn bool `json:"null_column"`
+	// UnsizedColumn keeps the column of a char field with a size a VARCHAR
+	// without one: one godoo's migrations made so. Written values are
+	// cut to the size all the same, as Odoo's.
+	UnsizedColumn bool `json:"unsized_column"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -183,7 +187,8 @@ type Attr struct {
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
 	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
-	"max_width": true, "max_height": true, "selection_records": true, "null_column": true}
+	"max_width": true, "max_height": true, "selection_records": true, "null_column": true,
+	"unsized_column": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
@@ -499,7 +504,7 @@ func (d *Declaration) build(b *Behaviour) (*Model, error) {
 func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, error) {
 	f := &Field{Name: fd.Name, Type: fd.Type, String: fd.String, Help: fd.Help, Relation: fd.Relation,
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
-		Required: fd.Required, NullColumn: fd.NullColumn, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
+		Required: fd.Required, NullColumn: fd.NullColumn, UnsizedColumn: fd.UnsizedColumn, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
 		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,

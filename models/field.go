@@ -66,8 +66,11 @@ type Field struct {
 	// NullColumn keeps a required field's column accepting NULL
 	// (FieldDeclaration.NullColumn).
 	NullColumn bool
-	Readonly   bool
-	Selection  [][2]string
+	// UnsizedColumn keeps a sized char field's column without a size
+	// (FieldDeclaration.UnsizedColumn).
+	UnsizedColumn bool
+	Readonly      bool
+	Selection     [][2]string
 	// SelectionRecords makes a selection's values those of records of
 	// another model, read when needed (Selection is then empty).
 	SelectionRecords *SelectionRecords
