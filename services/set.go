@@ -297,6 +297,11 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if err := c.upgradeModules(ctx, db); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
+	if _, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, base.UpgradeUI(ctx, env)
+	}); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	c.mu.Lock()
 	c.migrated[name] = true
 	c.mu.Unlock()
