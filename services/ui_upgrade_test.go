@@ -8,7 +8,8 @@ import (
 // TestUIUpgrade checks, on both stores, that a database an older godoo
 // made without some of base's user interface records (URL actions, the
 // views of window actions) gets them, with their external ids, when a
-// process opens it, and that opening it again makes none twice.
+// process opens it, that opening it again makes none twice, and that one
+// deleted afterwards is not made again.
 func TestUIUpgrade(t *testing.T) {
 	tables := map[string]string{"ir.actions.act_url": "ir_actions_act_url", "ir.actions.act_window.view": "ir_actions_act_window_view"}
 	for _, st := range testStores() {
@@ -42,23 +43,35 @@ func TestUIUpgrade(t *testing.T) {
 			if made["ir.actions.act_url"] != 3 || made["ir.actions.act_window.view"] != 14 {
 				t.Fatalf("a new database has %v", made)
 			}
-			// What an older godoo's install left: none of them.
+			// What an older godoo's install left: none of them, and
+			// migration 0019 not applied.
 			db, err := first.core.open(ctx, name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for model, table := range tables {
-				for _, q := range []string{"DELETE FROM " + table, "DELETE FROM ir_model_data WHERE module = 'base' AND model = '" + model + "'"} {
+			remove := func(qs ...string) {
+				t.Helper()
+				for _, q := range qs {
 					if _, err := db.ExecContext(ctx, q); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
+			for model, table := range tables {
+				remove("DELETE FROM "+table, "DELETE FROM ir_model_data WHERE module = 'base' AND model = '"+model+"'")
+			}
+			remove("DELETE FROM godoo_migrations WHERE name = '0019_ui_upgrade.sql'", "DROP TABLE godoo_ui_upgrade")
 			// A new process opens it, then another.
 			for _, set := range []*Set{NewSet(s, Config{}), NewSet(s, Config{})} {
 				if got := count(set); got["ir.actions.act_url"] != 3 || got["ir.actions.act_window.view"] != 14 {
 					t.Errorf("after the upgrade: %v", got)
 				}
+			}
+			// A URL action deleted afterwards stays deleted.
+			remove("DELETE FROM ir_actions_act_url WHERE url = '/web'",
+				"DELETE FROM ir_model_data WHERE module = 'base' AND name = 'action_open_website'")
+			if got := count(NewSet(s, Config{})); got["ir.actions.act_url"] != 2 {
+				t.Errorf("after a deletion: %v", got)
 			}
 		})
 	}

@@ -250,9 +250,15 @@ func loadUI(ctx context.Context, env *models.Env, want func(DataRecord) bool, sk
 // records of UIModels its install did not make (the views window actions
 // open, client, URL and report actions): those whose external id the
 // database lacks, as a new database has them. What it has is left as it
-// is. A database being created (no main company yet) is left alone.
+// is. It does so once, when migration 0019 asked for it (a row in
+// godoo_ui_upgrade), so that a record one deletes later stays deleted, as
+// it does in Odoo until its module is updated.
 func UpgradeUI(ctx context.Context, env *models.Env) error {
-	if id, err := env.XMLID(ctx, "base.main_company"); err != nil || id == 0 {
+	var asked int64
+	if _, err := env.Scalar(ctx, &asked, "SELECT COUNT(*) FROM godoo_ui_upgrade"); err != nil || asked == 0 {
+		return err
+	}
+	if _, err := env.Exec(ctx, "DELETE FROM godoo_ui_upgrade"); err != nil {
 		return err
 	}
 	rows, err := env.Query(ctx, "SELECT name FROM ir_model_data WHERE module = 'base' AND model IN ("+models.Placeholders(len(UIModels))+")",
