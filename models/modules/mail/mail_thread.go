@@ -13,13 +13,24 @@ import (
 // threadBehaviour is mail.thread's, laid over model, which inherits it.
 func threadBehaviour(model string) *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
-			return logCreation(ctx, env, model, id)
-		}},
-		Methods: []*models.Method{{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
-			Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
-				"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
-			Fn: messagePost}},
+		Hooks: models.Hooks{
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+				discardTracking(env, model, id)
+				return logCreation(ctx, env, model, id)
+			},
+			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, _ map[string]any) error {
+				return prepareTracking(ctx, env, model, ids, nil)
+			},
+		},
+		Methods: []*models.Method{
+			{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
+				Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
+					"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
+				Fn: messagePost},
+			{Name: "message_subscribe", Record: true, Class: "MailThread", Params: []string{"partner_ids", "subtype_ids"}, Fn: messageSubscribe},
+			{Name: "message_unsubscribe", Record: true, Class: "MailThread", Params: []string{"partner_ids"}, Fn: messageUnsubscribe},
+			{Name: "_track_prepare", Record: true, Op: models.OpRead, Class: "MailThread", Params: []string{"fields"}, Fn: trackPrepare},
+		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"message_partner_ids": func(ctx context.Context, env *models.Env, recs []models.Record) error {
 				return followerPartners(env, model, recs)
@@ -45,7 +56,7 @@ func logCreation(ctx context.Context, env *models.Env, model string, id int64) e
 		return err
 	}
 	if !py.Truthy(env.Context["mail_create_nosubscribe"]) && author != 0 {
-		if err := subscribe(ctx, env, model, id, author); err != nil {
+		if err := insertFollowers(ctx, env, model, []int64{id}, []int64{author}, nil, false); err != nil {
 			return err
 		}
 	}
@@ -74,6 +85,9 @@ type postValues struct {
 	subtypeID, authorID, parentID            int64
 	emailFrom                                any
 	partnerIDs, attachmentIDs                []int64
+	// trackingValues are the message's mail.tracking.value rows, as
+	// one2many commands.
+	trackingValues []any
 }
 
 // messagePost is mail.thread's message_post on one record: a body that is
@@ -185,6 +199,9 @@ func post(ctx context.Context, env *models.Env, model string, id int64, v postVa
 	if len(v.attachmentIDs) > 0 {
 		vals["attachment_ids"] = []any{[]any{int64(6), int64(0), v.attachmentIDs}}
 	}
+	if len(v.trackingValues) > 0 {
+		vals["tracking_value_ids"] = v.trackingValues
+	}
 	msg, err := su.Create(ctx, env.Registry.Model("mail.message"), vals)
 	if err != nil {
 		return 0, err
@@ -225,29 +242,6 @@ func partnerAddress(ctx context.Context, env *models.Env, partner int64) (string
 		return email, nil
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `" <` + email + `>`, nil
-}
-
-// subscribe makes partner a follower of model's record id, with the
-// default subtypes, unless it is one already.
-func subscribe(ctx context.Context, env *models.Env, model string, id, partner int64) error {
-	su := env.Sudo()
-	var n int64
-	if _, err := su.Scalar(ctx, &n, "SELECT COUNT(*) FROM mail_followers WHERE res_model = ? AND res_id = ? AND partner_id = ?",
-		model, id, partner); err != nil || n > 0 {
-		return err
-	}
-	subtypes, err := su.Search(ctx, env.Registry.Model("mail.message.subtype"),
-		[]any{[]any{"default", "=", true}, "|", []any{"res_model", "=", false}, []any{"res_model", "=", model}},
-		models.SearchOptions{Order: "sequence, id"})
-	if err != nil {
-		return err
-	}
-	vals := map[string]any{"res_model": model, "res_id": id, "partner_id": partner}
-	if len(subtypes) > 0 {
-		vals["subtype_ids"] = []any{[]any{int64(6), int64(0), subtypes}}
-	}
-	_, err = su.Create(ctx, env.Registry.Model("mail.followers"), vals)
-	return err
 }
 
 // followerPartners computes message_partner_ids: the partners following

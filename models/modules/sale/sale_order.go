@@ -31,6 +31,7 @@ func orderBehaviour() *models.Behaviour {
 			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},
 			{Name: "action_cancel", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionCancel},
 			{Name: "action_draft", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionDraft},
+			{Name: "_track_subtype", Record: true, Op: models.OpRead, Class: "SaleOrder", Params: []string{"init_values"}, Fn: trackSubtype},
 		},
 	}
 }
