@@ -88,6 +88,9 @@ type postValues struct {
 	// trackingValues are the message's mail.tracking.value rows, as
 	// one2many commands.
 	trackingValues []any
+	// notify posts the message to its recipients (Odoo's message_post);
+	// without, it is logged only (_message_log).
+	notify bool
 }
 
 // messagePost is mail.thread's message_post on one record: a body that is
@@ -98,7 +101,7 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if len(ids) != 1 {
 		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
 	}
-	v := postValues{messageType: "notification"}
+	v := postValues{messageType: "notification", notify: true}
 	body, _ := a["body"].(string)
 	if py.Truthy(a["body_is_html"]) {
 		v.body = body
@@ -205,6 +208,11 @@ func post(ctx context.Context, env *models.Env, model string, id int64, v postVa
 	msg, err := su.Create(ctx, env.Registry.Model("mail.message"), vals)
 	if err != nil {
 		return 0, err
+	}
+	if v.notify {
+		if err := notify(ctx, env, msg, model, id, v, subtype, author); err != nil {
+			return 0, err
+		}
 	}
 	if len(v.attachmentIDs) > 0 {
 		// The attachments posted move to the record, as Odoo's

@@ -171,6 +171,7 @@ func finishTracking(ctx context.Context, env *models.Env, model string) error {
 			if v.subtypeID == 0 {
 				continue // a subtype the database lacks: Odoo posts nothing
 			}
+			v.notify = true
 		} else if len(values) == 0 {
 			continue
 		}
