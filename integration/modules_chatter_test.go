@@ -184,6 +184,11 @@ func TestMessageSubscribe(t *testing.T) {
 		if n := e.count(t, "mail.followers", []any{[]any{"res_model", "=", "product.template"}, []any{"res_id", "=", tmpl}, []any{"partner_id", "=", me}}); n != 0 {
 			t.Errorf("the clerk still follows after unsubscribing")
 		}
+		// Orders the clerk may not read: following one answers False.
+		so := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": r}}, nil)
+		if got, f := c.call(t, "object", "execute_kw", e.db, uid, "clerk-Secret-1", "sale.order", "message_subscribe", []any{[]any{so}, []any{me}}); f != nil || got != false {
+			t.Errorf("following a record one cannot read: %v %+v, want False", got, f)
+		}
 	})
 }
 
