@@ -196,7 +196,8 @@ func TestMessageSubscribe(t *testing.T) {
 // sent, a mail.mail in state outgoing to those notified by e-mail, with
 // their notifications ready; a follower whose user handles notifications
 // in Odoo gets an inbox notification instead; an internal note reaches no
-// customer following the record.
+// customer following the record. The author of a message follows the
+// record, and so do the partners it names when the context asks.
 func TestMailNotify(t *testing.T) {
 	eachModulesStore(t, func(t *testing.T, e *env) {
 		c := xmlCaller{e.srv.URL}
@@ -239,6 +240,24 @@ func TestMailNotify(t *testing.T) {
 			map[string]any{"body": "Internal", "message_type": "comment", "subtype_xmlid": "mail.mt_note"})
 		if n := e.count(t, "mail.mail", []any{[]any{"mail_message_id", "=", internal}}); n != 0 {
 			t.Errorf("an internal note e-mailed a customer: %d mail.mail", n)
+		}
+
+		// Writing a message makes its author follow the record; the
+		// context's mail_post_autofollow makes the partners named follow.
+		quiet := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Quiet"}},
+			map[string]any{"context": map[string]any{"mail_create_nosubscribe": true}})
+		followers := func() []any {
+			got := e.mustKw(t, c, "res.partner", "read", []any{[]any{quiet}, []any{"message_partner_ids"}}, nil).([]any)
+			return got[0].(map[string]any)["message_partner_ids"].([]any)
+		}
+		if got := followers(); len(got) != 0 {
+			t.Fatalf("followers of a record created with mail_create_nosubscribe: %v", got)
+		}
+		admin := e.mustKw(t, c, "res.users", "read", []any{[]any{int64(2)}, []any{"partner_id"}}, nil).([]any)[0].(map[string]any)["partner_id"].([]any)[0]
+		e.mustKw(t, c, "res.partner", "message_post", []any{[]any{quiet}}, map[string]any{"body": "x", "message_type": "comment",
+			"partner_ids": []any{q}, "context": map[string]any{"mail_post_autofollow": true}})
+		if got := followers(); !sameIDs(got, []any{admin, q}) {
+			t.Errorf("followers after a post with mail_post_autofollow: %v, want the author %v and %v", got, admin, q)
 		}
 	})
 }

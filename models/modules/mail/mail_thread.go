@@ -133,7 +133,43 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if v.messageType == "user_notification" {
 		return nil, models.UserErrorf("Use message_notify to send a notification to an user.")
 	}
-	return post(ctx, env, m.Name, ids[0], v)
+	msg, err := post(ctx, env, m.Name, ids[0], v)
+	if err != nil {
+		return nil, err
+	}
+	if err := followPost(ctx, env, m.Name, ids[0], v); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// followPost makes the caller follow the record they wrote a message on
+// (unless the message is a notification or the context says
+// mail_create_nosubscribe), so that they get the answers, and the
+// partners it names when the context says mail_post_autofollow, as
+// Odoo's message_post.
+func followPost(ctx context.Context, env *models.Env, model string, id int64, v postValues) error {
+	if py.Truthy(env.Context["mail_post_autofollow"]) && len(v.partnerIDs) > 0 {
+		if err := insertFollowers(ctx, env, model, []int64{id}, v.partnerIDs, nil, true); err != nil {
+			return err
+		}
+	}
+	switch v.messageType {
+	case "notification", "user_notification", "auto_comment":
+		return nil
+	}
+	if py.Truthy(env.Context["mail_create_nosubscribe"]) {
+		return nil
+	}
+	var active bool
+	if _, err := env.Scalar(ctx, &active, "SELECT active FROM res_users WHERE id = ?", env.UID); err != nil || !active {
+		return err
+	}
+	me, err := userPartner(ctx, env)
+	if err != nil || me == 0 {
+		return err
+	}
+	return insertFollowers(ctx, env, model, []int64{id}, []int64{me}, nil, true)
 }
 
 func idList(v any) ([]int64, error) {
