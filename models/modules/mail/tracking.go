@@ -11,11 +11,11 @@ import (
 )
 
 // Tracking is the tracking mail gives fields of the models it extends,
-// by model and field, as Odoo's mail module declares it: a partner's
-// email, phone, parent, salesperson and tax id.
+// by model and field, as Odoo 18's mail module declares it: a partner's
+// name, email, phone, parent, salesperson, tax id and inline address.
 func Tracking() map[string]map[string]int {
 	return map[string]map[string]int{
-		"res.partner": {"email": 1, "phone": 2, "parent_id": 3, "user_id": 4, "vat": 5},
+		"res.partner": {"name": 1, "email": 1, "phone": 2, "parent_id": 3, "user_id": 4, "vat": 5, "contact_address_inline": 100},
 	}
 }
 

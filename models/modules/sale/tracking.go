@@ -7,12 +7,12 @@ import (
 )
 
 // Tracking is the tracking of sale.order's fields, as Odoo's sale
-// declares it: the chatter logs a change of the customer, pricelist,
-// salesperson, state, amounts and sales team.
+// 18 declares it: the chatter logs a change of the customer, pricelist,
+// salesperson, state, amounts, sales team and lock.
 func Tracking() map[string]map[string]int {
 	return map[string]map[string]int{
 		"sale.order": {"partner_id": 1, "pricelist_id": 1, "user_id": 2, "state": 3, "amount_total": 4,
-			"amount_untaxed": 5, "team_id": 100},
+			"amount_untaxed": 5, "team_id": 100, "locked": 100},
 	}
 }
 
