@@ -244,15 +244,39 @@ func trackingValues(ctx context.Context, env *models.Env, m *models.Model, rec m
 }
 
 // trackingValue is the mail.tracking.value of a change of f from old to
-// now, as Odoo's _create_tracking_values stores each type; nil for a
+// now (trackedPair), with the currency of a monetary field; nil for a
 // field the model's ir.model.fields does not list or a type Odoo does not
 // track.
 func trackingValue(ctx context.Context, env *models.Env, m *models.Model, f *models.Field, rec models.Record, old, now any) (map[string]any, error) {
+	vals := trackedPair(f, old, now)
+	if vals == nil {
+		return nil, nil
+	}
 	var fieldID int64
 	if _, err := env.Scalar(ctx, &fieldID, "SELECT id FROM ir_model_fields WHERE model = ? AND name = ?", m.Name, f.Name); err != nil || fieldID == 0 {
 		return nil, err
 	}
-	vals := map[string]any{"field_id": fieldID}
+	vals["field_id"] = fieldID
+	if cf := m.Fields[f.CurrencyField]; f.Type == models.Monetary && cf != nil {
+		cur, err := env.Read(ctx, m, []int64{rec["id"].(int64)}, []string{cf.Name}, false)
+		if err != nil {
+			return nil, err
+		}
+		if len(cur) == 1 {
+			vals["currency_id"] = cur[0][cf.Name]
+		}
+	}
+	return vals, nil
+}
+
+// trackedPair are the old and new values of a change of f from old to
+// now (as read, a many2one as its id and name), in the columns of
+// mail.tracking.value Odoo's _create_tracking_values puts each type in:
+// a date as a datetime at midnight, a boolean as an integer, a selection
+// as its label, a many2one as its id and name; nil for a type godoo does
+// not track (no model tracks an x2many).
+func trackedPair(f *models.Field, old, now any) map[string]any {
+	vals := map[string]any{}
 	pair := func(kind string, o, n any) {
 		vals["old_value_"+kind], vals["new_value_"+kind] = o, n
 	}
@@ -261,15 +285,6 @@ func trackingValue(ctx context.Context, env *models.Env, m *models.Model, f *mod
 		pair(f.Type, old, now)
 	case models.Monetary:
 		pair("float", old, now)
-		if cf := m.Fields[f.CurrencyField]; cf != nil {
-			cur, err := env.Read(ctx, m, []int64{rec["id"].(int64)}, []string{cf.Name}, false)
-			if err != nil {
-				return nil, err
-			}
-			if len(cur) == 1 {
-				vals["currency_id"] = cur[0][cf.Name]
-			}
-		}
 	case models.Date:
 		day := func(v any) any {
 			if s, ok := v.(string); ok && s != "" {
@@ -293,6 +308,9 @@ func trackingValue(ctx context.Context, env *models.Env, m *models.Model, f *mod
 					return s[1]
 				}
 			}
+			if s, ok := v.(string); ok {
+				return s // a value the selection no longer has
+			}
 			return ""
 		}
 		pair("char", label(old), label(now))
@@ -314,7 +332,7 @@ func trackingValue(ctx context.Context, env *models.Env, m *models.Model, f *mod
 		pair("integer", id(old), id(now))
 		pair("char", name(old), name(now))
 	default:
-		return nil, nil
+		return nil
 	}
-	return vals, nil
+	return vals
 }
