@@ -83,7 +83,7 @@ func prepareTracking(ctx context.Context, env *models.Env, model string, ids []i
 		return nil
 	}
 	t := trackingOf(env, model)
-	recs, err := env.Sudo().Read(ctx, m, ids, fields, true)
+	recs, err := readTracked(ctx, env.Sudo(), m, ids, fields)
 	if err != nil {
 		return err
 	}
@@ -100,12 +100,40 @@ func prepareTracking(ctx context.Context, env *models.Env, model string, ids []i
 		}
 		for _, n := range fields {
 			if _, ok := vals[n]; !ok {
-				vals[n] = r[n]
+				if v, read := r[n]; read {
+					vals[n] = v
+				}
 			}
 		}
 	}
 	env.BeforeCommit("mail.tracking."+model, func(ctx context.Context) error { return finishTracking(ctx, env, model) })
 	return nil
+}
+
+// readTracked reads the tracked fields of the records ids. A compute
+// that refuses to answer (a sale order line's group of taxes, which godoo
+// does not compute) leaves the computed fields out, untracked, rather
+// than failing the call that changed the record: its refusal reaches the
+// client that reads the field.
+func readTracked(ctx context.Context, env *models.Env, m *models.Model, ids []int64, fields []string) ([]models.Record, error) {
+	recs, err := env.Read(ctx, m, ids, fields, true)
+	if err == nil || models.KindOf(err) != models.KindUser {
+		return recs, err
+	}
+	stored := slices.DeleteFunc(slices.Clone(fields), func(n string) bool { return m.Fields[n].Compute != nil })
+	if len(stored) == len(fields) {
+		return nil, err
+	}
+	if len(stored) == 0 {
+		// Read names every field when given none: the records alone.
+		existing, err := env.Exists(ctx, m, ids)
+		out := make([]models.Record, len(existing))
+		for i, id := range existing {
+			out[i] = models.Record{"id": id}
+		}
+		return out, err
+	}
+	return env.Read(ctx, m, ids, stored, true)
 }
 
 // trackPrepare is mail.thread's _track_prepare, for the behaviours of
@@ -145,7 +173,7 @@ func finishTracking(ctx context.Context, env *models.Env, model string) error {
 		for n := range init {
 			fields = append(fields, n)
 		}
-		recs, err := su.Read(ctx, m, []int64{id}, fields, true)
+		recs, err := readTracked(ctx, su, m, []int64{id}, fields)
 		if err != nil {
 			return err
 		}
@@ -216,8 +244,8 @@ func trackingValues(ctx context.Context, env *models.Env, m *models.Model, rec m
 	var changed []string
 	for n, old := range init {
 		f := m.Fields[n]
-		now := rec[n]
-		if reflect.DeepEqual(old, now) || !py.Truthy(old) && !py.Truthy(now) {
+		now, read := rec[n]
+		if !read || reflect.DeepEqual(old, now) || !py.Truthy(old) && !py.Truthy(now) {
 			continue
 		}
 		changed = append(changed, n)
