@@ -199,6 +199,7 @@ func TestMessageSubscribe(t *testing.T) {
 // in Odoo gets an inbox notification instead; an internal note reaches no
 // customer following the record. The author of a message follows the
 // record, and so do the partners it names when the context asks.
+// Deleting the record deletes its chatter.
 func TestMailNotify(t *testing.T) {
 	eachModulesStore(t, func(t *testing.T, e *env) {
 		c := xmlCaller{e.srv.URL}
@@ -259,6 +260,23 @@ func TestMailNotify(t *testing.T) {
 			"partner_ids": []any{q}, "context": map[string]any{"mail_post_autofollow": true}})
 		if got := followers(); !sameIDs(got, []any{admin, q}) {
 			t.Errorf("followers after a post with mail_post_autofollow: %v, want the author %v and %v", got, admin, q)
+		}
+
+		// Deleting a record deletes its chatter: messages, with their
+		// tracking values, notifications and e-mails, and followers.
+		e.mustKw(t, c, "res.partner", "write", []any{[]any{r}, map[string]any{"email": "gone@example.com"}}, nil)
+		msgs := e.mustKw(t, c, "mail.message", "search", []any{[]any{[]any{"model", "=", "res.partner"}, []any{"res_id", "=", r}}}, nil).([]any)
+		e.mustKw(t, c, "res.partner", "unlink", []any{[]any{r}}, nil)
+		for model, domain := range map[string][]any{
+			"mail.message":        {[]any{"model", "=", "res.partner"}, []any{"res_id", "=", r}},
+			"mail.followers":      {[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", r}},
+			"mail.tracking.value": {[]any{"mail_message_id", "in", msgs}},
+			"mail.notification":   {[]any{"mail_message_id", "in", msgs}},
+			"mail.mail":           {[]any{"mail_message_id", "in", msgs}},
+		} {
+			if n := e.count(t, model, domain); n != 0 {
+				t.Errorf("%d %s left of a deleted record", n, model)
+			}
 		}
 	})
 }

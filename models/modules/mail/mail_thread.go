@@ -21,6 +21,9 @@ func threadBehaviour(model string) *models.Behaviour {
 			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, _ map[string]any) error {
 				return prepareTracking(ctx, env, model, ids, nil)
 			},
+			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error {
+				return dropChatter(ctx, env, model, ids)
+			},
 		},
 		Methods: []*models.Method{
 			{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
