@@ -23,6 +23,11 @@ func templateBehaviour(string) *models.Behaviour {
 			},
 			DisplayNameDeps: []string{"default_code"},
 		},
+		// Odoo's ProductTemplate.default_get has no @api.model: a call
+		// takes ids first, so default_get([fields]) is missing its
+		// fields_list, and default_get([[]], fields_list=...) answers.
+		Methods: []*models.Method{{Name: "default_get", Class: "ProductTemplate", Params: []string{"fields_list"}, Required: 1,
+			Record: true, ReadOnly: true, Fn: models.DefaultGet}},
 		Defaults: map[string]func(*models.Env) any{
 			"uom_id":    unit,
 			"uom_po_id": unit,
