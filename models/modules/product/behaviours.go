@@ -73,3 +73,24 @@ func ref(env *models.Env, xmlid string) any {
 	}
 	return id
 }
+
+// floats are the numbers q reads as rows (id, number), by id; a NULL is 0.
+func floats(ctx context.Context, env *models.Env, q string, args ...any) (map[int64]float64, error) {
+	rows, err := env.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var p *float64
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out[id] = *p
+		}
+	}
+	return out, rows.Err()
+}

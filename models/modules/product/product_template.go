@@ -2,7 +2,6 @@ package product
 
 import (
 	"context"
-	"maps"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/py"
@@ -11,13 +10,14 @@ import (
 // templateBehaviour is product.template's: a new template takes the unit
 // and the category "All" by default and creates its single variant
 // (Odoo's _create_variant_ids for a template without attributes), which
-// carries the template's internal reference and barcode; the template
+// carries the template's internal reference, barcode and cost; the template
 // shows its variant, their count and its company's currency.
 func templateBehaviour(string) *models.Behaviour {
 	unit := func(env *models.Env) any { return ref(env, "uom.product_uom_unit") }
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			AfterCreate: createVariant,
+			AfterWrite:  writeVariantFields,
 			DisplayName: func(ctx context.Context, env *models.Env, recs []models.Record) error {
 				return namesByQuery(ctx, env, recs, "SELECT id, name, default_code FROM product_template WHERE id IN (%s)")
 			},
@@ -37,18 +37,20 @@ func templateBehaviour(string) *models.Behaviour {
 			"product_variant_id":    firstVariant,
 			"product_variant_count": variantCount,
 			"currency_id":           companyCurrency,
+			"standard_price":        templateCost,
 		},
 	}
 }
 
 // createVariant creates the variant of a new template, unless the
-// context's create_product_product says the caller makes it.
+// context's create_product_product is false, as Odoo's: the caller (a
+// variant created without a template) makes it.
 func createVariant(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
-	if py.Truthy(env.Context["create_product_product"]) {
+	if v, ok := env.Context["create_product_product"]; ok && !py.Truthy(v) {
 		return nil
 	}
 	variant := map[string]any{"product_tmpl_id": id}
-	for _, k := range []string{"default_code", "barcode"} {
+	for _, k := range append([]string{"default_code", "barcode"}, variantFields...) {
 		if v, ok := vals[k]; ok && py.Truthy(v) {
 			variant[k] = v
 		}
@@ -56,12 +58,7 @@ func createVariant(ctx context.Context, env *models.Env, id int64, vals map[stri
 	if v, ok := vals["active"]; ok {
 		variant["active"] = v
 	}
-	c := maps.Clone(env.Context)
-	if c == nil {
-		c = map[string]any{}
-	}
-	c["create_product_product"] = true
-	_, err := env.WithContext(c).Create(ctx, env.Registry.Model("product.product"), variant)
+	_, err := env.Create(ctx, env.Registry.Model("product.product"), variant)
 	return err
 }
 
