@@ -98,12 +98,10 @@ func variantCount(ctx context.Context, env *models.Env, recs []models.Record) er
 	return nil
 }
 
-// companyCurrency is the currency of the template's company, else of the
-// caller's company.
+// companyCurrency is the currency of the caller's company.
 func companyCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
-	var cur int64
-	if _, err := env.Scalar(context.Background(), &cur,
-		"SELECT c.currency_id FROM res_users u JOIN res_company c ON c.id = u.company_id WHERE u.id = ?", env.UID); err != nil {
+	cur, err := callerCurrency(ctx, env)
+	if err != nil {
 		return err
 	}
 	for _, r := range recs {
@@ -114,4 +112,12 @@ func companyCurrency(ctx context.Context, env *models.Env, recs []models.Record)
 		}
 	}
 	return nil
+}
+
+// callerCurrency is the currency of the caller's company, 0 for none.
+func callerCurrency(ctx context.Context, env *models.Env) (int64, error) {
+	var cur int64
+	_, err := env.Scalar(ctx, &cur,
+		"SELECT c.currency_id FROM res_users u JOIN res_company c ON c.id = u.company_id WHERE u.id = ?", env.UID)
+	return cur, err
 }
