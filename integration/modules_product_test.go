@@ -109,3 +109,36 @@ func TestProductTemplateCost(t *testing.T) {
 		}
 	})
 }
+
+// TestProductPurchaseUnit: a template is bought in its own unit unless
+// told otherwise, and a new unit of another category becomes its unit of
+// purchase too, as Odoo's _compute_uom_po_id; default_get does not name
+// one.
+func TestProductPurchaseUnit(t *testing.T) {
+	eachModulesStore(t, func(t *testing.T, e *env) {
+		c := xmlCaller{e.srv.URL}
+		unit := func(name string) any {
+			return e.mustKw(t, c, "uom.uom", "search", []any{[]any{[]any{"name", "=", name}}}, nil).([]any)[0]
+		}
+		units, dozens, kg := unit("Units"), unit("Dozens"), unit("kg")
+		tmpl := e.mustKw(t, c, "product.template", "create", []any{map[string]any{"name": "By the dozen", "uom_id": dozens}}, nil)
+		po := func() any {
+			return e.mustKw(t, c, "product.template", "read", []any{[]any{tmpl}, []any{"uom_po_id"}}, nil).([]any)[0].(map[string]any)["uom_po_id"].([]any)[0]
+		}
+		if got := po(); got != dozens {
+			t.Errorf("new template bought in %v, want %v (dozens)", got, dozens)
+		}
+		e.mustKw(t, c, "product.template", "write", []any{[]any{tmpl}, map[string]any{"uom_id": units}}, nil)
+		if got := po(); got != dozens {
+			t.Errorf("a unit of the same category: bought in %v, want %v (dozens)", got, dozens)
+		}
+		e.mustKw(t, c, "product.template", "write", []any{[]any{tmpl}, map[string]any{"uom_id": kg}}, nil)
+		if got := po(); got != kg {
+			t.Errorf("a unit of another category: bought in %v, want %v (kg)", got, kg)
+		}
+		d := e.mustKw(t, c, "product.template", "default_get", []any{[]any{}}, map[string]any{"fields_list": []any{"uom_id", "uom_po_id"}}).(map[string]any)
+		if _, ok := d["uom_po_id"]; ok || d["uom_id"] != units {
+			t.Errorf("default_get: %v", d)
+		}
+	})
+}
