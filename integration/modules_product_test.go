@@ -76,6 +76,11 @@ func TestProductVariantMakesTemplate(t *testing.T) {
 		if vs := tr["product_variant_ids"].([]any); len(vs) != 2 || vs[1] != second || tr["standard_price"] != 0.0 {
 			t.Errorf("template of two variants: %v", tr)
 		}
+		// The variant's sale price is its template's.
+		e.mustKw(t, c, "product.product", "write", []any{[]any{p}, map[string]any{"lst_price": 9.0}}, nil)
+		if lp := e.mustKw(t, c, "product.template", "read", []any{[]any{tmpl[0]}, []any{"list_price"}}, nil).([]any)[0].(map[string]any)["list_price"]; lp != 9.0 {
+			t.Errorf("template's list_price after the variant's lst_price: %v", lp)
+		}
 		if n := e.count(t, "product.template", []any{[]any{"name", "=", "Gadget"}}); n != 1 {
 			t.Errorf("%d templates named Gadget, want 1", n)
 		}

@@ -69,7 +69,13 @@ func productBehaviour(string) *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			BeforeCreate: createTemplate,
-			AfterCreate:  templateFromVariant,
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
+				if err := templateFromVariant(ctx, env, id, vals); err != nil {
+					return err
+				}
+				return writeListPrice(ctx, env, []int64{id}, vals)
+			},
+			AfterWrite: writeListPrice,
 			DisplayName: func(ctx context.Context, env *models.Env, recs []models.Record) error {
 				return namesByQuery(ctx, env, recs, "SELECT p.id, t.name, p.default_code FROM product_product p "+
 					"JOIN product_template t ON t.id = p.product_tmpl_id WHERE p.id IN (%s)")
@@ -103,4 +109,15 @@ func listPrice(ctx context.Context, env *models.Env, recs []models.Record) error
 		r["lst_price"] = prices[r["id"].(int64)]
 	}
 	return nil
+}
+
+// writeListPrice writes a variant's sale price (lst_price) to its
+// template's, less the variant's extra (none without attributes), as
+// Odoo's _set_product_lst_price.
+func writeListPrice(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	v, ok := vals["lst_price"]
+	if !ok {
+		return nil
+	}
+	return env.Write(ctx, env.Registry.Model("product.product"), ids, map[string]any{"list_price": v})
 }
