@@ -6,7 +6,8 @@ import "testing"
 // it; a partner's pricelist is the one chosen for it, else the first of
 // its country's, else the first without countries; a new sale line takes
 // its unit price from its order's pricelist (the most precise rule that
-// applies for its quantity), else from the product.
+// applies for its quantity), else from the product; an order made
+// without a pricelist takes its customer's.
 func TestPricelists(t *testing.T) {
 	eachModulesStore(t, func(t *testing.T, e *env) {
 		c := xmlCaller{e.srv.URL}
@@ -43,6 +44,12 @@ func TestPricelists(t *testing.T) {
 		bare := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": p, "pricelist_id": false, "order_line": []any{
 			[]any{int64(0), int64(0), map[string]any{"product_id": prod, "product_uom_qty": 1.0}},
 		}}}, nil)
+		// An order made without a pricelist takes its customer's.
+		own := e.mustKw(t, c, "sale.order", "create", []any{map[string]any{"partner_id": p}}, nil)
+		got := e.mustKw(t, c, "sale.order", "read", []any{[]any{own}, []any{"pricelist_id", "currency_id"}}, nil).([]any)[0].(map[string]any)
+		if pl, _ := got["pricelist_id"].([]any); len(pl) == 0 || pl[0] != vip || got["currency_id"].([]any)[1] != "USD" {
+			t.Errorf("order without a pricelist: %v, want the customer's %v", got, vip)
+		}
 		for _, tc := range []struct {
 			order any
 			want  []float64

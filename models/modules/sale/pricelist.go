@@ -41,3 +41,29 @@ func pricelistPrice(ctx context.Context, env *models.Env, order, prod int64, val
 	}
 	return product.Price(ctx, env, pricelist.Int64, prod, qty, product.DatetimeText(date))
 }
+
+// orderPricelist gives a new order without a pricelist its customer's
+// (Odoo's _compute_pricelist_id), and the order the pricelist's currency
+// (_compute_currency_id) when vals names none.
+func orderPricelist(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if _, given := vals["pricelist_id"]; !given {
+		if partner := toID(vals["partner_id"]); partner != 0 {
+			recs, err := env.Sudo().Read(ctx, env.Registry.Model("res.partner"), []int64{partner}, []string{"property_product_pricelist"}, false)
+			if err != nil {
+				return err
+			}
+			if len(recs) == 1 && toID(recs[0]["property_product_pricelist"]) != 0 {
+				vals["pricelist_id"] = toID(recs[0]["property_product_pricelist"])
+			}
+		}
+	}
+	if pl := toID(vals["pricelist_id"]); pl != 0 && toID(vals["currency_id"]) == 0 {
+		var cur int64
+		if ok, err := env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM product_pricelist WHERE id = ?", pl); err != nil {
+			return err
+		} else if ok && cur != 0 {
+			vals["currency_id"] = cur
+		}
+	}
+	return nil
+}
