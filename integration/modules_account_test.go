@@ -1,6 +1,13 @@
 package integration_test
 
-import "testing"
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
 
 // TestPartnerChartAccounts: with account installed, partners read the
 // receivable and payable accounts of their company's chart (the accounts
@@ -28,6 +35,63 @@ func TestPartnerChartAccounts(t *testing.T) {
 			map[string]any{"fields": []any{"code", "display_name"}}).([]any)
 		if len(code) != 1 || code[0].(map[string]any)["code"] != "121000" {
 			t.Errorf("account 121000: %v", code)
+		}
+	})
+}
+
+// TestAccountChartUpgrade: a database where account was installed before
+// its install made the chart gets it when a process next opens it, and
+// its partners without accounts get the chart's; a database that has the
+// chart keeps it as it is.
+func TestAccountChartUpgrade(t *testing.T) {
+	eachModulesStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		pool, err := e.store.Open(ctx, e.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What an older godoo's install left: no chart, partners without
+		// accounts.
+		for _, q := range []string{
+			"UPDATE res_partner SET property_account_receivable_id = NULL, property_account_payable_id = NULL",
+			"DELETE FROM ir_model_data WHERE module = 'account' AND name IN ('1_receivable', '1_payable')",
+			"DELETE FROM account_account",
+		} {
+			if _, err := pool.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		read := func(url string) []any {
+			return e.mustKw(t, xmlCaller{url}, "res.partner", "search_read", []any{[]any{[]any{"id", "=", int64(1)}}},
+				map[string]any{"fields": []any{"property_account_receivable_id", "property_account_payable_id"}}).([]any)
+		}
+		// A new process opens the database.
+		later := newSet(e.store, services.Config{MasterPassword: masterPassword})
+		h := godoorpc.NewHandler(later, godoorpc.Options{})
+		h.SetReady(true)
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		got := read(srv.URL)
+		if len(got) != 1 {
+			t.Fatalf("the main company's partner: %v", got)
+		}
+		rcv, _ := got[0].(map[string]any)["property_account_receivable_id"].([]any)
+		if len(rcv) != 2 || rcv[1] != "121000 Account Receivable" {
+			t.Errorf("after the upgrade: %v", got)
+		}
+		var n int64
+		if err := pool.QueryRowContext(ctx, "SELECT COUNT(*) FROM account_account").Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d accounts after the upgrade (%v), want 2", n, err)
+		}
+		// Once more: the chart is there, nothing is made again.
+		again := newSet(e.store, services.Config{MasterPassword: masterPassword})
+		h2 := godoorpc.NewHandler(again, godoorpc.Options{})
+		h2.SetReady(true)
+		srv2 := httptest.NewServer(h2)
+		defer srv2.Close()
+		read(srv2.URL)
+		if err := pool.QueryRowContext(ctx, "SELECT COUNT(*) FROM account_account").Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d accounts after a second opening (%v), want 2", n, err)
 		}
 	})
 }

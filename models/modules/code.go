@@ -33,7 +33,7 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"account": {behaviours: account.Behaviours(), install: account.Install},
+	"account": {behaviours: account.Behaviours(), install: account.Chart, upgrade: account.Chart},
 	"sale":    {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install, upgrade: sale.Upgrade},
 }
 
@@ -89,7 +89,7 @@ func Upgradable(installed []string) bool {
 
 // Upgrade runs, in env's transaction, the upgrade step of each module of
 // installed that has one: what the module's install creates now and an
-// older godoo's did not (the sale.order sequence).
+// older godoo's did not (the sale.order sequence, account's chart).
 func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
 	env = env.Sudo()
 	for _, n := range installed {

@@ -12,9 +12,9 @@ import (
 // ir.default the chart sets) gives them, in default_get too.
 func partnerBehaviour() *models.Behaviour {
 	defaults := map[string]func(*models.Env) any{}
-	for _, f := range partnerAccounts {
-		defaults[f.field] = func(env *models.Env) any {
-			id, err := chartAccount(context.Background(), env, f.suffix)
+	for _, a := range chart {
+		defaults[a.field] = func(env *models.Env) any {
+			id, err := chartAccount(context.Background(), env, a.suffix)
 			if err != nil {
 				return false
 			}
