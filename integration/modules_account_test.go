@@ -31,8 +31,8 @@ func TestPartnerChartAccounts(t *testing.T) {
 		if d["property_account_receivable_id"] == false || d["property_account_receivable_id"] == nil || d["property_account_payable_id"] == nil {
 			t.Errorf("default_get: %v", d)
 		}
-		code := e.mustKw(t, c, "account.account", "search_read", []any{[]any{[]any{"code_store", "=", "121000"}}},
-			map[string]any{"fields": []any{"code", "display_name"}}).([]any)
+		rcv := d["property_account_receivable_id"]
+		code := e.mustKw(t, c, "account.account", "read", []any{[]any{rcv}, []any{"code", "display_name"}}, nil).([]any)
 		if len(code) != 1 || code[0].(map[string]any)["code"] != "121000" {
 			t.Errorf("account 121000: %v", code)
 		}

@@ -7,8 +7,8 @@ import (
 	"github.com/godoo/godoo/models/py"
 )
 
-// pricelistBehaviour is product.pricelist's: a new pricelist is in its
-// company's currency, and is named with its currency, "Public (USD)".
+// pricelistBehaviour is product.pricelist's: a new pricelist is active
+// and in its company's currency, and is named with its currency, "Public (USD)".
 func pricelistBehaviour(string) *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
@@ -18,7 +18,7 @@ func pricelistBehaviour(string) *models.Behaviour {
 			},
 			DisplayNameDeps: []string{"name", "currency_id"},
 		},
-		Defaults: map[string]func(*models.Env) any{"currency_id": userCurrency},
+		Defaults: map[string]func(*models.Env) any{"currency_id": userCurrency, "active": func(*models.Env) any { return true }},
 	}
 }
 
