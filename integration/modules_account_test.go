@@ -36,6 +36,12 @@ func TestPartnerChartAccounts(t *testing.T) {
 		if len(code) != 1 || code[0].(map[string]any)["code"] != "121000" {
 			t.Errorf("account 121000: %v", code)
 		}
+		// Accounts are searched and ordered by their code.
+		found := e.mustKw(t, c, "account.account", "search_read", []any{[]any{[]any{"code", "in", []any{"211000", "121000"}}}},
+			map[string]any{"fields": []any{"code"}}).([]any)
+		if len(found) != 2 || found[0].(map[string]any)["code"] != "121000" || found[1].(map[string]any)["code"] != "211000" {
+			t.Errorf("accounts by code: %v", found)
+		}
 	})
 }
 

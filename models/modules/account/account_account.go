@@ -24,6 +24,9 @@ func accountBehaviour() *models.Behaviour {
 				return nil
 			},
 			DisplayNameDeps: []string{"code_store", "name"},
+			// The code is searched and ordered by (the model's order is
+			// "code, placeholder_code"), through the stored one.
+			StoredAs: map[string]string{"code": "code_store", "placeholder_code": "code_store"},
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"code": func(ctx context.Context, env *models.Env, recs []models.Record) error {
