@@ -32,6 +32,7 @@ var declarations embed.FS
 var behaviours = map[string]func() *models.Behaviour{
 	"res.partner":                   partnerBehaviour,
 	"res.partner.category":          categoryBehaviour,
+	"res.company":                   companyBehaviour,
 	"res.users":                     usersBehaviour,
 	"res.groups":                    groupsBehaviour,
 	"res.country":                   countryBehaviour,

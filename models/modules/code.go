@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/modules/account"
 	"github.com/godoo/godoo/models/modules/sale"
 )
 
@@ -32,7 +33,8 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install, upgrade: sale.Upgrade},
+	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
+	"sale":    {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install, upgrade: sale.Upgrade},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency
