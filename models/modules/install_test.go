@@ -73,3 +73,22 @@ func TestKnownToInstall(t *testing.T) {
 		t.Errorf("%d modules, want all %d: %v", len(got), len(c), got)
 	}
 }
+
+// TestListed: the Odoo modules godoo lists without carrying them are
+// read, none of them is one godoo carries, and crm and stock are
+// applications, as Odoo's manifests say.
+func TestListed(t *testing.T) {
+	c := Known()
+	apps := map[string]bool{}
+	for _, m := range Listed() {
+		if c[m.Name] != nil || builtin[m.Name] {
+			t.Errorf("%s is listed and carried", m.Name)
+		}
+		apps[m.Name] = m.Application && !m.AutoInstall
+	}
+	for _, n := range []string{"crm", "stock"} {
+		if !apps[n] {
+			t.Errorf("%s is not listed as an application", n)
+		}
+	}
+}
