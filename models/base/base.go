@@ -52,6 +52,7 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.module.module":              moduleBehaviour,
 	"ir.module.module.dependency":   moduleDependencyBehaviour,
 	"ir.sequence":                   sequenceBehaviour,
+	"ir.cron":                       cronBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and
