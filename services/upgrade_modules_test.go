@@ -73,3 +73,43 @@ func TestSaleSequenceUpgrade(t *testing.T) {
 		}
 	})
 }
+
+// TestSaleAmountsUpgrade checks, on both stores, that the orders and
+// lines of a database made before godoo stored their amounts (the columns
+// empty, as EnsureSchema adds them) get them when a process opens it.
+func TestSaleAmountsUpgrade(t *testing.T) {
+	eachStore(t, func(t *testing.T, s models.Store) {
+		ctx := context.Background()
+		set, name := moduleDB(t, s, "saleamounts", "sale")
+		call := adminCaller(t, set, name, testAdminPassword)
+		partner := call("res.partner", "create", map[string]any{"name": "buyer"})
+		tmpl := call("product.template", "create", map[string]any{"name": "thing"})
+		product := call("product.product", "search", []any{[]any{"product_tmpl_id", "=", tmpl}}).([]int64)[0]
+		order := call("sale.order", "create", map[string]any{"partner_id": partner, "order_line": []any{
+			[]any{0, 0, map[string]any{"product_id": product, "product_uom_qty": 3, "price_unit": 10.0, "discount": 10.0}},
+			[]any{0, 0, map[string]any{"product_id": product, "product_uom_qty": 2, "price_unit": 5.5}},
+		}}).(int64)
+		db, err := set.core.open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"UPDATE sale_order SET amount_untaxed = NULL, amount_tax = NULL, amount_total = NULL",
+			"UPDATE sale_order_line SET price_subtotal = NULL, price_tax = NULL, price_total = NULL, price_reduce_taxexcl = NULL, price_reduce_taxinc = NULL",
+		} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		later := newTestSet(s)
+		recs := adminCaller(t, later, name, testAdminPassword)("sale.order", "read", []any{order}, []any{"amount_untaxed", "amount_total"}).(*models.Table).Records()
+		if r := recs[0]; r["amount_untaxed"] != 38.0 || r["amount_total"] != 38.0 {
+			t.Errorf("the old order's amounts after the upgrade: %v", r)
+		}
+		lines := adminCaller(t, later, name, testAdminPassword)("sale.order.line", "search_read", []any{[]any{"order_id", "=", order}},
+			[]any{"price_subtotal"}, 0, 0, "id").(*models.Table).Records()
+		if len(lines) != 2 || lines[0]["price_subtotal"] != 27.0 || lines[1]["price_subtotal"] != 11.0 {
+			t.Errorf("the old lines' subtotals after the upgrade: %v", lines)
+		}
+	})
+}

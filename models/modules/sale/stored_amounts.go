@@ -133,14 +133,19 @@ func nonZero(ids []int64) []int64 {
 }
 
 // storeMissingAmounts fills the stored amounts of the lines and orders
-// of a database made before godoo stored them (their columns empty).
+// of a database made before godoo stored them (their columns empty). A
+// line whose taxes godoo does not compute (a group of taxes, which such a
+// database could hold) is left empty rather than keep the database from
+// opening; its order sums the others.
 func storeMissingAmounts(ctx context.Context, env *models.Env) error {
 	lines, err := env.Int64s(ctx, "SELECT id FROM sale_order_line WHERE price_subtotal IS NULL")
 	if err != nil {
 		return err
 	}
-	if err := storeLineAmounts(ctx, env, lines); err != nil {
-		return err
+	for _, id := range lines {
+		if err := storeLineAmounts(ctx, env, []int64{id}); err != nil && models.KindOf(err) != models.KindUser {
+			return err
+		}
 	}
 	orders, err := env.Int64s(ctx, "SELECT id FROM sale_order WHERE amount_total IS NULL")
 	if err != nil {
