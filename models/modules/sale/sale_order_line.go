@@ -26,6 +26,9 @@ func lineBehaviour() *models.Behaviour {
 // stored related fields: state, currency, company, customer, salesman)
 // and from its product (description, unit, price) when not given.
 func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if err := trackOrders(ctx, env, nil, toID(vals["order_id"])); err != nil {
+		return err
+	}
 	if order := toID(vals["order_id"]); order != 0 {
 		var state sql.NullString
 		var currency, company, partner, user sql.NullInt64
@@ -96,6 +99,9 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 // apply. The lines then take the order's values (lineAfterWrite, or the
 // order's hook).
 func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if err := trackOrders(ctx, env, ids, toID(vals["order_id"])); err != nil {
+		return err
+	}
 	if _, moving := vals["order_id"]; moving {
 		// The orders the lines leave add them up no more.
 		left, err := linesOrders(ctx, env, ids)
@@ -159,8 +165,11 @@ func lineAfterCreate(ctx context.Context, env *models.Env, id int64, _ map[strin
 }
 
 // lineBeforeUnlink takes the lines about to be deleted out of their
-// orders' amounts.
+// orders' amounts, once the chatter keeps the orders' tracked values.
 func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
+	if err := trackOrders(ctx, env, ids, 0); err != nil {
+		return err
+	}
 	orders, err := linesOrders(ctx, env, ids)
 	if err != nil {
 		return err
