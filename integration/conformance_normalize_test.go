@@ -49,10 +49,12 @@ var topLevelIDs = map[string]bool{"search": true, "search_fetch": true, "exists"
 	"copy": true, "name_search": true, "name_create": true, "login": true, "authenticate": true,
 	"message_post": true}
 
-// outsideKeys name records wherever they appear, model known or not.
+// outsideKeys name records wherever they appear, model known or not (the
+// currencies of a sales order's tax_totals, a binary field's dict).
 var outsideKeys = map[string]string{"uid": "res.users", "user_id": "res.users", "create_uid": "res.users",
 	"write_uid": "res.users", "partner_id": "res.partner", "commercial_partner_id": "res.partner",
-	"company_id": "res.company", "current_company": "res.company"}
+	"company_id": "res.company", "current_company": "res.company", "currency_id": "res.currency",
+	"company_currency_id": "res.currency"}
 
 // result normalises a method's result; model is the case's model and
 // method the model method (or RPC method) the request called.

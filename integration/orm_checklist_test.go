@@ -72,11 +72,12 @@ func testConstraintMessages(t *testing.T, e *env, c caller) {
 	_, f = e.kw(t, c, "res.partner", "unlink", []any{[]any{company["partner_id"].([]any)[0]}}, nil)
 	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", fk+"Model: Companies (res.company)\nConstraint: res_company_partner_id_fkey\n")
 
-	// A required field left empty.
-	_, f = e.kw(t, c, "res.company", "create", []any{map[string]any{"name": "No partner"}}, nil)
+	// A required field left empty (a company without a partner gets one,
+	// as in Odoo; a tag has no name but the one given).
+	_, f = e.kw(t, c, "res.partner.category", "create", []any{map[string]any{"color": int64(2)}}, nil)
 	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"+
 		"- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"+
-		"Model: Companies (res.company)\nField: Partner (partner_id)\n")
+		"Model: Partner Tags (res.partner.category)\nField: Name (name)\n")
 	// A unique constraint with its declared message.
 	_, f = e.kw(t, c, "res.users", "create", []any{map[string]any{"login": "admin", "name": "Second admin"}}, nil)
 	wantExact(t, c, f, 2, "odoo.exceptions.ValidationError", "The operation cannot be completed: You can not have two users with the same login!")

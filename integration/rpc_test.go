@@ -191,8 +191,8 @@ func testFaults(t *testing.T, e *env, c caller) {
 	wantFault(t, c, f, 2, "The operation cannot be completed: You can not have two users with the same login!")
 	_, f = e.kw(t, c, "res.partner", "unlink", []any{[]any{int64(1)}}, nil)
 	wantFault(t, c, f, 2, "another model requires the record being deleted. If possible, archive it instead.")
-	_, f = e.kw(t, c, "res.company", "create", []any{map[string]any{"name": "No partner"}}, nil)
-	wantFault(t, c, f, 2, "Field: Partner (partner_id)")
+	_, f = e.kw(t, c, "res.partner.category", "create", []any{map[string]any{"color": int64(3)}}, nil)
+	wantFault(t, c, f, 2, "Field: Name (name)")
 	_, f = e.kw(t, c, "res.partner", "write", []any{[]any{int64(99999)}, map[string]any{"name": "x"}}, nil)
 	wantFault(t, c, f, 2, "Record does not exist or has been deleted.")
 

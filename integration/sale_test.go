@@ -38,11 +38,8 @@ var saleSkipped = map[string]bool{"sale.order.read.attachment_count": true}
 
 // saleUnowned are the values of the sale cases that other modules'
 // behaviour or data give, by case and field, which TestSaleOrderFlow
-// leaves to the full replay (TestModulesFlowsOdoo18): the sales team
-// (sales_team's data).
-var saleUnowned = map[string][]string{
-	"sale.order.read": {"team_id"},
-}
+// leaves to the full replay (TestModulesFlowsOdoo18): none today.
+var saleUnowned = map[string][]string{}
 
 // saleUnnamed are the many2one values of the sale cases whose ids are
 // compared but not their names, which other modules give: products'
@@ -130,6 +127,8 @@ func TestSaleOrderFlow(t *testing.T) {
 		t.Run("salesman", func(t *testing.T) { saleSalesman(t, e, c, syms) })
 		t.Run("line copies", func(t *testing.T) { saleLineCopies(t, e, c, syms) })
 		t.Run("company", func(t *testing.T) { saleCompany(t, e, c, syms) })
+		t.Run("defaults", func(t *testing.T) { saleDefaults(t, e, c, syms) })
+		t.Run("stored amounts", func(t *testing.T) { saleStoredAmounts(t, e, c, syms) })
 	})
 }
 
@@ -185,11 +184,9 @@ func saleTaxes(t *testing.T, e *env, c caller, s *symbols) {
 	// clear error rather than counted as nothing.
 	grouped := e.mustKw(t, c, "account.tax", "create", []any{map[string]any{"name": "Group", "type_tax_use": "sale", "amount_type": "group", "sequence": int64(2), "amount": 0.0,
 		"company_id": company, "country_id": country, "tax_group_id": group, "children_tax_ids": []any{[]any{6, 0, []any{excluded}}}}}, nil)
-	line := e.mustKw(t, c, "sale.order.line", "create", []any{map[string]any{"order_id": so, "product_id": s.ids["@prod_s"],
-		"tax_id": []any{[]any{6, 0, []any{grouped}}}}}, nil)
-	if got, f := e.kw(t, c, "sale.order.line", "read", []any{[]any{line}, []any{"price_tax"}}, nil); f == nil || f.Code != 2 ||
-		!strings.Contains(f.String, "does not compute") {
-		t.Errorf("reading a line with a group of taxes: %v %+v", got, f)
+	if got, f := e.kw(t, c, "sale.order.line", "create", []any{map[string]any{"order_id": so, "product_id": s.ids["@prod_s"],
+		"tax_id": []any{[]any{6, 0, []any{grouped}}}}}, nil); f == nil || f.Code != 2 || !strings.Contains(f.String, "does not compute") {
+		t.Errorf("a line with a group of taxes: %v %+v", got, f)
 	}
 	// The order's tracking leaves the amounts it cannot compute aside:
 	// the order may still be changed.
@@ -512,13 +509,30 @@ func saleLineCopies(t *testing.T, e *env, c caller, s *symbols) {
 	}
 }
 
-// saleCompany: a new order's company is the call's (Odoo's env.company):
-// the first of the context's allowed companies, else the user's.
+// saleCompany: a company is created with a name alone where account is
+// installed (its required fields have Odoo's defaults, which the company
+// there before gets at install too; its partner is made from its
+// values); a new order's company is the
+// call's (Odoo's env.company): the first of the context's allowed
+// companies, else the user's.
 func saleCompany(t *testing.T, e *env, c caller, s *symbols) {
 	main := s.ref(t, "@base.main_company")
-	partner := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "Sale Company B", "is_company": true}}, nil)
-	other := e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Sale Company B", "partner_id": partner,
-		"fiscalyear_last_day": 31, "fiscalyear_last_month": "12", "account_opening_date": "2024-01-01", "account_price_include": "tax_excluded"}}, nil).(int64)
+	// account's required fields have Odoo's defaults and the partner is
+	// made from the company's values: a name will do.
+	other := e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": "Sale Company B", "email": "b@godoo.example"}}, nil).(int64)
+	cp := e.mustKw(t, c, "res.company", "read", []any{[]any{other}, []any{"partner_id"}}, nil).([]any)[0].(map[string]any)["partner_id"].([]any)
+	p := e.mustKw(t, c, "res.partner", "read", []any{[]any{cp[0]}, []any{"name", "is_company", "email"}}, nil).([]any)[0].(map[string]any)
+	if p["name"] != "Sale Company B" || p["is_company"] != true || p["email"] != "b@godoo.example" {
+		t.Errorf("the new company's partner: %v", p)
+	}
+	for _, id := range []int64{main, other} {
+		got := e.mustKw(t, c, "res.company", "read", []any{[]any{id}, []any{"fiscalyear_last_day", "fiscalyear_last_month",
+			"account_opening_date", "account_price_include"}}, nil).([]any)[0].(map[string]any)
+		if got["fiscalyear_last_day"] != int64(31) || got["fiscalyear_last_month"] != "12" ||
+			got["account_opening_date"] != fmt.Sprintf("%d-01-01", s.today.Year()) || got["account_price_include"] != "tax_excluded" {
+			t.Errorf("company %d's accounting defaults: %v", id, got)
+		}
+	}
 	e.mustKw(t, c, "res.users", "write", []any{[]any{s.ref(t, "@base.user_admin")},
 		map[string]any{"company_ids": []any{[]any{4, other}}}}, nil)
 	for _, tc := range []struct {

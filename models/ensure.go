@@ -43,10 +43,8 @@ func EnsureSchema(ctx context.Context, db *bun.DB, dialect string, r *Registry) 
 // that a module's tables and columns are created with its records or
 // not at all (both stores roll DDL back).
 func EnsureSchemaIn(ctx context.Context, tx bun.Tx, dialect string, r *Registry) ([]string, error) {
-	if dialect == "pg" {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(727272)"); err != nil {
-			return nil, err
-		}
+	if err := lockSchema(ctx, tx, dialect); err != nil {
+		return nil, err
 	}
 	live, err := inspect(ctx, tx, dialect)
 	if err != nil {

@@ -157,19 +157,24 @@ func (c *core) catalogue() modules.Catalogue {
 }
 
 // available are the ir.module.module rows of the modules a new database
-// lists uninstalled.
+// lists uninstalled: godoo's, the configuration's (a modules path), and
+// Odoo's applications godoo does not carry (modules.Listed), unless the
+// configuration has a module of that name.
 func (c *core) available() []base.ModuleInfo {
-	return append(slices.Clone(modules.Available()), c.cfg.Modules.Infos()...)
+	out := append(slices.Clone(modules.Available()), c.cfg.Modules.Infos()...)
+	for _, m := range modules.Listed() {
+		if c.cfg.Modules[m.Name] == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // listModules lists in an existing database's ir.module.module the
-// modules of the configuration it does not list yet (a modules path given
-// after the database was made). A database being created is left to
-// base.Install.
+// modules it does not list yet: those of a modules path given after the
+// database was made, and those godoo lists since. A database being
+// created is left to base.Install.
 func (c *core) listModules(ctx context.Context, db *bun.DB) error {
-	if len(c.cfg.Modules) == 0 {
-		return nil
-	}
 	exists, err := models.TableExists(ctx, db, db.Dialect().Name().String(), "ir_module_module")
 	if err != nil || !exists {
 		return err
@@ -179,7 +184,7 @@ func (c *core) listModules(ctx context.Context, db *bun.DB) error {
 		return err
 	}
 	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, base.AddAvailable(ctx, env, c.cfg.Modules.Infos())
+		return nil, base.AddAvailable(ctx, env, c.available())
 	})
 	return err
 }

@@ -321,6 +321,13 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	if ensured, err = models.EnsureSchema(ctx, db, c.store.Dialect(), reg); err != nil {
 		return nil, nil, err
 	}
+	// Links kept in the tables of an older layout of the modules'
+	// many2many fields move to the tables the fields name now.
+	moved, err := models.MoveLinkTables(ctx, db, c.store.Dialect(), reg, modules.LinkMoves())
+	if err != nil {
+		return nil, nil, err
+	}
+	ensured = append(ensured, moved...)
 	// Rows made before godoo kept parent_path (or before the column
 	// existed) get theirs, so that searches on it find them.
 	// Custom html fields made before godoo sanitized them are sanitized

@@ -41,6 +41,21 @@ func testStores() []testStore {
 	return stores
 }
 
+// eachStore runs fn on each of testStores, as a subtest named after its
+// store.
+func eachStore(t *testing.T, fn func(t *testing.T, s models.Store)) {
+	for _, st := range testStores() {
+		t.Run(st.name, func(t *testing.T) { fn(t, st.open(t)) })
+	}
+}
+
+// newTestSet is a process's services on s, hashing with few rounds.
+func newTestSet(s models.Store) *Set {
+	set := NewSet(s, Config{})
+	set.core.auth.Rounds = 1000
+	return set
+}
+
 // testAdminPassword is the administrator's password of createTestDB's
 // databases.
 const testAdminPassword = "x-admin-1"
@@ -50,12 +65,21 @@ const testAdminPassword = "x-admin-1"
 func createTestDB(t *testing.T, s models.Store, prefix string) (*Set, string) {
 	t.Helper()
 	name := fmt.Sprintf("%s%d", prefix, time.Now().UnixNano())
-	set := NewSet(s, Config{})
-	set.core.auth.Rounds = 1000
+	set := newTestSet(s)
 	if err := set.Database.Create(context.Background(), name, CreateOptions{AdminPassword: testAdminPassword}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Drop(context.Background(), name) })
+	return set, name
+}
+
+// moduleDB is createTestDB's database with names installed.
+func moduleDB(t *testing.T, s models.Store, prefix string, names ...string) (*Set, string) {
+	t.Helper()
+	set, name := createTestDB(t, s, prefix)
+	if err := set.Database.InstallModules(context.Background(), name, names); err != nil {
+		t.Fatal(err)
+	}
 	return set, name
 }
 

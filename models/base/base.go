@@ -32,6 +32,7 @@ var declarations embed.FS
 var behaviours = map[string]func() *models.Behaviour{
 	"res.partner":                   partnerBehaviour,
 	"res.partner.category":          categoryBehaviour,
+	"res.company":                   companyBehaviour,
 	"res.users":                     usersBehaviour,
 	"res.groups":                    groupsBehaviour,
 	"res.country":                   countryBehaviour,
@@ -51,8 +52,8 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.module.module":              moduleBehaviour,
 	"ir.module.module.dependency":   moduleDependencyBehaviour,
 	"ir.sequence":                   sequenceBehaviour,
-	"res.company":                   companyBehaviour,
 	"res.lang":                      langBehaviour,
+	"ir.cron":                       cronBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and

@@ -16,7 +16,7 @@ var installedModules = []struct {
 	depends                           []string
 	autoInstall                       bool
 }{
-	{"base", "Base", "", "18.0.1.3", nil, false},
+	{"base", "Base", "", "18.0.1.3", nil, true},
 	{"web", "Web", "", "18.0.1.0", []string{"base"}, true},
 }
 

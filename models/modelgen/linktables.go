@@ -31,6 +31,8 @@ var odooLinkTables = map[string][3]string{
 	"sale.order transaction_ids":                         {"sale_order_transaction_rel", "sale_order_id", "transaction_id"},
 	"sale.order tag_ids":                                 {"sale_order_tag_rel", "order_id", "tag_id"},
 	"payment.transaction invoice_ids":                    {"account_invoice_transaction_rel", "transaction_id", "invoice_id"},
+	"account.move transaction_ids":                       {"account_invoice_transaction_rel", "invoice_id", "transaction_id"},
+	"account.move.line sale_line_ids":                    {"sale_order_line_invoice_rel", "invoice_line_id", "order_line_id"},
 	"payment.transaction sale_order_ids":                 {"sale_order_transaction_rel", "transaction_id", "sale_order_id"},
 }
 

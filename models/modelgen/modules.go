@@ -69,6 +69,10 @@ type pack struct {
 	groups   []map[string]any
 	access   []map[string]any
 	rules    []map[string]any
+	// modelRefs are the models the module touches, which Odoo gives an
+	// external id <module>.model_<model> each ("new" for a model base
+	// does not have).
+	modelRefs []map[string]any
 }
 
 // moduleGraph orders the recorded modules so that each comes after what
@@ -242,6 +246,17 @@ func generateModules(recording, baseDir, out string) error {
 		decls[rm.Model] = d
 		owner[rm.Model] = g.earliest(splitModules(rm.Modules))
 		newModels = append(newModels, rm.Model)
+	}
+	for _, rm := range recorded {
+		for _, mod := range splitModules(rm.Modules) {
+			if p := packs[mod]; p != nil {
+				ref := map[string]any{"model": rm.Model}
+				if !rm.InBase {
+					ref["new"] = true
+				}
+				p.modelRefs = append(p.modelRefs, ref)
+			}
+		}
 	}
 	sort.Strings(newModels)
 	if err := concreteModels(model, decls, newModels); err != nil {
@@ -704,7 +719,8 @@ func (p *pack) write(dir string) error {
 			}
 		}
 	}
-	for name, rows := range map[string][]map[string]any{"groups.json": p.groups, "access.json": p.access, "rules.json": p.rules} {
+	for name, rows := range map[string][]map[string]any{"groups.json": p.groups, "access.json": p.access, "rules.json": p.rules,
+		"models.json": p.modelRefs} {
 		if len(rows) == 0 {
 			continue
 		}

@@ -128,6 +128,11 @@ var reports = map[string]struct {
 	"report_ir_model_overview":  {"ir.model", "base.report_irmodeloverview", nil},
 }
 
+// cronPriorities are the priorities of base's scheduled actions, which
+// the recording's external ids do not tell (the modules recording's
+// ir.cron reads do); the others have Odoo's default, 5.
+var cronPriorities = map[string]int{"autovacuum_job": 3, "ir_cron_res_users_deletion": 8}
+
 type baseXMLID struct {
 	XMLID      string `json:"xmlid"`
 	Model      string `json:"model"`
@@ -293,6 +298,9 @@ func (g *uiGen) row(x baseXMLID, transient map[string]bool) (base.DataRecord, er
 	case "ir.cron":
 		v["ir_actions_server_id"], v["cron_name"] = x.XMLID+"_ir_actions_server", x.NaturalKey
 		v["user_id"], v["active"], v["interval_number"], v["interval_type"], v["priority"] = "base.user_root", true, 1, "days", 5
+		if p, ok := cronPriorities[strings.TrimPrefix(x.XMLID, "base.")]; ok {
+			v["priority"] = p
+		}
 	}
 	return row, nil
 }

@@ -44,6 +44,16 @@ type Module struct {
 	// generated folders): Odoo's data files' records that scripts rely
 	// on (units of measure, subtypes, categories), in creation order.
 	Records []Record
+	// ModelRefs are the models the module touches (data/models.json),
+	// each of which Odoo gives an external id <module>.model_<model>.
+	ModelRefs []ModelRef
+}
+
+// ModelRef is a model a module touches. New is a model base does not
+// have: its ir.model record has no external id of base's in Odoo.
+type ModelRef struct {
+	Model string `json:"model"`
+	New   bool   `json:"new"`
 }
 
 // Record is a data record a module creates, with its external id. A
@@ -128,7 +138,8 @@ func loadModule(fsys fs.FS, dir string) (*Module, error) {
 	for _, f := range []struct {
 		name string
 		into any
-	}{{"data/groups.json", &m.Groups}, {"data/access.json", &m.Access}, {"data/rules.json", &m.Rules}, {"records.json", &m.Records}} {
+	}{{"data/groups.json", &m.Groups}, {"data/access.json", &m.Access}, {"data/rules.json", &m.Rules}, {"data/models.json", &m.ModelRefs},
+		{"records.json", &m.Records}} {
 		if err := readJSON(fsys, path.Join(dir, f.name), f.into); err != nil && !isNotExist(err) {
 			return nil, err
 		}

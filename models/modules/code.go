@@ -37,7 +37,7 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"account": {behaviours: account.Behaviours(), install: account.Chart, upgrade: account.Chart},
+	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
 	"mail":    {tracking: mail.Tracking()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
 		install: sale.Install, upgrade: sale.Upgrade},

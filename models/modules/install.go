@@ -104,6 +104,7 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 		d.groups(m)
 		d.access(m)
 		d.rules(m)
+		d.modelXMLIDs(m)
 		d.records(m)
 		d.markInstalled(m)
 		if fn := codes[n].install; fn != nil && d.err == nil {
@@ -289,6 +290,39 @@ func (d *dataInstaller) markInstalled(m *Module) {
 	id := d.create("ir.module.module", "base.module_"+m.Name, vals)
 	for _, dep := range m.Depends {
 		d.create("ir.module.module.dependency", "", map[string]any{"module_id": id, "name": dep, "auto_install_required": m.AutoInstall})
+	}
+}
+
+// modelXMLIDs gives the ir.model records of the models m touches the
+// external ids Odoo gives them, <module>.model_<model>: a model base does
+// not have takes the one base.SyncModels made (under base) as the first
+// module's, the others get one of their own.
+func (d *dataInstaller) modelXMLIDs(m *Module) {
+	for _, ref := range m.ModelRefs {
+		id := d.modelID(ref.Model)
+		if id == 0 || d.err != nil {
+			continue
+		}
+		name := "model_" + strings.ReplaceAll(ref.Model, ".", "_")
+		if have := d.ref(m.Name + "." + name); have != 0 || d.err != nil {
+			continue
+		}
+		if ref.New {
+			res, err := d.env.Exec(d.ctx, "UPDATE ir_model_data SET module = ? WHERE module = ? AND name = ? AND model = ?",
+				m.Name, "base", name, "ir.model")
+			if err != nil {
+				d.err = err
+				return
+			}
+			if n, err := res.RowsAffected(); err != nil || n > 0 {
+				d.err = err
+				continue
+			}
+		}
+		if _, err := d.env.Create(d.ctx, d.env.Registry.Model("ir.model.data"),
+			map[string]any{"module": m.Name, "name": name, "model": "ir.model", "res_id": id, "noupdate": false}); err != nil {
+			d.err = fmt.Errorf("external id %s.%s: %w", m.Name, name, err)
+		}
 	}
 }
 

@@ -62,7 +62,8 @@ func TestToInstall(t *testing.T) {
 }
 
 // TestKnownToInstall: installing contacts and sale_management brings the
-// 51 modules Odoo installed with them beside base and web.
+// 51 modules Odoo installed with them beside base and web, in Odoo's
+// order.
 func TestKnownToInstall(t *testing.T) {
 	c := Known()
 	got, err := c.ToInstall(nil, []string{"contacts", "sale_management"})
@@ -71,5 +72,30 @@ func TestKnownToInstall(t *testing.T) {
 	}
 	if len(got) != len(c) {
 		t.Errorf("%d modules, want all %d: %v", len(got), len(c), got)
+	}
+	// Odoo's loading order, by depth then name, in which the modules'
+	// scheduled actions were made in the recording.
+	want := []string{"mail", "auth_signup", "partner_autocomplete", "sms", "snailmail", "digest", "account", "sale_async_emails", "sale_pdf_quote_builder"}
+	if order := slices.DeleteFunc(slices.Clone(got), func(n string) bool { return !slices.Contains(want, n) }); !slices.Equal(order, want) {
+		t.Errorf("installed in the order %v, want %v", order, want)
+	}
+}
+
+// TestListed: the Odoo modules godoo lists without carrying them are
+// read, none of them is one godoo carries, and crm and stock are
+// applications, as Odoo's manifests say.
+func TestListed(t *testing.T) {
+	c := Known()
+	apps := map[string]bool{}
+	for _, m := range Listed() {
+		if c[m.Name] != nil || builtin[m.Name] {
+			t.Errorf("%s is listed and carried", m.Name)
+		}
+		apps[m.Name] = m.Application && !m.AutoInstall
+	}
+	for _, n := range []string{"crm", "stock"} {
+		if !apps[n] {
+			t.Errorf("%s is not listed as an application", n)
+		}
 	}
 }

@@ -27,6 +27,8 @@ func TestLinkTables(t *testing.T) {
 		{"mail.activity.type", "previous_type_ids", "mail_activity_rel", "recommended_id", "activity_id"},
 		{"account.tax", "children_tax_ids", "account_tax_filiation_rel", "parent_tax", "child_tax"},
 		{"account.report", "section_report_ids", "account_report_section_rel", "main_report_id", "sub_report_id"},
+		{"account.move", "transaction_ids", "account_invoice_transaction_rel", "invoice_id", "transaction_id"},
+		{"account.move.line", "sale_line_ids", "sale_order_line_invoice_rel", "invoice_line_id", "order_line_id"},
 	}
 	cat := Known()
 	r := models.NewRegistry()

@@ -3,6 +3,7 @@ package modules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
@@ -86,8 +87,9 @@ func layFields(fields, over []models.FieldDeclaration) []models.FieldDeclaration
 	return out
 }
 
-// Order is names (installed modules, base and web aside) in dependency
-// order: every module after those it depends on. A module that is not in
+// Order is names (installed modules, base and web aside) in Odoo's
+// loading order: by depth (every module after those it depends on),
+// then by name. A module that is not in
 // the catalogue, or that needs one not among names, is an error.
 func (c Catalogue) Order(names []string) ([]string, error) {
 	set := map[string]bool{}
@@ -131,6 +133,20 @@ func (c Catalogue) Order(names []string) ([]string, error) {
 			return nil, err
 		}
 	}
+	// Odoo loads modules by depth, then by name: the records they make
+	// (scheduled actions, ...) come in its order.
+	depth := map[string]int{"base": 0, "web": 1}
+	for _, n := range order { // each after what it needs
+		for _, d := range c[n].Depends {
+			depth[n] = max(depth[n], depth[d]+1)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int {
+		if depth[a] != depth[b] {
+			return depth[a] - depth[b]
+		}
+		return strings.Compare(a, b)
+	})
 	return order, nil
 }
 

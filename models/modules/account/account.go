@@ -1,5 +1,7 @@
 // Package account is the Go behaviour of Odoo's account module that
-// scripts meet without touching accounting: an account's code and name,
+// scripts meet without touching accounting: a company's accounting
+// settings that Odoo requires have Odoo's defaults, so that a company is
+// created with a name alone, as in Odoo; an account's code and name,
 // and the receivable and payable accounts a partner takes from its
 // company's chart: the two accounts of generic_coa that Odoo's chart
 // gives the main company, with Odoo's external ids
@@ -19,6 +21,7 @@ func Behaviours() map[string]func() *models.Behaviour {
 	return map[string]func() *models.Behaviour{
 		"account.account": accountBehaviour,
 		"res.partner":     partnerBehaviour,
+		"res.company":     companyBehaviour,
 	}
 }
 
@@ -43,6 +46,17 @@ func chartAccount(ctx context.Context, env *models.Env, suffix string) (any, err
 var chart = []struct{ suffix, code, name, kind, field string }{
 	{"receivable", "121000", "Account Receivable", "asset_receivable", "property_account_receivable_id"},
 	{"payable", "211000", "Account Payable", "liability_payable", "property_account_payable_id"},
+}
+
+// Install is account's install, and its upgrade for a database where
+// account was installed before its install did all it does now: the
+// companies get the defaults of account's required settings, and the main
+// company its chart's accounts.
+func Install(ctx context.Context, env *models.Env) error {
+	if err := companySettings(ctx, env); err != nil {
+		return err
+	}
+	return Chart(ctx, env)
 }
 
 // Chart creates the accounts of chart the main company lacks, with their

@@ -25,34 +25,8 @@ func orderLines(ctx context.Context, env *models.Env, recs []models.Record) (map
 	return out, nil
 }
 
-// computeOrderAmounts fills orders' amounts: the sums of their lines',
-// rounded to the currency.
-func computeOrderAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(ctx, env, recs)
-	if err != nil {
-		return err
-	}
-	rounding, err := orderRounding(ctx, env, recs)
-	if err != nil {
-		return err
-	}
-	for _, r := range recs {
-		id, _ := r["id"].(int64)
-		var untaxed, taxes float64
-		for _, l := range byOrder[id] {
-			untaxed += l.subtotal
-			taxes += l.tax
-		}
-		rd := rounding[id]
-		r["amount_untaxed"], r["amount_tax"] = round(untaxed, rd), round(taxes, rd)
-		r["amount_total"] = round(untaxed+taxes, rd)
-	}
-	return nil
-}
-
 // orderRounding is the rounding of each order's currency.
-func orderRounding(ctx context.Context, env *models.Env, recs []models.Record) (map[int64]float64, error) {
-	ids := recordIDs(recs)
+func orderRounding(ctx context.Context, env *models.Env, ids []int64) (map[int64]float64, error) {
 	out := map[int64]float64{}
 	rows, err := env.Query(ctx, "SELECT o.id, COALESCE(c.rounding, 0.01) FROM sale_order o LEFT JOIN res_currency c ON c.id = o.currency_id WHERE o.id IN ("+
 		models.Placeholders(len(ids))+")", models.IDArgs(ids)...)

@@ -26,10 +26,11 @@ func TestComputesCarryTheCallsContext(t *testing.T) {
 	cancel()
 	recs := []models.Record{{"id": int64(1)}}
 	for name, fn := range map[string]func(context.Context, *models.Env, []models.Record) error{
-		"order amounts":        computeOrderAmounts,
 		"order invoice status": computeOrderInvoiceStatus,
-		"line amounts":         computeLineAmounts,
 		"product template":     computeProductTemplate,
+		"stored amounts": func(ctx context.Context, env *models.Env, _ []models.Record) error {
+			return storeAmounts(ctx, env, []int64{1})
+		},
 	} {
 		if err := fn(ctx, env, recs); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: %v, want the call's cancellation", name, err)

@@ -2,7 +2,7 @@
 // declarations of its folder cannot say. Orders take their name from the
 // sale.order sequence and move through Odoo's states (action_confirm,
 // action_cancel with its wizard, action_draft); order and line amounts
-// are computed when read, as Odoo computes them.
+// are computed as Odoo computes them and stored, as Odoo stores them.
 package sale
 
 import (
@@ -20,20 +20,18 @@ func Behaviours() map[string]func() *models.Behaviour {
 		"sale.order.line":  lineBehaviour,
 		"res.partner":      partnerBehaviour,
 		"product.template": templateBehaviour,
+		"res.company":      companyBehaviour,
 	}
 }
 
 // Computed names the computes of the fields Odoo computes that godoo
 // computes when they are read (they have no column), by model and field.
+// The amounts of orders and lines are stored instead, as Odoo's
+// (stored_amounts.go).
 func Computed() map[string]map[string]string {
 	return map[string]map[string]string{
-		"sale.order": {
-			"amount_untaxed": "_compute_amounts", "amount_tax": "_compute_amounts", "amount_total": "_compute_amounts",
-			"invoice_status": "_compute_invoice_status", "tax_totals": "_compute_tax_totals",
-		},
+		"sale.order": {"invoice_status": "_compute_invoice_status", "tax_totals": "_compute_tax_totals"},
 		"sale.order.line": {
-			"price_subtotal": "_compute_amount", "price_tax": "_compute_amount", "price_total": "_compute_amount",
-			"price_reduce_taxexcl": "_compute_amount", "price_reduce_taxinc": "_compute_amount",
 			"qty_to_invoice": "_compute_qty_to_invoice", "invoice_status": "_compute_invoice_status",
 			"product_template_id": "_compute_product_template_id",
 		},
@@ -49,10 +47,14 @@ func OnDelete() map[string]map[string]string {
 	}
 }
 
-// Install creates the module's records that its behaviour names: the
-// sequence orders are named by, the cancel wizard's form view and the
-// cancellation mail template its action opens with.
+// Install gives the companies there Odoo's sale settings, and creates
+// the module's records that its behaviour names: the sequence orders are
+// named by, the cancel wizard's form view and the cancellation mail
+// template its action opens with.
 func Install(ctx context.Context, env *models.Env) error {
+	if err := installCompanySettings(ctx, env); err != nil {
+		return err
+	}
 	records := []record{
 		orderSequence(),
 		{"ir.ui.view", "sale_order_cancel_view_form", map[string]any{"name": "sale.order.cancel.form", "model": "sale.order.cancel",
@@ -81,10 +83,15 @@ func orderSequence() record {
 		"padding": int64(5), "number_next": int64(1), "number_increment": int64(1), "implementation": "standard"}}
 }
 
-// Upgrade creates the sale.order sequence in a database where sale was
-// installed before its install created it (orders were named "New"
-// there), unless a sequence of that code exists, archived or not.
+// Upgrade fills the stored amounts of the orders and lines of a database
+// made before godoo stored them, and creates the sale.order sequence in a
+// database where sale was installed before its install created it
+// (orders were named "New" there), unless a sequence of that code
+// exists, archived or not.
 func Upgrade(ctx context.Context, env *models.Env) error {
+	if err := storeMissingAmounts(ctx, env); err != nil {
+		return err
+	}
 	var n int64
 	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM ir_sequence WHERE code = ?", "sale.order"); err != nil || n > 0 {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/godoo/godoo/models"
 )
@@ -13,21 +12,20 @@ import (
 // sequence, its state changes and what may not be deleted.
 func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, BeforeUnlink: orderBeforeUnlink, CopyData: orderCopyData,
-			AfterWrite: orderAfterWrite},
+		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, AfterCreate: orderAfterCreate, BeforeUnlink: orderBeforeUnlink,
+			CopyData: orderCopyData, AfterWrite: orderAfterWrite},
+		// Odoo's defaults, as its default_get gives them; what Odoo
+		// computes when the order is created (addresses, salesperson,
+		// team, validity) is orderBeforeCreate's.
 		Defaults: map[string]func(*models.Env) any{
-			"date_order":        func(env *models.Env) any { return env.NowText() },
-			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
-			"user_id":           func(env *models.Env) any { return env.UID },
-			"require_signature": func(*models.Env) any { return true },
-			"require_payment":   func(*models.Env) any { return false },
+			"date_order": func(env *models.Env) any { return env.NowText() },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
-			"_compute_amounts":        computeOrderAmounts,
 			"_compute_invoice_status": computeOrderInvoiceStatus,
 			"_compute_tax_totals":     computeTaxTotals,
 		},
 		Methods: []*models.Method{
+			{Name: "default_get", Class: "SaleOrder", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: orderDefaultGet},
 			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},
 			{Name: "action_cancel", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionCancel},
 			{Name: "action_draft", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionDraft},
@@ -38,9 +36,10 @@ func orderBehaviour() *models.Behaviour {
 
 // orderBeforeCreate names a new order from the sale.order sequence (when
 // it is Odoo's "New"), gives it the call's company (Odoo's env.company)
-// when vals has none, and fills what Odoo computes from the customer and
-// the company: the invoice and delivery addresses, the pricelist, the
-// currency.
+// when vals has none, and fills what Odoo computes from the customer, the
+// user and the company: the salesperson, the sales team, the validity,
+// the signature and payment asked for (orderCreateComputes), the invoice
+// and delivery addresses, the pricelist, the currency.
 func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if _, ok := vals["company_id"]; !ok {
 		company, err := env.Company(ctx)
@@ -57,6 +56,9 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 			return err
 		}
 		vals["name"] = next
+	}
+	if err := orderCreateComputes(ctx, env, vals); err != nil {
+		return err
 	}
 	if partner := toID(vals["partner_id"]); partner != 0 {
 		for field, kind := range map[string]string{"partner_invoice_id": "invoice", "partner_shipping_id": "delivery"} {
@@ -118,15 +120,31 @@ var orderRelated = map[string]string{"state": "state", "currency_id": "currency_
 	"order_partner_id": "partner_id", "salesman_id": "user_id"}
 
 // orderAfterWrite keeps the lines' copies of the order's fields in step
-// with the order: the personal and multi-company rules of the lines
-// filter on them.
+// with the order (the personal and multi-company rules of the lines
+// filter on them), and the stored amounts with a new currency (rounded
+// to it) or lines changed through order_line.
 func orderAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 	for _, of := range orderRelated {
 		if _, ok := vals[of]; ok {
-			return syncLines(ctx, env, "order_id", ids)
+			if err := syncLines(ctx, env, "order_id", ids); err != nil {
+				return err
+			}
+			break
 		}
 	}
+	if _, ok := vals["currency_id"]; ok {
+		return storeAmounts(ctx, env, ids)
+	}
+	if _, ok := vals["order_line"]; ok {
+		return storeOrderAmounts(ctx, env, ids, nil)
+	}
 	return nil
+}
+
+// orderAfterCreate stores a new order's amounts: nothing without lines,
+// its lines' sums with them.
+func orderAfterCreate(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+	return storeOrderAmounts(ctx, env, []int64{id}, nil)
 }
 
 // syncLines copies the order's fields into the lines whose column col

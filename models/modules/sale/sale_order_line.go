@@ -9,13 +9,12 @@ import (
 )
 
 // lineBehaviour is sale.order.line's: what a line takes from its order
-// and product when created, and its amounts, computed when read.
+// and product when created, and its amounts, stored with its order's.
 func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite,
-			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error { return trackOrders(ctx, env, ids, 0) }},
+		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, AfterCreate: lineAfterCreate, BeforeWrite: lineBeforeWrite,
+			AfterWrite: lineAfterWrite, BeforeUnlink: lineBeforeUnlink},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
-			"_compute_amount":              computeLineAmounts,
 			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
 			"_compute_invoice_status":      computeLineInvoiceStatus,
 			"_compute_product_template_id": computeProductTemplate,
@@ -94,7 +93,8 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 	return nil
 }
 
-// lineBeforeWrite writes the order's fields a line keeps a copy of
+// lineBeforeWrite takes lines moving to another order out of their
+// order's amounts, and writes the order's fields a line keeps a copy of
 // through to the order, as Odoo's related fields write to the record
 // they relate to: to the line's new order when order_id is given too,
 // else to the lines' orders, as the caller, so the order's access rules
@@ -103,6 +103,16 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 	if err := trackOrders(ctx, env, ids, toID(vals["order_id"])); err != nil {
 		return err
+	}
+	if _, moving := vals["order_id"]; moving {
+		// The orders the lines leave add them up no more.
+		left, err := linesOrders(ctx, env, ids)
+		if err != nil {
+			return err
+		}
+		if err := storeOrderAmounts(ctx, env, left, ids); err != nil {
+			return err
+		}
 	}
 	through := map[string]any{}
 	for lf, of := range orderRelated {
@@ -134,12 +144,52 @@ func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 }
 
 // lineAfterWrite gives lines moved to another order that order's values
-// of the fields they keep a copy of.
+// of the fields they keep a copy of, and stores the amounts of lines
+// whose quantity, price, discount, taxes, currency or order changed, with
+// their orders'.
 func lineAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 	if _, ok := vals["order_id"]; ok {
-		return syncLines(ctx, env, "id", ids)
+		if err := syncLines(ctx, env, "id", ids); err != nil {
+			return err
+		}
+	}
+	for _, f := range lineAmountFields {
+		if _, ok := vals[f]; ok {
+			return storeLinesWithOrders(ctx, env, ids)
+		}
 	}
 	return nil
+}
+
+// lineAfterCreate stores a new line's amounts and its order's.
+func lineAfterCreate(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+	return storeLinesWithOrders(ctx, env, []int64{id})
+}
+
+// lineBeforeUnlink takes the lines about to be deleted out of their
+// orders' amounts, once the chatter keeps the orders' tracked values.
+func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
+	if err := trackOrders(ctx, env, ids, 0); err != nil {
+		return err
+	}
+	orders, err := linesOrders(ctx, env, ids)
+	if err != nil {
+		return err
+	}
+	return storeOrderAmounts(ctx, env, orders, ids)
+}
+
+// storeLinesWithOrders stores the amounts of the lines ids and of their
+// orders.
+func storeLinesWithOrders(ctx context.Context, env *models.Env, ids []int64) error {
+	if err := storeLineAmounts(ctx, env, ids); err != nil {
+		return err
+	}
+	orders, err := linesOrders(ctx, env, ids)
+	if err != nil {
+		return err
+	}
+	return storeOrderAmounts(ctx, env, orders, nil)
 }
 
 func nullString(v sql.NullString) any {
@@ -370,17 +420,6 @@ func round(x, precision float64) float64 {
 	digits := math.Max(0, math.Ceil(-math.Log10(precision)))
 	p := math.Pow(10, digits)
 	return math.Round(r*p) / p
-}
-
-// computeLineAmounts fills the lines' amounts.
-func computeLineAmounts(ctx context.Context, env *models.Env, recs []models.Record) error {
-	return eachLine(ctx, env, recs, func(r models.Record, l *line) {
-		r["price_subtotal"], r["price_tax"], r["price_total"] = l.subtotal, l.tax, l.total
-		r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = 0.0, 0.0
-		if l.qty != 0 {
-			r["price_reduce_taxexcl"], r["price_reduce_taxinc"] = l.subtotal/l.qty, l.total/l.qty
-		}
-	})
 }
 
 // computeLineQtyToInvoice fills what is left to invoice of confirmed
