@@ -109,6 +109,11 @@ type FieldDeclaration struct {
 	Groups           string            `json:"groups"`
 	Copy             *bool             `json:"copy"`
 	WriteOnly        bool              `json:"write_only"`
+	// Tracking is Odoo's tracking attribute, which fields_get does not
+	// tell: a model with the chatter logs a change of the field in a
+	// message, its tracking values in this order (true is 100); 0 for a
+	// field not tracked.
+	Tracking int `json:"tracking"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -497,7 +502,7 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual, Tracking: fd.Tracking,
 		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy, SelectionRecords: fd.SelectionRecords,
 		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil

@@ -100,6 +100,10 @@ type Field struct {
 	Groups string
 	// NoCopy fields are left out of copy (Odoo's copy=False).
 	NoCopy bool
+	// Tracking orders the field's changes in the chatter's tracking
+	// messages (Odoo's tracking=); 0 for a field whose changes are not
+	// logged.
+	Tracking int
 
 	// Model is the name of the model the field belongs to, for Odoo's
 	// messages that name a field as "model.field".

@@ -457,6 +457,9 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		env.Files = files
 		env.InstallModules = c.moduleInstaller()
 		r, err := fn(ctx, env)
+		if err == nil {
+			err = env.Precommit(ctx)
+		}
 		collect = collect || env.FilesCollectable()
 		if err != nil {
 			return err

@@ -31,6 +31,7 @@ func orderBehaviour() *models.Behaviour {
 			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},
 			{Name: "action_cancel", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionCancel},
 			{Name: "action_draft", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionDraft},
+			{Name: "_track_subtype", Record: true, Op: models.OpRead, Class: "SaleOrder", Params: []string{"init_values"}, Fn: trackSubtype},
 		},
 	}
 }
@@ -217,10 +218,34 @@ func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []
 			return nil, models.UserErrorf("Some orders are not in a state requiring confirmation.")
 		}
 	}
+	if err := subscribeCustomers(ctx, env, m, ids); err != nil {
+		return nil, err
+	}
 	if err := env.Write(ctx, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
 		return nil, err
 	}
 	return true, nil
+}
+
+// subscribeCustomers makes each order's customer a follower of the
+// order, as Odoo's action_confirm does before it confirms.
+func subscribeCustomers(ctx context.Context, env *models.Env, m *models.Model, ids []int64) error {
+	subscribe := m.Methods["message_subscribe"]
+	if subscribe == nil {
+		return nil // a registry without the chatter
+	}
+	recs, err := env.Read(ctx, m, ids, []string{"partner_id"}, false)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if partner := toID(r["partner_id"]); partner != 0 {
+			if _, err := subscribe.Fn(ctx, env, m, []int64{r["id"].(int64)}, models.Args{"partner_ids": []any{partner}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // actionCancel cancels orders. A confirmed order answers the
