@@ -62,9 +62,15 @@ type Field struct {
 	// points at this model, RelOther at the comodel.
 	RelTable, RelCol, RelOther string
 
-	Required  bool
-	Readonly  bool
-	Selection [][2]string
+	Required bool
+	// NullColumn keeps a required field's column accepting NULL
+	// (FieldDeclaration.NullColumn).
+	NullColumn bool
+	// UnsizedColumn keeps a sized char field's column without a size
+	// (FieldDeclaration.UnsizedColumn).
+	UnsizedColumn bool
+	Readonly      bool
+	Selection     [][2]string
 	// SelectionRecords makes a selection's values those of records of
 	// another model, read when needed (Selection is then empty).
 	SelectionRecords *SelectionRecords

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/modules/account"
 	"github.com/godoo/godoo/models/modules/mail"
 	"github.com/godoo/godoo/models/modules/sale"
 )
@@ -36,7 +37,8 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"mail": {tracking: mail.Tracking()},
+	"account": {behaviours: account.Behaviours(), install: account.Chart, upgrade: account.Chart},
+	"mail":    {tracking: mail.Tracking()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
 		install: sale.Install, upgrade: sale.Upgrade},
 }
@@ -104,7 +106,7 @@ func Upgradable(installed []string) bool {
 
 // Upgrade runs, in env's transaction, the upgrade step of each module of
 // installed that has one: what the module's install creates now and an
-// older godoo's did not (the sale.order sequence).
+// older godoo's did not (the sale.order sequence, account's chart).
 func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
 	env = env.Sudo()
 	for _, n := range installed {

@@ -39,7 +39,8 @@ func orderBehaviour() *models.Behaviour {
 // orderBeforeCreate names a new order from the sale.order sequence (when
 // it is Odoo's "New"), gives it the call's company (Odoo's env.company)
 // when vals has none, and fills what Odoo computes from the customer and
-// the company: the invoice and delivery addresses, the currency.
+// the company: the invoice and delivery addresses, the pricelist, the
+// currency.
 func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if _, ok := vals["company_id"]; !ok {
 		company, err := env.Company(ctx)
@@ -67,6 +68,9 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 				vals[field] = addr
 			}
 		}
+	}
+	if err := orderPricelist(ctx, env, vals); err != nil {
+		return err
 	}
 	if toID(vals["currency_id"]) == 0 {
 		var cur int64

@@ -81,7 +81,9 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 		vals["product_uom"] = uom.Int64
 	}
 	if _, ok := vals["price_unit"]; !ok {
-		vals["price_unit"] = price.Float64
+		if vals["price_unit"], err = pricelistPrice(ctx, env, toID(vals["order_id"]), product, vals, price.Float64); err != nil {
+			return err
+		}
 	}
 	if _, ok := vals["customer_lead"]; !ok {
 		vals["customer_lead"] = 0.0
