@@ -61,8 +61,8 @@ func NewKey() (clear, index, hash string, err error) {
 	}
 	index = hex.EncodeToString(id[:])
 	body := KeyPrefix + index + "_" + encodeBase62(secret[:], secretLen)
-	sum := crc32.ChecksumIEEE([]byte(body))
-	clear = body + encodeBase62(big.NewInt(int64(sum)).Bytes(), checksumLen)
+	sum := keyChecksum(body)
+	clear = body + string(sum[:])
 	return clear, index, HashKey(clear), nil
 }
 
@@ -77,15 +77,13 @@ func ParseKey(s string) (ParsedKey, bool) {
 		if !isLowerHex(index) {
 			return ParsedKey{}, false
 		}
-		body := s[:keyLen-checksumLen]
-		for _, c := range s[len(KeyPrefix)+keyIDLen+1:] {
-			if !strings.ContainsRune(base62, c) {
+		for i := len(KeyPrefix) + keyIDLen + 1; i < len(s); i++ {
+			if !isBase62(s[i]) {
 				return ParsedKey{}, false
 			}
 		}
-		sum := crc32.ChecksumIEEE([]byte(body))
-		want := encodeBase62(big.NewInt(int64(sum)).Bytes(), checksumLen)
-		if subtle.ConstantTimeCompare([]byte(want), []byte(s[keyLen-checksumLen:])) != 1 {
+		want := keyChecksum(s[:keyLen-checksumLen])
+		if subtle.ConstantTimeCompare(want[:], []byte(s[keyLen-checksumLen:])) != 1 {
 			return ParsedKey{Malformed: true}, true
 		}
 		return ParsedKey{Index: index, Key: s}, true
@@ -129,6 +127,25 @@ func isLowerHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// keyChecksum is the checksum of a key's body: its CRC-32 in checksumLen
+// base62 digits, big-endian, as encodeBase62 renders the sum's bytes. It
+// is computed on every call that presents a key, so it works on a uint32
+// and arrays, without big.Int's allocations.
+func keyChecksum(body string) [checksumLen]byte {
+	sum := crc32.Update(0, crc32.IEEETable, []byte(body))
+	var out [checksumLen]byte
+	for i := checksumLen - 1; i >= 0; i-- {
+		out[i] = base62[sum%62]
+		sum /= 62
+	}
+	return out
+}
+
+// isBase62 reports whether c is a digit of base62.
+func isBase62(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
 // encodeBase62 renders b as a big-endian number in exactly n base62 digits.

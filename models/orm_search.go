@@ -111,7 +111,7 @@ func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (
 	}
 	// As Odoo, the whole specification is checked for its form first (a
 	// UserError), then each field (ValueErrors).
-	if !orderSyntax.MatchString(spec) || strings.HasSuffix(strings.TrimSpace(spec), ",") {
+	if !validOrderForm(spec) {
 		return "", invalidOrder(spec)
 	}
 	var parts []string

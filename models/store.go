@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"io"
-	"regexp"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -108,13 +107,24 @@ type CommitCounter interface {
 	CommitMark(name string) (mark CommitMark, ok bool)
 }
 
-// dbNameRE is Odoo's rule for database names (odoo/service/db.py DBNAME_PATTERN).
-var dbNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
-
 // ValidDBName reports whether name is an acceptable database name. Names become
-// file names and SQL identifiers, so nothing else is ever accepted.
+// file names and SQL identifiers, so nothing else is ever accepted. The rule
+// is Odoo's (odoo/service/db.py DBNAME_PATTERN, ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$),
+// at most 63 bytes; it is checked byte by byte instead of by a regular
+// expression because every call checks its database's name, and the match
+// was 2% of the CPU of a small search.
 func ValidDBName(name string) bool {
-	return len(name) <= 63 && dbNameRE.MatchString(name)
+	if len(name) < 2 || len(name) > 63 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrInvalidDBName is returned for names that ValidDBName refuses.

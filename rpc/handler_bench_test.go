@@ -174,6 +174,59 @@ func BenchmarkBenchCalls(b *testing.B) {
 				{"json-key", "/jsonrpc", "application/json", s.jsonCall(b, "res.partner", "search_read", domain, kwargs)},
 				{"small", "/xmlrpc/2/object", "text/xml", s.xmlCall(b, "res.partner", "search", domain, small)},
 			})
+			s.run(b, s.handler(rpc.Options{}), "", []benchCase{s.custom50(b)})
 		})
 	}
+}
+
+// custom50 makes the model of `godoo bench`'s custom-50 scenario over
+// JSON-RPC as a user does (ir.model, then 50 fields of ir.model.fields:
+// 20 char, 10 integer, 8 float, 6 boolean, 3 date, 3 text) with 80
+// records, every field filled in, and returns its call: search_read of
+// the 80 records with the 50 fields, ordered by id.
+func (s *benchServer) custom50(b *testing.B) benchCase {
+	h := s.handler(rpc.Options{})
+	w := s.serve(b, h, "/jsonrpc", "application/json", s.jsonCall(b, "ir.model", "create",
+		[]any{map[string]any{"name": "Bench 50 fields", "model": "x_bench50"}}))
+	var made struct{ Result int64 }
+	if err := json.Unmarshal(w.Body.Bytes(), &made); err != nil || made.Result == 0 {
+		b.Fatalf("ir.model create: %v %s", err, w.Body.String())
+	}
+	kinds := []struct {
+		typ   string
+		n     int
+		value func(i, k int) any
+	}{
+		{"char", 20, func(i, k int) any { return fmt.Sprintf("value %d of %d", k, i) }},
+		{"integer", 10, func(i, k int) any { return (i * (7919 + k)) % 100000 }},
+		{"float", 8, func(i, k int) any { return float64((i*(31+k))%10000) * 0.25 }},
+		{"boolean", 6, func(i, k int) any { return i%(2+k%3) == 0 }},
+		{"date", 3, func(i, k int) any { return fmt.Sprintf("2025-07-%02d", 1+(i+k)%28) }},
+		{"text", 3, func(i, k int) any {
+			return fmt.Sprintf("A longer note, number %d, about the record %d, with more words in it.", k, i)
+		}},
+	}
+	var names []any
+	recs := make([]map[string]any, 80)
+	for i := range recs {
+		recs[i] = map[string]any{"x_name": fmt.Sprintf("Record %d", i)}
+	}
+	for _, kd := range kinds {
+		for k := range kd.n {
+			name := fmt.Sprintf("x_f%02d", len(names)+1)
+			names = append(names, name)
+			s.serve(b, h, "/jsonrpc", "application/json", s.jsonCall(b, "ir.model.fields", "create",
+				[]any{map[string]any{"model_id": made.Result, "name": name, "field_description": "Field " + name, "ttype": kd.typ}}))
+			for i, r := range recs {
+				r[name] = kd.value(i, k)
+			}
+		}
+	}
+	vals := make([]any, len(recs))
+	for i, r := range recs {
+		vals[i] = r
+	}
+	s.serve(b, h, "/jsonrpc", "application/json", s.jsonCall(b, "x_bench50", "create", []any{vals}))
+	return benchCase{"custom-50", "/xmlrpc/2/object", "text/xml", s.xmlCall(b, "x_bench50", "search_read", []any{[]any{}},
+		map[string]any{"fields": names, "limit": 80, "order": "id"})}
 }

@@ -156,6 +156,5 @@ func GrowCustom(ctx context.Context, db *bun.DB, dialect string, fields []Custom
 		return fmt.Errorf("grow %s: %w", CustomTable, err)
 	}
 	fmt.Fprintf(progress, "bench: %s %s of %s records\n", CustomTable, strconv.Itoa(n), strconv.Itoa(n))
-	_, err = db.ExecContext(ctx, "ANALYZE "+CustomTable)
-	return err
+	return afterBulk(ctx, db, CustomTable)
 }

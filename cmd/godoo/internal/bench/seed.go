@@ -77,7 +77,7 @@ func SeedPartners(ctx context.Context, db *bun.DB, n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := db.ExecContext(ctx, "ANALYZE res_partner"); err != nil {
+	if err := afterBulk(ctx, db, "res_partner"); err != nil {
 		return 0, err
 	}
 	var matching int
@@ -117,8 +117,7 @@ func FillKeys(ctx context.Context, db *bun.DB, uid int64, n int) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.ExecContext(ctx, "ANALYZE res_users_apikeys")
-	return err
+	return afterBulk(ctx, db, "res_users_apikeys")
 }
 
 // PickIDs returns n partner ids spread over the table, for the read
