@@ -169,8 +169,9 @@ func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.access[name]
-	if !ok || a.gen != gen || time.Since(a.born) > accessTTL {
-		a = accessAt{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
+	now := c.cfg.Now()
+	if !ok || a.gen != gen || now.Sub(a.born) > accessTTL {
+		a = accessAt{gen: gen, born: now, cache: models.NewAccessCache()}
 		a.cache.Counts = &c.accessCounts
 		if c.access == nil {
 			c.access = map[string]accessAt{}
