@@ -32,7 +32,7 @@ func (b *Behaviour) Then(next *Behaviour) *Behaviour {
 	if len(b.Defaults)+len(next.Defaults) > 0 {
 		out.Defaults = maps.Clone(b.Defaults)
 		if out.Defaults == nil {
-			out.Defaults = map[string]func(*Env) any{}
+			out.Defaults = map[string]func(context.Context, *Env) any{}
 		}
 		maps.Copy(out.Defaults, next.Defaults)
 	}

@@ -36,7 +36,7 @@ func listPrice(ctx context.Context, env *models.Env, recs []models.Record) error
 	for i, r := range recs {
 		ids[i] = r["id"]
 	}
-	rows, err := env.DB.QueryContext(context.Background(), "SELECT p.id, t.list_price FROM product_product p "+
+	rows, err := env.DB.QueryContext(ctx, "SELECT p.id, t.list_price FROM product_product p "+
 		"JOIN product_template t ON t.id = p.product_tmpl_id WHERE p.id IN ("+models.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 // carries the template's internal reference and barcode; the template
 // shows its variant, their count and its company's currency.
 func templateBehaviour(string) *models.Behaviour {
-	unit := func(env *models.Env) any { return ref(env, "uom.product_uom_unit") }
+	unit := func(ctx context.Context, env *models.Env) any { return ref(ctx, env, "uom.product_uom_unit") }
 	return &models.Behaviour{
 		Hooks: models.Hooks{
 			AfterCreate: createVariant,
@@ -23,10 +23,10 @@ func templateBehaviour(string) *models.Behaviour {
 			},
 			DisplayNameDeps: []string{"default_code"},
 		},
-		Defaults: map[string]func(*models.Env) any{
+		Defaults: map[string]func(context.Context, *models.Env) any{
 			"uom_id":    unit,
 			"uom_po_id": unit,
-			"categ_id":  func(env *models.Env) any { return ref(env, "product.product_category_all") },
+			"categ_id":  func(ctx context.Context, env *models.Env) any { return ref(ctx, env, "product.product_category_all") },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"product_variant_id":    firstVariant,
@@ -61,17 +61,17 @@ func createVariant(ctx context.Context, env *models.Env, id int64, vals map[stri
 }
 
 // variants are the active variants of each template, by id.
-func variants(env *models.Env, recs []models.Record) (map[int64][]int64, error) {
+func variants(ctx context.Context, env *models.Env, recs []models.Record) (map[int64][]int64, error) {
 	ids := make([]any, len(recs))
 	for i, r := range recs {
 		ids[i] = r["id"]
 	}
-	return env.Pairs(context.Background(), "SELECT product_tmpl_id, id FROM product_product WHERE active = ? AND product_tmpl_id IN ("+
+	return env.Pairs(ctx, "SELECT product_tmpl_id, id FROM product_product WHERE active = ? AND product_tmpl_id IN ("+
 		models.Placeholders(len(ids))+") ORDER BY id", append([]any{true}, ids...)...)
 }
 
 func firstVariant(ctx context.Context, env *models.Env, recs []models.Record) error {
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func firstVariant(ctx context.Context, env *models.Env, recs []models.Record) er
 }
 
 func variantCount(ctx context.Context, env *models.Env, recs []models.Record) error {
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func variantCount(ctx context.Context, env *models.Env, recs []models.Record) er
 // caller's company.
 func companyCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var cur int64
-	if _, err := env.Scalar(context.Background(), &cur,
+	if _, err := env.Scalar(ctx, &cur,
 		"SELECT c.currency_id FROM res_users u JOIN res_company c ON c.id = u.company_id WHERE u.id = ?", env.UID); err != nil {
 		return err
 	}

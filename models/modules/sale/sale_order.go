@@ -15,12 +15,12 @@ func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, BeforeUnlink: orderBeforeUnlink, CopyData: orderCopyData,
 			AfterWrite: orderAfterWrite},
-		Defaults: map[string]func(*models.Env) any{
-			"date_order":        func(env *models.Env) any { return env.NowText() },
-			"validity_date":     func(env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
-			"user_id":           func(env *models.Env) any { return env.UID },
-			"require_signature": func(*models.Env) any { return true },
-			"require_payment":   func(*models.Env) any { return false },
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"date_order":        func(ctx context.Context, env *models.Env) any { return env.NowText() },
+			"validity_date":     func(ctx context.Context, env *models.Env) any { return env.Now.AddDate(0, 0, 30).Format(time.DateOnly) },
+			"user_id":           func(ctx context.Context, env *models.Env) any { return env.UID },
+			"require_signature": func(context.Context, *models.Env) any { return true },
+			"require_payment":   func(context.Context, *models.Env) any { return false },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amounts":        computeOrderAmounts,
