@@ -180,6 +180,9 @@ func (a *Authenticator) fresh(ctx context.Context, db bun.IDB, dbname string) (s
 	a.rows.mu.Lock()
 	local := a.rows.local[dbname]
 	a.rows.mu.Unlock()
+	if a.Uncached {
+		return stamp{local: local}, nil
+	}
 	if a.Feed != nil {
 		f := a.feedOf(dbname)
 		if !f.up.Load() {
@@ -343,7 +346,10 @@ func (a *Authenticator) put(dbname string, st stamp, set func(*dbRows)) {
 // has handled the change (AuthSettler), or at least until the notice of
 // the commit came back to this process.
 func (a *Authenticator) Changing(dbname string) func() {
-	settler, settles := a.Feed.(models.AuthSettler)
+	settler, settles := a.Settler, a.Settler != nil
+	if !settles {
+		settler, settles = a.Feed.(models.AuthSettler)
+	}
 	var f *feed
 	var seen uint64
 	if a.Feed != nil && !settles {
