@@ -12,8 +12,10 @@ import (
 // access to read it, write access to change, create or delete it); a
 // public one may be read by anyone who may read attachments; one of no
 // record only by its creator; those that hold a record's binary field
-// (res_field) only by administrators, who pass every check.
-func attachmentRule(ctx context.Context, env *models.Env, op models.Op) ([]any, error) {
+// (res_field) only by administrators, who pass every check. It reads the
+// records of the attachments in scope alone: a search or a check of a few
+// attachments costs what they are, not the whole table.
+func attachmentRule(ctx context.Context, env *models.Env, op models.Op, scope models.RuleScope) ([]any, error) {
 	system, err := env.HasGroup(ctx, "base.group_system")
 	if err != nil || system {
 		return nil, err
@@ -27,7 +29,7 @@ func attachmentRule(ctx context.Context, env *models.Env, op models.Op) ([]any, 
 		terms = append(terms, []any{[]any{"public", "=", true}, []any{"res_field", "=", false}})
 	}
 	terms = append(terms, []any{[]any{"res_id", "=", false}, []any{"create_uid", "=", env.UID}, []any{"res_field", "=", false}})
-	byModel, err := attachedRecords(ctx, env)
+	byModel, err := scope.Pairs(ctx, env, "res_model", "res_id", "t0.res_field IS NULL")
 	if err != nil {
 		return nil, err
 	}
@@ -60,25 +62,6 @@ func attachmentRule(ctx context.Context, env *models.Env, op models.Op) ([]any, 
 		dom = append(dom, t...)
 	}
 	return dom, nil
-}
-
-// attachedRecords are the records attachments belong to, by model.
-func attachedRecords(ctx context.Context, env *models.Env) (map[string][]int64, error) {
-	rows, err := env.Query(ctx, "SELECT DISTINCT res_model, res_id FROM ir_attachment WHERE res_model IS NOT NULL AND res_id IS NOT NULL AND res_id <> 0 AND res_field IS NULL")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string][]int64{}
-	for rows.Next() {
-		var model string
-		var id int64
-		if err := rows.Scan(&model, &id); err != nil {
-			return nil, err
-		}
-		out[model] = append(out[model], id)
-	}
-	return out, rows.Err()
 }
 
 func sortedNames(m map[string][]int64) []string {

@@ -17,7 +17,9 @@ func messageBehaviour(string) *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{RuleFor: messageRule}}
 }
 
-func messageRule(ctx context.Context, env *models.Env, op models.Op) ([]any, error) {
+// messageRule reads the records of the messages in scope alone: a search
+// or a check of a thread's messages costs what they are, not the table.
+func messageRule(ctx context.Context, env *models.Env, op models.Op, scope models.RuleScope) ([]any, error) {
 	system, err := env.HasGroup(ctx, "base.group_system")
 	if err != nil || system {
 		return nil, err
@@ -32,7 +34,7 @@ func messageRule(ctx context.Context, env *models.Env, op models.Op) ([]any, err
 		recordOp = models.OpRead
 		terms = append(terms, []any{[]any{"partner_ids", "in", []any{partner}}})
 	}
-	byModel, err := messageRecords(ctx, env)
+	byModel, err := scope.Pairs(ctx, env, "model", "res_id", "")
 	if err != nil {
 		return nil, err
 	}
@@ -70,23 +72,4 @@ func messageRule(ctx context.Context, env *models.Env, op models.Op) ([]any, err
 		dom = append(dom, t...)
 	}
 	return dom, nil
-}
-
-// messageRecords are the records messages belong to, by model.
-func messageRecords(ctx context.Context, env *models.Env) (map[string][]int64, error) {
-	rows, err := env.Query(ctx, "SELECT DISTINCT model, res_id FROM mail_message WHERE model IS NOT NULL AND res_id IS NOT NULL AND res_id <> 0")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string][]int64{}
-	for rows.Next() {
-		var model string
-		var id int64
-		if err := rows.Scan(&model, &id); err != nil {
-			return nil, err
-		}
-		out[model] = append(out[model], id)
-	}
-	return out, rows.Err()
 }
