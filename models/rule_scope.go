@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 )
 
 // RuleScope is the records of a model a rule is asked about: those a
@@ -22,10 +24,59 @@ func idScope(m *Model, ids []int64) RuleScope {
 	return RuleScope{m: m, w: where{sql: "t0.id IN (" + Placeholders(len(ids)) + ")", args: IDArgs(ids)}}
 }
 
-// Pairs returns, by model, the distinct ids of the column pair modelCol,
-// idCol of the records in scope that satisfy cond (SQL on alias t0 with
-// args; "" for none): the records those records belong to.
-func (s RuleScope) Pairs(ctx context.Context, env *Env, modelCol, idCol, cond string, args ...any) (map[string][]int64, error) {
+// Followed is, for a model whose records belong to records of other
+// models (named by the columns modelCol and idCol, fields of the same
+// names), the terms of the domain of the records in scope whose record the
+// user may touch for op (Env.Permitted): one per model, [modelCol = the
+// model, idCol in its ids permitted, extra...]. It reads the records of
+// the records in scope that satisfy cond (SQL on alias t0; "" for none).
+// A model godoo does not serve gives no term: administrators only.
+func (s RuleScope) Followed(ctx context.Context, env *Env, op Op, modelCol, idCol, cond string, extra ...any) ([][]any, error) {
+	byModel, err := s.pairs(ctx, env, modelCol, idCol, cond)
+	if err != nil {
+		return nil, err
+	}
+	var terms [][]any
+	for _, name := range slices.Sorted(maps.Keys(byModel)) {
+		m := env.Registry.Model(name)
+		if m == nil {
+			continue
+		}
+		ok, err := env.Permitted(ctx, m, byModel[name], op)
+		if err != nil {
+			return nil, err
+		}
+		if len(ok) == 0 {
+			continue
+		}
+		ids := make([]any, len(ok))
+		for i, id := range ok {
+			ids[i] = id
+		}
+		terms = append(terms, append([]any{[]any{modelCol, "=", name}, []any{idCol, "in", ids}}, extra...))
+	}
+	return terms, nil
+}
+
+// AnyOf is the domain of the records that match one of terms, each a list
+// of leaves that all hold.
+func AnyOf(terms [][]any) []any {
+	var dom []any
+	for i := 1; i < len(terms); i++ {
+		dom = append(dom, "|")
+	}
+	for _, t := range terms {
+		for i := 1; i < len(t); i++ {
+			dom = append(dom, "&")
+		}
+		dom = append(dom, t...)
+	}
+	return dom
+}
+
+// pairs returns, by model, the distinct ids of the column pair modelCol,
+// idCol of the records in scope that satisfy cond.
+func (s RuleScope) pairs(ctx context.Context, env *Env, modelCol, idCol, cond string) (map[string][]int64, error) {
 	if s.m == nil {
 		return nil, errors.New("models: a rule scope of no model")
 	}
@@ -35,8 +86,7 @@ func (s RuleScope) Pairs(ctx context.Context, env *Env, modelCol, idCol, cond st
 		q += " AND " + cond
 	}
 	q += " AND (" + s.w.sql + ")"
-	args = append(append([]any{}, args...), s.w.args...)
-	rows, err := env.Query(ctx, q, args...)
+	rows, err := env.Query(ctx, q, s.w.args...)
 	if err != nil {
 		return nil, err
 	}

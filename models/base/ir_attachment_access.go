@@ -29,48 +29,11 @@ func attachmentRule(ctx context.Context, env *models.Env, op models.Op, scope mo
 		terms = append(terms, []any{[]any{"public", "=", true}, []any{"res_field", "=", false}})
 	}
 	terms = append(terms, []any{[]any{"res_id", "=", false}, []any{"create_uid", "=", env.UID}, []any{"res_field", "=", false}})
-	byModel, err := scope.Pairs(ctx, env, "res_model", "res_id", "t0.res_field IS NULL")
+	followed, err := scope.Followed(ctx, env, recordOp, "res_model", "res_id", "t0.res_field IS NULL", []any{"res_field", "=", false})
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range sortedNames(byModel) {
-		m := env.Registry.Model(name)
-		if m == nil {
-			continue // a model godoo does not serve: administrators only
-		}
-		ok, err := env.Permitted(ctx, m, byModel[name], recordOp)
-		if err != nil {
-			return nil, err
-		}
-		if len(ok) == 0 {
-			continue
-		}
-		ids := make([]any, len(ok))
-		for i, id := range ok {
-			ids[i] = id
-		}
-		terms = append(terms, []any{[]any{"res_model", "=", name}, []any{"res_id", "in", ids}, []any{"res_field", "=", false}})
-	}
-	var dom []any
-	for i := 1; i < len(terms); i++ {
-		dom = append(dom, "|")
-	}
-	for _, t := range terms {
-		for i := 1; i < len(t); i++ {
-			dom = append(dom, "&")
-		}
-		dom = append(dom, t...)
-	}
-	return dom, nil
-}
-
-func sortedNames(m map[string][]int64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return models.AnyOf(append(terms, followed...)), nil
 }
 
 // checkNewTarget refuses to move an attachment to a record the user may

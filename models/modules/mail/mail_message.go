@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"sort"
 
 	"github.com/godoo/godoo/models"
 )
@@ -34,42 +33,9 @@ func messageRule(ctx context.Context, env *models.Env, op models.Op, scope model
 		recordOp = models.OpRead
 		terms = append(terms, []any{[]any{"partner_ids", "in", []any{partner}}})
 	}
-	byModel, err := scope.Pairs(ctx, env, "model", "res_id", "")
+	followed, err := scope.Followed(ctx, env, recordOp, "model", "res_id", "")
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(byModel))
-	for n := range byModel {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		m := env.Registry.Model(name)
-		if m == nil {
-			continue // a model godoo does not serve: administrators only
-		}
-		ok, err := env.Permitted(ctx, m, byModel[name], recordOp)
-		if err != nil {
-			return nil, err
-		}
-		if len(ok) == 0 {
-			continue
-		}
-		ids := make([]any, len(ok))
-		for i, id := range ok {
-			ids[i] = id
-		}
-		terms = append(terms, []any{[]any{"model", "=", name}, []any{"res_id", "in", ids}})
-	}
-	var dom []any
-	for i := 1; i < len(terms); i++ {
-		dom = append(dom, "|")
-	}
-	for _, t := range terms {
-		for i := 1; i < len(t); i++ {
-			dom = append(dom, "&")
-		}
-		dom = append(dom, t...)
-	}
-	return dom, nil
+	return models.AnyOf(append(terms, followed...)), nil
 }
