@@ -2,9 +2,7 @@ package base_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -13,40 +11,6 @@ import (
 	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
-
-// callKey marks the context of a call in TestStatementsRunInCallContext.
-type callKey struct{}
-
-// callContextIDB records the statements run in a context that is not the
-// call's (one without callKey), such as context.Background().
-type callContextIDB struct {
-	bun.IDB
-	mu      sync.Mutex
-	outside []string
-}
-
-func (c *callContextIDB) note(ctx context.Context, q string) {
-	if ctx.Value(callKey{}) == nil {
-		c.mu.Lock()
-		c.outside = append(c.outside, q)
-		c.mu.Unlock()
-	}
-}
-
-func (c *callContextIDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	c.note(ctx, q)
-	return c.IDB.QueryContext(ctx, q, args...)
-}
-
-func (c *callContextIDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	c.note(ctx, q)
-	return c.IDB.QueryRowContext(ctx, q, args...)
-}
-
-func (c *callContextIDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	c.note(ctx, q)
-	return c.IDB.ExecContext(ctx, q, args...)
-}
 
 // TestStatementsRunInCallContext checks that the defaults, computes and
 // hooks of the base models read the database in the call's context, so
@@ -61,7 +25,7 @@ func TestStatementsRunInCallContext(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		ctx := context.WithValue(context.Background(), callKey{}, true)
+		ctx := storetest.CallContext(context.Background())
 		for _, c := range []struct {
 			name string
 			run  func(env *models.Env) error
@@ -92,19 +56,7 @@ func TestStatementsRunInCallContext(t *testing.T) {
 				return err
 			}},
 		} {
-			t.Run(c.name, func(t *testing.T) {
-				var idb *callContextIDB
-				if err := inTx(models.SuperuserID, func(env *models.Env) error {
-					idb = &callContextIDB{IDB: env.DB}
-					env.DB = idb
-					return c.run(env)
-				}); err != nil {
-					t.Fatal(err)
-				}
-				for _, q := range idb.outside {
-					t.Errorf("ran outside the call's context: %s", q)
-				}
-			})
+			t.Run(c.name, func(t *testing.T) { storetest.CheckCallContext(t, inTx, c.run) })
 		}
 	})
 }
