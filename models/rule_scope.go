@@ -11,7 +11,7 @@ import (
 // search's domain matches (the search applies the rule to nothing else), or
 // the ids a check names. A rule whose domain lists records by id (the
 // records attachments or messages belong to) lists only those of the
-// records in scope (Pairs), instead of those of the whole table at every
+// records in scope (Followed), instead of those of the whole table at every
 // call; its domain is then right for the records in scope alone, which are
 // all it is applied to.
 type RuleScope struct {
