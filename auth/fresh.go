@@ -279,7 +279,7 @@ func (a *Authenticator) cachedNative(dbname string, st stamp, index string) ([]m
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	ks, ok := a.rows.rows(dbname, st.gen, time.Now()).native[index]
+	ks, ok := a.rows.rows(dbname, st.gen, a.Now()).native[index]
 	return ks, ok
 }
 
@@ -293,7 +293,7 @@ func (a *Authenticator) cachedHeader(dbname string, st stamp, ref string) (heade
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	h, ok := a.rows.rows(dbname, st.gen, time.Now()).header[ref]
+	h, ok := a.rows.rows(dbname, st.gen, a.Now()).header[ref]
 	return h, ok
 }
 
@@ -307,7 +307,7 @@ func (a *Authenticator) cachedUser(dbname string, st stamp, uid int64) (userRow,
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	u, ok := a.rows.rows(dbname, st.gen, time.Now()).users[uid]
+	u, ok := a.rows.rows(dbname, st.gen, a.Now()).users[uid]
 	return u, ok
 }
 
@@ -334,7 +334,7 @@ func (a *Authenticator) put(dbname string, st stamp, set func(*dbRows)) {
 			return
 		}
 	}
-	r := a.rows.rows(dbname, st.gen, time.Now())
+	r := a.rows.rows(dbname, st.gen, a.Now())
 	set(r)
 	r.n++
 }
@@ -397,7 +397,7 @@ func (a *Authenticator) knownIndex(db bun.IDB, dbname string, st stamp, index st
 		return true
 	}
 	a.rows.mu.Lock()
-	r := a.rows.rows(dbname, st.gen, time.Now())
+	r := a.rows.rows(dbname, st.gen, a.Now())
 	if r.indexes != nil {
 		ok := r.indexes[index]
 		a.rows.mu.Unlock()

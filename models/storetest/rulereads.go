@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -107,3 +108,21 @@ func Attached(ctx context.Context, env *models.Env, m *models.Model, modelField,
 	_, err = env.Create(ctx, m, map[string]any{textField: "other", modelField: "x.unserved", "res_id": int64(1)})
 	return partners, recs, err
 }
+
+// StatementCounter is a query hook (bun.DB.AddQueryHook) that counts the
+// statements naming Table ("" counts every statement).
+type StatementCounter struct {
+	Table string
+	N     atomic.Int64
+}
+
+// BeforeQuery counts the statement.
+func (c *StatementCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	if strings.Contains(e.Query, c.Table) {
+		c.N.Add(1)
+	}
+	return ctx
+}
+
+// AfterQuery does nothing.
+func (c *StatementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
