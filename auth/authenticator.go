@@ -51,8 +51,19 @@ type Authenticator struct {
 	// concurrent checks have arrived. It never sees a secret.
 	OnDerive func(shared bool)
 	// Feed pushes notice of credential changes committed by any process
-	// (PostgreSQL); nil makes every check read the generation counter.
+	// (PostgreSQL); nil makes every check read the generation counter,
+	// unless Uncached.
 	Feed models.AuthFeed
+	// Uncached makes every check read the database and keep nothing: a
+	// process without a Feed on a store that has no generation counter
+	// (a command line on PostgreSQL, which does not LISTEN) could not tell
+	// when what it kept went stale.
+	Uncached bool
+	// Settler, when set, is waited on after a commit that changed
+	// credentials (Changing) instead of the Feed: a process that does not
+	// listen still returns only once every process that does has handled
+	// its change. Without it, a Feed that is an AuthSettler is.
+	Settler models.AuthSettler
 	// Marks tells, on stores without a feed, whether anything was
 	// committed since the generation counter was last read.
 	Marks models.CommitCounter

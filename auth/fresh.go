@@ -180,6 +180,9 @@ func (a *Authenticator) fresh(ctx context.Context, db bun.IDB, dbname string) (s
 	a.rows.mu.Lock()
 	local := a.rows.local[dbname]
 	a.rows.mu.Unlock()
+	if a.Uncached {
+		return stamp{local: local}, nil
+	}
 	if a.Feed != nil {
 		f := a.feedOf(dbname)
 		if !f.up.Load() {
@@ -276,7 +279,7 @@ func (a *Authenticator) cachedNative(dbname string, st stamp, index string) ([]m
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	ks, ok := a.rows.rows(dbname, st.gen, time.Now()).native[index]
+	ks, ok := a.rows.rows(dbname, st.gen, a.Now()).native[index]
 	return ks, ok
 }
 
@@ -290,7 +293,7 @@ func (a *Authenticator) cachedHeader(dbname string, st stamp, ref string) (heade
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	h, ok := a.rows.rows(dbname, st.gen, time.Now()).header[ref]
+	h, ok := a.rows.rows(dbname, st.gen, a.Now()).header[ref]
 	return h, ok
 }
 
@@ -304,7 +307,7 @@ func (a *Authenticator) cachedUser(dbname string, st stamp, uid int64) (userRow,
 	}
 	a.rows.mu.Lock()
 	defer a.rows.mu.Unlock()
-	u, ok := a.rows.rows(dbname, st.gen, time.Now()).users[uid]
+	u, ok := a.rows.rows(dbname, st.gen, a.Now()).users[uid]
 	return u, ok
 }
 
@@ -331,7 +334,7 @@ func (a *Authenticator) put(dbname string, st stamp, set func(*dbRows)) {
 			return
 		}
 	}
-	r := a.rows.rows(dbname, st.gen, time.Now())
+	r := a.rows.rows(dbname, st.gen, a.Now())
 	set(r)
 	r.n++
 }
@@ -343,7 +346,10 @@ func (a *Authenticator) put(dbname string, st stamp, set func(*dbRows)) {
 // has handled the change (AuthSettler), or at least until the notice of
 // the commit came back to this process.
 func (a *Authenticator) Changing(dbname string) func() {
-	settler, settles := a.Feed.(models.AuthSettler)
+	settler, settles := a.Settler, a.Settler != nil
+	if !settles {
+		settler, settles = a.Feed.(models.AuthSettler)
+	}
 	var f *feed
 	var seen uint64
 	if a.Feed != nil && !settles {
@@ -391,7 +397,7 @@ func (a *Authenticator) knownIndex(db bun.IDB, dbname string, st stamp, index st
 		return true
 	}
 	a.rows.mu.Lock()
-	r := a.rows.rows(dbname, st.gen, time.Now())
+	r := a.rows.rows(dbname, st.gen, a.Now())
 	if r.indexes != nil {
 		ok := r.indexes[index]
 		a.rows.mu.Unlock()

@@ -81,13 +81,16 @@ func (c *AccessCache) putRules(k accessKey, v []ruleRow) {
 	}
 }
 
-// getBound counts only its hits: a miss goes on to getRules, which counts
-// the look-up.
-func (c *AccessCache) getBound(k accessKey) (ruleCache, bool) {
+// getBound returns the bound rules of k when they were bound for the
+// call's companies (or for any, when no rule names them). It counts only
+// its hits: a miss, an entry of other companies included, goes on to
+// getRules, which counts the look-up.
+func (c *AccessCache) getBound(k accessKey, companies string) (ruleCache, bool) {
 	if c == nil {
 		return ruleCache{}, false
 	}
 	v, ok := lookup(c, &c.bound, k, false)
+	ok = ok && (v.companies == "" || v.companies == companies)
 	if ok {
 		c.Counts.Note(true)
 	}

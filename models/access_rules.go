@@ -40,7 +40,7 @@ type ruleRow struct {
 func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
 	key := accessKey{env.UID, m.Name, op}
 	companies := env.companiesKey()
-	if b, ok := env.access().getBound(key); ok && (b.companies == "" || b.companies == companies) {
+	if b, ok := env.access().getBound(key, companies); ok {
 		return b.domain, b.ok, nil
 	}
 	found, ok := env.access().getRules(key)

@@ -33,13 +33,12 @@ func (c *countingIDB) ExecContext(ctx context.Context, q string, args ...any) (s
 	return c.IDB.ExecContext(ctx, q, args...)
 }
 
-// TestRuleDomainKept checks that the record rules of a model, their values
-// bound to the user, are kept in the access cache across calls when those
-// values are the user's own row or companies (a change to which moves the
-// cache's generation), so that a warm call runs no statement for them;
-// and that a rule bound to the user's commercial partner, a res_partner
-// value, is bound again at every call.
-func TestRuleDomainKept(t *testing.T) {
+// ruleTestDB is an in-memory database with the tables the record rules
+// read and three models' rules: x.kept's bound to the user's row and
+// companies, x.bound's to the user's commercial partner and x.company's to
+// the call's company.
+func ruleTestDB(t *testing.T) *bun.DB {
+	t.Helper()
 	ctx := context.Background()
 	sqldb, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
@@ -56,10 +55,11 @@ func TestRuleDomainKept(t *testing.T) {
 		"CREATE TABLE res_company_users_rel (cid INTEGER, user_id INTEGER)",
 		"CREATE TABLE res_users (id INTEGER PRIMARY KEY, partner_id INTEGER, company_id INTEGER)",
 		"CREATE TABLE res_partner (id INTEGER PRIMARY KEY, commercial_partner_id INTEGER)",
-		"INSERT INTO ir_model VALUES (1, 'x.kept'), (2, 'x.bound')",
+		"INSERT INTO ir_model VALUES (1, 'x.kept'), (2, 'x.bound'), (3, 'x.company')",
 		`INSERT INTO ir_rule VALUES (1, 1, '["|", ["company_id", "=", false], ["company_id", "in", "user.company_ids"]]', 1, 1),
 			(2, 1, '[["user_id", "=", "user.id"]]', 1, 1),
-			(3, 2, '[["partner_id", "=", "user.commercial_partner_id"]]', 1, 1)`,
+			(3, 2, '[["partner_id", "=", "user.commercial_partner_id"]]', 1, 1),
+			(4, 3, '[["company_id", "=", "env.company_id"]]', 1, 1)`,
 		"INSERT INTO res_company_users_rel VALUES (1, 7), (3, 7)",
 		"INSERT INTO res_users VALUES (7, 70, 1)",
 		"INSERT INTO res_partner VALUES (70, 71)",
@@ -68,6 +68,48 @@ func TestRuleDomainKept(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return db
+}
+
+// TestRuleDomainCompaniesCounted checks that a kept rule domain bound to
+// other companies than the call's counts as no hit: the call goes on to the
+// cached rules, whose look-up is the one counted, so that the hit ratio an
+// operator watches counts each look-up once.
+func TestRuleDomainCompaniesCounted(t *testing.T) {
+	ctx := context.Background()
+	db := ruleTestDB(t)
+	cache := NewAccessCache()
+	cache.Counts = &HitCounts{}
+	for call, companies := range [][]any{{int64(1)}, {int64(3)}, {int64(3)}} {
+		env := NewEnv(db, "sqlite", nil, nil, 7, time.Time{})
+		env.Access = cache
+		env.Context["allowed_company_ids"] = companies
+		d, ok, err := env.irRuleDomain(ctx, &Model{Name: "x.company"}, OpRead)
+		if err != nil || !ok {
+			t.Fatalf("call %d: %v, applies %v", call, err, ok)
+		}
+		var vals []any
+		walkValues(d, func(v any) { vals = append(vals, v) })
+		if !slices.Contains(vals, companies[0]) {
+			t.Errorf("call %d: the domain %v lacks the call's company %v", call, d, companies[0])
+		}
+	}
+	// The first call misses; the second finds the rules but not its
+	// companies' domain (one hit); the third finds its domain (one hit).
+	if h, m := cache.Counts.Hits.Load(), cache.Counts.Misses.Load(); h != 2 || m != 1 {
+		t.Errorf("hits %d, misses %d; want 2 and 1", h, m)
+	}
+}
+
+// TestRuleDomainKept checks that the record rules of a model, their values
+// bound to the user, are kept in the access cache across calls when those
+// values are the user's own row or companies (a change to which moves the
+// cache's generation), so that a warm call runs no statement for them;
+// and that a rule bound to the user's commercial partner, a res_partner
+// value, is bound again at every call.
+func TestRuleDomainKept(t *testing.T) {
+	ctx := context.Background()
+	db := ruleTestDB(t)
 	cache := NewAccessCache()
 	for _, c := range []struct {
 		model      string

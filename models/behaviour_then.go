@@ -32,7 +32,7 @@ func (b *Behaviour) Then(next *Behaviour) *Behaviour {
 	if len(b.Defaults)+len(next.Defaults) > 0 {
 		out.Defaults = maps.Clone(b.Defaults)
 		if out.Defaults == nil {
-			out.Defaults = map[string]func(*Env) any{}
+			out.Defaults = map[string]func(context.Context, *Env) any{}
 		}
 		maps.Copy(out.Defaults, next.Defaults)
 	}
@@ -48,13 +48,13 @@ func (h Hooks) then(n Hooks) Hooks {
 	// per operation when either side's depends on it.
 	if h.RuleFor != nil || n.RuleFor != nil {
 		a, b := h.ruleForOp(), n.ruleForOp()
-		h.RuleFor = func(ctx context.Context, env *Env, op Op) ([]any, error) {
-			return andRules(ctx, env, op, a, b)
+		h.RuleFor = func(ctx context.Context, env *Env, op Op, scope RuleScope) ([]any, error) {
+			return andRules(ctx, env, op, scope, a, b)
 		}
 	}
 	if a, b := h.Rule, n.Rule; a != nil && b != nil {
 		h.Rule = func(ctx context.Context, env *Env) ([]any, error) {
-			return andRules(ctx, env, OpRead, Hooks{Rule: a}.ruleForOp(), Hooks{Rule: b}.ruleForOp())
+			return andRules(ctx, env, OpRead, RuleScope{}, Hooks{Rule: a}.ruleForOp(), Hooks{Rule: b}.ruleForOp())
 		}
 	} else if b != nil {
 		h.Rule = b
@@ -145,29 +145,29 @@ func chain4[A, B any](a, b func(context.Context, *Env, A, B) error) func(context
 
 // ruleForOp is h's rule for an operation: RuleFor when set (it replaces
 // Rule), else Rule whatever the operation; nil when h has neither.
-func (h Hooks) ruleForOp() func(context.Context, *Env, Op) ([]any, error) {
+func (h Hooks) ruleForOp() func(context.Context, *Env, Op, RuleScope) ([]any, error) {
 	switch {
 	case h.RuleFor != nil:
 		return h.RuleFor
 	case h.Rule != nil:
 		rule := h.Rule
-		return func(ctx context.Context, env *Env, _ Op) ([]any, error) { return rule(ctx, env) }
+		return func(ctx context.Context, env *Env, _ Op, _ RuleScope) ([]any, error) { return rule(ctx, env) }
 	}
 	return nil
 }
 
 // andRules is the records both rules let through for op; a nil rule, or a
 // nil domain, restricts nothing.
-func andRules(ctx context.Context, env *Env, op Op, a, b func(context.Context, *Env, Op) ([]any, error)) ([]any, error) {
+func andRules(ctx context.Context, env *Env, op Op, scope RuleScope, a, b func(context.Context, *Env, Op, RuleScope) ([]any, error)) ([]any, error) {
 	var da, db []any
 	var err error
 	if a != nil {
-		if da, err = a(ctx, env, op); err != nil {
+		if da, err = a(ctx, env, op, scope); err != nil {
 			return nil, err
 		}
 	}
 	if b != nil {
-		if db, err = b(ctx, env, op); err != nil {
+		if db, err = b(ctx, env, op, scope); err != nil {
 			return nil, err
 		}
 	}

@@ -67,7 +67,9 @@ func TestBehaviourThenNarrows(t *testing.T) {
 	rule := func(f string) func(context.Context, *models.Env) ([]any, error) {
 		return func(context.Context, *models.Env) ([]any, error) { return leaf(f), nil }
 	}
-	ruleFor := func(context.Context, *models.Env, models.Op) ([]any, error) { return leaf("for"), nil }
+	ruleFor := func(context.Context, *models.Env, models.Op, models.RuleScope) ([]any, error) {
+		return leaf("for"), nil
+	}
 	filter := func(f string) func([]any) []any { return func([]any) []any { return leaf(f) } }
 	and := func(a, b string) []any { return append(append([]any{"&"}, leaf(a)...), leaf(b)...) }
 	for _, tc := range []struct {
@@ -93,7 +95,7 @@ func TestBehaviourThenNarrows(t *testing.T) {
 				}
 			}
 			if h.RuleFor != nil {
-				if ruleFor, err = h.RuleFor(context.Background(), nil, models.OpWrite); err != nil {
+				if ruleFor, err = h.RuleFor(context.Background(), nil, models.OpWrite, models.RuleScope{}); err != nil {
 					t.Fatal(err)
 				}
 			}

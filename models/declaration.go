@@ -387,7 +387,7 @@ type Behaviour struct {
 	Computes map[string]func(ctx context.Context, env *Env, recs []Record) error
 	// Defaults give the values of fields whose default is computed when a
 	// record is created, by field name.
-	Defaults map[string]func(env *Env) any
+	Defaults map[string]func(ctx context.Context, env *Env) any
 }
 
 // Declare builds the model d declares, with its behaviour b (nil for

@@ -80,7 +80,7 @@ func TestDeclare(t *testing.T) {
 			"note": {"type": "text", "copy": false}
 		}}`, &models.Behaviour{
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_compute_label": func(context.Context, *models.Env, []models.Record) error { computed = true; return nil }},
-		Defaults: map[string]func(*models.Env) any{"due": func(*models.Env) any { return "2024-01-01" }},
+		Defaults: map[string]func(context.Context, *models.Env) any{"due": func(context.Context, *models.Env) any { return "2024-01-01" }},
 		Methods:  []*models.Method{{Name: "ping", Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) { return true, nil }}},
 		Hooks:    models.Hooks{BeforeUnlink: func(context.Context, *models.Env, []int64) error { return nil }},
 	})
@@ -114,7 +114,7 @@ func TestDeclare(t *testing.T) {
 	for name, want := range defaults {
 		got := m.Fields[name].DefaultValue
 		if fn := m.Fields[name].Default; fn != nil {
-			got = fn(nil)
+			got = fn(context.Background(), nil)
 		}
 		if got != want {
 			t.Errorf("%s: default %#v, want %#v", name, got, want)
@@ -153,8 +153,8 @@ func TestDeclareErrors(t *testing.T) {
 		{"long related path", `"a": {"type": "char", "related": "b.c.d"}`, nil, "paths of two fields"},
 		{"compute without Go", `"a": {"type": "char", "compute": "_c"}`, nil, "no Go function"},
 		{"Go compute without field", `"a": {"type": "char"}`, &models.Behaviour{Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_c": fn}}, "no field computes"},
-		{"Go default without field", `"a": {"type": "char"}`, &models.Behaviour{Defaults: map[string]func(*models.Env) any{"b": nil}}, "no such field"},
-		{"two defaults", `"a": {"type": "char", "default": "x"}`, &models.Behaviour{Defaults: map[string]func(*models.Env) any{"a": func(*models.Env) any { return "y" }}}, "a static default and a Go default"},
+		{"Go default without field", `"a": {"type": "char"}`, &models.Behaviour{Defaults: map[string]func(context.Context, *models.Env) any{"b": nil}}, "no such field"},
+		{"two defaults", `"a": {"type": "char", "default": "x"}`, &models.Behaviour{Defaults: map[string]func(context.Context, *models.Env) any{"a": func(context.Context, *models.Env) any { return "y" }}}, "a static default and a Go default"},
 		{"default of another type", `"a": {"type": "integer", "default": "x"}`, nil, "does not suit"},
 		{"fractional integer default", `"a": {"type": "integer", "default": 1.5}`, nil, "does not suit"},
 		{"list default", `"a": {"type": "char", "default": ["x"]}`, nil, "does not suit"},

@@ -80,7 +80,7 @@ type Field struct {
 	DefaultValue any
 	// Default computes that value instead, for defaults that depend on the
 	// call (Go behaviour).
-	Default func(env *Env) any
+	Default func(ctx context.Context, env *Env) any
 	// Compute fills a non-stored field for a batch of records on read,
 	// from the stored fields named in Depends.
 	Compute func(ctx context.Context, env *Env, recs []Record) error
@@ -258,20 +258,21 @@ func (f *Field) sortable() bool {
 	return f.Stored() && f.Type != One2many && f.Type != Many2many || f.Related != nil
 }
 
-// defaultFor is the value create gives the field when vals lacks it; ok is
-// false when the field has no default.
 // contextDefault is the field's default for a new record: the context's
 // default_<field> first, as Odoo's default_get, then the field's own.
-func (f *Field) contextDefault(env *Env) (v any, ok bool) {
+func (f *Field) contextDefault(ctx context.Context, env *Env) (v any, ok bool) {
 	if v, ok := env.Context["default_"+f.Name]; ok {
 		return v, true
 	}
-	return f.defaultFor(env)
+	return f.defaultFor(ctx, env)
 }
 
-func (f *Field) defaultFor(env *Env) (v any, ok bool) {
+// defaultFor is the value create gives the field when vals lacks it; ok is
+// false when the field has no default. A Go default reads the database in
+// the call's ctx, so that a cancelled call stops there too.
+func (f *Field) defaultFor(ctx context.Context, env *Env) (v any, ok bool) {
 	if f.Default != nil {
-		return f.Default(env), true
+		return f.Default(ctx, env), true
 	}
 	return f.DefaultValue, f.DefaultValue != nil
 }

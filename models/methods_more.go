@@ -135,7 +135,7 @@ func (env *Env) CreateNamed(ctx context.Context, m *Model, vals map[string]any) 
 // DefaultGet is default_get every model has: the defaults of the named
 // fields that have one, a *Dict in the order they were named. A model's
 // own default_get starts from it.
-func DefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
+func DefaultGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any, error) {
 	names, err := fieldNamesArg(a, "fields_list")
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func DefaultGet(_ context.Context, env *Env, m *Model, _ []int64, a Args) (any, 
 		if f == nil {
 			continue
 		}
-		if v, ok := f.contextDefault(env); ok {
+		if v, ok := f.contextDefault(ctx, env); ok {
 			out.Set(n, v)
 		}
 	}

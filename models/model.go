@@ -66,8 +66,9 @@ type Hooks struct {
 	// RuleFor is Rule for models whose records a user may read but not
 	// change (an attachment follows the access the user has to its
 	// record: reading it needs read access, changing it write access).
-	// When set, it is used instead of Rule.
-	RuleFor func(ctx context.Context, env *Env, op Op) ([]any, error)
+	// When set, it is used instead of Rule. Its domain need only be right
+	// for the records of scope, the only ones it is applied to.
+	RuleFor func(ctx context.Context, env *Env, op Op, scope RuleScope) ([]any, error)
 	// SearchFilter returns a domain every search of the model adds to the
 	// caller's (given as its terms), as the active test does, or nil for
 	// none: ir.attachment leaves out the attachments of binary fields

@@ -213,13 +213,14 @@ func invalidOrder(spec string) error {
 
 // ruleDomain is the domain of the records the user may touch for op: the
 // model's own rule AND the ir.rule rows. ok is false when nothing restricts.
-func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+// It is right for the records of scope, which the caller applies it to.
+func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op, scope RuleScope) ([]any, bool, error) {
 	if env.IsSuperuser() {
 		return nil, false, nil
 	}
 	var out []any
 	if m.RuleFor != nil {
-		d, err := m.RuleFor(ctx, env, op)
+		d, err := m.RuleFor(ctx, env, op, scope)
 		if err != nil {
 			return nil, false, err
 		}
@@ -245,9 +246,10 @@ func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, e
 	return out, out != nil, nil
 }
 
-// withRule restricts w to the records the rules let the user read.
+// withRule restricts w to the records the rules let the user read; the
+// rules look at the records of w alone.
 func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
-	dom, ok, err := env.ruleDomain(ctx, m, OpRead)
+	dom, ok, err := env.ruleDomain(ctx, m, OpRead, RuleScope{m: m, w: w})
 	if err != nil || !ok {
 		return w, err
 	}
@@ -265,7 +267,7 @@ func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) err
 	if len(ids) == 0 {
 		return nil
 	}
-	dom, ok, err := env.ruleDomain(ctx, m, op)
+	dom, ok, err := env.ruleDomain(ctx, m, op, idScope(m, ids))
 	if err != nil || !ok {
 		return err
 	}

@@ -116,7 +116,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
 		if _, given := vals[name]; !given {
-			if v, ok := f.contextDefault(env); ok {
+			if v, ok := f.contextDefault(ctx, env); ok {
 				vals[name] = v
 			}
 		}

@@ -15,7 +15,7 @@ func (env *Env) Permitted(ctx context.Context, m *Model, ids []int64, op Op) ([]
 	if err != nil || len(existing) == 0 {
 		return existing, err
 	}
-	dom, ok, err := env.ruleDomain(ctx, m, op)
+	dom, ok, err := env.ruleDomain(ctx, m, op, idScope(m, existing))
 	if err != nil || !ok {
 		return existing, err
 	}

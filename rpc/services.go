@@ -143,7 +143,7 @@ func dbListCountries(h *Handler, r *http.Request, p Params) (any, error) {
 	if err := p.scan(signature{name: "exp_list_countries", params: []string{"master_pwd"}, required: 1}, &master); err != nil {
 		return nil, err
 	}
-	return h.set.Database.ListCountries(master)
+	return h.set.Database.ListCountries(r.Context(), master)
 }
 
 func dbCreateDatabase(h *Handler, r *http.Request, p Params) (any, error) {
@@ -195,7 +195,7 @@ func dbChangeAdminPassword(h *Handler, r *http.Request, p Params) (any, error) {
 	if err := p.scan(signature{name: "exp_change_admin_password", params: []string{"master_pwd", "new_password"}, required: 2}, &master, &newPw); err != nil {
 		return nil, err
 	}
-	return h.set.Database.ChangeAdminPassword(master, newPw)
+	return h.set.Database.ChangeAdminPassword(r.Context(), master, newPw)
 }
 
 // dbUnsupported is a db method godoo does not serve: it answers once the
@@ -219,11 +219,11 @@ func dbRestore(h *Handler, r *http.Request, p Params) (any, error) {
 }
 
 func dbUnsupported(method string) rpcMethod {
-	return func(h *Handler, _ *http.Request, p Params) (any, error) {
+	return func(h *Handler, r *http.Request, p Params) (any, error) {
 		var master string
 		if len(p) > 0 {
 			master, _ = p[0].(string)
 		}
-		return nil, h.set.Database.Unsupported(master, method)
+		return nil, h.set.Database.Unsupported(r.Context(), master, method)
 	}
 }

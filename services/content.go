@@ -2,15 +2,11 @@ package services
 
 import (
 	"context"
-	"crypto/subtle"
-	"database/sql"
-	"encoding/base64"
 	"io"
-	"strings"
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/filestore"
+	"github.com/godoo/godoo/models/base"
 )
 
 // Content is an attachment's content as a download serves it: read from
@@ -38,27 +34,12 @@ func (s *Object) AttachmentContent(ctx context.Context, id auth.Identity, attID 
 	if err != nil {
 		return nil, err
 	}
-	var name, mimetype, fname, datas, stored sql.NullString
-	var public sql.NullBool
-	var size sql.NullInt64
+	var dl base.Download
 	found := false
 	_, err = c.run(ctx, db, models.SuperuserID, true, func(ctx context.Context, env *models.Env) (any, error) {
 		var err error
-		found, err = env.Scalar(ctx, &name, "SELECT name FROM ir_attachment WHERE id = ? AND type = 'binary'", attID)
-		if err != nil || !found {
-			return nil, err
-		}
-		rows, err := env.Query(ctx, "SELECT mimetype, store_fname, db_datas, access_token, public, file_size FROM ir_attachment WHERE id = ?", attID)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		if rows.Next() {
-			if err := rows.Scan(&mimetype, &fname, &datas, &stored, &public, &size); err != nil {
-				return nil, err
-			}
-		}
-		return nil, rows.Err()
+		dl, found, err = base.ReadDownload(ctx, env, attID)
+		return nil, err
 	})
 	if err != nil {
 		return nil, err
@@ -66,8 +47,7 @@ func (s *Object) AttachmentContent(ctx context.Context, id auth.Identity, attID 
 	if !found {
 		return nil, models.MissingErrorf("Record does not exist or has been deleted.")
 	}
-	granted := public.Bool || token != "" && stored.Valid && subtle.ConstantTimeCompare([]byte(token), []byte(stored.String)) == 1
-	if !granted {
+	if !dl.Grants(token) {
 		if id.UID <= 0 {
 			return nil, models.ErrAccessDenied
 		}
@@ -78,16 +58,5 @@ func (s *Object) AttachmentContent(ctx context.Context, id auth.Identity, attID 
 			return nil, err
 		}
 	}
-	files := c.filestore(db)
-	out := &Content{Name: name.String, Mimetype: mimetype.String, Size: size.Int64}
-	if out.Mimetype == "" {
-		out.Mimetype = "application/octet-stream"
-	}
-	out.open = func() (io.ReadCloser, error) {
-		if fname.Valid && filestore.ValidName(fname.String) && files != nil {
-			return files.Open(fname.String)
-		}
-		return io.NopCloser(base64.NewDecoder(base64.StdEncoding, strings.NewReader(datas.String))), nil
-	}
-	return out, nil
+	return &Content{Name: dl.Name, Mimetype: dl.Mimetype, Size: dl.Size, open: dl.Open}, nil
 }

@@ -19,8 +19,9 @@ import (
 type Database struct{ c *core }
 
 // CheckMaster compares the master password in constant time. With no master
-// password configured, every protected method is refused.
-func (s *Database) CheckMaster(given string) error {
+// password configured, every protected method is refused. A wrong one
+// waits the refusal delay, or until ctx, the call's, ends.
+func (s *Database) CheckMaster(ctx context.Context, given string) error {
 	s.c.mu.Lock()
 	master := s.c.master
 	s.c.mu.Unlock()
@@ -36,7 +37,7 @@ func (s *Database) CheckMaster(given string) error {
 	}
 	// A wrong master password waits like any refused credential: a clear
 	// one costs no derivation to check, so guesses would be cheap.
-	return s.c.refused(context.Background(), models.ErrAccessDenied)
+	return s.c.refused(ctx, models.ErrAccessDenied)
 }
 
 func (s *Database) managementEnabled() error {
@@ -77,8 +78,8 @@ func (s *Database) ListLang() []any {
 }
 
 // ListCountries is db.list_countries: [code, name] pairs sorted by name.
-func (s *Database) ListCountries(master string) ([]any, error) {
-	if err := s.CheckMaster(master); err != nil {
+func (s *Database) ListCountries(ctx context.Context, master string) ([]any, error) {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return nil, err
 	}
 	countries := base.Countries()
@@ -117,7 +118,7 @@ func (s *Database) CreateDatabase(ctx context.Context, master, name string, o Cr
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	return true, s.Create(ctx, name, o)
@@ -184,7 +185,7 @@ func (s *Database) DuplicateDatabase(ctx context.Context, master, src, dst strin
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	if !models.ValidDBName(src) {
@@ -258,7 +259,7 @@ func (s *Database) Drop(ctx context.Context, master, name string) (bool, error) 
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	return s.DropNoCheck(ctx, name)
@@ -287,7 +288,7 @@ func (s *Database) Rename(ctx context.Context, master, oldName, newName string) 
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	if !models.ValidDBName(oldName) {
@@ -308,11 +309,11 @@ func (s *Database) Rename(ctx context.Context, master, oldName, newName string) 
 
 // ChangeAdminPassword is db.change_admin_password: it replaces the master
 // password, stored hashed. Like Odoo's, it is refused when list_db is off.
-func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error) {
+func (s *Database) ChangeAdminPassword(ctx context.Context, master, newPassword string) (bool, error) {
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	if newPassword == "" {
@@ -335,11 +336,11 @@ func (s *Database) ChangeAdminPassword(master, newPassword string) (bool, error)
 
 // Unsupported checks the master password (and, as Odoo's
 // migrate_databases does, that list_db is on), then refuses the method.
-func (s *Database) Unsupported(master, method string) error {
+func (s *Database) Unsupported(ctx context.Context, master, method string) error {
 	if err := s.managementEnabled(); err != nil {
 		return err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return err
 	}
 	return models.ServerErrorf("builtins.NotImplementedError", "db.%s is not supported by godoo, which migrates a database when it opens it", method)

@@ -68,7 +68,7 @@ func (s *Database) Dump(ctx context.Context, master, name, format string) (strin
 	if err := s.managementEnabled(); err != nil {
 		return "", err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return "", err
 	}
 	f, err := os.CreateTemp("", "godoo-dump-*")
@@ -197,7 +197,7 @@ func (s *Database) Restore(ctx context.Context, master, name, data string, copy 
 	if err := s.managementEnabled(); err != nil {
 		return false, err
 	}
-	if err := s.CheckMaster(master); err != nil {
+	if err := s.CheckMaster(ctx, master); err != nil {
 		return false, err
 	}
 	f, err := os.CreateTemp("", "godoo-restore-*")

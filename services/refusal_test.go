@@ -79,3 +79,28 @@ func TestExecuteKwRefusalWaits(t *testing.T) {
 		t.Errorf("an accepted call waited: %v", waits[1:])
 	}
 }
+
+// TestCheckMasterWaitsForTheCall checks that a wrong master password waits
+// the refusal delay in the call's context: a call that ends (its client
+// gone) stops waiting at once.
+func TestCheckMasterWaitsForTheCall(t *testing.T) {
+	for _, cancelled := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			db := &Database{c: &core{master: "x-master-1"}}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			want := DefaultRefusalDelay
+			if cancelled {
+				cancel()
+				want = 0
+			}
+			start := time.Now()
+			if err := db.CheckMaster(ctx, "wrong"); models.KindOf(err) != models.KindAccessDenied {
+				t.Fatalf("a wrong master password: %v, want AccessDenied", err)
+			}
+			if waited := time.Since(start); waited != want {
+				t.Errorf("cancelled %v: waited %v, want %v", cancelled, waited, want)
+			}
+		})
+	}
+}

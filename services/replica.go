@@ -118,8 +118,9 @@ func (c *core) replicaAccessCache(ctx context.Context, primary, rdb *bun.DB, nam
 	}
 	c.mu.Lock()
 	a := c.rep.access[name]
-	if a == nil || a.gen != gen || time.Since(a.born) > accessTTL {
-		a = &replicaAccess{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
+	now := c.cfg.Now()
+	if a == nil || a.gen != gen || now.Sub(a.born) > accessTTL {
+		a = &replicaAccess{gen: gen, born: now, cache: models.NewAccessCache()}
 		a.cache.Counts = &c.accessCounts
 		if c.rep.access == nil {
 			c.rep.access = map[string]*replicaAccess{}

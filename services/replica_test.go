@@ -22,7 +22,8 @@ import (
 // primary, the reads of a user who wrote stay on the primary for the
 // read-your-writes window, a read-only method that writes runs again on
 // the primary in a transaction, and a replica that does not answer sends
-// reads to the primary and makes Ready say so. integration/faults's
+// reads to the primary and makes Ready say so; the replica's access cache
+// lives on the Set's clock. integration/faults's
 // TestReplica does the same with a real streaming replica.
 func TestReplicaRouting(t *testing.T) {
 	dsn := os.Getenv("GODOO_TEST_DSN")
@@ -108,6 +109,41 @@ func TestReplicaRouting(t *testing.T) {
 		clk.advance(DefaultReadYourWrites)
 		if got := where(t, reader, "search_count"); got != "replica" {
 			t.Errorf("a read through another instance after the window ran on the %s, want the replica", got)
+		}
+	})
+
+	t.Run("replica access cache on the clock", func(t *testing.T) {
+		set, clk := setup(t, dsn+sep+"default_transaction_read_only=on")
+		primary, err := set.core.open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb, err := set.core.store.(models.ReplicaStore).OpenReplica(ctx, name)
+		if err != nil || rdb == nil {
+			t.Fatalf("the replica pool: %v", err)
+		}
+		if !set.core.auth.WatchFeed(name, 10*time.Second) {
+			t.Fatal("the invalidation feed did not come up")
+		}
+		// This "replica" never replays (it is the primary), so its cache
+		// never serves: the test looks at the entry kept for it.
+		entry := func() *replicaAccess {
+			set.core.replicaAccessCache(ctx, primary, rdb, name)
+			set.core.mu.Lock()
+			defer set.core.mu.Unlock()
+			return set.core.rep.access[name]
+		}
+		first := entry()
+		if first == nil {
+			t.Fatal("no access cache kept for the replica")
+		}
+		clk.advance(accessTTL)
+		if got := entry(); got != first {
+			t.Error("the replica's access cache was renewed within its life")
+		}
+		clk.advance(time.Second)
+		if got := entry(); got == first || got == nil {
+			t.Error("the replica's access cache outlived its life on the Set's clock")
 		}
 	})
 

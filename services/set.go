@@ -84,6 +84,13 @@ type Config struct {
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	Log *slog.Logger
+	// NoListen keeps the process off the store's invalidation feed (no
+	// LISTEN on PostgreSQL): the command line's, which keeps no cache a
+	// change elsewhere could make stale, and which behind a pooler could
+	// not LISTEN through db_url. It caches no credentials then. Its own
+	// changes still notify the processes that listen (the triggers do) and
+	// it still waits until they handled them, as a server does.
+	NoListen bool
 }
 
 // Set is the services over one store and registry: Odoo's three RPC
@@ -169,8 +176,9 @@ func (c *core) accessCache(ctx context.Context, db *bun.DB) *models.AccessCache 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.access[name]
-	if !ok || a.gen != gen || time.Since(a.born) > accessTTL {
-		a = accessAt{gen: gen, born: time.Now(), cache: models.NewAccessCache()}
+	now := c.cfg.Now()
+	if !ok || a.gen != gen || now.Sub(a.born) > accessTTL {
+		a = accessAt{gen: gen, born: now, cache: models.NewAccessCache()}
 		a.cache.Counts = &c.accessCounts
 		if c.access == nil {
 			c.access = map[string]accessAt{}
@@ -194,7 +202,14 @@ func NewSet(store models.Store, cfg Config) *Set {
 	a := auth.New(cfg.Log)
 	a.Now = cfg.Now
 	if f, ok := store.(models.AuthFeed); ok {
-		a.Feed = f
+		if cfg.NoListen {
+			a.Uncached = true
+		} else {
+			a.Feed = f
+		}
+	}
+	if s, ok := store.(models.AuthSettler); ok {
+		a.Settler = s
 	}
 	if m, ok := store.(models.CommitCounter); ok {
 		a.Marks = m

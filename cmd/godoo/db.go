@@ -109,6 +109,6 @@ func resolveStore(resolve func() (*config, error)) (*config, models.Store, strin
 	if err != nil {
 		return nil, nil, "", err
 	}
-	store, where, err := openStore(c)
+	store, where, err := openStore(c, false)
 	return c, store, where, err
 }

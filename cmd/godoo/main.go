@@ -118,10 +118,16 @@ var storeKeys = []string{"data_dir", "db_url", "filestore_dir", "log_level"}
 
 // openStore builds the store the configuration names: PostgreSQL when a
 // server URL is configured, else the embedded SQLite data directory. where
-// names it in the store's own words, without credentials.
-func openStore(c *config) (store models.Store, where string, err error) {
+// names it in the store's own words, without credentials. Only a store
+// that listens (serve's) uses db_listen_url: the other commands do not
+// LISTEN (services.Config.NoListen).
+func openStore(c *config, listens bool) (store models.Store, where string, err error) {
 	if u := c.postgresURL(); u != "" {
-		s, err := pgstore.New(u, pgstore.WithReplica(c.replicaURL()), pgstore.WithListen(c.listenURL()))
+		opts := []pgstore.Option{pgstore.WithReplica(c.replicaURL())}
+		if listens {
+			opts = append(opts, pgstore.WithListen(c.listenURL()))
+		}
+		s, err := pgstore.New(u, opts...)
 		where := "the PostgreSQL server at " + pgAddress(u)
 		if r := c.replicaURL(); r != "" {
 			where += " with its replica at " + pgAddress(r)
@@ -179,10 +185,13 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// servicesConfig is the services' configuration of every command. It does
+// not listen on the invalidation feed (NoListen): a command makes its
+// changes and ends, keeping no cache to invalidate; serve turns it on.
 func servicesConfig(c *config, log *slog.Logger) services.Config {
 	return services.Config{ServerVersion: c.get("server_version"), ListDB: c.bool("list_db"),
 		MasterPassword: c.masterPassword(), DBFilter: c.get("dbfilter"), FilestoreDir: c.filestoreDir(), Log: log,
-		ReadYourWrites: readYourWrites(c.seconds("db_replica_read_your_writes"))}
+		ReadYourWrites: readYourWrites(c.seconds("db_replica_read_your_writes")), NoListen: true}
 }
 
 // readYourWrites is services.Config.ReadYourWrites of a number of seconds,
@@ -226,7 +235,7 @@ func isHelp(arg string) bool {
 // database a command works on: the one given, which must exist, or the
 // only one there is.
 func openDatabase(c *config, stderr io.Writer, dbName string) (models.Store, *services.Set, string, error) {
-	store, where, err := openStore(c)
+	store, where, err := openStore(c, false)
 	if err != nil {
 		return nil, nil, "", err
 	}

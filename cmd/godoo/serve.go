@@ -50,12 +50,13 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	}
 	tuneRuntime()
 	log := newLogger(c, stderr)
-	store, where, err := openStore(c)
+	store, where, err := openStore(c, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	cfg := servicesConfig(c, log)
+	cfg.NoListen = false // a server keeps caches: it listens for their invalidation
 	if cfg.Declarations, err = loadModelsPath(c); err != nil {
 		return err
 	}

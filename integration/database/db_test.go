@@ -316,10 +316,10 @@ func testDBChangeMaster(t *testing.T, c itest.Caller, store models.Store) {
 		t.Fatal("the saved hash does not verify the new master password")
 	}
 	next := itest.NewSet(store, services.Config{ListDB: true, MasterPassword: saved[0]})
-	if _, err := next.Database.ListCountries(newMaster); err != nil {
+	if _, err := next.Database.ListCountries(context.Background(), newMaster); err != nil {
 		t.Errorf("hashed master password refused the new password: %v", err)
 	}
-	if _, err := next.Database.ListCountries(itest.MasterPassword); err == nil {
+	if _, err := next.Database.ListCountries(context.Background(), itest.MasterPassword); err == nil {
 		t.Error("hashed master password accepted the old password")
 	}
 }

@@ -53,7 +53,7 @@ func (attachmentFields) Read(ctx context.Context, env *models.Env, m *models.Mod
 		proxies = append(proxies, p)
 		byRecord[resID] = p
 	}
-	if err := fillContent(env, proxies, "datas"); err != nil {
+	if err := fillContent(ctx, env, proxies, "datas"); err != nil {
 		return err
 	}
 	for _, r := range recs {

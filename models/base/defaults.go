@@ -12,7 +12,7 @@ import (
 // envLang is the language of the call's context when it names one, else
 // en_US: the default language of a partner (Odoo's
 // `default=lambda self: self.env.lang`, en_US in a base database).
-func envLang(env *models.Env) any {
+func envLang(_ context.Context, env *models.Env) any {
 	if l, ok := env.Context["lang"].(string); ok && l != "" {
 		return l
 	}
@@ -20,7 +20,7 @@ func envLang(env *models.Env) any {
 }
 
 // envTZ is the time zone of the call's context, False without one.
-func envTZ(env *models.Env) any {
+func envTZ(_ context.Context, env *models.Env) any {
 	if tz, ok := env.Context["tz"].(string); ok && tz != "" {
 		return tz
 	}
@@ -28,39 +28,39 @@ func envTZ(env *models.Env) any {
 }
 
 // partnerDefaults are res.partner's computed defaults.
-func partnerDefaults() map[string]func(*models.Env) any {
-	return map[string]func(*models.Env) any{
+func partnerDefaults() map[string]func(context.Context, *models.Env) any {
+	return map[string]func(context.Context, *models.Env) any{
 		"lang":  envLang,
 		"tz":    envTZ,
-		"color": func(*models.Env) any { return int64(0) },
+		"color": func(context.Context, *models.Env) any { return int64(0) },
 	}
 }
 
 // usersDefaults are res.users': the partner's language and time zone, the
 // groups of Odoo's template of new users with those they imply (in
 // res.groups' order, by name), and the current company as the one allowed.
-func usersDefaults() map[string]func(*models.Env) any {
-	return map[string]func(*models.Env) any{
+func usersDefaults() map[string]func(context.Context, *models.Env) any {
+	return map[string]func(context.Context, *models.Env) any{
 		"lang": envLang,
 		"tz":   envTZ,
-		"groups_id": func(env *models.Env) any {
-			ids, err := defaultUserGroupIDs(context.Background(), env)
+		"groups_id": func(ctx context.Context, env *models.Env) any {
+			ids, err := defaultUserGroupIDs(ctx, env)
 			if err != nil || len(ids) == 0 {
 				return []any{}
 			}
 			return []any{[]any{int64(6), int64(0), ids}}
 		},
-		"company_ids": func(env *models.Env) any {
-			return []any{[]any{int64(6), int64(0), []any{currentCompany(env)}}}
+		"company_ids": func(ctx context.Context, env *models.Env) any {
+			return []any{[]any{int64(6), int64(0), []any{currentCompany(ctx, env)}}}
 		},
 	}
 }
 
 // currentCompany is the company of the calling user (the main company for
 // the superuser or an unknown one).
-func currentCompany(env *models.Env) int64 {
+func currentCompany(ctx context.Context, env *models.Env) int64 {
 	var id int64
-	if ok, err := env.Scalar(context.Background(), &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok || id == 0 {
+	if ok, err := env.Scalar(ctx, &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok || id == 0 {
 		return 1
 	}
 	return id

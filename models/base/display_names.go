@@ -20,8 +20,8 @@ import (
 func categoryBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{DisplayName: categoryDisplayName, DisplayNameDeps: []string{"parent_id"}},
-		Defaults: map[string]func(*models.Env) any{
-			"color": func(*models.Env) any { return int64(1 + rand.IntN(11)) },
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"color": func(context.Context, *models.Env) any { return int64(1 + rand.IntN(11)) },
 		},
 	}
 }

@@ -51,10 +51,10 @@ func attachmentBehaviour() *models.Behaviour {
 			"_compute_raw":      computeRaw,
 			"_compute_res_name": computeResName,
 		},
-		Defaults: map[string]func(*models.Env) any{
-			"company_id": func(env *models.Env) any {
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"company_id": func(ctx context.Context, env *models.Env) any {
 				var id int64
-				if ok, err := env.Scalar(context.Background(), &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok {
+				if ok, err := env.Scalar(ctx, &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil || !ok {
 					return false
 				}
 				return id
@@ -358,12 +358,12 @@ func contentText(env *models.Env, s stored) (any, error) {
 
 // fillContent sets field of recs to their attachment's content, or to its
 // human size when the context asks for bin_size (as Odoo's datas).
-func fillContent(env *models.Env, recs []models.Record, field string) error {
+func fillContent(ctx context.Context, env *models.Env, recs []models.Record, field string) error {
 	ids := make([]int64, 0, len(recs))
 	for _, r := range recs {
 		ids = append(ids, r["id"].(int64))
 	}
-	found, err := readStored(context.Background(), env, ids)
+	found, err := readStored(ctx, env, ids)
 	if err != nil {
 		return err
 	}
@@ -388,13 +388,13 @@ func fillContent(env *models.Env, recs []models.Record, field string) error {
 }
 
 func computeDatas(ctx context.Context, env *models.Env, recs []models.Record) error {
-	return fillContent(env, recs, "datas")
+	return fillContent(ctx, env, recs, "datas")
 }
 
 // computeRaw is raw: the same content as datas. godoo's binary values
 // travel as base64 text on every protocol, so raw reads as datas does.
 func computeRaw(ctx context.Context, env *models.Env, recs []models.Record) error {
-	return fillContent(env, recs, "raw")
+	return fillContent(ctx, env, recs, "raw")
 }
 
 // computeResName is the display name of the record an attachment belongs

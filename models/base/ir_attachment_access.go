@@ -12,8 +12,10 @@ import (
 // access to read it, write access to change, create or delete it); a
 // public one may be read by anyone who may read attachments; one of no
 // record only by its creator; those that hold a record's binary field
-// (res_field) only by administrators, who pass every check.
-func attachmentRule(ctx context.Context, env *models.Env, op models.Op) ([]any, error) {
+// (res_field) only by administrators, who pass every check. It reads the
+// records of the attachments in scope alone: a search or a check of a few
+// attachments costs what they are, not the whole table.
+func attachmentRule(ctx context.Context, env *models.Env, op models.Op, scope models.RuleScope) ([]any, error) {
 	system, err := env.HasGroup(ctx, "base.group_system")
 	if err != nil || system {
 		return nil, err
@@ -27,67 +29,11 @@ func attachmentRule(ctx context.Context, env *models.Env, op models.Op) ([]any, 
 		terms = append(terms, []any{[]any{"public", "=", true}, []any{"res_field", "=", false}})
 	}
 	terms = append(terms, []any{[]any{"res_id", "=", false}, []any{"create_uid", "=", env.UID}, []any{"res_field", "=", false}})
-	byModel, err := attachedRecords(ctx, env)
+	followed, err := scope.Followed(ctx, env, recordOp, "res_model", "res_id", "t0.res_field IS NULL", []any{"res_field", "=", false})
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range sortedNames(byModel) {
-		m := env.Registry.Model(name)
-		if m == nil {
-			continue // a model godoo does not serve: administrators only
-		}
-		ok, err := env.Permitted(ctx, m, byModel[name], recordOp)
-		if err != nil {
-			return nil, err
-		}
-		if len(ok) == 0 {
-			continue
-		}
-		ids := make([]any, len(ok))
-		for i, id := range ok {
-			ids[i] = id
-		}
-		terms = append(terms, []any{[]any{"res_model", "=", name}, []any{"res_id", "in", ids}, []any{"res_field", "=", false}})
-	}
-	var dom []any
-	for i := 1; i < len(terms); i++ {
-		dom = append(dom, "|")
-	}
-	for _, t := range terms {
-		for i := 1; i < len(t); i++ {
-			dom = append(dom, "&")
-		}
-		dom = append(dom, t...)
-	}
-	return dom, nil
-}
-
-// attachedRecords are the records attachments belong to, by model.
-func attachedRecords(ctx context.Context, env *models.Env) (map[string][]int64, error) {
-	rows, err := env.Query(ctx, "SELECT DISTINCT res_model, res_id FROM ir_attachment WHERE res_model IS NOT NULL AND res_id IS NOT NULL AND res_id <> 0 AND res_field IS NULL")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string][]int64{}
-	for rows.Next() {
-		var model string
-		var id int64
-		if err := rows.Scan(&model, &id); err != nil {
-			return nil, err
-		}
-		out[model] = append(out[model], id)
-	}
-	return out, rows.Err()
-}
-
-func sortedNames(m map[string][]int64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return models.AnyOf(append(terms, followed...)), nil
 }
 
 // checkNewTarget refuses to move an attachment to a record the user may

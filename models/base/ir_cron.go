@@ -1,11 +1,15 @@
 package base
 
-import "github.com/godoo/godoo/models"
+import (
+	"context"
+
+	"github.com/godoo/godoo/models"
+)
 
 // cronBehaviour is ir.cron's: a scheduled action is first due when it is
 // made, as Odoo's default of nextcall (now) says.
 func cronBehaviour() *models.Behaviour {
-	return &models.Behaviour{Defaults: map[string]func(*models.Env) any{
-		"nextcall": func(env *models.Env) any { return env.NowText() },
+	return &models.Behaviour{Defaults: map[string]func(context.Context, *models.Env) any{
+		"nextcall": func(_ context.Context, env *models.Env) any { return env.NowText() },
 	}}
 }

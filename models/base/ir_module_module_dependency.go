@@ -13,7 +13,7 @@ import (
 func moduleDependencyBehaviour() *models.Behaviour {
 	return &models.Behaviour{Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 		"_compute_depend": func(ctx context.Context, env *models.Env, recs []models.Record) error {
-			return computeDependency(env, recs, func(r models.Record, id int64, _ string) {
+			return computeDependency(ctx, env, recs, func(r models.Record, id int64, _ string) {
 				if id == 0 {
 					r["depend_id"] = false
 				} else {
@@ -22,7 +22,7 @@ func moduleDependencyBehaviour() *models.Behaviour {
 			})
 		},
 		"_compute_state": func(ctx context.Context, env *models.Env, recs []models.Record) error {
-			return computeDependency(env, recs, func(r models.Record, id int64, state string) {
+			return computeDependency(ctx, env, recs, func(r models.Record, id int64, state string) {
 				if id == 0 || state == "" {
 					r["state"] = "unknown"
 				} else {
@@ -36,8 +36,7 @@ func moduleDependencyBehaviour() *models.Behaviour {
 // computeDependency finds the module each record names and hands its id
 // and state (0 and "" when there is none) to set. It reads the names by the
 // records' ids, so that it needs no other field of theirs.
-func computeDependency(env *models.Env, recs []models.Record, set func(r models.Record, id int64, state string)) error {
-	ctx := context.Background()
+func computeDependency(ctx context.Context, env *models.Env, recs []models.Record, set func(r models.Record, id int64, state string)) error {
 	ids := make([]int64, 0, len(recs))
 	for _, r := range recs {
 		if id, ok := r["id"].(int64); ok {

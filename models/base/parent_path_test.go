@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -139,21 +138,6 @@ func tagTree(ctx context.Context, env *models.Env, m *models.Model) (map[string]
 	return ids, path, nil
 }
 
-// statementCounter counts the statements that name a table.
-type statementCounter struct {
-	table string
-	n     atomic.Int64
-}
-
-func (c *statementCounter) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
-	if strings.Contains(e.Query, c.table) {
-		c.n.Add(1)
-	}
-	return ctx
-}
-
-func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) {}
-
 // TestParentPathMoveStatements checks, on both stores, that moving a
 // record rewrites its subtree's paths in a fixed number of statements,
 // whatever the subtree's size and depth.
@@ -161,7 +145,7 @@ func TestParentPathMoveStatements(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
-		counter := &statementCounter{table: "res_partner_category"}
+		counter := &storetest.StatementCounter{Table: "res_partner_category"}
 		db.AddQueryHook(counter)
 		err := inTx(models.SuperuserID, func(env *models.Env) error {
 			if err := base.Install(ctx, env, base.Options{}); err != nil {
@@ -193,11 +177,11 @@ func TestParentPathMoveStatements(t *testing.T) {
 					return err
 				}
 			}
-			counter.n.Store(0)
+			counter.N.Store(0)
 			if err := env.Write(ctx, m, []int64{root}, map[string]any{"parent_id": other}); err != nil {
 				return err
 			}
-			if n := counter.n.Load(); n > 8 {
+			if n := counter.N.Load(); n > 8 {
 				t.Errorf("moving a subtree of 40 took %d statements", n)
 			}
 			recs, err := env.Read(ctx, m, []int64{parent}, []string{"parent_path"}, false)

@@ -13,10 +13,10 @@ import (
 // as Odoo's create makes it.
 func companyBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Defaults: map[string]func(*models.Env) any{
-			"currency_id": func(env *models.Env) any {
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"currency_id": func(ctx context.Context, env *models.Env) any {
 				var id int64
-				if ok, err := env.Scalar(context.Background(), &id, "SELECT currency_id FROM res_company WHERE id = ?", currentCompany(env)); err != nil || !ok || id == 0 {
+				if ok, err := env.Scalar(ctx, &id, "SELECT currency_id FROM res_company WHERE id = ?", currentCompany(ctx, env)); err != nil || !ok || id == 0 {
 					return false
 				}
 				return id

@@ -22,7 +22,7 @@ var partnerComputes = map[string]func(context.Context, *models.Env, []models.Rec
 // active, the same for every partner.
 func computeActiveLangCount(ctx context.Context, env *models.Env, recs []models.Record) error {
 	var n int64
-	if _, err := env.Scalar(context.Background(), &n, "SELECT COUNT(*) FROM res_lang WHERE active = ?", true); err != nil {
+	if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM res_lang WHERE active = ?", true); err != nil {
 		return err
 	}
 	for _, r := range recs {

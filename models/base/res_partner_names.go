@@ -160,7 +160,7 @@ const defaultAddressFormat = "%(street)s\n%(street2)s\n%(city)s %(state_code)s %
 // computeContactAddress is contact_address: the address as its country
 // writes it, after the commercial company's name.
 func computeContactAddress(ctx context.Context, env *models.Env, recs []models.Record) error {
-	addresses, err := partnerAddresses(context.Background(), env, recs, false)
+	addresses, err := partnerAddresses(ctx, env, recs, false)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func usersBehaviour() *models.Behaviour {
 				return nil
 			},
 			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
-				if err := hashPasswordVal(env, vals); err != nil {
+				if err := hashPasswordVal(ctx, env, vals); err != nil {
 					return err
 				}
 				if err := dropForeignOwnCompany(ctx, env, env.Registry.Model("res.users"), ids, vals); err != nil {
@@ -180,7 +180,7 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 	if login, ok := vals["login"].(string); ok {
 		vals["login"] = strings.TrimSpace(login)
 	}
-	if err := hashPasswordVal(env, vals); err != nil {
+	if err := hashPasswordVal(ctx, env, vals); err != nil {
 		return err
 	}
 	if pid, ok := models.ToInt64(vals["partner_id"]); ok && pid != 0 {
@@ -217,7 +217,7 @@ func usersBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 
 // hashPasswordVal replaces a clear password in vals by its hash. An empty
 // password is refused: Odoo never stores one.
-func hashPasswordVal(env *models.Env, vals map[string]any) error {
+func hashPasswordVal(ctx context.Context, env *models.Env, vals map[string]any) error {
 	v, ok := vals["password"]
 	if !ok {
 		return nil
@@ -232,7 +232,7 @@ func hashPasswordVal(env *models.Env, vals map[string]any) error {
 	}
 	var rounds int
 	var param string
-	if ok, err := env.Scalar(context.Background(), &param, "SELECT value FROM ir_config_parameter WHERE key = ?", "password.hashing.rounds"); err != nil {
+	if ok, err := env.Scalar(ctx, &param, "SELECT value FROM ir_config_parameter WHERE key = ?", "password.hashing.rounds"); err != nil {
 		return err
 	} else if ok {
 		rounds, _ = strconv.Atoi(strings.TrimSpace(param))

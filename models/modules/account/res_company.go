@@ -10,11 +10,11 @@ import (
 // companyDefaults are Odoo's defaults of the required fields account
 // adds to res.company: the fiscal year ends on 31 December, the opening
 // date is the first of January of this year, sales prices exclude taxes.
-var companyDefaults = map[string]func(*models.Env) any{
-	"fiscalyear_last_day":   func(*models.Env) any { return int64(31) },
-	"fiscalyear_last_month": func(*models.Env) any { return "12" },
-	"account_opening_date":  func(env *models.Env) any { return openingDate(env.Now) },
-	"account_price_include": func(*models.Env) any { return "tax_excluded" },
+var companyDefaults = map[string]func(context.Context, *models.Env) any{
+	"fiscalyear_last_day":   func(context.Context, *models.Env) any { return int64(31) },
+	"fiscalyear_last_month": func(context.Context, *models.Env) any { return "12" },
+	"account_opening_date":  func(_ context.Context, env *models.Env) any { return openingDate(env.Now) },
+	"account_price_include": func(context.Context, *models.Env) any { return "tax_excluded" },
 }
 
 // openingDate is Odoo's default opening date of a company's accounts
@@ -34,7 +34,7 @@ func companyBehaviour() *models.Behaviour {
 func companySettings(ctx context.Context, env *models.Env) error {
 	for _, name := range []string{"fiscalyear_last_day", "fiscalyear_last_month", "account_opening_date", "account_price_include"} {
 		col := models.ColumnName(name)
-		if _, err := env.Exec(ctx, "UPDATE res_company SET "+col+" = ? WHERE "+col+" IS NULL", companyDefaults[name](env)); err != nil {
+		if _, err := env.Exec(ctx, "UPDATE res_company SET "+col+" = ? WHERE "+col+" IS NULL", companyDefaults[name](ctx, env)); err != nil {
 			return err
 		}
 	}

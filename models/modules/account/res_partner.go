@@ -11,10 +11,10 @@ import (
 // company, as Odoo's default of these company-dependent fields (an
 // ir.default the chart sets) gives them, in default_get too.
 func partnerBehaviour() *models.Behaviour {
-	defaults := map[string]func(*models.Env) any{}
+	defaults := map[string]func(context.Context, *models.Env) any{}
 	for _, a := range chart {
-		defaults[a.field] = func(env *models.Env) any {
-			id, err := chartAccount(context.Background(), env, a.suffix)
+		defaults[a.field] = func(ctx context.Context, env *models.Env) any {
+			id, err := chartAccount(ctx, env, a.suffix)
 			if err != nil {
 				return false
 			}

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"sort"
 
 	"github.com/godoo/godoo/models"
 )
@@ -17,7 +16,9 @@ func messageBehaviour(string) *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{RuleFor: messageRule}}
 }
 
-func messageRule(ctx context.Context, env *models.Env, op models.Op) ([]any, error) {
+// messageRule reads the records of the messages in scope alone: a search
+// or a check of a thread's messages costs what they are, not the table.
+func messageRule(ctx context.Context, env *models.Env, op models.Op, scope models.RuleScope) ([]any, error) {
 	system, err := env.HasGroup(ctx, "base.group_system")
 	if err != nil || system {
 		return nil, err
@@ -32,61 +33,9 @@ func messageRule(ctx context.Context, env *models.Env, op models.Op) ([]any, err
 		recordOp = models.OpRead
 		terms = append(terms, []any{[]any{"partner_ids", "in", []any{partner}}})
 	}
-	byModel, err := messageRecords(ctx, env)
+	followed, err := scope.Followed(ctx, env, recordOp, "model", "res_id", "")
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(byModel))
-	for n := range byModel {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		m := env.Registry.Model(name)
-		if m == nil {
-			continue // a model godoo does not serve: administrators only
-		}
-		ok, err := env.Permitted(ctx, m, byModel[name], recordOp)
-		if err != nil {
-			return nil, err
-		}
-		if len(ok) == 0 {
-			continue
-		}
-		ids := make([]any, len(ok))
-		for i, id := range ok {
-			ids[i] = id
-		}
-		terms = append(terms, []any{[]any{"model", "=", name}, []any{"res_id", "in", ids}})
-	}
-	var dom []any
-	for i := 1; i < len(terms); i++ {
-		dom = append(dom, "|")
-	}
-	for _, t := range terms {
-		for i := 1; i < len(t); i++ {
-			dom = append(dom, "&")
-		}
-		dom = append(dom, t...)
-	}
-	return dom, nil
-}
-
-// messageRecords are the records messages belong to, by model.
-func messageRecords(ctx context.Context, env *models.Env) (map[string][]int64, error) {
-	rows, err := env.Query(ctx, "SELECT DISTINCT model, res_id FROM mail_message WHERE model IS NOT NULL AND res_id IS NOT NULL AND res_id <> 0")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string][]int64{}
-	for rows.Next() {
-		var model string
-		var id int64
-		if err := rows.Scan(&model, &id); err != nil {
-			return nil, err
-		}
-		out[model] = append(out[model], id)
-	}
-	return out, rows.Err()
+	return models.AnyOf(append(terms, followed...)), nil
 }

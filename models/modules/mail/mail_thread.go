@@ -36,10 +36,10 @@ func threadBehaviour(model string) *models.Behaviour {
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"message_partner_ids": func(ctx context.Context, env *models.Env, recs []models.Record) error {
-				return followerPartners(env, model, recs)
+				return followerPartners(ctx, env, model, recs)
 			},
 			"message_attachment_count": func(ctx context.Context, env *models.Env, recs []models.Record) error {
-				return attachmentCount(env, model, recs)
+				return attachmentCount(ctx, env, model, recs)
 			},
 		},
 	}
@@ -293,9 +293,9 @@ func partnerAddress(ctx context.Context, env *models.Env, partner int64) (string
 
 // followerPartners computes message_partner_ids: the partners following
 // each record.
-func followerPartners(env *models.Env, model string, recs []models.Record) error {
+func followerPartners(ctx context.Context, env *models.Env, model string, recs []models.Record) error {
 	ids := recordIDs(recs)
-	links, err := env.Pairs(context.Background(), "SELECT res_id, partner_id FROM mail_followers WHERE res_model = ? AND partner_id IS NOT NULL AND res_id IN ("+
+	links, err := env.Pairs(ctx, "SELECT res_id, partner_id FROM mail_followers WHERE res_model = ? AND partner_id IS NOT NULL AND res_id IN ("+
 		models.Placeholders(len(ids))+") ORDER BY id", append([]any{model}, ids...)...)
 	if err != nil {
 		return err
@@ -312,9 +312,9 @@ func followerPartners(env *models.Env, model string, recs []models.Record) error
 
 // attachmentCount computes message_attachment_count: the attachments of
 // each record (not those of its binary fields).
-func attachmentCount(env *models.Env, model string, recs []models.Record) error {
+func attachmentCount(ctx context.Context, env *models.Env, model string, recs []models.Record) error {
 	ids := recordIDs(recs)
-	links, err := env.Pairs(context.Background(), "SELECT res_id, id FROM ir_attachment WHERE res_model = ? AND res_field IS NULL AND res_id IN ("+
+	links, err := env.Pairs(ctx, "SELECT res_id, id FROM ir_attachment WHERE res_model = ? AND res_field IS NULL AND res_id IN ("+
 		models.Placeholders(len(ids))+")", append([]any{model}, ids...)...)
 	if err != nil {
 		return err

@@ -74,8 +74,8 @@ func namesByQuery(ctx context.Context, env *models.Env, recs []models.Record, q 
 }
 
 // ref is the id of an external id's record, false when it has none.
-func ref(env *models.Env, xmlid string) any {
-	id, err := env.XMLID(context.Background(), xmlid)
+func ref(ctx context.Context, env *models.Env, xmlid string) any {
+	id, err := env.XMLID(ctx, xmlid)
 	if err != nil || id == 0 {
 		return false
 	}

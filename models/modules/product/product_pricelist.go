@@ -18,7 +18,7 @@ func pricelistBehaviour(string) *models.Behaviour {
 			},
 			DisplayNameDeps: []string{"name", "currency_id"},
 		},
-		Defaults: map[string]func(*models.Env) any{"currency_id": userCurrency, "active": func(*models.Env) any { return true }},
+		Defaults: map[string]func(context.Context, *models.Env) any{"currency_id": userCurrency, "active": func(context.Context, *models.Env) any { return true }},
 	}
 }
 
@@ -31,8 +31,8 @@ func currencyName(name, currency string) string {
 }
 
 // userCurrency is the currency of the caller's company, false when none.
-func userCurrency(env *models.Env) any {
-	cur, err := callerCurrency(context.Background(), env)
+func userCurrency(ctx context.Context, env *models.Env) any {
+	cur, err := callerCurrency(ctx, env)
 	if err != nil || cur == 0 {
 		return false
 	}
@@ -61,10 +61,10 @@ func itemBehaviour(string) *models.Behaviour {
 				return nil
 			},
 		},
-		Defaults: map[string]func(*models.Env) any{
-			"base":               func(*models.Env) any { return "list_price" },
-			"compute_price":      func(*models.Env) any { return "fixed" },
-			"display_applied_on": func(*models.Env) any { return "1_product" },
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"base":               func(context.Context, *models.Env) any { return "list_price" },
+			"compute_price":      func(context.Context, *models.Env) any { return "fixed" },
+			"display_applied_on": func(context.Context, *models.Env) any { return "1_product" },
 		},
 	}
 }

@@ -50,7 +50,7 @@ func templateFromVariant(ctx context.Context, env *models.Env, id int64, vals ma
 	if !ok || tmpl == 0 {
 		return nil
 	}
-	vs, err := variants(env, []models.Record{{"id": tmpl}})
+	vs, err := variants(ctx, env, []models.Record{{"id": tmpl}})
 	if err != nil || len(vs[tmpl]) != 1 {
 		return err
 	}

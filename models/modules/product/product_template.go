@@ -34,9 +34,9 @@ func templateBehaviour(string) *models.Behaviour {
 		// fields_list, and default_get([[]], fields_list=...) answers.
 		Methods: []*models.Method{{Name: "default_get", Class: "ProductTemplate", Params: []string{"fields_list"}, Required: 1,
 			Record: true, ReadOnly: true, Fn: models.DefaultGet}},
-		Defaults: map[string]func(*models.Env) any{
-			"uom_id":   func(env *models.Env) any { return ref(env, "uom.product_uom_unit") },
-			"categ_id": func(env *models.Env) any { return ref(env, "product.product_category_all") },
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"uom_id":   func(ctx context.Context, env *models.Env) any { return ref(ctx, env, "uom.product_uom_unit") },
+			"categ_id": func(ctx context.Context, env *models.Env) any { return ref(ctx, env, "product.product_category_all") },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"product_variant_id":    firstVariant,
@@ -68,17 +68,17 @@ func createVariant(ctx context.Context, env *models.Env, id int64, vals map[stri
 }
 
 // variants are the active variants of each template, by id.
-func variants(env *models.Env, recs []models.Record) (map[int64][]int64, error) {
+func variants(ctx context.Context, env *models.Env, recs []models.Record) (map[int64][]int64, error) {
 	ids := make([]any, len(recs))
 	for i, r := range recs {
 		ids[i] = r["id"]
 	}
-	return env.Pairs(context.Background(), "SELECT product_tmpl_id, id FROM product_product WHERE active = ? AND product_tmpl_id IN ("+
+	return env.Pairs(ctx, "SELECT product_tmpl_id, id FROM product_product WHERE active = ? AND product_tmpl_id IN ("+
 		models.Placeholders(len(ids))+") ORDER BY id", append([]any{true}, ids...)...)
 }
 
 func firstVariant(ctx context.Context, env *models.Env, recs []models.Record) error {
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func firstVariant(ctx context.Context, env *models.Env, recs []models.Record) er
 }
 
 func variantCount(ctx context.Context, env *models.Env, recs []models.Record) error {
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ var variantFields = []string{"standard_price"}
 // has exactly one active variant, else 0, as Odoo's
 // _compute_standard_price.
 func templateCost(ctx context.Context, env *models.Env, recs []models.Record) error {
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func writeVariantFields(ctx context.Context, env *models.Env, ids []int64, vals 
 	for i, id := range ids {
 		recs[i] = models.Record{"id": id}
 	}
-	vs, err := variants(env, recs)
+	vs, err := variants(ctx, env, recs)
 	if err != nil {
 		return err
 	}

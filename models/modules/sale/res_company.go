@@ -9,10 +9,10 @@ import (
 // companySettings are Odoo's defaults of the settings sale adds to
 // res.company that its orders read: quotations ask for a signature, not
 // a payment, and are valid 30 days.
-var companySettings = map[string]func(*models.Env) any{
-	"portal_confirmation_sign": func(*models.Env) any { return true },
-	"portal_confirmation_pay":  func(*models.Env) any { return false },
-	"quotation_validity_days":  func(*models.Env) any { return int64(30) },
+var companySettings = map[string]func(context.Context, *models.Env) any{
+	"portal_confirmation_sign": func(context.Context, *models.Env) any { return true },
+	"portal_confirmation_pay":  func(context.Context, *models.Env) any { return false },
+	"quotation_validity_days":  func(context.Context, *models.Env) any { return int64(30) },
 }
 
 // companyBehaviour gives new companies sale's settings.
@@ -25,7 +25,7 @@ func companyBehaviour() *models.Behaviour {
 // (a boolean column is made false otherwise).
 func installCompanySettings(ctx context.Context, env *models.Env) error {
 	for _, name := range []string{"portal_confirmation_sign", "portal_confirmation_pay", "quotation_validity_days"} {
-		if _, err := env.Exec(ctx, "UPDATE res_company SET "+models.ColumnName(name)+" = ?", companySettings[name](env)); err != nil {
+		if _, err := env.Exec(ctx, "UPDATE res_company SET "+models.ColumnName(name)+" = ?", companySettings[name](ctx, env)); err != nil {
 			return err
 		}
 	}

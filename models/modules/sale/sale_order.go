@@ -17,8 +17,8 @@ func orderBehaviour() *models.Behaviour {
 		// Odoo's defaults, as its default_get gives them; what Odoo
 		// computes when the order is created (addresses, salesperson,
 		// team, validity) is orderBeforeCreate's.
-		Defaults: map[string]func(*models.Env) any{
-			"date_order": func(env *models.Env) any { return env.NowText() },
+		Defaults: map[string]func(context.Context, *models.Env) any{
+			"date_order": func(_ context.Context, env *models.Env) any { return env.NowText() },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_invoice_status": computeOrderInvoiceStatus,
