@@ -46,9 +46,12 @@ func TestHTMLSanitize(t *testing.T) {
 
 // TestCustomHTMLSanitize checks, on both stores, that a custom html field
 // is sanitized unless its ir.model.fields row says sanitize false, as
-// Odoo's sanitize, which defaults to true.
+// Odoo's sanitize, which defaults to true, and keeps the style properties
+// of Odoo's allow-list only when the row says sanitize_style, none when it
+// says strip_style.
 func TestCustomHTMLSanitize(t *testing.T) {
-	const dirty = `<p onclick="alert(1)">Hi</p><script>alert(2)</script>`
+	const dirty = `<p onclick="alert(1)" style="color: red; position: fixed">Hi</p><script>alert(2)</script>`
+	const clean = `<p style="color: red; position: fixed">Hi</p>`
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		c := jsonCaller{e.srv.URL}
 		model := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
@@ -57,9 +60,12 @@ func TestCustomHTMLSanitize(t *testing.T) {
 			vals map[string]any
 			want string
 		}{
-			{"sanitize by default", map[string]any{"name": "x_default_html"}, `<p>Hi</p>`},
-			{"sanitize true", map[string]any{"name": "x_clean_html", "sanitize": true}, `<p>Hi</p>`},
+			{"sanitize by default", map[string]any{"name": "x_default_html"}, clean},
+			{"sanitize true", map[string]any{"name": "x_clean_html", "sanitize": true}, clean},
 			{"sanitize false", map[string]any{"name": "x_raw_html", "sanitize": false}, dirty},
+			{"sanitize style", map[string]any{"name": "x_styled_html", "sanitize_style": true},
+				`<p style="color:red">Hi</p>`},
+			{"strip style", map[string]any{"name": "x_plain_html", "strip_style": true}, `<p>Hi</p>`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				vals := map[string]any{"model_id": model, "ttype": "html", "field_description": tc.name}

@@ -75,7 +75,10 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 	// The server's clock is the replay's, so that dates near "today" map
 	// to <today> even across midnight.
 	today := time.Now().UTC()
-	set := newSet(store, services.Config{MasterPassword: masterPassword, Now: func() time.Time { return today }})
+	// Odoo keeps attachments in its filestore, where the recording's
+	// store_fname points.
+	set := newSet(store, services.Config{MasterPassword: masterPassword, Now: func() time.Time { return today },
+		FilestoreDir: t.TempDir()})
 	db := uniqueName("flows_")
 	ctx := context.Background()
 	if !createFromModulesTemplate(t, store, set, db, false, flowModules) {

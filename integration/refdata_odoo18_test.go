@@ -265,7 +265,11 @@ func (e *env) checkUIRecords(t *testing.T, c caller, dir string) {
 	}{
 		{"ir.ui.view", []string{"name", "model", "type", "arch_db"}, 178},
 		{"ir.actions.act_window", []string{"name", "res_model", "search_view_id", "view_mode", "target"}, 67},
+		{"ir.actions.act_window.view", []string{"act_window_id", "view_id", "view_mode", "sequence"}, 14},
 		{"ir.actions.server", []string{"name", "model_name", "usage"}, 4},
+		{"ir.actions.client", []string{"name", "tag", "target"}, 1},
+		{"ir.actions.act_url", []string{"name", "url", "target"}, 3},
+		{"ir.actions.report", []string{"name", "model", "report_name", "report_type", "binding_model_id", "groups_id"}, 2},
 		{"ir.cron", []string{"cron_name", "name", "user_id", "nextcall", "active"}, 2},
 		{"ir.ui.menu", []string{"name", "parent_id", "action"}, 65},
 	} {
@@ -299,6 +303,19 @@ func (e *env) checkUIRecords(t *testing.T, c caller, dir string) {
 			t.Errorf("%s: no record %s", x.Model, x.XMLID)
 		case x.Model == "ir.ui.menu":
 			equal(t, x.XMLID+" complete name", complete(r), x.NaturalKey)
+		case x.Model == "ir.actions.act_window.view":
+			// Its natural key is the name of the view it opens.
+			view, _ := r["view_id"].([]any)
+			if len(view) != 2 {
+				t.Errorf("%s opens no view: %v", x.XMLID, r["view_id"])
+				continue
+			}
+			for _, v := range got["ir.ui.view"] {
+				if v["id"] == view[0] {
+					equal(t, x.XMLID+" view name", v["name"], x.NaturalKey)
+					equal(t, x.XMLID+" view_mode", r["view_mode"], v["type"])
+				}
+			}
 		case x.Model == "ir.cron":
 			equal(t, x.XMLID+" cron_name", r["cron_name"], x.NaturalKey)
 			equal(t, x.XMLID+" name", r["name"], x.NaturalKey)
@@ -309,8 +326,8 @@ func (e *env) checkUIRecords(t *testing.T, c caller, dir string) {
 			equal(t, x.XMLID+" name", r["name"], x.NaturalKey)
 		}
 	}
-	if n != 178+67+4+2+65 {
-		t.Errorf("the recording names %d records of these models, want 316", n)
+	if n != 178+67+14+4+1+3+2+2+65 {
+		t.Errorf("the recording names %d records of these models, want 336", n)
 	}
 	// Literal facts.
 	second := func(v any) any {
@@ -332,6 +349,21 @@ func (e *env) checkUIRecords(t *testing.T, c caller, dir string) {
 	equal(t, "Scheduled Actions menu parent", second(cron["parent_id"]), "Automation")
 	action := got["ir.actions.act_window"]["base.ir_cron_act"]["id"]
 	equal(t, "Scheduled Actions menu action", cron["action"], fmt.Sprintf("ir.actions.act_window,%d", action))
+	contacts := got["ir.actions.act_window.view"]["base.action_partner_tree_view1"]
+	equal(t, "partner list view action", contacts["act_window_id"].([]any)[0], got["ir.actions.act_window"]["base.action_partner_form"]["id"])
+	equal(t, "partner list view", second(contacts["view_id"]), "res.partner.list")
+	equal(t, "partner list view_mode", contacts["view_mode"], "list")
+	equal(t, "settings client action tag", got["ir.actions.client"]["base.action_client_base_menu"]["tag"], "reload")
+	third := got["ir.actions.act_url"]["base.action_third_party"]
+	equal(t, "Third-Party Apps url", third["url"], "https://apps.odoo.com/apps/modules")
+	equal(t, "Third-Party Apps menu action", got["ir.ui.menu"]["base.menu_third_party"]["action"], fmt.Sprintf("ir.actions.act_url,%d", third["id"]))
+	guide := got["ir.actions.report"]["base.ir_module_reference_print"]
+	equal(t, "Technical guide model", guide["model"], "ir.module.module")
+	equal(t, "Technical guide report", guide["report_name"], "base.report_irmodulereference")
+	module := e.mustKw(t, c, "ir.model", "search", []any{[]any{[]any{"model", "=", "ir.module.module"}}}, nil).([]any)[0]
+	equal(t, "Technical guide binding", guide["binding_model_id"].([]any)[0], module)
+	system := e.recordsByXMLID(t, c, "res.groups", []string{"name"}, nil)["base.group_system"]["id"]
+	equal(t, "Technical guide groups", guide["groups_id"], []any{system})
 }
 
 // checkListLang checks that db.list_lang lists every language of the

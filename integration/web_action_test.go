@@ -12,8 +12,13 @@ import (
 func (w *webScenario) loadAction(t *testing.T) {
 	admin := w.client(t, w.e.srv.URL, modeRaw, false)
 	admin.login(t, "admin", adminPassword)
-	users := admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", "action_res_users"}}},
-		map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
+	xmlid := func(name string) any {
+		return admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", name}}},
+			map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
+	}
+	users := xmlid("action_res_users")
+	// Its views are Odoo's ir.actions.act_window.view rows of it.
+	usersViews := []any{[]any{xmlid("view_users_tree"), "list"}, []any{xmlid("view_users_form"), "form"}}
 	admin.mustKw(t, "ir.actions.act_window", "write", []any{[]any{users}, map[string]any{"path": "users"}}, nil)
 	c := w.client(t, w.e.srv.URL, modeRaw, false)
 	c.login(t, "demo", "demo")
@@ -27,7 +32,7 @@ func (w *webScenario) loadAction(t *testing.T) {
 			t.Fatalf("%s: %s", tc.name, a.body)
 		}
 		want := map[string]any{"id": users, "name": "Users", "type": "ir.actions.act_window", "xml_id": "base.action_res_users",
-			"res_model": "res.users", "path": "users", "views": []any{[]any{false, "list"}, []any{false, "form"}}, "embedded_action_ids": []any{}}
+			"res_model": "res.users", "path": "users", "views": usersViews, "embedded_action_ids": []any{}}
 		for k, v := range want {
 			equal(t, tc.name+" "+k, got[k], v)
 		}
@@ -39,10 +44,6 @@ func (w *webScenario) loadAction(t *testing.T) {
 	}
 	// views: the action's view_ids first, then its view_id for that
 	// view's type, then the other types of view_mode.
-	xmlid := func(name string) any {
-		return admin.mustKw(t, "ir.model.data", "search_read", []any{[]any{[]any{"module", "=", "base"}, []any{"name", "=", name}}},
-			map[string]any{"fields": []any{"res_id"}}).([]any)[0].(map[string]any)["res_id"]
-	}
 	groups, form := xmlid("action_res_groups"), xmlid("view_groups_form")
 	admin.mustKw(t, "ir.actions.act_window", "write", []any{[]any{groups}, map[string]any{"view_id": form}}, nil)
 	a := c.post(t, "/web/action/load", map[string]any{"action_id": "base.action_res_groups"})

@@ -69,14 +69,8 @@ func (h Hooks) then(n Hooks) Hooks {
 	if n.ParentCycle != "" {
 		h.ParentCycle = n.ParentCycle
 	}
-	if len(n.Overrides) > 0 {
-		o := maps.Clone(h.Overrides)
-		if o == nil {
-			o = map[string]Override{}
-		}
-		maps.Copy(o, n.Overrides)
-		h.Overrides = o
-	}
+	h.Overrides = overlay(h.Overrides, n.Overrides)
+	h.StoredAs = overlay(h.StoredAs, n.StoredAs)
 	h.SelfWritable = append(slices.Clone(h.SelfWritable), n.SelfWritable...)
 	h.CopyMarked = append(slices.Clone(h.CopyMarked), n.CopyMarked...)
 	if n.NameSearchFirst != nil {
@@ -101,6 +95,20 @@ func (h Hooks) then(n Hooks) Hooks {
 	h.AfterWrite = chain4(h.AfterWrite, n.AfterWrite)
 	h.BeforeUnlink = chain3(h.BeforeUnlink, n.BeforeUnlink)
 	return h
+}
+
+// overlay is a with b's entries added over its own, a itself when b has
+// none; neither is changed.
+func overlay[K comparable, V any](a, b map[K]V) map[K]V {
+	if len(b) == 0 {
+		return a
+	}
+	out := maps.Clone(a)
+	if out == nil {
+		out = make(map[K]V, len(b))
+	}
+	maps.Copy(out, b)
+	return out
 }
 
 // chain3 runs a then b, stopping at the first error; nil when both are.

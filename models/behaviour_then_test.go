@@ -13,7 +13,7 @@ import (
 // methods and computes, runs its create hook after the model's, and
 // replaces the hooks it sets; Hooks gaining a field must be handled there.
 func TestBehaviourThen(t *testing.T) {
-	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 17 {
+	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 18 {
 		t.Fatalf("Hooks has %d fields: teach Behaviour.Then the new ones", n)
 	}
 	var ran []string
@@ -23,7 +23,8 @@ func TestBehaviourThen(t *testing.T) {
 	first := &models.Behaviour{Hooks: models.Hooks{BeforeCreate: hook("base"), CopyMarked: []string{"name"}},
 		Methods:  []*models.Method{{Name: "a"}},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_a": nil}}
-	second := &models.Behaviour{Hooks: models.Hooks{BeforeCreate: hook("module"), NameSearchFirst: func(string, string) []any { return nil }},
+	second := &models.Behaviour{Hooks: models.Hooks{BeforeCreate: hook("module"), NameSearchFirst: func(string, string) []any { return nil },
+		StoredAs: map[string]string{"code": "code_store"}},
 		Methods:  []*models.Method{{Name: "b"}},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_b": nil}}
 	tests := []struct {
@@ -50,8 +51,11 @@ func TestBehaviourThen(t *testing.T) {
 			}
 		})
 	}
-	if len(first.Methods) != 1 || len(first.Computes) != 1 {
+	if len(first.Methods) != 1 || len(first.Computes) != 1 || first.StoredAs != nil {
 		t.Error("Then changed the behaviour it extends")
+	}
+	if got := first.Then(second).StoredAs["code"]; got != "code_store" {
+		t.Errorf("StoredAs laid over: %q", got)
 	}
 }
 

@@ -109,6 +109,20 @@ type FieldDeclaration struct {
 	Groups           string            `json:"groups"`
 	Copy             *bool             `json:"copy"`
 	WriteOnly        bool              `json:"write_only"`
+	// NullColumn keeps the column of a required field accepting NULL:
+	// one godoo's migrations made so, which existing databases hold. The
+	// field is required all the same, in fields_get and on create and
+	// write, as Odoo's.
+	NullColumn bool `json:"null_column"`
+	// UnsizedColumn keeps the column of a char field with a size a VARCHAR
+	// without one: one godoo's migrations made so. Written values are
+	// cut to the size all the same, as Odoo's.
+	UnsizedColumn bool `json:"unsized_column"`
+	// Tracking is Odoo's tracking attribute, which fields_get does not
+	// tell: a model with the chatter logs a change of the field in a
+	// message, its tracking values in this order (true is 100); 0 for a
+	// field not tracked.
+	Tracking int `json:"tracking"`
 	// Digits is a float's [precision, scale], as fields_get gives it.
 	Digits        []int  `json:"digits"`
 	CurrencyField string `json:"currency_field"`
@@ -138,8 +152,8 @@ type FieldDeclaration struct {
 	// Sanitize is fields_get's "sanitize" of an html field: its written
 	// values are sanitized (Field.Sanitize).
 	Sanitize bool `json:"-"`
-	// HTMLPolicy is fields_get's strip_style and strip_classes of an html
-	// field declared sanitize (Field.HTMLPolicy).
+	// HTMLPolicy is fields_get's strip_style, sanitize_style and
+	// strip_classes of an html field declared sanitize (Field.HTMLPolicy).
 	HTMLPolicy HTMLPolicy `json:"-"`
 }
 
@@ -178,7 +192,8 @@ type Attr struct {
 // fields_get does not answer.
 var godooAttributes = map[string]bool{"help": true, "compute": true, "default": true, "ondelete": true,
 	"index": true, "copy": true, "write_only": true, "relation_table": true, "column1": true, "column2": true,
-	"max_width": true, "max_height": true, "selection_records": true}
+	"max_width": true, "max_height": true, "selection_records": true, "null_column": true,
+	"unsized_column": true}
 
 // describedOnly are the fields_get attributes the engine has no use for
 // beyond answering them (a recorded fields_get carries them).
@@ -267,7 +282,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		var sanitize bool
 		var policy HTMLPolicy
 		for key, into := range map[string]*bool{"sanitize": &sanitize, "strip_style": &policy.StripStyle,
-			"strip_classes": &policy.StripClasses} {
+			"sanitize_style": &policy.SanitizeStyle, "strip_classes": &policy.StripClasses} {
 			if v, ok := attrs[key]; ok {
 				if err := json.Unmarshal(v, into); err != nil {
 					return nil, fmt.Errorf("field %s: %s: %w", name, key, err)
@@ -494,10 +509,10 @@ func (d *Declaration) build(b *Behaviour) (*Model, error) {
 func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, error) {
 	f := &Field{Name: fd.Name, Type: fd.Type, String: fd.String, Help: fd.Help, Relation: fd.Relation,
 		InverseName: fd.RelationField, RelTable: fd.RelationTable, RelCol: fd.Column1, RelOther: fd.Column2,
-		Required: fd.Required, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
+		Required: fd.Required, NullColumn: fd.NullColumn, UnsizedColumn: fd.UnsizedColumn, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual,
+		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual, Tracking: fd.Tracking,
 		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy, SelectionRecords: fd.SelectionRecords,
 		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil

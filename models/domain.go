@@ -325,7 +325,7 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		return where{}, invalidLeaf(t)
 	}
 	name, rest, dotted := strings.Cut(path, ".")
-	f := m.Fields[name]
+	f := m.storedAs(m.Fields[name])
 	if f == nil {
 		return where{}, ServerErrorf("builtins.ValueError", "Invalid field %s.%s in leaf %s", m.Name, name, pyTuple(t))
 	}

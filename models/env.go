@@ -73,6 +73,10 @@ type envState struct {
 	// registryChanged is set once the transaction moved the version of
 	// the database's extension (RegistryChanged).
 	registryChanged bool
+	// precommit is the work left for the end of the call (BeforeCommit),
+	// and data what that work gathers meanwhile (TxData).
+	precommit precommit
+	data      map[string]any
 }
 
 type ruleCache struct {

@@ -62,9 +62,15 @@ type Field struct {
 	// points at this model, RelOther at the comodel.
 	RelTable, RelCol, RelOther string
 
-	Required  bool
-	Readonly  bool
-	Selection [][2]string
+	Required bool
+	// NullColumn keeps a required field's column accepting NULL
+	// (FieldDeclaration.NullColumn).
+	NullColumn bool
+	// UnsizedColumn keeps a sized char field's column without a size
+	// (FieldDeclaration.UnsizedColumn).
+	UnsizedColumn bool
+	Readonly      bool
+	Selection     [][2]string
 	// SelectionRecords makes a selection's values those of records of
 	// another model, read when needed (Selection is then empty).
 	SelectionRecords *SelectionRecords
@@ -100,6 +106,10 @@ type Field struct {
 	Groups string
 	// NoCopy fields are left out of copy (Odoo's copy=False).
 	NoCopy bool
+	// Tracking orders the field's changes in the chatter's tracking
+	// messages (Odoo's tracking=); 0 for a field whose changes are not
+	// logged.
+	Tracking int
 
 	// Model is the name of the model the field belongs to, for Odoo's
 	// messages that name a field as "model.field".

@@ -6,11 +6,15 @@ import (
 	"strings"
 )
 
-// HTMLPolicy is what an html field declared sanitize lets through beyond
-// Odoo's default cleaner: fields_get's strip_style and strip_classes.
+// HTMLPolicy is how an html field declared sanitize differs from Odoo's
+// default cleaner: fields_get's strip_style, sanitize_style and
+// strip_classes.
 type HTMLPolicy struct {
 	// StripStyle drops every style attribute (Odoo's strip_style).
 	StripStyle bool
+	// SanitizeStyle keeps, of a style attribute, only the properties of
+	// styleAllowed (Odoo's sanitize_style, a message's body).
+	SanitizeStyle bool
 	// StripClasses drops every class attribute (Odoo's strip_classes).
 	StripClasses bool
 }
@@ -164,7 +168,14 @@ func (p HTMLPolicy) attr(tag string, a attribute) (string, bool) {
 	case !safeAttrs[a.name]:
 		return "", false
 	case a.name == "style":
-		return a.value, !p.StripStyle && safeStyle(a.value)
+		if p.StripStyle || !safeStyle(a.value) {
+			return "", false
+		}
+		if p.SanitizeStyle {
+			v := allowedStyle(a.value)
+			return v, v != ""
+		}
+		return a.value, true
 	case a.name == "class":
 		return a.value, !p.StripClasses
 	case urlAttrs[a.name]:

@@ -197,6 +197,19 @@ func IDList(v any) ([]int64, error) {
 
 func isBool(v any) bool { _, ok := v.(bool); return ok }
 
+// lazyIDs tells ids whose elements, not their shape, IDList refuses:
+// Odoo's browse makes a tuple of any iterable without looking at what it
+// holds, so a bad element is refused only when the method first reads,
+// after Python bound the call's arguments (a TypeError of the call comes
+// first), while what is not iterable fails in browse, before the call.
+func lazyIDs(v any) bool {
+	switch v.(type) {
+	case []any, string, map[string]any:
+		return true
+	}
+	return false
+}
+
 // notAnInteger is the database's refusal of a text given as an id, which
 // Odoo lets through to PostgreSQL; godoo answers it on every store.
 func notAnInteger(s string) error {

@@ -88,6 +88,12 @@ type Hooks struct {
 	// whose code is the name), or nil for none.
 	NameSearchFirst func(name, op string) []any
 
+	// StoredAs names, for a computed field that has no column, the stored
+	// field of the same record it is computed from, which searches and
+	// orders stand for it with, as Odoo's _search and _order_field_to_sql
+	// of the model do (account.account's code is its code_store).
+	StoredAs map[string]string
+
 	// NameCreateValues are the values name_create creates a record with
 	// from a name (a partner's "Name <email>" gives both); nil means the
 	// name as the rec_name.

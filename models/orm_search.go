@@ -120,7 +120,7 @@ func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (
 		words := strings.Fields(strings.ToLower(item))
 		// Field names keep their case; only the keywords are case-insensitive.
 		name := strings.Trim(strings.Fields(item)[0], `"`)
-		f := m.Fields[name]
+		f := m.storedAs(m.Fields[name])
 		if f == nil {
 			return "", ServerErrorf("builtins.ValueError", "Invalid field '%s' on model '%s'", name, m.Name)
 		}
@@ -165,6 +165,18 @@ func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (
 		parts = append(parts, alias+".id ASC")
 	}
 	return strings.Join(parts, ", "), nil
+}
+
+// storedAs is the field searches and orders use for f: the stored field
+// the model's StoredAs names for it, else f itself (nil stays nil).
+func (m *Model) storedAs(f *Field) *Field {
+	if f == nil || f.Stored() {
+		return f
+	}
+	if g := m.Fields[m.StoredAs[f.Name]]; g != nil && g.Stored() {
+		return g
+	}
+	return f
 }
 
 // nullsOf is the placement of empty values to write out for a sort in

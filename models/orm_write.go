@@ -164,6 +164,10 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	}
 	env.credentialsChanged(m.Table)
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + Placeholders(len(names)) + ") RETURNING id"
+	if len(names) == 0 {
+		// A record of a model without log access given no column.
+		q = "INSERT INTO " + m.Table + " DEFAULT VALUES RETURNING id"
+	}
 	var id int64
 	if err := env.queryRow(ctx, q, args...).Scan(&id); err != nil {
 		return 0, env.integrityError(ctx, m, env.Classify(err), nil, env.many2oneRefs(m, cols)...)
@@ -250,9 +254,13 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		args = append(args, id)
 	}
 	env.credentialsChanged(m.Table)
-	q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + Placeholders(len(ids)) + ")"
-	if _, err := env.Exec(ctx, q, args...); err != nil {
-		return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
+	// A write of x2many fields alone on a model without log access
+	// (mail.followers' subtypes) changes no column.
+	if len(sets) > 0 {
+		q := "UPDATE " + m.Table + " SET " + strings.Join(sets, ", ") + " WHERE id IN (" + Placeholders(len(ids)) + ")"
+		if _, err := env.Exec(ctx, q, args...); err != nil {
+			return env.integrityError(ctx, m, err, nil, env.many2oneRefs(m, cols)...)
+		}
 	}
 	if err := env.checkParentCycle(ctx, m, ids, cols); err != nil {
 		return err

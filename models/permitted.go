@@ -25,3 +25,13 @@ func (env *Env) Permitted(ctx context.Context, m *Model, ids []int64, op Op) ([]
 // HumanSize formats a byte count as Odoo's tools.human_size ("12.34 Kb"),
 // which binary fields answer when the context asks for bin_size.
 func HumanSize(n int64) string { return humanSize(int(n)) }
+
+// CheckRecords is Odoo's check_access(operation) on records: the
+// model's access rights for op, then its record rules on the records of
+// ids that exist, each refusal with Odoo's AccessError.
+func (env *Env) CheckRecords(ctx context.Context, m *Model, ids []int64, op Op) error {
+	if err := env.CheckAccess(ctx, m, op); err != nil {
+		return err
+	}
+	return env.checkRule(ctx, m, ids, op)
+}

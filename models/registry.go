@@ -174,19 +174,23 @@ func (r *Registry) Call(ctx context.Context, env *Env, model, method string, arg
 		}
 	}
 	var ids []int64
+	var idErr error
 	if meth.Record {
 		if len(args) == 0 {
 			return nil, ServerErrorf("builtins.IndexError", "tuple index out of range")
 		}
-		ids, err = IDList(args[0])
-		if err != nil {
-			return nil, err
+		ids, idErr = IDList(args[0])
+		if idErr != nil && !lazyIDs(args[0]) {
+			return nil, idErr
 		}
 		args = args[1:]
 	}
 	bound, err := bind(meth, args, kwargs)
 	if err != nil {
 		return nil, err
+	}
+	if idErr != nil {
+		return nil, idErr
 	}
 	switch {
 	case meth.Op == OpNone:

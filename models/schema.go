@@ -70,7 +70,10 @@ func (r *Registry) schema() schemaSpec {
 				s.links = append(s.links, linkSpec{name: f.RelTable, cols: [2]string{f.RelCol, f.RelOther},
 					refs: [2]string{m.Table, r.models[f.Relation].Table}})
 			case f.hasColumn() && f.Column != "id":
-				c := columnSpec{name: f.Column, typ: f.Type, size: f.Size, notNull: f.Required, def: f.DefaultValue}
+				c := columnSpec{name: f.Column, typ: f.Type, size: f.Size, notNull: f.Required && !f.NullColumn, def: f.DefaultValue}
+				if f.UnsizedColumn {
+					c.size = 0
+				}
 				if f.Type == Many2one && !magicFields[f.Name] && !r.models[f.Relation].Abstract {
 					// The log columns (create_uid, write_uid) have no
 					// foreign key: godoo's schema never had one.

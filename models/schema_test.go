@@ -179,12 +179,16 @@ func useWidgets(t *testing.T, ctx context.Context, r *models.Registry, inTx func
 }
 
 // TestSchemaDiff checks that every kind of difference from the
-// declarations is reported, on both stores.
+// declarations is reported, on both stores, and that a required field
+// declared null_column may keep a column that accepts NULL, a sized char
+// declared unsized_column a VARCHAR without a size.
 func TestSchemaDiff(t *testing.T) {
 	d, err := models.ParseDeclaration([]byte(`{"model": "x.thing", "constraints": [{"name": "x_thing_name_uniq", "columns": ["name"]}],
 		"fields": {
 			"name": {"type": "char", "required": true, "index": true},
 			"code": {"type": "char"},
+			"label": {"type": "char", "required": true, "null_column": true},
+			"iso": {"type": "char", "size": 3, "unsized_column": true},
 			"parent_id": {"type": "many2one", "relation": "x.thing", "ondelete": "cascade"},
 			"other_id": {"type": "many2one", "relation": "x.thing"},
 			"tag_ids": {"type": "many2many", "relation": "x.thing", "relation_table": "x_thing_rel", "column1": "a_id", "column2": "b_id"}
@@ -206,7 +210,7 @@ func TestSchemaDiff(t *testing.T) {
 			t.Errorf("empty database: %q, want %q", diff, want)
 		}
 		for _, q := range []string{
-			`CREATE TABLE x_thing (id INTEGER PRIMARY KEY, name INTEGER, extra VARCHAR, parent_id INTEGER, other_id INTEGER REFERENCES x_thing(id) ON DELETE CASCADE,
+			`CREATE TABLE x_thing (id INTEGER PRIMARY KEY, name INTEGER, extra VARCHAR, label VARCHAR, iso VARCHAR, parent_id INTEGER, other_id INTEGER REFERENCES x_thing(id) ON DELETE CASCADE,
 				create_uid INTEGER REFERENCES x_thing(id), create_date TIMESTAMP, write_uid INTEGER, write_date TIMESTAMP)`,
 			`CREATE TABLE x_thing_rel (a_id INTEGER NOT NULL, b_id INTEGER, c INTEGER)`,
 		} {

@@ -74,18 +74,7 @@ func TestOldDatabasesOpen(t *testing.T) {
 			for _, d := range diff {
 				t.Error(d)
 			}
-			call := func(model, method string, args ...any) any {
-				t.Helper()
-				id, err := set.Auth.Password(ctx, Credentials{DB: "olddb", UID: 2, Password: "old-admin-pw"})
-				var res any
-				if err == nil {
-					res, err = set.Object.Execute(ctx, id, model, method, args, nil)
-				}
-				if err != nil {
-					t.Fatalf("%s.%s: %v", model, method, err)
-				}
-				return res
-			}
+			call := adminCaller(t, set, "olddb", "old-admin-pw")
 			// signup_type came with migration 0008 after the first fixture,
 			// and 0017 took it away again (Odoo 18 base has no such field).
 			if n := call("ir.model.fields", "search_count", []any{[]any{"model", "=", "res.partner"}, []any{"name", "=", "signup_type"}}); n != int64(0) {

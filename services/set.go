@@ -297,6 +297,11 @@ func (c *core) open(ctx context.Context, name string) (*bun.DB, error) {
 	if err := c.upgradeModules(ctx, db); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
+	if _, err := c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
+		return nil, base.UpgradeUI(ctx, env)
+	}); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
 	c.mu.Lock()
 	c.migrated[name] = true
 	c.mu.Unlock()
@@ -318,9 +323,15 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	}
 	// Rows made before godoo kept parent_path (or before the column
 	// existed) get theirs, so that searches on it find them.
+	// Custom html fields made before godoo sanitized them are sanitized
+	// (migration 0018), once the schema has their sanitize column.
 	var filled []string
+	var sanitized int64
 	err = db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		filled, err = models.FillParentPaths(ctx, tx, reg)
+		if filled, err = models.FillParentPaths(ctx, tx, reg); err != nil {
+			return err
+		}
+		sanitized, err = base.SanitizeOldHTMLFields(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -328,6 +339,9 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	}
 	if len(filled) > 0 {
 		c.log.InfoContext(ctx, "filled parent_path", "tables", filled)
+	}
+	if sanitized > 0 {
+		c.log.InfoContext(ctx, "sanitized custom html fields made before the sanitizer", "fields", sanitized)
 	}
 	return applied, ensured, nil
 }
@@ -457,6 +471,9 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 		env.Files = files
 		env.InstallModules = c.moduleInstaller()
 		r, err := fn(ctx, env)
+		if err == nil {
+			err = env.Precommit(ctx)
+		}
 		collect = collect || env.FilesCollectable()
 		if err != nil {
 			return err

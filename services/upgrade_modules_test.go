@@ -2,14 +2,9 @@ package services
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/pgstore"
-	"github.com/godoo/godoo/models/sqlitestore"
 )
 
 // TestSaleSequenceUpgrade checks, on both stores, that a database where
@@ -17,39 +12,11 @@ import (
 // gets it when a process opens it: the next order is named from it, not
 // "New"; a database that has the sequence keeps its one.
 func TestSaleSequenceUpgrade(t *testing.T) {
-	type store struct {
-		name string
-		open func(t *testing.T) models.Store
-	}
-	stores := []store{{"sqlite", func(t *testing.T) models.Store {
-		s, err := sqlitestore.New(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}}}
-	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
-		stores = append(stores, store{"pg", func(t *testing.T) models.Store {
-			s, err := pgstore.New(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}})
-	}
-	for _, st := range stores {
+	for _, st := range testStores() {
 		t.Run(st.name, func(t *testing.T) {
 			ctx := context.Background()
 			s := st.open(t)
-			name := fmt.Sprintf("saleseq%d", time.Now().UnixNano())
-			set := NewSet(s, Config{})
-			set.core.auth.Rounds = 1000
-			if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.Drop(context.Background(), name) })
+			set, name := createTestDB(t, s, "saleseq")
 			if err := set.Database.InstallModules(ctx, name, []string{"sale"}); err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +49,7 @@ func TestSaleSequenceUpgrade(t *testing.T) {
 			if n := count(later); n != 1 {
 				t.Fatalf("%d sale.order sequences after the upgrade, want 1", n)
 			}
-			id, err := later.Auth.Password(ctx, Credentials{DB: name, UID: 2, Password: "x-admin-1"})
+			id, err := later.Auth.Password(ctx, Credentials{DB: name, UID: 2, Password: testAdminPassword})
 			if err != nil {
 				t.Fatal(err)
 			}

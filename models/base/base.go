@@ -79,6 +79,8 @@ var behaviours = map[string]func() *models.Behaviour{
 	"ir.module.module":              moduleBehaviour,
 	"ir.module.module.dependency":   moduleDependencyBehaviour,
 	"ir.sequence":                   sequenceBehaviour,
+	"res.company":                   companyBehaviour,
+	"res.lang":                      langBehaviour,
 }
 
 // Register declares the base models into r, with their Go behaviour, and

@@ -69,7 +69,7 @@ func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 	rows, err = db.QueryContext(ctx, `SELECT id, model, name, ttype, COALESCE(field_description, ''), COALESCE(help, ''),
 		COALESCE(relation, ''), COALESCE(relation_field, ''), COALESCE(relation_table, ''), COALESCE(column1, ''),
 		COALESCE(column2, ''), required, readonly, index_, COALESCE(size, 0), COALESCE(on_delete, ''), copied,
-		COALESCE(currency_field, ''), sanitize
+		COALESCE(currency_field, ''), sanitize, sanitize_style, strip_style, strip_classes
 		FROM ir_model_fields WHERE state = 'manual' ORDER BY id`)
 	if err != nil {
 		return x, err
@@ -78,11 +78,11 @@ func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 	for rows.Next() {
 		var id int64
 		var model string
-		var required, readonly, index, copied, sanitize sql.NullBool
+		var required, readonly, index, copied, sanitize, sanitizeStyle, stripStyle, stripClasses sql.NullBool
 		fd := models.FieldDeclaration{Manual: true}
 		if err := rows.Scan(&id, &model, &fd.Name, &fd.Type, &fd.String, &fd.Help, &fd.Relation, &fd.RelationField,
 			&fd.RelationTable, &fd.Column1, &fd.Column2, &required, &readonly, &index, &fd.Size, &fd.OnDelete, &copied,
-			&fd.CurrencyField, &sanitize); err != nil {
+			&fd.CurrencyField, &sanitize, &sanitizeStyle, &stripStyle, &stripClasses); err != nil {
 			return x, err
 		}
 		fd.Required, fd.Readonly = required.Bool, readonly.Bool
@@ -91,6 +91,8 @@ func loadCustom(ctx context.Context, db bun.IDB) (models.Extension, error) {
 		// Odoo's sanitize defaults to true: only a row saying false
 		// keeps what is written to a custom html field as written.
 		fd.Sanitize = fd.Type == models.HTML && (!sanitize.Valid || sanitize.Bool)
+		// And the row's policy, as Odoo's _instanciate_attrs gives it.
+		fd.HTMLPolicy = models.HTMLPolicy{SanitizeStyle: sanitizeStyle.Bool, StripStyle: stripStyle.Bool, StripClasses: stripClasses.Bool}
 		shapeManualField(&fd, index.Bool, selections[id])
 		if d := custom[model]; d != nil {
 			d.Fields = append(d.Fields, fd)

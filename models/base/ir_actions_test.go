@@ -23,6 +23,22 @@ func TestLoadAction(t *testing.T) {
 			t.Fatalf("LoadAction answered %T", got)
 		}
 		id, _ := action.Get("id")
+		// Its views are its ir.actions.act_window.view rows, Odoo's.
+		views, _ := action.Get("views")
+		if got := fmt.Sprint(views); got != fmt.Sprintf("[[%d list] [%d form]]", xmlID(t, ctx, env, "base.view_users_tree"), xmlID(t, ctx, env, "base.view_users_form")) {
+			t.Errorf("action_res_users views %s", got)
+		}
+		// A URL action, as the web client reads it.
+		got, err = base.LoadAction(ctx, env, "base.action_third_party")
+		if err != nil {
+			return err
+		}
+		url := got.(*models.Dict)
+		for k, want := range map[string]any{"type": "ir.actions.act_url", "url": "https://apps.odoo.com/apps/modules", "target": "new", "name": "Third-Party Apps"} {
+			if v, _ := url.Get(k); v != want {
+				t.Errorf("action_third_party %s = %v, want %v", k, v, want)
+			}
+		}
 		for _, tc := range []struct {
 			name string
 			id   any
@@ -55,4 +71,14 @@ func TestLoadAction(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// xmlID is the record of an external id, failing the test when none has it.
+func xmlID(t *testing.T, ctx context.Context, env *models.Env, xmlid string) int64 {
+	t.Helper()
+	id, err := env.XMLID(ctx, xmlid)
+	if err != nil || id == 0 {
+		t.Fatalf("%s: %d %v", xmlid, id, err)
+	}
+	return id
 }

@@ -29,9 +29,12 @@ var ReferenceModels = []string{"res.currency", "res.country", "res.country.group
 	"res.lang", "res.partner.title", "res.partner.industry", "res.bank", "ir.module.category"}
 
 // UIModels are the models of the user interface records of Odoo's base
-// module (views, window and server actions, scheduled actions, menus), in
-// the order a new database gets them, after its users and ir.model rows.
-var UIModels = []string{"ir.ui.view", "ir.actions.act_window", "ir.actions.server", "ir.cron", "ir.ui.menu"}
+// module (views, window actions and the views they open, server, client,
+// URL and report actions, scheduled actions, menus), in the order a new
+// database gets them, after its users, groups and ir.model rows: a record
+// points at records of models before its own.
+var UIModels = []string{"ir.ui.view", "ir.actions.act_window", "ir.actions.act_window.view", "ir.actions.server",
+	"ir.actions.client", "ir.actions.act_url", "ir.actions.report", "ir.cron", "ir.ui.menu"}
 
 // referenceData are the records of ReferenceModels, UIModels and ir.rule, by
 // model, read from the embedded files when first needed (modelgen, which

@@ -214,25 +214,79 @@ func (in *installer) installReference(lang string) map[string]int64 {
 }
 
 // installUI installs the user interface records of Odoo's base module
-// (UIModels). A scheduled action is first due when the database is made.
+// (UIModels).
 func (in *installer) installUI() {
 	if in.err != nil {
 		return
 	}
-	l := &dataLoader{env: in.env, ctx: in.ctx, ids: map[string]int64{}}
+	in.err = loadUI(in.ctx, in.env, func(DataRecord) bool { return true }, false)
+}
+
+// loadUI installs the records of UIModels that want keeps, in order; a
+// scheduled action is first due when it is installed. With skipUnknown, a
+// record naming an external id the database lacks is left out.
+func loadUI(ctx context.Context, env *models.Env, want func(DataRecord) bool, skipUnknown bool) error {
+	l := &dataLoader{env: env, ctx: ctx, ids: map[string]int64{}}
 	for _, model := range UIModels {
-		records := referenceData()[model]
-		if model == "ir.cron" {
-			records = slices.Clone(records)
-			for i, r := range records {
-				r.Values = maps.Clone(r.Values)
-				r.Values["nextcall"] = in.env.NowText()
-				records[i] = r
+		var records []DataRecord
+		for _, r := range referenceData()[model] {
+			if !want(r) {
+				continue
 			}
+			if model == "ir.cron" {
+				r.Values = maps.Clone(r.Values)
+				r.Values["nextcall"] = env.NowText()
+			}
+			records = append(records, r)
 		}
-		if err := l.load(model, records, false); err != nil {
-			in.err = err
-			return
+		if err := l.load(model, records, skipUnknown); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// UpgradeUI creates, in a database an older godoo made, the user interface
+// records of UIModels its install did not make (the views window actions
+// open, client, URL and report actions): those whose external id the
+// database lacks, as a new database has them. What it has is left as it
+// is. It does so once, when migration 0019 asked for it (a row in
+// godoo_ui_upgrade), so that a record one deletes later stays deleted, as
+// it does in Odoo until its module is updated.
+func UpgradeUI(ctx context.Context, env *models.Env) error {
+	var asked int64
+	if _, err := env.Scalar(ctx, &asked, "SELECT COUNT(*) FROM godoo_ui_upgrade"); err != nil || asked == 0 {
+		return err
+	}
+	if _, err := env.Exec(ctx, "DELETE FROM godoo_ui_upgrade"); err != nil {
+		return err
+	}
+	rows, err := env.Query(ctx, "SELECT name FROM ir_model_data WHERE module = 'base' AND model IN ("+models.Placeholders(len(UIModels))+")",
+		anys(UIModels)...)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		have["base."+name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return loadUI(ctx, env, func(r DataRecord) bool { return !have[r.XMLID] }, true)
+}
+
+// anys is list as arguments of a query.
+func anys(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }

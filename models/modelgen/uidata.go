@@ -88,9 +88,45 @@ var serverActions = map[string]struct{ model, code, usage string }{
 	"ir_cron_res_users_deletion_ir_actions_server": {"res.users.deletion", "model._gc_portal_users()", "ir_cron"},
 }
 
-// uiModels are written in this order: a record points at records of models
-// before it.
-var uiModels = []string{"ir.ui.view", "ir.actions.act_window", "ir.actions.server", "ir.cron", "ir.ui.menu"}
+// windowViews are the views base's window actions open in order
+// (ir.actions.act_window.view): the action and the sequence of each, from
+// Odoo's data files; the recording names the view.
+var windowViews = map[string]struct {
+	action   string
+	sequence int
+}{
+	"action_partner_form_view1": {"action_partner_form", 0}, "action_partner_tree_view1": {"action_partner_form", 1},
+	"action_partner_form_view2":          {"action_partner_form", 2},
+	"action_partner_customer_form_view1": {"action_partner_customer_form", 1},
+	"action_partner_customer_form_view2": {"action_partner_customer_form", 2},
+	"action_partner_customer_form_view3": {"action_partner_customer_form", 3},
+	"action_partner_vendor_form_view1":   {"action_partner_supplier_form", 1},
+	"action_partner_vendor_form_view2":   {"action_partner_supplier_form", 2},
+	"action_partner_vendor_form_view3":   {"action_partner_supplier_form", 3},
+	"action_res_users_view1":             {"action_res_users", 10}, "action_res_users_view2": {"action_res_users", 20},
+	"action_res_users_my_view2": {"action_res_users_my", 10},
+	"ir_action_window_view1":    {"ir_action_window", 1}, "ir_action_window_view2": {"ir_action_window", 2},
+}
+
+// clientActions are the tags of base's client actions.
+var clientActions = map[string]string{"action_client_base_menu": "reload"}
+
+// urlActions are the address and target of base's URL actions.
+var urlActions = map[string]struct{ url, target string }{
+	"action_open_website": {"/web", "self"},
+	"action_theme_store":  {"https://apps.odoo.com/apps/themes", "new"},
+	"action_third_party":  {"https://apps.odoo.com/apps/modules", "new"},
+}
+
+// reports are the model, template and groups of base's reports (PDF,
+// bound to their model's Print menu).
+var reports = map[string]struct {
+	model, template string
+	groups          []any
+}{
+	"ir_module_reference_print": {"ir.module.module", "base.report_irmodulereference", []any{"base.group_system"}},
+	"report_ir_model_overview":  {"ir.model", "base.report_irmodeloverview", nil},
+}
 
 type baseXMLID struct {
 	XMLID      string `json:"xmlid"`
@@ -99,7 +135,8 @@ type baseXMLID struct {
 	Noupdate   bool   `json:"noupdate"`
 }
 
-// generateUIData writes data/<model>.json for uiModels.
+// generateUIData writes data/<model>.json for base.UIModels, in whose
+// order a record points at records of models before it.
 func generateUIData(recording, out string) error {
 	var all []baseXMLID
 	if err := readJSON(filepath.Join(recording, "ir_model_data_base.json"), &all); err != nil {
@@ -126,9 +163,9 @@ func generateUIData(recording, out string) error {
 		}
 		return nil
 	}
-	g := uiGen{views: map[string][]string{}}
+	g := uiGen{views: map[string][]string{}, named: map[[2]string][]viewRef{}}
 	files := map[string][]base.DataRecord{}
-	for _, model := range uiModels {
+	for _, model := range base.UIModels {
 		var rows []base.DataRecord
 		for _, x := range byModel[model] {
 			row, err := g.row(x, transient)
@@ -146,8 +183,8 @@ func generateUIData(recording, out string) error {
 		}
 		files[model] = rows
 	}
-	files["ir.ui.menu"] = menus(byModel["ir.ui.menu"], byModel["ir.actions.act_window"])
-	for _, model := range uiModels {
+	files["ir.ui.menu"] = menus(byModel["ir.ui.menu"], byModel)
+	for _, model := range base.UIModels {
 		if err := writeLines(filepath.Join(out, model+".json"), files[model]); err != nil {
 			return err
 		}
@@ -155,10 +192,15 @@ func generateUIData(recording, out string) error {
 	return nil
 }
 
-// uiGen keeps, while views are made, the search views of each model.
+// uiGen keeps, while views are made, the search views of each model and
+// the views of each model and name.
 type uiGen struct {
-	views map[string][]string // model -> its search views' external ids
+	views map[string][]string     // model -> its search views' external ids
+	named map[[2]string][]viewRef // [model, name] -> the views of that name
 }
+
+// viewRef is a view made: its external id and type.
+type viewRef struct{ xmlid, typ string }
 
 func (g *uiGen) row(x baseXMLID, transient map[string]bool) (base.DataRecord, error) {
 	name := strings.TrimPrefix(x.XMLID, "base.")
@@ -183,6 +225,44 @@ func (g *uiGen) row(x baseXMLID, transient map[string]bool) (base.DataRecord, er
 		v["arch_db"] = minimalArch(typ, x.NaturalKey, name)
 		if typ == "search" {
 			g.views[model] = append(g.views[model], x.XMLID)
+		}
+		key := [2]string{model, x.NaturalKey}
+		g.named[key] = append(g.named[key], viewRef{x.XMLID, typ})
+	case "ir.actions.act_window.view":
+		w, ok := windowViews[name]
+		if !ok {
+			return row, fmt.Errorf("no window action: add it to windowViews")
+		}
+		views := g.named[[2]string{actionModels[w.action], x.NaturalKey}]
+		if len(views) != 1 {
+			return row, fmt.Errorf("%d views %q of %s", len(views), x.NaturalKey, actionModels[w.action])
+		}
+		v["act_window_id"], v["sequence"], v["multi"] = "base."+w.action, w.sequence, false
+		v["view_id"], v["view_mode"] = views[0].xmlid, views[0].typ
+	case "ir.actions.client":
+		tag, ok := clientActions[name]
+		if !ok {
+			return row, fmt.Errorf("no tag: add it to clientActions")
+		}
+		v["name"], v["type"], v["tag"], v["target"], v["context"] = x.NaturalKey, "ir.actions.client", tag, "current", "{}"
+		v["binding_type"], v["binding_view_types"] = "action", "list,form"
+	case "ir.actions.act_url":
+		u, ok := urlActions[name]
+		if !ok {
+			return row, fmt.Errorf("no url: add it to urlActions")
+		}
+		v["name"], v["type"], v["url"], v["target"] = x.NaturalKey, "ir.actions.act_url", u.url, u.target
+		v["binding_type"], v["binding_view_types"] = "action", "list,form"
+	case "ir.actions.report":
+		r, ok := reports[name]
+		if !ok {
+			return row, fmt.Errorf("no model: add it to reports")
+		}
+		v["name"], v["type"], v["model"], v["report_type"] = x.NaturalKey, "ir.actions.report", r.model, "qweb-pdf"
+		v["report_name"], v["report_file"], v["multi"], v["attachment_use"] = r.template, r.template, false, false
+		v["binding_model_id"], v["binding_type"], v["binding_view_types"] = "base.model_"+strings.ReplaceAll(r.model, ".", "_"), "report", "list,form"
+		if r.groups != nil {
+			v["groups_id"] = r.groups
 		}
 	case "ir.actions.act_window":
 		model, ok := actionModels[name]
@@ -267,20 +347,31 @@ func minimalArch(typ, name, xmlid string) string {
 	return "<" + typ + "/>"
 }
 
+// menuActions are the models of the actions a menu may open, found by
+// the menu's name.
+var menuActions = []string{"ir.actions.act_window", "ir.actions.act_url", "ir.actions.client"}
+
+// menusWithoutAction are the menus that open nothing though an action has
+// their name: the Theme Store folder beside the Theme Store link.
+var menusWithoutAction = map[string]bool{"base.theme_store": true}
+
 // menus are base's menus from their complete names: a menu's parent is
 // the menu whose complete name is the longest that its own extends by
-// "/"; its action the window action of the same name, when only one has
-// it. Parents come first.
-func menus(rows, actions []baseXMLID) []base.DataRecord {
+// "/"; its action the action of menuActions of the same name, when only
+// one has it (and the menu is not one of menusWithoutAction). Parents come
+// first.
+func menus(rows []baseXMLID, byModel map[string][]baseXMLID) []base.DataRecord {
 	complete := map[string]string{} // complete name -> external id
 	for _, r := range rows {
 		if _, ok := complete[r.NaturalKey]; !ok {
 			complete[r.NaturalKey] = r.XMLID
 		}
 	}
-	byName := map[string][]string{}
-	for _, a := range actions {
-		byName[a.NaturalKey] = append(byName[a.NaturalKey], a.XMLID)
+	byName := map[string][]string{} // name -> "model,external id" of the actions of that name
+	for _, model := range menuActions {
+		for _, a := range byModel[model] {
+			byName[a.NaturalKey] = append(byName[a.NaturalKey], model+","+a.XMLID)
+		}
 	}
 	out := make([]base.DataRecord, 0, len(rows))
 	for _, r := range rows {
@@ -298,8 +389,8 @@ func menus(rows, actions []baseXMLID) []base.DataRecord {
 		if parent != "" {
 			v["parent_id"] = parent
 		}
-		if a := byName[name]; len(a) == 1 {
-			v["action"] = "ir.actions.act_window," + a[0]
+		if a := byName[name]; len(a) == 1 && !menusWithoutAction[r.XMLID] {
+			v["action"] = a[0]
 		}
 		out = append(out, base.DataRecord{XMLID: r.XMLID, Noupdate: r.Noupdate, Values: v})
 	}

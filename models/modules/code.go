@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/modules/account"
+	"github.com/godoo/godoo/models/modules/mail"
 	"github.com/godoo/godoo/models/modules/sale"
 )
 
@@ -21,6 +23,9 @@ type code struct {
 	// onDelete gives many2one fields Odoo's ondelete, which fields_get
 	// does not tell, by model and field.
 	onDelete map[string]map[string]string
+	// tracking gives fields Odoo's tracking, which fields_get does not
+	// tell, by model and field: the chatter logs their changes.
+	tracking map[string]map[string]int
 	// install creates the module's records beyond groups, access rows
 	// and rules (sequences, ...), once its models exist.
 	install func(ctx context.Context, env *models.Env) error
@@ -32,7 +37,10 @@ type code struct {
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), install: sale.Install, upgrade: sale.Upgrade},
+	"account": {behaviours: account.Behaviours(), install: account.Chart, upgrade: account.Chart},
+	"mail":    {tracking: mail.Tracking()},
+	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
+		install: sale.Install, upgrade: sale.Upgrade},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency
@@ -48,35 +56,46 @@ func behavioursOf(order []string, model string) []*models.Behaviour {
 }
 
 // computeFields names, in the declarations byModel, the computes the
-// modules of order give fields, and sets the ondelete they give. The
-// declarations are the registry's own copies: their fields are cloned
-// before any is changed.
+// modules of order give fields, and sets the ondelete and tracking they
+// give. The declarations are the registry's own copies: their fields are
+// cloned before any is changed.
 func computeFields(byModel map[string]*models.Declaration, order []string) error {
 	for _, n := range order {
-		for _, set := range []struct {
-			by  map[string]map[string]string
-			set func(f *models.FieldDeclaration, v string)
-		}{
-			{codes[n].computed, func(f *models.FieldDeclaration, v string) { f.Compute = v }},
-			{codes[n].onDelete, func(f *models.FieldDeclaration, v string) { f.OnDelete = v }},
+		c := codes[n]
+		for _, set := range []map[string]map[string]func(f *models.FieldDeclaration){
+			attrs(c.computed, func(f *models.FieldDeclaration, v string) { f.Compute = v }),
+			attrs(c.onDelete, func(f *models.FieldDeclaration, v string) { f.OnDelete = v }),
+			attrs(c.tracking, func(f *models.FieldDeclaration, v int) { f.Tracking = v }),
 		} {
-			for model, fields := range set.by {
+			for model, fields := range set {
 				d := byModel[model]
 				if d == nil {
 					return fmt.Errorf("module %s: changes fields of %s, which is not declared", n, model)
 				}
 				d.Fields = slices.Clone(d.Fields)
-				for name, v := range fields {
+				for name, apply := range fields {
 					i := slices.IndexFunc(d.Fields, func(f models.FieldDeclaration) bool { return f.Name == name })
 					if i < 0 {
 						return fmt.Errorf("module %s: changes %s.%s, which is not declared", n, model, name)
 					}
-					set.set(&d.Fields[i], v)
+					apply(&d.Fields[i])
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// attrs turns values by model and field into the changes that set them.
+func attrs[V any](by map[string]map[string]V, set func(f *models.FieldDeclaration, v V)) map[string]map[string]func(f *models.FieldDeclaration) {
+	out := make(map[string]map[string]func(f *models.FieldDeclaration), len(by))
+	for model, fields := range by {
+		out[model] = make(map[string]func(f *models.FieldDeclaration), len(fields))
+		for name, v := range fields {
+			out[model][name] = func(f *models.FieldDeclaration) { set(f, v) }
+		}
+	}
+	return out
 }
 
 // Upgradable reports whether any of the modules installed has an
@@ -87,7 +106,7 @@ func Upgradable(installed []string) bool {
 
 // Upgrade runs, in env's transaction, the upgrade step of each module of
 // installed that has one: what the module's install creates now and an
-// older godoo's did not (the sale.order sequence).
+// older godoo's did not (the sale.order sequence, account's chart).
 func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
 	env = env.Sudo()
 	for _, n := range installed {

@@ -13,13 +13,27 @@ import (
 // threadBehaviour is mail.thread's, laid over model, which inherits it.
 func threadBehaviour(model string) *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
-			return logCreation(ctx, env, model, id)
-		}},
-		Methods: []*models.Method{{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
-			Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
-				"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
-			Fn: messagePost}},
+		Hooks: models.Hooks{
+			AfterCreate: func(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+				discardTracking(env, model, id)
+				return logCreation(ctx, env, model, id)
+			},
+			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, _ map[string]any) error {
+				return prepareTracking(ctx, env, model, ids, nil)
+			},
+			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error {
+				return dropChatter(ctx, env, model, ids)
+			},
+		},
+		Methods: []*models.Method{
+			{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
+				Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
+					"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
+				Fn: messagePost},
+			{Name: "message_subscribe", Record: true, Class: "MailThread", Params: []string{"partner_ids", "subtype_ids"}, Fn: messageSubscribe},
+			{Name: "message_unsubscribe", Record: true, Class: "MailThread", Params: []string{"partner_ids"}, Fn: messageUnsubscribe},
+			{Name: "_track_prepare", Record: true, Op: models.OpRead, Class: "MailThread", Params: []string{"fields"}, Fn: trackPrepare},
+		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"message_partner_ids": func(ctx context.Context, env *models.Env, recs []models.Record) error {
 				return followerPartners(env, model, recs)
@@ -45,7 +59,7 @@ func logCreation(ctx context.Context, env *models.Env, model string, id int64) e
 		return err
 	}
 	if !py.Truthy(env.Context["mail_create_nosubscribe"]) && author != 0 {
-		if err := subscribe(ctx, env, model, id, author); err != nil {
+		if err := insertFollowers(ctx, env, model, []int64{id}, []int64{author}, nil, false); err != nil {
 			return err
 		}
 	}
@@ -74,6 +88,12 @@ type postValues struct {
 	subtypeID, authorID, parentID            int64
 	emailFrom                                any
 	partnerIDs, attachmentIDs                []int64
+	// trackingValues are the message's mail.tracking.value rows, as
+	// one2many commands.
+	trackingValues []any
+	// notify posts the message to its recipients (Odoo's message_post);
+	// without, it is logged only (_message_log).
+	notify bool
 }
 
 // messagePost is mail.thread's message_post on one record: a body that is
@@ -84,7 +104,7 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if len(ids) != 1 {
 		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
 	}
-	v := postValues{messageType: "notification"}
+	v := postValues{messageType: "notification", notify: true}
 	body, _ := a["body"].(string)
 	if py.Truthy(a["body_is_html"]) {
 		v.body = body
@@ -116,7 +136,43 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if v.messageType == "user_notification" {
 		return nil, models.UserErrorf("Use message_notify to send a notification to an user.")
 	}
-	return post(ctx, env, m.Name, ids[0], v)
+	msg, err := post(ctx, env, m.Name, ids[0], v)
+	if err != nil {
+		return nil, err
+	}
+	if err := followPost(ctx, env, m.Name, ids[0], v); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// followPost makes the caller follow the record they wrote a message on
+// (unless the message is a notification or the context says
+// mail_create_nosubscribe), so that they get the answers, and the
+// partners it names when the context says mail_post_autofollow, as
+// Odoo's message_post.
+func followPost(ctx context.Context, env *models.Env, model string, id int64, v postValues) error {
+	if py.Truthy(env.Context["mail_post_autofollow"]) && len(v.partnerIDs) > 0 {
+		if err := insertFollowers(ctx, env, model, []int64{id}, v.partnerIDs, nil, true); err != nil {
+			return err
+		}
+	}
+	switch v.messageType {
+	case "notification", "user_notification", "auto_comment":
+		return nil
+	}
+	if py.Truthy(env.Context["mail_create_nosubscribe"]) {
+		return nil
+	}
+	var active bool
+	if _, err := env.Scalar(ctx, &active, "SELECT active FROM res_users WHERE id = ?", env.UID); err != nil || !active {
+		return err
+	}
+	me, err := userPartner(ctx, env)
+	if err != nil || me == 0 {
+		return err
+	}
+	return insertFollowers(ctx, env, model, []int64{id}, []int64{me}, nil, true)
 }
 
 func idList(v any) ([]int64, error) {
@@ -185,9 +241,17 @@ func post(ctx context.Context, env *models.Env, model string, id int64, v postVa
 	if len(v.attachmentIDs) > 0 {
 		vals["attachment_ids"] = []any{[]any{int64(6), int64(0), v.attachmentIDs}}
 	}
+	if len(v.trackingValues) > 0 {
+		vals["tracking_value_ids"] = v.trackingValues
+	}
 	msg, err := su.Create(ctx, env.Registry.Model("mail.message"), vals)
 	if err != nil {
 		return 0, err
+	}
+	if v.notify {
+		if err := notify(ctx, env, msg, model, id, v, subtype, author); err != nil {
+			return 0, err
+		}
 	}
 	if len(v.attachmentIDs) > 0 {
 		// The attachments posted move to the record, as Odoo's
@@ -225,29 +289,6 @@ func partnerAddress(ctx context.Context, env *models.Env, partner int64) (string
 		return email, nil
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `" <` + email + `>`, nil
-}
-
-// subscribe makes partner a follower of model's record id, with the
-// default subtypes, unless it is one already.
-func subscribe(ctx context.Context, env *models.Env, model string, id, partner int64) error {
-	su := env.Sudo()
-	var n int64
-	if _, err := su.Scalar(ctx, &n, "SELECT COUNT(*) FROM mail_followers WHERE res_model = ? AND res_id = ? AND partner_id = ?",
-		model, id, partner); err != nil || n > 0 {
-		return err
-	}
-	subtypes, err := su.Search(ctx, env.Registry.Model("mail.message.subtype"),
-		[]any{[]any{"default", "=", true}, "|", []any{"res_model", "=", false}, []any{"res_model", "=", model}},
-		models.SearchOptions{Order: "sequence, id"})
-	if err != nil {
-		return err
-	}
-	vals := map[string]any{"res_model": model, "res_id": id, "partner_id": partner}
-	if len(subtypes) > 0 {
-		vals["subtype_ids"] = []any{[]any{int64(6), int64(0), subtypes}}
-	}
-	_, err = su.Create(ctx, env.Registry.Model("mail.followers"), vals)
-	return err
 }
 
 // followerPartners computes message_partner_ids: the partners following

@@ -13,8 +13,11 @@ import (
 // Behaviours are the module's behaviours by model, each made for the
 // model it is laid over.
 var Behaviours = map[string]func(model string) *models.Behaviour{
-	"product.template": templateBehaviour,
-	"product.product":  productBehaviour,
+	"product.template":       templateBehaviour,
+	"product.product":        productBehaviour,
+	"res.partner":            partnerBehaviour,
+	"product.pricelist":      pricelistBehaviour,
+	"product.pricelist.item": itemBehaviour,
 }
 
 // codeName is a product's name with its internal reference, as Odoo's
@@ -27,8 +30,13 @@ func codeName(name, code string) string {
 }
 
 // namesByQuery sets display_name of recs from rows (id, name, code) q
-// reads for their ids (%s takes the placeholders).
-func namesByQuery(ctx context.Context, env *models.Env, recs []models.Record, q string) error {
+// reads for their ids (%s takes the placeholders), by default the name
+// with the code first (codeName).
+func namesByQuery(ctx context.Context, env *models.Env, recs []models.Record, q string, name ...func(name, code string) string) error {
+	named := codeName
+	if len(name) > 0 {
+		named = name[0]
+	}
 	ids := make([]any, len(recs))
 	for i, r := range recs {
 		ids[i] = r["id"]
@@ -52,7 +60,7 @@ func namesByQuery(ctx context.Context, env *models.Env, recs []models.Record, q 
 		if code != nil {
 			c = *code
 		}
-		names[id] = codeName(n, c)
+		names[id] = named(n, c)
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -72,4 +80,25 @@ func ref(env *models.Env, xmlid string) any {
 		return false
 	}
 	return id
+}
+
+// floats are the numbers q reads as rows (id, number), by id; a NULL is 0.
+func floats(ctx context.Context, env *models.Env, q string, args ...any) (map[int64]float64, error) {
+	rows, err := env.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var p *float64
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		if p != nil {
+			out[id] = *p
+		}
+	}
+	return out, rows.Err()
 }

@@ -16,9 +16,10 @@ import (
 // they name.
 func Behaviours() map[string]func() *models.Behaviour {
 	return map[string]func() *models.Behaviour{
-		"sale.order":      orderBehaviour,
-		"sale.order.line": lineBehaviour,
-		"res.partner":     partnerBehaviour,
+		"sale.order":       orderBehaviour,
+		"sale.order.line":  lineBehaviour,
+		"res.partner":      partnerBehaviour,
+		"product.template": templateBehaviour,
 	}
 }
 

@@ -31,6 +31,7 @@ func orderBehaviour() *models.Behaviour {
 			{Name: "action_confirm", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionConfirm},
 			{Name: "action_cancel", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionCancel},
 			{Name: "action_draft", Record: true, Op: models.OpWrite, Class: "SaleOrder", Fn: actionDraft},
+			{Name: "_track_subtype", Record: true, Op: models.OpRead, Class: "SaleOrder", Params: []string{"init_values"}, Fn: trackSubtype},
 		},
 	}
 }
@@ -38,7 +39,8 @@ func orderBehaviour() *models.Behaviour {
 // orderBeforeCreate names a new order from the sale.order sequence (when
 // it is Odoo's "New"), gives it the call's company (Odoo's env.company)
 // when vals has none, and fills what Odoo computes from the customer and
-// the company: the invoice and delivery addresses, the currency.
+// the company: the invoice and delivery addresses, the pricelist, the
+// currency.
 func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if _, ok := vals["company_id"]; !ok {
 		company, err := env.Company(ctx)
@@ -66,6 +68,9 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 				vals[field] = addr
 			}
 		}
+	}
+	if err := orderPricelist(ctx, env, vals); err != nil {
+		return err
 	}
 	if toID(vals["currency_id"]) == 0 {
 		var cur int64
@@ -217,10 +222,34 @@ func actionConfirm(ctx context.Context, env *models.Env, m *models.Model, ids []
 			return nil, models.UserErrorf("Some orders are not in a state requiring confirmation.")
 		}
 	}
+	if err := subscribeCustomers(ctx, env, m, ids); err != nil {
+		return nil, err
+	}
 	if err := env.Write(ctx, m, ids, map[string]any{"state": "sale", "date_order": env.NowText()}); err != nil {
 		return nil, err
 	}
 	return true, nil
+}
+
+// subscribeCustomers makes each order's customer a follower of the
+// order, as Odoo's action_confirm does before it confirms.
+func subscribeCustomers(ctx context.Context, env *models.Env, m *models.Model, ids []int64) error {
+	subscribe := m.Methods["message_subscribe"]
+	if subscribe == nil {
+		return nil // a registry without the chatter
+	}
+	recs, err := env.Read(ctx, m, ids, []string{"partner_id"}, false)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if partner := toID(r["partner_id"]); partner != 0 {
+			if _, err := subscribe.Fn(ctx, env, m, []int64{r["id"].(int64)}, models.Args{"partner_ids": []any{partner}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // actionCancel cancels orders. A confirmed order answers the

@@ -12,7 +12,8 @@ import (
 // and product when created, and its amounts, computed when read.
 func lineBehaviour() *models.Behaviour {
 	return &models.Behaviour{
-		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite},
+		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, BeforeWrite: lineBeforeWrite, AfterWrite: lineAfterWrite,
+			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error { return trackOrders(ctx, env, ids, 0) }},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"_compute_amount":              computeLineAmounts,
 			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
@@ -26,6 +27,9 @@ func lineBehaviour() *models.Behaviour {
 // stored related fields: state, currency, company, customer, salesman)
 // and from its product (description, unit, price) when not given.
 func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
+	if err := trackOrders(ctx, env, nil, toID(vals["order_id"])); err != nil {
+		return err
+	}
 	if order := toID(vals["order_id"]); order != 0 {
 		var state sql.NullString
 		var currency, company, partner, user sql.NullInt64
@@ -77,7 +81,9 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 		vals["product_uom"] = uom.Int64
 	}
 	if _, ok := vals["price_unit"]; !ok {
-		vals["price_unit"] = price.Float64
+		if vals["price_unit"], err = pricelistPrice(ctx, env, toID(vals["order_id"]), product, vals, price.Float64); err != nil {
+			return err
+		}
 	}
 	if _, ok := vals["customer_lead"]; !ok {
 		vals["customer_lead"] = 0.0
@@ -95,6 +101,9 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 // apply. The lines then take the order's values (lineAfterWrite, or the
 // order's hook).
 func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+	if err := trackOrders(ctx, env, ids, toID(vals["order_id"])); err != nil {
+		return err
+	}
 	through := map[string]any{}
 	for lf, of := range orderRelated {
 		if v, ok := vals[lf]; ok {

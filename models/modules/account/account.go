@@ -1,0 +1,82 @@
+// Package account is the Go behaviour of Odoo's account module that
+// scripts meet without touching accounting: an account's code and name,
+// and the receivable and payable accounts a partner takes from its
+// company's chart: the two accounts of generic_coa that Odoo's chart
+// gives the main company, with Odoo's external ids
+// (account.<company id>_receivable), made at install (Chart).
+package account
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/godoo/godoo/models"
+)
+
+// Behaviours are the module's behaviours, laid over those of the models
+// they name.
+func Behaviours() map[string]func() *models.Behaviour {
+	return map[string]func() *models.Behaviour{
+		"account.account": accountBehaviour,
+		"res.partner":     partnerBehaviour,
+	}
+}
+
+// chartAccount is the id of the account of the chart of env's company
+// whose external id ends with suffix, false when the company has none.
+func chartAccount(ctx context.Context, env *models.Env, suffix string) (any, error) {
+	company, err := env.Company(ctx)
+	if err != nil || company == 0 {
+		return false, err
+	}
+	id, err := env.Sudo().XMLID(ctx, fmt.Sprintf("account.%d_%s", company, suffix))
+	if err != nil || id == 0 {
+		return false, err
+	}
+	return id, nil
+}
+
+// chart are the accounts of Odoo's generic chart (generic_coa) that
+// godoo gives the main company, by the suffix of their external ids
+// (account.<company id>_<suffix>, as Odoo's chart names them), with the
+// partner's company-dependent field each is the default of.
+var chart = []struct{ suffix, code, name, kind, field string }{
+	{"receivable", "121000", "Account Receivable", "asset_receivable", "property_account_receivable_id"},
+	{"payable", "211000", "Account Payable", "liability_payable", "property_account_payable_id"},
+}
+
+// Chart creates the accounts of chart the main company lacks, with their
+// external ids, and gives the partners without one the accounts it
+// created, which Odoo reads as the company's default of these
+// company-dependent fields (godoo keeps them in a column, as base's
+// barcode). It is account's install, and its upgrade for a database
+// where account was installed before its install made the chart: a
+// database that has the chart is left as it is.
+func Chart(ctx context.Context, env *models.Env) error {
+	company, err := env.XMLID(ctx, "base.main_company")
+	if err != nil || company == 0 {
+		return err
+	}
+	for _, a := range chart {
+		name := fmt.Sprintf("%d_%s", company, a.suffix)
+		if id, err := env.XMLID(ctx, "account."+name); err != nil || id != 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		id, err := env.Create(ctx, env.Registry.Model("account.account"), map[string]any{"name": a.name, "code_store": a.code,
+			"account_type": a.kind, "reconcile": true, "company_ids": []any{[]any{int64(6), int64(0), []any{company}}}})
+		if err != nil {
+			return fmt.Errorf("account %s: %w", a.code, err)
+		}
+		if _, err := env.Create(ctx, env.Registry.Model("ir.model.data"), map[string]any{"module": "account", "name": name,
+			"model": "account.account", "res_id": id, "noupdate": true}); err != nil {
+			return err
+		}
+		if _, err := env.Exec(ctx, "UPDATE res_partner SET "+a.field+" = ? WHERE "+a.field+" IS NULL", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package account
+
+import (
+	"context"
+
+	"github.com/godoo/godoo/models"
+)
+
+// partnerBehaviour is what account adds to res.partner: a new partner
+// takes the receivable and payable accounts of the chart of the caller's
+// company, as Odoo's default of these company-dependent fields (an
+// ir.default the chart sets) gives them, in default_get too.
+func partnerBehaviour() *models.Behaviour {
+	defaults := map[string]func(*models.Env) any{}
+	for _, a := range chart {
+		defaults[a.field] = func(env *models.Env) any {
+			id, err := chartAccount(context.Background(), env, a.suffix)
+			if err != nil {
+				return false
+			}
+			return id
+		}
+	}
+	return &models.Behaviour{Defaults: defaults}
+}

@@ -1,0 +1,79 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/sqlitestore"
+)
+
+// testStore is a store a test runs on, opened for that test.
+type testStore struct {
+	name string
+	open func(t *testing.T) models.Store
+}
+
+// testStores are SQLite, and PostgreSQL when GODOO_TEST_DSN names one.
+func testStores() []testStore {
+	stores := []testStore{{"sqlite", func(t *testing.T) models.Store {
+		s, err := sqlitestore.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}}}
+	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
+		stores = append(stores, testStore{"pg", func(t *testing.T) models.Store {
+			s, err := pgstore.New(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}})
+	}
+	return stores
+}
+
+// testAdminPassword is the administrator's password of createTestDB's
+// databases.
+const testAdminPassword = "x-admin-1"
+
+// createTestDB creates, on s, a database named after prefix and dropped
+// when the test ends, and returns it with the Set that made it.
+func createTestDB(t *testing.T, s models.Store, prefix string) (*Set, string) {
+	t.Helper()
+	name := fmt.Sprintf("%s%d", prefix, time.Now().UnixNano())
+	set := NewSet(s, Config{})
+	set.core.auth.Rounds = 1000
+	if err := set.Database.Create(context.Background(), name, CreateOptions{AdminPassword: testAdminPassword}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Drop(context.Background(), name) })
+	return set, name
+}
+
+// adminCaller returns a function calling, through set, a model's method
+// on database db as the administrator (uid 2) with password, and failing
+// the test on an error.
+func adminCaller(t *testing.T, set *Set, db, password string) func(model, method string, args ...any) any {
+	return func(model, method string, args ...any) any {
+		t.Helper()
+		ctx := context.Background()
+		id, err := set.Auth.Password(ctx, Credentials{DB: db, UID: 2, Password: password})
+		var res any
+		if err == nil {
+			res, err = set.Object.Execute(ctx, id, model, method, args, nil)
+		}
+		if err != nil {
+			t.Fatalf("%s.%s: %v", model, method, err)
+		}
+		return res
+	}
+}
