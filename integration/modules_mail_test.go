@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/integration/internal/itest"
+	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -13,31 +14,27 @@ import (
 // eachModulesStore runs fn once per store on a database with the flow's
 // modules installed (a copy of the run's template for them).
 func eachModulesStore(t *testing.T, fn func(t *testing.T, e *env)) {
-	for name, mk := range stores(t) {
-		t.Run(name, func(t *testing.T) {
-			store := mk(t)
-			t.Cleanup(func() { store.Close() })
-			set := newSet(store, services.Config{MasterPassword: masterPassword})
-			db := uniqueName("it_mod_")
-			if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
-				if err := set.Database.Create(context.Background(), db, services.CreateOptions{AdminLogin: "admin",
-					AdminPassword: adminPassword, Modules: flowModules}); err != nil {
-					t.Fatal(err)
-				}
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		set := newSet(store, services.Config{MasterPassword: masterPassword})
+		db := uniqueName("it_mod_")
+		if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
+			if err := set.Database.Create(context.Background(), db, services.CreateOptions{AdminLogin: "admin",
+				AdminPassword: adminPassword, Modules: flowModules}); err != nil {
+				t.Fatal(err)
 			}
-			h := godoorpc.NewHandler(set, godoorpc.Options{})
-			h.SetReady(true)
-			srv := httptest.NewServer(h)
-			e := wrapEnv(&itest.Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h})
-			t.Cleanup(func() {
-				srv.Close()
-				if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
-					t.Errorf("drop %s: %v", db, err)
-				}
-			})
-			fn(t, e)
+		}
+		h := godoorpc.NewHandler(set, godoorpc.Options{})
+		h.SetReady(true)
+		srv := httptest.NewServer(h)
+		e := wrapEnv(&itest.Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h})
+		t.Cleanup(func() {
+			srv.Close()
+			if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
+				t.Errorf("drop %s: %v", db, err)
+			}
 		})
-	}
+		fn(t, e)
+	})
 }
 
 // TestMailThread: a record of a model that inherits mail.thread gets its

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -83,7 +84,12 @@ func TestModulesFieldsGetOdoo18(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := map[string]map[string]bool{}
-	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+	// One store at a time: with both at once, the PostgreSQL database once
+	// listed a module "crm" after the installs (a run of the whole
+	// package), which neither store shows alone; until that is understood
+	// this test keeps its stores apart.
+	itest.EachStoreInTurn(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, ie *itest.Env) {
+		e := wrapEnv(ie)
 		c := xmlCaller{e.srv.URL}
 		start := time.Now()
 		for _, m := range []string{"contacts", "sale_management"} {

@@ -28,6 +28,9 @@ func metricsServer(t *testing.T) (h *rpc.Handler, key string) {
 	}
 	t.Cleanup(func() { store.Close() })
 	set := services.NewSet(store, services.Config{RefusalDelay: -1})
+	// Few rounds: these tests count calls, not derivations (auth tests
+	// hashing), and each wrong password derives the hash again.
+	set.Authenticator().Rounds = 1000
 	if err := set.Database.Create(ctx, "metrics", services.CreateOptions{AdminPassword: metricsPassword, AdminLogin: "admin"}); err != nil {
 		t.Fatal(err)
 	}

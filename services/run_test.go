@@ -81,11 +81,8 @@ func TestRunRetries(t *testing.T) {
 func testDatabase(t testing.TB, name string, opts ...sqlitestore.Option) (*Set, *bun.DB) {
 	t.Helper()
 	set := testSet(t, t.TempDir(), opts...)
-	ctx := context.Background()
-	if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
-	db, err := set.core.open(ctx, name)
+	copyTemplate(t, set, name)
+	db, err := set.core.open(context.Background(), name)
 	if err != nil {
 		t.Fatal(err)
 	}

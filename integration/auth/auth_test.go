@@ -15,6 +15,7 @@ import (
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/integration/internal/itest"
+	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -24,22 +25,18 @@ import (
 // hashes and the logs. Sub-tests share one database per store and run in
 // order; the cool-down runs last, as it blocks the loopback address.
 func TestAuth(t *testing.T) {
-	for name, mk := range itest.Stores(t) {
-		t.Run(name, func(t *testing.T) {
-			store := mk(t)
-			t.Cleanup(func() { store.Close() })
-			e := itest.NewEnv(t, name, store, services.Config{ListDB: true}, godoorpc.Options{})
-			t.Run("harness rounds", func(t *testing.T) { testAuthHarnessRounds(t, e) })
-			t.Run("archived user", func(t *testing.T) { testAuthArchived(t, e) })
-			t.Run("two processes", func(t *testing.T) { testAuthTwoProcesses(t, e) })
-			t.Run("passlib hash", func(t *testing.T) { testAuthPasslib(t, e) })
-			t.Run("upgrade to 600000 rounds", func(t *testing.T) {
-				testAuthUpgrade(t, itest.NewRealEnv(t, e, services.Config{ListDB: true}, godoorpc.Options{}))
-			})
-			t.Run("no passwords in logs", func(t *testing.T) { testAuthLogs(t, e) })
-			t.Run("cool-down", func(t *testing.T) { testAuthCooldown(t, e) })
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		e := itest.NewEnv(t, name, store, services.Config{ListDB: true}, godoorpc.Options{})
+		t.Run("harness rounds", func(t *testing.T) { testAuthHarnessRounds(t, e) })
+		t.Run("archived user", func(t *testing.T) { testAuthArchived(t, e) })
+		t.Run("two processes", func(t *testing.T) { testAuthTwoProcesses(t, e) })
+		t.Run("passlib hash", func(t *testing.T) { testAuthPasslib(t, e) })
+		t.Run("upgrade to 600000 rounds", func(t *testing.T) {
+			testAuthUpgrade(t, itest.NewRealEnv(t, e, services.Config{ListDB: true}, godoorpc.Options{}))
 		})
-	}
+		t.Run("no passwords in logs", func(t *testing.T) { testAuthLogs(t, e) })
+		t.Run("cool-down", func(t *testing.T) { testAuthCooldown(t, e) })
+	})
 }
 
 // testAuthHarnessRounds checks that the harness's servers hash passwords

@@ -335,113 +335,109 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 // source within one minute (on an injected clock) writes one log line per
 // source for that minute, with the count, and never a password or key.
 func TestRefusalsLoggedPerMinute(t *testing.T) {
-	for name, mk := range itest.Stores(t) {
-		t.Run(name, func(t *testing.T) {
-			store := mk(t)
-			t.Cleanup(func() { store.Close() })
-			var logs itest.SyncBuffer
-			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			base := time.Now().UTC().Truncate(time.Minute).Add(time.Second)
-			var offset atomic.Int64
-			now := func() time.Time { return base.Add(time.Duration(offset.Load())) }
-			e := itest.NewEnv(t, name, store, services.Config{ListDB: true, Log: log, Now: now, RefusalDelay: -1},
-				godoorpc.Options{ProxyMode: true, Log: log})
-			admin := itest.JSONCaller{Base: authFront(t, e.H, "198.51.100.200")}
-			itest.SetParam(t, admin, e.DB, "base.login_cooldown_after", "2")
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		var logs itest.SyncBuffer
+		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		base := time.Now().UTC().Truncate(time.Minute).Add(time.Second)
+		var offset atomic.Int64
+		now := func() time.Time { return base.Add(time.Duration(offset.Load())) }
+		e := itest.NewEnv(t, name, store, services.Config{ListDB: true, Log: log, Now: now, RefusalDelay: -1},
+			godoorpc.Options{ProxyMode: true, Log: log})
+		admin := itest.JSONCaller{Base: authFront(t, e.H, "198.51.100.200")}
+		itest.SetParam(t, admin, e.DB, "base.login_cooldown_after", "2")
 
-			const s1, s2 = "203.0.113.7", "203.0.113.8"
-			var secrets []string
-			wrongKey := func() string {
-				k, _, _, err := auth.NewKey()
-				if err != nil {
-					t.Fatal(err)
-				}
-				secrets = append(secrets, k)
-				return k
+		const s1, s2 = "203.0.113.7", "203.0.113.8"
+		var secrets []string
+		wrongKey := func() string {
+			k, _, _, err := auth.NewKey()
+			if err != nil {
+				t.Fatal(err)
 			}
-			front1 := authFront(t, e.H, s1)
-			x1, j2 := itest.XMLCaller{Base: front1}, itest.JSONCaller{Base: authFront(t, e.H, s2)}
-			for range 60 {
-				itest.WantFault(t, x1.Protocol(), authCount(t, x1, e.DB, int64(2), wrongKey()), 3, "Access Denied")
-			}
-			const wrongPw = "wrong-Pw-4711"
-			secrets = append(secrets, wrongPw, itest.AdminPassword)
-			for range 4 { // two wrong passwords, then two refusals of the cool-down
-				itest.Equal(t, "a wrong password", itest.Login(t, x1, e.DB, "admin", wrongPw), false)
-			}
-			whoami := func(mode, header, value string) {
-				t.Helper()
-				req, err := http.NewRequest(http.MethodGet, front1+"/auth/whoami/"+mode, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("X-Odoo-Database", e.DB)
-				req.Header.Set(header, value)
-				if res := itest.Do(t, req); res.Status != http.StatusForbidden && res.Status != http.StatusUnauthorized {
-					t.Fatalf("whoami/%s with a wrong key: HTTP %d", mode, res.Status)
-				}
-			}
-			for i := range 20 {
-				header := fmt.Sprintf("wrong-header-key-%d-%s", i, itest.RandomText(12))
-				secrets = append(secrets, header)
-				whoami("api_key", "API-KEY", header)
-				whoami("bearer", "Authorization", "Bearer "+wrongKey())
-			}
-			for range 30 {
-				itest.WantFault(t, j2.Protocol(), authCount(t, j2, e.DB, int64(2), wrongKey()), 3, "Access Denied")
-			}
-			mentions := func(out, addr string) []string {
-				var lines []string
-				for _, ln := range strings.Split(out, "\n") {
-					if strings.Contains(ln, addr) {
-						lines = append(lines, ln)
-					}
-				}
-				return lines
-			}
-
-			e.Set.Authenticator().FlushRefusals(false)
-			out := logs.String()
-			if got := append(mentions(out, s1), mentions(out, s2)...); len(got) != 0 {
-				t.Fatalf("lines written during the minute of the flood: %q", got)
-			}
-			offset.Add(int64(time.Minute))
-			e.Set.Authenticator().FlushRefusals(false)
-			out = logs.String()
-			for _, want := range []struct {
-				addr  string
-				parts []string
-			}{
-				{s1, []string{"level=WARN", `msg="refused attempts"`, "source=" + s1 + " ", "count=104 ", "login=admin",
-					"bearer_key=20", "cooldown=2", "header_key=20", "key=60", "password=2"}},
-				{s2, []string{"level=INFO", `msg="refused attempts"`, "source=" + s2 + " ", "count=30 ", "key=30"}},
-			} {
-				got := mentions(out, want.addr)
-				if len(got) != 1 {
-					t.Errorf("%d lines name %s, want one:\n%s", len(got), want.addr, strings.Join(got, "\n"))
-					continue
-				}
-				for _, p := range want.parts {
-					if !strings.Contains(got[0], p) {
-						t.Errorf("the line of %s lacks %q: %s", want.addr, p, got[0])
-					}
-				}
-			}
-			// The next minute gets a line of its own.
+			secrets = append(secrets, k)
+			return k
+		}
+		front1 := authFront(t, e.H, s1)
+		x1, j2 := itest.XMLCaller{Base: front1}, itest.JSONCaller{Base: authFront(t, e.H, s2)}
+		for range 60 {
 			itest.WantFault(t, x1.Protocol(), authCount(t, x1, e.DB, int64(2), wrongKey()), 3, "Access Denied")
-			offset.Add(int64(time.Minute))
-			e.Set.Authenticator().FlushRefusals(false)
-			if got := mentions(logs.String(), s1); len(got) != 2 || !strings.Contains(got[1], "count=1 ") {
-				t.Errorf("lines naming %s after a refusal in the next minute: %q", s1, got)
+		}
+		const wrongPw = "wrong-Pw-4711"
+		secrets = append(secrets, wrongPw, itest.AdminPassword)
+		for range 4 { // two wrong passwords, then two refusals of the cool-down
+			itest.Equal(t, "a wrong password", itest.Login(t, x1, e.DB, "admin", wrongPw), false)
+		}
+		whoami := func(mode, header, value string) {
+			t.Helper()
+			req, err := http.NewRequest(http.MethodGet, front1+"/auth/whoami/"+mode, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-			out = logs.String()
-			for _, s := range secrets {
-				if strings.Contains(out, s) {
-					t.Errorf("the log contains the secret %q", s)
+			req.Header.Set("X-Odoo-Database", e.DB)
+			req.Header.Set(header, value)
+			if res := itest.Do(t, req); res.Status != http.StatusForbidden && res.Status != http.StatusUnauthorized {
+				t.Fatalf("whoami/%s with a wrong key: HTTP %d", mode, res.Status)
+			}
+		}
+		for i := range 20 {
+			header := fmt.Sprintf("wrong-header-key-%d-%s", i, itest.RandomText(12))
+			secrets = append(secrets, header)
+			whoami("api_key", "API-KEY", header)
+			whoami("bearer", "Authorization", "Bearer "+wrongKey())
+		}
+		for range 30 {
+			itest.WantFault(t, j2.Protocol(), authCount(t, j2, e.DB, int64(2), wrongKey()), 3, "Access Denied")
+		}
+		mentions := func(out, addr string) []string {
+			var lines []string
+			for _, ln := range strings.Split(out, "\n") {
+				if strings.Contains(ln, addr) {
+					lines = append(lines, ln)
 				}
 			}
-		})
-	}
+			return lines
+		}
+
+		e.Set.Authenticator().FlushRefusals(false)
+		out := logs.String()
+		if got := append(mentions(out, s1), mentions(out, s2)...); len(got) != 0 {
+			t.Fatalf("lines written during the minute of the flood: %q", got)
+		}
+		offset.Add(int64(time.Minute))
+		e.Set.Authenticator().FlushRefusals(false)
+		out = logs.String()
+		for _, want := range []struct {
+			addr  string
+			parts []string
+		}{
+			{s1, []string{"level=WARN", `msg="refused attempts"`, "source=" + s1 + " ", "count=104 ", "login=admin",
+				"bearer_key=20", "cooldown=2", "header_key=20", "key=60", "password=2"}},
+			{s2, []string{"level=INFO", `msg="refused attempts"`, "source=" + s2 + " ", "count=30 ", "key=30"}},
+		} {
+			got := mentions(out, want.addr)
+			if len(got) != 1 {
+				t.Errorf("%d lines name %s, want one:\n%s", len(got), want.addr, strings.Join(got, "\n"))
+				continue
+			}
+			for _, p := range want.parts {
+				if !strings.Contains(got[0], p) {
+					t.Errorf("the line of %s lacks %q: %s", want.addr, p, got[0])
+				}
+			}
+		}
+		// The next minute gets a line of its own.
+		itest.WantFault(t, x1.Protocol(), authCount(t, x1, e.DB, int64(2), wrongKey()), 3, "Access Denied")
+		offset.Add(int64(time.Minute))
+		e.Set.Authenticator().FlushRefusals(false)
+		if got := mentions(logs.String(), s1); len(got) != 2 || !strings.Contains(got[1], "count=1 ") {
+			t.Errorf("lines naming %s after a refusal in the next minute: %q", s1, got)
+		}
+		out = logs.String()
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("the log contains the secret %q", s)
+			}
+		}
+	})
 }
 
 // TestRecordKeyFailure checks the shared counter of failed key attempts on

@@ -24,8 +24,15 @@ import (
 // attachmentEnv runs fn on both stores with a filestore in a temporary
 // folder; root is the folder of the test database's files.
 func attachmentEnv(t *testing.T, fn func(t *testing.T, e *itest.Env, root string)) {
+	attachmentEnvs(t, itest.EachStore, fn)
+}
+
+// attachmentEnvs is attachmentEnv with the stores' subtests run by each
+// (itest.EachStore or itest.EachStoreInTurn).
+func attachmentEnvs(t *testing.T, each func(*testing.T, services.Config, godoorpc.Options, func(*testing.T, *itest.Env)),
+	fn func(t *testing.T, e *itest.Env, root string)) {
 	dir := t.TempDir()
-	itest.EachStore(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+	each(t, services.Config{ListDB: true, FilestoreDir: dir}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		fn(t, e, filepath.Join(dir, e.DB))
 	})
 }
@@ -327,7 +334,8 @@ const largeSize = 50 << 20
 // base64 text it answers and no decoded copy beside it. The figures are
 // logged (go test ./integration/database -run TestAttachmentLargeFile -v).
 func TestAttachmentLargeFile(t *testing.T) {
-	attachmentEnv(t, func(t *testing.T, e *itest.Env, root string) {
+	// The allocations measured are the process's: one store at a time.
+	attachmentEnvs(t, itest.EachStoreInTurn, func(t *testing.T, e *itest.Env, root string) {
 		ctx := context.Background()
 		id, err := e.Set.Auth.Password(ctx, services.Credentials{DB: e.DB, UID: 2, Password: itest.AdminPassword})
 		if err != nil {

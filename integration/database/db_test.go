@@ -18,34 +18,30 @@ import (
 // and JSON-RPC on every store: the master password guards every protected
 // method, and with it databases are created, copied, renamed and dropped.
 func TestDB(t *testing.T) {
-	for name, mk := range itest.Stores(t) {
-		t.Run(name, func(t *testing.T) {
-			store := mk(t)
-			t.Cleanup(func() { store.Close() })
-			set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword})
-			// fixture is a database that refused calls must leave as it is.
-			fixture := itest.UniqueName("itdb_")
-			dbCopyTemplate(t, store, set, fixture)
-			for _, c := range []itest.Caller{itest.XMLCaller{Base: url}, itest.JSONCaller{Base: url}} {
-				t.Run(c.Protocol(), func(t *testing.T) {
-					t.Run("wrong master password", func(t *testing.T) { testDBWrongMaster(t, c, set, fixture) })
-					t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
-					t.Run("no master password", func(t *testing.T) { testDBNoParams(t, c) })
-					t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
-					t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
-					t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store) })
-					t.Run("dump and restore a filestore", func(t *testing.T) { testDBDumpFilestore(t, c, store) })
-					t.Run("change_admin_password", func(t *testing.T) { testDBChangeMaster(t, c, store) })
-				})
-			}
-			t.Run("list_db off", func(t *testing.T) {
-				_, offURL := dbServe(t, store, services.Config{ListDB: false, MasterPassword: itest.MasterPassword})
-				for _, c := range []itest.Caller{itest.XMLCaller{Base: offURL}, itest.JSONCaller{Base: offURL}} {
-					t.Run(c.Protocol(), func(t *testing.T) { testDBListOff(t, c, set, fixture) })
-				}
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		set, url := dbServe(t, store, services.Config{ListDB: true, MasterPassword: itest.MasterPassword})
+		// fixture is a database that refused calls must leave as it is.
+		fixture := itest.UniqueName("itdb_")
+		dbCopyTemplate(t, store, set, fixture)
+		for _, c := range []itest.Caller{itest.XMLCaller{Base: url}, itest.JSONCaller{Base: url}} {
+			t.Run(c.Protocol(), func(t *testing.T) {
+				t.Run("wrong master password", func(t *testing.T) { testDBWrongMaster(t, c, set, fixture) })
+				t.Run("list_countries", func(t *testing.T) { testDBListCountries(t, c) })
+				t.Run("no master password", func(t *testing.T) { testDBNoParams(t, c) })
+				t.Run("lifecycle", func(t *testing.T) { testDBLifecycle(t, c, set) })
+				t.Run("not supported", func(t *testing.T) { testDBUnsupported(t, c, fixture) })
+				t.Run("dump and restore", func(t *testing.T) { testDBDumpRestore(t, c, set, store) })
+				t.Run("dump and restore a filestore", func(t *testing.T) { testDBDumpFilestore(t, c, store) })
+				t.Run("change_admin_password", func(t *testing.T) { testDBChangeMaster(t, c, store) })
 			})
+		}
+		t.Run("list_db off", func(t *testing.T) {
+			_, offURL := dbServe(t, store, services.Config{ListDB: false, MasterPassword: itest.MasterPassword})
+			for _, c := range []itest.Caller{itest.XMLCaller{Base: offURL}, itest.JSONCaller{Base: offURL}} {
+				t.Run(c.Protocol(), func(t *testing.T) { testDBListOff(t, c, set, fixture) })
+			}
 		})
-	}
+	})
 }
 
 // dbCopyTemplate makes database name on store, without demo data, as a

@@ -32,6 +32,7 @@ func TestReadinessFollowsPostgres(t *testing.T) {
 	t.Cleanup(func() { ps.Close() })
 	store := &recorder{Store: ps, events: make(chan models.AuthEvent, 1<<14)}
 	set := services.NewSet(store, services.Config{})
+	set.Authenticator().Rounds = 1000 // readiness, not hashing, is tested here
 	if err := set.Database.Create(context.Background(), "ready", services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -48,5 +49,43 @@ func TestAvailable(t *testing.T) {
 	}
 	if got, want := strings.Join(names, " "), strings.Join(Known().Names(), " "); got != want {
 		t.Errorf("available %s, known %s", got, want)
+	}
+}
+
+// TestBaseDeclarationsShared: the base declarations are parsed once and
+// shared by every registry, so a registry with modules (which lay fields
+// over base models, reorder them and set their computes) must leave the
+// next registry of base alone as it was.
+func TestBaseDeclarationsShared(t *testing.T) {
+	fields := func() map[string]string {
+		r := models.NewRegistry()
+		if err := base.Register(r); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, name := range r.Names() {
+			m := r.Model(name)
+			var desc []string
+			for _, f := range m.FieldOrder {
+				fd := m.Fields[f]
+				desc = append(desc, fmt.Sprintf("%s:%s:%s:%t", f, fd.Type, fd.OnDelete, fd.Compute != nil))
+			}
+			out[name] = strings.Join(desc, " ")
+		}
+		return out
+	}
+	before := fields()
+	c := Known()
+	if err := c.Register(models.NewRegistry(), c.Names()); err != nil {
+		t.Fatal(err)
+	}
+	after := fields()
+	if len(after) != len(before) {
+		t.Fatalf("base has %d models after a registry with modules, %d before", len(after), len(before))
+	}
+	for name, want := range before {
+		if got := after[name]; got != want {
+			t.Errorf("%s after a registry with modules:\n%s\nbefore:\n%s", name, got, want)
+		}
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -120,7 +122,8 @@ func NewEnvWith(t *testing.T, name string, store models.Store, set *services.Set
 	RegisterTestModel(set.Registry())
 	db := UniqueName("it_")
 	ctx := context.Background()
-	if !CreateFromTemplate(t, store, set, db, demo) {
+	copied := CreateFromTemplate(t, store, set, db, demo)
+	if !copied {
 		if err := set.Database.Create(ctx, db, services.CreateOptions{AdminPassword: AdminPassword, AdminLogin: "admin", Demo: demo}); err != nil {
 			t.Fatalf("create database: %v", err)
 		}
@@ -131,6 +134,12 @@ func NewEnvWith(t *testing.T, name string, store models.Store, set *services.Set
 	e := &Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h}
 	t.Cleanup(func() {
 		srv.Close()
+		// A copy of a template is on the server of DSN: it is dropped
+		// with the others when the tests are done (Main), after its
+		// store closed its connections.
+		if copied && store.Dialect() == "pg" && storetest.DropLater(db) {
+			return
+		}
 		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
 			t.Errorf("drop %s: %v", db, err)
 		}
@@ -138,13 +147,49 @@ func NewEnvWith(t *testing.T, name string, store models.Store, set *services.Set
 	return e
 }
 
-// EachStore runs fn once per store, each with its own server and database.
+// EachStore runs fn once per store, each with its own server and database
+// (ForStores).
 func EachStore(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func(t *testing.T, e *Env)) {
+	ForStores(t, func(t *testing.T, name string, store models.Store) {
+		fn(t, NewEnv(t, name, store, cfg, opts))
+	})
+}
+
+// ForStores runs fn once per store of Stores, as a subtest named after it,
+// with a new store closed when the subtest ends. The stores' subtests run
+// at the same time, and ForStores returns when both are done: they share
+// nothing but the test's own values, and a PostgreSQL subtest spends most
+// of its time waiting for the server (its commits' flushes, a new
+// database's copy), which the SQLite one fills.
+func ForStores(t *testing.T, fn func(t *testing.T, name string, store models.Store)) {
+	forStores(t, true, fn)
+}
+
+// EachStoreInTurn is EachStore with the stores' subtests one after the
+// other, for a test that measures the whole process (its allocations).
+func EachStoreInTurn(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func(t *testing.T, e *Env)) {
+	forStores(t, false, func(t *testing.T, name string, store models.Store) {
+		fn(t, NewEnv(t, name, store, cfg, opts))
+	})
+}
+
+func forStores(t *testing.T, together bool, fn func(t *testing.T, name string, store models.Store)) {
+	var wg sync.WaitGroup
 	for name, mk := range Stores(t) {
-		t.Run(name, func(t *testing.T) {
-			store := mk(t)
-			t.Cleanup(func() { store.Close() })
-			fn(t, NewEnv(t, name, store, cfg, opts))
-		})
+		sub := func() {
+			t.Run(name, func(t *testing.T) {
+				store := mk(t)
+				t.Cleanup(func() { store.Close() })
+				fn(t, name, store)
+			})
+		}
+		if !together {
+			sub()
+			continue
+		}
+		// t.Run may be called from several goroutines; each call
+		// returns when its subtest is done.
+		wg.Go(sub)
 	}
+	wg.Wait()
 }

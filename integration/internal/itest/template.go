@@ -13,6 +13,7 @@ import (
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -53,12 +54,13 @@ var templates = struct {
 }{m: map[templateKey]*dbTemplate{}}
 
 // Main runs the tests of a package (from its TestMain), then drops the
-// PostgreSQL templates this process made and removes its SQLite ones, and
-// exits with the tests' status. Template names are random, so packages
-// whose tests run at once (go test runs several binaries together) never
-// share or drop each other's.
+// PostgreSQL databases its tests copied from a template (together, see
+// storetest.Run) and the templates this process made, removes its SQLite
+// ones, and exits with the tests' status. Template names are random, so
+// packages whose tests run at once (go test runs several binaries
+// together) never share or drop each other's.
 func Main(m *testing.M) {
-	code := m.Run()
+	code := storetest.Run(m)
 	dropTemplates()
 	os.Exit(code)
 }
