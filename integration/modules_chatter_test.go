@@ -156,6 +156,12 @@ func TestMessageSubscribe(t *testing.T) {
 		if got := subtypesOf(q); got != nil {
 			t.Errorf("still following after message_unsubscribe: %v", got)
 		}
+		// Records that do not exist get no followers.
+		_, f = e.kw(t, c, "res.partner", "message_subscribe", []any{[]any{r, int64(987654)}, []any{q}}, nil)
+		wantFault(t, c, f, 2, "Record does not exist or has been deleted.")
+		if n := e.count(t, "mail.followers", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", int64(987654)}}); n != 0 {
+			t.Errorf("%d followers of a record that does not exist", n)
+		}
 		e.mustKw(t, j, "res.partner", "message_subscribe", []any{[]any{r}, []any{q}}, nil)
 		if got := e.mustKw(t, j, "res.partner", "message_unsubscribe", []any{[]any{r}, []any{q}}, nil); got != nil {
 			t.Errorf("message_unsubscribe over JSON-RPC answered %v, want null", got)
