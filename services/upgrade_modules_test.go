@@ -173,13 +173,29 @@ func TestSaleAmountsUpgrade(t *testing.T) {
 
 // TestAccountUpgradeOnce checks, on both stores, that account's upgrade
 // runs once: accounts of the chart an administrator deleted after it ran
-// stay deleted when another process opens the database.
+// stay deleted when another process opens the database. So do they when
+// account was installed after migration 0020 asked for its upgrade in a
+// database that did not have it then.
 func TestAccountUpgradeOnce(t *testing.T) {
+	for _, installedLater := range []bool{false, true} {
+		t.Run(map[bool]string{false: "upgraded", true: "installed-later"}[installedLater], func(t *testing.T) {
+			accountUpgradeOnce(t, installedLater)
+		})
+	}
+}
+
+func accountUpgradeOnce(t *testing.T, installedLater bool) {
 	eachStore(t, func(t *testing.T, s models.Store) {
 		ctx := context.Background()
-		set, name := moduleDB(t, s, "acctonce", "account")
+		set, name := createTestDB(t, s, "acctonce")
 		db, err := set.core.open(ctx, name)
 		if err != nil {
+			t.Fatal(err)
+		}
+		if installedLater {
+			askUpgrade(t, db, "account")
+		}
+		if err := set.Database.InstallModules(ctx, name, []string{"account"}); err != nil {
 			t.Fatal(err)
 		}
 		count := func() int64 {
@@ -190,9 +206,11 @@ func TestAccountUpgradeOnce(t *testing.T) {
 			}
 			return n
 		}
-		askUpgrade(t, db, "account")
-		if _, err := newTestSet(s).core.open(ctx, name); err != nil {
-			t.Fatal(err)
+		if !installedLater {
+			askUpgrade(t, db, "account")
+			if _, err := newTestSet(s).core.open(ctx, name); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if n := count(); n != 2 {
 			t.Fatalf("%d accounts after the upgrade, want the chart's 2", n)
