@@ -57,11 +57,12 @@ func TestAccountChartUpgrade(t *testing.T) {
 			t.Fatal(err)
 		}
 		// What an older godoo's install left: no chart, partners without
-		// accounts.
+		// accounts; and migration 0020's request of account's upgrade.
 		for _, q := range []string{
 			"UPDATE res_partner SET property_account_receivable_id = NULL, property_account_payable_id = NULL",
 			"DELETE FROM ir_model_data WHERE module = 'account' AND name IN ('1_receivable', '1_payable')",
 			"DELETE FROM account_account",
+			"INSERT INTO godoo_module_upgrade (module) VALUES ('account')",
 		} {
 			if _, err := pool.ExecContext(ctx, q); err != nil {
 				t.Fatalf("%s: %v", q, err)

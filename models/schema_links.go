@@ -20,31 +20,27 @@ type LinkMove struct {
 }
 
 // MoveLinkTables gives the many2many fields of r the rows their link
-// tables of an older layout (moves) hold in db: each old table db still
-// has is copied into the field's table of now (which EnsureSchema made),
-// links already there kept once, then dropped; an old table of the
+// tables of an older layout (moves) hold: each old table the database
+// still has is copied into the field's table of now (which EnsureSchema
+// made), links already there kept once, then dropped; an old table of the
 // field's own name whose columns were renamed gets the new names. It runs
-// in one transaction after EnsureSchema, serialised with it on
-// PostgreSQL, and does nothing once the old tables are gone; it returns
-// the statements it ran.
-func MoveLinkTables(ctx context.Context, db *bun.DB, dialect string, r *Registry, moves []LinkMove) ([]string, error) {
+// in the caller's transaction tx (services opens it, after EnsureSchema),
+// serialised with EnsureSchema on PostgreSQL, and does nothing once the
+// old tables are gone; it returns the statements it ran.
+func MoveLinkTables(ctx context.Context, tx bun.Tx, dialect string, r *Registry, moves []LinkMove) ([]string, error) {
 	moves = slices.DeleteFunc(slices.Clone(moves), func(mv LinkMove) bool { return r.movedLink(mv) == nil })
 	if len(moves) == 0 {
 		return nil, nil // a database without those modules looks at nothing
 	}
-	var ran []string
-	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockSchema(ctx, tx, dialect); err != nil {
-			return err
-		}
-		live, err := inspect(ctx, tx, dialect)
-		if err != nil {
-			return fmt.Errorf("inspect the schema: %w", err)
-		}
-		ran = planLinkMoves(dialect, r, live, moves)
-		return execDDL(ctx, tx, ran...)
-	})
+	if err := lockSchema(ctx, tx, dialect); err != nil {
+		return nil, err
+	}
+	live, err := inspect(ctx, tx, dialect)
 	if err != nil {
+		return nil, fmt.Errorf("inspect the schema: %w", err)
+	}
+	ran := planLinkMoves(dialect, r, live, moves)
+	if err := execDDL(ctx, tx, ran...); err != nil {
 		return nil, err
 	}
 	return ran, nil

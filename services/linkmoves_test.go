@@ -104,7 +104,7 @@ func TestLinkTablesUpgrade(t *testing.T) {
 			}
 		}
 		// A third process finds nothing to move.
-		again, err := models.MoveLinkTables(ctx, db, s.Dialect(), reg, modules.LinkMoves())
+		again, err := later.core.moveLinkTables(ctx, db, reg)
 		if err != nil || len(again) > 0 {
 			t.Errorf("a second upgrade ran %v (%v)", again, err)
 		}

@@ -338,7 +338,7 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 	}
 	// Links kept in the tables of an older layout of the modules'
 	// many2many fields move to the tables the fields name now.
-	moved, err := models.MoveLinkTables(ctx, db, c.store.Dialect(), reg, modules.LinkMoves())
+	moved, err := c.moveLinkTables(ctx, db, reg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -366,6 +366,23 @@ func (c *core) upgrade(ctx context.Context, db *bun.DB) (applied, ensured []stri
 		c.log.InfoContext(ctx, "sanitized custom html fields made before the sanitizer", "fields", sanitized)
 	}
 	return applied, ensured, nil
+}
+
+// moveLinkTables moves, in a transaction of its own, the links kept in
+// the tables of an older layout of the modules' many2many fields to the
+// tables reg's fields name now (models.MoveLinkTables), and returns the
+// statements it ran.
+func (c *core) moveLinkTables(ctx context.Context, db *bun.DB, reg *models.Registry) ([]string, error) {
+	var moved []string
+	err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		moved, err = models.MoveLinkTables(ctx, tx, c.store.Dialect(), reg, modules.LinkMoves())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return moved, nil
 }
 
 // foundFor is how long the web routes trust that a database they found

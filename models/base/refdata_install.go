@@ -254,11 +254,13 @@ func loadUI(ctx context.Context, env *models.Env, want func(DataRecord) bool, sk
 // godoo_ui_upgrade), so that a record one deletes later stays deleted, as
 // it does in Odoo until its module is updated.
 func UpgradeUI(ctx context.Context, env *models.Env) error {
-	var asked int64
-	if _, err := env.Scalar(ctx, &asked, "SELECT COUNT(*) FROM godoo_ui_upgrade"); err != nil || asked == 0 {
+	// The delete is the claim: of two processes opening the database at
+	// once, the one whose delete removed the row does the work.
+	res, err := env.Exec(ctx, "DELETE FROM godoo_ui_upgrade")
+	if err != nil {
 		return err
 	}
-	if _, err := env.Exec(ctx, "DELETE FROM godoo_ui_upgrade"); err != nil {
+	if asked, err := res.RowsAffected(); err != nil || asked == 0 {
 		return err
 	}
 	rows, err := env.Query(ctx, "SELECT name FROM ir_model_data WHERE module = 'base' AND model IN ("+models.Placeholders(len(UIModels))+")",

@@ -31,7 +31,8 @@ type code struct {
 	install func(ctx context.Context, env *models.Env) error
 	// upgrade creates, in a database where the module is installed,
 	// the records its install creates now and an older godoo's did
-	// not; it finds what exists and leaves it be.
+	// not; it finds what exists and leaves it be. It runs once, when
+	// migration 0020 asked for it (Upgrade).
 	upgrade func(ctx context.Context, env *models.Env) error
 }
 
@@ -106,14 +107,31 @@ func Upgradable(installed []string) bool {
 
 // Upgrade runs, in env's transaction, the upgrade step of each module of
 // installed that has one: what the module's install creates now and an
-// older godoo's did not (the sale.order sequence, account's chart).
+// older godoo's did not (the sale.order sequence and stored amounts,
+// account's chart). A step runs once, when migration 0020 left a row of
+// its module in godoo_module_upgrade, which it claims by deleting it: a
+// record an administrator deletes afterwards stays deleted, as in Odoo
+// until the module is updated.
 func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
 	env = env.Sudo()
 	for _, n := range installed {
-		if fn := codes[n].upgrade; fn != nil {
-			if err := fn(ctx, env); err != nil {
-				return fmt.Errorf("upgrade module %s: %w", n, err)
-			}
+		fn := codes[n].upgrade
+		if fn == nil {
+			continue
+		}
+		res, err := env.Exec(ctx, "DELETE FROM godoo_module_upgrade WHERE module = ?", n)
+		if err != nil {
+			return fmt.Errorf("upgrade module %s: %w", n, err)
+		}
+		claimed, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if claimed == 0 {
+			continue // done already, or a database that never needed it
+		}
+		if err := fn(ctx, env); err != nil {
+			return fmt.Errorf("upgrade module %s: %w", n, err)
 		}
 	}
 	return nil

@@ -110,6 +110,12 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 		if fn := codes[n].install; fn != nil && d.err == nil {
 			d.err = fn(ctx, env)
 		}
+		if codes[n].upgrade != nil && d.err == nil {
+			// The install made what the upgrade step would: a request
+			// migration 0020 left while the module was not installed is
+			// done, so that what one deletes next stays deleted.
+			_, d.err = env.Exec(ctx, "DELETE FROM godoo_module_upgrade WHERE module = ?", n)
+		}
 		if d.err != nil {
 			return fmt.Errorf("install module %s: %w", n, d.err)
 		}

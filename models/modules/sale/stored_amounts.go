@@ -2,6 +2,7 @@ package sale
 
 import (
 	"context"
+	"slices"
 
 	"github.com/godoo/godoo/models"
 )
@@ -132,24 +133,50 @@ func nonZero(ids []int64) []int64 {
 	return out
 }
 
+// fillBatch is how many lines or orders the fill of missing amounts
+// reads and writes at once, well under the stores' limits of arguments.
+const fillBatch = 500
+
 // storeMissingAmounts fills the stored amounts of the lines and orders
-// of a database made before godoo stored them (their columns empty). A
-// line whose taxes godoo does not compute (a group of taxes, which such a
-// database could hold) is left empty rather than keep the database from
-// opening; its order sums the others.
+// of a database made before godoo stored them (their columns empty), in
+// batches. A line whose taxes godoo does not compute (a group of taxes,
+// which such a database could hold) is left empty rather than keep the
+// database from opening, and so is its order: totals without one of its
+// lines would be wrong, while an empty one says they are unknown.
 func storeMissingAmounts(ctx context.Context, env *models.Env) error {
-	lines, err := env.Int64s(ctx, "SELECT id FROM sale_order_line WHERE price_subtotal IS NULL")
+	lines, err := env.Int64s(ctx, "SELECT id FROM sale_order_line WHERE price_subtotal IS NULL ORDER BY id")
 	if err != nil {
 		return err
 	}
-	for _, id := range lines {
-		if err := storeLineAmounts(ctx, env, []int64{id}); err != nil && models.KindOf(err) != models.KindUser {
+	for batch := range slices.Chunk(lines, fillBatch) {
+		err := storeLineAmounts(ctx, env, batch)
+		if models.KindOf(err) == models.KindUser {
+			// A tax of the batch is not computed: its lines one by one,
+			// leaving those of that tax empty. readLines fails before
+			// writing anything.
+			err = nil
+			for _, id := range batch {
+				if err = storeLineAmounts(ctx, env, []int64{id}); models.KindOf(err) == models.KindUser {
+					err = nil
+				}
+				if err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
-	orders, err := env.Int64s(ctx, "SELECT id FROM sale_order WHERE amount_total IS NULL")
+	orders, err := env.Int64s(ctx, `SELECT o.id FROM sale_order o WHERE o.amount_total IS NULL
+		AND NOT EXISTS (SELECT 1 FROM sale_order_line l WHERE l.order_id = o.id AND l.price_subtotal IS NULL) ORDER BY o.id`)
 	if err != nil {
 		return err
 	}
-	return storeOrderAmounts(ctx, env, orders, nil)
+	for batch := range slices.Chunk(orders, fillBatch) {
+		if err := storeOrderAmounts(ctx, env, batch, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
