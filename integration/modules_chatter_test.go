@@ -1,6 +1,8 @@
 package integration_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -154,6 +156,12 @@ func TestMessageSubscribe(t *testing.T) {
 		if got := subtypesOf(q); got != nil {
 			t.Errorf("still following after message_unsubscribe: %v", got)
 		}
+		// Records that do not exist get no followers.
+		_, f = e.kw(t, c, "res.partner", "message_subscribe", []any{[]any{r, int64(987654)}, []any{q}}, nil)
+		wantFault(t, c, f, 2, "Record does not exist or has been deleted.")
+		if n := e.count(t, "mail.followers", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", int64(987654)}}); n != 0 {
+			t.Errorf("%d followers of a record that does not exist", n)
+		}
 		e.mustKw(t, j, "res.partner", "message_subscribe", []any{[]any{r}, []any{q}}, nil)
 		if got := e.mustKw(t, j, "res.partner", "message_unsubscribe", []any{[]any{r}, []any{q}}, nil); got != nil {
 			t.Errorf("message_unsubscribe over JSON-RPC answered %v, want null", got)
@@ -220,6 +228,16 @@ func TestMailNotify(t *testing.T) {
 		m := mails[0].(map[string]any)
 		if m["state"] != "outgoing" || !sameIDs(m["recipient_ids"].([]any), []any{q}) || m["body_html"] != "<p>Hello</p>" || m["is_notification"] != true {
 			t.Errorf("mail.mail %v", m)
+		}
+		// An HTML body reaches the e-mail as the message keeps it,
+		// sanitised, never as the caller sent it.
+		unsafe := e.mustKw(t, c, "res.partner", "message_post", []any{[]any{r}}, map[string]any{"body": "<p>Hi</p><script>alert(1)</script>",
+			"body_is_html": true, "message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": []any{q}})
+		stored := e.mustKw(t, c, "mail.message", "read", []any{[]any{unsafe}, []any{"body"}}, nil).([]any)[0].(map[string]any)["body"]
+		sent := e.mustKw(t, c, "mail.mail", "search_read", []any{[]any{[]any{"mail_message_id", "=", unsafe}}},
+			map[string]any{"fields": []any{"body_html"}}).([]any)
+		if len(sent) != 1 || sent[0].(map[string]any)["body_html"] != stored || strings.Contains(fmt.Sprint(stored), "<script") {
+			t.Errorf("mail.mail of an HTML body %v, want the message's sanitised body %q", sent, stored)
 		}
 		notifs := e.mustKw(t, c, "mail.notification", "search_read", []any{[]any{[]any{"mail_message_id", "=", msg}}},
 			map[string]any{"fields": []any{"res_partner_id", "notification_type", "notification_status", "mail_mail_id"}, "order": "id"}).([]any)

@@ -30,7 +30,12 @@ func idScope(m *Model, ids []int64) RuleScope {
 // user may touch for op (Env.Permitted): one per model, [modelCol = the
 // model, idCol in its ids permitted, extra...]. It reads the records of
 // the records in scope that satisfy cond (SQL on alias t0; "" for none).
-// A model godoo does not serve gives no term: administrators only.
+// A model godoo does not serve gives no term: administrators only. Nor
+// does the rule's own model: a record is never reached through a record
+// of its own model (a message of a message, an attachment of an
+// attachment), as Odoo's checks never do, and asking whether the user may
+// touch it would ask the same rule again, without end when a record
+// names itself.
 func (s RuleScope) Followed(ctx context.Context, env *Env, op Op, modelCol, idCol, cond string, extra ...any) ([][]any, error) {
 	byModel, err := s.pairs(ctx, env, modelCol, idCol, cond)
 	if err != nil {
@@ -39,7 +44,7 @@ func (s RuleScope) Followed(ctx context.Context, env *Env, op Op, modelCol, idCo
 	var terms [][]any
 	for _, name := range slices.Sorted(maps.Keys(byModel)) {
 		m := env.Registry.Model(name)
-		if m == nil {
+		if m == nil || m == s.m || m.Name == s.m.Name {
 			continue
 		}
 		ok, err := env.Permitted(ctx, m, byModel[name], op)

@@ -15,7 +15,9 @@ import (
 // ir.attachment reads the records of the attachments a call is about (those
 // its search's domain matches, or the ids it reads), not those of every
 // attachment, and that what a user sees is unchanged: the attachments of
-// records they read, not those of a model godoo does not serve.
+// records they read, not those of a model godoo does not serve, nor one
+// that names itself as its record (which once asked the rule again without
+// end).
 func TestAttachmentRuleReadsItsRecords(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
@@ -23,13 +25,16 @@ func TestAttachmentRuleReadsItsRecords(t *testing.T) {
 		att := r.Model("ir.attachment")
 		var atts []int64
 		var partners []int64
-		var user int64
+		var user, self int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
 			if err := base.Install(ctx, env, base.Options{}); err != nil {
 				return err
 			}
 			var err error
 			if partners, atts, err = storetest.Attached(ctx, env, att, "res_model", "name", "P1", "P2", "P3", "P4", "P5"); err != nil {
+				return err
+			}
+			if self, err = storetest.SelfAttached(ctx, env, att, "res_model", "name"); err != nil {
 				return err
 			}
 			user, err = storetest.InternalUser(ctx, env, "clerk")
@@ -46,7 +51,10 @@ func TestAttachmentRuleReadsItsRecords(t *testing.T) {
 			}, Want: atts[2:3], Rows: 1},
 			{Name: "search of every attachment", Run: func(env *models.Env) ([]int64, error) {
 				return env.Search(ctx, att, []any{}, models.SearchOptions{Order: "id"})
-			}, Want: atts, Rows: 6},
+			}, Want: atts, Rows: 7},
+			{Name: "search of an attachment of itself", Run: func(env *models.Env) ([]int64, error) {
+				return env.Search(ctx, att, []any{[]any{"id", "=", self}}, models.SearchOptions{})
+			}, Want: nil, Rows: 1},
 		})
 	})
 }

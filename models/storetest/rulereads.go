@@ -109,6 +109,17 @@ func Attached(ctx context.Context, env *models.Env, m *models.Model, modelField,
 	return partners, recs, err
 }
 
+// SelfAttached creates a record of m that belongs to itself (modelField
+// names m, res_id its own id), which a rule following the records others
+// belong to must answer without asking itself again.
+func SelfAttached(ctx context.Context, env *models.Env, m *models.Model, modelField, textField string) (int64, error) {
+	id, err := env.Create(ctx, m, map[string]any{textField: "self", modelField: m.Name, "res_id": int64(1)})
+	if err != nil {
+		return 0, err
+	}
+	return id, env.Write(ctx, m, []int64{id}, map[string]any{"res_id": id})
+}
+
 // StatementCounter is a query hook (bun.DB.AddQueryHook) that counts the
 // statements naming Table ("" counts every statement).
 type StatementCounter struct {

@@ -13,7 +13,9 @@ import (
 // following already is left as it is). A user subscribing themselves
 // needs read access to the records, and is answered False without it;
 // subscribing others needs write access, and leaves out archived
-// partners. It answers True.
+// partners. Records that do not exist get no followers: once the access
+// check passed, the call answers Odoo's MissingError (the engine's check
+// of rules skips ids that are gone). It answers True.
 func messageSubscribe(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
 	partners, err := idList(a["partner_ids"])
 	if err != nil {
@@ -37,8 +39,14 @@ func messageSubscribe(ctx context.Context, env *models.Env, m *models.Model, ids
 			}
 			return nil, err
 		}
+		if err := env.CheckExist(ctx, m, ids); err != nil {
+			return nil, err
+		}
 	} else {
 		if err := env.CheckRecords(ctx, m, ids, models.OpWrite); err != nil {
+			return nil, err
+		}
+		if err := env.CheckExist(ctx, m, ids); err != nil {
 			return nil, err
 		}
 		if partners, err = env.Int64s(ctx, "SELECT id FROM res_partner WHERE active = ? AND id IN ("+

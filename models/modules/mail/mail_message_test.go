@@ -14,7 +14,8 @@ import (
 // mail.message reads the records of the messages a call is about (those its
 // search's domain matches, or the ids it reads), not those of every
 // message, and that a user still sees the messages of the records they
-// read and not those of a model godoo does not serve.
+// read and not those of a model godoo does not serve, nor a message that
+// names itself as its record (which once asked the rule again without end).
 func TestMessageRuleReadsItsRecords(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
@@ -22,11 +23,14 @@ func TestMessageRuleReadsItsRecords(t *testing.T) {
 		msg := r.Model("mail.message")
 		var msgs []int64
 		var partners []int64
-		var user int64
+		var user, self int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
 			env = env.WithContext(map[string]any{"tracking_disable": true})
 			var err error
 			if partners, msgs, err = storetest.Attached(ctx, env, msg, "model", "body", "P1", "P2", "P3"); err != nil {
+				return err
+			}
+			if self, err = storetest.SelfAttached(ctx, env, msg, "model", "body"); err != nil {
 				return err
 			}
 			user, err = storetest.InternalUser(ctx, env, "clerk")
@@ -47,6 +51,9 @@ func TestMessageRuleReadsItsRecords(t *testing.T) {
 			}, Want: msgs[2:3], Rows: 1},
 			{Name: "search of the messages of a model godoo does not serve", Run: func(env *models.Env) ([]int64, error) {
 				return env.Search(ctx, msg, []any{[]any{"model", "=", "x.unserved"}}, models.SearchOptions{})
+			}, Want: nil, Rows: 1},
+			{Name: "search of a message of itself", Run: func(env *models.Env) ([]int64, error) {
+				return env.Search(ctx, msg, []any{[]any{"id", "=", self}}, models.SearchOptions{})
 			}, Want: nil, Rows: 1},
 		})
 	})

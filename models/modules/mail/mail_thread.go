@@ -3,7 +3,9 @@ package mail
 import (
 	"context"
 	"html"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/godoo/godoo/models"
@@ -18,8 +20,12 @@ func threadBehaviour(model string) *models.Behaviour {
 				discardTracking(env, model, id)
 				return logCreation(ctx, env, model, id)
 			},
-			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, _ map[string]any) error {
-				return prepareTracking(ctx, env, model, ids, nil)
+			BeforeWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+				// Only the tracked fields the write can change are read:
+				// those it names and those computed from them. An order's
+				// amounts, which its lines change, are kept by the lines'
+				// hooks (_track_prepare).
+				return prepareTracking(ctx, env, model, ids, append([]string{}, slices.Collect(maps.Keys(vals))...))
 			},
 			BeforeUnlink: func(ctx context.Context, env *models.Env, ids []int64) error {
 				return dropChatter(ctx, env, model, ids)

@@ -15,7 +15,7 @@ import (
 // asks. A recipient whose user handles notifications in Odoo gets an
 // inbox notification; any other gets one by e-mail, and the e-mail is a
 // mail.mail of the message to them all, with Odoo's layout left out (its
-// body is the message's).
+// body is the message's, sanitised as stored).
 //
 // godoo sends no e-mail: the mail.mail stays in state outgoing with its
 // notifications ready, as Odoo's transaction leaves it before the
@@ -54,7 +54,14 @@ func notify(ctx context.Context, env *models.Env, msg int64, model string, id in
 	if len(byEmail) == 0 {
 		return nil
 	}
-	mail, err := su.Create(ctx, env.Registry.Model("mail.mail"), map[string]any{"mail_message_id": msg, "body_html": v.body,
+	// The e-mail's body is the message's as stored, sanitised: the
+	// caller's body, when body_is_html, may hold what sanitising removes,
+	// and mail.mail's body_html, a text field, keeps whatever it is given.
+	var body string
+	if _, err := su.Scalar(ctx, &body, "SELECT COALESCE(body, '') FROM mail_message WHERE id = ?", msg); err != nil {
+		return err
+	}
+	mail, err := su.Create(ctx, env.Registry.Model("mail.mail"), map[string]any{"mail_message_id": msg, "body_html": body,
 		"state": "outgoing", "is_notification": true, "auto_delete": true,
 		"recipient_ids": []any{[]any{int64(6), int64(0), byEmail}}})
 	if err != nil {

@@ -63,8 +63,9 @@ func discardTracking(env *models.Env, model string, id int64) {
 
 // prepareTracking keeps, for the records ids of model, the values of
 // the tracked fields among names (every tracked field when names is nil)
-// and of the tracked fields godoo computes when read (a sale order's
-// amounts, which change with its lines), before the call changes them;
+// and of the tracked fields godoo computes when read from one of names
+// (a partner's inline address, from its street), before the call
+// changes them;
 // the call's end compares them with the values then and logs the
 // changes (finishTracking). A field kept already keeps its first value,
 // as Odoo's _track_prepare.
@@ -75,7 +76,7 @@ func prepareTracking(ctx context.Context, env *models.Env, model string, ids []i
 	}
 	var fields []string
 	for _, f := range trackedFields(m) {
-		if names == nil || f.Compute != nil || slices.Contains(names, f.Name) {
+		if names == nil || slices.Contains(names, f.Name) || f.Compute != nil && dependsOn(m, f, names, map[string]bool{}) {
 			fields = append(fields, f.Name)
 		}
 	}
@@ -108,6 +109,34 @@ func prepareTracking(ctx context.Context, env *models.Env, model string, ids []i
 	}
 	env.BeforeCommit("mail.tracking."+model, func(ctx context.Context) error { return finishTracking(ctx, env, model) })
 	return nil
+}
+
+// dependsOn tells whether the computed field f depends, directly or
+// through the computed or related fields it depends on, on one of names,
+// so that a write of names can change it. A compute that names nothing it
+// depends on may depend on anything.
+func dependsOn(m *models.Model, f *models.Field, names []string, seen map[string]bool) bool {
+	if seen[f.Name] {
+		return false
+	}
+	seen[f.Name] = true
+	deps := slices.Clone(f.Depends)
+	if f.Related != nil {
+		deps = append(deps, f.Related[0])
+	}
+	if f.Compute != nil && len(deps) == 0 {
+		return true
+	}
+	for _, d := range deps {
+		d, _, _ = strings.Cut(d, ".")
+		if slices.Contains(names, d) {
+			return true
+		}
+		if g := m.Fields[d]; g != nil && (g.Compute != nil || g.Related != nil) && dependsOn(m, g, names, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // readTracked reads the tracked fields of the records ids. A compute

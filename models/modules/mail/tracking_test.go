@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
@@ -30,6 +31,38 @@ func TestTrackedPair(t *testing.T) {
 	} {
 		if got := trackedPair(tc.f, tc.old, tc.now); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %#v, want %#v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestDependsOn: a computed tracked field is read before a write of a
+// field it depends on, directly, through a related or computed field, or
+// when its compute names nothing (it may depend on anything); not before
+// a write of another field.
+func TestDependsOn(t *testing.T) {
+	compute := func(context.Context, *models.Env, []models.Record) error { return nil }
+	m := &models.Model{Fields: map[string]*models.Field{
+		"street":  {Name: "street"},
+		"address": {Name: "address", Compute: compute, Depends: []string{"street", "country_id.name"}},
+		"inline":  {Name: "inline", Compute: compute, Depends: []string{"address"}},
+		"any":     {Name: "any", Compute: compute},
+		"loop":    {Name: "loop", Compute: compute, Depends: []string{"loop"}},
+	}}
+	for _, c := range []struct {
+		field string
+		names []string
+		want  bool
+	}{
+		{"address", []string{"street"}, true},
+		{"address", []string{"country_id"}, true},
+		{"address", []string{"website"}, false},
+		{"inline", []string{"street"}, true},
+		{"inline", []string{"website"}, false},
+		{"any", []string{"website"}, true},
+		{"loop", []string{"website"}, false},
+	} {
+		if got := dependsOn(m, m.Fields[c.field], c.names, map[string]bool{}); got != c.want {
+			t.Errorf("%s depends on %v: %v, want %v", c.field, c.names, got, c.want)
 		}
 	}
 }
