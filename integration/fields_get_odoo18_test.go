@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	godoorpc "github.com/godoo/godoo/rpc"
@@ -72,10 +73,14 @@ func TestFieldsGetOdoo18(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The stores' subtests run at the same time: found is written under mu.
+	var mu sync.Mutex
 	found := map[string]map[string]bool{}
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		diffs := compareFieldsGet(t, e, want, order)
+		mu.Lock()
 		found[e.name] = diffs
+		mu.Unlock()
 		if !*updateFieldsGet {
 			checkListedDiffs(t, diffs, listed, fieldsGetDiffFile)
 		}

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/auth"
+	"github.com/godoo/godoo/integration/internal/itest"
+	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -24,12 +26,15 @@ import (
 // the database and from the configuration, the dual Basic + API-KEY scheme
 // and bearer keys, with plain HTTP requests as curl sends them.
 func TestRoutes(t *testing.T) {
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	// Proxy mode lets every request come from an address of its own: the
-	// per-address key limiter would otherwise block the loopback address
-	// after the refusals this test provokes on purpose.
-	eachStore(t, services.Config{ListDB: true, Log: log}, godoorpc.Options{ProxyMode: true, Log: log}, func(t *testing.T, e *env) {
+	// Each store has its own log: the stores' subtests run at the same
+	// time, and each checks that its own refusals were logged.
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		var logs syncBuffer
+		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		// Proxy mode lets every request come from an address of its own:
+		// the per-address key limiter would otherwise block the loopback
+		// address after the refusals this test provokes on purpose.
+		e := wrapEnv(itest.NewEnv(t, name, store, services.Config{ListDB: true, Log: log}, godoorpc.Options{ProxyMode: true, Log: log}))
 		r := newRouteScenario(t, e)
 		t.Run("whoami public", r.public)
 		t.Run("whoami user needs a session", r.session)

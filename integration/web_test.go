@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
@@ -37,14 +38,18 @@ import (
 // as the Cookie header, and the X-Openerp-Session-Id header; some send
 // requests without jsonrpc and id.
 func TestWeb(t *testing.T) {
-	var logs syncBuffer
-	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clock := &webClock{}
-	// The integration databases are named it_<hex>: the filter shows them
-	// and hides the one this test makes to be refused.
-	cfg := services.Config{ListDB: true, Log: log, DBFilter: "^it_", Now: clock.now}
-	opts := godoorpc.Options{ProxyMode: true, Log: log}
-	eachStore(t, cfg, opts, func(t *testing.T, e *env) {
+	// Each store has its own log and clock: the stores' subtests run at
+	// the same time, and one's idle expiry moves its clock forward while
+	// the other rotates sessions and checks their ends.
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		var logs syncBuffer
+		log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		clock := &webClock{}
+		// The integration databases are named it_<hex>: the filter shows
+		// them and hides the one this test makes to be refused.
+		cfg := services.Config{ListDB: true, Log: log, DBFilter: "^it_", Now: clock.now}
+		opts := godoorpc.Options{ProxyMode: true, Log: log}
+		e := wrapEnv(itest.NewEnv(t, name, store, cfg, opts))
 		w := newWebScenario(t, e, cfg, opts, clock)
 		t.Run("authenticate", w.authenticate)
 		t.Run("bad credentials", w.badCredentials)

@@ -324,10 +324,13 @@ func TestKeyRestrictionsAdmin(t *testing.T) {
 // the server's clock), and with no overlap stops at once; only the owner or
 // an administrator may rotate a key.
 func TestKeyRotation(t *testing.T) {
-	var now atomic.Int64
-	now.Store(time.Now().UnixNano())
-	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	itest.EachStore(t, services.Config{RefusalDelay: -1, Now: clock}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+	// Each store has its own clock: the stores' subtests run at the same
+	// time, and one's end of overlap must not end the other's.
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		var now atomic.Int64
+		now.Store(time.Now().UnixNano())
+		clock := func() time.Time { return time.Unix(0, now.Load()) }
+		e := itest.NewEnv(t, name, store, services.Config{RefusalDelay: -1, Now: clock}, godoorpc.Options{})
 		admin := itest.JSONCaller{Base: e.Srv.URL}
 		login := itest.UniqueName("rot_")
 		uid := e.MustKw(t, admin, "res.users", "create", []any{map[string]any{"name": login, "login": login, "password": "r-Secret-1"}}, nil).(int64)

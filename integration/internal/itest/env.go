@@ -160,7 +160,9 @@ func EachStore(t *testing.T, cfg services.Config, opts godoorpc.Options, fn func
 // at the same time, and ForStores returns when both are done: they share
 // nothing but the test's own values, and a PostgreSQL subtest spends most
 // of its time waiting for the server (its commits' flushes, a new
-// database's copy), which the SQLite one fills.
+// database's copy), which the SQLite one fills. So a value a subtest
+// changes (a clock it moves, a log it reads back) is made inside fn, one
+// per store, and a map both write is guarded by a mutex.
 func ForStores(t *testing.T, fn func(t *testing.T, name string, store models.Store)) {
 	forStores(t, true, fn)
 }
