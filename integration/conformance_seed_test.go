@@ -49,16 +49,7 @@ func startConformanceServer(t *testing.T, store models.Store) (base, db string) 
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
-	// Proxy mode: the replay names each call's client address (wire.post).
-	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		srv.Close()
-		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
-			t.Errorf("drop %s: %v", db, err)
-		}
-	})
+	srv := serveReplay(t, set, db)
 	return srv.URL, db
 }
 
@@ -285,4 +276,21 @@ func (f *godooFields) relations(model string) []string {
 		}
 	}
 	return out
+}
+
+// serveReplay serves set over loopback HTTP for a replay of recorded
+// calls, in proxy mode since the replay names each call's client address
+// (wire.post), and drops db when the test ends.
+func serveReplay(t *testing.T, set *services.Set, db string) *httptest.Server {
+	t.Helper()
+	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true})
+	h.SetReady(true)
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() {
+		srv.Close()
+		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
+			t.Errorf("drop %s: %v", db, err)
+		}
+	})
+	return srv
 }

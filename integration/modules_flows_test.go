@@ -2,14 +2,12 @@ package integration_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/godoo/godoo/models"
-	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
 
@@ -87,16 +85,7 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 			t.Fatalf("create database: %v", err)
 		}
 	}
-	// Proxy mode: the replay names each call's client address (wire.post).
-	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true})
-	h.SetReady(true)
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		srv.Close()
-		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
-			t.Errorf("drop %s: %v", db, err)
-		}
-	})
+	srv := serveReplay(t, set, db)
 	w := newWire(srv.URL, db)
 	uid, ok := w.login("admin", adminPassword).(int64)
 	if !ok {
