@@ -12,5 +12,6 @@ import "github.com/godoo/godoo/models"
 var Behaviours = map[string]func(model string) *models.Behaviour{
 	"mail.thread":  threadBehaviour,
 	"mail.message": messageBehaviour,
+	"mail.mail":    mailBehaviour,
 	"res.users":    usersBehaviour,
 }
