@@ -14,4 +14,5 @@ var Behaviours = map[string]func(model string) *models.Behaviour{
 	"mail.message": messageBehaviour,
 	"mail.mail":    mailBehaviour,
 	"res.users":    usersBehaviour,
+	"res.partner":  partnerBehaviour,
 }
