@@ -9,7 +9,8 @@ import (
 // TestMessagePostAccess: posting on a record needs the access Odoo's
 // _mail_post_access asks (write), or to follow the record, or to answer
 // a message addressed to oneself; a reader who is none of these is
-// refused with mail.message's AccessError and nothing is posted. Posting
+// refused with mail.message's AccessError and nothing is posted; its
+// create asks the same. Posting
 // on a record that does not exist answers MissingError, on the abstract
 // mail.thread Odoo's ValueError.
 func TestMessagePostAccess(t *testing.T) {
@@ -66,6 +67,24 @@ func TestMessagePostAccess(t *testing.T) {
 			map[string]any{"body": "Answer", "message_type": "comment", "parent_id": addressed}); f != nil {
 			t.Errorf("answering a message addressed to oneself: %+v", f)
 		}
+
+		// mail.message's create asks the same as message_post: being the
+		// author of a message is not enough to write in a record's chatter.
+		_, f = clerk("mail.message", "create", []any{map[string]any{"model": "sale.order", "res_id": so, "author_id": me,
+			"message_type": "comment", "body": "Sneaked in"}}, nil)
+		wantFault(t, c, f, 4, "(Document type: Message, Operation: create)")
+		if _, f := clerk("mail.message", "create", []any{map[string]any{"model": "product.template", "res_id": tmpl,
+			"message_type": "comment", "body": "As a follower"}}, nil); f != nil {
+			t.Errorf("a follower creating a message: %+v", f)
+		}
+		if _, f := clerk("mail.message", "create", []any{map[string]any{"message_type": "comment", "body": "Private"}}, nil); f != nil {
+			t.Errorf("a message of no record: %+v", f)
+		}
+		// A message the clerk may not read is refused in mail.message's
+		// words, naming it.
+		hidden := e.mustKw(t, c, "sale.order", "message_post", []any{[]any{so}}, map[string]any{"body": "Internal", "message_type": "comment"})
+		_, f = clerk("mail.message", "read", []any{[]any{hidden}, []any{"body"}}, nil)
+		wantFault(t, c, f, 4, fmt.Sprintf("(Document type: Message, Operation: read)\n\nRecords: [%v], User: %v", hidden, uid))
 
 		_, f = e.kw(t, c, "res.partner", "message_post", []any{[]any{int64(987654)}}, comment)
 		wantFault(t, c, f, 2, "Record does not exist or has been deleted.")
