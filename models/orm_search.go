@@ -250,16 +250,23 @@ func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op, scope RuleScope
 // withRule restricts w to the records the rules let the user read; the
 // rules look at the records of w alone.
 func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
-	dom, ok, err := env.ruleDomain(ctx, m, OpRead, RuleScope{m: m, w: w})
-	if err != nil || !ok {
-		return w, err
-	}
-	c := &domainCompiler{env: env, depth: 50}
-	rw, err := c.compile(m, "t0", dom)
+	rw, err := env.ruleWhere(ctx, m, RuleScope{m: m, w: w})
 	if err != nil {
 		return where{}, err
 	}
 	return and(w, rw), nil
+}
+
+// ruleWhere is the condition on alias t0 of m's table that keeps the
+// records of scope the rules let the user read (sqlTrue when nothing
+// restricts).
+func (env *Env) ruleWhere(ctx context.Context, m *Model, scope RuleScope) (where, error) {
+	dom, ok, err := env.ruleDomain(ctx, m, OpRead, scope)
+	if err != nil || !ok {
+		return sqlTrue, err
+	}
+	c := &domainCompiler{env: env, depth: 50}
+	return c.compile(m, "t0", dom)
 }
 
 // checkRule refuses op on existing records of ids that the rules exclude,
