@@ -68,15 +68,17 @@ func TestX2manyReadKeeps(t *testing.T) {
 			name string
 			uid  int64
 			want map[int64]models.Record
+			// groups are read_group's counts by tag (0 for no tag).
+			groups map[int64]int64
 		}{
 			{"superuser", models.SuperuserID, map[int64]models.Record{
 				o1: {"line_ids": []int64{plain, secret}, "all_line_ids": []int64{plain, hidden, secret}, "tag_ids": []int64{open, closed}},
 				o2: {"line_ids": []int64{other}, "all_line_ids": []int64{other}, "tag_ids": []int64{closed}},
-			}},
+			}, map[int64]int64{open: 1, closed: 2}},
 			{"user", 2, map[int64]models.Record{
 				o1: {"line_ids": []int64{plain}, "all_line_ids": []int64{plain, hidden}, "tag_ids": []int64{open}},
 				o2: {"line_ids": []int64{other}, "all_line_ids": []int64{other}, "tag_ids": []int64{}},
-			}},
+			}, map[int64]int64{open: 1, 0: 1}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
@@ -84,6 +86,20 @@ func TestX2manyReadKeeps(t *testing.T) {
 					recs, err := env.Read(ctx, r.Model("x.korder"), []int64{o1, o2}, []string{"line_ids", "all_line_ids", "tag_ids"}, false)
 					if err != nil {
 						return err
+					}
+					// read_group itself, past the access rights that the
+					// test's models have none of.
+					m, readGroup, err := r.Lookup("x.korder", "read_group")
+					if err != nil {
+						return err
+					}
+					groups, err := readGroup.Fn(ctx, env, m, nil, models.Args{"domain": []any{}, "fields": []any{"name"},
+						"groupby": []any{"tag_ids"}, "lazy": false})
+					if err != nil {
+						return err
+					}
+					if got := tagGroups(t, groups); !reflect.DeepEqual(got, c.groups) {
+						t.Errorf("read_group by tag_ids: %v, want %v", got, c.groups)
 					}
 					for _, rec := range recs {
 						for f, want := range c.want[rec["id"].(int64)] {
@@ -100,4 +116,18 @@ func TestX2manyReadKeeps(t *testing.T) {
 			})
 		}
 	})
+}
+
+// tagGroups are the counts of read_group's groups by their tag id, 0 for
+// the group of records without one.
+func tagGroups(t *testing.T, groups any) map[int64]int64 {
+	out := map[int64]int64{}
+	for _, g := range records(t, groups) {
+		id := int64(0)
+		if v, ok := g["tag_ids"].([]any); ok {
+			id = v[0].(int64)
+		}
+		out[id] = g["__count"].(int64)
+	}
+	return out
 }
