@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +85,9 @@ func copyModuleTemplate(t testing.TB, set *Set, name string, modules ...string) 
 	}
 	switch s := set.core.store.(type) {
 	case *sqlitestore.Store:
-		copyTemplateFile(t, tm.path, s.Path(name))
+		if err := storetest.CopyNewFile(tm.path, s.Path(name)); err != nil {
+			t.Fatal(err)
+		}
 	case *pgstore.Store:
 		if err := s.Duplicate(ctx, tm.name, name); err != nil {
 			t.Fatal(err)
@@ -95,26 +96,6 @@ func copyModuleTemplate(t testing.TB, set *Set, name string, modules ...string) 
 		t.Fatalf("no template for a store of %T", s)
 	}
 	if err := set.Database.RenewIdentity(ctx, name); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// copyTemplateFile writes src into dst, a new file only its owner reads.
-func copyTemplateFile(t testing.TB, src, dst string) {
-	t.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
 }

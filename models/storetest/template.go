@@ -81,7 +81,7 @@ func (tpl *Template) copy(tb testing.TB, s models.Store, name string) *bun.DB {
 	}
 	switch s := s.(type) {
 	case *sqlitestore.Store:
-		if err := copyNewFile(m.path, s.Path(name)); err != nil {
+		if err := CopyNewFile(m.path, s.Path(name)); err != nil {
 			tb.Fatal(err)
 		}
 	case *pgstore.Store:
@@ -176,8 +176,9 @@ func (f *files) removeAll() {
 	f.paths = nil
 }
 
-// copyNewFile copies src to a new file dst, readable by its owner only.
-func copyNewFile(src, dst string) error {
+// CopyNewFile copies src to a new file dst, readable by its owner only:
+// a SQLite template to a test's database.
+func CopyNewFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
