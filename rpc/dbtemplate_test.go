@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -42,11 +43,7 @@ func newDB(t testing.TB, set *services.Set, store *sqlitestore.Store, name strin
 		t.Fatalf("newDB takes an administrator's login and password only: %+v", o)
 	}
 	rounds := set.Authenticator().Rounds
-	raw, err := os.ReadFile(dbTemplate(t, o.AdminLogin, o.AdminPassword, rounds))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(store.Path(name), raw, 0o600); err != nil {
+	if err := storetest.CopyNewFile(dbTemplate(t, o.AdminLogin, o.AdminPassword, rounds), store.Path(name)); err != nil {
 		t.Fatal(err)
 	}
 	if err := set.Database.RenewIdentity(context.Background(), name); err != nil {
