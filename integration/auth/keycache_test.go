@@ -262,6 +262,52 @@ func TestAccessCache(t *testing.T) {
 	})
 }
 
+// TestAccessCacheCompanies checks, on both stores, that a change to the
+// company hierarchy made through one services instance is seen at the
+// next call by another on the same database: Odoo's multi-company rule of
+// res.partner (company_id parent_of the user's companies) is kept bound to
+// the companies it named, and the change must move that.
+func TestAccessCacheCompanies(t *testing.T) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		setB := itest.NewSet(e.Store, services.Config{})
+		srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
+		t.Cleanup(srvB.Close)
+		a, b := itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+		kw := func(model, method string, args ...any) any { return e.MustKw(t, a, model, method, args, nil) }
+		company := func(name string, vals map[string]any) int64 {
+			vals["name"] = name
+			return kw("res.company", "create", vals).(int64)
+		}
+		parent := company("Cache Parent", map[string]any{})
+		child := company("Cache Child", map[string]any{"parent_id": parent})
+		other := company("Cache Other", map[string]any{})
+		partner := func(name string, company any) int64 {
+			return kw("res.partner", "create", map[string]any{"name": name, "company_id": company}).(int64)
+		}
+		inParent, inChild, inOther := partner("Of the parent", parent), partner("Of the child", child), partner("Of the other", other)
+		login := itest.UniqueName("hier_")
+		uid := kw("res.users", "create", map[string]any{"name": login, "login": login, "password": "x-Secret-1",
+			"company_ids": []any{[]any{int64(6), int64(0), []any{child}}}, "company_id": child}).(int64)
+		search := func(c itest.Caller) any {
+			t.Helper()
+			v, f := c.Call(t, "object", "execute_kw", e.DB, uid, "x-Secret-1", "res.partner", "search",
+				[]any{[]any{[]any{"id", "in", []any{inParent, inChild, inOther}}}}, map[string]any{"order": "id"})
+			if f != nil {
+				t.Fatalf("search: %v", f)
+			}
+			return v
+		}
+		for _, c := range []itest.Caller{a, b, a, b} { // warm: the rule bound in both
+			itest.Equal(t, "the user's search under the parent", search(c), []any{inParent, inChild})
+		}
+		kw("res.company", "write", []any{child}, map[string]any{"parent_id": other})
+		e.Settle(t) // B has the notice of A's change
+		for _, c := range []itest.Caller{b, a} {
+			itest.Equal(t, "the user's search under the other", search(c), []any{inChild, inOther})
+		}
+	})
+}
+
 // TestSeparateStores: two stores opened apart on one database, as two godoo
 // processes have them (their own pools, their own LISTEN connection or WAL
 // index mapping): a key revoked through one is refused by the other, and a
