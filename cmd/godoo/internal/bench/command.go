@@ -86,9 +86,9 @@ func (e UsageError) Error() string { return string(e) }
 // Flags are godoo bench's flags, as DefineFlags registers them.
 type Flags struct {
 	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags, Sizes, Modules *string
-	Duration, Warmup                                                                  *time.Duration
-	Pairs, Keys, Partners, ServerPID                                                  *int
-	Trigram                                                                           *bool
+	Duration, Warmup                                                                           *time.Duration
+	Pairs, Keys, Partners, ServerPID                                                           *int
+	Trigram                                                                                    *bool
 }
 
 // DefineFlags registers godoo bench's flags on fs, for godoo's table of
