@@ -212,16 +212,22 @@ func TestKeyCache(t *testing.T) {
 	})
 }
 
+// twoInstances returns a JSON-RPC caller of e's server and one of a
+// second services instance on the same store, as a second process has it.
+func twoInstances(t *testing.T, e *itest.Env) (a, b itest.JSONCaller) {
+	setB := itest.NewSet(e.Store, services.Config{})
+	srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
+	t.Cleanup(srvB.Close)
+	return itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+}
+
 // TestAccessCache: access verdicts and record rules are cached across calls
 // and processes, and a change to rules or access rights made through one
 // process holds at the next call in another, once the change's notice
 // reached it (settle).
 func TestAccessCache(t *testing.T) {
 	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
-		setB := itest.NewSet(e.Store, services.Config{})
-		srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
-		t.Cleanup(srvB.Close)
-		a, b := itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+		a, b := twoInstances(t, e)
 		demo, _ := a.Call(t, "common", "login", e.DB, "demo", "demo")
 		mine := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache mine"}}, nil).(int64)
 		other := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache other", "ref": "hidden-cache"}}, nil).(int64)
@@ -269,10 +275,7 @@ func TestAccessCache(t *testing.T) {
 // the companies it named, and the change must move that.
 func TestAccessCacheCompanies(t *testing.T) {
 	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
-		setB := itest.NewSet(e.Store, services.Config{})
-		srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
-		t.Cleanup(srvB.Close)
-		a, b := itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+		a, b := twoInstances(t, e)
 		kw := func(model, method string, args ...any) any { return e.MustKw(t, a, model, method, args, nil) }
 		company := func(name string, vals map[string]any) int64 {
 			vals["name"] = name
