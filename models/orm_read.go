@@ -355,8 +355,8 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		var link where
 		if f.Type == One2many {
 			inv := co.Fields[f.InverseName]
-			link = where{sql: "t0." + inv.Column + " IN (" + Placeholders(len(ids)) + ")", args: ids}
-			q = "SELECT t0." + inv.Column + ", t0.id FROM " + co.Table + " t0 WHERE " + link.sql + active + f.inverseModel(co, "t0", m.Name)
+			link = where{sql: "t0." + inv.Column + " IN (" + Placeholders(len(ids)) + ")" + f.inverseModel(co, "t0", m.Name), args: ids}
+			q = "SELECT t0." + inv.Column + ", t0.id FROM " + co.Table + " t0 WHERE " + link.sql + active
 		} else {
 			in := f.RelCol + " IN (" + Placeholders(len(ids)) + ")"
 			link = where{sql: "t0.id IN (SELECT x2m." + f.RelOther + " FROM " + f.RelTable + " x2m WHERE x2m." + in + ")", args: ids}
