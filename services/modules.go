@@ -123,6 +123,11 @@ func (c *core) moduleInstaller() func(ctx context.Context, env *models.Env, name
 		if err := cat.Install(ctx, env.WithRegistry(r), todo); err != nil {
 			return err
 		}
+		// Menus a module's data adds get their parent_path in the same
+		// transaction, as base's do.
+		if _, err := models.FillParentPaths(ctx, env.DB, r); err != nil {
+			return err
+		}
 		return env.RegistryChanged(ctx)
 	}
 }
