@@ -77,6 +77,7 @@ func TestFieldsGetOdoo18(t *testing.T) {
 	var mu sync.Mutex
 	found := map[string]map[string]bool{}
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		want, order := withGodooGroupIDs(t, e, want, order, true, corpusDir())
 		diffs := compareFieldsGet(t, e, want, order)
 		mu.Lock()
 		found[e.name] = diffs

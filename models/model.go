@@ -116,6 +116,14 @@ type Hooks struct {
 	// has: what a client sees of them (the class a TypeError names).
 	Overrides map[string]Override
 
+	// PrepareVals rewrites the caller's values of a create or a write
+	// before anything else sees them (defaults, access checks, the other
+	// hooks), as Odoo's overrides of create and write that rewrite their
+	// values before calling super: res.users turns the values of its
+	// fields of groups into groups_id. It gets a copy of the caller's
+	// values, and the records written (none for a create).
+	PrepareVals func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
+
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
