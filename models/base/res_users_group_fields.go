@@ -454,6 +454,17 @@ func usersGroupVals(ctx context.Context, env *models.Env, _ []int64, vals map[st
 	return nil
 }
 
+// isGroupField tells whether name is that of a field of groups.
+func isGroupField(name string) bool {
+	for _, prefix := range []string{inGroupPrefix, selGroupsPrefix} {
+		if strings.HasPrefix(name, prefix) {
+			_, ok := groupFieldIDs(name, prefix)
+			return ok
+		}
+	}
+	return false
+}
+
 // groupFieldIDs are the group ids a field of groups' name carries.
 func groupFieldIDs(name, prefix string) ([]int64, bool) {
 	parts := strings.Split(strings.TrimPrefix(name, prefix), "_")
