@@ -48,6 +48,9 @@ type Model struct {
 	// records (Odoo's _log_access = False): no create_uid, create_date,
 	// write_uid, write_date.
 	NoLogAccess bool
+	// IDSequence is the sequence of ids the model's table shares with
+	// other tables (Declaration.IDSequence); empty for its own.
+	IDSequence string
 
 	Hooks
 }
