@@ -57,6 +57,10 @@ func TestBehaviourThen(t *testing.T) {
 	if got := first.Then(second).StoredAs["code"]; got != "code_store" {
 		t.Errorf("StoredAs laid over: %q", got)
 	}
+	refusal := &models.Behaviour{Hooks: models.Hooks{RuleRefusal: func(*models.Env, models.Op, []int64) error { return nil }}}
+	if first.Then(refusal).RuleRefusal == nil || refusal.Then(second).RuleRefusal == nil {
+		t.Error("a module's RuleRefusal is lost, or lost when another module lays none over it")
+	}
 }
 
 // TestBehaviourThenNarrows: a module's rules and search filter hold with
