@@ -171,7 +171,11 @@ func (d *dataInstaller) ref(xmlid string) int64 {
 func (d *dataInstaller) groups(m *Module) {
 	for _, g := range m.Groups {
 		if !g.Extend {
-			d.create("res.groups", g.XMLID, map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration})
+			vals := map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration}
+			if c := d.category(g); c != 0 {
+				vals["category_id"] = c
+			}
+			d.create("res.groups", g.XMLID, vals)
 		}
 	}
 	for _, g := range m.Groups {
@@ -200,6 +204,19 @@ func (d *dataInstaller) groups(m *Module) {
 			}
 		}
 	}
+}
+
+// category is the id of group g's category, created (with Odoo's
+// default sequence) when the database has none of its external id; 0
+// for none.
+func (d *dataInstaller) category(g Group) int64 {
+	if g.Category == "" {
+		return 0
+	}
+	if id := d.ref(g.Category); id != 0 || g.CategoryName == "" {
+		return id
+	}
+	return d.create("ir.module.category", g.Category, map[string]any{"name": g.CategoryName})
 }
 
 // access creates the module's access rows; a row for a group that does
