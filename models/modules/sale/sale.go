@@ -87,7 +87,7 @@ func orderSequence() record {
 // made before godoo stored them, and creates the sale.order sequence in a
 // database where sale was installed before its install created it
 // (orders were named "New" there), unless a sequence of that code
-// exists, archived or not. It runs once (modules.Upgrade): a sequence an
+// exists, archived or not. It runs once (modules.Catalogue.Upgrade): a sequence an
 // administrator deletes afterwards stays deleted, as in Odoo.
 func Upgrade(ctx context.Context, env *models.Env) error {
 	if err := storeMissingAmounts(ctx, env); err != nil {
