@@ -1,6 +1,9 @@
 package product
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestPriceRule: which pricelist rules price a product (its variant,
 // template or category, the minimum quantity, the dates) and the price
@@ -47,9 +50,71 @@ func TestPriceRule(t *testing.T) {
 		{"formula: maximum margin", priceRule{compute: "formula", discount: -50, maxMargin: 10}, 40, 50},
 		{"formula: no change", priceRule{compute: "formula"}, 12.5, 12.5},
 	}
+	same := func(x float64) float64 { return x }
 	for _, c := range prices {
-		if got := c.r.price(c.base); got != c.want {
+		if got := c.r.price(c.base, same); got != c.want {
 			t.Errorf("%s: price %v, want %v", c.name, got, c.want)
+		}
+	}
+	// Priced per dozen, the rule's amounts per unit are twelve times as
+	// much; the base is per dozen already.
+	dozen := func(x float64) float64 {
+		return unit{id: 1, category: 1, factor: 1}.price(x, unit{id: 2, category: 1, factor: 1.0 / 12})
+	}
+	perDozen := []struct {
+		name string
+		r    priceRule
+		base float64
+		want float64
+	}{
+		{"fixed", priceRule{compute: "fixed", fixed: 2}, 1200, 24},
+		{"discount", priceRule{compute: "percentage", percent: 10}, 1200, 1080},
+		{"formula: surcharge", priceRule{compute: "formula", surcharge: 1}, 1200, 1212},
+		{"formula: minimum margin", priceRule{compute: "formula", discount: 50, minMargin: 10}, 1200, 1320},
+	}
+	for _, c := range perDozen {
+		if got := c.r.price(c.base, dozen); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("per dozen, %s: price %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestUnitConversion: prices and quantities between units of one
+// category, as Odoo's uom.uom._compute_price and _compute_quantity
+// (quantities rounded up to the unit's rounding), and unchanged between
+// units of different categories.
+func TestUnitConversion(t *testing.T) {
+	units := unit{id: 1, category: 1, factor: 1, rounding: 0.01}
+	dozens := unit{id: 2, category: 1, factor: 1.0 / 12, rounding: 0.01}
+	kg := unit{id: 3, category: 2, factor: 1, rounding: 0.001}
+	for _, c := range []struct {
+		name     string
+		from, to unit
+		price    float64
+		want     float64
+	}{
+		{"a unit's price per dozen", units, dozens, 10, 120},
+		{"a dozen's price per unit", dozens, units, 120, 10},
+		{"the same unit", units, units, 10, 10},
+		{"another category", units, kg, 10, 10},
+	} {
+		if got := c.from.price(c.price, c.to); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		from, to unit
+		qty      float64
+		want     float64
+	}{
+		{"dozens in units", dozens, units, 2, 24},
+		{"units in dozens, rounded up", units, dozens, 13, 1.09},
+		{"units in dozens, exact", units, dozens, 6, 0.5},
+		{"another category", units, kg, 7, 7},
+	} {
+		if got := c.from.quantity(c.qty, c.to); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
 }
