@@ -110,8 +110,10 @@ func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 		if err != nil {
 			return err
 		}
-		if err := storeOrderAmounts(ctx, env, left, ids); err != nil {
-			return err
+		if !deferOrders(env, left) {
+			if err := storeOrderAmounts(ctx, env, left, ids); err != nil {
+				return err
+			}
 		}
 	}
 	through := map[string]any{}
@@ -173,20 +175,21 @@ func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
 		return err
 	}
 	orders, err := linesOrders(ctx, env, ids)
-	if err != nil {
+	if err != nil || deferOrders(env, orders) {
 		return err
 	}
 	return storeOrderAmounts(ctx, env, orders, ids)
 }
 
 // storeLinesWithOrders stores the amounts of the lines ids and of their
-// orders.
+// orders, or leaves the orders' to the order's write under way
+// (deferOrders).
 func storeLinesWithOrders(ctx context.Context, env *models.Env, ids []int64) error {
 	if err := storeLineAmounts(ctx, env, ids); err != nil {
 		return err
 	}
 	orders, err := linesOrders(ctx, env, ids)
-	if err != nil {
+	if err != nil || deferOrders(env, orders) {
 		return err
 	}
 	return storeOrderAmounts(ctx, env, orders, nil)
