@@ -87,33 +87,24 @@ func TestUnitConversion(t *testing.T) {
 	units := unit{id: 1, category: 1, factor: 1, rounding: 0.01}
 	dozens := unit{id: 2, category: 1, factor: 1.0 / 12, rounding: 0.01}
 	kg := unit{id: 3, category: 2, factor: 1, rounding: 0.001}
+	price, quantity := unit.price, unit.quantity
 	for _, c := range []struct {
 		name     string
+		convert  func(unit, float64, unit) float64
 		from, to unit
-		price    float64
+		amount   float64
 		want     float64
 	}{
-		{"a unit's price per dozen", units, dozens, 10, 120},
-		{"a dozen's price per unit", dozens, units, 120, 10},
-		{"the same unit", units, units, 10, 10},
-		{"another category", units, kg, 10, 10},
+		{"a unit's price per dozen", price, units, dozens, 10, 120},
+		{"a dozen's price per unit", price, dozens, units, 120, 10},
+		{"a price in the same unit", price, units, units, 10, 10},
+		{"a price in another category", price, units, kg, 10, 10},
+		{"dozens in units", quantity, dozens, units, 2, 24},
+		{"units in dozens, rounded up", quantity, units, dozens, 13, 1.09},
+		{"units in dozens, exact", quantity, units, dozens, 6, 0.5},
+		{"a quantity in another category", quantity, units, kg, 7, 7},
 	} {
-		if got := c.from.price(c.price, c.to); math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("%s: %v, want %v", c.name, got, c.want)
-		}
-	}
-	for _, c := range []struct {
-		name     string
-		from, to unit
-		qty      float64
-		want     float64
-	}{
-		{"dozens in units", dozens, units, 2, 24},
-		{"units in dozens, rounded up", units, dozens, 13, 1.09},
-		{"units in dozens, exact", units, dozens, 6, 0.5},
-		{"another category", units, kg, 7, 7},
-	} {
-		if got := c.from.quantity(c.qty, c.to); math.Abs(got-c.want) > 1e-9 {
+		if got := c.convert(c.from, c.amount, c.to); math.Abs(got-c.want) > 1e-9 {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
