@@ -148,3 +148,43 @@ func askRecordsUpgrade(t *testing.T, db *bun.DB, modules ...string) {
 		}
 	}
 }
+
+// TestInvoiceStatusUpgrade checks, on both stores, that the orders and
+// lines of a database made before godoo stored their invoice status (the
+// columns empty, as EnsureSchema adds them) get it when a process opens
+// it.
+func TestInvoiceStatusUpgrade(t *testing.T) {
+	eachStore(t, func(t *testing.T, s models.Store) {
+		ctx := context.Background()
+		set, name := moduleDB(t, s, "invoicestatus", "sale")
+		call := adminCaller(t, set, name, testAdminPassword)
+		partner := call("res.partner", "create", map[string]any{"name": "buyer"})
+		tmpl := call("product.template", "create", map[string]any{"name": "thing"})
+		product := call("product.product", "search", []any{[]any{"product_tmpl_id", "=", tmpl}}).([]int64)[0]
+		order := call("sale.order", "create", map[string]any{"partner_id": partner, "order_line": []any{
+			[]any{0, 0, map[string]any{"product_id": product, "product_uom_qty": 3, "price_unit": 10.0}}}}).(int64)
+		call("sale.order", "action_confirm", []any{order})
+		db, err := set.core.open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"UPDATE sale_order SET invoice_status = NULL", "UPDATE sale_order_line SET invoice_status = NULL, qty_to_invoice = NULL"} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		askRecordsUpgrade(t, db, "sale")
+		if _, err := newTestSet(s).core.open(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+		var status, lineStatus string
+		var toInvoice float64
+		if err := db.QueryRowContext(ctx, "SELECT o.invoice_status, l.invoice_status, l.qty_to_invoice FROM sale_order o "+
+			"JOIN sale_order_line l ON l.order_id = o.id WHERE o.id = ?", order).Scan(&status, &lineStatus, &toInvoice); err != nil {
+			t.Fatal(err)
+		}
+		if status != "to invoice" || lineStatus != "to invoice" || toInvoice != 3 {
+			t.Errorf("after the upgrade: order %q, line %q with %v to invoice; want to invoice, to invoice, 3", status, lineStatus, toInvoice)
+		}
+	})
+}

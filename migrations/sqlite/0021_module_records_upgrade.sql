@@ -1,9 +1,11 @@
 -- A database an older godoo made lacks data records the install of its
 -- modules makes now (the modules' scheduled actions and their server
--- actions, sales_team's Sales team with the administrator in it). A row
--- of a module asks its records step (modules.Catalogue.Upgrade), run when
--- a process opens the database, to make those whose external id is
--- missing, once: the step claims the row by deleting it, so that what one
+-- actions, sales_team's Sales team with the administrator in it), and
+-- sale's invoice statuses, which it computed when read and godoo stores
+-- now. A row of a module asks its records step
+-- (modules.Catalogue.Upgrade), run when a process opens the database, to
+-- make the records whose external id is missing and store what is
+-- empty, once: the step claims the row by deleting it, so that what one
 -- deletes afterwards stays deleted, as in Odoo until the module is
 -- updated. The modules named are those with data records; a database
 -- being created, which has no base records yet, needs none.

@@ -34,6 +34,12 @@ type code struct {
 	// not; it finds what exists and leaves it be. It runs once, when
 	// migration 0020 asked for it (Upgrade).
 	upgrade func(ctx context.Context, env *models.Env) error
+	// fill stores, in a database where the module is installed, the
+	// values of the fields an older godoo computed when read and the
+	// module stores now (sale's invoice statuses), where they are empty.
+	// It runs once, with the module's data records, when migration 0021
+	// asked for them (Catalogue.Upgrade).
+	fill func(ctx context.Context, env *models.Env) error
 }
 
 // codes are the modules that have Go behaviour, by name.
@@ -41,7 +47,7 @@ var codes = map[string]code{
 	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
 	"mail":    {tracking: mail.Tracking()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
-		install: sale.Install, upgrade: sale.Upgrade},
+		install: sale.Install, upgrade: sale.Upgrade, fill: sale.FillInvoiceStatus},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency

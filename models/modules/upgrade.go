@@ -21,7 +21,9 @@ func (c Catalogue) Upgradable(installed []string) bool {
 // that give a database an older godoo made what the install of its
 // modules makes now: first a module's data records (records.json) whose
 // external id the database lacks, when migration 0021 asked for them
-// (the modules' scheduled actions, the Sales team), then its Go upgrade
+// (the modules' scheduled actions, the Sales team), with the stored
+// values an older godoo computed when read (its fill: sale's invoice
+// statuses), then its Go upgrade
 // step, when migration 0020 asked for it (the sale.order sequence and
 // stored amounts, account's chart). Each runs once: it claims its
 // module's row by deleting it, so that a record an administrator deletes
@@ -43,6 +45,9 @@ func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []str
 				d := &dataInstaller{env: env.WithContext(map[string]any{"tracking_disable": true}), ctx: ctx}
 				d.modelXMLIDs(m)
 				d.missingRecords(m)
+				if fn := codes[n].fill; fn != nil && d.err == nil {
+					d.err = fn(ctx, env)
+				}
 				if d.err != nil {
 					return fmt.Errorf("upgrade module %s: %w", n, d.err)
 				}

@@ -21,8 +21,7 @@ func orderBehaviour() *models.Behaviour {
 			"date_order": func(_ context.Context, env *models.Env) any { return env.NowText() },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
-			"_compute_invoice_status": computeOrderInvoiceStatus,
-			"_compute_tax_totals":     computeTaxTotals,
+			"_compute_tax_totals": computeTaxTotals,
 		},
 		Methods: []*models.Method{
 			{Name: "default_get", Class: "SaleOrder", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: orderDefaultGet},
@@ -135,6 +134,11 @@ func orderAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 	}
 	if _, ok := vals["currency_id"]; ok {
 		if err := storeAmounts(ctx, env, ids); err != nil {
+			return err
+		}
+	}
+	if _, ok := vals["state"]; ok {
+		if err := storeInvoiceStatus(ctx, env, ids, nil); err != nil {
 			return err
 		}
 	}

@@ -93,7 +93,7 @@ func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) 
 			return err
 		}
 	}
-	return nil
+	return storeInvoiceStatus(ctx, env, ids, skip)
 }
 
 // storeAmounts computes and writes the stored amounts of the orders ids
