@@ -35,46 +35,35 @@ func TestPriceRule(t *testing.T) {
 			t.Errorf("%s: applies %v, want %v", c.name, got, c.want)
 		}
 	}
-	prices := []struct {
-		name string
-		r    priceRule
-		base float64
-		want float64
-	}{
-		{"fixed", priceRule{compute: "fixed", fixed: 42}, 100, 42},
-		{"discount", priceRule{compute: "percentage", percent: 15}, 100, 85},
-		{"formula: discount", priceRule{compute: "formula", discount: 10}, 100, 90},
-		{"formula: rounded, surcharge", priceRule{compute: "formula", discount: 10, round: 10, surcharge: -0.01}, 77, 69.99},
-		{"formula: rounded half up", priceRule{compute: "formula", round: 0.05}, 10.025, 10.05},
-		{"formula: minimum margin", priceRule{compute: "formula", discount: 50, minMargin: 5}, 40, 45},
-		{"formula: maximum margin", priceRule{compute: "formula", discount: -50, maxMargin: 10}, 40, 50},
-		{"formula: no change", priceRule{compute: "formula"}, 12.5, 12.5},
-	}
 	same := func(x float64) float64 { return x }
-	for _, c := range prices {
-		if got := c.r.price(c.base, same); got != c.want {
-			t.Errorf("%s: price %v, want %v", c.name, got, c.want)
-		}
-	}
 	// Priced per dozen, the rule's amounts per unit are twelve times as
 	// much; the base is per dozen already.
 	dozen := func(x float64) float64 {
 		return unit{id: 1, category: 1, factor: 1}.price(x, unit{id: 2, category: 1, factor: 1.0 / 12})
 	}
-	perDozen := []struct {
-		name string
-		r    priceRule
-		base float64
-		want float64
+	prices := []struct {
+		name    string
+		r       priceRule
+		perUnit func(float64) float64
+		base    float64
+		want    float64
 	}{
-		{"fixed", priceRule{compute: "fixed", fixed: 2}, 1200, 24},
-		{"discount", priceRule{compute: "percentage", percent: 10}, 1200, 1080},
-		{"formula: surcharge", priceRule{compute: "formula", surcharge: 1}, 1200, 1212},
-		{"formula: minimum margin", priceRule{compute: "formula", discount: 50, minMargin: 10}, 1200, 1320},
+		{"fixed", priceRule{compute: "fixed", fixed: 42}, same, 100, 42},
+		{"discount", priceRule{compute: "percentage", percent: 15}, same, 100, 85},
+		{"formula: discount", priceRule{compute: "formula", discount: 10}, same, 100, 90},
+		{"formula: rounded, surcharge", priceRule{compute: "formula", discount: 10, round: 10, surcharge: -0.01}, same, 77, 69.99},
+		{"formula: rounded half up", priceRule{compute: "formula", round: 0.05}, same, 10.025, 10.05},
+		{"formula: minimum margin", priceRule{compute: "formula", discount: 50, minMargin: 5}, same, 40, 45},
+		{"formula: maximum margin", priceRule{compute: "formula", discount: -50, maxMargin: 10}, same, 40, 50},
+		{"formula: no change", priceRule{compute: "formula"}, same, 12.5, 12.5},
+		{"per dozen: fixed", priceRule{compute: "fixed", fixed: 2}, dozen, 1200, 24},
+		{"per dozen: discount", priceRule{compute: "percentage", percent: 10}, dozen, 1200, 1080},
+		{"per dozen: surcharge", priceRule{compute: "formula", surcharge: 1}, dozen, 1200, 1212},
+		{"per dozen: minimum margin", priceRule{compute: "formula", discount: 50, minMargin: 10}, dozen, 1200, 1320},
 	}
-	for _, c := range perDozen {
-		if got := c.r.price(c.base, dozen); math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("per dozen, %s: price %v, want %v", c.name, got, c.want)
+	for _, c := range prices {
+		if got := c.r.price(c.base, c.perUnit); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: price %v, want %v", c.name, got, c.want)
 		}
 	}
 }

@@ -20,21 +20,9 @@ func TestOrderAmountsOncePerWrite(t *testing.T) {
 		r, inTx := storetest.Modules(t, s, db, "sale")
 		orders, lines := r.Model("sale.order"), r.Model("sale.order.line")
 		var partner, product int64
-		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			var err error
-			if partner, err = env.Create(ctx, r.Model("res.partner"), map[string]any{"name": "Buyer"}); err != nil {
-				return err
-			}
-			tmpl, err := env.Create(ctx, r.Model("product.template"), map[string]any{"name": "Thing", "list_price": 10.0})
-			if err != nil {
-				return err
-			}
-			ids, err := env.Search(ctx, r.Model("product.product"), []any{[]any{"product_tmpl_id", "=", tmpl}}, models.SearchOptions{})
-			if err != nil || len(ids) != 1 {
-				t.Fatalf("variant: %v %v", ids, err)
-			}
-			product = ids[0]
-			return nil
+		if err := inTx(models.SuperuserID, func(env *models.Env) (err error) {
+			partner, _, product, err = buyerAndThing(ctx, env)
+			return err
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -36,11 +36,7 @@ func storeInvoiceStatus(ctx context.Context, env *models.Env, ids, skip []int64)
 	if len(ids) == 0 {
 		return nil
 	}
-	where, args := "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)
-	if len(skip) > 0 {
-		where += " AND l.id NOT IN (" + models.Placeholders(len(skip)) + ")"
-		args = append(args, models.IDArgs(skip)...)
-	}
+	where, args := linesOf(ids, skip)
 	lines, order, err := scanLines(ctx, env, where, args...)
 	if err != nil {
 		return err

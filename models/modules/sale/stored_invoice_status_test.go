@@ -23,19 +23,13 @@ func TestInvoiceStatusStored(t *testing.T) {
 		var order, tmpl int64
 		var line []int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			partner, err := env.Create(ctx, r.Model("res.partner"), map[string]any{"name": "Buyer"})
+			partner, made, product, err := buyerAndThing(ctx, env)
 			if err != nil {
 				return err
 			}
-			if tmpl, err = env.Create(ctx, templates, map[string]any{"name": "Thing", "list_price": 10.0}); err != nil {
-				return err
-			}
-			products, err := env.Search(ctx, r.Model("product.product"), []any{[]any{"product_tmpl_id", "=", tmpl}}, models.SearchOptions{})
-			if err != nil {
-				return err
-			}
+			tmpl = made
 			order, err = env.Create(ctx, orders, map[string]any{"partner_id": partner, "order_line": []any{
-				[]any{int64(0), int64(0), map[string]any{"product_id": products[0], "product_uom_qty": 3.0}}}})
+				[]any{int64(0), int64(0), map[string]any{"product_id": product, "product_uom_qty": 3.0}}}})
 			if err != nil {
 				return err
 			}
