@@ -118,7 +118,7 @@ func TestMailTracking(t *testing.T) {
 // default ones (leaving a follower as it is); message_unsubscribe removes
 // them and answers None, which XML-RPC cannot send. A user follows a
 // record they can read, and needs write access to subscribe or
-// unsubscribe others.
+// unsubscribe others; partners that do not exist are left out.
 func TestMessageSubscribe(t *testing.T) {
 	eachModulesStore(t, func(t *testing.T, e *env) {
 		c := xmlCaller{e.srv.URL}
@@ -161,6 +161,14 @@ func TestMessageSubscribe(t *testing.T) {
 		wantFault(t, c, f, 2, "Record does not exist or has been deleted.")
 		if n := e.count(t, "mail.followers", []any{[]any{"res_model", "=", "res.partner"}, []any{"res_id", "=", int64(987654)}}); n != 0 {
 			t.Errorf("%d followers of a record that does not exist", n)
+		}
+		// Partners that do not exist are left out, as Odoo's search of
+		// the active partners leaves them: the call answers True.
+		if got := e.mustKw(t, c, "res.partner", "message_subscribe", []any{[]any{r}, []any{int64(987655)}}, nil); got != true {
+			t.Errorf("subscribing a partner that does not exist answered %v", got)
+		}
+		if n := e.count(t, "mail.followers", []any{[]any{"partner_id", "=", int64(987655)}}); n != 0 {
+			t.Errorf("%d followers rows of a partner that does not exist", n)
 		}
 		e.mustKw(t, j, "res.partner", "message_subscribe", []any{[]any{r}, []any{q}}, nil)
 		if got := e.mustKw(t, j, "res.partner", "message_unsubscribe", []any{[]any{r}, []any{q}}, nil); got != nil {

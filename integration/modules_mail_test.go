@@ -17,23 +17,19 @@ func eachModulesStore(t *testing.T, fn func(t *testing.T, e *env)) {
 	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
 		set := newSet(store, services.Config{MasterPassword: masterPassword})
 		db := uniqueName("it_mod_")
-		if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
+		copied := createFromModulesTemplate(t, store, set, db, false, flowModules)
+		if !copied {
 			if err := set.Database.Create(context.Background(), db, services.CreateOptions{AdminLogin: "admin",
 				AdminPassword: adminPassword, Modules: flowModules}); err != nil {
 				t.Fatal(err)
 			}
 		}
+		itest.DropWhenDone(t, store, set, db, copied)
 		h := godoorpc.NewHandler(set, godoorpc.Options{})
 		h.SetReady(true)
 		srv := httptest.NewServer(h)
-		e := wrapEnv(&itest.Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h})
-		t.Cleanup(func() {
-			srv.Close()
-			if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
-				t.Errorf("drop %s: %v", db, err)
-			}
-		})
-		fn(t, e)
+		t.Cleanup(srv.Close)
+		fn(t, wrapEnv(&itest.Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h}))
 	})
 }
 

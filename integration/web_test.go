@@ -563,10 +563,13 @@ func (w *webScenario) apiKeys(t *testing.T) {
 func (w *webScenario) dbfilter(t *testing.T) {
 	ctx := context.Background()
 	rejected := uniqueName("web_rejected_")
-	if err := w.e.set.Database.Create(ctx, rejected, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
+	copied := itest.CreateFromTemplate(t, w.e.store, w.e.set, rejected, false)
+	if !copied {
+		if err := w.e.set.Database.Create(ctx, rejected, services.CreateOptions{AdminPassword: adminPassword, AdminLogin: "admin"}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Cleanup(func() { _, _ = w.e.set.Database.DropNoCheck(context.Background(), rejected) })
+	itest.DropWhenDone(t, w.e.store, w.e.set, rejected, copied)
 	c := w.client(t, w.e.srv.URL, modeJar, false)
 	for _, db := range []string{rejected, "web_no_such_db"} {
 		a := c.post(t, "/web/session/authenticate", map[string]any{"db": db, "login": "admin", "password": adminPassword})

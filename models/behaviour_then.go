@@ -66,6 +66,9 @@ func (h Hooks) then(n Hooks) Hooks {
 	}
 	// The module's class comes after the model's: its constraint message
 	// and its overrides of the methods every model has are the ones seen.
+	if n.RuleRefusal != nil {
+		h.RuleRefusal = n.RuleRefusal
+	}
 	if n.ParentCycle != "" {
 		h.ParentCycle = n.ParentCycle
 	}

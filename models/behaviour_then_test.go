@@ -13,7 +13,7 @@ import (
 // methods and computes, runs its create hook after the model's, and
 // replaces the hooks it sets; Hooks gaining a field must be handled there.
 func TestBehaviourThen(t *testing.T) {
-	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 18 {
+	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 19 {
 		t.Fatalf("Hooks has %d fields: teach Behaviour.Then the new ones", n)
 	}
 	var ran []string
@@ -56,6 +56,10 @@ func TestBehaviourThen(t *testing.T) {
 	}
 	if got := first.Then(second).StoredAs["code"]; got != "code_store" {
 		t.Errorf("StoredAs laid over: %q", got)
+	}
+	refusal := &models.Behaviour{Hooks: models.Hooks{RuleRefusal: func(*models.Env, models.Op, []int64) error { return nil }}}
+	if first.Then(refusal).RuleRefusal == nil || refusal.Then(second).RuleRefusal == nil {
+		t.Error("a module's RuleRefusal is lost, or lost when another module lays none over it")
 	}
 }
 

@@ -105,6 +105,12 @@ type Hooks struct {
 	// and name are marked as a copy's.
 	CopyData func(ctx context.Context, env *Env, id int64, vals, def map[string]any) error
 
+	// RuleRefusal is the AccessError of a refusal by the model's rules of
+	// op on the records ids (those refused, in the order checked), for a
+	// model that words it otherwise than every model (Odoo's
+	// _make_access_error of mail.message); nil means Odoo's default.
+	RuleRefusal func(env *Env, op Op, ids []int64) error
+
 	// ParentCycle is the message of the ValidationError a write of
 	// parent_id gets when it makes a record its own ancestor (Odoo's
 	// constraint on _has_cycle); empty for none. A model with a

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -281,6 +282,15 @@ func (env *Env) checkRule(ctx context.Context, m *Model, ids []int64, op Op) err
 	}
 	if len(passed) == len(existing) {
 		return nil
+	}
+	if m.RuleRefusal != nil {
+		var refused []int64
+		for _, id := range existing {
+			if !slices.Contains(passed, id) {
+				refused = append(refused, id)
+			}
+		}
+		return m.RuleRefusal(env, op, refused)
 	}
 	name, _ := env.userName(ctx)
 	return AccessErrorf("Uh-oh! Looks like you have stumbled upon some top-secret records.\n\n"+

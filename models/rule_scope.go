@@ -79,6 +79,14 @@ func AnyOf(terms [][]any) []any {
 	return dom
 }
 
+// Pairs returns, by model, the distinct ids of the column pair modelCol,
+// idCol of the records in scope that satisfy cond (SQL on alias t0; ""
+// for none): the records they belong to, for a rule that asks more of
+// them than access (a message's record, which the user follows).
+func (s RuleScope) Pairs(ctx context.Context, env *Env, modelCol, idCol, cond string) (map[string][]int64, error) {
+	return s.pairs(ctx, env, modelCol, idCol, cond)
+}
+
 // pairs returns, by model, the distinct ids of the column pair modelCol,
 // idCol of the records in scope that satisfy cond.
 func (s RuleScope) pairs(ctx context.Context, env *Env, modelCol, idCol, cond string) (map[string][]int64, error) {

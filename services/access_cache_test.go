@@ -20,9 +20,8 @@ func TestAccessCacheLifeOnClock(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	set := NewSet(store, Config{Now: clk.Now})
-	if err := set.Database.Create(ctx, "ttl", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
+	set.core.auth.Rounds = 1000
+	copyTemplate(t, set, "ttl")
 	db, err := set.core.open(ctx, "ttl")
 	if err != nil {
 		t.Fatal(err)

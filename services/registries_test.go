@@ -142,9 +142,7 @@ func TestRegistryOfBuildsPerDatabase(t *testing.T) {
 	set, _ := testDatabase(t, "registries_busy")
 	c := set.core
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "registries_other", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
+	copyTemplate(t, set, "registries_other")
 	other, err := c.open(ctx, "registries_other")
 	if err != nil {
 		t.Fatal(err)

@@ -39,9 +39,7 @@ func TestReady(t *testing.T) {
 	dir := t.TempDir()
 	set := testSet(t, dir)
 	ctx := context.Background()
-	if err := set.Database.Create(ctx, "fine", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
-		t.Fatal(err)
-	}
+	copyTemplate(t, set, "fine")
 	if err := set.Ready(ctx); err != nil {
 		t.Fatalf("ready with one sound database: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 )
 
 // testStore is a store a test runs on, opened for that test.
@@ -60,26 +61,29 @@ func newTestSet(s models.Store) *Set {
 // databases.
 const testAdminPassword = "x-admin-1"
 
-// createTestDB creates, on s, a database named after prefix and dropped
-// when the test ends, and returns it with the Set that made it.
+// createTestDB makes, on s, a database named after prefix, a copy of the
+// template of base (which Create made), dropped when the test ends, and
+// returns it with a Set of its own.
 func createTestDB(t *testing.T, s models.Store, prefix string) (*Set, string) {
+	t.Helper()
+	return moduleDB(t, s, prefix)
+}
+
+// moduleDB is createTestDB's database with names installed, a copy of the
+// template that has them (which InstallModules made).
+func moduleDB(t *testing.T, s models.Store, prefix string, names ...string) (*Set, string) {
 	t.Helper()
 	name := fmt.Sprintf("%s%d", prefix, time.Now().UnixNano())
 	set := newTestSet(s)
-	if err := set.Database.Create(context.Background(), name, CreateOptions{AdminPassword: testAdminPassword}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Drop(context.Background(), name) })
-	return set, name
-}
-
-// moduleDB is createTestDB's database with names installed.
-func moduleDB(t *testing.T, s models.Store, prefix string, names ...string) (*Set, string) {
-	t.Helper()
-	set, name := createTestDB(t, s, prefix)
-	if err := set.Database.InstallModules(context.Background(), name, names); err != nil {
-		t.Fatal(err)
-	}
+	copyModuleTemplate(t, set, name, names...)
+	t.Cleanup(func() {
+		// On PostgreSQL, the drop (a checkpoint) waits for the end of
+		// the tests, when storetest drops the databases together.
+		if s.Dialect() == "pg" && storetest.DropLater(name) {
+			return
+		}
+		_ = s.Drop(context.Background(), name)
+	})
 	return set, name
 }
 

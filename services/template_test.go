@@ -2,80 +2,141 @@ package services
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	"github.com/godoo/godoo/models/storetest"
 )
 
-// Most tests of this package start from a database with the base models;
-// creating one installs Odoo's 120 models and their data, seconds on a
-// loaded machine. testDatabase copies a template instead: a database made
-// once per process by Create, as testDatabase made each before, written
-// whole into one file by VACUUM INTO; each copy then gets an identity of
-// its own (RenewIdentity). The tests of creation itself still create.
-var template struct {
+// Most tests of this package start from a database with the base models,
+// many of the upgrade tests from one with sale too; creating one installs
+// Odoo's 120 models and their data, and sale another few hundred records,
+// seconds on a loaded machine. The tests copy a template instead: a
+// database made once per process and store kind by Create and
+// InstallModules, as the tests made each before. SQLite's is written whole
+// into one file by VACUUM INTO and copied file to file; PostgreSQL's stays
+// on the server, copied by CREATE DATABASE … TEMPLATE (the store's
+// Duplicate) and dropped when the tests are done. Each copy then gets an
+// identity of its own (RenewIdentity). The tests of creation itself still
+// create.
+var templates struct {
+	mu   sync.Mutex
+	made map[string]*dbTemplate // by store kind and modules
+	dir  string                 // of SQLite's, removed by TestMain
+}
+
+// dbTemplate is one template database, made by the first test needing it.
+type dbTemplate struct {
 	once sync.Once
-	dir  string // removed by TestMain
-	path string
+	path string // SQLite's file
+	name string // PostgreSQL's database
 	err  error
 }
 
-// TestMain removes the template when the tests are done.
+// TestMain drops PostgreSQL's templates and removes SQLite's when the tests
+// are done.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if template.dir != "" {
-		os.RemoveAll(template.dir)
+	code := storetest.Run(m)
+	if templates.dir != "" {
+		os.RemoveAll(templates.dir)
 	}
 	os.Exit(code)
 }
 
 // copyTemplate makes database name of set, whose store is SQLite's, as a
-// copy of the template.
+// copy of the template of base.
 func copyTemplate(t testing.TB, set *Set, name string) {
 	t.Helper()
-	template.once.Do(func() { template.path, template.err = makeTemplate() })
-	if template.err != nil {
-		t.Fatalf("template database: %v", template.err)
+	copyModuleTemplate(t, set, name)
+}
+
+// copyModuleTemplate makes database name of set as a copy of the template
+// with base and modules installed, on set's store.
+func copyModuleTemplate(t testing.TB, set *Set, name string, modules ...string) {
+	t.Helper()
+	ctx := context.Background()
+	dialect := set.core.store.Dialect()
+	key := dialect + ":" + strings.Join(modules, ",")
+	templates.mu.Lock()
+	if templates.made == nil {
+		templates.made = map[string]*dbTemplate{}
 	}
-	in, err := os.Open(template.path)
-	if err != nil {
-		t.Fatal(err)
+	tm := templates.made[key]
+	if tm == nil {
+		tm = &dbTemplate{}
+		templates.made[key] = tm
 	}
-	defer in.Close()
-	out, err := os.OpenFile(set.core.store.(*sqlitestore.Store).Path(name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		t.Fatal(err)
+	templates.mu.Unlock()
+	tm.once.Do(func() {
+		if dialect == "pg" {
+			tm.name, tm.err = makePGTemplate(modules)
+		} else {
+			tm.path, tm.err = makeSQLiteTemplate(modules)
+		}
+	})
+	if tm.err != nil {
+		t.Fatalf("template database of %s: %v", key, tm.err)
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
+	switch s := set.core.store.(type) {
+	case *sqlitestore.Store:
+		if err := storetest.CopyNewFile(tm.path, s.Path(name)); err != nil {
+			t.Fatal(err)
+		}
+	case *pgstore.Store:
+		if err := s.Duplicate(ctx, tm.name, name); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("no template for a store of %T", s)
 	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := set.Database.RenewIdentity(context.Background(), name); err != nil {
+	if err := set.Database.RenewIdentity(ctx, name); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func makeTemplate() (string, error) {
+// makeTemplateIn creates name on store with base and modules installed.
+func makeTemplateIn(store models.Store, name string, modules []string) error {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "godoo-services-template-")
+	set := newTestSet(store)
+	if err := set.Database.Create(ctx, name, CreateOptions{AdminPassword: testAdminPassword}); err != nil {
+		return err
+	}
+	if len(modules) == 0 {
+		return nil
+	}
+	return set.Database.InstallModules(ctx, name, modules)
+}
+
+// makeSQLiteTemplate makes the SQLite template with modules and returns
+// the path of its file.
+func makeSQLiteTemplate(modules []string) (string, error) {
+	ctx := context.Background()
+	templates.mu.Lock()
+	if templates.dir == "" {
+		dir, err := os.MkdirTemp("", "godoo-services-template-")
+		if err != nil {
+			templates.mu.Unlock()
+			return "", err
+		}
+		templates.dir = dir
+	}
+	templates.mu.Unlock()
+	dir, err := os.MkdirTemp(templates.dir, "store-")
 	if err != nil {
 		return "", err
 	}
-	template.dir = dir
 	store, err := sqlitestore.New(dir)
 	if err != nil {
 		return "", err
 	}
 	defer store.Close()
-	set := NewSet(store, Config{})
-	set.core.auth.Rounds = 1000
-	if err := set.Database.Create(ctx, "template", CreateOptions{AdminPassword: "x-admin-1"}); err != nil {
+	if err := makeTemplateIn(store, "template", modules); err != nil {
 		return "", err
 	}
 	db, err := store.Open(ctx, "template")
@@ -85,4 +146,20 @@ func makeTemplate() (string, error) {
 	path := filepath.Join(dir, "copy.db")
 	_, err = db.ExecContext(ctx, "VACUUM INTO ?", path)
 	return path, err
+}
+
+// makePGTemplate makes the PostgreSQL template with modules on the server
+// of GODOO_TEST_DSN and returns its name. Its store is closed when it is
+// made, so that no session holds it: CREATE DATABASE … TEMPLATE needs none.
+func makePGTemplate(modules []string) (string, error) {
+	store, err := pgstore.New(os.Getenv("GODOO_TEST_DSN"))
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	name := storetest.Name()
+	if !storetest.DropLater(name) {
+		return "", models.UserErrorf("the template %s would outlive the tests: TestMain does not run them through storetest.Run", name)
+	}
+	return name, makeTemplateIn(store, name, modules)
 }

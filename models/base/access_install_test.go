@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -20,7 +19,7 @@ import (
 // (contact manager, export); admin manages contacts; and a plain user writes
 // their own preferences on res.users, but not their login nor another user.
 func TestInstalledAccessIsOdoos(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		must := func(err error) {
@@ -31,9 +30,6 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 		}
 		var plain, templated, admin, other int64
 		must(inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			users := r.Model("res.users")
 			gid, err := env.XMLID(ctx, "base.group_user")
 			if err != nil {
@@ -122,7 +118,7 @@ func TestInstalledAccessIsOdoos(t *testing.T) {
 
 // baseDB makes the schema of the base models in db and returns the registry
 // and a function running fn in a transaction as the user uid.
-func baseDB(t *testing.T, s models.Store, db *bun.DB) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
+func baseDB(t testing.TB, s models.Store, db *bun.DB) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
 	t.Helper()
 	r := storetest.Base(t)
 	storetest.Migrate(t, s, db)

@@ -36,19 +36,26 @@ func TestInstallFirstRecords(t *testing.T) {
 	})
 }
 
+// installed is a database with base installed, which eachInstalled's
+// tests copy (storetest.Template).
+var installed = &storetest.Template{Prepare: func(tb testing.TB, s models.Store, db *bun.DB) {
+	tb.Helper()
+	_, inTx := baseDB(tb, s, db)
+	if err := inTx(models.SuperuserID, func(env *models.Env) error {
+		return base.Install(context.Background(), env, base.Options{})
+	}); err != nil {
+		tb.Fatal(err)
+	}
+}}
+
 // eachInstalled runs fn on both stores, on a new database with base
-// installed, in one transaction as the superuser; an error fails the test.
+// installed (a copy of installed), in one transaction as the superuser; an
+// error fails the test.
 func eachInstalled(t *testing.T, fn func(t *testing.T, ctx context.Context, env *models.Env, r *models.Registry) error) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
-		err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
-			return fn(t, ctx, env, r)
-		})
-		if err != nil {
+		if err := inTx(models.SuperuserID, func(env *models.Env) error { return fn(t, ctx, env, r) }); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -7,7 +7,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -19,7 +18,7 @@ import (
 // that names itself as its record (which once asked the rule again without
 // end).
 func TestAttachmentRuleReadsItsRecords(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		att := r.Model("ir.attachment")
@@ -27,9 +26,6 @@ func TestAttachmentRuleReadsItsRecords(t *testing.T) {
 		var partners []int64
 		var user, self int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			var err error
 			if partners, atts, err = storetest.Attached(ctx, env, att, "res_model", "name", "P1", "P2", "P3", "P4", "P5"); err != nil {
 				return err

@@ -10,7 +10,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -142,15 +141,12 @@ func tagTree(ctx context.Context, env *models.Env, m *models.Model) (map[string]
 // record rewrites its subtree's paths in a fixed number of statements,
 // whatever the subtree's size and depth.
 func TestParentPathMoveStatements(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		counter := &storetest.StatementCounter{Table: "res_partner_category"}
 		db.AddQueryHook(counter)
 		err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			m := r.Model("res.partner.category")
 			root, err := env.Create(ctx, m, map[string]any{"name": "root"})
 			if err != nil {

@@ -8,7 +8,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -16,13 +15,10 @@ import (
 // created without a partner gets one made from its values, as Odoo's
 // create makes it, and that one created with a partner keeps it.
 func TestCompanyMakesItsPartner(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			companies, partners := r.Model("res.company"), r.Model("res.partner")
 			id, err := env.Create(ctx, companies, map[string]any{"name": "New Co", "email": "new@co.example", "phone": false})
 			if err != nil {

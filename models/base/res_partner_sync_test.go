@@ -7,7 +7,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -77,15 +76,12 @@ func TestPartnerFieldsSync(t *testing.T) {
 // synchronisation reads the parent as the caller, and Odoo's AccessError
 // refuses the call.
 func TestPartnerSyncObeysRules(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		p := r.Model("res.partner")
 		var hidden, uid int64
 		err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			cp, err := env.Create(ctx, p, map[string]any{"name": "Other Co", "is_company": true})
 			if err != nil {
 				return err

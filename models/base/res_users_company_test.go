@@ -7,7 +7,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
-	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -17,15 +16,12 @@ import (
 // access rights), one of their own companies is taken, and an administrator
 // setting a foreign company gets Odoo's ValidationError.
 func TestUserCompanyStaysAllowed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
 		users := r.Model("res.users")
 		var plain, main, foreign, second int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			if err := base.Install(ctx, env, base.Options{}); err != nil {
-				return err
-			}
 			var err error
 			if main, err = env.XMLID(ctx, "base.main_company"); err != nil {
 				return err

@@ -32,13 +32,15 @@ var drops struct {
 }
 
 // Run runs the tests of a package (from its TestMain), then drops the
-// PostgreSQL databases DropLater was given, and returns the tests' exit
-// status, or 1 when a drop failed.
+// PostgreSQL databases DropLater was given (the templates of EachFrom among
+// them), removes the SQLite templates, and returns the tests' exit status,
+// or 1 when a drop failed.
 func Run(m *testing.M) int {
 	drops.mu.Lock()
 	drops.deferred = true
 	drops.mu.Unlock()
 	code := m.Run()
+	temporaryFiles.removeAll()
 	if err := DropDeferred(); err != nil {
 		fmt.Fprintf(os.Stderr, "storetest: %v\n", err)
 		if code == 0 {

@@ -42,6 +42,19 @@ type TB[T any] interface {
 // after the other, so that neither measures the other.
 func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
 	t.Helper()
+	each(t, func(t T, s models.Store, name string) *bun.DB {
+		t.Helper()
+		db, err := s.Create(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}, fn)
+}
+
+// each is Each with the databases made by create.
+func each[T TB[T]](t T, create func(t T, s models.Store, name string) *bun.DB, fn func(t T, s models.Store, db *bun.DB)) {
+	t.Helper()
 	subtests := []func(){
 		func() {
 			t.Run("sqlite", func(t T) {
@@ -49,7 +62,7 @@ func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				run(t, s, fn)
+				run(t, s, create, fn)
 			})
 		},
 		func() {
@@ -62,7 +75,7 @@ func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				run(t, s, fn)
+				run(t, s, create, fn)
 			})
 		},
 	}
@@ -81,18 +94,14 @@ func Each[T TB[T]](t T, fn func(t T, s models.Store, db *bun.DB)) {
 	wg.Wait()
 }
 
-func run[T TB[T]](t T, s models.Store, fn func(t T, s models.Store, db *bun.DB)) {
+func run[T TB[T]](t T, s models.Store, create func(t T, s models.Store, name string) *bun.DB, fn func(t T, s models.Store, db *bun.DB)) {
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Error(err)
 		}
 	})
 	name := Name()
-	ctx := context.Background()
-	db, err := s.Create(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := create(t, s, name)
 	t.Cleanup(func() {
 		// The store's Close, which runs next, closes its connections.
 		if s.Dialect() == "pg" && DropLater(name) {

@@ -128,23 +128,29 @@ func NewEnvWith(t *testing.T, name string, store models.Store, set *services.Set
 			t.Fatalf("create database: %v", err)
 		}
 	}
+	// A copy of a template is on the server of DSN.
+	DropWhenDone(t, store, set, db, copied)
 	h := godoorpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
-	e := &Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h}
+	t.Cleanup(srv.Close)
+	return &Env{Name: name, Store: store, Set: set, Srv: srv, DB: db, H: h}
+}
+
+// DropWhenDone drops database db of set when the test ends. One on the
+// PostgreSQL server of DSN (onDSN) is dropped with the others when the
+// tests are done (Main), after its store closed its connections: each drop
+// costs the server a checkpoint, which the tests then share. Cleanups run
+// last first, so a server started after this call stops before the drop.
+func DropWhenDone(t testing.TB, store models.Store, set *services.Set, db string, onDSN bool) {
 	t.Cleanup(func() {
-		srv.Close()
-		// A copy of a template is on the server of DSN: it is dropped
-		// with the others when the tests are done (Main), after its
-		// store closed its connections.
-		if copied && store.Dialect() == "pg" && storetest.DropLater(db) {
+		if onDSN && store.Dialect() == "pg" && storetest.DropLater(db) {
 			return
 		}
 		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
 			t.Errorf("drop %s: %v", db, err)
 		}
 	})
-	return e
 }
 
 // EachStore runs fn once per store, each with its own server and database

@@ -3,7 +3,6 @@ package itest
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,7 +111,7 @@ func CreateFromModulesTemplate(t testing.TB, store models.Store, set *services.S
 		if !ok {
 			return false
 		}
-		if err := copyFile(tpl.path, files.Path(db)); err != nil {
+		if err := storetest.CopyNewFile(tpl.path, files.Path(db)); err != nil {
 			t.Fatalf("copy template: %v", err)
 		}
 	case "pg":
@@ -217,22 +216,4 @@ func makeTemplate(key templateKey, tpl *dbTemplate) error {
 		return err
 	}
 	return nil
-}
-
-// copyFile copies src to a new file dst, readable by its owner only.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

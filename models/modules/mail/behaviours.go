@@ -12,5 +12,7 @@ import "github.com/godoo/godoo/models"
 var Behaviours = map[string]func(model string) *models.Behaviour{
 	"mail.thread":  threadBehaviour,
 	"mail.message": messageBehaviour,
+	"mail.mail":    mailBehaviour,
 	"res.users":    usersBehaviour,
+	"res.partner":  partnerBehaviour,
 }

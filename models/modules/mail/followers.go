@@ -53,6 +53,9 @@ func messageSubscribe(ctx context.Context, env *models.Env, m *models.Model, ids
 			models.Placeholders(len(partners))+") ORDER BY id", append([]any{true}, models.IDArgs(partners)...)...); err != nil {
 			return nil, err
 		}
+		if len(partners) == 0 {
+			return true, nil
+		}
 	}
 	if err := insertFollowers(ctx, env, m.Name, ids, partners, subtypes, !self); err != nil {
 		return nil, err

@@ -32,7 +32,9 @@ func threadBehaviour(model string) *models.Behaviour {
 			},
 		},
 		Methods: []*models.Method{
-			{Name: "message_post", Record: true, Op: models.OpWrite, Class: "MailThread",
+			// message_post checks the access of the message it creates
+			// (messageCreateRule), not write access to the record.
+			{Name: "message_post", Record: true, Class: "MailThread",
 				Params: []string{"body", "subject", "message_type", "email_from", "author_id", "parent_id",
 					"subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html"},
 				Fn: messagePost},
@@ -110,6 +112,13 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if len(ids) != 1 {
 		return nil, models.ServerErrorf("builtins.ValueError", "Expected singleton: %s", models.RecordRepr(m.Name, ids))
 	}
+	if m.Abstract {
+		return nil, models.ServerErrorf("builtins.ValueError",
+			"Posting a message should be done on a business document. Use message_notify to send a notification to an user.")
+	}
+	if err := env.CheckExist(ctx, m, ids); err != nil {
+		return nil, err
+	}
 	v := postValues{messageType: "notification", notify: true}
 	body, _ := a["body"].(string)
 	if py.Truthy(a["body_is_html"]) {
@@ -142,8 +151,17 @@ func messagePost(ctx context.Context, env *models.Env, m *models.Model, ids []in
 	if v.messageType == "user_notification" {
 		return nil, models.UserErrorf("Use message_notify to send a notification to an user.")
 	}
+	if err := env.CheckAccess(ctx, env.Registry.Model("mail.message"), models.OpCreate); err != nil {
+		return nil, err
+	}
 	msg, err := post(ctx, env, m.Name, ids[0], v)
 	if err != nil {
+		return nil, err
+	}
+	// The message was made as the superuser: the caller's right to make
+	// it is checked now, as Odoo's create checks it once the message is
+	// made (the refusal rolls it back).
+	if err := env.CheckRecords(ctx, env.Registry.Model("mail.message"), []int64{msg}, models.OpCreate); err != nil {
 		return nil, err
 	}
 	if err := followPost(ctx, env, m.Name, ids[0], v); err != nil {

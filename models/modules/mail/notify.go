@@ -21,7 +21,9 @@ import (
 // notifications ready, as Odoo's transaction leaves it before the
 // sending Odoo tries once the call is committed (which, with no mail
 // server, fails and turns both to exception) and as Odoo's mail queue
-// holds what it has not sent yet. A mail gateway can send them from there.
+// holds what it has not sent yet. A mail gateway can send them from there
+// (and mark them sent, which deletes them); those nobody sends are
+// deleted after a while (vacuumUnsent).
 func notify(ctx context.Context, env *models.Env, msg int64, model string, id int64, v postValues, subtype, author int64) error {
 	su := env.Sudo()
 	recipients, err := recipientsOf(ctx, su, model, id, v.partnerIDs, subtype)
@@ -59,6 +61,9 @@ func notify(ctx context.Context, env *models.Env, msg int64, model string, id in
 	// and mail.mail's body_html, a text field, keeps whatever it is given.
 	var body string
 	if _, err := su.Scalar(ctx, &body, "SELECT COALESCE(body, '') FROM mail_message WHERE id = ?", msg); err != nil {
+		return err
+	}
+	if err := vacuumUnsent(ctx, su); err != nil {
 		return err
 	}
 	mail, err := su.Create(ctx, env.Registry.Model("mail.mail"), map[string]any{"mail_message_id": msg, "body_html": body,
