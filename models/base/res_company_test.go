@@ -70,14 +70,9 @@ func TestCompanyMakesItsPartner(t *testing.T) {
 // is added to the companies of the user who created it and of the
 // superuser, and that its currency is made active, as Odoo's create does.
 func TestCompanyJoinsItsCreator(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
 		r, inTx := baseDB(t, s, db)
-		if err := inTx(models.SuperuserID, func(env *models.Env) error {
-			return base.Install(ctx, env, base.Options{})
-		}); err != nil {
-			t.Fatal(err)
-		}
 		companies, users, currencies := r.Model("res.company"), r.Model("res.users"), r.Model("res.currency")
 		var admin, inactive int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
