@@ -195,16 +195,16 @@ func (c *core) listModules(ctx context.Context, db *bun.DB) error {
 }
 
 // upgradeModules runs, as the superuser in one transaction, the upgrade
-// steps of db's installed modules (modules.Upgrade): the records their
+// steps of db's installed modules (modules.Catalogue.Upgrade): the records their
 // install creates now that an older godoo's did not. A database being
 // created shows none installed yet.
 func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
 	installed, err := installedModules(ctx, db)
-	if err != nil || !modules.Upgradable(installed) {
+	if err != nil || !c.catalogue().Upgradable(installed) {
 		return err
 	}
 	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, modules.Upgrade(ctx, env, installed)
+		return nil, c.catalogue().Upgrade(ctx, env, installed)
 	})
 	return err
 }
