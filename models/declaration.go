@@ -144,6 +144,9 @@ type FieldDeclaration struct {
 	// Attachment makes a stored binary field keep its value in an
 	// ir.attachment of the record, as Odoo's attachment=True.
 	Attachment bool `json:"attachment"`
+	// Domain is the field's literal domain from its fields_get "domain"
+	// (Field.Domain); a string domain is the web client's alone.
+	Domain []any `json:"-"`
 	// Manual fields are a database's own (Odoo's custom fields, state
 	// manual): a selection may have no values yet, as Odoo's may.
 	Manual bool `json:"-"`
@@ -295,6 +298,10 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 				}
 			}
 		}
+		domain, err := literalDomain(attrs["domain"])
+		if err != nil {
+			return nil, fmt.Errorf("field %s: domain: %w", name, err)
+		}
 		for k := range attrs {
 			if describedOnly[k] {
 				delete(attrs, k)
@@ -316,6 +323,7 @@ func parseFields(data json.RawMessage) ([]FieldDeclaration, error) {
 		f.Name = name
 		f.Described = described
 		f.Sanitize = sanitize
+		f.Domain = domain
 		f.HTMLPolicy = policy
 		f.unrounded = unrounded
 		if described != nil && jsonKinds[f.Type] {
@@ -349,6 +357,22 @@ func describe(attrs map[string]json.RawMessage) ([]Attr, error) {
 		out[i] = Attr{Name: k, Value: py.Numbers(v)} // digits are integers, as Odoo's
 	}
 	return out, nil
+}
+
+// literalDomain decodes a fields_get "domain" that is a list; a string (a
+// domain on the form's values) or an absent one is none.
+func literalDomain(raw json.RawMessage) ([]any, error) {
+	if !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
+		return nil, nil
+	}
+	var d []any
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	if len(d) == 0 {
+		return nil, nil
+	}
+	return py.Numbers(d).([]any), nil
 }
 
 func strictDecode(data []byte, v any) error {
@@ -523,7 +547,7 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		Required: fd.Required, NullColumn: fd.NullColumn, UnsizedColumn: fd.UnsizedColumn, Readonly: fd.Readonly, Selection: fd.Selection, Size: fd.Size,
 		OnDelete: fd.OnDelete, Index: fd.Index, Groups: fd.Groups, WriteOnly: fd.WriteOnly,
 		NoCopy: fd.Copy != nil && !*fd.Copy, Digits: fd.Digits, CurrencyField: fd.CurrencyField, ModelField: fd.ModelField,
-		MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual, Tracking: fd.Tracking,
+		Domain: fd.Domain, MaxWidth: fd.MaxWidth, MaxHeight: fd.MaxHeight, Described: fd.Described, Manual: fd.Manual, Tracking: fd.Tracking,
 		Sanitize: fd.Sanitize && fd.Type == HTML, HTMLPolicy: fd.HTMLPolicy, SelectionRecords: fd.SelectionRecords,
 		Numeric: fd.Type == Monetary || fd.Type == Float && (fd.Digits != nil || fd.unrounded)}
 	described := fd.Described != nil

@@ -61,6 +61,11 @@ type Field struct {
 	// RelTable, RelCol and RelOther describe a many2many link table: RelCol
 	// points at this model, RelOther at the comodel.
 	RelTable, RelCol, RelOther string
+	// Domain is the x2many field's own domain, a literal one (Odoo's
+	// get_domain_list ignores the string domains that only the web client
+	// evaluates): a read of the field lists only the linked records it
+	// keeps, as mail's message_ids leaves out user notifications.
+	Domain []any
 
 	Required bool
 	// NullColumn keeps a required field's column accepting NULL

@@ -307,7 +307,6 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		args = append(args, eargs...)
 		grp = append(grp, strconv.Itoa(s.pos))
 	}
-	args = append(args, w.args...)
 	sel = append(sel, "COUNT(*)")
 	for _, ag := range aggs {
 		sel = append(sel, ag.col)
@@ -322,8 +321,14 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	}
 	from := m.Table + " t0"
 	for _, s := range specs {
-		from += groupJoin(s)
+		join, jargs, err := env.groupJoin(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		from += join
+		args = append(args, jargs...)
 	}
+	args = append(args, w.args...)
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + from + " WHERE " + w.sql
 	if len(grp) > 0 {
 		q += " GROUP BY " + strings.Join(grp, ", ")

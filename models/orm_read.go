@@ -327,7 +327,10 @@ func (env *Env) fillRelated(ctx context.Context, m *Model, recs []Record, fields
 }
 
 // fillX2many reads one2many and many2many values as id lists, leaving out
-// archived linked records unless active_test is off.
+// archived linked records unless active_test is off. As Odoo reads them
+// with a search of the comodel, the ids are those of records the field's
+// domain keeps and the comodel's read rules let the user see: one query
+// per field for all of recs.
 func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields []string) error {
 	ids := make([]any, len(recs))
 	for i, r := range recs {
@@ -341,24 +344,33 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 		co := env.Registry.Model(f.Relation)
 		active := ""
 		if co.HasActive() && env.ActiveTest() {
-			active = " AND c.active = TRUE"
+			active = " AND t0.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		order, err := parseOrderIn(env.Registry, env.Dialect, co, "c", "")
+		order, err := parseOrderIn(env.Registry, env.Dialect, co, "t0", "")
 		if err != nil {
-			order = "c.id"
+			order = "t0.id"
 		}
 		var q string
+		var link where
 		if f.Type == One2many {
 			inv := co.Fields[f.InverseName]
-			q = "SELECT c." + inv.Column + ", c.id FROM " + co.Table + " c WHERE c." + inv.Column +
-				" IN (" + Placeholders(len(ids)) + ")" + active + f.inverseModel(co, "c", m.Name) + " ORDER BY " + order
+			link = where{sql: "t0." + inv.Column + " IN (" + Placeholders(len(ids)) + ")" + f.inverseModel(co, "t0", m.Name), args: ids}
+			q = "SELECT t0." + inv.Column + ", t0.id FROM " + co.Table + " t0 WHERE " + link.sql + active
 		} else {
-			q = "SELECT r." + f.RelCol + ", r." + f.RelOther + " FROM " + f.RelTable + " r JOIN " + co.Table +
-				" c ON c.id = r." + f.RelOther + " WHERE r." + f.RelCol + " IN (" + Placeholders(len(ids)) + ")" + active +
-				" ORDER BY " + order
+			in := f.RelCol + " IN (" + Placeholders(len(ids)) + ")"
+			link = where{sql: "t0.id IN (SELECT x2m." + f.RelOther + " FROM " + f.RelTable + " x2m WHERE x2m." + in + ")", args: ids}
+			q = "SELECT x2m." + f.RelCol + ", x2m." + f.RelOther + " FROM " + f.RelTable + " x2m JOIN " + co.Table +
+				" t0 ON t0.id = x2m." + f.RelOther + " WHERE x2m." + in + active
 		}
-		links, err := env.Pairs(ctx, q, ids...)
+		keep, err := env.x2manyKeep(ctx, f, co, link)
+		if err != nil {
+			return err
+		}
+		if keep.sql != sqlTrue.sql {
+			q += " AND " + keep.sql
+		}
+		links, err := env.Pairs(ctx, q+" ORDER BY "+order, append(ids[:len(ids):len(ids)], keep.args...)...)
 		if err != nil {
 			return err
 		}

@@ -250,29 +250,32 @@ func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op, scope RuleScope
 // withRule restricts w to the records the rules let the user read; the
 // rules look at the records of w alone.
 func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
+	rw, err := env.ruleWhere(ctx, m, RuleScope{m: m, w: w})
+	if err != nil {
+		return where{}, err
+	}
+	return and(w, rw), nil
+}
+
+// ruleWhere is the condition on alias t0 of m's table that keeps the
+// records of scope the rules let the user read (sqlTrue when nothing
+// restricts).
+func (env *Env) ruleWhere(ctx context.Context, m *Model, scope RuleScope) (where, error) {
 	if m.RuleFor == nil && m.Rule == nil && !env.IsSuperuser() {
 		// The ir.rule rows alone: their SQL is compiled once for the
 		// calls that share their bound domain.
 		c, err := env.irRules(ctx, m, OpRead)
 		if err != nil || !c.ok {
-			return w, err
+			return sqlTrue, err
 		}
-		rw, err := c.compiled.where(env, m, c.domain)
-		if err != nil {
-			return where{}, err
-		}
-		return and(w, rw), nil
+		return c.compiled.where(env, m, c.domain)
 	}
-	dom, ok, err := env.ruleDomain(ctx, m, OpRead, RuleScope{m: m, w: w})
+	dom, ok, err := env.ruleDomain(ctx, m, OpRead, scope)
 	if err != nil || !ok {
-		return w, err
+		return sqlTrue, err
 	}
 	c := &domainCompiler{env: env, depth: 50}
-	rw, err := c.compile(m, "t0", dom)
-	if err != nil {
-		return where{}, err
-	}
-	return and(w, rw), nil
+	return c.compile(m, "t0", dom)
 }
 
 // checkRule refuses op on existing records of ids that the rules exclude,

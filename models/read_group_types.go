@@ -41,13 +41,23 @@ func checkGranularity(f *Field, spec, gran string) error {
 }
 
 // groupJoin is the join a groupby needs: the link table of a many2many,
-// left-joined so that records without links form the False group.
-func groupJoin(s groupSpec) string {
-	if s.field.Type != Many2many {
-		return ""
+// left-joined so that records without links form the False group. As
+// Odoo's, it joins only the links to comodel records the read rules let
+// the user see, so that a record hidden from the user names no group.
+func (env *Env) groupJoin(ctx context.Context, s groupSpec) (string, []any, error) {
+	f := s.field
+	if f.Type != Many2many {
+		return "", nil, nil
 	}
 	a := "g" + strconv.Itoa(s.pos)
-	return " LEFT JOIN " + s.field.RelTable + " " + a + " ON " + a + "." + s.field.RelCol + " = t0.id"
+	join := " LEFT JOIN " + f.RelTable + " " + a + " ON " + a + "." + f.RelCol + " = t0.id"
+	co := env.Registry.Model(f.Relation)
+	linked := where{sql: "t0.id IN (SELECT " + f.RelOther + " FROM " + f.RelTable + ")"}
+	rw, err := env.ruleWhere(ctx, co, RuleScope{m: co, w: linked})
+	if err != nil || rw.sql == sqlTrue.sql {
+		return join, nil, err
+	}
+	return join + " AND " + a + "." + f.RelOther + " IN (SELECT t0.id FROM " + co.Table + " t0 WHERE " + rw.sql + ")", rw.args, nil
 }
 
 // groupColumn is the column a groupby reads: the linked id of a
