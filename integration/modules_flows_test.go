@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/services"
 )
@@ -79,13 +80,15 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 		FilestoreDir: t.TempDir()})
 	db := uniqueName("flows_")
 	ctx := context.Background()
-	if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
+	copied := createFromModulesTemplate(t, store, set, db, false, flowModules)
+	if !copied {
 		if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: adminPassword,
 			Modules: flowModules}); err != nil {
 			t.Fatalf("create database: %v", err)
 		}
 	}
-	srv := serveReplay(t, set, db)
+	itest.DropWhenDone(t, store, set, db, copied)
+	srv := serveReplay(t, set)
 	w := newWire(srv.URL, db)
 	uid, ok := w.login("admin", adminPassword).(int64)
 	if !ok {
