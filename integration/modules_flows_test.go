@@ -36,17 +36,7 @@ var flowModules = []string{"contacts", "sale_management"}
 func TestModulesFlowsOdoo18(t *testing.T) {
 	corp := loadFlowsOrSkip(t)
 	r := newRatchet(t, flowsPendingFile, flowsPendingHeader, nil)
-	all := stores(t)
-	for _, name := range sortedKeys(all) {
-		t.Run(name, func(t *testing.T) {
-			store := all[name](t)
-			t.Cleanup(func() { store.Close() })
-			outcomes := replayFlows(t, corp, store)
-			t.Log(summary(name, corp, outcomes))
-			r.check(t, name, outcomes)
-		})
-	}
-	r.finish(t)
+	r.replayEachStore(t, corp, replayFlows)
 }
 
 // loadFlowsOrSkip reads flows.json as a corpus of one area whose cases
