@@ -13,21 +13,28 @@ import (
 // global rules (no group) are AND-ed, the rules of the user's groups are
 // OR-ed, and the two are AND-ed. ok is false when no rule applies.
 func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+	c, err := env.irRules(ctx, m, op)
+	return c.domain, c.ok, err
+}
+
+// irRules is irRuleDomain's combined rules, with their compiled SQL kept
+// beside them.
+func (env *Env) irRules(ctx context.Context, m *Model, op Op) (ruleCache, error) {
 	// The rules' companies are the context's: a call that switches them
 	// gets rules of its own.
 	key := m.Name + "\x00" + string(op) + "\x00" + fmt.Sprint(env.Context["allowed_company_ids"])
 	if c, ok := env.state.rules[key]; ok {
-		return c.domain, c.ok, nil
+		return c, nil
 	}
-	d, ok, err := env.loadIRRules(ctx, m, op)
+	c, err := env.loadIRRules(ctx, m, op)
 	if err != nil {
-		return nil, false, err
+		return ruleCache{}, err
 	}
 	if env.state.rules == nil {
 		env.state.rules = map[string]ruleCache{}
 	}
-	env.state.rules[key] = ruleCache{domain: d, ok: ok}
-	return d, ok, nil
+	env.state.rules[key] = c
+	return c, nil
 }
 
 // ruleRow is one ir.rule as the rule check reads it, before its values are
@@ -37,29 +44,32 @@ type ruleRow struct {
 	dom                any
 }
 
-func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) ([]any, bool, error) {
+func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) (ruleCache, error) {
 	key := accessKey{env.UID, m.Name, op}
 	companies := env.companiesKey()
 	if b, ok := env.access().getBound(key, companies); ok {
-		return b.domain, b.ok, nil
+		return b, nil
 	}
 	found, ok := env.access().getRules(key)
 	if !ok {
 		var err error
 		if found, err = env.readIRRules(ctx, m, op); err != nil {
-			return nil, false, err
+			return ruleCache{}, err
 		}
 		env.access().putRules(key, found)
 	}
-	d, applies, keep, err := env.combineIRRules(ctx, found)
-	if err == nil && keep {
-		bound := ruleCache{domain: d, ok: applies}
+	d, applies, keep, err := env.combineIRRules(ctx, m, found)
+	if err != nil {
+		return ruleCache{}, err
+	}
+	bound := ruleCache{domain: d, ok: applies, compiled: &compiledRule{}}
+	if keep {
 		if namesCallCompanies(found) {
 			bound.companies = companies
 		}
 		env.access().putBound(key, bound)
 	}
-	return d, applies, err
+	return bound, nil
 }
 
 // readIRRules reads the active rules of m for op, with whether they are
@@ -96,7 +106,7 @@ func (env *Env) readIRRules(ctx context.Context, m *Model, op Op) ([]ruleRow, er
 // bound comes from the user's own row or companies (generationValues),
 // whose changes move the access cache's generation, so that the domain
 // may be kept across calls.
-func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) (_ []any, _ bool, keep bool, _ error) {
+func (env *Env) combineIRRules(ctx context.Context, m *Model, found []ruleRow) (_ []any, _ bool, keep bool, _ error) {
 	keep = true
 	var global, group []any
 	applies := false
@@ -112,7 +122,7 @@ func (env *Env) combineIRRules(ctx context.Context, found []ruleRow) (_ []any, _
 		}
 		d = py.Numbers(d).([]any)
 		var err error
-		if d, err = env.bindRuleValues(ctx, d, &keep); err != nil {
+		if d, err = env.bindRuleValues(ctx, m, d, &keep); err != nil {
 			return nil, false, false, err
 		}
 		if len(d) == 0 {
@@ -170,8 +180,9 @@ var generationValues = map[string]bool{"user.id": true, "user.partner_id": true,
 // take its place: Odoo's company_ids + [False]); "env.company_id" is the
 // call's company. It clears *keep when it bound a value that is not one of
 // generationValues, the user's companies or the call's (which the bound
-// domain's cache entry records).
-func (env *Env) bindRuleValues(ctx context.Context, d []any, keep *bool) ([]any, error) {
+// domain's cache entry records). A hierarchy term over the companies of m
+// becomes the list of the companies it names (companyHierarchy).
+func (env *Env) bindRuleValues(ctx context.Context, m *Model, d []any, keep *bool) ([]any, error) {
 	out := make([]any, len(d))
 	for i, item := range d {
 		t, ok := item.([]any)
@@ -183,7 +194,9 @@ func (env *Env) bindRuleValues(ctx context.Context, d []any, keep *bool) ([]any,
 		if err != nil {
 			return nil, err
 		}
-		out[i] = []any{t[0], t[1], v}
+		if out[i], err = env.companyHierarchy(ctx, m, []any{t[0], t[1], v}); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

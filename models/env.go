@@ -86,6 +86,9 @@ type ruleCache struct {
 	// rules name them (env.company_ids, env.company_id); "" otherwise. A
 	// bound domain kept across calls serves only calls with the same.
 	companies string
+	// compiled is the domain's SQL, compiled once for the calls that
+	// share the bound domain (see compiledRule).
+	compiled *compiledRule
 }
 
 // NewEnv builds the environment of one transaction.
@@ -126,8 +129,16 @@ func (e *Env) OnCommit(fn func()) { e.state.onCommit = append(e.state.onCommit, 
 // credentialsChanged notes that the transaction writes table, which may hold
 // credentials or access rights (the table of an AuthCached model): see
 // CredentialsChanging.
+//
+// The rule domains the transaction bound are dropped at every such write:
+// they may hold what it changes (the user's companies, the companies a
+// hierarchy term names), and its next check must read its own writes.
 func (e *Env) credentialsChanged(table string) {
-	if e.Registry == nil || !e.Registry.authTables[table] || e.state.credentials {
+	if e.Registry == nil || !e.Registry.authTables[table] {
+		return
+	}
+	e.state.rules = nil
+	if e.state.credentials {
 		return
 	}
 	e.state.credentials = true

@@ -250,6 +250,19 @@ func (env *Env) ruleDomain(ctx context.Context, m *Model, op Op, scope RuleScope
 // withRule restricts w to the records the rules let the user read; the
 // rules look at the records of w alone.
 func (env *Env) withRule(ctx context.Context, m *Model, w where) (where, error) {
+	if m.RuleFor == nil && m.Rule == nil && !env.IsSuperuser() {
+		// The ir.rule rows alone: their SQL is compiled once for the
+		// calls that share their bound domain.
+		c, err := env.irRules(ctx, m, OpRead)
+		if err != nil || !c.ok {
+			return w, err
+		}
+		rw, err := c.compiled.where(env, m, c.domain)
+		if err != nil {
+			return where{}, err
+		}
+		return and(w, rw), nil
+	}
 	dom, ok, err := env.ruleDomain(ctx, m, OpRead, RuleScope{m: m, w: w})
 	if err != nil || !ok {
 		return w, err

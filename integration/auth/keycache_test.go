@@ -212,16 +212,22 @@ func TestKeyCache(t *testing.T) {
 	})
 }
 
+// twoInstances returns a JSON-RPC caller of e's server and one of a
+// second services instance on the same store, as a second process has it.
+func twoInstances(t *testing.T, e *itest.Env) (a, b itest.JSONCaller) {
+	setB := itest.NewSet(e.Store, services.Config{})
+	srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
+	t.Cleanup(srvB.Close)
+	return itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+}
+
 // TestAccessCache: access verdicts and record rules are cached across calls
 // and processes, and a change to rules or access rights made through one
 // process holds at the next call in another, once the change's notice
 // reached it (settle).
 func TestAccessCache(t *testing.T) {
 	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
-		setB := itest.NewSet(e.Store, services.Config{})
-		srvB := httptest.NewServer(itest.NewHandler(t, setB, godoorpc.Options{}))
-		t.Cleanup(srvB.Close)
-		a, b := itest.JSONCaller{Base: e.Srv.URL}, itest.JSONCaller{Base: srvB.URL}
+		a, b := twoInstances(t, e)
 		demo, _ := a.Call(t, "common", "login", e.DB, "demo", "demo")
 		mine := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache mine"}}, nil).(int64)
 		other := e.MustKw(t, a, "res.partner", "create", []any{map[string]any{"name": "Cache other", "ref": "hidden-cache"}}, nil).(int64)
@@ -259,6 +265,49 @@ func TestAccessCache(t *testing.T) {
 		e.MustKw(t, a, "ir.model.access", "write", []any{acl, map[string]any{"active": true}}, nil)
 		e.Settle(t)
 		itest.Equal(t, "demo's search with read again", search(b), both)
+	})
+}
+
+// TestAccessCacheCompanies checks, on both stores, that a change to the
+// company hierarchy made through one services instance is seen at the
+// next call by another on the same database: Odoo's multi-company rule of
+// res.partner (company_id parent_of the user's companies) is kept bound to
+// the companies it named, and the change must move that.
+func TestAccessCacheCompanies(t *testing.T) {
+	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
+		a, b := twoInstances(t, e)
+		kw := func(model, method string, args ...any) any { return e.MustKw(t, a, model, method, args, nil) }
+		company := func(name string, vals map[string]any) int64 {
+			vals["name"] = name
+			return kw("res.company", "create", vals).(int64)
+		}
+		parent := company("Cache Parent", map[string]any{})
+		child := company("Cache Child", map[string]any{"parent_id": parent})
+		other := company("Cache Other", map[string]any{})
+		partner := func(name string, company any) int64 {
+			return kw("res.partner", "create", map[string]any{"name": name, "company_id": company}).(int64)
+		}
+		inParent, inChild, inOther := partner("Of the parent", parent), partner("Of the child", child), partner("Of the other", other)
+		login := itest.UniqueName("hier_")
+		uid := kw("res.users", "create", map[string]any{"name": login, "login": login, "password": "x-Secret-1",
+			"company_ids": []any{[]any{int64(6), int64(0), []any{child}}}, "company_id": child}).(int64)
+		search := func(c itest.Caller) any {
+			t.Helper()
+			v, f := c.Call(t, "object", "execute_kw", e.DB, uid, "x-Secret-1", "res.partner", "search",
+				[]any{[]any{[]any{"id", "in", []any{inParent, inChild, inOther}}}}, map[string]any{"order": "id"})
+			if f != nil {
+				t.Fatalf("search: %v", f)
+			}
+			return v
+		}
+		for _, c := range []itest.Caller{a, b, a, b} { // warm: the rule bound in both
+			itest.Equal(t, "the user's search under the parent", search(c), []any{inParent, inChild})
+		}
+		kw("res.company", "write", []any{child}, map[string]any{"parent_id": other})
+		e.Settle(t) // B has the notice of A's change
+		for _, c := range []itest.Caller{b, a} {
+			itest.Equal(t, "the user's search under the other", search(c), []any{inChild, inOther})
+		}
 	})
 }
 

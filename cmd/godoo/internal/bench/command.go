@@ -44,6 +44,9 @@ directory), starts this binary's serve on a free loopback port against it
 and drops the database at the end. With --url it calls that server instead,
 which must serve the same store (and run with --proxy-mode for the flood
 scenario, whose wrong keys come from many X-Forwarded-For addresses).
+--modules installs modules in the scratch database first, so that the
+scenarios run on the models they extend: --modules sale_management
+benches the res.partner of a database with sales.
 
 Scenarios: ` + "xml-key, xml-key-restricted, json-key, xml-password, json-password, xml-noauth, json-noauth, xml-key-cold, small, read, create-unlink, header-key, json2, flood" + `.
 The auth-off scenarios (xml-noauth, json-noauth) and xml-key-cold (every
@@ -82,10 +85,10 @@ func (e UsageError) Error() string { return string(e) }
 
 // Flags are godoo bench's flags, as DefineFlags registers them.
 type Flags struct {
-	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags, Sizes *string
-	Duration, Warmup                                                                  *time.Duration
-	Pairs, Keys, Partners, ServerPID                                                  *int
-	Trigram                                                                           *bool
+	DBURL, DataDir, Clients, Scenarios, Out, JSON, URL, NoAuthURL, ServerFlags, Sizes, Modules *string
+	Duration, Warmup                                                                           *time.Duration
+	Pairs, Keys, Partners, ServerPID                                                           *int
+	Trigram                                                                                    *bool
 }
 
 // DefineFlags registers godoo bench's flags on fs, for godoo's table of
@@ -110,6 +113,8 @@ func DefineFlags(fs *flag.FlagSet) *Flags {
 			"at most 1000000 (default: each one's short list; run the big sizes only briefly on a shared machine)"),
 		Trigram: fs.Bool("trigram", false, "on PostgreSQL, add the pg_trgm extension to the scratch database before the server starts, "+
 			"which then makes res.partner's index of name trigrams (for name ilike)"),
+		Modules: fs.String("modules", "", "install the modules `NAME,NAME,...` (with what they depend on) in the scratch database before seeding it, "+
+			"to bench the models they extend: sale_management benches its res.partner"),
 		ServerFlags: fs.String("server-flags", "", "serve `FLAGS` for the server the bench starts, after its own (--log-level warn, --proxy-mode True), "+
 			`space-separated: "--metrics --log-level info" benches with metrics and the access log`),
 	}
@@ -129,6 +134,10 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 		return UsageError(err.Error())
 	}
 	sizes, err := ParseSizes(*f.Sizes)
+	if err != nil {
+		return UsageError(err.Error())
+	}
+	mods, err := ParseModules(*f.Modules)
 	if err != nil {
 		return UsageError(err.Error())
 	}
@@ -196,7 +205,7 @@ func Command(args []string, f *Flags, stdout, stderr io.Writer, env Env) error {
 	if err := b.openStore(*dbURL, *dataDir); err != nil {
 		return err
 	}
-	if err := b.seed(ctx, *partners, *keys); err != nil {
+	if err := b.seed(ctx, *partners, *keys, mods); err != nil {
 		return err
 	}
 	if *f.Trigram {
@@ -360,15 +369,16 @@ func (b *benchRun) openStore(dbURL, dataDir string) error {
 	return nil
 }
 
-// seed makes the scratch database with its admin, a native key and a
-// header key, then writes the partners and the filler keys by SQL.
-func (b *benchRun) seed(ctx context.Context, partners, keys int) error {
+// seed makes the scratch database with its admin and the modules mods, a
+// native key and a header key, then writes the partners and the filler
+// keys by SQL.
+func (b *benchRun) seed(ctx context.Context, partners, keys int, mods []string) error {
 	var r [4]byte
 	_, _ = rand.Read(r[:])
 	name := "bench_" + hex.EncodeToString(r[:])
 	b.password = rand.Text()
 	fmt.Fprintf(b.stderr, "bench: creating the scratch database %s (%s)\n", name, b.storeName)
-	if err := b.set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: b.password, AdminLogin: "admin"}); err != nil {
+	if err := b.set.Database.Create(ctx, name, services.CreateOptions{AdminPassword: b.password, AdminLogin: "admin", Modules: mods}); err != nil {
 		return err
 	}
 	b.db = name

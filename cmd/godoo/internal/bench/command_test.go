@@ -46,3 +46,23 @@ func TestRedactArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestParseModules(t *testing.T) {
+	tests := []struct {
+		flag    string
+		want    []string
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"sale_management", []string{"sale_management"}, false},
+		{" sale_management, sale ,sale_management", []string{"sale_management", "sale"}, false},
+		{"sale_management,no_such_module", nil, true},
+		{"sale_management,", nil, true},
+	}
+	for _, tc := range tests {
+		got, err := bench.ParseModules(tc.flag)
+		if (err != nil) != tc.wantErr || !slices.Equal(got, tc.want) {
+			t.Errorf("ParseModules(%q) = %v, %v; want %v, error %v", tc.flag, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
