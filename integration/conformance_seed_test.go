@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
@@ -49,7 +50,9 @@ func startConformanceServer(t *testing.T, store models.Store) (base, db string) 
 	if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: confAdminPassword}); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
-	srv := serveReplay(t, set, db)
+	// The store is one of stores(), on the server of the DSN.
+	itest.DropWhenDone(t, store, set, db, true)
+	srv := serveReplay(t, set)
 	return srv.URL, db
 }
 
@@ -280,17 +283,12 @@ func (f *godooFields) relations(model string) []string {
 
 // serveReplay serves set over loopback HTTP for a replay of recorded
 // calls, in proxy mode since the replay names each call's client address
-// (wire.post), and drops db when the test ends.
-func serveReplay(t *testing.T, set *services.Set, db string) *httptest.Server {
+// (wire.post), until the test ends.
+func serveReplay(t *testing.T, set *services.Set) *httptest.Server {
 	t.Helper()
 	h := godoorpc.NewHandler(set, godoorpc.Options{ProxyMode: true})
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
-	t.Cleanup(func() {
-		srv.Close()
-		if _, err := set.Database.DropNoCheck(context.Background(), db); err != nil {
-			t.Errorf("drop %s: %v", db, err)
-		}
-	})
+	t.Cleanup(srv.Close)
 	return srv
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 )
 
@@ -35,16 +37,20 @@ func TestConformanceOdoo18(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newRatchet(t, pendingFile, pendingHeader, exemptions)
-	all := stores(t)
-	for _, name := range sortedKeys(all) {
-		t.Run(name, func(t *testing.T) {
-			store := all[name](t)
-			t.Cleanup(func() { store.Close() })
-			outcomes := replayStore(t, corp, store)
-			t.Log(summary(name, corp, outcomes))
-			r.check(t, name, outcomes)
-		})
-	}
+	r.replayEachStore(t, corp, replayStore)
+}
+
+// replayEachStore replays corp with replay on every store and checks the
+// outcomes against the ratchet, then rewrites it when asked to. The
+// stores replay at the same time: each has its own database and server,
+// and the corpus is only read.
+func (r *ratchet) replayEachStore(t *testing.T, corp *corpus, replay func(*testing.T, *corpus, models.Store) []outcome) {
+	t.Helper()
+	itest.ForStores(t, func(t *testing.T, name string, store models.Store) {
+		outcomes := replay(t, corp, store)
+		t.Log(summary(name, corp, outcomes))
+		r.check(t, name, outcomes)
+	})
 	r.finish(t)
 }
 
@@ -57,6 +63,7 @@ type ratchet struct {
 	pending      pendingList
 	exemptions   map[string][]exemption
 	show         *regexp.Regexp
+	mu           sync.Mutex // guards updated: the stores' replays check at the same time
 	updated      pendingList
 }
 
@@ -106,7 +113,9 @@ func (r *ratchet) check(t *testing.T, store string, outcomes []outcome) {
 		}
 	}
 	if *updateConformance {
+		r.mu.Lock()
 		r.updated[store] = differing
+		r.mu.Unlock()
 		return
 	}
 	for i, o := range regressions {

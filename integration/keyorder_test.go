@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
 )
@@ -264,39 +265,34 @@ var keyOrderCases = []keyOrderCase{
 }
 
 func TestKeyOrder(t *testing.T) {
-	all := stores(t)
-	for _, name := range sortedKeys(all) {
-		t.Run(name, func(t *testing.T) {
-			store := all[name](t)
-			t.Cleanup(func() { store.Close() })
-			base, db := startConformanceServer(t, store)
-			w := newWire(base, db)
-			uid, ok := w.login("admin", confAdminPassword).(int64)
-			if !ok {
-				t.Fatal("admin cannot log in")
-			}
-			k := &keyOrderWire{wire: w, uid: uid}
-			admin := adminSession{w: w, uid: uid, password: confAdminPassword}
-			if _, err := admin.kw("res.partner.category", "create", []any{kwargs("name", "Key order")}, nil); err != nil {
-				t.Fatal(err)
-			}
-			id, err := admin.kw("res.partner", "create", []any{kwargs("name", "Key order", "zip", "10115", "city", "Berlin", "email", "k@example.com")}, nil)
-			if k.partner, _ = id.(int64); err != nil || k.partner == 0 {
-				t.Fatalf("create partner: %v %v", id, err)
-			}
-			cases := slices.Concat(keyOrderCases, webReadCases(), readCases("xmlrpc"), readCases("jsonrpc"),
-				readGroupCases("xmlrpc"), readGroupCases("jsonrpc"))
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					want := c.want
-					if c.wantOf != nil {
-						want = c.wantOf(t, k)
-					}
-					if got := c.ask(t, k).keys; !slices.Equal(got, want) {
-						t.Errorf("keys %q\nwant %q", got, want)
-					}
-				})
-			}
-		})
-	}
+	itest.ForStores(t, func(t *testing.T, _ string, store models.Store) {
+		base, db := startConformanceServer(t, store)
+		w := newWire(base, db)
+		uid, ok := w.login("admin", confAdminPassword).(int64)
+		if !ok {
+			t.Fatal("admin cannot log in")
+		}
+		k := &keyOrderWire{wire: w, uid: uid}
+		admin := adminSession{w: w, uid: uid, password: confAdminPassword}
+		if _, err := admin.kw("res.partner.category", "create", []any{kwargs("name", "Key order")}, nil); err != nil {
+			t.Fatal(err)
+		}
+		id, err := admin.kw("res.partner", "create", []any{kwargs("name", "Key order", "zip", "10115", "city", "Berlin", "email", "k@example.com")}, nil)
+		if k.partner, _ = id.(int64); err != nil || k.partner == 0 {
+			t.Fatalf("create partner: %v %v", id, err)
+		}
+		cases := slices.Concat(keyOrderCases, webReadCases(), readCases("xmlrpc"), readCases("jsonrpc"),
+			readGroupCases("xmlrpc"), readGroupCases("jsonrpc"))
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				want := c.want
+				if c.wantOf != nil {
+					want = c.wantOf(t, k)
+				}
+				if got := c.ask(t, k).keys; !slices.Equal(got, want) {
+					t.Errorf("keys %q\nwant %q", got, want)
+				}
+			})
+		}
+	})
 }

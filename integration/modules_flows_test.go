@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/services"
 )
@@ -35,17 +36,7 @@ var flowModules = []string{"contacts", "sale_management"}
 func TestModulesFlowsOdoo18(t *testing.T) {
 	corp := loadFlowsOrSkip(t)
 	r := newRatchet(t, flowsPendingFile, flowsPendingHeader, nil)
-	all := stores(t)
-	for _, name := range sortedKeys(all) {
-		t.Run(name, func(t *testing.T) {
-			store := all[name](t)
-			t.Cleanup(func() { store.Close() })
-			outcomes := replayFlows(t, corp, store)
-			t.Log(summary(name, corp, outcomes))
-			r.check(t, name, outcomes)
-		})
-	}
-	r.finish(t)
+	r.replayEachStore(t, corp, replayFlows)
 }
 
 // loadFlowsOrSkip reads flows.json as a corpus of one area whose cases
@@ -79,13 +70,15 @@ func replayFlows(t *testing.T, corp *corpus, store models.Store) []outcome {
 		FilestoreDir: t.TempDir()})
 	db := uniqueName("flows_")
 	ctx := context.Background()
-	if !createFromModulesTemplate(t, store, set, db, false, flowModules) {
+	copied := createFromModulesTemplate(t, store, set, db, false, flowModules)
+	if !copied {
 		if err := set.Database.Create(ctx, db, services.CreateOptions{AdminLogin: "admin", AdminPassword: adminPassword,
 			Modules: flowModules}); err != nil {
 			t.Fatalf("create database: %v", err)
 		}
 	}
-	srv := serveReplay(t, set, db)
+	itest.DropWhenDone(t, store, set, db, copied)
+	srv := serveReplay(t, set)
 	w := newWire(srv.URL, db)
 	uid, ok := w.login("admin", adminPassword).(int64)
 	if !ok {

@@ -28,8 +28,9 @@ func testDSN(tb testing.TB) string {
 	return dsn
 }
 
-// prefix returns a database name prefix unique to this test, and drops every
-// database that starts with it when the test ends, godoo's or not.
+// prefix returns a database name prefix unique to this test; every database
+// that starts with it when the test ends, godoo's or not, is dropped when
+// the tests are done (TestMain).
 func prefix(tb testing.TB) string {
 	tb.Helper()
 	b := make([]byte, 5)
@@ -50,11 +51,7 @@ func prefix(tb testing.TB) string {
 			names = append(names, n)
 		}
 		rows.Close()
-		for _, n := range names {
-			if _, err := admin.ExecContext(ctx, "DROP DATABASE "+pq.QuoteIdentifier(n)+" WITH (FORCE)"); err != nil {
-				tb.Errorf("cleanup %s: %v", n, err)
-			}
-		}
+		dropLater(names...)
 	})
 	return p
 }
