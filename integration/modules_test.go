@@ -114,6 +114,7 @@ func TestModulesFieldsGetOdoo18(t *testing.T) {
 		if _, f := installModule(t, e, c, "sale"); f != nil {
 			t.Errorf("installing sale again: %+v", f)
 		}
+		want, order := withGodooGroupIDs(t, e, want, order, false, corpusDir(), dir)
 		diffs := compareFieldsGet(t, e, want, order)
 		mu.Lock()
 		found[e.name] = diffs

@@ -71,3 +71,37 @@ func (w *webScenario) loadAction(t *testing.T) {
 		equal(t, tc.want+" message", errMessage(a.err), tc.want)
 	}
 }
+
+// sharedActionIDs checks that actions of every kind take their ids from
+// one sequence, as Odoo's ir_actions table gives them: the actions a
+// database starts with and new ones of each kind never share an id, and
+// /web/action/load finds any of them by its bare id.
+func (w *webScenario) sharedActionIDs(t *testing.T) {
+	admin := w.client(t, w.e.srv.URL, modeRaw, false)
+	admin.login(t, "admin", adminPassword)
+	model := admin.mustKw(t, "ir.model", "search", []any{[]any{[]any{"model", "=", "res.partner"}}}, nil).([]any)[0]
+	created := map[string]any{
+		"ir.actions.client":     admin.mustKw(t, "ir.actions.client", "create", []any{map[string]any{"name": "Shared client", "tag": "shared_tag"}}, nil),
+		"ir.actions.act_url":    admin.mustKw(t, "ir.actions.act_url", "create", []any{map[string]any{"name": "Shared URL", "url": "/odoo"}}, nil),
+		"ir.actions.server":     admin.mustKw(t, "ir.actions.server", "create", []any{map[string]any{"name": "Shared server", "model_id": model, "state": "code"}}, nil),
+		"ir.actions.act_window": admin.mustKw(t, "ir.actions.act_window", "create", []any{map[string]any{"name": "Shared window", "res_model": "res.partner"}}, nil),
+	}
+	owner := map[int64]string{}
+	for _, m := range []string{"ir.actions.act_window", "ir.actions.server", "ir.actions.client", "ir.actions.act_url", "ir.actions.report"} {
+		for _, id := range admin.mustKw(t, m, "search", []any{[]any{}}, map[string]any{"context": map[string]any{"active_test": false}}).([]any) {
+			if other, ok := owner[id.(int64)]; ok {
+				t.Errorf("id %d is an action of %s and of %s", id, other, m)
+			}
+			owner[id.(int64)] = m
+		}
+	}
+	for m, id := range created {
+		a := admin.post(t, "/web/action/load", map[string]any{"action_id": id})
+		got, ok := a.result.(map[string]any)
+		if a.err != nil || !ok {
+			t.Fatalf("load %s %v: %s", m, id, a.body)
+		}
+		equal(t, m+" loaded by id", got["type"], m)
+		equal(t, m+" id", got["id"], id)
+	}
+}

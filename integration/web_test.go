@@ -59,6 +59,7 @@ func TestWeb(t *testing.T) {
 		t.Run("call_kw", w.callKw)
 		t.Run("call_button", w.callButton)
 		t.Run("action load", w.loadAction)
+		t.Run("action ids shared", w.sharedActionIDs)
 		t.Run("session routes", w.sessionRoutes)
 		t.Run("rotation", w.rotation)
 		t.Run("second process", w.secondProcess)

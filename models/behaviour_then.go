@@ -92,6 +92,7 @@ func (h Hooks) then(n Hooks) Hooks {
 	} else if b != nil {
 		h.CopyData = b
 	}
+	h.PrepareVals = chain4(h.PrepareVals, n.PrepareVals)
 	h.BeforeCreate = chain3(h.BeforeCreate, n.BeforeCreate)
 	h.AfterCreate = chain4(h.AfterCreate, n.AfterCreate)
 	h.BeforeWrite = chain4(h.BeforeWrite, n.BeforeWrite)

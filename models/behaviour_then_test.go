@@ -13,7 +13,7 @@ import (
 // methods and computes, runs its create hook after the model's, and
 // replaces the hooks it sets; Hooks gaining a field must be handled there.
 func TestBehaviourThen(t *testing.T) {
-	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 19 {
+	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 20 {
 		t.Fatalf("Hooks has %d fields: teach Behaviour.Then the new ones", n)
 	}
 	var ran []string

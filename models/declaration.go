@@ -62,7 +62,13 @@ type Declaration struct {
 	Transient bool `json:"transient"`
 	// LogAccess false leaves out the fields that log who created and
 	// last wrote a record (Odoo's _log_access).
-	LogAccess   *bool `json:"log_access"`
+	LogAccess *bool `json:"log_access"`
+	// IDSequence names the sequence the ids of the model's records come
+	// from when several tables share one: Odoo's actions (window, server,
+	// client, URL and report actions) all take theirs from
+	// ir_actions_id_seq, so that an action's id names one action of any
+	// kind. Empty for the table's own.
+	IDSequence  string `json:"id_sequence"`
 	Constraints []struct {
 		Name    string   `json:"name"`
 		Columns []string `json:"columns"`
@@ -436,12 +442,17 @@ func checkIdents(what string, names ...string) error {
 func (d *Declaration) build(b *Behaviour) (*Model, error) {
 	m := &Model{Name: d.Model, Description: d.Description, Table: d.Table, Order: d.Order, RecName: d.RecName,
 		RecNamesSearch: d.RecNamesSearch, Inherits: d.Inherits, AuthCached: d.AuthCached, Indexes: d.Indexes, Hooks: b.Hooks,
-		Abstract: d.Abstract, Transient: d.Transient, NoLogAccess: d.LogAccess != nil && !*d.LogAccess}
+		Abstract: d.Abstract, Transient: d.Transient, NoLogAccess: d.LogAccess != nil && !*d.LogAccess, IDSequence: d.IDSequence}
 	if !modelRE.MatchString(d.Model) {
 		return nil, fmt.Errorf("%q is not a model name", d.Model)
 	}
 	if m.Table == "" {
 		m.Table = strings.ReplaceAll(d.Model, ".", "_")
+	}
+	if m.IDSequence != "" {
+		if err := checkIdents("id sequence", m.IDSequence); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkIdents("table", m.Table); err != nil {
 		return nil, err

@@ -117,6 +117,11 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 			stmts = append(stmts, createLinkDDL(l)...)
 		}
 	}
+	shared, err := sharedIDsDDL(ctx, tx, dialect, spec)
+	if err != nil {
+		return nil, err
+	}
+	stmts = append(stmts, shared...)
 	return append(append(stmts, fks...), indexes...), nil
 }
 

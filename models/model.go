@@ -48,6 +48,9 @@ type Model struct {
 	// records (Odoo's _log_access = False): no create_uid, create_date,
 	// write_uid, write_date.
 	NoLogAccess bool
+	// IDSequence is the sequence of ids the model's table shares with
+	// other tables (Declaration.IDSequence); empty for its own.
+	IDSequence string
 
 	Hooks
 }
@@ -121,6 +124,14 @@ type Hooks struct {
 	// model has, by method name, where godoo runs the method every model
 	// has: what a client sees of them (the class a TypeError names).
 	Overrides map[string]Override
+
+	// PrepareVals rewrites the caller's values of a create or a write
+	// before anything else sees them (defaults, access checks, the other
+	// hooks), as Odoo's overrides of create and write that rewrite their
+	// values before calling super: res.users turns the values of its
+	// fields of groups into groups_id. It gets a copy of the caller's
+	// values, and the records written (none for a create).
+	PrepareVals func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
 
 	BeforeCreate func(ctx context.Context, env *Env, vals map[string]any) error
 	AfterCreate  func(ctx context.Context, env *Env, id int64, vals map[string]any) error

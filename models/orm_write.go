@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -104,8 +105,28 @@ func (env *Env) checkValsAccess(ctx context.Context, m *Model, vals map[string]a
 	return nil
 }
 
+// prepareVals is in as the model's PrepareVals rewrites it, in a copy;
+// in itself when the model has none.
+func (env *Env) prepareVals(ctx context.Context, m *Model, ids []int64, in map[string]any) (map[string]any, error) {
+	if m.PrepareVals == nil {
+		return in, nil
+	}
+	vals := maps.Clone(in)
+	if vals == nil {
+		vals = map[string]any{}
+	}
+	if err := m.PrepareVals(ctx, env, ids, vals); err != nil {
+		return nil, err
+	}
+	return vals, nil
+}
+
 // Create inserts one record and returns its id.
 func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64, error) {
+	in, err := env.prepareVals(ctx, m, nil, in)
+	if err != nil {
+		return 0, err
+	}
 	if err := env.checkValsAccess(ctx, m, in); err != nil {
 		return 0, err
 	}
@@ -206,6 +227,10 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		return err
 	}
 	if err := env.checkRule(ctx, m, ids, OpWrite); err != nil {
+		return err
+	}
+	in, err := env.prepareVals(ctx, m, ids, in)
+	if err != nil {
 		return err
 	}
 	if err := env.checkValsAccess(ctx, m, in); err != nil {

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -25,6 +26,11 @@ type Extension struct {
 type ExtraField struct {
 	Model string
 	Field FieldDeclaration
+	// Compute is the Go function of a field the database's rows shape
+	// and Go computes (res.users' fields of groups, made from the
+	// database's groups), under the name Field.Compute gives; nil for a
+	// field with a value of its own.
+	Compute func(ctx context.Context, env *Env, recs []Record) error
 }
 
 // Empty reports whether x adds nothing.
@@ -74,7 +80,11 @@ func (r *Registry) extend(x Extension) (*Registry, error) {
 			return nil, fmt.Errorf("model %s: field %s: declared twice", xf.Model, xf.Field.Name)
 		}
 		fd := xf.Field
-		f, err := fd.build(&Behaviour{}, map[string]bool{})
+		b := &Behaviour{}
+		if xf.Compute != nil {
+			b.Computes = map[string]func(context.Context, *Env, []Record) error{fd.Compute: xf.Compute}
+		}
+		f, err := fd.build(b, map[string]bool{})
 		if err != nil {
 			return nil, fmt.Errorf("model %s: field %s: %w", xf.Model, fd.Name, err)
 		}

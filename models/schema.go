@@ -20,6 +20,7 @@ type tableSpec struct {
 	columns []columnSpec // id first
 	uniques []SQLConstraint
 	indexes []Index
+	idSeq   string // the sequence of ids shared with other tables; "" for none
 }
 
 // columnSpec is one column of a tableSpec.
@@ -61,6 +62,9 @@ func (r *Registry) schema() schemaSpec {
 			t = &tableSpec{name: m.Table, columns: []columnSpec{{name: "id", typ: Integer, notNull: true}}}
 			byName[m.Table] = t
 			s.tables = append(s.tables, t)
+		}
+		if m.IDSequence != "" {
+			t.idSeq = m.IDSequence
 		}
 		for _, fname := range m.FieldOrder {
 			f := m.Fields[fname]

@@ -126,9 +126,7 @@ func TestServiceLogsNameTheRequest(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	set := services.NewSet(store, services.Config{Log: log})
 	set.Authenticator().Rounds = 1000
-	if err := set.Database.Create(t.Context(), "logs", services.CreateOptions{AdminLogin: "admin", AdminPassword: "admin-pw-1"}); err != nil {
-		t.Fatal(err)
-	}
+	newDB(t, set, store, "logs", services.CreateOptions{AdminLogin: "admin", AdminPassword: "admin-pw-1"})
 	h := rpc.NewHandler(set, rpc.Options{AccessLog: true, Log: log})
 	h.SetReady(true)
 	buf.Reset()

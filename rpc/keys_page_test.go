@@ -2,7 +2,6 @@ package rpc_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -44,9 +43,7 @@ func pageServerLogging(t *testing.T, log io.Writer) *httptest.Server {
 	}
 	set := services.NewSet(store, cfg)
 	set.Authenticator().Rounds = 1000
-	if err := set.Database.Create(context.Background(), "keys", services.CreateOptions{AdminLogin: "admin", AdminPassword: pageAdminPassword}); err != nil {
-		t.Fatal(err)
-	}
+	newDB(t, set, store, "keys", services.CreateOptions{AdminLogin: "admin", AdminPassword: pageAdminPassword})
 	h := rpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)

@@ -31,9 +31,7 @@ func metricsServer(t *testing.T) (h *rpc.Handler, key string) {
 	// Few rounds: these tests count calls, not derivations (auth tests
 	// hashing), and each wrong password derives the hash again.
 	set.Authenticator().Rounds = 1000
-	if err := set.Database.Create(ctx, "metrics", services.CreateOptions{AdminPassword: metricsPassword, AdminLogin: "admin"}); err != nil {
-		t.Fatal(err)
-	}
+	newDB(t, set, store, "metrics", services.CreateOptions{AdminPassword: metricsPassword, AdminLogin: "admin"})
 	k, err := set.Database.CreateAPIKey(ctx, "metrics", services.KeyOptions{Login: "admin", Name: "metrics"})
 	if err != nil {
 		t.Fatal(err)

@@ -123,6 +123,11 @@ func (c *core) moduleInstaller() func(ctx context.Context, env *models.Env, name
 		if err := cat.Install(ctx, env.WithRegistry(r), todo); err != nil {
 			return err
 		}
+		// Menus a module's data adds get their parent_path in the same
+		// transaction, as base's do.
+		if _, err := models.FillParentPaths(ctx, env.DB, r); err != nil {
+			return err
+		}
 		return env.RegistryChanged(ctx)
 	}
 }
@@ -190,16 +195,16 @@ func (c *core) listModules(ctx context.Context, db *bun.DB) error {
 }
 
 // upgradeModules runs, as the superuser in one transaction, the upgrade
-// steps of db's installed modules (modules.Upgrade): the records their
+// steps of db's installed modules (modules.Catalogue.Upgrade): the records their
 // install creates now that an older godoo's did not. A database being
 // created shows none installed yet.
 func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
 	installed, err := installedModules(ctx, db)
-	if err != nil || !modules.Upgradable(installed) {
+	if err != nil || !c.catalogue().Upgradable(installed) {
 		return err
 	}
 	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
-		return nil, modules.Upgrade(ctx, env, installed)
+		return nil, c.catalogue().Upgrade(ctx, env, installed)
 	})
 	return err
 }

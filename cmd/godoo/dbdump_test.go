@@ -16,8 +16,9 @@ import (
 
 // TestDBDumpRestoreCommands: db dump writes a file in either format that
 // db restore makes a working database from, with the users that were
-// dumped; --copy gives the copy a new database.uuid; an existing name or
-// file is refused; progress is drawn on a terminal only. On SQLite, and on
+// dumped; --copy gives the copy a new database.uuid, a restore without it
+// keeps the original's; an existing name or file is refused; progress is
+// drawn on a terminal only. On SQLite, and on
 // PostgreSQL with GODOO_TEST_DSN.
 func TestDBDumpRestoreCommands(t *testing.T) {
 	isolate(t)
@@ -64,26 +65,40 @@ func testDBDumpRestore(t *testing.T, where []string, open func() models.Store) {
 		t.Fatalf("bob cannot log in: %#v", bob)
 	}
 
-	for _, format := range []string{"zip", "dump"} {
-		file := filepath.Join(files, name+"."+format)
-		r := run("db", "dump", name, file, "--format", format)
-		if r.stdout != "dumped database "+name+" to "+file+"\n" || r.stderr != "" {
-			t.Errorf("db dump printed %q and %q (no terminal: nothing on standard error)", r.stdout, r.stderr)
+	// A restore makes a whole database, the dearest step here, so each
+	// format is restored once: the zip as it was and without a terminal,
+	// the dump with --copy and on a terminal, where both commands show
+	// their steps and how long they took.
+	saved := progressOn
+	t.Cleanup(func() { progressOn = saved })
+	for _, tc := range []struct {
+		format         string
+		copy, terminal bool
+	}{{"zip", false, false}, {"dump", true, true}} {
+		progressOn = func(io.Writer) bool { return tc.terminal }
+		file := filepath.Join(files, name+"."+tc.format)
+		r := run("db", "dump", name, file, "--format", tc.format)
+		if r.stdout != "dumped database "+name+" to "+file+"\n" {
+			t.Errorf("db dump printed %q", r.stdout)
 		}
+		wantSteps(t, tc.terminal, r.stderr, "db dump "+name+": dumping", "db dump "+name+": done in ")
 		restored := unique("clirest_")
 		made = append(made, restored)
-		r = run("db", "restore", restored, file)
-		if r.stdout != "restored database "+restored+" from "+file+"\n" || r.stderr != "" {
-			t.Errorf("db restore printed %q and %q", r.stdout, r.stderr)
+		args := []string{"db", "restore", restored, file}
+		if tc.copy {
+			args = append(args, "--copy")
 		}
-		equal(t, "bob's login in the restored "+format, cliLogin(t, open, restored, "bob", "bob-Pw-1"), bob)
-		equal(t, "database.uuid of the restored "+format, cliUUID(t, open, restored), cliUUID(t, open, name))
-
-		copied := unique("clicopy_")
-		made = append(made, copied)
-		run("db", "restore", copied, file, "--copy")
-		if cliUUID(t, open, copied) == cliUUID(t, open, name) {
-			t.Errorf("restore --copy of the %s kept the database.uuid", format)
+		r = run(args...)
+		if r.stdout != "restored database "+restored+" from "+file+"\n" {
+			t.Errorf("db restore printed %q", r.stdout)
+		}
+		wantSteps(t, tc.terminal, r.stderr, "db restore "+restored+": reading the dump", "db restore "+restored+": restoring",
+			"db restore "+restored+": checking and migrating", "db restore "+restored+": done in ")
+		equal(t, "bob's login in the restored "+tc.format, cliLogin(t, open, restored, "bob", "bob-Pw-1"), bob)
+		if u := cliUUID(t, open, restored); tc.copy && u == cliUUID(t, open, name) {
+			t.Errorf("restore --copy of the %s kept the database.uuid", tc.format)
+		} else if !tc.copy {
+			equal(t, "database.uuid of the restored "+tc.format, u, cliUUID(t, open, name))
 		}
 
 		if r := runGodoo(t, "", append([]string{"db", "restore", name, file}, where...)...); r.code != 1 || !strings.Contains(r.stderr, "Database already exists") {
@@ -93,31 +108,28 @@ func testDBDumpRestore(t *testing.T, where []string, open func() models.Store) {
 			t.Errorf("db dump over an existing file: %s", r)
 		}
 	}
+	progressOn = saved
 	if r := runGodoo(t, "", append([]string{"db", "dump", "missing", filepath.Join(files, "missing.zip")}, where...)...); r.code != 1 || !strings.Contains(r.stderr, `"missing"`) {
 		t.Errorf("db dump of a missing database: %s", r)
 	}
 	if _, err := os.Stat(filepath.Join(files, "missing.zip")); err == nil {
 		t.Error("db dump of a missing database left a file")
 	}
+}
 
-	// On a terminal, both commands show their steps and how long they took.
-	saved := progressOn
-	t.Cleanup(func() { progressOn = saved })
-	progressOn = func(io.Writer) bool { return true }
-	file := filepath.Join(files, "shown.zip")
-	r := run("db", "dump", name, file)
-	for _, want := range []string{"db dump " + name + ": dumping", "db dump " + name + ": done in "} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the dump's progress lacks %q: %q", want, r.stderr)
+// wantSteps checks a command's standard error: on a terminal it holds
+// every step, elsewhere nothing.
+func wantSteps(t *testing.T, terminal bool, stderr string, steps ...string) {
+	t.Helper()
+	if !terminal {
+		if stderr != "" {
+			t.Errorf("standard error without a terminal: %q, want nothing", stderr)
 		}
+		return
 	}
-	shown := unique("clishown_")
-	made = append(made, shown)
-	r = run("db", "restore", shown, file)
-	for _, want := range []string{"db restore " + shown + ": reading the dump", "db restore " + shown + ": restoring",
-		"db restore " + shown + ": checking and migrating", "db restore " + shown + ": done in "} {
-		if !strings.Contains(r.stderr, want) {
-			t.Errorf("the restore's progress lacks %q: %q", want, r.stderr)
+	for _, want := range steps {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the progress lacks %q: %q", want, stderr)
 		}
 	}
 }

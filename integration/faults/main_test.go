@@ -44,9 +44,10 @@ var build struct {
 	err  error
 }
 
-// TestMain removes the godoo binary that the tests built.
+// TestMain gives the tests' private PostgreSQL servers one initdb
+// (privatepg.Main) and removes the godoo binary that the tests built.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := privatepg.Main(m)
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}

@@ -59,7 +59,8 @@ type Server struct {
 	err  error         // cmd's exit, once done is closed
 }
 
-// Start makes a new server (initdb) and starts it on a free port. settings
+// Start makes a new server (initdb, or a copy of its result under Main)
+// and starts it on a free port. settings
 // are name=value server settings for every start, besides the defaults. It
 // skips the test, saying why, only when the machine has no PostgreSQL
 // server binaries or, as root, no postgres user to run them as. The server
@@ -88,10 +89,8 @@ func Start(tb testing.TB, settings ...string) *Server {
 			tb.Fatal(err)
 		}
 	}
-	out, err := s.command("initdb", "-D", s.dataDir(), "-U", "postgres", "--auth=trust",
-		"--encoding=UTF8", "--locale=C.UTF-8", "--no-sync").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("privatepg: initdb: %v\n%s", err, out)
+	if err := s.initData(); err != nil {
+		tb.Fatal(err)
 	}
 	// Another process may take the free port before the server binds it:
 	// then the server exits at once, and a new port is tried.

@@ -12,6 +12,9 @@ import (
 	"github.com/godoo/godoo/integration/privatepg"
 )
 
+// TestMain gives the servers of the tests one initdb (Main).
+func TestMain(m *testing.M) { os.Exit(privatepg.Main(m)) }
+
 // requirePostgres runs the test only where PostgreSQL is tested at all
 // (GODOO_TEST_DSN set), as the rest of the suite does.
 func requirePostgres(t *testing.T) {

@@ -11,11 +11,14 @@ import (
 )
 
 // extensionSources read, each, part of what a database adds to the
-// declared models; LoadExtension joins them in this order. A source of
-// models per database (the models of installed modules) is one more
-// function here, and its changes call Env.RegistryChanged.
+// declared models; LoadExtension joins them in this order: the custom
+// models and fields, then res.users' fields of groups (made from the
+// database's groups, after its custom fields as Odoo's fields_get adds
+// them after the model's fields). A source of models per database is one
+// more function here, and its changes call Env.RegistryChanged.
 var extensionSources = []func(ctx context.Context, db bun.IDB) (models.Extension, error){
 	loadCustom,
+	groupFieldsSource,
 }
 
 // LoadExtension reads what a database adds to the declared models (see

@@ -70,6 +70,12 @@ func Install(ctx context.Context, env *models.Env, o Options) error {
 	if o.Demo && in.err == nil {
 		in.installDemo(company, countries, groups)
 	}
+	// The reference data writes menus without their parent_path; they get
+	// it here, so that the first process to open the database has nothing
+	// to repair.
+	if in.err == nil {
+		_, in.err = models.FillParentPaths(ctx, env.DB, env.Registry)
+	}
 	return in.err
 }
 

@@ -10,7 +10,7 @@ import (
 // companyBehaviour is res.company's: a new company's currency is, unless
 // given, its creator's company's, as Odoo's _default_currency_id, since
 // currency_id is required; a company created without a partner gets one,
-// as Odoo's create makes it.
+// and once made it joins its creator's companies, as Odoo's create does.
 func companyBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Defaults: map[string]func(context.Context, *models.Env) any{
@@ -22,7 +22,7 @@ func companyBehaviour() *models.Behaviour {
 				return id
 			},
 		},
-		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate},
+		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate, AfterCreate: companyAfterCreate},
 	}
 }
 
@@ -53,4 +53,34 @@ func companyBeforeCreate(ctx context.Context, env *models.Env, vals map[string]a
 	}
 	vals["partner_id"] = id
 	return nil
+}
+
+// companyAfterCreate adds a new company to the companies of the user who
+// created it and of the superuser, and activates its currency, as Odoo's
+// create does, so that its creator can switch to it at once
+// (allowed_company_ids names only a user's companies). The creator could
+// create a company, which takes the rights to manage users' companies;
+// the write runs as the superuser so that no rule on users stands between
+// the company and its creator. The first company is made before any user
+// (base's install), and so joins none.
+func companyAfterCreate(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
+	users, err := env.Int64s(ctx, "SELECT id FROM res_users WHERE id IN (?, ?)", env.UID, models.SuperuserID)
+	if err != nil {
+		return err
+	}
+	su := env.Sudo()
+	if len(users) > 0 {
+		if err := su.Write(ctx, env.Registry.Model("res.users"), users, map[string]any{"company_ids": []any{[]any{int64(4), id, int64(0)}}}); err != nil {
+			return err
+		}
+	}
+	var currency int64
+	if ok, err := env.Scalar(ctx, &currency, "SELECT currency_id FROM res_company WHERE id = ?", id); err != nil || !ok || currency == 0 {
+		return err
+	}
+	var active bool
+	if _, err := env.Scalar(ctx, &active, "SELECT active FROM res_currency WHERE id = ?", currency); err != nil || active {
+		return err
+	}
+	return su.Write(ctx, env.Registry.Model("res.currency"), []int64{currency}, map[string]any{"active": true})
 }

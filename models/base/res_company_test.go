@@ -2,6 +2,7 @@ package base_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -61,6 +62,75 @@ func TestCompanyMakesItsPartner(t *testing.T) {
 			return nil
 		}); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestCompanyJoinsItsCreator checks, on both stores, that a new company
+// is added to the companies of the user who created it and of the
+// superuser, and that its currency is made active, as Odoo's create does.
+func TestCompanyJoinsItsCreator(t *testing.T) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := baseDB(t, s, db)
+		companies, users, currencies := r.Model("res.company"), r.Model("res.users"), r.Model("res.currency")
+		var admin, inactive int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			ids, err := env.Search(ctx, users, []any{[]any{"login", "=", "admin"}}, models.SearchOptions{})
+			if err != nil || len(ids) != 1 {
+				t.Fatalf("admin: %v %v", ids, err)
+			}
+			admin = ids[0]
+			ids, err = env.Search(ctx, currencies, []any{[]any{"active", "=", false}}, models.SearchOptions{Limit: 1, Order: "id"})
+			if err != nil || len(ids) != 1 {
+				t.Fatalf("an inactive currency: %v %v", ids, err)
+			}
+			inactive = ids[0]
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name    string
+			creator int64
+			vals    map[string]any
+		}{
+			{"by the administrator", admin, map[string]any{"name": "Admin's Co"}},
+			{"by the superuser, in an inactive currency", models.SuperuserID, map[string]any{"name": "System's Co", "currency_id": inactive}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if err := inTx(tc.creator, func(env *models.Env) error {
+					id, err := env.Create(ctx, companies, tc.vals)
+					if err != nil {
+						return err
+					}
+					recs, err := env.Sudo().Read(ctx, users, []int64{admin, models.SuperuserID}, []string{"company_ids"}, false)
+					if err != nil {
+						return err
+					}
+					for _, rec := range recs {
+						ids, _ := models.IDList(rec["company_ids"])
+						if has := slices.Contains(ids, id); has != (rec["id"] == tc.creator || rec["id"] == models.SuperuserID) {
+							t.Errorf("user %v's companies %v, the new company %d", rec["id"], ids, id)
+						}
+					}
+					cur, err := env.Sudo().Read(ctx, companies, []int64{id}, []string{"currency_id"}, false)
+					if err != nil {
+						return err
+					}
+					cid, _ := models.ToInt64(cur[0]["currency_id"])
+					act, err := env.Sudo().Read(ctx, currencies, []int64{cid}, []string{"active"}, false)
+					if err != nil {
+						return err
+					}
+					if act[0]["active"] != true {
+						t.Errorf("the new company's currency %d is not active", cid)
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			})
 		}
 	})
 }

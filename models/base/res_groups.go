@@ -10,17 +10,28 @@ import (
 // members get the groups a group implies
 // whenever its members or what it implies change, and the cached
 // credential checks of members who may have gained or lost a group are
-// dropped.
+// dropped. A group's creation, deletion and the changes res.users'
+// fields of groups show move the registry's version, so that every
+// process makes those fields again.
 func groupsBehaviour() *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{
 		DisplayName:     groupsDisplayName,
 		DisplayNameDeps: []string{"category_id"},
 		AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
-			return impliedToMembers(ctx, env, []int64{id}, vals)
+			if err := impliedToMembers(ctx, env, []int64{id}, vals); err != nil {
+				return err
+			}
+			return groupsRegistryChanged(ctx, env, nil)
+		},
+		BeforeUnlink: func(ctx context.Context, env *models.Env, _ []int64) error {
+			return groupsRegistryChanged(ctx, env, nil)
 		},
 		BeforeWrite: bumpGroupMembers,
 		AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 			if err := impliedToMembers(ctx, env, ids, vals); err != nil {
+				return err
+			}
+			if err := groupsRegistryChanged(ctx, env, vals); err != nil {
 				return err
 			}
 			return bumpGroupMembers(ctx, env, ids, vals)

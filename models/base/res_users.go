@@ -26,7 +26,9 @@ func usersBehaviour() *models.Behaviour {
 			SelfWritable: []string{"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"},
 			DisplayName:  usersDisplayName,
 			// A copy's name and login are marked (usersCopyData).
-			CopyData:     usersCopyData,
+			CopyData: usersCopyData,
+			// The fields of groups are written as groups_id.
+			PrepareVals:  usersGroupVals,
 			BeforeCreate: usersBeforeCreate,
 			AfterCreate: func(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
 				if err := syncUserGroups(ctx, env, []int64{id}); err != nil {

@@ -120,8 +120,8 @@ func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64)
 	for _, model := range env.Registry.Names() {
 		m := env.Registry.Model(model)
 		for _, name := range m.FieldOrder {
-			if known[model+"."+name] || modelIDs[model] == 0 {
-				continue
+			if known[model+"."+name] || modelIDs[model] == 0 || model == "res.users" && isGroupField(name) {
+				continue // Odoo's fields of groups have no row
 			}
 			f := m.Fields[name]
 			add = append(add, []any{name, model, modelIDs[model], f.String, f.Type, f.Required, f.Readonly, f.Stored(), "base",

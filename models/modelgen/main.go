@@ -400,7 +400,7 @@ func (f *field) set(k string, v any) {
 }
 
 // keyOrder is the order of a declaration's keys in its file.
-var keyOrder = []string{"model", "description", "table", "order", "rec_name", "rec_names_search", "inherits", "abstract", "log_access", "transient",
+var keyOrder = []string{"model", "description", "table", "order", "rec_name", "rec_names_search", "inherits", "abstract", "log_access", "id_sequence", "transient",
 	"auth_cached", "constraints", "indexes", "columns"}
 
 // encode writes the declaration with one line per key and per field, so

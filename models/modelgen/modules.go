@@ -546,6 +546,11 @@ func moduleData(recording string, packs map[string]*pack) error {
 		}
 		row := map[string]any{"xmlid": x, "name": g["name"], "implied": g["implied"], "share": g["share"],
 			"api_key_duration": g["api_key_duration"]}
+		// Its category (with the name a category the module brings is
+		// created with), which decides the group's field on res.users.
+		if c, _ := g["category"].(string); c != "" {
+			row["category"], row["category_name"] = c, g["category_name"]
+		}
 		if row["implied"] == nil {
 			row["implied"] = []string{}
 		}

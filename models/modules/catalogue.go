@@ -70,6 +70,10 @@ type Record struct {
 type Group struct {
 	base.Group
 	Extend bool `json:"extend"`
+	// CategoryName is the name of the group's category (Category), which
+	// the install creates when the database has none of that external
+	// id: a category of the module's own.
+	CategoryName string `json:"category_name,omitempty"`
 	// Admin gives the group to the administrator and the superuser, as
 	// Odoo's data does for the groups of a module's main features.
 	Admin bool `json:"admin"`

@@ -34,6 +34,12 @@ type code struct {
 	// not; it finds what exists and leaves it be. It runs once, when
 	// migration 0020 asked for it (Upgrade).
 	upgrade func(ctx context.Context, env *models.Env) error
+	// fill stores, in a database where the module is installed, the
+	// values of the fields an older godoo computed when read and the
+	// module stores now (sale's invoice statuses), where they are empty.
+	// It runs once, with the module's data records, when migration 0021
+	// asked for them (Catalogue.Upgrade).
+	fill func(ctx context.Context, env *models.Env) error
 }
 
 // codes are the modules that have Go behaviour, by name.
@@ -41,7 +47,7 @@ var codes = map[string]code{
 	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
 	"mail":    {tracking: mail.Tracking()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
-		install: sale.Install, upgrade: sale.Upgrade},
+		install: sale.Install, upgrade: sale.Upgrade, fill: sale.FillInvoiceStatus},
 }
 
 // behavioursOf are the behaviours the modules of order (in dependency
@@ -97,42 +103,4 @@ func attrs[V any](by map[string]map[string]V, set func(f *models.FieldDeclaratio
 		}
 	}
 	return out
-}
-
-// Upgradable reports whether any of the modules installed has an
-// upgrade step.
-func Upgradable(installed []string) bool {
-	return slices.ContainsFunc(installed, func(n string) bool { return codes[n].upgrade != nil })
-}
-
-// Upgrade runs, in env's transaction, the upgrade step of each module of
-// installed that has one: what the module's install creates now and an
-// older godoo's did not (the sale.order sequence and stored amounts,
-// account's chart). A step runs once, when migration 0020 left a row of
-// its module in godoo_module_upgrade, which it claims by deleting it: a
-// record an administrator deletes afterwards stays deleted, as in Odoo
-// until the module is updated.
-func Upgrade(ctx context.Context, env *models.Env, installed []string) error {
-	env = env.Sudo()
-	for _, n := range installed {
-		fn := codes[n].upgrade
-		if fn == nil {
-			continue
-		}
-		res, err := env.Exec(ctx, "DELETE FROM godoo_module_upgrade WHERE module = ?", n)
-		if err != nil {
-			return fmt.Errorf("upgrade module %s: %w", n, err)
-		}
-		claimed, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if claimed == 0 {
-			continue // done already, or a database that never needed it
-		}
-		if err := fn(ctx, env); err != nil {
-			return fmt.Errorf("upgrade module %s: %w", n, err)
-		}
-	}
-	return nil
 }

@@ -114,7 +114,10 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 			// The install made what the upgrade step would: a request
 			// migration 0020 left while the module was not installed is
 			// done, so that what one deletes next stays deleted.
-			_, d.err = env.Exec(ctx, "DELETE FROM godoo_module_upgrade WHERE module = ?", n)
+			_, d.err = claim(ctx, env, "godoo_module_upgrade", n)
+		}
+		if len(m.Records) > 0 && d.err == nil {
+			_, d.err = claim(ctx, env, "godoo_module_records_upgrade", n) // migration 0021's, likewise
 		}
 		if d.err != nil {
 			return fmt.Errorf("install module %s: %w", n, d.err)
@@ -171,7 +174,11 @@ func (d *dataInstaller) ref(xmlid string) int64 {
 func (d *dataInstaller) groups(m *Module) {
 	for _, g := range m.Groups {
 		if !g.Extend {
-			d.create("res.groups", g.XMLID, map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration})
+			vals := map[string]any{"name": g.Name, "share": g.Share, "api_key_duration": g.APIKeyDuration}
+			if c := d.category(g); c != 0 {
+				vals["category_id"] = c
+			}
+			d.create("res.groups", g.XMLID, vals)
 		}
 	}
 	for _, g := range m.Groups {
@@ -200,6 +207,19 @@ func (d *dataInstaller) groups(m *Module) {
 			}
 		}
 	}
+}
+
+// category is the id of group g's category, created (with Odoo's
+// default sequence) when the database has none of its external id; 0
+// for none.
+func (d *dataInstaller) category(g Group) int64 {
+	if g.Category == "" {
+		return 0
+	}
+	if id := d.ref(g.Category); id != 0 || g.CategoryName == "" {
+		return id
+	}
+	return d.create("ir.module.category", g.Category, map[string]any{"name": g.CategoryName})
 }
 
 // access creates the module's access rows; a row for a group that does
@@ -344,6 +364,12 @@ func (d *dataInstaller) records(m *Module) {
 	}
 }
 
+// noRecordError is the error of an external id a data record names that
+// names no record.
+type noRecordError string
+
+func (e noRecordError) Error() string { return "external id " + string(e) + ": no record" }
+
 // resolve turns {"ref": xmlid} into its record's id, and does so in lists.
 func (d *dataInstaller) resolve(v any) any {
 	switch x := v.(type) {
@@ -351,7 +377,7 @@ func (d *dataInstaller) resolve(v any) any {
 		if ref, ok := x["ref"].(string); ok && len(x) == 1 {
 			id := d.ref(ref)
 			if id == 0 && d.err == nil {
-				d.err = fmt.Errorf("external id %s: no record", ref)
+				d.err = noRecordError(ref)
 			}
 			return id
 		}

@@ -395,7 +395,10 @@ args = ("odoo", 2, "admin", "res.partner", "search_read",
          "bytes": b"hello world", "when": datetime.datetime(2024, 1, 2, 3, 4, 5),
          "binary": xmlrpc.client.Binary(b"\x00\x01"), "tuple": (1, "x"), "unicode": "é日本🎉\t"})
 sys.stdout.write(xmlrpc.client.dumps(args, "execute_kw", allow_none=True))`
-	body := runPython(t, script, "")
+	// Both calls come from one Python process (runPythonJobs).
+	bodies := runPythonJobs(t, []pyJob{{script, ""},
+		{`import sys, xmlrpc.client; sys.stdout.write(xmlrpc.client.dumps((), "version"))`, ""}})
+	body := bodies[0]
 	method, params := decode(t, body)
 	want := []any{"odoo", int64(2), "admin", "res.partner", "search_read",
 		[]any{[]any{[]any{"is_company", "=", true}, "|", []any{"name", "ilike", "a&b <c>"}}},
@@ -409,8 +412,7 @@ sys.stdout.write(xmlrpc.client.dumps(args, "execute_kw", allow_none=True))`
 	}
 
 	// A call without params.
-	body = runPython(t, `import sys, xmlrpc.client; sys.stdout.write(xmlrpc.client.dumps((), "version"))`, "")
-	if method, params = decode(t, body); method != "version" || params == nil || len(params) != 0 {
+	if method, params = decode(t, bodies[1]); method != "version" || params == nil || len(params) != 0 {
 		t.Errorf("version call: %q %#v", method, params)
 	}
 }

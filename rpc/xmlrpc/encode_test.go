@@ -2,6 +2,7 @@ package xmlrpc_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -393,6 +394,43 @@ func runPython(t *testing.T, script, stdin string) string {
 	return string(out)
 }
 
+// pyJob is one script with its standard input, for runPythonJobs.
+type pyJob struct{ script, stdin string }
+
+// pyJobsDriver runs the jobs it reads as JSON on its standard input, each
+// with its own standard input and output, and writes their outputs as a
+// JSON list. Each job gets fresh globals and the Marshaller of
+// xmlrpc.client as Python has it (pyOdooMarshaller replaces it).
+const pyJobsDriver = `import io, json, sys, xmlrpc.client
+jobs, out, real, marshaller = json.load(sys.stdin), [], sys.stdout, xmlrpc.client.Marshaller
+for script, stdin in jobs:
+    sys.stdin, sys.stdout = io.StringIO(stdin), io.StringIO()
+    exec(script, {"__name__": "__main__"})
+    out.append(sys.stdout.getvalue())
+    xmlrpc.client.Marshaller = marshaller
+real.write(json.dumps(out))
+`
+
+// runPythonJobs runs the jobs in one Python process and returns what each
+// wrote: starting Python costs more than most jobs, and on a loaded
+// machine far more.
+func runPythonJobs(t *testing.T, jobs []pyJob) []string {
+	t.Helper()
+	in := make([][2]string, len(jobs))
+	for i, j := range jobs {
+		in[i] = [2]string{j.script, j.stdin}
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(runPython(t, pyJobsDriver, string(b))), &out); err != nil || len(out) != len(jobs) {
+		t.Fatalf("python3 answered %d outputs for %d jobs (%v)", len(out), len(jobs), err)
+	}
+	return out
+}
+
 const pyLoads = `import sys, xmlrpc.client; print(repr(xmlrpc.client.loads(sys.stdin.read())))`
 
 func TestPythonLoadsOurResponse(t *testing.T) {
@@ -407,9 +445,12 @@ func TestPythonLoadsOurResponse(t *testing.T) {
 			"(([{'country_id': [21, 'Belgium'], 'id': 7, 'name': 'Azure', 'parent_id': False}],), None)"},
 		{[]any{math.Inf(-1), 1e-7, "tab\there"}, "(([-inf, 1e-07, 'tab\\there'],), None)"},
 	}
-	for _, c := range cases {
-		got := strings.TrimSpace(runPython(t, pyLoads, encode(t, c.v)))
-		if got != c.repr {
+	jobs := make([]pyJob, len(cases))
+	for i, c := range cases {
+		jobs[i] = pyJob{pyLoads, encode(t, c.v)}
+	}
+	for i, out := range runPythonJobs(t, jobs) {
+		if got, c := strings.TrimSpace(out), cases[i]; got != c.repr {
 			t.Errorf("python read %#v as\n%s\nwant\n%s", c.v, got, c.repr)
 		}
 	}
@@ -429,11 +470,15 @@ except xmlrpc.client.Fault as f:
 		{3, "Access Denied", "(3, 'Access Denied')"},
 		{"warning -- UserError\n\n<b>bad</b> & \x0bworse", "", `('warning -- UserError\n\n<b>bad</b> & worse', '')`},
 	}
-	for _, c := range cases {
+	jobs := make([]pyJob, len(cases))
+	for i, c := range cases {
 		var buf bytes.Buffer
 		xmlrpc.EncodeFault(&buf, c.code, c.msg)
-		if got := strings.TrimSpace(runPython(t, script, buf.String())); got != c.repr {
-			t.Errorf("python read fault as %s, want %s", got, c.repr)
+		jobs[i] = pyJob{script, buf.String()}
+	}
+	for i, out := range runPythonJobs(t, jobs) {
+		if got := strings.TrimSpace(out); got != cases[i].repr {
+			t.Errorf("python read fault as %s, want %s", got, cases[i].repr)
 		}
 	}
 }
@@ -483,25 +528,30 @@ func TestPythonSameBytes(t *testing.T) {
 			"{'id': 3, 'name': 'x', 'a&b': True, 'child': {'z': '1', 'a': []}}"},
 		{(*models.Dict)(nil), "{}"},
 	}
-	for _, c := range cases {
-		script := pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps((" + c.py + ",), methodresponse=True, allow_none=False))"
-		want := runPython(t, script, "")
-		if got := encode(t, c.v); got != want {
-			t.Errorf("value %s:\n--- ours ---\n%s\n--- python ---\n%s", c.py, got, want)
-		}
-	}
 	// Faults, both code flavours.
-	for _, c := range []struct {
+	faults := []struct {
 		code any
 		py   string
 		msg  string
-	}{{1, "1", "Traceback\n  x < y\x03"}, {"warning -- UserError\n\nNo & <way>", "'warning -- UserError\\n\\nNo & <way>'", ""}} {
-		script := pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps(xmlrpc.client.Fault(" + c.py + ", sys.stdin.read())))"
-		want := runPython(t, script, c.msg)
+	}{{1, "1", "Traceback\n  x < y\x03"}, {"warning -- UserError\n\nNo & <way>", "'warning -- UserError\\n\\nNo & <way>'", ""}}
+	var jobs []pyJob
+	for _, c := range cases {
+		jobs = append(jobs, pyJob{pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps((" + c.py + ",), methodresponse=True, allow_none=False))", ""})
+	}
+	for _, c := range faults {
+		jobs = append(jobs, pyJob{pyOdooMarshaller + "sys.stdout.write(xmlrpc.client.dumps(xmlrpc.client.Fault(" + c.py + ", sys.stdin.read())))", c.msg})
+	}
+	want := runPythonJobs(t, jobs)
+	for i, c := range cases {
+		if got := encode(t, c.v); got != want[i] {
+			t.Errorf("value %s:\n--- ours ---\n%s\n--- python ---\n%s", c.py, got, want[i])
+		}
+	}
+	for i, c := range faults {
 		var buf bytes.Buffer
 		xmlrpc.EncodeFault(&buf, c.code, c.msg)
-		if buf.String() != want {
-			t.Errorf("fault %s:\n--- ours ---\n%s\n--- python ---\n%s", c.py, buf.String(), want)
+		if w := want[len(cases)+i]; buf.String() != w {
+			t.Errorf("fault %s:\n--- ours ---\n%s\n--- python ---\n%s", c.py, buf.String(), w)
 		}
 	}
 }

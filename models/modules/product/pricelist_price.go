@@ -31,9 +31,11 @@ type priceRule struct {
 type priced struct {
 	product, tmpl int64
 	categs        []int64 // the product's category and its ancestors
-	list, cost    float64 // its sale price (list_price) and its cost
-	qty           float64
-	date          string // the datetime of the price, as stored
+	list, cost    float64 // its sale price (list_price) and its cost, per unit of its own
+	currency      int64   // the currency of its sale price
+	qty           float64 // in its own unit
+	date          string  // the datetime of the price, as stored
+	uom           unit    // its own unit (uom_id)
 }
 
 // applies tells whether the rule prices p, as Odoo's _get_applicable_rules
@@ -64,11 +66,12 @@ func containsID(ids []int64, id int64) bool {
 // price is the rule's price of p from base, the price its base gives
 // (the product's sale price, its cost or another pricelist's), as Odoo's
 // _compute_price: a fixed price, a discount on the base, or a formula
-// (discount, rounding, surcharge, margins).
-func (r priceRule) price(base float64) float64 {
+// (discount, rounding, surcharge, margins). The rule's amounts are per
+// unit of the product's own, which perUnit turns into the unit priced.
+func (r priceRule) price(base float64, perUnit func(float64) float64) float64 {
 	switch r.compute {
 	case "fixed":
-		return r.fixed
+		return perUnit(r.fixed)
 	case "percentage":
 		return base - base*r.percent/100
 	}
@@ -76,12 +79,12 @@ func (r priceRule) price(base float64) float64 {
 	if r.round != 0 {
 		price = roundTo(price, r.round)
 	}
-	price += r.surcharge
+	price += perUnit(r.surcharge)
 	if r.minMargin != 0 {
-		price = math.Max(price, base+r.minMargin)
+		price = math.Max(price, base+perUnit(r.minMargin))
 	}
 	if r.maxMargin != 0 {
-		price = math.Min(price, base+r.maxMargin)
+		price = math.Min(price, base+perUnit(r.maxMargin))
 	}
 	return price
 }
@@ -99,41 +102,139 @@ func roundTo(x, precision float64) float64 {
 // cycle must not loop.
 const maxBaseDepth = 8
 
-// Price is the unit price of the product for qty units on date (a
-// datetime as stored, "" for now) with the pricelist, as Odoo's
-// _get_product_price: the first rule that applies, in the items' order,
-// else the product's sale price.
-func Price(ctx context.Context, env *models.Env, pricelist, product int64, qty float64, date string) (float64, error) {
-	p, err := loadPriced(ctx, env, product)
-	if err != nil {
-		return 0, err
-	}
-	p.qty, p.date = qty, date
-	return priceWith(ctx, env, pricelist, p, 0)
+// PriceQuery is what a price is asked for.
+type PriceQuery struct {
+	Pricelist int64   // 0 for none: the product's sale price
+	Product   int64   // the variant (product.product)
+	Qty       float64 // in UoM
+	UoM       int64   // the unit priced, 0 for the product's own
+	Currency  int64   // the currency of the price, 0 for the pricelist's
+	Company   int64   // whose currency rates convert, and whose currency prices without a pricelist
+	Date      string  // a datetime as stored, "" for now
 }
 
-func priceWith(ctx context.Context, env *models.Env, pricelist int64, p priced, depth int) (float64, error) {
-	rules, err := loadRules(ctx, env, pricelist)
+// Price is the price of one unit (q.UoM) of the product for q.Qty units
+// on q.Date with the pricelist, as Odoo's _get_product_price: the first
+// rule that applies, in the items' order, for the quantity in the
+// product's own unit, else the product's sale price; amounts per unit of
+// the product's own are converted to the unit priced, and prices in
+// another currency with the company's rates of the day.
+func Price(ctx context.Context, env *models.Env, q PriceQuery) (float64, error) {
+	p, err := loadPriced(ctx, env, q.Product)
 	if err != nil {
 		return 0, err
 	}
+	target := p.uom
+	if q.UoM != 0 && q.UoM != p.uom.id {
+		if target, err = loadUnit(ctx, env, q.UoM); err != nil {
+			return 0, err
+		}
+	}
+	p.qty, p.date = target.quantity(q.Qty, p.uom), q.Date
+	company, err := currencyOf(ctx, env, q.Company)
+	if err != nil {
+		return 0, err
+	}
+	currency := q.Currency
+	if currency == 0 {
+		if currency, err = pricelistCurrency(ctx, env, q.Pricelist); err != nil {
+			return 0, err
+		}
+	}
+	if currency == 0 {
+		currency = company
+	}
+	if p.currency == 0 {
+		p.currency = company
+	}
+	day := q.Date
+	if day == "" {
+		day = env.NowText()
+	}
+	pr := pricing{p: p, target: target, costCurrency: company,
+		rates: &rates{env: env, company: q.Company, date: day[:min(len(day), len("2006-01-02"))]}}
+	return pr.with(ctx, env, q.Pricelist, currency, 0)
+}
+
+// pricing is one price being made: the product, the unit priced, and
+// the rates that convert between currencies.
+type pricing struct {
+	p            priced
+	target       unit
+	costCurrency int64 // the currency of the cost: the company's
+	rates        *rates
+}
+
+// perUnit is an amount per unit of the product's own per unit priced.
+func (pr *pricing) perUnit(x float64) float64 { return pr.p.uom.price(x, pr.target) }
+
+// with is the price with the pricelist (none: the sale price) in
+// currency.
+func (pr *pricing) with(ctx context.Context, env *models.Env, pricelist, currency int64, depth int) (float64, error) {
+	var rules []priceRule
+	if pricelist != 0 {
+		var err error
+		if rules, err = loadRules(ctx, env, pricelist); err != nil {
+			return 0, err
+		}
+	}
 	for _, r := range rules {
-		if !r.applies(p) {
+		if !r.applies(pr.p) {
 			continue
 		}
-		base := p.list
-		switch {
-		case r.compute == "fixed":
-		case r.base == "standard_price":
-			base = p.cost
-		case r.base == "pricelist" && r.basePricelist != 0 && depth < maxBaseDepth:
-			if base, err = priceWith(ctx, env, r.basePricelist, p, depth+1); err != nil {
-				return 0, err
-			}
+		if r.compute == "fixed" {
+			return r.price(0, pr.perUnit), nil
 		}
-		return r.price(base), nil
+		base, err := pr.base(ctx, env, r, currency, depth)
+		if err != nil {
+			return 0, err
+		}
+		return r.price(base, pr.perUnit), nil
 	}
-	return p.list, nil
+	return pr.base(ctx, env, priceRule{}, currency, depth)
+}
+
+// base is the price a rule's base gives in currency, as Odoo's
+// _compute_base_price: another pricelist's price in its own currency, or
+// the product's cost or sale price per unit priced, converted.
+func (pr *pricing) base(ctx context.Context, env *models.Env, r priceRule, currency int64, depth int) (float64, error) {
+	var price float64
+	var from int64
+	switch {
+	case r.base == "pricelist" && r.basePricelist != 0 && depth < maxBaseDepth:
+		var err error
+		if from, err = pricelistCurrency(ctx, env, r.basePricelist); err != nil {
+			return 0, err
+		}
+		if from == 0 {
+			from = currency
+		}
+		if price, err = pr.with(ctx, env, r.basePricelist, from, depth+1); err != nil {
+			return 0, err
+		}
+	case r.base == "standard_price":
+		price, from = pr.perUnit(pr.p.cost), pr.costCurrency
+	default:
+		price, from = pr.perUnit(pr.p.list), pr.p.currency
+	}
+	return pr.rates.convert(ctx, price, from, currency)
+}
+
+// pricelistCurrency is the pricelist's currency, 0 for none.
+func pricelistCurrency(ctx context.Context, env *models.Env, pricelist int64) (int64, error) {
+	var id int64
+	if pricelist == 0 {
+		return 0, nil
+	}
+	_, err := env.Scalar(ctx, &id, "SELECT COALESCE(currency_id, 0) FROM product_pricelist WHERE id = ?", pricelist)
+	return id, err
+}
+
+// currencyOf is the company's currency, 0 for none.
+func currencyOf(ctx context.Context, env *models.Env, company int64) (int64, error) {
+	var id int64
+	_, err := env.Scalar(ctx, &id, "SELECT COALESCE(currency_id, 0) FROM res_company WHERE id = ?", company)
+	return id, err
 }
 
 // loadPriced reads what pricing needs of the product.
@@ -142,8 +243,14 @@ func loadPriced(ctx context.Context, env *models.Env, product int64) (priced, er
 	var categ sql.NullInt64
 	var path sql.NullString
 	var list, cost sql.NullFloat64
-	rows, err := env.Query(ctx, "SELECT t.id, t.categ_id, c.parent_path, t.list_price, p.standard_price FROM product_product p "+
-		"JOIN product_template t ON t.id = p.product_tmpl_id LEFT JOIN product_category c ON c.id = t.categ_id WHERE p.id = ?", product)
+	var uom, currency sql.NullInt64
+	// The sale price is in the currency of the template's company, else
+	// of the main company (Odoo's _compute_currency_id).
+	rows, err := env.Query(ctx, "SELECT t.id, t.categ_id, c.parent_path, t.list_price, p.standard_price, t.uom_id, "+
+		"COALESCE(tc.currency_id, (SELECT mc.currency_id FROM res_company mc JOIN ir_model_data d ON d.res_id = mc.id "+
+		"AND d.module = 'base' AND d.name = 'main_company' AND d.model = 'res.company')) FROM product_product p "+
+		"JOIN product_template t ON t.id = p.product_tmpl_id LEFT JOIN product_category c ON c.id = t.categ_id "+
+		"LEFT JOIN res_company tc ON tc.id = t.company_id WHERE p.id = ?", product)
 	if err != nil {
 		return p, err
 	}
@@ -151,10 +258,10 @@ func loadPriced(ctx context.Context, env *models.Env, product int64) (priced, er
 	if !rows.Next() {
 		return p, rows.Err()
 	}
-	if err := rows.Scan(&p.tmpl, &categ, &path, &list, &cost); err != nil {
+	if err := rows.Scan(&p.tmpl, &categ, &path, &list, &cost, &uom, &currency); err != nil {
 		return p, err
 	}
-	p.list, p.cost = list.Float64, cost.Float64
+	p.list, p.cost, p.currency = list.Float64, cost.Float64, currency.Int64
 	for _, s := range strings.Split(path.String, "/") {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
 			p.categs = append(p.categs, id)
@@ -163,7 +270,11 @@ func loadPriced(ctx context.Context, env *models.Env, product int64) (priced, er
 	if categ.Valid && !containsID(p.categs, categ.Int64) {
 		p.categs = append(p.categs, categ.Int64)
 	}
-	return p, rows.Err()
+	if err := rows.Close(); err != nil {
+		return p, err
+	}
+	p.uom, err = loadUnit(ctx, env, uom.Int64)
+	return p, err
 }
 
 // loadRules reads the pricelist's items in Odoo's order of them.

@@ -45,28 +45,6 @@ func orderRounding(ctx context.Context, env *models.Env, ids []int64) (map[int64
 	return out, rows.Err()
 }
 
-// computeOrderInvoiceStatus fills orders' invoice status from their
-// lines' (sections left out), as Odoo's: nothing unless confirmed; to
-// invoice when a line is; invoiced when all are; upselling when all are
-// invoiced or upselling; else nothing.
-func computeOrderInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
-	byOrder, err := orderLines(ctx, env, recs)
-	if err != nil {
-		return err
-	}
-	for _, r := range recs {
-		id, _ := r["id"].(int64)
-		var statuses []string
-		for _, l := range byOrder[id] {
-			if !l.section {
-				statuses = append(statuses, l.invoiceStatus())
-			}
-		}
-		r["invoice_status"] = orderInvoiceStatus(orderState(byOrder[id]), statuses)
-	}
-	return nil
-}
-
 // orderState is the state of an order as its lines keep a copy of it
 // ("draft" when it has none, which then has nothing to invoice).
 func orderState(lines []*line) string {

@@ -26,8 +26,10 @@ func TestComputesCarryTheCallsContext(t *testing.T) {
 	cancel()
 	recs := []models.Record{{"id": int64(1)}}
 	for name, fn := range map[string]func(context.Context, *models.Env, []models.Record) error{
-		"order invoice status": computeOrderInvoiceStatus,
-		"product template":     computeProductTemplate,
+		"order invoice status": func(ctx context.Context, env *models.Env, _ []models.Record) error {
+			return storeInvoiceStatus(ctx, env, []int64{1}, nil)
+		},
+		"product template": computeProductTemplate,
 		"stored amounts": func(ctx context.Context, env *models.Env, _ []models.Record) error {
 			return storeAmounts(ctx, env, []int64{1})
 		},

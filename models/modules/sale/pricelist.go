@@ -10,25 +10,27 @@ import (
 )
 
 // pricelistPrice is the unit price of a new line of the order for the
-// product from the order's pricelist (its rules for the line's quantity
-// on the order's date), or price, the product's sale price, when the
-// order has none, as Odoo's _compute_price_unit.
+// product, per unit of the line (product_uom) and in the order's
+// currency, from the order's pricelist (its rules for the line's quantity
+// on the order's date), or from the product's sale price when the order
+// has none, as Odoo's _compute_price_unit; price, the product's sale
+// price, for a line without an order.
 func pricelistPrice(ctx context.Context, env *models.Env, order, prod int64, vals map[string]any, price float64) (float64, error) {
 	if order == 0 {
 		return price, nil
 	}
-	var pricelist sql.NullInt64
+	var pricelist, currency, company sql.NullInt64
 	var date any
-	rows, err := env.Query(ctx, "SELECT pricelist_id, date_order FROM sale_order WHERE id = ?", order)
+	rows, err := env.Query(ctx, "SELECT pricelist_id, currency_id, company_id, date_order FROM sale_order WHERE id = ?", order)
 	if err != nil {
 		return 0, err
 	}
 	found := rows.Next()
 	if found {
-		err = rows.Scan(&pricelist, &date)
+		err = rows.Scan(&pricelist, &currency, &company, &date)
 	}
 	rows.Close()
-	if err != nil || !found || !pricelist.Valid {
+	if err != nil || !found {
 		return price, err
 	}
 	qty := 1.0
@@ -39,7 +41,8 @@ func pricelistPrice(ctx context.Context, env *models.Env, order, prod int64, val
 			qty = float64(n)
 		}
 	}
-	return product.Price(ctx, env, pricelist.Int64, prod, qty, product.DatetimeText(date))
+	return product.Price(ctx, env, product.PriceQuery{Pricelist: pricelist.Int64, Product: prod, Qty: qty, UoM: toID(vals["product_uom"]),
+		Currency: currency.Int64, Company: company.Int64, Date: product.DatetimeText(date)})
 }
 
 // orderPricelist gives a new order without a pricelist its customer's

@@ -10,7 +10,8 @@ import (
 // templateBehaviour is what sale adds to product.template: the invoicing
 // policy Odoo computes from the type (_compute_invoice_policy, stored and
 // precomputed): goods, and any template without a policy, are invoiced on
-// ordered quantities; a policy given with the values is kept.
+// ordered quantities; a policy given with the values is kept, and the
+// stored invoice status of the orders of its products follows it.
 func templateBehaviour() *models.Behaviour {
 	return &models.Behaviour{Hooks: models.Hooks{
 		BeforeCreate: func(_ context.Context, _ *models.Env, vals map[string]any) error {
@@ -28,6 +29,11 @@ func templateBehaviour() *models.Behaviour {
 		// A type written without a policy gives the templates that have
 		// none Odoo's; the column is set as Odoo's recompute sets it.
 		AfterWrite: func(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
+			if _, ok := vals["invoice_policy"]; ok {
+				if err := storeTemplatesStatus(ctx, env, ids); err != nil {
+					return err
+				}
+			}
 			if _, typed := vals["type"]; !typed {
 				return nil
 			}

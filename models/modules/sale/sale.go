@@ -26,16 +26,13 @@ func Behaviours() map[string]func() *models.Behaviour {
 
 // Computed names the computes of the fields Odoo computes that godoo
 // computes when they are read (they have no column), by model and field.
-// The amounts of orders and lines are stored instead, as Odoo's
-// (stored_amounts.go).
+// The amounts and invoice statuses of orders and lines are stored
+// instead, as Odoo's (stored_amounts.go, stored_invoice_status.go).
 func Computed() map[string]map[string]string {
 	return map[string]map[string]string{
-		"sale.order": {"invoice_status": "_compute_invoice_status", "tax_totals": "_compute_tax_totals"},
-		"sale.order.line": {
-			"qty_to_invoice": "_compute_qty_to_invoice", "invoice_status": "_compute_invoice_status",
-			"product_template_id": "_compute_product_template_id",
-		},
-		"res.partner": {"sale_order_count": "_compute_sale_order_count"},
+		"sale.order":      {"tax_totals": "_compute_tax_totals"},
+		"sale.order.line": {"product_template_id": "_compute_product_template_id"},
+		"res.partner":     {"sale_order_count": "_compute_sale_order_count"},
 	}
 }
 
@@ -87,7 +84,7 @@ func orderSequence() record {
 // made before godoo stored them, and creates the sale.order sequence in a
 // database where sale was installed before its install created it
 // (orders were named "New" there), unless a sequence of that code
-// exists, archived or not. It runs once (modules.Upgrade): a sequence an
+// exists, archived or not. It runs once (modules.Catalogue.Upgrade): a sequence an
 // administrator deletes afterwards stays deleted, as in Odoo.
 func Upgrade(ctx context.Context, env *models.Env) error {
 	if err := storeMissingAmounts(ctx, env); err != nil {

@@ -13,7 +13,7 @@ import (
 func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, AfterCreate: orderAfterCreate, BeforeUnlink: orderBeforeUnlink,
-			CopyData: orderCopyData, AfterWrite: orderAfterWrite},
+			CopyData: orderCopyData, BeforeWrite: orderBeforeWrite, AfterWrite: orderAfterWrite},
 		// Odoo's defaults, as its default_get gives them; what Odoo
 		// computes when the order is created (addresses, salesperson,
 		// team, validity) is orderBeforeCreate's.
@@ -21,8 +21,7 @@ func orderBehaviour() *models.Behaviour {
 			"date_order": func(_ context.Context, env *models.Env) any { return env.NowText() },
 		},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
-			"_compute_invoice_status": computeOrderInvoiceStatus,
-			"_compute_tax_totals":     computeTaxTotals,
+			"_compute_tax_totals": computeTaxTotals,
 		},
 		Methods: []*models.Method{
 			{Name: "default_get", Class: "SaleOrder", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: orderDefaultGet},
@@ -82,6 +81,7 @@ func orderBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any
 			vals["currency_id"] = cur
 		}
 	}
+	openBatch(env, vals)
 	return nil
 }
 
@@ -133,17 +133,31 @@ func orderAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 		}
 	}
 	if _, ok := vals["currency_id"]; ok {
-		return storeAmounts(ctx, env, ids)
+		if err := storeAmounts(ctx, env, ids); err != nil {
+			return err
+		}
 	}
-	if _, ok := vals["order_line"]; ok {
-		return storeOrderAmounts(ctx, env, ids, nil)
+	if _, ok := vals["state"]; ok {
+		if err := storeInvoiceStatus(ctx, env, ids, nil); err != nil {
+			return err
+		}
 	}
+	return closeBatch(ctx, env, ids, vals)
+}
+
+// orderBeforeWrite lets the lines a write changes through order_line
+// leave the orders' amounts to orderAfterWrite (openBatch).
+func orderBeforeWrite(_ context.Context, env *models.Env, _ []int64, vals map[string]any) error {
+	openBatch(env, vals)
 	return nil
 }
 
 // orderAfterCreate stores a new order's amounts: nothing without lines,
-// its lines' sums with them.
-func orderAfterCreate(ctx context.Context, env *models.Env, id int64, _ map[string]any) error {
+// its lines' sums with them, once its lines are all made (closeBatch).
+func orderAfterCreate(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
+	if _, ok := vals["order_line"]; ok {
+		return closeBatch(ctx, env, []int64{id}, vals)
+	}
 	return storeOrderAmounts(ctx, env, []int64{id}, nil)
 }
 

@@ -15,8 +15,6 @@ func lineBehaviour() *models.Behaviour {
 		Hooks: models.Hooks{BeforeCreate: lineBeforeCreate, AfterCreate: lineAfterCreate, BeforeWrite: lineBeforeWrite,
 			AfterWrite: lineAfterWrite, BeforeUnlink: lineBeforeUnlink},
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
-			"_compute_qty_to_invoice":      computeLineQtyToInvoice,
-			"_compute_invoice_status":      computeLineInvoiceStatus,
 			"_compute_product_template_id": computeProductTemplate,
 		},
 	}
@@ -110,8 +108,10 @@ func lineBeforeWrite(ctx context.Context, env *models.Env, ids []int64, vals map
 		if err != nil {
 			return err
 		}
-		if err := storeOrderAmounts(ctx, env, left, ids); err != nil {
-			return err
+		if !deferOrders(env, left) {
+			if err := storeOrderAmounts(ctx, env, left, ids); err != nil {
+				return err
+			}
 		}
 	}
 	through := map[string]any{}
@@ -158,6 +158,11 @@ func lineAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[
 			return storeLinesWithOrders(ctx, env, ids)
 		}
 	}
+	for _, f := range lineStatusFields {
+		if _, ok := vals[f]; ok {
+			return storeLinesStatus(ctx, env, ids)
+		}
+	}
 	return nil
 }
 
@@ -173,20 +178,21 @@ func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
 		return err
 	}
 	orders, err := linesOrders(ctx, env, ids)
-	if err != nil {
+	if err != nil || deferOrders(env, orders) {
 		return err
 	}
 	return storeOrderAmounts(ctx, env, orders, ids)
 }
 
 // storeLinesWithOrders stores the amounts of the lines ids and of their
-// orders.
+// orders, or leaves the orders' to the order's write under way
+// (deferOrders).
 func storeLinesWithOrders(ctx context.Context, env *models.Env, ids []int64) error {
 	if err := storeLineAmounts(ctx, env, ids); err != nil {
 		return err
 	}
 	orders, err := linesOrders(ctx, env, ids)
-	if err != nil {
+	if err != nil || deferOrders(env, orders) {
 		return err
 	}
 	return storeOrderAmounts(ctx, env, orders, nil)
@@ -231,6 +237,27 @@ type taxed struct {
 // the taxes (percent of that base, or fixed per unit); both rounded to
 // the currency.
 func readLines(ctx context.Context, env *models.Env, where string, args ...any) (map[int64]*line, []int64, error) {
+	out, ids, err := scanLines(ctx, env, where, args...)
+	if err != nil || len(ids) == 0 {
+		return out, ids, err
+	}
+	taxes, err := lineTaxes(ctx, env, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range ids {
+		if l := out[id]; !l.section {
+			l.amounts(taxes[id])
+		}
+	}
+	return out, ids, nil
+}
+
+// scanLines reads the lines where holds with what is left to invoice of
+// each, without their amounts: the quantity ordered (or delivered, by
+// the product's invoicing policy) less the quantity invoiced, on a
+// confirmed order.
+func scanLines(ctx context.Context, env *models.Env, where string, args ...any) (map[int64]*line, []int64, error) {
 	rows, err := env.Query(ctx, `SELECT l.id, l.order_id, COALESCE(l.product_uom_qty, 0), COALESCE(l.price_unit, 0),
 		COALESCE(l.discount, 0), COALESCE(l.qty_delivered, 0), COALESCE(l.qty_invoiced, 0), COALESCE(c.rounding, 0.01),
 		COALESCE(l.state, 'draft'), COALESCE(t.invoice_policy, 'order'), l.display_type
@@ -260,19 +287,11 @@ func readLines(ctx context.Context, env *models.Env, where string, args ...any) 
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	if len(ids) == 0 {
-		return out, ids, nil
-	}
-	taxes, err := lineTaxes(ctx, env, ids)
-	if err != nil {
-		return nil, nil, err
-	}
 	for _, id := range ids {
 		l := out[id]
 		if l.section {
 			continue
 		}
-		l.amounts(taxes[id])
 		switch {
 		case l.state != "sale":
 		case l.policy == "delivery":
@@ -420,18 +439,6 @@ func round(x, precision float64) float64 {
 	digits := math.Max(0, math.Ceil(-math.Log10(precision)))
 	p := math.Pow(10, digits)
 	return math.Round(r*p) / p
-}
-
-// computeLineQtyToInvoice fills what is left to invoice of confirmed
-// lines: the quantity ordered (or delivered, by the product's invoicing
-// policy) less the quantity invoiced.
-func computeLineQtyToInvoice(ctx context.Context, env *models.Env, recs []models.Record) error {
-	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["qty_to_invoice"] = l.toBill })
-}
-
-// computeLineInvoiceStatus fills the lines' invoice status.
-func computeLineInvoiceStatus(ctx context.Context, env *models.Env, recs []models.Record) error {
-	return eachLine(ctx, env, recs, func(r models.Record, l *line) { r["invoice_status"] = l.invoiceStatus() })
 }
 
 // uomPrecision is the precision of quantities: Odoo's "Product Unit of

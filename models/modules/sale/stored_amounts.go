@@ -42,6 +42,17 @@ func storeLineAmounts(ctx context.Context, env *models.Env, ids []int64) error {
 	return nil
 }
 
+// linesOf is the condition on lines l, with its arguments, of the lines
+// of the orders ids but those skip.
+func linesOf(ids, skip []int64) (string, []any) {
+	where, args := "l.order_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)
+	if len(skip) > 0 {
+		where += " AND l.id NOT IN (" + models.Placeholders(len(skip)) + ")"
+		args = append(args, models.IDArgs(skip)...)
+	}
+	return where, args
+}
+
 // storeOrderAmounts computes and writes the stored amounts of the orders
 // ids from their lines' stored ones, leaving out the lines skip (lines
 // about to be deleted or to move to another order): the sums, rounded to
@@ -57,14 +68,9 @@ func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) 
 	}
 	type sums struct{ untaxed, tax float64 }
 	byOrder := map[int64]*sums{}
-	q := "SELECT order_id, COALESCE(SUM(price_subtotal), 0), COALESCE(SUM(price_tax), 0) FROM sale_order_line WHERE order_id IN (" +
-		models.Placeholders(len(ids)) + ")"
-	args := models.IDArgs(ids)
-	if len(skip) > 0 {
-		q += " AND id NOT IN (" + models.Placeholders(len(skip)) + ")"
-		args = append(args, models.IDArgs(skip)...)
-	}
-	rows, err := env.Query(ctx, q+" GROUP BY order_id", args...)
+	where, args := linesOf(ids, skip)
+	rows, err := env.Query(ctx, "SELECT l.order_id, COALESCE(SUM(l.price_subtotal), 0), COALESCE(SUM(l.price_tax), 0) "+
+		"FROM sale_order_line l WHERE "+where+" GROUP BY l.order_id", args...)
 	if err != nil {
 		return err
 	}
@@ -93,7 +99,7 @@ func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) 
 			return err
 		}
 	}
-	return nil
+	return storeInvoiceStatus(ctx, env, ids, skip)
 }
 
 // storeAmounts computes and writes the stored amounts of the orders ids

@@ -1,0 +1,121 @@
+package integration_test
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	godoorpc "github.com/godoo/godoo/rpc"
+	"github.com/godoo/godoo/services"
+)
+
+// TestUserGroupFields checks, on both stores and protocols, res.users'
+// fields of groups made from the database's own group ids: the user
+// types' selection and a boolean read from groups_id, written as
+// groups_id (a selection's groups removed but for those the chosen one
+// implies), and a group created or deleted adds or drops its field at
+// the next call.
+func TestUserGroupFields(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			kw := func(model, method string, args []any, kwargs map[string]any) any {
+				t.Helper()
+				return e.mustKw(t, c, model, method, args, kwargs)
+			}
+			ref := func(name string) int64 {
+				t.Helper()
+				return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
+			}
+			internal, portal, public := ref("group_user"), ref("group_portal"), ref("group_public")
+			rights, settings, multi := ref("group_erp_manager"), ref("group_system"), ref("group_multi_company")
+			types := selGroups(internal, portal, public)
+			admin := selGroups(rights, settings)
+			inMulti := fmt.Sprintf("in_group_%d", multi)
+
+			desc := kw("res.users", "fields_get", []any{[]any{types, inMulti}}, nil).(map[string]any)
+			if d, _ := desc[types].(map[string]any); d == nil || d["type"] != "selection" || d["string"] != "User types" ||
+				d["exportable"] != false || d["selectable"] != false {
+				t.Fatalf("fields_get of %s: %v", types, desc[types])
+			}
+			if d, _ := desc[inMulti].(map[string]any); d == nil || d["type"] != "boolean" || d["string"] != "Multi Companies" {
+				t.Fatalf("fields_get of %s: %v", inMulti, desc[inMulti])
+			}
+
+			groupsOf := func(uid any) []int64 {
+				t.Helper()
+				row := kw("res.users", "read", []any{[]any{uid}, []any{"groups_id"}}, nil).([]any)[0].(map[string]any)
+				var out []int64
+				for _, g := range row["groups_id"].([]any) {
+					out = append(out, g.(int64))
+				}
+				return out
+			}
+			fieldsOf := func(uid any) map[string]any {
+				t.Helper()
+				return kw("res.users", "read", []any{[]any{uid}, []any{types, admin, inMulti}}, nil).([]any)[0].(map[string]any)
+			}
+			login := uniqueName("groups-" + c.protocol())
+			uid := kw("res.users", "create", []any{map[string]any{"name": login, "login": login, types: portal}}, nil)
+			if g := groupsOf(uid); !slices.Contains(g, portal) || slices.Contains(g, internal) {
+				t.Errorf("created as portal user: groups %v", g)
+			}
+			if f := fieldsOf(uid); f[types] != portal || f[admin] != false || f[inMulti] != false {
+				t.Errorf("portal user reads %v", f)
+			}
+
+			kw("res.users", "write", []any{[]any{uid}, map[string]any{types: internal, inMulti: true, admin: settings}}, nil)
+			g := groupsOf(uid)
+			for _, want := range []int64{internal, multi, settings, rights} {
+				if !slices.Contains(g, want) {
+					t.Errorf("after the write, groups %v lack %d", g, want)
+				}
+			}
+			if slices.Contains(g, portal) {
+				t.Errorf("after the write, groups %v still have portal %d", g, portal)
+			}
+			if f := fieldsOf(uid); f[types] != internal || f[admin] != settings || f[inMulti] != true {
+				t.Errorf("internal administrator reads %v", f)
+			}
+			// Settings implies access rights: choosing access rights
+			// removes settings, and false removes both.
+			kw("res.users", "write", []any{[]any{uid}, map[string]any{admin: rights, inMulti: false}}, nil)
+			if f := fieldsOf(uid); f[admin] != rights || f[inMulti] != false {
+				t.Errorf("after choosing access rights, reads %v", f)
+			}
+			kw("res.users", "write", []any{[]any{uid}, map[string]any{admin: false}}, nil)
+			if g := groupsOf(uid); slices.Contains(g, rights) || slices.Contains(g, settings) || !slices.Contains(g, internal) {
+				t.Errorf("after clearing Administration, groups %v", g)
+			}
+
+			name := "Group " + login
+			gid := kw("res.groups", "create", []any{map[string]any{"name": name}}, nil).(int64)
+			field := fmt.Sprintf("in_group_%d", gid)
+			desc = kw("res.users", "fields_get", []any{}, map[string]any{"attributes": []any{"string"}}).(map[string]any)
+			if d, _ := desc[field].(map[string]any); d == nil || d["string"] != name {
+				t.Fatalf("after creating group %d, fields_get has %s: %v", gid, field, desc[field])
+			}
+			kw("res.users", "write", []any{[]any{uid}, map[string]any{field: true}}, nil)
+			if g := groupsOf(uid); !slices.Contains(g, gid) {
+				t.Errorf("%s true: groups %v", field, g)
+			}
+			kw("res.groups", "unlink", []any{[]any{gid}}, nil)
+			desc = kw("res.users", "fields_get", []any{}, map[string]any{"attributes": []any{"string"}}).(map[string]any)
+			if _, ok := desc[field]; ok {
+				t.Errorf("after deleting group %d, fields_get still has %s", gid, field)
+			}
+		})
+	})
+}
+
+// selGroups is the name of the selection of groups ids.
+func selGroups(ids ...int64) string {
+	sorted := slices.Clone(ids)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	parts := make([]string, len(sorted))
+	for i, id := range sorted {
+		parts[i] = fmt.Sprint(id)
+	}
+	return "sel_groups_" + strings.Join(parts, "_")
+}

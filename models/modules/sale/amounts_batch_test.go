@@ -1,0 +1,78 @@
+package sale_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
+)
+
+// TestOrderAmountsOncePerWrite checks, on both stores, that an order
+// created or written with several lines sums its amounts once, when its
+// lines are done, not after each line, and that the sums are right; a
+// line written alone still updates its order.
+func TestOrderAmountsOncePerWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := storetest.Modules(t, s, db, "sale")
+		orders, lines := r.Model("sale.order"), r.Model("sale.order.line")
+		var partner, product int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) (err error) {
+			partner, _, product, err = buyerAndThing(ctx, env)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		line := func(qty float64) any {
+			return []any{int64(0), int64(0), map[string]any{"product_id": product, "product_uom_qty": qty}}
+		}
+		sums := &storetest.StatementCounter{Table: "UPDATE sale_order SET amount_untaxed"}
+		db.AddQueryHook(sums)
+		var order int64
+		for _, c := range []struct {
+			name  string
+			do    func(env *models.Env) error
+			sums  int64
+			total float64
+		}{
+			{"created with five lines", func(env *models.Env) (err error) {
+				order, err = env.Create(ctx, orders, map[string]any{"partner_id": partner,
+					"order_line": []any{line(1), line(2), line(3), line(4), line(5)}})
+				return err
+			}, 1, 150},
+			{"written with two more", func(env *models.Env) error {
+				return env.Write(ctx, orders, []int64{order}, map[string]any{"order_line": []any{line(1), line(1)}})
+			}, 1, 170},
+			{"a line written alone", func(env *models.Env) error {
+				ids, err := env.Search(ctx, lines, []any{[]any{"order_id", "=", order}}, models.SearchOptions{Limit: 1, Order: "id"})
+				if err != nil {
+					return err
+				}
+				return env.Write(ctx, lines, ids, map[string]any{"product_uom_qty": 11.0})
+			}, 1, 270},
+		} {
+			sums.N.Store(0)
+			if err := inTx(models.SuperuserID, func(env *models.Env) error {
+				if err := c.do(env); err != nil {
+					return err
+				}
+				recs, err := env.Read(ctx, orders, []int64{order}, []string{"amount_total"}, false)
+				if err != nil {
+					return err
+				}
+				if got := recs[0]["amount_total"]; got != c.total {
+					t.Errorf("%s: amount_total %v, want %v", c.name, got, c.total)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if n := sums.N.Load(); n != c.sums {
+				t.Errorf("%s: the order's amounts written %d times, want %d", c.name, n, c.sums)
+			}
+		}
+	})
+}
