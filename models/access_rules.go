@@ -3,7 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/godoo/godoo/models/py"
@@ -21,12 +21,14 @@ func (env *Env) irRuleDomain(ctx context.Context, m *Model, op Op) ([]any, bool,
 // beside them.
 func (env *Env) irRules(ctx context.Context, m *Model, op Op) (ruleCache, error) {
 	// The rules' companies are the context's: a call that switches them
-	// gets rules of its own.
-	key := m.Name + "\x00" + string(op) + "\x00" + fmt.Sprint(env.Context["allowed_company_ids"])
+	// gets rules of its own. The rules depend on the context through
+	// allowedCompanies alone, which companiesKey names.
+	companies := env.companiesKey()
+	key := m.Name + "\x00" + string(op) + "\x00" + companies
 	if c, ok := env.state.rules[key]; ok {
 		return c, nil
 	}
-	c, err := env.loadIRRules(ctx, m, op)
+	c, err := env.loadIRRules(ctx, m, op, companies)
 	if err != nil {
 		return ruleCache{}, err
 	}
@@ -44,9 +46,10 @@ type ruleRow struct {
 	dom                any
 }
 
-func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op) (ruleCache, error) {
+// loadIRRules combines the rules of m for op for the call's companies,
+// named by companies (companiesKey).
+func (env *Env) loadIRRules(ctx context.Context, m *Model, op Op, companies string) (ruleCache, error) {
 	key := accessKey{env.UID, m.Name, op}
-	companies := env.companiesKey()
 	if b, ok := env.access().getBound(key, companies); ok {
 		return b, nil
 	}
@@ -280,13 +283,23 @@ func (env *Env) allowedCompanies() []int64 {
 }
 
 // companiesKey names the call's companies as its context gives them
-// (allowed_company_ids), "-" when it names none.
+// (allowed_company_ids): their ids, comma-separated, or "-" when it names
+// none. It is built by hand, as it is at every call: fmt.Sprint of the
+// list was three allocations and a reflection walk.
 func (env *Env) companiesKey() string {
 	allowed := env.allowedCompanies()
 	if len(allowed) == 0 {
 		return "-"
 	}
-	return fmt.Sprint(allowed)
+	var buf [64]byte
+	b := buf[:0]
+	for i, id := range allowed {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(b)
 }
 
 // namesCallCompanies reports whether a rule of found is bound to the

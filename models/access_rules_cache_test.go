@@ -168,3 +168,50 @@ func walkValues(d []any, f func(any)) {
 		f(t[2])
 	}
 }
+
+// TestCompaniesKey checks the name of a call's companies, which keys the
+// record rules of a transaction and of the access cache: one per list of
+// ids, however the context spells them, and "-" for none.
+func TestCompaniesKey(t *testing.T) {
+	for _, c := range []struct {
+		allowed any
+		want    string
+	}{
+		{nil, "-"},
+		{[]any{}, "-"},
+		{[]any{int64(1)}, "1"},
+		{[]any{float64(1), float64(3)}, "1,3"},
+		{[]any{int64(13)}, "13"},
+		{[]int64{3, 1}, "3,1"},
+		{[]any{"x"}, "-"},
+	} {
+		env := NewEnv(nil, "sqlite", nil, nil, 7, time.Time{})
+		if c.allowed != nil {
+			env.Context["allowed_company_ids"] = c.allowed
+		}
+		if got := env.companiesKey(); got != c.want {
+			t.Errorf("companiesKey(%v) = %q, want %q", c.allowed, got, c.want)
+		}
+	}
+}
+
+// TestRuleDomainPerCompanies checks that a transaction whose calls switch
+// companies binds each call's rules to its own companies.
+func TestRuleDomainPerCompanies(t *testing.T) {
+	ctx := context.Background()
+	db := ruleTestDB(t)
+	env := NewEnv(db, "sqlite", nil, nil, 7, time.Time{})
+	env.Access = NewAccessCache()
+	for call, companies := range [][]any{{int64(1)}, {int64(3)}, {int64(1), int64(3)}, {int64(3), int64(1)}, {int64(1)}} {
+		env.Context["allowed_company_ids"] = companies
+		d, ok, err := env.irRuleDomain(ctx, &Model{Name: "x.company"}, OpRead)
+		if err != nil || !ok {
+			t.Fatalf("call %d: %v, applies %v", call, err, ok)
+		}
+		var vals []any
+		walkValues(d, func(v any) { vals = append(vals, v) })
+		if len(vals) == 0 || vals[0] != companies[0] {
+			t.Errorf("call %d: the domain %v is not bound to the call's company %v", call, d, companies[0])
+		}
+	}
+}

@@ -271,7 +271,18 @@ func and(a, b where) where {
 	if b.sql == "TRUE" {
 		return a
 	}
-	return where{sql: "(" + a.sql + " AND " + b.sql + ")", args: append(append([]any{}, a.args...), b.args...)}
+	return where{sql: "(" + a.sql + " AND " + b.sql + ")", args: joinArgs(a.args, b.args)}
+}
+
+// joinArgs is a new list of the arguments of a then b, allocated once at
+// its length (appending to an empty list grew it twice at every call of
+// and or or); nil when both are empty. It never writes into a or b, which
+// may be shared (a rule's compiled arguments).
+func joinArgs(a, b []any) []any {
+	if len(a)+len(b) == 0 {
+		return nil
+	}
+	return append(append(make([]any, 0, len(a)+len(b)), a...), b...)
 }
 
 func or(a, b where) where {
@@ -281,7 +292,7 @@ func or(a, b where) where {
 	if b.sql == "FALSE" {
 		return a
 	}
-	return where{sql: "(" + a.sql + " OR " + b.sql + ")", args: append(append([]any{}, a.args...), b.args...)}
+	return where{sql: "(" + a.sql + " OR " + b.sql + ")", args: joinArgs(a.args, b.args)}
 }
 
 func not(a where) where {

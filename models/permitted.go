@@ -15,11 +15,11 @@ func (env *Env) Permitted(ctx context.Context, m *Model, ids []int64, op Op) ([]
 	if err != nil || len(existing) == 0 {
 		return existing, err
 	}
-	dom, ok, err := env.ruleDomain(ctx, m, op, idScope(m, existing))
+	rw, ok, err := env.ruleWhere(ctx, m, op, idScope(m, existing))
 	if err != nil || !ok {
 		return existing, err
 	}
-	return env.passRule(ctx, m, existing, dom)
+	return env.passRule(ctx, m, existing, rw)
 }
 
 // HumanSize formats a byte count as Odoo's tools.human_size ("12.34 Kb"),

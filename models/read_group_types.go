@@ -53,8 +53,8 @@ func (env *Env) groupJoin(ctx context.Context, s groupSpec) (string, []any, erro
 	join := " LEFT JOIN " + f.RelTable + " " + a + " ON " + a + "." + f.RelCol + " = t0.id"
 	co := env.Registry.Model(f.Relation)
 	linked := where{sql: "t0.id IN (SELECT " + f.RelOther + " FROM " + f.RelTable + ")"}
-	rw, err := env.ruleWhere(ctx, co, RuleScope{m: co, w: linked})
-	if err != nil || rw.sql == sqlTrue.sql {
+	rw, ok, err := env.ruleWhere(ctx, co, OpRead, RuleScope{m: co, w: linked})
+	if err != nil || !ok {
 		return join, nil, err
 	}
 	return join + " AND " + a + "." + f.RelOther + " IN (SELECT t0.id FROM " + co.Table + " t0 WHERE " + rw.sql + ")", rw.args, nil

@@ -18,9 +18,9 @@ func (env *Env) x2manyKeep(ctx context.Context, f *Field, co *Model, link where)
 		}
 		keep = w
 	}
-	rw, err := env.ruleWhere(ctx, co, RuleScope{m: co, w: link})
-	if err != nil {
-		return where{}, err
+	rw, ok, err := env.ruleWhere(ctx, co, OpRead, RuleScope{m: co, w: link})
+	if err != nil || !ok {
+		return keep, err
 	}
 	return and(keep, rw), nil
 }
