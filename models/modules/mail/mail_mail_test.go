@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
@@ -31,22 +32,27 @@ func TestVacuumUnsentConcurrent(t *testing.T) {
 		if err := db.QueryRowContext(ctx, indexed).Scan(&n); err != nil || n != 1 {
 			t.Errorf("the cleanup's index: %d (%v), want 1", n, err)
 		}
-		partners := r.Model("res.partner")
+		partners, threads := r.Model("res.partner"), r.Model("mail.blacklist")
 		var records [2]int64 // one for each call, whose followers do not meet
 		var reader int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
 			env = env.WithContext(map[string]any{"tracking_disable": true})
 			var err error
 			for i := range records {
-				if records[i], err = env.Create(ctx, partners, map[string]any{"name": "Queued Co"}); err != nil {
+				if records[i], err = env.Create(ctx, threads, map[string]any{"email": fmt.Sprintf("b%d@example.com", i)}); err != nil {
 					return err
 				}
 			}
 			if reader, err = env.Create(ctx, partners, map[string]any{"name": "Reader", "email": "r@example.com"}); err != nil {
 				return err
 			}
+			msg, err := env.Create(ctx, r.Model("mail.message"), map[string]any{"body": "old", "model": "mail.blacklist", "res_id": records[0]})
+			if err != nil {
+				return err
+			}
 			for range stale {
-				if _, err := env.Create(ctx, r.Model("mail.mail"), map[string]any{"body_html": "old", "auto_delete": true, "state": "exception"}); err != nil {
+				if _, err := env.Create(ctx, r.Model("mail.mail"), map[string]any{"mail_message_id": msg, "body_html": "old",
+					"auto_delete": true, "state": "exception"}); err != nil {
 					return err
 				}
 			}
@@ -59,7 +65,7 @@ func TestVacuumUnsentConcurrent(t *testing.T) {
 		// by e-mail.
 		post := func(tx bun.Tx, record int64) error {
 			env := models.NewEnv(tx, s.Dialect(), r, s.Classify, models.SuperuserID, time.Now())
-			_, err := partners.Methods["message_post"].Fn(ctx, env, partners, []int64{record}, models.Args{"body": "News",
+			_, err := threads.Methods["message_post"].Fn(ctx, env, threads, []int64{record}, models.Args{"body": "News",
 				"message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": []any{reader}})
 			return err
 		}
