@@ -10,8 +10,9 @@ import (
 // TestHierarchyRules checks what Odoo 18 does with the hierarchies of
 // partners and tags: a write that makes a record its own ancestor is
 // refused, with a UserError on a model that keeps a parent_path
-// (res.partner.category) and res.partner's ValidationError, and nothing is
-// written; a contact's defaults take its parent's company; an address
+// (res.partner.category) and res.partner's ValidationError, as is any
+// write of a company's parent (res.company's UserError: the company
+// hierarchy is fixed at creation), and nothing is written; a contact's defaults take its parent's company; an address
 // without a name is named by its type after its parent's name.
 func TestHierarchyRules(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
@@ -26,6 +27,11 @@ func TestHierarchyRules(t *testing.T) {
 			company := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "HR Co " + p, "is_company": true}}, nil)
 			contact := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"name": "HR Contact " + p, "parent_id": company}}, nil)
 			invoice := e.mustKw(t, c, "res.partner", "create", []any{map[string]any{"type": "invoice", "parent_id": company}}, nil)
+			firm := func(name string, parent any) any {
+				return e.mustKw(t, c, "res.company", "create", []any{map[string]any{"name": name + " " + p, "parent_id": parent}}, nil)
+			}
+			root := firm("HR root firm", false)
+			branch, other := firm("HR branch firm", root), firm("HR other firm", false)
 
 			refusals := []struct {
 				name       string
@@ -38,6 +44,12 @@ func TestHierarchyRules(t *testing.T) {
 				{"a tag under itself", "res.partner.category", mid, mid, 2, "odoo.exceptions.UserError", "Recursion Detected."},
 				{"a company under its contact", "res.partner", company, contact, 2, "odoo.exceptions.ValidationError",
 					"You cannot create recursive Partner hierarchies."},
+				{"a branch moved under another company", "res.company", branch, other, 2, "odoo.exceptions.UserError",
+					"The company hierarchy cannot be changed."},
+				{"a branch made a root", "res.company", branch, false, 2, "odoo.exceptions.UserError",
+					"The company hierarchy cannot be changed."},
+				{"a root put under another company", "res.company", root, other, 2, "odoo.exceptions.UserError",
+					"The company hierarchy cannot be changed."},
 			}
 			for _, tc := range refusals {
 				t.Run(tc.name, func(t *testing.T) {

@@ -797,6 +797,9 @@ func (r *Registry) checkField(m *Model, f *Field, links map[string][2]string) er
 	if f.Relation != "" && r.models[f.Relation] == nil {
 		return fmt.Errorf("relation %s is no model", f.Relation)
 	}
+	if err := r.checkDomain(f); err != nil {
+		return err
+	}
 	switch {
 	case f.valueless(), f.Related != nil:
 	case f.Type == One2many:

@@ -223,6 +223,8 @@ func TestCheck(t *testing.T) {
 		{"inherits without a required link", `{"model": "x.a", "inherits": {"x.a": "p_id"}, "fields": {"p_id": {"type": "many2one", "relation": "x.a"}}}`, "not a required many2one"},
 		{"selection records of no model", `{"model": "x.a", "fields": {"s": {"type": "selection", "selection_records": {"model": "x.b", "value": "code", "label": "name"}}}}`, "no model x.b"},
 		{"selection records of no field", `{"model": "x.a", "fields": {"code": {"type": "char"}, "s": {"type": "selection", "selection_records": {"model": "x.a", "value": "code", "label": "name"}}}}`, "no stored field name on x.a"},
+		{"domain naming no field", `{"model": "x.a", "fields": {"a_id": {"type": "many2one", "relation": "x.a"},
+			"b_ids": {"type": "one2many", "relation": "x.a", "relation_field": "a_id", "domain": [["nope", "=", 1]]}}}`, "field b_ids: domain"},
 		{"link table disagreement", `{"model": "x.a", "fields": {
 			"b_ids": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "b"},
 			"c_ids": {"type": "many2many", "relation": "x.a", "relation_table": "x_rel", "column1": "a", "column2": "c"}}}`, "link table x_rel"},

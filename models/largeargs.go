@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -27,12 +28,13 @@ type sqlRunner interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// boundRunner returns the database/sql handle under db and the statement q
-// rewritten with the dialect's own placeholders, when one of args is large
-// enough to be worth binding; ok is false otherwise.
-func boundRunner(db bun.IDB, dialect, q string, args []any) (r sqlRunner, native string, ok bool) {
+// boundRunner returns the database/sql handle under db, the statement q
+// rewritten with the dialect's own placeholders and the arguments to bind
+// with it, when one of args is large enough to be worth binding; ok is
+// false otherwise.
+func boundRunner(db bun.IDB, dialect, q string, args []any) (r sqlRunner, native string, bound []any, ok bool) {
 	if !hasLargeArg(args) {
-		return nil, "", false
+		return nil, "", nil, false
 	}
 	switch x := db.(type) {
 	case bun.Tx:
@@ -46,25 +48,36 @@ func boundRunner(db bun.IDB, dialect, q string, args []any) (r sqlRunner, native
 	case *bun.Conn:
 		r = x.Conn
 	default:
-		return nil, "", false
+		return nil, "", nil, false
 	}
 	if dialect == "pg" {
 		q = dollarPlaceholders(q)
-		bytesViews(args)
+		args = bytesViews(args)
 	}
-	return r, q, true
+	return r, q, args, true
 }
 
-// bytesViews replaces the large strings of args by byte slices over the
-// same memory. lib/pq copies a string parameter into a new byte slice before
-// appending it to its message; a byte slice for a parameter the server
-// types as text is appended as it is. The slices are only read.
-func bytesViews(args []any) {
+// bytesViews returns args with its large strings replaced by byte slices
+// over the same memory. lib/pq copies a string parameter into a new byte
+// slice before appending it to its message; a byte slice for a parameter
+// the server types as text is appended as it is. The slices are only read.
+// The replacements go to a copy: args may be shared beyond the statement
+// (the arguments of a compiled rule serve every call that applies it), and
+// a []byte where a caller put a string would change what it later sends.
+func bytesViews(args []any) []any {
+	var out []any
 	for i, a := range args {
 		if s, ok := a.(string); ok && len(s) >= largeArgBytes {
-			args[i] = unsafe.Slice(unsafe.StringData(s), len(s))
+			if out == nil {
+				out = slices.Clone(args)
+			}
+			out[i] = unsafe.Slice(unsafe.StringData(s), len(s))
 		}
 	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 func hasLargeArg(args []any) bool {

@@ -32,3 +32,25 @@ func TestHasLargeArg(t *testing.T) {
 		}
 	}
 }
+
+// TestBytesViewsCopies: the large strings are replaced in a copy of the
+// arguments, never in the caller's list, which a compiled rule shares with
+// every call that applies it.
+func TestBytesViewsCopies(t *testing.T) {
+	big := string(make([]byte, largeArgBytes))
+	args := []any{int64(1), big, "small"}
+	got := bytesViews(args)
+	if _, ok := args[1].(string); !ok {
+		t.Errorf("the caller's argument became %T", args[1])
+	}
+	if b, ok := got[1].([]byte); !ok || len(b) != len(big) {
+		t.Errorf("the bound argument is %T, want a view of the string", got[1])
+	}
+	if got[0] != int64(1) || got[2] != "small" {
+		t.Errorf("the other arguments changed: %v, %v", got[0], got[2])
+	}
+	small := []any{int64(1), "small"}
+	if got := bytesViews(small); &got[0] != &small[0] {
+		t.Error("arguments without a large string were copied")
+	}
+}

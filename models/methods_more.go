@@ -321,7 +321,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	}
 	from := m.Table + " t0"
 	for _, s := range specs {
-		join, jargs, err := env.groupJoin(ctx, s)
+		join, jargs, err := env.groupJoin(ctx, m, w, s)
 		if err != nil {
 			return nil, err
 		}

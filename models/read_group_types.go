@@ -43,8 +43,13 @@ func checkGranularity(f *Field, spec, gran string) error {
 // groupJoin is the join a groupby needs: the link table of a many2many,
 // left-joined so that records without links form the False group. As
 // Odoo's, it joins only the links to comodel records the read rules let
-// the user see, so that a record hidden from the user names no group.
-func (env *Env) groupJoin(ctx context.Context, s groupSpec) (string, []any, error) {
+// the user see, so that a record hidden from the user names no group. The
+// rules are asked about the comodel records linked to the grouped records
+// (those of w, the read_group's condition on alias t0) alone: a rule that
+// lists records by id (RuleScope.Followed) would otherwise list those of
+// every link in the table, an IN list that grows with the table and may
+// pass PostgreSQL's limit on a statement's parameters.
+func (env *Env) groupJoin(ctx context.Context, m *Model, w where, s groupSpec) (string, []any, error) {
 	f := s.field
 	if f.Type != Many2many {
 		return "", nil, nil
@@ -52,7 +57,8 @@ func (env *Env) groupJoin(ctx context.Context, s groupSpec) (string, []any, erro
 	a := "g" + strconv.Itoa(s.pos)
 	join := " LEFT JOIN " + f.RelTable + " " + a + " ON " + a + "." + f.RelCol + " = t0.id"
 	co := env.Registry.Model(f.Relation)
-	linked := where{sql: "t0.id IN (SELECT " + f.RelOther + " FROM " + f.RelTable + ")"}
+	linked := where{sql: "t0.id IN (SELECT " + f.RelOther + " FROM " + f.RelTable + " WHERE " + f.RelCol +
+		" IN (SELECT t0.id FROM " + m.Table + " t0 WHERE " + w.sql + "))", args: w.args}
 	rw, ok, err := env.ruleWhere(ctx, co, OpRead, RuleScope{m: co, w: linked})
 	if err != nil || !ok {
 		return join, nil, err

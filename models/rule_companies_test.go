@@ -34,9 +34,11 @@ func (s *stmtIDB) QueryRowContext(ctx context.Context, q string, args ...any) *s
 // user of a company that has a parent: the user sees the partners of its
 // company, of the parent and of none, not those of another company. A
 // warm search sends the database the companies as a list, no recursive
-// query; a change to the hierarchy is seen by the next search of the same
-// transaction, and by the next transaction with the access cache of the
-// generation the change moved to.
+// query. The hierarchy of an existing company is fixed (res.company
+// refuses a new parent), so the change is one Odoo allows: a new branch
+// under the user's company, which the user is given. It is seen by the
+// next search of the same transaction, and by the next transaction with
+// the access cache of the generation the change moved to.
 func TestRuleCompanyHierarchy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
@@ -84,11 +86,12 @@ func TestRuleCompanyHierarchy(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		all := []any{[]any{"id", "in", []any{inParent, inChild, inOther, inNone}}}
+		var inBranch int64 // made by the change
 		search := func(t *testing.T, env *models.Env, want []int64) []string {
 			t.Helper()
 			idb := &stmtIDB{IDB: env.DB}
 			env.DB = idb
+			all := []any{[]any{"id", "in", []any{inParent, inChild, inOther, inNone, inBranch}}}
 			got, err := env.Search(ctx, partners, all, models.SearchOptions{Order: "id"})
 			if err != nil {
 				t.Fatal(err)
@@ -114,17 +117,26 @@ func TestRuleCompanyHierarchy(t *testing.T) {
 		if err := inTx(uid, func(env *models.Env) error {
 			env.Access = cache
 			search(t, env, []int64{inParent, inChild, inNone})
-			if err := env.Sudo().Write(ctx, reg.Model("res.company"), []int64{child}, map[string]any{"parent_id": other}); err != nil {
+			su := env.Sudo()
+			branch, err := su.Create(ctx, reg.Model("res.company"), map[string]any{"name": "Hierarchy Branch", "parent_id": child})
+			if err != nil {
 				return err
 			}
-			search(t, env, []int64{inChild, inOther, inNone})
+			if inBranch, err = su.Create(ctx, partners, map[string]any{"name": "Of the branch", "company_id": branch}); err != nil {
+				return err
+			}
+			if err := su.Write(ctx, reg.Model("res.users"), []int64{uid}, map[string]any{
+				"company_ids": []any{[]any{int64(4), branch, int64(0)}}}); err != nil {
+				return err
+			}
+			search(t, env, []int64{inParent, inChild, inNone, inBranch})
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
 		if err := inTx(uid, func(env *models.Env) error {
 			env.Access = models.NewAccessCache() // the generation the change moved to
-			search(t, env, []int64{inChild, inOther, inNone})
+			search(t, env, []int64{inParent, inChild, inNone, inBranch})
 			return nil
 		}); err != nil {
 			t.Fatal(err)

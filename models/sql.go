@@ -15,8 +15,8 @@ import (
 
 // Query runs a SELECT with bun's placeholders and returns the rows.
 func (e *Env) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		rows, err := r.QueryContext(ctx, native, args...)
+	if r, native, bound, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		rows, err := r.QueryContext(ctx, native, bound...)
 		if err != nil {
 			return nil, e.Classify(err)
 		}
@@ -31,8 +31,8 @@ func (e *Env) Query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 
 // Exec runs a statement with bun's placeholders.
 func (e *Env) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		res, err := r.ExecContext(ctx, native, args...)
+	if r, native, bound, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		res, err := r.ExecContext(ctx, native, bound...)
 		if err != nil {
 			return nil, e.Classify(err)
 		}
@@ -47,8 +47,8 @@ func (e *Env) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 
 // queryRow runs a query returning one row, with bun's placeholders.
 func (e *Env) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if r, native, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
-		return r.QueryRowContext(ctx, native, args...)
+	if r, native, bound, ok := boundRunner(e.DB, e.Dialect, q, args); ok {
+		return r.QueryRowContext(ctx, native, bound...)
 	}
 	return e.DB.QueryRowContext(ctx, q, args...)
 }

@@ -8,7 +8,13 @@ import "context"
 // domain, and the comodel's read rules. Odoo reads an x2many with a search
 // of the comodel under the field's domain, which its record rules apply
 // to, so ids of records the user may not read never show; the superuser's
-// reads skip the rules, as Odoo's do.
+// reads skip the rules, as Odoo's do. The domain is compiled as a
+// search's, with the user's field access, not as a rule's: Odoo reads a
+// one2many with a search of the comodel, and a many2many with the
+// comodel's _where_calc, both in the reading user's environment, where
+// the record rules alone are compiled as the superuser. The registry has
+// compiled every field's domain when it was built (Registry.checkDomain),
+// so only a user's groups can make it fail here.
 func (env *Env) x2manyKeep(ctx context.Context, f *Field, co *Model, link where) (where, error) {
 	keep := sqlTrue
 	if len(f.Domain) > 0 {

@@ -20,9 +20,19 @@ import (
 // of its own, as the integration tests' templates do.
 
 var dbTemplates struct {
-	mu  sync.Mutex
-	dir string            // the templates' folder, removed by TestMain
-	m   map[string]string // the file of each kind of database
+	mu    sync.Mutex                 // guards dir and kinds, not the making
+	dir   string                     // the templates' folder, removed by TestMain
+	kinds map[string]*dbTemplateKind // each kind of database, by its key
+}
+
+// dbTemplateKind is the template of one kind of database, made once by
+// the first test that needs it while tests needing another kind make
+// theirs.
+type dbTemplateKind struct {
+	once sync.Once
+	dir  string // the folder of its store
+	path string // its file, once made
+	err  error
 }
 
 // TestMain removes the template databases the tests made.
@@ -55,34 +65,59 @@ func newDB(t testing.TB, set *services.Set, store *sqlitestore.Store, name strin
 // administrator and hashing rounds, created on first use.
 func dbTemplate(t testing.TB, login, password string, rounds int) string {
 	t.Helper()
+	kind, err := dbTemplateOf(fmt.Sprintf("%q %q %d", login, password, rounds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind.once.Do(func() { kind.path, kind.err = makeDBTemplate(kind.dir, login, password, rounds) })
+	if kind.err != nil {
+		t.Fatal(kind.err)
+	}
+	return kind.path
+}
+
+// dbTemplateOf returns the template of key, not yet made when it is new.
+func dbTemplateOf(key string) (*dbTemplateKind, error) {
 	dbTemplates.mu.Lock()
 	defer dbTemplates.mu.Unlock()
-	key := fmt.Sprintf("%q %q %d", login, password, rounds)
-	if path, ok := dbTemplates.m[key]; ok {
-		return path
+	if kind, ok := dbTemplates.kinds[key]; ok {
+		return kind, nil
 	}
 	if dbTemplates.dir == "" {
 		dir, err := os.MkdirTemp("", "godoo-rpc-templates-")
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		dbTemplates.dir, dbTemplates.m = dir, map[string]string{}
+		dbTemplates.dir, dbTemplates.kinds = dir, map[string]*dbTemplateKind{}
 	}
-	dir := filepath.Join(dbTemplates.dir, fmt.Sprint(len(dbTemplates.m)))
+	kind := &dbTemplateKind{dir: filepath.Join(dbTemplates.dir, fmt.Sprint(len(dbTemplates.kinds)))}
+	dbTemplates.kinds[key] = kind
+	return kind, nil
+}
+
+// makeDBTemplate creates the template database in a store of its own in
+// dir and returns the file VACUUM INTO wrote of it: one self-contained
+// file, whatever the write-ahead log of the database still holds.
+func makeDBTemplate(dir, login, password string, rounds int) (string, error) {
+	ctx := context.Background()
 	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	store, err := sqlitestore.New(dir)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer store.Close()
 	set := services.NewSet(store, services.Config{})
 	set.Authenticator().Rounds = rounds
-	if err := set.Database.Create(context.Background(), "template", services.CreateOptions{AdminLogin: login, AdminPassword: password}); err != nil {
-		t.Fatal(err)
+	if err := set.Database.Create(ctx, "template", services.CreateOptions{AdminLogin: login, AdminPassword: password}); err != nil {
+		return "", err
 	}
-	path := store.Path("template")
-	dbTemplates.m[key] = path
-	return path
+	db, err := store.Open(ctx, "template")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "copy.db")
+	_, err = db.ExecContext(ctx, "VACUUM INTO ?", path)
+	return path, err
 }

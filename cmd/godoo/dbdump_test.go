@@ -19,12 +19,14 @@ import (
 // dumped; --copy gives the copy a new database.uuid, a restore without it
 // keeps the original's; an existing name or file is refused; progress is
 // drawn on a terminal only. On SQLite, and on
-// PostgreSQL with GODOO_TEST_DSN.
+// PostgreSQL with GODOO_TEST_DSN, each format restored once per store and
+// --copy given to the other format on each, so that both stores together
+// restore each format with and without it.
 func TestDBDumpRestoreCommands(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
 	t.Run("sqlite", func(t *testing.T) {
-		testDBDumpRestore(t, []string{"--data-dir", dir}, func() models.Store {
+		testDBDumpRestore(t, []string{"--data-dir", dir}, "dump", func() models.Store {
 			s, err := sqlitestore.New(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -37,7 +39,7 @@ func TestDBDumpRestoreCommands(t *testing.T) {
 		if dsn == "" {
 			t.Skip("GODOO_TEST_DSN is not set: PostgreSQL is not tested")
 		}
-		testDBDumpRestore(t, []string{"--db-url", dsn}, func() models.Store {
+		testDBDumpRestore(t, []string{"--db-url", dsn}, "zip", func() models.Store {
 			s, err := pgstore.New(dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -47,7 +49,10 @@ func TestDBDumpRestoreCommands(t *testing.T) {
 	})
 }
 
-func testDBDumpRestore(t *testing.T, where []string, open func() models.Store) {
+// testDBDumpRestore dumps a database in each format and restores each
+// file once, with --copy for the format copied and without it for the
+// other.
+func testDBDumpRestore(t *testing.T, where []string, copied string, open func() models.Store) {
 	run := func(args ...string) result { t.Helper(); return mustRun(t, "", append(args, where...)...) }
 	name := unique("clidump_")
 	var made []string
@@ -66,15 +71,15 @@ func testDBDumpRestore(t *testing.T, where []string, open func() models.Store) {
 	}
 
 	// A restore makes a whole database, the dearest step here, so each
-	// format is restored once: the zip as it was and without a terminal,
-	// the dump with --copy and on a terminal, where both commands show
-	// their steps and how long they took.
+	// format is restored once: the zip without a terminal, the dump on a
+	// terminal, where both commands show their steps and how long they
+	// took, and the copied format with --copy.
 	saved := progressOn
 	t.Cleanup(func() { progressOn = saved })
 	for _, tc := range []struct {
 		format         string
 		copy, terminal bool
-	}{{"zip", false, false}, {"dump", true, true}} {
+	}{{"zip", copied == "zip", false}, {"dump", copied == "dump", true}} {
 		progressOn = func(io.Writer) bool { return tc.terminal }
 		file := filepath.Join(files, name+"."+tc.format)
 		r := run("db", "dump", name, file, "--format", tc.format)

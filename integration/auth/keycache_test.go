@@ -269,10 +269,13 @@ func TestAccessCache(t *testing.T) {
 }
 
 // TestAccessCacheCompanies checks, on both stores, that a change to the
-// company hierarchy made through one services instance is seen at the
-// next call by another on the same database: Odoo's multi-company rule of
+// companies made through one services instance is seen at the next call
+// by another on the same database: Odoo's multi-company rule of
 // res.partner (company_id parent_of the user's companies) is kept bound to
-// the companies it named, and the change must move that.
+// the companies it named, and the change must move that. The hierarchy of
+// an existing company is fixed (res.company refuses a new parent), so the
+// change is the one Odoo allows: a new branch under the user's company,
+// which the user is given.
 func TestAccessCacheCompanies(t *testing.T) {
 	itest.EachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *itest.Env) {
 		a, b := twoInstances(t, e)
@@ -291,10 +294,11 @@ func TestAccessCacheCompanies(t *testing.T) {
 		login := itest.UniqueName("hier_")
 		uid := kw("res.users", "create", map[string]any{"name": login, "login": login, "password": "x-Secret-1",
 			"company_ids": []any{[]any{int64(6), int64(0), []any{child}}}, "company_id": child}).(int64)
+		ids := []any{inParent, inChild, inOther}
 		search := func(c itest.Caller) any {
 			t.Helper()
 			v, f := c.Call(t, "object", "execute_kw", e.DB, uid, "x-Secret-1", "res.partner", "search",
-				[]any{[]any{[]any{"id", "in", []any{inParent, inChild, inOther}}}}, map[string]any{"order": "id"})
+				[]any{[]any{[]any{"id", "in", ids}}}, map[string]any{"order": "id"})
 			if f != nil {
 				t.Fatalf("search: %v", f)
 			}
@@ -303,10 +307,13 @@ func TestAccessCacheCompanies(t *testing.T) {
 		for _, c := range []itest.Caller{a, b, a, b} { // warm: the rule bound in both
 			itest.Equal(t, "the user's search under the parent", search(c), []any{inParent, inChild})
 		}
-		kw("res.company", "write", []any{child}, map[string]any{"parent_id": other})
+		branch := company("Cache Branch", map[string]any{"parent_id": child})
+		inBranch := partner("Of the branch", branch)
+		ids = append(ids, inBranch)
+		kw("res.users", "write", []any{uid}, map[string]any{"company_ids": []any{[]any{int64(4), branch, int64(0)}}})
 		e.Settle(t) // B has the notice of A's change
 		for _, c := range []itest.Caller{b, a} {
-			itest.Equal(t, "the user's search under the other", search(c), []any{inChild, inOther})
+			itest.Equal(t, "the user's search with the branch", search(c), []any{inParent, inChild, inBranch})
 		}
 	})
 }

@@ -10,7 +10,8 @@ import (
 // companyBehaviour is res.company's: a new company's currency is, unless
 // given, its creator's company's, as Odoo's _default_currency_id, since
 // currency_id is required; a company created without a partner gets one,
-// and once made it joins its creator's companies, as Odoo's create does.
+// and once made it joins its creator's companies, as Odoo's create does;
+// its place in the hierarchy is fixed at its creation (companyBeforeWrite).
 func companyBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Defaults: map[string]func(context.Context, *models.Env) any{
@@ -22,7 +23,7 @@ func companyBehaviour() *models.Behaviour {
 				return id
 			},
 		},
-		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate, AfterCreate: companyAfterCreate},
+		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate, AfterCreate: companyAfterCreate, BeforeWrite: companyBeforeWrite},
 	}
 }
 
@@ -83,4 +84,16 @@ func companyAfterCreate(ctx context.Context, env *models.Env, id int64, vals map
 		return err
 	}
 	return su.Write(ctx, env.Registry.Model("res.currency"), []int64{currency}, map[string]any{"active": true})
+}
+
+// companyBeforeWrite refuses any write of parent_id, even of the value
+// the company already has, with the UserError of Odoo 18's
+// res.company.write: a company's parent is chosen when it is created and
+// never changed after, so that a branch stays under the root whose
+// delegated fields it shares.
+func companyBeforeWrite(_ context.Context, _ *models.Env, _ []int64, vals map[string]any) error {
+	if _, ok := vals["parent_id"]; ok {
+		return models.UserErrorf("The company hierarchy cannot be changed.")
+	}
+	return nil
 }

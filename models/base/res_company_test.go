@@ -134,3 +134,61 @@ func TestCompanyJoinsItsCreator(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyHierarchyFixed checks, on both stores, that a company's
+// parent is given at its creation and never written after, as Odoo 18's
+// res.company.write refuses any parent_id with a UserError, even the
+// value the company has, and that the refused write leaves the parent as
+// it was.
+func TestCompanyHierarchyFixed(t *testing.T) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := baseDB(t, s, db)
+		companies := r.Model("res.company")
+		var root, branch, other int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			var err error
+			if root, err = env.Create(ctx, companies, map[string]any{"name": "Fixed Root"}); err != nil {
+				return err
+			}
+			if branch, err = env.Create(ctx, companies, map[string]any{"name": "Fixed Branch", "parent_id": root}); err != nil {
+				return err
+			}
+			other, err = env.Create(ctx, companies, map[string]any{"name": "Fixed Other"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name   string
+			id     int64
+			parent any
+		}{
+			{"a branch moved under another company", branch, other},
+			{"a branch made a root", branch, false},
+			{"a branch written its own parent", branch, root},
+			{"a root put under another company", root, other},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := inTx(models.SuperuserID, func(env *models.Env) error {
+					return env.Write(ctx, companies, []int64{tc.id}, map[string]any{"parent_id": tc.parent, "name": "Renamed"})
+				})
+				if e := models.AsError(err); e == nil || e.Kind != models.KindUser || e.Message != "The company hierarchy cannot be changed." {
+					t.Fatalf("the write: %v, want the UserError of a changed hierarchy", err)
+				}
+				if err := inTx(models.SuperuserID, func(env *models.Env) error {
+					recs, err := env.Read(ctx, companies, []int64{branch, root}, []string{"name", "parent_id"}, false)
+					if err != nil {
+						return err
+					}
+					if p, _ := models.ToInt64(recs[0]["parent_id"]); p != root || recs[0]["name"] != "Fixed Branch" || recs[1]["parent_id"] != false {
+						t.Errorf("after the refused write: %v", recs)
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
