@@ -98,6 +98,14 @@ func (h Hooks) then(n Hooks) Hooks {
 	h.BeforeWrite = chain4(h.BeforeWrite, n.BeforeWrite)
 	h.AfterWrite = chain4(h.AfterWrite, n.AfterWrite)
 	h.BeforeUnlink = chain3(h.BeforeUnlink, n.BeforeUnlink)
+	if a, b := h.WriteFailed, n.WriteFailed; a != nil && b != nil {
+		h.WriteFailed = func(ctx context.Context, env *Env, ids []int64, vals map[string]any) {
+			a(ctx, env, ids, vals)
+			b(ctx, env, ids, vals)
+		}
+	} else if b != nil {
+		h.WriteFailed = b
+	}
 	return h
 }
 

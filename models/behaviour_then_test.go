@@ -13,8 +13,17 @@ import (
 // methods and computes, runs its create hook after the model's, and
 // replaces the hooks it sets; Hooks gaining a field must be handled there.
 func TestBehaviourThen(t *testing.T) {
-	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 20 {
+	if n := reflect.TypeOf(models.Hooks{}).NumField(); n != 21 {
 		t.Fatalf("Hooks has %d fields: teach Behaviour.Then the new ones", n)
+	}
+	var failed []string
+	fail := func(name string) func(context.Context, *models.Env, []int64, map[string]any) {
+		return func(context.Context, *models.Env, []int64, map[string]any) { failed = append(failed, name) }
+	}
+	both := (&models.Behaviour{Hooks: models.Hooks{WriteFailed: fail("base")}}).Then(&models.Behaviour{Hooks: models.Hooks{WriteFailed: fail("module")}})
+	both.WriteFailed(context.Background(), nil, nil, nil)
+	if !slices.Equal(failed, []string{"base", "module"}) {
+		t.Errorf("WriteFailed ran %v, want the model's then the module's", failed)
 	}
 	var ran []string
 	hook := func(name string) func(context.Context, *models.Env, map[string]any) error {

@@ -138,6 +138,11 @@ type Hooks struct {
 	BeforeWrite  func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
 	AfterWrite   func(ctx context.Context, env *Env, ids []int64, vals map[string]any) error
 	BeforeUnlink func(ctx context.Context, env *Env, ids []int64) error
+	// WriteFailed runs when a create or a write fails once its Before
+	// hook was called (ids nil for a create), with the values the hooks
+	// got: what a Before hook starts for its After hook, which will not
+	// run, is ended, as a caller may carry on in the transaction.
+	WriteFailed func(ctx context.Context, env *Env, ids []int64, vals map[string]any)
 }
 
 // Override is what a client sees of Odoo's override of a method every

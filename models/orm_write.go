@@ -142,6 +142,14 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			}
 		}
 	}
+	done := false
+	if m.WriteFailed != nil {
+		defer func() {
+			if !done {
+				m.WriteFailed(ctx, env, nil, vals)
+			}
+		}()
+	}
 	if m.BeforeCreate != nil {
 		if err := m.BeforeCreate(ctx, env, vals); err != nil {
 			return 0, err
@@ -215,6 +223,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, err
 		}
 	}
+	done = true
 	return id, nil
 }
 
@@ -239,6 +248,14 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	vals := make(map[string]any, len(in))
 	for k, v := range in {
 		vals[k] = v
+	}
+	done := false
+	if m.WriteFailed != nil {
+		defer func() {
+			if !done {
+				m.WriteFailed(ctx, env, ids, vals)
+			}
+		}()
 	}
 	if m.BeforeWrite != nil {
 		if err := m.BeforeWrite(ctx, env, ids, vals); err != nil {
@@ -312,8 +329,11 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		return err
 	}
 	if m.AfterWrite != nil {
-		return m.AfterWrite(ctx, env, ids, vals)
+		if err := m.AfterWrite(ctx, env, ids, vals); err != nil {
+			return err
+		}
 	}
+	done = true
 	return nil
 }
 

@@ -14,8 +14,9 @@ import (
 //
 // PostgreSQL: the sequence, each table's id defaulting to its next value
 // (instead of the table's own serial), and, when either was missing, the
-// sequence moved past every id the tables have (an existing database
-// keeps the ids its tables gave; new ones are unique across them).
+// sequence moved past every id the tables have or their sequences gave
+// (an existing database keeps the ids its tables gave; new ones are
+// unique across them and never those of deleted rows).
 //
 // SQLite, which has no sequences: each table's AUTOINCREMENT counter
 // (its sqlite_sequence row) is moved up to every id the other tables
@@ -84,7 +85,18 @@ func pgSharedIDs(ctx context.Context, tx bun.IDB, seq string, tables []string) (
 		}
 	}
 	if len(stmts) > 0 {
-		stmts = append(stmts, "SELECT setval('"+seq+"', "+maxIDOf(tables)+" + 1, false)")
+		// Past every id given: those the tables hold, and those the
+		// sequences handed out for rows deleted since (the trailing
+		// actions of a table, or of any table once the sequence was
+		// shared), which must not come again.
+		given := []string{maxIDOf(tables)}
+		if n > 0 {
+			given = append(given, "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "+seq+")")
+		}
+		for _, t := range tables {
+			given = append(given, "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('"+t+"', 'id')::regclass), 0)")
+		}
+		stmts = append(stmts, "SELECT setval('"+seq+"', GREATEST("+strings.Join(given, ", ")+") + 1, false)")
 	}
 	return stmts, nil
 }
@@ -111,7 +123,10 @@ func sqliteSharedIDs(ctx context.Context, tx bun.IDB, seq string, tables []strin
 			"CREATE TRIGGER "+trigger+" AFTER INSERT ON "+t+" BEGIN UPDATE sqlite_sequence SET seq = NEW.id WHERE name IN "+in+" AND seq < NEW.id; END")
 	}
 	if len(stmts) > 0 {
-		stmts = append(stmts, "UPDATE sqlite_sequence SET seq = "+maxIDOf(tables)+" WHERE name IN "+in)
+		// Past every id given, also those of rows deleted since, which
+		// a table's counter still holds.
+		stmts = append(stmts, "UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM (SELECT "+maxIDOf(tables)+" AS id "+
+			"UNION ALL SELECT seq FROM sqlite_sequence WHERE name IN "+in+") given) WHERE name IN "+in)
 	}
 	return stmts, nil
 }

@@ -73,3 +73,61 @@ func TestSharedIDSequence(t *testing.T) {
 		}
 	})
 }
+
+// TestSharedIDSequenceSkipsDeletedIDs checks, on both stores, that the
+// ids of deleted rows are not given again when tables come to share a
+// sequence: neither those a table's own sequence gave before it shared
+// one, nor those the shared sequence gave before another table joined.
+func TestSharedIDSequenceSkipsDeletedIDs(t *testing.T) {
+	first := `{"model": "x.first", "description": "First", "fields": {"name": {"type": "char", "string": "Name"}}}`
+	shared := func(model string) string {
+		return `{"model": "` + model + `", "description": "Shared", "id_sequence": "x_shared_id_seq", "fields": {"name": {"type": "char", "string": "Name"}}}`
+	}
+	alone := storetest.Base(t)
+	storetest.Declare(t, alone, first)
+	two := storetest.Base(t)
+	storetest.Declare(t, two, shared("x.first"), shared("x.second"))
+	three := storetest.Base(t)
+	storetest.Declare(t, three, shared("x.first"), shared("x.second"), shared("x.third"))
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		storetest.Migrate(t, s, db)
+		ensure := func(r *models.Registry) {
+			t.Helper()
+			if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add := func(table string) int64 {
+			t.Helper()
+			var id int64
+			if err := db.QueryRowContext(ctx, "INSERT INTO "+table+" (name) VALUES ('new') RETURNING id").Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		// dropLast deletes the last row added to table and returns its id.
+		dropLast := func(table string) int64 {
+			t.Helper()
+			var id int64
+			for range 3 {
+				id = add(table)
+			}
+			if _, err := db.ExecContext(ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		ensure(alone)
+		deleted := dropLast("x_first")
+		ensure(two)
+		if id := add("x_second"); id <= deleted {
+			t.Errorf("x_second's id %d once the tables share ids, want one after the deleted %d", id, deleted)
+		}
+		deleted = dropLast("x_first")
+		ensure(three)
+		if id := add("x_third"); id <= deleted {
+			t.Errorf("x_third's id %d once it joins the sequence, want one after the deleted %d", id, deleted)
+		}
+	})
+}

@@ -26,6 +26,10 @@ type code struct {
 	// tracking gives fields Odoo's tracking, which fields_get does not
 	// tell, by model and field: the chatter logs their changes.
 	tracking map[string]map[string]int
+	// indexes gives models indexes their declarations lack, by model:
+	// those the module's own statements need (mail's cleanup of unsent
+	// e-mails).
+	indexes map[string][]models.Index
 	// install creates the module's records beyond groups, access rows
 	// and rules (sequences, ...), once its models exist.
 	install func(ctx context.Context, env *models.Env) error
@@ -45,7 +49,7 @@ type code struct {
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
 	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
-	"mail":    {tracking: mail.Tracking()},
+	"mail":    {tracking: mail.Tracking(), indexes: mail.Indexes()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
 		install: sale.Install, upgrade: sale.Upgrade, fill: sale.FillInvoiceStatus},
 }
@@ -88,6 +92,21 @@ func computeFields(byModel map[string]*models.Declaration, order []string) error
 					apply(&d.Fields[i])
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// addIndexes gives the declarations byModel (the registry's own copies)
+// the indexes the modules of order add.
+func addIndexes(byModel map[string]*models.Declaration, order []string) error {
+	for _, n := range order {
+		for model, ixs := range codes[n].indexes {
+			d := byModel[model]
+			if d == nil {
+				return fmt.Errorf("module %s: indexes %s, which is not declared", n, model)
+			}
+			d.Indexes = append(slices.Clone(d.Indexes), ixs...)
 		}
 	}
 	return nil

@@ -50,6 +50,9 @@ func (c Catalogue) Register(r *models.Registry, installed []string) error {
 		if err := computeFields(byModel, order); err != nil {
 			return nil, err
 		}
+		if err := addIndexes(byModel, order); err != nil {
+			return nil, err
+		}
 		return decls, nil
 	}, func(model string) []*models.Behaviour {
 		return append(behavioursOf(order, model), layers(order, byModel, byModel[model])...)

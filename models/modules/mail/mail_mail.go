@@ -19,6 +19,16 @@ const retentionParam = "mail.mail.unsent_retention_days"
 // than the e-mails of the retention period.
 const vacuumBatch = 100
 
+// vacuumIndex is the index of mail.mail that serves the condition of
+// vacuumUnsent, which each notification runs.
+var vacuumIndex = models.Index{Name: "mail_mail_vacuum_index", Columns: []string{"auto_delete", "state", "create_date"}}
+
+// Indexes are the indexes the module gives its models beyond those of
+// their declarations, by model.
+func Indexes() map[string][]models.Index {
+	return map[string][]models.Index{"mail.mail": {vacuumIndex}}
+}
+
 // mailBehaviour is mail.mail's, the outgoing e-mails: what Odoo does
 // once an e-mail is sent (its notifications delivered, the e-mail deleted
 // when auto_delete says so, the message kept), which here happens when a
@@ -81,8 +91,16 @@ func vacuumUnsent(ctx context.Context, env *models.Env) error {
 	}
 	cutoff := env.Now.AddDate(0, 0, -days).Format(models.DatetimeLayout)
 	mails := env.Registry.Model("mail.mail")
-	stale, err := env.Search(ctx, mails, []any{[]any{"auto_delete", "=", true}, []any{"state", "in", []any{"outgoing", "exception", "cancel"}},
-		[]any{"create_date", "<", cutoff}}, models.SearchOptions{Limit: vacuumBatch, Order: "id"})
+	// Calls that post at once each take other e-mails on PostgreSQL,
+	// rather than wait for those another one's transaction is deleting
+	// (SQLite has one writer at a time). The index vacuumIndex serves the
+	// condition.
+	lock := ""
+	if env.Dialect == "pg" {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	stale, err := env.Int64s(ctx, "SELECT id FROM mail_mail WHERE auto_delete = ? AND state IN (?, ?, ?) AND create_date < ? ORDER BY id LIMIT ?"+lock,
+		true, "outgoing", "exception", "cancel", cutoff, vacuumBatch)
 	if err != nil || len(stale) == 0 {
 		return err
 	}

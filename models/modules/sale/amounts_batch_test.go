@@ -76,3 +76,50 @@ func TestOrderAmountsOncePerWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderAmountsAfterFailedWrite checks, on both stores, that an
+// order's write through its lines that fails leaves no batch behind: a
+// caller that carries on in the transaction has a line written alone
+// update its order at once.
+func TestOrderAmountsAfterFailedWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := storetest.Modules(t, s, db, "sale")
+		orders, lines := r.Model("sale.order"), r.Model("sale.order.line")
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			partner, _, product, err := buyerAndThing(ctx, env)
+			if err != nil {
+				return err
+			}
+			order, err := env.Create(ctx, orders, map[string]any{"partner_id": partner,
+				"order_line": []any{[]any{int64(0), int64(0), map[string]any{"product_id": product, "product_uom_qty": 1.0}}}})
+			if err != nil {
+				return err
+			}
+			ids, err := env.Search(ctx, lines, []any{[]any{"order_id", "=", order}}, models.SearchOptions{})
+			if err != nil {
+				return err
+			}
+			// The second line does not exist: the write fails after the
+			// first line's.
+			if err := env.Write(ctx, orders, []int64{order}, map[string]any{"order_line": []any{
+				[]any{int64(1), ids[0], map[string]any{"product_uom_qty": 2.0}},
+				[]any{int64(1), int64(999999), map[string]any{"product_uom_qty": 1.0}}}}); err == nil {
+				t.Fatal("a write of a line that does not exist succeeded")
+			}
+			if err := env.Write(ctx, lines, ids, map[string]any{"product_uom_qty": 3.0}); err != nil {
+				return err
+			}
+			recs, err := env.Read(ctx, orders, []int64{order}, []string{"amount_total"}, false)
+			if err != nil {
+				return err
+			}
+			if got := recs[0]["amount_total"]; got != 30.0 {
+				t.Errorf("amount_total %v after a line written alone, want 30", got)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

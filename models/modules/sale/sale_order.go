@@ -13,7 +13,7 @@ import (
 func orderBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{BeforeCreate: orderBeforeCreate, AfterCreate: orderAfterCreate, BeforeUnlink: orderBeforeUnlink,
-			CopyData: orderCopyData, BeforeWrite: orderBeforeWrite, AfterWrite: orderAfterWrite},
+			CopyData: orderCopyData, BeforeWrite: orderBeforeWrite, AfterWrite: orderAfterWrite, WriteFailed: batchFailed},
 		// Odoo's defaults, as its default_get gives them; what Odoo
 		// computes when the order is created (addresses, salesperson,
 		// team, validity) is orderBeforeCreate's.

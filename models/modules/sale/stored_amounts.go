@@ -139,9 +139,22 @@ func nonZero(ids []int64) []int64 {
 	return out
 }
 
-// fillBatch is how many lines or orders the fill of missing amounts
-// reads and writes at once, well under the stores' limits of arguments.
+// fillBatch is how many lines or orders the stored values are computed
+// for at once (the fills of missing values, a product's orders), well
+// under the stores' limits of arguments.
 const fillBatch = 500
+
+// inBatches calls fn with ids, fillBatch at a time, in their order, and
+// stops at its first error: a statement over every order of a product or
+// of a database would pass the stores' limit of arguments.
+func inBatches(ids []int64, fn func(batch []int64) error) error {
+	for batch := range slices.Chunk(ids, fillBatch) {
+		if err := fn(batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // storeMissingAmounts fills the stored amounts of the lines and orders
 // of a database made before godoo stored them (their columns empty), in
@@ -179,10 +192,5 @@ func storeMissingAmounts(ctx context.Context, env *models.Env) error {
 	if err != nil {
 		return err
 	}
-	for batch := range slices.Chunk(orders, fillBatch) {
-		if err := storeOrderAmounts(ctx, env, batch, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inBatches(orders, func(batch []int64) error { return storeOrderAmounts(ctx, env, batch, nil) })
 }

@@ -95,14 +95,15 @@ func storeLinesStatus(ctx context.Context, env *models.Env, ids []int64) error {
 }
 
 // storeTemplatesStatus stores the invoice status of the orders with a
-// line of a variant of the templates ids, whose invoicing policy changed.
+// line of a variant of the templates ids, whose invoicing policy changed,
+// in batches: a product may be on any number of orders.
 func storeTemplatesStatus(ctx context.Context, env *models.Env, ids []int64) error {
 	orders, err := env.Int64s(ctx, "SELECT DISTINCT l.order_id FROM sale_order_line l JOIN product_product p ON p.id = l.product_id "+
-		"WHERE l.order_id IS NOT NULL AND p.product_tmpl_id IN ("+models.Placeholders(len(ids))+")", models.IDArgs(ids)...)
+		"WHERE l.order_id IS NOT NULL AND p.product_tmpl_id IN ("+models.Placeholders(len(ids))+") ORDER BY l.order_id", models.IDArgs(ids)...)
 	if err != nil {
 		return err
 	}
-	return storeInvoiceStatus(ctx, env, orders, nil)
+	return inBatches(orders, func(batch []int64) error { return storeInvoiceStatus(ctx, env, batch, nil) })
 }
 
 // FillInvoiceStatus stores the invoice statuses an older godoo, which
@@ -112,10 +113,5 @@ func FillInvoiceStatus(ctx context.Context, env *models.Env) error {
 	if err != nil {
 		return err
 	}
-	for batch := range slices.Chunk(orders, fillBatch) {
-		if err := storeInvoiceStatus(ctx, env, batch, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return inBatches(orders, func(batch []int64) error { return storeInvoiceStatus(ctx, env, batch, nil) })
 }
