@@ -108,6 +108,14 @@ func (env *Env) Pairs(ctx context.Context, q string, args ...any) (map[int64][]i
 	if err != nil {
 		return nil, err
 	}
+	out, err := ScanPairs(rows)
+	return out, env.Classify(err)
+}
+
+// ScanPairs reads rows of two integer columns, grouping the second by the
+// first, and closes rows: the one reading of link pairs for calls (Pairs)
+// and for readers outside a call.
+func ScanPairs(rows *sql.Rows) (map[int64][]int64, error) {
 	defer rows.Close()
 	out := map[int64][]int64{}
 	for rows.Next() {
@@ -117,7 +125,7 @@ func (env *Env) Pairs(ctx context.Context, q string, args ...any) (map[int64][]i
 		}
 		out[a] = append(out[a], b)
 	}
-	return out, env.Classify(rows.Err())
+	return out, rows.Err()
 }
 
 // Placeholders is n bun placeholders separated by commas, for an IN list.

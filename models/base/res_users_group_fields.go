@@ -374,16 +374,7 @@ func linkPairs(ctx context.Context, db bun.IDB, q string) (map[int64][]int64, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int64][]int64{}
-	for rows.Next() {
-		var a, b int64
-		if err := rows.Scan(&a, &b); err != nil {
-			return nil, err
-		}
-		out[a] = append(out[a], b)
-	}
-	return out, rows.Err()
+	return models.ScanPairs(rows)
 }
 
 // usersGroupVals turns the values of fields of groups a create or write
