@@ -194,13 +194,32 @@ func (c *core) listModules(ctx context.Context, db *bun.DB) error {
 	return err
 }
 
+// carriesAny reports whether any of installed is a module godoo or the
+// configuration carries, from the modules' manifests alone: a database
+// with base alone has nothing to upgrade, and deciding so must not parse
+// every module's declarations, which the process would then hold for its
+// whole life (about 70 MB).
+func (c *core) carriesAny(installed []string) bool {
+	for _, m := range modules.Available() {
+		if slices.Contains(installed, m.Name) {
+			return true
+		}
+	}
+	for _, n := range installed {
+		if c.cfg.Modules[n] != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // upgradeModules runs, as the superuser in one transaction, the upgrade
 // steps of db's installed modules (modules.Catalogue.Upgrade): the records their
 // install creates now that an older godoo's did not. A database being
 // created shows none installed yet.
 func (c *core) upgradeModules(ctx context.Context, db *bun.DB) error {
 	installed, err := installedModules(ctx, db)
-	if err != nil || !c.catalogue().Upgradable(installed) {
+	if err != nil || !c.carriesAny(installed) || !c.catalogue().Upgradable(installed) {
 		return err
 	}
 	_, err = c.run(ctx, db, models.SuperuserID, false, func(ctx context.Context, env *models.Env) (any, error) {
