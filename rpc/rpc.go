@@ -257,7 +257,7 @@ func putBuf(bp *[]byte, b []byte) {
 // net/http would send a large answer in chunks.
 func writeXML(w http.ResponseWriter, body []byte) {
 	xmlHeader(w, len(body))
-	_, _ = w.Write(body)
+	writeBody(w, body)
 }
 
 // xmlHeader sends the header of an XML-RPC answer of n bytes.
@@ -271,7 +271,7 @@ func xmlHeader(w http.ResponseWriter, n int) {
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	jsonHeader(w, status, len(body))
-	_, _ = w.Write(body)
+	writeBody(w, body)
 }
 
 // jsonHeader sends the header of a JSON answer of n bytes.
