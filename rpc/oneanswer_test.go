@@ -9,9 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/godoo/godoo/models/sqlitestore"
 	"github.com/godoo/godoo/rpc"
-	"github.com/godoo/godoo/services"
 )
 
 // countingListener counts the connections it accepts and the writes made
@@ -47,13 +45,7 @@ func (c countingConn) Write(p []byte) (int, error) {
 // a whole answer. The answers are whole and keep their Content-Length,
 // and the connection is kept for the next call.
 func TestAnswerOneWrite(t *testing.T) {
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	h := rpc.NewHandler(services.NewSet(store, services.Config{}), rpc.Options{})
-	h.SetReady(true)
+	h := routesHandler(t)
 	long := strings.Repeat("x", 6000)
 	huge := strings.Repeat("y", 600<<10) // above what is held: as net/http writes it
 	// want is a piece of the answer: the id or the method name it echoes.
