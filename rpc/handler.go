@@ -154,7 +154,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set(requestIDHeader, x.id)
 	cell.w.ResponseWriter = w
-	cell.w.conn = answerConnOf(r.Context())
+	if r.ProtoMajor == 1 {
+		// HTTP/2 writes a connection from a goroutine of its own, for
+		// every stream: only HTTP/1's answers are held (oneanswer.go).
+		cell.w.conn = answerConnOf(r.Context())
+	}
 	remote := h.clientAddr(r)
 	r2 := r
 	defer func() {
