@@ -20,14 +20,7 @@ import (
 func TestUserGroupFields(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
-			kw := func(model, method string, args []any, kwargs map[string]any) any {
-				t.Helper()
-				return e.mustKw(t, c, model, method, args, kwargs)
-			}
-			ref := func(name string) int64 {
-				t.Helper()
-				return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
-			}
+			kw, ref := groupCalls(t, e, c)
 			internal, portal, public := ref("group_user"), ref("group_portal"), ref("group_public")
 			rights, settings, multi := ref("group_erp_manager"), ref("group_system"), ref("group_multi_company")
 			types := selGroups(internal, portal, public)
@@ -130,14 +123,7 @@ func selGroups(ids ...int64) string {
 func TestUserGroupFieldsDefaults(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
-			kw := func(model, method string, args []any, kwargs map[string]any) any {
-				t.Helper()
-				return e.mustKw(t, c, model, method, args, kwargs)
-			}
-			ref := func(name string) int64 {
-				t.Helper()
-				return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
-			}
+			kw, ref := groupCalls(t, e, c)
 			internal, portal, public := ref("group_user"), ref("group_portal"), ref("group_public")
 			rights, settings, multi := ref("group_erp_manager"), ref("group_system"), ref("group_multi_company")
 			technical, contacts, export := ref("group_no_one"), ref("group_partner_manager"), ref("group_allow_export")
@@ -172,4 +158,19 @@ func TestUserGroupFieldsDefaults(t *testing.T) {
 			equal(t, "without fields of groups", got, map[string]any{"active": true})
 		})
 	})
+}
+
+// groupCalls gives the tests of the fields of groups their calls through
+// c: a model's method, failing t on a fault, and the id of a base group
+// by its name.
+func groupCalls(t *testing.T, e *env, c caller) (kw func(model, method string, args []any, kwargs map[string]any) any, ref func(name string) int64) {
+	kw = func(model, method string, args []any, kwargs map[string]any) any {
+		t.Helper()
+		return e.mustKw(t, c, model, method, args, kwargs)
+	}
+	ref = func(name string) int64 {
+		t.Helper()
+		return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
+	}
+	return kw, ref
 }

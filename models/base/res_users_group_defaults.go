@@ -2,6 +2,7 @@ package base
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,23 +97,13 @@ func selectionOrder(ids []int64, implied map[int64][]int64) []int64 {
 	rank := make(map[int64]int, len(sorted))
 	for _, g := range sorted {
 		for h := range transImplied(g, implied) {
-			if h != g && containsID(sorted, h) {
+			if h != g && slices.Contains(sorted, h) {
 				rank[g]++
 			}
 		}
 	}
 	sort.SliceStable(sorted, func(i, j int) bool { return rank[sorted[i]] < rank[sorted[j]] })
 	return sorted
-}
-
-// containsID tells whether ids holds id.
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // parseM2M is the ids a many2many value gives, as Odoo's parse_m2m: a
