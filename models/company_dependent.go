@@ -1,0 +1,207 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Company-dependent fields (Odoo 18's company_dependent=True: a partner's
+// barcode, a product's standard_price, the property_* accounts) keep one
+// value per company in one JSON column, an object from the company's id
+// (as text) to the value. A record read, searched, ordered or grouped
+// sees the value of the call's company (the first of allowed_company_ids,
+// else the user's company); a company without a value of its own sees
+// the field's fallback, its ir.default for that company or for all
+// companies, as Odoo's Field.to_sql. One SQL expression (colExpr) serves
+// every one of those, so that they never disagree. A JSON null is a value
+// of its own (a write of False), not a missing one.
+
+// isCompanyDependent reports whether a described field says Odoo keeps a
+// value per company.
+func isCompanyDependent(described []Attr) bool {
+	for _, a := range described {
+		if a.Name == "company_dependent" {
+			b, _ := a.Value.(bool)
+			return b
+		}
+	}
+	return false
+}
+
+// colExpr is the SQL of f's value in the row of alias: its column, or
+// for a company-dependent field the value of the call's company cast to
+// the field's type.
+func (env *Env) colExpr(ctx context.Context, f *Field, alias string) (string, error) {
+	col := alias + "." + f.Column
+	if !f.CompanyDependent {
+		return col, nil
+	}
+	cid, err := env.company(ctx)
+	if err != nil {
+		return "", err
+	}
+	fallback, err := env.companyFallback(ctx, f, cid)
+	if err != nil {
+		return "", err
+	}
+	return companyExpr(env.Dialect, f, col, cid, fallback), nil
+}
+
+// companyExpr is the SQL of col's value for company cid, fallback (a
+// value decoded from JSON, nil for none) when the company has no entry.
+func companyExpr(dialect string, f *Field, col string, cid int64, fallback any) string {
+	key := strconv.FormatInt(cid, 10)
+	if dialect == "pg" {
+		v := col + "->'" + key + "'"
+		if fallback != nil {
+			b, _ := json.Marshal(fallback)
+			v = "COALESCE(" + v + ", " + sqlLiteral(string(b)) + "::jsonb)"
+		}
+		return "((" + v + ") #>> '{}')::" + pgCast(f)
+	}
+	path := "'$.\"" + key + "\"'"
+	v := "json_extract(" + col + ", " + path + ")"
+	if fallback != nil {
+		v = "CASE WHEN json_type(" + col + ", " + path + ") IS NULL THEN " + sqliteLiteral(fallback) + " ELSE " + v + " END"
+	}
+	return v
+}
+
+// pgCast is the PostgreSQL type a company-dependent value is read as: the
+// type the field's own column would have.
+func pgCast(f *Field) string {
+	switch f.Type {
+	case Integer, Many2one, Many2oneReference:
+		return "int4"
+	case Float:
+		if f.Numeric {
+			return "numeric"
+		}
+		return "float8"
+	case Monetary:
+		return "numeric"
+	case Boolean:
+		return "boolean"
+	case Date:
+		return "date"
+	case Datetime:
+		return "timestamp"
+	}
+	return "varchar"
+}
+
+// sqliteLiteral renders a JSON-decoded value as SQLite reads it from
+// JSON (json_extract): booleans as 1 and 0.
+func sqliteLiteral(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "1"
+		}
+		return "0"
+	case json.Number:
+		return x.String()
+	}
+	return sqlLiteral(v)
+}
+
+// company is the call's company, Odoo's env.company: the first of the
+// context's allowed_company_ids, else the user's company, else the main
+// one. The user's is read once per transaction.
+func (env *Env) company(ctx context.Context) (int64, error) {
+	if allowed := env.allowedCompanies(); len(allowed) > 0 {
+		return allowed[0], nil
+	}
+	key := "company_dependent.company." + strconv.FormatInt(env.UID, 10)
+	if v, ok := env.state.data[key].(int64); ok {
+		return v, nil
+	}
+	var id int64
+	if _, err := env.Scalar(ctx, &id, "SELECT company_id FROM res_users WHERE id = ?", env.UID); err != nil {
+		return 0, err
+	}
+	if id == 0 {
+		if _, err := env.Scalar(ctx, &id, "SELECT COALESCE(MIN(id), 1) FROM res_company"); err != nil {
+			return 0, err
+		}
+	}
+	env.TxData(key, func() any { return id })
+	return id, nil
+}
+
+// companyFallback is the value a company without one of its own reads in
+// f: the ir.default of f for company cid or for every company (not a
+// user's own, not a conditional one), as the superuser sees them; nil
+// for none. The defaults of a model are read once per transaction and
+// company.
+func (env *Env) companyFallback(ctx context.Context, f *Field, cid int64) (any, error) {
+	if env.Registry.Model("ir.default") == nil || f.Model == "" {
+		return nil, nil
+	}
+	key := "company_dependent.fallback." + f.Model + "." + strconv.FormatInt(cid, 10)
+	if m, ok := env.state.data[key].(map[string]any); ok {
+		return m[f.Name], nil
+	}
+	rows, err := env.Query(ctx, `SELECT f.name, d.json_value FROM ir_default d JOIN ir_model_fields f ON f.id = d.field_id
+		WHERE f.model = ? AND (d.user_id IS NULL OR d.user_id = ?) AND (d.company_id IS NULL OR d.company_id = ?)
+		AND (d.condition IS NULL OR d.condition = '')
+		ORDER BY d.user_id IS NULL, d.user_id, d.company_id IS NULL, d.company_id, d.id`, f.Model, SuperuserID, cid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := map[string]any{}
+	for rows.Next() {
+		var name string
+		var raw *string
+		if err := rows.Scan(&name, &raw); err != nil {
+			return nil, err
+		}
+		if _, ok := found[name]; ok || raw == nil {
+			continue
+		}
+		d := json.NewDecoder(strings.NewReader(*raw))
+		d.UseNumber()
+		var v any
+		if d.Decode(&v) == nil {
+			found[name] = v
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	env.TxData(key, func() any { return found })
+	return found[f.Name], nil
+}
+
+// companySet is the SQL of an UPDATE's assignment of a company-dependent
+// column: the call's company's entry set, the other companies' kept. Its
+// one argument is the value as JSON (companyJSON).
+func companySet(dialect, column string, cid int64) string {
+	key := strconv.FormatInt(cid, 10)
+	if dialect == "pg" {
+		return column + " = COALESCE(" + column + ", '{}'::jsonb) || jsonb_build_object('" + key + "', ?::jsonb)"
+	}
+	return column + " = json_set(COALESCE(" + column + ", '{}'), '$.\"" + key + "\"', json(?))"
+}
+
+// companyJSON is a column value (as toDB gives it) as JSON text, the form
+// a company's entry takes.
+func companyJSON(v any) string {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+// companyObject is the column value a created record's company-dependent
+// field gets: the call's company's entry alone.
+func companyObject(cid int64, v any) string {
+	return `{"` + strconv.FormatInt(cid, 10) + `":` + companyJSON(v) + `}`
+}

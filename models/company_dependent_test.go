@@ -1,0 +1,189 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
+)
+
+// TestCompanyDependent checks, on both stores, res.partner's barcode, a
+// company-dependent field of Odoo 18's base: a user of two companies
+// reads, writes, searches, orders and groups each company's own value as
+// allowed_company_ids switches between them, a company without a value
+// reads the field's ir.default (its own company's before the global one),
+// and the column holds one entry per company.
+func TestCompanyDependent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		reg, inTx := storetest.Modules(t, s, db)
+		partners := reg.Model("res.partner")
+		var main, other, uid, p1, p2, p3 int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if _, err := env.Scalar(ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
+				return err
+			}
+			var err error
+			if other, err = env.Create(ctx, reg.Model("res.company"), map[string]any{"name": "Second Company"}); err != nil {
+				return err
+			}
+			if uid, err = storetest.InternalUser(ctx, env, "per_company_user"); err != nil {
+				return err
+			}
+			if err := env.Write(ctx, reg.Model("res.users"), []int64{uid}, map[string]any{
+				"company_ids": []any{[]any{int64(6), int64(0), []any{main, other}}}, "company_id": main}); err != nil {
+				return err
+			}
+			for i, id := range []*int64{&p1, &p2, &p3} {
+				if *id, err = env.Create(ctx, partners, map[string]any{"name": fmt.Sprintf("Per company %d", i+1), "company_id": false}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		as := func(env *models.Env, company int64) *models.Env {
+			return env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
+		}
+		barcodes := func(t *testing.T, env *models.Env, ids ...int64) []any {
+			t.Helper()
+			recs, err := env.Read(ctx, partners, ids, []string{"barcode"}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []any
+			for _, r := range recs {
+				out = append(out, r["barcode"])
+			}
+			return out
+		}
+		search := func(t *testing.T, env *models.Env, domain []any, order string) []int64 {
+			t.Helper()
+			domain = append([]any{[]any{"id", "in", []any{p1, p2, p3}}}, domain...)
+			ids, err := env.Search(ctx, partners, domain, models.SearchOptions{Order: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ids
+		}
+		if err := inTx(uid, func(env *models.Env) error {
+			a, b := as(env, main), as(env, other)
+			// The user's own company, named by no context, is the main one.
+			if err := env.Write(ctx, partners, []int64{p1}, map[string]any{"barcode": "A1"}); err != nil {
+				return err
+			}
+			if err := a.Write(ctx, partners, []int64{p2}, map[string]any{"barcode": "A0"}); err != nil {
+				return err
+			}
+			if got := barcodes(t, b, p1, p2); !slices.Equal(got, []any{false, false}) {
+				t.Errorf("the second company reads %v before it wrote, want nothing", got)
+			}
+			if err := b.Write(ctx, partners, []int64{p1}, map[string]any{"barcode": "B0"}); err != nil {
+				return err
+			}
+			if err := b.Write(ctx, partners, []int64{p2}, map[string]any{"barcode": "B1"}); err != nil {
+				return err
+			}
+			if got := barcodes(t, a, p1, p2); !slices.Equal(got, []any{"A1", "A0"}) {
+				t.Errorf("the main company reads %v, want [A1 A0]", got)
+			}
+			if got := barcodes(t, b, p1, p2); !slices.Equal(got, []any{"B0", "B1"}) {
+				t.Errorf("the second company reads %v, want [B0 B1]", got)
+			}
+			if got := search(t, a, []any{[]any{"barcode", "=", "A1"}}, ""); !slices.Equal(got, []int64{p1}) {
+				t.Errorf("barcode = A1 for the main company finds %v, want [%d]", got, p1)
+			}
+			if got := search(t, b, []any{[]any{"barcode", "=", "A1"}}, ""); len(got) != 0 {
+				t.Errorf("barcode = A1 for the second company finds %v, want none", got)
+			}
+			if got := search(t, b, []any{[]any{"barcode", "=", false}}, ""); !slices.Equal(got, []int64{p3}) {
+				t.Errorf("barcode = False for the second company finds %v, want [%d]", got, p3)
+			}
+			if got := search(t, a, []any{[]any{"barcode", "!=", false}}, "barcode"); !slices.Equal(got, []int64{p2, p1}) {
+				t.Errorf("the main company's order by barcode is %v, want [%d %d]", got, p2, p1)
+			}
+			if got := search(t, b, []any{[]any{"barcode", "!=", false}}, "barcode"); !slices.Equal(got, []int64{p1, p2}) {
+				t.Errorf("the second company's order by barcode is %v, want [%d %d]", got, p1, p2)
+			}
+			groups, err := reg.Call(ctx, b, "res.partner", "read_group",
+				[]any{[]any{[]any{"id", "in", []any{p1, p2, p3}}}, []any{"barcode"}, []any{"barcode"}}, map[string]any{"orderby": "barcode"})
+			if err != nil {
+				return err
+			}
+			var keys []any
+			for _, g := range groups.([]any) {
+				k, _ := g.(*models.Dict).Get("barcode")
+				keys = append(keys, k)
+			}
+			if !slices.Equal(keys, []any{"B0", "B1", false}) {
+				t.Errorf("the second company's groups are %v, want [B0 B1 false]", keys)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The fallback: ir.default's value of the company, else of all.
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			var field int64
+			if _, err := env.Scalar(ctx, &field, "SELECT id FROM ir_model_fields WHERE model = 'res.partner' AND name = 'barcode'"); err != nil {
+				return err
+			}
+			defaults := reg.Model("ir.default")
+			if _, err := env.Create(ctx, defaults, map[string]any{"field_id": field, "json_value": `"ALL"`}); err != nil {
+				return err
+			}
+			_, err := env.Create(ctx, defaults, map[string]any{"field_id": field, "json_value": `"SECOND"`, "company_id": other})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := inTx(uid, func(env *models.Env) error {
+			a, b := as(env, main), as(env, other)
+			if got := barcodes(t, a, p1, p3); !slices.Equal(got, []any{"A1", "ALL"}) {
+				t.Errorf("the main company reads %v, want [A1 ALL]", got)
+			}
+			if got := barcodes(t, b, p1, p3); !slices.Equal(got, []any{"B0", "SECOND"}) {
+				t.Errorf("the second company reads %v, want [B0 SECOND]", got)
+			}
+			if got := search(t, b, []any{[]any{"barcode", "=", "SECOND"}}, ""); !slices.Equal(got, []int64{p3}) {
+				t.Errorf("barcode = SECOND for the second company finds %v, want [%d]", got, p3)
+			}
+			// A value written as False is the company's own: no fallback.
+			if err := a.Write(ctx, partners, []int64{p3}, map[string]any{"barcode": false}); err != nil {
+				return err
+			}
+			if got := barcodes(t, a, p3); !slices.Equal(got, []any{false}) {
+				t.Errorf("a barcode written False reads %v, want false", got)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The column: one entry per company that wrote.
+		var raw string
+		if err := db.QueryRowContext(ctx, "SELECT barcode FROM res_partner WHERE id = ?", p1).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf(`{"%d":"A1","%d":"B0"}`, main, other); compactJSON(raw) != want {
+			t.Errorf("the column holds %s, want %s", raw, want)
+		}
+	})
+}
+
+// compactJSON drops the spaces PostgreSQL's jsonb writes after colons and
+// commas.
+func compactJSON(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' {
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
