@@ -205,3 +205,66 @@ func companyJSON(v any) string {
 func companyObject(cid int64, v any) string {
 	return `{"` + strconv.FormatInt(cid, 10) + `":` + companyJSON(v) + `}`
 }
+
+// companyRefs lists the company-dependent many2one fields of r's models
+// with a table, by the model they point to.
+func companyRefs(r *Registry) map[string][]*Field {
+	var out map[string][]*Field
+	for _, name := range r.Names() {
+		m := r.models[name]
+		if m.Abstract {
+			continue
+		}
+		for _, fname := range m.FieldOrder {
+			if f := m.Fields[fname]; f.CompanyDependent && f.Type == Many2one && f.hasColumn() {
+				if out == nil {
+					out = map[string][]*Field{}
+				}
+				out[f.Relation] = append(out[f.Relation], f)
+			}
+		}
+	}
+	return out
+}
+
+// dropCompanyRefs empties, for every company, the company-dependent
+// many2one values that name one of ids of m, deleted: a JSON column has
+// no foreign key to do it, and Odoo's unlink empties them the same way
+// (the entry stays, as null, so the company does not fall back to the
+// default).
+func (env *Env) dropCompanyRefs(ctx context.Context, m *Model, ids []int64) error {
+	fields := env.Registry.companyRefs[m.Name]
+	if len(fields) == 0 || len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if env.Dialect == "pg" {
+			args[i] = strconv.FormatInt(id, 10) // compared with the value as text
+		} else {
+			args[i] = id
+		}
+	}
+	in := "(" + Placeholders(len(ids)) + ")"
+	for _, f := range fields {
+		owner := env.Registry.Model(f.Model)
+		if owner == nil {
+			continue
+		}
+		t, c := owner.Table, f.Column
+		var q string
+		if env.Dialect == "pg" {
+			q = "UPDATE " + t + " SET " + c + " = (SELECT jsonb_object_agg(e.key, CASE WHEN e.value #>> '{}' IN " + in +
+				" THEN 'null'::jsonb ELSE e.value END) FROM jsonb_each(" + t + "." + c + ") e) WHERE EXISTS (SELECT 1 FROM jsonb_each(" +
+				t + "." + c + ") e WHERE e.value #>> '{}' IN " + in + ")"
+		} else {
+			q = "UPDATE " + t + " SET " + c + " = (SELECT json_group_object(e.key, CASE WHEN e.type = 'integer' AND e.value IN " + in +
+				" THEN NULL ELSE e.value END) FROM json_each(" + t + "." + c + ") e) WHERE EXISTS (SELECT 1 FROM json_each(" +
+				t + "." + c + ") e WHERE e.type = 'integer' AND e.value IN " + in + ")"
+		}
+		if _, err := env.Exec(ctx, q, append(append([]any{}, args...), args...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -2,9 +2,12 @@ package models_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -186,4 +189,126 @@ func compactJSON(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// perCompanyModels declares x.cd.owner with a price, a target and a flag,
+// kept per company when perCompany is set, else one value per record, as
+// a field that became company-dependent was before.
+func perCompanyModels(perCompany bool) []string {
+	cd := ""
+	if perCompany {
+		cd = `, "company_dependent": true, "searchable": true, "store": true`
+	}
+	return []string{
+		`{"model": "x.cd.target", "fields": {"name": {"type": "char"}}}`,
+		`{"model": "x.cd.owner", "fields": {
+			"name": {"type": "char"},
+			"company_id": {"type": "many2one", "relation": "res.company"},
+			"price": {"type": "float", "string": "Price"` + cd + `},
+			"target_id": {"type": "many2one", "relation": "x.cd.target", "string": "Target"` + cd + `},
+			"flag": {"type": "boolean", "string": "Flag"` + cd + `}
+		}}`,
+	}
+}
+
+// TestCompanyDependentUpgrade checks, on both stores, a database whose
+// fields become company-dependent: the schema's upgrade keeps each
+// record's value as its company's (the main company's for a record of
+// none), the schema then matches the declarations, and a deleted target
+// of a company-dependent many2one leaves its companies' values empty.
+func TestCompanyDependentUpgrade(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		storetest.Modules(t, s, db)
+		x := struct{ ctx context.Context }{context.Background()}
+		plain, perCompany := storetest.Base(t), storetest.Base(t)
+		storetest.Declare(t, plain, perCompanyModels(false)...)
+		storetest.Declare(t, perCompany, perCompanyModels(true)...)
+		if _, err := models.EnsureSchema(x.ctx, db, s.Dialect(), plain); err != nil {
+			t.Fatal(err)
+		}
+		run := func(r *models.Registry, company int64, fn func(env *models.Env) error) {
+			t.Helper()
+			if err := db.RunInTx(x.ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+				env := models.NewEnv(tx, s.Dialect(), r, s.Classify, models.SuperuserID, time.Now())
+				if company != 0 {
+					env = env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
+				}
+				return fn(env)
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var main, other, t1, t2, o1, o2 int64
+		run(plain, 0, func(env *models.Env) error {
+			if _, err := env.Scalar(x.ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
+				return err
+			}
+			var err error
+			if other, err = env.Create(x.ctx, plain.Model("res.company"), map[string]any{"name": "Upgrade Second"}); err != nil {
+				return err
+			}
+			targets, owners := plain.Model("x.cd.target"), plain.Model("x.cd.owner")
+			if t1, err = env.Create(x.ctx, targets, map[string]any{"name": "T1"}); err != nil {
+				return err
+			}
+			if t2, err = env.Create(x.ctx, targets, map[string]any{"name": "T2"}); err != nil {
+				return err
+			}
+			if o1, err = env.Create(x.ctx, owners, map[string]any{"name": "O1", "company_id": other, "price": 5.5, "target_id": t1, "flag": true}); err != nil {
+				return err
+			}
+			o2, err = env.Create(x.ctx, owners, map[string]any{"name": "O2", "price": 7.0, "target_id": t2})
+			return err
+		})
+		ran, err := models.EnsureSchema(x.ctx, db, s.Dialect(), perCompany)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ran) == 0 {
+			t.Fatal("the upgrade ran no statement")
+		}
+		diff, err := models.SchemaDiff(x.ctx, db, s.Dialect(), perCompany)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diff {
+			if strings.Contains(d, "x_cd_owner") {
+				t.Errorf("after the upgrade: %s", d)
+			}
+		}
+		read := func(company int64) []any {
+			t.Helper()
+			var out []any
+			run(perCompany, company, func(env *models.Env) error {
+				recs, err := env.Read(x.ctx, perCompany.Model("x.cd.owner"), []int64{o1, o2}, []string{"price", "target_id", "flag"}, false)
+				for _, r := range recs {
+					out = append(out, r["price"], r["target_id"], r["flag"])
+				}
+				return err
+			})
+			return out
+		}
+		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
+			t.Errorf("the main company reads %v, want %v", got, want)
+		}
+		if got, want := read(other), []any{5.5, t1, true, 0.0, false, false}; !slices.Equal(got, want) {
+			t.Errorf("the second company reads %v, want %v", got, want)
+		}
+		run(perCompany, other, func(env *models.Env) error {
+			ids, err := env.Search(x.ctx, perCompany.Model("x.cd.owner"), []any{[]any{"target_id", "=", t1}}, models.SearchOptions{})
+			if err == nil && !slices.Equal(ids, []int64{o1}) {
+				t.Errorf("target_id = T1 for the second company finds %v, want [%d]", ids, o1)
+			}
+			if err != nil {
+				return err
+			}
+			return env.Unlink(x.ctx, perCompany.Model("x.cd.target"), []int64{t1})
+		})
+		if got, want := read(other), []any{5.5, false, true, 0.0, false, false}; !slices.Equal(got, want) {
+			t.Errorf("after T1's deletion the second company reads %v, want %v", got, want)
+		}
+		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
+			t.Errorf("after T1's deletion the main company reads %v, want %v", got, want)
+		}
+	})
 }

@@ -793,6 +793,7 @@ func (r *Registry) Check() error {
 			}
 		}
 	}
+	r.companyRefs = companyRefs(r)
 	return nil
 }
 

@@ -428,7 +428,7 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)
 	}
-	return nil
+	return env.dropCompanyRefs(ctx, m, ids)
 }
 
 // checkExist raises Odoo's MissingError when some of ids are gone.
