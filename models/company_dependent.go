@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -267,4 +268,16 @@ func (env *Env) dropCompanyRefs(ctx context.Context, m *Model, ids []int64) erro
 		}
 	}
 	return nil
+}
+
+// ValueSQL is the SQL of field's value of m in the row of alias (a table
+// alias, or the table's name): its column, or for a company-dependent
+// field the call's company's value, so that a behaviour's own query reads
+// what read does.
+func (env *Env) ValueSQL(ctx context.Context, m *Model, field, alias string) (string, error) {
+	f := m.Fields[field]
+	if f == nil || !f.hasColumn() {
+		return "", fmt.Errorf("%s.%s has no column", m.Name, field)
+	}
+	return env.colExpr(ctx, f, alias)
 }

@@ -56,7 +56,11 @@ func accountCodes(ctx context.Context, env *models.Env, recs []models.Record) (m
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT id, code_store, name FROM account_account WHERE id IN ("+models.Placeholders(len(ids))+")", ids...)
+	code, err := env.ValueSQL(ctx, env.Registry.Model("account.account"), "code_store", "account_account")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := env.Query(ctx, "SELECT id, "+code+", name FROM account_account WHERE id IN ("+models.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, err
 	}
