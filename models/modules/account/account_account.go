@@ -8,7 +8,7 @@ import (
 )
 
 // accountBehaviour is account.account's: its code is the one stored for
-// the company (code_store; godoo keeps one per account) and its name
+// the call's company (code_store, company-dependent) and its name
 // shows the code first, "121000 Account Receivable", as Odoo's.
 func accountBehaviour() *models.Behaviour {
 	return &models.Behaviour{
