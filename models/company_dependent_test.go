@@ -168,6 +168,24 @@ func TestCompanyDependent(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// A read of other fields costs nothing more: no statement reads
+		// the company or the defaults, none names the JSON column.
+		if err := inTx(uid, func(env *models.Env) error {
+			idb := &stmtIDB{IDB: env.DB}
+			env.DB = idb
+			if _, err := env.SearchRead(ctx, partners, []any{[]any{"id", "in", []any{p1, p2}}}, models.SearchOptions{},
+				[]string{"name", "email", "is_company"}, true); err != nil {
+				return err
+			}
+			for _, q := range idb.stmts {
+				if strings.Contains(q, "ir_default") || strings.Contains(q, "barcode") || strings.Contains(q, "SELECT company_id FROM res_users") {
+					t.Errorf("a read without company-dependent fields ran %q", q)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// The column: one entry per company that wrote.
 		var raw string
 		if err := db.QueryRowContext(ctx, "SELECT barcode FROM res_partner WHERE id = ?", p1).Scan(&raw); err != nil {
