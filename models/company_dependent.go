@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -226,6 +228,76 @@ func companyRefs(r *Registry) map[string][]*Field {
 		}
 	}
 	return out
+}
+
+// checkCompanyRefs refuses, as Odoo's unlink does, to delete ids of m
+// when one is the ir.default of a company-dependent many2one (what
+// companies without a value of their own read), or the value of one
+// whose ondelete is restrict.
+func (env *Env) checkCompanyRefs(ctx context.Context, m *Model, ids []int64) error {
+	fields := env.Registry.companyRefs[m.Name]
+	if len(fields) == 0 || len(ids) == 0 {
+		return nil
+	}
+	if env.Registry.Model("ir.default") != nil {
+		var pairs []string
+		var args []any
+		for _, f := range fields {
+			pairs = append(pairs, "(f.model = ? AND f.name = ?)")
+			args = append(args, f.Model, f.Name)
+		}
+		values := make([]any, len(ids))
+		for i, id := range ids {
+			values[i] = strconv.FormatInt(id, 10)
+		}
+		args = append(args, values...)
+		var model, name, value string
+		err := env.queryRow(ctx, `SELECT f.model, f.name, d.json_value FROM ir_default d
+			JOIN ir_model_fields f ON f.id = d.field_id WHERE (`+strings.Join(pairs, " OR ")+`) AND d.json_value IN (`+
+			Placeholders(len(ids))+`) ORDER BY d.id DESC LIMIT 1`, args...).Scan(&model, &name, &value)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return env.Classify(err)
+		}
+		if err == nil {
+			return UserErrorf("Unable to delete %s(%s,) because it is used as the default value of %s.%s", m.Name, value, model, name)
+		}
+	}
+	for _, f := range fields {
+		owner := env.Registry.Model(f.Model)
+		if f.OnDelete != "restrict" || owner == nil {
+			continue
+		}
+		for _, id := range ids {
+			var user int64
+			found, err := env.Scalar(ctx, &user, "SELECT id FROM "+owner.Table+" WHERE "+companyHas(env.Dialect, owner.Table+"."+f.Column)+" ORDER BY id LIMIT 1",
+				companyArg(env.Dialect, id))
+			if err != nil {
+				return err
+			}
+			if found {
+				return UserErrorf("You cannot delete %s(%d,), as it is used by %s(%d,)", m.Name, id, owner.Name, user)
+			}
+		}
+	}
+	return nil
+}
+
+// companyHas is the SQL condition that a company-dependent many2one
+// column holds, for some company, the id its argument gives
+// (companyArg).
+func companyHas(dialect, col string) string {
+	if dialect == "pg" {
+		return "EXISTS (SELECT 1 FROM jsonb_each(" + col + ") e WHERE e.value #>> '{}' = ?)"
+	}
+	return "EXISTS (SELECT 1 FROM json_each(" + col + ") e WHERE e.type = 'integer' AND e.value = ?)"
+}
+
+// companyArg is an id as companyHas compares it: text on PostgreSQL.
+func companyArg(dialect string, id int64) any {
+	if dialect == "pg" {
+		return strconv.FormatInt(id, 10)
+	}
+	return id
 }
 
 // dropCompanyRefs empties, for every company, the company-dependent

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/storetest"
 )
 
@@ -328,5 +329,25 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("after T1's deletion the main company reads %v, want %v", got, want)
 		}
+		// A target that is the companies' default cannot go.
+		run(perCompany, 0, func(env *models.Env) error {
+			if err := base.SyncModels(x.ctx, env); err != nil {
+				return err
+			}
+			var field int64
+			if _, err := env.Scalar(x.ctx, &field, "SELECT id FROM ir_model_fields WHERE model = 'x.cd.owner' AND name = 'target_id'"); err != nil {
+				return err
+			}
+			_, err := env.Create(x.ctx, perCompany.Model("ir.default"), map[string]any{"field_id": field, "json_value": fmt.Sprint(t2)})
+			return err
+		})
+		run(perCompany, 0, func(env *models.Env) error {
+			err := env.Unlink(x.ctx, perCompany.Model("x.cd.target"), []int64{t2})
+			want := fmt.Sprintf("Unable to delete x.cd.target(%d,) because it is used as the default value of x.cd.owner.target_id", t2)
+			if err == nil || err.Error() != want {
+				t.Errorf("deleting the default: %v, want %q", err, want)
+			}
+			return nil
+		})
 	})
 }

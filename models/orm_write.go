@@ -416,6 +416,9 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 			return err
 		}
 	}
+	if err := env.checkCompanyRefs(ctx, m, ids); err != nil {
+		return err
+	}
 	if a := env.attachments(); a != nil {
 		// The records' attachments go with them, as Odoo's unlink does.
 		if err := a.Unlink(ctx, env, m, ids); err != nil {
