@@ -187,6 +187,11 @@ func TestCompanyDependent(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// ir.model.fields tells the field is company-dependent, as Odoo's.
+		var flagged bool
+		if err := db.QueryRowContext(ctx, "SELECT company_dependent FROM ir_model_fields WHERE model = 'res.partner' AND name = 'barcode'").Scan(&flagged); err != nil || !flagged {
+			t.Errorf("ir.model.fields of res.partner.barcode: company_dependent %v (%v), want true", flagged, err)
+		}
 		// The column: one entry per company that wrote.
 		var raw string
 		if err := db.QueryRowContext(ctx, "SELECT barcode FROM res_partner WHERE id = ?", p1).Scan(&raw); err != nil {
