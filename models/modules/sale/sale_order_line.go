@@ -185,17 +185,14 @@ func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
 }
 
 // storeLinesWithOrders stores the amounts of the lines ids and of their
-// orders, or leaves the orders' to the order's write under way
-// (deferOrders).
+// orders, or leaves both to the order's write under way (deferLines);
+// what a failed write left to its batch is stored with them.
 func storeLinesWithOrders(ctx context.Context, env *models.Env, ids []int64) error {
-	if err := storeLineAmounts(ctx, env, ids); err != nil {
-		return err
+	if deferLines(env, ids) {
+		return nil
 	}
-	orders, err := linesOrders(ctx, env, ids)
-	if err != nil || deferOrders(env, orders) {
-		return err
-	}
-	return storeOrderAmounts(ctx, env, orders, nil)
+	lines, orders := batchOf(env).takeLeft()
+	return storeLinesAndOrders(ctx, env, uniqueIDs(append(lines, ids...)), orders)
 }
 
 func nullString(v sql.NullString) any {
