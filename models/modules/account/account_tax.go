@@ -70,7 +70,7 @@ func taxCountryAndGroup(ctx context.Context, env *models.Env, vals map[string]an
 	if _, err := env.Scalar(ctx, &path, "SELECT parent_path FROM res_company WHERE id = ?", company); err != nil {
 		return err
 	}
-	companies := models.IDArgs(pathIDs(path.String, company))
+	companies := models.IDArgs(CompanyPath(path.String, company))
 	inCompanies := "(company_id IS NULL OR company_id IN (" + models.Placeholders(len(companies)) + "))"
 	var group int64
 	if country != 0 {
@@ -91,24 +91,25 @@ func taxCountryAndGroup(ctx context.Context, env *models.Env, vals map[string]an
 	return nil
 }
 
-// pathIDs are the companies of a parent_path ("1/4/"), or company alone
-// when it has none.
-func pathIDs(path string, company int64) []int64 {
+// CompanyPath are the companies of a company's parent_path ("1/4/"),
+// the root first, or company alone when the path names none: the
+// hierarchy Odoo walks for a company's taxes (_check_company_domain,
+// _filter_taxes_by_company, root_id).
+func CompanyPath(path string, company int64) []int64 {
 	var out []int64
 	var n int64
 	for _, c := range path {
-		if c == '/' {
+		switch {
+		case c == '/':
 			if n != 0 {
 				out = append(out, n)
 			}
 			n = 0
-			continue
-		}
-		if c >= '0' && c <= '9' {
+		case c >= '0' && c <= '9':
 			n = n*10 + int64(c-'0')
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && company != 0 {
 		out = []int64{company}
 	}
 	return out

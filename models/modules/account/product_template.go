@@ -79,7 +79,7 @@ func rootCompanies(ctx context.Context, env *models.Env, companies []int64) ([]i
 		if err := rows.Scan(&id, &path); err != nil {
 			return nil, err
 		}
-		out = append(out, pathIDs(path, id)[0])
+		out = append(out, CompanyPath(path, id)[0])
 	}
 	return out, rows.Err()
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/modules/account"
 )
 
 // Odoo's sale.order.line computes its taxes (tax_id, _compute_tax_id)
@@ -43,34 +44,12 @@ func productTaxes(ctx context.Context, env *models.Env, product, company, order 
 			return nil, err
 		}
 	}
-	chain := companyPath(path.String, company)
+	chain := account.CompanyPath(path.String, company)
 	var taxes []int64
 	for i := len(chain) - 1; i >= 0 && len(taxes) == 0; i-- {
 		taxes = byCompany[chain[i]]
 	}
 	return mapTaxes(ctx, env, order, taxes)
-}
-
-// companyPath are the companies of a parent_path ("1/4/"), the root
-// first, or company alone when it has none.
-func companyPath(path string, company int64) []int64 {
-	var out []int64
-	var n int64
-	for _, c := range path {
-		switch {
-		case c == '/':
-			if n != 0 {
-				out = append(out, n)
-			}
-			n = 0
-		case c >= '0' && c <= '9':
-			n = n*10 + int64(c-'0')
-		}
-	}
-	if len(out) == 0 && company != 0 {
-		out = []int64{company}
-	}
-	return out
 }
 
 // mapTaxes maps taxes by the fiscal position of order, as Odoo's
