@@ -62,6 +62,11 @@ func TestTaxesByScript(t *testing.T) {
 			if err := env.Write(ctx, companies, []int64{1}, map[string]any{"account_sale_tax_id": excluded}); err != nil {
 				return err
 			}
+			if c, err := env.Read(ctx, companies, []int64{1}, []string{"tax_calculation_rounding_method"}, false); err != nil {
+				return err
+			} else if c[0]["tax_calculation_rounding_method"] != "round_per_line" {
+				t.Errorf("the company rounds taxes %v, want Odoo's default round_per_line", c[0]["tax_calculation_rounding_method"])
+			}
 			partner, tmpl, product, err := buyerAndThing(ctx, env)
 			if err != nil {
 				return err
