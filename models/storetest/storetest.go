@@ -184,6 +184,45 @@ func (p *Progress) Add(n int64) { p.Done += n }
 // runs fn in a transaction as uid.
 func Modules(tb testing.TB, s models.Store, db *bun.DB, names ...string) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
 	tb.Helper()
+	c, all, r, inTx := modulesOf(tb, s, db, names)
+	if err := inTx(models.SuperuserID, func(env *models.Env) error {
+		ctx := context.Background()
+		if err := base.Install(ctx, env, base.Options{}); err != nil {
+			return err
+		}
+		return c.Install(ctx, env, all)
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return r, inTx
+}
+
+// ModulesTemplate is a Template of a database with base and the modules
+// names installed (Modules): the tests of a module that copy it with
+// EachFrom and open the copy with Installed install the module once per
+// process and store kind instead of once per test.
+func ModulesTemplate(names ...string) *Template {
+	return &Template{Prepare: func(tb testing.TB, s models.Store, db *bun.DB) {
+		tb.Helper()
+		Modules(tb, s, db, names...)
+	}}
+}
+
+// Installed is Modules for db, a database where base and the modules names
+// are installed already (a copy of ModulesTemplate(names...)): it returns
+// the same registry and transaction function without installing anything.
+func Installed(tb testing.TB, s models.Store, db *bun.DB, names ...string) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
+	tb.Helper()
+	_, _, r, inTx := modulesOf(tb, s, db, names)
+	return r, inTx
+}
+
+// modulesOf builds the registry of the modules names with what they depend
+// on, brings db's schema to it, and returns the catalogue, the modules to
+// install, the registry and a function that runs fn in a transaction as
+// uid.
+func modulesOf(tb testing.TB, s models.Store, db *bun.DB, names []string) (modules.Catalogue, []string, *models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
+	tb.Helper()
 	ctx := context.Background()
 	c := modules.Known()
 	all, err := c.ToInstall(nil, names)
@@ -203,13 +242,5 @@ func Modules(tb testing.TB, s models.Store, db *bun.DB, names ...string) (*model
 			return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, uid, time.Now()))
 		})
 	}
-	if err := inTx(models.SuperuserID, func(env *models.Env) error {
-		if err := base.Install(ctx, env, base.Options{}); err != nil {
-			return err
-		}
-		return c.Install(ctx, env, all)
-	}); err != nil {
-		tb.Fatal(err)
-	}
-	return r, inTx
+	return c, all, r, inTx
 }

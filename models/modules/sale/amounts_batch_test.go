@@ -15,9 +15,9 @@ import (
 // lines are done, not after each line, and that the sums are right; a
 // line written alone still updates its order.
 func TestOrderAmountsOncePerWrite(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, withSale, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "sale")
+		r, inTx := storetest.Installed(t, s, db, "sale")
 		orders, lines := r.Model("sale.order"), r.Model("sale.order.line")
 		var partner, product int64
 		if err := inTx(models.SuperuserID, func(env *models.Env) (err error) {
@@ -82,9 +82,9 @@ func TestOrderAmountsOncePerWrite(t *testing.T) {
 // caller that carries on in the transaction has a line written alone
 // update its order at once.
 func TestOrderAmountsAfterFailedWrite(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, withSale, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "sale")
+		r, inTx := storetest.Installed(t, s, db, "sale")
 		orders, lines := r.Model("sale.order"), r.Model("sale.order.line")
 		if err := inTx(models.SuperuserID, func(env *models.Env) error {
 			partner, _, product, err := buyerAndThing(ctx, env)
