@@ -21,9 +21,9 @@ import (
 // first commits). Between them, the two calls delete every stale e-mail.
 func TestVacuumUnsentConcurrent(t *testing.T) {
 	const stale = 101 // one more than a notification deletes
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, withMail, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "mail")
+		r, inTx := storetest.Installed(t, s, db, "mail")
 		indexed := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'mail_mail_vacuum_index'"
 		if s.Dialect() == "pg" {
 			indexed = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'mail_mail_vacuum_index'"

@@ -17,9 +17,9 @@ import (
 // read and not those of a model godoo does not serve, nor a message that
 // names itself as its record (which once asked the rule again without end).
 func TestMessageRuleReadsItsRecords(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachFrom(t, withMail, func(t *testing.T, s models.Store, db *bun.DB) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "mail")
+		r, inTx := storetest.Installed(t, s, db, "mail")
 		msg := r.Model("mail.message")
 		var msgs []int64
 		var partners []int64
