@@ -14,6 +14,8 @@ import (
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
+	// GODOO_TEST_DSN=private: joins the shared private cluster first.
+	_ "github.com/godoo/godoo/models/storetest/sharedpg"
 	"github.com/godoo/godoo/services"
 )
 
