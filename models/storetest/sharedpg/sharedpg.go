@@ -41,6 +41,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -111,8 +112,21 @@ func Dir() string {
 // Join makes the process a user of the cluster in dir, starting it when
 // none runs, and returns its URL. The process stays a user until it exits.
 func Join(dir string) (string, error) {
-	dsn, _, err := join(dir)
+	dsn, leave, err := join(dir)
+	if err == nil {
+		joined.Lock()
+		joined.leaves = append(joined.leaves, leave)
+		joined.Unlock()
+	}
 	return dsn, err
+}
+
+// joined keeps the users.lock files of Join reachable: the garbage
+// collector closes an unreachable file, which would release the lock
+// while the process still uses the server.
+var joined struct {
+	sync.Mutex
+	leaves []func()
 }
 
 // join is Join; leave ends the use before the process exits (tests).

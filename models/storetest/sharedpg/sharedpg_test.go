@@ -210,3 +210,4 @@ func supervisorPid(dir string) (int, error) {
 	_, err = fmt.Sscan(fields[1], &ppid)
 	return ppid, err
 }
+
