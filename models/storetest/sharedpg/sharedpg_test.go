@@ -210,4 +210,3 @@ func supervisorPid(dir string) (int, error) {
 	_, err = fmt.Sscan(fields[1], &ppid)
 	return ppid, err
 }
-
