@@ -347,7 +347,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 			active = " AND t0.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		order, err := parseOrderIn(env.Registry, env.Dialect, co, "t0", "")
+		order, err := renderedOrder(env.Registry, env.Dialect, co, "t0", "")
 		if err != nil {
 			order = "t0.id"
 		}

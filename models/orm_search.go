@@ -37,7 +37,7 @@ func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchO
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return "", nil, err
 	}
-	order, err := parseOrderIn(env.Registry, env.Dialect, m, "t0", o.Order)
+	order, err := renderedOrder(env.Registry, env.Dialect, m, "t0", o.Order)
 	if err != nil {
 		return "", nil, err
 	}

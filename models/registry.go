@@ -39,6 +39,8 @@ type Registry struct {
 	// declared is the registry this one extends (see Extend), nil for
 	// one built from declarations alone.
 	declared *Registry
+	// orders are the orders this registry rendered (renderedOrder).
+	orders *orderCache
 }
 
 // Attachments is where the values of binary fields declared attachment
@@ -57,7 +59,7 @@ type Attachments interface {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{models: map[string]*Model{}, authTables: map[string]bool{}}
+	return &Registry{models: map[string]*Model{}, authTables: map[string]bool{}, orders: &orderCache{}}
 }
 
 // Register adds m, giving it the standard fields and methods every Odoo model
