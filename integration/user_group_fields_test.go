@@ -20,14 +20,7 @@ import (
 func TestUserGroupFields(t *testing.T) {
 	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
 		e.eachProtocol(t, func(t *testing.T, c caller) {
-			kw := func(model, method string, args []any, kwargs map[string]any) any {
-				t.Helper()
-				return e.mustKw(t, c, model, method, args, kwargs)
-			}
-			ref := func(name string) int64 {
-				t.Helper()
-				return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
-			}
+			kw, ref := groupCalls(t, e, c)
 			internal, portal, public := ref("group_user"), ref("group_portal"), ref("group_public")
 			rights, settings, multi := ref("group_erp_manager"), ref("group_system"), ref("group_multi_company")
 			types := selGroups(internal, portal, public)
@@ -118,4 +111,66 @@ func selGroups(ids ...int64) string {
 		parts[i] = fmt.Sprint(id)
 	}
 	return "sel_groups_" + strings.Join(parts, "_")
+}
+
+// TestUserGroupFieldsDefaults checks, on both stores and protocols,
+// res.users' default_get of the fields of groups, as Odoo's (the
+// recording's model/default_get/res.users.json): read from the default
+// groups (the template user's: internal user, contact creation, export,
+// and the technical features the internal user implies), or from the
+// context's default_groups_id, whose own default_<field> is ignored; the
+// answer holds groups_id, asked for or not.
+func TestUserGroupFieldsDefaults(t *testing.T) {
+	eachStore(t, services.Config{}, godoorpc.Options{}, func(t *testing.T, e *env) {
+		e.eachProtocol(t, func(t *testing.T, c caller) {
+			kw, ref := groupCalls(t, e, c)
+			internal, portal, public := ref("group_user"), ref("group_portal"), ref("group_public")
+			rights, settings, multi := ref("group_erp_manager"), ref("group_system"), ref("group_multi_company")
+			technical, contacts, export := ref("group_no_one"), ref("group_partner_manager"), ref("group_allow_export")
+			types, admin := selGroups(internal, portal, public), selGroups(rights, settings)
+			in := func(g int64) string { return fmt.Sprintf("in_group_%d", g) }
+			fields := []any{types, admin, selGroups(export), in(multi), in(technical), in(contacts)}
+			cases := []struct {
+				name    string
+				fields  []any
+				context map[string]any
+				want    map[string]any
+			}{
+				{"template user", fields, nil, map[string]any{types: internal, admin: false, selGroups(export): export,
+					in(multi): false, in(technical): true, in(contacts): true}},
+				{"context groups", fields, map[string]any{"default_groups_id": []any{[]any{6, 0, []any{portal, multi}}}, "default_" + in(contacts): true},
+					map[string]any{types: portal, admin: false, selGroups(export): false, in(multi): true, in(technical): false, in(contacts): false}},
+				{"settings chosen over access rights", []any{admin, "active"}, map[string]any{"default_groups_id": []any{rights, settings, internal}},
+					map[string]any{admin: settings, "active": true}},
+				{"internal over portal", []any{types}, map[string]any{"default_groups_id": []any{[]any{4, portal}, []any{4, internal}}},
+					map[string]any{types: internal}},
+			}
+			for _, tc := range cases {
+				got := kw("res.users", "default_get", []any{tc.fields}, map[string]any{"context": tc.context}).(map[string]any)
+				if _, ok := got["groups_id"]; !ok {
+					t.Errorf("%s: no groups_id in %v", tc.name, got)
+				}
+				delete(got, "groups_id")
+				equal(t, tc.name, got, tc.want)
+			}
+			// Without fields of groups, default_get is every model's.
+			got := kw("res.users", "default_get", []any{[]any{"active"}}, nil).(map[string]any)
+			equal(t, "without fields of groups", got, map[string]any{"active": true})
+		})
+	})
+}
+
+// groupCalls gives the tests of the fields of groups their calls through
+// c: a model's method, failing t on a fault, and the id of a base group
+// by its name.
+func groupCalls(t *testing.T, e *env, c caller) (kw func(model, method string, args []any, kwargs map[string]any) any, ref func(name string) int64) {
+	kw = func(model, method string, args []any, kwargs map[string]any) any {
+		t.Helper()
+		return e.mustKw(t, c, model, method, args, kwargs)
+	}
+	ref = func(name string) int64 {
+		t.Helper()
+		return kw("ir.model.data", "check_object_reference", []any{"base", name}, nil).([]any)[1].(int64)
+	}
+	return kw, ref
 }

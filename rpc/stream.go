@@ -11,7 +11,8 @@ import (
 // Large answers are written as they are encoded instead of whole: a
 // search_read of 10 000 records made an answer of about 8 MB in a buffer
 // that grew by copying itself (some 40 MB allocated and copied per call),
-// and its time per record was twice the 80-record call's.
+// and its time per record was twice the 80-record call's; a read of a
+// 50 MB attachment held its answer (67 MB) beside the base64 text.
 
 // streamMinValues is the number of values of a Table from which its answer
 // is streamed: about 1 000 records of 8 fields. Smaller answers are
@@ -21,10 +22,28 @@ var streamMinValues = 8192
 // streamChunk is the size of the pieces a streamed answer is written in.
 var streamChunk = 64 << 10
 
-// streamable reports whether res is an answer to stream.
+// streamMinString is the length of a string value from which a Table's
+// answer is streamed: a read of an attachment's datas (a 50 MB file is
+// 67 MB of base64) is then written in pieces of the string itself
+// (wire.Flusher.Pieces) instead of being copied whole into the answer.
+var streamMinString = 1 << 20
+
+// streamable reports whether res is an answer to stream: a Table of many
+// values, or one holding a long string.
 func streamable(res any) bool {
 	t, ok := res.(*models.Table)
-	return ok && len(t.Values) >= streamMinValues
+	if !ok {
+		return false
+	}
+	if len(t.Values) >= streamMinValues {
+		return true
+	}
+	for _, v := range t.Values {
+		if s, ok := v.(string); ok && len(s) >= streamMinString {
+			return true
+		}
+	}
+	return false
 }
 
 // writeStreamed writes the answer encode makes, a piece at a time. encode

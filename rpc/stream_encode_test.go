@@ -63,6 +63,12 @@ func TestStreamLikeBuffered(t *testing.T) {
 		"None in a row":    rpctest.TableOf([]models.Record{{"id": int64(1), "v": "a"}, {"id": int64(2), "v": nil}}),
 		"tables in a list": []any{rpctest.TableOf(rpctest.SearchReadRecords(30)), "between", rpctest.TableOf(rpctest.SearchReadRecords(3))},
 		"not a table":      map[string]any{"a": []any{int64(1), "b"}},
+		// Strings longer than a piece go out in pieces cut where a UTF-8
+		// sequence starts: multi-byte characters, invalid and stray
+		// bytes, escapes and control characters across every cut.
+		"long strings": rpctest.TableOf([]models.Record{{"id": int64(1), "s": strings.Repeat("aé€😀<&>\"\\\x01\n", 300)},
+			{"id": int64(2), "s": strings.Repeat("x\xe2\x82\xff\x80\x80\x80\x80\u2028", 500)}}),
+		"long strings elsewhere": []any{strings.Repeat("ü&", 3000), map[string]any{"k": strings.Repeat("\xf0\x9f\x98", 700)}},
 	}
 	for name, v := range cases {
 		for _, flushAt := range []int{0, 1, 100, 4096, 64 << 10, 1 << 30} {
@@ -71,6 +77,13 @@ func TestStreamLikeBuffered(t *testing.T) {
 	}
 	for seed := range uint64(300) {
 		checkStreamLikeBuffered(t, fmt.Sprintf("random table %d", seed), randomTable(seed, 1+int(seed%11), int(seed%50)), int(seed%700))
+	}
+	for _, flushAt := range []int{2, 3, 5, 6, 7, 13, 255} {
+		checkStreamLikeBuffered(t, "long strings", cases["long strings"], flushAt)
+		checkStreamLikeBuffered(t, "long strings elsewhere", cases["long strings elsewhere"], flushAt)
+	}
+	if pieces := checkStreamLikeBuffered(t, "long strings", cases["long strings"], 1000); pieces < 8 {
+		t.Errorf("two strings of about 6 kB went out in %d pieces of 1 kB on both protocols, want more", pieces)
 	}
 	if pieces := checkStreamLikeBuffered(t, "2000 records", cases["2000 records"], 64<<10); pieces < 4 {
 		t.Errorf("2000 records went out in %d pieces of 64 kB on both protocols, want more", pieces)

@@ -379,6 +379,69 @@ func TestAttachmentLargeFile(t *testing.T) {
 	})
 }
 
+// TestAttachmentLargeFileOverRPC reads a 50 MB attachment's datas over
+// XML-RPC and JSON-RPC (real HTTP, the answer read as it comes) and
+// measures what the server allocates for the call: the base64 text the
+// read makes, and the answer written in pieces as it is encoded rather
+// than built whole (about 67 MB more, in a buffer that grew by copies of
+// itself: some 200 MB). The figures are logged (go test
+// ./integration/database -run TestAttachmentLargeFileOverRPC -v).
+func TestAttachmentLargeFileOverRPC(t *testing.T) {
+	// The allocations measured are the process's: one store at a time.
+	attachmentEnvs(t, itest.EachStoreInTurn, func(t *testing.T, e *itest.Env, root string) {
+		ctx := context.Background()
+		id, err := e.Set.Auth.Password(ctx, services.Credentials{DB: e.DB, UID: 2, Password: itest.AdminPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("0123456789abcdef"), largeSize/16))
+		att, err := e.Set.Object.Execute(ctx, id, "ir.attachment", "create", []any{map[string]any{"name": "large.bin", "datas": text}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := []struct {
+			protocol, path, contentType, body string
+			head, tail                        string // around the text in the answer
+		}{
+			{"xmlrpc", "/xmlrpc/2/object", "text/xml", fmt.Sprintf(`<?xml version="1.0"?><methodCall><methodName>execute_kw</methodName><params>`+
+				`<param><value><string>%s</string></value></param><param><value><int>2</int></value></param>`+
+				`<param><value><string>%s</string></value></param><param><value><string>ir.attachment</string></value></param>`+
+				`<param><value><string>read</string></value></param><param><value><array><data><value><array><data>`+
+				`<value><int>%d</int></value></data></array></value><value><array><data><value><string>datas</string></value>`+
+				`</data></array></value></data></array></value></param></params></methodCall>`, e.DB, itest.AdminPassword, att),
+				"<name>datas</name>\n<value><string>", "</string></value>"},
+			{"jsonrpc", "/jsonrpc", "application/json", fmt.Sprintf(`{"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": "object",`+
+				` "method": "execute_kw", "args": [%q, 2, %q, "ir.attachment", "read", [[%d], ["datas"]]]}}`, e.DB, itest.AdminPassword, att),
+				`"datas": "`, `"`},
+		}
+		for _, c := range calls {
+			post := func(into io.Writer) {
+				t.Helper()
+				resp, err := http.Post(e.Srv.URL+c.path, c.contentType, bytes.NewReader([]byte(c.body)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				if _, err := io.Copy(into, resp.Body); err != nil {
+					t.Fatal(err)
+				}
+			}
+			post(io.Discard) // the first call's one-time costs are not measured
+			allocated := allocatedBy(func() { post(io.Discard) })
+			t.Logf("%s: read of a %d MB attachment (%.1f MB of base64) over %s allocated %.1f MB",
+				e.Name, largeSize>>20, float64(len(text))/(1<<20), c.protocol, float64(allocated)/(1<<20))
+			if allocated > uint64(len(text))+16<<20 {
+				t.Errorf("%s: the read allocated %d bytes for %d of text: the answer was held whole beside it", c.protocol, allocated, len(text))
+			}
+			var answer bytes.Buffer
+			post(&answer)
+			if !bytes.Contains(answer.Bytes(), []byte(c.head+text+c.tail)) {
+				t.Errorf("%s: the answer (%d bytes) does not hold the content", c.protocol, answer.Len())
+			}
+		}
+	})
+}
+
 // allocatedBy is how many bytes fn allocated on the heap (all goroutines).
 func allocatedBy(fn func()) uint64 {
 	var before, after runtime.MemStats

@@ -119,6 +119,9 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 		if len(m.Records) > 0 && d.err == nil {
 			_, d.err = claim(ctx, env, "godoo_module_records_upgrade", n) // migration 0021's, likewise
 		}
+		if m.categorized() && d.err == nil {
+			_, d.err = claim(ctx, env, "godoo_group_categories_upgrade", n) // migration 0022's, likewise
+		}
 		if d.err != nil {
 			return fmt.Errorf("install module %s: %w", n, d.err)
 		}

@@ -9,17 +9,20 @@ import (
 )
 
 // Upgradable reports whether any of the modules installed has an
-// upgrade step or data records, which a database an older godoo made may
+// upgrade step, data records or groups with categories, which a database an older godoo made may
 // lack.
 func (c Catalogue) Upgradable(installed []string) bool {
 	return slices.ContainsFunc(installed, func(n string) bool {
-		return codes[n].upgrade != nil || (c[n] != nil && len(c[n].Records) > 0)
+		return codes[n].upgrade != nil || (c[n] != nil && (len(c[n].Records) > 0 || c[n].categorized()))
 	})
 }
 
 // Upgrade runs, in env's transaction, in Odoo's loading order, the steps
 // that give a database an older godoo made what the install of its
-// modules makes now: first a module's data records (records.json) whose
+// modules makes now: first the categories of a module's groups that
+// have none, when migration 0022 asked for them (Sales, Invoicing,
+// Technical...: without them res.users shows booleans where Odoo has a
+// category's selection), then its data records (records.json) whose
 // external id the database lacks, when migration 0021 asked for them
 // (the modules' scheduled actions, the Sales team), with the stored
 // values an older godoo computed when read (its fill: sale's invoice
@@ -35,6 +38,18 @@ func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []str
 		return err
 	}
 	for _, n := range ordered {
+		if m := c[n]; m != nil && m.categorized() {
+			claimed, err := claim(ctx, env, "godoo_group_categories_upgrade", n)
+			if err != nil {
+				return fmt.Errorf("upgrade module %s: %w", n, err)
+			}
+			if claimed {
+				d := &dataInstaller{env: env, ctx: ctx}
+				if d.groupCategories(m); d.err != nil {
+					return fmt.Errorf("upgrade module %s: %w", n, d.err)
+				}
+			}
+		}
 		if m := c[n]; m != nil && len(m.Records) > 0 {
 			claimed, err := claim(ctx, env, "godoo_module_records_upgrade", n)
 			if err != nil {
@@ -69,8 +84,8 @@ func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []str
 	return nil
 }
 
-// claim deletes module's request in table (godoo_module_upgrade or
-// godoo_module_records_upgrade) and reports whether there was one.
+// claim deletes module's request in table (godoo_module_upgrade,
+// godoo_module_records_upgrade or godoo_group_categories_upgrade) and reports whether there was one.
 func claim(ctx context.Context, env *models.Env, table, module string) (bool, error) {
 	res, err := env.Exec(ctx, "DELETE FROM "+table+" WHERE module = ?", module)
 	if err != nil {
@@ -98,5 +113,37 @@ func (d *dataInstaller) missingRecords(m *Module) {
 			continue
 		}
 		d.create(r.Model, r.XMLID, vals)
+	}
+}
+
+// categorized reports whether any group m creates has a category.
+func (m *Module) categorized() bool {
+	return slices.ContainsFunc(m.Groups, func(g Group) bool { return !g.Extend && g.Category != "" })
+}
+
+// groupCategories gives the groups of m that have no category the one
+// its install gives them now, creating the category when the database
+// has none of its external id. A group an administrator deleted, or
+// gave another category, is left as it is.
+func (d *dataInstaller) groupCategories(m *Module) {
+	groups := d.env.Registry.Model("res.groups")
+	for _, g := range m.Groups {
+		if g.Extend || g.Category == "" {
+			continue
+		}
+		id := d.ref(g.XMLID)
+		if id == 0 || d.err != nil {
+			continue
+		}
+		var current int64
+		if _, d.err = d.env.Scalar(d.ctx, &current, "SELECT COALESCE(category_id, 0) FROM res_groups WHERE id = ?", id); d.err != nil {
+			return
+		}
+		if current != 0 {
+			continue
+		}
+		if c := d.category(g); c != 0 && d.err == nil {
+			d.err = d.env.Write(d.ctx, groups, []int64{id}, map[string]any{"category_id": c})
+		}
 	}
 }

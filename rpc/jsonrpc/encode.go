@@ -95,6 +95,9 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 	case bool:
 		return jsonAppendBool(b, x), nil
 	case string:
+		if e.Long(x) {
+			return e.longString(b, x)
+		}
 		return jsonAppendString(b, x), nil
 	case int64:
 		return strconv.AppendInt(b, x, 10), nil
@@ -330,6 +333,9 @@ func (e *jsonEncoder) objectTemplate(b []byte, m map[string]any, t *jsonKeyTempl
 func (e *jsonEncoder) field(b []byte, v any, depth int) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
+		if e.Long(x) {
+			return e.longString(b, x)
+		}
 		return jsonAppendString(b, x), nil
 	case bool:
 		return jsonAppendBool(b, x), nil
@@ -339,6 +345,25 @@ func (e *jsonEncoder) field(b []byte, v any, depth int) ([]byte, error) {
 		return e.array(b, x, depth+1)
 	}
 	return e.value(b, v, depth+1)
+}
+
+// longString is jsonAppendString for a string streamed in pieces.
+func (e *jsonEncoder) longString(b []byte, s string) ([]byte, error) {
+	b = append(b, '"')
+	b, err := e.Pieces(b, s, jsonAppendContent)
+	if err != nil {
+		return b, err
+	}
+	return append(b, '"'), nil
+}
+
+// jsonAppendContent appends s escaped as jsonAppendString does, without
+// the quotes: a piece of a long string.
+func jsonAppendContent(b []byte, s string) []byte {
+	n := len(b)
+	b = jsonAppendString(b, s)
+	copy(b[n:], b[n+1:len(b)-1])
+	return b[:len(b)-2]
 }
 
 // jsonMaxTemplateKeys bounds the maps whose keys are remembered.

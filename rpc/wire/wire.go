@@ -48,6 +48,38 @@ type Flusher struct {
 	At   int
 }
 
+// Long reports whether s is a string to write in pieces (Pieces): one
+// longer than a piece, while the output goes to a sink.
+func (f *Flusher) Long(s string) bool { return f.Sink != nil && len(s) > f.At }
+
+// Pieces appends s through appendPiece (the encoder's escaping of a
+// string's content) At bytes at a time, handing b to the sink after each
+// piece, so that a long string (an attachment's base64 content) is never
+// copied whole into the answer. A piece ends where a UTF-8 sequence
+// starts, so that escaping the pieces one by one writes what escaping s
+// whole does, invalid sequences included.
+func (f *Flusher) Pieces(b []byte, s string, appendPiece func([]byte, string) []byte) ([]byte, error) {
+	size := max(f.At, utf8.UTFMax)
+	for len(s) > size {
+		n := size
+		// A sequence has at most three continuation bytes: when four
+		// come in a row, s[size] belongs to none and the cut is safe.
+		for k := 0; k < 3 && !utf8.RuneStart(s[n]); k++ {
+			n--
+		}
+		if !utf8.RuneStart(s[n]) {
+			n = size
+		}
+		b = appendPiece(b, s[:n])
+		s = s[n:]
+		if err := f.Sink(b); err != nil {
+			return b, err
+		}
+		b = b[:0]
+	}
+	return appendPiece(b, s), nil
+}
+
 // Flush hands b to the sink when it is due, and returns what to go on
 // appending to: b itself, or b[:0] once the sink has it.
 func (f *Flusher) Flush(b []byte) ([]byte, error) {

@@ -187,6 +187,9 @@ var xmlTimeType = reflect.TypeFor[time.Time]()
 func (e *xmlEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
+		if e.Long(x) {
+			return e.longString(b, x)
+		}
 		return xmlAppendString(b, x), nil
 	case int64:
 		return xmlAppendInt(b, x)
@@ -700,6 +703,16 @@ func xmlAppendString(b []byte, s string) []byte {
 	b = append(b, "<value><string>"...)
 	b = xmlAppendEscaped(b, s)
 	return append(b, "</string></value>\n"...)
+}
+
+// longString is xmlAppendString for a string streamed in pieces.
+func (e *xmlEncoder) longString(b []byte, s string) ([]byte, error) {
+	b = append(b, "<value><string>"...)
+	b, err := e.Pieces(b, s, xmlAppendEscaped)
+	if err != nil {
+		return b, err
+	}
+	return append(b, "</string></value>\n"...), nil
 }
 
 func xmlAppendBytes(b []byte, p []byte) []byte {

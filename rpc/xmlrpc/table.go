@@ -150,7 +150,13 @@ func (e *xmlEncoder) tableRows(b []byte, x *models.Table, depth int) ([]byte, er
 			switch v := v.(type) {
 			case string:
 				b = t.junction(b, j, after, xmlString)
-				b = xmlAppendEscaped(b, v)
+				if e.Long(v) {
+					if b, err = e.Pieces(b, v, xmlAppendEscaped); err != nil {
+						return b, err
+					}
+				} else {
+					b = xmlAppendEscaped(b, v)
+				}
 				after = xmlString
 				continue
 			case bool:
