@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 )
@@ -11,8 +12,10 @@ import (
 // order, or none: four allocations of a small search's seventy. A
 // registry remembers the orders it rendered. The rendering depends only
 // on the registry, the model, the dialect, the alias and the
-// specification; a model changed in place (only while a registry is
-// being built) has another number of fields, which is part of the key.
+// specification, except for company-dependent fields, whose SQL names
+// the call's company and which are rendered at every call; a model
+// changed in place (only while a registry is being built) has another
+// number of fields, which is part of the key.
 // Clients may send any text, so the memory is bounded as validOrderForm's:
 // at most maxOrderForms renderings of specifications of at most
 // maxOrderFormLen bytes per registry, and a refused specification is never
@@ -28,29 +31,39 @@ type orderKey struct {
 	dialect, alias, spec string
 }
 
-// renderedOrder is parseOrderIn remembered in reg (rendered each time
-// when reg is nil or has no memory of them).
-func renderedOrder(reg *Registry, dialect string, m *Model, alias, spec string) (string, error) {
-	if reg == nil || reg.orders == nil || len(spec) > maxOrderFormLen {
-		return parseOrderIn(reg, dialect, m, alias, spec)
+// renderedOrder is parseOrderIn with the call's columns (orderCols),
+// remembered in the registry when no field of the order is
+// company-dependent: the SQL of those names the call's company, and is
+// rendered at every call. colErr is the first error of the columns'
+// rendering, err parseOrderIn's.
+func (env *Env) renderedOrder(ctx context.Context, m *Model, alias, spec string) (order string, colErr, err error) {
+	reg := env.Registry
+	remember := reg != nil && reg.orders != nil && len(spec) <= maxOrderFormLen
+	var k orderKey
+	if remember {
+		k = orderKey{model: m, fields: len(m.Fields), dialect: env.Dialect, alias: alias, spec: spec}
+		if v, ok := reg.orders.m.Load(k); ok {
+			return v.(string), nil, nil
+		}
+	}
+	col, colErrp := env.orderCols(ctx)
+	dependent := false
+	order, err = parseOrderIn(reg, env.Dialect, m, alias, spec, func(f *Field, alias string) string {
+		dependent = dependent || f.CompanyDependent
+		return col(f, alias)
+	})
+	if err != nil || *colErrp != nil || dependent || !remember {
+		return order, *colErrp, err
 	}
 	c := reg.orders
-	k := orderKey{model: m, fields: len(m.Fields), dialect: dialect, alias: alias, spec: spec}
-	if v, ok := c.m.Load(k); ok {
-		return v.(string), nil
-	}
-	out, err := parseOrderIn(reg, dialect, m, alias, spec)
-	if err != nil {
-		return "", err
-	}
 	// A place is taken before the entry is stored, so that concurrent
 	// renderings never store more than the bound.
 	if c.n.Add(1) > maxOrderForms {
 		c.n.Add(-1)
-		return out, nil
+		return order, nil, nil
 	}
-	if _, had := c.m.LoadOrStore(k, out); had {
+	if _, had := c.m.LoadOrStore(k, order); had {
 		c.n.Add(-1)
 	}
-	return out, nil
+	return order, nil, nil
 }

@@ -1,9 +1,11 @@
 package models
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRenderedOrder checks that an order remembered by the registry is
@@ -21,14 +23,19 @@ func TestRenderedOrder(t *testing.T) {
 	m := r.Model("x.partner")
 	specs := []string{"", "name", "name desc", "country_id", "country_id desc nulls first", "id", "  ",
 		strings.Repeat("name,", 60) + "id", "nope", "name,", "name sideways"}
+	ctx := context.Background()
 	for _, dialect := range []string{"pg", "sqlite"} {
+		env := NewEnv(nil, dialect, r, nil, SuperuserID, time.Now())
 		for i, spec := range specs {
-			want, wantErr := parseOrderIn(r, dialect, m, "t0", spec)
+			want, wantErr := parseOrderIn(r, dialect, m, "t0", spec, nil)
 			if valid := i < 8; valid != (wantErr == nil) {
 				t.Fatalf("%s %q: the fixture renders %q, %v", dialect, spec, want, wantErr)
 			}
 			for range 2 {
-				got, err := renderedOrder(r, dialect, m, "t0", spec)
+				got, colErr, err := env.renderedOrder(ctx, m, "t0", spec)
+				if colErr != nil {
+					t.Errorf("%s %q: %v", dialect, spec, colErr)
+				}
 				if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
 					t.Errorf("%s %q: %q, %v; want %q, %v", dialect, spec, got, err, want, wantErr)
 				}
@@ -39,7 +46,8 @@ func TestRenderedOrder(t *testing.T) {
 			}
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { _, _ = renderedOrder(r, "pg", m, "t0", "country_id") }); n != 0 {
+	env := NewEnv(nil, "pg", r, nil, SuperuserID, time.Now())
+	if n := testing.AllocsPerRun(100, func() { _, _, _ = env.renderedOrder(ctx, m, "t0", "country_id") }); n != 0 {
 		t.Errorf("a remembered order allocates %v times", n)
 	}
 	x, err := r.Extend(Extension{})
@@ -54,7 +62,7 @@ func TestRenderedOrder(t *testing.T) {
 		if i >= 200 {
 			spec = fmt.Sprintf("name desc, id %s", []string{"asc", "desc"}[i%2]) + strings.Repeat(" ", i/2%120)
 		}
-		if _, err := renderedOrder(x, "pg", x.Model("x.partner"), fmt.Sprintf("t%d", i), spec); err != nil {
+		if _, _, err := env.WithRegistry(x).renderedOrder(ctx, x.Model("x.partner"), fmt.Sprintf("t%d", i), spec); err != nil {
 			t.Fatal(err)
 		}
 	}

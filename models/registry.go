@@ -41,6 +41,10 @@ type Registry struct {
 	declared *Registry
 	// orders are the orders this registry rendered (renderedOrder).
 	orders *orderCache
+	// companyRefs are the company-dependent many2one fields by the model
+	// they point to, whose values a deletion of its records empties;
+	// Check makes them.
+	companyRefs map[string][]*Field
 }
 
 // Attachments is where the values of binary fields declared attachment
