@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
-	"io"
 	"sync"
 
 	"github.com/godoo/godoo/models"
@@ -27,8 +26,8 @@ type checkCache struct {
 	entries map[cacheKey]cacheEntry
 	// counts is shared by the authenticator's caches, for its metrics.
 	counts *models.HitCounts
-	// macs holds HMACs under key, reset between uses: a new one costs
-	// four allocations and hashing the key's two pads on every call.
+	// macs holds HMACs under key (*mac), reset between uses: a new one
+	// costs four allocations and hashing the key's two pads on every call.
 	macs sync.Pool
 }
 
@@ -51,23 +50,36 @@ func newCheckCache(max int, counts *models.HitCounts) *checkCache {
 }
 
 func (c *checkCache) digest(db string, uid int64, stored, secret string) [32]byte {
-	h, _ := c.macs.Get().(hash.Hash)
-	if h == nil {
-		h = hmac.New(sha256.New, c.key[:])
+	m, _ := c.macs.Get().(*mac)
+	if m == nil {
+		m = &mac{h: hmac.New(sha256.New, c.key[:])}
 	}
-	defer func() { h.Reset(); c.macs.Put(h) }()
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(uid))
-	io.WriteString(h, db)
-	h.Write([]byte{0})
-	h.Write(b[:])
-	binary.BigEndian.PutUint64(b[:], uint64(len(stored)))
-	h.Write(b[:])
-	io.WriteString(h, stored)
-	io.WriteString(h, secret)
+	// The message is laid out in the pooled buffer and hashed in one
+	// write: each write of a string or of a local array through the
+	// hash's interface was an allocation (five per check).
+	b := append(m.buf[:0], db...)
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint64(b, uint64(uid))
+	b = binary.BigEndian.AppendUint64(b, uint64(len(stored)))
+	b = append(b, stored...)
+	b = append(b, secret...)
+	m.h.Write(b)
+	clear(b) // the secret does not stay in the pool
+	b = m.h.Sum(b[:0])
 	var out [32]byte
-	h.Sum(out[:0])
+	copy(out[:], b)
+	clear(b)
+	m.buf = b[:0]
+	m.h.Reset()
+	c.macs.Put(m)
 	return out
+}
+
+// mac is one HMAC of a cache's pool with the buffer its messages are laid
+// out in.
+type mac struct {
+	h   hash.Hash
+	buf []byte
 }
 
 // hit reports whether secret was verified for (db, uid) against the stored

@@ -46,7 +46,7 @@ func (a *Authenticator) nativeKeyUser(ctx context.Context, db bun.IDB, dbname st
 		}
 		a.putNative(dbname, st, pk.Index, cands)
 	}
-	nowText := now.Format(models.DatetimeLayout)
+	nowText := datetimeText(now)
 	usable := false
 	for _, k := range cands {
 		if !k.UsableFor(scope, nowText) {
@@ -237,7 +237,7 @@ func (a *Authenticator) HeaderKey(ctx context.Context, db bun.IDB, dbname, key, 
 	if fromConfig && configGroups {
 		k.Groups = groups // the configuration holds its groups too
 	}
-	if found && k.Usable && k.Expires != "" && k.Expires < now.Format(models.DatetimeLayout) {
+	if found && k.Usable && k.Expires != "" && k.Expires < datetimeText(now) {
 		k.Usable = false // expired: refused like an archived key
 	}
 	if found && k.Usable && !k.Limits.AllowsAddr(ip) {

@@ -96,8 +96,19 @@ func NewEnv(db bun.IDB, dialect string, reg *Registry, classify func(error) erro
 	if classify == nil {
 		classify = func(err error) error { return err }
 	}
-	return &Env{DB: db, Dialect: dialect, Registry: reg, Classify: classify, UID: uid,
-		Context: map[string]any{}, Now: now.UTC().Truncate(time.Second), state: &envState{}, Identity: &IdentityCheck{}}
+	// The Env, its shared state and its identity check are one
+	// allocation instead of three: every call makes an Env.
+	b := &envBlock{}
+	b.env = Env{DB: db, Dialect: dialect, Registry: reg, Classify: classify, UID: uid,
+		Context: map[string]any{}, Now: now.UTC().Truncate(time.Second), state: &b.state, Identity: &b.identity}
+	return &b.env
+}
+
+// envBlock is what NewEnv allocates at once.
+type envBlock struct {
+	env      Env
+	state    envState
+	identity IdentityCheck
 }
 
 // Sudo returns a copy that bypasses access rights, as Odoo's sudo() does.

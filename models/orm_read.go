@@ -364,8 +364,7 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 			active = " AND t0.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		col, _ := env.orderCols(ctx)
-		order, err := parseOrderIn(env.Registry, env.Dialect, co, "t0", "", col)
+		order, _, err := env.renderedOrder(ctx, co, "t0", "")
 		if err != nil {
 			order = "t0.id"
 		}

@@ -37,10 +37,9 @@ func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchO
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return "", nil, err
 	}
-	col, colErr := env.orderCols(ctx)
-	order, err := parseOrderIn(env.Registry, env.Dialect, m, "t0", o.Order, col)
+	order, colErr, err := env.renderedOrder(ctx, m, "t0", o.Order)
 	if err == nil {
-		err = *colErr
+		err = colErr
 	}
 	if err != nil {
 		return "", nil, err

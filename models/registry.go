@@ -39,6 +39,8 @@ type Registry struct {
 	// declared is the registry this one extends (see Extend), nil for
 	// one built from declarations alone.
 	declared *Registry
+	// orders are the orders this registry rendered (renderedOrder).
+	orders *orderCache
 	// companyRefs are the company-dependent many2one fields by the model
 	// they point to, whose values a deletion of its records empties;
 	// Check makes them.
@@ -61,7 +63,7 @@ type Attachments interface {
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{models: map[string]*Model{}, authTables: map[string]bool{}}
+	return &Registry{models: map[string]*Model{}, authTables: map[string]bool{}, orders: &orderCache{}}
 }
 
 // Register adds m, giving it the standard fields and methods every Odoo model

@@ -144,6 +144,7 @@ func (r *Registry) clone() *Registry {
 	n.authTables = maps.Clone(r.authTables)
 	n.AdminOnly = slices.Clone(r.AdminOnly)
 	n.declared = r.Declared()
+	n.orders = &orderCache{} // its models are not r's
 	return &n
 }
 

@@ -143,6 +143,11 @@ type core struct {
 	// pause, when set, stands in for the wait of the refusal delay, so
 	// that tests see the waits without spending them.
 	pause func(ctx context.Context, d time.Duration)
+	// classify and installer are the store's Classify and
+	// moduleInstaller, made once: every call's Env takes them, and a
+	// method value or closure made per call is an allocation each.
+	classify  func(error) error
+	installer func(ctx context.Context, env *models.Env, names []string) error
 }
 
 // accessAt is an access cache valid at one generation.
@@ -232,6 +237,8 @@ func NewSet(store models.Store, cfg Config) *Set {
 	}
 	c := &core{store: store, registry: reg, auth: a, cfg: cfg, log: slog.New(requestLog{cfg.Log.Handler()}),
 		migrated: map[string]bool{}, names: map[*bun.DB]string{}, master: cfg.MasterPassword, dbf: newDBFilter(cfg.DBFilter, cfg.Log)}
+	c.classify = store.Classify
+	c.installer = c.moduleInstaller()
 	c.wire(reg)
 	return &Set{Common: &Common{c}, Object: &Object{c}, Database: &Database{c}, Auth: &Auth{c}, core: c}
 }
@@ -503,12 +510,12 @@ func (c *core) once(ctx context.Context, db *bun.DB, uid int64, readOnly bool, f
 	access := c.accessCache(ctx, db)
 	files := c.filestore(db)
 	body := func(ctx context.Context, idb bun.IDB) error {
-		env := models.NewEnv(idb, c.store.Dialect(), reg, c.store.Classify, uid, c.cfg.Now())
+		env := models.NewEnv(idb, c.store.Dialect(), reg, c.classify, uid, c.cfg.Now())
 		env.Access = access
 		env.RemoteAddr = remoteAddr(ctx)
 		env.CredentialsChanging = c.credentialsChanging(db)
 		env.Files = files
-		env.InstallModules = c.moduleInstaller()
+		env.InstallModules = c.installer
 		r, err := fn(ctx, env)
 		if err == nil {
 			err = env.Precommit(ctx)

@@ -16,12 +16,12 @@ import (
 // testStore is a store a test runs on, opened for that test.
 type testStore struct {
 	name string
-	open func(t *testing.T) models.Store
+	open func(t testing.TB) models.Store
 }
 
 // testStores are SQLite, and PostgreSQL when GODOO_TEST_DSN names one.
 func testStores() []testStore {
-	stores := []testStore{{"sqlite", func(t *testing.T) models.Store {
+	stores := []testStore{{"sqlite", func(t testing.TB) models.Store {
 		s, err := sqlitestore.New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
@@ -30,7 +30,7 @@ func testStores() []testStore {
 		return s
 	}}}
 	if dsn := os.Getenv("GODOO_TEST_DSN"); dsn != "" {
-		stores = append(stores, testStore{"pg", func(t *testing.T) models.Store {
+		stores = append(stores, testStore{"pg", func(t testing.TB) models.Store {
 			s, err := pgstore.New(dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -64,14 +64,14 @@ const testAdminPassword = "x-admin-1"
 // createTestDB makes, on s, a database named after prefix, a copy of the
 // template of base (which Create made), dropped when the test ends, and
 // returns it with a Set of its own.
-func createTestDB(t *testing.T, s models.Store, prefix string) (*Set, string) {
+func createTestDB(t testing.TB, s models.Store, prefix string) (*Set, string) {
 	t.Helper()
 	return moduleDB(t, s, prefix)
 }
 
 // moduleDB is createTestDB's database with names installed, a copy of the
 // template that has them (which InstallModules made).
-func moduleDB(t *testing.T, s models.Store, prefix string, names ...string) (*Set, string) {
+func moduleDB(t testing.TB, s models.Store, prefix string, names ...string) (*Set, string) {
 	t.Helper()
 	name := fmt.Sprintf("%s%d", prefix, time.Now().UnixNano())
 	set := newTestSet(s)
@@ -90,7 +90,7 @@ func moduleDB(t *testing.T, s models.Store, prefix string, names ...string) (*Se
 // adminCaller returns a function calling, through set, a model's method
 // on database db as the administrator (uid 2) with password, and failing
 // the test on an error.
-func adminCaller(t *testing.T, set *Set, db, password string) func(model, method string, args ...any) any {
+func adminCaller(t testing.TB, set *Set, db, password string) func(model, method string, args ...any) any {
 	return func(model, method string, args ...any) any {
 		t.Helper()
 		ctx := context.Background()
