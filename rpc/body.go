@@ -51,7 +51,12 @@ func (p bodyPolicy) admit(w http.ResponseWriter, r *http.Request) bool {
 		// without one.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(p.timeout))
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, p.max)
+	if r.ContentLength < 0 {
+		// A body of declared length is cut at that length by net/http,
+		// which is within the limit here: only one of unknown length
+		// (chunked) needs cutting, and the others spare the reader.
+		r.Body = http.MaxBytesReader(w, r.Body, p.max)
+	}
 	return true
 }
 

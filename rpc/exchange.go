@@ -128,6 +128,9 @@ func kindOutcome(k models.Kind) string {
 type recorder struct {
 	http.ResponseWriter
 	x *exchange
+	// conn is the request's connection when it came through a Listener
+	// (see writeBody).
+	conn *answerConn
 }
 
 func (w *recorder) WriteHeader(status int) {

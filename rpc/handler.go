@@ -154,6 +154,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set(requestIDHeader, x.id)
 	cell.w.ResponseWriter = w
+	if r.ProtoMajor == 1 {
+		// HTTP/2 writes a connection from a goroutine of its own, for
+		// every stream: only HTTP/1's answers are held (oneanswer.go).
+		cell.w.conn = answerConnOf(r.Context())
+	}
 	remote := h.clientAddr(r)
 	r2 := r
 	defer func() {
@@ -168,7 +173,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.opts.AfterLarge != nil && h.opts.LargeBytes > 0 && max(x.bodyBytes, x.bytes) >= h.opts.LargeBytes {
 			go h.opts.AfterLarge()
 		}
-		cell.w.ResponseWriter = nil
+		cell.w.ResponseWriter, cell.w.conn = nil, nil
 		*x = exchange{}
 		exchangePool.Put(cell)
 	}()

@@ -162,7 +162,7 @@ func (h *Handler) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.run(r.Context(), method, func() (any, error) { return fn(h, r, args) })
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header()["X-Content-Type-Options"] = nosniffValue
 	if err == nil && streamable(res) {
 		err = writeStreamed(func(n int) { jsonHeader(w, http.StatusOK, n) }, w, func(b []byte, sink func([]byte) error) ([]byte, error) {
 			return streamResult(b, id, res, sink)
@@ -253,31 +253,41 @@ func putBuf(bp *[]byte, b []byte) {
 	bufPool.Put(bp)
 }
 
+// The values of the headers every answer carries, shared by all answers
+// instead of made for each (Header.Set allocates a slice per value):
+// net/http only reads them, and godoo replaces a header's values rather
+// than changing them in place. The keys are in canonical form.
+var (
+	xmlContentType  = []string{"text/xml; charset=utf-8"}
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	nosniffValue    = []string{"nosniff"}
+)
+
 // writeXML writes an answer with its length, as Odoo does: without one,
 // net/http would send a large answer in chunks.
 func writeXML(w http.ResponseWriter, body []byte) {
 	xmlHeader(w, len(body))
-	_, _ = w.Write(body)
+	writeBody(w, body)
 }
 
 // xmlHeader sends the header of an XML-RPC answer of n bytes.
 func xmlHeader(w http.ResponseWriter, n int) {
 	hd := w.Header()
-	hd.Set("Content-Type", "text/xml; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(n))
+	hd["Content-Type"] = xmlContentType
+	hd["X-Content-Type-Options"] = nosniffValue
+	hd["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(http.StatusOK)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	jsonHeader(w, status, len(body))
-	_, _ = w.Write(body)
+	writeBody(w, body)
 }
 
 // jsonHeader sends the header of a JSON answer of n bytes.
 func jsonHeader(w http.ResponseWriter, status, n int) {
 	hd := w.Header()
-	hd.Set("Content-Type", "application/json; charset=utf-8")
-	hd.Set("Content-Length", strconv.Itoa(n))
+	hd["Content-Type"] = jsonContentType
+	hd["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(status)
 }

@@ -106,7 +106,7 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	// The handler bounds the time to read a body (body_read_timeout);
 	// ReadTimeout only backs it up.
 	const headerTimeout = 10 * time.Second
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: headerTimeout, ReadTimeout: headerTimeout + bodyTimeout,
+	srv := &http.Server{Handler: handler, ConnContext: rpc.ConnContext, ReadHeaderTimeout: headerTimeout, ReadTimeout: headerTimeout + bodyTimeout,
 		WriteTimeout: time.Duration(timeout+30) * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 1 << 20}
 	ctx, stop := serveContext()
 	defer stop()
@@ -114,7 +114,7 @@ func cmdServe(inv *invocation, resolve func() (*config, error)) error {
 	// Until it is ready the server answers /web/health with 503, so that
 	// a load balancer or a container's health check can tell; it logs
 	// that it listens only once it answers calls.
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(rpc.Listener(ln)) }()
 
 	if err := prepareServe(ctx, set, stdout, log); err != nil {
 		_ = srv.Close()
