@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,10 +149,64 @@ func DefaultGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any
 			continue
 		}
 		if v, ok := f.contextDefault(ctx, env); ok {
+			if f.Type == One2many || f.Type == Many2many {
+				v = setDefault(v)
+			}
 			out.Set(n, v)
 		}
 	}
 	return out, nil
+}
+
+// setDefault is an x2many default as Odoo's default_get answers it, having
+// passed it through the record cache so that the web client, which reads
+// only [6, 0, ids], understands a context's default_groups_id=[[4, a],
+// [4, b]] or [a, b]: the ids the commands leave linked as one set command,
+// followed by the records they create.
+func setDefault(v any) any {
+	list, _ := v.([]any)
+	ids := []any{}
+	var creates []any
+	has := func(id int64) int {
+		return slices.IndexFunc(ids, func(x any) bool { return x == id })
+	}
+	link := func(x any) {
+		if id, ok := ToInt64(x); ok && has(id) < 0 {
+			ids = append(ids, id)
+		}
+	}
+	for _, c := range list {
+		cmd, ok := c.([]any)
+		if !ok {
+			link(c)
+			continue
+		}
+		if len(cmd) == 0 {
+			continue
+		}
+		op, _ := ToInt64(cmd[0])
+		switch {
+		case op == 0:
+			creates = append(creates, c)
+		case (op == 1 || op == 4) && len(cmd) > 1:
+			link(cmd[1])
+		case (op == 2 || op == 3) && len(cmd) > 1:
+			if id, ok := ToInt64(cmd[1]); ok {
+				if i := has(id); i >= 0 {
+					ids = slices.Delete(ids, i, i+1)
+				}
+			}
+		case op == 5:
+			ids = []any{}
+		case op == 6 && len(cmd) > 2:
+			ids = []any{}
+			set, _ := cmd[2].([]any)
+			for _, x := range set {
+				link(x)
+			}
+		}
+	}
+	return append([]any{[]any{int64(6), int64(0), ids}}, creates...)
 }
 
 func rpcHasAccess(ctx context.Context, env *Env, m *Model, ids []int64, a Args) (any, error) {

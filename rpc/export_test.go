@@ -59,6 +59,14 @@ func SetStreamMinValues(n int) (restore func()) {
 	return func() { streamMinValues = old }
 }
 
+// SetStreamMinString sets the length of a string from which a Table's
+// answer is streamed, until the returned function puts it back.
+func SetStreamMinString(n int) (restore func()) {
+	old := streamMinString
+	streamMinString = n
+	return func() { streamMinString = old }
+}
+
 // SetStreamChunk sets the size of the pieces a streamed answer is written
 // in, until the returned function puts it back.
 func SetStreamChunk(n int) (restore func()) {

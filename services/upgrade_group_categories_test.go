@@ -156,3 +156,59 @@ func askGroupCategoriesUpgrade(t *testing.T, db *bun.DB, modules ...string) {
 		execSQL(t, db, "INSERT INTO godoo_group_categories_upgrade (module) VALUES (?)", m)
 	}
 }
+
+// TestGroupCategoriesUpgradeDeletedRecords checks, on both stores, that
+// the group categories step leaves the database openable when an
+// administrator deleted what it would touch while the external ids
+// remained: a group whose row is gone is left alone, and a category
+// whose row is gone is made again under its external id rather than its
+// deleted id written onto the group.
+func TestGroupCategoriesUpgradeDeletedRecords(t *testing.T) {
+	eachStore(t, func(t *testing.T, s models.Store) {
+		ctx := context.Background()
+		set, name := moduleDB(t, s, "groupdel", "sales_team")
+		db, err := set.core.open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := func(module, xmlid string) int64 {
+			t.Helper()
+			var id int64
+			if err := db.QueryRowContext(ctx, "SELECT res_id FROM ir_model_data WHERE module = ? AND name = ?", module, xmlid).Scan(&id); err != nil {
+				t.Fatalf("%s.%s: %v", module, xmlid, err)
+			}
+			return id
+		}
+		manager := ref("sales_team", "group_sale_manager")
+		salesman := ref("sales_team", "group_sale_salesman")
+		canned := ref("mail", "group_mail_canned_response_admin")
+		call := adminCaller(t, newTestSet(s), name, testAdminPassword)
+		execSQL(t, db, "DELETE FROM ir_model_access WHERE group_id = ?", manager)
+		call("res.groups", "unlink", []any{manager})
+		// An older godoo's unlink kept the external id of the group.
+		execSQL(t, db, "DELETE FROM ir_model_data WHERE module = 'sales_team' AND name = 'group_sale_manager'")
+		execSQL(t, db, "INSERT INTO ir_model_data (module, name, model, res_id, noupdate) VALUES ('sales_team', 'group_sale_manager', 'res.groups', ?, ?)", manager, true)
+		execSQL(t, db, "UPDATE res_groups SET category_id = NULL WHERE id IN (SELECT res_id FROM ir_model_data WHERE model = 'res.groups' AND module IN ('sales_team', 'mail'))")
+		deleted := ref("mail", "module_category_canned_response")
+		execSQL(t, db, "DELETE FROM ir_module_category WHERE id = ?", deleted)
+
+		askGroupCategoriesUpgrade(t, db, "sales_team", "mail")
+		if _, err := newTestSet(s).core.open(ctx, name); err != nil {
+			t.Fatalf("the opening after the upgrade: %v", err)
+		}
+		var c, n int64
+		if err := db.QueryRowContext(ctx, "SELECT COALESCE(category_id, 0) FROM res_groups WHERE id = ?", salesman).Scan(&c); err != nil || c == 0 {
+			t.Errorf("after the upgrade, the salesman group has category %d (%v), want one", c, err)
+		}
+		made := ref("mail", "module_category_canned_response")
+		if made == deleted {
+			t.Errorf("the external id of the deleted category still names %d", deleted)
+		}
+		if err := db.QueryRowContext(ctx, "SELECT COALESCE(category_id, 0) FROM res_groups WHERE id = ?", canned).Scan(&c); err != nil || c != made {
+			t.Errorf("after the upgrade, the canned responses group has category %d (%v), want %d", c, err, made)
+		}
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM ir_module_category WHERE id = ?", made).Scan(&n); err != nil || n != 1 {
+			t.Errorf("the category made again, %d: %d rows (%v)", made, n, err)
+		}
+	})
+}

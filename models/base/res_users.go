@@ -92,7 +92,7 @@ func usersBehaviour() *models.Behaviour {
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{"_compute_password": computePassword},
 		Methods: []*models.Method{
 			{Name: "context_get", Class: "Users", ReadOnly: true, Fn: contextGet},
-			{Name: "default_get", Class: "UsersView", Params: []string{"fields_list"}, Required: 1, ReadOnly: true, Fn: usersDefaultGet},
+			{Name: "default_get", Class: "UsersView", Params: []string{"fields"}, Required: 1, ReadOnly: true, Fn: usersDefaultGet},
 			withIdentityCheck(&models.Method{Name: "api_key_wizard", Record: true, Fn: func(context.Context, *models.Env, *models.Model, []int64, models.Args) (any, error) {
 				return map[string]any{"type": "ir.actions.act_window", "res_model": "res.users.apikeys.description",
 					"name": "New API Key", "target": "new", "views": []any{[]any{false, "form"}}}, nil

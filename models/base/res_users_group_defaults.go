@@ -13,10 +13,15 @@ import (
 // fields of groups have no default of their own (nor one from the
 // context): they are read from the default of groups_id (the template
 // user's groups, or the context's default_groups_id), which the answer
-// then holds too, asked for or not, as Odoo's. A form opened on a new
-// user thus shows the template's user type and rights.
+// then holds too, asked for or not, as Odoo's. Clients calling
+// default_get for a new user thus get the template's user type and
+// rights (the web client asks onchange instead, which godoo lacks).
+//
+// Odoo's UsersView names its parameter fields, not fields_list as
+// BaseModel does, so a call passes it by that keyword; it is handed on to
+// models.DefaultGet under the name that function reads.
 func usersDefaultGet(ctx context.Context, env *models.Env, m *models.Model, ids []int64, a models.Args) (any, error) {
-	names, _ := a["fields_list"].([]any)
+	names, _ := a["fields"].([]any)
 	var groupFields []string
 	rest := make([]any, 0, len(names)+1)
 	for _, n := range names {
@@ -26,12 +31,15 @@ func usersDefaultGet(ctx context.Context, env *models.Env, m *models.Model, ids 
 		}
 		rest = append(rest, n)
 	}
-	if len(groupFields) == 0 {
-		return models.DefaultGet(ctx, env, m, ids, a)
-	}
 	args := make(models.Args, len(a))
 	for k, v := range a {
-		args[k] = v
+		if k != "fields" {
+			args[k] = v
+		}
+	}
+	if len(groupFields) == 0 {
+		args["fields_list"] = a["fields"]
+		return models.DefaultGet(ctx, env, m, ids, args)
 	}
 	args["fields_list"] = append(rest, "groups_id")
 	res, err := models.DefaultGet(ctx, env, m, ids, args)

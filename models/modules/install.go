@@ -214,13 +214,34 @@ func (d *dataInstaller) groups(m *Module) {
 
 // category is the id of group g's category, created (with Odoo's
 // default sequence) when the database has none of its external id; 0
-// for none.
+// for none. An external id whose category an administrator deleted
+// outlives it, so it is checked against ir_module_category and, when
+// stale, dropped and the category made again: writing the deleted id
+// would break the foreign key and keep the database from opening.
 func (d *dataInstaller) category(g Group) int64 {
 	if g.Category == "" {
 		return 0
 	}
-	if id := d.ref(g.Category); id != 0 || g.CategoryName == "" {
-		return id
+	id := d.ref(g.Category)
+	if id != 0 {
+		var one int64
+		found, err := d.env.Scalar(d.ctx, &one, "SELECT 1 FROM ir_module_category WHERE id = ?", id)
+		if err != nil {
+			d.err = err
+			return 0
+		}
+		if found {
+			return id
+		}
+		module, name, _ := strings.Cut(g.Category, ".")
+		if _, err := d.env.Exec(d.ctx, "DELETE FROM ir_model_data WHERE module = ? AND name = ?", module, name); err != nil {
+			d.err = err
+			return 0
+		}
+		id = 0
+	}
+	if d.err != nil || g.CategoryName == "" {
+		return 0
 	}
 	return d.create("ir.module.category", g.Category, map[string]any{"name": g.CategoryName})
 }

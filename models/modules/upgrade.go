@@ -135,11 +135,16 @@ func (d *dataInstaller) groupCategories(m *Module) {
 		if id == 0 || d.err != nil {
 			continue
 		}
+		// The external id outlives a group an administrator deleted, so
+		// a missing row is left alone rather than written, which would
+		// fail and keep the database from opening.
 		var current int64
-		if _, d.err = d.env.Scalar(d.ctx, &current, "SELECT COALESCE(category_id, 0) FROM res_groups WHERE id = ?", id); d.err != nil {
+		found, err := d.env.Scalar(d.ctx, &current, "SELECT COALESCE(category_id, 0) FROM res_groups WHERE id = ?", id)
+		if err != nil {
+			d.err = err
 			return
 		}
-		if current != 0 {
+		if !found || current != 0 {
 			continue
 		}
 		if c := d.category(g); c != 0 && d.err == nil {
