@@ -1,6 +1,7 @@
 // Package storetest gives the tests of the engine and of declared models a
 // new database on every store the machine has: SQLite always, PostgreSQL
-// when GODOO_TEST_DSN names a server (the tests' convention). It is imported
+// when GODOO_TEST_DSN names a server (the tests' convention; "private" is
+// a cluster of the tests' own, see sharedpg). It is imported
 // by tests only.
 package storetest
 
@@ -19,6 +20,9 @@ import (
 	"github.com/godoo/godoo/models/base"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	// GODOO_TEST_DSN=private: the package's init joins the shared private
+	// cluster before any test reads the variable.
+	_ "github.com/godoo/godoo/models/storetest/sharedpg"
 )
 
 // TB is a test or a benchmark, whose subtests are of its own kind.
