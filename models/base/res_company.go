@@ -11,7 +11,9 @@ import (
 // given, its creator's company's, as Odoo's _default_currency_id, since
 // currency_id is required; a company created without a partner gets one,
 // and once made it joins its creator's companies, as Odoo's create does;
-// its place in the hierarchy is fixed at its creation (companyBeforeWrite).
+// its place in the hierarchy is fixed at its creation (companyBeforeWrite);
+// its address is its partner's, read and written through
+// (res_company_address.go).
 func companyBehaviour() *models.Behaviour {
 	return &models.Behaviour{
 		Defaults: map[string]func(context.Context, *models.Env) any{
@@ -23,7 +25,9 @@ func companyBehaviour() *models.Behaviour {
 				return id
 			},
 		},
-		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate, AfterCreate: companyAfterCreate, BeforeWrite: companyBeforeWrite},
+		Computes: companyAddressComputes(),
+		Hooks: models.Hooks{BeforeCreate: companyBeforeCreate, AfterCreate: companyAfterCreate, BeforeWrite: companyBeforeWrite,
+			AfterWrite: writeCompanyAddress},
 	}
 }
 
@@ -65,6 +69,9 @@ func companyBeforeCreate(ctx context.Context, env *models.Env, vals map[string]a
 // the company and its creator. The first company is made before any user
 // (base's install), and so joins none.
 func companyAfterCreate(ctx context.Context, env *models.Env, id int64, vals map[string]any) error {
+	if err := writeCompanyAddress(ctx, env, []int64{id}, vals); err != nil {
+		return err
+	}
 	users, err := env.Int64s(ctx, "SELECT id FROM res_users WHERE id IN (?, ?)", env.UID, models.SuperuserID)
 	if err != nil {
 		return err

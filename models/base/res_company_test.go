@@ -192,3 +192,80 @@ func TestCompanyHierarchyFixed(t *testing.T) {
 		}
 	})
 }
+
+// TestCompanyAddressIsItsPartners checks, on both stores, that a
+// company's address fields are its partner's, as Odoo 18's
+// _compute_address and inverses make them: written on a company (on
+// create, with or without a partner, and on write) they land on the
+// partner and read back from it, and a partner's address written
+// directly is the company's. A domain on them is ignored, as Odoo
+// ignores a field it cannot search.
+func TestCompanyAddressIsItsPartners(t *testing.T) {
+	storetest.EachFrom(t, installed, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		r, inTx := baseDB(t, s, db)
+		companies, partners := r.Model("res.company"), r.Model("res.partner")
+		fields := []string{"street", "street2", "zip", "city", "state_id", "country_id"}
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			countries, err := env.Search(ctx, r.Model("res.country"), []any{[]any{"code", "in", []any{"BE", "FR"}}}, models.SearchOptions{Order: "code"})
+			if err != nil || len(countries) != 2 {
+				t.Fatalf("countries BE and FR: %v %v", countries, err)
+			}
+			be, fr := countries[0], countries[1]
+			own, err := env.Create(ctx, partners, map[string]any{"name": "Own Address", "is_company": true, "city": "Lille"})
+			if err != nil {
+				return err
+			}
+			check := func(what string, company int64, want map[string]any) {
+				t.Helper()
+				c, err := env.Read(ctx, companies, []int64{company}, append(fields, "partner_id"), false)
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				pid, _ := models.ToInt64(c[0]["partner_id"])
+				p, err := env.Read(ctx, partners, []int64{pid}, fields, false)
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				for _, f := range fields {
+					w, ok := want[f]
+					if !ok {
+						w = false
+					}
+					if c[0][f] != w || p[0][f] != w {
+						t.Errorf("%s: %s is %v on the company, %v on its partner, want %v", what, f, c[0][f], p[0][f], w)
+					}
+				}
+			}
+			made, err := env.Create(ctx, companies, map[string]any{"name": "Addressed Co", "street": "Rue Haute 1", "zip": "1000",
+				"city": "Brussels", "country_id": be})
+			if err != nil {
+				return err
+			}
+			check("created with a new partner", made, map[string]any{"street": "Rue Haute 1", "zip": "1000", "city": "Brussels", "country_id": be})
+			given, err := env.Create(ctx, companies, map[string]any{"name": "Given Partner Co", "partner_id": own, "street": "Rue Basse 2", "country_id": fr})
+			if err != nil {
+				return err
+			}
+			check("created with a partner", given, map[string]any{"street": "Rue Basse 2", "city": "Lille", "country_id": fr})
+			if err := env.Write(ctx, companies, []int64{made}, map[string]any{"country_id": fr, "city": "Paris", "street": false, "street2": "Bât. B"}); err != nil {
+				return err
+			}
+			check("written", made, map[string]any{"zip": "1000", "city": "Paris", "street2": "Bât. B", "country_id": fr})
+			if err := env.Write(ctx, partners, []int64{own}, map[string]any{"city": "Roubaix"}); err != nil {
+				return err
+			}
+			check("its partner written", given, map[string]any{"street": "Rue Basse 2", "city": "Roubaix", "country_id": fr})
+			all, err := env.SearchCount(ctx, companies, []any{}, 0)
+			if err != nil {
+				return err
+			}
+			if n, err := env.SearchCount(ctx, companies, []any{[]any{"city", "=", "Nowhere"}}, 0); err != nil || n != all {
+				t.Errorf("a domain on city: %d of %d companies, %v; want it ignored", n, all, err)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -44,12 +44,18 @@ type code struct {
 	// It runs once, with the module's data records, when migration 0021
 	// asked for them (Catalogue.Upgrade).
 	fill func(ctx context.Context, env *models.Env) error
+	// computes stores, in a database where the module is installed, the
+	// values of stored computed fields an older godoo never computed
+	// (account's fiscal country of companies), where they are empty. It
+	// runs once, when migration 0023 asked for it (Catalogue.Upgrade).
+	computes func(ctx context.Context, env *models.Env) error
 }
 
 // codes are the modules that have Go behaviour, by name.
 var codes = map[string]code{
-	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install},
-	"mail":    {tracking: mail.Tracking(), indexes: mail.Indexes()},
+	"account": {behaviours: account.Behaviours(), install: account.Install, upgrade: account.Install,
+		computes: account.FillFiscalCountries},
+	"mail": {tracking: mail.Tracking(), indexes: mail.Indexes()},
 	"sale": {behaviours: sale.Behaviours(), computed: sale.Computed(), onDelete: sale.OnDelete(), tracking: sale.Tracking(),
 		install: sale.Install, upgrade: sale.Upgrade, fill: sale.FillInvoiceStatus},
 }

@@ -122,6 +122,9 @@ func (c Catalogue) Install(ctx context.Context, env *models.Env, names []string)
 		if m.categorized() && d.err == nil {
 			_, d.err = claim(ctx, env, "godoo_group_categories_upgrade", n) // migration 0022's, likewise
 		}
+		if codes[n].computes != nil && d.err == nil {
+			_, d.err = claim(ctx, env, "godoo_module_computes_upgrade", n) // migration 0023's, likewise
+		}
 		if d.err != nil {
 			return fmt.Errorf("install module %s: %w", n, d.err)
 		}

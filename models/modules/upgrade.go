@@ -13,7 +13,7 @@ import (
 // lack.
 func (c Catalogue) Upgradable(installed []string) bool {
 	return slices.ContainsFunc(installed, func(n string) bool {
-		return codes[n].upgrade != nil || (c[n] != nil && (len(c[n].Records) > 0 || c[n].categorized()))
+		return codes[n].upgrade != nil || codes[n].computes != nil || (c[n] != nil && (len(c[n].Records) > 0 || c[n].categorized()))
 	})
 }
 
@@ -28,7 +28,9 @@ func (c Catalogue) Upgradable(installed []string) bool {
 // values an older godoo computed when read (its fill: sale's invoice
 // statuses), then its Go upgrade
 // step, when migration 0020 asked for it (the sale.order sequence and
-// stored amounts, account's chart). Each runs once: it claims its
+// stored amounts, account's chart), then its stored computed fields an
+// older godoo left empty, when migration 0023 asked for them (account's
+// fiscal countries). Each runs once: it claims its
 // module's row by deleting it, so that a record an administrator deletes
 // afterwards stays deleted, as in Odoo until the module is updated.
 func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []string) error {
@@ -73,11 +75,21 @@ func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []str
 			if err != nil {
 				return fmt.Errorf("upgrade module %s: %w", n, err)
 			}
-			if !claimed {
-				continue // done already, or a database that never needed it
+			if claimed {
+				if err := fn(ctx, env); err != nil {
+					return fmt.Errorf("upgrade module %s: %w", n, err)
+				}
 			}
-			if err := fn(ctx, env); err != nil {
+		}
+		if fn := codes[n].computes; fn != nil {
+			claimed, err := claim(ctx, env, "godoo_module_computes_upgrade", n)
+			if err != nil {
 				return fmt.Errorf("upgrade module %s: %w", n, err)
+			}
+			if claimed {
+				if err := fn(ctx, env); err != nil {
+					return fmt.Errorf("upgrade module %s: %w", n, err)
+				}
 			}
 		}
 	}
@@ -85,7 +97,8 @@ func (c Catalogue) Upgrade(ctx context.Context, env *models.Env, installed []str
 }
 
 // claim deletes module's request in table (godoo_module_upgrade,
-// godoo_module_records_upgrade or godoo_group_categories_upgrade) and reports whether there was one.
+// godoo_module_records_upgrade, godoo_group_categories_upgrade or
+// godoo_module_computes_upgrade) and reports whether there was one.
 func claim(ctx context.Context, env *models.Env, table, module string) (bool, error) {
 	res, err := env.Exec(ctx, "DELETE FROM "+table+" WHERE module = ?", module)
 	if err != nil {

@@ -26,14 +26,18 @@ func openingDate(now time.Time) string {
 	return time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
-// companyBehaviour gives res.company the defaults of account's fields.
+// companyBehaviour gives res.company the defaults of account's fields,
+// and its fiscal country from its country (res_company_fiscal.go).
 func companyBehaviour() *models.Behaviour {
-	return &models.Behaviour{Defaults: companyDefaults}
+	return &models.Behaviour{Defaults: companyDefaults,
+		Hooks: models.Hooks{AfterCreate: companyFiscalCountryCreated, AfterWrite: companyFiscalCountryWritten}}
 }
 
 // companySettings gives the companies that exist when account is
 // installed the defaults of its required fields, as Odoo fills a required
-// column it adds: their columns are empty otherwise.
+// column it adds: their columns are empty otherwise. Their fiscal country
+// is their country, as account's post-install hook computes it
+// (_set_fiscal_country).
 func companySettings(ctx context.Context, env *models.Env) error {
 	for _, name := range []string{"fiscalyear_last_day", "fiscalyear_last_month", "account_opening_date", "account_price_include",
 		"tax_calculation_rounding_method"} {
@@ -42,5 +46,5 @@ func companySettings(ctx context.Context, env *models.Env) error {
 			return err
 		}
 	}
-	return nil
+	return FillFiscalCountries(ctx, env)
 }
