@@ -688,6 +688,9 @@ func (fd *FieldDeclaration) build(b *Behaviour, used map[string]bool) (*Field, e
 		// Its value lives in an attachment: no column.
 		f.Attachment, stored = true, false
 	}
+	if stored && f.Type != Binary && f.Type != JSON && isCompanyDependent(fd.Described) {
+		f.CompanyDependent = true
+	}
 	if stored || fd.WriteOnly && described {
 		// A write-only field (a password) keeps its value in a column
 		// only the engine reads, whatever its description says.
@@ -790,6 +793,7 @@ func (r *Registry) Check() error {
 			}
 		}
 	}
+	r.companyRefs = companyRefs(r)
 	return nil
 }
 

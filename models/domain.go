@@ -356,7 +356,11 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 		return c.any(m, alias, via, []any{[]any{sub, op, value}}, false)
 	}
 	if dotted && (f.Type == Date || f.Type == Datetime) && f.Stored() {
-		if expr, ok := c.datePart(alias+"."+f.Column, rest); ok {
+		col, err := c.col(f, alias)
+		if err != nil {
+			return where{}, err
+		}
+		if expr, ok := c.datePart(col, rest); ok {
 			return c.scalar(expr, &Field{Name: path, Type: Integer}, op, value, t)
 		}
 	}
@@ -411,7 +415,26 @@ func (c *domainCompiler) leaf(m *Model, alias string, t []any) (where, error) {
 			return c.many2oneByName(m, alias, f, op, value)
 		}
 	}
-	return c.scalar(alias+"."+f.Column, f, op, value, t)
+	col, err := c.col(f, alias)
+	if err != nil {
+		return where{}, err
+	}
+	return c.scalar(col, f, op, value, t)
+}
+
+// col is the SQL of f's value in the row of alias (Env.colExpr).
+func (c *domainCompiler) col(f *Field, alias string) (string, error) {
+	if !f.CompanyDependent {
+		return alias + "." + f.Column, nil
+	}
+	ctx := c.ctx
+	if ctx == nil {
+		// Compilers of rules and orders check no field access, and have
+		// no call context to pass; the reads run in the call's
+		// transaction all the same.
+		ctx = context.Background()
+	}
+	return c.env.colExpr(ctx, f, alias)
 }
 
 // nullIsZero tells whether a comparison op with v on the number field f
@@ -764,8 +787,12 @@ func (c *domainCompiler) any(m *Model, alias string, f *Field, sub []any, negate
 	var out where
 	switch f.Type {
 	case Many2one:
+		col, err := c.col(f, alias)
+		if err != nil {
+			return where{}, err
+		}
 		// The IS NOT NULL guard makes NOT of this term match empty links.
-		out = where{sql: "(" + alias + "." + f.Column + " IS NOT NULL AND " + alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + "))", args: w.args}
+		out = where{sql: "(" + col + " IS NOT NULL AND " + col + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + "))", args: w.args}
 	case One2many:
 		inv := co.Fields[f.InverseName]
 		// NULL inverse values are excluded: NOT IN over a set holding NULL
@@ -849,13 +876,17 @@ func (c *domainCompiler) many2oneByName(m *Model, alias string, f *Field, op str
 	case "<", ">", "<=", ">=":
 		pos = "in"
 	}
+	col, err := c.col(f, alias)
+	if err != nil {
+		return where{}, err
+	}
 	recName := co.Fields[co.RecName]
 	if recName == nil || recName.Column == "" {
 		in, err := c.any(m, alias, f, []any{[]any{co.RecName, pos, value}}, false)
 		if err != nil || !negative {
 			return in, err
 		}
-		return or(not(in), where{sql: alias + "." + f.Column + " IS NULL"}), nil
+		return or(not(in), where{sql: col + " IS NULL"}), nil
 	}
 	c.depth++
 	sa := fmt.Sprintf("t%d", c.depth)
@@ -863,9 +894,9 @@ func (c *domainCompiler) many2oneByName(m *Model, alias string, f *Field, op str
 	if err != nil {
 		return where{}, err
 	}
-	in := where{sql: alias + "." + f.Column + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
+	in := where{sql: col + " IN (SELECT " + sa + ".id FROM " + co.Table + " " + sa + " WHERE " + w.sql + ")", args: w.args}
 	if negative {
-		return or(not(in), where{sql: alias + "." + f.Column + " IS NULL"}), nil
+		return or(not(in), where{sql: col + " IS NULL"}), nil
 	}
 	return in, nil
 }
@@ -887,7 +918,10 @@ func (c *domainCompiler) hierarchy(m *Model, alias string, f *Field, op string, 
 		parentField = f.Name
 	case f.Type == Many2one:
 		co = c.env.Registry.Model(f.Relation)
-		col = alias + "." + f.Column
+		var err error
+		if col, err = c.col(f, alias); err != nil {
+			return where{}, err
+		}
 	case f.Type == One2many || f.Type == Many2many:
 		sub := []any{[]any{"id", op, value}}
 		return c.any(m, alias, f, sub, false)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -83,7 +84,14 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 			continue
 		}
 		for _, c := range t.columns {
-			if _, ok := live.columns[t.name][c.name]; ok {
+			if lc, ok := live.columns[t.name][c.name]; ok {
+				if c.perCompany && lc.typ != sqlType(dialect, JSON, 0) {
+					conv, err := perCompanyDDL(ctx, tx, dialect, t.name, c)
+					if err != nil {
+						return nil, err
+					}
+					stmts = append(stmts, conv...)
+				}
 				continue
 			}
 			notNull := c.notNull && c.def != nil
@@ -123,6 +131,41 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 	}
 	stmts = append(stmts, shared...)
 	return append(append(stmts, fks...), indexes...), nil
+}
+
+// perCompanyDDL turns the single-value column of a field that became
+// company-dependent into its JSON column, each value kept as the value of
+// the company it belonged to: the record's company, else the main one
+// (the first). Its index and foreign key go: a JSON column has neither.
+// SQLite cannot change a column's type, so the values move to a new
+// column that then takes the old one's place.
+func perCompanyDDL(ctx context.Context, tx bun.IDB, dialect, table string, c columnSpec) ([]string, error) {
+	var main int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MIN(id), 1) FROM res_company").Scan(&main); err != nil {
+		return nil, fmt.Errorf("the main company: %w", err)
+	}
+	company := strconv.FormatInt(main, 10)
+	if c.companyCol != "" {
+		company = "COALESCE(" + c.companyCol + ", " + company + ")"
+	}
+	col := c.name
+	if dialect == "pg" {
+		return []string{
+			"ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + fkName(table, col),
+			"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
+			"ALTER TABLE " + table + " ALTER COLUMN " + col + " DROP DEFAULT, ALTER COLUMN " + col + " DROP NOT NULL",
+			"ALTER TABLE " + table + " ALTER COLUMN " + col + " TYPE JSONB USING CASE WHEN " + col + " IS NULL THEN NULL ELSE jsonb_build_object((" +
+				company + ")::text, " + col + ") END",
+		}, nil
+	}
+	tmp := col + "__per_company"
+	return []string{
+		"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
+		"ALTER TABLE " + table + " ADD COLUMN " + tmp + " TEXT",
+		"UPDATE " + table + " SET " + tmp + " = CASE WHEN " + col + " IS NULL THEN NULL ELSE json_object(CAST(" + company + " AS TEXT), " + col + ") END",
+		"ALTER TABLE " + table + " DROP COLUMN " + col,
+		"ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + col,
+	}, nil
 }
 
 // isEmpty reports whether table has no row.

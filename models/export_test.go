@@ -22,7 +22,7 @@ func ParseOrder(reg *Registry, model, spec string) (string, error) {
 
 // ParseOrderOn exposes the order parser for a dialect, with the registry.
 func ParseOrderOn(reg *Registry, dialect, model, spec string) (string, error) {
-	return parseOrderIn(reg, dialect, reg.Model(model), "t0", spec)
+	return parseOrderIn(reg, dialect, reg.Model(model), "t0", spec, nil)
 }
 
 // Bind exposes argument binding: the method's arguments by name, or the

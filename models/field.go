@@ -161,6 +161,10 @@ type Field struct {
 	Sanitize bool
 	// HTMLPolicy is what Sanitize lets through beyond Odoo's defaults.
 	HTMLPolicy HTMLPolicy
+	// CompanyDependent fields (Odoo's company_dependent=True, which the
+	// declaration's fields_get description tells) keep a value per
+	// company in a JSON column (company_dependent.go).
+	CompanyDependent bool
 }
 
 // valueless reports whether nothing gives the field a value: no column,

@@ -97,7 +97,7 @@ func (env *Env) many2oneRefs(m *Model, cols map[string]any) []fkRef {
 	for _, name := range m.FieldOrder {
 		f := m.Fields[name]
 		v, ok := cols[name]
-		if !ok || v == nil || f.Type != Many2one || !f.Stored() || magicFields[name] {
+		if !ok || v == nil || f.Type != Many2one || !f.Stored() || f.CompanyDependent || magicFields[name] {
 			continue
 		}
 		if co := env.Registry.Model(f.Relation); co != nil {

@@ -197,6 +197,9 @@ type groupSpec struct {
 	// weekStart is the first day of a week group (1 Monday ... 7 Sunday),
 	// the language's.
 	weekStart int
+	// col is the SQL of a company-dependent field's value (Env.colExpr);
+	// "" for the field's column.
+	col string
 }
 
 // rpcReadGroup implements read_group as in Odoo 18.0: groups of records with
@@ -238,6 +241,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 			gran = "month"
 		}
 		spec := groupSpec{field: f, gran: gran, key: g, pos: len(specs) + 1}
+		if f.CompanyDependent {
+			if spec.col, err = env.colExpr(ctx, f, "t0"); err != nil {
+				return nil, err
+			}
+		}
 		if f.Type == Datetime {
 			spec.tz = env.contextTZ()
 		}
@@ -271,7 +279,7 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 		if !f.Stored() {
 			return nil, notStored(m, f)
 		}
-		expr, err := env.aggregateExpr(f, fn)
+		expr, err := env.aggregateExpr(ctx, f, fn)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +324,11 @@ func rpcReadGroup(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (a
 	for i := range aggs {
 		if aggs[i].exact {
 			aggs[i].at = len(sel)
-			sel = append(sel, exactSQL(env.Dialect, "t0."+m.Fields[aggs[i].field].Column)...)
+			col, err := env.colExpr(ctx, m.Fields[aggs[i].field], "t0")
+			if err != nil {
+				return nil, err
+			}
+			sel = append(sel, exactSQL(env.Dialect, col)...)
 		}
 	}
 	from := m.Table + " t0"
@@ -426,7 +438,7 @@ type agg struct {
 }
 
 // aggregateExpr is the SQL of aggregating f with fn, on either dialect.
-func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
+func (env *Env) aggregateExpr(ctx context.Context, f *Field, fn string) (string, error) {
 	sqlFn := map[string]string{"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX", "count": "COUNT",
 		"count_distinct": "COUNT(DISTINCT", "bool_and": "BOOL_AND", "bool_or": "BOOL_OR"}[fn]
 	if sqlFn == "" || !f.Stored() {
@@ -435,10 +447,14 @@ func (env *Env) aggregateExpr(f *Field, fn string) (string, error) {
 	if env.Dialect == "sqlite" && (fn == "bool_and" || fn == "bool_or") {
 		sqlFn = map[string]string{"bool_and": "MIN", "bool_or": "MAX"}[fn]
 	}
-	if fn == "count_distinct" {
-		return "COUNT(DISTINCT t0." + f.Column + ")", nil
+	col, err := env.colExpr(ctx, f, "t0")
+	if err != nil {
+		return "", err
 	}
-	return sqlFn + "(t0." + f.Column + ")", nil
+	if fn == "count_distinct" {
+		return "COUNT(DISTINCT " + col + ")", nil
+	}
+	return sqlFn + "(" + col + ")", nil
 }
 
 // readGroupOrder renders read_group's orderby as Odoo 18 reads it: each
@@ -501,7 +517,9 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 		// A many2one sorts by its comodel's order; a many2many's links
 		// sort by their ids, as Odoo 18's.
 		if s.field.Type == Many2one && s.gran == "" {
-			return strings.Join(many2oneOrder(env.Registry, env.Dialect, "t0", s.field, dir, nulls), ", "), nil
+			col, colErr := env.orderCols(ctx)
+			terms := many2oneOrder(env.Registry, env.Dialect, "t0", s.field, dir, nulls, col)
+			return strings.Join(terms, ", "), *colErr
 		}
 		return strconv.Itoa(s.pos) + " " + dir + nulls, nil
 	}
@@ -521,7 +539,7 @@ func (env *Env) readGroupOrderTerm(ctx context.Context, m *Model, specs []groupS
 	if err := env.checkFieldAccess(ctx, m, f, "read"); err != nil {
 		return "", err
 	}
-	expr, err := env.aggregateExpr(f, fn)
+	expr, err := env.aggregateExpr(ctx, f, fn)
 	if err != nil {
 		return "", nil
 	}

@@ -52,7 +52,11 @@ func (env *Env) SearchRead(ctx context.Context, m *Model, domain any, o SearchOp
 // searchRead is SearchRead with fields already checked.
 func (env *Env) searchRead(ctx context.Context, m *Model, domain any, o SearchOptions, fields []string, load bool) ([]Record, error) {
 	cols := fetchColumns(m, fields)
-	q, args, err := env.searchQuery(ctx, m, domain, o, selectList(cols))
+	sel, err := env.selectList(ctx, cols)
+	if err != nil {
+		return nil, err
+	}
+	q, args, err := env.searchQuery(ctx, m, domain, o, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +162,11 @@ func (env *Env) fetch(ctx context.Context, m *Model, ids []int64, fields []strin
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := env.Query(ctx, "SELECT "+selectList(cols)+" FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(ids))+")", args...)
+	sel, err := env.selectList(ctx, cols)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := env.Query(ctx, "SELECT "+sel+" FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(ids))+")", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -216,16 +224,25 @@ func fetchColumns(m *Model, fields []string) []*Field {
 	return cols
 }
 
-// selectList renders cols for alias t0.
-func selectList(cols []*Field) string {
+// selectList renders cols for alias t0: their columns, or a
+// company-dependent field's value for the call's company.
+func (env *Env) selectList(ctx context.Context, cols []*Field) (string, error) {
 	var b strings.Builder
 	for i, f := range cols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		if f.CompanyDependent {
+			expr, err := env.colExpr(ctx, f, "t0")
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(expr)
+			continue
+		}
 		b.WriteString("t0." + f.Column)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // scanRecords reads rows of cols into records, in row order, and closes
@@ -347,7 +364,8 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 			active = " AND t0.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		order, err := parseOrderIn(env.Registry, env.Dialect, co, "t0", "")
+		col, _ := env.orderCols(ctx)
+		order, err := parseOrderIn(env.Registry, env.Dialect, co, "t0", "", col)
 		if err != nil {
 			order = "t0.id"
 		}

@@ -37,7 +37,11 @@ func (env *Env) searchQuery(ctx context.Context, m *Model, domain any, o SearchO
 	if w, err = env.withRule(ctx, m, w); err != nil {
 		return "", nil, err
 	}
-	order, err := parseOrderIn(env.Registry, env.Dialect, m, "t0", o.Order)
+	col, colErr := env.orderCols(ctx)
+	order, err := parseOrderIn(env.Registry, env.Dialect, m, "t0", o.Order, col)
+	if err == nil {
+		err = *colErr
+	}
 	if err != nil {
 		return "", nil, err
 	}
@@ -99,14 +103,19 @@ func (env *Env) SearchCount(ctx context.Context, m *Model, domain any, limit int
 // commas, fields from the registry only. id is added last so that paging is
 // stable.
 func parseOrder(m *Model, alias, spec string) (string, error) {
-	return parseOrderIn(nil, "postgres", m, alias, spec)
+	return parseOrderIn(nil, "postgres", m, alias, spec, nil)
 }
 
 // parseOrderIn is parseOrder with the registry, which lets a many2one sort
 // by its comodel's order (Odoo orders by the related _order, not by id),
 // and the dialect, which places empty values as PostgreSQL does on every
 // store (see nullsOf).
-func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (string, error) {
+//
+// col gives the SQL of a field's value (nil: its column).
+func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string, col colFunc) (string, error) {
+	if col == nil {
+		col = plainCol
+	}
 	if strings.TrimSpace(spec) == "" {
 		spec = m.Order
 	}
@@ -157,10 +166,10 @@ func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string) (
 			continue
 		}
 		if f.Type == Many2one && reg != nil {
-			parts = append(parts, many2oneOrder(reg, dialect, alias, f, dir, nulls)...)
+			parts = append(parts, many2oneOrder(reg, dialect, alias, f, dir, nulls, col)...)
 			continue
 		}
-		parts = append(parts, alias+"."+f.Column+" "+dir+nulls)
+		parts = append(parts, col(f, alias)+" "+dir+nulls)
 	}
 	if !hasID {
 		parts = append(parts, alias+".id ASC")
@@ -326,7 +335,10 @@ func (env *Env) userName(ctx context.Context) (string, error) {
 // per stored field of that order; a direction given on the many2one applies
 // to each, reversing the comodel's own. Without a placement of empty values
 // (nulls), each sub-query places them by its own direction on dialect.
-func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls string) []string {
+func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls string, col colFunc) []string {
+	if col == nil {
+		col = plainCol
+	}
 	co := reg.Model(f.Relation)
 	var out []string
 	for _, item := range strings.Split(co.Order, ",") {
@@ -342,7 +354,7 @@ func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls st
 		if len(words) > 1 && strings.EqualFold(words[1], "desc") {
 			d = map[string]string{"ASC": "DESC", "DESC": "ASC"}[dir]
 		}
-		expr := "x." + cf.Column
+		expr := col(cf, "x")
 		if cf.Related != nil {
 			rel, ok := relatedOrder(reg, co, "x", cf, "", "")
 			if !ok {
@@ -354,10 +366,10 @@ func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls st
 		if n == "" || n == nullsOf(dialect, dir) {
 			n = nullsOf(dialect, d)
 		}
-		out = append(out, "(SELECT "+expr+" FROM "+co.Table+" x WHERE x.id = "+alias+"."+f.Column+") "+d+n)
+		out = append(out, "(SELECT "+expr+" FROM "+co.Table+" x WHERE x.id = "+col(f, alias)+") "+d+n)
 	}
 	if len(out) == 0 {
-		out = append(out, alias+"."+f.Column+" "+dir+nulls)
+		out = append(out, col(f, alias)+" "+dir+nulls)
 	}
 	return out
 }
@@ -381,4 +393,24 @@ func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls st
 func (env *Env) passRule(ctx context.Context, m *Model, existing []int64, rw where) ([]int64, error) {
 	args := append(IDArgs(existing), rw.args...)
 	return env.Int64s(ctx, "SELECT t0.id FROM "+m.Table+" t0 WHERE t0.id IN ("+Placeholders(len(existing))+") AND "+rw.sql+" ORDER BY t0.id", args...)
+}
+
+// colFunc gives the SQL of a field's value in the row of alias.
+type colFunc func(f *Field, alias string) string
+
+// plainCol is a field's column.
+func plainCol(f *Field, alias string) string { return alias + "." + f.Column }
+
+// orderCols is the colFunc of the call's orders: company-dependent
+// fields give their value for the call's company (Env.colExpr). The
+// first error it met is left in the error it returns.
+func (env *Env) orderCols(ctx context.Context) (colFunc, *error) {
+	var first error
+	return func(f *Field, alias string) string {
+		expr, err := env.colExpr(ctx, f, alias)
+		if err != nil && first == nil {
+			first = err
+		}
+		return expr
+	}, &first
 }

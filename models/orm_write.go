@@ -190,6 +190,14 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 	for i, n := range names {
 		colNames[i] = m.Fields[n].Column
 		args[i] = cols[n]
+		if m.Fields[n].CompanyDependent && cols[n] != nil {
+			// A new record has a value for the call's company alone.
+			cid, err := env.company(ctx)
+			if err != nil {
+				return 0, err
+			}
+			args[i] = companyObject(cid, cols[n])
+		}
 	}
 	env.credentialsChanged(m.Table)
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + Placeholders(len(names)) + ") RETURNING id"
@@ -289,7 +297,18 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	sets := make([]string, len(names))
 	args := make([]any, 0, len(names)+len(ids))
 	for i, n := range names {
-		sets[i] = m.Fields[n].Column + " = ?"
+		f := m.Fields[n]
+		if f.CompanyDependent {
+			// Only the call's company's value changes.
+			cid, err := env.company(ctx)
+			if err != nil {
+				return err
+			}
+			sets[i] = companySet(env.Dialect, f.Column, cid)
+			args = append(args, companyJSON(cols[n]))
+			continue
+		}
+		sets[i] = f.Column + " = ?"
 		args = append(args, cols[n])
 	}
 	for _, id := range ids {
@@ -309,7 +328,15 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 	}
 	for _, id := range ids {
 		for _, name := range sortedKeys(perRecord[id]) {
-			if _, err := env.Exec(ctx, "UPDATE "+m.Table+" SET "+m.Fields[name].Column+" = ? WHERE id = ?", perRecord[id][name], id); err != nil {
+			set, v := m.Fields[name].Column+" = ?", perRecord[id][name]
+			if m.Fields[name].CompanyDependent {
+				cid, err := env.company(ctx)
+				if err != nil {
+					return err
+				}
+				set, v = companySet(env.Dialect, m.Fields[name].Column, cid), companyJSON(v)
+			}
+			if _, err := env.Exec(ctx, "UPDATE "+m.Table+" SET "+set+" WHERE id = ?", v, id); err != nil {
 				return err
 			}
 		}
@@ -389,6 +416,9 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 			return err
 		}
 	}
+	if err := env.checkCompanyRefs(ctx, m, ids); err != nil {
+		return err
+	}
 	if a := env.attachments(); a != nil {
 		// The records' attachments go with them, as Odoo's unlink does.
 		if err := a.Unlink(ctx, env, m, ids); err != nil {
@@ -401,7 +431,7 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)
 	}
-	return nil
+	return env.dropCompanyRefs(ctx, m, ids)
 }
 
 // checkExist raises Odoo's MissingError when some of ids are gone.

@@ -72,6 +72,9 @@ func groupColumn(s groupSpec) string {
 	if s.field.Type == Many2many {
 		return "g" + strconv.Itoa(s.pos) + "." + s.field.RelOther
 	}
+	if s.col != "" {
+		return s.col
+	}
 	return "t0." + s.field.Column
 }
 

@@ -39,6 +39,10 @@ type Registry struct {
 	// declared is the registry this one extends (see Extend), nil for
 	// one built from declarations alone.
 	declared *Registry
+	// companyRefs are the company-dependent many2one fields by the model
+	// they point to, whose values a deletion of its records empties;
+	// Check makes them.
+	companyRefs map[string][]*Field
 }
 
 // Attachments is where the values of binary fields declared attachment

@@ -32,6 +32,11 @@ type columnSpec struct {
 	def      any    // a static default, nil for none
 	ref      string // the table a foreign key references, "" for none
 	onDelete string
+	// perCompany marks a company-dependent field's JSON column, and
+	// companyCol names the column of the company a record's value
+	// belonged to before the field was one ("" for the main company).
+	perCompany bool
+	companyCol string
 }
 
 // linkSpec is the link table of many2many fields: two columns, each a
@@ -73,6 +78,12 @@ func (r *Registry) schema() schemaSpec {
 				linked[f.RelTable] = true
 				s.links = append(s.links, linkSpec{name: f.RelTable, cols: [2]string{f.RelCol, f.RelOther},
 					refs: [2]string{m.Table, r.models[f.Relation].Table}})
+			case f.hasColumn() && f.CompanyDependent:
+				c := columnSpec{name: f.Column, typ: JSON, perCompany: true}
+				if cf := m.Fields["company_id"]; cf != nil && cf.Type == Many2one && cf.Relation == "res.company" && cf.hasColumn() && !cf.CompanyDependent {
+					c.companyCol = cf.Column
+				}
+				t.add(c)
 			case f.hasColumn() && f.Column != "id":
 				c := columnSpec{name: f.Column, typ: f.Type, size: f.Size, notNull: f.Required && !f.NullColumn, def: f.DefaultValue}
 				if f.UnsizedColumn {

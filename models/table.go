@@ -165,7 +165,11 @@ func (env *Env) searchReadAnswer(ctx context.Context, m *Model, domain any, o Se
 		}
 		return rowsAnswer(recs, fields), nil
 	}
-	q, args, err := env.searchQuery(ctx, m, domain, o, selectList(cols))
+	sel, err := env.selectList(ctx, cols)
+	if err != nil {
+		return nil, err
+	}
+	q, args, err := env.searchQuery(ctx, m, domain, o, sel)
 	if err != nil {
 		return nil, err
 	}

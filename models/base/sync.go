@@ -125,11 +125,11 @@ func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64)
 			}
 			f := m.Fields[name]
 			add = append(add, []any{name, model, modelIDs[model], f.String, f.Type, f.Required, f.Readonly, f.Stored(), "base",
-				nullIfEmpty(f.Help), nullIfEmpty(f.Relation), nullIfEmpty(f.InverseName)})
+				nullIfEmpty(f.Help), nullIfEmpty(f.Relation), nullIfEmpty(f.InverseName), f.CompanyDependent})
 		}
 	}
 	return insertRows(ctx, env, "ir_model_fields", []string{"name", "model", "model_id", "field_description", "ttype",
-		"required", "readonly", "store", "state", "help", "relation", "relation_field"}, add)
+		"required", "readonly", "store", "state", "help", "relation", "relation_field", "company_dependent"}, add)
 }
 
 // nullIfEmpty is s, or NULL for the empty string, as the engine stores an

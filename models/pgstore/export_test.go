@@ -68,3 +68,10 @@ func WithSettling(f func(name string, seq int64, pending int)) Option {
 func WithConnWrap(wrap func(net.Conn) net.Conn) Option {
 	return func(s *Store) { s.dial.wrap = wrap }
 }
+
+// WithListenDialing makes the dialer of every LISTEN connection call f
+// before it dials, so that a test can hold a dial while the watch closes,
+// and the function f returns with the dial's outcome.
+func WithListenDialing(f func() (dialed func(error))) Option {
+	return func(s *Store) { s.listenDialing = f }
+}

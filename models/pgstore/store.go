@@ -101,6 +101,10 @@ type Store struct {
 
 	// dial dials the connections of every pool, maintenance included.
 	dial dialer
+
+	// listenDialing, when set (tests), is called before each dial of a
+	// LISTEN connection, and the function it returns with the outcome.
+	listenDialing func() (dialed func(error))
 }
 
 // New returns a store for the PostgreSQL server of dsn, a

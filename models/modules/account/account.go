@@ -10,6 +10,7 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/godoo/godoo/models"
@@ -22,6 +23,11 @@ func Behaviours() map[string]func() *models.Behaviour {
 		"account.account": accountBehaviour,
 		"res.partner":     partnerBehaviour,
 		"res.company":     companyBehaviour,
+		"account.tax":     taxBehaviour,
+		"account.tax.group": func() *models.Behaviour {
+			return &models.Behaviour{Defaults: map[string]func(context.Context, *models.Env) any{"company_id": envCompany}}
+		},
+		"product.template": productBehaviour,
 	}
 }
 
@@ -60,10 +66,9 @@ func Install(ctx context.Context, env *models.Env) error {
 }
 
 // Chart creates the accounts of chart the main company lacks, with their
-// external ids, and gives the partners without one the accounts it
-// created, which Odoo reads as the company's default of these
-// company-dependent fields (godoo keeps them in a column, as base's
-// barcode). It is account's install, and its upgrade for a database
+// external ids, and makes them the company's ir.default of the partners'
+// company-dependent fields, which every partner without a value of its
+// own reads. It is account's install, and its upgrade for a database
 // where account was installed before its install made the chart: a
 // database that has the chart is left as it is.
 func Chart(ctx context.Context, env *models.Env) error {
@@ -88,9 +93,29 @@ func Chart(ctx context.Context, env *models.Env) error {
 			"model": "account.account", "res_id": id, "noupdate": true}); err != nil {
 			return err
 		}
-		if _, err := env.Exec(ctx, "UPDATE res_partner SET "+a.field+" = ? WHERE "+a.field+" IS NULL", id); err != nil {
+		if err := companyDefault(ctx, env, "res.partner", a.field, company, id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// companyDefault makes value the ir.default of model's field for
+// company, in place of the one it had (an account the chart no longer
+// has): the value every partner without one of its own reads in a
+// company-dependent field, as Odoo's chart template sets it.
+func companyDefault(ctx context.Context, env *models.Env, model, field string, company int64, value any) error {
+	var fid int64
+	if _, err := env.Scalar(ctx, &fid, "SELECT id FROM ir_model_fields WHERE model = ? AND name = ?", model, field); err != nil || fid == 0 {
+		return err
+	}
+	if _, err := env.Exec(ctx, "DELETE FROM ir_default WHERE field_id = ? AND company_id = ? AND user_id IS NULL", fid, company); err != nil {
+		return err
+	}
+	b, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	_, err = env.Sudo().Create(ctx, env.Registry.Model("ir.default"), map[string]any{"field_id": fid, "company_id": company, "json_value": string(b)})
+	return err
 }

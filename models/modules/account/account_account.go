@@ -8,7 +8,7 @@ import (
 )
 
 // accountBehaviour is account.account's: its code is the one stored for
-// the company (code_store; godoo keeps one per account) and its name
+// the call's company (code_store, company-dependent) and its name
 // shows the code first, "121000 Account Receivable", as Odoo's.
 func accountBehaviour() *models.Behaviour {
 	return &models.Behaviour{
@@ -56,7 +56,11 @@ func accountCodes(ctx context.Context, env *models.Env, recs []models.Record) (m
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT id, code_store, name FROM account_account WHERE id IN ("+models.Placeholders(len(ids))+")", ids...)
+	code, err := env.ValueSQL(ctx, env.Registry.Model("account.account"), "code_store", "account_account")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := env.Query(ctx, "SELECT id, "+code+", name FROM account_account WHERE id IN ("+models.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return nil, err
 	}

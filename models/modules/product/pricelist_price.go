@@ -246,7 +246,11 @@ func loadPriced(ctx context.Context, env *models.Env, product int64) (priced, er
 	var uom, currency sql.NullInt64
 	// The sale price is in the currency of the template's company, else
 	// of the main company (Odoo's _compute_currency_id).
-	rows, err := env.Query(ctx, "SELECT t.id, t.categ_id, c.parent_path, t.list_price, p.standard_price, t.uom_id, "+
+	costSQL, err := env.ValueSQL(ctx, env.Registry.Model("product.product"), "standard_price", "p")
+	if err != nil {
+		return p, err
+	}
+	rows, err := env.Query(ctx, "SELECT t.id, t.categ_id, c.parent_path, t.list_price, "+costSQL+", t.uom_id, "+
 		"COALESCE(tc.currency_id, (SELECT mc.currency_id FROM res_company mc JOIN ir_model_data d ON d.res_id = mc.id "+
 		"AND d.module = 'base' AND d.name = 'main_company' AND d.model = 'res.company')) FROM product_product p "+
 		"JOIN product_template t ON t.id = p.product_tmpl_id LEFT JOIN product_category c ON c.id = t.categ_id "+

@@ -29,7 +29,11 @@ func templateCost(ctx context.Context, env *models.Env, recs []models.Record) er
 	}
 	cost := map[int64]float64{}
 	if len(single) > 0 {
-		if cost, err = floats(ctx, env, "SELECT id, standard_price FROM product_product WHERE id IN ("+
+		costSQL, err := env.ValueSQL(ctx, env.Registry.Model("product.product"), "standard_price", "product_product")
+		if err != nil {
+			return err
+		}
+		if cost, err = floats(ctx, env, "SELECT id, "+costSQL+" FROM product_product WHERE id IN ("+
 			models.Placeholders(len(single))+")", single...); err != nil {
 			return err
 		}

@@ -38,7 +38,11 @@ func partnerPricelist(ctx context.Context, env *models.Env, recs []models.Record
 	for i, r := range recs {
 		ids[i] = r["id"]
 	}
-	rows, err := env.Query(ctx, "SELECT id, specific_property_product_pricelist, country_id FROM res_partner WHERE id IN ("+
+	chosenSQL, err := env.ValueSQL(ctx, env.Registry.Model("res.partner"), "specific_property_product_pricelist", "res_partner")
+	if err != nil {
+		return err
+	}
+	rows, err := env.Query(ctx, "SELECT id, "+chosenSQL+", country_id FROM res_partner WHERE id IN ("+
 		models.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return err
