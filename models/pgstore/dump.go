@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -125,7 +124,7 @@ func (s *Store) load(ctx context.Context, db string, format models.DumpFormat, p
 // prepareDatabase runs prepare on database name through a pool of its own,
 // closed before the database is renamed.
 func (s *Store) prepareDatabase(ctx context.Context, name string, prepare func(ctx context.Context, db *bun.DB) error) error {
-	sqldb, err := sql.Open("postgres", s.params.withDB(name))
+	sqldb, err := openDB(s.params.withDB(name), s.dial)
 	if err != nil {
 		return err
 	}

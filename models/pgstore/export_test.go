@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 )
 
@@ -60,6 +61,12 @@ func ToolCommand(dsn, tool, db string) (args, env []string, err error) {
 // have not acknowledged its barrier yet, with their number.
 func WithSettling(f func(name string, seq int64, pending int)) Option {
 	return func(s *Store) { s.settling = f }
+}
+
+// WithConnWrap makes every connection of the store's pools, maintenance
+// included, read its socket through wrap(socket), beneath the read buffer.
+func WithConnWrap(wrap func(net.Conn) net.Conn) Option {
+	return func(s *Store) { s.dial.wrap = wrap }
 }
 
 // WithListenDialing makes the dialer of every LISTEN connection call f

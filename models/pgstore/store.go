@@ -98,6 +98,10 @@ type Store struct {
 	// settling, when set (tests), is called by SettleAuth each time it
 	// found listeners that have not acknowledged its barrier yet.
 	settling func(name string, seq int64, pending int)
+
+	// dial dials the connections of every pool, maintenance included.
+	dial dialer
+
 	// listenDialing, when set (tests), is called before each dial of a
 	// LISTEN connection, and the function it returns with the outcome.
 	listenDialing func() (dialed func(error))
@@ -147,7 +151,7 @@ func New(dsn string, opts ...Option) (*Store, error) {
 			s.replica["connect_timeout"] = replicaConnectTimeout
 		}
 	}
-	s.maint, err = sql.Open("postgres", p.withDB(maintName))
+	s.maint, err = openDB(p.withDB(maintName), s.dial)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: dsn: %w", err)
 	}
@@ -210,7 +214,7 @@ func onePass(p params) {
 // newPool opens a database's pool of connections to conn, without
 // connecting yet.
 func (s *Store) newPool(conn string) (*sql.DB, error) {
-	sqldb, err := sql.Open("postgres", conn)
+	sqldb, err := openDB(conn, s.dial)
 	if err != nil {
 		return nil, err
 	}
