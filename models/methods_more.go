@@ -149,6 +149,17 @@ func DefaultGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any
 		}
 		if v, ok := f.contextDefault(ctx, env); ok {
 			out.Set(n, v)
+			continue
+		}
+		if !f.CompanyDependent {
+			continue
+		}
+		v, err := env.companyDefault(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			out.Set(n, v)
 		}
 	}
 	return out, nil

@@ -21,7 +21,6 @@ import (
 func Behaviours() map[string]func() *models.Behaviour {
 	return map[string]func() *models.Behaviour{
 		"account.account": accountBehaviour,
-		"res.partner":     partnerBehaviour,
 		"res.company":     companyBehaviour,
 	}
 }
