@@ -14,6 +14,7 @@ import (
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/pgstore"
+	"github.com/godoo/godoo/models/storetest"
 	"github.com/godoo/godoo/services"
 )
 
@@ -30,7 +31,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == bench.ServeCommand {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	// Run drops the PostgreSQL databases of the tests together when they
+	// are done (dropPG).
+	os.Exit(storetest.Run(m))
 }
 
 // benchReport is the part of the JSON report the test checks.

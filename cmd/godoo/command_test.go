@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -198,9 +199,15 @@ func TestStoreWords(t *testing.T) {
 		t.Log("GODOO_TEST_DSN is not set: PostgreSQL's words are not tested")
 		return
 	}
+	// The server's address as the message gives it: GODOO_TEST_DSN's
+	// (GODOO_TEST_DSN=private gives a port of its own).
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range commands {
 		r := runGodoo(t, "", append(args, "--db-url", dsn)...)
-		want := `there is no godoo database "missing" on the PostgreSQL server at 127.0.0.1:5432`
+		want := `there is no godoo database "missing" on the PostgreSQL server at ` + u.Host
 		if r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("godoo %s on PostgreSQL: %s\nwant %q", strings.Join(args, " "), r, want)
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,6 +59,10 @@ func testDBDumpRestore(t *testing.T, where []string, copied string, open func() 
 	var made []string
 	t.Cleanup(func() {
 		for _, n := range made {
+			if i := slices.Index(where, "--db-url"); i >= 0 {
+				dropPG(t, where[i+1], n)
+				continue
+			}
 			runGodoo(t, "", append([]string{"db", "drop", n}, where...)...)
 		}
 	})

@@ -5,11 +5,13 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/godoo/godoo/auth"
 	"github.com/godoo/godoo/integration/internal/itest"
 	"github.com/godoo/godoo/models"
+	"github.com/godoo/godoo/models/storetest"
 	godoorpc "github.com/godoo/godoo/rpc"
 	"github.com/godoo/godoo/services"
 )
@@ -74,6 +76,7 @@ func dbServe(t *testing.T, store models.Store, cfg services.Config) (*services.S
 func dbServeWith(t *testing.T, store models.Store, cfg services.Config, opts godoorpc.Options) (*services.Set, string) {
 	t.Helper()
 	set := itest.NewSet(store, cfg)
+	dbStores.Store(set, store)
 	h := godoorpc.NewHandler(set, opts)
 	h.SetReady(true)
 	srv := httptest.NewServer(h)
@@ -81,10 +84,29 @@ func dbServeWith(t *testing.T, store models.Store, cfg services.Config, opts god
 	return set, srv.URL
 }
 
-// dbDropLater drops name, if it exists, when the test ends.
+// dbStores are the stores of the sets dbServeWith made, by set, for
+// dbDropLater.
+var dbStores sync.Map // *services.Set → models.Store
+
+// dbDropLater drops name, if it exists, when the test ends; on PostgreSQL
+// (the server of the tests), with the other test databases when the
+// process's tests are done (itest.Main): every drop costs the server a
+// checkpoint, which the drops made together share. The tests of dropping
+// drop through the service themselves.
 func dbDropLater(t *testing.T, set *services.Set, name string) {
 	t.Cleanup(func() {
-		if _, err := set.Database.DropNoCheck(context.Background(), name); err != nil {
+		ctx := context.Background()
+		if s, ok := dbStores.Load(set); ok && s.(models.Store).Dialect() == "pg" {
+			exists, err := s.(models.Store).Exists(ctx, name)
+			if err != nil {
+				t.Errorf("drop %s: %v", name, err)
+				return
+			}
+			if !exists || storetest.DropLater(name) {
+				return
+			}
+		}
+		if _, err := set.Database.DropNoCheck(ctx, name); err != nil {
 			t.Errorf("drop %s: %v", name, err)
 		}
 	})

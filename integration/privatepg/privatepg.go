@@ -18,7 +18,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -28,6 +27,8 @@ import (
 	"time"
 
 	_ "github.com/lib/pq" // the readiness check connects as a client would
+
+	"github.com/godoo/godoo/models/storetest/sharedpg"
 )
 
 // Guards against a server that never becomes ready or never stops: a test
@@ -67,11 +68,11 @@ type Server struct {
 // is stopped and its directory removed when the test ends.
 func Start(tb testing.TB, settings ...string) *Server {
 	tb.Helper()
-	bin, err := binDir()
+	bin, err := sharedpg.BinDir()
 	if err != nil {
 		tb.Skipf("privatepg: %v", err)
 	}
-	cred, err := serverUser()
+	cred, err := sharedpg.ServerUser()
 	if err != nil {
 		tb.Skipf("privatepg: %v", err)
 	}
@@ -277,55 +278,6 @@ func (s *Server) command(name string, args ...string) *exec.Cmd {
 	// whatever the test's environment says.
 	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LC_MESSAGES=C")
 	return cmd
-}
-
-// binDir finds the PostgreSQL server binaries: the newest version under
-// /usr/lib/postgresql (Debian's layout), else initdb on the PATH.
-func binDir() (string, error) {
-	versions, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	slices.SortFunc(versions, func(a, b string) int {
-		return versionOf(a) - versionOf(b)
-	})
-	if n := len(versions); n > 0 {
-		return filepath.Dir(versions[n-1]), nil
-	}
-	initdb, err := exec.LookPath("initdb")
-	if err != nil {
-		return "", errors.New("no PostgreSQL server binaries: neither /usr/lib/postgresql/<version>/bin nor initdb on the PATH")
-	}
-	dir := filepath.Dir(initdb)
-	if _, err := os.Stat(filepath.Join(dir, "postgres")); err != nil {
-		return "", fmt.Errorf("initdb is at %s but postgres is not beside it", initdb)
-	}
-	return dir, nil
-}
-
-// versionOf reads the major version of /usr/lib/postgresql/<version>/bin/initdb.
-func versionOf(path string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(path))))
-	return n
-}
-
-// serverUser returns the credential the server runs with: none (the test's
-// own user) unless the test runs as root, which initdb refuses.
-func serverUser() (*syscall.Credential, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return nil, fmt.Errorf("running as root, and there is no postgres user to run the server as (initdb refuses root): %v", err)
-	}
-	uid, err := strconv.ParseUint(u.Uid, 10, 32)
-	if err != nil {
-		return nil, err
-	}
-	gid, err := strconv.ParseUint(u.Gid, 10, 32)
-	if err != nil {
-		return nil, err
-	}
-	// No supplementary groups: root's are not the server's business.
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
 // freePort returns a TCP port on 127.0.0.1 that is free now.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
@@ -201,5 +202,44 @@ func TestAckAboveSequence(t *testing.T) {
 	}
 	if pending != 1 {
 		t.Errorf("listeners pending on the next barrier: %d, want 1 (the watch has not handled it)", pending)
+	}
+}
+
+// TestWatchClosedWhileDialing: a watch stopped while its connection is
+// being dialed leaves no listener behind. pq.Listener's Close alone misses
+// that connection, which then LISTENs for the life of the process and
+// makes every commit that settles the database wait its full bound.
+func TestWatchClosedWhileDialing(t *testing.T) {
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	outcomes := make(chan error, 8)
+	s := newStore(t, pgstore.WithListenDialing(func() func(error) {
+		select {
+		case entered <- struct{}{}:
+			<-release // the first dial waits until the watch is stopped
+		default:
+		}
+		return func(err error) { outcomes <- err }
+	}))
+	name := ackDB(t, s)
+	events, stop := watch(t, s, name)
+	select {
+	case <-entered:
+	case <-time.After(feedGuard):
+		t.Fatal("the watch did not dial")
+	}
+	stop()
+	events.until(models.AuthFeedClosed)
+	close(release)
+	select {
+	case err := <-outcomes:
+		if err == nil {
+			t.Fatal("a dial that ended after the watch was stopped made a connection")
+		}
+	case <-time.After(feedGuard):
+		t.Fatal("the held dial did not end")
+	}
+	if err := <-settle(s, name); err != nil {
+		t.Errorf("a commit after the watch stopped: %v", err)
 	}
 }

@@ -61,3 +61,10 @@ func ToolCommand(dsn, tool, db string) (args, env []string, err error) {
 func WithSettling(f func(name string, seq int64, pending int)) Option {
 	return func(s *Store) { s.settling = f }
 }
+
+// WithListenDialing makes the dialer of every LISTEN connection call f
+// before it dials, so that a test can hold a dial while the watch closes,
+// and the function f returns with the dial's outcome.
+func WithListenDialing(f func() (dialed func(error))) Option {
+	return func(s *Store) { s.listenDialing = f }
+}

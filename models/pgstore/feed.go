@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,7 +47,93 @@ const ackPayload = "ack "
 type watch struct {
 	name string
 	l    *pq.Listener
+	dial *listenDialer
 	acks *acker
+}
+
+// close ends the watch. The listener's Close waits for its lock, which a
+// ping without answer holds: close returns at once, and the watch ends
+// with AuthFeedClosed.
+func (w *watch) close() {
+	w.dial.close()
+	go func() { _ = w.l.Close() }()
+}
+
+// errWatchClosed refuses the connections a closed watch's listener still
+// tries to make.
+var errWatchClosed = errors.New("pgstore: the watch is closed")
+
+// listenDialer makes the connections of one watch's listener, and closes
+// the last one and refuses any more once the watch is closed. The
+// listener's own Close misses a connection being dialed or started when
+// it is called: the listener then keeps that connection, LISTENing, for
+// the life of the process (lib/pq v1.10.9), and every commit that settles
+// the database (SettleAuth) waits its full bound for a listener that will
+// never acknowledge.
+type listenDialer struct {
+	// dialing, a test hook, is called before each dial; the function it
+	// returns is called with the dial's outcome.
+	dialing func() (dialed func(error))
+
+	mu     sync.Mutex
+	closed bool
+	conn   net.Conn // the last connection made
+}
+
+func (d *listenDialer) Dial(network, address string) (net.Conn, error) {
+	return d.DialContext(context.Background(), network, address)
+}
+
+func (d *listenDialer) DialTimeout(network, address string, timeout time.Duration) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return d.DialContext(ctx, network, address)
+}
+
+// DialContext dials as pq's own dialer does (a net.Dialer's defaults).
+func (d *listenDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if d.dialing != nil {
+		dialed := d.dialing()
+		c, err := d.dial(ctx, network, address)
+		dialed(err)
+		return c, err
+	}
+	return d.dial(ctx, network, address)
+}
+
+func (d *listenDialer) dial(ctx context.Context, network, address string) (net.Conn, error) {
+	if d.isClosed() {
+		return nil, errWatchClosed
+	}
+	var nd net.Dialer
+	c, err := nd.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		_ = c.Close()
+		return nil, errWatchClosed
+	}
+	d.conn = c
+	return c, nil
+}
+
+func (d *listenDialer) isClosed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
+}
+
+// close closes the last connection and refuses the next ones.
+func (d *listenDialer) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	if d.conn != nil {
+		_ = d.conn.Close()
+	}
 }
 
 // WatchAuth LISTENs on the database's godoo_auth channel on a connection of
@@ -58,16 +145,18 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	app := listenerPrefix + randomID()
 	conn := maps.Clone(s.listen)
 	conn["application_name"] = app
-	l := pq.NewListener(conn.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
+	dial := &listenDialer{dialing: s.listenDialing}
+	l := pq.NewDialListener(dial, conn.withDB(name), minReconnect, maxReconnect, func(ev pq.ListenerEventType, _ error) {
 		select { // never block the listener; a lost event is followed by others
 		case events <- ev:
 		default:
 		}
 	})
-	w := &watch{name: name, l: l, acks: newAcker(s, name, app)}
+	w := &watch{name: name, l: l, dial: dial, acks: newAcker(s, name, app)}
 	s.mu.Lock()
 	if s.pools.Err() != nil {
 		s.mu.Unlock()
+		dial.close()
 		_ = l.Close()
 		go on(models.AuthFeedClosed)
 		return func() {}
@@ -76,9 +165,7 @@ func (s *Store) WatchAuth(name string, on func(models.AuthEvent)) (stop func()) 
 	s.mu.Unlock()
 	go w.acks.run()
 	go s.runWatch(w, events, on)
-	// Close waits for the listener's lock, which a ping without answer
-	// holds: stop returns at once and the watch ends with AuthFeedClosed.
-	return func() { go func() { _ = l.Close() }() }
+	return w.close
 }
 
 func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(models.AuthEvent)) {
@@ -92,6 +179,7 @@ func (s *Store) runWatch(w *watch, events <-chan pq.ListenerEventType, on func(m
 	// Listen waits for the connection; Close (from closeWatches) ends the
 	// wait with an error.
 	if err := w.l.Listen(authChannel); err != nil {
+		w.dial.close()
 		_ = w.l.Close()
 		return
 	}
@@ -166,11 +254,10 @@ func (s *Store) closeWatches(name string) {
 		}
 	}
 	s.mu.Unlock()
-	// Close waits for the listener's lock, which a ping without answer
-	// holds; the drop or rename that called this must not wait for it (it
-	// ends the database's sessions itself).
+	// The drop or rename that called this must not wait for a listener
+	// (it ends the database's sessions itself): close returns at once.
 	for _, w := range ws {
-		go func() { _ = w.l.Close() }()
+		w.close()
 	}
 }
 

@@ -98,6 +98,9 @@ type Store struct {
 	// settling, when set (tests), is called by SettleAuth each time it
 	// found listeners that have not acknowledged its barrier yet.
 	settling func(name string, seq int64, pending int)
+	// listenDialing, when set (tests), is called before each dial of a
+	// LISTEN connection, and the function it returns with the outcome.
+	listenDialing func() (dialed func(error))
 }
 
 // New returns a store for the PostgreSQL server of dsn, a

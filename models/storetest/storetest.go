@@ -1,27 +1,28 @@
 // Package storetest gives the tests of the engine and of declared models a
 // new database on every store the machine has: SQLite always, PostgreSQL
-// when GODOO_TEST_DSN names a server (the tests' convention). It is imported
+// when GODOO_TEST_DSN names a server (the tests' convention; "private" is
+// a cluster of the tests' own, see sharedpg). It is imported
 // by tests only.
 package storetest
 
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/godoo/godoo/migrations"
 	"github.com/godoo/godoo/models"
 	"github.com/godoo/godoo/models/base"
-	"github.com/godoo/godoo/models/modules"
 	"github.com/godoo/godoo/models/pgstore"
 	"github.com/godoo/godoo/models/sqlitestore"
+	// GODOO_TEST_DSN=private: the package's init joins the shared private
+	// cluster before any test reads the variable.
+	_ "github.com/godoo/godoo/models/storetest/sharedpg"
 )
 
 // TB is a test or a benchmark, whose subtests are of its own kind.
@@ -178,38 +179,3 @@ func (p *Progress) Total(n int64) { p.Units = n }
 
 // Add counts units done.
 func (p *Progress) Add(n int64) { p.Done += n }
-
-// Modules makes db a database with base and the modules names (with what
-// they depend on) installed, and returns its registry and a function that
-// runs fn in a transaction as uid.
-func Modules(tb testing.TB, s models.Store, db *bun.DB, names ...string) (*models.Registry, func(uid int64, fn func(env *models.Env) error) error) {
-	tb.Helper()
-	ctx := context.Background()
-	c := modules.Known()
-	all, err := c.ToInstall(nil, names)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := models.NewRegistry()
-	if err := c.Register(r, all); err != nil {
-		tb.Fatal(err)
-	}
-	Migrate(tb, s, db)
-	if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
-		tb.Fatal(err)
-	}
-	inTx := func(uid int64, fn func(env *models.Env) error) error {
-		return db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-			return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, uid, time.Now()))
-		})
-	}
-	if err := inTx(models.SuperuserID, func(env *models.Env) error {
-		if err := base.Install(ctx, env, base.Options{}); err != nil {
-			return err
-		}
-		return c.Install(ctx, env, all)
-	}); err != nil {
-		tb.Fatal(err)
-	}
-	return r, inTx
-}

@@ -22,6 +22,11 @@ func Behaviours() map[string]func() *models.Behaviour {
 	return map[string]func() *models.Behaviour{
 		"account.account": accountBehaviour,
 		"res.company":     companyBehaviour,
+		"account.tax":     taxBehaviour,
+		"account.tax.group": func() *models.Behaviour {
+			return &models.Behaviour{Defaults: map[string]func(context.Context, *models.Env) any{"company_id": envCompany}}
+		},
+		"product.template": productBehaviour,
 	}
 }
 

@@ -21,9 +21,8 @@ import (
 // first commits). Between them, the two calls delete every stale e-mail.
 func TestVacuumUnsentConcurrent(t *testing.T) {
 	const stale = 101 // one more than a notification deletes
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachInstalled(t, withMail, func(t *testing.T, s models.Store, db *bun.DB, r *models.Registry, inTx storetest.InTx) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "mail")
 		indexed := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'mail_mail_vacuum_index'"
 		if s.Dialect() == "pg" {
 			indexed = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'mail_mail_vacuum_index'"

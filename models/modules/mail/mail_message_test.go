@@ -17,9 +17,8 @@ import (
 // read and not those of a model godoo does not serve, nor a message that
 // names itself as its record (which once asked the rule again without end).
 func TestMessageRuleReadsItsRecords(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachInstalled(t, withMail, func(t *testing.T, s models.Store, db *bun.DB, r *models.Registry, inTx storetest.InTx) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "mail")
 		msg := r.Model("mail.message")
 		var msgs []int64
 		var partners []int64

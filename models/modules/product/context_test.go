@@ -14,8 +14,7 @@ import (
 // product, and those mail lays over every thread, read the database in the
 // call's context, so that a cancelled call stops them too.
 func TestStatementsRunInCallContext(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
-		r, inTx := storetest.Modules(t, s, db, "product")
+	storetest.EachInstalled(t, installed, func(t *testing.T, s models.Store, db *bun.DB, r *models.Registry, inTx storetest.InTx) {
 		ctx := storetest.CallContext(context.Background())
 		for _, c := range []struct {
 			name string

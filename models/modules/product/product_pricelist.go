@@ -30,9 +30,10 @@ func currencyName(name, currency string) string {
 	return name + " (" + currency + ")"
 }
 
-// userCurrency is the currency of the caller's company, false when none.
+// userCurrency is the currency of the call's company, false when none,
+// as Odoo's _default_currency_id of a pricelist (env.company's).
 func userCurrency(ctx context.Context, env *models.Env) any {
-	cur, err := callerCurrency(ctx, env)
+	cur, err := envCurrency(ctx, env)
 	if err != nil || cur == 0 {
 		return false
 	}

@@ -12,7 +12,8 @@ import (
 // otherwise, and creates its single variant
 // (Odoo's _create_variant_ids for a template without attributes), which
 // carries the template's internal reference, barcode and cost; the template
-// shows its variant, their count and its company's currency.
+// shows its variant, their count and its currencies (its company's, else
+// the main company's for prices and the call's company's for costs).
 func templateBehaviour(string) *models.Behaviour {
 	return &models.Behaviour{
 		Hooks: models.Hooks{
@@ -41,7 +42,8 @@ func templateBehaviour(string) *models.Behaviour {
 		Computes: map[string]func(context.Context, *models.Env, []models.Record) error{
 			"product_variant_id":    firstVariant,
 			"product_variant_count": variantCount,
-			"currency_id":           companyCurrency,
+			"currency_id":           templateCurrency,
+			"cost_currency_id":      costCurrency,
 			"standard_price":        templateCost,
 		},
 	}
@@ -103,27 +105,83 @@ func variantCount(ctx context.Context, env *models.Env, recs []models.Record) er
 	return nil
 }
 
-// companyCurrency is the currency of the caller's company.
-func companyCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
-	cur, err := callerCurrency(ctx, env)
+// templateCurrency is the template's currency_id as Odoo's
+// _compute_currency_id: its company's currency, else the main company's
+// (whatever company the call runs in).
+func templateCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return companyCurrencies(ctx, env, recs, "currency_id", mainCompanyCurrency)
+}
+
+// costCurrency is the template's cost_currency_id as Odoo's
+// _compute_cost_currency_id: its company's currency, else the currency of
+// the call's company (env.company), in which a shared product's cost is
+// kept.
+func costCurrency(ctx context.Context, env *models.Env, recs []models.Record) error {
+	return companyCurrencies(ctx, env, recs, "cost_currency_id", envCurrency)
+}
+
+// companyCurrencies sets field of recs, templates, to the currency of
+// their company, and of those of no company (or a company of no currency)
+// to the currency fallback gives, asked once and only when one needs it.
+func companyCurrencies(ctx context.Context, env *models.Env, recs []models.Record, field string, fallback func(context.Context, *models.Env) (int64, error)) error {
+	ids := make([]any, len(recs))
+	for i, r := range recs {
+		ids[i] = r["id"]
+	}
+	own, err := env.Pairs(ctx, "SELECT t.id, c.currency_id FROM product_template t JOIN res_company c ON c.id = t.company_id "+
+		"WHERE c.currency_id IS NOT NULL AND t.id IN ("+models.Placeholders(len(ids))+")", ids...)
 	if err != nil {
 		return err
 	}
+	var other int64
+	asked := false
 	for _, r := range recs {
-		if cur != 0 {
-			r["currency_id"] = cur
+		if l := own[r["id"].(int64)]; len(l) > 0 {
+			r[field] = l[0]
+			continue
+		}
+		if !asked {
+			if other, err = fallback(ctx, env); err != nil {
+				return err
+			}
+			asked = true
+		}
+		if other != 0 {
+			r[field] = other
 		} else {
-			r["currency_id"] = false
+			r[field] = false
 		}
 	}
 	return nil
 }
 
-// callerCurrency is the currency of the caller's company, 0 for none.
-func callerCurrency(ctx context.Context, env *models.Env) (int64, error) {
+// mainCompanyCurrency is the currency of the main company, as Odoo's
+// _get_main_company finds it: base.main_company, else the first company;
+// 0 for none.
+func mainCompanyCurrency(ctx context.Context, env *models.Env) (int64, error) {
+	main, err := env.XMLID(ctx, "base.main_company")
+	if err != nil {
+		return 0, err
+	}
 	var cur int64
-	_, err := env.Scalar(ctx, &cur,
-		"SELECT c.currency_id FROM res_users u JOIN res_company c ON c.id = u.company_id WHERE u.id = ?", env.UID)
+	if main != 0 {
+		_, err = env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM res_company WHERE id = ?", main)
+	} else {
+		_, err = env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM res_company ORDER BY id LIMIT 1")
+	}
+	return cur, err
+}
+
+// envCurrency is the currency of the call's company (Odoo's
+// env.company.currency_id: the first of the context's allowed companies,
+// else the user's current company), 0 for none.
+func envCurrency(ctx context.Context, env *models.Env) (int64, error) {
+	company, err := env.Company(ctx)
+	if err != nil || company == 0 {
+		return 0, err
+	}
+	var cur int64
+	_, err = env.Scalar(ctx, &cur, "SELECT COALESCE(currency_id, 0) FROM res_company WHERE id = ?", company)
 	return cur, err
 }
 

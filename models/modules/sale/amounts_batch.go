@@ -9,22 +9,26 @@ import (
 )
 
 // An order created or written with lines (order_line) creates, writes
-// or deletes its lines one at a time, each in its own hooks. Summing the
-// order's amounts after each would read all its lines again for each
-// line: while an order's lines change through the order, the line hooks
-// store the lines' own amounts and leave the orders to the order's hook,
-// which sums each order once when its lines are done, as Odoo's
-// recomputation of the order's amounts once per flush.
+// or deletes its lines one at a time, each in its own hooks. Storing the
+// lines' amounts and summing the order's after each would be a statement
+// per line and a reading of all the order's lines per line: while an
+// order's lines change through the order, the line hooks leave both to
+// the order's hook, which stores the amounts of the lines changed in one
+// statement and sums each order once when its lines are done, as Odoo's
+// recomputation of stored fields once per flush.
 
 // orderBatch is what the order hooks under way gather of the orders
 // whose lines changed: the values of each order hook that waits for its
 // lines (nested when a line's hook writes an order), by which its After
 // hook, or the ORM when the create or write fails (batchFailed), ends
-// it, and the orders to sum when the outermost is done. A write that
-// fails leaves no batch open behind it: a caller that carries on in the
-// transaction has its lines' orders summed again.
+// it, and the lines whose amounts to store and the orders to sum when
+// the outermost is done. A write that fails leaves no batch open behind
+// it: a caller that carries on in the transaction has what it left
+// stored by the next line written alone (takeLeft) or the next order
+// hook that ends.
 type orderBatch struct {
 	open   []uintptr
+	lines  []int64
 	orders []int64
 }
 
@@ -60,8 +64,9 @@ func endBatch(env *models.Env, vals map[string]any) bool {
 }
 
 // closeBatch ends the batch openBatch started for vals and, for the
-// outermost, stores the amounts of the orders ids and of those the lines
-// left to it, once each.
+// outermost, stores the amounts of the lines left to it, then those of
+// the orders ids, of the orders left to it and of those lines' orders,
+// once each.
 func closeBatch(ctx context.Context, env *models.Env, ids []int64, vals map[string]any) error {
 	if !endBatch(env, vals) {
 		return nil
@@ -71,9 +76,28 @@ func closeBatch(ctx context.Context, env *models.Env, ids []int64, vals map[stri
 	if len(b.open) > 0 {
 		return nil
 	}
-	orders := uniqueIDs(b.orders)
-	b.orders = nil
-	return storeOrderAmounts(ctx, env, orders, nil)
+	lines, orders := b.takeLeft()
+	return storeLinesAndOrders(ctx, env, lines, orders)
+}
+
+// takeLeft returns, and forgets, the lines and orders left to the batch.
+func (b *orderBatch) takeLeft() (lines, orders []int64) {
+	lines, orders = uniqueIDs(b.lines), b.orders
+	b.lines, b.orders = nil, nil
+	return lines, orders
+}
+
+// storeLinesAndOrders stores the amounts of lines, then those of orders
+// and of the lines' orders, once each.
+func storeLinesAndOrders(ctx context.Context, env *models.Env, lines, orders []int64) error {
+	if err := storeLineAmounts(ctx, env, lines); err != nil {
+		return err
+	}
+	theirs, err := linesOrders(ctx, env, lines)
+	if err != nil {
+		return err
+	}
+	return storeOrderAmounts(ctx, env, uniqueIDs(append(orders, theirs...)), nil)
 }
 
 // batchFailed ends the batch of an order's create or write that failed
@@ -91,6 +115,17 @@ func deferOrders(env *models.Env, orders []int64) bool {
 		return false
 	}
 	b.orders = append(b.orders, orders...)
+	return true
+}
+
+// deferLines leaves the amounts of the lines ids, and their orders', to
+// the batch under way, and reports whether there is one.
+func deferLines(env *models.Env, ids []int64) bool {
+	b := batchOf(env)
+	if len(b.open) == 0 {
+		return false
+	}
+	b.lines = append(b.lines, ids...)
 	return true
 }
 

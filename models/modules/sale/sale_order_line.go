@@ -22,7 +22,7 @@ func lineBehaviour() *models.Behaviour {
 
 // lineBeforeCreate fills what Odoo's line takes from its order (its
 // stored related fields: state, currency, company, customer, salesman)
-// and from its product (description, unit, price) when not given.
+// and from its product (description, unit, price, taxes) when not given.
 func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any) error {
 	if err := trackOrders(ctx, env, nil, toID(vals["order_id"])); err != nil {
 		return err
@@ -80,6 +80,15 @@ func lineBeforeCreate(ctx context.Context, env *models.Env, vals map[string]any)
 	if _, ok := vals["price_unit"]; !ok {
 		if vals["price_unit"], err = pricelistPrice(ctx, env, toID(vals["order_id"]), product, vals, price.Float64); err != nil {
 			return err
+		}
+	}
+	if _, ok := vals["tax_id"]; !ok {
+		taxes, err := productTaxes(ctx, env, product, toID(vals["company_id"]), toID(vals["order_id"]))
+		if err != nil {
+			return err
+		}
+		if len(taxes) > 0 {
+			vals["tax_id"] = []any{[]any{int64(6), int64(0), models.IDArgs(taxes)}}
 		}
 	}
 	if _, ok := vals["customer_lead"]; !ok {
@@ -153,6 +162,13 @@ func lineAfterWrite(ctx context.Context, env *models.Env, ids []int64, vals map[
 			return err
 		}
 	}
+	if _, ok := vals["product_id"]; ok {
+		if _, given := vals["tax_id"]; !given {
+			if err := setLineTaxes(ctx, env, ids); err != nil {
+				return err
+			}
+		}
+	}
 	for _, f := range lineAmountFields {
 		if _, ok := vals[f]; ok {
 			return storeLinesWithOrders(ctx, env, ids)
@@ -185,17 +201,14 @@ func lineBeforeUnlink(ctx context.Context, env *models.Env, ids []int64) error {
 }
 
 // storeLinesWithOrders stores the amounts of the lines ids and of their
-// orders, or leaves the orders' to the order's write under way
-// (deferOrders).
+// orders, or leaves both to the order's write under way (deferLines);
+// what a failed write left to its batch is stored with them.
 func storeLinesWithOrders(ctx context.Context, env *models.Env, ids []int64) error {
-	if err := storeLineAmounts(ctx, env, ids); err != nil {
-		return err
+	if deferLines(env, ids) {
+		return nil
 	}
-	orders, err := linesOrders(ctx, env, ids)
-	if err != nil || deferOrders(env, orders) {
-		return err
-	}
-	return storeOrderAmounts(ctx, env, orders, nil)
+	lines, orders := batchOf(env).takeLeft()
+	return storeLinesAndOrders(ctx, env, uniqueIDs(append(lines, ids...)), orders)
 }
 
 func nullString(v sql.NullString) any {
@@ -401,8 +414,8 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 	if f == nil || f.RelTable == "" {
 		return out, nil
 	}
-	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, ''), COALESCE(t.include_base_amount, ?) FROM "+
-		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
+	rows, err := env.Query(ctx, "SELECT r."+f.RelCol+", t.id, COALESCE(t.tax_group_id, 0), t.amount_type, COALESCE(t.amount, 0), COALESCE(t.price_include_override, co.account_price_include, ''), COALESCE(t.include_base_amount, ?) FROM "+
+		f.RelTable+" r JOIN account_tax t ON t.id = r."+f.RelOther+" LEFT JOIN res_company co ON co.id = t.company_id WHERE r."+f.RelCol+" IN ("+models.Placeholders(len(ids))+") ORDER BY t.sequence, t.id",
 		append([]any{false}, models.IDArgs(ids)...)...)
 	if err != nil {
 		return nil, err
@@ -418,6 +431,7 @@ func lineTaxes(ctx context.Context, env *models.Env, ids []int64) (map[int64][]t
 		if t.kind != "percent" && t.kind != "division" && t.kind != "fixed" {
 			return nil, models.UserErrorf("The tax %d is of type %q, which godoo does not compute on sales order lines.", t.id, t.kind)
 		}
+		// Odoo's price_include: the tax's own choice, else its company's.
 		t.included = include == "tax_included"
 		out[id] = append(out[id], t)
 	}

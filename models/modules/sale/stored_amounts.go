@@ -3,6 +3,8 @@ package sale
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/godoo/godoo/models"
 )
@@ -19,7 +21,7 @@ import (
 var lineAmountFields = []string{"product_uom_qty", "price_unit", "discount", "tax_id", "currency_id", "display_type", "order_id"}
 
 // storeLineAmounts computes and writes the stored amounts of the lines
-// ids.
+// ids, in one statement.
 func storeLineAmounts(ctx context.Context, env *models.Env, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -28,18 +30,49 @@ func storeLineAmounts(ctx context.Context, env *models.Env, ids []int64) error {
 	if err != nil {
 		return err
 	}
+	rows := make([][]any, 0, len(order))
 	for _, id := range order {
 		l := lines[id]
 		var excl, incl float64
 		if l.qty != 0 {
 			excl, incl = l.subtotal/l.qty, l.total/l.qty
 		}
-		if _, err := env.Exec(ctx, `UPDATE sale_order_line SET price_subtotal = ?, price_tax = ?, price_total = ?,
-			price_reduce_taxexcl = ?, price_reduce_taxinc = ? WHERE id = ?`, l.subtotal, l.tax, l.total, excl, incl, id); err != nil {
-			return err
-		}
+		rows = append(rows, []any{id, l.subtotal, l.tax, l.total, excl, incl})
 	}
-	return nil
+	return updateRows(ctx, env, "sale_order_line",
+		[]string{"price_subtotal", "price_tax", "price_total", "price_reduce_taxexcl", "price_reduce_taxinc"}, rows)
+}
+
+// updateRows writes the columns cols of the rows of table in one
+// statement: each of rows is a row's id followed by its values, in the
+// order of cols. Both stores join a list of VALUES, whose columns they
+// both name column1, column2, ..., to the table by id; a statement per
+// row was one round trip per line of an order.
+func updateRows(ctx context.Context, env *models.Env, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("UPDATE " + table + " SET ")
+	for i, c := range cols {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(c + " = v.column" + strconv.Itoa(i+2))
+	}
+	q.WriteString(" FROM (VALUES ")
+	row := "(" + models.Placeholders(len(cols)+1) + ")"
+	args := make([]any, 0, len(rows)*(len(cols)+1))
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(row)
+		args = append(args, r...)
+	}
+	q.WriteString(") AS v WHERE " + table + ".id = v.column1")
+	_, err := env.Exec(ctx, q.String(), args...)
+	return err
 }
 
 // linesOf is the condition on lines l, with its arguments, of the lines
@@ -56,7 +89,7 @@ func linesOf(ids, skip []int64) (string, []any) {
 // storeOrderAmounts computes and writes the stored amounts of the orders
 // ids from their lines' stored ones, leaving out the lines skip (lines
 // about to be deleted or to move to another order): the sums, rounded to
-// the order's currency.
+// the order's currency, in one statement.
 func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) error {
 	ids = nonZero(ids)
 	if len(ids) == 0 {
@@ -87,6 +120,7 @@ func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) 
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	amounts := make([][]any, 0, len(ids))
 	for _, id := range ids {
 		s := byOrder[id]
 		if s == nil {
@@ -94,10 +128,10 @@ func storeOrderAmounts(ctx context.Context, env *models.Env, ids, skip []int64) 
 		}
 		rd := rounding[id]
 		untaxed, tax := round(s.untaxed, rd), round(s.tax, rd)
-		if _, err := env.Exec(ctx, "UPDATE sale_order SET amount_untaxed = ?, amount_tax = ?, amount_total = ? WHERE id = ?",
-			untaxed, tax, round(untaxed+tax, rd), id); err != nil {
-			return err
-		}
+		amounts = append(amounts, []any{id, untaxed, tax, round(untaxed+tax, rd)})
+	}
+	if err := updateRows(ctx, env, "sale_order", []string{"amount_untaxed", "amount_tax", "amount_total"}, amounts); err != nil {
+		return err
 	}
 	return storeInvoiceStatus(ctx, env, ids, skip)
 }

@@ -16,9 +16,8 @@ import (
 // invoice, and follow what they are made of: the order's state, a line's
 // invoiced quantity, the product's invoicing policy.
 func TestInvoiceStatusStored(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+	storetest.EachInstalled(t, installed, func(t *testing.T, s models.Store, db *bun.DB, r *models.Registry, inTx storetest.InTx) {
 		ctx := context.Background()
-		r, inTx := storetest.Modules(t, s, db, "sale")
 		orders, lines, templates := r.Model("sale.order"), r.Model("sale.order.line"), r.Model("product.template")
 		var order, tmpl int64
 		var line []int64

@@ -16,6 +16,8 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/godoo/godoo/cmd/godoo/internal/bench"
+	// GODOO_TEST_DSN=private: joins the shared private cluster first.
+	_ "github.com/godoo/godoo/models/storetest/sharedpg"
 )
 
 // TestGrowPartnersTrigramPlan grows partners on PostgreSQL (with
