@@ -238,7 +238,8 @@ func perCompanyModels(perCompany bool) []string {
 // TestCompanyDependentUpgrade checks, on both stores, a database whose
 // fields become company-dependent: the schema's upgrade keeps each
 // record's value as its company's (the main company's for a record of
-// none), the schema then matches the declarations, and a deleted target
+// none), the schema then matches the declarations, the fields' existing
+// ir.model.fields rows say company_dependent, and a deleted target
 // of a company-dependent many2one leaves its companies' values empty.
 func TestCompanyDependentUpgrade(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
@@ -264,6 +265,10 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		}
 		var main, other, t1, t2, o1, o2 int64
 		run(plain, 0, func(env *models.Env) error {
+			// The fields' rows are made before they are company-dependent.
+			if err := base.SyncModels(x.ctx, env); err != nil {
+				return err
+			}
 			if _, err := env.Scalar(x.ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
 				return err
 			}
@@ -338,6 +343,14 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		run(perCompany, 0, func(env *models.Env) error {
 			if err := base.SyncModels(x.ctx, env); err != nil {
 				return err
+			}
+			var marked int64
+			if _, err := env.Scalar(x.ctx, &marked, `SELECT COUNT(*) FROM ir_model_fields
+				WHERE model = 'x.cd.owner' AND name IN ('price', 'target_id', 'flag') AND company_dependent`); err != nil {
+				return err
+			}
+			if marked != 3 {
+				t.Errorf("%d of the fields' existing rows say company_dependent after the upgrade, want 3", marked)
 			}
 			var field int64
 			if _, err := env.Scalar(x.ctx, &field, "SELECT id FROM ir_model_fields WHERE model = 'x.cd.owner' AND name = 'target_id'"); err != nil {
