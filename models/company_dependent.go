@@ -179,6 +179,38 @@ func (env *Env) companyFallback(ctx context.Context, f *Field, cid int64) (any, 
 	return found[f.Name], nil
 }
 
+// companyDefault is what default_get gives a company-dependent field
+// without a default of its own: the value the call's company reads in a
+// record that has none (companyFallback), as a wire value; nil for none.
+// Create stores no such value, so that a later ir.default of the company
+// is read by the records made before it, as in Odoo.
+func (env *Env) companyDefault(ctx context.Context, f *Field) (any, error) {
+	cid, err := env.company(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := env.companyFallback(ctx, f, cid)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	if n, ok := v.(json.Number); ok {
+		switch f.Type {
+		case Integer, Many2one, Many2oneReference:
+			i, err := n.Int64()
+			if err != nil {
+				return nil, nil
+			}
+			return i, nil
+		}
+		x, err := n.Float64()
+		if err != nil {
+			return nil, nil
+		}
+		return x, nil
+	}
+	return v, nil
+}
+
 // companySet is the SQL of an UPDATE's assignment of a company-dependent
 // column: the call's company's entry set, the other companies' kept. Its
 // one argument is the value as JSON (companyJSON).

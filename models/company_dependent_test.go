@@ -238,7 +238,8 @@ func perCompanyModels(perCompany bool) []string {
 // TestCompanyDependentUpgrade checks, on both stores, a database whose
 // fields become company-dependent: the schema's upgrade keeps each
 // record's value as its company's (the main company's for a record of
-// none), the schema then matches the declarations, and a deleted target
+// none), the schema then matches the declarations, the fields' existing
+// ir.model.fields rows say company_dependent, and a deleted target
 // of a company-dependent many2one leaves its companies' values empty.
 func TestCompanyDependentUpgrade(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
@@ -264,6 +265,10 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		}
 		var main, other, t1, t2, o1, o2 int64
 		run(plain, 0, func(env *models.Env) error {
+			// The fields' rows are made before they are company-dependent.
+			if err := base.SyncModels(x.ctx, env); err != nil {
+				return err
+			}
 			if _, err := env.Scalar(x.ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
 				return err
 			}
@@ -339,6 +344,14 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			if err := base.SyncModels(x.ctx, env); err != nil {
 				return err
 			}
+			var marked int64
+			if _, err := env.Scalar(x.ctx, &marked, `SELECT COUNT(*) FROM ir_model_fields
+				WHERE model = 'x.cd.owner' AND name IN ('price', 'target_id', 'flag') AND company_dependent`); err != nil {
+				return err
+			}
+			if marked != 3 {
+				t.Errorf("%d of the fields' existing rows say company_dependent after the upgrade, want 3", marked)
+			}
 			var field int64
 			if _, err := env.Scalar(x.ctx, &field, "SELECT id FROM ir_model_fields WHERE model = 'x.cd.owner' AND name = 'target_id'"); err != nil {
 				return err
@@ -354,5 +367,98 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			}
 			return nil
 		})
+	})
+}
+
+// TestCompanyDependentRule checks, on both stores, a record rule whose
+// domain names res.partner's barcode, a company-dependent field: with one
+// access cache for every transaction, each user sees the partners its
+// call's company's barcodes allow, whichever company it used first. The
+// rule's SQL holds the call's company, so it is never kept for another.
+func TestCompanyDependentRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		reg, inTx := storetest.Modules(t, s, db)
+		partners := reg.Model("res.partner")
+		var main, other, p1, p2 int64
+		var users [2]int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if _, err := env.Scalar(ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
+				return err
+			}
+			var err error
+			if other, err = env.Create(ctx, reg.Model("res.company"), map[string]any{"name": "Rule Second Company"}); err != nil {
+				return err
+			}
+			for i := range users {
+				if users[i], err = storetest.InternalUser(ctx, env, fmt.Sprintf("rule_company_user_%d", i)); err != nil {
+					return err
+				}
+				if err := env.Write(ctx, reg.Model("res.users"), []int64{users[i]}, map[string]any{
+					"company_ids": []any{[]any{int64(6), int64(0), []any{main, other}}}, "company_id": main}); err != nil {
+					return err
+				}
+			}
+			// p1 is seen by the main company, p2 by the second.
+			for _, p := range []struct {
+				id         *int64
+				name       string
+				seenByMain bool
+			}{{&p1, "Rule CD 1", true}, {&p2, "Rule CD 2", false}} {
+				if *p.id, err = env.Create(ctx, partners, map[string]any{"name": p.name, "company_id": false}); err != nil {
+					return err
+				}
+				for _, c := range []int64{main, other} {
+					barcode := "HIDDEN"
+					if (c == main) == p.seenByMain {
+						barcode = "SEEN"
+					}
+					err := env.WithContext(map[string]any{"allowed_company_ids": []any{c}}).Write(ctx, partners, []int64{*p.id},
+						map[string]any{"barcode": barcode + p.name})
+					if err != nil {
+						return err
+					}
+				}
+			}
+			model, err := env.Search(ctx, reg.Model("ir.model"), []any{[]any{"model", "=", "res.partner"}}, models.SearchOptions{})
+			if err != nil || len(model) != 1 {
+				return fmt.Errorf("res.partner's ir.model: %v %v", model, err)
+			}
+			// Base's multi-company rule names the call's companies, which
+			// would key the kept rule by them: the rule checked is alone.
+			rules := reg.Model("ir.rule")
+			multi, err := env.Search(ctx, rules, []any{[]any{"model_id", "=", model[0]}}, models.SearchOptions{})
+			if err != nil {
+				return err
+			}
+			if err := env.Write(ctx, rules, multi, map[string]any{"active": false}); err != nil {
+				return err
+			}
+			_, err = env.Create(ctx, rules, map[string]any{"name": "Seen barcodes", "model_id": model[0],
+				"domain_force": `["|", ["barcode", "=like", "SEEN%"], ["name", "not like", "Rule CD"]]`})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64][]int64{main: {p1}, other: {p2}}
+		cache := models.NewAccessCache()
+		for i, order := range [][]int64{{main, other, main}, {other, main, other}} {
+			for _, company := range order {
+				if err := inTx(users[i], func(env *models.Env) error {
+					env.Access = cache
+					env = env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
+					got, err := env.Search(ctx, partners, []any{[]any{"id", "in", []any{p1, p2}}}, models.SearchOptions{Order: "id"})
+					if err != nil {
+						return err
+					}
+					if !slices.Equal(got, want[company]) {
+						t.Errorf("user %d of company %d sees %v, want %v", i+1, company, got, want[company])
+					}
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	})
 }

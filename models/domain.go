@@ -37,6 +37,10 @@ type domainCompiler struct {
 	// user (Odoo checks field access in a search's domain, not in record
 	// rules).
 	ctx context.Context
+	// companyDependent is set once the domain named a company-dependent
+	// field: its SQL then holds the call's company and that company's
+	// fallback, and serves no call of another company.
+	companyDependent bool
 }
 
 // compileDomain compiles domain for m under alias, adding the active test when
@@ -427,6 +431,7 @@ func (c *domainCompiler) col(f *Field, alias string) (string, error) {
 	if !f.CompanyDependent {
 		return alias + "." + f.Column, nil
 	}
+	c.companyDependent = true
 	ctx := c.ctx
 	if ctx == nil {
 		// Compilers of rules and orders check no field access, and have

@@ -153,6 +153,17 @@ func DefaultGet(ctx context.Context, env *Env, m *Model, _ []int64, a Args) (any
 				v = setDefault(v)
 			}
 			out.Set(n, v)
+			continue
+		}
+		if !f.CompanyDependent {
+			continue
+		}
+		v, err := env.companyDefault(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			out.Set(n, v)
 		}
 	}
 	return out, nil

@@ -11,6 +11,10 @@ import (
 // bound domain is kept across the calls of a cache generation: compiling
 // it again at every call was a tenth of the CPU of a small search. Calls
 // of another registry or active test compile their own and keep the last.
+// A domain that names a company-dependent field is compiled at every
+// call: its SQL holds the call's company and that company's ir.default,
+// and the bound domain is shared by the calls of every company, so a
+// kept one would apply one company's values to the users of another.
 type compiledRule struct {
 	last atomic.Pointer[ruleSQL]
 }
@@ -38,6 +42,9 @@ func (c *compiledRule) where(env *Env, m *Model, dom []any) (where, error) {
 		return where{}, err
 	}
 	w.args = slices.Clip(w.args)
+	if dc.companyDependent {
+		return w, nil
+	}
 	c.last.Store(&ruleSQL{reg: env.Registry, dialect: env.Dialect, active: active, w: w})
 	return w, nil
 }

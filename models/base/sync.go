@@ -100,30 +100,46 @@ func SyncModels(ctx context.Context, env *models.Env) error {
 }
 
 // syncFields records the fields of every model in ir.model.fields, adding
-// those that are missing.
+// those that are missing, and sets company_dependent on the rows of
+// fields that became company-dependent (or stopped being so) since their
+// row was made: the schema's upgrade converts their columns, and the row
+// says what fields_get and the clients read.
 func syncFields(ctx context.Context, env *models.Env, modelIDs map[string]int64) error {
-	known := map[string]bool{}
-	rows, err := env.Query(ctx, "SELECT model, name FROM ir_model_fields")
+	known := map[string]bool{} // by model and name: the row's company_dependent
+	rows, err := env.Query(ctx, "SELECT model, name, COALESCE(company_dependent, FALSE) FROM ir_model_fields")
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var model, name string
-		if err := rows.Scan(&model, &name); err != nil {
+		var companyDependent bool
+		if err := rows.Scan(&model, &name, &companyDependent); err != nil {
 			rows.Close()
 			return err
 		}
-		known[model+"."+name] = true
+		known[model+"."+name] = companyDependent
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	var add [][]any
 	for _, model := range env.Registry.Names() {
 		m := env.Registry.Model(model)
 		for _, name := range m.FieldOrder {
-			if known[model+"."+name] || modelIDs[model] == 0 || model == "res.users" && isGroupField(name) {
+			f := m.Fields[name]
+			if cd, ok := known[model+"."+name]; ok {
+				if cd != f.CompanyDependent {
+					if _, err := env.Exec(ctx, "UPDATE ir_model_fields SET company_dependent = ? WHERE model = ? AND name = ?",
+						f.CompanyDependent, model, name); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if modelIDs[model] == 0 || model == "res.users" && isGroupField(name) {
 				continue // Odoo's fields of groups have no row
 			}
-			f := m.Fields[name]
 			add = append(add, []any{name, model, modelIDs[model], f.String, f.Type, f.Required, f.Readonly, f.Stored(), "base",
 				nullIfEmpty(f.Help), nullIfEmpty(f.Relation), nullIfEmpty(f.InverseName), f.CompanyDependent})
 		}
