@@ -31,20 +31,6 @@ func Behaviours() map[string]func() *models.Behaviour {
 	}
 }
 
-// chartAccount is the id of the account of the chart of env's company
-// whose external id ends with suffix, false when the company has none.
-func chartAccount(ctx context.Context, env *models.Env, suffix string) (any, error) {
-	company, err := env.Company(ctx)
-	if err != nil || company == 0 {
-		return false, err
-	}
-	id, err := env.Sudo().XMLID(ctx, fmt.Sprintf("account.%d_%s", company, suffix))
-	if err != nil || id == 0 {
-		return false, err
-	}
-	return id, nil
-}
-
 // chart are the accounts of Odoo's generic chart (generic_coa) that
 // godoo gives the main company, by the suffix of their external ids
 // (account.<company id>_<suffix>, as Odoo's chart names them), with the
