@@ -8,7 +8,12 @@
 // is written whole to the WAL.
 //
 // The cluster lives in a directory under os.TempDir, shared by every test
-// process of the user, and is coordinated by flock(2) locks alone, which
+// process of the user. Its name is predictable, so the directory is
+// trusted only if it is a real directory of the user's that no one else
+// may write (see secureDir), its files are never followed through
+// symbolic links, and the server listens on a Unix socket inside its data
+// directory only: no other local user can reach it, although it trusts
+// every client it gets. It is coordinated by flock(2) locks alone, which
 // the kernel releases when a process dies however it dies:
 //
 //   - start.lock, held exclusively by a process joining (and by the
@@ -33,7 +38,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
+	"io"
+	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -65,9 +72,12 @@ var Settings = []string{
 	"fsync=off", "synchronous_commit=off", "full_page_writes=off",
 	"wal_level=minimal", "max_wal_senders=0",
 	"checkpoint_timeout=1h", "max_wal_size=4GB", "shared_buffers=128MB",
-	"max_connections=300", "listen_addresses=127.0.0.1",
-	"unix_socket_directories=",
+	"max_connections=300", "listen_addresses=", "unix_socket_permissions=0700",
 }
+
+// port is the server's: it only names the socket file in the server's own
+// directory, so no other server can hold it.
+const port = 5432
 
 // linger is how long the supervisor keeps a server nobody uses: go test
 // runs one package after another, and a package still compiling should
@@ -90,18 +100,50 @@ func init() {
 	if dir := os.Getenv(superviseVariable); dir != "" {
 		os.Exit(supervise(dir))
 	}
+	if code := resolve(os.Stderr); code != 0 {
+		os.Exit(code)
+	}
+}
+
+// resolve replaces GODOO_TEST_DSN=private with the cluster's URL and
+// returns the exit status the process must end with, 0 to go on. A
+// machine without the PostgreSQL server binaries (or, as root, without a
+// postgres user to run them as) lacks a resource, not a test: the variable
+// is unset, so that the PostgreSQL tests skip and the SQLite ones still
+// run, and the reason is printed once, since child processes inherit the
+// unset variable.
+func resolve(stderr io.Writer) int {
 	if os.Getenv(dsnVariable) != Private {
-		return
+		return 0
+	}
+	if err := available(); err != nil {
+		fmt.Fprintf(stderr, "sharedpg: GODOO_TEST_DSN=private, but %v: PostgreSQL is not tested, SQLite only\n", err)
+		if err := os.Unsetenv(dsnVariable); err != nil {
+			fmt.Fprintf(stderr, "sharedpg: %v\n", err)
+			return 2
+		}
+		return 0
 	}
 	dsn, err := Join(Dir())
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "sharedpg: GODOO_TEST_DSN=private: %v\n", err)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "sharedpg: GODOO_TEST_DSN=private: %v\n", err)
+		return 2
 	}
 	if err := os.Setenv(dsnVariable, dsn); err != nil {
-		fmt.Fprintf(os.Stderr, "sharedpg: %v\n", err)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "sharedpg: %v\n", err)
+		return 2
 	}
+	return 0
+}
+
+// available reports why the machine cannot run a cluster, if it cannot.
+// Tests replace it.
+var available = func() error {
+	if _, err := BinDir(); err != nil {
+		return err
+	}
+	_, err := ServerUser()
+	return err
 }
 
 // Dir is the directory of the user's shared cluster.
@@ -131,7 +173,7 @@ var joined struct {
 
 // join is Join; leave ends the use before the process exits (tests).
 func join(dir string) (dsn string, leave func(), err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := secureDir(dir, dirMode()); err != nil {
 		return "", nil, err
 	}
 	start, err := lock(dir, "start.lock", syscall.LOCK_EX)
@@ -156,7 +198,7 @@ func join(dir string) (dsn string, leave func(), err error) {
 		}
 		if !alive {
 			if spawned {
-				log, _ := os.ReadFile(filepath.Join(dir, "supervisor.log"))
+				log, _ := readPrivate(filepath.Join(dir, "supervisor.log"))
 				return fail(fmt.Errorf("the shared cluster did not start; its supervisor said:\n%s", log))
 			}
 			if err := spawn(dir); err != nil {
@@ -168,7 +210,7 @@ func join(dir string) (dsn string, leave func(), err error) {
 		if err := await(dir, "starting.lock"); err != nil {
 			return fail(err)
 		}
-		if dsn, err := os.ReadFile(filepath.Join(dir, "state")); err == nil {
+		if dsn, err := readPrivate(filepath.Join(dir, "state")); err == nil {
 			return strings.TrimSpace(string(dsn)), leave, nil
 		}
 		// No server: its start-up failed. Once its supervisor has gone,
@@ -196,7 +238,7 @@ func spawn(dir string) error {
 	if err != nil {
 		return err
 	}
-	out, err := os.Create(filepath.Join(dir, "supervisor.log"))
+	out, err := createPrivate(filepath.Join(dir, "supervisor.log"))
 	if err != nil {
 		return err
 	}
@@ -276,18 +318,24 @@ func supervise(dir string) int {
 // server is the supervisor's postgres.
 type server struct {
 	dir  string
-	port int
 	cmd  *exec.Cmd
 	done chan struct{}
 }
 
 func (s *server) dsn() string {
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.port)
+	return socketDSN(filepath.Join(s.dir, "cluster"))
+}
+
+// socketDSN is the URL of the server whose socket is in socketDir, which
+// lib/pq, libpq's programs (pg_dump, psql) and godoo's --db-url all take.
+func socketDSN(socketDir string) string {
+	host := strings.ReplaceAll(url.QueryEscape(socketDir), "%2F", "/")
+	return "postgres://postgres@/postgres?host=" + host + "&sslmode=disable"
 }
 
 // startServer makes a new cluster in dir/cluster (after removing what a
-// supervisor killed before its end left there) and starts it on a free
-// port.
+// supervisor killed before its end left there) and starts it, listening
+// on a socket in that directory only.
 func startServer(dir string) (*server, error) {
 	bin, err := BinDir()
 	if err != nil {
@@ -318,35 +366,24 @@ func startServer(dir string) (*server, error) {
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
 	logPath := filepath.Join(dir, "server.log")
-	// Another process may take the free port before the server binds it:
-	// then the server exits at once and another port is tried.
-	for try := 1; ; try++ {
-		s, err := run(bin, cred, dir, logPath)
-		if err == nil {
-			return s, nil
-		}
-		log, _ := os.ReadFile(logPath)
-		if try == 3 || !strings.Contains(string(log), "could not bind") {
-			return nil, fmt.Errorf("%v\n%s", err, log)
-		}
+	s, err := run(bin, cred, dir, logPath)
+	if err != nil {
+		log, _ := readPrivate(logPath)
+		return nil, fmt.Errorf("%v\n%s", err, log)
 	}
+	return s, nil
 }
 
-// run starts postgres on a free port and waits until it accepts clients.
+// run starts postgres and waits until it accepts clients.
 func run(bin string, cred *syscall.Credential, dir, logPath string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	log, err := os.Create(logPath)
+	log, err := createPrivate(logPath)
 	if err != nil {
 		return nil, err
 	}
 	defer log.Close()
-	args := []string{"-D", filepath.Join(dir, "cluster"), "-p", strconv.Itoa(port)}
-	for _, set := range Settings {
+	data := filepath.Join(dir, "cluster")
+	args := []string{"-D", data, "-p", strconv.Itoa(port)}
+	for _, set := range append(Settings, "unix_socket_directories="+data) {
 		args = append(args, "-c", set)
 	}
 	cmd := Command(bin, cred, "postgres", args...)
@@ -356,7 +393,7 @@ func run(bin string, cred *syscall.Credential, dir, logPath string) (*server, er
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir, port: port, cmd: cmd, done: make(chan struct{})}
+	s := &server{dir: dir, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
 	db, err := sql.Open("postgres", s.dsn()+"&connect_timeout=5")
 	if err != nil {
@@ -394,19 +431,93 @@ func (s *server) stop() {
 	}
 }
 
-// writeState publishes the server's URL, whole or not at all.
+// writeState publishes the server's URL, whole or not at all. The
+// temporary file is made anew (what a killed supervisor left is removed
+// first), never opened through a link.
 func writeState(dir, dsn string) error {
 	tmp := filepath.Join(dir, "state.new")
-	if err := os.WriteFile(tmp, []byte(dsn+"\n"), 0o644); err != nil {
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(dsn + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, "state"))
 }
 
+// dirMode is the mode the cluster's directory must have: the user's alone,
+// except that a root process's server runs as the postgres user, which
+// must pass through it to its data directory (and socket), though not
+// list or write it; the data directory itself is postgres's, mode 0700,
+// so that only postgres and root reach the socket.
+func dirMode() fs.FileMode {
+	if os.Geteuid() == 0 {
+		return 0o711
+	}
+	return 0o700
+}
+
+// secureDir makes dir with mode, or takes the one there, and refuses it
+// unless it is a real directory (not a link) of the process's user with
+// exactly that mode: its name is predictable, and a directory another user
+// made or can write would let that user plant the published URL or links
+// that the files written there would follow.
+func secureDir(dir string, mode fs.FileMode) error {
+	switch err := os.Mkdir(dir, mode); {
+	case err == nil:
+		// Made by this process, under a umask that may have taken
+		// bits of mode away.
+		if err := os.Chmod(dir, mode); err != nil {
+			return err
+		}
+	case !errors.Is(err, fs.ErrExist):
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory (%s): refusing it for the cluster; remove it", dir, fi.Mode().Type())
+	}
+	if uid := fi.Sys().(*syscall.Stat_t).Uid; int(uid) != os.Geteuid() {
+		return fmt.Errorf("%s belongs to uid %d, not to this user (uid %d): refusing it for the cluster; remove it", dir, uid, os.Geteuid())
+	}
+	if fi.Mode().Perm() != mode || fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+		return fmt.Errorf("%s has mode %v, not %v: refusing it for the cluster; remove it", dir, fi.Mode(), mode|fs.ModeDir)
+	}
+	return nil
+}
+
+// createPrivate creates or truncates the file at path, readable by the
+// user alone, and never through a symbolic link.
+func createPrivate(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+}
+
+// readPrivate reads the file at path, never through a symbolic link.
+func readPrivate(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // lock opens dir/name and flocks it with how, which may fail at once
-// (LOCK_NB); the lock lasts until the file is closed.
+// (LOCK_NB); the lock lasts until the file is closed. The file is never
+// opened through a symbolic link.
 func lock(dir, name string, how int) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return nil, err
 	}

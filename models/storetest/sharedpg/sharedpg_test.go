@@ -2,10 +2,14 @@ package sharedpg
 
 import (
 	"bufio"
+	"bytes"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -45,7 +49,7 @@ func clusterDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
+	if err := os.Chmod(dir, dirMode()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
@@ -87,6 +91,17 @@ func TestJoinShareLeave(t *testing.T) {
 	}
 	if dsnA != dsnB {
 		t.Errorf("two users got two servers: %s and %s", dsnA, dsnB)
+	}
+	// The server trusts every client, so it must take none from the
+	// network, where any local user could reach it.
+	if db, err := sql.Open("postgres", dsnA); err != nil {
+		t.Error(err)
+	} else {
+		var listen string
+		if err := db.QueryRow("SHOW listen_addresses").Scan(&listen); err != nil || listen != "" {
+			t.Errorf("listen_addresses = %q (%v), want none", listen, err)
+		}
+		db.Close()
 	}
 	leaveA()
 	if err := answers(dsnB); err != nil {
@@ -209,4 +224,166 @@ func supervisorPid(dir string) (int, error) {
 	var ppid int
 	_, err = fmt.Sscan(fields[1], &ppid)
 	return ppid, err
+}
+
+// TestSecureDir: the cluster's directory is accepted only as a real
+// directory of the user's with exactly the cluster's mode, made so when
+// it does not exist; join refuses any other before it starts anything.
+func TestSecureDir(t *testing.T) {
+	mode := dirMode()
+	// Root gives a directory to nobody; another user cannot give one
+	// away, and links to the root directory instead, root's.
+	foreign := "belongs to uid 65534"
+	if os.Geteuid() != 0 {
+		foreign = "is not a directory"
+	}
+	tests := []struct {
+		name    string
+		plant   func(t *testing.T, path string) // nil: nothing there
+		refused string                          // "" when accepted
+	}{
+		{"absent", nil, ""},
+		{"own directory with the mode", func(t *testing.T, path string) { mkdir(t, path, mode) }, ""},
+		{"symbolic link to an own directory", func(t *testing.T, path string) {
+			target := path + "-target"
+			mkdir(t, target, mode)
+			if err := os.Symlink(target, path); err != nil {
+				t.Fatal(err)
+			}
+		}, "is not a directory"},
+		{"regular file", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "is not a directory"},
+		{"open to others", func(t *testing.T, path string) { mkdir(t, path, 0o777) }, "has mode"},
+		{"sticky", func(t *testing.T, path string) { mkdir(t, path, mode|fs.ModeSticky) }, "has mode"},
+		{"another user's", func(t *testing.T, path string) {
+			if os.Geteuid() != 0 {
+				if err := os.Symlink("/", path); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			mkdir(t, path, mode)
+			if err := os.Chown(path, 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+		}, foreign},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "cluster-dir")
+			refused := tt.refused
+			if tt.plant != nil {
+				tt.plant(t, path)
+			}
+			err := secureDir(path, mode)
+			if refused == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				fi, err := os.Lstat(path)
+				if err != nil || !fi.IsDir() || fi.Mode().Perm() != mode {
+					t.Fatalf("the directory is %v (%v), want a directory of mode %v", fi.Mode(), err, mode)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), refused) {
+				t.Fatalf("got %v, want a refusal saying %q", err, refused)
+			}
+			if _, _, err := join(path); err == nil || !strings.Contains(err.Error(), refused) {
+				t.Fatalf("join got %v, want a refusal saying %q", err, refused)
+			}
+			if _, err := os.Lstat(filepath.Join(path, "start.lock")); err == nil {
+				t.Error("join wrote in a refused directory")
+			}
+		})
+	}
+}
+
+func mkdir(t *testing.T, path string, mode fs.FileMode) {
+	t.Helper()
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNoFollow: the files of the cluster's directory (locks, logs, the
+// published URL and its temporary file) are never written or read through
+// a symbolic link planted there.
+func TestNoFollow(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("untouched"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plant := func(name string) string {
+		path := filepath.Join(dir, name)
+		if err := os.Symlink(victim, path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	if f, err := createPrivate(plant("supervisor.log")); err == nil {
+		f.Close()
+		t.Error("createPrivate opened a symbolic link")
+	}
+	if _, err := readPrivate(plant("state")); err == nil {
+		t.Error("readPrivate read through a symbolic link")
+	}
+	plant("users.lock")
+	if f, err := lock(dir, "users.lock", syscall.LOCK_SH); err == nil {
+		f.Close()
+		t.Error("lock opened a symbolic link")
+	}
+	plant("state.new")
+	if err := os.Remove(filepath.Join(dir, "state")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeState(dir, "postgres://x"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := readPrivate(filepath.Join(dir, "state")); err != nil || string(got) != "postgres://x\n" {
+		t.Errorf("state = %q (%v)", got, err)
+	}
+	if got, _ := os.ReadFile(victim); string(got) != "untouched" {
+		t.Errorf("a link's target was written: %q", got)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "state"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("state has mode %v (%v), want 0600", fi.Mode(), err)
+	}
+}
+
+// TestNoBinaries: on a machine that cannot run the cluster,
+// GODOO_TEST_DSN=private says why and leaves the variable unset, so that
+// the tests run on SQLite only, instead of ending the process.
+func TestNoBinaries(t *testing.T) {
+	saved := available
+	t.Cleanup(func() { available = saved })
+	available = func() error { return errors.New("no PostgreSQL server binaries") }
+	t.Setenv(dsnVariable, Private)
+	var out bytes.Buffer
+	if code := resolve(&out); code != 0 {
+		t.Fatalf("exit status %d, want the process to go on", code)
+	}
+	if v, ok := os.LookupEnv(dsnVariable); ok {
+		t.Errorf("%s = %q, want it unset", dsnVariable, v)
+	}
+	if msg := out.String(); !strings.Contains(msg, "no PostgreSQL server binaries") || !strings.Contains(msg, "SQLite only") {
+		t.Errorf("the reason printed is %q", msg)
+	}
+}
+
+// TestSocketDSN: the cluster's URL names its socket directory and no
+// network address.
+func TestSocketDSN(t *testing.T) {
+	got := socketDSN("/tmp/godoo-sharedpg-0/cluster")
+	if want := "postgres://postgres@/postgres?host=/tmp/godoo-sharedpg-0/cluster&sslmode=disable"; got != want {
+		t.Errorf("socketDSN = %q, want %q", got, want)
+	}
 }
