@@ -8,11 +8,17 @@ readme_tests() {
 
 # ensure_commands installs, with apt-get, the Debian package of each
 # command:package pair whose command is missing, so that the tests that
-# use it run instead of skipping (the completion tests run zsh and fish).
+# use it run instead of skipping (the completion tests run zsh and fish,
+# GODOO_TEST_DSN=private runs initdb and postgres). A command counts as
+# present on the PATH or in /usr/lib/postgresql/<version>/bin, where
+# Debian keeps the PostgreSQL server's programs and where
+# models/storetest/sharedpg looks for them.
 ensure_commands() {
-  local missing=()
+  local missing=() cmd
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    cmd=${pair%%:*}
+    command -v "$cmd" >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/$cmd" >/dev/null ||
+      missing+=("${pair#*:}")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "installing ${missing[*]}"
