@@ -208,6 +208,9 @@ func TestStoreWords(t *testing.T) {
 	for _, args := range commands {
 		r := runGodoo(t, "", append(args, "--db-url", dsn)...)
 		want := `there is no godoo database "missing" on the PostgreSQL server at ` + u.Host
+		if dir := u.Query().Get("host"); strings.HasPrefix(dir, "/") {
+			want = `there is no godoo database "missing" on the PostgreSQL server at ` + dir
+		}
 		if r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("godoo %s on PostgreSQL: %s\nwant %q", strings.Join(args, " "), r, want)
 		}
@@ -235,5 +238,20 @@ func TestDBCreateProgress(t *testing.T) {
 	}
 	if r.stdout != "created database shown\n" {
 		t.Errorf("db create printed %q", r.stdout)
+	}
+}
+
+// TestPGAddress: messages name a PostgreSQL server by its address, a Unix
+// socket's directory included, never by the whole DSN.
+func TestPGAddress(t *testing.T) {
+	for _, tt := range []struct{ dsn, want string }{
+		{"postgres://godoo:pw@db.example:5433/postgres?sslmode=disable", "db.example:5433"},
+		{"postgres://postgres@/postgres?host=/tmp/godoo-sharedpg-0/cluster&sslmode=disable", "/tmp/godoo-sharedpg-0/cluster"},
+		{"host=/run/postgresql dbname=postgres password=pw", "/run/postgresql:5432"},
+		{"dbname=postgres", "localhost:5432"},
+	} {
+		if got := pgAddress(tt.dsn); got != tt.want {
+			t.Errorf("pgAddress(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
 	}
 }

@@ -140,9 +140,14 @@ func openStore(c *config, listens bool) (store models.Store, where string, err e
 }
 
 // pgAddress is host:port of a PostgreSQL URL or key=value DSN, which
-// messages name instead of the whole DSN with its password.
+// messages name instead of the whole DSN with its password; for a URL
+// whose host parameter is a Unix socket's directory
+// (postgres://user@/db?host=/run/postgresql), that directory.
 func pgAddress(dsn string) string {
 	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		if dir := u.Query().Get("host"); strings.HasPrefix(dir, "/") {
+			return dir
+		}
 		return u.Host
 	}
 	host, port := "localhost", "5432"
