@@ -466,10 +466,11 @@ func dirMode() fs.FileMode {
 }
 
 // secureDir makes dir with mode, or takes the one there, and refuses it
-// unless it is a real directory (not a link) of the process's user with
-// exactly that mode: its name is predictable, and a directory another user
-// made or can write would let that user plant the published URL or links
-// that the files written there would follow.
+// unless it is a real directory (not a link) of the process's user that
+// no one else can write, which it leaves with exactly that mode: its name
+// is predictable, and a directory another user made or can write would let
+// that user plant the published URL or links that the files written there
+// would follow.
 func secureDir(dir string, mode fs.FileMode) error {
 	switch err := os.Mkdir(dir, mode); {
 	case err == nil:
@@ -491,10 +492,19 @@ func secureDir(dir string, mode fs.FileMode) error {
 	if uid := fi.Sys().(*syscall.Stat_t).Uid; int(uid) != os.Geteuid() {
 		return fmt.Errorf("%s belongs to uid %d, not to this user (uid %d): refusing it for the cluster; remove it", dir, uid, os.Geteuid())
 	}
-	if fi.Mode().Perm() != mode || fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+	if fi.Mode().Perm() == mode && fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) == 0 {
+		return nil
+	}
+	if fi.Mode()&(0o022|fs.ModeSetgid|fs.ModeSticky) != 0 {
 		return fmt.Errorf("%s has mode %v, not %v: refusing it for the cluster; remove it", dir, fi.Mode(), mode|fs.ModeDir)
 	}
-	return nil
+	// No one else could write in it (a directory of an older version,
+	// made readable by all): nothing can have been planted there, and
+	// the mode is only tightened.
+	if err := os.Chmod(dir, mode); err != nil {
+		return err
+	}
+	return secureDir(dir, mode)
 }
 
 // createPrivate creates or truncates the file at path, readable by the

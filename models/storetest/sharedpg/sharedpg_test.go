@@ -256,7 +256,9 @@ func TestSecureDir(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "is not a directory"},
-		{"open to others", func(t *testing.T, path string) { mkdir(t, path, 0o777) }, "has mode"},
+		{"readable by others, tightened", func(t *testing.T, path string) { mkdir(t, path, 0o755) }, ""},
+		{"writable by others", func(t *testing.T, path string) { mkdir(t, path, 0o777) }, "has mode"},
+		{"writable by the group", func(t *testing.T, path string) { mkdir(t, path, 0o770) }, "has mode"},
 		{"sticky", func(t *testing.T, path string) { mkdir(t, path, mode|fs.ModeSticky) }, "has mode"},
 		{"another user's", func(t *testing.T, path string) {
 			if os.Geteuid() != 0 {
