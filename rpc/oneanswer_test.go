@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,9 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/godoo/godoo/models/sqlitestore"
 	"github.com/godoo/godoo/rpc"
-	"github.com/godoo/godoo/services"
 )
 
 // countingListener counts the connections it accepts and the writes made
@@ -144,15 +141,7 @@ func (c failingConn) Write(p []byte) (int, error) {
 // whole, and that what it held is given back.
 func TestAnswerOneWriteFailed(t *testing.T) {
 	var buf bytes.Buffer
-	store, err := sqlitestore.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	h := rpc.NewHandler(services.NewSet(store, services.Config{}),
-		rpc.Options{AccessLog: true, Log: slog.New(slog.NewJSONHandler(&buf, nil))})
-	h.SetReady(true)
-	srv := httptest.NewUnstartedServer(h)
+	srv := httptest.NewUnstartedServer(accessLogHandler(t, &buf, rpc.Options{}))
 	srv.Listener = rpc.Listener(failingListener{srv.Listener})
 	srv.Config.ConnContext = rpc.ConnContext
 	srv.Start()
