@@ -54,6 +54,36 @@ func (c *checkCache) digest(db string, uid int64, stored, secret string) [32]byt
 	if m == nil {
 		m = &mac{h: hmac.New(sha256.New, c.key[:])}
 	}
+	out := m.sum(db, uid, stored, secret)
+	// A buffer grown by an unusually long stored hash or secret is left
+	// to the collector rather than kept for every later check.
+	if cap(m.buf) <= maxPooledBuf {
+		c.macs.Put(m)
+	}
+	return out
+}
+
+// maxPooledBuf is the largest message buffer a pooled mac keeps.
+const maxPooledBuf = 4 << 10
+
+// macTrailer is hashed after the secret. SHA-256 keeps the last partial
+// block of its input in its state, and neither a Sum nor HMAC's Reset
+// clears it (the first Reset of an HMAC re-hashes the pad without touching
+// it): ending every message with a full block of fixed bytes means that
+// block holds only trailer bytes when the mac goes back to the pool.
+var macTrailer [sha256.BlockSize]byte
+
+// mac is one HMAC of a cache's pool with the buffer its messages are laid
+// out in.
+type mac struct {
+	h   hash.Hash
+	buf []byte
+}
+
+// sum returns the HMAC of one check and leaves m reset, holding no byte of
+// secret: neither in its buffer, cleared after use, nor in the hash state,
+// whose pending block is overwritten by macTrailer.
+func (m *mac) sum(db string, uid int64, stored, secret string) [32]byte {
 	// The message is laid out in the pooled buffer and hashed in one
 	// write: each write of a string or of a local array through the
 	// hash's interface was an allocation (five per check).
@@ -63,23 +93,16 @@ func (c *checkCache) digest(db string, uid int64, stored, secret string) [32]byt
 	b = binary.BigEndian.AppendUint64(b, uint64(len(stored)))
 	b = append(b, stored...)
 	b = append(b, secret...)
+	b = append(b, macTrailer[:]...)
 	m.h.Write(b)
-	clear(b) // the secret does not stay in the pool
+	clear(b)
 	b = m.h.Sum(b[:0])
 	var out [32]byte
 	copy(out[:], b)
 	clear(b)
 	m.buf = b[:0]
 	m.h.Reset()
-	c.macs.Put(m)
 	return out
-}
-
-// mac is one HMAC of a cache's pool with the buffer its messages are laid
-// out in.
-type mac struct {
-	h   hash.Hash
-	buf []byte
 }
 
 // hit reports whether secret was verified for (db, uid) against the stored

@@ -794,6 +794,10 @@ func (r *Registry) Check() error {
 		}
 	}
 	r.companyRefs = companyRefs(r)
+	if r.orders != nil {
+		r.orders.forget()
+		r.orders.checked.Store(true)
+	}
 	return nil
 }
 

@@ -13,9 +13,11 @@ import (
 // registry remembers the orders it rendered. The rendering depends only
 // on the registry, the model, the dialect, the alias and the
 // specification, except for company-dependent fields, whose SQL names
-// the call's company and which are rendered at every call; a model
-// changed in place (only while a registry is being built) has another
-// number of fields, which is part of the key.
+// the call's company and which are rendered at every call. Models change
+// in place only while a registry is built, so orders are remembered only
+// by a checked registry: Register makes a registry unchecked again and
+// Check forgets every order, so that an order rendered with a comodel's
+// former _order or fields is never served.
 // Clients may send any text, so the memory is bounded as validOrderForm's:
 // at most maxOrderForms renderings of specifications of at most
 // maxOrderFormLen bytes per registry, and a refused specification is never
@@ -23,12 +25,21 @@ import (
 type orderCache struct {
 	m sync.Map // orderKey -> string
 	n atomic.Int64
+	// checked is set by a successful Check of the registry and cleared
+	// by its Register.
+	checked atomic.Bool
 }
 
 type orderKey struct {
 	model                *Model
 	fields               int
 	dialect, alias, spec string
+}
+
+// forget drops every remembered order.
+func (c *orderCache) forget() {
+	c.m.Clear()
+	c.n.Store(0)
 }
 
 // renderedOrder is parseOrderIn with the call's columns (orderCols),
@@ -38,7 +49,7 @@ type orderKey struct {
 // rendering, err parseOrderIn's.
 func (env *Env) renderedOrder(ctx context.Context, m *Model, alias, spec string) (order string, colErr, err error) {
 	reg := env.Registry
-	remember := reg != nil && reg.orders != nil && len(spec) <= maxOrderFormLen
+	remember := reg != nil && reg.orders != nil && reg.orders.checked.Load() && len(spec) <= maxOrderFormLen
 	var k orderKey
 	if remember {
 		k = orderKey{model: m, fields: len(m.Fields), dialect: env.Dialect, alias: alias, spec: spec}

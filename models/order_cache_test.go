@@ -20,6 +20,9 @@ func TestRenderedOrder(t *testing.T) {
 	r.Register(&Model{Name: "x.partner", Table: "x_partner", Order: "name, id desc",
 		Fields: map[string]*Field{"name": {Name: "name", Column: "name", Type: Char},
 			"country_id": {Name: "country_id", Column: "country_id", Type: Many2one, Relation: "x.country"}}})
+	if err := r.Check(); err != nil {
+		t.Fatal(err)
+	}
 	m := r.Model("x.partner")
 	specs := []string{"", "name", "name desc", "country_id", "country_id desc nulls first", "id", "  ",
 		strings.Repeat("name,", 60) + "id", "nope", "name,", "name sideways"}
@@ -70,5 +73,53 @@ func TestRenderedOrder(t *testing.T) {
 	x.orders.m.Range(func(any, any) bool { n++; return true })
 	if n > maxOrderForms || x.orders.n.Load() != int64(n) {
 		t.Errorf("%d orders remembered, counted %d; at most %d", n, x.orders.n.Load(), maxOrderForms)
+	}
+}
+
+// TestRenderedOrderChangedInPlace checks that an order rendered before a
+// comodel changed in place (its _order, a field swapped for another) is not
+// served afterwards, and that a registry remembers orders only once
+// checked.
+func TestRenderedOrderChangedInPlace(t *testing.T) {
+	country := func(order, col string) *Model {
+		return &Model{Name: "x.country", Table: "x_country", Order: order,
+			Fields: map[string]*Field{"name": {Name: "name", Column: col, Type: Char}}}
+	}
+	r := NewRegistry()
+	r.Register(country("name desc", "name"))
+	r.Register(&Model{Name: "x.partner", Table: "x_partner",
+		Fields: map[string]*Field{"country_id": {Name: "country_id", Column: "country_id", Type: Many2one, Relation: "x.country"}}})
+	m := r.Model("x.partner")
+	ctx := context.Background()
+	env := NewEnv(nil, "pg", r, nil, SuperuserID, time.Now())
+	render := func() string {
+		t.Helper()
+		got, colErr, err := env.renderedOrder(ctx, m, "t0", "country_id")
+		if err != nil || colErr != nil {
+			t.Fatal(err, colErr)
+		}
+		want, _ := parseOrderIn(r, "pg", m, "t0", "country_id", nil)
+		if got != want {
+			t.Errorf("served %q, rendered now %q", got, want)
+		}
+		return got
+	}
+	render()
+	if r.orders.n.Load() != 0 {
+		t.Error("an unchecked registry remembered an order")
+	}
+	for i, c := range []*Model{country("name desc", "name"), country("id", "name"), country("name", "title")} {
+		r.Register(c)
+		if r.orders.checked.Load() {
+			t.Errorf("change %d: the registry is still checked", i)
+		}
+		if err := r.Check(); err != nil {
+			t.Fatal(err)
+		}
+		render()
+		render()
+		if r.orders.n.Load() != 1 {
+			t.Errorf("change %d: %d orders remembered, want 1", i, r.orders.n.Load())
+		}
 	}
 }

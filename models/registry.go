@@ -70,6 +70,9 @@ func NewRegistry() *Registry {
 // has, unless it defines its own. Declared models come through Declare;
 // Register takes models built in Go, as tests and tools make them.
 func (r *Registry) Register(m *Model) {
+	if r.orders != nil {
+		r.orders.checked.Store(false)
+	}
 	if m.RecName == "" {
 		if m.Fields["name"] != nil {
 			m.RecName = "name"

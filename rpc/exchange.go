@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -83,6 +84,15 @@ func (x *exchange) noteError(err error) {
 	}
 }
 
+// noteWriteError notes that writing the answer failed: the client went
+// away (or stopped reading), so the request is logged and counted as
+// abandoned, unless an error was answered already.
+func (x *exchange) noteWriteError(err error) {
+	if x != nil && x.err == nil {
+		x.err = fmt.Errorf("%w: writing the answer: %w", context.Canceled, err)
+	}
+}
+
 // outcome is how the request ended, one of a few values: ok, refused
 // (credentials or database refused), the kind of the error answered,
 // abandoned (the client went away), or rejected (refused by HTTP before
@@ -146,6 +156,9 @@ func (w *recorder) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.x.bytes += int64(n)
+	if err != nil {
+		w.x.noteWriteError(err)
+	}
 	return n, err
 }
 

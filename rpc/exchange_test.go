@@ -37,14 +37,7 @@ func TestRequestID(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			store, err := sqlitestore.New(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { store.Close() })
-			h := rpc.NewHandler(services.NewSet(store, services.Config{}),
-				rpc.Options{ProxyMode: c.proxy, AccessLog: true, Log: slog.New(slog.NewJSONHandler(&buf, nil))})
-			h.SetReady(true)
+			h := accessLogHandler(t, &buf, rpc.Options{ProxyMode: c.proxy})
 			var ids []string
 			for range 2 {
 				req := httptest.NewRequest(http.MethodGet, "/web/health", nil)
@@ -154,4 +147,19 @@ func TestServiceLogsNameTheRequest(t *testing.T) {
 			t.Errorf("log line %q: request_id %q, want %q (lines %v)", msg, got, id, seen)
 		}
 	}
+}
+
+// accessLogHandler is a ready handler over an empty store with opts, whose
+// access log lines go to buf as JSON.
+func accessLogHandler(t *testing.T, buf *bytes.Buffer, opts rpc.Options) *rpc.Handler {
+	t.Helper()
+	store, err := sqlitestore.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	opts.AccessLog, opts.Log = true, slog.New(slog.NewJSONHandler(buf, nil))
+	h := rpc.NewHandler(services.NewSet(store, services.Config{}), opts)
+	h.SetReady(true)
+	return h
 }

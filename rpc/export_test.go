@@ -74,3 +74,14 @@ func SetStreamChunk(n int) (restore func()) {
 	streamChunk = n
 	return func() { streamChunk = old }
 }
+
+// SetOneWriteBudget sets the bytes held for one-write answers across all
+// connections until t ends. Call it before starting a server.
+func SetOneWriteBudget(t interface{ Cleanup(func()) }, n int64) {
+	saved := oneWriteBudget
+	oneWriteBudget = n
+	t.Cleanup(func() { oneWriteBudget = saved })
+}
+
+// HeldBytes is what the connections hold now against the budget.
+func HeldBytes() int64 { return heldBytes.Load() }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 )
 
 // An answer larger than net/http's connection buffer (4 KB) leaves in two
@@ -21,6 +22,14 @@ const oneWriteMin = 2 << 10
 // oneWriteMax is the largest body held: the copy it costs grows with the
 // answer, while the write it saves does not.
 const oneWriteMax = 512 << 10
+
+// oneWriteBudget bounds the bytes held across all connections at once:
+// beyond it, an answer leaves as net/http writes it, so that many large
+// answers to slow clients cannot hold an unbounded amount of memory.
+var oneWriteBudget int64 = 16 << 20
+
+// heldBytes is what the connections hold now, against oneWriteBudget.
+var heldBytes atomic.Int64
 
 // Listener returns ln, whose connections can send a whole answer in one
 // write. Serve it with ConnContext as the server's ConnContext, so that
@@ -63,6 +72,8 @@ func answerConnOf(ctx context.Context) *answerConn {
 type answerConn struct {
 	net.Conn
 	held *[]byte // the pooled buffer of what is held; nil when not holding
+	// budget is what hold took of oneWriteBudget.
+	budget int64
 }
 
 func (c *answerConn) Write(p []byte) (int, error) {
@@ -73,26 +84,39 @@ func (c *answerConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// hold starts holding the writes of an answer of about n bytes.
-func (c *answerConn) hold(n int) {
+// hold starts holding the writes of an answer of about n bytes, and
+// reports whether it does: not when oneWriteBudget has no room for n.
+func (c *answerConn) hold(n int) bool {
+	if heldBytes.Add(int64(n)) > oneWriteBudget {
+		heldBytes.Add(-int64(n))
+		return false
+	}
+	c.budget = int64(n)
 	bp := getBuf()
 	if cap(*bp) < n {
 		*bp = make([]byte, 0, n)
 	}
 	c.held = bp
+	return true
 }
 
-// release sends what was held in one write. When it fails, the client has
-// gone or the write deadline has passed: the connection is closed, since
-// net/http took the answer as written and would otherwise wait for the
-// next request on it.
-func (c *answerConn) release() {
+// release sends what was held in one write, and returns how many bytes
+// were held and sent. When the write fails, the client has gone or the
+// write deadline has passed: the connection is closed, since net/http
+// took the answer as written and would otherwise wait for the next
+// request on it, and the error is returned.
+func (c *answerConn) release() (held, sent int, err error) {
 	bp := c.held
 	c.held = nil
-	if _, err := c.Conn.Write(*bp); err != nil {
+	held = len(*bp)
+	sent, err = c.Conn.Write(*bp)
+	if err != nil {
 		_ = c.Conn.Close()
 	}
 	putBuf(bp, *bp)
+	heldBytes.Add(-c.budget)
+	c.budget = 0
+	return held, sent, err
 }
 
 // CloseWrite passes on the half close with which net/http ends a
@@ -130,14 +154,20 @@ func writeBody(w http.ResponseWriter, body []byte) {
 
 // writeWhole writes body and flushes it through net/http's buffers while
 // the connection holds them, then sends headers and body in one write.
+// When that write fails, the exchange counts only the bytes of body that
+// left and notes the failure, as the client going away.
 func (w *recorder) writeWhole(body []byte) {
 	f, ok := w.ResponseWriter.(http.Flusher)
-	if !ok {
+	if !ok || !w.conn.hold(len(body)+1<<10) {
 		_, _ = w.Write(body)
 		return
 	}
-	w.conn.hold(len(body) + 1<<10)
 	_, _ = w.Write(body)
 	f.Flush()
-	w.conn.release()
+	held, sent, err := w.conn.release()
+	if err != nil {
+		// The held bytes end with body; what came before is the head.
+		w.x.bytes -= int64(len(body) - max(0, sent-(held-len(body))))
+		w.x.noteWriteError(err)
+	}
 }

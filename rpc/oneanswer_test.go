@@ -1,6 +1,9 @@
 package rpc_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -109,5 +112,94 @@ func TestAnswerOneWrite(t *testing.T) {
 				t.Errorf("%d connections for %d calls, want one kept", n, len(calls))
 			}
 		})
+	}
+}
+
+// failingListener's connections refuse every write larger than 4 KB, as a
+// connection whose client went away refuses the first write after.
+type failingListener struct{ net.Listener }
+
+func (l failingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return failingConn{c}, nil
+}
+
+type failingConn struct{ net.Conn }
+
+func (c failingConn) Write(p []byte) (int, error) {
+	if len(p) > 4<<10 {
+		return 0, errors.New("connection reset by peer")
+	}
+	return c.Conn.Write(p)
+}
+
+// TestAnswerOneWriteFailed checks that an answer whose one write fails is
+// logged as abandoned with none of its bytes counted, not as a 200 sent
+// whole, and that what it held is given back.
+func TestAnswerOneWriteFailed(t *testing.T) {
+	var buf bytes.Buffer
+	srv := httptest.NewUnstartedServer(accessLogHandler(t, &buf, rpc.Options{}))
+	srv.Listener = rpc.Listener(failingListener{srv.Listener})
+	srv.Config.ConnContext = rpc.ConnContext
+	srv.Start()
+	long := strings.Repeat("x", 6000)
+	resp, err := srv.Client().Post(srv.URL+"/jsonrpc", "application/json", strings.NewReader(
+		`{"jsonrpc": "2.0", "id": "`+long+`", "method": "call", "params": {"service": "common", "method": "version", "args": []}}`))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("an answer arrived through a connection that refuses it")
+	}
+	srv.Close() // waits for the handler, which logs before it returns
+	var line map[string]any
+	if err := json.Unmarshal(bytes.TrimSpace(buf.Bytes()), &line); err != nil {
+		t.Fatalf("access log %q: %v", buf.String(), err)
+	}
+	if line["outcome"] != "abandoned" || line["bytes"] != float64(0) {
+		t.Errorf("access log line %v, want outcome abandoned and 0 bytes", line)
+	}
+	if n := rpc.HeldBytes(); n != 0 {
+		t.Errorf("%d bytes still held", n)
+	}
+}
+
+// TestAnswerOneWriteBudget checks that answers beyond the bytes the
+// connections may hold together leave as net/http writes them, whole.
+func TestAnswerOneWriteBudget(t *testing.T) {
+	rpc.SetOneWriteBudget(t, 4<<10)
+	accepted, writes := &atomic.Int64{}, &atomic.Int64{}
+	srv := httptest.NewUnstartedServer(routesHandler(t))
+	srv.Listener = rpc.Listener(countingListener{srv.Listener, accepted, writes})
+	srv.Config.ConnContext = rpc.ConnContext
+	srv.Start()
+	defer srv.Close()
+	for _, size := range []int{2500, 6000} {
+		id := strings.Repeat("x", size)
+		before := writes.Load()
+		resp, err := srv.Client().Post(srv.URL+"/jsonrpc", "application/json", strings.NewReader(
+			`{"jsonrpc": "2.0", "id": "`+id+`", "method": "call", "params": {"service": "common", "method": "version", "args": []}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.ContentLength != int64(len(body)) || !strings.Contains(string(body), id) {
+			t.Errorf("%d: Content-Length %d, body of %d bytes", size, resp.ContentLength, len(body))
+		}
+		want := int64(1) // held within the budget
+		if size > 4<<10 {
+			want = 2 // beyond it: as net/http writes it
+		}
+		if n := writes.Load() - before; n != want {
+			t.Errorf("%d: answer in %d writes, want %d", size, n, want)
+		}
+	}
+	if n := rpc.HeldBytes(); n != 0 {
+		t.Errorf("%d bytes still held", n)
 	}
 }
