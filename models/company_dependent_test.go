@@ -224,7 +224,7 @@ func perCompanyModels(perCompany bool) []string {
 		cd = `, "company_dependent": true, "searchable": true, "store": true`
 	}
 	return []string{
-		`{"model": "x.cd.target", "fields": {"name": {"type": "char"}}}`,
+		`{"model": "x.cd.target", "fields": {"name": {"type": "char"}, "code": {"type": "char", "string": "Code"` + cd + `}}}`,
 		`{"model": "x.cd.owner", "fields": {
 			"name": {"type": "char"},
 			"company_id": {"type": "many2one", "relation": "res.company"},
@@ -237,8 +237,9 @@ func perCompanyModels(perCompany bool) []string {
 
 // TestCompanyDependentUpgrade checks, on both stores, a database whose
 // fields become company-dependent: the schema's upgrade keeps each
-// record's value as its company's (the main company's for a record of
-// none), the schema then matches the declarations, the fields' existing
+// record's value as its company's, and the value of a record of no
+// company as every company's (it was what each of them saw), the schema
+// then matches the declarations, the fields' existing
 // ir.model.fields rows say company_dependent, and a deleted target
 // of a company-dependent many2one leaves its companies' values empty.
 func TestCompanyDependentUpgrade(t *testing.T) {
@@ -263,7 +264,7 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var main, other, t1, t2, o1, o2 int64
+		var main, other, third, t1, t2, o1, o2 int64
 		run(plain, 0, func(env *models.Env) error {
 			// The fields' rows are made before they are company-dependent.
 			if err := base.SyncModels(x.ctx, env); err != nil {
@@ -276,8 +277,11 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			if other, err = env.Create(x.ctx, plain.Model("res.company"), map[string]any{"name": "Upgrade Second"}); err != nil {
 				return err
 			}
+			if third, err = env.Create(x.ctx, plain.Model("res.company"), map[string]any{"name": "Upgrade Third"}); err != nil {
+				return err
+			}
 			targets, owners := plain.Model("x.cd.target"), plain.Model("x.cd.owner")
-			if t1, err = env.Create(x.ctx, targets, map[string]any{"name": "T1"}); err != nil {
+			if t1, err = env.Create(x.ctx, targets, map[string]any{"name": "T1", "code": "C1"}); err != nil {
 				return err
 			}
 			if t2, err = env.Create(x.ctx, targets, map[string]any{"name": "T2"}); err != nil {
@@ -320,8 +324,21 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("the main company reads %v, want %v", got, want)
 		}
-		if got, want := read(other), []any{5.5, t1, true, 0.0, false, false}; !slices.Equal(got, want) {
+		if got, want := read(other), []any{5.5, t1, true, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("the second company reads %v, want %v", got, want)
+		}
+		if got, want := read(third), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
+			t.Errorf("the third company reads %v, want %v", got, want)
+		}
+		// x.cd.target has no company_id: its values are every company's.
+		for _, company := range []int64{main, other, third} {
+			run(perCompany, company, func(env *models.Env) error {
+				recs, err := env.Read(x.ctx, perCompany.Model("x.cd.target"), []int64{t1, t2}, []string{"code"}, false)
+				if err == nil && (len(recs) != 2 || recs[0]["code"] != "C1" || recs[1]["code"] != false) {
+					t.Errorf("company %d reads the targets' codes %v, want C1 and false", company, recs)
+				}
+				return err
+			})
 		}
 		run(perCompany, other, func(env *models.Env) error {
 			ids, err := env.Search(x.ctx, perCompany.Model("x.cd.owner"), []any{[]any{"target_id", "=", t1}}, models.SearchOptions{})
@@ -333,7 +350,7 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			}
 			return env.Unlink(x.ctx, perCompany.Model("x.cd.target"), []int64{t1})
 		})
-		if got, want := read(other), []any{5.5, false, true, 0.0, false, false}; !slices.Equal(got, want) {
+		if got, want := read(other), []any{5.5, false, true, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("after T1's deletion the second company reads %v, want %v", got, want)
 		}
 		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {

@@ -134,35 +134,55 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 }
 
 // perCompanyDDL turns the single-value column of a field that became
-// company-dependent into its JSON column, each value kept as the value of
-// the company it belonged to: the record's company, else the main one
-// (the first). Its index and foreign key go: a JSON column has neither.
-// SQLite cannot change a column's type, so the values move to a new
-// column that then takes the old one's place.
+// company-dependent into its JSON column. Until then that one value was
+// what every company saw, so it stays every company's value: a record
+// with a company keeps it as its company's, and a record of no company
+// (or of a model without company_id) keeps it for each company there is.
+// Its index and foreign key go: a JSON column has neither. SQLite cannot
+// change a column's type, so the values move to a new column that then
+// takes the old one's place.
 func perCompanyDDL(ctx context.Context, tx bun.IDB, dialect, table string, c columnSpec) ([]string, error) {
-	var main int64
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MIN(id), 1) FROM res_company").Scan(&main); err != nil {
-		return nil, fmt.Errorf("the main company: %w", err)
-	}
-	company := strconv.FormatInt(main, 10)
-	if c.companyCol != "" {
-		company = "COALESCE(" + c.companyCol + ", " + company + ")"
+	var companies, main int64
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MIN(id), 1) FROM res_company").Scan(&companies, &main); err != nil {
+		return nil, fmt.Errorf("the companies: %w", err)
 	}
 	col := c.name
+	key := strconv.FormatInt(main, 10)
 	if dialect == "pg" {
-		return []string{
+		// A column's conversion cannot hold a subquery: the values are
+		// first the main company's, then the shared ones every company's.
+		company := key
+		if c.companyCol != "" {
+			company = "COALESCE(" + c.companyCol + ", " + key + ")"
+		}
+		stmts := []string{
 			"ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + fkName(table, col),
 			"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
 			"ALTER TABLE " + table + " ALTER COLUMN " + col + " DROP DEFAULT, ALTER COLUMN " + col + " DROP NOT NULL",
 			"ALTER TABLE " + table + " ALTER COLUMN " + col + " TYPE JSONB USING CASE WHEN " + col + " IS NULL THEN NULL ELSE jsonb_build_object((" +
 				company + ")::text, " + col + ") END",
-		}, nil
+		}
+		if companies > 1 {
+			shared := table + "." + col + " IS NOT NULL"
+			if c.companyCol != "" {
+				shared += " AND " + table + "." + c.companyCol + " IS NULL"
+			}
+			stmts = append(stmts, "UPDATE "+table+" SET "+col+" = (SELECT jsonb_object_agg(rc.id::text, "+table+"."+col+" -> '"+key+"') FROM res_company rc) WHERE "+shared)
+		}
+		return stmts, nil
+	}
+	value := "json_object('" + key + "', " + col + ")"
+	if companies > 0 {
+		value = "(SELECT json_group_object(CAST(rc.id AS TEXT), " + table + "." + col + ") FROM res_company rc)"
+	}
+	if c.companyCol != "" {
+		value = "CASE WHEN " + c.companyCol + " IS NULL THEN " + value + " ELSE json_object(CAST(" + c.companyCol + " AS TEXT), " + col + ") END"
 	}
 	tmp := col + "__per_company"
 	return []string{
 		"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
 		"ALTER TABLE " + table + " ADD COLUMN " + tmp + " TEXT",
-		"UPDATE " + table + " SET " + tmp + " = CASE WHEN " + col + " IS NULL THEN NULL ELSE json_object(CAST(" + company + " AS TEXT), " + col + ") END",
+		"UPDATE " + table + " SET " + tmp + " = CASE WHEN " + col + " IS NULL THEN NULL ELSE " + value + " END",
 		"ALTER TABLE " + table + " DROP COLUMN " + col,
 		"ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + col,
 	}, nil
