@@ -387,6 +387,59 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 	})
 }
 
+// TestCompanyDependentUpgradeText checks, on both stores, a database
+// whose res.partner barcode still holds plain text in a TEXT column, as
+// before the field was company-dependent: on SQLite a JSON column is TEXT
+// too, so the upgrade must tell the two apart by their values. After it,
+// every company reads the shared partner's barcode, and a second upgrade
+// changes nothing.
+func TestCompanyDependentUpgradeText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		reg, inTx := storetest.Modules(t, s, db)
+		partners := reg.Model("res.partner")
+		var main, other, p int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if _, err := env.Scalar(ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
+				return err
+			}
+			var err error
+			if other, err = env.Create(ctx, reg.Model("res.company"), map[string]any{"name": "Text Upgrade Second"}); err != nil {
+				return err
+			}
+			if p, err = env.Create(ctx, partners, map[string]any{"name": "Text Upgrade Partner"}); err != nil {
+				return err
+			}
+			if s.Dialect() == "pg" {
+				if _, err := env.Exec(ctx, "ALTER TABLE res_partner ALTER COLUMN barcode TYPE TEXT USING NULL"); err != nil {
+					return err
+				}
+			}
+			_, err = env.Exec(ctx, "UPDATE res_partner SET barcode = 'OLD-123' WHERE id = ?", p)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for round := 1; round <= 2; round++ {
+			if _, err := models.EnsureSchema(ctx, db, s.Dialect(), reg); err != nil {
+				t.Fatalf("upgrade %d: %v", round, err)
+			}
+			for _, company := range []int64{main, other} {
+				if err := inTx(models.SuperuserID, func(env *models.Env) error {
+					env = env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
+					recs, err := env.Read(ctx, partners, []int64{p}, []string{"barcode"}, false)
+					if err == nil && (len(recs) != 1 || recs[0]["barcode"] != "OLD-123") {
+						t.Errorf("upgrade %d: company %d reads %v, want barcode OLD-123", round, company, recs)
+					}
+					return err
+				}); err != nil {
+					t.Errorf("upgrade %d: company %d: %v", round, company, err)
+				}
+			}
+		}
+	})
+}
+
 // TestCompanyDependentRule checks, on both stores, a record rule whose
 // domain names res.partner's barcode, a company-dependent field: with one
 // access cache for every transaction, each user sees the partners its

@@ -85,7 +85,14 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 		}
 		for _, c := range t.columns {
 			if lc, ok := live.columns[t.name][c.name]; ok {
-				if c.perCompany && lc.typ != sqlType(dialect, JSON, 0) {
+				if c.perCompany {
+					single, err := singleValued(ctx, tx, dialect, t.name, c.name, lc.typ)
+					if err != nil || !single {
+						if err != nil {
+							return nil, err
+						}
+						continue
+					}
 					conv, err := perCompanyDDL(ctx, tx, dialect, t.name, c)
 					if err != nil {
 						return nil, err
@@ -131,6 +138,28 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 	}
 	stmts = append(stmts, shared...)
 	return append(append(stmts, fks...), indexes...), nil
+}
+
+// singleValued reports whether the column of a company-dependent field
+// still holds one value per record, as it did before the field became
+// company-dependent. On PostgreSQL the column's type says so. On SQLite a
+// text column and a JSON one are both TEXT, so the values decide: a column
+// with a value that is not a JSON object was never converted (json_type is
+// only asked of valid JSON, as it fails on anything else).
+func singleValued(ctx context.Context, tx bun.IDB, dialect, table, col, typ string) (bool, error) {
+	if typ != sqlType(dialect, JSON, 0) {
+		return true, nil
+	}
+	if dialect == "pg" {
+		return false, nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" WHERE "+col+" IS NOT NULL AND "+
+		"CASE WHEN json_valid("+col+") THEN json_type("+col+") ELSE '' END <> 'object' LIMIT 1) x").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("inspect %s.%s: %w", table, col, err)
+	}
+	return n > 0, nil
 }
 
 // perCompanyDDL turns the single-value column of a field that became
