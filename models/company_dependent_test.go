@@ -440,6 +440,69 @@ func TestCompanyDependentUpgradeText(t *testing.T) {
 	})
 }
 
+// TestCompanyDependentDangling checks, on both stores, that a
+// company-dependent many2one refuses an id of no record, as a regular
+// many2one's foreign key does and with its message, on create and on a
+// write of several records, and leaves the stored values as they were.
+func TestCompanyDependentDangling(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		storetest.Modules(t, s, db)
+		r := storetest.Base(t)
+		storetest.Declare(t, r, perCompanyModels(true)...)
+		if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
+			t.Fatal(err)
+		}
+		owners, targets := r.Model("x.cd.owner"), r.Model("x.cd.target")
+		want := "The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n" +
+			"Model: " + owners.Description + " (x.cd.owner)\nConstraint: x_cd_owner_target_id_fkey\n"
+		run := func(fn func(env *models.Env) error) {
+			t.Helper()
+			if err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+				return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, models.SuperuserID, time.Now()))
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var target, o1, o2 int64
+		run(func(env *models.Env) error {
+			var err error
+			if target, err = env.Create(ctx, targets, map[string]any{"name": "T"}); err != nil {
+				return err
+			}
+			if o1, err = env.Create(ctx, owners, map[string]any{"name": "O1", "target_id": target}); err != nil {
+				return err
+			}
+			o2, err = env.Create(ctx, owners, map[string]any{"name": "O2"})
+			return err
+		})
+		missing := target + 1000
+		check := func(what string, err error) {
+			t.Helper()
+			if e := models.AsError(err); e == nil || e.Kind != models.KindValidation || e.Message != want {
+				t.Errorf("%s: %v, want %q", what, err, want)
+			}
+		}
+		run(func(env *models.Env) error {
+			_, err := env.Create(ctx, owners, map[string]any{"name": "O3", "target_id": missing})
+			check("create", err)
+			check("write", env.Write(ctx, owners, []int64{o1, o2}, map[string]any{"target_id": missing}))
+			return nil
+		})
+		run(func(env *models.Env) error {
+			recs, err := env.Read(ctx, owners, []int64{o1, o2}, []string{"target_id"}, false)
+			if err == nil && (len(recs) != 2 || recs[0]["target_id"] != target || recs[1]["target_id"] != false) {
+				t.Errorf("after the refused write the owners read %v, want %d and false", recs, target)
+			}
+			var n int64
+			if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM x_cd_owner WHERE name = 'O3'"); err != nil || n != 0 {
+				t.Errorf("the refused create left %d records (%v)", n, err)
+			}
+			return err
+		})
+	})
+}
+
 // TestCompanyDependentRule checks, on both stores, a record rule whose
 // domain names res.partner's barcode, a company-dependent field: with one
 // access cache for every transaction, each user sees the partners its
