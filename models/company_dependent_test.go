@@ -224,7 +224,7 @@ func perCompanyModels(perCompany bool) []string {
 		cd = `, "company_dependent": true, "searchable": true, "store": true`
 	}
 	return []string{
-		`{"model": "x.cd.target", "fields": {"name": {"type": "char"}}}`,
+		`{"model": "x.cd.target", "fields": {"name": {"type": "char"}, "code": {"type": "char", "string": "Code"` + cd + `}}}`,
 		`{"model": "x.cd.owner", "fields": {
 			"name": {"type": "char"},
 			"company_id": {"type": "many2one", "relation": "res.company"},
@@ -237,8 +237,9 @@ func perCompanyModels(perCompany bool) []string {
 
 // TestCompanyDependentUpgrade checks, on both stores, a database whose
 // fields become company-dependent: the schema's upgrade keeps each
-// record's value as its company's (the main company's for a record of
-// none), the schema then matches the declarations, the fields' existing
+// record's value as its company's, and the value of a record of no
+// company as every company's (it was what each of them saw), the schema
+// then matches the declarations, the fields' existing
 // ir.model.fields rows say company_dependent, and a deleted target
 // of a company-dependent many2one leaves its companies' values empty.
 func TestCompanyDependentUpgrade(t *testing.T) {
@@ -263,7 +264,7 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var main, other, t1, t2, o1, o2 int64
+		var main, other, third, t1, t2, o1, o2 int64
 		run(plain, 0, func(env *models.Env) error {
 			// The fields' rows are made before they are company-dependent.
 			if err := base.SyncModels(x.ctx, env); err != nil {
@@ -276,8 +277,11 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			if other, err = env.Create(x.ctx, plain.Model("res.company"), map[string]any{"name": "Upgrade Second"}); err != nil {
 				return err
 			}
+			if third, err = env.Create(x.ctx, plain.Model("res.company"), map[string]any{"name": "Upgrade Third"}); err != nil {
+				return err
+			}
 			targets, owners := plain.Model("x.cd.target"), plain.Model("x.cd.owner")
-			if t1, err = env.Create(x.ctx, targets, map[string]any{"name": "T1"}); err != nil {
+			if t1, err = env.Create(x.ctx, targets, map[string]any{"name": "T1", "code": "C1"}); err != nil {
 				return err
 			}
 			if t2, err = env.Create(x.ctx, targets, map[string]any{"name": "T2"}); err != nil {
@@ -320,8 +324,21 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("the main company reads %v, want %v", got, want)
 		}
-		if got, want := read(other), []any{5.5, t1, true, 0.0, false, false}; !slices.Equal(got, want) {
+		if got, want := read(other), []any{5.5, t1, true, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("the second company reads %v, want %v", got, want)
+		}
+		if got, want := read(third), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
+			t.Errorf("the third company reads %v, want %v", got, want)
+		}
+		// x.cd.target has no company_id: its values are every company's.
+		for _, company := range []int64{main, other, third} {
+			run(perCompany, company, func(env *models.Env) error {
+				recs, err := env.Read(x.ctx, perCompany.Model("x.cd.target"), []int64{t1, t2}, []string{"code"}, false)
+				if err == nil && (len(recs) != 2 || recs[0]["code"] != "C1" || recs[1]["code"] != false) {
+					t.Errorf("company %d reads the targets' codes %v, want C1 and false", company, recs)
+				}
+				return err
+			})
 		}
 		run(perCompany, other, func(env *models.Env) error {
 			ids, err := env.Search(x.ctx, perCompany.Model("x.cd.owner"), []any{[]any{"target_id", "=", t1}}, models.SearchOptions{})
@@ -333,7 +350,7 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 			}
 			return env.Unlink(x.ctx, perCompany.Model("x.cd.target"), []int64{t1})
 		})
-		if got, want := read(other), []any{5.5, false, true, 0.0, false, false}; !slices.Equal(got, want) {
+		if got, want := read(other), []any{5.5, false, true, 7.0, t2, false}; !slices.Equal(got, want) {
 			t.Errorf("after T1's deletion the second company reads %v, want %v", got, want)
 		}
 		if got, want := read(main), []any{0.0, false, false, 7.0, t2, false}; !slices.Equal(got, want) {
@@ -366,6 +383,122 @@ func TestCompanyDependentUpgrade(t *testing.T) {
 				t.Errorf("deleting the default: %v, want %q", err, want)
 			}
 			return nil
+		})
+	})
+}
+
+// TestCompanyDependentUpgradeText checks, on both stores, a database
+// whose res.partner barcode still holds plain text in a TEXT column, as
+// before the field was company-dependent: on SQLite a JSON column is TEXT
+// too, so the upgrade must tell the two apart by their values. After it,
+// every company reads the shared partner's barcode, and a second upgrade
+// changes nothing.
+func TestCompanyDependentUpgradeText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		reg, inTx := storetest.Modules(t, s, db)
+		partners := reg.Model("res.partner")
+		var main, other, p int64
+		if err := inTx(models.SuperuserID, func(env *models.Env) error {
+			if _, err := env.Scalar(ctx, &main, "SELECT MIN(id) FROM res_company"); err != nil {
+				return err
+			}
+			var err error
+			if other, err = env.Create(ctx, reg.Model("res.company"), map[string]any{"name": "Text Upgrade Second"}); err != nil {
+				return err
+			}
+			if p, err = env.Create(ctx, partners, map[string]any{"name": "Text Upgrade Partner"}); err != nil {
+				return err
+			}
+			if s.Dialect() == "pg" {
+				if _, err := env.Exec(ctx, "ALTER TABLE res_partner ALTER COLUMN barcode TYPE TEXT USING NULL"); err != nil {
+					return err
+				}
+			}
+			_, err = env.Exec(ctx, "UPDATE res_partner SET barcode = 'OLD-123' WHERE id = ?", p)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for round := 1; round <= 2; round++ {
+			if _, err := models.EnsureSchema(ctx, db, s.Dialect(), reg); err != nil {
+				t.Fatalf("upgrade %d: %v", round, err)
+			}
+			for _, company := range []int64{main, other} {
+				if err := inTx(models.SuperuserID, func(env *models.Env) error {
+					env = env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
+					recs, err := env.Read(ctx, partners, []int64{p}, []string{"barcode"}, false)
+					if err == nil && (len(recs) != 1 || recs[0]["barcode"] != "OLD-123") {
+						t.Errorf("upgrade %d: company %d reads %v, want barcode OLD-123", round, company, recs)
+					}
+					return err
+				}); err != nil {
+					t.Errorf("upgrade %d: company %d: %v", round, company, err)
+				}
+			}
+		}
+	})
+}
+
+// TestCompanyDependentDangling checks, on both stores, that a
+// company-dependent many2one refuses an id of no record, as a regular
+// many2one's foreign key does and with its message, on create and on a
+// write of several records, and leaves the stored values as they were.
+func TestCompanyDependentDangling(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s models.Store, db *bun.DB) {
+		ctx := context.Background()
+		storetest.Modules(t, s, db)
+		r := storetest.Base(t)
+		storetest.Declare(t, r, perCompanyModels(true)...)
+		if _, err := models.EnsureSchema(ctx, db, s.Dialect(), r); err != nil {
+			t.Fatal(err)
+		}
+		owners, targets := r.Model("x.cd.owner"), r.Model("x.cd.target")
+		want := "The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\n" +
+			"Model: " + owners.Description + " (x.cd.owner)\nConstraint: x_cd_owner_target_id_fkey\n"
+		run := func(fn func(env *models.Env) error) {
+			t.Helper()
+			if err := db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
+				return fn(models.NewEnv(tx, s.Dialect(), r, s.Classify, models.SuperuserID, time.Now()))
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var target, o1, o2 int64
+		run(func(env *models.Env) error {
+			var err error
+			if target, err = env.Create(ctx, targets, map[string]any{"name": "T"}); err != nil {
+				return err
+			}
+			if o1, err = env.Create(ctx, owners, map[string]any{"name": "O1", "target_id": target}); err != nil {
+				return err
+			}
+			o2, err = env.Create(ctx, owners, map[string]any{"name": "O2"})
+			return err
+		})
+		missing := target + 1000
+		check := func(what string, err error) {
+			t.Helper()
+			if e := models.AsError(err); e == nil || e.Kind != models.KindValidation || e.Message != want {
+				t.Errorf("%s: %v, want %q", what, err, want)
+			}
+		}
+		run(func(env *models.Env) error {
+			_, err := env.Create(ctx, owners, map[string]any{"name": "O3", "target_id": missing})
+			check("create", err)
+			check("write", env.Write(ctx, owners, []int64{o1, o2}, map[string]any{"target_id": missing}))
+			return nil
+		})
+		run(func(env *models.Env) error {
+			recs, err := env.Read(ctx, owners, []int64{o1, o2}, []string{"target_id"}, false)
+			if err == nil && (len(recs) != 2 || recs[0]["target_id"] != target || recs[1]["target_id"] != false) {
+				t.Errorf("after the refused write the owners read %v, want %d and false", recs, target)
+			}
+			var n int64
+			if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM x_cd_owner WHERE name = 'O3'"); err != nil || n != 0 {
+				t.Errorf("the refused create left %d records (%v)", n, err)
+			}
+			return err
 		})
 	})
 }

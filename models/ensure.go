@@ -85,7 +85,14 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 		}
 		for _, c := range t.columns {
 			if lc, ok := live.columns[t.name][c.name]; ok {
-				if c.perCompany && lc.typ != sqlType(dialect, JSON, 0) {
+				if c.perCompany {
+					single, err := singleValued(ctx, tx, dialect, t.name, c.name, lc.typ)
+					if err != nil || !single {
+						if err != nil {
+							return nil, err
+						}
+						continue
+					}
 					conv, err := perCompanyDDL(ctx, tx, dialect, t.name, c)
 					if err != nil {
 						return nil, err
@@ -133,36 +140,78 @@ func plan(ctx context.Context, tx bun.IDB, dialect string, spec schemaSpec, live
 	return append(append(stmts, fks...), indexes...), nil
 }
 
-// perCompanyDDL turns the single-value column of a field that became
-// company-dependent into its JSON column, each value kept as the value of
-// the company it belonged to: the record's company, else the main one
-// (the first). Its index and foreign key go: a JSON column has neither.
-// SQLite cannot change a column's type, so the values move to a new
-// column that then takes the old one's place.
-func perCompanyDDL(ctx context.Context, tx bun.IDB, dialect, table string, c columnSpec) ([]string, error) {
-	var main int64
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MIN(id), 1) FROM res_company").Scan(&main); err != nil {
-		return nil, fmt.Errorf("the main company: %w", err)
+// singleValued reports whether the column of a company-dependent field
+// still holds one value per record, as it did before the field became
+// company-dependent. On PostgreSQL the column's type says so. On SQLite a
+// text column and a JSON one are both TEXT, so the values decide: a column
+// with a value that is not a JSON object was never converted (json_type is
+// only asked of valid JSON, as it fails on anything else).
+func singleValued(ctx context.Context, tx bun.IDB, dialect, table, col, typ string) (bool, error) {
+	if typ != sqlType(dialect, JSON, 0) {
+		return true, nil
 	}
-	company := strconv.FormatInt(main, 10)
-	if c.companyCol != "" {
-		company = "COALESCE(" + c.companyCol + ", " + company + ")"
+	if dialect == "pg" {
+		return false, nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" WHERE "+col+" IS NOT NULL AND "+
+		"CASE WHEN json_valid("+col+") THEN json_type("+col+") ELSE '' END <> 'object' LIMIT 1) x").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("inspect %s.%s: %w", table, col, err)
+	}
+	return n > 0, nil
+}
+
+// perCompanyDDL turns the single-value column of a field that became
+// company-dependent into its JSON column. Until then that one value was
+// what every company saw, so it stays every company's value: a record
+// with a company keeps it as its company's, and a record of no company
+// (or of a model without company_id) keeps it for each company there is.
+// Its index and foreign key go: a JSON column has neither. SQLite cannot
+// change a column's type, so the values move to a new column that then
+// takes the old one's place.
+func perCompanyDDL(ctx context.Context, tx bun.IDB, dialect, table string, c columnSpec) ([]string, error) {
+	var companies, main int64
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(MIN(id), 1) FROM res_company").Scan(&companies, &main); err != nil {
+		return nil, fmt.Errorf("the companies: %w", err)
 	}
 	col := c.name
+	key := strconv.FormatInt(main, 10)
 	if dialect == "pg" {
-		return []string{
+		// A column's conversion cannot hold a subquery: the values are
+		// first the main company's, then the shared ones every company's.
+		company := key
+		if c.companyCol != "" {
+			company = "COALESCE(" + c.companyCol + ", " + key + ")"
+		}
+		stmts := []string{
 			"ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + fkName(table, col),
 			"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
 			"ALTER TABLE " + table + " ALTER COLUMN " + col + " DROP DEFAULT, ALTER COLUMN " + col + " DROP NOT NULL",
 			"ALTER TABLE " + table + " ALTER COLUMN " + col + " TYPE JSONB USING CASE WHEN " + col + " IS NULL THEN NULL ELSE jsonb_build_object((" +
 				company + ")::text, " + col + ") END",
-		}, nil
+		}
+		if companies > 1 {
+			shared := table + "." + col + " IS NOT NULL"
+			if c.companyCol != "" {
+				shared += " AND " + table + "." + c.companyCol + " IS NULL"
+			}
+			stmts = append(stmts, "UPDATE "+table+" SET "+col+" = (SELECT jsonb_object_agg(rc.id::text, "+table+"."+col+" -> '"+key+"') FROM res_company rc) WHERE "+shared)
+		}
+		return stmts, nil
+	}
+	value := "json_object('" + key + "', " + col + ")"
+	if companies > 0 {
+		value = "(SELECT json_group_object(CAST(rc.id AS TEXT), " + table + "." + col + ") FROM res_company rc)"
+	}
+	if c.companyCol != "" {
+		value = "CASE WHEN " + c.companyCol + " IS NULL THEN " + value + " ELSE json_object(CAST(" + c.companyCol + " AS TEXT), " + col + ") END"
 	}
 	tmp := col + "__per_company"
 	return []string{
 		"DROP INDEX IF EXISTS " + table + "_" + col + "_index",
 		"ALTER TABLE " + table + " ADD COLUMN " + tmp + " TEXT",
-		"UPDATE " + table + " SET " + tmp + " = CASE WHEN " + col + " IS NULL THEN NULL ELSE json_object(CAST(" + company + " AS TEXT), " + col + ") END",
+		"UPDATE " + table + " SET " + tmp + " = CASE WHEN " + col + " IS NULL THEN NULL ELSE " + value + " END",
 		"ALTER TABLE " + table + " DROP COLUMN " + col,
 		"ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + col,
 	}, nil

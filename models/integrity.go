@@ -107,6 +107,33 @@ func (env *Env) many2oneRefs(m *Model, cols map[string]any) []fkRef {
 	return out
 }
 
+// checkCompanyTargets refuses, with the message of a broken foreign key, a
+// company-dependent many2one among cols (field name to stored value) that
+// names a record that does not exist: its JSON column has no foreign key
+// to refuse it, and the value would dangle. It asks once per field, not
+// per record, as cols holds one value for every record written.
+func (env *Env) checkCompanyTargets(ctx context.Context, m *Model, cols map[string]any) error {
+	for _, name := range m.FieldOrder {
+		f := m.Fields[name]
+		v, ok := cols[name]
+		if !ok || v == nil || f.Type != Many2one || !f.CompanyDependent {
+			continue
+		}
+		co := env.Registry.Model(f.Relation)
+		if co == nil {
+			continue
+		}
+		var n int64
+		if _, err := env.Scalar(ctx, &n, "SELECT COUNT(*) FROM "+co.Table+" WHERE id = ?", v); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fkError(m, fkName(m.Table, f.Column), nil)
+		}
+	}
+	return nil
+}
+
 // dangling returns the first of refs whose target record does not exist:
 // the foreign key an insert or update broke.
 func (env *Env) dangling(ctx context.Context, refs []fkRef) (fkRef, bool) {

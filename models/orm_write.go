@@ -176,6 +176,9 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 			return 0, env.NotNullError(m, f)
 		}
 	}
+	if err := env.checkCompanyTargets(ctx, m, cols); err != nil {
+		return 0, err
+	}
 	if m.LogAccess() {
 		cols["create_uid"], cols["write_uid"] = env.UID, env.UID
 		cols["create_date"], cols["write_date"] = env.NowText(), env.NowText()
@@ -285,6 +288,9 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		if f := m.Fields[name]; f.Required && v == nil {
 			return env.NotNullError(m, f)
 		}
+	}
+	if err := env.checkCompanyTargets(ctx, m, cols); err != nil {
+		return err
 	}
 	if m.LogAccess() {
 		cols["write_uid"], cols["write_date"] = env.UID, env.NowText()
