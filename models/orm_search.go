@@ -275,14 +275,14 @@ func (env *Env) ruleWhere(ctx context.Context, m *Model, op Op, scope RuleScope)
 		if err != nil || !c.ok {
 			return where{}, false, err
 		}
-		rw, err := c.compiled.where(env, m, c.domain)
+		rw, err := c.compiled.where(ctx, env, m, c.domain)
 		return rw, err == nil, err
 	}
 	dom, ok, err := env.ruleDomain(ctx, m, op, scope)
 	if err != nil || !ok {
 		return where{}, false, err
 	}
-	c := &domainCompiler{env: env, depth: 50}
+	c := &domainCompiler{env: env, depth: 50, queryCtx: ctx}
 	rw, err := c.compile(m, "t0", dom)
 	return rw, err == nil, err
 }
