@@ -3,11 +3,13 @@ package models
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Company-dependent fields (Odoo 18's company_dependent=True: a partner's
@@ -53,14 +55,18 @@ func (env *Env) colExpr(ctx context.Context, f *Field, alias string) (string, er
 }
 
 // companyExpr is the SQL of col's value for company cid, fallback (a
-// value decoded from JSON, nil for none) when the company has no entry.
+// value decoded from JSON and checked by fallbackFits, nil for none) when
+// the company has no entry. The fallback is anyone's ir.default and the
+// SQL is formatted by bun, which reads every ?, even inside a quoted
+// literal, as a placeholder: text goes in as hexadecimal (fallbackText),
+// so that no character of it reaches the SQL as itself.
 func companyExpr(dialect string, f *Field, col string, cid int64, fallback any) string {
 	key := strconv.FormatInt(cid, 10)
 	if dialect == "pg" {
 		v := col + "->'" + key + "'"
 		if fallback != nil {
 			b, _ := json.Marshal(fallback)
-			v = "COALESCE(" + v + ", " + sqlLiteral(string(b)) + "::jsonb)"
+			v = "COALESCE(" + v + ", " + fallbackText(dialect, string(b)) + "::jsonb)"
 		}
 		return "((" + v + ") #>> '{}')::" + pgCast(f)
 	}
@@ -70,6 +76,69 @@ func companyExpr(dialect string, f *Field, col string, cid int64, fallback any) 
 		v = "CASE WHEN json_type(" + col + ", " + path + ") IS NULL THEN " + sqliteLiteral(fallback) + " ELSE " + v + " END"
 	}
 	return v
+}
+
+// fallbackText is the SQL of the text s spelled in hexadecimal digits
+// alone, which neither a quote, a backslash nor a bun placeholder can
+// break out of.
+func fallbackText(dialect, s string) string {
+	h := hex.EncodeToString([]byte(s))
+	if dialect == "pg" {
+		return "convert_from(decode('" + h + "', 'hex'), 'UTF8')"
+	}
+	return "CAST(X'" + h + "' AS TEXT)"
+}
+
+// fallbackFits is v, a fallback decoded from JSON, when it is a value of
+// f's type as the SQL of companyExpr casts it, else nil: an ir.default of
+// the wrong type (false for a many2one, text for a number) would make
+// every read of the field fail, and Odoo reads such a default as no
+// value.
+func fallbackFits(f *Field, v any) any {
+	switch f.Type {
+	case Integer, Many2one, Many2oneReference:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil
+		}
+		if i, err := strconv.ParseInt(n.String(), 10, 32); err != nil || f.Type != Integer && i <= 0 {
+			return nil
+		}
+		return n
+	case Float, Monetary:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil
+		}
+		if _, err := strconv.ParseFloat(n.String(), 64); err != nil {
+			return nil
+		}
+		return n
+	case Boolean:
+		if _, ok := v.(bool); !ok {
+			return nil
+		}
+		return v
+	case Date, Datetime:
+		s, ok := v.(string)
+		if !ok {
+			return nil
+		}
+		layout := DateLayout
+		if f.Type == Datetime {
+			layout = DatetimeLayout
+		}
+		if _, err := time.Parse(layout, s); err != nil {
+			return nil
+		}
+		return s
+	case Char, Text, HTML, Selection:
+		if _, ok := v.(string); !ok {
+			return nil
+		}
+		return v
+	}
+	return nil
 }
 
 // pgCast is the PostgreSQL type a company-dependent value is read as: the
@@ -95,8 +164,8 @@ func pgCast(f *Field) string {
 	return "varchar"
 }
 
-// sqliteLiteral renders a JSON-decoded value as SQLite reads it from
-// JSON (json_extract): booleans as 1 and 0.
+// sqliteLiteral renders a fallback (fallbackFits) as SQLite reads it
+// from JSON (json_extract): booleans as 1 and 0, text in hexadecimal.
 func sqliteLiteral(v any) string {
 	switch x := v.(type) {
 	case bool:
@@ -106,8 +175,10 @@ func sqliteLiteral(v any) string {
 		return "0"
 	case json.Number:
 		return x.String()
+	case string:
+		return fallbackText("sqlite", x)
 	}
-	return sqlLiteral(v)
+	return "NULL"
 }
 
 // company is the call's company, Odoo's env.company: the first of the
@@ -140,10 +211,11 @@ func (env *Env) company(ctx context.Context) (int64, error) {
 // for none. The defaults of a model are read once per transaction and
 // company.
 func (env *Env) companyFallback(ctx context.Context, f *Field, cid int64) (any, error) {
-	if env.Registry.Model("ir.default") == nil || f.Model == "" {
+	m := env.Registry.Model(f.Model)
+	if env.Registry.Model("ir.default") == nil || m == nil {
 		return nil, nil
 	}
-	key := "company_dependent.fallback." + f.Model + "." + strconv.FormatInt(cid, 10)
+	key := fallbackKeyPrefix + f.Model + "." + strconv.FormatInt(cid, 10)
 	if m, ok := env.state.data[key].(map[string]any); ok {
 		return m[f.Name], nil
 	}
@@ -168,8 +240,11 @@ func (env *Env) companyFallback(ctx context.Context, f *Field, cid int64) (any, 
 		d := json.NewDecoder(strings.NewReader(*raw))
 		d.UseNumber()
 		var v any
-		if d.Decode(&v) == nil {
-			found[name] = v
+		if d.Decode(&v) != nil {
+			continue
+		}
+		if g := m.Fields[name]; g != nil {
+			found[name] = fallbackFits(g, v)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -177,6 +252,24 @@ func (env *Env) companyFallback(ctx context.Context, f *Field, cid int64) (any, 
 	}
 	env.TxData(key, func() any { return found })
 	return found[f.Name], nil
+}
+
+// fallbackKeyPrefix starts the TxData keys of the fallbacks
+// companyFallback keeps, one per model and company.
+const fallbackKeyPrefix = "company_dependent.fallback."
+
+// defaultsChanged forgets the fallbacks the transaction read when table,
+// written, is ir.default's: a default created, changed or deleted is what
+// the call's next read of a company-dependent field falls back to.
+func (env *Env) defaultsChanged(table string) {
+	if table != "ir_default" {
+		return
+	}
+	for k := range env.state.data {
+		if strings.HasPrefix(k, fallbackKeyPrefix) {
+			delete(env.state.data, k)
+		}
+	}
 }
 
 // companyDefault is what default_get gives a company-dependent field

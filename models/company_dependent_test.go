@@ -580,9 +580,17 @@ func TestCompanyDependentRule(t *testing.T) {
 				if err := inTx(users[i], func(env *models.Env) error {
 					env.Access = cache
 					env = env.WithContext(map[string]any{"allowed_company_ids": []any{company}})
-					got, err := env.Search(ctx, partners, []any{[]any{"id", "in", []any{p1, p2}}}, models.SearchOptions{Order: "id"})
+					// The rule's fallback is read under the call's
+					// context (its deadline and cancellation).
+					idb := &ctxIDB{IDB: env.DB}
+					env.DB = idb
+					call := context.WithValue(ctx, callKey{}, true)
+					got, err := env.Search(call, partners, []any{[]any{"id", "in", []any{p1, p2}}}, models.SearchOptions{Order: "id"})
 					if err != nil {
 						return err
+					}
+					if idb.defaults == 0 || idb.foreign != 0 {
+						t.Errorf("the rule read ir.default %d times, %d of them outside the call's context", idb.defaults, idb.foreign)
 					}
 					if !slices.Equal(got, want[company]) {
 						t.Errorf("user %d of company %d sees %v, want %v", i+1, company, got, want[company])
@@ -594,4 +602,24 @@ func TestCompanyDependentRule(t *testing.T) {
 			}
 		}
 	})
+}
+
+// callKey marks a call's context.
+type callKey struct{}
+
+// ctxIDB counts the queries of ir_default and those of them run under a
+// context without callKey.
+type ctxIDB struct {
+	bun.IDB
+	defaults, foreign int
+}
+
+func (s *ctxIDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if strings.Contains(q, "ir_default") {
+		s.defaults++
+		if ctx.Value(callKey{}) == nil {
+			s.foreign++
+		}
+	}
+	return s.IDB.QueryContext(ctx, q, args...)
 }

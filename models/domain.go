@@ -37,6 +37,11 @@ type domainCompiler struct {
 	// user (Odoo checks field access in a search's domain, not in record
 	// rules).
 	ctx context.Context
+	// queryCtx is the call's context for the queries of a domain whose
+	// fields are not checked (ctx nil): a rule's company-dependent field
+	// reads the call's company and its fallback in the call's transaction,
+	// under its deadline.
+	queryCtx context.Context
 	// companyDependent is set once the domain named a company-dependent
 	// field: its SQL then holds the call's company and that company's
 	// fallback, and serves no call of another company.
@@ -434,9 +439,10 @@ func (c *domainCompiler) col(f *Field, alias string) (string, error) {
 	c.companyDependent = true
 	ctx := c.ctx
 	if ctx == nil {
-		// Compilers of rules and orders check no field access, and have
-		// no call context to pass; the reads run in the call's
-		// transaction all the same.
+		ctx = c.queryCtx
+	}
+	if ctx == nil {
+		// The registry's check of field domains runs no query of a call.
 		ctx = context.Background()
 	}
 	return c.env.colExpr(ctx, f, alias)

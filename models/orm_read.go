@@ -364,7 +364,13 @@ func (env *Env) fillX2many(ctx context.Context, m *Model, recs []Record, fields 
 			active = " AND t0.active = TRUE"
 		}
 		// The linked ids come in the comodel's order, as Odoo reads them.
-		order, _, err := env.renderedOrder(ctx, co, "t0", "")
+		order, colErr, err := env.renderedOrder(ctx, co, "t0", "")
+		if colErr != nil {
+			// The company or fallback of a company-dependent field of
+			// the comodel's order could not be read: its expression is
+			// empty, and the query would fail on it less clearly.
+			return colErr
+		}
 		if err != nil {
 			order = "t0.id"
 		}

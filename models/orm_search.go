@@ -157,7 +157,7 @@ func parseOrderIn(reg *Registry, dialect string, m *Model, alias, spec string, c
 			hasID = true
 		}
 		if f.Related != nil {
-			part, ok := relatedOrder(reg, m, alias, f, dir, nulls)
+			part, ok := relatedOrder(reg, m, alias, f, dir, nulls, col)
 			if !ok {
 				return "", invalidOrder(spec)
 			}
@@ -275,14 +275,14 @@ func (env *Env) ruleWhere(ctx context.Context, m *Model, op Op, scope RuleScope)
 		if err != nil || !c.ok {
 			return where{}, false, err
 		}
-		rw, err := c.compiled.where(env, m, c.domain)
+		rw, err := c.compiled.where(ctx, env, m, c.domain)
 		return rw, err == nil, err
 	}
 	dom, ok, err := env.ruleDomain(ctx, m, op, scope)
 	if err != nil || !ok {
 		return where{}, false, err
 	}
-	c := &domainCompiler{env: env, depth: 50}
+	c := &domainCompiler{env: env, depth: 50, queryCtx: ctx}
 	rw, err := c.compile(m, "t0", dom)
 	return rw, err == nil, err
 }
@@ -355,7 +355,7 @@ func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls st
 		}
 		expr := col(cf, "x")
 		if cf.Related != nil {
-			rel, ok := relatedOrder(reg, co, "x", cf, "", "")
+			rel, ok := relatedOrder(reg, co, "x", cf, "", "", col)
 			if !ok {
 				continue
 			}
@@ -375,8 +375,12 @@ func many2oneOrder(reg *Registry, dialect, alias string, f *Field, dir, nulls st
 
 // relatedOrder sorts on a field of the delegated record (res.users sorts on
 // its partner's name, as Odoo orders by inherited fields), with a correlated
-// sub-query.
-func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls string) (string, bool) {
+// sub-query. The delegated field's value is col's (a company-dependent
+// one's, the call's company's), as an order by that field itself gives.
+func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls string, col colFunc) (string, bool) {
+	if col == nil {
+		col = plainCol
+	}
 	via := m.Fields[f.Related[0]]
 	co := reg.Model(via.Relation)
 	cf := co.Fields[f.Related[1]]
@@ -384,7 +388,7 @@ func relatedOrder(reg *Registry, m *Model, alias string, f *Field, dir, nulls st
 		return "", false
 	}
 	inner := alias + "_r"
-	return "(SELECT " + inner + "." + cf.Column + " FROM " + co.Table + " " + inner + " WHERE " + inner + ".id = " + alias + "." + via.Column + ") " + dir + nulls, true
+	return "(SELECT " + col(cf, inner) + " FROM " + co.Table + " " + inner + " WHERE " + inner + ".id = " + alias + "." + via.Column + ") " + dir + nulls, true
 }
 
 // passRule returns those of existing that the rules' SQL rw (ruleWhere)

@@ -203,6 +203,7 @@ func (env *Env) Create(ctx context.Context, m *Model, in map[string]any) (int64,
 		}
 	}
 	env.credentialsChanged(m.Table)
+	env.defaultsChanged(m.Table)
 	q := "INSERT INTO " + m.Table + " (" + strings.Join(colNames, ", ") + ") VALUES (" + Placeholders(len(names)) + ") RETURNING id"
 	if len(names) == 0 {
 		// A record of a model without log access given no column.
@@ -321,6 +322,7 @@ func (env *Env) Write(ctx context.Context, m *Model, ids []int64, in map[string]
 		args = append(args, id)
 	}
 	env.credentialsChanged(m.Table)
+	env.defaultsChanged(m.Table)
 	// A write of x2many fields alone on a model without log access
 	// (mail.followers' subtypes) changes no column.
 	if len(sets) > 0 {
@@ -433,6 +435,7 @@ func (env *Env) Unlink(ctx context.Context, m *Model, ids []int64) error {
 	}
 	args := IDArgs(ids)
 	env.credentialsChanged(m.Table)
+	env.defaultsChanged(m.Table)
 	q := "DELETE FROM " + m.Table + " WHERE id IN (" + Placeholders(len(ids)) + ")"
 	if _, err := env.Exec(ctx, q, args...); err != nil {
 		return env.integrityError(ctx, m, err, ids)

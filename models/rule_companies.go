@@ -34,7 +34,7 @@ func (env *Env) companyHierarchy(ctx context.Context, m *Model, term []any) ([]a
 	if co == nil || err != nil || len(ids) == 0 {
 		return term, nil
 	}
-	c := &domainCompiler{env: env}
+	c := &domainCompiler{env: env, queryCtx: ctx}
 	w, err := c.hierarchy(co, "t0", co.Fields["id"], op, IDArgs(ids), term)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"slices"
 	"sync/atomic"
 )
@@ -31,12 +32,12 @@ type ruleSQL struct {
 // m, compiled for env's registry, dialect and active test. Its arguments
 // are clipped: a caller that appends to them gets a copy, never writes
 // into the list other calls share.
-func (c *compiledRule) where(env *Env, m *Model, dom []any) (where, error) {
+func (c *compiledRule) where(ctx context.Context, env *Env, m *Model, dom []any) (where, error) {
 	active := env.ActiveTest()
 	if s := c.last.Load(); s != nil && s.reg == env.Registry && s.dialect == env.Dialect && s.active == active {
 		return s.w, nil
 	}
-	dc := &domainCompiler{env: env, depth: 50}
+	dc := &domainCompiler{env: env, depth: 50, queryCtx: ctx}
 	w, err := dc.compile(m, "t0", dom)
 	if err != nil {
 		return where{}, err
