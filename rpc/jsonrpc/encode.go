@@ -310,6 +310,9 @@ func (e *jsonEncoder) dict(b []byte, d *models.Dict, depth int) ([]byte, error) 
 // has. It reports false, having written nothing, when one of them is
 // missing from m.
 func (e *jsonEncoder) objectTemplate(b []byte, m map[string]any, t *jsonKeyTemplate, depth int) ([]byte, bool, error) {
+	if e.Sink != nil && !wire.HasAll(m, t.keys) {
+		return b, false, nil
+	}
 	start := len(b)
 	b = append(b, '{')
 	var err error

@@ -88,3 +88,16 @@ func (f *Flusher) Flush(b []byte) ([]byte, error) {
 	}
 	return b[:0], f.Sink(b)
 }
+
+// HasAll reports whether m holds every key of keys. A streamed answer
+// checks it before writing a record by its key template: once a long
+// value has gone to the sink, what was written of the record cannot be
+// taken back, so the template's fallback must be decided first.
+func HasAll(m map[string]any, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}

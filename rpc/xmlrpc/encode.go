@@ -404,6 +404,9 @@ func (e *xmlEncoder) dict(b []byte, d *models.Dict, depth int) ([]byte, error) {
 // It reports false, having written nothing, when one of them is missing
 // from m.
 func (e *xmlEncoder) mapTemplate(b []byte, m map[string]any, t *xmlKeyTemplate, depth int) ([]byte, bool, error) {
+	if e.Sink != nil && !wire.HasAll(m, t.keys) {
+		return b, false, nil
+	}
 	start := len(b)
 	b = append(b, "<value><struct>\n"...)
 	var err error
