@@ -11,8 +11,6 @@
 package privatepg
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -196,29 +194,15 @@ func (s *Server) start(extra []string) error {
 	}(s.done)
 	// Ready once a client gets in: over the socket, which every start
 	// listens on (the TCP address may be switched off by extra).
-	db, err := sql.Open("postgres", s.SocketDSN("postgres")+" connect_timeout=5")
-	if err != nil {
+	err = sharedpg.WaitReady(s.SocketDSN("postgres")+" connect_timeout=5", s.done, readyTimeout)
+	switch {
+	case errors.Is(err, sharedpg.ErrExited):
+		return fmt.Errorf("postgres exited before it was ready (%v)", s.err)
+	case err != nil:
+		_ = s.stop()
 		return err
 	}
-	defer db.Close()
-	deadline := time.Now().Add(readyTimeout)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-s.done:
-			return fmt.Errorf("postgres exited before it was ready (%v)", s.err)
-		case <-time.After(pollEvery):
-		}
-		if time.Now().After(deadline) {
-			_ = s.stop()
-			return fmt.Errorf("postgres is not ready after %s: %v", readyTimeout, err)
-		}
-	}
+	return nil
 }
 
 // stop sends SIGINT and waits for the server to exit; a server still there

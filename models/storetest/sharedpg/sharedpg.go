@@ -395,28 +395,42 @@ func run(bin string, cred *syscall.Credential, dir, logPath string) (*server, er
 	}
 	s := &server{dir: dir, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
-	db, err := sql.Open("postgres", s.dsn()+"&connect_timeout=5")
-	if err != nil {
+	if err := WaitReady(s.dsn()+"&connect_timeout=5", s.done, readyTimeout); err != nil {
 		s.stop()
 		return nil, err
 	}
+	return s, nil
+}
+
+// ErrExited is WaitReady's error for a server that exited before it let a
+// client in.
+var ErrExited = errors.New("postgres exited before it was ready")
+
+// WaitReady waits until a client gets into the server at dsn, polling,
+// for at most timeout; done is closed when the server's process exits,
+// which ends the wait with ErrExited. The private servers of the tests
+// (this package's and integration/privatepg's) start through it.
+func WaitReady(dsn string, done <-chan struct{}, timeout time.Duration) error {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return err
+	}
 	defer db.Close()
-	deadline := time.Now().Add(readyTimeout)
+	deadline := time.Now().Add(timeout)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err = db.PingContext(ctx)
 		cancel()
 		if err == nil {
-			return s, nil
+			return nil
 		}
 		select {
-		case <-s.done:
-			return nil, errors.New("postgres exited before it was ready")
+		case <-done:
+			return ErrExited
 		case <-time.After(pollEvery):
 		}
 		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("postgres is not ready after %s: %v", readyTimeout, err)
+			return fmt.Errorf("postgres is not ready after %s: %v", timeout, err)
 		}
 	}
 }
